@@ -1,0 +1,18 @@
+//! Steward's pure rules: plain functions over plain data, no IO.
+//!
+//! Everything here is deterministic and tested on its own: the priority
+//! matrix, the incident state machine, who may do what, record numbers and
+//! the limits every text field is checked against at the edge.
+
+pub mod access;
+pub mod incident;
+pub mod journal;
+pub mod number;
+pub mod priority;
+pub mod role;
+pub mod text;
+
+pub use incident::{HoldReason, IncidentState, ResolutionCode, TransitionError, TransitionRequest};
+pub use number::RecordNumber;
+pub use priority::{Impact, Priority, PriorityMatrix, Urgency};
+pub use role::Role;
