@@ -1,1 +1,64 @@
-//! placeholder
+//! Steward's persistence: one Store API over SQLite and PostgreSQL.
+//!
+//! The backend is picked by the URL scheme. All SQL lives in this crate,
+//! written once in the dialect both engines share (`$1` binds, `RETURNING`,
+//! row-value comparisons); the few real differences live in [`db::Dialect`].
+//! Writes go through the group-commit [`writer`]: many concurrent commands
+//! share one transaction and one flush, and none is answered before it.
+
+pub mod accounts;
+pub mod db;
+pub mod incidents;
+pub mod journal;
+pub mod migrate;
+pub mod settings;
+mod sql;
+pub mod writer;
+
+pub use db::{Backend, Dialect, Store, StoreOptions};
+pub use sql::{now_micros, BoxFut};
+pub use sqlx::AnyConnection as Conn;
+
+/// What can go wrong below the use cases.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique key already holds this value; names the constraint or column.
+    #[error("already exists: {0}")]
+    Duplicate(String),
+    /// A referenced row does not exist.
+    #[error("refers to something that does not exist: {0}")]
+    MissingReference(String),
+    /// The row changed since it was read.
+    #[error("the record was changed by someone else (version {current})")]
+    StaleVersion { current: i64 },
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
+    BadUrl(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("the write queue has stopped")]
+    WriterGone,
+    #[error("database error: {0}")]
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        use sqlx::error::ErrorKind;
+        if let sqlx::Error::RowNotFound = e {
+            return StoreError::NotFound;
+        }
+        if let sqlx::Error::Database(db) = &e {
+            let what = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned());
+            match db.kind() {
+                ErrorKind::UniqueViolation => return StoreError::Duplicate(what),
+                ErrorKind::ForeignKeyViolation => return StoreError::MissingReference(what),
+                _ => {}
+            }
+        }
+        StoreError::Db(e)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,315 @@
+//! Users, organisations, assignment groups, API tokens and sessions.
+
+use crate::{Result, StoreError};
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub organisation_id: Option<i64>,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub locale: Option<String>,
+    pub active: i64,
+    #[serde(skip)]
+    pub failed_logins: i64,
+    #[serde(skip)]
+    pub locked_until: Option<i64>,
+    pub created_at: i64,
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, email, role, organisation_id, password_hash, locale, \
+    active, failed_logins, locked_until, created_at";
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub organisation_id: Option<i64>,
+    pub password_hash: Option<String>,
+    pub locale: Option<String>,
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Group {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+}
+
+pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser, now: i64) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (username, display_name, email, role, organisation_id, password_hash, locale, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(u.username.clone())
+    .bind(u.display_name.clone())
+    .bind(u.email.clone())
+    .bind(u.role.clone())
+    .bind(u.organisation_id)
+    .bind(u.password_hash.clone())
+    .bind(u.locale.clone())
+    .bind(now)
+    .fetch_one(conn)
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Duplicate(_) => StoreError::Duplicate("username".into()),
+        other => other,
+    })?;
+    Ok(id)
+}
+
+pub async fn user_by_name(conn: &mut AnyConnection, username: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username.to_owned()).fetch_optional(conn).await?)
+}
+
+pub async fn user_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+}
+
+pub async fn list_users(conn: &mut AnyConnection) -> Result<Vec<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await?)
+}
+
+pub async fn set_password(conn: &mut AnyConnection, id: i64, hash: &str) -> Result<()> {
+    let r = sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
+        .bind(hash.to_owned())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    if r.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+pub async fn set_locale(conn: &mut AnyConnection, id: i64, locale: Option<&str>) -> Result<()> {
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale.map(str::to_owned)).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// Counts a failed login and locks the account until `locked_until`.
+pub async fn record_failed_login(conn: &mut AnyConnection, id: i64, locked_until: Option<i64>) -> Result<()> {
+    sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2")
+        .bind(locked_until)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failed_logins(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND failed_logins <> 0")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_organisation(conn: &mut AnyConnection, name: &str, now: i64) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as("INSERT INTO organisations (name, created_at) VALUES ($1, $2) RETURNING id")
+        .bind(name.to_owned())
+        .bind(now)
+        .fetch_one(conn)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Duplicate(_) => StoreError::Duplicate("name".into()),
+            other => other,
+        })?;
+    Ok(id)
+}
+
+pub async fn organisation_by_name(conn: &mut AnyConnection, name: &str) -> Result<Option<Organisation>> {
+    Ok(sqlx::query_as("SELECT id, name FROM organisations WHERE name = $1").bind(name.to_owned()).fetch_optional(conn).await?)
+}
+
+pub async fn list_organisations(conn: &mut AnyConnection) -> Result<Vec<Organisation>> {
+    Ok(sqlx::query_as("SELECT id, name FROM organisations ORDER BY name").fetch_all(conn).await?)
+}
+
+pub async fn insert_group(conn: &mut AnyConnection, name: &str, description: &str, now: i64) -> Result<i64> {
+    let (id,): (i64,) =
+        sqlx::query_as("INSERT INTO assignment_groups (name, description, created_at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(name.to_owned())
+            .bind(description.to_owned())
+            .bind(now)
+            .fetch_one(conn)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Duplicate(_) => StoreError::Duplicate("name".into()),
+                other => other,
+            })?;
+    Ok(id)
+}
+
+pub async fn group_by_name(conn: &mut AnyConnection, name: &str) -> Result<Option<Group>> {
+    Ok(sqlx::query_as("SELECT id, name, description FROM assignment_groups WHERE name = $1")
+        .bind(name.to_owned())
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn group_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Group>> {
+    Ok(sqlx::query_as("SELECT id, name, description FROM assignment_groups WHERE id = $1").bind(id).fetch_optional(conn).await?)
+}
+
+pub async fn list_groups(conn: &mut AnyConnection) -> Result<Vec<Group>> {
+    Ok(sqlx::query_as("SELECT id, name, description FROM assignment_groups ORDER BY name").fetch_all(conn).await?)
+}
+
+pub async fn add_member(conn: &mut AnyConnection, group_id: i64, user_id: i64) -> Result<()> {
+    sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(group_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn is_member(conn: &mut AnyConnection, group_id: i64, user_id: i64) -> Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM group_members WHERE group_id = $1 AND user_id = $2")
+        .bind(group_id)
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.is_some())
+}
+
+pub async fn groups_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<Group>> {
+    Ok(sqlx::query_as(
+        "SELECT g.id, g.name, g.description FROM assignment_groups g
+         JOIN group_members m ON m.group_id = g.id WHERE m.user_id = $1 ORDER BY g.name",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn members_of(conn: &mut AnyConnection, group_id: i64) -> Result<Vec<User>> {
+    let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT {cols} FROM users u JOIN group_members m ON m.user_id = u.id WHERE m.group_id = $1 ORDER BY u.display_name"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(group_id).fetch_all(conn).await?)
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn insert_token(conn: &mut AnyConnection, user_id: i64, name: &str, hash: &str, now: i64) -> Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(name.to_owned())
+    .bind(hash.to_owned())
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// The active user holding an unrevoked token with this hash.
+pub async fn user_by_token(conn: &mut AnyConnection, hash: &str) -> Result<Option<(i64, User)>> {
+    let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT t.id AS token_id, {cols} FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
+    );
+    let row: Option<sqlx::any::AnyRow> =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(hash.to_owned()).fetch_optional(conn).await?;
+    match row {
+        None => Ok(None),
+        Some(r) => {
+            use sqlx::Row;
+            Ok(Some((r.try_get("token_id")?, User::from_row(&r)?)))
+        }
+    }
+}
+
+pub async fn list_tokens(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<ApiToken>> {
+    Ok(sqlx::query_as(
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn revoke_token(conn: &mut AnyConnection, id: i64, now: i64) -> Result<()> {
+    let r = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    if r.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+pub async fn token_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<ApiToken>> {
+    Ok(sqlx::query_as("SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Session {
+    pub user_id: i64,
+    pub csrf: String,
+    pub expires_at: i64,
+}
+
+pub async fn insert_session(
+    conn: &mut AnyConnection,
+    hash: &str,
+    user_id: i64,
+    csrf: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<()> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(hash.to_owned())
+        .bind(user_id)
+        .bind(csrf.to_owned())
+        .bind(now)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn session(conn: &mut AnyConnection, hash: &str) -> Result<Option<Session>> {
+    Ok(sqlx::query_as("SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1")
+        .bind(hash.to_owned())
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn delete_session(conn: &mut AnyConnection, hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash.to_owned()).execute(conn).await?;
+    Ok(())
+}
+
+pub async fn purge_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(conn).await?.rows_affected())
+}

@@ -1,0 +1,205 @@
+//! Connecting: the backend is chosen by the URL scheme, and every dialect
+//! difference between SQLite and PostgreSQL is written here, once.
+
+use crate::{writer::Writer, Result, StoreError};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+use std::{str::FromStr, sync::Arc, time::Duration};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::BadUrl(url.to_owned()))
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The SQL that differs between the engines.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect(pub Backend);
+
+impl Dialect {
+    /// SQLite takes the write lock up front so a transaction never has to
+    /// upgrade (and fail with SQLITE_BUSY) half way.
+    pub fn begin_write(self) -> &'static str {
+        match self.0 {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        }
+    }
+    /// Row lock for read-modify-write; SQLite's single writer needs none.
+    pub fn for_update(self) -> &'static str {
+        match self.0 {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+    /// Case-insensitive substring match operator.
+    pub fn ilike(self) -> &'static str {
+        match self.0 {
+            Backend::Sqlite => "LIKE",
+            Backend::Postgres => "ILIKE",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Connections for reads (and, on PostgreSQL, for the writers too).
+    pub max_connections: u32,
+    /// Group-commit writers; SQLite always has exactly one.
+    pub writers: usize,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { max_connections: 8, writers: 4, acquire_timeout: Duration::from_secs(10) }
+    }
+}
+
+struct Inner {
+    backend: Backend,
+    read: AnyPool,
+    writer: Writer,
+}
+
+/// The one handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl Store {
+    /// Connects (creating the SQLite file and its folder if needed). Does not
+    /// migrate: call [`Store::migrate`].
+    pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let (read, write) = match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url(url)?;
+                let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+                let pool = |n: u32| {
+                    AnyPoolOptions::new()
+                        .max_connections(n)
+                        .min_connections(0)
+                        .idle_timeout(Duration::from_secs(60))
+                        .acquire_timeout(opts.acquire_timeout)
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                // WAL lets readers run beside the writer; FULL flushes
+                                // every commit so an answer means it is on disk.
+                                conn.execute(
+                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                                     PRAGMA cache_size = -8000",
+                                )
+                                .await?;
+                                Ok(())
+                            })
+                        })
+                };
+                // The writer connects first, so the file and WAL mode exist
+                // before readers open it.
+                let write = pool(1).connect_with(options.clone()).await?;
+                let read = pool(opts.max_connections.max(1)).connect_lazy_with(options);
+                (read, write)
+            }
+            Backend::Postgres => {
+                let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
+                let pool = AnyPoolOptions::new()
+                    .max_connections(opts.max_connections.max(2))
+                    .min_connections(0)
+                    .idle_timeout(Duration::from_secs(60))
+                    .acquire_timeout(opts.acquire_timeout)
+                    .connect_with(options)
+                    .await?;
+                (pool.clone(), pool)
+            }
+        };
+        let writers = if backend == Backend::Sqlite { 1 } else { opts.writers.max(1) };
+        let writer = Writer::start(write, Dialect(backend), writers);
+        Ok(Store { inner: Arc::new(Inner { backend, read, writer }) })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+    pub fn dialect(&self) -> Dialect {
+        Dialect(self.inner.backend)
+    }
+    /// The pool for reads.
+    pub fn pool(&self) -> &AnyPool {
+        &self.inner.read
+    }
+    pub(crate) fn writer(&self) -> &Writer {
+        &self.inner.writer
+    }
+
+    /// Is the database answering?
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.inner.read).await?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of an SQLite database to `path` while it is
+    /// in use. PostgreSQL has its own tools (pg_dump), which the CLI calls.
+    pub async fn backup_sqlite(&self, path: &str) -> Result<()> {
+        let mut conn = self.inner.read.acquire().await?;
+        sqlx::query("VACUUM INTO $1").bind(path.to_owned()).execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// Waits for queued writes to finish and closes the pools.
+    pub async fn close(&self) {
+        self.inner.writer.close().await;
+        self.inner.read.close().await;
+    }
+}
+
+/// Adds `mode=rwc` so the file is created, and creates its folder.
+fn sqlite_url(url: &str) -> Result<String> {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() {
+        return Err(StoreError::BadUrl(url.to_owned()));
+    }
+    if path != ":memory:" {
+        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::BadUrl(format!("{url}: cannot create {}: {e}", dir.display())))?;
+        }
+    }
+    let query = if query.contains("mode=") { query.to_owned() } else if query.is_empty() { "mode=rwc".into() } else { format!("{query}&mode=rwc") };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_follows_the_scheme() {
+        assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("postgres://h/db").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::from_url("postgresql://h/db").unwrap(), Backend::Postgres);
+        assert!(matches!(Backend::from_url("mysql://h/db"), Err(StoreError::BadUrl(_))));
+    }
+}

@@ -1,0 +1,398 @@
+//! Incident rows: insert, load, update and the keyset-paginated list.
+
+use crate::sql::{like_pattern, Sql, Value};
+use crate::{db::Dialect, Result, StoreError};
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+/// An incident as stored, with the display names of what it refers to.
+#[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
+pub struct Incident {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub state: String,
+    pub hold_reason: Option<String>,
+    pub impact: i64,
+    pub urgency: i64,
+    pub priority: i64,
+    pub requester_id: i64,
+    pub organisation_id: Option<i64>,
+    pub category: Option<String>,
+    pub service: Option<String>,
+    pub assignment_group_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub major: i64,
+    pub parent_id: Option<i64>,
+    pub resolution_code: Option<String>,
+    pub resolution_notes: Option<String>,
+    pub reopen_count: i64,
+    pub opened_at: i64,
+    pub first_response_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub updated_at: i64,
+    pub created_by: i64,
+    pub version: i64,
+    pub requester_name: Option<String>,
+    pub organisation_name: Option<String>,
+    pub group_name: Option<String>,
+    pub assignee_name: Option<String>,
+}
+
+const SELECT: &str = "SELECT i.id, i.title, i.description, i.state, i.hold_reason, i.impact, i.urgency, i.priority, \
+    i.requester_id, i.organisation_id, i.category, i.service, i.assignment_group_id, i.assignee_id, i.major, \
+    i.parent_id, i.resolution_code, i.resolution_notes, i.reopen_count, i.opened_at, i.first_response_at, \
+    i.resolved_at, i.closed_at, i.updated_at, i.created_by, i.version, \
+    r.display_name AS requester_name, o.name AS organisation_name, g.name AS group_name, a.display_name AS assignee_name \
+    FROM incidents i \
+    LEFT JOIN users r ON r.id = i.requester_id \
+    LEFT JOIN organisations o ON o.id = i.organisation_id \
+    LEFT JOIN assignment_groups g ON g.id = i.assignment_group_id \
+    LEFT JOIN users a ON a.id = i.assignee_id";
+
+/// Takes the next `n` incident numbers; they are never handed out again.
+pub async fn next_numbers(conn: &mut AnyConnection, n: i64) -> Result<i64> {
+    let (last,): (i64,) =
+        sqlx::query_as("UPDATE counters SET value = value + $1 WHERE name = 'incident' RETURNING value")
+            .bind(n)
+            .fetch_one(conn)
+            .await?;
+    Ok(last - n + 1)
+}
+
+/// Inserts a row whose `id` was taken from [`next_numbers`]. Display names
+/// in `inc` are ignored.
+pub async fn insert(conn: &mut AnyConnection, inc: &Incident) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO incidents (id, title, description, state, hold_reason, impact, urgency, priority, requester_id,
+            organisation_id, category, service, assignment_group_id, assignee_id, major, parent_id, resolution_code,
+            resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at, updated_at,
+            created_by, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+            $23, $24, $25, $26)",
+    )
+    .bind(inc.id)
+    .bind(inc.title.clone())
+    .bind(inc.description.clone())
+    .bind(inc.state.clone())
+    .bind(inc.hold_reason.clone())
+    .bind(inc.impact)
+    .bind(inc.urgency)
+    .bind(inc.priority)
+    .bind(inc.requester_id)
+    .bind(inc.organisation_id)
+    .bind(inc.category.clone())
+    .bind(inc.service.clone())
+    .bind(inc.assignment_group_id)
+    .bind(inc.assignee_id)
+    .bind(inc.major)
+    .bind(inc.parent_id)
+    .bind(inc.resolution_code.clone())
+    .bind(inc.resolution_notes.clone())
+    .bind(inc.reopen_count)
+    .bind(inc.opened_at)
+    .bind(inc.first_response_at)
+    .bind(inc.resolved_at)
+    .bind(inc.closed_at)
+    .bind(inc.updated_at)
+    .bind(inc.created_by)
+    .bind(inc.version)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Incident>> {
+    let sql = format!("{SELECT} WHERE i.id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+}
+
+/// Loads the row for a read-modify-write inside the write transaction,
+/// locking it where the engine needs a lock.
+pub async fn get_for_update(conn: &mut AnyConnection, d: Dialect, id: i64) -> Result<Incident> {
+    // Lock first (PostgreSQL cannot lock the nullable side of outer joins).
+    let lock = format!("SELECT version FROM incidents WHERE id = $1{}", d.for_update());
+    let found: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(lock)).bind(id).fetch_optional(&mut *conn).await?;
+    if found.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    get(conn, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Writes every stored field of `inc` if the row still has `expected`
+/// version, and bumps the version.
+pub async fn update(conn: &mut AnyConnection, inc: &Incident, expected: i64) -> Result<i64> {
+    let r = sqlx::query(
+        "UPDATE incidents SET title = $1, description = $2, state = $3, hold_reason = $4, impact = $5, urgency = $6,
+            priority = $7, requester_id = $8, organisation_id = $9, category = $10, service = $11,
+            assignment_group_id = $12, assignee_id = $13, major = $14, parent_id = $15, resolution_code = $16,
+            resolution_notes = $17, reopen_count = $18, first_response_at = $19, resolved_at = $20, closed_at = $21,
+            updated_at = $22, version = version + 1
+         WHERE id = $23 AND version = $24",
+    )
+    .bind(inc.title.clone())
+    .bind(inc.description.clone())
+    .bind(inc.state.clone())
+    .bind(inc.hold_reason.clone())
+    .bind(inc.impact)
+    .bind(inc.urgency)
+    .bind(inc.priority)
+    .bind(inc.requester_id)
+    .bind(inc.organisation_id)
+    .bind(inc.category.clone())
+    .bind(inc.service.clone())
+    .bind(inc.assignment_group_id)
+    .bind(inc.assignee_id)
+    .bind(inc.major)
+    .bind(inc.parent_id)
+    .bind(inc.resolution_code.clone())
+    .bind(inc.resolution_notes.clone())
+    .bind(inc.reopen_count)
+    .bind(inc.first_response_at)
+    .bind(inc.resolved_at)
+    .bind(inc.closed_at)
+    .bind(inc.updated_at)
+    .bind(inc.id)
+    .bind(expected)
+    .execute(&mut *conn)
+    .await?;
+    if r.rows_affected() == 0 {
+        let current: Option<(i64,)> =
+            sqlx::query_as("SELECT version FROM incidents WHERE id = $1").bind(inc.id).fetch_optional(conn).await?;
+        return match current {
+            None => Err(StoreError::NotFound),
+            Some((v,)) => Err(StoreError::StaleVersion { current: v }),
+        };
+    }
+    Ok(expected + 1)
+}
+
+/// Touches `updated_at` (e.g. on a new comment) without a version bump.
+pub async fn touch(conn: &mut AnyConnection, id: i64, at: i64, first_response: bool) -> Result<()> {
+    let sql = if first_response {
+        "UPDATE incidents SET updated_at = $1, first_response_at = COALESCE(first_response_at, $1) WHERE id = $2"
+    } else {
+        "UPDATE incidents SET updated_at = $1 WHERE id = $2"
+    };
+    sqlx::query(sql).bind(at).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// Resolved incidents whose resolution is older than `before`: auto-close candidates.
+pub async fn resolved_before(conn: &mut AnyConnection, before: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, version FROM incidents WHERE state = 'resolved' AND resolved_at < $1 ORDER BY resolved_at LIMIT $2",
+    )
+    .bind(before)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn children(conn: &mut AnyConnection, parent: i64) -> Result<Vec<Incident>> {
+    let sql = format!("{SELECT} WHERE i.parent_id = $1 ORDER BY i.id");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(parent).fetch_all(conn).await?)
+}
+
+/// List orders. Each is a tuple of integer columns in one direction, so the
+/// keyset condition is one row-value comparison an index can serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// P1 first, oldest first within a priority: the queue order.
+    #[default]
+    Priority,
+    PriorityDesc,
+    Opened,
+    OpenedDesc,
+    Updated,
+    UpdatedDesc,
+    Number,
+    NumberDesc,
+}
+
+impl Sort {
+    pub const ALL: [(Sort, &'static str); 8] = [
+        (Sort::Priority, "priority"),
+        (Sort::PriorityDesc, "-priority"),
+        (Sort::Opened, "opened"),
+        (Sort::OpenedDesc, "-opened"),
+        (Sort::Updated, "updated"),
+        (Sort::UpdatedDesc, "-updated"),
+        (Sort::Number, "number"),
+        (Sort::NumberDesc, "-number"),
+    ];
+    pub fn parse(s: &str) -> Option<Sort> {
+        Self::ALL.iter().find(|(_, n)| *n == s).map(|(v, _)| *v)
+    }
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(v, _)| *v == self).map(|(_, n)| *n).unwrap_or("priority")
+    }
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Sort::Priority | Sort::PriorityDesc => &["priority", "opened_at", "id"],
+            Sort::Opened | Sort::OpenedDesc => &["opened_at", "id"],
+            Sort::Updated | Sort::UpdatedDesc => &["updated_at", "id"],
+            Sort::Number | Sort::NumberDesc => &["id"],
+        }
+    }
+    fn descending(self) -> bool {
+        matches!(self, Sort::PriorityDesc | Sort::OpenedDesc | Sort::UpdatedDesc | Sort::NumberDesc)
+    }
+    /// The cursor values of a row: its sort key.
+    pub fn key(self, inc: &Incident) -> Vec<i64> {
+        self.columns()
+            .iter()
+            .map(|c| match *c {
+                "priority" => inc.priority,
+                "opened_at" => inc.opened_at,
+                "updated_at" => inc.updated_at,
+                _ => inc.id,
+            })
+            .collect()
+    }
+    pub fn key_len(self) -> usize {
+        self.columns().len()
+    }
+}
+
+/// Who an incident is assigned to, for filtering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assigned {
+    To(i64),
+    Nobody,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub states: Vec<String>,
+    pub priorities: Vec<i64>,
+    pub group_ids: Vec<i64>,
+    /// Incidents with no assignment group.
+    pub no_group: bool,
+    pub assignee: Option<Assigned>,
+    pub requester_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub service: Option<String>,
+    pub category: Option<String>,
+    pub major: Option<bool>,
+    pub text: Option<String>,
+    pub opened_from: Option<i64>,
+    pub opened_to: Option<i64>,
+    pub updated_from: Option<i64>,
+    pub updated_to: Option<i64>,
+    pub sort: Sort,
+    /// The sort key of the last row of the previous page.
+    pub after: Option<Vec<i64>>,
+    pub limit: i64,
+}
+
+/// One page of incidents; `limit + 1` rows are read to know whether more follow.
+pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(Vec<Incident>, bool)> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE 1 = 1");
+    in_list_text(&mut q, "i.state", &f.states);
+    in_list_int(&mut q, "i.priority", &f.priorities);
+    match (f.group_ids.is_empty(), f.no_group) {
+        (true, false) => {}
+        (true, true) => {
+            q.push(" AND i.assignment_group_id IS NULL");
+        }
+        (false, no_group) => {
+            q.push(" AND (");
+            if no_group {
+                q.push("i.assignment_group_id IS NULL OR ");
+            }
+            in_list_bare(&mut q, "i.assignment_group_id", f.group_ids.iter().map(|g| Value::Int(*g)));
+            q.push(")");
+        }
+    }
+    match f.assignee {
+        Some(Assigned::To(id)) => {
+            q.push(" AND i.assignee_id = ").bind(Value::Int(id));
+        }
+        Some(Assigned::Nobody) => {
+            q.push(" AND i.assignee_id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(r) = f.requester_id {
+        q.push(" AND i.requester_id = ").bind(Value::Int(r));
+    }
+    if let Some(o) = f.organisation_id {
+        q.push(" AND i.organisation_id = ").bind(Value::Int(o));
+    }
+    if let Some(s) = &f.service {
+        q.push(" AND i.service = ").bind(Value::Text(s.clone()));
+    }
+    if let Some(c) = &f.category {
+        q.push(" AND i.category = ").bind(Value::Text(c.clone()));
+    }
+    if let Some(m) = f.major {
+        q.push(" AND i.major = ").bind(Value::Int(i64::from(m)));
+    }
+    if let Some(t) = f.text.as_deref().filter(|t| !t.is_empty()) {
+        let pattern = Value::Text(like_pattern(t));
+        q.push(&format!(" AND (i.title {} ", d.ilike())).bind(pattern.clone());
+        q.push(&format!(" ESCAPE '\\' OR i.description {} ", d.ilike())).bind(pattern);
+        q.push(" ESCAPE '\\')");
+    }
+    for (col, op, v) in [
+        ("i.opened_at", ">=", f.opened_from),
+        ("i.opened_at", "<", f.opened_to),
+        ("i.updated_at", ">=", f.updated_from),
+        ("i.updated_at", "<", f.updated_to),
+    ] {
+        if let Some(v) = v {
+            q.push(&format!(" AND {col} {op} ")).bind(Value::Int(v));
+        }
+    }
+    let cols = f.sort.columns();
+    let qualified: Vec<String> = cols.iter().map(|c| format!("i.{c}")).collect();
+    if let Some(after) = &f.after {
+        if after.len() == cols.len() {
+            q.push(&format!(" AND ({}) {} (", qualified.join(", "), if f.sort.descending() { "<" } else { ">" }));
+            for (i, v) in after.iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.bind(Value::Int(*v));
+            }
+            q.push(")");
+        }
+    }
+    let dir = if f.sort.descending() { " DESC" } else { "" };
+    let order: Vec<String> = qualified.iter().map(|c| format!("{c}{dir}")).collect();
+    q.push(&format!(" ORDER BY {} LIMIT ", order.join(", "))).bind(Value::Int(f.limit + 1));
+    let mut rows: Vec<Incident> = sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?)
+        .fetch_all(conn)
+        .await?;
+    let more = rows.len() as i64 > f.limit;
+    rows.truncate(usize::try_from(f.limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+fn in_list_text(q: &mut Sql, col: &str, vals: &[String]) {
+    if !vals.is_empty() {
+        q.push(" AND ");
+        in_list_bare(q, col, vals.iter().map(|v| Value::Text(v.clone())));
+    }
+}
+
+fn in_list_int(q: &mut Sql, col: &str, vals: &[i64]) {
+    if !vals.is_empty() {
+        q.push(" AND ");
+        in_list_bare(q, col, vals.iter().map(|v| Value::Int(*v)));
+    }
+}
+
+fn in_list_bare(q: &mut Sql, col: &str, vals: impl Iterator<Item = Value>) {
+    q.push(col).push(" IN (");
+    for (i, v) in vals.enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.bind(v);
+    }
+    q.push(")");
+}

@@ -1,0 +1,127 @@
+//! Versioned migrations, one folder per backend, embedded in the binary.
+//!
+//! A released migration is never edited: its checksum is stored and checked
+//! at every start. On PostgreSQL an advisory lock keeps nodes that start
+//! together from migrating twice.
+
+use crate::{db::Backend, Result, Store, StoreError};
+use sqlx::{Connection, Executor};
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+macro_rules! migrations {
+    ($dir:literal: $($v:literal $name:literal),+ $(,)?) => {
+        &[$(Migration {
+            version: $v,
+            name: $name,
+            sql: include_str!(concat!("../migrations/", $dir, "/", stringify!($v), "_", $name, ".sql")),
+        }),+]
+    };
+}
+
+// File names are `NNNN_name.sql`; the macro takes NNNN as written.
+pub const SQLITE: &[Migration] = migrations!("sqlite": 0001 "foundation");
+pub const POSTGRES: &[Migration] = migrations!("postgres": 0001 "foundation");
+
+pub fn for_backend(b: Backend) -> &'static [Migration] {
+    match b {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    }
+}
+
+/// FNV-1a: enough to notice that a released migration was edited.
+fn checksum(sql: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in sql.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+impl Store {
+    /// Applies every pending migration; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize> {
+        let backend = self.backend();
+        let mut conn = self.pool().acquire().await?;
+        if backend == Backend::Postgres {
+            conn.execute("SELECT pg_advisory_lock(7413001)").await?;
+        }
+        let result = apply(&mut conn, backend).await;
+        if backend == Backend::Postgres {
+            conn.execute("SELECT pg_advisory_unlock(7413001)").await?;
+        }
+        result
+    }
+
+    /// The versions already applied, oldest first.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM schema_migrations ORDER BY version").fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}
+
+async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<usize> {
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .await?;
+    let applied: Vec<(i64, String)> =
+        sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version").fetch_all(&mut *conn).await?;
+    let known = for_backend(backend);
+    for (v, sum) in &applied {
+        match known.iter().find(|m| m.version == *v) {
+            None => {
+                return Err(StoreError::Migration(format!(
+                    "the database has migration {v}, which this steward does not know: it is newer than this binary"
+                )));
+            }
+            Some(m) if checksum(m.sql) != *sum => {
+                return Err(StoreError::Migration(format!("migration {v} ({}) was edited after it was applied", m.name)));
+            }
+            Some(_) => {}
+        }
+    }
+    let mut ran = 0;
+    for m in known.iter().filter(|m| !applied.iter().any(|(v, _)| *v == m.version)) {
+        let mut tx = conn.begin().await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::Migration(format!("{} {}: {e}", m.version, m.name)))?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(checksum(m.sql))
+            .bind(crate::now_micros())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let names = |ms: &[Migration]| ms.iter().map(|m| (m.version, m.name)).collect::<Vec<_>>();
+        assert_eq!(names(SQLITE), names(POSTGRES));
+        for ms in [SQLITE, POSTGRES] {
+            for (i, m) in ms.iter().enumerate() {
+                assert_eq!(m.version, i as i64 + 1, "migrations are numbered without gaps");
+            }
+        }
+    }
+}

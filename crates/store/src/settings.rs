@@ -1,0 +1,19 @@
+//! Key/value settings kept in the database (e.g. the priority matrix).
+
+use crate::Result;
+use sqlx::AnyConnection;
+
+pub async fn get(conn: &mut AnyConnection, key: &str) -> Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM settings WHERE key = $1").bind(key.to_owned()).fetch_optional(conn).await?;
+    Ok(row.map(|r| r.0))
+}
+
+pub async fn set(conn: &mut AnyConnection, key: &str, value: &str) -> Result<()> {
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key.to_owned())
+        .bind(value.to_owned())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
