@@ -313,3 +313,7 @@ pub async fn delete_session(conn: &mut AnyConnection, hash: &str) -> Result<()> 
 pub async fn purge_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64> {
     Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(conn).await?.rows_affected())
 }
+
+pub async fn organisation_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Organisation>> {
+    Ok(sqlx::query_as("SELECT id, name FROM organisations WHERE id = $1").bind(id).fetch_optional(conn).await?)
+}

@@ -1,0 +1,166 @@
+//! Users, groups and organisations: the admin's use cases.
+
+use crate::{auth, error::{AppError, Errors}, Actor, App};
+use steward_domain::{access, text, Role};
+use steward_store::{accounts, now_micros, StoreError};
+
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub role: String,
+    pub organisation: Option<String>,
+    pub groups: Vec<String>,
+    pub password: Option<String>,
+    pub locale: Option<String>,
+}
+
+fn check_admin(actor: Option<&Actor>) -> Result<(), AppError> {
+    match actor {
+        None => Ok(()), // the CLI, run by whoever owns the data
+        Some(a) => Ok(access::can_admin(a.role)?),
+    }
+}
+
+fn valid_username(name: &str) -> Result<String, String> {
+    let n = name.trim();
+    if n.is_empty() || n.len() > 64 {
+        return Err("must be 1 to 64 characters".into());
+    }
+    if !n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
+        return Err("may contain only letters, digits and . _ - @".into());
+    }
+    Ok(n.to_owned())
+}
+
+impl App {
+    /// Creates a user (and missing organisation); `actor` None is the CLI.
+    pub async fn add_user(&self, actor: Option<&Actor>, u: NewUser) -> Result<i64, AppError> {
+        check_admin(actor)?;
+        let mut errs = Errors::default();
+        let username = errs.check("username", valid_username(&u.username));
+        let role = errs.check("role", u.role.parse::<Role>());
+        let display = u.display_name.clone().unwrap_or_else(|| u.username.clone());
+        let display = errs.check("display_name", text::check(&display, text::NAME));
+        if let Some(p) = &u.password {
+            if let Err(AppError::Invalid(e)) = auth::check_password_strength(p) {
+                errs.0.extend(e);
+            }
+        }
+        errs.finish()?;
+        let (Some(username), Some(role), Some(display)) = (username, role, display) else {
+            return Err(AppError::Internal("validation".into()));
+        };
+        let hash = u.password.as_deref().map(auth::hash_password).transpose()?;
+        let (org, groups, email, locale) = (u.organisation.clone(), u.groups.clone(), u.email.clone(), u.locale.clone());
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    let now = now_micros();
+                    let organisation_id = match org.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+                        None => None,
+                        Some(name) => Some(match accounts::organisation_by_name(c, name).await? {
+                            Some(o) => o.id,
+                            None => accounts::insert_organisation(c, name, now).await?,
+                        }),
+                    };
+                    let new = accounts::NewUser {
+                        username,
+                        display_name: display,
+                        email,
+                        role: role.as_str().to_owned(),
+                        organisation_id,
+                        password_hash: hash,
+                        locale,
+                    };
+                    let id = accounts::insert_user(c, &new, now).await?;
+                    for g in groups {
+                        let group = accounts::group_by_name(c, &g)
+                            .await?
+                            .ok_or_else(|| AppError::field("groups", format!("no group named {g:?}")))?;
+                        accounts::add_member(c, group.id, id).await?;
+                    }
+                    Ok::<_, AppError>(id)
+                })
+            })
+            .await
+    }
+
+    pub async fn set_password(&self, actor: Option<&Actor>, username: &str, password: &str) -> Result<(), AppError> {
+        auth::check_password_strength(password)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let user = accounts::user_by_name(&mut conn, username).await?.ok_or(AppError::NotFound("user"))?;
+        drop(conn);
+        if let Some(a) = actor {
+            if a.id != user.id {
+                access::can_admin(a.role)?;
+            }
+        }
+        let hash = auth::hash_password(password)?;
+        self.store.write(move |c| Box::pin(async move { accounts::set_password(c, user.id, &hash).await })).await?;
+        Ok(())
+    }
+
+    pub async fn set_locale(&self, actor: &Actor, locale: Option<String>) -> Result<(), AppError> {
+        if let Some(l) = &locale {
+            if !matches!(l.as_str(), "en" | "pl") {
+                return Err(AppError::field("locale", "must be en or pl"));
+            }
+        }
+        let id = actor.id;
+        self.store.write(move |c| Box::pin(async move { accounts::set_locale(c, id, locale.as_deref()).await })).await?;
+        Ok(())
+    }
+
+    pub async fn list_users(&self, actor: Option<&Actor>) -> Result<Vec<accounts::User>, AppError> {
+        if let Some(a) = actor {
+            if !a.is_staff() {
+                return Err(AppError::Forbidden("only agents, managers and admins can list users".into()));
+            }
+        }
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(accounts::list_users(&mut conn).await?)
+    }
+
+    pub async fn add_group(&self, actor: Option<&Actor>, name: &str, description: &str) -> Result<i64, AppError> {
+        check_admin(actor)?;
+        let name = text::check(name, text::NAME).map_err(|e| AppError::field("name", e.to_string()))?;
+        let description =
+            text::check(description, text::DESCRIPTION).map_err(|e| AppError::field("description", e.to_string()))?;
+        Ok(self
+            .store
+            .write(move |c| Box::pin(async move { accounts::insert_group(c, &name, &description, now_micros()).await }))
+            .await?)
+    }
+
+    pub async fn add_member(&self, actor: Option<&Actor>, group: &str, username: &str) -> Result<(), AppError> {
+        check_admin(actor)?;
+        let (group, username) = (group.to_owned(), username.to_owned());
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    let g = accounts::group_by_name(c, &group).await?.ok_or(AppError::NotFound("group"))?;
+                    let u = accounts::user_by_name(c, &username).await?.ok_or(AppError::NotFound("user"))?;
+                    accounts::add_member(c, g.id, u.id).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await
+    }
+
+    pub async fn list_groups(&self) -> Result<Vec<accounts::Group>, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(accounts::list_groups(&mut conn).await?)
+    }
+
+    pub async fn group_members(&self, group_id: i64) -> Result<Vec<accounts::User>, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(accounts::members_of(&mut conn, group_id).await?)
+    }
+
+    pub async fn list_organisations(&self) -> Result<Vec<accounts::Organisation>, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(accounts::list_organisations(&mut conn).await?)
+    }
+}

@@ -1,0 +1,265 @@
+//! Passwords (argon2id), sign-in with throttling, sessions and API tokens.
+//!
+//! Session ids and API tokens are random 256-bit secrets; only their SHA-256
+//! is stored, so a stolen database does not sign anyone in, and checking a
+//! token costs one hash rather than an argon2 run per request.
+
+use crate::{error::AppError, Actor, App};
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, PasswordHash};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::{collections::HashMap, net::IpAddr, sync::Mutex};
+use steward_domain::Role;
+use steward_store::{accounts, now_micros, StoreError};
+
+const LOCK_AFTER: i64 = 5;
+const MAX_LOCK_SECS: i64 = 15 * 60;
+const IP_WINDOW_SECS: i64 = 60;
+const IP_MAX_FAILURES: u32 = 20;
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("hashing failed: {e}")))
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A new random secret, URL-safe.
+pub fn random_secret() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+pub fn check_password_strength(password: &str) -> Result<(), AppError> {
+    let n = password.chars().count();
+    if n < 8 {
+        return Err(AppError::field("password", "must be at least 8 characters"));
+    }
+    if n > 1024 {
+        return Err(AppError::field("password", "must be at most 1024 characters"));
+    }
+    Ok(())
+}
+
+/// Failed sign-ins per client address, so that guessing across many
+/// usernames is slowed too. Per node; the per-account lock is in the database.
+#[derive(Default)]
+pub(crate) struct Throttle {
+    by_ip: Mutex<HashMap<IpAddr, (i64, u32)>>,
+}
+
+impl Throttle {
+    fn blocked(&self, ip: IpAddr, now_s: i64) -> Option<u64> {
+        let map = self.by_ip.lock().ok()?;
+        let (start, n) = *map.get(&ip)?;
+        (n >= IP_MAX_FAILURES && now_s - start < IP_WINDOW_SECS).then(|| (IP_WINDOW_SECS - (now_s - start)) as u64)
+    }
+    fn fail(&self, ip: IpAddr, now_s: i64) {
+        if let Ok(mut map) = self.by_ip.lock() {
+            if map.len() > 100_000 {
+                map.retain(|_, (start, _)| now_s - *start < IP_WINDOW_SECS);
+            }
+            let e = map.entry(ip).or_insert((now_s, 0));
+            if now_s - e.0 >= IP_WINDOW_SECS {
+                *e = (now_s, 0);
+            }
+            e.1 += 1;
+        }
+    }
+}
+
+/// A signed-in browser session: the cookie value and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+    pub max_age_secs: i64,
+}
+
+/// An API token as shown once at creation.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub id: i64,
+    pub token: String,
+}
+
+impl App {
+    /// Checks the password and opens a session. Wrong credentials answer the
+    /// same whether or not the user exists.
+    pub async fn login(&self, username: &str, password: &str, ip: IpAddr) -> Result<(Actor, NewSession), AppError> {
+        let now = now_micros();
+        let now_s = now / 1_000_000;
+        if let Some(retry) = self.throttle.blocked(ip, now_s) {
+            return Err(AppError::Throttled { retry_after_secs: retry.max(1) });
+        }
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let user = accounts::user_by_name(&mut conn, username.trim()).await?;
+        drop(conn);
+        let Some(user) = user.filter(|u| u.active == 1) else {
+            // Spend the same time as a real check so that timing does not tell.
+            let _ = verify_password(DUMMY_HASH, password);
+            self.throttle.fail(ip, now_s);
+            return Err(AppError::Unauthenticated("wrong username or password"));
+        };
+        if let Some(until) = user.locked_until.filter(|u| *u > now) {
+            return Err(AppError::Throttled { retry_after_secs: ((until - now) / 1_000_000).max(1) as u64 });
+        }
+        let ok = user.password_hash.as_deref().is_some_and(|h| verify_password(h, password));
+        if !ok {
+            self.throttle.fail(ip, now_s);
+            let failures = user.failed_logins + 1;
+            let lock = (failures >= LOCK_AFTER).then(|| {
+                let secs = (30i64 << (failures - LOCK_AFTER).min(10)).min(MAX_LOCK_SECS);
+                now + secs * 1_000_000
+            });
+            let id = user.id;
+            self.store
+                .write(move |c| Box::pin(async move { accounts::record_failed_login(c, id, lock).await }))
+                .await?;
+            return Err(AppError::Unauthenticated("wrong username or password"));
+        }
+        let token = random_secret()?;
+        let csrf = random_secret()?;
+        let max_age = i64::from(self.config.session_hours) * 3600;
+        let (hash, csrf2, id) = (secret_hash(&token), csrf.clone(), user.id);
+        let expires = now + max_age * 1_000_000;
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    accounts::clear_failed_logins(c, id).await?;
+                    accounts::insert_session(c, &hash, id, &csrf2, now, expires).await
+                })
+            })
+            .await?;
+        let actor = self.actor_for(user).await?;
+        Ok((actor, NewSession { token, csrf, max_age_secs: max_age }))
+    }
+
+    /// The actor and CSRF token of a live session.
+    pub async fn session_actor(&self, token: &str) -> Result<(Actor, String), AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let s = accounts::session(&mut conn, &secret_hash(token)).await?;
+        let s = s.filter(|s| s.expires_at > now_micros()).ok_or(AppError::Unauthenticated("your session has ended"))?;
+        let user = accounts::user_by_id(&mut conn, s.user_id).await?.filter(|u| u.active == 1);
+        drop(conn);
+        let user = user.ok_or(AppError::Unauthenticated("your account is disabled"))?;
+        Ok((self.actor_for(user).await?, s.csrf))
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<(), AppError> {
+        let hash = secret_hash(token);
+        self.store.write(move |c| Box::pin(async move { accounts::delete_session(c, &hash).await })).await?;
+        Ok(())
+    }
+
+    /// The actor holding an API token.
+    pub async fn token_actor(&self, token: &str) -> Result<Actor, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let found = accounts::user_by_token(&mut conn, &secret_hash(token)).await?;
+        drop(conn);
+        let (_, user) = found.ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
+        self.actor_for(user).await
+    }
+
+    /// Creates an API token for `username`; the secret is returned once.
+    /// Users may create their own; admins anyone's. `None` is the CLI.
+    pub async fn create_token(&self, actor: Option<&Actor>, username: &str, label: &str) -> Result<NewToken, AppError> {
+        let label = steward_domain::text::check(label, steward_domain::text::NAME)
+            .map_err(|e| AppError::field("name", e.to_string()))?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let user = accounts::user_by_name(&mut conn, username).await?.ok_or(AppError::NotFound("user"))?;
+        drop(conn);
+        if let Some(a) = actor {
+            if a.id != user.id && a.role != Role::Admin {
+                return Err(AppError::Forbidden("only admins can create tokens for other users".into()));
+            }
+        }
+        let token = format!("stw_{}", random_secret()?);
+        let hash = secret_hash(&token);
+        let id = self
+            .store
+            .write(move |c| Box::pin(async move { accounts::insert_token(c, user.id, &label, &hash, now_micros()).await }))
+            .await?;
+        Ok(NewToken { id, token })
+    }
+
+    pub async fn revoke_token(&self, actor: Option<&Actor>, id: i64) -> Result<(), AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let t = accounts::token_by_id(&mut conn, id).await?.ok_or(AppError::NotFound("token"))?;
+        drop(conn);
+        if let Some(a) = actor {
+            if a.id != t.user_id && a.role != Role::Admin {
+                return Err(AppError::Forbidden("only admins can revoke other users' tokens".into()));
+            }
+        }
+        self.store.write(move |c| Box::pin(async move { accounts::revoke_token(c, id, now_micros()).await })).await?;
+        Ok(())
+    }
+
+    pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<accounts::ApiToken>, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(accounts::list_tokens(&mut conn, actor.id).await?)
+    }
+
+    pub(crate) async fn actor_for(&self, user: accounts::User) -> Result<Actor, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let groups = accounts::groups_of(&mut conn, user.id).await?;
+        let role = user.role.parse::<Role>().map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Actor {
+            id: user.id,
+            username: user.username,
+            display_name: user.display_name,
+            role,
+            group_ids: groups.iter().map(|g| g.id).collect(),
+            locale: user.locale,
+        })
+    }
+}
+
+/// A valid argon2id hash of a random string, checked against when the user
+/// does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZOZ8ME5xOv6XvpXW5IF2ny2n7gCLUKVSnPbiimtiQzs";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password(&h, "correct horse"));
+        assert!(!verify_password(&h, "wrong horse"));
+        assert!(!verify_password("not a hash", "x"));
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashed() {
+        let a = random_secret().unwrap();
+        assert_ne!(a, random_secret().unwrap());
+        assert_eq!(secret_hash(&a).len(), 64);
+    }
+
+    #[test]
+    fn throttle_blocks_after_many_failures() {
+        let t = Throttle::default();
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        for _ in 0..IP_MAX_FAILURES {
+            assert!(t.blocked(ip, 1000).is_none());
+            t.fail(ip, 1000);
+        }
+        assert!(t.blocked(ip, 1000).is_some());
+        assert!(t.blocked(ip, 1000 + IP_WINDOW_SECS).is_none());
+    }
+}

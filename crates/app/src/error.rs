@@ -1,0 +1,94 @@
+//! The errors a use case answers with; the web layer maps each to a status
+//! and a stable problem code.
+
+use serde::Serialize;
+use steward_store::StoreError;
+
+/// One bad input field and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self { field: field.to_owned(), message: message.into() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("sign in required: {0}")]
+    Unauthenticated(&'static str),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("the record was changed by someone else since you read it (you sent version {sent}, it is now {current})")]
+    Stale { sent: i64, current: i64 },
+    #[error("the version you read is required (If-Match header or version field)")]
+    VersionRequired,
+    #[error("{message}")]
+    Transition { message: String, allowed: Vec<String> },
+    #[error("{what} is too large: at most {max} bytes")]
+    TooLarge { what: &'static str, max: usize },
+    #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound("record"),
+            StoreError::Duplicate(what) => AppError::field(&what, "is already taken"),
+            StoreError::MissingReference(what) => AppError::field(&what, "refers to something that does not exist"),
+            StoreError::StaleVersion { current } => AppError::Stale { sent: current - 1, current },
+            StoreError::WriterGone => AppError::Unavailable("the server is shutting down".into()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<steward_domain::access::Denied> for AppError {
+    fn from(d: steward_domain::access::Denied) -> Self {
+        AppError::Forbidden(d.0.to_owned())
+    }
+}
+
+
+
+/// Collects field errors while a form is validated.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+    /// Records `r`'s error under `field`; gives the value when there is one.
+    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e.to_string());
+                None
+            }
+        }
+    }
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() { Ok(()) } else { Err(AppError::Invalid(self.0)) }
+    }
+}

@@ -1,0 +1,207 @@
+//! Opening an incident.
+
+use super::{diff, journal};
+use crate::{error::{AppError, Errors}, Actor, App};
+use steward_domain::{journal::Action, text, Impact, IncidentState, Urgency};
+use steward_store::{accounts, incidents::{self, Incident}, now_micros, Conn};
+
+/// What a caller sends to open an incident; references are by name.
+#[derive(Debug, Clone, Default)]
+pub struct NewIncident {
+    pub title: String,
+    pub description: Option<String>,
+    pub impact: Option<i64>,
+    pub urgency: Option<i64>,
+    pub requester: Option<String>,
+    pub category: Option<String>,
+    pub service: Option<String>,
+    pub assignment_group: Option<String>,
+    pub assignee: Option<String>,
+    pub major: Option<bool>,
+    pub parent: Option<String>,
+}
+
+pub(crate) fn optional_text(errs: &mut Errors, field: &str, v: Option<&str>, limit: text::Limit) -> Option<String> {
+    let v = v?;
+    errs.check(field, text::check(v, limit)).filter(|s| !s.is_empty())
+}
+
+impl App {
+    pub async fn create_incident(&self, actor: &Actor, n: NewIncident) -> Result<Incident, AppError> {
+        let mut errs = Errors::default();
+        let title = errs.check("title", text::check(&n.title, text::TITLE));
+        let description =
+            optional_text(&mut errs, "description", n.description.as_deref(), text::DESCRIPTION).unwrap_or_default();
+        let impact = errs.check("impact", Impact::new(n.impact.unwrap_or(3)));
+        let urgency = errs.check("urgency", Urgency::new(n.urgency.unwrap_or(3)));
+        let category = optional_text(&mut errs, "category", n.category.as_deref(), text::SHORT);
+        let service = optional_text(&mut errs, "service", n.service.as_deref(), text::NAME);
+        if !actor.is_staff() {
+            for (field, set) in [
+                ("requester", n.requester.as_ref().is_some_and(|r| r != &actor.username)),
+                ("assignment_group", n.assignment_group.is_some()),
+                ("assignee", n.assignee.is_some()),
+                ("major", n.major == Some(true)),
+                ("parent", n.parent.is_some()),
+            ] {
+                if set {
+                    errs.add(field, "only agents, managers and admins can set this");
+                }
+            }
+        }
+        if n.assignee.is_some() && n.assignment_group.is_none() {
+            errs.add("assignment_group", "is required when an assignee is given");
+        }
+        let parent = match n.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => errs.check("parent", super::parse_number(p).map_err(|_| "is not an incident number")),
+            None => None,
+        };
+        errs.finish()?;
+        let (Some(title), Some(impact), Some(urgency)) = (title, impact, urgency) else {
+            return Err(AppError::Internal("validation".into()));
+        };
+        let priority = self.config.priority_matrix.priority(impact, urgency);
+        let major = i64::from(n.major.unwrap_or(false));
+        // Names are resolved on a read connection, outside the write batch:
+        // the writer's time is the scarce resource. Foreign keys still guard
+        // against a reference vanishing in between.
+        let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
+        let refs = resolve_refs(&mut conn, actor.id, n.requester, n.assignment_group, n.assignee, parent).await?;
+        drop(conn);
+        let actor_id = actor.id;
+        let now = now_micros();
+        let mut inc = Incident {
+            id: 0,
+            title,
+            description,
+            state: IncidentState::New.as_str().to_owned(),
+            hold_reason: None,
+            impact: impact.into(),
+            urgency: urgency.into(),
+            priority: priority.into(),
+            requester_id: refs.requester.id,
+            organisation_id: refs.requester.organisation_id,
+            category,
+            service,
+            assignment_group_id: refs.group.as_ref().map(|g| g.0),
+            assignee_id: refs.assignee.as_ref().map(|a| a.0),
+            major,
+            parent_id: parent,
+            resolution_code: None,
+            resolution_notes: None,
+            reopen_count: 0,
+            opened_at: now,
+            first_response_at: refs.assignee.as_ref().map(|_| now),
+            resolved_at: None,
+            closed_at: None,
+            updated_at: now,
+            created_by: actor_id,
+            version: 1,
+            requester_name: Some(refs.requester.display_name.clone()),
+            organisation_name: refs.organisation_name.clone(),
+            group_name: refs.group.map(|g| g.1),
+            assignee_name: refs.assignee.map(|a| a.1),
+        };
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    inc.id = incidents::next_numbers(c, 1).await?;
+                    incidents::insert(c, &inc).await?;
+                    let changes = diff(&blank(&inc), &inc);
+                    journal(c, inc.id, now, Some(actor_id), Action::Created, &changes, None).await?;
+                    Ok::<_, AppError>(inc)
+                })
+            })
+            .await
+    }
+}
+
+/// An all-empty row, so that creation journals every field it set.
+fn blank(inc: &Incident) -> Incident {
+    Incident {
+        title: String::new(),
+        description: String::new(),
+        state: String::new(),
+        impact: 0,
+        urgency: 0,
+        priority: 0,
+        major: 0,
+        reopen_count: 0,
+        category: None,
+        service: None,
+        hold_reason: None,
+        assignment_group_id: None,
+        assignee_id: None,
+        parent_id: None,
+        resolution_code: None,
+        resolution_notes: None,
+        ..inc.clone()
+    }
+}
+
+pub(crate) struct Refs {
+    pub requester: accounts::User,
+    pub organisation_name: Option<String>,
+    /// Id and name.
+    pub group: Option<(i64, String)>,
+    /// Id and display name.
+    pub assignee: Option<(i64, String)>,
+}
+
+/// Resolves the names a caller sent; an assignee must belong to the group.
+pub(crate) async fn resolve_refs(
+    c: &mut Conn,
+    actor_id: i64,
+    requester: Option<String>,
+    group: Option<String>,
+    assignee: Option<String>,
+    parent: Option<i64>,
+) -> Result<Refs, AppError> {
+    let mut errs = Errors::default();
+    let requester_user = match requester.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(name) => accounts::user_by_name(c, name).await?,
+        None => accounts::user_by_id(c, actor_id).await?,
+    };
+    if requester_user.is_none() {
+        errs.add("requester", "no such user");
+    }
+    let group = match group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        Some(name) => {
+            let g = accounts::group_by_name(c, name).await?;
+            if g.is_none() {
+                errs.add("assignment_group", format!("no group named {name:?}"));
+            }
+            g.map(|g| (g.id, g.name))
+        }
+        None => None,
+    };
+    let assignee = match assignee.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(name) => match accounts::user_by_name(c, name).await? {
+            None => {
+                errs.add("assignee", "no such user");
+                None
+            }
+            Some(u) => {
+                if let Some((g, _)) = &group {
+                    if !accounts::is_member(c, *g, u.id).await? {
+                        errs.add("assignee", format!("{} is not a member of the assignment group", u.username));
+                    }
+                }
+                Some((u.id, u.display_name))
+            }
+        },
+        None => None,
+    };
+    if let Some(p) = parent {
+        if incidents::get(c, p).await?.is_none() {
+            errs.add("parent", "no such incident");
+        }
+    }
+    errs.finish()?;
+    let requester = requester_user.ok_or(AppError::Internal("requester".into()))?;
+    let organisation_name = match requester.organisation_id {
+        Some(o) => accounts::organisation_by_id(c, o).await?.map(|o| o.name),
+        None => None,
+    };
+    Ok(Refs { requester, organisation_name, group, assignee })
+}

@@ -1,0 +1,99 @@
+//! Incident use cases: create, read, list, update, transition, comment,
+//! attach. Every write journals what changed in the same transaction.
+
+mod attachments;
+mod comments;
+mod create;
+mod query;
+mod transition;
+mod update;
+
+pub use attachments::AttachmentFile;
+pub use create::NewIncident;
+pub use query::ListQuery;
+pub use transition::TransitionInput;
+pub use update::{IncidentPatch, Patch};
+
+use crate::{error::AppError, Actor};
+use steward_domain::{access::Viewer, journal::FieldChange, RecordNumber};
+use steward_store::{incidents::Incident, journal, Conn};
+
+pub(crate) const KIND: &str = "incident";
+
+pub(crate) fn viewer(actor: &Actor, inc: &Incident) -> Viewer {
+    Viewer { role: actor.role, is_requester: inc.requester_id == actor.id }
+}
+
+/// Parses "INC0000042" (or "42") into the incident's id.
+pub fn parse_number(s: &str) -> Result<i64, AppError> {
+    if let Ok(n) = s.parse::<i64>() {
+        if n > 0 {
+            return Ok(n);
+        }
+    }
+    s.parse::<RecordNumber>().map(|n| n.seq).map_err(|_| AppError::NotFound("incident"))
+}
+
+pub fn number(id: i64) -> String {
+    RecordNumber::incident(id).to_string()
+}
+
+/// Appends one journal entry for the incident.
+pub(crate) async fn journal(
+    c: &mut Conn,
+    id: i64,
+    at: i64,
+    actor: Option<i64>,
+    action: steward_domain::journal::Action,
+    changes: &[FieldChange],
+    comment_id: Option<i64>,
+) -> Result<i64, AppError> {
+    let changes = serde_json::to_string(changes).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(journal::append(
+        c,
+        &journal::NewEntry {
+            record_kind: KIND,
+            record_id: id,
+            at,
+            actor_id: actor,
+            action: action.as_str(),
+            changes,
+            comment_id,
+        },
+    )
+    .await?)
+}
+
+/// Field changes between two versions of a row, values as text.
+pub(crate) fn diff(old: &Incident, new: &Incident) -> Vec<FieldChange> {
+    let i = |v: i64| Some(v.to_string());
+    let oi = |v: Option<i64>| v.map(|x| x.to_string());
+    let name = |id: Option<i64>, name: &Option<String>| id.map(|_| name.clone().unwrap_or_default());
+    [
+        FieldChange::new("title", Some(old.title.clone()), Some(new.title.clone())),
+        FieldChange::new("description", Some(old.description.clone()), Some(new.description.clone())),
+        FieldChange::new("state", Some(old.state.clone()), Some(new.state.clone())),
+        FieldChange::new("hold_reason", old.hold_reason.clone(), new.hold_reason.clone()),
+        FieldChange::new("impact", i(old.impact), i(new.impact)),
+        FieldChange::new("urgency", i(old.urgency), i(new.urgency)),
+        FieldChange::new("priority", i(old.priority), i(new.priority)),
+        FieldChange::new("category", old.category.clone(), new.category.clone()),
+        FieldChange::new("service", old.service.clone(), new.service.clone()),
+        FieldChange::new(
+            "assignment_group",
+            name(old.assignment_group_id, &old.group_name),
+            name(new.assignment_group_id, &new.group_name),
+        ),
+        FieldChange::new("assignee", name(old.assignee_id, &old.assignee_name), name(new.assignee_id, &new.assignee_name)),
+        FieldChange::new("requester", name(Some(old.requester_id), &old.requester_name), name(Some(new.requester_id), &new.requester_name)),
+        FieldChange::new("major", i(old.major), i(new.major)),
+        FieldChange::new("parent", old.parent_id.map(number), new.parent_id.map(number)),
+        FieldChange::new("resolution_code", old.resolution_code.clone(), new.resolution_code.clone()),
+        FieldChange::new("resolution_notes", old.resolution_notes.clone(), new.resolution_notes.clone()),
+        FieldChange::new("reopen_count", i(old.reopen_count), i(new.reopen_count)),
+        FieldChange::new("organisation", oi(old.organisation_id).and(old.organisation_name.clone()), oi(new.organisation_id).and(new.organisation_name.clone())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}

@@ -1,0 +1,48 @@
+//! Reading incidents: one, a filtered page, the journal.
+
+use super::{parse_number, viewer, KIND};
+use crate::{error::AppError, Actor, App};
+use steward_domain::access;
+use steward_store::{incidents, journal, StoreError};
+
+/// A list request as the API and UI take it; ids already resolved.
+pub type ListQuery = incidents::Filter;
+
+pub const MAX_PAGE: i64 = 200;
+
+impl App {
+    pub async fn get_incident(&self, actor: &Actor, number: &str) -> Result<incidents::Incident, AppError> {
+        let id = parse_number(number)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let inc = incidents::get(&mut conn, id).await?.ok_or(AppError::NotFound("incident"))?;
+        access::can_view(viewer(actor, &inc))?;
+        Ok(inc)
+    }
+
+    /// A page of incidents; requesters only ever see their own.
+    pub async fn list_incidents(
+        &self,
+        actor: &Actor,
+        mut q: ListQuery,
+    ) -> Result<(Vec<incidents::Incident>, bool), AppError> {
+        if !actor.is_staff() {
+            q.requester_id = Some(actor.id);
+        }
+        q.limit = q.limit.clamp(1, MAX_PAGE);
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(incidents::list(&mut conn, self.store.dialect(), &q).await?)
+    }
+
+    /// The journal with comment texts; requesters do not see work notes.
+    pub async fn incident_journal(&self, actor: &Actor, number: &str) -> Result<Vec<journal::Entry>, AppError> {
+        let inc = self.get_incident(actor, number).await?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(journal::entries(&mut conn, KIND, inc.id, actor.is_staff()).await?)
+    }
+
+    pub async fn incident_children(&self, actor: &Actor, id: i64) -> Result<Vec<incidents::Incident>, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let all = incidents::children(&mut conn, id).await?;
+        Ok(all.into_iter().filter(|c| access::can_view(viewer(actor, c)).is_ok()).collect())
+    }
+}

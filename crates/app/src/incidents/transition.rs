@@ -1,0 +1,164 @@
+//! Moving an incident between states, as the state machine allows.
+
+use super::{diff, journal, viewer};
+use crate::{error::AppError, Actor, App};
+use steward_domain::incident::{plan_transition, TransitionError};
+use steward_domain::{access, journal::Action, text, HoldReason, IncidentState, ResolutionCode, TransitionRequest};
+use steward_store::{incidents::{self, Incident}, journal as store_journal, now_micros, StoreError};
+
+/// A transition as callers send it: the target and what it needs, as text.
+#[derive(Debug, Clone, Default)]
+pub struct TransitionInput {
+    pub state: String,
+    pub hold_reason: Option<String>,
+    pub resolution_code: Option<String>,
+    pub resolution_notes: Option<String>,
+    /// An optional public comment recorded with the change.
+    pub comment: Option<String>,
+}
+
+impl App {
+    pub async fn transition_incident(
+        &self,
+        actor: &Actor,
+        number: &str,
+        version: Option<i64>,
+        t: TransitionInput,
+    ) -> Result<Incident, AppError> {
+        let id = super::parse_number(number)?;
+        let version = version.ok_or(AppError::VersionRequired)?;
+        let to: IncidentState = t.state.parse().map_err(|e: String| AppError::field("state", e))?;
+        let req = TransitionRequest {
+            hold_reason: t
+                .hold_reason
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse::<HoldReason>().map_err(|e| AppError::field("hold_reason", e)))
+                .transpose()?,
+            resolution_code: t
+                .resolution_code
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse::<ResolutionCode>().map_err(|e| AppError::field("resolution_code", e)))
+                .transpose()?,
+            resolution_notes: t
+                .resolution_notes
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| text::check(s, text::NOTES).map_err(|e| AppError::field("resolution_notes", e.to_string())))
+                .transpose()?,
+        };
+        let comment = t
+            .comment
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| text::check(s, text::COMMENT).map_err(|e| AppError::field("comment", e.to_string())))
+            .transpose()?;
+        let actor = actor.clone();
+        let dialect = self.store.dialect();
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    let old = incidents::get_for_update(c, dialect, id).await.map_err(|e| match e {
+                        StoreError::NotFound => AppError::NotFound("incident"),
+                        other => other.into(),
+                    })?;
+                    let v = viewer(&actor, &old);
+                    access::can_view(v).map_err(|_| AppError::NotFound("incident"))?;
+                    if old.version != version {
+                        return Err(AppError::Stale { sent: version, current: old.version });
+                    }
+                    let from: IncidentState =
+                        old.state.parse().map_err(|e: String| AppError::Internal(e))?;
+                    let plan = plan_transition(from, to, &req).map_err(transition_error)?;
+                    access::can_transition(v, from, to)?;
+                    let now = now_micros();
+                    let new = apply_plan(&old, &plan, now);
+                    let changes = diff(&old, &new);
+                    let mut new = new;
+                    new.version = incidents::update(c, &new, version).await?;
+                    let comment_id = match &comment {
+                        Some(body) => Some(store_journal::insert_comment(c, id, actor.id, body, false, now).await?),
+                        None => None,
+                    };
+                    journal(c, id, now, Some(actor.id), Action::StateChanged, &changes, comment_id).await?;
+                    Ok(new)
+                })
+            })
+            .await
+    }
+
+    /// Closes incidents resolved longer ago than the configured days, as the
+    /// system. Returns how many closed.
+    pub async fn auto_close(&self) -> Result<usize, AppError> {
+        let cutoff = now_micros() - i64::from(self.config.auto_close_days) * 86_400 * 1_000_000;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let due = incidents::resolved_before(&mut conn, cutoff, 500).await?;
+        drop(conn);
+        let mut closed = 0;
+        let dialect = self.store.dialect();
+        for (id, version) in due {
+            let r = self
+                .store
+                .write(move |c| {
+                    Box::pin(async move {
+                        let old = incidents::get_for_update(c, dialect, id).await?;
+                        if old.version != version || old.state != IncidentState::Resolved.as_str() {
+                            return Ok::<_, AppError>(false); // someone acted meanwhile
+                        }
+                        let plan = plan_transition(IncidentState::Resolved, IncidentState::Closed, &TransitionRequest::default())
+                            .map_err(transition_error)?;
+                        let now = now_micros();
+                        let mut new = apply_plan(&old, &plan, now);
+                        let changes = diff(&old, &new);
+                        new.version = incidents::update(c, &new, version).await?;
+                        journal(c, id, now, None, Action::StateChanged, &changes, None).await?;
+                        Ok(true)
+                    })
+                })
+                .await;
+            match r {
+                Ok(true) => closed += 1,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(incident = id, error = %e, "auto-close failed"),
+            }
+        }
+        Ok(closed)
+    }
+}
+
+fn apply_plan(old: &Incident, plan: &steward_domain::incident::TransitionPlan, now: i64) -> Incident {
+    let mut new = old.clone();
+    new.state = plan.to.as_str().to_owned();
+    new.hold_reason = plan.hold_reason.map(|h| h.as_str().to_owned());
+    if plan.sets_resolved_at {
+        new.resolved_at = Some(now);
+        new.resolution_code = plan.resolution_code.map(|c| c.as_str().to_owned());
+        new.resolution_notes = plan.resolution_notes.clone();
+    }
+    if plan.clears_resolved_at {
+        new.resolved_at = None;
+        new.resolution_code = None;
+        new.resolution_notes = None;
+    }
+    if plan.sets_closed_at {
+        new.closed_at = Some(now);
+    }
+    if plan.reopen {
+        new.reopen_count += 1;
+    }
+    new.updated_at = now;
+    new
+}
+
+fn transition_error(e: TransitionError) -> AppError {
+    match &e {
+        TransitionError::NotAllowed { allowed, .. } => AppError::Transition {
+            message: e.to_string(),
+            allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
+        },
+        TransitionError::Missing { field, .. } | TransitionError::NotApplicable { field, .. } => {
+            AppError::field(field, e.to_string())
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Editing an incident's fields, guarded by the version the caller read.
+
+use super::{create::optional_text, diff, journal, viewer};
+use crate::{error::{AppError, Errors}, Actor, App};
+use steward_domain::{access, journal::Action, text, Impact, Urgency};
+use steward_store::{accounts, incidents::{self, Incident}, now_micros, StoreError};
+
+/// A field in a patch: left alone, cleared, or set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Patch<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    pub fn is_keep(&self) -> bool {
+        matches!(self, Patch::Keep)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IncidentPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub impact: Option<i64>,
+    pub urgency: Option<i64>,
+    pub requester: Option<String>,
+    pub category: Patch<String>,
+    pub service: Patch<String>,
+    pub assignment_group: Patch<String>,
+    pub assignee: Patch<String>,
+    pub major: Option<bool>,
+    pub parent: Patch<String>,
+}
+
+impl App {
+    /// Applies the patch if the incident is still at `version`.
+    pub async fn update_incident(
+        &self,
+        actor: &Actor,
+        number: &str,
+        version: Option<i64>,
+        p: IncidentPatch,
+    ) -> Result<Incident, AppError> {
+        let id = super::parse_number(number)?;
+        let version = version.ok_or(AppError::VersionRequired)?;
+        let mut errs = Errors::default();
+        let title = p.title.as_deref().and_then(|t| errs.check("title", text::check(t, text::TITLE)));
+        let description = p.description.as_deref().map(|d| optional_text(&mut errs, "description", Some(d), text::DESCRIPTION).unwrap_or_default());
+        let impact = p.impact.and_then(|v| errs.check("impact", Impact::new(v)));
+        let urgency = p.urgency.and_then(|v| errs.check("urgency", Urgency::new(v)));
+        let category = match &p.category {
+            Patch::Set(v) => optional_text(&mut errs, "category", Some(v), text::SHORT).map_or(Patch::Clear, Patch::Set),
+            other => other.clone(),
+        };
+        let service = match &p.service {
+            Patch::Set(v) => optional_text(&mut errs, "service", Some(v), text::NAME).map_or(Patch::Clear, Patch::Set),
+            other => other.clone(),
+        };
+        let parent = match &p.parent {
+            Patch::Set(v) => match super::parse_number(v) {
+                Ok(pid) if pid == id => {
+                    errs.add("parent", "an incident cannot be its own parent");
+                    Patch::Keep
+                }
+                Ok(pid) => Patch::Set(pid),
+                Err(_) => {
+                    errs.add("parent", "is not an incident number");
+                    Patch::Keep
+                }
+            },
+            Patch::Clear => Patch::Clear,
+            Patch::Keep => Patch::Keep,
+        };
+        errs.finish()?;
+
+        // Resolve names on a read connection before joining the write batch.
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let mut errs = Errors::default();
+        let requester = match p.requester.as_deref() {
+            Some(name) => match accounts::user_by_name(&mut conn, name.trim()).await? {
+                Some(u) => Some(u),
+                None => {
+                    errs.add("requester", "no such user");
+                    None
+                }
+            },
+            None => None,
+        };
+        let group = match &p.assignment_group {
+            Patch::Set(name) => match accounts::group_by_name(&mut conn, name.trim()).await? {
+                Some(g) => Patch::Set(g),
+                None => {
+                    errs.add("assignment_group", format!("no group named {:?}", name.trim()));
+                    Patch::Keep
+                }
+            },
+            Patch::Clear => Patch::Clear,
+            Patch::Keep => Patch::Keep,
+        };
+        let assignee = match &p.assignee {
+            Patch::Set(name) => match accounts::user_by_name(&mut conn, name.trim()).await? {
+                Some(u) => Patch::Set(u),
+                None => {
+                    errs.add("assignee", "no such user");
+                    Patch::Keep
+                }
+            },
+            Patch::Clear => Patch::Clear,
+            Patch::Keep => Patch::Keep,
+        };
+        if let Patch::Set(pid) = parent {
+            if incidents::get(&mut conn, pid).await?.is_none() {
+                errs.add("parent", "no such incident");
+            }
+        }
+        drop(conn);
+        errs.finish()?;
+
+        let (actor, matrix) = (actor.clone(), self.config.priority_matrix.clone());
+        let dialect = self.store.dialect();
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    let old = incidents::get_for_update(c, dialect, id).await.map_err(|e| match e {
+                        StoreError::NotFound => AppError::NotFound("incident"),
+                        other => other.into(),
+                    })?;
+                    access::can_view(viewer(&actor, &old)).map_err(|_| AppError::NotFound("incident"))?;
+                    access::can_edit(viewer(&actor, &old))?;
+                    if old.version != version {
+                        return Err(AppError::Stale { sent: version, current: old.version });
+                    }
+                    let mut new = old.clone();
+                    if let Some(t) = title {
+                        new.title = t;
+                    }
+                    if let Some(d) = description {
+                        new.description = d;
+                    }
+                    if let Some(i) = impact {
+                        new.impact = i.into();
+                    }
+                    if let Some(u) = urgency {
+                        new.urgency = u.into();
+                    }
+                    let (i, u) = (Impact::new(new.impact), Urgency::new(new.urgency));
+                    if let (Ok(i), Ok(u)) = (i, u) {
+                        new.priority = matrix.priority(i, u).into();
+                    }
+                    if let Some(r) = requester {
+                        new.requester_id = r.id;
+                        new.requester_name = Some(r.display_name);
+                        new.organisation_id = r.organisation_id;
+                        new.organisation_name = match r.organisation_id {
+                            Some(o) => accounts::organisation_by_id(c, o).await?.map(|o| o.name),
+                            None => None,
+                        };
+                    }
+                    apply(&mut new.category, category);
+                    apply(&mut new.service, service);
+                    match group {
+                        Patch::Set(g) => {
+                            new.assignment_group_id = Some(g.id);
+                            new.group_name = Some(g.name);
+                        }
+                        Patch::Clear => {
+                            new.assignment_group_id = None;
+                            new.group_name = None;
+                        }
+                        Patch::Keep => {}
+                    }
+                    match assignee {
+                        Patch::Set(u) => {
+                            new.assignee_id = Some(u.id);
+                            new.assignee_name = Some(u.display_name);
+                        }
+                        Patch::Clear => {
+                            new.assignee_id = None;
+                            new.assignee_name = None;
+                        }
+                        Patch::Keep => {}
+                    }
+                    if let Some(a) = new.assignee_id {
+                        match new.assignment_group_id {
+                            None => return Err(AppError::field("assignment_group", "is required when an assignee is set")),
+                            Some(g) => {
+                                if !accounts::is_member(c, g, a).await? {
+                                    return Err(AppError::field(
+                                        "assignee",
+                                        format!("{} is not a member of the assignment group", new.assignee_name.clone().unwrap_or_default()),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    if let Some(m) = p.major {
+                        new.major = i64::from(m);
+                    }
+                    match parent {
+                        Patch::Set(pid) => new.parent_id = Some(pid),
+                        Patch::Clear => new.parent_id = None,
+                        Patch::Keep => {}
+                    }
+                    let changes = diff(&old, &new);
+                    if changes.is_empty() {
+                        return Ok(old);
+                    }
+                    let now = now_micros();
+                    new.updated_at = now;
+                    if new.assignee_id.is_some() && old.assignee_id != new.assignee_id && new.first_response_at.is_none() {
+                        new.first_response_at = Some(now);
+                    }
+                    new.version = incidents::update(c, &new, version).await.map_err(|e| match e {
+                        StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
+                        other => other.into(),
+                    })?;
+                    journal(c, id, now, Some(actor.id), Action::Updated, &changes, None).await?;
+                    Ok(new)
+                })
+            })
+            .await
+    }
+}
+
+fn apply(field: &mut Option<String>, p: Patch<String>) {
+    match p {
+        Patch::Set(v) => *field = Some(v),
+        Patch::Clear => *field = None,
+        Patch::Keep => {}
+    }
+}

@@ -1,0 +1,30 @@
+//! Background work: closing resolved incidents and sweeping sessions.
+
+use crate::App;
+use std::time::Duration;
+use steward_store::{accounts, now_micros};
+use tokio::sync::watch;
+
+/// Runs until `shutdown` turns true.
+pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        match app.auto_close().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(closed = n, "auto-closed resolved incidents"),
+            Err(e) => tracing::warn!(error = %e, "auto-close failed"),
+        }
+        let swept = app
+            .store
+            .write(|c| Box::pin(async move { accounts::purge_sessions(c, now_micros()).await }))
+            .await;
+        if let Err(e) = swept {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
+}
