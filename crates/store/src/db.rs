@@ -159,6 +159,12 @@ impl Store {
         Ok(())
     }
 
+    /// Does the database hold any incident yet?
+    pub async fn has_incidents(&self) -> Result<bool> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM incidents LIMIT 1").fetch_optional(&self.inner.read).await?;
+        Ok(row.is_some())
+    }
+
     /// Writes a consistent copy of an SQLite database to `path` while it is
     /// in use. PostgreSQL has its own tools (pg_dump), which the CLI calls.
     pub async fn backup_sqlite(&self, path: &str) -> Result<()> {

@@ -4,12 +4,14 @@
 mod attachments;
 mod comments;
 mod create;
+mod list_params;
 mod query;
 mod transition;
 mod update;
 
 pub use attachments::AttachmentFile;
 pub use create::NewIncident;
+pub use list_params::{encode_cursor, parse_time, ListParams};
 pub use query::ListQuery;
 pub use transition::TransitionInput;
 pub use update::{IncidentPatch, Patch};

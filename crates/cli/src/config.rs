@@ -1,0 +1,371 @@
+//! Configuration: defaults, then a TOML file (`--config` / `STEWARD_CONFIG`),
+//! then `STEWARD_*` environment variables, then command-line flags.
+//! Unknown keys and bad values stop start-up with the key and the problem.
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::{fmt, net::SocketAddr, path::PathBuf};
+use steward_domain::PriorityMatrix;
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// sqlite://PATH or postgres://USER@HOST/DB; the scheme picks the backend.
+    pub database_url: String,
+    /// Attachments and the default SQLite database live here.
+    pub data_dir: PathBuf,
+    /// The address users reach Steward at; https makes cookies Secure.
+    pub public_url: String,
+    pub log: LogConfig,
+    pub database: DatabaseConfig,
+    pub incidents: IncidentConfig,
+    pub sessions: SessionConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// text or json
+    pub format: String,
+    /// A tracing filter, e.g. info or steward_web=debug,info
+    pub level: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub max_connections: u32,
+    /// Group-commit writers (PostgreSQL; SQLite always uses one).
+    pub writers: usize,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IncidentConfig {
+    pub auto_close_days: u32,
+    pub attachment_max_mb: u32,
+    /// Rows are impact 1..3, columns urgency 1..3, values priorities 1..5.
+    pub priority_matrix: [[i64; 3]; 3],
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    pub hours: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://./steward-data/steward.db".into(),
+            data_dir: PathBuf::from("./steward-data"),
+            public_url: String::new(),
+            log: LogConfig::default(),
+            database: DatabaseConfig::default(),
+            incidents: IncidentConfig::default(),
+            sessions: SessionConfig::default(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { format: "text".into(), level: "info".into() }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { max_connections: 8, writers: 4 }
+    }
+}
+
+impl Default for IncidentConfig {
+    fn default() -> Self {
+        Self { auto_close_days: 7, attachment_max_mb: 10, priority_matrix: PriorityMatrix::default().rows() }
+    }
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self { hours: 12 }
+    }
+}
+
+/// The database URL without its password, for logs and `Debug`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("public_url", &self.public_url)
+            .field("log", &self.log)
+            .field("database", &self.database)
+            .field("incidents", &self.incidents)
+            .field("sessions", &self.sessions)
+            .finish()
+    }
+}
+
+/// Flags that override everything else.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Every environment variable Steward reads, with the key it sets.
+const ENV_KEYS: &[(&str, &str)] = &[
+    ("STEWARD_LISTEN", "listen"),
+    ("STEWARD_DATABASE_URL", "database_url"),
+    ("STEWARD_DATA_DIR", "data_dir"),
+    ("STEWARD_PUBLIC_URL", "public_url"),
+    ("STEWARD_LOG_FORMAT", "log.format"),
+    ("STEWARD_LOG_LEVEL", "log.level"),
+    ("STEWARD_DATABASE_MAX_CONNECTIONS", "database.max_connections"),
+    ("STEWARD_DATABASE_WRITERS", "database.writers"),
+    ("STEWARD_INCIDENTS_AUTO_CLOSE_DAYS", "incidents.auto_close_days"),
+    ("STEWARD_INCIDENTS_ATTACHMENT_MAX_MB", "incidents.attachment_max_mb"),
+    ("STEWARD_SESSIONS_HOURS", "sessions.hours"),
+];
+
+impl Config {
+    /// Loads the layers from the real environment.
+    pub fn load(o: &Overrides) -> Result<Config> {
+        Self::load_from(o, std::env::vars().collect())
+    }
+
+    pub fn load_from(o: &Overrides, env: Vec<(String, String)>) -> Result<Config> {
+        let file = o.config.clone().or_else(|| env.iter().find(|(k, _)| k == "STEWARD_CONFIG").map(|(_, v)| v.into()));
+        let mut table = match &file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+                text.parse::<toml::Table>().map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))?
+            }
+            None => toml::Table::new(),
+        };
+        for (k, v) in &env {
+            if !k.starts_with("STEWARD_") || k == "STEWARD_CONFIG" {
+                continue;
+            }
+            let Some((_, key)) = ENV_KEYS.iter().find(|(name, _)| name == k) else {
+                let known = ENV_KEYS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+                bail!("unknown environment variable {k}: Steward reads STEWARD_CONFIG, {known}");
+            };
+            set(&mut table, key, v).with_context(|| format!("environment variable {k}"))?;
+        }
+        if let Some(v) = &o.listen {
+            set(&mut table, "listen", v)?;
+        }
+        if let Some(v) = &o.database_url {
+            set(&mut table, "database_url", v)?;
+        }
+        if let Some(v) = &o.data_dir {
+            set(&mut table, "data_dir", &v.to_string_lossy())?;
+        }
+        let source = file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "configuration".into());
+        let cfg: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| anyhow::anyhow!("{source}: {}", e.message()))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn validate(&self) -> Result<()> {
+        self.listen_addr()?;
+        steward_store::Backend::from_url(&self.database_url)
+            .map_err(|_| anyhow::anyhow!("database_url: {:?} must start with sqlite:// or postgres://", redact_url(&self.database_url)))?;
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            bail!("log.format: must be text or json, got {:?}", self.log.format);
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log.level)
+            .map_err(|e| anyhow::anyhow!("log.level: {:?} is not a log filter: {e}", self.log.level))?;
+        if self.database.max_connections == 0 || self.database.max_connections > 1000 {
+            bail!("database.max_connections: must be between 1 and 1000");
+        }
+        if self.database.writers == 0 || self.database.writers > 64 {
+            bail!("database.writers: must be between 1 and 64");
+        }
+        if self.incidents.attachment_max_mb == 0 || self.incidents.attachment_max_mb > 1024 {
+            bail!("incidents.attachment_max_mb: must be between 1 and 1024");
+        }
+        if self.sessions.hours == 0 || self.sessions.hours > 24 * 90 {
+            bail!("sessions.hours: must be between 1 and 2160");
+        }
+        PriorityMatrix::from_rows(self.incidents.priority_matrix)
+            .map_err(|e| anyhow::anyhow!("incidents.priority_matrix: every priority {e}"))?;
+        if !self.public_url.is_empty() && !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            bail!("public_url: must start with http:// or https://");
+        }
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr> {
+        self.listen.parse().map_err(|_| anyhow::anyhow!("listen: {:?} is not an address such as 127.0.0.1:8080", self.listen))
+    }
+
+    pub fn app_config(&self) -> Result<steward_app::AppConfig> {
+        Ok(steward_app::AppConfig {
+            data_dir: self.data_dir.clone(),
+            attachment_max_bytes: self.incidents.attachment_max_mb as usize * 1024 * 1024,
+            auto_close_days: self.incidents.auto_close_days,
+            session_hours: self.sessions.hours,
+            priority_matrix: PriorityMatrix::from_rows(self.incidents.priority_matrix)?,
+        })
+    }
+
+    pub fn web_config(&self) -> steward_web::WebConfig {
+        steward_web::WebConfig {
+            secure_cookies: self.public_url.starts_with("https://"),
+            max_body_bytes: self.incidents.attachment_max_mb as usize * 1024 * 1024 + 1024 * 1024,
+            ..Default::default()
+        }
+    }
+
+    pub fn store_options(&self) -> steward_store::StoreOptions {
+        steward_store::StoreOptions {
+            max_connections: self.database.max_connections,
+            writers: self.database.writers,
+            ..Default::default()
+        }
+    }
+}
+
+/// Sets a dotted key from text: numbers become integers, the rest strings.
+fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
+    let value = match raw.parse::<i64>() {
+        Ok(i) if !matches!(key, "listen" | "database_url" | "data_dir" | "public_url" | "log.level" | "log.format") => {
+            toml::Value::Integer(i)
+        }
+        _ => toml::Value::String(raw.to_owned()),
+    };
+    let mut parts = key.split('.').peekable();
+    let mut t = table;
+    while let Some(p) = parts.next() {
+        if parts.peek().is_none() {
+            t.insert(p.to_owned(), value);
+            return Ok(());
+        }
+        let entry = t.entry(p.to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        t = entry.as_table_mut().ok_or_else(|| anyhow::anyhow!("{p} is not a table"))?;
+    }
+    Ok(())
+}
+
+pub const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown are the defaults.
+# Precedence: defaults < this file (--config / STEWARD_CONFIG) < STEWARD_* environment
+# variables < command-line flags. Unknown keys stop start-up.
+
+# Address to listen on.                                  env: STEWARD_LISTEN, flag: --listen
+listen = "127.0.0.1:8080"
+
+# sqlite://PATH (embedded) or postgres://USER:PASSWORD@HOST:PORT/DB (for several nodes).
+#                                                       env: STEWARD_DATABASE_URL, flag: --database-url
+database_url = "sqlite://./steward-data/steward.db"
+
+# Attachments are kept here.                             env: STEWARD_DATA_DIR, flag: --data-dir
+data_dir = "./steward-data"
+
+# Where users reach Steward; an https:// address marks cookies Secure.   env: STEWARD_PUBLIC_URL
+public_url = ""
+
+[log]
+format = "text"   # text or json                         env: STEWARD_LOG_FORMAT
+level = "info"    # a tracing filter                     env: STEWARD_LOG_LEVEL
+
+[database]
+max_connections = 8   # pool size                        env: STEWARD_DATABASE_MAX_CONNECTIONS
+writers = 4           # group-commit writers (PostgreSQL) env: STEWARD_DATABASE_WRITERS
+
+[incidents]
+auto_close_days = 7       # resolved incidents close after this many days   env: STEWARD_INCIDENTS_AUTO_CLOSE_DAYS
+attachment_max_mb = 10    # largest attachment                              env: STEWARD_INCIDENTS_ATTACHMENT_MAX_MB
+# Impact (rows, 1 high .. 3 low) x urgency (columns) -> priority 1..5. ITIL's default:
+priority_matrix = [[1, 2, 3], [2, 3, 4], [3, 4, 5]]
+
+[sessions]
+hours = 12   # how long a sign-in lasts                  env: STEWARD_SESSIONS_HOURS
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_run_without_a_file() {
+        let c = Config::load_from(&Overrides::default(), vec![]).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://./steward-data/steward.db");
+    }
+
+    #[test]
+    fn the_example_is_the_defaults() {
+        let t: Config = toml::from_str(EXAMPLE).unwrap();
+        let d = Config::default();
+        assert_eq!((t.listen, t.database_url, t.incidents.priority_matrix), (d.listen, d.database_url, d.incidents.priority_matrix));
+    }
+
+    #[test]
+    fn layers_override_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\n[incidents]\nauto_close_days = 3\n").unwrap();
+        let o = Overrides { config: Some(path.clone()), ..Default::default() };
+        let c = Config::load_from(&o, env(&[("STEWARD_INCIDENTS_AUTO_CLOSE_DAYS", "5")])).unwrap();
+        assert_eq!((c.listen.as_str(), c.incidents.auto_close_days), ("127.0.0.1:9000", 5));
+        let o = Overrides { config: Some(path), listen: Some("127.0.0.1:9100".into()), ..Default::default() };
+        let c = Config::load_from(&o, env(&[("STEWARD_LISTEN", "127.0.0.1:9050")])).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:9100");
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "listne = \"x\"\n").unwrap();
+        let err = Config::load_from(&Overrides { config: Some(path.clone()), ..Default::default() }, vec![]).unwrap_err();
+        assert!(err.to_string().contains("unknown field `listne`"), "{err}");
+        std::fs::write(&path, "[incidents]\nauto_close_days = \"soon\"\n").unwrap();
+        let err = Config::load_from(&Overrides { config: Some(path), ..Default::default() }, vec![]).unwrap_err();
+        assert!(err.to_string().contains("auto_close_days") || err.to_string().contains("invalid type"), "{err}");
+        let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_LISTEN", "nowhere")])).unwrap_err();
+        assert!(err.to_string().contains("listen: \"nowhere\""), "{err}");
+        let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_DATABASE_URL", "mysql://x")])).unwrap_err();
+        assert!(err.to_string().contains("database_url"), "{err}");
+        let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_LISTN", "x")])).unwrap_err();
+        assert!(err.to_string().contains("unknown environment variable STEWARD_LISTN"), "{err}");
+        let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_SESSIONS_HOURS", "0")])).unwrap_err();
+        assert!(err.to_string().contains("sessions.hours"), "{err}");
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        assert_eq!(redact_url("postgres://steward:s3cret@db:5432/steward"), "postgres://steward:***@db:5432/steward");
+        let c = Config { database_url: "postgres://u:pw@h/d".into(), ..Config::default() };
+        assert!(!format!("{c:?}").contains("pw"));
+    }
+}

@@ -1,0 +1,106 @@
+//! `/api/v1/me`, users, groups and API tokens.
+
+use super::dto::*;
+use crate::{auth::ApiActor, error::ApiError, json::Json, AppState};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
+use steward_app::accounts::NewUser;
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = MeJson)))]
+pub async fn me(ApiActor(a): ApiActor) -> axum::Json<MeJson> {
+    axum::Json(MeJson { id: a.id, username: a.username, display_name: a.display_name, role: a.role.to_string(), group_ids: a.group_ids })
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Vec<UserJson>)))]
+pub async fn users(State(s): State<AppState>, ApiActor(a): ApiActor) -> Result<axum::Json<Vec<UserJson>>, ApiError> {
+    Ok(axum::Json(s.app.list_users(Some(&a)).await?.into_iter().map(UserJson::from).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUserJson,
+    responses((status = 201, body = UserJson), (status = 403, body = crate::error::Problem)))]
+pub async fn add_user(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Json(b): Json<NewUserJson>,
+) -> Result<(StatusCode, axum::Json<UserJson>), ApiError> {
+    let username = b.username.clone();
+    s.app
+        .add_user(
+            Some(&a),
+            NewUser {
+                username: b.username,
+                display_name: b.display_name,
+                email: b.email,
+                role: b.role,
+                organisation: b.organisation,
+                groups: b.groups,
+                password: b.password,
+                locale: None,
+            },
+        )
+        .await?;
+    let users = s.app.list_users(Some(&a)).await?;
+    let u = users.into_iter().find(|u| u.username == username.trim()).ok_or(ApiError::not_found("user"))?;
+    Ok((StatusCode::CREATED, axum::Json(u.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/groups", tag = "accounts", responses((status = 200, body = Vec<GroupJson>)))]
+pub async fn groups(State(s): State<AppState>, ApiActor(_actor): ApiActor) -> Result<axum::Json<Vec<GroupJson>>, ApiError> {
+    let gs = s.app.list_groups().await?;
+    Ok(axum::Json(gs.into_iter().map(|g| GroupJson { id: g.id, name: g.name, description: g.description }).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/groups", tag = "accounts", request_body = NewGroupJson,
+    responses((status = 201, body = GroupJson), (status = 403, body = crate::error::Problem)))]
+pub async fn add_group(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Json(b): Json<NewGroupJson>,
+) -> Result<(StatusCode, axum::Json<GroupJson>), ApiError> {
+    let id = s.app.add_group(Some(&a), &b.name, &b.description).await?;
+    Ok((StatusCode::CREATED, axum::Json(GroupJson { id, name: b.name.trim().to_owned(), description: b.description })))
+}
+
+#[utoipa::path(post, path = "/api/v1/groups/{name}/members", tag = "accounts", request_body = NewMemberJson,
+    params(("name" = String, Path)), responses((status = 204), (status = 403, body = crate::error::Problem)))]
+pub async fn add_member(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(name): Path<String>,
+    Json(b): Json<NewMemberJson>,
+) -> Result<StatusCode, ApiError> {
+    s.app.add_member(Some(&a), &name, &b.username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenJson>)))]
+pub async fn tokens(State(s): State<AppState>, ApiActor(a): ApiActor) -> Result<axum::Json<Vec<TokenJson>>, ApiError> {
+    Ok(axum::Json(s.app.list_tokens(&a).await?.into_iter().map(TokenJson::from).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewTokenJson,
+    responses((status = 201, body = TokenJson)))]
+pub async fn create_token(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Json(b): Json<NewTokenJson>,
+) -> Result<(StatusCode, axum::Json<TokenJson>), ApiError> {
+    let t = s.app.create_token(Some(&a), &a.username, &b.name).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(TokenJson { id: t.id, name: b.name.trim().to_owned(), token: Some(t.token), created_at: None, revoked_at: None }),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    s.app.revoke_token(Some(&a), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

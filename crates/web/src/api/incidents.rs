@@ -1,0 +1,262 @@
+//! `/api/v1/incidents`: list, create, read, update, transitions, comments,
+//! journal and attachments.
+
+use super::dto::*;
+use crate::{auth::ApiActor, error::ApiError, json::Json, AppState};
+use axum::{
+    body::Body,
+    extract::{Multipart, Path, Query, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use steward_app::incidents::{encode_cursor, ListParams};
+use steward_store::incidents::Incident;
+
+/// The version an `If-Match: "7"` header names, if any.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let s = v.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
+    s.parse::<i64>().map(Some).map_err(|_| ApiError::field("If-Match", "must be the ETag you received, e.g. \"3\""))
+}
+
+/// An incident with its `ETag`.
+fn with_etag(status: StatusCode, inc: Incident) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", inc.version)).ok();
+    let mut resp = (status, axum::Json(IncidentJson::from(inc))).into_response();
+    if let Some(e) = etag {
+        resp.headers_mut().insert(header::ETAG, e);
+    }
+    resp
+}
+
+/// The version named by `If-Match` or the body (which must agree).
+fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<i64>, bool), ApiError> {
+    let header = if_match(headers)?;
+    match (header, body) {
+        (Some(h), Some(b)) if h != b => Err(ApiError::field("version", "differs from the If-Match header")),
+        (Some(h), _) => Ok((Some(h), true)),
+        (None, b) => Ok((b, false)),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents",
+    params(
+        ("state" = Option<String>, Query, description = "Comma-separated states; `open` = new, in_progress, on_hold"),
+        ("priority" = Option<String>, Query, description = "Comma-separated priorities 1–5"),
+        ("group" = Option<String>, Query, description = "Comma-separated group names; `mine`, `none`"),
+        ("assignee" = Option<String>, Query, description = "Username, `me` or `none`"),
+        ("requester" = Option<String>, Query, description = "Username or `me`"),
+        ("service" = Option<String>, Query), ("category" = Option<String>, Query),
+        ("major" = Option<bool>, Query),
+        ("text" = Option<String>, Query, description = "Words in the title or description"),
+        ("opened_from" = Option<String>, Query, description = "RFC 3339 or YYYY-MM-DD, inclusive"),
+        ("opened_to" = Option<String>, Query, description = "exclusive"),
+        ("updated_from" = Option<String>, Query), ("updated_to" = Option<String>, Query),
+        ("sort" = Option<String>, Query, description = "priority (default), -priority, opened, -opened, updated, -updated, number, -number"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("limit" = Option<i64>, Query, description = "1–200, default 50"),
+    ),
+    responses((status = 200, body = IncidentPage), (status = 422, body = crate::error::Problem)))]
+pub async fn list(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::Json<IncidentPage>, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::field("query", e.body_text()))?;
+    let filter = s.app.incident_filter(&actor, &params).await?;
+    let sort = filter.sort;
+    let (rows, more) = s.app.list_incidents(&actor, filter).await?;
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(&sort.key(r))) } else { None };
+    Ok(axum::Json(IncidentPage { items: rows.into_iter().map(IncidentJson::from).collect(), next_cursor }))
+}
+
+#[utoipa::path(post, path = "/api/v1/incidents", tag = "incidents", request_body = NewIncidentJson,
+    responses((status = 201, body = IncidentJson), (status = 422, body = crate::error::Problem)))]
+pub async fn create(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Json(body): Json<NewIncidentJson>,
+) -> Result<Response, ApiError> {
+    let inc = s.app.create_incident(&actor, body.into()).await?;
+    let location = format!("/api/v1/incidents/{}", steward_app::incidents::number(inc.id));
+    let mut resp = with_etag(StatusCode::CREATED, inc);
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(resp)
+}
+
+#[utoipa::path(get, path = "/api/v1/incidents/{number}", tag = "incidents",
+    params(("number" = String, Path, description = "e.g. INC0000042")),
+    responses((status = 200, body = IncidentJson), (status = 404, body = crate::error::Problem)))]
+pub async fn get_one(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(with_etag(StatusCode::OK, s.app.get_incident(&actor, &number).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/incidents/{number}", tag = "incidents", request_body = IncidentPatchJson,
+    params(("number" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
+    responses((status = 200, body = IncidentJson), (status = 409, body = crate::error::Problem),
+        (status = 412, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+pub async fn update(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<IncidentPatchJson>,
+) -> Result<Response, ApiError> {
+    let (body_version, patch) = body.split();
+    let (v, used_header) = version(&headers, body_version)?;
+    let inc = s
+        .app
+        .update_incident(&actor, &number, v, patch)
+        .await
+        .map_err(|e| ApiError::from(e).with_if_match(used_header))?;
+    Ok(with_etag(StatusCode::OK, inc))
+}
+
+#[utoipa::path(post, path = "/api/v1/incidents/{number}/transitions", tag = "incidents", request_body = TransitionJson,
+    params(("number" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = IncidentJson), (status = 409, body = crate::error::Problem)))]
+pub async fn transition(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<TransitionJson>,
+) -> Result<Response, ApiError> {
+    let (body_version, t) = body.split();
+    let (v, used_header) = version(&headers, body_version)?;
+    let inc = s
+        .app
+        .transition_incident(&actor, &number, v, t)
+        .await
+        .map_err(|e| ApiError::from(e).with_if_match(used_header))?;
+    Ok(with_etag(StatusCode::OK, inc))
+}
+
+#[utoipa::path(get, path = "/api/v1/incidents/{number}/comments", tag = "incidents",
+    params(("number" = String, Path)), responses((status = 200, body = Vec<CommentJson>)))]
+pub async fn comments(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<Vec<CommentJson>>, ApiError> {
+    let list = s.app.list_comments(&actor, &number).await?;
+    Ok(axum::Json(list.into_iter().map(CommentJson::from).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/incidents/{number}/comments", tag = "incidents", request_body = NewCommentJson,
+    params(("number" = String, Path)), responses((status = 201, body = CommentJson), (status = 403, body = crate::error::Problem)))]
+pub async fn add_comment(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    Json(body): Json<NewCommentJson>,
+) -> Result<(StatusCode, axum::Json<CommentJson>), ApiError> {
+    let c = s.app.add_comment(&actor, &number, &body.body, body.internal).await?;
+    Ok((StatusCode::CREATED, axum::Json(c.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/incidents/{number}/journal", tag = "incidents",
+    params(("number" = String, Path)), responses((status = 200, body = Vec<JournalEntryJson>)))]
+pub async fn journal(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<Vec<JournalEntryJson>>, ApiError> {
+    let entries = s.app.incident_journal(&actor, &number).await?;
+    Ok(axum::Json(entries.into_iter().map(JournalEntryJson::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/incidents/{number}/attachments", tag = "incidents",
+    params(("number" = String, Path)), responses((status = 200, body = Vec<AttachmentJson>)))]
+pub async fn attachments(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<Vec<AttachmentJson>>, ApiError> {
+    let list = s.app.list_attachments(&actor, &number).await?;
+    Ok(axum::Json(list.into_iter().map(AttachmentJson::new).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/incidents/{number}/attachments", tag = "incidents",
+    params(("number" = String, Path)),
+    request_body(content_type = "multipart/form-data", description = "One part named `file`"),
+    responses((status = 201, body = AttachmentJson), (status = 413, body = crate::error::Problem)))]
+pub async fn upload(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, axum::Json<AttachmentJson>), ApiError> {
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Unsupported media type", e.body_text())
+    })?;
+    let (filename, content_type, bytes) = read_file_part(&mut multipart, s.app.config.attachment_max_bytes).await?;
+    let a = s.app.add_attachment(&actor, &number, &filename, &content_type, bytes).await?;
+    Ok((StatusCode::CREATED, axum::Json(AttachmentJson::new(a))))
+}
+
+/// Reads the part named `file`, refusing it as soon as it passes `max`.
+pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, String, Vec<u8>), ApiError> {
+    let too_large = || ApiError::from(steward_app::AppError::TooLarge { what: "the attachment", max });
+    loop {
+        let field = m.next_field().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::field("file", e.body_text()) }
+        })?;
+        let Some(mut field) = field else { return Err(ApiError::field("file", "is required (a part named file)")) };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("attachment").to_owned();
+        let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::field("file", e.body_text()) }
+        })? {
+            if bytes.len() + chunk.len() > max {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok((filename, content_type, bytes));
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/incidents/{number}/attachments/{id}", tag = "incidents",
+    params(("number" = String, Path), ("id" = i64, Path)), responses((status = 200, description = "The file")))]
+pub async fn download(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path((number, id)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    serve_attachment(&s, &actor, &number, id).await
+}
+
+/// Sends an attachment so that a browser downloads rather than renders it.
+pub async fn serve_attachment(s: &AppState, actor: &steward_app::Actor, number: &str, id: i64) -> Result<Response, ApiError> {
+    let file = s.app.attachment(actor, number, id).await?;
+    let bytes = tokio::fs::read(&file.path)
+        .await
+        .map_err(|e| ApiError::from(steward_app::AppError::Internal(format!("reading attachment: {e}"))))?;
+    let ascii: String = file.meta.filename.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        ascii.replace(['"', '\\'], "_"),
+        crate::auth::urlencode(&file.meta.filename)
+    );
+    let mut resp = Response::new(Body::from(bytes));
+    let h = resp.headers_mut();
+    // Never let the browser sniff or run what someone uploaded.
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}

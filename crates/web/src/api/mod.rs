@@ -1,0 +1,63 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI 3 document
+//! generated from these handlers at `/api/v1/openapi.json`.
+
+pub mod accounts;
+pub mod dto;
+pub mod health;
+pub mod incidents;
+
+use crate::AppState;
+use axum::{response::IntoResponse, routing::{delete, get, post}, Json, Router};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Steward API", description = "IT service management: incidents, accounts, tokens."),
+    paths(
+        incidents::list, incidents::create, incidents::get_one, incidents::update, incidents::transition,
+        incidents::comments, incidents::add_comment, incidents::journal, incidents::attachments,
+        incidents::upload, incidents::download,
+        accounts::me, accounts::users, accounts::add_user, accounts::groups, accounts::add_group,
+        accounts::add_member, accounts::tokens, accounts::create_token, accounts::revoke_token,
+    ),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(accounts::me))
+        .route("/users", get(accounts::users).post(accounts::add_user))
+        .route("/groups", get(accounts::groups).post(accounts::add_group))
+        .route("/groups/{name}/members", post(accounts::add_member))
+        .route("/tokens", get(accounts::tokens).post(accounts::create_token))
+        .route("/tokens/{id}", delete(accounts::revoke_token))
+        .route("/incidents", get(incidents::list).post(incidents::create))
+        .route("/incidents/{number}", get(incidents::get_one).patch(incidents::update))
+        .route("/incidents/{number}/transitions", post(incidents::transition))
+        .route("/incidents/{number}/comments", get(incidents::comments).post(incidents::add_comment))
+        .route("/incidents/{number}/journal", get(incidents::journal))
+        .route("/incidents/{number}/attachments", get(incidents::attachments).post(incidents::upload))
+        .route("/incidents/{number}/attachments/{id}", get(incidents::download))
+        .fallback(|| async { crate::error::ApiError::not_found("endpoint") })
+}

@@ -1,0 +1,228 @@
+//! Who is calling: an API token (`Authorization: Bearer`) or a session
+//! cookie; and the CSRF guard for everything a browser can post.
+//!
+//! Browsers get a session cookie (HttpOnly, SameSite=Lax, Secure over
+//! https). Every state-changing request that rides on that cookie must
+//! carry the session's CSRF token, as a `_csrf` form field or an
+//! `X-CSRF-Token` header. Before sign-in, the login form is protected by a
+//! double-submit cookie instead.
+
+use crate::{error::ApiError, AppState};
+use axum::{
+    body::{to_bytes, Body},
+    extract::{FromRequestParts, Request, State},
+    http::{header, request::Parts, HeaderMap, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::cookie::CookieJar;
+use steward_app::{Actor, AppError};
+
+pub const SESSION_COOKIE: &str = "steward_session";
+pub const LOGIN_CSRF_COOKIE: &str = "steward_login_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// A signed-in browser session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub actor: Actor,
+    pub csrf: String,
+    pub token: String,
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    CookieJar::from_headers(headers).get(SESSION_COOKIE).map(|c| c.value().to_owned())
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Constant-time comparison for secrets.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The caller of an API endpoint.
+pub struct ApiActor(pub Actor);
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(token) = bearer(&parts.headers) {
+            return Ok(ApiActor(state.app.token_actor(token).await?));
+        }
+        if let Some(token) = session_token(&parts.headers) {
+            let (actor, csrf) = state.app.session_actor(&token).await?;
+            if !is_safe(&parts.method) {
+                let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+                if !same_secret(sent, &csrf) {
+                    return Err(ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "csrf_failed",
+                        "CSRF check failed",
+                        "a request signed in by cookie must send the X-CSRF-Token header",
+                    ));
+                }
+            }
+            return Ok(ApiActor(actor));
+        }
+        Err(AppError::Unauthenticated("send Authorization: Bearer <token> or sign in").into())
+    }
+}
+
+/// The signed-in user of a UI page; without one, the browser is sent to
+/// the login page.
+pub struct UiSession(pub Session);
+
+impl FromRequestParts<AppState> for UiSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match optional_session(parts, state).await {
+            Some(s) => Ok(UiSession(s)),
+            None => {
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let to = format!("/login?next={}", urlencode(next));
+                Err(Redirect::to(&to).into_response())
+            }
+        }
+    }
+}
+
+/// The session, if the browser has a live one.
+pub async fn optional_session(parts: &Parts, state: &AppState) -> Option<Session> {
+    let token = session_token(&parts.headers)?;
+    let (actor, csrf) = state.app.session_actor(&token).await.ok()?;
+    Some(Session { actor, csrf, token })
+}
+
+/// The `Set-Cookie` value after sign-in.
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// The `Set-Cookie` value that clears a cookie.
+pub fn removal(name: &str) -> String {
+    format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Middleware for UI routes: refuses any state-changing request without
+/// the right CSRF token. Reads `_csrf` from a urlencoded body (which is
+/// handed on intact), from the query string (multipart uploads), or from
+/// the `X-CSRF-Token` header.
+pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if is_safe(req.method()) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let expected = if parts.uri.path() == "/login" {
+        CookieJar::from_headers(&parts.headers).get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned())
+    } else {
+        optional_session(&parts, &state).await.map(|s| s.csrf)
+    };
+    let Some(expected) = expected else {
+        return csrf_refusal("sign in again: the form was sent without a live session");
+    };
+    let from_header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let from_query = parts.uri.query().and_then(|q| form_value(q.as_bytes(), CSRF_FIELD));
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let (sent, body) = if let Some(v) = from_header.or(from_query) {
+        (Some(v), body)
+    } else if is_form {
+        let Ok(bytes) = to_bytes(body, state.web.max_body_bytes).await else {
+            return csrf_refusal("the form could not be read");
+        };
+        (form_value(&bytes, CSRF_FIELD), Body::from(bytes))
+    } else {
+        (None, body)
+    };
+    if !sent.is_some_and(|s| same_secret(&s, &expected)) {
+        return csrf_refusal("the form has expired or did not come from Steward; reload the page and try again");
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+fn csrf_refusal(why: &str) -> Response {
+    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("CSRF check failed: {why}\n"))
+        .into_response()
+}
+
+/// One value of an `application/x-www-form-urlencoded` string.
+pub fn form_value(body: &[u8], key: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded_pairs(body);
+    pairs.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    body.split(|b| *b == b'&')
+        .filter_map(|pair| {
+            let mut it = pair.splitn(2, |b| *b == b'=');
+            let k = percent_decode(it.next()?);
+            let v = percent_decode(it.next().unwrap_or(b""));
+            Some((k, v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &[u8]) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match s[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < s.len() => {
+                let hex = std::str::from_utf8(&s[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_form_values() {
+        assert_eq!(form_value(b"a=1&_csrf=x%2By+z&b=", "_csrf").as_deref(), Some("x+y z"));
+        assert_eq!(form_value(b"a=1", "_csrf"), None);
+        assert_eq!(form_value(b"_csrf=%zz%4", "_csrf").as_deref(), Some("%zz%4"));
+        assert!(same_secret("abc", "abc") && !same_secret("abc", "abd") && !same_secret("ab", "abc"));
+        assert_eq!(urlencode("/incidents?state=new&x=ä"), "/incidents%3Fstate%3Dnew%26x%3D%C3%A4");
+    }
+}

@@ -1,0 +1,1 @@
+//! Translation catalogue (placeholder until the UI lands).

@@ -1,0 +1,106 @@
+//! A JSON body extractor whose refusals are problem+json naming the field.
+
+use crate::error::ApiError;
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::{header, StatusCode},
+};
+use serde::de::DeserializeOwned;
+
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Unsupported media type",
+                "send the body as application/json",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Body too large", e.body_text())
+        })?;
+        parse(&bytes).map(Json)
+    }
+}
+
+/// Parses JSON, naming the offending field in the error.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let msg = strip_position(&inner.to_string());
+                let field = if path == "." || path.is_empty() { missing_or_unknown(&msg) } else { path };
+                ApiError::field(&field, msg)
+            }
+            _ => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                "Malformed JSON",
+                format!("the body is not valid JSON: {inner}"),
+            ),
+        }
+    })
+}
+
+/// serde names missing and unknown fields only inside its message.
+fn missing_or_unknown(msg: &str) -> String {
+    for prefix in ["missing field `", "unknown field `"] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            if let Some(end) = rest.find('`') {
+                return rest[..end].to_owned();
+            }
+        }
+    }
+    "body".to_owned()
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        title: String,
+        impact: Option<i64>,
+    }
+
+    #[test]
+    fn names_the_field() {
+        let e = parse::<T>(br#"{"impact": 1}"#).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.errors[0].field.as_str()), (422, "title"));
+        assert_eq!(e.errors[0].message, "missing field `title`");
+        let e = parse::<T>(br#"{"title": "x", "colour": 1}"#).unwrap_err();
+        assert_eq!(e.errors[0].field, "colour");
+        let e = parse::<T>(br#"{"title": "x", "impact": "high"}"#).unwrap_err();
+        assert_eq!(e.errors[0].field, "impact");
+        let e = parse::<T>(br#"{"title": "#).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.code), (400, "malformed_json"));
+    }
+}
