@@ -1,1 +1,96 @@
-fn main() {}
+//! The `steward` binary: a thin shell over the library crates.
+
+mod bench;
+mod commands;
+mod config;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Steward: IT service management in one binary.
+#[derive(Parser)]
+#[command(name = "steward", version, about, long_about = None)]
+struct Cli {
+    /// A TOML configuration file (see `steward config example`).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Address to listen on, e.g. 127.0.0.1:8080 [env: STEWARD_LISTEN].
+    #[arg(long, global = true, value_name = "ADDR")]
+    listen: Option<String>,
+    /// sqlite://PATH or postgres://… [env: STEWARD_DATABASE_URL].
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// Folder for attachments and the default database [env: STEWARD_DATA_DIR].
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (migrates the database first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(commands::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(commands::TokenCommand),
+    /// Create a data folder with realistic demo content and serve it.
+    Demo(commands::DemoArgs),
+    /// Write a consistent copy of the database while the server runs.
+    Backup {
+        /// Where to write the copy.
+        file: PathBuf,
+    },
+    /// Configuration helpers.
+    #[command(subcommand)]
+    Config(commands::ConfigCommand),
+    /// Measure Steward on this machine (see README, "Benchmarks").
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let overrides = config::Overrides {
+        config: cli.config,
+        listen: cli.listen,
+        database_url: cli.database_url,
+        data_dir: cli.data_dir,
+    };
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)
+        .and_then(|rt| rt.block_on(run(cli.command, overrides)));
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("steward: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, o: config::Overrides) -> Result<()> {
+    if let Command::Config(c) = &command {
+        return commands::config(c);
+    }
+    let cfg = config::Config::load(&o)?;
+    commands::init_logging(&cfg)?;
+    match command {
+        Command::Serve => commands::serve(&cfg).await,
+        Command::Migrate => commands::migrate(&cfg).await,
+        Command::User(c) => commands::user(&cfg, c).await,
+        Command::Token(c) => commands::token(&cfg, c).await,
+        Command::Demo(a) => commands::demo(cfg, o, a).await,
+        Command::Backup { file } => commands::backup(&cfg, &file).await,
+        Command::Bench(b) => bench::run(&cfg, b).await,
+        Command::Config(_) => Ok(()),
+    }
+}

@@ -396,3 +396,84 @@ fn in_list_bare(q: &mut Sql, col: &str, vals: impl Iterator<Item = Value>) {
     }
     q.push(")");
 }
+
+/// Rows per multi-row INSERT in [`insert_many`]: 26 binds a row keeps one
+/// statement under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
+const INSERT_MANY_ROWS: usize = 1_000;
+
+/// Inserts many rows (ids taken from [`next_numbers`]) with multi-row
+/// INSERTs, the same columns as [`insert`]: the fast path for demo data,
+/// imports and benchmarks. Display names in the rows are ignored.
+pub async fn insert_many(conn: &mut AnyConnection, rows: &[Incident]) -> Result<()> {
+    use std::fmt::Write as _;
+    const COLUMNS: usize = 26;
+    for chunk in rows.chunks(INSERT_MANY_ROWS) {
+        let mut sql = String::with_capacity(400 + chunk.len() * COLUMNS * 8);
+        sql.push_str(
+            "INSERT INTO incidents (id, title, description, state, hold_reason, impact, urgency, priority, \
+             requester_id, organisation_id, category, service, assignment_group_id, assignee_id, major, parent_id, \
+             resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at, \
+             updated_at, created_by, version) VALUES ",
+        );
+        let mut args = sqlx::any::AnyArguments::default();
+        for (r, inc) in chunk.iter().enumerate() {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..COLUMNS {
+                let sep = if c == 0 { "" } else { ", " };
+                // Writing to a String cannot fail.
+                let _ = write!(sql, "{sep}${}", r * COLUMNS + c + 1);
+            }
+            sql.push(')');
+            macro_rules! bind {
+                ($($v:expr),+ $(,)?) => { $( sqlx::Arguments::add(&mut args, $v).map_err(sqlx::Error::Encode)?; )+ };
+            }
+            bind!(inc.id, inc.title.as_str(), inc.description.as_str(), inc.state.as_str(), inc.hold_reason.as_deref());
+            bind!(inc.impact, inc.urgency, inc.priority, inc.requester_id, inc.organisation_id, inc.category.as_deref());
+            bind!(inc.service.as_deref(), inc.assignment_group_id, inc.assignee_id, inc.major, inc.parent_id);
+            bind!(inc.resolution_code.as_deref(), inc.resolution_notes.as_deref(), inc.reopen_count, inc.opened_at);
+            bind!(inc.first_response_at, inc.resolved_at, inc.closed_at, inc.updated_at, inc.created_by, inc.version);
+        }
+        sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// One incident journal row for [`insert_journal_many`]. Unlike
+/// `journal::append`, the caller numbers the entries (`seq`), which it can
+/// for incidents it has just created.
+#[derive(Debug, Clone)]
+pub struct JournalRow {
+    pub record_id: i64,
+    pub seq: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub action: &'static str,
+    /// A JSON array of `{field, old, new}`.
+    pub changes: String,
+    pub comment_id: Option<i64>,
+}
+
+/// Appends many incident journal entries with multi-row INSERTs (7 binds a
+/// row, 2,000 rows a statement).
+pub async fn insert_journal_many(conn: &mut AnyConnection, rows: &[JournalRow]) -> Result<()> {
+    use std::fmt::Write as _;
+    const COLUMNS: usize = 7;
+    for chunk in rows.chunks(2_000) {
+        let mut sql = String::with_capacity(120 + chunk.len() * (COLUMNS * 8 + 16));
+        sql.push_str("INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes, comment_id) VALUES ");
+        let mut args = sqlx::any::AnyArguments::default();
+        for (r, e) in chunk.iter().enumerate() {
+            sql.push_str(if r == 0 { "('incident'" } else { ", ('incident'" });
+            for c in 0..COLUMNS {
+                let _ = write!(sql, ", ${}", r * COLUMNS + c + 1);
+            }
+            sql.push(')');
+            macro_rules! bind {
+                ($($v:expr),+ $(,)?) => { $( sqlx::Arguments::add(&mut args, $v).map_err(sqlx::Error::Encode)?; )+ };
+            }
+            bind!(e.record_id, e.seq, e.at, e.actor_id, e.action, e.changes.as_str(), e.comment_id);
+        }
+        sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *conn).await?;
+    }
+    Ok(())
+}

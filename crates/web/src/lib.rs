@@ -46,7 +46,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::health::healthz))
         .route("/readyz", get(api::health::readyz))
         .nest("/api/v1", api::routes())
-        .merge(ui::routes())
+        // Every state-changing request a browser can send passes the CSRF guard.
+        .merge(ui::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard)))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(TraceLayer::new_for_http())
