@@ -77,6 +77,7 @@ impl Default for StoreOptions {
 struct Inner {
     backend: Backend,
     read: AnyPool,
+    writer_pool: AnyPool,
     writer: Writer,
 }
 
@@ -135,8 +136,8 @@ impl Store {
             }
         };
         let writers = if backend == Backend::Sqlite { 1 } else { opts.writers.max(1) };
-        let writer = Writer::start(write, Dialect(backend), writers);
-        Ok(Store { inner: Arc::new(Inner { backend, read, writer }) })
+        let writer = Writer::start(write.clone(), Dialect(backend), writers);
+        Ok(Store { inner: Arc::new(Inner { backend, read, writer_pool: write, writer }) })
     }
 
     pub fn backend(&self) -> Backend {
@@ -163,6 +164,50 @@ impl Store {
     pub async fn has_incidents(&self) -> Result<bool> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM incidents LIMIT 1").fetch_optional(&self.inner.read).await?;
         Ok(row.is_some())
+    }
+
+    /// How many incidents are stored (a full count: for tools, not pages).
+    pub async fn count_incidents(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM incidents").fetch_one(&self.inner.read).await?;
+        Ok(n)
+    }
+
+    /// The durability setting commits run with: SQLite's `synchronous`
+    /// (2 = FULL) or PostgreSQL's `synchronous_commit`.
+    pub async fn durability(&self) -> Result<String> {
+        use sqlx::Row;
+        let sql = match self.inner.backend {
+            Backend::Sqlite => "PRAGMA synchronous",
+            Backend::Postgres => "SHOW synchronous_commit",
+        };
+        // Ask the writer's connection: that is where commits happen.
+        let mut conn = self.inner.writer_pool.acquire().await?;
+        let row = sqlx::query(sql).fetch_one(&mut *conn).await?;
+        Ok(match row.try_get::<String, _>(0) {
+            Ok(s) => s,
+            Err(_) => match row.try_get::<i64, _>(0)? {
+                2 => "FULL".to_owned(),
+                3 => "EXTRA".to_owned(),
+                v => v.to_string(),
+            },
+        })
+    }
+
+    /// Creates an empty PostgreSQL database next to `server_url` (if it does
+    /// not exist) and returns its URL: for tests and benchmarks.
+    pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<String> {
+        use sqlx::Connection;
+        if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            return Err(StoreError::BadUrl(format!("bad database name {name:?}")));
+        }
+        let mut conn = sqlx::PgConnection::connect(server_url).await?;
+        let exists: Option<(i32,)> =
+            sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1").bind(name).fetch_optional(&mut conn).await?;
+        if exists.is_none() {
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await?;
+        }
+        let (prefix, _) = server_url.rsplit_once('/').ok_or_else(|| StoreError::BadUrl(server_url.to_owned()))?;
+        Ok(format!("{prefix}/{name}"))
     }
 
     /// Writes a consistent copy of an SQLite database to `path` while it is

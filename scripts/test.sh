@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration on SQLite and PostgreSQL, and the
+# browser test. Installs and starts what they need first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-postgres.sh
+bash scripts/install-browser.sh
+
+if ! cargo nextest --version >/dev/null 2>&1; then
+    cargo install --locked cargo-nextest
+fi
+cargo nextest run --workspace --all-targets --no-fail-fast "$@"
