@@ -1,0 +1,396 @@
+//! `steward bench`: the figures the issues ask for, measured on this machine.
+//!
+//! Each benchmark starts its own server on 127.0.0.1:0 against a fresh
+//! database (SQLite in a temporary folder, or a new PostgreSQL database when
+//! `--database-url postgres://…` names the server), so runs do not disturb
+//! each other. Every request loop is bounded in count and time.
+
+use crate::config::Config;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use std::{path::PathBuf, sync::Arc, time::{Duration, Instant}};
+use steward_app::{accounts::NewUser, App};
+use steward_store::{Backend, Store};
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Incidents created per second through the HTTP API by concurrent clients.
+    Create(CreateArgs),
+    /// Latency of the queue list (state + group, priority then age) over many incidents.
+    List(ListArgs),
+    /// Resident memory when idle and time to /readyz, with many incidents stored.
+    Startup(StartupArgs),
+}
+
+#[derive(Args)]
+pub struct Target {
+    /// postgres://…/postgres to bench PostgreSQL (a new database is created
+    /// beside it); default: SQLite in a temporary folder.
+    #[arg(long = "pg")]
+    pg: Option<String>,
+    /// Keep the database in this folder (SQLite) to reuse it in a later run.
+    #[arg(long)]
+    keep: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    target: Target,
+    #[arg(long, default_value_t = 16)]
+    clients: usize,
+    /// Incidents to create in each run.
+    #[arg(long, default_value_t = 20_000)]
+    count: usize,
+    /// Runs; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    target: Target,
+    #[arg(long, default_value_t = 1_000_000)]
+    incidents: usize,
+    /// Requests to time.
+    #[arg(long, default_value_t = 2_000)]
+    requests: usize,
+}
+
+#[derive(Args)]
+pub struct StartupArgs {
+    #[command(flatten)]
+    target: Target,
+    #[arg(long, default_value_t = 1_000_000)]
+    incidents: usize,
+    /// Runs; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+}
+
+pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
+    println!("machine: {} cores, load average {}", num_cpus(), load_average());
+    match b {
+        BenchCommand::Create(a) => create(a).await,
+        BenchCommand::List(a) => list(a).await,
+        BenchCommand::Startup(a) => startup(a).await,
+    }
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// A database for one benchmark run: its URL and what keeps it alive.
+struct Db {
+    url: String,
+    backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn database(t: &Target, fresh: bool) -> Result<Db> {
+    if let Some(pg) = &t.pg {
+        let name = if fresh { format!("steward_bench_{}_{}", std::process::id(), rand_suffix()) } else { "steward_bench_keep".into() };
+        let url = Store::create_postgres_database(pg, &name).await.with_context(|| format!("creating a database beside {pg}"))?;
+        return Ok(Db { url, backend: Backend::Postgres, _dir: None });
+    }
+    match &t.keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)?;
+            Ok(Db { url: format!("sqlite://{}/steward.db", dir.display()), backend: Backend::Sqlite, _dir: None })
+        }
+        None => {
+            let dir = tempfile::Builder::new().prefix("steward-bench").tempdir_in(".")?;
+            Ok(Db { url: format!("sqlite://{}/steward.db", dir.path().display()), backend: Backend::Sqlite, _dir: Some(dir) })
+        }
+    }
+}
+
+fn rand_suffix() -> u64 {
+    jiff::Timestamp::now().as_nanosecond() as u64 % 1000
+}
+
+async fn open_app(url: &str, dir: PathBuf) -> Result<App> {
+    let store = Store::connect(url, &steward_store::StoreOptions::default()).await?;
+    store.migrate().await?;
+    Ok(App::new(store, steward_app::AppConfig { data_dir: dir, ..Default::default() }))
+}
+
+/// Starts the real server in this process on 127.0.0.1:0.
+async fn start_server(app: App) -> Result<(String, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = steward_web::AppState { app, web: Arc::new(steward_web::WebConfig::default()) };
+    let task = tokio::spawn(async move {
+        let _ = steward_web::serve(state, listener, async {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    Ok((format!("http://{addr}"), stop, task))
+}
+
+async fn bench_agent(app: &App) -> Result<String> {
+    if app.add_group(None, "Bench Desk", "").await.is_ok() {
+        let u = NewUser {
+            username: "bench".into(),
+            role: "agent".into(),
+            groups: vec!["Bench Desk".into()],
+            ..Default::default()
+        };
+        app.add_user(None, u).await.map_err(crate::commands::app_error)?;
+    }
+    Ok(app.create_token(None, "bench", "bench").await.map_err(crate::commands::app_error)?.token)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+async fn durability(app: &App) -> String {
+    app.store.durability().await.unwrap_or_else(|e| format!("unknown ({e})"))
+}
+
+async fn create(a: CreateArgs) -> Result<()> {
+    if a.clients == 0 || a.count == 0 || a.runs == 0 {
+        bail!("--clients, --count and --runs must be positive");
+    }
+    let mut rates = Vec::new();
+    for run in 1..=a.runs {
+        let db = database(&a.target, true).await?;
+        let dir = tempfile::tempdir()?;
+        let app = open_app(&db.url, dir.path().to_path_buf()).await?;
+        let token = bench_agent(&app).await?;
+        let setting = durability(&app).await;
+        let (base, stop, server) = start_server(app.clone()).await?;
+        let client = reqwest::Client::builder().pool_max_idle_per_host(a.clients).build()?;
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let deadline = Instant::now() + Duration::from_secs(300);
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..a.clients {
+            let (client, next, token, base) = (client.clone(), next.clone(), token.clone(), base.clone());
+            let count = a.count;
+            tasks.push(tokio::spawn(async move {
+                let mut lat = Vec::new();
+                let mut failed = 0usize;
+                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < count && Instant::now() < deadline {
+                    let t = Instant::now();
+                    let r = client
+                        .post(format!("{base}/api/v1/incidents"))
+                        .bearer_auth(&token)
+                        .json(&serde_json::json!({
+                            "title": "Benchmark: mail client cannot reach the server",
+                            "description": "Created by steward bench create.",
+                            "impact": 2, "urgency": 2, "assignment_group": "Bench Desk", "service": "Email"
+                        }))
+                        .send()
+                        .await;
+                    match r {
+                        Ok(r) if r.status().as_u16() == 201 => lat.push(t.elapsed()),
+                        _ => failed += 1,
+                    }
+                }
+                (lat, failed)
+            }));
+        }
+        let mut lat = Vec::new();
+        let mut failed = 0;
+        for t in tasks {
+            let (l, f) = t.await?;
+            lat.extend(l);
+            failed += f;
+        }
+        let elapsed = started.elapsed();
+        lat.sort();
+        let rate = lat.len() as f64 / elapsed.as_secs_f64();
+        println!(
+            "create run {run} ({}, durability {setting}): {} incidents by {} clients in {:.2} s = {rate:.0}/s; \
+             latency p50 {} p95 {} p99 {}; failed {failed}",
+            db.backend.name(),
+            lat.len(),
+            a.clients,
+            elapsed.as_secs_f64(),
+            ms(percentile(&lat, 0.5)),
+            ms(percentile(&lat, 0.95)),
+            ms(percentile(&lat, 0.99)),
+        );
+        if failed > 0 {
+            bail!("{failed} requests failed");
+        }
+        let _ = stop.send(());
+        let _ = server.await;
+        rates.push(rate);
+    }
+    println!("create: median {:.0} incidents/s over {} runs (load average {})", median(rates), a.runs, load_average());
+    Ok(())
+}
+
+/// Fills the database up to `n` incidents (reusing a kept one).
+async fn fill(app: &App, n: usize) -> Result<()> {
+    let have = count_incidents(app).await?;
+    if have >= n {
+        println!("the database already holds {have} incidents");
+        return Ok(());
+    }
+    let started = Instant::now();
+    let step = (n / 10).max(1);
+    steward_app::seed::bulk_incidents(app, n - have, |done| {
+        if done % step == 0 {
+            eprintln!("  loaded {done} incidents");
+        }
+    })
+    .await
+    .map_err(crate::commands::app_error)?;
+    println!("loaded {} incidents in {:.1} s", n - have, started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn count_incidents(app: &App) -> Result<usize> {
+    Ok(app.store.count_incidents().await? as usize)
+}
+
+async fn list(a: ListArgs) -> Result<()> {
+    let db = database(&a.target, a.target.keep.is_none() && a.target.pg.is_none()).await?;
+    let dir = tempfile::tempdir()?;
+    let app = open_app(&db.url, dir.path().to_path_buf()).await?;
+    fill(&app, a.incidents).await?;
+    let token = bench_agent(&app).await?;
+    let groups: Vec<String> = app.list_groups().await.map_err(crate::commands::app_error)?.into_iter().map(|g| g.name).collect();
+    let (base, stop, server) = start_server(app.clone()).await?;
+    let client = reqwest::Client::new();
+    let states = ["new", "in_progress", "on_hold", "resolved"];
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut lat = Vec::new();
+    let mut rows = 0usize;
+    for i in 0..a.requests + 50 {
+        if Instant::now() > deadline {
+            break;
+        }
+        let group = &groups[i % groups.len()];
+        let state = states[i % states.len()];
+        let url = format!("{base}/api/v1/incidents?state={state}&group={}&sort=priority&limit=50", group.replace(' ', "%20"));
+        let t = Instant::now();
+        let r = client.get(url).bearer_auth(&token).send().await?;
+        if r.status() != 200 {
+            bail!("list answered {}: {}", r.status(), r.text().await.unwrap_or_default());
+        }
+        let body: serde_json::Value = r.json().await?;
+        let d = t.elapsed();
+        if i >= 50 {
+            // the first 50 warm the caches
+            lat.push(d);
+            rows += body["items"].as_array().map(|v| v.len()).unwrap_or(0);
+        }
+    }
+    lat.sort();
+    println!(
+        "list ({}, {} incidents): {} requests, first page of 50 by state + group sorted by priority then age: \
+         p50 {} p95 {} p99 {} max {} ({:.1} rows per page; load average {})",
+        db.backend.name(),
+        count_incidents(&app).await?,
+        lat.len(),
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.95)),
+        ms(percentile(&lat, 0.99)),
+        ms(lat.last().copied().unwrap_or_default()),
+        rows as f64 / lat.len().max(1) as f64,
+        load_average(),
+    );
+    let _ = stop.send(());
+    let _ = server.await;
+    Ok(())
+}
+
+async fn startup(a: StartupArgs) -> Result<()> {
+    let db = database(&a.target, a.target.keep.is_none() && a.target.pg.is_none()).await?;
+    let dir = tempfile::tempdir()?;
+    {
+        let app = open_app(&db.url, dir.path().to_path_buf()).await?;
+        fill(&app, a.incidents).await?;
+        app.store.close().await;
+    }
+    let exe = std::env::current_exe()?;
+    let mut ready_ms = Vec::new();
+    let mut rss_mb = Vec::new();
+    for run in 1..=a.runs {
+        let port = free_port()?;
+        let started = Instant::now();
+        let mut child = tokio::process::Command::new(&exe)
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("STEWARD_LISTEN", format!("127.0.0.1:{port}"))
+            .env("STEWARD_DATABASE_URL", &db.url)
+            .env("STEWARD_DATA_DIR", dir.path())
+            .env("STEWARD_LOG_LEVEL", "warn")
+            .kill_on_drop(true)
+            .spawn()?;
+        let client = reqwest::Client::new();
+        let url = format!("http://127.0.0.1:{port}/readyz");
+        let mut ready = None;
+        while started.elapsed() < Duration::from_secs(30) {
+            if let Ok(r) = client.get(&url).send().await {
+                if r.status() == 200 {
+                    ready = Some(started.elapsed());
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let ready = ready.context("the server did not become ready within 30 s")?;
+        // Let it settle, touch it once like a load balancer would, then read its memory.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let _ = client.get(&url).send().await;
+        let pid = child.id().context("no pid")?;
+        let rss = rss_kib(pid)? as f64 / 1024.0;
+        println!("startup run {run} ({}): ready in {} ms; idle resident memory {rss:.1} MB", db.backend.name(), ready.as_millis());
+        ready_ms.push(ready.as_secs_f64() * 1000.0);
+        rss_mb.push(rss);
+        let _ = child.kill().await;
+    }
+    println!(
+        "startup ({}, {} incidents): median ready {:.0} ms, median idle RSS {:.1} MB (load average {})",
+        db.backend.name(),
+        a.incidents,
+        median(ready_ms),
+        median(rss_mb),
+        load_average()
+    );
+    Ok(())
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn rss_kib(pid: u32) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .context("no VmRSS")
+}

@@ -1,0 +1,242 @@
+//! The subcommands other than `bench`.
+
+use crate::config::{self, redact_url, Config};
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use std::{io::BufRead, path::Path};
+use steward_app::{accounts::NewUser, App};
+use steward_store::Store;
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Add {
+        /// The sign-in name.
+        name: String,
+        /// requester, agent, manager or admin.
+        #[arg(long)]
+        role: String,
+        /// An assignment group to join (repeatable; the group must exist).
+        #[arg(long = "group", value_name = "G")]
+        groups: Vec<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// The user's organisation (created if new).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Set a user's password, read from the first line of standard input.
+    Passwd { name: String },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for the user NAME and print it once.
+    Create {
+        /// The user the token acts as.
+        name: String,
+        /// A label to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ConfigCommand {
+    /// Print a commented configuration file with the defaults.
+    Example,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// How many incidents to create.
+    #[arg(long, default_value_t = 5000)]
+    pub incidents: usize,
+    /// Create the content and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+pub fn config(c: &ConfigCommand) -> Result<()> {
+    match c {
+        ConfigCommand::Example => print!("{}", config::EXAMPLE),
+    }
+    Ok(())
+}
+
+pub fn init_logging(cfg: &Config) -> Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&cfg.log.level))?;
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(colour).with_writer(std::io::stderr);
+    let result = if cfg.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+    result.map_err(|e| anyhow::anyhow!("logging: {e}"))
+}
+
+async fn open(cfg: &Config) -> Result<App> {
+    let store = Store::connect(&cfg.database_url, &cfg.store_options())
+        .await
+        .with_context(|| format!("cannot open the database {}", redact_url(&cfg.database_url)))?;
+    let ran = store.migrate().await?;
+    if ran > 0 {
+        tracing::info!(migrations = ran, "database migrated");
+    }
+    Ok(App::new(store, cfg.app_config()?))
+}
+
+pub async fn serve(cfg: &Config) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(cfg.listen_addr()?)
+        .await
+        .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+    let app = open(cfg).await?;
+    tracing::info!(address = %listener.local_addr()?, database = %redact_url(&cfg.database_url), "steward is serving");
+    let state = steward_web::AppState { app, web: std::sync::Arc::new(cfg.web_config()) };
+    steward_web::serve(state, listener, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+pub async fn migrate(cfg: &Config) -> Result<()> {
+    let store = Store::connect(&cfg.database_url, &cfg.store_options()).await?;
+    let ran = store.migrate().await?;
+    let applied = store.applied_migrations().await?;
+    println!("applied {ran} migration(s); the database is at version {}", applied.last().copied().unwrap_or(0));
+    store.close().await;
+    Ok(())
+}
+
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+    let p = line.trim_end_matches(['\n', '\r']).to_owned();
+    if p.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(p)
+}
+
+pub async fn user(cfg: &Config, c: UserCommand) -> Result<()> {
+    let app = open(cfg).await?;
+    match c {
+        UserCommand::Add { name, role, groups, display_name, email, organisation, password_stdin } => {
+            let password = if password_stdin { Some(read_password()?) } else { None };
+            let u = NewUser { username: name.clone(), display_name, email, role, organisation, groups, password, locale: None };
+            app.add_user(None, u).await.map_err(app_error)?;
+            println!("created user {name}");
+        }
+        UserCommand::List => {
+            for u in app.list_users(None).await.map_err(app_error)? {
+                println!("{:<24} {:<10} {}", u.username, u.role, u.display_name);
+            }
+        }
+        UserCommand::Passwd { name } => {
+            let p = read_password()?;
+            app.set_password(None, &name, &p).await.map_err(app_error)?;
+            println!("password changed for {name}");
+        }
+    }
+    app.store.close().await;
+    Ok(())
+}
+
+pub async fn token(cfg: &Config, c: TokenCommand) -> Result<()> {
+    let app = open(cfg).await?;
+    match c {
+        TokenCommand::Create { name, label } => {
+            let t = app.create_token(None, &name, &label).await.map_err(app_error)?;
+            println!("{}", t.token);
+            eprintln!("token {} for {name} created; it is shown only this once", t.id);
+        }
+    }
+    app.store.close().await;
+    Ok(())
+}
+
+/// A use-case error as a message for the terminal.
+pub fn app_error(e: steward_app::AppError) -> anyhow::Error {
+    match e {
+        steward_app::AppError::Invalid(errs) => anyhow::anyhow!(
+            "{}",
+            errs.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+pub async fn demo(mut cfg: Config, o: config::Overrides, a: DemoArgs) -> Result<()> {
+    if o.database_url.is_none() && std::env::var_os("STEWARD_DATABASE_URL").is_none() && o.config.is_none() {
+        // The demo lives in its own folder unless told otherwise.
+        if o.data_dir.is_none() && std::env::var_os("STEWARD_DATA_DIR").is_none() {
+            cfg.data_dir = "./steward-demo".into();
+        }
+        cfg.database_url = format!("sqlite://{}", cfg.data_dir.join("steward.db").display());
+    }
+    let app = open(&cfg).await?;
+    if !app.store.has_incidents().await? {
+        eprintln!("creating demo content with {} incidents in {} …", a.incidents, cfg.data_dir.display());
+        let summary = steward_app::seed::demo(&app, a.incidents).await.map_err(app_error)?;
+        eprintln!("{summary}");
+    } else {
+        eprintln!("{} already holds data; serving it as it is", cfg.data_dir.display());
+    }
+    if a.no_serve {
+        app.store.close().await;
+        return Ok(());
+    }
+    app.store.close().await;
+    println!("Steward demo: http://{}/", cfg.listen);
+    println!("Sign in as admin, manager, agent or requester; the password is steward-demo.");
+    serve(&cfg).await
+}
+
+pub async fn backup(cfg: &Config, file: &Path) -> Result<()> {
+    if file.exists() {
+        bail!("{} already exists; choose a new file", file.display());
+    }
+    match steward_store::Backend::from_url(&cfg.database_url)? {
+        steward_store::Backend::Sqlite => {
+            let store = Store::connect(&cfg.database_url, &cfg.store_options()).await?;
+            store.backup_sqlite(&file.to_string_lossy()).await?;
+            store.close().await;
+        }
+        steward_store::Backend::Postgres => {
+            let status = tokio::process::Command::new("pg_dump")
+                .arg("--format=custom")
+                .arg("--file")
+                .arg(file)
+                .arg(&cfg.database_url)
+                .status()
+                .await
+                .context("running pg_dump (install the PostgreSQL client tools)")?;
+            if !status.success() {
+                bail!("pg_dump failed ({status})");
+            }
+        }
+    }
+    println!("backup written to {}", file.display());
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! The `steward` binary as an operator uses it: subcommands, configuration
+//! errors, users and tokens, backup, and a clean stop on SIGTERM.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn steward(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("STEWARD_LOG_LEVEL", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["user", "list", "--help"],
+        vec!["user", "passwd", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["demo", "--help"],
+        vec!["backup", "--help"],
+        vec!["config", "example", "--help"],
+        vec!["bench", "create", "--help"],
+    ] {
+        let out = steward(dir.path(), &args, None);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("Usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn config_example_is_a_valid_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = steward(dir.path(), &["config", "example"], None);
+    assert!(out.status.success());
+    let path = dir.path().join("steward.toml");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let out = steward(dir.path(), &["--config", "steward.toml", "migrate"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("steward-data/steward.db").exists(), "the default database is created");
+}
+
+#[test]
+fn bad_configuration_stops_start_up_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.toml"), "listen = \"127.0.0.1:8080\"\ndatabse_url = \"x\"\n").unwrap();
+    let out = steward(dir.path(), &["--config", "bad.toml", "serve"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unknown field `databse_url`"), "{}", text(&out.stderr));
+
+    let out = steward(dir.path(), &["--listen", "not-an-address", "serve"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("listen: \"not-an-address\" is not an address"), "{}", text(&out.stderr));
+
+    let out = steward(dir.path(), &["--database-url", "mysql://localhost/x", "migrate"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("database_url"), "{}", text(&out.stderr));
+
+    std::fs::write(dir.path().join("bad2.toml"), "[incidents]\npriority_matrix = [[1,2,3],[2,3,4],[3,4,9]]\n").unwrap();
+    let out = steward(dir.path(), &["--config", "bad2.toml", "migrate"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("incidents.priority_matrix"), "{}", text(&out.stderr));
+    assert!(!dir.path().join("steward-data").exists(), "nothing was created");
+}
+
+#[test]
+fn users_tokens_and_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = steward(d, &["user", "add", "alice", "--role", "admin", "--password-stdin"], Some("a long password\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = steward(d, &["user", "add", "bob", "--role", "wizard"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("role: unknown role \"wizard\""), "{}", text(&out.stderr));
+    let out = steward(d, &["user", "add", "carol", "--role", "agent", "--password-stdin"], Some("short\n"));
+    assert!(text(&out.stderr).contains("password: must be at least 8 characters"), "{}", text(&out.stderr));
+    let out = steward(d, &["user", "add", "alice", "--role", "agent"], None);
+    assert!(text(&out.stderr).contains("username: is already taken"), "{}", text(&out.stderr));
+    let out = steward(d, &["user", "passwd", "alice"], Some("another long password\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = steward(d, &["token", "create", "alice", "--label", "ci"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).trim().starts_with("stw_"));
+    let out = steward(d, &["token", "create", "nobody"], None);
+    assert!(!out.status.success());
+
+    let out = steward(d, &["backup", "copy.db"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = steward(d, &["--database-url", "sqlite://copy.db", "user", "list"], None);
+    assert!(text(&out.stdout).contains("alice"), "the copy holds the data");
+    let out = steward(d, &["backup", "copy.db"], None);
+    assert!(text(&out.stderr).contains("already exists"), "an existing file is never overwritten");
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(dir.path())
+        .env("STEWARD_LOG_FORMAT", "json")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut ready = false;
+    while started.elapsed() < Duration::from_secs(20) {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::Read;
+            s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            let mut resp = String::new();
+            let _ = s.read_to_string(&mut resp);
+            if resp.starts_with("HTTP/1.1 200") {
+                ready = true;
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(ready, "the server became ready");
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "exit after SIGTERM: {:?}", out.status);
+    let logs = text(&out.stderr);
+    assert!(logs.lines().any(|l| l.starts_with('{') && l.contains("shutting down")), "JSON logs: {logs}");
+}
