@@ -1,0 +1,115 @@
+//! Use cases that have no HTTP surface of their own: sign-in throttling,
+//! sessions, auto-close. Run on SQLite and on PostgreSQL.
+
+use std::net::IpAddr;
+use steward_app::{accounts::NewUser, incidents::{NewIncident, TransitionInput}, App, AppConfig, AppError};
+use steward_store::{Store, StoreOptions};
+
+async fn app(pg: bool, config: AppConfig) -> (App, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = if pg {
+        let base = std::env::var("STEWARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let mut b = [0u8; 6];
+        getrandom::fill(&mut b).unwrap();
+        Store::create_postgres_database(&base, &format!("steward_t_{}", hex::encode(b)))
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL is required for this test ({base}): {e}"))
+    } else {
+        format!("sqlite://{}/t.db", dir.path().display())
+    };
+    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    store.migrate().await.unwrap();
+    let app = App::new(store, AppConfig { data_dir: dir.path().into(), ..config });
+    app.add_group(None, "Desk", "").await.unwrap();
+    for (name, role) in [("agent", "agent"), ("req", "requester")] {
+        let u = NewUser {
+            username: name.into(),
+            role: role.into(),
+            groups: if role == "agent" { vec!["Desk".into()] } else { vec![] },
+            password: Some("a long password".into()),
+            ..Default::default()
+        };
+        app.add_user(None, u).await.unwrap();
+    }
+    (app, dir)
+}
+
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                ($body)(false).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                ($body)(true).await
+            }
+        }
+    };
+}
+
+const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+both!(failed_logins_lock_the_account, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    for _ in 0..5 {
+        let e = app.login("agent", "wrong password", IP).await.unwrap_err();
+        assert!(matches!(e, AppError::Unauthenticated("wrong username or password")), "{e}");
+    }
+    // Locked now: even the right password is refused until the lock ends.
+    let e = app.login("agent", "a long password", IP).await.unwrap_err();
+    match e {
+        AppError::Throttled { retry_after_secs } => assert!((1..=30).contains(&retry_after_secs)),
+        other => panic!("expected throttling, got {other}"),
+    }
+    assert!(e_string(app.login("nobody", "x", IP).await).contains("wrong username or password"));
+});
+
+fn e_string<T>(r: Result<T, AppError>) -> String {
+    r.err().map(|e| e.to_string()).unwrap_or_default()
+}
+
+both!(sessions_open_and_close, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let (actor, s) = app.login("agent", "a long password", IP).await.unwrap();
+    assert_eq!(actor.username, "agent");
+    let (again, csrf) = app.session_actor(&s.token).await.unwrap();
+    assert_eq!((again.id, csrf), (actor.id, s.csrf.clone()));
+    app.logout(&s.token).await.unwrap();
+    assert!(matches!(app.session_actor(&s.token).await, Err(AppError::Unauthenticated(_))));
+    assert!(app.session_actor("made-up").await.is_err());
+});
+
+both!(resolved_incidents_close_by_themselves, |pg| async move {
+    let (app, _d) = app(pg, AppConfig { auto_close_days: 0, ..Default::default() }).await;
+    let (agent, _) = app.login("agent", "a long password", IP).await.unwrap();
+    let inc = app.create_incident(&agent, NewIncident { title: "Disk full".into(), ..Default::default() }).await.unwrap();
+    let open = app.create_incident(&agent, NewIncident { title: "Still open".into(), ..Default::default() }).await.unwrap();
+    let resolved = app
+        .transition_incident(
+            &agent,
+            &inc.id.to_string(),
+            Some(inc.version),
+            TransitionInput {
+                state: "resolved".into(),
+                resolution_code: Some("solved".into()),
+                resolution_notes: Some("Cleaned up old logs".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(resolved.state, "resolved");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert_eq!(app.auto_close().await.unwrap(), 1);
+    let closed = app.get_incident(&agent, &inc.id.to_string()).await.unwrap();
+    assert_eq!(closed.state, "closed");
+    assert!(closed.closed_at.is_some());
+    let journal = app.incident_journal(&agent, &inc.id.to_string()).await.unwrap();
+    let last = journal.last().unwrap();
+    assert_eq!((last.action.as_str(), last.actor_id), ("state_changed", None), "closed by the system");
+    assert_eq!(app.get_incident(&agent, &open.id.to_string()).await.unwrap().state, "new");
+    assert_eq!(app.auto_close().await.unwrap(), 0, "nothing left to close");
+});
