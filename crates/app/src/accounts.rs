@@ -99,6 +99,7 @@ impl App {
         }
         let hash = auth::hash_password(password)?;
         self.store.write(move |c| Box::pin(async move { accounts::set_password(c, user.id, &hash).await })).await?;
+        self.cache.clear_credentials();
         Ok(())
     }
 
@@ -110,6 +111,7 @@ impl App {
         }
         let id = actor.id;
         self.store.write(move |c| Box::pin(async move { accounts::set_locale(c, id, locale.as_deref()).await })).await?;
+        self.cache.clear_credentials();
         Ok(())
     }
 
@@ -146,7 +148,22 @@ impl App {
                     Ok::<_, AppError>(())
                 })
             })
-            .await
+            .await?;
+        self.cache.clear_credentials();
+        Ok(())
+    }
+
+    /// A group's id by its name, from memory after the first lookup (groups
+    /// are never renamed or deleted).
+    pub(crate) async fn group_by_name(&self, c: &mut steward_store::Conn, name: &str) -> Result<Option<i64>, AppError> {
+        if let Some(id) = self.cache.group(name) {
+            return Ok(Some(id));
+        }
+        let g = accounts::group_by_name(c, name).await?;
+        if let Some(g) = &g {
+            self.cache.put_group(&g.name, g.id);
+        }
+        Ok(g.map(|g| g.id))
     }
 
     pub async fn list_groups(&self) -> Result<Vec<accounts::Group>, AppError> {

@@ -4,7 +4,7 @@
 //! is stored, so a stolen database does not sign anyone in, and checking a
 //! token costs one hash rather than an argon2 run per request.
 
-use crate::{error::AppError, Actor, App};
+use crate::{cache::Credential, error::AppError, Actor, App};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
 use base64::Engine;
@@ -147,28 +147,49 @@ impl App {
 
     /// The actor and CSRF token of a live session.
     pub async fn session_actor(&self, token: &str) -> Result<(Actor, String), AppError> {
+        let hash = secret_hash(token);
+        let now = now_micros();
+        if let Some(c) = self.cache.credential(&hash) {
+            if let (Some(csrf), Some(exp)) = (c.csrf, c.expires_at) {
+                if exp > now {
+                    return Ok((c.actor, csrf));
+                }
+            }
+        }
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let s = accounts::session(&mut conn, &secret_hash(token)).await?;
-        let s = s.filter(|s| s.expires_at > now_micros()).ok_or(AppError::Unauthenticated("your session has ended"))?;
+        let s = accounts::session(&mut conn, &hash).await?;
+        let s = s.filter(|s| s.expires_at > now).ok_or(AppError::Unauthenticated("your session has ended"))?;
         let user = accounts::user_by_id(&mut conn, s.user_id).await?.filter(|u| u.active == 1);
         drop(conn);
         let user = user.ok_or(AppError::Unauthenticated("your account is disabled"))?;
-        Ok((self.actor_for(user).await?, s.csrf))
+        let actor = self.actor_for(user).await?;
+        let credential = Credential { actor: actor.clone(), csrf: Some(s.csrf.clone()), expires_at: Some(s.expires_at) };
+        self.cache.put_credential(hash, credential);
+        Ok((actor, s.csrf))
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), AppError> {
         let hash = secret_hash(token);
+        self.cache.clear_credentials();
         self.store.write(move |c| Box::pin(async move { accounts::delete_session(c, &hash).await })).await?;
         Ok(())
     }
 
     /// The actor holding an API token.
     pub async fn token_actor(&self, token: &str) -> Result<Actor, AppError> {
+        let hash = secret_hash(token);
+        if let Some(c) = self.cache.credential(&hash) {
+            if c.csrf.is_none() {
+                return Ok(c.actor);
+            }
+        }
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let found = accounts::user_by_token(&mut conn, &secret_hash(token)).await?;
+        let found = accounts::user_by_token(&mut conn, &hash).await?;
         drop(conn);
         let (_, user) = found.ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
-        self.actor_for(user).await
+        let actor = self.actor_for(user).await?;
+        self.cache.put_credential(hash, Credential { actor: actor.clone(), csrf: None, expires_at: None });
+        Ok(actor)
     }
 
     /// Creates an API token for `username`; the secret is returned once.
@@ -203,6 +224,7 @@ impl App {
             }
         }
         self.store.write(move |c| Box::pin(async move { accounts::revoke_token(c, id, now_micros()).await })).await?;
+        self.cache.clear_credentials();
         Ok(())
     }
 
@@ -214,6 +236,10 @@ impl App {
     pub(crate) async fn actor_for(&self, user: accounts::User) -> Result<Actor, AppError> {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let groups = accounts::groups_of(&mut conn, user.id).await?;
+        let organisation_name = match user.organisation_id {
+            Some(o) => accounts::organisation_by_id(&mut conn, o).await?.map(|o| o.name),
+            None => None,
+        };
         let role = user.role.parse::<Role>().map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Actor {
             id: user.id,
@@ -222,6 +248,8 @@ impl App {
             role,
             group_ids: groups.iter().map(|g| g.id).collect(),
             locale: user.locale,
+            organisation_id: user.organisation_id,
+            organisation_name,
         })
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+mod cache;
 pub mod error;
 pub mod incidents;
 pub mod seed;
@@ -44,11 +45,12 @@ pub struct App {
     pub store: Store,
     pub config: Arc<AppConfig>,
     throttle: Arc<auth::Throttle>,
+    cache: Arc<cache::Cache>,
 }
 
 impl App {
     pub fn new(store: Store, config: AppConfig) -> Self {
-        Self { store, config: Arc::new(config), throttle: Arc::default() }
+        Self { store, config: Arc::new(config), throttle: Arc::default(), cache: Arc::default() }
     }
 }
 
@@ -61,6 +63,8 @@ pub struct Actor {
     pub role: Role,
     pub group_ids: Vec<i64>,
     pub locale: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
 }
 
 impl Actor {

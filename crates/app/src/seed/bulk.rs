@@ -1,0 +1,225 @@
+//! Many incidents, fast, for benchmarks: generated in batches of 20,000,
+//! each written in one transaction with multi-row INSERTs while the next
+//! batch is being generated.
+
+use super::catalog::{TEMPLATES, fill};
+use super::people::{self, People};
+use super::rng::Rng;
+use super::story::{self, Ctx, DAY, HOUR, MINUTE, NEWEST, blank, fit, response_gap, work_gap};
+use crate::{App, error::AppError, incidents::diff};
+use steward_domain::journal::Action;
+use steward_domain::{HoldReason, IncidentState, ResolutionCode};
+use steward_store::incidents::{self, Incident, JournalRow};
+use steward_store::{Conn, Dialect, now_micros};
+use tokio::task::JoinHandle;
+
+/// Rows per transaction: large enough that commits are rare, small enough
+/// to hold the writer for well under a second.
+const BATCH: usize = 20_000;
+const SEED: u64 = 0xB01C_5EED;
+
+/// One transaction's worth; ids and journal record ids count from 0 until
+/// the numbers are taken inside the write.
+struct Batch {
+    rows: Vec<Incident>,
+    journal: Vec<JournalRow>,
+}
+
+pub(super) async fn run(app: &App, count: usize, progress: impl Fn(usize)) -> Result<(), AppError> {
+    if count == 0 {
+        return Ok(());
+    }
+    let people = people::for_bench(app).await?;
+    let ctx = Ctx {
+        people: &people,
+        matrix: &app.config.priority_matrix,
+        now: now_micros(),
+        auto_close: i64::from(app.config.auto_close_days.max(1)) * DAY,
+    };
+    let weights: Vec<u32> = TEMPLATES.iter().map(|t| t.weight).collect();
+    let mut rng = Rng::new(SEED ^ count as u64);
+    let (mut made, mut done) = (0, 0);
+    let mut pending: Option<JoinHandle<Result<usize, AppError>>> = None;
+    while made < count {
+        let n = BATCH.min(count - made);
+        let batch = make_batch(&mut rng, &ctx, &weights, made, n, count)?;
+        if let Some(h) = pending.take() {
+            done += joined(h).await?;
+            progress(done);
+        }
+        let (store, d) = (app.store.clone(), app.store.dialect());
+        pending = Some(tokio::spawn(async move { store.write(move |c| Box::pin(write_batch(c, d, batch))).await }));
+        made += n;
+    }
+    if let Some(h) = pending {
+        done += joined(h).await?;
+        progress(done);
+    }
+    Ok(())
+}
+
+async fn joined(h: JoinHandle<Result<usize, AppError>>) -> Result<usize, AppError> {
+    h.await.map_err(|e| AppError::Internal(format!("bulk write task failed: {e}")))?
+}
+
+async fn write_batch(c: &mut Conn, d: Dialect, mut b: Batch) -> Result<usize, AppError> {
+    let first = incidents::next_numbers(c, b.rows.len() as i64).await?;
+    for r in &mut b.rows {
+        r.id += first;
+    }
+    for e in &mut b.journal {
+        e.record_id += first;
+    }
+    incidents::insert_many(c, d, &b.rows).await?;
+    incidents::insert_journal_many(c, d, &b.journal).await?;
+    Ok(b.rows.len())
+}
+
+/// Incidents `start..start + n` of `total`, opened evenly over the last
+/// year in number order.
+fn make_batch(
+    rng: &mut Rng,
+    ctx: &Ctx,
+    weights: &[u32],
+    start: usize,
+    n: usize,
+    total: usize,
+) -> Result<Batch, AppError> {
+    let span = 365 * DAY - NEWEST;
+    let from = ctx.now - 365 * DAY;
+    let step = (span / total as i64).max(1);
+    let mut b = Batch { rows: Vec::with_capacity(n), journal: Vec::with_capacity(n) };
+    for i in 0..n {
+        let slot = (start + i) as i128 * i128::from(span) / total as i128;
+        let opened = from + slot as i64 + rng.between(0, step);
+        let inc = one(rng, ctx, weights, i as i64, opened);
+        b.journal.push(JournalRow {
+            record_id: inc.id,
+            seq: 1,
+            at: inc.opened_at,
+            actor_id: Some(inc.created_by),
+            action: Action::Created.as_str(),
+            changes: created_changes(&inc)?,
+            comment_id: None,
+        });
+        b.rows.push(inc);
+    }
+    Ok(b)
+}
+
+/// The `created` entry's changes: the row as it was when it was opened.
+fn created_changes(inc: &Incident) -> Result<String, AppError> {
+    let opened = Incident {
+        state: IncidentState::New.as_str().to_owned(),
+        hold_reason: None,
+        assignment_group_id: None,
+        group_name: None,
+        assignee_id: None,
+        assignee_name: None,
+        resolution_code: None,
+        resolution_notes: None,
+        ..inc.clone()
+    };
+    serde_json::to_string(&diff(&blank(&opened), &opened)).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// One incident in its final state: 10-15% open overall, most of them recent.
+fn one(rng: &mut Rng, ctx: &Ctx, weights: &[u32], id: i64, opened: i64) -> Incident {
+    let t = &TEMPLATES[rng.weighted(weights)];
+    let requester = ctx.people.requester(rng);
+    let seed = rng.next_u64();
+    let group = if rng.chance(35) { people::service_desk(ctx.people, rng) } else { ctx.people.group(t.group, rng) };
+    let assignee = People::member(group, rng);
+    let (impact, urgency) = story::impact_urgency(rng);
+    let priority = story::priority(ctx.matrix, impact, urgency);
+    let mut inc = Incident {
+        id,
+        title: fill(t.title, seed, &requester.first),
+        description: fill(t.description, seed, &requester.first),
+        state: IncidentState::New.as_str().to_owned(),
+        hold_reason: None,
+        impact,
+        urgency,
+        priority,
+        requester_id: requester.id,
+        organisation_id: requester.organisation_id,
+        category: Some(t.category.to_owned()),
+        service: Some(t.service.to_owned()),
+        assignment_group_id: None,
+        assignee_id: None,
+        major: 0,
+        parent_id: None,
+        resolution_code: None,
+        resolution_notes: None,
+        reopen_count: 0,
+        opened_at: opened,
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        updated_at: opened,
+        created_by: requester.id,
+        version: 1,
+        requester_name: Some(requester.name.clone()),
+        organisation_name: None,
+        group_name: Some(group.name.clone()),
+        assignee_name: Some(assignee.name.clone()),
+    };
+    let limit = ctx.now - 2 * MINUTE;
+    let open_percent = match (ctx.now - opened) / DAY {
+        0..=6 => 60,
+        7..=29 => 25,
+        _ => 10,
+    };
+    let assign = |inc: &mut Incident, with_assignee: bool| {
+        inc.assignment_group_id = Some(group.id);
+        inc.assignee_id = with_assignee.then_some(assignee.id);
+    };
+    if rng.chance(open_percent) {
+        let kind = rng.weighted(&[30, 50, 20]);
+        if kind == 0 {
+            // New, perhaps already routed to a queue.
+            if rng.chance(40) {
+                assign(&mut inc, false);
+            }
+            return inc;
+        }
+        let t1 = fit(opened, limit, &mut [response_gap(rng, priority)])[0];
+        assign(&mut inc, true);
+        inc.first_response_at = Some(t1);
+        inc.updated_at = rng.between(t1, limit);
+        inc.state = IncidentState::InProgress.as_str().to_owned();
+        inc.version = 3;
+        if kind == 2 {
+            inc.state = IncidentState::OnHold.as_str().to_owned();
+            inc.hold_reason = Some(
+                rng.pick(&[HoldReason::AwaitingCaller, HoldReason::AwaitingVendor, HoldReason::AwaitingChange])
+                    .as_str()
+                    .to_owned(),
+            );
+            inc.version = 4;
+        }
+    } else if rng.chance(4) {
+        inc.state = IncidentState::Cancelled.as_str().to_owned();
+        inc.updated_at = fit(opened, limit, &mut [rng.between(10 * MINUTE, DAY)])[0];
+        inc.version = 2;
+    } else {
+        let times = fit(opened, limit, &mut [response_gap(rng, priority), work_gap(rng, priority)]);
+        assign(&mut inc, true);
+        inc.first_response_at = Some(times[0]);
+        inc.resolved_at = Some(times[1]);
+        inc.resolution_code = Some(ResolutionCode::Solved.as_str().to_owned());
+        inc.resolution_notes = Some(fill(t.fix, seed, &requester.first));
+        inc.state = IncidentState::Resolved.as_str().to_owned();
+        inc.updated_at = times[1];
+        inc.version = 4;
+        // Confirmed by the requester within hours, or closed automatically.
+        let closing = if rng.chance(30) { rng.between(HOUR, 2 * DAY).min(ctx.auto_close) } else { ctx.auto_close };
+        if times[1] + closing <= limit {
+            inc.state = IncidentState::Closed.as_str().to_owned();
+            inc.closed_at = Some(times[1] + closing);
+            inc.updated_at = times[1] + closing;
+            inc.version = 5;
+        }
+    }
+    inc
+}

@@ -1,0 +1,201 @@
+//! The demo and bulk loaders against a real SQLite database.
+
+// A failed unwrap is a failed test, which is what it should be.
+#![allow(clippy::unwrap_used)]
+
+use super::*;
+use crate::AppConfig;
+use std::net::IpAddr;
+use steward_store::{Store, StoreOptions, accounts, incidents::Sort};
+
+async fn app(dir: &tempfile::TempDir) -> App {
+    let url = format!("sqlite://{}/t.db", dir.path().display());
+    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    store.migrate().await.unwrap();
+    App::new(store, AppConfig { data_dir: dir.path().to_owned(), ..Default::default() })
+}
+
+async fn all_incidents(app: &App) -> Vec<Incident> {
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let f = incidents::Filter { sort: Sort::Number, limit: 10_000_000, ..Default::default() };
+    incidents::list(&mut conn, app.store.dialect(), &f).await.unwrap().0
+}
+
+/// opened < first response < resolved < closed, all before now, and the
+/// fields each state needs (and only those).
+fn check_row(inc: &Incident, now: i64) {
+    let n = &inc.id;
+    if let Some(f) = inc.first_response_at {
+        assert!(inc.opened_at < f, "{n}: first response before opening");
+    }
+    if let Some(r) = inc.resolved_at {
+        assert!(inc.first_response_at.is_some_and(|f| f < r), "{n}: resolved before first response");
+    }
+    if let Some(c) = inc.closed_at {
+        assert!(inc.resolved_at.is_some_and(|r| r < c), "{n}: closed before resolved");
+    }
+    let last = [Some(inc.opened_at), inc.first_response_at, inc.resolved_at, inc.closed_at].into_iter().flatten().max();
+    assert!(last.is_some_and(|l| l <= inc.updated_at) && inc.updated_at < now, "{n}: updated_at");
+    let state: IncidentState = inc.state.parse().unwrap();
+    let resolved = matches!(state, IncidentState::Resolved | IncidentState::Closed);
+    assert_eq!(inc.resolved_at.is_some(), resolved, "{n}: resolved_at in {state}");
+    assert_eq!(inc.resolution_code.is_some() && inc.resolution_notes.is_some(), resolved, "{n}: resolution in {state}");
+    assert_eq!(inc.closed_at.is_some(), state == IncidentState::Closed, "{n}: closed_at in {state}");
+    assert_eq!(inc.hold_reason.is_some(), state == IncidentState::OnHold, "{n}: hold_reason in {state}");
+    if state != IncidentState::New && state != IncidentState::Cancelled {
+        assert!(inc.assignee_id.is_some() && inc.first_response_at.is_some(), "{n}: worked on without assignee");
+    }
+    if state == IncidentState::New {
+        assert!(inc.assignee_id.is_none() && inc.first_response_at.is_none(), "{n}: new but picked up");
+    }
+    if inc.assignee_id.is_some() {
+        assert!(inc.assignment_group_id.is_some(), "{n}: assignee without group");
+    }
+    let p = story::priority(&steward_domain::PriorityMatrix::default(), inc.impact, inc.urgency);
+    assert_eq!(inc.priority, p, "{n}: priority off the matrix");
+}
+
+#[tokio::test]
+async fn demo_fills_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir).await;
+    let summary = demo(&app, 300).await.unwrap();
+    check_demo(&app, &summary).await;
+}
+
+async fn check_demo(app: &App, summary: &DemoSummary) {
+    assert_eq!((summary.incidents, summary.agents, summary.managers, summary.admins), (300, 25, 2, 1));
+    assert_eq!((summary.requesters, summary.groups, summary.organisations), (60, 8, 6));
+    assert!(summary.to_string().contains("steward-demo"));
+    let all = all_incidents(app).await;
+    assert_eq!(all.len(), 300);
+    let now = now_micros();
+    for s in IncidentState::ALL {
+        assert!(all.iter().any(|i| i.state == s.as_str()), "no incident is {s}");
+    }
+    let old: Vec<_> = all.iter().filter(|i| now - i.opened_at > 30 * DAY).collect();
+    let old_final = old.iter().filter(|i| i.state == "closed" || i.state == "cancelled").count();
+    assert!(old_final * 100 >= old.len() * 90, "old incidents should be mostly closed");
+    assert!(all.iter().any(|i| i.major == 1));
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    for inc in &all {
+        check_row(inc, now);
+        if let (Some(g), Some(a)) = (inc.assignment_group_id, inc.assignee_id) {
+            assert!(accounts::is_member(&mut conn, g, a).await.unwrap(), "{}: assignee outside group", inc.id);
+        }
+        if let Some(parent) = inc.parent_id {
+            assert!(all.iter().any(|p| p.id == parent && p.major == 1 && p.opened_at < inc.opened_at));
+        }
+        check_journal(&mut conn, inc).await;
+    }
+    assert!(all.iter().any(|i| i.parent_id.is_some()));
+    assert!(all.iter().any(|i| i.reopen_count == 1), "some incidents were reopened");
+    drop(conn);
+    let ip = IpAddr::from([127, 0, 0, 1]);
+    for l in DEMO_LOGINS {
+        let (actor, _) = app.login(l.username, DEMO_PASSWORD, ip).await.unwrap();
+        assert_eq!(actor.role.as_str(), l.role);
+        if l.username == "agent" {
+            let groups = app.list_groups().await.unwrap();
+            let names: Vec<_> =
+                groups.iter().filter(|g| actor.group_ids.contains(&g.id)).map(|g| g.name.as_str()).collect();
+            assert_eq!(names, ["Network", "Service Desk"]);
+        }
+    }
+    assert!(matches!(demo(app, 10).await, Err(AppError::Forbidden(_))), "a second demo must be refused");
+}
+
+#[tokio::test]
+async fn a_small_demo_still_shows_every_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir).await;
+    demo(&app, 25).await.unwrap();
+    let all = all_incidents(&app).await;
+    assert_eq!(all.len(), 25);
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    for s in IncidentState::ALL {
+        assert!(all.iter().any(|i| i.state == s.as_str()), "no incident is {s}");
+    }
+    for inc in &all {
+        check_row(inc, now_micros());
+        check_journal(&mut conn, inc).await;
+    }
+}
+
+/// The journal tells the row's story: created first, sequence without
+/// gaps, the last state change lands on the row's state, comments linked.
+async fn check_journal(conn: &mut Conn, inc: &Incident) {
+    let entries = journal::entries(conn, "incident", inc.id, true).await.unwrap();
+    let n = inc.id;
+    assert!(!entries.is_empty(), "{n}: no journal");
+    assert_eq!(entries[0].action, "created", "{n}");
+    assert_eq!(entries[0].at, inc.opened_at, "{n}");
+    assert!(entries[0].changes.contains(r#""field":"title""#), "{n}: {}", entries[0].changes);
+    for (i, e) in entries.iter().enumerate() {
+        assert_eq!(e.seq, i as i64 + 1, "{n}: seq");
+        if i > 0 {
+            assert!(entries[i - 1].at <= e.at, "{n}: journal out of order");
+        }
+        if e.action == "comment" || e.action == "work_note" {
+            assert!(e.body.is_some(), "{n}: {} without its text", e.action);
+        }
+    }
+    assert_eq!(entries.last().map(|e| e.at), Some(inc.updated_at), "{n}: updated_at is the last entry");
+    let last_state = entries
+        .iter()
+        .rev()
+        .filter(|e| e.action == "state_changed")
+        .find_map(|e| {
+            let changes: Vec<steward_domain::journal::FieldChange> = serde_json::from_str(&e.changes).unwrap();
+            changes.into_iter().find(|c| c.field == "state").and_then(|c| c.new)
+        })
+        .unwrap_or_else(|| "new".to_owned());
+    assert_eq!(last_state, inc.state, "{n}: journal ends in another state");
+    let comments = journal::comments(conn, n, true).await.unwrap();
+    let linked = entries.iter().filter(|e| e.comment_id.is_some()).count();
+    assert_eq!(comments.len(), linked, "{n}: every comment is journaled once");
+}
+
+#[tokio::test]
+async fn bulk_adds_to_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir).await;
+    demo(&app, 300).await.unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    bulk_incidents(&app, 5_000, |n| seen.lock().unwrap().push(n)).await.unwrap();
+    assert_eq!(seen.lock().unwrap().last(), Some(&5_000));
+    let all = all_incidents(&app).await;
+    assert_eq!(all.len(), 5_300);
+    let bulk: Vec<_> = all.iter().filter(|i| i.id > 300).collect();
+    let open = bulk.iter().filter(|i| i.state.parse::<IncidentState>().unwrap().is_open()).count();
+    assert!((400..=850).contains(&open), "{open} of 5,000 open");
+    let now = now_micros();
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    for inc in bulk.iter().step_by(25) {
+        check_row(inc, now);
+        assert!(now - inc.opened_at < 366 * DAY);
+        if let (Some(g), Some(a)) = (inc.assignment_group_id, inc.assignee_id) {
+            assert!(accounts::is_member(&mut conn, g, a).await.unwrap());
+        }
+        let entries = journal::entries(&mut conn, "incident", inc.id, true).await.unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!((entries[0].action.as_str(), entries[0].at), ("created", inc.opened_at));
+    }
+}
+
+#[tokio::test]
+async fn bulk_brings_its_own_people_to_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir).await;
+    bulk_incidents(&app, 1_200, |_| {}).await.unwrap();
+    bulk_incidents(&app, 800, |_| {}).await.unwrap();
+    let all = all_incidents(&app).await;
+    assert_eq!(all.len(), 2_000);
+    assert_eq!(all.last().map(|i| i.id), Some(2_000));
+    let users = app.list_users(None).await.unwrap();
+    assert_eq!(users.len(), 212, "the second run reuses the first run's people");
+    let now = now_micros();
+    for inc in &all {
+        check_row(inc, now);
+    }
+}
