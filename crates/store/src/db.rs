@@ -103,6 +103,9 @@ impl Store {
                         .min_connections(0)
                         .idle_timeout(Duration::from_secs(60))
                         .acquire_timeout(opts.acquire_timeout)
+                        // A ping per checkout would double the round trips to
+                        // SQLite's worker thread; a local file does not drop.
+                        .test_before_acquire(false)
                         .after_connect(|conn, _| {
                             Box::pin(async move {
                                 // WAL lets readers run beside the writer; FULL flushes

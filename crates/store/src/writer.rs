@@ -116,14 +116,18 @@ async fn run_worker(pool: AnyPool, dialect: Dialect, queue: Queue) {
 async fn run_batch(pool: &AnyPool, dialect: Dialect, batch: &mut [Box<dyn Job>]) -> Result<()> {
     let mut conn = pool.acquire().await?;
     let mut tx = conn.begin_with(dialect.begin_write()).await?;
+    // One savepoint name, reused: releasing one job's savepoint and opening
+    // the next one's travel together, one round trip per job.
+    sqlx::raw_sql("SAVEPOINT job").execute(&mut *tx).await?;
     for job in batch.iter_mut() {
-        let mut sp = tx.begin().await?;
-        if job.run(&mut sp).await {
-            sp.commit().await?;
+        let next = if job.run(&mut tx).await {
+            "RELEASE SAVEPOINT job; SAVEPOINT job"
         } else {
-            sp.rollback().await?;
-        }
+            "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job"
+        };
+        sqlx::raw_sql(next).execute(&mut *tx).await?;
     }
+    // COMMIT also releases the last, empty savepoint.
     tx.commit().await?;
     Ok(())
 }

@@ -1,0 +1,103 @@
+//! The group-commit writer: a failing write undoes only itself, concurrent
+//! writes all land, and answers come after the commit. Both backends.
+
+use steward_store::{Store, StoreError, StoreOptions};
+
+async fn store(pg: bool) -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = if pg {
+        let base = std::env::var("STEWARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("steward_t_w{}_{}", std::process::id(), jiff::Timestamp::now().as_nanosecond() % 1_000_000_000);
+        Store::create_postgres_database(&base, &name)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL is required for this test ({base}): {e}"))
+    } else {
+        format!("sqlite://{}/w.db", dir.path().display())
+    };
+    let s = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    s.migrate().await.unwrap();
+    (s, dir)
+}
+
+#[derive(Debug)]
+enum TestError {
+    #[allow(dead_code)] // shown by Debug when a test fails
+    Store(StoreError),
+    Refused,
+}
+
+impl From<StoreError> for TestError {
+    fn from(e: StoreError) -> Self {
+        TestError::Store(e)
+    }
+}
+
+/// Every third job writes a row and then fails: its row must vanish while
+/// its neighbours in the same batch keep theirs.
+async fn failing_jobs_roll_back_alone(pg: bool) {
+    let (s, _d) = store(pg).await;
+    let mut tasks = Vec::new();
+    for i in 0..60i64 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            s.write(move |c| {
+                Box::pin(async move {
+                    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+                        .bind(format!("k{i}"))
+                        .bind("v")
+                        .execute(&mut *c)
+                        .await
+                        .map_err(StoreError::from)?;
+                    if i % 3 == 0 { Err(TestError::Refused) } else { Ok(i) }
+                })
+            })
+            .await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(TestError::Refused) => {}
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!(ok, 40);
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM settings").fetch_one(s.pool()).await.unwrap();
+    assert_eq!(n, 40, "only the successful jobs' rows are there");
+    let (bad,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM settings WHERE key IN ('k0', 'k3', 'k57')")
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(bad, 0);
+    // A duplicate key fails inside the database: also rolled back alone.
+    let dup = s
+        .write(|c| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO settings (key, value) VALUES ('k1', 'again')").execute(&mut *c).await?;
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await;
+    assert!(matches!(dup, Err(StoreError::Duplicate(_))), "{dup:?}");
+    let after = s
+        .write(|c| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO settings (key, value) VALUES ('after', 'x')").execute(&mut *c).await?;
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await;
+    assert!(after.is_ok(), "the writer goes on after a failed job");
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_jobs_roll_back_alone_sqlite() {
+    failing_jobs_roll_back_alone(false).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_jobs_roll_back_alone_postgres() {
+    failing_jobs_roll_back_alone(true).await
+}
