@@ -98,8 +98,8 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
     let hash = crate::auth::hash_password(DEMO_PASSWORD)?;
     let (people, counts) = people::create_demo(app, &mut rng, hash).await?;
     let now = now_micros();
-    let first = take_numbers(app, incidents).await?;
-    let plans = plan(&mut rng, first, incidents, now);
+    let ids = take_numbers(app, incidents).await?;
+    let plans = plan(&mut rng, &ids, incidents, now);
     let ctx = story::Ctx {
         people: &people,
         matrix: &app.config.priority_matrix,
@@ -141,12 +141,10 @@ async fn ensure_no_incidents(app: &App) -> Result<(), AppError> {
 
 /// Reserves the incident numbers up front, so parents can be named before
 /// their children are written.
-async fn take_numbers(app: &App, count: usize) -> Result<i64, AppError> {
-    if count == 0 {
-        return Ok(1);
-    }
+async fn take_numbers(app: &App, count: usize) -> Result<Vec<i64>, AppError> {
     let n = count as i64;
-    Ok(app.store.write(move |c| Box::pin(async move { incidents::next_numbers(c, n).await })).await?)
+    let d = app.store.dialect();
+    Ok(app.store.write(move |c| Box::pin(async move { incidents::next_numbers(c, d, n).await })).await?)
 }
 
 /// What a planned slot becomes.
@@ -159,7 +157,7 @@ enum Slot {
 /// When each incident was opened and what it is about, oldest first so that
 /// numbers rise with time; a few major incidents, each followed within hours
 /// by 2-6 incidents from people it affected.
-fn plan(rng: &mut Rng, first: i64, count: usize, now: i64) -> Vec<Plan> {
+fn plan(rng: &mut Rng, ids: &[i64], count: usize, now: i64) -> Vec<Plan> {
     let majors = if count >= 20 { (count / 800).clamp(1, catalog::MAJORS.len()) } else { 0 };
     let kids: Vec<usize> = (0..majors).map(|_| rng.between(2, 7) as usize).collect();
     let regular = count - majors - kids.iter().sum::<usize>();
@@ -173,7 +171,7 @@ fn plan(rng: &mut Rng, first: i64, count: usize, now: i64) -> Vec<Plan> {
     let mut major_ids = vec![0; majors];
     for (i, (_, slot)) in slots.iter().enumerate() {
         if let Slot::Major(k) = slot {
-            major_ids[*k] = first + i as i64;
+            major_ids[*k] = ids[i];
         }
     }
     let offset = rng.below(catalog::MAJORS.len());
@@ -187,7 +185,7 @@ fn plan(rng: &mut Rng, first: i64, count: usize, now: i64) -> Vec<Plan> {
             Slot::Major(k) => (Topic::Major(major(k)), seeds[k]),
             Slot::Child(k) => (Topic::Child(major(k), major_ids[k]), seeds[k]),
         };
-        out.push(Plan { id: first + i as i64, opened_at, topic, seed });
+        out.push(Plan { id: ids[i], opened_at, topic, seed });
     }
     out
 }

@@ -1,7 +1,7 @@
 //! Incident rows: insert, load, update and the keyset-paginated list.
 
 use crate::sql::{like_pattern, Sql, Value};
-use crate::{db::Dialect, Result, StoreError};
+use crate::{db::{Backend, Dialect}, Result, StoreError};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -51,55 +51,93 @@ const SELECT: &str = "SELECT i.id, i.title, i.description, i.state, i.hold_reaso
     LEFT JOIN assignment_groups g ON g.id = i.assignment_group_id \
     LEFT JOIN users a ON a.id = i.assignee_id";
 
-/// Takes the next `n` incident numbers; they are never handed out again.
-pub async fn next_numbers(conn: &mut AnyConnection, n: i64) -> Result<i64> {
-    let (last,): (i64,) =
-        sqlx::query_as("UPDATE counters SET value = value + $1 WHERE name = 'incident' RETURNING value")
-            .bind(n)
-            .fetch_one(conn)
-            .await?;
-    Ok(last - n + 1)
+/// Takes the next `n` incident numbers, in rising order; they are never
+/// handed out again. Contiguous on SQLite (one writer); on PostgreSQL they
+/// may interleave with other writers' numbers.
+pub async fn next_numbers(conn: &mut AnyConnection, d: Dialect, n: i64) -> Result<Vec<i64>> {
+    if n <= 0 {
+        return Ok(Vec::new());
+    }
+    match d.0 {
+        Backend::Sqlite => {
+            let (last,): (i64,) =
+                sqlx::query_as("UPDATE counters SET value = value + $1 WHERE name = 'incident' RETURNING value")
+                    .bind(n)
+                    .fetch_one(conn)
+                    .await?;
+            Ok((last - n + 1..=last).collect())
+        }
+        Backend::Postgres => {
+            let rows: Vec<(i64,)> =
+                sqlx::query_as("SELECT nextval('incident_number') FROM generate_series(1, $1) ORDER BY 1")
+                    .bind(n)
+                    .fetch_all(conn)
+                    .await?;
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        }
+    }
 }
 
-/// Inserts a row whose `id` was taken from [`next_numbers`]. Display names
-/// in `inc` are ignored.
+/// Inserts a new incident under the next number and returns the number.
+/// On PostgreSQL the number is drawn inside the INSERT: one round trip.
+pub async fn insert_new(conn: &mut AnyConnection, d: Dialect, inc: &Incident) -> Result<i64> {
+    let id_expr = match d.0 {
+        Backend::Sqlite => {
+            let id = next_numbers(&mut *conn, d, 1).await?.first().copied().ok_or(StoreError::NotFound)?;
+            id.to_string()
+        }
+        Backend::Postgres => "nextval('incident_number')".to_owned(),
+    };
+    let sql = INSERT.replacen("#ID#", &id_expr, 1);
+    let (id,): (i64,) = bind_row(sqlx::query_as(sqlx::AssertSqlSafe(format!("{sql} RETURNING id"))), inc)
+        .fetch_one(conn)
+        .await?;
+    Ok(id)
+}
+
+const INSERT: &str = "INSERT INTO incidents (id, title, description, state, hold_reason, impact, urgency, priority,
+        requester_id, organisation_id, category, service, assignment_group_id, assignee_id, major, parent_id,
+        resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at,
+        updated_at, created_by, version)
+     VALUES (#ID#, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+        $22, $23, $24, $25)";
+
+/// Binds every column but the id, which [`INSERT`] leaves as `#ID#`.
+fn bind_row<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    inc: &Incident,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    q.bind(inc.title.clone())
+        .bind(inc.description.clone())
+        .bind(inc.state.clone())
+        .bind(inc.hold_reason.clone())
+        .bind(inc.impact)
+        .bind(inc.urgency)
+        .bind(inc.priority)
+        .bind(inc.requester_id)
+        .bind(inc.organisation_id)
+        .bind(inc.category.clone())
+        .bind(inc.service.clone())
+        .bind(inc.assignment_group_id)
+        .bind(inc.assignee_id)
+        .bind(inc.major)
+        .bind(inc.parent_id)
+        .bind(inc.resolution_code.clone())
+        .bind(inc.resolution_notes.clone())
+        .bind(inc.reopen_count)
+        .bind(inc.opened_at)
+        .bind(inc.first_response_at)
+        .bind(inc.resolved_at)
+        .bind(inc.closed_at)
+        .bind(inc.updated_at)
+        .bind(inc.created_by)
+        .bind(inc.version)
+}
+
+/// Inserts a row whose `id` was taken from [`next_numbers`].
 pub async fn insert(conn: &mut AnyConnection, inc: &Incident) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO incidents (id, title, description, state, hold_reason, impact, urgency, priority, requester_id,
-            organisation_id, category, service, assignment_group_id, assignee_id, major, parent_id, resolution_code,
-            resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at, updated_at,
-            created_by, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-            $23, $24, $25, $26)",
-    )
-    .bind(inc.id)
-    .bind(inc.title.clone())
-    .bind(inc.description.clone())
-    .bind(inc.state.clone())
-    .bind(inc.hold_reason.clone())
-    .bind(inc.impact)
-    .bind(inc.urgency)
-    .bind(inc.priority)
-    .bind(inc.requester_id)
-    .bind(inc.organisation_id)
-    .bind(inc.category.clone())
-    .bind(inc.service.clone())
-    .bind(inc.assignment_group_id)
-    .bind(inc.assignee_id)
-    .bind(inc.major)
-    .bind(inc.parent_id)
-    .bind(inc.resolution_code.clone())
-    .bind(inc.resolution_notes.clone())
-    .bind(inc.reopen_count)
-    .bind(inc.opened_at)
-    .bind(inc.first_response_at)
-    .bind(inc.resolved_at)
-    .bind(inc.closed_at)
-    .bind(inc.updated_at)
-    .bind(inc.created_by)
-    .bind(inc.version)
-    .execute(conn)
-    .await?;
+    let sql = INSERT.replacen("#ID#", &inc.id.to_string(), 1);
+    bind_row(sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!("{sql} RETURNING id"))), inc).fetch_one(conn).await?;
     Ok(())
 }
 

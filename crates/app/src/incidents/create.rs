@@ -2,7 +2,7 @@
 
 use super::{diff, journal};
 use crate::{error::{AppError, Errors}, Actor, App};
-use steward_domain::{journal::Action, text, Impact, IncidentState, Urgency};
+use steward_domain::{journal::{Action, FieldChange}, text, Impact, IncidentState, Urgency};
 use steward_store::{accounts, incidents::{self, Incident}, now_micros, Conn};
 
 /// What a caller sends to open an incident; references are by name.
@@ -37,16 +37,23 @@ impl App {
         let category = optional_text(&mut errs, "category", n.category.as_deref(), text::SHORT);
         let service = optional_text(&mut errs, "service", n.service.as_deref(), text::NAME);
         if !actor.is_staff() {
-            for (field, set) in [
-                ("requester", n.requester.as_ref().is_some_and(|r| r != &actor.username)),
+            // A requester naming someone else, a group or an assignee is
+            // asking for something they may not do: a refusal, not bad input.
+            let reserved: Vec<&str> = [
+                ("requester", n.requester.as_ref().is_some_and(|r| r.trim() != actor.username)),
                 ("assignment_group", n.assignment_group.is_some()),
                 ("assignee", n.assignee.is_some()),
                 ("major", n.major == Some(true)),
                 ("parent", n.parent.is_some()),
-            ] {
-                if set {
-                    errs.add(field, "only agents, managers and admins can set this");
-                }
+            ]
+            .into_iter()
+            .filter_map(|(field, set)| set.then_some(field))
+            .collect();
+            if !reserved.is_empty() {
+                return Err(AppError::Forbidden(format!(
+                    "only agents, managers and admins can set {}",
+                    reserved.join(", ")
+                )));
             }
         }
         if n.assignee.is_some() && n.assignment_group.is_none() {
@@ -66,9 +73,10 @@ impl App {
         // the writer's time is the scarce resource. Foreign keys still guard
         // against a reference vanishing in between.
         let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
-        let refs = resolve_refs(&mut conn, actor.id, n.requester, n.assignment_group, n.assignee, parent).await?;
+        let refs = self.resolve_refs(&mut conn, actor, n.requester, n.assignment_group, n.assignee, parent).await?;
         drop(conn);
         let actor_id = actor.id;
+        let dialect = self.store.dialect();
         let now = now_micros();
         let mut inc = Incident {
             id: 0,
@@ -105,9 +113,10 @@ impl App {
         self.store
             .write(move |c| {
                 Box::pin(async move {
-                    inc.id = incidents::next_numbers(c, 1).await?;
-                    incidents::insert(c, &inc).await?;
-                    let changes = diff(&blank(&inc), &inc);
+                    inc.id = incidents::insert_new(c, dialect, &inc).await?;
+                    // Nothing was there before: every old value is null.
+                    let changes: Vec<_> =
+                        diff(&blank(&inc), &inc).into_iter().map(|c| FieldChange { old: None, ..c }).collect();
                     journal(c, inc.id, now, Some(actor_id), Action::Created, &changes, None).await?;
                     Ok::<_, AppError>(inc)
                 })
@@ -135,12 +144,22 @@ fn blank(inc: &Incident) -> Incident {
         parent_id: None,
         resolution_code: None,
         resolution_notes: None,
+        requester_name: None,
+        organisation_id: None,
+        organisation_name: None,
         ..inc.clone()
     }
 }
 
+/// The requester as an incident records them.
+pub(crate) struct Person {
+    pub id: i64,
+    pub display_name: String,
+    pub organisation_id: Option<i64>,
+}
+
 pub(crate) struct Refs {
-    pub requester: accounts::User,
+    pub requester: Person,
     pub organisation_name: Option<String>,
     /// Id and name.
     pub group: Option<(i64, String)>,
@@ -148,33 +167,53 @@ pub(crate) struct Refs {
     pub assignee: Option<(i64, String)>,
 }
 
-/// Resolves the names a caller sent; an assignee must belong to the group.
-pub(crate) async fn resolve_refs(
-    c: &mut Conn,
-    actor_id: i64,
-    requester: Option<String>,
-    group: Option<String>,
-    assignee: Option<String>,
-    parent: Option<i64>,
-) -> Result<Refs, AppError> {
-    let mut errs = Errors::default();
-    let requester_user = match requester.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        Some(name) => accounts::user_by_name(c, name).await?,
-        None => accounts::user_by_id(c, actor_id).await?,
-    };
-    if requester_user.is_none() {
-        errs.add("requester", "no such user");
-    }
-    let group = match group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
-        Some(name) => {
-            let g = accounts::group_by_name(c, name).await?;
-            if g.is_none() {
-                errs.add("assignment_group", format!("no group named {name:?}"));
+impl App {
+    /// Resolves the names a caller sent; an assignee must belong to the group.
+    /// The caller themself and group names come from memory when they can:
+    /// this runs on every create.
+    pub(crate) async fn resolve_refs(
+        &self,
+        c: &mut Conn,
+        actor: &Actor,
+        requester: Option<String>,
+        group: Option<String>,
+        assignee: Option<String>,
+        parent: Option<i64>,
+    ) -> Result<Refs, AppError> {
+        let mut errs = Errors::default();
+        let (requester, organisation_name) = match requester.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            Some(name) if name != actor.username => match accounts::user_by_name(c, name).await? {
+                Some(u) => {
+                    let org = match u.organisation_id {
+                        Some(o) => accounts::organisation_by_id(c, o).await?.map(|o| o.name),
+                        None => None,
+                    };
+                    (Some(Person { id: u.id, display_name: u.display_name, organisation_id: u.organisation_id }), org)
+                }
+                None => {
+                    errs.add("requester", "no such user");
+                    (None, None)
+                }
+            },
+            _ => (
+                Some(Person {
+                    id: actor.id,
+                    display_name: actor.display_name.clone(),
+                    organisation_id: actor.organisation_id,
+                }),
+                actor.organisation_name.clone(),
+            ),
+        };
+        let group = match group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+            Some(name) => {
+                let g = self.group_by_name(c, name).await?;
+                if g.is_none() {
+                    errs.add("assignment_group", format!("no group named {name:?}"));
+                }
+                g.map(|id| (id, name.to_owned()))
             }
-            g.map(|g| (g.id, g.name))
-        }
-        None => None,
-    };
+            None => None,
+        };
     let assignee = match assignee.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         Some(name) => match accounts::user_by_name(c, name).await? {
             None => {
@@ -198,10 +237,7 @@ pub(crate) async fn resolve_refs(
         }
     }
     errs.finish()?;
-    let requester = requester_user.ok_or(AppError::Internal("requester".into()))?;
-    let organisation_name = match requester.organisation_id {
-        Some(o) => accounts::organisation_by_id(c, o).await?.map(|o| o.name),
-        None => None,
-    };
+    let requester = requester.ok_or(AppError::Internal("requester".into()))?;
     Ok(Refs { requester, organisation_name, group, assignee })
+    }
 }

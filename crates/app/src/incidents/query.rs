@@ -26,6 +26,11 @@ impl App {
         mut q: ListQuery,
     ) -> Result<(Vec<incidents::Incident>, bool), AppError> {
         if !actor.is_staff() {
+            // Asking for someone else's incidents finds none, rather than
+            // silently answering with one's own.
+            if q.requester_id.is_some_and(|r| r != actor.id) {
+                return Ok((Vec::new(), false));
+            }
             q.requester_id = Some(actor.id);
         }
         q.limit = q.limit.clamp(1, MAX_PAGE);

@@ -64,7 +64,8 @@ impl App {
                         other => other.into(),
                     })?;
                     let v = viewer(&actor, &old);
-                    access::can_view(v).map_err(|_| AppError::NotFound("incident"))?;
+                    // The same answer as reading it: 403, with the reason.
+                    access::can_view(v)?;
                     if old.version != version {
                         return Err(AppError::Stale { sent: version, current: old.version });
                     }
@@ -73,9 +74,13 @@ impl App {
                     let plan = plan_transition(from, to, &req).map_err(transition_error)?;
                     access::can_transition(v, from, to)?;
                     let now = now_micros();
-                    let new = apply_plan(&old, &plan, now);
+                    let mut new = apply_plan(&old, &plan, now);
+                    // A public reply from the desk sent with the change is a
+                    // first response, as the same words sent as a comment are.
+                    if comment.is_some() && actor.is_staff() && old.requester_id != actor.id {
+                        new.first_response_at = new.first_response_at.or(Some(now));
+                    }
                     let changes = diff(&old, &new);
-                    let mut new = new;
                     new.version = incidents::update(c, &new, version).await?;
                     let comment_id = match &comment {
                         Some(body) => Some(store_journal::insert_comment(c, id, actor.id, body, false, now).await?),

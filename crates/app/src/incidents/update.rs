@@ -128,7 +128,8 @@ impl App {
                         StoreError::NotFound => AppError::NotFound("incident"),
                         other => other.into(),
                     })?;
-                    access::can_view(viewer(&actor, &old)).map_err(|_| AppError::NotFound("incident"))?;
+                    // The same answer as reading it: 403, with the reason.
+                    access::can_view(viewer(&actor, &old))?;
                     access::can_edit(viewer(&actor, &old))?;
                     if old.version != version {
                         return Err(AppError::Stale { sent: version, current: old.version });

@@ -63,12 +63,14 @@ async fn joined(h: JoinHandle<Result<usize, AppError>>) -> Result<usize, AppErro
 }
 
 async fn write_batch(c: &mut Conn, d: Dialect, mut b: Batch) -> Result<usize, AppError> {
-    let first = incidents::next_numbers(c, b.rows.len() as i64).await?;
+    // Rows and entries carry their index in the batch until numbers are drawn.
+    let ids = incidents::next_numbers(c, d, b.rows.len() as i64).await?;
+    let number = |i: i64| ids.get(usize::try_from(i).unwrap_or(usize::MAX)).copied().ok_or(AppError::Internal("numbering".into()));
     for r in &mut b.rows {
-        r.id += first;
+        r.id = number(r.id)?;
     }
     for e in &mut b.journal {
-        e.record_id += first;
+        e.record_id = number(e.record_id)?;
     }
     incidents::insert_many(c, d, &b.rows).await?;
     incidents::insert_journal_many(c, d, &b.journal).await?;

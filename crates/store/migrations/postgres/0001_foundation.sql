@@ -1,11 +1,9 @@
 -- Steward foundation: accounts, groups, incidents, journal, comments, attachments.
 -- Times are microseconds since the Unix epoch, UTC. Flags are 0/1 integers.
 
-CREATE TABLE counters (
-    name  TEXT PRIMARY KEY,
-    value BIGINT NOT NULL
-);
-INSERT INTO counters (name, value) VALUES ('incident', 0);
+-- Incident numbers: a sequence hands them out without a row lock, so
+-- concurrent writers never wait on each other (never reused, gaps allowed).
+CREATE SEQUENCE incident_number;
 
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,

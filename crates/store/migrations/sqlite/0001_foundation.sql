@@ -1,6 +1,7 @@
 -- Steward foundation: accounts, groups, incidents, journal, comments, attachments.
 -- Times are microseconds since the Unix epoch, UTC. Flags are 0/1 integers.
 
+-- Incident numbers (PostgreSQL uses a sequence): never reused, gaps allowed.
 CREATE TABLE counters (
     name  TEXT PRIMARY KEY,
     value INTEGER NOT NULL
