@@ -1,1 +1,738 @@
-//! Translation catalogue (placeholder until the UI lands).
+//! The UI's translation catalogue (English and Polish) and the choice of
+//! language.
+//!
+//! Every message is a variant of [`Msg`], declared once with both texts by
+//! the `catalogue!` macro: a message without its Polish text does not
+//! compile, and a misspelt key is an unknown variant. Messages that count
+//! something are [`Plural`]s with the forms each language needs (English
+//! one/other; Polish one/few/many). Parameters are written `{name}` and
+//! filled with [`fill`]; a unit test checks both languages use the same ones.
+//!
+//! The language is the user's setting, else the browser's `Accept-Language`,
+//! else English.
+
+use std::borrow::Cow;
+use steward_domain::{HoldReason, IncidentState, ResolutionCode, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Pl,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Pl];
+
+    /// The BCP 47 tag, for `<html lang>` and the user's stored setting.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Pl => "pl",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.split(['-', '_']).next()?.trim();
+        Lang::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(primary))
+    }
+
+    /// The user's setting wins; then the browser's preference; then English.
+    pub fn choose(setting: Option<&str>, accept_language: Option<&str>) -> Lang {
+        setting.and_then(Lang::from_code).or_else(|| accept_language.and_then(negotiate)).unwrap_or_default()
+    }
+}
+
+/// The best supported language in an `Accept-Language` header: the highest
+/// q-value wins, the header's order breaks ties, `q=0` means "not this".
+pub fn negotiate(header: &str) -> Option<Lang> {
+    let mut best: Option<(u16, Lang)> = None;
+    for item in header.split(',') {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or("").trim();
+        let mut q = 1000u16;
+        for param in parts {
+            if let Some((k, v)) = param.split_once('=')
+                && k.trim().eq_ignore_ascii_case("q")
+            {
+                q = parse_q(v.trim()).unwrap_or(0);
+            }
+        }
+        let Some(lang) = Lang::from_code(tag) else { continue };
+        if q > 0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, lang));
+        }
+    }
+    best.map(|(_, l)| l)
+}
+
+/// A q-value ("0.8", "1", "0.125") in thousandths; None when malformed.
+fn parse_q(v: &str) -> Option<u16> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    if frac.len() > 3 || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let whole: u16 = match int {
+        "0" => 0,
+        "1" => 1,
+        _ => return None,
+    };
+    let frac_val: u16 = format!("{frac:0<3}").parse().ok()?;
+    let q = whole * 1000 + frac_val;
+    (q <= 1000).then_some(q)
+}
+
+macro_rules! catalogue {
+    ($($key:ident: $en:literal, $pl:literal;)+) => {
+        /// A UI message; see the module documentation.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key),+ }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),+];
+        }
+
+        /// The text of a message in a language.
+        pub fn t(lang: Lang, m: Msg) -> &'static str {
+            match lang {
+                Lang::En => match m { $(Msg::$key => $en),+ },
+                Lang::Pl => match m { $(Msg::$key => $pl),+ },
+            }
+        }
+    };
+}
+
+macro_rules! plurals {
+    ($($key:ident: [$en1:literal, $en2:literal], [$pl1:literal, $pl2:literal, $pl3:literal];)+) => {
+        /// A message that counts something; `{n}` is the number.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Plural { $($key),+ }
+
+        impl Plural {
+            pub const ALL: &'static [Plural] = &[$(Plural::$key),+];
+        }
+
+        fn forms(lang: Lang, p: Plural) -> &'static [&'static str] {
+            match lang {
+                Lang::En => match p { $(Plural::$key => &[$en1, $en2]),+ },
+                Lang::Pl => match p { $(Plural::$key => &[$pl1, $pl2, $pl3]),+ },
+            }
+        }
+    };
+}
+
+/// The form index for `n`: English one/other; Polish one/few/many
+/// (1 sekunda, 2–4 and 22–24 sekundy, 5–21 and 12–14 sekund).
+pub fn plural_form(lang: Lang, n: u64) -> usize {
+    match lang {
+        Lang::En => usize::from(n != 1),
+        Lang::Pl => {
+            if n == 1 {
+                0
+            } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
+                1
+            } else {
+                2
+            }
+        }
+    }
+}
+
+/// "5 seconds", "5 sekund".
+pub fn tn(lang: Lang, p: Plural, n: u64) -> String {
+    let f = forms(lang, p);
+    let text = f.get(plural_form(lang, n)).or(f.last()).copied().unwrap_or("{n}");
+    text.replace("{n}", &n.to_string())
+}
+
+/// Fills `{name}` placeholders.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (k, v) in args {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+/// A message with its placeholders filled.
+pub fn tf(lang: Lang, m: Msg, args: &[(&str, &str)]) -> String {
+    fill(t(lang, m), args)
+}
+
+catalogue! {
+    // Layout and navigation
+    AppName: "Steward", "Steward";
+    SkipToContent: "Skip to content", "Przejdź do treści";
+    MainNavigation: "Main navigation", "Nawigacja główna";
+    NavHome: "Queues", "Kolejki";
+    NavIncidents: "Incidents", "Incydenty";
+    NavNewIncident: "New incident", "Nowy incydent";
+    NavMyIncidents: "My incidents", "Moje zgłoszenia";
+    NavReport: "Report an incident", "Zgłoś problem";
+    NavSettings: "Settings", "Ustawienia";
+    SignOut: "Sign out", "Wyloguj się";
+    SearchIncidents: "Search incidents", "Szukaj incydentów";
+    SearchPlaceholder: "Search incidents  ( / )", "Szukaj incydentów  ( / )";
+    TimesInUtc: "All times are UTC.", "Wszystkie godziny w UTC.";
+    KeyboardHint: "Keys: / search · g i incidents · g h queues · n new incident", "Klawisze: / szukaj · g i incydenty · g h kolejki · n nowy incydent";
+    RoleRequester: "Requester", "Zgłaszający";
+    RoleAgent: "Agent", "Agent";
+    RoleManager: "Manager", "Kierownik";
+    RoleAdmin: "Administrator", "Administrator";
+    // Sign-in
+    SignIn: "Sign in", "Zaloguj się";
+    SignInTitle: "Sign in to Steward", "Zaloguj się do Stewarda";
+    SignInIntro: "IT service management for your team.", "Zarządzanie usługami IT dla Twojego zespołu.";
+    Username: "Username", "Nazwa użytkownika";
+    Password: "Password", "Hasło";
+    WrongCredentials: "Wrong username or password.", "Błędna nazwa użytkownika lub hasło.";
+    Throttled: "Too many failed sign-ins. Try again in {wait}.", "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za {wait}.";
+    ForgotPassword: "Forgot your password? Ask your Steward administrator.", "Nie pamiętasz hasła? Poproś administratora Stewarda.";
+    SignedOut: "You have signed out.", "Wylogowano.";
+    // Queues
+    QueuesTitle: "Queues", "Kolejki";
+    OpenByPriority: "Open incidents by priority", "Otwarte incydenty według priorytetu";
+    QueueAssignedToMe: "Assigned to me", "Przypisane do mnie";
+    QueueGroupsUnassigned: "My groups, unassigned", "Moje grupy, nieprzypisane";
+    QueueAllOpen: "All open", "Wszystkie otwarte";
+    ViewAll: "View all", "Pokaż wszystkie";
+    QueueEmpty: "Nothing in this queue.", "Ta kolejka jest pusta.";
+    NoGroups: "You are not a member of any group.", "Nie należysz do żadnej grupy.";
+    PriorityP1: "Critical", "Krytyczny";
+    PriorityP2: "High", "Wysoki";
+    PriorityP3: "Moderate", "Umiarkowany";
+    PriorityP4: "Low", "Niski";
+    PriorityP5: "Planning", "Planowy";
+    // Incident list
+    IncidentsTitle: "Incidents", "Incydenty";
+    Filters: "Filters", "Filtry";
+    FilterText: "Words", "Słowa";
+    Any: "Any", "Dowolny";
+    OpenStates: "Open (new, in progress, on hold)", "Otwarte (nowe, w toku, wstrzymane)";
+    MyGroups: "My groups", "Moje grupy";
+    NoGroup: "No group", "Bez grupy";
+    Me: "Me", "Ja";
+    Unassigned: "Unassigned", "Nieprzypisane";
+    OpenedFrom: "Opened from", "Otwarte od";
+    OpenedBefore: "Opened before", "Otwarte przed";
+    Apply: "Apply", "Zastosuj";
+    ClearFilters: "Clear", "Wyczyść";
+    Number: "Number", "Numer";
+    Title: "Title", "Tytuł";
+    State: "State", "Stan";
+    Priority: "Priority", "Priorytet";
+    Group: "Assignment group", "Grupa";
+    GroupShort: "Group", "Grupa";
+    Assignee: "Assignee", "Przypisany";
+    Requester: "Requester", "Zgłaszający";
+    Service: "Service", "Usługa";
+    Category: "Category", "Kategoria";
+    Opened: "Opened", "Otwarte";
+    Updated: "Updated", "Zmienione";
+    NextPage: "Next page", "Następna strona";
+    FirstPage: "First page", "Pierwsza strona";
+    Pages: "Pages", "Strony";
+    SortOrder: "Order", "Kolejność";
+    NoMatches: "No incidents match these filters.", "Żaden incydent nie pasuje do tych filtrów.";
+    MajorIncident: "Major incident", "Poważny incydent";
+    SortedAscending: "sorted ascending", "sortowanie rosnące";
+    SortedDescending: "sorted descending", "sortowanie malejące";
+    FilterProblem: "Some filters could not be used; the list appears once they are fixed.", "Części filtrów nie da się użyć; lista pojawi się po ich poprawieniu.";
+    // Incident form
+    NewIncidentTitle: "New incident", "Nowy incydent";
+    EditIncidentTitle: "Edit {number}", "Edycja {number}";
+    Description: "Description", "Opis";
+    Impact: "Impact", "Wpływ";
+    Urgency: "Urgency", "Pilność";
+    ImpactHigh: "1 – High: many people", "1 – Wysoki: wiele osób";
+    ImpactMedium: "2 – Medium: a team", "2 – Średni: zespół";
+    ImpactLow: "3 – Low: one person", "3 – Niski: jedna osoba";
+    UrgencyHigh: "1 – High: work has stopped", "1 – Wysoka: praca stoi";
+    UrgencyMedium: "2 – Medium: work is impaired", "2 – Średnia: praca jest utrudniona";
+    UrgencyLow: "3 – Low: it can wait", "3 – Niska: może poczekać";
+    PriorityExplained: "Priority follows from impact and urgency:", "Priorytet wynika z wpływu i pilności:";
+    MatrixCaption: "Priority matrix: impact (rows) × urgency (columns)", "Macierz priorytetów: wpływ (wiersze) × pilność (kolumny)";
+    ImpactRow: "Impact {n}", "Wpływ {n}";
+    UrgencyColumn: "Urgency {n}", "Pilność {n}";
+    ParentIncident: "Parent incident", "Incydent nadrzędny";
+    ParentHint: "An incident number, e.g. INC0000042", "Numer incydentu, np. INC0000042";
+    RequesterHint: "A username; empty means you", "Nazwa użytkownika; puste oznacza Ciebie";
+    RequesterHintEdit: "A username; start typing for suggestions", "Nazwa użytkownika; zacznij pisać, by zobaczyć podpowiedzi";
+    AssigneeHint: "Must be a member of the assignment group", "Musi należeć do wybranej grupy";
+    NoneOption: "— none —", "— brak —";
+    CreateIncident: "Create incident", "Utwórz incydent";
+    SaveChanges: "Save changes", "Zapisz zmiany";
+    Cancel: "Cancel", "Anuluj";
+    Optional: "optional", "opcjonalne";
+    FixErrors: "Please correct the fields marked below.", "Popraw zaznaczone poniżej pola.";
+    StaleEdit: "Someone else changed this incident while you were working on it, so nothing was saved.", "Ktoś inny zmienił ten incydent w międzyczasie, więc nic nie zapisano.";
+    StaleKept: "Your input is kept below.", "Twoje dane pozostały poniżej.";
+    ReloadLatest: "Load the latest version", "Wczytaj najnowszą wersję";
+    Level1: "1 – high", "1 – wysoki";
+    Level2: "2 – medium", "2 – średni";
+    Level3: "3 – low", "3 – niski";
+    ChooseFromList: "choose a value from the list", "wybierz wartość z listy";
+    // Incident page
+    Edit: "Edit", "Edytuj";
+    Details: "Details", "Szczegóły";
+    Organisation: "Organisation", "Organizacja";
+    HoldReason: "Hold reason", "Powód wstrzymania";
+    ResolutionCode: "Resolution code", "Kod rozwiązania";
+    ResolutionNotes: "Resolution notes", "Opis rozwiązania";
+    FirstResponse: "First response", "Pierwsza odpowiedź";
+    ResolvedAt: "Resolved", "Rozwiązane";
+    ClosedAt: "Closed", "Zamknięte";
+    Reopened: "Reopened", "Ponownie otwierane";
+    ChildIncidents: "Child incidents", "Incydenty podrzędne";
+    Related: "Related incidents", "Powiązane incydenty";
+    NoDescription: "No description.", "Brak opisu.";
+    Activity: "Activity", "Aktywność";
+    Comment: "Comment", "Komentarz";
+    AddComment: "Add comment", "Dodaj komentarz";
+    PublicComment: "Public comment – the requester sees it", "Komentarz publiczny – widzi go zgłaszający";
+    WorkNoteChoice: "Work note – only the desk sees it", "Notatka robocza – widzi ją tylko zespół";
+    WorkNote: "Work note", "Notatka robocza";
+    CommentVisibility: "Visibility", "Widoczność";
+    EvCreated: "opened the incident", "otworzył(a) incydent";
+    EvUpdated: "changed", "zmienił(a)";
+    EvStateChanged: "changed the state", "zmienił(a) stan";
+    EvComment: "commented", "skomentował(a)";
+    EvWorkNote: "added a work note", "dodał(a) notatkę roboczą";
+    EvAttachment: "attached a file", "dodał(a) załącznik";
+    SystemActor: "Steward (automatic)", "Steward (automatycznie)";
+    NoActivity: "No activity yet.", "Brak aktywności.";
+    Attachments: "Attachments", "Załączniki";
+    NoAttachments: "No attachments yet.", "Brak załączników.";
+    File: "File", "Plik";
+    Upload: "Upload", "Wyślij plik";
+    MaxSize: "Up to {size}.", "Maksymalnie {size}.";
+    TooLarge: "The file is too large: at most {size}.", "Plik jest za duży: maksymalnie {size}.";
+    FileRequired: "Choose a file to upload.", "Wybierz plik do wysłania.";
+    ChangeState: "Change state", "Zmień stan";
+    ActStart: "Start work", "Rozpocznij pracę";
+    ActResume: "Resume work", "Wznów pracę";
+    ActReopen: "Reopen", "Otwórz ponownie";
+    ActHold: "Put on hold", "Wstrzymaj";
+    ActResolve: "Resolve", "Rozwiąż";
+    ActCancel: "Cancel incident", "Anuluj incydent";
+    ActClose: "Close", "Zamknij";
+    ActConfirm: "Yes, it is fixed – close it", "Tak, działa – zamknij";
+    ActNotFixed: "No, it is not fixed – reopen", "Nadal nie działa – otwórz ponownie";
+    ActCancelMine: "Cancel my report", "Wycofaj zgłoszenie";
+    ConfirmCancel: "Cancel this incident? This cannot be undone.", "Anulować ten incydent? Tego nie można cofnąć.";
+    AskConfirm: "The service desk thinks this is fixed. Is it?", "Zespół wsparcia uważa, że problem rozwiązano. Czy tak jest?";
+    CommentOptional: "Comment (optional, public)", "Komentarz (opcjonalny, publiczny)";
+    FinalState: "This incident is final; its state can no longer change.", "Ten incydent jest zakończony; jego stanu nie można już zmienić.";
+    StaleAction: "This incident changed after you loaded the page, so nothing was saved.", "Ten incydent zmienił się po wczytaniu strony, więc nic nie zapisano.";
+    TransitionRefused: "That state change is not possible now.", "Ta zmiana stanu nie jest teraz możliwa.";
+    Yes: "Yes", "Tak";
+    No: "No", "Nie";
+    Empty: "—", "—";
+    // Flash messages after a successful post
+    FlashCreated: "Incident {number} created.", "Utworzono incydent {number}.";
+    FlashReported: "Thank you. We have received your report {number}.", "Dziękujemy. Przyjęliśmy zgłoszenie {number}.";
+    FlashSaved: "Changes saved.", "Zapisano zmiany.";
+    FlashStateChanged: "State changed.", "Zmieniono stan.";
+    FlashCommented: "Comment added.", "Dodano komentarz.";
+    FlashUploaded: "File attached.", "Dodano załącznik.";
+    FlashSettings: "Settings saved.", "Zapisano ustawienia.";
+    // Requester portal
+    MyIncidentsTitle: "My incidents", "Moje zgłoszenia";
+    ReportTitle: "Report an incident", "Zgłoś problem";
+    ReportIntro: "Tell us what is wrong. The service desk will get back to you here.", "Opisz, co nie działa. Zespół wsparcia odpowie Ci tutaj.";
+    WhatsWrong: "What is wrong?", "Co nie działa?";
+    WhatsWrongHint: "A short summary, e.g. “Cannot print on the 3rd floor”", "Krótko, np. „Nie mogę drukować na 3. piętrze”";
+    TellMore: "Tell us more", "Opisz dokładniej";
+    TellMoreHint: "What happened, since when, the exact error message", "Co się stało, od kiedy, dokładna treść błędu";
+    WhoAffected: "Who is affected?", "Kogo to dotyczy?";
+    ImpactCompany: "The whole company", "Całej firmy";
+    ImpactTeam: "My team", "Mojego zespołu";
+    ImpactJustMe: "Just me", "Tylko mnie";
+    HowUrgent: "How urgent is it?", "Jak pilne to jest?";
+    UrgencyCantWork: "I cannot work at all", "W ogóle nie mogę pracować";
+    UrgencySlowed: "My work is slowed down", "Praca jest utrudniona";
+    UrgencyCanWait: "It can wait", "Może poczekać";
+    Send: "Send", "Wyślij";
+    TabOpen: "Open", "Otwarte";
+    TabAll: "All", "Wszystkie";
+    NothingReported: "You have not reported anything yet.", "Nie masz jeszcze żadnych zgłoszeń.";
+    NothingOpen: "Nothing open. Everything you reported is dealt with.", "Nic otwartego. Wszystkie Twoje zgłoszenia są załatwione.";
+    LastUpdate: "Last update", "Ostatnia zmiana";
+    // Errors
+    NotFoundTitle: "Not found", "Nie znaleziono";
+    NotFoundText: "There is nothing here. The link may be mistyped, or the record does not exist.", "Nic tu nie ma. Link może być błędny albo rekord nie istnieje.";
+    ForbiddenTitle: "Not allowed", "Brak uprawnień";
+    ForbiddenIntro: "You cannot do this:", "Nie możesz tego zrobić:";
+    ErrorTitle: "Something went wrong", "Coś poszło nie tak";
+    ErrorText: "Something went wrong on our side. It has been logged; please try again.", "Wystąpił błąd po naszej stronie. Zapisaliśmy go; spróbuj ponownie.";
+    UnavailableTitle: "Temporarily unavailable", "Chwilowo niedostępne";
+    BadRequestTitle: "That did not work", "To się nie udało";
+    BackToStart: "Back to the start page", "Wróć na stronę startową";
+    // Settings
+    SettingsTitle: "Settings", "Ustawienia";
+    Language: "Language", "Język";
+    LangBrowser: "The browser's language", "Język przeglądarki";
+    LangEnglish: "English", "English";
+    LangPolish: "Polski", "Polski";
+    Save: "Save", "Zapisz";
+    Account: "Account", "Konto";
+    Role: "Role", "Rola";
+    Groups: "Groups", "Grupy";
+    NoneYet: "none", "brak";
+    // States, hold reasons, resolution codes
+    StateNew: "New", "Nowy";
+    StateInProgress: "In progress", "W toku";
+    StateOnHold: "On hold", "Wstrzymany";
+    StateResolved: "Resolved", "Rozwiązany";
+    StateClosed: "Closed", "Zamknięty";
+    StateCancelled: "Cancelled", "Anulowany";
+    HoldAwaitingCaller: "Awaiting the requester", "Oczekuje na zgłaszającego";
+    HoldAwaitingVendor: "Awaiting a vendor", "Oczekuje na dostawcę";
+    HoldAwaitingChange: "Awaiting a change", "Oczekuje na zmianę";
+    ResSolved: "Solved", "Rozwiązano";
+    ResWorkaround: "Workaround", "Obejście";
+    ResNotReproducible: "Not reproducible", "Nie udało się odtworzyć";
+    ResDuplicate: "Duplicate", "Duplikat";
+    ResResolvedByCaller: "Resolved by the requester", "Rozwiązane przez zgłaszającego";
+    ResNoFaultFound: "No fault found", "Nie stwierdzono usterki";
+    ChooseOne: "Choose…", "Wybierz…";
+    // Field names in the activity stream
+    FieldAttachment: "Attachment", "Załącznik";
+    FieldReopenCount: "Times reopened", "Liczba ponownych otwarć";
+    // Validation messages from the use cases, in Polish
+    ValRequired: "is required", "jest wymagane";
+    ValTooLong: "is too long: at most {max} characters, got {got}", "jest za długie: najwyżej {max} znaków, jest {got}";
+    ValControl: "must not contain control characters", "nie może zawierać znaków sterujących";
+    ValNoSuchUser: "no such user", "nie ma takiego użytkownika";
+    ValNoSuchIncident: "no such incident", "nie ma takiego incydentu";
+    ValNotNumber: "is not an incident number", "to nie jest numer incydentu";
+    ValOwnParent: "an incident cannot be its own parent", "incydent nie może być swoim własnym nadrzędnym";
+    ValGroupForAssignee: "is required when an assignee is set", "jest wymagana, gdy wybrano osobę przypisaną";
+    ValNotMember: "{who} is not a member of the assignment group", "{who} nie należy do wybranej grupy";
+    ValNoGroup: "no group named {name}", "nie ma grupy o nazwie {name}";
+    ValStaffOnly: "only agents, managers and admins can set this", "tylko agenci, kierownicy i administratorzy mogą to ustawić";
+    ValLevel: "must be 1 (high), 2 (medium) or 3 (low)", "musi być 1 (wysoki), 2 (średni) lub 3 (niski)";
+    ValEmptyFile: "is empty", "jest pusty";
+    ValNotDate: "is not a date: use YYYY-MM-DD", "to nie jest data: użyj RRRR-MM-DD";
+    DenyOwnOnly: "requesters can only see their own incidents", "zgłaszający widzą tylko własne zgłoszenia";
+    DenyCommentOwn: "requesters can only comment on their own incidents", "zgłaszający mogą komentować tylko własne zgłoszenia";
+    DenyWorkNotes: "only agents, managers and admins can write work notes", "tylko agenci, kierownicy i administratorzy mogą pisać notatki robocze";
+    DenyEdit: "only agents, managers and admins can edit incidents", "tylko agenci, kierownicy i administratorzy mogą edytować incydenty";
+    DenyTransition: "requesters can only confirm or reopen a resolved incident, or cancel a new one", "zgłaszający mogą tylko potwierdzić lub ponownie otworzyć rozwiązane zgłoszenie albo wycofać nowe";
+    DenyStaffPage: "this page is for the service desk", "ta strona jest dla zespołu wsparcia";
+}
+
+plurals! {
+    Seconds: ["{n} second", "{n} seconds"], ["{n} sekundę", "{n} sekundy", "{n} sekund"];
+    Minutes: ["{n} minute", "{n} minutes"], ["{n} minutę", "{n} minuty", "{n} minut"];
+    MinutesAgo: ["{n} minute ago", "{n} minutes ago"], ["{n} minutę temu", "{n} minuty temu", "{n} minut temu"];
+    HoursAgo: ["{n} hour ago", "{n} hours ago"], ["{n} godzinę temu", "{n} godziny temu", "{n} godzin temu"];
+    DaysAgo: ["yesterday", "{n} days ago"], ["wczoraj", "{n} dni temu", "{n} dni temu"];
+    Times: ["{n} time", "{n} times"], ["{n} raz", "{n} razy", "{n} razy"];
+    Incidents: ["{n} incident", "{n} incidents"], ["{n} incydent", "{n} incydenty", "{n} incydentów"];
+}
+
+/// "just now" is not a count, so it lives here.
+pub fn just_now(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "just now",
+        Lang::Pl => "przed chwilą",
+    }
+}
+
+pub fn month_abbr(lang: Lang, month: i8) -> &'static str {
+    const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const PL: [&str; 12] = ["sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"];
+    let i = usize::try_from(month.clamp(1, 12) - 1).unwrap_or(0);
+    match lang {
+        Lang::En => EN[i],
+        Lang::Pl => PL[i],
+    }
+}
+
+pub fn state(lang: Lang, s: IncidentState) -> &'static str {
+    t(
+        lang,
+        match s {
+            IncidentState::New => Msg::StateNew,
+            IncidentState::InProgress => Msg::StateInProgress,
+            IncidentState::OnHold => Msg::StateOnHold,
+            IncidentState::Resolved => Msg::StateResolved,
+            IncidentState::Closed => Msg::StateClosed,
+            IncidentState::Cancelled => Msg::StateCancelled,
+        },
+    )
+}
+
+pub fn hold_reason(lang: Lang, r: HoldReason) -> &'static str {
+    t(
+        lang,
+        match r {
+            HoldReason::AwaitingCaller => Msg::HoldAwaitingCaller,
+            HoldReason::AwaitingVendor => Msg::HoldAwaitingVendor,
+            HoldReason::AwaitingChange => Msg::HoldAwaitingChange,
+        },
+    )
+}
+
+pub fn resolution_code(lang: Lang, c: ResolutionCode) -> &'static str {
+    t(
+        lang,
+        match c {
+            ResolutionCode::Solved => Msg::ResSolved,
+            ResolutionCode::Workaround => Msg::ResWorkaround,
+            ResolutionCode::NotReproducible => Msg::ResNotReproducible,
+            ResolutionCode::Duplicate => Msg::ResDuplicate,
+            ResolutionCode::ResolvedByCaller => Msg::ResResolvedByCaller,
+            ResolutionCode::NoFaultFound => Msg::ResNoFaultFound,
+        },
+    )
+}
+
+pub fn role(lang: Lang, r: Role) -> &'static str {
+    t(
+        lang,
+        match r {
+            Role::Requester => Msg::RoleRequester,
+            Role::Agent => Msg::RoleAgent,
+            Role::Manager => Msg::RoleManager,
+            Role::Admin => Msg::RoleAdmin,
+        },
+    )
+}
+
+/// "Critical" … "Planning" for P1 … P5.
+pub fn priority_name(lang: Lang, p: i64) -> &'static str {
+    t(
+        lang,
+        match p {
+            1 => Msg::PriorityP1,
+            2 => Msg::PriorityP2,
+            3 => Msg::PriorityP3,
+            4 => Msg::PriorityP4,
+            _ => Msg::PriorityP5,
+        },
+    )
+}
+
+/// The label of an incident field as the use cases name it.
+pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
+    let m = match name {
+        "title" => Msg::Title,
+        "description" => Msg::Description,
+        "state" => Msg::State,
+        "hold_reason" => Msg::HoldReason,
+        "impact" => Msg::Impact,
+        "urgency" => Msg::Urgency,
+        "priority" => Msg::Priority,
+        "category" => Msg::Category,
+        "service" => Msg::Service,
+        "assignment_group" => Msg::Group,
+        "assignee" => Msg::Assignee,
+        "requester" => Msg::Requester,
+        "major" => Msg::MajorIncident,
+        "parent" => Msg::ParentIncident,
+        "resolution_code" => Msg::ResolutionCode,
+        "resolution_notes" => Msg::ResolutionNotes,
+        "reopen_count" => Msg::FieldReopenCount,
+        "organisation" => Msg::Organisation,
+        "attachment" => Msg::FieldAttachment,
+        "body" | "comment" => Msg::Comment,
+        "file" => Msg::File,
+        "text" => Msg::FilterText,
+        "group" => Msg::GroupShort,
+        "opened_from" => Msg::OpenedFrom,
+        "opened_to" => Msg::OpenedBefore,
+        "cursor" => Msg::Pages,
+        "sort" => Msg::SortOrder,
+        "query" => Msg::Filters,
+        other => return Cow::Owned(other.replace('_', " ")),
+    };
+    Cow::Borrowed(t(lang, m))
+}
+
+/// A message from the use cases (validation or refusal, written in
+/// English there) in the UI's language. Unknown messages stay as they are.
+pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
+    // Beside its field, "resolution_notes is required to move to resolved"
+    // says no more than "is required".
+    if msg.contains(" is required to move to ") {
+        return Cow::Borrowed(t(lang, Msg::ValRequired));
+    }
+    // The API's advice (RFC 3339) does not fit a date field.
+    if msg.contains(" is not a time: use RFC 3339") {
+        return Cow::Borrowed(t(lang, Msg::ValNotDate));
+    }
+    if lang == Lang::En {
+        return Cow::Borrowed(msg);
+    }
+    let exact = [
+        ("is required", Msg::ValRequired),
+        ("must not contain control characters", Msg::ValControl),
+        ("no such user", Msg::ValNoSuchUser),
+        ("no such incident", Msg::ValNoSuchIncident),
+        ("is not an incident number", Msg::ValNotNumber),
+        ("an incident cannot be its own parent", Msg::ValOwnParent),
+        ("is required when an assignee is given", Msg::ValGroupForAssignee),
+        ("is required when an assignee is set", Msg::ValGroupForAssignee),
+        ("only agents, managers and admins can set this", Msg::ValStaffOnly),
+        ("must be one of 1 (high), 2 (medium), 3 (low)", Msg::ValLevel),
+        ("is empty", Msg::ValEmptyFile),
+        ("requesters can only see their own incidents", Msg::DenyOwnOnly),
+        ("requesters can only comment on their own incidents", Msg::DenyCommentOwn),
+        ("only agents, managers and admins can write work notes", Msg::DenyWorkNotes),
+        ("only agents, managers and admins can edit incidents", Msg::DenyEdit),
+        ("requesters can only confirm or reopen a resolved incident, or cancel a new one", Msg::DenyTransition),
+    ];
+    if let Some((_, m)) = exact.iter().find(|(en, _)| *en == msg) {
+        return Cow::Borrowed(t(lang, *m));
+    }
+    if let Some(rest) = msg.strip_prefix("is too long: at most ")
+        && let Some((max, got)) = rest.split_once(" characters, got ")
+    {
+        return Cow::Owned(tf(lang, Msg::ValTooLong, &[("max", max), ("got", got)]));
+    }
+    if let Some(who) = msg.strip_suffix(" is not a member of the assignment group") {
+        return Cow::Owned(tf(lang, Msg::ValNotMember, &[("who", who)]));
+    }
+    if let Some(name) = msg.strip_prefix("no group named ") {
+        return Cow::Owned(tf(lang, Msg::ValNoGroup, &[("name", name)]));
+    }
+    Cow::Borrowed(msg)
+}
+
+/// A byte count for people: "10 MB", "512 kB" (binary multiples, as
+/// file managers and the configured limits count them).
+pub fn size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    match bytes {
+        b if b >= KB * KB => format!("{:.1} MB", b as f64 / (KB * KB) as f64).replace(".0 MB", " MB"),
+        b if b >= KB => format!("{} kB", b.div_ceil(KB)),
+        b => format!("{b} B"),
+    }
+}
+
+/// A wait for people: seconds under two minutes, minutes above.
+pub fn wait(lang: Lang, secs: u64) -> String {
+    if secs < 120 { tn(lang, Plural::Seconds, secs) } else { tn(lang, Plural::Minutes, secs.div_ceil(60)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect();
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn every_message_has_both_languages_with_the_same_placeholders() {
+        for &m in Msg::ALL {
+            let (en, pl) = (t(Lang::En, m), t(Lang::Pl, m));
+            assert!(!en.trim().is_empty() && !pl.trim().is_empty(), "{m:?} is empty");
+            assert_eq!(placeholders(en), placeholders(pl), "{m:?} placeholders differ");
+        }
+        for &p in Plural::ALL {
+            assert_eq!(forms(Lang::En, p).len(), 2, "{p:?}");
+            assert_eq!(forms(Lang::Pl, p).len(), 3, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn accept_language_is_negotiated_by_quality() {
+        assert_eq!(negotiate("pl-PL,pl;q=0.9,en-US;q=0.8,en;q=0.7"), Some(Lang::Pl));
+        assert_eq!(negotiate("en-GB,en;q=0.9,pl;q=0.8"), Some(Lang::En));
+        assert_eq!(negotiate("de-DE, pl;q=0.5, en;q=0.4"), Some(Lang::Pl));
+        assert_eq!(negotiate("en;q=0.2, PL;q=0.9"), Some(Lang::Pl));
+        assert_eq!(negotiate("pl;q=0, en;q=0.1"), Some(Lang::En));
+        assert_eq!(negotiate("fr, de;q=0.8"), None);
+        assert_eq!(negotiate("*"), None);
+        assert_eq!(negotiate(""), None);
+        assert_eq!(negotiate("pl;q=2, en;q=0.5"), Some(Lang::En), "an invalid q counts as 0");
+        assert_eq!(negotiate("pl;q=abc"), None);
+        assert_eq!(negotiate("en;q=0.5, pl;q=0.5"), Some(Lang::En), "ties keep the header's order");
+        assert_eq!(negotiate("pl ; q = 0.7 , en;q=0.6"), Some(Lang::Pl));
+    }
+
+    #[test]
+    fn the_setting_beats_the_browser() {
+        assert_eq!(Lang::choose(Some("pl"), Some("en")), Lang::Pl);
+        assert_eq!(Lang::choose(None, Some("pl-PL")), Lang::Pl);
+        assert_eq!(Lang::choose(Some("xx"), Some("pl")), Lang::Pl);
+        assert_eq!(Lang::choose(None, None), Lang::En);
+        assert_eq!(Lang::choose(None, Some("fr")), Lang::En);
+    }
+
+    #[test]
+    fn polish_plurals() {
+        let forms: Vec<String> = [1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 112, 1_000_002]
+            .into_iter()
+            .map(|n| tn(Lang::Pl, Plural::Seconds, n))
+            .collect();
+        assert_eq!(
+            forms,
+            [
+                "1 sekundę",
+                "2 sekundy",
+                "4 sekundy",
+                "5 sekund",
+                "11 sekund",
+                "12 sekund",
+                "14 sekund",
+                "21 sekund",
+                "22 sekundy",
+                "25 sekund",
+                "112 sekund",
+                "1000002 sekundy"
+            ]
+        );
+        assert_eq!(tn(Lang::En, Plural::Seconds, 1), "1 second");
+        assert_eq!(tn(Lang::En, Plural::Seconds, 0), "0 seconds");
+        assert_eq!(tn(Lang::Pl, Plural::Incidents, 0), "0 incydentów");
+    }
+
+    #[test]
+    fn app_messages_are_translated() {
+        assert_eq!(app_message(Lang::Pl, "is required"), "jest wymagane");
+        assert_eq!(
+            app_message(Lang::Pl, "is too long: at most 200 characters, got 201"),
+            "jest za długie: najwyżej 200 znaków, jest 201"
+        );
+        assert_eq!(app_message(Lang::Pl, "resolution_notes is required to move to resolved"), "jest wymagane");
+        assert_eq!(
+            app_message(Lang::Pl, "Bob is not a member of the assignment group"),
+            "Bob nie należy do wybranej grupy"
+        );
+        assert_eq!(app_message(Lang::Pl, "something new"), "something new");
+        assert_eq!(app_message(Lang::En, "is required"), "is required");
+        assert_eq!(app_message(Lang::En, "resolution_code is required to move to resolved"), "is required");
+        assert_eq!(
+            app_message(Lang::Pl, "\"x\" is not a time: use RFC 3339 (2026-01-31T12:00:00Z) or a date (2026-01-31)"),
+            "to nie jest data: użyj RRRR-MM-DD"
+        );
+    }
+
+    #[test]
+    fn sizes_and_waits() {
+        assert_eq!(size(10 * 1024 * 1024), "10 MB");
+        assert_eq!(size(1536 * 1024), "1.5 MB");
+        assert_eq!(size(1500), "2 kB");
+        assert_eq!(size(12), "12 B");
+        assert_eq!(wait(Lang::En, 30), "30 seconds");
+        assert_eq!(wait(Lang::Pl, 900), "15 minut");
+    }
+
+    #[test]
+    fn labels_for_every_state_reason_and_code() {
+        for &s in IncidentState::ALL {
+            assert_ne!(state(Lang::En, s), state(Lang::Pl, s));
+        }
+        assert_eq!(hold_reason(Lang::Pl, HoldReason::AwaitingVendor), "Oczekuje na dostawcę");
+        assert_eq!(resolution_code(Lang::En, ResolutionCode::NoFaultFound), "No fault found");
+        assert_eq!(field(Lang::Pl, "assignment_group"), "Grupa");
+        assert_eq!(field(Lang::En, "something_else"), "something else");
+        assert_eq!(Lang::from_code("pl-PL"), Some(Lang::Pl));
+    }
+}

@@ -99,8 +99,10 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Result<StatusCode, ApiError> {
+    // An id that is not a number names no token.
+    let Path(id) = id.map_err(|_| ApiError::not_found("token"))?;
     s.app.revoke_token(Some(&a), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

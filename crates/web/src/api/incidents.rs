@@ -39,6 +39,19 @@ fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<i64>, bool)
     }
 }
 
+/// Names the parameter a query string was refused for (`limit=abc`,
+/// an unknown parameter), as a body's field would be named.
+fn query_problem(e: axum::extract::rejection::QueryRejection) -> ApiError {
+    let text = e.body_text();
+    let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
+    match detail.split_once(": ") {
+        Some((field, message)) if !field.is_empty() && !field.contains(char::is_whitespace) => {
+            ApiError::field(field, message)
+        }
+        _ => ApiError::field("query", detail),
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents",
     params(
         ("state" = Option<String>, Query, description = "Comma-separated states; `open` = new, in_progress, on_hold"),
@@ -62,7 +75,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<axum::Json<IncidentPage>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::field("query", e.body_text()))?;
+    let Query(params) = params.map_err(query_problem)?;
     let filter = s.app.incident_filter(&actor, &params).await?;
     let sort = filter.sort;
     let (rows, more) = s.app.list_incidents(&actor, filter).await?;
@@ -219,6 +232,14 @@ pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, St
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::field("file", e.body_text()) }
         })? {
             if bytes.len() + chunk.len() > max {
+                drop(bytes);
+                // Read the rest (the request body limit bounds it), so that a
+                // client still sending gets this answer, not a reset connection.
+                while let Ok(Some(_)) = field.chunk().await {}
+                drop(field);
+                while let Ok(Some(mut rest)) = m.next_field().await {
+                    while let Ok(Some(_)) = rest.chunk().await {}
+                }
                 return Err(too_large());
             }
             bytes.extend_from_slice(&chunk);
@@ -232,8 +253,10 @@ pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, St
 pub async fn download(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    Path((number, id)): Path<(String, i64)>,
+    path: Result<Path<(String, i64)>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, ApiError> {
+    // An id that is not a number names no attachment.
+    let Path((number, id)) = path.map_err(|_| ApiError::not_found("attachment"))?;
     serve_attachment(&s, &actor, &number, id).await
 }
 

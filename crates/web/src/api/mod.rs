@@ -7,7 +7,7 @@ pub mod health;
 pub mod incidents;
 
 use crate::AppState;
-use axum::{response::IntoResponse, routing::{delete, get, post}, Json, Router};
+use axum::{extract::DefaultBodyLimit, response::IntoResponse, routing::{delete, get, post}, Json, Router};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -57,7 +57,21 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{number}/transitions", post(incidents::transition))
         .route("/incidents/{number}/comments", get(incidents::comments).post(incidents::add_comment))
         .route("/incidents/{number}/journal", get(incidents::journal))
-        .route("/incidents/{number}/attachments", get(incidents::attachments).post(incidents::upload))
+        // The upload checks the attachment limit itself (and the server's
+        // body limit bounds every request): axum's 2 MB default would refuse
+        // files well under the configured limit.
+        .route(
+            "/incidents/{number}/attachments",
+            get(incidents::attachments).post(incidents::upload).layer(DefaultBodyLimit::disable()),
+        )
         .route("/incidents/{number}/attachments/{id}", get(incidents::download))
+        .method_not_allowed_fallback(|| async {
+            crate::error::ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Method not allowed",
+                "this endpoint does not take this method; the Allow header lists those it takes",
+            )
+        })
         .fallback(|| async { crate::error::ApiError::not_found("endpoint") })
 }

@@ -1,7 +1,159 @@
-//! The server-rendered HTML UI (placeholder).
-use crate::AppState;
-use axum::Router;
+//! The server-rendered HTML UI: sign-in, the desk's queues and incident
+//! list, incident forms and pages, the requester's portal, settings.
+//!
+//! Pages are maud templates (compile-checked, auto-escaping) and work
+//! without JavaScript; `assets/app.js` only adds keyboard shortcuts and a
+//! few conveniences. Every text comes from [`crate::i18n`]. Handlers call
+//! the same `steward_app::App` use cases as the JSON API.
+
+mod activity;
+mod assets;
+mod errors;
+mod fmt;
+mod form;
+mod home;
+mod incident;
+mod incident_actions;
+mod incident_form;
+mod layout;
+mod list;
+mod login;
+mod portal;
+mod settings;
+mod sidebar;
+mod widgets;
+
+use crate::{AppState, auth::UiSession, i18n::Lang};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, FromRequestParts},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use maud::Markup;
+use steward_app::{Actor, AppError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/", get(login::root))
+        .route("/login", get(login::show).post(login::sign_in))
+        .route("/logout", post(login::sign_out))
+        .route("/assets/{file}", get(assets::serve))
+        .route("/home", get(home::show))
+        .route("/incidents", get(list::show).post(form::create))
+        .route("/incidents/new", get(form::new))
+        .route("/incidents/{number}", get(incident::show))
+        .route("/incidents/{number}/edit", get(form::edit).post(form::update))
+        .route("/incidents/{number}/state", post(incident_actions::transition))
+        .route("/incidents/{number}/comments", post(incident_actions::comment))
+        // The upload checks the configured attachment limit itself; axum's
+        // default 2 MB body limit would refuse smaller files first.
+        .route("/incidents/{number}/attachments", post(incident_actions::upload).layer(DefaultBodyLimit::disable()))
+        .route("/incidents/{number}/attachments/{id}", get(incident_actions::download))
+        .route("/portal", get(portal::my_incidents))
+        .route("/portal/report", get(portal::report_form).post(portal::report))
+        .route("/settings", get(settings::show).post(settings::save))
+        .fallback(errors::fallback)
+}
+
+/// Everything a page for a signed-in user needs: who, in which language,
+/// the CSRF token for its forms, and where they are (for the navigation).
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub actor: Actor,
+    pub csrf: String,
+    pub token: String,
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn t(&self, m: crate::i18n::Msg) -> &'static str {
+        crate::i18n::t(self.lang, m)
+    }
+
+    /// The error page (or sign-in redirect) for a failed use case.
+    pub fn fail(&self, e: AppError) -> Failure {
+        errors::app_error(self, e).into()
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let UiSession(s) = UiSession::from_request_parts(parts, state).await?;
+        let lang = Lang::choose(s.actor.locale.as_deref(), accept_language(&parts.headers));
+        Ok(Ctx { lang, actor: s.actor, csrf: s.csrf, token: s.token, path: parts.uri.path().to_owned() })
+    }
+}
+
+pub fn accept_language(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())
+}
+
+/// An error page (or a redirect to sign-in) on its way out through `?`;
+/// boxed, because a response is large and most results are not errors.
+pub struct Failure(Box<Response>);
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+impl From<Response> for Failure {
+    fn from(r: Response) -> Self {
+        Failure(Box::new(r))
+    }
+}
+
+/// What UI handlers return: a page, a redirect, or an error page.
+pub type UiResult = Result<Response, Failure>;
+
+/// `result.or_page(&ctx)?` turns a use-case error into its error page.
+pub trait OrPage<T> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, Failure>;
+}
+
+impl<T> OrPage<T> for Result<T, AppError> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, Failure> {
+        self.map_err(|e| ctx.fail(e))
+    }
+}
+
+/// An HTML page. Pages show private data, so they are never cached, and
+/// the policy forbids any script, style or frame not served by Steward.
+pub fn html(status: StatusCode, page: Markup) -> Response {
+    let mut r = (status, page).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    r
+}
+
+pub fn ok(page: Markup) -> UiResult {
+    Ok(html(StatusCode::OK, page))
+}
+
+/// The redirect after a successful post (303, so the browser GETs).
+pub fn see_other(to: &str) -> UiResult {
+    Ok(Redirect::to(to).into_response())
+}
+
+/// Staff-only pages refuse requesters with the reason.
+pub fn staff_only(ctx: &Ctx) -> Result<(), Failure> {
+    if ctx.actor.is_staff() {
+        Ok(())
+    } else {
+        Err(ctx.fail(AppError::Forbidden(ctx.t(crate::i18n::Msg::DenyStaffPage).to_owned())))
+    }
 }

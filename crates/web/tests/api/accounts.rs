@@ -1,14 +1,38 @@
+//! Accounts: users, groups, members and tokens refuse bad input by field.
+//! (Who may manage them is in `access`; revoked tokens in `auth`.)
+
 use crate::both;
 use crate::helpers::*;
 
-both!(revoked_token_is_refused, |t| {
-    let r = t.get("/api/v1/me", &t.agent).await;
-    assert_eq!(r.status(), 200);
-    let tokens: serde_json::Value = t.get("/api/v1/tokens", &t.agent).await.json().await.unwrap();
-    let id = tokens[0]["id"].as_i64().unwrap();
-    let r = t.req(reqwest::Method::DELETE, &format!("/api/v1/tokens/{id}"), &t.agent).send().await.unwrap();
-    assert_eq!(r.status(), 204);
-    let r = t.get("/api/v1/me", &t.agent).await;
-    let p = problem(r, 401, "unauthenticated").await;
-    assert!(p["detail"].as_str().unwrap().contains("revoked"));
+both!(bad_account_input_names_the_field, |t| {
+    let count = |v: serde_json::Value| v.as_array().unwrap().len();
+    let before = (count(t.json("/api/v1/users", &t.admin).await), count(t.json("/api/v1/groups", &t.admin).await));
+    let r = t.post("/api/v1/users", &t.admin, serde_json::json!({"username": "agent", "role": "agent"})).await;
+    assert_eq!(invalid(r, &["username"]).await, "is already taken");
+    let r = t.post("/api/v1/users", &t.admin, serde_json::json!({"username": "x y", "role": "boss", "password": "short"})).await;
+    let p = problem(r, 422, "validation_failed").await;
+    assert_eq!(fields(&p), ["username", "role", "password"]);
+    assert_eq!(
+        p["detail"],
+        "username: may contain only letters, digits and . _ - @; \
+         role: unknown role \"boss\": must be one of requester, agent, manager, admin; \
+         password: must be at least 8 characters"
+    );
+    let r = t.post("/api/v1/users", &t.admin, serde_json::json!({"username": "xy", "role": "agent", "groups": ["Nope"]})).await;
+    assert_eq!(invalid(r, &["groups"]).await, "no group named \"Nope\"");
+    let r = t.post("/api/v1/groups", &t.admin, serde_json::json!({"name": "Network"})).await;
+    assert_eq!(invalid(r, &["name"]).await, "is already taken");
+    let r = t.post("/api/v1/groups", &t.admin, serde_json::json!({"name": " "})).await;
+    assert_eq!(invalid(r, &["name"]).await, "is required");
+    let r = t.post("/api/v1/groups/Nope/members", &t.admin, serde_json::json!({"username": "agent"})).await;
+    assert_eq!(problem(r, 404, "not_found").await["detail"], "group not found");
+    let r = t.post("/api/v1/groups/Network/members", &t.admin, serde_json::json!({"username": "ghost"})).await;
+    assert_eq!(problem(r, 404, "not_found").await["detail"], "user not found");
+    let r = t.post("/api/v1/tokens", &t.agent, serde_json::json!({"name": ""})).await;
+    assert_eq!(invalid(r, &["name"]).await, "is required");
+    let r = t.delete("/api/v1/tokens/abc", &t.admin).await;
+    assert_eq!(problem(r, 404, "not_found").await["detail"], "token not found");
+    let after = (count(t.json("/api/v1/users", &t.admin).await), count(t.json("/api/v1/groups", &t.admin).await));
+    assert_eq!(after, before, "nothing was created");
+    assert_eq!(count(t.json("/api/v1/tokens", &t.agent).await), 1);
 });

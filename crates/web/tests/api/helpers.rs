@@ -3,7 +3,8 @@
 //!
 //! PostgreSQL is reached at `STEWARD_TEST_PG_URL` (default
 //! postgres://postgres@127.0.0.1:5432/postgres); each test gets its own
-//! database. When PostgreSQL is not there, the PostgreSQL tests fail.
+//! database, dropped when the test ends. When PostgreSQL is not there, the
+//! PostgreSQL tests fail.
 
 #![allow(dead_code)]
 
@@ -34,7 +35,31 @@ macro_rules! both {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                run($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await).await
+                let t = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await;
+                $crate::helpers::with_cleanup(t, run).await
+
+            }
+        }
+    };
+}
+
+/// Runs a test body on both backends with its own `AppConfig`.
+#[macro_export]
+macro_rules! both_with {
+    ($name:ident, $config:expr, |$t:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($t: $crate::helpers::TestApp) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::helpers::spawn_with($crate::helpers::Backend::Sqlite, $config).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let t = $crate::helpers::spawn_with($crate::helpers::Backend::Postgres, $config).await;
+                $crate::helpers::with_cleanup(t, run).await
+
             }
         }
     };
@@ -54,6 +79,8 @@ pub struct TestApp {
     pub agent2: String,
     pub requester: String,
     pub requester2: String,
+    /// The database's URL.
+    pub url: String,
     _dir: Arc<tempfile::TempDir>,
 }
 
@@ -76,6 +103,24 @@ async fn pg_database() -> String {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
     let (prefix, _) = base.rsplit_once('/').unwrap();
     format!("{prefix}/{name}")
+}
+
+/// Runs a PostgreSQL test, then drops its database whether it passed or
+/// not. Closing the server's pool first makes the drop quick.
+pub async fn with_cleanup<F: std::future::Future<Output = ()>>(t: TestApp, run: impl FnOnce(TestApp) -> F) {
+    use futures_util::FutureExt;
+    use sqlx::Connection;
+    let (url, store) = (t.url.clone(), t.app.store.clone());
+    let outcome = std::panic::AssertUnwindSafe(run(t)).catch_unwind().await;
+    store.close().await;
+    if let Some((_, name)) = url.rsplit_once('/') {
+        let mut conn = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
+        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+    }
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -146,6 +191,7 @@ pub async fn spawn_with(backend: Backend, mut config: AppConfig) -> TestApp {
         agent2: t.next().unwrap(),
         requester: t.next().unwrap(),
         requester2: t.next().unwrap(),
+        url,
         _dir: Arc::new(dir),
     }
 }
@@ -174,6 +220,88 @@ impl TestApp {
         r.json().await.unwrap()
     }
 
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.req(Method::DELETE, path, token).send().await.unwrap()
+    }
+
+    /// `POST /api/v1/incidents/{n}/transitions`.
+    pub async fn transition(&self, number: &str, token: &str, body: Value) -> Response {
+        self.post(&format!("/api/v1/incidents/{number}/transitions"), token, body).await
+    }
+
+    /// Moves an incident and returns its JSON; panics unless 200.
+    pub async fn move_to(&self, number: &str, token: &str, body: Value) -> Value {
+        let r = self.transition(number, token, body.clone()).await;
+        assert_eq!(r.status(), 200, "transition {body}: {}", r.text().await.unwrap());
+        r.json().await.unwrap()
+    }
+
+    /// `POST /api/v1/incidents/{n}/comments`.
+    pub async fn comment(&self, number: &str, token: &str, body: &str, internal: bool) -> Response {
+        self.post(&format!("/api/v1/incidents/{number}/comments"), token, serde_json::json!({"body": body, "internal": internal}))
+            .await
+    }
+
+    /// The JSON of a 200 answer to a GET.
+    pub async fn json(&self, path: &str, token: &str) -> Value {
+        let r = self.get(path, token).await;
+        assert_eq!(r.status(), 200, "GET {path}");
+        r.json().await.unwrap()
+    }
+
+    /// The incident as `token` sees it.
+    pub async fn read(&self, number: &str, token: &str) -> Value {
+        self.json(&format!("/api/v1/incidents/{number}"), token).await
+    }
+
+    /// The journal as `token` sees it.
+    pub async fn journal(&self, number: &str, token: &str) -> Value {
+        self.json(&format!("/api/v1/incidents/{number}/journal"), token).await
+    }
+
+    /// `GET /api/v1/incidents` with these query parameters.
+    pub async fn list(&self, query: &[(&str, &str)], token: &str) -> Response {
+        self.req(Method::GET, "/api/v1/incidents", token).query(query).send().await.unwrap()
+    }
+
+    /// The page a list query answers; panics unless 200.
+    pub async fn page(&self, query: &[(&str, &str)], token: &str) -> Value {
+        let r = self.list(query, token).await;
+        assert_eq!(r.status(), 200, "list {query:?}");
+        r.json().await.unwrap()
+    }
+
+    /// The numbers a list query answers (one page), in order.
+    pub async fn numbers(&self, query: &[(&str, &str)], token: &str) -> Vec<String> {
+        let page = self.page(query, token).await;
+        page["items"].as_array().unwrap().iter().map(num).collect()
+    }
+
+    /// How many incidents there are (as the admin sees them).
+    pub async fn count(&self) -> usize {
+        self.numbers(&[("limit", "200")], &self.admin).await.len()
+    }
+
+    /// Uploads `bytes` as the multipart part `file`, the way a browser
+    /// does (the file name in raw UTF-8).
+    pub async fn upload(&self, number: &str, token: &str, filename: &str, bytes: &[u8]) -> Response {
+        let boundary = "----stewardtestboundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("Content-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n").as_bytes(),
+        );
+        body.extend_from_slice(b"Content-Type: text/plain\r\n\r\n");
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.req(Method::POST, &format!("/api/v1/incidents/{number}/attachments"), token)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Everything the API shows of an incident and its journal, to prove a
     /// refused request changed nothing.
     pub async fn snapshot(&self, number: &str) -> (Value, Value) {
@@ -194,6 +322,30 @@ pub async fn problem(r: Response, status: u16, code: &str) -> Value {
     assert_eq!(body["status"], status);
     assert_eq!(body["type"], format!("/problems/{code}"));
     body
+}
+
+/// Asserts a 422 `validation_failed` naming exactly these fields; returns
+/// the message of the first.
+pub async fn invalid(r: Response, expected: &[&str]) -> String {
+    let p = problem(r, 422, "validation_failed").await;
+    assert_eq!(fields(&p), expected, "{p}");
+    p["errors"][0]["message"].as_str().unwrap().to_owned()
+}
+
+/// Asserts a 403 `forbidden` whose detail is exactly `why`.
+pub async fn forbidden(r: Response, why: &str) {
+    let p = problem(r, 403, "forbidden").await;
+    assert_eq!(p["detail"], why);
+}
+
+/// The `number` of an incident's JSON.
+pub fn num(inc: &Value) -> String {
+    inc["number"].as_str().unwrap().to_owned()
+}
+
+/// A time the API wrote, in microseconds.
+pub fn micros(v: &Value) -> i64 {
+    v.as_str().unwrap().parse::<jiff::Timestamp>().unwrap().as_microsecond()
 }
 
 /// The field names a validation problem lists.

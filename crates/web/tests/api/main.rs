@@ -1,7 +1,20 @@
 //! Integration tests over HTTP against the real server on 127.0.0.1:0.
 //! Every test runs twice: on SQLite and on PostgreSQL (see `both!`).
+//!
+//! The whole binary is test code (helpers included), so `unwrap` is fine.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
 
+mod access;
 mod accounts;
+mod attachments;
+mod auth;
+mod bad_input;
+mod comments;
+mod concurrency;
+mod conflicts;
+mod health;
 mod incidents;
+mod listing;
+mod transitions;

@@ -1,0 +1,87 @@
+// Steward's progressive enhancement. Every page works without this file;
+// it only adds keyboard shortcuts and a few conveniences.
+(function () {
+  "use strict";
+
+  // Keys: "/" focuses the search, "g i" incidents, "g h" queues, "n" new.
+  var pendingG = false;
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (!document.body.hasAttribute("data-staff")) return;
+    if (e.key === "/") {
+      var q = document.getElementById("q");
+      if (q) { e.preventDefault(); q.focus(); q.select(); }
+    } else if (pendingG && e.key === "i") {
+      location.href = "/incidents?state=open";
+    } else if (pendingG && e.key === "h") {
+      location.href = "/home";
+    } else if (e.key === "n" && !pendingG) {
+      location.href = "/incidents/new";
+    }
+    pendingG = e.key === "g";
+  });
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.getAttribute) return;
+    // Ask before a destructive state change.
+    var msg = form.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { e.preventDefault(); return; }
+    // Refuse a file over the limit before sending megabytes for nothing.
+    var max = parseInt(form.getAttribute("data-max-bytes"), 10);
+    var input = form.querySelector("input[type=file]");
+    if (max && input && input.files[0] && input.files[0].size > max) {
+      e.preventDefault();
+      input.setCustomValidity(form.getAttribute("data-too-large"));
+      input.reportValidity();
+      input.addEventListener("change", function () { input.setCustomValidity(""); }, { once: true });
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // Show the priority the matrix gives while impact and urgency change.
+    var preview = document.getElementById("priority-preview");
+    var impact = document.getElementById("impact");
+    var urgency = document.getElementById("urgency");
+    if (preview && impact && urgency) {
+      var matrix = preview.getAttribute("data-matrix").split(";").map(function (r) { return r.split(","); });
+      var badge = preview.querySelector("#priority-value .prio");
+      var names = {};
+      preview.querySelectorAll(".matrix-table .prio").forEach(function (b) { names[b.textContent] = b.title; });
+      var update = function () {
+        var row = matrix[parseInt(impact.value, 10) - 1];
+        var p = row && row[parseInt(urgency.value, 10) - 1];
+        if (!p || !badge) return;
+        badge.textContent = "P" + p;
+        badge.className = "badge prio prio-" + p;
+        badge.title = names["P" + p] || "";
+        var name = preview.querySelector("#priority-value .prio-name");
+        if (name) name.textContent = badge.title;
+        preview.querySelectorAll(".matrix-table td").forEach(function (td) {
+          td.classList.toggle("current", td.getAttribute("data-cell") === impact.value + "-" + urgency.value);
+        });
+      };
+      impact.addEventListener("change", update);
+      urgency.addEventListener("change", update);
+    }
+
+    // Offer only the chosen group's members as assignees.
+    var group = document.getElementById("assignment_group");
+    var assignee = document.getElementById("assignee");
+    if (group && assignee) {
+      var filter = function () {
+        assignee.querySelectorAll("optgroup").forEach(function (og) {
+          var show = !group.value || og.getAttribute("data-group") === group.value;
+          og.hidden = !show;
+          og.disabled = !show;
+        });
+        var sel = assignee.options[assignee.selectedIndex];
+        if (sel && sel.parentNode.disabled) assignee.value = "";
+      };
+      group.addEventListener("change", filter);
+      filter();
+    }
+  });
+})();

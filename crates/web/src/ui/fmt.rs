@@ -1,0 +1,108 @@
+//! Times and links as pages show them. Times are UTC for now: users have
+//! no time zone setting yet.
+
+use crate::i18n::{self, Lang, Plural};
+use jiff::{Timestamp, tz::TimeZone};
+
+const MINUTE: i64 = 60 * 1_000_000;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
+pub fn now_micros() -> i64 {
+    Timestamp::now().as_microsecond()
+}
+
+/// RFC 3339, for `<time datetime>`.
+pub fn iso(micros: i64) -> String {
+    Timestamp::from_microsecond(micros).map(|t| t.to_string()).unwrap_or_default()
+}
+
+/// "24 Nov 2025, 14:05 UTC" / "24 lis 2025, 14:05 UTC".
+pub fn absolute(lang: Lang, micros: i64) -> String {
+    let Ok(t) = Timestamp::from_microsecond(micros) else { return String::new() };
+    let z = t.to_zoned(TimeZone::UTC);
+    format!("{} {} {}, {:02}:{:02} UTC", z.day(), i18n::month_abbr(lang, z.month()), z.year(), z.hour(), z.minute())
+}
+
+/// "24 Nov 2025".
+pub fn date(lang: Lang, micros: i64) -> String {
+    let Ok(t) = Timestamp::from_microsecond(micros) else { return String::new() };
+    let z = t.to_zoned(TimeZone::UTC);
+    format!("{} {} {}", z.day(), i18n::month_abbr(lang, z.month()), z.year())
+}
+
+/// "just now", "5 minutes ago", "3 hours ago", "yesterday", "4 days ago",
+/// and the date for anything older than a month.
+pub fn relative(lang: Lang, micros: i64, now: i64) -> String {
+    let ago = now - micros;
+    let n = |unit: i64| u64::try_from(ago / unit).unwrap_or(0);
+    match ago {
+        a if a < MINUTE => i18n::just_now(lang).to_owned(),
+        a if a < HOUR => i18n::tn(lang, Plural::MinutesAgo, n(MINUTE)),
+        a if a < DAY => i18n::tn(lang, Plural::HoursAgo, n(HOUR)),
+        a if a < 30 * DAY => i18n::tn(lang, Plural::DaysAgo, n(DAY)),
+        _ => date(lang, micros),
+    }
+}
+
+/// A query string ("?a=1&b=x%20y") from the pairs with a value.
+pub fn query(pairs: &[(&str, &str)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{}={}", crate::auth::urlencode(k), crate::auth::urlencode(v)))
+        .collect();
+    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+}
+
+/// A post-login target that stays on this site: a path, never `//host`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.starts_with("/login")
+                && !n.starts_with("/logout") =>
+        {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: i64 = 1_764_000_000_000_000; // 2025-11-24T16:00:00Z
+
+    #[test]
+    fn absolute_times_per_language() {
+        assert_eq!(absolute(Lang::En, T), "24 Nov 2025, 16:00 UTC");
+        assert_eq!(absolute(Lang::Pl, T), "24 lis 2025, 16:00 UTC");
+        assert_eq!(iso(T), "2025-11-24T16:00:00Z");
+    }
+
+    #[test]
+    fn relative_times() {
+        assert_eq!(relative(Lang::En, T, T + 5_000_000), "just now");
+        assert_eq!(relative(Lang::En, T, T - 5_000_000), "just now", "clock skew is not the future");
+        assert_eq!(relative(Lang::En, T, T + 5 * MINUTE), "5 minutes ago");
+        assert_eq!(relative(Lang::Pl, T, T + 3 * HOUR), "3 godziny temu");
+        assert_eq!(relative(Lang::En, T, T + DAY + HOUR), "yesterday");
+        assert_eq!(relative(Lang::Pl, T, T + 5 * DAY), "5 dni temu");
+        assert_eq!(relative(Lang::En, T, T + 40 * DAY), "24 Nov 2025");
+    }
+
+    #[test]
+    fn queries_and_redirect_targets() {
+        assert_eq!(query(&[("state", "open"), ("text", "vpn down"), ("cursor", "")]), "?state=open&text=vpn%20down");
+        assert_eq!(query(&[("a", "")]), "");
+        assert_eq!(safe_next(Some("/incidents?state=open")), "/incidents?state=open");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "/login?next=/", "/logout", ""] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

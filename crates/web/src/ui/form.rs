@@ -1,0 +1,139 @@
+//! The desk's new-incident and edit pages. A rejected form comes back with
+//! the user's input and each message beside its field; an edit based on
+//! an old version is refused with a way to load the new one.
+
+use super::{
+    Ctx, OrPage, UiResult, html,
+    incident_form::{self, Choices, IncidentForm, Mode},
+    layout, see_other, staff_only, widgets,
+};
+use crate::{
+    AppState,
+    i18n::{self, Msg},
+};
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use futures_util::future::try_join_all;
+use maud::html;
+use steward_app::{AppError, incidents::number};
+
+async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
+    let groups = s.app.list_groups().await?;
+    // One read per group: groups are few, and there is no bulk membership
+    // query in the store yet.
+    let members = try_join_all(groups.iter().map(|g| s.app.group_members(g.id))).await?;
+    let users = s.app.list_users(Some(&ctx.actor)).await?.into_iter().filter(|u| u.active != 0).collect();
+    let groups =
+        groups.into_iter().zip(members).map(|(g, m)| (g, m.into_iter().filter(|u| u.active != 0).collect())).collect();
+    Ok(Choices { groups, users })
+}
+
+/// One showing of the form: 200 at first, 422 or 409 when refused.
+struct View<'a> {
+    mode: Mode<'a>,
+    values: &'a IncidentForm,
+    errors: widgets::Errors,
+    stale: bool,
+    status: StatusCode,
+}
+
+impl<'a> View<'a> {
+    fn first(mode: Mode<'a>, values: &'a IncidentForm) -> Self {
+        View { mode, values, errors: widgets::Errors::default(), stale: false, status: StatusCode::OK }
+    }
+}
+
+fn page(ctx: &Ctx, s: &AppState, c: &Choices, view: View) -> UiResult {
+    let View { mode, values: v, errors, stale, status } = view;
+    let title = match &mode {
+        Mode::New => ctx.t(Msg::NewIncidentTitle).to_owned(),
+        Mode::Edit { number } => i18n::tf(ctx.lang, Msg::EditIncidentTitle, &[("number", number)]),
+    };
+    let reload = match &mode {
+        Mode::Edit { number } => format!("/incidents/{number}/edit"),
+        Mode::New => String::new(),
+    };
+    let body = html! {
+        div.page-head {
+            h1 { (title) }
+            @if let Mode::Edit { number } = &mode { a href={ "/incidents/" (number) } { "← " (number) } }
+        }
+        @if stale {
+            (widgets::alert(&format!("{} {}", ctx.t(Msg::StaleEdit), ctx.t(Msg::StaleKept)), Some((&reload, ctx.t(Msg::ReloadLatest)))))
+        }
+        (incident_form::render(ctx, &s.app.config.priority_matrix, mode, v, &errors, c))
+    };
+    Ok(html(status, layout::page(ctx, &title, body)))
+}
+
+pub async fn new(State(s): State<AppState>, ctx: Ctx) -> UiResult {
+    if !ctx.actor.is_staff() {
+        return see_other("/portal/report");
+    }
+    let c = choices(&s, &ctx).await.or_page(&ctx)?;
+    page(&ctx, &s, &c, View::first(Mode::New, &IncidentForm::blank()))
+}
+
+pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(v): Form<IncidentForm>) -> UiResult {
+    staff_only(&ctx)?;
+    let result = match v.to_new(ctx.lang) {
+        Ok(n) => s.app.create_incident(&ctx.actor, n).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok(inc) => see_other(&format!("/incidents/{}?m=created", number(inc.id))),
+        Err(AppError::Invalid(errors)) => {
+            let c = choices(&s, &ctx).await.or_page(&ctx)?;
+            let view = View {
+                errors: widgets::Errors(errors),
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                ..View::first(Mode::New, &v)
+            };
+            page(&ctx, &s, &c, view)
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>) -> UiResult {
+    let inc = s.app.get_incident(&ctx.actor, &n).await.or_page(&ctx)?;
+    let viewer =
+        steward_domain::access::Viewer { role: ctx.actor.role, is_requester: inc.requester_id == ctx.actor.id };
+    steward_domain::access::can_edit(viewer).map_err(AppError::from).or_page(&ctx)?;
+    let c = choices(&s, &ctx).await.or_page(&ctx)?;
+    let v = IncidentForm::from_incident(&inc, &c.users);
+    let n = number(inc.id);
+    page(&ctx, &s, &c, View::first(Mode::Edit { number: &n }, &v))
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(n): Path<String>,
+    Form(v): Form<IncidentForm>,
+) -> UiResult {
+    let result = match v.to_patch(ctx.lang) {
+        Ok((version, patch)) => s.app.update_incident(&ctx.actor, &n, version, patch).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    let (errors, stale, status) = match result {
+        Ok(inc) => return see_other(&format!("/incidents/{}?m=saved", number(inc.id))),
+        Err(AppError::Invalid(errors)) => (errors, false, StatusCode::UNPROCESSABLE_ENTITY),
+        // Keep the version they loaded: sending the form again must fail
+        // again until they have seen what changed.
+        Err(AppError::Stale { .. } | AppError::VersionRequired) => (Vec::new(), true, StatusCode::CONFLICT),
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    let inc = s.app.get_incident(&ctx.actor, &n).await.or_page(&ctx)?;
+    let c = choices(&s, &ctx).await.or_page(&ctx)?;
+    let n = number(inc.id);
+    page(
+        &ctx,
+        &s,
+        &c,
+        View { mode: Mode::Edit { number: &n }, values: &v, errors: widgets::Errors(errors), stale, status },
+    )
+}

@@ -1,0 +1,217 @@
+//! `/incidents/{number}`: the incident page for the desk and for its
+//! requester. The header, the description and resolution, the activity
+//! stream with the comment box; the sidebar (see `sidebar`) holds the
+//! state changes, the fields, attachments and related incidents.
+//!
+//! Posts from this page (`incident_actions`) that are refused render it
+//! again through [`respond`] with the user's input and the message.
+
+use super::{Ctx, OrPage, UiResult, activity, fmt, html, layout, sidebar, widgets};
+use crate::{
+    AppState,
+    i18n::{self, Msg},
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+use steward_app::{AppError, incidents::number};
+use steward_domain::{IncidentState, access::Viewer};
+use steward_store::{
+    incidents::Incident,
+    journal::{Attachment, Entry},
+};
+
+/// Everything the page shows of one incident.
+pub struct Data {
+    pub inc: Incident,
+    pub number: String,
+    pub journal: Vec<Entry>,
+    pub attachments: Vec<Attachment>,
+    pub parent: Option<Incident>,
+    pub children: Vec<Incident>,
+}
+
+impl Data {
+    pub fn viewer(&self, ctx: &Ctx) -> Viewer {
+        Viewer { role: ctx.actor.role, is_requester: self.inc.requester_id == ctx.actor.id }
+    }
+    pub fn state(&self) -> Option<IncidentState> {
+        self.inc.state.parse().ok()
+    }
+}
+
+pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
+    let inc = s.app.get_incident(&ctx.actor, n).await?;
+    let number = number(inc.id);
+    let (journal, attachments, children) = futures_util::future::try_join3(
+        s.app.incident_journal(&ctx.actor, &number),
+        s.app.list_attachments(&ctx.actor, &number),
+        s.app.incident_children(&ctx.actor, inc.id),
+    )
+    .await?;
+    // The parent may be one this user cannot see; then it is only a number.
+    let parent = match inc.parent_id {
+        Some(p) => s.app.get_incident(&ctx.actor, &steward_app::incidents::number(p)).await.ok(),
+        None => None,
+    };
+    Ok(Data { inc, number, journal, attachments, parent, children })
+}
+
+/// A state change someone tried, kept to show it again with its messages.
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(default)]
+pub struct TransitionDraft {
+    pub state: String,
+    pub version: String,
+    pub hold_reason: String,
+    pub resolution_code: String,
+    pub resolution_notes: String,
+    pub comment: String,
+}
+
+/// What the page shows besides the incident: a notice, a problem, and the
+/// input of a refused post.
+#[derive(Default)]
+pub struct View {
+    pub notice: Option<String>,
+    /// A page-wide problem; with `true` it offers to load the latest version.
+    pub problem: Option<(String, bool)>,
+    pub comment: String,
+    pub internal: bool,
+    pub comment_error: Option<String>,
+    pub transition: Option<(TransitionDraft, widgets::Errors)>,
+    pub upload_error: Option<String>,
+}
+
+fn comment_form(ctx: &Ctx, d: &Data, v: &View) -> Markup {
+    let errors = match &v.comment_error {
+        Some(e) => widgets::Errors(vec![steward_app::FieldError::new("body", e.clone())]),
+        None => widgets::Errors::default(),
+    };
+    let body = widgets::Field::new(ctx.lang, "comment-body", "body", ctx.t(Msg::Comment), &errors);
+    html! {
+        form.comment-form #add-comment method="post" action={ "/incidents/" (d.number) "/comments" } {
+            h3.visually-hidden { (ctx.t(Msg::AddComment)) }
+            (widgets::csrf(&ctx.csrf))
+            (widgets::Field { required: true, ..body }.textarea(&v.comment, 4))
+            div.comment-actions {
+                @if ctx.actor.is_staff() {
+                    fieldset.visibility {
+                        legend.visually-hidden { (ctx.t(Msg::CommentVisibility)) }
+                        label { input type="radio" name="visibility" value="public" checked[!v.internal]; " " (ctx.t(Msg::PublicComment)) }
+                        label.note-choice { input type="radio" name="visibility" value="internal" checked[v.internal]; " " (ctx.t(Msg::WorkNoteChoice)) }
+                    }
+                }
+                button.btn.btn-primary type="submit" { (ctx.t(Msg::AddComment)) }
+            }
+        }
+    }
+}
+
+fn header(ctx: &Ctx, d: &Data) -> Markup {
+    let lang = ctx.lang;
+    let i = &d.inc;
+    let back = if ctx.actor.is_staff() {
+        ("/incidents?state=open", Msg::NavIncidents)
+    } else {
+        ("/portal", Msg::NavMyIncidents)
+    };
+    html! {
+        div.incident-head {
+            nav.crumbs aria-label="Breadcrumb" { a href=(back.0) { (ctx.t(back.1)) } " / " span { (d.number) } }
+            div.head-row {
+                h1 { span.num { (d.number) } " " span #incident-title { (i.title) } }
+                @if ctx.actor.is_staff() { a.btn #edit-incident href={ "/incidents/" (d.number) "/edit" } { (ctx.t(Msg::Edit)) } }
+            }
+            div.head-badges {
+                span #incident-state { (widgets::state_badge(lang, &i.state)) }
+                (widgets::priority_badge(lang, i.priority)) " " span.prio-name { (i18n::priority_name(lang, i.priority)) }
+                @if i.major != 0 { " " (widgets::major_flag(lang)) }
+                @if let Some(r) = i.hold_reason.as_deref().and_then(|r| r.parse().ok()) {
+                    " " span.chip { (i18n::hold_reason(lang, r)) }
+                }
+                span.head-meta {
+                    (i.requester_name.as_deref().unwrap_or("")) " · " (ctx.t(Msg::Opened)) " "
+                    (widgets::time(lang, i.opened_at, fmt::now_micros()))
+                }
+            }
+        }
+    }
+}
+
+fn resolution(ctx: &Ctx, i: &Incident) -> Markup {
+    let code = i.resolution_code.as_deref().and_then(|c| c.parse().ok()).map(|c| i18n::resolution_code(ctx.lang, c));
+    html! {
+        @if code.is_some() || i.resolution_notes.is_some() {
+            section.panel.resolution #resolution aria-labelledby="resolution-title" {
+                h2 #resolution-title { (ctx.t(Msg::ResolutionCode)) ": " (code.unwrap_or("")) }
+                @if let Some(n) = &i.resolution_notes { div.prose { (n) } }
+            }
+        }
+    }
+}
+
+pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
+    html! {
+        (header(ctx, d))
+        @if let Some(n) = &v.notice { (widgets::notice(n)) }
+        @if let Some((p, reload)) = &v.problem {
+            (widgets::alert(p, reload.then_some((&*format!("/incidents/{}", d.number), ctx.t(Msg::ReloadLatest)))))
+        }
+        div.incident-grid {
+            div.incident-main {
+                @if !ctx.actor.is_staff() { (sidebar::requester_actions(ctx, d, v)) }
+                section.panel aria-labelledby="description-title" {
+                    h2 #description-title { (ctx.t(Msg::Description)) }
+                    @if d.inc.description.is_empty() {
+                        p.muted { (ctx.t(Msg::NoDescription)) }
+                    } @else {
+                        div.prose #incident-description { (d.inc.description) }
+                    }
+                }
+                (resolution(ctx, &d.inc))
+                section #activity aria-labelledby="activity-title" {
+                    h2 #activity-title { (ctx.t(Msg::Activity)) }
+                    (activity::stream(ctx.lang, &d.journal))
+                    (comment_form(ctx, d, v))
+                }
+            }
+            aside.incident-side aria-label=(ctx.t(Msg::Details)) {
+                @if ctx.actor.is_staff() { (sidebar::staff_actions(ctx, d, v)) }
+                (sidebar::details(ctx, d))
+                (sidebar::attachments(ctx, s, d, v))
+                (sidebar::related(ctx, d))
+            }
+        }
+    }
+}
+
+/// Loads the incident and renders its page with `view`.
+pub async fn respond(s: &AppState, ctx: &Ctx, n: &str, view: View, status: StatusCode) -> UiResult {
+    let d = load(s, ctx, n).await.or_page(ctx)?;
+    let title = format!("{} {}", d.number, d.inc.title);
+    Ok(html(status, layout::page(ctx, &title, render(ctx, s, &d, &view))))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    /// Which success message to show after a redirect.
+    m: Option<String>,
+}
+
+pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Query(q): Query<PageQuery>) -> UiResult {
+    let number = steward_app::incidents::parse_number(&n).map(number).unwrap_or_default();
+    let notice = match q.m.as_deref() {
+        Some("created") => Some(i18n::tf(ctx.lang, Msg::FlashCreated, &[("number", &number)])),
+        Some("reported") => Some(i18n::tf(ctx.lang, Msg::FlashReported, &[("number", &number)])),
+        Some("saved") => Some(ctx.t(Msg::FlashSaved).to_owned()),
+        Some("state") => Some(ctx.t(Msg::FlashStateChanged).to_owned()),
+        Some("commented") => Some(ctx.t(Msg::FlashCommented).to_owned()),
+        Some("uploaded") => Some(ctx.t(Msg::FlashUploaded).to_owned()),
+        _ => None,
+    };
+    respond(&s, &ctx, &n, View { notice, ..View::default() }, StatusCode::OK).await
+}

@@ -1,0 +1,136 @@
+//! What the incident page posts: state changes, comments, attachments;
+//! and attachment downloads. Success redirects back to the page with a
+//! notice; a refusal renders the page again with the input and message.
+
+use super::{
+    Ctx, UiResult, errors,
+    incident::{TransitionDraft, View, respond},
+    see_other, widgets,
+};
+use crate::{
+    AppState,
+    api::incidents::{read_file_part, serve_attachment},
+    i18n::{self, Msg},
+};
+use axum::{
+    Form,
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
+    http::StatusCode,
+};
+use serde::Deserialize;
+use steward_app::{
+    AppError,
+    incidents::{TransitionInput, number},
+};
+
+fn opt(s: &str) -> Option<String> {
+    (!s.trim().is_empty()).then(|| s.to_owned())
+}
+
+fn back(n: &str, m: &str) -> String {
+    let n = steward_app::incidents::parse_number(n).map(number).unwrap_or_else(|_| n.to_owned());
+    format!("/incidents/{n}?m={m}")
+}
+
+pub async fn transition(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(n): Path<String>,
+    Form(f): Form<TransitionDraft>,
+) -> UiResult {
+    let input = TransitionInput {
+        state: f.state.clone(),
+        hold_reason: opt(&f.hold_reason),
+        resolution_code: opt(&f.resolution_code),
+        resolution_notes: opt(&f.resolution_notes),
+        comment: opt(&f.comment),
+    };
+    let result = s.app.transition_incident(&ctx.actor, &n, f.version.trim().parse().ok(), input).await;
+    let (view, status) = match result {
+        Ok(_) => return see_other(&back(&n, "state")),
+        Err(AppError::Invalid(errors)) => {
+            let (field_errors, other): (Vec<_>, Vec<_>) = errors.into_iter().partition(|e| e.field != "state");
+            let problem = other.first().map(|e| (widgets::sentence(&i18n::app_message(ctx.lang, &e.message)), false));
+            (
+                View { problem, transition: Some((f, widgets::Errors(field_errors))), ..View::default() },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+        Err(AppError::Stale { .. } | AppError::VersionRequired) => {
+            let problem = Some((ctx.t(Msg::StaleAction).to_owned(), true));
+            (
+                View { problem, transition: Some((f, widgets::Errors::default())), ..View::default() },
+                StatusCode::CONFLICT,
+            )
+        }
+        Err(AppError::Transition { .. }) => (
+            View { problem: Some((ctx.t(Msg::TransitionRefused).to_owned(), true)), ..View::default() },
+            StatusCode::CONFLICT,
+        ),
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    respond(&s, &ctx, &n, view, status).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CommentForm {
+    body: String,
+    /// `public` or `internal` (a work note).
+    visibility: String,
+}
+
+pub async fn comment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(n): Path<String>,
+    Form(f): Form<CommentForm>,
+) -> UiResult {
+    let internal = f.visibility == "internal";
+    match s.app.add_comment(&ctx.actor, &n, &f.body, internal).await {
+        Ok(_) => see_other(&format!("{}#add-comment", back(&n, "commented"))),
+        Err(AppError::Invalid(errors)) => {
+            let message = errors.first().map(|e| e.message.clone());
+            let view = View { comment: f.body, internal, comment_error: message, ..View::default() };
+            respond(&s, &ctx, &n, view, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+/// Multipart upload; the CSRF token rides in the query string because the
+/// guard does not read multipart bodies.
+pub async fn upload(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(n): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> UiResult {
+    let max = s.app.config.attachment_max_bytes;
+    let too_large =
+        || (StatusCode::PAYLOAD_TOO_LARGE, i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))]));
+    let no_file = || (StatusCode::UNPROCESSABLE_ENTITY, ctx.t(Msg::FileRequired).to_owned());
+    let read = match multipart {
+        Ok(mut m) => read_file_part(&mut m, max)
+            .await
+            .map_err(|e| if e.status == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { no_file() }),
+        Err(_) => Err(no_file()),
+    };
+    let (status, message) = match read {
+        Ok((name, content_type, bytes)) => {
+            match s.app.add_attachment(&ctx.actor, &n, &name, &content_type, bytes).await {
+                Ok(_) => return see_other(&back(&n, "uploaded")),
+                Err(AppError::TooLarge { .. }) => too_large(),
+                // An empty file: the browser sends a part without content when none was chosen.
+                Err(AppError::Invalid(_)) => no_file(),
+                Err(e) => return Err(ctx.fail(e)),
+            }
+        }
+        Err(problem) => problem,
+    };
+    respond(&s, &ctx, &n, View { upload_error: Some(message), ..View::default() }, status).await
+}
+
+pub async fn download(State(s): State<AppState>, ctx: Ctx, Path((n, id)): Path<(String, i64)>) -> UiResult {
+    serve_attachment(&s, &ctx.actor, &n, id).await.map_err(|e| errors::api_error(&ctx, e).into())
+}

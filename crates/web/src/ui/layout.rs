@@ -1,0 +1,137 @@
+//! The page shell: head, skip link, top bar with navigation, search and
+//! the user's name and role, and the footer.
+
+use super::{Ctx, assets, widgets};
+use crate::i18n::{self, Lang, Msg};
+use maud::{DOCTYPE, Markup, html};
+
+fn head(lang: Lang, title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="color-scheme" content="light";
+            title { (title) " · " (i18n::t(lang, Msg::AppName)) }
+            link rel="icon" type="image/svg+xml" href=(assets::icon_url());
+            link rel="stylesheet" href=(assets::css_url());
+            script src=(assets::js_url()) defer {}
+        }
+    }
+}
+
+fn brand(lang: Lang) -> Markup {
+    html! {
+        a.brand href="/" {
+            img src=(assets::icon_url()) alt="" width="22" height="22";
+            span { (i18n::t(lang, Msg::AppName)) }
+        }
+    }
+}
+
+/// The navigation entries for the user's role: (href, label, is current).
+fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
+    let p = ctx.path.as_str();
+    if ctx.actor.is_staff() {
+        let on_list = p == "/incidents" || (p.starts_with("/incidents/") && p != "/incidents/new");
+        vec![
+            ("/home", Msg::NavHome, p == "/home"),
+            ("/incidents?state=open", Msg::NavIncidents, on_list),
+            ("/incidents/new", Msg::NavNewIncident, p == "/incidents/new"),
+        ]
+    } else {
+        vec![
+            ("/portal", Msg::NavMyIncidents, p == "/portal" || p.starts_with("/incidents/")),
+            ("/portal/report", Msg::NavReport, p == "/portal/report"),
+        ]
+    }
+}
+
+pub fn initials(name: &str) -> String {
+    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
+}
+
+fn topbar(ctx: &Ctx) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        header.topbar {
+            div.topbar-inner {
+                (brand(lang))
+                nav.mainnav aria-label=(ctx.t(Msg::MainNavigation)) {
+                    ul {
+                        @for (href, label, current) in nav_items(ctx) {
+                            li { a href=(href) aria-current=[current.then_some("page")] { (ctx.t(label)) } }
+                        }
+                    }
+                }
+                @if ctx.actor.is_staff() {
+                    form.search role="search" method="get" action="/incidents" {
+                        label.visually-hidden for="q" { (ctx.t(Msg::SearchIncidents)) }
+                        input #q type="search" name="text" placeholder=(ctx.t(Msg::SearchPlaceholder)) autocomplete="off";
+                    }
+                }
+                div.user {
+                    a.who href="/settings" title=(ctx.t(Msg::NavSettings)) aria-current=[(ctx.path == "/settings").then_some("page")] {
+                        span.avatar aria-hidden="true" { (initials(&ctx.actor.display_name)) }
+                        span.who-text {
+                            span.who-name { (ctx.actor.display_name) }
+                            span.who-role { (i18n::role(lang, ctx.actor.role)) }
+                        }
+                    }
+                    form method="post" action="/logout" {
+                        (widgets::csrf(&ctx.csrf))
+                        button.btn.btn-quiet type="submit" { (ctx.t(Msg::SignOut)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A page for a signed-in user.
+pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            (head(lang, title))
+            body data-staff=[ctx.actor.is_staff().then_some("1")] {
+                a.skip href="#main" { (ctx.t(Msg::SkipToContent)) }
+                (topbar(ctx))
+                main #main tabindex="-1" { (body) }
+                footer.footer {
+                    span { (ctx.t(Msg::TimesInUtc)) }
+                    @if ctx.actor.is_staff() { span.keys { (ctx.t(Msg::KeyboardHint)) } }
+                }
+            }
+        }
+    }
+}
+
+/// A page without a signed-in user: sign-in, or an error before it.
+pub fn bare(lang: Lang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            (head(lang, title))
+            body.bare {
+                a.skip href="#main" { (i18n::t(lang, Msg::SkipToContent)) }
+                main #main tabindex="-1" {
+                    div.bare-brand { (brand(lang)) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_of_names() {
+        assert_eq!(initials("Ada Lovelace"), "AL");
+        assert_eq!(initials("żaneta kowalska nowak"), "ŻK");
+        assert_eq!(initials(""), "");
+    }
+}

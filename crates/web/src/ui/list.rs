@@ -1,0 +1,296 @@
+//! `/incidents`: the desk's incident list with filters (a GET form), sort
+//! links on the column headers and keyset pages.
+
+use super::{Ctx, OrPage, UiResult, fmt, layout, see_other, widgets};
+use crate::{
+    AppState,
+    i18n::{self, Msg},
+};
+use axum::extract::{Query, State, rejection::QueryRejection};
+use maud::{Markup, html};
+use serde::Deserialize;
+use steward_app::{
+    AppError,
+    incidents::{ListParams, encode_cursor, number},
+};
+use steward_domain::IncidentState;
+use steward_store::incidents::Incident;
+
+const PAGE: i64 = 50;
+
+/// The parameters the filter form shows, each with its message beside it.
+const SHOWN: [&str; 9] =
+    ["text", "state", "priority", "group", "assignee", "requester", "service", "opened_from", "opened_to"];
+
+/// The list's query string, kept as typed so the form can show it again.
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    pub state: String,
+    pub priority: String,
+    pub group: String,
+    pub assignee: String,
+    pub requester: String,
+    pub service: String,
+    pub text: String,
+    pub opened_from: String,
+    pub opened_to: String,
+    pub sort: String,
+    pub cursor: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+impl ListQuery {
+    pub fn params(&self, limit: i64) -> ListParams {
+        ListParams {
+            state: opt(&self.state),
+            priority: opt(&self.priority),
+            group: opt(&self.group),
+            assignee: opt(&self.assignee),
+            requester: opt(&self.requester),
+            service: opt(&self.service),
+            text: opt(&self.text),
+            opened_from: opt(&self.opened_from),
+            opened_to: opt(&self.opened_to),
+            sort: opt(&self.sort),
+            cursor: opt(&self.cursor),
+            limit: Some(limit),
+            ..ListParams::default()
+        }
+    }
+
+    /// This list's link with other `sort` and `cursor` values.
+    pub fn link(&self, sort: &str, cursor: &str) -> String {
+        let q = fmt::query(&[
+            ("text", &self.text),
+            ("state", &self.state),
+            ("priority", &self.priority),
+            ("group", &self.group),
+            ("assignee", &self.assignee),
+            ("requester", &self.requester),
+            ("service", &self.service),
+            ("opened_from", &self.opened_from),
+            ("opened_to", &self.opened_to),
+            ("sort", sort),
+            ("cursor", cursor),
+        ]);
+        format!("/incidents{q}")
+    }
+}
+
+/// Which columns a table shows; queues on the home page use fewer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    Full,
+    Queue,
+}
+
+/// A sortable header: the sort key names and the default direction.
+fn header(ctx: &Ctx, q: Option<&ListQuery>, label: Msg, key: &str, first: &str) -> Markup {
+    let Some(q) = q else { return html! { th scope="col" { (ctx.t(label)) } } };
+    let current = if q.sort.is_empty() { "priority" } else { q.sort.as_str() };
+    let desc = format!("-{key}");
+    let (next, aria, arrow) = if current == key {
+        (desc.as_str(), Some("ascending"), " ↑")
+    } else if current == desc {
+        (key, Some("descending"), " ↓")
+    } else {
+        (first, None, "")
+    };
+    let sr = match aria {
+        Some("ascending") => ctx.t(Msg::SortedAscending),
+        Some(_) => ctx.t(Msg::SortedDescending),
+        None => "",
+    };
+    html! {
+        th scope="col" aria-sort=[aria] {
+            a.sort href=(q.link(next, "")) {
+                (ctx.t(label)) span aria-hidden="true" { (arrow) }
+                @if !sr.is_empty() { span.visually-hidden { ", " (sr) } }
+            }
+        }
+    }
+}
+
+/// The incident table; with `q`, the headers are sort links.
+pub fn table(ctx: &Ctx, rows: &[Incident], cols: Columns, q: Option<&ListQuery>) -> Markup {
+    let lang = ctx.lang;
+    let now = fmt::now_micros();
+    let full = cols == Columns::Full;
+    html! {
+        div.table-wrap {
+            table.incidents {
+                thead { tr {
+                    (header(ctx, q, Msg::Number, "number", "-number"))
+                    th scope="col" { (ctx.t(Msg::Title)) }
+                    th scope="col" { (ctx.t(Msg::State)) }
+                    (header(ctx, q, Msg::Priority, "priority", "priority"))
+                    th scope="col" { (ctx.t(Msg::GroupShort)) }
+                    th scope="col" { (ctx.t(Msg::Assignee)) }
+                    @if full {
+                        th scope="col" { (ctx.t(Msg::Requester)) }
+                        (header(ctx, q, Msg::Opened, "opened", "-opened"))
+                    }
+                    (header(ctx, q, Msg::Updated, "updated", "-updated"))
+                } }
+                tbody {
+                    @for i in rows {
+                        @let n = number(i.id);
+                        tr {
+                            td.num { a href={ "/incidents/" (n) } { (n) } }
+                            td.title-cell {
+                                a href={ "/incidents/" (n) } { (i.title) }
+                                @if i.major != 0 { " " (widgets::major_flag(lang)) }
+                            }
+                            td { (widgets::state_badge(lang, &i.state)) }
+                            td { (widgets::priority_badge(lang, i.priority)) }
+                            td.who-cell { (i.group_name.as_deref().unwrap_or("")) }
+                            td.who-cell {
+                                @match &i.assignee_name {
+                                    Some(a) => (a),
+                                    None => span.muted { (ctx.t(Msg::Unassigned)) },
+                                }
+                            }
+                            @if full {
+                                td.who-cell { (i.requester_name.as_deref().unwrap_or("")) }
+                                td.time { (widgets::time(lang, i.opened_at, now)) }
+                            }
+                            td.time { (widgets::time(lang, i.updated_at, now)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Options for the filter selects.
+struct Choices {
+    groups: Vec<String>,
+    /// Staff who can be assignees: (username, display name).
+    staff: Vec<(String, String)>,
+    /// Everyone, for the requester suggestions.
+    users: Vec<(String, String)>,
+}
+
+async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
+    let groups = s.app.list_groups().await?.into_iter().map(|g| g.name).collect();
+    let users = s.app.list_users(Some(&ctx.actor)).await?;
+    let staff = users
+        .iter()
+        .filter(|u| u.active != 0 && u.role != "requester")
+        .map(|u| (u.username.clone(), u.display_name.clone()))
+        .collect();
+    // A suggestion list, not a directory: cap it so the page stays light.
+    let users = users.into_iter().filter(|u| u.active != 0).take(500).map(|u| (u.username, u.display_name)).collect();
+    Ok(Choices { groups, staff, users })
+}
+
+fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> Markup {
+    let lang = ctx.lang;
+    let any = || (String::new(), ctx.t(Msg::Any).to_owned());
+    let mut states = vec![any(), ("open".to_owned(), ctx.t(Msg::OpenStates).to_owned())];
+    states.extend(IncidentState::ALL.iter().map(|s| (s.as_str().to_owned(), i18n::state(lang, *s).to_owned())));
+    let mut prios = vec![any()];
+    prios.extend((1..=5).map(|p| (p.to_string(), format!("P{p} – {}", i18n::priority_name(lang, p)))));
+    let mut groups =
+        vec![any(), ("mine".into(), ctx.t(Msg::MyGroups).into()), ("none".into(), ctx.t(Msg::NoGroup).into())];
+    groups.extend(c.groups.iter().map(|g| (g.clone(), g.clone())));
+    let mut assignees =
+        vec![any(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassigned).into())];
+    assignees.extend(c.staff.iter().cloned());
+    let f = |id, name, label| widgets::Field::new(lang, id, name, label, errors);
+    html! {
+        form.filters method="get" action="/incidents" aria-label=(ctx.t(Msg::Filters)) {
+            input type="hidden" name="sort" value=(q.sort);
+            (widgets::Field { kind: Some("search"), ..f("f-text", "text", ctx.t(Msg::FilterText)) }.input(&q.text))
+            (f("f-state", "state", ctx.t(Msg::State)).select(&states, &q.state))
+            (f("f-priority", "priority", ctx.t(Msg::Priority)).select(&prios, &q.priority))
+            (f("f-group", "group", ctx.t(Msg::GroupShort)).select(&groups, &q.group))
+            (f("f-assignee", "assignee", ctx.t(Msg::Assignee)).select(&assignees, &q.assignee))
+            (widgets::Field { list: Some("user-list"), autocomplete: Some("off"), ..f("f-requester", "requester", ctx.t(Msg::Requester)) }.input(&q.requester))
+            (f("f-service", "service", ctx.t(Msg::Service)).input(&q.service))
+            (widgets::Field { kind: Some("date"), ..f("f-from", "opened_from", ctx.t(Msg::OpenedFrom)) }.input(&q.opened_from))
+            (widgets::Field { kind: Some("date"), ..f("f-to", "opened_to", ctx.t(Msg::OpenedBefore)) }.input(&q.opened_to))
+            div.filter-actions {
+                button.btn.btn-primary type="submit" { (ctx.t(Msg::Apply)) }
+                a.btn.btn-quiet href="/incidents" { (ctx.t(Msg::ClearFilters)) }
+            }
+            datalist #user-list {
+                @for (u, n) in &c.users { option value=(u) { (n) } }
+            }
+        }
+    }
+}
+
+pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery>, QueryRejection>) -> UiResult {
+    if !ctx.actor.is_staff() {
+        return see_other("/portal");
+    }
+    let c = choices(&s, &ctx).await.or_page(&ctx)?;
+    // A hand-edited address (e.g. a parameter given twice) gets the form
+    // and a message rather than a bare error.
+    let (q, filter) = match q {
+        Ok(Query(q)) => {
+            let f = s.app.incident_filter(&ctx.actor, &q.params(PAGE)).await;
+            (q, f)
+        }
+        Err(e) => (ListQuery::default(), Err(AppError::field("query", e.body_text()))),
+    };
+    let found = match filter {
+        Ok(filter) => {
+            let sort = filter.sort;
+            let (rows, more) = s.app.list_incidents(&ctx.actor, filter).await.or_page(&ctx)?;
+            let next = if more { rows.last().map(|r| encode_cursor(&sort.key(r))) } else { None };
+            Ok((rows, next))
+        }
+        Err(AppError::Invalid(errors)) => Err(widgets::Errors(errors)),
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    let errors = found.as_ref().err().cloned().unwrap_or_default();
+    let sort = if q.sort.is_empty() { "priority" } else { q.sort.as_str() };
+    let body = html! {
+        div.page-head {
+            h1 { (ctx.t(Msg::IncidentsTitle)) }
+            a.btn.btn-primary href="/incidents/new" { (ctx.t(Msg::NavNewIncident)) }
+        }
+        (filters(&ctx, &q, &c, &errors))
+        @match &found {
+            Err(e) => {
+                // Each message is beside its filter; the list names only the
+                // parameters the form does not show (a cursor from an old link).
+                div.notice.error role="alert" {
+                    (ctx.t(Msg::FilterProblem))
+                    ul { @for fe in e.others(&SHOWN) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, &fe.message)) } } }
+                }
+            }
+            Ok((rows, _)) if rows.is_empty() => { p.empty { (ctx.t(Msg::NoMatches)) } }
+            Ok((rows, next)) => {
+                (table(&ctx, rows, Columns::Full, Some(&q)))
+                nav.pager aria-label=(ctx.t(Msg::Pages)) {
+                    @if !q.cursor.is_empty() { a.btn href=(q.link(sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }
+                    @if let Some(c) = next { a.btn #next-page href=(q.link(sort, c)) rel="next" { (ctx.t(Msg::NextPage)) " »" } }
+                }
+            }
+        }
+    };
+    super::ok(layout::page(&ctx, ctx.t(Msg::IncidentsTitle), body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_the_filters_and_drop_empty_ones() {
+        let q = ListQuery { state: "open".into(), text: "vpn down".into(), cursor: "abc".into(), ..Default::default() };
+        assert_eq!(q.link("-updated", ""), "/incidents?text=vpn%20down&state=open&sort=-updated");
+        assert_eq!(q.link("priority", "xyz"), "/incidents?text=vpn%20down&state=open&sort=priority&cursor=xyz");
+        let p = q.params(50);
+        assert_eq!((p.state.as_deref(), p.priority, p.limit), (Some("open"), None, Some(50)));
+    }
+}

@@ -1,0 +1,185 @@
+//! Signing in and out, and `/`, which sends each role to its start page.
+//!
+//! The sign-in form is guarded by a double-submit cookie (see
+//! `crate::auth::csrf_guard`): the cookie set here holds the same random
+//! value as the form's hidden field.
+
+use super::{Ctx, Failure, UiResult, accept_language, fmt, html, widgets};
+use crate::{
+    AppState,
+    auth::{CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, optional_session, removal, session_cookie},
+    i18n::{self, Lang, Msg},
+};
+use axum::{
+    Form,
+    extract::{Query, State},
+    http::{Extensions, HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+};
+use axum_extra::extract::cookie::CookieJar;
+use maud::html;
+use serde::Deserialize;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use steward_app::AppError;
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    /// `signed_out` after logging out.
+    m: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
+/// `/`: the desk's queues, the requester's incidents, or sign-in.
+pub async fn root(State(s): State<AppState>, parts: Parts) -> Response {
+    match optional_session(&parts, &s).await {
+        Some(session) if session.actor.is_staff() => Redirect::to("/home").into_response(),
+        Some(_) => Redirect::to("/portal").into_response(),
+        None => Redirect::to("/login").into_response(),
+    }
+}
+
+/// The login cookie's value if it is one of ours, so that a second tab
+/// does not invalidate the first tab's form.
+fn existing_token(headers: &HeaderMap) -> Option<String> {
+    let v = CookieJar::from_headers(headers).get(LOGIN_CSRF_COOKIE)?.value().to_owned();
+    let plausible =
+        (20..=100).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    plausible.then_some(v)
+}
+
+fn login_cookie(value: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{LOGIN_CSRF_COOKIE}={value}; Path=/login; HttpOnly; SameSite=Lax{secure}")
+}
+
+enum Problem {
+    None,
+    Wrong,
+    Throttled(u64),
+}
+
+fn render(lang: Lang, csrf: &str, username: &str, next: &str, problem: &Problem, signed_out: bool) -> maud::Markup {
+    let t = |m| i18n::t(lang, m);
+    let message = match problem {
+        Problem::None => None,
+        Problem::Wrong => Some(t(Msg::WrongCredentials).to_owned()),
+        Problem::Throttled(secs) => Some(i18n::tf(lang, Msg::Throttled, &[("wait", &i18n::wait(lang, *secs))])),
+    };
+    let body = html! {
+        section.login-card aria-labelledby="login-title" {
+            h1 #login-title { (t(Msg::SignInTitle)) }
+            p.muted { (t(Msg::SignInIntro)) }
+            @if signed_out && message.is_none() { (widgets::notice(t(Msg::SignedOut))) }
+            @if let Some(m) = &message {
+                div.notice.error #login-error role="alert" { (m) }
+            }
+            form method="post" action="/login" {
+                input type="hidden" name=(CSRF_FIELD) value=(csrf);
+                input type="hidden" name="next" value=(next);
+                div.field {
+                    label for="username" { (t(Msg::Username)) }
+                    input #username type="text" name="username" value=(username) required autocomplete="username"
+                        autocapitalize="none" spellcheck="false" autofocus[username.is_empty()]
+                        aria-describedby=[message.as_ref().map(|_| "login-error")];
+                }
+                div.field {
+                    label for="password" { (t(Msg::Password)) }
+                    input #password type="password" name="password" required autocomplete="current-password"
+                        autofocus[!username.is_empty()] aria-describedby=[message.as_ref().map(|_| "login-error")];
+                }
+                button.btn.btn-primary.btn-block type="submit" { (t(Msg::SignIn)) }
+            }
+            p.hint { (t(Msg::ForgotPassword)) }
+        }
+    };
+    super::layout::bare(lang, t(Msg::SignIn), body)
+}
+
+/// The sign-in page; signed-in users go straight on.
+pub async fn show(State(s): State<AppState>, Query(q): Query<LoginQuery>, parts: Parts) -> UiResult {
+    let next = fmt::safe_next(q.next.as_deref());
+    if optional_session(&parts, &s).await.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let lang = Lang::choose(None, accept_language(&parts.headers));
+    let token = match existing_token(&parts.headers) {
+        Some(t) => t,
+        None => steward_app::auth::random_secret().map_err(|e| Failure::from(internal(lang, e)))?,
+    };
+    let page = render(lang, &token, "", &next, &Problem::None, q.m.as_deref() == Some("signed_out"));
+    let mut r = html(StatusCode::OK, page);
+    set_cookie(&mut r, &login_cookie(&token, s.web.secure_cookies));
+    Ok(r)
+}
+
+fn client_ip(ext: &Extensions) -> IpAddr {
+    // `serve` always provides it; a router run without it (unit tests)
+    // counts as one local client.
+    ext.get::<axum::extract::ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
+}
+
+pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> UiResult {
+    let lang = Lang::choose(None, accept_language(&parts.headers));
+    let next = fmt::safe_next(Some(&f.next));
+    match s.app.login(&f.username, &f.password, client_ip(&parts.extensions)).await {
+        Ok((_, session)) => {
+            let mut r = Redirect::to(&next).into_response();
+            set_cookie(&mut r, &session_cookie(&session.token, session.max_age_secs, s.web.secure_cookies));
+            set_cookie(&mut r, &format!("{LOGIN_CSRF_COOKIE}=; Path=/login; Max-Age=0; HttpOnly; SameSite=Lax"));
+            Ok(r)
+        }
+        Err(e) => {
+            let (status, problem) = match e {
+                AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, Problem::Wrong),
+                AppError::Throttled { retry_after_secs } => {
+                    (StatusCode::TOO_MANY_REQUESTS, Problem::Throttled(retry_after_secs))
+                }
+                other => return Err(internal(lang, other).into()),
+            };
+            // The guard has checked the cookie, so the form's value is it.
+            let token = existing_token(&parts.headers).unwrap_or_default();
+            let mut r = html(status, render(lang, &token, f.username.trim(), &next, &problem, false));
+            if let Problem::Throttled(secs) = problem
+                && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+            {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            Ok(r)
+        }
+    }
+}
+
+pub async fn sign_out(State(s): State<AppState>, ctx: Ctx) -> UiResult {
+    if let Err(e) = s.app.logout(&ctx.token).await {
+        return Err(ctx.fail(e));
+    }
+    let mut r = Redirect::to("/login?m=signed_out").into_response();
+    set_cookie(&mut r, &removal(SESSION_COOKIE));
+    Ok(r)
+}
+
+fn set_cookie(r: &mut Response, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+/// Sign-in failures other than wrong credentials: shown without the layout.
+fn internal(lang: Lang, e: AppError) -> Response {
+    tracing::error!(error = %e, "sign-in failed");
+    let (status, title) = match e {
+        AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, Msg::UnavailableTitle),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, Msg::ErrorTitle),
+    };
+    let title = i18n::t(lang, title);
+    let body = html! { section.error-page { h1 { (title) } p { (i18n::t(lang, Msg::ErrorText)) } } };
+    html(status, super::layout::bare(lang, title, body))
+}

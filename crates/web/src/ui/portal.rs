@@ -1,0 +1,162 @@
+//! The requester's portal: "My incidents" and "Report an incident", in
+//! plain words. Their incident page is the shared one (`incident`), which
+//! shows them what they may do.
+
+use super::{Ctx, OrPage, UiResult, fmt, html, layout, widgets};
+use crate::{
+    AppState,
+    i18n::{self, Msg},
+};
+use axum::{
+    Form,
+    extract::{Query, State},
+    http::StatusCode,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+use steward_app::{
+    AppError,
+    incidents::{ListParams, NewIncident, encode_cursor, number},
+};
+use steward_store::incidents::Incident;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MineQuery {
+    /// `all`, or open ones by default.
+    show: String,
+    cursor: String,
+}
+
+fn rows(ctx: &Ctx, list: &[Incident]) -> Markup {
+    let now = fmt::now_micros();
+    html! {
+        ul.my-list {
+            @for i in list {
+                @let n = number(i.id);
+                li {
+                    a.my-item href={ "/incidents/" (n) } {
+                        span.my-title { (i.title) }
+                        span.my-meta {
+                            span.num { (n) } " · " (ctx.t(Msg::LastUpdate)) " " (widgets::time(ctx.lang, i.updated_at, now))
+                        }
+                        (widgets::state_badge(ctx.lang, &i.state))
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn my_incidents(State(s): State<AppState>, ctx: Ctx, Query(q): Query<MineQuery>) -> UiResult {
+    let all = q.show == "all";
+    let params = ListParams {
+        requester: Some("me".into()),
+        state: (!all).then(|| "open".into()),
+        sort: Some("-updated".into()),
+        cursor: (!q.cursor.is_empty()).then(|| q.cursor.clone()),
+        limit: Some(25),
+        ..ListParams::default()
+    };
+    let filter = s.app.incident_filter(&ctx.actor, &params).await.or_page(&ctx)?;
+    let sort = filter.sort;
+    let (list, more) = s.app.list_incidents(&ctx.actor, filter).await.or_page(&ctx)?;
+    let next = if more { list.last().map(|r| encode_cursor(&sort.key(r))) } else { None };
+    let show = if all { "all" } else { "" };
+    let body = html! {
+        div.portal {
+        div.page-head {
+            h1 { (ctx.t(Msg::MyIncidentsTitle)) }
+            a.btn.btn-primary href="/portal/report" { (ctx.t(Msg::ReportTitle)) }
+        }
+        nav.tabs aria-label=(ctx.t(Msg::Filters)) {
+            a href="/portal" aria-current=[(!all).then_some("page")] { (ctx.t(Msg::TabOpen)) }
+            a href="/portal?show=all" aria-current=[all.then_some("page")] { (ctx.t(Msg::TabAll)) }
+        }
+        @if list.is_empty() {
+            p.empty { (ctx.t(if all { Msg::NothingReported } else { Msg::NothingOpen })) }
+        } @else {
+            (rows(&ctx, &list))
+        }
+        nav.pager aria-label=(ctx.t(Msg::Pages)) {
+            @if !q.cursor.is_empty() { a.btn href={ "/portal" (fmt::query(&[("show", show)])) } { "« " (ctx.t(Msg::FirstPage)) } }
+            @if let Some(c) = next { a.btn href={ "/portal" (fmt::query(&[("show", show), ("cursor", &c)])) } { (ctx.t(Msg::NextPage)) " »" } }
+        }
+        }
+    };
+    super::ok(layout::page(&ctx, ctx.t(Msg::MyIncidentsTitle), body))
+}
+
+#[derive(Deserialize, Debug, Clone)]
+#[serde(default)]
+pub struct ReportForm {
+    title: String,
+    description: String,
+    impact: String,
+    urgency: String,
+}
+
+impl Default for ReportForm {
+    fn default() -> Self {
+        Self { title: String::new(), description: String::new(), impact: "3".into(), urgency: "3".into() }
+    }
+}
+
+/// Radio buttons in plain words; the values are the matrix levels.
+fn choice(ctx: &Ctx, name: &str, legend: Msg, options: [Msg; 3], current: &str, error: Option<&str>) -> Markup {
+    html! {
+        fieldset class={ "field choices" @if error.is_some() { " has-error" } } {
+            legend { (ctx.t(legend)) }
+            @for (i, m) in options.iter().enumerate() {
+                @let v = (i + 1).to_string();
+                label.choice { input type="radio" name=(name) value=(v) checked[v == current]; " " (ctx.t(*m)) }
+            }
+            @if let Some(e) = error { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, e))) } }
+        }
+    }
+}
+
+fn report_page(ctx: &Ctx, f: &ReportForm, errors: &widgets::Errors, status: StatusCode) -> UiResult {
+    let field = |id, label| widgets::Field::new(ctx.lang, id, id, label, errors);
+    let body = html! {
+        div.narrow {
+            h1 { (ctx.t(Msg::ReportTitle)) }
+            p.lead { (ctx.t(Msg::ReportIntro)) }
+            @if !errors.is_empty() { (widgets::alert(ctx.t(Msg::FixErrors), None)) }
+            form.report-form method="post" action="/portal/report" {
+                (widgets::csrf(&ctx.csrf))
+                (widgets::Field { required: true, autofocus: true, hint: Some(ctx.t(Msg::WhatsWrongHint)), ..field("title", ctx.t(Msg::WhatsWrong)) }.input(&f.title))
+                (widgets::Field { hint: Some(ctx.t(Msg::TellMoreHint)), ..field("description", ctx.t(Msg::TellMore)) }.textarea(&f.description, 6))
+                (choice(ctx, "impact", Msg::WhoAffected, [Msg::ImpactCompany, Msg::ImpactTeam, Msg::ImpactJustMe], &f.impact, errors.get("impact")))
+                (choice(ctx, "urgency", Msg::HowUrgent, [Msg::UrgencyCantWork, Msg::UrgencySlowed, Msg::UrgencyCanWait], &f.urgency, errors.get("urgency")))
+                div.form-actions {
+                    button.btn.btn-primary type="submit" { (ctx.t(Msg::Send)) }
+                    a.btn.btn-quiet href="/portal" { (ctx.t(Msg::Cancel)) }
+                }
+            }
+        }
+    };
+    Ok(html(status, layout::page(ctx, ctx.t(Msg::ReportTitle), body)))
+}
+
+pub async fn report_form(ctx: Ctx) -> UiResult {
+    report_page(&ctx, &ReportForm::default(), &widgets::Errors::default(), StatusCode::OK)
+}
+
+pub async fn report(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ReportForm>) -> UiResult {
+    let level = |v: &str| v.trim().parse::<i64>().ok();
+    let n = NewIncident {
+        title: f.title.clone(),
+        description: Some(f.description.clone()),
+        impact: level(&f.impact),
+        urgency: level(&f.urgency),
+        ..NewIncident::default()
+    };
+    match s.app.create_incident(&ctx.actor, n).await {
+        Ok(inc) => super::see_other(&format!("/incidents/{}?m=reported", number(inc.id))),
+        Err(AppError::Invalid(errors)) => {
+            report_page(&ctx, &f, &widgets::Errors(errors), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}

@@ -1,0 +1,14 @@
+//! The HTML UI, tested against the real server on 127.0.0.1:0: in Chromium
+//! through chromedriver (`journey`), and page by page over plain HTTP for
+//! the messages each mistake gets (`pages`).
+//!
+//! Chromium and chromedriver are required: without them the browser test
+//! fails and says to run `scripts/install-browser.sh`.
+
+// A failing test should stop at the line that failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod driver;
+mod journey;
+mod pages;
+mod server;

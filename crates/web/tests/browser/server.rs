@@ -1,0 +1,75 @@
+//! The real server on 127.0.0.1:0 over SQLite in a temporary folder, with
+//! a few users (the shape of `tests/api/helpers.rs`, cut to what the UI
+//! tests need).
+
+use std::{net::SocketAddr, sync::Arc};
+use steward_app::{App, AppConfig, accounts::NewUser};
+use steward_store::{Store, StoreOptions};
+use steward_web::{AppState, WebConfig};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestServer {
+    pub base: String,
+    pub app: App,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A signed-in session for `username`: (cookie header value, CSRF token).
+    pub async fn session(&self, username: &str) -> (String, String) {
+        let (_, s) = self.app.login(username, PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+        (format!("steward_session={}", s.token), s.csrf)
+    }
+}
+
+/// Users: `agent` and `agent2` in Service Desk, `netagent` in Network,
+/// `requester` (Contoso) and `requester2`; the first, third and fourth have
+/// the password (argon2 is slow, so not everyone gets one).
+pub async fn spawn() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/steward.db", dir.path().display());
+    let store =
+        Store::connect(&url, &StoreOptions { max_connections: 4, writers: 2, ..Default::default() }).await.unwrap();
+    store.migrate().await.unwrap();
+    // An attachment limit above axum's 2 MB default body limit (which must
+    // not apply) yet small enough to go over cheaply.
+    let config =
+        AppConfig { data_dir: dir.path().to_path_buf(), attachment_max_bytes: 3 * 1024 * 1024, ..AppConfig::default() };
+    let app = App::new(store, config);
+    app.add_group(None, "Service Desk", "First line").await.unwrap();
+    app.add_group(None, "Network", "Routers and switches").await.unwrap();
+    let users = [
+        ("agent", "Alex Agent", "agent", Some("Service Desk"), None, true),
+        ("agent2", "Blake Second", "agent", Some("Service Desk"), None, false),
+        ("netagent", "Nora Network", "agent", Some("Network"), None, true),
+        ("requester", "Rita Requester", "requester", None, Some("Contoso"), true),
+        ("requester2", "Remy Other", "requester", None, Some("Fabrikam"), false),
+    ];
+    for (name, display, role, group, org, password) in users {
+        app.add_user(
+            None,
+            NewUser {
+                username: name.into(),
+                display_name: Some(display.into()),
+                email: None,
+                role: role.into(),
+                organisation: org.map(String::from),
+                groups: group.map(String::from).into_iter().collect(),
+                password: password.then(|| PASSWORD.to_owned()),
+                locale: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let state = AppState { app: app.clone(), web: Arc::new(WebConfig::default()) };
+    tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
+    TestServer { base: format!("http://{addr}"), app, _dir: dir }
+}
