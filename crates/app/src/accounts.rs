@@ -1,8 +1,11 @@
 //! Users, groups and organisations: the admin's use cases.
 
-use crate::{auth, error::{AppError, Errors}, Actor, App};
-use steward_domain::{access, text, Role};
-use steward_store::{accounts, now_micros, StoreError};
+use crate::{
+    Actor, App, auth,
+    error::{AppError, Errors},
+};
+use steward_domain::{Role, access, text};
+use steward_store::{StoreError, accounts, now_micros};
 
 #[derive(Debug, Clone, Default)]
 pub struct NewUser {
@@ -53,7 +56,8 @@ impl App {
             return Err(AppError::Internal("validation".into()));
         };
         let hash = u.password.as_deref().map(auth::hash_password).transpose()?;
-        let (org, groups, email, locale) = (u.organisation.clone(), u.groups.clone(), u.email.clone(), u.locale.clone());
+        let (org, groups, email, locale) =
+            (u.organisation.clone(), u.groups.clone(), u.email.clone(), u.locale.clone());
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -110,7 +114,9 @@ impl App {
             }
         }
         let id = actor.id;
-        self.store.write(move |c| Box::pin(async move { accounts::set_locale(c, id, locale.as_deref()).await })).await?;
+        self.store
+            .write(move |c| Box::pin(async move { accounts::set_locale(c, id, locale.as_deref()).await }))
+            .await?;
         self.cache.clear_credentials();
         Ok(())
     }

@@ -4,14 +4,14 @@
 //! is stored, so a stolen database does not sign anyone in, and checking a
 //! token costs one hash rather than an argon2 run per request.
 
-use crate::{cache::Credential, error::AppError, Actor, App};
+use crate::{Actor, App, cache::Credential, error::AppError};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::{collections::HashMap, net::IpAddr, sync::Mutex};
 use steward_domain::Role;
-use steward_store::{accounts, now_micros, StoreError};
+use steward_store::{StoreError, accounts, now_micros};
 
 const LOCK_AFTER: i64 = 5;
 const MAX_LOCK_SECS: i64 = 15 * 60;
@@ -163,7 +163,8 @@ impl App {
         drop(conn);
         let user = user.ok_or(AppError::Unauthenticated("your account is disabled"))?;
         let actor = self.actor_for(user).await?;
-        let credential = Credential { actor: actor.clone(), csrf: Some(s.csrf.clone()), expires_at: Some(s.expires_at) };
+        let credential =
+            Credential { actor: actor.clone(), csrf: Some(s.csrf.clone()), expires_at: Some(s.expires_at) };
         self.cache.put_credential(hash, credential);
         Ok((actor, s.csrf))
     }
@@ -209,7 +210,9 @@ impl App {
         let hash = secret_hash(&token);
         let id = self
             .store
-            .write(move |c| Box::pin(async move { accounts::insert_token(c, user.id, &label, &hash, now_micros()).await }))
+            .write(move |c| {
+                Box::pin(async move { accounts::insert_token(c, user.id, &label, &hash, now_micros()).await })
+            })
             .await?;
         Ok(NewToken { id, token })
     }
@@ -256,7 +259,8 @@ impl App {
 
 /// A valid argon2id hash of a random string, checked against when the user
 /// does not exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZOZ8ME5xOv6XvpXW5IF2ny2n7gCLUKVSnPbiimtiQzs";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZOZ8ME5xOv6XvpXW5IF2ny2n7gCLUKVSnPbiimtiQzs";
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,11 @@
 //! within `CREDENTIAL_TTL`.
 
 use crate::Actor;
-use std::{collections::HashMap, sync::Mutex, time::{Duration, Instant}};
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 
 pub const CREDENTIAL_TTL: Duration = Duration::from_secs(10);
 const MAX_ENTRIES: usize = 10_000;

@@ -68,8 +68,6 @@ impl From<steward_domain::access::Denied> for AppError {
     }
 }
 
-
-
 /// Collects field errors while a form is validated.
 #[derive(Debug, Default)]
 pub struct Errors(pub Vec<FieldError>);

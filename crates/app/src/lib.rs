@@ -11,9 +11,9 @@ pub mod seed;
 pub mod workers;
 
 pub use error::{AppError, FieldError};
+use std::{path::PathBuf, sync::Arc};
 use steward_domain::{PriorityMatrix, Role};
 use steward_store::Store;
-use std::{path::PathBuf, sync::Arc};
 
 /// Settings the use cases need; the binary fills them from configuration.
 #[derive(Debug, Clone)]

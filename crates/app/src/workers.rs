@@ -19,10 +19,7 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
             Ok(n) => tracing::info!(closed = n, "auto-closed resolved incidents"),
             Err(e) => tracing::warn!(error = %e, "auto-close failed"),
         }
-        let swept = app
-            .store
-            .write(|c| Box::pin(async move { accounts::purge_sessions(c, now_micros()).await }))
-            .await;
+        let swept = app.store.write(|c| Box::pin(async move { accounts::purge_sessions(c, now_micros()).await })).await;
         if let Err(e) = swept {
             tracing::warn!(error = %e, "session sweep failed");
         }

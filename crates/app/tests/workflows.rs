@@ -1,14 +1,21 @@
 //! Use cases that have no HTTP surface of their own: sign-in throttling,
 //! sessions, auto-close. Run on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::net::IpAddr;
-use steward_app::{accounts::NewUser, incidents::{NewIncident, TransitionInput}, App, AppConfig, AppError};
+use steward_app::{
+    App, AppConfig, AppError,
+    accounts::NewUser,
+    incidents::{NewIncident, TransitionInput},
+};
 use steward_store::{Store, StoreOptions};
 
 async fn app(pg: bool, config: AppConfig) -> (App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = if pg {
-        let base = std::env::var("STEWARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let base = std::env::var("STEWARD_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let mut b = [0u8; 6];
         getrandom::fill(&mut b).unwrap();
         Store::create_postgres_database(&base, &format!("steward_t_{}", hex::encode(b)))
@@ -85,8 +92,10 @@ both!(sessions_open_and_close, |pg| async move {
 both!(resolved_incidents_close_by_themselves, |pg| async move {
     let (app, _d) = app(pg, AppConfig { auto_close_days: 0, ..Default::default() }).await;
     let (agent, _) = app.login("agent", "a long password", IP).await.unwrap();
-    let inc = app.create_incident(&agent, NewIncident { title: "Disk full".into(), ..Default::default() }).await.unwrap();
-    let open = app.create_incident(&agent, NewIncident { title: "Still open".into(), ..Default::default() }).await.unwrap();
+    let inc =
+        app.create_incident(&agent, NewIncident { title: "Disk full".into(), ..Default::default() }).await.unwrap();
+    let open =
+        app.create_incident(&agent, NewIncident { title: "Still open".into(), ..Default::default() }).await.unwrap();
     let resolved = app
         .transition_incident(
             &agent,

@@ -6,10 +6,14 @@
 //! each other. Every request loop is bounded in count and time.
 
 use crate::config::Config;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use std::{path::PathBuf, sync::Arc, time::{Duration, Instant}};
-use steward_app::{accounts::NewUser, App};
+use std::{
+    path::PathBuf,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+use steward_app::{App, accounts::NewUser};
 use steward_store::{Backend, Store};
 
 #[derive(Subcommand)]
@@ -97,8 +101,14 @@ struct Db {
 
 async fn database(t: &Target, fresh: bool) -> Result<Db> {
     if let Some(pg) = &t.pg {
-        let name = if fresh { format!("steward_bench_{}_{}", std::process::id(), rand_suffix()) } else { "steward_bench_keep".into() };
-        let url = Store::create_postgres_database(pg, &name).await.with_context(|| format!("creating a database beside {pg}"))?;
+        let name = if fresh {
+            format!("steward_bench_{}_{}", std::process::id(), rand_suffix())
+        } else {
+            "steward_bench_keep".into()
+        };
+        let url = Store::create_postgres_database(pg, &name)
+            .await
+            .with_context(|| format!("creating a database beside {pg}"))?;
         return Ok(Db { url, backend: Backend::Postgres, _dir: None });
     }
     match &t.keep {
@@ -108,7 +118,11 @@ async fn database(t: &Target, fresh: bool) -> Result<Db> {
         }
         None => {
             let dir = tempfile::Builder::new().prefix("steward-bench").tempdir_in(".")?;
-            Ok(Db { url: format!("sqlite://{}/steward.db", dir.path().display()), backend: Backend::Sqlite, _dir: Some(dir) })
+            Ok(Db {
+                url: format!("sqlite://{}/steward.db", dir.path().display()),
+                backend: Backend::Sqlite,
+                _dir: Some(dir),
+            })
         }
     }
 }
@@ -277,7 +291,8 @@ async fn list(a: ListArgs) -> Result<()> {
     let app = open_app(&db.url, dir.path().to_path_buf()).await?;
     fill(&app, a.incidents).await?;
     let token = bench_agent(&app).await?;
-    let groups: Vec<String> = app.list_groups().await.map_err(crate::commands::app_error)?.into_iter().map(|g| g.name).collect();
+    let groups: Vec<String> =
+        app.list_groups().await.map_err(crate::commands::app_error)?.into_iter().map(|g| g.name).collect();
     let (base, stop, server) = start_server(app.clone()).await?;
     let client = reqwest::Client::new();
     let states = ["new", "in_progress", "on_hold", "resolved"];
@@ -290,7 +305,8 @@ async fn list(a: ListArgs) -> Result<()> {
         }
         let group = &groups[i % groups.len()];
         let state = states[i % states.len()];
-        let url = format!("{base}/api/v1/incidents?state={state}&group={}&sort=priority&limit=50", group.replace(' ', "%20"));
+        let url =
+            format!("{base}/api/v1/incidents?state={state}&group={}&sort=priority&limit=50", group.replace(' ', "%20"));
         let t = Instant::now();
         let r = client.get(url).bearer_auth(&token).send().await?;
         if r.status() != 200 {
@@ -365,7 +381,11 @@ async fn startup(a: StartupArgs) -> Result<()> {
         let _ = client.get(&url).send().await;
         let pid = child.id().context("no pid")?;
         let rss = rss_kib(pid)? as f64 / 1024.0;
-        println!("startup run {run} ({}): ready in {} ms; idle resident memory {rss:.1} MB", db.backend.name(), ready.as_millis());
+        println!(
+            "startup run {run} ({}): ready in {} ms; idle resident memory {rss:.1} MB",
+            db.backend.name(),
+            ready.as_millis()
+        );
         ready_ms.push(ready.as_secs_f64() * 1000.0);
         rss_mb.push(rss);
         let _ = child.kill().await;

@@ -1,10 +1,10 @@
 //! The subcommands other than `bench`.
 
-use crate::config::{self, redact_url, Config};
-use anyhow::{bail, Context, Result};
+use crate::config::{self, Config, redact_url};
+use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use std::{io::BufRead, path::Path};
-use steward_app::{accounts::NewUser, App};
+use steward_app::{App, accounts::NewUser};
 use steward_store::Store;
 
 #[derive(Subcommand)]
@@ -144,7 +144,16 @@ pub async fn user(cfg: &Config, c: UserCommand) -> Result<()> {
     match c {
         UserCommand::Add { name, role, groups, display_name, email, organisation, password_stdin } => {
             let password = if password_stdin { Some(read_password()?) } else { None };
-            let u = NewUser { username: name.clone(), display_name, email, role, organisation, groups, password, locale: None };
+            let u = NewUser {
+                username: name.clone(),
+                display_name,
+                email,
+                role,
+                organisation,
+                groups,
+                password,
+                locale: None,
+            };
             app.add_user(None, u).await.map_err(app_error)?;
             println!("created user {name}");
         }

@@ -2,7 +2,7 @@
 //! then `STEWARD_*` environment variables, then command-line flags.
 //! Unknown keys and bad values stop start-up with the key and the problem.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::{fmt, net::SocketAddr, path::PathBuf};
 use steward_domain::PriorityMatrix;
@@ -193,8 +193,12 @@ impl Config {
 
     fn validate(&self) -> Result<()> {
         self.listen_addr()?;
-        steward_store::Backend::from_url(&self.database_url)
-            .map_err(|_| anyhow::anyhow!("database_url: {:?} must start with sqlite:// or postgres://", redact_url(&self.database_url)))?;
+        steward_store::Backend::from_url(&self.database_url).map_err(|_| {
+            anyhow::anyhow!(
+                "database_url: {:?} must start with sqlite:// or postgres://",
+                redact_url(&self.database_url)
+            )
+        })?;
         if !matches!(self.log.format.as_str(), "text" | "json") {
             bail!("log.format: must be text or json, got {:?}", self.log.format);
         }
@@ -214,14 +218,17 @@ impl Config {
         }
         PriorityMatrix::from_rows(self.incidents.priority_matrix)
             .map_err(|e| anyhow::anyhow!("incidents.priority_matrix: every priority {e}"))?;
-        if !self.public_url.is_empty() && !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+        let url = &self.public_url;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             bail!("public_url: must start with http:// or https://");
         }
         Ok(())
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr> {
-        self.listen.parse().map_err(|_| anyhow::anyhow!("listen: {:?} is not an address such as 127.0.0.1:8080", self.listen))
+        self.listen
+            .parse()
+            .map_err(|_| anyhow::anyhow!("listen: {:?} is not an address such as 127.0.0.1:8080", self.listen))
     }
 
     pub fn app_config(&self) -> Result<steward_app::AppConfig> {
@@ -326,7 +333,10 @@ mod tests {
     fn the_example_is_the_defaults() {
         let t: Config = toml::from_str(EXAMPLE).unwrap();
         let d = Config::default();
-        assert_eq!((t.listen, t.database_url, t.incidents.priority_matrix), (d.listen, d.database_url, d.incidents.priority_matrix));
+        assert_eq!(
+            (t.listen, t.database_url, t.incidents.priority_matrix),
+            (d.listen, d.database_url, d.incidents.priority_matrix)
+        );
     }
 
     #[test]
@@ -347,7 +357,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.toml");
         std::fs::write(&path, "listne = \"x\"\n").unwrap();
-        let err = Config::load_from(&Overrides { config: Some(path.clone()), ..Default::default() }, vec![]).unwrap_err();
+        let err =
+            Config::load_from(&Overrides { config: Some(path.clone()), ..Default::default() }, vec![]).unwrap_err();
         assert!(err.to_string().contains("unknown field `listne`"), "{err}");
         std::fs::write(&path, "[incidents]\nauto_close_days = \"soon\"\n").unwrap();
         let err = Config::load_from(&Overrides { config: Some(path), ..Default::default() }, vec![]).unwrap_err();

@@ -1,6 +1,8 @@
 //! The `steward` binary as an operator uses it: subcommands, configuration
 //! errors, users and tokens, backup, and a clean stop on SIGTERM.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

@@ -33,11 +33,7 @@ pub fn can_comment(v: Viewer, internal: bool) -> Result<(), Denied> {
 
 /// Editing fields (priority, assignment, …) is the desk's work.
 pub fn can_edit(v: Viewer) -> Result<(), Denied> {
-    if v.role.is_staff() {
-        Ok(())
-    } else {
-        Err(Denied("only agents, managers and admins can edit incidents"))
-    }
+    if v.role.is_staff() { Ok(()) } else { Err(Denied("only agents, managers and admins can edit incidents")) }
 }
 
 /// Requesters may confirm (close), reopen or cancel their own incident; the

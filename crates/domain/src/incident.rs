@@ -66,17 +66,35 @@ macro_rules! text_enum {
     };
 }
 
-text_enum!(IncidentState, "state", [
-    New = "new", InProgress = "in_progress", OnHold = "on_hold",
-    Resolved = "resolved", Closed = "closed", Cancelled = "cancelled",
-]);
-text_enum!(HoldReason, "hold reason", [
-    AwaitingCaller = "awaiting_caller", AwaitingVendor = "awaiting_vendor", AwaitingChange = "awaiting_change",
-]);
-text_enum!(ResolutionCode, "resolution code", [
-    Solved = "solved", Workaround = "workaround", NotReproducible = "not_reproducible",
-    Duplicate = "duplicate", ResolvedByCaller = "resolved_by_caller", NoFaultFound = "no_fault_found",
-]);
+text_enum!(
+    IncidentState,
+    "state",
+    [
+        New = "new",
+        InProgress = "in_progress",
+        OnHold = "on_hold",
+        Resolved = "resolved",
+        Closed = "closed",
+        Cancelled = "cancelled",
+    ]
+);
+text_enum!(
+    HoldReason,
+    "hold reason",
+    [AwaitingCaller = "awaiting_caller", AwaitingVendor = "awaiting_vendor", AwaitingChange = "awaiting_change",]
+);
+text_enum!(
+    ResolutionCode,
+    "resolution code",
+    [
+        Solved = "solved",
+        Workaround = "workaround",
+        NotReproducible = "not_reproducible",
+        Duplicate = "duplicate",
+        ResolvedByCaller = "resolved_by_caller",
+        NoFaultFound = "no_fault_found",
+    ]
+);
 
 impl IncidentState {
     /// States from which work still has to be done.
@@ -206,10 +224,18 @@ mod tests {
     #[test]
     fn every_transition_allowed_or_not() {
         let allowed: &[(IncidentState, IncidentState)] = &[
-            (New, InProgress), (New, OnHold), (New, Resolved), (New, Cancelled),
-            (InProgress, OnHold), (InProgress, Resolved), (InProgress, Cancelled),
-            (OnHold, InProgress), (OnHold, Resolved), (OnHold, Cancelled),
-            (Resolved, Closed), (Resolved, InProgress),
+            (New, InProgress),
+            (New, OnHold),
+            (New, Resolved),
+            (New, Cancelled),
+            (InProgress, OnHold),
+            (InProgress, Resolved),
+            (InProgress, Cancelled),
+            (OnHold, InProgress),
+            (OnHold, Resolved),
+            (OnHold, Cancelled),
+            (Resolved, Closed),
+            (Resolved, InProgress),
         ];
         for &from in IncidentState::ALL {
             for &to in IncidentState::ALL {

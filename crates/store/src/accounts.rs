@@ -97,7 +97,11 @@ pub async fn set_password(conn: &mut AnyConnection, id: i64, hash: &str) -> Resu
 }
 
 pub async fn set_locale(conn: &mut AnyConnection, id: i64, locale: Option<&str>) -> Result<()> {
-    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale.map(str::to_owned)).bind(id).execute(conn).await?;
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+        .bind(locale.map(str::to_owned))
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -133,7 +137,10 @@ pub async fn insert_organisation(conn: &mut AnyConnection, name: &str, now: i64)
 }
 
 pub async fn organisation_by_name(conn: &mut AnyConnection, name: &str) -> Result<Option<Organisation>> {
-    Ok(sqlx::query_as("SELECT id, name FROM organisations WHERE name = $1").bind(name.to_owned()).fetch_optional(conn).await?)
+    Ok(sqlx::query_as("SELECT id, name FROM organisations WHERE name = $1")
+        .bind(name.to_owned())
+        .fetch_optional(conn)
+        .await?)
 }
 
 pub async fn list_organisations(conn: &mut AnyConnection) -> Result<Vec<Organisation>> {
@@ -141,17 +148,18 @@ pub async fn list_organisations(conn: &mut AnyConnection) -> Result<Vec<Organisa
 }
 
 pub async fn insert_group(conn: &mut AnyConnection, name: &str, description: &str, now: i64) -> Result<i64> {
-    let (id,): (i64,) =
-        sqlx::query_as("INSERT INTO assignment_groups (name, description, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(name.to_owned())
-            .bind(description.to_owned())
-            .bind(now)
-            .fetch_one(conn)
-            .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Duplicate(_) => StoreError::Duplicate("name".into()),
-                other => other,
-            })?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO assignment_groups (name, description, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name.to_owned())
+    .bind(description.to_owned())
+    .bind(now)
+    .fetch_one(conn)
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Duplicate(_) => StoreError::Duplicate("name".into()),
+        other => other,
+    })?;
     Ok(id)
 }
 
@@ -163,7 +171,10 @@ pub async fn group_by_name(conn: &mut AnyConnection, name: &str) -> Result<Optio
 }
 
 pub async fn group_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Group>> {
-    Ok(sqlx::query_as("SELECT id, name, description FROM assignment_groups WHERE id = $1").bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as("SELECT id, name, description FROM assignment_groups WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 pub async fn list_groups(conn: &mut AnyConnection) -> Result<Vec<Group>> {

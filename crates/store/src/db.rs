@@ -1,7 +1,7 @@
 //! Connecting: the backend is chosen by the URL scheme, and every dialect
 //! difference between SQLite and PostgreSQL is written here, once.
 
-use crate::{writer::Writer, Result, StoreError};
+use crate::{Result, StoreError, writer::Writer};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::{str::FromStr, sync::Arc, time::Duration};
@@ -165,7 +165,8 @@ impl Store {
 
     /// Does the database hold any incident yet?
     pub async fn has_incidents(&self) -> Result<bool> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM incidents LIMIT 1").fetch_optional(&self.inner.read).await?;
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM incidents LIMIT 1").fetch_optional(&self.inner.read).await?;
         Ok(row.is_some())
     }
 
@@ -241,7 +242,13 @@ fn sqlite_url(url: &str) -> Result<String> {
                 .map_err(|e| StoreError::BadUrl(format!("{url}: cannot create {}: {e}", dir.display())))?;
         }
     }
-    let query = if query.contains("mode=") { query.to_owned() } else if query.is_empty() { "mode=rwc".into() } else { format!("{query}&mode=rwc") };
+    let query = if query.contains("mode=") {
+        query.to_owned()
+    } else if query.is_empty() {
+        "mode=rwc".into()
+    } else {
+        format!("{query}&mode=rwc")
+    };
     Ok(format!("sqlite://{path}?{query}"))
 }
 

@@ -1,7 +1,10 @@
 //! Incident rows: insert, load, update and the keyset-paginated list.
 
-use crate::sql::{like_pattern, Sql, Value};
-use crate::{db::{Backend, Dialect}, Result, StoreError};
+use crate::sql::{Sql, Value, like_pattern};
+use crate::{
+    Result, StoreError,
+    db::{Backend, Dialect},
+};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -89,9 +92,8 @@ pub async fn insert_new(conn: &mut AnyConnection, d: Dialect, inc: &Incident) ->
         Backend::Postgres => "nextval('incident_number')".to_owned(),
     };
     let sql = INSERT.replacen("#ID#", &id_expr, 1);
-    let (id,): (i64,) = bind_row(sqlx::query_as(sqlx::AssertSqlSafe(format!("{sql} RETURNING id"))), inc)
-        .fetch_one(conn)
-        .await?;
+    let (id,): (i64,) =
+        bind_row(sqlx::query_as(sqlx::AssertSqlSafe(format!("{sql} RETURNING id"))), inc).fetch_one(conn).await?;
     Ok(id)
 }
 
@@ -137,7 +139,9 @@ fn bind_row<'q, O>(
 /// Inserts a row whose `id` was taken from [`next_numbers`].
 pub async fn insert(conn: &mut AnyConnection, inc: &Incident) -> Result<()> {
     let sql = INSERT.replacen("#ID#", &inc.id.to_string(), 1);
-    bind_row(sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!("{sql} RETURNING id"))), inc).fetch_one(conn).await?;
+    bind_row(sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!("{sql} RETURNING id"))), inc)
+        .fetch_one(conn)
+        .await?;
     Ok(())
 }
 
@@ -402,9 +406,8 @@ pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(V
     let dir = if f.sort.descending() { " DESC" } else { "" };
     let order: Vec<String> = qualified.iter().map(|c| format!("{c}{dir}")).collect();
     q.push(&format!(" ORDER BY {} LIMIT ", order.join(", "))).bind(Value::Int(f.limit + 1));
-    let mut rows: Vec<Incident> = sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?)
-        .fetch_all(conn)
-        .await?;
+    let mut rows: Vec<Incident> =
+        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?;
     let more = rows.len() as i64 > f.limit;
     rows.truncate(usize::try_from(f.limit).unwrap_or(0));
     Ok((rows, more))

@@ -16,7 +16,7 @@ mod sql;
 pub mod writer;
 
 pub use db::{Backend, Dialect, Store, StoreOptions};
-pub use sql::{now_micros, BoxFut};
+pub use sql::{BoxFut, now_micros};
 pub use sqlx::AnyConnection as Conn;
 
 /// What can go wrong below the use cases.

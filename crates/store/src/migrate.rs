@@ -4,7 +4,7 @@
 //! at every start. On PostgreSQL an advisory lock keeps nodes that start
 //! together from migrating twice.
 
-use crate::{db::Backend, Result, Store, StoreError};
+use crate::{Result, Store, StoreError, db::Backend};
 use sqlx::{Connection, Executor};
 
 pub struct Migration {
@@ -14,18 +14,18 @@ pub struct Migration {
 }
 
 macro_rules! migrations {
-    ($dir:literal: $($v:literal $name:literal),+ $(,)?) => {
+    ($dir:literal: $($v:literal $file:literal $name:literal),+ $(,)?) => {
         &[$(Migration {
             version: $v,
             name: $name,
-            sql: include_str!(concat!("../migrations/", $dir, "/", stringify!($v), "_", $name, ".sql")),
+            sql: include_str!(concat!("../migrations/", $dir, "/", $file, "_", $name, ".sql")),
         }),+]
     };
 }
 
-// File names are `NNNN_name.sql`; the macro takes NNNN as written.
-pub const SQLITE: &[Migration] = migrations!("sqlite": 0001 "foundation");
-pub const POSTGRES: &[Migration] = migrations!("postgres": 0001 "foundation");
+// Each entry: version, file prefix, name (the file is `NNNN_name.sql`).
+pub const SQLITE: &[Migration] = migrations!("sqlite": 1 "0001" "foundation");
+pub const POSTGRES: &[Migration] = migrations!("postgres": 1 "0001" "foundation");
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
     match b {
@@ -74,7 +74,9 @@ async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<usize
     )
     .await?;
     let applied: Vec<(i64, String)> =
-        sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version").fetch_all(&mut *conn).await?;
+        sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version")
+            .fetch_all(&mut *conn)
+            .await?;
     let known = for_backend(backend);
     for (v, sum) in &applied {
         match known.iter().find(|m| m.version == *v) {
@@ -84,7 +86,10 @@ async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<usize
                 )));
             }
             Some(m) if checksum(m.sql) != *sum => {
-                return Err(StoreError::Migration(format!("migration {v} ({}) was edited after it was applied", m.name)));
+                return Err(StoreError::Migration(format!(
+                    "migration {v} ({}) was edited after it was applied",
+                    m.name
+                )));
             }
             Some(_) => {}
         }

@@ -10,10 +10,12 @@ pub async fn get(conn: &mut AnyConnection, key: &str) -> Result<Option<String>> 
 }
 
 pub async fn set(conn: &mut AnyConnection, key: &str, value: &str) -> Result<()> {
-    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .bind(key.to_owned())
-        .bind(value.to_owned())
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key.to_owned())
+    .bind(value.to_owned())
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Small helpers shared by the query modules.
 
-use sqlx::any::AnyArguments;
 use sqlx::Arguments;
+use sqlx::any::AnyArguments;
 use std::{future::Future, pin::Pin};
 
 pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

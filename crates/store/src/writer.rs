@@ -6,10 +6,10 @@
 //! While one batch flushes, the next one queues up; under load a single
 //! fsync carries many writes.
 
-use crate::{db::Dialect, sql::BoxFut, Result, StoreError};
+use crate::{Result, StoreError, db::Dialect, sql::BoxFut};
 use sqlx::{AnyConnection, AnyPool, Connection};
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, Mutex};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 const MAX_BATCH: usize = 256;
 
@@ -68,9 +68,7 @@ impl Writer {
     pub(crate) fn start(pool: AnyPool, dialect: Dialect, workers: usize) -> Writer {
         let (tx, rx) = mpsc::channel::<Box<dyn Job>>(4096);
         let queue: Queue = Arc::new(Mutex::new(rx));
-        let tasks = (0..workers)
-            .map(|_| tokio::spawn(run_worker(pool.clone(), dialect, queue.clone())))
-            .collect();
+        let tasks = (0..workers).map(|_| tokio::spawn(run_worker(pool.clone(), dialect, queue.clone()))).collect();
         Writer { tx: std::sync::Mutex::new(Some(tx)), tasks: std::sync::Mutex::new(tasks) }
     }
 

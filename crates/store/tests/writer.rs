@@ -1,13 +1,17 @@
 //! The group-commit writer: a failing write undoes only itself, concurrent
 //! writes all land, and answers come after the commit. Both backends.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use steward_store::{Store, StoreError, StoreOptions};
 
 async fn store(pg: bool) -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = if pg {
-        let base = std::env::var("STEWARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("steward_t_w{}_{}", std::process::id(), jiff::Timestamp::now().as_nanosecond() % 1_000_000_000);
+        let base = std::env::var("STEWARD_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name =
+            format!("steward_t_w{}_{}", std::process::id(), jiff::Timestamp::now().as_nanosecond() % 1_000_000_000);
         Store::create_postgres_database(&base, &name)
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL is required for this test ({base}): {e}"))

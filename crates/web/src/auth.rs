@@ -7,11 +7,11 @@
 //! `X-CSRF-Token` header. Before sign-in, the login form is protected by a
 //! double-submit cookie instead.
 
-use crate::{error::ApiError, AppState};
+use crate::{AppState, error::ApiError};
 use axum::{
-    body::{to_bytes, Body},
+    body::{Body, to_bytes},
     extract::{FromRequestParts, Request, State},
-    http::{header, request::Parts, HeaderMap, Method, StatusCode},
+    http::{HeaderMap, Method, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -169,7 +169,11 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
 }
 
 fn csrf_refusal(why: &str) -> Response {
-    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("CSRF check failed: {why}\n"))
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("CSRF check failed: {why}\n"),
+    )
         .into_response()
 }
 

@@ -1,7 +1,7 @@
 //! Errors as `application/problem+json` (RFC 9457), each with a stable code.
 
 use axum::{
-    http::{header, HeaderValue, StatusCode},
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
@@ -90,14 +90,18 @@ impl From<AppError> for ApiError {
         let detail = e.to_string();
         match e {
             AppError::NotFound(what) => ApiError::not_found(what),
-            AppError::Unauthenticated(_) => ApiError::new(S::UNAUTHORIZED, "unauthenticated", "Sign-in required", detail),
+            AppError::Unauthenticated(_) => {
+                ApiError::new(S::UNAUTHORIZED, "unauthenticated", "Sign-in required", detail)
+            }
             AppError::Forbidden(_) => ApiError::new(S::FORBIDDEN, "forbidden", "Not allowed", detail),
             AppError::Invalid(errors) => ApiError::invalid(errors),
             AppError::Stale { current, .. } => ApiError {
                 current_version: Some(current),
                 ..ApiError::new(S::CONFLICT, "version_conflict", "Changed by someone else", detail)
             },
-            AppError::VersionRequired => ApiError::new(S::PRECONDITION_REQUIRED, "version_required", "Version required", detail),
+            AppError::VersionRequired => {
+                ApiError::new(S::PRECONDITION_REQUIRED, "version_required", "Version required", detail)
+            }
             AppError::Transition { allowed, .. } => ApiError {
                 allowed,
                 ..ApiError::new(S::CONFLICT, "transition_not_allowed", "State change not allowed", detail)
@@ -110,7 +114,12 @@ impl From<AppError> for ApiError {
             AppError::Unavailable(_) => ApiError::new(S::SERVICE_UNAVAILABLE, "unavailable", "Unavailable", detail),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
-                ApiError::new(S::INTERNAL_SERVER_ERROR, "internal", "Internal error", "something went wrong on our side; it has been logged")
+                ApiError::new(
+                    S::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    "something went wrong on our side; it has been logged",
+                )
             }
         }
     }

@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use axum::{
     body::Bytes,
     extract::{FromRequest, Request},
-    http::{header, StatusCode},
+    http::{StatusCode, header},
 };
 use serde::de::DeserializeOwned;
 
@@ -31,9 +31,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 "send the body as application/json",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Body too large", e.body_text())
-        })?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Body too large", e.body_text()))?;
         parse(&bytes).map(Json)
     }
 }

@@ -11,7 +11,7 @@ pub mod i18n;
 pub mod json;
 pub mod ui;
 
-use axum::{routing::get, Router};
+use axum::{Router, routing::get};
 use std::{future::Future, sync::Arc, time::Duration};
 use steward_app::App;
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};

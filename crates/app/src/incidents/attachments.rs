@@ -1,11 +1,14 @@
 //! Attachments: stored once per content hash under the data folder.
 
 use super::journal;
-use crate::{error::AppError, Actor, App};
+use crate::{Actor, App, error::AppError};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
-use steward_domain::{access, journal::{Action, FieldChange}};
-use steward_store::{journal as store_journal, now_micros, StoreError};
+use steward_domain::{
+    access,
+    journal::{Action, FieldChange},
+};
+use steward_store::{StoreError, journal as store_journal, now_micros};
 
 /// An attachment's metadata and where its bytes are.
 #[derive(Debug, Clone)]
@@ -17,8 +20,11 @@ pub struct AttachmentFile {
 /// Keeps a file name printable and free of path separators.
 fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String =
-        base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*')).take(200).collect();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*'))
+        .take(200)
+        .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
     if cleaned.is_empty() { "attachment".to_owned() } else { cleaned }
 }
@@ -79,15 +85,21 @@ impl App {
                 Box::pin(async move {
                     let mut meta = meta;
                     meta.id = store_journal::insert_attachment(c, &meta).await?;
-                    let change = FieldChange { field: "attachment".into(), old: None, new: Some(meta.filename.clone()) };
-                    journal(c, meta.incident_id, meta.created_at, Some(actor_id), Action::Attachment, &[change], None).await?;
+                    let change =
+                        FieldChange { field: "attachment".into(), old: None, new: Some(meta.filename.clone()) };
+                    journal(c, meta.incident_id, meta.created_at, Some(actor_id), Action::Attachment, &[change], None)
+                        .await?;
                     Ok::<_, AppError>(meta)
                 })
             })
             .await
     }
 
-    pub async fn list_attachments(&self, actor: &Actor, number: &str) -> Result<Vec<store_journal::Attachment>, AppError> {
+    pub async fn list_attachments(
+        &self,
+        actor: &Actor,
+        number: &str,
+    ) -> Result<Vec<store_journal::Attachment>, AppError> {
         let inc = self.get_incident(actor, number).await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(store_journal::attachments(&mut conn, inc.id).await?)

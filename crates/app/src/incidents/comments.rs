@@ -1,9 +1,9 @@
 //! Public comments and internal work notes.
 
 use super::{journal, viewer};
-use crate::{error::AppError, Actor, App};
+use crate::{Actor, App, error::AppError};
 use steward_domain::{access, journal::Action, text};
-use steward_store::{incidents, journal as store_journal, now_micros, StoreError};
+use steward_store::{StoreError, incidents, journal as store_journal, now_micros};
 
 impl App {
     /// Adds a comment (or, with `internal`, a work note). The desk's first
@@ -45,5 +45,4 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(store_journal::comments(&mut conn, inc.id, actor.is_staff()).await?)
     }
-
 }

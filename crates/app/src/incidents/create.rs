@@ -1,9 +1,20 @@
 //! Opening an incident.
 
 use super::{diff, journal};
-use crate::{error::{AppError, Errors}, Actor, App};
-use steward_domain::{journal::{Action, FieldChange}, text, Impact, IncidentState, Urgency};
-use steward_store::{accounts, incidents::{self, Incident}, now_micros, Conn};
+use crate::{
+    Actor, App,
+    error::{AppError, Errors},
+};
+use steward_domain::{
+    Impact, IncidentState, Urgency,
+    journal::{Action, FieldChange},
+    text,
+};
+use steward_store::{
+    Conn, accounts,
+    incidents::{self, Incident},
+    now_micros,
+};
 
 /// What a caller sends to open an incident; references are by name.
 #[derive(Debug, Clone, Default)]
@@ -214,30 +225,30 @@ impl App {
             }
             None => None,
         };
-    let assignee = match assignee.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-        Some(name) => match accounts::user_by_name(c, name).await? {
-            None => {
-                errs.add("assignee", "no such user");
-                None
-            }
-            Some(u) => {
-                if let Some((g, _)) = &group {
-                    if !accounts::is_member(c, *g, u.id).await? {
-                        errs.add("assignee", format!("{} is not a member of the assignment group", u.username));
-                    }
+        let assignee = match assignee.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            Some(name) => match accounts::user_by_name(c, name).await? {
+                None => {
+                    errs.add("assignee", "no such user");
+                    None
                 }
-                Some((u.id, u.display_name))
+                Some(u) => {
+                    if let Some((g, _)) = &group {
+                        if !accounts::is_member(c, *g, u.id).await? {
+                            errs.add("assignee", format!("{} is not a member of the assignment group", u.username));
+                        }
+                    }
+                    Some((u.id, u.display_name))
+                }
+            },
+            None => None,
+        };
+        if let Some(p) = parent {
+            if incidents::get(c, p).await?.is_none() {
+                errs.add("parent", "no such incident");
             }
-        },
-        None => None,
-    };
-    if let Some(p) = parent {
-        if incidents::get(c, p).await?.is_none() {
-            errs.add("parent", "no such incident");
         }
-    }
-    errs.finish()?;
-    let requester = requester.ok_or(AppError::Internal("requester".into()))?;
-    Ok(Refs { requester, organisation_name, group, assignee })
+        errs.finish()?;
+        let requester = requester.ok_or(AppError::Internal("requester".into()))?;
+        Ok(Refs { requester, organisation_name, group, assignee })
     }
 }

@@ -1,11 +1,17 @@
 //! The list filters as the API and the UI take them (text), turned into a
 //! store filter with names resolved and a keyset cursor decoded.
 
-use crate::{error::{AppError, Errors}, Actor, App};
+use crate::{
+    Actor, App,
+    error::{AppError, Errors},
+};
 use base64::Engine;
 use serde::Deserialize;
 use steward_domain::IncidentState;
-use steward_store::{accounts, incidents::{Assigned, Filter, Sort}, StoreError};
+use steward_store::{
+    StoreError, accounts,
+    incidents::{Assigned, Filter, Sort},
+};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

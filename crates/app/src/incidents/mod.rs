@@ -11,14 +11,14 @@ mod update;
 
 pub use attachments::AttachmentFile;
 pub use create::NewIncident;
-pub use list_params::{encode_cursor, parse_time, ListParams};
+pub use list_params::{ListParams, encode_cursor, parse_time};
 pub use query::ListQuery;
 pub use transition::TransitionInput;
 pub use update::{IncidentPatch, Patch};
 
-use crate::{error::AppError, Actor};
-use steward_domain::{access::Viewer, journal::FieldChange, RecordNumber};
-use steward_store::{incidents::Incident, journal, Conn};
+use crate::{Actor, error::AppError};
+use steward_domain::{RecordNumber, access::Viewer, journal::FieldChange};
+use steward_store::{Conn, incidents::Incident, journal};
 
 pub(crate) const KIND: &str = "incident";
 
@@ -86,14 +86,26 @@ pub(crate) fn diff(old: &Incident, new: &Incident) -> Vec<FieldChange> {
             name(old.assignment_group_id, &old.group_name),
             name(new.assignment_group_id, &new.group_name),
         ),
-        FieldChange::new("assignee", name(old.assignee_id, &old.assignee_name), name(new.assignee_id, &new.assignee_name)),
-        FieldChange::new("requester", name(Some(old.requester_id), &old.requester_name), name(Some(new.requester_id), &new.requester_name)),
+        FieldChange::new(
+            "assignee",
+            name(old.assignee_id, &old.assignee_name),
+            name(new.assignee_id, &new.assignee_name),
+        ),
+        FieldChange::new(
+            "requester",
+            name(Some(old.requester_id), &old.requester_name),
+            name(Some(new.requester_id), &new.requester_name),
+        ),
         FieldChange::new("major", i(old.major), i(new.major)),
         FieldChange::new("parent", old.parent_id.map(number), new.parent_id.map(number)),
         FieldChange::new("resolution_code", old.resolution_code.clone(), new.resolution_code.clone()),
         FieldChange::new("resolution_notes", old.resolution_notes.clone(), new.resolution_notes.clone()),
         FieldChange::new("reopen_count", i(old.reopen_count), i(new.reopen_count)),
-        FieldChange::new("organisation", oi(old.organisation_id).and(old.organisation_name.clone()), oi(new.organisation_id).and(new.organisation_name.clone())),
+        FieldChange::new(
+            "organisation",
+            oi(old.organisation_id).and(old.organisation_name.clone()),
+            oi(new.organisation_id).and(new.organisation_name.clone()),
+        ),
     ]
     .into_iter()
     .flatten()

@@ -1,9 +1,9 @@
 //! Reading incidents: one, a filtered page, the journal.
 
-use super::{parse_number, viewer, KIND};
-use crate::{error::AppError, Actor, App};
+use super::{KIND, parse_number, viewer};
+use crate::{Actor, App, error::AppError};
 use steward_domain::access;
-use steward_store::{incidents, journal, StoreError};
+use steward_store::{StoreError, incidents, journal};
 
 /// A list request as the API and UI take it; ids already resolved.
 pub type ListQuery = incidents::Filter;

@@ -1,10 +1,14 @@
 //! Moving an incident between states, as the state machine allows.
 
 use super::{diff, journal, viewer};
-use crate::{error::AppError, Actor, App};
-use steward_domain::incident::{plan_transition, TransitionError};
-use steward_domain::{access, journal::Action, text, HoldReason, IncidentState, ResolutionCode, TransitionRequest};
-use steward_store::{incidents::{self, Incident}, journal as store_journal, now_micros, StoreError};
+use crate::{Actor, App, error::AppError};
+use steward_domain::incident::{TransitionError, plan_transition};
+use steward_domain::{HoldReason, IncidentState, ResolutionCode, TransitionRequest, access, journal::Action, text};
+use steward_store::{
+    StoreError,
+    incidents::{self, Incident},
+    journal as store_journal, now_micros,
+};
 
 /// A transition as callers send it: the target and what it needs, as text.
 #[derive(Debug, Clone, Default)]
@@ -69,8 +73,7 @@ impl App {
                     if old.version != version {
                         return Err(AppError::Stale { sent: version, current: old.version });
                     }
-                    let from: IncidentState =
-                        old.state.parse().map_err(|e: String| AppError::Internal(e))?;
+                    let from: IncidentState = old.state.parse().map_err(|e: String| AppError::Internal(e))?;
                     let plan = plan_transition(from, to, &req).map_err(transition_error)?;
                     access::can_transition(v, from, to)?;
                     let now = now_micros();
@@ -111,8 +114,12 @@ impl App {
                         if old.version != version || old.state != IncidentState::Resolved.as_str() {
                             return Ok::<_, AppError>(false); // someone acted meanwhile
                         }
-                        let plan = plan_transition(IncidentState::Resolved, IncidentState::Closed, &TransitionRequest::default())
-                            .map_err(transition_error)?;
+                        let plan = plan_transition(
+                            IncidentState::Resolved,
+                            IncidentState::Closed,
+                            &TransitionRequest::default(),
+                        )
+                        .map_err(transition_error)?;
                         let now = now_micros();
                         let mut new = apply_plan(&old, &plan, now);
                         let changes = diff(&old, &new);

@@ -1,9 +1,16 @@
 //! Editing an incident's fields, guarded by the version the caller read.
 
 use super::{create::optional_text, diff, journal, viewer};
-use crate::{error::{AppError, Errors}, Actor, App};
-use steward_domain::{access, journal::Action, text, Impact, Urgency};
-use steward_store::{accounts, incidents::{self, Incident}, now_micros, StoreError};
+use crate::{
+    Actor, App,
+    error::{AppError, Errors},
+};
+use steward_domain::{Impact, Urgency, access, journal::Action, text};
+use steward_store::{
+    StoreError, accounts,
+    incidents::{self, Incident},
+    now_micros,
+};
 
 /// A field in a patch: left alone, cleared, or set.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,11 +55,16 @@ impl App {
         let version = version.ok_or(AppError::VersionRequired)?;
         let mut errs = Errors::default();
         let title = p.title.as_deref().and_then(|t| errs.check("title", text::check(t, text::TITLE)));
-        let description = p.description.as_deref().map(|d| optional_text(&mut errs, "description", Some(d), text::DESCRIPTION).unwrap_or_default());
+        let description = p
+            .description
+            .as_deref()
+            .map(|d| optional_text(&mut errs, "description", Some(d), text::DESCRIPTION).unwrap_or_default());
         let impact = p.impact.and_then(|v| errs.check("impact", Impact::new(v)));
         let urgency = p.urgency.and_then(|v| errs.check("urgency", Urgency::new(v)));
         let category = match &p.category {
-            Patch::Set(v) => optional_text(&mut errs, "category", Some(v), text::SHORT).map_or(Patch::Clear, Patch::Set),
+            Patch::Set(v) => {
+                optional_text(&mut errs, "category", Some(v), text::SHORT).map_or(Patch::Clear, Patch::Set)
+            }
             other => other.clone(),
         };
         let service = match &p.service {
@@ -186,12 +198,17 @@ impl App {
                     }
                     if let Some(a) = new.assignee_id {
                         match new.assignment_group_id {
-                            None => return Err(AppError::field("assignment_group", "is required when an assignee is set")),
+                            None => {
+                                return Err(AppError::field("assignment_group", "is required when an assignee is set"));
+                            }
                             Some(g) => {
                                 if !accounts::is_member(c, g, a).await? {
                                     return Err(AppError::field(
                                         "assignee",
-                                        format!("{} is not a member of the assignment group", new.assignee_name.clone().unwrap_or_default()),
+                                        format!(
+                                            "{} is not a member of the assignment group",
+                                            new.assignee_name.clone().unwrap_or_default()
+                                        ),
                                     ));
                                 }
                             }
@@ -211,7 +228,10 @@ impl App {
                     }
                     let now = now_micros();
                     new.updated_at = now;
-                    if new.assignee_id.is_some() && old.assignee_id != new.assignee_id && new.first_response_at.is_none() {
+                    if new.assignee_id.is_some()
+                        && old.assignee_id != new.assignee_id
+                        && new.first_response_at.is_none()
+                    {
                         new.first_response_at = Some(now);
                     }
                     new.version = incidents::update(c, &new, version).await.map_err(|e| match e {

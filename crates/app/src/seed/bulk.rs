@@ -65,7 +65,9 @@ async fn joined(h: JoinHandle<Result<usize, AppError>>) -> Result<usize, AppErro
 async fn write_batch(c: &mut Conn, d: Dialect, mut b: Batch) -> Result<usize, AppError> {
     // Rows and entries carry their index in the batch until numbers are drawn.
     let ids = incidents::next_numbers(c, d, b.rows.len() as i64).await?;
-    let number = |i: i64| ids.get(usize::try_from(i).unwrap_or(usize::MAX)).copied().ok_or(AppError::Internal("numbering".into()));
+    let number = |i: i64| {
+        ids.get(usize::try_from(i).unwrap_or(usize::MAX)).copied().ok_or(AppError::Internal("numbering".into()))
+    };
     for r in &mut b.rows {
         r.id = number(r.id)?;
     }

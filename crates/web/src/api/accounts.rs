@@ -1,7 +1,7 @@
 //! `/api/v1/me`, users, groups and API tokens.
 
 use super::dto::*;
-use crate::{auth::ApiActor, error::ApiError, json::Json, AppState};
+use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -10,7 +10,13 @@ use steward_app::accounts::NewUser;
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = MeJson)))]
 pub async fn me(ApiActor(a): ApiActor) -> axum::Json<MeJson> {
-    axum::Json(MeJson { id: a.id, username: a.username, display_name: a.display_name, role: a.role.to_string(), group_ids: a.group_ids })
+    axum::Json(MeJson {
+        id: a.id,
+        username: a.username,
+        display_name: a.display_name,
+        role: a.role.to_string(),
+        group_ids: a.group_ids,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Vec<UserJson>)))]
@@ -47,7 +53,10 @@ pub async fn add_user(
 }
 
 #[utoipa::path(get, path = "/api/v1/groups", tag = "accounts", responses((status = 200, body = Vec<GroupJson>)))]
-pub async fn groups(State(s): State<AppState>, ApiActor(_actor): ApiActor) -> Result<axum::Json<Vec<GroupJson>>, ApiError> {
+pub async fn groups(
+    State(s): State<AppState>,
+    ApiActor(_actor): ApiActor,
+) -> Result<axum::Json<Vec<GroupJson>>, ApiError> {
     let gs = s.app.list_groups().await?;
     Ok(axum::Json(gs.into_iter().map(|g| GroupJson { id: g.id, name: g.name, description: g.description }).collect()))
 }
@@ -90,7 +99,13 @@ pub async fn create_token(
     let t = s.app.create_token(Some(&a), &a.username, &b.name).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(TokenJson { id: t.id, name: b.name.trim().to_owned(), token: Some(t.token), created_at: None, revoked_at: None }),
+        axum::Json(TokenJson {
+            id: t.id,
+            name: b.name.trim().to_owned(),
+            token: Some(t.token),
+            created_at: None,
+            revoked_at: None,
+        }),
     ))
 }
 

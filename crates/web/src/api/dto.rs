@@ -2,7 +2,7 @@
 //! in UTC with microseconds.
 
 use serde::{Deserialize, Deserializer, Serialize};
-use steward_app::incidents::{number, IncidentPatch, NewIncident, Patch, TransitionInput};
+use steward_app::incidents::{IncidentPatch, NewIncident, Patch, TransitionInput, number};
 use steward_store::{accounts, incidents::Incident, journal};
 use utoipa::ToSchema;
 
@@ -330,7 +330,14 @@ pub struct UserJson {
 
 impl From<accounts::User> for UserJson {
     fn from(u: accounts::User) -> Self {
-        Self { id: u.id, username: u.username, display_name: u.display_name, email: u.email, role: u.role, active: u.active != 0 }
+        Self {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            email: u.email,
+            role: u.role,
+            active: u.active != 0,
+        }
     }
 }
 
@@ -396,6 +403,12 @@ pub struct TokenJson {
 
 impl From<accounts::ApiToken> for TokenJson {
     fn from(t: accounts::ApiToken) -> Self {
-        Self { id: t.id, name: t.name, token: None, created_at: Some(time(t.created_at)), revoked_at: opt_time(t.revoked_at) }
+        Self {
+            id: t.id,
+            name: t.name,
+            token: None,
+            created_at: Some(time(t.created_at)),
+            revoked_at: opt_time(t.revoked_at),
+        }
     }
 }

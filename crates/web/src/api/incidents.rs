@@ -2,14 +2,14 @@
 //! journal and attachments.
 
 use super::dto::*;
-use crate::{auth::ApiActor, error::ApiError, json::Json, AppState};
+use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
 use axum::{
     body::Body,
     extract::{Multipart, Path, Query, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use steward_app::incidents::{encode_cursor, ListParams};
+use steward_app::incidents::{ListParams, encode_cursor};
 use steward_store::incidents::Incident;
 
 /// The version an `If-Match: "7"` header names, if any.
@@ -207,7 +207,12 @@ pub async fn upload(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<AttachmentJson>), ApiError> {
     let mut multipart = multipart.map_err(|e| {
-        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Unsupported media type", e.body_text())
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported media type",
+            e.body_text(),
+        )
     })?;
     let (filename, content_type, bytes) = read_file_part(&mut multipart, s.app.config.attachment_max_bytes).await?;
     let a = s.app.add_attachment(&actor, &number, &filename, &content_type, bytes).await?;
@@ -219,7 +224,11 @@ pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, St
     let too_large = || ApiError::from(steward_app::AppError::TooLarge { what: "the attachment", max });
     loop {
         let field = m.next_field().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::field("file", e.body_text()) }
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::field("file", e.body_text())
+            }
         })?;
         let Some(mut field) = field else { return Err(ApiError::field("file", "is required (a part named file)")) };
         if field.name() != Some("file") {
@@ -229,7 +238,11 @@ pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, St
         let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::field("file", e.body_text()) }
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::field("file", e.body_text())
+            }
         })? {
             if bytes.len() + chunk.len() > max {
                 drop(bytes);
@@ -261,12 +274,18 @@ pub async fn download(
 }
 
 /// Sends an attachment so that a browser downloads rather than renders it.
-pub async fn serve_attachment(s: &AppState, actor: &steward_app::Actor, number: &str, id: i64) -> Result<Response, ApiError> {
+pub async fn serve_attachment(
+    s: &AppState,
+    actor: &steward_app::Actor,
+    number: &str,
+    id: i64,
+) -> Result<Response, ApiError> {
     let file = s.app.attachment(actor, number, id).await?;
     let bytes = tokio::fs::read(&file.path)
         .await
         .map_err(|e| ApiError::from(steward_app::AppError::Internal(format!("reading attachment: {e}"))))?;
-    let ascii: String = file.meta.filename.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let ascii: String =
+        file.meta.filename.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
     let disposition = format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",
         ascii.replace(['"', '\\'], "_"),

@@ -7,7 +7,12 @@ pub mod health;
 pub mod incidents;
 
 use crate::AppState;
-use axum::{extract::DefaultBodyLimit, response::IntoResponse, routing::{delete, get, post}, Json, Router};
+use axum::{
+    Json, Router,
+    extract::DefaultBodyLimit,
+    response::IntoResponse,
+    routing::{delete, get, post},
+};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]

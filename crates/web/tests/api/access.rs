@@ -4,7 +4,7 @@
 
 use crate::both;
 use crate::helpers::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const ONLY_OWN: &str = "requesters can only see their own incidents";
 const ONLY_ADMINS: &str = "only admins can manage users and groups";
@@ -25,7 +25,11 @@ both!(list_and_read_by_role, |t| {
     assert_eq!(t.numbers(&[("sort", "number")], &t.requester).await, [own.as_str()]);
     assert_eq!(t.numbers(&[("sort", "number")], &t.requester2).await, [other.as_str()]);
     for (role, token) in roles(&t).into_iter().skip(1).chain([("agent2", t.agent2.as_str())]) {
-        assert_eq!(t.numbers(&[("sort", "number")], token).await, [own.clone(), other.clone(), desk.clone()], "{role} lists all");
+        assert_eq!(
+            t.numbers(&[("sort", "number")], token).await,
+            [own.clone(), other.clone(), desk.clone()],
+            "{role} lists all"
+        );
         for n in [&own, &other, &desk] {
             assert_eq!(t.read(n, token).await["number"], n.as_str(), "{role} reads {n}");
         }
@@ -113,7 +117,13 @@ both!(edit_and_transition_by_role, |t| {
     // Every staff role edits, in or outside the incident's group.
     let mut version = 1;
     for (who, token) in [("agent", &t.agent), ("agent2", &t.agent2), ("manager", &t.manager), ("admin", &t.admin)] {
-        let r = t.patch(&format!("/api/v1/incidents/{n}"), token, json!({"version": version, "title": format!("Edited by {who}")})).await;
+        let r = t
+            .patch(
+                &format!("/api/v1/incidents/{n}"),
+                token,
+                json!({"version": version, "title": format!("Edited by {who}")}),
+            )
+            .await;
         assert_eq!(r.status(), 200, "{who} edits");
         version = r.json::<Value>().await.unwrap()["version"].as_i64().unwrap();
     }
@@ -204,10 +214,14 @@ both!(accounts_by_role, |t| {
     let me = t.json("/api/v1/me", &t.agent).await;
     assert_eq!(me["group_ids"].as_array().unwrap().len(), 1, "agent is still in one group");
 
-    let r = t.post("/api/v1/users", &t.admin, json!({"username": "newbie", "role": "agent", "groups": ["Network"]})).await;
+    let r =
+        t.post("/api/v1/users", &t.admin, json!({"username": "newbie", "role": "agent", "groups": ["Network"]})).await;
     assert_eq!(r.status(), 201);
     let u: Value = r.json().await.unwrap();
-    assert_eq!((u["username"].as_str(), u["role"].as_str(), u["active"].as_bool()), (Some("newbie"), Some("agent"), Some(true)));
+    assert_eq!(
+        (u["username"].as_str(), u["role"].as_str(), u["active"].as_bool()),
+        (Some("newbie"), Some("agent"), Some(true))
+    );
     let r = t.post("/api/v1/groups", &t.admin, json!({"name": "Database", "description": "DBAs"})).await;
     assert_eq!(r.status(), 201);
     assert_eq!(r.json::<Value>().await.unwrap()["name"], "Database");

@@ -9,7 +9,9 @@ both!(bad_account_input_names_the_field, |t| {
     let before = (count(t.json("/api/v1/users", &t.admin).await), count(t.json("/api/v1/groups", &t.admin).await));
     let r = t.post("/api/v1/users", &t.admin, serde_json::json!({"username": "agent", "role": "agent"})).await;
     assert_eq!(invalid(r, &["username"]).await, "is already taken");
-    let r = t.post("/api/v1/users", &t.admin, serde_json::json!({"username": "x y", "role": "boss", "password": "short"})).await;
+    let r = t
+        .post("/api/v1/users", &t.admin, serde_json::json!({"username": "x y", "role": "boss", "password": "short"}))
+        .await;
     let p = problem(r, 422, "validation_failed").await;
     assert_eq!(fields(&p), ["username", "role", "password"]);
     assert_eq!(
@@ -18,7 +20,9 @@ both!(bad_account_input_names_the_field, |t| {
          role: unknown role \"boss\": must be one of requester, agent, manager, admin; \
          password: must be at least 8 characters"
     );
-    let r = t.post("/api/v1/users", &t.admin, serde_json::json!({"username": "xy", "role": "agent", "groups": ["Nope"]})).await;
+    let r = t
+        .post("/api/v1/users", &t.admin, serde_json::json!({"username": "xy", "role": "agent", "groups": ["Nope"]}))
+        .await;
     assert_eq!(invalid(r, &["groups"]).await, "no group named \"Nope\"");
     let r = t.post("/api/v1/groups", &t.admin, serde_json::json!({"name": "Network"})).await;
     assert_eq!(invalid(r, &["name"]).await, "is already taken");

@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use crate::{both, both_with};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use steward_app::AppConfig;
 
@@ -28,7 +28,10 @@ both!(upload_list_and_download, |t| {
     assert_eq!(r.status(), 201);
     let a: Value = r.json().await.unwrap();
     let sha = hex::encode(Sha256::digest(&bytes));
-    assert_eq!((a["filename"].as_str(), a["size"].as_i64(), a["sha256"].as_str()), (Some("screen.html"), Some(bytes.len() as i64), Some(sha.as_str())));
+    assert_eq!(
+        (a["filename"].as_str(), a["size"].as_i64(), a["sha256"].as_str()),
+        (Some("screen.html"), Some(bytes.len() as i64), Some(sha.as_str()))
+    );
     assert_eq!(a["content_type"], "text/plain");
     let href = a["href"].as_str().unwrap().to_owned();
     assert_eq!(href, format!("/api/v1/incidents/{n}/attachments/{}", a["id"]));
@@ -73,10 +76,20 @@ both!(non_ascii_and_hostile_file_names, |t| {
         let kept = a["filename"].as_str().unwrap().to_owned();
         let r = t.get(a["href"].as_str().unwrap(), &t.agent).await;
         let cd = r.headers()["content-disposition"].to_str().unwrap().to_owned();
-        assert_eq!(cd, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"), "{sent} kept as {kept}");
+        assert_eq!(
+            cd,
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            "{sent} kept as {kept}"
+        );
     }
-    let names: Vec<String> = t.json(&format!("/api/v1/incidents/{n}/attachments"), &t.agent).await.as_array().unwrap()
-        .iter().map(|a| a["filename"].as_str().unwrap().to_owned()).collect();
+    let names: Vec<String> = t
+        .json(&format!("/api/v1/incidents/{n}/attachments"), &t.agent)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["filename"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(names, ["faktura-żółć.pdf", "passwd", "report final.txt"]);
 });
 
@@ -94,7 +107,10 @@ both!(identical_content_is_stored_once, |t| {
     assert_eq!(blobs.len(), 2, "{blobs:?}");
     assert!(blobs.iter().any(|p| p.ends_with(one["sha256"].as_str().unwrap())));
     let r = t.get(two["href"].as_str().unwrap(), &t.agent).await;
-    assert_eq!(r.headers()["content-disposition"], "attachment; filename=\"same-log.txt\"; filename*=UTF-8''same-log.txt");
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"same-log.txt\"; filename*=UTF-8''same-log.txt"
+    );
     assert_eq!(r.bytes().await.unwrap().as_ref(), bytes.as_slice());
 });
 
@@ -108,7 +124,12 @@ both!(attachments_of_others_and_bad_uploads, |t| {
     forbidden(t.get(&format!("/api/v1/incidents/{theirs}/attachments"), &t.requester).await, only_own).await;
     forbidden(t.upload(&theirs, &t.requester, "virus.exe", b"MZ").await, only_own).await;
     // Reaching it through one's own incident does not work either.
-    let p = problem(t.get(&format!("/api/v1/incidents/{mine}/attachments/{}", a["id"]), &t.requester).await, 404, "not_found").await;
+    let p = problem(
+        t.get(&format!("/api/v1/incidents/{mine}/attachments/{}", a["id"]), &t.requester).await,
+        404,
+        "not_found",
+    )
+    .await;
     assert_eq!(p["detail"], "attachment not found");
     problem(t.get(&format!("/api/v1/incidents/{theirs}/attachments/999999"), &t.agent).await, 404, "not_found").await;
 
@@ -124,7 +145,9 @@ both!(attachments_of_others_and_bad_uploads, |t| {
     let r = t.post(&format!("/api/v1/incidents/{mine}/attachments"), &t.requester, json!({"file": "x"})).await;
     problem(r, 415, "unsupported_media_type").await;
     assert_eq!(t.snapshot(&mine).await, before);
-    assert!(t.json(&format!("/api/v1/incidents/{mine}/attachments"), &t.requester).await.as_array().unwrap().is_empty());
+    assert!(
+        t.json(&format!("/api/v1/incidents/{mine}/attachments"), &t.requester).await.as_array().unwrap().is_empty()
+    );
     assert_eq!(stored_blobs(&t).len(), 1, "only the one good upload");
 });
 

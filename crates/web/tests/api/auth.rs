@@ -49,7 +49,8 @@ both!(revoked_token_is_refused_everywhere, |t| {
     let revoked = "sign in required: the API token is unknown or revoked";
     let p = problem(t.get("/api/v1/me", &t.agent).await, 401, "unauthenticated").await;
     assert_eq!(p["detail"], revoked);
-    let p = problem(t.post("/api/v1/incidents", &t.agent, json!({"title": "after"})).await, 401, "unauthenticated").await;
+    let p =
+        problem(t.post("/api/v1/incidents", &t.agent, json!({"title": "after"})).await, 401, "unauthenticated").await;
     assert_eq!(p["detail"], revoked);
     let r = t.patch(&format!("/api/v1/incidents/{n}"), &t.agent, json!({"version": 1, "title": "after"})).await;
     problem(r, 401, "unauthenticated").await;
@@ -80,7 +81,8 @@ both!(session_cookie_needs_csrf_token_to_write, |t| {
     for bad in [None, Some("wrong"), Some("")] {
         let mut writes = vec![
             with_cookie(Method::POST, "/api/v1/incidents").json(&json!({"title": "forged"})),
-            with_cookie(Method::PATCH, &format!("/api/v1/incidents/{n}")).json(&json!({"version": 1, "title": "forged"})),
+            with_cookie(Method::PATCH, &format!("/api/v1/incidents/{n}"))
+                .json(&json!({"version": 1, "title": "forged"})),
             with_cookie(Method::POST, &format!("/api/v1/incidents/{n}/comments")).json(&json!({"body": "forged"})),
             with_cookie(Method::POST, "/api/v1/tokens").json(&json!({"name": "forged"})),
         ];
@@ -97,13 +99,15 @@ both!(session_cookie_needs_csrf_token_to_write, |t| {
     assert_eq!(t.json("/api/v1/tokens", &t.agent).await.as_array().unwrap().len(), 1);
 
     // With the session's token the same request goes through.
-    let r = with_cookie(Method::POST, "/api/v1/incidents").header("x-csrf-token", &csrf).json(&json!({"title": "real"}));
+    let r =
+        with_cookie(Method::POST, "/api/v1/incidents").header("x-csrf-token", &csrf).json(&json!({"title": "real"}));
     let r = r.send().await.unwrap();
     assert_eq!(r.status(), 201);
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["requester"]["name"], "agent user");
     // Another user's CSRF token does not fit this session.
     let (_, other_csrf) = sign_in(&t, "requester").await;
-    let r = with_cookie(Method::POST, "/api/v1/incidents").header("x-csrf-token", &other_csrf).json(&json!({"title": "x"}));
+    let r =
+        with_cookie(Method::POST, "/api/v1/incidents").header("x-csrf-token", &other_csrf).json(&json!({"title": "x"}));
     problem(r.send().await.unwrap(), 403, "csrf_failed").await;
     // A session that was signed out is no session.
     t.app.logout(&session).await.unwrap();

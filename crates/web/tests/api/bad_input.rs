@@ -41,9 +41,11 @@ both!(malformed_json_and_wrong_content_type, |t| {
         }
     }
     // A JSON content type with parameters or a +json suffix is fine.
-    let r = raw(Method::POST, "/api/v1/incidents".into(), Some("application/json; charset=utf-8"), r#"{"title": "ok"}"#);
+    let r =
+        raw(Method::POST, "/api/v1/incidents".into(), Some("application/json; charset=utf-8"), r#"{"title": "ok"}"#);
     assert_eq!(r.await.unwrap().status(), 201);
-    let r = raw(Method::POST, "/api/v1/incidents".into(), Some("application/merge-patch+json"), r#"{"title": "ok too"}"#);
+    let r =
+        raw(Method::POST, "/api/v1/incidents".into(), Some("application/merge-patch+json"), r#"{"title": "ok too"}"#);
     assert_eq!(r.await.unwrap().status(), 201);
     assert_eq!(t.count().await, 3);
     assert_eq!(t.snapshot(&n).await, before);
@@ -51,13 +53,16 @@ both!(malformed_json_and_wrong_content_type, |t| {
 
 both!(unknown_missing_and_mistyped_fields, |t| {
     let (n, before) = target(&t).await;
-    let msg = invalid(t.post("/api/v1/incidents", &t.agent, json!({"title": "x", "colour": "red"})).await, &["colour"]).await;
+    let msg =
+        invalid(t.post("/api/v1/incidents", &t.agent, json!({"title": "x", "colour": "red"})).await, &["colour"]).await;
     assert!(msg.starts_with("unknown field `colour`, expected one of `title`, `description`"), "{msg}");
     let msg = invalid(t.post("/api/v1/incidents", &t.agent, json!({"impact": 1})).await, &["title"]).await;
     assert_eq!(msg, "missing field `title`");
     let msg = invalid(t.post("/api/v1/incidents", &t.agent, json!({"title": 5})).await, &["title"]).await;
     assert_eq!(msg, "invalid type: integer `5`, expected a string");
-    let msg = invalid(t.post("/api/v1/incidents", &t.agent, json!({"title": "x", "impact": "high"})).await, &["impact"]).await;
+    let msg =
+        invalid(t.post("/api/v1/incidents", &t.agent, json!({"title": "x", "impact": "high"})).await, &["impact"])
+            .await;
     assert_eq!(msg, "invalid type: string \"high\", expected i64");
     let r = t.patch(&format!("/api/v1/incidents/{n}"), &t.agent, json!({"version": 1, "colour": "red"})).await;
     invalid(r, &["colour"]).await;
@@ -102,7 +107,9 @@ both!(text_limits, |t| {
     let msg = invalid(t.patch(&path, &t.agent, json!({"version": 1, "title": long_title})).await, &["title"]).await;
     assert_eq!(msg, "is too long: at most 200 characters, got 201");
     invalid(t.patch(&path, &t.agent, json!({"version": 1, "title": ""})).await, &["title"]).await;
-    let msg = invalid(t.patch(&path, &t.agent, json!({"version": 1, "description": long_text})).await, &["description"]).await;
+    let msg =
+        invalid(t.patch(&path, &t.agent, json!({"version": 1, "description": long_text})).await, &["description"])
+            .await;
     assert_eq!(msg, "is too long: at most 20000 characters, got 20001");
     let msg = invalid(t.comment(&n, &t.agent, &long_text, false).await, &["body"]).await;
     assert_eq!(msg, "is too long: at most 20000 characters, got 20001");
@@ -111,7 +118,11 @@ both!(text_limits, |t| {
     let r = t.transition(&n, &t.agent, json!({"version": 1, "state": "in_progress", "comment": long_text})).await;
     invalid(r, &["comment"]).await;
     let r = t
-        .transition(&n, &t.agent, json!({"version": 1, "state": "resolved", "resolution_code": "solved", "resolution_notes": long_text}))
+        .transition(
+            &n,
+            &t.agent,
+            json!({"version": 1, "state": "resolved", "resolution_code": "solved", "resolution_notes": long_text}),
+        )
         .await;
     assert_eq!(invalid(r, &["resolution_notes"]).await, "is too long: at most 20000 characters, got 20001");
     assert_eq!(t.count().await, 2);
@@ -127,7 +138,10 @@ both!(invalid_enum_values, |t| {
     assert_eq!(invalid(r, &["urgency"]).await, levels);
     let path = format!("/api/v1/incidents/{n}");
     assert_eq!(invalid(t.patch(&path, &t.agent, json!({"version": 1, "impact": 7})).await, &["impact"]).await, levels);
-    assert_eq!(invalid(t.patch(&path, &t.agent, json!({"version": 1, "urgency": 0})).await, &["urgency"]).await, levels);
+    assert_eq!(
+        invalid(t.patch(&path, &t.agent, json!({"version": 1, "urgency": 0})).await, &["urgency"]).await,
+        levels
+    );
     let cases = [
         (
             json!({"version": 1, "state": "bogus"}),

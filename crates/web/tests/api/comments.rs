@@ -3,7 +3,7 @@
 
 use crate::both;
 use crate::helpers::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 both!(comment_answers_and_listing, |t| {
     let n = num(&t.incident(&t.requester, json!({"title": "Headset crackles"})).await);
@@ -65,7 +65,12 @@ both!(first_response_is_the_first_public_staff_reply, |t| {
     assert!(first_response(&t.read(&own, &t.agent).await).is_null());
 
     // Created already assigned: answered at once.
-    let inc = t.incident(&t.agent, json!({"title": "Assigned at birth", "assignment_group": "Service Desk", "assignee": "agent"})).await;
+    let inc = t
+        .incident(
+            &t.agent,
+            json!({"title": "Assigned at birth", "assignment_group": "Service Desk", "assignee": "agent"}),
+        )
+        .await;
     assert_eq!(first_response(&inc), inc["opened_at"]);
 
     // A refused comment leaves no trace.

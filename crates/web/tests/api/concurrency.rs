@@ -4,7 +4,7 @@
 use crate::both;
 use crate::helpers::*;
 use futures_util::future::join_all;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 both!(concurrent_patches_with_one_version_one_wins, |t| {

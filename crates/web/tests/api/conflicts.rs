@@ -5,7 +5,7 @@
 use crate::both;
 use crate::helpers::*;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 both!(stale_and_missing_versions, |t| {
     let n = num(&t.incident(&t.agent, json!({"title": "Printer jam"})).await);
@@ -16,7 +16,9 @@ both!(stale_and_missing_versions, |t| {
     let before = t.snapshot(&n).await;
 
     let stale = "the record was changed by someone else since you read it (you sent version 1, it is now 2)";
-    let p = problem(t.patch(&path, &t.agent, json!({"version": 1, "title": "lost update"})).await, 409, "version_conflict").await;
+    let p =
+        problem(t.patch(&path, &t.agent, json!({"version": 1, "title": "lost update"})).await, 409, "version_conflict")
+            .await;
     assert_eq!((p["current_version"].as_i64(), p["detail"].as_str()), (Some(2), Some(stale)));
     let r = t.transition(&n, &t.agent, json!({"version": 1, "state": "in_progress"})).await;
     let p = problem(r, 409, "version_conflict").await;
@@ -44,9 +46,12 @@ both!(stale_and_missing_versions, |t| {
     assert_eq!(t.snapshot(&n).await, before, "nothing changed");
 
     // The current ETag, strong or weak, is accepted.
-    let r = with_if_match(Method::PATCH, path.clone(), "W/\"2\"", json!({"title": "Printer jam, tray 2"})).await.unwrap();
+    let r =
+        with_if_match(Method::PATCH, path.clone(), "W/\"2\"", json!({"title": "Printer jam, tray 2"})).await.unwrap();
     assert_eq!((r.status().as_u16(), r.headers()["etag"].to_str().unwrap()), (200, "\"3\""));
-    let r = with_if_match(Method::POST, format!("{path}/transitions"), "\"3\"", json!({"state": "in_progress"})).await.unwrap();
+    let r = with_if_match(Method::POST, format!("{path}/transitions"), "\"3\"", json!({"state": "in_progress"}))
+        .await
+        .unwrap();
     assert_eq!((r.status().as_u16(), r.headers()["etag"].to_str().unwrap()), (200, "\"4\""));
 });
 
@@ -67,29 +72,47 @@ both!(transitions_the_state_machine_refuses, |t| {
     let from_new = ["in_progress", "on_hold", "resolved", "cancelled"];
     for to in ["closed", "new"] {
         let r = t.transition(&n, &t.agent, json!({"version": 1, "state": to})).await;
-        refused(r, &from_new, format!("cannot go from new to {to}; allowed: in_progress, on_hold, resolved, cancelled")).await;
+        refused(
+            r,
+            &from_new,
+            format!("cannot go from new to {to}; allowed: in_progress, on_hold, resolved, cancelled"),
+        )
+        .await;
     }
     let r = t.transition(&n, &t.agent, json!({"version": 1, "state": "on_hold"})).await;
     assert_eq!(invalid(r, &["hold_reason"]).await, "hold_reason is required to move to on_hold");
-    let r = t.transition(&n, &t.agent, json!({"version": 1, "state": "resolved", "resolution_notes": "rebooted"})).await;
+    let r =
+        t.transition(&n, &t.agent, json!({"version": 1, "state": "resolved", "resolution_notes": "rebooted"})).await;
     assert_eq!(invalid(r, &["resolution_code"]).await, "resolution_code is required to move to resolved");
     for notes in [json!(null), json!("   ")] {
         let r = t
-            .transition(&n, &t.agent, json!({"version": 1, "state": "resolved", "resolution_code": "solved", "resolution_notes": notes}))
+            .transition(
+                &n,
+                &t.agent,
+                json!({"version": 1, "state": "resolved", "resolution_code": "solved", "resolution_notes": notes}),
+            )
             .await;
         assert_eq!(invalid(r, &["resolution_notes"]).await, "resolution_notes is required to move to resolved");
     }
-    let r = t.transition(&n, &t.agent, json!({"version": 1, "state": "in_progress", "hold_reason": "awaiting_vendor"})).await;
+    let r = t
+        .transition(&n, &t.agent, json!({"version": 1, "state": "in_progress", "hold_reason": "awaiting_vendor"}))
+        .await;
     assert_eq!(invalid(r, &["hold_reason"]).await, "hold_reason only applies when moving to on_hold");
     let r = t.transition(&n, &t.agent, json!({"version": 1, "state": "cancelled", "resolution_code": "solved"})).await;
     assert_eq!(invalid(r, &["resolution_code"]).await, "resolution_code only applies when moving to resolved");
     assert_eq!(t.snapshot(&n).await, before, "nothing changed");
 
     // From Resolved only Closed and a reopen; Closed is final.
-    t.move_to(&n, &t.agent, json!({"version": 1, "state": "resolved", "resolution_code": "workaround", "resolution_notes": "use cable"}))
+    t.move_to(
+        &n,
+        &t.agent,
+        json!({"version": 1, "state": "resolved", "resolution_code": "workaround", "resolution_notes": "use cable"}),
+    )
+    .await;
+    let r =
+        t.transition(&n, &t.agent, json!({"version": 2, "state": "on_hold", "hold_reason": "awaiting_caller"})).await;
+    refused(r, &["closed", "in_progress"], "cannot go from resolved to on_hold; allowed: closed, in_progress".into())
         .await;
-    let r = t.transition(&n, &t.agent, json!({"version": 2, "state": "on_hold", "hold_reason": "awaiting_caller"})).await;
-    refused(r, &["closed", "in_progress"], "cannot go from resolved to on_hold; allowed: closed, in_progress".into()).await;
     t.move_to(&n, &t.agent, json!({"version": 2, "state": "closed"})).await;
     let closed = t.snapshot(&n).await;
     for to in ["in_progress", "resolved", "cancelled", "new"] {
@@ -104,8 +127,11 @@ both!(references_that_do_not_hold, |t| {
     let before = t.snapshot(&n).await;
     let create = |body: Value| t.post("/api/v1/incidents", &t.agent, body);
     let cases = [
-        (json!({"title": "x", "assignment_group": "Service Desk", "assignee": "agent2"}), "assignee",
-         "agent2 is not a member of the assignment group"),
+        (
+            json!({"title": "x", "assignment_group": "Service Desk", "assignee": "agent2"}),
+            "assignee",
+            "agent2 is not a member of the assignment group",
+        ),
         (json!({"title": "x", "assignee": "agent"}), "assignment_group", "is required when an assignee is given"),
         (json!({"title": "x", "assignment_group": "Nope"}), "assignment_group", "no group named \"Nope\""),
         (json!({"title": "x", "assignment_group": "Network", "assignee": "ghost"}), "assignee", "no such user"),
@@ -119,8 +145,11 @@ both!(references_that_do_not_hold, |t| {
     let path = format!("/api/v1/incidents/{n}");
     let patch = |body: Value| t.patch(&path, &t.agent, body);
     let cases = [
-        (json!({"version": 1, "assignment_group": "Service Desk", "assignee": "agent2"}), "assignee",
-         "agent2 user is not a member of the assignment group"),
+        (
+            json!({"version": 1, "assignment_group": "Service Desk", "assignee": "agent2"}),
+            "assignee",
+            "agent2 user is not a member of the assignment group",
+        ),
         (json!({"version": 1, "assignee": "agent"}), "assignment_group", "is required when an assignee is set"),
         (json!({"version": 1, "assignment_group": "Nope"}), "assignment_group", "no group named \"Nope\""),
         (json!({"version": 1, "assignee": "ghost"}), "assignee", "no such user"),
@@ -135,7 +164,8 @@ both!(references_that_do_not_hold, |t| {
     assert_eq!(t.snapshot(&n).await, before, "nothing changed");
 
     // Moving the assignee out of reach of the group is refused too.
-    let inc = t.patch(&path, &t.agent, json!({"version": 1, "assignment_group": "Network", "assignee": "agent2"})).await;
+    let inc =
+        t.patch(&path, &t.agent, json!({"version": 1, "assignment_group": "Network", "assignee": "agent2"})).await;
     assert_eq!(inc.status(), 200);
     let before = t.snapshot(&n).await;
     let r = patch(json!({"version": 2, "assignment_group": "Service Desk"})).await;
@@ -144,6 +174,7 @@ both!(references_that_do_not_hold, |t| {
     assert_eq!(invalid(r, &["assignment_group"]).await, "is required when an assignee is set");
     assert_eq!(t.snapshot(&n).await, before, "nothing changed");
     // Clearing both is fine.
-    let inc: Value = patch(json!({"version": 2, "assignment_group": null, "assignee": null})).await.json().await.unwrap();
+    let inc: Value =
+        patch(json!({"version": 2, "assignment_group": null, "assignee": null})).await.json().await.unwrap();
     assert!(inc["assignment_group"].is_null() && inc["assignee"].is_null(), "{inc}");
 });

@@ -11,7 +11,7 @@
 use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::Value;
 use std::{net::SocketAddr, sync::Arc};
-use steward_app::{accounts::NewUser, App, AppConfig};
+use steward_app::{App, AppConfig, accounts::NewUser};
 use steward_store::{Store, StoreOptions};
 use steward_web::{AppState, WebConfig};
 
@@ -133,9 +133,8 @@ pub async fn spawn_with(backend: Backend, mut config: AppConfig) -> TestApp {
         Backend::Sqlite => format!("sqlite://{}/steward.db", dir.path().display()),
         Backend::Postgres => pg_database().await,
     };
-    let store = Store::connect(&url, &StoreOptions { max_connections: 4, writers: 2, ..Default::default() })
-        .await
-        .unwrap();
+    let store =
+        Store::connect(&url, &StoreOptions { max_connections: 4, writers: 2, ..Default::default() }).await.unwrap();
     store.migrate().await.unwrap();
     config.data_dir = dir.path().to_path_buf();
     let app = App::new(store, config);
@@ -238,8 +237,12 @@ impl TestApp {
 
     /// `POST /api/v1/incidents/{n}/comments`.
     pub async fn comment(&self, number: &str, token: &str, body: &str, internal: bool) -> Response {
-        self.post(&format!("/api/v1/incidents/{number}/comments"), token, serde_json::json!({"body": body, "internal": internal}))
-            .await
+        self.post(
+            &format!("/api/v1/incidents/{number}/comments"),
+            token,
+            serde_json::json!({"body": body, "internal": internal}),
+        )
+        .await
     }
 
     /// The JSON of a 200 answer to a GET.

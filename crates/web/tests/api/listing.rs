@@ -3,7 +3,7 @@
 
 use crate::both;
 use crate::helpers::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Five incidents that differ in every filtered field; returns their
 /// numbers (index 0 is unused) and the last update's time.
@@ -22,10 +22,15 @@ async fn five(t: &TestApp) -> (Vec<String>, String) {
         n.push(num(&t.incident(&t.agent, b).await));
     }
     t.move_to(&n[1], &t.agent, json!({"version": 1, "state": "in_progress"})).await;
-    t.move_to(&n[3], &t.agent, json!({"version": 1, "state": "resolved", "resolution_code": "solved", "resolution_notes": "cleaned"}))
-        .await;
+    t.move_to(
+        &n[3],
+        &t.agent,
+        json!({"version": 1, "state": "resolved", "resolution_code": "solved", "resolution_notes": "cleaned"}),
+    )
+    .await;
     t.move_to(&n[5], &t.agent, json!({"version": 1, "state": "cancelled"})).await;
-    let last: Value = t.patch(&format!("/api/v1/incidents/{}", n[2]), &t.agent, json!({"version": 1, "category": "Remote access"}))
+    let last: Value = t
+        .patch(&format!("/api/v1/incidents/{}", n[2]), &t.agent, json!({"version": 1, "category": "Remote access"}))
         .await
         .json()
         .await
@@ -121,17 +126,29 @@ both!(bad_list_parameters, |t| {
         (&[("cursor", "MQ")], &["cursor"], cursor), // "1": a number cursor, not a priority one
         (&[("sort", "number"), ("cursor", "MS4y")], &["cursor"], cursor), // "1.2"
         (&[("sort", "opened"), ("cursor", "YS5i")], &["cursor"], cursor), // "a.b"
-        (&[("opened_from", "yesterday")], &["opened_from"],
-         "\"yesterday\" is not a time: use RFC 3339 (2026-01-31T12:00:00Z) or a date (2026-01-31)"),
-        (&[("opened_to", "2026-02-30")], &["opened_to"],
-         "\"2026-02-30\" is not a time: use RFC 3339 (2026-01-31T12:00:00Z) or a date (2026-01-31)"),
-        (&[("updated_from", "12:00")], &["updated_from"],
-         "\"12:00\" is not a time: use RFC 3339 (2026-01-31T12:00:00Z) or a date (2026-01-31)"),
+        (
+            &[("opened_from", "yesterday")],
+            &["opened_from"],
+            "\"yesterday\" is not a time: use RFC 3339 (2026-01-31T12:00:00Z) or a date (2026-01-31)",
+        ),
+        (
+            &[("opened_to", "2026-02-30")],
+            &["opened_to"],
+            "\"2026-02-30\" is not a time: use RFC 3339 (2026-01-31T12:00:00Z) or a date (2026-01-31)",
+        ),
+        (
+            &[("updated_from", "12:00")],
+            &["updated_from"],
+            "\"12:00\" is not a time: use RFC 3339 (2026-01-31T12:00:00Z) or a date (2026-01-31)",
+        ),
         (&[("limit", "0")], &["limit"], "must be between 1 and 200"),
         (&[("limit", "201")], &["limit"], "must be between 1 and 200"),
         (&[("limit", "-5")], &["limit"], "must be between 1 and 200"),
-        (&[("state", "bogus")], &["state"],
-         "unknown state \"bogus\": must be one of new, in_progress, on_hold, resolved, closed, cancelled"),
+        (
+            &[("state", "bogus")],
+            &["state"],
+            "unknown state \"bogus\": must be one of new, in_progress, on_hold, resolved, closed, cancelled",
+        ),
         (&[("priority", "9")], &["priority"], "\"9\" is not a priority: use 1 to 5"),
         (&[("group", "Nope")], &["group"], "no group named \"Nope\""),
         (&[("assignee", "ghost")], &["assignee"], "no user named \"ghost\""),
@@ -191,7 +208,8 @@ both!(every_sort_and_keyset_pages, |t| {
     }
     // Touch a few so that updated order differs from opened order.
     for n in ["INC0000007", "INC0000002", "INC0000011"] {
-        let r = t.patch(&format!("/api/v1/incidents/{n}"), &t.agent, json!({"version": 1, "category": "touched"})).await;
+        let r =
+            t.patch(&format!("/api/v1/incidents/{n}"), &t.agent, json!({"version": 1, "category": "touched"})).await;
         assert_eq!(r.status(), 200);
     }
     let sorts = ["priority", "-priority", "opened", "-opened", "updated", "-updated", "number", "-number"];

@@ -3,7 +3,7 @@
 
 use crate::both;
 use crate::helpers::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The journal's `changes` of one entry as (field, old, new) triples.
 fn changes(entry: &Value) -> Vec<(String, Option<String>, Option<String>)> {
@@ -28,7 +28,8 @@ both!(lifecycle_from_new_to_closed, |t| {
     let inc = t.move_to(&n, &t.agent, json!({"version": 1, "state": "in_progress"})).await;
     assert_eq!((inc["state"].as_str(), inc["version"].as_i64()), (Some("in_progress"), Some(2)));
     assert!(inc["first_response_at"].is_null(), "moving is not a response");
-    let inc = t.move_to(&n, &t.agent, json!({"version": 2, "state": "on_hold", "hold_reason": "awaiting_vendor"})).await;
+    let inc =
+        t.move_to(&n, &t.agent, json!({"version": 2, "state": "on_hold", "hold_reason": "awaiting_vendor"})).await;
     assert_eq!((inc["state"].as_str(), inc["hold_reason"].as_str()), (Some("on_hold"), Some("awaiting_vendor")));
     let inc = t.move_to(&n, &t.agent, json!({"version": 3, "state": "in_progress"})).await;
     assert!(inc["hold_reason"].is_null(), "the reason goes with the hold");
@@ -44,13 +45,17 @@ both!(lifecycle_from_new_to_closed, |t| {
         .await;
     assert_eq!(r.headers()["etag"], "\"6\"");
     let inc: Value = r.json().await.unwrap();
-    assert_eq!((inc["resolution_code"].as_str(), inc["resolution_notes"].as_str()), (Some("solved"), Some("replaced the SSD")));
+    assert_eq!(
+        (inc["resolution_code"].as_str(), inc["resolution_notes"].as_str()),
+        (Some("solved"), Some("replaced the SSD"))
+    );
     assert_eq!(inc["resolved_at"], inc["updated_at"]);
     assert!(micros(&inc["resolved_at"]) > opened);
     assert!(inc["closed_at"].is_null());
 
     // The requester says it is not fixed: a reopen clears the resolution.
-    let inc = t.move_to(&n, &t.requester, json!({"version": 6, "state": "in_progress", "comment": "still broken"})).await;
+    let inc =
+        t.move_to(&n, &t.requester, json!({"version": 6, "state": "in_progress", "comment": "still broken"})).await;
     assert_eq!((inc["state"].as_str(), inc["reopen_count"].as_i64()), (Some("in_progress"), Some(1)));
     for cleared in ["resolved_at", "resolution_code", "resolution_notes"] {
         assert!(inc[cleared].is_null(), "{cleared}: {inc}");
@@ -80,7 +85,17 @@ both!(lifecycle_from_new_to_closed, |t| {
     let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(
         actions,
-        ["created", "state_changed", "state_changed", "state_changed", "updated", "state_changed", "state_changed", "state_changed", "state_changed"]
+        [
+            "created",
+            "state_changed",
+            "state_changed",
+            "state_changed",
+            "updated",
+            "state_changed",
+            "state_changed",
+            "state_changed",
+            "state_changed"
+        ]
     );
     let actors: Vec<&str> = entries.iter().map(|e| e["actor"]["name"].as_str().unwrap()).collect();
     assert_eq!(actors[6], "requester user");
@@ -126,13 +141,21 @@ both!(lifecycle_from_new_to_closed, |t| {
 
 both!(cancelled_from_new_is_final, |t| {
     let n = num(&t.incident(&t.requester, json!({"title": "Duplicate of a known outage"})).await);
-    let inc = t.move_to(&n, &t.agent, json!({"version": 1, "state": "cancelled", "comment": "duplicate of the outage"})).await;
+    let inc = t
+        .move_to(&n, &t.agent, json!({"version": 1, "state": "cancelled", "comment": "duplicate of the outage"}))
+        .await;
     assert_eq!((inc["state"].as_str(), inc["version"].as_i64()), (Some("cancelled"), Some(2)));
     assert!(inc["closed_at"].is_null() && inc["resolved_at"].is_null(), "{inc}");
     assert_eq!(inc["first_response_at"], inc["updated_at"], "a public reply with the move is a first response");
     let final_state = t.snapshot(&n).await;
     for to in ["new", "in_progress", "resolved", "closed", "cancelled"] {
-        let r = t.transition(&n, &t.admin, json!({"version": 2, "state": to, "resolution_code": "solved", "resolution_notes": "x"})).await;
+        let r = t
+            .transition(
+                &n,
+                &t.admin,
+                json!({"version": 2, "state": to, "resolution_code": "solved", "resolution_notes": "x"}),
+            )
+            .await;
         let p = problem(r, 409, "transition_not_allowed").await;
         assert_eq!(p["detail"], format!("cannot go from cancelled to {to}; allowed: none, the incident is final"));
     }
