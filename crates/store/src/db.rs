@@ -77,7 +77,6 @@ impl Default for StoreOptions {
 struct Inner {
     backend: Backend,
     read: AnyPool,
-    writer_pool: AnyPool,
     writer: Writer,
 }
 
@@ -93,54 +92,28 @@ impl Store {
     pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
-        let (read, write) = match backend {
+        let timeout = opts.acquire_timeout;
+        let (read, make_write_pool): (AnyPool, crate::writer::PoolFactory) = match backend {
             Backend::Sqlite => {
                 let url = sqlite_url(url)?;
                 let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
-                let pool = |n: u32| {
-                    AnyPoolOptions::new()
-                        .max_connections(n)
-                        .min_connections(0)
-                        .idle_timeout(Duration::from_secs(60))
-                        .acquire_timeout(opts.acquire_timeout)
-                        // A ping per checkout would double the round trips to
-                        // SQLite's worker thread; a local file does not drop.
-                        .test_before_acquire(false)
-                        .after_connect(|conn, _| {
-                            Box::pin(async move {
-                                // WAL lets readers run beside the writer; FULL flushes
-                                // every commit so an answer means it is on disk.
-                                conn.execute(
-                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                                     PRAGMA cache_size = -8000",
-                                )
-                                .await?;
-                                Ok(())
-                            })
-                        })
-                };
-                // The writer connects first, so the file and WAL mode exist
-                // before readers open it.
-                let write = pool(1).connect_with(options.clone()).await?;
-                let read = pool(opts.max_connections.max(1)).connect_lazy_with(options);
-                (read, write)
+                // Connect once here, so the file and WAL mode exist before
+                // anyone else opens it and a bad path fails at start.
+                sqlite_pool(1, timeout).connect_with(options.clone()).await?.close().await;
+                let read = sqlite_pool(opts.max_connections.max(1), timeout).connect_lazy_with(options.clone());
+                tokio::spawn(checkpoint(read.clone()));
+                (read, Box::new(move || sqlite_pool(1, timeout).connect_lazy_with(options)))
             }
             Backend::Postgres => {
                 let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
-                let pool = AnyPoolOptions::new()
-                    .max_connections(opts.max_connections.max(2))
-                    .min_connections(0)
-                    .idle_timeout(Duration::from_secs(60))
-                    .acquire_timeout(opts.acquire_timeout)
-                    .connect_with(options)
-                    .await?;
-                (pool.clone(), pool)
+                let read = pg_pool(opts.max_connections.max(2), timeout).connect_with(options.clone()).await?;
+                let writers = opts.writers.max(1) as u32;
+                (read, Box::new(move || pg_pool(writers, timeout).connect_lazy_with(options)))
             }
         };
         let writers = if backend == Backend::Sqlite { 1 } else { opts.writers.max(1) };
-        let writer = Writer::start(write.clone(), Dialect(backend), writers);
-        Ok(Store { inner: Arc::new(Inner { backend, read, writer_pool: write, writer }) })
+        let writer = Writer::start(make_write_pool, Dialect(backend), writers)?;
+        Ok(Store { inner: Arc::new(Inner { backend, read, writer }) })
     }
 
     pub fn backend(&self) -> Backend {
@@ -185,8 +158,9 @@ impl Store {
             Backend::Postgres => "SHOW synchronous_commit",
         };
         // Ask the writer's connection: that is where commits happen.
-        let mut conn = self.inner.writer_pool.acquire().await?;
-        let row = sqlx::query(sql).fetch_one(&mut *conn).await?;
+        let row = self
+            .write(move |c| Box::pin(async move { Ok::<_, StoreError>(sqlx::query(sql).fetch_one(&mut *c).await?) }))
+            .await?;
         Ok(match row.try_get::<String, _>(0) {
             Ok(s) => s,
             Err(_) => match row.try_get::<i64, _>(0)? {
@@ -225,7 +199,65 @@ impl Store {
     /// Waits for queued writes to finish and closes the pools.
     pub async fn close(&self) {
         self.inner.writer.close().await;
+        if self.inner.backend == Backend::Sqlite {
+            // Leave a compact database file behind, the log folded in.
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.inner.read).await;
+        }
         self.inner.read.close().await;
+    }
+}
+
+fn sqlite_pool(n: u32, timeout: Duration) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(n)
+        .min_connections(0)
+        .idle_timeout(Duration::from_secs(60))
+        .acquire_timeout(timeout)
+        // A ping per checkout would double the round trips to SQLite's
+        // worker thread; a local file does not drop.
+        .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                // WAL lets readers run beside the writer; FULL flushes every
+                // commit so that an answer means it is on disk; checkpoints
+                // run in the background (see `checkpoint`).
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                     PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 0",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+}
+
+fn pg_pool(n: u32, timeout: Duration) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(n)
+        .min_connections(0)
+        .idle_timeout(Duration::from_secs(60))
+        .acquire_timeout(timeout)
+}
+
+/// Copies the SQLite write-ahead log into the database file every second,
+/// from a reader connection. Commits then only append to the log and never
+/// pay for a checkpoint (`wal_autocheckpoint` is off); a passive checkpoint
+/// does not block the writer. Ends when the pool is closed.
+async fn checkpoint(pool: AnyPool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
     }
 }
 

@@ -63,8 +63,16 @@ pub async fn next_numbers(conn: &mut AnyConnection, d: Dialect, n: i64) -> Resul
     }
     match d.0 {
         Backend::Sqlite => {
+            // Reserve the block in AUTOINCREMENT's own counter, which the
+            // explicit ids inserted later would advance to anyway.
+            sqlx::query(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT 'incidents', 0
+                 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'incidents')",
+            )
+            .execute(&mut *conn)
+            .await?;
             let (last,): (i64,) =
-                sqlx::query_as("UPDATE counters SET value = value + $1 WHERE name = 'incident' RETURNING value")
+                sqlx::query_as("UPDATE sqlite_sequence SET seq = seq + $1 WHERE name = 'incidents' RETURNING seq")
                     .bind(n)
                     .fetch_one(conn)
                     .await?;
@@ -82,29 +90,37 @@ pub async fn next_numbers(conn: &mut AnyConnection, d: Dialect, n: i64) -> Resul
 }
 
 /// Inserts a new incident under the next number and returns the number.
-/// On PostgreSQL the number is drawn inside the INSERT: one round trip.
+/// The number is drawn inside the INSERT (SQLite's AUTOINCREMENT, a
+/// PostgreSQL sequence): one round trip, and no lock held until commit.
 pub async fn insert_new(conn: &mut AnyConnection, d: Dialect, inc: &Incident) -> Result<i64> {
-    let id_expr = match d.0 {
-        Backend::Sqlite => {
-            let id = next_numbers(&mut *conn, d, 1).await?.first().copied().ok_or(StoreError::NotFound)?;
-            id.to_string()
-        }
-        Backend::Postgres => "nextval('incident_number')".to_owned(),
+    let (id,): (i64,) = match d.0 {
+        // A NULL id makes AUTOINCREMENT draw the next number.
+        Backend::Sqlite => bind_row(sqlx::query_as(INSERT_WITH_ID), inc).bind(None::<i64>).fetch_one(conn).await?,
+        Backend::Postgres => bind_row(sqlx::query_as(INSERT_FROM_SEQUENCE), inc).fetch_one(conn).await?,
     };
-    let sql = INSERT.replacen("#ID#", &id_expr, 1);
-    let (id,): (i64,) =
-        bind_row(sqlx::query_as(sqlx::AssertSqlSafe(format!("{sql} RETURNING id"))), inc).fetch_one(conn).await?;
     Ok(id)
 }
 
-const INSERT: &str = "INSERT INTO incidents (id, title, description, state, hold_reason, impact, urgency, priority,
-        requester_id, organisation_id, category, service, assignment_group_id, assignee_id, major, parent_id,
-        resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at,
-        updated_at, created_by, version)
-     VALUES (#ID#, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-        $22, $23, $24, $25)";
+/// The INSERT of one incident, with `$id` as the id's expression.
+macro_rules! insert_sql {
+    ($id:literal) => {
+        concat!(
+            "INSERT INTO incidents (title, description, state, hold_reason, impact, urgency, priority,
+                requester_id, organisation_id, category, service, assignment_group_id, assignee_id, major, parent_id,
+                resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at,
+                updated_at, created_by, version, id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+                $22, $23, $24, $25, ",
+            $id,
+            ") RETURNING id"
+        )
+    };
+}
+/// Fixed texts, so that each is prepared once per connection.
+const INSERT_WITH_ID: &str = insert_sql!("$26");
+const INSERT_FROM_SEQUENCE: &str = insert_sql!("nextval('incident_number')");
 
-/// Binds every column but the id, which [`INSERT`] leaves as `#ID#`.
+/// Binds every column but the id, which [`INSERT`] takes last, as `$26`.
 fn bind_row<'q, O>(
     q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
     inc: &Incident,
@@ -138,10 +154,7 @@ fn bind_row<'q, O>(
 
 /// Inserts a row whose `id` was taken from [`next_numbers`].
 pub async fn insert(conn: &mut AnyConnection, inc: &Incident) -> Result<()> {
-    let sql = INSERT.replacen("#ID#", &inc.id.to_string(), 1);
-    bind_row(sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!("{sql} RETURNING id"))), inc)
-        .fetch_one(conn)
-        .await?;
+    bind_row(sqlx::query_as::<_, (i64,)>(INSERT_WITH_ID), inc).bind(inc.id).fetch_one(conn).await?;
     Ok(())
 }
 

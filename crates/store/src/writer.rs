@@ -59,30 +59,54 @@ where
 
 type Queue = Arc<Mutex<mpsc::Receiver<Box<dyn Job>>>>;
 
+/// Builds the writers' pool inside the writer thread's runtime.
+pub(crate) type PoolFactory = Box<dyn FnOnce() -> AnyPool + Send>;
+
 pub(crate) struct Writer {
     tx: std::sync::Mutex<Option<mpsc::Sender<Box<dyn Job>>>>,
-    tasks: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl Writer {
-    pub(crate) fn start(pool: AnyPool, dialect: Dialect, workers: usize) -> Writer {
+    /// Starts the writers on a thread of their own: each statement's answer
+    /// then wakes a writer at once instead of queueing behind the HTTP tasks
+    /// of the main runtime, which under load was most of a write's time.
+    pub(crate) fn start(make_pool: PoolFactory, dialect: Dialect, workers: usize) -> Result<Writer> {
         let (tx, rx) = mpsc::channel::<Box<dyn Job>>(4096);
         let queue: Queue = Arc::new(Mutex::new(rx));
-        let tasks = (0..workers).map(|_| tokio::spawn(run_worker(pool.clone(), dialect, queue.clone()))).collect();
-        Writer { tx: std::sync::Mutex::new(Some(tx)), tasks: std::sync::Mutex::new(tasks) }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+        let thread = std::thread::Builder::new()
+            .name("steward-writer".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let pool = make_pool();
+                    let tasks: Vec<_> =
+                        (0..workers).map(|_| tokio::spawn(run_worker(pool.clone(), dialect, queue.clone()))).collect();
+                    for t in tasks {
+                        let _ = t.await;
+                    }
+                    pool.close().await;
+                })
+            })
+            .map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+        Ok(Writer { tx: std::sync::Mutex::new(Some(tx)), thread: std::sync::Mutex::new(Some(thread)) })
     }
 
     fn sender(&self) -> Option<mpsc::Sender<Box<dyn Job>>> {
         self.tx.lock().ok().and_then(|g| g.clone())
     }
 
+    /// Lets queued writes finish, then stops the writer thread.
     pub(crate) async fn close(&self) {
         if let Ok(mut g) = self.tx.lock() {
             g.take();
         }
-        let tasks: Vec<_> = self.tasks.lock().map(|mut t| t.drain(..).collect()).unwrap_or_default();
-        for t in tasks {
-            let _ = t.await;
+        let thread = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(t) = thread {
+            let _ = tokio::task::spawn_blocking(move || t.join()).await;
         }
     }
 }
@@ -103,7 +127,9 @@ async fn run_worker(pool: AnyPool, dialect: Dialect, queue: Queue) {
                 }
             }
         }
+        let started = std::time::Instant::now();
         let outcome = run_batch(&pool, dialect, &mut batch).await;
+        tracing::trace!(jobs = batch.len(), micros = started.elapsed().as_micros() as u64, "batch committed");
         let committed = outcome.map_err(|e| e.to_string());
         for job in batch {
             job.finish(committed.clone());
@@ -126,7 +152,9 @@ async fn run_batch(pool: &AnyPool, dialect: Dialect, batch: &mut [Box<dyn Job>])
         sqlx::raw_sql(next).execute(&mut *tx).await?;
     }
     // COMMIT also releases the last, empty savepoint.
+    let commit = std::time::Instant::now();
     tx.commit().await?;
+    tracing::trace!(micros = commit.elapsed().as_micros() as u64, "commit");
     Ok(())
 }
 

@@ -1,12 +1,6 @@
 -- Steward foundation: accounts, groups, incidents, journal, comments, attachments.
 -- Times are microseconds since the Unix epoch, UTC. Flags are 0/1 integers.
 
--- Incident numbers (PostgreSQL uses a sequence): never reused, gaps allowed.
-CREATE TABLE counters (
-    name  TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
-INSERT INTO counters (name, value) VALUES ('incident', 0);
 
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -68,9 +62,10 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_expires ON sessions (expires_at);
 
--- The incident's id is its number: INC0000042 is id 42.
+-- The incident's id is its number: INC0000042 is id 42. AUTOINCREMENT
+-- hands out numbers inside the INSERT and never reuses one.
 CREATE TABLE incidents (
-    id                  INTEGER PRIMARY KEY,
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
     title               TEXT NOT NULL,
     description         TEXT NOT NULL DEFAULT '',
     state               TEXT NOT NULL,
