@@ -126,14 +126,18 @@ impl App {
                 Box::pin(async move {
                     inc.id = incidents::insert_new(c, dialect, &inc).await?;
                     // Nothing was there before: every old value is null.
-                    let changes: Vec<_> =
-                        diff(&blank(&inc), &inc).into_iter().map(|c| FieldChange { old: None, ..c }).collect();
+                    let changes = created_changes(&inc);
                     journal(c, inc.id, now, Some(actor_id), Action::Created, &changes, None).await?;
                     Ok::<_, AppError>(inc)
                 })
             })
             .await
     }
+}
+
+/// What a creation journals: every field set, each old value null.
+pub(crate) fn created_changes(inc: &Incident) -> Vec<FieldChange> {
+    diff(&blank(inc), inc).into_iter().map(|c| FieldChange { old: None, ..c }).collect()
 }
 
 /// An all-empty row, so that creation journals every field it set.

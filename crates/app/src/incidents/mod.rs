@@ -11,6 +11,7 @@ mod update;
 
 pub use attachments::AttachmentFile;
 pub use create::NewIncident;
+pub(crate) use create::created_changes;
 pub use list_params::{ListParams, encode_cursor, parse_time};
 pub use query::ListQuery;
 pub use transition::TransitionInput;

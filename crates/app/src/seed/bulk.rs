@@ -5,8 +5,8 @@
 use super::catalog::{TEMPLATES, fill};
 use super::people::{self, People};
 use super::rng::Rng;
-use super::story::{self, Ctx, DAY, HOUR, MINUTE, NEWEST, blank, fit, response_gap, work_gap};
-use crate::{App, error::AppError, incidents::diff};
+use super::story::{self, Ctx, DAY, HOUR, MINUTE, NEWEST, fit, response_gap, work_gap};
+use crate::{App, error::AppError};
 use steward_domain::journal::Action;
 use steward_domain::{HoldReason, IncidentState, ResolutionCode};
 use steward_store::incidents::{self, Incident, JournalRow};
@@ -124,7 +124,7 @@ fn created_changes(inc: &Incident) -> Result<String, AppError> {
         resolution_notes: None,
         ..inc.clone()
     };
-    serde_json::to_string(&diff(&blank(&opened), &opened)).map_err(|e| AppError::Internal(e.to_string()))
+    serde_json::to_string(&crate::incidents::created_changes(&opened)).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// One incident in its final state: 10-15% open overall, most of them recent.

@@ -293,7 +293,7 @@ struct Builder {
 
 impl Builder {
     fn new(inc: Incident, seed: u64, requester: Person, creator: i64) -> Self {
-        let changes = diff(&blank(&inc), &inc);
+        let changes = crate::incidents::created_changes(&inc);
         let created =
             Event { at: inc.opened_at, actor_id: Some(creator), action: Action::Created, changes, comment: None };
         Self { cur: inc, seed, requester, comments: Vec::new(), events: vec![created] }
@@ -536,29 +536,5 @@ impl Builder {
         self.events.sort_by_key(|e| e.at);
         self.cur.updated_at = self.events.last().map_or(self.cur.opened_at, |e| e.at);
         Story { incident: self.cur, comments: self.comments, events: self.events }
-    }
-}
-
-/// The row with nothing set, so that creation journals every field it set
-/// (the same as the app's `create`).
-pub(super) fn blank(inc: &Incident) -> Incident {
-    Incident {
-        title: String::new(),
-        description: String::new(),
-        state: String::new(),
-        impact: 0,
-        urgency: 0,
-        priority: 0,
-        major: 0,
-        reopen_count: 0,
-        category: None,
-        service: None,
-        hold_reason: None,
-        assignment_group_id: None,
-        assignee_id: None,
-        parent_id: None,
-        resolution_code: None,
-        resolution_notes: None,
-        ..inc.clone()
     }
 }
