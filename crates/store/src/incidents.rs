@@ -89,20 +89,8 @@ pub async fn next_numbers(conn: &mut AnyConnection, d: Dialect, n: i64) -> Resul
     }
 }
 
-/// Inserts a new incident under the next number and returns the number.
-/// The number is drawn inside the INSERT (SQLite's AUTOINCREMENT, a
-/// PostgreSQL sequence): one round trip, and no lock held until commit.
-pub async fn insert_new(conn: &mut AnyConnection, d: Dialect, inc: &Incident) -> Result<i64> {
-    let (id,): (i64,) = match d.0 {
-        // A NULL id makes AUTOINCREMENT draw the next number.
-        Backend::Sqlite => bind_row(sqlx::query_as(INSERT_WITH_ID), inc).bind(None::<i64>).fetch_one(conn).await?,
-        Backend::Postgres => bind_row(sqlx::query_as(INSERT_FROM_SEQUENCE), inc).fetch_one(conn).await?,
-    };
-    Ok(id)
-}
-
 /// The INSERT of one incident, with `$id` as the id's expression.
-macro_rules! insert_sql {
+macro_rules! insert_head {
     ($id:literal) => {
         concat!(
             "INSERT INTO incidents (title, description, state, hold_reason, impact, urgency, priority,
@@ -112,13 +100,51 @@ macro_rules! insert_sql {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
                 $22, $23, $24, $25, ",
             $id,
-            ") RETURNING id"
+            ")"
         )
     };
 }
 /// Fixed texts, so that each is prepared once per connection.
-const INSERT_WITH_ID: &str = insert_sql!("$26");
-const INSERT_FROM_SEQUENCE: &str = insert_sql!("nextval('incident_number')");
+const INSERT_WITH_ID: &str = concat!(insert_head!("$26"), " RETURNING id");
+/// The `created` journal entry of the row just inserted ($1 actor, $2 changes, $3 time).
+const JOURNAL_CREATED_SQLITE: &str = "INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes)
+     VALUES ('incident', last_insert_rowid(), 1, $3, $1, 'created', $2)";
+/// PostgreSQL inserts the incident and its journal entry in one round trip,
+/// chained in a data-modifying CTE ($26 the actor, $27 the changes).
+const INSERT_CREATED_POSTGRES: &str = concat!(
+    "WITH i AS (",
+    insert_head!("nextval('incident_number')"),
+    " RETURNING id) INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes)
+       SELECT 'incident', i.id, 1, $19, $26, 'created', $27 FROM i RETURNING record_id"
+);
+
+/// Inserts a new incident under the next number together with its first
+/// journal entry, and returns the number.
+pub async fn insert_created(
+    conn: &mut AnyConnection,
+    d: Dialect,
+    inc: &Incident,
+    actor_id: Option<i64>,
+    changes: String,
+) -> Result<i64> {
+    match d.0 {
+        Backend::Sqlite => {
+            // A NULL id makes AUTOINCREMENT draw the next number.
+            let (id,): (i64,) =
+                bind_row(sqlx::query_as(INSERT_WITH_ID), inc).bind(None::<i64>).fetch_one(&mut *conn).await?;
+            sqlx::query(JOURNAL_CREATED_SQLITE).bind(actor_id).bind(changes).bind(inc.opened_at).execute(conn).await?;
+            Ok(id)
+        }
+        Backend::Postgres => {
+            let (id,): (i64,) = bind_row(sqlx::query_as(INSERT_CREATED_POSTGRES), inc)
+                .bind(actor_id)
+                .bind(changes)
+                .fetch_one(conn)
+                .await?;
+            Ok(id)
+        }
+    }
+}
 
 /// Binds every column but the id, which [`INSERT`] takes last, as `$26`.
 fn bind_row<'q, O>(

@@ -1,15 +1,11 @@
 //! Opening an incident.
 
-use super::{diff, journal};
+use super::diff;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
 };
-use steward_domain::{
-    Impact, IncidentState, Urgency,
-    journal::{Action, FieldChange},
-    text,
-};
+use steward_domain::{Impact, IncidentState, Urgency, journal::FieldChange, text};
 use steward_store::{
     Conn, accounts,
     incidents::{self, Incident},
@@ -121,13 +117,12 @@ impl App {
             group_name: refs.group.map(|g| g.1),
             assignee_name: refs.assignee.map(|a| a.1),
         };
+        // Nothing was there before: every old value is null.
+        let changes = serde_json::to_string(&created_changes(&inc)).map_err(|e| AppError::Internal(e.to_string()))?;
         self.store
             .write(move |c| {
                 Box::pin(async move {
-                    inc.id = incidents::insert_new(c, dialect, &inc).await?;
-                    // Nothing was there before: every old value is null.
-                    let changes = created_changes(&inc);
-                    journal(c, inc.id, now, Some(actor_id), Action::Created, &changes, None).await?;
+                    inc.id = incidents::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
                     Ok::<_, AppError>(inc)
                 })
             })
