@@ -50,6 +50,14 @@ pub struct Organisation {
     pub name: String,
 }
 
+/// Names the field a unique-key violation is about, for the message.
+fn duplicate_of(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match StoreError::from(e) {
+        StoreError::Duplicate(_) => StoreError::Duplicate(field.into()),
+        other => other,
+    }
+}
+
 pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser, now: i64) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO users (username, display_name, email, role, organisation_id, password_hash, locale, created_at)
@@ -65,10 +73,7 @@ pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser, now: i64) -> Res
     .bind(now)
     .fetch_one(conn)
     .await
-    .map_err(|e| match StoreError::from(e) {
-        StoreError::Duplicate(_) => StoreError::Duplicate("username".into()),
-        other => other,
-    })?;
+    .map_err(duplicate_of("username"))?;
     Ok(id)
 }
 
@@ -129,10 +134,7 @@ pub async fn insert_organisation(conn: &mut AnyConnection, name: &str, now: i64)
         .bind(now)
         .fetch_one(conn)
         .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Duplicate(_) => StoreError::Duplicate("name".into()),
-            other => other,
-        })?;
+        .map_err(duplicate_of("name"))?;
     Ok(id)
 }
 
@@ -156,10 +158,7 @@ pub async fn insert_group(conn: &mut AnyConnection, name: &str, description: &st
     .bind(now)
     .fetch_one(conn)
     .await
-    .map_err(|e| match StoreError::from(e) {
-        StoreError::Duplicate(_) => StoreError::Duplicate("name".into()),
-        other => other,
-    })?;
+    .map_err(duplicate_of("name"))?;
     Ok(id)
 }
 

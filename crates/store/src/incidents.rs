@@ -202,51 +202,33 @@ pub async fn get_for_update(conn: &mut AnyConnection, d: Dialect, id: i64) -> Re
 }
 
 /// Writes every stored field of `inc` if the row still has `expected`
-/// version, and bumps the version.
+/// version, and bumps the version. Binds the same columns as the INSERT.
 pub async fn update(conn: &mut AnyConnection, inc: &Incident, expected: i64) -> Result<i64> {
-    let r = sqlx::query(
-        "UPDATE incidents SET title = $1, description = $2, state = $3, hold_reason = $4, impact = $5, urgency = $6,
-            priority = $7, requester_id = $8, organisation_id = $9, category = $10, service = $11,
-            assignment_group_id = $12, assignee_id = $13, major = $14, parent_id = $15, resolution_code = $16,
-            resolution_notes = $17, reopen_count = $18, first_response_at = $19, resolved_at = $20, closed_at = $21,
-            updated_at = $22, version = version + 1
-         WHERE id = $23 AND version = $24",
+    let row = Incident { version: expected, ..inc.clone() };
+    let updated: Option<(i64,)> = bind_row(
+        sqlx::query_as(
+            "UPDATE incidents SET title = $1, description = $2, state = $3, hold_reason = $4, impact = $5,
+                urgency = $6, priority = $7, requester_id = $8, organisation_id = $9, category = $10, service = $11,
+                assignment_group_id = $12, assignee_id = $13, major = $14, parent_id = $15, resolution_code = $16,
+                resolution_notes = $17, reopen_count = $18, opened_at = $19, first_response_at = $20,
+                resolved_at = $21, closed_at = $22, updated_at = $23, created_by = $24, version = $25 + 1
+             WHERE id = $26 AND version = $25
+             RETURNING version",
+        ),
+        &row,
     )
-    .bind(inc.title.clone())
-    .bind(inc.description.clone())
-    .bind(inc.state.clone())
-    .bind(inc.hold_reason.clone())
-    .bind(inc.impact)
-    .bind(inc.urgency)
-    .bind(inc.priority)
-    .bind(inc.requester_id)
-    .bind(inc.organisation_id)
-    .bind(inc.category.clone())
-    .bind(inc.service.clone())
-    .bind(inc.assignment_group_id)
-    .bind(inc.assignee_id)
-    .bind(inc.major)
-    .bind(inc.parent_id)
-    .bind(inc.resolution_code.clone())
-    .bind(inc.resolution_notes.clone())
-    .bind(inc.reopen_count)
-    .bind(inc.first_response_at)
-    .bind(inc.resolved_at)
-    .bind(inc.closed_at)
-    .bind(inc.updated_at)
-    .bind(inc.id)
-    .bind(expected)
-    .execute(&mut *conn)
+    .bind(row.id)
+    .fetch_optional(&mut *conn)
     .await?;
-    if r.rows_affected() == 0 {
-        let current: Option<(i64,)> =
-            sqlx::query_as("SELECT version FROM incidents WHERE id = $1").bind(inc.id).fetch_optional(conn).await?;
-        return match current {
-            None => Err(StoreError::NotFound),
-            Some((v,)) => Err(StoreError::StaleVersion { current: v }),
-        };
+    if let Some((v,)) = updated {
+        return Ok(v);
     }
-    Ok(expected + 1)
+    let current: Option<(i64,)> =
+        sqlx::query_as("SELECT version FROM incidents WHERE id = $1").bind(inc.id).fetch_optional(conn).await?;
+    match current {
+        None => Err(StoreError::NotFound),
+        Some((v,)) => Err(StoreError::StaleVersion { current: v }),
+    }
 }
 
 /// Touches `updated_at` (e.g. on a new comment) without a version bump.
