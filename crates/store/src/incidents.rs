@@ -106,9 +106,14 @@ macro_rules! insert_head {
 }
 /// Fixed texts, so that each is prepared once per connection.
 const INSERT_WITH_ID: &str = concat!(insert_head!("$26"), " RETURNING id");
-/// The `created` journal entry of the row just inserted ($1 actor, $2 changes, $3 time).
-const JOURNAL_CREATED_SQLITE: &str = "INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes)
-     VALUES ('incident', last_insert_rowid(), 1, $3, $1, 'created', $2)";
+/// SQLite inserts the incident and its `created` journal entry in one round
+/// trip: two statements, the second finding the row by `last_insert_rowid()`
+/// ($26 the actor, $27 the changes).
+const INSERT_CREATED_SQLITE: &str = concat!(
+    insert_head!("NULL"),
+    "; INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes)
+       VALUES ('incident', last_insert_rowid(), 1, $19, $26, 'created', $27) RETURNING record_id"
+);
 /// PostgreSQL inserts the incident and its journal entry in one round trip,
 /// chained in a data-modifying CTE ($26 the actor, $27 the changes).
 const INSERT_CREATED_POSTGRES: &str = concat!(
@@ -127,23 +132,15 @@ pub async fn insert_created(
     actor_id: Option<i64>,
     changes: String,
 ) -> Result<i64> {
-    match d.0 {
-        Backend::Sqlite => {
-            // A NULL id makes AUTOINCREMENT draw the next number.
-            let (id,): (i64,) =
-                bind_row(sqlx::query_as(INSERT_WITH_ID), inc).bind(None::<i64>).fetch_one(&mut *conn).await?;
-            sqlx::query(JOURNAL_CREATED_SQLITE).bind(actor_id).bind(changes).bind(inc.opened_at).execute(conn).await?;
-            Ok(id)
-        }
-        Backend::Postgres => {
-            let (id,): (i64,) = bind_row(sqlx::query_as(INSERT_CREATED_POSTGRES), inc)
-                .bind(actor_id)
-                .bind(changes)
-                .fetch_one(conn)
-                .await?;
-            Ok(id)
-        }
-    }
+    // A NULL id makes SQLite's AUTOINCREMENT draw the next number.
+    let sql = match d.0 {
+        Backend::Sqlite => INSERT_CREATED_SQLITE,
+        Backend::Postgres => INSERT_CREATED_POSTGRES,
+    };
+    // `fetch_all`: sqlx's `fetch_one` stops at the first statement's result
+    // and never sees the second one's row.
+    let rows: Vec<(i64,)> = bind_row(sqlx::query_as(sql), inc).bind(actor_id).bind(changes).fetch_all(conn).await?;
+    rows.first().map(|r| r.0).ok_or(StoreError::NotFound)
 }
 
 /// Binds every column but the id, which [`INSERT`] takes last, as `$26`.

@@ -1,10 +1,15 @@
 //! Group commit: concurrent writes share one transaction and one flush.
 //!
-//! Each write is a job run inside a savepoint of the current batch, so a job
-//! that fails rolls back only itself. A job's answer is sent only after the
-//! batch's COMMIT returned, so nothing is acknowledged before it is durable.
-//! While one batch flushes, the next one queues up; under load a single
-//! fsync carries many writes.
+//! A job's answer is sent only after the batch's COMMIT returned, so nothing
+//! is acknowledged before it is durable. While one batch flushes, the next
+//! one queues up; under load a single fsync carries many writes.
+//!
+//! A batch first runs its jobs back to back. When one fails, its partial
+//! writes cannot be told apart from the others', so the batch is rolled back
+//! and run again with a savepoint around each job: a failing job then undoes
+//! only itself. Savepoints cost a round trip per job, which on SQLite was a
+//! third of a write's time, so they are paid only when a batch needs them;
+//! this is why a job may run twice and must be `Clone`.
 
 use crate::{Result, StoreError, db::Dialect, sql::BoxFut};
 use sqlx::{AnyConnection, AnyPool, Connection};
@@ -14,28 +19,27 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 const MAX_BATCH: usize = 256;
 
 trait Job: Send {
-    /// Runs the job; true when it succeeded and its savepoint is kept.
+    /// Runs the job (again, if asked twice); true when it succeeded.
     fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFut<'c, bool>;
     /// Sends the answer once the batch's fate is known.
     fn finish(self: Box<Self>, committed: std::result::Result<(), String>);
 }
 
 struct TypedJob<F, T, E> {
-    f: Option<F>,
+    f: F,
     result: Option<std::result::Result<T, E>>,
     reply: oneshot::Sender<std::result::Result<T, E>>,
 }
 
 impl<F, T, E> Job for TypedJob<F, T, E>
 where
-    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFut<'c, std::result::Result<T, E>> + Send + 'static,
+    F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFut<'c, std::result::Result<T, E>> + Clone + Send + 'static,
     T: Send + 'static,
     E: From<StoreError> + Send + 'static,
 {
     fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFut<'c, bool> {
         Box::pin(async move {
-            let Some(f) = self.f.take() else { return false };
-            let r = f(conn).await;
+            let r = (self.f.clone())(conn).await;
             let ok = r.is_ok();
             self.result = Some(r);
             ok
@@ -139,38 +143,62 @@ async fn run_worker(pool: AnyPool, dialect: Dialect, queue: Queue) {
 
 async fn run_batch(pool: &AnyPool, dialect: Dialect, batch: &mut [Box<dyn Job>]) -> Result<()> {
     let mut conn = pool.acquire().await?;
+    if !run_jobs(&mut conn, dialect, batch, false).await? {
+        tracing::debug!(jobs = batch.len(), "a job failed: batch rerun with savepoints");
+        run_jobs(&mut conn, dialect, batch, true).await?;
+    }
+    Ok(())
+}
+
+/// Runs the batch in one transaction and commits it. Without `isolate`, the
+/// first failing job rolls everything back and the answer is false.
+async fn run_jobs(
+    conn: &mut AnyConnection,
+    dialect: Dialect,
+    batch: &mut [Box<dyn Job>],
+    isolate: bool,
+) -> Result<bool> {
     let mut tx = conn.begin_with(dialect.begin_write()).await?;
-    // One savepoint name, reused: releasing one job's savepoint and opening
-    // the next one's travel together, one round trip per job.
-    sqlx::raw_sql("SAVEPOINT job").execute(&mut *tx).await?;
+    if isolate {
+        // One savepoint name, reused: releasing one job's savepoint and
+        // opening the next one's travel together, one round trip per job.
+        sqlx::raw_sql("SAVEPOINT job").execute(&mut *tx).await?;
+    }
     for job in batch.iter_mut() {
-        let next = if job.run(&mut tx).await {
-            "RELEASE SAVEPOINT job; SAVEPOINT job"
-        } else {
-            "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job"
-        };
-        sqlx::raw_sql(next).execute(&mut *tx).await?;
+        let ok = job.run(&mut tx).await;
+        if isolate {
+            let next = if ok {
+                "RELEASE SAVEPOINT job; SAVEPOINT job"
+            } else {
+                "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job"
+            };
+            sqlx::raw_sql(next).execute(&mut *tx).await?;
+        } else if !ok {
+            tx.rollback().await?;
+            return Ok(false);
+        }
     }
     // COMMIT also releases the last, empty savepoint.
     let commit = std::time::Instant::now();
     tx.commit().await?;
     tracing::trace!(micros = commit.elapsed().as_micros() as u64, "commit");
-    Ok(())
+    Ok(true)
 }
 
 impl crate::Store {
     /// Runs `f` in the shared write transaction and answers after COMMIT.
     ///
-    /// `f` gets the connection inside its own savepoint: an `Err` undoes just
-    /// its own changes. Keep it to database work; it holds up the batch.
+    /// An `Err` from `f` undoes just its own changes. `f` may run twice (see
+    /// the module's comment), so keep it to database work; it also holds up
+    /// the batch.
     pub async fn write<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFut<'c, std::result::Result<T, E>> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFut<'c, std::result::Result<T, E>> + Clone + Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job = Box::new(TypedJob { f: Some(f), result: None, reply });
+        let job = Box::new(TypedJob { f, result: None, reply });
         let sender = self.writer().sender().ok_or(StoreError::WriterGone)?;
         sender.send(job).await.map_err(|_| StoreError::WriterGone)?;
         answer.await.map_err(|_| StoreError::WriterGone)?

@@ -20,6 +20,7 @@ const SEED: u64 = 0xB01C_5EED;
 
 /// One transaction's worth; ids and journal record ids count from 0 until
 /// the numbers are taken inside the write.
+#[derive(Clone)]
 struct Batch {
     rows: Vec<Incident>,
     journal: Vec<JournalRow>,

@@ -73,6 +73,7 @@ impl People {
 pub(super) const PASSWORD: &str = "steward-demo";
 
 /// A user to create.
+#[derive(Clone)]
 struct Spec {
     username: String,
     display: String,

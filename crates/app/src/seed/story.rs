@@ -46,6 +46,7 @@ pub(super) struct Plan {
     pub seed: u64,
 }
 
+#[derive(Clone)]
 pub(super) struct NewComment {
     pub author_id: i64,
     pub body: String,
@@ -54,6 +55,7 @@ pub(super) struct NewComment {
 }
 
 /// A journal entry; `comment` indexes the story's comments.
+#[derive(Clone)]
 pub(super) struct Event {
     pub at: i64,
     pub actor_id: Option<i64>,
@@ -62,6 +64,7 @@ pub(super) struct Event {
     pub comment: Option<usize>,
 }
 
+#[derive(Clone)]
 pub(super) struct Story {
     pub incident: Incident,
     pub comments: Vec<NewComment>,
