@@ -5,11 +5,13 @@
 //! the limits every text field is checked against at the edge.
 
 pub mod access;
+pub mod calendar;
 pub mod incident;
 pub mod journal;
 pub mod number;
 pub mod priority;
 pub mod role;
+pub mod sla;
 pub mod text;
 
 pub use incident::{HoldReason, IncidentState, ResolutionCode, TransitionError, TransitionRequest};
