@@ -1,0 +1,8 @@
+//! Integration tests of the channels against real servers: an SMTP server
+//! (aiosmtpd, run as a child process), HTTP servers started here, and
+//! realistic raw messages from common mail clients.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod inbound;
+mod smtp;
+mod webhook;
