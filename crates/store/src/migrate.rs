@@ -24,8 +24,8 @@ macro_rules! migrations {
 }
 
 // Each entry: version, file prefix, name (the file is `NNNN_name.sql`).
-pub const SQLITE: &[Migration] = migrations!("sqlite": 1 "0001" "foundation");
-pub const POSTGRES: &[Migration] = migrations!("postgres": 1 "0001" "foundation");
+pub const SQLITE: &[Migration] = migrations!("sqlite": 1 "0001" "foundation", 2 "0002" "service_levels");
+pub const POSTGRES: &[Migration] = migrations!("postgres": 1 "0001" "foundation", 2 "0002" "service_levels");
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
     match b {
