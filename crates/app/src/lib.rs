@@ -8,6 +8,7 @@ mod cache;
 pub mod error;
 pub mod incidents;
 pub mod seed;
+pub mod sla;
 pub mod workers;
 
 pub use error::{AppError, FieldError};
@@ -25,6 +26,8 @@ pub struct AppConfig {
     pub auto_close_days: u32,
     pub session_hours: u32,
     pub priority_matrix: PriorityMatrix,
+    /// How often the SLA timer looks for warnings and breaches due.
+    pub sla_timer_every: std::time::Duration,
 }
 
 impl Default for AppConfig {
@@ -35,6 +38,7 @@ impl Default for AppConfig {
             auto_close_days: 7,
             session_hours: 12,
             priority_matrix: PriorityMatrix::default(),
+            sla_timer_every: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -46,11 +50,18 @@ pub struct App {
     pub config: Arc<AppConfig>,
     throttle: Arc<auth::Throttle>,
     cache: Arc<cache::Cache>,
+    sla_cache: Arc<sla::SlaCache>,
 }
 
 impl App {
     pub fn new(store: Store, config: AppConfig) -> Self {
-        Self { store, config: Arc::new(config), throttle: Arc::default(), cache: Arc::default() }
+        Self {
+            store,
+            config: Arc::new(config),
+            throttle: Arc::default(),
+            cache: Arc::default(),
+            sla_cache: Arc::default(),
+        }
     }
 }
 

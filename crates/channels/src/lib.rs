@@ -64,3 +64,10 @@ pub(crate) fn random_hex(n: usize) -> String {
     }
     hex::encode(buf)
 }
+
+/// Makes rustls' ring provider the process default; calling it again does
+/// nothing. The binary calls it first thing: every HTTPS client (webhooks,
+/// SMTP over TLS) needs exactly one provider installed.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

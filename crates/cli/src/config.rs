@@ -238,6 +238,7 @@ impl Config {
             auto_close_days: self.incidents.auto_close_days,
             session_hours: self.sessions.hours,
             priority_matrix: PriorityMatrix::from_rows(self.incidents.priority_matrix)?,
+            ..Default::default()
         })
     }
 

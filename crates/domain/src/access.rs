@@ -56,6 +56,15 @@ pub fn can_admin(role: Role) -> Result<(), Denied> {
     if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can manage users and groups")) }
 }
 
+/// Service managers own calendars, SLAs and OLAs; admins may too.
+pub fn can_manage_service_levels(role: Role) -> Result<(), Denied> {
+    if matches!(role, Role::Manager | Role::Admin) {
+        Ok(())
+    } else {
+        Err(Denied("only managers and admins can manage calendars and service levels"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

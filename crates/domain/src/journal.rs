@@ -11,6 +11,14 @@ pub enum Action {
     Comment,
     WorkNote,
     Attachment,
+    /// An SLA (and its clocks) began to apply.
+    SlaAttached,
+    /// A priority change gave a clock a new target.
+    SlaRetargeted,
+    /// A clock crossed a warning threshold.
+    SlaWarning,
+    /// A clock used up its target.
+    SlaBreached,
 }
 
 impl Action {
@@ -22,12 +30,27 @@ impl Action {
             Action::Comment => "comment",
             Action::WorkNote => "work_note",
             Action::Attachment => "attachment",
+            Action::SlaAttached => "sla_attached",
+            Action::SlaRetargeted => "sla_retargeted",
+            Action::SlaWarning => "sla_warning",
+            Action::SlaBreached => "sla_breached",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Created, Self::Updated, Self::StateChanged, Self::Comment, Self::WorkNote, Self::Attachment]
-            .into_iter()
-            .find(|a| a.as_str() == s)
+        [
+            Self::Created,
+            Self::Updated,
+            Self::StateChanged,
+            Self::Comment,
+            Self::WorkNote,
+            Self::Attachment,
+            Self::SlaAttached,
+            Self::SlaRetargeted,
+            Self::SlaWarning,
+            Self::SlaBreached,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
     }
     /// Requesters never see internal entries.
     pub fn is_internal(self) -> bool {

@@ -41,13 +41,26 @@ pub struct Incident {
     pub organisation_name: Option<String>,
     pub group_name: Option<String>,
     pub assignee_name: Option<String>,
+    #[sqlx(flatten)]
+    pub sla: SlaSummary,
+}
+
+/// The record's service levels at a glance, kept with its clocks by the SLA
+/// engine (never by a user's edit): the definition that applied, the nearest
+/// due moment of a running clock, and whether any clock breached.
+#[derive(Debug, Clone, Default, FromRow, Serialize, PartialEq)]
+pub struct SlaSummary {
+    pub sla_id: Option<i64>,
+    pub sla_due_at: Option<i64>,
+    pub sla_breached: i64,
 }
 
 const SELECT: &str = "SELECT i.id, i.title, i.description, i.state, i.hold_reason, i.impact, i.urgency, i.priority, \
     i.requester_id, i.organisation_id, i.category, i.service, i.assignment_group_id, i.assignee_id, i.major, \
     i.parent_id, i.resolution_code, i.resolution_notes, i.reopen_count, i.opened_at, i.first_response_at, \
     i.resolved_at, i.closed_at, i.updated_at, i.created_by, i.version, \
-    r.display_name AS requester_name, o.name AS organisation_name, g.name AS group_name, a.display_name AS assignee_name \
+    r.display_name AS requester_name, o.name AS organisation_name, g.name AS group_name, a.display_name AS assignee_name, \
+    i.sla_id, i.sla_due_at, i.sla_breached \
     FROM incidents i \
     LEFT JOIN users r ON r.id = i.requester_id \
     LEFT JOIN organisations o ON o.id = i.organisation_id \
@@ -269,10 +282,12 @@ pub enum Sort {
     UpdatedDesc,
     Number,
     NumberDesc,
+    /// Nearest SLA due moment first; lists only records with a running clock.
+    SlaDue,
 }
 
 impl Sort {
-    pub const ALL: [(Sort, &'static str); 8] = [
+    pub const ALL: [(Sort, &'static str); 9] = [
         (Sort::Priority, "priority"),
         (Sort::PriorityDesc, "-priority"),
         (Sort::Opened, "opened"),
@@ -281,6 +296,7 @@ impl Sort {
         (Sort::UpdatedDesc, "-updated"),
         (Sort::Number, "number"),
         (Sort::NumberDesc, "-number"),
+        (Sort::SlaDue, "sla_due"),
     ];
     pub fn parse(s: &str) -> Option<Sort> {
         Self::ALL.iter().find(|(_, n)| *n == s).map(|(v, _)| *v)
@@ -294,6 +310,7 @@ impl Sort {
             Sort::Opened | Sort::OpenedDesc => &["opened_at", "id"],
             Sort::Updated | Sort::UpdatedDesc => &["updated_at", "id"],
             Sort::Number | Sort::NumberDesc => &["id"],
+            Sort::SlaDue => &["sla_due_at", "id"],
         }
     }
     fn descending(self) -> bool {
@@ -307,6 +324,7 @@ impl Sort {
                 "priority" => inc.priority,
                 "opened_at" => inc.opened_at,
                 "updated_at" => inc.updated_at,
+                "sla_due_at" => inc.sla.sla_due_at.unwrap_or(i64::MAX),
                 _ => inc.id,
             })
             .collect()
@@ -314,6 +332,16 @@ impl Sort {
     pub fn key_len(self) -> usize {
         self.columns().len()
     }
+}
+
+/// Incidents by the state of their service levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaFilter {
+    /// A running clock falls due by this moment (overdue ones included
+    /// until the timer marks them breached).
+    DueBy(i64),
+    /// Some clock breached.
+    Breached,
 }
 
 /// Who an incident is assigned to, for filtering.
@@ -341,6 +369,7 @@ pub struct Filter {
     pub opened_to: Option<i64>,
     pub updated_from: Option<i64>,
     pub updated_to: Option<i64>,
+    pub sla: Option<SlaFilter>,
     pub sort: Sort,
     /// The sort key of the last row of the previous page.
     pub after: Option<Vec<i64>>,
@@ -406,6 +435,18 @@ pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(V
         if let Some(v) = v {
             q.push(&format!(" AND {col} {op} ")).bind(Value::Int(v));
         }
+    }
+    match f.sla {
+        Some(SlaFilter::DueBy(at)) => {
+            q.push(" AND i.sla_due_at <= ").bind(Value::Int(at));
+        }
+        Some(SlaFilter::Breached) => {
+            q.push(" AND i.sla_breached = 1");
+        }
+        None => {}
+    }
+    if f.sort == Sort::SlaDue {
+        q.push(" AND i.sla_due_at IS NOT NULL");
     }
     let cols = f.sort.columns();
     let qualified: Vec<String> = cols.iter().map(|c| format!("i.{c}")).collect();

@@ -12,6 +12,7 @@ pub mod incidents;
 pub mod journal;
 pub mod migrate;
 pub mod settings;
+pub mod sla;
 mod sql;
 pub mod writer;
 

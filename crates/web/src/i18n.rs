@@ -299,6 +299,14 @@ catalogue! {
     EvComment: "commented", "skomentował(a)";
     EvWorkNote: "added a work note", "dodał(a) notatkę roboczą";
     EvAttachment: "attached a file", "dodał(a) załącznik";
+    EvSlaAttached: "service level applies", "obowiązuje umowa SLA";
+    EvSlaRetargeted: "service-level target changed", "zmieniono cel SLA";
+    EvSlaWarning: "service-level warning", "ostrzeżenie SLA";
+    EvSlaBreached: "service level breached", "naruszono SLA";
+    SlaName: "Service level", "Umowa SLA";
+    SlaResponse: "First response", "Pierwsza odpowiedź";
+    SlaResolution: "Resolution", "Rozwiązanie";
+    SlaGroupTime: "Time with group", "Czas w grupie";
     SystemActor: "Steward (automatic)", "Steward (automatycznie)";
     NoActivity: "No activity yet.", "Brak aktywności.";
     Attachments: "Attachments", "Załączniki";
@@ -537,6 +545,10 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "reopen_count" => Msg::FieldReopenCount,
         "organisation" => Msg::Organisation,
         "attachment" => Msg::FieldAttachment,
+        "sla" => Msg::SlaName,
+        "sla_response" => Msg::SlaResponse,
+        "sla_resolution" => Msg::SlaResolution,
+        "sla_group" => Msg::SlaGroupTime,
         "body" | "comment" => Msg::Comment,
         "file" => Msg::File,
         "text" => Msg::FilterText,

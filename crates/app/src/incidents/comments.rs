@@ -1,8 +1,9 @@
 //! Public comments and internal work notes.
 
 use super::{journal, viewer};
-use crate::{Actor, App, error::AppError};
+use crate::{Actor, App, error::AppError, sla};
 use steward_domain::{access, journal::Action, text};
+use steward_store::incidents::Incident;
 use steward_store::{StoreError, incidents, journal as store_journal, now_micros};
 
 impl App {
@@ -19,6 +20,7 @@ impl App {
         let body = text::check(body, text::COMMENT).map_err(|e| AppError::field("body", e.to_string()))?;
         let actor = actor.clone();
         let dialect = self.store.dialect();
+        let snap = self.sla_snapshot().await?;
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -32,6 +34,10 @@ impl App {
                     let cid = store_journal::insert_comment(c, id, actor.id, &body, internal, now).await?;
                     let first_response = actor.is_staff() && !internal && inc.requester_id != actor.id;
                     incidents::touch(c, id, now, first_response).await?;
+                    if first_response && inc.first_response_at.is_none() {
+                        let after = Incident { first_response_at: Some(now), ..inc.clone() };
+                        sla::engine::sync(c, dialect, &snap, Some(&inc), &after, Some(actor.id), now).await?;
+                    }
                     let action = if internal { Action::WorkNote } else { Action::Comment };
                     journal(c, id, now, Some(actor.id), action, &[], Some(cid)).await?;
                     store_journal::comment(c, cid).await?.ok_or(AppError::NotFound("comment"))

@@ -4,6 +4,7 @@ use super::diff;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
+    sla,
 };
 use steward_domain::{Impact, IncidentState, Urgency, journal::FieldChange, text};
 use steward_store::{
@@ -116,13 +117,16 @@ impl App {
             organisation_name: refs.organisation_name.clone(),
             group_name: refs.group.map(|g| g.1),
             assignee_name: refs.assignee.map(|a| a.1),
+            sla: Default::default(),
         };
         // Nothing was there before: every old value is null.
         let changes = serde_json::to_string(&created_changes(&inc)).map_err(|e| AppError::Internal(e.to_string()))?;
+        let snap = self.sla_snapshot().await?;
         self.store
             .write(move |c| {
                 Box::pin(async move {
                     inc.id = incidents::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
+                    (_, inc.sla) = sla::engine::sync(c, dialect, &snap, None, &inc, Some(actor_id), now).await?;
                     Ok::<_, AppError>(inc)
                 })
             })

@@ -10,8 +10,11 @@ use serde::Deserialize;
 use steward_domain::IncidentState;
 use steward_store::{
     StoreError, accounts,
-    incidents::{Assigned, Filter, Sort},
+    incidents::{Assigned, Filter, SlaFilter, Sort},
 };
+
+/// How far ahead "breaching soon" looks: an hour, as a desk plans it.
+pub const BREACHING_SOON: i64 = 3_600_000_000;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +39,11 @@ pub struct ListParams {
     pub opened_to: Option<String>,
     pub updated_from: Option<String>,
     pub updated_to: Option<String>,
-    /// priority (default), -priority, opened, -opened, updated, -updated, number, -number
+    /// `breaching_soon` (a running SLA clock due within the next hour, or
+    /// overdue and not yet marked) or `breached`.
+    pub sla: Option<String>,
+    /// priority (default), -priority, opened, -opened, updated, -updated,
+    /// number, -number, sla_due (the nearest SLA due moment first)
     pub sort: Option<String>,
     /// From `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -118,6 +125,13 @@ impl App {
                 errs.add("limit", format!("must be between 1 and {}", super::query::MAX_PAGE));
             } else {
                 f.limit = l;
+            }
+        }
+        if let Some(v) = present(&p.sla) {
+            match v {
+                "breaching_soon" => f.sla = Some(SlaFilter::DueBy(steward_store::now_micros() + BREACHING_SOON)),
+                "breached" => f.sla = Some(SlaFilter::Breached),
+                _ => errs.add("sla", "must be breaching_soon or breached"),
             }
         }
         if let Some(m) = present(&p.major) {

@@ -1,7 +1,7 @@
 //! Moving an incident between states, as the state machine allows.
 
 use super::{diff, journal, viewer};
-use crate::{Actor, App, error::AppError};
+use crate::{Actor, App, error::AppError, sla};
 use steward_domain::incident::{TransitionError, plan_transition};
 use steward_domain::{HoldReason, IncidentState, ResolutionCode, TransitionRequest, access, journal::Action, text};
 use steward_store::{
@@ -60,6 +60,7 @@ impl App {
             .transpose()?;
         let actor = actor.clone();
         let dialect = self.store.dialect();
+        let snap = self.sla_snapshot().await?;
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -90,6 +91,7 @@ impl App {
                         None => None,
                     };
                     journal(c, id, now, Some(actor.id), Action::StateChanged, &changes, comment_id).await?;
+                    (_, new.sla) = sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
                     Ok(new)
                 })
             })
@@ -105,7 +107,9 @@ impl App {
         drop(conn);
         let mut closed = 0;
         let dialect = self.store.dialect();
+        let snap = self.sla_snapshot().await?;
         for (id, version) in due {
+            let snap = snap.clone();
             let r = self
                 .store
                 .write(move |c| {
@@ -125,6 +129,7 @@ impl App {
                         let changes = diff(&old, &new);
                         new.version = incidents::update(c, &new, version).await?;
                         journal(c, id, now, None, Action::StateChanged, &changes, None).await?;
+                        sla::engine::sync(c, dialect, &snap, Some(&old), &new, None, now).await?;
                         Ok(true)
                     })
                 })

@@ -4,6 +4,7 @@ use super::{create::optional_text, diff, journal, viewer};
 use crate::{
     Actor, App,
     error::{AppError, Errors},
+    sla,
 };
 use steward_domain::{Impact, Urgency, access, journal::Action, text};
 use steward_store::{
@@ -133,6 +134,7 @@ impl App {
 
         let (actor, matrix) = (actor.clone(), self.config.priority_matrix.clone());
         let dialect = self.store.dialect();
+        let snap = self.sla_snapshot().await?;
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -239,6 +241,7 @@ impl App {
                         other => other.into(),
                     })?;
                     journal(c, id, now, Some(actor.id), Action::Updated, &changes, None).await?;
+                    (_, new.sla) = sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
                     Ok(new)
                 })
             })

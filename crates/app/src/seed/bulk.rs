@@ -121,6 +121,7 @@ fn created_changes(inc: &Incident) -> Result<String, AppError> {
         group_name: None,
         assignee_id: None,
         assignee_name: None,
+        sla: Default::default(),
         resolution_code: None,
         resolution_notes: None,
         ..inc.clone()
@@ -168,6 +169,7 @@ fn one(rng: &mut Rng, ctx: &Ctx, weights: &[u32], id: i64, opened: i64) -> Incid
         organisation_name: None,
         group_name: Some(group.name.clone()),
         assignee_name: Some(assignee.name.clone()),
+        sla: Default::default(),
     };
     let limit = ctx.now - 2 * MINUTE;
     let open_percent = match (ctx.now - opened) / DAY {

@@ -139,6 +139,7 @@ pub(super) fn tell(rng: &mut Rng, ctx: &Ctx, plan: &Plan, forced: Option<Inciden
         organisation_name: None,
         group_name: None,
         assignee_name: None,
+        sla: Default::default(),
     };
     // The desk routes what it logs itself straight away.
     if by_phone {

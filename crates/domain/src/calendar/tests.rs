@@ -381,3 +381,12 @@ proptest! {
         prop_assert_eq!(cal.is_working(v[0]), next == v[0]);
     }
 }
+
+#[test]
+fn round_the_clock_without_holidays_compiles_to_real_time() {
+    let every = WeekHours::every_day(&[Interval::new("00:00", "24:00")]);
+    let spec = CalendarSpec { time_zone: "Europe/Warsaw".into(), week: every.clone(), holidays: vec![] };
+    assert!(Calendar::compile(&spec).unwrap().is_always());
+    let with_holiday = CalendarSpec { holidays: vec![Holiday::yearly(12, 25, "Christmas")], ..spec };
+    assert!(!Calendar::compile(&with_holiday).unwrap().is_always());
+}

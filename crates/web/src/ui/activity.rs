@@ -60,6 +60,10 @@ fn what(lang: Lang, action: Option<Action>) -> &'static str {
             Some(Action::Comment) => Msg::EvComment,
             Some(Action::WorkNote) => Msg::EvWorkNote,
             Some(Action::Attachment) => Msg::EvAttachment,
+            Some(Action::SlaAttached) => Msg::EvSlaAttached,
+            Some(Action::SlaRetargeted) => Msg::EvSlaRetargeted,
+            Some(Action::SlaWarning) => Msg::EvSlaWarning,
+            Some(Action::SlaBreached) => Msg::EvSlaBreached,
             None => Msg::EvUpdated,
         },
     )

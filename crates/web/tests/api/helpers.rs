@@ -176,6 +176,7 @@ pub async fn spawn_with(backend: Backend, mut config: AppConfig) -> TestApp {
     let addr = listener.local_addr().unwrap();
     let state = AppState { app: app.clone(), web: Arc::new(WebConfig::default()) };
     tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
+    steward_channels::install_crypto_provider();
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let mut t = tokens.into_iter();
     TestApp {

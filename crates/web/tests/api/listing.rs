@@ -115,7 +115,7 @@ both!(every_filter, |t| {
 
 both!(bad_list_parameters, |t| {
     t.incident(&t.agent, json!({"title": "one"})).await;
-    let sorts = "must be one of priority, -priority, opened, -opened, updated, -updated, number, -number";
+    let sorts = "must be one of priority, -priority, opened, -opened, updated, -updated, number, -number, sla_due";
     let cursor = "is not a cursor from this list (it belongs to another sort, or was altered)";
     // (query, the fields named, the first field's message)
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);

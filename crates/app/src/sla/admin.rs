@@ -1,0 +1,335 @@
+//! Calendars, SLA definitions and group OLAs: what service managers set up.
+//! Staff may read them; managers and admins change them. Every change drops
+//! the cached rules, so the next write uses the new ones.
+
+use super::snapshot::parse_definition;
+use crate::{Actor, App, AppError, FieldError};
+use jiff::SignedDuration;
+use serde::Serialize;
+use steward_domain::access;
+use steward_domain::calendar::{CalendarProblem, CalendarSpec, Holiday, parse_ical_holidays, poland_holidays};
+use steward_domain::sla::SlaDefinition;
+use steward_domain::text;
+use steward_store::{StoreError, now_micros, sla};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarView {
+    pub id: i64,
+    pub name: String,
+    #[serde(flatten)]
+    pub spec: CalendarSpec,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SlaView {
+    pub active: bool,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[serde(flatten)]
+    pub definition: SlaDefinition,
+}
+
+/// Holiday sets that can be added to a calendar in one step.
+pub const PRESETS: &[&str] = &["poland"];
+
+fn problems(p: Vec<CalendarProblem>) -> AppError {
+    AppError::Invalid(p.into_iter().map(|p| FieldError::new(&p.field, p.reason)).collect())
+}
+
+fn check_name(name: &str) -> Result<String, AppError> {
+    let name = text::check(name, text::TITLE).map_err(|e| AppError::field("name", e.to_string()))?;
+    if name.trim().is_empty() {
+        return Err(AppError::field("name", "is required"));
+    }
+    Ok(name.trim().to_owned())
+}
+
+fn calendar_view(row: sla::CalendarRow) -> Result<CalendarView, AppError> {
+    let spec = serde_json::from_str(&row.spec).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(CalendarView {
+        id: row.id,
+        name: row.name,
+        spec,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+fn sla_view(row: sla::DefinitionRow) -> Result<SlaView, AppError> {
+    Ok(SlaView {
+        active: row.active == 1,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        definition: parse_definition(&row).map_err(AppError::Internal)?,
+    })
+}
+
+impl App {
+    pub async fn list_calendars(&self, actor: &Actor) -> Result<Vec<CalendarView>, AppError> {
+        staff(actor)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        sla::calendars(&mut conn).await?.into_iter().map(calendar_view).collect()
+    }
+
+    pub async fn get_calendar(&self, actor: &Actor, id: i64) -> Result<CalendarView, AppError> {
+        staff(actor)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        calendar_view(sla::calendar(&mut conn, id).await?.ok_or(AppError::NotFound("calendar"))?)
+    }
+
+    pub async fn create_calendar(
+        &self,
+        actor: &Actor,
+        name: &str,
+        spec: CalendarSpec,
+    ) -> Result<CalendarView, AppError> {
+        access::can_manage_service_levels(actor.role)?;
+        let name = check_name(name)?;
+        spec.validate().map_err(problems)?;
+        let json = serde_json::to_string(&spec).map_err(|e| AppError::Internal(e.to_string()))?;
+        let id = self
+            .store
+            .write(move |c| Box::pin(async move { sla::insert_calendar(c, &name, &json, now_micros()).await }))
+            .await
+            .map_err(|e| duplicate_name(e, "calendar"))?;
+        self.sla_cache.invalidate();
+        self.get_calendar(actor, id).await
+    }
+
+    /// Replaces a calendar's name and spec; `version` is the one read.
+    pub async fn update_calendar(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        name: &str,
+        spec: CalendarSpec,
+    ) -> Result<CalendarView, AppError> {
+        access::can_manage_service_levels(actor.role)?;
+        let name = check_name(name)?;
+        spec.validate().map_err(problems)?;
+        let json = serde_json::to_string(&spec).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store
+            .write(move |c| {
+                Box::pin(async move { sla::update_calendar(c, id, &name, &json, version, now_micros()).await })
+            })
+            .await
+            .map_err(|e| versioned(e, version, "calendar"))?;
+        self.sla_cache.invalidate();
+        self.get_calendar(actor, id).await
+    }
+
+    /// Adds a preset's holidays (`poland`) to a calendar, skipping ones it has.
+    pub async fn add_calendar_preset(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        preset: &str,
+    ) -> Result<CalendarView, AppError> {
+        let holidays = match preset {
+            "poland" => poland_holidays(),
+            other => {
+                return Err(AppError::field(
+                    "preset",
+                    format!("unknown preset {other:?}: must be one of {}", PRESETS.join(", ")),
+                ));
+            }
+        };
+        self.add_holidays(actor, id, version, holidays).await
+    }
+
+    /// Adds the holidays of an iCalendar file (RFC 5545) to a calendar.
+    pub async fn import_calendar_ical(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        ical: &str,
+    ) -> Result<CalendarView, AppError> {
+        access::can_manage_service_levels(actor.role)?;
+        let holidays = parse_ical_holidays(ical).map_err(|p| {
+            AppError::Invalid(p.into_iter().map(|p| FieldError::new(&format!("ical.{}", p.field), p.reason)).collect())
+        })?;
+        self.add_holidays(actor, id, version, holidays).await
+    }
+
+    async fn add_holidays(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        holidays: Vec<Holiday>,
+    ) -> Result<CalendarView, AppError> {
+        access::can_manage_service_levels(actor.role)?;
+        let current = self.get_calendar(actor, id).await?;
+        let mut spec = current.spec;
+        for h in holidays {
+            if !spec.holidays.contains(&h) {
+                spec.holidays.push(h);
+            }
+        }
+        self.update_calendar(actor, id, version, &current.name, spec).await
+    }
+
+    pub async fn list_slas(&self, actor: &Actor) -> Result<Vec<SlaView>, AppError> {
+        staff(actor)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        sla::definitions(&mut conn).await?.into_iter().map(sla_view).collect()
+    }
+
+    pub async fn get_sla(&self, actor: &Actor, id: i64) -> Result<SlaView, AppError> {
+        staff(actor)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        sla_view(sla::definition(&mut conn, id).await?.ok_or(AppError::NotFound("SLA definition"))?)
+    }
+
+    /// Adds a definition; `def.id` is ignored.
+    pub async fn create_sla(&self, actor: &Actor, def: SlaDefinition, active: bool) -> Result<SlaView, AppError> {
+        let row = self.checked_sla(actor, def, active).await?;
+        let id = self
+            .store
+            .write(move |c| Box::pin(async move { sla::insert_definition(c, &row).await }))
+            .await
+            .map_err(|e| duplicate_name(e, "SLA definition"))?;
+        self.sla_cache.invalidate();
+        self.get_sla(actor, id).await
+    }
+
+    /// Replaces a definition. Running clocks keep the targets they started
+    /// with until the record's priority changes.
+    pub async fn update_sla(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        def: SlaDefinition,
+        active: bool,
+    ) -> Result<SlaView, AppError> {
+        let mut row = self.checked_sla(actor, def, active).await?;
+        row.id = id;
+        row.version = version;
+        self.store.write(move |c| Box::pin(async move { sla::update_definition(c, &row).await })).await.map_err(
+            |e| match e {
+                StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
+                StoreError::NotFound => AppError::NotFound("SLA definition"),
+                other => duplicate_name(other, "SLA"),
+            },
+        )?;
+        self.sla_cache.invalidate();
+        self.get_sla(actor, id).await
+    }
+
+    async fn checked_sla(
+        &self,
+        actor: &Actor,
+        def: SlaDefinition,
+        active: bool,
+    ) -> Result<sla::DefinitionRow, AppError> {
+        access::can_manage_service_levels(actor.role)?;
+        let mut errs: Vec<FieldError> = match def.validate() {
+            Ok(()) => Vec::new(),
+            Err(p) => p.into_iter().map(|p| FieldError::new(&p.field, p.reason)).collect(),
+        };
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        if sla::calendar(&mut conn, def.calendar_id).await?.is_none() {
+            errs.push(FieldError::new("calendar_id", format!("no calendar has id {}", def.calendar_id)));
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let now = now_micros();
+        Ok(sla::DefinitionRow {
+            id: 0,
+            name: def.name.trim().to_owned(),
+            position: i64::from(def.position),
+            active: i64::from(active),
+            calendar_id: def.calendar_id,
+            definition: serde_json::to_string(&def).map_err(|e| AppError::Internal(e.to_string()))?,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        })
+    }
+
+    /// Sets (or with `None` removes) a group's OLA: how long a record may
+    /// sit with the group, in the calendar's business time.
+    pub async fn set_group_ola(
+        &self,
+        actor: &Actor,
+        group_id: i64,
+        ola: Option<(SignedDuration, i64, Vec<u8>)>,
+    ) -> Result<(), AppError> {
+        access::can_manage_service_levels(actor.role)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        if let Some((target, calendar_id, thresholds)) = &ola {
+            let mut errs = Vec::new();
+            if !target.is_positive() {
+                errs.push(FieldError::new("target", "must be longer than zero"));
+            }
+            if sla::calendar(&mut conn, *calendar_id).await?.is_none() {
+                errs.push(FieldError::new("calendar_id", format!("no calendar has id {calendar_id}")));
+            }
+            if thresholds.iter().any(|t| !(1..=99).contains(t)) || thresholds.windows(2).any(|w| w[0] >= w[1]) {
+                errs.push(FieldError::new("thresholds", "must be rising percents between 1 and 99"));
+            }
+            if !errs.is_empty() {
+                return Err(AppError::Invalid(errs));
+            }
+        }
+        drop(conn);
+        let row = ola
+            .map(|(target, calendar_id, thresholds)| -> Result<sla::OlaRow, AppError> {
+                Ok(sla::OlaRow {
+                    group_id,
+                    target_us: super::engine::micros(target),
+                    calendar_id,
+                    thresholds: serde_json::to_string(&thresholds).map_err(|e| AppError::Internal(e.to_string()))?,
+                    updated_at: now_micros(),
+                })
+            })
+            .transpose()?;
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    match &row {
+                        Some(r) => sla::set_ola(c, r).await,
+                        None => sla::delete_ola(c, group_id).await.map(|_| ()),
+                    }
+                })
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::MissingReference(_) => AppError::field("group_id", "no such group"),
+                other => other.into(),
+            })?;
+        self.sla_cache.invalidate();
+        Ok(())
+    }
+}
+
+fn staff(actor: &Actor) -> Result<(), AppError> {
+    if actor.is_staff() { Ok(()) } else { Err(AppError::Forbidden("only staff can see service-level settings".into())) }
+}
+
+/// The answer to a failed versioned update of a `what`.
+fn versioned(e: StoreError, version: i64, what: &'static str) -> AppError {
+    match e {
+        StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
+        StoreError::NotFound => AppError::NotFound(what),
+        other => duplicate_name(other, what),
+    }
+}
+
+fn duplicate_name(e: StoreError, what: &str) -> AppError {
+    match e {
+        StoreError::Duplicate(_) => AppError::field("name", format!("another {what} already has this name")),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,116 @@
+//! The SLA rules in force, parsed and compiled once and shared: active
+//! definitions in order, compiled calendars, group OLAs.
+//!
+//! Every write that moves a clock needs them, so they are cached; a change
+//! made on this node drops the cache at once, one made on another node is
+//! seen within [`TTL`].
+
+use crate::{App, AppError};
+use jiff::SignedDuration;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use steward_domain::calendar::{Calendar, CalendarSpec};
+use steward_domain::sla::SlaDefinition;
+use steward_store::{StoreError, sla};
+
+const TTL: Duration = Duration::from_secs(30);
+
+/// A group's operational-level agreement.
+#[derive(Debug, Clone)]
+pub(crate) struct Ola {
+    pub target: SignedDuration,
+    pub calendar_id: i64,
+    pub thresholds: Vec<u8>,
+}
+
+#[derive(Clone, Default)]
+pub(crate) struct Snapshot {
+    /// Active definitions, in the order they are tried.
+    pub definitions: Vec<SlaDefinition>,
+    pub calendars: HashMap<i64, Calendar>,
+    pub olas: HashMap<i64, Ola>,
+}
+
+impl Snapshot {
+    /// The calendar by id; a missing one counts round the clock, which
+    /// errs towards warning early rather than late.
+    pub fn calendar(&self, id: i64) -> Calendar {
+        self.calendars.get(&id).cloned().unwrap_or_else(Calendar::always)
+    }
+
+    pub fn definition(&self, id: Option<i64>) -> Option<&SlaDefinition> {
+        id.and_then(|id| self.definitions.iter().find(|d| d.id == id))
+    }
+
+    async fn load(app: &App) -> Result<Snapshot, AppError> {
+        let mut conn = app.store.pool().acquire().await.map_err(StoreError::from)?;
+        let mut snap = Snapshot::default();
+        for row in sla::calendars(&mut conn).await? {
+            let compiled = serde_json::from_str::<CalendarSpec>(&row.spec)
+                .map_err(|e| e.to_string())
+                .and_then(|spec| Calendar::compile(&spec).map_err(|p| format!("{p:?}")));
+            match compiled {
+                Ok(cal) => {
+                    snap.calendars.insert(row.id, cal);
+                }
+                Err(e) => tracing::warn!(calendar = row.id, error = %e, "stored calendar unusable"),
+            }
+        }
+        for row in sla::definitions(&mut conn).await?.into_iter().filter(|r| r.active == 1) {
+            match parse_definition(&row) {
+                Ok(d) => snap.definitions.push(d),
+                Err(e) => tracing::warn!(sla = row.id, error = %e, "stored SLA definition unusable"),
+            }
+        }
+        for row in sla::olas(&mut conn).await? {
+            let thresholds = serde_json::from_str(&row.thresholds).unwrap_or_default();
+            let ola =
+                Ola { target: SignedDuration::from_micros(row.target_us), calendar_id: row.calendar_id, thresholds };
+            snap.olas.insert(row.group_id, ola);
+        }
+        Ok(snap)
+    }
+}
+
+/// A stored definition: the JSON body, with the columns as the truth for
+/// id, name, position and calendar.
+pub(crate) fn parse_definition(row: &sla::DefinitionRow) -> Result<SlaDefinition, String> {
+    let mut d: SlaDefinition = serde_json::from_str(&row.definition).map_err(|e| e.to_string())?;
+    d.id = row.id;
+    d.name = row.name.clone();
+    d.position = i32::try_from(row.position).unwrap_or(i32::MAX);
+    d.calendar_id = row.calendar_id;
+    Ok(d)
+}
+
+#[derive(Default)]
+pub struct SlaCache {
+    current: RwLock<Option<(Instant, Arc<Snapshot>)>>,
+}
+
+impl SlaCache {
+    pub fn invalidate(&self) {
+        if let Ok(mut g) = self.current.write() {
+            *g = None;
+        }
+    }
+
+    fn fresh(&self) -> Option<Arc<Snapshot>> {
+        let g = self.current.read().ok()?;
+        g.as_ref().filter(|(at, _)| at.elapsed() < TTL).map(|(_, s)| s.clone())
+    }
+}
+
+impl App {
+    pub(crate) async fn sla_snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
+        if let Some(s) = self.sla_cache.fresh() {
+            return Ok(s);
+        }
+        let snap = Arc::new(Snapshot::load(self).await?);
+        if let Ok(mut g) = self.sla_cache.current.write() {
+            *g = Some((Instant::now(), snap.clone()));
+        }
+        Ok(snap)
+    }
+}

@@ -1,0 +1,80 @@
+//! A record's clocks as people read them: time left or overdue, at now.
+
+use super::engine::{clock_of, micros, ts};
+use crate::{Actor, App, AppError};
+use serde::Serialize;
+use steward_domain::calendar::Calendar;
+use steward_store::{StoreError, now_micros, sla};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClockView {
+    /// `response`, `resolution` or `group`.
+    pub kind: String,
+    pub sla_name: Option<String>,
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
+    /// `running`, `paused` or `stopped`.
+    pub state: &'static str,
+    pub target_seconds: i64,
+    pub elapsed_seconds: i64,
+    /// Negative once overdue.
+    pub remaining_seconds: i64,
+    /// Share of the target used, in percent (over 100 once overdue).
+    pub percent: u32,
+    /// When the target runs out, while the clock runs (microseconds).
+    pub due_at: Option<i64>,
+    pub breached: bool,
+    pub breached_at: Option<i64>,
+    pub started_at: i64,
+    pub stopped_at: Option<i64>,
+}
+
+impl ClockView {
+    fn of(row: &sla::ClockRow, cal: &Calendar, now: i64) -> Result<ClockView, AppError> {
+        let clock = clock_of(row)?;
+        let at = ts(now)?;
+        let elapsed = clock.elapsed_at(at, cal);
+        let remaining = clock.remaining_at(at, cal);
+        // The timer may not have marked a breach yet that has happened.
+        let breached = clock.is_breached() || (clock.is_running() && remaining.is_negative());
+        Ok(ClockView {
+            kind: row.kind.clone(),
+            sla_name: row.sla_name.clone(),
+            group_id: row.group_id,
+            group_name: row.group_name.clone(),
+            state: if clock.is_stopped() {
+                "stopped"
+            } else if clock.is_running() {
+                "running"
+            } else {
+                "paused"
+            },
+            target_seconds: micros(clock.target) / 1_000_000,
+            elapsed_seconds: micros(elapsed) / 1_000_000,
+            remaining_seconds: micros(remaining) / 1_000_000,
+            percent: clock.percent_at(at, cal),
+            due_at: row.due_at.filter(|_| clock.is_running()),
+            breached,
+            breached_at: row.breached_at.or(if breached { row.due_at } else { None }),
+            started_at: row.started_at,
+            stopped_at: row.stopped_at,
+        })
+    }
+}
+
+impl App {
+    /// The incident's clocks, as the reader may see the incident.
+    pub async fn incident_clocks(&self, actor: &Actor, number: &str) -> Result<Vec<ClockView>, AppError> {
+        let inc = self.get_incident(actor, number).await?;
+        self.clocks_of_incident(inc.id).await
+    }
+
+    /// The clocks of an incident the caller has already checked access to.
+    pub async fn clocks_of_incident(&self, id: i64) -> Result<Vec<ClockView>, AppError> {
+        let snap = self.sla_snapshot().await?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let rows = sla::clocks_of(&mut conn, "incident", &[id]).await?;
+        let now = now_micros();
+        rows.iter().map(|r| ClockView::of(r, &snap.calendar(r.calendar_id), now)).collect()
+    }
+}

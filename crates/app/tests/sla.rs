@@ -1,0 +1,231 @@
+//! Service levels end to end below HTTP: clocks start with the incident,
+//! pause on hold, follow priority changes, and the timer journals warnings
+//! and breaches at their moments even when nobody looks. Both backends.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::app;
+use jiff::SignedDuration;
+use serde_json::json;
+use std::net::{IpAddr, Ipv4Addr};
+use steward_app::accounts::NewUser;
+use steward_app::incidents::{IncidentPatch, NewIncident, TransitionInput};
+use steward_app::{Actor, App, AppConfig, AppError};
+use steward_domain::RecordNumber;
+use steward_domain::calendar::{CalendarSpec, Interval, WeekHours};
+use steward_domain::sla::SlaDefinition;
+use steward_store::incidents::{Filter, SlaFilter};
+
+const IP: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+const HOUR: i64 = 3_600_000_000;
+
+async fn login(app: &App, name: &str, role: &str) -> Actor {
+    let u = NewUser {
+        username: name.into(),
+        role: role.into(),
+        password: Some("a long password".into()),
+        ..Default::default()
+    };
+    if role != "agent" {
+        app.add_user(None, u).await.unwrap();
+    }
+    app.login(name, "a long password", IP).await.unwrap().0
+}
+
+/// Round the clock (calendar 1): P1 responds in 15 minutes and resolves in
+/// 1 hour, everything else 1 hour and 4 hours; warnings at 50, 75, 90 %.
+fn standard() -> SlaDefinition {
+    let mut targets = vec![json!({"priority": 1, "response": "15m", "resolution": "1h"})];
+    for p in 2..=5 {
+        targets.push(json!({"priority": p, "response": "1h", "resolution": "4h"}));
+    }
+    serde_json::from_value(json!({
+        "id": 0, "name": "Standard", "position": 10, "calendar_id": 1,
+        "targets": targets, "thresholds": [50, 75, 90]
+    }))
+    .unwrap()
+}
+
+fn number(id: i64) -> String {
+    RecordNumber::incident(id).to_string()
+}
+
+both!(an_incident_breaches_while_nobody_looks, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let agent = login(&app, "agent", "agent").await;
+    app.create_sla(&boss, standard(), true).await.unwrap();
+    let inc =
+        app.create_incident(&agent, NewIncident { title: "Mail is down".into(), ..Default::default() }).await.unwrap();
+    assert!(inc.sla.sla_id.is_some());
+    let clocks = app.clocks_of_incident(inc.id).await.unwrap();
+    let kinds: Vec<(&str, &str)> = clocks.iter().map(|c| (c.kind.as_str(), c.state)).collect();
+    assert_eq!(kinds, [("response", "running"), ("resolution", "running")]);
+    assert_eq!(clocks[0].due_at, Some(inc.opened_at + HOUR));
+    assert_eq!(inc.sla.sla_due_at, Some(inc.opened_at + HOUR), "the nearest due moment is the response's");
+
+    // Five hours on, with no one signed in: every threshold of both clocks.
+    let fired = app.run_sla_timers_at(inc.opened_at + 5 * HOUR).await.unwrap();
+    assert_eq!(fired.len(), 8, "{fired:?}");
+    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    let sla: Vec<(String, i64)> = journal
+        .iter()
+        .filter(|e| e.action.starts_with("sla_") && e.action != "sla_attached")
+        .map(|e| (e.action.clone(), e.at - inc.opened_at))
+        .collect();
+    let resolution_warnings: Vec<i64> = journal
+        .iter()
+        .filter(|e| e.action == "sla_warning" && e.changes.contains("sla_resolution"))
+        .map(|e| e.at - inc.opened_at)
+        .collect();
+    assert_eq!(resolution_warnings, [2 * HOUR, 3 * HOUR, 3 * HOUR + 36 * 60_000_000], "{sla:?}");
+    assert_eq!(sla.iter().filter(|(a, _)| a == "sla_breached").count(), 2);
+    assert!(journal.iter().any(|e| e.action == "sla_attached" && e.changes.contains("Standard")));
+
+    // Announced once: a second scan finds nothing to say.
+    assert!(app.run_sla_timers_at(inc.opened_at + 6 * HOUR).await.unwrap().is_empty());
+    let again = app.get_incident(&agent, &number(inc.id)).await.unwrap();
+    assert_eq!((again.sla.sla_breached, again.sla.sla_due_at), (1, None));
+    let (breached, _) = app
+        .list_incidents(&agent, Filter { sla: Some(SlaFilter::Breached), limit: 50, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(breached.iter().map(|i| i.id).collect::<Vec<_>>(), [inc.id]);
+    let view = app.clocks_of_incident(inc.id).await.unwrap();
+    // (Breached by the timer's clock, five hours ahead of this one.)
+    assert!(view.iter().all(|c| c.breached && c.breached_at.is_some()), "{view:?}");
+});
+
+both!(on_hold_pauses_the_clock_and_a_priority_change_retargets_it, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let agent = login(&app, "agent", "agent").await;
+    app.create_sla(&boss, standard(), true).await.unwrap();
+    let n = NewIncident {
+        title: "Printer".into(),
+        assignee: Some("agent".into()),
+        assignment_group: Some("Desk".into()),
+        ..Default::default()
+    };
+    let inc = app.create_incident(&agent, n).await.unwrap();
+    let clocks = app.clocks_of_incident(inc.id).await.unwrap();
+    assert_eq!(clocks[0].state, "stopped", "assigned at once: the response is met");
+    let due = clocks[1].due_at.unwrap();
+
+    let hold =
+        TransitionInput { state: "on_hold".into(), hold_reason: Some("awaiting_caller".into()), ..Default::default() };
+    let inc = app.transition_incident(&agent, &number(inc.id), Some(inc.version), hold).await.unwrap();
+    let paused = app.clocks_of_incident(inc.id).await.unwrap();
+    assert_eq!((paused[1].state, paused[1].due_at), ("paused", None));
+    assert_eq!(inc.sla.sla_due_at, None, "a paused clock is not breaching soon");
+    let back = TransitionInput { state: "in_progress".into(), ..Default::default() };
+    let inc = app.transition_incident(&agent, &number(inc.id), Some(inc.version), back).await.unwrap();
+    let resumed = app.clocks_of_incident(inc.id).await.unwrap();
+    assert_eq!(resumed[1].state, "running");
+    assert!(resumed[1].due_at.unwrap() >= due, "pausing never brings the due moment earlier");
+
+    // Impact and urgency high: P1, resolution in one hour from the start.
+    let p1 = IncidentPatch { impact: Some(1), urgency: Some(1), ..Default::default() };
+    let inc = app.update_incident(&agent, &number(inc.id), Some(inc.version), p1).await.unwrap();
+    assert_eq!(inc.priority, 1);
+    let retargeted = app.clocks_of_incident(inc.id).await.unwrap();
+    assert_eq!(retargeted[1].target_seconds, 3600);
+    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    let entry = journal.iter().find(|e| e.action == "sla_retargeted").expect("the journal says so");
+    assert!(entry.changes.contains(r#""old":"4h","new":"1h""#), "{}", entry.changes);
+
+    // Resolved pauses the resolution clock; closing stops it for good.
+    let resolve = TransitionInput {
+        state: "resolved".into(),
+        resolution_code: Some("solved".into()),
+        resolution_notes: Some("New toner".into()),
+        ..Default::default()
+    };
+    let inc = app.transition_incident(&agent, &number(inc.id), Some(inc.version), resolve).await.unwrap();
+    assert_eq!(app.clocks_of_incident(inc.id).await.unwrap()[1].state, "paused");
+    let close = TransitionInput { state: "closed".into(), ..Default::default() };
+    let inc = app.transition_incident(&agent, &number(inc.id), Some(inc.version), close).await.unwrap();
+    assert_eq!(app.clocks_of_incident(inc.id).await.unwrap()[1].state, "stopped");
+});
+
+both!(a_group_ola_runs_while_the_group_holds_the_record, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let agent = login(&app, "agent", "agent").await;
+    let desk = agent.group_ids[0];
+    app.set_group_ola(&boss, desk, Some((SignedDuration::from_mins(30), 1, vec![50]))).await.unwrap();
+    let n = NewIncident { title: "VPN".into(), assignment_group: Some("Desk".into()), ..Default::default() };
+    let inc = app.create_incident(&agent, n).await.unwrap();
+    let clocks = app.clocks_of_incident(inc.id).await.unwrap();
+    assert_eq!(clocks.len(), 1, "no SLA defined: only the group's OLA");
+    assert_eq!((clocks[0].kind.as_str(), clocks[0].group_name.as_deref()), ("group", Some("Desk")));
+    let fired = app.run_sla_timers_at(inc.opened_at + HOUR).await.unwrap();
+    assert_eq!(fired.len(), 2, "50 % and the breach");
+
+    let away = IncidentPatch { assignment_group: steward_app::incidents::Patch::Clear, ..Default::default() };
+    let inc = app.update_incident(&agent, &number(inc.id), Some(inc.version), away).await.unwrap();
+    assert_eq!(app.clocks_of_incident(inc.id).await.unwrap()[0].state, "stopped");
+});
+
+both!(bad_calendars_and_slas_are_refused_with_the_field, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let agent = login(&app, "agent", "agent").await;
+    let overlapping = CalendarSpec {
+        time_zone: "Europe/Warsaw".into(),
+        week: WeekHours::weekdays(&[Interval::new("08:00", "12:00"), Interval::new("11:00", "16:00")]),
+        holidays: vec![],
+    };
+    let fields = |e: AppError| match e {
+        AppError::Invalid(f) => f.into_iter().map(|f| f.field).collect::<Vec<_>>(),
+        other => panic!("expected invalid input, got {other}"),
+    };
+    let f = fields(app.create_calendar(&boss, "Office", overlapping.clone()).await.unwrap_err());
+    assert!(f.contains(&"week.monday[1]".to_owned()), "{f:?}");
+    let bad_zone = CalendarSpec { time_zone: "Europe/Atlantis".into(), ..overlapping.clone() };
+    assert!(fields(app.create_calendar(&boss, "Office", bad_zone).await.unwrap_err()).contains(&"time_zone".into()));
+    let inverted =
+        CalendarSpec { week: WeekHours::weekdays(&[Interval::new("17:00", "08:00")]), ..overlapping.clone() };
+    assert!(
+        fields(app.create_calendar(&boss, "Office", inverted).await.unwrap_err()).contains(&"week.monday[0]".into())
+    );
+    assert!(matches!(app.create_calendar(&agent, "Office", overlapping).await, Err(AppError::Forbidden(_))));
+    assert!(app.list_calendars(&boss).await.unwrap().len() == 1, "nothing was stored");
+
+    let no_targets = SlaDefinition { targets: vec![], ..standard() };
+    assert!(fields(app.create_sla(&boss, no_targets, true).await.unwrap_err()).contains(&"targets".into()));
+    let mut negative = standard();
+    negative.targets[0].resolution = Some(SignedDuration::from_mins(-5));
+    let f = fields(app.create_sla(&boss, negative, true).await.unwrap_err());
+    assert!(f.iter().any(|f| f.starts_with("targets[0]")), "{f:?}");
+    let nowhere = SlaDefinition { calendar_id: 99, ..standard() };
+    assert!(fields(app.create_sla(&boss, nowhere, true).await.unwrap_err()).contains(&"calendar_id".into()));
+    assert!(app.list_slas(&boss).await.unwrap().is_empty(), "nothing was stored");
+});
+
+both!(the_poland_preset_adds_its_holidays_once, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let spec = CalendarSpec {
+        time_zone: "Europe/Warsaw".into(),
+        week: WeekHours::weekdays(&[Interval::new("08:00", "16:00")]),
+        holidays: vec![],
+    };
+    let cal = app.create_calendar(&boss, "Warsaw office", spec).await.unwrap();
+    let cal = app.add_calendar_preset(&boss, cal.id, cal.version, "poland").await.unwrap();
+    let n = cal.spec.holidays.len();
+    assert!(n >= 13, "{n}");
+    let cal = app.add_calendar_preset(&boss, cal.id, cal.version, "poland").await.unwrap();
+    assert_eq!(cal.spec.holidays.len(), n, "added once");
+    let e = app.add_calendar_preset(&boss, cal.id, cal.version - 1, "poland").await.unwrap_err();
+    assert!(matches!(e, AppError::Stale { .. }), "{e}");
+    let e = app.add_calendar_preset(&boss, cal.id, cal.version, "atlantis").await.unwrap_err();
+    assert!(matches!(e, AppError::Invalid(ref f) if f[0].field == "preset"), "{e}");
+    let ical = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:Stocktaking\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let cal = app.import_calendar_ical(&boss, cal.id, cal.version, ical).await.unwrap();
+    assert_eq!(cal.spec.holidays.len(), n + 1);
+    let e = app.import_calendar_ical(&boss, cal.id, cal.version, "not a calendar").await.unwrap_err();
+    assert!(matches!(e, AppError::Invalid(ref f) if f[0].field.starts_with("ical")), "{e}");
+});
