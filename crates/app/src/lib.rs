@@ -79,6 +79,22 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Whoever runs the `steward` command on the server: an admin who is
+    /// no user. Only for settings that record no actor (calendars, SLAs);
+    /// a change to a record always names a real user in its journal.
+    pub fn operator() -> Actor {
+        Actor {
+            id: 0,
+            username: "steward".into(),
+            display_name: "Steward operator".into(),
+            role: Role::Admin,
+            group_ids: Vec::new(),
+            locale: None,
+            organisation_id: None,
+            organisation_name: None,
+        }
+    }
+
     pub fn is_staff(&self) -> bool {
         self.role.is_staff()
     }

@@ -13,6 +13,7 @@ mod bulk;
 mod catalog;
 mod people;
 mod rng;
+mod service_levels;
 mod story;
 #[cfg(test)]
 mod tests;
@@ -62,6 +63,8 @@ pub struct DemoSummary {
     pub journal_entries: usize,
     /// Incidents per state, in the state machine's order.
     pub by_state: Vec<(String, usize)>,
+    /// Open incidents whose SLA clocks run (two SLAs and an OLA are set up).
+    pub with_clocks: usize,
     pub logins: Vec<DemoLogin>,
     pub password: &'static str,
 }
@@ -76,6 +79,11 @@ impl fmt::Display for DemoSummary {
         let states: Vec<String> = self.by_state.iter().map(|(s, n)| format!("{n} {s}")).collect();
         writeln!(f, "{} incidents ({}), {} major", self.incidents, states.join(", "), self.major_incidents)?;
         writeln!(f, "{} comments and work notes, {} journal entries", self.comments, self.journal_entries)?;
+        writeln!(
+            f,
+            "2 SLAs, an office calendar with Poland's holidays, clocks on {} open incidents",
+            self.with_clocks
+        )?;
         writeln!(f, "sign in with password {:?} as:", self.password)?;
         for l in &self.logins {
             writeln!(f, "  {:<10} {:<10} {}", l.username, l.role, l.note)?;
@@ -118,7 +126,8 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
         }
         app.store.write(move |c| Box::pin(write_stories(c, dialect, batch))).await?;
     }
-    Ok(summary)
+    let with_clocks = service_levels::create(app).await?;
+    Ok(DemoSummary { with_clocks, ..summary })
 }
 
 /// Loads `count` incidents as fast as the database takes them, for
@@ -244,6 +253,7 @@ fn summarise(counts: people::Counts, stories: &[Story]) -> DemoSummary {
         comments: stories.iter().map(|s| s.comments.len()).sum(),
         journal_entries: stories.iter().map(|s| s.events.len()).sum(),
         by_state,
+        with_clocks: 0,
         logins: DEMO_LOGINS.to_vec(),
         password: DEMO_PASSWORD,
     }

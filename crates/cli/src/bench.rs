@@ -5,6 +5,8 @@
 //! `--database-url postgres://…` names the server), so runs do not disturb
 //! each other. Every request loop is bounded in count and time.
 
+mod sla;
+
 use crate::config::Config;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -24,6 +26,10 @@ pub enum BenchCommand {
     List(ListArgs),
     /// Resident memory when idle and time to /readyz, with many incidents stored.
     Startup(StartupArgs),
+    /// SLA due moments computed per second on one core.
+    Due(sla::DueArgs),
+    /// The SLA timer's scan with many running clocks stored.
+    Timers(sla::TimersArgs),
 }
 
 #[derive(Args)]
@@ -79,6 +85,8 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Create(a) => create(a).await,
         BenchCommand::List(a) => list(a).await,
         BenchCommand::Startup(a) => startup(a).await,
+        BenchCommand::Due(a) => sla::due(a),
+        BenchCommand::Timers(a) => sla::timers(a).await,
     }
 }
 

@@ -80,7 +80,7 @@ pub fn init_logging(cfg: &Config) -> Result<()> {
     result.map_err(|e| anyhow::anyhow!("logging: {e}"))
 }
 
-async fn open(cfg: &Config) -> Result<App> {
+pub(crate) async fn open(cfg: &Config) -> Result<App> {
     let store = Store::connect(&cfg.database_url, &cfg.store_options())
         .await
         .with_context(|| format!("cannot open the database {}", redact_url(&cfg.database_url)))?;

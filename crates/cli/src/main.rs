@@ -1,6 +1,7 @@
 //! The `steward` binary: a thin shell over the library crates.
 
 mod bench;
+mod calendar;
 mod commands;
 mod config;
 
@@ -47,6 +48,9 @@ enum Command {
         /// Where to write the copy.
         file: PathBuf,
     },
+    /// Business calendars: list, add a holiday preset, import an iCalendar file.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// Configuration helpers.
     #[command(subcommand)]
     Config(commands::ConfigCommand),
@@ -91,6 +95,7 @@ async fn run(command: Command, o: config::Overrides) -> Result<()> {
         Command::Token(c) => commands::token(&cfg, c).await,
         Command::Demo(a) => commands::demo(cfg, o, a).await,
         Command::Backup { file } => commands::backup(&cfg, &file).await,
+        Command::Calendar(c) => calendar::run(&cfg, c).await,
         Command::Bench(b) => bench::run(&cfg, b).await,
         Command::Config(_) => Ok(()),
     }

@@ -45,6 +45,11 @@ fn every_subcommand_has_help() {
         vec!["backup", "--help"],
         vec!["config", "example", "--help"],
         vec!["bench", "create", "--help"],
+        vec!["bench", "due", "--help"],
+        vec!["bench", "timers", "--help"],
+        vec!["calendar", "list", "--help"],
+        vec!["calendar", "preset", "--help"],
+        vec!["calendar", "import", "--help"],
     ] {
         let out = steward(dir.path(), &args, None);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
@@ -85,6 +90,30 @@ fn bad_configuration_stops_start_up_naming_the_key() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("incidents.priority_matrix"), "{}", text(&out.stderr));
     assert!(!dir.path().join("steward-data").exists(), "nothing was created");
+}
+
+#[test]
+fn calendars_get_holidays_by_preset_and_from_icalendar_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = steward(d, &["calendar", "list"], None);
+    assert!(text(&out.stdout).starts_with("1\t24×7\tUTC\t0 holidays"), "{}", text(&out.stdout));
+    let out = steward(d, &["calendar", "preset", "24×7", "poland"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("14 holidays added"), "{}", text(&out.stdout));
+    let out = steward(d, &["calendar", "preset", "1", "poland"], None);
+    assert!(text(&out.stdout).contains("0 holidays added (14 in all)"), "added once: {}", text(&out.stdout));
+    let out = steward(d, &["calendar", "preset", "Office", "poland"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no calendar \"Office\"; calendars: 24×7 (1)"), "{}", text(&out.stderr));
+    let out = steward(d, &["calendar", "preset", "1", "atlantis"], None);
+    assert!(text(&out.stderr).contains("preset: unknown preset \"atlantis\""), "{}", text(&out.stderr));
+    std::fs::write(d.join("hr.ics"), "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261231\r\nSUMMARY:Stocktaking\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
+    let out = steward(d, &["calendar", "import", "1", "hr.ics"], None);
+    assert!(text(&out.stdout).contains("1 holidays added (15 in all)"), "{}", text(&out.stderr));
+    std::fs::write(d.join("bad.ics"), "hello").unwrap();
+    let out = steward(d, &["calendar", "import", "1", "bad.ics"], None);
+    assert!(text(&out.stderr).contains("ical: no BEGIN:VCALENDAR"), "{}", text(&out.stderr));
 }
 
 #[test]

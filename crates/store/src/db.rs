@@ -144,6 +144,12 @@ impl Store {
     }
 
     /// How many incidents are stored (a full count: for tools, not pages).
+    /// Refreshes the planner's statistics, as after a bulk load.
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::raw_sql("ANALYZE").execute(self.pool()).await?;
+        Ok(())
+    }
+
     pub async fn count_incidents(&self) -> Result<i64> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM incidents").fetch_one(&self.inner.read).await?;
         Ok(n)

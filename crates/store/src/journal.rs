@@ -37,6 +37,16 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEntry<'_>) -> Result<i64> {
     Ok(seq)
 }
 
+/// The time of the record's latest entry, if it has any.
+pub async fn last_at(conn: &mut AnyConnection, kind: &str, id: i64) -> Result<Option<i64>> {
+    let (at,): (Option<i64>,) = sqlx::query_as("SELECT MAX(at) FROM journal WHERE record_kind = $1 AND record_id = $2")
+        .bind(kind.to_owned())
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    Ok(at)
+}
+
 /// A journal entry with its actor's name and, for comments, the text.
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Entry {

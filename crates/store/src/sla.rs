@@ -325,3 +325,23 @@ pub async fn set_incident_summary(
         .await?;
     Ok(())
 }
+
+/// Fills `n` running resolution clocks on made-up records, their next
+/// events spread evenly over `[from, from + span)`: the timer benchmark's
+/// data, generated inside the database in one statement.
+pub async fn generate_bench_clocks(conn: &mut AnyConnection, d: Dialect, n: i64, from: i64, span: i64) -> Result<()> {
+    let numbers = match d.0 {
+        crate::Backend::Sqlite => "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < $1)",
+        crate::Backend::Postgres => "WITH s(n) AS (SELECT generate_series(1, $1::BIGINT))",
+    };
+    let sql = format!(
+        "{numbers}
+         INSERT INTO sla_clocks (record_kind, record_id, kind, calendar_id, thresholds, target_us, started_at,
+                elapsed_us, running_since, due_at, fired, next_event_at)
+         SELECT 'bench', n, 'resolution', 1, '[50,75,90]', 14400000000, $2, 0, $2, $2 + $3, 0,
+                $2 + (n * $3) / $1
+         FROM s"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(n).bind(from).bind(span).execute(conn).await?;
+    Ok(())
+}

@@ -155,7 +155,8 @@ impl App {
     ) -> Result<CalendarView, AppError> {
         access::can_manage_service_levels(actor.role)?;
         let holidays = parse_ical_holidays(ical).map_err(|p| {
-            AppError::Invalid(p.into_iter().map(|p| FieldError::new(&format!("ical.{}", p.field), p.reason)).collect())
+            let field = |f: &str| if f == "ical" { f.to_owned() } else { format!("ical.{f}") };
+            AppError::Invalid(p.into_iter().map(|p| FieldError::new(&field(&p.field), p.reason)).collect())
         })?;
         self.add_holidays(actor, id, version, holidays).await
     }

@@ -174,7 +174,8 @@ pub(crate) async fn sync_clocks(
     now: i64,
 ) -> Result<Synced, AppError> {
     let mut out = Vec::new();
-    let mut entries: Vec<(Action, Vec<FieldChange>)> = Vec::new();
+    // What the journal gets besides the announcements: (moment, what, changes).
+    let mut entries: Vec<Entry> = Vec::new();
     let mut clocks: Vec<Tracked> = Vec::new();
     if before.is_some() {
         for row in sla::clocks_for(c, d, KIND, after.id).await? {
@@ -205,7 +206,7 @@ pub(crate) async fn sync_clocks(
                         clocks.push(tracked);
                     }
                 }
-                entries.push((Action::SlaAttached, vec![change("sla", None, Some(def.name.clone()))]));
+                entries.push((after.opened_at, Action::SlaAttached, vec![change("sla", None, Some(def.name.clone()))]));
             }
             def.map(|d| d.id)
         }
@@ -230,10 +231,14 @@ pub(crate) async fn sync_clocks(
             sla::update_clock(c, &t.row).await?;
         }
     }
-    for (action, changes) in entries {
-        append(c, after.id, now, actor_id, action, &changes).await?;
+    for a in &out {
+        let (action, text) = match a.event {
+            ClockEvent::Warning(p) => (Action::SlaWarning, format!("{p} %")),
+            ClockEvent::Breach => (Action::SlaBreached, "100 %".to_owned()),
+        };
+        entries.push((a.at, action, vec![change(field_of(&a.clock), None, Some(text))]));
     }
-    journal_announcements(c, &out).await?;
+    write_journal(c, after.id, actor_id, entries).await?;
     let due =
         clocks.iter().filter(|t| t.clock.is_running() && !t.clock.is_breached()).filter_map(|t| t.row.due_at).min();
     let breached = clocks.iter().any(|t| t.clock.is_breached());
@@ -250,7 +255,7 @@ fn retarget(
     def: &SlaDefinition,
     priority: Priority,
     now: i64,
-    entries: &mut Vec<(Action, Vec<FieldChange>)>,
+    entries: &mut Vec<Entry>,
 ) -> Result<(), AppError> {
     for t in clocks.iter_mut().filter(|t| t.row.sla_id == Some(def.id) && !t.clock.is_stopped()) {
         let kind = match t.clock.kind {
@@ -262,6 +267,7 @@ fn retarget(
             let old = t.clock.target;
             t.clock.retarget(target, ts(now)?, &t.cal);
             entries.push((
+                now,
                 Action::SlaRetargeted,
                 vec![change(field_of(&t.row.kind), Some(duration_text(old)), Some(duration_text(target)))],
             ));
@@ -329,14 +335,28 @@ fn follow_state(
     Ok(())
 }
 
-/// Journals each announcement at its own moment, as the system.
-pub(crate) async fn journal_announcements(c: &mut Conn, out: &[Announcement]) -> Result<(), AppError> {
-    for a in out {
-        let (action, text) = match a.event {
-            ClockEvent::Warning(p) => (Action::SlaWarning, format!("{p} %")),
-            ClockEvent::Breach => (Action::SlaBreached, "100 %".to_owned()),
-        };
-        append(c, a.record_id, a.at, None, action, &[change(field_of(&a.clock), None, Some(text))]).await?;
+type Entry = (i64, Action, Vec<FieldChange>);
+
+/// Journals the entries in time order, each at its own moment. A moment
+/// that passed while the timer was down, with other entries written since,
+/// is journaled after them so that the journal stays in time order (the
+/// clock keeps the exact breach moment). Announcements are the system's;
+/// attaching and retargeting are the acting user's.
+async fn write_journal(
+    c: &mut Conn,
+    record_id: i64,
+    actor_id: Option<i64>,
+    mut entries: Vec<Entry>,
+) -> Result<(), AppError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    entries.sort_by_key(|e| e.0);
+    let mut floor = journal::last_at(c, KIND, record_id).await?.unwrap_or(i64::MIN);
+    for (at, action, changes) in entries {
+        floor = at.max(floor);
+        let actor = if matches!(action, Action::SlaWarning | Action::SlaBreached) { None } else { actor_id };
+        append(c, record_id, floor, actor, action, &changes).await?;
     }
     Ok(())
 }

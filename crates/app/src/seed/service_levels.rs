@@ -1,0 +1,83 @@
+//! The demo's service levels: an office calendar with Poland's holidays,
+//! a round-the-clock SLA for P1 and a business-hours SLA for the rest, an
+//! OLA for the service desk, and clocks on every open incident as if they
+//! had run since it opened (so the breached and breaching-soon queues and
+//! the journals show what real use would have left).
+
+use crate::{Actor, App, AppError, sla};
+use jiff::SignedDuration;
+use serde_json::json;
+use steward_domain::calendar::{CalendarSpec, Interval, WeekHours, poland_holidays};
+use steward_domain::sla::SlaDefinition;
+use steward_store::incidents::{self, Filter, Sort};
+use steward_store::{StoreError, now_micros};
+
+/// Creates the rules and starts the open incidents' clocks; the number of
+/// incidents with clocks.
+pub(super) async fn create(app: &App) -> Result<usize, AppError> {
+    let me = Actor::operator();
+    let office = CalendarSpec {
+        time_zone: "Europe/Warsaw".into(),
+        week: WeekHours::weekdays(&[Interval::new("08:00", "16:00")]),
+        holidays: poland_holidays(),
+    };
+    let office = app.create_calendar(&me, "Warsaw office hours", office).await?;
+    let definition = |v: serde_json::Value| -> Result<SlaDefinition, AppError> {
+        serde_json::from_value(v).map_err(|e| AppError::Internal(e.to_string()))
+    };
+    let major = definition(json!({
+        "id": 0, "name": "Critical, round the clock", "position": 10, "calendar_id": 1,
+        "conditions": {"priorities": [1]},
+        "targets": [{"priority": 1, "response": "15m", "resolution": "4h"}],
+        "thresholds": [50, 75, 90]
+    }))?;
+    let standard = definition(json!({
+        "id": 0, "name": "Standard, office hours", "position": 20, "calendar_id": office.id,
+        "targets": [
+            {"priority": 2, "response": "1h", "resolution": "8h"},
+            {"priority": 3, "response": "4h", "resolution": "24h"},
+            {"priority": 4, "response": "8h", "resolution": "40h"},
+            {"priority": 5, "response": "16h", "resolution": "80h"}
+        ],
+        "thresholds": [50, 75, 90]
+    }))?;
+    app.create_sla(&me, major, true).await?;
+    app.create_sla(&me, standard, true).await?;
+    let mut conn = app.store.pool().acquire().await.map_err(StoreError::from)?;
+    let desk = app.group_by_name(&mut conn, "Service Desk").await?;
+    drop(conn);
+    if let Some(desk) = desk {
+        app.set_group_ola(&me, desk, Some((SignedDuration::from_hours(4), office.id, vec![75]))).await?;
+    }
+    start_open_clocks(app).await
+}
+
+async fn start_open_clocks(app: &App) -> Result<usize, AppError> {
+    let snap = app.sla_snapshot().await?;
+    let d = app.store.dialect();
+    let now = now_micros();
+    let states = ["new", "in_progress", "on_hold"].map(String::from).to_vec();
+    let mut f = Filter { states, sort: Sort::Number, limit: 200, ..Default::default() };
+    let mut started = 0;
+    loop {
+        let mut conn = app.store.pool().acquire().await.map_err(StoreError::from)?;
+        let (page, more) = incidents::list(&mut conn, d, &f).await?;
+        drop(conn);
+        f.after = page.last().map(|i| vec![i.id]);
+        started += page.len();
+        let snap = snap.clone();
+        app.store
+            .write(move |c| {
+                Box::pin(async move {
+                    for inc in &page {
+                        sla::engine::sync(c, d, &snap, None, inc, None, now).await?;
+                    }
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await?;
+        if !more {
+            return Ok(started);
+        }
+    }
+}
