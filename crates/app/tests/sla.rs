@@ -229,3 +229,73 @@ both!(the_poland_preset_adds_its_holidays_once, |pg| async move {
     let e = app.import_calendar_ical(&boss, cal.id, cal.version, "not a calendar").await.unwrap_err();
     assert!(matches!(e, AppError::Invalid(ref f) if f[0].field.starts_with("ical")), "{e}");
 });
+
+fn rule(v: serde_json::Value) -> steward_domain::sla::escalation::EscalationRule {
+    serde_json::from_value(v).unwrap()
+}
+
+both!(an_unassigned_p1_escalates_once_after_fifteen_minutes, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let agent = login(&app, "agent", "agent").await;
+    app.add_group(None, "Second line", "").await.unwrap();
+    app.set_group_manager(&boss, "Desk", Some("boss")).await.unwrap();
+    let r = rule(json!({
+        "name": "P1 left alone", "trigger": {"kind": "elapsed", "after": "15m", "unassigned": true},
+        "conditions": {"priorities": [1]},
+        "actions": [{"do": "notify", "to": ["group", "group_manager"]}, {"do": "reassign", "group": "Second line"}]
+    }));
+    app.create_escalation_rule(&boss, r, true).await.unwrap();
+    let n = NewIncident {
+        title: "Payments down".into(),
+        impact: Some(1),
+        urgency: Some(1),
+        assignment_group: Some("Desk".into()),
+        ..Default::default()
+    };
+    let inc = app.create_incident(&agent, n).await.unwrap();
+    let quiet = NewIncident { title: "Mouse".into(), assignment_group: Some("Desk".into()), ..Default::default() };
+    app.create_incident(&agent, quiet).await.unwrap();
+    assert!(app.run_escalations_at(inc.opened_at + 10 * 60_000_000).await.unwrap().is_empty());
+    let fired = app.run_escalations_at(inc.opened_at + 16 * 60_000_000).await.unwrap();
+    assert_eq!(fired.len(), 1, "only the P1: {fired:?}");
+    assert_eq!(fired[0].notify.len(), 2, "the group's member and its manager");
+    assert!(app.run_escalations_at(inc.opened_at + 30 * 60_000_000).await.unwrap().is_empty(), "once");
+    let now = app.get_incident(&agent, &number(inc.id)).await.unwrap();
+    assert_eq!(now.group_name.as_deref(), Some("Second line"));
+    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    let e = journal.iter().find(|e| e.action == "escalated").unwrap();
+    assert!(e.changes.contains("P1 left alone") && e.changes.contains("boss"), "{}", e.changes);
+    assert_eq!(e.actor_id, None, "the system escalates");
+
+    let e = app.set_group_manager(&boss, "Desk", Some("nobody")).await.unwrap_err();
+    assert!(matches!(e, AppError::Invalid(ref f) if f[0].field == "manager"), "{e}");
+    let bad = rule(json!({"name": "", "trigger": {"kind": "elapsed"}, "actions": []}));
+    let e = app.create_escalation_rule(&boss, bad, true).await.unwrap_err();
+    assert!(matches!(e, AppError::Invalid(ref f) if f.len() == 3), "{e}");
+    let ok =
+        rule(json!({"name": "x", "trigger": {"kind": "elapsed", "after": "1h"}, "actions": [{"do": "raise_urgency"}]}));
+    assert!(matches!(app.create_escalation_rule(&agent, ok, true).await, Err(AppError::Forbidden(_))));
+});
+
+both!(a_clock_threshold_raises_urgency_once, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let agent = login(&app, "agent", "agent").await;
+    app.create_sla(&boss, standard(), true).await.unwrap();
+    let r =
+        rule(json!({"name": "Resolution at risk", "trigger": {"kind": "clock", "clock": "resolution", "percent": 75},
+        "actions": [{"do": "raise_urgency"}]}));
+    app.create_escalation_rule(&boss, r, true).await.unwrap();
+    let inc =
+        app.create_incident(&agent, NewIncident { title: "Slow wiki".into(), ..Default::default() }).await.unwrap();
+    assert_eq!((inc.urgency, inc.priority), (3, 5));
+    app.run_sla_timers_at(inc.opened_at + 3 * HOUR + 60_000_000).await.unwrap();
+    let now = app.get_incident(&agent, &number(inc.id)).await.unwrap();
+    assert_eq!(now.urgency, 2, "one step more urgent");
+    assert!(now.priority < 5, "a higher priority from the matrix: P{}", now.priority);
+    app.run_sla_timers_at(inc.opened_at + 5 * HOUR).await.unwrap();
+    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    assert_eq!(journal.iter().filter(|e| e.action == "escalated").count(), 1, "never repeated for a threshold");
+    assert_eq!(app.get_incident(&agent, &number(inc.id)).await.unwrap().urgency, 2);
+});

@@ -19,6 +19,8 @@ pub enum Action {
     SlaWarning,
     /// A clock used up its target.
     SlaBreached,
+    /// An escalation rule fired.
+    Escalated,
 }
 
 impl Action {
@@ -34,6 +36,7 @@ impl Action {
             Action::SlaRetargeted => "sla_retargeted",
             Action::SlaWarning => "sla_warning",
             Action::SlaBreached => "sla_breached",
+            Action::Escalated => "escalated",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -48,6 +51,7 @@ impl Action {
             Self::SlaRetargeted,
             Self::SlaWarning,
             Self::SlaBreached,
+            Self::Escalated,
         ]
         .into_iter()
         .find(|a| a.as_str() == s)

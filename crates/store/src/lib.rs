@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod db;
+pub mod escalations;
 pub mod incidents;
 pub mod journal;
 pub mod migrate;

@@ -303,6 +303,9 @@ catalogue! {
     EvSlaRetargeted: "service-level target changed", "zmieniono cel SLA";
     EvSlaWarning: "service-level warning", "ostrzeżenie SLA";
     EvSlaBreached: "service level breached", "naruszono SLA";
+    EvEscalated: "escalated", "eskalowano";
+    FieldEscalation: "Escalation rule", "Reguła eskalacji";
+    FieldNotified: "Notified", "Powiadomieni";
     SlaName: "Service level", "Umowa SLA";
     SlaResponse: "First response", "Pierwsza odpowiedź";
     SlaResolution: "Resolution", "Rozwiązanie";
@@ -549,6 +552,8 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "sla_response" => Msg::SlaResponse,
         "sla_resolution" => Msg::SlaResolution,
         "sla_group" => Msg::SlaGroupTime,
+        "escalation" => Msg::FieldEscalation,
+        "notified" => Msg::FieldNotified,
         "body" | "comment" => Msg::Comment,
         "file" => Msg::File,
         "text" => Msg::FilterText,

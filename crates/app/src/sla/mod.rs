@@ -9,6 +9,7 @@
 
 pub mod admin;
 pub(crate) mod engine;
+pub mod escalate;
 mod snapshot;
 pub mod timer;
 pub mod view;

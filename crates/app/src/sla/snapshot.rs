@@ -12,7 +12,8 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use steward_domain::calendar::{Calendar, CalendarSpec};
 use steward_domain::sla::SlaDefinition;
-use steward_store::{StoreError, sla};
+use steward_domain::sla::escalation::EscalationRule;
+use steward_store::{StoreError, escalations, sla};
 
 const TTL: Duration = Duration::from_secs(30);
 
@@ -30,6 +31,8 @@ pub(crate) struct Snapshot {
     pub definitions: Vec<SlaDefinition>,
     pub calendars: HashMap<i64, Calendar>,
     pub olas: HashMap<i64, Ola>,
+    /// Active escalation rules, in order.
+    pub rules: Vec<EscalationRule>,
 }
 
 impl Snapshot {
@@ -69,8 +72,24 @@ impl Snapshot {
                 Ola { target: SignedDuration::from_micros(row.target_us), calendar_id: row.calendar_id, thresholds };
             snap.olas.insert(row.group_id, ola);
         }
+        for row in escalations::rules(&mut conn).await?.into_iter().filter(|r| r.active == 1) {
+            match parse_rule(&row) {
+                Ok(r) => snap.rules.push(r),
+                Err(e) => tracing::warn!(rule = row.id, error = %e, "stored escalation rule unusable"),
+            }
+        }
         Ok(snap)
     }
+}
+
+/// A stored rule: the JSON body, with the columns as the truth for id,
+/// name and position.
+pub(crate) fn parse_rule(row: &escalations::RuleRow) -> Result<EscalationRule, String> {
+    let mut r: EscalationRule = serde_json::from_str(&row.rule).map_err(|e| e.to_string())?;
+    r.id = row.id;
+    r.name = row.name.clone();
+    r.position = i32::try_from(row.position).unwrap_or(i32::MAX);
+    Ok(r)
 }
 
 /// A stored definition: the JSON body, with the columns as the truth for

@@ -7,9 +7,11 @@
 //! threshold passed meanwhile is journaled once, at its own moment.
 
 use super::engine::{self, Announcement};
+use super::escalate;
 use crate::{App, AppError};
 use std::time::Duration;
-use steward_store::{StoreError, incidents, now_micros, sla};
+use steward_store::incidents::{self, Incident};
+use steward_store::{StoreError, now_micros, sla};
 use tokio::sync::watch;
 
 /// Records handled per scan.
@@ -37,14 +39,19 @@ impl App {
             if kind != "incident" {
                 continue;
             }
-            let snap = snap.clone();
+            let (snap, matrix) = (snap.clone(), self.config.priority_matrix.clone());
             let fired = self
                 .store
                 .write(move |c| {
                     Box::pin(async move {
                         let inc = incidents::get_for_update(c, dialect, id).await?;
                         // The record as it stands: no change but the passing of time.
-                        engine::sync_clocks(c, dialect, &snap, Some(&inc), &inc, None, now).await.map(|(a, _)| a)
+                        let (announced, sla) =
+                            engine::sync_clocks(c, dialect, &snap, Some(&inc), &inc, None, now).await?;
+                        let inc = Incident { sla, ..inc };
+                        let ctx = escalate::Ctx { d: dialect, snap: &snap, matrix: &matrix, now };
+                        escalate::on_announcements(c, &ctx, &inc, &announced).await?;
+                        Ok::<_, AppError>(announced)
                     })
                 })
                 .await;
@@ -70,6 +77,11 @@ pub async fn run(app: App, every: Duration, mut shutdown: watch::Receiver<bool>)
             Ok(a) if !a.is_empty() => tracing::info!(announced = a.len(), "SLA warnings and breaches"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "SLA timer scan failed"),
+        }
+        match app.run_escalations_at(now_micros()).await {
+            Ok(f) if !f.is_empty() => tracing::info!(fired = f.len(), "escalations"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "escalation scan failed"),
         }
     }
 }

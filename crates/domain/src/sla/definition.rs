@@ -221,7 +221,7 @@ pub fn select<'a>(defs: &'a [SlaDefinition], facts: &RecordFacts<'_>) -> Option<
 
 /// `Option<SignedDuration>` as an ISO 8601 string; reads ISO, friendly
 /// (`"4h 30m"`) or whole seconds.
-mod duration_text {
+pub(crate) mod duration_text {
     use jiff::SignedDuration;
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
 

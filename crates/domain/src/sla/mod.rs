@@ -10,6 +10,7 @@
 
 mod clock;
 mod definition;
+pub mod escalation;
 #[cfg(test)]
 mod tests;
 

@@ -64,6 +64,7 @@ fn what(lang: Lang, action: Option<Action>) -> &'static str {
             Some(Action::SlaRetargeted) => Msg::EvSlaRetargeted,
             Some(Action::SlaWarning) => Msg::EvSlaWarning,
             Some(Action::SlaBreached) => Msg::EvSlaBreached,
+            Some(Action::Escalated) => Msg::EvEscalated,
             None => Msg::EvUpdated,
         },
     )
