@@ -7,6 +7,7 @@ pub mod auth;
 mod cache;
 pub mod error;
 pub mod incidents;
+pub mod mail_in;
 pub mod seed;
 pub mod sla;
 pub mod workers;
@@ -28,6 +29,7 @@ pub struct AppConfig {
     pub priority_matrix: PriorityMatrix,
     /// How often the SLA timer looks for warnings and breaches due.
     pub sla_timer_every: std::time::Duration,
+    pub inbound: mail_in::InboundConfig,
 }
 
 impl Default for AppConfig {
@@ -39,6 +41,7 @@ impl Default for AppConfig {
             session_hours: 12,
             priority_matrix: PriorityMatrix::default(),
             sla_timer_every: std::time::Duration::from_secs(1),
+            inbound: mail_in::InboundConfig::default(),
         }
     }
 }

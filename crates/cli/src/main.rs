@@ -4,6 +4,7 @@ mod bench;
 mod calendar;
 mod commands;
 mod config;
+mod mail;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -51,6 +52,9 @@ enum Command {
     /// Business calendars: list, add a holiday preset, import an iCalendar file.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// Mail in: take a message from a mail server's pipe.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
     /// Configuration helpers.
     #[command(subcommand)]
     Config(commands::ConfigCommand),
@@ -74,7 +78,7 @@ fn main() -> std::process::ExitCode {
         .map_err(anyhow::Error::from)
         .and_then(|rt| rt.block_on(run(cli.command, overrides)));
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("steward: {e:#}");
             std::process::ExitCode::FAILURE
@@ -82,13 +86,23 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(command: Command, o: config::Overrides) -> Result<()> {
+async fn run(command: Command, o: config::Overrides) -> Result<std::process::ExitCode> {
     if let Command::Config(c) = &command {
-        return commands::config(c);
+        return commands::config(c).map(|()| std::process::ExitCode::SUCCESS);
     }
-    let cfg = config::Config::load(&o)?;
+    let cfg = match config::Config::load(&o) {
+        Ok(cfg) => cfg,
+        // A mail server keeps the message and retries on 75 (EX_TEMPFAIL):
+        // nothing is lost while the configuration is being fixed.
+        Err(e) if matches!(command, Command::Mail(_)) => {
+            eprintln!("steward: {e:#}");
+            return Ok(std::process::ExitCode::from(75));
+        }
+        Err(e) => return Err(e),
+    };
     commands::init_logging(&cfg)?;
-    match command {
+    let done = match command {
+        Command::Mail(c) => return mail::run(&cfg, c).await,
         Command::Serve => commands::serve(&cfg).await,
         Command::Migrate => commands::migrate(&cfg).await,
         Command::User(c) => commands::user(&cfg, c).await,
@@ -98,5 +112,6 @@ async fn run(command: Command, o: config::Overrides) -> Result<()> {
         Command::Calendar(c) => calendar::run(&cfg, c).await,
         Command::Bench(b) => bench::run(&cfg, b).await,
         Command::Config(_) => Ok(()),
-    }
+    };
+    done.map(|()| std::process::ExitCode::SUCCESS)
 }

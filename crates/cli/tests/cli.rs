@@ -50,6 +50,7 @@ fn every_subcommand_has_help() {
         vec!["calendar", "list", "--help"],
         vec!["calendar", "preset", "--help"],
         vec!["calendar", "import", "--help"],
+        vec!["mail", "ingest", "--help"],
     ] {
         let out = steward(dir.path(), &args, None);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
@@ -114,6 +115,26 @@ fn calendars_get_holidays_by_preset_and_from_icalendar_files() {
     std::fs::write(d.join("bad.ics"), "hello").unwrap();
     let out = steward(d, &["calendar", "import", "1", "bad.ics"], None);
     assert!(text(&out.stderr).contains("ical: no BEGIN:VCALENDAR"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn mail_ingest_takes_a_message_from_a_pipe_and_says_how_it_went() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = steward(d, &["user", "add", "anna", "--role", "requester", "--email", "anna@example.com"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let msg = "From: Anna <anna@example.com>\r\nSubject: Monitor flickers\r\nMessage-ID: <p1@example.com>\r\n\r\nSince this morning.\r\n";
+    let out = steward(d, &["mail", "ingest"], Some(msg));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "created INC0000001");
+    let out = steward(d, &["mail", "ingest"], Some(msg));
+    assert_eq!(text(&out.stdout).trim(), "already taken in (created)", "the same message once");
+    let stranger = "From: eve@elsewhere.test\r\nSubject: Hi\r\nMessage-ID: <p2@elsewhere.test>\r\n\r\nHello\r\n";
+    let out = steward(d, &["mail", "ingest"], Some(stranger));
+    assert_eq!(out.status.code(), Some(67), "EX_NOUSER: the mail server bounces it");
+    assert!(text(&out.stderr).contains("unknown sender eve@elsewhere.test"), "{}", text(&out.stderr));
+    let out = steward(d, &["--database-url", "mysql://nowhere", "mail", "ingest"], Some(msg));
+    assert_eq!(out.status.code(), Some(75), "EX_TEMPFAIL: the mail server keeps it and retries");
 }
 
 #[test]

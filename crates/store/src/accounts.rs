@@ -82,6 +82,13 @@ pub async fn user_by_name(conn: &mut AnyConnection, username: &str) -> Result<Op
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username.to_owned()).fetch_optional(conn).await?)
 }
 
+/// The user with this email address, compared without case; the oldest
+/// account if several share it.
+pub async fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE lower(email) = lower($1) ORDER BY id LIMIT 1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(email.trim().to_owned()).fetch_optional(conn).await?)
+}
+
 pub async fn user_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)

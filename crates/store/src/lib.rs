@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod db;
 pub mod escalations;
+pub mod inbound;
 pub mod incidents;
 pub mod journal;
 pub mod migrate;

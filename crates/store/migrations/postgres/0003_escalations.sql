@@ -24,3 +24,6 @@ CREATE TABLE escalation_firings (
     PRIMARY KEY (rule_id, record_kind, record_id, threshold)
 );
 CREATE INDEX escalation_firings_record ON escalation_firings (record_kind, record_id);
+
+-- Inbound mail finds its sender by address, whatever the case.
+CREATE INDEX users_email ON users (lower(email));

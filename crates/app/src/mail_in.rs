@@ -1,0 +1,222 @@
+//! Mail in: a reply to a notification becomes a public comment on its
+//! record; a new message opens an incident for its sender.
+//!
+//! The record is found by the threading headers (our Message-IDs carry the
+//! record number), else by a record number in the subject. A message that
+//! is an automatic reply, a bounce, bulk mail or one of our own is ignored;
+//! one that cannot be read, is too large, or comes from an unknown sender
+//! (unless new requesters may be created) is refused, and the reason kept.
+//! Every message is logged once by its Message-ID, so a message delivered
+//! twice (an IMAP poll retried, a pipe re-run) is processed once.
+
+use crate::accounts::NewUser;
+use crate::incidents::NewIncident;
+use crate::{Actor, App, AppError};
+use sha2::{Digest, Sha256};
+use steward_channels::inbound::{self, InboundError, InboundMessage};
+use steward_domain::text;
+use steward_store::inbound::{self as log, InboundRow};
+use steward_store::{StoreError, accounts, now_micros};
+
+/// How mail in behaves.
+#[derive(Debug, Clone)]
+pub struct InboundConfig {
+    /// Larger messages are refused.
+    pub max_bytes: usize,
+    /// Whether mail from an unknown address creates a requester for it.
+    pub create_requesters: bool,
+    /// The domain of our Message-IDs (`<…INC0000123@domain>`), to find the
+    /// record a reply belongs to.
+    pub domain: String,
+}
+
+impl Default for InboundConfig {
+    fn default() -> Self {
+        Self { max_bytes: 25 * 1024 * 1024, create_requesters: false, domain: "steward.localhost".into() }
+    }
+}
+
+/// What became of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailOutcome {
+    /// A public comment on this record.
+    Commented(String),
+    /// A new incident with this number.
+    Created(String),
+    /// Not processed, on purpose (a loop, an auto-reply): why.
+    Ignored(String),
+    /// Not processed: why, for the bounce.
+    Refused(String),
+    /// Seen before, with what happened then.
+    Duplicate(String),
+}
+
+impl MailOutcome {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Commented(_) => "commented",
+            Self::Created(_) => "created",
+            Self::Ignored(_) => "ignored",
+            Self::Refused(_) => "refused",
+            Self::Duplicate(_) => "duplicate",
+        }
+    }
+}
+
+impl App {
+    /// Takes one raw message (RFC 5322 bytes) in.
+    pub async fn ingest_mail(&self, raw: &[u8]) -> Result<MailOutcome, AppError> {
+        let cfg = &self.config.inbound;
+        let mut row = InboundRow { received_at: now_micros(), ..Default::default() };
+        let msg = match inbound::parse(raw, cfg.max_bytes) {
+            Ok(m) => m,
+            Err(e) => {
+                // An unreadable message has no trustworthy id: its content is.
+                row.message_id = format!("sha256:{}", hex::encode(Sha256::digest(raw)));
+                let why = match e {
+                    InboundError::TooLarge { limit } => format!("the message is larger than {limit} bytes"),
+                    InboundError::NoSender => "the message has no usable sender (From)".to_owned(),
+                    other => other.to_string(),
+                };
+                return self.log(row, MailOutcome::Refused(why), None).await;
+            }
+        };
+        row.message_id =
+            msg.message_id.clone().unwrap_or_else(|| format!("sha256:{}", hex::encode(Sha256::digest(raw))));
+        row.sender = msg.from.email.clone();
+        row.subject = msg.subject.chars().take(500).collect();
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        if let Some(seen) = log::by_message_id(&mut conn, &row.message_id).await? {
+            return Ok(MailOutcome::Duplicate(seen.outcome));
+        }
+        if let Some(why) = msg.loop_reason() {
+            drop(conn);
+            return self.log(row, MailOutcome::Ignored(why.to_owned()), None).await;
+        }
+        let user = accounts::user_by_email(&mut conn, &msg.from.email).await?;
+        drop(conn);
+        let user = match user {
+            Some(u) if u.active == 1 => u,
+            Some(_) => {
+                let why = format!("{} belongs to a deactivated account", msg.from.email);
+                return self.log(row, MailOutcome::Refused(why), None).await;
+            }
+            None if cfg.create_requesters => self.new_requester(&msg).await?,
+            None => {
+                let why = format!("unknown sender {}: only known users may write to the service desk", msg.from.email);
+                return self.log(row, MailOutcome::Refused(why), None).await;
+            }
+        };
+        let actor = self.actor_for(user).await?;
+        let (outcome, id) = self.file_mail(&actor, &msg).await?;
+        self.log(row, outcome, Some(id)).await
+    }
+
+    /// Comments on the record the message answers, if the sender may; else
+    /// opens an incident. The attachments go with it.
+    async fn file_mail(&self, actor: &Actor, msg: &InboundMessage) -> Result<(MailOutcome, i64), AppError> {
+        let body = if msg.reply_text.trim().is_empty() { msg.text.trim() } else { msg.reply_text.trim() };
+        let body: String = body.chars().take(text::COMMENT.max).collect();
+        if let Some(number) = msg.record_number(&self.config.inbound.domain) {
+            if let Ok(inc) = self.get_incident(actor, &number).await {
+                if !body.is_empty() {
+                    match self.add_comment(actor, &number, &body, false).await {
+                        Ok(_) => {
+                            self.attach(actor, &number, msg).await;
+                            return Ok((MailOutcome::Commented(number), inc.id));
+                        }
+                        Err(AppError::Forbidden(_)) => {} // not theirs to comment on: a new incident
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        let subject = msg.subject.trim();
+        let title: String = if subject.is_empty() {
+            "(no subject)".to_owned()
+        } else {
+            subject.chars().take(text::TITLE.max).collect()
+        };
+        let description: String = msg.text.trim().chars().take(text::DESCRIPTION.max).collect();
+        let n = NewIncident { title, description: Some(description), ..Default::default() };
+        let inc = self.create_incident(actor, n).await?;
+        let number = steward_domain::RecordNumber::incident(inc.id).to_string();
+        self.attach(actor, &number, msg).await;
+        Ok((MailOutcome::Created(number), inc.id))
+    }
+
+    /// Keeps the message's attachments; one that is refused (too large,
+    /// empty) is left out and logged, the rest still go in.
+    async fn attach(&self, actor: &Actor, number: &str, msg: &InboundMessage) {
+        for a in &msg.attachments {
+            if let Err(e) = self.add_attachment(actor, number, &a.filename, &a.content_type, a.bytes.clone()).await {
+                tracing::warn!(record = number, file = %a.filename, error = %e, "mail attachment not kept");
+            }
+        }
+    }
+
+    /// A requester for an unknown sender, named after the address.
+    async fn new_requester(&self, msg: &InboundMessage) -> Result<accounts::User, AppError> {
+        let base: String = msg
+            .from
+            .email
+            .trim()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@') { c } else { '-' })
+            .take(60)
+            .collect();
+        for n in 1..=20 {
+            let username = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+            let u = NewUser {
+                username,
+                display_name: msg.from.name.clone().filter(|n| !n.trim().is_empty()),
+                email: Some(msg.from.email.trim().to_owned()),
+                role: "requester".into(),
+                ..Default::default()
+            };
+            match self.add_user(None, u).await {
+                Ok(id) => {
+                    let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+                    return accounts::user_by_id(&mut conn, id).await?.ok_or(AppError::NotFound("user"));
+                }
+                Err(AppError::Invalid(f)) if f.iter().any(|f| f.field == "username") => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(AppError::Internal(format!("no free username for {}", msg.from.email)))
+    }
+
+    async fn log(
+        &self,
+        mut row: InboundRow,
+        outcome: MailOutcome,
+        record: Option<i64>,
+    ) -> Result<MailOutcome, AppError> {
+        row.outcome = outcome.name().to_owned();
+        row.reason = match &outcome {
+            MailOutcome::Ignored(r) | MailOutcome::Refused(r) => Some(r.clone()),
+            _ => None,
+        };
+        row.record_kind = record.map(|_| "incident".to_owned());
+        row.record_id = record;
+        match &outcome {
+            MailOutcome::Refused(r) => tracing::info!(sender = %row.sender, reason = %r, "mail refused"),
+            MailOutcome::Ignored(r) => tracing::debug!(sender = %row.sender, reason = %r, "mail ignored"),
+            _ => {}
+        }
+        let first = self.store.write(move |c| Box::pin(async move { log::record(c, &row).await })).await?;
+        Ok(if first { outcome } else { MailOutcome::Duplicate(outcome.name().to_owned()) })
+    }
+
+    /// The mail log for admins, newest first.
+    pub async fn inbound_mail(
+        &self,
+        actor: &Actor,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<InboundRow>, AppError> {
+        steward_domain::access::can_admin(actor.role)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(log::recent(&mut conn, before, limit.clamp(1, 200)).await?)
+    }
+}

@@ -1,0 +1,123 @@
+//! Mail in, below the pipe and IMAP: replies become comments, new mail
+//! becomes incidents, loops and strangers are kept out, each message once.
+//! Both backends.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::app;
+use steward_app::accounts::NewUser;
+use steward_app::mail_in::{InboundConfig, MailOutcome};
+use steward_app::{App, AppConfig};
+
+async fn user(app: &App, name: &str, role: &str, email: &str) {
+    let u = NewUser {
+        username: name.into(),
+        role: role.into(),
+        email: Some(email.into()),
+        display_name: Some(format!("{name} display")),
+        ..Default::default()
+    };
+    app.add_user(None, u).await.unwrap();
+}
+
+fn mail(headers: &str, body: &str) -> Vec<u8> {
+    format!("{headers}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").into_bytes()
+}
+
+both!(replies_become_comments_and_new_mail_becomes_incidents, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    user(&app, "anna", "requester", "Anna.Nowak@example.com").await;
+    user(&app, "olek", "requester", "olek@example.com").await;
+    let op = steward_app::Actor::operator();
+
+    let first = mail(
+        "From: Anna Nowak <anna.nowak@example.com>\r\nTo: desk@example.com\r\nSubject: Printer on 3rd floor jams\r\nMessage-ID: <m1@example.com>",
+        "It jams on every second page.",
+    );
+    let MailOutcome::Created(number) = app.ingest_mail(&first).await.unwrap() else { panic!("not created") };
+    let inc = app.get_incident(&op, &number).await.unwrap();
+    assert_eq!(
+        (inc.title.as_str(), inc.requester_name.as_deref()),
+        ("Printer on 3rd floor jams", Some("anna display"))
+    );
+    assert!(inc.description.contains("every second page"));
+    assert_eq!(app.ingest_mail(&first).await.unwrap(), MailOutcome::Duplicate("created".into()), "once");
+
+    // A reply to our notification: threading headers find the record, the quote is dropped.
+    let reply = mail(
+        &format!(
+            "From: anna.nowak@example.com\r\nSubject: Re: [{number}] Printer on 3rd floor jams\r\nMessage-ID: <m2@example.com>\r\nIn-Reply-To: <a1b2.{number}@steward.localhost>\r\nReferences: <{number}@steward.localhost>"
+        ),
+        "It works again, thanks!\r\n\r\nOn Mon, 23 Nov 2026 at 10:00, Steward wrote:\r\n> We replaced the roller.",
+    );
+    assert_eq!(app.ingest_mail(&reply).await.unwrap(), MailOutcome::Commented(number.clone()));
+    let comments = app.list_comments(&op, &number).await.unwrap();
+    assert_eq!(comments.last().unwrap().body, "It works again, thanks!");
+
+    // No threading headers: the number in the subject will do.
+    let by_subject = mail(
+        &format!("From: anna.nowak@example.com\r\nSubject: {number} one more thing\r\nMessage-ID: <m3@example.com>"),
+        "Also the tray is cracked.",
+    );
+    assert_eq!(app.ingest_mail(&by_subject).await.unwrap(), MailOutcome::Commented(number.clone()));
+
+    // Someone else's record number does not let a stranger comment on it.
+    let other = mail(
+        &format!("From: olek@example.com\r\nSubject: Re: [{number}] printer\r\nMessage-ID: <m4@example.com>"),
+        "Mine jams too.",
+    );
+    let MailOutcome::Created(second) = app.ingest_mail(&other).await.unwrap() else { panic!("a new incident") };
+    assert_ne!(second, number);
+    assert_eq!(app.list_comments(&op, &number).await.unwrap().len(), 2, "nothing added to Anna's");
+});
+
+both!(loops_strangers_and_bad_mail_are_kept_out_with_a_reason, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    user(&app, "anna", "requester", "anna@example.com").await;
+    let auto = mail(
+        "From: anna@example.com\r\nSubject: Out of office\r\nMessage-ID: <a1@example.com>\r\nAuto-Submitted: auto-replied",
+        "I am away until Monday.",
+    );
+    assert!(matches!(app.ingest_mail(&auto).await.unwrap(), MailOutcome::Ignored(_)));
+    let stranger = mail("From: eve@elsewhere.test\r\nSubject: Help\r\nMessage-ID: <s1@elsewhere.test>", "Hi");
+    let MailOutcome::Refused(why) = app.ingest_mail(&stranger).await.unwrap() else { panic!("refused") };
+    assert!(why.contains("unknown sender eve@elsewhere.test"), "{why}");
+    let no_sender = mail("Subject: Who am I\r\nMessage-ID: <n1@example.com>", "Nobody");
+    let MailOutcome::Refused(why) = app.ingest_mail(&no_sender).await.unwrap() else { panic!("refused") };
+    assert!(why.contains("no usable sender"), "{why}");
+    let MailOutcome::Refused(why) = app.ingest_mail(b"\x00\x01 not mail at all").await.unwrap() else {
+        panic!("refused")
+    };
+    assert!(!why.is_empty());
+
+    let op = steward_app::Actor::operator();
+    let log = app.inbound_mail(&op, None, 50).await.unwrap();
+    let outcomes: Vec<&str> = log.iter().map(|r| r.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["refused", "refused", "refused", "ignored"], "newest first, each with its reason");
+    assert!(log.iter().all(|r| r.reason.is_some()));
+    let (n, _) =
+        app.list_incidents(&op, steward_store::incidents::Filter { limit: 50, ..Default::default() }).await.unwrap();
+    assert!(n.is_empty(), "nothing was opened");
+});
+
+both!(strangers_become_requesters_when_allowed_and_size_is_limited, |pg| async move {
+    let inbound = InboundConfig { create_requesters: true, max_bytes: 4096, ..Default::default() };
+    let (app, _d) = app(pg, AppConfig { inbound, ..Default::default() }).await;
+    let stranger = mail(
+        "From: \"Eve Kowalska\" <eve+it@elsewhere.test>\r\nSubject: VPN\r\nMessage-ID: <s1@elsewhere.test>",
+        "VPN drops",
+    );
+    let MailOutcome::Created(number) = app.ingest_mail(&stranger).await.unwrap() else { panic!("created") };
+    let op = steward_app::Actor::operator();
+    let inc = app.get_incident(&op, &number).await.unwrap();
+    assert_eq!(inc.requester_name.as_deref(), Some("Eve Kowalska"));
+    let again = mail("From: eve+it@elsewhere.test\r\nSubject: VPN again\r\nMessage-ID: <s2@elsewhere.test>", "Still");
+    let MailOutcome::Created(n2) = app.ingest_mail(&again).await.unwrap() else { panic!("created") };
+    assert_eq!(app.get_incident(&op, &n2).await.unwrap().requester_id, inc.requester_id, "the same requester");
+    let big =
+        mail("From: eve+it@elsewhere.test\r\nSubject: Logs\r\nMessage-ID: <s3@elsewhere.test>", &"x".repeat(5000));
+    let MailOutcome::Refused(why) = app.ingest_mail(&big).await.unwrap() else { panic!("refused") };
+    assert!(why.contains("larger than 4096 bytes"), "{why}");
+});
