@@ -13,6 +13,7 @@ use crate::accounts::NewUser;
 use crate::incidents::NewIncident;
 use crate::{Actor, App, AppError};
 use sha2::{Digest, Sha256};
+use steward_channels::imap::{ImapConfig, Mailbox};
 use steward_channels::inbound::{self, InboundError, InboundMessage};
 use steward_domain::text;
 use steward_store::inbound::{self as log, InboundRow};
@@ -28,13 +29,25 @@ pub struct InboundConfig {
     /// The domain of our Message-IDs (`<…INC0000123@domain>`), to find the
     /// record a reply belongs to.
     pub domain: String,
+    /// A mailbox to poll, if mail comes in by IMAP.
+    pub imap: Option<ImapConfig>,
+    pub poll_every: std::time::Duration,
 }
 
 impl Default for InboundConfig {
     fn default() -> Self {
-        Self { max_bytes: 25 * 1024 * 1024, create_requesters: false, domain: "steward.localhost".into() }
+        Self {
+            max_bytes: 25 * 1024 * 1024,
+            create_requesters: false,
+            domain: "steward.localhost".into(),
+            imap: None,
+            poll_every: std::time::Duration::from_secs(60),
+        }
     }
 }
+
+/// Messages taken from the mailbox per poll; the rest wait for the next.
+const POLL_BATCH: usize = 200;
 
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,6 +221,31 @@ impl App {
         Ok(if first { outcome } else { MailOutcome::Duplicate(outcome.name().to_owned()) })
     }
 
+    /// Takes in the mailbox's unseen messages, marking each seen once it is
+    /// taken in (also when refused or ignored: its fate is logged). A
+    /// message that could not be processed now (the database is away)
+    /// stays unseen for the next poll. The number taken in.
+    pub async fn poll_mailbox(&self, cfg: &ImapConfig) -> Result<usize, AppError> {
+        let unavailable = |e: steward_channels::DeliveryError| AppError::Unavailable(e.reason);
+        let mut mailbox = Mailbox::open(cfg).await.map_err(unavailable)?;
+        let mut taken = 0;
+        for uid in mailbox.unseen().await.map_err(unavailable)?.into_iter().take(POLL_BATCH) {
+            let Some(raw) = mailbox.fetch(uid).await.map_err(unavailable)? else { continue };
+            match self.ingest_mail(&raw).await {
+                Ok(_) => {
+                    mailbox.mark_seen(uid).await.map_err(unavailable)?;
+                    taken += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(uid, error = %e, "mail not taken in; it stays unseen for the next poll");
+                    break;
+                }
+            }
+        }
+        mailbox.close().await;
+        Ok(taken)
+    }
+
     /// The mail log for admins, newest first.
     pub async fn inbound_mail(
         &self,
@@ -218,5 +256,23 @@ impl App {
         steward_domain::access::can_admin(actor.role)?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(log::recent(&mut conn, before, limit.clamp(1, 200)).await?)
+    }
+}
+
+/// Polls the configured mailbox every `poll_every` until `shutdown`.
+pub async fn run(app: App, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let Some(cfg) = app.config.inbound.imap.clone() else { return };
+    let mut tick = tokio::time::interval(app.config.inbound.poll_every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        match app.poll_mailbox(&cfg).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(messages = n, "mail taken in"),
+            Err(e) => tracing::warn!(error = %e, "mailbox poll failed"),
+        }
     }
 }

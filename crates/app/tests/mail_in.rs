@@ -121,3 +121,120 @@ both!(strangers_become_requesters_when_allowed_and_size_is_limited, |pg| async m
     let MailOutcome::Refused(why) = app.ingest_mail(&big).await.unwrap() else { panic!("refused") };
     assert!(why.contains("larger than 4096 bytes"), "{why}");
 });
+
+/// A real Dovecot IMAP server on 127.0.0.1, its mail in a temporary
+/// folder, any user with the password "secret"; stopped on drop.
+struct Dovecot {
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Dovecot {
+    fn start() -> Dovecot {
+        assert!(
+            std::path::Path::new("/usr/sbin/dovecot").exists(),
+            "Dovecot is required for this test: run scripts/install-mail.sh"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let d = dir.path().display();
+        for sub in ["run", "state", "mail", "home"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        let conf = format!(
+            "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\n\
+             ssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\nfirst_valid_uid = 1\n\
+             mail_location = maildir:{d}/mail/%u\n\
+             passdb {{\n  driver = static\n  args = password=secret\n}}\n\
+             userdb {{\n  driver = static\n  args = uid=dovecot gid=dovecot home={d}/home/%u\n}}\n\
+             service imap-login {{\n  chroot =\n  inet_listener imap {{\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+             service anvil {{\n  chroot =\n}}\n"
+        );
+        std::fs::write(dir.path().join("dovecot.conf"), conf).unwrap();
+        let dv = Dovecot { dir, port };
+        dv.chown();
+        // Dovecot forks into the background: its output goes to the log, not
+        // to pipes that the daemon would hold open.
+        let status = std::process::Command::new("/usr/sbin/dovecot")
+            .arg("-c")
+            .arg(dv.dir.path().join("dovecot.conf"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "dovecot did not start: see {}/dovecot.log", dv.dir.path().display());
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < until, "dovecot did not listen on {port}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        dv
+    }
+
+    /// The mail folder belongs to the user Dovecot reads mail as.
+    fn chown(&self) {
+        let out = std::process::Command::new("chown")
+            .args(["-R", "dovecot:dovecot"])
+            .arg(self.dir.path().join("mail"))
+            .arg(self.dir.path().join("home"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "chown: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Delivers a message into `user`'s inbox, as a local delivery agent would.
+    fn deliver(&self, user: &str, name: &str, raw: &[u8]) {
+        let inbox = self.dir.path().join("mail").join(user);
+        for sub in ["new", "cur", "tmp"] {
+            std::fs::create_dir_all(inbox.join(sub)).unwrap();
+        }
+        std::fs::write(inbox.join("tmp").join(name), raw).unwrap();
+        std::fs::rename(inbox.join("tmp").join(name), inbox.join("new").join(name)).unwrap();
+        self.chown();
+    }
+
+    fn config(&self) -> steward_channels::imap::ImapConfig {
+        steward_channels::imap::ImapConfig {
+            host: "127.0.0.1".into(),
+            port: self.port,
+            tls: steward_channels::imap::ImapTls::None,
+            username: "desk".into(),
+            password: "secret".into(),
+            folder: "INBOX".into(),
+            timeout: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        if let Ok(pid) = std::fs::read_to_string(self.dir.path().join("run/master.pid")) {
+            let _ = std::process::Command::new("kill").arg(pid.trim()).status();
+        }
+    }
+}
+
+both!(an_imap_mailbox_is_polled_and_each_message_taken_once, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    user(&app, "anna", "requester", "anna@example.com").await;
+    let dv = Dovecot::start();
+    dv.deliver(
+        "desk",
+        "1.eml",
+        &mail("From: anna@example.com\r\nSubject: Laptop fan is loud\r\nMessage-ID: <i1@example.com>", "Very loud."),
+    );
+    dv.deliver(
+        "desk",
+        "2.eml",
+        &mail("From: eve@elsewhere.test\r\nSubject: Spam\r\nMessage-ID: <i2@elsewhere.test>", "Buy"),
+    );
+    assert_eq!(app.poll_mailbox(&dv.config()).await.unwrap(), 2, "both taken in (one refused, with its reason logged)");
+    assert_eq!(app.poll_mailbox(&dv.config()).await.unwrap(), 0, "seen messages are not read again");
+    let op = steward_app::Actor::operator();
+    let log = app.inbound_mail(&op, None, 10).await.unwrap();
+    let outcomes: Vec<(&str, &str)> = log.iter().map(|r| (r.sender.as_str(), r.outcome.as_str())).collect();
+    assert_eq!(outcomes, [("eve@elsewhere.test", "refused"), ("anna@example.com", "created")]);
+    let wrong = steward_channels::imap::ImapConfig { password: "wrong".into(), ..dv.config() };
+    assert!(app.poll_mailbox(&wrong).await.is_err(), "a refused login is an error, not a silent nothing");
+});

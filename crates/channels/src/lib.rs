@@ -15,6 +15,7 @@
 //! binary installs at start.
 
 pub mod email;
+pub mod imap;
 pub mod inbound;
 pub mod webhook;
 

@@ -64,7 +64,8 @@ pub async fn serve(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let workers = tokio::spawn(steward_app::workers::run(state.app.clone(), stop_rx.clone()));
     let every = state.app.config.sla_timer_every;
-    let timers = tokio::spawn(steward_app::sla::timer::run(state.app.clone(), every, stop_rx));
+    let timers = tokio::spawn(steward_app::sla::timer::run(state.app.clone(), every, stop_rx.clone()));
+    let mail = tokio::spawn(steward_app::mail_in::run(state.app.clone(), stop_rx));
     let app = state.app.clone();
     let router = router(state);
     let result = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -73,6 +74,7 @@ pub async fn serve(
     let _ = stop_tx.send(true);
     let _ = workers.await;
     let _ = timers.await;
+    let _ = mail.await;
     app.store.close().await;
     result
 }
