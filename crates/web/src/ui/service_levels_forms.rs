@@ -13,7 +13,7 @@ use crate::{
 };
 use axum::{
     Form,
-    extract::{Multipart, Path, Query, State, multipart::MultipartRejection},
+    extract::{Multipart, Path, Query, State, multipart::MultipartRejection, rejection::PathRejection},
     http::StatusCode,
 };
 use jiff::SignedDuration;
@@ -223,12 +223,18 @@ async fn holidays_refused(s: &AppState, ctx: &Ctx, id: i64, e: AppError) -> UiRe
     respond(s, ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
+/// A calendar id from the path; anything else names no calendar.
+fn calendar_id(ctx: &Ctx, p: Result<Path<i64>, PathRejection>) -> Result<i64, super::Failure> {
+    p.map(|Path(id)| id).map_err(|_| ctx.fail(AppError::NotFound("calendar")))
+}
+
 pub async fn add_poland(
     State(s): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
     Form(f): Form<VersionForm>,
 ) -> UiResult {
+    let id = calendar_id(&ctx, id)?;
     let version = f.version.trim().parse().unwrap_or(0);
     match s.app.add_calendar_preset(&ctx.actor, id, version, "poland").await {
         Ok(_) => see_other(&format!("{PATH}?m=holidays")),
@@ -239,10 +245,11 @@ pub async fn add_poland(
 pub async fn import_ical(
     State(s): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
     Query(f): Query<VersionForm>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> UiResult {
+    let id = calendar_id(&ctx, id)?;
     let version = f.version.trim().parse().unwrap_or(0);
     let max = steward_domain::calendar::ICAL_MAX_BYTES;
     let file = match multipart {

@@ -82,6 +82,11 @@ async fn staff_read_and_managers_change_service_levels() {
     // The same button on a stale page changes nothing and says why.
     let r = post(&t, &format!("{PAGE}/calendars/2/poland"), &boss, &[("_csrf", &csrf), ("version", "1")]).await;
     assert!(page(r, 422).await.contains("Someone else changed this calendar"));
+    // A calendar that is not there is not found, whatever the path says.
+    for bad in ["99", "abc"] {
+        let r = post(&t, &format!("{PAGE}/calendars/{bad}/poland"), &boss, &[("_csrf", &csrf), ("version", "1")]).await;
+        assert_eq!(r.status(), 404, "{bad}");
+    }
     // An iCalendar file that is not one is refused beside the upload.
     let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("days.ics");
     let r = client()
