@@ -88,6 +88,10 @@ both!(bad_calendars_are_named_and_not_stored, |t| {
         &["colour"],
     )
     .await;
+    // A misspelt day or target is named, not read as a day off or no target.
+    let typo = json!({"name": "x", "time_zone": "UTC", "week": {"mondy": [{"start": "08:00", "end": "16:00"}]}});
+    let msg = invalid(t.post("/api/v1/calendars", &t.manager, typo).await, &["week.mondy"]).await;
+    assert!(msg.starts_with("unknown field `mondy`"), "{msg}");
     assert_eq!(calendar_count(&t).await, 1, "only the seeded calendar");
 });
 
@@ -111,6 +115,9 @@ both!(bad_slas_are_named_and_not_stored, |t| {
     let mut garbled = sla(1, "1h");
     garbled["targets"][0]["response"] = json!("soon");
     invalid(t.post("/api/v1/slas", &t.manager, garbled).await, &["targets[0].response"]).await;
+    let mut typo = sla(1, "1h");
+    typo["targets"][0]["resoluton"] = json!("4h");
+    invalid(t.post("/api/v1/slas", &t.manager, typo).await, &["targets[0].resoluton"]).await;
     assert_eq!(t.json("/api/v1/slas", &t.admin).await, json!([]));
 });
 
@@ -211,10 +218,46 @@ both!(group_olas, |t| {
     )
     .await;
     problem(put("Nobody", json!({"target": "1h", "calendar_id": 1})).await.unwrap(), 404, "not_found").await;
+    // A record with the group gets a clock for its time there.
+    let inc = t.incident(&t.agent, json!({"title": "Switch flaps", "assignment_group": "Network"})).await;
+    let clocks = t.json(&format!("/api/v1/incidents/{}/slas", num(&inc)), &t.agent).await;
+    assert_eq!(clocks[0]["kind"], "group", "{clocks}");
+    assert_eq!((clocks[0]["group_name"].clone(), clocks[0]["target_seconds"].clone()), (json!("Network"), json!(7200)));
     assert_eq!(t.delete("/api/v1/groups/Network/ola", &t.manager).await.status(), 204);
     forbidden(
         t.delete("/api/v1/groups/Network/ola", &t.agent).await,
         "only managers and admins can manage calendars and service levels",
     )
     .await;
+});
+
+both!(sla_updates_name_the_version, |t| {
+    let r = t.post("/api/v1/slas", &t.manager, sla(1, "1h")).await;
+    assert_eq!(r.headers()["etag"], "\"1\"");
+    let def: Value = r.json().await.unwrap();
+    let path = format!("/api/v1/slas/{}", def["id"]);
+    let mut body = sla(1, "2h");
+    body["active"] = json!(false);
+    let put = |b: Value, etag: Option<&'static str>| {
+        let mut r = t.req(Method::PUT, &path, &t.manager).json(&b);
+        if let Some(e) = etag {
+            r = r.header("if-match", e);
+        }
+        r.send()
+    };
+    problem(put(body.clone(), None).await.unwrap(), 428, "version_required").await;
+    problem(put(body.clone(), Some("\"5\"")).await.unwrap(), 412, "version_conflict").await;
+    let r = put(body.clone(), Some("\"1\"")).await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["etag"].to_str().unwrap()), (200, "\"2\""));
+    let def: Value = r.json().await.unwrap();
+    assert_eq!((def["active"].clone(), def["targets"][0]["response"].clone()), (json!(false), json!("PT2H")));
+    body["version"] = json!(1);
+    problem(put(body, None).await.unwrap(), 409, "version_conflict").await;
+    forbidden(
+        t.req(Method::PUT, &path, &t.agent).header("if-match", "\"2\"").json(&sla(1, "3h")).send().await.unwrap(),
+        "only managers and admins can manage calendars and service levels",
+    )
+    .await;
+    assert_eq!(t.json(&path, &t.agent).await["version"], 2);
+    problem(t.get("/api/v1/slas/77", &t.agent).await, 404, "not_found").await;
 });
