@@ -137,6 +137,9 @@ both!(ical_import_and_versions, |t| {
         t.req(Method::POST, &path, &t.manager).header("content-type", "text/calendar").body(ical).send().await.unwrap();
     problem(r, 428, "version_required").await;
     problem(send("text/calendar", ical, "\"7\"").await.unwrap(), 412, "version_conflict").await;
+    let huge = format!("BEGIN:VCALENDAR\r\n{}", "X-PAD:0123456789\r\n".repeat(70_000));
+    let r = t.req(Method::POST, &path, &t.manager).header("content-type", "text/calendar").header("if-match", "\"1\"");
+    problem(r.body(huge).send().await.unwrap(), 413, "too_large").await;
     assert_eq!(t.json(&path.replace("/holidays", ""), &t.agent).await["holidays"], json!([]), "nothing stored");
     let r = send("text/calendar; charset=utf-8", ical, "\"1\"").await.unwrap();
     assert_eq!(r.status(), 200);
