@@ -510,6 +510,14 @@ catalogue! {
     ValNotWhole: "must be a whole number", "musi być liczbą całkowitą";
     ValPositive: "must be longer than zero", "musi być dłuższy niż zero";
     ValNoTargets: "needs at least one priority with a target", "potrzebny jest co najmniej jeden priorytet z celem";
+    ValOverlaps: "overlaps {other}; intervals of one day must not overlap", "nakłada się na {other}; przedziały jednego dnia nie mogą się nakładać";
+    ValInverted: "starts at {start} but ends at {end}; the start must be before the end", "zaczyna się o {start}, a kończy o {end}; początek musi być przed końcem";
+    ValUnknownZone: "unknown time zone {zone}; use an IANA name such as Europe/Warsaw", "nieznana strefa czasowa {zone}; użyj nazwy IANA, np. Europe/Warsaw";
+    ValNotTime: "{text} is not a time; write HH:MM, e.g. 08:30", "{text} to nie jest godzina; wpisz GG:MM, np. 08:30";
+    ValThresholdRange: "{p} % is not between 1 and 99", "{p} % nie mieści się między 1 a 99";
+    ValThresholdRising: "{p} % must be above the one before it", "{p} % musi być większy od poprzedniego";
+    ValNoCalendar: "no calendar has id {id}", "nie ma kalendarza o identyfikatorze {id}";
+    ValNameTaken: "another one already has this name", "ta nazwa jest już zajęta";
     ValNoHours: "no working hours on any day; add at least one interval", "brak godzin pracy w każdym dniu; dodaj co najmniej jeden przedział";
 }
 
@@ -705,7 +713,48 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
     if let Some(name) = msg.strip_prefix("no group named ") {
         return Cow::Owned(tf(lang, Msg::ValNoGroup, &[("name", name)]));
     }
+    if let Some(m) = service_level_message(lang, msg) {
+        return Cow::Owned(m);
+    }
     Cow::Borrowed(msg)
+}
+
+/// The calendar and SLA checks' messages (see `steward_domain::calendar`
+/// and `steward_domain::sla`) in Polish.
+fn service_level_message(lang: Lang, msg: &str) -> Option<String> {
+    let f = |m: Msg, args: &[(&str, &str)]| Some(tf(lang, m, args));
+    if let Some(other) =
+        msg.strip_prefix("overlaps ").and_then(|r| r.strip_suffix("; intervals of one day must not overlap"))
+    {
+        return f(Msg::ValOverlaps, &[("other", other)]);
+    }
+    if let Some(rest) =
+        msg.strip_prefix("starts at ").and_then(|r| r.strip_suffix("; the start must be before the end"))
+        && let Some((start, end)) = rest.split_once(" but ends at ")
+    {
+        return f(Msg::ValInverted, &[("start", start), ("end", end)]);
+    }
+    if let Some(zone) =
+        msg.strip_prefix("unknown time zone ").and_then(|r| r.strip_suffix("; use an IANA name such as Europe/Warsaw"))
+    {
+        return f(Msg::ValUnknownZone, &[("zone", zone)]);
+    }
+    if let Some(text) = msg.strip_suffix(" is not a time; write HH:MM, e.g. 08:30") {
+        return f(Msg::ValNotTime, &[("text", text)]);
+    }
+    if let Some(p) = msg.strip_suffix(" % is not between 1 and 99") {
+        return f(Msg::ValThresholdRange, &[("p", p)]);
+    }
+    if let Some(p) = msg.strip_suffix(" % must be above the one before it") {
+        return f(Msg::ValThresholdRising, &[("p", p)]);
+    }
+    if let Some(id) = msg.strip_prefix("no calendar has id ") {
+        return f(Msg::ValNoCalendar, &[("id", id)]);
+    }
+    if msg.starts_with("another ") && msg.ends_with(" already has this name") {
+        return f(Msg::ValNameTaken, &[]);
+    }
+    None
 }
 
 /// A byte count for people: "10 MB", "512 kB" (binary multiples, as
@@ -813,6 +862,21 @@ mod tests {
             "Bob nie należy do wybranej grupy"
         );
         assert_eq!(app_message(Lang::Pl, "something new"), "something new");
+        assert_eq!(
+            app_message(Lang::Pl, "overlaps week.monday[0]; intervals of one day must not overlap"),
+            "nakłada się na week.monday[0]; przedziały jednego dnia nie mogą się nakładać"
+        );
+        assert_eq!(
+            app_message(Lang::Pl, "starts at 16:00 but ends at 08:00; the start must be before the end"),
+            "zaczyna się o 16:00, a kończy o 08:00; początek musi być przed końcem"
+        );
+        assert_eq!(
+            app_message(Lang::Pl, "unknown time zone \"Mars/Base\"; use an IANA name such as Europe/Warsaw"),
+            "nieznana strefa czasowa \"Mars/Base\"; użyj nazwy IANA, np. Europe/Warsaw"
+        );
+        assert_eq!(app_message(Lang::Pl, "150 % is not between 1 and 99"), "150 % nie mieści się między 1 a 99");
+        assert_eq!(app_message(Lang::Pl, "another calendar already has this name"), "ta nazwa jest już zajęta");
+        assert_eq!(app_message(Lang::Pl, "must be longer than zero"), "musi być dłuższy niż zero");
         assert_eq!(app_message(Lang::En, "is required"), "is required");
         assert_eq!(app_message(Lang::En, "resolution_code is required to move to resolved"), "is required");
         assert_eq!(

@@ -61,6 +61,17 @@ async fn staff_read_and_managers_change_service_levels() {
     assert!(body.contains(r#"id="cal-monday-error">Overlaps week.monday[0]"#), "{body}");
     assert!(body.contains(r#"id="cal-zone-error">Unknown time zone"#), "{body}");
     assert!(body.contains(r#"value="08:00-12:00, 11:00-16:00""#));
+    let r = client()
+        .post(t.url(&format!("{PAGE}/calendars")))
+        .header(header::COOKIE, &boss)
+        .header(header::ACCEPT_LANGUAGE, "pl")
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    let body = page(r, 422).await;
+    assert!(body.contains(r#"id="cal-monday-error">Nakłada się na week.monday[0]"#), "{body}");
+    assert!(body.contains("Nieznana strefa czasowa") && body.contains("Kalendarze robocze"), "{body}");
     let typo = calendar(&csrf, "Warsaw office", "8 to 4", "Europe/Warsaw");
     let body = page(post(&t, &format!("{PAGE}/calendars"), &boss, &typo).await, 422).await;
     assert!(body.contains("8 to 4 is not a time range; write it as 08:00-16:00"), "{body}");
