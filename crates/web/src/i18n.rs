@@ -311,6 +311,37 @@ catalogue! {
     SlaResolution: "Resolution", "Rozwiązanie";
     SlaGroupTime: "Time with group", "Czas w grupie";
     SystemActor: "Steward (automatic)", "Steward (automatycznie)";
+    // Service levels: clocks on the incident page, list and queues
+    SlaPanel: "Service levels", "Poziomy usług";
+    SlaColumn: "SLA", "SLA";
+    SlaTimeWith: "Time with {group}", "Czas w grupie {group}";
+    SlaLeft: "{time} left", "zostało {time}";
+    SlaOverdue: "overdue by {time}", "po terminie o {time}";
+    SlaMet: "met", "dotrzymano";
+    SlaMissed: "missed", "niedotrzymano";
+    SlaPausedLeft: "paused, {time} left", "wstrzymano, zostało {time}";
+    SlaToneOk: "On track", "W terminie";
+    SlaToneWarn: "At risk", "Zagrożone";
+    SlaToneBreached: "Breached", "Naruszone";
+    SlaToneDone: "Done", "Zakończone";
+    SlaTonePaused: "Paused", "Wstrzymane";
+    SlaDue: "Due", "Termin";
+    SlaBreachedAt: "Breached at", "Naruszono";
+    SlaNoClocks: "No service level applies to this incident.", "Żadna umowa SLA nie dotyczy tego incydentu.";
+    UnitDay: "d", "d.";
+    UnitHour: "h", "godz.";
+    UnitMinute: "min", "min";
+    UnderAMinute: "under 1 min", "poniżej 1 min";
+    SlaBreachingSoon: "Breaching soon (within an hour)", "Wkrótce po terminie (w ciągu godziny)";
+    SlaBreachedFilter: "Breached", "Naruszone";
+    QueueBreachingSoon: "Breaching soon", "Wkrótce po terminie";
+    SortPriority: "Priority, highest first", "Priorytet, najwyższy najpierw";
+    SortPriorityLow: "Priority, lowest first", "Priorytet, najniższy najpierw";
+    SortNewest: "Newest first", "Najnowsze najpierw";
+    SortOldest: "Oldest first", "Najstarsze najpierw";
+    SortUpdated: "Recently updated", "Ostatnio zmienione";
+    SortNumber: "Number", "Numer";
+    SortSlaDue: "SLA due soonest", "Najbliższy termin SLA";
     NoActivity: "No activity yet.", "Brak aktywności.";
     Attachments: "Attachments", "Załączniki";
     NoAttachments: "No attachments yet.", "Brak załączników.";
@@ -431,6 +462,66 @@ catalogue! {
     DenyEdit: "only agents, managers and admins can edit incidents", "tylko agenci, kierownicy i administratorzy mogą edytować incydenty";
     DenyTransition: "requesters can only confirm or reopen a resolved incident, or cancel a new one", "zgłaszający mogą tylko potwierdzić lub ponownie otworzyć rozwiązane zgłoszenie albo wycofać nowe";
     DenyStaffPage: "this page is for the service desk", "ta strona jest dla zespołu wsparcia";
+    // Service-level settings
+    ServiceLevelsTitle: "Service levels", "Poziomy usług";
+    ServiceLevelsLink: "Calendars and SLA definitions", "Kalendarze i definicje SLA";
+    ServiceLevelsReadOnly: "Only managers and administrators can change these settings.", "Tylko kierownicy i administratorzy mogą zmieniać te ustawienia.";
+    Calendars: "Business calendars", "Kalendarze robocze";
+    Name: "Name", "Nazwa";
+    TimeZone: "Time zone", "Strefa czasowa";
+    TimeZoneHint: "An IANA name, e.g. Europe/Warsaw", "Nazwa IANA, np. Europe/Warsaw";
+    WorkingHours: "Working hours", "Godziny pracy";
+    HoursHint: "Per day, e.g. 08:00-12:00, 13:00-16:00; empty for a day off", "Dla każdego dnia, np. 08:00-12:00, 13:00-16:00; puste oznacza dzień wolny";
+    Holidays: "Holidays", "Dni wolne";
+    DayOff: "off", "wolne";
+    Monday: "Monday", "Poniedziałek";
+    Tuesday: "Tuesday", "Wtorek";
+    Wednesday: "Wednesday", "Środa";
+    Thursday: "Thursday", "Czwartek";
+    Friday: "Friday", "Piątek";
+    Saturday: "Saturday", "Sobota";
+    Sunday: "Sunday", "Niedziela";
+    AddPolandHolidays: "Add Poland's public holidays", "Dodaj polskie święta państwowe";
+    IcalFile: "iCalendar file (.ics) of days off", "Plik iCalendar (.ics) z dniami wolnymi";
+    ImportHolidays: "Import holidays", "Importuj dni wolne";
+    NewCalendar: "New calendar", "Nowy kalendarz";
+    CreateCalendar: "Create calendar", "Utwórz kalendarz";
+    SlaDefinitions: "SLA definitions", "Definicje SLA";
+    NoSlas: "No SLA definitions yet: incidents get no clocks.", "Brak definicji SLA: incydenty nie mają zegarów.";
+    Position: "Position", "Kolejność";
+    PositionHint: "Lower first; the first definition that matches applies", "Niższa najpierw; obowiązuje pierwsza pasująca definicja";
+    Active: "Active", "Aktywna";
+    Calendar: "Calendar", "Kalendarz";
+    AppliesTo: "Applies to", "Dotyczy";
+    AllIncidents: "all incidents", "wszystkich incydentów";
+    Targets: "Targets", "Cele";
+    TargetsHint: "Business time, e.g. 30m, 4h, 40h; leave empty for no target", "Czas roboczy, np. 30m, 4h, 40h; puste oznacza brak celu";
+    Thresholds: "Warning thresholds (%)", "Progi ostrzeżeń (%)";
+    ThresholdsHint: "Percent of the target, rising, e.g. 50, 75, 90", "Procent celu, rosnąco, np. 50, 75, 90";
+    ListHint: "Comma-separated; empty for any", "Oddzielone przecinkami; puste oznacza dowolne";
+    Categories: "Categories", "Kategorie";
+    Services: "Services", "Usługi";
+    NewSla: "New SLA definition", "Nowa definicja SLA";
+    CreateSla: "Create SLA definition", "Utwórz definicję SLA";
+    FlashCalendarCreated: "Calendar created.", "Utworzono kalendarz.";
+    FlashHolidaysAdded: "Holidays added.", "Dodano dni wolne.";
+    FlashSlaCreated: "SLA definition created.", "Utworzono definicję SLA.";
+    StaleSettings: "Someone else changed this calendar after you loaded the page, so nothing was saved. Try again.", "Ktoś inny zmienił ten kalendarz po wczytaniu strony, więc nic nie zapisano. Spróbuj ponownie.";
+    ValNotInterval: "{text} is not a time range; write it as 08:00-16:00", "{text} to nie jest przedział czasu; wpisz go jak 08:00-16:00";
+    ValNotDuration: "{text} is not a duration; write it as 30m, 4h or 1h 30m", "{text} to nie jest czas trwania; wpisz go jak 30m, 4h lub 1h 30m";
+    ValNotPercent: "{text} is not a whole percent", "{text} to nie jest liczba całkowita procentów";
+    ValNotWhole: "must be a whole number", "musi być liczbą całkowitą";
+    ValPositive: "must be longer than zero", "musi być dłuższy niż zero";
+    ValNoTargets: "needs at least one priority with a target", "potrzebny jest co najmniej jeden priorytet z celem";
+    ValOverlaps: "overlaps {other}; intervals of one day must not overlap", "nakłada się na {other}; przedziały jednego dnia nie mogą się nakładać";
+    ValInverted: "starts at {start} but ends at {end}; the start must be before the end", "zaczyna się o {start}, a kończy o {end}; początek musi być przed końcem";
+    ValUnknownZone: "unknown time zone {zone}; use an IANA name such as Europe/Warsaw", "nieznana strefa czasowa {zone}; użyj nazwy IANA, np. Europe/Warsaw";
+    ValNotTime: "{text} is not a time; write HH:MM, e.g. 08:30", "{text} to nie jest godzina; wpisz GG:MM, np. 08:30";
+    ValThresholdRange: "{p} % is not between 1 and 99", "{p} % nie mieści się między 1 a 99";
+    ValThresholdRising: "{p} % must be above the one before it", "{p} % musi być większy od poprzedniego";
+    ValNoCalendar: "no calendar has id {id}", "nie ma kalendarza o identyfikatorze {id}";
+    ValNameTaken: "another one already has this name", "ta nazwa jest już zajęta";
+    ValNoHours: "no working hours on any day; add at least one interval", "brak godzin pracy w każdym dniu; dodaj co najmniej jeden przedział";
 }
 
 plurals! {
@@ -441,6 +532,7 @@ plurals! {
     DaysAgo: ["yesterday", "{n} days ago"], ["wczoraj", "{n} dni temu", "{n} dni temu"];
     Times: ["{n} time", "{n} times"], ["{n} raz", "{n} razy", "{n} razy"];
     Incidents: ["{n} incident", "{n} incidents"], ["{n} incydent", "{n} incydenty", "{n} incydentów"];
+    HolidayCount: ["{n} holiday", "{n} holidays"], ["{n} dzień wolny", "{n} dni wolne", "{n} dni wolnych"];
 }
 
 /// "just now" is not a count, so it lives here.
@@ -563,6 +655,14 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "cursor" => Msg::Pages,
         "sort" => Msg::SortOrder,
         "query" => Msg::Filters,
+        "name" => Msg::Name,
+        "time_zone" => Msg::TimeZone,
+        "week" => Msg::WorkingHours,
+        "calendar_id" => Msg::Calendar,
+        "position" => Msg::Position,
+        "thresholds" => Msg::Thresholds,
+        "targets" => Msg::Targets,
+        "ical" => Msg::IcalFile,
         other => return Cow::Owned(other.replace('_', " ")),
     };
     Cow::Borrowed(t(lang, m))
@@ -595,6 +695,9 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
         ("only agents, managers and admins can set this", Msg::ValStaffOnly),
         ("must be one of 1 (high), 2 (medium), 3 (low)", Msg::ValLevel),
         ("is empty", Msg::ValEmptyFile),
+        ("must be longer than zero", Msg::ValPositive),
+        ("needs at least one priority with a target", Msg::ValNoTargets),
+        ("no working hours on any day; add at least one interval", Msg::ValNoHours),
         ("requesters can only see their own incidents", Msg::DenyOwnOnly),
         ("requesters can only comment on their own incidents", Msg::DenyCommentOwn),
         ("only agents, managers and admins can write work notes", Msg::DenyWorkNotes),
@@ -615,7 +718,48 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
     if let Some(name) = msg.strip_prefix("no group named ") {
         return Cow::Owned(tf(lang, Msg::ValNoGroup, &[("name", name)]));
     }
+    if let Some(m) = service_level_message(lang, msg) {
+        return Cow::Owned(m);
+    }
     Cow::Borrowed(msg)
+}
+
+/// The calendar and SLA checks' messages (see `steward_domain::calendar`
+/// and `steward_domain::sla`) in Polish.
+fn service_level_message(lang: Lang, msg: &str) -> Option<String> {
+    let f = |m: Msg, args: &[(&str, &str)]| Some(tf(lang, m, args));
+    if let Some(other) =
+        msg.strip_prefix("overlaps ").and_then(|r| r.strip_suffix("; intervals of one day must not overlap"))
+    {
+        return f(Msg::ValOverlaps, &[("other", other)]);
+    }
+    if let Some(rest) =
+        msg.strip_prefix("starts at ").and_then(|r| r.strip_suffix("; the start must be before the end"))
+        && let Some((start, end)) = rest.split_once(" but ends at ")
+    {
+        return f(Msg::ValInverted, &[("start", start), ("end", end)]);
+    }
+    if let Some(zone) =
+        msg.strip_prefix("unknown time zone ").and_then(|r| r.strip_suffix("; use an IANA name such as Europe/Warsaw"))
+    {
+        return f(Msg::ValUnknownZone, &[("zone", zone)]);
+    }
+    if let Some(text) = msg.strip_suffix(" is not a time; write HH:MM, e.g. 08:30") {
+        return f(Msg::ValNotTime, &[("text", text)]);
+    }
+    if let Some(p) = msg.strip_suffix(" % is not between 1 and 99") {
+        return f(Msg::ValThresholdRange, &[("p", p)]);
+    }
+    if let Some(p) = msg.strip_suffix(" % must be above the one before it") {
+        return f(Msg::ValThresholdRising, &[("p", p)]);
+    }
+    if let Some(id) = msg.strip_prefix("no calendar has id ") {
+        return f(Msg::ValNoCalendar, &[("id", id)]);
+    }
+    if msg.starts_with("another ") && msg.ends_with(" already has this name") {
+        return f(Msg::ValNameTaken, &[]);
+    }
+    None
 }
 
 /// A byte count for people: "10 MB", "512 kB" (binary multiples, as
@@ -723,6 +867,21 @@ mod tests {
             "Bob nie należy do wybranej grupy"
         );
         assert_eq!(app_message(Lang::Pl, "something new"), "something new");
+        assert_eq!(
+            app_message(Lang::Pl, "overlaps week.monday[0]; intervals of one day must not overlap"),
+            "nakłada się na week.monday[0]; przedziały jednego dnia nie mogą się nakładać"
+        );
+        assert_eq!(
+            app_message(Lang::Pl, "starts at 16:00 but ends at 08:00; the start must be before the end"),
+            "zaczyna się o 16:00, a kończy o 08:00; początek musi być przed końcem"
+        );
+        assert_eq!(
+            app_message(Lang::Pl, "unknown time zone \"Mars/Base\"; use an IANA name such as Europe/Warsaw"),
+            "nieznana strefa czasowa \"Mars/Base\"; użyj nazwy IANA, np. Europe/Warsaw"
+        );
+        assert_eq!(app_message(Lang::Pl, "150 % is not between 1 and 99"), "150 % nie mieści się między 1 a 99");
+        assert_eq!(app_message(Lang::Pl, "another calendar already has this name"), "ta nazwa jest już zajęta");
+        assert_eq!(app_message(Lang::Pl, "must be longer than zero"), "musi być dłuższy niż zero");
         assert_eq!(app_message(Lang::En, "is required"), "is required");
         assert_eq!(app_message(Lang::En, "resolution_code is required to move to resolved"), "is required");
         assert_eq!(

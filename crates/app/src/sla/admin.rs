@@ -155,8 +155,10 @@ impl App {
     ) -> Result<CalendarView, AppError> {
         access::can_manage_service_levels(actor.role)?;
         let holidays = parse_ical_holidays(ical).map_err(|p| {
-            let field = |f: &str| if f == "ical" { f.to_owned() } else { format!("ical.{f}") };
-            AppError::Invalid(p.into_iter().map(|p| FieldError::new(&field(&p.field), p.reason)).collect())
+            // Problems inside the file are named under `ical.`; the file's
+            // own problems are named `ical` already.
+            let name = |f: &str| if f == "ical" { f.to_owned() } else { format!("ical.{f}") };
+            AppError::Invalid(p.into_iter().map(|p| FieldError::new(&name(&p.field), p.reason)).collect())
         })?;
         self.add_holidays(actor, id, version, holidays).await
     }

@@ -26,8 +26,9 @@ pub struct CalendarSpec {
 }
 
 /// Working intervals per weekday; a day without intervals is a day off.
+/// A misspelt day is refused rather than read as a day off.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct WeekHours {
     pub monday: Vec<Interval>,
     pub tuesday: Vec<Interval>,
@@ -67,6 +68,7 @@ impl WeekHours {
 
 /// Local wall-clock `HH:MM`–`HH:MM`; `end` may be `24:00` (midnight after).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Interval {
     pub start: String,
     pub end: String,

@@ -68,9 +68,10 @@ impl From<SlaTargetKind> for ClockKind {
 }
 
 /// Which records an SLA applies to; an empty list means "any".
-/// Strings compare case-insensitively.
+/// Strings compare case-insensitively. A misspelt condition is refused
+/// rather than read as "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SlaConditions {
     pub kinds: Vec<String>,
     pub priorities: Vec<Priority>,
@@ -82,6 +83,7 @@ pub struct SlaConditions {
 /// Business-time targets for one priority. Durations are written as ISO
 /// 8601 (`"PT4H"`) or friendly (`"4h 30m"`) strings, or whole seconds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PriorityTarget {
     pub priority: Priority,
     #[serde(default, with = "duration_text")]
@@ -92,6 +94,7 @@ pub struct PriorityTarget {
 
 /// A state (and optionally a hold reason) in which clocks stand still.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PauseOn {
     pub state: IncidentState,
     /// `None`: any reason.

@@ -10,7 +10,7 @@ pub fn time(micros: i64) -> String {
     jiff::Timestamp::from_microsecond(micros).map(|t| t.to_string()).unwrap_or_default()
 }
 
-fn opt_time(micros: Option<i64>) -> Option<String> {
+pub fn opt_time(micros: Option<i64>) -> Option<String> {
     micros.map(time)
 }
 
@@ -58,6 +58,10 @@ pub struct IncidentJson {
     pub updated_at: String,
     /// Send it back with an update (body `version` or `If-Match`).
     pub version: i64,
+    /// The nearest moment a running SLA clock runs out; null when none runs.
+    pub sla_due_at: Option<String>,
+    /// Whether any of its SLA clocks has breached.
+    pub sla_breached: bool,
 }
 
 impl From<Incident> for IncidentJson {
@@ -75,6 +79,8 @@ impl From<Incident> for IncidentJson {
             resolved_at: opt_time(i.resolved_at),
             closed_at: opt_time(i.closed_at),
             updated_at: time(i.updated_at),
+            sla_due_at: opt_time(i.sla.sla_due_at),
+            sla_breached: i.sla.sla_breached != 0,
             title: i.title,
             description: i.description,
             state: i.state,

@@ -5,25 +5,30 @@ pub mod accounts;
 pub mod dto;
 pub mod health;
 pub mod incidents;
+pub mod sla;
+pub mod sla_dto;
 
 use crate::AppState;
 use axum::{
     Json, Router,
     extract::DefaultBodyLimit,
     response::IntoResponse,
-    routing::{delete, get, post},
+    routing::{delete, get, post, put},
 };
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Steward API", description = "IT service management: incidents, accounts, tokens."),
+    info(title = "Steward API", description = "IT service management: incidents, service levels, accounts, tokens."),
     paths(
         incidents::list, incidents::create, incidents::get_one, incidents::update, incidents::transition,
         incidents::comments, incidents::add_comment, incidents::journal, incidents::attachments,
         incidents::upload, incidents::download,
         accounts::me, accounts::users, accounts::add_user, accounts::groups, accounts::add_group,
         accounts::add_member, accounts::tokens, accounts::create_token, accounts::revoke_token,
+        sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::update_calendar,
+        sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::update_sla,
+        sla::set_ola, sla::delete_ola,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -62,6 +67,14 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{number}/transitions", post(incidents::transition))
         .route("/incidents/{number}/comments", get(incidents::comments).post(incidents::add_comment))
         .route("/incidents/{number}/journal", get(incidents::journal))
+        .route("/incidents/{number}/slas", get(sla::clocks))
+        .route("/calendars", get(sla::calendars).post(sla::create_calendar))
+        .route("/calendars/{id}", get(sla::get_calendar).put(sla::update_calendar))
+        .route("/calendars/{id}/presets/{preset}", post(sla::add_preset))
+        .route("/calendars/{id}/holidays", post(sla::import_ical).layer(DefaultBodyLimit::max(sla::ICAL_MAX_BYTES)))
+        .route("/slas", get(sla::slas).post(sla::create_sla))
+        .route("/slas/{id}", get(sla::get_sla).put(sla::update_sla))
+        .route("/groups/{name}/ola", put(sla::set_ola).delete(sla::delete_ola))
         // The upload checks the attachment limit itself (and the server's
         // body limit bounds every request): axum's 2 MB default would refuse
         // files well under the configured limit.

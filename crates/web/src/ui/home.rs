@@ -1,5 +1,6 @@
 //! `/home`: the desk's start page. Open incidents by priority, then the
-//! queues an agent works from: assigned to me, my groups' unassigned, all.
+//! queues an agent works from: breaching soon (the nearest SLA due moment
+//! first), assigned to me, my groups' unassigned, all.
 //!
 //! There is no count query: each figure is the length of one capped page,
 //! shown as "50+" when more follow. That keeps the page to a few indexed
@@ -64,6 +65,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
         return see_other("/portal");
     }
     let queues = [
+        (
+            Msg::QueueBreachingSoon,
+            "?state=open&sla=breaching_soon&sort=sla_due",
+            ListParams { sla: Some("breaching_soon".into()), sort: Some("sla_due".into()), ..Default::default() },
+        ),
         (
             Msg::QueueAssignedToMe,
             "?state=open&assignee=me",

@@ -6,7 +6,7 @@
 //! Posts from this page (`incident_actions`) that are refused render it
 //! again through [`respond`] with the user's input and the message.
 
-use super::{Ctx, OrPage, UiResult, activity, fmt, html, layout, sidebar, widgets};
+use super::{Ctx, OrPage, UiResult, activity, clocks, fmt, html, layout, sidebar, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -32,6 +32,9 @@ pub struct Data {
     pub attachments: Vec<Attachment>,
     pub parent: Option<Incident>,
     pub children: Vec<Incident>,
+    /// The SLA clocks, for staff; with the SLA's first warning threshold.
+    pub clocks: Vec<steward_app::sla::ClockView>,
+    pub warn_at: Option<u8>,
 }
 
 impl Data {
@@ -57,7 +60,18 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
         Some(p) => s.app.get_incident(&ctx.actor, &steward_app::incidents::number(p)).await.ok(),
         None => None,
     };
-    Ok(Data { inc, number, journal, attachments, parent, children })
+    // Clocks are the desk's working aid; requesters see the incident itself.
+    let (clocks, warn_at) = if ctx.actor.is_staff() {
+        let clocks = s.app.clocks_of_incident(inc.id).await?;
+        let warn_at = match inc.sla.sla_id {
+            Some(id) => s.app.get_sla(&ctx.actor, id).await.ok().and_then(|v| v.definition.thresholds.first().copied()),
+            None => None,
+        };
+        (clocks, warn_at)
+    } else {
+        (Vec::new(), None)
+    };
+    Ok(Data { inc, number, journal, attachments, parent, children, clocks, warn_at })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -181,6 +195,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
             }
             aside.incident-side aria-label=(ctx.t(Msg::Details)) {
                 @if ctx.actor.is_staff() { (sidebar::staff_actions(ctx, d, v)) }
+                @if ctx.actor.is_staff() { (clocks::panel(ctx.lang, &d.clocks, d.warn_at)) }
                 (sidebar::details(ctx, d))
                 (sidebar::attachments(ctx, s, d, v))
                 (sidebar::related(ctx, d))

@@ -1,7 +1,7 @@
 //! `/incidents`: the desk's incident list with filters (a GET form), sort
 //! links on the column headers and keyset pages.
 
-use super::{Ctx, OrPage, UiResult, fmt, layout, see_other, widgets};
+use super::{Ctx, OrPage, UiResult, clocks, fmt, layout, see_other, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -19,8 +19,19 @@ use steward_store::incidents::Incident;
 const PAGE: i64 = 50;
 
 /// The parameters the filter form shows, each with its message beside it.
-const SHOWN: [&str; 9] =
-    ["text", "state", "priority", "group", "assignee", "requester", "service", "opened_from", "opened_to"];
+const SHOWN: [&str; 11] = [
+    "text",
+    "state",
+    "priority",
+    "group",
+    "assignee",
+    "requester",
+    "service",
+    "opened_from",
+    "opened_to",
+    "sla",
+    "sort",
+];
 
 /// The list's query string, kept as typed so the form can show it again.
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -35,6 +46,7 @@ pub struct ListQuery {
     pub text: String,
     pub opened_from: String,
     pub opened_to: String,
+    pub sla: String,
     pub sort: String,
     pub cursor: String,
 }
@@ -56,6 +68,7 @@ impl ListQuery {
             text: opt(&self.text),
             opened_from: opt(&self.opened_from),
             opened_to: opt(&self.opened_to),
+            sla: opt(&self.sla),
             sort: opt(&self.sort),
             cursor: opt(&self.cursor),
             limit: Some(limit),
@@ -75,6 +88,7 @@ impl ListQuery {
             ("service", &self.service),
             ("opened_from", &self.opened_from),
             ("opened_to", &self.opened_to),
+            ("sla", &self.sla),
             ("sort", sort),
             ("cursor", cursor),
         ]);
@@ -116,6 +130,20 @@ fn header(ctx: &Ctx, q: Option<&ListQuery>, label: Msg, key: &str, first: &str) 
     }
 }
 
+/// The SLA column sorts one way only: the nearest due moment first.
+fn sla_header(ctx: &Ctx, q: Option<&ListQuery>) -> Markup {
+    let Some(q) = q else { return html! { th scope="col" { (ctx.t(Msg::SlaColumn)) } } };
+    let sorted = q.sort == "sla_due";
+    html! {
+        th scope="col" aria-sort=[sorted.then_some("ascending")] {
+            a.sort href=(q.link("sla_due", "")) {
+                (ctx.t(Msg::SlaColumn)) span aria-hidden="true" { @if sorted { " ↑" } }
+                @if sorted { span.visually-hidden { ", " (ctx.t(Msg::SortedAscending)) } }
+            }
+        }
+    }
+}
+
 /// The incident table; with `q`, the headers are sort links.
 pub fn table(ctx: &Ctx, rows: &[Incident], cols: Columns, q: Option<&ListQuery>) -> Markup {
     let lang = ctx.lang;
@@ -129,6 +157,7 @@ pub fn table(ctx: &Ctx, rows: &[Incident], cols: Columns, q: Option<&ListQuery>)
                     th scope="col" { (ctx.t(Msg::Title)) }
                     th scope="col" { (ctx.t(Msg::State)) }
                     (header(ctx, q, Msg::Priority, "priority", "priority"))
+                    (sla_header(ctx, q))
                     th scope="col" { (ctx.t(Msg::GroupShort)) }
                     th scope="col" { (ctx.t(Msg::Assignee)) }
                     @if full {
@@ -148,6 +177,7 @@ pub fn table(ctx: &Ctx, rows: &[Incident], cols: Columns, q: Option<&ListQuery>)
                             }
                             td { (widgets::state_badge(lang, &i.state)) }
                             td { (widgets::priority_badge(lang, i.priority)) }
+                            td.sla-cell { (clocks::badge(lang, i, now)) }
                             td.who-cell { (i.group_name.as_deref().unwrap_or("")) }
                             td.who-cell {
                                 @match &i.assignee_name {
@@ -203,10 +233,27 @@ fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> M
     let mut assignees =
         vec![any(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassigned).into())];
     assignees.extend(c.staff.iter().cloned());
+    let slas = vec![
+        any(),
+        ("breaching_soon".into(), ctx.t(Msg::SlaBreachingSoon).into()),
+        ("breached".into(), ctx.t(Msg::SlaBreachedFilter).into()),
+    ];
+    let sorts: Vec<(String, String)> = [
+        ("", Msg::SortPriority),
+        ("-priority", Msg::SortPriorityLow),
+        ("-opened", Msg::SortNewest),
+        ("opened", Msg::SortOldest),
+        ("-updated", Msg::SortUpdated),
+        ("number", Msg::SortNumber),
+        ("sla_due", Msg::SortSlaDue),
+    ]
+    .into_iter()
+    .map(|(v, m)| (v.to_owned(), ctx.t(m).to_owned()))
+    .collect();
+    let sort = if q.sort == "priority" { "" } else { q.sort.as_str() };
     let f = |id, name, label| widgets::Field::new(lang, id, name, label, errors);
     html! {
         form.filters method="get" action="/incidents" aria-label=(ctx.t(Msg::Filters)) {
-            input type="hidden" name="sort" value=(q.sort);
             (widgets::Field { kind: Some("search"), ..f("f-text", "text", ctx.t(Msg::FilterText)) }.input(&q.text))
             (f("f-state", "state", ctx.t(Msg::State)).select(&states, &q.state))
             (f("f-priority", "priority", ctx.t(Msg::Priority)).select(&prios, &q.priority))
@@ -216,6 +263,8 @@ fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> M
             (f("f-service", "service", ctx.t(Msg::Service)).input(&q.service))
             (widgets::Field { kind: Some("date"), ..f("f-from", "opened_from", ctx.t(Msg::OpenedFrom)) }.input(&q.opened_from))
             (widgets::Field { kind: Some("date"), ..f("f-to", "opened_to", ctx.t(Msg::OpenedBefore)) }.input(&q.opened_to))
+            (f("f-sla", "sla", ctx.t(Msg::SlaName)).select(&slas, &q.sla))
+            (f("f-sort", "sort", ctx.t(Msg::SortOrder)).select(&sorts, sort))
             div.filter-actions {
                 button.btn.btn-primary type="submit" { (ctx.t(Msg::Apply)) }
                 a.btn.btn-quiet href="/incidents" { (ctx.t(Msg::ClearFilters)) }

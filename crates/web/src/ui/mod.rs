@@ -8,6 +8,7 @@
 
 mod activity;
 mod assets;
+mod clocks;
 mod errors;
 mod fmt;
 mod form;
@@ -19,6 +20,8 @@ mod layout;
 mod list;
 mod login;
 mod portal;
+mod service_levels;
+mod service_levels_forms;
 mod settings;
 mod sidebar;
 mod widgets;
@@ -54,6 +57,15 @@ pub fn routes() -> Router<AppState> {
         .route("/portal", get(portal::my_incidents))
         .route("/portal/report", get(portal::report_form).post(portal::report))
         .route("/settings", get(settings::show).post(settings::save))
+        .route(service_levels::PATH, get(service_levels_forms::show))
+        .route("/settings/service-levels/calendars", post(service_levels_forms::create_calendar))
+        .route("/settings/service-levels/calendars/{id}/poland", post(service_levels_forms::add_poland))
+        .route(
+            "/settings/service-levels/calendars/{id}/ical",
+            post(service_levels_forms::import_ical)
+                .layer(DefaultBodyLimit::max(steward_domain::calendar::ICAL_MAX_BYTES + 64 * 1024)),
+        )
+        .route("/settings/service-levels/slas", post(service_levels_forms::create_sla))
         .fallback(errors::fallback)
 }
 

@@ -1,4 +1,5 @@
-//! `/settings`: the user's language (or the browser's), and who they are.
+//! `/settings`: the user's language (or the browser's), who they are, and
+//! for staff the way to the service-level settings.
 
 use super::{Ctx, OrPage, UiResult, html, layout, see_other, widgets};
 use crate::{
@@ -43,6 +44,12 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQ
                     dt { (ctx.t(Msg::Role)) } dd { (i18n::role(ctx.lang, ctx.actor.role)) }
                     dt { (ctx.t(Msg::Groups)) }
                     dd { @if mine.is_empty() { span.muted { (ctx.t(Msg::NoneYet)) } } @else { (mine.join(", ")) } }
+                }
+            }
+            @if ctx.actor.is_staff() {
+                section.panel aria-labelledby="sl-title" {
+                    h2 #sl-title { (ctx.t(Msg::ServiceLevelsTitle)) }
+                    p { a #service-levels-link href=(super::service_levels::PATH) { (ctx.t(Msg::ServiceLevelsLink)) " →" } }
                 }
             }
             section.panel {

@@ -17,4 +17,5 @@ mod conflicts;
 mod health;
 mod incidents;
 mod listing;
+mod sla;
 mod transitions;

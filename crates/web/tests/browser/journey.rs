@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-async fn wait(c: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait(c: &Client, css: &str) -> fantoccini::elements::Element {
     match c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await {
         Ok(e) => e,
         Err(e) => {
@@ -21,31 +21,31 @@ async fn wait(c: &Client, css: &str) -> fantoccini::elements::Element {
     }
 }
 
-async fn text(c: &Client, css: &str) -> String {
+pub(crate) async fn text(c: &Client, css: &str) -> String {
     wait(c, css).await.text().await.unwrap()
 }
 
-async fn path(c: &Client) -> String {
+pub(crate) async fn path(c: &Client) -> String {
     c.current_url().await.unwrap().path().to_owned()
 }
 
-async fn fill(c: &Client, css: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, css: &str, value: &str) {
     let e = wait(c, css).await;
     e.clear().await.unwrap();
     e.send_keys(value).await.unwrap();
 }
 
-async fn choose(c: &Client, css: &str, value: &str) {
+pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
     wait(c, css).await.select_by_value(value).await.unwrap();
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     wait(c, css).await.click().await.unwrap();
 }
 
 /// Clicks something that loads a page, and waits until the old page is
 /// gone: otherwise the next lookup may find an element of the old page.
-async fn go(c: &Client, css: &str) {
+pub(crate) async fn go(c: &Client, css: &str) {
     let old = c.find(Locator::Css("html")).await.unwrap();
     click(c, css).await;
     for _ in 0..400 {

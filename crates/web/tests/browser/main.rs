@@ -12,3 +12,5 @@ mod driver;
 mod journey;
 mod pages;
 mod server;
+mod sla_journey;
+mod sla_pages;

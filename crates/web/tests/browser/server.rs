@@ -20,6 +20,18 @@ impl TestServer {
         format!("{}{}", self.base, path)
     }
 
+    /// Adds `mona`, a manager with the password, for service-level tests.
+    pub async fn add_manager(&self) {
+        let u = NewUser {
+            username: "mona".into(),
+            display_name: Some("Mona Manager".into()),
+            role: "manager".into(),
+            password: Some(PASSWORD.to_owned()),
+            ..NewUser::default()
+        };
+        self.app.add_user(None, u).await.unwrap();
+    }
+
     /// A signed-in session for `username`: (cookie header value, CSRF token).
     pub async fn session(&self, username: &str) -> (String, String) {
         let (_, s) = self.app.login(username, PASSWORD, [127, 0, 0, 1].into()).await.unwrap();

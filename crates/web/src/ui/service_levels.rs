@@ -1,0 +1,245 @@
+//! `/settings/service-levels`: business calendars and SLA definitions.
+//! Staff read them (to know what the clocks measure); managers and admins
+//! also get the forms to add calendars, holidays and definitions. What the
+//! forms post is parsed in [`super::service_levels_forms`].
+
+use super::service_levels_forms::{CalendarDraft, SlaDraft};
+use super::{Ctx, OrPage, UiResult, clocks, html, layout, staff_only, widgets};
+use crate::{
+    AppState,
+    i18n::{self, Lang, Msg, Plural},
+};
+use axum::http::StatusCode;
+use maud::{Markup, html};
+use steward_app::sla::admin::{CalendarView, SlaView};
+use steward_domain::{access, calendar::Interval};
+
+pub const PATH: &str = "/settings/service-levels";
+
+/// What the page shows besides the settings: a notice, a problem, and the
+/// input of a refused form with its messages.
+#[derive(Default)]
+pub struct View {
+    pub notice: Option<String>,
+    pub problem: Option<String>,
+    pub calendar: CalendarDraft,
+    pub calendar_errors: widgets::Errors,
+    pub sla: SlaDraft,
+    pub sla_errors: widgets::Errors,
+    /// A refused holiday import: the calendar and its messages.
+    pub holiday_errors: Option<(i64, widgets::Errors)>,
+}
+
+pub const DAYS: [(&str, Msg); 7] = [
+    ("monday", Msg::Monday),
+    ("tuesday", Msg::Tuesday),
+    ("wednesday", Msg::Wednesday),
+    ("thursday", Msg::Thursday),
+    ("friday", Msg::Friday),
+    ("saturday", Msg::Saturday),
+    ("sunday", Msg::Sunday),
+];
+
+fn hours(ivs: &[Interval]) -> String {
+    ivs.iter().map(|i| format!("{}–{}", i.start, i.end)).collect::<Vec<_>>().join(", ")
+}
+
+fn calendar_rows(ctx: &Ctx, cals: &[CalendarView], can_change: bool, v: &View) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        div.table-wrap { table.sla-table #calendars {
+            thead { tr {
+                th scope="col" { (ctx.t(Msg::Name)) }
+                th scope="col" { (ctx.t(Msg::TimeZone)) }
+                th scope="col" { (ctx.t(Msg::WorkingHours)) }
+                th scope="col" { (ctx.t(Msg::Holidays)) }
+            } }
+            tbody {
+                @for c in cals {
+                    tr data-calendar=(c.id) {
+                        td { (c.name) }
+                        td { (c.spec.time_zone) }
+                        td.hours {
+                            @for ((_, day), (_, ivs)) in DAYS.iter().zip(c.spec.week.days()) {
+                                div { (ctx.t(*day)) ": " @if ivs.is_empty() { span.muted { (ctx.t(Msg::DayOff)) } } @else { (hours(ivs)) } }
+                            }
+                        }
+                        td {
+                            span.holiday-count { (i18n::tn(lang, Plural::HolidayCount, c.spec.holidays.len() as u64)) }
+                            @if can_change { (holiday_forms(ctx, c, v)) }
+                        }
+                    }
+                }
+            }
+        } }
+    }
+}
+
+fn holiday_forms(ctx: &Ctx, c: &CalendarView, v: &View) -> Markup {
+    let empty = widgets::Errors::default();
+    let errors = match &v.holiday_errors {
+        Some((id, e)) if *id == c.id => e,
+        _ => &empty,
+    };
+    let file_id = format!("ical-{}", c.id);
+    let file = widgets::Field {
+        kind: Some("file"),
+        required: true,
+        ..widgets::Field::new(ctx.lang, &file_id, "ical", ctx.t(Msg::IcalFile), errors)
+    };
+    html! {
+        form.inline-form method="post" action={ (PATH) "/calendars/" (c.id) "/poland" } {
+            (widgets::csrf(&ctx.csrf))
+            input type="hidden" name="version" value=(c.version);
+            button.btn type="submit" #{ "poland-" (c.id) } { (ctx.t(Msg::AddPolandHolidays)) }
+        }
+        form.inline-form method="post" enctype="multipart/form-data"
+            action={ (PATH) "/calendars/" (c.id) "/ical?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) "&version=" (c.version) } {
+            (file.input(""))
+            button.btn type="submit" { (ctx.t(Msg::ImportHolidays)) }
+        }
+        @for e in errors.others(&["ical"]) { p.field-error { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, &e.message)) } }
+    }
+}
+
+fn calendar_form(ctx: &Ctx, v: &View) -> Markup {
+    let (d, e) = (&v.calendar, &v.calendar_errors);
+    let f = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, e);
+    html! {
+        section.panel aria-labelledby="new-calendar-title" {
+            h2 #new-calendar-title { (ctx.t(Msg::NewCalendar)) }
+            form #calendar-form method="post" action={ (PATH) "/calendars" } novalidate {
+                (widgets::csrf(&ctx.csrf))
+                (widgets::Field { required: true, ..f("cal-name", "name", ctx.t(Msg::Name)) }.input(&d.name))
+                (widgets::Field { required: true, hint: Some(ctx.t(Msg::TimeZoneHint)), ..f("cal-zone", "time_zone", ctx.t(Msg::TimeZone)) }.input(&d.time_zone))
+                fieldset.week-grid {
+                    legend { (ctx.t(Msg::WorkingHours)) }
+                    p.hint { (ctx.t(Msg::HoursHint)) }
+                    @if let Some(m) = e.get("week") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, m))) } }
+                    @for (day, label) in DAYS {
+                        @let id = format!("cal-{day}");
+                        (widgets::Field::new(ctx.lang, &id, day, ctx.t(label), e).input(d.day(day)))
+                    }
+                }
+                button.btn.btn-primary type="submit" { (ctx.t(Msg::CreateCalendar)) }
+            }
+        }
+    }
+}
+
+fn conditions(lang: Lang, s: &SlaView) -> String {
+    let c = &s.definition.conditions;
+    let mut parts: Vec<String> = Vec::new();
+    if !c.priorities.is_empty() {
+        parts.push(c.priorities.iter().map(|p| format!("P{p}")).collect::<Vec<_>>().join(", "));
+    }
+    for (label, list) in [(Msg::Services, &c.services), (Msg::Categories, &c.categories)] {
+        if !list.is_empty() {
+            parts.push(format!("{}: {}", i18n::t(lang, label), list.join(", ")));
+        }
+    }
+    if parts.is_empty() { i18n::t(lang, Msg::AllIncidents).to_owned() } else { parts.join("; ") }
+}
+
+fn duration(lang: Lang, d: Option<jiff::SignedDuration>) -> String {
+    d.map(|d| clocks::span(lang, d.as_secs())).unwrap_or_else(|| i18n::t(lang, Msg::Empty).to_owned())
+}
+
+fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView]) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        @if slas.is_empty() { p.muted #no-slas { (ctx.t(Msg::NoSlas)) } }
+        @else { div.table-wrap { table.sla-table #slas {
+            thead { tr {
+                th scope="col" { (ctx.t(Msg::Position)) }
+                th scope="col" { (ctx.t(Msg::Name)) }
+                th scope="col" { (ctx.t(Msg::Active)) }
+                th scope="col" { (ctx.t(Msg::Calendar)) }
+                th scope="col" { (ctx.t(Msg::AppliesTo)) }
+                th scope="col" { (ctx.t(Msg::Targets)) " (" (ctx.t(Msg::SlaResponse)) " / " (ctx.t(Msg::SlaResolution)) ")" }
+                th scope="col" { (ctx.t(Msg::Thresholds)) }
+            } }
+            tbody {
+                @for s in slas {
+                    @let d = &s.definition;
+                    tr {
+                        td { (d.position) }
+                        td { (d.name) }
+                        td { (ctx.t(if s.active { Msg::Yes } else { Msg::No })) }
+                        td { (cals.iter().find(|c| c.id == d.calendar_id).map(|c| c.name.as_str()).unwrap_or("?")) }
+                        td { (conditions(lang, s)) }
+                        td.hours {
+                            @for t in &d.targets {
+                                div { "P" (t.priority) ": " (duration(lang, t.response)) " / " (duration(lang, t.resolution)) }
+                            }
+                        }
+                        td { (d.thresholds.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")) }
+                    }
+                }
+            }
+        } } }
+    }
+}
+
+fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
+    let (d, e) = (&v.sla, &v.sla_errors);
+    let f = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, e);
+    let options: Vec<(String, String)> = cals.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
+    html! {
+        section.panel aria-labelledby="new-sla-title" {
+            h2 #new-sla-title { (ctx.t(Msg::NewSla)) }
+            form #sla-form method="post" action={ (PATH) "/slas" } novalidate {
+                (widgets::csrf(&ctx.csrf))
+                (widgets::Field { required: true, ..f("sla-name", "name", ctx.t(Msg::Name)) }.input(&d.name))
+                (widgets::Field { hint: Some(ctx.t(Msg::PositionHint)), kind: Some("number"), ..f("sla-position", "position", ctx.t(Msg::Position)) }.input(&d.position))
+                (f("sla-calendar", "calendar_id", ctx.t(Msg::Calendar)).select(&options, &d.calendar_id))
+                div.field { label { input type="checkbox" name="active" value="on" checked[d.active == "on"]; " " (ctx.t(Msg::Active)) } }
+                (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..f("sla-services", "services", ctx.t(Msg::Services)) }.input(&d.services))
+                (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..f("sla-categories", "categories", ctx.t(Msg::Categories)) }.input(&d.categories))
+                fieldset {
+                    legend { (ctx.t(Msg::Targets)) }
+                    p.hint { (ctx.t(Msg::TargetsHint)) }
+                    @if let Some(m) = e.get("targets") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, m))) } }
+                    @for p in 1..=5u8 {
+                        @let (rn, sn) = (format!("response_{p}"), format!("resolution_{p}"));
+                        @let (ri, si) = (format!("sla-{rn}"), format!("sla-{sn}"));
+                        @let label = |m: Msg| format!("P{p} {} – {}", i18n::priority_name(ctx.lang, i64::from(p)), ctx.t(m));
+                        @let (rl, sl) = (label(Msg::SlaResponse), label(Msg::SlaResolution));
+                        div.targets {
+                            (widgets::Field::new(ctx.lang, &ri, &rn, &rl, e).input(d.target(p, false)))
+                            (widgets::Field::new(ctx.lang, &si, &sn, &sl, e).input(d.target(p, true)))
+                        }
+                    }
+                }
+                (widgets::Field { hint: Some(ctx.t(Msg::ThresholdsHint)), ..f("sla-thresholds", "thresholds", ctx.t(Msg::Thresholds)) }.input(&d.thresholds))
+                button.btn.btn-primary type="submit" { (ctx.t(Msg::CreateSla)) }
+            }
+        }
+    }
+}
+
+/// Renders the page with `v`, answering `status`.
+pub async fn respond(s: &AppState, ctx: &Ctx, v: View, status: StatusCode) -> UiResult {
+    staff_only(ctx)?;
+    let (cals, slas) = futures_util::future::try_join(s.app.list_calendars(&ctx.actor), s.app.list_slas(&ctx.actor))
+        .await
+        .or_page(ctx)?;
+    let can_change = access::can_manage_service_levels(ctx.actor.role).is_ok();
+    let body = html! {
+        div.page-head { h1 { (ctx.t(Msg::ServiceLevelsTitle)) } }
+        @if let Some(n) = &v.notice { (widgets::notice(n)) }
+        @if let Some(p) = &v.problem { (widgets::alert(p, None)) }
+        @if !can_change { p.hint { (ctx.t(Msg::ServiceLevelsReadOnly)) } }
+        section aria-labelledby="calendars-title" {
+            h2 #calendars-title { (ctx.t(Msg::Calendars)) }
+            (calendar_rows(ctx, &cals, can_change, &v))
+        }
+        @if can_change { (calendar_form(ctx, &v)) }
+        section aria-labelledby="slas-title" {
+            h2 #slas-title { (ctx.t(Msg::SlaDefinitions)) }
+            (sla_rows(ctx, &slas, &cals))
+        }
+        @if can_change { (sla_form(ctx, &cals, &v)) }
+    };
+    Ok(html(status, layout::page(ctx, ctx.t(Msg::ServiceLevelsTitle), body)))
+}
