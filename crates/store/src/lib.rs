@@ -11,7 +11,10 @@ pub mod db;
 pub mod incidents;
 pub mod journal;
 pub mod migrate;
+pub mod outbox;
 pub mod settings;
+pub mod watchers;
+pub mod webhooks;
 mod sql;
 pub mod writer;
 
