@@ -7,6 +7,7 @@ pub mod auth;
 mod cache;
 pub mod error;
 pub mod incidents;
+pub mod notify;
 pub mod seed;
 pub mod workers;
 
@@ -25,6 +26,8 @@ pub struct AppConfig {
     pub auto_close_days: u32,
     pub session_hours: u32,
     pub priority_matrix: PriorityMatrix,
+    /// Email and webhooks.
+    pub notify: notify::NotifyConfig,
 }
 
 impl Default for AppConfig {
@@ -35,6 +38,7 @@ impl Default for AppConfig {
             auto_close_days: 7,
             session_hours: 12,
             priority_matrix: PriorityMatrix::default(),
+            notify: notify::NotifyConfig::default(),
         }
     }
 }
@@ -46,11 +50,13 @@ pub struct App {
     pub config: Arc<AppConfig>,
     throttle: Arc<auth::Throttle>,
     cache: Arc<cache::Cache>,
+    notifier: Arc<notify::worker::Notifier>,
 }
 
 impl App {
     pub fn new(store: Store, config: AppConfig) -> Self {
-        Self { store, config: Arc::new(config), throttle: Arc::default(), cache: Arc::default() }
+        let notifier = Arc::new(notify::worker::Notifier::new(&config.notify));
+        Self { store, config: Arc::new(config), throttle: Arc::default(), cache: Arc::default(), notifier }
     }
 }
 

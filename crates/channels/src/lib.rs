@@ -18,6 +18,16 @@ pub mod email;
 pub mod inbound;
 pub mod webhook;
 
+/// Installs rustls' ring crypto provider for this process unless one is
+/// installed already: the binary does it at start, but library users and
+/// tests that deliver webhooks need it too, and reqwest panics without one.
+pub fn ensure_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing a race to another installer is fine: one is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// Why a delivery (an email or a webhook call) failed, and whether trying
 /// again later may help.
 ///

@@ -13,9 +13,9 @@ pub mod journal;
 pub mod migrate;
 pub mod outbox;
 pub mod settings;
+mod sql;
 pub mod watchers;
 pub mod webhooks;
-mod sql;
 pub mod writer;
 
 pub use db::{Backend, Dialect, Store, StoreOptions};

@@ -180,12 +180,7 @@ pub async fn get(c: &mut AnyConnection, id: i64) -> Result<Option<Message>> {
 
 /// One page of messages in a state, newest first, after the id `before`
 /// (keyset); `limit + 1` rows are read to know whether more follow.
-pub async fn list(
-    c: &mut AnyConnection,
-    state: &str,
-    before: Option<i64>,
-    limit: i64,
-) -> Result<(Vec<Message>, bool)> {
+pub async fn list(c: &mut AnyConnection, state: &str, before: Option<i64>, limit: i64) -> Result<(Vec<Message>, bool)> {
     let sql = format!("SELECT {COLUMNS} FROM outbox WHERE state = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
     let mut rows: Vec<Message> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(state.to_owned())

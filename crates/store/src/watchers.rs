@@ -6,14 +6,12 @@ use sqlx::AnyConnection;
 
 /// Adds a watcher; watching twice is watching once.
 pub async fn add(c: &mut AnyConnection, kind: &str, record_id: i64, user_id: i64) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO watchers (record_kind, record_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind(kind.to_owned())
-    .bind(record_id)
-    .bind(user_id)
-    .execute(c)
-    .await?;
+    sqlx::query("INSERT INTO watchers (record_kind, record_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(kind.to_owned())
+        .bind(record_id)
+        .bind(user_id)
+        .execute(c)
+        .await?;
     Ok(())
 }
 

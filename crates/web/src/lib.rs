@@ -62,7 +62,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let workers = tokio::spawn(steward_app::workers::run(state.app.clone(), stop_rx));
+    let workers = tokio::spawn(steward_app::workers::run(state.app.clone(), stop_rx.clone()));
+    let delivery = tokio::spawn(steward_app::notify::worker::run(state.app.clone(), stop_rx));
     let app = state.app.clone();
     let router = router(state);
     let result = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -70,6 +71,7 @@ pub async fn serve(
         .await;
     let _ = stop_tx.send(true);
     let _ = workers.await;
+    let _ = delivery.await;
     app.store.close().await;
     result
 }

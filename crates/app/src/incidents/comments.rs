@@ -19,6 +19,7 @@ impl App {
         let body = text::check(body, text::COMMENT).map_err(|e| AppError::field("body", e.to_string()))?;
         let actor = actor.clone();
         let dialect = self.store.dialect();
+        let ctx = self.notify_ctx();
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -34,6 +35,8 @@ impl App {
                     incidents::touch(c, id, now, first_response).await?;
                     let action = if internal { Action::WorkNote } else { Action::Comment };
                     journal(c, id, now, Some(actor.id), action, &[], Some(cid)).await?;
+                    let by = crate::notify::Author::user(actor.id, &actor.display_name);
+                    crate::notify::compose::on_comment(c, &ctx, &inc, &by, &body, internal).await?;
                     store_journal::comment(c, cid).await?.ok_or(AppError::NotFound("comment"))
                 })
             })

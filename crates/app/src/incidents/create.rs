@@ -119,10 +119,12 @@ impl App {
         };
         // Nothing was there before: every old value is null.
         let changes = serde_json::to_string(&created_changes(&inc)).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (ctx, by) = (self.notify_ctx(), crate::notify::Author::user(actor.id, &actor.display_name));
         self.store
             .write(move |c| {
                 Box::pin(async move {
                     inc.id = incidents::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
+                    crate::notify::compose::on_created(c, &ctx, &inc, &by).await?;
                     Ok::<_, AppError>(inc)
                 })
             })

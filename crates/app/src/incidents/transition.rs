@@ -60,6 +60,7 @@ impl App {
             .transpose()?;
         let actor = actor.clone();
         let dialect = self.store.dialect();
+        let ctx = self.notify_ctx();
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -90,6 +91,8 @@ impl App {
                         None => None,
                     };
                     journal(c, id, now, Some(actor.id), Action::StateChanged, &changes, comment_id).await?;
+                    let by = crate::notify::Author::user(actor.id, &actor.display_name);
+                    crate::notify::compose::on_transition(c, &ctx, &old, &new, &by, comment.as_deref()).await?;
                     Ok(new)
                 })
             })

@@ -133,6 +133,7 @@ impl App {
 
         let (actor, matrix) = (actor.clone(), self.config.priority_matrix.clone());
         let dialect = self.store.dialect();
+        let ctx = self.notify_ctx();
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -239,6 +240,8 @@ impl App {
                         other => other.into(),
                     })?;
                     journal(c, id, now, Some(actor.id), Action::Updated, &changes, None).await?;
+                    let by = crate::notify::Author::user(actor.id, &actor.display_name);
+                    crate::notify::compose::assigned(c, &ctx, Some(&old), &new, &by).await?;
                     Ok(new)
                 })
             })

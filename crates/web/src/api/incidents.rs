@@ -30,7 +30,7 @@ fn with_etag(status: StatusCode, inc: Incident) -> Response {
 }
 
 /// The version named by `If-Match` or the body (which must agree).
-fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<i64>, bool), ApiError> {
+pub(crate) fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<i64>, bool), ApiError> {
     let header = if_match(headers)?;
     match (header, body) {
         (Some(h), Some(b)) if h != b => Err(ApiError::field("version", "differs from the If-Match header")),
@@ -41,7 +41,7 @@ fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<i64>, bool)
 
 /// Names the parameter a query string was refused for (`limit=abc`,
 /// an unknown parameter), as a body's field would be named.
-fn query_problem(e: axum::extract::rejection::QueryRejection) -> ApiError {
+pub(crate) fn query_problem(e: axum::extract::rejection::QueryRejection) -> ApiError {
     let text = e.body_text();
     let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
     match detail.split_once(": ") {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod dto;
 pub mod health;
 pub mod incidents;
+pub mod notifications;
 
 use crate::AppState;
 use axum::{
@@ -17,13 +18,17 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Steward API", description = "IT service management: incidents, accounts, tokens."),
+    info(title = "Steward API", description = "IT service management: incidents, accounts, tokens, notifications."),
     paths(
         incidents::list, incidents::create, incidents::get_one, incidents::update, incidents::transition,
         incidents::comments, incidents::add_comment, incidents::journal, incidents::attachments,
         incidents::upload, incidents::download,
         accounts::me, accounts::users, accounts::add_user, accounts::groups, accounts::add_group,
         accounts::add_member, accounts::tokens, accounts::create_token, accounts::revoke_token,
+        notifications::outbox, notifications::retry, notifications::webhooks, notifications::create_webhook,
+        notifications::webhook, notifications::update_webhook, notifications::delete_webhook,
+        notifications::deliveries, notifications::watchers, notifications::watch, notifications::unwatch,
+        notifications::my_notifications, notifications::set_my_notifications,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -52,6 +57,19 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(accounts::me))
+        .route("/me/notifications", get(notifications::my_notifications).put(notifications::set_my_notifications))
+        .route("/outbox", get(notifications::outbox))
+        .route("/outbox/{id}/retry", post(notifications::retry))
+        .route("/webhooks", get(notifications::webhooks).post(notifications::create_webhook))
+        .route(
+            "/webhooks/{id}",
+            get(notifications::webhook).patch(notifications::update_webhook).delete(notifications::delete_webhook),
+        )
+        .route("/webhooks/{id}/deliveries", get(notifications::deliveries))
+        .route(
+            "/incidents/{number}/watchers",
+            get(notifications::watchers).post(notifications::watch).delete(notifications::unwatch),
+        )
         .route("/users", get(accounts::users).post(accounts::add_user))
         .route("/groups", get(accounts::groups).post(accounts::add_group))
         .route("/groups/{name}/members", post(accounts::add_member))
