@@ -208,6 +208,10 @@ impl TestApp {
         self.req(Method::POST, path, token).json(&body).send().await.unwrap()
     }
 
+    pub async fn put_json(&self, path: &str, token: &str, body: Value) -> Response {
+        self.req(Method::PUT, path, token).json(&body).send().await.unwrap()
+    }
+
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Response {
         self.req(Method::PATCH, path, token).json(&body).send().await.unwrap()
     }
