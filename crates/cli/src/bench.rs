@@ -16,6 +16,8 @@ use std::{
 use steward_app::{App, accounts::NewUser};
 use steward_store::{Backend, Store};
 
+mod outbox;
+
 #[derive(Subcommand)]
 pub enum BenchCommand {
     /// Incidents created per second through the HTTP API by concurrent clients.
@@ -24,6 +26,8 @@ pub enum BenchCommand {
     List(ListArgs),
     /// Resident memory when idle and time to /readyz, with many incidents stored.
     Startup(StartupArgs),
+    /// Emails per second delivered by the outbox worker through a real SMTP server.
+    Outbox(outbox::OutboxArgs),
 }
 
 #[derive(Args)]
@@ -79,6 +83,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Create(a) => create(a).await,
         BenchCommand::List(a) => list(a).await,
         BenchCommand::Startup(a) => startup(a).await,
+        BenchCommand::Outbox(a) => outbox::outbox(a).await,
     }
 }
 
