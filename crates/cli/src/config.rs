@@ -107,11 +107,14 @@ pub struct NotificationsConfig {
     pub base_url: String,
     /// Attempts before a message is dead (shown to admins for a retry).
     pub max_attempts: u32,
+    /// The first retry waits this long; each further one twice as long, at
+    /// most an hour.
+    pub retry_base_secs: u32,
 }
 
 impl Default for NotificationsConfig {
     fn default() -> Self {
-        Self { base_url: String::new(), max_attempts: 8 }
+        Self { base_url: String::new(), max_attempts: 8, retry_base_secs: 30 }
     }
 }
 
@@ -217,6 +220,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_MAIL_FROM", "mail.from"),
     ("STEWARD_NOTIFICATIONS_BASE_URL", "notifications.base_url"),
     ("STEWARD_NOTIFICATIONS_MAX_ATTEMPTS", "notifications.max_attempts"),
+    ("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "notifications.retry_base_secs"),
 ];
 
 impl Config {
@@ -300,6 +304,9 @@ impl Config {
         if self.notifications.max_attempts == 0 || self.notifications.max_attempts > 100 {
             bail!("notifications.max_attempts: must be between 1 and 100");
         }
+        if self.notifications.retry_base_secs == 0 || self.notifications.retry_base_secs > 3600 {
+            bail!("notifications.retry_base_secs: must be between 1 and 3600");
+        }
         self.smtp()?;
         Ok(())
     }
@@ -321,6 +328,7 @@ impl Config {
                 smtp: self.smtp()?,
                 base_url: self.base_url(),
                 max_attempts: self.notifications.max_attempts,
+                backoff_base: std::time::Duration::from_secs(u64::from(self.notifications.retry_base_secs)),
                 ..Default::default()
             },
         })
@@ -464,6 +472,8 @@ from = ""               # e.g. "Steward <steward@example.com>"  env: STEWARD_MAI
 base_url = ""       # links in messages; default public_url, else http://LISTEN   env: STEWARD_NOTIFICATIONS_BASE_URL
 max_attempts = 8    # deliveries tried (back-off 30 s doubling, at most 1 h) before a message is dead
                     #                                    env: STEWARD_NOTIFICATIONS_MAX_ATTEMPTS
+retry_base_secs = 30   # the first retry's wait; doubled each time, at most 1 h
+                       #                                 env: STEWARD_NOTIFICATIONS_RETRY_BASE_SECS
 "#;
 
 #[cfg(test)]
@@ -558,6 +568,7 @@ mod tests {
             (vec![("STEWARD_MAIL_SMTP_HOST", "mail"), ("STEWARD_MAIL_FROM", "not an address")], "mail.from"),
             (vec![("STEWARD_MAIL_SMTP_PORT", "70000")], "smtp_port"),
             (vec![("STEWARD_NOTIFICATIONS_MAX_ATTEMPTS", "0")], "notifications.max_attempts"),
+            (vec![("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "0")], "notifications.retry_base_secs"),
             (vec![("STEWARD_NOTIFICATIONS_BASE_URL", "steward.example.org")], "notifications.base_url"),
         ] {
             let err = Config::load_from(&Overrides::default(), env(&vars)).unwrap_err();
