@@ -420,6 +420,36 @@ catalogue! {
     DenyEdit: "only agents, managers and admins can edit incidents", "tylko agenci, kierownicy i administratorzy mogą edytować incydenty";
     DenyTransition: "requesters can only confirm or reopen a resolved incident, or cancel a new one", "zgłaszający mogą tylko potwierdzić lub ponownie otworzyć rozwiązane zgłoszenie albo wycofać nowe";
     DenyStaffPage: "this page is for the service desk", "ta strona jest dla zespołu wsparcia";
+    DenyOutbox: "only admins can see the outbox", "tylko administratorzy widzą skrzynkę nadawczą";
+    DenyWebhooks: "only admins can manage webhooks", "tylko administratorzy zarządzają webhookami";
+    DenyRetry: "only admins can retry messages", "tylko administratorzy mogą ponawiać wysyłkę";
+    // Notifications (admin page, watching)
+    NavNotifications: "Notifications", "Powiadomienia";
+    NotificationsTitle: "Notifications", "Powiadomienia";
+    Outbox: "Outbox", "Skrzynka nadawcza";
+    OutboxPending: "Waiting to be sent", "Czekają na wysłanie";
+    OutboxSent: "Sent", "Wysłane";
+    OutboxDead: "Undeliverable", "Niedostarczone";
+    DeadLetters: "Undeliverable messages", "Niedostarczone wiadomości";
+    NoDeadLetters: "No undeliverable messages.", "Brak niedostarczonych wiadomości.";
+    Retry: "Retry", "Ponów";
+    Webhooks: "Webhooks", "Webhooki";
+    NoWebhooks: "No webhooks yet; add them with the API (POST /api/v1/webhooks).", "Brak webhooków; dodaj je przez API (POST /api/v1/webhooks).";
+    ColCreated: "Created", "Utworzono";
+    ColEvent: "Event", "Zdarzenie";
+    ColRecipient: "Recipient", "Odbiorca";
+    ColAttempts: "Attempts", "Próby";
+    ColError: "Last error", "Ostatni błąd";
+    ColName: "Name", "Nazwa";
+    ColFormat: "Format", "Format";
+    ColEvents: "Events", "Zdarzenia";
+    ColActive: "Active", "Aktywny";
+    AllEvents: "All but work notes", "Wszystkie poza notatkami wewnętrznymi";
+    FlashRetried: "The message will be sent again.", "Wiadomość zostanie wysłana ponownie.";
+    Watch: "Watch", "Obserwuj";
+    Unwatch: "Stop watching", "Przestań obserwować";
+    FlashWatching: "You are watching this incident: its updates will come by email.", "Obserwujesz ten incydent: zmiany przyjdą e-mailem.";
+    FlashUnwatched: "You no longer watch this incident.", "Nie obserwujesz już tego incydentu.";
 }
 
 plurals! {
@@ -583,6 +613,9 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
         ("only agents, managers and admins can write work notes", Msg::DenyWorkNotes),
         ("only agents, managers and admins can edit incidents", Msg::DenyEdit),
         ("requesters can only confirm or reopen a resolved incident, or cancel a new one", Msg::DenyTransition),
+        ("only admins can see the outbox", Msg::DenyOutbox),
+        ("only admins can manage webhooks", Msg::DenyWebhooks),
+        ("only admins can retry messages", Msg::DenyRetry),
     ];
     if let Some((_, m)) = exact.iter().find(|(en, _)| *en == msg) {
         return Cow::Borrowed(t(lang, *m));

@@ -18,6 +18,7 @@ mod incident_form;
 mod layout;
 mod list;
 mod login;
+mod notifications;
 mod portal;
 mod settings;
 mod sidebar;
@@ -53,6 +54,9 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{number}/attachments/{id}", get(incident_actions::download))
         .route("/portal", get(portal::my_incidents))
         .route("/portal/report", get(portal::report_form).post(portal::report))
+        .route("/incidents/{number}/watch", post(notifications::watch))
+        .route("/admin/notifications", get(notifications::show))
+        .route("/admin/notifications/{id}/retry", post(notifications::retry))
         .route("/settings", get(settings::show).post(settings::save))
         .fallback(errors::fallback)
 }

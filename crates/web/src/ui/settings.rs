@@ -44,6 +44,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQ
                     dt { (ctx.t(Msg::Groups)) }
                     dd { @if mine.is_empty() { span.muted { (ctx.t(Msg::NoneYet)) } } @else { (mine.join(", ")) } }
                 }
+                @if ctx.actor.role == steward_domain::Role::Admin {
+                    p { a #admin-notifications href="/admin/notifications" { (ctx.t(Msg::NotificationsTitle)) } }
+                }
             }
             section.panel {
                 form method="post" action="/settings" {

@@ -10,5 +10,6 @@
 
 mod driver;
 mod journey;
+mod notification_pages;
 mod pages;
 mod server;
