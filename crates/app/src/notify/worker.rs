@@ -82,16 +82,41 @@ struct Attempt {
 }
 
 /// Delivers due messages until `shutdown` turns true.
-pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
+///
+/// Several lanes run side by side, each claiming its share of the batch and
+/// its share of the deliveries in flight: while one lane writes its
+/// outcomes or claims, the others keep the relay busy, so a round's slowest
+/// message and its two writes no longer stall everything.
+pub async fn run(app: App, shutdown: watch::Receiver<bool>) {
     if !app.config.notify.worker {
         return;
     }
+    let cfg = &app.config.notify;
+    let lanes = cfg.concurrency.clamp(1, LANES);
+    let size =
+        Lane { batch: (cfg.batch_size as usize / lanes).max(1) as i64, in_flight: (cfg.concurrency / lanes).max(1) };
+    let tasks: Vec<_> = (0..lanes).map(|_| tokio::spawn(lane(app.clone(), size, shutdown.clone()))).collect();
+    for t in tasks {
+        let _ = t.await;
+    }
+}
+
+/// Lanes of the background worker (see [`run`]).
+const LANES: usize = 4;
+
+#[derive(Debug, Clone, Copy)]
+struct Lane {
+    batch: i64,
+    in_flight: usize,
+}
+
+async fn lane(app: App, size: Lane, mut shutdown: watch::Receiver<bool>) {
     let idle = app.config.notify.poll_interval;
     loop {
         if *shutdown.borrow() {
             return;
         }
-        let wait = match app.deliver_round(now_micros()).await {
+        let wait = match app.deliver_round(now_micros(), size).await {
             Ok(r) if r.claimed > 0 => None,
             Ok(_) => Some(idle),
             Err(e) => {
@@ -114,9 +139,11 @@ impl App {
     /// and the CLI.
     pub async fn deliver_due_now(&self) -> Result<DeliveryReport, AppError> {
         let now = now_micros();
+        let cfg = &self.config.notify;
+        let size = Lane { batch: i64::from(cfg.batch_size.max(1)), in_flight: cfg.concurrency.max(1) };
         let mut total = DeliveryReport::default();
         loop {
-            let r = self.deliver_round(now).await?;
+            let r = self.deliver_round(now, size).await?;
             total += r;
             if r.claimed == 0 {
                 return Ok(total);
@@ -125,12 +152,12 @@ impl App {
     }
 
     /// Claims one batch due at `due`, delivers it and records the outcomes.
-    async fn deliver_round(&self, due: i64) -> Result<DeliveryReport, AppError> {
+    async fn deliver_round(&self, due: i64, size: Lane) -> Result<DeliveryReport, AppError> {
         let n = &self.notifier;
         let cfg = &self.config.notify;
         let channels: &'static [&'static str] = if n.smtp.is_some() { &[EMAIL, WEBHOOK] } else { &[WEBHOOK] };
         let lease_until = now_micros() + i64::try_from(cfg.lease.as_micros()).unwrap_or(i64::MAX / 2);
-        let limit = i64::from(cfg.batch_size.max(1));
+        let limit = size.batch;
         let dialect = self.store.dialect();
         let claimed = self
             .store
@@ -142,7 +169,7 @@ impl App {
             return Ok(DeliveryReport::default());
         }
         let attempts: Vec<Attempt> = futures_util::stream::iter(claimed.into_iter().map(|m| self.attempt(m)))
-            .buffer_unordered(cfg.concurrency.max(1))
+            .buffer_unordered(size.in_flight)
             .collect()
             .await;
         let mut report = DeliveryReport { claimed: attempts.len(), ..Default::default() };

@@ -296,6 +296,20 @@ both_with!(only_admins_manage_notifications_and_bad_webhooks_are_named, mail_con
     invalid(t.get("/api/v1/outbox?limit=0", &t.admin).await, &["limit"]).await;
     invalid(t.get("/api/v1/outbox?cursor=zz", &t.admin).await, &["cursor"]).await;
     invalid(t.get("/api/v1/outbox?colour=red", &t.admin).await, &["colour"]).await;
+
+    // The OpenAPI document describes them.
+    let doc = t.json("/api/v1/openapi.json", &t.admin).await;
+    for path in [
+        "/api/v1/outbox",
+        "/api/v1/outbox/{id}/retry",
+        "/api/v1/webhooks",
+        "/api/v1/webhooks/{id}",
+        "/api/v1/webhooks/{id}/deliveries",
+        "/api/v1/incidents/{number}/watchers",
+        "/api/v1/me/notifications",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is documented");
+    }
 });
 
 both_with!(watchers_and_opt_outs_decide_who_hears, mail_config(free_port()), |t| {
