@@ -371,3 +371,36 @@ both_with!(watchers_and_opt_outs_decide_who_hears, mail_config(free_port()), |t|
         "the first comment, the work note, the group's and then the personal assignment; not the comment after the opt-out"
     );
 });
+
+both_with!(chat_webhooks_get_a_notice_of_the_resolution, mail_config(free_port()), |t| {
+    let bodies: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let log = bodies.clone();
+    let hook = move |body: Bytes| {
+        let log = log.clone();
+        async move {
+            log.lock().unwrap().push(serde_json::from_slice::<Value>(&body).unwrap());
+            "ok"
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/slack", post(hook))).await.unwrap() });
+    let body = json!({"name": "slack", "url": format!("http://{addr}/slack"), "format": "slack", "events": ["incident.resolved"]});
+    assert_eq!(t.post("/api/v1/webhooks", &t.admin, body).await.status(), 201);
+
+    let n = num(&t.incident(&t.requester, json!({"title": "Printer jams"})).await);
+    let resolve =
+        json!({"version": 1, "state": "resolved", "resolution_code": "solved", "resolution_notes": "Cleared the tray"});
+    t.move_to(&n, &t.agent, resolve).await;
+    let r = t.app.deliver_due_now().await.unwrap();
+    assert_eq!((r.sent, r.dead), (1, 0), "only the subscribed event");
+    let got = bodies.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let text = got[0]["text"].as_str().unwrap();
+    assert!(text.starts_with(&format!("{n}: Printer jams")), "{text}");
+    let section = got[0]["blocks"][0]["text"]["text"].as_str().unwrap();
+    assert!(
+        section.contains(&format!("https://{DOMAIN}/incidents/{n}")) && section.contains("Cleared the tray"),
+        "{section}"
+    );
+});
