@@ -450,6 +450,12 @@ catalogue! {
     Unwatch: "Stop watching", "Przestań obserwować";
     FlashWatching: "You are watching this incident: its updates will come by email.", "Obserwujesz ten incydent: zmiany przyjdą e-mailem.";
     FlashUnwatched: "You no longer watch this incident.", "Nie obserwujesz już tego incydentu.";
+    EmailNotifications: "Email notifications", "Powiadomienia e-mail";
+    EmailNotificationsHint: "Replies on your own requests, incidents assigned to you and SLA breaches always come.", "Odpowiedzi na Twoje zgłoszenia, incydenty przypisane do Ciebie i przekroczenia SLA przychodzą zawsze.";
+    OptCommented: "Comments on incidents assigned to me or that I watch", "Komentarze do incydentów przypisanych do mnie lub obserwowanych";
+    OptWorkNote: "Work notes on incidents assigned to me or that I watch", "Notatki wewnętrzne do incydentów przypisanych do mnie lub obserwowanych";
+    OptAssigned: "Incidents assigned to one of my groups", "Incydenty przypisane do jednej z moich grup";
+    OptSlaWarning: "SLA warnings", "Ostrzeżenia SLA";
 }
 
 plurals! {

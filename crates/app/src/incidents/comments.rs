@@ -36,7 +36,7 @@ impl App {
                     let action = if internal { Action::WorkNote } else { Action::Comment };
                     journal(c, id, now, Some(actor.id), action, &[], Some(cid)).await?;
                     let by = crate::notify::Author::user(actor.id, &actor.display_name);
-                    crate::notify::compose::on_comment(c, &ctx, &inc, &by, &body, internal).await?;
+                    crate::notify::hooks::on_comment(c, &ctx, &inc, &by, &body, internal).await?;
                     store_journal::comment(c, cid).await?.ok_or(AppError::NotFound("comment"))
                 })
             })

@@ -124,7 +124,7 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     inc.id = incidents::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
-                    crate::notify::compose::on_created(c, &ctx, &inc, &by).await?;
+                    crate::notify::hooks::on_created(c, &ctx, &inc, &by).await?;
                     Ok::<_, AppError>(inc)
                 })
             })

@@ -92,7 +92,7 @@ impl App {
                     };
                     journal(c, id, now, Some(actor.id), Action::StateChanged, &changes, comment_id).await?;
                     let by = crate::notify::Author::user(actor.id, &actor.display_name);
-                    crate::notify::compose::on_transition(c, &ctx, &old, &new, &by, comment.as_deref()).await?;
+                    crate::notify::hooks::on_transition(c, &ctx, &old, &new, &by, comment.as_deref()).await?;
                     Ok(new)
                 })
             })

@@ -241,7 +241,7 @@ impl App {
                     })?;
                     journal(c, id, now, Some(actor.id), Action::Updated, &changes, None).await?;
                     let by = crate::notify::Author::user(actor.id, &actor.display_name);
-                    crate::notify::compose::assigned(c, &ctx, Some(&old), &new, &by).await?;
+                    crate::notify::hooks::assigned(c, &ctx, Some(&old), &new, &by).await?;
                     Ok(new)
                 })
             })

@@ -30,6 +30,7 @@
 
 mod admin;
 pub(crate) mod compose;
+pub(crate) mod hooks;
 mod labels;
 pub mod worker;
 

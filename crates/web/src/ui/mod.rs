@@ -58,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/notifications", get(notifications::show))
         .route("/admin/notifications/{id}/retry", post(notifications::retry))
         .route("/settings", get(settings::show).post(settings::save))
+        .route("/settings/notifications", post(settings::save_notifications))
         .fallback(errors::fallback)
 }
 

@@ -101,3 +101,23 @@ async fn admins_see_the_outbox_and_retry_undeliverable_mail() {
     let r = post(&t, "/admin/notifications/abc/retry", &admin, &[("_csrf", &csrf)]).await;
     assert_eq!(r.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn users_choose_their_optional_notifications_in_settings() {
+    let t = server::spawn().await;
+    let (cookie, csrf) = t.session("agent").await;
+    let body = page(get(&t, "/settings", &cookie).await, 200).await;
+    for name in ["commented", "work_note", "assigned", "sla_warning"] {
+        assert!(body.contains(&format!(r#"id="opt-{name}" checked>"#)), "{name} is on by default: {body}");
+    }
+    let r = post(&t, "/settings/notifications", &cookie, &[("_csrf", &csrf), ("commented", "1")]).await;
+    assert_eq!((r.status().as_u16(), location(&r)), (303, "/settings?m=saved".to_owned()));
+    let actor = t.app.session_actor(&cookie["steward_session=".len()..]).await.unwrap().0;
+    assert_eq!(
+        t.app.my_optouts(&actor).await.unwrap(),
+        ["incident.assigned", "incident.sla_warning", "incident.work_note"]
+    );
+    let body = page(get(&t, "/settings?m=saved", &cookie).await, 200).await;
+    assert!(body.contains(r#"id="opt-commented" checked>"#), "{body}");
+    assert!(body.contains(r#"id="opt-assigned">"#) && !body.contains(r#"id="opt-assigned" checked"#), "{body}");
+}
