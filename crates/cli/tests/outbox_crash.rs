@@ -35,11 +35,26 @@ fn steward(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// A running `steward serve`, killed (SIGKILL) and reaped when dropped, so
+/// a failing test leaves no server behind.
+struct Server(Child);
+
+impl Server {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// `steward serve` with the relay at `smtp_port`; ready when it answers.
-/// The caller kills and waits for it (the lint does not follow the return).
-#[allow(clippy::zombie_processes)]
-async fn serve(dir: &Path, port: u16, smtp_port: u16) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
+async fn serve(dir: &Path, port: u16, smtp_port: u16) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_steward"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .current_dir(dir)
         .env_clear()
@@ -54,17 +69,14 @@ async fn serve(dir: &Path, port: u16, smtp_port: u16) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let server = Server(child);
     let started = Instant::now();
     loop {
         let r = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await;
         if r.is_ok_and(|r| r.status() == 200) {
-            return child;
+            return server;
         }
-        if started.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the server did not become ready");
-        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the server did not become ready");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -125,8 +137,7 @@ async fn pending_mail_survives_a_crash_and_arrives_exactly_once() {
         assert!(started.elapsed() < Duration::from_secs(20), "no failed attempt seen: {page}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    server.kill().unwrap(); // SIGKILL: no shutdown, no flush beyond what was committed
-    server.wait().unwrap();
+    server.kill(); // SIGKILL: no shutdown, no flush beyond what was committed
 
     let relay = smtpd::SmtpServer::start_on(smtp_port);
     let mut server = serve(d, port, smtp_port).await;
@@ -145,6 +156,5 @@ async fn pending_mail_survives_a_crash_and_arrives_exactly_once() {
     let page: Value =
         http.get(format!("{base}/outbox?state=sent")).bearer_auth(&root).send().await.unwrap().json().await.unwrap();
     assert_eq!(page["counts"], json!({"pending": 0, "sent": 10, "dead": 0}));
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
 }
