@@ -8,6 +8,7 @@ mod cache;
 pub mod error;
 pub mod incidents;
 pub mod mail_in;
+pub mod notify;
 pub mod seed;
 pub mod sla;
 pub mod workers;
@@ -30,6 +31,8 @@ pub struct AppConfig {
     /// How often the SLA timer looks for warnings and breaches due.
     pub sla_timer_every: std::time::Duration,
     pub inbound: mail_in::InboundConfig,
+    /// Email and webhooks.
+    pub notify: notify::NotifyConfig,
 }
 
 impl Default for AppConfig {
@@ -42,6 +45,7 @@ impl Default for AppConfig {
             priority_matrix: PriorityMatrix::default(),
             sla_timer_every: std::time::Duration::from_secs(1),
             inbound: mail_in::InboundConfig::default(),
+            notify: notify::NotifyConfig::default(),
         }
     }
 }
@@ -54,16 +58,19 @@ pub struct App {
     throttle: Arc<auth::Throttle>,
     cache: Arc<cache::Cache>,
     sla_cache: Arc<sla::SlaCache>,
+    notifier: Arc<notify::worker::Notifier>,
 }
 
 impl App {
     pub fn new(store: Store, config: AppConfig) -> Self {
+        let notifier = Arc::new(notify::worker::Notifier::new(&config.notify));
         Self {
             store,
             config: Arc::new(config),
             throttle: Arc::default(),
             cache: Arc::default(),
             sla_cache: Arc::default(),
+            notifier,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! record; a new message opens an incident for its sender.
 //!
 //! The record is found by the threading headers (our Message-IDs carry the
-//! record number), else by a record number in the subject. A message that
+//! record number and the notifications' mail domain), else by a record
+//! number in the subject. A message that
 //! is an automatic reply, a bounce, bulk mail or one of our own is ignored;
 //! one that cannot be read, is too large, or comes from an unknown sender
 //! (unless new requesters may be created) is refused, and the reason kept.
@@ -26,9 +27,6 @@ pub struct InboundConfig {
     pub max_bytes: usize,
     /// Whether mail from an unknown address creates a requester for it.
     pub create_requesters: bool,
-    /// The domain of our Message-IDs (`<…INC0000123@domain>`), to find the
-    /// record a reply belongs to.
-    pub domain: String,
     /// A mailbox to poll, if mail comes in by IMAP.
     pub imap: Option<ImapConfig>,
     pub poll_every: std::time::Duration,
@@ -39,7 +37,6 @@ impl Default for InboundConfig {
         Self {
             max_bytes: 25 * 1024 * 1024,
             create_requesters: false,
-            domain: "steward.localhost".into(),
             imap: None,
             poll_every: std::time::Duration::from_secs(60),
         }
@@ -130,7 +127,7 @@ impl App {
     async fn file_mail(&self, actor: &Actor, msg: &InboundMessage) -> Result<(MailOutcome, i64), AppError> {
         let body = if msg.reply_text.trim().is_empty() { msg.text.trim() } else { msg.reply_text.trim() };
         let body: String = body.chars().take(text::COMMENT.max).collect();
-        if let Some(number) = msg.record_number(&self.config.inbound.domain) {
+        if let Some(number) = msg.record_number(&self.notify_ctx().domain) {
             if let Ok(inc) = self.get_incident(actor, &number).await {
                 if !body.is_empty() {
                     match self.add_comment(actor, &number, &body, false).await {
@@ -219,6 +216,11 @@ impl App {
         }
         let first = self.store.write(move |c| Box::pin(async move { log::record(c, &row).await })).await?;
         Ok(if first { outcome } else { MailOutcome::Duplicate(outcome.name().to_owned()) })
+    }
+
+    /// The domain of our Message-IDs: replies refer to it.
+    pub fn mail_domain(&self) -> String {
+        self.notify_ctx().domain.to_string()
     }
 
     /// Takes in the mailbox's unseen messages, marking each seen once it is

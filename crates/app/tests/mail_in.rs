@@ -46,9 +46,10 @@ both!(replies_become_comments_and_new_mail_becomes_incidents, |pg| async move {
     assert_eq!(app.ingest_mail(&first).await.unwrap(), MailOutcome::Duplicate("created".into()), "once");
 
     // A reply to our notification: threading headers find the record, the quote is dropped.
+    let domain = app.mail_domain();
     let reply = mail(
         &format!(
-            "From: anna.nowak@example.com\r\nSubject: Re: [{number}] Printer on 3rd floor jams\r\nMessage-ID: <m2@example.com>\r\nIn-Reply-To: <a1b2.{number}@steward.localhost>\r\nReferences: <{number}@steward.localhost>"
+            "From: anna.nowak@example.com\r\nSubject: Re: Printer on 3rd floor jams\r\nMessage-ID: <m2@example.com>\r\nIn-Reply-To: <a1b2.{number}@{domain}>\r\nReferences: <{number}@{domain}>"
         ),
         "It works again, thanks!\r\n\r\nOn Mon, 23 Nov 2026 at 10:00, Steward wrote:\r\n> We replaced the roller.",
     );

@@ -19,6 +19,16 @@ pub mod imap;
 pub mod inbound;
 pub mod webhook;
 
+/// Installs rustls' ring crypto provider for this process unless one is
+/// installed already: the binary does it at start, but library users and
+/// tests that deliver webhooks need it too, and reqwest panics without one.
+pub fn ensure_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing a race to another installer is fine: one is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// Why a delivery (an email or a webhook call) failed, and whether trying
 /// again later may help.
 ///
@@ -64,11 +74,4 @@ pub(crate) fn random_hex(n: usize) -> String {
         }
     }
     hex::encode(buf)
-}
-
-/// Makes rustls' ring provider the process default; calling it again does
-/// nothing. The binary calls it first thing: every HTTPS client (webhooks,
-/// SMTP over TLS) needs exactly one provider installed.
-pub fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }

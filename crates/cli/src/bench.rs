@@ -18,6 +18,8 @@ use std::{
 use steward_app::{App, accounts::NewUser};
 use steward_store::{Backend, Store};
 
+mod outbox;
+
 #[derive(Subcommand)]
 pub enum BenchCommand {
     /// Incidents created per second through the HTTP API by concurrent clients.
@@ -30,6 +32,8 @@ pub enum BenchCommand {
     Due(sla::DueArgs),
     /// The SLA timer's scan with many running clocks stored.
     Timers(sla::TimersArgs),
+    /// Emails per second delivered by the outbox worker through a real SMTP server.
+    Outbox(outbox::OutboxArgs),
 }
 
 #[derive(Args)]
@@ -87,6 +91,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Startup(a) => startup(a).await,
         BenchCommand::Due(a) => sla::due(a),
         BenchCommand::Timers(a) => sla::timers(a).await,
+        BenchCommand::Outbox(a) => outbox::outbox(a).await,
     }
 }
 

@@ -22,6 +22,8 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub incidents: IncidentConfig,
     pub sessions: SessionConfig,
+    pub mail: MailConfig,
+    pub notifications: NotificationsConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -56,6 +58,66 @@ pub struct SessionConfig {
     pub hours: u32,
 }
 
+/// Outgoing mail. Without `smtp_host` no email is sent: notifications wait
+/// in the outbox until a node with mail settings delivers them.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    pub smtp_host: String,
+    /// Checked to be 1..=65535 in `validate`, so the message names the key.
+    pub smtp_port: u32,
+    /// none, starttls or tls
+    pub smtp_tls: String,
+    pub smtp_username: String,
+    pub smtp_password: String,
+    /// The sender, e.g. "Steward <steward@example.com>".
+    pub from: String,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: "starttls".into(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            from: String::new(),
+        }
+    }
+}
+
+impl fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_tls", &self.smtp_tls)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &if self.smtp_password.is_empty() { "" } else { "<redacted>" })
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotificationsConfig {
+    /// Links in emails and webhooks; default: public_url, else http://LISTEN.
+    pub base_url: String,
+    /// Attempts before a message is dead (shown to admins for a retry).
+    pub max_attempts: u32,
+    /// The first retry waits this long; each further one twice as long, at
+    /// most an hour.
+    pub retry_base_secs: u32,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> Self {
+        Self { base_url: String::new(), max_attempts: 8, retry_base_secs: 30 }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -67,6 +129,8 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             incidents: IncidentConfig::default(),
             sessions: SessionConfig::default(),
+            mail: MailConfig::default(),
+            notifications: NotificationsConfig::default(),
         }
     }
 }
@@ -120,6 +184,8 @@ impl fmt::Debug for Config {
             .field("database", &self.database)
             .field("incidents", &self.incidents)
             .field("sessions", &self.sessions)
+            .field("mail", &self.mail)
+            .field("notifications", &self.notifications)
             .finish()
     }
 }
@@ -146,6 +212,15 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_INCIDENTS_AUTO_CLOSE_DAYS", "incidents.auto_close_days"),
     ("STEWARD_INCIDENTS_ATTACHMENT_MAX_MB", "incidents.attachment_max_mb"),
     ("STEWARD_SESSIONS_HOURS", "sessions.hours"),
+    ("STEWARD_MAIL_SMTP_HOST", "mail.smtp_host"),
+    ("STEWARD_MAIL_SMTP_PORT", "mail.smtp_port"),
+    ("STEWARD_MAIL_SMTP_TLS", "mail.smtp_tls"),
+    ("STEWARD_MAIL_SMTP_USERNAME", "mail.smtp_username"),
+    ("STEWARD_MAIL_SMTP_PASSWORD", "mail.smtp_password"),
+    ("STEWARD_MAIL_FROM", "mail.from"),
+    ("STEWARD_NOTIFICATIONS_BASE_URL", "notifications.base_url"),
+    ("STEWARD_NOTIFICATIONS_MAX_ATTEMPTS", "notifications.max_attempts"),
+    ("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "notifications.retry_base_secs"),
 ];
 
 impl Config {
@@ -222,6 +297,17 @@ impl Config {
         if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             bail!("public_url: must start with http:// or https://");
         }
+        let url = &self.notifications.base_url;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            bail!("notifications.base_url: must start with http:// or https://");
+        }
+        if self.notifications.max_attempts == 0 || self.notifications.max_attempts > 100 {
+            bail!("notifications.max_attempts: must be between 1 and 100");
+        }
+        if self.notifications.retry_base_secs == 0 || self.notifications.retry_base_secs > 3600 {
+            bail!("notifications.retry_base_secs: must be between 1 and 3600");
+        }
+        self.smtp()?;
         Ok(())
     }
 
@@ -238,8 +324,64 @@ impl Config {
             auto_close_days: self.incidents.auto_close_days,
             session_hours: self.sessions.hours,
             priority_matrix: PriorityMatrix::from_rows(self.incidents.priority_matrix)?,
+            notify: steward_app::notify::NotifyConfig {
+                smtp: self.smtp()?,
+                base_url: self.base_url(),
+                max_attempts: self.notifications.max_attempts,
+                backoff_base: std::time::Duration::from_secs(u64::from(self.notifications.retry_base_secs)),
+                ..Default::default()
+            },
             ..Default::default()
         })
+    }
+
+    /// Where links in notifications point.
+    pub fn base_url(&self) -> String {
+        let b = &self.notifications.base_url;
+        let b = if !b.is_empty() {
+            b.clone()
+        } else if !self.public_url.is_empty() {
+            self.public_url.clone()
+        } else {
+            format!("http://{}", self.listen)
+        };
+        b.trim_end_matches('/').to_owned()
+    }
+
+    /// The SMTP settings, checked; `None` when no relay is configured.
+    pub fn smtp(&self) -> Result<Option<steward_channels::email::SmtpConfig>> {
+        use steward_channels::email::{Mailbox, SmtpConfig, SmtpTls};
+        let m = &self.mail;
+        let tls = match m.smtp_tls.as_str() {
+            "none" => SmtpTls::None,
+            "starttls" => SmtpTls::StartTls,
+            "tls" => SmtpTls::Tls,
+            other => bail!("mail.smtp_tls: must be none, starttls or tls, got {other:?}"),
+        };
+        let Ok(port) = u16::try_from(m.smtp_port).map_err(drop).and_then(|p| if p == 0 { Err(()) } else { Ok(p) })
+        else {
+            bail!("mail.smtp_port: must be between 1 and 65535, got {}", m.smtp_port);
+        };
+        if m.smtp_host.trim().is_empty() {
+            return Ok(None);
+        }
+        if m.from.trim().is_empty() {
+            bail!("mail.from: is required when mail.smtp_host is set, e.g. \"Steward <steward@example.com>\"");
+        }
+        m.from.parse::<Mailbox>().map_err(|e| anyhow::anyhow!("mail.from: {:?} is not an address: {e}", m.from))?;
+        if m.smtp_password.is_empty() != m.smtp_username.is_empty() {
+            bail!("mail.smtp_username and mail.smtp_password: give both or neither");
+        }
+        let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+        Ok(Some(SmtpConfig {
+            host: m.smtp_host.trim().to_owned(),
+            port,
+            tls,
+            username: opt(&m.smtp_username),
+            password: opt(&m.smtp_password),
+            from: m.from.trim().to_owned(),
+            timeout: std::time::Duration::from_secs(30),
+        }))
     }
 
     pub fn web_config(&self) -> steward_web::WebConfig {
@@ -262,7 +404,11 @@ impl Config {
 /// Sets a dotted key from text: numbers become integers, the rest strings.
 fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
     let value = match raw.parse::<i64>() {
-        Ok(i) if !matches!(key, "listen" | "database_url" | "data_dir" | "public_url" | "log.level" | "log.format") => {
+        Ok(i)
+            if !matches!(key, "listen" | "database_url" | "data_dir" | "public_url" | "log.level" | "log.format")
+                && (!key.starts_with("mail.") || key == "mail.smtp_port")
+                && key != "notifications.base_url" =>
+        {
             toml::Value::Integer(i)
         }
         _ => toml::Value::String(raw.to_owned()),
@@ -313,6 +459,22 @@ priority_matrix = [[1, 2, 3], [2, 3, 4], [3, 4, 5]]
 
 [sessions]
 hours = 12   # how long a sign-in lasts                  env: STEWARD_SESSIONS_HOURS
+
+# Outgoing mail. Without smtp_host no email is sent; notifications wait in the outbox.
+[mail]
+smtp_host = ""          # e.g. "mail.example.com"            env: STEWARD_MAIL_SMTP_HOST
+smtp_port = 587         #                                    env: STEWARD_MAIL_SMTP_PORT
+smtp_tls = "starttls"   # none, starttls (587) or tls (465)  env: STEWARD_MAIL_SMTP_TLS
+smtp_username = ""      #                                    env: STEWARD_MAIL_SMTP_USERNAME
+smtp_password = ""      #                                    env: STEWARD_MAIL_SMTP_PASSWORD
+from = ""               # e.g. "Steward <steward@example.com>"  env: STEWARD_MAIL_FROM
+
+[notifications]
+base_url = ""       # links in messages; default public_url, else http://LISTEN   env: STEWARD_NOTIFICATIONS_BASE_URL
+max_attempts = 8    # deliveries tried (back-off 30 s doubling, at most 1 h) before a message is dead
+                    #                                    env: STEWARD_NOTIFICATIONS_MAX_ATTEMPTS
+retry_base_secs = 30   # the first retry's wait; doubled each time, at most 1 h
+                       #                                 env: STEWARD_NOTIFICATIONS_RETRY_BASE_SECS
 "#;
 
 #[cfg(test)]
@@ -372,6 +534,52 @@ mod tests {
         assert!(err.to_string().contains("unknown environment variable STEWARD_LISTN"), "{err}");
         let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_SESSIONS_HOURS", "0")])).unwrap_err();
         assert!(err.to_string().contains("sessions.hours"), "{err}");
+    }
+
+    #[test]
+    fn mail_settings_are_checked_and_layered() {
+        let c = Config::load_from(&Overrides::default(), vec![]).unwrap();
+        assert!(c.smtp().unwrap().is_none(), "no relay by default");
+        assert_eq!(c.base_url(), "http://127.0.0.1:8080");
+        let c = Config::load_from(
+            &Overrides::default(),
+            env(&[
+                ("STEWARD_MAIL_SMTP_HOST", "127.0.0.1"),
+                ("STEWARD_MAIL_SMTP_PORT", "2525"),
+                ("STEWARD_MAIL_SMTP_TLS", "none"),
+                ("STEWARD_MAIL_SMTP_USERNAME", "desk"),
+                ("STEWARD_MAIL_SMTP_PASSWORD", "12345678"),
+                ("STEWARD_MAIL_FROM", "Steward <desk@example.org>"),
+                ("STEWARD_NOTIFICATIONS_BASE_URL", "https://steward.example.org/"),
+                ("STEWARD_NOTIFICATIONS_MAX_ATTEMPTS", "3"),
+            ]),
+        )
+        .unwrap();
+        let smtp = c.smtp().unwrap().unwrap();
+        assert_eq!((smtp.host.as_str(), smtp.port, smtp.password.as_deref()), ("127.0.0.1", 2525, Some("12345678")));
+        assert_eq!(c.base_url(), "https://steward.example.org");
+        let app = c.app_config().unwrap();
+        assert_eq!(app.notify.max_attempts, 3);
+        assert_eq!(app.notify.domain(), "example.org");
+        assert!(!format!("{c:?}").contains("12345678"), "the password is redacted");
+
+        for (vars, key) in [
+            (vec![("STEWARD_MAIL_SMTP_TLS", "ssl")], "mail.smtp_tls"),
+            (vec![("STEWARD_MAIL_SMTP_HOST", "mail")], "mail.from"),
+            (vec![("STEWARD_MAIL_SMTP_HOST", "mail"), ("STEWARD_MAIL_FROM", "not an address")], "mail.from"),
+            (vec![("STEWARD_MAIL_SMTP_PORT", "70000")], "smtp_port"),
+            (vec![("STEWARD_NOTIFICATIONS_MAX_ATTEMPTS", "0")], "notifications.max_attempts"),
+            (vec![("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "0")], "notifications.retry_base_secs"),
+            (vec![("STEWARD_NOTIFICATIONS_BASE_URL", "steward.example.org")], "notifications.base_url"),
+        ] {
+            let err = Config::load_from(&Overrides::default(), env(&vars)).unwrap_err();
+            assert!(format!("{err:#}").contains(key), "{vars:?}: {err:#}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "[mail]\nsmtp_hots = \"x\"\n").unwrap();
+        let err = Config::load_from(&Overrides { config: Some(path), ..Default::default() }, vec![]).unwrap_err();
+        assert!(err.to_string().contains("unknown field `smtp_hots`"), "{err}");
     }
 
     #[test]

@@ -64,7 +64,7 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
-    steward_channels::install_crypto_provider();
+    steward_channels::ensure_crypto_provider();
     let cli = Cli::parse();
     let overrides = config::Overrides {
         config: cli.config,

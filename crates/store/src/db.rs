@@ -50,6 +50,15 @@ impl Dialect {
             Backend::Postgres => " FOR UPDATE",
         }
     }
+    /// Claiming queue rows: on PostgreSQL several nodes claim at once, and
+    /// each must skip the rows another one has locked instead of waiting for
+    /// them (or taking them twice); SQLite's single writer needs nothing.
+    pub fn skip_locked(self) -> &'static str {
+        match self.0 {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
     /// Case-insensitive substring match operator.
     pub fn ilike(self) -> &'static str {
         match self.0 {

@@ -13,9 +13,12 @@ pub mod inbound;
 pub mod incidents;
 pub mod journal;
 pub mod migrate;
+pub mod outbox;
 pub mod settings;
 pub mod sla;
 mod sql;
+pub mod watchers;
+pub mod webhooks;
 pub mod writer;
 
 pub use db::{Backend, Dialect, Store, StoreOptions};

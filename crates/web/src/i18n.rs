@@ -522,6 +522,42 @@ catalogue! {
     ValNoCalendar: "no calendar has id {id}", "nie ma kalendarza o identyfikatorze {id}";
     ValNameTaken: "another one already has this name", "ta nazwa jest już zajęta";
     ValNoHours: "no working hours on any day; add at least one interval", "brak godzin pracy w każdym dniu; dodaj co najmniej jeden przedział";
+    DenyOutbox: "only admins can see the outbox", "tylko administratorzy widzą skrzynkę nadawczą";
+    DenyWebhooks: "only admins can manage webhooks", "tylko administratorzy zarządzają webhookami";
+    DenyRetry: "only admins can retry messages", "tylko administratorzy mogą ponawiać wysyłkę";
+    // Notifications (admin page, watching)
+    NavNotifications: "Notifications", "Powiadomienia";
+    NotificationsTitle: "Notifications", "Powiadomienia";
+    Outbox: "Outbox", "Skrzynka nadawcza";
+    OutboxPending: "Waiting to be sent", "Czekają na wysłanie";
+    OutboxSent: "Sent", "Wysłane";
+    OutboxDead: "Undeliverable", "Niedostarczone";
+    DeadLetters: "Undeliverable messages", "Niedostarczone wiadomości";
+    NoDeadLetters: "No undeliverable messages.", "Brak niedostarczonych wiadomości.";
+    Retry: "Retry", "Ponów";
+    Webhooks: "Webhooks", "Webhooki";
+    NoWebhooks: "No webhooks yet; add them with the API (POST /api/v1/webhooks).", "Brak webhooków; dodaj je przez API (POST /api/v1/webhooks).";
+    ColCreated: "Created", "Utworzono";
+    ColEvent: "Event", "Zdarzenie";
+    ColRecipient: "Recipient", "Odbiorca";
+    ColAttempts: "Attempts", "Próby";
+    ColError: "Last error", "Ostatni błąd";
+    ColName: "Name", "Nazwa";
+    ColFormat: "Format", "Format";
+    ColEvents: "Events", "Zdarzenia";
+    ColActive: "Active", "Aktywny";
+    AllEvents: "All but work notes", "Wszystkie poza notatkami wewnętrznymi";
+    FlashRetried: "The message will be sent again.", "Wiadomość zostanie wysłana ponownie.";
+    Watch: "Watch", "Obserwuj";
+    Unwatch: "Stop watching", "Przestań obserwować";
+    FlashWatching: "You are watching this incident: its updates will come by email.", "Obserwujesz ten incydent: zmiany przyjdą e-mailem.";
+    FlashUnwatched: "You no longer watch this incident.", "Nie obserwujesz już tego incydentu.";
+    EmailNotifications: "Email notifications", "Powiadomienia e-mail";
+    EmailNotificationsHint: "Replies on your own requests, incidents assigned to you and SLA breaches always come.", "Odpowiedzi na Twoje zgłoszenia, incydenty przypisane do Ciebie i przekroczenia SLA przychodzą zawsze.";
+    OptCommented: "Comments on incidents assigned to me or that I watch", "Komentarze do incydentów przypisanych do mnie lub obserwowanych";
+    OptWorkNote: "Work notes on incidents assigned to me or that I watch", "Notatki wewnętrzne do incydentów przypisanych do mnie lub obserwowanych";
+    OptAssigned: "Incidents assigned to one of my groups", "Incydenty przypisane do jednej z moich grup";
+    OptSlaWarning: "SLA warnings", "Ostrzeżenia SLA";
 }
 
 plurals! {
@@ -703,6 +739,9 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
         ("only agents, managers and admins can write work notes", Msg::DenyWorkNotes),
         ("only agents, managers and admins can edit incidents", Msg::DenyEdit),
         ("requesters can only confirm or reopen a resolved incident, or cancel a new one", Msg::DenyTransition),
+        ("only admins can see the outbox", Msg::DenyOutbox),
+        ("only admins can manage webhooks", Msg::DenyWebhooks),
+        ("only admins can retry messages", Msg::DenyRetry),
     ];
     if let Some((_, m)) = exact.iter().find(|(en, _)| *en == msg) {
         return Cow::Borrowed(t(lang, *m));

@@ -65,7 +65,8 @@ pub async fn serve(
     let workers = tokio::spawn(steward_app::workers::run(state.app.clone(), stop_rx.clone()));
     let every = state.app.config.sla_timer_every;
     let timers = tokio::spawn(steward_app::sla::timer::run(state.app.clone(), every, stop_rx.clone()));
-    let mail = tokio::spawn(steward_app::mail_in::run(state.app.clone(), stop_rx));
+    let mail = tokio::spawn(steward_app::mail_in::run(state.app.clone(), stop_rx.clone()));
+    let delivery = tokio::spawn(steward_app::notify::worker::run(state.app.clone(), stop_rx));
     let app = state.app.clone();
     let router = router(state);
     let result = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -75,6 +76,7 @@ pub async fn serve(
     let _ = workers.await;
     let _ = timers.await;
     let _ = mail.await;
+    let _ = delivery.await;
     app.store.close().await;
     result
 }

@@ -21,6 +21,7 @@ impl App {
         let actor = actor.clone();
         let dialect = self.store.dialect();
         let snap = self.sla_snapshot().await?;
+        let ctx = self.notify_ctx();
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -40,6 +41,8 @@ impl App {
                     }
                     let action = if internal { Action::WorkNote } else { Action::Comment };
                     journal(c, id, now, Some(actor.id), action, &[], Some(cid)).await?;
+                    let by = crate::notify::Author::user(actor.id, &actor.display_name);
+                    crate::notify::hooks::on_comment(c, &ctx, &inc, &by, &body, internal).await?;
                     store_journal::comment(c, cid).await?.ok_or(AppError::NotFound("comment"))
                 })
             })

@@ -122,11 +122,13 @@ impl App {
         // Nothing was there before: every old value is null.
         let changes = serde_json::to_string(&created_changes(&inc)).map_err(|e| AppError::Internal(e.to_string()))?;
         let snap = self.sla_snapshot().await?;
+        let (ctx, by) = (self.notify_ctx(), crate::notify::Author::user(actor.id, &actor.display_name));
         self.store
             .write(move |c| {
                 Box::pin(async move {
                     inc.id = incidents::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
                     (_, inc.sla) = sla::engine::sync(c, dialect, &snap, None, &inc, Some(actor_id), now).await?;
+                    crate::notify::hooks::on_created(c, &ctx, &inc, &by).await?;
                     Ok::<_, AppError>(inc)
                 })
             })

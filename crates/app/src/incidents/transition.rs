@@ -61,6 +61,7 @@ impl App {
         let actor = actor.clone();
         let dialect = self.store.dialect();
         let snap = self.sla_snapshot().await?;
+        let ctx = self.notify_ctx();
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -92,6 +93,8 @@ impl App {
                     };
                     journal(c, id, now, Some(actor.id), Action::StateChanged, &changes, comment_id).await?;
                     (_, new.sla) = sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
+                    let by = crate::notify::Author::user(actor.id, &actor.display_name);
+                    crate::notify::hooks::on_transition(c, &ctx, &old, &new, &by, comment.as_deref()).await?;
                     Ok(new)
                 })
             })

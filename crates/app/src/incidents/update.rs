@@ -135,6 +135,7 @@ impl App {
         let (actor, matrix) = (actor.clone(), self.config.priority_matrix.clone());
         let dialect = self.store.dialect();
         let snap = self.sla_snapshot().await?;
+        let ctx = self.notify_ctx();
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -242,6 +243,8 @@ impl App {
                     })?;
                     journal(c, id, now, Some(actor.id), Action::Updated, &changes, None).await?;
                     (_, new.sla) = sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
+                    let by = crate::notify::Author::user(actor.id, &actor.display_name);
+                    crate::notify::hooks::assigned(c, &ctx, Some(&old), &new, &by).await?;
                     Ok(new)
                 })
             })

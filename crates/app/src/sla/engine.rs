@@ -33,6 +33,9 @@ pub struct Announcement {
     pub sla_name: Option<String>,
     pub event: ClockEvent,
     pub at: i64,
+    /// The clock's target and the moment it is (or was) used up.
+    pub target_us: i64,
+    pub due_at: i64,
 }
 
 /// A clock loaded for change, with what it needs to compute its events.
@@ -87,6 +90,8 @@ impl Tracked {
                 sla_name: self.row.sla_name.clone(),
                 event,
                 at: at.as_microsecond(),
+                target_us: micros(self.clock.target),
+                due_at: self.clock.due_at.or(self.clock.breached_at).unwrap_or(at).as_microsecond(),
             });
         }
         Ok(())

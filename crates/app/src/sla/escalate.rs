@@ -9,6 +9,7 @@
 use super::engine::{self, Announcement};
 use super::{Snapshot, snapshot::parse_rule};
 use crate::incidents::{diff, journal};
+use crate::notify::{self, Author, IncidentEvent, Recipients};
 use crate::{Actor, App, AppError, FieldError};
 use steward_domain::access;
 use steward_domain::journal::{Action, FieldChange};
@@ -36,6 +37,7 @@ pub(crate) struct Ctx<'a> {
     pub d: Dialect,
     pub snap: &'a Snapshot,
     pub matrix: &'a PriorityMatrix,
+    pub notify: &'a notify::Ctx,
     pub now: i64,
 }
 
@@ -134,6 +136,11 @@ async fn fire(
         what.push(FieldChange { field: "notified".into(), old: None, new: Some(names.join(", ")) });
     }
     journal(c, inc.id, ctx.now, None, Action::Escalated, &what, None).await?;
+    if !notify.is_empty() {
+        let event = IncidentEvent::Escalated { reason: rule.name.clone() };
+        notify::incident_event(c, ctx.notify, &new, &Author::system(), &event, &[Recipients::Users(notify.clone())])
+            .await?;
+    }
     Ok(Some((Fired { rule: rule.name.clone(), record_id: inc.id, notify }, new)))
 }
 
@@ -195,8 +202,13 @@ impl App {
             let due = escalations::overdue(&mut conn, &o).await?;
             drop(conn);
             for id in due {
-                let (snap, one, matrix, d) =
-                    (snap.clone(), rule.clone(), self.config.priority_matrix.clone(), self.store.dialect());
+                let (snap, one, matrix, d, notify) = (
+                    snap.clone(),
+                    rule.clone(),
+                    self.config.priority_matrix.clone(),
+                    self.store.dialect(),
+                    self.notify_ctx(),
+                );
                 let r = self
                     .store
                     .write(move |c| {
@@ -206,7 +218,7 @@ impl App {
                             if !applies(&one, &inc)? || (unassigned && inc.assignee_id.is_some()) {
                                 return Ok::<_, AppError>(None);
                             }
-                            let ctx = Ctx { d, snap: &snap, matrix: &matrix, now };
+                            let ctx = Ctx { d, snap: &snap, matrix: &matrix, notify: &notify, now };
                             Ok(fire(c, &ctx, &one, "elapsed", &inc).await?.map(|(f, _)| f))
                         })
                     })

@@ -8,9 +8,12 @@
 
 use super::engine::{self, Announcement};
 use super::escalate;
+use crate::notify::{self, Author, IncidentEvent, Recipients, SlaNotice};
 use crate::{App, AppError};
 use std::time::Duration;
+use steward_domain::sla::ClockEvent;
 use steward_store::incidents::{self, Incident};
+use steward_store::{Conn, escalations};
 use steward_store::{StoreError, now_micros, sla};
 use tokio::sync::watch;
 
@@ -39,7 +42,7 @@ impl App {
             if kind != "incident" {
                 continue;
             }
-            let (snap, matrix) = (snap.clone(), self.config.priority_matrix.clone());
+            let (snap, matrix, notify) = (snap.clone(), self.config.priority_matrix.clone(), self.notify_ctx());
             let fired = self
                 .store
                 .write(move |c| {
@@ -49,7 +52,8 @@ impl App {
                         let (announced, sla) =
                             engine::sync_clocks(c, dialect, &snap, Some(&inc), &inc, None, now).await?;
                         let inc = Incident { sla, ..inc };
-                        let ctx = escalate::Ctx { d: dialect, snap: &snap, matrix: &matrix, now };
+                        announce(c, &notify, &inc, &announced).await?;
+                        let ctx = escalate::Ctx { d: dialect, snap: &snap, matrix: &matrix, notify: &notify, now };
                         escalate::on_announcements(c, &ctx, &inc, &announced).await?;
                         Ok::<_, AppError>(announced)
                     })
@@ -62,6 +66,31 @@ impl App {
         }
         Ok(all)
     }
+}
+
+/// Tells the people working the record: a warning goes to the assignee and
+/// the group, a breach also to the group's manager.
+async fn announce(c: &mut Conn, ctx: &notify::Ctx, inc: &Incident, announced: &[Announcement]) -> Result<(), AppError> {
+    for a in announced {
+        let name = match (&a.sla_name, a.clock.as_str()) {
+            (_, "group") => format!("{} · {}", inc.group_name.as_deref().unwrap_or("group"), "time with group"),
+            (Some(sla), kind) => format!("{sla} · {kind}"),
+            (None, kind) => kind.to_owned(),
+        };
+        let sla = SlaNotice { name, target_us: a.target_us, due_at: a.due_at };
+        let mut to = vec![Recipients::Assignee, Recipients::GroupMembers];
+        let event = match a.event {
+            ClockEvent::Warning(percent) => IncidentEvent::SlaWarning { sla, percent },
+            ClockEvent::Breach => {
+                if let Some(g) = a.group_id.or(inc.assignment_group_id) {
+                    to.push(Recipients::Users(escalations::group_manager(c, g).await?.into_iter().collect()));
+                }
+                IncidentEvent::SlaBreached { sla }
+            }
+        };
+        notify::incident_event(c, ctx, inc, &Author::system(), &event, &to).await?;
+    }
+    Ok(())
 }
 
 /// Runs the timer every `every` until `shutdown` turns true.

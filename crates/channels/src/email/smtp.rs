@@ -1,12 +1,19 @@
 //! Sending over SMTP with lettre: one connection per message (notifications
 //! are few and bursty; a pool would hold idle connections the relay drops),
 //! a hard deadline per send, and errors sorted into retry-later and give-up.
+//!
+//! To a plain-text relay without credentials (a local MTA: the high-volume
+//! case) the connection is opened here with `TCP_NODELAY`: lettre writes the
+//! message and its final `.` in two writes, and without it Nagle's algorithm
+//! holds the `.` until the relay's delayed ACK, 40 ms per message. Measured
+//! with `steward bench outbox`: about 60 → several hundred messages/s.
 
 use std::fmt;
 use std::time::Duration;
 
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use super::{Mailbox, OutgoingEmail};
@@ -65,6 +72,9 @@ pub struct SmtpConfigError(pub String);
 /// workers; each send opens its own connection.
 pub struct SmtpSender {
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// Host and port for the direct path (plain text, no credentials).
+    direct: Option<(String, u16)>,
+    hello: ClientId,
     from: Mailbox,
     timeout: Duration,
 }
@@ -92,7 +102,9 @@ impl SmtpSender {
         if let Some(user) = &config.username {
             builder = builder.credentials(Credentials::new(user.clone(), config.password.clone().unwrap_or_default()));
         }
-        Ok(Self { transport: builder.build(), from, timeout: config.timeout })
+        let direct = (config.tls == SmtpTls::None && config.username.is_none())
+            .then(|| (config.host.trim().to_owned(), config.port));
+        Ok(Self { transport: builder.build(), direct, hello: ClientId::default(), from, timeout: config.timeout })
     }
 
     /// The configured sender, for [`OutgoingEmail::from`].
@@ -111,14 +123,38 @@ impl SmtpSender {
     /// configured timeout.
     pub async fn send(&self, email: &OutgoingEmail) -> Result<(), DeliveryError> {
         let message = email.to_message()?;
-        match tokio::time::timeout(self.timeout, self.transport.send(message)).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(classify(&e)),
+        let send = async {
+            match &self.direct {
+                Some((host, port)) => self.send_direct(host, *port, &message).await,
+                None => self.transport.send(message).await.map(drop).map_err(|e| classify(&e)),
+            }
+        };
+        match tokio::time::timeout(self.timeout, send).await {
+            Ok(r) => r,
             Err(_) => Err(DeliveryError::transient(format!(
                 "the mail server did not finish within {} s",
                 self.timeout.as_secs_f32()
             ))),
         }
+    }
+}
+
+impl SmtpSender {
+    /// One message over a connection of our own with `TCP_NODELAY` (see the
+    /// module's comment); the same commands lettre's transport sends.
+    async fn send_direct(&self, host: &str, port: u16, message: &lettre::Message) -> Result<(), DeliveryError> {
+        let stream = tokio::net::TcpStream::connect((host, port))
+            .await
+            .map_err(|e| DeliveryError::transient(format!("the mail server could not be reached: {e}")))?;
+        // Only latency is at stake; a socket that refuses it still works.
+        let _ = stream.set_nodelay(true);
+        let mut conn = AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello)
+            .await
+            .map_err(|e| classify(&e))?;
+        let result = conn.send(message.envelope(), &message.formatted()).await;
+        // The relay has the message (or refused it); a failed goodbye changes nothing.
+        let _ = conn.quit().await;
+        result.map(drop).map_err(|e| classify(&e))
     }
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod dto;
 pub mod health;
 pub mod incidents;
+pub mod notifications;
 pub mod sla;
 pub mod sla_dto;
 
@@ -19,7 +20,7 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Steward API", description = "IT service management: incidents, service levels, accounts, tokens."),
+    info(title = "Steward API", description = "IT service management: incidents, service levels, notifications, accounts, tokens."),
     paths(
         incidents::list, incidents::create, incidents::get_one, incidents::update, incidents::transition,
         incidents::comments, incidents::add_comment, incidents::journal, incidents::attachments,
@@ -29,6 +30,10 @@ use utoipa::OpenApi;
         sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::update_calendar,
         sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::update_sla,
         sla::set_ola, sla::delete_ola,
+        notifications::outbox, notifications::retry, notifications::webhooks, notifications::create_webhook,
+        notifications::webhook, notifications::update_webhook, notifications::delete_webhook,
+        notifications::deliveries, notifications::watchers, notifications::watch, notifications::unwatch,
+        notifications::my_notifications, notifications::set_my_notifications,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -57,6 +62,19 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(accounts::me))
+        .route("/me/notifications", get(notifications::my_notifications).put(notifications::set_my_notifications))
+        .route("/outbox", get(notifications::outbox))
+        .route("/outbox/{id}/retry", post(notifications::retry))
+        .route("/webhooks", get(notifications::webhooks).post(notifications::create_webhook))
+        .route(
+            "/webhooks/{id}",
+            get(notifications::webhook).patch(notifications::update_webhook).delete(notifications::delete_webhook),
+        )
+        .route("/webhooks/{id}/deliveries", get(notifications::deliveries))
+        .route(
+            "/incidents/{number}/watchers",
+            get(notifications::watchers).post(notifications::watch).delete(notifications::unwatch),
+        )
         .route("/users", get(accounts::users).post(accounts::add_user))
         .route("/groups", get(accounts::groups).post(accounts::add_group))
         .route("/groups/{name}/members", post(accounts::add_member))

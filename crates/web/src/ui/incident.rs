@@ -35,6 +35,7 @@ pub struct Data {
     /// The SLA clocks, for staff; with the SLA's first warning threshold.
     pub clocks: Vec<steward_app::sla::ClockView>,
     pub warn_at: Option<u8>,
+    pub watching: bool,
 }
 
 impl Data {
@@ -49,10 +50,11 @@ impl Data {
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let inc = s.app.get_incident(&ctx.actor, n).await?;
     let number = number(inc.id);
-    let (journal, attachments, children) = futures_util::future::try_join3(
+    let (journal, attachments, children, watching) = futures_util::future::try_join4(
         s.app.incident_journal(&ctx.actor, &number),
         s.app.list_attachments(&ctx.actor, &number),
         s.app.incident_children(&ctx.actor, inc.id),
+        s.app.is_watching(&ctx.actor, inc.id),
     )
     .await?;
     // The parent may be one this user cannot see; then it is only a number.
@@ -71,7 +73,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     } else {
         (Vec::new(), None)
     };
-    Ok(Data { inc, number, journal, attachments, parent, children, clocks, warn_at })
+    Ok(Data { inc, number, journal, attachments, parent, children, clocks, warn_at, watching })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -138,7 +140,10 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
             nav.crumbs aria-label="Breadcrumb" { a href=(back.0) { (ctx.t(back.1)) } " / " span { (d.number) } }
             div.head-row {
                 h1 { span.num { (d.number) } " " span #incident-title { (i.title) } }
-                @if ctx.actor.is_staff() { a.btn #edit-incident href={ "/incidents/" (d.number) "/edit" } { (ctx.t(Msg::Edit)) } }
+                div.head-actions {
+                    (super::notifications::watch_button(ctx, &d.number, d.watching))
+                    @if ctx.actor.is_staff() { a.btn #edit-incident href={ "/incidents/" (d.number) "/edit" } { (ctx.t(Msg::Edit)) } }
+                }
             }
             div.head-badges {
                 span #incident-state { (widgets::state_badge(lang, &i.state)) }
@@ -226,6 +231,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Qu
         Some("state") => Some(ctx.t(Msg::FlashStateChanged).to_owned()),
         Some("commented") => Some(ctx.t(Msg::FlashCommented).to_owned()),
         Some("uploaded") => Some(ctx.t(Msg::FlashUploaded).to_owned()),
+        Some("watching") => Some(ctx.t(Msg::FlashWatching).to_owned()),
+        Some("unwatched") => Some(ctx.t(Msg::FlashUnwatched).to_owned()),
         _ => None,
     };
     respond(&s, &ctx, &n, View { notice, ..View::default() }, StatusCode::OK).await

@@ -33,11 +33,15 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
     let p = ctx.path.as_str();
     if ctx.actor.is_staff() {
         let on_list = p == "/incidents" || (p.starts_with("/incidents/") && p != "/incidents/new");
-        vec![
+        let mut items = vec![
             ("/home", Msg::NavHome, p == "/home"),
             ("/incidents?state=open", Msg::NavIncidents, on_list),
             ("/incidents/new", Msg::NavNewIncident, p == "/incidents/new"),
-        ]
+        ];
+        if ctx.actor.role == steward_domain::Role::Admin {
+            items.push(("/admin/notifications", Msg::NavNotifications, p.starts_with("/admin/notifications")));
+        }
+        items
     } else {
         vec![
             ("/portal", Msg::NavMyIncidents, p == "/portal" || p.starts_with("/incidents/")),

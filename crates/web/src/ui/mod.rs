@@ -19,6 +19,7 @@ mod incident_form;
 mod layout;
 mod list;
 mod login;
+mod notifications;
 mod portal;
 mod service_levels;
 mod service_levels_forms;
@@ -56,6 +57,9 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{number}/attachments/{id}", get(incident_actions::download))
         .route("/portal", get(portal::my_incidents))
         .route("/portal/report", get(portal::report_form).post(portal::report))
+        .route("/incidents/{number}/watch", post(notifications::watch))
+        .route("/admin/notifications", get(notifications::show))
+        .route("/admin/notifications/{id}/retry", post(notifications::retry))
         .route("/settings", get(settings::show).post(settings::save))
         .route(service_levels::PATH, get(service_levels_forms::show))
         .route("/settings/service-levels/calendars", post(service_levels_forms::create_calendar))
@@ -66,6 +70,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(steward_domain::calendar::ICAL_MAX_BYTES + 64 * 1024)),
         )
         .route("/settings/service-levels/slas", post(service_levels_forms::create_sla))
+        .route("/settings/notifications", post(settings::save_notifications))
         .fallback(errors::fallback)
 }
 

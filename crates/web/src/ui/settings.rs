@@ -27,8 +27,61 @@ pub struct SettingsForm {
     locale: String,
 }
 
+/// The optional notifications, by event name, with their labels.
+const OPTIONAL: [(&str, &str, Msg); 4] = [
+    ("commented", steward_app::notify::COMMENTED, Msg::OptCommented),
+    ("work_note", steward_app::notify::WORK_NOTE, Msg::OptWorkNote),
+    ("assigned", steward_app::notify::ASSIGNED, Msg::OptAssigned),
+    ("sla_warning", steward_app::notify::SLA_WARNING, Msg::OptSlaWarning),
+];
+
+/// The boxes of the notifications form: ticked = send it to me.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NotificationsForm {
+    commented: Option<String>,
+    work_note: Option<String>,
+    assigned: Option<String>,
+    sla_warning: Option<String>,
+}
+
+fn notifications_form(ctx: &Ctx, optouts: &[String]) -> maud::Markup {
+    html! {
+        section.panel aria-labelledby="notifications-title" {
+            h2 #notifications-title { (ctx.t(Msg::EmailNotifications)) }
+            p.muted { (ctx.t(Msg::EmailNotificationsHint)) }
+            form method="post" action="/settings/notifications" {
+                (widgets::csrf(&ctx.csrf))
+                fieldset.field.choices {
+                    legend.visually-hidden { (ctx.t(Msg::EmailNotifications)) }
+                    @for (name, event, label) in OPTIONAL {
+                        label.choice {
+                            input type="checkbox" name=(name) value="1" id={ "opt-" (name) } checked[!optouts.iter().any(|o| o == event)];
+                            " " (ctx.t(label))
+                        }
+                    }
+                }
+                button.btn.btn-primary type="submit" #save-notifications { (ctx.t(Msg::Save)) }
+            }
+        }
+    }
+}
+
+pub async fn save_notifications(State(s): State<AppState>, ctx: Ctx, Form(f): Form<NotificationsForm>) -> UiResult {
+    let ticked = [f.commented, f.work_note, f.assigned, f.sla_warning];
+    let off: Vec<String> = OPTIONAL
+        .iter()
+        .zip(ticked)
+        .filter(|(_, on)| on.is_none())
+        .map(|((_, event, _), _)| (*event).to_owned())
+        .collect();
+    s.app.set_my_optouts(&ctx.actor, off).await.or_page(&ctx)?;
+    see_other("/settings?m=saved")
+}
+
 pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQuery>) -> UiResult {
     let groups = s.app.list_groups().await.or_page(&ctx)?;
+    let optouts = s.app.my_optouts(&ctx.actor).await.or_page(&ctx)?;
     let mine: Vec<String> =
         groups.into_iter().filter(|g| ctx.actor.group_ids.contains(&g.id)).map(|g| g.name).collect();
     let current = ctx.actor.locale.clone().unwrap_or_default();
@@ -44,6 +97,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQ
                     dt { (ctx.t(Msg::Role)) } dd { (i18n::role(ctx.lang, ctx.actor.role)) }
                     dt { (ctx.t(Msg::Groups)) }
                     dd { @if mine.is_empty() { span.muted { (ctx.t(Msg::NoneYet)) } } @else { (mine.join(", ")) } }
+                }
+                @if ctx.actor.role == steward_domain::Role::Admin {
+                    p { a #admin-notifications href="/admin/notifications" { (ctx.t(Msg::NotificationsTitle)) } }
                 }
             }
             @if ctx.actor.is_staff() {
@@ -67,6 +123,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQ
                     button.btn.btn-primary type="submit" { (ctx.t(Msg::Save)) }
                 }
             }
+            (notifications_form(&ctx, &optouts))
         }
     };
     Ok(html(StatusCode::OK, layout::page(&ctx, ctx.t(Msg::SettingsTitle), body)))

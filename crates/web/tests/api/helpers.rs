@@ -176,7 +176,7 @@ pub async fn spawn_with(backend: Backend, mut config: AppConfig) -> TestApp {
     let addr = listener.local_addr().unwrap();
     let state = AppState { app: app.clone(), web: Arc::new(WebConfig::default()) };
     tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
-    steward_channels::install_crypto_provider();
+    steward_channels::ensure_crypto_provider();
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let mut t = tokens.into_iter();
     TestApp {
@@ -207,6 +207,10 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
         self.req(Method::POST, path, token).json(&body).send().await.unwrap()
+    }
+
+    pub async fn put_json(&self, path: &str, token: &str, body: Value) -> Response {
+        self.req(Method::PUT, path, token).json(&body).send().await.unwrap()
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Response {

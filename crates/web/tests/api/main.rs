@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+#[path = "../../../channels/tests/support/smtpd.rs"]
+mod smtpd;
 
 mod access;
 mod accounts;
@@ -17,5 +19,6 @@ mod conflicts;
 mod health;
 mod incidents;
 mod listing;
+mod notifications;
 mod sla;
 mod transitions;

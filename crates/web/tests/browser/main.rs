@@ -10,6 +10,7 @@
 
 mod driver;
 mod journey;
+mod notification_pages;
 mod pages;
 mod server;
 mod sla_journey;

@@ -6,7 +6,7 @@ use reqwest::{Client, Response, StatusCode, header};
 use steward_app::incidents::{IncidentPatch, NewIncident};
 
 fn client() -> Client {
-    steward_channels::install_crypto_provider();
+    steward_channels::ensure_crypto_provider();
     Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 

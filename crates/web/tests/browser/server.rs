@@ -40,8 +40,8 @@ impl TestServer {
 }
 
 /// Users: `agent` and `agent2` in Service Desk, `netagent` in Network,
-/// `requester` (Contoso) and `requester2`; the first, third and fourth have
-/// the password (argon2 is slow, so not everyone gets one).
+/// `requester` (Contoso), `requester2` and `admin`; the first, third, fourth
+/// and last have the password (argon2 is slow, so not everyone gets one).
 pub async fn spawn() -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/steward.db", dir.path().display());
@@ -61,6 +61,7 @@ pub async fn spawn() -> TestServer {
         ("netagent", "Nora Network", "agent", Some("Network"), None, true),
         ("requester", "Rita Requester", "requester", None, Some("Contoso"), true),
         ("requester2", "Remy Other", "requester", None, Some("Fabrikam"), false),
+        ("admin", "Ada Admin", "admin", None, None, true),
     ];
     for (name, display, role, group, org, password) in users {
         app.add_user(

@@ -9,7 +9,7 @@ use steward_app::incidents::NewIncident;
 const PAGE: &str = "/settings/service-levels";
 
 fn client() -> Client {
-    steward_channels::install_crypto_provider();
+    steward_channels::ensure_crypto_provider();
     Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 

@@ -1,0 +1,397 @@
+//! Turning an incident event into outbox messages, inside the caller's write
+//! transaction: choosing the recipients, rendering their emails, and one
+//! message per matching webhook.
+
+use super::{ASSIGNED, COMMENTED, CREATED, EMAIL, ESCALATED, RESOLVED, SLA_BREACHED, SLA_WARNING, WEBHOOK, WORK_NOTE};
+use super::{NotifyConfig, labels};
+use crate::error::AppError;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use steward_channels::email::{self, EmailAddress, EmailEvent, Locale, RecordInfo, SlaInfo};
+use steward_channels::webhook::{Notice, Severity};
+use steward_store::{
+    Conn,
+    accounts::{self, User},
+    incidents::Incident,
+    now_micros,
+    outbox::{self, NewMessage},
+    watchers, webhooks,
+};
+
+/// What the enqueue functions need from the application, cheap to clone
+/// into write closures: get it from [`crate::App::notify_ctx`].
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub(crate) config: Arc<NotifyConfig>,
+    pub(crate) domain: Arc<str>,
+    /// Whether this node can send email; without SMTP, email messages are
+    /// enqueued with a note saying why they wait.
+    pub(crate) smtp: bool,
+}
+
+/// Who acted: a user, or the system (SLA timers, auto-close).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub id: Option<i64>,
+    pub name: String,
+}
+
+impl Author {
+    pub fn user(id: i64, name: &str) -> Self {
+        Self { id: Some(id), name: name.to_owned() }
+    }
+    pub fn system() -> Self {
+        Self { id: None, name: "Steward".into() }
+    }
+}
+
+/// An SLA target as notifications show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaNotice {
+    /// E.g. "Resolution P2".
+    pub name: String,
+    /// The agreed time, in microseconds.
+    pub target_us: i64,
+    /// When it is (or was) due, microseconds since the epoch (UTC).
+    pub due_at: i64,
+}
+
+/// What happened to an incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncidentEvent {
+    Created,
+    Commented {
+        body: String,
+        internal: bool,
+    },
+    /// `to` is the new assignee's or group's display name.
+    Assigned {
+        to: String,
+    },
+    Resolved {
+        notes: String,
+    },
+    SlaWarning {
+        sla: SlaNotice,
+        percent: u8,
+    },
+    SlaBreached {
+        sla: SlaNotice,
+    },
+    Escalated {
+        reason: String,
+    },
+}
+
+impl IncidentEvent {
+    /// The event's name, as webhooks and opt-outs know it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            IncidentEvent::Created => CREATED,
+            IncidentEvent::Commented { internal: false, .. } => COMMENTED,
+            IncidentEvent::Commented { internal: true, .. } => WORK_NOTE,
+            IncidentEvent::Assigned { .. } => ASSIGNED,
+            IncidentEvent::Resolved { .. } => RESOLVED,
+            IncidentEvent::SlaWarning { .. } => SLA_WARNING,
+            IncidentEvent::SlaBreached { .. } => SLA_BREACHED,
+            IncidentEvent::Escalated { .. } => ESCALATED,
+        }
+    }
+}
+
+/// Who should hear about an event, relative to the incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipients {
+    Requester,
+    Assignee,
+    /// The members of the incident's assignment group.
+    GroupMembers,
+    Watchers,
+    Users(Vec<i64>),
+}
+
+/// Enqueues the messages for `event` on `inc`: an email to each recipient
+/// (see the module's table for who is skipped and what is optional) and a
+/// message to each active webhook whose filter matches. Call it inside the
+/// write closure of the change. Returns how many messages were enqueued.
+pub async fn incident_event(
+    c: &mut Conn,
+    ctx: &Ctx,
+    inc: &Incident,
+    by: &Author,
+    event: &IncidentEvent,
+    recipients: &[Recipients],
+) -> Result<usize, AppError> {
+    let now = now_micros();
+    let mut msgs = Vec::new();
+    for u in recipients_of(c, inc, by, event, recipients).await? {
+        if let Some(m) = email_message(ctx, inc, by, event, &u)? {
+            msgs.push(m);
+        }
+    }
+    for w in webhooks::active(c).await? {
+        if subscribed(&w.events, event.name()) {
+            msgs.push(webhook_message(ctx, inc, by, event, w.id, now)?);
+        }
+    }
+    outbox::enqueue_many(c, &msgs, now).await?;
+    Ok(msgs.len())
+}
+
+/// Does a webhook's filter (a JSON list) take `event`?
+pub(crate) fn subscribed(filter: &str, event: &str) -> bool {
+    let events: Vec<String> = serde_json::from_str(filter).unwrap_or_default();
+    if events.is_empty() { event != WORK_NOTE } else { events.iter().any(|e| e == event) }
+}
+
+/// The users to email, each once, after the skip rules and opt-outs.
+async fn recipients_of(
+    c: &mut Conn,
+    inc: &Incident,
+    by: &Author,
+    event: &IncidentEvent,
+    recipients: &[Recipients],
+) -> Result<Vec<User>, AppError> {
+    let always = matches!(event, IncidentEvent::SlaBreached { .. } | IncidentEvent::Escalated { .. });
+    let never = matches!(event, IncidentEvent::SlaWarning { .. } | IncidentEvent::Commented { internal: true, .. });
+    // (user, may they turn this off?)
+    let mut found: Vec<(User, bool)> = Vec::new();
+    for r in recipients {
+        let (users, optional) = match r {
+            Recipients::Requester => {
+                let must = matches!(
+                    event,
+                    IncidentEvent::Created
+                        | IncidentEvent::Commented { internal: false, .. }
+                        | IncidentEvent::Resolved { .. }
+                );
+                (accounts::user_by_id(c, inc.requester_id).await?.into_iter().collect(), !must)
+            }
+            Recipients::Assignee => {
+                let u = match inc.assignee_id {
+                    Some(a) => accounts::user_by_id(c, a).await?,
+                    None => None,
+                };
+                (u.into_iter().collect(), !matches!(event, IncidentEvent::Assigned { .. }))
+            }
+            Recipients::GroupMembers => match inc.assignment_group_id {
+                Some(g) => (accounts::members_of(c, g).await?, true),
+                None => (Vec::new(), true),
+            },
+            Recipients::Watchers => (watchers::list(c, crate::incidents::KIND, inc.id).await?, true),
+            Recipients::Users(ids) => {
+                let mut us = Vec::new();
+                for id in ids {
+                    us.extend(accounts::user_by_id(c, *id).await?);
+                }
+                (us, true)
+            }
+        };
+        let optional = !always && (never || optional);
+        for u in users {
+            match found.iter_mut().find(|(f, _)| f.id == u.id) {
+                Some(entry) => entry.1 = entry.1 && optional,
+                None => found.push((u, optional)),
+            }
+        }
+    }
+    let receipt = matches!(event, IncidentEvent::Created);
+    found.retain(|(u, _)| {
+        let own_action = by.id == Some(u.id) && !(receipt && u.id == inc.requester_id);
+        let staff = u.role.parse::<steward_domain::Role>().is_ok_and(|r| r.is_staff());
+        let internal = matches!(event, IncidentEvent::Commented { internal: true, .. });
+        u.active != 0 && u.email.as_deref().is_some_and(|e| !e.trim().is_empty()) && !own_action && (staff || !internal)
+    });
+    let optional: Vec<i64> = found.iter().filter(|(_, o)| *o).map(|(u, _)| u.id).collect();
+    let off = watchers::opted_out(c, &optional, event.name()).await?;
+    Ok(found.into_iter().filter(|(u, o)| !(*o && off.contains(&u.id))).map(|(u, _)| u).collect())
+}
+
+fn record_info(ctx: &Ctx, inc: &Incident, l: Locale) -> RecordInfo {
+    let number = crate::incidents::number(inc.id);
+    RecordInfo {
+        link: format!("{}/incidents/{number}", ctx.config.base_url.trim_end_matches('/')),
+        number,
+        title: inc.title.clone(),
+        state: labels::state(l, &inc.state),
+        priority: labels::priority(l, inc.priority),
+    }
+}
+
+fn sla_info(s: &SlaNotice) -> SlaInfo {
+    let due = jiff::Timestamp::from_microsecond(s.due_at).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    SlaInfo {
+        name: s.name.clone(),
+        target: std::time::Duration::from_micros(u64::try_from(s.target_us).unwrap_or(0)),
+        due: due.to_zoned(jiff::tz::TimeZone::UTC),
+    }
+}
+
+fn email_event(ctx: &Ctx, inc: &Incident, by: &Author, event: &IncidentEvent, l: Locale) -> EmailEvent {
+    let record = record_info(ctx, inc, l);
+    let actor = by.name.clone();
+    match event {
+        IncidentEvent::Created => EmailEvent::IncidentCreated { record },
+        IncidentEvent::Commented { body, .. } => {
+            EmailEvent::CommentAdded { record, author: actor, comment: body.clone() }
+        }
+        IncidentEvent::Assigned { to } => EmailEvent::Assigned { record, actor, assignee: to.clone() },
+        IncidentEvent::Resolved { notes } => EmailEvent::Resolved { record, actor, notes: notes.clone() },
+        IncidentEvent::SlaWarning { sla, percent } => {
+            EmailEvent::SlaWarning { record, sla: sla_info(sla), percent: *percent }
+        }
+        IncidentEvent::SlaBreached { sla } => EmailEvent::SlaBreached { record, sla: sla_info(sla) },
+        IncidentEvent::Escalated { reason } => EmailEvent::Escalated { record, actor, reason: reason.clone() },
+    }
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The ready email for one recipient, or nothing when their address is
+/// not usable.
+fn email_message(
+    ctx: &Ctx,
+    inc: &Incident,
+    by: &Author,
+    event: &IncidentEvent,
+    u: &User,
+) -> Result<Option<NewMessage>, AppError> {
+    let Some(address) = u.email.as_deref().and_then(|e| e.trim().parse::<EmailAddress>().ok()) else {
+        tracing::warn!(user = u.id, "skipping a notification: the user's email address is not usable");
+        return Ok(None);
+    };
+    let locale = u.locale.as_deref().map(Locale::from_tag).unwrap_or_default();
+    let rendered = email::render(&email_event(ctx, inc, by, event, locale), locale);
+    let number = crate::incidents::number(inc.id);
+    let mut subject = rendered.subject;
+    if matches!(event, IncidentEvent::Commented { internal: true, .. }) {
+        let prefix = format!("[{number}] ");
+        let rest = subject.strip_prefix(&prefix).unwrap_or(&subject).to_owned();
+        subject = format!("{prefix}{}: {rest}", labels::work_note(locale));
+    }
+    let payload = json!({
+        "to_name": u.display_name,
+        "to_email": address.to_string(),
+        "subject": subject,
+        "text": rendered.text,
+        "html": rendered.html,
+        "message_id": email::new_message_id(&number, &ctx.domain),
+        "thread": email::thread_id(&number, &ctx.domain),
+        "record": number,
+    });
+    Ok(Some(NewMessage {
+        channel: EMAIL.into(),
+        event: event.name().into(),
+        record_kind: Some(crate::incidents::KIND.into()),
+        record_id: Some(inc.id),
+        target: address.to_string(),
+        payload: to_json(&payload)?,
+        last_error: (!ctx.smtp).then(|| {
+            "SMTP is not configured: the message waits until a node with [mail] settings delivers it".to_owned()
+        }),
+    }))
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "info",
+        Severity::Success => "success",
+        Severity::Warning => "warning",
+        Severity::Critical => "critical",
+    }
+}
+
+/// The event as webhooks receive it (the JSON format's body).
+fn event_json(ctx: &Ctx, inc: &Incident, by: &Author, event: &IncidentEvent, now: i64) -> Value {
+    let number = crate::incidents::number(inc.id);
+    let base = ctx.config.base_url.trim_end_matches('/');
+    let time = |us: i64| jiff::Timestamp::from_microsecond(us).map(|t| t.to_string()).unwrap_or_default();
+    let mut v = json!({
+        "event": event.name(),
+        "occurred_at": time(now),
+        "actor": by.id.map(|id| json!({"id": id, "name": by.name})),
+        "record": {
+            "kind": crate::incidents::KIND,
+            "number": number,
+            "title": inc.title,
+            "state": inc.state,
+            "priority": inc.priority,
+            "impact": inc.impact,
+            "urgency": inc.urgency,
+            "major": inc.major != 0,
+            "requester": inc.requester_name,
+            "assignment_group": inc.group_name,
+            "assignee": inc.assignee_name,
+            "link": format!("{base}/incidents/{number}"),
+            "api": format!("{base}/api/v1/incidents/{number}"),
+        },
+    });
+    let extra = match event {
+        IncidentEvent::Created => None,
+        IncidentEvent::Commented { body, internal } => Some(("comment", json!({"body": body, "internal": internal}))),
+        IncidentEvent::Assigned { to } => Some(("assigned_to", json!(to))),
+        IncidentEvent::Resolved { notes } => Some(("resolution", json!({"code": inc.resolution_code, "notes": notes}))),
+        IncidentEvent::SlaWarning { sla, percent } => Some((
+            "sla",
+            json!({"name": sla.name, "target_us": sla.target_us, "due_at": time(sla.due_at), "percent": percent}),
+        )),
+        IncidentEvent::SlaBreached { sla } => {
+            Some(("sla", json!({"name": sla.name, "target_us": sla.target_us, "due_at": time(sla.due_at)})))
+        }
+        IncidentEvent::Escalated { reason } => Some(("reason", json!(reason))),
+    };
+    if let (Some((k, x)), Some(obj)) = (extra, v.as_object_mut()) {
+        obj.insert(k.to_owned(), x);
+    }
+    v
+}
+
+fn webhook_message(
+    ctx: &Ctx,
+    inc: &Incident,
+    by: &Author,
+    event: &IncidentEvent,
+    webhook_id: i64,
+    now: i64,
+) -> Result<NewMessage, AppError> {
+    let notice = Notice::from_event(&email_event(ctx, inc, by, event, Locale::En), Locale::En);
+    let payload = json!({
+        "event": event.name(),
+        "data": event_json(ctx, inc, by, event, now),
+        "notice": {
+            "title": notice.title,
+            "text": notice.text,
+            "link": notice.link,
+            "link_label": notice.link_label,
+            "severity": severity(notice.severity),
+        },
+    });
+    Ok(NewMessage {
+        channel: WEBHOOK.into(),
+        event: event.name().into(),
+        record_kind: Some(crate::incidents::KIND.into()),
+        record_id: Some(inc.id),
+        target: webhook_id.to_string(),
+        payload: to_json(&payload)?,
+        last_error: None,
+    })
+}
+
+/// The notice stored with a webhook message, back as the channel's type.
+pub(crate) fn notice_from(v: &Value) -> Notice {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    Notice {
+        title: s("title"),
+        text: s("text"),
+        link: v.get("link").and_then(Value::as_str).map(str::to_owned),
+        link_label: s("link_label"),
+        severity: match v.get("severity").and_then(Value::as_str) {
+            Some("success") => Severity::Success,
+            Some("warning") => Severity::Warning,
+            Some("critical") => Severity::Critical,
+            _ => Severity::Info,
+        },
+    }
+}

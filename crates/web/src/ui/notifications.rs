@@ -1,0 +1,143 @@
+//! `/admin/notifications`: the outbox at a glance for admins (counts, the
+//! undeliverable messages with a Retry button each, the webhooks), and the
+//! Watch/Unwatch button's post on the incident page.
+
+use super::{Ctx, OrPage, UiResult, html, layout, see_other, widgets};
+use crate::{
+    AppState,
+    i18n::{self, Msg},
+};
+use axum::{
+    Form,
+    extract::{Path, Query, State},
+    http::StatusCode,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    m: Option<String>,
+}
+
+fn counts(ctx: &Ctx, counts: &[(String, i64)]) -> Markup {
+    let n = |state: &str| counts.iter().find(|(s, _)| s == state).map_or(0, |(_, n)| *n);
+    html! {
+        dl.details #outbox-counts {
+            dt { (ctx.t(Msg::OutboxPending)) } dd #count-pending { (n("pending")) }
+            dt { (ctx.t(Msg::OutboxSent)) } dd #count-sent { (n("sent")) }
+            dt { (ctx.t(Msg::OutboxDead)) } dd #count-dead { (n("dead")) }
+        }
+    }
+}
+
+pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> UiResult {
+    let totals = s.app.outbox_counts(&ctx.actor).await.or_page(&ctx)?;
+    let dead = s.app.list_outbox(&ctx.actor, "dead", None, 50).await.or_page(&ctx)?;
+    let hooks = s.app.list_webhooks(&ctx.actor).await.or_page(&ctx)?;
+    let now = super::fmt::now_micros();
+    let body = html! {
+        h1 { (ctx.t(Msg::NotificationsTitle)) }
+        @if q.m.as_deref() == Some("retried") { (widgets::notice(ctx.t(Msg::FlashRetried))) }
+        section.panel aria-labelledby="outbox-title" {
+            h2 #outbox-title { (ctx.t(Msg::Outbox)) }
+            (counts(&ctx, &totals))
+        }
+        section aria-labelledby="dead-title" {
+            h2 #dead-title { (ctx.t(Msg::DeadLetters)) }
+            @if dead.items.is_empty() {
+                p.muted #no-dead { (ctx.t(Msg::NoDeadLetters)) }
+            } @else {
+                div.table-wrap {
+                    table #dead-letters {
+                        thead { tr {
+                            th { (ctx.t(Msg::ColCreated)) } th { (ctx.t(Msg::ColEvent)) } th { (ctx.t(Msg::ColRecipient)) }
+                            th { (ctx.t(Msg::ColAttempts)) } th { (ctx.t(Msg::ColError)) } th { span.visually-hidden { (ctx.t(Msg::Retry)) } }
+                        } }
+                        tbody {
+                            @for m in &dead.items {
+                                tr {
+                                    td { (widgets::time(ctx.lang, m.created_at, now)) }
+                                    td {
+                                        (m.event)
+                                        @if let Some(id) = m.record_id {
+                                            " · " a href={ "/incidents/" (steward_app::incidents::number(id)) } { (steward_app::incidents::number(id)) }
+                                        }
+                                    }
+                                    td { (m.channel) ": " (m.target) }
+                                    td { (m.attempts) }
+                                    td { (m.last_error.as_deref().unwrap_or("")) }
+                                    td {
+                                        form method="post" action={ "/admin/notifications/" (m.id) "/retry" } {
+                                            (widgets::csrf(&ctx.csrf))
+                                            button.btn type="submit" #{ "retry-" (m.id) } { (ctx.t(Msg::Retry)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="webhooks-title" {
+            h2 #webhooks-title { (ctx.t(Msg::Webhooks)) }
+            @if hooks.is_empty() {
+                p.muted { (ctx.t(Msg::NoWebhooks)) }
+            } @else {
+                div.table-wrap {
+                    table #webhooks {
+                        thead { tr {
+                            th { (ctx.t(Msg::ColName)) } th { "URL" } th { (ctx.t(Msg::ColFormat)) }
+                            th { (ctx.t(Msg::ColEvents)) } th { (ctx.t(Msg::ColActive)) }
+                        } }
+                        tbody {
+                            @for w in &hooks {
+                                @let events: Vec<String> = serde_json::from_str(&w.events).unwrap_or_default();
+                                tr {
+                                    td { (w.name) } td { code { (w.url) } } td { (w.format) }
+                                    td { @if events.is_empty() { (ctx.t(Msg::AllEvents)) } @else { (events.join(", ")) } }
+                                    td { (ctx.t(if w.active != 0 { Msg::Yes } else { Msg::No })) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html(StatusCode::OK, layout::page(&ctx, ctx.t(Msg::NotificationsTitle), body)))
+}
+
+pub async fn retry(State(s): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> UiResult {
+    let id = id.parse::<i64>().map_err(|_| ctx.fail(steward_app::AppError::NotFound("message")))?;
+    s.app.retry_dead(&ctx.actor, id).await.or_page(&ctx)?;
+    see_other("/admin/notifications?m=retried")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WatchForm {
+    /// `1` to watch, anything else to stop.
+    on: String,
+}
+
+pub async fn watch(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Form(f): Form<WatchForm>) -> UiResult {
+    let on = f.on == "1";
+    s.app.watch(&ctx.actor, &n, on).await.or_page(&ctx)?;
+    let number = steward_app::incidents::parse_number(&n).map(steward_app::incidents::number).unwrap_or_default();
+    see_other(&format!("/incidents/{number}?m={}", if on { "watching" } else { "unwatched" }))
+}
+
+/// The Watch/Unwatch button on the incident page.
+pub fn watch_button(ctx: &Ctx, number: &str, watching: bool) -> Markup {
+    html! {
+        form.watch method="post" action={ "/incidents/" (number) "/watch" } {
+            (widgets::csrf(&ctx.csrf))
+            input type="hidden" name="on" value=(if watching { "0" } else { "1" });
+            button.btn #watch type="submit" aria-pressed=(if watching { "true" } else { "false" }) {
+                (i18n::t(ctx.lang, if watching { Msg::Unwatch } else { Msg::Watch }))
+            }
+        }
+    }
+}
