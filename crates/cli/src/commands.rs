@@ -66,7 +66,7 @@ pub struct DemoArgs {
 
 pub fn config(c: &ConfigCommand) -> Result<()> {
     match c {
-        ConfigCommand::Example => print!("{}", config::EXAMPLE),
+        ConfigCommand::Example => print!("{}", config::example()),
     }
     Ok(())
 }

@@ -7,6 +7,8 @@ use serde::Deserialize;
 use std::{fmt, net::SocketAddr, path::PathBuf};
 use steward_domain::PriorityMatrix;
 
+mod inbound;
+
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -24,6 +26,7 @@ pub struct Config {
     pub sessions: SessionConfig,
     pub mail: MailConfig,
     pub notifications: NotificationsConfig,
+    pub inbound: inbound::InboundConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -131,6 +134,7 @@ impl Default for Config {
             sessions: SessionConfig::default(),
             mail: MailConfig::default(),
             notifications: NotificationsConfig::default(),
+            inbound: inbound::InboundConfig::default(),
         }
     }
 }
@@ -223,6 +227,11 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "notifications.retry_base_secs"),
 ];
 
+/// Every environment variable Steward reads.
+fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    ENV_KEYS.iter().chain(inbound::ENV_KEYS)
+}
+
 impl Config {
     /// Loads the layers from the real environment.
     pub fn load(o: &Overrides) -> Result<Config> {
@@ -243,8 +252,8 @@ impl Config {
             if !k.starts_with("STEWARD_") || k == "STEWARD_CONFIG" {
                 continue;
             }
-            let Some((_, key)) = ENV_KEYS.iter().find(|(name, _)| name == k) else {
-                let known = ENV_KEYS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+            let Some((_, key)) = env_keys().find(|(name, _)| name == k) else {
+                let known = env_keys().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
                 bail!("unknown environment variable {k}: Steward reads STEWARD_CONFIG, {known}");
             };
             set(&mut table, key, v).with_context(|| format!("environment variable {k}"))?;
@@ -308,6 +317,7 @@ impl Config {
             bail!("notifications.retry_base_secs: must be between 1 and 3600");
         }
         self.smtp()?;
+        self.inbound.to_app()?;
         Ok(())
     }
 
@@ -331,6 +341,7 @@ impl Config {
                 backoff_base: std::time::Duration::from_secs(u64::from(self.notifications.retry_base_secs)),
                 ..Default::default()
             },
+            inbound: self.inbound.to_app()?,
             ..Default::default()
         })
     }
@@ -402,16 +413,35 @@ impl Config {
 }
 
 /// Sets a dotted key from text: numbers become integers, the rest strings.
+/// Keys whose values are whole numbers or yes/no; every other key is text.
+const INTEGER_KEYS: &[&str] = &[
+    "database.max_connections",
+    "database.writers",
+    "incidents.auto_close_days",
+    "incidents.attachment_max_mb",
+    "sessions.hours",
+    "mail.smtp_port",
+    "notifications.max_attempts",
+    "notifications.retry_base_secs",
+    "inbound.imap_port",
+    "inbound.poll_secs",
+    "inbound.max_mb",
+];
+const BOOLEAN_KEYS: &[&str] = &["inbound.create_requesters"];
+
+/// Sets `key` (dotted) from an environment variable or flag, typed by key.
 fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
-    let value = match raw.parse::<i64>() {
-        Ok(i)
-            if !matches!(key, "listen" | "database_url" | "data_dir" | "public_url" | "log.level" | "log.format")
-                && (!key.starts_with("mail.") || key == "mail.smtp_port")
-                && key != "notifications.base_url" =>
-        {
-            toml::Value::Integer(i)
-        }
-        _ => toml::Value::String(raw.to_owned()),
+    let value = if INTEGER_KEYS.contains(&key) {
+        let i = raw.trim().parse::<i64>();
+        toml::Value::Integer(i.map_err(|_| anyhow::anyhow!("{key}: must be a whole number, got {raw:?}"))?)
+    } else if BOOLEAN_KEYS.contains(&key) {
+        toml::Value::Boolean(match raw.trim() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            _ => bail!("{key}: must be true or false, got {raw:?}"),
+        })
+    } else {
+        toml::Value::String(raw.to_owned())
     };
     let mut parts = key.split('.').peekable();
     let mut t = table;
@@ -426,7 +456,12 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
     Ok(())
 }
 
-pub const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown are the defaults.
+/// The commented example configuration, all sections.
+pub fn example() -> String {
+    format!("{EXAMPLE}{}", inbound::EXAMPLE)
+}
+
+const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown are the defaults.
 # Precedence: defaults < this file (--config / STEWARD_CONFIG) < STEWARD_* environment
 # variables < command-line flags. Unknown keys stop start-up.
 
@@ -494,7 +529,7 @@ mod tests {
 
     #[test]
     fn the_example_is_the_defaults() {
-        let t: Config = toml::from_str(EXAMPLE).unwrap();
+        let t: Config = toml::from_str(&example()).unwrap();
         let d = Config::default();
         assert_eq!(
             (t.listen, t.database_url, t.incidents.priority_matrix),
@@ -575,6 +610,27 @@ mod tests {
             let err = Config::load_from(&Overrides::default(), env(&vars)).unwrap_err();
             assert!(format!("{err:#}").contains(key), "{vars:?}: {err:#}");
         }
+        for (vars, key) in [
+            (vec![("STEWARD_INBOUND_IMAP_TLS", "starttls")], "inbound.imap_tls"),
+            (vec![("STEWARD_INBOUND_IMAP_PORT", "0")], "inbound.imap_port"),
+            (vec![("STEWARD_INBOUND_IMAP_HOST", "imap.example.org")], "inbound.imap_username"),
+            (vec![("STEWARD_INBOUND_POLL_SECS", "0")], "inbound.poll_secs"),
+            (vec![("STEWARD_INBOUND_CREATE_REQUESTERS", "maybe")], "inbound.create_requesters"),
+        ] {
+            let err = Config::load_from(&Overrides::default(), env(&vars)).unwrap_err();
+            assert!(format!("{err:#}").contains(key), "{vars:?}: {err:#}");
+        }
+        let imap = env(&[
+            ("STEWARD_INBOUND_IMAP_HOST", "imap.example.org"),
+            ("STEWARD_INBOUND_IMAP_USERNAME", "desk"),
+            ("STEWARD_INBOUND_IMAP_PASSWORD", "s3cret-imap"),
+            ("STEWARD_INBOUND_CREATE_REQUESTERS", "true"),
+        ]);
+        let c = Config::load_from(&Overrides::default(), imap).unwrap();
+        let inbound = c.app_config().unwrap().inbound;
+        assert!(inbound.create_requesters && inbound.imap.is_some_and(|i| i.port == 993 && i.folder == "INBOX"));
+        assert!(!format!("{c:?}").contains("s3cret-imap"), "the password is redacted");
+
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.toml");
         std::fs::write(&path, "[mail]\nsmtp_hots = \"x\"\n").unwrap();

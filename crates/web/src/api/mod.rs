@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod dto;
+pub mod escalations;
 pub mod health;
 pub mod incidents;
 pub mod notifications;
@@ -30,6 +31,7 @@ use utoipa::OpenApi;
         sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::update_calendar,
         sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::update_sla,
         sla::set_ola, sla::delete_ola,
+        escalations::list, escalations::create, escalations::set_manager, escalations::inbound,
         notifications::outbox, notifications::retry, notifications::webhooks, notifications::create_webhook,
         notifications::webhook, notifications::update_webhook, notifications::delete_webhook,
         notifications::deliveries, notifications::watchers, notifications::watch, notifications::unwatch,
@@ -92,6 +94,9 @@ pub fn routes() -> Router<AppState> {
         .route("/calendars/{id}/holidays", post(sla::import_ical).layer(DefaultBodyLimit::max(sla::ICAL_MAX_BYTES)))
         .route("/slas", get(sla::slas).post(sla::create_sla))
         .route("/slas/{id}", get(sla::get_sla).put(sla::update_sla))
+        .route("/groups/{name}/manager", put(escalations::set_manager))
+        .route("/escalations", get(escalations::list).post(escalations::create))
+        .route("/mail/inbound", get(escalations::inbound))
         .route("/groups/{name}/ola", put(sla::set_ola).delete(sla::delete_ola))
         // The upload checks the attachment limit itself (and the server's
         // body limit bounds every request): axum's 2 MB default would refuse

@@ -16,6 +16,7 @@ mod bad_input;
 mod comments;
 mod concurrency;
 mod conflicts;
+mod escalations;
 mod health;
 mod incidents;
 mod listing;
