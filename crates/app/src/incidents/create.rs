@@ -123,12 +123,15 @@ impl App {
         let changes = serde_json::to_string(&created_changes(&inc)).map_err(|e| AppError::Internal(e.to_string()))?;
         let snap = self.sla_snapshot().await?;
         let (ctx, by) = (self.notify_ctx(), crate::notify::Author::user(actor.id, &actor.display_name));
+        let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
+        let plan = crate::notify::hooks::plan_created(&mut conn, &inc, &by).await?;
+        drop(conn);
         self.store
             .write(move |c| {
                 Box::pin(async move {
                     inc.id = incidents::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
                     (_, inc.sla) = sla::engine::sync(c, dialect, &snap, None, &inc, Some(actor_id), now).await?;
-                    crate::notify::hooks::on_created(c, &ctx, &inc, &by).await?;
+                    crate::notify::hooks::on_created(c, &ctx, &inc, &by, &plan).await?;
                     Ok::<_, AppError>(inc)
                 })
             })

@@ -209,6 +209,7 @@ impl App {
                 })
             })
             .await
+            .inspect(|_| self.notifier.ctx.hooks.invalidate())
     }
 
     pub async fn update_webhook(
@@ -252,6 +253,7 @@ impl App {
                 })
             })
             .await
+            .inspect(|_| self.notifier.ctx.hooks.invalidate())
     }
 
     pub async fn delete_webhook(&self, actor: &Actor, id: i64, version: Option<i64>) -> Result<(), AppError> {
@@ -267,6 +269,7 @@ impl App {
                 })
             })
             .await
+            .inspect(|_| self.notifier.ctx.hooks.invalidate())
     }
 
     /// The webhook's latest calls, newest first.

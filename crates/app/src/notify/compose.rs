@@ -27,6 +27,43 @@ pub struct Ctx {
     /// Whether this node can send email; without SMTP, email messages are
     /// enqueued with a note saying why they wait.
     pub(crate) smtp: bool,
+    /// The active webhooks, read inside every write that notifies.
+    pub(crate) hooks: Arc<HookCache>,
+}
+
+/// The active webhooks, cached: every notifying write needs them, and
+/// reading them inside the shared write transaction held up every other
+/// write. Changes made on this node drop the cache; another node's are seen
+/// within [`HOOK_TTL`].
+#[derive(Debug, Default)]
+pub struct HookCache {
+    current: std::sync::RwLock<Option<(std::time::Instant, Arc<Vec<webhooks::Webhook>>)>>,
+}
+
+const HOOK_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl HookCache {
+    pub(crate) fn invalidate(&self) {
+        if let Ok(mut g) = self.current.write() {
+            *g = None;
+        }
+    }
+
+    async fn get(&self, c: &mut Conn) -> Result<Arc<Vec<webhooks::Webhook>>, AppError> {
+        let fresh = self
+            .current
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().filter(|(at, _)| at.elapsed() < HOOK_TTL).map(|(_, hooks)| hooks.clone()));
+        if let Some(hooks) = fresh {
+            return Ok(hooks);
+        }
+        let hooks = Arc::new(webhooks::active(c).await?);
+        if let Ok(mut g) = self.current.write() {
+            *g = Some((std::time::Instant::now(), hooks.clone()));
+        }
+        Ok(hooks)
+    }
 }
 
 /// Who acted: a user, or the system (SLA timers, auto-close).
@@ -122,14 +159,28 @@ pub async fn incident_event(
     event: &IncidentEvent,
     recipients: &[Recipients],
 ) -> Result<usize, AppError> {
+    let users = recipients_of(c, inc, by, event, recipients).await?;
+    enqueue_for(c, ctx, inc, by, event, &users).await
+}
+
+/// Enqueues `event` for users already chosen with [`recipients_of`] (which
+/// may run before the write, on the read pool) and for the webhooks.
+pub(crate) async fn enqueue_for(
+    c: &mut Conn,
+    ctx: &Ctx,
+    inc: &Incident,
+    by: &Author,
+    event: &IncidentEvent,
+    users: &[User],
+) -> Result<usize, AppError> {
     let now = now_micros();
     let mut msgs = Vec::new();
-    for u in recipients_of(c, inc, by, event, recipients).await? {
-        if let Some(m) = email_message(ctx, inc, by, event, &u)? {
+    for u in users {
+        if let Some(m) = email_message(ctx, inc, by, event, u)? {
             msgs.push(m);
         }
     }
-    for w in webhooks::active(c).await? {
+    for w in ctx.hooks.get(c).await?.iter() {
         if subscribed(&w.events, event.name()) {
             msgs.push(webhook_message(ctx, inc, by, event, w.id, now)?);
         }
@@ -145,7 +196,7 @@ pub(crate) fn subscribed(filter: &str, event: &str) -> bool {
 }
 
 /// The users to email, each once, after the skip rules and opt-outs.
-async fn recipients_of(
+pub(crate) async fn recipients_of(
     c: &mut Conn,
     inc: &Incident,
     by: &Author,

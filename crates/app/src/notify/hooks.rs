@@ -1,15 +1,46 @@
 //! What the incident use cases notify, called inside their write closures:
 //! who hears about a creation, a comment, an assignment or a state change.
 
-use super::compose::{Author, Ctx, IncidentEvent, Recipients, incident_event};
+use super::compose::{Author, Ctx, IncidentEvent, Recipients, enqueue_for, incident_event, recipients_of};
 use crate::error::AppError;
-use steward_store::{Conn, incidents::Incident};
+use steward_store::{Conn, accounts::User, incidents::Incident};
 
-/// A new incident: the requester's acknowledgement, and the assignment if
-/// it was opened assigned.
-pub(crate) async fn on_created(c: &mut Conn, ctx: &Ctx, inc: &Incident, by: &Author) -> Result<(), AppError> {
-    incident_event(c, ctx, inc, by, &IncidentEvent::Created, &[Recipients::Requester]).await?;
-    assigned(c, ctx, None, inc, by).await
+/// Who a new incident's messages go to, chosen before the write on the read
+/// pool, so the shared write transaction only renders and enqueues them.
+#[derive(Clone)]
+pub(crate) struct CreatedPlan {
+    ack: Vec<User>,
+    assigned: Option<(IncidentEvent, Vec<User>)>,
+}
+
+/// Plans a new incident's messages: the requester's acknowledgement, and
+/// the assignment's (see [`assigned`]). `draft` is the incident to be
+/// written (its id not yet drawn).
+pub(crate) async fn plan_created(c: &mut Conn, draft: &Incident, by: &Author) -> Result<CreatedPlan, AppError> {
+    let ack = recipients_of(c, draft, by, &IncidentEvent::Created, &[Recipients::Requester]).await?;
+    let assigned = match assignment(None, draft) {
+        Some((event, to)) => {
+            let users = recipients_of(c, draft, by, &event, &[to]).await?;
+            Some((event, users))
+        }
+        None => None,
+    };
+    Ok(CreatedPlan { ack, assigned })
+}
+
+/// Enqueues the planned messages for the incident as written.
+pub(crate) async fn on_created(
+    c: &mut Conn,
+    ctx: &Ctx,
+    inc: &Incident,
+    by: &Author,
+    plan: &CreatedPlan,
+) -> Result<(), AppError> {
+    enqueue_for(c, ctx, inc, by, &IncidentEvent::Created, &plan.ack).await?;
+    if let Some((event, users)) = &plan.assigned {
+        enqueue_for(c, ctx, inc, by, event, users).await?;
+    }
+    Ok(())
 }
 
 /// A comment or work note.
@@ -40,15 +71,24 @@ pub(crate) async fn assigned(
     new: &Incident,
     by: &Author,
 ) -> Result<(), AppError> {
+    if let Some((event, to)) = assignment(old, new) {
+        incident_event(c, ctx, new, by, &event, &[to]).await?;
+    }
+    Ok(())
+}
+
+/// What an assignment change announces, and to whom.
+fn assignment(old: Option<&Incident>, new: &Incident) -> Option<(IncidentEvent, Recipients)> {
     let (old_assignee, old_group) = old.map(|o| (o.assignee_id, o.assignment_group_id)).unwrap_or((None, None));
     if new.assignee_id.is_some() && new.assignee_id != old_assignee {
         let to = new.assignee_name.clone().unwrap_or_default();
-        incident_event(c, ctx, new, by, &IncidentEvent::Assigned { to }, &[Recipients::Assignee]).await?;
+        Some((IncidentEvent::Assigned { to }, Recipients::Assignee))
     } else if new.assignee_id.is_none() && new.assignment_group_id.is_some() && new.assignment_group_id != old_group {
         let to = new.group_name.clone().unwrap_or_default();
-        incident_event(c, ctx, new, by, &IncidentEvent::Assigned { to }, &[Recipients::GroupMembers]).await?;
+        Some((IncidentEvent::Assigned { to }, Recipients::GroupMembers))
+    } else {
+        None
     }
-    Ok(())
 }
 
 /// A state change: the resolution to the requester; a public comment sent

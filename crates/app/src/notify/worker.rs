@@ -47,8 +47,12 @@ impl Notifier {
         };
         steward_channels::ensure_crypto_provider();
         let http = webhook::client().map_err(|e| e.to_string());
-        let ctx =
-            Ctx { config: std::sync::Arc::new(config.clone()), domain: config.domain().into(), smtp: smtp.is_some() };
+        let ctx = Ctx {
+            config: std::sync::Arc::new(config.clone()),
+            domain: config.domain().into(),
+            smtp: smtp.is_some(),
+            hooks: Default::default(),
+        };
         Self { ctx, smtp, smtp_error, http }
     }
 }
