@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod cmdb;
 pub mod incident;
 pub mod journal;
 pub mod number;

@@ -1,0 +1,272 @@
+//! CI classes and their attribute schemas.
+//!
+//! A class names its attributes (type, required, identifying) and may extend
+//! another: a virtual machine is a server, so it has a server's attributes
+//! and is reconciled by the same identifiers. A CI's attributes are checked
+//! against the class's whole schema, inherited attributes included, and
+//! every problem is named by its field.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+
+/// What an attribute holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AttrType {
+    Text,
+    Integer,
+    Decimal,
+    Boolean,
+    /// `YYYY-MM-DD`.
+    Date,
+    Enum {
+        values: Vec<String>,
+    },
+    /// The id of another CI, of this class or one extending it.
+    Reference {
+        class: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribute {
+    pub name: String,
+    #[serde(flatten)]
+    pub kind: AttrType,
+    #[serde(default)]
+    pub required: bool,
+    /// Reconciliation keys: two CIs with the same value are one.
+    #[serde(default)]
+    pub identifying: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Class {
+    /// A stable key, e.g. `virtual_machine`.
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub extends: Option<String>,
+    #[serde(default)]
+    pub attributes: Vec<Attribute>,
+}
+
+/// One thing wrong, named by its field (`attributes.serial_number`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: String,
+    pub reason: String,
+}
+
+fn problem(field: impl Into<String>, reason: impl Into<String>) -> Problem {
+    Problem { field: field.into(), reason: reason.into() }
+}
+
+fn attr(name: &str, kind: AttrType) -> Attribute {
+    Attribute { name: name.to_owned(), kind, required: false, identifying: false }
+}
+
+fn id(name: &str) -> Attribute {
+    Attribute { identifying: true, ..attr(name, AttrType::Text) }
+}
+
+fn class(key: &str, name: &str, extends: Option<&str>, attributes: Vec<Attribute>) -> Class {
+    Class { key: key.to_owned(), name: name.to_owned(), extends: extends.map(str::to_owned), attributes }
+}
+
+/// The classes every CMDB starts with.
+pub fn builtin() -> Vec<Class> {
+    use AttrType::*;
+    let os = attr("operating_system", Text);
+    vec![
+        class("business_service", "Business service", None, vec![]),
+        class("technical_service", "Technical service", None, vec![]),
+        class("application", "Application", None, vec![attr("version", Text), attr("url", Text)]),
+        class("database", "Database", None, vec![attr("engine", Text), attr("version", Text)]),
+        class(
+            "server",
+            "Server",
+            None,
+            vec![
+                id("serial_number"),
+                id("uuid"),
+                id("hostname"),
+                id("fqdn"),
+                os,
+                attr("cpu_count", Integer),
+                attr("memory_mb", Integer),
+                attr("ip_address", Text),
+                attr("mac_address", Text),
+            ],
+        ),
+        class(
+            "virtual_machine",
+            "Virtual machine",
+            Some("server"),
+            vec![attr(
+                "hypervisor",
+                Enum { values: ["kvm", "vmware", "hyper-v", "xen", "other"].map(String::from).to_vec() },
+            )],
+        ),
+        class("container", "Container", None, vec![id("container_id"), attr("image", Text)]),
+        class(
+            "network_device",
+            "Network device",
+            None,
+            vec![id("serial_number"), id("hostname"), id("mac_address"), id("ip_address"), attr("ports", Integer)],
+        ),
+        class("storage", "Storage", None, vec![id("serial_number"), attr("capacity_gb", Decimal)]),
+        class("location", "Location", None, vec![attr("address", Text), attr("city", Text), attr("country", Text)]),
+    ]
+}
+
+/// The classes in use, with inheritance resolved on demand.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    classes: BTreeMap<String, Class>,
+}
+
+impl Schema {
+    /// Checks the classes: unknown parents, inheritance cycles, an attribute
+    /// declared twice along a chain, enums without values.
+    pub fn new(classes: Vec<Class>) -> Result<Schema, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut map = BTreeMap::new();
+        for c in classes {
+            if map.contains_key(&c.key) {
+                problems.push(problem(format!("classes.{}", c.key), "is defined twice"));
+            }
+            map.insert(c.key.clone(), c);
+        }
+        let schema = Schema { classes: map };
+        for c in schema.classes.values() {
+            let field = format!("classes.{}", c.key);
+            if let Some(p) = &c.extends {
+                if !schema.classes.contains_key(p) {
+                    problems.push(problem(format!("{field}.extends"), format!("no class {p:?}")));
+                    continue;
+                }
+            }
+            let chain = schema.chain(&c.key);
+            if chain.is_none() {
+                problems.push(problem(format!("{field}.extends"), "extends itself through its parents"));
+                continue;
+            }
+            let mut names = HashSet::new();
+            for a in schema.attributes(&c.key) {
+                if !names.insert(a.name.clone()) {
+                    problems.push(problem(format!("{field}.attributes.{}", a.name), "is declared twice"));
+                }
+                if matches!(&a.kind, AttrType::Enum { values } if values.is_empty()) {
+                    problems.push(problem(format!("{field}.attributes.{}", a.name), "an enum needs values"));
+                }
+                if let AttrType::Reference { class } = &a.kind {
+                    if !schema.classes.contains_key(class) {
+                        problems.push(problem(format!("{field}.attributes.{}", a.name), format!("no class {class:?}")));
+                    }
+                }
+            }
+        }
+        if problems.is_empty() { Ok(schema) } else { Err(problems) }
+    }
+
+    pub fn class(&self, key: &str) -> Option<&Class> {
+        self.classes.get(key)
+    }
+
+    /// The class and its ancestors, nearest first; None on a cycle.
+    fn chain(&self, key: &str) -> Option<Vec<&Class>> {
+        let mut out = Vec::new();
+        let mut at = self.classes.get(key);
+        while let Some(c) = at {
+            if out.iter().any(|o: &&Class| o.key == c.key) {
+                return None;
+            }
+            out.push(c);
+            at = c.extends.as_deref().and_then(|p| self.classes.get(p));
+        }
+        Some(out)
+    }
+
+    /// Every attribute of the class, inherited ones first.
+    pub fn attributes(&self, key: &str) -> Vec<&Attribute> {
+        let mut chain = self.chain(key).unwrap_or_default();
+        chain.reverse();
+        chain.into_iter().flat_map(|c| c.attributes.iter()).collect()
+    }
+
+    /// Whether `key` is `ancestor` or extends it.
+    pub fn is_a(&self, key: &str, ancestor: &str) -> bool {
+        self.chain(key).unwrap_or_default().iter().any(|c| c.key == ancestor)
+    }
+
+    /// Checks a CI's attributes against its class. `class_of` tells the
+    /// class of a referenced CI (None: no such CI).
+    pub fn validate(
+        &self,
+        class: &str,
+        values: &serde_json::Map<String, Value>,
+        class_of: impl Fn(i64) -> Option<String>,
+    ) -> Result<(), Vec<Problem>> {
+        let Some(_) = self.classes.get(class) else {
+            return Err(vec![problem("class", format!("no class {class:?}"))]);
+        };
+        let attrs = self.attributes(class);
+        let mut problems = Vec::new();
+        for name in values.keys() {
+            if !attrs.iter().any(|a| &a.name == name) {
+                problems.push(problem(format!("attributes.{name}"), format!("{class} has no attribute {name:?}")));
+            }
+        }
+        for a in attrs {
+            let field = format!("attributes.{}", a.name);
+            match values.get(&a.name) {
+                None | Some(Value::Null) => {
+                    if a.required {
+                        problems.push(problem(field, "is required"));
+                    }
+                }
+                Some(v) => {
+                    if let Err(reason) = check(&a.kind, v, &class_of, self) {
+                        problems.push(problem(field, reason));
+                    }
+                }
+            }
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+}
+
+fn check(kind: &AttrType, v: &Value, class_of: &impl Fn(i64) -> Option<String>, schema: &Schema) -> Result<(), String> {
+    match (kind, v) {
+        (AttrType::Text, Value::String(_)) => Ok(()),
+        (AttrType::Integer, Value::Number(n)) if n.is_i64() => Ok(()),
+        (AttrType::Decimal, Value::Number(_)) => Ok(()),
+        (AttrType::Boolean, Value::Bool(_)) => Ok(()),
+        (AttrType::Date, Value::String(s)) => {
+            s.parse::<jiff::civil::Date>().map(|_| ()).map_err(|_| format!("{s:?} is not a date such as 2026-01-31"))
+        }
+        (AttrType::Enum { values }, Value::String(s)) if values.contains(s) => Ok(()),
+        (AttrType::Enum { values }, _) => Err(format!("must be one of {}", values.join(", "))),
+        (AttrType::Reference { class }, Value::Number(n)) => match n.as_i64().map(|id| (id, class_of(id))) {
+            Some((_, Some(c))) if schema.is_a(&c, class) => Ok(()),
+            Some((id, Some(c))) => Err(format!("CI {id} is a {c}, not a {class}")),
+            Some((id, None)) => Err(format!("no CI {id}")),
+            None => Err("must be a CI id".into()),
+        },
+        (k, _) => Err(format!("must be {}", expected(k))),
+    }
+}
+
+fn expected(k: &AttrType) -> &'static str {
+    match k {
+        AttrType::Text => "text",
+        AttrType::Integer => "a whole number",
+        AttrType::Decimal => "a number",
+        AttrType::Boolean => "true or false",
+        AttrType::Date => "a date such as 2026-01-31",
+        AttrType::Enum { .. } => "one of the listed values",
+        AttrType::Reference { .. } => "a CI id",
+    }
+}
