@@ -52,7 +52,9 @@ pub enum EscalationAction {
     Reassign {
         group: String,
     },
-    /// One step more urgent, so the priority matrix gives a higher priority.
+    /// One step more urgent, so the priority matrix gives a higher priority
+    /// (also accepted as `raise_priority`, the name people use for it).
+    #[serde(alias = "raise_priority")]
     RaiseUrgency,
 }
 
@@ -212,6 +214,14 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn raising_priority_is_raising_urgency() {
+        let r = rule(
+            json!({"name": "x", "trigger": {"kind": "elapsed", "after": "1h"}, "actions": [{"do": "raise_priority"}]}),
+        );
+        assert_eq!(r.actions, [EscalationAction::RaiseUrgency]);
     }
 
     #[test]
