@@ -4,5 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod inbound;
+mod inventory;
 mod smtp;
 mod webhook;
