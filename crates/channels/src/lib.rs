@@ -4,7 +4,9 @@
 //!   automatic), their English and Polish templates, and sending over SMTP;
 //! - [`webhook`]: signed JSON, Slack and Microsoft Teams webhooks;
 //! - [`inbound`]: parsing a received email into plain data (sender, the new
-//!   part of a reply, attachments, threading ids, loop signals).
+//!   part of a reply, attachments, threading ids, loop signals);
+//! - [`inventory`]: parsing a machine inventory posted by a FusionInventory or
+//!   GLPI agent into plain data for the CMDB.
 //!
 //! Plain data in, plain data out: this crate knows no SQL, no use cases and no
 //! records beyond their numbers. The app layer decides who is notified and
@@ -17,6 +19,7 @@
 pub mod email;
 pub mod imap;
 pub mod inbound;
+pub mod inventory;
 pub mod webhook;
 
 /// Installs rustls' ring crypto provider for this process unless one is
