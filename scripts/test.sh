@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-postgres.sh
 bash scripts/install-browser.sh
 bash scripts/install-mail.sh
+bash scripts/install-inventory.sh
 
 if ! cargo nextest --version >/dev/null 2>&1; then
     cargo install --locked cargo-nextest
