@@ -14,25 +14,8 @@ if [ -x /usr/bin/chromedriver ] && [ -x /usr/bin/chromium ]; then
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-browser: apt-get not found; install Chromium and a matching chromedriver yourself" >&2
-    exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install-browser: run as root (or install sudo)" >&2
-        exit 1
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-echo "installing chromium and chromium-driver with apt-get …"
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends chromium chromium-driver
+. "$(dirname "$0")/apt-install.sh"
+apt_install install-browser chromium chromium-driver
 
 if [ ! -x /usr/bin/chromedriver ]; then
     echo "install-browser: chromium-driver is installed but /usr/bin/chromedriver is missing" >&2

@@ -21,29 +21,8 @@ if have_agent; then
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-inventory: apt-get not found; install fusioninventory-agent yourself" >&2
-    exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install-inventory: run as root (or install sudo)" >&2
-        exit 1
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-PACKAGES="fusioninventory-agent"
-echo "installing $PACKAGES with apt-get …"
-if ! $SUDO apt-get install -y --no-install-recommends $PACKAGES; then
-    echo "install-inventory: first attempt failed; refreshing package lists and retrying"
-    $SUDO apt-get update
-    $SUDO apt-get install -y --no-install-recommends $PACKAGES
-fi
+. "$(dirname "$0")/apt-install.sh"
+apt_install install-inventory fusioninventory-agent
 
 if ! have_agent; then
     echo "install-inventory: fusioninventory-agent is not on PATH after installing" >&2

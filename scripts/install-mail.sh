@@ -17,29 +17,8 @@ if have_aiosmtpd && have_dovecot; then
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-mail: apt-get not found; install aiosmtpd (for /usr/bin/python3) and dovecot-imapd yourself" >&2
-    exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install-mail: run as root (or install sudo)" >&2
-        exit 1
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-PACKAGES="python3-aiosmtpd dovecot-imapd"
-echo "installing $PACKAGES with apt-get …"
-if ! $SUDO apt-get install -y --no-install-recommends $PACKAGES; then
-    echo "install-mail: first attempt failed; refreshing package lists and retrying"
-    $SUDO apt-get update
-    $SUDO apt-get install -y --no-install-recommends $PACKAGES
-fi
+. "$(dirname "$0")/apt-install.sh"
+apt_install install-mail python3-aiosmtpd dovecot-imapd
 
 if ! have_aiosmtpd; then
     echo "install-mail: python3-aiosmtpd is installed but /usr/bin/python3 cannot import aiosmtpd" >&2

@@ -4,27 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use steward_app::notify::{self, Author, IncidentEvent, Recipients, SlaNotice};
 use steward_app::{App, AppConfig, AppError, accounts::NewUser, incidents::NewIncident};
-use steward_store::{Store, StoreOptions, incidents, outbox};
+use steward_store::{incidents, outbox};
 
 async fn app(pg: bool) -> (App, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = if pg {
-        let base = std::env::var("STEWARD_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let mut b = [0u8; 6];
-        getrandom::fill(&mut b).unwrap();
-        Store::create_postgres_database(&base, &format!("steward_t_{}", hex::encode(b)))
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL is required for this test ({base}): {e}"))
-    } else {
-        format!("sqlite://{}/t.db", dir.path().display())
-    };
-    let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
-    store.migrate().await.unwrap();
-    let config = AppConfig { data_dir: dir.path().into(), ..AppConfig::default() };
-    let app = App::new(store, config);
+    let (app, dir) = common::empty_app(pg, AppConfig::default()).await;
     app.add_group(None, "Desk", "").await.unwrap();
     for (name, role, locale) in [
         ("agent", "agent", None),

@@ -3,25 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use steward_store::{Store, StoreError, StoreOptions};
+mod common;
 
-async fn store(pg: bool) -> (Store, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = if pg {
-        let base = std::env::var("STEWARD_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name =
-            format!("steward_t_w{}_{}", std::process::id(), jiff::Timestamp::now().as_nanosecond() % 1_000_000_000);
-        Store::create_postgres_database(&base, &name)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL is required for this test ({base}): {e}"))
-    } else {
-        format!("sqlite://{}/w.db", dir.path().display())
-    };
-    let s = Store::connect(&url, &StoreOptions::default()).await.unwrap();
-    s.migrate().await.unwrap();
-    (s, dir)
-}
+use common::store;
+
+use steward_store::StoreError;
 
 #[derive(Debug)]
 enum TestError {

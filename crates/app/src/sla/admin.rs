@@ -48,6 +48,13 @@ fn check_name(name: &str) -> Result<String, AppError> {
     Ok(name.trim().to_owned())
 }
 
+/// The name and spec as stored, once both are checked.
+fn checked_calendar(name: &str, spec: &CalendarSpec) -> Result<(String, String), AppError> {
+    let name = check_name(name)?;
+    spec.validate().map_err(problems)?;
+    Ok((name, serde_json::to_string(spec).map_err(|e| AppError::Internal(e.to_string()))?))
+}
+
 fn calendar_view(row: sla::CalendarRow) -> Result<CalendarView, AppError> {
     let spec = serde_json::from_str(&row.spec).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(CalendarView {
@@ -90,9 +97,7 @@ impl App {
         spec: CalendarSpec,
     ) -> Result<CalendarView, AppError> {
         access::can_manage_service_levels(actor.role)?;
-        let name = check_name(name)?;
-        spec.validate().map_err(problems)?;
-        let json = serde_json::to_string(&spec).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (name, json) = checked_calendar(name, &spec)?;
         let id = self
             .store
             .write(move |c| Box::pin(async move { sla::insert_calendar(c, &name, &json, now_micros()).await }))
@@ -112,9 +117,7 @@ impl App {
         spec: CalendarSpec,
     ) -> Result<CalendarView, AppError> {
         access::can_manage_service_levels(actor.role)?;
-        let name = check_name(name)?;
-        spec.validate().map_err(problems)?;
-        let json = serde_json::to_string(&spec).map_err(|e| AppError::Internal(e.to_string()))?;
+        let (name, json) = checked_calendar(name, &spec)?;
         self.store
             .write(move |c| {
                 Box::pin(async move { sla::update_calendar(c, id, &name, &json, version, now_micros()).await })

@@ -2,10 +2,30 @@
 //! with a group "Desk", an agent in it and a requester; and `both!`, which
 //! runs a test body on SQLite and on PostgreSQL.
 
+// Each test binary uses what it needs of this module.
+#![allow(dead_code)]
+
 use steward_app::{App, AppConfig, accounts::NewUser};
 use steward_store::{Store, StoreOptions};
 
 pub async fn app(pg: bool, config: AppConfig) -> (App, tempfile::TempDir) {
+    let (app, dir) = empty_app(pg, config).await;
+    app.add_group(None, "Desk", "").await.unwrap();
+    for (name, role) in [("agent", "agent"), ("req", "requester")] {
+        let u = NewUser {
+            username: name.into(),
+            role: role.into(),
+            groups: if role == "agent" { vec!["Desk".into()] } else { vec![] },
+            password: Some("a long password".into()),
+            ..Default::default()
+        };
+        app.add_user(None, u).await.unwrap();
+    }
+    (app, dir)
+}
+
+/// An app on a fresh, migrated database with no users yet.
+pub async fn empty_app(pg: bool, config: AppConfig) -> (App, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = if pg {
         let base = std::env::var("STEWARD_TEST_PG_URL")
@@ -20,19 +40,7 @@ pub async fn app(pg: bool, config: AppConfig) -> (App, tempfile::TempDir) {
     };
     let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
     store.migrate().await.unwrap();
-    let app = App::new(store, AppConfig { data_dir: dir.path().into(), ..config });
-    app.add_group(None, "Desk", "").await.unwrap();
-    for (name, role) in [("agent", "agent"), ("req", "requester")] {
-        let u = NewUser {
-            username: name.into(),
-            role: role.into(),
-            groups: if role == "agent" { vec!["Desk".into()] } else { vec![] },
-            password: Some("a long password".into()),
-            ..Default::default()
-        };
-        app.add_user(None, u).await.unwrap();
-    }
-    (app, dir)
+    (App::new(store, AppConfig { data_dir: dir.path().into(), ..config }), dir)
 }
 
 #[macro_export]

@@ -8,4 +8,6 @@ mod inbound;
 mod inventory;
 mod inventory_agent;
 mod smtp;
+#[path = "../support/smtpd.rs"]
+mod smtpd;
 mod webhook;

@@ -2,9 +2,7 @@
 //! python3-aiosmtpd (`scripts/install-mail.sh`), run as a child process with
 //! a Maildir handler, whose stored files are parsed back with our own parser.
 
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use crate::smtpd::{SmtpServer, free_port};
 use std::time::{Duration, Instant};
 
 use steward_channels::email::{
@@ -12,86 +10,11 @@ use steward_channels::email::{
 };
 use steward_channels::inbound;
 
-const PYTHON: &str = "/usr/bin/python3";
 const DOMAIN: &str = "steward.example.com";
 
-/// aiosmtpd's Maildir handler, refusing two recipients the way real servers
-/// do: `nobody@` permanently (550), `busy@` for now (451).
-const HANDLER: &str = r#"
-from aiosmtpd.handlers import Mailbox
-
-class Picky(Mailbox):
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        local = address.split("@")[0]
-        if local == "nobody":
-            return "550 5.1.1 <%s>: Recipient address rejected: mailbox unavailable" % address
-        if local == "busy":
-            return "451 4.3.0 Temporary lookup failure, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-"#;
-
-/// A running aiosmtpd; killed when dropped.
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    maildir: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl SmtpServer {
-    fn start() -> Self {
-        let found = Command::new(PYTHON).args(["-c", "import aiosmtpd"]).stderr(Stdio::null()).status();
-        assert!(
-            found.is_ok_and(|s| s.success()),
-            "{PYTHON} -m aiosmtpd is not available: run scripts/install-mail.sh (installs python3-aiosmtpd)"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("steward_test_smtpd.py"), HANDLER).unwrap();
-        let maildir = dir.path().join("Maildir");
-        let port = free_port();
-        let mut child = Command::new(PYTHON)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "steward_test_smtpd.Picky"])
-            .arg(&maildir)
-            .env("PYTHONPATH", dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = child.try_wait().unwrap() {
-                let mut err = String::new();
-                std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
-                panic!("aiosmtpd exited ({status}): {err}");
-            }
-            assert!(started.elapsed() < Duration::from_secs(15), "aiosmtpd did not listen on {port}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        SmtpServer { child, port, maildir, _dir: dir }
-    }
-
-    /// The raw messages stored so far.
-    fn messages(&self) -> Vec<Vec<u8>> {
-        let new = self.maildir.join("new");
-        let Ok(entries) = std::fs::read_dir(&new) else { return Vec::new() };
-        entries.map(|e| std::fs::read(e.unwrap().path()).unwrap()).collect()
-    }
-
-    fn config(&self) -> SmtpConfig {
-        config(self.port, Duration::from_secs(10))
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// Sends to the test server within 10 seconds.
+fn config_of(server: &SmtpServer) -> SmtpConfig {
+    config(server.port, Duration::from_secs(10))
 }
 
 fn config(port: u16, timeout: Duration) -> SmtpConfig {
@@ -138,7 +61,7 @@ fn resolved() -> EmailEvent {
 #[tokio::test]
 async fn sent_mail_arrives_threaded_marked_and_multipart() {
     let server = SmtpServer::start();
-    let sender = SmtpSender::new(&server.config()).unwrap();
+    let sender = SmtpSender::new(&config_of(&server)).unwrap();
     let out = email(&sender, "Paweł Żak <pawel.zak@example.org>", &resolved(), Locale::Pl);
     sender.send(&out).await.unwrap();
 
@@ -169,7 +92,7 @@ async fn sent_mail_arrives_threaded_marked_and_multipart() {
 #[tokio::test]
 async fn plain_text_only_mail() {
     let server = SmtpServer::start();
-    let sender = SmtpSender::new(&server.config()).unwrap();
+    let sender = SmtpSender::new(&config_of(&server)).unwrap();
     let mut out = email(&sender, "anna@example.org", &resolved(), Locale::En);
     out.html_body = None;
     out.in_reply_to = None;
@@ -187,7 +110,7 @@ async fn plain_text_only_mail() {
 #[tokio::test]
 async fn refused_recipient_is_permanent_deferred_one_transient() {
     let server = SmtpServer::start();
-    let sender = SmtpSender::new(&server.config()).unwrap();
+    let sender = SmtpSender::new(&config_of(&server)).unwrap();
     let err = sender.send(&email(&sender, "nobody@example.org", &resolved(), Locale::En)).await.unwrap_err();
     assert!(!err.transient, "{err:?}");
     assert!(err.reason.contains("550") && err.reason.contains("mailbox unavailable"), "{}", err.reason);

@@ -1,6 +1,6 @@
 //! A real SMTP server for tests: aiosmtpd from Debian's python3-aiosmtpd
 //! (`scripts/install-mail.sh`), run as a child process that stores every
-//! message in a Maildir. Shared by the web and CLI test suites
+//! message in a Maildir. Shared by the channels, web and CLI test suites
 //! (`#[path = …] mod smtpd;`).
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
@@ -11,6 +11,22 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PYTHON: &str = "/usr/bin/python3";
+
+/// aiosmtpd's Maildir handler, refusing two recipients the way real servers
+/// do: `nobody@` permanently (550), `busy@` for now (451).
+const HANDLER: &str = r#"
+from aiosmtpd.handlers import Mailbox
+
+class Picky(Mailbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        local = address.split("@")[0]
+        if local == "nobody":
+            return "550 5.1.1 <%s>: Recipient address rejected: mailbox unavailable" % address
+        if local == "busy":
+            return "451 4.3.0 Temporary lookup failure, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+"#;
 
 /// A running aiosmtpd; killed when dropped.
 pub struct SmtpServer {
@@ -39,10 +55,12 @@ impl SmtpServer {
             "{PYTHON} -m aiosmtpd is not available: run scripts/install-mail.sh (installs python3-aiosmtpd)"
         );
         let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("steward_test_smtpd.py"), HANDLER).unwrap();
         let maildir = dir.path().join("Maildir");
         let mut child = Command::new(PYTHON)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "steward_test_smtpd.Picky"])
             .arg(&maildir)
+            .env("PYTHONPATH", dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

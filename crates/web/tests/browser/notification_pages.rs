@@ -1,22 +1,10 @@
 //! The notification pages over plain HTTP: the Watch button on an incident,
 //! and the admins' outbox page with its Retry button.
 
-use crate::server::{self, TestServer};
-use reqwest::{Client, Response, header};
+use crate::server::{self, get, post};
+use reqwest::{Response, header};
 use steward_app::incidents::NewIncident;
 use steward_store::outbox::{self, NewMessage};
-
-fn client() -> Client {
-    Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-async fn get(t: &TestServer, path: &str, cookie: &str) -> Response {
-    client().get(t.url(path)).header(header::COOKIE, cookie).send().await.unwrap()
-}
-
-async fn post(t: &TestServer, path: &str, cookie: &str, form: &[(&str, &str)]) -> Response {
-    client().post(t.url(path)).header(header::COOKIE, cookie).form(form).send().await.unwrap()
-}
 
 async fn page(r: Response, status: u16) -> String {
     assert_eq!(r.status().as_u16(), status, "status of {}", r.url());

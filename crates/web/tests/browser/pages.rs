@@ -1,22 +1,9 @@
 //! UI pages over plain HTTP: what each mistake shows, who sees what, and
 //! the sign-in protections. Faster than the browser for the many cases.
 
-use crate::server::{self, PASSWORD, TestServer};
-use reqwest::{Client, Response, StatusCode, header};
+use crate::server::{self, PASSWORD, TestServer, client, get, post};
+use reqwest::{Response, StatusCode, header};
 use steward_app::incidents::{IncidentPatch, NewIncident};
-
-fn client() -> Client {
-    steward_channels::ensure_crypto_provider();
-    Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-async fn get(t: &TestServer, path: &str, cookie: &str) -> Response {
-    client().get(t.url(path)).header(header::COOKIE, cookie).send().await.unwrap()
-}
-
-async fn post(t: &TestServer, path: &str, cookie: &str, form: &[(&str, &str)]) -> Response {
-    client().post(t.url(path)).header(header::COOKIE, cookie).form(form).send().await.unwrap()
-}
 
 async fn page(r: Response, status: u16) -> String {
     assert_eq!(r.status().as_u16(), status, "status of {}", r.url());

@@ -9,6 +9,22 @@ use steward_web::{AppState, WebConfig};
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// A client that shows redirects rather than following them.
+pub fn client() -> reqwest::Client {
+    steward_channels::ensure_crypto_provider();
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// A page, as the signed-in `cookie`.
+pub async fn get(t: &TestServer, path: &str, cookie: &str) -> reqwest::Response {
+    client().get(t.url(path)).header(reqwest::header::COOKIE, cookie).send().await.unwrap()
+}
+
+/// A form post, as the signed-in `cookie`.
+pub async fn post(t: &TestServer, path: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client().post(t.url(path)).header(reqwest::header::COOKIE, cookie).form(form).send().await.unwrap()
+}
+
 pub struct TestServer {
     pub base: String,
     pub app: App,

@@ -2,24 +2,11 @@
 //! the message beside each mistyped field, and the clocks on the incident
 //! page, in the list and in the agent's queues.
 
-use crate::server::{self, TestServer};
-use reqwest::{Client, Response, header};
+use crate::server::{self, client, get, post};
+use reqwest::{Response, header};
 use steward_app::incidents::NewIncident;
 
 const PAGE: &str = "/settings/service-levels";
-
-fn client() -> Client {
-    steward_channels::ensure_crypto_provider();
-    Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-async fn get(t: &TestServer, path: &str, cookie: &str) -> Response {
-    client().get(t.url(path)).header(header::COOKIE, cookie).send().await.unwrap()
-}
-
-async fn post(t: &TestServer, path: &str, cookie: &str, form: &[(&str, &str)]) -> Response {
-    client().post(t.url(path)).header(header::COOKIE, cookie).form(form).send().await.unwrap()
-}
 
 async fn page(r: Response, status: u16) -> String {
     assert_eq!(r.status().as_u16(), status, "status of {}", r.url());
