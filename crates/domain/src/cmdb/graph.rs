@@ -6,9 +6,14 @@
 //! analysis is one breadth-first walk whatever the mix of types; a visited
 //! set makes cycles harmless, and the first (shortest) way a CI is reached
 //! is kept as the path that explains why it is affected.
+//!
+//! Every relation keeps the span it was live (`since` .. `until`), removed
+//! ones included, so one graph answers both "now" and "as of a past moment"
+//! at the same cost: the walk skips edges that were not live then.
 
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// How two CIs are related: `from` <type> `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -51,7 +56,7 @@ impl RelationType {
     }
 
     /// Which way a failure travels along `from -> to`.
-    fn impact(self) -> Flow {
+    fn flow(self) -> Flow {
         match self {
             // The dependent (`from`) suffers when what it needs (`to`) fails.
             Self::DependsOn | Self::RunsOn | Self::HostedOn | Self::Uses => Flow::ToFrom,
@@ -91,106 +96,215 @@ pub struct Reached {
     pub path: Vec<Step>,
 }
 
-/// The relations, indexed both ways for walking.
-#[derive(Debug, Clone, Default)]
+/// A stored relation and the span it was live: `since` inclusive, `until`
+/// exclusive (None: still live).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    pub id: i64,
+    pub relation: Relation,
+    pub since: i64,
+    pub until: Option<i64>,
+}
+
+impl Edge {
+    /// Live at `at`, or now when `at` is None.
+    pub fn live(&self, at: Option<i64>) -> bool {
+        match at {
+            None => self.until.is_none(),
+            Some(t) => self.since <= t && self.until.is_none_or(|u| u > t),
+        }
+    }
+}
+
+/// CI ids are dense integers: an identity hash is enough and much cheaper
+/// than SipHash on the walk's hot path.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only i64 keys are hashed")
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
+type IdSet = HashSet<i64, BuildHasherDefault<IdHasher>>;
+
+/// Every relation there ever was, indexed both ways for walking.
+#[derive(Default)]
 pub struct Graph {
-    /// Per CI: where a failure of it travels, and by which relation.
-    affects: HashMap<i64, Vec<(i64, Relation)>>,
-    /// The reverse: per CI, what it depends on.
-    needs: HashMap<i64, Vec<(i64, Relation)>>,
+    edges: Vec<Edge>,
+    by_id: IdMap<u32>,
+    /// Per CI: the edges that leave it (it is `from`) and enter it.
+    out: IdMap<Vec<u32>>,
+    inn: IdMap<Vec<u32>>,
+}
+
+impl std::fmt::Debug for Graph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Graph({} edges)", self.edges.len())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Direction {
+    /// Where a failure travels.
+    Up,
+    /// What a CI stands on.
+    Down,
 }
 
 impl Graph {
+    /// A graph of relations that are all live, for tests and benchmarks.
     pub fn new(relations: impl IntoIterator<Item = Relation>) -> Graph {
         let mut g = Graph::default();
-        for r in relations {
-            g.add(r);
+        for (i, relation) in relations.into_iter().enumerate() {
+            g.upsert(Edge { id: i as i64 + 1, relation, since: i64::MIN, until: None });
         }
         g
     }
 
-    pub fn add(&mut self, r: Relation) {
-        let (cause, effect) = match r.kind.impact() {
-            Flow::ToFrom => (r.to, r.from),
-            Flow::FromTo => (r.from, r.to),
-            Flow::None => return,
-        };
-        if cause == effect {
-            return; // a CI related to itself explains nothing
+    /// Adds a relation, or updates its span (a removal sets `until`).
+    pub fn upsert(&mut self, e: Edge) {
+        if let Some(&i) = self.by_id.get(&e.id) {
+            self.edges[i as usize].since = e.since;
+            self.edges[i as usize].until = e.until;
+            return;
         }
-        self.affects.entry(cause).or_default().push((effect, r));
-        self.needs.entry(effect).or_default().push((cause, r));
+        let i = self.edges.len() as u32;
+        self.edges.push(e);
+        self.by_id.insert(e.id, i);
+        self.out.entry(e.relation.from).or_default().push(i);
+        self.inn.entry(e.relation.to).or_default().push(i);
+    }
+
+    pub fn len(&self) -> usize {
+        self.edges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.edges.is_empty()
     }
 
     /// Everything affected when `failed` fail, up to `max_depth` hops, each
     /// with its shortest explanation; the starting CIs are not included.
     pub fn impact(&self, failed: &[i64], max_depth: u32) -> Vec<Reached> {
-        walk(&self.affects, failed, max_depth)
+        self.walk(failed, max_depth, None, Direction::Up)
+    }
+
+    /// The same, over the relations live at `at` (None: now).
+    pub fn impact_at(&self, failed: &[i64], max_depth: u32, at: Option<i64>) -> Vec<Reached> {
+        self.walk(failed, max_depth, at, Direction::Up)
     }
 
     /// Everything `ci` depends on, down to `max_depth` hops.
     pub fn dependencies(&self, ci: &[i64], max_depth: u32) -> Vec<Reached> {
-        walk(&self.needs, ci, max_depth)
+        self.walk(ci, max_depth, None, Direction::Down)
     }
-}
 
-fn walk(edges: &HashMap<i64, Vec<(i64, Relation)>>, starts: &[i64], max_depth: u32) -> Vec<Reached> {
-    let mut seen: HashSet<i64> = starts.iter().copied().collect();
-    // Parent pointers rebuild each path at the end, instead of copying paths.
-    let mut parent: HashMap<i64, (i64, Relation)> = HashMap::new();
-    let mut depth: HashMap<i64, u32> = HashMap::new();
-    let mut order = Vec::new();
-    let mut queue: VecDeque<(i64, u32)> = starts.iter().map(|s| (*s, 0)).collect();
-    while let Some((ci, d)) = queue.pop_front() {
-        if d >= max_depth {
-            continue;
-        }
-        for (next, rel) in edges.get(&ci).map(Vec::as_slice).unwrap_or_default() {
-            if seen.insert(*next) {
-                parent.insert(*next, (ci, *rel));
-                depth.insert(*next, d + 1);
-                order.push(*next);
-                queue.push_back((*next, d + 1));
-            }
-        }
+    pub fn dependencies_at(&self, ci: &[i64], max_depth: u32, at: Option<i64>) -> Vec<Reached> {
+        self.walk(ci, max_depth, at, Direction::Down)
     }
-    order
-        .into_iter()
-        .map(|ci| {
-            let mut path = Vec::new();
-            let mut at = ci;
-            while let Some((prev, rel)) = parent.get(&at) {
-                path.push(Step { ci: at, relation: *rel });
-                at = *prev;
+
+    /// The relations live at `at` that touch `ci`.
+    pub fn relations_of(&self, ci: i64, at: Option<i64>) -> Vec<Edge> {
+        let touching = self.out.get(&ci).into_iter().chain(self.inn.get(&ci)).flatten();
+        let mut out: Vec<Edge> = touching.map(|&i| self.edges[i as usize]).filter(|e| e.live(at)).collect();
+        out.sort_by_key(|e| e.id);
+        out.dedup_by_key(|e| e.id);
+        out
+    }
+
+    /// The CIs within `hops` of `ci` along any relation, either way (the
+    /// neighbourhood a service map draws), with the relations among them;
+    /// stops adding CIs at `max_nodes`.
+    pub fn neighbourhood(&self, ci: i64, hops: u32, at: Option<i64>, max_nodes: usize) -> (Vec<i64>, Vec<Relation>) {
+        let mut seen: IdSet = IdSet::default();
+        seen.insert(ci);
+        let mut nodes = vec![ci];
+        let mut queue = VecDeque::from([(ci, 0u32)]);
+        'walk: while let Some((at_ci, d)) = queue.pop_front() {
+            if d >= hops {
+                continue;
             }
-            path.reverse();
-            Reached { ci, depth: depth.get(&ci).copied().unwrap_or(0), path }
+            for e in self.relations_of(at_ci, at) {
+                let next = if e.relation.from == at_ci { e.relation.to } else { e.relation.from };
+                if seen.len() >= max_nodes {
+                    break 'walk;
+                }
+                if seen.insert(next) {
+                    nodes.push(next);
+                    queue.push_back((next, d + 1));
+                }
+            }
+        }
+        let mut rels: Vec<Relation> = Vec::new();
+        for &n in &nodes {
+            for &i in self.out.get(&n).map(Vec::as_slice).unwrap_or_default() {
+                let e = &self.edges[i as usize];
+                if e.live(at) && seen.contains(&e.relation.to) {
+                    rels.push(e.relation);
+                }
+            }
+        }
+        (nodes, rels)
+    }
+
+    /// The next CIs a failure (Up) or a dependency (Down) reaches from `ci`.
+    fn next<'a>(&'a self, ci: i64, at: Option<i64>, dir: Direction) -> impl Iterator<Item = (i64, Relation)> + 'a {
+        let list = |m: &'a IdMap<Vec<u32>>| m.get(&ci).map(Vec::as_slice).unwrap_or_default().iter();
+        let edges =
+            move |i: &u32| Some(self.edges[*i as usize]).filter(|e| e.live(at) && e.relation.from != e.relation.to);
+        // Up: for X -> ci with flow ToFrom, X suffers; for ci -> Y with
+        // flow FromTo (ci is a member of cluster Y), Y suffers. Down mirrors.
+        let (to_from, from_to) = match dir {
+            Direction::Up => (list(&self.inn), list(&self.out)),
+            Direction::Down => (list(&self.out), list(&self.inn)),
+        };
+        let a = to_from.filter_map(edges).filter(|e| matches!(e.relation.kind.flow(), Flow::ToFrom));
+        let b = from_to.filter_map(edges).filter(|e| matches!(e.relation.kind.flow(), Flow::FromTo));
+        a.chain(b).map(move |e| {
+            let other = if e.relation.from == ci { e.relation.to } else { e.relation.from };
+            (other, e.relation)
         })
-        .collect()
-}
-
-/// A relation added or removed at a moment, as the journal records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RelationEvent {
-    pub at: i64,
-    pub relation: Relation,
-    pub added: bool,
-}
-
-/// The relations as they stood at `at` (inclusive), replaying the events in
-/// time order: the CMDB as it was when an incident happened.
-pub fn relations_at(events: &[RelationEvent], at: i64) -> Vec<Relation> {
-    let mut sorted: Vec<&RelationEvent> = events.iter().filter(|e| e.at <= at).collect();
-    sorted.sort_by_key(|e| e.at);
-    let mut live: HashSet<Relation> = HashSet::new();
-    for e in sorted {
-        if e.added {
-            live.insert(e.relation);
-        } else {
-            live.remove(&e.relation);
-        }
     }
-    let mut out: Vec<Relation> = live.into_iter().collect();
-    out.sort_by_key(|r| (r.from, r.to, r.kind.as_str()));
-    out
+
+    fn walk(&self, starts: &[i64], max_depth: u32, at: Option<i64>, dir: Direction) -> Vec<Reached> {
+        let mut seen: IdSet = starts.iter().copied().collect();
+        // Parent pointers rebuild each path at the end, instead of copying paths.
+        let mut parent: IdMap<(i64, Relation, u32)> = IdMap::default();
+        let mut order = Vec::new();
+        let mut queue: VecDeque<(i64, u32)> = starts.iter().map(|s| (*s, 0)).collect();
+        while let Some((ci, d)) = queue.pop_front() {
+            if d >= max_depth {
+                continue;
+            }
+            for (next, rel) in self.next(ci, at, dir) {
+                if seen.insert(next) {
+                    parent.insert(next, (ci, rel, d + 1));
+                    order.push(next);
+                    queue.push_back((next, d + 1));
+                }
+            }
+        }
+        order
+            .into_iter()
+            .map(|ci| {
+                let mut path = Vec::new();
+                let mut at = ci;
+                while let Some((prev, rel, _)) = parent.get(&at) {
+                    path.push(Step { ci: at, relation: *rel });
+                    at = *prev;
+                }
+                path.reverse();
+                Reached { ci, depth: parent.get(&ci).map_or(0, |p| p.2), path }
+            })
+            .collect()
+    }
 }

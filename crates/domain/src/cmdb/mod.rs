@@ -3,10 +3,12 @@
 //! analysis (what a failure affects, upstream; what a service stands on,
 //! downstream), including the graph as it stood at a past moment.
 
+pub mod ci;
 pub mod class;
 pub mod graph;
 #[cfg(test)]
 mod tests;
 
-pub use class::{AttrType, Attribute, Class, Schema, builtin};
-pub use graph::{Graph, Reached, Relation, RelationEvent, RelationType, Step, relations_at};
+pub use ci::{CiDraft, CiStatus, Criticality, Identifier, PortfolioStatus, SERVICE_CLASSES, is_service};
+pub use class::{AttrType, Attribute, Class, Problem, Schema, builtin};
+pub use graph::{Edge, Graph, Reached, Relation, RelationType, Step};

@@ -52,18 +52,32 @@ fn depth_limits_and_cycles() {
 
 #[test]
 fn relations_can_be_read_as_they_were() {
+    let mut g = Graph::default();
     let r1 = rel(1, RelationType::Uses, 2);
     let r2 = rel(2, RelationType::RunsOn, 3);
-    let events = [
-        RelationEvent { at: 10, relation: r1, added: true },
-        RelationEvent { at: 20, relation: r2, added: true },
-        RelationEvent { at: 30, relation: r1, added: false },
-        RelationEvent { at: 40, relation: r1, added: true },
-    ];
-    assert_eq!(relations_at(&events, 5), []);
-    assert_eq!(relations_at(&events, 25), [r1, r2]);
-    assert_eq!(relations_at(&events, 35), [r2]);
-    assert_eq!(relations_at(&events, 40), [r1, r2]);
+    g.upsert(Edge { id: 1, relation: r1, since: 10, until: Some(30) });
+    g.upsert(Edge { id: 2, relation: r2, since: 20, until: None });
+    g.upsert(Edge { id: 3, relation: r1, since: 40, until: None });
+    let up = |g: &Graph, at| g.impact_at(&[3], 5, Some(at)).iter().map(|r| r.ci).collect::<Vec<_>>();
+    assert_eq!(up(&g, 5), [] as [i64; 0]);
+    assert_eq!(up(&g, 25), [2, 1]);
+    assert_eq!(up(&g, 35), [2], "r1 was removed at 30");
+    assert_eq!(up(&g, 40), [2, 1], "and added again at 40");
+    assert_eq!(g.relations_of(2, Some(35)).len(), 1);
+    // A removal arrives later as an update of the same relation.
+    g.upsert(Edge { id: 2, relation: r2, since: 20, until: Some(50) });
+    assert!(g.impact(&[3], 5).is_empty());
+    assert_eq!(up(&g, 45), [2, 1]);
+}
+
+#[test]
+fn the_neighbourhood_goes_both_ways_and_is_bounded() {
+    let g = shop();
+    let (nodes, rels) = g.neighbourhood(3, 1, None, 100);
+    assert_eq!(nodes, [3, 2, 5, 8], "network links count for a map");
+    assert_eq!(rels.len(), 3);
+    let (nodes, _) = g.neighbourhood(3, 5, None, 4);
+    assert_eq!(nodes.len(), 4);
 }
 
 #[test]
@@ -167,20 +181,27 @@ proptest! {
         prop_assert_eq!(up, down);
     }
 
-    /// Replaying every event equals the set of relations whose last event
-    /// added them.
+    /// The graph as of a moment is the graph of the relations live then:
+    /// spans make time travel exact.
     #[test]
-    fn time_travel_replays_the_journal(ops in prop::collection::vec((0i64..5, any::<bool>()), 0..40)) {
-        let rels: Vec<Relation> = (0..5).map(|i| rel(i, RelationType::DependsOn, i + 1)).collect();
-        let events: Vec<RelationEvent> = ops
-            .iter()
-            .enumerate()
-            .map(|(t, (i, added))| RelationEvent { at: t as i64, relation: rels[*i as usize], added: *added })
-            .collect();
-        let now: HashSet<Relation> = relations_at(&events, i64::MAX).into_iter().collect();
-        for r in &rels {
-            let last = events.iter().rev().find(|e| e.relation == *r).map(|e| e.added).unwrap_or(false);
-            prop_assert_eq!(now.contains(r), last);
+    fn time_travel_equals_the_graph_of_that_moment(
+        spans in prop::collection::vec((0i64..20, 0i64..10, prop::option::of(1i64..10)), 1..60),
+        rels in arb_relations(),
+        at in 0i64..30,
+        start in 0i64..30,
+    ) {
+        let mut g = Graph::default();
+        let mut live = Vec::new();
+        for (i, (r, (since, _, until))) in rels.iter().zip(spans.iter().cycle()).enumerate() {
+            let until = until.map(|u| since + u);
+            let e = Edge { id: i as i64, relation: *r, since: *since, until };
+            if e.live(Some(at)) {
+                live.push(*r);
+            }
+            g.upsert(e);
         }
+        let then: Vec<(i64, u32)> = g.impact_at(&[start], 6, Some(at)).iter().map(|r| (r.ci, r.depth)).collect();
+        let fresh: Vec<(i64, u32)> = Graph::new(live).impact(&[start], 6).iter().map(|r| (r.ci, r.depth)).collect();
+        prop_assert_eq!(then, fresh);
     }
 }
