@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod auth;
 mod cache;
+pub mod cmdb;
 pub mod error;
 pub mod incidents;
 pub mod mail_in;
@@ -59,6 +60,7 @@ pub struct App {
     cache: Arc<cache::Cache>,
     sla_cache: Arc<sla::SlaCache>,
     notifier: Arc<notify::worker::Notifier>,
+    cmdb: Arc<cmdb::CmdbCache>,
 }
 
 impl App {
@@ -71,7 +73,15 @@ impl App {
             cache: Arc::default(),
             sla_cache: Arc::default(),
             notifier,
+            cmdb: Arc::default(),
         }
+    }
+}
+
+impl App {
+    /// Reads the CMDB's in-memory view, caught up with the database.
+    pub async fn cmdb_view<T>(&self, f: impl FnOnce(&cmdb::cache::View) -> T) -> Result<T, AppError> {
+        self.cmdb.read(&self.store, f).await
     }
 }
 

@@ -11,6 +11,7 @@
 
 mod bulk;
 mod catalog;
+mod cmdb;
 mod people;
 mod rng;
 mod service_levels;
@@ -108,7 +109,9 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
     let now = now_micros();
     let ids = take_numbers(app, incidents).await?;
     let plans = plan(&mut rng, &ids, incidents, now);
+    let services = cmdb::services(app).await?;
     let ctx = story::Ctx {
+        services: &services,
         people: &people,
         matrix: &app.config.priority_matrix,
         now,

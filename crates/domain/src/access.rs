@@ -65,6 +65,20 @@ pub fn can_manage_service_levels(role: Role) -> Result<(), Denied> {
     }
 }
 
+/// Agents, managers and admins keep the CMDB (CIs and relations).
+pub fn can_edit_cmdb(role: Role) -> Result<(), Denied> {
+    if role.is_staff() { Ok(()) } else { Err(Denied("only agents, managers and admins can change the CMDB")) }
+}
+
+/// Service managers own the catalog fields of services; admins may too.
+pub fn can_manage_catalog(role: Role) -> Result<(), Denied> {
+    if matches!(role, Role::Manager | Role::Admin) {
+        Ok(())
+    } else {
+        Err(Denied("only managers and admins can change the service catalog"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

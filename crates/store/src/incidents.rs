@@ -22,7 +22,8 @@ pub struct Incident {
     pub requester_id: i64,
     pub organisation_id: Option<i64>,
     pub category: Option<String>,
-    pub service: Option<String>,
+    /// The business or technical service CI.
+    pub service_id: Option<i64>,
     pub assignment_group_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub major: i64,
@@ -41,6 +42,8 @@ pub struct Incident {
     pub organisation_name: Option<String>,
     pub group_name: Option<String>,
     pub assignee_name: Option<String>,
+    /// The service's name.
+    pub service: Option<String>,
     #[sqlx(flatten)]
     pub sla: SlaSummary,
 }
@@ -56,16 +59,17 @@ pub struct SlaSummary {
 }
 
 const SELECT: &str = "SELECT i.id, i.title, i.description, i.state, i.hold_reason, i.impact, i.urgency, i.priority, \
-    i.requester_id, i.organisation_id, i.category, i.service, i.assignment_group_id, i.assignee_id, i.major, \
+    i.requester_id, i.organisation_id, i.category, i.service_id, i.assignment_group_id, i.assignee_id, i.major, \
     i.parent_id, i.resolution_code, i.resolution_notes, i.reopen_count, i.opened_at, i.first_response_at, \
     i.resolved_at, i.closed_at, i.updated_at, i.created_by, i.version, \
     r.display_name AS requester_name, o.name AS organisation_name, g.name AS group_name, a.display_name AS assignee_name, \
-    i.sla_id, i.sla_due_at, i.sla_breached \
+    sv.name AS service, i.sla_id, i.sla_due_at, i.sla_breached \
     FROM incidents i \
     LEFT JOIN users r ON r.id = i.requester_id \
     LEFT JOIN organisations o ON o.id = i.organisation_id \
     LEFT JOIN assignment_groups g ON g.id = i.assignment_group_id \
-    LEFT JOIN users a ON a.id = i.assignee_id";
+    LEFT JOIN users a ON a.id = i.assignee_id \
+    LEFT JOIN cis sv ON sv.id = i.service_id";
 
 /// Takes the next `n` incident numbers, in rising order; they are never
 /// handed out again. Contiguous on SQLite (one writer); on PostgreSQL they
@@ -107,7 +111,7 @@ macro_rules! insert_head {
     ($id:literal) => {
         concat!(
             "INSERT INTO incidents (title, description, state, hold_reason, impact, urgency, priority,
-                requester_id, organisation_id, category, service, assignment_group_id, assignee_id, major, parent_id,
+                requester_id, organisation_id, category, service_id, assignment_group_id, assignee_id, major, parent_id,
                 resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at,
                 updated_at, created_by, version, id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
@@ -171,7 +175,7 @@ fn bind_row<'q, O>(
         .bind(inc.requester_id)
         .bind(inc.organisation_id)
         .bind(inc.category.clone())
-        .bind(inc.service.clone())
+        .bind(inc.service_id)
         .bind(inc.assignment_group_id)
         .bind(inc.assignee_id)
         .bind(inc.major)
@@ -218,7 +222,7 @@ pub async fn update(conn: &mut AnyConnection, inc: &Incident, expected: i64) -> 
     let updated: Option<(i64,)> = bind_row(
         sqlx::query_as(
             "UPDATE incidents SET title = $1, description = $2, state = $3, hold_reason = $4, impact = $5,
-                urgency = $6, priority = $7, requester_id = $8, organisation_id = $9, category = $10, service = $11,
+                urgency = $6, priority = $7, requester_id = $8, organisation_id = $9, category = $10, service_id = $11,
                 assignment_group_id = $12, assignee_id = $13, major = $14, parent_id = $15, resolution_code = $16,
                 resolution_notes = $17, reopen_count = $18, opened_at = $19, first_response_at = $20,
                 resolved_at = $21, closed_at = $22, updated_at = $23, created_by = $24, version = $25 + 1
@@ -361,7 +365,9 @@ pub struct Filter {
     pub assignee: Option<Assigned>,
     pub requester_id: Option<i64>,
     pub organisation_id: Option<i64>,
+    /// By the service's name.
     pub service: Option<String>,
+    pub service_id: Option<i64>,
     pub category: Option<String>,
     pub major: Option<bool>,
     pub text: Option<String>,
@@ -412,7 +418,10 @@ pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(V
         q.push(" AND i.organisation_id = ").bind(Value::Int(o));
     }
     if let Some(s) = &f.service {
-        q.push(" AND i.service = ").bind(Value::Text(s.clone()));
+        q.push(" AND sv.name = ").bind(Value::Text(s.clone()));
+    }
+    if let Some(s) = f.service_id {
+        q.push(" AND i.service_id = ").bind(Value::Int(s));
     }
     if let Some(c) = &f.category {
         q.push(" AND i.category = ").bind(Value::Text(c.clone()));
@@ -510,7 +519,7 @@ pub async fn insert_many(conn: &mut AnyConnection, d: Dialect, rows: &[Incident]
         let mut sql = String::with_capacity(400 + chunk.len() * COLUMNS * 8);
         sql.push_str(
             "INSERT INTO incidents (id, title, description, state, hold_reason, impact, urgency, priority, \
-             requester_id, organisation_id, category, service, assignment_group_id, assignee_id, major, parent_id, \
+             requester_id, organisation_id, category, service_id, assignment_group_id, assignee_id, major, parent_id, \
              resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at, \
              updated_at, created_by, version) VALUES ",
         );
@@ -530,7 +539,7 @@ pub async fn insert_many(conn: &mut AnyConnection, d: Dialect, rows: &[Incident]
             bind!(inc.id, inc.title.as_str(), inc.description.as_str(), inc.state.as_str(), inc.hold_reason.as_deref());
             bind!(inc.impact, inc.urgency, inc.priority, inc.requester_id, inc.organisation_id);
             bind!(inc.category.as_deref());
-            bind!(inc.service.as_deref(), inc.assignment_group_id, inc.assignee_id, inc.major, inc.parent_id);
+            bind!(inc.service_id, inc.assignment_group_id, inc.assignee_id, inc.major, inc.parent_id);
             bind!(inc.resolution_code.as_deref(), inc.resolution_notes.as_deref(), inc.reopen_count, inc.opened_at);
             bind!(inc.first_response_at, inc.resolved_at, inc.closed_at, inc.updated_at, inc.created_by, inc.version);
         }

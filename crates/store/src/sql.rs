@@ -16,6 +16,34 @@ pub fn now_micros() -> i64 {
 pub enum Value {
     Int(i64),
     Text(String),
+    /// SQL NULL typed as an integer, and as text: PostgreSQL refuses a
+    /// NULL of the wrong type for a column.
+    Null,
+    NullText,
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Value::Null, Value::Int)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+
+impl From<Option<&str>> for Value {
+    fn from(v: Option<&str>) -> Self {
+        v.map_or(Value::NullText, Value::from)
+    }
 }
 
 /// A query built piece by piece with `$n` placeholders, which both SQLite
@@ -41,12 +69,26 @@ impl Sql {
         self.text.push_str(&self.values.len().to_string());
         self
     }
+    /// Appends `(v1, v2, …)`: one row of a multi-row VALUES list.
+    pub fn row(&mut self, values: impl IntoIterator<Item = Value>) -> &mut Self {
+        self.text.push('(');
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(v);
+        }
+        self.text.push(')');
+        self
+    }
     pub fn arguments(&self) -> Result<AnyArguments, sqlx::Error> {
         let mut args = AnyArguments::default();
         for v in &self.values {
             match v {
                 Value::Int(i) => args.add(*i),
                 Value::Text(s) => args.add(s.clone()),
+                Value::Null => args.add(None::<i64>),
+                Value::NullText => args.add(None::<String>),
             }
             .map_err(sqlx::Error::Encode)?;
         }

@@ -27,6 +27,8 @@ pub struct NewIncident {
     pub assignee: Option<String>,
     pub major: Option<bool>,
     pub parent: Option<String>,
+    /// The CIs affected, by id.
+    pub cis: Vec<i64>,
 }
 
 pub(crate) fn optional_text(errs: &mut Errors, field: &str, v: Option<&str>, limit: text::Limit) -> Option<String> {
@@ -72,6 +74,11 @@ impl App {
             None => None,
         };
         errs.finish()?;
+        let service = match service {
+            Some(name) => Some(self.resolve_service(&name).await?),
+            None => None,
+        };
+        let cis = self.check_cis("cis", &n.cis).await?;
         let (Some(title), Some(impact), Some(urgency)) = (title, impact, urgency) else {
             return Err(AppError::Internal("validation".into()));
         };
@@ -98,7 +105,7 @@ impl App {
             requester_id: refs.requester.id,
             organisation_id: refs.requester.organisation_id,
             category,
-            service,
+            service_id: service.as_ref().map(|s| s.0),
             assignment_group_id: refs.group.as_ref().map(|g| g.0),
             assignee_id: refs.assignee.as_ref().map(|a| a.0),
             major,
@@ -117,10 +124,13 @@ impl App {
             organisation_name: refs.organisation_name.clone(),
             group_name: refs.group.map(|g| g.1),
             assignee_name: refs.assignee.map(|a| a.1),
+            service: service.map(|s| s.1),
             sla: Default::default(),
         };
         // Nothing was there before: every old value is null.
-        let changes = serde_json::to_string(&created_changes(&inc)).map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut created = created_changes(&inc);
+        created.extend(super::cis_change(&[], &cis));
+        let changes = serde_json::to_string(&created).map_err(|e| AppError::Internal(e.to_string()))?;
         let snap = self.sla_snapshot().await?;
         let (ctx, by) = (self.notify_ctx(), crate::notify::Author::user(actor.id, &actor.display_name));
         let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
@@ -130,6 +140,7 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     inc.id = incidents::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
+                    steward_store::cmdb::set_incident_cis(c, inc.id, &cis).await?;
                     (_, inc.sla) = sla::engine::sync(c, dialect, &snap, None, &inc, Some(actor_id), now).await?;
                     crate::notify::hooks::on_created(c, &ctx, &inc, &by, &plan).await?;
                     Ok::<_, AppError>(inc)

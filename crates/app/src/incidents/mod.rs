@@ -17,7 +17,7 @@ pub use query::ListQuery;
 pub use transition::TransitionInput;
 pub use update::{IncidentPatch, Patch};
 
-use crate::{Actor, error::AppError};
+use crate::{Actor, App, error::AppError};
 use steward_domain::{RecordNumber, access::Viewer, journal::FieldChange};
 use steward_store::{Conn, incidents::Incident, journal};
 
@@ -65,6 +65,37 @@ pub(crate) async fn journal(
         },
     )
     .await?)
+}
+
+/// The journal's record of a change of the CIs an incident names.
+pub(crate) fn cis_change(old: &[i64], new: &[i64]) -> Option<FieldChange> {
+    let text = |l: &[i64]| (!l.is_empty()).then(|| l.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "));
+    FieldChange::new("cis", text(old), text(new))
+}
+
+impl App {
+    /// A service by name: its id and its name as stored.
+    pub(crate) async fn resolve_service(&self, name: &str) -> Result<(i64, String), AppError> {
+        self.cmdb_view(|v| v.service_named(name).and_then(|id| v.ci(id).map(|b| (id, b.name.clone()))))
+            .await?
+            .ok_or_else(|| AppError::field("service", format!("no service named {:?}", name.trim())))
+    }
+
+    /// CI ids that exist, sorted and without repeats; `field` names them.
+    pub(crate) async fn check_cis(&self, field: &str, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+        if ids.len() > 100 {
+            return Err(AppError::field(field, "at most 100 CIs"));
+        }
+        let missing: Vec<String> =
+            self.cmdb_view(|v| ids.iter().filter(|i| v.ci(**i).is_none()).map(|i| format!("no CI {i}")).collect()).await?;
+        if !missing.is_empty() {
+            return Err(AppError::field(field, missing.join("; ")));
+        }
+        let mut out = ids.to_vec();
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
 }
 
 /// Field changes between two versions of a row, values as text.

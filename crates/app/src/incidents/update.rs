@@ -41,6 +41,8 @@ pub struct IncidentPatch {
     pub assignee: Patch<String>,
     pub major: Option<bool>,
     pub parent: Patch<String>,
+    /// Replaces the CIs affected.
+    pub cis: Option<Vec<i64>>,
 }
 
 impl App {
@@ -131,6 +133,15 @@ impl App {
         }
         drop(conn);
         errs.finish()?;
+        let service = match service {
+            Patch::Set(name) => Patch::Set(self.resolve_service(&name).await?),
+            Patch::Clear => Patch::Clear,
+            Patch::Keep => Patch::Keep,
+        };
+        let cis = match &p.cis {
+            Some(list) => Some(self.check_cis("cis", list).await?),
+            None => None,
+        };
 
         let (actor, matrix) = (actor.clone(), self.config.priority_matrix.clone());
         let dialect = self.store.dialect();
@@ -176,7 +187,11 @@ impl App {
                         };
                     }
                     apply(&mut new.category, category);
-                    apply(&mut new.service, service);
+                    match service {
+                        Patch::Set((id, name)) => (new.service_id, new.service) = (Some(id), Some(name)),
+                        Patch::Clear => (new.service_id, new.service) = (None, None),
+                        Patch::Keep => {}
+                    }
                     match group {
                         Patch::Set(g) => {
                             new.assignment_group_id = Some(g.id);
@@ -225,7 +240,14 @@ impl App {
                         Patch::Clear => new.parent_id = None,
                         Patch::Keep => {}
                     }
-                    let changes = diff(&old, &new);
+                    let mut changes = diff(&old, &new);
+                    if let Some(cis) = &cis {
+                        let before = steward_store::cmdb::incident_cis(c, id).await?;
+                        if let Some(change) = super::cis_change(&before, cis) {
+                            steward_store::cmdb::set_incident_cis(c, id, cis).await?;
+                            changes.push(change);
+                        }
+                    }
                     if changes.is_empty() {
                         return Ok(old);
                     }

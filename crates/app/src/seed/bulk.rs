@@ -31,7 +31,9 @@ pub(super) async fn run(app: &App, count: usize, progress: impl Fn(usize)) -> Re
         return Ok(());
     }
     let people = people::for_bench(app).await?;
+    let services = super::cmdb::services(app).await?;
     let ctx = Ctx {
+        services: &services,
         people: &people,
         matrix: &app.config.priority_matrix,
         now: now_micros(),
@@ -150,6 +152,7 @@ fn one(rng: &mut Rng, ctx: &Ctx, weights: &[u32], id: i64, opened: i64) -> Incid
         requester_id: requester.id,
         organisation_id: requester.organisation_id,
         category: Some(t.category.to_owned()),
+        service_id: ctx.services.get(t.service).copied(),
         service: Some(t.service.to_owned()),
         assignment_group_id: None,
         assignee_id: None,

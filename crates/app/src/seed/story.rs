@@ -27,6 +27,8 @@ pub(super) struct Ctx<'a> {
     pub now: i64,
     /// How long a resolved incident waits for the automatic close.
     pub auto_close: i64,
+    /// Service CIs by name.
+    pub services: &'a std::collections::HashMap<&'static str, i64>,
 }
 
 /// What an incident is about.
@@ -117,6 +119,7 @@ pub(super) fn tell(rng: &mut Rng, ctx: &Ctx, plan: &Plan, forced: Option<Inciden
         requester_id: requester.id,
         organisation_id: requester.organisation_id,
         category: Some(category.to_owned()),
+        service_id: ctx.services.get(service).copied(),
         service: Some(service.to_owned()),
         assignment_group_id: None,
         assignee_id: None,

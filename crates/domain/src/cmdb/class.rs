@@ -42,6 +42,7 @@ pub struct Attribute {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Class {
     /// A stable key, e.g. `virtual_machine`.
     pub key: String,
@@ -50,6 +51,18 @@ pub struct Class {
     pub extends: Option<String>,
     #[serde(default)]
     pub attributes: Vec<Attribute>,
+    /// Limits on relations from CIs of this class: when a type is listed,
+    /// its target must be of one of the listed classes (or extend one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<AllowedRelation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedRelation {
+    #[serde(rename = "type")]
+    pub kind: super::RelationType,
+    pub to: Vec<String>,
 }
 
 /// One thing wrong, named by its field (`attributes.serial_number`).
@@ -72,7 +85,7 @@ fn id(name: &str) -> Attribute {
 }
 
 fn class(key: &str, name: &str, extends: Option<&str>, attributes: Vec<Attribute>) -> Class {
-    Class { key: key.to_owned(), name: name.to_owned(), extends: extends.map(str::to_owned), attributes }
+    Class { key: key.to_owned(), name: name.to_owned(), extends: extends.map(str::to_owned), attributes, relations: vec![] }
 }
 
 /// The classes every CMDB starts with.
@@ -153,6 +166,13 @@ impl Schema {
                 problems.push(problem(format!("{field}.extends"), "extends itself through its parents"));
                 continue;
             }
+            for r in &c.relations {
+                for t in &r.to {
+                    if !schema.classes.contains_key(t) {
+                        problems.push(problem(format!("{field}.relations"), format!("no class {t:?}")));
+                    }
+                }
+            }
             let mut names = HashSet::new();
             for a in schema.attributes(&c.key) {
                 if !names.insert(a.name.clone()) {
@@ -194,6 +214,27 @@ impl Schema {
         let mut chain = self.chain(key).unwrap_or_default();
         chain.reverse();
         chain.into_iter().flat_map(|c| c.attributes.iter()).collect()
+    }
+
+    /// Whether a `kind` relation may go from a CI of class `from` to one of
+    /// class `to`: the nearest class along `from`'s chain that limits this
+    /// type decides.
+    pub fn check_relation(&self, from: &str, kind: super::RelationType, to: &str) -> Result<(), String> {
+        for c in self.chain(from).unwrap_or_default() {
+            if let Some(rule) = c.relations.iter().find(|r| r.kind == kind) {
+                return if rule.to.iter().any(|t| self.is_a(to, t)) {
+                    Ok(())
+                } else {
+                    Err(format!("{} from a {} must go to a {}, not a {to}", kind.as_str(), c.key, rule.to.join(" or ")))
+                };
+            }
+        }
+        Ok(())
+    }
+
+    /// Every class, in key order.
+    pub fn classes(&self) -> impl Iterator<Item = &Class> {
+        self.classes.values()
     }
 
     /// Whether `key` is `ancestor` or extends it.

@@ -10,5 +10,5 @@ pub mod graph;
 mod tests;
 
 pub use ci::{CiDraft, CiStatus, Criticality, Identifier, PortfolioStatus, SERVICE_CLASSES, is_service};
-pub use class::{AttrType, Attribute, Class, Problem, Schema, builtin};
+pub use class::{AllowedRelation, AttrType, Attribute, Class, Problem, Schema, builtin};
 pub use graph::{Edge, Graph, Reached, Relation, RelationType, Step};

@@ -102,6 +102,7 @@ fn attributes_are_checked_against_the_class_and_its_parents() {
         key: "rack".into(),
         name: "Rack".into(),
         extends: None,
+        relations: vec![AllowedRelation { kind: RelationType::HostedOn, to: vec!["location".into()] }],
         attributes: vec![
             Attribute {
                 name: "site".into(),
@@ -118,14 +119,20 @@ fn attributes_are_checked_against_the_class_and_its_parents() {
     assert_eq!(e.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["attributes.site", "attributes.installed"]);
     let e = s.validate("rack", json!({"site": 7}).as_object().unwrap(), class_of).unwrap_err();
     assert_eq!(e[0].reason, "no CI 7");
+    assert!(s.check_relation("rack", RelationType::HostedOn, "location").is_ok());
+    assert_eq!(
+        s.check_relation("rack", RelationType::HostedOn, "server").unwrap_err(),
+        "hosted_on from a rack must go to a location, not a server"
+    );
+    assert!(s.check_relation("rack", RelationType::Uses, "server").is_ok(), "only listed types are limited");
 }
 
 #[test]
 fn bad_class_definitions_are_named() {
     let mut classes = builtin();
-    classes.push(Class { key: "a".into(), name: "A".into(), extends: Some("b".into()), attributes: vec![] });
-    classes.push(Class { key: "b".into(), name: "B".into(), extends: Some("a".into()), attributes: vec![] });
-    classes.push(Class { key: "c".into(), name: "C".into(), extends: Some("nowhere".into()), attributes: vec![] });
+    classes.push(Class { key: "a".into(), name: "A".into(), extends: Some("b".into()), attributes: vec![], relations: vec![] });
+    classes.push(Class { key: "b".into(), name: "B".into(), extends: Some("a".into()), attributes: vec![], relations: vec![] });
+    classes.push(Class { key: "c".into(), name: "C".into(), extends: Some("nowhere".into()), attributes: vec![], relations: vec![] });
     classes.push(Class {
         key: "d".into(),
         name: "D".into(),
@@ -136,6 +143,7 @@ fn bad_class_definitions_are_named() {
             required: false,
             identifying: false,
         }],
+        relations: vec![],
     });
     let fields: Vec<String> = Schema::new(classes).unwrap_err().into_iter().map(|p| p.field).collect();
     assert_eq!(

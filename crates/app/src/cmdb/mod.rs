@@ -1,0 +1,19 @@
+//! The CMDB and the service catalog: configuration items reconciled by
+//! their identifiers, typed relations, impact analysis now and as of a past
+//! moment, and the imports that keep it current.
+//!
+//! The rules are in `steward_domain::cmdb`; the graph is held in memory by
+//! [`cache::CmdbCache`] and caught up with the database on every read.
+
+pub mod cache;
+pub mod classes;
+pub mod history;
+pub mod impact;
+pub mod query;
+pub mod relations;
+pub mod upsert;
+
+pub use cache::CmdbCache;
+pub use impact::{Direction, Impact};
+pub use query::{CiDetail, CiPage, Neighbourhood, RelationView};
+pub use upsert::{Batch, CiInput, CiRef, Outcome, RelationInput, Report};
