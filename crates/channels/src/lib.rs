@@ -6,7 +6,10 @@
 //! - [`inbound`]: parsing a received email into plain data (sender, the new
 //!   part of a reply, attachments, threading ids, loop signals);
 //! - [`inventory`]: parsing a machine inventory posted by a FusionInventory or
-//!   GLPI agent into plain data for the CMDB.
+//!   GLPI agent into plain data for the CMDB, a CI draft made from it, and
+//!   the agent protocol's replies;
+//! - [`cmdb_files`]: the CMDB's CSV import (with a column mapping) and its
+//!   CSV and JSON export.
 //!
 //! Plain data in, plain data out: this crate knows no SQL, no use cases and no
 //! records beyond their numbers. The app layer decides who is notified and
@@ -16,6 +19,7 @@
 //! TLS (SMTP and HTTPS) runs on rustls with the ring provider, which the
 //! binary installs at start.
 
+pub mod cmdb_files;
 pub mod email;
 pub mod imap;
 pub mod inbound;

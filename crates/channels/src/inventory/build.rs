@@ -26,6 +26,7 @@ pub(super) fn inventory(doc: Document) -> Inventory {
                 set(&mut inv.hostname, record.get("NAME"));
                 set(&mut inv.uuid, record.get("UUID"));
                 set(&mut inv.memory_mb, number(record, "MEMORY"));
+                set(&mut inv.vm_system, record.get("VMSYSTEM"));
                 hardware_os.name = record.get("OSNAME");
                 hardware_os.full_name = record.get("OSNAME");
                 hardware_os.kernel = record.get("OSVERSION");

@@ -3,7 +3,9 @@
 //! operating system, CPUs, disks, network interfaces, installed software).
 //! This module turns such a document into a plain [`Inventory`]; the CMDB
 //! reconciles it with an existing computer by its [`identifiers`]
-//! (serial number, UUID, hostname, MAC) and stores it.
+//! (serial number, UUID, hostname, MAC) and stores it: [`to_draft`] gives
+//! the CI draft (a server or virtual machine) and the details kept with it.
+//! [`prolog_reply`] and friends are what the server answers the agent.
 //!
 //! The parser is strict because the CMDB writes one inventory as one
 //! transaction: a truncated or broken upload is an error, never a half-filled
@@ -17,9 +19,15 @@ mod build;
 mod compress;
 mod junk;
 mod reader;
+mod reply;
+mod to_ci;
 
 pub use compress::decompress;
 pub use reader::MAX_ENTRIES;
+pub use reply::{error_reply, inventory_reply, prolog_reply};
+pub use to_ci::{InventoryDetails, to_draft};
+
+use serde::{Deserialize, Serialize};
 
 /// Why an inventory upload was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,6 +66,9 @@ pub struct Inventory {
     pub serial: Option<String>,
     pub manufacturer: Option<String>,
     pub model: Option<String>,
+    /// What the agent detected the machine runs in (`HARDWARE/VMSYSTEM`):
+    /// "Physical", or e.g. "QEMU", "VMware", "Xen", "Docker", "lxc".
+    pub vm_system: Option<String>,
     pub os: Os,
     /// Installed memory in MiB.
     pub memory_mb: Option<u64>,
@@ -67,7 +78,8 @@ pub struct Inventory {
     pub software: Vec<Software>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Os {
     /// E.g. "Debian GNU/Linux".
     pub name: Option<String>,
@@ -79,7 +91,8 @@ pub struct Os {
     pub arch: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Cpu {
     pub name: Option<String>,
     pub manufacturer: Option<String>,
@@ -89,7 +102,8 @@ pub struct Cpu {
 }
 
 /// A mounted file system or drive (`DRIVES`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Disk {
     /// The device or volume (`VOLUMN`, sic), e.g. "/dev/sda1".
     pub volume: Option<String>,
@@ -104,7 +118,8 @@ pub struct Disk {
 
 /// A network interface. The agent sends one `NETWORKS` entry per address;
 /// entries with the same name and MAC are merged into one interface here.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Nic {
     /// `DESCRIPTION`, e.g. "eth0".
     pub name: Option<String>,
@@ -117,7 +132,8 @@ pub struct Nic {
     pub r#virtual: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Software {
     pub name: String,
     pub version: Option<String>,

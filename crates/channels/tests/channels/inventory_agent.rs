@@ -10,22 +10,22 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use axum::routing::post;
-use steward_channels::inventory::{Inventory, InventoryError, decompress, parse};
+use steward_channels::inventory::{Inventory, InventoryError, decompress, parse, prolog_reply};
 
 const LIMIT: usize = 10 * 1024 * 1024;
 
 /// Each request the agent made: its Content-Type and body.
 type Log = Arc<Mutex<Vec<(Option<String>, Vec<u8>)>>>;
 
-/// A server answering the PROLOG with "send an inventory" (plain XML, which
-/// the agent accepts) and the inventory with an empty reply.
+/// A server answering every request, the inventory too, with "send an
+/// inventory" ([`prolog_reply`]: plain XML, which the agent accepts).
 async fn start_server(log: Log) -> String {
     let endpoint = move |headers: HeaderMap, body: Bytes| {
         let log = log.clone();
         async move {
             let ct = headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
             log.lock().unwrap().push((ct, body.to_vec()));
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<REPLY><RESPONSE>SEND</RESPONSE><PROLOG_FREQ>24</PROLOG_FREQ></REPLY>"
+            prolog_reply()
         }
     };
     let app = Router::new().route("/inventory", post(endpoint));
