@@ -276,7 +276,10 @@ pub struct IdentifierRow {
 }
 
 /// Which CIs hold any of these `(scope, key, value)` identifiers.
-pub async fn find_identifiers(conn: &mut AnyConnection, keys: &[(String, String, String)]) -> Result<Vec<IdentifierRow>> {
+pub async fn find_identifiers(
+    conn: &mut AnyConnection,
+    keys: &[(String, String, String)],
+) -> Result<Vec<IdentifierRow>> {
     let mut out = Vec::new();
     for chunk in keys.chunks(CHUNK) {
         let mut q = Sql::new("SELECT scope, key, value, ci_id FROM ci_identifiers WHERE (scope, key, value) IN (");
@@ -568,7 +571,8 @@ pub async fn journal_after(conn: &mut AnyConnection, ci_id: i64, at: i64) -> Res
 /// once per call.
 pub async fn journal_many(conn: &mut AnyConnection, entries: &[NewEntry<'_>]) -> Result<()> {
     for chunk in entries.chunks(CHUNK / 2) {
-        let mut q = Sql::new("INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes) VALUES ");
+        let mut q =
+            Sql::new("INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes) VALUES ");
         for (i, e) in chunk.iter().enumerate() {
             if i > 0 {
                 q.push(", ");

@@ -37,6 +37,20 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
 }
 
+/// HTTP Basic with an API token as the password: for agents that can only
+/// send a user and password (fusioninventory-agent's `--user/--password`).
+fn basic_token(headers: &HeaderMap) -> Option<String> {
+    use base64::Engine;
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = v.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    text.split_once(':').map(|(_, password)| password.to_owned())
+}
+
 fn session_token(headers: &HeaderMap) -> Option<String> {
     CookieJar::from_headers(headers).get(SESSION_COOKIE).map(|c| c.value().to_owned())
 }
@@ -59,6 +73,9 @@ impl FromRequestParts<AppState> for ApiActor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         if let Some(token) = bearer(&parts.headers) {
             return Ok(ApiActor(state.app.token_actor(token).await?));
+        }
+        if let Some(token) = basic_token(&parts.headers) {
+            return Ok(ApiActor(state.app.token_actor(&token).await?));
         }
         if let Some(token) = session_token(&parts.headers) {
             let (actor, csrf) = state.app.session_actor(&token).await?;

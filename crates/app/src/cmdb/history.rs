@@ -130,6 +130,9 @@ mod tests {
         let c = changes(Some(&s), &Snapshot::of(&g));
         let got: Vec<(&str, Option<&str>, Option<&str>)> =
             c.iter().map(|c| (c.field.as_str(), c.old.as_deref(), c.new.as_deref())).collect();
-        assert_eq!(got, [("attributes.cpu_count", Some("4"), Some("8")), ("status", Some("in_use"), Some("maintenance"))]);
+        assert_eq!(
+            got,
+            [("attributes.cpu_count", Some("4"), Some("8")), ("status", Some("in_use"), Some("maintenance"))]
+        );
     }
 }

@@ -117,7 +117,12 @@ impl App {
                     Direction::Downstream => view.graph.dependencies_at(starts, depth, as_of),
                 };
                 let to_ref = |id: i64| {
-                    view.ci(id).map(|b| CiRef { id, name: b.name.clone(), class: b.class.clone(), status: b.status.clone() })
+                    view.ci(id).map(|b| CiRef {
+                        id,
+                        name: b.name.clone(),
+                        class: b.class.clone(),
+                        status: b.status.clone(),
+                    })
                 };
                 let full = |r: &Reached| {
                     to_ref(r.ci).map(|ci| ReachedCi {
@@ -126,7 +131,11 @@ impl App {
                         path: r
                             .path
                             .iter()
-                            .map(|s| PathStep { from: s.relation.from, kind: s.relation.kind.as_str(), to: s.relation.to })
+                            .map(|s| PathStep {
+                                from: s.relation.from,
+                                kind: s.relation.kind.as_str(),
+                                to: s.relation.to,
+                            })
                             .collect(),
                     })
                 };

@@ -9,6 +9,8 @@ pub mod cache;
 pub mod classes;
 pub mod history;
 pub mod impact;
+pub mod import;
+pub mod inventory;
 pub mod query;
 pub mod relations;
 pub mod upsert;
@@ -16,4 +18,7 @@ pub mod upsert;
 pub use cache::CmdbCache;
 pub use impact::{Direction, Impact};
 pub use query::{CiDetail, CiPage, Neighbourhood, RelationView};
+/// The file formats (CSV export) and the agent's error reply, for the web layer.
+pub use steward_channels::cmdb_files as files;
+pub use steward_channels::inventory::error_reply as inventory_error_reply;
 pub use upsert::{Batch, CiInput, CiRef, Outcome, RelationInput, Report};

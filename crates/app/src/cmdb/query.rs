@@ -85,7 +85,12 @@ impl App {
     }
 
     /// The relations of a CI live at `as_of` (now by default).
-    pub async fn ci_relations(&self, actor: &Actor, id: i64, as_of: Option<i64>) -> Result<Vec<RelationView>, AppError> {
+    pub async fn ci_relations(
+        &self,
+        actor: &Actor,
+        id: i64,
+        as_of: Option<i64>,
+    ) -> Result<Vec<RelationView>, AppError> {
         Self::staff(actor)?;
         self.cmdb
             .read(&self.store, |v| {
@@ -185,7 +190,12 @@ impl App {
                 let nodes = ids
                     .iter()
                     .filter_map(|i| {
-                        v.ci(*i).map(|b| CiRef { id: *i, name: b.name.clone(), class: b.class.clone(), status: b.status.clone() })
+                        v.ci(*i).map(|b| CiRef {
+                            id: *i,
+                            name: b.name.clone(),
+                            class: b.class.clone(),
+                            status: b.status.clone(),
+                        })
                     })
                     .collect();
                 let relations = rels.iter().map(|r| (r.from, r.to, r.kind.as_str())).collect();
@@ -205,6 +215,20 @@ impl App {
         ids.insert(0, id);
         let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
         Ok(cmdb::open_incidents_on(&mut conn, &ids, 100).await?)
+    }
+
+    /// A CI's journal, oldest first.
+    pub async fn ci_journal(&self, actor: &Actor, id: i64) -> Result<Vec<steward_store::journal::Entry>, AppError> {
+        Self::staff(actor)?;
+        let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
+        cmdb::get(&mut conn, id).await?.ok_or(AppError::NotFound("CI"))?;
+        Ok(steward_store::journal::entries(&mut conn, "ci", id, true).await?)
+    }
+
+    /// A group's id by name.
+    pub async fn group_id(&self, name: &str) -> Result<i64, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
+        Ok(steward_store::accounts::group_by_name(&mut conn, name.trim()).await?.ok_or(AppError::NotFound("group"))?.id)
     }
 
     /// Who may edit CIs: checked by the web layer to show forms.

@@ -162,7 +162,7 @@ enum End {
 }
 
 #[derive(Debug, Clone)]
-struct Prepared {
+pub(crate) struct Prepared {
     items: Vec<Ready>,
     relations: Vec<(End, End, RelationType)>,
     /// Extra details per item (agent inventory), stored as JSON.
@@ -203,6 +203,11 @@ impl App {
         }
         let mut prepared = self.prepare(batch).await?;
         prepared.inventory = inventory;
+        self.upsert_prepared(actor, prepared).await
+    }
+
+    /// Writes a checked batch in one transaction.
+    pub(crate) async fn upsert_prepared(&self, actor: &Actor, prepared: Prepared) -> Result<Report, AppError> {
         let prepared = Arc::new(prepared);
         let actor_id = (actor.id > 0).then_some(actor.id);
         self.store
@@ -215,7 +220,7 @@ impl App {
 
     /// Checks every item and relation and resolves names; every problem is
     /// named by its place in the batch.
-    async fn prepare(&self, batch: Batch) -> Result<Prepared, AppError> {
+    pub(crate) async fn prepare(&self, batch: Batch) -> Result<Prepared, AppError> {
         let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
         let names = Names::resolve(&mut conn, &batch.items).await?;
         drop(conn);
@@ -230,7 +235,12 @@ impl App {
                     let draft = CiDraft {
                         class: it.class.clone(),
                         name: it.name.clone(),
-                        attributes: it.attributes.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect(),
+                        attributes: it
+                            .attributes
+                            .iter()
+                            .filter(|(_, v)| !v.is_null())
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
                         ..CiDraft::default()
                     };
                     if let Err(problems) = view.schema.check_draft(&draft, |id| view.class_of(id)) {
@@ -383,7 +393,8 @@ impl Names {
                 n.users.insert(u.to_lowercase(), found.id);
             }
         }
-        let orgs: Vec<Option<String>> = items.iter().flat_map(|i| i.consumers.iter().flatten().cloned().map(Some)).collect();
+        let orgs: Vec<Option<String>> =
+            items.iter().flat_map(|i| i.consumers.iter().flatten().cloned().map(Some)).collect();
         for o in distinct(orgs.iter()) {
             if let Some(found) = accounts::organisation_by_name(conn, &o).await? {
                 n.organisations.insert(o.to_lowercase(), found.id);
@@ -402,9 +413,9 @@ fn problem(field: String, message: String) -> AppError {
     AppError::Invalid(vec![FieldError { field, message }])
 }
 
-/// The write: match, insert, update, identifiers, journal, relations.
-async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> Result<Report, AppError> {
-    let rev = cmdb::bump_rev(c).await?;
+/// Which stored CI each item is (None: a new one), and those CIs as they
+/// are; every clash is named by its item.
+async fn match_items(c: &mut Conn, p: &Prepared) -> Result<(Vec<Option<i64>>, HashMap<i64, cmdb::CiRow>), AppError> {
     let keys: Vec<(String, String, String)> = p
         .items
         .iter()
@@ -412,8 +423,9 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
         .collect();
     let held: HashMap<(String, String, String), i64> =
         cmdb::find_identifiers(c, &keys).await?.into_iter().map(|r| ((r.scope, r.key, r.value), r.ci_id)).collect();
-    // Which stored CI each item is.
+    let mut errs: Vec<FieldError> = Vec::new();
     let mut targets: Vec<Option<i64>> = Vec::with_capacity(p.items.len());
+    let mut claimed: HashMap<i64, usize> = HashMap::new();
     for (i, r) in p.items.iter().enumerate() {
         let mut ids: BTreeMap<i64, &Identifier> = BTreeMap::new();
         for ident in &r.identifiers {
@@ -421,36 +433,65 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
                 ids.entry(*id).or_insert(ident);
             }
         }
-        if let Some(explicit) = r.explicit_id {
-            if let Some((other, ident)) = ids.iter().find(|(id, _)| **id != explicit) {
-                return Err(problem(
-                    format!("items[{i}].attributes.{}", ident.key),
-                    format!("{} {:?} already identifies CI {other}", ident.key, ident.value),
+        let target = match r.explicit_id {
+            Some(explicit) => {
+                if let Some((other, ident)) = ids.iter().find(|(id, _)| **id != explicit) {
+                    errs.push(FieldError::new(
+                        &format!("items[{i}].attributes.{}", ident.key),
+                        format!("identifier clash: {} {:?} already identifies CI {other}", ident.key, ident.value),
+                    ));
+                }
+                Some(explicit)
+            }
+            None if ids.len() > 1 => {
+                let named: Vec<String> = ids.iter().map(|(id, ident)| format!("CI {id} by {}", ident.key)).collect();
+                errs.push(FieldError::new(
+                    &format!("items[{i}].attributes"),
+                    format!("identifier clash: this item matches {}", named.join(" and ")),
+                ));
+                None
+            }
+            None => ids.keys().next().copied(),
+        };
+        // Two items of this batch may land on one stored CI.
+        if let Some(id) = target {
+            if let Some(j) = claimed.insert(id, i) {
+                errs.push(FieldError::new(
+                    &format!("items[{i}]"),
+                    format!("is CI {id}, as is items[{j}]: one CI sent twice"),
                 ));
             }
-            targets.push(Some(explicit));
-            continue;
         }
-        if ids.len() > 1 {
-            let named: Vec<String> = ids.iter().map(|(id, ident)| format!("CI {id} by {}", ident.key)).collect();
-            return Err(problem(
-                format!("items[{i}].attributes"),
-                format!("identifier clash: this item matches {}", named.join(" and ")),
-            ));
-        }
-        targets.push(ids.keys().next().copied());
+        targets.push(target);
     }
-    // Two items of this batch may land on one stored CI.
-    let mut claimed: HashMap<i64, usize> = HashMap::new();
-    for (i, t) in targets.iter().enumerate() {
-        if let Some(id) = t {
-            if let Some(j) = claimed.insert(*id, i) {
-                return Err(problem(format!("items[{i}]"), format!("is CI {id}, as is items[{j}]: one CI sent twice")));
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    let existing = cmdb::get_many(c, &claimed.keys().copied().collect::<Vec<_>>()).await?;
+    Ok((targets, existing.into_iter().map(|r| (r.id, r)).collect()))
+}
+
+/// What a batch would do, item by item, without writing: for dry runs.
+pub(crate) async fn preview(c: &mut Conn, p: &Prepared) -> Result<Vec<(Outcome, Option<i64>)>, AppError> {
+    let (targets, existing) = match_items(c, p).await?;
+    Ok(p.items
+        .iter()
+        .zip(targets)
+        .map(|(r, t)| match t.and_then(|id| existing.get(&id)) {
+            None => (Outcome::Created, None),
+            Some(row) => {
+                let same =
+                    changes(Some(&Snapshot::of(&CiFields::of(row))), &Snapshot::of(&merge(r, Some(row)))).is_empty();
+                (if same { Outcome::Unchanged } else { Outcome::Updated }, Some(row.id))
             }
-        }
-    }
-    let existing: HashMap<i64, cmdb::CiRow> =
-        cmdb::get_many(c, &claimed.keys().copied().collect::<Vec<_>>()).await?.into_iter().map(|r| (r.id, r)).collect();
+        })
+        .collect())
+}
+
+/// The write: match, insert, update, identifiers, journal, relations.
+async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> Result<Report, AppError> {
+    let rev = cmdb::bump_rev(c).await?;
+    let (targets, existing) = match_items(c, p).await?;
     let mut next = cmdb::next_id(c).await?;
     let mut report = Report::default();
     let mut inserts: Vec<(i64, CiFields)> = Vec::new();
@@ -560,8 +601,7 @@ fn to_json(c: &[FieldChange]) -> Result<String, AppError> {
 /// The attributes after this item: sent keys replace, null removes, the
 /// rest stays.
 fn merged_attributes(r: &Ready, old: Option<&cmdb::CiRow>) -> Map<String, Value> {
-    let mut attrs: Map<String, Value> =
-        old.and_then(|o| serde_json::from_str(&o.attributes).ok()).unwrap_or_default();
+    let mut attrs: Map<String, Value> = old.and_then(|o| serde_json::from_str(&o.attributes).ok()).unwrap_or_default();
     for (k, v) in &r.attributes {
         if v.is_null() {
             attrs.remove(k);

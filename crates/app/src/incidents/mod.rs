@@ -86,8 +86,9 @@ impl App {
         if ids.len() > 100 {
             return Err(AppError::field(field, "at most 100 CIs"));
         }
-        let missing: Vec<String> =
-            self.cmdb_view(|v| ids.iter().filter(|i| v.ci(**i).is_none()).map(|i| format!("no CI {i}")).collect()).await?;
+        let missing: Vec<String> = self
+            .cmdb_view(|v| ids.iter().filter(|i| v.ci(**i).is_none()).map(|i| format!("no CI {i}")).collect())
+            .await?;
         if !missing.is_empty() {
             return Err(AppError::field(field, missing.join("; ")));
         }

@@ -85,7 +85,13 @@ fn id(name: &str) -> Attribute {
 }
 
 fn class(key: &str, name: &str, extends: Option<&str>, attributes: Vec<Attribute>) -> Class {
-    Class { key: key.to_owned(), name: name.to_owned(), extends: extends.map(str::to_owned), attributes, relations: vec![] }
+    Class {
+        key: key.to_owned(),
+        name: name.to_owned(),
+        extends: extends.map(str::to_owned),
+        attributes,
+        relations: vec![],
+    }
 }
 
 /// The classes every CMDB starts with.

@@ -130,9 +130,27 @@ fn attributes_are_checked_against_the_class_and_its_parents() {
 #[test]
 fn bad_class_definitions_are_named() {
     let mut classes = builtin();
-    classes.push(Class { key: "a".into(), name: "A".into(), extends: Some("b".into()), attributes: vec![], relations: vec![] });
-    classes.push(Class { key: "b".into(), name: "B".into(), extends: Some("a".into()), attributes: vec![], relations: vec![] });
-    classes.push(Class { key: "c".into(), name: "C".into(), extends: Some("nowhere".into()), attributes: vec![], relations: vec![] });
+    classes.push(Class {
+        key: "a".into(),
+        name: "A".into(),
+        extends: Some("b".into()),
+        attributes: vec![],
+        relations: vec![],
+    });
+    classes.push(Class {
+        key: "b".into(),
+        name: "B".into(),
+        extends: Some("a".into()),
+        attributes: vec![],
+        relations: vec![],
+    });
+    classes.push(Class {
+        key: "c".into(),
+        name: "C".into(),
+        extends: Some("nowhere".into()),
+        attributes: vec![],
+        relations: vec![],
+    });
     classes.push(Class {
         key: "d".into(),
         name: "D".into(),

@@ -43,7 +43,7 @@ pub struct IncidentJson {
     pub requester: Ref,
     pub organisation: Option<Ref>,
     pub category: Option<String>,
-    pub service: Option<String>,
+    pub service: Option<Ref>,
     pub assignment_group: Option<Ref>,
     pub assignee: Option<Ref>,
     pub major: bool,
@@ -89,7 +89,7 @@ impl From<Incident> for IncidentJson {
             urgency: i.urgency,
             priority: i.priority,
             category: i.category,
-            service: i.service,
+            service: reference(i.service_id, &i.service),
             resolution_code: i.resolution_code,
             resolution_notes: i.resolution_notes,
             reopen_count: i.reopen_count,
@@ -125,6 +125,9 @@ pub struct NewIncidentJson {
     pub major: Option<bool>,
     /// Parent incident number.
     pub parent: Option<String>,
+    /// The CIs affected, by id.
+    #[serde(default)]
+    pub cis: Vec<i64>,
 }
 
 impl From<NewIncidentJson> for NewIncident {
@@ -141,6 +144,7 @@ impl From<NewIncidentJson> for NewIncident {
             assignee: j.assignee,
             major: j.major,
             parent: j.parent,
+            cis: j.cis,
         }
     }
 }
@@ -180,6 +184,8 @@ pub struct IncidentPatchJson {
     #[serde(default, deserialize_with = "patch")]
     #[schema(value_type = Option<String>)]
     pub parent: Patch<String>,
+    /// Replaces the CIs affected.
+    pub cis: Option<Vec<i64>>,
 }
 
 impl IncidentPatchJson {
@@ -198,6 +204,7 @@ impl IncidentPatchJson {
                 assignee: self.assignee,
                 major: self.major,
                 parent: self.parent,
+                cis: self.cis,
             },
         )
     }

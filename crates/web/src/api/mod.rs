@@ -2,6 +2,7 @@
 //! generated from these handlers at `/api/v1/openapi.json`.
 
 pub mod accounts;
+pub mod cmdb;
 pub mod dto;
 pub mod escalations;
 pub mod health;
@@ -97,6 +98,25 @@ pub fn routes() -> Router<AppState> {
         .route("/groups/{name}/manager", put(escalations::set_manager))
         .route("/escalations", get(escalations::list).post(escalations::create))
         .route("/mail/inbound", get(escalations::inbound))
+        .route("/cis", get(cmdb::list).post(cmdb::create))
+        .route("/cis/{id}", get(cmdb::get_one).put(cmdb::update))
+        .route("/cis/{id}/journal", get(cmdb::journal))
+        .route("/cis/{id}/relations", get(cmdb::relations))
+        .route("/cis/{id}/impact", get(cmdb::impact_of))
+        .route("/cis/{id}/dependencies", get(cmdb::dependencies_of))
+        .route("/cis/{id}/incidents", get(cmdb::open_incidents))
+        .route("/relations", post(cmdb::add_relation))
+        .route("/relations/{id}", delete(cmdb::remove_relation))
+        .route("/impact", post(cmdb::impact))
+        .route("/cmdb/bulk", post(cmdb::bulk).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route("/cmdb/import", post(cmdb::import).layer(DefaultBodyLimit::max(cmdb::CSV_MAX_BYTES)))
+        .route("/ci-classes", get(cmdb::classes))
+        .route("/ci-classes/{key}", put(cmdb::save_class))
+        .route("/services", get(cmdb::services))
+        .route(
+            "/inventory",
+            post(cmdb::inventory).layer(DefaultBodyLimit::max(steward_app::cmdb::inventory::MAX_BYTES)),
+        )
         .route("/groups/{name}/ola", put(sla::set_ola).delete(sla::delete_ola))
         // The upload checks the attachment limit itself (and the server's
         // body limit bounds every request): axum's 2 MB default would refuse

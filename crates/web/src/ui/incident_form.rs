@@ -106,6 +106,7 @@ impl IncidentForm {
             assignee: opt(&self.assignee),
             major: Some(self.major()),
             parent: opt(&self.parent),
+            cis: vec![],
         })
     }
 
@@ -129,6 +130,7 @@ impl IncidentForm {
             assignee: patch(&self.assignee),
             major: Some(self.major()),
             parent: patch(&self.parent),
+            cis: None,
         };
         Ok((self.version.trim().parse().ok(), patch))
     }

@@ -224,6 +224,19 @@ impl TestApp {
         r.json().await.unwrap()
     }
 
+    /// Creates business services by name (as the admin); their ids.
+    pub async fn services(&self, names: &[&str]) -> Vec<i64> {
+        let items: Vec<Value> =
+            names.iter().map(|n| serde_json::json!({"class": "business_service", "name": n})).collect();
+        let r: Value = self
+            .post("/api/v1/cmdb/bulk", &self.admin, serde_json::json!({"items": items}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        r["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect()
+    }
+
     pub async fn delete(&self, path: &str, token: &str) -> Response {
         self.req(Method::DELETE, path, token).send().await.unwrap()
     }

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 /// Five incidents that differ in every filtered field; returns their
 /// numbers (index 0 is unused) and the last update's time.
 async fn five(t: &TestApp) -> (Vec<String>, String) {
+    t.services(&["Printing", "VPN", "Storage"]).await;
     let bodies = [
         json!({"title": "Printer on fire", "description": "Toner smoke", "impact": 1, "urgency": 1, "requester": "requester",
                "assignment_group": "Service Desk", "assignee": "agent", "service": "Printing"}),

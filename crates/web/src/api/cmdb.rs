@@ -1,0 +1,570 @@
+//! `/api/v1/cis`, `/api/v1/relations`, `/api/v1/impact`, `/api/v1/cmdb/*`,
+//! `/api/v1/services` and `/api/v1/inventory`: the CMDB and the service
+//! catalog. Staff read the CMDB and keep CIs and relations; managers own
+//! catalog fields; admins define classes; requesters browse the live
+//! services they may see. Every read takes `as_of` (RFC 3339) where the
+//! past makes sense.
+
+use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use axum::{
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use steward_app::AppError;
+use steward_app::cmdb::files::{self as cmdb_files, ExportCi};
+use steward_app::cmdb::{Batch, CiInput, CiRef, Direction, RelationInput, query};
+use steward_store::cmdb::{CiFields, CiFilter, CiRow};
+
+use super::dto::{opt_time, time};
+
+/// Parses `as_of`: an RFC 3339 moment, not in the future.
+pub fn parse_as_of(s: Option<&str>) -> Result<Option<i64>, ApiError> {
+    let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+    let t: jiff::Timestamp = s
+        .parse()
+        .map_err(|_| ApiError::field("as_of", format!("{s:?} is not an RFC 3339 time such as 2026-11-01T12:00:00Z")))?;
+    let us = t.as_microsecond();
+    if us > steward_store::now_micros() {
+        return Err(ApiError::field("as_of", "is in the future"));
+    }
+    Ok(Some(us))
+}
+
+fn id_of(p: Result<Path<i64>, axum::extract::rejection::PathRejection>) -> Result<i64, ApiError> {
+    p.map(|Path(id)| id).map_err(|_| ApiError::not_found("CI"))
+}
+
+#[derive(Serialize)]
+pub struct CiJson {
+    pub id: i64,
+    pub class: String,
+    pub name: String,
+    pub status: String,
+    pub criticality: String,
+    pub owner_group: Option<super::dto::Ref>,
+    pub location: Option<super::dto::Ref>,
+    pub vendor: Option<String>,
+    pub description: String,
+    pub attributes: Map<String, Value>,
+    pub owner: Option<super::dto::Ref>,
+    pub support_calendar_id: Option<i64>,
+    pub tier: Option<i64>,
+    pub portfolio_status: Option<String>,
+    pub requester_visible: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub inventory_at: Option<String>,
+    pub version: i64,
+    /// Set when read as of a past moment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+}
+
+impl CiJson {
+    /// The row, with the fields as of the moment read.
+    pub fn new(row: &CiRow, f: &CiFields, as_of: Option<i64>) -> CiJson {
+        let r = |id: Option<i64>, name: &Option<String>, same: bool| {
+            id.map(|id| super::dto::Ref {
+                id,
+                name: if same { name.clone().unwrap_or_default() } else { String::new() },
+            })
+        };
+        CiJson {
+            id: row.id,
+            class: f.class.clone(),
+            name: f.name.clone(),
+            status: f.status.clone(),
+            criticality: f.criticality.clone(),
+            owner_group: r(f.owner_group_id, &row.owner_group, f.owner_group_id == row.owner_group_id),
+            location: r(f.location_id, &row.location, f.location_id == row.location_id),
+            vendor: f.vendor.clone(),
+            description: f.description.clone(),
+            attributes: serde_json::from_str(&f.attributes).unwrap_or_default(),
+            owner: r(f.owner_id, &row.owner_name, f.owner_id == row.owner_id),
+            support_calendar_id: f.support_calendar_id,
+            tier: f.tier,
+            portfolio_status: f.portfolio_status.clone(),
+            requester_visible: f.requester_visible,
+            created_at: time(row.created_at),
+            updated_at: time(row.updated_at),
+            inventory_at: opt_time(row.inventory_at),
+            version: row.version,
+            as_of: opt_time(as_of),
+        }
+    }
+
+    pub fn of(row: &CiRow) -> CiJson {
+        CiJson::new(row, &CiFields::of(row), None)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    class: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+    owner_group: Option<String>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+    /// `json` (default, a page) or `csv` / `ndjson`-free full exports.
+    format: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CiPageJson {
+    items: Vec<CiJson>,
+    next_cursor: Option<String>,
+}
+
+/// Rows one export may hold.
+const EXPORT_MAX: i64 = 200_000;
+
+pub async fn list(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(super::incidents::query_problem)?;
+    let mut filter = CiFilter { q: q.q.clone(), ..CiFilter::default() };
+    if let Some(st) = &q.status {
+        steward_domain::cmdb::CiStatus::parse(st).map_err(|e| ApiError::field("status", e))?;
+        filter.status = Some(st.clone());
+    }
+    if let Some(g) = &q.owner_group {
+        filter.owner_group_id =
+            Some(s.app.group_id(g).await.map_err(|_| ApiError::field("owner_group", "no such group"))?);
+    }
+    let after = match &q.cursor {
+        Some(c) => {
+            Some(query::parse_cursor(c).ok_or_else(|| ApiError::field("cursor", "is not a cursor from this list"))?)
+        }
+        None => None,
+    };
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => {
+            let limit = q.limit.unwrap_or(50);
+            if !(1..=query::MAX_PAGE).contains(&limit) {
+                return Err(ApiError::field("limit", format!("must be 1 to {}", query::MAX_PAGE)));
+            }
+            let page = s.app.list_cis(&actor, filter, q.class.as_deref(), after, limit).await?;
+            Ok(axum::Json(CiPageJson { items: page.items.iter().map(CiJson::of).collect(), next_cursor: page.next })
+                .into_response())
+        }
+        f @ ("csv" | "export") => {
+            // Every matching CI, page by page.
+            let mut rows: Vec<CiRow> = Vec::new();
+            let mut after = after;
+            loop {
+                let page = s.app.list_cis(&actor, filter.clone(), q.class.as_deref(), after, query::MAX_PAGE).await?;
+                rows.extend(page.items);
+                if rows.len() as i64 > EXPORT_MAX {
+                    return Err(ApiError::field("format", format!("more than {EXPORT_MAX} CIs; narrow the list")));
+                }
+                match page.next.as_deref().and_then(query::parse_cursor) {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            let _ = f;
+            Ok(export_csv(&rows))
+        }
+        "json_all" => {
+            let page = s.app.list_cis(&actor, filter, q.class.as_deref(), after, query::MAX_PAGE).await?;
+            let cis: Vec<ExportCi> = page.items.iter().map(export_ci).collect();
+            Ok(([(header::CONTENT_TYPE, "application/json")], cmdb_files::write_json(&cis)).into_response())
+        }
+        other => Err(ApiError::field("format", format!("{other:?} is not one of json, csv, json_all"))),
+    }
+}
+
+fn export_ci(r: &CiRow) -> ExportCi {
+    ExportCi {
+        id: r.id,
+        class: r.class.clone(),
+        name: r.name.clone(),
+        status: r.status.clone(),
+        criticality: r.criticality.clone(),
+        owner_group: r.owner_group.clone(),
+        location: r.location.clone(),
+        vendor: r.vendor.clone(),
+        attributes: serde_json::from_str(&r.attributes).unwrap_or_default(),
+    }
+}
+
+/// A CSV of the rows, one column per attribute any of them has.
+fn export_csv(rows: &[CiRow]) -> Response {
+    let cis: Vec<ExportCi> = rows.iter().map(export_ci).collect();
+    let mut columns: Vec<String> = cis.iter().flat_map(|c| c.attributes.keys().cloned()).collect();
+    columns.sort();
+    columns.dedup();
+    let body = cmdb_files::write_csv(&cis, &columns);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"cis.csv\""),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AsOfQuery {
+    as_of: Option<String>,
+}
+
+pub async fn get_one(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    q: Result<Query<AsOfQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::Json<CiJson>, ApiError> {
+    let Query(q) = q.map_err(super::incidents::query_problem)?;
+    let d = s.app.ci(&actor, id_of(id)?, parse_as_of(q.as_of.as_deref())?).await?;
+    Ok(axum::Json(CiJson::new(&d.row, &d.fields, d.as_of)))
+}
+
+/// One item's problems are named without the batch's `items[0].`.
+fn single(e: AppError) -> ApiError {
+    match e {
+        AppError::Invalid(errs) => AppError::Invalid(
+            errs.into_iter()
+                .map(|mut f| {
+                    f.field = f.field.strip_prefix("items[0].").unwrap_or(&f.field).to_owned();
+                    f
+                })
+                .collect(),
+        )
+        .into(),
+        e => e.into(),
+    }
+}
+
+async fn save(
+    s: &AppState,
+    actor: &steward_app::Actor,
+    item: CiInput,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let report = s.app.upsert_cis(actor, Batch { items: vec![item], relations: vec![] }).await.map_err(single)?;
+    let id = report.items.first().map(|i| i.id).ok_or_else(|| ApiError::not_found("CI"))?;
+    let d = s.app.ci(actor, id, None).await?;
+    let mut resp = (status, axum::Json(CiJson::of(&d.row))).into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&format!("/api/v1/cis/{id}")) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(resp)
+}
+
+/// Creates a CI, or updates the one its identifiers name.
+pub async fn create(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Json(item): Json<CiInput>,
+) -> Result<Response, ApiError> {
+    if item.id.is_some() {
+        return Err(ApiError::field("id", "is given by the server; PUT /api/v1/cis/{id} updates a CI"));
+    }
+    save(&s, &actor, item, StatusCode::CREATED).await
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    Json(mut item): Json<CiInput>,
+) -> Result<Response, ApiError> {
+    let id = id_of(id)?;
+    s.app.ci(&actor, id, None).await?;
+    item.id = Some(id);
+    save(&s, &actor, item, StatusCode::OK).await
+}
+
+pub async fn journal(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<axum::Json<Vec<super::dto::JournalEntryJson>>, ApiError> {
+    let entries = s.app.ci_journal(&actor, id_of(id)?).await?;
+    Ok(axum::Json(entries.into_iter().map(super::dto::JournalEntryJson::from).collect()))
+}
+
+#[derive(Serialize)]
+struct RelationJson {
+    id: i64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    from: steward_app::cmdb::impact::CiRef,
+    to: steward_app::cmdb::impact::CiRef,
+    since: String,
+    until: Option<String>,
+}
+
+pub async fn relations(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    q: Result<Query<AsOfQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(super::incidents::query_problem)?;
+    let id = id_of(id)?;
+    let as_of = parse_as_of(q.as_of.as_deref())?;
+    s.app.ci(&actor, id, as_of).await?;
+    let list = s.app.ci_relations(&actor, id, as_of).await?;
+    let out: Vec<RelationJson> = list
+        .into_iter()
+        .map(|r| RelationJson {
+            id: r.id,
+            kind: r.kind,
+            from: r.from,
+            to: r.to,
+            since: time(r.since),
+            until: opt_time(r.until),
+        })
+        .collect();
+    Ok(axum::Json(out).into_response())
+}
+
+/// Adds one relation; one already live is refused.
+pub async fn add_relation(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Json(r): Json<RelationInput>,
+) -> Result<Response, ApiError> {
+    if matches!(r.from, CiRef::Ref(_)) || matches!(r.to, CiRef::Ref(_)) {
+        return Err(ApiError::field("from", "name CIs by id here; refs are for /api/v1/cmdb/bulk"));
+    }
+    let report = s.app.upsert_cis(&actor, Batch { items: vec![], relations: vec![r] }).await.map_err(|e| match e {
+        AppError::Invalid(errs) => AppError::Invalid(
+            errs.into_iter()
+                .map(|mut f| {
+                    f.field = f.field.strip_prefix("relations[0].").unwrap_or(&f.field).to_owned();
+                    f
+                })
+                .collect(),
+        )
+        .into(),
+        e => ApiError::from(e),
+    })?;
+    if report.relations_added == 0 {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "duplicate",
+            "Duplicate relation",
+            "this relation already exists",
+        ));
+    }
+    Ok((StatusCode::CREATED, axum::Json(serde_json::json!({"added": report.relations_added}))).into_response())
+}
+
+pub async fn remove_relation(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let id = id.map(|Path(id)| id).map_err(|_| ApiError::not_found("relation"))?;
+    s.app.remove_relation(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpactQuery {
+    depth: Option<u32>,
+    as_of: Option<String>,
+}
+
+async fn walk(
+    s: &AppState,
+    actor: &steward_app::Actor,
+    ids: &[i64],
+    depth: Option<u32>,
+    as_of: Option<&str>,
+    dir: Direction,
+) -> Result<Response, ApiError> {
+    let as_of = parse_as_of(as_of)?;
+    let r = s.app.impact(actor, ids, depth.unwrap_or(10), as_of, dir).await?;
+    Ok(axum::Json(r).into_response())
+}
+
+pub async fn impact_of(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    q: Result<Query<ImpactQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(super::incidents::query_problem)?;
+    walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Upstream).await
+}
+
+pub async fn dependencies_of(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    q: Result<Query<ImpactQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(super::incidents::query_problem)?;
+    walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Downstream).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpactBody {
+    cis: Vec<i64>,
+    depth: Option<u32>,
+    as_of: Option<String>,
+    /// `upstream` (default: what the failure affects) or `downstream`.
+    direction: Option<String>,
+}
+
+pub async fn impact(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Json(b): Json<ImpactBody>,
+) -> Result<Response, ApiError> {
+    let dir = match b.direction.as_deref().unwrap_or("upstream") {
+        "upstream" => Direction::Upstream,
+        "downstream" => Direction::Downstream,
+        other => return Err(ApiError::field("direction", format!("{other:?} is not upstream or downstream"))),
+    };
+    walk(&s, &actor, &b.cis, b.depth, b.as_of.as_deref(), dir).await
+}
+
+pub async fn open_incidents(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = id_of(id)?;
+    s.app.ci(&actor, id, None).await?;
+    let list = s.app.open_incidents_on(&actor, id, 10).await?;
+    let out: Vec<Value> = list
+        .into_iter()
+        .map(|i| {
+            serde_json::json!({
+                "number": steward_app::incidents::number(i.id), "title": i.title, "state": i.state,
+                "priority": i.priority, "opened_at": time(i.opened_at), "via_ci": i.ci_id,
+            })
+        })
+        .collect();
+    Ok(axum::Json(out).into_response())
+}
+
+/// The bulk upsert: CIs reconciled by their identifiers, and relations.
+pub async fn bulk(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Json(b): Json<Batch>,
+) -> Result<Response, ApiError> {
+    Ok(axum::Json(s.app.upsert_cis(&actor, b).await?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    dry_run: Option<bool>,
+    /// The column mapping as JSON; the headers are field names without it.
+    mapping: Option<String>,
+}
+
+/// Most bytes a CSV file may have.
+pub const CSV_MAX_BYTES: usize = 32 * 1024 * 1024;
+
+pub async fn import(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(super::incidents::query_problem)?;
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/csv") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported media type",
+            "send the file as text/csv",
+        ));
+    }
+    let r = s.app.import_csv(&actor, &body, q.mapping.as_deref(), q.dry_run.unwrap_or(false)).await?;
+    Ok(axum::Json(r).into_response())
+}
+
+#[derive(Serialize)]
+struct ClassJson {
+    #[serde(flatten)]
+    class: steward_domain::cmdb::Class,
+    builtin: bool,
+    version: Option<i64>,
+}
+
+pub async fn classes(State(s): State<AppState>, ApiActor(_actor): ApiActor) -> Result<Response, ApiError> {
+    let list = s.app.ci_classes().await?;
+    let out: Vec<ClassJson> =
+        list.into_iter().map(|(class, version)| ClassJson { class, builtin: version.is_none(), version }).collect();
+    Ok(axum::Json(out).into_response())
+}
+
+pub async fn save_class(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    Json(mut v): Json<Value>,
+) -> Result<Response, ApiError> {
+    let version = v.as_object_mut().and_then(|o| o.remove("version")).and_then(|v| v.as_i64());
+    let (version, _) = super::incidents::version(&headers, version)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("key".into(), Value::String(key));
+    }
+    let class: steward_domain::cmdb::Class =
+        serde_json::from_value(v).map_err(|e| ApiError::field("class", e.to_string()))?;
+    let version = s.app.save_ci_class(&actor, class, version).await?;
+    Ok(axum::Json(serde_json::json!({"version": version})).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogQuery {
+    q: Option<String>,
+}
+
+/// The service catalog as the caller may see it.
+pub async fn services(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    q: Result<Query<CatalogQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(super::incidents::query_problem)?;
+    let rows = s.app.catalog(&actor, q.q).await?;
+    Ok(axum::Json(rows.iter().map(CiJson::of).collect::<Vec<_>>()).into_response())
+}
+
+/// The agent endpoint: FusionInventory / GLPI agent XML, zlib, gzip or
+/// plain; answered in XML as the agent expects.
+pub async fn inventory(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let xml =
+        |status: StatusCode, body: String| (status, [(header::CONTENT_TYPE, "application/xml")], body).into_response();
+    match s.app.ingest_inventory(&actor, &body, ct).await {
+        Ok(steward_app::cmdb::inventory::AgentReply::Prolog(r)) => xml(StatusCode::OK, r),
+        Ok(steward_app::cmdb::inventory::AgentReply::Taken { xml: r, .. }) => xml(StatusCode::OK, r),
+        Err(AppError::Invalid(errs)) => {
+            let text: Vec<String> = errs.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+            xml(StatusCode::UNPROCESSABLE_ENTITY, steward_app::cmdb::inventory_error_reply(&text.join("; ")))
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
