@@ -5,6 +5,7 @@
 //! `--database-url postgres://…` names the server), so runs do not disturb
 //! each other. Every request loop is bounded in count and time.
 
+mod cmdb;
 mod sla;
 
 use crate::config::Config;
@@ -34,6 +35,8 @@ pub enum BenchCommand {
     Timers(sla::TimersArgs),
     /// Emails per second delivered by the outbox worker through a real SMTP server.
     Outbox(outbox::OutboxArgs),
+    /// CMDB at scale: bulk upsert, impact now and as of 30 days ago, CSV import.
+    Cmdb(cmdb::CmdbArgs),
 }
 
 #[derive(Args)]
@@ -92,6 +95,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Due(a) => sla::due(a),
         BenchCommand::Timers(a) => sla::timers(a).await,
         BenchCommand::Outbox(a) => outbox::outbox(a).await,
+        BenchCommand::Cmdb(a) => cmdb::cmdb(a).await,
     }
 }
 
@@ -175,6 +179,11 @@ async fn bench_agent(app: &App) -> Result<String> {
         };
         app.add_user(None, u).await.map_err(crate::commands::app_error)?;
     }
+    // The service the create benchmark's incidents name.
+    let email =
+        steward_app::cmdb::CiInput { class: "business_service".into(), name: "Email".into(), ..Default::default() };
+    let batch = steward_app::cmdb::Batch { items: vec![email], relations: vec![] };
+    app.upsert_cis(&steward_app::Actor::operator(), batch).await.map_err(crate::commands::app_error)?;
     Ok(app.create_token(None, "bench", "bench").await.map_err(crate::commands::app_error)?.token)
 }
 

@@ -368,6 +368,44 @@ pub async fn insert_relations(
     Ok(out)
 }
 
+/// Loads relations with the spans they were live (`(from, to, kind,
+/// since, until)`): history for imports from another CMDB and benchmarks.
+pub async fn insert_history(
+    conn: &mut AnyConnection,
+    rels: &[(i64, i64, String, i64, Option<i64>)],
+    rev: i64,
+) -> Result<()> {
+    for chunk in rels.chunks(CHUNK) {
+        let mut q = Sql::new("INSERT INTO ci_relations (from_id, to_id, kind, created_at, removed_at, rev) VALUES ");
+        for (i, (f, t, k, since, until)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.row([
+                Value::Int(*f),
+                Value::Int(*t),
+                Value::from(k.as_str()),
+                Value::Int(*since),
+                Value::from(*until),
+                Value::Int(rev),
+            ]);
+        }
+        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Dates every CI created after `at` back to `at`: for loads of history
+/// (a CMDB imported with its past, benchmarks).
+pub async fn backdate_cis(conn: &mut AnyConnection, at: i64, rev: i64) -> Result<u64> {
+    let r = sqlx::query("UPDATE cis SET created_at = $1, rev = $2 WHERE created_at > $1")
+        .bind(at)
+        .bind(rev)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected())
+}
+
 /// Ends a live relation; None if it is not live (or does not exist).
 pub async fn remove_relation(conn: &mut AnyConnection, id: i64, now: i64, rev: i64) -> Result<Option<Relation>> {
     Ok(sqlx::query_as(

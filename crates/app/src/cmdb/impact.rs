@@ -64,7 +64,8 @@ pub struct Impact {
     pub as_of: Option<i64>,
     /// Services reached (and starting CIs that are services), nearest first.
     pub services: Vec<ReachedCi>,
-    /// Every CI reached, nearest first, at most [`MAX_LISTED`].
+    /// Every CI reached, nearest first, at most [`MAX_LISTED`] (or as few
+    /// as the caller asked).
     pub cis: Vec<ReachedCi>,
     pub cis_total: usize,
     /// Who uses the affected services (upstream only).
@@ -79,6 +80,7 @@ impl App {
         depth: u32,
         as_of: Option<i64>,
         dir: Direction,
+        listed: usize,
     ) -> Result<Impact, AppError> {
         if !actor.is_staff() {
             return Err(AppError::Forbidden("only agents, managers and admins can see the CMDB".into()));
@@ -145,7 +147,7 @@ impl App {
                     .map(|s| ReachedCi { ci: s.clone(), depth: 0, path: vec![] })
                     .collect();
                 services.extend(reached.iter().filter(|r| view.is_service(r.ci)).filter_map(full));
-                let cis: Vec<ReachedCi> = reached.iter().take(MAX_LISTED).filter_map(full).collect();
+                let cis: Vec<ReachedCi> = reached.iter().take(listed.min(MAX_LISTED)).filter_map(full).collect();
                 Ok(Impact {
                     starts: start_refs,
                     depth,

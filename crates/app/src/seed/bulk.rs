@@ -31,7 +31,7 @@ pub(super) async fn run(app: &App, count: usize, progress: impl Fn(usize)) -> Re
         return Ok(());
     }
     let people = people::for_bench(app).await?;
-    let services = super::cmdb::services(app).await?;
+    let services = super::cmdb::story_services(app).await?;
     let ctx = Ctx {
         services: &services,
         people: &people,

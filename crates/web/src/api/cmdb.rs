@@ -378,6 +378,8 @@ pub async fn remove_relation(
 pub struct ImpactQuery {
     depth: Option<u32>,
     as_of: Option<String>,
+    /// `all` (default) or `services`: leave out the list of every CI reached.
+    include: Option<String>,
 }
 
 async fn walk(
@@ -387,9 +389,15 @@ async fn walk(
     depth: Option<u32>,
     as_of: Option<&str>,
     dir: Direction,
+    include: Option<&str>,
 ) -> Result<Response, ApiError> {
     let as_of = parse_as_of(as_of)?;
-    let r = s.app.impact(actor, ids, depth.unwrap_or(10), as_of, dir).await?;
+    let listed = match include.unwrap_or("all") {
+        "all" => steward_app::cmdb::impact::MAX_LISTED,
+        "services" => 0,
+        other => return Err(ApiError::field("include", format!("{other:?} is not all or services"))),
+    };
+    let r = s.app.impact(actor, ids, depth.unwrap_or(10), as_of, dir, listed).await?;
     Ok(axum::Json(r).into_response())
 }
 
@@ -400,7 +408,7 @@ pub async fn impact_of(
     q: Result<Query<ImpactQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(super::incidents::query_problem)?;
-    walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Upstream).await
+    walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Upstream, q.include.as_deref()).await
 }
 
 pub async fn dependencies_of(
@@ -410,7 +418,7 @@ pub async fn dependencies_of(
     q: Result<Query<ImpactQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(super::incidents::query_problem)?;
-    walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Downstream).await
+    walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Downstream, q.include.as_deref()).await
 }
 
 #[derive(Deserialize)]
@@ -421,6 +429,8 @@ pub struct ImpactBody {
     as_of: Option<String>,
     /// `upstream` (default: what the failure affects) or `downstream`.
     direction: Option<String>,
+    /// `all` (default) or `services`.
+    include: Option<String>,
 }
 
 pub async fn impact(
@@ -433,7 +443,7 @@ pub async fn impact(
         "downstream" => Direction::Downstream,
         other => return Err(ApiError::field("direction", format!("{other:?} is not upstream or downstream"))),
     };
-    walk(&s, &actor, &b.cis, b.depth, b.as_of.as_deref(), dir).await
+    walk(&s, &actor, &b.cis, b.depth, b.as_of.as_deref(), dir, b.include.as_deref()).await
 }
 
 pub async fn open_incidents(
