@@ -561,10 +561,22 @@ pub async fn services(
 /// plain; answered in XML as the agent expects.
 pub async fn inventory(
     State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
+    actor: Result<ApiActor, ApiError>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Agents send a user and password only when challenged for Basic.
+    let actor = match actor {
+        Ok(ApiActor(a)) => a,
+        Err(e) => {
+            let mut resp = e.into_response();
+            if resp.status() == StatusCode::UNAUTHORIZED {
+                resp.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Basic realm=\"steward\""));
+            }
+            return resp;
+        }
+    };
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let xml =
         |status: StatusCode, body: String| (status, [(header::CONTENT_TYPE, "application/xml")], body).into_response();

@@ -19,6 +19,7 @@ mod conflicts;
 mod escalations;
 mod health;
 mod incidents;
+mod inventory_agent;
 mod listing;
 mod notifications;
 mod sla;
