@@ -5,6 +5,7 @@
 //! `--database-url postgres://…` names the server), so runs do not disturb
 //! each other. Every request loop is bounded in count and time.
 
+mod map;
 mod sla;
 
 use crate::config::Config;
@@ -34,6 +35,8 @@ pub enum BenchCommand {
     Timers(sla::TimersArgs),
     /// Emails per second delivered by the outbox worker through a real SMTP server.
     Outbox(outbox::OutboxArgs),
+    /// Layout and SVG of the CMDB service map for a 200-CI neighbourhood.
+    Map(map::MapArgs),
 }
 
 #[derive(Args)]
@@ -92,6 +95,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Due(a) => sla::due(a),
         BenchCommand::Timers(a) => sla::timers(a).await,
         BenchCommand::Outbox(a) => outbox::outbox(a).await,
+        BenchCommand::Map(a) => map::map(a),
     }
 }
 
