@@ -3,7 +3,8 @@
 //!
 //! The steps are the classic ones, each kept simple: back edges found by a
 //! depth-first walk are reversed (the CMDB allows cycles), layers are
-//! longest paths from the top, edges spanning several layers pass through
+//! longest paths to the bottom (what stands on nothing recorded hangs just
+//! below its users), edges spanning several layers pass through
 //! dummy nodes, a few barycentre sweeps reduce crossings (the best order
 //! seen is kept), and x coordinates are pulled toward the neighbours'
 //! barycentre while keeping every layer in order and without overlap.
@@ -67,6 +68,8 @@ pub struct Layout {
     pub width: f32,
     pub height: f32,
     pub layers: u32,
+    /// Line crossings between adjacent layers, as left by the sweeps.
+    pub crossings: usize,
 }
 
 /// Which end of a relation is drawn above: `(upper, lower)`, or None when
@@ -169,9 +172,9 @@ pub fn layout(ids: &[i64], relations: &[Relation], opt: &LayoutOptions) -> Layou
         }
     }
 
-    let order = reduce_crossings(initial_order(layers, &vlayer, &down, n), &up, &down, opt.sweeps);
+    let (order, crossings) = reduce_crossings(initial_order(layers, &vlayer, &down, n), &up, &down, opt.sweeps);
     let width_of = |u: usize| if u < n { opt.node_w } else { DUMMY_W };
-    let x = place_x(&order, &up, &down, width_of, opt.h_gap);
+    let x = place_x(&order, &up, &down, n, opt);
 
     // Shift everything right of the margin; y follows the layer.
     let min_left = (0..v).map(|u| x[u] - width_of(u) / 2.0).fold(f32::INFINITY, f32::min);
@@ -228,7 +231,7 @@ pub fn layout(ids: &[i64], relations: &[Relation], opt: &LayoutOptions) -> Layou
     if let Some(lowest) = edges.iter().flat_map(|e| e.points.iter().map(|p| p.1)).reduce(f32::max) {
         height = height.max(lowest + opt.margin);
     }
-    Layout { nodes, edges, width, height, layers: layers as u32 }
+    Layout { nodes, edges, width, height, layers: layers as u32, crossings }
 }
 
 /// A link between two CIs of one layer: side to side when they are next to
@@ -286,30 +289,49 @@ fn break_cycles(n: usize, pairs: &[(usize, usize)]) -> Vec<bool> {
     reversed
 }
 
-/// Longest-path layers for CIs with ordered relations; a CI with only
-/// network links goes one layer below the lowest placed CI it is linked to,
-/// in waves; what is still unplaced (isolated CIs, a network on its own)
-/// starts at the top.
+/// Longest-path layers for CIs with ordered relations, counted up from the
+/// bottom so that the infrastructure lines up (VMs in one row, hypervisors
+/// in the next), and services, standing on the longest chains, come out
+/// on top. A CI with only network links goes one layer below the lowest
+/// placed CI it is linked to, in waves; what is still unplaced (isolated
+/// CIs, a network on its own) starts at the top.
 fn assign_layers(n: usize, pairs: &[(usize, usize)], reversed: &[bool], rels: &[(Relation, usize, usize)]) -> Vec<u32> {
     let mut down: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut up: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut indeg = vec![0usize; n];
     let mut ordered = vec![false; n];
     for (p, &(a, b)) in pairs.iter().enumerate() {
         let (u, l) = if reversed[p] { (b, a) } else { (a, b) };
         down[u].push(l);
+        up[l].push(u);
         indeg[l] += 1;
         ordered[u] = true;
         ordered[l] = true;
     }
-    let mut layer = vec![0u32; n];
+    // Topological order, then heights above the sinks, latest first.
+    let mut topo = Vec::with_capacity(n);
     let mut ready: Vec<usize> = (0..n).filter(|&u| indeg[u] == 0).rev().collect();
     while let Some(u) = ready.pop() {
+        topo.push(u);
         for &l in &down[u] {
-            layer[l] = layer[l].max(layer[u] + 1);
             indeg[l] -= 1;
             if indeg[l] == 0 {
                 ready.push(l);
             }
+        }
+    }
+    let mut height = vec![0u32; n];
+    for &u in topo.iter().rev() {
+        height[u] = down[u].iter().map(|&l| height[l] + 1).max().unwrap_or(0);
+    }
+    let top = (0..n).filter(|&u| ordered[u]).map(|u| height[u]).max().unwrap_or(0);
+    let mut layer: Vec<u32> = height.iter().map(|h| top.saturating_sub(*h)).collect();
+    // A CI that stands on nothing recorded hangs just below its lowest
+    // user rather than among the bottom layer's infrastructure. (The
+    // bottom layer keeps the end of the longest chain, so it stays filled.)
+    for u in 0..n {
+        if down[u].is_empty() && !up[u].is_empty() {
+            layer[u] = up[u].iter().map(|&w| layer[w] + 1).max().unwrap_or(0);
         }
     }
     let mut links: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -374,7 +396,7 @@ fn reduce_crossings(
     up: &[Vec<usize>],
     down: &[Vec<usize>],
     sweeps: usize,
-) -> Vec<Vec<usize>> {
+) -> (Vec<Vec<usize>>, usize) {
     let mut pos = vec![0usize; up.len()];
     let set_pos = |order: &[Vec<usize>], pos: &mut Vec<usize>| {
         for row in order {
@@ -419,7 +441,7 @@ fn reduce_crossings(
             best.clone_from(&order);
         }
     }
-    best
+    (best, best_crossings)
 }
 
 /// Edge crossings between adjacent layers: inversions of the lower ends
@@ -462,15 +484,13 @@ fn crossings(order: &[Vec<usize>], down: &[Vec<usize>], pos: &[usize]) -> usize 
 /// node toward the mean x of its neighbours in the layer above (down
 /// passes), below (up passes), then both, projected back onto "in order,
 /// at least a gap apart".
-fn place_x(
-    order: &[Vec<usize>],
-    up: &[Vec<usize>],
-    down: &[Vec<usize>],
-    width_of: impl Fn(usize) -> f32,
-    gap: f32,
-) -> Vec<f32> {
+fn place_x(order: &[Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], n: usize, opt: &LayoutOptions) -> Vec<f32> {
     let mut x = vec![0.0f32; up.len()];
-    let sep = |a: usize, b: usize| (width_of(a) + width_of(b)) / 2.0 + gap;
+    let width_of = |u: usize| if u < n { opt.node_w } else { DUMMY_W };
+    // Lines through dummies may run closer together than boxes.
+    let sep = |a: usize, b: usize| {
+        (width_of(a) + width_of(b)) / 2.0 + if a < n && b < n { opt.h_gap } else { opt.h_gap / 2.0 }
+    };
     for row in order {
         let mut at = 0.0;
         for (i, &u) in row.iter().enumerate() {

@@ -55,6 +55,28 @@ fn services_on_top_and_what_they_stand_on_below() {
 }
 
 #[test]
+fn infrastructure_lines_up_and_leaves_hang_under_their_users() {
+    // App 1 runs on container 2 on vm 3; app 4 runs on vm 5 directly; both
+    // VMs on hypervisor 6. Service 7 uses app 4 and the SaaS mailer 8,
+    // which stands on nothing recorded.
+    let rels = [
+        rel(1, RunsOn, 2),
+        rel(2, HostedOn, 3),
+        rel(4, RunsOn, 5),
+        rel(3, HostedOn, 6),
+        rel(5, HostedOn, 6),
+        rel(7, Uses, 4),
+        rel(7, Uses, 8),
+    ];
+    let l = run(&[7, 1, 2, 3, 4, 5, 6, 8], &rels);
+    let layer = |id| at(&l, id).layer;
+    assert_eq!(layer(3), layer(5), "the VMs share a row");
+    assert_eq!(layer(6), layer(3) + 1);
+    assert_eq!((layer(4), layer(1)), (1, 0), "each app just above what it runs on");
+    assert_eq!((layer(7), layer(8)), (0, 1));
+}
+
+#[test]
 fn cycles_are_broken_by_reversing_an_edge() {
     let l = run(&[1, 2, 3], &[rel(1, DependsOn, 2), rel(2, DependsOn, 3), rel(3, DependsOn, 1)]);
     let reversed: Vec<_> = l.edges.iter().filter(|e| e.reversed).map(|e| e.relation).collect();
@@ -77,6 +99,7 @@ fn crossings_are_removed_when_they_can_be() {
     let l = run(&[3, 4, 1, 2], &[rel(1, Uses, 4), rel(2, Uses, 3)]);
     let x = |id| at(&l, id).x;
     assert_eq!(x(1) < x(2), x(4) < x(3), "{l:?}");
+    assert_eq!(l.crossings, 0);
 }
 
 #[test]
