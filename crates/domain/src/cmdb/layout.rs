@@ -95,6 +95,11 @@ enum Route {
 /// Dummy nodes are narrow: they only carry a line through a layer.
 const DUMMY_W: f32 = 8.0;
 
+/// The width of node `u`: real nodes come first, dummies after `n`.
+fn box_w(u: usize, n: usize, opt: &LayoutOptions) -> f32 {
+    if u < n { opt.node_w } else { DUMMY_W }
+}
+
 /// Lays out `ids` (the first is the focus) and the `relations` among them;
 /// relations naming other CIs are ignored.
 pub fn layout(ids: &[i64], relations: &[Relation], opt: &LayoutOptions) -> Layout {
@@ -173,7 +178,7 @@ pub fn layout(ids: &[i64], relations: &[Relation], opt: &LayoutOptions) -> Layou
     }
 
     let (order, crossings) = reduce_crossings(initial_order(layers, &vlayer, &down, n), &up, &down, opt.sweeps);
-    let width_of = |u: usize| if u < n { opt.node_w } else { DUMMY_W };
+    let width_of = |u: usize| box_w(u, n, opt);
     let x = place_x(&order, &up, &down, n, opt);
 
     // Shift everything right of the margin; y follows the layer.
@@ -486,7 +491,7 @@ fn crossings(order: &[Vec<usize>], down: &[Vec<usize>], pos: &[usize]) -> usize 
 /// at least a gap apart".
 fn place_x(order: &[Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], n: usize, opt: &LayoutOptions) -> Vec<f32> {
     let mut x = vec![0.0f32; up.len()];
-    let width_of = |u: usize| if u < n { opt.node_w } else { DUMMY_W };
+    let width_of = |u: usize| box_w(u, n, opt);
     // Lines through dummies may run closer together than boxes.
     let sep = |a: usize, b: usize| {
         (width_of(a) + width_of(b)) / 2.0 + if a < n && b < n { opt.h_gap } else { opt.h_gap / 2.0 }
