@@ -278,7 +278,10 @@ pub struct IdentifierRow {
 /// Which CIs hold any of these `(scope, key, value)` identifiers. Looked
 /// up by value alone (one indexed IN list per chunk: both engines use the
 /// index for it, which a row-value IN list does not promise), then matched.
-pub async fn find_identifiers(conn: &mut AnyConnection, keys: &[(String, String, String)]) -> Result<Vec<IdentifierRow>> {
+pub async fn find_identifiers(
+    conn: &mut AnyConnection,
+    keys: &[(String, String, String)],
+) -> Result<Vec<IdentifierRow>> {
     let wanted: std::collections::HashSet<(&str, &str, &str)> =
         keys.iter().map(|(s, k, v)| (s.as_str(), k.as_str(), v.as_str())).collect();
     let mut values: Vec<&str> = keys.iter().map(|(_, _, v)| v.as_str()).collect();

@@ -206,7 +206,12 @@ impl App {
         prepared.inventory = inventory;
         let checked = started.elapsed();
         let report = self.upsert_prepared(actor, prepared).await?;
-        tracing::debug!(items, check_ms = checked.as_millis() as u64, total_ms = started.elapsed().as_millis() as u64, "CMDB upsert");
+        tracing::debug!(
+            items,
+            check_ms = checked.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            "CMDB upsert"
+        );
         Ok(report)
     }
 
