@@ -606,9 +606,9 @@ pub async fn journal_after(conn: &mut AnyConnection, ci_id: i64, at: i64) -> Res
 }
 
 /// Appends journal entries for many records in one statement per chunk,
-/// each with its record's next sequence number. Each record may appear
-/// once per call.
-pub async fn journal_many(conn: &mut AnyConnection, entries: &[NewEntry<'_>]) -> Result<()> {
+/// each with its record's next sequence number (1 for records created in
+/// this transaction: `fresh`). Each record may appear once per call.
+pub async fn journal_many(conn: &mut AnyConnection, entries: &[NewEntry<'_>], fresh: bool) -> Result<()> {
     for chunk in entries.chunks(CHUNK / 2) {
         let mut q =
             Sql::new("INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes) VALUES ");
@@ -617,8 +617,12 @@ pub async fn journal_many(conn: &mut AnyConnection, entries: &[NewEntry<'_>]) ->
                 q.push(", ");
             }
             q.push("(").bind(Value::from(e.record_kind)).push(", ").bind(Value::Int(e.record_id));
-            q.push(", (SELECT COALESCE(MAX(seq), 0) + 1 FROM journal WHERE record_kind = ");
-            q.bind(Value::from(e.record_kind)).push(" AND record_id = ").bind(Value::Int(e.record_id)).push("), ");
+            if fresh {
+                q.push(", 1, ");
+            } else {
+                q.push(", (SELECT COALESCE(MAX(seq), 0) + 1 FROM journal WHERE record_kind = ");
+                q.bind(Value::from(e.record_kind)).push(" AND record_id = ").bind(Value::Int(e.record_id)).push("), ");
+            }
             q.bind(Value::Int(e.at)).push(", ").bind(Value::from(e.actor_id)).push(", ");
             q.bind(Value::from(e.action)).push(", ").bind(Value::from(e.changes.as_str())).push(")");
         }

@@ -43,7 +43,7 @@ pub(crate) async fn journal_relations(
             comment_id: None,
         })
         .collect();
-    cmdb::journal_many(c, &entries).await?;
+    cmdb::journal_many(c, &entries, false).await?;
     Ok(())
 }
 

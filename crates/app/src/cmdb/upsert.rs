@@ -499,8 +499,10 @@ pub(crate) async fn preview(c: &mut Conn, p: &Prepared) -> Result<Vec<(Outcome, 
 
 /// The write: match, insert, update, identifiers, journal, relations.
 async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> Result<Report, AppError> {
+    let t0 = std::time::Instant::now();
     let rev = cmdb::bump_rev(c).await?;
     let (targets, existing) = match_items(c, p).await?;
+    let t_match = t0.elapsed();
     let mut next = cmdb::next_id(c).await?;
     let mut report = Report::default();
     let mut inserts: Vec<(i64, CiFields)> = Vec::new();
@@ -552,7 +554,9 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
         report.items.push(ItemOutcome { index: i, id, outcome });
         ids.push(id);
     }
+    let t_plan = t0.elapsed();
     cmdb::insert(c, &inserts, now, rev).await?;
+    let t_insert = t0.elapsed();
     cmdb::delete_identifiers(c, &touched_identifiers).await?;
     identifiers.sort_by(|a, b| (&a.scope, &a.key, &a.value).cmp(&(&b.scope, &b.key, &b.value)));
     identifiers.dedup_by(|a, b| a.scope == b.scope && a.key == b.key && a.value == b.value);
@@ -573,19 +577,27 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
             cmdb::set_inventory(c, ids[i], inv, now).await?;
         }
     }
-    let entries: Vec<NewEntry> = journal
-        .iter()
-        .map(|(id, action, changes)| NewEntry {
-            record_kind: "ci",
-            record_id: *id,
-            at: now,
-            actor_id,
-            action,
-            changes: changes.clone(),
-            comment_id: None,
-        })
-        .collect();
-    cmdb::journal_many(c, &entries).await?;
+    let entry = |(id, action, changes): &(i64, &'static str, String)| NewEntry {
+        record_kind: "ci",
+        record_id: *id,
+        at: now,
+        actor_id,
+        action,
+        changes: changes.clone(),
+        comment_id: None,
+    };
+    let (created, updated): (Vec<_>, Vec<_>) = journal.iter().partition(|(_, action, _)| *action == "created");
+    let t_ident = t0.elapsed();
+    cmdb::journal_many(c, &created.into_iter().map(entry).collect::<Vec<_>>(), true).await?;
+    cmdb::journal_many(c, &updated.into_iter().map(entry).collect::<Vec<_>>(), false).await?;
+    tracing::debug!(
+        match_ms = t_match.as_millis() as u64,
+        plan_ms = t_plan.as_millis() as u64,
+        insert_ms = t_insert.as_millis() as u64,
+        identifiers_ms = t_ident.as_millis() as u64,
+        journal_ms = t0.elapsed().as_millis() as u64,
+        "CMDB upsert write"
+    );
     let rels: Vec<(i64, i64, &str)> = p
         .relations
         .iter()
