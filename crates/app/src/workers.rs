@@ -1,4 +1,5 @@
-//! Background work: closing resolved incidents and sweeping sessions.
+//! Background work: loading the CMDB graph at start, closing resolved
+//! incidents and sweeping sessions.
 
 use crate::App;
 use std::time::Duration;
@@ -7,6 +8,12 @@ use tokio::sync::watch;
 
 /// Runs until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
+    // The first impact question should not pay for reading the graph.
+    let started = std::time::Instant::now();
+    match app.cmdb_view(|v| v.graph.len()).await {
+        Ok(n) => tracing::info!(relations = n, ms = started.elapsed().as_millis() as u64, "CMDB graph loaded"),
+        Err(e) => tracing::warn!(error = %e, "loading the CMDB graph failed"),
+    }
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

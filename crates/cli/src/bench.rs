@@ -6,6 +6,7 @@
 //! each other. Every request loop is bounded in count and time.
 
 mod cmdb;
+mod map;
 mod sla;
 
 use crate::config::Config;
@@ -37,6 +38,8 @@ pub enum BenchCommand {
     Outbox(outbox::OutboxArgs),
     /// CMDB at scale: bulk upsert, impact now and as of 30 days ago, CSV import.
     Cmdb(cmdb::CmdbArgs),
+    /// Layout and SVG of the CMDB service map for a 200-CI neighbourhood.
+    Map(map::MapArgs),
 }
 
 #[derive(Args)]
@@ -96,6 +99,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Timers(a) => sla::timers(a).await,
         BenchCommand::Outbox(a) => outbox::outbox(a).await,
         BenchCommand::Cmdb(a) => cmdb::cmdb(a).await,
+        BenchCommand::Map(a) => map::map(a),
     }
 }
 

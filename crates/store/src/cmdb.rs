@@ -275,24 +275,25 @@ pub struct IdentifierRow {
     pub ci_id: i64,
 }
 
-/// Which CIs hold any of these `(scope, key, value)` identifiers.
+/// Which CIs hold any of these `(scope, key, value)` identifiers. Looked
+/// up by value alone (one indexed IN list per chunk: both engines use the
+/// index for it, which a row-value IN list does not promise), then matched.
 pub async fn find_identifiers(
     conn: &mut AnyConnection,
     keys: &[(String, String, String)],
 ) -> Result<Vec<IdentifierRow>> {
+    let wanted: std::collections::HashSet<(&str, &str, &str)> =
+        keys.iter().map(|(s, k, v)| (s.as_str(), k.as_str(), v.as_str())).collect();
+    let mut values: Vec<&str> = keys.iter().map(|(_, _, v)| v.as_str()).collect();
+    values.sort_unstable();
+    values.dedup();
     let mut out = Vec::new();
-    for chunk in keys.chunks(CHUNK) {
-        let mut q = Sql::new("SELECT scope, key, value, ci_id FROM ci_identifiers WHERE (scope, key, value) IN (");
-        for (i, (s, k, v)) in chunk.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.row([Value::from(s.as_str()), Value::from(k.as_str()), Value::from(v.as_str())]);
-        }
-        q.push(")");
-        let mut rows: Vec<IdentifierRow> =
+    for chunk in values.chunks(CHUNK * 2) {
+        let mut q = Sql::new("SELECT scope, key, value, ci_id FROM ci_identifiers WHERE value IN ");
+        q.row(chunk.iter().map(|v| Value::from(*v)));
+        let rows: Vec<IdentifierRow> =
             sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        out.append(&mut rows);
+        out.extend(rows.into_iter().filter(|r| wanted.contains(&(r.scope.as_str(), r.key.as_str(), r.value.as_str()))));
     }
     Ok(out)
 }

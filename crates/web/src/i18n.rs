@@ -431,10 +431,6 @@ catalogue! {
     PortfolioPipeline: "Pipeline", "W przygotowaniu";
     PortfolioLive: "Live", "Działająca";
     PortfolioRetired: "Retired", "Wycofana";
-    CiPlanned: "planned", "planowany";
-    CiInUse: "in use", "w użyciu";
-    CiMaintenance: "in maintenance", "w konserwacji";
-    CiRetired: "retired", "wycofany";
     KindDependsOn: "depends on", "zależy od";
     KindRunsOn: "runs on", "działa na";
     KindHostedOn: "hosted on", "hostowany na";
@@ -712,6 +708,18 @@ catalogue! {
     OptWorkNote: "Work notes on incidents assigned to me or that I watch", "Notatki wewnętrzne do incydentów przypisanych do mnie lub obserwowanych";
     OptAssigned: "Incidents assigned to one of my groups", "Incydenty przypisane do jednej z moich grup";
     OptSlaWarning: "SLA warnings", "Ostrzeżenia SLA";
+    // The CMDB service map
+    MapLabel: "Service map of {name}", "Mapa usług: {name}";
+    MapDependsOn: "{from} depends on {to}", "{from} zależy od {to}";
+    MapRunsOn: "{from} runs on {to}", "{from} działa na {to}";
+    MapHostedOn: "{from} is hosted on {to}", "{from} działa na hoście {to}";
+    MapUses: "{from} uses {to}", "{from} korzysta z {to}";
+    MapMemberOf: "{from} is a member of {to}", "{from} należy do {to}";
+    MapConnectedTo: "{from} is connected to {to}", "{from} łączy się z {to}";
+    CiPlanned: "planned", "planowany";
+    CiInUse: "in use", "w użyciu";
+    CiMaintenance: "in maintenance", "w konserwacji";
+    CiRetired: "retired", "wycofany";
 }
 
 plurals! {

@@ -201,9 +201,18 @@ impl App {
         if batch.relations.len() > MAX_RELATIONS {
             return Err(AppError::field("relations", format!("at most {MAX_RELATIONS} relations a request")));
         }
+        let (items, started) = (batch.items.len(), std::time::Instant::now());
         let mut prepared = self.prepare(batch).await?;
         prepared.inventory = inventory;
-        self.upsert_prepared(actor, prepared).await
+        let checked = started.elapsed();
+        let report = self.upsert_prepared(actor, prepared).await?;
+        tracing::debug!(
+            items,
+            check_ms = checked.as_millis() as u64,
+            total_ms = started.elapsed().as_millis() as u64,
+            "CMDB upsert"
+        );
+        Ok(report)
     }
 
     /// Writes a checked batch in one transaction.

@@ -63,6 +63,8 @@ CREATE TABLE ci_identifiers (
     PRIMARY KEY (scope, key, value)
 );
 CREATE INDEX ci_identifiers_ci ON ci_identifiers (ci_id);
+-- Reconciliation looks values up in bulk (one IN list per chunk).
+CREATE INDEX ci_identifiers_value ON ci_identifiers (value);
 
 -- A relation is live from created_at until removed_at; removed ones stay,
 -- so the graph can be read as it was.

@@ -34,6 +34,7 @@ mod notifications;
 mod portal;
 mod service_levels;
 mod service_levels_forms;
+pub mod service_map;
 mod settings;
 mod sidebar;
 mod widgets;

@@ -1,0 +1,225 @@
+//! The CMDB service map: a CI's neighbourhood drawn server-side as an SVG,
+//! services on top and what they stand on below (the layout is
+//! [`steward_domain::cmdb::layout`]).
+//!
+//! Each CI is a link to its page (`a.node` with `data-ci`), coloured by
+//! class, its status shown by the border; relations are arrows with a
+//! tooltip that says them as a sentence, network links dashed and without
+//! an arrow. Styling is done with presentation attributes, so the SVG also
+//! stands alone as a file, while the classes (`node cls-server st-in_use`)
+//! let CSS override it.
+//!
+//! The SVG is as wide as its container and never wider than drawn; it
+//! keeps at least three quarters of its drawn size so labels stay readable,
+//! so a page should put it in an `overflow: auto` box for large maps.
+
+use crate::i18n::{self, Lang, Msg};
+use maud::{Markup, html};
+use std::{collections::HashMap, fmt::Write};
+use steward_domain::cmdb::{CiStatus, LayoutOptions, Relation, RelationType, layout};
+
+/// A CI to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapNode {
+    pub id: i64,
+    pub label: String,
+    pub class_key: String,
+    pub class_name: String,
+    pub status: CiStatus,
+    pub href: String,
+}
+
+/// A neighbourhood to draw: `focus` is emphasised; relations naming CIs
+/// not in `nodes` are ignored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapInput {
+    pub nodes: Vec<MapNode>,
+    pub relations: Vec<Relation>,
+    pub focus: i64,
+    pub lang: Lang,
+}
+
+/// Fill and border per class; unknown classes hash into the same list.
+const PALETTE: [(&str, &str, &str); 10] = [
+    ("business_service", "#dbeafe", "#3b82f6"),
+    ("technical_service", "#e0e7ff", "#6366f1"),
+    ("application", "#dcfce7", "#22c55e"),
+    ("database", "#fae8ff", "#c026d3"),
+    ("server", "#e2e8f0", "#64748b"),
+    ("virtual_machine", "#e0f2fe", "#0ea5e9"),
+    ("container", "#ccfbf1", "#14b8a6"),
+    ("network_device", "#ffe4e6", "#f43f5e"),
+    ("storage", "#ede9fe", "#8b5cf6"),
+    ("location", "#f5f5f4", "#a8a29e"),
+];
+
+const TEXT: &str = "#1b2130";
+const MUTED: &str = "#5d6574";
+const EDGE: &str = "#8a919d";
+const AMBER: &str = "#d97706";
+/// Label lengths that fit a 160-unit box at 12 (label) and 10 (class) units.
+const LABEL_CHARS: usize = 21;
+const CLASS_CHARS: usize = 25;
+const LEGEND_ROW: f32 = 20.0;
+
+/// (fill, border) of a class: its own, or a stable pick for admin classes.
+fn colours(class_key: &str) -> (&'static str, &'static str) {
+    if let Some(&(_, fill, stroke)) = PALETTE.iter().find(|(k, _, _)| *k == class_key) {
+        return (fill, stroke);
+    }
+    // FNV-1a: stable across runs and releases, unlike the std hasher.
+    let h = class_key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let (_, fill, stroke) = PALETTE[(h % PALETTE.len() as u64) as usize];
+    (fill, stroke)
+}
+
+/// `s` cut to `max` characters, the last one an ellipsis when cut.
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    s.chars().take(max.saturating_sub(1)).chain(['…']).collect()
+}
+
+fn status_text(lang: Lang, s: CiStatus) -> &'static str {
+    let m = match s {
+        CiStatus::Planned => Msg::CiPlanned,
+        CiStatus::InUse => Msg::CiInUse,
+        CiStatus::Maintenance => Msg::CiMaintenance,
+        CiStatus::Retired => Msg::CiRetired,
+    };
+    i18n::t(lang, m)
+}
+
+/// "checkout runs on vm-12".
+fn relation_text(lang: Lang, kind: RelationType, from: &str, to: &str) -> String {
+    let m = match kind {
+        RelationType::DependsOn => Msg::MapDependsOn,
+        RelationType::RunsOn => Msg::MapRunsOn,
+        RelationType::HostedOn => Msg::MapHostedOn,
+        RelationType::Uses => Msg::MapUses,
+        RelationType::MemberOf => Msg::MapMemberOf,
+        RelationType::ConnectedTo => Msg::MapConnectedTo,
+    };
+    i18n::tf(lang, m, &[("from", from), ("to", to)])
+}
+
+/// One decimal is plenty for screen units and keeps the markup short.
+fn r1(v: f32) -> f32 {
+    (v * 10.0).round() / 10.0
+}
+
+/// A polyline as path data, to one decimal.
+fn path_data(points: &[(f32, f32)]) -> String {
+    let mut d = String::with_capacity(points.len() * 16);
+    for (i, (x, y)) in points.iter().enumerate() {
+        let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" });
+    }
+    d
+}
+
+/// The map as an inline SVG element.
+pub fn render_svg(input: &MapInput) -> Markup {
+    let opt = LayoutOptions::default();
+    let lang = input.lang;
+    let by_id: HashMap<i64, &MapNode> = input.nodes.iter().rev().map(|n| (n.id, n)).collect();
+    // The focus first: the layout starts its walk there.
+    let ids: Vec<i64> = std::iter::once(input.focus)
+        .filter(|f| by_id.contains_key(f))
+        .chain(input.nodes.iter().map(|n| n.id).filter(|&id| id != input.focus))
+        .collect();
+    let l = layout(&ids, &input.relations, &opt);
+    let label = |id: i64| by_id.get(&id).map_or("", |n| n.label.as_str());
+
+    // The legend: the classes present, by name, wrapped into rows.
+    let mut classes: Vec<(&str, &str)> =
+        input.nodes.iter().map(|n| (n.class_name.as_str(), n.class_key.as_str())).collect();
+    classes.sort_unstable();
+    classes.dedup();
+    let wrap = l.width.max(320.0) - opt.margin;
+    let (mut lx, mut ly) = (opt.margin, l.height.max(opt.margin) + 4.0);
+    let mut legend = Vec::with_capacity(classes.len());
+    for (name, key) in classes {
+        let w = 12.0 + 6.0 + name.chars().count() as f32 * 6.5 + 18.0;
+        if lx + w > wrap && lx > opt.margin {
+            (lx, ly) = (opt.margin, ly + LEGEND_ROW);
+        }
+        legend.push((r1(lx), r1(ly), name, key));
+        lx += w;
+    }
+    let width = l.width.max(320.0);
+    let height = if legend.is_empty() { l.height } else { ly + LEGEND_ROW };
+    let (hw, hh) = (opt.node_w / 2.0, opt.node_h / 2.0);
+    let aria = i18n::tf(lang, Msg::MapLabel, &[("name", label(input.focus))]);
+
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" class="service-map" role="img" aria-label=(aria)
+            viewBox={ "0 0 " (width.ceil()) " " (height.ceil()) } width="100%"
+            style={ "max-width:" (width.ceil()) "px;min-width:" ((width * 0.75).ceil()) "px" }
+            font-family="system-ui, sans-serif" font-size="12" {
+            defs {
+                marker id="sm-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"
+                    orient="auto-start-reverse" { path d="M0 0 L10 5 L0 10 z" fill=(EDGE) {} }
+            }
+            g class="edges" fill="none" stroke=(EDGE) stroke-width="1.5" {
+                @for e in &l.edges {
+                    @let link = e.relation.kind == RelationType::ConnectedTo;
+                    path class={ "edge rel-" (e.relation.kind.as_str()) } d=(path_data(&e.points))
+                        stroke-dasharray=[link.then_some("5 4")] marker-end=[(!link).then_some("url(#sm-arrow)")] {
+                        title { (relation_text(lang, e.relation.kind, label(e.relation.from), label(e.relation.to))) }
+                    }
+                }
+            }
+            g class="nodes" {
+                @for p in &l.nodes {
+                    @if let Some(n) = by_id.get(&p.id) {
+                        (node(n, p.x - hw, p.y - hh, n.id == input.focus, lang, &opt))
+                    }
+                }
+            }
+            @if !legend.is_empty() {
+                g class="legend" fill=(MUTED) {
+                    @for (x, y, name, key) in &legend {
+                        rect x=(x) y=(y) width="12" height="12" rx="3" fill=(colours(key).0) stroke=(colours(key).1) {}
+                        text x=(x + 18.0) y=(y + 10.0) { (name) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One CI: a link around its box, label and class, with a tooltip.
+fn node(n: &MapNode, x: f32, y: f32, focus: bool, lang: Lang, opt: &LayoutOptions) -> Markup {
+    let (fill, class_stroke) = colours(&n.class_key);
+    let status = n.status.as_str();
+    let (fill, stroke, dash, opacity) = match n.status {
+        CiStatus::Retired => ("#f1f5f9", "#94a3b8", Some("6 4"), Some("0.6")),
+        CiStatus::Maintenance => (fill, AMBER, None, None),
+        CiStatus::Planned => (fill, if focus { TEXT } else { class_stroke }, Some("2 3"), None),
+        CiStatus::InUse => (fill, if focus { TEXT } else { class_stroke }, None, None),
+    };
+    let width = match (focus, n.status) {
+        (true, _) => "3",
+        (false, CiStatus::Maintenance) => "2.5",
+        _ => "1.5",
+    };
+    let (x, y, cx) = (r1(x), r1(y), r1(x + opt.node_w / 2.0));
+    html! {
+        a class={ "node cls-" (n.class_key) " st-" (status) @if focus { " focus" } } href=(n.href) data-ci=(n.id)
+            opacity=[opacity] {
+            title { (n.label) " (" (n.class_name) ", " (status_text(lang, n.status)) ")" }
+            rect x=(x) y=(y) width=(opt.node_w) height=(opt.node_h) rx="6" fill=(fill) stroke=(stroke)
+                stroke-width=(width) stroke-dasharray=[dash] {}
+            text x=(cx) y=(y + 17.0) text-anchor="middle" fill=(TEXT) font-weight=[focus.then_some("600")] {
+                (truncate(&n.label, LABEL_CHARS))
+            }
+            text x=(cx) y=(y + 31.0) text-anchor="middle" fill=(MUTED) font-size="10" {
+                (truncate(&n.class_name, CLASS_CHARS))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
