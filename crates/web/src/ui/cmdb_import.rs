@@ -91,9 +91,10 @@ async fn read(ctx: &Ctx, m: &mut Multipart) -> Result<ImportForm, FieldError> {
     }
 }
 
-fn counts(ctx: &Ctx, r: &ImportReport) -> Markup {
+/// The counts; in the future tense unless the file was written.
+fn counts(ctx: &Ctx, r: &ImportReport, written: bool) -> Markup {
     let (created, updated) =
-        if r.dry_run { (Msg::CountCreate, Msg::CountUpdate) } else { (Msg::CiCreated, Msg::Updated) };
+        if !written { (Msg::CountCreate, Msg::CountUpdate) } else { (Msg::CiCreated, Msg::Updated) };
     html! {
         ul.tiles.import-counts #import-counts {
             @for (label, n, class) in [(created, r.created, "create"), (updated, r.updated, "update"), (Msg::CountUnchanged, r.unchanged, "unchanged"), (Msg::CountReject, r.rejected, "reject")] {
@@ -132,10 +133,11 @@ fn row(ctx: &Ctx, r: &ImportRow, written: bool) -> Markup {
 }
 
 fn report(ctx: &Ctx, r: &ImportReport, refused: bool) -> Markup {
-    let written = !r.dry_run && !refused;
+    // A refused run shows the dry run's report: nothing was written.
+    let written = !r.dry_run;
     html! {
         section.panel #import-report aria-labelledby="report-title" {
-            h2 #report-title { (ctx.t(if r.dry_run { Msg::DryRun } else { Msg::ImportRun })) }
+            h2 #report-title { (ctx.t(if r.dry_run && !refused { Msg::DryRun } else { Msg::ImportRun })) }
             @if refused {
                 (widgets::alert(ctx.t(Msg::ImportRefused), None))
             } @else if r.dry_run {
@@ -143,7 +145,7 @@ fn report(ctx: &Ctx, r: &ImportReport, refused: bool) -> Markup {
             } @else {
                 p.notice.success role="status" { (ctx.t(Msg::ImportDone)) }
             }
-            (counts(ctx, r))
+            (counts(ctx, r, written))
             div.table-wrap {
                 table.incidents.import-rows {
                     thead { tr {
@@ -246,10 +248,7 @@ pub async fn post(State(s): State<AppState>, ctx: Ctx, multipart: Result<Multipa
             // The refusal names problems only; the dry run gives the same
             // rows with their names and outcomes to show beside them.
             let r = s.app.import_csv(&ctx.actor, bytes, mapping, true).await.map_err(|e| ctx.fail(e))?;
-            (
-                Outcome { report: Some(ImportReport { dry_run: false, ..r }), refused: true, ..Outcome::default() },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            (Outcome { report: Some(r), refused: true, ..Outcome::default() }, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(AppError::Invalid(errs)) => {
             (Outcome { errors: widgets::Errors(errs), ..Outcome::default() }, StatusCode::UNPROCESSABLE_ENTITY)

@@ -61,13 +61,18 @@ fn opt(s: &str) -> Option<String> {
 }
 
 /// The filters as the app takes them, or every problem with them.
-async fn filter(s: &AppState, q: &CmdbQuery) -> Result<(CiFilter, Option<(String, i64)>), Vec<FieldError>> {
+async fn filter(
+    s: &AppState,
+    lang: i18n::Lang,
+    q: &CmdbQuery,
+) -> Result<(CiFilter, Option<(String, i64)>), Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut f = CiFilter { q: opt(&q.q), ..CiFilter::default() };
     if let Some(st) = opt(&q.status) {
         match CiStatus::parse(&st) {
             Ok(_) => f.status = Some(st),
-            Err(e) => errors.push(FieldError::new("status", e)),
+            // A select's value: only a hand-made address gets here.
+            Err(_) => errors.push(FieldError::new("status", i18n::t(lang, Msg::ChooseFromList))),
         }
     }
     if let Some(g) = opt(&q.owner_group) {
@@ -152,7 +157,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CmdbQuery
     let groups: Vec<String> = s.app.list_groups().await.or_page(&ctx)?.into_iter().map(|g| g.name).collect();
     let (q, found) = match q {
         Ok(Query(q)) => {
-            let found = match filter(&s, &q).await {
+            let found = match filter(&s, ctx.lang, &q).await {
                 Ok((f, after)) => match s.app.list_cis(&ctx.actor, f, opt(&q.class).as_deref(), after, PAGE).await {
                     Ok(page) => Ok(page),
                     Err(AppError::Invalid(e)) => Err(e),
