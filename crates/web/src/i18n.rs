@@ -532,6 +532,7 @@ catalogue! {
     OutUnchanged: "unchanged", "bez zmian";
     OutReject: "rejected", "odrzucony";
     ValNoService: "no service named {name}", "nie ma usługi o nazwie {name}";
+    ValNoCi: "no CI {id}", "nie ma elementu konfiguracji {id}";
     // Service catalog
     ServicesTitle: "Services", "Usługi";
     CatalogIntro: "The services IT provides, with their support hours. Choose one to read about it or to report a problem with it.", "Usługi świadczone przez IT wraz z godzinami wsparcia. Wybierz usługę, by o niej przeczytać lub zgłosić problem.";
@@ -922,6 +923,14 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
     if let Some(name) = msg.strip_prefix("no group named ") {
         return Cow::Owned(tf(lang, Msg::ValNoGroup, &[("name", name)]));
     }
+    // The app names every missing CI: "no CI 5; no CI 7".
+    if msg.starts_with("no CI ") {
+        let each: Vec<String> = msg
+            .split("; ")
+            .map(|m| m.strip_prefix("no CI ").map_or_else(|| m.to_owned(), |id| tf(lang, Msg::ValNoCi, &[("id", id)])))
+            .collect();
+        return Cow::Owned(each.join("; "));
+    }
     if let Some(name) = msg.strip_prefix("no service named ") {
         return Cow::Owned(tf(lang, Msg::ValNoService, &[("name", name)]));
     }
@@ -1075,6 +1084,10 @@ mod tests {
         );
         assert_eq!(app_message(Lang::Pl, "something new"), "something new");
         assert_eq!(app_message(Lang::Pl, "no service named \"Mail\""), "nie ma usługi o nazwie \"Mail\"");
+        assert_eq!(
+            app_message(Lang::Pl, "no CI 5; no CI x"),
+            "nie ma elementu konfiguracji 5; nie ma elementu konfiguracji x"
+        );
         assert_eq!(
             app_message(Lang::Pl, "overlaps week.monday[0]; intervals of one day must not overlap"),
             "nakłada się na week.monday[0]; przedziały jednego dnia nie mogą się nakładać"

@@ -10,7 +10,10 @@ use crate::{
     i18n::{self, Msg},
     i18n_cmdb,
 };
-use axum::extract::{Path, Query, State, rejection::PathRejection};
+use axum::extract::{
+    Path, Query, State,
+    rejection::{PathRejection, QueryRejection},
+};
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -73,7 +76,9 @@ async fn calendars(s: &AppState) -> Result<HashMap<i64, String>, AppError> {
     Ok(s.app.support_hours_names().await?.into_iter().collect())
 }
 
-pub async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<CatalogQuery>) -> UiResult {
+pub async fn list(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CatalogQuery>, QueryRejection>) -> UiResult {
+    // A hand-made address with a repeated parameter lists everything.
+    let q = q.map(|Query(q)| q).unwrap_or_default();
     let text = Some(q.q.trim().to_owned()).filter(|t| !t.is_empty());
     let rows = s.app.catalog(&ctx.actor, text).await.or_page(&ctx)?;
     let calendars = calendars(&s).await.or_page(&ctx)?;

@@ -170,7 +170,12 @@ fn report_page(
     Ok(html(status, layout::page(ctx, ctx.t(Msg::ReportTitle), body)))
 }
 
-pub async fn report_form(State(s): State<AppState>, ctx: Ctx, Query(q): Query<ReportQuery>) -> UiResult {
+pub async fn report_form(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
+) -> UiResult {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
     let services = s.app.catalog(&ctx.actor, None).await.or_page(&ctx)?;
     // The link from a service page names it; keep the catalog's spelling.
     let service = services.iter().find(|s| s.name.eq_ignore_ascii_case(q.service.trim())).map(|s| s.name.clone());

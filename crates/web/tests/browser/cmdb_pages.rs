@@ -5,6 +5,7 @@
 use crate::cmdb_journey::load_estate;
 use crate::server::{self, TestServer, client, get};
 use reqwest::{Response, header};
+use steward_app::incidents::{NewIncident, number};
 
 async fn page(r: Response, status: u16) -> String {
     assert_eq!(r.status().as_u16(), status, "status of {}", r.url());
@@ -120,4 +121,49 @@ async fn requesters_see_the_catalog_and_nothing_else_of_the_cmdb() {
     let body = page(get(&t, "/services", &agent).await, 200).await;
     assert!(body.contains("Data Lake") && body.contains("Pipeline"), "{body}");
     assert!(body.contains(&format!(r#"href="/cmdb/{}""#, e.shop)), "{body}");
+}
+
+#[tokio::test]
+async fn the_edit_form_offers_the_services_cis_with_the_chosen_ones_ticked() {
+    let t = server::spawn().await;
+    let e = load_estate(&t).await;
+    let (cookie, csrf) = t.session("agent").await;
+    let agent = t.app.session_actor(&cookie["steward_session=".len()..]).await.unwrap().0;
+    let n =
+        NewIncident { title: "Slow".into(), service: Some("Web Shop".into()), cis: vec![e.vm], ..Default::default() };
+    let n = number(t.app.create_incident(&agent, n).await.unwrap().id);
+
+    let body = page(get(&t, &format!("/incidents/{n}/edit"), &cookie).await, 200).await;
+    assert!(body.contains(&format!(r#"<option value="Web Shop" data-id="{}" selected>"#, e.shop)), "{body}");
+    let picker = body.split(r#"id="ci-picker""#).nth(1).unwrap();
+    assert!(picker.contains(&format!(r#"value="{}" checked"#, e.vm)), "{picker}");
+    assert!(picker.contains("checkout") && picker.contains("esx-01"), "{picker}");
+
+    // Nothing ticked: the incident names no CI any more; a bad id is said.
+    let form = |cis: &'static str| {
+        let mut f = vec![("_csrf", csrf.clone()), ("version", "1".into()), ("title", "Slow".into())];
+        f.extend([("impact", "3"), ("urgency", "3"), ("service", "Web Shop")].map(|(k, v)| (k, v.to_owned())));
+        if !cis.is_empty() {
+            f.push(("cis", cis.to_owned()));
+        }
+        f
+    };
+    let r = client()
+        .post(t.url(&format!("/incidents/{n}/edit")))
+        .header(header::COOKIE, &cookie)
+        .form(&form("x"))
+        .send()
+        .await
+        .unwrap();
+    assert!(page(r, 422).await.contains("No CI x"));
+    let r = client()
+        .post(t.url(&format!("/incidents/{n}/edit")))
+        .header(header::COOKIE, &cookie)
+        .form(&form(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let inc = t.app.get_incident(&agent, &n).await.unwrap();
+    assert!(t.app.incident_cis(&agent, inc.id).await.unwrap().is_empty());
 }
