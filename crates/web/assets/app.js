@@ -83,5 +83,61 @@
       group.addEventListener("change", filter);
       filter();
     }
+
+    // Offer the chosen service's CIs: what it stands on, from the API.
+    var service = document.getElementById("service");
+    var picker = document.getElementById("ci-picker");
+    if (service && picker && service.tagName === "SELECT") {
+      var box = picker.querySelector(".ci-options");
+      var classes = JSON.parse(picker.getAttribute("data-classes") || "{}");
+      var max = parseInt(picker.getAttribute("data-max"), 10) || 200;
+      var asked = 0;
+      var note = function (text, cls) {
+        var p = document.createElement("p");
+        p.className = cls;
+        p.textContent = text;
+        return p;
+      };
+      var option = function (ci) {
+        var label = document.createElement("label");
+        label.className = "ci-option";
+        var input = document.createElement("input");
+        input.type = "checkbox";
+        input.name = "cis";
+        input.value = ci.id;
+        var cls = document.createElement("span");
+        cls.className = "muted";
+        cls.textContent = classes[ci.class] || ci.class;
+        label.append(input, " " + ci.name + " ", cls);
+        return label;
+      };
+      service.addEventListener("change", function () {
+        // Ticked CIs stay: they are the user's choice, whatever the service.
+        var kept = [];
+        box.querySelectorAll("input:checked").forEach(function (i) { kept.push(i.closest("label")); });
+        var draw = function (cis, total, message) {
+          var seen = {};
+          box.textContent = "";
+          kept.forEach(function (l) { seen[l.querySelector("input").value] = true; box.appendChild(l); });
+          cis.slice(0, max).forEach(function (c) { if (!seen[c.id]) box.appendChild(option(c)); });
+          if (message) box.appendChild(note(message, "muted ci-empty"));
+          if (total > max) box.appendChild(note(picker.getAttribute("data-more"), "hint ci-more"));
+        };
+        var chosen = service.options[service.selectedIndex];
+        var id = chosen && chosen.getAttribute("data-id");
+        var mine = ++asked;
+        if (!id) { draw([], 0, picker.getAttribute("data-no-service")); return; }
+        var url = "/api/v1/cis/" + id + "/dependencies?include=all&depth=" + picker.getAttribute("data-depth");
+        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .then(function (d) {
+            if (mine !== asked) return;
+            var cis = d.cis || [];
+            draw(cis, d.cis_total, cis.length ? "" : picker.getAttribute("data-none"));
+            picker.setAttribute("data-loaded", id);
+          })
+          .catch(function () { if (mine === asked) draw([], 0, picker.getAttribute("data-failed")); });
+      });
+    }
   });
 })();

@@ -400,6 +400,157 @@ catalogue! {
     NothingReported: "You have not reported anything yet.", "Nie masz jeszcze żadnych zgłoszeń.";
     NothingOpen: "Nothing open. Everything you reported is dealt with.", "Nic otwartego. Wszystkie Twoje zgłoszenia są załatwione.";
     LastUpdate: "Last update", "Ostatnia zmiana";
+    // CMDB and service catalog
+    NavCmdb: "CMDB", "CMDB";
+    NavServices: "Services", "Usługi";
+    CmdbTitle: "Configuration items", "Elementy konfiguracji";
+    CiClass: "Class", "Klasa";
+    CiStatusLabel: "Status", "Status";
+    Criticality: "Criticality", "Krytyczność";
+    OwnerGroup: "Owner group", "Grupa właścicielska";
+    Location: "Location", "Lokalizacja";
+    Vendor: "Vendor", "Dostawca";
+    NameContains: "Name contains", "Nazwa zawiera";
+    ExportCsv: "Export CSV", "Eksportuj CSV";
+    ImportCsvLink: "Import CSV", "Importuj CSV";
+    NoCis: "No configuration items match these filters.", "Żaden element konfiguracji nie pasuje do tych filtrów.";
+    ClassBusinessService: "Business service", "Usługa biznesowa";
+    ClassTechnicalService: "Technical service", "Usługa techniczna";
+    ClassApplication: "Application", "Aplikacja";
+    ClassDatabase: "Database", "Baza danych";
+    ClassServer: "Server", "Serwer";
+    ClassVirtualMachine: "Virtual machine", "Maszyna wirtualna";
+    ClassContainer: "Container", "Kontener";
+    ClassNetworkDevice: "Network device", "Urządzenie sieciowe";
+    ClassStorage: "Storage", "Pamięć masowa";
+    ClassLocation: "Location", "Lokalizacja";
+    CritLow: "Low", "Niska";
+    CritMedium: "Medium", "Średnia";
+    CritHigh: "High", "Wysoka";
+    CritCritical: "Critical", "Krytyczna";
+    PortfolioPipeline: "Pipeline", "W przygotowaniu";
+    PortfolioLive: "Live", "Działająca";
+    PortfolioRetired: "Retired", "Wycofana";
+    KindDependsOn: "depends on", "zależy od";
+    KindRunsOn: "runs on", "działa na";
+    KindHostedOn: "hosted on", "hostowany na";
+    KindUses: "uses", "korzysta z";
+    KindMemberOf: "member of", "należy do";
+    KindConnectedTo: "connected to", "połączony z";
+    // The CI page
+    AsOf: "As of", "Stan na";
+    AsOfHint: "Date and time in UTC: what you type is read as UTC.", "Data i godzina w UTC: wpisana wartość jest traktowana jako UTC.";
+    AsOfShow: "Show as it was", "Pokaż stan z tej chwili";
+    AsOfNow: "Back to now", "Wróć do teraz";
+    AsOfBanner: "You are looking at this item as it was on {time}.", "Oglądasz ten element w stanie z {time}.";
+    AsOfNotTime: "“{text}” is not a date and time such as 2026-01-31T12:00", "„{text}” to nie jest data z godziną, np. 2026-01-31T12:00";
+    AsOfFuture: "is in the future", "jest w przyszłości";
+    AsOfBeforeCi: "this item did not exist yet at that moment; showing it as it is now", "ten element wtedy jeszcze nie istniał; pokazano stan obecny";
+    CiFields: "Fields", "Pola";
+    Attributes: "Attributes", "Atrybuty";
+    NoAttributes: "No attributes.", "Brak atrybutów.";
+    CiCreated: "Created", "Utworzono";
+    InventoryAt: "Last inventory", "Ostatnia inwentaryzacja";
+    CatalogFields: "In the service catalog", "W katalogu usług";
+    ServiceOwner: "Owner", "Właściciel";
+    SupportHours: "Support hours", "Godziny wsparcia";
+    Tier: "Tier", "Poziom";
+    PortfolioStatus: "Portfolio status", "Status w portfelu";
+    VisibleToRequesters: "Visible to requesters", "Widoczna dla zgłaszających";
+    UsedBy: "Organisations using it", "Organizacje, które z niej korzystają";
+    NoOrganisations: "No organisation is recorded as using it.", "Nie zapisano organizacji, które z niej korzystają.";
+    Relations: "Relations", "Relacje";
+    RelFrom: "From", "Od";
+    RelKind: "Relation", "Relacja";
+    RelTo: "To", "Do";
+    Since: "Since", "Od kiedy";
+    NoRelations: "No relations.", "Brak relacji.";
+    ImpactTitle: "Impact of a failure", "Skutki awarii";
+    ServicesAffected: "Services affected", "Usługi, których dotyczy";
+    NoServicesAffected: "No service stands on this item.", "Żadna usługa nie opiera się na tym elemencie.";
+    OrganisationsAffected: "Organisations affected", "Organizacje, których dotyczy";
+    NoOrganisationsAffected: "No organisation is affected.", "Nie dotyczy żadnej organizacji.";
+    ImpactPath: "Why", "Dlaczego";
+    DependsOnTitle: "Depends on", "Zależy od";
+    DependsOnNothing: "This item depends on nothing recorded.", "Ten element nie zależy od niczego zapisanego.";
+    NearestShown: "The nearest {n} are listed.", "Wymieniono {n} najbliższych.";
+    Distance: "Distance", "Odległość";
+    OpenIncidentsTitle: "Open incidents here and on what it depends on", "Otwarte incydenty na tym elemencie i na tym, od czego zależy";
+    NoOpenIncidents: "No open incidents.", "Brak otwartych incydentów.";
+    Via: "On", "Dotyczy";
+    InventoryTitle: "Agent inventory", "Inwentaryzacja agenta";
+    Software: "Software", "Oprogramowanie";
+    Version: "Version", "Wersja";
+    Publisher: "Publisher", "Wydawca";
+    Disks: "Disks", "Dyski";
+    Volume: "Volume", "Wolumin";
+    MountPoint: "Mount point", "Punkt montowania";
+    FileSystem: "File system", "System plików";
+    DiskSize: "Size", "Rozmiar";
+    DiskFree: "Free", "Wolne";
+    Interfaces: "Network interfaces", "Interfejsy sieciowe";
+    MacAddress: "MAC address", "Adres MAC";
+    IpAddresses: "IP addresses", "Adresy IP";
+    OperatingSystem: "Operating system", "System operacyjny";
+    Model: "Model", "Model";
+    HistoryTitle: "History", "Historia";
+    NoHistory: "No history yet.", "Brak historii.";
+    Who: "Who", "Kto";
+    When: "When", "Kiedy";
+    WhatChanged: "What changed", "Co się zmieniło";
+    CiEvCreated: "created", "utworzono";
+    CiEvUpdated: "changed", "zmieniono";
+    CiEvRelationAdded: "relation added", "dodano relację";
+    CiEvRelationRemoved: "relation removed", "usunięto relację";
+    ServiceMapTitle: "Service map", "Mapa usług";
+    Hops: "Steps from this item", "Kroki od tego elementu";
+    HopsNotValid: "choose 1 to 4 steps", "wybierz od 1 do 4 kroków";
+    MapTruncated: "The map is large: showing the nearest {n}.", "Mapa jest duża: pokazano {n} najbliższych.";
+    Redraw: "Redraw", "Narysuj ponownie";
+    // CSV import
+    ImportTitle: "Import configuration items", "Import elementów konfiguracji";
+    ImportIntro: "A CSV file with a header row. Without a mapping the headers must be field names, as in an export; a dry run says what would happen without writing anything.", "Plik CSV z wierszem nagłówka. Bez mapowania nagłówki muszą być nazwami pól, jak w eksporcie; próba pokazuje, co by się stało, niczego nie zapisując.";
+    CsvFile: "CSV file", "Plik CSV";
+    CsvKept: "The file {name} from the dry run is used unless you choose another.", "Zostanie użyty plik {name} z próby, chyba że wybierzesz inny.";
+    Mapping: "Column mapping (JSON, optional)", "Mapowanie kolumn (JSON, opcjonalne)";
+    MappingHint: "Maps each header to name, class, status, criticality, owner_group, location, vendor, attributes.<name> or ignore; “class” gives the class of rows without one.", "Przypisuje każdemu nagłówkowi pole: name, class, status, criticality, owner_group, location, vendor, attributes.<nazwa> lub ignore; „class” to klasa wierszy bez własnej.";
+    DryRun: "Dry run", "Próba";
+    ImportRun: "Import", "Importuj";
+    DryRunDone: "Dry run: nothing was written.", "Próba: niczego nie zapisano.";
+    ImportDone: "Imported.", "Zaimportowano.";
+    ImportRefused: "Some rows have problems, so nothing was written. Fix them and import again.", "Niektóre wiersze mają błędy, więc niczego nie zapisano. Popraw je i zaimportuj ponownie.";
+    ImportFileProblem: "The file could not be imported.", "Nie udało się zaimportować pliku.";
+    CountCreate: "To create", "Do utworzenia";
+    CountUpdate: "To update", "Do zmiany";
+    CountUnchanged: "Unchanged", "Bez zmian";
+    CountReject: "Rejected", "Odrzucone";
+    Line: "Line", "Wiersz";
+    Outcome: "Outcome", "Wynik";
+    Problems: "Problems", "Problemy";
+    OutCreate: "create", "utworzenie";
+    OutUpdate: "update", "zmiana";
+    OutUnchanged: "unchanged", "bez zmian";
+    OutReject: "rejected", "odrzucony";
+    ValNoService: "no service named {name}", "nie ma usługi o nazwie {name}";
+    ValNoCi: "no CI {id}", "nie ma elementu konfiguracji {id}";
+    // Service catalog
+    ServicesTitle: "Services", "Usługi";
+    CatalogIntro: "The services IT provides, with their support hours. Choose one to read about it or to report a problem with it.", "Usługi świadczone przez IT wraz z godzinami wsparcia. Wybierz usługę, by o niej przeczytać lub zgłosić problem.";
+    PortfolioIntro: "Every service in the portfolio, from the pipeline to retired ones.", "Wszystkie usługi w portfelu, od przygotowywanych po wycofane.";
+    NoServices: "No services yet.", "Brak usług.";
+    ReportProblemWith: "Report a problem with this service", "Zgłoś problem z tą usługą";
+    CmdbPage: "Its CMDB page", "Strona w CMDB";
+    TierN: "Tier {n}", "Poziom {n}";
+    WhichService: "Which service? (optional)", "Której usługi dotyczy? (opcjonalnie)";
+    DontKnow: "I don’t know", "Nie wiem";
+    // Incidents and the CMDB
+    ConfigurationItems: "Configuration items", "Elementy konfiguracji";
+    CiPickerHint: "What the chosen service stands on: tick the items affected.", "Na czym opiera się wybrana usługa: zaznacz elementy, których dotyczy.";
+    CiPickerNoService: "Choose a service to pick from its items.", "Wybierz usługę, by wskazać jej elementy.";
+    CiPickerNone: "No items are recorded under this service.", "Pod tą usługą nie zapisano elementów.";
+    CiPickerFailed: "The service's items could not be loaded.", "Nie udało się wczytać elementów usługi.";
+    CiPickerMore: "Only the nearest {n} are offered.", "Pokazano tylko {n} najbliższych.";
+    NotLive: "not live", "nie działa";
     // Errors
     NotFoundTitle: "Not found", "Nie znaleziono";
     NotFoundText: "There is nothing here. The link may be mistyped, or the record does not exist.", "Nic tu nie ma. Link może być błędny albo rekord nie istnieje.";
@@ -581,6 +732,8 @@ plurals! {
     Times: ["{n} time", "{n} times"], ["{n} raz", "{n} razy", "{n} razy"];
     Incidents: ["{n} incident", "{n} incidents"], ["{n} incydent", "{n} incydenty", "{n} incydentów"];
     HolidayCount: ["{n} holiday", "{n} holidays"], ["{n} dzień wolny", "{n} dni wolne", "{n} dni wolnych"];
+    ConfigurationItems: ["{n} configuration item", "{n} configuration items"], ["{n} element konfiguracji", "{n} elementy konfiguracji", "{n} elementów konfiguracji"];
+    Programs: ["{n} program", "{n} programs"], ["{n} program", "{n} programy", "{n} programów"];
 }
 
 /// "just now" is not a count, so it lives here.
@@ -711,6 +864,7 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "thresholds" => Msg::Thresholds,
         "targets" => Msg::Targets,
         "ical" => Msg::IcalFile,
+        "cis" => Msg::ConfigurationItems,
         other => return Cow::Owned(other.replace('_', " ")),
     };
     Cow::Borrowed(t(lang, m))
@@ -768,6 +922,17 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
     }
     if let Some(name) = msg.strip_prefix("no group named ") {
         return Cow::Owned(tf(lang, Msg::ValNoGroup, &[("name", name)]));
+    }
+    // The app names every missing CI: "no CI 5; no CI 7".
+    if msg.starts_with("no CI ") {
+        let each: Vec<String> = msg
+            .split("; ")
+            .map(|m| m.strip_prefix("no CI ").map_or_else(|| m.to_owned(), |id| tf(lang, Msg::ValNoCi, &[("id", id)])))
+            .collect();
+        return Cow::Owned(each.join("; "));
+    }
+    if let Some(name) = msg.strip_prefix("no service named ") {
+        return Cow::Owned(tf(lang, Msg::ValNoService, &[("name", name)]));
     }
     if let Some(m) = service_level_message(lang, msg) {
         return Cow::Owned(m);
@@ -918,6 +1083,11 @@ mod tests {
             "Bob nie należy do wybranej grupy"
         );
         assert_eq!(app_message(Lang::Pl, "something new"), "something new");
+        assert_eq!(app_message(Lang::Pl, "no service named \"Mail\""), "nie ma usługi o nazwie \"Mail\"");
+        assert_eq!(
+            app_message(Lang::Pl, "no CI 5; no CI x"),
+            "nie ma elementu konfiguracji 5; nie ma elementu konfiguracji x"
+        );
         assert_eq!(
             app_message(Lang::Pl, "overlaps week.monday[0]; intervals of one day must not overlap"),
             "nakłada się na week.monday[0]; przedziały jednego dnia nie mogą się nakładać"

@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod i18n_cmdb;
 pub mod json;
 pub mod ui;
 

@@ -217,6 +217,36 @@ impl App {
         Ok(cmdb::open_incidents_on(&mut conn, &ids, 100).await?)
     }
 
+    /// The CIs an incident names, in id order (the desk's view of it).
+    pub async fn incident_cis(&self, actor: &Actor, incident_id: i64) -> Result<Vec<CiRef>, AppError> {
+        Self::staff(actor)?;
+        let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
+        let ids = cmdb::incident_cis(&mut conn, incident_id).await?;
+        drop(conn);
+        self.cmdb
+            .read(&self.store, |v| {
+                ids.iter()
+                    .filter_map(|id| {
+                        v.ci(*id).map(|b| CiRef {
+                            id: *id,
+                            name: b.name.clone(),
+                            class: b.class.clone(),
+                            status: b.status.clone(),
+                        })
+                    })
+                    .collect()
+            })
+            .await
+    }
+
+    /// The names of the calendars services give as support hours. The
+    /// catalog shows them to everyone, requesters included, so this read
+    /// is not limited to staff as the calendars themselves are.
+    pub async fn support_hours_names(&self) -> Result<Vec<(i64, String)>, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
+        Ok(steward_store::sla::calendars(&mut conn).await?.into_iter().map(|c| (c.id, c.name)).collect())
+    }
+
     /// A CI's journal, oldest first.
     pub async fn ci_journal(&self, actor: &Actor, id: i64) -> Result<Vec<steward_store::journal::Entry>, AppError> {
         Self::staff(actor)?;

@@ -3,7 +3,7 @@
 //! an old version is refused with a way to load the new one.
 
 use super::{
-    Ctx, OrPage, UiResult, html,
+    Ctx, OrPage, UiResult, cmdb_widgets, html, incident_cis,
     incident_form::{self, Choices, IncidentForm, Mode},
     layout, see_other, staff_only, widgets,
 };
@@ -20,7 +20,8 @@ use futures_util::future::try_join_all;
 use maud::html;
 use steward_app::{AppError, incidents::number};
 
-async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
+/// The options, with the CIs of the service `v` names.
+async fn choices(s: &AppState, ctx: &Ctx, v: &IncidentForm) -> Result<Choices, AppError> {
     let groups = s.app.list_groups().await?;
     // One read per group: groups are few, and there is no bulk membership
     // query in the store yet.
@@ -28,7 +29,19 @@ async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
     let users = s.app.list_users(Some(&ctx.actor)).await?.into_iter().filter(|u| u.active != 0).collect();
     let groups =
         groups.into_iter().zip(members).map(|(g, m)| (g, m.into_iter().filter(|u| u.active != 0).collect())).collect();
-    Ok(Choices { groups, users })
+    let services = s.app.catalog(&ctx.actor, None).await?;
+    let classes = cmdb_widgets::Classes::load(s).await?;
+    let picker = incident_cis::load(s, ctx, &services, &v.service, &v.chosen_cis()).await?;
+    Ok(Choices { groups, users, services, classes, picker })
+}
+
+/// The form as posted: its fields and the ticked CIs (a repeated key,
+/// which `axum::Form` cannot put in a struct).
+fn posted(pairs: Vec<(String, String)>) -> Result<IncidentForm, AppError> {
+    let (mut v, cis): (IncidentForm, _) =
+        incident_cis::split_form(pairs, "cis").map_err(|e| AppError::field("query", e))?;
+    v.cis = cis;
+    Ok(v)
 }
 
 /// One showing of the form: 200 at first, 422 or 409 when refused.
@@ -73,12 +86,14 @@ pub async fn new(State(s): State<AppState>, ctx: Ctx) -> UiResult {
     if !ctx.actor.is_staff() {
         return see_other("/portal/report");
     }
-    let c = choices(&s, &ctx).await.or_page(&ctx)?;
-    page(&ctx, &s, &c, View::first(Mode::New, &IncidentForm::blank()))
+    let v = IncidentForm::blank();
+    let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
+    page(&ctx, &s, &c, View::first(Mode::New, &v))
 }
 
-pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(v): Form<IncidentForm>) -> UiResult {
+pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> UiResult {
     staff_only(&ctx)?;
+    let v = posted(pairs).or_page(&ctx)?;
     let result = match v.to_new(ctx.lang) {
         Ok(n) => s.app.create_incident(&ctx.actor, n).await,
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -86,7 +101,7 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(v): Form<IncidentF
     match result {
         Ok(inc) => see_other(&format!("/incidents/{}?m=created", number(inc.id))),
         Err(AppError::Invalid(errors)) => {
-            let c = choices(&s, &ctx).await.or_page(&ctx)?;
+            let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
             let view = View {
                 errors: widgets::Errors(errors),
                 status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -103,8 +118,10 @@ pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>) ->
     let viewer =
         steward_domain::access::Viewer { role: ctx.actor.role, is_requester: inc.requester_id == ctx.actor.id };
     steward_domain::access::can_edit(viewer).map_err(AppError::from).or_page(&ctx)?;
-    let c = choices(&s, &ctx).await.or_page(&ctx)?;
-    let v = IncidentForm::from_incident(&inc, &c.users);
+    let users = s.app.list_users(Some(&ctx.actor)).await.or_page(&ctx)?;
+    let cis: Vec<i64> = s.app.incident_cis(&ctx.actor, inc.id).await.or_page(&ctx)?.into_iter().map(|c| c.id).collect();
+    let v = IncidentForm::from_incident(&inc, &cis, &users);
+    let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
     let n = number(inc.id);
     page(&ctx, &s, &c, View::first(Mode::Edit { number: &n }, &v))
 }
@@ -113,8 +130,9 @@ pub async fn update(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(n): Path<String>,
-    Form(v): Form<IncidentForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> UiResult {
+    let v = posted(pairs).or_page(&ctx)?;
     let result = match v.to_patch(ctx.lang) {
         Ok((version, patch)) => s.app.update_incident(&ctx.actor, &n, version, patch).await,
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -128,7 +146,7 @@ pub async fn update(
         Err(e) => return Err(ctx.fail(e)),
     };
     let inc = s.app.get_incident(&ctx.actor, &n).await.or_page(&ctx)?;
-    let c = choices(&s, &ctx).await.or_page(&ctx)?;
+    let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
     let n = number(inc.id);
     page(
         &ctx,

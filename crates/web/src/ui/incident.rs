@@ -36,6 +36,8 @@ pub struct Data {
     pub clocks: Vec<steward_app::sla::ClockView>,
     pub warn_at: Option<u8>,
     pub watching: bool,
+    /// The CIs it names, for staff.
+    pub cis: Vec<steward_app::cmdb::impact::CiRef>,
 }
 
 impl Data {
@@ -63,6 +65,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
         None => None,
     };
     // Clocks are the desk's working aid; requesters see the incident itself.
+    let cis = if ctx.actor.is_staff() { s.app.incident_cis(&ctx.actor, inc.id).await? } else { Vec::new() };
     let (clocks, warn_at) = if ctx.actor.is_staff() {
         let clocks = s.app.clocks_of_incident(inc.id).await?;
         let warn_at = match inc.sla.sla_id {
@@ -73,7 +76,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     } else {
         (Vec::new(), None)
     };
-    Ok(Data { inc, number, journal, attachments, parent, children, clocks, warn_at, watching })
+    Ok(Data { inc, number, journal, attachments, parent, children, clocks, warn_at, watching, cis })
 }
 
 /// A state change someone tried, kept to show it again with its messages.

@@ -3,7 +3,7 @@
 //! message beside its field.
 
 use super::{
-    Ctx,
+    Ctx, incident_cis,
     widgets::{self, Errors, Field},
 };
 use crate::i18n::{self, Lang, Msg};
@@ -16,6 +16,7 @@ use steward_app::{
 use steward_domain::{Impact, PriorityMatrix, Urgency};
 use steward_store::{
     accounts::{Group, User},
+    cmdb::CiRow,
     incidents::Incident,
 };
 
@@ -35,6 +36,9 @@ pub struct IncidentForm {
     pub major: Option<String>,
     pub parent: String,
     pub version: String,
+    /// The ticked CI ids (a repeated key, read by `incident_cis::split_form`).
+    #[serde(skip)]
+    pub cis: Vec<String>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -62,8 +66,8 @@ impl IncidentForm {
         Self { impact: "3".into(), urgency: "3".into(), ..Self::default() }
     }
 
-    /// The form for editing `inc`; references are shown by username.
-    pub fn from_incident(inc: &Incident, users: &[User]) -> Self {
+    /// The form for editing `inc` and its CIs; references are shown by username.
+    pub fn from_incident(inc: &Incident, cis: &[i64], users: &[User]) -> Self {
         let username = |id: Option<i64>| {
             id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.username.clone()).unwrap_or_default()
         };
@@ -80,7 +84,13 @@ impl IncidentForm {
             major: (inc.major != 0).then(|| "on".to_owned()),
             parent: inc.parent_id.map(number).unwrap_or_default(),
             version: inc.version.to_string(),
+            cis: cis.iter().map(i64::to_string).collect(),
         }
+    }
+
+    /// The ticked CIs that are ids (a bad one is reported on sending).
+    pub fn chosen_cis(&self) -> Vec<i64> {
+        self.cis.iter().filter_map(|c| c.trim().parse().ok()).collect()
     }
 
     fn major(&self) -> bool {
@@ -91,6 +101,7 @@ impl IncidentForm {
         let mut errors = Vec::new();
         let impact = level(lang, "impact", &self.impact, &mut errors);
         let urgency = level(lang, "urgency", &self.urgency, &mut errors);
+        let cis = incident_cis::parse_ids(&self.cis).map_err(|e| errors.push(e)).unwrap_or_default();
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -106,7 +117,7 @@ impl IncidentForm {
             assignee: opt(&self.assignee),
             major: Some(self.major()),
             parent: opt(&self.parent),
-            cis: vec![],
+            cis,
         })
     }
 
@@ -115,6 +126,7 @@ impl IncidentForm {
         let mut errors = Vec::new();
         let impact = level(lang, "impact", &self.impact, &mut errors);
         let urgency = level(lang, "urgency", &self.urgency, &mut errors);
+        let cis = incident_cis::parse_ids(&self.cis).map_err(|e| errors.push(e)).unwrap_or_default();
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -130,17 +142,22 @@ impl IncidentForm {
             assignee: patch(&self.assignee),
             major: Some(self.major()),
             parent: patch(&self.parent),
-            cis: None,
+            // The form shows every CI the incident names, so what it sends
+            // is the whole list.
+            cis: Some(cis),
         };
         Ok((self.version.trim().parse().ok(), patch))
     }
 }
 
-/// What the selects offer: each group with its members, and everyone
-/// (for the requester suggestions).
+/// What the selects offer: each group with its members, everyone (for the
+/// requester suggestions), the services and the CIs of the chosen one.
 pub struct Choices {
     pub groups: Vec<(Group, Vec<User>)>,
     pub users: Vec<User>,
+    pub services: Vec<CiRow>,
+    pub classes: super::cmdb_widgets::Classes,
+    pub picker: incident_cis::Picker,
 }
 
 pub enum Mode<'a> {
@@ -225,7 +242,7 @@ pub fn render(
     let requester_hint = if matches!(mode, Mode::New) { Msg::RequesterHint } else { Msg::RequesterHintEdit };
     let mut groups = vec![(String::new(), ctx.t(Msg::NoneOption).to_owned())];
     groups.extend(c.groups.iter().map(|(g, _)| (g.name.clone(), g.name.clone())));
-    const SHOWN: [&str; 11] = [
+    const SHOWN: [&str; 12] = [
         "title",
         "description",
         "impact",
@@ -237,6 +254,7 @@ pub fn render(
         "assignee",
         "major",
         "parent",
+        "cis",
     ];
     html! {
         @if !errors.is_empty() {
@@ -258,8 +276,9 @@ pub fn render(
                     }
                     div.field-row {
                         (f("category", ctx.t(Msg::Category)).input(&v.category))
-                        (f("service", ctx.t(Msg::Service)).input(&v.service))
+                        (incident_cis::service_select(ctx, &c.services, &v.service, errors))
                     }
+                    (incident_cis::render(ctx, &c.picker, &v.chosen_cis(), &c.classes, errors))
                 }
                 div.form-side {
                     (f("impact", ctx.t(Msg::Impact)).select(&levels(lang, [Msg::ImpactHigh, Msg::ImpactMedium, Msg::ImpactLow]), &v.impact))

@@ -37,6 +37,8 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
             ("/home", Msg::NavHome, p == "/home"),
             ("/incidents?state=open", Msg::NavIncidents, on_list),
             ("/incidents/new", Msg::NavNewIncident, p == "/incidents/new"),
+            ("/cmdb", Msg::NavCmdb, p == "/cmdb" || p.starts_with("/cmdb/")),
+            ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
         ];
         if ctx.actor.role == steward_domain::Role::Admin {
             items.push(("/admin/notifications", Msg::NavNotifications, p.starts_with("/admin/notifications")));
@@ -46,6 +48,7 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
         vec![
             ("/portal", Msg::NavMyIncidents, p == "/portal" || p.starts_with("/incidents/")),
             ("/portal/report", Msg::NavReport, p == "/portal/report"),
+            ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
         ]
     }
 }

@@ -7,14 +7,25 @@
 //! the same `steward_app::App` use cases as the JSON API.
 
 mod activity;
+mod as_of;
 mod assets;
+mod catalog;
 mod clocks;
+mod cmdb_ci;
+mod cmdb_impact;
+mod cmdb_import;
+mod cmdb_inventory;
+mod cmdb_list;
+mod cmdb_map;
+mod cmdb_sections;
+mod cmdb_widgets;
 mod errors;
 mod fmt;
 mod form;
 mod home;
 mod incident;
 mod incident_actions;
+mod incident_cis;
 mod incident_form;
 mod layout;
 mod list;
@@ -72,6 +83,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/settings/service-levels/slas", post(service_levels_forms::create_sla))
         .route("/settings/notifications", post(settings::save_notifications))
+        .route("/cmdb", get(cmdb_list::show))
+        .route(
+            "/cmdb/import",
+            get(cmdb_import::show).post(cmdb_import::post).layer(DefaultBodyLimit::max(cmdb_import::BODY_MAX)),
+        )
+        .route("/cmdb/{id}", get(cmdb_ci::show))
+        .route("/services", get(catalog::list))
+        .route("/services/{id}", get(catalog::show))
         .fallback(errors::fallback)
 }
 

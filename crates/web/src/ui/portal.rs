@@ -18,7 +18,7 @@ use steward_app::{
     AppError,
     incidents::{ListParams, NewIncident, encode_cursor, number},
 };
-use steward_store::incidents::Incident;
+use steward_store::{cmdb::CiRow, incidents::Incident};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -94,12 +94,27 @@ pub struct ReportForm {
     description: String,
     impact: String,
     urgency: String,
+    /// A service's name, or empty for "I don't know".
+    service: String,
 }
 
 impl Default for ReportForm {
     fn default() -> Self {
-        Self { title: String::new(), description: String::new(), impact: "3".into(), urgency: "3".into() }
+        Self {
+            title: String::new(),
+            description: String::new(),
+            impact: "3".into(),
+            urgency: "3".into(),
+            service: String::new(),
+        }
     }
+}
+
+/// `?service=`: the catalog's "report a problem with this service".
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReportQuery {
+    service: String,
 }
 
 /// Radio buttons in plain words; the values are the matrix levels.
@@ -116,7 +131,20 @@ fn choice(ctx: &Ctx, name: &str, legend: Msg, options: [Msg; 3], current: &str, 
     }
 }
 
-fn report_page(ctx: &Ctx, f: &ReportForm, errors: &widgets::Errors, status: StatusCode) -> UiResult {
+/// The services a requester may name: the live ones the catalog shows them.
+fn service_options(ctx: &Ctx, services: &[CiRow]) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), ctx.t(Msg::DontKnow).to_owned())];
+    out.extend(services.iter().map(|s| (s.name.clone(), s.name.clone())));
+    out
+}
+
+fn report_page(
+    ctx: &Ctx,
+    f: &ReportForm,
+    services: &[CiRow],
+    errors: &widgets::Errors,
+    status: StatusCode,
+) -> UiResult {
     let field = |id, label| widgets::Field::new(ctx.lang, id, id, label, errors);
     let body = html! {
         div.narrow {
@@ -127,6 +155,9 @@ fn report_page(ctx: &Ctx, f: &ReportForm, errors: &widgets::Errors, status: Stat
                 (widgets::csrf(&ctx.csrf))
                 (widgets::Field { required: true, autofocus: true, hint: Some(ctx.t(Msg::WhatsWrongHint)), ..field("title", ctx.t(Msg::WhatsWrong)) }.input(&f.title))
                 (widgets::Field { hint: Some(ctx.t(Msg::TellMoreHint)), ..field("description", ctx.t(Msg::TellMore)) }.textarea(&f.description, 6))
+                @if !services.is_empty() || !f.service.is_empty() {
+                    (field("service", ctx.t(Msg::WhichService)).select(&service_options(ctx, services), &f.service))
+                }
                 (choice(ctx, "impact", Msg::WhoAffected, [Msg::ImpactCompany, Msg::ImpactTeam, Msg::ImpactJustMe], &f.impact, errors.get("impact")))
                 (choice(ctx, "urgency", Msg::HowUrgent, [Msg::UrgencyCantWork, Msg::UrgencySlowed, Msg::UrgencyCanWait], &f.urgency, errors.get("urgency")))
                 div.form-actions {
@@ -139,8 +170,17 @@ fn report_page(ctx: &Ctx, f: &ReportForm, errors: &widgets::Errors, status: Stat
     Ok(html(status, layout::page(ctx, ctx.t(Msg::ReportTitle), body)))
 }
 
-pub async fn report_form(ctx: Ctx) -> UiResult {
-    report_page(&ctx, &ReportForm::default(), &widgets::Errors::default(), StatusCode::OK)
+pub async fn report_form(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
+) -> UiResult {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let services = s.app.catalog(&ctx.actor, None).await.or_page(&ctx)?;
+    // The link from a service page names it; keep the catalog's spelling.
+    let service = services.iter().find(|s| s.name.eq_ignore_ascii_case(q.service.trim())).map(|s| s.name.clone());
+    let f = ReportForm { service: service.unwrap_or_default(), ..ReportForm::default() };
+    report_page(&ctx, &f, &services, &widgets::Errors::default(), StatusCode::OK)
 }
 
 pub async fn report(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ReportForm>) -> UiResult {
@@ -150,12 +190,14 @@ pub async fn report(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ReportFor
         description: Some(f.description.clone()),
         impact: level(&f.impact),
         urgency: level(&f.urgency),
+        service: Some(f.service.trim().to_owned()).filter(|s| !s.is_empty()),
         ..NewIncident::default()
     };
     match s.app.create_incident(&ctx.actor, n).await {
         Ok(inc) => super::see_other(&format!("/incidents/{}?m=reported", number(inc.id))),
         Err(AppError::Invalid(errors)) => {
-            report_page(&ctx, &f, &widgets::Errors(errors), StatusCode::UNPROCESSABLE_ENTITY)
+            let services = s.app.catalog(&ctx.actor, None).await.or_page(&ctx)?;
+            report_page(&ctx, &f, &services, &widgets::Errors(errors), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(ctx.fail(e)),
     }

@@ -9,9 +9,11 @@
 //! stands alone as a file, while the classes (`node cls-server st-in_use`)
 //! let CSS override it.
 //!
-//! The SVG is as wide as its container and never wider than drawn; it
-//! keeps at least three quarters of its drawn size so labels stay readable,
-//! so a page should put it in an `overflow: auto` box for large maps.
+//! The SVG keeps its drawn size, set by `width` and `height` attributes:
+//! the pages' content security policy refuses inline `style`, and labels
+//! must stay readable, so a page puts it in an `overflow: auto` box for
+//! large maps. It is a labelled group, not an image: its links must stay
+//! reachable by keyboard and screen readers.
 
 use crate::i18n::{self, Lang, Msg};
 use maud::{Markup, html};
@@ -153,9 +155,8 @@ pub fn render_svg(input: &MapInput) -> Markup {
     let aria = i18n::tf(lang, Msg::MapLabel, &[("name", label(input.focus))]);
 
     html! {
-        svg xmlns="http://www.w3.org/2000/svg" class="service-map" role="img" aria-label=(aria)
-            viewBox={ "0 0 " (width.ceil()) " " (height.ceil()) } width="100%"
-            style={ "max-width:" (width.ceil()) "px;min-width:" ((width * 0.75).ceil()) "px" }
+        svg xmlns="http://www.w3.org/2000/svg" class="service-map" role="group" aria-label=(aria)
+            viewBox={ "0 0 " (width.ceil()) " " (height.ceil()) } width=(width.ceil()) height=(height.ceil())
             font-family="system-ui, sans-serif" font-size="12" {
             defs {
                 marker id="sm-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"

@@ -166,7 +166,19 @@ pub fn details(ctx: &Ctx, d: &Data) -> Markup {
                 dt { (ctx.t(Msg::Assignee)) }
                 dd #incident-assignee { (i.assignee_name.as_deref().unwrap_or(ctx.t(Msg::Unassigned))) }
                 @if let Some(c) = &i.category { dt { (ctx.t(Msg::Category)) } dd { (c) } }
-                @if let Some(sv) = &i.service { dt { (ctx.t(Msg::Service)) } dd { (sv) } }
+                @if let Some(sv) = &i.service {
+                    dt { (ctx.t(Msg::Service)) }
+                    dd #incident-service {
+                        @match (i.service_id, ctx.actor.is_staff()) {
+                            (Some(id), true) => a href={ "/cmdb/" (id) } { (sv) },
+                            _ => (sv),
+                        }
+                    }
+                }
+                @if !d.cis.is_empty() {
+                    dt { (ctx.t(Msg::ConfigurationItems)) }
+                    dd #incident-cis { @for (n, c) in d.cis.iter().enumerate() { @if n > 0 { ", " } a href={ "/cmdb/" (c.id) } { (c.name) } } }
+                }
                 dt { (ctx.t(Msg::Opened)) } dd { (widgets::time(lang, i.opened_at, now)) }
                 @if ctx.actor.is_staff() { dt { (ctx.t(Msg::FirstResponse)) } dd { (widgets::opt_time(lang, i.first_response_at, now)) } }
                 @if i.resolved_at.is_some() { dt { (ctx.t(Msg::ResolvedAt)) } dd { (widgets::opt_time(lang, i.resolved_at, now)) } }

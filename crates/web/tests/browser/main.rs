@@ -8,6 +8,8 @@
 // A failing test should stop at the line that failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cmdb_journey;
+mod cmdb_pages;
 mod driver;
 mod journey;
 mod notification_pages;

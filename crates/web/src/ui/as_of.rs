@@ -1,0 +1,80 @@
+//! The "as of" moment the CMDB pages are read at. Links carry it as RFC
+//! 3339 (`2026-01-31T12:00:00Z`); the form's `datetime-local` input sends
+//! a time without a zone (`2026-01-31T12:00`), which is read as UTC, as the
+//! form says (users have no time zone setting yet).
+
+use crate::i18n::{self, Lang, Msg};
+use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
+
+/// The moment `input` names, None for now (empty), or the message for the
+/// field. A moment in the future is refused: the CMDB has no plans.
+pub fn parse(lang: Lang, input: &str, now: i64) -> Result<Option<i64>, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let at = match s.parse::<Timestamp>() {
+        Ok(t) => t,
+        Err(_) => s
+            .parse::<DateTime>()
+            .ok()
+            .and_then(|d| d.to_zoned(TimeZone::UTC).ok())
+            .map(|z| z.timestamp())
+            .ok_or_else(|| i18n::tf(lang, Msg::AsOfNotTime, &[("text", s)]))?,
+    };
+    let us = at.as_microsecond();
+    if us > now {
+        return Err(i18n::t(lang, Msg::AsOfFuture).to_owned());
+    }
+    Ok(Some(us))
+}
+
+/// The value for the `datetime-local` input: UTC, minutes (seconds when
+/// the moment has them).
+pub fn input_value(micros: i64) -> String {
+    let Ok(t) = Timestamp::from_microsecond(micros) else { return String::new() };
+    let d = t.to_zoned(TimeZone::UTC).datetime();
+    let minutes = format!("{:04}-{:02}-{:02}T{:02}:{:02}", d.year(), d.month(), d.day(), d.hour(), d.minute());
+    if d.second() == 0 { minutes } else { format!("{minutes}:{:02}", d.second()) }
+}
+
+/// The moment for links, RFC 3339 in UTC.
+pub fn param(micros: i64) -> String {
+    super::fmt::iso(micros)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_764_000_000_000_000; // 2025-11-24T16:00:00Z
+
+    #[test]
+    fn the_form_input_is_read_as_utc() {
+        let at = parse(Lang::En, "2025-11-01T12:30", NOW).unwrap().unwrap();
+        assert_eq!(param(at), "2025-11-01T12:30:00Z");
+        assert_eq!(input_value(at), "2025-11-01T12:30");
+        let with_seconds = parse(Lang::En, " 2025-11-01T12:30:15 ", NOW).unwrap().unwrap();
+        assert_eq!(input_value(with_seconds), "2025-11-01T12:30:15");
+    }
+
+    #[test]
+    fn links_carry_rfc_3339_with_any_offset() {
+        let at = parse(Lang::En, "2025-11-01T14:30:00+02:00", NOW).unwrap().unwrap();
+        assert_eq!(param(at), "2025-11-01T12:30:00Z");
+        assert_eq!(parse(Lang::En, "", NOW), Ok(None));
+    }
+
+    #[test]
+    fn bad_and_future_moments_get_a_message() {
+        assert_eq!(
+            parse(Lang::En, "yesterday", NOW),
+            Err("“yesterday” is not a date and time such as 2026-01-31T12:00".to_owned())
+        );
+        assert_eq!(
+            parse(Lang::Pl, "2025-13-01T00:00", NOW).unwrap_err(),
+            "„2025-13-01T00:00” to nie jest data z godziną, np. 2026-01-31T12:00"
+        );
+        assert_eq!(parse(Lang::En, "2030-01-01T00:00", NOW), Err("is in the future".to_owned()));
+    }
+}

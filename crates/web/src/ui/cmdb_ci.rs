@@ -1,0 +1,295 @@
+//! `/cmdb/{id}`: a configuration item's page, a service's too. Read now or
+//! "as of" a past moment (`?as_of=`, RFC 3339, or the form's zone-less
+//! input read as UTC): fields, relations, impact, dependencies and the map
+//! are shown as they were then; organisations, open incidents, inventory
+//! and history are always today's.
+//!
+//! The sections are drawn by `cmdb_sections` (fields, catalog, relations,
+//! history), `cmdb_impact` (impact, dependencies, open incidents),
+//! `cmdb_inventory` and `cmdb_map`.
+
+use super::{
+    Ctx, OrPage, UiResult, as_of, cmdb_impact, cmdb_inventory, cmdb_sections, cmdb_widgets, fmt, html, layout,
+    staff_only, widgets,
+};
+use crate::{
+    AppState,
+    i18n::{self, Msg},
+    i18n_cmdb,
+};
+use axum::{
+    extract::{Path, Query, State, rejection::PathRejection, rejection::QueryRejection},
+    http::StatusCode,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::collections::HashMap;
+use steward_app::{
+    AppError,
+    cmdb::{CiDetail, Direction, Impact, Neighbourhood, RelationView},
+};
+use steward_store::{
+    cmdb::{Consumer, OpenIncident},
+    journal::Entry,
+};
+
+/// Depth of the impact and dependency walks.
+pub const DEPTH: u32 = 10;
+/// Dependencies listed by name; the count is always complete.
+pub const LISTED: usize = 50;
+/// The service map's size limit.
+pub const MAP_NODES: usize = 200;
+
+#[derive(Deserialize, Default, Debug, Clone)]
+#[serde(default)]
+pub struct CiQuery {
+    pub as_of: String,
+    pub hops: String,
+}
+
+/// Everything the page shows of one CI.
+pub struct Data {
+    pub id: i64,
+    pub detail: CiDetail,
+    pub is_service: bool,
+    pub hops: u32,
+    pub classes: cmdb_widgets::Classes,
+    pub relations: Vec<RelationView>,
+    pub consumers: Vec<Consumer>,
+    pub inventory: Option<String>,
+    pub upstream: Impact,
+    pub downstream: Impact,
+    pub incidents: Vec<OpenIncident>,
+    pub journal: Vec<Entry>,
+    pub map: Neighbourhood,
+    /// Names of the CIs the sections mention, now.
+    pub names: HashMap<i64, String>,
+    /// Names of groups and support calendars, by id.
+    pub groups: HashMap<i64, String>,
+    pub calendars: HashMap<i64, String>,
+}
+
+impl Data {
+    pub fn as_of(&self) -> Option<i64> {
+        self.detail.as_of
+    }
+
+    pub fn name(&self, id: i64) -> String {
+        self.names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
+    }
+}
+
+/// The map's depth: 1 to 4, 2 when not given.
+pub fn parse_hops(lang: i18n::Lang, s: &str) -> Result<u32, String> {
+    match s.trim() {
+        "" => Ok(2),
+        h => h.parse().ok().filter(|h| (1..=4).contains(h)).ok_or_else(|| i18n::t(lang, Msg::HopsNotValid).to_owned()),
+    }
+}
+
+async fn load(s: &AppState, ctx: &Ctx, detail: CiDetail, hops: u32) -> Result<Data, AppError> {
+    let (a, id, at) = (&ctx.actor, detail.row.id, detail.as_of);
+    let start = [id];
+    let ((consumers, inventory), relations, upstream, downstream, incidents, journal, map) = futures_util::try_join!(
+        s.app.ci_extras(id),
+        s.app.ci_relations(a, id, at),
+        s.app.impact(a, &start, DEPTH, at, Direction::Upstream, 0),
+        s.app.impact(a, &start, DEPTH, at, Direction::Downstream, LISTED),
+        s.app.open_incidents_on(a, id, DEPTH),
+        s.app.ci_journal(a, id),
+        s.app.neighbourhood(a, id, hops, at, MAP_NODES),
+    )?;
+    let classes = cmdb_widgets::Classes::load(s).await?;
+    let groups = s.app.list_groups().await?.into_iter().map(|g| (g.id, g.name)).collect();
+    let calendars = s.app.support_hours_names().await?.into_iter().collect();
+    // Names of every CI a section mentions, from the graph cache in one read.
+    let mut ids: Vec<i64> = upstream.services.iter().flat_map(|r| r.path.iter().flat_map(|p| [p.from, p.to])).collect();
+    ids.extend(incidents.iter().map(|i| i.ci_id));
+    ids.extend(detail.fields.location_id);
+    ids.extend(journal_ci_ids(&journal));
+    ids.push(id);
+    let (names, is_service) = s
+        .app
+        .cmdb_view(|v| {
+            let names: HashMap<i64, String> =
+                ids.iter().filter_map(|i| v.ci(*i).map(|b| (*i, b.name.clone()))).collect();
+            (names, v.is_service(id))
+        })
+        .await?;
+    Ok(Data {
+        id,
+        detail,
+        is_service,
+        hops,
+        classes,
+        relations,
+        consumers,
+        inventory,
+        upstream,
+        downstream,
+        incidents,
+        journal,
+        map,
+        names,
+        groups,
+        calendars,
+    })
+}
+
+/// CIs named in the journal: locations and relation ends ("runs_on CI 12").
+fn journal_ci_ids(journal: &[Entry]) -> Vec<i64> {
+    journal
+        .iter()
+        .filter_map(|e| serde_json::from_str::<Vec<steward_domain::journal::FieldChange>>(&e.changes).ok())
+        .flatten()
+        .filter(|c| c.field == "location_id" || c.field == "relation")
+        .flat_map(|c| [c.old, c.new])
+        .flatten()
+        .filter_map(|v| v.rsplit(' ').next().and_then(|n| n.parse().ok()))
+        .collect()
+}
+
+fn header(ctx: &Ctx, d: &Data) -> Markup {
+    let lang = ctx.lang;
+    let f = &d.detail.fields;
+    html! {
+        div.incident-head {
+            nav.crumbs aria-label="Breadcrumb" {
+                a href="/cmdb" { (ctx.t(Msg::CmdbTitle)) } " / " span { (f.name) }
+            }
+            div.head-row {
+                h1 #ci-name { (f.name) }
+                @if d.is_service {
+                    div.head-actions { a.btn href="/services" { (ctx.t(Msg::ServicesTitle)) } }
+                }
+            }
+            div.head-badges {
+                span.chip.class-chip { (d.classes.name(lang, &f.class)) }
+                (cmdb_widgets::status_badge(lang, &f.status))
+                span.head-meta { (ctx.t(Msg::Criticality)) ": " (i18n_cmdb::criticality(lang, &f.criticality)) }
+            }
+        }
+    }
+}
+
+/// The "as of" form, with the banner when reading the past.
+fn as_of_form(ctx: &Ctx, d: &Data, typed: &str, error: Option<&str>) -> Markup {
+    let errors = widgets::Errors(error.map(|e| steward_app::FieldError::new("as_of", e)).into_iter().collect());
+    let value = match (error, d.as_of()) {
+        (Some(_), _) => typed.to_owned(),
+        (None, Some(at)) => as_of::input_value(at),
+        (None, None) => String::new(),
+    };
+    let field = widgets::Field {
+        kind: Some("datetime-local"),
+        hint: Some(ctx.t(Msg::AsOfHint)),
+        ..widgets::Field::new(ctx.lang, "as-of", "as_of", ctx.t(Msg::AsOf), &errors)
+    };
+    let now_href = cmdb_widgets::ci_href(d.id, None, Some(d.hops));
+    html! {
+        @if let Some(at) = d.as_of() {
+            div.notice.asof #as-of-banner role="status" {
+                (i18n::tf(ctx.lang, Msg::AsOfBanner, &[("time", &fmt::absolute(ctx.lang, at))])) " "
+                a href=(now_href) { (ctx.t(Msg::AsOfNow)) }
+            }
+        }
+        form.filters.as-of-form #as-of-form method="get" action={ "/cmdb/" (d.id) } {
+            (field.input(&value))
+            input type="hidden" name="hops" value=(d.hops);
+            div.filter-actions {
+                button.btn type="submit" { (ctx.t(Msg::AsOfShow)) }
+                @if d.as_of().is_some() { a.btn.btn-quiet href=(now_href) { (ctx.t(Msg::AsOfNow)) } }
+            }
+        }
+    }
+}
+
+fn render(ctx: &Ctx, d: &Data, typed: &str, as_of_error: Option<&str>, hops_error: Option<&str>) -> Markup {
+    html! {
+        (header(ctx, d))
+        (as_of_form(ctx, d, typed, as_of_error))
+        div.incident-grid.ci-grid {
+            div.incident-main {
+                (super::cmdb_map::section(ctx, d, hops_error))
+                (cmdb_impact::impact(ctx, d))
+                (cmdb_impact::open_incidents(ctx, d))
+                (cmdb_sections::relations(ctx, d))
+                (cmdb_impact::depends_on(ctx, d))
+                (cmdb_inventory::section(ctx, d))
+                (cmdb_sections::history(ctx, d))
+            }
+            aside.incident-side aria-label=(ctx.t(Msg::Details)) {
+                (cmdb_sections::fields(ctx, d))
+                @if d.is_service { (cmdb_sections::catalog(ctx, d)) }
+            }
+        }
+    }
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    id: Result<Path<i64>, PathRejection>,
+    q: Result<Query<CiQuery>, QueryRejection>,
+) -> UiResult {
+    staff_only(&ctx)?;
+    let Ok(Path(id)) = id else { return Err(ctx.fail(AppError::NotFound("CI"))) };
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let (at, mut as_of_error) = match as_of::parse(ctx.lang, &q.as_of, fmt::now_micros()) {
+        Ok(at) => (at, None),
+        Err(e) => (None, Some(e)),
+    };
+    let (hops, hops_error) = match parse_hops(ctx.lang, &q.hops) {
+        Ok(h) => (h, None),
+        Err(e) => (2, Some(e)),
+    };
+    let detail = match s.app.ci(&ctx.actor, id, at).await {
+        // Before the CI existed there is nothing to show but today.
+        Err(AppError::Invalid(_)) if at.is_some() => {
+            as_of_error = Some(ctx.t(Msg::AsOfBeforeCi).to_owned());
+            s.app.ci(&ctx.actor, id, None).await
+        }
+        other => other,
+    }
+    .or_page(&ctx)?;
+    let d = load(&s, &ctx, detail, hops).await.or_page(&ctx)?;
+    let status =
+        if as_of_error.is_some() || hops_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let title = d.detail.fields.name.clone();
+    Ok(html(
+        status,
+        layout::page(&ctx, &title, render(&ctx, &d, &q.as_of, as_of_error.as_deref(), hops_error.as_deref())),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn hops_are_one_to_four() {
+        assert_eq!(parse_hops(Lang::En, ""), Ok(2));
+        assert_eq!(parse_hops(Lang::En, " 4 "), Ok(4));
+        for bad in ["0", "5", "two", "-1"] {
+            assert_eq!(parse_hops(Lang::En, bad), Err("choose 1 to 4 steps".to_owned()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_journal_names_cis_by_id() {
+        let e = Entry {
+            seq: 1,
+            at: 0,
+            actor_id: None,
+            actor_name: None,
+            action: "relation_added".into(),
+            changes:
+                r#"[{"field":"relation","old":null,"new":"runs_on CI 12"},{"field":"location_id","old":"3","new":"4"}]"#
+                    .into(),
+            comment_id: None,
+            body: None,
+        };
+        assert_eq!(journal_ci_ids(&[e]), [12, 3, 4]);
+    }
+}

@@ -1,0 +1,45 @@
+//! Pieces the CMDB and catalog pages share: class names, the status badge,
+//! links to a CI page that keep the moment and the map's depth.
+
+use super::{as_of, fmt};
+use crate::{AppState, i18n::Lang, i18n_cmdb};
+use maud::{Markup, html};
+use std::{borrow::Cow, collections::HashMap};
+use steward_app::AppError;
+
+/// Every class's name by key, to label admin-defined classes.
+pub struct Classes(HashMap<String, String>);
+
+impl Classes {
+    pub async fn load(s: &AppState) -> Result<Classes, AppError> {
+        Ok(Classes(s.app.ci_classes().await?.into_iter().map(|(c, _)| (c.key, c.name)).collect()))
+    }
+
+    pub fn name<'a>(&'a self, lang: Lang, key: &'a str) -> Cow<'a, str> {
+        i18n_cmdb::class(lang, key, self.0.get(key).map(String::as_str))
+    }
+
+    /// (key, name) of every class, by name.
+    pub fn options(&self, lang: Lang) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> =
+            self.0.keys().map(|k| (k.clone(), self.name(lang, k).into_owned())).collect();
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        out
+    }
+}
+
+pub fn status_badge(lang: Lang, status: &str) -> Markup {
+    html! { span class={ "badge ci-status ci-" (status) } { (i18n_cmdb::status(lang, status)) } }
+}
+
+/// A CI page's address, read at `at` (None: now) with the map `hops` deep
+/// (None: the default).
+pub fn ci_href(id: i64, at: Option<i64>, hops: Option<u32>) -> String {
+    let at = at.map(as_of::param).unwrap_or_default();
+    let hops = hops.map(|h| h.to_string()).unwrap_or_default();
+    format!("/cmdb/{id}{}", fmt::query(&[("as_of", &at), ("hops", &hops)]))
+}
+
+pub fn ci_link(id: i64, name: &str, at: Option<i64>) -> Markup {
+    html! { a href=(ci_href(id, at, None)) data-ci=(id) { (name) } }
+}
