@@ -389,8 +389,16 @@ async fn walk(
     dir: Direction,
 ) -> Result<Response, ApiError> {
     let as_of = parse_as_of(as_of)?;
-    let r = s.app.impact(actor, ids, depth.unwrap_or(10), as_of, dir).await?;
-    Ok(axum::Json(r).into_response())
+    let impact = s.app.impact(actor, ids, depth.unwrap_or(10), as_of, dir).await?;
+    Ok(axum::Json(ImpactJson { as_of: opt_time(impact.as_of), impact }).into_response())
+}
+
+/// An impact with its moment as RFC 3339, like every time the API writes.
+#[derive(Serialize)]
+struct ImpactJson {
+    #[serde(flatten)]
+    impact: steward_app::cmdb::Impact,
+    as_of: Option<String>,
 }
 
 pub async fn impact_of(

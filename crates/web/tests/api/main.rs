@@ -13,6 +13,7 @@ mod accounts;
 mod attachments;
 mod auth;
 mod bad_input;
+mod cmdb;
 mod comments;
 mod concurrency;
 mod conflicts;
