@@ -266,6 +266,9 @@ impl App {
                             errs.push(FieldError::new(&at("description"), "is longer than 10000 characters"));
                         }
                     }
+                    if let Some(c) = it.support_calendar_id.filter(|c| !names.calendars.contains(c)) {
+                        errs.push(FieldError::new(&at("support_calendar_id"), format!("no calendar {c}")));
+                    }
                     if let Some(t) = it.tier {
                         if !(1..=4).contains(&t) {
                             errs.push(FieldError::new(&at("tier"), "must be 1 to 4"));
@@ -283,9 +286,13 @@ impl App {
                     let location_id = lookup("location", &it.location, &names.locations, "location");
                     let owner_id = lookup("owner", &it.owner, &names.users, "user");
                     let consumers = it.consumers.as_ref().map(|list| {
-                        list.iter()
+                        let mut ids: Vec<i64> = list
+                            .iter()
                             .filter_map(|o| lookup("consumers", &Some(o.clone()), &names.organisations, "organisation"))
-                            .collect::<Vec<i64>>()
+                            .collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        ids
                     });
                     if let Some(id) = it.id {
                         if view.ci(id).is_none() {
@@ -370,6 +377,8 @@ struct Names {
     locations: HashMap<String, i64>,
     users: HashMap<String, i64>,
     organisations: HashMap<String, i64>,
+    /// The support calendars named that exist.
+    calendars: HashSet<i64>,
 }
 
 impl Names {
@@ -382,6 +391,7 @@ impl Names {
             locations: HashMap::new(),
             users: HashMap::new(),
             organisations: HashMap::new(),
+            calendars: HashSet::new(),
         };
         for g in distinct(items.iter().map(|i| &i.owner_group)) {
             if let Some(found) = accounts::group_by_name(conn, &g).await? {
@@ -398,6 +408,11 @@ impl Names {
         for o in distinct(orgs.iter()) {
             if let Some(found) = accounts::organisation_by_name(conn, &o).await? {
                 n.organisations.insert(o.to_lowercase(), found.id);
+            }
+        }
+        for c in items.iter().filter_map(|i| i.support_calendar_id).collect::<HashSet<i64>>() {
+            if steward_store::sla::calendar(conn, c).await?.is_some() {
+                n.calendars.insert(c);
             }
         }
         for l in distinct(items.iter().map(|i| &i.location)) {
@@ -492,6 +507,13 @@ pub(crate) async fn preview(c: &mut Conn, p: &Prepared) -> Result<Vec<(Outcome, 
 async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> Result<Report, AppError> {
     let rev = cmdb::bump_rev(c).await?;
     let (targets, existing) = match_items(c, p).await?;
+    // The organisations using the stored services whose consumers are sent.
+    let sent: Vec<i64> =
+        p.items.iter().zip(&targets).filter(|(r, _)| r.consumers.is_some()).filter_map(|(_, t)| *t).collect();
+    let mut had: HashMap<i64, Vec<i64>> = HashMap::new();
+    for x in cmdb::consumers(c, &sent).await? {
+        had.entry(x.service_id).or_default().push(x.organisation_id);
+    }
     let mut next = cmdb::next_id(c).await?;
     let mut report = Report::default();
     let mut inserts: Vec<(i64, CiFields)> = Vec::new();
@@ -506,24 +528,25 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
             None => {
                 let id = next;
                 next += 1;
-                let snap = Snapshot::of(&fields);
-                journal.push((id, "created", to_json(&changes(None, &snap))?));
+                let mut diff = changes(None, &Snapshot::of(&fields));
+                diff.extend(r.consumers.as_deref().and_then(|new| consumers_change(&[], new)));
+                journal.push((id, "created", to_json(&diff)?));
                 inserts.push((id, fields));
                 (id, Outcome::Created)
             }
             Some(row) => {
                 let before = Snapshot::of(&CiFields::of(row));
                 let after = Snapshot::of(&fields);
-                let diff: Vec<FieldChange> = changes(Some(&before), &after);
-                if diff.is_empty() && r.consumers.is_none() {
+                let mut diff: Vec<FieldChange> = changes(Some(&before), &after);
+                let old_consumers = had.get(&row.id).map_or(&[][..], Vec::as_slice);
+                diff.extend(r.consumers.as_deref().and_then(|new| consumers_change(old_consumers, new)));
+                if diff.is_empty() {
                     (row.id, Outcome::Unchanged)
                 } else {
-                    if !diff.is_empty() {
-                        cmdb::update(c, row.id, &fields, now, rev).await?;
-                        journal.push((row.id, "updated", to_json(&diff)?));
-                        touched_identifiers.push(row.id);
-                    }
-                    (row.id, if diff.is_empty() { Outcome::Unchanged } else { Outcome::Updated })
+                    cmdb::update(c, row.id, &fields, now, rev).await?;
+                    journal.push((row.id, "updated", to_json(&diff)?));
+                    touched_identifiers.push(row.id);
+                    (row.id, Outcome::Updated)
                 }
             }
         };
@@ -592,6 +615,17 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
     report.relations_added = added.len();
     super::relations::journal_relations(c, &added, "relation_added", actor_id, now).await?;
     Ok(report)
+}
+
+/// The journal's record of a change of the organisations using a service
+/// (their ids, sorted).
+fn consumers_change(old: &[i64], new: &[i64]) -> Option<FieldChange> {
+    let text = |l: &[i64]| {
+        let mut l = l.to_vec();
+        l.sort_unstable();
+        (!l.is_empty()).then(|| l.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+    };
+    FieldChange::new("consumers", text(old), text(new))
 }
 
 fn to_json(c: &[FieldChange]) -> Result<String, AppError> {

@@ -1,5 +1,5 @@
 //! The CMDB over HTTP: bulk upsert with reconciliation (all or nothing),
-//! relations and class rules, impact analysis, reading the past, who may
+//! catalog fields, relations and class rules, listing and export, who may
 //! do what, and admin-defined classes.
 
 use crate::both;
@@ -46,7 +46,7 @@ pub async fn moment() -> String {
 }
 
 /// The relations of a CI (as of `as_of` when given) as (from, type, to).
-async fn relations(t: &TestApp, id: i64, as_of: Option<&str>) -> Vec<(i64, String, i64)> {
+pub async fn relations(t: &TestApp, id: i64, as_of: Option<&str>) -> Vec<(i64, String, i64)> {
     let mut r = t.req(Method::GET, &format!("/api/v1/cis/{id}/relations"), &t.agent);
     if let Some(at) = as_of {
         r = r.query(&[("as_of", at)]);
@@ -171,7 +171,15 @@ both!(clashes_and_bad_items_are_named_and_nothing_is_written, |t| {
         assert!(msg.contains(says), "{body}: {msg}");
     }
     let r = bulk(&t, &t.admin, json!({"items": [{"class": "server", "name": "x", "status": "broken"}]})).await;
-    assert_eq!(r.status(), 422, "an unknown status is refused");
+    invalid(r, &["items[0].status"]).await;
+    // A CI named by id may not take another's identifier.
+    let r = t.put_json(&format!("/api/v1/cis/{db}"), &t.agent, server("db01", "SN1", 8)).await;
+    let msg = invalid(r, &["attributes.serial_number"]).await;
+    assert!(msg.contains("identifier clash"), "{msg}");
+    problem(t.put_json("/api/v1/cis/999999", &t.agent, server("db01", "SN2", 8)).await, 404, "not_found").await;
+    let mut with_id = server("e", "SN8", 1);
+    with_id["id"] = json!(db);
+    invalid(t.post("/api/v1/cis", &t.agent, with_id).await, &["id"]).await;
     assert_eq!(all_cis(&t, "").await, before, "no refused batch wrote anything");
     assert!(relations(&t, web, None).await.is_empty());
 
@@ -268,220 +276,6 @@ both!(relations_are_added_once_removed_and_remembered, |t| {
         201,
         "other types are free"
     );
-});
-
-/// The names of the CIs in an impact list, in order.
-fn names(list: &Value) -> Vec<&str> {
-    list.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect()
-}
-
-/// A path as `from type to` triples of names.
-fn path(ci: &Value, name_of: &impl Fn(i64) -> &'static str) -> Vec<String> {
-    ci["path"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {} {}",
-                name_of(s["from"].as_i64().unwrap()),
-                s["type"].as_str().unwrap(),
-                name_of(s["to"].as_i64().unwrap())
-            )
-        })
-        .collect()
-}
-
-both!(impact_follows_failures_up_to_services_and_organisations, |t| {
-    let names_in_order = ["Shop", "Reports", "Checkout", "vm-1", "hv-1", "node-1", "pg-cluster", "switch-1"];
-    let r = upsert(
-        &t,
-        json!({"items": [
-            {"ref": "shop", "class": "business_service", "name": "Shop", "consumers": ["Contoso"]},
-            {"ref": "reports", "class": "business_service", "name": "Reports", "consumers": ["Fabrikam", "Contoso"]},
-            {"ref": "app", "class": "application", "name": "Checkout"},
-            {"ref": "vm", "class": "virtual_machine", "name": "vm-1", "attributes": {"hostname": "vm-1"}},
-            {"ref": "hv", "class": "server", "name": "hv-1", "attributes": {"hostname": "hv-1"}},
-            {"ref": "node", "class": "server", "name": "node-1", "attributes": {"hostname": "node-1"}},
-            {"ref": "db", "class": "database", "name": "pg-cluster"},
-            {"ref": "sw", "class": "network_device", "name": "switch-1", "attributes": {"hostname": "switch-1"}}],
-        "relations": [
-            {"from": "shop", "to": "app", "type": "uses"},
-            {"from": "app", "to": "vm", "type": "runs_on"},
-            {"from": "vm", "to": "hv", "type": "hosted_on"},
-            {"from": "node", "to": "db", "type": "member_of"},
-            {"from": "app", "to": "db", "type": "uses"},
-            // A cycle: the database needs the application back.
-            {"from": "db", "to": "app", "type": "depends_on"},
-            {"from": "reports", "to": "db", "type": "uses"},
-            {"from": "hv", "to": "sw", "type": "connected_to"}]}),
-    )
-    .await;
-    let id: Vec<i64> = ids(&r);
-    let name_of = |x: i64| names_in_order[id.iter().position(|i| *i == x).unwrap()];
-    let (shop, app, hv, node, sw) = (id[0], id[2], id[4], id[5], id[7]);
-
-    let i = t.json(&format!("/api/v1/cis/{hv}/impact"), &t.agent).await;
-    assert_eq!(names(&i["starts"]), ["hv-1"]);
-    assert_eq!(
-        names(&i["cis"]),
-        ["vm-1", "Checkout", "Shop", "pg-cluster", "Reports"],
-        "nearest first, the cycle once"
-    );
-    assert_eq!(i["cis_total"], 5);
-    assert_eq!(names(&i["services"]), ["Shop", "Reports"]);
-    assert_eq!(i["services"][0]["depth"], 3);
-    assert_eq!(
-        path(&i["services"][0], &name_of),
-        ["vm-1 hosted_on hv-1", "Checkout runs_on vm-1", "Shop uses Checkout"]
-    );
-    assert_eq!(
-        path(&i["services"][1], &name_of),
-        ["vm-1 hosted_on hv-1", "Checkout runs_on vm-1", "pg-cluster depends_on Checkout", "Reports uses pg-cluster"]
-    );
-    let orgs: Vec<(&str, Vec<&str>)> = i["organisations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| {
-            let mut services: Vec<&str> =
-                o["services"].as_array().unwrap().iter().map(|s| name_of(s.as_i64().unwrap())).collect();
-            services.sort();
-            (o["name"].as_str().unwrap(), services)
-        })
-        .collect();
-    assert_eq!(orgs, [("Contoso", vec!["Reports", "Shop"]), ("Fabrikam", vec!["Reports"])]);
-
-    // A member failing degrades its cluster; a network link carries nothing.
-    let i = t.json(&format!("/api/v1/cis/{node}/impact"), &t.agent).await;
-    assert_eq!(names(&i["cis"]), ["pg-cluster", "Checkout", "Reports", "Shop"]);
-    assert_eq!(path(&i["services"][0], &name_of), ["node-1 member_of pg-cluster", "Reports uses pg-cluster"]);
-    let i = t.json(&format!("/api/v1/cis/{sw}/impact"), &t.agent).await;
-    assert_eq!((i["cis_total"].as_i64(), i["organisations"].as_array().map(Vec::len)), (Some(0), Some(0)));
-
-    let i = t.json(&format!("/api/v1/cis/{hv}/impact?depth=2"), &t.agent).await;
-    assert_eq!((names(&i["cis"]), i["depth"].as_i64()), (vec!["vm-1", "Checkout"], Some(2)));
-    assert!(i["services"].as_array().unwrap().is_empty() && i["organisations"].as_array().unwrap().is_empty());
-    let i = t.json(&format!("/api/v1/cis/{hv}/impact?depth=3"), &t.agent).await;
-    assert_eq!(names(&i["services"]), ["Shop"]);
-
-    let d = t.json(&format!("/api/v1/cis/{shop}/dependencies"), &t.agent).await;
-    assert_eq!(names(&d["cis"]), ["Checkout", "vm-1", "pg-cluster", "hv-1", "node-1"]);
-    assert_eq!(names(&d["services"]), ["Shop"], "a starting service is listed");
-    let hv1 = d["cis"].as_array().unwrap().iter().find(|c| c["name"] == "hv-1").unwrap();
-    assert_eq!(path(hv1, &name_of), ["Shop uses Checkout", "Checkout runs_on vm-1", "vm-1 hosted_on hv-1"]);
-    assert!(d["organisations"].as_array().unwrap().is_empty(), "only impact names organisations");
-
-    // Many CIs at once.
-    let i: Value =
-        t.post("/api/v1/impact", &t.agent, json!({"cis": [node, hv], "depth": 2})).await.json().await.unwrap();
-    assert_eq!(names(&i["starts"]), ["node-1", "hv-1"]);
-    assert_eq!(names(&i["services"]), ["Reports"]);
-    let i: Value = t
-        .post("/api/v1/impact", &t.agent, json!({"cis": [app], "direction": "downstream", "depth": 1}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(names(&i["cis"]), ["vm-1", "pg-cluster"]);
-
-    for q in ["depth=0", "depth=21", "depth=99"] {
-        invalid(t.get(&format!("/api/v1/cis/{hv}/impact?{q}"), &t.agent).await, &["depth"]).await;
-    }
-    invalid(t.post("/api/v1/impact", &t.agent, json!({"cis": [hv], "depth": 0})).await, &["depth"]).await;
-    invalid(t.post("/api/v1/impact", &t.agent, json!({"cis": [hv, 777_777]})).await, &["cis"]).await;
-    invalid(t.post("/api/v1/impact", &t.agent, json!({"cis": []})).await, &["cis"]).await;
-    invalid(t.post("/api/v1/impact", &t.agent, json!({"cis": [hv], "direction": "sideways"})).await, &["direction"])
-        .await;
-    invalid(t.get("/api/v1/cis/777777/impact", &t.agent).await, &["cis"]).await;
-    forbidden(
-        t.get(&format!("/api/v1/cis/{hv}/impact"), &t.requester).await,
-        "only agents, managers and admins can see the CMDB",
-    )
-    .await;
-});
-
-both!(the_past_is_read_as_it_was, |t| {
-    let r = upsert(&t, json!({"items": [{"ref": "app", "class": "application", "name": "Checkout"},
-        {"ref": "vm1", "class": "server", "name": "vm-1", "status": "in_use", "attributes": {"hostname": "vm-1", "cpu_count": 2}},
-        {"ref": "vm2", "class": "server", "name": "vm-2", "attributes": {"hostname": "vm-2"}}],
-        "relations": [{"from": "app", "to": "vm1", "type": "runs_on"}]}))
-    .await;
-    let (app, vm1, vm2) = (ids(&r)[0], ids(&r)[1], ids(&r)[2]);
-    let then = moment().await;
-    let rel = relations(&t, app, None).await;
-    assert_eq!(rel, [(app, "runs_on".to_owned(), vm1)]);
-    let list = t.json(&format!("/api/v1/cis/{app}/relations"), &t.agent).await;
-    let rel_id = list[0]["id"].as_i64().unwrap();
-    assert_eq!(t.delete(&format!("/api/v1/relations/{rel_id}"), &t.agent).await.status(), 204);
-    assert_eq!(
-        t.post("/api/v1/relations", &t.agent, json!({"from": app, "to": vm2, "type": "runs_on"})).await.status(),
-        201
-    );
-    let r = t.put_json(&format!("/api/v1/cis/{vm1}"), &t.agent,
-        json!({"class": "server", "name": "vm-1", "status": "maintenance", "attributes": {"cpu_count": 4, "memory_mb": 2048}})).await;
-    assert_eq!(r.status(), 200);
-    let later =
-        upsert(&t, json!({"items": [{"class": "server", "name": "vm-3", "attributes": {"hostname": "vm-3"}}]})).await;
-    let vm3 = ids(&later)[0];
-
-    let now = t.json(&format!("/api/v1/cis/{vm1}"), &t.agent).await;
-    assert_eq!(
-        (&now["status"], &now["attributes"]["cpu_count"], &now["attributes"]["memory_mb"]),
-        (&json!("maintenance"), &json!(4), &json!(2048))
-    );
-    assert!(now.get("as_of").is_none());
-    let r =
-        t.req(Method::GET, &format!("/api/v1/cis/{vm1}"), &t.agent).query(&[("as_of", &then)]).send().await.unwrap();
-    assert_eq!(r.status(), 200);
-    let old: Value = r.json().await.unwrap();
-    assert_eq!(old["status"], "in_use");
-    assert_eq!(old["attributes"], json!({"hostname": "vm-1", "cpu_count": 2}), "an attribute added since is absent");
-    assert_eq!(micros(&old["as_of"]), then.parse::<jiff::Timestamp>().unwrap().as_microsecond());
-
-    assert_eq!(relations(&t, app, Some(&then)).await, [(app, "runs_on".to_owned(), vm1)]);
-    assert_eq!(relations(&t, app, None).await, [(app, "runs_on".to_owned(), vm2)]);
-    let impact = |id: i64, at: Option<String>| {
-        let mut r = t.req(Method::GET, &format!("/api/v1/cis/{id}/impact"), &t.agent);
-        if let Some(at) = at {
-            r = r.query(&[("as_of", at)]);
-        }
-        r.send()
-    };
-    let i: Value = impact(vm1, Some(then.clone())).await.unwrap().json().await.unwrap();
-    assert_eq!(names(&i["cis"]), ["Checkout"]);
-    assert_eq!(micros(&i["as_of"]), then.parse::<jiff::Timestamp>().unwrap().as_microsecond());
-    let i: Value = impact(vm1, None).await.unwrap().json().await.unwrap();
-    assert!(i["cis"].as_array().unwrap().is_empty());
-    let i: Value = impact(vm2, Some(then.clone())).await.unwrap().json().await.unwrap();
-    assert!(i["cis"].as_array().unwrap().is_empty(), "vm-2 carried nothing then");
-    let i: Value = t
-        .post("/api/v1/impact", &t.agent, json!({"cis": [app], "direction": "downstream", "as_of": then}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(names(&i["cis"]), ["vm-1"]);
-
-    // Before a CI existed, and bad moments.
-    let r =
-        t.req(Method::GET, &format!("/api/v1/cis/{vm3}"), &t.agent).query(&[("as_of", &then)]).send().await.unwrap();
-    invalid(r, &["as_of"]).await;
-    invalid(impact(vm3, Some(then.clone())).await.unwrap(), &["cis"]).await;
-    let future = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1)).to_string();
-    for bad in ["yesterday", "2026-13-01T00:00:00Z", future.as_str()] {
-        let r =
-            t.req(Method::GET, &format!("/api/v1/cis/{vm1}"), &t.agent).query(&[("as_of", bad)]).send().await.unwrap();
-        invalid(r, &["as_of"]).await;
-        invalid(impact(vm1, Some(bad.to_owned())).await.unwrap(), &["as_of"]).await;
-        let r = t
-            .req(Method::GET, &format!("/api/v1/cis/{app}/relations"), &t.agent)
-            .query(&[("as_of", bad)])
-            .send()
-            .await
-            .unwrap();
-        invalid(r, &["as_of"]).await;
-    }
 });
 
 both!(who_may_read_and_change_the_cmdb, |t| {
@@ -681,4 +475,134 @@ both!(admins_define_classes_and_their_cis_are_checked, |t| {
             .unwrap()["extends"],
         "server"
     );
+});
+
+both!(catalog_fields_are_checked_and_consumers_are_a_change, |t| {
+    let shop = |extra: Value| {
+        let mut s = json!({"class": "business_service", "name": "Shop"});
+        s.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        json!({"items": [s]})
+    };
+    let cases = [
+        (json!({"support_calendar_id": 999}), "items[0].support_calendar_id"),
+        (json!({"tier": 5}), "items[0].tier"),
+        (json!({"owner": "ghost"}), "items[0].owner"),
+        (json!({"consumers": ["Contoso", "Nowhere Inc"]}), "items[0].consumers"),
+        (json!({"portfolio_status": "sunset"}), "items[0].portfolio_status"),
+    ];
+    for (extra, field) in cases {
+        invalid(bulk(&t, &t.manager, shop(extra)).await, &[field]).await;
+    }
+    assert!(all_cis(&t, "").await.is_empty());
+
+    let r = upsert(
+        &t,
+        shop(json!({"support_calendar_id": 1, "tier": 2, "owner": "manager",
+        "consumers": ["Contoso", "contoso"]})),
+    )
+    .await;
+    let id = ids(&r)[0];
+    let orgs = |v: Value| -> Vec<String> {
+        v["organisations"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(orgs(t.json(&format!("/api/v1/cis/{id}/impact"), &t.agent).await), ["Contoso"]);
+    let r = upsert(&t, shop(json!({"consumers": ["Contoso"]}))).await;
+    assert_eq!(counts(&r), (0, 0, 1));
+    let r = upsert(&t, shop(json!({"consumers": ["Fabrikam"]}))).await;
+    assert_eq!(counts(&r), (0, 1, 0), "other organisations use it now");
+    assert_eq!(orgs(t.json(&format!("/api/v1/cis/{id}/impact"), &t.agent).await), ["Fabrikam"]);
+    let journal = t.json(&format!("/api/v1/cis/{id}/journal"), &t.agent).await;
+    let last = journal.as_array().unwrap().last().unwrap();
+    assert_eq!(last["action"], "updated");
+    assert_eq!(last["changes"][0]["field"], "consumers", "{last}");
+    let ci = t.json(&format!("/api/v1/cis/{id}"), &t.agent).await;
+    assert_eq!(
+        (&ci["support_calendar_id"], &ci["tier"], &ci["owner"]["name"]),
+        (&json!(1), &json!(2), &json!("manager user"))
+    );
+    assert_eq!(ci["portfolio_status"], "live", "a service is live unless said otherwise");
+    let r = upsert(&t, shop(json!({"consumers": []}))).await;
+    assert_eq!(counts(&r), (0, 1, 0));
+    assert!(orgs(t.json(&format!("/api/v1/cis/{id}/impact"), &t.agent).await).is_empty());
+});
+
+both!(two_batches_naming_one_new_server_make_one_ci, |t| {
+    let sends = (0..4).map(|i| {
+        let t = &t;
+        async move {
+            let mut s = server("race01", "RACE-1", 2);
+            s["description"] = json!(format!("sent by {i}"));
+            let r = bulk(t, &t.agent, json!({"items": [s]})).await;
+            assert_eq!(r.status(), 200);
+            r.json::<Value>().await.unwrap()
+        }
+    });
+    let reports = futures_util::future::join_all(sends).await;
+    let created: i64 = reports.iter().map(|r| r["created"].as_i64().unwrap()).sum();
+    assert_eq!(created, 1, "{reports:?}");
+    let mut all: Vec<i64> = reports.iter().map(|r| ids(r)[0]).collect();
+    all.dedup();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all_cis(&t, "").await.len(), 1);
+});
+
+/// The names a CI list answers (one page).
+async fn listed(t: &TestApp, query: &str) -> Vec<String> {
+    let page = t.json(&format!("/api/v1/cis?{query}"), &t.agent).await;
+    page["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
+}
+
+both!(lists_filter_page_and_export_every_ci, |t| {
+    let many: Vec<Value> = (0..1001).map(|i| server(&format!("s{i:04}"), &format!("SN{i}"), 2)).collect();
+    assert_eq!(upsert(&t, json!({"items": many})).await["created"], 1001);
+    upsert(
+        &t,
+        json!({"items": [
+        {"class": "application", "name": "Billing", "status": "maintenance", "owner_group": "Network"},
+        {"class": "application", "name": "billing-api", "owner_group": "Service Desk"},
+        {"class": "database", "name": "Orders DB", "attributes": {"engine": "postgres"}}]}),
+    )
+    .await;
+    let page = t.json("/api/v1/cis?class=server&limit=1000", &t.agent).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1000);
+    let next = page["next_cursor"].as_str().unwrap().to_owned();
+    let rest = t.json(&format!("/api/v1/cis?class=server&limit=1000&cursor={next}"), &t.agent).await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert_eq!((&rest["items"][0]["name"], &rest["next_cursor"]), (&json!("s1000"), &Value::Null));
+
+    let all: Value = t.get("/api/v1/cis?class=server&format=json_all", &t.agent).await.json().await.unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 1001, "the JSON export has every CI");
+    let csv = t.get("/api/v1/cis?class=server&format=csv", &t.agent).await;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(csv.text().await.unwrap().lines().count(), 1002, "a header and every CI");
+
+    assert_eq!(listed(&t, "q=BILL").await, ["Billing", "billing-api"]);
+    assert_eq!(listed(&t, "status=maintenance").await, ["Billing"]);
+    assert_eq!(listed(&t, "owner_group=Network").await, ["Billing"]);
+    assert_eq!(listed(&t, "class=database").await, ["Orders DB"]);
+    assert_eq!(listed(&t, "q=s100&class=server").await, ["s1000"]);
+    // Small pages, one after another, give every CI once.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = t.json(&format!("/api/v1/cis?q=b&limit=1{cursor}"), &t.agent).await;
+        seen.extend(page["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen, listed(&t, "q=b").await);
+    for (q, field) in [
+        ("status=broken", "status"),
+        ("owner_group=Nobody", "owner_group"),
+        ("cursor=zzz", "cursor"),
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("format=xml", "format"),
+        ("class=spaceship", "class"),
+    ] {
+        invalid(t.get(&format!("/api/v1/cis?{q}"), &t.agent).await, &[field]).await;
+    }
 });

@@ -14,6 +14,7 @@ mod attachments;
 mod auth;
 mod bad_input;
 mod cmdb;
+mod cmdb_impact;
 mod comments;
 mod concurrency;
 mod conflicts;
