@@ -15,6 +15,7 @@ mod auth;
 mod bad_input;
 mod cmdb;
 mod cmdb_impact;
+mod cmdb_import;
 mod comments;
 mod concurrency;
 mod conflicts;
