@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use steward_domain::access;
-use steward_domain::cmdb::{CiDraft, CiStatus, Criticality, Identifier, PortfolioStatus, RelationType};
+use steward_domain::cmdb::{CiDraft, CiStatus, Criticality, Identifier, PortfolioStatus, RelationType, Schema};
 use steward_domain::journal::FieldChange;
 use steward_store::cmdb::{self, CiFields, IdentifierRow};
 use steward_store::{Conn, accounts, journal::NewEntry, now_micros};
@@ -244,8 +244,14 @@ impl App {
                         ..CiDraft::default()
                     };
                     if let Err(problems) = view.schema.check_draft(&draft, |id| view.class_of(id)) {
-                        errs.extend(problems.into_iter().map(|p| FieldError::new(&at(&p.field), p.reason)));
-                        continue;
+                        // A required attribute not sent may be stored: that
+                        // is checked on the CI it matches (see match_items).
+                        let later = view.schema.missing_required(&it.class, &draft.attributes);
+                        let now: Vec<_> = problems.into_iter().filter(|p| !later.contains(p)).collect();
+                        if !now.is_empty() {
+                            errs.extend(now.into_iter().map(|p| FieldError::new(&at(&p.field), p.reason)));
+                            continue;
+                        }
                     }
                     if let Some(k) = &it.key {
                         if refs.insert(k.as_str(), i).is_some() {
@@ -482,8 +488,19 @@ async fn match_items(c: &mut Conn, p: &Prepared) -> Result<(Vec<Option<i64>>, Ha
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
-    let existing = cmdb::get_many(c, &claimed.keys().copied().collect::<Vec<_>>()).await?;
-    Ok((targets, existing.into_iter().map(|r| (r.id, r)).collect()))
+    let existing: HashMap<i64, cmdb::CiRow> =
+        cmdb::get_many(c, &claimed.keys().copied().collect::<Vec<_>>()).await?.into_iter().map(|r| (r.id, r)).collect();
+    // Required attributes, on the CI as it will be.
+    for (i, r) in p.items.iter().enumerate() {
+        let old = targets[i].and_then(|id| existing.get(&id));
+        for m in p.schema.missing_required(&class_after(r, old, &p.schema), &merged_attributes(r, old)) {
+            errs.push(FieldError::new(&format!("items[{i}].{}", m.field), m.reason));
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    Ok((targets, existing))
 }
 
 /// What a batch would do, item by item, without writing: for dry runs.
@@ -496,7 +513,8 @@ pub(crate) async fn preview(c: &mut Conn, p: &Prepared) -> Result<Vec<(Outcome, 
             None => (Outcome::Created, None),
             Some(row) => {
                 let same =
-                    changes(Some(&Snapshot::of(&CiFields::of(row))), &Snapshot::of(&merge(r, Some(row)))).is_empty();
+                    changes(Some(&Snapshot::of(&CiFields::of(row))), &Snapshot::of(&merge(r, Some(row), &p.schema)))
+                        .is_empty();
                 (if same { Outcome::Unchanged } else { Outcome::Updated }, Some(row.id))
             }
         })
@@ -523,7 +541,8 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
     let mut ids: Vec<i64> = Vec::with_capacity(p.items.len());
     for (i, r) in p.items.iter().enumerate() {
         let old = targets[i].and_then(|id| existing.get(&id));
-        let fields = merge(r, old);
+        let fields = merge(r, old, &p.schema);
+        let class = fields.class.clone();
         let (id, outcome) = match old {
             None => {
                 let id = next;
@@ -554,7 +573,7 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
         // keeps the identifiers it did not send.
         if outcome != Outcome::Unchanged || old.is_none() {
             let merged = merged_attributes(r, old);
-            for ident in p.schema.identifiers(&r.class, &r.name, &merged) {
+            for ident in p.schema.identifiers(&class, &r.name, &merged) {
                 identifiers.push(IdentifierRow { scope: ident.scope, key: ident.key, value: ident.value, ci_id: id });
             }
         }
@@ -646,9 +665,19 @@ fn merged_attributes(r: &Ready, old: Option<&cmdb::CiRow>) -> Map<String, Value>
     attrs
 }
 
+/// The class after this item: the one it sends, except that a CI matched
+/// by its identifiers is not made less specific (a virtual machine that an
+/// agent or a server list reports as a server stays one); by id, as sent.
+fn class_after(r: &Ready, old: Option<&cmdb::CiRow>, schema: &Schema) -> String {
+    match old {
+        Some(o) if r.explicit_id.is_none() && schema.is_a(&o.class, &r.class) => o.class.clone(),
+        _ => r.class.clone(),
+    }
+}
+
 /// The stored fields after this item: what it sends, else what was there,
 /// else the defaults.
-fn merge(r: &Ready, old: Option<&cmdb::CiRow>) -> CiFields {
+fn merge(r: &Ready, old: Option<&cmdb::CiRow>, schema: &Schema) -> CiFields {
     let base = old.map(CiFields::of).unwrap_or_else(|| CiFields {
         status: CiStatus::InUse.as_str().into(),
         criticality: Criticality::Medium.as_str().into(),
@@ -658,7 +687,7 @@ fn merge(r: &Ready, old: Option<&cmdb::CiRow>) -> CiFields {
         ..CiFields::default()
     });
     CiFields {
-        class: r.class.clone(),
+        class: class_after(r, old, schema),
         name: r.name.clone(),
         status: r.status.clone().unwrap_or(base.status),
         criticality: r.criticality.clone().unwrap_or(base.criticality),

@@ -103,6 +103,11 @@ both!(a_ci_sent_twice_is_one_and_its_changes_are_journalled, |t| {
     let ci = t.json(&format!("/api/v1/cis/{id}"), &t.agent).await;
     assert_eq!(ci["class"], "virtual_machine");
     assert_eq!(ci["attributes"]["hostname"], "web01", "attributes not sent are kept");
+    // Reported again as a plain server (as a server list or an agent may),
+    // it stays a virtual machine.
+    let r = upsert(&t, json!({"items": [faster]})).await;
+    assert_eq!((counts(&r), ids(&r)), ((0, 1, 0), vec![id]), "its serial number as sent before");
+    assert_eq!(t.json(&format!("/api/v1/cis/{id}"), &t.agent).await["class"], "virtual_machine");
     // A storage array's serial numbers are another namespace.
     let r =
         upsert(&t, json!({"items": [{"class": "storage", "name": "array1", "attributes": {"serial_number": "SN1"}}]}))
@@ -409,6 +414,27 @@ both!(admins_define_classes_and_their_cis_are_checked, |t| {
     assert_eq!((servers.len(), &servers[0]["class"]), (1, &json!("appliance")));
     assert_eq!(all_cis(&t, "&class=appliance").await.len(), 1);
     invalid(t.get("/api/v1/cis?class=spaceship", &t.agent).await, &["class"]).await;
+    // Updates keep the required attribute they do not send, but may not remove it.
+    let r = upsert(&t, item(json!({"serial_number": "SN1", "cpu_count": 4}))).await;
+    assert_eq!((counts(&r), ids(&r)), ((0, 1, 0), vec![fw]));
+    let r = t.put_json(&format!("/api/v1/cis/{fw}"), &t.agent, json!({"class": "appliance", "name": "fw-1"})).await;
+    assert_eq!(r.status(), 200);
+    let r = t
+        .put_json(
+            &format!("/api/v1/cis/{fw}"),
+            &t.agent,
+            json!({"class": "appliance", "name": "fw-1", "attributes": {"rack_unit": null}}),
+        )
+        .await;
+    invalid(r, &["attributes.rack_unit"]).await;
+    // Reported as a plain server, it stays an appliance.
+    let r = upsert(&t, json!({"items": [server("fw-1", "SN1", 8)]})).await;
+    assert_eq!((counts(&r), ids(&r)), ((0, 1, 0), vec![fw]));
+    let ci = t.json(&format!("/api/v1/cis/{fw}"), &t.agent).await;
+    assert_eq!(
+        (&ci["class"], &ci["attributes"]["rack_unit"], &ci["attributes"]["cpu_count"]),
+        (&json!("appliance"), &json!(3), &json!(8))
+    );
 
     // Changing a class needs the version read.
     let mut v2 = class.clone();
