@@ -61,6 +61,8 @@ pub struct Organisation {
 pub struct Impact {
     pub starts: Vec<CiRef>,
     pub depth: u32,
+    /// Microseconds; the web layer writes it as RFC 3339.
+    #[serde(skip)]
     pub as_of: Option<i64>,
     /// Services reached (and starting CIs that are services), nearest first.
     pub services: Vec<ReachedCi>,

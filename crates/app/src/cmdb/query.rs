@@ -74,7 +74,8 @@ impl App {
         Ok(CiDetail { row, fields, as_of })
     }
 
-    fn visible_service(&self, row: &CiRow) -> bool {
+    /// A live service marked visible: what requesters may see and name.
+    pub(crate) fn visible_service(&self, row: &CiRow) -> bool {
         row.requester_visible != 0 && row.portfolio_status.as_deref() == Some("live")
     }
 

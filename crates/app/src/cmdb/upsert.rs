@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use steward_domain::access;
-use steward_domain::cmdb::{CiDraft, CiStatus, Criticality, Identifier, PortfolioStatus, RelationType};
+use steward_domain::cmdb::{CiDraft, CiStatus, Criticality, Identifier, PortfolioStatus, RelationType, Schema};
 use steward_domain::journal::FieldChange;
 use steward_store::cmdb::{self, CiFields, IdentifierRow};
 use steward_store::{Conn, accounts, journal::NewEntry, now_micros};
@@ -253,8 +253,14 @@ impl App {
                         ..CiDraft::default()
                     };
                     if let Err(problems) = view.schema.check_draft(&draft, |id| view.class_of(id)) {
-                        errs.extend(problems.into_iter().map(|p| FieldError::new(&at(&p.field), p.reason)));
-                        continue;
+                        // A required attribute not sent may be stored: that
+                        // is checked on the CI it matches (see match_items).
+                        let later = view.schema.missing_required(&it.class, &draft.attributes);
+                        let now: Vec<_> = problems.into_iter().filter(|p| !later.contains(p)).collect();
+                        if !now.is_empty() {
+                            errs.extend(now.into_iter().map(|p| FieldError::new(&at(&p.field), p.reason)));
+                            continue;
+                        }
                     }
                     if let Some(k) = &it.key {
                         if refs.insert(k.as_str(), i).is_some() {
@@ -275,6 +281,9 @@ impl App {
                             errs.push(FieldError::new(&at("description"), "is longer than 10000 characters"));
                         }
                     }
+                    if let Some(c) = it.support_calendar_id.filter(|c| !names.calendars.contains(c)) {
+                        errs.push(FieldError::new(&at("support_calendar_id"), format!("no calendar {c}")));
+                    }
                     if let Some(t) = it.tier {
                         if !(1..=4).contains(&t) {
                             errs.push(FieldError::new(&at("tier"), "must be 1 to 4"));
@@ -292,9 +301,13 @@ impl App {
                     let location_id = lookup("location", &it.location, &names.locations, "location");
                     let owner_id = lookup("owner", &it.owner, &names.users, "user");
                     let consumers = it.consumers.as_ref().map(|list| {
-                        list.iter()
+                        let mut ids: Vec<i64> = list
+                            .iter()
                             .filter_map(|o| lookup("consumers", &Some(o.clone()), &names.organisations, "organisation"))
-                            .collect::<Vec<i64>>()
+                            .collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        ids
                     });
                     if let Some(id) = it.id {
                         if view.ci(id).is_none() {
@@ -379,6 +392,8 @@ struct Names {
     locations: HashMap<String, i64>,
     users: HashMap<String, i64>,
     organisations: HashMap<String, i64>,
+    /// The support calendars named that exist.
+    calendars: HashSet<i64>,
 }
 
 impl Names {
@@ -391,6 +406,7 @@ impl Names {
             locations: HashMap::new(),
             users: HashMap::new(),
             organisations: HashMap::new(),
+            calendars: HashSet::new(),
         };
         for g in distinct(items.iter().map(|i| &i.owner_group)) {
             if let Some(found) = accounts::group_by_name(conn, &g).await? {
@@ -407,6 +423,11 @@ impl Names {
         for o in distinct(orgs.iter()) {
             if let Some(found) = accounts::organisation_by_name(conn, &o).await? {
                 n.organisations.insert(o.to_lowercase(), found.id);
+            }
+        }
+        for c in items.iter().filter_map(|i| i.support_calendar_id).collect::<HashSet<i64>>() {
+            if steward_store::sla::calendar(conn, c).await?.is_some() {
+                n.calendars.insert(c);
             }
         }
         for l in distinct(items.iter().map(|i| &i.location)) {
@@ -476,8 +497,19 @@ async fn match_items(c: &mut Conn, p: &Prepared) -> Result<(Vec<Option<i64>>, Ha
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
-    let existing = cmdb::get_many(c, &claimed.keys().copied().collect::<Vec<_>>()).await?;
-    Ok((targets, existing.into_iter().map(|r| (r.id, r)).collect()))
+    let existing: HashMap<i64, cmdb::CiRow> =
+        cmdb::get_many(c, &claimed.keys().copied().collect::<Vec<_>>()).await?.into_iter().map(|r| (r.id, r)).collect();
+    // Required attributes, on the CI as it will be.
+    for (i, r) in p.items.iter().enumerate() {
+        let old = targets[i].and_then(|id| existing.get(&id));
+        for m in p.schema.missing_required(&class_after(r, old, &p.schema), &merged_attributes(r, old)) {
+            errs.push(FieldError::new(&format!("items[{i}].{}", m.field), m.reason));
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    Ok((targets, existing))
 }
 
 /// What a batch would do, item by item, without writing: for dry runs.
@@ -490,7 +522,8 @@ pub(crate) async fn preview(c: &mut Conn, p: &Prepared) -> Result<Vec<(Outcome, 
             None => (Outcome::Created, None),
             Some(row) => {
                 let same =
-                    changes(Some(&Snapshot::of(&CiFields::of(row))), &Snapshot::of(&merge(r, Some(row)))).is_empty();
+                    changes(Some(&Snapshot::of(&CiFields::of(row))), &Snapshot::of(&merge(r, Some(row), &p.schema)))
+                        .is_empty();
                 (if same { Outcome::Unchanged } else { Outcome::Updated }, Some(row.id))
             }
         })
@@ -503,6 +536,13 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
     let rev = cmdb::bump_rev(c).await?;
     let (targets, existing) = match_items(c, p).await?;
     let t_match = t0.elapsed();
+    // The organisations using the stored services whose consumers are sent.
+    let sent: Vec<i64> =
+        p.items.iter().zip(&targets).filter(|(r, _)| r.consumers.is_some()).filter_map(|(_, t)| *t).collect();
+    let mut had: HashMap<i64, Vec<i64>> = HashMap::new();
+    for x in cmdb::consumers(c, &sent).await? {
+        had.entry(x.service_id).or_default().push(x.organisation_id);
+    }
     let mut next = cmdb::next_id(c).await?;
     let mut report = Report::default();
     let mut inserts: Vec<(i64, CiFields)> = Vec::new();
@@ -512,29 +552,31 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
     let mut ids: Vec<i64> = Vec::with_capacity(p.items.len());
     for (i, r) in p.items.iter().enumerate() {
         let old = targets[i].and_then(|id| existing.get(&id));
-        let fields = merge(r, old);
+        let fields = merge(r, old, &p.schema);
+        let class = fields.class.clone();
         let (id, outcome) = match old {
             None => {
                 let id = next;
                 next += 1;
-                let snap = Snapshot::of(&fields);
-                journal.push((id, "created", to_json(&changes(None, &snap))?));
+                let mut diff = changes(None, &Snapshot::of(&fields));
+                diff.extend(r.consumers.as_deref().and_then(|new| consumers_change(&[], new)));
+                journal.push((id, "created", to_json(&diff)?));
                 inserts.push((id, fields));
                 (id, Outcome::Created)
             }
             Some(row) => {
                 let before = Snapshot::of(&CiFields::of(row));
                 let after = Snapshot::of(&fields);
-                let diff: Vec<FieldChange> = changes(Some(&before), &after);
-                if diff.is_empty() && r.consumers.is_none() {
+                let mut diff: Vec<FieldChange> = changes(Some(&before), &after);
+                let old_consumers = had.get(&row.id).map_or(&[][..], Vec::as_slice);
+                diff.extend(r.consumers.as_deref().and_then(|new| consumers_change(old_consumers, new)));
+                if diff.is_empty() {
                     (row.id, Outcome::Unchanged)
                 } else {
-                    if !diff.is_empty() {
-                        cmdb::update(c, row.id, &fields, now, rev).await?;
-                        journal.push((row.id, "updated", to_json(&diff)?));
-                        touched_identifiers.push(row.id);
-                    }
-                    (row.id, if diff.is_empty() { Outcome::Unchanged } else { Outcome::Updated })
+                    cmdb::update(c, row.id, &fields, now, rev).await?;
+                    journal.push((row.id, "updated", to_json(&diff)?));
+                    touched_identifiers.push(row.id);
+                    (row.id, Outcome::Updated)
                 }
             }
         };
@@ -542,7 +584,7 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
         // keeps the identifiers it did not send.
         if outcome != Outcome::Unchanged || old.is_none() {
             let merged = merged_attributes(r, old);
-            for ident in p.schema.identifiers(&r.class, &r.name, &merged) {
+            for ident in p.schema.identifiers(&class, &r.name, &merged) {
                 identifiers.push(IdentifierRow { scope: ident.scope, key: ident.key, value: ident.value, ci_id: id });
             }
         }
@@ -615,6 +657,17 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
     Ok(report)
 }
 
+/// The journal's record of a change of the organisations using a service
+/// (their ids, sorted).
+fn consumers_change(old: &[i64], new: &[i64]) -> Option<FieldChange> {
+    let text = |l: &[i64]| {
+        let mut l = l.to_vec();
+        l.sort_unstable();
+        (!l.is_empty()).then(|| l.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+    };
+    FieldChange::new("consumers", text(old), text(new))
+}
+
 fn to_json(c: &[FieldChange]) -> Result<String, AppError> {
     serde_json::to_string(c).map_err(|e| AppError::Internal(e.to_string()))
 }
@@ -633,9 +686,19 @@ fn merged_attributes(r: &Ready, old: Option<&cmdb::CiRow>) -> Map<String, Value>
     attrs
 }
 
+/// The class after this item: the one it sends, except that a CI matched
+/// by its identifiers is not made less specific (a virtual machine that an
+/// agent or a server list reports as a server stays one); by id, as sent.
+fn class_after(r: &Ready, old: Option<&cmdb::CiRow>, schema: &Schema) -> String {
+    match old {
+        Some(o) if r.explicit_id.is_none() && schema.is_a(&o.class, &r.class) => o.class.clone(),
+        _ => r.class.clone(),
+    }
+}
+
 /// The stored fields after this item: what it sends, else what was there,
 /// else the defaults.
-fn merge(r: &Ready, old: Option<&cmdb::CiRow>) -> CiFields {
+fn merge(r: &Ready, old: Option<&cmdb::CiRow>, schema: &Schema) -> CiFields {
     let base = old.map(CiFields::of).unwrap_or_else(|| CiFields {
         status: CiStatus::InUse.as_str().into(),
         criticality: Criticality::Medium.as_str().into(),
@@ -645,7 +708,7 @@ fn merge(r: &Ready, old: Option<&cmdb::CiRow>) -> CiFields {
         ..CiFields::default()
     });
     CiFields {
-        class: r.class.clone(),
+        class: class_after(r, old, schema),
         name: r.name.clone(),
         status: r.status.clone().unwrap_or(base.status),
         criticality: r.criticality.clone().unwrap_or(base.criticality),

@@ -55,6 +55,7 @@ impl App {
                 ("assignee", n.assignee.is_some()),
                 ("major", n.major == Some(true)),
                 ("parent", n.parent.is_some()),
+                ("cis", !n.cis.is_empty()),
             ]
             .into_iter()
             .filter_map(|(field, set)| set.then_some(field))
@@ -78,6 +79,14 @@ impl App {
             Some(name) => Some(self.resolve_service(&name).await?),
             None => None,
         };
+        if let Some((id, name)) = service.as_ref().filter(|_| !actor.is_staff()) {
+            // Requesters name services from their catalog; the others are
+            // as unknown to them as they are in it.
+            let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
+            if !steward_store::cmdb::get(&mut conn, *id).await?.is_some_and(|row| self.visible_service(&row)) {
+                return Err(AppError::field("service", format!("no service named {name:?}")));
+            }
+        }
         let cis = self.check_cis("cis", &n.cis).await?;
         let (Some(title), Some(impact), Some(urgency)) = (title, impact, urgency) else {
             return Err(AppError::Internal("validation".into()));

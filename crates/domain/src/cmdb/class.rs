@@ -248,6 +248,16 @@ impl Schema {
         self.chain(key).unwrap_or_default().iter().any(|c| c.key == ancestor)
     }
 
+    /// The required attributes of `class` that `values` lacks (null is
+    /// lacking), named `attributes.<name>`.
+    pub fn missing_required(&self, class: &str, values: &serde_json::Map<String, Value>) -> Vec<Problem> {
+        self.attributes(class)
+            .into_iter()
+            .filter(|a| a.required && values.get(&a.name).is_none_or(Value::is_null))
+            .map(|a| problem(format!("attributes.{}", a.name), "is required"))
+            .collect()
+    }
+
     /// Checks a CI's attributes against its class. `class_of` tells the
     /// class of a referenced CI (None: no such CI).
     pub fn validate(

@@ -111,7 +111,7 @@ pub struct ListQuery {
     owner_group: Option<String>,
     cursor: Option<String>,
     limit: Option<i64>,
-    /// `json` (default, a page) or `csv` / `ndjson`-free full exports.
+    /// `json` (default, a page), or every matching CI as `csv` or `json_all`.
     format: Option<String>,
 }
 
@@ -155,7 +155,7 @@ pub async fn list(
             Ok(axum::Json(CiPageJson { items: page.items.iter().map(CiJson::of).collect(), next_cursor: page.next })
                 .into_response())
         }
-        f @ ("csv" | "export") => {
+        f @ ("csv" | "json_all") => {
             // Every matching CI, page by page.
             let mut rows: Vec<CiRow> = Vec::new();
             let mut after = after;
@@ -170,12 +170,10 @@ pub async fn list(
                     None => break,
                 }
             }
-            let _ = f;
-            Ok(export_csv(&rows))
-        }
-        "json_all" => {
-            let page = s.app.list_cis(&actor, filter, q.class.as_deref(), after, query::MAX_PAGE).await?;
-            let cis: Vec<ExportCi> = page.items.iter().map(export_ci).collect();
+            if f == "csv" {
+                return Ok(export_csv(&rows));
+            }
+            let cis: Vec<ExportCi> = rows.iter().map(export_ci).collect();
             Ok(([(header::CONTENT_TYPE, "application/json")], cmdb_files::write_json(&cis)).into_response())
         }
         other => Err(ApiError::field("format", format!("{other:?} is not one of json, csv, json_all"))),
@@ -397,8 +395,16 @@ async fn walk(
         "services" => 0,
         other => return Err(ApiError::field("include", format!("{other:?} is not all or services"))),
     };
-    let r = s.app.impact(actor, ids, depth.unwrap_or(10), as_of, dir, listed).await?;
-    Ok(axum::Json(r).into_response())
+    let impact = s.app.impact(actor, ids, depth.unwrap_or(10), as_of, dir, listed).await?;
+    Ok(axum::Json(ImpactJson { as_of: opt_time(impact.as_of), impact }).into_response())
+}
+
+/// An impact with its moment as RFC 3339, like every time the API writes.
+#[derive(Serialize)]
+struct ImpactJson {
+    #[serde(flatten)]
+    impact: steward_app::cmdb::Impact,
+    as_of: Option<String>,
 }
 
 pub async fn impact_of(
