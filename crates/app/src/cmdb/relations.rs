@@ -13,6 +13,19 @@ fn describe(r: &Relation) -> String {
     format!("{} CI {}", r.kind, r.to_id)
 }
 
+/// A CI's journal entry.
+pub(crate) fn entry<'a>(id: i64, action: &'a str, changes: &str, actor_id: Option<i64>, now: i64) -> NewEntry<'a> {
+    NewEntry {
+        record_kind: "ci",
+        record_id: id,
+        at: now,
+        actor_id,
+        action,
+        changes: changes.to_owned(),
+        comment_id: None,
+    }
+}
+
 /// One entry per CI the relations start from.
 pub(crate) async fn journal_relations(
     c: &mut Conn,
@@ -31,18 +44,8 @@ pub(crate) async fn journal_relations(
         .map(|(id, c)| serde_json::to_string(&c).map(|s| (id, s)))
         .collect::<Result<_, _>>()
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let entries: Vec<NewEntry> = changes
-        .iter()
-        .map(|(id, changes)| NewEntry {
-            record_kind: "ci",
-            record_id: *id,
-            at: now,
-            actor_id,
-            action,
-            changes: changes.clone(),
-            comment_id: None,
-        })
-        .collect();
+    let entries: Vec<NewEntry> =
+        changes.iter().map(|(id, changes)| entry(*id, action, changes, actor_id, now)).collect();
     cmdb::journal_many(c, &entries, false).await?;
     Ok(())
 }

@@ -19,7 +19,7 @@ use steward_domain::access;
 use steward_domain::cmdb::{CiDraft, CiStatus, Criticality, Identifier, PortfolioStatus, RelationType, Schema};
 use steward_domain::journal::FieldChange;
 use steward_store::cmdb::{self, CiFields, IdentifierRow};
-use steward_store::{Conn, accounts, journal::NewEntry, now_micros};
+use steward_store::{Conn, accounts, now_micros};
 
 /// Most CIs one request may carry; bigger loads are sent in batches.
 pub const MAX_ITEMS: usize = 5_000;
@@ -143,6 +143,8 @@ struct Ready {
     criticality: Option<String>,
     owner_group_id: Option<i64>,
     location_id: Option<i64>,
+    /// A location sent in the same batch, by its index there.
+    location_item: Option<usize>,
     vendor: Option<String>,
     description: Option<String>,
     attributes: Map<String, Value>,
@@ -239,6 +241,14 @@ impl App {
                 let mut items = Vec::with_capacity(batch.items.len());
                 let mut seen: HashMap<Identifier, usize> = HashMap::new();
                 let mut refs: HashMap<&str, usize> = HashMap::new();
+                // Locations of this batch, which its other CIs may name.
+                let local_locations: HashMap<String, usize> = batch
+                    .items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, it)| view.schema.is_a(&it.class, "location"))
+                    .map(|(i, it)| (it.name.trim().to_lowercase(), i))
+                    .collect();
                 for (i, it) in batch.items.iter().enumerate() {
                     let at = |f: &str| format!("items[{i}].{f}");
                     let draft = CiDraft {
@@ -298,7 +308,12 @@ impl App {
                         found
                     };
                     let owner_group_id = lookup("owner_group", &it.owner_group, &names.groups, "group");
-                    let location_id = lookup("location", &it.location, &names.locations, "location");
+                    let location_item =
+                        it.location.as_deref().and_then(|n| local_locations.get(&n.trim().to_lowercase()).copied());
+                    let location_id = match location_item {
+                        Some(_) => None,
+                        None => lookup("location", &it.location, &names.locations, "location"),
+                    };
                     let owner_id = lookup("owner", &it.owner, &names.users, "user");
                     let consumers = it.consumers.as_ref().map(|list| {
                         let mut ids: Vec<i64> = list
@@ -322,6 +337,7 @@ impl App {
                         criticality: it.criticality.map(|s| s.as_str().to_owned()),
                         owner_group_id,
                         location_id,
+                        location_item,
                         vendor: it.vendor.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned),
                         description: it.description.clone(),
                         attributes: it.attributes.clone(),
@@ -532,10 +548,8 @@ pub(crate) async fn preview(c: &mut Conn, p: &Prepared) -> Result<Vec<(Outcome, 
 
 /// The write: match, insert, update, identifiers, journal, relations.
 async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> Result<Report, AppError> {
-    let t0 = std::time::Instant::now();
     let rev = cmdb::bump_rev(c).await?;
     let (targets, existing) = match_items(c, p).await?;
-    let t_match = t0.elapsed();
     // The organisations using the stored services whose consumers are sent.
     let sent: Vec<i64> =
         p.items.iter().zip(&targets).filter(|(r, _)| r.consumers.is_some()).filter_map(|(_, t)| *t).collect();
@@ -543,21 +557,33 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
     for x in cmdb::consumers(c, &sent).await? {
         had.entry(x.service_id).or_default().push(x.organisation_id);
     }
+    // Every item's id first: a CI may name a location of this batch.
     let mut next = cmdb::next_id(c).await?;
+    let ids: Vec<i64> = targets
+        .iter()
+        .map(|t| {
+            t.unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect();
     let mut report = Report::default();
     let mut inserts: Vec<(i64, CiFields)> = Vec::new();
+    let mut updates: Vec<(i64, CiFields)> = Vec::new();
     let mut journal: Vec<(i64, &'static str, String)> = Vec::new();
     let mut touched_identifiers: Vec<i64> = Vec::new();
     let mut identifiers: Vec<IdentifierRow> = Vec::new();
-    let mut ids: Vec<i64> = Vec::with_capacity(p.items.len());
     for (i, r) in p.items.iter().enumerate() {
         let old = targets[i].and_then(|id| existing.get(&id));
-        let fields = merge(r, old, &p.schema);
+        let mut fields = merge(r, old, &p.schema);
+        if let Some(j) = r.location_item {
+            fields.location_id = Some(ids[j]);
+        }
         let class = fields.class.clone();
         let (id, outcome) = match old {
             None => {
-                let id = next;
-                next += 1;
+                let id = ids[i];
                 let mut diff = changes(None, &Snapshot::of(&fields));
                 diff.extend(r.consumers.as_deref().and_then(|new| consumers_change(&[], new)));
                 journal.push((id, "created", to_json(&diff)?));
@@ -573,7 +599,7 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
                 if diff.is_empty() {
                     (row.id, Outcome::Unchanged)
                 } else {
-                    cmdb::update(c, row.id, &fields, now, rev).await?;
+                    updates.push((row.id, fields));
                     journal.push((row.id, "updated", to_json(&diff)?));
                     touched_identifiers.push(row.id);
                     (row.id, Outcome::Updated)
@@ -594,11 +620,15 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
             Outcome::Unchanged => report.unchanged += 1,
         }
         report.items.push(ItemOutcome { index: i, id, outcome });
-        ids.push(id);
     }
-    let t_plan = t0.elapsed();
+    // Locations first: the rows naming them must find them.
+    let named: std::collections::HashSet<i64> =
+        p.items.iter().filter_map(|r| r.location_item.map(|j| ids[j])).collect();
+    inserts.sort_by_key(|(id, _)| !named.contains(id));
     cmdb::insert(c, &inserts, now, rev).await?;
-    let t_insert = t0.elapsed();
+    for (id, fields) in &updates {
+        cmdb::update(c, *id, fields, now, rev).await?;
+    }
     cmdb::delete_identifiers(c, &touched_identifiers).await?;
     identifiers.sort_by(|a, b| (&a.scope, &a.key, &a.value).cmp(&(&b.scope, &b.key, &b.value)));
     identifiers.dedup_by(|a, b| a.scope == b.scope && a.key == b.key && a.value == b.value);
@@ -619,27 +649,12 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
             cmdb::set_inventory(c, ids[i], inv, now).await?;
         }
     }
-    let entry = |(id, action, changes): &(i64, &'static str, String)| NewEntry {
-        record_kind: "ci",
-        record_id: *id,
-        at: now,
-        actor_id,
-        action,
-        changes: changes.clone(),
-        comment_id: None,
+    let entry = |(id, action, changes): &(i64, &'static str, String)| {
+        super::relations::entry(*id, action, changes, actor_id, now)
     };
     let (created, updated): (Vec<_>, Vec<_>) = journal.iter().partition(|(_, action, _)| *action == "created");
-    let t_ident = t0.elapsed();
     cmdb::journal_many(c, &created.into_iter().map(entry).collect::<Vec<_>>(), true).await?;
     cmdb::journal_many(c, &updated.into_iter().map(entry).collect::<Vec<_>>(), false).await?;
-    tracing::debug!(
-        match_ms = t_match.as_millis() as u64,
-        plan_ms = t_plan.as_millis() as u64,
-        insert_ms = t_insert.as_millis() as u64,
-        identifiers_ms = t_ident.as_millis() as u64,
-        journal_ms = t0.elapsed().as_millis() as u64,
-        "CMDB upsert write"
-    );
     let rels: Vec<(i64, i64, &str)> = p
         .relations
         .iter()
