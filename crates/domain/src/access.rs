@@ -70,6 +70,11 @@ pub fn can_edit_cmdb(role: Role) -> Result<(), Denied> {
     if role.is_staff() { Ok(()) } else { Err(Denied("only agents, managers and admins can change the CMDB")) }
 }
 
+/// Only admins define CI classes: a class shapes every CI of it.
+pub fn can_define_classes(role: Role) -> Result<(), Denied> {
+    if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can define CI classes")) }
+}
+
 /// Service managers own the catalog fields of services; admins may too.
 pub fn can_manage_catalog(role: Role) -> Result<(), Denied> {
     if matches!(role, Role::Manager | Role::Admin) {

@@ -23,7 +23,7 @@ impl App {
     /// Adds a class, or replaces an admin-defined one (`version` must be
     /// the one read).
     pub async fn save_ci_class(&self, actor: &Actor, class: Class, version: Option<i64>) -> Result<i64, AppError> {
-        access::can_admin(actor.role)?;
+        access::can_define_classes(actor.role)?;
         let key = class.key.clone();
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
             return Err(AppError::field("key", "use lower-case letters, digits and _"));
