@@ -124,6 +124,13 @@ struct CiPageJson {
 /// Rows one export may hold.
 const EXPORT_MAX: i64 = 200_000;
 
+#[utoipa::path(get, path = "/api/v1/cis", tag = "cmdb",
+    params(("class" = Option<String>, Query, description = "A class key; classes extending it are included"),
+        ("status" = Option<String>, Query), ("q" = Option<String>, Query, description = "Part of the name"),
+        ("owner_group" = Option<String>, Query), ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query),
+        ("format" = Option<String>, Query, description = "`json` (a page), `csv` or `json_all` (every matching CI)")),
+    responses((status = 200, description = "A page `{items, next_cursor}`, or the whole list as CSV or JSON", body = Object),
+        (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -217,6 +224,9 @@ pub struct AsOfQuery {
     as_of: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cis/{id}", tag = "cmdb",
+    params(("id" = i64, Path), ("as_of" = Option<String>, Query, description = "RFC 3339: the CI as it was then")),
+    responses((status = 200, description = "The CI", body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn get_one(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -261,6 +271,10 @@ async fn save(
 }
 
 /// Creates a CI, or updates the one its identifiers name.
+#[utoipa::path(post, path = "/api/v1/cis", tag = "cmdb",
+    request_body(content = Object, description = "One CI: class, name, attributes and the optional fields; reconciled like bulk"),
+    responses((status = 201, description = "The CI (created, or the one its identifiers name)", body = Object),
+        (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -272,6 +286,9 @@ pub async fn create(
     save(&s, &actor, item, StatusCode::CREATED).await
 }
 
+#[utoipa::path(put, path = "/api/v1/cis/{id}", tag = "cmdb", params(("id" = i64, Path)),
+    request_body(content = Object, description = "The CI's fields; fields not sent keep their values"),
+    responses((status = 200, description = "The CI", body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -284,6 +301,8 @@ pub async fn update(
     save(&s, &actor, item, StatusCode::OK).await
 }
 
+#[utoipa::path(get, path = "/api/v1/cis/{id}/journal", tag = "cmdb", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<super::dto::JournalEntryJson>), (status = 404, body = crate::error::Problem)))]
 pub async fn journal(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -304,6 +323,10 @@ struct RelationJson {
     until: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cis/{id}/relations", tag = "cmdb",
+    params(("id" = i64, Path), ("as_of" = Option<String>, Query)),
+    responses((status = 200, description = "The relations live then, with both ends named", body = Object),
+        (status = 404, body = crate::error::Problem)))]
 pub async fn relations(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -330,6 +353,9 @@ pub async fn relations(
 }
 
 /// Adds one relation; one already live is refused.
+#[utoipa::path(post, path = "/api/v1/relations", tag = "cmdb",
+    request_body(content = Object, description = "`{from: id, to: id, type}`"),
+    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn add_relation(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -361,6 +387,8 @@ pub async fn add_relation(
     Ok((StatusCode::CREATED, axum::Json(serde_json::json!({"added": report.relations_added}))).into_response())
 }
 
+#[utoipa::path(delete, path = "/api/v1/relations/{id}", tag = "cmdb", params(("id" = i64, Path)),
+    responses((status = 204, description = "Ended; it stays in history"), (status = 404, body = crate::error::Problem)))]
 pub async fn remove_relation(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -407,6 +435,11 @@ struct ImpactJson {
     as_of: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/cis/{id}/impact", tag = "cmdb",
+    params(("id" = i64, Path), ("depth" = Option<u32>, Query), ("as_of" = Option<String>, Query),
+        ("include" = Option<String>, Query, description = "`all` (default) or `services`")),
+    responses((status = 200, description = "Services affected with their paths, the organisations using them, every CI reached", body = Object),
+        (status = 422, body = crate::error::Problem)))]
 pub async fn impact_of(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -417,6 +450,10 @@ pub async fn impact_of(
     walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Upstream, q.include.as_deref()).await
 }
 
+#[utoipa::path(get, path = "/api/v1/cis/{id}/dependencies", tag = "cmdb",
+    params(("id" = i64, Path), ("depth" = Option<u32>, Query), ("as_of" = Option<String>, Query),
+        ("include" = Option<String>, Query)),
+    responses((status = 200, description = "Everything the CI depends on", body = Object), (status = 422, body = crate::error::Problem)))]
 pub async fn dependencies_of(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -439,6 +476,9 @@ pub struct ImpactBody {
     include: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/impact", tag = "cmdb",
+    request_body(content = Object, description = "`{cis: [id], depth, as_of, direction: upstream|downstream, include}`"),
+    responses((status = 200, body = Object), (status = 422, body = crate::error::Problem)))]
 pub async fn impact(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -452,6 +492,9 @@ pub async fn impact(
     walk(&s, &actor, &b.cis, b.depth, b.as_of.as_deref(), dir, b.include.as_deref()).await
 }
 
+#[utoipa::path(get, path = "/api/v1/cis/{id}/incidents", tag = "cmdb", params(("id" = i64, Path)),
+    responses((status = 200, description = "Open incidents on the CI and on everything it depends on", body = Object),
+        (status = 404, body = crate::error::Problem)))]
 pub async fn open_incidents(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -473,6 +516,10 @@ pub async fn open_incidents(
 }
 
 /// The bulk upsert: CIs reconciled by their identifiers, and relations.
+#[utoipa::path(post, path = "/api/v1/cmdb/bulk", tag = "cmdb",
+    request_body(content = Object, description = "`{items: [CI], relations: [{from, to, type}]}`; see the README"),
+    responses((status = 200, description = "What happened to each item", body = Object),
+        (status = 422, body = crate::error::Problem)))]
 pub async fn bulk(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -492,6 +539,11 @@ pub struct ImportQuery {
 /// Most bytes a CSV file may have.
 pub const CSV_MAX_BYTES: usize = 32 * 1024 * 1024;
 
+#[utoipa::path(post, path = "/api/v1/cmdb/import", tag = "cmdb",
+    params(("dry_run" = Option<bool>, Query), ("mapping" = Option<String>, Query, description = "The column mapping as JSON")),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, description = "Row by row: create, update, unchanged or reject", body = Object),
+        (status = 415, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn import(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -521,6 +573,8 @@ struct ClassJson {
     version: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/ci-classes", tag = "cmdb",
+    responses((status = 200, description = "Built-in and admin-defined classes", body = Object)))]
 pub async fn classes(State(s): State<AppState>, ApiActor(_actor): ApiActor) -> Result<Response, ApiError> {
     let list = s.app.ci_classes().await?;
     let out: Vec<ClassJson> =
@@ -528,6 +582,9 @@ pub async fn classes(State(s): State<AppState>, ApiActor(_actor): ApiActor) -> R
     Ok(axum::Json(out).into_response())
 }
 
+#[utoipa::path(put, path = "/api/v1/ci-classes/{key}", tag = "cmdb", params(("key" = String, Path)),
+    request_body(content = Object, description = "`{name, extends, attributes: [{name, type, required, identifying}], relations}`"),
+    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn save_class(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -553,6 +610,8 @@ pub struct CatalogQuery {
 }
 
 /// The service catalog as the caller may see it.
+#[utoipa::path(get, path = "/api/v1/services", tag = "cmdb", params(("q" = Option<String>, Query)),
+    responses((status = 200, description = "The catalog as the caller may see it", body = Object)))]
 pub async fn services(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -565,6 +624,11 @@ pub async fn services(
 
 /// The agent endpoint: FusionInventory / GLPI agent XML, zlib, gzip or
 /// plain; answered in XML as the agent expects.
+#[utoipa::path(post, path = "/api/v1/inventory", tag = "cmdb",
+    request_body(content = String, content_type = "application/x-compress-zlib",
+        description = "A FusionInventory / GLPI agent document (zlib, gzip or plain XML)"),
+    responses((status = 200, description = "The agent protocol's XML reply"), (status = 401, description = "Challenged for Basic"),
+        (status = 422, description = "An XML error reply")))]
 pub async fn inventory(
     State(s): State<AppState>,
     actor: Result<ApiActor, ApiError>,

@@ -22,7 +22,7 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Steward API", description = "IT service management: incidents, service levels, notifications, accounts, tokens."),
+    info(title = "Steward API", description = "IT service management: incidents, service levels, notifications, the CMDB and service catalog, accounts, tokens."),
     paths(
         incidents::list, incidents::create, incidents::get_one, incidents::update, incidents::transition,
         incidents::comments, incidents::add_comment, incidents::journal, incidents::attachments,
@@ -37,6 +37,10 @@ use utoipa::OpenApi;
         notifications::webhook, notifications::update_webhook, notifications::delete_webhook,
         notifications::deliveries, notifications::watchers, notifications::watch, notifications::unwatch,
         notifications::my_notifications, notifications::set_my_notifications,
+        cmdb::list, cmdb::create, cmdb::get_one, cmdb::update, cmdb::journal, cmdb::relations,
+        cmdb::add_relation, cmdb::remove_relation, cmdb::impact_of, cmdb::dependencies_of, cmdb::impact,
+        cmdb::open_incidents, cmdb::bulk, cmdb::import, cmdb::classes, cmdb::save_class, cmdb::services,
+        cmdb::inventory,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),

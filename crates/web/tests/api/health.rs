@@ -29,6 +29,14 @@ both!(openapi_document_lists_the_incident_api, |t| {
         ("/api/v1/incidents/{number}/attachments", &["get", "post"]),
         ("/api/v1/incidents/{number}/attachments/{id}", &["get"]),
         ("/api/v1/tokens/{id}", &["delete"]),
+        ("/api/v1/cis", &["get", "post"]),
+        ("/api/v1/cis/{id}", &["get", "put"]),
+        ("/api/v1/cis/{id}/impact", &["get"]),
+        ("/api/v1/impact", &["post"]),
+        ("/api/v1/cmdb/bulk", &["post"]),
+        ("/api/v1/cmdb/import", &["post"]),
+        ("/api/v1/relations/{id}", &["delete"]),
+        ("/api/v1/inventory", &["post"]),
     ];
     for (path, methods) in expected {
         let item = paths.get(path).unwrap_or_else(|| panic!("{path} missing from {:?}", paths.keys()));
