@@ -181,11 +181,15 @@ pub async fn cmdb(a: CmdbArgs) -> Result<()> {
     );
 
     // 3. Impact over HTTP: warm the graph once, then time.
+    drop(rels);
+    let before = rss_mb();
     let started = Instant::now();
     let warm = impact(&client, &base, &token, &[ids[hv.0]], None).await?;
     println!(
-        "cmdb: graph loaded by the first impact request in {:.1} s ({warm} services)",
-        started.elapsed().as_secs_f64()
+        "cmdb: graph loaded by the first impact request in {:.1} s ({warm} services); \
+         resident memory {before:.0} MB before, {:.0} MB after",
+        started.elapsed().as_secs_f64(),
+        rss_mb()
     );
     let month_ago = jiff::Timestamp::from_microsecond(now - 30 * DAY)?.to_string();
     for (label, n, as_of) in [
@@ -256,6 +260,16 @@ pub async fn cmdb(a: CmdbArgs) -> Result<()> {
     let _ = stop.send(());
     let _ = server.await;
     Ok(())
+}
+
+/// This process's resident memory (the server runs in it), in MB.
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .map_or(0.0, |kb: f64| kb / 1024.0)
 }
 
 /// One impact request; the number of services affected.
