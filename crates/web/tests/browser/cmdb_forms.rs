@@ -1,7 +1,7 @@
 //! CI forms in a real browser: an agent creates a server (a CPU count that
 //! is not a whole number is refused beside its field, and nothing is
 //! created), edits its status, relates an application to it, sees a second
-//! identical relation refused, and removes the relation.
+//! identical relation and one to no CI refused, and removes the relation.
 
 use crate::cmdb_journey::sign_in;
 use crate::journey::{choose, fill, go, path, text};
@@ -59,6 +59,10 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert!(rels.contains("billing") && rels.contains("runs on"), "{rels}");
     relate().await;
     assert!(text(c, ".notice.error").await.contains("already exists"));
+
+    fill(c, "#rel-other", "999999").await;
+    go(c, "#add-relation-submit").await;
+    assert!(text(c, ".notice.error").await.contains("not added"));
 
     go(c, "#ci-relations .remove-relation").await;
     assert!(text(c, ".notice.success").await.contains("removed"));
