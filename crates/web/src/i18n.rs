@@ -437,6 +437,29 @@ catalogue! {
     KindUses: "uses", "korzysta z";
     KindMemberOf: "member of", "należy do";
     KindConnectedTo: "connected to", "połączony z";
+    // CI forms
+    NewCi: "New CI", "Nowy element";
+    NewCiTitle: "New configuration item", "Nowy element konfiguracji";
+    EditCiTitle: "Edit {name}", "Edycja: {name}";
+    ChangeClass: "Show this class's fields", "Pokaż pola tej klasy";
+    CreateCi: "Create", "Utwórz";
+    LocationHint: "The name of a location item.", "Nazwa elementu klasy Lokalizacja.";
+    ReferenceHint: "The id of a CI of class {class}.", "Id elementu klasy {class}.";
+    ValNotDecimal: "must be a number", "musi być liczbą";
+    ValNotCiId: "must be a CI's id (a whole number)", "musi być id elementu (liczbą całkowitą)";
+    FlashCiCreated: "Item created.", "Utworzono element.";
+    FlashCiMatched: "An item with the same identifiers already existed: it was updated instead of creating a new one.", "Element o tych samych identyfikatorach już istniał: zaktualizowano go zamiast tworzyć nowy.";
+    FlashCiMatchedUnchanged: "An item with the same identifiers already existed and nothing in it changed.", "Element o tych samych identyfikatorach już istniał i nic się w nim nie zmieniło.";
+    AddRelation: "Add relation", "Dodaj relację";
+    RelDirection: "Direction", "Kierunek";
+    RelOutgoing: "this item → other", "ten element → inny";
+    RelIncoming: "other → this item", "inny → ten element";
+    OtherCi: "Other item's id", "Id drugiego elementu";
+    RemoveRelation: "Remove", "Usuń";
+    RelExists: "This relation already exists.", "Ta relacja już istnieje.";
+    RelNotAdded: "The relation was not added:", "Nie dodano relacji:";
+    FlashRelAdded: "Relation added.", "Dodano relację.";
+    FlashRelRemoved: "Relation removed.", "Usunięto relację.";
     // The CI page
     AsOf: "As of", "Stan na";
     AsOfHint: "Date and time in UTC: what you type is read as UTC.", "Data i godzina w UTC: wpisana wartość jest traktowana jako UTC.";

@@ -45,6 +45,8 @@ pub const MAP_NODES: usize = 200;
 pub struct CiQuery {
     pub as_of: String,
     pub hops: String,
+    /// What was just done (`created`, `matched`, `saved`, …).
+    pub m: String,
 }
 
 /// Everything the page shows of one CI.
@@ -67,11 +69,17 @@ pub struct Data {
     /// Names of groups and support calendars, by id.
     pub groups: HashMap<i64, String>,
     pub calendars: HashMap<i64, String>,
+    pub may_edit: bool,
 }
 
 impl Data {
     pub fn as_of(&self) -> Option<i64> {
         self.detail.as_of
+    }
+
+    /// Whether the page offers edits: to those who may, reading now.
+    pub fn editable(&self) -> bool {
+        self.may_edit && self.as_of().is_none()
     }
 
     pub fn name(&self, id: i64) -> String {
@@ -133,6 +141,7 @@ async fn load(s: &AppState, ctx: &Ctx, detail: CiDetail, hops: u32) -> Result<Da
         names,
         groups,
         calendars,
+        may_edit: steward_app::App::may_edit_cmdb(&ctx.actor),
     })
 }
 
@@ -159,8 +168,9 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
             }
             div.head-row {
                 h1 #ci-name { (f.name) }
-                @if d.is_service {
-                    div.head-actions { a.btn href="/services" { (ctx.t(Msg::ServicesTitle)) } }
+                div.head-actions {
+                    @if d.is_service { a.btn href="/services" { (ctx.t(Msg::ServicesTitle)) } }
+                    @if d.editable() { a.btn #edit-ci href={ "/cmdb/" (d.id) "/edit" } { (ctx.t(Msg::Edit)) } }
                 }
             }
             div.head-badges {
@@ -204,9 +214,35 @@ fn as_of_form(ctx: &Ctx, d: &Data, typed: &str, error: Option<&str>) -> Markup {
     }
 }
 
-fn render(ctx: &Ctx, d: &Data, typed: &str, as_of_error: Option<&str>, hops_error: Option<&str>) -> Markup {
+/// The message after a post: done (`?m=`), or refused.
+fn said(ctx: &Ctx, m: &str, refused: Option<&str>) -> Markup {
+    let done = match m {
+        "created" => Some(Msg::FlashCiCreated),
+        "matched" => Some(Msg::FlashCiMatched),
+        "unchanged" => Some(Msg::FlashCiMatchedUnchanged),
+        "saved" => Some(Msg::FlashSaved),
+        "relation_added" => Some(Msg::FlashRelAdded),
+        "relation_removed" => Some(Msg::FlashRelRemoved),
+        _ => None,
+    };
+    html! {
+        @if let Some(why) = refused { (widgets::alert(why, None)) }
+        @else if let Some(m) = done { (widgets::notice(ctx.t(m))) }
+    }
+}
+
+struct Shown<'a> {
+    typed: &'a str,
+    as_of_error: Option<&'a str>,
+    hops_error: Option<&'a str>,
+    said: Markup,
+}
+
+fn render(ctx: &Ctx, d: &Data, shown: Shown) -> Markup {
+    let Shown { typed, as_of_error, hops_error, said } = shown;
     html! {
         (header(ctx, d))
+        (said)
         (as_of_form(ctx, d, typed, as_of_error))
         div.incident-grid.ci-grid {
             div.incident-main {
@@ -234,7 +270,11 @@ pub async fn show(
 ) -> UiResult {
     staff_only(&ctx)?;
     let Ok(Path(id)) = id else { return Err(ctx.fail(AppError::NotFound("CI"))) };
-    let q = q.map(|Query(q)| q).unwrap_or_default();
+    respond(&s, &ctx, id, q.map(|Query(q)| q).unwrap_or_default(), None).await
+}
+
+/// The page, with `refused` (its status and why) after a refused post.
+pub async fn respond(s: &AppState, ctx: &Ctx, id: i64, q: CiQuery, refused: Option<(StatusCode, String)>) -> UiResult {
     let (at, mut as_of_error) = match as_of::parse(ctx.lang, &q.as_of, fmt::now_micros()) {
         Ok(at) => (at, None),
         Err(e) => (None, Some(e)),
@@ -251,15 +291,21 @@ pub async fn show(
         }
         other => other,
     }
-    .or_page(&ctx)?;
-    let d = load(&s, &ctx, detail, hops).await.or_page(&ctx)?;
-    let status =
-        if as_of_error.is_some() || hops_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    .or_page(ctx)?;
+    let d = load(s, ctx, detail, hops).await.or_page(ctx)?;
+    let status = match &refused {
+        Some((status, _)) => *status,
+        None if as_of_error.is_some() || hops_error.is_some() => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
     let title = d.detail.fields.name.clone();
-    Ok(html(
-        status,
-        layout::page(&ctx, &title, render(&ctx, &d, &q.as_of, as_of_error.as_deref(), hops_error.as_deref())),
-    ))
+    let shown = Shown {
+        typed: &q.as_of,
+        as_of_error: as_of_error.as_deref(),
+        hops_error: hops_error.as_deref(),
+        said: said(ctx, &q.m, refused.as_ref().map(|(_, why)| why.as_str())),
+    };
+    Ok(html(status, layout::page(ctx, &title, render(ctx, &d, shown))))
 }
 
 #[cfg(test)]

@@ -175,7 +175,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CmdbQuery
             h1 { (ctx.t(Msg::CmdbTitle)) }
             div.head-actions {
                 a.btn #export-csv href=(q.export()) download { (ctx.t(Msg::ExportCsv)) }
-                a.btn.btn-primary href="/cmdb/import" { (ctx.t(Msg::ImportCsvLink)) }
+                a.btn href="/cmdb/import" { (ctx.t(Msg::ImportCsvLink)) }
+                @if steward_app::App::may_edit_cmdb(&ctx.actor) {
+                    a.btn.btn-primary #new-ci href="/cmdb/new" { (ctx.t(Msg::NewCi)) }
+                }
             }
         }
         (filters(&ctx, &q, &classes, &groups, &errors))

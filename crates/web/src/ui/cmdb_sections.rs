@@ -116,6 +116,7 @@ pub fn relations(ctx: &Ctx, d: &Data) -> Markup {
                         th scope="col" { (ctx.t(Msg::RelKind)) }
                         th scope="col" { (ctx.t(Msg::RelTo)) }
                         th scope="col" { (ctx.t(Msg::Since)) }
+                        @if d.editable() { th scope="col" { span.visually-hidden { (ctx.t(Msg::RemoveRelation)) } } }
                     } }
                     tbody {
                         @for r in &d.relations {
@@ -124,10 +125,15 @@ pub fn relations(ctx: &Ctx, d: &Data) -> Markup {
                                 td { (i18n_cmdb::relation(lang, r.kind)) }
                                 td { (end(&r.to)) }
                                 td.time { (widgets::time(lang, r.since, now)) }
+                                @if d.editable() { td { (super::cmdb_relate::remove_button(ctx, d, r.id)) } }
                             }
                         }
                     }
                 } }
+            }
+            @if d.editable() {
+                h3 { (ctx.t(Msg::AddRelation)) }
+                (super::cmdb_relate::add_form(ctx, d))
             }
         }
     }

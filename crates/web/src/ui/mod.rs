@@ -12,11 +12,14 @@ mod assets;
 mod catalog;
 mod clocks;
 mod cmdb_ci;
+mod cmdb_draft;
+mod cmdb_form;
 mod cmdb_impact;
 mod cmdb_import;
 mod cmdb_inventory;
 mod cmdb_list;
 mod cmdb_map;
+mod cmdb_relate;
 mod cmdb_sections;
 mod cmdb_widgets;
 mod errors;
@@ -88,7 +91,11 @@ pub fn routes() -> Router<AppState> {
             "/cmdb/import",
             get(cmdb_import::show).post(cmdb_import::post).layer(DefaultBodyLimit::max(cmdb_import::BODY_MAX)),
         )
+        .route("/cmdb/new", get(cmdb_form::new).post(cmdb_form::create))
         .route("/cmdb/{id}", get(cmdb_ci::show))
+        .route("/cmdb/{id}/edit", get(cmdb_form::edit).post(cmdb_form::update))
+        .route("/cmdb/{id}/relations", post(cmdb_relate::add))
+        .route("/cmdb/{id}/relations/{rid}/remove", post(cmdb_relate::remove))
         .route("/services", get(catalog::list))
         .route("/services/{id}", get(catalog::show))
         .fallback(errors::fallback)

@@ -63,7 +63,7 @@ pub(crate) async fn load_estate(t: &server::TestServer) -> Estate {
     Estate { shop: id(0), vm: id(2) }
 }
 
-async fn sign_in(c: &Client, t: &server::TestServer, who: &str) {
+pub(crate) async fn sign_in(c: &Client, t: &server::TestServer, who: &str) {
     c.goto(&t.url("/login")).await.unwrap();
     fill(c, "#username", who).await;
     fill(c, "#password", server::PASSWORD).await;
