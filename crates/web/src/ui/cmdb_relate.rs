@@ -106,6 +106,14 @@ pub async fn add(
 
 pub async fn remove(State(s): State<AppState>, ctx: Ctx, ids: Result<Path<(i64, i64)>, PathRejection>) -> UiResult {
     let Ok(Path((id, rid))) = ids else { return Err(ctx.fail(AppError::NotFound("relation"))) };
+    // Only a live relation of this CI: the form is on its page.
+    let own = match s.app.ci_relations(&ctx.actor, id, None).await {
+        Ok(list) => list.iter().any(|r| r.id == rid),
+        Err(e) => return refused(&s, &ctx, id, e).await,
+    };
+    if !own {
+        return refused(&s, &ctx, id, AppError::NotFound("relation")).await;
+    }
     match s.app.remove_relation(&ctx.actor, rid).await {
         Ok(_) => see_other(&format!("/cmdb/{id}?m=relation_removed")),
         Err(e) => refused(&s, &ctx, id, e).await,
