@@ -47,6 +47,24 @@ impl AppError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid(vec![FieldError::new(field, message)])
     }
+
+    /// The same error with `prefix` taken off its field names: a batch of
+    /// one names its problems `items[0].name`; its caller says `name`.
+    pub fn unprefixed(self, prefix: &str) -> Self {
+        match self {
+            AppError::Invalid(errs) => AppError::Invalid(
+                errs.into_iter()
+                    .map(|mut f| {
+                        if let Some(rest) = f.field.strip_prefix(prefix) {
+                            f.field = rest.to_owned();
+                        }
+                        f
+                    })
+                    .collect(),
+            ),
+            e => e,
+        }
+    }
 }
 
 impl From<StoreError> for AppError {

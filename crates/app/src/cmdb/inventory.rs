@@ -43,18 +43,11 @@ impl App {
         let (draft, details) = inventory::to_draft(&parsed);
         let details = serde_json::to_string(&details).map_err(|e| AppError::Internal(e.to_string()))?;
         let batch = Batch { items: vec![CiInput::from(draft)], relations: vec![] };
-        let report = self.upsert_with_inventory(actor, batch, vec![Some(details)]).await.map_err(|e| match e {
-            // One item: its problems are the inventory's.
-            AppError::Invalid(errs) => AppError::Invalid(
-                errs.into_iter()
-                    .map(|mut f| {
-                        f.field = f.field.strip_prefix("items[0].").unwrap_or(&f.field).to_owned();
-                        f
-                    })
-                    .collect(),
-            ),
-            e => e,
-        })?;
+        // One item: its problems are the inventory's.
+        let report = self
+            .upsert_with_inventory(actor, batch, vec![Some(details)])
+            .await
+            .map_err(|e| e.unprefixed("items[0]."))?;
         let item = report.items.first().ok_or_else(|| AppError::Internal("no item written".into()))?;
         Ok(AgentReply::Taken { xml: inventory::inventory_reply(), ci: item.id, outcome: item.outcome })
     }

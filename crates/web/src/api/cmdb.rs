@@ -238,29 +238,17 @@ pub async fn get_one(
     Ok(axum::Json(CiJson::new(&d.row, &d.fields, d.as_of)))
 }
 
-/// One item's problems are named without the batch's `items[0].`.
-fn single(e: AppError) -> ApiError {
-    match e {
-        AppError::Invalid(errs) => AppError::Invalid(
-            errs.into_iter()
-                .map(|mut f| {
-                    f.field = f.field.strip_prefix("items[0].").unwrap_or(&f.field).to_owned();
-                    f
-                })
-                .collect(),
-        )
-        .into(),
-        e => e.into(),
-    }
-}
-
 async fn save(
     s: &AppState,
     actor: &steward_app::Actor,
     item: CiInput,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let report = s.app.upsert_cis(actor, Batch { items: vec![item], relations: vec![] }).await.map_err(single)?;
+    let report = s
+        .app
+        .upsert_cis(actor, Batch { items: vec![item], relations: vec![] })
+        .await
+        .map_err(|e| e.unprefixed("items[0]."))?;
     let id = report.items.first().map(|i| i.id).ok_or_else(|| ApiError::not_found("CI"))?;
     let d = s.app.ci(actor, id, None).await?;
     let mut resp = (status, axum::Json(CiJson::of(&d.row))).into_response();
@@ -364,18 +352,8 @@ pub async fn add_relation(
     if matches!(r.from, CiRef::Ref(_)) || matches!(r.to, CiRef::Ref(_)) {
         return Err(ApiError::field("from", "name CIs by id here; refs are for /api/v1/cmdb/bulk"));
     }
-    let report = s.app.upsert_cis(&actor, Batch { items: vec![], relations: vec![r] }).await.map_err(|e| match e {
-        AppError::Invalid(errs) => AppError::Invalid(
-            errs.into_iter()
-                .map(|mut f| {
-                    f.field = f.field.strip_prefix("relations[0].").unwrap_or(&f.field).to_owned();
-                    f
-                })
-                .collect(),
-        )
-        .into(),
-        e => ApiError::from(e),
-    })?;
+    let batch = Batch { items: vec![], relations: vec![r] };
+    let report = s.app.upsert_cis(&actor, batch).await.map_err(|e| e.unprefixed("relations[0]."))?;
     if report.relations_added == 0 {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
