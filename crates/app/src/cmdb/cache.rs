@@ -9,6 +9,7 @@
 use crate::error::AppError;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 use steward_domain::cmdb::{Class, Edge, Graph, Relation, RelationType, Schema, builtin};
 use steward_store::{Store, cmdb};
 
@@ -68,11 +69,41 @@ pub struct CmdbCache {
     view: RwLock<Option<View>>,
     /// One refresher at a time; the others wait and then find it done.
     refreshing: tokio::sync::Mutex<()>,
+    /// When the view was last known to be current.
+    checked: std::sync::Mutex<Option<Instant>>,
 }
 
 impl CmdbCache {
+    /// Reads the view as of at most `max_age` ago: for lookups on every
+    /// incident write (a service by name), where one more round trip per
+    /// request costs more than a second's delay in seeing a service created
+    /// on another node. Changes made through this node are seen at once.
+    pub async fn read_recent<T>(
+        &self,
+        store: &Store,
+        max_age: Duration,
+        f: impl FnOnce(&View) -> T,
+    ) -> Result<T, AppError> {
+        let fresh = self.checked.lock().ok().and_then(|c| *c).is_some_and(|at| at.elapsed() < max_age);
+        if fresh {
+            let guard = self.view.read().map_err(|_| AppError::Internal("CMDB cache poisoned".into()))?;
+            if let Some(v) = guard.as_ref() {
+                return Ok(f(v));
+            }
+        }
+        self.read(store, f).await
+    }
+
+    /// A CMDB write through this node committed: the next read checks.
+    pub fn written(&self) {
+        if let Ok(mut c) = self.checked.lock() {
+            *c = None;
+        }
+    }
+
     /// Reads the view, caught up with the database first.
     pub async fn read<T>(&self, store: &Store, f: impl FnOnce(&View) -> T) -> Result<T, AppError> {
+        let asked = Instant::now();
         let mut conn = store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
         let rev = cmdb::current_rev(&mut conn).await?;
         if self.rev() < rev {
@@ -86,6 +117,9 @@ impl CmdbCache {
             }
         }
         drop(conn);
+        if let Ok(mut c) = self.checked.lock() {
+            *c = Some(asked);
+        }
         let guard = self.view.read().map_err(|_| AppError::Internal("CMDB cache poisoned".into()))?;
         Ok(f(guard.as_ref().unwrap_or_else(|| unreachable!("loaded above"))))
     }

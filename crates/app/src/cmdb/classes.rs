@@ -49,7 +49,8 @@ impl App {
             ));
         }
         let def = serde_json::to_string(&class).map_err(|e| AppError::Internal(e.to_string()))?;
-        self.store
+        let saved = self
+            .store
             .write(move |c| {
                 Box::pin(async move {
                     cmdb::bump_rev(c).await?;
@@ -66,6 +67,8 @@ impl App {
                     }
                 })
             })
-            .await
+            .await;
+        self.cmdb.written();
+        saved
     }
 }

@@ -55,7 +55,8 @@ impl App {
     pub async fn remove_relation(&self, actor: &Actor, id: i64) -> Result<Relation, AppError> {
         access::can_edit_cmdb(actor.role)?;
         let actor_id = actor.id;
-        self.store
+        let removed = self
+            .store
             .write(move |c| {
                 Box::pin(async move {
                     let rev = cmdb::bump_rev(c).await?;
@@ -67,6 +68,8 @@ impl App {
                     Ok(r)
                 })
             })
-            .await
+            .await;
+        self.cmdb.written();
+        removed
     }
 }

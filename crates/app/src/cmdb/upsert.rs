@@ -221,12 +221,15 @@ impl App {
     pub(crate) async fn upsert_prepared(&self, actor: &Actor, prepared: Prepared) -> Result<Report, AppError> {
         let prepared = Arc::new(prepared);
         let actor_id = (actor.id > 0).then_some(actor.id);
-        self.store
+        let report = self
+            .store
             .write(move |c| {
                 let p = prepared.clone();
                 Box::pin(async move { write(c, &p, actor_id, now_micros()).await })
             })
-            .await
+            .await;
+        self.cmdb.written();
+        report
     }
 
     /// Checks every item and relation and resolves names; every problem is

@@ -76,13 +76,22 @@ pub(crate) fn cis_change(old: &[i64], new: &[i64]) -> Option<FieldChange> {
 impl App {
     /// A service by name: its id and its name as stored.
     pub(crate) async fn resolve_service(&self, name: &str) -> Result<(i64, String), AppError> {
-        self.cmdb_view(|v| v.service_named(name).and_then(|id| v.ci(id).map(|b| (id, b.name.clone()))))
-            .await?
-            .ok_or_else(|| AppError::field("service", format!("no service named {:?}", name.trim())))
+        let found =
+            |v: &crate::cmdb::cache::View| v.service_named(name).and_then(|id| v.ci(id).map(|b| (id, b.name.clone())));
+        let recent = self.cmdb.read_recent(&self.store, std::time::Duration::from_secs(1), found).await?;
+        // Not known a second ago: perhaps created since, on another node.
+        let hit = match recent {
+            Some(hit) => Some(hit),
+            None => self.cmdb_view(found).await?,
+        };
+        hit.ok_or_else(|| AppError::field("service", format!("no service named {:?}", name.trim())))
     }
 
     /// CI ids that exist, sorted and without repeats; `field` names them.
     pub(crate) async fn check_cis(&self, field: &str, ids: &[i64]) -> Result<Vec<i64>, AppError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         if ids.len() > 100 {
             return Err(AppError::field(field, "at most 100 CIs"));
         }
