@@ -106,10 +106,14 @@ pub(crate) fn parse_definition(row: &sla::DefinitionRow) -> Result<SlaDefinition
 #[derive(Default)]
 pub struct SlaCache {
     current: RwLock<Option<(Instant, Arc<Snapshot>)>>,
+    /// Bumped by every invalidation: a load that began before one must not
+    /// store what it read (it may predate the change).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl SlaCache {
     pub fn invalidate(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Ok(mut g) = self.current.write() {
             *g = None;
         }
@@ -126,9 +130,14 @@ impl App {
         if let Some(s) = self.sla_cache.fresh() {
             return Ok(s);
         }
+        let (began, generation) = (Instant::now(), self.sla_cache.generation.load(std::sync::atomic::Ordering::SeqCst));
         let snap = Arc::new(Snapshot::load(self).await?);
         if let Ok(mut g) = self.sla_cache.current.write() {
-            *g = Some((Instant::now(), snap.clone()));
+            // Checked under the lock, so an invalidation either came before
+            // (and this load is dropped) or clears it after.
+            if self.sla_cache.generation.load(std::sync::atomic::Ordering::SeqCst) == generation {
+                *g = Some((began, snap.clone()));
+            }
         }
         Ok(snap)
     }
