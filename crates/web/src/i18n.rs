@@ -732,6 +732,8 @@ catalogue! {
     OptWorkNote: "Work notes on incidents assigned to me or that I watch", "Notatki wewnętrzne do incydentów przypisanych do mnie lub obserwowanych";
     OptAssigned: "Incidents assigned to one of my groups", "Incydenty przypisane do jednej z moich grup";
     OptSlaWarning: "SLA warnings", "Ostrzeżenia SLA";
+    // Phones, CMDB pages and accessibility (issue 9: items 7, 10, 11, 12)
+    Menu: "Menu", "Menu";
     // The CMDB service map
     MapLabel: "Service map of {name}", "Mapa usług: {name}";
     MapDependsOn: "{from} depends on {to}", "{from} zależy od {to}";

@@ -63,6 +63,11 @@ fn topbar(ctx: &Ctx) -> Markup {
         header.topbar {
             div.topbar-inner {
                 (brand(lang))
+                // The menu folds on phones: a checkbox and its label work
+                // without JavaScript (app.js adds Escape and aria-expanded).
+                input.menu-toggle #menu-toggle type="checkbox" aria-controls="menu";
+                label.menu-button.btn for="menu-toggle" { span aria-hidden="true" { "☰ " } (ctx.t(Msg::Menu)) }
+                div.menu #menu {
                 nav.mainnav aria-label=(ctx.t(Msg::MainNavigation)) {
                     ul {
                         @for (href, label, current) in nav_items(ctx) {
@@ -71,7 +76,7 @@ fn topbar(ctx: &Ctx) -> Markup {
                     }
                 }
                 @if ctx.actor.is_staff() {
-                    form.search role="search" method="get" action="/incidents" {
+                    form.search role="search" aria-label=(ctx.t(Msg::SearchIncidents)) method="get" action="/incidents" {
                         label.visually-hidden for="q" { (ctx.t(Msg::SearchIncidents)) }
                         input #q type="search" name="text" placeholder=(ctx.t(Msg::SearchPlaceholder)) autocomplete="off";
                     }
@@ -88,6 +93,7 @@ fn topbar(ctx: &Ctx) -> Markup {
                         (widgets::csrf(&ctx.csrf))
                         button.btn.btn-quiet type="submit" { (ctx.t(Msg::SignOut)) }
                     }
+                }
                 }
             }
         }
