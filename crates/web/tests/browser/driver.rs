@@ -28,6 +28,11 @@ pub struct Browser {
 }
 
 pub async fn start() -> Browser {
+    start_in("en-GB,en").await
+}
+
+/// Chromium whose pages ask for `accept_language` (e.g. "pl,en").
+pub async fn start_in(accept_language: &str) -> Browser {
     let chromedriver = tool("CHROMEDRIVER", "/usr/bin/chromedriver");
     let chromium = tool("CHROMIUM", "/usr/bin/chromium");
     let port = free_port();
@@ -58,12 +63,12 @@ pub async fn start() -> Browser {
         "--disable-sync",
         "--no-first-run",
         "--window-size=1400,1000",
-        "--lang=en-GB",
+        &format!("--lang={}", accept_language.split(',').next().unwrap_or("en-GB")),
         &format!("--user-data-dir={}", profile.path().display()),
     ];
     let caps = json!({
         "browserName": "chrome",
-        "goog:chromeOptions": { "binary": chromium, "args": args, "prefs": { "intl.accept_languages": "en-GB,en" } },
+        "goog:chromeOptions": { "binary": chromium, "args": args, "prefs": { "intl.accept_languages": accept_language } },
     });
     let serde_json::Value::Object(caps) = caps else { unreachable!() };
     let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())

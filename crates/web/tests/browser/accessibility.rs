@@ -1,0 +1,170 @@
+//! Every page, for each role that sees it, in English and in Polish:
+//! axe-core (WCAG 2.1 A and AA rules) finds no violation, and on a phone
+//! (390 px) the page does not scroll sideways, its menu folded or open.
+//!
+//! axe-core comes from npm at a pinned version (scripts/install-axe.sh);
+//! without it this test fails, it never skips.
+
+use crate::cmdb_journey::{load_estate, sign_in};
+use crate::journey::{click, wait};
+use crate::{driver, server};
+use fantoccini::Client;
+use futures_util::FutureExt;
+use serde_json::Value;
+use std::{panic::AssertUnwindSafe, path::PathBuf};
+use steward_app::incidents::{NewIncident, number};
+
+const STAFF: &[&str] = &["agent", "mona", "admin"];
+const EVERYONE: &[&str] = &["agent", "mona", "admin", "requester"];
+const MANAGERS: &[&str] = &["mona", "admin"];
+const ADMIN: &[&str] = &["admin"];
+
+/// The pages checked and who sees each: append new pages here. In an
+/// address, `{incident}` is an incident the requester reported (with a
+/// comment and a work note), `{ci}` a virtual machine, `{service}` a
+/// business service with a map; `/login` is checked signed out.
+const PAGES: &[(&str, &[&str])] = &[
+    ("/login", &[]),
+    ("/home", STAFF),
+    ("/incidents?state=open", STAFF),
+    ("/incidents/new", STAFF),
+    ("/incidents/{incident}", EVERYONE),
+    ("/incidents/{incident}/edit", STAFF),
+    ("/incidents/INC9999999", EVERYONE),
+    ("/portal", &["requester"]),
+    ("/portal/report", &["requester"]),
+    ("/settings", EVERYONE),
+    ("/settings/service-levels", STAFF),
+    ("/admin/notifications", ADMIN),
+    ("/cmdb", STAFF),
+    ("/cmdb?class=virtual_machine", STAFF),
+    ("/cmdb/new", MANAGERS),
+    ("/cmdb/import", MANAGERS),
+    ("/cmdb/{ci}", STAFF),
+    ("/cmdb/{ci}/edit", MANAGERS),
+    ("/cmdb/{service}", STAFF),
+    ("/services", EVERYONE),
+    ("/services/{service}", EVERYONE),
+];
+
+/// The WCAG 2.1 A and AA rules, and only violations back.
+const RUN_AXE: &str = r#"
+    const done = arguments[arguments.length - 1];
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })
+        .then(r => done(r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + ": " + n.failureSummary) }))))
+        .catch(e => done([{ id: "axe-error", help: String(e), nodes: [] }]));
+"#;
+
+/// How far the page is wider than the viewport, and the first element
+/// sticking out that no scrolling box around it holds.
+const OVERFLOW: &str = r#"
+    const vw = document.documentElement.clientWidth;
+    const held = e => {
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+            if (getComputedStyle(a).overflowX !== "visible") return true;
+        return false;
+    };
+    const wide = [...document.body.querySelectorAll("*")].find(e => e.getBoundingClientRect().right > vw + 1 && !held(e));
+    return [document.documentElement.scrollWidth - vw, wide ? wide.outerHTML.slice(0, 160) : ""];
+"#;
+
+fn axe_source() -> String {
+    let path = std::env::var("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.cache/axe/node_modules/axe-core/axe.min.js")
+    });
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("axe-core is missing at {}: {e}; run scripts/install-axe.sh", path.display()))
+}
+
+/// The addresses of `PAGES` with their placeholders filled.
+async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static str])> {
+    let e = load_estate(t).await;
+    let (agent, _) = t.app.login("agent", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let (requester, _) = t.app.login("requester", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let n = NewIncident {
+        title: "Checkout fails with error 502".into(),
+        description: Some("Since this morning, every second order.".into()),
+        service: Some("Web Shop".into()),
+        ..NewIncident::default()
+    };
+    let inc = number(t.app.create_incident(&requester, n).await.unwrap().id);
+    t.app.add_comment(&agent, &inc, "We are looking into it.", false).await.unwrap();
+    t.app.add_comment(&agent, &inc, "The load balancer drops the pool.", true).await.unwrap();
+    PAGES
+        .iter()
+        .map(|(p, who)| {
+            let p = p.replace("{incident}", &inc).replace("{ci}", &e.vm.to_string());
+            (p.replace("{service}", &e.shop.to_string()), *who)
+        })
+        .collect()
+}
+
+/// What is wrong with the page now: axe's violations and, at `phone`
+/// width, a sideways scroll.
+async fn faults(c: &Client, axe: &str, phone: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if phone {
+        let r = c.execute(OVERFLOW, vec![]).await.unwrap();
+        if r[0].as_i64().unwrap() > 0 {
+            out.push(format!("{} px wider than a 390 px phone: {}", r[0], r[1]));
+        }
+        return out;
+    }
+    c.execute(axe, vec![]).await.unwrap();
+    let Value::Array(violations) = c.execute_async(RUN_AXE, vec![]).await.unwrap() else { panic!("axe answered no list") };
+    out.extend(violations.iter().map(|v| format!("{}: {} {}", v["id"], v["help"], v["nodes"])));
+    out
+}
+
+/// Visits `path` on a desktop and on a phone: what is wrong there.
+async fn visit(c: &Client, t: &server::TestServer, axe: &str, path: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for phone in [false, true] {
+        c.set_window_size(if phone { 390 } else { 1400 }, 900).await.unwrap();
+        c.goto(&t.url(path)).await.unwrap();
+        wait(c, "main").await;
+        found.extend(faults(c, axe, phone).await);
+    }
+    found
+}
+
+async fn check(c: &Client, t: &server::TestServer, lang: &str, axe: &str, pages: &[(String, &[&str])]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (path, _) in pages.iter().filter(|(_, who)| who.is_empty()) {
+        found.extend(visit(c, t, axe, path).await.into_iter().map(|f| format!("{lang} signed out {path}: {f}")));
+    }
+    for who in EVERYONE {
+        sign_in(c, t, who).await;
+        for (path, _) in pages.iter().filter(|(_, w)| w.contains(who)) {
+            found.extend(visit(c, t, axe, path).await.into_iter().map(|f| format!("{lang} {who} {path}: {f}")));
+        }
+        // The phone's menu, open: every entry shown, still no sideways scroll.
+        c.goto(&t.url("/settings")).await.unwrap();
+        click(c, ".menu-button").await;
+        assert!(wait(c, ".mainnav").await.is_displayed().await.unwrap(), "{lang} {who}: the menu did not open");
+        for phone in [true, false] {
+            found.extend(faults(c, axe, phone).await.into_iter().map(|f| format!("{lang} {who} open menu: {f}")));
+        }
+        c.delete_all_cookies().await.unwrap();
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_and_fits_a_phone_in_english_and_polish() {
+    let axe = axe_source();
+    let t = server::spawn().await;
+    t.add_manager().await;
+    let pages = addresses(&t).await;
+    let mut found = Vec::new();
+    for lang in ["en-GB,en", "pl,en"] {
+        let b = driver::start_in(lang).await;
+        let outcome = AssertUnwindSafe(check(&b.client, &t, &lang[..2], &axe, &pages)).catch_unwind().await;
+        b.close().await;
+        match outcome {
+            Ok(f) => found.extend(f),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+    assert!(found.is_empty(), "{} faults:\n{}", found.len(), found.join("\n"));
+}
