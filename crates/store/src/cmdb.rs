@@ -216,7 +216,7 @@ pub struct CiFilter {
     pub requester_visible: bool,
 }
 
-/// A page of CIs in name order, after the keyset `(name, id)`.
+/// A page of CIs in name order (any case), after the keyset `(name, id)`.
 pub async fn list(
     conn: &mut AnyConnection,
     dialect: Dialect,
@@ -249,9 +249,11 @@ pub async fn list(
         q.push(" AND c.requester_visible = 1");
     }
     if let Some((name, id)) = after {
-        q.push(" AND (c.name, c.id) > (").bind(Value::Text(name)).push(", ").bind(Value::Int(id)).push(")");
+        q.push(" AND (LOWER(c.name), c.id) > (LOWER(").bind(Value::Text(name)).push("), ").bind(Value::Int(id)).push(")");
     }
-    q.push(" ORDER BY c.name, c.id LIMIT ").bind(Value::Int(limit));
+    // Case does not order names ("alpha" before "Beta"); the name indexes
+    // still serve every filter, the page's rows are sorted after.
+    q.push(" ORDER BY LOWER(c.name), c.id LIMIT ").bind(Value::Int(limit));
     Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
 }
 

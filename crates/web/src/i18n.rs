@@ -332,9 +332,9 @@ catalogue! {
     UnitHour: "h", "godz.";
     UnitMinute: "min", "min";
     UnderAMinute: "under 1 min", "poniżej 1 min";
-    SlaBreachingSoon: "Breaching soon (within an hour)", "Wkrótce po terminie (w ciągu godziny)";
+    SlaBreachingSoon: "Breaching soon (within an hour)", "Bliskie przekroczenia SLA (w ciągu godziny)";
     SlaBreachedFilter: "Breached", "Naruszone";
-    QueueBreachingSoon: "Breaching soon", "Wkrótce po terminie";
+    QueueBreachingSoon: "Breaching soon", "Bliskie przekroczenia SLA";
     SortPriority: "Priority, highest first", "Priorytet, najwyższy najpierw";
     SortPriorityLow: "Priority, lowest first", "Priorytet, najniższy najpierw";
     SortNewest: "Newest first", "Najnowsze najpierw";

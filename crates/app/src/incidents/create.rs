@@ -262,7 +262,7 @@ impl App {
                 Some(u) => {
                     if let Some((g, _)) = &group {
                         if !accounts::is_member(c, *g, u.id).await? {
-                            errs.add("assignee", format!("{} is not a member of the assignment group", u.username));
+                            errs.add("assignee", format!("{} is not a member of the assignment group", u.display_name));
                         }
                     }
                     Some((u.id, u.display_name))

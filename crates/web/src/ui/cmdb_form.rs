@@ -4,7 +4,11 @@
 //! field. Catalog fields are shown for services to managers and admins.
 
 use super::cmdb_draft::{ATTR, CiForm, form_field};
-use super::{Ctx, OrPage, UiResult, cmdb_widgets::Classes, html, layout, see_other, staff_only, widgets};
+use super::{
+    Ctx, OrPage, UiResult,
+    cmdb_widgets::{Classes, sort_by_name},
+    html, layout, see_other, staff_only, widgets,
+};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -44,9 +48,14 @@ async fn choices(s: &AppState, ctx: &Ctx, class: &str) -> Result<Choices, AppErr
     } else {
         (Vec::new(), Vec::new())
     };
+    let (mut calendars, mut organisations) = (calendars, organisations);
+    let mut groups: Vec<(String, String)> = s.app.list_groups().await?.into_iter().map(|g| (g.name.clone(), g.name)).collect();
+    sort_by_name(&mut groups, |g| &g.1);
+    sort_by_name(&mut calendars, |c: &(String, String)| &c.1);
+    sort_by_name(&mut organisations, |o: &String| o);
     Ok(Choices {
         classes: Classes::load(s).await?,
-        groups: s.app.list_groups().await?.into_iter().map(|g| (g.name.clone(), g.name)).collect(),
+        groups,
         schema,
         calendars,
         organisations,

@@ -2,7 +2,11 @@
 //! owner group, name), keyset pages, the CSV export of the same selection
 //! and the way to the import.
 
-use super::{Ctx, OrPage, UiResult, cmdb_widgets::Classes, fmt, layout, staff_only, widgets};
+use super::{
+    Ctx, OrPage, UiResult,
+    cmdb_widgets::{self, Classes},
+    fmt, layout, staff_only, widgets,
+};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -154,7 +158,8 @@ fn table(ctx: &Ctx, page: &CiPage, classes: &Classes) -> Markup {
 pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CmdbQuery>, QueryRejection>) -> UiResult {
     staff_only(&ctx)?;
     let classes = Classes::load(&s).await.or_page(&ctx)?;
-    let groups: Vec<String> = s.app.list_groups().await.or_page(&ctx)?.into_iter().map(|g| g.name).collect();
+    let mut groups: Vec<String> = s.app.list_groups().await.or_page(&ctx)?.into_iter().map(|g| g.name).collect();
+    cmdb_widgets::sort_by_name(&mut groups, |g| g);
     let (q, found) = match q {
         Ok(Query(q)) => {
             let found = match filter(&s, ctx.lang, &q).await {

@@ -23,9 +23,14 @@ impl Classes {
     pub fn options(&self, lang: Lang) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> =
             self.0.keys().map(|k| (k.clone(), self.name(lang, k).into_owned())).collect();
-        out.sort_by(|a, b| a.1.cmp(&b.1));
+        sort_by_name(&mut out, |o| &o.1);
         out
     }
+}
+
+/// Sorts by a name as people read lists: "alpha" before "Beta".
+pub fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
+    items.sort_by_cached_key(|i| (name(i).to_lowercase(), name(i).to_owned()));
 }
 
 pub fn status_badge(lang: Lang, status: &str) -> Markup {
@@ -42,4 +47,16 @@ pub fn ci_href(id: i64, at: Option<i64>, hops: Option<u32>) -> String {
 
 pub fn ci_link(id: i64, name: &str, at: Option<i64>) -> Markup {
     html! { a href=(ci_href(id, at, None)) data-ci=(id) { (name) } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_by_name;
+
+    #[test]
+    fn names_sort_whatever_their_case() {
+        let mut names = vec!["beta", "Alpha", "alpha", "Gamma", "ßeta"];
+        sort_by_name(&mut names, |n| n);
+        assert_eq!(names, ["Alpha", "alpha", "beta", "Gamma", "ßeta"]);
+    }
 }

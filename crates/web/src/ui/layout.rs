@@ -53,8 +53,14 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
     }
 }
 
+/// Up to two initials, from the words that begin with a letter or digit
+/// ("Steward (automatic)" is "S", not "S(").
 pub fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next().filter(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 fn topbar(ctx: &Ctx) -> Markup {
@@ -146,5 +152,8 @@ mod tests {
         assert_eq!(initials("Ada Lovelace"), "AL");
         assert_eq!(initials("żaneta kowalska nowak"), "ŻK");
         assert_eq!(initials(""), "");
+        assert_eq!(initials("Steward (automatic)"), "S");
+        assert_eq!(initials("Steward (automatycznie)"), "S");
+        assert_eq!(initials("- Jan 2nd"), "J2");
     }
 }

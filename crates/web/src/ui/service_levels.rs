@@ -47,7 +47,7 @@ fn hours(ivs: &[Interval]) -> String {
 fn calendar_rows(ctx: &Ctx, cals: &[CalendarView], can_change: bool, v: &View) -> Markup {
     let lang = ctx.lang;
     html! {
-        div.table-wrap { table.sla-table #calendars {
+        div.table-wrap { table.incidents.sla-table #calendars {
             thead { tr {
                 th scope="col" { (ctx.t(Msg::Name)) }
                 th scope="col" { (ctx.t(Msg::TimeZone)) }
@@ -106,7 +106,7 @@ fn calendar_form(ctx: &Ctx, v: &View) -> Markup {
     let (d, e) = (&v.calendar, &v.calendar_errors);
     let f = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, e);
     html! {
-        section.panel aria-labelledby="new-calendar-title" {
+        section.panel.sl-form aria-labelledby="new-calendar-title" {
             h2 #new-calendar-title { (ctx.t(Msg::NewCalendar)) }
             form #calendar-form method="post" action={ (PATH) "/calendars" } novalidate {
                 (widgets::csrf(&ctx.csrf))
@@ -131,7 +131,7 @@ fn conditions(lang: Lang, s: &SlaView) -> String {
     let c = &s.definition.conditions;
     let mut parts: Vec<String> = Vec::new();
     if !c.priorities.is_empty() {
-        parts.push(c.priorities.iter().map(|p| format!("P{p}")).collect::<Vec<_>>().join(", "));
+        parts.push(c.priorities.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "));
     }
     for (label, list) in [(Msg::Services, &c.services), (Msg::Categories, &c.categories)] {
         if !list.is_empty() {
@@ -149,7 +149,7 @@ fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView]) -> Markup {
     let lang = ctx.lang;
     html! {
         @if slas.is_empty() { p.muted #no-slas { (ctx.t(Msg::NoSlas)) } }
-        @else { div.table-wrap { table.sla-table #slas {
+        @else { div.table-wrap { table.incidents.sla-table #slas {
             thead { tr {
                 th scope="col" { (ctx.t(Msg::Position)) }
                 th scope="col" { (ctx.t(Msg::Name)) }
@@ -170,7 +170,7 @@ fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView]) -> Markup {
                         td { (conditions(lang, s)) }
                         td.hours {
                             @for t in &d.targets {
-                                div { "P" (t.priority) ": " (duration(lang, t.response)) " / " (duration(lang, t.resolution)) }
+                                div { (widgets::priority_badge(lang, i64::from(t.priority.get()))) " " (duration(lang, t.response)) " / " (duration(lang, t.resolution)) }
                             }
                         }
                         td { (d.thresholds.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")) }
@@ -186,7 +186,7 @@ fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
     let f = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, e);
     let options: Vec<(String, String)> = cals.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
     html! {
-        section.panel aria-labelledby="new-sla-title" {
+        section.panel.sl-form aria-labelledby="new-sla-title" {
             h2 #new-sla-title { (ctx.t(Msg::NewSla)) }
             form #sla-form method="post" action={ (PATH) "/slas" } novalidate {
                 (widgets::csrf(&ctx.csrf))
@@ -200,14 +200,25 @@ fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
                     legend { (ctx.t(Msg::Targets)) }
                     p.hint { (ctx.t(Msg::TargetsHint)) }
                     @if let Some(m) = e.get("targets") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, m))) } }
-                    @for p in 1..=5u8 {
-                        @let (rn, sn) = (format!("response_{p}"), format!("resolution_{p}"));
-                        @let (ri, si) = (format!("sla-{rn}"), format!("sla-{sn}"));
-                        @let label = |m: Msg| format!("P{p} {} – {}", i18n::priority_name(ctx.lang, i64::from(p)), ctx.t(m));
-                        @let (rl, sl) = (label(Msg::SlaResponse), label(Msg::SlaResolution));
-                        div.targets {
-                            (widgets::Field::new(ctx.lang, &ri, &rn, &rl, e).input(d.target(p, false)))
-                            (widgets::Field::new(ctx.lang, &si, &sn, &sl, e).input(d.target(p, true)))
+                    // One row per priority; each input keeps its full label for screen readers.
+                    table.targets-table {
+                        thead { tr {
+                            th scope="col" { (ctx.t(Msg::Priority)) }
+                            th scope="col" { (ctx.t(Msg::SlaResponse)) }
+                            th scope="col" { (ctx.t(Msg::SlaResolution)) }
+                        } }
+                        tbody {
+                            @for p in 1..=5u8 {
+                                @let (rn, sn) = (format!("response_{p}"), format!("resolution_{p}"));
+                                @let (ri, si) = (format!("sla-{rn}"), format!("sla-{sn}"));
+                                @let label = |m: Msg| format!("P{p} {} – {}", i18n::priority_name(ctx.lang, i64::from(p)), ctx.t(m));
+                                @let (rl, sl) = (label(Msg::SlaResponse), label(Msg::SlaResolution));
+                                tr {
+                                    th scope="row" { (widgets::priority_badge(ctx.lang, i64::from(p))) " " span.prio-name { (i18n::priority_name(ctx.lang, i64::from(p))) } }
+                                    td { (widgets::Field::new(ctx.lang, &ri, &rn, &rl, e).input(d.target(p, false))) }
+                                    td { (widgets::Field::new(ctx.lang, &si, &sn, &sl, e).input(d.target(p, true))) }
+                                }
+                            }
                         }
                     }
                 }
@@ -230,13 +241,13 @@ pub async fn respond(s: &AppState, ctx: &Ctx, v: View, status: StatusCode) -> Ui
         @if let Some(n) = &v.notice { (widgets::notice(n)) }
         @if let Some(p) = &v.problem { (widgets::alert(p, None)) }
         @if !can_change { p.hint { (ctx.t(Msg::ServiceLevelsReadOnly)) } }
-        section aria-labelledby="calendars-title" {
-            h2 #calendars-title { (ctx.t(Msg::Calendars)) }
+        section.panel aria-labelledby="calendars-title" {
+            div.panel-head { h2 #calendars-title { (ctx.t(Msg::Calendars)) span.count { (cals.len()) } } }
             (calendar_rows(ctx, &cals, can_change, &v))
         }
         @if can_change { (calendar_form(ctx, &v)) }
-        section aria-labelledby="slas-title" {
-            h2 #slas-title { (ctx.t(Msg::SlaDefinitions)) }
+        section.panel aria-labelledby="slas-title" {
+            div.panel-head { h2 #slas-title { (ctx.t(Msg::SlaDefinitions)) span.count { (slas.len()) } } }
             (sla_rows(ctx, &slas, &cals))
         }
         @if can_change { (sla_form(ctx, &cals, &v)) }

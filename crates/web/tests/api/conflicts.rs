@@ -130,7 +130,7 @@ both!(references_that_do_not_hold, |t| {
         (
             json!({"title": "x", "assignment_group": "Service Desk", "assignee": "agent2"}),
             "assignee",
-            "agent2 is not a member of the assignment group",
+            "agent2 user is not a member of the assignment group",
         ),
         (json!({"title": "x", "assignee": "agent"}), "assignment_group", "is required when an assignee is given"),
         (json!({"title": "x", "assignment_group": "Nope"}), "assignment_group", "no group named \"Nope\""),
