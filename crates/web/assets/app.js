@@ -41,6 +41,50 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    // The phone menu (a checkbox without JavaScript): say whether it is
+    // open, and close it with Escape.
+    var menuToggle = document.getElementById("menu-toggle");
+    if (menuToggle) {
+      var said = function () { menuToggle.setAttribute("aria-expanded", menuToggle.checked ? "true" : "false"); };
+      menuToggle.addEventListener("change", said);
+      said();
+      document.addEventListener("keydown", function (e) {
+        if (e.key === "Escape" && menuToggle.checked) { menuToggle.checked = false; said(); menuToggle.focus(); }
+      });
+    }
+
+    // Type-ahead for a CI typed by name: the datalist gets the names that
+    // contain what was typed (the server still decides, and asks when
+    // several items fit).
+    document.querySelectorAll("input[data-lookup]").forEach(function (input) {
+      var list = document.getElementById(input.getAttribute("list"));
+      var timer = 0, asked = 0;
+      if (!list) return;
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        var q = input.value.trim();
+        if (q.length < 2 || q.charAt(0) === "#") return;
+        timer = setTimeout(function () {
+          var mine = ++asked;
+          fetch(input.getAttribute("data-lookup") + "?limit=20&q=" + encodeURIComponent(q),
+            { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+            .then(function (d) {
+              if (mine !== asked) return;
+              list.textContent = "";
+              (d.items || []).forEach(function (ci) {
+                var o = document.createElement("option");
+                o.value = ci.name;
+                o.label = ci.class;
+                list.appendChild(o);
+              });
+              input.setAttribute("data-suggested", String((d.items || []).length));
+            })
+            .catch(function () {});
+        }, 150);
+      });
+    });
+
     // Show the priority the matrix gives while impact and urgency change.
     var preview = document.getElementById("priority-preview");
     var impact = document.getElementById("impact");

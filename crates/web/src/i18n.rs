@@ -734,6 +734,29 @@ catalogue! {
     OptSlaWarning: "SLA warnings", "Ostrzeżenia SLA";
     // Phones, CMDB pages and accessibility (issue 9: items 7, 10, 11, 12)
     Menu: "Menu", "Menu";
+    OtherCiName: "Other item", "Drugi element";
+    OtherCiHint: "Its name; suggestions appear as you type.", "Jego nazwa; podpowiedzi pojawiają się w trakcie pisania.";
+    RelNoCi: "No configuration item is named “{name}”.", "Żaden element konfiguracji nie nazywa się „{name}”.";
+    RelChooseOne: "More than one item fits “{name}”: choose one.", "Do „{name}” pasuje więcej niż jeden element: wybierz jeden.";
+    AttrVersion: "Version", "Wersja";
+    AttrUrl: "Address (URL)", "Adres (URL)";
+    AttrEngine: "Engine", "Silnik";
+    AttrSerialNumber: "Serial number", "Numer seryjny";
+    AttrUuid: "UUID", "UUID";
+    AttrHostname: "Host name", "Nazwa hosta";
+    AttrFqdn: "Fully qualified domain name", "Pełna nazwa domenowa (FQDN)";
+    AttrCpuCount: "CPUs", "Procesory";
+    AttrMemoryMb: "Memory (MB)", "Pamięć (MB)";
+    AttrIpAddress: "IP address", "Adres IP";
+    AttrMacAddress: "MAC address", "Adres MAC";
+    AttrHypervisor: "Hypervisor", "Hiperwizor";
+    AttrContainerId: "Container id", "Id kontenera";
+    AttrImage: "Image", "Obraz";
+    AttrPorts: "Ports", "Porty";
+    AttrCapacityGb: "Capacity (GB)", "Pojemność (GB)";
+    AttrAddress: "Street address", "Adres";
+    AttrCity: "City", "Miasto";
+    AttrCountry: "Country", "Kraj";
     // The CMDB service map
     MapLabel: "Service map of {name}", "Mapa usług: {name}";
     MapDependsOn: "{from} depends on {to}", "{from} zależy od {to}";

@@ -35,6 +35,39 @@ pub fn class<'a>(lang: Lang, key: &'a str, defined: Option<&'a str>) -> Cow<'a, 
     }
 }
 
+const ATTRIBUTES: [(&str, Msg); 20] = [
+    ("version", Msg::AttrVersion),
+    ("url", Msg::AttrUrl),
+    ("engine", Msg::AttrEngine),
+    ("serial_number", Msg::AttrSerialNumber),
+    ("uuid", Msg::AttrUuid),
+    ("hostname", Msg::AttrHostname),
+    ("fqdn", Msg::AttrFqdn),
+    ("operating_system", Msg::OperatingSystem),
+    ("cpu_count", Msg::AttrCpuCount),
+    ("memory_mb", Msg::AttrMemoryMb),
+    ("ip_address", Msg::AttrIpAddress),
+    ("mac_address", Msg::AttrMacAddress),
+    ("hypervisor", Msg::AttrHypervisor),
+    ("container_id", Msg::AttrContainerId),
+    ("image", Msg::AttrImage),
+    ("ports", Msg::AttrPorts),
+    ("capacity_gb", Msg::AttrCapacityGb),
+    ("address", Msg::AttrAddress),
+    ("city", Msg::AttrCity),
+    ("country", Msg::AttrCountry),
+];
+
+/// An attribute's label: the built-in ones translated, others by the label
+/// their class gives (`defined`), else the attribute's name.
+pub fn attribute<'a>(lang: Lang, name: &'a str, defined: Option<&'a str>) -> Cow<'a, str> {
+    match (defined, ATTRIBUTES.iter().find(|(k, _)| *k == name)) {
+        (_, Some((_, m))) => Cow::Borrowed(t(lang, *m)),
+        (Some(label), None) => Cow::Borrowed(label),
+        (None, None) => Cow::Borrowed(name),
+    }
+}
+
 pub fn status(lang: Lang, s: &str) -> Cow<'_, str> {
     word(
         lang,
@@ -148,5 +181,9 @@ mod tests {
         assert_eq!(portfolio(Lang::Pl, "live"), "Działająca");
         assert_eq!(field(Lang::En, "owner_group_id"), "Owner group");
         assert_eq!(field(Lang::En, "name"), "Name");
+        assert_eq!(attribute(Lang::Pl, "memory_mb", None), "Pamięć (MB)");
+        assert_eq!(attribute(Lang::En, "cpu_count", Some("cpu_count")), "CPUs");
+        assert_eq!(attribute(Lang::Pl, "site", Some("Site")), "Site");
+        assert_eq!(attribute(Lang::En, "rack_units", None), "rack_units");
     }
 }

@@ -39,6 +39,9 @@ pub struct Attribute {
     /// Reconciliation keys: two CIs with the same value are one.
     #[serde(default)]
     pub identifying: bool,
+    /// What people call it ("Memory (MB)"); the name when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,7 +80,7 @@ fn problem(field: impl Into<String>, reason: impl Into<String>) -> Problem {
 }
 
 fn attr(name: &str, kind: AttrType) -> Attribute {
-    Attribute { name: name.to_owned(), kind, required: false, identifying: false }
+    Attribute { name: name.to_owned(), kind, required: false, identifying: false, label: None }
 }
 
 fn id(name: &str) -> Attribute {

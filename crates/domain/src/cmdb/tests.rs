@@ -109,8 +109,9 @@ fn attributes_are_checked_against_the_class_and_its_parents() {
                 kind: AttrType::Reference { class: "location".into() },
                 required: true,
                 identifying: false,
+                label: Some("Site".into()),
             },
-            Attribute { name: "installed".into(), kind: AttrType::Date, required: false, identifying: false },
+            Attribute { name: "installed".into(), kind: AttrType::Date, required: false, identifying: false, label: None },
         ],
     });
     let s = Schema::new(classes).unwrap();
@@ -160,6 +161,7 @@ fn bad_class_definitions_are_named() {
             kind: AttrType::Text,
             required: false,
             identifying: false,
+            label: None,
         }],
         relations: vec![],
     });

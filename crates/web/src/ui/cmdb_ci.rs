@@ -70,6 +70,8 @@ pub struct Data {
     pub groups: HashMap<i64, String>,
     pub calendars: HashMap<i64, String>,
     pub may_edit: bool,
+    /// A refused add-relation form: what was typed, and the items to choose from.
+    pub relation_draft: super::cmdb_relate::Draft,
 }
 
 impl Data {
@@ -142,6 +144,7 @@ async fn load(s: &AppState, ctx: &Ctx, detail: CiDetail, hops: u32) -> Result<Da
         groups,
         calendars,
         may_edit: steward_app::App::may_edit_cmdb(&ctx.actor),
+        relation_draft: Default::default(),
     })
 }
 
@@ -275,6 +278,18 @@ pub async fn show(
 
 /// The page, with `refused` (its status and why) after a refused post.
 pub async fn respond(s: &AppState, ctx: &Ctx, id: i64, q: CiQuery, refused: Option<(StatusCode, String)>) -> UiResult {
+    respond_with(s, ctx, id, q, refused, Default::default()).await
+}
+
+/// The page, with a refused add-relation form shown as it was sent.
+pub async fn respond_with(
+    s: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    q: CiQuery,
+    refused: Option<(StatusCode, String)>,
+    draft: super::cmdb_relate::Draft,
+) -> UiResult {
     let (at, mut as_of_error) = match as_of::parse(ctx.lang, &q.as_of, fmt::now_micros()) {
         Ok(at) => (at, None),
         Err(e) => (None, Some(e)),
@@ -292,7 +307,8 @@ pub async fn respond(s: &AppState, ctx: &Ctx, id: i64, q: CiQuery, refused: Opti
         other => other,
     }
     .or_page(ctx)?;
-    let d = load(s, ctx, detail, hops).await.or_page(ctx)?;
+    let mut d = load(s, ctx, detail, hops).await.or_page(ctx)?;
+    d.relation_draft = draft;
     let status = match &refused {
         Some((status, _)) => *status,
         None if as_of_error.is_some() || hops_error.is_some() => StatusCode::UNPROCESSABLE_ENTITY,

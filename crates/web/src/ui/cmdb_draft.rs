@@ -199,7 +199,7 @@ mod tests {
     use serde_json::json;
 
     fn attr(name: &str, kind: AttrType) -> Attribute {
-        Attribute { name: name.into(), kind, required: false, identifying: false }
+        Attribute { name: name.into(), kind, required: false, identifying: false, label: None }
     }
 
     #[test]

@@ -74,6 +74,7 @@ fn words<T: Copy>(all: &[T], key: fn(T) -> &'static str, label: impl Fn(&str) ->
 /// One attribute's control, by kind.
 fn attribute(ctx: &Ctx, a: &Attribute, value: &str, errors: &widgets::Errors) -> Markup {
     let (id, name) = (format!("attr-{}", a.name), format!("{ATTR}{}", a.name));
+    let label = crate::i18n_cmdb::attribute(ctx.lang, &a.name, a.label.as_deref());
     let hint = match &a.kind {
         AttrType::Reference { class } => Some(i18n::tf(ctx.lang, Msg::ReferenceHint, &[("class", class)])),
         _ => None,
@@ -86,7 +87,7 @@ fn attribute(ctx: &Ctx, a: &Attribute, value: &str, errors: &widgets::Errors) ->
             AttrType::Date => Some("date"),
             _ => None,
         },
-        ..widgets::Field::new(ctx.lang, &id, &name, &a.name, errors)
+        ..widgets::Field::new(ctx.lang, &id, &name, &label, errors)
     };
     match &a.kind {
         AttrType::Enum { values } => {
@@ -94,7 +95,7 @@ fn attribute(ctx: &Ctx, a: &Attribute, value: &str, errors: &widgets::Errors) ->
         }
         AttrType::Boolean => html! {
             div class={ "field" @if field.error.is_some() { " has-error" } } {
-                label.check { input type="checkbox" id=(id) name=(name) value="true" checked[value == "true"]; " " (a.name) }
+                label.check { input type="checkbox" id=(id) name=(name) value="true" checked[value == "true"]; " " (label) }
                 @if let Some(e) = &field.error { p.field-error id={ (id) "-error" } { (e) } }
             }
         },

@@ -51,7 +51,7 @@ pub fn fields(ctx: &Ctx, d: &Data) -> Markup {
                 p.muted { (ctx.t(Msg::NoAttributes)) }
             } @else {
                 dl.details.attributes {
-                    @for (k, v) in &attributes { dt { (k) } dd { (json_text(v)) } }
+                    @for (k, v) in &attributes { dt title=(k) { (d.classes.attribute(lang, k)) } dd { (json_text(v)) } }
                 }
             }
             @if !d.is_service && !f.description.is_empty() {
@@ -167,9 +167,9 @@ fn value(ctx: &Ctx, d: &Data, field: &str, v: Option<&str>) -> String {
     }
 }
 
-fn label(ctx: &Ctx, field: &str) -> String {
+fn label(ctx: &Ctx, d: &Data, field: &str) -> String {
     match field.strip_prefix("attributes.") {
-        Some(a) => a.to_owned(),
+        Some(a) => d.classes.attribute(ctx.lang, a).into_owned(),
         None => i18n_cmdb::field(ctx.lang, field).into_owned(),
     }
 }
@@ -201,7 +201,7 @@ pub fn history(ctx: &Ctx, d: &Data) -> Markup {
                                     ul.changes {
                                         @for c in &changes {
                                             li {
-                                                span.field { (label(ctx, &c.field)) } ": "
+                                                span.field { (label(ctx, d, &c.field)) } ": "
                                                 @if c.old.is_some() { del { (value(ctx, d, &c.field, c.old.as_deref())) } " → " }
                                                 ins { (value(ctx, d, &c.field, c.new.as_deref())) }
                                             }

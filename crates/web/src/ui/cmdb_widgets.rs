@@ -7,12 +7,27 @@ use maud::{Markup, html};
 use std::{borrow::Cow, collections::HashMap};
 use steward_app::AppError;
 
-/// Every class's name by key, to label admin-defined classes.
-pub struct Classes(HashMap<String, String>);
+/// Every class's name by key, and the labels classes give their
+/// attributes, to label what admins defined.
+pub struct Classes(HashMap<String, String>, HashMap<String, String>);
 
 impl Classes {
     pub async fn load(s: &AppState) -> Result<Classes, AppError> {
-        Ok(Classes(s.app.ci_classes().await?.into_iter().map(|(c, _)| (c.key, c.name)).collect()))
+        let (mut names, mut labels) = (HashMap::new(), HashMap::new());
+        for (c, _) in s.app.ci_classes().await? {
+            for a in c.attributes {
+                if let Some(l) = a.label {
+                    labels.entry(a.name).or_insert(l);
+                }
+            }
+            names.insert(c.key, c.name);
+        }
+        Ok(Classes(names, labels))
+    }
+
+    /// An attribute's label, in `lang` when it is a built-in one.
+    pub fn attribute<'a>(&'a self, lang: Lang, name: &'a str) -> Cow<'a, str> {
+        i18n_cmdb::attribute(lang, name, self.1.get(name).map(String::as_str))
     }
 
     pub fn name<'a>(&'a self, lang: Lang, key: &'a str) -> Cow<'a, str> {

@@ -4,7 +4,7 @@
 //! identical relation and one to no CI refused, and removes the relation.
 
 use crate::cmdb_journey::sign_in;
-use crate::journey::{choose, fill, go, path, text};
+use crate::journey::{choose, fill, go, path, text, wait};
 use crate::{driver, server};
 use fantoccini::Client;
 use futures_util::FutureExt;
@@ -39,7 +39,9 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert!(page.starts_with("/cmdb/") && page != "/cmdb/new", "{page}");
     assert_eq!(text(c, "#ci-name").await, "web-07");
     assert!(text(c, ".notice.success").await.contains("created"));
-    assert!(text(c, "#ci-fields").await.contains("cpu_count"));
+    // Attributes go by their labels, not their keys.
+    let fields = text(c, "#ci-fields").await;
+    assert!(fields.contains("CPUs") && !fields.contains("cpu_count"), "{fields}");
 
     go(c, "#edit-ci").await;
     choose(c, "#status", "maintenance").await;
@@ -47,22 +49,30 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert_eq!(path(c).await, page);
     assert!(text(c, ".head-badges .ci-status").await.to_lowercase().contains("maintenance"));
 
-    // billing runs on web-07: the relation comes in from the other CI.
+    // billing runs on web-07: the relation comes in from the other CI,
+    // chosen by name from the suggestions typing brings.
+    choose(c, "#rel-direction", "in").await;
+    choose(c, "#rel-kind", "runs_on").await;
+    fill(c, "#rel-other", "bill").await;
+    wait(c, "#rel-other-names option[value='billing']").await;
+    fill(c, "#rel-other", "Billing").await;
+    go(c, "#add-relation-submit").await;
     let relate = async || {
         choose(c, "#rel-direction", "in").await;
         choose(c, "#rel-kind", "runs_on").await;
-        fill(c, "#rel-other", &billing.to_string()).await;
+        fill(c, "#rel-other", &format!("#{billing}")).await;
         go(c, "#add-relation-submit").await;
     };
-    relate().await;
     let rels = text(c, "#ci-relations").await;
     assert!(rels.contains("billing") && rels.contains("runs on"), "{rels}");
     relate().await;
     assert!(text(c, ".notice.error").await.contains("already exists"));
 
-    fill(c, "#rel-other", "999999").await;
+    fill(c, "#rel-other", "no-such-thing").await;
     go(c, "#add-relation-submit").await;
     assert!(text(c, ".notice.error").await.contains("not added"));
+    assert_eq!(text(c, "#rel-other-error").await, "No configuration item is named “no-such-thing”.");
+    assert_eq!(wait(c, "#rel-other").await.prop("value").await.unwrap().as_deref(), Some("no-such-thing"));
 
     go(c, "#ci-relations .remove-relation").await;
     assert!(text(c, ".notice.success").await.contains("removed"));

@@ -167,3 +167,42 @@ async fn the_edit_form_offers_the_services_cis_with_the_chosen_ones_ticked() {
     let inc = t.app.get_incident(&agent, &n).await.unwrap();
     assert!(t.app.incident_cis(&agent, inc.id).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_relation_names_its_other_end_and_asks_which_when_several_fit() {
+    let t = server::spawn().await;
+    let e = load_estate(&t).await;
+    let twin = |class: &str| steward_app::cmdb::CiInput { class: class.into(), name: "db-01".into(), ..Default::default() };
+    let batch = steward_app::cmdb::Batch { items: vec![twin("database"), twin("server")], relations: vec![] };
+    let report = t.app.upsert_cis(&steward_app::Actor::operator(), batch).await.unwrap();
+    let (database, server_id) = (report.items[0].id, report.items[1].id);
+    let (cookie, csrf) = t.session("agent").await;
+    let relate = async |other: &str| {
+        let form = [("_csrf", csrf.as_str()), ("direction", "out"), ("kind", "depends_on"), ("other", other)];
+        server::post(&t, &format!("/cmdb/{}/relations", e.vm), &cookie, &form).await
+    };
+
+    // Two items of that name: the page asks which, keeping the choices made.
+    let body = page(relate("DB-01").await, 422).await;
+    assert!(body.contains("More than one item fits “DB-01”: choose one."), "{body}");
+    for id in [database, server_id] {
+        assert!(body.contains(&format!(r##"type="radio" name="other" value="#{id}""##)), "{body}");
+    }
+    assert!(body.contains(r#"<option value="depends_on" selected>"#), "{body}");
+    // Nothing of that name: said beside the field, the text kept.
+    let body = page(relate("nothing-here").await, 422).await;
+    assert!(body.contains(r#"id="rel-other-error">No configuration item is named “nothing-here”.<"#), "{body}");
+    assert!(body.contains(r#"value="nothing-here""#), "{body}");
+    let body = page(relate("  ").await, 422).await;
+    assert!(body.contains(r#"id="rel-other-error">Is required<"#), "{body}");
+
+    // One name, any case, or the chosen one: added.
+    let r = relate("ESX-01").await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = relate(&format!("#{server_id}")).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let rels = t.app.ci_relations(&steward_app::Actor::operator(), e.vm, None).await.unwrap();
+    let ends: Vec<&str> = rels.iter().filter(|r| r.kind == "depends_on").map(|r| r.to.name.as_str()).collect();
+    assert_eq!(ends.len(), 2, "{ends:?}");
+    assert!(ends.contains(&"esx-01") && ends.contains(&"db-01"), "{ends:?}");
+}
