@@ -53,6 +53,41 @@
       });
     }
 
+    // The service map fits its box; zoom with the buttons, drag to move.
+    // When the whole map would be too small to read, start on the focused
+    // CI at full size.
+    document.querySelectorAll("svg.service-map[data-focus]").forEach(function (svg) {
+      var full = svg.viewBox.baseVal, W = full.width, H = full.height;
+      var focus = svg.getAttribute("data-focus").split(" ").map(Number);
+      var z = 1, cx = W / 2, cy = H / 2;
+      var draw = function () {
+        var w = W / z, h = H / z;
+        svg.setAttribute("viewBox", [cx - w / 2, cy - h / 2, w, h].map(function (v) { return v.toFixed(1); }).join(" "));
+      };
+      var fit = Math.min(svg.clientWidth / W, svg.clientHeight / H);
+      if (fit > 0 && fit < 0.75) { z = 1 / fit; cx = focus[0]; cy = focus[1]; draw(); }
+      var controls = svg.closest(".panel").querySelector(".map-zoom");
+      if (controls) {
+        controls.hidden = false;
+        controls.querySelector("#map-zoom-in").addEventListener("click", function () { z *= 1.5; draw(); });
+        controls.querySelector("#map-zoom-out").addEventListener("click", function () { z = Math.max(1, z / 1.5); draw(); });
+        controls.querySelector("#map-zoom-fit").addEventListener("click", function () { z = 1; cx = W / 2; cy = H / 2; draw(); });
+      }
+      var from = null, moved = false;
+      svg.addEventListener("pointerdown", function (e) { from = [e.clientX, e.clientY]; moved = false; });
+      svg.addEventListener("pointermove", function (e) {
+        if (!from || z === 1) return;
+        var k = (W / z) / svg.clientWidth, dx = e.clientX - from[0], dy = e.clientY - from[1];
+        if (!moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+        moved = true;
+        cx -= dx * k; cy -= dy * k; from = [e.clientX, e.clientY];
+        draw();
+      });
+      svg.addEventListener("pointerup", function () { from = null; });
+      // A drag is not a click on the CI where it ended.
+      svg.addEventListener("click", function (e) { if (moved) { e.preventDefault(); moved = false; } }, true);
+    });
+
     // Type-ahead for a CI typed by name: the datalist gets the names that
     // contain what was typed (the server still decides, and asks when
     // several items fit).

@@ -757,6 +757,9 @@ catalogue! {
     AttrAddress: "Street address", "Adres";
     AttrCity: "City", "Miasto";
     AttrCountry: "Country", "Kraj";
+    MapZoomIn: "Zoom in", "Przybliż";
+    MapZoomOut: "Zoom out", "Oddal";
+    MapZoomFit: "Whole map", "Cała mapa";
     // The CMDB service map
     MapLabel: "Service map of {name}", "Mapa usług: {name}";
     MapDependsOn: "{from} depends on {to}", "{from} zależy od {to}";

@@ -62,6 +62,12 @@ pub fn section(ctx: &Ctx, d: &Data, hops_error: Option<&str>) -> Markup {
             @if d.map.truncated {
                 p.muted #map-truncated { (i18n::tf(ctx.lang, Msg::MapTruncated, &[("n", &MAP_NODES.to_string())])) }
             }
+            // Zoom buttons: shown by app.js, which makes them work.
+            div.map-zoom hidden {
+                button.btn #map-zoom-in type="button" { (ctx.t(Msg::MapZoomIn)) }
+                button.btn #map-zoom-out type="button" { (ctx.t(Msg::MapZoomOut)) }
+                button.btn #map-zoom-fit type="button" { (ctx.t(Msg::MapZoomFit)) }
+            }
             div.map-wrap { (render_svg(&input(ctx, d))) }
         }
     }

@@ -9,11 +9,12 @@
 //! stands alone as a file, while the classes (`node cls-server st-in_use`)
 //! let CSS override it.
 //!
-//! The SVG keeps its drawn size, set by `width` and `height` attributes:
-//! the pages' content security policy refuses inline `style`, and labels
-//! must stay readable, so a page puts it in an `overflow: auto` box for
-//! large maps. It is a labelled group, not an image: its links must stay
-//! reachable by keyboard and screen readers.
+//! The SVG fits its box (`width="100%"` and a `viewBox`; attributes, as
+//! the pages' content security policy refuses inline `style`); app.js adds
+//! zoom buttons and dragging, and starts on the focused CI at full size
+//! when the whole map would be too small to read. It is a labelled group,
+//! not an image: its links must stay reachable by keyboard and screen
+//! readers.
 
 use crate::i18n::{self, Lang, Msg};
 use maud::{Markup, html};
@@ -120,7 +121,13 @@ fn path_data(points: &[(f32, f32)]) -> String {
     d
 }
 
-/// The map as an inline SVG element.
+/// The tallest the map is drawn, in pixels: taller maps shrink to fit.
+const MAX_HEIGHT: f32 = 560.0;
+
+/// The map as an inline SVG element. It fits the width of its box (the
+/// `viewBox` scales it, so it works without JavaScript); `data-focus` is the
+/// centre of the focused CI, where app.js zooms in when the whole map
+/// would be too small to read.
 pub fn render_svg(input: &MapInput) -> Markup {
     let opt = LayoutOptions::default();
     let lang = input.lang;
@@ -153,10 +160,12 @@ pub fn render_svg(input: &MapInput) -> Markup {
     let height = if legend.is_empty() { l.height } else { ly + LEGEND_ROW };
     let (hw, hh) = (opt.node_w / 2.0, opt.node_h / 2.0);
     let aria = i18n::tf(lang, Msg::MapLabel, &[("name", label(input.focus))]);
+    let focus = l.nodes.iter().find(|p| p.id == input.focus).map_or((width / 2.0, height / 2.0), |p| (p.x, p.y));
 
     html! {
         svg xmlns="http://www.w3.org/2000/svg" class="service-map" role="group" aria-label=(aria)
-            viewBox={ "0 0 " (width.ceil()) " " (height.ceil()) } width=(width.ceil()) height=(height.ceil())
+            viewBox={ "0 0 " (width.ceil()) " " (height.ceil()) } width="100%" height=(height.ceil().min(MAX_HEIGHT))
+            data-focus={ (r1(focus.0)) " " (r1(focus.1)) }
             font-family="system-ui, sans-serif" font-size="12" {
             defs {
                 marker id="sm-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"

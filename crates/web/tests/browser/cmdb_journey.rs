@@ -79,6 +79,17 @@ async fn agent(c: &Client, t: &server::TestServer, e: &Estate) {
     c.goto(&t.url(&format!("/cmdb/{}", e.shop))).await.unwrap();
     assert_eq!(text(c, "#ci-name").await, "Web Shop");
     wait(c, "#service-map svg.service-map").await;
+    // The map fits its box, and zooms in and back out with its buttons.
+    let fits = "const s = document.querySelector('svg.service-map'); \
+                return s.getBoundingClientRect().width <= s.parentElement.clientWidth;";
+    assert_eq!(c.execute(fits, vec![]).await.unwrap(), serde_json::json!(true));
+    let view_width = "return document.querySelector('svg.service-map').viewBox.baseVal.width;";
+    let whole = c.execute(view_width, vec![]).await.unwrap().as_f64().unwrap();
+    click(c, "#map-zoom-in").await;
+    let zoomed = c.execute(view_width, vec![]).await.unwrap().as_f64().unwrap();
+    assert!((zoomed * 1.5 - whole).abs() < 1.0, "{zoomed} × 1.5 is not {whole}");
+    click(c, "#map-zoom-fit").await;
+    assert_eq!(c.execute(view_width, vec![]).await.unwrap().as_f64().unwrap(), whole);
     assert!(text(c, "#service-organisations").await.contains("Contoso"));
     go(c, &format!("#service-map a.node[data-ci='{}']", e.vm)).await;
     assert_eq!(path(c).await, format!("/cmdb/{}", e.vm));

@@ -109,6 +109,9 @@ fn a_ci_alone_still_renders() {
     assert!(!svg.contains("<path class=\"edge"));
     assert!(svg.contains(r#"aria-label="Mapa usług: lonely""#));
     assert!(svg.contains(r#"viewBox="0 0 320 "#), "at least wide enough for the legend: {svg}");
+    // It fits its box; app.js zooms around the focus.
+    assert!(svg.contains(r#"width="100%""#), "{svg}");
+    assert!(svg.contains(r#"data-focus=""#), "{svg}");
     // An admin class gets a palette colour, the same each time.
     assert_eq!(colours("admin_thing"), colours("admin_thing"));
     assert!(PALETTE.iter().any(|(_, fill, _)| *fill == colours("admin_thing").0));
