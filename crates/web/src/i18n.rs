@@ -535,8 +535,7 @@ catalogue! {
     ImportIntro: "A CSV file with a header row. Without a mapping the headers must be field names, as in an export; a dry run says what would happen without writing anything.", "Plik CSV z wierszem nagłówka. Bez mapowania nagłówki muszą być nazwami pól, jak w eksporcie; próba pokazuje, co by się stało, niczego nie zapisując.";
     CsvFile: "CSV file", "Plik CSV";
     CsvKept: "The file {name} from the dry run is used unless you choose another.", "Zostanie użyty plik {name} z próby, chyba że wybierzesz inny.";
-    Mapping: "Column mapping (JSON, optional)", "Mapowanie kolumn (JSON, opcjonalne)";
-    MappingHint: "Maps each header to name, class, status, criticality, owner_group, location, vendor, attributes.<name> or ignore; “class” gives the class of rows without one.", "Przypisuje każdemu nagłówkowi pole: name, class, status, criticality, owner_group, location, vendor, attributes.<nazwa> lub ignore; „class” to klasa wierszy bez własnej.";
+    Mapping: "Column mapping", "Mapowanie kolumn";
     DryRun: "Dry run", "Próba";
     ImportRun: "Import", "Importuj";
     DryRunDone: "Dry run: nothing was written.", "Próba: niczego nie zapisano.";
@@ -760,6 +759,14 @@ catalogue! {
     MapZoomIn: "Zoom in", "Przybliż";
     MapZoomOut: "Zoom out", "Oddal";
     MapZoomFit: "Whole map", "Cała mapa";
+    ColumnsTitle: "Columns", "Kolumny";
+    ColumnsHint: "Choose the field each column of the file fills, then try a dry run.", "Wybierz pole, które wypełnia każda kolumna pliku, i wykonaj próbę.";
+    ColumnsAfterUpload: "After the upload (a dry run), you choose the field each column fills.", "Po wysłaniu pliku (próbie) wybierzesz pole, które wypełnia każda kolumna.";
+    ColumnInFile: "Column in the file", "Kolumna w pliku";
+    FillsField: "Fills", "Wypełnia";
+    IgnoreColumn: "— ignore —", "— pomiń —";
+    DefaultClass: "Class of rows that name none", "Klasa wierszy, które jej nie podają";
+    ClassFromFile: "— named in the file —", "— podana w pliku —";
     // The CMDB service map
     MapLabel: "Service map of {name}", "Mapa usług: {name}";
     MapDependsOn: "{from} depends on {to}", "{from} zależy od {to}";

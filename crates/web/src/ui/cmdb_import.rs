@@ -1,12 +1,14 @@
-//! `/cmdb/import`: a CSV file and an optional column mapping, tried with a
-//! dry run or imported. The report says row by row what happens (create,
+//! `/cmdb/import`: a CSV file, tried with a dry run or imported; once it
+//! is uploaded, a form maps each of its columns to a field
+//! ([`super::cmdb_import_map`]). The report says row by row what happens (create,
 //! update, unchanged, rejected and why); a real run with a rejected row
 //! writes nothing, and the page says so beside the same report.
 //!
 //! After a dry run a small file is kept in the form (as text), so that
 //! "Import" needs no second upload.
 
-use super::{Ctx, UiResult, html, layout, staff_only, widgets};
+use super::cmdb_import_map::{self as column_map, Chosen};
+use super::{Ctx, UiResult, cmdb_widgets::Classes, html, layout, staff_only, widgets};
 use crate::{
     AppState,
     api::cmdb::CSV_MAX_BYTES,
@@ -40,6 +42,15 @@ pub struct ImportForm {
     pub kept_name: String,
     /// `import` for the real run; anything else is a dry run.
     pub run: String,
+    /// The column mapping chosen in the form.
+    pub chosen: Chosen,
+}
+
+/// The uploaded file's columns and what each may fill, for the mapping form.
+struct Columns {
+    headers: Vec<String>,
+    targets: Vec<(String, String)>,
+    classes: Vec<(String, String)>,
 }
 
 /// What the page shows after a post.
@@ -86,6 +97,9 @@ async fn read(ctx: &Ctx, m: &mut Multipart) -> Result<ImportForm, FieldError> {
             "kept" if bytes.len() <= KEEP_MAX => f.kept = text(),
             "kept_name" => f.kept_name = text(),
             "run" => f.run = text(),
+            n if n.starts_with("map_") && bytes.len() <= MAPPING_MAX => {
+                f.chosen.take(n, text());
+            }
             _ => {}
         }
     }
@@ -161,7 +175,7 @@ fn report(ctx: &Ctx, r: &ImportReport, refused: bool) -> Markup {
     }
 }
 
-fn form(ctx: &Ctx, f: &ImportForm, keep: Option<(&str, &str)>, errors: &widgets::Errors) -> Markup {
+fn form(ctx: &Ctx, f: &ImportForm, keep: Option<(&str, &str)>, columns: Option<&Columns>, errors: &widgets::Errors) -> Markup {
     let lang = ctx.lang;
     let kept_hint = keep.map(|(name, _)| i18n::tf(lang, Msg::CsvKept, &[("name", name)]));
     let file = widgets::Field {
@@ -169,11 +183,6 @@ fn form(ctx: &Ctx, f: &ImportForm, keep: Option<(&str, &str)>, errors: &widgets:
         hint: kept_hint.as_deref(),
         required: keep.is_none(),
         ..widgets::Field::new(lang, "csv-file", "file", ctx.t(Msg::CsvFile), errors)
-    };
-    let mapping = widgets::Field {
-        hint: Some(ctx.t(Msg::MappingHint)),
-        placeholder: Some(r#"{"class": "server", "columns": {"Host": "name", "Serial": "attributes.serial_number"}}"#),
-        ..widgets::Field::new(lang, "mapping", "mapping", ctx.t(Msg::Mapping), errors)
     };
     html! {
         form.report-form #import-form method="post" enctype="multipart/form-data"
@@ -184,7 +193,13 @@ fn form(ctx: &Ctx, f: &ImportForm, keep: Option<(&str, &str)>, errors: &widgets:
                 // The parser drops a newline right after <textarea>: give it one.
                 textarea name="kept" hidden { "\n" (text) }
             }
-            (mapping.textarea(&f.mapping, 5))
+            @if let Some(m) = errors.get("mapping") {
+                p.field-error #mapping-error { (i18n_cmdb::field(lang, "mapping")) ": " (i18n::app_message(lang, m)) }
+            }
+            @match columns {
+                Some(c) if !c.headers.is_empty() => (column_map::fieldset(ctx, &c.headers, &f.chosen, &c.targets, &c.classes)),
+                _ => p.hint #columns-later { (ctx.t(Msg::ColumnsAfterUpload)) },
+            }
             div.form-actions {
                 button.btn #dry-run type="submit" name="run" value="dry" { (ctx.t(Msg::DryRun)) }
                 button.btn.btn-primary #import-run type="submit" name="run" value="import" { (ctx.t(Msg::ImportRun)) }
@@ -194,7 +209,14 @@ fn form(ctx: &Ctx, f: &ImportForm, keep: Option<(&str, &str)>, errors: &widgets:
     }
 }
 
-fn page(ctx: &Ctx, f: &ImportForm, out: &Outcome, keep: Option<(&str, &str)>, status: StatusCode) -> UiResult {
+fn page(
+    ctx: &Ctx,
+    f: &ImportForm,
+    out: &Outcome,
+    keep: Option<(&str, &str)>,
+    columns: Option<&Columns>,
+    status: StatusCode,
+) -> UiResult {
     let shown = ["file", "mapping"];
     let body = html! {
         div.page-head {
@@ -208,7 +230,7 @@ fn page(ctx: &Ctx, f: &ImportForm, out: &Outcome, keep: Option<(&str, &str)>, st
                 ul { @for e in out.errors.others(&shown) { li { (i18n_cmdb::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, &e.message)) } } }
             }
         }
-        (form(ctx, f, keep, &out.errors))
+        (form(ctx, f, keep, columns, &out.errors))
         @if let Some(r) = &out.report { (report(ctx, r, out.refused)) }
     };
     Ok(html(status, layout::page(ctx, ctx.t(Msg::ImportTitle), body)))
@@ -216,7 +238,7 @@ fn page(ctx: &Ctx, f: &ImportForm, out: &Outcome, keep: Option<(&str, &str)>, st
 
 pub async fn show(ctx: Ctx) -> UiResult {
     staff_only(&ctx)?;
-    page(&ctx, &ImportForm::default(), &Outcome::default(), None, StatusCode::OK)
+    page(&ctx, &ImportForm::default(), &Outcome::default(), None, None, StatusCode::OK)
 }
 
 pub async fn post(State(s): State<AppState>, ctx: Ctx, multipart: Result<Multipart, MultipartRejection>) -> UiResult {
@@ -228,7 +250,7 @@ pub async fn post(State(s): State<AppState>, ctx: Ctx, multipart: Result<Multipa
     };
     let f = match f {
         Ok(f) => f,
-        Err(e) => return page(&ctx, &ImportForm::default(), &invalid(e), None, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(e) => return page(&ctx, &ImportForm::default(), &invalid(e), None, None, StatusCode::UNPROCESSABLE_ENTITY),
     };
     let (bytes, name) = if !f.file.is_empty() {
         (f.file.as_slice(), f.file_name.as_str())
@@ -236,9 +258,16 @@ pub async fn post(State(s): State<AppState>, ctx: Ctx, multipart: Result<Multipa
         (f.kept.as_bytes(), f.kept_name.as_str())
     } else {
         let e = FieldError::new("file", ctx.t(Msg::FileRequired));
-        return page(&ctx, &f, &invalid(e), None, StatusCode::UNPROCESSABLE_ENTITY);
+        return page(&ctx, &f, &invalid(e), None, None, StatusCode::UNPROCESSABLE_ENTITY);
     };
-    let mapping = Some(f.mapping.trim()).filter(|m| !m.is_empty());
+    // The columns chosen in the form; else a JSON mapping (as the API
+    // takes); else the file's headers name the fields.
+    let headers = column_map::headers(bytes);
+    let chosen = f.chosen.to_json(&headers);
+    let mapping = chosen.as_deref().or(Some(f.mapping.trim()).filter(|m| !m.is_empty()));
+    let classes = Classes::load(&s).await.map_err(|e| ctx.fail(e))?.options(ctx.lang);
+    let targets = column_map::targets(&s, &ctx).await.map_err(|e| ctx.fail(e))?;
+    let columns = Columns { headers, targets, classes };
     let dry_run = f.run != "import";
     // A file worth keeping for the real run: small, and text.
     let keep = std::str::from_utf8(bytes).ok().filter(|t| t.len() <= KEEP_MAX).map(|t| (name, t));
@@ -257,5 +286,5 @@ pub async fn post(State(s): State<AppState>, ctx: Ctx, multipart: Result<Multipa
     };
     // Once imported, the file is done with.
     let keep = keep.filter(|_| dry_run || out.refused);
-    page(&ctx, &f, &out, keep, status)
+    page(&ctx, &f, &out, keep, Some(&columns), status)
 }

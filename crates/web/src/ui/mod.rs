@@ -16,6 +16,7 @@ mod cmdb_draft;
 mod cmdb_form;
 mod cmdb_impact;
 mod cmdb_import;
+mod cmdb_import_map;
 mod cmdb_inventory;
 mod cmdb_list;
 mod cmdb_map;

@@ -84,6 +84,7 @@ async fn an_import_says_row_by_row_what_happens_and_writes_all_or_nothing() {
     assert!(body.contains(r#"id="csv-file-error">Choose a file to upload.<"#), "{body}");
     let body = page(import(&t, &agent, Some("Host\nweb-1\n"), "{not json", "dry").await, 422).await;
     assert!(body.contains(r#"id="mapping-error">"#), "{body}");
+    assert!(!page(get(&t, "/cmdb/import", &agent.0).await, 200).await.contains("{&quot;"), "no JSON to write");
 
     let csv = "name,class,status\nweb-1,server,in_use\nweb-2,nosuchclass,in_use\n";
     let body = page(import(&t, &agent, Some(csv), "", "dry").await, 200).await;
@@ -205,4 +206,50 @@ async fn a_relation_names_its_other_end_and_asks_which_when_several_fit() {
     let ends: Vec<&str> = rels.iter().filter(|r| r.kind == "depends_on").map(|r| r.to.name.as_str()).collect();
     assert_eq!(ends.len(), 2, "{ends:?}");
     assert!(ends.contains(&"esx-01") && ends.contains(&"db-01"), "{ends:?}");
+}
+
+/// Posts the import form with the columns chosen in its mapping form.
+async fn import_mapped(t: &TestServer, session: &(String, String), csv: &str, map: &[(&str, &str)], run: &str) -> Response {
+    let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("hosts.csv").mime_str("text/csv").unwrap();
+    let mut form = reqwest::multipart::Form::new().part("file", part).text("run", run.to_owned());
+    for (k, v) in map {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    client()
+        .post(t.url(&format!("/cmdb/import?_csrf={}", session.1)))
+        .header(header::COOKIE, &session.0)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_imports_columns_are_mapped_in_a_form_after_the_upload() {
+    let t = server::spawn().await;
+    let agent = t.session("agent").await;
+    let before = page(get(&t, "/cmdb/import", &agent.0).await, 200).await;
+    assert!(before.contains(r#"id="columns-later""#) && !before.contains("map_0"), "{before}");
+
+    // The dry run shows each column with a select, guessed from its header.
+    let csv = "Host,Serial,name\nweb-1,SN-1,x\n";
+    let body = page(import_mapped(&t, &agent, csv, &[], "dry").await, 200).await;
+    assert!(body.contains(r#"<label for="map-0">Host</label>"#), "{body}");
+    assert!(body.contains(r#"<select id="map-1" name="map_1">"#), "{body}");
+    assert!(body.contains(r#"<option value="attributes.serial_number">Serial number (serial_number)</option>"#), "{body}");
+    let third = body.split(r#"name="map_2""#).nth(1).unwrap();
+    assert!(third.split("</select>").next().unwrap().contains(r#"<option value="name" selected>"#), "{third}");
+
+    // Chosen: Host is the name, Serial the serial number, the rest ignored.
+    let map = [("map_class", "server"), ("map_0", "name"), ("map_1", "attributes.serial_number"), ("map_2", "ignore")];
+    let body = page(import_mapped(&t, &agent, csv, &map, "import").await, 200).await;
+    assert!(body.contains("Imported."), "{body}");
+    assert!(body.contains(r#"<option value="server" selected>"#), "the choices stay: {body}");
+    let list = page(get(&t, "/api/v1/cis?q=web-1", &agent.0).await, 200).await;
+    assert!(list.contains(r#""serial_number":"SN-1""#) && list.contains(r#""class":"server""#), "{list}");
+
+    // A target that is none is said beside the columns.
+    let bad = [("map_class", "server"), ("map_0", "name"), ("map_1", "attributes.nope")];
+    let body = page(import_mapped(&t, &agent, csv, &bad, "dry").await, 422).await;
+    assert!(body.contains(r#"id="mapping-error""#), "{body}");
 }
