@@ -147,8 +147,9 @@ pub fn urlencode(s: &str) -> String {
 
 /// Middleware for UI routes: refuses any state-changing request without
 /// the right CSRF token. Reads `_csrf` from a urlencoded body (which is
-/// handed on intact), from the query string (multipart uploads), or from
-/// the `X-CSRF-Token` header.
+/// handed on intact), from the first field of a multipart upload (see
+/// [`crate::csrf_multipart`]), from the query string, or from the
+/// `X-CSRF-Token` header.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if is_safe(req.method()) {
         return next.run(req).await;
@@ -169,8 +170,15 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::csrf_multipart::boundary);
     let (sent, body) = if let Some(v) = from_header.or(from_query) {
         (Some(v), body)
+    } else if let Some(boundary) = multipart {
+        crate::csrf_multipart::token(body, &boundary).await
     } else if is_form {
         let Ok(bytes) = to_bytes(body, state.web.max_body_bytes).await else {
             return csrf_refusal("the form could not be read");

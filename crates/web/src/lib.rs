@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+mod csrf_multipart;
 pub mod error;
 pub mod i18n;
 pub mod i18n_cmdb;

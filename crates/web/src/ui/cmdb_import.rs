@@ -185,8 +185,9 @@ fn form(ctx: &Ctx, f: &ImportForm, keep: Option<(&str, &str)>, columns: Option<&
         ..widgets::Field::new(lang, "csv-file", "file", ctx.t(Msg::CsvFile), errors)
     };
     html! {
-        form.report-form #import-form method="post" enctype="multipart/form-data"
-            action={ "/cmdb/import?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) } {
+        form.report-form #import-form method="post" enctype="multipart/form-data" action="/cmdb/import" {
+            // First: the CSRF guard reads it from the body's beginning.
+            (widgets::csrf(&ctx.csrf))
             (file.input(""))
             @if let Some((name, text)) = keep {
                 input type="hidden" name="kept_name" value=(name);

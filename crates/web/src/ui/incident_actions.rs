@@ -98,8 +98,8 @@ pub async fn comment(
     }
 }
 
-/// Multipart upload; the CSRF token rides in the query string because the
-/// guard does not read multipart bodies.
+/// Multipart upload; the CSRF token is the form's first field, where the
+/// guard reads it.
 pub async fn upload(
     State(s): State<AppState>,
     ctx: Ctx,

@@ -221,9 +221,10 @@ pub fn attachments(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
                     }
                 }
             }
-            form.upload method="post" enctype="multipart/form-data"
-                action={ "/incidents/" (d.number) "/attachments?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) }
+            form.upload method="post" enctype="multipart/form-data" action={ "/incidents/" (d.number) "/attachments" }
                 data-max-bytes=(s.app.config.attachment_max_bytes) data-too-large=(too_large) {
+                // First: the CSRF guard reads it from the body's beginning.
+                (widgets::csrf(&ctx.csrf))
                 (file.input(""))
                 button.btn type="submit" { (ctx.t(Msg::Upload)) }
             }

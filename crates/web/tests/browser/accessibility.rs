@@ -1,6 +1,7 @@
 //! Every page, for each role that sees it, in English and in Polish:
-//! axe-core (WCAG 2.1 A and AA rules) finds no violation, and on a phone
-//! (390 px) the page does not scroll sideways, its menu folded or open.
+//! axe-core (WCAG 2.1 A and AA rules) finds no violation, no link or form
+//! carries a token in its address, and on a phone (390 px) the page does
+//! not scroll sideways, its menu folded or open.
 //!
 //! axe-core comes from npm at a pinned version (scripts/install-axe.sh);
 //! without it this test fails, it never skips.
@@ -68,6 +69,13 @@ const OVERFLOW: &str = r#"
     return [document.documentElement.scrollWidth - vw, wide ? wide.outerHTML.slice(0, 160) : ""];
 "#;
 
+/// Links and form addresses that carry a token.
+const TOKENS_IN_ADDRESSES: &str = r#"
+    return [...document.querySelectorAll("a[href], form[action]")]
+        .map(e => e.getAttribute("href") || e.getAttribute("action"))
+        .filter(u => /[?&](_csrf|csrf|token|session)=/i.test(u));
+"#;
+
 fn axe_source() -> String {
     let path = std::env::var("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|_| {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.cache/axe/node_modules/axe-core/axe.min.js")
@@ -110,7 +118,10 @@ async fn faults(c: &Client, axe: &str, phone: bool) -> Vec<String> {
         }
         return out;
     }
-    c.execute(axe, vec![]).await.unwrap();
+    // No token in any address a page holds.
+    let leaks = c.execute(TOKENS_IN_ADDRESSES, vec![]).await.unwrap();
+    out.extend(leaks.as_array().unwrap().iter().map(|u| format!("a token in an address: {u}")));
+        c.execute(axe, vec![]).await.unwrap();
     let Value::Array(violations) = c.execute_async(RUN_AXE, vec![]).await.unwrap() else { panic!("axe answered no list") };
     out.extend(violations.iter().map(|v| format!("{}: {} {}", v["id"], v["help"], v["nodes"])));
     out

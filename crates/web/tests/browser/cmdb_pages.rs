@@ -14,14 +14,18 @@ async fn page(r: Response, status: u16) -> String {
 
 /// Posts the import form: a file (if any), a mapping and the button.
 async fn import(t: &TestServer, session: &(String, String), csv: Option<&str>, mapping: &str, run: &str) -> Response {
-    let mut form = reqwest::multipart::Form::new().text("mapping", mapping.to_owned()).text("run", run.to_owned());
+    // The token first, in the body, as the page's form sends it.
+    let mut form = reqwest::multipart::Form::new()
+        .text("_csrf", session.1.clone())
+        .text("mapping", mapping.to_owned())
+        .text("run", run.to_owned());
     if let Some(csv) = csv {
         let part =
             reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("cis.csv").mime_str("text/csv").unwrap();
         form = form.part("file", part);
     }
     client()
-        .post(t.url(&format!("/cmdb/import?_csrf={}", session.1)))
+        .post(t.url("/cmdb/import"))
         .header(header::COOKIE, &session.0)
         .multipart(form)
         .send()
@@ -211,12 +215,13 @@ async fn a_relation_names_its_other_end_and_asks_which_when_several_fit() {
 /// Posts the import form with the columns chosen in its mapping form.
 async fn import_mapped(t: &TestServer, session: &(String, String), csv: &str, map: &[(&str, &str)], run: &str) -> Response {
     let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("hosts.csv").mime_str("text/csv").unwrap();
-    let mut form = reqwest::multipart::Form::new().part("file", part).text("run", run.to_owned());
+    let mut form =
+        reqwest::multipart::Form::new().text("_csrf", session.1.clone()).part("file", part).text("run", run.to_owned());
     for (k, v) in map {
         form = form.text(k.to_string(), v.to_string());
     }
     client()
-        .post(t.url(&format!("/cmdb/import?_csrf={}", session.1)))
+        .post(t.url("/cmdb/import"))
         .header(header::COOKIE, &session.0)
         .multipart(form)
         .send()
@@ -230,6 +235,11 @@ async fn an_imports_columns_are_mapped_in_a_form_after_the_upload() {
     let agent = t.session("agent").await;
     let before = page(get(&t, "/cmdb/import", &agent.0).await, 200).await;
     assert!(before.contains(r#"id="columns-later""#) && !before.contains("map_0"), "{before}");
+    // The form carries its token as its first field, not in its address.
+    assert!(before.contains(r#"action="/cmdb/import"><input type="hidden" name="_csrf""#), "{before}");
+    let unsigned = reqwest::multipart::Form::new().text("_csrf", "forged").text("run", "dry");
+    let r = client().post(t.url("/cmdb/import")).header(header::COOKIE, &agent.0).multipart(unsigned).send().await;
+    assert_eq!(r.unwrap().status().as_u16(), 403);
 
     // The dry run shows each column with a select, guessed from its header.
     let csv = "Host,Serial,name\nweb-1,SN-1,x\n";
