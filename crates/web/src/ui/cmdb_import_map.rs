@@ -10,7 +10,7 @@ use crate::{AppState, i18n::Msg, i18n_cmdb};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 use steward_app::AppError;
-use steward_app::cmdb::files::{Mapping, read_headers};
+use steward_app::cmdb::files::read_headers;
 
 /// The most columns a file may map.
 pub const MAX_COLUMNS: usize = 200;
@@ -66,6 +66,18 @@ pub fn headers(bytes: &[u8]) -> Vec<String> {
     read_headers(bytes).unwrap_or_default().into_iter().take(MAX_COLUMNS).collect()
 }
 
+/// The target a header names: a field or attribute by its key or label
+/// (any case, as an export writes them), else nothing.
+fn guess(header: &str, targets: &[(String, String)]) -> String {
+    let h = header.trim().to_lowercase();
+    let fits = |(value, label): &&(String, String)| {
+        let key = value.strip_prefix("attributes.").unwrap_or(value);
+        let label = label.split(" (").next().unwrap_or(label);
+        key.to_lowercase() == h || value.to_lowercase() == h || label.to_lowercase() == h
+    };
+    targets.iter().find(fits).map_or_else(|| "ignore".to_owned(), |(v, _)| v.clone())
+}
+
 /// What a column may fill: (value, label), fields first, then attributes by label.
 pub async fn targets(s: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, AppError> {
     let mut out = vec![("ignore".to_owned(), ctx.t(Msg::IgnoreColumn).to_owned())];
@@ -95,7 +107,6 @@ pub fn fieldset(
     targets: &[(String, String)],
     classes: &[(String, String)],
 ) -> Markup {
-    let guess = Mapping::identity(headers);
     let none = widgets::Errors::default();
     let mut class_options = vec![(String::new(), ctx.t(Msg::ClassFromFile).to_owned())];
     class_options.extend(classes.iter().cloned());
@@ -112,8 +123,7 @@ pub fn fieldset(
                 tbody {
                     @for (i, h) in headers.iter().enumerate() {
                         @let id = format!("map-{i}");
-                        @let guessed = guess.columns.get(i).map(|(_, t)| t.to_string()).unwrap_or_default();
-                        @let selected = chosen.target(i).map_or(guessed, str::to_owned);
+                        @let selected = chosen.target(i).map_or_else(|| guess(h, targets), str::to_owned);
                         tr {
                             th scope="row" { label for=(id) { (h) } }
                             td {
@@ -149,5 +159,22 @@ mod tests {
             serde_json::json!({"class": "server", "columns": {"Host": "name", "Serial": "attributes.serial_number"}})
         );
         assert_eq!(Chosen::default().to_json(&headers), None);
+    }
+
+    #[test]
+    fn headers_are_guessed_by_key_or_label() {
+        let targets: Vec<(String, String)> = [
+            ("ignore", "— ignore —"),
+            ("name", "Name"),
+            ("attributes.serial_number", "Serial number (serial_number)"),
+            ("attributes.hostname", "Host name (hostname)"),
+        ]
+        .map(|(v, l)| (v.to_owned(), l.to_owned()))
+        .to_vec();
+        assert_eq!(guess("NAME", &targets), "name");
+        assert_eq!(guess("attributes.serial_number", &targets), "attributes.serial_number");
+        assert_eq!(guess("Serial number", &targets), "attributes.serial_number");
+        assert_eq!(guess(" hostname ", &targets), "attributes.hostname");
+        assert_eq!(guess("Host", &targets), "ignore");
     }
 }
