@@ -26,6 +26,8 @@ pub struct ClockView {
     pub due_at: Option<i64>,
     pub breached: bool,
     pub breached_at: Option<i64>,
+    /// The first warning threshold in percent, as the clock started with.
+    pub warn_at: Option<u8>,
     pub started_at: i64,
     pub stopped_at: Option<i64>,
 }
@@ -57,6 +59,7 @@ impl ClockView {
             due_at: row.due_at.filter(|_| clock.is_running()),
             breached,
             breached_at: row.breached_at.or(if breached { row.due_at } else { None }),
+            warn_at: serde_json::from_str::<Vec<u8>>(&row.thresholds).ok().and_then(|t| t.into_iter().min()),
             started_at: row.started_at,
             stopped_at: row.stopped_at,
         })

@@ -72,10 +72,10 @@ pub fn left_or_overdue(lang: Lang, remaining_secs: i64) -> String {
     }
 }
 
-/// The tone of a clock; `warn_at` is the first warning threshold in
-/// percent (without one, a quarter of the target left counts as at risk).
-pub fn tone(c: &ClockView, warn_at: Option<u8>) -> Tone {
-    let warn_at = u32::from(warn_at.unwrap_or(75));
+/// The tone of a clock: at risk from its first warning threshold (75 %
+/// without one), or with under a quarter of the target left.
+pub fn tone(c: &ClockView) -> Tone {
+    let warn_at = u32::from(c.warn_at.unwrap_or(75));
     if c.breached {
         Tone::Breached
     } else if c.state == "stopped" {
@@ -115,7 +115,7 @@ pub fn name(lang: Lang, c: &ClockView) -> String {
 }
 
 /// The incident page's panel: one row per clock.
-pub fn panel(lang: Lang, clocks: &[ClockView], warn_at: Option<u8>) -> Markup {
+pub fn panel(lang: Lang, clocks: &[ClockView]) -> Markup {
     let now = fmt::now_micros();
     html! {
         section.panel.sla-panel #sla aria-labelledby="sla-title" {
@@ -124,7 +124,7 @@ pub fn panel(lang: Lang, clocks: &[ClockView], warn_at: Option<u8>) -> Markup {
             p.sla-headline { (badge(lang, clocks)) }
             ul.clocks {
                 @for c in clocks {
-                    @let tone = tone(c, if c.kind == "group" { None } else { warn_at });
+                    @let tone = tone(c);
                     li class={ "clock " (tone.class()) } data-kind=(c.kind) {
                         div.clock-name { (name(lang, c)) }
                         div.clock-status {
@@ -188,7 +188,7 @@ fn due_moment(c: &ClockView) -> Option<i64> {
 /// 14:00", in business time, the clock's tone as colour and as a word.
 pub fn badge(lang: Lang, clocks: &[ClockView]) -> Markup {
     let Some(c) = headline(clocks) else { return html! {} };
-    let tone = tone(c, None);
+    let tone = tone(c);
     html! {
         span.sla-line data-kind=(c.kind) {
             span class={ "badge sla " (tone.class()) } title=(tone.word(lang)) {
@@ -220,6 +220,7 @@ mod tests {
             due_at: None,
             breached,
             breached_at: None,
+            warn_at: None,
             started_at: 0,
             stopped_at: None,
         }
@@ -240,19 +241,23 @@ mod tests {
 
     #[test]
     fn tones_and_words() {
-        let on_track = clock("running", 4 * HOUR, 3 * HOUR, false);
-        assert_eq!((tone(&on_track, Some(50)), status(Lang::En, &on_track).as_str()), (Tone::Ok, "3 h left"));
+        let warn = |mut c: ClockView, at: u8| {
+            c.warn_at = Some(at);
+            c
+        };
+        let on_track = warn(clock("running", 4 * HOUR, 3 * HOUR, false), 50);
+        assert_eq!((tone(&on_track), status(Lang::En, &on_track).as_str()), (Tone::Ok, "3 h left"));
         let past_first_warning = clock("running", 4 * HOUR, HOUR + 30 * MINUTE, false);
-        assert_eq!(tone(&past_first_warning, Some(50)), Tone::Warn);
-        assert_eq!(tone(&past_first_warning, None), Tone::Ok, "more than a quarter left");
-        assert_eq!(tone(&clock("running", 4 * HOUR, 50 * MINUTE, false), Some(90)), Tone::Warn, "under 25 % left");
+        assert_eq!(tone(&warn(past_first_warning.clone(), 50)), Tone::Warn);
+        assert_eq!(tone(&past_first_warning), Tone::Ok, "more than a quarter left");
+        assert_eq!(tone(&warn(clock("running", 4 * HOUR, 50 * MINUTE, false), 90)), Tone::Warn, "under 25 % left");
         let late = clock("running", HOUR, -35 * MINUTE, true);
-        assert_eq!((tone(&late, None), status(Lang::En, &late).as_str()), (Tone::Breached, "overdue by 35 min"));
+        assert_eq!((tone(&late), status(Lang::En, &late).as_str()), (Tone::Breached, "overdue by 35 min"));
         let met = clock("stopped", HOUR, 20 * MINUTE, false);
-        assert_eq!((tone(&met, None), status(Lang::En, &met).as_str()), (Tone::Done, "met"));
+        assert_eq!((tone(&met), status(Lang::En, &met).as_str()), (Tone::Done, "met"));
         assert_eq!(status(Lang::Pl, &clock("stopped", HOUR, -MINUTE, true)), "niedotrzymano");
         let paused = clock("paused", HOUR, 20 * MINUTE, false);
-        assert_eq!((tone(&paused, None), status(Lang::En, &paused).as_str()), (Tone::Paused, "paused, 20 min left"));
+        assert_eq!((tone(&paused), status(Lang::En, &paused).as_str()), (Tone::Paused, "paused, 20 min left"));
         assert_eq!(name(Lang::En, &met), "Standard · First response");
     }
 
@@ -297,7 +302,7 @@ mod tests {
 
     #[test]
     fn the_panel_says_it_in_words() {
-        let out = panel(Lang::En, &[clock("running", HOUR, -35 * MINUTE, true)], None).into_string();
+        let out = panel(Lang::En, &[clock("running", HOUR, -35 * MINUTE, true)]).into_string();
         assert!(out.contains("Breached") && out.contains("overdue by 35 min"), "{out}");
         assert!(out.contains("clock sla-breached"), "{out}");
     }
