@@ -27,4 +27,5 @@ mod inventory_agent;
 mod listing;
 mod notifications;
 mod sla;
+mod sla_queues;
 mod transitions;
