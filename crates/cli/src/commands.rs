@@ -197,12 +197,12 @@ pub fn app_error(e: steward_app::AppError) -> anyhow::Error {
 }
 
 pub async fn demo(mut cfg: Config, o: config::Overrides, a: DemoArgs) -> Result<()> {
-    if o.database_url.is_none() && std::env::var_os("STEWARD_DATABASE_URL").is_none() && o.config.is_none() {
-        // The demo lives in its own folder unless told otherwise.
-        if o.data_dir.is_none() && std::env::var_os("STEWARD_DATA_DIR").is_none() {
-            cfg.data_dir = "./steward-demo".into();
-        }
-        cfg.database_url = format!("sqlite://{}", cfg.data_dir.join("steward.db").display());
+    // The demo lives in its own folder unless told otherwise.
+    if !cfg.given.data_dir {
+        cfg.data_dir = "./steward-demo".into();
+    }
+    if !cfg.given.database_url {
+        cfg.database_url = config::sqlite_in(&cfg.data_dir);
     }
     let app = open(&cfg).await?;
     if !app.store.has_incidents().await? {
@@ -212,14 +212,37 @@ pub async fn demo(mut cfg: Config, o: config::Overrides, a: DemoArgs) -> Result<
     } else {
         eprintln!("{} already holds data; serving it as it is", cfg.data_dir.display());
     }
+    app.store.close().await;
+    println!("To serve this data again: {}", serve_again(&cfg, &o));
     if a.no_serve {
-        app.store.close().await;
         return Ok(());
     }
-    app.store.close().await;
     println!("Steward demo: http://{}/", cfg.listen);
     println!("Sign in as admin, manager, agent or requester; the password is steward-demo.");
     serve(&cfg).await
+}
+
+/// The `steward serve` command line that serves what `cfg` names: the data
+/// folder always, the rest when it is not the default.
+pub fn serve_again(cfg: &Config, o: &config::Overrides) -> String {
+    let mut args = vec!["steward".to_owned()];
+    if let Some(file) = &o.config {
+        args.extend(["--config".to_owned(), shell_word(&file.to_string_lossy())]);
+    }
+    args.extend(["serve".to_owned(), "--data-dir".to_owned(), shell_word(&cfg.data_dir.to_string_lossy())]);
+    if cfg.given.database_url {
+        args.extend(["--database-url".to_owned(), shell_word(&cfg.database_url)]);
+    }
+    if cfg.listen != Config::default().listen {
+        args.extend(["--listen".to_owned(), shell_word(&cfg.listen)]);
+    }
+    args.join(" ")
+}
+
+/// `s` as one word for a POSIX shell: as it is when that is safe, else quoted.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@=,+%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) { s.to_owned() } else { format!("'{}'", s.replace('\'', "'\\''")) }
 }
 
 pub async fn backup(cfg: &Config, file: &Path) -> Result<()> {

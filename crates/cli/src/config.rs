@@ -15,9 +15,13 @@ pub struct Config {
     /// Address and port to listen on.
     pub listen: String,
     /// sqlite://PATH or postgres://USER@HOST/DB; the scheme picks the backend.
+    /// Empty (the default): `steward.db` in `data_dir`, filled in on loading.
     pub database_url: String,
     /// Attachments and the default SQLite database live here.
     pub data_dir: PathBuf,
+    /// Whether a layer named these two (the demo picks its own otherwise).
+    #[serde(skip)]
+    pub given: Given,
     /// The address users reach Steward at; https makes cookies Secure.
     pub public_url: String,
     pub log: LogConfig,
@@ -125,8 +129,9 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".into(),
-            database_url: "sqlite://./steward-data/steward.db".into(),
+            database_url: String::new(),
             data_dir: PathBuf::from("./steward-data"),
+            given: Given::default(),
             public_url: String::new(),
             log: LogConfig::default(),
             database: DatabaseConfig::default(),
@@ -192,6 +197,18 @@ impl fmt::Debug for Config {
             .field("notifications", &self.notifications)
             .finish()
     }
+}
+
+/// Which of the database settings a layer (file, environment, flag) named.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Given {
+    pub database_url: bool,
+    pub data_dir: bool,
+}
+
+/// The default database: `steward.db` in the data folder.
+pub fn sqlite_in(data_dir: &std::path::Path) -> String {
+    steward_store::sqlite_url_of(&data_dir.join("steward.db"))
 }
 
 /// Flags that override everything else.
@@ -267,10 +284,18 @@ impl Config {
         if let Some(v) = &o.data_dir {
             set(&mut table, "data_dir", &v.to_string_lossy())?;
         }
+        let given = Given {
+            database_url: table.get("database_url").and_then(|v| v.as_str()).is_some_and(|v| !v.trim().is_empty()),
+            data_dir: table.contains_key("data_dir"),
+        };
         let source = file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "configuration".into());
-        let cfg: Config = toml::Value::Table(table)
+        let mut cfg: Config = toml::Value::Table(table)
             .try_into()
             .map_err(|e: toml::de::Error| anyhow::anyhow!("{source}: {}", e.message()))?;
+        cfg.given = given;
+        if !given.database_url {
+            cfg.database_url = sqlite_in(&cfg.data_dir);
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -469,10 +494,11 @@ const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown a
 listen = "127.0.0.1:8080"
 
 # sqlite://PATH (embedded) or postgres://USER:PASSWORD@HOST:PORT/DB (for several nodes).
+# Empty: sqlite://DATA_DIR/steward.db, the database in the data folder.
 #                                                       env: STEWARD_DATABASE_URL, flag: --database-url
-database_url = "sqlite://./steward-data/steward.db"
+database_url = ""
 
-# Attachments are kept here.                             env: STEWARD_DATA_DIR, flag: --data-dir
+# Attachments and the default database are kept here.   env: STEWARD_DATA_DIR, flag: --data-dir
 data_dir = "./steward-data"
 
 # Where users reach Steward; an https:// address marks cookies Secure.   env: STEWARD_PUBLIC_URL
@@ -525,6 +551,21 @@ mod tests {
         let c = Config::load_from(&Overrides::default(), vec![]).unwrap();
         assert_eq!(c.listen, "127.0.0.1:8080");
         assert_eq!(c.database_url, "sqlite://./steward-data/steward.db");
+        assert_eq!(c.given, Given::default());
+    }
+
+    #[test]
+    fn the_default_database_follows_the_data_folder() {
+        let o = Overrides { data_dir: Some("/srv/steward".into()), ..Default::default() };
+        let c = Config::load_from(&o, vec![]).unwrap();
+        assert_eq!(c.database_url, "sqlite:///srv/steward/steward.db");
+        assert_eq!(c.given, Given { database_url: false, data_dir: true });
+        let c = Config::load_from(&Overrides::default(), env(&[("STEWARD_DATA_DIR", "d")])).unwrap();
+        assert_eq!(c.database_url, "sqlite://d/steward.db");
+        let o =
+            Overrides { data_dir: Some("d".into()), database_url: Some("sqlite://x.db".into()), ..Default::default() };
+        let c = Config::load_from(&o, vec![]).unwrap();
+        assert_eq!((c.database_url.as_str(), c.given.database_url), ("sqlite://x.db", true), "a named URL wins");
     }
 
     #[test]

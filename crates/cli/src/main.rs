@@ -20,10 +20,10 @@ struct Cli {
     /// Address to listen on, e.g. 127.0.0.1:8080 [env: STEWARD_LISTEN].
     #[arg(long, global = true, value_name = "ADDR")]
     listen: Option<String>,
-    /// sqlite://PATH or postgres://… [env: STEWARD_DATABASE_URL].
+    /// sqlite://PATH or postgres://… [env: STEWARD_DATABASE_URL] [default: steward.db in the data folder].
     #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
-    /// Folder for attachments and the default database [env: STEWARD_DATA_DIR].
+    /// Folder for attachments and the default database (DIR/steward.db) [env: STEWARD_DATA_DIR] [default: ./steward-data].
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]

@@ -200,3 +200,96 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     let logs = text(&out.stderr);
     assert!(logs.lines().any(|l| l.starts_with('{') && l.contains("shutting down")), "JSON logs: {logs}");
 }
+
+#[test]
+fn data_dir_moves_the_default_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = steward(
+        d,
+        &["--data-dir", "D", "user", "add", "alice", "--role", "admin", "--password-stdin"],
+        Some("a long password\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(d.join("D/steward.db").exists(), "the database is in the data folder");
+    assert!(!d.join("steward-data").exists(), "nothing in the default folder");
+    let out = steward(d, &["token", "create", "alice", "--data-dir", "D"], None);
+    assert!(out.status.success(), "the flag works after the subcommand too: {}", text(&out.stderr));
+    assert!(!d.join("steward-data").exists(), "the token went into D/steward.db");
+    let out = steward(d, &["user", "list", "--data-dir", "D"], None);
+    assert!(text(&out.stdout).contains("alice"), "{}", text(&out.stdout));
+    let out = steward(d, &["user", "list"], None);
+    assert!(!text(&out.stdout).contains("alice"), "the default folder is another database");
+
+    // serve --data-dir D serves D's users: alice can sign in through the API.
+    let token = text(&steward(d, &["--data-dir", "D", "token", "create", "alice"], None).stdout).trim().to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .args(["serve", "--data-dir", "D", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(d)
+        .env_clear()
+        .env("STEWARD_LOG_LEVEL", "warn")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let me = get(port, "/api/v1/me", &token);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(me.starts_with("HTTP/1.1 200") && me.contains("\"alice\""), "{me}");
+}
+
+/// One GET with a bearer token, retried for up to 20 s while the server starts.
+fn get(port: u16, path: &str, token: &str) -> String {
+    use std::io::Read;
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let req =
+                format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n");
+            s.write_all(req.as_bytes()).unwrap();
+            let mut resp = String::new();
+            let _ = s.read_to_string(&mut resp);
+            if !resp.is_empty() {
+                return resp;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the server did not answer on port {port}");
+}
+
+#[test]
+fn help_and_readme_say_where_the_database_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = text(&steward(dir.path(), &["--help"], None).stdout);
+    let readme = include_str!("../../../README.md");
+    for words in
+        ["Folder for attachments and the default database (DIR/steward.db)", "[default: steward.db in the data folder]"]
+    {
+        assert!(help.contains(words), "--help says {words:?}: {help}");
+    }
+    assert!(readme.contains("SQLite at `DATA_DIR/steward.db`"), "the README agrees");
+    assert!(
+        readme.contains("| `--data-dir DIR` | `STEWARD_DATA_DIR` | `./steward-data` | attachments and the default database, `DIR/steward.db` |"),
+        "the README names the same default folder and file"
+    );
+}
+
+#[test]
+fn demo_prints_the_command_that_serves_its_data_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = steward(d, &["demo", "--incidents", "20", "--no-serve", "--data-dir", "my demo"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("To serve this data again: steward serve --data-dir 'my demo'\n"), "{stdout}");
+    assert!(d.join("my demo/steward.db").exists());
+    let out = steward(d, &["user", "list", "--data-dir", "my demo"], None);
+    assert!(text(&out.stdout).contains("requester"), "the printed folder holds the demo");
+    let out = steward(d, &["demo", "--incidents", "20", "--no-serve", "--listen", "127.0.0.1:9999"], None);
+    assert!(
+        text(&out.stdout).contains("steward serve --data-dir ./steward-demo --listen 127.0.0.1:9999"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -276,6 +276,42 @@ async fn checkpoint(pool: AnyPool) {
     }
 }
 
+/// The URL of the SQLite file at `path`: characters a URL cannot hold as
+/// they are (a space, `#`, `?`, `%`, non-ASCII) are percent-encoded, as
+/// sqlx decodes them.
+pub fn sqlite_url_of(path: &std::path::Path) -> String {
+    let mut out = String::from("sqlite://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/:".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A URL's path with its `%XX` escapes decoded (a malformed one is kept).
+fn percent_decoded(path: &str) -> String {
+    let b = path.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (b[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Adds `mode=rwc` so the file is created, and creates its folder.
 fn sqlite_url(url: &str) -> Result<String> {
     let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
@@ -284,7 +320,8 @@ fn sqlite_url(url: &str) -> Result<String> {
         return Err(StoreError::BadUrl(url.to_owned()));
     }
     if path != ":memory:" {
-        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        let file = percent_decoded(path);
+        if let Some(dir) = std::path::Path::new(&file).parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StoreError::BadUrl(format!("{url}: cannot create {}: {e}", dir.display())))?;
         }
@@ -309,5 +346,27 @@ mod tests {
         assert_eq!(Backend::from_url("postgres://h/db").unwrap(), Backend::Postgres);
         assert_eq!(Backend::from_url("postgresql://h/db").unwrap(), Backend::Postgres);
         assert!(matches!(Backend::from_url("mysql://h/db"), Err(StoreError::BadUrl(_))));
+    }
+
+    #[test]
+    fn a_file_path_becomes_a_url_and_back() {
+        let path = std::path::Path::new("./my demo/#1?/zażółć 100%/steward.db");
+        let url = sqlite_url_of(path);
+        assert_eq!(url, "sqlite://./my%20demo/%231%3F/za%C5%BC%C3%B3%C5%82%C4%87%20100%25/steward.db");
+        assert_eq!(percent_decoded(url.trim_start_matches("sqlite://")), path.to_string_lossy());
+        assert_eq!(
+            sqlite_url_of(std::path::Path::new("./steward-data/steward.db")),
+            "sqlite://./steward-data/steward.db"
+        );
+        assert_eq!(percent_decoded("a%2"), "a%2", "a malformed escape is kept");
+    }
+
+    #[tokio::test]
+    async fn a_database_in_a_folder_with_a_space_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = sqlite_url_of(&dir.path().join("my data/steward.db"));
+        let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+        store.close().await;
+        assert!(dir.path().join("my data/steward.db").exists(), "{url}");
     }
 }

@@ -22,7 +22,7 @@ pub mod watchers;
 pub mod webhooks;
 pub mod writer;
 
-pub use db::{Backend, Dialect, Store, StoreOptions};
+pub use db::{Backend, Dialect, Store, StoreOptions, sqlite_url_of};
 pub use sql::{BoxFut, now_micros};
 pub use sqlx::AnyConnection as Conn;
 

@@ -157,7 +157,14 @@
           og.disabled = !show;
         });
         var sel = assignee.options[assignee.selectedIndex];
-        if (sel && sel.parentNode.disabled) assignee.value = "";
+        if (sel && sel.parentNode.disabled) {
+          // Someone in several groups stays chosen under the new group.
+          var same = Array.prototype.find.call(assignee.options, function (o) {
+            return o.value === sel.value && !o.parentNode.disabled;
+          });
+          if (same) same.selected = true;
+          else assignee.value = "";
+        }
       };
       group.addEventListener("change", filter);
       filter();

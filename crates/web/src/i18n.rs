@@ -370,6 +370,8 @@ catalogue! {
     Yes: "Yes", "Tak";
     No: "No", "Nie";
     Empty: "—", "—";
+    // SLA badge and the Breached queue (issue 9 item 2)
+    QueueBreached: "Breached", "Naruszone SLA";
     // Flash messages after a successful post
     FlashCreated: "Incident {number} created.", "Utworzono incydent {number}.";
     FlashReported: "Thank you. We have received your report {number}.", "Dziękujemy. Przyjęliśmy zgłoszenie {number}.";

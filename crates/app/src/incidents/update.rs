@@ -26,6 +26,33 @@ impl<T> Patch<T> {
     pub fn is_keep(&self) -> bool {
         matches!(self, Patch::Keep)
     }
+
+    /// Keep instead of setting or clearing what `current` already is.
+    fn or_keep_if(self, current: Option<&T>, same: impl Fn(&T, &T) -> bool) -> Patch<T> {
+        match (&self, current) {
+            (Patch::Set(v), Some(c)) if same(v, c) => Patch::Keep,
+            (Patch::Clear, None) => Patch::Keep,
+            _ => self,
+        }
+    }
+}
+
+impl IncidentPatch {
+    /// Leaves alone the references that already hold what the patch names,
+    /// so an unchanged form neither looks them up again (a service since
+    /// retired from the catalog would be refused) nor writes them.
+    fn without_unchanged(mut self, cur: &Incident) -> IncidentPatch {
+        let text = |a: &String, b: &String| a.trim() == b.trim();
+        self.category = self.category.or_keep_if(cur.category.as_ref(), text);
+        self.service =
+            self.service.or_keep_if(cur.service.as_ref(), |a: &String, b: &String| a.trim().eq_ignore_ascii_case(b));
+        self.assignment_group = self.assignment_group.or_keep_if(cur.group_name.as_ref(), text);
+        let parent = cur.parent_id.map(super::number);
+        self.parent = self.parent.or_keep_if(parent.as_ref(), |a: &String, b: &String| {
+            super::parse_number(a.trim()).ok() == super::parse_number(b).ok()
+        });
+        self
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -56,6 +83,13 @@ impl App {
     ) -> Result<Incident, AppError> {
         let id = super::parse_number(number)?;
         let version = version.ok_or(AppError::VersionRequired)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        // The write checks the version again; this read only spares looking
+        // up what stays as it is.
+        let p = match incidents::get(&mut conn, id).await? {
+            Some(cur) if cur.version == version => p.without_unchanged(&cur),
+            _ => p,
+        };
         let mut errs = Errors::default();
         let title = p.title.as_deref().and_then(|t| errs.check("title", text::check(t, text::TITLE)));
         let description = p
@@ -92,7 +126,6 @@ impl App {
         errs.finish()?;
 
         // Resolve names on a read connection before joining the write batch.
-        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let mut errs = Errors::default();
         let requester = match p.requester.as_deref() {
             Some(name) => match accounts::user_by_name(&mut conn, name.trim()).await? {
@@ -173,11 +206,14 @@ impl App {
                     if let Some(u) = urgency {
                         new.urgency = u.into();
                     }
+                    // The matrix may have changed since: only a new impact
+                    // or urgency moves the priority.
                     let (i, u) = (Impact::new(new.impact), Urgency::new(new.urgency));
-                    if let (Ok(i), Ok(u)) = (i, u) {
+                    if let (Ok(i), Ok(u), true) = (i, u, (new.impact, new.urgency) != (old.impact, old.urgency)) {
                         new.priority = matrix.priority(i, u).into();
                     }
-                    if let Some(r) = requester {
+                    // The same requester keeps the organisation recorded.
+                    if let Some(r) = requester.filter(|r| r.id != old.requester_id) {
                         new.requester_id = r.id;
                         new.requester_name = Some(r.display_name);
                         new.organisation_id = r.organisation_id;

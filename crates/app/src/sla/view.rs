@@ -3,6 +3,7 @@
 use super::engine::{clock_of, micros, ts};
 use crate::{Actor, App, AppError};
 use serde::Serialize;
+use std::collections::HashMap;
 use steward_domain::calendar::Calendar;
 use steward_store::{StoreError, now_micros, sla};
 
@@ -25,6 +26,8 @@ pub struct ClockView {
     pub due_at: Option<i64>,
     pub breached: bool,
     pub breached_at: Option<i64>,
+    /// The first warning threshold in percent, as the clock started with.
+    pub warn_at: Option<u8>,
     pub started_at: i64,
     pub stopped_at: Option<i64>,
 }
@@ -56,6 +59,7 @@ impl ClockView {
             due_at: row.due_at.filter(|_| clock.is_running()),
             breached,
             breached_at: row.breached_at.or(if breached { row.due_at } else { None }),
+            warn_at: serde_json::from_str::<Vec<u8>>(&row.thresholds).ok().and_then(|t| t.into_iter().min()),
             started_at: row.started_at,
             stopped_at: row.stopped_at,
         })
@@ -71,10 +75,23 @@ impl App {
 
     /// The clocks of an incident the caller has already checked access to.
     pub async fn clocks_of_incident(&self, id: i64) -> Result<Vec<ClockView>, AppError> {
+        Ok(self.clocks_of_incidents(&[id]).await?.remove(&id).unwrap_or_default())
+    }
+
+    /// The clocks of incidents the caller has already checked access to
+    /// (a page of a list), by incident, in one read.
+    pub async fn clocks_of_incidents(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<ClockView>>, AppError> {
+        let mut out = HashMap::<i64, Vec<ClockView>>::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
         let snap = self.sla_snapshot().await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let rows = sla::clocks_of(&mut conn, "incident", &[id]).await?;
+        let rows = sla::clocks_of(&mut conn, "incident", ids).await?;
         let now = now_micros();
-        rows.iter().map(|r| ClockView::of(r, &snap.calendar(r.calendar_id), now)).collect()
+        for r in &rows {
+            out.entry(r.record_id).or_default().push(ClockView::of(r, &snap.calendar(r.calendar_id), now)?);
+        }
+        Ok(out)
     }
 }

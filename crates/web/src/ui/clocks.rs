@@ -6,7 +6,6 @@ use super::{fmt, widgets};
 use crate::i18n::{self, Lang, Msg};
 use maud::{Markup, html};
 use steward_app::sla::ClockView;
-use steward_store::incidents::Incident;
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 60 * MINUTE;
@@ -73,10 +72,10 @@ pub fn left_or_overdue(lang: Lang, remaining_secs: i64) -> String {
     }
 }
 
-/// The tone of a clock; `warn_at` is the first warning threshold in
-/// percent (without one, a quarter of the target left counts as at risk).
-pub fn tone(c: &ClockView, warn_at: Option<u8>) -> Tone {
-    let warn_at = u32::from(warn_at.unwrap_or(75));
+/// The tone of a clock: at risk from its first warning threshold (75 %
+/// without one), or with under a quarter of the target left.
+pub fn tone(c: &ClockView) -> Tone {
+    let warn_at = u32::from(c.warn_at.unwrap_or(75));
     if c.breached {
         Tone::Breached
     } else if c.state == "stopped" {
@@ -116,15 +115,16 @@ pub fn name(lang: Lang, c: &ClockView) -> String {
 }
 
 /// The incident page's panel: one row per clock.
-pub fn panel(lang: Lang, clocks: &[ClockView], warn_at: Option<u8>) -> Markup {
+pub fn panel(lang: Lang, clocks: &[ClockView]) -> Markup {
     let now = fmt::now_micros();
     html! {
         section.panel.sla-panel #sla aria-labelledby="sla-title" {
             h2 #sla-title { (i18n::t(lang, Msg::SlaPanel)) }
             @if clocks.is_empty() { p.muted { (i18n::t(lang, Msg::SlaNoClocks)) } }
+            p.sla-headline { (badge(lang, clocks)) }
             ul.clocks {
                 @for c in clocks {
-                    @let tone = tone(c, if c.kind == "group" { None } else { warn_at });
+                    @let tone = tone(c);
                     li class={ "clock " (tone.class()) } data-kind=(c.kind) {
                         div.clock-name { (name(lang, c)) }
                         div.clock-status {
@@ -145,26 +145,58 @@ pub fn panel(lang: Lang, clocks: &[ClockView], warn_at: Option<u8>) -> Markup {
     }
 }
 
-/// The list's badge from the incident's SLA summary: wall time to the
-/// nearest due moment, or that a clock breached.
-pub fn badge(lang: Lang, i: &Incident, now: i64) -> Markup {
-    let breached = i.sla.sla_breached != 0;
-    let left = i.sla.sla_due_at.map(|due| (due - now) / 1_000_000);
-    let tone = match left {
-        _ if breached => Tone::Breached,
-        Some(l) if l < 0 => Tone::Breached,
-        Some(l) if l < HOUR => Tone::Warn,
-        Some(_) => Tone::Ok,
-        None => return html! {},
+/// The clock that speaks for the record: a breached clock that still
+/// counts (running or paused) before any other, the most overdue first;
+/// then the running clock with the least business time left; then a
+/// paused one; then a missed one. Met clocks say nothing.
+pub fn headline(clocks: &[ClockView]) -> Option<&ClockView> {
+    let rank = |c: &ClockView| match (c.breached, c.state) {
+        (true, "running" | "paused") => Some(0),
+        (false, "running") => Some(1),
+        (false, "paused") => Some(2),
+        (true, _) => Some(3),
+        (false, _) => None,
     };
+    clocks
+        .iter()
+        .filter_map(|c| rank(c).map(|r| (r, c.remaining_seconds, c)))
+        .min_by_key(|(r, left, _)| (*r, *left))
+        .map(|(_, _, c)| c)
+}
+
+/// The clock's own name, short: "Resolution", "First response", "Time with Network".
+pub fn kind_name(lang: Lang, c: &ClockView) -> String {
+    match c.kind.as_str() {
+        "response" => i18n::t(lang, Msg::SlaResponse).to_owned(),
+        "resolution" => i18n::t(lang, Msg::SlaResolution).to_owned(),
+        _ => i18n::tf(lang, Msg::SlaTimeWith, &[("group", c.group_name.as_deref().unwrap_or("?"))]),
+    }
+}
+
+/// When the clock runs (or ran) out: the due moment of a running clock,
+/// the breach of one overdue.
+fn due_moment(c: &ClockView) -> Option<i64> {
+    match c.state {
+        "running" => c.due_at.or(c.breached_at),
+        "paused" => c.breached_at,
+        _ => None,
+    }
+}
+
+/// The record's SLA in one line, the same words on the list and on the
+/// incident page: "Resolution: overdue by 1 d 22 h · due 2 Dec 2026,
+/// 14:00", in business time, the clock's tone as colour and as a word.
+pub fn badge(lang: Lang, clocks: &[ClockView]) -> Markup {
+    let Some(c) = headline(clocks) else { return html! {} };
+    let tone = tone(c);
     html! {
-        span class={ "badge sla " (tone.class()) } title=(tone.word(lang)) {
-            @match left {
-                Some(l) => {
-                    @if tone != Tone::Breached || breached { span.visually-hidden { (tone.word(lang)) ": " } }
-                    (left_or_overdue(lang, l))
-                }
-                None => (tone.word(lang)),
+        span.sla-line data-kind=(c.kind) {
+            span class={ "badge sla " (tone.class()) } title=(tone.word(lang)) {
+                span.visually-hidden { (tone.word(lang)) ": " }
+                (kind_name(lang, c)) ": " (status(lang, c))
+            }
+            @if let Some(due) = due_moment(c) {
+                " " span.sla-due { (i18n::t(lang, Msg::SlaDue)) " " (fmt::absolute(lang, due)) }
             }
         }
     }
@@ -188,6 +220,7 @@ mod tests {
             due_at: None,
             breached,
             breached_at: None,
+            warn_at: None,
             started_at: 0,
             stopped_at: None,
         }
@@ -208,25 +241,68 @@ mod tests {
 
     #[test]
     fn tones_and_words() {
-        let on_track = clock("running", 4 * HOUR, 3 * HOUR, false);
-        assert_eq!((tone(&on_track, Some(50)), status(Lang::En, &on_track).as_str()), (Tone::Ok, "3 h left"));
+        let warn = |mut c: ClockView, at: u8| {
+            c.warn_at = Some(at);
+            c
+        };
+        let on_track = warn(clock("running", 4 * HOUR, 3 * HOUR, false), 50);
+        assert_eq!((tone(&on_track), status(Lang::En, &on_track).as_str()), (Tone::Ok, "3 h left"));
         let past_first_warning = clock("running", 4 * HOUR, HOUR + 30 * MINUTE, false);
-        assert_eq!(tone(&past_first_warning, Some(50)), Tone::Warn);
-        assert_eq!(tone(&past_first_warning, None), Tone::Ok, "more than a quarter left");
-        assert_eq!(tone(&clock("running", 4 * HOUR, 50 * MINUTE, false), Some(90)), Tone::Warn, "under 25 % left");
+        assert_eq!(tone(&warn(past_first_warning.clone(), 50)), Tone::Warn);
+        assert_eq!(tone(&past_first_warning), Tone::Ok, "more than a quarter left");
+        assert_eq!(tone(&warn(clock("running", 4 * HOUR, 50 * MINUTE, false), 90)), Tone::Warn, "under 25 % left");
         let late = clock("running", HOUR, -35 * MINUTE, true);
-        assert_eq!((tone(&late, None), status(Lang::En, &late).as_str()), (Tone::Breached, "overdue by 35 min"));
+        assert_eq!((tone(&late), status(Lang::En, &late).as_str()), (Tone::Breached, "overdue by 35 min"));
         let met = clock("stopped", HOUR, 20 * MINUTE, false);
-        assert_eq!((tone(&met, None), status(Lang::En, &met).as_str()), (Tone::Done, "met"));
+        assert_eq!((tone(&met), status(Lang::En, &met).as_str()), (Tone::Done, "met"));
         assert_eq!(status(Lang::Pl, &clock("stopped", HOUR, -MINUTE, true)), "niedotrzymano");
         let paused = clock("paused", HOUR, 20 * MINUTE, false);
-        assert_eq!((tone(&paused, None), status(Lang::En, &paused).as_str()), (Tone::Paused, "paused, 20 min left"));
+        assert_eq!((tone(&paused), status(Lang::En, &paused).as_str()), (Tone::Paused, "paused, 20 min left"));
         assert_eq!(name(Lang::En, &met), "Standard · First response");
+    }
+
+    fn kind(mut c: ClockView, kind: &str) -> ClockView {
+        c.kind = kind.into();
+        c.group_name = Some("Network".into());
+        c
+    }
+
+    #[test]
+    fn a_breached_clock_beats_a_running_one_the_most_overdue_first() {
+        let ola = kind(clock("running", 4 * HOUR, 2 * HOUR, false), "group");
+        let response = kind(clock("running", HOUR, -10 * MINUTE, true), "response");
+        let resolution = kind(clock("running", 8 * HOUR, -46 * HOUR, true), "resolution");
+        let all = [ola.clone(), response.clone(), resolution.clone()];
+        assert_eq!(headline(&all), Some(&resolution), "the most overdue");
+        assert_eq!(headline(&[ola.clone(), response.clone()]), Some(&response), "breached beats running");
+        let paused_late = kind(clock("paused", HOUR, -5 * MINUTE, true), "resolution");
+        assert_eq!(headline(&[ola.clone(), paused_late.clone()]), Some(&paused_late), "a paused breach still counts");
+        let soon = kind(clock("running", 8 * HOUR, 30 * MINUTE, false), "resolution");
+        assert_eq!(headline(&[ola.clone(), soon.clone()]), Some(&soon), "the least business time left");
+        let missed = kind(clock("stopped", HOUR, -MINUTE, true), "response");
+        let paused = kind(clock("paused", HOUR, 20 * MINUTE, false), "resolution");
+        assert_eq!(headline(&[missed.clone(), paused.clone()]), Some(&paused), "what still counts beats history");
+        assert_eq!(headline(&[missed.clone()]), Some(&missed));
+        assert_eq!(headline(&[clock("stopped", HOUR, MINUTE, false)]), None, "a met clock says nothing");
+    }
+
+    #[test]
+    fn the_badge_names_its_clock_in_business_time_with_its_due_moment() {
+        let mut late = kind(clock("running", 8 * HOUR, -(46 * HOUR + 5 * MINUTE), true), "resolution");
+        late.breached_at = Some(1_764_684_000_000_000);
+        let ola = kind(clock("running", 4 * HOUR, 2 * HOUR, false), "group");
+        let out = badge(Lang::En, &[ola.clone(), late]).into_string();
+        assert!(out.contains(r#"data-kind="resolution""#) && out.contains("sla-breached"), "{out}");
+        assert!(out.contains("Resolution: overdue by 1 d 22 h"), "{out}");
+        assert!(out.contains("Due 2 Dec 2025"), "{out}");
+        let out = badge(Lang::Pl, &[ola]).into_string();
+        assert!(out.contains("Czas w grupie Network: zostało 2 godz.") && out.contains("sla-ok"), "{out}");
+        assert_eq!(badge(Lang::En, &[]).into_string(), "");
     }
 
     #[test]
     fn the_panel_says_it_in_words() {
-        let out = panel(Lang::En, &[clock("running", HOUR, -35 * MINUTE, true)], None).into_string();
+        let out = panel(Lang::En, &[clock("running", HOUR, -35 * MINUTE, true)]).into_string();
         assert!(out.contains("Breached") && out.contains("overdue by 35 min"), "{out}");
         assert!(out.contains("clock sla-breached"), "{out}");
     }

@@ -1,6 +1,8 @@
 //! `/home`: the desk's start page. Open incidents by priority, then the
-//! queues an agent works from: breaching soon (the nearest SLA due moment
-//! first), assigned to me, my groups' unassigned, all.
+//! queues an agent works from: breached (a clock already missed, by
+//! priority), breaching soon (the nearest SLA due moment first), assigned
+//! to me, my groups' unassigned, all. Each row's SLA badge reads the
+//! clocks of the shown rows, all queues in one read.
 //!
 //! There is no count query: each figure is the length of one capped page,
 //! shown as "50+" when more follow. That keeps the page to a few indexed
@@ -39,11 +41,15 @@ async fn fetch(s: &AppState, ctx: &Ctx, p: ListParams) -> Result<(Vec<Incident>,
     s.app.list_incidents(&ctx.actor, filter).await
 }
 
+fn shown(rows: &[Incident]) -> &[Incident] {
+    &rows[..rows.len().min(SHOWN)]
+}
+
 fn open(extra: ListParams) -> ListParams {
     ListParams { state: Some("open".into()), ..extra }
 }
 
-fn queue(ctx: &Ctx, i: usize, q: &Queue) -> Markup {
+fn queue(ctx: &Ctx, i: usize, q: &Queue, clocks: &list::Clocks) -> Markup {
     let id = format!("queue-{i}");
     html! {
         section.panel.queue aria-labelledby=(id) {
@@ -54,7 +60,7 @@ fn queue(ctx: &Ctx, i: usize, q: &Queue) -> Markup {
             @if q.rows.is_empty() {
                 p.empty { (ctx.t(Msg::QueueEmpty)) }
             } @else {
-                (list::table(ctx, &q.rows[..q.rows.len().min(SHOWN)], list::Columns::Queue, None))
+                (list::table(ctx, shown(&q.rows), clocks, list::Columns::Queue, None))
             }
         }
     }
@@ -65,6 +71,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
         return see_other("/portal");
     }
     let queues = [
+        (
+            Msg::QueueBreached,
+            "?state=open&sla=breached",
+            ListParams { sla: Some("breached".into()), ..Default::default() },
+        ),
         (
             Msg::QueueBreachingSoon,
             "?state=open&sla=breaching_soon&sort=sla_due",
@@ -92,6 +103,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
         .zip(found)
         .map(|((title, link, _), (rows, more))| Queue { title: *title, link, rows, more })
         .collect();
+    let mut ids: Vec<i64> = queues.iter().flat_map(|q| shown(&q.rows).iter().map(|r| r.id)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let clocks = s.app.clocks_of_incidents(&ids).await.or_page(&ctx)?;
     let body = html! {
         div.page-head {
             h1 { (ctx.t(Msg::QueuesTitle)) }
@@ -113,7 +128,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
         }
         @if ctx.actor.group_ids.is_empty() { p.hint { (ctx.t(Msg::NoGroups)) } }
         div.queues {
-            @for (i, q) in queues.iter().enumerate() { (queue(&ctx, i, q)) }
+            @for (i, q) in queues.iter().enumerate() { (queue(&ctx, i, q, &clocks)) }
         }
     };
     super::ok(layout::page(&ctx, ctx.t(Msg::QueuesTitle), body))

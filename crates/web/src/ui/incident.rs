@@ -32,9 +32,8 @@ pub struct Data {
     pub attachments: Vec<Attachment>,
     pub parent: Option<Incident>,
     pub children: Vec<Incident>,
-    /// The SLA clocks, for staff; with the SLA's first warning threshold.
+    /// The SLA clocks, for staff.
     pub clocks: Vec<steward_app::sla::ClockView>,
-    pub warn_at: Option<u8>,
     pub watching: bool,
     /// The CIs it names, for staff.
     pub cis: Vec<steward_app::cmdb::impact::CiRef>,
@@ -66,17 +65,8 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     };
     // Clocks are the desk's working aid; requesters see the incident itself.
     let cis = if ctx.actor.is_staff() { s.app.incident_cis(&ctx.actor, inc.id).await? } else { Vec::new() };
-    let (clocks, warn_at) = if ctx.actor.is_staff() {
-        let clocks = s.app.clocks_of_incident(inc.id).await?;
-        let warn_at = match inc.sla.sla_id {
-            Some(id) => s.app.get_sla(&ctx.actor, id).await.ok().and_then(|v| v.definition.thresholds.first().copied()),
-            None => None,
-        };
-        (clocks, warn_at)
-    } else {
-        (Vec::new(), None)
-    };
-    Ok(Data { inc, number, journal, attachments, parent, children, clocks, warn_at, watching, cis })
+    let clocks = if ctx.actor.is_staff() { s.app.clocks_of_incident(inc.id).await? } else { Vec::new() };
+    Ok(Data { inc, number, journal, attachments, parent, children, clocks, watching, cis })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -203,7 +193,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
             }
             aside.incident-side aria-label=(ctx.t(Msg::Details)) {
                 @if ctx.actor.is_staff() { (sidebar::staff_actions(ctx, d, v)) }
-                @if ctx.actor.is_staff() { (clocks::panel(ctx.lang, &d.clocks, d.warn_at)) }
+                @if ctx.actor.is_staff() { (clocks::panel(ctx.lang, &d.clocks)) }
                 (sidebar::details(ctx, d))
                 (sidebar::attachments(ctx, s, d, v))
                 (sidebar::related(ctx, d))

@@ -46,6 +46,12 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
+/// A textarea's text: browsers send its line breaks as CRLF, and stored
+/// text has LF, so an untouched description must not read as changed.
+fn lines(s: &str) -> String {
+    s.replace("\r\n", "\n")
+}
+
 fn patch(s: &str) -> Patch<String> {
     opt(s).map_or(Patch::Clear, Patch::Set)
 }
@@ -107,7 +113,7 @@ impl IncidentForm {
         }
         Ok(NewIncident {
             title: self.title.clone(),
-            description: Some(self.description.clone()),
+            description: Some(lines(&self.description)),
             impact: Some(impact),
             urgency: Some(urgency),
             requester: opt(&self.requester),
@@ -132,7 +138,7 @@ impl IncidentForm {
         }
         let patch = IncidentPatch {
             title: Some(self.title.clone()),
-            description: Some(self.description.clone()),
+            description: Some(lines(&self.description)),
             impact: Some(impact),
             urgency: Some(urgency),
             requester: opt(&self.requester),
@@ -207,15 +213,25 @@ fn levels(lang: Lang, labels: [Msg; 3]) -> Vec<(String, String)> {
     labels.iter().enumerate().map(|(i, m)| ((i + 1).to_string(), i18n::t(lang, *m).to_owned())).collect()
 }
 
-fn assignee_options(ctx: &Ctx, c: &Choices, selected: &str) -> Markup {
-    let known = c.groups.iter().any(|(_, members)| members.iter().any(|u| u.username == selected));
+/// The assignee select: each group's members under the group's name. A
+/// person in several groups is listed under each, but chosen only under
+/// the record's group (`app.js` hides the other groups' lists, and a
+/// browser keeps the last `selected` option: choosing them everywhere
+/// showed "none" and saving cleared the assignee). Someone not listed
+/// under that group (inactive, or moved since) keeps an option of their own.
+fn assignee_options(ctx: &Ctx, c: &Choices, group: &str, selected: &str) -> Markup {
+    let here = |g: &Group, members: &[User]| g.name == group && members.iter().any(|u| u.username == selected);
+    let listed = c.groups.iter().any(|(g, members)| here(g, members));
     html! {
         option value="" { (ctx.t(Msg::NoneOption)) }
-        @if !selected.is_empty() && !known { option value=(selected) selected { (selected) } }
+        @if !selected.is_empty() && !listed {
+            @let name = c.users.iter().find(|u| u.username == selected).map_or(selected, |u| u.display_name.as_str());
+            option value=(selected) selected { (name) }
+        }
         @for (g, members) in &c.groups {
             optgroup label=(g.name) data-group=(g.name) {
                 @for u in members {
-                    option value=(u.username) selected[u.username == selected] { (u.display_name) }
+                    option value=(u.username) selected[g.name == group && u.username == selected] { (u.display_name) }
                 }
             }
         }
@@ -242,6 +258,10 @@ pub fn render(
     let requester_hint = if matches!(mode, Mode::New) { Msg::RequesterHint } else { Msg::RequesterHintEdit };
     let mut groups = vec![(String::new(), ctx.t(Msg::NoneOption).to_owned())];
     groups.extend(c.groups.iter().map(|(g, _)| (g.name.clone(), g.name.clone())));
+    // A group the lists no longer offer stays chosen rather than becoming "none".
+    if !v.assignment_group.is_empty() && !groups.iter().any(|(name, _)| *name == v.assignment_group) {
+        groups.push((v.assignment_group.clone(), v.assignment_group.clone()));
+    }
     const SHOWN: [&str; 12] = [
         "title",
         "description",
@@ -285,7 +305,7 @@ pub fn render(
                     (f("urgency", ctx.t(Msg::Urgency)).select(&levels(lang, [Msg::UrgencyHigh, Msg::UrgencyMedium, Msg::UrgencyLow]), &v.urgency))
                     (priority_preview(lang, matrix, &v.impact, &v.urgency))
                     (f("assignment_group", ctx.t(Msg::Group)).select(&groups, &v.assignment_group))
-                    (Field { hint: Some(ctx.t(Msg::AssigneeHint)), ..f("assignee", ctx.t(Msg::Assignee)) }.select_with(assignee_options(ctx, c, &v.assignee)))
+                    (Field { hint: Some(ctx.t(Msg::AssigneeHint)), ..f("assignee", ctx.t(Msg::Assignee)) }.select_with(assignee_options(ctx, c, &v.assignment_group, &v.assignee)))
                     div class={ "field checkbox" @if errors.get("major").is_some() { " has-error" } } {
                         label {
                             input type="checkbox" name="major" value="on" checked[v.major.is_some()];

@@ -144,8 +144,11 @@ fn sla_header(ctx: &Ctx, q: Option<&ListQuery>) -> Markup {
     }
 }
 
+/// Each listed incident's SLA clocks, for its badge.
+pub type Clocks = std::collections::HashMap<i64, Vec<steward_app::sla::ClockView>>;
+
 /// The incident table; with `q`, the headers are sort links.
-pub fn table(ctx: &Ctx, rows: &[Incident], cols: Columns, q: Option<&ListQuery>) -> Markup {
+pub fn table(ctx: &Ctx, rows: &[Incident], clocks: &Clocks, cols: Columns, q: Option<&ListQuery>) -> Markup {
     let lang = ctx.lang;
     let now = fmt::now_micros();
     let full = cols == Columns::Full;
@@ -177,7 +180,7 @@ pub fn table(ctx: &Ctx, rows: &[Incident], cols: Columns, q: Option<&ListQuery>)
                             }
                             td { (widgets::state_badge(lang, &i.state)) }
                             td { (widgets::priority_badge(lang, i.priority)) }
-                            td.sla-cell { (clocks::badge(lang, i, now)) }
+                            td.sla-cell { (clocks::badge(lang, clocks.get(&i.id).map_or(&[][..], Vec::as_slice))) }
                             td.who-cell { (i.group_name.as_deref().unwrap_or("")) }
                             td.who-cell {
                                 @match &i.assignee_name {
@@ -295,7 +298,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery
             let sort = filter.sort;
             let (rows, more) = s.app.list_incidents(&ctx.actor, filter).await.or_page(&ctx)?;
             let next = if more { rows.last().map(|r| encode_cursor(&sort.key(r))) } else { None };
-            Ok((rows, next))
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            let clocks = s.app.clocks_of_incidents(&ids).await.or_page(&ctx)?;
+            Ok((rows, clocks, next))
         }
         Err(AppError::Invalid(errors)) => Err(widgets::Errors(errors)),
         Err(e) => return Err(ctx.fail(e)),
@@ -317,9 +322,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery
                     ul { @for fe in e.others(&SHOWN) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, &fe.message)) } } }
                 }
             }
-            Ok((rows, _)) if rows.is_empty() => { p.empty { (ctx.t(Msg::NoMatches)) } }
-            Ok((rows, next)) => {
-                (table(&ctx, rows, Columns::Full, Some(&q)))
+            Ok((rows, _, _)) if rows.is_empty() => { p.empty { (ctx.t(Msg::NoMatches)) } }
+            Ok((rows, clocks, next)) => {
+                (table(&ctx, rows, clocks, Columns::Full, Some(&q)))
                 nav.pager aria-label=(ctx.t(Msg::Pages)) {
                     @if !q.cursor.is_empty() { a.btn href=(q.link(sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }
                     @if let Some(c) = next { a.btn #next-page href=(q.link(sort, c)) rel="next" { (ctx.t(Msg::NextPage)) " »" } }

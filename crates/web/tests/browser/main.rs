@@ -12,6 +12,7 @@ mod accessibility;
 mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;
+mod demo_edits;
 mod driver;
 mod journey;
 mod notification_pages;

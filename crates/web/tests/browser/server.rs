@@ -55,10 +55,8 @@ impl TestServer {
     }
 }
 
-/// Users: `agent` and `agent2` in Service Desk, `netagent` in Network,
-/// `requester` (Contoso), `requester2` and `admin`; the first, third, fourth
-/// and last have the password (argon2 is slow, so not everyone gets one).
-pub async fn spawn() -> TestServer {
+/// An empty database in a temporary folder and the app over it.
+async fn open() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/steward.db", dir.path().display());
     let store =
@@ -68,7 +66,31 @@ pub async fn spawn() -> TestServer {
     // not apply) yet small enough to go over cheaply.
     let config =
         AppConfig { data_dir: dir.path().to_path_buf(), attachment_max_bytes: 3 * 1024 * 1024, ..AppConfig::default() };
-    let app = App::new(store, config);
+    (dir, App::new(store, config))
+}
+
+/// Serves `app` on a free port.
+async fn start(dir: tempfile::TempDir, app: App) -> TestServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let state = AppState { app: app.clone(), web: Arc::new(WebConfig::default()) };
+    tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
+    TestServer { base: format!("http://{addr}"), app, _dir: dir }
+}
+
+/// The demo (`steward demo`) with `incidents` incidents; everyone's
+/// password is [`steward_app::seed::DEMO_PASSWORD`].
+pub async fn spawn_demo(incidents: usize) -> TestServer {
+    let (dir, app) = open().await;
+    steward_app::seed::demo(&app, incidents).await.unwrap();
+    start(dir, app).await
+}
+
+/// Users: `agent` and `agent2` in Service Desk, `netagent` in Network,
+/// `requester` (Contoso), `requester2` and `admin`; the first, third, fourth
+/// and last have the password (argon2 is slow, so not everyone gets one).
+pub async fn spawn() -> TestServer {
+    let (dir, app) = open().await;
     app.add_group(None, "Service Desk", "First line").await.unwrap();
     app.add_group(None, "Network", "Routers and switches").await.unwrap();
     let users = [
@@ -96,9 +118,5 @@ pub async fn spawn() -> TestServer {
         .await
         .unwrap();
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let state = AppState { app: app.clone(), web: Arc::new(WebConfig::default()) };
-    tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
-    TestServer { base: format!("http://{addr}"), app, _dir: dir }
+    start(dir, app).await
 }

@@ -126,8 +126,16 @@ async fn staff_read_and_managers_change_service_levels() {
     let body = page(get(&t, &format!("/incidents/{n}"), &agent).await, 200).await;
     assert!(body.contains("Service levels") && body.contains("Standard · First response"), "{body}");
     assert!(body.contains("Standard · Resolution") && body.contains(" left"), "{body}");
+    let line = |body: &str| {
+        let from = body.find(r#"<span class="sla-line""#).unwrap_or_else(|| panic!("no SLA line: {body}"));
+        let to = from + body[from..].find(" UTC</span></span>").expect("the due moment");
+        body[from..to].to_owned()
+    };
+    let on_page = line(&body);
     let body = page(get(&t, "/incidents?sla=breaching_soon&sort=sla_due", &agent).await, 200).await;
-    assert!(body.contains(&format!("/incidents/{n}")) && body.contains("badge sla sla-warn"), "{body}");
+    assert!(body.contains(&format!("/incidents/{n}")), "{body}");
+    assert_eq!(line(&body), on_page, "the list and the page say the same");
+    assert!(on_page.contains("First response: 29 min left") && on_page.contains("badge sla sla-ok"), "{on_page}");
     assert!(body.contains(r#"<option value="breaching_soon" selected>"#), "the filter shows what is applied");
     let body = page(get(&t, "/incidents?sla=late", &agent).await, 200).await;
     assert!(body.contains(r#"id="f-sla-error""#), "{body}");
