@@ -5,10 +5,10 @@
 //! services they may see. Every read takes `as_of` (RFC 3339) where the
 //! past makes sense.
 
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use crate::{AppState, auth::ApiActor, error::ApiError, json::Json, query::Query};
 use axum::{
     body::Bytes,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -134,9 +134,8 @@ const EXPORT_MAX: i64 = 200_000;
 pub async fn list(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let mut filter = CiFilter { q: q.q.clone(), ..CiFilter::default() };
     if let Some(st) = &q.status {
         steward_domain::cmdb::CiStatus::parse(st).map_err(|e| ApiError::field("status", e))?;
@@ -231,9 +230,8 @@ pub async fn get_one(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<AsOfQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<AsOfQuery>,
 ) -> Result<axum::Json<CiJson>, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let d = s.app.ci(&actor, id_of(id)?, parse_as_of(q.as_of.as_deref())?).await?;
     Ok(axum::Json(CiJson::new(&d.row, &d.fields, d.as_of)))
 }
@@ -319,9 +317,8 @@ pub async fn relations(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<AsOfQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<AsOfQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let id = id_of(id)?;
     let as_of = parse_as_of(q.as_of.as_deref())?;
     s.app.ci(&actor, id, as_of).await?;
@@ -422,9 +419,8 @@ pub async fn impact_of(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<ImpactQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<ImpactQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Upstream, q.include.as_deref()).await
 }
 
@@ -436,9 +432,8 @@ pub async fn dependencies_of(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<ImpactQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<ImpactQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Downstream, q.include.as_deref()).await
 }
 
@@ -526,10 +521,9 @@ pub async fn import(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
-    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/csv") {
         return Err(ApiError::new(
@@ -593,9 +587,8 @@ pub struct CatalogQuery {
 pub async fn services(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    q: Result<Query<CatalogQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<CatalogQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let rows = s.app.catalog(&actor, q.q).await?;
     Ok(axum::Json(rows.iter().map(CiJson::of).collect::<Vec<_>>()).into_response())
 }

@@ -1,8 +1,8 @@
 //! `/api/v1/escalations`, group managers, and the inbound mail log.
 
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use crate::{AppState, auth::ApiActor, error::ApiError, json::Json, query::Query};
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
@@ -111,6 +111,7 @@ pub async fn set_manager(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MailLogParams {
     /// An id from the previous page: older entries.

@@ -2,10 +2,10 @@
 //! journal and attachments.
 
 use super::dto::*;
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use crate::{AppState, auth::ApiActor, error::ApiError, json::Json, query::Query};
 use axum::{
     body::Body,
-    extract::{Multipart, Path, Query, State},
+    extract::{Multipart, Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -39,19 +39,6 @@ pub(crate) fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<
     }
 }
 
-/// Names the parameter a query string was refused for (`limit=abc`,
-/// an unknown parameter), as a body's field would be named.
-pub(crate) fn query_problem(e: axum::extract::rejection::QueryRejection) -> ApiError {
-    let text = e.body_text();
-    let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
-    match detail.split_once(": ") {
-        Some((field, message)) if !field.is_empty() && !field.contains(char::is_whitespace) => {
-            ApiError::field(field, message)
-        }
-        _ => ApiError::field("query", detail),
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents",
     params(
         ("state" = Option<String>, Query, description = "Comma-separated states; `open` = new, in_progress, on_hold"),
@@ -74,9 +61,8 @@ pub(crate) fn query_problem(e: axum::extract::rejection::QueryRejection) -> ApiE
 pub async fn list(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    Query(params): Query<ListParams>,
 ) -> Result<axum::Json<IncidentPage>, ApiError> {
-    let Query(params) = params.map_err(query_problem)?;
     let filter = s.app.incident_filter(&actor, &params).await?;
     let sort = filter.sort;
     let (rows, more) = s.app.list_incidents(&actor, filter).await?;

@@ -2,10 +2,10 @@
 //! delivery log (admins), watchers of an incident, one's own opt-outs.
 
 use super::dto::time;
-use super::incidents::{query_problem, version};
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use super::incidents::version;
+use crate::{AppState, auth::ApiActor, error::ApiError, json::Json, query::Query};
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -71,6 +71,7 @@ pub struct OutboxPageJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
     /// pending, sent or dead (default dead)
@@ -86,10 +87,9 @@ pub struct OutboxQuery {
 pub async fn outbox(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    q: Result<Query<OutboxQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<OutboxQuery>,
 ) -> Result<axum::Json<OutboxPageJson>, ApiError> {
     let counts = s.app.outbox_counts(&actor).await?;
-    let Query(q) = q.map_err(query_problem)?;
     let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(c) => Some(c.parse::<i64>().map_err(|_| ApiError::field("cursor", "is not a cursor this API gave"))?),
         None => None,
@@ -291,6 +291,7 @@ pub struct DeliveryJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveriesQuery {
     /// 1–200, default 50
@@ -304,10 +305,9 @@ pub async fn deliveries(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<DeliveriesQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<DeliveriesQuery>,
 ) -> Result<axum::Json<Vec<DeliveryJson>>, ApiError> {
     let id = id_of(id, "webhook")?;
-    let Query(q) = q.map_err(query_problem)?;
     let list = s.app.webhook_deliveries(&actor, id, q.limit.unwrap_or(50)).await?;
     Ok(axum::Json(
         list.into_iter()

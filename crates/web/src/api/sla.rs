@@ -4,10 +4,10 @@
 
 use super::incidents::version;
 use super::sla_dto::*;
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use crate::{AppState, auth::ApiActor, error::ApiError, json::Json, query::Query};
 use axum::{
     body::Bytes,
-    extract::{Path, Query, State, rejection::BytesRejection},
+    extract::{Path, State, rejection::BytesRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -116,11 +116,7 @@ pub struct VersionQuery {
 }
 
 /// The version a bodiless action names (`If-Match` or `?version=`).
-fn action_version(
-    headers: &HeaderMap,
-    q: Result<Query<VersionQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<(i64, bool), ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
+fn action_version(headers: &HeaderMap, q: VersionQuery) -> Result<(i64, bool), ApiError> {
     required(headers, q.version)
 }
 
@@ -134,7 +130,7 @@ pub async fn add_preset(
     ApiActor(actor): ApiActor,
     path: Result<Path<(i64, String)>, axum::extract::rejection::PathRejection>,
     headers: HeaderMap,
-    q: Result<Query<VersionQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
     let Path((id, preset)) = path.map_err(|_| ApiError::not_found("calendar"))?;
     let (v, used_header) = action_version(&headers, q)?;
@@ -156,7 +152,7 @@ pub async fn import_ical(
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
     headers: HeaderMap,
-    q: Result<Query<VersionQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<VersionQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let id = id_of(id, "calendar")?;
