@@ -124,7 +124,7 @@ struct CiPageJson {
 /// Rows one export may hold.
 const EXPORT_MAX: i64 = 200_000;
 
-#[utoipa::path(get, path = "/api/v1/cis", tag = "cmdb",
+#[utoipa::path(get, operation_id = "list_cis", path = "/api/v1/cis", tag = "cmdb",
     params(("class" = Option<String>, Query, description = "A class key; classes extending it are included"),
         ("status" = Option<String>, Query), ("q" = Option<String>, Query, description = "Part of the name"),
         ("owner_group" = Option<String>, Query), ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query),
@@ -223,7 +223,7 @@ pub struct AsOfQuery {
     as_of: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}", tag = "cmdb",
+#[utoipa::path(get, operation_id = "get_ci", path = "/api/v1/cis/{id}", tag = "cmdb",
     params(("id" = i64, Path), ("as_of" = Option<String>, Query, description = "RFC 3339: the CI as it was then")),
     responses((status = 200, description = "The CI", body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn get_one(
@@ -257,7 +257,7 @@ async fn save(
 }
 
 /// Creates a CI, or updates the one its identifiers name.
-#[utoipa::path(post, path = "/api/v1/cis", tag = "cmdb",
+#[utoipa::path(post, operation_id = "create_ci", path = "/api/v1/cis", tag = "cmdb",
     request_body(content = Object, description = "One CI: class, name, attributes and the optional fields; reconciled like bulk"),
     responses((status = 201, description = "The CI (created, or the one its identifiers name)", body = Object),
         (status = 422, body = crate::error::Problem)))]
@@ -272,7 +272,7 @@ pub async fn create(
     save(&s, &actor, item, StatusCode::CREATED).await
 }
 
-#[utoipa::path(put, path = "/api/v1/cis/{id}", tag = "cmdb", params(("id" = i64, Path)),
+#[utoipa::path(put, operation_id = "update_ci", path = "/api/v1/cis/{id}", tag = "cmdb", params(("id" = i64, Path)),
     request_body(content = Object, description = "The CI's fields; fields not sent keep their values"),
     responses((status = 200, description = "The CI", body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn update(
@@ -287,7 +287,7 @@ pub async fn update(
     save(&s, &actor, item, StatusCode::OK).await
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}/journal", tag = "cmdb", params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "ci_journal", path = "/api/v1/cis/{id}/journal", tag = "cmdb", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<super::dto::JournalEntryJson>), (status = 404, body = crate::error::Problem)))]
 pub async fn journal(
     State(s): State<AppState>,
@@ -309,7 +309,7 @@ struct RelationJson {
     until: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}/relations", tag = "cmdb",
+#[utoipa::path(get, operation_id = "ci_relations", path = "/api/v1/cis/{id}/relations", tag = "cmdb",
     params(("id" = i64, Path), ("as_of" = Option<String>, Query)),
     responses((status = 200, description = "The relations live then, with both ends named", body = Object),
         (status = 404, body = crate::error::Problem)))]
@@ -465,7 +465,7 @@ pub async fn impact(
     walk(&s, &actor, &b.cis, b.depth, b.as_of.as_deref(), dir, b.include.as_deref()).await
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}/incidents", tag = "cmdb", params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "ci_open_incidents", path = "/api/v1/cis/{id}/incidents", tag = "cmdb", params(("id" = i64, Path)),
     responses((status = 200, description = "Open incidents on the CI and on everything it depends on", body = Object),
         (status = 404, body = crate::error::Problem)))]
 pub async fn open_incidents(
@@ -545,7 +545,7 @@ struct ClassJson {
     version: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/ci-classes", tag = "cmdb",
+#[utoipa::path(get, operation_id = "list_ci_classes", path = "/api/v1/ci-classes", tag = "cmdb",
     responses((status = 200, description = "Built-in and admin-defined classes", body = Object)))]
 pub async fn classes(State(s): State<AppState>, ApiActor(_actor): ApiActor) -> Result<Response, ApiError> {
     let list = s.app.ci_classes().await?;
@@ -582,7 +582,7 @@ pub struct CatalogQuery {
 }
 
 /// The service catalog as the caller may see it.
-#[utoipa::path(get, path = "/api/v1/services", tag = "cmdb", params(("q" = Option<String>, Query)),
+#[utoipa::path(get, operation_id = "list_services", path = "/api/v1/services", tag = "cmdb", params(("q" = Option<String>, Query)),
     responses((status = 200, description = "The catalog as the caller may see it", body = Object)))]
 pub async fn services(
     State(s): State<AppState>,

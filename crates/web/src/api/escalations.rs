@@ -45,7 +45,7 @@ fn yes() -> bool {
     true
 }
 
-#[utoipa::path(get, path = "/api/v1/escalations", tag = "service levels",
+#[utoipa::path(get, operation_id = "list_escalations", path = "/api/v1/escalations", tag = "service levels",
     responses((status = 200, body = Vec<EscalationJson>), (status = 403, body = crate::error::Problem)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn list(
     Ok(axum::Json(out))
 }
 
-#[utoipa::path(post, path = "/api/v1/escalations", tag = "service levels", request_body = EscalationJson,
+#[utoipa::path(post, operation_id = "create_escalation", path = "/api/v1/escalations", tag = "service levels", request_body = EscalationJson,
     responses((status = 201, body = EscalationJson), (status = 403, body = crate::error::Problem),
         (status = 422, body = crate::error::Problem)))]
 pub async fn create(
@@ -133,7 +133,7 @@ pub struct InboundJson {
     pub reason: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/mail/inbound", tag = "notifications", params(MailLogParams),
+#[utoipa::path(get, operation_id = "list_inbound_mail", path = "/api/v1/mail/inbound", tag = "notifications", params(MailLogParams),
     responses((status = 200, body = Vec<InboundJson>), (status = 403, body = crate::error::Problem)))]
 pub async fn inbound(
     State(s): State<AppState>,

@@ -39,7 +39,7 @@ pub(crate) fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents",
+#[utoipa::path(get, operation_id = "list_incidents", path = "/api/v1/incidents", tag = "incidents",
     params(
         ("state" = Option<String>, Query, description = "Comma-separated states; `open` = new, in_progress, on_hold"),
         ("priority" = Option<String>, Query, description = "Comma-separated priorities 1–5"),
@@ -70,7 +70,7 @@ pub async fn list(
     Ok(axum::Json(IncidentPage { items: rows.into_iter().map(IncidentJson::from).collect(), next_cursor }))
 }
 
-#[utoipa::path(post, path = "/api/v1/incidents", tag = "incidents", request_body = NewIncidentJson,
+#[utoipa::path(post, operation_id = "create_incident", path = "/api/v1/incidents", tag = "incidents", request_body = NewIncidentJson,
     responses((status = 201, body = IncidentJson), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
     State(s): State<AppState>,
@@ -86,7 +86,7 @@ pub async fn create(
     Ok(resp)
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents/{number}", tag = "incidents",
+#[utoipa::path(get, operation_id = "get_incident", path = "/api/v1/incidents/{number}", tag = "incidents",
     params(("number" = String, Path, description = "e.g. INC0000042")),
     responses((status = 200, body = IncidentJson), (status = 404, body = crate::error::Problem)))]
 pub async fn get_one(
@@ -97,7 +97,7 @@ pub async fn get_one(
     Ok(with_etag(StatusCode::OK, s.app.get_incident(&actor, &number).await?))
 }
 
-#[utoipa::path(patch, path = "/api/v1/incidents/{number}", tag = "incidents", request_body = IncidentPatchJson,
+#[utoipa::path(patch, operation_id = "update_incident", path = "/api/v1/incidents/{number}", tag = "incidents", request_body = IncidentPatchJson,
     params(("number" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
     responses((status = 200, body = IncidentJson), (status = 409, body = crate::error::Problem),
         (status = 412, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
@@ -138,7 +138,7 @@ pub async fn transition(
     Ok(with_etag(StatusCode::OK, inc))
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents/{number}/comments", tag = "incidents",
+#[utoipa::path(get, operation_id = "list_comments", path = "/api/v1/incidents/{number}/comments", tag = "incidents",
     params(("number" = String, Path)), responses((status = 200, body = Vec<CommentJson>)))]
 pub async fn comments(
     State(s): State<AppState>,
@@ -161,7 +161,7 @@ pub async fn add_comment(
     Ok((StatusCode::CREATED, axum::Json(c.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents/{number}/journal", tag = "incidents",
+#[utoipa::path(get, operation_id = "incident_journal", path = "/api/v1/incidents/{number}/journal", tag = "incidents",
     params(("number" = String, Path)), responses((status = 200, body = Vec<JournalEntryJson>)))]
 pub async fn journal(
     State(s): State<AppState>,

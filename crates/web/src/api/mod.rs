@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod cmdb;
+pub mod contract;
 pub mod dto;
 pub mod escalations;
 pub mod health;
@@ -61,8 +62,19 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The OpenAPI document: what the handlers declare, completed by
+/// [`contract::complete`]. Built once.
+pub fn document() -> &'static serde_json::Value {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        contract::complete(&mut doc);
+        doc
+    })
+}
+
 async fn openapi() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    Json(document())
 }
 
 pub fn routes() -> Router<AppState> {
