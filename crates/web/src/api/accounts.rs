@@ -103,7 +103,8 @@ pub async fn create_token(
             id: t.id,
             name: b.name.trim().to_owned(),
             token: Some(t.token),
-            created_at: None,
+            created_at: time(t.created_at),
+            last_used_at: None,
             revoked_at: None,
         }),
     ))

@@ -19,21 +19,22 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct EscalationJson {
     #[serde(default, skip_deserializing)]
+    #[schema(read_only)]
     pub id: i64,
     pub name: String,
     #[serde(default = "default_position")]
     pub position: i32,
     #[serde(default = "yes")]
     pub active: bool,
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::Trigger)]
     pub trigger: Value,
-    /// `{"priorities": [1], "states": ["new"], "groups": ["Service Desk"]}`; empty means any (open states).
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::EscalationConditions, required = false)]
     pub conditions: Value,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schema::EscalationAction>)]
     pub actions: Value,
     #[serde(default, skip_deserializing)]
+    #[schema(read_only)]
     pub version: i64,
 }
 
@@ -127,7 +128,7 @@ pub struct InboundJson {
     pub received_at: String,
     pub sender: String,
     pub subject: String,
-    /// commented, created, ignored or refused
+    #[schema(value_type = super::schema::MailOutcome)]
     pub outcome: String,
     pub record: Option<String>,
     pub reason: Option<String>,

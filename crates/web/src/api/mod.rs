@@ -9,6 +9,7 @@ pub mod escalations;
 pub mod health;
 pub mod incidents;
 pub mod notifications;
+pub mod schema;
 pub mod sla;
 pub mod sla_dto;
 
@@ -43,7 +44,9 @@ use utoipa::OpenApi;
         cmdb::open_incidents, cmdb::bulk, cmdb::import, cmdb::classes, cmdb::save_class, cmdb::services,
         cmdb::inventory,
     ),
-    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    // Schemas named only by query parameters, which utoipa does not collect.
+    components(schemas(crate::error::Problem, crate::error::ProblemField, schema::CiListFormat,
+        schema::ImpactInclude, schema::ImpactDirection, schema::CiStatus, schema::OutboxState)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
