@@ -26,7 +26,7 @@ use utoipa::ToSchema;
 
 /// Parses `as_of`: an RFC 3339 moment, not in the future.
 pub fn parse_as_of(s: Option<&str>) -> Result<Option<i64>, ApiError> {
-    let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+    let Some(s) = s.map(str::trim) else { return Ok(None) };
     let t: jiff::Timestamp = s
         .parse()
         .map_err(|_| ApiError::field("as_of", format!("{s:?} is not an RFC 3339 time such as 2026-11-01T12:00:00Z")))?;
@@ -130,7 +130,7 @@ pub struct ListQuery {
     owner_group: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
-    /// 1–1000, default 50.
+    /// 1–1000, default 50 (a page; the other formats take every matching CI).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
     /// `json` (default, a page), or every matching CI as `csv` or `json_all`.
@@ -197,12 +197,12 @@ pub async fn list(
         }
         None => None,
     };
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=query::MAX_PAGE).contains(&limit) {
+        return Err(ApiError::field("limit", format!("must be 1 to {}", query::MAX_PAGE)));
+    }
     match q.format.as_deref().unwrap_or("json") {
         "json" => {
-            let limit = q.limit.unwrap_or(50);
-            if !(1..=query::MAX_PAGE).contains(&limit) {
-                return Err(ApiError::field("limit", format!("must be 1 to {}", query::MAX_PAGE)));
-            }
             let page = s.app.list_cis(&actor, filter, q.class.as_deref(), after, limit).await?;
             Ok(axum::Json(CiPageJson { items: page.items.iter().map(CiJson::of).collect(), next_cursor: page.next })
                 .into_response())
@@ -700,10 +700,12 @@ pub async fn services(
 /// The agent endpoint: FusionInventory / GLPI agent XML, zlib, gzip or
 /// plain; answered in XML as the agent expects.
 #[utoipa::path(post, path = "/api/v1/inventory", tag = "cmdb",
-    request_body(content = String, content_type = "application/x-compress-zlib",
-        description = "A FusionInventory / GLPI agent document (zlib, gzip or plain XML)"),
-    responses((status = 200, description = "The agent protocol's XML reply"), (status = 401, description = "Challenged for Basic"),
-        (status = 422, description = "An XML error reply")))]
+    request_body(description = "A FusionInventory / GLPI agent document: plain XML, or zlib or gzip compressed",
+        content((String = "application/xml"), (Vec<u8> = "application/x-compress-zlib"), (Vec<u8> = "application/x-compress-gzip"))),
+    responses((status = 200, description = "The agent protocol's XML reply", content_type = "application/xml", body = String),
+        (status = 401, description = "No valid credentials; challenged for Basic (agents send a token as the password)", body = Problem),
+        (status = 403, body = Problem),
+        (status = 422, description = "Not an inventory the agent protocol knows: an XML error reply", content_type = "application/xml", body = String)))]
 pub async fn inventory(
     State(s): State<AppState>,
     actor: Result<ApiActor, ApiError>,

@@ -15,11 +15,12 @@
 //! | a path parameter | 404 |
 //! | a body | 413, 415, 422 (and 400 for a JSON body) |
 //! | a query or header parameter | 422 |
-//! | an `If-Match` parameter | 412 |
+//! | an `If-Match` parameter (a versioned change) | 412, 428 |
 //!
 //! Every 4xx answer is `application/problem+json` with the `Problem`
-//! schema; every answer gets a description; headers a handler names get
-//! their schema and meaning from [`HEADERS`].
+//! schema (unless the handler names another type, as the inventory agent's
+//! XML replies); every answer gets a description; headers a handler names
+//! get their schema and meaning from [`HEADERS`].
 
 use serde_json::{Map, Value, json};
 
@@ -99,7 +100,7 @@ fn complete_operation(method: &str, op: &mut Value) {
         add.push(422);
     }
     if params.iter().any(|(at, name)| at == "header" && name == "if-match") {
-        add.push(412);
+        add.extend([412, 428]);
     }
 
     let responses = op["responses"].as_object_mut().map(std::mem::take).unwrap_or_default();
@@ -118,7 +119,8 @@ fn complete_operation(method: &str, op: &mut Value) {
 
 fn complete_response(status: &str, response: &mut Value) {
     let code: u16 = status.parse().unwrap_or(0);
-    if code >= 400 {
+    let other_than_json = response["content"].as_object().is_some_and(|c| c.keys().any(|t| !t.ends_with("json")));
+    if code >= 400 && !other_than_json {
         let description = response["description"].as_str().filter(|d| !d.is_empty()).map(str::to_owned);
         *response = problem_response(code);
         if let Some(d) = description {
@@ -202,7 +204,7 @@ mod tests {
         assert_eq!(statuses(&op(&doc, "/things/{id}", "get")), ["200", "401", "404", "408"]);
         assert_eq!(
             statuses(&op(&doc, "/things/{id}", "patch")),
-            ["200", "400", "401", "403", "404", "408", "409", "412", "413", "415", "422"]
+            ["200", "400", "401", "403", "404", "408", "409", "412", "413", "415", "422", "428"]
         );
         assert_eq!(statuses(&op(&doc, "/public", "get")), ["200", "408"]);
         let patch = op(&doc, "/things/{id}", "patch");

@@ -1,6 +1,6 @@
 //! `/api/v1/escalations`, group managers, and the inbound mail log.
 
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json, query::Query};
+use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -47,7 +47,7 @@ fn yes() -> bool {
 }
 
 #[utoipa::path(get, operation_id = "list_escalations", path = "/api/v1/escalations", tag = "service levels",
-    responses((status = 200, body = Vec<EscalationJson>), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = Vec<EscalationJson>), (status = 403, body = Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -70,8 +70,7 @@ pub async fn list(
 }
 
 #[utoipa::path(post, operation_id = "create_escalation", path = "/api/v1/escalations", tag = "service levels", request_body = EscalationJson,
-    responses((status = 201, body = EscalationJson), (status = 403, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = EscalationJson), (status = 403, body = Problem)))]
 pub async fn create(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -100,7 +99,7 @@ pub struct ManagerJson {
 
 #[utoipa::path(put, path = "/api/v1/groups/{name}/manager", tag = "service levels", request_body = ManagerJson,
     params(("name" = String, Path)),
-    responses((status = 204), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 204), (status = 403, body = Problem)))]
 pub async fn set_manager(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -118,6 +117,7 @@ pub struct MailLogParams {
     /// An id from the previous page: older entries.
     pub before: Option<i64>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -135,7 +135,7 @@ pub struct InboundJson {
 }
 
 #[utoipa::path(get, operation_id = "list_inbound_mail", path = "/api/v1/mail/inbound", tag = "notifications", params(MailLogParams),
-    responses((status = 200, body = Vec<InboundJson>), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = Vec<InboundJson>), (status = 403, body = Problem)))]
 pub async fn inbound(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,

@@ -2,7 +2,7 @@
 //! journal and attachments.
 
 use super::dto::*;
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json, query::Query};
+use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     body::Body,
     extract::{Multipart, Path, State},
@@ -55,9 +55,9 @@ pub(crate) fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<
         ("sla" = Option<String>, Query, description = "`breaching_soon` (a running clock due within the next hour; add `sort=sla_due` for the soonest first) or `breached`"),
         ("sort" = Option<String>, Query, description = "priority (default), -priority, opened, -opened, updated, -updated, number, -number, sla_due (the nearest SLA due moment first)"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<i64>, Query, description = "1–200, default 50"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1–200, default 50"),
     ),
-    responses((status = 200, body = IncidentPage), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = IncidentPage)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -71,7 +71,8 @@ pub async fn list(
 }
 
 #[utoipa::path(post, operation_id = "create_incident", path = "/api/v1/incidents", tag = "incidents", request_body = NewIncidentJson,
-    responses((status = 201, body = IncidentJson), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = IncidentJson, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "A field only agents may set", body = Problem)))]
 pub async fn create(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -88,7 +89,7 @@ pub async fn create(
 
 #[utoipa::path(get, operation_id = "get_incident", path = "/api/v1/incidents/{number}", tag = "incidents",
     params(("number" = String, Path, description = "e.g. INC0000042")),
-    responses((status = 200, body = IncidentJson), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = IncidentJson, headers(("ETag" = String)))))]
 pub async fn get_one(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -99,8 +100,8 @@ pub async fn get_one(
 
 #[utoipa::path(patch, operation_id = "update_incident", path = "/api/v1/incidents/{number}", tag = "incidents", request_body = IncidentPatchJson,
     params(("number" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
-    responses((status = 200, body = IncidentJson), (status = 409, body = crate::error::Problem),
-        (status = 412, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+    responses((status = 200, body = IncidentJson, headers(("ETag" = String))), (status = 403, body = Problem),
+        (status = 409, body = Problem)))]
 pub async fn update(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -120,7 +121,8 @@ pub async fn update(
 
 #[utoipa::path(post, path = "/api/v1/incidents/{number}/transitions", tag = "incidents", request_body = TransitionJson,
     params(("number" = String, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = IncidentJson), (status = 409, body = crate::error::Problem)))]
+    responses((status = 200, body = IncidentJson, headers(("ETag" = String))), (status = 403, body = Problem),
+        (status = 409, description = "A state change not allowed now (`allowed` lists those that are), or a stale version", body = Problem)))]
 pub async fn transition(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -150,7 +152,7 @@ pub async fn comments(
 }
 
 #[utoipa::path(post, path = "/api/v1/incidents/{number}/comments", tag = "incidents", request_body = NewCommentJson,
-    params(("number" = String, Path)), responses((status = 201, body = CommentJson), (status = 403, body = crate::error::Problem)))]
+    params(("number" = String, Path)), responses((status = 201, body = CommentJson), (status = 403, description = "Work notes are for agents", body = Problem)))]
 pub async fn add_comment(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -186,7 +188,7 @@ pub async fn attachments(
 #[utoipa::path(post, path = "/api/v1/incidents/{number}/attachments", tag = "incidents",
     params(("number" = String, Path)),
     request_body(content_type = "multipart/form-data", description = "One part named `file`"),
-    responses((status = 201, body = AttachmentJson), (status = 413, body = crate::error::Problem)))]
+    responses((status = 201, body = AttachmentJson), (status = 403, body = Problem)))]
 pub async fn upload(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -249,7 +251,8 @@ pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, St
 }
 
 #[utoipa::path(get, path = "/api/v1/incidents/{number}/attachments/{id}", tag = "incidents",
-    params(("number" = String, Path), ("id" = i64, Path)), responses((status = 200, description = "The file")))]
+    params(("number" = String, Path), ("id" = i64, Path)), responses((status = 200, description = "The file, to be downloaded, never rendered",
+        content_type = "application/octet-stream", body = Vec<u8>)))]
 pub async fn download(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,

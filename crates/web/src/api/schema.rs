@@ -142,7 +142,7 @@ pub struct CiInput {
     /// A service's owner (username).
     owner: Option<String>,
     support_calendar_id: Option<i64>,
-    #[schema(minimum = 1, maximum = 3)]
+    #[schema(minimum = 1, maximum = 4)]
     tier: Option<i64>,
     portfolio_status: Option<PortfolioStatus>,
     requester_visible: Option<bool>,
