@@ -187,7 +187,7 @@ pub async fn attachments(
 
 #[utoipa::path(post, path = "/api/v1/incidents/{number}/attachments", tag = "incidents",
     params(("number" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "One part named `file`"),
+    request_body(content = super::schema::FileUpload, content_type = "multipart/form-data", description = "One part named `file`"),
     responses((status = 201, body = AttachmentJson), (status = 403, body = Problem)))]
 pub async fn upload(
     State(s): State<AppState>,

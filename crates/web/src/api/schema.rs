@@ -279,30 +279,27 @@ pub struct Impact {
     as_of: Option<String>,
 }
 
-/// What an attribute holds.
-#[derive(Serialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum AttrType {
-    Text,
-    Integer,
-    Decimal,
-    Boolean,
-    /// `YYYY-MM-DD`.
-    Date,
-    Enum {
-        values: Vec<String>,
-    },
-    /// The id of another CI, of this class or one extending it.
-    Reference {
-        class: String,
-    },
-}
+word_enum!(
+    /// What an attribute holds: `date` is `YYYY-MM-DD`, `enum` one of
+    /// `values`, `reference` the id of a CI of `class` (or one extending it).
+    AttrType { Text, Integer, Decimal, Boolean, Date, Enum, Reference }
+);
 
+/// An attribute of a class. (The domain writes the type's own fields,
+/// `values` and `class`, beside `type`.)
 #[derive(Serialize, ToSchema)]
 pub struct Attribute {
     name: String,
-    #[serde(flatten)]
+    #[serde(rename = "type")]
     kind: AttrType,
+    /// For `enum`: the allowed values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    values: Option<Vec<String>>,
+    /// For `reference`: the class the value's CI is of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    class: Option<String>,
     #[schema(required = false)]
     required: bool,
     /// Reconciliation keys: two CIs with the same value are one.
@@ -348,6 +345,14 @@ pub struct ClassJson {
     builtin: bool,
     /// Null for a built-in class.
     version: Option<i64>,
+}
+
+/// A file sent as `multipart/form-data`.
+#[derive(Serialize, ToSchema)]
+pub struct FileUpload {
+    /// The file, with its name and type in the part's headers.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
 }
 
 // --- Service levels ---
