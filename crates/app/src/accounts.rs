@@ -149,7 +149,9 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     let g = accounts::group_by_name(c, &group).await?.ok_or(AppError::NotFound("group"))?;
-                    let u = accounts::user_by_name(c, &username).await?.ok_or(AppError::NotFound("user"))?;
+                    let u = accounts::user_by_name(c, &username)
+                        .await?
+                        .ok_or_else(|| AppError::field("username", "no such user"))?;
                     accounts::add_member(c, g.id, u.id).await?;
                     Ok::<_, AppError>(())
                 })

@@ -91,6 +91,8 @@ pub struct NewSession {
 pub struct NewToken {
     pub id: i64,
     pub token: String,
+    /// Microseconds since the epoch.
+    pub created_at: i64,
 }
 
 impl App {
@@ -181,6 +183,7 @@ impl App {
         let hash = secret_hash(token);
         if let Some(c) = self.cache.credential(&hash) {
             if c.csrf.is_none() {
+                self.note_token_use(&hash);
                 return Ok(c.actor);
             }
         }
@@ -189,6 +192,7 @@ impl App {
         drop(conn);
         let (_, user) = found.ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
         let actor = self.actor_for(user).await?;
+        self.note_token_use(&hash);
         self.cache.put_credential(hash, Credential { actor: actor.clone(), csrf: None, expires_at: None });
         Ok(actor)
     }
@@ -208,13 +212,14 @@ impl App {
         }
         let token = format!("stw_{}", random_secret()?);
         let hash = secret_hash(&token);
+        let created_at = now_micros();
         let id = self
             .store
             .write(move |c| {
-                Box::pin(async move { accounts::insert_token(c, user.id, &label, &hash, now_micros()).await })
+                Box::pin(async move { accounts::insert_token(c, user.id, &label, &hash, created_at).await })
             })
             .await?;
-        Ok(NewToken { id, token })
+        Ok(NewToken { id, token, created_at })
     }
 
     pub async fn revoke_token(&self, actor: Option<&Actor>, id: i64) -> Result<(), AppError> {

@@ -12,6 +12,7 @@ pub mod mail_in;
 pub mod notify;
 pub mod seed;
 pub mod sla;
+mod token_use;
 pub mod workers;
 
 pub use error::{AppError, FieldError};
@@ -61,6 +62,7 @@ pub struct App {
     sla_cache: Arc<sla::SlaCache>,
     notifier: Arc<notify::worker::Notifier>,
     cmdb: Arc<cmdb::CmdbCache>,
+    token_uses: Arc<token_use::TokenUses>,
 }
 
 impl App {
@@ -74,6 +76,7 @@ impl App {
             sla_cache: Arc::default(),
             notifier,
             cmdb: Arc::default(),
+            token_uses: Arc::default(),
         }
     }
 }

@@ -334,3 +334,18 @@ pub async fn purge_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64> {
 pub async fn organisation_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Organisation>> {
     Ok(sqlx::query_as("SELECT id, name FROM organisations WHERE id = $1").bind(id).fetch_optional(conn).await?)
 }
+
+/// Records that a token authenticated a request at `now`, unless that was
+/// already recorded after `stale_before` (by this node or another).
+pub async fn touch_token(conn: &mut AnyConnection, hash: &str, now: i64, stale_before: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE api_tokens SET last_used_at = $1
+         WHERE token_hash = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+    )
+    .bind(now)
+    .bind(hash.to_owned())
+    .bind(stale_before)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

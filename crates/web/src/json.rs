@@ -38,8 +38,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
-/// Parses JSON, naming the offending field in the error.
+/// Parses a JSON object, naming the offending field in the error. Every
+/// body the API takes is an object: serde would otherwise read a struct
+/// from an array, field by field in order (`["x"]` as `{"name": "x"}`).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(malformed)?;
+        return Err(ApiError::field("body", "must be a JSON object"));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -50,14 +56,18 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 let field = if path == "." || path.is_empty() { missing_or_unknown(&msg) } else { path };
                 ApiError::field(&field, msg)
             }
-            _ => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                "Malformed JSON",
-                format!("the body is not valid JSON: {inner}"),
-            ),
+            _ => malformed(inner),
         }
     })
+}
+
+fn malformed(e: serde_json::Error) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "malformed_json",
+        "Malformed JSON",
+        format!("the body is not valid JSON: {e}"),
+    )
 }
 
 /// serde names missing and unknown fields only inside its message.
@@ -102,5 +112,15 @@ mod tests {
         assert_eq!(e.errors[0].field, "impact");
         let e = parse::<T>(br#"{"title": "#).unwrap_err();
         assert_eq!((e.status.as_u16(), e.code), (400, "malformed_json"));
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_object() {
+        for body in [&br#"["x", 1]"#[..], br#" [{"title": "x"}]"#, b"3", br#""x""#, b"null"] {
+            let e = parse::<T>(body).unwrap_err();
+            assert_eq!((e.status.as_u16(), e.errors[0].field.as_str()), (422, "body"), "{body:?}");
+        }
+        let e = parse::<T>(b"[1,").unwrap_err();
+        assert_eq!(e.code, "malformed_json");
     }
 }

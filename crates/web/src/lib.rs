@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod i18n_cmdb;
 pub mod json;
+pub mod query;
 pub mod ui;
 
 use axum::{Router, routing::get};

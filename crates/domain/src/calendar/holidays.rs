@@ -96,7 +96,7 @@ impl HolidayRules {
                 }
                 Holiday::Easter { offset_days, from_year, until_year, .. } => {
                     let years = check_years(*from_year, *until_year, &field, problems);
-                    if offset_days.abs() > MAX_EASTER_OFFSET {
+                    if offset_days.unsigned_abs() > MAX_EASTER_OFFSET.unsigned_abs() {
                         problems.push(CalendarProblem::new(
                             field("offset_days"),
                             format!("{offset_days} is too far from Easter; keep within ±{MAX_EASTER_OFFSET} days"),

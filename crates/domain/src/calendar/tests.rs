@@ -160,6 +160,16 @@ fn validation_names_every_problem() {
 }
 
 #[test]
+fn the_farthest_easter_offsets_are_refused_not_a_panic() {
+    let week = WeekHours::every_day(&[Interval::new("08:00", "16:00")]);
+    for offset in [i16::MIN, i16::MAX] {
+        let holiday = Holiday::Easter { offset_days: offset, name: String::new(), from_year: None, until_year: None };
+        let problems = spec("UTC", week.clone(), vec![holiday]).validate().unwrap_err();
+        assert_eq!(fields(problems), ["holidays[0].offset_days"]);
+    }
+}
+
+#[test]
 fn a_week_without_hours_is_refused() {
     let problems = spec("UTC", WeekHours::default(), vec![]).validate().unwrap_err();
     assert_eq!(problems, [CalendarProblem::new("week", "no working hours on any day; add at least one interval")]);

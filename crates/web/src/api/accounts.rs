@@ -1,7 +1,7 @@
 //! `/api/v1/me`, users, groups and API tokens.
 
 use super::dto::*;
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -19,13 +19,14 @@ pub async fn me(ApiActor(a): ApiActor) -> axum::Json<MeJson> {
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Vec<UserJson>)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Vec<UserJson>),
+    (status = 403, body = Problem)))]
 pub async fn users(State(s): State<AppState>, ApiActor(a): ApiActor) -> Result<axum::Json<Vec<UserJson>>, ApiError> {
     Ok(axum::Json(s.app.list_users(Some(&a)).await?.into_iter().map(UserJson::from).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUserJson,
-    responses((status = 201, body = UserJson), (status = 403, body = crate::error::Problem)))]
+    responses((status = 201, body = UserJson), (status = 403, body = Problem)))]
 pub async fn add_user(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -62,7 +63,7 @@ pub async fn groups(
 }
 
 #[utoipa::path(post, path = "/api/v1/groups", tag = "accounts", request_body = NewGroupJson,
-    responses((status = 201, body = GroupJson), (status = 403, body = crate::error::Problem)))]
+    responses((status = 201, body = GroupJson), (status = 403, body = Problem)))]
 pub async fn add_group(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -73,7 +74,7 @@ pub async fn add_group(
 }
 
 #[utoipa::path(post, path = "/api/v1/groups/{name}/members", tag = "accounts", request_body = NewMemberJson,
-    params(("name" = String, Path)), responses((status = 204), (status = 403, body = crate::error::Problem)))]
+    params(("name" = String, Path)), responses((status = 204), (status = 403, body = Problem)))]
 pub async fn add_member(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -90,7 +91,8 @@ pub async fn tokens(State(s): State<AppState>, ApiActor(a): ApiActor) -> Result<
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewTokenJson,
-    responses((status = 201, body = TokenJson)))]
+    responses((status = 201, description = "The token, with its secret shown this once", body = TokenJson),
+        (status = 404, description = "The caller's user is gone", body = Problem)))]
 pub async fn create_token(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -103,14 +105,15 @@ pub async fn create_token(
             id: t.id,
             name: b.name.trim().to_owned(),
             token: Some(t.token),
-            created_at: None,
+            created_at: time(t.created_at),
+            last_used_at: None,
             revoked_at: None,
         }),
     ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+    responses((status = 204)))]
 pub async fn revoke_token(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,

@@ -5,10 +5,10 @@
 //! services they may see. Every read takes `as_of` (RFC 3339) where the
 //! past makes sense.
 
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use crate::{AppState, auth::ApiActor, error::ApiError, json::Json, query::Query};
 use axum::{
     body::Bytes,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -20,10 +20,13 @@ use steward_app::cmdb::{Batch, CiInput, CiRef, Direction, RelationInput, query};
 use steward_store::cmdb::{CiFields, CiFilter, CiRow};
 
 use super::dto::{opt_time, time};
+use super::schema;
+use crate::error::Problem;
+use utoipa::ToSchema;
 
 /// Parses `as_of`: an RFC 3339 moment, not in the future.
 pub fn parse_as_of(s: Option<&str>) -> Result<Option<i64>, ApiError> {
-    let Some(s) = s.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
+    let Some(s) = s.map(str::trim) else { return Ok(None) };
     let t: jiff::Timestamp = s
         .parse()
         .map_err(|_| ApiError::field("as_of", format!("{s:?} is not an RFC 3339 time such as 2026-11-01T12:00:00Z")))?;
@@ -38,29 +41,40 @@ fn id_of(p: Result<Path<i64>, axum::extract::rejection::PathRejection>) -> Resul
     p.map(|Path(id)| id).map_err(|_| ApiError::not_found("CI"))
 }
 
-#[derive(Serialize)]
+/// A configuration item.
+#[derive(Serialize, ToSchema)]
 pub struct CiJson {
     pub id: i64,
     pub class: String,
     pub name: String,
+    #[schema(value_type = schema::CiStatus)]
     pub status: String,
+    #[schema(value_type = schema::Criticality)]
     pub criticality: String,
     pub owner_group: Option<super::dto::Ref>,
     pub location: Option<super::dto::Ref>,
     pub vendor: Option<String>,
     pub description: String,
+    /// The class's attributes by name.
     pub attributes: Map<String, Value>,
+    /// A service's owner.
     pub owner: Option<super::dto::Ref>,
     pub support_calendar_id: Option<i64>,
     pub tier: Option<i64>,
+    #[schema(value_type = Option<schema::PortfolioStatus>)]
     pub portfolio_status: Option<String>,
     pub requester_visible: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
+    /// When an inventory agent last reported it.
+    #[schema(format = DateTime)]
     pub inventory_at: Option<String>,
     pub version: i64,
     /// Set when read as of a past moment.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime, required = false)]
     pub as_of: Option<String>,
 }
 
@@ -102,41 +116,72 @@ impl CiJson {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    /// A class key; classes extending it are included.
     class: Option<String>,
+    #[param(value_type = Option<schema::CiStatus>)]
     status: Option<String>,
+    /// Part of the name.
     q: Option<String>,
+    /// A group name.
     owner_group: Option<String>,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// 1–1000, default 50 (a page; the other formats take every matching CI).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
     /// `json` (default, a page), or every matching CI as `csv` or `json_all`.
+    #[param(value_type = Option<schema::CiListFormat>)]
     format: Option<String>,
 }
 
-#[derive(Serialize)]
-struct CiPageJson {
+/// A page of CIs.
+#[derive(Serialize, ToSchema)]
+pub struct CiPageJson {
     items: Vec<CiJson>,
+    /// Pass as `cursor` for the next page; null on the last page.
     next_cursor: Option<String>,
+}
+
+/// A CI as exported with `format=json_all`: the fields an import reads back.
+#[derive(Serialize, ToSchema)]
+pub struct CiExportJson {
+    id: i64,
+    class: String,
+    name: String,
+    #[schema(value_type = schema::CiStatus)]
+    status: String,
+    #[schema(value_type = schema::Criticality)]
+    criticality: String,
+    owner_group: Option<String>,
+    location: Option<String>,
+    vendor: Option<String>,
+    attributes: Map<String, Value>,
+}
+
+/// `format=json` gives a page; `format=json_all` every matching CI.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum CiListJson {
+    Page(CiPageJson),
+    All(Vec<CiExportJson>),
 }
 
 /// Rows one export may hold.
 const EXPORT_MAX: i64 = 200_000;
 
-#[utoipa::path(get, path = "/api/v1/cis", tag = "cmdb",
-    params(("class" = Option<String>, Query, description = "A class key; classes extending it are included"),
-        ("status" = Option<String>, Query), ("q" = Option<String>, Query, description = "Part of the name"),
-        ("owner_group" = Option<String>, Query), ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query),
-        ("format" = Option<String>, Query, description = "`json` (a page), `csv` or `json_all` (every matching CI)")),
-    responses((status = 200, description = "A page `{items, next_cursor}`, or the whole list as CSV or JSON", body = Object),
-        (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "list_cis", path = "/api/v1/cis", tag = "cmdb",
+    params(ListQuery),
+    responses((status = 200, description = "A page `{items, next_cursor}`, or every matching CI as CSV or JSON",
+        content((CiListJson = "application/json"), (String = "text/csv"))), (status = 403, body = Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let mut filter = CiFilter { q: q.q.clone(), ..CiFilter::default() };
     if let Some(st) = &q.status {
         steward_domain::cmdb::CiStatus::parse(st).map_err(|e| ApiError::field("status", e))?;
@@ -152,12 +197,12 @@ pub async fn list(
         }
         None => None,
     };
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=query::MAX_PAGE).contains(&limit) {
+        return Err(ApiError::field("limit", format!("must be 1 to {}", query::MAX_PAGE)));
+    }
     match q.format.as_deref().unwrap_or("json") {
         "json" => {
-            let limit = q.limit.unwrap_or(50);
-            if !(1..=query::MAX_PAGE).contains(&limit) {
-                return Err(ApiError::field("limit", format!("must be 1 to {}", query::MAX_PAGE)));
-            }
             let page = s.app.list_cis(&actor, filter, q.class.as_deref(), after, limit).await?;
             Ok(axum::Json(CiPageJson { items: page.items.iter().map(CiJson::of).collect(), next_cursor: page.next })
                 .into_response())
@@ -218,22 +263,24 @@ fn export_csv(rows: &[CiRow]) -> Response {
         .into_response()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AsOfQuery {
+    /// RFC 3339, not in the future: as it was then.
+    #[param(format = DateTime)]
     as_of: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}", tag = "cmdb",
-    params(("id" = i64, Path), ("as_of" = Option<String>, Query, description = "RFC 3339: the CI as it was then")),
-    responses((status = 200, description = "The CI", body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "get_ci", path = "/api/v1/cis/{id}", tag = "cmdb",
+    params(("id" = i64, Path), AsOfQuery),
+    responses((status = 200, description = "The CI (as it was at `as_of`)", body = CiJson), (status = 403, body = Problem)))]
 pub async fn get_one(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<AsOfQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<AsOfQuery>,
 ) -> Result<axum::Json<CiJson>, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let d = s.app.ci(&actor, id_of(id)?, parse_as_of(q.as_of.as_deref())?).await?;
     Ok(axum::Json(CiJson::new(&d.row, &d.fields, d.as_of)))
 }
@@ -259,10 +306,10 @@ async fn save(
 }
 
 /// Creates a CI, or updates the one its identifiers name.
-#[utoipa::path(post, path = "/api/v1/cis", tag = "cmdb",
-    request_body(content = Object, description = "One CI: class, name, attributes and the optional fields; reconciled like bulk"),
-    responses((status = 201, description = "The CI (created, or the one its identifiers name)", body = Object),
-        (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "create_ci", path = "/api/v1/cis", tag = "cmdb",
+    request_body(content = schema::CiInput, description = "One CI (without `id`); reconciled by its identifiers like bulk"),
+    responses((status = 201, description = "The CI (created, or the one its identifiers name)", body = CiJson,
+        headers(("Location" = String))), (status = 403, body = Problem)))]
 pub async fn create(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -274,9 +321,9 @@ pub async fn create(
     save(&s, &actor, item, StatusCode::CREATED).await
 }
 
-#[utoipa::path(put, path = "/api/v1/cis/{id}", tag = "cmdb", params(("id" = i64, Path)),
-    request_body(content = Object, description = "The CI's fields; fields not sent keep their values"),
-    responses((status = 200, description = "The CI", body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(put, operation_id = "update_ci", path = "/api/v1/cis/{id}", tag = "cmdb", params(("id" = i64, Path)),
+    request_body(content = schema::CiInput, description = "The CI's fields; fields not sent keep their values"),
+    responses((status = 200, description = "The CI", body = CiJson, headers(("Location" = String))), (status = 403, body = Problem)))]
 pub async fn update(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -289,8 +336,8 @@ pub async fn update(
     save(&s, &actor, item, StatusCode::OK).await
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}/journal", tag = "cmdb", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<super::dto::JournalEntryJson>), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "ci_journal", path = "/api/v1/cis/{id}/journal", tag = "cmdb", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<super::dto::JournalEntryJson>), (status = 403, body = Problem)))]
 pub async fn journal(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -300,28 +347,34 @@ pub async fn journal(
     Ok(axum::Json(entries.into_iter().map(super::dto::JournalEntryJson::from).collect()))
 }
 
-#[derive(Serialize)]
-struct RelationJson {
+/// A relation with both ends named: `from` depends on, runs on, … `to`.
+#[derive(Serialize, ToSchema)]
+pub struct RelationJson {
     id: i64,
     #[serde(rename = "type")]
+    #[schema(value_type = schema::RelationType)]
     kind: &'static str,
+    #[schema(value_type = schema::CiSummary)]
     from: steward_app::cmdb::impact::CiRef,
+    #[schema(value_type = schema::CiSummary)]
     to: steward_app::cmdb::impact::CiRef,
+    #[schema(format = DateTime)]
     since: String,
+    /// When it was removed; null while live.
+    #[schema(format = DateTime)]
     until: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}/relations", tag = "cmdb",
-    params(("id" = i64, Path), ("as_of" = Option<String>, Query)),
-    responses((status = 200, description = "The relations live then, with both ends named", body = Object),
-        (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "ci_relations", path = "/api/v1/cis/{id}/relations", tag = "cmdb",
+    params(("id" = i64, Path), AsOfQuery),
+    responses((status = 200, description = "The relations live then, with both ends named", body = Vec<RelationJson>),
+        (status = 403, body = Problem)))]
 pub async fn relations(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<AsOfQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<AsOfQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let id = id_of(id)?;
     let as_of = parse_as_of(q.as_of.as_deref())?;
     s.app.ci(&actor, id, as_of).await?;
@@ -340,10 +393,16 @@ pub async fn relations(
     Ok(axum::Json(out).into_response())
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct RelationAddedJson {
+    /// Relations added: 1.
+    added: usize,
+}
+
 /// Adds one relation; one already live is refused.
 #[utoipa::path(post, path = "/api/v1/relations", tag = "cmdb",
-    request_body(content = Object, description = "`{from: id, to: id, type}`"),
-    responses((status = 201, body = Object), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    request_body(content = schema::RelationInput, description = "Both ends by CI id"),
+    responses((status = 201, body = RelationAddedJson), (status = 409, description = "The relation is already live", body = Problem)))]
 pub async fn add_relation(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -362,11 +421,11 @@ pub async fn add_relation(
             "this relation already exists",
         ));
     }
-    Ok((StatusCode::CREATED, axum::Json(serde_json::json!({"added": report.relations_added}))).into_response())
+    Ok((StatusCode::CREATED, axum::Json(RelationAddedJson { added: report.relations_added })).into_response())
 }
 
 #[utoipa::path(delete, path = "/api/v1/relations/{id}", tag = "cmdb", params(("id" = i64, Path)),
-    responses((status = 204, description = "Ended; it stays in history"), (status = 404, body = crate::error::Problem)))]
+    responses((status = 204, description = "Ended; it stays in history"), (status = 403, body = Problem)))]
 pub async fn remove_relation(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -377,12 +436,18 @@ pub async fn remove_relation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImpactQuery {
+    /// How many relations deep to walk: 1–20, default 10.
+    #[param(minimum = 1, maximum = 20)]
     depth: Option<u32>,
+    /// RFC 3339, not in the future: the graph as it was then.
+    #[param(format = DateTime)]
     as_of: Option<String>,
     /// `all` (default) or `services`: leave out the list of every CI reached.
+    #[param(value_type = Option<schema::ImpactInclude>)]
     include: Option<String>,
 }
 
@@ -407,56 +472,59 @@ async fn walk(
 
 /// An impact with its moment as RFC 3339, like every time the API writes.
 #[derive(Serialize)]
-struct ImpactJson {
+pub struct ImpactJson {
     #[serde(flatten)]
     impact: steward_app::cmdb::Impact,
     as_of: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/cis/{id}/impact", tag = "cmdb",
-    params(("id" = i64, Path), ("depth" = Option<u32>, Query), ("as_of" = Option<String>, Query),
-        ("include" = Option<String>, Query, description = "`all` (default) or `services`")),
-    responses((status = 200, description = "Services affected with their paths, the organisations using them, every CI reached", body = Object),
-        (status = 422, body = crate::error::Problem)))]
+    params(("id" = i64, Path), ImpactQuery),
+    responses((status = 200, description = "Services affected with their paths, the organisations using them, every CI reached",
+        body = schema::Impact), (status = 403, body = Problem)))]
 pub async fn impact_of(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<ImpactQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<ImpactQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Upstream, q.include.as_deref()).await
 }
 
 #[utoipa::path(get, path = "/api/v1/cis/{id}/dependencies", tag = "cmdb",
-    params(("id" = i64, Path), ("depth" = Option<u32>, Query), ("as_of" = Option<String>, Query),
-        ("include" = Option<String>, Query)),
-    responses((status = 200, description = "Everything the CI depends on", body = Object), (status = 422, body = crate::error::Problem)))]
+    params(("id" = i64, Path), ImpactQuery),
+    responses((status = 200, description = "Everything the CI depends on", body = schema::Impact), (status = 403, body = Problem)))]
 pub async fn dependencies_of(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<ImpactQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<ImpactQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Downstream, q.include.as_deref()).await
 }
 
-#[derive(Deserialize)]
+/// The CIs to walk from, and how.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImpactBody {
+    /// 1–1000 CI ids.
     cis: Vec<i64>,
+    /// 1–20, default 10.
+    #[schema(minimum = 1, maximum = 20)]
     depth: Option<u32>,
+    #[schema(format = DateTime)]
     as_of: Option<String>,
     /// `upstream` (default: what the failure affects) or `downstream`.
+    #[schema(value_type = Option<schema::ImpactDirection>)]
     direction: Option<String>,
     /// `all` (default) or `services`.
+    #[schema(value_type = Option<schema::ImpactInclude>)]
     include: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/impact", tag = "cmdb",
-    request_body(content = Object, description = "`{cis: [id], depth, as_of, direction: upstream|downstream, include}`"),
-    responses((status = 200, body = Object), (status = 422, body = crate::error::Problem)))]
+    request_body = ImpactBody,
+    responses((status = 200, body = schema::Impact), (status = 403, body = Problem)))]
 pub async fn impact(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -470,9 +538,9 @@ pub async fn impact(
     walk(&s, &actor, &b.cis, b.depth, b.as_of.as_deref(), dir, b.include.as_deref()).await
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}/incidents", tag = "cmdb", params(("id" = i64, Path)),
-    responses((status = 200, description = "Open incidents on the CI and on everything it depends on", body = Object),
-        (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "ci_open_incidents", path = "/api/v1/cis/{id}/incidents", tag = "cmdb", params(("id" = i64, Path)),
+    responses((status = 200, description = "Open incidents on the CI and on everything it depends on (at most 10)",
+        body = Vec<CiIncidentJson>), (status = 403, body = Problem)))]
 pub async fn open_incidents(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -481,23 +549,41 @@ pub async fn open_incidents(
     let id = id_of(id)?;
     s.app.ci(&actor, id, None).await?;
     let list = s.app.open_incidents_on(&actor, id, 10).await?;
-    let out: Vec<Value> = list
+    let out: Vec<CiIncidentJson> = list
         .into_iter()
-        .map(|i| {
-            serde_json::json!({
-                "number": steward_app::incidents::number(i.id), "title": i.title, "state": i.state,
-                "priority": i.priority, "opened_at": time(i.opened_at), "via_ci": i.ci_id,
-            })
+        .map(|i| CiIncidentJson {
+            number: steward_app::incidents::number(i.id),
+            title: i.title,
+            state: i.state,
+            priority: i.priority,
+            opened_at: time(i.opened_at),
+            via_ci: i.ci_id,
         })
         .collect();
     Ok(axum::Json(out).into_response())
 }
 
+/// An open incident on a CI or on something it depends on.
+#[derive(Serialize, ToSchema)]
+pub struct CiIncidentJson {
+    /// e.g. INC0000042
+    number: String,
+    title: String,
+    #[schema(value_type = schema::IncidentState)]
+    state: String,
+    #[schema(minimum = 1, maximum = 5)]
+    priority: i64,
+    #[schema(format = DateTime)]
+    opened_at: String,
+    /// The CI the incident names: this one or one it depends on.
+    via_ci: i64,
+}
+
 /// The bulk upsert: CIs reconciled by their identifiers, and relations.
 #[utoipa::path(post, path = "/api/v1/cmdb/bulk", tag = "cmdb",
-    request_body(content = Object, description = "`{items: [CI], relations: [{from, to, type}]}`; see the README"),
-    responses((status = 200, description = "What happened to each item", body = Object),
-        (status = 422, body = crate::error::Problem)))]
+    request_body(content = schema::CiBatch, description = "At most 5,000 CIs and 20,000 relations; see the README"),
+    responses((status = 200, description = "What happened to each item", body = schema::UpsertReport),
+        (status = 403, body = Problem)))]
 pub async fn bulk(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -506,9 +592,11 @@ pub async fn bulk(
     Ok(axum::Json(s.app.upsert_cis(&actor, b).await?).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
+    /// Only say, row by row, what an import would do.
     dry_run: Option<bool>,
     /// The column mapping as JSON; the headers are field names without it.
     mapping: Option<String>,
@@ -518,18 +606,17 @@ pub struct ImportQuery {
 pub const CSV_MAX_BYTES: usize = 32 * 1024 * 1024;
 
 #[utoipa::path(post, path = "/api/v1/cmdb/import", tag = "cmdb",
-    params(("dry_run" = Option<bool>, Query), ("mapping" = Option<String>, Query, description = "The column mapping as JSON")),
-    request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, description = "Row by row: create, update, unchanged or reject", body = Object),
-        (status = 415, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "At most 32 MiB and 50,000 rows"),
+    responses((status = 200, description = "Row by row: create, update, unchanged or reject", body = schema::ImportReport),
+        (status = 403, body = Problem)))]
 pub async fn import(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     headers: HeaderMap,
-    q: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/csv") {
         return Err(ApiError::new(
@@ -544,15 +631,15 @@ pub async fn import(
 }
 
 #[derive(Serialize)]
-struct ClassJson {
+pub struct ClassJson {
     #[serde(flatten)]
     class: steward_domain::cmdb::Class,
     builtin: bool,
     version: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/ci-classes", tag = "cmdb",
-    responses((status = 200, description = "Built-in and admin-defined classes", body = Object)))]
+#[utoipa::path(get, operation_id = "list_ci_classes", path = "/api/v1/ci-classes", tag = "cmdb",
+    responses((status = 200, description = "Built-in and admin-defined classes", body = Vec<schema::ClassJson>)))]
 pub async fn classes(State(s): State<AppState>, ApiActor(_actor): ApiActor) -> Result<Response, ApiError> {
     let list = s.app.ci_classes().await?;
     let out: Vec<ClassJson> =
@@ -560,9 +647,11 @@ pub async fn classes(State(s): State<AppState>, ApiActor(_actor): ApiActor) -> R
     Ok(axum::Json(out).into_response())
 }
 
-#[utoipa::path(put, path = "/api/v1/ci-classes/{key}", tag = "cmdb", params(("key" = String, Path)),
-    request_body(content = Object, description = "`{name, extends, attributes: [{name, type, required, identifying}], relations}`"),
-    responses((status = 200, body = Object), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(put, path = "/api/v1/ci-classes/{key}", tag = "cmdb",
+    params(("key" = String, Path), ("If-Match" = Option<String>, Header, description = "The version you read, for a class that exists")),
+    request_body = schema::ClassBody,
+    responses((status = 200, body = ClassSavedJson), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 428, body = Problem)))]
 pub async fn save_class(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -571,31 +660,39 @@ pub async fn save_class(
     Json(mut v): Json<Value>,
 ) -> Result<Response, ApiError> {
     let version = v.as_object_mut().and_then(|o| o.remove("version")).and_then(|v| v.as_i64());
-    let (version, _) = super::incidents::version(&headers, version)?;
+    let (version, used_header) = super::incidents::version(&headers, version)?;
     if let Some(o) = v.as_object_mut() {
         o.insert("key".into(), Value::String(key));
     }
     let class: steward_domain::cmdb::Class =
         serde_json::from_value(v).map_err(|e| ApiError::field("class", e.to_string()))?;
-    let version = s.app.save_ci_class(&actor, class, version).await?;
-    Ok(axum::Json(serde_json::json!({"version": version})).into_response())
+    let version =
+        s.app.save_ci_class(&actor, class, version).await.map_err(|e| ApiError::from(e).with_if_match(used_header))?;
+    Ok(axum::Json(ClassSavedJson { version }).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Serialize, ToSchema)]
+pub struct ClassSavedJson {
+    /// The class's new version.
+    version: i64,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogQuery {
+    /// Part of a service's name.
     q: Option<String>,
 }
 
 /// The service catalog as the caller may see it.
-#[utoipa::path(get, path = "/api/v1/services", tag = "cmdb", params(("q" = Option<String>, Query)),
-    responses((status = 200, description = "The catalog as the caller may see it", body = Object)))]
+#[utoipa::path(get, operation_id = "list_services", path = "/api/v1/services", tag = "cmdb", params(CatalogQuery),
+    responses((status = 200, description = "The catalog as the caller may see it: live services for requesters", body = Vec<CiJson>)))]
 pub async fn services(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    q: Result<Query<CatalogQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<CatalogQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
     let rows = s.app.catalog(&actor, q.q).await?;
     Ok(axum::Json(rows.iter().map(CiJson::of).collect::<Vec<_>>()).into_response())
 }
@@ -603,10 +700,12 @@ pub async fn services(
 /// The agent endpoint: FusionInventory / GLPI agent XML, zlib, gzip or
 /// plain; answered in XML as the agent expects.
 #[utoipa::path(post, path = "/api/v1/inventory", tag = "cmdb",
-    request_body(content = String, content_type = "application/x-compress-zlib",
-        description = "A FusionInventory / GLPI agent document (zlib, gzip or plain XML)"),
-    responses((status = 200, description = "The agent protocol's XML reply"), (status = 401, description = "Challenged for Basic"),
-        (status = 422, description = "An XML error reply")))]
+    request_body(description = "A FusionInventory / GLPI agent document: plain XML, or zlib or gzip compressed",
+        content((String = "application/xml"), (Vec<u8> = "application/x-compress-zlib"), (Vec<u8> = "application/x-compress-gzip"))),
+    responses((status = 200, description = "The agent protocol's XML reply", content_type = "application/xml", body = String),
+        (status = 401, description = "No valid credentials; challenged for Basic (agents send a token as the password)", body = Problem),
+        (status = 403, body = Problem),
+        (status = 422, description = "Not an inventory the agent protocol knows: an XML error reply", content_type = "application/xml", body = String)))]
 pub async fn inventory(
     State(s): State<AppState>,
     actor: Result<ApiActor, ApiError>,

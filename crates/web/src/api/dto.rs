@@ -31,14 +31,18 @@ pub struct IncidentJson {
     pub number: String,
     pub title: String,
     pub description: String,
-    /// new, in_progress, on_hold, resolved, closed, cancelled
+    #[schema(value_type = super::schema::IncidentState)]
     pub state: String,
+    #[schema(value_type = Option<super::schema::HoldReason>)]
     pub hold_reason: Option<String>,
     /// 1 high … 3 low
+    #[schema(minimum = 1, maximum = 3)]
     pub impact: i64,
     /// 1 high … 3 low
+    #[schema(minimum = 1, maximum = 3)]
     pub urgency: i64,
     /// 1 (P1, critical) … 5 (P5, planning), from the impact × urgency matrix
+    #[schema(minimum = 1, maximum = 5)]
     pub priority: i64,
     pub requester: Ref,
     pub organisation: Option<Ref>,
@@ -47,7 +51,9 @@ pub struct IncidentJson {
     pub assignment_group: Option<Ref>,
     pub assignee: Option<Ref>,
     pub major: bool,
+    /// The parent incident's number.
     pub parent: Option<String>,
+    #[schema(value_type = Option<super::schema::ResolutionCode>)]
     pub resolution_code: Option<String>,
     pub resolution_notes: Option<String>,
     pub reopen_count: i64,
@@ -111,8 +117,10 @@ pub struct NewIncidentJson {
     pub title: String,
     pub description: Option<String>,
     /// 1 high … 3 low (default 3)
+    #[schema(minimum = 1, maximum = 3)]
     pub impact: Option<i64>,
     /// 1 high … 3 low (default 3)
+    #[schema(minimum = 1, maximum = 3)]
     pub urgency: Option<i64>,
     /// Username; the caller by default. Agents only.
     pub requester: Option<String>,
@@ -165,8 +173,11 @@ pub struct IncidentPatchJson {
     pub version: Option<i64>,
     pub title: Option<String>,
     pub description: Option<String>,
+    #[schema(minimum = 1, maximum = 3)]
     pub impact: Option<i64>,
+    #[schema(minimum = 1, maximum = 3)]
     pub urgency: Option<i64>,
+    /// Username. Agents only.
     pub requester: Option<String>,
     #[serde(default, deserialize_with = "patch")]
     #[schema(value_type = Option<String>)]
@@ -214,10 +225,13 @@ impl IncidentPatchJson {
 #[serde(deny_unknown_fields)]
 pub struct TransitionJson {
     /// The target state.
+    #[schema(value_type = super::schema::IncidentState)]
     pub state: String,
-    /// Required for on_hold: awaiting_caller, awaiting_vendor, awaiting_change.
+    /// Required for on_hold.
+    #[schema(value_type = Option<super::schema::HoldReason>)]
     pub hold_reason: Option<String>,
-    /// Required for resolved: solved, workaround, not_reproducible, duplicate, resolved_by_caller, no_fault_found.
+    /// Required for resolved.
+    #[schema(value_type = Option<super::schema::ResolutionCode>)]
     pub resolution_code: Option<String>,
     /// Required for resolved.
     pub resolution_notes: Option<String>,
@@ -284,7 +298,7 @@ pub struct JournalEntryJson {
     pub at: String,
     /// Null for the system (e.g. auto-close).
     pub actor: Option<Ref>,
-    /// created, updated, state_changed, comment, work_note, attachment
+    /// What happened, e.g. created, updated, state_changed, comment, work_note, attachment.
     pub action: String,
     pub changes: Vec<FieldChangeJson>,
     /// The text of a comment or work note.
@@ -337,6 +351,7 @@ pub struct UserJson {
     pub username: String,
     pub display_name: String,
     pub email: Option<String>,
+    #[schema(value_type = super::schema::Role)]
     pub role: String,
     pub active: bool,
 }
@@ -359,6 +374,7 @@ pub struct MeJson {
     pub id: i64,
     pub username: String,
     pub display_name: String,
+    #[schema(value_type = super::schema::Role)]
     pub role: String,
     pub group_ids: Vec<i64>,
 }
@@ -369,7 +385,7 @@ pub struct NewUserJson {
     pub username: String,
     pub display_name: Option<String>,
     pub email: Option<String>,
-    /// requester, agent, manager or admin
+    #[schema(value_type = super::schema::Role)]
     pub role: String,
     pub organisation: Option<String>,
     #[serde(default)]
@@ -408,9 +424,13 @@ pub struct NewTokenJson {
 pub struct TokenJson {
     pub id: i64,
     pub name: String,
-    /// Shown only once, at creation.
+    /// The secret: only in the answer that created it, never again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
     pub token: Option<String>,
-    pub created_at: Option<String>,
+    pub created_at: String,
+    /// When it last authenticated a request (kept to the minute).
+    pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
 }
 
@@ -420,7 +440,8 @@ impl From<accounts::ApiToken> for TokenJson {
             id: t.id,
             name: t.name,
             token: None,
-            created_at: Some(time(t.created_at)),
+            created_at: time(t.created_at),
+            last_used_at: opt_time(t.last_used_at),
             revoked_at: opt_time(t.revoked_at),
         }
     }

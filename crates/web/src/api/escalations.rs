@@ -1,8 +1,8 @@
 //! `/api/v1/escalations`, group managers, and the inbound mail log.
 
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
@@ -19,21 +19,22 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct EscalationJson {
     #[serde(default, skip_deserializing)]
+    #[schema(read_only)]
     pub id: i64,
     pub name: String,
     #[serde(default = "default_position")]
     pub position: i32,
     #[serde(default = "yes")]
     pub active: bool,
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::Trigger)]
     pub trigger: Value,
-    /// `{"priorities": [1], "states": ["new"], "groups": ["Service Desk"]}`; empty means any (open states).
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::EscalationConditions, required = false)]
     pub conditions: Value,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schema::EscalationAction>)]
     pub actions: Value,
     #[serde(default, skip_deserializing)]
+    #[schema(read_only)]
     pub version: i64,
 }
 
@@ -45,8 +46,8 @@ fn yes() -> bool {
     true
 }
 
-#[utoipa::path(get, path = "/api/v1/escalations", tag = "service levels",
-    responses((status = 200, body = Vec<EscalationJson>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "list_escalations", path = "/api/v1/escalations", tag = "service levels",
+    responses((status = 200, body = Vec<EscalationJson>), (status = 403, body = Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -68,9 +69,8 @@ pub async fn list(
     Ok(axum::Json(out))
 }
 
-#[utoipa::path(post, path = "/api/v1/escalations", tag = "service levels", request_body = EscalationJson,
-    responses((status = 201, body = EscalationJson), (status = 403, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "create_escalation", path = "/api/v1/escalations", tag = "service levels", request_body = EscalationJson,
+    responses((status = 201, body = EscalationJson), (status = 403, body = Problem)))]
 pub async fn create(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -99,7 +99,7 @@ pub struct ManagerJson {
 
 #[utoipa::path(put, path = "/api/v1/groups/{name}/manager", tag = "service levels", request_body = ManagerJson,
     params(("name" = String, Path)),
-    responses((status = 204), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 204), (status = 403, body = Problem)))]
 pub async fn set_manager(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
@@ -111,11 +111,13 @@ pub async fn set_manager(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MailLogParams {
     /// An id from the previous page: older entries.
     pub before: Option<i64>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -126,14 +128,14 @@ pub struct InboundJson {
     pub received_at: String,
     pub sender: String,
     pub subject: String,
-    /// commented, created, ignored or refused
+    #[schema(value_type = super::schema::MailOutcome)]
     pub outcome: String,
     pub record: Option<String>,
     pub reason: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/mail/inbound", tag = "notifications", params(MailLogParams),
-    responses((status = 200, body = Vec<InboundJson>), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, operation_id = "list_inbound_mail", path = "/api/v1/mail/inbound", tag = "notifications", params(MailLogParams),
+    responses((status = 200, body = Vec<InboundJson>), (status = 403, body = Problem)))]
 pub async fn inbound(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,

@@ -2,10 +2,10 @@
 //! journal and attachments.
 
 use super::dto::*;
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     body::Body,
-    extract::{Multipart, Path, Query, State},
+    extract::{Multipart, Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -39,20 +39,7 @@ pub(crate) fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<
     }
 }
 
-/// Names the parameter a query string was refused for (`limit=abc`,
-/// an unknown parameter), as a body's field would be named.
-pub(crate) fn query_problem(e: axum::extract::rejection::QueryRejection) -> ApiError {
-    let text = e.body_text();
-    let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
-    match detail.split_once(": ") {
-        Some((field, message)) if !field.is_empty() && !field.contains(char::is_whitespace) => {
-            ApiError::field(field, message)
-        }
-        _ => ApiError::field("query", detail),
-    }
-}
-
-#[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents",
+#[utoipa::path(get, operation_id = "list_incidents", path = "/api/v1/incidents", tag = "incidents",
     params(
         ("state" = Option<String>, Query, description = "Comma-separated states; `open` = new, in_progress, on_hold"),
         ("priority" = Option<String>, Query, description = "Comma-separated priorities 1–5"),
@@ -68,15 +55,14 @@ pub(crate) fn query_problem(e: axum::extract::rejection::QueryRejection) -> ApiE
         ("sla" = Option<String>, Query, description = "`breaching_soon` (a running clock due within the next hour; add `sort=sla_due` for the soonest first) or `breached`"),
         ("sort" = Option<String>, Query, description = "priority (default), -priority, opened, -opened, updated, -updated, number, -number, sla_due (the nearest SLA due moment first)"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<i64>, Query, description = "1–200, default 50"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1–200, default 50"),
     ),
-    responses((status = 200, body = IncidentPage), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = IncidentPage)))]
 pub async fn list(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    Query(params): Query<ListParams>,
 ) -> Result<axum::Json<IncidentPage>, ApiError> {
-    let Query(params) = params.map_err(query_problem)?;
     let filter = s.app.incident_filter(&actor, &params).await?;
     let sort = filter.sort;
     let (rows, more) = s.app.list_incidents(&actor, filter).await?;
@@ -84,8 +70,9 @@ pub async fn list(
     Ok(axum::Json(IncidentPage { items: rows.into_iter().map(IncidentJson::from).collect(), next_cursor }))
 }
 
-#[utoipa::path(post, path = "/api/v1/incidents", tag = "incidents", request_body = NewIncidentJson,
-    responses((status = 201, body = IncidentJson), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, operation_id = "create_incident", path = "/api/v1/incidents", tag = "incidents", request_body = NewIncidentJson,
+    responses((status = 201, body = IncidentJson, headers(("ETag" = String), ("Location" = String))),
+        (status = 403, description = "A field only agents may set", body = Problem)))]
 pub async fn create(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -100,9 +87,9 @@ pub async fn create(
     Ok(resp)
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents/{number}", tag = "incidents",
+#[utoipa::path(get, operation_id = "get_incident", path = "/api/v1/incidents/{number}", tag = "incidents",
     params(("number" = String, Path, description = "e.g. INC0000042")),
-    responses((status = 200, body = IncidentJson), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = IncidentJson, headers(("ETag" = String)))))]
 pub async fn get_one(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -111,10 +98,10 @@ pub async fn get_one(
     Ok(with_etag(StatusCode::OK, s.app.get_incident(&actor, &number).await?))
 }
 
-#[utoipa::path(patch, path = "/api/v1/incidents/{number}", tag = "incidents", request_body = IncidentPatchJson,
+#[utoipa::path(patch, operation_id = "update_incident", path = "/api/v1/incidents/{number}", tag = "incidents", request_body = IncidentPatchJson,
     params(("number" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
-    responses((status = 200, body = IncidentJson), (status = 409, body = crate::error::Problem),
-        (status = 412, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+    responses((status = 200, body = IncidentJson, headers(("ETag" = String))), (status = 403, body = Problem),
+        (status = 409, body = Problem)))]
 pub async fn update(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -134,7 +121,8 @@ pub async fn update(
 
 #[utoipa::path(post, path = "/api/v1/incidents/{number}/transitions", tag = "incidents", request_body = TransitionJson,
     params(("number" = String, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = IncidentJson), (status = 409, body = crate::error::Problem)))]
+    responses((status = 200, body = IncidentJson, headers(("ETag" = String))), (status = 403, body = Problem),
+        (status = 409, description = "A state change not allowed now (`allowed` lists those that are), or a stale version", body = Problem)))]
 pub async fn transition(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -152,7 +140,7 @@ pub async fn transition(
     Ok(with_etag(StatusCode::OK, inc))
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents/{number}/comments", tag = "incidents",
+#[utoipa::path(get, operation_id = "list_comments", path = "/api/v1/incidents/{number}/comments", tag = "incidents",
     params(("number" = String, Path)), responses((status = 200, body = Vec<CommentJson>)))]
 pub async fn comments(
     State(s): State<AppState>,
@@ -164,7 +152,7 @@ pub async fn comments(
 }
 
 #[utoipa::path(post, path = "/api/v1/incidents/{number}/comments", tag = "incidents", request_body = NewCommentJson,
-    params(("number" = String, Path)), responses((status = 201, body = CommentJson), (status = 403, body = crate::error::Problem)))]
+    params(("number" = String, Path)), responses((status = 201, body = CommentJson), (status = 403, description = "Work notes are for agents", body = Problem)))]
 pub async fn add_comment(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -175,7 +163,7 @@ pub async fn add_comment(
     Ok((StatusCode::CREATED, axum::Json(c.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents/{number}/journal", tag = "incidents",
+#[utoipa::path(get, operation_id = "incident_journal", path = "/api/v1/incidents/{number}/journal", tag = "incidents",
     params(("number" = String, Path)), responses((status = 200, body = Vec<JournalEntryJson>)))]
 pub async fn journal(
     State(s): State<AppState>,
@@ -199,8 +187,8 @@ pub async fn attachments(
 
 #[utoipa::path(post, path = "/api/v1/incidents/{number}/attachments", tag = "incidents",
     params(("number" = String, Path)),
-    request_body(content_type = "multipart/form-data", description = "One part named `file`"),
-    responses((status = 201, body = AttachmentJson), (status = 413, body = crate::error::Problem)))]
+    request_body(content = super::schema::FileUpload, content_type = "multipart/form-data", description = "One part named `file`"),
+    responses((status = 201, body = AttachmentJson), (status = 403, body = Problem)))]
 pub async fn upload(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -263,7 +251,8 @@ pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, St
 }
 
 #[utoipa::path(get, path = "/api/v1/incidents/{number}/attachments/{id}", tag = "incidents",
-    params(("number" = String, Path), ("id" = i64, Path)), responses((status = 200, description = "The file")))]
+    params(("number" = String, Path), ("id" = i64, Path)), responses((status = 200, description = "The file, to be downloaded, never rendered",
+        content_type = "application/octet-stream", body = Vec<u8>)))]
 pub async fn download(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -2,10 +2,10 @@
 //! delivery log (admins), watchers of an incident, one's own opt-outs.
 
 use super::dto::time;
-use super::incidents::{query_problem, version};
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use super::incidents::version;
+use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 pub struct OutboxMessageJson {
     pub id: i64,
     pub created_at: String,
-    /// email or webhook
+    #[schema(value_type = super::schema::Channel)]
     pub channel: String,
     /// e.g. incident.commented
     pub event: String,
@@ -26,7 +26,7 @@ pub struct OutboxMessageJson {
     pub record: Option<String>,
     /// An email address, or the webhook's id.
     pub target: String,
-    /// pending, sent or dead
+    #[schema(value_type = super::schema::OutboxState)]
     pub state: String,
     pub attempts: i64,
     pub next_attempt_at: String,
@@ -71,25 +71,26 @@ pub struct OutboxPageJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
-    /// pending, sent or dead (default dead)
+    /// Default dead.
+    #[param(value_type = Option<super::schema::OutboxState>)]
     pub state: Option<String>,
     pub cursor: Option<String>,
     /// 1–200, default 50
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "notifications", params(OutboxQuery),
-    responses((status = 200, body = OutboxPageJson), (status = 403, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = OutboxPageJson), (status = 403, body = Problem)))]
 pub async fn outbox(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    q: Result<Query<OutboxQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<OutboxQuery>,
 ) -> Result<axum::Json<OutboxPageJson>, ApiError> {
     let counts = s.app.outbox_counts(&actor).await?;
-    let Query(q) = q.map_err(query_problem)?;
     let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(c) => Some(c.parse::<i64>().map_err(|_| ApiError::field("cursor", "is not a cursor this API gave"))?),
         None => None,
@@ -109,8 +110,8 @@ fn id_of(p: Result<Path<i64>, axum::extract::rejection::PathRejection>, what: &s
 }
 
 #[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "notifications", params(("id" = i64, Path)),
-    responses((status = 200, body = OutboxMessageJson), (status = 404, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem, description = "The message is not dead")))]
+    responses((status = 200, body = OutboxMessageJson), (status = 403, body = Problem),
+        (status = 422, body = Problem, description = "The message is not dead")))]
 pub async fn retry(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -125,7 +126,7 @@ pub struct WebhookJson {
     pub id: i64,
     pub name: String,
     pub url: String,
-    /// json, slack or teams
+    #[schema(value_type = super::schema::WebhookFormat)]
     pub format: String,
     /// Event names; empty = every event but incident.work_note.
     pub events: Vec<String>,
@@ -197,7 +198,7 @@ pub struct WebhookPatchJson {
 }
 
 #[utoipa::path(get, path = "/api/v1/webhooks", tag = "notifications",
-    responses((status = 200, body = Vec<WebhookJson>), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = Vec<WebhookJson>), (status = 403, body = Problem)))]
 pub async fn webhooks(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -206,8 +207,7 @@ pub async fn webhooks(
 }
 
 #[utoipa::path(post, path = "/api/v1/webhooks", tag = "notifications", request_body = NewWebhookJson,
-    responses((status = 201, body = WebhookJson), (status = 403, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = WebhookJson, headers(("ETag" = String), ("Location" = String))), (status = 403, body = Problem)))]
 pub async fn create_webhook(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -225,7 +225,7 @@ pub async fn create_webhook(
 }
 
 #[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "notifications", params(("id" = i64, Path)),
-    responses((status = 200, body = WebhookJson), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = WebhookJson, headers(("ETag" = String))), (status = 403, body = Problem)))]
 pub async fn webhook(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -237,8 +237,7 @@ pub async fn webhook(
 
 #[utoipa::path(patch, path = "/api/v1/webhooks/{id}", tag = "notifications", request_body = WebhookPatchJson,
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
-    responses((status = 200, body = WebhookJson), (status = 409, body = crate::error::Problem),
-        (status = 412, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = WebhookJson, headers(("ETag" = String))), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn update_webhook(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -263,7 +262,7 @@ pub async fn update_webhook(
 
 #[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "notifications",
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
-    responses((status = 204), (status = 412, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+    responses((status = 204), (status = 403, body = Problem)))]
 pub async fn delete_webhook(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -291,23 +290,24 @@ pub struct DeliveryJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveriesQuery {
     /// 1–200, default 50
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "notifications",
     params(("id" = i64, Path), DeliveriesQuery),
-    responses((status = 200, body = Vec<DeliveryJson>), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = Vec<DeliveryJson>), (status = 403, body = Problem)))]
 pub async fn deliveries(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-    q: Result<Query<DeliveriesQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<DeliveriesQuery>,
 ) -> Result<axum::Json<Vec<DeliveryJson>>, ApiError> {
     let id = id_of(id, "webhook")?;
-    let Query(q) = q.map_err(query_problem)?;
     let list = s.app.webhook_deliveries(&actor, id, q.limit.unwrap_or(50)).await?;
     Ok(axum::Json(
         list.into_iter()
@@ -336,7 +336,7 @@ fn watchers_json(us: Vec<User>) -> Vec<WatcherJson> {
 }
 
 #[utoipa::path(get, path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
-    responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = Problem)))]
 pub async fn watchers(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -347,7 +347,7 @@ pub async fn watchers(
 
 #[utoipa::path(post, path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
     description = "Starts watching the incident (the caller); answers the watchers.",
-    responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = Problem)))]
 pub async fn watch(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -388,7 +388,7 @@ pub async fn my_notifications(
 }
 
 #[utoipa::path(put, path = "/api/v1/me/notifications", tag = "accounts", request_body = NotificationSettingsJson,
-    responses((status = 200, body = NotificationSettingsJson), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = NotificationSettingsJson), (status = 422, body = Problem)))]
 pub async fn set_my_notifications(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -4,10 +4,10 @@
 
 use super::incidents::version;
 use super::sla_dto::*;
-use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
+use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     body::Bytes,
-    extract::{Path, Query, State, rejection::BytesRejection},
+    extract::{Path, State, rejection::BytesRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -43,7 +43,7 @@ fn required(headers: &HeaderMap, body: Option<i64>) -> Result<(i64, bool), ApiEr
 
 #[utoipa::path(get, path = "/api/v1/incidents/{number}/slas", tag = "service levels",
     params(("number" = String, Path, description = "e.g. INC0000042")),
-    responses((status = 200, body = Vec<ClockJson>), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = Vec<ClockJson>), (status = 404, body = Problem)))]
 pub async fn clocks(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -54,7 +54,7 @@ pub async fn clocks(
 }
 
 #[utoipa::path(get, path = "/api/v1/calendars", tag = "service levels",
-    responses((status = 200, body = Vec<CalendarJson>), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = Vec<CalendarJson>), (status = 403, body = Problem)))]
 pub async fn calendars(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -63,8 +63,7 @@ pub async fn calendars(
 }
 
 #[utoipa::path(post, path = "/api/v1/calendars", tag = "service levels", request_body = CalendarBody,
-    responses((status = 201, body = CalendarJson), (status = 403, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = CalendarJson, headers(("ETag" = String))), (status = 403, body = Problem)))]
 pub async fn create_calendar(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -76,7 +75,7 @@ pub async fn create_calendar(
 }
 
 #[utoipa::path(get, path = "/api/v1/calendars/{id}", tag = "service levels", params(("id" = i64, Path)),
-    responses((status = 200, body = CalendarJson), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = CalendarJson, headers(("ETag" = String))), (status = 403, body = Problem)))]
 pub async fn get_calendar(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -88,8 +87,7 @@ pub async fn get_calendar(
 
 #[utoipa::path(put, path = "/api/v1/calendars/{id}", tag = "service levels", request_body = CalendarBody,
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
-    responses((status = 200, body = CalendarJson), (status = 409, body = crate::error::Problem),
-        (status = 412, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+    responses((status = 200, body = CalendarJson, headers(("ETag" = String))), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn update_calendar(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -116,25 +114,20 @@ pub struct VersionQuery {
 }
 
 /// The version a bodiless action names (`If-Match` or `?version=`).
-fn action_version(
-    headers: &HeaderMap,
-    q: Result<Query<VersionQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<(i64, bool), ApiError> {
-    let Query(q) = q.map_err(super::incidents::query_problem)?;
+fn action_version(headers: &HeaderMap, q: VersionQuery) -> Result<(i64, bool), ApiError> {
     required(headers, q.version)
 }
 
 #[utoipa::path(post, path = "/api/v1/calendars/{id}/presets/{preset}", tag = "service levels",
     params(("id" = i64, Path), ("preset" = String, Path, description = "`poland`: Poland's public holidays"),
         ("If-Match" = Option<String>, Header), ("version" = Option<i64>, Query)),
-    responses((status = 200, body = CalendarJson), (status = 409, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = CalendarJson, headers(("ETag" = String))), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn add_preset(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     path: Result<Path<(i64, String)>, axum::extract::rejection::PathRejection>,
     headers: HeaderMap,
-    q: Result<Query<VersionQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
     let Path((id, preset)) = path.map_err(|_| ApiError::not_found("calendar"))?;
     let (v, used_header) = action_version(&headers, q)?;
@@ -148,15 +141,14 @@ pub async fn add_preset(
 
 #[utoipa::path(post, path = "/api/v1/calendars/{id}/holidays", tag = "service levels",
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header), ("version" = Option<i64>, Query)),
-    request_body(content_type = "text/calendar", description = "An iCalendar file (RFC 5545) of all-day events"),
-    responses((status = 200, body = CalendarJson), (status = 413, body = crate::error::Problem),
-        (status = 415, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    request_body(content = String, content_type = "text/calendar", description = "An iCalendar file (RFC 5545) of all-day events"),
+    responses((status = 200, body = CalendarJson, headers(("ETag" = String))), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn import_ical(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
     headers: HeaderMap,
-    q: Result<Query<VersionQuery>, axum::extract::rejection::QueryRejection>,
+    Query(q): Query<VersionQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let id = id_of(id, "calendar")?;
@@ -188,14 +180,13 @@ pub async fn import_ical(
 }
 
 #[utoipa::path(get, path = "/api/v1/slas", tag = "service levels",
-    responses((status = 200, body = Vec<SlaJson>), (status = 403, body = crate::error::Problem)))]
+    responses((status = 200, body = Vec<SlaJson>), (status = 403, body = Problem)))]
 pub async fn slas(State(s): State<AppState>, ApiActor(actor): ApiActor) -> Result<axum::Json<Vec<SlaJson>>, ApiError> {
     Ok(axum::Json(s.app.list_slas(&actor).await?.into_iter().map(SlaJson::from).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/slas", tag = "service levels", request_body = SlaBody,
-    responses((status = 201, body = SlaJson), (status = 403, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = SlaJson, headers(("ETag" = String))), (status = 403, body = Problem)))]
 pub async fn create_sla(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -207,7 +198,7 @@ pub async fn create_sla(
 }
 
 #[utoipa::path(get, path = "/api/v1/slas/{id}", tag = "service levels", params(("id" = i64, Path)),
-    responses((status = 200, body = SlaJson), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = SlaJson, headers(("ETag" = String))), (status = 403, body = Problem)))]
 pub async fn get_sla(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -219,8 +210,7 @@ pub async fn get_sla(
 
 #[utoipa::path(put, path = "/api/v1/slas/{id}", tag = "service levels", request_body = SlaBody,
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = SlaJson), (status = 409, body = crate::error::Problem),
-        (status = 412, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+    responses((status = 200, body = SlaJson, headers(("ETag" = String))), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn update_sla(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -244,8 +234,7 @@ async fn group_id(s: &AppState, name: &str) -> Result<(i64, String), ApiError> {
 
 #[utoipa::path(put, path = "/api/v1/groups/{name}/ola", tag = "service levels", request_body = OlaBody,
     params(("name" = String, Path)),
-    responses((status = 200, body = OlaJson), (status = 403, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = OlaJson), (status = 403, body = Problem)))]
 pub async fn set_ola(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -270,7 +259,7 @@ pub async fn set_ola(
 }
 
 #[utoipa::path(delete, path = "/api/v1/groups/{name}/ola", tag = "service levels", params(("name" = String, Path)),
-    responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+    responses((status = 204), (status = 403, body = Problem)))]
 pub async fn delete_ola(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -15,12 +15,12 @@ use utoipa::ToSchema;
 /// time one support group holds the record (an OLA).
 #[derive(Serialize, ToSchema)]
 pub struct ClockJson {
-    /// `response`, `resolution` or `group`.
+    #[schema(value_type = super::schema::ClockKind)]
     pub kind: String,
     pub sla_name: Option<String>,
     /// For a `group` clock: the group.
     pub group_name: Option<String>,
-    /// `running`, `paused` or `stopped`.
+    #[schema(value_type = super::schema::ClockState)]
     pub state: String,
     pub target_seconds: i64,
     pub elapsed_seconds: i64,
@@ -63,12 +63,9 @@ pub struct CalendarJson {
     pub name: String,
     /// An IANA zone, e.g. `Europe/Warsaw`.
     pub time_zone: String,
-    /// Per weekday (`monday` … `sunday`) a list of `{"start": "08:00", "end": "16:00"}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::WeekHours)]
     pub week: WeekHours,
-    /// `{"kind": "date", "date": "2026-12-31"}`, `{"kind": "yearly", "month": 12, "day": 25}`
-    /// or `{"kind": "easter", "offset_days": 1}`, each with a `name`.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schema::Holiday>)]
     pub holidays: Vec<Holiday>,
     /// Send it back with a change (`If-Match` or body `version`).
     pub version: i64,
@@ -98,10 +95,10 @@ pub struct CalendarBody {
     pub name: String,
     pub time_zone: String,
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::WeekHours)]
     pub week: WeekHours,
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schema::Holiday>)]
     pub holidays: Vec<Holiday>,
     /// For PUT: the version you read (or send `If-Match`).
     pub version: Option<i64>,
@@ -122,13 +119,13 @@ pub struct SlaJson {
     pub position: i32,
     pub active: bool,
     pub calendar_id: i64,
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::SlaConditions)]
     pub conditions: SlaConditions,
     /// Per priority: `{"priority": 1, "response": "PT15M", "resolution": "PT4H"}`.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schema::PriorityTarget>)]
     pub targets: Vec<PriorityTarget>,
     /// States (and hold reasons) in which the clocks stand still.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schema::PauseOn>)]
     pub pause_on: Vec<PauseOn>,
     /// Warning thresholds, percent of the target.
     pub thresholds: Vec<u8>,
@@ -181,13 +178,13 @@ pub struct SlaBody {
     /// Which records it applies to: `kinds`, `priorities`, `services`,
     /// `organisation_ids`, `categories`; empty lists mean any.
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::SlaConditions)]
     pub conditions: SlaConditions,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schema::PriorityTarget>)]
     pub targets: Vec<PriorityTarget>,
     /// Default: on hold awaiting the caller or a vendor.
     #[serde(default = "PauseOn::defaults")]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schema::PauseOn>)]
     pub pause_on: Vec<PauseOn>,
     #[serde(default)]
     pub thresholds: Vec<u8>,
@@ -224,7 +221,7 @@ pub enum DurationText {
 #[serde(deny_unknown_fields)]
 pub struct OlaBody {
     /// `"2h"`, `"PT2H"` or whole seconds, in the calendar's business time.
-    #[schema(value_type = String)]
+    #[schema(value_type = super::schema::Duration)]
     pub target: DurationText,
     pub calendar_id: i64,
     #[serde(default)]

@@ -31,7 +31,8 @@ both!(bad_account_input_names_the_field, |t| {
     let r = t.post("/api/v1/groups/Nope/members", &t.admin, serde_json::json!({"username": "agent"})).await;
     assert_eq!(problem(r, 404, "not_found").await["detail"], "group not found");
     let r = t.post("/api/v1/groups/Network/members", &t.admin, serde_json::json!({"username": "ghost"})).await;
-    assert_eq!(problem(r, 404, "not_found").await["detail"], "user not found");
+    // The path names the group; a user the body names that is not there is a bad field.
+    assert_eq!(invalid(r, &["username"]).await, "no such user");
     let r = t.post("/api/v1/tokens", &t.agent, serde_json::json!({"name": ""})).await;
     assert_eq!(invalid(r, &["name"]).await, "is required");
     let r = t.delete("/api/v1/tokens/abc", &t.admin).await;

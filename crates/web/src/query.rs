@@ -1,0 +1,43 @@
+//! A query-string extractor whose refusals are problem+json naming the
+//! parameter (`limit=abc`, an unknown parameter), as a body's field is
+//! named. Every API handler takes its query through this one.
+
+use crate::error::ApiError;
+use axum::{extract::FromRequestParts, http::request::Parts};
+use serde::de::DeserializeOwned;
+
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(t)) => Ok(Query(t)),
+            Err(e) => Err(problem(&e.body_text())),
+        }
+    }
+}
+
+fn problem(text: &str) -> ApiError {
+    let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(text);
+    match detail.split_once(": ") {
+        Some((field, message)) if !field.is_empty() && !field.contains(char::is_whitespace) => {
+            ApiError::field(field, message)
+        }
+        _ => ApiError::field("query", detail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_parameter() {
+        let e = problem("Failed to deserialize query string: limit: invalid digit found in string");
+        assert_eq!((e.status.as_u16(), e.errors[0].field.as_str()), (422, "limit"));
+        let e = problem("Failed to deserialize query string: unknown field `colour`, expected `limit`");
+        assert_eq!(e.errors[0].field, "query");
+    }
+}
