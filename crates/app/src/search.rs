@@ -63,6 +63,12 @@ impl App {
             return Ok(found);
         }
         found.by_number = self.records_numbered(actor, &query).await?;
+        // A number that names records is what was meant: answer at once,
+        // without reading titles (a bare number naming nothing may still be
+        // words or a serial number).
+        if !found.by_number.is_empty() {
+            return Ok(found);
+        }
         let words = Filter { text: Some(query.clone()), sort: Sort::UpdatedDesc, limit: PER_KIND, ..Filter::default() };
         (found.incidents, found.more_incidents) = self.list_incidents(actor, words).await?;
         let services = self.service_classes().await?;

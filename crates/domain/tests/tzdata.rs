@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use jiff::{SignedDuration, Timestamp, Zoned};
-use steward_domain::calendar::{Calendar, CalendarSpec, Interval, WeekHours};
 use std::process::Command;
+use steward_domain::calendar::{Calendar, CalendarSpec, Interval, WeekHours};
 
 /// A TZif file (version 1, no transitions) for a zone five hours ahead of
 /// UTC: what a broken system copy of Europe/Warsaw would say.

@@ -415,7 +415,10 @@ pub async fn count(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<C
 /// The engine's plan for [`list`] and for [`count`], one line per step:
 /// what the query-plan tests read.
 pub async fn plans(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(Vec<String>, Vec<String>)> {
-    Ok((crate::sql::explain(&mut *conn, d, &list_sql(d, f)).await?, crate::sql::explain(conn, d, &count_sql(d, f)).await?))
+    Ok((
+        crate::sql::explain(&mut *conn, d, &list_sql(d, f)).await?,
+        crate::sql::explain(conn, d, &count_sql(d, f)).await?,
+    ))
 }
 
 fn list_sql(d: Dialect, f: &Filter) -> Sql {

@@ -122,8 +122,7 @@ pub(crate) async fn explain(
         crate::Backend::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
         crate::Backend::Postgres => ("EXPLAIN ", 0),
     };
-    let rows = sqlx::query_with(sqlx::AssertSqlSafe(format!("{prefix}{}", q.text)), q.arguments()?)
-        .fetch_all(conn)
-        .await?;
+    let rows =
+        sqlx::query_with(sqlx::AssertSqlSafe(format!("{prefix}{}", q.text)), q.arguments()?).fetch_all(conn).await?;
     rows.iter().map(|r| r.try_get::<String, _>(column)).collect()
 }

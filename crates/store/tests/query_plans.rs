@@ -36,8 +36,12 @@ async fn insert(conn: &mut sqlx::AnyConnection, head: &str, rows: impl Iterator<
 /// at a million.
 async fn fill(conn: &mut sqlx::AnyConnection) {
     let t0: i64 = 1_700_000_000_000_000;
-    insert(conn, "INSERT INTO organisations (id, name, created_at)", (1..=ORGS).map(|o| format!("({o}, 'Org {o}', 0)")))
-        .await;
+    insert(
+        conn,
+        "INSERT INTO organisations (id, name, created_at)",
+        (1..=ORGS).map(|o| format!("({o}, 'Org {o}', 0)")),
+    )
+    .await;
     insert(
         conn,
         "INSERT INTO users (id, username, display_name, email, role, organisation_id, created_at)",
@@ -134,7 +138,9 @@ fn check(what: &str, plan: &[String], pg: bool, table: &str, alias: &str, indexe
     let scans = if pg {
         plan.iter().any(|l| l.contains(&format!("Seq Scan on {table}")))
     } else {
-        plan.iter().any(|l| l.trim() == format!("SCAN {alias}")) && !what.contains("sort number") && !what.contains("sort -number")
+        plan.iter().any(|l| l.trim() == format!("SCAN {alias}"))
+            && !what.contains("sort number")
+            && !what.contains("sort -number")
     };
     if scans {
         return Some(format!("{what}: scans {table}\n{text}"));

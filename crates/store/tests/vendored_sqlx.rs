@@ -29,12 +29,7 @@ fn the_licences_are_texts_not_dangling_links() {
 #[test]
 fn a_change_beyond_the_patch_is_refused() {
     let copy = tempfile::tempdir().unwrap();
-    let status = Command::new("cp")
-        .arg("-r")
-        .arg(root().join("vendor/sqlx-core/."))
-        .arg(copy.path())
-        .status()
-        .unwrap();
+    let status = Command::new("cp").arg("-r").arg(root().join("vendor/sqlx-core/.")).arg(copy.path()).status().unwrap();
     assert!(status.success());
     let lib = copy.path().join("src/lib.rs");
     let mut text = std::fs::read_to_string(&lib).unwrap();

@@ -972,7 +972,8 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
     if let Some(who) = msg.strip_prefix("no user with the username, e-mail or name ") {
         return Cow::Owned(tf(lang, Msg::ValNoUserNamed, &[("who", who)]));
     }
-    if let Some((who, n)) = msg.strip_suffix(" users: give a username or e-mail").and_then(|m| m.rsplit_once(" names ")) {
+    if let Some((who, n)) = msg.strip_suffix(" users: give a username or e-mail").and_then(|m| m.rsplit_once(" names "))
+    {
         return Cow::Owned(tf(lang, Msg::ValUserAmbiguous, &[("who", who), ("n", n)]));
     }
     if let Some(name) = msg.strip_prefix("no service named ") {

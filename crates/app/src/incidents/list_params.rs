@@ -9,8 +9,9 @@ use base64::Engine;
 use serde::Deserialize;
 use steward_domain::IncidentState;
 use steward_store::{
-    StoreError, accounts, search,
+    StoreError, accounts,
     incidents::{Assigned, Filter, SlaFilter, Sort},
+    search,
 };
 
 /// How far ahead "breaching soon" looks: an hour, as a desk plans it.

@@ -80,7 +80,8 @@ pub async fn list(
     let filter = s.app.incident_filter(&actor, &params).await?;
     let sort = filter.sort;
     let count = s.app.count_incidents(&actor, &filter);
-    let ((rows, more), count) = futures_util::future::try_join(s.app.list_incidents(&actor, filter.clone()), count).await?;
+    let ((rows, more), count) =
+        futures_util::future::try_join(s.app.list_incidents(&actor, filter.clone()), count).await?;
     let next_cursor = if more { rows.last().map(|r| encode_cursor(&sort.key(r))) } else { None };
     Ok(axum::Json(IncidentPage {
         items: rows.into_iter().map(IncidentJson::from).collect(),

@@ -44,7 +44,8 @@ pub struct SearchResultJson {
     pub query: String,
     /// Records whose number the text is (`INC0001127`, `inc1127`, or a
     /// bare `1127` for every kind); exactly one means the client can go
-    /// straight to it, several offer the choice.
+    /// straight to it, several offer the choice. When any is found, the
+    /// other groups are left empty.
     pub by_number: Vec<RecordHitJson>,
     /// Set when exactly one record has that number: its API address.
     pub go_to: Option<String>,

@@ -32,7 +32,8 @@ struct Queue {
 async fn fetch(s: &AppState, ctx: &Ctx, p: ListParams) -> Result<(Vec<Incident>, Count), AppError> {
     let filter = s.app.incident_filter(&ctx.actor, &ListParams { limit: Some(SHOWN), ..p }).await?;
     let count = s.app.count_incidents(&ctx.actor, &filter);
-    let ((rows, _), count) = futures_util::future::try_join(s.app.list_incidents(&ctx.actor, filter.clone()), count).await?;
+    let ((rows, _), count) =
+        futures_util::future::try_join(s.app.list_incidents(&ctx.actor, filter.clone()), count).await?;
     Ok((rows, count))
 }
 

@@ -300,9 +300,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery
         Ok(filter) => {
             let sort = filter.sort;
             let count = s.app.count_incidents(&ctx.actor, &filter);
-            let ((rows, more), count) = futures_util::future::try_join(s.app.list_incidents(&ctx.actor, filter.clone()), count)
-                .await
-                .or_page(&ctx)?;
+            let ((rows, more), count) =
+                futures_util::future::try_join(s.app.list_incidents(&ctx.actor, filter.clone()), count)
+                    .await
+                    .or_page(&ctx)?;
             let next = if more { rows.last().map(|r| encode_cursor(&sort.key(r))) } else { None };
             Ok((rows, next, count))
         }

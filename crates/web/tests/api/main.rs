@@ -24,7 +24,7 @@ mod health;
 mod incidents;
 mod inventory_agent;
 mod listing;
-mod search;
 mod notifications;
+mod search;
 mod sla;
 mod transitions;

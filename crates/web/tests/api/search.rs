@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use steward_app::accounts::NewUser;
 
 async fn search(t: &TestApp, q: &str, token: &str) -> Value {
-    let r = t.client.get(format!("{}/api/v1/search", t.base)).query(&[("q", q)]).bearer_auth(token).send().await.unwrap();
+    let r =
+        t.client.get(format!("{}/api/v1/search", t.base)).query(&[("q", q)]).bearer_auth(token).send().await.unwrap();
     assert_eq!(r.status(), 200, "search {q:?}");
     r.json().await.unwrap()
 }
@@ -65,9 +66,7 @@ both!(a_number_in_any_spelling_goes_straight_to_the_record, |t| {
 });
 
 both!(words_services_and_cis_grouped_by_kind, |t| {
-    let svc = |name: &str, status: &str, visible: bool| {
-        json!({"class": "business_service", "name": name, "portfolio_status": status, "requester_visible": visible})
-    };
+    let svc = |name: &str, status: &str, visible: bool| json!({"class": "business_service", "name": name, "portfolio_status": status, "requester_visible": visible});
     let items = json!({"items": [
         svc("Web Shop", "live", true),
         svc("Web Analytics", "live", false),
@@ -76,7 +75,9 @@ both!(words_services_and_cis_grouped_by_kind, |t| {
     ]});
     assert_eq!(t.post("/api/v1/cmdb/bulk", &t.admin, items).await.status(), 200);
     let a = num(&t.incident(&t.agent, json!({"title": "Web shop checkout fails", "requester": "requester"})).await);
-    let b = num(&t.incident(&t.agent, json!({"title": "Slow", "description": "the WEB SHOP is slow", "requester": "requester2"})).await);
+    let b = num(&t
+        .incident(&t.agent, json!({"title": "Slow", "description": "the WEB SHOP is slow", "requester": "requester2"}))
+        .await);
 
     let staff = search(&t, "web shop", &t.agent).await;
     let mut found = numbers(&staff["incidents"]);
@@ -114,7 +115,9 @@ both!(words_services_and_cis_grouped_by_kind, |t| {
 });
 
 both!(people_filters_take_a_name_or_an_e_mail, |t| {
-    for (username, display, email) in [("jdoe", "Jane Doe", "jane@example.com"), ("jdoe2", "Jane Doe", "jd2@example.com")] {
+    for (username, display, email) in
+        [("jdoe", "Jane Doe", "jane@example.com"), ("jdoe2", "Jane Doe", "jd2@example.com")]
+    {
         let u = NewUser {
             username: username.into(),
             display_name: Some(display.into()),
@@ -125,7 +128,12 @@ both!(people_filters_take_a_name_or_an_e_mail, |t| {
         t.app.add_user(None, u).await.unwrap();
     }
     let jane = num(&t.incident(&t.agent, json!({"title": "Jane's", "requester": "jdoe"})).await);
-    let other = num(&t.incident(&t.agent, json!({"title": "Theirs", "requester": "jdoe2", "assignment_group": "Service Desk", "assignee": "agent"})).await);
+    let other = num(&t
+        .incident(
+            &t.agent,
+            json!({"title": "Theirs", "requester": "jdoe2", "assignment_group": "Service Desk", "assignee": "agent"}),
+        )
+        .await);
     assert_eq!(t.numbers(&[("requester", "JANE@example.com")], &t.agent).await, [jane.clone()]);
     assert_eq!(t.numbers(&[("requester", "jdoe")], &t.agent).await, [jane.clone()]);
     assert_eq!(t.numbers(&[("assignee", "Agent User")], &t.agent).await, [other.clone()]);
@@ -135,13 +143,20 @@ both!(people_filters_take_a_name_or_an_e_mail, |t| {
     // The service filter is a choice from the catalog.
     t.services(&["Mail"]).await;
     let page = ui(&t, "/incidents", &cookie(&t, "agent").await).await.text().await.unwrap();
-    assert!(page.contains(r#"<select id="f-service" name="service""#) && page.contains(r#"<option value="Mail">"#), "{page}");
+    assert!(
+        page.contains(r#"<select id="f-service" name="service""#) && page.contains(r#"<option value="Mail">"#),
+        "{page}"
+    );
 });
 
 both!(lists_count_their_results_up_to_ten_thousand, |t| {
     for i in 0..7 {
         let group = if i < 3 { "Network" } else { "Service Desk" };
-        t.incident(&t.agent, json!({"title": format!("Count {i}"), "requester": "requester", "assignment_group": group})).await;
+        t.incident(
+            &t.agent,
+            json!({"title": format!("Count {i}"), "requester": "requester", "assignment_group": group}),
+        )
+        .await;
     }
     let page = t.page(&[("limit", "2")], &t.agent).await;
     assert_eq!((page["count"].as_i64(), page["count_capped"].as_bool()), (Some(7), Some(false)));
@@ -149,7 +164,9 @@ both!(lists_count_their_results_up_to_ten_thousand, |t| {
     let page = t.page(&[("group", "Network"), ("limit", "1")], &t.agent).await;
     assert_eq!(page["count"], 3);
     // A cursor pages on; the count stays the list's.
-    let next = t.page(&[("group", "Network"), ("limit", "1"), ("cursor", page["next_cursor"].as_str().unwrap())], &t.agent).await;
+    let next = t
+        .page(&[("group", "Network"), ("limit", "1"), ("cursor", page["next_cursor"].as_str().unwrap())], &t.agent)
+        .await;
     assert_eq!(next["count"], 3);
     assert_eq!(t.page(&[], &t.requester2).await["count"], 0, "a requester counts only their own");
     let agent = cookie(&t, "agent").await;
@@ -165,6 +182,7 @@ both!(lists_count_their_results_up_to_ten_thousand, |t| {
     let home = ui(&t, "/home", &agent).await.text().await.unwrap();
     let all_open = t.page(&[("state", "open"), ("limit", "1")], &t.agent).await["count"].as_i64().unwrap();
     assert!(all_open > 50, "the bulk load leaves more than a page open");
-    let shown = if all_open >= 1000 { format!("{},{:03}", all_open / 1000, all_open % 1000) } else { all_open.to_string() };
+    let shown =
+        if all_open >= 1000 { format!("{},{:03}", all_open / 1000, all_open % 1000) } else { all_open.to_string() };
     assert!(home.contains(&format!(r#"<span class="count">{shown}</span>"#)), "{shown} in {home}");
 });
