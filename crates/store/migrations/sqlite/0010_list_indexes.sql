@@ -16,3 +16,5 @@ CREATE INDEX incidents_major ON incidents (priority, opened_at, id) WHERE major 
 -- The CMDB and catalog by portfolio status, and what requesters may see.
 CREATE INDEX cis_portfolio ON cis (portfolio_status, name, id);
 CREATE INDEX cis_requester_visible ON cis (portfolio_status, name, id) WHERE requester_visible = 1;
+-- The list's service filter and search name a service in any case.
+CREATE INDEX cis_name_lower ON cis (lower(name));
