@@ -10,6 +10,7 @@ pub mod error;
 pub mod incidents;
 pub mod mail_in;
 pub mod notify;
+pub mod search;
 pub mod seed;
 pub mod sla;
 mod token_use;

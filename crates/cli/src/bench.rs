@@ -7,6 +7,7 @@
 
 mod cmdb;
 mod map;
+mod pages;
 mod sla;
 
 use crate::config::Config;
@@ -40,6 +41,9 @@ pub enum BenchCommand {
     Cmdb(cmdb::CmdbArgs),
     /// Layout and SVG of the CMDB service map for a 200-CI neighbourhood.
     Map(map::MapArgs),
+    /// Every page, the incident list with its count under each filter, and
+    /// search by number, over demo data topped up to many incidents.
+    Pages(pages::PagesArgs),
 }
 
 #[derive(Args)]
@@ -100,6 +104,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Outbox(a) => outbox::outbox(a).await,
         BenchCommand::Cmdb(a) => cmdb::cmdb(a).await,
         BenchCommand::Map(a) => map::map(a),
+        BenchCommand::Pages(a) => pages::pages(a).await,
     }
 }
 

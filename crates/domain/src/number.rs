@@ -14,6 +14,9 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// Every kind of record, in the order a choice between them is shown.
+    pub const ALL: [RecordKind; 1] = [RecordKind::Incident];
+
     pub fn prefix(self) -> &'static str {
         match self {
             RecordKind::Incident => "INC",
@@ -62,9 +65,39 @@ impl FromStr for RecordNumber {
     }
 }
 
+/// The records a search text names by number: `INC0001127` or `inc1127`
+/// names one; a bare `1127` (or `#1127`) names the record of that number of
+/// every kind, so a search can go straight to it when only one exists and
+/// offer the choice when several do.
+pub fn numbers_in(text: &str) -> Vec<RecordNumber> {
+    let text = text.trim();
+    if let Ok(n) = text.parse::<RecordNumber>() {
+        return vec![n];
+    }
+    let digits = text.strip_prefix('#').unwrap_or(text);
+    if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    match digits.parse::<i64>() {
+        Ok(seq) if seq > 0 => RecordKind::ALL.iter().map(|&kind| RecordNumber { kind, seq }).collect(),
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_texts_name_records_by_number() {
+        let n = RecordNumber::incident(1127);
+        for text in ["INC0001127", "inc1127", "1127", " #1127 ", "0001127"] {
+            assert_eq!(numbers_in(text), vec![n], "{text}");
+        }
+        for text in ["", "vpn", "INC", "0", "#", "1127 vpn", "12345678901234", "-5"] {
+            assert!(numbers_in(text).is_empty(), "{text}");
+        }
+    }
 
     #[test]
     fn formats_and_parses() {

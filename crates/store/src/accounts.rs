@@ -23,7 +23,7 @@ pub struct User {
     pub created_at: i64,
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, email, role, organisation_id, password_hash, locale, \
+pub(crate) const USER_COLUMNS: &str = "id, username, display_name, email, role, organisation_id, password_hash, locale, \
     active, failed_logins, locked_until, created_at";
 
 #[derive(Debug, Clone)]

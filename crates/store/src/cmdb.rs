@@ -44,7 +44,7 @@ pub struct CiRow {
     pub version: i64,
 }
 
-const SELECT: &str = "SELECT c.id, c.class, c.name, c.status, c.criticality, c.owner_group_id, g.name AS owner_group, \
+pub(crate) const SELECT: &str = "SELECT c.id, c.class, c.name, c.status, c.criticality, c.owner_group_id, g.name AS owner_group, \
     c.location_id, l.name AS location, c.vendor, c.attributes, c.inventory_at, c.description, c.owner_id, \
     u.display_name AS owner_name, c.support_calendar_id, c.tier, c.portfolio_status, c.requester_visible, \
     c.created_at, c.updated_at, c.version \
@@ -224,6 +224,17 @@ pub async fn list(
     after: Option<(String, i64)>,
     limit: i64,
 ) -> Result<Vec<CiRow>> {
+    let q = list_sql(dialect, f, after, limit);
+    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+}
+
+/// The engine's plan for a first page of [`list`]: what the query-plan
+/// tests read.
+pub async fn list_plan(conn: &mut AnyConnection, dialect: Dialect, f: &CiFilter) -> Result<Vec<String>> {
+    Ok(crate::sql::explain(conn, dialect, &list_sql(dialect, f, None, 51)).await?)
+}
+
+fn list_sql(dialect: Dialect, f: &CiFilter, after: Option<(String, i64)>, limit: i64) -> Sql {
     let mut q = Sql::new(SELECT);
     q.push(" WHERE 1 = 1");
     if !f.classes.is_empty() {
@@ -251,10 +262,9 @@ pub async fn list(
     if let Some((name, id)) = after {
         q.push(" AND (LOWER(c.name), c.id) > (LOWER(").bind(Value::Text(name)).push("), ").bind(Value::Int(id)).push(")");
     }
-    // Case does not order names ("alpha" before "Beta"); the name indexes
-    // still serve every filter, the page's rows are sorted after.
+    // Case does not order names ("alpha" before "Beta").
     q.push(" ORDER BY LOWER(c.name), c.id LIMIT ").bind(Value::Int(limit));
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    q
 }
 
 /// The first CI of `class` with this name (any case), if any.

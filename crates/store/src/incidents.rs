@@ -365,9 +365,8 @@ pub struct Filter {
     pub assignee: Option<Assigned>,
     pub requester_id: Option<i64>,
     pub organisation_id: Option<i64>,
-    /// By the service's name.
-    pub service: Option<String>,
-    pub service_id: Option<i64>,
+    /// Incidents naming any of these services.
+    pub service_ids: Vec<i64>,
     pub category: Option<String>,
     pub major: Option<bool>,
     pub text: Option<String>,
@@ -382,12 +381,75 @@ pub struct Filter {
     pub limit: i64,
 }
 
+/// Counts stop here: past it a list says "10,000+", and the count never
+/// reads more than this many index entries (plus one).
+pub const COUNT_CAP: i64 = 10_000;
+
+/// How many incidents a filter finds, exact up to [`COUNT_CAP`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// At most [`COUNT_CAP`].
+    pub count: i64,
+    /// More than [`COUNT_CAP`] match.
+    pub capped: bool,
+}
+
 /// One page of incidents; `limit + 1` rows are read to know whether more follow.
 pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(Vec<Incident>, bool)> {
+    let q = list_sql(d, f);
+    let mut rows: Vec<Incident> =
+        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?;
+    let more = rows.len() as i64 > f.limit;
+    rows.truncate(usize::try_from(f.limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+/// How many incidents match `f` (its cursor and limit aside), counted over
+/// at most `COUNT_CAP + 1` rows, so a count costs the same at a million.
+pub async fn count(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<Count> {
+    let q = count_sql(d, f);
+    let (n,): (i64,) = sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_one(conn).await?;
+    Ok(Count { count: n.min(COUNT_CAP), capped: n > COUNT_CAP })
+}
+
+/// The engine's plan for [`list`] and for [`count`], one line per step:
+/// what the query-plan tests read.
+pub async fn plans(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(Vec<String>, Vec<String>)> {
+    Ok((
+        crate::sql::explain(&mut *conn, d, &list_sql(d, f)).await?,
+        crate::sql::explain(conn, d, &count_sql(d, f)).await?,
+    ))
+}
+
+fn list_sql(d: Dialect, f: &Filter) -> Sql {
     let mut q = Sql::new(SELECT);
+    conditions(&mut q, d, f);
+    let cols = f.sort.columns();
+    let qualified: Vec<String> = cols.iter().map(|c| format!("i.{c}")).collect();
+    if let Some(after) = &f.after {
+        if after.len() == cols.len() {
+            q.push(&format!(" AND ({}) {} ", qualified.join(", "), if f.sort.descending() { "<" } else { ">" }));
+            q.row(after.iter().map(|v| Value::Int(*v)));
+        }
+    }
+    let dir = if f.sort.descending() { " DESC" } else { "" };
+    let order: Vec<String> = qualified.iter().map(|c| format!("{c}{dir}")).collect();
+    q.push(&format!(" ORDER BY {} LIMIT ", order.join(", "))).bind(Value::Int(f.limit + 1));
+    q
+}
+
+fn count_sql(d: Dialect, f: &Filter) -> Sql {
+    let mut q = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM incidents i");
+    conditions(&mut q, d, f);
+    q.push(" LIMIT ").bind(Value::Int(COUNT_CAP + 1)).push(") capped");
+    q
+}
+
+/// The WHERE clause the list and its count share.
+fn conditions(q: &mut Sql, d: Dialect, f: &Filter) {
     q.push(" WHERE 1 = 1");
-    in_list_text(&mut q, "i.state", &f.states);
-    in_list_int(&mut q, "i.priority", &f.priorities);
+    in_list_text(q, "i.state", &f.states);
+    in_list_int(q, "i.priority", &f.priorities);
     match (f.group_ids.is_empty(), f.no_group) {
         (true, false) => {}
         (true, true) => {
@@ -398,7 +460,7 @@ pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(V
             if no_group {
                 q.push("i.assignment_group_id IS NULL OR ");
             }
-            in_list_bare(&mut q, "i.assignment_group_id", f.group_ids.iter().map(|g| Value::Int(*g)));
+            in_list_bare(q, "i.assignment_group_id", f.group_ids.iter().map(|g| Value::Int(*g)));
             q.push(")");
         }
     }
@@ -417,18 +479,17 @@ pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(V
     if let Some(o) = f.organisation_id {
         q.push(" AND i.organisation_id = ").bind(Value::Int(o));
     }
-    if let Some(s) = &f.service {
-        q.push(" AND sv.name = ").bind(Value::Text(s.clone()));
-    }
-    if let Some(s) = f.service_id {
-        q.push(" AND i.service_id = ").bind(Value::Int(s));
-    }
+    in_list_int(q, "i.service_id", &f.service_ids);
     if let Some(c) = &f.category {
         q.push(" AND i.category = ").bind(Value::Text(c.clone()));
     }
-    if let Some(m) = f.major {
-        q.push(" AND i.major = ").bind(Value::Int(i64::from(m)));
-    }
+    // A literal, not a bind: only then can the planners use the partial
+    // index of major incidents.
+    match f.major {
+        Some(true) => q.push(" AND i.major = 1"),
+        Some(false) => q.push(" AND i.major = 0"),
+        None => q,
+    };
     if let Some(t) = f.text.as_deref().filter(|t| !t.is_empty()) {
         let pattern = Value::Text(like_pattern(t));
         q.push(&format!(" AND (i.title {} ", d.ilike())).bind(pattern.clone());
@@ -457,28 +518,6 @@ pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(V
     if f.sort == Sort::SlaDue {
         q.push(" AND i.sla_due_at IS NOT NULL");
     }
-    let cols = f.sort.columns();
-    let qualified: Vec<String> = cols.iter().map(|c| format!("i.{c}")).collect();
-    if let Some(after) = &f.after {
-        if after.len() == cols.len() {
-            q.push(&format!(" AND ({}) {} (", qualified.join(", "), if f.sort.descending() { "<" } else { ">" }));
-            for (i, v) in after.iter().enumerate() {
-                if i > 0 {
-                    q.push(", ");
-                }
-                q.bind(Value::Int(*v));
-            }
-            q.push(")");
-        }
-    }
-    let dir = if f.sort.descending() { " DESC" } else { "" };
-    let order: Vec<String> = qualified.iter().map(|c| format!("{c}{dir}")).collect();
-    q.push(&format!(" ORDER BY {} LIMIT ", order.join(", "))).bind(Value::Int(f.limit + 1));
-    let mut rows: Vec<Incident> =
-        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?;
-    let more = rows.len() as i64 > f.limit;
-    rows.truncate(usize::try_from(f.limit).unwrap_or(0));
-    Ok((rows, more))
 }
 
 fn in_list_text(q: &mut Sql, col: &str, vals: &[String]) {

@@ -15,6 +15,7 @@ pub mod incidents;
 pub mod journal;
 pub mod migrate;
 pub mod outbox;
+pub mod search;
 pub mod settings;
 pub mod sla;
 mod sql;

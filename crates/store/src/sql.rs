@@ -109,3 +109,20 @@ pub fn like_pattern(text: &str) -> String {
     out.push('%');
     out
 }
+
+/// The engine's plan for `q`, one line per step: `EXPLAIN QUERY PLAN`'s
+/// details on SQLite, `EXPLAIN`'s text on PostgreSQL.
+pub(crate) async fn explain(
+    conn: &mut sqlx::AnyConnection,
+    d: crate::Dialect,
+    q: &Sql,
+) -> Result<Vec<String>, sqlx::Error> {
+    use sqlx::Row;
+    let (prefix, column) = match d.0 {
+        crate::Backend::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
+        crate::Backend::Postgres => ("EXPLAIN ", 0),
+    };
+    let rows =
+        sqlx::query_with(sqlx::AssertSqlSafe(format!("{prefix}{}", q.text)), q.arguments()?).fetch_all(conn).await?;
+    rows.iter().map(|r| r.try_get::<String, _>(column)).collect()
+}

@@ -402,6 +402,21 @@ catalogue! {
     NothingReported: "You have not reported anything yet.", "Nie masz jeszcze żadnych zgłoszeń.";
     NothingOpen: "Nothing open. Everything you reported is dealt with.", "Nic otwartego. Wszystkie Twoje zgłoszenia są załatwione.";
     LastUpdate: "Last update", "Ostatnia zmiana";
+    // Search and list counts
+    SearchLabel: "Search by number, words, service or CI", "Szukaj po numerze, słowach, usłudze lub CI";
+    SearchBoxPlaceholder: "Search  ( / )", "Szukaj  ( / )";
+    SearchTitle: "Search", "Wyszukiwanie";
+    SearchButton: "Search", "Szukaj";
+    SearchResultsFor: "Results for “{q}”", "Wyniki dla „{q}”";
+    SearchHint: "Type a record number (INC0001127, inc1127 or 1127), words from an incident's title or description, or a service's or CI's name, hostname or serial number.", "Wpisz numer zgłoszenia (INC0001127, inc1127 lub 1127), słowa z tytułu lub opisu incydentu albo nazwę, nazwę hosta lub numer seryjny usługi bądź CI.";
+    SearchNothing: "Nothing matches “{q}”.", "Nic nie pasuje do „{q}”.";
+    SearchByNumber: "Records with this number", "Zgłoszenia o tym numerze";
+    SearchMoreIncidents: "All matching incidents", "Wszystkie pasujące incydenty";
+    SearchMoreCis: "Search the CMDB", "Szukaj w CMDB";
+    CountMore: "{n}+ incidents", "{n}+ incydentów";
+    ServiceFromCatalog: "Service", "Usługa";
+    ValNoUserNamed: "no user with the username, e-mail or name {who}", "nie ma użytkownika o loginie, adresie e-mail ani nazwie {who}";
+    ValUserAmbiguous: "{who} names {n} users: give a username or e-mail", "{who} pasuje do {n} użytkowników: podaj login lub adres e-mail";
     // CMDB and service catalog
     NavCmdb: "CMDB", "CMDB";
     NavServices: "Services", "Usługi";
@@ -990,6 +1005,13 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
             .map(|m| m.strip_prefix("no CI ").map_or_else(|| m.to_owned(), |id| tf(lang, Msg::ValNoCi, &[("id", id)])))
             .collect();
         return Cow::Owned(each.join("; "));
+    }
+    if let Some(who) = msg.strip_prefix("no user with the username, e-mail or name ") {
+        return Cow::Owned(tf(lang, Msg::ValNoUserNamed, &[("who", who)]));
+    }
+    if let Some((who, n)) = msg.strip_suffix(" users: give a username or e-mail").and_then(|m| m.rsplit_once(" names "))
+    {
+        return Cow::Owned(tf(lang, Msg::ValUserAmbiguous, &[("who", who), ("n", n)]));
     }
     if let Some(name) = msg.strip_prefix("no service named ") {
         return Cow::Owned(tf(lang, Msg::ValNoService, &[("name", name)]));

@@ -158,10 +158,8 @@ impl App {
     /// The service catalog: requesters see live services marked visible;
     /// staff see the whole portfolio.
     pub async fn catalog(&self, actor: &Actor, q: Option<String>) -> Result<Vec<CiRow>, AppError> {
-        let mut classes = self.descendants("business_service").await?;
-        classes.extend(self.descendants("technical_service").await?);
         let filter = CiFilter {
-            classes,
+            classes: self.service_classes().await?,
             q,
             portfolio_status: (!actor.is_staff()).then(|| "live".to_owned()),
             requester_visible: !actor.is_staff(),

@@ -11,6 +11,7 @@ use steward_domain::IncidentState;
 use steward_store::{
     StoreError, accounts,
     incidents::{Assigned, Filter, SlaFilter, Sort},
+    search,
 };
 
 /// How far ahead "breaching soon" looks: an hour, as a desk plans it.
@@ -142,7 +143,6 @@ impl App {
             }
         }
         f.text = present(&p.text).map(|t| t.chars().take(200).collect());
-        f.service = present(&p.service).map(str::to_owned);
         f.category = present(&p.category).map(str::to_owned);
         for (field, value, slot) in [
             ("opened_from", &p.opened_from, &mut f.opened_from),
@@ -179,30 +179,38 @@ impl App {
             f.assignee = match a {
                 "me" => Some(Assigned::To(actor.id)),
                 "none" => Some(Assigned::Nobody),
-                name => match accounts::user_by_name(&mut conn, name).await? {
-                    Some(u) => Some(Assigned::To(u.id)),
-                    None => {
-                        errs.add("assignee", format!("no user named {name:?}"));
-                        None
-                    }
-                },
+                who => errs.check("assignee", user_named(&mut conn, who).await?).map(Assigned::To),
             };
         }
         if let Some(r) = present(&p.requester) {
             f.requester_id = match r {
                 "me" => Some(actor.id),
-                name => match accounts::user_by_name(&mut conn, name).await? {
-                    Some(u) => Some(u.id),
-                    None => {
-                        errs.add("requester", format!("no user named {name:?}"));
-                        None
-                    }
-                },
+                who => errs.check("requester", user_named(&mut conn, who).await?),
             };
+        }
+        drop(conn);
+        if let Some(name) = present(&p.service) {
+            let ids = self.service_ids_named(name).await?;
+            if ids.is_empty() {
+                errs.add("service", format!("no service named {name:?}"));
+            }
+            f.service_ids = ids;
         }
         errs.finish()?;
         Ok(f)
     }
+}
+
+/// The one user a filter names by username, e-mail or display name (any
+/// case); a name two people share must be given as username or e-mail.
+async fn user_named(conn: &mut steward_store::Conn, who: &str) -> Result<Result<i64, String>, AppError> {
+    let found = search::users_named(conn, who).await?;
+    Ok(match found.as_slice() {
+        [] => Err(format!("no user with the username, e-mail or name {who:?}")),
+        [only] => Ok(only.id),
+        [first, ..] if first.username == who => Ok(first.id),
+        _ => Err(format!("{who:?} names {} users: give a username or e-mail", found.len())),
+    })
 }
 
 #[cfg(test)]

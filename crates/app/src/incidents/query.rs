@@ -10,6 +10,19 @@ pub type ListQuery = incidents::Filter;
 
 pub const MAX_PAGE: i64 = 200;
 
+/// The filter as this actor may run it: requesters see only their own, and
+/// asking for someone else's incidents finds none (`None`) rather than
+/// silently answering with one's own.
+fn scoped(actor: &Actor, mut q: ListQuery) -> Option<ListQuery> {
+    if !actor.is_staff() {
+        if q.requester_id.is_some_and(|r| r != actor.id) {
+            return None;
+        }
+        q.requester_id = Some(actor.id);
+    }
+    Some(q)
+}
+
 impl App {
     pub async fn get_incident(&self, actor: &Actor, number: &str) -> Result<incidents::Incident, AppError> {
         let id = parse_number(number)?;
@@ -23,19 +36,20 @@ impl App {
     pub async fn list_incidents(
         &self,
         actor: &Actor,
-        mut q: ListQuery,
+        q: ListQuery,
     ) -> Result<(Vec<incidents::Incident>, bool), AppError> {
-        if !actor.is_staff() {
-            // Asking for someone else's incidents finds none, rather than
-            // silently answering with one's own.
-            if q.requester_id.is_some_and(|r| r != actor.id) {
-                return Ok((Vec::new(), false));
-            }
-            q.requester_id = Some(actor.id);
-        }
+        let Some(mut q) = scoped(actor, q) else { return Ok((Vec::new(), false)) };
         q.limit = q.limit.clamp(1, MAX_PAGE);
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(incidents::list(&mut conn, self.store.dialect(), &q).await?)
+    }
+
+    /// How many incidents the list finds (its cursor aside), exact up to
+    /// [`incidents::COUNT_CAP`]; requesters count only their own.
+    pub async fn count_incidents(&self, actor: &Actor, q: &ListQuery) -> Result<incidents::Count, AppError> {
+        let Some(q) = scoped(actor, q.clone()) else { return Ok(incidents::Count { count: 0, capped: false }) };
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(incidents::count(&mut conn, self.store.dialect(), &q).await?)
     }
 
     /// The journal with comment texts; requesters do not see work notes.

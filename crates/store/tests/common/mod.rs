@@ -20,3 +20,23 @@ pub async fn store(pg: bool) -> (Store, tempfile::TempDir) {
     s.migrate().await.unwrap();
     (s, dir)
 }
+
+/// Closes the store and drops its PostgreSQL database (a test that fills
+/// one should not leave it behind).
+#[allow(dead_code)]
+pub async fn drop_store(store: Store, pg: bool) {
+    use sqlx::Connection;
+    if !pg {
+        store.close().await;
+        return;
+    }
+    let (name,): (String,) = sqlx::query_as("SELECT current_database()::text").fetch_one(store.pool()).await.unwrap();
+    store.close().await;
+    let base =
+        std::env::var("STEWARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let mut conn = sqlx::AnyConnection::connect(&base).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+}

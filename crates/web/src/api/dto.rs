@@ -109,6 +109,11 @@ pub struct IncidentPage {
     pub items: Vec<IncidentJson>,
     /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
+    /// How many incidents the filters find (every page together), exact up
+    /// to 10,000; past that 10,000 with `count_capped` set.
+    pub count: i64,
+    /// More than 10,000 match ("10,000+").
+    pub count_capped: bool,
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -65,9 +65,16 @@ pub async fn list(
 ) -> Result<axum::Json<IncidentPage>, ApiError> {
     let filter = s.app.incident_filter(&actor, &params).await?;
     let sort = filter.sort;
-    let (rows, more) = s.app.list_incidents(&actor, filter).await?;
+    let count = s.app.count_incidents(&actor, &filter);
+    let ((rows, more), count) =
+        futures_util::future::try_join(s.app.list_incidents(&actor, filter.clone()), count).await?;
     let next_cursor = if more { rows.last().map(|r| encode_cursor(&sort.key(r))) } else { None };
-    Ok(axum::Json(IncidentPage { items: rows.into_iter().map(IncidentJson::from).collect(), next_cursor }))
+    Ok(axum::Json(IncidentPage {
+        items: rows.into_iter().map(IncidentJson::from).collect(),
+        next_cursor,
+        count: count.count,
+        count_capped: count.capped,
+    }))
 }
 
 #[utoipa::path(post, operation_id = "create_incident", path = "/api/v1/incidents", tag = "incidents", request_body = NewIncidentJson,

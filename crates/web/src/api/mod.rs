@@ -10,6 +10,7 @@ pub mod health;
 pub mod incidents;
 pub mod notifications;
 pub mod schema;
+pub mod search;
 pub mod sla;
 pub mod sla_dto;
 
@@ -43,6 +44,7 @@ use utoipa::OpenApi;
         cmdb::add_relation, cmdb::remove_relation, cmdb::impact_of, cmdb::dependencies_of, cmdb::impact,
         cmdb::open_incidents, cmdb::bulk, cmdb::import, cmdb::classes, cmdb::save_class, cmdb::services,
         cmdb::inventory,
+        search::search,
     ),
     // Schemas named only by query parameters, which utoipa does not collect.
     components(schemas(crate::error::Problem, crate::error::ProblemField, schema::CiListFormat,
@@ -102,6 +104,7 @@ pub fn routes() -> Router<AppState> {
         .route("/groups/{name}/members", post(accounts::add_member))
         .route("/tokens", get(accounts::tokens).post(accounts::create_token))
         .route("/tokens/{id}", delete(accounts::revoke_token))
+        .route("/search", get(search::search))
         .route("/incidents", get(incidents::list).post(incidents::create))
         .route("/incidents/{number}", get(incidents::get_one).patch(incidents::update))
         .route("/incidents/{number}/transitions", post(incidents::transition))

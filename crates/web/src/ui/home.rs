@@ -4,9 +4,9 @@
 //! to me, my groups' unassigned, all. Each row's SLA badge reads the
 //! clocks of the shown rows, all queues in one read.
 //!
-//! There is no count query: each figure is the length of one capped page,
-//! shown as "50+" when more follow. That keeps the page to a few indexed
-//! reads however large the backlog grows.
+//! Each figure is a capped count (exact up to 10,000, then "10,000+"),
+//! read from the filter's index alongside the queue's first rows, so the
+//! page costs the same however large the backlog grows.
 
 use super::{Ctx, OrPage, UiResult, layout, list, see_other, widgets};
 use crate::{
@@ -17,28 +17,26 @@ use axum::extract::State;
 use futures_util::future::try_join_all;
 use maud::{Markup, html};
 use steward_app::{AppError, incidents::ListParams};
-use steward_store::incidents::Incident;
+use steward_store::incidents::{Count, Incident};
 
-/// Rows read per figure; more shows as "50+".
-const CAP: i64 = 50;
 /// Rows shown per queue.
-const SHOWN: usize = 8;
+const SHOWN: i64 = 8;
 
 struct Queue {
     title: Msg,
     /// The full list's query string.
     link: &'static str,
     rows: Vec<Incident>,
-    more: bool,
+    count: Count,
 }
 
-fn count(rows: usize, more: bool) -> String {
-    if more { format!("{rows}+") } else { rows.to_string() }
-}
-
-async fn fetch(s: &AppState, ctx: &Ctx, p: ListParams) -> Result<(Vec<Incident>, bool), AppError> {
-    let filter = s.app.incident_filter(&ctx.actor, &ListParams { limit: Some(CAP), ..p }).await?;
-    s.app.list_incidents(&ctx.actor, filter).await
+/// A queue's first rows and how many it holds.
+async fn fetch(s: &AppState, ctx: &Ctx, p: ListParams) -> Result<(Vec<Incident>, Count), AppError> {
+    let filter = s.app.incident_filter(&ctx.actor, &ListParams { limit: Some(SHOWN), ..p }).await?;
+    let count = s.app.count_incidents(&ctx.actor, &filter);
+    let ((rows, _), count) =
+        futures_util::future::try_join(s.app.list_incidents(&ctx.actor, filter.clone()), count).await?;
+    Ok((rows, count))
 }
 
 fn shown(rows: &[Incident]) -> &[Incident] {
@@ -54,7 +52,7 @@ fn queue(ctx: &Ctx, i: usize, q: &Queue, clocks: &list::Clocks) -> Markup {
     html! {
         section.panel.queue aria-labelledby=(id) {
             div.panel-head {
-                h2 #(id) { (ctx.t(q.title)) span.count { (count(q.rows.len(), q.more)) } }
+                h2 #(id) { (ctx.t(q.title)) span.count { (list::count_number(ctx.lang, q.count)) } }
                 a href={ "/incidents" (q.link) } { (ctx.t(Msg::ViewAll)) " →" }
             }
             @if q.rows.is_empty() {
@@ -101,7 +99,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
     let queues: Vec<Queue> = queues
         .iter()
         .zip(found)
-        .map(|((title, link, _), (rows, more))| Queue { title: *title, link, rows, more })
+        .map(|((title, link, _), (rows, count))| Queue { title: *title, link, rows, count })
         .collect();
     let mut ids: Vec<i64> = queues.iter().flat_map(|q| shown(&q.rows).iter().map(|r| r.id)).collect();
     ids.sort_unstable();
@@ -115,11 +113,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
         section aria-labelledby="by-priority" {
             h2.visually-hidden #by-priority { (ctx.t(Msg::OpenByPriority)) }
             ul.tiles {
-                @for (i, (rows, more)) in by_prio.iter().enumerate() {
+                @for (i, (_, count)) in by_prio.iter().enumerate() {
                     @let p = i as i64 + 1;
                     li {
                         a class={ "tile prio-tile-" (p) } href={ "/incidents?state=open&priority=" (p) } {
-                            span.tile-count { (count(rows.len(), *more)) }
+                            span.tile-count { (list::count_number(ctx.lang, *count)) }
                             span.tile-label { (widgets::priority_badge(ctx.lang, p)) " " (i18n::priority_name(ctx.lang, p)) }
                         }
                     }

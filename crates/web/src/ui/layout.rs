@@ -81,12 +81,7 @@ fn topbar(ctx: &Ctx) -> Markup {
                         }
                     }
                 }
-                @if ctx.actor.is_staff() {
-                    form.search role="search" aria-label=(ctx.t(Msg::SearchIncidents)) method="get" action="/incidents" {
-                        label.visually-hidden for="q" { (ctx.t(Msg::SearchIncidents)) }
-                        input #q type="search" name="text" placeholder=(ctx.t(Msg::SearchPlaceholder)) autocomplete="off";
-                    }
-                }
+                (super::search::form(ctx, ""))
                 div.user {
                     a.who href="/settings" title=(ctx.t(Msg::NavSettings)) aria-current=[(ctx.path == "/settings").then_some("page")] {
                         span.avatar aria-hidden="true" { (initials(&ctx.actor.display_name)) }

@@ -14,7 +14,7 @@ use steward_app::{
     incidents::{ListParams, encode_cursor, number},
 };
 use steward_domain::IncidentState;
-use steward_store::incidents::Incident;
+use steward_store::incidents::{Count, Incident};
 
 const PAGE: i64 = 50;
 
@@ -208,6 +208,8 @@ struct Choices {
     staff: Vec<(String, String)>,
     /// Everyone, for the requester suggestions.
     users: Vec<(String, String)>,
+    /// The catalog's service names.
+    services: Vec<String>,
 }
 
 async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
@@ -220,7 +222,9 @@ async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
         .collect();
     // A suggestion list, not a directory: cap it so the page stays light.
     let users = users.into_iter().filter(|u| u.active != 0).take(500).map(|u| (u.username, u.display_name)).collect();
-    Ok(Choices { groups, staff, users })
+    let mut services: Vec<String> = s.app.catalog(&ctx.actor, None).await?.into_iter().map(|c| c.name).collect();
+    services.dedup();
+    Ok(Choices { groups, staff, users, services })
 }
 
 fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> Markup {
@@ -236,6 +240,8 @@ fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> M
     let mut assignees =
         vec![any(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassigned).into())];
     assignees.extend(c.staff.iter().cloned());
+    let mut services = vec![any()];
+    services.extend(c.services.iter().map(|n| (n.clone(), n.clone())));
     let slas = vec![
         any(),
         ("breaching_soon".into(), ctx.t(Msg::SlaBreachingSoon).into()),
@@ -263,7 +269,7 @@ fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> M
             (f("f-group", "group", ctx.t(Msg::GroupShort)).select(&groups, &q.group))
             (f("f-assignee", "assignee", ctx.t(Msg::Assignee)).select(&assignees, &q.assignee))
             (widgets::Field { list: Some("user-list"), autocomplete: Some("off"), ..f("f-requester", "requester", ctx.t(Msg::Requester)) }.input(&q.requester))
-            (f("f-service", "service", ctx.t(Msg::Service)).input(&q.service))
+            (f("f-service", "service", ctx.t(Msg::ServiceFromCatalog)).select(&services, &q.service))
             (widgets::Field { kind: Some("date"), ..f("f-from", "opened_from", ctx.t(Msg::OpenedFrom)) }.input(&q.opened_from))
             (widgets::Field { kind: Some("date"), ..f("f-to", "opened_to", ctx.t(Msg::OpenedBefore)) }.input(&q.opened_to))
             (f("f-sla", "sla", ctx.t(Msg::SlaName)).select(&slas, &q.sla))
@@ -296,11 +302,15 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery
     let found = match filter {
         Ok(filter) => {
             let sort = filter.sort;
-            let (rows, more) = s.app.list_incidents(&ctx.actor, filter).await.or_page(&ctx)?;
+            let count = s.app.count_incidents(&ctx.actor, &filter);
+            let ((rows, more), count) =
+                futures_util::future::try_join(s.app.list_incidents(&ctx.actor, filter.clone()), count)
+                    .await
+                    .or_page(&ctx)?;
             let next = if more { rows.last().map(|r| encode_cursor(&sort.key(r))) } else { None };
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let clocks = s.app.clocks_of_incidents(&ids).await.or_page(&ctx)?;
-            Ok((rows, clocks, next))
+            Ok((rows, clocks, next, count))
         }
         Err(AppError::Invalid(errors)) => Err(widgets::Errors(errors)),
         Err(e) => return Err(ctx.fail(e)),
@@ -322,8 +332,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery
                     ul { @for fe in e.others(&SHOWN) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, &fe.message)) } } }
                 }
             }
-            Ok((rows, _, _)) if rows.is_empty() => { p.empty { (ctx.t(Msg::NoMatches)) } }
-            Ok((rows, clocks, next)) => {
+            Ok((rows, _, _, _)) if rows.is_empty() => { p.empty { (ctx.t(Msg::NoMatches)) } }
+            Ok((rows, clocks, next, count)) => {
+                p.result-count #result-count role="status" { (count_text(ctx.lang, *count)) }
                 (table(&ctx, rows, clocks, Columns::Full, Some(&q)))
                 nav.pager aria-label=(ctx.t(Msg::Pages)) {
                     @if !q.cursor.is_empty() { a.btn href=(q.link(sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }
@@ -335,9 +346,49 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery
     super::ok(layout::page(&ctx, ctx.t(Msg::IncidentsTitle), body))
 }
 
+/// "1,234" or "10,000+" (Polish groups thousands with a space: "10 000+").
+pub fn count_number(lang: i18n::Lang, c: Count) -> String {
+    let digits = c.count.to_string();
+    let sep = if lang == i18n::Lang::Pl { "\u{a0}" } else { "," };
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 && ch.is_ascii_digit() {
+            out.push_str(sep);
+        }
+        out.push(ch);
+    }
+    if c.capped {
+        out.push('+');
+    }
+    out
+}
+
+/// "1 incident", "1,234 incidents", "10,000+ incidents".
+pub fn count_text(lang: i18n::Lang, c: Count) -> String {
+    let n = count_number(lang, c);
+    if c.capped {
+        i18n::tf(lang, Msg::CountMore, &[("n", n.trim_end_matches('+'))])
+    } else {
+        i18n::tn(lang, i18n::Plural::Incidents, c.count.unsigned_abs()).replacen(&c.count.to_string(), &n, 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_as_numbers_with_a_cap() {
+        let c = |count, capped| Count { count, capped };
+        assert_eq!(count_text(i18n::Lang::En, c(1, false)), "1 incident");
+        assert_eq!(count_text(i18n::Lang::En, c(1234, false)), "1,234 incidents");
+        assert_eq!(count_text(i18n::Lang::En, c(10_000, true)), "10,000+ incidents");
+        assert_eq!(count_text(i18n::Lang::Pl, c(10_000, true)), "10\u{a0}000+ incydentów");
+        assert_eq!(count_text(i18n::Lang::Pl, c(3, false)), "3 incydenty");
+        assert_eq!(count_text(i18n::Lang::En, c(999, false)), "999 incidents");
+        assert_eq!(count_number(i18n::Lang::En, c(123_456, false)), "123,456");
+        assert_eq!(count_number(i18n::Lang::En, c(0, false)), "0");
+    }
 
     #[test]
     fn links_keep_the_filters_and_drop_empty_ones() {

@@ -36,6 +36,7 @@ mod list;
 mod login;
 mod notifications;
 mod portal;
+mod search;
 mod service_levels;
 mod service_levels_forms;
 pub mod service_map;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::sign_out))
         .route("/assets/{file}", get(assets::serve))
         .route("/home", get(home::show))
+        .route("/search", get(search::show))
         .route("/incidents", get(list::show).post(form::create))
         .route("/incidents/new", get(form::new))
         .route("/incidents/{number}", get(incident::show))

@@ -26,6 +26,7 @@ mod incidents;
 mod inventory_agent;
 mod listing;
 mod notifications;
+mod search;
 mod sla;
 mod sla_queues;
 mod transitions;

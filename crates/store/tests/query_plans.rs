@@ -1,0 +1,217 @@
+//! An index behind every list filter: the plan of each incident filter with
+//! each sort order (and of its capped count), and of the CMDB's portfolio
+//! and requester filters, read from the engine on a table large enough and
+//! analysed (with sequential scans priced out on PostgreSQL). A filter that
+//! scans the table, or that the planner serves without its index, fails.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use sqlx::Executor;
+use steward_store::{
+    Backend,
+    cmdb::{self, CiFilter},
+    incidents::{self, Assigned, Filter, SlaFilter, Sort},
+};
+
+const INCIDENTS: i64 = 20_000;
+const ORGS: i64 = 40;
+const USERS: i64 = 200;
+const GROUPS: i64 = 20;
+const SERVICES: i64 = 30;
+const CIS: i64 = 5_000;
+const STATES: [&str; 6] = ["new", "in_progress", "on_hold", "resolved", "closed", "cancelled"];
+
+/// Runs `rows` multi-row INSERTs of literal values, 500 rows a statement.
+async fn insert(conn: &mut sqlx::AnyConnection, head: &str, rows: impl Iterator<Item = String>) {
+    let rows: Vec<String> = rows.collect();
+    for chunk in rows.chunks(500) {
+        conn.execute(sqlx::AssertSqlSafe(format!("{head} VALUES {}", chunk.join(", ")))).await.unwrap();
+    }
+}
+
+/// A desk's worth of data: every filter value the test asks for matches a
+/// small share of the rows, as a real organisation, category or group does
+/// at a million.
+async fn fill(conn: &mut sqlx::AnyConnection) {
+    let t0: i64 = 1_700_000_000_000_000;
+    insert(
+        conn,
+        "INSERT INTO organisations (id, name, created_at)",
+        (1..=ORGS).map(|o| format!("({o}, 'Org {o}', 0)")),
+    )
+    .await;
+    insert(
+        conn,
+        "INSERT INTO users (id, username, display_name, email, role, organisation_id, created_at)",
+        (1..=USERS).map(|u| {
+            let role = if u <= 50 { "agent" } else { "requester" };
+            format!("({u}, 'user{u}', 'User {u}', 'user{u}@example.com', '{role}', {}, 0)", u % ORGS + 1)
+        }),
+    )
+    .await;
+    insert(
+        conn,
+        "INSERT INTO assignment_groups (id, name, created_at)",
+        (1..=GROUPS).map(|g| format!("({g}, 'Group {g}', 0)")),
+    )
+    .await;
+    insert(
+        conn,
+        "INSERT INTO cis (id, class, name, status, criticality, portfolio_status, requester_visible, created_at, updated_at, rev)",
+        (1..=CIS).map(|c| {
+            let (class, portfolio) = if c <= 300 {
+                ("'business_service'", ["'pipeline'", "'live'", "'retired'"][(c % 3) as usize])
+            } else {
+                (["'server'", "'application'", "'database'", "'network_device'"][(c % 4) as usize], "NULL")
+            };
+            format!("({c}, {class}, 'CI {c:05}', 'in_use', 'medium', {portfolio}, {}, 0, 0, 0)", i64::from(c % 7 == 0))
+        }),
+    )
+    .await;
+    insert(
+        conn,
+        "INSERT INTO incidents (id, title, description, state, impact, urgency, priority, requester_id, \
+         organisation_id, category, service_id, assignment_group_id, assignee_id, major, opened_at, updated_at, \
+         created_by, version, sla_due_at, sla_breached)",
+        (1..=INCIDENTS).map(|i| {
+            let state = STATES[(i * 7 % 6) as usize];
+            let group = if i % (GROUPS + 1) == 0 { "NULL".into() } else { (i % (GROUPS + 1)).to_string() };
+            let assignee = if i % 7 == 0 { "NULL".into() } else { (i % 50 + 1).to_string() };
+            let service = if i % 3 == 0 { "NULL".into() } else { (i % SERVICES + 1).to_string() };
+            let due = if i % 10 == 0 { (t0 + i * 1_000_000_000).to_string() } else { "NULL".into() };
+            format!(
+                "({i}, 'Incident {i}', '', '{state}', 2, 2, {prio}, {req}, {org}, 'cat{cat}', {service}, {group}, \
+                 {assignee}, {major}, {opened}, {updated}, 1, 1, {due}, {breached})",
+                prio = i % 5 + 1,
+                req = i % USERS + 1,
+                org = i % ORGS + 1,
+                cat = i % 25,
+                major = i64::from(i % 200 == 0),
+                opened = t0 + i * 60_000_000,
+                updated = t0 + (i * 7_919 % INCIDENTS) * 60_000_000,
+                breached = i64::from(i % 97 == 0),
+            )
+        }),
+    )
+    .await;
+}
+
+/// Each incident filter, and the indexes that may serve it.
+fn incident_filters() -> Vec<(&'static str, Filter, &'static [&'static str])> {
+    let t0: i64 = 1_700_000_000_000_000;
+    let recent = t0 + (INCIDENTS - 200) * 60_000_000;
+    let f = Filter::default;
+    vec![
+        (
+            "state",
+            Filter { states: vec!["on_hold".into()], ..f() },
+            &["incidents_state_priority", "incidents_queue", "incidents_resolved"],
+        ),
+        ("priority", Filter { priorities: vec![1], ..f() }, &["incidents_priority", "incidents_state_priority"]),
+        ("group", Filter { group_ids: vec![3], ..f() }, &["incidents_group"]),
+        ("no group", Filter { no_group: true, ..f() }, &["incidents_group"]),
+        (
+            "group and state",
+            Filter { group_ids: vec![3], states: vec!["new".into(), "in_progress".into()], ..f() },
+            &["incidents_queue", "incidents_group"],
+        ),
+        ("assignee", Filter { assignee: Some(Assigned::To(9)), ..f() }, &["incidents_assignee"]),
+        ("requester", Filter { requester_id: Some(17), ..f() }, &["incidents_requester"]),
+        ("organisation", Filter { organisation_id: Some(5), ..f() }, &["incidents_organisation"]),
+        ("service", Filter { service_ids: vec![4], ..f() }, &["incidents_service"]),
+        ("category", Filter { category: Some("cat7".into()), ..f() }, &["incidents_category"]),
+        ("major", Filter { major: Some(true), ..f() }, &["incidents_major"]),
+        ("opened from", Filter { opened_from: Some(recent), ..f() }, &["incidents_opened"]),
+        ("updated from", Filter { updated_from: Some(recent), ..f() }, &["incidents_updated"]),
+        ("sla due by", Filter { sla: Some(SlaFilter::DueBy(t0 + 200_000_000_000)), ..f() }, &["incidents_sla_due"]),
+        ("sla breached", Filter { sla: Some(SlaFilter::Breached), ..f() }, &["incidents_sla_breached"]),
+    ]
+}
+
+/// The plan reads no table without an index and, when `indexes` are
+/// given, uses one of them. SQLite's table is itself the index of the
+/// number order (its rowid), so walking it in that order is not a scan.
+fn check(what: &str, plan: &[String], pg: bool, table: &str, alias: &str, indexes: &[&str]) -> Option<String> {
+    let text = plan.join("\n");
+    let scans = if pg {
+        plan.iter().any(|l| l.contains(&format!("Seq Scan on {table}")))
+    } else {
+        plan.iter().any(|l| l.trim() == format!("SCAN {alias}"))
+            && !what.contains("sort number")
+            && !what.contains("sort -number")
+    };
+    if scans {
+        return Some(format!("{what}: scans {table}\n{text}"));
+    }
+    if !indexes.is_empty() && !indexes.iter().any(|i| plan.iter().any(|l| l.contains(i))) {
+        return Some(format!("{what}: none of {indexes:?} used\n{text}"));
+    }
+    None
+}
+
+async fn plans_use_indexes(pg: bool) {
+    let (store, _dir) = common::store(pg).await;
+    let d = store.dialect();
+    let mut conn = store.pool().acquire().await.unwrap();
+    fill(&mut conn).await;
+    store.analyze().await.unwrap();
+    if store.backend() == Backend::Postgres {
+        conn.execute("SET enable_seqscan = off").await.unwrap();
+    }
+    let mut problems = Vec::new();
+    for (name, filter, indexes) in incident_filters() {
+        // Every sort order reads through an index (the filter's, or the
+        // order's own when the planner expects a short walk to fill the
+        // page); the count, which has no order, through the filter's own.
+        for (sort, sort_name) in Sort::ALL {
+            let f = Filter { sort, limit: 50, ..filter.clone() };
+            let (list, count) = incidents::plans(&mut conn, d, &f).await.unwrap();
+            problems.extend(check(&format!("{name}, sort {sort_name}"), &list, pg, "incidents", "i", &[]));
+            if sort != Sort::SlaDue {
+                problems.extend(check(&format!("{name}, count"), &count, pg, "incidents", "i", indexes));
+            }
+        }
+    }
+    let services = vec!["business_service".to_owned(), "technical_service".to_owned()];
+    let cmdb_filters: [(&str, CiFilter, &[&str]); 3] = [
+        (
+            "portfolio status",
+            CiFilter { portfolio_status: Some("retired".into()), ..CiFilter::default() },
+            &["cis_portfolio", "cis_requester_visible"],
+        ),
+        (
+            "requester visible",
+            CiFilter { portfolio_status: Some("live".into()), requester_visible: true, ..CiFilter::default() },
+            &["cis_requester_visible"],
+        ),
+        (
+            "the requester's catalog",
+            CiFilter {
+                classes: services,
+                portfolio_status: Some("live".into()),
+                requester_visible: true,
+                ..CiFilter::default()
+            },
+            &["cis_requester_visible", "cis_class_name"],
+        ),
+    ];
+    for (name, filter, indexes) in cmdb_filters {
+        let plan = cmdb::list_plan(&mut conn, d, &filter).await.unwrap();
+        problems.extend(check(name, &plan, pg, "cis", "c", indexes));
+    }
+    drop(conn);
+    common::drop_store(store, pg).await;
+    assert!(problems.is_empty(), "{} plans miss their index:\n\n{}", problems.len(), problems.join("\n\n"));
+}
+
+#[tokio::test]
+async fn every_list_filter_uses_an_index_sqlite() {
+    plans_use_indexes(false).await;
+}
+
+#[tokio::test]
+async fn every_list_filter_uses_an_index_postgres() {
+    plans_use_indexes(true).await;
+}
