@@ -67,11 +67,13 @@ fn not_found(what: &'static str) -> impl Fn(StoreError) -> AppError {
 }
 
 fn check_name(errs: &mut Errors, name: &str) -> String {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        errs.add("name", "must be 1 to 100 characters");
+    match steward_domain::text::check(name, steward_domain::text::NAME) {
+        Ok(name) => name,
+        Err(e) => {
+            errs.add("name", e.to_string());
+            name.trim().to_owned()
+        }
     }
-    name.to_owned()
 }
 
 fn check_url(errs: &mut Errors, url: &str) -> String {
