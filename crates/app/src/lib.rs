@@ -3,6 +3,7 @@
 //! transaction. Background workers live here too.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 mod cache;
 pub mod cmdb;
@@ -12,6 +13,7 @@ pub mod mail_in;
 pub mod notify;
 pub mod seed;
 pub mod sla;
+pub mod throttle;
 pub mod workers;
 
 pub use error::{AppError, FieldError};
@@ -56,7 +58,9 @@ impl Default for AppConfig {
 pub struct App {
     pub store: Store,
     pub config: Arc<AppConfig>,
-    throttle: Arc<auth::Throttle>,
+    throttle: Arc<throttle::Throttle>,
+    /// The key that binds a sign-in form to its pre-session, read once.
+    login_key: Arc<std::sync::OnceLock<String>>,
     cache: Arc<cache::Cache>,
     sla_cache: Arc<sla::SlaCache>,
     notifier: Arc<notify::worker::Notifier>,
@@ -70,6 +74,7 @@ impl App {
             store,
             config: Arc::new(config),
             throttle: Arc::default(),
+            login_key: Arc::default(),
             cache: Arc::default(),
             sla_cache: Arc::default(),
             notifier,

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod error;
 pub mod i18n;
 pub mod i18n_cmdb;
@@ -25,11 +26,22 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// The largest request body accepted (attachments included).
     pub max_body_bytes: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (see `client`).
+    pub trusted_proxies: steward_domain::net::Networks,
+    /// A connection that has not sent its request headers within this long
+    /// is closed (slow-header attacks).
+    pub header_read_timeout: Duration,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: false, request_timeout: Duration::from_secs(30), max_body_bytes: 12 * 1024 * 1024 }
+        Self {
+            secure_cookies: false,
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 12 * 1024 * 1024,
+            trusted_proxies: Default::default(),
+            header_read_timeout: Duration::from_secs(10),
+        }
     }
 }
 
