@@ -177,7 +177,8 @@ fn form(ctx: &Ctx, f: &ImportForm, keep: Option<(&str, &str)>, errors: &widgets:
     };
     html! {
         form.report-form #import-form method="post" enctype="multipart/form-data"
-            action={ "/cmdb/import?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) } {
+            action="/cmdb/import" {
+            (super::widgets::csrf(&ctx.csrf))
             (file.input(""))
             @if let Some((name, text)) = keep {
                 input type="hidden" name="kept_name" value=(name);

@@ -98,8 +98,7 @@ pub async fn comment(
     }
 }
 
-/// Multipart upload; the CSRF token rides in the query string because the
-/// guard does not read multipart bodies.
+/// Multipart upload; the CSRF guard has read the form's `_csrf` part.
 pub async fn upload(
     State(s): State<AppState>,
     ctx: Ctx,

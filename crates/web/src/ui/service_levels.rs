@@ -94,7 +94,8 @@ fn holiday_forms(ctx: &Ctx, c: &CalendarView, v: &View) -> Markup {
             button.btn type="submit" #{ "poland-" (c.id) } { (ctx.t(Msg::AddPolandHolidays)) }
         }
         form.inline-form method="post" enctype="multipart/form-data"
-            action={ (PATH) "/calendars/" (c.id) "/ical?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) "&version=" (c.version) } {
+            action={ (PATH) "/calendars/" (c.id) "/ical?version=" (c.version) } {
+            (super::widgets::csrf(&ctx.csrf))
             (file.input(""))
             button.btn type="submit" { (ctx.t(Msg::ImportHolidays)) }
         }

@@ -222,8 +222,9 @@ pub fn attachments(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
                 }
             }
             form.upload method="post" enctype="multipart/form-data"
-                action={ "/incidents/" (d.number) "/attachments?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) }
+                action={ "/incidents/" (d.number) "/attachments" }
                 data-max-bytes=(s.app.config.attachment_max_bytes) data-too-large=(too_large) {
+                (super::widgets::csrf(&ctx.csrf))
                 (file.input(""))
                 button.btn type="submit" { (ctx.t(Msg::Upload)) }
             }

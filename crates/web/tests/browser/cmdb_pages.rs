@@ -14,14 +14,17 @@ async fn page(r: Response, status: u16) -> String {
 
 /// Posts the import form: a file (if any), a mapping and the button.
 async fn import(t: &TestServer, session: &(String, String), csv: Option<&str>, mapping: &str, run: &str) -> Response {
-    let mut form = reqwest::multipart::Form::new().text("mapping", mapping.to_owned()).text("run", run.to_owned());
+    let mut form = reqwest::multipart::Form::new()
+        .text("_csrf", session.1.clone())
+        .text("mapping", mapping.to_owned())
+        .text("run", run.to_owned());
     if let Some(csv) = csv {
         let part =
             reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("cis.csv").mime_str("text/csv").unwrap();
         form = form.part("file", part);
     }
     client()
-        .post(t.url(&format!("/cmdb/import?_csrf={}", session.1)))
+        .post(t.url("/cmdb/import"))
         .header(header::COOKIE, &session.0)
         .multipart(form)
         .send()
