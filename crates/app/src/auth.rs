@@ -4,15 +4,15 @@
 //! is stored, so a stolen database does not sign anyone in, and checking a
 //! token costs one hash rather than an argon2 run per request.
 
+use crate::audit::AuditEntry;
 use crate::{Actor, App, cache::Credential, error::AppError};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use crate::audit::AuditEntry;
 use std::net::IpAddr;
-use steward_domain::audit::AuditKind;
 use steward_domain::Role;
+use steward_domain::audit::AuditKind;
 use steward_store::{StoreError, accounts, now_micros};
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -77,8 +77,10 @@ impl App {
             Ok(wait) => wait,
             Err(retry_after_secs) => {
                 let detail = format!("refused for {retry_after_secs} s");
-                self.audit(AuditEntry::new(AuditKind::SignInFailed, None, &name).by_name(&name).client(ip).detail(detail))
-                    .await;
+                self.audit(
+                    AuditEntry::new(AuditKind::SignInFailed, None, &name).by_name(&name).client(ip).detail(detail),
+                )
+                .await;
                 return Err(AppError::Throttled { retry_after_secs });
             }
         };
@@ -99,8 +101,10 @@ impl App {
             self.audit(failed.detail("wrong username or password")).await;
             if let Some(secs) = locked {
                 let detail = format!("this client is locked out of the account for {secs} s");
-                self.audit(AuditEntry::new(AuditKind::SignInLocked, None, &name).by_name(&name).client(ip).detail(detail))
-                    .await;
+                self.audit(
+                    AuditEntry::new(AuditKind::SignInLocked, None, &name).by_name(&name).client(ip).detail(detail),
+                )
+                .await;
             }
             return Err(AppError::Unauthenticated("wrong username or password"));
         };

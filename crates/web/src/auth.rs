@@ -123,6 +123,17 @@ impl FromRequestParts<AppState> for UiSession {
     }
 }
 
+/// Whoever the request is from, if anyone: by token or by session.
+pub async fn caller(parts: &Parts, state: &AppState) -> Option<Actor> {
+    if let Some(token) = bearer(&parts.headers) {
+        return state.app.token_actor(token).await.ok();
+    }
+    if let Some(token) = basic_token(&parts.headers) {
+        return state.app.token_actor(&token).await.ok();
+    }
+    optional_session(parts, state).await.map(|s| s.actor)
+}
+
 /// The session, if the browser has a live one.
 pub async fn optional_session(parts: &Parts, state: &AppState) -> Option<Session> {
     let token = session_token(&parts.headers)?;
@@ -165,11 +176,7 @@ pub fn foreign_origin(headers: &HeaderMap) -> Option<&'static str> {
     let origin = text("origin")?;
     let host = text("host").unwrap_or("");
     let authority = origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/'));
-    if authority.is_some_and(|a| a.eq_ignore_ascii_case(host)) {
-        None
-    } else {
-        Some("sent from another site (Origin)")
-    }
+    if authority.is_some_and(|a| a.eq_ignore_ascii_case(host)) { None } else { Some("sent from another site (Origin)") }
 }
 
 /// Records a CSRF refusal: who (if known), from where, on what.
@@ -202,7 +209,14 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         session.map(|s| s.csrf)
     };
     let Some(expected) = expected else {
-        return refused(&state, &parts, actor.as_ref(), "no session", "sign in again: the form was sent without a live session").await;
+        return refused(
+            &state,
+            &parts,
+            actor.as_ref(),
+            "no session",
+            "sign in again: the form was sent without a live session",
+        )
+        .await;
     };
     let from_header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -222,7 +236,10 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         (None, body)
     };
     if !sent.is_some_and(|s| same_secret(&s, &expected)) {
-        return refused(&state, &parts, actor.as_ref(), 
+        return refused(
+            &state,
+            &parts,
+            actor.as_ref(),
             "missing or wrong token",
             "the form has expired or did not come from Steward; reload the page and try again",
         )

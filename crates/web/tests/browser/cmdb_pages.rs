@@ -23,13 +23,7 @@ async fn import(t: &TestServer, session: &(String, String), csv: Option<&str>, m
             reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("cis.csv").mime_str("text/csv").unwrap();
         form = form.part("file", part);
     }
-    client()
-        .post(t.url("/cmdb/import"))
-        .header(header::COOKIE, &session.0)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    client().post(t.url("/cmdb/import")).header(header::COOKIE, &session.0).multipart(form).send().await.unwrap()
 }
 
 #[tokio::test]
