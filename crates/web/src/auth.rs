@@ -182,7 +182,9 @@ pub fn foreign_origin(headers: &HeaderMap) -> Option<&'static str> {
 /// Records a CSRF refusal: who (if known), from where, on what.
 async fn audit_csrf(state: &AppState, parts: &Parts, actor: Option<&Actor>, why: &str) {
     let client = crate::client::client_ip(parts, &state.web.trusted_proxies);
-    let subject = format!("{} {}", parts.method, parts.uri.path());
+    // Under `nest` the URI has lost its prefix; the original has it.
+    let uri = parts.extensions.get::<axum::extract::OriginalUri>().map_or(&parts.uri, |o| &o.0);
+    let subject = format!("{} {}", parts.method, uri.path());
     state.app.audit(AuditEntry::new(AuditKind::CsrfRefused, actor, &subject).client(client).detail(why)).await;
 }
 

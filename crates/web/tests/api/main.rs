@@ -25,5 +25,6 @@ mod incidents;
 mod inventory_agent;
 mod listing;
 mod notifications;
+mod security;
 mod sla;
 mod transitions;
