@@ -4,19 +4,16 @@
 //! is stored, so a stolen database does not sign anyone in, and checking a
 //! token costs one hash rather than an argon2 run per request.
 
+use crate::audit::AuditEntry;
 use crate::{Actor, App, cache::Credential, error::AppError};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::{collections::HashMap, net::IpAddr, sync::Mutex};
+use std::net::IpAddr;
 use steward_domain::Role;
+use steward_domain::audit::AuditKind;
 use steward_store::{StoreError, accounts, now_micros};
-
-const LOCK_AFTER: i64 = 5;
-const MAX_LOCK_SECS: i64 = 15 * 60;
-const IP_WINDOW_SECS: i64 = 60;
-const IP_MAX_FAILURES: u32 = 20;
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     Argon2::default()
@@ -51,33 +48,6 @@ pub fn check_password_strength(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Failed sign-ins per client address, so that guessing across many
-/// usernames is slowed too. Per node; the per-account lock is in the database.
-#[derive(Default)]
-pub(crate) struct Throttle {
-    by_ip: Mutex<HashMap<IpAddr, (i64, u32)>>,
-}
-
-impl Throttle {
-    fn blocked(&self, ip: IpAddr, now_s: i64) -> Option<u64> {
-        let map = self.by_ip.lock().ok()?;
-        let (start, n) = *map.get(&ip)?;
-        (n >= IP_MAX_FAILURES && now_s - start < IP_WINDOW_SECS).then(|| (IP_WINDOW_SECS - (now_s - start)) as u64)
-    }
-    fn fail(&self, ip: IpAddr, now_s: i64) {
-        if let Ok(mut map) = self.by_ip.lock() {
-            if map.len() > 100_000 {
-                map.retain(|_, (start, _)| now_s - *start < IP_WINDOW_SECS);
-            }
-            let e = map.entry(ip).or_insert((now_s, 0));
-            if now_s - e.0 >= IP_WINDOW_SECS {
-                *e = (now_s, 0);
-            }
-            e.1 += 1;
-        }
-    }
-}
-
 /// A signed-in browser session: the cookie value and its CSRF token.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -96,44 +66,56 @@ pub struct NewToken {
 }
 
 impl App {
-    /// Checks the password and opens a session. Wrong credentials answer the
-    /// same whether or not the user exists.
+    /// Checks the password and opens a session.
+    ///
+    /// Unknown, inactive and real accounts are answered alike and in the
+    /// same time (a dummy argon2 check stands in), and throttled alike: the
+    /// throttle is keyed by the name typed, never by whether it exists (see
+    /// [`crate::throttle`]). Every outcome is audited.
     pub async fn login(&self, username: &str, password: &str, ip: IpAddr) -> Result<(Actor, NewSession), AppError> {
+        let name = crate::throttle::account_key(username);
         let now = now_micros();
-        let now_s = now / 1_000_000;
-        if let Some(retry) = self.throttle.blocked(ip, now_s) {
-            return Err(AppError::Throttled { retry_after_secs: retry.max(1) });
+        let wait = match self.throttle.admit(&name, ip, now) {
+            Ok(wait) => wait,
+            Err(retry_after_secs) => {
+                let detail = format!("refused for {retry_after_secs} s");
+                self.audit(
+                    AuditEntry::new(AuditKind::SignInFailed, None, &name).by_name(&name).client(ip).detail(detail),
+                )
+                .await;
+                return Err(AppError::Throttled { retry_after_secs });
+            }
+        };
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
         }
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let user = accounts::user_by_name(&mut conn, username.trim()).await?;
         drop(conn);
-        let Some(user) = user.filter(|u| u.active == 1) else {
-            // Spend the same time as a real check so that timing does not tell.
-            let _ = verify_password(DUMMY_HASH, password);
-            self.throttle.fail(ip, now_s);
+        let user = user.filter(|u| u.active == 1);
+        // Spend the same time whether or not the user exists, so that
+        // timing does not tell.
+        let hash = user.as_ref().and_then(|u| u.password_hash.as_deref()).unwrap_or(DUMMY_HASH);
+        let ok = verify_password(hash, password) && user.as_ref().is_some_and(|u| u.password_hash.is_some());
+        let Some(user) = user.filter(|_| ok) else {
+            let locked = self.throttle.fail(&name, ip, now_micros());
+            let failed = AuditEntry::new(AuditKind::SignInFailed, None, &name).by_name(&name).client(ip);
+            self.audit(failed.detail("wrong username or password")).await;
+            if let Some(secs) = locked {
+                let detail = format!("this client is locked out of the account for {secs} s");
+                self.audit(
+                    AuditEntry::new(AuditKind::SignInLocked, None, &name).by_name(&name).client(ip).detail(detail),
+                )
+                .await;
+            }
             return Err(AppError::Unauthenticated("wrong username or password"));
         };
-        if let Some(until) = user.locked_until.filter(|u| *u > now) {
-            return Err(AppError::Throttled { retry_after_secs: ((until - now) / 1_000_000).max(1) as u64 });
-        }
-        let ok = user.password_hash.as_deref().is_some_and(|h| verify_password(h, password));
-        if !ok {
-            self.throttle.fail(ip, now_s);
-            let failures = user.failed_logins + 1;
-            let lock = (failures >= LOCK_AFTER).then(|| {
-                let secs = (30i64 << (failures - LOCK_AFTER).min(10)).min(MAX_LOCK_SECS);
-                now + secs * 1_000_000
-            });
-            let id = user.id;
-            self.store
-                .write(move |c| Box::pin(async move { accounts::record_failed_login(c, id, lock).await }))
-                .await?;
-            return Err(AppError::Unauthenticated("wrong username or password"));
-        }
+        self.throttle.succeed(&name, ip);
         let token = random_secret()?;
         let csrf = random_secret()?;
         let max_age = i64::from(self.config.session_hours) * 3600;
         let (hash, csrf2, id) = (secret_hash(&token), csrf.clone(), user.id);
+        let now = now_micros();
         let expires = now + max_age * 1_000_000;
         self.store
             .write(move |c| {
@@ -144,7 +126,36 @@ impl App {
             })
             .await?;
         let actor = self.actor_for(user).await?;
+        self.audit(AuditEntry::new(AuditKind::SignedIn, Some(&actor), &actor.username).client(ip)).await;
         Ok((actor, NewSession { token, csrf, max_age_secs: max_age }))
+    }
+
+    /// The value the sign-in form must send back with the pre-session
+    /// cookie `pre_session`: bound to it by a key only the server knows
+    /// (kept in the database, so every node agrees). A page elsewhere can
+    /// neither read the cookie nor compute the value for a cookie it planted.
+    pub async fn login_form_token(&self, pre_session: &str) -> Result<String, AppError> {
+        use hmac::{Hmac, Mac};
+        let key = self.login_key().await?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
+            .map_err(|e| AppError::Internal(format!("login form key: {e}")))?;
+        mac.update(b"steward login form\0");
+        mac.update(pre_session.as_bytes());
+        Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    }
+
+    async fn login_key(&self) -> Result<String, AppError> {
+        if let Some(k) = self.login_key.get() {
+            return Ok(k.clone());
+        }
+        let fresh = random_secret()?;
+        let key = self
+            .store
+            .write(move |c| {
+                Box::pin(async move { steward_store::settings::get_or_insert(c, "login_form_key", &fresh).await })
+            })
+            .await?;
+        Ok(self.login_key.get_or_init(|| key).clone())
     }
 
     /// The actor and CSRF token of a live session.
@@ -219,6 +230,8 @@ impl App {
                 Box::pin(async move { accounts::insert_token(c, user.id, &label, &hash, created_at).await })
             })
             .await?;
+        let entry = operator_or(AuditEntry::new(AuditKind::TokenCreated, actor, &user.username), actor);
+        self.audit(entry.detail(format!("token {id}"))).await;
         Ok(NewToken { id, token, created_at })
     }
 
@@ -233,6 +246,8 @@ impl App {
         }
         self.store.write(move |c| Box::pin(async move { accounts::revoke_token(c, id, now_micros()).await })).await?;
         self.cache.clear_credentials();
+        let entry = operator_or(AuditEntry::new(AuditKind::TokenRevoked, actor, &format!("token {id}")), actor);
+        self.audit(entry.detail(format!("of user {}", t.user_id))).await;
         Ok(())
     }
 
@@ -262,6 +277,11 @@ impl App {
     }
 }
 
+/// Without an actor the command line acted: its events name the operator.
+fn operator_or(entry: AuditEntry, actor: Option<&Actor>) -> AuditEntry {
+    if actor.is_some() { entry } else { entry.by_name(&Actor::operator().username) }
+}
+
 /// A valid argon2id hash of a random string, checked against when the user
 /// does not exist.
 const DUMMY_HASH: &str =
@@ -286,17 +306,5 @@ mod tests {
         let a = random_secret().unwrap();
         assert_ne!(a, random_secret().unwrap());
         assert_eq!(secret_hash(&a).len(), 64);
-    }
-
-    #[test]
-    fn throttle_blocks_after_many_failures() {
-        let t = Throttle::default();
-        let ip: IpAddr = [127, 0, 0, 1].into();
-        for _ in 0..IP_MAX_FAILURES {
-            assert!(t.blocked(ip, 1000).is_none());
-            t.fail(ip, 1000);
-        }
-        assert!(t.blocked(ip, 1000).is_some());
-        assert!(t.blocked(ip, 1000 + IP_WINDOW_SECS).is_none());
     }
 }

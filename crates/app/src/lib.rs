@@ -3,6 +3,7 @@
 //! transaction. Background workers live here too.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 mod cache;
 pub mod cmdb;
@@ -14,6 +15,7 @@ pub mod search;
 pub mod seed;
 pub mod sla;
 mod token_use;
+pub mod throttle;
 pub mod workers;
 
 pub use error::{AppError, FieldError};
@@ -58,7 +60,9 @@ impl Default for AppConfig {
 pub struct App {
     pub store: Store,
     pub config: Arc<AppConfig>,
-    throttle: Arc<auth::Throttle>,
+    throttle: Arc<throttle::Throttle>,
+    /// The key that binds a sign-in form to its pre-session, read once.
+    login_key: Arc<std::sync::OnceLock<String>>,
     cache: Arc<cache::Cache>,
     sla_cache: Arc<sla::SlaCache>,
     notifier: Arc<notify::worker::Notifier>,
@@ -73,6 +77,7 @@ impl App {
             store,
             config: Arc::new(config),
             throttle: Arc::default(),
+            login_key: Arc::default(),
             cache: Arc::default(),
             sla_cache: Arc::default(),
             notifier,

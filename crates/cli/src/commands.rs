@@ -97,7 +97,7 @@ pub async fn serve(cfg: &Config) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let app = open(cfg).await?;
     tracing::info!(address = %listener.local_addr()?, database = %redact_url(&cfg.database_url), "steward is serving");
-    let state = steward_web::AppState { app, web: std::sync::Arc::new(cfg.web_config()) };
+    let state = steward_web::AppState { app, web: std::sync::Arc::new(cfg.web_config()?) };
     steward_web::serve(state, listener, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

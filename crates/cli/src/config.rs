@@ -24,6 +24,8 @@ pub struct Config {
     pub given: Given,
     /// The address users reach Steward at; https makes cookies Secure.
     pub public_url: String,
+    /// Proxies whose `X-Forwarded-For` names the client (networks).
+    pub trusted_proxies: Vec<String>,
     pub log: LogConfig,
     pub database: DatabaseConfig,
     pub incidents: IncidentConfig,
@@ -117,11 +119,14 @@ pub struct NotificationsConfig {
     /// The first retry waits this long; each further one twice as long, at
     /// most an hour.
     pub retry_base_secs: u32,
+    /// Internal networks webhooks may call (everything internal is refused
+    /// otherwise).
+    pub webhook_allow: Vec<String>,
 }
 
 impl Default for NotificationsConfig {
     fn default() -> Self {
-        Self { base_url: String::new(), max_attempts: 8, retry_base_secs: 30 }
+        Self { base_url: String::new(), max_attempts: 8, retry_base_secs: 30, webhook_allow: Vec::new() }
     }
 }
 
@@ -133,6 +138,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./steward-data"),
             given: Given::default(),
             public_url: String::new(),
+            trusted_proxies: Vec::new(),
             log: LogConfig::default(),
             database: DatabaseConfig::default(),
             incidents: IncidentConfig::default(),
@@ -189,6 +195,7 @@ impl fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("data_dir", &self.data_dir)
             .field("public_url", &self.public_url)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("log", &self.log)
             .field("database", &self.database)
             .field("incidents", &self.incidents)
@@ -226,6 +233,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_DATABASE_URL", "database_url"),
     ("STEWARD_DATA_DIR", "data_dir"),
     ("STEWARD_PUBLIC_URL", "public_url"),
+    ("STEWARD_TRUSTED_PROXIES", "trusted_proxies"),
     ("STEWARD_LOG_FORMAT", "log.format"),
     ("STEWARD_LOG_LEVEL", "log.level"),
     ("STEWARD_DATABASE_MAX_CONNECTIONS", "database.max_connections"),
@@ -242,6 +250,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_NOTIFICATIONS_BASE_URL", "notifications.base_url"),
     ("STEWARD_NOTIFICATIONS_MAX_ATTEMPTS", "notifications.max_attempts"),
     ("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "notifications.retry_base_secs"),
+    ("STEWARD_NOTIFICATIONS_WEBHOOK_ALLOW", "notifications.webhook_allow"),
 ];
 
 /// Every environment variable Steward reads.
@@ -343,6 +352,8 @@ impl Config {
         }
         self.smtp()?;
         self.inbound.to_app()?;
+        networks("trusted_proxies", &self.trusted_proxies)?;
+        networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
         Ok(())
     }
 
@@ -364,6 +375,7 @@ impl Config {
                 base_url: self.base_url(),
                 max_attempts: self.notifications.max_attempts,
                 backoff_base: std::time::Duration::from_secs(u64::from(self.notifications.retry_base_secs)),
+                webhook_allow: networks("notifications.webhook_allow", &self.notifications.webhook_allow)?,
                 ..Default::default()
             },
             inbound: self.inbound.to_app()?,
@@ -420,12 +432,13 @@ impl Config {
         }))
     }
 
-    pub fn web_config(&self) -> steward_web::WebConfig {
-        steward_web::WebConfig {
+    pub fn web_config(&self) -> Result<steward_web::WebConfig> {
+        Ok(steward_web::WebConfig {
             secure_cookies: self.public_url.starts_with("https://"),
+            trusted_proxies: networks("trusted_proxies", &self.trusted_proxies)?,
             max_body_bytes: self.incidents.attachment_max_mb as usize * 1024 * 1024 + 1024 * 1024,
             ..Default::default()
-        }
+        })
     }
 
     pub fn store_options(&self) -> steward_store::StoreOptions {
@@ -435,6 +448,11 @@ impl Config {
             ..Default::default()
         }
     }
+}
+
+/// A list of networks from the configuration; the error names the key.
+fn networks(key: &str, entries: &[String]) -> Result<steward_domain::net::Networks> {
+    steward_domain::net::Networks::parse(entries).map_err(|e| anyhow::anyhow!("{key}: {e}"))
 }
 
 /// Sets a dotted key from text: numbers become integers, the rest strings.
@@ -453,6 +471,8 @@ const INTEGER_KEYS: &[&str] = &[
     "inbound.max_mb",
 ];
 const BOOLEAN_KEYS: &[&str] = &["inbound.create_requesters"];
+/// Keys that hold lists, given in the environment separated by commas.
+const LIST_KEYS: &[&str] = &["trusted_proxies", "notifications.webhook_allow"];
 
 /// Sets `key` (dotted) from an environment variable or flag, typed by key.
 fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
@@ -465,6 +485,9 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
             "false" | "0" | "no" => false,
             _ => bail!("{key}: must be true or false, got {raw:?}"),
         })
+    } else if LIST_KEYS.contains(&key) {
+        let items = raw.split(',').map(str::trim).filter(|s| !s.is_empty());
+        toml::Value::Array(items.map(|s| toml::Value::String(s.to_owned())).collect())
     } else {
         toml::Value::String(raw.to_owned())
     };
@@ -504,6 +527,12 @@ data_dir = "./steward-data"
 # Where users reach Steward; an https:// address marks cookies Secure.   env: STEWARD_PUBLIC_URL
 public_url = ""
 
+# Reverse proxies (addresses or networks) whose X-Forwarded-For header names the client;
+# sign-in throttling and the audit log then see the real client, not the proxy.
+# e.g. ["10.0.0.0/8", "192.168.1.7"]. Empty: the connecting address is the client.
+#                                                       env: STEWARD_TRUSTED_PROXIES (comma-separated)
+trusted_proxies = []
+
 [log]
 format = "text"   # text or json                         env: STEWARD_LOG_FORMAT
 level = "info"    # a tracing filter                     env: STEWARD_LOG_LEVEL
@@ -536,6 +565,10 @@ max_attempts = 8    # deliveries tried (back-off 30 s doubling, at most 1 h) bef
                     #                                    env: STEWARD_NOTIFICATIONS_MAX_ATTEMPTS
 retry_base_secs = 30   # the first retry's wait; doubled each time, at most 1 h
                        #                                 env: STEWARD_NOTIFICATIONS_RETRY_BASE_SECS
+# Webhooks never call internal addresses (loopback, private, link-local such as the cloud
+# metadata service 169.254.169.254) unless a network here names them, e.g. ["10.20.0.0/16"].
+#                                                       env: STEWARD_NOTIFICATIONS_WEBHOOK_ALLOW (comma-separated)
+webhook_allow = []
 "#;
 
 #[cfg(test)]
@@ -677,6 +710,34 @@ mod tests {
         std::fs::write(&path, "[mail]\nsmtp_hots = \"x\"\n").unwrap();
         let err = Config::load_from(&Overrides { config: Some(path), ..Default::default() }, vec![]).unwrap_err();
         assert!(err.to_string().contains("unknown field `smtp_hots`"), "{err}");
+    }
+
+    #[test]
+    fn network_lists_from_file_and_environment() {
+        let c = Config::load_from(
+            &Overrides::default(),
+            env(&[
+                ("STEWARD_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7"),
+                ("STEWARD_NOTIFICATIONS_WEBHOOK_ALLOW", "127.0.0.0/8"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.trusted_proxies, ["10.0.0.0/8", "192.168.1.7"]);
+        let web = c.web_config().unwrap();
+        assert!(web.trusted_proxies.contains([10, 9, 8, 7].into()));
+        assert!(c.app_config().unwrap().notify.webhook_allow.contains([127, 0, 0, 1].into()));
+        for (var, key) in [
+            ("STEWARD_TRUSTED_PROXIES", "trusted_proxies: \"proxy.local\""),
+            ("STEWARD_NOTIFICATIONS_WEBHOOK_ALLOW", "notifications.webhook_allow: \"proxy.local\""),
+        ] {
+            let err = Config::load_from(&Overrides::default(), env(&[(var, "proxy.local")])).unwrap_err();
+            assert!(format!("{err:#}").contains(key), "{err:#}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "trusted_proxies = [\"10.0.0.0/33\"]\n").unwrap();
+        let err = Config::load_from(&Overrides { config: Some(path), ..Default::default() }, vec![]).unwrap_err();
+        assert!(format!("{err:#}").contains("trusted_proxies"), "{err:#}");
     }
 
     #[test]

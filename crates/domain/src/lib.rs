@@ -5,10 +5,12 @@
 //! the limits every text field is checked against at the edge.
 
 pub mod access;
+pub mod audit;
 pub mod calendar;
 pub mod cmdb;
 pub mod incident;
 pub mod journal;
+pub mod net;
 pub mod number;
 pub mod priority;
 pub mod role;

@@ -1,18 +1,34 @@
-//! Limits every free-text field is checked against at the edge.
+//! The one rule for text a user sends, checked at every edge: a length in
+//! characters, and no control characters. Multi-line text (descriptions,
+//! comments, notes) may hold newlines and tabs (a browser's CRLF becomes
+//! LF); single-line text (titles, names, labels) holds none at all.
+//! File names additionally lose the bidirectional overrides that make
+//! `invoice\u{202E}fdp.exe` look like `invoiceexe.pdf`.
 
-/// A field's allowed length in characters (not bytes).
+/// A field's allowed length in characters (not bytes), and whether it may
+/// span lines.
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
     pub min: usize,
     pub max: usize,
+    pub multiline: bool,
 }
 
-pub const TITLE: Limit = Limit { min: 1, max: 200 };
-pub const DESCRIPTION: Limit = Limit { min: 0, max: 20_000 };
-pub const COMMENT: Limit = Limit { min: 1, max: 20_000 };
-pub const SHORT: Limit = Limit { min: 0, max: 100 };
-pub const NAME: Limit = Limit { min: 1, max: 100 };
-pub const NOTES: Limit = Limit { min: 1, max: 20_000 };
+impl Limit {
+    const fn line(min: usize, max: usize) -> Limit {
+        Limit { min, max, multiline: false }
+    }
+    const fn lines(min: usize, max: usize) -> Limit {
+        Limit { min, max, multiline: true }
+    }
+}
+
+pub const TITLE: Limit = Limit::line(1, 200);
+pub const DESCRIPTION: Limit = Limit::lines(0, 20_000);
+pub const COMMENT: Limit = Limit::lines(1, 20_000);
+pub const SHORT: Limit = Limit::line(0, 100);
+pub const NAME: Limit = Limit::line(1, 100);
+pub const NOTES: Limit = Limit::lines(1, 20_000);
 
 /// Why a text was refused, ready to be shown beside its field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,11 +39,15 @@ pub enum TextError {
     TooLong { max: usize, got: usize },
     #[error("must not contain control characters")]
     Control,
+    #[error("must be a single line")]
+    Multiline,
 }
 
-/// Trims the text and checks it against the limit.
+/// Trims the text and checks it against the limit; multi-line text comes
+/// back with `\n` line ends.
 pub fn check(value: &str, limit: Limit) -> Result<String, TextError> {
     let v = value.trim();
+    let v = if limit.multiline && v.contains('\r') { v.replace("\r\n", "\n") } else { v.to_owned() };
     let n = v.chars().count();
     if n < limit.min {
         return Err(TextError::Required);
@@ -35,10 +55,39 @@ pub fn check(value: &str, limit: Limit) -> Result<String, TextError> {
     if n > limit.max {
         return Err(TextError::TooLong { max: limit.max, got: n });
     }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(TextError::Control);
+    for c in v.chars() {
+        match c {
+            '\n' | '\t' if limit.multiline => {}
+            '\n' | '\r' if !limit.multiline => return Err(TextError::Multiline),
+            c if c.is_control() || is_line_separator(c) && !limit.multiline => return Err(TextError::Control),
+            _ => {}
+        }
     }
-    Ok(v.to_owned())
+    Ok(v)
+}
+
+/// U+2028 and U+2029 break lines in many viewers without being controls.
+fn is_line_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Characters that reorder the text shown around them (embeddings,
+/// overrides and isolates), so a file name can display as something else.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A file name as kept: no path, no controls or bidi overrides, none of
+/// the characters Windows refuses, no leading dots, at most 200 characters.
+pub fn file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c) && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*'))
+        .take(200)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    if cleaned.is_empty() { "attachment".to_owned() } else { cleaned.to_owned() }
 }
 
 #[cfg(test)]
@@ -51,7 +100,36 @@ mod tests {
         assert_eq!(check("   ", TITLE), Err(TextError::Required));
         assert_eq!(check(&"ż".repeat(200), TITLE).map(|s| s.chars().count()), Ok(200));
         assert_eq!(check(&"x".repeat(201), TITLE), Err(TextError::TooLong { max: 200, got: 201 }));
-        assert_eq!(check("a\u{0}b", TITLE), Err(TextError::Control));
+    }
+
+    #[test]
+    fn no_controls_and_lines_only_where_text_is_multiline() {
         assert_eq!(check("line\nline", DESCRIPTION), Ok("line\nline".into()));
+        assert_eq!(check("a\r\nb\tc", COMMENT), Ok("a\nb\tc".into()));
+        for bad in ["a\u{0}b", "a\u{1b}[31mb", "a\u{7f}", "a\u{85}b", "a\rb", "a\u{8}b"] {
+            assert_eq!(check(bad, COMMENT), Err(TextError::Control), "{bad:?}");
+            assert!(check(bad, TITLE).is_err(), "{bad:?}");
+        }
+        for one_line in [TITLE, NAME, SHORT] {
+            assert_eq!(check("a\nb", one_line), Err(TextError::Multiline));
+            assert_eq!(check("a\r\nb", one_line), Err(TextError::Multiline));
+            assert_eq!(check("a\tb", one_line), Err(TextError::Control));
+            assert_eq!(check("a\u{2028}b", one_line), Err(TextError::Control));
+        }
+        assert_eq!(check("Zażółć gęślą jaźń — ok", TITLE), Ok("Zażółć gęślą jaźń — ok".into()));
+    }
+
+    #[test]
+    fn file_names_lose_paths_controls_and_bidi_overrides() {
+        assert_eq!(file_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(file_name("a\u{2066}b\u{2069}c\u{202A}d.txt"), "abcd.txt");
+        assert_eq!(file_name("../../etc/passwd"), "passwd");
+        assert_eq!(file_name("C:\\temp\\log.txt"), "log.txt");
+        assert_eq!(file_name("..hidden\n"), "hidden");
+        assert_eq!(file_name("\u{202E}"), "attachment");
+        assert_eq!(file_name("raport_końcowy.pdf"), "raport_końcowy.pdf");
+        assert_eq!(file_name("a\"b<c>.txt"), "abc.txt");
+        assert_eq!(file_name(".."), "attachment");
+        assert_eq!(file_name(""), "attachment");
     }
 }

@@ -19,3 +19,14 @@ pub async fn set(conn: &mut AnyConnection, key: &str, value: &str) -> Result<()>
     .await?;
     Ok(())
 }
+
+/// The value under `key`, storing `value` first if there is none; every
+/// node that races here reads the one that won.
+pub async fn get_or_insert(conn: &mut AnyConnection, key: &str, value: &str) -> Result<String> {
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(key.to_owned())
+        .bind(value.to_owned())
+        .execute(&mut *conn)
+        .await?;
+    Ok(get(conn, key).await?.unwrap_or_else(|| value.to_owned()))
+}

@@ -3,9 +3,12 @@
 //!
 //! Browsers get a session cookie (HttpOnly, SameSite=Lax, Secure over
 //! https). Every state-changing request that rides on that cookie must
-//! carry the session's CSRF token, as a `_csrf` form field or an
-//! `X-CSRF-Token` header. Before sign-in, the login form is protected by a
-//! double-submit cookie instead.
+//! carry the session's CSRF token, as a `_csrf` field of the form (URL
+//! encoded or multipart; never in the query string, where it would end up
+//! in logs and `Referer` headers) or an `X-CSRF-Token` header, and must not
+//! come from another site (`Origin`, `Sec-Fetch-Site`). Before sign-in, the
+//! login form carries a token bound to a pre-session cookie
+//! ([`steward_app::App::login_form_token`]). Every refusal is audited.
 
 use crate::{AppState, error::ApiError};
 use axum::{
@@ -16,7 +19,8 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::cookie::CookieJar;
-use steward_app::{Actor, AppError};
+use steward_app::{Actor, AppError, audit::AuditEntry};
+use steward_domain::audit::AuditKind;
 
 pub const SESSION_COOKIE: &str = "steward_session";
 pub const LOGIN_CSRF_COOKIE: &str = "steward_login_csrf";
@@ -81,13 +85,17 @@ impl FromRequestParts<AppState> for ApiActor {
             let (actor, csrf) = state.app.session_actor(&token).await?;
             if !is_safe(&parts.method) {
                 let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-                if !same_secret(sent, &csrf) {
+                let foreign = foreign_origin(&parts.headers);
+                if foreign.is_some() || !same_secret(sent, &csrf) {
+                    let why = foreign.unwrap_or("no or wrong X-CSRF-Token header");
+                    audit_csrf(state, parts, Some(&actor), why).await;
                     return Err(ApiError::new(
                         StatusCode::FORBIDDEN,
                         "csrf_failed",
                         "CSRF check failed",
                         "a request signed in by cookie must send the X-CSRF-Token header",
-                    ));
+                    )
+                    .audited());
                 }
             }
             return Ok(ApiActor(actor));
@@ -113,6 +121,17 @@ impl FromRequestParts<AppState> for UiSession {
             }
         }
     }
+}
+
+/// Whoever the request is from, if anyone: by token or by session.
+pub async fn caller(parts: &Parts, state: &AppState) -> Option<Actor> {
+    if let Some(token) = bearer(&parts.headers) {
+        return state.app.token_actor(token).await.ok();
+    }
+    if let Some(token) = basic_token(&parts.headers) {
+        return state.app.token_actor(&token).await.ok();
+    }
+    optional_session(parts, state).await.map(|s| s.actor)
 }
 
 /// The session, if the browser has a live one.
@@ -145,62 +164,125 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
-/// Middleware for UI routes: refuses any state-changing request without
-/// the right CSRF token. Reads `_csrf` from a urlencoded body (which is
-/// handed on intact), from the first field of a multipart upload (see
-/// [`crate::csrf_multipart`]), from the query string, or from the
-/// `X-CSRF-Token` header.
+/// Why a request is not from this site, if it is not: a browser sends
+/// `Sec-Fetch-Site` and (on posts) `Origin`; a page elsewhere cannot hide
+/// either. `Origin` is compared with `Host` by host and port (a proxy that
+/// ends TLS changes the scheme, not the host; it must pass `Host` on).
+pub fn foreign_origin(headers: &HeaderMap) -> Option<&'static str> {
+    let text = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    if text("sec-fetch-site").is_some_and(|v| v.eq_ignore_ascii_case("cross-site")) {
+        return Some("sent from another site (Sec-Fetch-Site: cross-site)");
+    }
+    let origin = text("origin")?;
+    let host = text("host").unwrap_or("");
+    let authority = origin.split_once("://").map(|(_, rest)| rest.trim_end_matches('/'));
+    if authority.is_some_and(|a| a.eq_ignore_ascii_case(host)) { None } else { Some("sent from another site (Origin)") }
+}
+
+/// Records a CSRF refusal: who (if known), from where, on what.
+async fn audit_csrf(state: &AppState, parts: &Parts, actor: Option<&Actor>, why: &str) {
+    let client = crate::client::client_ip(parts, &state.web.trusted_proxies);
+    // Under `nest` the URI has lost its prefix; the original has it.
+    let uri = parts.extensions.get::<axum::extract::OriginalUri>().map_or(&parts.uri, |o| &o.0);
+    let subject = format!("{} {}", parts.method, uri.path());
+    state.app.audit(AuditEntry::new(AuditKind::CsrfRefused, actor, &subject).client(client).detail(why)).await;
+}
+
+/// Middleware for UI routes: refuses any state-changing request from
+/// another site or without the right CSRF token, read from the
+/// `X-CSRF-Token` header or the form's `_csrf` field (URL-encoded or
+/// multipart; the body is handed on intact).
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if is_safe(req.method()) {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
+    let session = if parts.uri.path() == "/login" { None } else { optional_session(&parts, &state).await };
+    let actor = session.as_ref().map(|s| s.actor.clone());
+    if let Some(why) = foreign_origin(&parts.headers) {
+        return refused(&state, &parts, actor.as_ref(), why, "the form was sent from another site").await;
+    }
     let expected = if parts.uri.path() == "/login" {
-        CookieJar::from_headers(&parts.headers).get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned())
+        match CookieJar::from_headers(&parts.headers).get(LOGIN_CSRF_COOKIE) {
+            Some(c) => state.app.login_form_token(c.value()).await.ok(),
+            None => None,
+        }
     } else {
-        optional_session(&parts, &state).await.map(|s| s.csrf)
+        session.map(|s| s.csrf)
     };
     let Some(expected) = expected else {
-        return csrf_refusal("sign in again: the form was sent without a live session");
+        return refused(
+            &state,
+            &parts,
+            actor.as_ref(),
+            "no session",
+            "sign in again: the form was sent without a live session",
+        )
+        .await;
     };
     let from_header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let from_query = parts.uri.query().and_then(|q| form_value(q.as_bytes(), CSRF_FIELD));
-    let is_form = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let multipart = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(crate::csrf_multipart::boundary);
-    let (sent, body) = if let Some(v) = from_header.or(from_query) {
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let (sent, body) = if let Some(v) = from_header {
         (Some(v), body)
-    } else if let Some(boundary) = multipart {
-        crate::csrf_multipart::token(body, &boundary).await
-    } else if is_form {
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
         let Ok(bytes) = to_bytes(body, state.web.max_body_bytes).await else {
-            return csrf_refusal("the form could not be read");
+            return refused(&state, &parts, actor.as_ref(), "unreadable form", "the form could not be read").await;
         };
         (form_value(&bytes, CSRF_FIELD), Body::from(bytes))
+    } else if content_type.starts_with("multipart/form-data") {
+        let Ok(bytes) = to_bytes(body, state.web.max_body_bytes).await else {
+            return refused(&state, &parts, actor.as_ref(), "unreadable form", "the form could not be read").await;
+        };
+        (multipart_value(content_type, bytes.clone(), CSRF_FIELD).await, Body::from(bytes))
     } else {
         (None, body)
     };
     if !sent.is_some_and(|s| same_secret(&s, &expected)) {
-        return csrf_refusal("the form has expired or did not come from Steward; reload the page and try again");
+        return refused(
+            &state,
+            &parts,
+            actor.as_ref(),
+            "missing or wrong token",
+            "the form has expired or did not come from Steward; reload the page and try again",
+        )
+        .await;
     }
     next.run(Request::from_parts(parts, body)).await
 }
 
+async fn refused(state: &AppState, parts: &Parts, actor: Option<&Actor>, why: &str, shown: &str) -> Response {
+    audit_csrf(state, parts, actor, why).await;
+    csrf_refusal(shown)
+}
+
+/// One text field of a multipart body (the first with that name).
+async fn multipart_value(content_type: &str, bytes: axum::body::Bytes, key: &str) -> Option<String> {
+    use axum::extract::FromRequest;
+    let req = Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(bytes)).ok()?;
+    let mut form = axum::extract::Multipart::from_request(req, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(key) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 fn csrf_refusal(why: &str) -> Response {
-    (
+    let mut r = (
         StatusCode::FORBIDDEN,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         format!("CSRF check failed: {why}\n"),
     )
-        .into_response()
+        .into_response();
+    r.extensions_mut().insert(Audited);
+    r
 }
+
+/// Marks a refusal that has been audited already, so that the 403 layer
+/// does not record it twice.
+#[derive(Debug, Clone, Copy)]
+pub struct Audited;
 
 /// One value of an `application/x-www-form-urlencoded` string.
 pub fn form_value(body: &[u8], key: &str) -> Option<String> {

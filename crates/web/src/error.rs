@@ -18,6 +18,8 @@ pub struct ApiError {
     pub allowed: Vec<String>,
     pub current_version: Option<i64>,
     pub retry_after: Option<u64>,
+    /// Already in the audit log (see `auth::Audited`).
+    pub audited: bool,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -58,7 +60,13 @@ impl ApiError {
             allowed: Vec::new(),
             current_version: None,
             retry_after: None,
+            audited: false,
         }
+    }
+
+    pub fn audited(mut self) -> Self {
+        self.audited = true;
+        self
     }
 
     pub fn invalid(errors: Vec<FieldError>) -> Self {
@@ -139,6 +147,9 @@ impl IntoResponse for ApiError {
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let mut resp = (self.status, json).into_response();
+        if self.audited {
+            resp.extensions_mut().insert(crate::auth::Audited);
+        }
         let h = resp.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if self.status == StatusCode::UNAUTHORIZED {

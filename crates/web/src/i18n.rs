@@ -590,6 +590,33 @@ catalogue! {
     CiPickerFailed: "The service's items could not be loaded.", "Nie udało się wczytać elementów usługi.";
     CiPickerMore: "Only the nearest {n} are offered.", "Pokazano tylko {n} najbliższych.";
     NotLive: "not live", "nie działa";
+    // Security: the audit log, text rules
+    NavAudit: "Audit log", "Dziennik audytu";
+    AuditTitle: "Security audit log", "Dziennik audytu bezpieczeństwa";
+    AuditIntro: "Sign-ins, refusals, tokens and changes to users and roles, newest first.", "Logowania, odmowy, tokeny oraz zmiany użytkowników i ról, od najnowszych.";
+    AuditEmpty: "No events match.", "Brak pasujących zdarzeń.";
+    AuditOlder: "Older events", "Starsze zdarzenia";
+    AuditFilter: "Show", "Pokaż";
+    AuditWhen: "When", "Kiedy";
+    AuditKindLabel: "Event", "Zdarzenie";
+    AuditWho: "Who", "Kto";
+    AuditSubject: "Concerning", "Dotyczy";
+    AuditClient: "From address", "Z adresu";
+    AuditDetail: "Details", "Szczegóły";
+    AuditSignedIn: "Signed in", "Zalogowanie";
+    AuditSignInFailed: "Failed sign-in", "Nieudane logowanie";
+    AuditSignInLocked: "Sign-in locked out", "Blokada logowania";
+    AuditCsrfRefused: "Forged or expired form refused", "Odrzucony sfałszowany lub wygasły formularz";
+    AuditForbidden: "Access refused", "Odmowa dostępu";
+    AuditTokenCreated: "API token created", "Utworzenie tokenu API";
+    AuditTokenRevoked: "API token revoked", "Unieważnienie tokenu API";
+    AuditUserCreated: "User created", "Utworzenie użytkownika";
+    AuditUserChanged: "User changed", "Zmiana użytkownika";
+    AuditRoleChanged: "Role changed", "Zmiana roli";
+    AuditUserDeactivated: "User deactivated", "Dezaktywacja użytkownika";
+    AuditPasswordChanged: "Password changed", "Zmiana hasła";
+    AuditSessionsRevoked: "Sessions ended", "Zakończenie sesji";
+    ValSingleLine: "must be a single line", "musi mieścić się w jednym wierszu";
     // Errors
     NotFoundTitle: "Not found", "Nie znaleziono";
     NotFoundText: "There is nothing here. The link may be mistyped, or the record does not exist.", "Nic tu nie ma. Link może być błędny albo rekord nie istnieje.";
@@ -963,6 +990,7 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
     let exact = [
         ("is required", Msg::ValRequired),
         ("must not contain control characters", Msg::ValControl),
+        ("must be a single line", Msg::ValSingleLine),
         ("no such user", Msg::ValNoSuchUser),
         ("no such incident", Msg::ValNoSuchIncident),
         ("is not an incident number", Msg::ValNotNumber),

@@ -6,15 +6,20 @@
 
 pub mod api;
 pub mod auth;
-mod csrf_multipart;
+pub mod client;
 pub mod error;
 pub mod i18n;
 pub mod i18n_cmdb;
 pub mod json;
+pub mod layers;
 pub mod query;
 pub mod ui;
 
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    middleware::{from_fn, from_fn_with_state},
+    routing::get,
+};
 use std::{future::Future, sync::Arc, time::Duration};
 use steward_app::App;
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
@@ -27,11 +32,22 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// The largest request body accepted (attachments included).
     pub max_body_bytes: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (see `client`).
+    pub trusted_proxies: steward_domain::net::Networks,
+    /// A connection that has not sent its request headers within this long
+    /// is closed (slow-header attacks).
+    pub header_read_timeout: Duration,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: false, request_timeout: Duration::from_secs(30), max_body_bytes: 12 * 1024 * 1024 }
+        Self {
+            secure_cookies: false,
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 12 * 1024 * 1024,
+            trusted_proxies: Default::default(),
+            header_read_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -50,9 +66,12 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(api::health::readyz))
         .nest("/api/v1", api::routes())
         // Every state-changing request a browser can send passes the CSRF guard.
-        .merge(ui::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard)))
+        .merge(ui::routes().route_layer(from_fn_with_state(state.clone(), auth::csrf_guard)))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(from_fn_with_state(state.clone(), layers::audit_refusals))
+        .layer(from_fn(layers::api_problems))
+        .layer(from_fn(layers::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -71,10 +90,8 @@ pub async fn serve(
     let mail = tokio::spawn(steward_app::mail_in::run(state.app.clone(), stop_rx.clone()));
     let delivery = tokio::spawn(steward_app::notify::worker::run(state.app.clone(), stop_rx));
     let app = state.app.clone();
-    let router = router(state);
-    let result = axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let header_read_timeout = state.web.header_read_timeout;
+    let result = accept(listener, router(state), header_read_timeout, shutdown).await;
     let _ = stop_tx.send(true);
     let _ = workers.await;
     let _ = timers.await;
@@ -82,4 +99,52 @@ pub async fn serve(
     let _ = delivery.await;
     app.store.close().await;
     result
+}
+
+/// Accepts connections until `shutdown`, then lets those open finish.
+/// axum::serve cannot bound how long a client may take to send its request
+/// headers, so one client could hold many connections open by trickling
+/// them; hyper's `header_read_timeout` closes such a connection.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    header_read_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::extract::ConnectInfo;
+    use hyper_util::{rt::TokioIo, rt::TokioTimer, server::graceful::GracefulShutdown, service::TowerToHyperService};
+    use tower::ServiceExt;
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, go on.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = router.clone().map_request(move |req: axum::http::Request<hyper::body::Incoming>| {
+            let mut req = req.map(axum::body::Body::new);
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        });
+        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

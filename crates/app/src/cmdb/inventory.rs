@@ -8,8 +8,9 @@ use super::upsert::{Batch, CiInput, Outcome};
 use crate::{Actor, App, error::AppError};
 use steward_channels::inventory::{self, InventoryError};
 
-/// Largest inventory accepted, before and after decompression.
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// Largest inventory accepted, before and after decompression (a machine
+/// with 5,000 packages sends about 3 MB of XML).
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 
 /// What the agent is answered.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -290,8 +290,9 @@ impl App {
                         }
                     }
                     if let Some(d) = &it.description {
-                        if d.chars().count() > 10_000 {
-                            errs.push(FieldError::new(&at("description"), "is longer than 10000 characters"));
+                        let rule = steward_domain::text::Limit { min: 0, max: 10_000, multiline: true };
+                        if let Err(e) = steward_domain::text::check(d, rule) {
+                            errs.push(FieldError::new(&at("description"), e.to_string()));
                         }
                     }
                     if let Some(c) = it.support_calendar_id.filter(|c| !names.calendars.contains(c)) {

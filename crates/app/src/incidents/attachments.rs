@@ -17,18 +17,6 @@ pub struct AttachmentFile {
     pub path: PathBuf,
 }
 
-/// Keeps a file name printable and free of path separators.
-fn clean_filename(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*'))
-        .take(200)
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
-    if cleaned.is_empty() { "attachment".to_owned() } else { cleaned }
-}
-
 impl App {
     fn blob_path(&self, sha: &str) -> PathBuf {
         self.config.data_dir.join("attachments").join(&sha[..2]).join(sha)
@@ -73,7 +61,7 @@ impl App {
             id: 0,
             incident_id: inc.id,
             sha256: sha,
-            filename: clean_filename(filename),
+            filename: steward_domain::text::file_name(filename),
             content_type,
             size: bytes.len() as i64,
             uploaded_by: actor.id,
@@ -114,19 +102,5 @@ impl App {
             .ok_or(AppError::NotFound("attachment"))?;
         let path = self.blob_path(&meta.sha256);
         Ok(AttachmentFile { meta, path })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clean_filename;
-
-    #[test]
-    fn filenames_are_cleaned() {
-        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
-        assert_eq!(clean_filename("C:\\x\\report.pdf"), "report.pdf");
-        assert_eq!(clean_filename("a\"b<c>.txt"), "abc.txt");
-        assert_eq!(clean_filename(".."), "attachment");
-        assert_eq!(clean_filename(""), "attachment");
     }
 }

@@ -67,11 +67,13 @@ fn not_found(what: &'static str) -> impl Fn(StoreError) -> AppError {
 }
 
 fn check_name(errs: &mut Errors, name: &str) -> String {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        errs.add("name", "must be 1 to 100 characters");
+    match steward_domain::text::check(name, steward_domain::text::NAME) {
+        Ok(name) => name,
+        Err(e) => {
+            errs.add("name", e.to_string());
+            name.trim().to_owned()
+        }
     }
-    name.to_owned()
 }
 
 fn check_url(errs: &mut Errors, url: &str) -> String {
@@ -185,9 +187,20 @@ impl App {
         webhooks::get(&mut c, id).await?.ok_or(AppError::NotFound("webhook"))
     }
 
+    /// Refuses a URL that is, or resolves to, an internal address the
+    /// allow-list does not name; the call checks again (see
+    /// `steward_channels::webhook::guard`).
+    async fn check_webhook_address(&self, errs: &mut Errors, url: &str) {
+        let policy = steward_channels::webhook::AddressPolicy::new(self.config.notify.webhook_allow.clone());
+        if let Err(refused) = policy.check_url(url).await {
+            errs.add("url", refused.to_string());
+        }
+    }
+
     pub async fn create_webhook(&self, actor: &Actor, w: WebhookInput) -> Result<Webhook, AppError> {
         admin_only(actor, "manage webhooks")?;
         let mut errs = Errors::default();
+        self.check_webhook_address(&mut errs, w.url.trim()).await;
         let row = Webhook {
             id: 0,
             name: check_name(&mut errs, &w.name),
@@ -224,6 +237,9 @@ impl App {
         let mut errs = Errors::default();
         let name = p.name.as_deref().map(|n| check_name(&mut errs, n));
         let url = p.url.as_deref().map(|u| check_url(&mut errs, u));
+        if let Some(u) = &url {
+            self.check_webhook_address(&mut errs, u).await;
+        }
         let secret = p.secret.as_deref().map(|s| check_secret(&mut errs, Some(s)));
         let format = p.format.as_deref().map(|f| check_format(&mut errs, f));
         let events = p.events.as_deref().map(|e| check_events(&mut errs, e));

@@ -86,6 +86,9 @@ pub struct NotifyConfig {
     /// the longest delivery (the SMTP and webhook timeouts).
     pub lease: Duration,
     pub webhook_timeout: Duration,
+    /// Internal networks webhooks may call all the same (everything else
+    /// internal, e.g. loopback or 169.254.169.254, is refused).
+    pub webhook_allow: steward_domain::net::Networks,
     /// Run the background delivery worker (tests drive
     /// [`crate::App::deliver_due_now`] themselves instead).
     pub worker: bool,
@@ -105,6 +108,7 @@ impl Default for NotifyConfig {
             concurrency: 16,
             lease: Duration::from_secs(300),
             webhook_timeout: Duration::from_secs(10),
+            webhook_allow: Default::default(),
             worker: true,
         }
     }

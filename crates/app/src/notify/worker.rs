@@ -30,7 +30,7 @@ pub(crate) struct Notifier {
     smtp: Option<SmtpSender>,
     /// Why SMTP is not usable, when it is configured but broken.
     smtp_error: Option<String>,
-    http: Result<reqwest::Client, String>,
+    http: Result<webhook::WebhookClient, String>,
 }
 
 impl Notifier {
@@ -46,7 +46,8 @@ impl Notifier {
             },
         };
         steward_channels::ensure_crypto_provider();
-        let http = webhook::client().map_err(|e| e.to_string());
+        let policy = webhook::AddressPolicy::new(config.webhook_allow.clone());
+        let http = webhook::client(policy).map_err(|e| e.to_string());
         let ctx = Ctx {
             config: std::sync::Arc::new(config.clone()),
             domain: config.domain().into(),

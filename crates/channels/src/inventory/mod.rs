@@ -23,7 +23,7 @@ mod reply;
 mod to_ci;
 
 pub use compress::decompress;
-pub use reader::MAX_ENTRIES;
+pub use reader::{MAX_ENTRIES, MAX_FIELDS, MAX_FIELDS_TOTAL};
 pub use reply::{error_reply, inventory_reply, prolog_reply};
 pub use to_ci::{InventoryDetails, to_draft};
 

@@ -20,6 +20,15 @@ const KEPT: [&str; 7] = ["BIOS", "HARDWARE", "OPERATINGSYSTEM", "CPUS", "DRIVES"
 /// packages; a real machine has a few thousand at most).
 pub const MAX_ENTRIES: usize = 100_000;
 
+/// At most this many fields in one entry (a real one has a few dozen):
+/// `<A/>` is four bytes of XML but a field kept in memory costs some
+/// eighty, so without these bounds a small body inflates many times over.
+pub const MAX_FIELDS: usize = 256;
+
+/// At most this many fields in the whole inventory (a machine with 5,000
+/// packages has about 75,000).
+pub const MAX_FIELDS_TOTAL: usize = 400_000;
+
 /// Deeper nesting than this is no inventory (the format is four levels deep,
 /// five with sub-structures such as the time zone).
 const MAX_DEPTH: usize = 32;
@@ -72,6 +81,7 @@ pub(super) fn read(xml: &[u8]) -> Result<Document, InventoryError> {
     let mut text = String::new();
     let mut current: Option<Record> = None;
     let mut counts = [0usize; KEPT.len()];
+    let mut fields_total = 0usize;
     let mut seen_root = false;
 
     loop {
@@ -127,6 +137,14 @@ pub(super) fn read(xml: &[u8]) -> Result<Document, InventoryError> {
                     }
                     4 => {
                         if let (Some(record), Some(name)) = (current.as_mut(), stack.last()) {
+                            if record.fields.len() >= MAX_FIELDS {
+                                let what = format!("more than {MAX_FIELDS} fields in one {} entry", record.section);
+                                return Err(malformed_at(pos, what));
+                            }
+                            fields_total += 1;
+                            if fields_total > MAX_FIELDS_TOTAL {
+                                return Err(malformed_at(pos, format!("more than {MAX_FIELDS_TOTAL} fields")));
+                            }
                             let name = String::from_utf8_lossy(name).into_owned();
                             record.fields.push((name, std::mem::take(&mut text)));
                         }

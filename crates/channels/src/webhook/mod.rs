@@ -11,13 +11,17 @@
 //!
 //! [`deliver`] never takes longer than the target's timeout, whatever the
 //! endpoint does, so a dead endpoint cannot hold a worker; its outcome says
-//! whether a retry may help. Which URLs are allowed (e.g. no addresses on the
-//! internal network) is for the app to decide before calling.
+//! whether a retry may help. Calls to internal addresses are refused unless
+//! the allow-list names them ([`guard`]).
 
+pub mod guard;
 mod payload;
 pub mod signature;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+pub use guard::{AddressPolicy, RefusedAddress};
 
 pub use payload::{Notice, Severity, payload, slack, teams};
 pub use signature::{SIGNATURE_HEADER, sign, verify};
@@ -86,29 +90,41 @@ pub struct ClientError(pub String);
 
 /// An HTTP client suited to webhooks: redirects are not followed (a webhook
 /// URL that redirects is misconfigured, and following it could lead a
-/// signed call somewhere else) and calls name Steward as user agent. Share
-/// one client between calls: it keeps connections alive.
+/// signed call somewhere else), every address is checked against the
+/// [`AddressPolicy`], and calls name Steward as user agent. Share one
+/// client between calls: it keeps connections alive.
+#[derive(Clone)]
+pub struct WebhookClient {
+    http: reqwest::Client,
+    policy: Arc<AddressPolicy>,
+}
+
+/// Builds the [`WebhookClient`].
 ///
 /// Needs the process-wide rustls crypto provider (the binary installs ring at
 /// start); without one this fails instead of panicking inside reqwest.
-pub fn client() -> Result<reqwest::Client, ClientError> {
+pub fn client(policy: AddressPolicy) -> Result<WebhookClient, ClientError> {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         return Err(ClientError("no TLS crypto provider is installed".into()));
     }
-    reqwest::Client::builder()
+    let policy = Arc::new(policy);
+    let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(Arc::new(guard::GuardedResolver(policy.clone())))
         .user_agent(concat!("Steward/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| ClientError(e.to_string()))
+        .map_err(|e| ClientError(e.to_string()))?;
+    Ok(WebhookClient { http, policy })
 }
 
 /// POSTs `payload` to `target`, signed if it has a secret.
 ///
 /// 2xx is success; 408, 429, 5xx, timeouts and connection failures are
 /// transient; other answers (4xx, and 3xx since redirects are not followed)
-/// are permanent. Returns within `target.timeout`.
+/// are permanent, and so is an address the policy refuses. Returns within
+/// `target.timeout`.
 pub async fn deliver(
-    client: &reqwest::Client,
+    client: &WebhookClient,
     target: &WebhookTarget,
     event_name: &str,
     delivery_id: &str,
@@ -126,7 +142,11 @@ pub async fn deliver(
         Ok(body) => body,
         Err(e) => return outcome(None, String::new(), Some(DeliveryError::permanent(format!("bad payload: {e}")))),
     };
+    if let Err(refused) = client.policy.check_literal(&target.url) {
+        return outcome(None, String::new(), Some(DeliveryError::permanent(refused.to_string())));
+    }
     let mut request = client
+        .http
         .post(&target.url)
         .timeout(target.timeout)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -193,6 +213,9 @@ fn request_error(e: &reqwest::Error, limit: Duration) -> DeliveryError {
         reason.push_str(&cause.to_string());
         source = cause.source();
     }
+    if let Some(refused) = find_cause::<RefusedAddress>(e) {
+        return DeliveryError::permanent(refused.to_string());
+    }
     if e.is_builder() {
         DeliveryError::permanent(format!("the webhook URL or a header is not usable: {reason}"))
     } else if e.is_connect() {
@@ -200,6 +223,18 @@ fn request_error(e: &reqwest::Error, limit: Duration) -> DeliveryError {
     } else {
         DeliveryError::transient(reason)
     }
+}
+
+/// The first error of type `T` in `e`'s chain of causes.
+fn find_cause<T: std::error::Error + 'static>(e: &reqwest::Error) -> Option<&T> {
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if let Some(found) = cause.downcast_ref::<T>() {
+            return Some(found);
+        }
+        source = cause.source();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -223,11 +258,11 @@ mod tests {
     fn client_needs_a_crypto_provider_and_says_so() {
         // Nothing else in this (unit test) binary installs one.
         if rustls::crypto::CryptoProvider::get_default().is_none() {
-            let err = client().unwrap_err();
+            let Err(err) = client(AddressPolicy::default()) else { panic!("built without a provider") };
             assert_eq!(err.to_string(), "cannot build the webhook HTTP client: no TLS crypto provider is installed");
         }
         let _ = rustls::crypto::ring::default_provider().install_default();
-        assert!(client().is_ok());
+        assert!(client(AddressPolicy::default()).is_ok());
     }
 
     #[test]

@@ -5,7 +5,9 @@
 
 use std::io::Write;
 
-use steward_channels::inventory::{Identifier, InventoryError, MAX_ENTRIES, decompress, parse};
+use steward_channels::inventory::{
+    Identifier, InventoryError, MAX_ENTRIES, MAX_FIELDS, MAX_FIELDS_TOTAL, decompress, parse,
+};
 
 const LIMIT: usize = 10 * 1024 * 1024;
 
@@ -190,6 +192,26 @@ fn entries_per_section_are_capped() {
     assert!(why.contains("SOFTWARES"), "{why}");
     let at_cap = minimal("<SSN>X1</SSN>", "", &one.repeat(MAX_ENTRIES));
     assert_eq!(parse(at_cap.as_bytes(), usize::MAX).unwrap().software.len(), MAX_ENTRIES);
+}
+
+#[test]
+fn fields_per_entry_and_in_all_are_capped() {
+    let entry = |n: usize| format!("<SOFTWARES>{}</SOFTWARES>", "<A/>".repeat(n));
+    let why = malformed(parse(minimal("<SSN>X1</SSN>", "", &entry(MAX_FIELDS + 1)).as_bytes(), usize::MAX));
+    assert!(why.contains(&format!("more than {MAX_FIELDS} fields in one SOFTWARES entry")), "{why}");
+    assert!(parse(minimal("<SSN>X1</SSN>", "", &entry(MAX_FIELDS)).as_bytes(), usize::MAX).is_ok());
+
+    // A bomb: a few KB of zlib that would be millions of fields. It is
+    // refused once the total is passed, before it can fill memory.
+    let records = MAX_FIELDS_TOTAL / (MAX_FIELDS - 1) + 1;
+    let xml = minimal("<SSN>X1</SSN>", "", &entry(MAX_FIELDS - 1).repeat(records));
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(xml.as_bytes()).unwrap();
+    let body = z.finish().unwrap();
+    assert!(body.len() < 20 * 1024, "{} bytes compressed", body.len());
+    let xml = decompress(&body, Some("application/x-compress-zlib"), LIMIT).unwrap();
+    let why = malformed(parse(&xml, LIMIT));
+    assert!(why.contains(&format!("more than {MAX_FIELDS_TOTAL} fields")), "{why}");
 }
 
 #[test]

@@ -61,10 +61,12 @@ async fn start_server(log: Log) -> String {
     format!("http://{addr}")
 }
 
-fn client() -> reqwest::Client {
+fn client() -> webhook::WebhookClient {
     // The binary installs the ring provider at start; so do the tests.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    webhook::client().unwrap()
+    // The receivers run on 127.0.0.1, which only an allow-list opens.
+    let loopback = steward_domain::net::Networks::parse(&["127.0.0.0/8"]).unwrap();
+    webhook::client(webhook::AddressPolicy::new(loopback)).unwrap()
 }
 
 fn target(url: String) -> WebhookTarget {
@@ -209,4 +211,30 @@ async fn unusable_url_is_permanent() {
     let outcome = call("not a url".into()).await;
     let err = outcome.error.unwrap();
     assert!(!err.transient, "{err:?}");
+}
+
+#[tokio::test]
+async fn internal_addresses_are_refused_unless_allowed() {
+    let log = Log::default();
+    let base = start_server(log.clone()).await;
+    let port = base.rsplit(':').next().unwrap().to_owned();
+    steward_channels::ensure_crypto_provider();
+    let strict = webhook::client(webhook::AddressPolicy::default()).unwrap();
+    let payload = json!({"event": "incident.created"});
+    // By address, and by a name that resolves to it: refused before any
+    // connection, for good (a retry cannot help).
+    for url in [format!("{base}/hook"), format!("http://localhost:{port}/hook"), format!("http://[::1]:{port}/hook")] {
+        let outcome = webhook::deliver(&strict, &target(url.clone()), "incident.created", "d-1", &payload).await;
+        let error = outcome.error.expect("refused");
+        assert!(!error.transient, "{url}: {error:?}");
+        assert!(error.reason.contains("internal address"), "{url}: {}", error.reason);
+        assert_eq!(outcome.status, None);
+    }
+    assert!(log.lock().unwrap().is_empty(), "nothing reached the receiver");
+    // The allow-list opens loopback, and a redirect is still not followed.
+    let outcome = call(format!("{base}/hook")).await;
+    assert!(outcome.is_success(), "{outcome:?}");
+    let outcome = call(format!("{base}/moved")).await;
+    assert_eq!(outcome.status, Some(302));
+    assert!(outcome.error.unwrap().reason.contains("redirects are not followed"));
 }

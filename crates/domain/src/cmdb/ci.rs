@@ -91,6 +91,8 @@ pub struct Identifier {
 
 /// The longest a CI name may be.
 pub const MAX_NAME: usize = 200;
+/// A CI's name: one line, the rule every text follows.
+const CI_NAME: crate::text::Limit = crate::text::Limit { min: 1, max: MAX_NAME, multiline: false };
 
 impl Schema {
     /// The root of the class's inheritance chain.
@@ -135,11 +137,8 @@ impl Schema {
     /// Checks a draft's fixed fields and attributes; every problem named.
     pub fn check_draft(&self, d: &CiDraft, class_of: impl Fn(i64) -> Option<String>) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
-        let name = d.name.trim();
-        if name.is_empty() {
-            problems.push(Problem { field: "name".into(), reason: "is required".into() });
-        } else if name.chars().count() > MAX_NAME {
-            problems.push(Problem { field: "name".into(), reason: format!("is longer than {MAX_NAME} characters") });
+        if let Err(e) = crate::text::check(&d.name, CI_NAME) {
+            problems.push(Problem { field: "name".into(), reason: e.to_string() });
         }
         if let Err(mut p) = self.validate(&d.class, &d.attributes, class_of) {
             problems.append(&mut p);

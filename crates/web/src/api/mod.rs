@@ -2,6 +2,7 @@
 //! generated from these handlers at `/api/v1/openapi.json`.
 
 pub mod accounts;
+pub mod audit;
 pub mod cmdb;
 pub mod contract;
 pub mod dto;
@@ -31,7 +32,7 @@ use utoipa::OpenApi;
         incidents::comments, incidents::add_comment, incidents::journal, incidents::attachments,
         incidents::upload, incidents::download,
         accounts::me, accounts::users, accounts::add_user, accounts::groups, accounts::add_group,
-        accounts::add_member, accounts::tokens, accounts::create_token, accounts::revoke_token,
+        accounts::add_member, accounts::tokens, accounts::create_token, accounts::revoke_token, audit::list,
         sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::update_calendar,
         sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::update_sla,
         sla::set_ola, sla::delete_ola,
@@ -105,6 +106,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(accounts::tokens).post(accounts::create_token))
         .route("/tokens/{id}", delete(accounts::revoke_token))
         .route("/search", get(search::search))
+        .route("/audit", get(audit::list))
         .route("/incidents", get(incidents::list).post(incidents::create))
         .route("/incidents/{number}", get(incidents::get_one).patch(incidents::update))
         .route("/incidents/{number}/transitions", post(incidents::transition))

@@ -186,8 +186,7 @@ fn form(ctx: &Ctx, f: &ImportForm, keep: Option<(&str, &str)>, columns: Option<&
     };
     html! {
         form.report-form #import-form method="post" enctype="multipart/form-data" action="/cmdb/import" {
-            // First: the CSRF guard reads it from the body's beginning.
-            (widgets::csrf(&ctx.csrf))
+            (super::widgets::csrf(&ctx.csrf))
             (file.input(""))
             @if let Some((name, text)) = keep {
                 input type="hidden" name="kept_name" value=(name);

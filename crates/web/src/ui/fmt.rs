@@ -55,20 +55,27 @@ pub fn query(pairs: &[(&str, &str)]) -> String {
     if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
 }
 
-/// A post-login target that stays on this site: a path, never `//host`.
+/// The longest `next` kept; longer ones go home.
+const NEXT_MAX: usize = 2048;
+
+/// A post-login target that stays on this site: a path such as
+/// `/incidents?state=open`, else `/`.
+///
+/// Browsers drop tabs and newlines from a URL and read `\` as `/`, so
+/// `/\t/evil.example` would become `//evil.example`, another site; a
+/// newline in a `Location` header is refused by the HTTP layer (a 500).
+/// So only visible ASCII is accepted (the login redirect percent-encodes
+/// everything else), with no backslash anywhere and no second `/` at the
+/// start; `/login` and `/logout` would loop.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.starts_with("/login")
-                && !n.starts_with("/logout") =>
-        {
-            n.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
+    let Some(n) = next else { return "/".to_owned() };
+    let path = n.split(['?', '#']).next().unwrap_or_default();
+    let same_site = n.len() <= NEXT_MAX
+        && n.starts_with('/')
+        && !n.starts_with("//")
+        && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        && !["/login", "/logout"].iter().any(|page| path == *page || path.starts_with(&format!("{page}/")));
+    if same_site { n.to_owned() } else { "/".to_owned() }
 }
 
 #[cfg(test)]
@@ -99,9 +106,38 @@ mod tests {
     fn queries_and_redirect_targets() {
         assert_eq!(query(&[("state", "open"), ("text", "vpn down"), ("cursor", "")]), "?state=open&text=vpn%20down");
         assert_eq!(query(&[("a", "")]), "");
-        assert_eq!(safe_next(Some("/incidents?state=open")), "/incidents?state=open");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "/login?next=/", "/logout", ""] {
-            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        for good in ["/incidents?state=open", "/incidents/INC0000042#comments", "/cmdb?q=a%2Fb", "/loginx", "/"] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        let long = format!("/{}", "a".repeat(NEXT_MAX));
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "/\\evil.example",
+            "/a\\b",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "/\r\n/x",
+            "/ /evil.example",
+            "/\u{0}/x",
+            "/\u{7f}/x",
+            "/\u{a0}/evil.example",
+            "/\u{3000}/evil.example",
+            "/\u{ff0f}evil.example",
+            "/é",
+            " /incidents",
+            "/login?next=/",
+            "/login",
+            "/logout",
+            "/logout/x",
+            "",
+            &long,
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/");
     }

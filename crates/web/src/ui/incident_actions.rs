@@ -98,8 +98,7 @@ pub async fn comment(
     }
 }
 
-/// Multipart upload; the CSRF token is the form's first field, where the
-/// guard reads it.
+/// Multipart upload; the CSRF guard has read the form's `_csrf` part.
 pub async fn upload(
     State(s): State<AppState>,
     ctx: Ctx,

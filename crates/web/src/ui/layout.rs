@@ -42,6 +42,7 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
         ];
         if ctx.actor.role == steward_domain::Role::Admin {
             items.push(("/admin/notifications", Msg::NavNotifications, p.starts_with("/admin/notifications")));
+            items.push(("/admin/audit", Msg::NavAudit, p.starts_with("/admin/audit")));
         }
         items
     } else {

@@ -1,8 +1,9 @@
 //! Signing in and out, and `/`, which sends each role to its start page.
 //!
-//! The sign-in form is guarded by a double-submit cookie (see
-//! `crate::auth::csrf_guard`): the cookie set here holds the same random
-//! value as the form's hidden field.
+//! The sign-in form is bound to a pre-session (see
+//! `crate::auth::csrf_guard`): the cookie set here holds a random
+//! pre-session id, and the form's hidden field a value derived from it with
+//! a server key, which no other site can compute.
 
 use super::{Ctx, Failure, UiResult, accept_language, fmt, html, widgets};
 use crate::{
@@ -13,13 +14,12 @@ use crate::{
 use axum::{
     Form,
     extract::{Query, State},
-    http::{Extensions, HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::cookie::CookieJar;
 use maud::html;
 use serde::Deserialize;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use steward_app::AppError;
 
 #[derive(Deserialize, Default)]
@@ -110,26 +110,22 @@ pub async fn show(State(s): State<AppState>, Query(q): Query<LoginQuery>, parts:
         return Ok(Redirect::to(&next).into_response());
     }
     let lang = Lang::choose(None, accept_language(&parts.headers));
-    let token = match existing_token(&parts.headers) {
+    let pre_session = match existing_token(&parts.headers) {
         Some(t) => t,
         None => steward_app::auth::random_secret().map_err(|e| Failure::from(internal(lang, e)))?,
     };
+    let token = s.app.login_form_token(&pre_session).await.map_err(|e| Failure::from(internal(lang, e)))?;
     let page = render(lang, &token, "", &next, &Problem::None, q.m.as_deref() == Some("signed_out"));
     let mut r = html(StatusCode::OK, page);
-    set_cookie(&mut r, &login_cookie(&token, s.web.secure_cookies));
+    set_cookie(&mut r, &login_cookie(&pre_session, s.web.secure_cookies));
     Ok(r)
-}
-
-fn client_ip(ext: &Extensions) -> IpAddr {
-    // `serve` always provides it; a router run without it (unit tests)
-    // counts as one local client.
-    ext.get::<axum::extract::ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
 }
 
 pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> UiResult {
     let lang = Lang::choose(None, accept_language(&parts.headers));
     let next = fmt::safe_next(Some(&f.next));
-    match s.app.login(&f.username, &f.password, client_ip(&parts.extensions)).await {
+    let client = crate::client::client_ip(&parts, &s.web.trusted_proxies);
+    match s.app.login(&f.username, &f.password, client).await {
         Ok((_, session)) => {
             let mut r = Redirect::to(&next).into_response();
             set_cookie(&mut r, &session_cookie(&session.token, session.max_age_secs, s.web.secure_cookies));
@@ -144,8 +140,9 @@ pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<Logi
                 }
                 other => return Err(internal(lang, other).into()),
             };
-            // The guard has checked the cookie, so the form's value is it.
-            let token = existing_token(&parts.headers).unwrap_or_default();
+            // The guard has checked the form against the cookie.
+            let pre_session = existing_token(&parts.headers).unwrap_or_default();
+            let token = s.app.login_form_token(&pre_session).await.map_err(|e| Failure::from(internal(lang, e)))?;
             let mut r = html(status, render(lang, &token, f.username.trim(), &next, &problem, false));
             if let Problem::Throttled(secs) = problem
                 && let Ok(v) = HeaderValue::from_str(&secs.to_string())

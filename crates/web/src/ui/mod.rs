@@ -9,6 +9,7 @@
 mod activity;
 mod as_of;
 mod assets;
+mod audit;
 mod catalog;
 mod clocks;
 mod cmdb_ci;
@@ -77,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/report", get(portal::report_form).post(portal::report))
         .route("/incidents/{number}/watch", post(notifications::watch))
         .route("/admin/notifications", get(notifications::show))
+        .route("/admin/audit", get(audit::show))
         .route("/admin/notifications/{id}/retry", post(notifications::retry))
         .route("/settings", get(settings::show).post(settings::save))
         .route(service_levels::PATH, get(service_levels_forms::show))

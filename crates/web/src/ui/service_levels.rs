@@ -89,14 +89,13 @@ fn holiday_forms(ctx: &Ctx, c: &CalendarView, v: &View) -> Markup {
     };
     html! {
         form.inline-form method="post" action={ (PATH) "/calendars/" (c.id) "/poland" } {
-            (widgets::csrf(&ctx.csrf))
+            (super::widgets::csrf(&ctx.csrf))
             input type="hidden" name="version" value=(c.version);
             button.btn type="submit" #{ "poland-" (c.id) } { (ctx.t(Msg::AddPolandHolidays)) }
         }
         form.inline-form method="post" enctype="multipart/form-data"
             action={ (PATH) "/calendars/" (c.id) "/ical?version=" (c.version) } {
-            // First: the CSRF guard reads it from the body's beginning.
-            (widgets::csrf(&ctx.csrf))
+            (super::widgets::csrf(&ctx.csrf))
             (file.input(""))
             button.btn type="submit" { (ctx.t(Msg::ImportHolidays)) }
         }
@@ -111,7 +110,7 @@ fn calendar_form(ctx: &Ctx, v: &View) -> Markup {
         section.panel.sl-form aria-labelledby="new-calendar-title" {
             h2 #new-calendar-title { (ctx.t(Msg::NewCalendar)) }
             form #calendar-form method="post" action={ (PATH) "/calendars" } novalidate {
-                (widgets::csrf(&ctx.csrf))
+                (super::widgets::csrf(&ctx.csrf))
                 (widgets::Field { required: true, ..f("cal-name", "name", ctx.t(Msg::Name)) }.input(&d.name))
                 (widgets::Field { required: true, hint: Some(ctx.t(Msg::TimeZoneHint)), ..f("cal-zone", "time_zone", ctx.t(Msg::TimeZone)) }.input(&d.time_zone))
                 fieldset.week-grid {
@@ -191,7 +190,7 @@ fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
         section.panel.sl-form aria-labelledby="new-sla-title" {
             h2 #new-sla-title { (ctx.t(Msg::NewSla)) }
             form #sla-form method="post" action={ (PATH) "/slas" } novalidate {
-                (widgets::csrf(&ctx.csrf))
+                (super::widgets::csrf(&ctx.csrf))
                 (widgets::Field { required: true, ..f("sla-name", "name", ctx.t(Msg::Name)) }.input(&d.name))
                 (widgets::Field { hint: Some(ctx.t(Msg::PositionHint)), kind: Some("number"), ..f("sla-position", "position", ctx.t(Msg::Position)) }.input(&d.position))
                 (f("sla-calendar", "calendar_id", ctx.t(Msg::Calendar)).select(&options, &d.calendar_id))

@@ -47,7 +47,7 @@ fn moves(ctx: &Ctx, d: &Data) -> Vec<(IncidentState, IncidentState)> {
 
 fn hidden(ctx: &Ctx, d: &Data, to: IncidentState) -> Markup {
     html! {
-        (widgets::csrf(&ctx.csrf))
+        (super::widgets::csrf(&ctx.csrf))
         input type="hidden" name="version" value=(d.inc.version);
         input type="hidden" name="state" value=(to.as_str());
     }
@@ -223,8 +223,7 @@ pub fn attachments(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
             }
             form.upload method="post" enctype="multipart/form-data" action={ "/incidents/" (d.number) "/attachments" }
                 data-max-bytes=(s.app.config.attachment_max_bytes) data-too-large=(too_large) {
-                // First: the CSRF guard reads it from the body's beginning.
-                (widgets::csrf(&ctx.csrf))
+                (super::widgets::csrf(&ctx.csrf))
                 (file.input(""))
                 button.btn type="submit" { (ctx.t(Msg::Upload)) }
             }

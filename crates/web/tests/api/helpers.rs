@@ -65,6 +65,27 @@ macro_rules! both_with {
     };
 }
 
+/// Runs a test body on both backends with its own `AppConfig` and `WebConfig`.
+#[macro_export]
+macro_rules! both_web {
+    ($name:ident, $config:expr, $web:expr, |$t:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($t: $crate::helpers::TestApp) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::helpers::spawn_web($crate::helpers::Backend::Sqlite, $config, $web).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let t = $crate::helpers::spawn_web($crate::helpers::Backend::Postgres, $config, $web).await;
+                $crate::helpers::with_cleanup(t, run).await
+            }
+        }
+    };
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub base: String,
@@ -127,7 +148,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_with(backend, AppConfig::default()).await
 }
 
-pub async fn spawn_with(backend: Backend, mut config: AppConfig) -> TestApp {
+pub async fn spawn_with(backend: Backend, config: AppConfig) -> TestApp {
+    spawn_web(backend, config, WebConfig::default()).await
+}
+
+pub async fn spawn_web(backend: Backend, mut config: AppConfig, web: WebConfig) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}/steward.db", dir.path().display()),
@@ -174,7 +199,7 @@ pub async fn spawn_with(backend: Backend, mut config: AppConfig) -> TestApp {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState { app: app.clone(), web: Arc::new(WebConfig::default()) };
+    let state = AppState { app: app.clone(), web: Arc::new(web) };
     tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
     steward_channels::ensure_crypto_provider();
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

@@ -27,6 +27,7 @@ mod inventory_agent;
 mod listing;
 mod notifications;
 mod search;
+mod security;
 mod sla;
 mod sla_queues;
 mod transitions;

@@ -34,10 +34,19 @@ fn mail_config(port: u16) -> AppConfig {
             max_attempts: 3,
             backoff_base: Duration::ZERO,
             worker: false,
+            // The receivers here run on 127.0.0.1, an internal address.
+            webhook_allow: steward_domain::net::Networks::parse(&["127.0.0.0/8"]).unwrap(),
             ..Default::default()
         },
         ..Default::default()
     }
+}
+
+/// As deployed: no internal address is allowed.
+fn strict_config(port: u16) -> AppConfig {
+    let mut c = mail_config(port);
+    c.notify.webhook_allow = Default::default();
+    c
 }
 
 fn smtp_port(t: &TestApp) -> u16 {
@@ -227,6 +236,51 @@ both_with!(webhooks_are_signed_retried_and_dead_lettered, mail_config(free_port(
     problem(t.post("/api/v1/outbox/999999/retry", &t.admin, json!({})).await, 404, "not_found").await;
 });
 
+both_with!(webhooks_refuse_internal_addresses_when_saved_and_when_called, strict_config(free_port()), |t| {
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://localhost/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "http://10.1.2.3/hook",
+        "http://[::ffff:192.168.1.1]/hook",
+    ] {
+        let r = t.post("/api/v1/webhooks", &t.admin, json!({"name": "internal", "url": url})).await;
+        let msg = invalid(r, &["url"]).await;
+        assert!(msg.contains("an internal address") && msg.contains("notifications.webhook_allow"), "{url}: {msg}");
+    }
+    let body = json!({"name": "ops", "url": "https://hooks.example.org/x", "events": ["incident.created"]});
+    let r = t.post("/api/v1/webhooks", &t.admin, body).await;
+    assert_eq!(r.status(), 201);
+    let hook: Value = r.json().await.unwrap();
+    let hid = hook["id"].as_i64().unwrap();
+    let r = t
+        .req(reqwest::Method::PATCH, &format!("/api/v1/webhooks/{hid}"), &t.admin)
+        .header("if-match", "\"1\"")
+        .json(&json!({"url": "http://127.0.0.1:9/x"}))
+        .send()
+        .await
+        .unwrap();
+    invalid(r, &["url"]).await;
+
+    // A name that was public when saved and points inside when called (DNS
+    // rebinding): the call checks again and gives up for good.
+    let (got, fail, calls) = (Got::default(), Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+    let inside = receiver(got.clone(), fail, calls.clone()).await;
+    sqlx::query("UPDATE webhooks SET url = $1 WHERE id = $2")
+        .bind(inside.replace("127.0.0.1", "localhost"))
+        .bind(hid)
+        .execute(t.app.store.pool())
+        .await
+        .unwrap();
+    t.incident(&t.requester, json!({"title": "Printer jam"})).await;
+    let r = t.app.deliver_due_now().await.unwrap();
+    assert_eq!((r.sent, r.dead), (0, 1), "refused for good, not retried");
+    assert_eq!(calls.load(Ordering::SeqCst), 0, "nothing reached the address");
+    let log = t.json(&format!("/api/v1/webhooks/{hid}/deliveries"), &t.admin).await;
+    assert!(log[0]["error"].as_str().unwrap().contains("an internal address"), "{log}");
+});
+
 both_with!(only_admins_manage_notifications_and_bad_webhooks_are_named, mail_config(free_port()), |t| {
     for token in [&t.requester, &t.agent, &t.manager] {
         forbidden(t.get("/api/v1/outbox", token).await, "only admins can see the outbox").await;
@@ -239,7 +293,7 @@ both_with!(only_admins_manage_notifications_and_bad_webhooks_are_named, mail_con
         "events": ["incident.exploded"]});
     let msg =
         invalid(t.post("/api/v1/webhooks", &t.admin, bad).await, &["name", "url", "secret", "format", "events"]).await;
-    assert_eq!(msg, "must be 1 to 100 characters");
+    assert_eq!(msg, "is required");
     let p = problem(
         t.post("/api/v1/webhooks", &t.admin, json!({"name": "x", "url": "not a url"})).await,
         422,

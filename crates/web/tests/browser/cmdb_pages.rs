@@ -14,7 +14,6 @@ async fn page(r: Response, status: u16) -> String {
 
 /// Posts the import form: a file (if any), a mapping and the button.
 async fn import(t: &TestServer, session: &(String, String), csv: Option<&str>, mapping: &str, run: &str) -> Response {
-    // The token first, in the body, as the page's form sends it.
     let mut form = reqwest::multipart::Form::new()
         .text("_csrf", session.1.clone())
         .text("mapping", mapping.to_owned())
@@ -24,13 +23,7 @@ async fn import(t: &TestServer, session: &(String, String), csv: Option<&str>, m
             reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("cis.csv").mime_str("text/csv").unwrap();
         form = form.part("file", part);
     }
-    client()
-        .post(t.url("/cmdb/import"))
-        .header(header::COOKIE, &session.0)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    client().post(t.url("/cmdb/import")).header(header::COOKIE, &session.0).multipart(form).send().await.unwrap()
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ mod driver;
 mod journey;
 mod notification_pages;
 mod pages;
+mod security_journey;
 mod server;
 mod sla_journey;
 mod sla_pages;

@@ -23,7 +23,7 @@ async fn incident(t: &TestServer, requester: &str, title: &str) -> String {
 }
 
 #[tokio::test]
-async fn sign_in_uses_a_double_submit_cookie_and_explains_failures() {
+async fn sign_in_form_is_bound_to_its_pre_session_and_explains_failures() {
     let t = server::spawn().await;
     let r = get(&t, "/login", "").await;
     let cookie = r.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
@@ -33,11 +33,21 @@ async fn sign_in_uses_a_double_submit_cookie_and_explains_failures() {
     );
     let body = page(r, 200).await;
     let token = login_token(&body);
-    assert!(cookie.contains(&token));
-    let jar = format!("steward_login_csrf={token}");
+    let pre_session = cookie["steward_login_csrf=".len()..].split(';').next().unwrap().to_owned();
+    assert!(!cookie.contains(&token), "the form's value is derived from the cookie, not a copy of it");
+    let jar = format!("steward_login_csrf={pre_session}");
 
-    // A form from elsewhere (no cookie) is refused before any password check.
+    // A form from elsewhere (no cookie) is refused before any password check,
+    // and so is a planted cookie whose value the form was not made for, a
+    // copy of the cookie as the token, and a token in the query string.
     let r = post(&t, "/login", "", &[("_csrf", &token), ("username", "agent"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let planted = format!("steward_login_csrf={}", "A".repeat(43));
+    let r = post(&t, "/login", &planted, &[("_csrf", &token), ("username", "agent"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post(&t, "/login", &jar, &[("_csrf", &pre_session), ("username", "agent"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post(&t, &format!("/login?_csrf={token}"), &jar, &[("username", "agent"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     let wrong = [("_csrf", token.as_str()), ("username", "agent"), ("password", "wrong"), ("next", "/incidents")];
