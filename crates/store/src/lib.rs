@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod cmdb;
 pub mod db;
+pub mod desk;
 pub mod escalations;
 pub mod inbound;
 pub mod incidents;
