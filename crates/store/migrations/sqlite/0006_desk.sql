@@ -25,3 +25,6 @@ CREATE TABLE saved_views (
     created_at BIGINT NOT NULL,
     UNIQUE (user_id, name)
 );
+
+-- The comment a file was sent with (one form: text and files), if any.
+ALTER TABLE attachments ADD COLUMN comment_id BIGINT REFERENCES comments (id);
