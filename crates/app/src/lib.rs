@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod auth;
 mod cache;
 pub mod cmdb;
+pub mod desk;
 pub mod error;
 pub mod incidents;
 pub mod mail_in;
