@@ -149,10 +149,7 @@ pub async fn views(c: &mut AnyConnection, user_id: i64) -> Result<Vec<SavedView>
 
 /// Deletes one of the user's views; false when they have no such view.
 pub async fn delete_view(c: &mut AnyConnection, user_id: i64, id: i64) -> Result<bool> {
-    let r = sqlx::query("DELETE FROM saved_views WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .execute(c)
-        .await?;
+    let r =
+        sqlx::query("DELETE FROM saved_views WHERE id = $1 AND user_id = $2").bind(id).bind(user_id).execute(c).await?;
     Ok(r.rows_affected() > 0)
 }

@@ -171,12 +171,11 @@ pub async fn attachments(conn: &mut AnyConnection, incident_id: i64, internal: b
 
 /// Whether the attachment was sent with a work note.
 pub async fn attachment_is_internal(conn: &mut AnyConnection, id: i64) -> Result<bool> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT c.internal FROM attachments a JOIN comments c ON c.id = a.comment_id WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT c.internal FROM attachments a JOIN comments c ON c.id = a.comment_id WHERE a.id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
     Ok(row.is_some_and(|r| r.0 != 0))
 }
 

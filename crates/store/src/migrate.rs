@@ -24,10 +24,8 @@ macro_rules! migrations {
 }
 
 // Each entry: version, file prefix, name (the file is `NNNN_name.sql`).
-pub const SQLITE: &[Migration] =
-    migrations!("sqlite": 1 "0001" "foundation", 2 "0002" "service_levels", 3 "0003" "escalations", 4 "0004" "cmdb", 6 "0006" "desk");
-pub const POSTGRES: &[Migration] =
-    migrations!("postgres": 1 "0001" "foundation", 2 "0002" "service_levels", 3 "0003" "escalations", 4 "0004" "cmdb", 6 "0006" "desk");
+pub const SQLITE: &[Migration] = migrations!("sqlite": 1 "0001" "foundation", 2 "0002" "service_levels", 3 "0003" "escalations", 4 "0004" "cmdb", 6 "0006" "desk");
+pub const POSTGRES: &[Migration] = migrations!("postgres": 1 "0001" "foundation", 2 "0002" "service_levels", 3 "0003" "escalations", 4 "0004" "cmdb", 6 "0006" "desk");
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
     match b {

@@ -181,7 +181,9 @@ mod tests {
         let state = Some(TransitionInput { state: "in_progress".into(), ..TransitionInput::default() });
         assert!(check(&[], &BulkChange { priority: Some(2), ..BulkChange::default() }, &m).is_err());
         assert!(check(&one, &BulkChange::default(), &m).is_err());
-        assert!(check(&one, &BulkChange { priority: Some(2), state: state.clone(), ..BulkChange::default() }, &m).is_err());
+        assert!(
+            check(&one, &BulkChange { priority: Some(2), state: state.clone(), ..BulkChange::default() }, &m).is_err()
+        );
         assert!(check(&one, &BulkChange { priority: Some(6), ..BulkChange::default() }, &m).is_err());
         assert!(check(&one, &BulkChange { state, ..BulkChange::default() }, &m).is_ok());
     }

@@ -107,6 +107,9 @@ mod tests {
             ..ListParams::default()
         };
         let f = filters_of(&p);
-        assert_eq!(f.into_iter().collect::<Vec<_>>(), [("group".into(), "mine".into()), ("state".into(), "open".into())]);
+        assert_eq!(
+            f.into_iter().collect::<Vec<_>>(),
+            [("group".into(), "mine".into()), ("state".into(), "open".into())]
+        );
     }
 }

@@ -221,8 +221,7 @@ pub async fn assign_to_me(
 ) -> Result<Response, ApiError> {
     let body_version = if body.is_empty() { None } else { crate::json::parse::<AssignToMeJson>(&body)?.version };
     let (v, used_header) = version(&headers, body_version)?;
-    let inc =
-        s.app.assign_to_me(&actor, &number, v).await.map_err(|e| ApiError::from(e).with_if_match(used_header))?;
+    let inc = s.app.assign_to_me(&actor, &number, v).await.map_err(|e| ApiError::from(e).with_if_match(used_header))?;
     let etag = HeaderValue::from_str(&format!("\"{}\"", inc.version)).ok();
     let mut resp = axum::Json(IncidentJson::from(inc)).into_response();
     if let Some(e) = etag {
@@ -381,8 +380,7 @@ pub async fn bulk(
         resolution_notes: b.resolution_notes,
         comment: None,
     });
-    let change =
-        BulkChange { assignee: b.assignee, assignment_group: b.assignment_group, priority: b.priority, state };
+    let change = BulkChange { assignee: b.assignee, assignment_group: b.assignment_group, priority: b.priority, state };
     let out = s.app.bulk_update(&actor, items, change).await?;
     let refused = out
         .refused

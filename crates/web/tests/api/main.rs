@@ -19,6 +19,7 @@ mod cmdb_import;
 mod comments;
 mod concurrency;
 mod conflicts;
+mod desk;
 mod escalations;
 mod health;
 mod incidents;
