@@ -317,6 +317,24 @@ pub async fn read_parts(m: &mut Multipart, max: usize) -> Result<Parts, ApiError
     Ok(parts)
 }
 
+/// A posted form, multipart (with files) or urlencoded (without).
+pub async fn read_form<S: Send + Sync>(req: axum::extract::Request, state: &S, max: usize) -> Result<Parts, ApiError> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+    if multipart {
+        let mut m = Multipart::from_request(req, state).await.map_err(|e| ApiError::field("body", e.body_text()))?;
+        return read_parts(&mut m, max).await;
+    }
+    let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+        .await
+        .map_err(|e| ApiError::field("body", e.body_text()))?;
+    Ok(Parts { fields: pairs.into_iter().collect(), files: Vec::new() })
+}
+
 /// Reads the part named `file`, refusing it as soon as it passes `max`.
 pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, String, Vec<u8>), ApiError> {
     let file = read_parts(m, max).await?.files.into_iter().next();

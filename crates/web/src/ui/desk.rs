@@ -174,7 +174,7 @@ pub fn bulk_summary(ctx: &Ctx, out: &BulkOutcome) -> Markup {
         }
     };
     html! {
-        div #bulk-summary class={ "notice" @if !out.refused.is_empty() { " error" } } role="status" {
+        div #bulk-summary class={ "notice " @if out.refused.is_empty() { "success" } @else { "error" } } role="status" {
             p { (done) }
             @if !out.refused.is_empty() {
                 p { (ctx.t(Msg::BulkRefused)) }

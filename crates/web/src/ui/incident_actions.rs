@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     AppState,
-    api::incidents::{read_file_part, read_parts, serve_attachment},
+    api::incidents::{read_file_part, read_form, serve_attachment},
     i18n::{self, Msg},
 };
 use axum::{
@@ -77,14 +77,10 @@ pub async fn comment(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(n): Path<String>,
-    multipart: Result<Multipart, MultipartRejection>,
+    req: axum::extract::Request,
 ) -> UiResult {
     let max = s.app.config.attachment_max_bytes;
-    let read = match multipart {
-        Ok(mut m) => read_parts(&mut m, max).await,
-        Err(e) => Err(crate::error::ApiError::field("body", e.body_text())),
-    };
-    let parts = match read {
+    let parts = match read_form(req, &s, max).await {
         Ok(p) => p,
         Err(e) => {
             let message = if e.status == StatusCode::PAYLOAD_TOO_LARGE {

@@ -53,6 +53,11 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
     }
 }
 
+/// An incident's page (`/incidents/INC…`), where its own keys work.
+fn on_incident(path: &str) -> bool {
+    path.strip_prefix("/incidents/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/') && rest != "new")
+}
+
 pub fn initials(name: &str) -> String {
     name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
 }
@@ -108,6 +113,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 footer.footer {
                     span { (ctx.t(Msg::TimesInUtc)) }
                     @if ctx.actor.is_staff() { span.keys { (ctx.t(Msg::KeyboardHint)) } }
+                    @if ctx.actor.is_staff() && on_incident(&ctx.path) { span.keys #incident-keys { (ctx.t(Msg::IncidentKeysHint)) } }
                 }
             }
         }

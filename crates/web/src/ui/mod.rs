@@ -81,7 +81,8 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{number}/attachments", post(incident_actions::upload).layer(DefaultBodyLimit::disable()))
         .route("/incidents/{number}/attachments/{id}", get(incident_actions::download))
         .route("/portal", get(portal::my_incidents))
-        .route("/portal/report", get(portal::report_form).post(portal::report))
+        // The report may carry files: the attachment limit applies to each.
+        .route("/portal/report", get(portal::report_form).post(portal::report).layer(DefaultBodyLimit::disable()))
         .route("/incidents/{number}/watch", post(notifications::watch))
         .route("/admin/notifications", get(notifications::show))
         .route("/admin/notifications/{id}/retry", post(notifications::retry))
