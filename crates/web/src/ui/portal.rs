@@ -3,11 +3,11 @@
 //! shows them what they may do.
 
 use super::{Ctx, OrPage, UiResult, fmt, html, layout, widgets};
+use crate::api::incidents::read_form;
 use crate::{
     AppState,
     i18n::{self, Msg},
 };
-use crate::api::incidents::read_form;
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -149,7 +149,10 @@ fn report_page(
     let field = |id, label| widgets::Field::new(ctx.lang, id, id, label, errors);
     let max = i18n::size(max_bytes as u64);
     let hint = i18n::tf(ctx.lang, Msg::AttachFilesHint, &[("size", &max)]);
-    let files = widgets::Field { hint: Some(&hint), ..widgets::Field::new(ctx.lang, "report-files", "file", ctx.t(Msg::AttachFiles), errors) };
+    let files = widgets::Field {
+        hint: Some(&hint),
+        ..widgets::Field::new(ctx.lang, "report-files", "file", ctx.t(Msg::AttachFiles), errors)
+    };
     let too_large = i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &max)]);
     let body = html! {
         div.narrow {
@@ -194,11 +197,7 @@ pub async fn report_form(
 
 /// The report with its files: the files are read (and refused when too
 /// large or too many) before the incident is created, then attached to it.
-pub async fn report(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    req: axum::extract::Request,
-) -> UiResult {
+pub async fn report(State(s): State<AppState>, ctx: Ctx, req: axum::extract::Request) -> UiResult {
     let max = s.app.config.attachment_max_bytes;
     let read = read_form(req, &s, max).await;
     let refuse = |f: &ReportForm, errs: Vec<FieldError>, status| {

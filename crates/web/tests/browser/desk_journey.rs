@@ -33,7 +33,8 @@ async fn incident(t: &server::TestServer, agent: &Actor, title: &str) -> String 
 
 /// Presses one key with nothing focused but the page.
 async fn press(c: &Client, key: char) {
-    let keys = KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+    let keys =
+        KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
     c.perform_actions(keys).await.unwrap();
 }
 
@@ -131,19 +132,58 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert_eq!(rows, 2, "the two assigned to me");
     go(c, ".view-list button[type=submit]").await;
     assert_eq!(text(c, ".notice.success").await, "View deleted.");
+}
 
-    // At 1280 px the full list fits: no scrolling sideways, page or table.
+/// The real server over the demo data (its names, groups, SLA badges).
+async fn demo_server() -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/steward.db", dir.path().display());
+    let store = steward_store::Store::connect(&url, &steward_store::StoreOptions::default()).await.unwrap();
+    store.migrate().await.unwrap();
+    let config = steward_app::AppConfig { data_dir: dir.path().to_path_buf(), ..Default::default() };
+    let app = steward_app::App::new(store, config);
+    steward_app::seed::demo(&app, 400).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = steward_web::AppState { app, web: std::sync::Arc::new(steward_web::WebConfig::default()) };
+    tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
+    (format!("http://{addr}"), dir)
+}
+
+/// At 1280 px the list of open incidents fits: no scrolling sideways,
+/// neither the page nor the table, in English and in Polish (longer words).
+async fn fits(c: &Client, base: &str) {
     c.set_window_size(1280, 900).await.unwrap();
-    c.goto(&t.url("/incidents?state=open")).await.unwrap();
-    wait(c, "table.incidents").await;
-    let fits = js(
-        c,
-        "const d = document.documentElement, w = document.querySelector('.table-wrap');
-         return [d.scrollWidth, d.clientWidth, w.scrollWidth, w.clientWidth];",
-    )
-    .await;
-    let w: Vec<i64> = fits.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
-    assert!(w[0] <= w[1] && w[2] <= w[3], "page {} of {}, table {} of {}", w[0], w[1], w[2], w[3]);
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "#username", "agent").await;
+    fill(c, "#password", steward_app::seed::DEMO_PASSWORD).await;
+    go(c, ".login-card button[type=submit]").await;
+    for lang in ["en", "pl"] {
+        c.goto(&format!("{base}/settings")).await.unwrap();
+        click(c, &format!("input[name=locale][value={lang}]")).await;
+        go(c, "form[action='/settings'] button[type=submit]").await;
+        c.goto(&format!("{base}/incidents?state=open")).await.unwrap();
+        wait(c, "table.incidents td.sla-cell").await;
+        let w = js(
+            c,
+            "const d = document.documentElement, w = document.querySelector('.table-wrap');
+             return [d.scrollWidth, d.clientWidth, w.scrollWidth, w.clientWidth];",
+        )
+        .await;
+        let w: Vec<i64> = w.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+        assert!(w[0] <= w[1] && w[2] <= w[3], "{lang}: page {} of {}, table {} of {}", w[0], w[1], w[2], w[3]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_fits_1280_px_with_the_demo_data() {
+    let (base, _dir) = demo_server().await;
+    let b = driver::start().await;
+    let outcome = AssertUnwindSafe(fits(&b.client, &base)).catch_unwind().await;
+    b.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

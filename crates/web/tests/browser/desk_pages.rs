@@ -37,9 +37,19 @@ async fn a_canned_reply_is_inserted_without_javascript() {
     let n = incident(&t, "Slow laptop").await;
     let (cookie, csrf) = t.session("agent").await;
     let page = body(get(&t, &format!("/incidents/{n}"), &cookie).await, 200).await;
-    assert!(page.contains(&format!("data-text=\"Dear Rita Requester, please restart {n}&#39;s laptop.\"")) || page.contains(&format!("data-text=\"Dear Rita Requester, please restart {n}'s laptop.\"")), "{page}");
+    assert!(
+        page.contains(&format!("data-text=\"Dear Rita Requester, please restart {n}&#39;s laptop.\""))
+            || page.contains(&format!("data-text=\"Dear Rita Requester, please restart {n}'s laptop.\"")),
+        "{page}"
+    );
     let id = r.id.to_string();
-    let form = [("_csrf", csrf.as_str()), ("body", "First line."), ("reply", &id), ("insert", "1"), ("visibility", "internal")];
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("body", "First line."),
+        ("reply", &id),
+        ("insert", "1"),
+        ("visibility", "internal"),
+    ];
     let page = body(post(&t, &format!("/incidents/{n}/comments"), &cookie, &form).await, 200).await;
     let expected = format!("First line.\n\nDear Rita Requester, please restart {n}'s laptop.");
     assert!(page.contains(&format!(">{}</textarea>", maud::html! { (expected) }.into_string())), "{page}");
@@ -67,7 +77,11 @@ async fn a_comment_and_a_report_carry_files() {
     let big = vec![b'x'; 3 * 1024 * 1024 + 1];
     let form = Form::new().text("body", "Dump").part("file", Part::bytes(big).file_name("dump.bin"));
     let page = body(multipart(&t, &format!("/incidents/{n}/comments"), &cookie, &csrf, form).await, 413).await;
-    assert!(page.contains(r#"id="comment-files-error">The file is too large"#) || page.contains(r#"id="comment-files-error""#), "{page}");
+    assert!(
+        page.contains(r#"id="comment-files-error">The file is too large"#)
+            || page.contains(r#"id="comment-files-error""#),
+        "{page}"
+    );
 
     // The requester's report with a screenshot.
     let (rc, rcsrf) = t.session("requester").await;
@@ -99,11 +113,20 @@ async fn canned_replies_page_says_what_is_wrong() {
     let form = [("_csrf", csrf.as_str()), ("title", "Hi"), ("group", ""), ("body_en", "Hi {nmae}"), ("body_pl", "")];
     let page = body(post(&t, "/settings/canned-replies", &cookie, &form).await, 422).await;
     assert!(page.contains(r#"id="reply-body-en-error">Unknown placeholder {nmae}; use one of {requester}"#), "{page}");
-    let form = [("_csrf", csrf.as_str()), ("title", "Hi"), ("group", "Network"), ("body_en", "Hi {requester}"), ("body_pl", "Cześć {requester}")];
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("title", "Hi"),
+        ("group", "Network"),
+        ("body_en", "Hi {requester}"),
+        ("body_pl", "Cześć {requester}"),
+    ];
     let r = post(&t, "/settings/canned-replies", &cookie, &form).await;
     assert_eq!(r.headers()[header::LOCATION], "/settings/canned-replies?m=saved");
     let page = body(get(&t, "/settings/canned-replies?m=saved", &cookie).await, 200).await;
-    assert!(page.contains("Reply saved.") && page.contains("Cześć {requester}") && page.contains(" · Network"), "{page}");
+    assert!(
+        page.contains("Reply saved.") && page.contains("Cześć {requester}") && page.contains(" · Network"),
+        "{page}"
+    );
 
     // Agents read them but cannot change them.
     let (agent, agent_csrf) = t.session("agent").await;
