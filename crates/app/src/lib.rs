@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 mod cache;
 pub mod cmdb;
+pub mod desk;
 pub mod error;
 pub mod incidents;
 pub mod mail_in;

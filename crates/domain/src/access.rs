@@ -84,6 +84,15 @@ pub fn can_manage_catalog(role: Role) -> Result<(), Denied> {
     }
 }
 
+/// Managers and admins keep the desk's canned replies; agents use them.
+pub fn can_manage_canned_replies(role: Role) -> Result<(), Denied> {
+    if matches!(role, Role::Manager | Role::Admin) {
+        Ok(())
+    } else {
+        Err(Denied("only managers and admins can manage canned replies"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

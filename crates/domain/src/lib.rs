@@ -7,6 +7,7 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod canned;
 pub mod cmdb;
 pub mod incident;
 pub mod journal;

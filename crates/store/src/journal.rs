@@ -132,12 +132,17 @@ pub struct Attachment {
     pub size: i64,
     pub uploaded_by: i64,
     pub created_at: i64,
+    /// The comment it was sent with, if any.
+    pub comment_id: Option<i64>,
 }
+
+const ATTACHMENT_COLUMNS: &str =
+    "id, incident_id, sha256, filename, content_type, size, uploaded_by, created_at, comment_id";
 
 pub async fn insert_attachment(conn: &mut AnyConnection, a: &Attachment) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO attachments (incident_id, sha256, filename, content_type, size, uploaded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO attachments (incident_id, sha256, filename, content_type, size, uploaded_by, created_at, comment_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(a.incident_id)
     .bind(a.sha256.clone())
@@ -146,26 +151,35 @@ pub async fn insert_attachment(conn: &mut AnyConnection, a: &Attachment) -> Resu
     .bind(a.size)
     .bind(a.uploaded_by)
     .bind(a.created_at)
+    .bind(a.comment_id)
     .fetch_one(conn)
     .await?;
     Ok(id)
 }
 
-pub async fn attachments(conn: &mut AnyConnection, incident_id: i64) -> Result<Vec<Attachment>> {
-    Ok(sqlx::query_as(
-        "SELECT id, incident_id, sha256, filename, content_type, size, uploaded_by, created_at
-         FROM attachments WHERE incident_id = $1 ORDER BY id",
-    )
-    .bind(incident_id)
-    .fetch_all(conn)
-    .await?)
+/// The incident's attachments; without those sent with a work note unless
+/// `internal`.
+pub async fn attachments(conn: &mut AnyConnection, incident_id: i64, internal: bool) -> Result<Vec<Attachment>> {
+    let cols = ATTACHMENT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
+    let filter = if internal { "" } else { " AND (c.internal IS NULL OR c.internal = 0)" };
+    let sql = format!(
+        "SELECT {cols} FROM attachments a LEFT JOIN comments c ON c.id = a.comment_id
+         WHERE a.incident_id = $1{filter} ORDER BY a.id"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(incident_id).fetch_all(conn).await?)
+}
+
+/// Whether the attachment was sent with a work note.
+pub async fn attachment_is_internal(conn: &mut AnyConnection, id: i64) -> Result<bool> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT c.internal FROM attachments a JOIN comments c ON c.id = a.comment_id WHERE a.id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.is_some_and(|r| r.0 != 0))
 }
 
 pub async fn attachment(conn: &mut AnyConnection, id: i64) -> Result<Option<Attachment>> {
-    Ok(sqlx::query_as(
-        "SELECT id, incident_id, sha256, filename, content_type, size, uploaded_by, created_at FROM attachments WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?)
+    let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
 }

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cmdb;
 pub mod db;
+pub mod desk;
 pub mod escalations;
 pub mod inbound;
 pub mod incidents;

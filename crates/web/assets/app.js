@@ -3,7 +3,19 @@
 (function () {
   "use strict";
 
-  // Keys: "/" focuses the search, "g i" incidents, "g h" queues, "n" new.
+  // Ctrl+Enter (Cmd+Enter on a Mac) in a comment box sends it.
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || !t || t.tagName !== "TEXTAREA") return;
+    var form = t.form;
+    if (!form || !form.classList.contains("comment-form")) return;
+    e.preventDefault();
+    var send = form.querySelector("#send-comment");
+    if (form.requestSubmit) form.requestSubmit(send || undefined); else if (send) send.click();
+  });
+
+  // Keys: "/" focuses the search, "g i" incidents, "g h" queues, "n" new;
+  // on an incident "i" assigns it to me and "c" goes to the comment box.
   var pendingG = false;
   document.addEventListener("keydown", function (e) {
     var t = e.target;
@@ -19,6 +31,12 @@
       location.href = "/home";
     } else if (e.key === "n" && !pendingG) {
       location.href = "/incidents/new";
+    } else if (e.key === "i" && !pendingG) {
+      var assign = document.getElementById("assign-me");
+      if (assign) { e.preventDefault(); assign.click(); }
+    } else if (e.key === "c" && !pendingG) {
+      var box = document.getElementById("comment-body");
+      if (box) { e.preventDefault(); box.scrollIntoView({ block: "center" }); box.focus(); }
     }
     pendingG = e.key === "g";
   });
@@ -38,6 +56,27 @@
       input.reportValidity();
       input.addEventListener("change", function () { input.setCustomValidity(""); }, { once: true });
     }
+  });
+
+  // A canned reply goes in at the cursor; without this the form posts and
+  // the server adds it to the draft.
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("#insert-reply");
+    if (!button) return;
+    var select = document.getElementById("canned-reply");
+    var box = document.getElementById("comment-body");
+    var chosen = select && select.options[select.selectedIndex];
+    if (!box) return;
+    e.preventDefault();
+    if (!chosen || !chosen.value) { select.focus(); return; }
+    var text = chosen.getAttribute("data-text");
+    var start = box.selectionStart, end = box.selectionEnd;
+    var before = box.value.slice(0, start), after = box.value.slice(end);
+    if (before && !/\n\n$/.test(before)) text = (/\n$/.test(before) ? "\n" : "\n\n") + text;
+    box.value = before + text + after;
+    var at = before.length + text.length;
+    box.focus();
+    box.setSelectionRange(at, at);
   });
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -119,6 +158,21 @@
         }, 150);
       });
     });
+
+    // "Select all" on the list ticks the page's rows for the bulk form.
+    var all = document.getElementById("select-all");
+    if (all) {
+      var rows = function () { return document.querySelectorAll("input[name=items][form=bulk]"); };
+      all.hidden = false;
+      all.addEventListener("change", function () {
+        rows().forEach(function (r) { r.checked = all.checked; });
+      });
+      document.addEventListener("change", function (e) {
+        if (e.target.name !== "items") return;
+        var list = Array.prototype.slice.call(rows());
+        all.checked = list.length > 0 && list.every(function (r) { return r.checked; });
+      });
+    }
 
     // Show the priority the matrix gives while impact and urgency change.
     var preview = document.getElementById("priority-preview");

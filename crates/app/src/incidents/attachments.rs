@@ -1,13 +1,8 @@
 //! Attachments: stored once per content hash under the data folder.
 
-use super::journal;
 use crate::{Actor, App, error::AppError};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
-use steward_domain::{
-    access,
-    journal::{Action, FieldChange},
-};
 use steward_store::{StoreError, journal as store_journal, now_micros};
 
 /// An attachment's metadata and where its bytes are.
@@ -17,11 +12,76 @@ pub struct AttachmentFile {
     pub path: PathBuf,
 }
 
+/// A file as it was sent, before it is kept.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// At most this many files go with one comment.
+pub const MAX_FILES: usize = 10;
+
 impl App {
     fn blob_path(&self, sha: &str) -> PathBuf {
         self.config.data_dir.join("attachments").join(&sha[..2]).join(sha)
     }
 
+    /// Checks each file and keeps its bytes under their hash (written aside
+    /// and renamed, so a crash never leaves half a file under its hash);
+    /// returns the rows to insert with the change that brings them.
+    pub(crate) async fn keep_files(
+        &self,
+        actor: &Actor,
+        incident_id: i64,
+        files: Vec<Upload>,
+    ) -> Result<Vec<store_journal::Attachment>, AppError> {
+        let max = self.config.attachment_max_bytes;
+        if files.len() > MAX_FILES {
+            return Err(AppError::field("file", format!("at most {MAX_FILES} files at once")));
+        }
+        if files.iter().any(|f| f.bytes.len() > max) {
+            return Err(AppError::TooLarge { what: "the attachment", max });
+        }
+        if files.iter().any(|f| f.bytes.is_empty()) {
+            return Err(AppError::field("file", "is empty"));
+        }
+        let mut kept = Vec::with_capacity(files.len());
+        for f in files {
+            let sha = hex::encode(Sha256::digest(&f.bytes));
+            let path = self.blob_path(&sha);
+            if !path.exists() {
+                let dir = path.parent().ok_or_else(|| AppError::Internal("attachment path".into()))?.to_owned();
+                let tmp = dir.join(format!(".{sha}.tmp"));
+                let io = |e: std::io::Error| AppError::Internal(format!("storing attachment: {e}"));
+                tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+                let mut file = tokio::fs::File::create(&tmp).await.map_err(io)?;
+                tokio::io::AsyncWriteExt::write_all(&mut file, &f.bytes).await.map_err(io)?;
+                file.sync_all().await.map_err(io)?;
+                tokio::fs::rename(&tmp, &path).await.map_err(io)?;
+            }
+            let content_type = if f.content_type.is_empty() || f.content_type.len() > 100 {
+                "application/octet-stream".to_owned()
+            } else {
+                f.content_type
+            };
+            kept.push(store_journal::Attachment {
+                id: 0,
+                incident_id,
+                sha256: sha,
+                filename: steward_domain::text::file_name(&f.filename),
+                content_type,
+                size: f.bytes.len() as i64,
+                uploaded_by: actor.id,
+                created_at: now_micros(),
+                comment_id: None,
+            });
+        }
+        Ok(kept)
+    }
+
+    /// One file, journaled on its own.
     pub async fn add_attachment(
         &self,
         actor: &Actor,
@@ -30,57 +90,9 @@ impl App {
         content_type: &str,
         bytes: Vec<u8>,
     ) -> Result<store_journal::Attachment, AppError> {
-        let max = self.config.attachment_max_bytes;
-        if bytes.len() > max {
-            return Err(AppError::TooLarge { what: "the attachment", max });
-        }
-        if bytes.is_empty() {
-            return Err(AppError::field("file", "is empty"));
-        }
-        let inc = self.get_incident(actor, number).await?;
-        access::can_comment(super::viewer(actor, &inc), false)?;
-        let sha = hex::encode(Sha256::digest(&bytes));
-        let path = self.blob_path(&sha);
-        if !path.exists() {
-            // Write aside and rename, so a crash never leaves half a file under its hash.
-            let dir = path.parent().ok_or_else(|| AppError::Internal("attachment path".into()))?.to_owned();
-            let tmp = dir.join(format!(".{sha}.tmp"));
-            let io = |e: std::io::Error| AppError::Internal(format!("storing attachment: {e}"));
-            tokio::fs::create_dir_all(&dir).await.map_err(io)?;
-            let mut f = tokio::fs::File::create(&tmp).await.map_err(io)?;
-            tokio::io::AsyncWriteExt::write_all(&mut f, &bytes).await.map_err(io)?;
-            f.sync_all().await.map_err(io)?;
-            tokio::fs::rename(&tmp, &path).await.map_err(io)?;
-        }
-        let content_type = if content_type.is_empty() || content_type.len() > 100 {
-            "application/octet-stream".to_owned()
-        } else {
-            content_type.to_owned()
-        };
-        let meta = store_journal::Attachment {
-            id: 0,
-            incident_id: inc.id,
-            sha256: sha,
-            filename: steward_domain::text::file_name(filename),
-            content_type,
-            size: bytes.len() as i64,
-            uploaded_by: actor.id,
-            created_at: now_micros(),
-        };
-        let actor_id = actor.id;
-        self.store
-            .write(move |c| {
-                Box::pin(async move {
-                    let mut meta = meta;
-                    meta.id = store_journal::insert_attachment(c, &meta).await?;
-                    let change =
-                        FieldChange { field: "attachment".into(), old: None, new: Some(meta.filename.clone()) };
-                    journal(c, meta.incident_id, meta.created_at, Some(actor_id), Action::Attachment, &[change], None)
-                        .await?;
-                    Ok::<_, AppError>(meta)
-                })
-            })
-            .await
+        let file = Upload { filename: filename.to_owned(), content_type: content_type.to_owned(), bytes };
+        let posted = self.post_comment(actor, number, "", false, vec![file]).await?;
+        posted.attachments.into_iter().next().ok_or(AppError::NotFound("attachment"))
     }
 
     pub async fn list_attachments(
@@ -90,7 +102,7 @@ impl App {
     ) -> Result<Vec<store_journal::Attachment>, AppError> {
         let inc = self.get_incident(actor, number).await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        Ok(store_journal::attachments(&mut conn, inc.id).await?)
+        Ok(store_journal::attachments(&mut conn, inc.id, actor.is_staff()).await?)
     }
 
     pub async fn attachment(&self, actor: &Actor, number: &str, id: i64) -> Result<AttachmentFile, AppError> {
@@ -100,6 +112,10 @@ impl App {
             .await?
             .filter(|a| a.incident_id == inc.id)
             .ok_or(AppError::NotFound("attachment"))?;
+        // A file sent with a work note is the desk's, like the note.
+        if !actor.is_staff() && store_journal::attachment_is_internal(&mut conn, id).await? {
+            return Err(AppError::NotFound("attachment"));
+        }
         let path = self.blob_path(&meta.sha256);
         Ok(AttachmentFile { meta, path })
     }

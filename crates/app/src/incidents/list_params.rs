@@ -6,7 +6,7 @@ use crate::{
     error::{AppError, Errors},
 };
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use steward_domain::IncidentState;
 use steward_store::{
     StoreError, accounts,
@@ -17,7 +17,7 @@ use steward_store::{
 /// How far ahead "breaching soon" looks: an hour, as a desk plans it.
 pub const BREACHING_SOON: i64 = 3_600_000_000;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Comma-separated states; `open` means new, in_progress and on_hold.

@@ -9,7 +9,8 @@ mod query;
 mod transition;
 mod update;
 
-pub use attachments::AttachmentFile;
+pub use attachments::{AttachmentFile, MAX_FILES, Upload};
+pub use comments::Posted;
 pub use create::NewIncident;
 pub(crate) use create::created_changes;
 pub use list_params::{ListParams, encode_cursor, parse_time};

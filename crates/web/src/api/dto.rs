@@ -269,6 +269,18 @@ pub struct NewCommentJson {
     pub internal: bool,
 }
 
+/// A comment with files, as `multipart/form-data`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct NewCommentForm {
+    pub body: String,
+    /// `true` for a work note.
+    pub internal: Option<bool>,
+    /// Up to 10 files, each a part named `file`.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub file: Vec<Vec<u8>>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct CommentJson {
     pub id: i64,
@@ -276,6 +288,27 @@ pub struct CommentJson {
     pub body: String,
     pub internal: bool,
     pub created_at: String,
+    /// The files sent with it.
+    pub attachments: Vec<AttachmentJson>,
+}
+
+impl CommentJson {
+    /// Comments, each with the files sent with it.
+    pub fn with_files(comments: Vec<journal::Comment>, files: Vec<journal::Attachment>) -> Vec<Self> {
+        let mut by_comment: std::collections::HashMap<i64, Vec<AttachmentJson>> = std::collections::HashMap::new();
+        for f in files {
+            if let Some(c) = f.comment_id {
+                by_comment.entry(c).or_default().push(AttachmentJson::new(f));
+            }
+        }
+        comments
+            .into_iter()
+            .map(|c| {
+                let attachments = by_comment.remove(&c.id).unwrap_or_default();
+                Self { attachments, ..Self::from(c) }
+            })
+            .collect()
+    }
 }
 
 impl From<journal::Comment> for CommentJson {
@@ -286,6 +319,7 @@ impl From<journal::Comment> for CommentJson {
             body: c.body,
             internal: c.internal != 0,
             created_at: time(c.created_at),
+            attachments: Vec::new(),
         }
     }
 }

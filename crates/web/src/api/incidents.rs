@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use steward_app::incidents::{ListParams, encode_cursor};
+use steward_app::incidents::{ListParams, MAX_FILES, Upload, encode_cursor};
 use steward_store::incidents::Incident;
 
 /// The version an `If-Match: "7"` header names, if any.
@@ -154,20 +154,54 @@ pub async fn comments(
     ApiActor(actor): ApiActor,
     Path(number): Path<String>,
 ) -> Result<axum::Json<Vec<CommentJson>>, ApiError> {
-    let list = s.app.list_comments(&actor, &number).await?;
-    Ok(axum::Json(list.into_iter().map(CommentJson::from).collect()))
+    let (list, files) =
+        futures_util::try_join!(s.app.list_comments(&actor, &number), s.app.list_attachments(&actor, &number))?;
+    Ok(axum::Json(CommentJson::with_files(list, files)))
 }
 
-#[utoipa::path(post, path = "/api/v1/incidents/{number}/comments", tag = "incidents", request_body = NewCommentJson,
-    params(("number" = String, Path)), responses((status = 201, body = CommentJson), (status = 403, description = "Work notes are for agents", body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/incidents/{number}/comments", tag = "incidents",
+    request_body(content(
+        (NewCommentJson = "application/json"),
+        (NewCommentForm = "multipart/form-data"),
+    ), description = "JSON, or a form with `body`, `internal` and up to 10 parts named `file` (a comment with its files)"),
+    params(("number" = String, Path)),
+    responses((status = 201, body = CommentJson), (status = 403, body = crate::error::Problem),
+        (status = 413, body = crate::error::Problem), (status = 415, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
 pub async fn add_comment(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(number): Path<String>,
-    Json(body): Json<NewCommentJson>,
+    req: axum::extract::Request,
 ) -> Result<(StatusCode, axum::Json<CommentJson>), ApiError> {
-    let c = s.app.add_comment(&actor, &number, &body.body, body.internal).await?;
-    Ok((StatusCode::CREATED, axum::Json(c.into())))
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+    let (body, internal, files) = if multipart {
+        let mut m = Multipart::from_request(req, &s).await.map_err(|e| ApiError::field("body", e.body_text()))?;
+        let parts = read_parts(&mut m, s.app.config.attachment_max_bytes).await?;
+        let internal = match parts.text("internal").trim() {
+            "" | "false" | "0" => false,
+            "true" | "1" => true,
+            _ => return Err(ApiError::field("internal", "must be true or false")),
+        };
+        (parts.text("body").to_owned(), internal, parts.files)
+    } else {
+        let Json(b) = Json::<NewCommentJson>::from_request(req, &s).await?;
+        (b.body, b.internal, Vec::new())
+    };
+    // The API's comment always has text; the files go with it.
+    if body.trim().is_empty() {
+        return Err(ApiError::field("body", "is required"));
+    }
+    let posted = s.app.post_comment(&actor, &number, &body, internal, files).await?;
+    let comment = posted.comment.ok_or_else(|| ApiError::not_found("comment"))?;
+    let mut json = CommentJson::from(comment);
+    json.attachments = posted.attachments.into_iter().map(AttachmentJson::new).collect();
+    Ok((StatusCode::CREATED, axum::Json(json)))
 }
 
 #[utoipa::path(get, operation_id = "incident_journal", path = "/api/v1/incidents/{number}/journal", tag = "incidents",
@@ -215,32 +249,45 @@ pub async fn upload(
     Ok((StatusCode::CREATED, axum::Json(AttachmentJson::new(a))))
 }
 
-/// Reads the part named `file`, refusing it as soon as it passes `max`.
-pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, String, Vec<u8>), ApiError> {
+/// A multipart form as it was sent: its text fields and its files.
+#[derive(Debug, Default)]
+pub struct Parts {
+    pub fields: std::collections::BTreeMap<String, String>,
+    pub files: Vec<Upload>,
+}
+
+impl Parts {
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+}
+
+/// A text field longer than this is refused (the longest text is 20,000
+/// characters, up to 4 bytes each).
+const FIELD_MAX: usize = 100 * 1024;
+
+/// Reads a multipart form: every part named `file` as a file (an empty one
+/// without a name is "no file chosen" and skipped), the others as text.
+/// A file past `max` bytes, more than `MAX_FILES` files or an oversized
+/// field is refused as soon as it is seen.
+pub async fn read_parts(m: &mut Multipart, max: usize) -> Result<Parts, ApiError> {
     let too_large = || ApiError::from(steward_app::AppError::TooLarge { what: "the attachment", max });
-    loop {
-        let field = m.next_field().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                ApiError::field("file", e.body_text())
-            }
-        })?;
-        let Some(mut field) = field else { return Err(ApiError::field("file", "is required (a part named file)")) };
-        if field.name() != Some("file") {
-            continue;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::field("file", e.body_text()) }
+    };
+    let mut parts = Parts::default();
+    while let Some(mut field) = m.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_owned();
+        let is_file = name == "file";
+        if is_file && parts.files.len() == MAX_FILES {
+            return Err(ApiError::field("file", format!("at most {MAX_FILES} files at once")));
         }
+        let limit = if is_file { max } else { FIELD_MAX };
         let filename = field.file_name().unwrap_or("attachment").to_owned();
         let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                ApiError::field("file", e.body_text())
-            }
-        })? {
-            if bytes.len() + chunk.len() > max {
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            if bytes.len() + chunk.len() > limit {
                 drop(bytes);
                 // Read the rest (the request body limit bounds it), so that a
                 // client still sending gets this answer, not a reset connection.
@@ -249,12 +296,45 @@ pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, St
                 while let Ok(Some(mut rest)) = m.next_field().await {
                     while let Ok(Some(_)) = rest.chunk().await {}
                 }
-                return Err(too_large());
+                return Err(if is_file { too_large() } else { ApiError::field(&name, "is too long") });
             }
             bytes.extend_from_slice(&chunk);
         }
-        return Ok((filename, content_type, bytes));
+        if is_file {
+            if !bytes.is_empty() || !filename.is_empty() {
+                parts.files.push(Upload { filename, content_type, bytes });
+            }
+        } else {
+            let text = String::from_utf8(bytes).map_err(|_| ApiError::field(&name, "is not UTF-8 text"))?;
+            parts.fields.insert(name, text);
+        }
     }
+    Ok(parts)
+}
+
+/// A posted form, multipart (with files) or urlencoded (without).
+pub async fn read_form<S: Send + Sync>(req: axum::extract::Request, state: &S, max: usize) -> Result<Parts, ApiError> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+    if multipart {
+        let mut m = Multipart::from_request(req, state).await.map_err(|e| ApiError::field("body", e.body_text()))?;
+        return read_parts(&mut m, max).await;
+    }
+    let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+        .await
+        .map_err(|e| ApiError::field("body", e.body_text()))?;
+    Ok(Parts { fields: pairs.into_iter().collect(), files: Vec::new() })
+}
+
+/// Reads the part named `file`, refusing it as soon as it passes `max`.
+pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, String, Vec<u8>), ApiError> {
+    let file = read_parts(m, max).await?.files.into_iter().next();
+    let file = file.ok_or_else(|| ApiError::field("file", "is required (a part named file)"))?;
+    Ok((file.filename, file.content_type, file.bytes))
 }
 
 #[utoipa::path(get, path = "/api/v1/incidents/{number}/attachments/{id}", tag = "incidents",

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cmdb;
 pub mod contract;
+pub mod desk;
 pub mod dto;
 pub mod escalations;
 pub mod health;
@@ -46,6 +47,8 @@ use utoipa::OpenApi;
         cmdb::open_incidents, cmdb::bulk, cmdb::import, cmdb::classes, cmdb::save_class, cmdb::services,
         cmdb::inventory,
         search::search,
+        desk::list_replies, desk::create_reply, desk::get_reply, desk::update_reply, desk::delete_reply,
+        desk::incident_replies, desk::assign_to_me, desk::views, desk::save_view, desk::delete_view, desk::bulk,
     ),
     // Schemas named only by query parameters, which utoipa does not collect.
     components(schemas(crate::error::Problem, crate::error::ProblemField, schema::CiListFormat,
@@ -108,9 +111,20 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(search::search))
         .route("/audit", get(audit::list))
         .route("/incidents", get(incidents::list).post(incidents::create))
+        .route("/incidents/bulk", post(desk::bulk))
+        .route("/incidents/{number}/assign-to-me", post(desk::assign_to_me))
+        .route("/incidents/{number}/canned-replies", get(desk::incident_replies))
+        .route("/canned-replies", get(desk::list_replies).post(desk::create_reply))
+        .route("/canned-replies/{id}", get(desk::get_reply).put(desk::update_reply).delete(desk::delete_reply))
+        .route("/views", get(desk::views).post(desk::save_view))
+        .route("/views/{id}", delete(desk::delete_view))
         .route("/incidents/{number}", get(incidents::get_one).patch(incidents::update))
         .route("/incidents/{number}/transitions", post(incidents::transition))
-        .route("/incidents/{number}/comments", get(incidents::comments).post(incidents::add_comment))
+        // A comment may carry files: the attachment limit applies to each.
+        .route(
+            "/incidents/{number}/comments",
+            get(incidents::comments).post(incidents::add_comment).layer(DefaultBodyLimit::disable()),
+        )
         .route("/incidents/{number}/journal", get(incidents::journal))
         .route("/incidents/{number}/slas", get(sla::clocks))
         .route("/calendars", get(sla::calendars).post(sla::create_calendar))

@@ -37,6 +37,8 @@ pub struct Data {
     pub watching: bool,
     /// The CIs it names, for staff.
     pub cis: Vec<steward_app::cmdb::impact::CiRef>,
+    /// The canned replies offered here, filled for it (staff only).
+    pub replies: Vec<steward_app::desk::FilledReply>,
 }
 
 impl Data {
@@ -65,8 +67,13 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     };
     // Clocks are the desk's working aid; requesters see the incident itself.
     let cis = if ctx.actor.is_staff() { s.app.incident_cis(&ctx.actor, inc.id).await? } else { Vec::new() };
+    let replies = if ctx.actor.is_staff() {
+        s.app.replies_for_incident(&ctx.actor, &inc, ctx.lang.code()).await?
+    } else {
+        Vec::new()
+    };
     let clocks = if ctx.actor.is_staff() { s.app.clocks_of_incident(inc.id).await? } else { Vec::new() };
-    Ok(Data { inc, number, journal, attachments, parent, children, clocks, watching, cis })
+    Ok(Data { inc, number, journal, attachments, parent, children, clocks, watching, cis, replies })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -93,19 +100,40 @@ pub struct View {
     pub comment_error: Option<String>,
     pub transition: Option<(TransitionDraft, widgets::Errors)>,
     pub upload_error: Option<String>,
+    /// Why the files sent with a comment were refused.
+    pub files_error: Option<String>,
 }
 
-fn comment_form(ctx: &Ctx, d: &Data, v: &View) -> Markup {
-    let errors = match &v.comment_error {
-        Some(e) => widgets::Errors(vec![steward_app::FieldError::new("body", e.clone())]),
-        None => widgets::Errors::default(),
-    };
+/// The comment box: text and files in one form (multipart, so the CSRF
+/// token rides in the address as on the upload form), a canned reply to
+/// insert for staff; Ctrl+Enter sends it and the `c` key comes here.
+fn comment_form(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
+    let mut errs = Vec::new();
+    if let Some(e) = &v.comment_error {
+        errs.push(steward_app::FieldError::new("body", e.clone()));
+    }
+    if let Some(e) = &v.files_error {
+        errs.push(steward_app::FieldError::new("file", e.clone()));
+    }
+    let errors = super::desk::errors(ctx.lang, errs);
     let body = widgets::Field::new(ctx.lang, "comment-body", "body", ctx.t(Msg::Comment), &errors);
+    let max = i18n::size(s.app.config.attachment_max_bytes as u64);
+    let hint = i18n::tf(ctx.lang, Msg::AttachFilesHint, &[("size", &max)]);
+    let files = widgets::Field {
+        kind: Some("file"),
+        hint: Some(&hint),
+        ..widgets::Field::new(ctx.lang, "comment-files", "file", ctx.t(Msg::AttachFiles), &errors)
+    };
+    let too_large = i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &max)]);
     html! {
-        form.comment-form #add-comment method="post" action={ "/incidents/" (d.number) "/comments" } {
+        form.comment-form #add-comment method="post" enctype="multipart/form-data"
+            action={ "/incidents/" (d.number) "/comments?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) }
+            data-max-bytes=(s.app.config.attachment_max_bytes) data-too-large=(too_large) {
             h3.visually-hidden { (ctx.t(Msg::AddComment)) }
             (widgets::csrf(&ctx.csrf))
+            (super::desk::reply_picker(ctx, &d.replies))
             (widgets::Field { required: true, ..body }.textarea(&v.comment, 4))
+            div.comment-files { (files.input_multiple()) }
             div.comment-actions {
                 @if ctx.actor.is_staff() {
                     fieldset.visibility {
@@ -114,7 +142,8 @@ fn comment_form(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                         label.note-choice { input type="radio" name="visibility" value="internal" checked[v.internal]; " " (ctx.t(Msg::WorkNoteChoice)) }
                     }
                 }
-                button.btn.btn-primary type="submit" { (ctx.t(Msg::AddComment)) }
+                span.hint.keys-hint { (ctx.t(Msg::CtrlEnterHint)) }
+                button.btn.btn-primary #send-comment type="submit" { (ctx.t(Msg::AddComment)) }
             }
         }
     }
@@ -134,6 +163,7 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
             div.head-row {
                 h1 { span.num { (d.number) } " " span #incident-title { (i.title) } }
                 div.head-actions {
+                    (super::desk::assign_button(ctx, d))
                     (super::notifications::watch_button(ctx, &d.number, d.watching))
                     @if ctx.actor.is_staff() { a.btn #edit-incident href={ "/incidents/" (d.number) "/edit" } { (ctx.t(Msg::Edit)) } }
                 }
@@ -188,7 +218,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
                 section #activity aria-labelledby="activity-title" {
                     h2 #activity-title { (ctx.t(Msg::Activity)) }
                     (activity::stream(ctx.lang, &d.journal))
-                    (comment_form(ctx, d, v))
+                    (comment_form(ctx, s, d, v))
                 }
             }
             aside.incident-side aria-label=(ctx.t(Msg::Details)) {
@@ -224,6 +254,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Qu
         Some("state") => Some(ctx.t(Msg::FlashStateChanged).to_owned()),
         Some("commented") => Some(ctx.t(Msg::FlashCommented).to_owned()),
         Some("uploaded") => Some(ctx.t(Msg::FlashUploaded).to_owned()),
+        Some("assigned") => Some(ctx.t(Msg::FlashAssigned).to_owned()),
         Some("watching") => Some(ctx.t(Msg::FlashWatching).to_owned()),
         Some("unwatched") => Some(ctx.t(Msg::FlashUnwatched).to_owned()),
         _ => None,

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     AppState,
-    api::incidents::{read_file_part, serve_attachment},
+    api::incidents::{read_file_part, read_form, serve_attachment},
     i18n::{self, Msg},
 };
 use axum::{
@@ -17,7 +17,6 @@ use axum::{
     extract::{Multipart, Path, State, multipart::MultipartRejection},
     http::StatusCode,
 };
-use serde::Deserialize;
 use steward_app::{
     AppError,
     incidents::{TransitionInput, number},
@@ -72,27 +71,49 @@ pub async fn transition(
     respond(&s, &ctx, &n, view, status).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CommentForm {
-    body: String,
-    /// `public` or `internal` (a work note).
-    visibility: String,
-}
-
+/// The comment form (multipart: text, files, and `insert` when a canned
+/// reply is to be added to the draft instead of sending it).
 pub async fn comment(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(n): Path<String>,
-    Form(f): Form<CommentForm>,
+    req: axum::extract::Request,
 ) -> UiResult {
-    let internal = f.visibility == "internal";
-    match s.app.add_comment(&ctx.actor, &n, &f.body, internal).await {
+    let max = s.app.config.attachment_max_bytes;
+    let parts = match read_form(req, &s, max).await {
+        Ok(p) => p,
+        Err(e) => {
+            let message = if e.status == StatusCode::PAYLOAD_TOO_LARGE {
+                i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))])
+            } else {
+                e.errors.first().map_or(e.detail.clone(), |f| f.message.clone())
+            };
+            let view = View { files_error: Some(message), ..View::default() };
+            return respond(&s, &ctx, &n, view, e.status).await;
+        }
+    };
+    let internal = parts.text("visibility") == "internal";
+    let body = parts.text("body").to_owned();
+    if !parts.text("insert").is_empty() {
+        // Without JavaScript: the page again, the reply added to the draft.
+        let d = super::incident::load(&s, &ctx, &n).await.map_err(|e| ctx.fail(e))?;
+        let comment = super::desk::with_reply(&body, &d.replies, parts.text("reply"));
+        return respond(&s, &ctx, &n, View { comment, internal, ..View::default() }, StatusCode::OK).await;
+    }
+    let had_files = !parts.files.is_empty();
+    match s.app.post_comment(&ctx.actor, &n, &body, internal, parts.files).await {
+        Ok(p) if p.comment.is_none() => see_other(&back(&n, "uploaded")),
         Ok(_) => see_other(&format!("{}#add-comment", back(&n, "commented"))),
         Err(AppError::Invalid(errors)) => {
-            let message = errors.first().map(|e| e.message.clone());
-            let view = View { comment: f.body, internal, comment_error: message, ..View::default() };
+            let of = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.message.clone());
+            let view =
+                View { comment: body, internal, comment_error: of("body"), files_error: of("file"), ..View::default() };
             respond(&s, &ctx, &n, view, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(AppError::TooLarge { .. }) if had_files => {
+            let message = i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))]);
+            let view = View { comment: body, internal, files_error: Some(message), ..View::default() };
+            respond(&s, &ctx, &n, view, StatusCode::PAYLOAD_TOO_LARGE).await
         }
         Err(e) => Err(ctx.fail(e)),
     }

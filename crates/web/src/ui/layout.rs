@@ -54,6 +54,11 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
     }
 }
 
+/// An incident's page (`/incidents/INC…`), where its own keys work.
+fn on_incident(path: &str) -> bool {
+    path.strip_prefix("/incidents/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/') && rest != "new")
+}
+
 /// Up to two initials, from the words that begin with a letter or digit
 /// ("Steward (automatic)" is "S", not "S(").
 pub fn initials(name: &str) -> String {
@@ -116,6 +121,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 footer.footer {
                     span { (ctx.t(Msg::TimesInUtc)) }
                     @if ctx.actor.is_staff() { span.keys { (ctx.t(Msg::KeyboardHint)) } }
+                    @if ctx.actor.is_staff() && on_incident(&ctx.path) { span.keys #incident-keys { (ctx.t(Msg::IncidentKeysHint)) } }
                 }
             }
         }

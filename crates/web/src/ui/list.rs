@@ -49,6 +49,15 @@ pub struct ListQuery {
     pub sla: String,
     pub sort: String,
     pub cursor: String,
+    /// Which success message to show after a redirect (not a filter).
+    pub m: String,
+}
+
+/// The list a link such as `/incidents?state=open` shows; what cannot be
+/// read is left out.
+pub fn query_of(link: &str) -> ListQuery {
+    let Ok(uri) = link.parse::<axum::http::Uri>() else { return ListQuery::default() };
+    Query::<ListQuery>::try_from_uri(&uri).map(|Query(q)| q).unwrap_or_default()
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -152,10 +161,17 @@ pub fn table(ctx: &Ctx, rows: &[Incident], clocks: &Clocks, cols: Columns, q: Op
     let lang = ctx.lang;
     let now = fmt::now_micros();
     let full = cols == Columns::Full;
+    // Rows are ticked for the bulk form above the table (the list's only).
+    let pick = full && q.is_some();
     html! {
         div.table-wrap {
             table.incidents {
                 thead { tr {
+                    @if pick {
+                        th.pick scope="col" {
+                            input #select-all type="checkbox" aria-label=(ctx.t(Msg::SelectAll)) hidden;
+                        }
+                    }
                     (header(ctx, q, Msg::Number, "number", "-number"))
                     th scope="col" { (ctx.t(Msg::Title)) }
                     th scope="col" { (ctx.t(Msg::State)) }
@@ -173,6 +189,12 @@ pub fn table(ctx: &Ctx, rows: &[Incident], clocks: &Clocks, cols: Columns, q: Op
                     @for i in rows {
                         @let n = number(i.id);
                         tr {
+                            @if pick {
+                                td.pick {
+                                    input type="checkbox" name="items" form="bulk" value={ (n) ":" (i.version) }
+                                        aria-label=(i18n::tf(lang, Msg::SelectRow, &[("number", &n)]));
+                                }
+                            }
                             td.num { a href={ "/incidents/" (n) } { (n) } }
                             td.title-cell {
                                 a href={ "/incidents/" (n) } { (i.title) }
@@ -285,19 +307,34 @@ fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> M
     }
 }
 
+/// What a post on the list adds to it: a bulk change's summary, or the
+/// messages of a refused bulk change or saved view.
+#[derive(Default)]
+pub struct Shown {
+    pub summary: Option<Markup>,
+    pub bulk_errors: widgets::Errors,
+    pub view_errors: widgets::Errors,
+}
+
 pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery>, QueryRejection>) -> UiResult {
     if !ctx.actor.is_staff() {
         return see_other("/portal");
     }
-    let c = choices(&s, &ctx).await.or_page(&ctx)?;
+    render(&s, &ctx, q.map(|Query(q)| q).map_err(|e| e.body_text()), Shown::default()).await
+}
+
+/// The list page for `q` (or the message why its address cannot be read).
+pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown: Shown) -> UiResult {
+    let ctx = ctx.clone();
+    let (c, views) = futures_util::try_join!(choices(s, &ctx), s.app.saved_views(&ctx.actor)).or_page(&ctx)?;
     // A hand-edited address (e.g. a parameter given twice) gets the form
     // and a message rather than a bare error.
     let (q, filter) = match q {
-        Ok(Query(q)) => {
+        Ok(q) => {
             let f = s.app.incident_filter(&ctx.actor, &q.params(PAGE)).await;
             (q, f)
         }
-        Err(e) => (ListQuery::default(), Err(AppError::field("query", e.body_text()))),
+        Err(e) => (ListQuery::default(), Err(AppError::field("query", e))),
     };
     let found = match filter {
         Ok(filter) => {
@@ -317,11 +354,19 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery
     };
     let errors = found.as_ref().err().cloned().unwrap_or_default();
     let sort = if q.sort.is_empty() { "priority" } else { q.sort.as_str() };
+    let notice = match q.m.as_str() {
+        "view_saved" => Some(ctx.t(Msg::FlashViewSaved)),
+        "view_deleted" => Some(ctx.t(Msg::FlashViewDeleted)),
+        _ => None,
+    };
     let body = html! {
         div.page-head {
             h1 { (ctx.t(Msg::IncidentsTitle)) }
             a.btn.btn-primary href="/incidents/new" { (ctx.t(Msg::NavNewIncident)) }
         }
+        @if let Some(n) = notice { (widgets::notice(n)) }
+        @if let Some(summary) = &shown.summary { (summary) }
+        (super::desk::views_panel(&ctx, &views, &q, &shown.view_errors))
         (filters(&ctx, &q, &c, &errors))
         @match &found {
             Err(e) => {
@@ -335,6 +380,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ListQuery
             Ok((rows, _, _, _)) if rows.is_empty() => { p.empty { (ctx.t(Msg::NoMatches)) } }
             Ok((rows, clocks, next, count)) => {
                 p.result-count #result-count role="status" { (count_text(ctx.lang, *count)) }
+                (super::desk::bulk_bar(&ctx, &q, &c.staff, &shown.bulk_errors))
                 (table(&ctx, rows, clocks, Columns::Full, Some(&q)))
                 nav.pager aria-label=(ctx.t(Msg::Pages)) {
                     @if !q.cursor.is_empty() { a.btn href=(q.link(sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }
@@ -397,5 +443,15 @@ mod tests {
         assert_eq!(q.link("priority", "xyz"), "/incidents?text=vpn%20down&state=open&sort=priority&cursor=xyz");
         let p = q.params(50);
         assert_eq!((p.state.as_deref(), p.priority, p.limit), (Some("open"), None, Some(50)));
+    }
+
+    #[test]
+    fn a_link_reads_back_as_its_list() {
+        let q = query_of("/incidents?text=vpn%20down&state=open&sort=-updated&m=view_saved");
+        assert_eq!(
+            (q.text.as_str(), q.state.as_str(), q.sort.as_str(), q.m.as_str()),
+            ("vpn down", "open", "-updated", "view_saved")
+        );
+        assert_eq!(query_of("/incidents?state=a&state=b").state, "", "unreadable: the plain list");
     }
 }

@@ -10,6 +10,7 @@ mod activity;
 mod as_of;
 mod assets;
 mod audit;
+mod canned_replies;
 mod catalog;
 mod clocks;
 mod cmdb_ci;
@@ -24,6 +25,7 @@ mod cmdb_map;
 mod cmdb_relate;
 mod cmdb_sections;
 mod cmdb_widgets;
+mod desk;
 mod errors;
 mod fmt;
 mod form;
@@ -69,13 +71,22 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{number}", get(incident::show))
         .route("/incidents/{number}/edit", get(form::edit).post(form::update))
         .route("/incidents/{number}/state", post(incident_actions::transition))
-        .route("/incidents/{number}/comments", post(incident_actions::comment))
+        // A comment may carry files: the attachment limit applies to each.
+        .route("/incidents/{number}/comments", post(incident_actions::comment).layer(DefaultBodyLimit::disable()))
+        .route("/incidents/{number}/assign-to-me", post(desk::assign_to_me))
+        .route("/incidents/bulk", post(desk::bulk))
+        .route("/incidents/views", post(desk::save_view))
+        .route("/incidents/views/{id}/delete", post(desk::delete_view))
+        .route(canned_replies::PATH, get(canned_replies::show).post(canned_replies::create))
+        .route("/settings/canned-replies/{id}", get(canned_replies::edit).post(canned_replies::update))
+        .route("/settings/canned-replies/{id}/delete", post(canned_replies::delete))
         // The upload checks the configured attachment limit itself; axum's
         // default 2 MB body limit would refuse smaller files first.
         .route("/incidents/{number}/attachments", post(incident_actions::upload).layer(DefaultBodyLimit::disable()))
         .route("/incidents/{number}/attachments/{id}", get(incident_actions::download))
         .route("/portal", get(portal::my_incidents))
-        .route("/portal/report", get(portal::report_form).post(portal::report))
+        // The report may carry files: the attachment limit applies to each.
+        .route("/portal/report", get(portal::report_form).post(portal::report).layer(DefaultBodyLimit::disable()))
         .route("/incidents/{number}/watch", post(notifications::watch))
         .route("/admin/notifications", get(notifications::show))
         .route("/admin/audit", get(audit::show))

@@ -3,19 +3,19 @@
 //! shows them what they may do.
 
 use super::{Ctx, OrPage, UiResult, fmt, html, layout, widgets};
+use crate::api::incidents::read_form;
 use crate::{
     AppState,
     i18n::{self, Msg},
 };
 use axum::{
-    Form,
     extract::{Query, State},
     http::StatusCode,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
 use steward_app::{
-    AppError,
+    AppError, FieldError,
     incidents::{ListParams, NewIncident, encode_cursor, number},
 };
 use steward_store::{cmdb::CiRow, incidents::Incident};
@@ -140,18 +140,29 @@ fn service_options(ctx: &Ctx, services: &[CiRow]) -> Vec<(String, String)> {
 
 fn report_page(
     ctx: &Ctx,
+    max_bytes: usize,
     f: &ReportForm,
     services: &[CiRow],
     errors: &widgets::Errors,
     status: StatusCode,
 ) -> UiResult {
     let field = |id, label| widgets::Field::new(ctx.lang, id, id, label, errors);
+    let max = i18n::size(max_bytes as u64);
+    let hint = i18n::tf(ctx.lang, Msg::AttachFilesHint, &[("size", &max)]);
+    let files = widgets::Field {
+        hint: Some(&hint),
+        ..widgets::Field::new(ctx.lang, "report-files", "file", ctx.t(Msg::AttachFiles), errors)
+    };
+    let too_large = i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &max)]);
     let body = html! {
         div.narrow {
             h1 { (ctx.t(Msg::ReportTitle)) }
             p.lead { (ctx.t(Msg::ReportIntro)) }
             @if !errors.is_empty() { (widgets::alert(ctx.t(Msg::FixErrors), None)) }
-            form.report-form method="post" action="/portal/report" {
+            // Multipart, for the files: the CSRF token rides in the address.
+            form.report-form method="post" enctype="multipart/form-data"
+                action={ "/portal/report?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) }
+                data-max-bytes=(max_bytes) data-too-large=(too_large) {
                 (widgets::csrf(&ctx.csrf))
                 (widgets::Field { required: true, autofocus: true, hint: Some(ctx.t(Msg::WhatsWrongHint)), ..field("title", ctx.t(Msg::WhatsWrong)) }.input(&f.title))
                 (widgets::Field { hint: Some(ctx.t(Msg::TellMoreHint)), ..field("description", ctx.t(Msg::TellMore)) }.textarea(&f.description, 6))
@@ -160,6 +171,7 @@ fn report_page(
                 }
                 (choice(ctx, "impact", Msg::WhoAffected, [Msg::ImpactCompany, Msg::ImpactTeam, Msg::ImpactJustMe], &f.impact, errors.get("impact")))
                 (choice(ctx, "urgency", Msg::HowUrgent, [Msg::UrgencyCantWork, Msg::UrgencySlowed, Msg::UrgencyCanWait], &f.urgency, errors.get("urgency")))
+                (files.input_multiple())
                 div.form-actions {
                     button.btn.btn-primary type="submit" { (ctx.t(Msg::Send)) }
                     a.btn.btn-quiet href="/portal" { (ctx.t(Msg::Cancel)) }
@@ -180,10 +192,44 @@ pub async fn report_form(
     // The link from a service page names it; keep the catalog's spelling.
     let service = services.iter().find(|s| s.name.eq_ignore_ascii_case(q.service.trim())).map(|s| s.name.clone());
     let f = ReportForm { service: service.unwrap_or_default(), ..ReportForm::default() };
-    report_page(&ctx, &f, &services, &widgets::Errors::default(), StatusCode::OK)
+    report_page(&ctx, s.app.config.attachment_max_bytes, &f, &services, &widgets::Errors::default(), StatusCode::OK)
 }
 
-pub async fn report(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ReportForm>) -> UiResult {
+/// The report with its files: the files are read (and refused when too
+/// large or too many) before the incident is created, then attached to it.
+pub async fn report(State(s): State<AppState>, ctx: Ctx, req: axum::extract::Request) -> UiResult {
+    let max = s.app.config.attachment_max_bytes;
+    let read = read_form(req, &s, max).await;
+    let refuse = |f: &ReportForm, errs: Vec<FieldError>, status| {
+        let s = s.clone();
+        let ctx = ctx.clone();
+        let f = f.clone();
+        async move {
+            let services = s.app.catalog(&ctx.actor, None).await.or_page(&ctx)?;
+            report_page(&ctx, max, &f, &services, &super::desk::errors(ctx.lang, errs), status)
+        }
+    };
+    let parts = match read {
+        Ok(p) => p,
+        Err(e) => {
+            let message = if e.status == StatusCode::PAYLOAD_TOO_LARGE {
+                i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))])
+            } else {
+                e.errors.first().map_or(e.detail.clone(), |f| f.message.clone())
+            };
+            return refuse(&ReportForm::default(), vec![FieldError::new("file", message)], e.status).await;
+        }
+    };
+    let f = ReportForm {
+        title: parts.text("title").to_owned(),
+        description: parts.text("description").to_owned(),
+        impact: parts.text("impact").to_owned(),
+        urgency: parts.text("urgency").to_owned(),
+        service: parts.text("service").to_owned(),
+    };
+    if parts.files.iter().any(|file| file.bytes.is_empty()) {
+        return refuse(&f, vec![FieldError::new("file", "is empty")], StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     let level = |v: &str| v.trim().parse::<i64>().ok();
     let n = NewIncident {
         title: f.title.clone(),
@@ -194,11 +240,14 @@ pub async fn report(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ReportFor
         ..NewIncident::default()
     };
     match s.app.create_incident(&ctx.actor, n).await {
-        Ok(inc) => super::see_other(&format!("/incidents/{}?m=reported", number(inc.id))),
-        Err(AppError::Invalid(errors)) => {
-            let services = s.app.catalog(&ctx.actor, None).await.or_page(&ctx)?;
-            report_page(&ctx, &f, &services, &widgets::Errors(errors), StatusCode::UNPROCESSABLE_ENTITY)
+        Ok(inc) => {
+            let number = number(inc.id);
+            if !parts.files.is_empty() {
+                s.app.post_comment(&ctx.actor, &number, "", false, parts.files).await.or_page(&ctx)?;
+            }
+            super::see_other(&format!("/incidents/{number}?m=reported"))
         }
+        Err(AppError::Invalid(errors)) => refuse(&f, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(e) => Err(ctx.fail(e)),
     }
 }

@@ -106,6 +106,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQ
                 section.panel aria-labelledby="sl-title" {
                     h2 #sl-title { (ctx.t(Msg::ServiceLevelsTitle)) }
                     p { a #service-levels-link href=(super::service_levels::PATH) { (ctx.t(Msg::ServiceLevelsLink)) " →" } }
+                    p { a #canned-replies-link href=(super::canned_replies::PATH) { (ctx.t(Msg::CannedRepliesTitle)) " →" } }
                 }
             }
             section.panel {

@@ -134,6 +134,14 @@ impl<'a> Field<'a> {
         })
     }
 
+    /// A file input that takes several files.
+    pub fn input_multiple(&self) -> Markup {
+        self.wrap(html! {
+            input type="file" id=(self.id) name=(self.name) multiple aria-invalid=[self.error.as_ref().map(|_| "true")]
+                aria-describedby=[self.describedby()];
+        })
+    }
+
     pub fn textarea(&self, value: &str, rows: u32) -> Markup {
         self.wrap(html! {
             textarea id=(self.id) name=(self.name) rows=(rows) required[self.required] autofocus[self.autofocus]

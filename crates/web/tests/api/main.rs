@@ -20,6 +20,7 @@ mod comments;
 mod concurrency;
 mod conflicts;
 mod edits;
+mod desk;
 mod escalations;
 mod health;
 mod incidents;

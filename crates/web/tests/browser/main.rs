@@ -13,6 +13,8 @@ mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;
 mod demo_edits;
+mod desk_journey;
+mod desk_pages;
 mod driver;
 mod journey;
 mod notification_pages;

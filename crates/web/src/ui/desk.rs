@@ -1,0 +1,319 @@
+//! The desk's daily work in the UI: "assign to me", canned replies in the
+//! comment box, bulk changes and saved views on the incident list; and the
+//! messages of these use cases in the UI's language.
+
+use super::{Ctx, UiResult, fmt, incident, list::ListQuery, see_other, widgets};
+use crate::{
+    AppState,
+    i18n::{self, Lang, Msg},
+};
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::borrow::Cow;
+use steward_app::{
+    AppError, FieldError,
+    desk::{BulkChange, BulkItem, BulkOutcome, FilledReply, SavedView},
+    incidents::{TransitionInput, number},
+};
+use steward_domain::IncidentState;
+
+/// A message from the desk's use cases in the UI's language; the others
+/// go to [`i18n::app_message`].
+pub fn message(lang: Lang, msg: &str) -> Cow<'_, str> {
+    if lang == Lang::En {
+        return Cow::Borrowed(msg);
+    }
+    if let Some(rest) = msg.strip_prefix("unknown placeholder ")
+        && let Some((name, list)) = rest.split_once("; use one of ")
+    {
+        return Cow::Owned(i18n::tf(lang, Msg::ValUnknownPlaceholder, &[("name", name), ("list", list)]));
+    }
+    let exact = [
+        ("you are not a member of any assignment group", Msg::ValNotInAnyGroup),
+        ("at most 10 files at once", Msg::ValTooManyFiles),
+        ("is already taken", Msg::ValNameTakenView),
+    ];
+    if let Some((_, m)) = exact.iter().find(|(en, _)| *en == msg) {
+        return Cow::Borrowed(i18n::t(lang, *m));
+    }
+    if msg.starts_with("has a {") {
+        return Cow::Borrowed(i18n::t(lang, Msg::ValUnclosedBrace));
+    }
+    if msg.starts_with("has a }") {
+        return Cow::Borrowed(i18n::t(lang, Msg::ValStrayBrace));
+    }
+    i18n::app_message(lang, msg)
+}
+
+/// Field errors with the desk's messages already in the UI's language.
+pub fn errors(lang: Lang, errs: Vec<FieldError>) -> widgets::Errors {
+    widgets::Errors(
+        errs.into_iter().map(|e| FieldError { message: message(lang, &e.message).into_owned(), ..e }).collect(),
+    )
+}
+
+/// The "Assign to me" button (the `i` key presses it).
+pub fn assign_button(ctx: &Ctx, d: &incident::Data) -> Markup {
+    html! {
+        @if ctx.actor.is_staff() && d.inc.assignee_id != Some(ctx.actor.id) {
+            form.assign-form method="post" action={ "/incidents/" (d.number) "/assign-to-me" } {
+                (widgets::csrf(&ctx.csrf))
+                input type="hidden" name="version" value=(d.inc.version);
+                button.btn #assign-me type="submit" { (ctx.t(Msg::AssignToMe)) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VersionForm {
+    version: String,
+}
+
+pub async fn assign_to_me(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(n): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> UiResult {
+    let view = match s.app.assign_to_me(&ctx.actor, &n, f.version.trim().parse().ok()).await {
+        Ok(inc) => return see_other(&format!("/incidents/{}?m=assigned", number(inc.id))),
+        Err(AppError::Invalid(errs)) => {
+            let text = errs.iter().map(|e| widgets::sentence(&message(ctx.lang, &e.message))).collect::<Vec<_>>();
+            incident::View { problem: Some((text.join(" "), false)), ..incident::View::default() }
+        }
+        Err(AppError::Stale { .. } | AppError::VersionRequired) => {
+            incident::View { problem: Some((ctx.t(Msg::StaleAction).to_owned(), true)), ..incident::View::default() }
+        }
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    incident::respond(&s, &ctx, &n, view, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// The canned replies beside the comment box: with JavaScript "Insert"
+/// puts the chosen text at the cursor; without, it posts the form and the
+/// page comes back with the text added to the draft.
+pub fn reply_picker(ctx: &Ctx, replies: &[FilledReply]) -> Markup {
+    html! {
+        @if !replies.is_empty() {
+            div.reply-picker {
+                label for="canned-reply" { (ctx.t(Msg::CannedReply)) }
+                select #canned-reply name="reply" {
+                    option value="" { (ctx.t(Msg::ChooseReply)) }
+                    @for r in replies {
+                        option value=(r.reply.id) data-text=(r.text) {
+                            (r.reply.title)
+                            @if let Some(g) = &r.reply.group_name { " · " (g) }
+                        }
+                    }
+                }
+                button.btn #insert-reply type="submit" name="insert" value="1" formnovalidate { (ctx.t(Msg::InsertReply)) }
+            }
+        }
+    }
+}
+
+/// The draft with the chosen reply added: the page a form without
+/// JavaScript gets back from "Insert".
+pub fn with_reply(draft: &str, replies: &[FilledReply], chosen: &str) -> String {
+    let Some(r) = replies.iter().find(|r| r.reply.id.to_string() == chosen.trim()) else { return draft.to_owned() };
+    if draft.trim().is_empty() { r.text.clone() } else { format!("{}\n\n{}", draft.trim_end(), r.text) }
+}
+
+/// The bar above the list's table: what to change on the ticked rows.
+pub fn bulk_bar(ctx: &Ctx, q: &ListQuery, staff: &[(String, String)], errs: &widgets::Errors) -> Markup {
+    let lang = ctx.lang;
+    let none = || (String::new(), ctx.t(Msg::NoChange).to_owned());
+    let mut assignees =
+        vec![none(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassign).into())];
+    assignees.extend(staff.iter().cloned());
+    let mut states = vec![none()];
+    states.extend(IncidentState::ALL.iter().map(|s| (s.as_str().to_owned(), i18n::state(lang, *s).to_owned())));
+    let mut prios = vec![none()];
+    prios.extend((1..=5).map(|p| (p.to_string(), format!("P{p} – {}", i18n::priority_name(lang, p)))));
+    let f = |id, name, label| widgets::Field::new(lang, id, name, label, errs);
+    html! {
+        form.bulk-bar #bulk method="post" action="/incidents/bulk" aria-labelledby="bulk-title" {
+            h2.visually-hidden #bulk-title { (ctx.t(Msg::BulkTitle)) }
+            (widgets::csrf(&ctx.csrf))
+            input type="hidden" name="back" value=(q.link(&q.sort, &q.cursor));
+            (f("bulk-assignee", "assignee", ctx.t(Msg::BulkAssignee)).select(&assignees, ""))
+            (f("bulk-state", "state", ctx.t(Msg::BulkState)).select(&states, ""))
+            (f("bulk-priority", "priority", ctx.t(Msg::BulkPriority)).select(&prios, ""))
+            button.btn #bulk-apply type="submit" { (ctx.t(Msg::ApplySelected)) }
+            @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignee" | "state" | "priority")) {
+                p.field-error { (widgets::sentence(&message(lang, &e.message))) }
+            }
+        }
+    }
+}
+
+/// What the list says after a bulk change: how many, and each refusal.
+pub fn bulk_summary(ctx: &Ctx, out: &BulkOutcome) -> Markup {
+    let total = out.updated.len() + out.refused.len();
+    let done =
+        i18n::tf(ctx.lang, Msg::BulkDone, &[("done", &out.updated.len().to_string()), ("total", &total.to_string())]);
+    let why = |e: &AppError| -> String {
+        match e {
+            AppError::Stale { .. } | AppError::VersionRequired => ctx.t(Msg::RefusedStale).to_owned(),
+            AppError::Forbidden(_) => ctx.t(Msg::RefusedForbidden).to_owned(),
+            AppError::NotFound(_) => ctx.t(Msg::RefusedNotFound).to_owned(),
+            AppError::Transition { .. } => ctx.t(Msg::RefusedTransition).to_owned(),
+            AppError::Invalid(errs) => errs
+                .iter()
+                .map(|f| format!("{}: {}", i18n::field(ctx.lang, &f.field), message(ctx.lang, &f.message)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        }
+    };
+    html! {
+        div #bulk-summary class={ "notice " @if out.refused.is_empty() { "success" } @else { "error" } } role="status" {
+            p { (done) }
+            @if !out.refused.is_empty() {
+                p { (ctx.t(Msg::BulkRefused)) }
+                ul {
+                    @for r in &out.refused {
+                        li { a href={ "/incidents/" (r.number) } { (r.number) } " — " (why(&r.error)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The bulk form as posted: ticked rows (`items`, "INC0000042:7" with the
+/// version shown) and the changes.
+fn bulk_request(pairs: Vec<(String, String)>) -> (Vec<BulkItem>, BulkChange, String) {
+    let mut items = Vec::new();
+    let mut change = BulkChange::default();
+    let mut back = String::new();
+    for (k, v) in pairs {
+        let v = v.trim().to_owned();
+        match k.as_str() {
+            "items" => {
+                let (n, version) = v.split_once(':').unwrap_or((&v, ""));
+                items.push(BulkItem { number: n.to_owned(), version: version.parse().ok() });
+            }
+            "assignee" if !v.is_empty() => change.assignee = Some(if v == "none" { String::new() } else { v }),
+            "state" if !v.is_empty() => change.state = Some(TransitionInput { state: v, ..TransitionInput::default() }),
+            "priority" if !v.is_empty() => change.priority = Some(v.parse().unwrap_or(0)),
+            "back" => back = v,
+            _ => {}
+        }
+    }
+    (items, change, back)
+}
+
+pub async fn bulk(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> UiResult {
+    super::staff_only(&ctx)?;
+    let (items, change, back) = bulk_request(pairs);
+    let q = super::list::query_of(&back);
+    let outcome = s.app.bulk_update(&ctx.actor, items, change).await;
+    let shown = match outcome {
+        Ok(out) => super::list::Shown { summary: Some(bulk_summary(&ctx, &out)), ..Default::default() },
+        Err(AppError::Invalid(errs)) => {
+            super::list::Shown { bulk_errors: errors(ctx.lang, errs), ..Default::default() }
+        }
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    super::list::render(&s, &ctx, Ok(q), shown).await
+}
+
+/// The user's saved views beside the list, and the form that saves this one.
+pub fn views_panel(ctx: &Ctx, views: &[SavedView], q: &ListQuery, errs: &widgets::Errors) -> Markup {
+    let name = widgets::Field {
+        required: true,
+        ..widgets::Field::new(ctx.lang, "view-name", "name", ctx.t(Msg::ViewName), errs)
+    };
+    html! {
+        section.panel.saved-views #saved-views aria-labelledby="views-title" {
+            h2 #views-title { (ctx.t(Msg::SavedViews)) }
+            @if views.is_empty() { p.muted { (ctx.t(Msg::NoSavedViews)) } }
+            ul.view-list {
+                @for v in views {
+                    @let pairs: Vec<(&str, &str)> = v.filters.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    li {
+                        a.view-link href={ "/incidents" (fmt::query(&pairs)) } { (v.name) }
+                        form.inline method="post" action={ "/incidents/views/" (v.id) "/delete" } {
+                            (widgets::csrf(&ctx.csrf))
+                            button.btn.btn-quiet.btn-small type="submit" aria-label=(i18n::tf(ctx.lang, Msg::DeleteView, &[("name", &v.name)])) { "×" }
+                        }
+                    }
+                }
+            }
+            form.save-view method="post" action="/incidents/views" {
+                (widgets::csrf(&ctx.csrf))
+                input type="hidden" name="back" value=(q.link(&q.sort, ""));
+                (name.input(""))
+                button.btn #save-view type="submit" { (ctx.t(Msg::SaveView)) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SaveViewForm {
+    name: String,
+    /// The list's address: the view is its filters and sort.
+    back: String,
+}
+
+pub async fn save_view(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SaveViewForm>) -> UiResult {
+    super::staff_only(&ctx)?;
+    let q = super::list::query_of(&f.back);
+    match s.app.save_view(&ctx.actor, &f.name, &q.params(50)).await {
+        Ok(_) => {
+            let link = q.link(&q.sort, "");
+            see_other(&format!("{link}{}m=view_saved", if link.contains('?') { '&' } else { '?' }))
+        }
+        Err(AppError::Invalid(errs)) => {
+            let shown = super::list::Shown { view_errors: errors(ctx.lang, errs), ..Default::default() };
+            super::list::render(&s, &ctx, Ok(q), shown).await
+        }
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+pub async fn delete_view(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> UiResult {
+    s.app.delete_view(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
+    see_other("/incidents?m=view_deleted")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bulk_form_reads_rows_with_their_versions() {
+        let pairs = [
+            ("items", "INC0000042:7"),
+            ("items", "INC0000043"),
+            ("assignee", "none"),
+            ("state", ""),
+            ("priority", "2"),
+        ];
+        let (items, change, _) = bulk_request(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        let got: Vec<(&str, Option<i64>)> = items.iter().map(|i| (i.number.as_str(), i.version)).collect();
+        assert_eq!(got, [("INC0000042", Some(7)), ("INC0000043", None)]);
+        assert_eq!((change.assignee.as_deref(), change.state.is_none(), change.priority), (Some(""), true, Some(2)));
+    }
+
+    #[test]
+    fn desk_messages_in_polish() {
+        let m = message(Lang::Pl, "unknown placeholder {x}; use one of {requester}, {number}");
+        assert_eq!(m, "nieznane pole {x}; użyj jednego z: {requester}, {number}");
+        assert_eq!(
+            message(Lang::Pl, "you are not a member of any assignment group"),
+            "nie należysz do żadnej grupy przydziału"
+        );
+        assert_eq!(message(Lang::En, "is required"), "is required");
+    }
+}
