@@ -309,8 +309,7 @@ pub struct Session {
     pub last_seen_at: i64,
 }
 
-/// A new session; `user_agent` is the browser's, shortened, so the user can
-/// tell their sessions apart.
+/// A new session, last seen now (`sessions::describe` names its browser).
 pub async fn insert_session(
     conn: &mut AnyConnection,
     hash: &str,
@@ -318,18 +317,16 @@ pub async fn insert_session(
     csrf: &str,
     now: i64,
     expires_at: i64,
-    user_agent: &str,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at, last_seen_at, user_agent)
-         VALUES ($1, $2, $3, $4, $5, $4, $6)",
+        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $4)",
     )
     .bind(hash.to_owned())
     .bind(user_id)
     .bind(csrf.to_owned())
     .bind(now)
     .bind(expires_at)
-    .bind(user_agent.to_owned())
     .execute(conn)
     .await?;
     Ok(())

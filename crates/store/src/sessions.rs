@@ -71,3 +71,13 @@ pub async fn rev(conn: &mut AnyConnection) -> Result<i64> {
     let (rev,): (i64,) = sqlx::query_as("SELECT rev FROM credentials_rev WHERE id = 1").fetch_one(conn).await?;
     Ok(rev)
 }
+
+/// Names the browser holding a session (shortened by the caller).
+pub async fn describe(conn: &mut AnyConnection, token_hash: &str, user_agent: &str) -> Result<()> {
+    sqlx::query("UPDATE sessions SET user_agent = $1 WHERE token_hash = $2")
+        .bind(user_agent.to_owned())
+        .bind(token_hash.to_owned())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
