@@ -24,6 +24,8 @@ mod health;
 mod incidents;
 mod inventory_agent;
 mod listing;
+mod people;
 mod notifications;
+mod sessions;
 mod sla;
 mod transitions;
