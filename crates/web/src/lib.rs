@@ -47,8 +47,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::health::healthz))
         .route("/readyz", get(api::health::readyz))
         .nest("/api/v1", api::routes())
-        // Every state-changing request a browser can send passes the CSRF guard.
-        .merge(ui::routes().route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard)))
+        // Every state-changing request a browser can send passes the CSRF
+        // guard; every page shows times in its viewer's zone.
+        .merge(
+            ui::routes()
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf_guard))
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), ui::viewer_zone)),
+        )
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(TraceLayer::new_for_http())

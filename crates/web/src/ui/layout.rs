@@ -106,7 +106,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 (topbar(ctx))
                 main #main tabindex="-1" { (body) }
                 footer.footer {
-                    span { (ctx.t(Msg::TimesInUtc)) }
+                    span { a href="/settings#profile-title" { (i18n::tf(lang, Msg::TimesInZone, &[("zone", super::fmt::zone_name(&super::fmt::zone()))])) } }
                     @if ctx.actor.is_staff() { span.keys { (ctx.t(Msg::KeyboardHint)) } }
                 }
             }

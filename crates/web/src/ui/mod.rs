@@ -86,6 +86,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/settings/service-levels/slas", post(service_levels_forms::create_sla))
         .route("/settings/notifications", post(settings::save_notifications))
+        .route("/settings/password", post(settings::change_password))
+        .route("/settings/sessions/{id}/end", post(settings::end_session))
+        .route("/settings/sessions/end-others", post(settings::end_other_sessions))
+        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/cmdb", get(cmdb_list::show))
         .route(
             "/cmdb/import",
@@ -99,6 +103,19 @@ pub fn routes() -> Router<AppState> {
         .route("/services", get(catalog::list))
         .route("/services/{id}", get(catalog::show))
         .fallback(errors::fallback)
+}
+
+/// Middleware: renders the request's pages in the signed-in user's time
+/// zone (UTC for anonymous pages and users without one).
+pub async fn viewer_zone(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let session = crate::auth::optional_session(&parts, &state).await;
+    let zone = steward_domain::zone::zone_or_utc(session.as_ref().and_then(|s| s.actor.time_zone.as_deref()));
+    fmt::with_zone(zone, next.run(axum::extract::Request::from_parts(parts, body))).await
 }
 
 /// Everything a page for a signed-in user needs: who, in which language,
