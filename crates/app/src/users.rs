@@ -279,3 +279,11 @@ fn organisation_name(name: &str) -> Result<String, AppError> {
     }
     Ok(name.trim().to_owned())
 }
+
+impl App {
+    /// The id of a group's manager, if it has one.
+    pub async fn group_manager(&self, group_id: i64) -> Result<Option<i64>, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(steward_store::escalations::group_manager(&mut conn, group_id).await?)
+    }
+}

@@ -634,6 +634,7 @@ catalogue! {
     ResetPassword: "Set a new password", "Ustaw nowe hasło";
     ResetPasswordHint: "Ends all of the user's sessions.", "Kończy wszystkie sesje użytkownika.";
     EndUserSessions: "End all sessions", "Zakończ wszystkie sesje";
+    UserSessions: "Sessions", "Sesje";
     UserSessionsCount: "Live sessions: {n}", "Aktywne sesje: {n}";
     FlashUserSaved: "The user was saved.", "Użytkownik został zapisany.";
     FlashUserCreated: "The user was created.", "Użytkownik został utworzony.";

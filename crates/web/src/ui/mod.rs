@@ -7,6 +7,8 @@
 //! the same `steward_app::App` use cases as the JSON API.
 
 mod activity;
+mod admin_groups;
+mod admin_users;
 mod as_of;
 mod assets;
 mod catalog;
@@ -73,6 +75,17 @@ pub fn routes() -> Router<AppState> {
         .route("/portal", get(portal::my_incidents))
         .route("/portal/report", get(portal::report_form).post(portal::report))
         .route("/incidents/{number}/watch", post(notifications::watch))
+        .route("/admin/users", get(admin_users::list).post(admin_users::create))
+        .route("/admin/users/{name}", get(admin_users::show).post(admin_users::update))
+        .route("/admin/users/{name}/password", post(admin_users::reset_password))
+        .route("/admin/users/{name}/sessions/end", post(admin_users::end_sessions))
+        .route("/admin/groups", get(admin_groups::groups).post(admin_groups::create_group))
+        .route("/admin/groups/{name}/members", post(admin_groups::add_member))
+        .route("/admin/groups/{name}/members/{username}/remove", post(admin_groups::remove_member))
+        .route("/admin/groups/{name}/manager", post(admin_groups::set_manager))
+        .route("/admin/organisations", get(admin_groups::organisations).post(admin_groups::create_organisation))
+        .route("/admin/organisations/{id}", post(admin_groups::rename_organisation))
+        .route("/admin/organisations/{id}/delete", post(admin_groups::delete_organisation))
         .route("/admin/notifications", get(notifications::show))
         .route("/admin/notifications/{id}/retry", post(notifications::retry))
         .route("/settings", get(settings::show).post(settings::save))

@@ -231,7 +231,7 @@ fn sessions_panel(ctx: &Ctx, sessions: &[steward_app::sessions::SessionView]) ->
         section.panel aria-labelledby="sessions-title" {
             h2 #sessions-title { (ctx.t(Msg::YourSessions)) }
             p.muted { (ctx.t(Msg::SessionsHint)) }
-            table.table #sessions {
+            div.table-wrap { table #sessions {
                 thead { tr {
                     th scope="col" { (ctx.t(Msg::Browser)) } th scope="col" { (ctx.t(Msg::SignedInAt)) }
                     th scope="col" { (ctx.t(Msg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(Msg::EndSession)) } }
@@ -253,7 +253,7 @@ fn sessions_panel(ctx: &Ctx, sessions: &[steward_app::sessions::SessionView]) ->
                         }
                     }
                 }
-            }
+            } }
             @if sessions.len() > 1 {
                 form method="post" action="/settings/sessions/end-others" {
                     (widgets::csrf(&ctx.csrf))
@@ -271,7 +271,7 @@ fn tokens_panel(ctx: &Ctx, tokens: &[steward_store::accounts::ApiToken]) -> maud
             h2 #tokens-title { (ctx.t(Msg::YourTokens)) }
             p.muted { (ctx.t(Msg::TokensHint)) }
             @if tokens.is_empty() { p.muted { (ctx.t(Msg::NoTokens)) } } @else {
-                table.table #tokens {
+                div.table-wrap { table #tokens {
                     thead { tr {
                         th scope="col" { (ctx.t(Msg::TokenName)) } th scope="col" { (ctx.t(Msg::TokenCreated)) }
                         th scope="col" { (ctx.t(Msg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(Msg::RevokeToken)) } }
@@ -293,7 +293,7 @@ fn tokens_panel(ctx: &Ctx, tokens: &[steward_store::accounts::ApiToken]) -> maud
                             }
                         }
                     }
-                }
+                } }
             }
         }
     }
