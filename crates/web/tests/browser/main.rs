@@ -8,6 +8,7 @@
 // A failing test should stop at the line that failed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin_journey;
 mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;
