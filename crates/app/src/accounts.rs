@@ -47,7 +47,7 @@ impl App {
         let display = u.display_name.clone().unwrap_or_else(|| u.username.clone());
         let display = errs.check("display_name", text::check(&display, text::NAME));
         if let Some(p) = &u.password {
-            if let Err(AppError::Invalid(e)) = auth::check_password_strength(p) {
+            if let Err(AppError::Invalid(e)) = self.check_password(p, &u.username) {
                 errs.0.extend(e);
             }
         }
@@ -89,22 +89,6 @@ impl App {
                 })
             })
             .await
-    }
-
-    pub async fn set_password(&self, actor: Option<&Actor>, username: &str, password: &str) -> Result<(), AppError> {
-        auth::check_password_strength(password)?;
-        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let user = accounts::user_by_name(&mut conn, username).await?.ok_or(AppError::NotFound("user"))?;
-        drop(conn);
-        if let Some(a) = actor {
-            if a.id != user.id {
-                access::can_admin(a.role)?;
-            }
-        }
-        let hash = auth::hash_password(password)?;
-        self.store.write(move |c| Box::pin(async move { accounts::set_password(c, user.id, &hash).await })).await?;
-        self.cache.clear_credentials();
-        Ok(())
     }
 
     pub async fn set_locale(&self, actor: &Actor, locale: Option<String>) -> Result<(), AppError> {

@@ -37,17 +37,6 @@ pub fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-pub fn check_password_strength(password: &str) -> Result<(), AppError> {
-    let n = password.chars().count();
-    if n < 8 {
-        return Err(AppError::field("password", "must be at least 8 characters"));
-    }
-    if n > 1024 {
-        return Err(AppError::field("password", "must be at most 1024 characters"));
-    }
-    Ok(())
-}
-
 /// A signed-in browser session: the cookie value and its CSRF token.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -169,6 +158,7 @@ impl App {
                 }
             }
         }
+        let generation = self.cache.generation();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let s = accounts::session(&mut conn, &hash).await?;
         let s = s.filter(|s| s.expires_at > now).ok_or(AppError::Unauthenticated("your session has ended"))?;
@@ -176,9 +166,10 @@ impl App {
         drop(conn);
         let user = user.ok_or(AppError::Unauthenticated("your account is disabled"))?;
         let actor = self.actor_for(user).await?;
+        self.note_session_use(s.id, s.last_seen_at, now);
         let credential =
             Credential { actor: actor.clone(), csrf: Some(s.csrf.clone()), expires_at: Some(s.expires_at) };
-        self.cache.put_credential(hash, credential);
+        self.cache.put_credential(hash, credential, generation);
         Ok((actor, s.csrf))
     }
 
@@ -198,13 +189,15 @@ impl App {
                 return Ok(c.actor);
             }
         }
+        let generation = self.cache.generation();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let found = accounts::user_by_token(&mut conn, &hash).await?;
         drop(conn);
         let (_, user) = found.ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
         let actor = self.actor_for(user).await?;
         self.note_token_use(&hash);
-        self.cache.put_credential(hash, Credential { actor: actor.clone(), csrf: None, expires_at: None });
+        let credential = Credential { actor: actor.clone(), csrf: None, expires_at: None };
+        self.cache.put_credential(hash, credential, generation);
         Ok(actor)
     }
 
@@ -244,8 +237,15 @@ impl App {
                 return Err(AppError::Forbidden("only admins can revoke other users' tokens".into()));
             }
         }
-        self.store.write(move |c| Box::pin(async move { accounts::revoke_token(c, id, now_micros()).await })).await?;
-        self.cache.clear_credentials();
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    accounts::revoke_token(c, id, now_micros()).await?;
+                    steward_store::sessions::bump_rev(c).await
+                })
+            })
+            .await?;
+        self.forget_credentials();
         let entry = operator_or(AuditEntry::new(AuditKind::TokenRevoked, actor, &format!("token {id}")), actor);
         self.audit(entry.detail(format!("of user {}", t.user_id))).await;
         Ok(())
@@ -273,6 +273,7 @@ impl App {
             locale: user.locale,
             organisation_id: user.organisation_id,
             organisation_name,
+            time_zone: user.time_zone,
         })
     }
 }

@@ -28,6 +28,9 @@ pub(crate) struct Credential {
 #[derive(Default)]
 pub(crate) struct Cache {
     credentials: Mutex<HashMap<String, (Instant, Credential)>>,
+    /// Moves on every clear, so that a lookup which read the database
+    /// before a clear does not store what it read after it.
+    generation: std::sync::atomic::AtomicU64,
     groups: Mutex<HashMap<String, i64>>,
 }
 
@@ -39,8 +42,19 @@ impl Cache {
         (at.elapsed() < CREDENTIAL_TTL).then(|| c.clone())
     }
 
-    pub fn put_credential(&self, hash: String, c: Credential) {
+    /// The generation to hand back to [`Cache::put_credential`]: take it
+    /// before reading the database.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Keeps a credential read from the database, unless the cache was
+    /// cleared since `generation` was taken (it may have been revoked).
+    pub fn put_credential(&self, hash: String, c: Credential, generation: u64) {
         if let Ok(mut map) = self.credentials.lock() {
+            if self.generation() != generation {
+                return;
+            }
             if map.len() >= MAX_ENTRIES {
                 map.retain(|_, (at, _)| at.elapsed() < CREDENTIAL_TTL);
                 if map.len() >= MAX_ENTRIES {
@@ -54,6 +68,7 @@ impl Cache {
     /// Forgets every credential: after anything that changes who may do what.
     pub fn clear_credentials(&self) {
         if let Ok(mut map) = self.credentials.lock() {
+            self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             map.clear();
         }
     }
@@ -86,6 +101,7 @@ mod tests {
             locale: None,
             organisation_id: None,
             organisation_name: None,
+            time_zone: None,
         }
     }
 
@@ -93,10 +109,14 @@ mod tests {
     fn credentials_are_kept_briefly_and_cleared() {
         let c = Cache::default();
         assert!(c.credential("h").is_none());
-        c.put_credential("h".into(), Credential { actor: actor(), csrf: None, expires_at: None });
+        let credential = || Credential { actor: actor(), csrf: None, expires_at: None };
+        c.put_credential("h".into(), credential(), c.generation());
         assert_eq!(c.credential("h").map(|c| c.actor.id), Some(1));
+        let before = c.generation();
         c.clear_credentials();
         assert!(c.credential("h").is_none());
+        c.put_credential("h".into(), credential(), before);
+        assert!(c.credential("h").is_none(), "what was read before a clear is not kept");
         c.put_group("Desk", 7);
         assert_eq!(c.group("Desk"), Some(7));
     }

@@ -12,8 +12,11 @@ pub mod error;
 pub mod incidents;
 pub mod mail_in;
 pub mod notify;
+pub mod passwords;
 pub mod search;
 pub mod seed;
+pub mod sessions;
+pub mod users;
 pub mod sla;
 mod token_use;
 pub mod throttle;
@@ -33,6 +36,8 @@ pub struct AppConfig {
     /// Resolved incidents close by themselves after this many days.
     pub auto_close_days: u32,
     pub session_hours: u32,
+    /// The shortest password accepted (`passwords.min_length`).
+    pub password_min_length: usize,
     pub priority_matrix: PriorityMatrix,
     /// How often the SLA timer looks for warnings and breaches due.
     pub sla_timer_every: std::time::Duration,
@@ -48,6 +53,7 @@ impl Default for AppConfig {
             attachment_max_bytes: 10 * 1024 * 1024,
             auto_close_days: 7,
             session_hours: 12,
+            password_min_length: passwords::DEFAULT_MIN_LENGTH,
             priority_matrix: PriorityMatrix::default(),
             sla_timer_every: std::time::Duration::from_secs(1),
             inbound: mail_in::InboundConfig::default(),
@@ -106,6 +112,8 @@ pub struct Actor {
     pub locale: Option<String>,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
+    /// The IANA zone times are shown in; None is UTC.
+    pub time_zone: Option<String>,
 }
 
 impl Actor {
@@ -122,6 +130,7 @@ impl Actor {
             locale: None,
             organisation_id: None,
             organisation_name: None,
+            time_zone: None,
         }
     }
 

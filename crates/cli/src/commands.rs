@@ -32,8 +32,13 @@ pub enum UserCommand {
     },
     /// List users.
     List,
-    /// Set a user's password, read from the first line of standard input.
+    /// Set a user's password, read from the first line of standard input;
+    /// ends the user's sessions (also on running servers, within a second).
     Passwd { name: String },
+    /// Stop a user from signing in: ends their sessions, revokes their tokens.
+    Deactivate { name: String },
+    /// Let a deactivated user sign in again (their old tokens stay revoked).
+    Reactivate { name: String },
 }
 
 #[derive(Subcommand)]
@@ -159,16 +164,34 @@ pub async fn user(cfg: &Config, c: UserCommand) -> Result<()> {
         }
         UserCommand::List => {
             for u in app.list_users(None).await.map_err(app_error)? {
-                println!("{:<24} {:<10} {}", u.username, u.role, u.display_name);
+                let inactive = if u.active == 0 { " (deactivated)" } else { "" };
+                println!("{:<24} {:<10} {}{inactive}", u.username, u.role, u.display_name);
             }
         }
         UserCommand::Passwd { name } => {
             let p = read_password()?;
             app.set_password(None, &name, &p).await.map_err(app_error)?;
-            println!("password changed for {name}");
+            println!("password changed for {name}; their sessions have ended");
+        }
+        UserCommand::Deactivate { name } => {
+            set_active(&app, &name, false).await?;
+            println!("{name} is deactivated: their sessions have ended and their tokens are revoked");
+        }
+        UserCommand::Reactivate { name } => {
+            set_active(&app, &name, true).await?;
+            println!("{name} can sign in again");
         }
     }
     app.store.close().await;
+    Ok(())
+}
+
+/// Turns sign-in on or off for a user, as the operator.
+async fn set_active(app: &App, name: &str, active: bool) -> Result<()> {
+    let operator = steward_app::Actor::operator();
+    let user = app.user_detail(&operator, name).await.map_err(app_error)?;
+    let patch = steward_app::users::UserPatch { active: Some(active), ..Default::default() };
+    app.update_user(&operator, name, user.user.version, patch).await.map_err(app_error)?;
     Ok(())
 }
 

@@ -30,6 +30,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub incidents: IncidentConfig,
     pub sessions: SessionConfig,
+    pub passwords: PasswordsConfig,
     pub mail: MailConfig,
     pub notifications: NotificationsConfig,
     pub inbound: inbound::InboundConfig,
@@ -65,6 +66,20 @@ pub struct IncidentConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct SessionConfig {
     pub hours: u32,
+}
+
+/// The password policy: a minimum length; the 10,000 most common
+/// passwords are always refused.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordsConfig {
+    pub min_length: u32,
+}
+
+impl Default for PasswordsConfig {
+    fn default() -> Self {
+        Self { min_length: steward_app::passwords::DEFAULT_MIN_LENGTH as u32 }
+    }
 }
 
 /// Outgoing mail. Without `smtp_host` no email is sent: notifications wait
@@ -143,6 +158,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             incidents: IncidentConfig::default(),
             sessions: SessionConfig::default(),
+            passwords: PasswordsConfig::default(),
             mail: MailConfig::default(),
             notifications: NotificationsConfig::default(),
             inbound: inbound::InboundConfig::default(),
@@ -200,6 +216,7 @@ impl fmt::Debug for Config {
             .field("database", &self.database)
             .field("incidents", &self.incidents)
             .field("sessions", &self.sessions)
+            .field("passwords", &self.passwords)
             .field("mail", &self.mail)
             .field("notifications", &self.notifications)
             .finish()
@@ -241,6 +258,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_INCIDENTS_AUTO_CLOSE_DAYS", "incidents.auto_close_days"),
     ("STEWARD_INCIDENTS_ATTACHMENT_MAX_MB", "incidents.attachment_max_mb"),
     ("STEWARD_SESSIONS_HOURS", "sessions.hours"),
+    ("STEWARD_PASSWORDS_MIN_LENGTH", "passwords.min_length"),
     ("STEWARD_MAIL_SMTP_HOST", "mail.smtp_host"),
     ("STEWARD_MAIL_SMTP_PORT", "mail.smtp_port"),
     ("STEWARD_MAIL_SMTP_TLS", "mail.smtp_tls"),
@@ -334,6 +352,9 @@ impl Config {
         if self.sessions.hours == 0 || self.sessions.hours > 24 * 90 {
             bail!("sessions.hours: must be between 1 and 2160");
         }
+        if !(8..=128).contains(&self.passwords.min_length) {
+            bail!("passwords.min_length: must be between 8 and 128");
+        }
         PriorityMatrix::from_rows(self.incidents.priority_matrix)
             .map_err(|e| anyhow::anyhow!("incidents.priority_matrix: every priority {e}"))?;
         let url = &self.public_url;
@@ -369,6 +390,7 @@ impl Config {
             attachment_max_bytes: self.incidents.attachment_max_mb as usize * 1024 * 1024,
             auto_close_days: self.incidents.auto_close_days,
             session_hours: self.sessions.hours,
+            password_min_length: self.passwords.min_length as usize,
             priority_matrix: PriorityMatrix::from_rows(self.incidents.priority_matrix)?,
             notify: steward_app::notify::NotifyConfig {
                 smtp: self.smtp()?,
@@ -463,6 +485,7 @@ const INTEGER_KEYS: &[&str] = &[
     "incidents.auto_close_days",
     "incidents.attachment_max_mb",
     "sessions.hours",
+    "passwords.min_length",
     "mail.smtp_port",
     "notifications.max_attempts",
     "notifications.retry_base_secs",
@@ -549,6 +572,11 @@ priority_matrix = [[1, 2, 3], [2, 3, 4], [3, 4, 5]]
 
 [sessions]
 hours = 12   # how long a sign-in lasts                  env: STEWARD_SESSIONS_HOURS
+
+# New passwords need this many characters (8 to 128) and must not be one of the
+# 10,000 most common passwords (compared without case).
+[passwords]
+min_length = 12                                        # env: STEWARD_PASSWORDS_MIN_LENGTH
 
 # Outgoing mail. Without smtp_host no email is sent; notifications wait in the outbox.
 [mail]
@@ -643,6 +671,11 @@ mod tests {
         assert!(err.to_string().contains("unknown environment variable STEWARD_LISTN"), "{err}");
         let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_SESSIONS_HOURS", "0")])).unwrap_err();
         assert!(err.to_string().contains("sessions.hours"), "{err}");
+        let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_PASSWORDS_MIN_LENGTH", "4")])).unwrap_err();
+        assert!(err.to_string().contains("passwords.min_length: must be between 8 and 128"), "{err}");
+        let c = Config::load_from(&Overrides::default(), env(&[("STEWARD_PASSWORDS_MIN_LENGTH", "16")])).unwrap();
+        assert_eq!(c.app_config().unwrap().password_min_length, 16);
+        assert!(example().contains("min_length = 12"), "the example shows the default");
     }
 
     #[test]

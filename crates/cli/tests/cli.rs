@@ -40,6 +40,8 @@ fn every_subcommand_has_help() {
         vec!["user", "add", "--help"],
         vec!["user", "list", "--help"],
         vec!["user", "passwd", "--help"],
+        vec!["user", "deactivate", "--help"],
+        vec!["user", "reactivate", "--help"],
         vec!["token", "create", "--help"],
         vec!["demo", "--help"],
         vec!["backup", "--help"],
@@ -147,7 +149,7 @@ fn users_tokens_and_backup() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("role: unknown role \"wizard\""), "{}", text(&out.stderr));
     let out = steward(d, &["user", "add", "carol", "--role", "agent", "--password-stdin"], Some("short\n"));
-    assert!(text(&out.stderr).contains("password: must be at least 8 characters"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("password: must be at least 12 characters"), "{}", text(&out.stderr));
     let out = steward(d, &["user", "add", "alice", "--role", "agent"], None);
     assert!(text(&out.stderr).contains("username: is already taken"), "{}", text(&out.stderr));
     let out = steward(d, &["user", "passwd", "alice"], Some("another long password\n"));

@@ -17,6 +17,7 @@ pub mod priority;
 pub mod role;
 pub mod sla;
 pub mod text;
+pub mod zone;
 
 pub use incident::{HoldReason, IncidentState, ResolutionCode, TransitionError, TransitionRequest};
 pub use number::RecordNumber;

@@ -21,10 +21,18 @@ pub struct User {
     #[serde(skip)]
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// An IANA zone name; None shows times in UTC.
+    pub time_zone: Option<String>,
+    pub version: i64,
 }
 
-pub(crate) const USER_COLUMNS: &str = "id, username, display_name, email, role, organisation_id, password_hash, locale, \
-    active, failed_logins, locked_until, created_at";
+/// The user columns, each prefixed with `alias.` for a join.
+pub(crate) fn user_columns(alias: &str) -> String {
+    USER_COLUMNS.split(", ").map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
+pub(crate) const USER_COLUMNS: &str = "id, username, display_name, email, role, organisation_id, password_hash, \
+    locale, active, failed_logins, locked_until, created_at, time_zone, version";
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -48,10 +56,11 @@ pub struct Group {
 pub struct Organisation {
     pub id: i64,
     pub name: String,
+    pub version: i64,
 }
 
 /// Names the field a unique-key violation is about, for the message.
-fn duplicate_of(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+pub(crate) fn duplicate_of(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |e| match StoreError::from(e) {
         StoreError::Duplicate(_) => StoreError::Duplicate(field.into()),
         other => other,
@@ -100,7 +109,9 @@ pub async fn list_users(conn: &mut AnyConnection) -> Result<Vec<User>> {
 }
 
 pub async fn set_password(conn: &mut AnyConnection, id: i64, hash: &str) -> Result<()> {
-    let r = sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
+    let r = sqlx::query(
+        "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, version = version + 1 WHERE id = $2",
+    )
         .bind(hash.to_owned())
         .bind(id)
         .execute(conn)
@@ -146,14 +157,14 @@ pub async fn insert_organisation(conn: &mut AnyConnection, name: &str, now: i64)
 }
 
 pub async fn organisation_by_name(conn: &mut AnyConnection, name: &str) -> Result<Option<Organisation>> {
-    Ok(sqlx::query_as("SELECT id, name FROM organisations WHERE name = $1")
+    Ok(sqlx::query_as("SELECT id, name, version FROM organisations WHERE name = $1")
         .bind(name.to_owned())
         .fetch_optional(conn)
         .await?)
 }
 
 pub async fn list_organisations(conn: &mut AnyConnection) -> Result<Vec<Organisation>> {
-    Ok(sqlx::query_as("SELECT id, name FROM organisations ORDER BY name").fetch_all(conn).await?)
+    Ok(sqlx::query_as("SELECT id, name, version FROM organisations ORDER BY name").fetch_all(conn).await?)
 }
 
 pub async fn insert_group(conn: &mut AnyConnection, name: &str, description: &str, now: i64) -> Result<i64> {
@@ -216,7 +227,7 @@ pub async fn groups_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<Gro
 }
 
 pub async fn members_of(conn: &mut AnyConnection, group_id: i64) -> Result<Vec<User>> {
-    let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let cols = user_columns("u");
     let sql = format!(
         "SELECT {cols} FROM users u JOIN group_members m ON m.user_id = u.id WHERE m.group_id = $1 ORDER BY u.display_name"
     );
@@ -248,7 +259,7 @@ pub async fn insert_token(conn: &mut AnyConnection, user_id: i64, name: &str, ha
 
 /// The active user holding an unrevoked token with this hash.
 pub async fn user_by_token(conn: &mut AnyConnection, hash: &str) -> Result<Option<(i64, User)>> {
-    let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let cols = user_columns("u");
     let sql = format!(
         "SELECT t.id AS token_id, {cols} FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
@@ -291,11 +302,14 @@ pub async fn token_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Api
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Session {
+    pub id: i64,
     pub user_id: i64,
     pub csrf: String,
     pub expires_at: i64,
+    pub last_seen_at: i64,
 }
 
+/// A new session, last seen now (`sessions::describe` names its browser).
 pub async fn insert_session(
     conn: &mut AnyConnection,
     hash: &str,
@@ -304,19 +318,22 @@ pub async fn insert_session(
     now: i64,
     expires_at: i64,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(hash.to_owned())
-        .bind(user_id)
-        .bind(csrf.to_owned())
-        .bind(now)
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $4)",
+    )
+    .bind(hash.to_owned())
+    .bind(user_id)
+    .bind(csrf.to_owned())
+    .bind(now)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 pub async fn session(conn: &mut AnyConnection, hash: &str) -> Result<Option<Session>> {
-    Ok(sqlx::query_as("SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1")
+    Ok(sqlx::query_as("SELECT id, user_id, csrf, expires_at, last_seen_at FROM sessions WHERE token_hash = $1")
         .bind(hash.to_owned())
         .fetch_optional(conn)
         .await?)
@@ -332,7 +349,7 @@ pub async fn purge_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64> {
 }
 
 pub async fn organisation_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Organisation>> {
-    Ok(sqlx::query_as("SELECT id, name FROM organisations WHERE id = $1").bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as("SELECT id, name, version FROM organisations WHERE id = $1").bind(id).fetch_optional(conn).await?)
 }
 
 /// Records that a token authenticated a request at `now`, unless that was

@@ -31,6 +31,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     4 "0004" "cmdb",
     6 "0006" "desk",
     8 "0008" "security",
+    9 "0009" "accounts_admin",
     10 "0010" "list_indexes",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
@@ -40,6 +41,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     4 "0004" "cmdb",
     6 "0006" "desk",
     8 "0008" "security",
+    9 "0009" "accounts_admin",
     10 "0010" "list_indexes",
 );
 

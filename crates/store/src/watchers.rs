@@ -28,11 +28,12 @@ pub async fn remove(c: &mut AnyConnection, kind: &str, record_id: i64, user_id: 
 
 /// The record's watchers, by display name.
 pub async fn list(c: &mut AnyConnection, kind: &str, record_id: i64) -> Result<Vec<User>> {
-    let sql = "SELECT u.id, u.username, u.display_name, u.email, u.role, u.organisation_id, u.password_hash, \
-        u.locale, u.active, u.failed_logins, u.locked_until, u.created_at \
-        FROM watchers w JOIN users u ON u.id = w.user_id \
-        WHERE w.record_kind = $1 AND w.record_id = $2 ORDER BY u.display_name, u.id";
-    Ok(sqlx::query_as(sql).bind(kind.to_owned()).bind(record_id).fetch_all(c).await?)
+    let sql = format!(
+        "SELECT {} FROM watchers w JOIN users u ON u.id = w.user_id \
+         WHERE w.record_kind = $1 AND w.record_id = $2 ORDER BY u.display_name, u.id",
+        crate::accounts::user_columns("u")
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(kind.to_owned()).bind(record_id).fetch_all(c).await?)
 }
 
 pub async fn is_watching(c: &mut AnyConnection, kind: &str, record_id: i64, user_id: i64) -> Result<bool> {

@@ -55,7 +55,7 @@ fn basic_token(headers: &HeaderMap) -> Option<String> {
     text.split_once(':').map(|(_, password)| password.to_owned())
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
     CookieJar::from_headers(headers).get(SESSION_COOKIE).map(|c| c.value().to_owned())
 }
 

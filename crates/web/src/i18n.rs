@@ -173,7 +173,6 @@ catalogue! {
     SignOut: "Sign out", "Wyloguj się";
     SearchIncidents: "Search incidents", "Szukaj incydentów";
     SearchPlaceholder: "Search incidents  ( / )", "Szukaj incydentów  ( / )";
-    TimesInUtc: "All times are UTC.", "Wszystkie godziny w UTC.";
     KeyboardHint: "Keys: / search · g i incidents · g h queues · n new incident", "Klawisze: / szukaj · g i incydenty · g h kolejki · n nowy incydent";
     RoleRequester: "Requester", "Zgłaszający";
     RoleAgent: "Agent", "Agent";
@@ -531,7 +530,7 @@ catalogue! {
     FlashRelRemoved: "Relation removed.", "Usunięto relację.";
     // The CI page
     AsOf: "As of", "Stan na";
-    AsOfHint: "Date and time in UTC: what you type is read as UTC.", "Data i godzina w UTC: wpisana wartość jest traktowana jako UTC.";
+    AsOfHint: "Date and time in your time zone ({zone}).", "Data i godzina w Twojej strefie czasowej ({zone}).";
     AsOfShow: "Show as it was", "Pokaż stan z tej chwili";
     AsOfNow: "Back to now", "Wróć do teraz";
     AsOfBanner: "You are looking at this item as it was on {time}.", "Oglądasz ten element w stanie z {time}.";
@@ -679,6 +678,95 @@ catalogue! {
     UnavailableTitle: "Temporarily unavailable", "Chwilowo niedostępne";
     BadRequestTitle: "That did not work", "To się nie udało";
     BackToStart: "Back to the start page", "Wróć na stronę startową";
+    // Own settings and admin screens (profile, password, sessions, users, groups, organisations)
+    TimesInZone: "Times are shown in {zone} time.", "Godziny podano w strefie czasowej {zone}.";
+    Profile: "Profile", "Profil";
+    UserTimeZone: "Time zone", "Strefa czasowa";
+    UserTimeZoneHint: "An IANA name such as Europe/Warsaw; leave empty for UTC.", "Nazwa IANA, np. Europe/Warsaw; puste pole oznacza UTC.";
+    ChangePassword: "Change password", "Zmiana hasła";
+    CurrentPassword: "Current password", "Obecne hasło";
+    NewPassword: "New password", "Nowe hasło";
+    RepeatPassword: "Repeat the new password", "Powtórz nowe hasło";
+    PasswordHint: "At least {n} characters; common passwords are refused. Your other sessions will end.", "Co najmniej {n} znaków; popularne hasła są odrzucane. Pozostałe sesje zostaną zakończone.";
+    PasswordsDiffer: "does not match the new password", "nie zgadza się z nowym hasłem";
+    FlashPassword: "Your password was changed; your other sessions have ended.", "Hasło zostało zmienione; pozostałe sesje zakończono.";
+    YourSessions: "Your sessions", "Twoje sesje";
+    SessionsHint: "Each browser you are signed in on. End any you do not recognise.", "Każda przeglądarka, w której jesteś zalogowany. Zakończ te, których nie rozpoznajesz.";
+    Browser: "Browser", "Przeglądarka";
+    UnknownBrowser: "Unknown browser", "Nieznana przeglądarka";
+    SignedInAt: "Signed in", "Zalogowano";
+    LastSeen: "Last used", "Ostatnio używana";
+    ThisSession: "This session", "Ta sesja";
+    EndSession: "End", "Zakończ";
+    EndOtherSessions: "Sign out everywhere else", "Wyloguj ze wszystkich innych miejsc";
+    FlashSessionEnded: "The session has ended.", "Sesja została zakończona.";
+    YourTokens: "Your API tokens", "Twoje tokeny API";
+    TokensHint: "Tokens let scripts use the API as you. Revoke any you no longer use.", "Tokeny pozwalają skryptom korzystać z API w Twoim imieniu. Unieważnij te, których już nie używasz.";
+    TokenName: "Name", "Nazwa";
+    TokenCreated: "Created", "Utworzono";
+    TokenRevoked: "Revoked", "Unieważniony";
+    RevokeToken: "Revoke", "Unieważnij";
+    FlashTokenRevoked: "The token was revoked.", "Token został unieważniony.";
+    NoTokens: "You have no API tokens.", "Nie masz tokenów API.";
+    NavAdmin: "Administration", "Administracja";
+    AdminUsers: "Users", "Użytkownicy";
+    AdminGroups: "Groups", "Grupy";
+    AdminOrganisations: "Organisations", "Organizacje";
+    NewUser: "New user", "Nowy użytkownik";
+    DisplayName: "Display name", "Nazwa wyświetlana";
+    Email: "Email", "E-mail";
+    Organisation_: "Organisation", "Organizacja";
+    NoOrganisation: "— none —", "— brak —";
+    Status: "Status", "Stan";
+    UserActive: "Active", "Aktywny";
+    Deactivated: "Deactivated", "Dezaktywowany";
+    CreateUser: "Create user", "Utwórz użytkownika";
+    InitialPassword: "Password", "Hasło";
+    InitialPasswordHint: "Optional: without one the user cannot sign in until an admin sets it.", "Opcjonalne: bez hasła użytkownik nie zaloguje się, dopóki administrator go nie ustawi.";
+    EditUser: "Edit user", "Edycja użytkownika";
+    MaySignIn: "May sign in", "Może się logować";
+    MaySignInHint: "Unticking ends the user's sessions and revokes their API tokens at once.", "Odznaczenie natychmiast kończy sesje użytkownika i unieważnia jego tokeny API.";
+    ResetPassword: "Set a new password", "Ustaw nowe hasło";
+    ResetPasswordHint: "Ends all of the user's sessions.", "Kończy wszystkie sesje użytkownika.";
+    EndUserSessions: "End all sessions", "Zakończ wszystkie sesje";
+    UserSessions: "Sessions", "Sesje";
+    UserSessionsCount: "Live sessions: {n}", "Aktywne sesje: {n}";
+    FlashUserSaved: "The user was saved.", "Użytkownik został zapisany.";
+    FlashUserCreated: "The user was created.", "Użytkownik został utworzony.";
+    FlashPasswordSet: "The password was set; the user's sessions have ended.", "Hasło zostało ustawione; sesje użytkownika zakończono.";
+    FlashSessionsEnded: "The user's sessions have ended.", "Sesje użytkownika zostały zakończone.";
+    StaleForm: "Someone changed this record while you were editing it. The form now shows their version: check it and save again.", "Ktoś zmienił ten rekord podczas Twojej edycji. Formularz pokazuje teraz jego wersję: sprawdź ją i zapisz ponownie.";
+    Members: "Members", "Członkowie";
+    AddMember: "Add member", "Dodaj członka";
+    RemoveMember: "Remove", "Usuń";
+    GroupManager: "Manager", "Kierownik";
+    NoManager: "— no manager —", "— brak kierownika —";
+    NewGroup: "New group", "Nowa grupa";
+    GroupName: "Name", "Nazwa";
+    GroupDescription: "Description", "Opis";
+    CreateGroup: "Create group", "Utwórz grupę";
+    FlashGroupSaved: "The group was saved.", "Grupa została zapisana.";
+    NewOrganisation: "New organisation", "Nowa organizacja";
+    CreateOrganisation: "Add organisation", "Dodaj organizację";
+    Rename: "Rename", "Zmień nazwę";
+    Delete: "Delete", "Usuń";
+    FlashOrganisationSaved: "The organisation was saved.", "Organizacja została zapisana.";
+    FlashOrganisationDeleted: "The organisation was deleted.", "Organizacja została usunięta.";
+    DenyAdminPage: "Only admins can manage users, groups and organisations.", "Tylko administratorzy mogą zarządzać użytkownikami, grupami i organizacjami.";
+    ValWrongPassword: "is not your current password", "to nie jest Twoje obecne hasło";
+    ValSamePassword: "must differ from the current one", "musi różnić się od obecnego";
+    ValPasswordShort: "must be at least {n} characters", "musi mieć co najmniej {n} znaków";
+    ValPasswordLong: "must be at most {n} characters", "może mieć najwyżej {n} znaków";
+    ValPasswordCommon: "is one of the most common passwords; choose another", "to jedno z najpopularniejszych haseł; wybierz inne";
+    ValPasswordUsername: "must not be your username", "nie może być nazwą użytkownika";
+    ValNotZone: "{zone} is not a time zone: use an IANA name such as Europe/Warsaw", "{zone} nie jest strefą czasową: podaj nazwę IANA, np. Europe/Warsaw";
+    ValLocale: "must be en or pl", "musi być en albo pl";
+    ValSelfDemote: "you cannot demote or deactivate yourself", "nie możesz odebrać sobie uprawnień ani się dezaktywować";
+    ValLastAdmin: "the last active admin must stay an active admin", "ostatni aktywny administrator musi nim pozostać";
+    ValNotEmail: "is not an email address", "to nie jest adres e-mail";
+    ValInUse: "is still used by {what}; move them first", "wciąż używają tego: {what}; najpierw ich przenieś";
+    ValNoOrganisation: "no organisation named {name}", "nie ma organizacji o nazwie {name}";
+    ValTaken: "is already taken", "jest już zajęte";
     // Settings
     SettingsTitle: "Settings", "Ustawienia";
     Language: "Language", "Język";
@@ -1099,7 +1187,43 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
     if let Some(m) = service_level_message(lang, msg) {
         return Cow::Owned(m);
     }
+    if let Some(m) = account_message(lang, msg) {
+        return Cow::Owned(m);
+    }
     Cow::Borrowed(msg)
+}
+
+/// The password, profile and user-admin checks' messages in Polish.
+fn account_message(lang: Lang, msg: &str) -> Option<String> {
+    let exact = [
+        ("is not your current password", Msg::ValWrongPassword),
+        ("must differ from the current one", Msg::ValSamePassword),
+        ("is one of the most common passwords; choose another", Msg::ValPasswordCommon),
+        ("must not be your username", Msg::ValPasswordUsername),
+        ("must be en or pl", Msg::ValLocale),
+        ("you cannot demote or deactivate yourself", Msg::ValSelfDemote),
+        ("the last active admin must stay an active admin", Msg::ValLastAdmin),
+        ("is not an email address", Msg::ValNotEmail),
+        ("is already taken", Msg::ValTaken),
+    ];
+    if let Some((_, m)) = exact.iter().find(|(en, _)| *en == msg) {
+        return Some(t(lang, *m).to_owned());
+    }
+    let f = |m: Msg, k: &str, v: &str| Some(tf(lang, m, &[(k, v)]));
+    let between = |pre: &str, post: &str| msg.strip_prefix(pre).and_then(|r| r.strip_suffix(post));
+    if let Some(n) = between("must be at least ", " characters") {
+        return f(Msg::ValPasswordShort, "n", n);
+    }
+    if let Some(n) = between("must be at most ", " characters") {
+        return f(Msg::ValPasswordLong, "n", n);
+    }
+    if let Some(zone) = msg.strip_suffix(" is not a time zone: use an IANA name such as Europe/Warsaw") {
+        return f(Msg::ValNotZone, "zone", zone);
+    }
+    if let Some(what) = between("is still used by ", "; move them first") {
+        return f(Msg::ValInUse, "what", what);
+    }
+    msg.strip_prefix("no organisation named ").and_then(|name| f(Msg::ValNoOrganisation, "name", name))
 }
 
 /// The calendar and SLA checks' messages (see `steward_domain::calendar`

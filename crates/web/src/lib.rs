@@ -65,8 +65,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::health::healthz))
         .route("/readyz", get(api::health::readyz))
         .nest("/api/v1", api::routes())
-        // Every state-changing request a browser can send passes the CSRF guard.
-        .merge(ui::routes().route_layer(from_fn_with_state(state.clone(), auth::csrf_guard)))
+        // Every state-changing request a browser can send passes the CSRF
+        // guard; every page shows times in its viewer's zone.
+        .merge(
+            ui::routes()
+                .route_layer(from_fn_with_state(state.clone(), auth::csrf_guard))
+                .route_layer(from_fn_with_state(state.clone(), ui::viewer_zone)),
+        )
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(from_fn_with_state(state.clone(), layers::audit_refusals))
@@ -88,6 +93,7 @@ pub async fn serve(
     let every = state.app.config.sla_timer_every;
     let timers = tokio::spawn(steward_app::sla::timer::run(state.app.clone(), every, stop_rx.clone()));
     let mail = tokio::spawn(steward_app::mail_in::run(state.app.clone(), stop_rx.clone()));
+    let credentials = tokio::spawn(steward_app::sessions::watch_credentials(state.app.clone(), stop_rx.clone()));
     let delivery = tokio::spawn(steward_app::notify::worker::run(state.app.clone(), stop_rx));
     let app = state.app.clone();
     let header_read_timeout = state.web.header_read_timeout;
@@ -97,6 +103,7 @@ pub async fn serve(
     let _ = timers.await;
     let _ = mail.await;
     let _ = delivery.await;
+    let _ = credentials.await;
     app.store.close().await;
     result
 }

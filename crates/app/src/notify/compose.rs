@@ -5,6 +5,7 @@
 use super::{ASSIGNED, COMMENTED, CREATED, EMAIL, ESCALATED, RESOLVED, SLA_BREACHED, SLA_WARNING, WEBHOOK, WORK_NOTE};
 use super::{NotifyConfig, labels};
 use crate::error::AppError;
+use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use steward_channels::email::{self, EmailAddress, EmailEvent, Locale, RecordInfo, SlaInfo};
@@ -269,16 +270,24 @@ fn record_info(ctx: &Ctx, inc: &Incident, l: Locale) -> RecordInfo {
     }
 }
 
-fn sla_info(s: &SlaNotice) -> SlaInfo {
+/// The SLA as the recipient reads it: due in their time zone.
+fn sla_info(s: &SlaNotice, zone: &TimeZone) -> SlaInfo {
     let due = jiff::Timestamp::from_microsecond(s.due_at).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     SlaInfo {
         name: s.name.clone(),
         target: std::time::Duration::from_micros(u64::try_from(s.target_us).unwrap_or(0)),
-        due: due.to_zoned(jiff::tz::TimeZone::UTC),
+        due: due.to_zoned(zone.clone()),
     }
 }
 
-fn email_event(ctx: &Ctx, inc: &Incident, by: &Author, event: &IncidentEvent, l: Locale) -> EmailEvent {
+fn email_event(
+    ctx: &Ctx,
+    inc: &Incident,
+    by: &Author,
+    event: &IncidentEvent,
+    l: Locale,
+    zone: &TimeZone,
+) -> EmailEvent {
     let record = record_info(ctx, inc, l);
     let actor = by.name.clone();
     match event {
@@ -289,9 +298,9 @@ fn email_event(ctx: &Ctx, inc: &Incident, by: &Author, event: &IncidentEvent, l:
         IncidentEvent::Assigned { to } => EmailEvent::Assigned { record, actor, assignee: to.clone() },
         IncidentEvent::Resolved { notes } => EmailEvent::Resolved { record, actor, notes: notes.clone() },
         IncidentEvent::SlaWarning { sla, percent } => {
-            EmailEvent::SlaWarning { record, sla: sla_info(sla), percent: *percent }
+            EmailEvent::SlaWarning { record, sla: sla_info(sla, zone), percent: *percent }
         }
-        IncidentEvent::SlaBreached { sla } => EmailEvent::SlaBreached { record, sla: sla_info(sla) },
+        IncidentEvent::SlaBreached { sla } => EmailEvent::SlaBreached { record, sla: sla_info(sla, zone) },
         IncidentEvent::Escalated { reason } => EmailEvent::Escalated { record, actor, reason: reason.clone() },
     }
 }
@@ -314,7 +323,8 @@ fn email_message(
         return Ok(None);
     };
     let locale = u.locale.as_deref().map(Locale::from_tag).unwrap_or_default();
-    let rendered = email::render(&email_event(ctx, inc, by, event, locale), locale);
+    let zone = steward_domain::zone::zone_or_utc(u.time_zone.as_deref());
+    let rendered = email::render(&email_event(ctx, inc, by, event, locale, &zone), locale);
     let number = crate::incidents::number(inc.id);
     let mut subject = rendered.subject;
     if matches!(event, IncidentEvent::Commented { internal: true, .. }) {
@@ -407,7 +417,7 @@ fn webhook_message(
     webhook_id: i64,
     now: i64,
 ) -> Result<NewMessage, AppError> {
-    let notice = Notice::from_event(&email_event(ctx, inc, by, event, Locale::En), Locale::En);
+    let notice = Notice::from_event(&email_event(ctx, inc, by, event, Locale::En, &TimeZone::UTC), Locale::En);
     let payload = json!({
         "event": event.name(),
         "data": event_json(ctx, inc, by, event, now),
@@ -444,5 +454,20 @@ pub(crate) fn notice_from(v: &Value) -> Notice {
             Some("critical") => Severity::Critical,
             _ => Severity::Info,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sla_due_moments_are_in_the_recipients_zone() {
+        let notice = SlaNotice { name: "Resolution P2".into(), target_us: 0, due_at: 1_764_000_000_000_000 };
+        let warsaw = steward_domain::zone::zone_or_utc(Some("Europe/Warsaw"));
+        let due = |z: &TimeZone| jiff::fmt::strtime::format("%H:%M %Z", &sla_info(&notice, z).due).unwrap();
+        assert_eq!(due(&warsaw), "17:00 CET");
+        assert_eq!(due(&TimeZone::UTC), "16:00 UTC");
+        assert_eq!(due(&steward_domain::zone::zone_or_utc(None)), "16:00 UTC", "no zone: UTC");
     }
 }

@@ -16,6 +16,8 @@ pub async fn me(ApiActor(a): ApiActor) -> axum::Json<MeJson> {
         display_name: a.display_name,
         role: a.role.to_string(),
         group_ids: a.group_ids,
+        locale: a.locale,
+        time_zone: a.time_zone,
     })
 }
 

@@ -416,6 +416,10 @@ pub struct MeJson {
     #[schema(value_type = super::schema::Role)]
     pub role: String,
     pub group_ids: Vec<i64>,
+    /// en or pl; none = the browser's language
+    pub locale: Option<String>,
+    /// The IANA zone times are shown in; none = UTC
+    pub time_zone: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -10,18 +10,20 @@ pub mod dto;
 pub mod escalations;
 pub mod health;
 pub mod incidents;
+pub mod me;
 pub mod notifications;
 pub mod schema;
 pub mod search;
 pub mod sla;
 pub mod sla_dto;
+pub mod users;
 
 use crate::AppState;
 use axum::{
     Json, Router,
     extract::DefaultBodyLimit,
     response::IntoResponse,
-    routing::{delete, get, post, put},
+    routing::{delete, get, patch, post, put},
 };
 use utoipa::OpenApi;
 
@@ -34,6 +36,10 @@ use utoipa::OpenApi;
         incidents::upload, incidents::download,
         accounts::me, accounts::users, accounts::add_user, accounts::groups, accounts::add_group,
         accounts::add_member, accounts::tokens, accounts::create_token, accounts::revoke_token, audit::list,
+        me::update_profile, me::change_password, me::sessions, me::revoke_session,
+        users::get_user, users::update_user, users::reset_password, users::user_sessions, users::revoke_user_sessions,
+        users::remove_member, users::organisations, users::create_organisation, users::rename_organisation,
+        users::delete_organisation,
         sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::update_calendar,
         sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::update_sla,
         sla::set_ola, sla::delete_ola,
@@ -89,7 +95,16 @@ async fn openapi() -> impl IntoResponse {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
-        .route("/me", get(accounts::me))
+        .route("/me", get(accounts::me).patch(me::update_profile))
+        .route("/me/password", put(me::change_password))
+        .route("/me/sessions", get(me::sessions))
+        .route("/me/sessions/{id}", delete(me::revoke_session))
+        .route("/users/{name}", get(users::get_user).patch(users::update_user))
+        .route("/users/{name}/password", put(users::reset_password))
+        .route("/users/{name}/sessions", get(users::user_sessions).delete(users::revoke_user_sessions))
+        .route("/groups/{name}/members/{username}", delete(users::remove_member))
+        .route("/organisations", get(users::organisations).post(users::create_organisation))
+        .route("/organisations/{id}", patch(users::rename_organisation).delete(users::delete_organisation))
         .route("/me/notifications", get(notifications::my_notifications).put(notifications::set_my_notifications))
         .route("/outbox", get(notifications::outbox))
         .route("/outbox/{id}/retry", post(notifications::retry))

@@ -1,10 +1,10 @@
 //! The "as of" moment the CMDB pages are read at. Links carry it as RFC
 //! 3339 (`2026-01-31T12:00:00Z`); the form's `datetime-local` input sends
-//! a time without a zone (`2026-01-31T12:00`), which is read as UTC, as the
-//! form says (users have no time zone setting yet).
+//! a time without a zone (`2026-01-31T12:00`), which is read in the
+//! viewer's time zone, as the form says.
 
 use crate::i18n::{self, Lang, Msg};
-use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
+use jiff::{Timestamp, civil::DateTime};
 
 /// The moment `input` names, None for now (empty), or the message for the
 /// field. A moment in the future is refused: the CMDB has no plans.
@@ -18,7 +18,7 @@ pub fn parse(lang: Lang, input: &str, now: i64) -> Result<Option<i64>, String> {
         Err(_) => s
             .parse::<DateTime>()
             .ok()
-            .and_then(|d| d.to_zoned(TimeZone::UTC).ok())
+            .and_then(|d| d.to_zoned(super::fmt::zone()).ok())
             .map(|z| z.timestamp())
             .ok_or_else(|| i18n::tf(lang, Msg::AsOfNotTime, &[("text", s)]))?,
     };
@@ -29,11 +29,11 @@ pub fn parse(lang: Lang, input: &str, now: i64) -> Result<Option<i64>, String> {
     Ok(Some(us))
 }
 
-/// The value for the `datetime-local` input: UTC, minutes (seconds when
-/// the moment has them).
+/// The value for the `datetime-local` input: the viewer's zone, minutes
+/// (seconds when the moment has them).
 pub fn input_value(micros: i64) -> String {
     let Ok(t) = Timestamp::from_microsecond(micros) else { return String::new() };
-    let d = t.to_zoned(TimeZone::UTC).datetime();
+    let d = t.to_zoned(super::fmt::zone()).datetime();
     let minutes = format!("{:04}-{:02}-{:02}T{:02}:{:02}", d.year(), d.month(), d.day(), d.hour(), d.minute());
     if d.second() == 0 { minutes } else { format!("{minutes}:{:02}", d.second()) }
 }

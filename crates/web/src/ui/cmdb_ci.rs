@@ -193,9 +193,10 @@ fn as_of_form(ctx: &Ctx, d: &Data, typed: &str, error: Option<&str>) -> Markup {
         (None, Some(at)) => as_of::input_value(at),
         (None, None) => String::new(),
     };
+    let zone_hint = crate::i18n::tf(ctx.lang, Msg::AsOfHint, &[("zone", fmt::zone_name(&fmt::zone()))]);
     let field = widgets::Field {
         kind: Some("datetime-local"),
-        hint: Some(ctx.t(Msg::AsOfHint)),
+        hint: Some(&zone_hint),
         ..widgets::Field::new(ctx.lang, "as-of", "as_of", ctx.t(Msg::AsOf), &errors)
     };
     let now_href = cmdb_widgets::ci_href(d.id, None, Some(d.hops));

@@ -1,5 +1,7 @@
-//! Times and links as pages show them. Times are UTC for now: users have
-//! no time zone setting yet.
+//! Times and links as pages show them. Every moment is shown in the
+//! viewer's time zone with its time of day; the zone is set for the whole
+//! request by [`with_viewer_zone`] (the UI's middleware), so every page and
+//! widget follows without passing it around.
 
 use crate::i18n::{self, Lang, Plural};
 use jiff::{Timestamp, tz::TimeZone};
@@ -7,6 +9,25 @@ use jiff::{Timestamp, tz::TimeZone};
 const MINUTE: i64 = 60 * 1_000_000;
 const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
+
+tokio::task_local! {
+    static ZONE: TimeZone;
+}
+
+/// Runs `f` (a request) with times shown in `zone`.
+pub async fn with_zone<F: std::future::Future>(zone: TimeZone, f: F) -> F::Output {
+    ZONE.scope(zone, f).await
+}
+
+/// The zone of the request being rendered; UTC outside one.
+pub fn zone() -> TimeZone {
+    ZONE.try_with(TimeZone::clone).unwrap_or(TimeZone::UTC)
+}
+
+/// The zone's name as users know it: `Europe/Warsaw`, `UTC`.
+pub fn zone_name(z: &TimeZone) -> &str {
+    z.iana_name().unwrap_or("UTC")
+}
 
 pub fn now_micros() -> i64 {
     Timestamp::now().as_microsecond()
@@ -17,22 +38,22 @@ pub fn iso(micros: i64) -> String {
     Timestamp::from_microsecond(micros).map(|t| t.to_string()).unwrap_or_default()
 }
 
-/// "24 Nov 2025, 14:05 UTC" / "24 lis 2025, 14:05 UTC".
+/// "24 Nov 2025, 17:05 CET" / "24 lis 2025, 17:05 CET", in the viewer's zone.
 pub fn absolute(lang: Lang, micros: i64) -> String {
-    let Ok(t) = Timestamp::from_microsecond(micros) else { return String::new() };
-    let z = t.to_zoned(TimeZone::UTC);
-    format!("{} {} {}, {:02}:{:02} UTC", z.day(), i18n::month_abbr(lang, z.month()), z.year(), z.hour(), z.minute())
+    absolute_in(lang, micros, &zone())
 }
 
-/// "24 Nov 2025".
-pub fn date(lang: Lang, micros: i64) -> String {
+/// [`absolute`] in a given zone; the abbreviation says which.
+pub fn absolute_in(lang: Lang, micros: i64, tz: &TimeZone) -> String {
     let Ok(t) = Timestamp::from_microsecond(micros) else { return String::new() };
-    let z = t.to_zoned(TimeZone::UTC);
-    format!("{} {} {}", z.day(), i18n::month_abbr(lang, z.month()), z.year())
+    let z = t.to_zoned(tz.clone());
+    let abbr = tz.to_offset_info(t).abbreviation().to_owned();
+    let month = i18n::month_abbr(lang, z.month());
+    format!("{} {month} {}, {:02}:{:02} {abbr}", z.day(), z.year(), z.hour(), z.minute())
 }
 
 /// "just now", "5 minutes ago", "3 hours ago", "yesterday", "4 days ago",
-/// and the date for anything older than a month.
+/// and the moment itself for anything older than a month.
 pub fn relative(lang: Lang, micros: i64, now: i64) -> String {
     let ago = now - micros;
     let n = |unit: i64| u64::try_from(ago / unit).unwrap_or(0);
@@ -41,7 +62,7 @@ pub fn relative(lang: Lang, micros: i64, now: i64) -> String {
         a if a < HOUR => i18n::tn(lang, Plural::MinutesAgo, n(MINUTE)),
         a if a < DAY => i18n::tn(lang, Plural::HoursAgo, n(HOUR)),
         a if a < 30 * DAY => i18n::tn(lang, Plural::DaysAgo, n(DAY)),
-        _ => date(lang, micros),
+        _ => absolute(lang, micros),
     }
 }
 
@@ -91,6 +112,20 @@ mod tests {
         assert_eq!(iso(T), "2025-11-24T16:00:00Z");
     }
 
+    #[tokio::test]
+    async fn times_follow_the_viewers_zone() {
+        let warsaw = TimeZone::get("Europe/Warsaw").unwrap();
+        assert_eq!(absolute_in(Lang::En, T, &warsaw), "24 Nov 2025, 17:00 CET");
+        let summer = T - 150 * DAY; // 2025-06-27
+        assert_eq!(absolute_in(Lang::Pl, summer, &warsaw), "27 cze 2025, 18:00 CEST");
+        let york = TimeZone::get("America/New_York").unwrap();
+        assert_eq!(absolute_in(Lang::En, T, &york), "24 Nov 2025, 11:00 EST");
+        // Inside a request with a zone, everything follows it.
+        let (shown, old) = with_zone(warsaw, async { (absolute(Lang::En, T), relative(Lang::En, T, T + 40 * DAY)) }).await;
+        assert_eq!((shown.as_str(), old.as_str()), ("24 Nov 2025, 17:00 CET", "24 Nov 2025, 17:00 CET"));
+        assert_eq!(zone_name(&zone()), "UTC", "outside a request: UTC");
+    }
+
     #[test]
     fn relative_times() {
         assert_eq!(relative(Lang::En, T, T + 5_000_000), "just now");
@@ -99,7 +134,7 @@ mod tests {
         assert_eq!(relative(Lang::Pl, T, T + 3 * HOUR), "3 godziny temu");
         assert_eq!(relative(Lang::En, T, T + DAY + HOUR), "yesterday");
         assert_eq!(relative(Lang::Pl, T, T + 5 * DAY), "5 dni temu");
-        assert_eq!(relative(Lang::En, T, T + 40 * DAY), "24 Nov 2025");
+        assert_eq!(relative(Lang::En, T, T + 40 * DAY), "24 Nov 2025, 16:00 UTC", "old moments keep their time");
     }
 
     #[test]

@@ -41,6 +41,8 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
             ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
         ];
         if ctx.actor.role == steward_domain::Role::Admin {
+            let people = ["/admin/users", "/admin/groups", "/admin/organisations"];
+            items.push(("/admin/users", Msg::NavAdmin, people.iter().any(|a| p.starts_with(a))));
             items.push(("/admin/notifications", Msg::NavNotifications, p.starts_with("/admin/notifications")));
             items.push(("/admin/audit", Msg::NavAudit, p.starts_with("/admin/audit")));
         }
@@ -119,7 +121,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 (topbar(ctx))
                 main #main tabindex="-1" { (body) }
                 footer.footer {
-                    span { (ctx.t(Msg::TimesInUtc)) }
+                    span { a href="/settings#profile-title" { (i18n::tf(lang, Msg::TimesInZone, &[("zone", super::fmt::zone_name(&super::fmt::zone()))])) } }
                     @if ctx.actor.is_staff() { span.keys { (ctx.t(Msg::KeyboardHint)) } }
                     @if ctx.actor.is_staff() && on_incident(&ctx.path) { span.keys #incident-keys { (ctx.t(Msg::IncidentKeysHint)) } }
                 }

@@ -127,6 +127,10 @@ pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<Logi
     let client = crate::client::client_ip(&parts, &s.web.trusted_proxies);
     match s.app.login(&f.username, &f.password, client).await {
         Ok((_, session)) => {
+            let agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if let Err(e) = s.app.describe_session(&session.token, agent).await {
+                tracing::warn!(error = %e, "naming the session's browser failed");
+            }
             let mut r = Redirect::to(&next).into_response();
             set_cookie(&mut r, &session_cookie(&session.token, session.max_age_secs, s.web.secure_cookies));
             set_cookie(&mut r, &format!("{LOGIN_CSRF_COOKIE}=; Path=/login; Max-Age=0; HttpOnly; SameSite=Lax"));

@@ -7,6 +7,8 @@
 //! the same `steward_app::App` use cases as the JSON API.
 
 mod activity;
+mod admin_groups;
+mod admin_users;
 mod as_of;
 mod assets;
 mod audit;
@@ -88,6 +90,17 @@ pub fn routes() -> Router<AppState> {
         // The report may carry files: the attachment limit applies to each.
         .route("/portal/report", get(portal::report_form).post(portal::report).layer(DefaultBodyLimit::disable()))
         .route("/incidents/{number}/watch", post(notifications::watch))
+        .route("/admin/users", get(admin_users::list).post(admin_users::create))
+        .route("/admin/users/{name}", get(admin_users::show).post(admin_users::update))
+        .route("/admin/users/{name}/password", post(admin_users::reset_password))
+        .route("/admin/users/{name}/sessions/end", post(admin_users::end_sessions))
+        .route("/admin/groups", get(admin_groups::groups).post(admin_groups::create_group))
+        .route("/admin/groups/{name}/members", post(admin_groups::add_member))
+        .route("/admin/groups/{name}/members/{username}/remove", post(admin_groups::remove_member))
+        .route("/admin/groups/{name}/manager", post(admin_groups::set_manager))
+        .route("/admin/organisations", get(admin_groups::organisations).post(admin_groups::create_organisation))
+        .route("/admin/organisations/{id}", post(admin_groups::rename_organisation))
+        .route("/admin/organisations/{id}/delete", post(admin_groups::delete_organisation))
         .route("/admin/notifications", get(notifications::show))
         .route("/admin/audit", get(audit::show))
         .route("/admin/notifications/{id}/retry", post(notifications::retry))
@@ -102,6 +115,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/settings/service-levels/slas", post(service_levels_forms::create_sla))
         .route("/settings/notifications", post(settings::save_notifications))
+        .route("/settings/password", post(settings::change_password))
+        .route("/settings/sessions/{id}/end", post(settings::end_session))
+        .route("/settings/sessions/end-others", post(settings::end_other_sessions))
+        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/cmdb", get(cmdb_list::show))
         .route(
             "/cmdb/import",
@@ -115,6 +132,19 @@ pub fn routes() -> Router<AppState> {
         .route("/services", get(catalog::list))
         .route("/services/{id}", get(catalog::show))
         .fallback(errors::fallback)
+}
+
+/// Middleware: renders the request's pages in the signed-in user's time
+/// zone (UTC for anonymous pages and users without one).
+pub async fn viewer_zone(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let session = crate::auth::optional_session(&parts, &state).await;
+    let zone = steward_domain::zone::zone_or_utc(session.as_ref().and_then(|s| s.actor.time_zone.as_deref()));
+    fmt::with_zone(zone, next.run(axum::extract::Request::from_parts(parts, body))).await
 }
 
 /// Everything a page for a signed-in user needs: who, in which language,

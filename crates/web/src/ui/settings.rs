@@ -1,14 +1,15 @@
-//! `/settings`: the user's language (or the browser's), who they are, and
-//! for staff the way to the service-level settings.
+//! `/settings`: who the user is; their language and time zone, password
+//! (the current one required), sessions and API tokens (each revocable),
+//! email notifications; for staff the way to the service-level settings.
 
-use super::{Ctx, OrPage, UiResult, html, layout, see_other, widgets};
+use super::{Ctx, OrPage, UiResult, fmt, html, layout, see_other, widgets};
 use crate::{
     AppState,
-    i18n::{self, Lang, Msg},
+    i18n::{self, Msg},
 };
 use axum::{
     Form,
-    extract::{Query, State},
+    extract::{Path, Query, State},
     http::StatusCode,
 };
 use maud::html;
@@ -25,6 +26,8 @@ pub struct SettingsQuery {
 pub struct SettingsForm {
     /// `en`, `pl`, or empty for the browser's language.
     locale: String,
+    /// An IANA zone, or empty for UTC.
+    time_zone: String,
 }
 
 /// The optional notifications, by event name, with their labels.
@@ -79,17 +82,41 @@ pub async fn save_notifications(State(s): State<AppState>, ctx: Ctx, Form(f): Fo
     see_other("/settings?m=saved")
 }
 
+/// What a re-rendered settings page keeps: a rejected form's values and
+/// messages.
+#[derive(Default)]
+struct Drafts {
+    profile: Option<(SettingsForm, widgets::Errors)>,
+    password: widgets::Errors,
+}
+
 pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQuery>) -> UiResult {
-    let groups = s.app.list_groups().await.or_page(&ctx)?;
-    let optouts = s.app.my_optouts(&ctx.actor).await.or_page(&ctx)?;
+    render(&s, &ctx, q.m.as_deref(), Drafts::default()).await
+}
+
+async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) -> UiResult {
+    let groups = s.app.list_groups().await.or_page(ctx)?;
+    let optouts = s.app.my_optouts(&ctx.actor).await.or_page(ctx)?;
+    let sessions = s.app.my_sessions(&ctx.actor, Some(&ctx.token)).await.or_page(ctx)?;
+    let tokens = s.app.list_tokens(&ctx.actor).await.or_page(ctx)?;
     let mine: Vec<String> =
         groups.into_iter().filter(|g| ctx.actor.group_ids.contains(&g.id)).map(|g| g.name).collect();
-    let current = ctx.actor.locale.clone().unwrap_or_default();
-    let options = [("", Msg::LangBrowser), ("en", Msg::LangEnglish), ("pl", Msg::LangPolish)];
+    let flash = match flash {
+        Some("saved") => Some(Msg::FlashSettings),
+        Some("password") => Some(Msg::FlashPassword),
+        Some("session") => Some(Msg::FlashSessionEnded),
+        Some("token") => Some(Msg::FlashTokenRevoked),
+        _ => None,
+    };
+    let status = if drafts.profile.is_some() || !drafts.password.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let body = html! {
         div.narrow {
             h1 { (ctx.t(Msg::SettingsTitle)) }
-            @if q.m.as_deref() == Some("saved") { (widgets::notice(ctx.t(Msg::FlashSettings))) }
+            @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
             section.panel aria-labelledby="account-title" {
                 h2 #account-title { (ctx.t(Msg::Account)) }
                 dl.details {
@@ -99,7 +126,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQ
                     dd { @if mine.is_empty() { span.muted { (ctx.t(Msg::NoneYet)) } } @else { (mine.join(", ")) } }
                 }
                 @if ctx.actor.role == steward_domain::Role::Admin {
-                    p { a #admin-notifications href="/admin/notifications" { (ctx.t(Msg::NotificationsTitle)) } }
+                    p {
+                        a #admin-users href="/admin/users" { (ctx.t(Msg::AdminUsers)) } " · "
+                        a #admin-notifications href="/admin/notifications" { (ctx.t(Msg::NotificationsTitle)) }
+                    }
                 }
             }
             @if ctx.actor.is_staff() {
@@ -109,32 +139,223 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQ
                     p { a #canned-replies-link href=(super::canned_replies::PATH) { (ctx.t(Msg::CannedRepliesTitle)) " →" } }
                 }
             }
-            section.panel {
-                form method="post" action="/settings" {
-                    (widgets::csrf(&ctx.csrf))
-                    fieldset.field.choices {
-                        legend { (ctx.t(Msg::Language)) }
-                        @for (code, label) in options {
-                            // Each language names itself, so anyone can find theirs.
-                            label.choice lang=[(!code.is_empty()).then_some(code)] {
-                                input type="radio" name="locale" value=(code) checked[code == current]; " " (ctx.t(label))
+            (profile_form(ctx, drafts.profile))
+            (password_form(ctx, s.app.config.password_min_length, &drafts.password))
+            (sessions_panel(ctx, &sessions))
+            (tokens_panel(ctx, &tokens))
+            (notifications_form(ctx, &optouts))
+        }
+    };
+    Ok(html(status, layout::page(ctx, ctx.t(Msg::SettingsTitle), body)))
+}
+
+fn profile_form(ctx: &Ctx, draft: Option<(SettingsForm, widgets::Errors)>) -> maud::Markup {
+    let (form, errors) = draft.unwrap_or_else(|| {
+        let saved = SettingsForm {
+            locale: ctx.actor.locale.clone().unwrap_or_default(),
+            time_zone: ctx.actor.time_zone.clone().unwrap_or_default(),
+        };
+        (saved, widgets::Errors::default())
+    });
+    let options = [("", Msg::LangBrowser), ("en", Msg::LangEnglish), ("pl", Msg::LangPolish)];
+    let zone = widgets::Field {
+        hint: Some(ctx.t(Msg::UserTimeZoneHint)),
+        list: Some("zones"),
+        autocomplete: Some("off"),
+        placeholder: Some("Europe/Warsaw"),
+        ..widgets::Field::new(ctx.lang, "time-zone", "time_zone", ctx.t(Msg::UserTimeZone), &errors)
+    };
+    html! {
+        section.panel aria-labelledby="profile-title" {
+            h2 #profile-title { (ctx.t(Msg::Profile)) }
+            form method="post" action="/settings" {
+                (widgets::csrf(&ctx.csrf))
+                fieldset.field.choices {
+                    legend { (ctx.t(Msg::Language)) }
+                    @for (code, label) in options {
+                        // Each language names itself, so anyone can find theirs.
+                        label.choice lang=[(!code.is_empty()).then_some(code)] {
+                            input type="radio" name="locale" value=(code) checked[code == form.locale]; " " (ctx.t(label))
+                        }
+                    }
+                    @if let Some(e) = errors.get("locale") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, e))) } }
+                }
+                (zone.input(&form.time_zone))
+                datalist #zones { @for z in steward_domain::zone::all_names() { option value=(z) {} } }
+                button.btn.btn-primary type="submit" #save-profile { (ctx.t(Msg::Save)) }
+            }
+        }
+    }
+}
+
+fn password_form(ctx: &Ctx, min_length: usize, errors: &widgets::Errors) -> maud::Markup {
+    let hint = i18n::tf(ctx.lang, Msg::PasswordHint, &[("n", &min_length.to_string())]);
+    let field = |id, name, label, autocomplete| widgets::Field {
+        kind: Some("password"),
+        required: true,
+        autocomplete: Some(autocomplete),
+        ..widgets::Field::new(ctx.lang, id, name, label, errors)
+    };
+    html! {
+        section.panel aria-labelledby="password-title" {
+            h2 #password-title { (ctx.t(Msg::ChangePassword)) }
+            form method="post" action="/settings/password" {
+                (widgets::csrf(&ctx.csrf))
+                (field("current-password", "current_password", ctx.t(Msg::CurrentPassword), "current-password").input(""))
+                (widgets::Field { hint: Some(&hint), ..field("new-password", "password", ctx.t(Msg::NewPassword), "new-password") }.input(""))
+                (field("repeat-password", "password_again", ctx.t(Msg::RepeatPassword), "new-password").input(""))
+                button.btn.btn-primary type="submit" #change-password { (ctx.t(Msg::ChangePassword)) }
+            }
+        }
+    }
+}
+
+/// "Firefox on Linux" from a User-Agent header; the full text is in the tooltip.
+fn browser(ua: &str) -> Option<String> {
+    let name = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("curl/", "curl")]
+        .into_iter()
+        .find(|(marker, _)| ua.contains(marker))
+        .map(|(_, n)| n)?;
+    let os = [("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux")]
+        .into_iter()
+        .find(|(marker, _)| ua.contains(marker))
+        .map(|(_, n)| n);
+    Some(match os {
+        Some(os) => format!("{name} · {os}"),
+        None => name.to_owned(),
+    })
+}
+
+fn sessions_panel(ctx: &Ctx, sessions: &[steward_app::sessions::SessionView]) -> maud::Markup {
+    let now = fmt::now_micros();
+    html! {
+        section.panel aria-labelledby="sessions-title" {
+            h2 #sessions-title { (ctx.t(Msg::YourSessions)) }
+            p.muted { (ctx.t(Msg::SessionsHint)) }
+            div.table-wrap { table #sessions {
+                thead { tr {
+                    th scope="col" { (ctx.t(Msg::Browser)) } th scope="col" { (ctx.t(Msg::SignedInAt)) }
+                    th scope="col" { (ctx.t(Msg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(Msg::EndSession)) } }
+                } }
+                tbody {
+                    @for v in sessions {
+                        tr data-session=(v.info.id) {
+                            td title=(v.info.user_agent) { (browser(&v.info.user_agent).unwrap_or_else(|| ctx.t(Msg::UnknownBrowser).to_owned())) }
+                            td { (widgets::time(ctx.lang, v.info.created_at, now)) }
+                            td { (widgets::time(ctx.lang, v.info.last_seen_at, now)) }
+                            td {
+                                @if v.current { span.badge { (ctx.t(Msg::ThisSession)) } } @else {
+                                    form method="post" action={ "/settings/sessions/" (v.info.id) "/end" } {
+                                        (widgets::csrf(&ctx.csrf))
+                                        button.btn.btn-quiet type="submit" { (ctx.t(Msg::EndSession)) }
+                                    }
+                                }
                             }
                         }
                     }
-                    button.btn.btn-primary type="submit" { (ctx.t(Msg::Save)) }
+                }
+            } }
+            @if sessions.len() > 1 {
+                form method="post" action="/settings/sessions/end-others" {
+                    (widgets::csrf(&ctx.csrf))
+                    button.btn type="submit" #end-other-sessions { (ctx.t(Msg::EndOtherSessions)) }
                 }
             }
-            (notifications_form(&ctx, &optouts))
         }
-    };
-    Ok(html(StatusCode::OK, layout::page(&ctx, ctx.t(Msg::SettingsTitle), body)))
+    }
+}
+
+fn tokens_panel(ctx: &Ctx, tokens: &[steward_store::accounts::ApiToken]) -> maud::Markup {
+    let now = fmt::now_micros();
+    html! {
+        section.panel aria-labelledby="tokens-title" {
+            h2 #tokens-title { (ctx.t(Msg::YourTokens)) }
+            p.muted { (ctx.t(Msg::TokensHint)) }
+            @if tokens.is_empty() { p.muted { (ctx.t(Msg::NoTokens)) } } @else {
+                div.table-wrap { table #tokens {
+                    thead { tr {
+                        th scope="col" { (ctx.t(Msg::TokenName)) } th scope="col" { (ctx.t(Msg::TokenCreated)) }
+                        th scope="col" { (ctx.t(Msg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(Msg::RevokeToken)) } }
+                    } }
+                    tbody {
+                        @for t in tokens {
+                            tr data-token=(t.id) {
+                                td { (t.name) }
+                                td { (widgets::time(ctx.lang, t.created_at, now)) }
+                                td { (widgets::opt_time(ctx.lang, t.last_used_at, now)) }
+                                td {
+                                    @if let Some(at) = t.revoked_at { (ctx.t(Msg::TokenRevoked)) " " (widgets::time(ctx.lang, at, now)) } @else {
+                                        form method="post" action={ "/settings/tokens/" (t.id) "/revoke" } {
+                                            (widgets::csrf(&ctx.csrf))
+                                            button.btn.btn-quiet type="submit" { (ctx.t(Msg::RevokeToken)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+/// A rejected form's messages, or the error page for anything else.
+fn field_errors(ctx: &Ctx, e: AppError) -> Result<widgets::Errors, super::Failure> {
+    match e {
+        AppError::Invalid(errs) => Ok(widgets::Errors(errs)),
+        other => Err(ctx.fail(other)),
+    }
 }
 
 pub async fn save(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SettingsForm>) -> UiResult {
-    let locale = Lang::from_code(&f.locale).map(|l| l.code().to_owned());
-    if !f.locale.is_empty() && locale.is_none() {
-        return Err(ctx.fail(AppError::field("locale", "must be en or pl")));
+    match s.app.update_profile(&ctx.actor, Some(&f.locale), Some(&f.time_zone)).await {
+        Ok(()) => see_other("/settings?m=saved"),
+        Err(e) => {
+            let errors = field_errors(&ctx, e)?;
+            render(&s, &ctx, None, Drafts { profile: Some((f, errors)), ..Default::default() }).await
+        }
     }
-    s.app.set_locale(&ctx.actor, locale).await.or_page(&ctx)?;
-    see_other("/settings?m=saved")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    password: String,
+    password_again: String,
+}
+
+pub async fn change_password(State(s): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> UiResult {
+    let result = if f.password != f.password_again {
+        Err(AppError::field("password_again", ctx.t(Msg::PasswordsDiffer)))
+    } else {
+        s.app.change_own_password(&ctx.actor, Some(&ctx.token), &f.current_password, &f.password).await
+    };
+    match result {
+        Ok(()) => see_other("/settings?m=password"),
+        Err(e) => {
+            let password = field_errors(&ctx, e)?;
+            render(&s, &ctx, None, Drafts { password, ..Default::default() }).await
+        }
+    }
+}
+
+pub async fn end_session(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> UiResult {
+    s.app.revoke_my_session(&ctx.actor, id).await.or_page(&ctx)?;
+    see_other("/settings?m=session")
+}
+
+pub async fn end_other_sessions(State(s): State<AppState>, ctx: Ctx) -> UiResult {
+    for v in s.app.my_sessions(&ctx.actor, Some(&ctx.token)).await.or_page(&ctx)? {
+        if !v.current {
+            s.app.revoke_my_session(&ctx.actor, v.info.id).await.or_page(&ctx)?;
+        }
+    }
+    see_other("/settings?m=session")
+}
+
+pub async fn revoke_token(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> UiResult {
+    s.app.revoke_token(Some(&ctx.actor), id).await.or_page(&ctx)?;
+    see_other("/settings?m=token")
 }

@@ -18,7 +18,7 @@ both!(bad_account_input_names_the_field, |t| {
         p["detail"],
         "username: may contain only letters, digits and . _ - @; \
          role: unknown role \"boss\": must be one of requester, agent, manager, admin; \
-         password: must be at least 8 characters"
+         password: must be at least 12 characters"
     );
     let r = t
         .post("/api/v1/users", &t.admin, serde_json::json!({"username": "xy", "role": "agent", "groups": ["Nope"]}))

@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accessibility;
+mod admin_journey;
 mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;

@@ -1,0 +1,164 @@
+//! Own settings and the admin screens in a real browser: an agent sets a
+//! time zone (times and the footer follow) and changes their password
+//! (their other session ends), revokes a token; an admin creates a user,
+//! edits one under a stale version, deactivates another (whose session
+//! ends at once) and manages a group's members.
+
+use crate::journey::{choose, fill, go, path, text, wait};
+use crate::{driver, server};
+use fantoccini::{Client, Locator};
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
+
+async fn sign_in(c: &Client, t: &server::TestServer, user: &str, password: &str) {
+    c.goto(&t.url("/login")).await.unwrap();
+    fill(c, "#username", user).await;
+    fill(c, "#password", password).await;
+    go(c, ".login-card button[type=submit]").await;
+}
+
+async fn sign_out(c: &Client) {
+    go(c, ".user form button[type=submit]").await;
+}
+
+/// Whether a session cookie still opens a page (else: sent to sign in).
+async fn live(t: &server::TestServer, cookie: &str) -> bool {
+    server::get(t, "/home", cookie).await.status().as_u16() == 200
+}
+
+async fn own_settings(c: &Client, t: &server::TestServer) {
+    let (elsewhere, _) = t.session("agent").await;
+    t.app.create_token(None, "agent", "backup script").await.unwrap();
+    sign_in(c, t, "agent", server::PASSWORD).await;
+    assert!(text(c, "footer").await.contains("Times are shown in UTC time."));
+    go(c, "a.who").await;
+    fill(c, "#time-zone", "Mars/Olympus").await;
+    go(c, "#save-profile").await;
+    assert_eq!(
+        text(c, "#time-zone-error").await,
+        "\"Mars/Olympus\" is not a time zone: use an IANA name such as Europe/Warsaw"
+    );
+    fill(c, "#time-zone", "Europe/Warsaw").await;
+    go(c, "#save-profile").await;
+    assert_eq!(text(c, ".notice.success").await, "Settings saved.");
+    assert!(text(c, "footer").await.contains("Times are shown in Europe/Warsaw time."));
+    let shown = wait(c, "#sessions time").await.attr("title").await.unwrap().unwrap_or_default();
+    assert!(shown.ends_with(" CET") || shown.ends_with(" CEST"), "times follow the zone: {shown}");
+    assert_eq!(c.find_all(Locator::Css("#sessions tbody tr")).await.unwrap().len(), 2);
+
+    // The password: the current one is required, the new one twice.
+    fill(c, "#current-password", "not my password").await;
+    fill(c, "#new-password", "a brand new passphrase").await;
+    fill(c, "#repeat-password", "a brand new passphrase").await;
+    go(c, "#change-password").await;
+    assert_eq!(text(c, "#current-password-error").await, "Is not your current password");
+    fill(c, "#current-password", server::PASSWORD).await;
+    fill(c, "#new-password", "password123").await;
+    fill(c, "#repeat-password", "password123").await;
+    go(c, "#change-password").await;
+    assert_eq!(text(c, "#new-password-error").await, "Must be at least 12 characters");
+    fill(c, "#current-password", server::PASSWORD).await;
+    fill(c, "#new-password", "a brand new passphrase").await;
+    fill(c, "#repeat-password", "a brand new passphrase!").await;
+    go(c, "#change-password").await;
+    assert_eq!(text(c, "#repeat-password-error").await, "Does not match the new password");
+    assert!(live(t, &elsewhere).await, "refusals end nothing");
+    fill(c, "#current-password", server::PASSWORD).await;
+    fill(c, "#new-password", "a brand new passphrase").await;
+    fill(c, "#repeat-password", "a brand new passphrase").await;
+    go(c, "#change-password").await;
+    assert_eq!(text(c, ".notice.success").await, "Your password was changed; your other sessions have ended.");
+    assert!(!live(t, &elsewhere).await, "the other session ended");
+    assert_eq!(c.find_all(Locator::Css("#sessions tbody tr")).await.unwrap().len(), 1);
+    assert_eq!(text(c, "#sessions .badge").await, "This session");
+
+    // A token is revoked from the same page.
+    assert!(text(c, "#tokens").await.contains("backup script"));
+    go(c, "#tokens tbody tr:last-child button").await;
+    assert_eq!(text(c, ".notice.success").await, "The token was revoked.");
+    assert!(text(c, "#tokens tbody tr:last-child").await.contains("Revoked"));
+    sign_out(c).await;
+}
+
+async fn admin_screens(c: &Client, t: &server::TestServer) {
+    let (netagent, _) = t.session("netagent").await;
+    sign_in(c, t, "admin", server::PASSWORD).await;
+    go(c, "a[href='/admin/users']").await;
+    assert_eq!(text(c, "main h1").await, "Users");
+
+    // A new user: the password policy speaks beside the field.
+    fill(c, "#new-username", "nina").await;
+    fill(c, "#new-display-name", "Nina Nowak").await;
+    choose(c, "#new-role", "agent").await;
+    fill(c, "#new-password", "qwertyuiop").await;
+    go(c, "#create-user").await;
+    assert_eq!(text(c, "#new-password-error").await, "Must be at least 12 characters");
+    fill(c, "#new-password", "qwerty123456").await;
+    go(c, "#create-user").await;
+    assert_eq!(text(c, "#new-password-error").await, "Is one of the most common passwords; choose another");
+    fill(c, "#new-password", "nina's own long password").await;
+    go(c, "#create-user").await;
+    assert_eq!(path(c).await, "/admin/users/nina");
+    assert_eq!(text(c, ".notice.success").await, "The user was created.");
+
+    // Edit: groups and zone; then a stale form is refused and reloaded.
+    c.find(Locator::Css("input[name=groups][value='Network']")).await.unwrap().click().await.unwrap();
+    fill(c, "#time-zone", "America/New_York").await;
+    go(c, "#save-user").await;
+    assert_eq!(text(c, ".notice.success").await, "The user was saved.");
+    let admin = t.app.session_actor(&t.session("admin").await.0["steward_session=".len()..]).await.unwrap().0;
+    let v = t.app.user_detail(&admin, "nina").await.unwrap().user.version;
+    let patch = steward_app::users::UserPatch { display_name: Some("Nina N.".into()), ..Default::default() };
+    t.app.update_user(&admin, "nina", v, patch).await.unwrap();
+    fill(c, "#display-name", "Nina from the form").await;
+    go(c, "#save-user").await;
+    assert!(text(c, ".notice.error").await.starts_with("Someone changed this record"));
+    assert_eq!(wait(c, "#display-name").await.prop("value").await.unwrap().as_deref(), Some("Nina N."));
+
+    // Deactivating a user ends their session at once.
+    c.goto(&t.url("/admin/users/netagent")).await.unwrap();
+    assert!(live(t, &netagent).await);
+    c.find(Locator::Css("#active")).await.unwrap().click().await.unwrap();
+    go(c, "#save-user").await;
+    assert_eq!(text(c, ".notice.success").await, "The user was saved.");
+    assert!(!live(t, &netagent).await, "the deactivated user's session ended");
+    assert_eq!(text(c, "#user-sessions-count").await, "Live sessions: 0");
+
+    // Groups: a member added and removed, a manager chosen.
+    go(c, "nav.tabs a[href='/admin/groups']").await;
+    choose(c, "[data-group='Network'] select[name=username]", "agent").await;
+    go(c, "[data-group='Network'] form[action$='/members'] button").await;
+    assert_eq!(text(c, ".notice.success").await, "The group was saved.");
+    assert!(text(c, "[data-group='Network'] ul.members").await.contains("Alex Agent"));
+    go(c, "[data-group='Network'] form[action$='/members/agent/remove'] button").await;
+    assert!(!text(c, "[data-group='Network'] ul.members").await.contains("Alex Agent"));
+    choose(c, "[data-group='Network'] select[name=manager]", "nina").await;
+    go(c, "[data-group='Network'] form[action$='/manager'] button").await;
+    let manager = wait(c, "[data-group='Network'] select[name=manager]").await.prop("value").await.unwrap();
+    assert_eq!(manager.as_deref(), Some("nina"));
+
+    // Organisations: one in use cannot be deleted; a new one can.
+    go(c, "nav.tabs a[href='/admin/organisations']").await;
+    go(c, "[data-organisation='Contoso'] form[action$='/delete'] button").await;
+    assert_eq!(text(c, ".notice.error").await, "Is still used by users; move them first");
+    fill(c, "#org-name", "Initech").await;
+    go(c, "#create-organisation").await;
+    go(c, "[data-organisation='Initech'] form[action$='/delete'] button").await;
+    assert_eq!(text(c, ".notice.success").await, "The organisation was deleted.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn own_settings_and_admin_screens_in_a_browser() {
+    let t = server::spawn().await;
+    let b = driver::start().await;
+    let outcome = AssertUnwindSafe(async {
+        own_settings(&b.client, &t).await;
+        admin_screens(&b.client, &t).await;
+    })
+    .catch_unwind()
+    .await;
+    b.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
