@@ -1,8 +1,8 @@
 //! `GET /api/v1/audit`: the security audit log, for admins.
 
 use super::dto::time;
-use crate::{AppState, auth::ApiActor, error::ApiError};
-use axum::extract::{Query, State};
+use crate::{AppState, auth::ApiActor, error::ApiError, query::Query};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use steward_store::audit::{AuditEvent, AuditFilter};
 use utoipa::{IntoParams, ToSchema};

@@ -1,8 +1,8 @@
 //! `GET /api/v1/search?q=`: one search box for everything, grouped by kind.
 
-use super::{dto::IncidentJson, incidents::query_problem};
-use crate::{AppState, auth::ApiActor, error::ApiError};
-use axum::extract::{Query, State, rejection::QueryRejection};
+use super::dto::IncidentJson;
+use crate::{AppState, auth::ApiActor, error::ApiError, query::Query};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use steward_app::search::{Found, NumberHit};
 use steward_store::cmdb::CiRow;
@@ -90,9 +90,8 @@ impl From<Found> for SearchResultJson {
 pub async fn search(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
-    q: Result<Query<SearchQuery>, QueryRejection>,
+    Query(q): Query<SearchQuery>,
 ) -> Result<axum::Json<SearchResultJson>, ApiError> {
-    let Query(q) = q.map_err(query_problem)?;
     let found = s.app.search(&actor, q.q.as_deref().unwrap_or("")).await?;
     Ok(axum::Json(found.into()))
 }

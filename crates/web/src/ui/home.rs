@@ -40,7 +40,7 @@ async fn fetch(s: &AppState, ctx: &Ctx, p: ListParams) -> Result<(Vec<Incident>,
 }
 
 fn shown(rows: &[Incident]) -> &[Incident] {
-    &rows[..rows.len().min(SHOWN)]
+    &rows[..rows.len().min(usize::try_from(SHOWN).unwrap_or(usize::MAX))]
 }
 
 fn open(extra: ListParams) -> ListParams {
