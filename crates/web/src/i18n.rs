@@ -1056,6 +1056,12 @@ pub fn wait(lang: Lang, secs: u64) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn breaching_soon_says_the_sla_is_about_to_be_missed_in_polish() {
+        assert_eq!(t(Lang::Pl, Msg::QueueBreachingSoon), "Bliskie przekroczenia SLA");
+        assert!(t(Lang::Pl, Msg::SlaBreachingSoon).starts_with("Bliskie przekroczenia SLA"));
+    }
+
     fn placeholders(s: &str) -> Vec<&str> {
         let mut out: Vec<&str> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect();
         out.sort_unstable();
