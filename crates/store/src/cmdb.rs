@@ -249,7 +249,11 @@ pub async fn list(
         q.push(" AND c.requester_visible = 1");
     }
     if let Some((name, id)) = after {
-        q.push(" AND (LOWER(c.name), c.id) > (LOWER(").bind(Value::Text(name)).push("), ").bind(Value::Int(id)).push(")");
+        q.push(" AND (LOWER(c.name), c.id) > (LOWER(")
+            .bind(Value::Text(name))
+            .push("), ")
+            .bind(Value::Int(id))
+            .push(")");
     }
     // Case does not order names ("alpha" before "Beta"); the name indexes
     // still serve every filter, the page's rows are sorted after.

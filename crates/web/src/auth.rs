@@ -170,11 +170,8 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let multipart = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(crate::csrf_multipart::boundary);
+    let multipart =
+        parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(crate::csrf_multipart::boundary);
     let (sent, body) = if let Some(v) = from_header.or(from_query) {
         (Some(v), body)
     } else if let Some(boundary) = multipart {

@@ -121,8 +121,10 @@ async fn faults(c: &Client, axe: &str, phone: bool) -> Vec<String> {
     // No token in any address a page holds.
     let leaks = c.execute(TOKENS_IN_ADDRESSES, vec![]).await.unwrap();
     out.extend(leaks.as_array().unwrap().iter().map(|u| format!("a token in an address: {u}")));
-        c.execute(axe, vec![]).await.unwrap();
-    let Value::Array(violations) = c.execute_async(RUN_AXE, vec![]).await.unwrap() else { panic!("axe answered no list") };
+    c.execute(axe, vec![]).await.unwrap();
+    let Value::Array(violations) = c.execute_async(RUN_AXE, vec![]).await.unwrap() else {
+        panic!("axe answered no list")
+    };
     out.extend(violations.iter().map(|v| format!("{}: {} {}", v["id"], v["help"], v["nodes"])));
     out
 }
