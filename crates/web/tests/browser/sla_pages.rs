@@ -88,9 +88,9 @@ async fn staff_read_and_managers_change_service_levels() {
     // An iCalendar file that is not one is refused beside the upload.
     let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("days.ics");
     let r = client()
-        .post(t.url(&format!("{PAGE}/calendars/2/ical?_csrf={csrf}&version=2")))
+        .post(t.url(&format!("{PAGE}/calendars/2/ical?version=2")))
         .header(header::COOKIE, &boss)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .multipart(reqwest::multipart::Form::new().text("_csrf", csrf.clone()).part("file", part))
         .send()
         .await
         .unwrap();
