@@ -733,6 +733,7 @@ catalogue! {
     OptSlaWarning: "SLA warnings", "Ostrzeżenia SLA";
     // Phones, CMDB pages and accessibility (issue 9: items 7, 10, 11, 12)
     Menu: "Menu", "Menu";
+    SearchCatalog: "Search the service catalog", "Szukaj w katalogu usług";
     OtherCiName: "Other item", "Drugi element";
     OtherCiHint: "Its name; suggestions appear as you type.", "Jego nazwa; podpowiedzi pojawiają się w trakcie pisania.";
     RelNoCi: "No configuration item is named “{name}”.", "Żaden element konfiguracji nie nazywa się „{name}”.";
