@@ -260,7 +260,11 @@ fn list_sql(dialect: Dialect, f: &CiFilter, after: Option<(String, i64)>, limit:
         q.push(" AND c.requester_visible = 1");
     }
     if let Some((name, id)) = after {
-        q.push(" AND (LOWER(c.name), c.id) > (LOWER(").bind(Value::Text(name)).push("), ").bind(Value::Int(id)).push(")");
+        q.push(" AND (LOWER(c.name), c.id) > (LOWER(")
+            .bind(Value::Text(name))
+            .push("), ")
+            .bind(Value::Int(id))
+            .push(")");
     }
     // Case does not order names ("alpha" before "Beta").
     q.push(" ORDER BY LOWER(c.name), c.id LIMIT ").bind(Value::Int(limit));

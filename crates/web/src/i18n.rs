@@ -917,6 +917,7 @@ catalogue! {
     OptSlaWarning: "SLA warnings", "Ostrzeżenia SLA";
     // Phones, CMDB pages and accessibility (issue 9: items 7, 10, 11, 12)
     Menu: "Menu", "Menu";
+    SearchCatalog: "Search the service catalog", "Szukaj w katalogu usług";
     OtherCiName: "Other item", "Drugi element";
     OtherCiHint: "Its name; suggestions appear as you type.", "Jego nazwa; podpowiedzi pojawiają się w trakcie pisania.";
     RelNoCi: "No configuration item is named “{name}”.", "Żaden element konfiguracji nie nazywa się „{name}”.";
@@ -1283,6 +1284,12 @@ pub fn wait(lang: Lang, secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn breaching_soon_says_the_sla_is_about_to_be_missed_in_polish() {
+        assert_eq!(t(Lang::Pl, Msg::QueueBreachingSoon), "Bliskie przekroczenia SLA");
+        assert!(t(Lang::Pl, Msg::SlaBreachingSoon).starts_with("Bliskie przekroczenia SLA"));
+    }
 
     fn placeholders(s: &str) -> Vec<&str> {
         let mut out: Vec<&str> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect();

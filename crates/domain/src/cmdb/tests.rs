@@ -111,7 +111,13 @@ fn attributes_are_checked_against_the_class_and_its_parents() {
                 identifying: false,
                 label: Some("Site".into()),
             },
-            Attribute { name: "installed".into(), kind: AttrType::Date, required: false, identifying: false, label: None },
+            Attribute {
+                name: "installed".into(),
+                kind: AttrType::Date,
+                required: false,
+                identifying: false,
+                label: None,
+            },
         ],
     });
     let s = Schema::new(classes).unwrap();

@@ -86,7 +86,7 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CatalogQu
     let body = html! {
         div.page-head { h1 { (ctx.t(Msg::ServicesTitle)) } }
         p.lead { (ctx.t(intro)) }
-        form.filters method="get" action="/services" role="search" {
+        form.filters method="get" action="/services" role="search" aria-label=(ctx.t(Msg::SearchCatalog)) {
             div.field {
                 label for="catalog-q" { (ctx.t(Msg::NameContains)) }
                 input #catalog-q type="search" name="q" value=(q.q);

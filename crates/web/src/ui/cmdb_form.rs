@@ -49,18 +49,12 @@ async fn choices(s: &AppState, ctx: &Ctx, class: &str) -> Result<Choices, AppErr
         (Vec::new(), Vec::new())
     };
     let (mut calendars, mut organisations) = (calendars, organisations);
-    let mut groups: Vec<(String, String)> = s.app.list_groups().await?.into_iter().map(|g| (g.name.clone(), g.name)).collect();
+    let mut groups: Vec<(String, String)> =
+        s.app.list_groups().await?.into_iter().map(|g| (g.name.clone(), g.name)).collect();
     sort_by_name(&mut groups, |g| &g.1);
     sort_by_name(&mut calendars, |c: &(String, String)| &c.1);
     sort_by_name(&mut organisations, |o: &String| o);
-    Ok(Choices {
-        classes: Classes::load(s).await?,
-        groups,
-        schema,
-        calendars,
-        organisations,
-        catalog,
-    })
+    Ok(Choices { classes: Classes::load(s).await?, groups, schema, calendars, organisations, catalog })
 }
 
 fn with_none(ctx: &Ctx, options: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {

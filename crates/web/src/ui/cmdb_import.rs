@@ -175,7 +175,13 @@ fn report(ctx: &Ctx, r: &ImportReport, refused: bool) -> Markup {
     }
 }
 
-fn form(ctx: &Ctx, f: &ImportForm, keep: Option<(&str, &str)>, columns: Option<&Columns>, errors: &widgets::Errors) -> Markup {
+fn form(
+    ctx: &Ctx,
+    f: &ImportForm,
+    keep: Option<(&str, &str)>,
+    columns: Option<&Columns>,
+    errors: &widgets::Errors,
+) -> Markup {
     let lang = ctx.lang;
     let kept_hint = keep.map(|(name, _)| i18n::tf(lang, Msg::CsvKept, &[("name", name)]));
     let file = widgets::Field {

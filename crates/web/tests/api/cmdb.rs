@@ -632,3 +632,22 @@ both!(lists_filter_page_and_export_every_ci, |t| {
         invalid(t.get(&format!("/api/v1/cis?{q}"), &t.agent).await, &[field]).await;
     }
 });
+
+both!(the_ci_list_sorts_names_whatever_their_case_page_by_page, |t| {
+    let items: Vec<Value> = ["beta", "Alpha", "gamma", "Delta", "alpha-2"]
+        .iter()
+        .map(|n| json!({"class": "application", "name": n}))
+        .collect();
+    upsert(&t, json!({ "items": items })).await;
+    let mut names = Vec::new();
+    let mut path = "/api/v1/cis?class=application&limit=2".to_owned();
+    loop {
+        let page = t.json(&path, &t.agent).await;
+        names.extend(page["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/cis?class=application&limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(names, ["Alpha", "alpha-2", "beta", "Delta", "gamma"]);
+});

@@ -48,10 +48,15 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/services/{service}", EVERYONE),
 ];
 
-/// The WCAG 2.1 A and AA rules, and only violations back.
+/// The WCAG 2.1 A and AA rules (and unique landmarks), only violations back.
 const RUN_AXE: &str = r#"
     const done = arguments[arguments.length - 1];
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })
+    axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        // Besides WCAG: two search boxes (or menus) must say which is which.
+        rules: { "landmark-unique": { enabled: true } },
+        resultTypes: ["violations"],
+    })
         .then(r => done(r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + ": " + n.failureSummary) }))))
         .catch(e => done([{ id: "axe-error", help: String(e), nodes: [] }]));
 "#;
@@ -121,8 +126,10 @@ async fn faults(c: &Client, axe: &str, phone: bool) -> Vec<String> {
     // No token in any address a page holds.
     let leaks = c.execute(TOKENS_IN_ADDRESSES, vec![]).await.unwrap();
     out.extend(leaks.as_array().unwrap().iter().map(|u| format!("a token in an address: {u}")));
-        c.execute(axe, vec![]).await.unwrap();
-    let Value::Array(violations) = c.execute_async(RUN_AXE, vec![]).await.unwrap() else { panic!("axe answered no list") };
+    c.execute(axe, vec![]).await.unwrap();
+    let Value::Array(violations) = c.execute_async(RUN_AXE, vec![]).await.unwrap() else {
+        panic!("axe answered no list")
+    };
     out.extend(violations.iter().map(|v| format!("{}: {} {}", v["id"], v["help"], v["nodes"])));
     out
 }

@@ -170,7 +170,8 @@ async fn the_edit_form_offers_the_services_cis_with_the_chosen_ones_ticked() {
 async fn a_relation_names_its_other_end_and_asks_which_when_several_fit() {
     let t = server::spawn().await;
     let e = load_estate(&t).await;
-    let twin = |class: &str| steward_app::cmdb::CiInput { class: class.into(), name: "db-01".into(), ..Default::default() };
+    let twin =
+        |class: &str| steward_app::cmdb::CiInput { class: class.into(), name: "db-01".into(), ..Default::default() };
     let batch = steward_app::cmdb::Batch { items: vec![twin("database"), twin("server")], relations: vec![] };
     let report = t.app.upsert_cis(&steward_app::Actor::operator(), batch).await.unwrap();
     let (database, server_id) = (report.items[0].id, report.items[1].id);
@@ -206,20 +207,21 @@ async fn a_relation_names_its_other_end_and_asks_which_when_several_fit() {
 }
 
 /// Posts the import form with the columns chosen in its mapping form.
-async fn import_mapped(t: &TestServer, session: &(String, String), csv: &str, map: &[(&str, &str)], run: &str) -> Response {
-    let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("hosts.csv").mime_str("text/csv").unwrap();
+async fn import_mapped(
+    t: &TestServer,
+    session: &(String, String),
+    csv: &str,
+    map: &[(&str, &str)],
+    run: &str,
+) -> Response {
+    let part =
+        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("hosts.csv").mime_str("text/csv").unwrap();
     let mut form =
         reqwest::multipart::Form::new().text("_csrf", session.1.clone()).part("file", part).text("run", run.to_owned());
     for (k, v) in map {
         form = form.text(k.to_string(), v.to_string());
     }
-    client()
-        .post(t.url("/cmdb/import"))
-        .header(header::COOKIE, &session.0)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    client().post(t.url("/cmdb/import")).header(header::COOKIE, &session.0).multipart(form).send().await.unwrap()
 }
 
 #[tokio::test]
@@ -240,7 +242,10 @@ async fn an_imports_columns_are_mapped_in_a_form_after_the_upload() {
     let body = page(import_mapped(&t, &agent, csv, &[], "dry").await, 422).await;
     assert!(body.contains(r#"<label for="map-0">Host</label>"#), "{body}");
     assert!(body.contains(r#"<select id="map-1" name="map_1"><option value="ignore" selected>"#), "{body}");
-    assert!(body.contains(r#"<option value="attributes.serial_number">Serial number (serial_number)</option>"#), "{body}");
+    assert!(
+        body.contains(r#"<option value="attributes.serial_number">Serial number (serial_number)</option>"#),
+        "{body}"
+    );
     let third = body.split(r#"name="map_2""#).nth(1).unwrap();
     assert!(third.split("</select>").next().unwrap().contains(r#"<option value="name" selected>"#), "{third}");
 

@@ -113,7 +113,23 @@ async fn staff_read_and_managers_change_service_levels() {
     sla[6] = ("response_5", "30m");
     redirected(&post(&t, &format!("{PAGE}/slas"), &boss, &sla).await, "/settings/service-levels?m=sla");
     let body = page(get(&t, PAGE, &agent).await, 200).await;
-    assert!(body.contains("P5: 30 min / 8 h") && body.contains("Standard"), "{body}");
+    assert!(body.contains(r#"title="Planning">P5</span> 30 min / 8 h"#) && body.contains("Standard"), "{body}");
+
+    // A definition for P1 only says so once: "P1", not "PP1".
+    let targets = serde_json::json!([{"priority": 1, "response": "15m", "resolution": "4h"}]);
+    let critical = serde_json::json!({"name": "Critical", "position": 5, "calendar_id": 1, "targets": targets,
+        "conditions": {"priorities": [1]}});
+    let r = server::client()
+        .post(t.url("/api/v1/slas"))
+        .header(reqwest::header::COOKIE, &boss)
+        .header("x-csrf-token", &csrf)
+        .json(&critical)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+    let body = page(get(&t, PAGE, &agent).await, 200).await;
+    assert!(body.contains("<td>P1</td>") && !body.contains("PP1"), "{body}");
 
     // The incident's clocks, its list badge and the breaching-soon queue.
     let actor = t.app.session_actor(&agent["steward_session=".len()..]).await.unwrap().0;
