@@ -11,6 +11,7 @@
 mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;
+mod demo_badges;
 mod demo_edits;
 mod driver;
 mod journey;
