@@ -19,14 +19,14 @@ mod story;
 #[cfg(test)]
 mod tests;
 
-use crate::{App, error::AppError};
+use crate::{App, error::AppError, sla::Snapshot};
 use rng::Rng;
 use serde::Serialize;
 use std::fmt;
 use steward_domain::IncidentState;
 use steward_store::incidents::{self, Incident, JournalRow};
 use steward_store::{Conn, Dialect, journal, now_micros};
-use story::{DAY, Event, HOUR, MINUTE, NEWEST, NewComment, Plan, Story, Topic};
+use story::{DAY, Event, HOUR, MINUTE, NEWEST, Plan, Story, Topic};
 
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = people::PASSWORD;
@@ -120,16 +120,19 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
     let mut stories: Vec<Story> = plans.iter().map(|p| story::tell(&mut rng, &ctx, p, None)).collect();
     cover_every_state(&mut rng, &ctx, &plans, &mut stories);
     let summary = summarise(counts, &stories);
+    service_levels::create(app).await?;
+    let snap = app.sla_snapshot().await?;
     let dialect = app.store.dialect();
     let mut rest = stories.into_iter();
+    let mut with_clocks = 0;
     loop {
         let batch: Vec<Story> = rest.by_ref().take(DEMO_BATCH).collect();
         if batch.is_empty() {
             break;
         }
-        app.store.write(move |c| Box::pin(write_stories(c, dialect, batch))).await?;
+        let snap = snap.clone();
+        with_clocks += app.store.write(move |c| Box::pin(write_stories(c, dialect, batch, snap, now))).await?;
     }
-    let with_clocks = service_levels::create(app).await?;
     Ok(DemoSummary { with_clocks, ..summary })
 }
 
@@ -262,17 +265,38 @@ fn summarise(counts: people::Counts, stories: &[Story]) -> DemoSummary {
     }
 }
 
-/// A story without its row: the incident's id, comments and journal.
-type Trail = (i64, Vec<NewComment>, Vec<Event>);
-
-/// Writes a batch of stories: the rows in multi-row inserts, the comments
-/// one by one (their ids go into the journal), then the journal.
-async fn write_stories(c: &mut Conn, d: Dialect, batch: Vec<Story>) -> Result<(), AppError> {
-    let (rows, rest): (Vec<Incident>, Vec<Trail>) =
-        batch.into_iter().map(|s| (s.incident.id, s)).map(|(id, s)| (s.incident, (id, s.comments, s.events))).unzip();
+/// Writes a batch of stories: the rows in multi-row inserts, the open
+/// ones' SLA clocks (their entries merged into the story by time, so the
+/// journal reads in the order things happened), the comments one by one
+/// (their ids go into the journal), then the journal. The number of
+/// incidents whose clocks started.
+async fn write_stories(
+    c: &mut Conn,
+    d: Dialect,
+    batch: Vec<Story>,
+    snap: std::sync::Arc<Snapshot>,
+    now: i64,
+) -> Result<usize, AppError> {
+    let rows: Vec<Incident> = batch.iter().map(|s| s.incident.clone()).collect();
     incidents::insert_many(c, d, &rows).await?;
     let mut entries = Vec::new();
-    for (id, comments, events) in rest {
+    let mut with_clocks = 0;
+    for s in batch {
+        let (id, comments, mut events) = (s.incident.id, s.comments, s.events);
+        let open = s.incident.state.parse::<IncidentState>().map_err(AppError::Internal)?.is_open();
+        if open {
+            let (_, sla) = crate::sla::engine::start_as_of_old(c, d, &snap, &s.incident, now).await?;
+            with_clocks += 1;
+            events.extend(sla.into_iter().map(|(at, action, changes)| Event {
+                at,
+                actor_id: None,
+                action,
+                changes,
+                comment: None,
+            }));
+            // Stable: a clock's entry at the same moment follows the story's.
+            events.sort_by_key(|e| e.at);
+        }
         let mut ids = Vec::with_capacity(comments.len());
         for cm in &comments {
             ids.push(journal::insert_comment(c, id, cm.author_id, &cm.body, cm.internal, cm.at).await?);
@@ -290,5 +314,5 @@ async fn write_stories(c: &mut Conn, d: Dialect, batch: Vec<Story>) -> Result<()
         }
     }
     incidents::insert_journal_many(c, d, &entries).await?;
-    Ok(())
+    Ok(with_clocks)
 }

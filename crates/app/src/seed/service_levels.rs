@@ -1,20 +1,19 @@
 //! The demo's service levels: an office calendar with Poland's holidays,
-//! a round-the-clock SLA for P1 and a business-hours SLA for the rest, an
-//! OLA for the service desk, and clocks on every open incident as if they
-//! had run since it opened (so the breached and breaching-soon queues and
-//! the journals show what real use would have left).
+//! a round-the-clock SLA for P1 and a business-hours SLA for the rest, and
+//! an OLA for the service desk. They are set up before the incidents are
+//! written, so that each open incident's clocks start as it is written,
+//! as if they had run since it opened, and their journal entries take
+//! their places among the incident's own (see `write_stories`).
 
-use crate::{Actor, App, AppError, sla};
+use crate::{Actor, App, AppError};
 use jiff::SignedDuration;
 use serde_json::json;
 use steward_domain::calendar::{CalendarSpec, Interval, WeekHours, poland_holidays};
 use steward_domain::sla::SlaDefinition;
-use steward_store::incidents::{self, Filter, Sort};
-use steward_store::{StoreError, now_micros};
+use steward_store::StoreError;
 
-/// Creates the rules and starts the open incidents' clocks; the number of
-/// incidents with clocks.
-pub(super) async fn create(app: &App) -> Result<usize, AppError> {
+/// Creates the rules.
+pub(super) async fn create(app: &App) -> Result<(), AppError> {
     let me = Actor::operator();
     let office = CalendarSpec {
         time_zone: "Europe/Warsaw".into(),
@@ -49,35 +48,5 @@ pub(super) async fn create(app: &App) -> Result<usize, AppError> {
     if let Some(desk) = desk {
         app.set_group_ola(&me, desk, Some((SignedDuration::from_hours(4), office.id, vec![75]))).await?;
     }
-    start_open_clocks(app).await
-}
-
-async fn start_open_clocks(app: &App) -> Result<usize, AppError> {
-    let snap = app.sla_snapshot().await?;
-    let d = app.store.dialect();
-    let now = now_micros();
-    let states = ["new", "in_progress", "on_hold"].map(String::from).to_vec();
-    let mut f = Filter { states, sort: Sort::Number, limit: 200, ..Default::default() };
-    let mut started = 0;
-    loop {
-        let mut conn = app.store.pool().acquire().await.map_err(StoreError::from)?;
-        let (page, more) = incidents::list(&mut conn, d, &f).await?;
-        drop(conn);
-        f.after = page.last().map(|i| vec![i.id]);
-        started += page.len();
-        let snap = snap.clone();
-        app.store
-            .write(move |c| {
-                Box::pin(async move {
-                    for inc in &page {
-                        sla::engine::sync(c, d, &snap, None, inc, None, now).await?;
-                    }
-                    Ok::<_, AppError>(())
-                })
-            })
-            .await?;
-        if !more {
-            return Ok(started);
-        }
-    }
+    Ok(())
 }

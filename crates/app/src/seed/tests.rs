@@ -201,3 +201,41 @@ async fn bulk_brings_its_own_people_to_an_empty_database() {
         check_row(inc, now);
     }
 }
+
+/// The clocks' entries sit at their own moments among the story's, not
+/// after it: the SLA is attached as the incident opens, each breach is
+/// journaled when its clock ran out, and the journal stays in time order.
+#[tokio::test]
+async fn the_demo_journal_has_sla_entries_at_their_moments() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir).await;
+    let summary = demo(&app, 120).await.unwrap();
+    let all = all_incidents(&app).await;
+    let open: Vec<_> = all.iter().filter(|i| i.state.parse::<IncidentState>().unwrap().is_open()).collect();
+    assert_eq!(summary.with_clocks, open.len());
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let (mut attached, mut breaches) = (0, 0);
+    for inc in open {
+        let entries = journal::entries(&mut conn, "incident", inc.id, true).await.unwrap();
+        let n = inc.id;
+        assert!(entries.windows(2).all(|w| w[0].at <= w[1].at), "{n}: journal out of order");
+        let clocks = steward_store::sla::clocks_of(&mut conn, "incident", &[n]).await.unwrap();
+        for e in entries.iter().filter(|e| e.action.starts_with("sla_")) {
+            assert_eq!(e.actor_id, None, "{n}: the demo's clocks are the system's");
+            match e.action.as_str() {
+                "sla_attached" => {
+                    assert_eq!((e.seq, e.at), (2, inc.opened_at), "{n}: attached as it opened");
+                    attached += 1;
+                }
+                "sla_breached" => {
+                    let field = |k: &str| crate::sla::field_of(k).to_owned();
+                    let clock = clocks.iter().find(|c| e.changes.contains(&format!("\"{}\"", field(&c.kind))));
+                    assert_eq!(Some(e.at), clock.and_then(|c| c.breached_at), "{n}: breached when it ran out");
+                    breaches += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(attached > 0 && breaches > 0, "{attached} attached, {breaches} breaches");
+}

@@ -178,6 +178,39 @@ pub(crate) async fn sync_clocks(
     actor_id: Option<i64>,
     now: i64,
 ) -> Result<Synced, AppError> {
+    let (synced, entries) = settle(c, d, snap, before, after, now).await?;
+    write_journal(c, after.id, actor_id, entries).await?;
+    Ok(synced)
+}
+
+/// Starts the clocks of a record written with its whole past (the demo),
+/// as if they had run since it opened: what they announce comes back as
+/// journal entries, each at its own moment, for the caller to put among
+/// the record's own in time order.
+pub(crate) async fn start_as_of_old(
+    c: &mut Conn,
+    d: Dialect,
+    snap: &Snapshot,
+    inc: &Incident,
+    now: i64,
+) -> Result<(SlaSummary, Vec<Entry>), AppError> {
+    if !concerned(snap, None, inc) {
+        return Ok((inc.sla.clone(), Vec::new()));
+    }
+    let ((_, summary), entries) = settle(c, d, snap, None, inc, now).await?;
+    Ok((summary, entries))
+}
+
+/// Everything [`sync_clocks`] does but the journal: the clocks written,
+/// the record's summary refreshed; the entries to journal, unsorted.
+async fn settle(
+    c: &mut Conn,
+    d: Dialect,
+    snap: &Snapshot,
+    before: Option<&Incident>,
+    after: &Incident,
+    now: i64,
+) -> Result<(Synced, Vec<Entry>), AppError> {
     let mut out = Vec::new();
     // What the journal gets besides the announcements: (moment, what, changes).
     let mut entries: Vec<Entry> = Vec::new();
@@ -243,7 +276,6 @@ pub(crate) async fn sync_clocks(
         };
         entries.push((a.at, action, vec![change(field_of(&a.clock), None, Some(text))]));
     }
-    write_journal(c, after.id, actor_id, entries).await?;
     let due =
         clocks.iter().filter(|t| t.clock.is_running() && !t.clock.is_breached()).filter_map(|t| t.row.due_at).min();
     let breached = clocks.iter().any(|t| t.clock.is_breached());
@@ -251,7 +283,7 @@ pub(crate) async fn sync_clocks(
     if summary != after.sla {
         sla::set_incident_summary(c, after.id, sla_id, due, breached).await?;
     }
-    Ok((out, summary))
+    Ok(((out, summary), entries))
 }
 
 /// New targets after a priority change, measured from the start.
@@ -340,7 +372,8 @@ fn follow_state(
     Ok(())
 }
 
-type Entry = (i64, Action, Vec<FieldChange>);
+/// A journal entry of the clocks: its moment, what happened, the changes.
+pub(crate) type Entry = (i64, Action, Vec<FieldChange>);
 
 /// Journals the entries in time order, each at its own moment. A moment
 /// that passed while the timer was down, with other entries written since,

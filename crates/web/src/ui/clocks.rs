@@ -46,8 +46,10 @@ impl Tone {
     }
 }
 
-/// A span of time, rounded down to minutes: "2 h 15 min", "3 d 4 h",
-/// "under 1 min" (the sign is the caller's to word).
+/// A span of business time, rounded down to minutes: "2 h 15 min",
+/// "46 h", "under 1 min" (the sign is the caller's to word). Never in
+/// days: a business day is the calendar's working hours, not 24 h, so
+/// "2 d" would read as two calendar days.
 pub fn span(lang: Lang, secs: i64) -> String {
     let secs = secs.saturating_abs();
     let unit = |m: Msg| i18n::t(lang, m);
@@ -58,7 +60,7 @@ pub fn span(lang: Lang, secs: i64) -> String {
         s if s < MINUTE => unit(Msg::UnderAMinute).to_owned(),
         s if s < HOUR => format!("{} {}", s / MINUTE, unit(Msg::UnitMinute)),
         s if s < DAY => pair(s / HOUR, Msg::UnitHour, s % HOUR / MINUTE, Msg::UnitMinute),
-        s => pair(s / DAY, Msg::UnitDay, s % DAY / HOUR, Msg::UnitHour),
+        s => format!("{} {}", s / HOUR, unit(Msg::UnitHour)),
     }
 }
 
@@ -230,7 +232,7 @@ mod tests {
     fn spans_in_both_languages() {
         assert_eq!(span(Lang::En, 2 * HOUR + 15 * MINUTE + 59), "2 h 15 min");
         assert_eq!(span(Lang::En, -35 * MINUTE), "35 min");
-        assert_eq!(span(Lang::En, 3 * DAY + 4 * HOUR), "3 d 4 h");
+        assert_eq!(span(Lang::En, 3 * DAY + 4 * HOUR + 5 * MINUTE), "76 h", "business time is never in days");
         assert_eq!(span(Lang::En, 2 * HOUR), "2 h");
         assert_eq!(span(Lang::En, 30), "under 1 min");
         assert_eq!(span(Lang::Pl, 2 * HOUR + 15 * MINUTE), "2 godz. 15 min");
@@ -282,7 +284,7 @@ mod tests {
         let missed = kind(clock("stopped", HOUR, -MINUTE, true), "response");
         let paused = kind(clock("paused", HOUR, 20 * MINUTE, false), "resolution");
         assert_eq!(headline(&[missed.clone(), paused.clone()]), Some(&paused), "what still counts beats history");
-        assert_eq!(headline(&[missed.clone()]), Some(&missed));
+        assert_eq!(headline(std::slice::from_ref(&missed)), Some(&missed));
         assert_eq!(headline(&[clock("stopped", HOUR, MINUTE, false)]), None, "a met clock says nothing");
     }
 
@@ -293,7 +295,7 @@ mod tests {
         let ola = kind(clock("running", 4 * HOUR, 2 * HOUR, false), "group");
         let out = badge(Lang::En, &[ola.clone(), late]).into_string();
         assert!(out.contains(r#"data-kind="resolution""#) && out.contains("sla-breached"), "{out}");
-        assert!(out.contains("Resolution: overdue by 1 d 22 h"), "{out}");
+        assert!(out.contains("Resolution: overdue by 46 h"), "{out}");
         assert!(out.contains("Due 2 Dec 2025"), "{out}");
         let out = badge(Lang::Pl, &[ola]).into_string();
         assert!(out.contains("Czas w grupie Network: zostało 2 godz.") && out.contains("sla-ok"), "{out}");

@@ -21,7 +21,7 @@ both!(breached_incidents_have_their_own_queue, |t| {
     let fired = t.app.run_sla_timers_at(steward_store::now_micros() + 120_000_000).await.unwrap();
     assert_eq!(fired.iter().filter(|a| a.event == steward_domain::sla::ClockEvent::Breach).count(), 1);
     let fresh = num(&t.incident(&t.agent, json!({"title": "Just in"})).await);
-    assert_eq!(t.numbers(&[("sla", "breached"), ("state", "open")], &t.agent).await, [late.clone()]);
+    assert_eq!(t.numbers(&[("sla", "breached"), ("state", "open")], &t.agent).await, std::slice::from_ref(&late));
 
     let (_, session) = t.app.login("agent", PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
     let home = |lang: &'static str| {

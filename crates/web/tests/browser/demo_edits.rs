@@ -52,7 +52,8 @@ async fn shapes(t: &server::TestServer) -> Vec<(&'static str, Incident)> {
             *in_groups.entry(u.id).or_default() += 1;
         }
     }
-    let checks: [(&'static str, &dyn Fn(&Incident) -> bool); 8] = [
+    type Shape<'a> = (&'static str, &'a dyn Fn(&Incident) -> bool);
+    let checks: [Shape; 8] = [
         ("an assignee in several groups", &|i| i.assignee_id.is_some_and(|a| in_groups.get(&a) > Some(&1))),
         ("no group", &|i| i.assignment_group_id.is_none()),
         ("closed", &|i| i.state == "closed"),

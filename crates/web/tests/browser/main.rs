@@ -13,6 +13,7 @@ mod admin_journey;
 mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;
+mod demo_badges;
 mod demo_edits;
 mod desk_journey;
 mod desk_pages;
