@@ -423,7 +423,7 @@ pub async fn plans(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(
 
 fn list_sql(d: Dialect, f: &Filter) -> Sql {
     let mut q = Sql::new(SELECT);
-    conditions(&mut q, d, f);
+    conditions(&mut q, d, f, true);
     let cols = f.sort.columns();
     let qualified: Vec<String> = cols.iter().map(|c| format!("i.{c}")).collect();
     if let Some(after) = &f.after {
@@ -440,15 +440,25 @@ fn list_sql(d: Dialect, f: &Filter) -> Sql {
 
 fn count_sql(d: Dialect, f: &Filter) -> Sql {
     let mut q = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM incidents i");
-    conditions(&mut q, d, f);
+    conditions(&mut q, d, f, false);
     q.push(" LIMIT ").bind(Value::Int(COUNT_CAP + 1)).push(") capped");
     q
 }
 
 /// The WHERE clause the list and its count share.
-fn conditions(q: &mut Sql, d: Dialect, f: &Filter) {
+///
+/// For a page (`ordered`), SQLite is kept from driving the read by a list
+/// of several states or groups: it would gather every match and sort them
+/// (700 ms for the open ones of a million), where walking the sort order's
+/// own index with those conditions as filters finds a page in a few
+/// hundred rows. (`+col` is the same value, but not an index term.)
+/// PostgreSQL's planner weighs this itself.
+fn conditions(q: &mut Sql, d: Dialect, f: &Filter, ordered: bool) {
+    let unindexed = |col: &'static str, n: usize| {
+        if ordered && n > 1 && d.0 == Backend::Sqlite { col.replacen("i.", "+i.", 1) } else { col.to_owned() }
+    };
     q.push(" WHERE 1 = 1");
-    in_list_text(q, "i.state", &f.states);
+    in_list_text(q, &unindexed("i.state", f.states.len()), &f.states);
     in_list_int(q, "i.priority", &f.priorities);
     match (f.group_ids.is_empty(), f.no_group) {
         (true, false) => {}
@@ -460,7 +470,8 @@ fn conditions(q: &mut Sql, d: Dialect, f: &Filter) {
             if no_group {
                 q.push("i.assignment_group_id IS NULL OR ");
             }
-            in_list_bare(q, "i.assignment_group_id", f.group_ids.iter().map(|g| Value::Int(*g)));
+            let col = unindexed("i.assignment_group_id", f.group_ids.len());
+            in_list_bare(q, &col, f.group_ids.iter().map(|g| Value::Int(*g)));
             q.push(")");
         }
     }

@@ -398,7 +398,7 @@ pub fn count_number(lang: i18n::Lang, c: Count) -> String {
     let sep = if lang == i18n::Lang::Pl { "\u{a0}" } else { "," };
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && ch.is_ascii_digit() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(ch);

@@ -134,9 +134,9 @@ both!(people_filters_take_a_name_or_an_e_mail, |t| {
             json!({"title": "Theirs", "requester": "jdoe2", "assignment_group": "Service Desk", "assignee": "agent"}),
         )
         .await);
-    assert_eq!(t.numbers(&[("requester", "JANE@example.com")], &t.agent).await, [jane.clone()]);
-    assert_eq!(t.numbers(&[("requester", "jdoe")], &t.agent).await, [jane.clone()]);
-    assert_eq!(t.numbers(&[("assignee", "Agent User")], &t.agent).await, [other.clone()]);
+    assert_eq!(t.numbers(&[("requester", "JANE@example.com")], &t.agent).await, std::slice::from_ref(&jane));
+    assert_eq!(t.numbers(&[("requester", "jdoe")], &t.agent).await, std::slice::from_ref(&jane));
+    assert_eq!(t.numbers(&[("assignee", "Agent User")], &t.agent).await, std::slice::from_ref(&other));
     // A name two people share must be narrowed down, in the reader's words.
     let msg = invalid(t.list(&[("requester", "jane doe")], &t.agent).await, &["requester"]).await;
     assert_eq!(msg, "\"jane doe\" names 2 users: give a username or e-mail");
