@@ -224,9 +224,9 @@ async fn refused_forms_keep_the_input_and_say_why() {
         page(post(&t, &format!("/incidents/{n}/comments"), &cookie, &[("_csrf", &csrf), ("body", " ")]).await, 422)
             .await;
     assert!(body.contains(r#"id="comment-body-error">Is required<"#));
-    let multipart = reqwest::multipart::Form::new().text("note", "no file here");
+    let multipart = reqwest::multipart::Form::new().text("_csrf", csrf.clone()).text("note", "no file here");
     let r = client()
-        .post(t.url(&format!("/incidents/{n}/attachments?_csrf={csrf}")))
+        .post(t.url(&format!("/incidents/{n}/attachments")))
         .header(header::COOKIE, &cookie)
         .multipart(multipart)
         .send()
@@ -243,9 +243,9 @@ async fn attachments_upload_download_and_refuse_large_files() {
     let upload = |bytes: Vec<u8>| {
         let part = reqwest::multipart::Part::bytes(bytes).file_name("scan <1>.txt").mime_str("text/plain").unwrap();
         client()
-            .post(t.url(&format!("/incidents/{n}/attachments?_csrf={csrf}")))
+            .post(t.url(&format!("/incidents/{n}/attachments")))
             .header(header::COOKIE, &cookie)
-            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .multipart(reqwest::multipart::Form::new().text("_csrf", csrf.clone()).part("file", part))
             .send()
     };
     let body = page(upload(vec![b'x'; 3 * 1024 * 1024 + 1]).await.unwrap(), 413).await;
@@ -266,10 +266,11 @@ async fn attachments_upload_download_and_refuse_large_files() {
     assert!(r.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment;"));
     assert!(r.bytes().await.unwrap().as_ref() == b"driver log", "the file as uploaded");
 
-    // Without the CSRF token in the address, nothing is stored.
+    // Without the CSRF token in the form, nothing is stored; one in the
+    // address (where logs and Referer headers would keep it) is not taken.
     let part = reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("x.txt");
     let r = client()
-        .post(t.url(&format!("/incidents/{n}/attachments")))
+        .post(t.url(&format!("/incidents/{n}/attachments?_csrf={csrf}")))
         .header(header::COOKIE, &cookie)
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
