@@ -1,10 +1,11 @@
 //! Users, groups and organisations: the admin's use cases.
 
+use crate::audit::AuditEntry;
 use crate::{
     Actor, App, auth,
     error::{AppError, Errors},
 };
-use steward_domain::{Role, access, text};
+use steward_domain::{Role, access, audit::AuditKind, text};
 use steward_store::{StoreError, accounts, now_micros};
 
 #[derive(Debug, Clone, Default)]
@@ -58,7 +59,10 @@ impl App {
         let hash = u.password.as_deref().map(auth::hash_password).transpose()?;
         let (org, groups, email, locale) =
             (u.organisation.clone(), u.groups.clone(), u.email.clone(), u.locale.clone());
-        self.store
+        let entry =
+            AuditEntry::new(AuditKind::UserCreated, actor, &username).or_operator(actor).detail(format!("role {role}"));
+        let id = self
+            .store
             .write(move |c| {
                 Box::pin(async move {
                     let now = now_micros();
@@ -88,7 +92,9 @@ impl App {
                     Ok::<_, AppError>(id)
                 })
             })
-            .await
+            .await?;
+        self.audit(entry).await;
+        Ok(id)
     }
 
     pub async fn set_locale(&self, actor: &Actor, locale: Option<String>) -> Result<(), AppError> {
@@ -128,6 +134,7 @@ impl App {
 
     pub async fn add_member(&self, actor: Option<&Actor>, group: &str, username: &str) -> Result<(), AppError> {
         check_admin(actor)?;
+        let (group_name, username_of_member) = (group.trim().to_owned(), username.trim());
         let (group, username) = (group.to_owned(), username.to_owned());
         self.store
             .write(move |c| {
@@ -142,6 +149,8 @@ impl App {
             })
             .await?;
         self.cache.clear_credentials();
+        let entry = AuditEntry::new(AuditKind::UserChanged, actor, username_of_member).or_operator(actor);
+        self.audit(entry.detail(format!("added to group {group_name}"))).await;
         Ok(())
     }
 

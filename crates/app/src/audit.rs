@@ -72,6 +72,12 @@ impl AuditEntry {
         self
     }
 
+    /// Events of use cases run without an actor come from the command line:
+    /// they name the operator.
+    pub fn or_operator(self, actor: Option<&Actor>) -> Self {
+        if actor.is_some() { self } else { self.by_name(&Actor::operator().username) }
+    }
+
     pub fn client(mut self, ip: IpAddr) -> Self {
         self.client = Some(ip);
         self

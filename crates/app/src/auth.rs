@@ -223,7 +223,7 @@ impl App {
                 Box::pin(async move { accounts::insert_token(c, user.id, &label, &hash, created_at).await })
             })
             .await?;
-        let entry = operator_or(AuditEntry::new(AuditKind::TokenCreated, actor, &user.username), actor);
+        let entry = AuditEntry::new(AuditKind::TokenCreated, actor, &user.username).or_operator(actor);
         self.audit(entry.detail(format!("token {id}"))).await;
         Ok(NewToken { id, token, created_at })
     }
@@ -246,7 +246,7 @@ impl App {
             })
             .await?;
         self.forget_credentials();
-        let entry = operator_or(AuditEntry::new(AuditKind::TokenRevoked, actor, &format!("token {id}")), actor);
+        let entry = AuditEntry::new(AuditKind::TokenRevoked, actor, &format!("token {id}")).or_operator(actor);
         self.audit(entry.detail(format!("of user {}", t.user_id))).await;
         Ok(())
     }
@@ -276,11 +276,6 @@ impl App {
             time_zone: user.time_zone,
         })
     }
-}
-
-/// Without an actor the command line acted: its events name the operator.
-fn operator_or(entry: AuditEntry, actor: Option<&Actor>) -> AuditEntry {
-    if actor.is_some() { entry } else { entry.by_name(&Actor::operator().username) }
 }
 
 /// A valid argon2id hash of a random string, checked against when the user

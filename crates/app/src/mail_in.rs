@@ -126,7 +126,7 @@ impl App {
     /// opens an incident. The attachments go with it.
     async fn file_mail(&self, actor: &Actor, msg: &InboundMessage) -> Result<(MailOutcome, i64), AppError> {
         let body = if msg.reply_text.trim().is_empty() { msg.text.trim() } else { msg.reply_text.trim() };
-        let body: String = body.chars().take(text::COMMENT.max).collect();
+        let body = text::fit(body, text::COMMENT);
         if let Some(number) = msg.record_number(&self.notify_ctx().domain) {
             if let Ok(inc) = self.get_incident(actor, &number).await {
                 if !body.is_empty() {
@@ -141,13 +141,9 @@ impl App {
                 }
             }
         }
-        let subject = msg.subject.trim();
-        let title: String = if subject.is_empty() {
-            "(no subject)".to_owned()
-        } else {
-            subject.chars().take(text::TITLE.max).collect()
-        };
-        let description: String = msg.text.trim().chars().take(text::DESCRIPTION.max).collect();
+        let subject = text::fit(&msg.subject, text::TITLE);
+        let title = if subject.is_empty() { "(no subject)".to_owned() } else { subject };
+        let description = text::fit(&msg.text, text::DESCRIPTION);
         let n = NewIncident { title, description: Some(description), ..Default::default() };
         let inc = self.create_incident(actor, n).await?;
         let number = steward_domain::RecordNumber::incident(inc.id).to_string();

@@ -66,6 +66,21 @@ pub fn check(value: &str, limit: Limit) -> Result<String, TextError> {
     Ok(v)
 }
 
+/// Text from a source that cannot be asked again (a received email) made
+/// to fit the rule instead of refused: line ends become `\n` (or spaces
+/// on a single line), tabs stay only in multi-line text, other control
+/// characters go, and the rest is cut to the limit.
+pub fn fit(value: &str, limit: Limit) -> String {
+    let v = value.replace("\r\n", "\n");
+    let kept = v.chars().filter_map(|c| match c {
+        '\n' | '\t' if limit.multiline => Some(c),
+        '\n' | '\r' | '\t' => Some(' '),
+        c if c.is_control() || is_line_separator(c) && !limit.multiline => None,
+        c => Some(c),
+    });
+    kept.collect::<String>().trim().chars().take(limit.max).collect()
+}
+
 /// U+2028 and U+2029 break lines in many viewers without being controls.
 fn is_line_separator(c: char) -> bool {
     matches!(c, '\u{2028}' | '\u{2029}')
@@ -117,6 +132,17 @@ mod tests {
             assert_eq!(check("a\u{2028}b", one_line), Err(TextError::Control));
         }
         assert_eq!(check("Zażółć gęślą jaźń — ok", TITLE), Ok("Zażółć gęślą jaźń — ok".into()));
+    }
+
+    #[test]
+    fn fit_makes_text_follow_the_rule() {
+        assert_eq!(fit(" Re: printer\r\n  down\u{c} ", TITLE), "Re: printer   down");
+        assert_eq!(fit("a\r\nb\rc\u{0}d\te", COMMENT), "a\nb cd\te");
+        assert_eq!(fit(&"x".repeat(300), TITLE).len(), 200);
+        for s in ["a\u{1}\nb", "tab\there", "x\u{2028}y", "\u{85}z"] {
+            assert!(check(&fit(s, TITLE), TITLE).is_ok(), "{s:?}");
+            assert!(check(&fit(s, COMMENT), COMMENT).is_ok(), "{s:?}");
+        }
     }
 
     #[test]

@@ -226,12 +226,12 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         (Some(v), body)
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
         let Ok(bytes) = to_bytes(body, state.web.max_body_bytes).await else {
-            return refused(&state, &parts, actor.as_ref(), "unreadable form", "the form could not be read").await;
+            return body_too_large(state.web.max_body_bytes);
         };
         (form_value(&bytes, CSRF_FIELD), Body::from(bytes))
     } else if content_type.starts_with("multipart/form-data") {
         let Ok(bytes) = to_bytes(body, state.web.max_body_bytes).await else {
-            return refused(&state, &parts, actor.as_ref(), "unreadable form", "the form could not be read").await;
+            return body_too_large(state.web.max_body_bytes);
         };
         (multipart_value(content_type, bytes.clone(), CSRF_FIELD).await, Body::from(bytes))
     } else {
@@ -248,6 +248,12 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         .await;
     }
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// A form larger than any request may be (the body limit's own answer).
+fn body_too_large(max: usize) -> Response {
+    let text = format!("The request is too large: at most {} MB.\n", max.div_ceil(1024 * 1024));
+    (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
 async fn refused(state: &AppState, parts: &Parts, actor: Option<&Actor>, why: &str, shown: &str) -> Response {

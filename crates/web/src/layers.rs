@@ -31,22 +31,24 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 /// The most of a plain-text refusal kept as the problem's detail.
 const DETAIL_MAX: usize = 1024;
 
-/// On the API, an error answer that is not problem+json yet (a body over
-/// the limit, a path that does not parse, a method the route lacks, a
-/// timeout, an unknown path) becomes one, with its status kept and its
-/// text as the detail.
+/// On the API, an error answer the HTTP layer made itself (a body over
+/// the limit, a path or query that does not parse, a method the route
+/// lacks, a timeout, an unknown path: plain text or empty) becomes
+/// problem+json, with its status kept and its text as the detail.
 pub async fn api_problems(req: Request, next: Next) -> Response {
     if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
     let r = next.run(req).await;
     let status = r.status();
-    let is_problem = r
+    // The HTTP layer's own refusals are plain text or empty; a handler's
+    // answer in a format of its own (problem+json, an agent's XML) stays.
+    let from_http_layer = r
         .headers()
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/problem+json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        .map(|v| v.to_str().unwrap_or_default())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !from_http_layer {
         return r;
     }
     let (parts, body) = r.into_parts();

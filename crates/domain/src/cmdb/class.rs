@@ -300,7 +300,12 @@ impl Schema {
 
 fn check(kind: &AttrType, v: &Value, class_of: &impl Fn(i64) -> Option<String>, schema: &Schema) -> Result<(), String> {
     match (kind, v) {
-        (AttrType::Text, Value::String(_)) => Ok(()),
+        // An attribute is one line of text, like every name.
+        (AttrType::Text, Value::String(s)) => {
+            crate::text::check(s, crate::text::Limit { min: 0, max: 2000, multiline: false })
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
         (AttrType::Integer, Value::Number(n)) if n.is_i64() => Ok(()),
         (AttrType::Decimal, Value::Number(_)) => Ok(()),
         (AttrType::Boolean, Value::Bool(_)) => Ok(()),

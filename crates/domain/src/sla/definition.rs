@@ -149,6 +149,8 @@ impl SlaDefinition {
         let mut problem = |field: String, reason: String| problems.push(Problem::new(field, reason));
         if self.name.trim().is_empty() {
             problem("name".into(), "must not be empty".into());
+        } else if let Err(e) = crate::text::check(&self.name, crate::text::TITLE) {
+            problem("name".into(), e.to_string());
         }
         for (i, kind) in self.conditions.kinds.iter().enumerate() {
             if !RECORD_KINDS.iter().any(|k| k.eq_ignore_ascii_case(kind)) {

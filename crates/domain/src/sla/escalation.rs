@@ -91,6 +91,8 @@ impl EscalationRule {
         let mut problem = |field: &str, reason: String| problems.push(Problem::new(field, reason));
         if self.name.trim().is_empty() {
             problem("name", "must not be empty".into());
+        } else if let Err(e) = crate::text::check(&self.name, crate::text::TITLE) {
+            problem("name", e.to_string());
         }
         match &self.trigger {
             Trigger::Clock { clock, percent } => {

@@ -291,6 +291,17 @@ both!(audit_log_for_admins_with_filters_and_pages, |t| {
     let before = first["next_before"].as_i64().unwrap();
     let second = t.json(&format!("/api/v1/audit?limit=2&before={before}"), &t.admin).await;
     assert_eq!(second["items"][0]["kind"], kinds[2]);
+    // Users created (by the command line here) and changed are in it too.
+    let created = t.json("/api/v1/audit?kind=user_created&actor=steward", &t.admin).await;
+    let names: Vec<&str> =
+        created["items"].as_array().unwrap().iter().map(|e| e["subject"].as_str().unwrap()).collect();
+    assert_eq!(names, ["requester2", "requester", "agent2", "agent", "manager", "admin"]);
+    let r = t.post("/api/v1/groups/Network/members", &t.admin, json!({"username": "agent"})).await;
+    assert_eq!(r.status(), 204);
+    let changed = t.json("/api/v1/audit?kind=user_changed", &t.admin).await;
+    assert_eq!(changed["items"][0]["actor"], "admin");
+    assert_eq!(changed["items"][0]["subject"], "agent");
+    assert_eq!(changed["items"][0]["detail"], "added to group Network");
     // Only admins; a bad filter is named.
     problem(t.get("/api/v1/audit", &t.manager).await, 403, "forbidden").await;
     invalid(t.get("/api/v1/audit?kind=nope", &t.admin).await, &["kind"]).await;

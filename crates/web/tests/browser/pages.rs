@@ -267,10 +267,11 @@ async fn attachments_upload_download_and_refuse_large_files() {
     assert!(r.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("attachment;"));
     assert!(r.bytes().await.unwrap().as_ref() == b"driver log", "the file as uploaded");
 
-    // Without the CSRF token in the address, nothing is stored.
+    // Without the CSRF token in the form, nothing is stored; one in the
+    // address (where logs and Referer headers would keep it) is not taken.
     let part = reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("x.txt");
     let r = client()
-        .post(t.url(&format!("/incidents/{n}/attachments")))
+        .post(t.url(&format!("/incidents/{n}/attachments?_csrf={csrf}")))
         .header(header::COOKIE, &cookie)
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
