@@ -358,7 +358,7 @@ pub async fn watch(
 
 #[utoipa::path(delete, path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
     description = "Stops watching the incident (the caller); answers the watchers.",
-    responses((status = 200, body = Vec<WatcherJson>)))]
+    responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = Problem)))]
 pub async fn unwatch(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,

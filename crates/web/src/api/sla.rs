@@ -43,7 +43,7 @@ fn required(headers: &HeaderMap, body: Option<i64>) -> Result<(i64, bool), ApiEr
 
 #[utoipa::path(get, path = "/api/v1/incidents/{number}/slas", tag = "service levels",
     params(("number" = String, Path, description = "e.g. INC0000042")),
-    responses((status = 200, body = Vec<ClockJson>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<ClockJson>), (status = 403, description = "Requesters see only their own incidents", body = Problem)))]
 pub async fn clocks(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,

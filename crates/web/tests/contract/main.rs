@@ -78,7 +78,8 @@ async fn schemathesis(d: &Demo, token: &str) {
     let mut cmd = tool("schemathesis");
     cmd.args(["--config-file", &here("schemathesis.toml"), "--no-color", "run"])
         .arg(format!("{}/api/v1/openapi.json", d.base))
-        .args(["--url", &d.base, "--checks", "all", "--max-examples", "25", "--workers", "1"])
+        // Every check runs (the default); the config turns one off where it is wrong.
+        .args(["--url", &d.base, "--max-examples", "25", "--workers", "1"])
         .args(["--max-time", &seconds, "--generation-database", "none", "--output-truncate", "true"])
         .args(["--header", &format!("Authorization: Bearer {token}")]);
     succeeds(cmd, "schemathesis").await;
