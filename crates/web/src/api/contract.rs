@@ -17,6 +17,7 @@
 //! | a query or header parameter | 422 |
 //! | an `If-Match` parameter (a versioned change) | 412, 428 |
 //!
+//! Every string field of a schema named `…_at` is marked `date-time`.
 //! Every 4xx answer is `application/problem+json` with the `Problem`
 //! schema (unless the handler names another type, as the inventory agent's
 //! XML replies); every answer gets a description; headers a handler names
@@ -54,12 +55,30 @@ const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
 /// Completes the document utoipa generated from the handlers.
 pub fn complete(doc: &mut Value) {
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        schemas.values_mut().for_each(mark_times);
+    }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
     for item in paths.values_mut() {
         for method in METHODS {
             if let Some(op) = item.get_mut(method) {
                 complete_operation(method, op);
             }
+        }
+    }
+}
+
+/// Every time the API writes is RFC 3339, in a field named `…_at`.
+fn mark_times(schema: &mut Value) {
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { return };
+    for (name, prop) in props.iter_mut() {
+        let is_text = match &prop["type"] {
+            Value::String(t) => t == "string",
+            Value::Array(ts) => ts.iter().any(|t| t == "string"),
+            _ => false,
+        };
+        if name.ends_with("_at") && is_text {
+            prop["format"] = json!("date-time");
         }
     }
 }
@@ -184,6 +203,19 @@ mod tests {
 
     fn op(doc: &Value, path: &str, method: &str) -> Value {
         doc["paths"][path][method].clone()
+    }
+
+    #[test]
+    fn fields_named_at_are_times() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {"T": {"properties": {
+            "opened_at": {"type": "string"}, "closed_at": {"type": ["string", "null"]},
+            "seats_at": {"type": "integer"}, "title": {"type": "string"},
+        }}}}});
+        complete(&mut doc);
+        let props = &doc["components"]["schemas"]["T"]["properties"];
+        assert_eq!(props["opened_at"]["format"], "date-time");
+        assert_eq!(props["closed_at"]["format"], "date-time");
+        assert!(props["seats_at"].get("format").is_none() && props["title"].get("format").is_none());
     }
 
     #[test]

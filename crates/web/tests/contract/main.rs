@@ -11,6 +11,9 @@
 //! (`STEWARD_PY_VENV`, default `target/python-tools`); without them these
 //! tests fail, saying how to install them. Schemathesis's time per run is
 //! `STEWARD_FUZZ_SECONDS` (default 40; `scripts/fuzz-api.sh` runs longer).
+//!
+//! The whole binary is test code, so `unwrap` is fine.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod server;
 
