@@ -29,11 +29,17 @@ use serde_json::{Map, Value, json};
 pub const PROBLEMS: &[(u16, &str)] = &[
     (400, "Malformed JSON: the body does not parse"),
     (401, "No valid credentials: send `Authorization: Bearer <token>` (or sign in)"),
-    (403, "Not allowed: the caller's role or relation to the record does not permit this (or a cookie session sent no CSRF token)"),
+    (
+        403,
+        "Not allowed: the caller's role or relation to the record does not permit this (or a cookie session sent no CSRF token)",
+    ),
     (404, "Not found, or not visible to the caller"),
     (405, "Method not allowed: the `Allow` header lists the methods this path takes"),
     (408, "The request took longer than the server's request timeout"),
-    (409, "Conflict: changed by someone else since the version sent in the body, a state change not allowed from the current state, or a duplicate"),
+    (
+        409,
+        "Conflict: changed by someone else since the version sent in the body, a state change not allowed from the current state, or a duplicate",
+    ),
     (412, "Precondition failed: the version named by `If-Match` is no longer current"),
     (413, "The body is larger than this endpoint takes"),
     (415, "Unsupported media type: the body is not of the type this endpoint takes"),

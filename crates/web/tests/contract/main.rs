@@ -100,7 +100,10 @@ both!(a_generated_python_client_works, |d| {
     let file = d.document_file().await;
     let out = d.dir.path().join("client");
     let mut cmd = tool("openapi-python-client");
-    cmd.args(["generate", "--meta", "none", "--path"]).arg(&file).arg("--output-path").arg(out.join("steward_api_client"));
+    cmd.args(["generate", "--meta", "none", "--path"])
+        .arg(&file)
+        .arg("--output-path")
+        .arg(out.join("steward_api_client"));
     let said = succeeds(cmd, "openapi-python-client generate").await;
     // Only the endpoints that take files (CSV, XML, iCalendar) are left out.
     for refused in ["Cannot", "Could not", "Unable", "Missing schema"] {
