@@ -211,6 +211,28 @@ mod tests {
         doc["paths"][path][method].clone()
     }
 
+    /// The quick part of what the contract tests check with the real tools.
+    #[test]
+    fn the_served_document_names_every_operation_once_and_describes_every_answer() {
+        let doc = crate::api::document();
+        let mut ids = std::collections::BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+                assert!(ids.insert(id.to_owned()), "{id} twice");
+                for (status, r) in op["responses"].as_object().unwrap() {
+                    assert!(r["description"].as_str().is_some_and(|d| !d.is_empty()), "{method} {path} {status}");
+                    if status.starts_with('4') && !path.ends_with("/inventory") {
+                        assert!(r["content"]["application/problem+json"].is_object(), "{method} {path} {status}");
+                    }
+                }
+                let schemas = serde_json::to_string(op).unwrap();
+                assert!(!schemas.contains(r#"{"type":"object"}"#), "{method} {path}: a bare object");
+            }
+        }
+        assert!(ids.len() > 60, "{ids:?}");
+    }
+
     #[test]
     fn fields_named_at_are_times() {
         let mut doc = json!({"paths": {}, "components": {"schemas": {"T": {"properties": {
