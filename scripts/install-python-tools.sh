@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs the API contract tools (pinned) into a venv the contract tests
-# use: openapi-spec-validator, schemathesis, openapi-python-client.
-# Idempotent and fast when already installed. The venv lives in
-# $STEWARD_PY_VENV (default: target/python-tools beside the build output).
+# Installs the API contract tools, pinned, into a venv the contract tests
+# (crates/web/tests/contract) use:
+#   openapi-spec-validator  checks the OpenAPI document is valid 3.1
+#   schemathesis            fuzzes the live API against the document
+#   openapi-python-client   generates a client from it
+# Idempotent, and quick when the pins are already installed. The venv is
+# $STEWARD_PY_VENV (default target/python-tools, beside the build output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +21,10 @@ if [[ -x "$VENV/bin/python" && -f "$STAMP" && "$(cat "$STAMP")" == "${PINS[*]}" 
     exit 0
 fi
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
-    bash scripts/apt-install.sh python3-venv
+    . scripts/apt-install.sh
+    apt_install install-python-tools python3-venv
 fi
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PINS[@]}"
 echo "${PINS[*]}" >"$STAMP"
+echo "install-python-tools: ${PINS[*]} in $VENV"

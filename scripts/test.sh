@@ -9,6 +9,7 @@ bash scripts/install-browser.sh
 bash scripts/install-mail.sh
 bash scripts/install-inventory.sh
 bash scripts/install-axe.sh
+bash scripts/install-python-tools.sh
 
 if ! cargo nextest --version >/dev/null 2>&1; then
     cargo install --locked cargo-nextest

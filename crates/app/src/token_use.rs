@@ -42,9 +42,7 @@ impl App {
         let (store, hash) = (self.store.clone(), hash.to_owned());
         tokio::spawn(async move {
             let written = store
-                .write(move |c| {
-                    Box::pin(async move { accounts::touch_token(c, &hash, now, now - EVERY_MICROS).await })
-                })
+                .write(move |c| Box::pin(async move { accounts::touch_token(c, &hash, now, now - EVERY_MICROS).await }))
                 .await;
             if let Err(e) = written {
                 let e: StoreError = e;

@@ -8,7 +8,7 @@ use axum::{
 };
 use steward_app::accounts::NewUser;
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = MeJson)))]
+#[utoipa::path(get, operation_id = "get_me", path = "/api/v1/me", tag = "accounts", responses((status = 200, body = MeJson)))]
 pub async fn me(ApiActor(a): ApiActor) -> axum::Json<MeJson> {
     axum::Json(MeJson {
         id: a.id,
@@ -21,7 +21,7 @@ pub async fn me(ApiActor(a): ApiActor) -> axum::Json<MeJson> {
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Vec<UserJson>),
+#[utoipa::path(get, operation_id = "list_users", path = "/api/v1/users", tag = "accounts", responses((status = 200, body = Vec<UserJson>),
     (status = 403, body = Problem)))]
 pub async fn users(State(s): State<AppState>, ApiActor(a): ApiActor) -> Result<axum::Json<Vec<UserJson>>, ApiError> {
     Ok(axum::Json(s.app.list_users(Some(&a)).await?.into_iter().map(UserJson::from).collect()))
@@ -55,7 +55,7 @@ pub async fn add_user(
     Ok((StatusCode::CREATED, axum::Json(u.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/groups", tag = "accounts", responses((status = 200, body = Vec<GroupJson>)))]
+#[utoipa::path(get, operation_id = "list_groups", path = "/api/v1/groups", tag = "accounts", responses((status = 200, body = Vec<GroupJson>)))]
 pub async fn groups(
     State(s): State<AppState>,
     ApiActor(_actor): ApiActor,
@@ -75,7 +75,7 @@ pub async fn add_group(
     Ok((StatusCode::CREATED, axum::Json(GroupJson { id, name: b.name.trim().to_owned(), description: b.description })))
 }
 
-#[utoipa::path(post, path = "/api/v1/groups/{name}/members", tag = "accounts", request_body = NewMemberJson,
+#[utoipa::path(post, operation_id = "add_group_member", path = "/api/v1/groups/{name}/members", tag = "accounts", request_body = NewMemberJson,
     params(("name" = String, Path)), responses((status = 204), (status = 403, body = Problem)))]
 pub async fn add_member(
     State(s): State<AppState>,
@@ -87,7 +87,7 @@ pub async fn add_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenJson>)))]
+#[utoipa::path(get, operation_id = "list_tokens", path = "/api/v1/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenJson>)))]
 pub async fn tokens(State(s): State<AppState>, ApiActor(a): ApiActor) -> Result<axum::Json<Vec<TokenJson>>, ApiError> {
     Ok(axum::Json(s.app.list_tokens(&a).await?.into_iter().map(TokenJson::from).collect()))
 }

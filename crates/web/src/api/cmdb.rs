@@ -478,7 +478,7 @@ pub struct ImpactJson {
     as_of: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}/impact", tag = "cmdb",
+#[utoipa::path(get, operation_id = "ci_impact", path = "/api/v1/cis/{id}/impact", tag = "cmdb",
     params(("id" = i64, Path), ImpactQuery),
     responses((status = 200, description = "Services affected with their paths, the organisations using them, every CI reached",
         body = schema::Impact), (status = 403, body = Problem)))]
@@ -491,7 +491,7 @@ pub async fn impact_of(
     walk(&s, &actor, &[id_of(id)?], q.depth, q.as_of.as_deref(), Direction::Upstream, q.include.as_deref()).await
 }
 
-#[utoipa::path(get, path = "/api/v1/cis/{id}/dependencies", tag = "cmdb",
+#[utoipa::path(get, operation_id = "ci_dependencies", path = "/api/v1/cis/{id}/dependencies", tag = "cmdb",
     params(("id" = i64, Path), ImpactQuery),
     responses((status = 200, description = "Everything the CI depends on", body = schema::Impact), (status = 403, body = Problem)))]
 pub async fn dependencies_of(
@@ -522,7 +522,7 @@ pub struct ImpactBody {
     include: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/impact", tag = "cmdb",
+#[utoipa::path(post, operation_id = "impact_of_cis", path = "/api/v1/impact", tag = "cmdb",
     request_body = ImpactBody,
     responses((status = 200, body = schema::Impact), (status = 403, body = Problem)))]
 pub async fn impact(
@@ -580,7 +580,7 @@ pub struct CiIncidentJson {
 }
 
 /// The bulk upsert: CIs reconciled by their identifiers, and relations.
-#[utoipa::path(post, path = "/api/v1/cmdb/bulk", tag = "cmdb",
+#[utoipa::path(post, operation_id = "bulk_upsert_cis", path = "/api/v1/cmdb/bulk", tag = "cmdb",
     request_body(content = schema::CiBatch, description = "At most 5,000 CIs and 20,000 relations; see the README"),
     responses((status = 200, description = "What happened to each item", body = schema::UpsertReport),
         (status = 403, body = Problem)))]
@@ -605,7 +605,7 @@ pub struct ImportQuery {
 /// Most bytes a CSV file may have.
 pub const CSV_MAX_BYTES: usize = 32 * 1024 * 1024;
 
-#[utoipa::path(post, path = "/api/v1/cmdb/import", tag = "cmdb",
+#[utoipa::path(post, operation_id = "import_cis_csv", path = "/api/v1/cmdb/import", tag = "cmdb",
     params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "At most 32 MiB and 50,000 rows"),
     responses((status = 200, description = "Row by row: create, update, unchanged or reject", body = schema::ImportReport),
@@ -647,7 +647,7 @@ pub async fn classes(State(s): State<AppState>, ApiActor(_actor): ApiActor) -> R
     Ok(axum::Json(out).into_response())
 }
 
-#[utoipa::path(put, path = "/api/v1/ci-classes/{key}", tag = "cmdb",
+#[utoipa::path(put, operation_id = "save_ci_class", path = "/api/v1/ci-classes/{key}", tag = "cmdb",
     params(("key" = String, Path), ("If-Match" = Option<String>, Header, description = "The version you read, for a class that exists")),
     request_body = schema::ClassBody,
     responses((status = 200, body = ClassSavedJson), (status = 403, body = Problem), (status = 409, body = Problem),

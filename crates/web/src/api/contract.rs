@@ -17,6 +17,7 @@
 //! | a query or header parameter | 422 |
 //! | an `If-Match` parameter (a versioned change) | 412, 428 |
 //!
+//! Every string field of a schema named `…_at` is marked `date-time`.
 //! Every 4xx answer is `application/problem+json` with the `Problem`
 //! schema (unless the handler names another type, as the inventory agent's
 //! XML replies); every answer gets a description; headers a handler names
@@ -28,11 +29,17 @@ use serde_json::{Map, Value, json};
 pub const PROBLEMS: &[(u16, &str)] = &[
     (400, "Malformed JSON: the body does not parse"),
     (401, "No valid credentials: send `Authorization: Bearer <token>` (or sign in)"),
-    (403, "Not allowed: the caller's role or relation to the record does not permit this (or a cookie session sent no CSRF token)"),
+    (
+        403,
+        "Not allowed: the caller's role or relation to the record does not permit this (or a cookie session sent no CSRF token)",
+    ),
     (404, "Not found, or not visible to the caller"),
     (405, "Method not allowed: the `Allow` header lists the methods this path takes"),
     (408, "The request took longer than the server's request timeout"),
-    (409, "Conflict: changed by someone else since the version sent in the body, a state change not allowed from the current state, or a duplicate"),
+    (
+        409,
+        "Conflict: changed by someone else since the version sent in the body, a state change not allowed from the current state, or a duplicate",
+    ),
     (412, "Precondition failed: the version named by `If-Match` is no longer current"),
     (413, "The body is larger than this endpoint takes"),
     (415, "Unsupported media type: the body is not of the type this endpoint takes"),
@@ -54,12 +61,30 @@ const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 
 /// Completes the document utoipa generated from the handlers.
 pub fn complete(doc: &mut Value) {
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        schemas.values_mut().for_each(mark_times);
+    }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
     for item in paths.values_mut() {
         for method in METHODS {
             if let Some(op) = item.get_mut(method) {
                 complete_operation(method, op);
             }
+        }
+    }
+}
+
+/// Every time the API writes is RFC 3339, in a field named `…_at`.
+fn mark_times(schema: &mut Value) {
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { return };
+    for (name, prop) in props.iter_mut() {
+        let is_text = match &prop["type"] {
+            Value::String(t) => t == "string",
+            Value::Array(ts) => ts.iter().any(|t| t == "string"),
+            _ => false,
+        };
+        if name.ends_with("_at") && is_text {
+            prop["format"] = json!("date-time");
         }
     }
 }
@@ -184,6 +209,41 @@ mod tests {
 
     fn op(doc: &Value, path: &str, method: &str) -> Value {
         doc["paths"][path][method].clone()
+    }
+
+    /// The quick part of what the contract tests check with the real tools.
+    #[test]
+    fn the_served_document_names_every_operation_once_and_describes_every_answer() {
+        let doc = crate::api::document();
+        let mut ids = std::collections::BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+                assert!(ids.insert(id.to_owned()), "{id} twice");
+                for (status, r) in op["responses"].as_object().unwrap() {
+                    assert!(r["description"].as_str().is_some_and(|d| !d.is_empty()), "{method} {path} {status}");
+                    if status.starts_with('4') && !path.ends_with("/inventory") {
+                        assert!(r["content"]["application/problem+json"].is_object(), "{method} {path} {status}");
+                    }
+                }
+                let schemas = serde_json::to_string(op).unwrap();
+                assert!(!schemas.contains(r#"{"type":"object"}"#), "{method} {path}: a bare object");
+            }
+        }
+        assert!(ids.len() > 60, "{ids:?}");
+    }
+
+    #[test]
+    fn fields_named_at_are_times() {
+        let mut doc = json!({"paths": {}, "components": {"schemas": {"T": {"properties": {
+            "opened_at": {"type": "string"}, "closed_at": {"type": ["string", "null"]},
+            "seats_at": {"type": "integer"}, "title": {"type": "string"},
+        }}}}});
+        complete(&mut doc);
+        let props = &doc["components"]["schemas"]["T"]["properties"];
+        assert_eq!(props["opened_at"]["format"], "date-time");
+        assert_eq!(props["closed_at"]["format"], "date-time");
+        assert!(props["seats_at"].get("format").is_none() && props["title"].get("format").is_none());
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub struct ManagerJson {
     pub manager: Option<String>,
 }
 
-#[utoipa::path(put, path = "/api/v1/groups/{name}/manager", tag = "service levels", request_body = ManagerJson,
+#[utoipa::path(put, operation_id = "set_group_manager", path = "/api/v1/groups/{name}/manager", tag = "service levels", request_body = ManagerJson,
     params(("name" = String, Path)),
     responses((status = 204), (status = 403, body = Problem)))]
 pub async fn set_manager(

@@ -96,7 +96,7 @@ pub async fn create(
 
 #[utoipa::path(get, operation_id = "get_incident", path = "/api/v1/incidents/{number}", tag = "incidents",
     params(("number" = String, Path, description = "e.g. INC0000042")),
-    responses((status = 200, body = IncidentJson, headers(("ETag" = String)))))]
+    responses((status = 200, body = IncidentJson, headers(("ETag" = String))), (status = 403, description = "Requesters see only their own incidents", body = Problem)))]
 pub async fn get_one(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -148,7 +148,7 @@ pub async fn transition(
 }
 
 #[utoipa::path(get, operation_id = "list_comments", path = "/api/v1/incidents/{number}/comments", tag = "incidents",
-    params(("number" = String, Path)), responses((status = 200, body = Vec<CommentJson>)))]
+    params(("number" = String, Path)), responses((status = 200, body = Vec<CommentJson>), (status = 403, description = "Requesters see only their own incidents", body = Problem)))]
 pub async fn comments(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -205,7 +205,7 @@ pub async fn add_comment(
 }
 
 #[utoipa::path(get, operation_id = "incident_journal", path = "/api/v1/incidents/{number}/journal", tag = "incidents",
-    params(("number" = String, Path)), responses((status = 200, body = Vec<JournalEntryJson>)))]
+    params(("number" = String, Path)), responses((status = 200, body = Vec<JournalEntryJson>), (status = 403, description = "Requesters see only their own incidents", body = Problem)))]
 pub async fn journal(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -216,7 +216,7 @@ pub async fn journal(
 }
 
 #[utoipa::path(get, path = "/api/v1/incidents/{number}/attachments", tag = "incidents",
-    params(("number" = String, Path)), responses((status = 200, body = Vec<AttachmentJson>)))]
+    params(("number" = String, Path)), responses((status = 200, body = Vec<AttachmentJson>), (status = 403, description = "Requesters see only their own incidents", body = Problem)))]
 pub async fn attachments(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -339,7 +339,7 @@ pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, St
 
 #[utoipa::path(get, path = "/api/v1/incidents/{number}/attachments/{id}", tag = "incidents",
     params(("number" = String, Path), ("id" = i64, Path)), responses((status = 200, description = "The file, to be downloaded, never rendered",
-        content_type = "application/octet-stream", body = Vec<u8>)))]
+        content_type = "application/octet-stream", body = Vec<u8>), (status = 403, description = "Requesters see only their own incidents", body = Problem)))]
 pub async fn download(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -83,7 +83,7 @@ pub struct OutboxQuery {
     pub limit: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/outbox", tag = "notifications", params(OutboxQuery),
+#[utoipa::path(get, operation_id = "list_outbox", path = "/api/v1/outbox", tag = "notifications", params(OutboxQuery),
     responses((status = 200, body = OutboxPageJson), (status = 403, body = Problem)))]
 pub async fn outbox(
     State(s): State<AppState>,
@@ -109,7 +109,7 @@ fn id_of(p: Result<Path<i64>, axum::extract::rejection::PathRejection>, what: &s
     p.map(|Path(id)| id).map_err(|_| ApiError::not_found(what))
 }
 
-#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "notifications", params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "retry_message", path = "/api/v1/outbox/{id}/retry", tag = "notifications", params(("id" = i64, Path)),
     responses((status = 200, body = OutboxMessageJson), (status = 403, body = Problem),
         (status = 422, body = Problem, description = "The message is not dead")))]
 pub async fn retry(
@@ -197,7 +197,7 @@ pub struct WebhookPatchJson {
     pub active: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/v1/webhooks", tag = "notifications",
+#[utoipa::path(get, operation_id = "list_webhooks", path = "/api/v1/webhooks", tag = "notifications",
     responses((status = 200, body = Vec<WebhookJson>), (status = 403, body = Problem)))]
 pub async fn webhooks(
     State(s): State<AppState>,
@@ -224,7 +224,7 @@ pub async fn create_webhook(
     Ok(webhook_response(StatusCode::CREATED, s.app.create_webhook(&actor, input).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "notifications", params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "get_webhook", path = "/api/v1/webhooks/{id}", tag = "notifications", params(("id" = i64, Path)),
     responses((status = 200, body = WebhookJson, headers(("ETag" = String))), (status = 403, body = Problem)))]
 pub async fn webhook(
     State(s): State<AppState>,
@@ -298,7 +298,7 @@ pub struct DeliveriesQuery {
     pub limit: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "notifications",
+#[utoipa::path(get, operation_id = "list_deliveries", path = "/api/v1/webhooks/{id}/deliveries", tag = "notifications",
     params(("id" = i64, Path), DeliveriesQuery),
     responses((status = 200, body = Vec<DeliveryJson>), (status = 403, body = Problem)))]
 pub async fn deliveries(
@@ -335,7 +335,7 @@ fn watchers_json(us: Vec<User>) -> Vec<WatcherJson> {
     us.into_iter().map(|u| WatcherJson { id: u.id, username: u.username, name: u.display_name }).collect()
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
+#[utoipa::path(get, operation_id = "list_watchers", path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
     responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = Problem)))]
 pub async fn watchers(
     State(s): State<AppState>,
@@ -345,7 +345,7 @@ pub async fn watchers(
     Ok(axum::Json(watchers_json(s.app.watchers(&actor, &number).await?)))
 }
 
-#[utoipa::path(post, path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
+#[utoipa::path(post, operation_id = "watch_incident", path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
     description = "Starts watching the incident (the caller); answers the watchers.",
     responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = Problem)))]
 pub async fn watch(
@@ -356,9 +356,9 @@ pub async fn watch(
     Ok(axum::Json(watchers_json(s.app.watch(&actor, &number, true).await?)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
+#[utoipa::path(delete, operation_id = "unwatch_incident", path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
     description = "Stops watching the incident (the caller); answers the watchers.",
-    responses((status = 200, body = Vec<WatcherJson>)))]
+    responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = Problem)))]
 pub async fn unwatch(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -377,7 +377,7 @@ pub struct NotificationSettingsJson {
     pub optional: Vec<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "accounts",
+#[utoipa::path(get, operation_id = "get_my_notifications", path = "/api/v1/me/notifications", tag = "accounts",
     responses((status = 200, body = NotificationSettingsJson)))]
 pub async fn my_notifications(
     State(s): State<AppState>,

@@ -41,9 +41,9 @@ fn required(headers: &HeaderMap, body: Option<i64>) -> Result<(i64, bool), ApiEr
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/incidents/{number}/slas", tag = "service levels",
+#[utoipa::path(get, operation_id = "incident_clocks", path = "/api/v1/incidents/{number}/slas", tag = "service levels",
     params(("number" = String, Path, description = "e.g. INC0000042")),
-    responses((status = 200, body = Vec<ClockJson>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<ClockJson>), (status = 403, description = "Requesters see only their own incidents", body = Problem)))]
 pub async fn clocks(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -53,7 +53,7 @@ pub async fn clocks(
     Ok(axum::Json(list.into_iter().map(ClockJson::from).collect()))
 }
 
-#[utoipa::path(get, path = "/api/v1/calendars", tag = "service levels",
+#[utoipa::path(get, operation_id = "list_calendars", path = "/api/v1/calendars", tag = "service levels",
     responses((status = 200, body = Vec<CalendarJson>), (status = 403, body = Problem)))]
 pub async fn calendars(
     State(s): State<AppState>,
@@ -118,7 +118,7 @@ fn action_version(headers: &HeaderMap, q: VersionQuery) -> Result<(i64, bool), A
     required(headers, q.version)
 }
 
-#[utoipa::path(post, path = "/api/v1/calendars/{id}/presets/{preset}", tag = "service levels",
+#[utoipa::path(post, operation_id = "add_calendar_preset", path = "/api/v1/calendars/{id}/presets/{preset}", tag = "service levels",
     params(("id" = i64, Path), ("preset" = String, Path, description = "`poland`: Poland's public holidays"),
         ("If-Match" = Option<String>, Header), ("version" = Option<i64>, Query)),
     responses((status = 200, body = CalendarJson, headers(("ETag" = String))), (status = 403, body = Problem), (status = 409, body = Problem)))]
@@ -139,7 +139,7 @@ pub async fn add_preset(
     Ok(tagged(StatusCode::OK, c.version, CalendarJson::from(c)))
 }
 
-#[utoipa::path(post, path = "/api/v1/calendars/{id}/holidays", tag = "service levels",
+#[utoipa::path(post, operation_id = "import_calendar_holidays", path = "/api/v1/calendars/{id}/holidays", tag = "service levels",
     params(("id" = i64, Path), ("If-Match" = Option<String>, Header), ("version" = Option<i64>, Query)),
     request_body(content = String, content_type = "text/calendar", description = "An iCalendar file (RFC 5545) of all-day events"),
     responses((status = 200, body = CalendarJson, headers(("ETag" = String))), (status = 403, body = Problem), (status = 409, body = Problem)))]
@@ -179,7 +179,7 @@ pub async fn import_ical(
     Ok(tagged(StatusCode::OK, c.version, CalendarJson::from(c)))
 }
 
-#[utoipa::path(get, path = "/api/v1/slas", tag = "service levels",
+#[utoipa::path(get, operation_id = "list_slas", path = "/api/v1/slas", tag = "service levels",
     responses((status = 200, body = Vec<SlaJson>), (status = 403, body = Problem)))]
 pub async fn slas(State(s): State<AppState>, ApiActor(actor): ApiActor) -> Result<axum::Json<Vec<SlaJson>>, ApiError> {
     Ok(axum::Json(s.app.list_slas(&actor).await?.into_iter().map(SlaJson::from).collect()))

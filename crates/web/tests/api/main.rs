@@ -10,6 +10,7 @@ mod smtpd;
 
 mod access;
 mod accounts;
+mod api_contract;
 mod attachments;
 mod auth;
 mod bad_input;
