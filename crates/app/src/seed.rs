@@ -10,6 +10,7 @@
 //! "now", and write through the store's multi-row inserts in large batches.
 
 mod bulk;
+mod canned;
 mod catalog;
 mod cmdb;
 mod people;
@@ -130,6 +131,7 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
         app.store.write(move |c| Box::pin(write_stories(c, dialect, batch))).await?;
     }
     let with_clocks = service_levels::create(app).await?;
+    canned::create(app).await?;
     Ok(DemoSummary { with_clocks, ..summary })
 }
 
