@@ -10,6 +10,7 @@
 //! "now", and write through the store's multi-row inserts in large batches.
 
 mod bulk;
+mod canned;
 mod catalog;
 mod cmdb;
 mod people;
@@ -133,6 +134,7 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
         let snap = snap.clone();
         with_clocks += app.store.write(move |c| Box::pin(write_stories(c, dialect, batch, snap, now))).await?;
     }
+    canned::create(app).await?;
     Ok(DemoSummary { with_clocks, ..summary })
 }
 

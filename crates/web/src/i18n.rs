@@ -431,6 +431,11 @@ catalogue! {
     ValNotInAnyGroup: "you are not a member of any assignment group", "nie należysz do żadnej grupy przydziału";
     ValTooManyFiles: "at most 10 files at once", "najwyżej 10 plików naraz";
     ValNameTakenView: "is already taken", "jest już zajęta";
+    ValChooseIncidents: "choose at least one incident", "zaznacz co najmniej jeden incydent";
+    ValBulkTooMany: "at most 200 incidents at once", "najwyżej 200 incydentów naraz";
+    ValBulkNothing: "say what to change: assignee, group, priority or state", "wybierz, co zmienić: osobę, grupę, priorytet lub stan";
+    ValBulkStateAlone: "change the state on its own, not with other fields", "stan zmień osobno, bez innych pól";
+    ValPriorityRange: "must be 1 to 5", "musi być od 1 do 5";
     // Requester portal
     MyIncidentsTitle: "My incidents", "Moje zgłoszenia";
     ReportTitle: "Report an incident", "Zgłoś problem";

@@ -100,6 +100,9 @@ async fn check_demo(app: &App, summary: &DemoSummary) {
             let names: Vec<_> =
                 groups.iter().filter(|g| actor.group_ids.contains(&g.id)).map(|g| g.name.as_str()).collect();
             assert_eq!(names, ["Network", "Service Desk"]);
+            // Canned replies to try: the shared ones and the Service Desk's.
+            let titles: Vec<String> = app.canned_replies(&actor).await.unwrap().into_iter().map(|r| r.title).collect();
+            assert_eq!(titles, ["Need more details", "Resolved, please confirm", "We are on it", "Password reset"]);
         }
     }
     assert!(matches!(demo(app, 10).await, Err(AppError::Forbidden(_))), "a second demo must be refused");

@@ -77,14 +77,16 @@ fn entry(lang: Lang, e: &Entry, now: i64) -> Markup {
     // Creation lists every field it set; the page header shows them already.
     let changes = if action == Some(Action::Created) { Vec::new() } else { changes_of(e) };
     let state_change = changes.iter().find(|c| c.field == "state");
-    let file = changes.iter().find(|c| c.field == "attachment").and_then(|c| c.new.clone());
+    // A comment may bring several files: each is named in its head.
+    let files: Vec<&str> =
+        changes.iter().filter(|c| c.field == "attachment").filter_map(|c| c.new.as_deref()).collect();
     html! {
         li class={ "entry entry-" (e.action) @if internal { " internal" } } #{ "entry-" (e.seq) } {
             span.avatar aria-hidden="true" { (initials(&name)) }
             div.entry-card {
                 div.entry-head {
                     strong { (name) } " " span.what { (what(lang, action)) }
-                    @if let Some(f) = &file { " " span.file-name { (f) } }
+                    @for f in &files { " " span.file-name { (f) } }
                     @if internal { " " span.badge.note-badge { (i18n::t(lang, Msg::WorkNote)) } }
                     @if let Some(c) = state_change {
                         " " (widgets::state_badge(lang, c.old.as_deref().unwrap_or(""))) " → " (widgets::state_badge(lang, c.new.as_deref().unwrap_or("")))
@@ -155,6 +157,14 @@ mod tests {
         let out = entry(Lang::En, &e("work_note", "[]", Some("<script>x</script>")), 0).into_string();
         assert!(out.contains(r#"class="entry entry-work_note internal""#), "{out}");
         assert!(out.contains("&lt;script&gt;x&lt;/script&gt;"), "{out}");
+    }
+
+    #[test]
+    fn a_comment_names_each_of_its_files() {
+        let changes =
+            r#"[{"field":"attachment","old":null,"new":"a.png"},{"field":"attachment","old":null,"new":"b.png"}]"#;
+        let out = entry(Lang::En, &e("comment", changes, Some("See both")), 0).into_string();
+        assert!(out.contains(r#"<span class="file-name">a.png</span> <span class="file-name">b.png</span>"#), "{out}");
     }
 
     #[test]

@@ -37,6 +37,11 @@ pub fn message(lang: Lang, msg: &str) -> Cow<'_, str> {
         ("you are not a member of any assignment group", Msg::ValNotInAnyGroup),
         ("at most 10 files at once", Msg::ValTooManyFiles),
         ("is already taken", Msg::ValNameTakenView),
+        ("choose at least one incident", Msg::ValChooseIncidents),
+        ("at most 200 incidents at once", Msg::ValBulkTooMany),
+        ("say what to change: assignee, group, priority or state", Msg::ValBulkNothing),
+        ("change the state on its own, not with other fields", Msg::ValBulkStateAlone),
+        ("must be 1 to 5", Msg::ValPriorityRange),
     ];
     if let Some((_, m)) = exact.iter().find(|(en, _)| *en == msg) {
         return Cow::Borrowed(i18n::t(lang, *m));
@@ -82,18 +87,19 @@ pub async fn assign_to_me(
     Path(n): Path<String>,
     Form(f): Form<VersionForm>,
 ) -> UiResult {
-    let view = match s.app.assign_to_me(&ctx.actor, &n, f.version.trim().parse().ok()).await {
+    let (problem, status) = match s.app.assign_to_me(&ctx.actor, &n, f.version.trim().parse().ok()).await {
         Ok(inc) => return see_other(&format!("/incidents/{}?m=assigned", number(inc.id))),
         Err(AppError::Invalid(errs)) => {
             let text = errs.iter().map(|e| widgets::sentence(&message(ctx.lang, &e.message))).collect::<Vec<_>>();
-            incident::View { problem: Some((text.join(" "), false)), ..incident::View::default() }
+            ((text.join(" "), false), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(AppError::Stale { .. } | AppError::VersionRequired) => {
-            incident::View { problem: Some((ctx.t(Msg::StaleAction).to_owned(), true)), ..incident::View::default() }
+            ((ctx.t(Msg::StaleAction).to_owned(), true), StatusCode::CONFLICT)
         }
         Err(e) => return Err(ctx.fail(e)),
     };
-    incident::respond(&s, &ctx, &n, view, StatusCode::UNPROCESSABLE_ENTITY).await
+    incident::respond(&s, &ctx, &n, incident::View { problem: Some(problem), ..incident::View::default() }, status)
+        .await
 }
 
 /// The canned replies beside the comment box: with JavaScript "Insert"
@@ -127,12 +133,20 @@ pub fn with_reply(draft: &str, replies: &[FilledReply], chosen: &str) -> String 
 }
 
 /// The bar above the list's table: what to change on the ticked rows.
-pub fn bulk_bar(ctx: &Ctx, q: &ListQuery, staff: &[(String, String)], errs: &widgets::Errors) -> Markup {
+pub fn bulk_bar(
+    ctx: &Ctx,
+    q: &ListQuery,
+    groups: &[String],
+    staff: &[(String, String)],
+    errs: &widgets::Errors,
+) -> Markup {
     let lang = ctx.lang;
     let none = || (String::new(), ctx.t(Msg::NoChange).to_owned());
     let mut assignees =
         vec![none(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassign).into())];
     assignees.extend(staff.iter().cloned());
+    let mut group_options = vec![none(), ("none".into(), ctx.t(Msg::NoGroup).into())];
+    group_options.extend(groups.iter().map(|g| (g.clone(), g.clone())));
     let mut states = vec![none()];
     states.extend(IncidentState::ALL.iter().map(|s| (s.as_str().to_owned(), i18n::state(lang, *s).to_owned())));
     let mut prios = vec![none()];
@@ -143,11 +157,12 @@ pub fn bulk_bar(ctx: &Ctx, q: &ListQuery, staff: &[(String, String)], errs: &wid
             h2.visually-hidden #bulk-title { (ctx.t(Msg::BulkTitle)) }
             (widgets::csrf(&ctx.csrf))
             input type="hidden" name="back" value=(q.link(&q.sort, &q.cursor));
+            (f("bulk-group", "assignment_group", ctx.t(Msg::GroupShort)).select(&group_options, ""))
             (f("bulk-assignee", "assignee", ctx.t(Msg::BulkAssignee)).select(&assignees, ""))
             (f("bulk-state", "state", ctx.t(Msg::BulkState)).select(&states, ""))
             (f("bulk-priority", "priority", ctx.t(Msg::BulkPriority)).select(&prios, ""))
             button.btn #bulk-apply type="submit" { (ctx.t(Msg::ApplySelected)) }
-            @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignee" | "state" | "priority")) {
+            @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignment_group" | "assignee" | "state" | "priority")) {
                 p.field-error { (widgets::sentence(&message(lang, &e.message))) }
             }
         }
@@ -202,6 +217,9 @@ fn bulk_request(pairs: Vec<(String, String)>) -> (Vec<BulkItem>, BulkChange, Str
                 items.push(BulkItem { number: n.to_owned(), version: version.parse().ok() });
             }
             "assignee" if !v.is_empty() => change.assignee = Some(if v == "none" { String::new() } else { v }),
+            "assignment_group" if !v.is_empty() => {
+                change.assignment_group = Some(if v == "none" { String::new() } else { v });
+            }
             "state" if !v.is_empty() => change.state = Some(TransitionInput { state: v, ..TransitionInput::default() }),
             "priority" if !v.is_empty() => change.priority = Some(v.parse().unwrap_or(0)),
             "back" => back = v,

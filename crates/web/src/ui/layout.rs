@@ -58,7 +58,7 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
 
 /// An incident's page (`/incidents/INC…`), where its own keys work.
 fn on_incident(path: &str) -> bool {
-    path.strip_prefix("/incidents/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/') && rest != "new")
+    path.strip_prefix("/incidents/").is_some_and(|rest| steward_app::incidents::parse_number(rest).is_ok())
 }
 
 /// Up to two initials, from the words that begin with a letter or digit

@@ -380,7 +380,7 @@ pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown
             Ok((rows, _, _, _)) if rows.is_empty() => { p.empty { (ctx.t(Msg::NoMatches)) } }
             Ok((rows, clocks, next, count)) => {
                 p.result-count #result-count role="status" { (count_text(ctx.lang, *count)) }
-                (super::desk::bulk_bar(&ctx, &q, &c.staff, &shown.bulk_errors))
+                (super::desk::bulk_bar(&ctx, &q, &c.groups, &c.staff, &shown.bulk_errors))
                 (table(&ctx, rows, clocks, Columns::Full, Some(&q)))
                 nav.pager aria-label=(ctx.t(Msg::Pages)) {
                     @if !q.cursor.is_empty() { a.btn href=(q.link(sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }

@@ -136,3 +136,35 @@ async fn canned_replies_page_says_what_is_wrong() {
     let page = body(post(&t, "/settings/canned-replies", &agent, &form).await, 403).await;
     assert!(page.contains("Only managers and admins can manage canned replies"), "{page}");
 }
+
+#[tokio::test]
+async fn a_bulk_change_says_what_it_did_not_do() {
+    let t = server::spawn().await;
+    let a = incident(&t, "Mail slow").await;
+    let b = incident(&t, "VPN down").await;
+    let (cookie, csrf) = t.session("agent").await;
+    let a_item = format!("{a}:1");
+    let b_item = format!("{b}:0");
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("back", "/incidents?state=open"),
+        ("items", &a_item),
+        ("items", &b_item),
+        ("assignment_group", "Network"),
+        ("assignee", ""),
+        ("state", ""),
+        ("priority", ""),
+    ];
+    let page = body(post(&t, "/incidents/bulk", &cookie, &form).await, 200).await;
+    assert!(page.contains("Changed 1 of 2."), "{page}");
+    assert!(page.contains(&format!(">{b}</a> — changed by someone else since the list was shown")), "{page}");
+    let agent = t.app.session_actor(&cookie["steward_session=".len()..]).await.unwrap().0;
+    assert_eq!(t.app.get_incident(&agent, &a).await.unwrap().group_name.as_deref(), Some("Network"));
+    assert_eq!(t.app.get_incident(&agent, &b).await.unwrap().group_name, None);
+
+    // Nothing ticked: the list again, with the reason.
+    let form = [("_csrf", csrf.as_str()), ("back", "/incidents?state=open"), ("priority", "2")];
+    let page = body(post(&t, "/incidents/bulk", &cookie, &form).await, 200).await;
+    assert!(page.contains(r#"<p class="field-error">Choose at least one incident</p>"#), "{page}");
+    assert!(!page.contains("incident-keys"), "the incident keys are for an incident's page");
+}
