@@ -28,4 +28,5 @@ mod people;
 mod notifications;
 mod sessions;
 mod sla;
+mod sla_edit;
 mod transitions;
