@@ -13,8 +13,8 @@ pub mod notify;
 pub mod passwords;
 pub mod seed;
 pub mod sessions;
-pub mod users;
 pub mod sla;
+pub mod users;
 pub mod workers;
 
 pub use error::{AppError, FieldError};

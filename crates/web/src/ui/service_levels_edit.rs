@@ -75,7 +75,11 @@ pub async fn update(
             def.conditions.priorities = stored.definition.conditions.priorities.clone();
             def.conditions.organisation_ids = stored.definition.conditions.organisation_ids.clone();
             def.pause_on = stored.definition.pause_on.clone();
-            s.app.update_sla(&ctx.actor, id, version, def, d.active == "on").await.map(|_| ()).map_err(|e| (e, priorities))
+            s.app
+                .update_sla(&ctx.actor, id, version, def, d.active == "on")
+                .await
+                .map(|_| ())
+                .map_err(|e| (e, priorities))
         }
         Err(errs) => Err((AppError::Invalid(errs), Vec::new())),
     };
@@ -85,7 +89,8 @@ pub async fn update(
             see_other(&format!("{PATH}?m=sla_saved"))
         }
         Err((AppError::Invalid(errs), priorities)) => {
-            let errs = errs.into_iter().map(|e| FieldError::new(&sla_field(&e.field, &priorities), e.message)).collect();
+            let errs =
+                errs.into_iter().map(|e| FieldError::new(&sla_field(&e.field, &priorities), e.message)).collect();
             let v = View { sla_errors: widgets::Errors(errs), ..editing(d, id, version) };
             respond(&s, &ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
         }

@@ -8,7 +8,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 fn standard(response: &str, name: &str, active: bool, version: Option<i64>) -> Value {
-    let targets: Vec<Value> = (1..=5).map(|p| json!({"priority": p, "response": response, "resolution": "8h"})).collect();
+    let targets: Vec<Value> =
+        (1..=5).map(|p| json!({"priority": p, "response": response, "resolution": "8h"})).collect();
     let mut body = json!({"name": name, "position": 10, "calendar_id": 1, "targets": targets, "active": active});
     if let Some(v) = version {
         body["version"] = json!(v);
@@ -18,11 +19,18 @@ fn standard(response: &str, name: &str, active: bool, version: Option<i64>) -> V
 
 async fn response_target(t: &TestApp, number: &str) -> Value {
     let clocks = t.json(&format!("/api/v1/incidents/{number}/slas"), &t.agent).await;
-    clocks.as_array().unwrap().iter().find(|c| c["kind"] == "response").map(|c| c["target_seconds"].clone()).unwrap_or(Value::Null)
+    clocks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "response")
+        .map(|c| c["target_seconds"].clone())
+        .unwrap_or(Value::Null)
 }
 
 both!(edited_slas_keep_running_clocks_until_retargeted, |t| {
-    let def: Value = t.post("/api/v1/slas", &t.manager, standard("4h", "Standard", true, None)).await.json().await.unwrap();
+    let def: Value =
+        t.post("/api/v1/slas", &t.manager, standard("4h", "Standard", true, None)).await.json().await.unwrap();
     let path = format!("/api/v1/slas/{}", def["id"]);
     let old = num(&t.incident(&t.agent, json!({"title": "Before the change", "impact": 3, "urgency": 3})).await);
     assert_eq!(response_target(&t, &old).await, 4 * 3600);
@@ -43,7 +51,8 @@ both!(edited_slas_keep_running_clocks_until_retargeted, |t| {
     // Stale versions change nothing; the agent may not edit at all.
     let stale = standard("2h", "Stale", true, Some(1));
     problem(t.req(Method::PUT, &path, &t.manager).json(&stale).send().await.unwrap(), 409, "version_conflict").await;
-    let r = t.req(Method::PUT, &path, &t.manager).header("if-match", "\"1\"").json(&standard("2h", "Stale", true, None));
+    let r =
+        t.req(Method::PUT, &path, &t.manager).header("if-match", "\"1\"").json(&standard("2h", "Stale", true, None));
     problem(r.send().await.unwrap(), 412, "version_conflict").await;
     let r = t.req(Method::PUT, &path, &t.agent).json(&standard("2h", "Agent's", true, Some(2))).send().await.unwrap();
     problem(r, 403, "forbidden").await;

@@ -191,7 +191,10 @@ async fn sla_editing(c: &Client, t: &server::TestServer) {
     // Two managers at once: the second save is refused and shows the first's.
     go(c, &format!("#edit-sla-{id}")).await;
     let now = t.app.get_sla(&boss, id).await.unwrap();
-    t.app.update_sla(&boss, id, now.version, SlaDefinition { name: "Platinum".into(), ..now.definition }, true).await.unwrap();
+    t.app
+        .update_sla(&boss, id, now.version, SlaDefinition { name: "Platinum".into(), ..now.definition }, true)
+        .await
+        .unwrap();
     fill(c, "#sla-name", "Silver").await;
     go(c, "#sla-form button[type=submit]").await;
     assert!(text(c, ".notice.error").await.starts_with("Someone else changed this SLA definition"));
