@@ -16,10 +16,10 @@ pub mod passwords;
 pub mod search;
 pub mod seed;
 pub mod sessions;
-pub mod users;
 pub mod sla;
 mod token_use;
 pub mod throttle;
+pub mod users;
 pub mod workers;
 
 pub use error::{AppError, FieldError};

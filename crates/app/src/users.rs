@@ -162,12 +162,17 @@ impl App {
                             n => Some(
                                 accounts::organisation_by_name(c, n)
                                     .await?
-                                    .ok_or_else(|| AppError::field("organisation", format!("no organisation named {n:?}")))?
+                                    .ok_or_else(|| {
+                                        AppError::field("organisation", format!("no organisation named {n:?}"))
+                                    })?
                                     .id,
                             ),
                         };
                     }
-                    if was_admin && (fields.role != "admin" || !fields.active) && users::other_active_admins(c, id).await? == 0 {
+                    if was_admin
+                        && (fields.role != "admin" || !fields.active)
+                        && users::other_active_admins(c, id).await? == 0
+                    {
                         return Err(AppError::field("role", "the last active admin must stay an active admin"));
                     }
                     users::update(c, id, version, &fields).await.map_err(|e| match e {

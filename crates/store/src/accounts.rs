@@ -349,7 +349,10 @@ pub async fn purge_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64> {
 }
 
 pub async fn organisation_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Organisation>> {
-    Ok(sqlx::query_as("SELECT id, name, version FROM organisations WHERE id = $1").bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as("SELECT id, name, version FROM organisations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// Records that a token authenticated a request at `now`, unless that was

@@ -30,7 +30,8 @@ pub async fn of_user(conn: &mut AnyConnection, user_id: i64, now: i64) -> Result
 
 /// Ends one of the user's sessions; NotFound if it is not theirs.
 pub async fn delete_one(conn: &mut AnyConnection, user_id: i64, id: i64) -> Result<()> {
-    let r = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2").bind(id).bind(user_id).execute(conn).await?;
+    let r =
+        sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2").bind(id).bind(user_id).execute(conn).await?;
     if r.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 

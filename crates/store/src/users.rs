@@ -52,7 +52,12 @@ pub async fn update(conn: &mut AnyConnection, id: i64, version: i64, f: &UserFie
 
 /// The user's own settings; bumps the version so an admin's edit made
 /// from an older read is refused.
-pub async fn set_profile(conn: &mut AnyConnection, id: i64, locale: Option<&str>, time_zone: Option<&str>) -> Result<()> {
+pub async fn set_profile(
+    conn: &mut AnyConnection,
+    id: i64,
+    locale: Option<&str>,
+    time_zone: Option<&str>,
+) -> Result<()> {
     sqlx::query("UPDATE users SET locale = $1, time_zone = $2, version = version + 1 WHERE id = $3")
         .bind(locale.map(str::to_owned))
         .bind(time_zone.map(str::to_owned))
@@ -73,11 +78,10 @@ pub async fn set_groups(conn: &mut AnyConnection, user_id: i64, group_ids: &[i64
 
 /// How many active admins there are other than `user_id`.
 pub async fn other_active_admins(conn: &mut AnyConnection, user_id: i64) -> Result<i64> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> $1")
-            .bind(user_id)
-            .fetch_one(conn)
-            .await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> $1")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await?;
     Ok(n)
 }
 

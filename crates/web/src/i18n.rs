@@ -757,6 +757,10 @@ catalogue! {
     Delete: "Delete", "Usuń";
     FlashOrganisationSaved: "The organisation was saved.", "Organizacja została zapisana.";
     FlashOrganisationDeleted: "The organisation was deleted.", "Organizacja została usunięta.";
+    EditSla: "Edit SLA definition", "Edycja definicji SLA";
+    EditSlaHint: "Clocks already running keep the targets they started with until their incident's priority changes; new incidents get these.", "Zegary już działające zachowują swoje cele do zmiany priorytetu zgłoszenia; nowe zgłoszenia otrzymają te.";
+    StaleSla: "Someone else changed this SLA definition after you opened it, so nothing was saved. The form now shows their version.", "Ktoś inny zmienił tę definicję SLA po jej otwarciu, więc nic nie zapisano. Formularz pokazuje teraz jego wersję.";
+    FlashSlaSaved: "SLA definition saved.", "Zapisano definicję SLA.";
     DenyAdminPage: "Only admins can manage users, groups and organisations.", "Tylko administratorzy mogą zarządzać użytkownikami, grupami i organizacjami.";
     ValWrongPassword: "is not your current password", "to nie jest Twoje obecne hasło";
     ValSamePassword: "must differ from the current one", "musi różnić się od obecnego";

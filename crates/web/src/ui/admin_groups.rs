@@ -137,19 +137,33 @@ pub struct MemberForm {
     manager: String,
 }
 
-pub async fn add_member(State(s): State<AppState>, ctx: Ctx, Path(name): Path<String>, Form(f): Form<MemberForm>) -> UiResult {
+pub async fn add_member(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Form(f): Form<MemberForm>,
+) -> UiResult {
     admins_only(&ctx)?;
     let r = s.app.add_member(Some(&ctx.actor), &name, &f.username).await;
     group_change(&s, &ctx, r).await
 }
 
-pub async fn remove_member(State(s): State<AppState>, ctx: Ctx, Path((name, username)): Path<(String, String)>) -> UiResult {
+pub async fn remove_member(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path((name, username)): Path<(String, String)>,
+) -> UiResult {
     admins_only(&ctx)?;
     let r = s.app.remove_member(&ctx.actor, &name, &username).await;
     group_change(&s, &ctx, r).await
 }
 
-pub async fn set_manager(State(s): State<AppState>, ctx: Ctx, Path(name): Path<String>, Form(f): Form<MemberForm>) -> UiResult {
+pub async fn set_manager(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Form(f): Form<MemberForm>,
+) -> UiResult {
     admins_only(&ctx)?;
     let manager = Some(f.manager.trim()).filter(|m| !m.is_empty());
     let r = s.app.set_group_manager(&ctx.actor, &name, manager).await;
@@ -224,13 +238,23 @@ pub async fn create_organisation(State(s): State<AppState>, ctx: Ctx, Form(f): F
     organisation_change(&s, &ctx, r, "saved").await
 }
 
-pub async fn rename_organisation(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<OrganisationForm>) -> UiResult {
+pub async fn rename_organisation(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<OrganisationForm>,
+) -> UiResult {
     admins_only(&ctx)?;
     let r = s.app.rename_organisation(&ctx.actor, id, f.version, &f.name).await.map(|_| ());
     organisation_change(&s, &ctx, r, "saved").await
 }
 
-pub async fn delete_organisation(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<OrganisationForm>) -> UiResult {
+pub async fn delete_organisation(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<OrganisationForm>,
+) -> UiResult {
     admins_only(&ctx)?;
     let r = s.app.delete_organisation(&ctx.actor, id, f.version).await;
     organisation_change(&s, &ctx, r, "deleted").await

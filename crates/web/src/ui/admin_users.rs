@@ -79,8 +79,14 @@ pub struct NewUserForm {
 
 pub async fn list(State(s): State<AppState>, ctx: Ctx, Query(q): Query<FlashQuery>) -> UiResult {
     admins_only(&ctx)?;
-    render_list(&s, &ctx, q.m.as_deref(), NewUserForm { role: "requester".into(), ..Default::default() }, &Default::default())
-        .await
+    render_list(
+        &s,
+        &ctx,
+        q.m.as_deref(),
+        NewUserForm { role: "requester".into(), ..Default::default() },
+        &Default::default(),
+    )
+    .await
 }
 
 async fn render_list(
@@ -205,7 +211,12 @@ impl UserForm {
     }
 }
 
-pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(name): Path<String>, Query(q): Query<FlashQuery>) -> UiResult {
+pub async fn show(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Query(q): Query<FlashQuery>,
+) -> UiResult {
     admins_only(&ctx)?;
     let d = s.app.user_detail(&ctx.actor, &name).await.or_page(&ctx)?;
     let form = UserForm::of(&d);
@@ -286,7 +297,8 @@ async fn render_user(
             }
         }
     };
-    let status = if errors.is_empty() && password_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status =
+        if errors.is_empty() && password_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok(html(status, layout::page(ctx, &title, body)))
 }
 
@@ -330,7 +342,12 @@ pub struct ResetForm {
     password: String,
 }
 
-pub async fn reset_password(State(s): State<AppState>, ctx: Ctx, Path(name): Path<String>, Form(f): Form<ResetForm>) -> UiResult {
+pub async fn reset_password(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Form(f): Form<ResetForm>,
+) -> UiResult {
     admins_only(&ctx)?;
     match s.app.set_password(Some(&ctx.actor), &name, &f.password).await {
         Ok(()) => see_other(&format!("/admin/users/{}?m=password", crate::auth::urlencode(&name))),

@@ -121,7 +121,8 @@ mod tests {
         let york = TimeZone::get("America/New_York").unwrap();
         assert_eq!(absolute_in(Lang::En, T, &york), "24 Nov 2025, 11:00 EST");
         // Inside a request with a zone, everything follows it.
-        let (shown, old) = with_zone(warsaw, async { (absolute(Lang::En, T), relative(Lang::En, T, T + 40 * DAY)) }).await;
+        let (shown, old) =
+            with_zone(warsaw, async { (absolute(Lang::En, T), relative(Lang::En, T, T + 40 * DAY)) }).await;
         assert_eq!((shown.as_str(), old.as_str()), ("24 Nov 2025, 17:00 CET", "24 Nov 2025, 17:00 CET"));
         assert_eq!(zone_name(&zone()), "UTC", "outside a request: UTC");
     }

@@ -43,6 +43,7 @@ mod notifications;
 mod portal;
 mod search;
 mod service_levels;
+mod service_levels_edit;
 mod service_levels_forms;
 pub mod service_map;
 mod settings;
@@ -114,6 +115,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(steward_domain::calendar::ICAL_MAX_BYTES + 64 * 1024)),
         )
         .route("/settings/service-levels/slas", post(service_levels_forms::create_sla))
+        .route("/settings/service-levels/slas/{id}", get(service_levels_edit::edit).post(service_levels_edit::update))
         .route("/settings/notifications", post(settings::save_notifications))
         .route("/settings/password", post(settings::change_password))
         .route("/settings/sessions/{id}/end", post(settings::end_session))

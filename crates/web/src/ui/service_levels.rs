@@ -28,6 +28,8 @@ pub struct View {
     pub sla_errors: widgets::Errors,
     /// A refused holiday import: the calendar and its messages.
     pub holiday_errors: Option<(i64, widgets::Errors)>,
+    /// The SLA definition the form edits (id, version read), if not a new one.
+    pub editing: Option<(i64, i64)>,
 }
 
 pub const DAYS: [(&str, Msg); 7] = [
@@ -146,7 +148,7 @@ fn duration(lang: Lang, d: Option<jiff::SignedDuration>) -> String {
     d.map(|d| clocks::span(lang, d.as_secs())).unwrap_or_else(|| i18n::t(lang, Msg::Empty).to_owned())
 }
 
-fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView]) -> Markup {
+fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView], can_change: bool) -> Markup {
     let lang = ctx.lang;
     html! {
         @if slas.is_empty() { p.muted #no-slas { (ctx.t(Msg::NoSlas)) } }
@@ -159,6 +161,7 @@ fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView]) -> Markup {
                 th scope="col" { (ctx.t(Msg::AppliesTo)) }
                 th scope="col" { (ctx.t(Msg::Targets)) " (" (ctx.t(Msg::SlaResponse)) " / " (ctx.t(Msg::SlaResolution)) ")" }
                 th scope="col" { (ctx.t(Msg::Thresholds)) }
+                @if can_change { th scope="col" { span.visually-hidden { (ctx.t(Msg::EditSla)) } } }
             } }
             tbody {
                 @for s in slas {
@@ -175,6 +178,9 @@ fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView]) -> Markup {
                             }
                         }
                         td { (d.thresholds.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")) }
+                        @if can_change {
+                            td { a #{ "edit-sla-" (d.id) } href={ (PATH) "/slas/" (d.id) } aria-label={ (ctx.t(Msg::EditSla)) " " (d.name) } { (ctx.t(Msg::Edit)) } }
+                        }
                     }
                 }
             }
@@ -186,11 +192,17 @@ fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
     let (d, e) = (&v.sla, &v.sla_errors);
     let f = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, e);
     let options: Vec<(String, String)> = cals.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
+    let (title, action, submit) = match v.editing {
+        Some((id, _)) => (Msg::EditSla, format!("{PATH}/slas/{id}"), Msg::Save),
+        None => (Msg::NewSla, format!("{PATH}/slas"), Msg::CreateSla),
+    };
     html! {
         section.panel.sl-form aria-labelledby="new-sla-title" {
-            h2 #new-sla-title { (ctx.t(Msg::NewSla)) }
-            form #sla-form method="post" action={ (PATH) "/slas" } novalidate {
+            h2 #new-sla-title { (ctx.t(title)) }
+            @if v.editing.is_some() { p.hint { (ctx.t(Msg::EditSlaHint)) } }
+            form #sla-form method="post" action=(action) novalidate {
                 (super::widgets::csrf(&ctx.csrf))
+                @if let Some((_, version)) = v.editing { input type="hidden" name="version" value=(version); }
                 (widgets::Field { required: true, ..f("sla-name", "name", ctx.t(Msg::Name)) }.input(&d.name))
                 (widgets::Field { hint: Some(ctx.t(Msg::PositionHint)), kind: Some("number"), ..f("sla-position", "position", ctx.t(Msg::Position)) }.input(&d.position))
                 (f("sla-calendar", "calendar_id", ctx.t(Msg::Calendar)).select(&options, &d.calendar_id))
@@ -224,7 +236,7 @@ fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
                     }
                 }
                 (widgets::Field { hint: Some(ctx.t(Msg::ThresholdsHint)), ..f("sla-thresholds", "thresholds", ctx.t(Msg::Thresholds)) }.input(&d.thresholds))
-                button.btn.btn-primary type="submit" { (ctx.t(Msg::CreateSla)) }
+                button.btn.btn-primary type="submit" { (ctx.t(submit)) }
             }
         }
     }
@@ -249,7 +261,7 @@ pub async fn respond(s: &AppState, ctx: &Ctx, v: View, status: StatusCode) -> Ui
         @if can_change { (calendar_form(ctx, &v)) }
         section.panel aria-labelledby="slas-title" {
             div.panel-head { h2 #slas-title { (ctx.t(Msg::SlaDefinitions)) span.count { (slas.len()) } } }
-            (sla_rows(ctx, &slas, &cals))
+            (sla_rows(ctx, &slas, &cals, can_change))
         }
         @if can_change { (sla_form(ctx, &cals, &v)) }
     };

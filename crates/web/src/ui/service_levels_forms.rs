@@ -88,6 +88,8 @@ pub struct SlaDraft {
     pub resolution_3: String,
     pub resolution_4: String,
     pub resolution_5: String,
+    /// The version read, when editing.
+    pub version: String,
 }
 
 impl SlaDraft {
@@ -271,7 +273,7 @@ pub async fn import_ical(
 }
 
 /// The definition the form describes, or every problem of the typing.
-fn parse_sla(ctx: &Ctx, d: &SlaDraft) -> Result<(SlaDefinition, Vec<u8>), Vec<FieldError>> {
+pub(super) fn parse_sla(ctx: &Ctx, d: &SlaDraft) -> Result<(SlaDefinition, Vec<u8>), Vec<FieldError>> {
     let mut errs = Vec::new();
     let position = d.position.trim().parse::<i32>().unwrap_or_else(|_| {
         errs.push(FieldError::new("position", ctx.t(Msg::ValNotWhole)));
@@ -326,7 +328,7 @@ fn parse_sla(ctx: &Ctx, d: &SlaDraft) -> Result<(SlaDefinition, Vec<u8>), Vec<Fi
 }
 
 /// `targets[2].response` → `response_4` when the third target is P4's.
-fn sla_field(field: &str, priorities: &[u8]) -> String {
+pub(super) fn sla_field(field: &str, priorities: &[u8]) -> String {
     if let Some(rest) = field.strip_prefix("targets[")
         && let Some((i, tail)) = rest.split_once(']')
         && let Some(p) = i.parse::<usize>().ok().and_then(|i| priorities.get(i))
@@ -370,6 +372,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
         Some("calendar") => Some(ctx.t(Msg::FlashCalendarCreated).to_owned()),
         Some("holidays") => Some(ctx.t(Msg::FlashHolidaysAdded).to_owned()),
         Some("sla") => Some(ctx.t(Msg::FlashSlaCreated).to_owned()),
+        Some("sla_saved") => Some(ctx.t(Msg::FlashSlaSaved).to_owned()),
         _ => None,
     };
     let v = View { notice, calendar: CalendarDraft::fresh(), sla: SlaDraft::fresh(), ..View::default() };

@@ -212,14 +212,28 @@ fn password_form(ctx: &Ctx, min_length: usize, errors: &widgets::Errors) -> maud
 
 /// "Firefox on Linux" from a User-Agent header; the full text is in the tooltip.
 fn browser(ua: &str) -> Option<String> {
-    let name = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("curl/", "curl")]
-        .into_iter()
-        .find(|(marker, _)| ua.contains(marker))
-        .map(|(_, n)| n)?;
-    let os = [("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux")]
-        .into_iter()
-        .find(|(marker, _)| ua.contains(marker))
-        .map(|(_, n)| n);
+    let name = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map(|(_, n)| n)?;
+    let os = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map(|(_, n)| n);
     Some(match os {
         Some(os) => format!("{name} · {os}"),
         None => name.to_owned(),

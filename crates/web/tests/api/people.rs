@@ -30,8 +30,12 @@ both!(admins_change_users_under_versions, |t| {
     let r = t.req(Method::PATCH, "/api/v1/users/agent2", &t.admin).header("if-match", "\"1\"");
     let p = problem(r.json(&json!({"role": "agent"})).send().await.unwrap(), 412, "version_conflict").await;
     assert_eq!(p["current_version"], 2);
-    problem(t.patch("/api/v1/users/agent2", &t.admin, json!({"role": "agent", "version": 1})).await, 409, "version_conflict")
-        .await;
+    problem(
+        t.patch("/api/v1/users/agent2", &t.admin, json!({"role": "agent", "version": 1})).await,
+        409,
+        "version_conflict",
+    )
+    .await;
     problem(t.patch("/api/v1/users/agent2", &t.admin, json!({"role": "agent"})).await, 428, "version_required").await;
     assert_eq!(t.json("/api/v1/users/agent2", &t.admin).await["role"], "manager");
     // Bad fields are named, every one.
@@ -91,8 +95,11 @@ both!(organisations_are_created_renamed_and_deleted, |t| {
     invalid(t.post("/api/v1/organisations", &t.admin, json!({"name": "Initech"})).await, &["name"]).await;
     invalid(t.post("/api/v1/organisations", &t.admin, json!({"name": "  "})).await, &["name"]).await;
     forbidden(t.post("/api/v1/organisations", &t.manager, json!({"name": "X"})).await, ADMINS_ONLY).await;
-    forbidden(t.get("/api/v1/organisations", &t.requester).await, "only agents, managers and admins can list organisations")
-        .await;
+    forbidden(
+        t.get("/api/v1/organisations", &t.requester).await,
+        "only agents, managers and admins can list organisations",
+    )
+    .await;
     let path = format!("/api/v1/organisations/{id}");
     let r = t.patch(&path, &t.admin, json!({"name": "Initrode", "version": 1})).await;
     assert_eq!(r.json::<Value>().await.unwrap()["version"], 2);
@@ -101,7 +108,8 @@ both!(organisations_are_created_renamed_and_deleted, |t| {
     invalid(t.patch(&path, &t.admin, json!({"name": "Contoso", "version": 2})).await, &["name"]).await;
     problem(t.patch("/api/v1/organisations/999", &t.admin, json!({"name": "X", "version": 1})).await, 404, "not_found")
         .await;
-    let names: Vec<Value> = t.json("/api/v1/organisations", &t.agent).await.as_array().unwrap().iter().map(|o| o["name"].clone()).collect();
+    let names: Vec<Value> =
+        t.json("/api/v1/organisations", &t.agent).await.as_array().unwrap().iter().map(|o| o["name"].clone()).collect();
     assert_eq!(names, [json!("Contoso"), json!("Fabrikam"), json!("Initrode")]);
     // Deleting needs the version; one still in use cannot go.
     problem(t.delete(&path, &t.admin).await, 428, "version_required").await;

@@ -53,7 +53,10 @@ both!(own_password_change_needs_the_current_one_and_ends_other_sessions, |t| {
     ];
     for (current, new, field, message) in cases {
         let p = problem(change(current, new).send().await.unwrap(), 422, "validation_failed").await;
-        assert_eq!((p["errors"][0]["field"].as_str(), p["errors"][0]["message"].as_str()), (Some(field), Some(message)));
+        assert_eq!(
+            (p["errors"][0]["field"].as_str(), p["errors"][0]["message"].as_str()),
+            (Some(field), Some(message))
+        );
     }
     assert_eq!(elsewhere.me(&t).await, 200, "a refused change ends nothing");
     assert_eq!(change(PASSWORD, "a brand new passphrase").send().await.unwrap().status(), 204);

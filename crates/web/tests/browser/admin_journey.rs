@@ -147,6 +147,60 @@ async fn admin_screens(c: &Client, t: &server::TestServer) {
     assert_eq!(text(c, ".notice.success").await, "The organisation was deleted.");
 }
 
+/// A manager renames, retargets and turns off an SLA definition; a stale
+/// form is refused and reloaded.
+async fn sla_editing(c: &Client, t: &server::TestServer) {
+    use steward_domain::sla::{PauseOn, PriorityTarget, SlaConditions, SlaDefinition};
+    t.add_manager().await;
+    let boss = t.app.session_actor(&t.session("mona").await.0["steward_session=".len()..]).await.unwrap().0;
+    let targets = (1..=5)
+        .map(|p| PriorityTarget {
+            priority: steward_domain::Priority::try_from(p).unwrap(),
+            response: Some(jiff::SignedDuration::from_hours(4)),
+            resolution: Some(jiff::SignedDuration::from_hours(8)),
+        })
+        .collect();
+    let def = SlaDefinition {
+        id: 0,
+        name: "Standard".into(),
+        position: 10,
+        conditions: SlaConditions::default(),
+        targets,
+        calendar_id: 1,
+        pause_on: PauseOn::defaults(),
+        thresholds: vec![50],
+    };
+    let sla = t.app.create_sla(&boss, def, true).await.unwrap();
+    let id = sla.definition.id;
+    sign_in(c, t, "mona", server::PASSWORD).await;
+    c.goto(&t.url("/settings/service-levels")).await.unwrap();
+    go(c, &format!("#edit-sla-{id}")).await;
+    assert_eq!(text(c, "#new-sla-title").await, "Edit SLA definition");
+    assert_eq!(wait(c, "#sla-response_5").await.prop("value").await.unwrap().as_deref(), Some("4h"));
+    fill(c, "#sla-name", "Gold").await;
+    fill(c, "#sla-response_5", "soon").await;
+    go(c, "#sla-form button[type=submit]").await;
+    assert_eq!(text(c, "#sla-response_5-error").await, "Soon is not a duration; write it as 30m, 4h or 1h 30m");
+    fill(c, "#sla-response_5", "1h").await;
+    // Scripted: the sticky top bar covers the box once the form scrolled.
+    c.execute("document.querySelector('#sla-form input[name=active]').click()", vec![]).await.unwrap();
+    go(c, "#sla-form button[type=submit]").await;
+    assert_eq!(text(c, ".notice.success").await, "SLA definition saved.");
+    let row = text(c, "#slas tbody tr").await;
+    assert!(row.contains("Gold") && row.contains("No") && row.contains("P5: 1 h"), "{row}");
+    // Two managers at once: the second save is refused and shows the first's.
+    go(c, &format!("#edit-sla-{id}")).await;
+    let now = t.app.get_sla(&boss, id).await.unwrap();
+    t.app
+        .update_sla(&boss, id, now.version, SlaDefinition { name: "Platinum".into(), ..now.definition }, true)
+        .await
+        .unwrap();
+    fill(c, "#sla-name", "Silver").await;
+    go(c, "#sla-form button[type=submit]").await;
+    assert!(text(c, ".notice.error").await.starts_with("Someone else changed this SLA definition"));
+    assert_eq!(wait(c, "#sla-name").await.prop("value").await.unwrap().as_deref(), Some("Platinum"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn own_settings_and_admin_screens_in_a_browser() {
     let t = server::spawn().await;
@@ -154,6 +208,8 @@ async fn own_settings_and_admin_screens_in_a_browser() {
     let outcome = AssertUnwindSafe(async {
         own_settings(&b.client, &t).await;
         admin_screens(&b.client, &t).await;
+        sign_out(&b.client).await;
+        sla_editing(&b.client, &t).await;
     })
     .catch_unwind()
     .await;

@@ -1,0 +1,105 @@
+//! Editing an SLA definition on the service-level page: rename it, turn it
+//! off, change its calendar, conditions, targets or thresholds, under the
+//! version the form was read at. Clocks already running keep their
+//! targets until their incident is retargeted (a priority change).
+
+use super::service_levels::{PATH, View, respond};
+use super::service_levels_forms::{CalendarDraft, SlaDraft, parse_sla, sla_field};
+use super::{Ctx, UiResult, see_other, widgets};
+use crate::{AppState, i18n::Msg};
+use axum::{
+    Form,
+    extract::{Path, State, rejection::PathRejection},
+    http::StatusCode,
+};
+use steward_app::{AppError, FieldError, sla::admin::SlaView};
+
+/// The form as the stored definition fills it.
+fn draft_of(s: &SlaView) -> SlaDraft {
+    let d = &s.definition;
+    let text = |v: Option<jiff::SignedDuration>| v.map(|v| format!("{v:#}")).unwrap_or_default();
+    let mut draft = SlaDraft {
+        name: d.name.clone(),
+        position: d.position.to_string(),
+        calendar_id: d.calendar_id.to_string(),
+        active: if s.active { "on".into() } else { String::new() },
+        services: d.conditions.services.join(", "),
+        categories: d.conditions.categories.join(", "),
+        thresholds: d.thresholds.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
+        version: s.version.to_string(),
+        ..SlaDraft::default()
+    };
+    for t in &d.targets {
+        let (response, resolution) = (text(t.response), text(t.resolution));
+        let (r, s) = match i64::from(t.priority) {
+            1 => (&mut draft.response_1, &mut draft.resolution_1),
+            2 => (&mut draft.response_2, &mut draft.resolution_2),
+            3 => (&mut draft.response_3, &mut draft.resolution_3),
+            4 => (&mut draft.response_4, &mut draft.resolution_4),
+            _ => (&mut draft.response_5, &mut draft.resolution_5),
+        };
+        (*r, *s) = (response, resolution);
+    }
+    draft
+}
+
+fn sla_id(ctx: &Ctx, p: Result<Path<i64>, PathRejection>) -> Result<i64, super::Failure> {
+    p.map(|Path(id)| id).map_err(|_| ctx.fail(AppError::NotFound("SLA definition")))
+}
+
+fn editing(draft: SlaDraft, id: i64, version: i64) -> View {
+    View { calendar: CalendarDraft::fresh(), sla: draft, editing: Some((id, version)), ..View::default() }
+}
+
+pub async fn edit(State(s): State<AppState>, ctx: Ctx, id: Result<Path<i64>, PathRejection>) -> UiResult {
+    let id = sla_id(&ctx, id)?;
+    steward_domain::access::can_manage_service_levels(ctx.actor.role).map_err(|e| ctx.fail(e.into()))?;
+    let stored = s.app.get_sla(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
+    respond(&s, &ctx, editing(draft_of(&stored), id, stored.version), StatusCode::OK).await
+}
+
+pub async fn update(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    id: Result<Path<i64>, PathRejection>,
+    Form(d): Form<SlaDraft>,
+) -> UiResult {
+    let id = sla_id(&ctx, id)?;
+    let stored = s.app.get_sla(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
+    // A missing or garbled version is stale by definition.
+    let version = d.version.trim().parse().unwrap_or(0);
+    let result = match parse_sla(&ctx, &d) {
+        Ok((mut def, priorities)) => {
+            // What the form does not show is kept as stored.
+            def.conditions.kinds = stored.definition.conditions.kinds.clone();
+            def.conditions.priorities = stored.definition.conditions.priorities.clone();
+            def.conditions.organisation_ids = stored.definition.conditions.organisation_ids.clone();
+            def.pause_on = stored.definition.pause_on.clone();
+            s.app
+                .update_sla(&ctx.actor, id, version, def, d.active == "on")
+                .await
+                .map(|_| ())
+                .map_err(|e| (e, priorities))
+        }
+        Err(errs) => Err((AppError::Invalid(errs), Vec::new())),
+    };
+    match result {
+        Ok(()) => {
+            tracing::info!(sla = id, by = %ctx.actor.username, "SLA definition changed");
+            see_other(&format!("{PATH}?m=sla_saved"))
+        }
+        Err((AppError::Invalid(errs), priorities)) => {
+            let errs =
+                errs.into_iter().map(|e| FieldError::new(&sla_field(&e.field, &priorities), e.message)).collect();
+            let v = View { sla_errors: widgets::Errors(errs), ..editing(d, id, version) };
+            respond(&s, &ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err((AppError::Stale { .. }, _)) => {
+            // The form again, as stored now, and why.
+            let now = s.app.get_sla(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
+            let v = View { problem: Some(ctx.t(Msg::StaleSla).to_owned()), ..editing(draft_of(&now), id, now.version) };
+            respond(&s, &ctx, v, StatusCode::CONFLICT).await
+        }
+        Err((e, _)) => Err(ctx.fail(e)),
+    }
+}
