@@ -127,7 +127,7 @@ fn comment_form(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
     let too_large = i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &max)]);
     html! {
         form.comment-form #add-comment method="post" enctype="multipart/form-data"
-            action={ "/incidents/" (d.number) "/comments?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) }
+            action={ "/incidents/" (d.number) "/comments" }
             data-max-bytes=(s.app.config.attachment_max_bytes) data-too-large=(too_large) {
             h3.visually-hidden { (ctx.t(Msg::AddComment)) }
             (widgets::csrf(&ctx.csrf))

@@ -161,7 +161,7 @@ fn report_page(
             @if !errors.is_empty() { (widgets::alert(ctx.t(Msg::FixErrors), None)) }
             // Multipart, for the files: the CSRF token rides in the address.
             form.report-form method="post" enctype="multipart/form-data"
-                action={ "/portal/report?" (crate::auth::CSRF_FIELD) "=" (ctx.csrf) }
+                action="/portal/report"
                 data-max-bytes=(max_bytes) data-too-large=(too_large) {
                 (widgets::csrf(&ctx.csrf))
                 (widgets::Field { required: true, autofocus: true, hint: Some(ctx.t(Msg::WhatsWrongHint)), ..field("title", ctx.t(Msg::WhatsWrong)) }.input(&f.title))
