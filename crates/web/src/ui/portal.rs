@@ -159,7 +159,7 @@ fn report_page(
             h1 { (ctx.t(Msg::ReportTitle)) }
             p.lead { (ctx.t(Msg::ReportIntro)) }
             @if !errors.is_empty() { (widgets::alert(ctx.t(Msg::FixErrors), None)) }
-            // Multipart, for the files: the CSRF token rides in the address.
+            // Multipart, for the files; the CSRF guard reads the `_csrf` part.
             form.report-form method="post" enctype="multipart/form-data"
                 action="/portal/report"
                 data-max-bytes=(max_bytes) data-too-large=(too_large) {
