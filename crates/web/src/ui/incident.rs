@@ -104,8 +104,8 @@ pub struct View {
     pub files_error: Option<String>,
 }
 
-/// The comment box: text and files in one form (multipart, so the CSRF
-/// token rides in the address as on the upload form), a canned reply to
+/// The comment box: text and files in one form (multipart; the CSRF guard
+/// reads its `_csrf` part), a canned reply to
 /// insert for staff; Ctrl+Enter sends it and the `c` key comes here.
 fn comment_form(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
     let mut errs = Vec::new();
