@@ -102,6 +102,18 @@ async fn journey(c: &Client, t: &server::TestServer) {
         }
         let ticked = c.find_all(fantoccini::Locator::Css("input[name=cis]:checked")).await.unwrap().len();
         assert_eq!(ticked, before.1.len(), "{n} ({shape}): every CI ticked");
+        if let (Some(a), Some(group)) = (inc.assignee_id, &inc.group_name) {
+            // Another of the assignee's groups keeps them chosen (app.js);
+            // then back to the record's group, to save it untouched.
+            for g in t.app.list_groups().await.unwrap().iter().filter(|g| g.name != *group) {
+                if t.app.group_members(g.id).await.unwrap().iter().any(|u| u.id == a) {
+                    crate::journey::choose(c, "#assignment_group", &g.name).await;
+                    assert_eq!(value(c, "#assignee").await, username(Some(a)), "{n} ({shape}): kept under {}", g.name);
+                    crate::journey::choose(c, "#assignment_group", group).await;
+                    break;
+                }
+            }
+        }
         // Saved untouched: no journal entry, no field changed, same version.
         go(c, ".incident-form button[type=submit]").await;
         assert_eq!(path(c).await, format!("/incidents/{n}"), "{n} ({shape}) saved");
