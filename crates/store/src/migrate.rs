@@ -125,9 +125,12 @@ mod tests {
     fn both_backends_have_the_same_migrations() {
         let names = |ms: &[Migration]| ms.iter().map(|m| (m.version, m.name)).collect::<Vec<_>>();
         assert_eq!(names(SQLITE), names(POSTGRES));
+        // Rising, each number once; a gap is a number held for work on
+        // another branch (each takes its own), so the order is what counts.
         for ms in [SQLITE, POSTGRES] {
-            for (i, m) in ms.iter().enumerate() {
-                assert_eq!(m.version, i as i64 + 1, "migrations are numbered without gaps");
+            assert_eq!(ms.first().map(|m| m.version), Some(1));
+            for w in ms.windows(2) {
+                assert!(w[0].version < w[1].version, "migration {} comes after {}", w[1].version, w[0].version);
             }
         }
     }
