@@ -2,6 +2,8 @@
 //! its one patch: `scripts/check-vendored-sqlx.sh` proves it, and refuses a
 //! copy changed in any other way.
 
+#![allow(clippy::unwrap_used)]
+
 use std::{path::Path, process::Command};
 
 fn root() -> &'static Path {

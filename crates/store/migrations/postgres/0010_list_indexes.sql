@@ -23,3 +23,5 @@ CREATE INDEX cis_name_lower ON cis (lower(name));
 CREATE INDEX incidents_assignee_order ON incidents (assignee_id, priority, opened_at, id);
 CREATE INDEX incidents_requester_order ON incidents (requester_id, priority, opened_at, id);
 CREATE INDEX incidents_service_order ON incidents (service_id, priority, opened_at, id);
+-- "My groups' unassigned": the capped count reads this small index alone.
+CREATE INDEX incidents_unassigned ON incidents (assignment_group_id, state, assignee_id) WHERE assignee_id IS NULL;
