@@ -261,11 +261,12 @@ async fn refused(state: &AppState, parts: &Parts, actor: Option<&Actor>, why: &s
     csrf_refusal(shown)
 }
 
-/// One text field of a multipart body (the first with that name).
+/// One text field of a multipart body (the first with that name). The
+/// body is in memory already, within the request limit.
 async fn multipart_value(content_type: &str, bytes: axum::body::Bytes, key: &str) -> Option<String> {
-    use axum::extract::FromRequest;
-    let req = Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(bytes)).ok()?;
-    let mut form = axum::extract::Multipart::from_request(req, &()).await.ok()?;
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut form = multer::Multipart::new(stream, boundary);
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some(key) {
             return field.text().await.ok();

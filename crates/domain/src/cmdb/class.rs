@@ -300,9 +300,10 @@ impl Schema {
 
 fn check(kind: &AttrType, v: &Value, class_of: &impl Fn(i64) -> Option<String>, schema: &Schema) -> Result<(), String> {
     match (kind, v) {
-        // An attribute is one line of text, like every name.
+        // Free text (an address, an OS banner over two lines): no control
+        // characters but newlines and tabs.
         (AttrType::Text, Value::String(s)) => {
-            crate::text::check(s, crate::text::Limit { min: 0, max: 2000, multiline: false })
+            crate::text::check(s, crate::text::Limit { min: 0, max: 2000, multiline: true })
                 .map(drop)
                 .map_err(|e| e.to_string())
         }
