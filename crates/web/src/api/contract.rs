@@ -64,6 +64,12 @@ pub fn complete(doc: &mut Value) {
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         schemas.values_mut().for_each(mark_times);
     }
+    // The whole catalogue of refusals, 405 and 429 included (a path answers
+    // 405 to a method it does not take; 429 is for throttled callers).
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        let catalogue = PROBLEMS.iter().map(|(code, _)| (format!("Problem{code}"), problem_response(*code))).collect();
+        components.insert("responses".into(), Value::Object(catalogue));
+    }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
     for item in paths.values_mut() {
         for method in METHODS {
@@ -231,6 +237,7 @@ mod tests {
             }
         }
         assert!(ids.len() > 60, "{ids:?}");
+        assert!(doc["components"]["responses"]["Problem405"]["headers"]["Allow"].is_object());
     }
 
     #[test]
