@@ -760,6 +760,8 @@ catalogue! {
     EditSla: "Edit SLA definition", "Edycja definicji SLA";
     EditSlaHint: "Clocks already running keep the targets they started with until their incident's priority changes; new incidents get these.", "Zegary już działające zachowują swoje cele do zmiany priorytetu zgłoszenia; nowe zgłoszenia otrzymają te.";
     StaleSla: "Someone else changed this SLA definition after you opened it, so nothing was saved. The form now shows their version.", "Ktoś inny zmienił tę definicję SLA po jej otwarciu, więc nic nie zapisano. Formularz pokazuje teraz jego wersję.";
+    EditCalendar: "Edit calendar", "Edycja kalendarza";
+    FlashCalendarSaved: "Calendar saved.", "Zapisano kalendarz.";
     FlashSlaSaved: "SLA definition saved.", "Zapisano definicję SLA.";
     DenyAdminPage: "Only admins can manage users, groups and organisations.", "Tylko administratorzy mogą zarządzać użytkownikami, grupami i organizacjami.";
     ValWrongPassword: "is not your current password", "to nie jest Twoje obecne hasło";

@@ -108,6 +108,10 @@ pub fn routes() -> Router<AppState> {
         .route("/settings", get(settings::show).post(settings::save))
         .route(service_levels::PATH, get(service_levels_forms::show))
         .route("/settings/service-levels/calendars", post(service_levels_forms::create_calendar))
+        .route(
+            "/settings/service-levels/calendars/{id}",
+            get(service_levels_edit::edit_calendar).post(service_levels_edit::update_calendar),
+        )
         .route("/settings/service-levels/calendars/{id}/poland", post(service_levels_forms::add_poland))
         .route(
             "/settings/service-levels/calendars/{id}/ical",

@@ -30,6 +30,8 @@ pub struct View {
     pub holiday_errors: Option<(i64, widgets::Errors)>,
     /// The SLA definition the form edits (id, version read), if not a new one.
     pub editing: Option<(i64, i64)>,
+    /// The calendar the form edits (id, version read), if not a new one.
+    pub editing_calendar: Option<(i64, i64)>,
 }
 
 pub const DAYS: [(&str, Msg); 7] = [
@@ -59,7 +61,10 @@ fn calendar_rows(ctx: &Ctx, cals: &[CalendarView], can_change: bool, v: &View) -
             tbody {
                 @for c in cals {
                     tr data-calendar=(c.id) {
-                        td { (c.name) }
+                        td {
+                            (c.name)
+                            @if can_change { " " a.edit-link #{ "edit-calendar-" (c.id) } href={ (PATH) "/calendars/" (c.id) } aria-label={ (ctx.t(Msg::EditCalendar)) " " (c.name) } { (ctx.t(Msg::Edit)) } }
+                        }
                         td { (c.spec.time_zone) }
                         td.hours {
                             @for ((_, day), (_, ivs)) in DAYS.iter().zip(c.spec.week.days()) {
@@ -108,11 +113,16 @@ fn holiday_forms(ctx: &Ctx, c: &CalendarView, v: &View) -> Markup {
 fn calendar_form(ctx: &Ctx, v: &View) -> Markup {
     let (d, e) = (&v.calendar, &v.calendar_errors);
     let f = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, e);
+    let (title, action, submit) = match v.editing_calendar {
+        Some((id, _)) => (Msg::EditCalendar, format!("{PATH}/calendars/{id}"), Msg::Save),
+        None => (Msg::NewCalendar, format!("{PATH}/calendars"), Msg::CreateCalendar),
+    };
     html! {
         section.panel.sl-form aria-labelledby="new-calendar-title" {
-            h2 #new-calendar-title { (ctx.t(Msg::NewCalendar)) }
-            form #calendar-form method="post" action={ (PATH) "/calendars" } novalidate {
+            h2 #new-calendar-title { (ctx.t(title)) }
+            form #calendar-form method="post" action=(action) novalidate {
                 (super::widgets::csrf(&ctx.csrf))
+                @if let Some((_, version)) = v.editing_calendar { input type="hidden" name="version" value=(version); }
                 (widgets::Field { required: true, ..f("cal-name", "name", ctx.t(Msg::Name)) }.input(&d.name))
                 (widgets::Field { required: true, hint: Some(ctx.t(Msg::TimeZoneHint)), ..f("cal-zone", "time_zone", ctx.t(Msg::TimeZone)) }.input(&d.time_zone))
                 fieldset.week-grid {
@@ -124,7 +134,7 @@ fn calendar_form(ctx: &Ctx, v: &View) -> Markup {
                         (widgets::Field::new(ctx.lang, &id, day, ctx.t(label), e).input(d.day(day)))
                     }
                 }
-                button.btn.btn-primary type="submit" { (ctx.t(Msg::CreateCalendar)) }
+                button.btn.btn-primary type="submit" { (ctx.t(submit)) }
             }
         }
     }

@@ -1,10 +1,11 @@
-//! Editing an SLA definition on the service-level page: rename it, turn it
-//! off, change its calendar, conditions, targets or thresholds, under the
-//! version the form was read at. Clocks already running keep their
+//! Editing on the service-level page, under the version the form was read
+//! at: a calendar (name, zone, working hours; its holidays are kept) and
+//! an SLA definition (rename it, turn it off, change its calendar,
+//! conditions, targets or thresholds). Clocks already running keep their
 //! targets until their incident is retargeted (a priority change).
 
 use super::service_levels::{PATH, View, respond};
-use super::service_levels_forms::{CalendarDraft, SlaDraft, parse_sla, sla_field};
+use super::service_levels_forms::{CalendarDraft, SlaDraft, calendar_field, parse_calendar, parse_sla, sla_field};
 use super::{Ctx, UiResult, see_other, widgets};
 use crate::{AppState, i18n::Msg};
 use axum::{
@@ -12,7 +13,10 @@ use axum::{
     extract::{Path, State, rejection::PathRejection},
     http::StatusCode,
 };
-use steward_app::{AppError, FieldError, sla::admin::SlaView};
+use steward_app::{
+    AppError, FieldError,
+    sla::admin::{CalendarView, SlaView},
+};
 
 /// The form as the stored definition fills it.
 fn draft_of(s: &SlaView) -> SlaDraft {
@@ -101,5 +105,81 @@ pub async fn update(
             respond(&s, &ctx, v, StatusCode::CONFLICT).await
         }
         Err((e, _)) => Err(ctx.fail(e)),
+    }
+}
+
+/// The calendar form as the stored calendar fills it.
+fn calendar_draft_of(c: &CalendarView) -> CalendarDraft {
+    let mut d = CalendarDraft {
+        name: c.name.clone(),
+        time_zone: c.spec.time_zone.clone(),
+        version: c.version.to_string(),
+        ..CalendarDraft::default()
+    };
+    for (day, ivs) in c.spec.week.days() {
+        let text = ivs.iter().map(|i| format!("{}-{}", i.start, i.end)).collect::<Vec<_>>().join(", ");
+        match day {
+            "monday" => d.monday = text,
+            "tuesday" => d.tuesday = text,
+            "wednesday" => d.wednesday = text,
+            "thursday" => d.thursday = text,
+            "friday" => d.friday = text,
+            "saturday" => d.saturday = text,
+            _ => d.sunday = text,
+        }
+    }
+    d
+}
+
+fn editing_calendar(draft: CalendarDraft, id: i64, version: i64) -> View {
+    View { calendar: draft, sla: SlaDraft::fresh(), editing_calendar: Some((id, version)), ..View::default() }
+}
+
+fn calendar_id(ctx: &Ctx, p: Result<Path<i64>, PathRejection>) -> Result<i64, super::Failure> {
+    p.map(|Path(id)| id).map_err(|_| ctx.fail(AppError::NotFound("calendar")))
+}
+
+pub async fn edit_calendar(State(s): State<AppState>, ctx: Ctx, id: Result<Path<i64>, PathRejection>) -> UiResult {
+    let id = calendar_id(&ctx, id)?;
+    steward_domain::access::can_manage_service_levels(ctx.actor.role).map_err(|e| ctx.fail(e.into()))?;
+    let stored = s.app.get_calendar(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
+    respond(&s, &ctx, editing_calendar(calendar_draft_of(&stored), id, stored.version), StatusCode::OK).await
+}
+
+pub async fn update_calendar(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    id: Result<Path<i64>, PathRejection>,
+    Form(d): Form<CalendarDraft>,
+) -> UiResult {
+    let id = calendar_id(&ctx, id)?;
+    let stored = s.app.get_calendar(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
+    let version = d.version.trim().parse().unwrap_or(0);
+    let result = match parse_calendar(&ctx, &d) {
+        Ok(mut spec) => {
+            spec.holidays = stored.spec.holidays.clone();
+            s.app.update_calendar(&ctx.actor, id, version, &d.name, spec).await.map(|_| ())
+        }
+        Err(errs) => Err(AppError::Invalid(errs)),
+    };
+    match result {
+        Ok(()) => {
+            tracing::info!(calendar = id, by = %ctx.actor.username, "calendar changed");
+            see_other(&format!("{PATH}?m=calendar_saved"))
+        }
+        Err(AppError::Invalid(errs)) => {
+            let errs = errs.into_iter().map(|e| FieldError::new(&calendar_field(&e.field), e.message)).collect();
+            let v = View { calendar_errors: widgets::Errors(errs), ..editing_calendar(d, id, version) };
+            respond(&s, &ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(AppError::Stale { .. }) => {
+            let now = s.app.get_calendar(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
+            let v = View {
+                problem: Some(ctx.t(Msg::StaleSettings).to_owned()),
+                ..editing_calendar(calendar_draft_of(&now), id, now.version)
+            };
+            respond(&s, &ctx, v, StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(ctx.fail(e)),
     }
 }

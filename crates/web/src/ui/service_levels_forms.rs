@@ -36,6 +36,8 @@ pub struct CalendarDraft {
     pub friday: String,
     pub saturday: String,
     pub sunday: String,
+    /// The version read, when editing.
+    pub version: String,
 }
 
 impl CalendarDraft {
@@ -148,12 +150,12 @@ fn list(text: &str) -> Vec<String> {
 
 /// The domain names a day's problem `week.monday[1].start`; the form has
 /// one field per day.
-fn calendar_field(field: &str) -> String {
+pub(super) fn calendar_field(field: &str) -> String {
     let Some(rest) = field.strip_prefix("week.") else { return field.to_owned() };
     rest.split(['[', '.']).next().unwrap_or(rest).to_owned()
 }
 
-fn parse_calendar(ctx: &Ctx, d: &CalendarDraft) -> Result<CalendarSpec, Vec<FieldError>> {
+pub(super) fn parse_calendar(ctx: &Ctx, d: &CalendarDraft) -> Result<CalendarSpec, Vec<FieldError>> {
     let mut errs = Vec::new();
     let mut day = |name: &str| {
         intervals(ctx.lang, d.day(name)).unwrap_or_else(|e| {
@@ -373,6 +375,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
         Some("holidays") => Some(ctx.t(Msg::FlashHolidaysAdded).to_owned()),
         Some("sla") => Some(ctx.t(Msg::FlashSlaCreated).to_owned()),
         Some("sla_saved") => Some(ctx.t(Msg::FlashSlaSaved).to_owned()),
+        Some("calendar_saved") => Some(ctx.t(Msg::FlashCalendarSaved).to_owned()),
         _ => None,
     };
     let v = View { notice, calendar: CalendarDraft::fresh(), sla: SlaDraft::fresh(), ..View::default() };

@@ -199,6 +199,21 @@ async fn sla_editing(c: &Client, t: &server::TestServer) {
     go(c, "#sla-form button[type=submit]").await;
     assert!(text(c, ".notice.error").await.starts_with("Someone else changed this SLA definition"));
     assert_eq!(wait(c, "#sla-name").await.prop("value").await.unwrap().as_deref(), Some("Platinum"));
+
+    // A calendar: renamed, its hours changed; what the form does not show stays.
+    c.goto(&t.url("/settings/service-levels")).await.unwrap();
+    go(c, "#edit-calendar-1").await;
+    assert_eq!(text(c, "#new-calendar-title").await, "Edit calendar");
+    assert_eq!(wait(c, "#cal-monday").await.prop("value").await.unwrap().as_deref(), Some("00:00-24:00"));
+    fill(c, "#cal-name", "Round the clock").await;
+    fill(c, "#cal-sunday", "10:00-09:00").await;
+    go(c, "#calendar-form button[type=submit]").await;
+    assert!(text(c, "#cal-sunday-error").await.contains("10:00"), "the bad day is named beside it");
+    fill(c, "#cal-sunday", "").await;
+    go(c, "#calendar-form button[type=submit]").await;
+    assert_eq!(text(c, ".notice.success").await, "Calendar saved.");
+    let row = text(c, "tr[data-calendar='1']").await;
+    assert!(row.contains("Round the clock") && row.contains("Sunday: off"), "{row}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
