@@ -17,8 +17,8 @@ pub mod search;
 pub mod seed;
 pub mod sessions;
 pub mod sla;
-mod token_use;
 pub mod throttle;
+mod token_use;
 pub mod users;
 pub mod workers;
 

@@ -3,9 +3,9 @@
 //! password: one's own with the current one, or anyone's as an admin. A
 //! change ends the user's other sessions, on every node.
 
-use crate::{Actor, App, auth, error::AppError};
+use crate::{Actor, App, audit::AuditEntry, auth, error::AppError};
 use std::{collections::HashSet, sync::LazyLock};
-use steward_domain::access;
+use steward_domain::{access, audit::AuditKind};
 use steward_store::{StoreError, accounts, sessions};
 
 /// The shortest password accepted when the configuration says nothing
@@ -53,7 +53,8 @@ impl App {
         }
         self.check_password(password, &user.username)?;
         self.store_password(user.id, password, None).await?;
-        tracing::info!(user = %user.username, by = actor.map_or("cli", |a| a.username.as_str()), "password set");
+        let entry = AuditEntry::new(AuditKind::PasswordChanged, actor, &user.username).or_operator(actor);
+        self.audit(entry.detail("set; every session ended")).await;
         Ok(())
     }
 
@@ -82,7 +83,8 @@ impl App {
         }
         self.check_password(new, &user.username)?;
         self.store_password(user.id, new, keep).await?;
-        tracing::info!(user = %user.username, "password changed by its owner");
+        let entry = AuditEntry::new(AuditKind::PasswordChanged, Some(actor), &user.username);
+        self.audit(entry.detail("changed by its owner; other sessions ended")).await;
         Ok(())
     }
 

@@ -3,10 +3,10 @@
 //! so that a revocation made anywhere (another node, the CLI) takes
 //! effect here within a second, not after the credential cache's TTL.
 
-use crate::{Actor, App, auth, error::AppError};
+use crate::{Actor, App, audit::AuditEntry, auth, error::AppError};
 use serde::Serialize;
 use std::time::Duration;
-use steward_domain::access;
+use steward_domain::{access, audit::AuditKind};
 use steward_store::{StoreError, accounts, now_micros, sessions};
 use tokio::sync::watch;
 
@@ -112,7 +112,8 @@ impl App {
             })
             .await?;
         self.forget_credentials();
-        tracing::info!(user = %user.username, by = %actor.username, ended, "sessions revoked by an admin");
+        let entry = AuditEntry::new(AuditKind::SessionsRevoked, Some(actor), &user.username);
+        self.audit(entry.detail(format!("{ended} ended"))).await;
         Ok(ended)
     }
 }

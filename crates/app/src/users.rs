@@ -3,9 +3,13 @@
 //! version they read; deactivating a user ends their sessions and revokes
 //! their tokens in the same write, on every node within a second.
 
-use crate::{Actor, App, error::AppError, error::Errors};
+use crate::{
+    Actor, App,
+    audit::AuditEntry,
+    error::{AppError, Errors},
+};
 use serde::Serialize;
-use steward_domain::{Role, access, text, zone::ZoneName};
+use steward_domain::{Role, access, audit::AuditKind, text, zone::ZoneName};
 use steward_store::{StoreError, accounts, now_micros, sessions, users};
 
 /// A user as admins see them: with their groups and organisation.
@@ -199,7 +203,16 @@ impl App {
             })
             .await?;
         self.forget_credentials();
-        tracing::info!(user = %username, by = %actor.username, role = %role, active, "user changed by an admin");
+        let old_role = u.role.clone();
+        let kind = if deactivate {
+            AuditKind::UserDeactivated
+        } else if old_role != role.as_str() {
+            AuditKind::RoleChanged
+        } else {
+            AuditKind::UserChanged
+        };
+        let detail = format!("role {old_role} → {}; active {active}", role.as_str());
+        self.audit(AuditEntry::new(kind, Some(actor), username).detail(detail)).await;
         self.user_detail(actor, username).await
     }
 

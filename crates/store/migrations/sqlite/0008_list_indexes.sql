@@ -17,7 +17,7 @@ CREATE INDEX incidents_major ON incidents (priority, opened_at, id) WHERE major 
 CREATE INDEX cis_portfolio ON cis (portfolio_status, name, id);
 CREATE INDEX cis_requester_visible ON cis (portfolio_status, name, id) WHERE requester_visible = 1;
 -- The list's service filter and search name a service in any case.
-CREATE INDEX cis_name_lower ON cis (lower(name));
+CREATE INDEX cis_name_lower ON cis (lower(name), id);
 -- One assignee's, one requester's or one service's incidents in the queue
 -- order, so their first page needs no sort of everything they hold.
 CREATE INDEX incidents_assignee_order ON incidents (assignee_id, priority, opened_at, id);
