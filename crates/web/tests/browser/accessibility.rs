@@ -46,6 +46,15 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/cmdb/{service}", STAFF),
     ("/services", EVERYONE),
     ("/services/{service}", EVERYONE),
+    ("/search?q=checkout", EVERYONE),
+    ("/search?q=vm", STAFF),
+    ("/settings/canned-replies", MANAGERS),
+    ("/settings/service-levels/calendars/1", MANAGERS),
+    ("/admin/users", ADMIN),
+    ("/admin/users/agent", ADMIN),
+    ("/admin/groups", ADMIN),
+    ("/admin/organisations", ADMIN),
+    ("/admin/audit", ADMIN),
 ];
 
 /// The WCAG 2.1 A and AA rules (and unique landmarks), only violations back.
