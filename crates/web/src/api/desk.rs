@@ -118,7 +118,8 @@ pub async fn create_reply(
 
 #[utoipa::path(get, path = "/api/v1/canned-replies/{id}", tag = "desk", operation_id = "get_canned_reply",
     params(("id" = i64, Path)),
-    responses((status = 200, body = CannedReplyJson), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = CannedReplyJson), (status = 403, description = "Requesters do not use canned replies", body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem)))]
 pub async fn get_reply(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -321,7 +321,7 @@ pub async fn rename_organisation(
 }
 
 #[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "accounts",
-    params(("id" = i64, Path), ("If-Match" = String, Header, description = "The ETag you read")),
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read (required: without it the answer is 428)")),
     responses((status = 204, description = "Deleted"),
         (status = 403, body = crate::error::Problem, description = "Only admins"),
         (status = 404, body = crate::error::Problem, description = "No such organisation"),

@@ -63,7 +63,7 @@ fn calendar_rows(ctx: &Ctx, cals: &[CalendarView], can_change: bool, v: &View) -
                     tr data-calendar=(c.id) {
                         td {
                             (c.name)
-                            @if can_change { " " a.edit-link #{ "edit-calendar-" (c.id) } href={ (PATH) "/calendars/" (c.id) } aria-label={ (ctx.t(Msg::EditCalendar)) " " (c.name) } { (ctx.t(Msg::Edit)) } }
+                            @if can_change { " " a.edit-link #{ "edit-calendar-" (c.id) } href={ (PATH) "/calendars/" (c.id) } aria-label={ (ctx.t(Msg::Edit)) " " (c.name) } { (ctx.t(Msg::Edit)) } }
                         }
                         td { (c.spec.time_zone) }
                         td.hours {
@@ -189,7 +189,7 @@ fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView], can_change: bool
                         }
                         td { (d.thresholds.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")) }
                         @if can_change {
-                            td { a #{ "edit-sla-" (d.id) } href={ (PATH) "/slas/" (d.id) } aria-label={ (ctx.t(Msg::EditSla)) " " (d.name) } { (ctx.t(Msg::Edit)) } }
+                            td { a #{ "edit-sla-" (d.id) } href={ (PATH) "/slas/" (d.id) } aria-label={ (ctx.t(Msg::Edit)) " " (d.name) } { (ctx.t(Msg::Edit)) } }
                         }
                     }
                 }

@@ -187,7 +187,7 @@ async fn sla_editing(c: &Client, t: &server::TestServer) {
     go(c, "#sla-form button[type=submit]").await;
     assert_eq!(text(c, ".notice.success").await, "SLA definition saved.");
     let row = text(c, "#slas tbody tr").await;
-    assert!(row.contains("Gold") && row.contains("No") && row.contains("P5: 1 h"), "{row}");
+    assert!(row.contains("Gold") && row.contains("No") && row.contains("P5 1 h / 8 h"), "{row}");
     // Two managers at once: the second save is refused and shows the first's.
     go(c, &format!("#edit-sla-{id}")).await;
     let now = t.app.get_sla(&boss, id).await.unwrap();

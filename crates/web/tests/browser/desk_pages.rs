@@ -17,9 +17,10 @@ async fn incident(t: &TestServer, title: &str) -> String {
     steward_app::incidents::number(t.app.create_incident(&agent, n).await.unwrap().id)
 }
 
+/// Posts a multipart form as the page does: the CSRF token is one of its parts.
 async fn multipart(t: &TestServer, path: &str, cookie: &str, csrf: &str, form: Form) -> reqwest::Response {
-    let url = t.url(&format!("{path}?_csrf={csrf}"));
-    client().post(url).header(header::COOKIE, cookie).multipart(form).send().await.unwrap()
+    let form = form.text("_csrf", csrf.to_owned());
+    client().post(t.url(path)).header(header::COOKIE, cookie).multipart(form).send().await.unwrap()
 }
 
 #[tokio::test]
