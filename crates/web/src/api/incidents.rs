@@ -63,6 +63,11 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     Query(params): Query<ListParams>,
 ) -> Result<axum::Json<IncidentPage>, ApiError> {
+    // The document says `major` is a boolean; the UI's "any" sends it empty,
+    // which the API refuses rather than reading as "any".
+    if params.major.as_deref().is_some_and(|m| m.trim().is_empty()) {
+        return Err(ApiError::field("major", "must be true or false"));
+    }
     let filter = s.app.incident_filter(&actor, &params).await?;
     let sort = filter.sort;
     let count = s.app.count_incidents(&actor, &filter);

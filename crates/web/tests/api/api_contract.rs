@@ -26,6 +26,7 @@ both!(a_bad_query_string_is_a_problem_naming_the_parameter, |t| {
         ("/api/v1/cis?limit=-1&format=json_all", "limit"),
         ("/api/v1/cis/1?as_of=", "as_of"),
         ("/api/v1/incidents?limit=x", "limit"),
+        ("/api/v1/incidents?major=", "major"),
     ] {
         let r = t.get(path, &t.admin).await;
         assert_eq!(r.headers()["content-type"], "application/problem+json", "{path}");
