@@ -164,7 +164,7 @@ pub async fn comments(
     Ok(axum::Json(CommentJson::with_files(list, files)))
 }
 
-#[utoipa::path(post, path = "/api/v1/incidents/{number}/comments", tag = "incidents",
+#[utoipa::path(post, operation_id = "add_comment", path = "/api/v1/incidents/{number}/comments", tag = "incidents",
     request_body(content(
         (NewCommentJson = "application/json"),
         (NewCommentForm = "multipart/form-data"),
