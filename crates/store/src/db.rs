@@ -154,8 +154,15 @@ impl Store {
 
     /// How many incidents are stored (a full count: for tools, not pages).
     /// Refreshes the planner's statistics, as after a bulk load.
+    /// Refreshes the planner's statistics after a bulk load; on PostgreSQL
+    /// also the visibility map, without which an index-only count still
+    /// visits every heap page it counts.
     pub async fn analyze(&self) -> Result<()> {
-        sqlx::raw_sql("ANALYZE").execute(self.pool()).await?;
+        let sql = match self.inner.backend {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM (ANALYZE)",
+        };
+        sqlx::raw_sql(sql).execute(self.pool()).await?;
         Ok(())
     }
 

@@ -673,6 +673,9 @@ catalogue! {
     AuditPasswordChanged: "Password changed", "Zmiana hasła";
     AuditSessionsRevoked: "Sessions ended", "Zakończenie sesji";
     ValSingleLine: "must be a single line", "musi mieścić się w jednym wierszu";
+    // Calendar and SLA history (issue 9 item 9)
+    SettingsHistory: "History of changes", "Historia zmian";
+    FieldPauseOn: "Paused while", "Wstrzymany, gdy";
     // Errors
     NotFoundTitle: "Not found", "Nie znaleziono";
     NotFoundText: "There is nothing here. The link may be mistyped, or the record does not exist.", "Nic tu nie ma. Link może być błędny albo rekord nie istnieje.";
@@ -1117,6 +1120,10 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "position" => Msg::Position,
         "thresholds" => Msg::Thresholds,
         "targets" => Msg::Targets,
+        "active" => Msg::Active,
+        "conditions" => Msg::AppliesTo,
+        "holidays" => Msg::Holidays,
+        "pause_on" => Msg::FieldPauseOn,
         "ical" => Msg::IcalFile,
         "cis" => Msg::ConfigurationItems,
         other => return Cow::Owned(other.replace('_', " ")),

@@ -52,6 +52,20 @@ impl App {
         Ok(incidents::count(&mut conn, self.store.dialect(), &q).await?)
     }
 
+    /// The counts of several lists, in one read (the home page's figures).
+    pub async fn count_incidents_many(
+        &self,
+        actor: &Actor,
+        qs: &[ListQuery],
+    ) -> Result<Vec<incidents::Count>, AppError> {
+        let scoped: Vec<Option<ListQuery>> = qs.iter().map(|q| scoped(actor, q.clone())).collect();
+        let live: Vec<ListQuery> = scoped.iter().flatten().cloned().collect();
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let mut found = incidents::counts(&mut conn, self.store.dialect(), &live).await?.into_iter();
+        let none = incidents::Count { count: 0, capped: false };
+        Ok(scoped.iter().map(|q| if q.is_some() { found.next().unwrap_or(none) } else { none }).collect())
+    }
+
     /// The journal with comment texts; requesters do not see work notes.
     pub async fn incident_journal(&self, actor: &Actor, number: &str) -> Result<Vec<journal::Entry>, AppError> {
         let inc = self.get_incident(actor, number).await?;

@@ -2,12 +2,15 @@
 //! Staff may read them; managers and admins change them. Every change drops
 //! the cached rules, so the next write uses the new ones.
 
+use super::history;
 use super::snapshot::parse_definition;
 use crate::{Actor, App, AppError, FieldError};
 use jiff::SignedDuration;
 use serde::Serialize;
+use serde_json::Value;
 use steward_domain::access;
 use steward_domain::calendar::{CalendarProblem, CalendarSpec, Holiday, parse_ical_holidays, poland_holidays};
+use steward_domain::journal::Action;
 use steward_domain::sla::SlaDefinition;
 use steward_domain::text;
 use steward_store::{StoreError, now_micros, sla};
@@ -77,6 +80,20 @@ fn sla_view(row: sla::DefinitionRow) -> Result<SlaView, AppError> {
     })
 }
 
+/// A calendar as its journal compares it: the name beside the spec's fields.
+fn calendar_value(name: &str, spec: &str) -> Result<Value, AppError> {
+    let mut v: Value = serde_json::from_str(spec).map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("name".into(), Value::String(name.to_owned()));
+    }
+    Ok(v)
+}
+
+/// A definition as its journal compares it (as the API shows it).
+fn sla_value(row: &sla::DefinitionRow) -> Result<Value, AppError> {
+    history::to_value(&sla_view(row.clone())?)
+}
+
 impl App {
     pub async fn list_calendars(&self, actor: &Actor) -> Result<Vec<CalendarView>, AppError> {
         staff(actor)?;
@@ -98,11 +115,20 @@ impl App {
     ) -> Result<CalendarView, AppError> {
         access::can_manage_service_levels(actor.role)?;
         let (name, json) = checked_calendar(name, &spec)?;
+        let who = actor.clone();
         let id = self
             .store
-            .write(move |c| Box::pin(async move { sla::insert_calendar(c, &name, &json, now_micros()).await }))
-            .await
-            .map_err(|e| duplicate_name(e, "calendar"))?;
+            .write(move |c| {
+                Box::pin(async move {
+                    let id = sla::insert_calendar(c, &name, &json, now_micros())
+                        .await
+                        .map_err(|e| duplicate_name(e, "calendar"))?;
+                    let changes = history::changes(&Value::Null, &calendar_value(&name, &json)?);
+                    history::record(c, history::CALENDAR, id, &who, Action::Created, &changes).await?;
+                    Ok::<_, AppError>(id)
+                })
+            })
+            .await?;
         self.sla_cache.invalidate();
         self.get_calendar(actor, id).await
     }
@@ -118,12 +144,20 @@ impl App {
     ) -> Result<CalendarView, AppError> {
         access::can_manage_service_levels(actor.role)?;
         let (name, json) = checked_calendar(name, &spec)?;
+        let who = actor.clone();
         self.store
             .write(move |c| {
-                Box::pin(async move { sla::update_calendar(c, id, &name, &json, version, now_micros()).await })
+                Box::pin(async move {
+                    let old = sla::calendar(c, id).await?;
+                    sla::update_calendar(c, id, &name, &json, version, now_micros())
+                        .await
+                        .map_err(|e| versioned(e, version, "calendar"))?;
+                    let old = old.map(|o| calendar_value(&o.name, &o.spec)).transpose()?.unwrap_or(Value::Null);
+                    let changes = history::changes(&old, &calendar_value(&name, &json)?);
+                    history::record(c, history::CALENDAR, id, &who, Action::Updated, &changes).await
+                })
             })
-            .await
-            .map_err(|e| versioned(e, version, "calendar"))?;
+            .await?;
         self.sla_cache.invalidate();
         self.get_calendar(actor, id).await
     }
@@ -199,11 +233,18 @@ impl App {
     /// Adds a definition; `def.id` is ignored.
     pub async fn create_sla(&self, actor: &Actor, def: SlaDefinition, active: bool) -> Result<SlaView, AppError> {
         let row = self.checked_sla(actor, def, active).await?;
+        let who = actor.clone();
         let id = self
             .store
-            .write(move |c| Box::pin(async move { sla::insert_definition(c, &row).await }))
-            .await
-            .map_err(|e| duplicate_name(e, "SLA definition"))?;
+            .write(move |c| {
+                Box::pin(async move {
+                    let id = sla::insert_definition(c, &row).await.map_err(|e| duplicate_name(e, "SLA definition"))?;
+                    let changes = history::changes(&Value::Null, &sla_value(&row)?);
+                    history::record(c, history::SLA, id, &who, Action::Created, &changes).await?;
+                    Ok::<_, AppError>(id)
+                })
+            })
+            .await?;
         self.sla_cache.invalidate();
         self.get_sla(actor, id).await
     }
@@ -221,13 +262,22 @@ impl App {
         let mut row = self.checked_sla(actor, def, active).await?;
         row.id = id;
         row.version = version;
-        self.store.write(move |c| Box::pin(async move { sla::update_definition(c, &row).await })).await.map_err(
-            |e| match e {
-                StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
-                StoreError::NotFound => AppError::NotFound("SLA definition"),
-                other => duplicate_name(other, "SLA"),
-            },
-        )?;
+        let who = actor.clone();
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    let old = sla::definition(c, id).await?;
+                    sla::update_definition(c, &row).await.map_err(|e| match e {
+                        StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
+                        StoreError::NotFound => AppError::NotFound("SLA definition"),
+                        other => duplicate_name(other, "SLA"),
+                    })?;
+                    let old = old.as_ref().map(sla_value).transpose()?.unwrap_or(Value::Null);
+                    let changes = history::changes(&old, &sla_value(&row)?);
+                    history::record(c, history::SLA, id, &who, Action::Updated, &changes).await
+                })
+            })
+            .await?;
         self.sla_cache.invalidate();
         self.get_sla(actor, id).await
     }

@@ -10,6 +10,7 @@
 pub mod admin;
 pub(crate) mod engine;
 pub mod escalate;
+mod history;
 mod snapshot;
 pub mod timer;
 pub mod view;

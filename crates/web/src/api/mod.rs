@@ -40,8 +40,8 @@ use utoipa::OpenApi;
         users::get_user, users::update_user, users::reset_password, users::user_sessions, users::revoke_user_sessions,
         users::remove_member, users::organisations, users::create_organisation, users::rename_organisation,
         users::delete_organisation,
-        sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::update_calendar,
-        sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::update_sla,
+        sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::calendar_history, sla::update_calendar,
+        sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::sla_history, sla::update_sla,
         sla::set_ola, sla::delete_ola,
         escalations::list, escalations::create, escalations::set_manager, escalations::inbound,
         notifications::outbox, notifications::retry, notifications::webhooks, notifications::create_webhook,
@@ -144,10 +144,12 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents/{number}/slas", get(sla::clocks))
         .route("/calendars", get(sla::calendars).post(sla::create_calendar))
         .route("/calendars/{id}", get(sla::get_calendar).put(sla::update_calendar))
+        .route("/calendars/{id}/history", get(sla::calendar_history))
         .route("/calendars/{id}/presets/{preset}", post(sla::add_preset))
         .route("/calendars/{id}/holidays", post(sla::import_ical).layer(DefaultBodyLimit::max(sla::ICAL_MAX_BYTES)))
         .route("/slas", get(sla::slas).post(sla::create_sla))
         .route("/slas/{id}", get(sla::get_sla).put(sla::update_sla))
+        .route("/slas/{id}/history", get(sla::sla_history))
         .route("/groups/{name}/manager", put(escalations::set_manager))
         .route("/escalations", get(escalations::list).post(escalations::create))
         .route("/mail/inbound", get(escalations::inbound))

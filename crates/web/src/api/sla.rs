@@ -2,6 +2,7 @@
 //! clocks. Staff read the settings; managers and admins change them (the
 //! app checks both). Changes name the version read, like incidents do.
 
+use super::dto::JournalEntryJson;
 use super::incidents::version;
 use super::sla_dto::*;
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
@@ -83,6 +84,28 @@ pub async fn get_calendar(
 ) -> Result<Response, ApiError> {
     let c = s.app.get_calendar(&actor, id_of(id, "calendar")?).await?;
     Ok(tagged(StatusCode::OK, c.version, CalendarJson::from(c)))
+}
+
+#[utoipa::path(get, path = "/api/v1/calendars/{id}/history", tag = "service levels", params(("id" = i64, Path)),
+    responses((status = 200, description = "Every change, oldest first, with the fields it changed", body = Vec<JournalEntryJson>), (status = 403, body = Problem)))]
+pub async fn calendar_history(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<axum::Json<Vec<JournalEntryJson>>, ApiError> {
+    let entries = s.app.calendar_history(&actor, id_of(id, "calendar")?).await?;
+    Ok(axum::Json(entries.into_iter().map(JournalEntryJson::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/slas/{id}/history", tag = "service levels", params(("id" = i64, Path)),
+    responses((status = 200, description = "Every change, oldest first, with the fields it changed", body = Vec<JournalEntryJson>), (status = 403, body = Problem)))]
+pub async fn sla_history(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<axum::Json<Vec<JournalEntryJson>>, ApiError> {
+    let entries = s.app.sla_history(&actor, id_of(id, "SLA definition")?).await?;
+    Ok(axum::Json(entries.into_iter().map(JournalEntryJson::from).collect()))
 }
 
 #[utoipa::path(put, path = "/api/v1/calendars/{id}", tag = "service levels", request_body = CalendarBody,

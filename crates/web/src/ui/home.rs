@@ -30,13 +30,18 @@ struct Queue {
     count: Count,
 }
 
-/// A queue's first rows and how many it holds.
-async fn fetch(s: &AppState, ctx: &Ctx, p: ListParams) -> Result<(Vec<Incident>, Count), AppError> {
-    let filter = s.app.incident_filter(&ctx.actor, &ListParams { limit: Some(SHOWN), ..p }).await?;
-    let count = s.app.count_incidents(&ctx.actor, &filter);
-    let ((rows, _), count) =
-        futures_util::future::try_join(s.app.list_incidents(&ctx.actor, filter.clone()), count).await?;
-    Ok((rows, count))
+/// Each queue's first rows (read side by side), then every queue's and
+/// priority tile's count in one statement.
+async fn fetch(s: &AppState, ctx: &Ctx, queues: Vec<ListParams>) -> Result<(Vec<Vec<Incident>>, Vec<Count>), AppError> {
+    let tiles = (1..=5).map(|p| open(ListParams { priority: Some(p.to_string()), ..Default::default() }));
+    let mut filters = Vec::with_capacity(queues.len() + 5);
+    for p in queues.into_iter().map(open).chain(tiles) {
+        filters.push(s.app.incident_filter(&ctx.actor, &ListParams { limit: Some(SHOWN), ..p }).await?);
+    }
+    let lists = filters[..filters.len() - 5].iter().map(|f| s.app.list_incidents(&ctx.actor, f.clone()));
+    let (rows, counts) =
+        futures_util::future::try_join(try_join_all(lists), s.app.count_incidents_many(&ctx.actor, &filters)).await?;
+    Ok((rows.into_iter().map(|(r, _)| r).collect(), counts))
 }
 
 fn shown(rows: &[Incident]) -> &[Incident] {
@@ -91,14 +96,12 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
         ),
         (Msg::QueueAllOpen, "?state=open", ListParams::default()),
     ];
-    let queue_reads = queues.iter().map(|(_, _, p)| fetch(&s, &ctx, open(p.clone())));
-    let prio_reads =
-        (1..=5).map(|p| fetch(&s, &ctx, open(ListParams { priority: Some(p.to_string()), ..Default::default() })));
-    let (found, by_prio) =
-        futures_util::future::try_join(try_join_all(queue_reads), try_join_all(prio_reads)).await.or_page(&ctx)?;
+    let (found, mut counts) =
+        fetch(&s, &ctx, queues.iter().map(|(_, _, p)| p.clone()).collect()).await.or_page(&ctx)?;
+    let by_prio = counts.split_off(queues.len());
     let queues: Vec<Queue> = queues
         .iter()
-        .zip(found)
+        .zip(found.into_iter().zip(counts))
         .map(|((title, link, _), (rows, count))| Queue { title: *title, link, rows, count })
         .collect();
     let mut ids: Vec<i64> = queues.iter().flat_map(|q| shown(&q.rows).iter().map(|r| r.id)).collect();
@@ -113,7 +116,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
         section aria-labelledby="by-priority" {
             h2.visually-hidden #by-priority { (ctx.t(Msg::OpenByPriority)) }
             ul.tiles {
-                @for (i, (_, count)) in by_prio.iter().enumerate() {
+                @for (i, count) in by_prio.iter().enumerate() {
                     @let p = i as i64 + 1;
                     li {
                         a class={ "tile prio-tile-" (p) } href={ "/incidents?state=open&priority=" (p) } {

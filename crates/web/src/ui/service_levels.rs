@@ -32,6 +32,8 @@ pub struct View {
     pub editing: Option<(i64, i64)>,
     /// The calendar the form edits (id, version read), if not a new one.
     pub editing_calendar: Option<(i64, i64)>,
+    /// The journal of the calendar or SLA definition being edited.
+    pub history: Vec<steward_store::journal::Entry>,
 }
 
 pub const DAYS: [(&str, Msg); 7] = [
@@ -274,6 +276,12 @@ pub async fn respond(s: &AppState, ctx: &Ctx, v: View, status: StatusCode) -> Ui
             (sla_rows(ctx, &slas, &cals, can_change))
         }
         @if can_change { (sla_form(ctx, &cals, &v)) }
+        @if !v.history.is_empty() {
+            section.panel aria-labelledby="history-title" {
+                div.panel-head { h2 #history-title { (ctx.t(Msg::SettingsHistory)) } }
+                (super::activity::stream(ctx.lang, &v.history))
+            }
+        }
     };
     Ok(html(status, layout::page(ctx, ctx.t(Msg::ServiceLevelsTitle), body)))
 }

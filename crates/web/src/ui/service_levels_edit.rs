@@ -59,7 +59,9 @@ pub async fn edit(State(s): State<AppState>, ctx: Ctx, id: Result<Path<i64>, Pat
     let id = sla_id(&ctx, id)?;
     steward_domain::access::can_manage_service_levels(ctx.actor.role).map_err(|e| ctx.fail(e.into()))?;
     let stored = s.app.get_sla(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
-    respond(&s, &ctx, editing(draft_of(&stored), id, stored.version), StatusCode::OK).await
+    let history = s.app.sla_history(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
+    let view = View { history, ..editing(draft_of(&stored), id, stored.version) };
+    respond(&s, &ctx, view, StatusCode::OK).await
 }
 
 pub async fn update(
@@ -143,7 +145,9 @@ pub async fn edit_calendar(State(s): State<AppState>, ctx: Ctx, id: Result<Path<
     let id = calendar_id(&ctx, id)?;
     steward_domain::access::can_manage_service_levels(ctx.actor.role).map_err(|e| ctx.fail(e.into()))?;
     let stored = s.app.get_calendar(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
-    respond(&s, &ctx, editing_calendar(calendar_draft_of(&stored), id, stored.version), StatusCode::OK).await
+    let history = s.app.calendar_history(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
+    let view = View { history, ..editing_calendar(calendar_draft_of(&stored), id, stored.version) };
+    respond(&s, &ctx, view, StatusCode::OK).await
 }
 
 pub async fn update_calendar(

@@ -65,3 +65,46 @@ both!(edited_slas_keep_running_clocks_until_retargeted, |t| {
     assert_eq!(t.json(&format!("/api/v1/incidents/{later}/slas"), &t.agent).await, json!([]));
     assert_eq!(response_target(&t, &new).await, 3600);
 });
+
+both!(calendar_and_sla_changes_are_journaled, |t| {
+    // A calendar: created, renamed, then saved unchanged.
+    let cal = json!({"name": "Warsaw office", "time_zone": "Europe/Warsaw",
+        "week": {"monday": [["08:00", "16:00"]]}, "holidays": []});
+    let r = t.post("/api/v1/calendars", &t.manager, cal.clone()).await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].clone();
+    let path = format!("/api/v1/calendars/{id}");
+    let mut renamed = cal.clone();
+    renamed["name"] = json!("Warsaw HQ");
+    renamed["version"] = json!(1);
+    assert_eq!(t.req(Method::PUT, &path, &t.manager).json(&renamed).send().await.unwrap().status(), 200);
+    renamed["version"] = json!(2);
+    assert_eq!(t.req(Method::PUT, &path, &t.manager).json(&renamed).send().await.unwrap().status(), 200);
+    renamed["version"] = json!(1);
+    problem(t.req(Method::PUT, &path, &t.manager).json(&renamed).send().await.unwrap(), 409, "version_conflict").await;
+    let history = t.json(&format!("{path}/history"), &t.manager).await;
+    let entries = history.as_array().unwrap();
+    assert_eq!(entries.len(), 2, "created and renamed; an unchanged save and a stale one add nothing: {history}");
+    assert_eq!(entries[0]["action"], "created");
+    assert_eq!(entries[0]["actor"]["name"], t.json("/api/v1/me", &t.manager).await["display_name"]);
+    assert_eq!(entries[1]["action"], "updated");
+    assert_eq!(entries[1]["changes"], json!([{"field": "name", "old": "Warsaw office", "new": "Warsaw HQ"}]));
+
+    // An SLA definition: retargeted and turned off in one save.
+    let def: Value =
+        t.post("/api/v1/slas", &t.manager, standard("4h", "Standard", true, None)).await.json().await.unwrap();
+    let sla = format!("/api/v1/slas/{}", def["id"]);
+    let r = t.req(Method::PUT, &sla, &t.manager).json(&standard("1h", "Standard", false, Some(1))).send().await;
+    assert_eq!(r.unwrap().status(), 200);
+    let history = t.json(&format!("{sla}/history"), &t.manager).await;
+    let changed: Vec<&str> =
+        history[1]["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
+    assert_eq!(changed, ["active", "targets"], "{history}");
+    assert_eq!(history[1]["changes"][0], json!({"field": "active", "old": "true", "new": "false"}));
+
+    // Staff read it; requesters may not; an unknown one is a 404.
+    assert_eq!(t.get(&format!("{sla}/history"), &t.agent).await.status(), 200);
+    problem(t.get(&format!("{sla}/history"), &t.requester).await, 403, "forbidden").await;
+    problem(t.get("/api/v1/slas/99999/history", &t.manager).await, 404, "not_found").await;
+    problem(t.get("/api/v1/calendars/abc/history", &t.manager).await, 404, "not_found").await;
+});
