@@ -157,7 +157,7 @@ pub async fn insert_organisation(conn: &mut AnyConnection, name: &str, now: i64)
 }
 
 pub async fn organisation_by_name(conn: &mut AnyConnection, name: &str) -> Result<Option<Organisation>> {
-    Ok(sqlx::query_as("SELECT id, name, version FROM organisations WHERE name = $1")
+    Ok(sqlx::query_as("SELECT id, name, version FROM organisations WHERE lower(name) = lower($1)")
         .bind(name.to_owned())
         .fetch_optional(conn)
         .await?)

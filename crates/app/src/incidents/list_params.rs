@@ -31,6 +31,8 @@ pub struct ListParams {
     /// A username or `me`.
     pub requester: Option<String>,
     pub service: Option<String>,
+    /// An organisation's name (any case).
+    pub organisation: Option<String>,
     pub category: Option<String>,
     pub major: Option<String>,
     /// Words in the title or description.
@@ -187,6 +189,12 @@ impl App {
                 "me" => Some(actor.id),
                 who => errs.check("requester", user_named(&mut conn, who).await?),
             };
+        }
+        if let Some(name) = present(&p.organisation) {
+            match accounts::organisation_by_name(&mut conn, name).await? {
+                Some(o) => f.organisation_id = Some(o.id),
+                None => errs.add("organisation", format!("no organisation named {name:?}")),
+            }
         }
         drop(conn);
         if let Some(name) = present(&p.service) {

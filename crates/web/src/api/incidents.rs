@@ -52,6 +52,7 @@ pub(crate) fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<
         ("opened_from" = Option<String>, Query, description = "RFC 3339 or YYYY-MM-DD, inclusive"),
         ("opened_to" = Option<String>, Query, description = "exclusive"),
         ("updated_from" = Option<String>, Query), ("updated_to" = Option<String>, Query),
+        ("organisation" = Option<String>, Query, description = "An organisation's name (any case): its requesters' incidents"),
         ("sla" = Option<String>, Query, description = "`breaching_soon` (a running clock due within the next hour; add `sort=sla_due` for the soonest first) or `breached`"),
         ("sort" = Option<String>, Query, description = "priority (default), -priority, opened, -opened, updated, -updated, number, -number, sla_due (the nearest SLA due moment first)"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),

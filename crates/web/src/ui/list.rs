@@ -19,7 +19,7 @@ use steward_store::incidents::{Count, Incident};
 const PAGE: i64 = 50;
 
 /// The parameters the filter form shows, each with its message beside it.
-const SHOWN: [&str; 11] = [
+const SHOWN: [&str; 12] = [
     "text",
     "state",
     "priority",
@@ -27,6 +27,7 @@ const SHOWN: [&str; 11] = [
     "assignee",
     "requester",
     "service",
+    "organisation",
     "opened_from",
     "opened_to",
     "sla",
@@ -43,6 +44,7 @@ pub struct ListQuery {
     pub assignee: String,
     pub requester: String,
     pub service: String,
+    pub organisation: String,
     pub text: String,
     pub opened_from: String,
     pub opened_to: String,
@@ -74,6 +76,7 @@ impl ListQuery {
             assignee: opt(&self.assignee),
             requester: opt(&self.requester),
             service: opt(&self.service),
+            organisation: opt(&self.organisation),
             text: opt(&self.text),
             opened_from: opt(&self.opened_from),
             opened_to: opt(&self.opened_to),
@@ -95,6 +98,7 @@ impl ListQuery {
             ("assignee", &self.assignee),
             ("requester", &self.requester),
             ("service", &self.service),
+            ("organisation", &self.organisation),
             ("opened_from", &self.opened_from),
             ("opened_to", &self.opened_to),
             ("sla", &self.sla),
@@ -232,6 +236,7 @@ struct Choices {
     users: Vec<(String, String)>,
     /// The catalog's service names.
     services: Vec<String>,
+    organisations: Vec<String>,
 }
 
 async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
@@ -246,7 +251,8 @@ async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
     let users = users.into_iter().filter(|u| u.active != 0).take(500).map(|u| (u.username, u.display_name)).collect();
     let mut services: Vec<String> = s.app.catalog(&ctx.actor, None).await?.into_iter().map(|c| c.name).collect();
     services.dedup();
-    Ok(Choices { groups, staff, users, services })
+    let organisations = s.app.list_organisations().await?.into_iter().map(|o| o.name).collect();
+    Ok(Choices { groups, staff, users, services, organisations })
 }
 
 fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> Markup {
@@ -264,6 +270,8 @@ fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> M
     assignees.extend(c.staff.iter().cloned());
     let mut services = vec![any()];
     services.extend(c.services.iter().map(|n| (n.clone(), n.clone())));
+    let mut organisations = vec![any()];
+    organisations.extend(c.organisations.iter().map(|n| (n.clone(), n.clone())));
     let slas = vec![
         any(),
         ("breaching_soon".into(), ctx.t(Msg::SlaBreachingSoon).into()),
@@ -292,6 +300,9 @@ fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> M
             (f("f-assignee", "assignee", ctx.t(Msg::Assignee)).select(&assignees, &q.assignee))
             (widgets::Field { list: Some("user-list"), autocomplete: Some("off"), ..f("f-requester", "requester", ctx.t(Msg::Requester)) }.input(&q.requester))
             (f("f-service", "service", ctx.t(Msg::ServiceFromCatalog)).select(&services, &q.service))
+            @if organisations.len() > 1 {
+                (f("f-organisation", "organisation", ctx.t(Msg::Organisation)).select(&organisations, &q.organisation))
+            }
             (widgets::Field { kind: Some("date"), ..f("f-from", "opened_from", ctx.t(Msg::OpenedFrom)) }.input(&q.opened_from))
             (widgets::Field { kind: Some("date"), ..f("f-to", "opened_to", ctx.t(Msg::OpenedBefore)) }.input(&q.opened_to))
             (f("f-sla", "sla", ctx.t(Msg::SlaName)).select(&slas, &q.sla))

@@ -58,6 +58,10 @@ both!(every_filter, |t| {
     };
     let q = |pairs: &[(&'static str, &str)]| pairs.iter().map(|(k, v)| (*k, v.to_string())).collect::<Vec<_>>();
     check(q(&[]), "admin", pick(&[1, 2, 3, 4, 5])).await;
+    // An organisation by name, any case: its requesters' incidents.
+    check(q(&[("organisation", "contoso")]), "admin", pick(&[1, 3, 5])).await;
+    check(q(&[("organisation", "Fabrikam"), ("state", "open")]), "agent", pick(&[2, 4])).await;
+    check(q(&[("organisation", "Fabrikam")]), "requester", vec![]).await;
     check(q(&[("state", "open")]), "admin", pick(&[1, 2, 4])).await;
     check(q(&[("state", "new")]), "admin", pick(&[2, 4])).await;
     check(q(&[("state", "resolved")]), "admin", pick(&[3])).await;
@@ -122,6 +126,7 @@ both!(bad_list_parameters, |t| {
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
     let cases: &[Case] = &[
         (&[("sort", "bogus")], &["sort"], sorts),
+        (&[("organisation", "Initech")], &["organisation"], "no organisation named \"Initech\""),
         (&[("sort", "title")], &["sort"], sorts),
         (&[("cursor", "garbage!")], &["cursor"], cursor),
         (&[("cursor", "MQ")], &["cursor"], cursor), // "1": a number cursor, not a priority one
