@@ -676,6 +676,7 @@ catalogue! {
     // Calendar and SLA history (issue 9 item 9)
     SettingsHistory: "History of changes", "Historia zmian";
     FieldPauseOn: "Paused while", "Wstrzymany, gdy";
+    BulkStateDetails: "Hold reason, resolution", "Powód wstrzymania, rozwiązanie";
     // Errors
     NotFoundTitle: "Not found", "Nie znaleziono";
     NotFoundText: "There is nothing here. The link may be mistyped, or the record does not exist.", "Nic tu nie ma. Link może być błędny albo rekord nie istnieje.";

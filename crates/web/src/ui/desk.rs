@@ -20,7 +20,7 @@ use steward_app::{
     desk::{BulkChange, BulkItem, BulkOutcome, FilledReply, SavedView},
     incidents::{TransitionInput, number},
 };
-use steward_domain::IncidentState;
+use steward_domain::{HoldReason, IncidentState, ResolutionCode};
 
 /// A message from the desk's use cases in the UI's language; the others
 /// go to [`i18n::app_message`].
@@ -151,6 +151,12 @@ pub fn bulk_bar(
     states.extend(IncidentState::ALL.iter().map(|s| (s.as_str().to_owned(), i18n::state(lang, *s).to_owned())));
     let mut prios = vec![none()];
     prios.extend((1..=5).map(|p| (p.to_string(), format!("P{p} – {}", i18n::priority_name(lang, p)))));
+    let mut holds = vec![none()];
+    holds.extend(HoldReason::ALL.iter().map(|r| (r.as_str().to_owned(), i18n::hold_reason(lang, *r).to_owned())));
+    let mut codes = vec![none()];
+    codes.extend(
+        ResolutionCode::ALL.iter().map(|c| (c.as_str().to_owned(), i18n::resolution_code(lang, *c).to_owned())),
+    );
     let f = |id, name, label| widgets::Field::new(lang, id, name, label, errs);
     html! {
         form.bulk-bar #bulk method="post" action="/incidents/bulk" aria-labelledby="bulk-title" {
@@ -161,6 +167,13 @@ pub fn bulk_bar(
             (f("bulk-assignee", "assignee", ctx.t(Msg::BulkAssignee)).select(&assignees, ""))
             (f("bulk-state", "state", ctx.t(Msg::BulkState)).select(&states, ""))
             (f("bulk-priority", "priority", ctx.t(Msg::BulkPriority)).select(&prios, ""))
+            // What a move to on hold or resolved needs, as on the incident page.
+            details.bulk-details {
+                summary { (ctx.t(Msg::BulkStateDetails)) }
+                (f("bulk-hold", "hold_reason", ctx.t(Msg::HoldReason)).select(&holds, ""))
+                (f("bulk-code", "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, ""))
+                (f("bulk-notes", "resolution_notes", ctx.t(Msg::ResolutionNotes)).input(""))
+            }
             button.btn #bulk-apply type="submit" { (ctx.t(Msg::ApplySelected)) }
             @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignment_group" | "assignee" | "state" | "priority")) {
                 p.field-error { (widgets::sentence(&message(lang, &e.message))) }
@@ -209,6 +222,7 @@ fn bulk_request(pairs: Vec<(String, String)>) -> (Vec<BulkItem>, BulkChange, Str
     let mut items = Vec::new();
     let mut change = BulkChange::default();
     let mut back = String::new();
+    let mut state = TransitionInput::default();
     for (k, v) in pairs {
         let v = v.trim().to_owned();
         match k.as_str() {
@@ -220,12 +234,17 @@ fn bulk_request(pairs: Vec<(String, String)>) -> (Vec<BulkItem>, BulkChange, Str
             "assignment_group" if !v.is_empty() => {
                 change.assignment_group = Some(if v == "none" { String::new() } else { v });
             }
-            "state" if !v.is_empty() => change.state = Some(TransitionInput { state: v, ..TransitionInput::default() }),
+            "state" if !v.is_empty() => state.state = v,
+            "hold_reason" if !v.is_empty() => state.hold_reason = Some(v),
+            "resolution_code" if !v.is_empty() => state.resolution_code = Some(v),
+            "resolution_notes" if !v.is_empty() => state.resolution_notes = Some(v),
             "priority" if !v.is_empty() => change.priority = Some(v.parse().unwrap_or(0)),
             "back" => back = v,
             _ => {}
         }
     }
+    // The details count only with a state to move to.
+    change.state = (!state.state.is_empty()).then_some(state);
     (items, change, back)
 }
 
@@ -322,6 +341,25 @@ mod tests {
         let got: Vec<(&str, Option<i64>)> = items.iter().map(|i| (i.number.as_str(), i.version)).collect();
         assert_eq!(got, [("INC0000042", Some(7)), ("INC0000043", None)]);
         assert_eq!((change.assignee.as_deref(), change.state.is_none(), change.priority), (Some(""), true, Some(2)));
+    }
+
+    #[test]
+    fn the_bulk_form_carries_what_a_state_needs() {
+        let form = |pairs: &[(&str, &str)]| {
+            bulk_request(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()).1.state
+        };
+        let resolve = form(&[
+            ("resolution_code", "solved"),
+            ("state", "resolved"),
+            ("resolution_notes", " Restarted the spooler "),
+            ("hold_reason", ""),
+        ])
+        .unwrap();
+        assert_eq!(resolve.state, "resolved");
+        assert_eq!(resolve.resolution_code.as_deref(), Some("solved"));
+        assert_eq!(resolve.resolution_notes.as_deref(), Some("Restarted the spooler"));
+        assert_eq!(resolve.hold_reason, None);
+        assert!(form(&[("hold_reason", "awaiting_vendor"), ("state", "")]).is_none(), "no state, no transition");
     }
 
     #[test]

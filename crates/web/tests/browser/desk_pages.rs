@@ -163,6 +163,36 @@ async fn a_bulk_change_says_what_it_did_not_do() {
     assert_eq!(t.app.get_incident(&agent, &a).await.unwrap().group_name.as_deref(), Some("Network"));
     assert_eq!(t.app.get_incident(&agent, &b).await.unwrap().group_name, None);
 
+    // Resolving many at once takes the code and notes a resolution needs;
+    // without notes each is refused with the field that is missing.
+    let a_item = format!("{a}:2");
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("back", "/incidents?state=open"),
+        ("items", &a_item),
+        ("state", "resolved"),
+        ("resolution_code", "solved"),
+        ("resolution_notes", ""),
+    ];
+    let page = body(post(&t, "/incidents/bulk", &cookie, &form).await, 200).await;
+    assert!(page.contains("Changed 0 of 1."), "{page}");
+    assert!(page.contains("Resolution notes: "), "{page}");
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("back", "/incidents?state=open"),
+        ("items", &a_item),
+        ("state", "resolved"),
+        ("resolution_code", "solved"),
+        ("resolution_notes", "Moved to the new relay"),
+    ];
+    let page = body(post(&t, "/incidents/bulk", &cookie, &form).await, 200).await;
+    assert!(page.contains("Changed 1 of 1."), "{page}");
+    let resolved = t.app.get_incident(&agent, &a).await.unwrap();
+    assert_eq!(
+        (resolved.state.as_str(), resolved.resolution_notes.as_deref()),
+        ("resolved", Some("Moved to the new relay"))
+    );
+
     // Nothing ticked: the list again, with the reason.
     let form = [("_csrf", csrf.as_str()), ("back", "/incidents?state=open"), ("priority", "2")];
     let page = body(post(&t, "/incidents/bulk", &cookie, &form).await, 200).await;
