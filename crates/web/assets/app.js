@@ -92,7 +92,8 @@
       });
     }
 
-    // The service map fits its box; zoom with the buttons, drag to move.
+    // The service map fits its box; zoom with the buttons or Ctrl + wheel,
+    // drag to move.
     // When the whole map would be too small to read, start on the focused
     // CI at full size.
     document.querySelectorAll("svg.service-map[data-focus]").forEach(function (svg) {
@@ -112,6 +113,22 @@
         controls.querySelector("#map-zoom-out").addEventListener("click", function () { z = Math.max(1, z / 1.5); draw(); });
         controls.querySelector("#map-zoom-fit").addEventListener("click", function () { z = 1; cx = W / 2; cy = H / 2; draw(); });
       }
+      // Ctrl + wheel (and a trackpad's pinch) zooms about the pointer; the
+      // plain wheel still scrolls the page.
+      svg.addEventListener("wheel", function (e) {
+        if (!e.ctrlKey && !e.metaKey) return;
+        e.preventDefault();
+        var m = svg.getScreenCTM();
+        if (!m) return;
+        var pt = svg.createSVGPoint();
+        pt.x = e.clientX; pt.y = e.clientY;
+        var p = pt.matrixTransform(m.inverse());
+        var nz = Math.min(16, Math.max(1, z * (e.deltaY < 0 ? 1.25 : 0.8)));
+        // Keep the point under the pointer where it is.
+        cx = p.x - (p.x - cx) * z / nz; cy = p.y - (p.y - cy) * z / nz; z = nz;
+        if (z === 1) { cx = W / 2; cy = H / 2; }
+        draw();
+      }, { passive: false });
       var from = null, moved = false;
       svg.addEventListener("pointerdown", function (e) { from = [e.clientX, e.clientY]; moved = false; });
       svg.addEventListener("pointermove", function (e) {

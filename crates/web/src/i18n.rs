@@ -677,6 +677,7 @@ catalogue! {
     SettingsHistory: "History of changes", "Historia zmian";
     FieldPauseOn: "Paused while", "Wstrzymany, gdy";
     BulkStateDetails: "Hold reason, resolution", "Powód wstrzymania, rozwiązanie";
+    MapZoomWheel: "or Ctrl + wheel", "lub Ctrl + kółko myszy";
     // Errors
     NotFoundTitle: "Not found", "Nie znaleziono";
     NotFoundText: "There is nothing here. The link may be mistyped, or the record does not exist.", "Nic tu nie ma. Link może być błędny albo rekord nie istnieje.";

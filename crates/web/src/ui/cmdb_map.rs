@@ -67,6 +67,7 @@ pub fn section(ctx: &Ctx, d: &Data, hops_error: Option<&str>) -> Markup {
                 button.btn #map-zoom-in type="button" { (ctx.t(Msg::MapZoomIn)) }
                 button.btn #map-zoom-out type="button" { (ctx.t(Msg::MapZoomOut)) }
                 button.btn #map-zoom-fit type="button" { (ctx.t(Msg::MapZoomFit)) }
+                span.muted.map-zoom-hint { (ctx.t(Msg::MapZoomWheel)) }
             }
             div.map-wrap { (render_svg(&input(ctx, d))) }
         }

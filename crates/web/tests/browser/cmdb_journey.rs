@@ -90,6 +90,13 @@ async fn agent(c: &Client, t: &server::TestServer, e: &Estate) {
     assert!((zoomed * 1.5 - whole).abs() < 1.0, "{zoomed} × 1.5 is not {whole}");
     click(c, "#map-zoom-fit").await;
     assert_eq!(c.execute(view_width, vec![]).await.unwrap().as_f64().unwrap(), whole);
+    // Ctrl + wheel zooms about the pointer; the plain wheel leaves the map be.
+    let wheel = "const s = document.querySelector('svg.service-map'); const r = s.getBoundingClientRect();                  s.dispatchEvent(new WheelEvent('wheel', {deltaY: -100, ctrlKey: arguments[0], bubbles: true, cancelable: true,                  clientX: r.left + r.width / 2, clientY: r.top + r.height / 2})); return s.viewBox.baseVal.width;";
+    let plain = c.execute(wheel, vec![serde_json::json!(false)]).await.unwrap().as_f64().unwrap();
+    assert_eq!(plain, whole, "a plain wheel scrolls the page, not the map");
+    let wheeled = c.execute(wheel, vec![serde_json::json!(true)]).await.unwrap().as_f64().unwrap();
+    assert!((wheeled * 1.25 - whole).abs() < 1.0, "{wheeled} × 1.25 is not {whole}");
+    click(c, "#map-zoom-fit").await;
     assert!(text(c, "#service-organisations").await.contains("Contoso"));
     go(c, &format!("#service-map a.node[data-ci='{}']", e.vm)).await;
     assert_eq!(path(c).await, format!("/cmdb/{}", e.vm));

@@ -172,6 +172,25 @@ async fn fits(c: &Client, base: &str) {
         .await;
         let w: Vec<i64> = w.as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
         assert!(w[0] <= w[1] && w[2] <= w[3], "{lang}: page {} of {}, table {} of {}", w[0], w[1], w[2], w[3]);
+        // Cells wrap between words (or at a hyphen), never inside one.
+        let broken = js(
+            c,
+            "const bad = [];
+             document.querySelectorAll('table.incidents td').forEach(td => {
+               const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+               for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+                 for (const m of n.data.matchAll(/[^\\s\\-–]+/g)) {
+                   const r = document.createRange();
+                   r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+                   const lines = new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top)));
+                   if (lines.size > 1) bad.push(m[0]);
+                 }
+               }
+             });
+             return bad;",
+        )
+        .await;
+        assert_eq!(broken, serde_json::json!([]), "{lang}: words broken across lines");
     }
 }
 
