@@ -4,6 +4,7 @@ mod bench;
 mod calendar;
 mod commands;
 mod config;
+mod database;
 mod mail;
 
 use anyhow::Result;
@@ -32,7 +33,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the server (migrates the database first).
+    /// Run the server (creates and migrates the database first).
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
@@ -100,7 +101,7 @@ async fn run(command: Command, o: config::Overrides) -> Result<std::process::Exi
         }
         Err(e) => return Err(e),
     };
-    commands::init_logging(&cfg)?;
+    commands::init_logging(&cfg, matches!(command, Command::Mail(_)))?;
     let done = match command {
         Command::Mail(c) => return mail::run(&cfg, c).await,
         Command::Serve => commands::serve(&cfg).await,

@@ -99,6 +99,7 @@ fn bad_configuration_stops_start_up_naming_the_key() {
 fn calendars_get_holidays_by_preset_and_from_icalendar_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
     let out = steward(d, &["calendar", "list"], None);
     assert!(text(&out.stdout).starts_with("1\t24×7\tUTC\t0 holidays"), "{}", text(&out.stdout));
     let out = steward(d, &["calendar", "preset", "24×7", "poland"], None);
@@ -123,6 +124,7 @@ fn calendars_get_holidays_by_preset_and_from_icalendar_files() {
 fn mail_ingest_takes_a_message_from_a_pipe_and_says_how_it_went() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
     let out = steward(d, &["user", "add", "anna", "--role", "requester", "--email", "anna@example.com"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let msg = "From: Anna <anna@example.com>\r\nSubject: Monitor flickers\r\nMessage-ID: <p1@example.com>\r\n\r\nSince this morning.\r\n";
@@ -143,6 +145,7 @@ fn mail_ingest_takes_a_message_from_a_pipe_and_says_how_it_went() {
 fn users_tokens_and_backup() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
     let out = steward(d, &["user", "add", "alice", "--role", "admin", "--password-stdin"], Some("a long password\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = steward(d, &["user", "add", "bob", "--role", "wizard"], None);
@@ -207,6 +210,7 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
 fn data_dir_moves_the_default_database() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate", "--data-dir", "D"], None).status.success());
     let out = steward(
         d,
         &["--data-dir", "D", "user", "add", "alice", "--role", "admin", "--password-stdin"],
@@ -222,6 +226,7 @@ fn data_dir_moves_the_default_database() {
     assert!(text(&out.stdout).contains("alice"), "{}", text(&out.stdout));
     let out = steward(d, &["user", "list"], None);
     assert!(!text(&out.stdout).contains("alice"), "the default folder is another database");
+    assert!(!d.join("steward-data").exists(), "and it was not created by a command that only reads");
 
     // serve --data-dir D serves D's users: alice can sign in through the API.
     let token = text(&steward(d, &["--data-dir", "D", "token", "create", "alice"], None).stdout).trim().to_owned();
