@@ -72,8 +72,8 @@ both!(a_csv_import_says_what_it_would_do_and_does_all_or_nothing, |t| {
             (2, s("web01"), s("unchanged"), Some(web), vec![]),
             (3, s("db01"), s("update"), Some(db), vec![]),
             (4, s("app01"), s("create"), None, vec![]),
-            (5, s(""), s("reject"), None, vec![s("attributes.cpu_count")]),
-            (6, s(""), s("reject"), None, vec![s("status")]),
+            (5, s("bad01"), s("reject"), None, vec![s("attributes.cpu_count")]),
+            (6, s("bad02"), s("reject"), None, vec![s("status")]),
             (7, s("bad03"), s("reject"), None, vec![s("attributes.serial_number")]),
         ]
     );
@@ -85,6 +85,8 @@ both!(a_csv_import_says_what_it_would_do_and_does_all_or_nothing, |t| {
     let real = [("mapping", MAPPING)];
     let p = problem(import(&t, &t.agent, &real, bad.as_bytes()).await, 422, "validation_failed").await;
     assert_eq!(fields(&p), ["rows[5].attributes.cpu_count", "rows[6].status", "rows[7].attributes.serial_number"]);
+    let said: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    assert!(said[0].starts_with("bad01: ") && said[1].starts_with("bad02: ") && said[2].starts_with("bad03: "), "each names its CI: {said:?}");
     assert_eq!(all_cis(&t, "").await, before);
 
     let r = import(&t, &t.agent, &real, good.as_bytes()).await;
