@@ -14,7 +14,10 @@ const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
 /// (line, name, outcome, problem fields) of each row.
 fn rows(r: &steward_app::cmdb::import::ImportReport) -> Vec<(usize, String, &'static str, Vec<String>)> {
-    r.rows.iter().map(|r| (r.line, r.name.clone(), r.outcome, r.problems.iter().map(|p| p.field.clone()).collect())).collect()
+    r.rows
+        .iter()
+        .map(|r| (r.line, r.name.clone(), r.outcome, r.problems.iter().map(|p| p.field.clone()).collect()))
+        .collect()
 }
 
 fn s(x: &str) -> String {
@@ -97,7 +100,8 @@ both!(relations_and_catalog_fields_come_from_columns, |pg| async move {
     assert_eq!(dry.relations, 4, "Shop → Shop app, Shop app → web01, db01 and the live \"old\"");
 
     // Without the rows that cannot be resolved, the file goes in.
-    let good: String = csv.lines().filter(|l| !l.starts_with("Broken") && !l.starts_with("Lost")).map(|l| format!("{l}\n")).collect();
+    let good: String =
+        csv.lines().filter(|l| !l.starts_with("Broken") && !l.starts_with("Lost")).map(|l| format!("{l}\n")).collect();
     let done = app.import_csv(&admin, good.as_bytes(), Some(mapping), false).await.unwrap();
     assert_eq!((done.created, done.rejected, done.relations), (3, 0, 4));
     let id = |name: &str| done.rows.iter().find(|r| r.name == name).unwrap().id.unwrap();

@@ -139,7 +139,9 @@ fn log_settings(cfg: &Config) {
     }
     let i = &cfg.inbound;
     if i.imap_host.trim().is_empty() {
-        tracing::info!("mail in: IMAP polling off (no inbound.imap_host); `steward mail ingest` still takes piped mail");
+        tracing::info!(
+            "mail in: IMAP polling off (no inbound.imap_host); `steward mail ingest` still takes piped mail"
+        );
     } else {
         tracing::info!(
             imap_host = %i.imap_host.trim(),

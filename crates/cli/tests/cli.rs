@@ -349,11 +349,8 @@ fn cmdb_import_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     assert!(steward(d, &["migrate"], None).status.success());
-    std::fs::write(
-        d.join("hosts.csv"),
-        "Host,Serial,Runs on\nweb-01,SN1,\napp-01,,web-01\nbad-01,SN2,nowhere\n",
-    )
-    .unwrap();
+    std::fs::write(d.join("hosts.csv"), "Host,Serial,Runs on\nweb-01,SN1,\napp-01,,web-01\nbad-01,SN2,nowhere\n")
+        .unwrap();
     std::fs::write(
         d.join("map.json"),
         r#"{"columns": {"Host": "name", "Serial": "attributes.serial_number", "Runs on": "relations.runs_on"}, "class": "server"}"#,
@@ -362,7 +359,10 @@ fn cmdb_import_from_the_command_line() {
     let out = steward(d, &["cmdb", "import", "hosts.csv", "--mapping", "map.json", "--dry-run"], None);
     assert_eq!(out.status.code(), Some(1), "a rejected row: {}", text(&out.stderr));
     let said = text(&out.stdout);
-    assert!(said.contains("line 4\treject\tbad-01\n\trelations.runs_on: no CI named \"nowhere\" in the CMDB or this file"), "{said}");
+    assert!(
+        said.contains("line 4\treject\tbad-01\n\trelations.runs_on: no CI named \"nowhere\" in the CMDB or this file"),
+        "{said}"
+    );
     assert!(said.contains("2 to create, 0 to update, 0 unchanged, 1 rejected; 1 relations in the file"), "{said}");
     let out = steward(d, &["cmdb", "import", "hosts.csv", "--mapping", "map.json"], None);
     assert_eq!(out.status.code(), Some(1));

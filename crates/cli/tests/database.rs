@@ -45,7 +45,8 @@ fn latest() -> i64 {
     steward_store::migrate::SQLITE.last().unwrap().version
 }
 
-const MSG: &str = "From: Anna <anna@example.com>\r\nSubject: Printer\r\nMessage-ID: <m1@example.com>\r\n\r\nJammed.\r\n";
+const MSG: &str =
+    "From: Anna <anna@example.com>\r\nSubject: Printer\r\nMessage-ID: <m1@example.com>\r\n\r\nJammed.\r\n";
 
 /// Runs SQL on the database at `url`, as an older or newer steward would
 /// have left it.
@@ -84,7 +85,10 @@ fn commands_that_only_use_the_database_refuse_a_missing_one() {
 
     let out = steward(d, &["migrate"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).trim(), format!("applied {} migration(s); the database is at version {}", latest(), latest()));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        format!("applied {} migration(s); the database is at version {}", latest(), latest())
+    );
     assert!(steward(d, &["user", "list"], None).status.success());
 }
 
@@ -96,7 +100,8 @@ async fn a_database_behind_is_refused_with_the_command_that_migrates_it() {
     let url = format!("sqlite://{}/D/steward.db", d.display());
     // As an older steward left it (the newer migrations' rows kept aside).
     sql(&url, "CREATE TABLE kept AS SELECT * FROM schema_migrations WHERE version > 6; DELETE FROM schema_migrations WHERE version > 6").await;
-    let advice = format!("the database at ./D/steward.db is at schema 6 of {}; run `steward migrate --data-dir ./D`", latest());
+    let advice =
+        format!("the database at ./D/steward.db is at schema 6 of {}; run `steward migrate --data-dir ./D`", latest());
     for args in USERS {
         let mut args = args.to_vec();
         args.extend(["--data-dir", "./D"]);
@@ -117,7 +122,8 @@ async fn a_database_ahead_of_the_binary_is_refused_by_every_command() {
     let d = dir.path();
     assert!(steward(d, &["migrate"], None).status.success());
     let url = format!("sqlite://{}/steward-data/steward.db", d.display());
-    sql(&url, "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (99, 'future', 'x', 0)").await;
+    sql(&url, "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (99, 'future', 'x', 0)")
+        .await;
     let why = format!(
         "the database at ./steward-data/steward.db is at schema 99, newer than this steward (which knows schema {})",
         latest()
@@ -125,7 +131,11 @@ async fn a_database_ahead_of_the_binary_is_refused_by_every_command() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
     let listen = format!("127.0.0.1:{port}");
     let mut all: Vec<Vec<&str>> = USERS.iter().map(|a| a.to_vec()).collect();
-    all.extend([vec!["migrate"], vec!["serve", "--listen", &listen], vec!["demo", "--no-serve", "--data-dir", "./steward-data"]]);
+    all.extend([
+        vec!["migrate"],
+        vec!["serve", "--listen", &listen],
+        vec!["demo", "--no-serve", "--data-dir", "./steward-data"],
+    ]);
     for args in &all {
         let out = steward(d, args, None);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
@@ -170,12 +180,17 @@ async fn postgres_missing_behind_and_ahead() {
     assert_eq!(text(&out.stderr).trim(), format!("steward: {advice}"));
     let out = steward(d, &["--database-url", &url, "migrate"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = steward(d, &["--database-url", &url, "user", "add", "anna", "--role", "requester", "--email", "anna@example.com"], None);
+    let out = steward(
+        d,
+        &["--database-url", &url, "user", "add", "anna", "--role", "requester", "--email", "anna@example.com"],
+        None,
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = steward(d, &["--database-url", &url, "mail", "ingest"], Some(MSG));
     assert_eq!(text(&out.stdout).trim(), "created INC0000001", "{}", text(&out.stderr));
 
-    sql(&url, "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (99, 'future', 'x', 0)").await;
+    sql(&url, "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (99, 'future', 'x', 0)")
+        .await;
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
     let listen = format!("127.0.0.1:{port}");
     for args in [vec!["serve", "--listen", listen.as_str()], vec!["migrate"], vec!["user", "list"]] {
@@ -191,7 +206,10 @@ async fn postgres_missing_behind_and_ahead() {
 async fn drop_database(base: &str, name: &str) {
     use sqlx::Connection;
     let mut c = sqlx::PgConnection::connect(base).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut c).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&mut c)
+        .await
+        .unwrap();
 }
 
 /// A `steward serve` that is killed and reaped when dropped.

@@ -3,9 +3,9 @@
 //! writes the whole file in one transaction or nothing.
 
 use super::upsert::{self, Batch, CiInput, CiRef, Outcome, RelationInput};
-use std::collections::HashMap;
 use crate::{Actor, App, FieldError, error::AppError};
 use serde::Serialize;
+use std::collections::HashMap;
 use steward_channels::cmdb_files::{self, FileError, Mapping};
 use steward_domain::access;
 
@@ -141,7 +141,8 @@ impl App {
             Err(e) => return Err(e),
         }
         drop(conn);
-        let mut out = ImportReport { dry_run, rows: report, relations: prepared.relation_count(), ..ImportReport::default() };
+        let mut out =
+            ImportReport { dry_run, rows: report, relations: prepared.relation_count(), ..ImportReport::default() };
         out.count();
         if dry_run {
             return Ok(out);
@@ -153,8 +154,11 @@ impl App {
                     .iter()
                     .flat_map(|r| {
                         r.problems.iter().map(|p| {
-                            let message =
-                                if r.name.is_empty() { p.message.clone() } else { format!("{}: {}", r.name, p.message) };
+                            let message = if r.name.is_empty() {
+                                p.message.clone()
+                            } else {
+                                format!("{}: {}", r.name, p.message)
+                            };
                             FieldError::new(&format!("rows[{}].{}", r.line, p.field), message)
                         })
                     })
@@ -242,7 +246,11 @@ fn relations(
                     }
                     Some(many) if !many.is_empty() => {
                         let lines: Vec<String> = many.iter().map(|j| rows[*j].line.to_string()).collect();
-                        bad.push(problem(format!("{other:?} names {} rows of this file (lines {})", many.len(), lines.join(", "))));
+                        bad.push(problem(format!(
+                            "{other:?} names {} rows of this file (lines {})",
+                            many.len(),
+                            lines.join(", ")
+                        )));
                         continue;
                     }
                     _ => {
@@ -282,7 +290,9 @@ impl ImportRow {
     fn list(rows: &[cmdb_files::Row]) -> Vec<ImportRow> {
         rows.iter()
             .map(|r| match &r.result {
-                Ok(_) => ImportRow { line: r.line, name: r.name.clone(), outcome: "create", id: None, problems: vec![] },
+                Ok(_) => {
+                    ImportRow { line: r.line, name: r.name.clone(), outcome: "create", id: None, problems: vec![] }
+                }
                 Err(problems) => ImportRow {
                     line: r.line,
                     name: r.name.clone(),

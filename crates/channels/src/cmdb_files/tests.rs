@@ -335,7 +335,10 @@ fn a_rejected_row_is_named_by_its_ci() {
     let rows = identity(csv).unwrap();
     let named: Vec<(&str, bool)> = rows.iter().map(|r| (r.name.as_str(), r.result.is_ok())).collect();
     assert_eq!(named, [("web01", false), ("serial_number SN2", false), ("", false)]);
-    assert_eq!(problems(&rows[0]), [("status".into(), "\"broken\" is not one of planned, in_use, maintenance, retired".into())]);
+    assert_eq!(
+        problems(&rows[0]),
+        [("status".into(), "\"broken\" is not one of planned, in_use, maintenance, retired".into())]
+    );
 }
 
 #[test]

@@ -86,7 +86,10 @@ both!(a_csv_import_says_what_it_would_do_and_does_all_or_nothing, |t| {
     let p = problem(import(&t, &t.agent, &real, bad.as_bytes()).await, 422, "validation_failed").await;
     assert_eq!(fields(&p), ["rows[5].attributes.cpu_count", "rows[6].status", "rows[7].attributes.serial_number"]);
     let said: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
-    assert!(said[0].starts_with("bad01: ") && said[1].starts_with("bad02: ") && said[2].starts_with("bad03: "), "each names its CI: {said:?}");
+    assert!(
+        said[0].starts_with("bad01: ") && said[1].starts_with("bad02: ") && said[2].starts_with("bad03: "),
+        "each names its CI: {said:?}"
+    );
     assert_eq!(all_cis(&t, "").await, before);
 
     let r = import(&t, &t.agent, &real, good.as_bytes()).await;
@@ -339,7 +342,9 @@ both!(incidents_name_a_service_and_cis, |t| {
 });
 
 both!(a_csv_import_carries_relations_and_catalog_fields, |t| {
-    let r = upsert(&t, json!({"items": [{"class": "server", "name": "esx-01", "attributes": {"serial_number": "E1"}}]})).await;
+    let r =
+        upsert(&t, json!({"items": [{"class": "server", "name": "esx-01", "attributes": {"serial_number": "E1"}}]}))
+            .await;
     let esx = ids(&r)[0];
     let mapping = r#"{"columns": {"Name": "name", "Class": "class", "Tier": "tier", "Visible": "requester_visible",
         "Runs on": "relations.runs_on", "Uses": "relations.uses"}}"#;
@@ -369,9 +374,15 @@ both!(a_csv_import_carries_relations_and_catalog_fields, |t| {
     assert_eq!(fields(&p), ["rows[2].relations.uses", "rows[3].relations.runs_on", "rows[4].relations.runs_on"], "{p}");
     assert_eq!(p["errors"][0]["message"], "Payroll: \"payroll-app\" is line 3, which is rejected");
 
-    let good = format!("Name,Class,Tier,Visible,Runs on,Uses\r\nPayroll,business_service,2,yes,,payroll-app\r\npayroll-app,application,,,esx-01;#{esx},\r\n");
+    let good = format!(
+        "Name,Class,Tier,Visible,Runs on,Uses\r\nPayroll,business_service,2,yes,,payroll-app\r\npayroll-app,application,,,esx-01;#{esx},\r\n"
+    );
     let report: Value = import(&t, &t.manager, &real, good.as_bytes()).await.json().await.unwrap();
-    assert_eq!((tally(&report), &report["relations"]), ([2, 0, 0, 0], &json!(2)), "esx-01 and #{esx} are one relation, uses another");
+    assert_eq!(
+        (tally(&report), &report["relations"]),
+        ([2, 0, 0, 0], &json!(2)),
+        "esx-01 and #{esx} are one relation, uses another"
+    );
     let app = report["rows"][1]["id"].as_i64().unwrap();
     let rels = t.json(&format!("/api/v1/cis/{app}/relations"), &t.agent).await;
     assert_eq!(rels.as_array().unwrap().len(), 2, "{rels}");
@@ -379,7 +390,11 @@ both!(a_csv_import_carries_relations_and_catalog_fields, |t| {
     assert_eq!((&payroll["tier"], &payroll["requester_visible"]), (&json!(2), &json!(true)), "{payroll}");
 
     // Catalog fields are a manager's; an unknown relation type is the mapping's problem.
-    forbidden(import(&t, &t.agent, &real, good.as_bytes()).await, "only managers and admins can change the service catalog").await;
+    forbidden(
+        import(&t, &t.agent, &real, good.as_bytes()).await,
+        "only managers and admins can change the service catalog",
+    )
+    .await;
     let bad = r#"{"class": "server", "columns": {"Name": "name", "Class": "relations.powers"}}"#;
     let msg = invalid(import(&t, &t.agent, &[("mapping", bad)], b"Name,Class\r\nx,y\r\n").await, &["mapping"]).await;
     assert!(msg.contains("unknown relation type \"powers\""), "{msg}");
