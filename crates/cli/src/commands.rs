@@ -5,7 +5,6 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use std::{io::BufRead, path::Path};
 use steward_app::{App, accounts::NewUser};
-use steward_store::Store;
 
 #[derive(Subcommand)]
 pub enum UserCommand {
@@ -76,36 +75,85 @@ pub fn config(c: &ConfigCommand) -> Result<()> {
     Ok(())
 }
 
-pub fn init_logging(cfg: &Config) -> Result<()> {
+/// Logs go to standard error, never to a command's output. `quiet` (for
+/// `mail ingest`, whose standard error is the text of a bounce) logs only
+/// errors unless `RUST_LOG` asks for more.
+pub fn init_logging(cfg: &Config, quiet: bool) -> Result<()> {
+    let level = if quiet { "error" } else { cfg.log.level.as_str() };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&cfg.log.level))?;
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(level))?;
     let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(colour).with_writer(std::io::stderr);
     let result = if cfg.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
     result.map_err(|e| anyhow::anyhow!("logging: {e}"))
 }
 
-pub(crate) async fn open(cfg: &Config) -> Result<App> {
-    let store = Store::connect(&cfg.database_url, &cfg.store_options())
-        .await
-        .with_context(|| format!("cannot open the database {}", redact_url(&cfg.database_url)))?;
-    let ran = store.migrate().await?;
-    if ran > 0 {
-        tracing::info!(migrations = ran, "database migrated");
-    }
-    Ok(App::new(store, cfg.app_config()?))
-}
+pub(crate) use crate::database::open;
 
 pub async fn serve(cfg: &Config) -> Result<()> {
+    // The lock first: a second server on the same file stops here, before
+    // it touches the database or the port.
+    let _lock = crate::database::ServeLock::take(cfg)?;
     let listener = tokio::net::TcpListener::bind(cfg.listen_addr()?)
         .await
         .with_context(|| format!("cannot listen on {}", cfg.listen))?;
-    let app = open(cfg).await?;
+    let app = crate::database::open_migrated(cfg).await?;
+    log_settings(cfg);
+    if !app.list_users(None).await.map_err(app_error)?.iter().any(|u| u.role == "admin" && u.active != 0) {
+        println!(
+            "There is no admin user yet. Create one with:\n  {} --role admin --password-stdin",
+            crate::database::command_line(cfg, "user add NAME")
+        );
+    }
     tracing::info!(address = %listener.local_addr()?, database = %redact_url(&cfg.database_url), "steward is serving");
     let state = steward_web::AppState { app, web: std::sync::Arc::new(cfg.web_config()?) };
     steward_web::serve(state, listener, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The settings that decide where mail goes and what links say, as in
+/// effect, secrets left out: the first thing to check when mail does not
+/// arrive.
+fn log_settings(cfg: &Config) {
+    let m = &cfg.mail;
+    let set = |s: &str| if s.is_empty() { "(none)" } else { "(set)" };
+    let or_none = |s: &str| if s.trim().is_empty() { "(none)".to_owned() } else { s.trim().to_owned() };
+    tracing::info!(
+        public_url = %or_none(&cfg.public_url),
+        links = %cfg.base_url(),
+        "public address"
+    );
+    if m.smtp_host.trim().is_empty() {
+        tracing::info!("mail out: off (no mail.smtp_host); notifications wait in the outbox");
+    } else {
+        tracing::info!(
+            smtp_host = %m.smtp_host.trim(),
+            smtp_port = m.smtp_port,
+            smtp_tls = %m.smtp_tls,
+            smtp_username = %or_none(&m.smtp_username),
+            smtp_password = %set(&m.smtp_password),
+            from = %m.from.trim(),
+            "mail out"
+        );
+    }
+    let i = &cfg.inbound;
+    if i.imap_host.trim().is_empty() {
+        tracing::info!(
+            "mail in: IMAP polling off (no inbound.imap_host); `steward mail ingest` still takes piped mail"
+        );
+    } else {
+        tracing::info!(
+            imap_host = %i.imap_host.trim(),
+            imap_port = i.imap_port,
+            imap_tls = %i.imap_tls,
+            imap_username = %or_none(&i.imap_username),
+            imap_password = %set(&i.imap_password),
+            imap_folder = %i.imap_folder,
+            poll_secs = i.poll_secs,
+            "mail in"
+        );
+    }
 }
 
 /// SIGINT or SIGTERM.
@@ -126,7 +174,11 @@ async fn shutdown_signal() {
 }
 
 pub async fn migrate(cfg: &Config) -> Result<()> {
-    let store = Store::connect(&cfg.database_url, &cfg.store_options()).await?;
+    let store = crate::database::connect(cfg).await?;
+    if let Err(e) = crate::database::check(cfg, store.schema_state().await?, true) {
+        store.close().await;
+        return Err(e);
+    }
     let ran = store.migrate().await?;
     let applied = store.applied_migrations().await?;
     println!("applied {ran} migration(s); the database is at version {}", applied.last().copied().unwrap_or(0));
@@ -227,7 +279,7 @@ pub async fn demo(mut cfg: Config, o: config::Overrides, a: DemoArgs) -> Result<
     if !cfg.given.database_url {
         cfg.database_url = config::sqlite_in(&cfg.data_dir);
     }
-    let app = open(&cfg).await?;
+    let app = crate::database::open_migrated(&cfg).await?;
     if !app.store.has_incidents().await? {
         eprintln!("creating demo content with {} incidents in {} …", a.incidents, cfg.data_dir.display());
         let summary = steward_app::seed::demo(&app, a.incidents).await.map_err(app_error)?;
@@ -262,11 +314,7 @@ pub fn serve_again(cfg: &Config, o: &config::Overrides) -> String {
     args.join(" ")
 }
 
-/// `s` as one word for a POSIX shell: as it is when that is safe, else quoted.
-fn shell_word(s: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:@=,+%".contains(c);
-    if !s.is_empty() && s.chars().all(plain) { s.to_owned() } else { format!("'{}'", s.replace('\'', "'\\''")) }
-}
+use crate::database::shell_word;
 
 pub async fn backup(cfg: &Config, file: &Path) -> Result<()> {
     if file.exists() {
@@ -274,9 +322,9 @@ pub async fn backup(cfg: &Config, file: &Path) -> Result<()> {
     }
     match steward_store::Backend::from_url(&cfg.database_url)? {
         steward_store::Backend::Sqlite => {
-            let store = Store::connect(&cfg.database_url, &cfg.store_options()).await?;
-            store.backup_sqlite(&file.to_string_lossy()).await?;
-            store.close().await;
+            let app = open(cfg).await?;
+            app.store.backup_sqlite(&file.to_string_lossy()).await?;
+            app.store.close().await;
         }
         steward_store::Backend::Postgres => {
             let status = tokio::process::Command::new("pg_dump")

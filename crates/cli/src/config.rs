@@ -22,6 +22,9 @@ pub struct Config {
     /// Whether a layer named these two (the demo picks its own otherwise).
     #[serde(skip)]
     pub given: Given,
+    /// The flags this command was run with (to print a command to run next).
+    #[serde(skip)]
+    pub flags: Overrides,
     /// The address users reach Steward at; https makes cookies Secure.
     pub public_url: String,
     /// Proxies whose `X-Forwarded-For` names the client (networks).
@@ -152,6 +155,7 @@ impl Default for Config {
             database_url: String::new(),
             data_dir: PathBuf::from("./steward-data"),
             given: Given::default(),
+            flags: Overrides::default(),
             public_url: String::new(),
             trusted_proxies: Vec::new(),
             log: LogConfig::default(),
@@ -320,6 +324,7 @@ impl Config {
             .try_into()
             .map_err(|e: toml::de::Error| anyhow::anyhow!("{source}: {}", e.message()))?;
         cfg.given = given;
+        cfg.flags = o.clone();
         if !given.database_url {
             cfg.database_url = sqlite_in(&cfg.data_dir);
         }

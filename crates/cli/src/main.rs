@@ -2,8 +2,10 @@
 
 mod bench;
 mod calendar;
+mod cmdb;
 mod commands;
 mod config;
+mod database;
 mod mail;
 
 use anyhow::Result;
@@ -32,7 +34,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the server (migrates the database first).
+    /// Run the server (creates and migrates the database first).
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
@@ -52,6 +54,9 @@ enum Command {
     /// Business calendars: list, add a holiday preset, import an iCalendar file.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// The CMDB: import CIs and relations from a CSV file.
+    #[command(subcommand)]
+    Cmdb(cmdb::CmdbCommand),
     /// Mail in: take a message from a mail server's pipe.
     #[command(subcommand)]
     Mail(mail::MailCommand),
@@ -100,9 +105,10 @@ async fn run(command: Command, o: config::Overrides) -> Result<std::process::Exi
         }
         Err(e) => return Err(e),
     };
-    commands::init_logging(&cfg)?;
+    commands::init_logging(&cfg, matches!(command, Command::Mail(_)))?;
     let done = match command {
         Command::Mail(c) => return mail::run(&cfg, c).await,
+        Command::Cmdb(c) => return cmdb::run(&cfg, c).await,
         Command::Serve => commands::serve(&cfg).await,
         Command::Migrate => commands::migrate(&cfg).await,
         Command::User(c) => commands::user(&cfg, c).await,

@@ -53,6 +53,7 @@ fn every_subcommand_has_help() {
         vec!["calendar", "preset", "--help"],
         vec!["calendar", "import", "--help"],
         vec!["mail", "ingest", "--help"],
+        vec!["cmdb", "import", "--help"],
     ] {
         let out = steward(dir.path(), &args, None);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
@@ -99,6 +100,7 @@ fn bad_configuration_stops_start_up_naming_the_key() {
 fn calendars_get_holidays_by_preset_and_from_icalendar_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
     let out = steward(d, &["calendar", "list"], None);
     assert!(text(&out.stdout).starts_with("1\t24×7\tUTC\t0 holidays"), "{}", text(&out.stdout));
     let out = steward(d, &["calendar", "preset", "24×7", "poland"], None);
@@ -123,6 +125,7 @@ fn calendars_get_holidays_by_preset_and_from_icalendar_files() {
 fn mail_ingest_takes_a_message_from_a_pipe_and_says_how_it_went() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
     let out = steward(d, &["user", "add", "anna", "--role", "requester", "--email", "anna@example.com"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let msg = "From: Anna <anna@example.com>\r\nSubject: Monitor flickers\r\nMessage-ID: <p1@example.com>\r\n\r\nSince this morning.\r\n";
@@ -143,6 +146,7 @@ fn mail_ingest_takes_a_message_from_a_pipe_and_says_how_it_went() {
 fn users_tokens_and_backup() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
     let out = steward(d, &["user", "add", "alice", "--role", "admin", "--password-stdin"], Some("a long password\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = steward(d, &["user", "add", "bob", "--role", "wizard"], None);
@@ -207,6 +211,7 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
 fn data_dir_moves_the_default_database() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate", "--data-dir", "D"], None).status.success());
     let out = steward(
         d,
         &["--data-dir", "D", "user", "add", "alice", "--role", "admin", "--password-stdin"],
@@ -222,6 +227,7 @@ fn data_dir_moves_the_default_database() {
     assert!(text(&out.stdout).contains("alice"), "{}", text(&out.stdout));
     let out = steward(d, &["user", "list"], None);
     assert!(!text(&out.stdout).contains("alice"), "the default folder is another database");
+    assert!(!d.join("steward-data").exists(), "and it was not created by a command that only reads");
 
     // serve --data-dir D serves D's users: alice can sign in through the API.
     let token = text(&steward(d, &["--data-dir", "D", "token", "create", "alice"], None).stdout).trim().to_owned();
@@ -294,4 +300,82 @@ fn demo_prints_the_command_that_serves_its_data_again() {
         "{}",
         text(&out.stdout)
     );
+}
+
+/// The subcommands `steward --help` (and each group's `--help`) lists.
+fn subcommands(dir: &std::path::Path, args: &[&str]) -> Vec<String> {
+    let help = text(&steward(dir, args, None).stdout);
+    let listed = help.split("Commands:\n").nth(1).unwrap_or("").split("\n\n").next().unwrap_or("");
+    listed
+        .lines()
+        .filter_map(|l| l.strip_prefix("  ").and_then(|l| l.split_whitespace().next()))
+        .filter(|c| *c != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_readme_table_lists_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let readme = include_str!("../../../README.md");
+    let table: Vec<&str> = readme
+        .split("Subcommands (each has `--help`):")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let top = subcommands(dir.path(), &["--help"]);
+    assert!(top.len() >= 11 && top.contains(&"calendar".to_owned()) && top.contains(&"mail".to_owned()), "{top:?}");
+    for cmd in top {
+        let subs = subcommands(dir.path(), &[cmd.as_str(), "--help"]);
+        let first = |row: &str| row.split('|').nth(1).unwrap_or("").to_owned();
+        if subs.is_empty() || cmd == "bench" {
+            assert!(table.iter().any(|row| first(row).contains(&format!("`{cmd}"))), "{cmd} is in the README's table");
+        } else {
+            for sub in subs {
+                assert!(
+                    table.iter().any(|row| first(row).contains(&format!("`{cmd} {sub}"))),
+                    "`{cmd} {sub}` is in the README's table"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn cmdb_import_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
+    std::fs::write(d.join("hosts.csv"), "Host,Serial,Runs on\nweb-01,SN1,\napp-01,,web-01\nbad-01,SN2,nowhere\n")
+        .unwrap();
+    std::fs::write(
+        d.join("map.json"),
+        r#"{"columns": {"Host": "name", "Serial": "attributes.serial_number", "Runs on": "relations.runs_on"}, "class": "server"}"#,
+    )
+    .unwrap();
+    let out = steward(d, &["cmdb", "import", "hosts.csv", "--mapping", "map.json", "--dry-run"], None);
+    assert_eq!(out.status.code(), Some(1), "a rejected row: {}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("line 4\treject\tbad-01\n\trelations.runs_on: no CI named \"nowhere\" in the CMDB or this file"),
+        "{said}"
+    );
+    assert!(said.contains("2 to create, 0 to update, 0 unchanged, 1 rejected; 1 relations in the file"), "{said}");
+    let out = steward(d, &["cmdb", "import", "hosts.csv", "--mapping", "map.json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("nothing was imported"), "{}", text(&out.stdout));
+
+    std::fs::write(d.join("hosts.csv"), "Host,Serial,Runs on\nweb-01,SN1,\napp-01,,web-01\n").unwrap();
+    let out = steward(d, &["cmdb", "import", "hosts.csv", "--mapping", "map.json"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("line 2\tcreate\tweb-01 (CI "), "{said}");
+    assert!(said.contains("2 created, 0 updated, 0 unchanged, 0 rejected; 1 relations added"), "{said}");
+    let out = steward(d, &["cmdb", "import", "missing.csv"], None);
+    assert!(text(&out.stderr).contains("cannot read missing.csv"), "{}", text(&out.stderr));
+    let out = steward(d, &["cmdb", "import", "hosts.csv", "--mapping", "{not json"], None);
+    assert!(text(&out.stderr).contains("mapping: the mapping is invalid"), "{}", text(&out.stderr));
 }

@@ -86,6 +86,7 @@ async fn pending_mail_survives_a_crash_and_arrives_exactly_once() {
     steward_channels::ensure_crypto_provider();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    steward(d, &["migrate"], None);
     steward(d, &["user", "add", "alice", "--role", "requester", "--email", "alice@example.org"], None);
     steward(d, &["user", "add", "bob", "--role", "agent"], None);
     steward(d, &["user", "add", "root", "--role", "admin"], None);

@@ -91,6 +91,7 @@ fn refused_within(port: u16, cookie: &str) -> Duration {
 async fn passwd_and_deactivate_end_sessions_of_a_running_server() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
     for name in ["alice", "bob"] {
         let out = steward(d, &["user", "add", name, "--role", "agent", "--password-stdin"], Some("a long password\n"));
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -319,6 +319,17 @@ fn percent_decoded(path: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The file an SQLite URL names (its `%XX` escapes decoded); `None` for
+/// another backend or an in-memory database.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if Backend::from_url(url).ok()? != Backend::Sqlite {
+        return None;
+    }
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(percent_decoded(path)))
+}
+
 /// Adds `mode=rwc` so the file is created, and creates its folder.
 fn sqlite_url(url: &str) -> Result<String> {
     let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
@@ -366,6 +377,10 @@ mod tests {
             "sqlite://./steward-data/steward.db"
         );
         assert_eq!(percent_decoded("a%2"), "a%2", "a malformed escape is kept");
+        assert_eq!(sqlite_file(&url).as_deref(), Some(path));
+        assert_eq!(sqlite_file("sqlite://x.db?mode=ro").as_deref(), Some(std::path::Path::new("x.db")));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://h/db"), None);
     }
 
     #[tokio::test]

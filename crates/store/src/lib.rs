@@ -27,7 +27,8 @@ pub mod watchers;
 pub mod webhooks;
 pub mod writer;
 
-pub use db::{Backend, Dialect, Store, StoreOptions, sqlite_url_of};
+pub use db::{Backend, Dialect, Store, StoreOptions, sqlite_file, sqlite_url_of};
+pub use migrate::SchemaState;
 pub use sql::{BoxFut, now_micros};
 pub use sqlx::AnyConnection as Conn;
 

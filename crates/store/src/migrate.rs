@@ -52,6 +52,24 @@ pub fn for_backend(b: Backend) -> &'static [Migration] {
     }
 }
 
+/// A database's schema version and the newest this binary knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchemaState {
+    /// The newest migration applied (0: none).
+    pub at: i64,
+    /// The newest migration this binary has.
+    pub latest: i64,
+}
+
+impl SchemaState {
+    pub fn behind(self) -> bool {
+        self.at < self.latest
+    }
+    pub fn ahead(self) -> bool {
+        self.at > self.latest
+    }
+}
+
 /// FNV-1a: enough to notice that a released migration was edited.
 fn checksum(sql: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -75,6 +93,26 @@ impl Store {
             conn.execute("SELECT pg_advisory_unlock(7413001)").await?;
         }
         result
+    }
+
+    /// Where the database's schema stands against this binary's
+    /// migrations, without changing anything (an empty database is at 0).
+    pub async fn schema_state(&self) -> Result<SchemaState> {
+        let latest = for_backend(self.backend()).last().map_or(0, |m| m.version);
+        let exists: Option<(i64,)> = match self.backend() {
+            Backend::Sqlite => {
+                sqlx::query_as("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+                    .fetch_optional(self.pool())
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::query_as("SELECT 1::BIGINT FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_migrations'")
+                    .fetch_optional(self.pool())
+                    .await?
+            }
+        };
+        let applied = if exists.is_some() { self.applied_migrations().await? } else { Vec::new() };
+        Ok(SchemaState { at: applied.last().copied().unwrap_or(0), latest })
     }
 
     /// The versions already applied, oldest first.

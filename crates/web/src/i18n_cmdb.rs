@@ -187,3 +187,36 @@ mod tests {
         assert_eq!(attribute(Lang::En, "rack_units", None), "rack_units");
     }
 }
+
+// CMDB import: relation columns and the relations a file holds (issue 10, item 10).
+
+/// A relation column's choice in the import's mapping form.
+pub fn relation_column(lang: Lang, kind: &str) -> String {
+    let verb = relation(lang, kind);
+    match lang {
+        Lang::En => format!("Relation: {verb} (CI names, separated by ;)"),
+        Lang::Pl => format!("Relacja: {verb} (nazwy CI rozdzielone średnikiem)"),
+    }
+}
+
+/// How many relations an import names (a dry run) or added.
+pub fn relations_count(lang: Lang, n: usize, written: bool) -> String {
+    match (lang, written) {
+        (Lang::En, false) => format!("Relations in the file: {n}"),
+        (Lang::En, true) => format!("Relations added: {n}"),
+        (Lang::Pl, false) => format!("Relacje w pliku: {n}"),
+        (Lang::Pl, true) => format!("Dodane relacje: {n}"),
+    }
+}
+
+#[cfg(test)]
+mod import_words {
+    use super::*;
+
+    #[test]
+    fn relation_columns_and_counts_in_both_languages() {
+        assert_eq!(relation_column(Lang::En, "runs_on"), "Relation: runs on (CI names, separated by ;)");
+        assert!(relation_column(Lang::Pl, "runs_on").starts_with("Relacja: "));
+        assert_eq!(relations_count(Lang::Pl, 3, true), "Dodane relacje: 3");
+    }
+}

@@ -2,9 +2,10 @@
 //! updated, left unchanged or rejected and why; and the real run, which
 //! writes the whole file in one transaction or nothing.
 
-use super::upsert::{self, Batch, CiInput, Outcome};
+use super::upsert::{self, Batch, CiInput, CiRef, Outcome, RelationInput};
 use crate::{Actor, App, FieldError, error::AppError};
 use serde::Serialize;
+use std::collections::HashMap;
 use steward_channels::cmdb_files::{self, FileError, Mapping};
 use steward_domain::access;
 
@@ -29,6 +30,9 @@ pub struct ImportReport {
     pub updated: usize,
     pub unchanged: usize,
     pub rejected: usize,
+    /// Relations the file names (a dry run), or added (a real run: those
+    /// that already existed are not counted).
+    pub relations: usize,
     pub rows: Vec<ImportRow>,
 }
 
@@ -63,28 +67,54 @@ impl App {
             Some(json) => Mapping::from_json(json).map_err(file_error)?,
             None => Mapping::identity(&cmdb_files::read_headers(bytes).map_err(file_error)?),
         };
-        let rows = self
-            .cmdb_view(|v| cmdb_files::read_csv(bytes, &mapping, &v.schema, &|id| v.class_of(id), MAX_ROWS))
-            .await?
-            .map_err(file_error)?;
+        let (rows, stored) = self
+            .cmdb_view(|v| {
+                let rows = cmdb_files::read_csv(bytes, &mapping, &v.schema, &|id| v.class_of(id), MAX_ROWS);
+                // Stored CIs by name, for relations named in the file.
+                let named = rows.as_ref().is_ok_and(|r| r.iter().any(|r| !r.extra.relations.is_empty()));
+                let mut stored: HashMap<String, Vec<(i64, bool)>> = HashMap::new();
+                if named {
+                    for (id, b) in &v.cis {
+                        stored.entry(b.name.trim().to_lowercase()).or_default().push((*id, b.status == "retired"));
+                    }
+                }
+                (rows, stored)
+            })
+            .await?;
+        let rows = rows.map_err(file_error)?;
+        if rows.iter().any(|r| r.extra.has_catalog()) {
+            access::can_manage_catalog(actor.role)?;
+        }
         let mut report = ImportRow::list(&rows);
         // Rows whose content passed the file's checks go on to name
         // resolution and reconciliation; their problems land on their row.
         let mut good: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].result.is_ok()).collect();
         let prepared = loop {
-            let items: Vec<CiInput> =
-                good.iter().filter_map(|i| rows[*i].result.clone().ok()).map(CiInput::from).collect();
-            match self.prepare(Batch { items, relations: vec![] }).await {
+            let items: Vec<CiInput> = good.iter().filter_map(|i| item(&rows[*i])).collect();
+            let (relations, from_row) = match relations(&rows, &good, &stored) {
+                Ok(r) => r,
+                Err(bad) => {
+                    for (row, e) in bad {
+                        report[row].reject(e);
+                    }
+                    good.retain(|r| report[*r].outcome != "reject");
+                    continue;
+                }
+            };
+            match self.prepare(Batch { items, relations }).await {
                 Ok(p) => break p,
                 Err(AppError::Invalid(errs)) => {
-                    let mut bad: Vec<usize> = Vec::new();
                     for e in errs {
-                        let Some((i, field)) = item_of(&e.field) else { return Err(AppError::Invalid(vec![e])) };
-                        let row = good[i];
+                        let (row, field) = if let Some((i, field)) = item_of(&e.field) {
+                            (good[i], field)
+                        } else if let Some(j) = relation_of(&e.field) {
+                            from_row[j].clone()
+                        } else {
+                            return Err(AppError::Invalid(vec![e]));
+                        };
                         report[row].reject(FieldError { field, message: e.message });
-                        bad.push(row);
                     }
-                    good.retain(|r| !bad.contains(r));
+                    good.retain(|r| report[*r].outcome != "reject");
                 }
                 Err(e) => return Err(e),
             }
@@ -111,17 +141,26 @@ impl App {
             Err(e) => return Err(e),
         }
         drop(conn);
-        let mut out = ImportReport { dry_run, rows: report, ..ImportReport::default() };
+        let mut out =
+            ImportReport { dry_run, rows: report, relations: prepared.relation_count(), ..ImportReport::default() };
         out.count();
         if dry_run {
             return Ok(out);
         }
         if out.rejected > 0 {
+            // Each problem names its row's line and, in the message, its CI.
             return Err(AppError::Invalid(
                 out.rows
                     .iter()
                     .flat_map(|r| {
-                        r.problems.iter().map(|p| FieldError::new(&format!("rows[{}].{}", r.line, p.field), &p.message))
+                        r.problems.iter().map(|p| {
+                            let message = if r.name.is_empty() {
+                                p.message.clone()
+                            } else {
+                                format!("{}: {}", r.name, p.message)
+                            };
+                            FieldError::new(&format!("rows[{}].{}", r.line, p.field), message)
+                        })
                     })
                     .collect(),
             ));
@@ -135,21 +174,128 @@ impl App {
                 Outcome::Unchanged => "unchanged",
             };
         }
+        out.relations = written.relations_added;
         out.count();
         Ok(out)
     }
+}
+
+/// The name a row is known by within the batch, for relations.
+fn key(row: &cmdb_files::Row) -> String {
+    format!("line {}", row.line)
+}
+
+/// A good row as a batch item.
+fn item(row: &cmdb_files::Row) -> Option<CiInput> {
+    let d = row.result.clone().ok()?;
+    let x = &row.extra;
+    Some(CiInput {
+        key: Some(key(row)),
+        requester_visible: x.requester_visible,
+        tier: x.tier,
+        portfolio_status: x.portfolio_status,
+        ..CiInput::from(d)
+    })
+}
+
+/// The relation index a prepared error names (`relations[3].to` → 3).
+fn relation_of(field: &str) -> Option<usize> {
+    field.strip_prefix("relations[")?.split_once(']')?.0.parse().ok()
+}
+
+/// Where each relation came from: (row, `relations.<type>`).
+type RelationRows = Vec<(usize, String)>;
+
+/// The relations the good rows name, each other end resolved: a row of
+/// this file by name, else a stored CI by name (one not retired when
+/// several share it), or `#<id>`. Every end that names no CI, or several,
+/// is its row's problem.
+#[allow(clippy::type_complexity)]
+fn relations(
+    rows: &[cmdb_files::Row],
+    good: &[usize],
+    stored: &HashMap<String, Vec<(i64, bool)>>,
+) -> Result<(Vec<RelationInput>, RelationRows), Vec<(usize, FieldError)>> {
+    let mut in_file: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if let Ok(d) = &r.result {
+            in_file.entry(d.name.trim().to_lowercase()).or_default().push(i);
+        }
+    }
+    let (mut out, mut from_row, mut bad) = (Vec::new(), Vec::new(), Vec::new());
+    for &i in good {
+        let row = &rows[i];
+        for (kind, other) in &row.extra.relations {
+            let field = format!("relations.{}", kind.as_str());
+            let problem = |m: String| (i, FieldError::new(&field, m));
+            let to = if let Some(id) = other.strip_prefix('#') {
+                match id.trim().parse::<i64>() {
+                    Ok(id) => CiRef::Id(id),
+                    Err(_) => {
+                        bad.push(problem(format!("{other:?} is not a CI id such as #12")));
+                        continue;
+                    }
+                }
+            } else {
+                let lower = other.to_lowercase();
+                match in_file.get(&lower).map(Vec::as_slice) {
+                    Some([j]) if good.contains(j) => CiRef::Ref(key(&rows[*j])),
+                    Some([j]) => {
+                        bad.push(problem(format!("{other:?} is line {}, which is rejected", rows[*j].line)));
+                        continue;
+                    }
+                    Some(many) if !many.is_empty() => {
+                        let lines: Vec<String> = many.iter().map(|j| rows[*j].line.to_string()).collect();
+                        bad.push(problem(format!(
+                            "{other:?} names {} rows of this file (lines {})",
+                            many.len(),
+                            lines.join(", ")
+                        )));
+                        continue;
+                    }
+                    _ => {
+                        let found = stored.get(&lower).map(Vec::as_slice).unwrap_or_default();
+                        let live: Vec<i64> = found.iter().filter(|(_, retired)| !retired).map(|(id, _)| *id).collect();
+                        let candidates: Vec<i64> =
+                            if live.is_empty() { found.iter().map(|(id, _)| *id).collect() } else { live };
+                        match candidates.as_slice() {
+                            [id] => CiRef::Id(*id),
+                            [] => {
+                                bad.push(problem(format!("no CI named {other:?} in the CMDB or this file")));
+                                continue;
+                            }
+                            many => {
+                                let mut ids = many.to_vec();
+                                ids.sort_unstable();
+                                let ids: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+                                bad.push(problem(format!(
+                                    "{} CIs are named {other:?} ({}): write the one you mean by its id",
+                                    ids.len(),
+                                    ids.join(", ")
+                                )));
+                                continue;
+                            }
+                        }
+                    }
+                }
+            };
+            out.push(RelationInput { from: CiRef::Ref(key(row)), to, kind: kind.as_str().to_owned() });
+            from_row.push((i, field));
+        }
+    }
+    if bad.is_empty() { Ok((out, from_row)) } else { Err(bad) }
 }
 
 impl ImportRow {
     fn list(rows: &[cmdb_files::Row]) -> Vec<ImportRow> {
         rows.iter()
             .map(|r| match &r.result {
-                Ok(d) => {
-                    ImportRow { line: r.line, name: d.name.clone(), outcome: "create", id: None, problems: vec![] }
+                Ok(_) => {
+                    ImportRow { line: r.line, name: r.name.clone(), outcome: "create", id: None, problems: vec![] }
                 }
                 Err(problems) => ImportRow {
                     line: r.line,
-                    name: String::new(),
+                    name: r.name.clone(),
                     outcome: "reject",
                     id: None,
                     problems: problems.iter().map(|p| FieldError::new(&p.field, &p.reason)).collect(),

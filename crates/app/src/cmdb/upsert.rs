@@ -172,6 +172,13 @@ pub(crate) struct Prepared {
     schema: Arc<steward_domain::cmdb::Schema>,
 }
 
+impl Prepared {
+    /// How many distinct relations the batch holds.
+    pub(crate) fn relation_count(&self) -> usize {
+        self.relations.len()
+    }
+}
+
 impl App {
     /// Upserts a batch of CIs and relations in one transaction.
     pub async fn upsert_cis(&self, actor: &Actor, batch: Batch) -> Result<Report, AppError> {

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use csv::StringRecord;
-use steward_domain::cmdb::{AttrType, CiDraft, CiStatus, Criticality, Problem, Schema};
+use steward_domain::cmdb::{AttrType, CiDraft, CiStatus, Criticality, PortfolioStatus, Problem, Schema, is_service};
 
 use super::cell::{convert, unguard};
-use super::{FileError, Mapping, Row, Target};
+use super::{Extra, FileError, Mapping, Row, Target};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -45,7 +45,8 @@ pub fn read_csv(
         if rows.len() == max_rows {
             return Err(FileError::TooManyRows { limit: max_rows });
         }
-        rows.push(Row { line, result: plan.row(&record, &mut classes, class_of) });
+        let (name, result, extra) = plan.row(&record, &mut classes, class_of);
+        rows.push(Row { line, name, result, extra });
     }
     if rows.is_empty() {
         return Err(FileError::NoRows);
@@ -175,10 +176,11 @@ impl<'m> Plan<'m> {
         record: &StringRecord,
         classes: &mut Classes,
         class_of: &dyn Fn(i64) -> Option<String>,
-    ) -> Result<CiDraft, Vec<Problem>> {
+    ) -> (String, Result<CiDraft, Vec<Problem>>, Extra) {
         let cell = |i: usize| unguard(&record[i]);
         let mut problems = Vec::new();
         let mut d = CiDraft::default();
+        let mut extra = Extra::default();
         let class = self.class_column.map(|i| cell(i).trim()).filter(|c| !c.is_empty()).or(self.fixed_class);
         let attrs = match class {
             None => {
@@ -194,6 +196,7 @@ impl<'m> Plan<'m> {
                 attrs
             }
         };
+        let known_class = attrs.is_some();
         let text = |s: &str| Some(s.to_owned());
         for (i, target) in self.targets.iter().enumerate() {
             let raw = cell(i);
@@ -215,6 +218,23 @@ impl<'m> Plan<'m> {
                 Target::OwnerGroup => d.owner_group = text(s),
                 Target::Location => d.location = text(s),
                 Target::Vendor => d.vendor = text(s),
+                Target::RequesterVisible => match convert(&AttrType::Boolean, s) {
+                    Ok(v) => extra.requester_visible = v.as_bool(),
+                    Err(e) => problems.push(problem("requester_visible", e)),
+                },
+                Target::Tier => match s.parse::<i64>() {
+                    Ok(t) if (1..=4).contains(&t) => extra.tier = Some(t),
+                    _ => problems.push(problem("tier", format!("{s:?} is not a tier: must be 1 to 4"))),
+                },
+                Target::PortfolioStatus => match PortfolioStatus::parse(s) {
+                    Ok(v) => extra.portfolio_status = Some(v),
+                    Err(e) => problems.push(problem("portfolio_status", e)),
+                },
+                Target::Relation(kind) => {
+                    for other in s.split(';').map(str::trim).filter(|o| !o.is_empty()) {
+                        extra.relations.push((*kind, other.to_owned()));
+                    }
+                }
                 Target::Attribute(a) => match attrs.map(|m| m.get(a.as_str())) {
                     None => {} // an unknown class, already said
                     Some(None) => problems
@@ -237,7 +257,44 @@ impl<'m> Plan<'m> {
                 }
             }
         }
-        if problems.is_empty() { Ok(d) } else { Err(problems) }
+        // Catalog fields belong to services; on a server they would be
+        // stored and never shown.
+        if extra.has_catalog() && known_class && !is_service(classes.schema, &d.class) {
+            for (field, given) in [
+                ("requester_visible", extra.requester_visible.is_some()),
+                ("tier", extra.tier.is_some()),
+                ("portfolio_status", extra.portfolio_status.is_some()),
+            ] {
+                if given {
+                    problems.push(problem(field, format!("only services have catalog fields; {} is not one", d.class)));
+                }
+            }
+        }
+        let name = self.label(record, &d, classes.schema);
+        (name, if problems.is_empty() { Ok(d) } else { Err(problems) }, extra)
+    }
+
+    /// The row's CI as people know it: its name, else the identifying
+    /// attributes the row gives (`serial_number SN4`), as written.
+    fn label(&self, record: &StringRecord, d: &CiDraft, schema: &Schema) -> String {
+        if !d.name.is_empty() {
+            return d.name.clone();
+        }
+        let identifying: Vec<&str> = if schema.class(&d.class).is_some() {
+            schema.attributes(&d.class).into_iter().filter(|a| a.identifying).map(|a| a.name.as_str()).collect()
+        } else {
+            Vec::new()
+        };
+        let mut parts = Vec::new();
+        for (i, t) in self.targets.iter().enumerate() {
+            if let Target::Attribute(a) = t {
+                let v = unguard(&record[i]).trim();
+                if !v.is_empty() && identifying.contains(&a.as_str()) {
+                    parts.push(format!("{a} {v}"));
+                }
+            }
+        }
+        parts.join(", ")
     }
 }
 

@@ -28,7 +28,11 @@
 //!
 //! `columns` maps each header to one of `name`, `class`, `status`,
 //! `criticality`, `owner_group`, `location`, `vendor`,
-//! `attributes.<attribute>` or `ignore`. Every header must be mapped (use
+//! `attributes.<attribute>`, a service's catalog fields
+//! (`requester_visible`, `tier`, `portfolio_status`), a relation
+//! (`relations.<type>`, e.g. `relations.runs_on`: the cell names the CIs
+//! this row's CI runs on, separated by `;`, each by name or as `#<id>`) or
+//! `ignore`. Every header must be mapped (use
 //! `ignore` to skip one, so no column is dropped unnoticed), and no two
 //! columns may fill the same field. `class` (optional) is the class of rows
 //! without a class column or with an empty class cell. [`Mapping::identity`]
@@ -58,7 +62,7 @@ pub use csv_import::{read_csv, read_headers};
 pub use export::{ExportCi, write_csv, write_json};
 
 use serde::Deserialize;
-use steward_domain::cmdb::{CiDraft, Problem};
+use steward_domain::cmdb::{CiDraft, PortfolioStatus, Problem, RelationType};
 
 /// Which CSV column fills which draft field; see the [module](self) docs for
 /// its JSON form.
@@ -84,13 +88,20 @@ pub enum Target {
     OwnerGroup,
     Location,
     Vendor,
+    /// Catalog fields: only services have them.
+    RequesterVisible,
+    Tier,
+    PortfolioStatus,
     /// `attributes.<name>`.
     Attribute(String),
+    /// `relations.<type>`: relations of this type from the row's CI to the
+    /// CIs the cell names.
+    Relation(RelationType),
     Ignore,
 }
 
 /// The fixed fields by their names in a mapping and in our export's header.
-const FIXED: [(&str, Target); 7] = [
+const FIXED: [(&str, Target); 10] = [
     ("name", Target::Name),
     ("class", Target::Class),
     ("status", Target::Status),
@@ -98,6 +109,9 @@ const FIXED: [(&str, Target); 7] = [
     ("owner_group", Target::OwnerGroup),
     ("location", Target::Location),
     ("vendor", Target::Vendor),
+    ("requester_visible", Target::RequesterVisible),
+    ("tier", Target::Tier),
+    ("portfolio_status", Target::PortfolioStatus),
 ];
 
 impl Target {
@@ -106,13 +120,16 @@ impl Target {
         if let Some((_, t)) = FIXED.iter().find(|(k, _)| *k == s) {
             return Ok(t.clone());
         }
+        if let Some(kind) = s.strip_prefix("relations.") {
+            return RelationType::parse(kind).map(Target::Relation);
+        }
         match s.strip_prefix("attributes.") {
             Some("") => Err("\"attributes.\" needs an attribute name after the point".into()),
             Some(a) => Ok(Target::Attribute(a.to_owned())),
             None if s == "ignore" => Ok(Target::Ignore),
             None => Err(format!(
                 "{s:?} is not a field: use name, class, status, criticality, owner_group, location, vendor, \
-                 attributes.<name> or ignore"
+                 requester_visible, tier, portfolio_status, attributes.<name>, relations.<type> or ignore"
             )),
         }
     }
@@ -129,6 +146,7 @@ impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Target::Attribute(a) => write!(f, "attributes.{a}"),
+            Target::Relation(k) => write!(f, "relations.{}", k.as_str()),
             Target::Ignore => f.write_str("ignore"),
             t => f.write_str(FIXED.iter().find(|(_, x)| x == t).map_or("?", |(k, _)| k)),
         }
@@ -152,6 +170,7 @@ impl Mapping {
                 let target = match FIXED.iter().find(|(k, _)| *k == h) {
                     Some((_, t)) => t.clone(),
                     None if h.is_empty() || h == "id" => Target::Ignore,
+                    None if h.starts_with("relations.") => Target::parse(h).unwrap_or(Target::Ignore),
                     None => Target::Attribute(h.to_owned()),
                 };
                 (h.to_owned(), target)
@@ -190,7 +209,29 @@ pub struct Row {
     /// The file line the row starts on, 1-based (the header is line 1 unless
     /// blank lines precede it).
     pub line: usize,
+    /// What the row's CI is called, to name it beside its problems: its
+    /// name, else its identifying attributes (`serial_number SN4`), else
+    /// empty.
+    pub name: String,
     pub result: Result<CiDraft, Vec<Problem>>,
+    /// Catalog fields and relations, when the row has any.
+    pub extra: Extra,
+}
+
+/// What a row gives beyond a [`CiDraft`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra {
+    pub requester_visible: Option<bool>,
+    pub tier: Option<i64>,
+    pub portfolio_status: Option<PortfolioStatus>,
+    /// (type, the other CI as written: a name or `#<id>`), in file order.
+    pub relations: Vec<(RelationType, String)>,
+}
+
+impl Extra {
+    pub fn has_catalog(&self) -> bool {
+        self.requester_visible.is_some() || self.tier.is_some() || self.portfolio_status.is_some()
+    }
 }
 
 /// Why a file could not be imported at all.

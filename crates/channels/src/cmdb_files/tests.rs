@@ -1,5 +1,5 @@
 use serde_json::{Map, Value, json};
-use steward_domain::cmdb::{CiDraft, CiStatus, Class, Criticality, Schema, builtin};
+use steward_domain::cmdb::{CiDraft, CiStatus, Class, Criticality, PortfolioStatus, RelationType, Schema, builtin};
 
 use super::*;
 
@@ -327,4 +327,48 @@ fn ten_thousand_rows() {
     assert_eq!(rows.len(), 10_000);
     assert_eq!(rows.iter().filter(|r| r.result.is_err()).count(), 10);
     assert_eq!(rows[9999].line, 10_001);
+}
+
+#[test]
+fn a_rejected_row_is_named_by_its_ci() {
+    let csv = "name,class,status,serial_number\r\nweb01,server,broken,SN1\r\n,server,in_use,SN2\r\n,server,,\r\n";
+    let rows = identity(csv).unwrap();
+    let named: Vec<(&str, bool)> = rows.iter().map(|r| (r.name.as_str(), r.result.is_ok())).collect();
+    assert_eq!(named, [("web01", false), ("serial_number SN2", false), ("", false)]);
+    assert_eq!(
+        problems(&rows[0]),
+        [("status".into(), "\"broken\" is not one of planned, in_use, maintenance, retired".into())]
+    );
+}
+
+#[test]
+fn catalog_fields_and_relations_map_from_columns() {
+    let m = Mapping::from_json(
+        r#"{"columns": {"Service": "name", "Class": "class", "Visible": "requester_visible", "Tier": "tier",
+            "Portfolio": "portfolio_status", "Runs on": "relations.runs_on", "Uses": "relations.uses"}}"#,
+    )
+    .unwrap();
+    let csv = "Service,Class,Visible,Tier,Portfolio,Runs on,Uses\r\n\
+        Shop,business_service,yes,1,live, web01 ; #7 ;,\r\n\
+        Mail,technical_service,no,,pipeline,,Shop\r\n\
+        web02,server,yes,5,sold,,\r\n";
+    let rows = read(csv, &m).unwrap();
+    assert!(rows[0].result.is_ok(), "{:?}", rows[0].result);
+    assert_eq!(
+        rows[0].extra,
+        Extra {
+            requester_visible: Some(true),
+            tier: Some(1),
+            portfolio_status: Some(PortfolioStatus::Live),
+            relations: vec![(RelationType::RunsOn, "web01".into()), (RelationType::RunsOn, "#7".into())],
+        }
+    );
+    assert_eq!(rows[1].extra.relations, [(RelationType::Uses, "Shop".to_owned())]);
+    assert_eq!((rows[1].extra.requester_visible, rows[1].extra.tier), (Some(false), None));
+    let fields: Vec<String> = problems(&rows[2]).into_iter().map(|p| p.0).collect();
+    assert_eq!(fields, ["tier", "portfolio_status", "requester_visible"], "{:?}", problems(&rows[2]));
+    assert_eq!(rows[2].name, "web02");
+    let m = Mapping::from_json(r#"{"class": "server", "columns": {"n": "name", "x": "relations.teleports_to"}}"#);
+    assert!(matches!(m, Err(FileError::Mapping(e)) if e.contains("unknown relation type \"teleports_to\"")));
+    assert_eq!(Target::parse("relations.runs_on").unwrap().to_string(), "relations.runs_on");
 }

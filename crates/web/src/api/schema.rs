@@ -221,6 +221,8 @@ pub struct ImportReport {
     updated: i64,
     unchanged: i64,
     rejected: i64,
+    /// Relations the file names (dry run) or added (real run).
+    relations: i64,
     rows: Vec<ImportRow>,
 }
 

@@ -160,6 +160,9 @@ fn report(ctx: &Ctx, r: &ImportReport, refused: bool) -> Markup {
                 p.notice.success role="status" { (ctx.t(Msg::ImportDone)) }
             }
             (counts(ctx, r, written))
+            @if r.relations > 0 {
+                p #import-relations { (i18n_cmdb::relations_count(ctx.lang, r.relations, written)) }
+            }
             div.table-wrap {
                 table.incidents.import-rows {
                     thead { tr {

@@ -1,5 +1,6 @@
 //! The CSV import's column mapping as a form: once a file is uploaded,
-//! each of its columns gets a select of the field it fills (a CI field, an
+//! each of its columns gets a select of the field it fills (a CI field, a
+//! service's catalog field, a relation to the CIs the cell names, an
 //! attribute of any class, or nothing), first guessed from the header, and
 //! one select gives the class of rows that name none. What is chosen is
 //! sent as `map_class` and `map_<column number>` and turned here into the
@@ -83,6 +84,13 @@ pub async fn targets(s: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, A
     let mut out = vec![("ignore".to_owned(), ctx.t(Msg::IgnoreColumn).to_owned())];
     for f in ["name", "class", "status", "criticality", "owner_group", "location", "vendor"] {
         out.push((f.to_owned(), i18n_cmdb::field(ctx.lang, f).into_owned()));
+    }
+    // A service's catalog fields, then one relation column per type.
+    for f in ["requester_visible", "tier", "portfolio_status"] {
+        out.push((f.to_owned(), i18n_cmdb::field(ctx.lang, f).into_owned()));
+    }
+    for kind in steward_domain::cmdb::RelationType::ALL {
+        out.push((format!("relations.{}", kind.as_str()), i18n_cmdb::relation_column(ctx.lang, kind.as_str())));
     }
     let mut attributes: Vec<(String, String)> = Vec::new();
     for (c, _) in s.app.ci_classes().await? {

@@ -60,9 +60,10 @@ const TEXT: &str = "#1b2130";
 const MUTED: &str = "#5d6574";
 const EDGE: &str = "#8a919d";
 const AMBER: &str = "#d97706";
-/// Label lengths that fit a 160-unit box at 12 (label) and 10 (class) units.
-const LABEL_CHARS: usize = 21;
-const CLASS_CHARS: usize = 25;
+/// Room for text inside a box: its width less a margin each side.
+const TEXT_PAD: f32 = 8.0;
+/// The widest a legend entry's name may be.
+const LEGEND_TEXT: f32 = 180.0;
 const LEGEND_ROW: f32 = 20.0;
 
 /// (fill, border) of a class: its own, or a stable pick for admin classes.
@@ -76,12 +77,47 @@ fn colours(class_key: &str) -> (&'static str, &'static str) {
     (fill, stroke)
 }
 
-/// `s` cut to `max` characters, the last one an ellipsis when cut.
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+/// About how wide a character is in a sans-serif face, in ems: measured
+/// on the usual system faces and rounded up, so that an estimate errs on
+/// the side of fitting (the browser cannot be asked from the server).
+fn em(c: char) -> f32 {
+    match c {
+        'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' => 0.32,
+        'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' | '/' => 0.42,
+        'm' | 'w' | 'M' | 'W' | '@' | '%' => 0.92,
+        'A'..='Z' => 0.72,
+        '0'..='9' => 0.6,
+        // Wide scripts (CJK, Hangul, full-width forms) and emoji.
+        '\u{1100}'..='\u{115F}'
+        | '\u{2E80}'..='\u{A4CF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FF60}'
+        | '\u{1F300}'..='\u{1FAFF}' => 1.0,
+        _ => 0.6,
+    }
+}
+
+/// `s` shortened to fit `width` units at `size` units a character height:
+/// as many whole characters as fit beside an ellipsis, which ends it when
+/// shortened. The full text goes into the element's `<title>`.
+fn fit(s: &str, width: f32, size: f32) -> String {
+    let wide = |t: &str| t.chars().map(em).sum::<f32>() * size;
+    if wide(s) <= width {
         return s.to_owned();
     }
-    s.chars().take(max.saturating_sub(1)).chain(['…']).collect()
+    let room = width - em('…') * size;
+    let mut used = 0.0;
+    let mut out: String = s
+        .chars()
+        .take_while(|c| {
+            used += em(*c) * size;
+            used <= room
+        })
+        .collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
 }
 
 fn status_text(lang: Lang, s: CiStatus) -> &'static str {
@@ -149,11 +185,12 @@ pub fn render_svg(input: &MapInput) -> Markup {
     let (mut lx, mut ly) = (opt.margin, l.height.max(opt.margin) + 4.0);
     let mut legend = Vec::with_capacity(classes.len());
     for (name, key) in classes {
-        let w = 12.0 + 6.0 + name.chars().count() as f32 * 6.5 + 18.0;
+        let shown: f32 = fit(name, LEGEND_TEXT, 12.0).chars().map(em).sum::<f32>() * 12.0;
+        let w = 12.0 + 6.0 + shown + 18.0;
         if lx + w > wrap && lx > opt.margin {
             (lx, ly) = (opt.margin, ly + LEGEND_ROW);
         }
-        legend.push((r1(lx), r1(ly), name, key));
+        legend.push((r1(lx), r1(ly), name, fit(name, LEGEND_TEXT, 12.0), key));
         lx += w;
     }
     let width = l.width.max(320.0);
@@ -189,9 +226,12 @@ pub fn render_svg(input: &MapInput) -> Markup {
             }
             @if !legend.is_empty() {
                 g class="legend" fill=(MUTED) {
-                    @for (x, y, name, key) in &legend {
+                    @for (x, y, name, shown, key) in &legend {
                         rect x=(x) y=(y) width="12" height="12" rx="3" fill=(colours(key).0) stroke=(colours(key).1) {}
-                        text x=(x + 18.0) y=(y + 10.0) { (name) }
+                        text x=(x + 18.0) y=(y + 10.0) {
+                            @if shown.as_str() != *name { title { (name) } }
+                            (shown)
+                        }
                     }
                 }
             }
@@ -222,10 +262,10 @@ fn node(n: &MapNode, x: f32, y: f32, focus: bool, lang: Lang, opt: &LayoutOption
             rect x=(x) y=(y) width=(opt.node_w) height=(opt.node_h) rx="6" fill=(fill) stroke=(stroke)
                 stroke-width=(width) stroke-dasharray=[dash] {}
             text x=(cx) y=(y + 17.0) text-anchor="middle" fill=(TEXT) font-weight=[focus.then_some("600")] {
-                (truncate(&n.label, LABEL_CHARS))
+                (fit(&n.label, opt.node_w - 2.0 * TEXT_PAD, 12.0))
             }
             text x=(cx) y=(y + 31.0) text-anchor="middle" fill=(MUTED) font-size="10" {
-                (truncate(&n.class_name, CLASS_CHARS))
+                (fit(&n.class_name, opt.node_w - 2.0 * TEXT_PAD, 10.0))
             }
         }
     }

@@ -72,8 +72,8 @@ both!(a_csv_import_says_what_it_would_do_and_does_all_or_nothing, |t| {
             (2, s("web01"), s("unchanged"), Some(web), vec![]),
             (3, s("db01"), s("update"), Some(db), vec![]),
             (4, s("app01"), s("create"), None, vec![]),
-            (5, s(""), s("reject"), None, vec![s("attributes.cpu_count")]),
-            (6, s(""), s("reject"), None, vec![s("status")]),
+            (5, s("bad01"), s("reject"), None, vec![s("attributes.cpu_count")]),
+            (6, s("bad02"), s("reject"), None, vec![s("status")]),
             (7, s("bad03"), s("reject"), None, vec![s("attributes.serial_number")]),
         ]
     );
@@ -85,6 +85,11 @@ both!(a_csv_import_says_what_it_would_do_and_does_all_or_nothing, |t| {
     let real = [("mapping", MAPPING)];
     let p = problem(import(&t, &t.agent, &real, bad.as_bytes()).await, 422, "validation_failed").await;
     assert_eq!(fields(&p), ["rows[5].attributes.cpu_count", "rows[6].status", "rows[7].attributes.serial_number"]);
+    let said: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    assert!(
+        said[0].starts_with("bad01: ") && said[1].starts_with("bad02: ") && said[2].starts_with("bad03: "),
+        "each names its CI: {said:?}"
+    );
     assert_eq!(all_cis(&t, "").await, before);
 
     let r = import(&t, &t.agent, &real, good.as_bytes()).await;
@@ -334,4 +339,63 @@ both!(incidents_name_a_service_and_cis, |t| {
         .await;
     let r = t.post("/api/v1/incidents", &t.requester, json!({"title": "x", "cis": [vm]})).await;
     forbidden(r, "only agents, managers and admins can set cis").await;
+});
+
+both!(a_csv_import_carries_relations_and_catalog_fields, |t| {
+    let r =
+        upsert(&t, json!({"items": [{"class": "server", "name": "esx-01", "attributes": {"serial_number": "E1"}}]}))
+            .await;
+    let esx = ids(&r)[0];
+    let mapping = r#"{"columns": {"Name": "name", "Class": "class", "Tier": "tier", "Visible": "requester_visible",
+        "Runs on": "relations.runs_on", "Uses": "relations.uses"}}"#;
+    let csv = "Name,Class,Tier,Visible,Runs on,Uses\r\n\
+        Payroll,business_service,2,yes,,payroll-app\r\n\
+        payroll-app,application,,,esx-01;#999999,\r\n\
+        ghost-app,application,,,no-such-host,\r\n";
+    let dry = [("dry_run", "true"), ("mapping", mapping)];
+    let r = import(&t, &t.manager, &dry, csv.as_bytes()).await;
+    assert_eq!(r.status(), 200);
+    let report: Value = r.json().await.unwrap();
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        rows(&report),
+        [
+            (2, s("Payroll"), s("reject"), None, vec![s("relations.uses")]),
+            (3, s("payroll-app"), s("reject"), None, vec![s("relations.runs_on")]),
+            (4, s("ghost-app"), s("reject"), None, vec![s("relations.runs_on")]),
+        ]
+    );
+    assert_eq!(report["rows"][1]["problems"][0]["message"], "no CI 999999");
+    assert_eq!(report["rows"][2]["problems"][0]["message"], "no CI named \"no-such-host\" in the CMDB or this file");
+    // Payroll's relation to a rejected row is its problem too.
+    assert_eq!(report["rows"][0]["problems"][0]["message"], "\"payroll-app\" is line 3, which is rejected");
+    let real = [("mapping", mapping)];
+    let p = problem(import(&t, &t.manager, &real, csv.as_bytes()).await, 422, "validation_failed").await;
+    assert_eq!(fields(&p), ["rows[2].relations.uses", "rows[3].relations.runs_on", "rows[4].relations.runs_on"], "{p}");
+    assert_eq!(p["errors"][0]["message"], "Payroll: \"payroll-app\" is line 3, which is rejected");
+
+    let good = format!(
+        "Name,Class,Tier,Visible,Runs on,Uses\r\nPayroll,business_service,2,yes,,payroll-app\r\npayroll-app,application,,,esx-01;#{esx},\r\n"
+    );
+    let report: Value = import(&t, &t.manager, &real, good.as_bytes()).await.json().await.unwrap();
+    assert_eq!(
+        (tally(&report), &report["relations"]),
+        ([2, 0, 0, 0], &json!(2)),
+        "esx-01 and #{esx} are one relation, uses another"
+    );
+    let app = report["rows"][1]["id"].as_i64().unwrap();
+    let rels = t.json(&format!("/api/v1/cis/{app}/relations"), &t.agent).await;
+    assert_eq!(rels.as_array().unwrap().len(), 2, "{rels}");
+    let payroll = t.json(&format!("/api/v1/cis/{}", report["rows"][0]["id"]), &t.agent).await;
+    assert_eq!((&payroll["tier"], &payroll["requester_visible"]), (&json!(2), &json!(true)), "{payroll}");
+
+    // Catalog fields are a manager's; an unknown relation type is the mapping's problem.
+    forbidden(
+        import(&t, &t.agent, &real, good.as_bytes()).await,
+        "only managers and admins can change the service catalog",
+    )
+    .await;
+    let bad = r#"{"class": "server", "columns": {"Name": "name", "Class": "relations.powers"}}"#;
+    let msg = invalid(import(&t, &t.agent, &[("mapping", bad)], b"Name,Class\r\nx,y\r\n").await, &["mapping"]).await;
+    assert!(msg.contains("unknown relation type \"powers\""), "{msg}");
 });

@@ -262,3 +262,54 @@ async fn an_imports_columns_are_mapped_in_a_form_after_the_upload() {
     let body = page(import_mapped(&t, &agent, csv, &bad, "dry").await, 422).await;
     assert!(body.contains(r#"id="mapping-error""#), "{body}");
 }
+
+#[tokio::test]
+async fn catalog_fields_and_relations_are_mapped_in_the_import_form() {
+    let t = server::spawn().await;
+    let admin = t.session("admin").await;
+    let csv = "Service,Kind,Visible,Tier,Portfolio,Runs on\n\
+        Payroll,business_service,yes,2,live,pay-01\n\
+        pay-01,server,,,,\n";
+    let body = page(import_mapped(&t, &admin, csv, &[], "dry").await, 422).await;
+    // Each catalog field and each relation type is a choice; Tier is guessed.
+    for option in [
+        r#"<option value="requester_visible">Visible to requesters</option>"#,
+        r#"<option value="portfolio_status">"#,
+        r#"<option value="relations.runs_on">Relation: runs on (CI names, separated by ;)</option>"#,
+        r#"<option value="relations.depends_on">"#,
+    ] {
+        assert!(body.contains(option), "{option}: {body}");
+    }
+    let tier = body.split(r#"name="map_3""#).nth(1).unwrap();
+    assert!(tier.split("</select>").next().unwrap().contains(r#"<option value="tier" selected>"#), "{tier}");
+
+    let map = [
+        ("map_0", "name"),
+        ("map_1", "class"),
+        ("map_2", "requester_visible"),
+        ("map_3", "tier"),
+        ("map_4", "portfolio_status"),
+        ("map_5", "relations.runs_on"),
+    ];
+    let body = page(import_mapped(&t, &admin, csv, &map, "dry").await, 200).await;
+    assert!(body.contains(r#"<p id="import-relations">Relations in the file: 1</p>"#), "{body}");
+    let body = page(import_mapped(&t, &admin, csv, &map, "import").await, 200).await;
+    assert!(body.contains(r#"<p id="import-relations">Relations added: 1</p>"#), "{body}");
+    let list = page(get(&t, "/api/v1/cis?q=Payroll", &admin.0).await, 200).await;
+    assert!(list.contains(r#""tier":2"#) && list.contains(r#""portfolio_status":"live""#), "{list}");
+    let found: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let payroll = found["items"][0]["id"].as_i64().unwrap();
+    let rels = t.app.ci_relations(&steward_app::Actor::operator(), payroll, None).await.unwrap();
+    assert_eq!(rels.iter().map(|r| (r.kind, r.to.name.as_str())).collect::<Vec<_>>(), [("runs_on", "pay-01")]);
+
+    // A rejected row is named by its CI; catalog fields on a server are refused.
+    let bad = "Service,Kind,Visible,Tier,Portfolio,Runs on\nmail-01,server,,3,,\n";
+    let body = page(import_mapped(&t, &admin, bad, &map, "dry").await, 200).await;
+    let row = body.split(r#"data-line="2""#).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(row.contains("mail-01") && row.contains("only services have catalog fields"), "{row}");
+
+    // An agent may import CIs but not a service's catalog fields.
+    let agent = t.session("agent").await;
+    let r = import_mapped(&t, &agent, csv, &map, "dry").await;
+    assert_eq!(r.status().as_u16(), 403);
+}

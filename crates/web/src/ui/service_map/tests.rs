@@ -92,7 +92,7 @@ fn names_are_escaped_and_long_ones_cut() {
     let svg = render_svg(&input).into_string();
     assert!(!svg.contains("<script>"));
     assert!(svg.contains("&lt;script&gt;&amp;&quot;x'"), "{svg}");
-    assert!(svg.contains(">a-very-long-virtual-…</text>"), "{svg}");
+    assert!(svg.contains(">a-very-long-virtual-m…</text>"), "{svg}");
     assert!(svg.contains("<title>a-very-long-virtual-machine-name-indeed (virtual machine, in maintenance)</title>"));
 }
 
@@ -123,7 +123,37 @@ fn a_ci_alone_still_renders() {
 
 #[test]
 fn helpers() {
-    assert_eq!(truncate("short", 5), "short");
-    assert_eq!(truncate("shorter", 5), "shor…");
+    assert_eq!(fit("short", 100.0, 12.0), "short");
+    assert_eq!(fit("shorter", 30.0, 10.0), "shor…");
+    assert_eq!(fit("ab cdef", 22.0, 10.0), "ab…", "no space before the ellipsis");
     assert_eq!(path_data(&[(1.0, 2.25), (3.0, 4.0)]), "M1.0 2.2 L3.0 4.0");
+}
+
+/// What a node's name text says, by the CI's id.
+fn shown_name(svg: &str, id: i64) -> String {
+    let rest = &svg[svg.find(&format!("data-ci=\"{id}\"")).unwrap()..];
+    let text = &rest[rest.find("<text").unwrap()..];
+    let start = text.find('>').unwrap() + 1;
+    text[start..start + text[start..].find("</text>").unwrap()].to_owned()
+}
+
+#[test]
+fn names_are_shortened_by_their_width_with_the_full_name_on_hover() {
+    let mut input = shop();
+    input.nodes[1].label = "WWWWWWWWWWWWWWWWWWWW".into(); // 20 wide letters: more than a box holds
+    input.nodes[2].label = "illi-little-fill-list-till".into(); // 26 narrow ones fit
+    input.nodes[3].label = "東京データセンター本番クラスタ".into();
+    let svg = render_svg(&input).into_string();
+    let wide = shown_name(&svg, input.nodes[1].id);
+    assert!(wide.ends_with('…') && wide.starts_with("WWW") && wide.chars().count() < 20, "{wide}");
+    assert_eq!(shown_name(&svg, input.nodes[2].id), "illi-little-fill-list-till", "not cut when it fits");
+    let cjk = shown_name(&svg, input.nodes[3].id);
+    assert!(cjk.ends_with('…') && cjk.chars().count() <= 12, "{cjk}");
+    for n in &input.nodes[1..4] {
+        assert!(svg.contains(&format!("<title>{} (", n.label)), "the full name on hover: {}", n.label);
+    }
+    let mut input = shop();
+    input.nodes[0].class_name = "A class with a name far too long for one legend entry".into();
+    let svg = render_svg(&input).into_string();
+    assert!(svg.contains("<title>A class with a name far too long for one legend entry</title>"), "{svg}");
 }
