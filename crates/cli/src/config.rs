@@ -8,6 +8,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 use steward_domain::PriorityMatrix;
 
 mod inbound;
+mod site;
 
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -34,6 +35,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub notifications: NotificationsConfig,
     pub inbound: inbound::InboundConfig,
+    pub site: site::SiteConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -162,6 +164,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             notifications: NotificationsConfig::default(),
             inbound: inbound::InboundConfig::default(),
+            site: site::SiteConfig::default(),
         }
     }
 }
@@ -219,6 +222,8 @@ impl fmt::Debug for Config {
             .field("passwords", &self.passwords)
             .field("mail", &self.mail)
             .field("notifications", &self.notifications)
+            .field("inbound", &self.inbound)
+            .field("site", &self.site)
             .finish()
     }
 }
@@ -273,7 +278,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
 
 /// Every environment variable Steward reads.
 fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    ENV_KEYS.iter().chain(inbound::ENV_KEYS)
+    ENV_KEYS.iter().chain(inbound::ENV_KEYS).chain(site::ENV_KEYS)
 }
 
 impl Config {
@@ -373,6 +378,7 @@ impl Config {
         }
         self.smtp()?;
         self.inbound.to_app()?;
+        self.site.to_app()?;
         networks("trusted_proxies", &self.trusted_proxies)?;
         networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
         Ok(())
@@ -401,6 +407,7 @@ impl Config {
                 ..Default::default()
             },
             inbound: self.inbound.to_app()?,
+            site: self.site.to_app()?,
             ..Default::default()
         })
     }
@@ -492,6 +499,8 @@ const INTEGER_KEYS: &[&str] = &[
     "inbound.imap_port",
     "inbound.poll_secs",
     "inbound.max_mb",
+    "inbound.default_impact",
+    "inbound.default_urgency",
 ];
 const BOOLEAN_KEYS: &[&str] = &["inbound.create_requesters"];
 /// Keys that hold lists, given in the environment separated by commas.
@@ -529,7 +538,7 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
 
 /// The commented example configuration, all sections.
 pub fn example() -> String {
-    format!("{EXAMPLE}{}", inbound::EXAMPLE)
+    format!("{EXAMPLE}{}{}", inbound::EXAMPLE, site::EXAMPLE)
 }
 
 const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown are the defaults.
