@@ -688,7 +688,7 @@ catalogue! {
     TimesInZone: "Times are shown in {zone} time.", "Godziny podano w strefie czasowej {zone}.";
     Profile: "Profile", "Profil";
     UserTimeZone: "Time zone", "Strefa czasowa";
-    UserTimeZoneHint: "An IANA name such as Europe/Warsaw; leave empty for UTC.", "Nazwa IANA, np. Europe/Warsaw; puste pole oznacza UTC.";
+    UserTimeZoneHint: "An IANA name such as Europe/Warsaw; leave empty for the browser's zone, else the site's default.", "Nazwa IANA, np. Europe/Warsaw; puste pole oznacza strefę przeglądarki, a bez niej domyślną strefę serwisu.";
     ChangePassword: "Change password", "Zmiana hasła";
     CurrentPassword: "Current password", "Obecne hasło";
     NewPassword: "New password", "Nowe hasło";
