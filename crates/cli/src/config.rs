@@ -755,6 +755,52 @@ mod tests {
     }
 
     #[test]
+    fn site_and_mail_in_defaults_are_checked_naming_the_key() {
+        let c = Config::load_from(&Overrides::default(), vec![]).unwrap();
+        let app = c.app_config().unwrap();
+        assert_eq!((app.site.language.as_str(), app.site.time_zone.as_str()), ("en", "UTC"));
+        assert_eq!((app.inbound.default_group, app.inbound.default_impact, app.inbound.default_urgency), (None, 3, 3));
+        let c = Config::load_from(
+            &Overrides::default(),
+            env(&[
+                ("STEWARD_SITE_LANGUAGE", "pl"),
+                ("STEWARD_SITE_TIME_ZONE", "Europe/Warsaw"),
+                ("STEWARD_INBOUND_DEFAULT_GROUP", "Service Desk"),
+                ("STEWARD_INBOUND_DEFAULT_IMPACT", "2"),
+                ("STEWARD_INBOUND_DEFAULT_URGENCY", "1"),
+            ]),
+        )
+        .unwrap();
+        let app = c.app_config().unwrap();
+        assert_eq!((app.site.language.as_str(), app.site.time_zone.as_str()), ("pl", "Europe/Warsaw"));
+        assert_eq!(app.inbound.default_group.as_deref(), Some("Service Desk"));
+        assert_eq!((app.inbound.default_impact, app.inbound.default_urgency), (2, 1));
+        for (vars, says) in [
+            (vec![("STEWARD_SITE_LANGUAGE", "de")], "site.language: must be one of en, pl, got \"de\""),
+            (vec![("STEWARD_SITE_TIME_ZONE", "Europe/Warsow")], "site.time_zone: \"Europe/Warsow\" is not a time zone"),
+            (vec![("STEWARD_SITE_TIME_ZONE", "+02:00")], "site.time_zone"),
+            (
+                vec![("STEWARD_INBOUND_DEFAULT_IMPACT", "4")],
+                "inbound.default_impact: must be 1 (high), 2 (medium) or 3 (low), got 4",
+            ),
+            (vec![("STEWARD_INBOUND_DEFAULT_URGENCY", "0")], "inbound.default_urgency: must be 1 (high)"),
+            (vec![("STEWARD_INBOUND_DEFAULT_URGENCY", "high")], "inbound.default_urgency: must be a whole number"),
+        ] {
+            let err = Config::load_from(&Overrides::default(), env(&vars)).unwrap_err();
+            assert!(format!("{err:#}").contains(says), "{vars:?}: {err:#}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "[site]\nlanguage = \"fr\"\n").unwrap();
+        let err = Config::load_from(&Overrides { config: Some(path.clone()), ..Default::default() }, vec![]);
+        assert!(format!("{:#}", err.unwrap_err()).contains("site.language"));
+        std::fs::write(&path, "[site]\nlangauge = \"pl\"\n").unwrap();
+        let err = Config::load_from(&Overrides { config: Some(path), ..Default::default() }, vec![]).unwrap_err();
+        assert!(err.to_string().contains("unknown field `langauge`"), "{err}");
+        assert!(example().contains("[site]") && example().contains("default_group = \"\""), "the example shows them");
+    }
+
+    #[test]
     fn network_lists_from_file_and_environment() {
         let c = Config::load_from(
             &Overrides::default(),
