@@ -82,9 +82,7 @@ impl App {
         }
         self.store
             .write(move |c| {
-                Box::pin(async move {
-                    accounts::set_browser(c, user_id, language.as_deref(), zone.as_deref()).await
-                })
+                Box::pin(async move { accounts::set_browser(c, user_id, language.as_deref(), zone.as_deref()).await })
             })
             .await?;
         self.forget_credentials();

@@ -243,7 +243,8 @@ both!(an_imap_mailbox_is_polled_and_each_message_taken_once, |pg| async move {
 /// The SLA every incident gets in these tests: round the clock, P2
 /// responds within an hour.
 fn every_incident_sla() -> steward_domain::sla::SlaDefinition {
-    let targets: Vec<_> = (1..=5).map(|p| serde_json::json!({"priority": p, "response": "1h", "resolution": "8h"})).collect();
+    let targets: Vec<_> =
+        (1..=5).map(|p| serde_json::json!({"priority": p, "response": "1h", "resolution": "8h"})).collect();
     serde_json::from_value(serde_json::json!({
         "id": 0, "name": "Mail", "position": 10, "calendar_id": 1, "targets": targets, "thresholds": [50]
     }))
@@ -265,7 +266,10 @@ both!(mail_in_defaults_route_a_new_incident_to_its_group_with_priority_and_sla, 
     let op = steward_app::Actor::operator();
     app.create_sla(&op, every_incident_sla(), true).await.unwrap();
 
-    let m = mail("From: anna@example.com\r\nSubject: Laptop will not boot\r\nMessage-ID: <d1@example.com>", "Black screen.");
+    let m = mail(
+        "From: anna@example.com\r\nSubject: Laptop will not boot\r\nMessage-ID: <d1@example.com>",
+        "Black screen.",
+    );
     let MailOutcome::Created(number) = app.ingest_mail(&m).await.unwrap() else { panic!("created") };
     let inc = app.get_incident(&op, &number).await.unwrap();
     assert_eq!(inc.group_name.as_deref(), Some("Desk"), "in the default group's queue");

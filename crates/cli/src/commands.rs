@@ -172,9 +172,9 @@ pub async fn user(cfg: &Config, c: UserCommand) -> Result<()> {
                 }
             }
             let zone = match &time_zone {
-                Some(z) => Some(
-                    steward_domain::zone::ZoneName::parse(z).map_err(|e| anyhow::anyhow!("--time-zone: {e}"))?,
-                ),
+                Some(z) => {
+                    Some(steward_domain::zone::ZoneName::parse(z).map_err(|e| anyhow::anyhow!("--time-zone: {e}"))?)
+                }
                 None => None,
             };
             let password = if password_stdin { Some(read_password()?) } else { None };

@@ -388,7 +388,10 @@ fn mail_in_defaults_route_piped_mail_and_an_unknown_group_stops_start_up() {
     let sla = call(port, "POST", "/api/v1/slas", &token, sla);
     for (what, args) in [
         ("anna", vec!["user", "add", "anna", "--role", "requester", "--email", "anna@example.com"]),
-        ("desk1", vec!["user", "add", "desk1", "--role", "agent", "--group", "Service Desk", "--email", "desk1@example.com"]),
+        (
+            "desk1",
+            vec!["user", "add", "desk1", "--role", "agent", "--group", "Service Desk", "--email", "desk1@example.com"],
+        ),
     ] {
         let out = steward(d, &args, None);
         assert!(out.status.success(), "{what}: {}", text(&out.stderr));

@@ -43,7 +43,12 @@ impl App {
 
     /// Opens an incident; `routed` lets Steward itself (mail in with its
     /// default group) place a requester's incident in a group's queue.
-    pub(crate) async fn open_incident(&self, actor: &Actor, n: NewIncident, routed: bool) -> Result<Incident, AppError> {
+    pub(crate) async fn open_incident(
+        &self,
+        actor: &Actor,
+        n: NewIncident,
+        routed: bool,
+    ) -> Result<Incident, AppError> {
         let mut errs = Errors::default();
         let title = errs.check("title", text::check(&n.title, text::TITLE));
         let description =

@@ -32,7 +32,8 @@ async fn browser_sign_in(t: &TestApp, user: &str, headers: &[(&str, &str)], zone
     for (k, v) in headers {
         rb = rb.header(*k, *v);
     }
-    let form = [("_csrf", token.as_str()), ("username", user), ("password", PASSWORD), ("next", "/"), ("time_zone", zone)];
+    let form =
+        [("_csrf", token.as_str()), ("username", user), ("password", PASSWORD), ("next", "/"), ("time_zone", zone)];
     let r = rb.form(&form).send().await.unwrap();
     assert_eq!(r.status(), 303, "signed in");
     let session = r.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned());
@@ -55,7 +56,8 @@ async fn page(t: &TestApp, path: &str, cookie: &str, accept_language: &str) -> S
 /// The acknowledgement e-mail of a new incident, waiting in the outbox.
 async fn acknowledgement(t: &TestApp, number: &str) -> String {
     let page = t.json("/api/v1/outbox?state=pending&limit=100", &t.admin).await;
-    let m = page["items"].as_array().unwrap().iter().find(|m| m["record"] == number && m["event"] == "incident.created");
+    let m =
+        page["items"].as_array().unwrap().iter().find(|m| m["record"] == number && m["event"] == "incident.created");
     let id = m.unwrap_or_else(|| panic!("no acknowledgement of {number}: {page}"))["id"].as_i64().unwrap();
     let (payload,): (String,) = sqlx::query_as("SELECT payload FROM outbox WHERE id = $1")
         .bind(id)
