@@ -38,10 +38,9 @@ impl SiteConfig {
         [setting, browser]
             .into_iter()
             .flatten()
-            .map(str::trim)
-            .find(|l| LANGUAGES.contains(l))
-            .unwrap_or(&self.language)
-            .to_owned()
+            .filter_map(language_of_tag)
+            .next()
+            .unwrap_or_else(|| self.language.clone())
     }
 
     /// The zone to show this user times in.
@@ -64,6 +63,12 @@ impl SiteConfig {
     }
 }
 
+/// The language of a tag such as `pl`, `pl-PL` or `en_GB`, if we speak it.
+pub fn language_of_tag(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    LANGUAGES.contains(&primary.as_str()).then_some(primary)
+}
+
 impl App {
     /// Records the language and time zone the user's browser used at
     /// sign-in, for their e-mail when they have chosen none. What is not
@@ -75,7 +80,7 @@ impl App {
         language: Option<&str>,
         time_zone: Option<&str>,
     ) -> Result<(), AppError> {
-        let language = language.map(str::trim).filter(|l| LANGUAGES.contains(l)).map(str::to_owned);
+        let language = language.and_then(language_of_tag);
         let zone = time_zone.and_then(|z| ZoneName::parse(z).ok()).map(|z| z.as_str().to_owned());
         if language.is_none() && zone.is_none() {
             return Ok(());
@@ -101,6 +106,8 @@ mod tests {
         assert_eq!(site.language_for(None, Some("en")), "en");
         assert_eq!(site.language_for(None, None), "pl");
         assert_eq!(site.language_for(Some("de"), Some("fr")), "pl", "only languages we speak count");
+        assert_eq!(site.language_for(Some("en-GB"), None), "en", "a tag counts by its language");
+        assert_eq!(site.language_for(None, Some("PL_pl")), "pl");
         let name = |z: TimeZone| z.iana_name().unwrap_or("").to_owned();
         assert_eq!(name(site.zone_for(Some("Europe/Warsaw"), Some("America/New_York"))), "Europe/Warsaw");
         assert_eq!(name(site.zone_for(None, Some("America/New_York"))), "America/New_York");
