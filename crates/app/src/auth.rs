@@ -274,6 +274,7 @@ impl App {
             organisation_id: user.organisation_id,
             organisation_name,
             time_zone: user.time_zone,
+            browser_time_zone: user.browser_time_zone,
         })
     }
 }

@@ -102,6 +102,7 @@ mod tests {
             organisation_id: None,
             organisation_name: None,
             time_zone: None,
+            browser_time_zone: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod passwords;
 pub mod search;
 pub mod seed;
 pub mod sessions;
+pub mod site;
 pub mod sla;
 pub mod throttle;
 mod token_use;
@@ -44,6 +45,8 @@ pub struct AppConfig {
     pub inbound: mail_in::InboundConfig,
     /// Email and webhooks.
     pub notify: notify::NotifyConfig,
+    /// The language and time zone of users who chose none.
+    pub site: site::SiteConfig,
 }
 
 impl Default for AppConfig {
@@ -58,6 +61,7 @@ impl Default for AppConfig {
             sla_timer_every: std::time::Duration::from_secs(1),
             inbound: mail_in::InboundConfig::default(),
             notify: notify::NotifyConfig::default(),
+            site: site::SiteConfig::default(),
         }
     }
 }
@@ -79,7 +83,7 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, config: AppConfig) -> Self {
-        let notifier = Arc::new(notify::worker::Notifier::new(&config.notify));
+        let notifier = Arc::new(notify::worker::Notifier::new(&config.notify, &config.site));
         Self {
             store,
             config: Arc::new(config),
@@ -112,8 +116,10 @@ pub struct Actor {
     pub locale: Option<String>,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
-    /// The IANA zone times are shown in; None is UTC.
+    /// The IANA zone the user chose; None: their browser's, else the site's.
     pub time_zone: Option<String>,
+    /// The zone their browser last reported (at sign-in).
+    pub browser_time_zone: Option<String>,
 }
 
 impl Actor {
@@ -131,6 +137,7 @@ impl Actor {
             organisation_id: None,
             organisation_name: None,
             time_zone: None,
+            browser_time_zone: None,
         }
     }
 

@@ -30,6 +30,12 @@ pub struct InboundConfig {
     /// A mailbox to poll, if mail comes in by IMAP.
     pub imap: Option<ImapConfig>,
     pub poll_every: std::time::Duration,
+    /// The group whose queue incidents opened by mail land in.
+    pub default_group: Option<String>,
+    /// Impact and urgency (1 high .. 3 low) of incidents opened by mail:
+    /// their priority, and so their SLA, follow from these.
+    pub default_impact: i64,
+    pub default_urgency: i64,
 }
 
 impl Default for InboundConfig {
@@ -39,6 +45,9 @@ impl Default for InboundConfig {
             create_requesters: false,
             imap: None,
             poll_every: std::time::Duration::from_secs(60),
+            default_group: None,
+            default_impact: 3,
+            default_urgency: 3,
         }
     }
 }
@@ -144,8 +153,16 @@ impl App {
         let subject = text::fit(&msg.subject, text::TITLE);
         let title = if subject.is_empty() { "(no subject)".to_owned() } else { subject };
         let description = text::fit(&msg.text, text::DESCRIPTION);
-        let n = NewIncident { title, description: Some(description), ..Default::default() };
-        let inc = self.create_incident(actor, n).await?;
+        let cfg = &self.config.inbound;
+        let n = NewIncident {
+            title,
+            description: Some(description),
+            impact: Some(cfg.default_impact),
+            urgency: Some(cfg.default_urgency),
+            assignment_group: cfg.default_group.clone(),
+            ..Default::default()
+        };
+        let inc = self.open_incident(actor, n, true).await?;
         let number = steward_domain::RecordNumber::incident(inc.id).to_string();
         self.attach(actor, &number, msg).await;
         Ok((MailOutcome::Created(number), inc.id))
@@ -212,6 +229,19 @@ impl App {
         }
         let first = self.store.write(move |c| Box::pin(async move { log::record(c, &row).await })).await?;
         Ok(if first { outcome } else { MailOutcome::Duplicate(outcome.name().to_owned()) })
+    }
+
+    /// Checks the mail-in defaults against the database (at start): the
+    /// default group must exist. The error names the setting.
+    pub async fn check_mail_defaults(&self) -> Result<(), AppError> {
+        let Some(group) = &self.config.inbound.default_group else { return Ok(()) };
+        let groups = self.list_groups().await?;
+        if groups.iter().any(|g| g.name == *group) {
+            return Ok(());
+        }
+        let names = groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ");
+        let known = if names.is_empty() { "there are no groups yet".to_owned() } else { format!("groups: {names}") };
+        Err(AppError::field("inbound.default_group", format!("no group named {group:?}; {known}")))
     }
 
     /// The domain of our Message-IDs: replies refer to it.

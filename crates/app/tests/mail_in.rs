@@ -239,3 +239,61 @@ both!(an_imap_mailbox_is_polled_and_each_message_taken_once, |pg| async move {
     let wrong = steward_channels::imap::ImapConfig { password: "wrong".into(), ..dv.config() };
     assert!(app.poll_mailbox(&wrong).await.is_err(), "a refused login is an error, not a silent nothing");
 });
+
+/// The SLA every incident gets in these tests: round the clock, P2
+/// responds within an hour.
+fn every_incident_sla() -> steward_domain::sla::SlaDefinition {
+    let targets: Vec<_> =
+        (1..=5).map(|p| serde_json::json!({"priority": p, "response": "1h", "resolution": "8h"})).collect();
+    serde_json::from_value(serde_json::json!({
+        "id": 0, "name": "Mail", "position": 10, "calendar_id": 1, "targets": targets, "thresholds": [50]
+    }))
+    .unwrap()
+}
+
+both!(mail_in_defaults_route_a_new_incident_to_its_group_with_priority_and_sla, |pg| async move {
+    let inbound = InboundConfig {
+        default_group: Some("Desk".into()),
+        default_impact: 2,
+        default_urgency: 1,
+        ..Default::default()
+    };
+    let (app, _d) = app(pg, AppConfig { inbound, ..Default::default() }).await;
+    app.check_mail_defaults().await.unwrap();
+    user(&app, "anna", "requester", "anna@example.com").await;
+    user(&app, "desk1", "agent", "desk1@example.com").await;
+    app.add_member(None, "Desk", "desk1").await.unwrap();
+    let op = steward_app::Actor::operator();
+    app.create_sla(&op, every_incident_sla(), true).await.unwrap();
+
+    let m = mail(
+        "From: anna@example.com\r\nSubject: Laptop will not boot\r\nMessage-ID: <d1@example.com>",
+        "Black screen.",
+    );
+    let MailOutcome::Created(number) = app.ingest_mail(&m).await.unwrap() else { panic!("created") };
+    let inc = app.get_incident(&op, &number).await.unwrap();
+    assert_eq!(inc.group_name.as_deref(), Some("Desk"), "in the default group's queue");
+    assert_eq!((inc.impact, inc.urgency, inc.priority), (2, 1, 2), "priority from the matrix");
+    assert!(inc.sla.sla_id.is_some(), "an SLA");
+    assert_eq!(inc.sla.sla_due_at, Some(inc.opened_at + 3_600_000_000), "its P2 response clock runs");
+    let clocks = app.clocks_of_incident(inc.id).await.unwrap();
+    assert!(clocks.iter().any(|c| c.kind == "response" && c.state == "running"), "{clocks:?}");
+
+    // The group hears about it like any new assignment; the requester gets the receipt.
+    let page = app.list_outbox(&op, "pending", None, 50).await.unwrap();
+    let to = |event: &str| -> Vec<String> {
+        page.items.iter().filter(|m| m.channel == "email" && m.event == event).map(|m| m.target.clone()).collect()
+    };
+    assert_eq!(to("incident.assigned"), ["desk1@example.com"], "{:?}", page.items);
+    assert_eq!(to("incident.created"), ["anna@example.com"]);
+    let assigned = page.items.iter().find(|m| m.event == "incident.assigned").unwrap();
+    assert_eq!(assigned.record_id, Some(inc.id));
+});
+
+both!(an_unknown_default_group_is_named_at_start, |pg| async move {
+    let inbound = InboundConfig { default_group: Some("Dsek".into()), ..Default::default() };
+    let (app, _d) = app(pg, AppConfig { inbound, ..Default::default() }).await;
+    let Err(steward_app::AppError::Invalid(errs)) = app.check_mail_defaults().await else { panic!("refused") };
+    assert_eq!(errs[0].field, "inbound.default_group");
+    assert_eq!(errs[0].message, "no group named \"Dsek\"; groups: Desk");
+});

@@ -25,6 +25,12 @@ pub enum UserCommand {
         /// The user's organisation (created if new).
         #[arg(long)]
         organisation: Option<String>,
+        /// The user's language, en or pl [default: their browser's, else site.language].
+        #[arg(long, value_name = "LANG")]
+        language: Option<String>,
+        /// The user's time zone, an IANA name such as Europe/Warsaw [default: their browser's, else site.time_zone].
+        #[arg(long, value_name = "ZONE")]
+        time_zone: Option<String>,
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
@@ -98,6 +104,7 @@ pub async fn serve(cfg: &Config) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let app = crate::database::open_migrated(cfg).await?;
+    app.check_mail_defaults().await.map_err(app_error)?;
     log_settings(cfg);
     if !app.list_users(None).await.map_err(app_error)?.iter().any(|u| u.role == "admin" && u.active != 0) {
         println!(
@@ -199,7 +206,29 @@ fn read_password() -> Result<String> {
 pub async fn user(cfg: &Config, c: UserCommand) -> Result<()> {
     let app = open(cfg).await?;
     match c {
-        UserCommand::Add { name, role, groups, display_name, email, organisation, password_stdin } => {
+        UserCommand::Add {
+            name,
+            role,
+            groups,
+            display_name,
+            email,
+            organisation,
+            language,
+            time_zone,
+            password_stdin,
+        } => {
+            // Checked before anything is created.
+            if let Some(l) = &language {
+                if !steward_app::site::LANGUAGES.contains(&l.as_str()) {
+                    bail!("--language: must be one of {}, got {l:?}", steward_app::site::LANGUAGES.join(", "));
+                }
+            }
+            let zone = match &time_zone {
+                Some(z) => {
+                    Some(steward_domain::zone::ZoneName::parse(z).map_err(|e| anyhow::anyhow!("--time-zone: {e}"))?)
+                }
+                None => None,
+            };
             let password = if password_stdin { Some(read_password()?) } else { None };
             let u = NewUser {
                 username: name.clone(),
@@ -209,9 +238,16 @@ pub async fn user(cfg: &Config, c: UserCommand) -> Result<()> {
                 organisation,
                 groups,
                 password,
-                locale: None,
+                locale: language,
             };
             app.add_user(None, u).await.map_err(app_error)?;
+            if let Some(zone) = zone {
+                let operator = steward_app::Actor::operator();
+                let user = app.user_detail(&operator, &name).await.map_err(app_error)?;
+                let patch =
+                    steward_app::users::UserPatch { time_zone: Some(zone.as_str().to_owned()), ..Default::default() };
+                app.update_user(&operator, &name, user.user.version, patch).await.map_err(app_error)?;
+            }
             println!("created user {name}");
         }
         UserCommand::List => {

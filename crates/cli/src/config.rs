@@ -8,6 +8,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 use steward_domain::PriorityMatrix;
 
 mod inbound;
+mod site;
 
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -37,6 +38,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub notifications: NotificationsConfig,
     pub inbound: inbound::InboundConfig,
+    pub site: site::SiteConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -166,6 +168,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             notifications: NotificationsConfig::default(),
             inbound: inbound::InboundConfig::default(),
+            site: site::SiteConfig::default(),
         }
     }
 }
@@ -223,6 +226,8 @@ impl fmt::Debug for Config {
             .field("passwords", &self.passwords)
             .field("mail", &self.mail)
             .field("notifications", &self.notifications)
+            .field("inbound", &self.inbound)
+            .field("site", &self.site)
             .finish()
     }
 }
@@ -277,7 +282,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
 
 /// Every environment variable Steward reads.
 fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    ENV_KEYS.iter().chain(inbound::ENV_KEYS)
+    ENV_KEYS.iter().chain(inbound::ENV_KEYS).chain(site::ENV_KEYS)
 }
 
 impl Config {
@@ -378,6 +383,7 @@ impl Config {
         }
         self.smtp()?;
         self.inbound.to_app()?;
+        self.site.to_app()?;
         networks("trusted_proxies", &self.trusted_proxies)?;
         networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
         Ok(())
@@ -406,6 +412,7 @@ impl Config {
                 ..Default::default()
             },
             inbound: self.inbound.to_app()?,
+            site: self.site.to_app()?,
             ..Default::default()
         })
     }
@@ -497,6 +504,8 @@ const INTEGER_KEYS: &[&str] = &[
     "inbound.imap_port",
     "inbound.poll_secs",
     "inbound.max_mb",
+    "inbound.default_impact",
+    "inbound.default_urgency",
 ];
 const BOOLEAN_KEYS: &[&str] = &["inbound.create_requesters"];
 /// Keys that hold lists, given in the environment separated by commas.
@@ -534,7 +543,7 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
 
 /// The commented example configuration, all sections.
 pub fn example() -> String {
-    format!("{EXAMPLE}{}", inbound::EXAMPLE)
+    format!("{EXAMPLE}{}{}", inbound::EXAMPLE, site::EXAMPLE)
 }
 
 const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown are the defaults.
@@ -748,6 +757,52 @@ mod tests {
         std::fs::write(&path, "[mail]\nsmtp_hots = \"x\"\n").unwrap();
         let err = Config::load_from(&Overrides { config: Some(path), ..Default::default() }, vec![]).unwrap_err();
         assert!(err.to_string().contains("unknown field `smtp_hots`"), "{err}");
+    }
+
+    #[test]
+    fn site_and_mail_in_defaults_are_checked_naming_the_key() {
+        let c = Config::load_from(&Overrides::default(), vec![]).unwrap();
+        let app = c.app_config().unwrap();
+        assert_eq!((app.site.language.as_str(), app.site.time_zone.as_str()), ("en", "UTC"));
+        assert_eq!((app.inbound.default_group, app.inbound.default_impact, app.inbound.default_urgency), (None, 3, 3));
+        let c = Config::load_from(
+            &Overrides::default(),
+            env(&[
+                ("STEWARD_SITE_LANGUAGE", "pl"),
+                ("STEWARD_SITE_TIME_ZONE", "Europe/Warsaw"),
+                ("STEWARD_INBOUND_DEFAULT_GROUP", "Service Desk"),
+                ("STEWARD_INBOUND_DEFAULT_IMPACT", "2"),
+                ("STEWARD_INBOUND_DEFAULT_URGENCY", "1"),
+            ]),
+        )
+        .unwrap();
+        let app = c.app_config().unwrap();
+        assert_eq!((app.site.language.as_str(), app.site.time_zone.as_str()), ("pl", "Europe/Warsaw"));
+        assert_eq!(app.inbound.default_group.as_deref(), Some("Service Desk"));
+        assert_eq!((app.inbound.default_impact, app.inbound.default_urgency), (2, 1));
+        for (vars, says) in [
+            (vec![("STEWARD_SITE_LANGUAGE", "de")], "site.language: must be one of en, pl, got \"de\""),
+            (vec![("STEWARD_SITE_TIME_ZONE", "Europe/Warsow")], "site.time_zone: \"Europe/Warsow\" is not a time zone"),
+            (vec![("STEWARD_SITE_TIME_ZONE", "+02:00")], "site.time_zone"),
+            (
+                vec![("STEWARD_INBOUND_DEFAULT_IMPACT", "4")],
+                "inbound.default_impact: must be 1 (high), 2 (medium) or 3 (low), got 4",
+            ),
+            (vec![("STEWARD_INBOUND_DEFAULT_URGENCY", "0")], "inbound.default_urgency: must be 1 (high)"),
+            (vec![("STEWARD_INBOUND_DEFAULT_URGENCY", "high")], "inbound.default_urgency: must be a whole number"),
+        ] {
+            let err = Config::load_from(&Overrides::default(), env(&vars)).unwrap_err();
+            assert!(format!("{err:#}").contains(says), "{vars:?}: {err:#}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "[site]\nlanguage = \"fr\"\n").unwrap();
+        let err = Config::load_from(&Overrides { config: Some(path.clone()), ..Default::default() }, vec![]);
+        assert!(format!("{:#}", err.unwrap_err()).contains("site.language"));
+        std::fs::write(&path, "[site]\nlangauge = \"pl\"\n").unwrap();
+        let err = Config::load_from(&Overrides { config: Some(path), ..Default::default() }, vec![]).unwrap_err();
+        assert!(err.to_string().contains("unknown field `langauge`"), "{err}");
+        assert!(example().contains("[site]") && example().contains("default_group = \"\""), "the example shows them");
     }
 
     #[test]

@@ -30,6 +30,13 @@ pub async fn run(cfg: &Config, c: MailCommand) -> Result<ExitCode> {
             return Ok(ExitCode::from(75));
         }
     };
+    // A default group that does not exist is a configuration error: the
+    // mail server keeps the message until it is fixed.
+    if let Err(e) = app.check_mail_defaults().await {
+        eprintln!("steward: {:#}", crate::commands::app_error(e));
+        app.store.close().await;
+        return Ok(ExitCode::from(75));
+    }
     // One byte over the limit is enough to know it is too large.
     let limit = app.config.inbound.max_bytes as u64 + 1;
     let mut raw = Vec::new();

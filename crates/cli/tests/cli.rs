@@ -379,3 +379,151 @@ fn cmdb_import_from_the_command_line() {
     let out = steward(d, &["cmdb", "import", "hosts.csv", "--mapping", "{not json"], None);
     assert!(text(&out.stderr).contains("mapping: the mapping is invalid"), "{}", text(&out.stderr));
 }
+
+/// One request with a bearer token and an optional JSON body, retried for
+/// up to 20 s while the server starts; the whole answer.
+fn call(port: u16, method: &str, path: &str, token: &str, body: &str) -> String {
+    use std::io::Read;
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let req = format!(
+                "{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            s.write_all(req.as_bytes()).unwrap();
+            let mut resp = String::new();
+            let _ = s.read_to_string(&mut resp);
+            if !resp.is_empty() {
+                return resp;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the server did not answer on port {port}");
+}
+
+/// `steward` with extra environment variables.
+fn steward_env(dir: &std::path::Path, args: &[&str], stdin: Option<&str>, vars: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("STEWARD_LOG_LEVEL", "warn")
+        .envs(vars.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn mail_in_defaults_route_piped_mail_and_an_unknown_group_stops_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let defaults = [
+        ("STEWARD_INBOUND_DEFAULT_GROUP", "Service Desk"),
+        ("STEWARD_INBOUND_DEFAULT_IMPACT", "2"),
+        ("STEWARD_INBOUND_DEFAULT_URGENCY", "1"),
+    ];
+    // No such group yet: neither the server nor the pipe starts, and both say which key.
+    let out = steward_env(d, &["serve", "--listen", "127.0.0.1:0"], None, &defaults);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("inbound.default_group: no group named \"Service Desk\"; there are no groups yet"),
+        "{}",
+        text(&out.stderr)
+    );
+    let msg = "From: Anna <anna@example.com>\r\nSubject: Laptop will not boot\r\nMessage-ID: <g1@example.com>\r\n\r\nBlack screen.\r\n";
+    let out = steward_env(d, &["mail", "ingest"], Some(msg), &defaults);
+    assert_eq!(out.status.code(), Some(75), "EX_TEMPFAIL: the message waits until the group exists");
+    assert!(text(&out.stderr).contains("inbound.default_group"), "{}", text(&out.stderr));
+    let out = steward_env(d, &["migrate"], None, &[("STEWARD_INBOUND_DEFAULT_IMPACT", "5")]);
+    assert!(
+        text(&out.stderr).contains("inbound.default_impact: must be 1 (high), 2 (medium) or 3 (low), got 5"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // An admin sets up the group and an SLA through the API.
+    let out = steward(d, &["user", "add", "root", "--role", "admin"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&steward(d, &["token", "create", "root"], None).stdout).trim().to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(d)
+        .env_clear()
+        .env("STEWARD_LOG_LEVEL", "warn")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let group = call(port, "POST", "/api/v1/groups", &token, r#"{"name": "Service Desk"}"#);
+    let sla = r#"{"name": "Mail", "calendar_id": 1, "thresholds": [50],
+        "targets": [{"priority": 2, "response": "1h", "resolution": "8h"}]}"#;
+    let sla = call(port, "POST", "/api/v1/slas", &token, sla);
+    for (what, args) in [
+        ("anna", vec!["user", "add", "anna", "--role", "requester", "--email", "anna@example.com"]),
+        (
+            "desk1",
+            vec!["user", "add", "desk1", "--role", "agent", "--group", "Service Desk", "--email", "desk1@example.com"],
+        ),
+    ] {
+        let out = steward(d, &args, None);
+        assert!(out.status.success(), "{what}: {}", text(&out.stderr));
+    }
+
+    // A message piped in lands in the group's queue, with its priority and SLA; the group hears.
+    let out = steward_env(d, &["mail", "ingest"], Some(msg), &defaults);
+    let created = text(&out.stdout);
+    let incident = call(port, "GET", "/api/v1/incidents/INC0000001", &token, "");
+    let outbox = call(port, "GET", "/api/v1/outbox?state=pending", &token, "");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(group.starts_with("HTTP/1.1 201") && sla.starts_with("HTTP/1.1 201"), "{group}\n{sla}");
+    assert_eq!(created.trim(), "created INC0000001", "{}", text(&out.stderr));
+    for part in [r#""name":"Service Desk""#, r#""impact":2"#, r#""urgency":1"#, r#""priority":2"#] {
+        assert!(incident.contains(part), "{part}: {incident}");
+    }
+    assert!(incident.contains(r#""sla_due_at":"20"#), "an SLA clock runs: {incident}");
+    assert!(outbox.contains(r#""target":"desk1@example.com""#) && outbox.contains("incident.assigned"), "{outbox}");
+}
+
+#[test]
+fn user_add_takes_a_language_and_a_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = steward(d, &["user", "add", "ola", "--role", "agent", "--language", "de"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--language: must be one of en, pl, got \"de\""), "{}", text(&out.stderr));
+    let out = steward(d, &["user", "add", "ola", "--role", "agent", "--time-zone", "Europe/Warsow"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--time-zone: \"Europe/Warsow\" is not a time zone"), "{}", text(&out.stderr));
+    let out = steward(d, &["user", "list"], None);
+    assert!(!text(&out.stdout).contains("ola"), "nothing was created");
+    let args = ["user", "add", "ola", "--role", "admin", "--language", "pl", "--time-zone", "Europe/Warsaw"];
+    let out = steward(d, &args, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&steward(d, &["token", "create", "ola"], None).stdout).trim().to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_steward"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(d)
+        .env_clear()
+        .env("STEWARD_LOG_LEVEL", "warn")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let me = call(port, "GET", "/api/v1/me", &token, "");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(me.contains(r#""locale":"pl""#) && me.contains(r#""time_zone":"Europe/Warsaw""#), "{me}");
+}

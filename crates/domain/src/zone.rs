@@ -22,6 +22,11 @@ impl ZoneName {
         }
     }
 
+    /// Coordinated Universal Time.
+    pub fn utc() -> Self {
+        Self("UTC".into())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

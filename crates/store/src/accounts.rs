@@ -21,9 +21,15 @@ pub struct User {
     #[serde(skip)]
     pub locked_until: Option<i64>,
     pub created_at: i64,
-    /// An IANA zone name; None shows times in UTC.
+    /// An IANA zone name; None: the browser's, else the site's default.
     pub time_zone: Option<String>,
     pub version: i64,
+    /// The language the user's browser last asked for (at sign-in).
+    #[serde(skip)]
+    pub browser_locale: Option<String>,
+    /// The time zone the user's browser last reported (at sign-in).
+    #[serde(skip)]
+    pub browser_time_zone: Option<String>,
 }
 
 /// The user columns, each prefixed with `alias.` for a join.
@@ -32,7 +38,7 @@ pub(crate) fn user_columns(alias: &str) -> String {
 }
 
 pub(crate) const USER_COLUMNS: &str = "id, username, display_name, email, role, organisation_id, password_hash, \
-    locale, active, failed_logins, locked_until, created_at, time_zone, version";
+    locale, active, failed_logins, locked_until, created_at, time_zone, version, browser_locale, browser_time_zone";
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -125,6 +131,27 @@ pub async fn set_locale(conn: &mut AnyConnection, id: i64, locale: Option<&str>)
         .bind(id)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Records the language and time zone a user's browser last used; a
+/// `None` keeps what was recorded before. Not a change to the account: the
+/// version stays.
+pub async fn set_browser(
+    conn: &mut AnyConnection,
+    id: i64,
+    locale: Option<&str>,
+    time_zone: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET browser_locale = COALESCE($1, browser_locale),
+                          browser_time_zone = COALESCE($2, browser_time_zone) WHERE id = $3",
+    )
+    .bind(locale.map(str::to_owned))
+    .bind(time_zone.map(str::to_owned))
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  // The sign-in form tells the server the browser's time zone, for the
+  // user's e-mail while they have chosen none.
+  var zone = document.getElementById("browser-zone");
+  if (zone) {
+    try { zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (err) { zone.value = ""; }
+  }
+
   // Ctrl+Enter (Cmd+Enter on a Mac) in a comment box sends it.
   document.addEventListener("keydown", function (e) {
     var t = e.target;

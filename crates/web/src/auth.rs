@@ -76,13 +76,18 @@ impl FromRequestParts<AppState> for ApiActor {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         if let Some(token) = bearer(&parts.headers) {
-            return Ok(ApiActor(state.app.token_actor(token).await?));
+            let actor = state.app.token_actor(token).await?;
+            crate::access_log::note_user(parts, &actor.username);
+            return Ok(ApiActor(actor));
         }
         if let Some(token) = basic_token(&parts.headers) {
-            return Ok(ApiActor(state.app.token_actor(&token).await?));
+            let actor = state.app.token_actor(&token).await?;
+            crate::access_log::note_user(parts, &actor.username);
+            return Ok(ApiActor(actor));
         }
         if let Some(token) = session_token(&parts.headers) {
             let (actor, csrf) = state.app.session_actor(&token).await?;
+            crate::access_log::note_user(parts, &actor.username);
             if !is_safe(&parts.method) {
                 let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
                 let foreign = foreign_origin(&parts.headers);
@@ -125,11 +130,13 @@ impl FromRequestParts<AppState> for UiSession {
 
 /// Whoever the request is from, if anyone: by token or by session.
 pub async fn caller(parts: &Parts, state: &AppState) -> Option<Actor> {
-    if let Some(token) = bearer(&parts.headers) {
-        return state.app.token_actor(token).await.ok();
-    }
-    if let Some(token) = basic_token(&parts.headers) {
-        return state.app.token_actor(&token).await.ok();
+    let token = bearer(&parts.headers).map(str::to_owned).or_else(|| basic_token(&parts.headers));
+    if let Some(token) = token {
+        let actor = state.app.token_actor(&token).await.ok();
+        if let Some(a) = &actor {
+            crate::access_log::note_user(parts, &a.username);
+        }
+        return actor;
     }
     optional_session(parts, state).await.map(|s| s.actor)
 }
@@ -138,6 +145,7 @@ pub async fn caller(parts: &Parts, state: &AppState) -> Option<Actor> {
 pub async fn optional_session(parts: &Parts, state: &AppState) -> Option<Session> {
     let token = session_token(&parts.headers)?;
     let (actor, csrf) = state.app.session_actor(&token).await.ok()?;
+    crate::access_log::note_user(parts, &actor.username);
     Some(Session { actor, csrf, token })
 }
 

@@ -37,9 +37,10 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(primary))
     }
 
-    /// The user's setting wins; then the browser's preference; then English.
-    pub fn choose(setting: Option<&str>, accept_language: Option<&str>) -> Lang {
-        setting.and_then(Lang::from_code).or_else(|| accept_language.and_then(negotiate)).unwrap_or_default()
+    /// The user's setting wins; then the browser's preference; then the
+    /// site's default (`site.language`).
+    pub fn choose(setting: Option<&str>, accept_language: Option<&str>, site: Lang) -> Lang {
+        setting.and_then(Lang::from_code).or_else(|| accept_language.and_then(negotiate)).unwrap_or(site)
     }
 }
 
@@ -692,7 +693,7 @@ catalogue! {
     TimesInZone: "Times are shown in {zone} time.", "Godziny podano w strefie czasowej {zone}.";
     Profile: "Profile", "Profil";
     UserTimeZone: "Time zone", "Strefa czasowa";
-    UserTimeZoneHint: "An IANA name such as Europe/Warsaw; leave empty for UTC.", "Nazwa IANA, np. Europe/Warsaw; puste pole oznacza UTC.";
+    UserTimeZoneHint: "An IANA name such as Europe/Warsaw; leave empty for the browser's zone, else the site's default.", "Nazwa IANA, np. Europe/Warsaw; puste pole oznacza strefę przeglądarki, a bez niej domyślną strefę serwisu.";
     ChangePassword: "Change password", "Zmiana hasła";
     CurrentPassword: "Current password", "Obecne hasło";
     NewPassword: "New password", "Nowe hasło";
@@ -1348,11 +1349,13 @@ mod tests {
 
     #[test]
     fn the_setting_beats_the_browser() {
-        assert_eq!(Lang::choose(Some("pl"), Some("en")), Lang::Pl);
-        assert_eq!(Lang::choose(None, Some("pl-PL")), Lang::Pl);
-        assert_eq!(Lang::choose(Some("xx"), Some("pl")), Lang::Pl);
-        assert_eq!(Lang::choose(None, None), Lang::En);
-        assert_eq!(Lang::choose(None, Some("fr")), Lang::En);
+        assert_eq!(Lang::choose(Some("pl"), Some("en"), Lang::En), Lang::Pl);
+        assert_eq!(Lang::choose(None, Some("pl-PL"), Lang::En), Lang::Pl);
+        assert_eq!(Lang::choose(Some("xx"), Some("pl"), Lang::En), Lang::Pl);
+        assert_eq!(Lang::choose(None, None, Lang::En), Lang::En);
+        assert_eq!(Lang::choose(None, Some("fr"), Lang::En), Lang::En);
+        assert_eq!(Lang::choose(None, Some("fr"), Lang::Pl), Lang::Pl, "the site's default comes last");
+        assert_eq!(Lang::choose(None, Some("en"), Lang::Pl), Lang::En);
     }
 
     #[test]

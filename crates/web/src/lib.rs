@@ -4,6 +4,7 @@
 //! Only this crate knows HTTP. Handlers parse and validate input, call one
 //! use case in `steward_app` and render its answer.
 
+pub mod access_log;
 pub mod api;
 pub mod auth;
 pub mod client;
@@ -58,6 +59,14 @@ pub struct AppState {
     pub web: Arc<WebConfig>,
 }
 
+impl AppState {
+    /// The language of users who chose none and whose browser asks for
+    /// none we speak (`site.language`).
+    pub fn site_lang(&self) -> i18n::Lang {
+        i18n::Lang::from_code(&self.app.config.site.language).unwrap_or_default()
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let limit = state.web.max_body_bytes;
     let timeout = state.web.request_timeout;
@@ -78,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(layers::api_problems))
         .layer(from_fn(layers::security_headers))
         .layer(TraceLayer::new_for_http())
+        .layer(from_fn_with_state(state.clone(), access_log::access_log))
         .with_state(state)
 }
 

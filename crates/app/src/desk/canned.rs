@@ -147,8 +147,9 @@ impl App {
     }
 
     /// The replies offered on `inc` (shared ones, its group's and the
-    /// agent's groups'), filled for it, in the requester's language, else
-    /// in `fallback_locale` (the agent's).
+    /// agent's groups'), filled for it, in the requester's language (their
+    /// setting, else their browser's), else in `fallback_locale` (the
+    /// agent's).
     pub async fn replies_for_incident(
         &self,
         actor: &Actor,
@@ -164,7 +165,8 @@ impl App {
             return Ok(Vec::new());
         }
         let requester = accounts::user_by_id(&mut conn, inc.requester_id).await?;
-        let locale = requester.and_then(|u| u.locale).unwrap_or_else(|| fallback_locale.to_owned());
+        let locale =
+            requester.and_then(|u| u.locale.or(u.browser_locale)).unwrap_or_else(|| fallback_locale.to_owned());
         let values = canned::Values {
             requester: inc.requester_name.clone().unwrap_or_default(),
             number: crate::incidents::number(inc.id),

@@ -38,6 +38,17 @@ pub(crate) fn optional_text(errs: &mut Errors, field: &str, v: Option<&str>, lim
 
 impl App {
     pub async fn create_incident(&self, actor: &Actor, n: NewIncident) -> Result<Incident, AppError> {
+        self.open_incident(actor, n, false).await
+    }
+
+    /// Opens an incident; `routed` lets Steward itself (mail in with its
+    /// default group) place a requester's incident in a group's queue.
+    pub(crate) async fn open_incident(
+        &self,
+        actor: &Actor,
+        n: NewIncident,
+        routed: bool,
+    ) -> Result<Incident, AppError> {
         let mut errs = Errors::default();
         let title = errs.check("title", text::check(&n.title, text::TITLE));
         let description =
@@ -51,7 +62,7 @@ impl App {
             // asking for something they may not do: a refusal, not bad input.
             let reserved: Vec<&str> = [
                 ("requester", n.requester.as_ref().is_some_and(|r| r.trim() != actor.username)),
-                ("assignment_group", n.assignment_group.is_some()),
+                ("assignment_group", n.assignment_group.is_some() && !routed),
                 ("assignee", n.assignee.is_some()),
                 ("major", n.major == Some(true)),
                 ("parent", n.parent.is_some()),

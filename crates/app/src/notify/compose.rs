@@ -30,6 +30,8 @@ pub struct Ctx {
     pub(crate) smtp: bool,
     /// The active webhooks, read inside every write that notifies.
     pub(crate) hooks: Arc<HookCache>,
+    /// The language and zone of recipients who chose none.
+    pub(crate) site: Arc<crate::site::SiteConfig>,
 }
 
 /// The active webhooks, cached: every notifying write needs them, and
@@ -322,8 +324,9 @@ fn email_message(
         tracing::warn!(user = u.id, "skipping a notification: the user's email address is not usable");
         return Ok(None);
     };
-    let locale = u.locale.as_deref().map(Locale::from_tag).unwrap_or_default();
-    let zone = steward_domain::zone::zone_or_utc(u.time_zone.as_deref());
+    // Their setting, else their browser's, else the site's.
+    let locale = Locale::from_tag(&ctx.site.language_of(u));
+    let zone = ctx.site.zone_of(u);
     let rendered = email::render(&email_event(ctx, inc, by, event, locale, &zone), locale);
     let number = crate::incidents::number(inc.id);
     let mut subject = rendered.subject;

@@ -34,7 +34,7 @@ pub(crate) struct Notifier {
 }
 
 impl Notifier {
-    pub(crate) fn new(config: &super::NotifyConfig) -> Self {
+    pub(crate) fn new(config: &super::NotifyConfig, site: &crate::site::SiteConfig) -> Self {
         let (smtp, smtp_error) = match &config.smtp {
             None => (None, None),
             Some(s) => match SmtpSender::new(s) {
@@ -53,6 +53,7 @@ impl Notifier {
             domain: config.domain().into(),
             smtp: smtp.is_some(),
             hooks: Default::default(),
+            site: std::sync::Arc::new(site.clone()),
         };
         Self { ctx, smtp, smtp_error, http }
     }
@@ -80,6 +81,9 @@ impl std::ops::AddAssign for DeliveryReport {
 #[derive(Debug, Clone)]
 struct Attempt {
     id: i64,
+    /// `email` or `webhook`, and the event, for the log.
+    channel: String,
+    event: String,
     /// Attempts including this one.
     attempts: i64,
     result: Result<(), DeliveryError>,
@@ -190,6 +194,10 @@ impl App {
                 Err(e) if e.transient && a.attempts < max => {
                     report.retried += 1;
                     let wait = cfg.backoff(u32::try_from(a.attempts).unwrap_or(u32::MAX));
+                    tracing::warn!(
+                        message_id = a.id, channel = %a.channel, event = %a.event, attempt = a.attempts,
+                        retry_in_secs = wait.as_secs(), reason = %e.reason, "delivery failed; it will be retried"
+                    );
                     Step::Retry(now + i64::try_from(wait.as_micros()).unwrap_or(i64::MAX / 2), e.reason.clone())
                 }
                 Err(e) => {
@@ -199,6 +207,10 @@ impl App {
                     } else {
                         e.reason.clone()
                     };
+                    tracing::error!(
+                        message_id = a.id, channel = %a.channel, event = %a.event, attempt = a.attempts,
+                        reason = %e.reason, "delivery failed; the message is dead (no more retries)"
+                    );
                     Step::Dead(why)
                 }
             };
@@ -232,7 +244,7 @@ impl App {
             WEBHOOK => self.call_webhook(&m).await,
             other => (Err(DeliveryError::permanent(format!("unknown channel {other:?}"))), None),
         };
-        Attempt { id: m.id, attempts, result, log }
+        Attempt { id: m.id, channel: m.channel, event: m.event, attempts, result, log }
     }
 
     async fn send_email(&self, m: &Message) -> Result<(), DeliveryError> {

@@ -23,6 +23,11 @@ pub struct InboundConfig {
     pub create_requesters: bool,
     /// Larger messages are refused.
     pub max_mb: u32,
+    /// The group whose queue incidents opened by mail land in (empty: none).
+    pub default_group: String,
+    /// Impact and urgency of incidents opened by mail, 1 (high) to 3 (low).
+    pub default_impact: i64,
+    pub default_urgency: i64,
 }
 
 impl Default for InboundConfig {
@@ -37,6 +42,9 @@ impl Default for InboundConfig {
             poll_secs: 60,
             create_requesters: false,
             max_mb: 25,
+            default_group: String::new(),
+            default_impact: 3,
+            default_urgency: 3,
         }
     }
 }
@@ -53,6 +61,9 @@ impl fmt::Debug for InboundConfig {
             .field("poll_secs", &self.poll_secs)
             .field("create_requesters", &self.create_requesters)
             .field("max_mb", &self.max_mb)
+            .field("default_group", &self.default_group)
+            .field("default_impact", &self.default_impact)
+            .field("default_urgency", &self.default_urgency)
             .finish()
     }
 }
@@ -67,6 +78,9 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_INBOUND_POLL_SECS", "inbound.poll_secs"),
     ("STEWARD_INBOUND_CREATE_REQUESTERS", "inbound.create_requesters"),
     ("STEWARD_INBOUND_MAX_MB", "inbound.max_mb"),
+    ("STEWARD_INBOUND_DEFAULT_GROUP", "inbound.default_group"),
+    ("STEWARD_INBOUND_DEFAULT_IMPACT", "inbound.default_impact"),
+    ("STEWARD_INBOUND_DEFAULT_URGENCY", "inbound.default_urgency"),
 ];
 
 pub const EXAMPLE: &str = r#"
@@ -82,6 +96,12 @@ imap_folder = "INBOX"      #                                             env: ST
 poll_secs = 60             # how often the mailbox is read               env: STEWARD_INBOUND_POLL_SECS
 create_requesters = false  # unknown senders become requesters (else refused)  env: STEWARD_INBOUND_CREATE_REQUESTERS
 max_mb = 25                # larger messages are refused                 env: STEWARD_INBOUND_MAX_MB
+# Incidents opened by mail: the group whose queue they land in (it must exist; its members
+# are notified), and their impact and urgency, 1 (high) to 3 (low), which give the priority
+# and so the SLA.
+default_group = ""         # e.g. "Service Desk"; empty: no group         env: STEWARD_INBOUND_DEFAULT_GROUP
+default_impact = 3         #                                             env: STEWARD_INBOUND_DEFAULT_IMPACT
+default_urgency = 3        #                                             env: STEWARD_INBOUND_DEFAULT_URGENCY
 "#;
 
 impl InboundConfig {
@@ -100,6 +120,15 @@ impl InboundConfig {
         }
         if self.max_mb == 0 {
             bail!("inbound.max_mb: must be at least 1");
+        }
+        for (key, value) in [("default_impact", self.default_impact), ("default_urgency", self.default_urgency)] {
+            if !(1..=3).contains(&value) {
+                bail!("inbound.{key}: must be 1 (high), 2 (medium) or 3 (low), got {value}");
+            }
+        }
+        let group = self.default_group.trim();
+        if group.chars().any(char::is_control) || group.chars().count() > 200 {
+            bail!("inbound.default_group: {:?} is not a group name", self.default_group);
         }
         let imap = if self.imap_host.trim().is_empty() {
             None
@@ -122,6 +151,9 @@ impl InboundConfig {
             create_requesters: self.create_requesters,
             imap,
             poll_every: Duration::from_secs(u64::from(self.poll_secs)),
+            default_group: Some(group.to_owned()).filter(|g| !g.is_empty()),
+            default_impact: self.default_impact,
+            default_urgency: self.default_urgency,
         })
     }
 }

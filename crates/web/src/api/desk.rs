@@ -195,7 +195,7 @@ pub async fn incident_replies(
     Path(number): Path<String>,
 ) -> Result<axum::Json<Vec<FilledReplyJson>>, ApiError> {
     let inc = s.app.get_incident(&actor, &number).await?;
-    let fallback = actor.locale.clone().unwrap_or_else(|| "en".into());
+    let fallback = actor.locale.clone().unwrap_or_else(|| s.app.config.site.language.clone());
     let list = s.app.replies_for_incident(&actor, &inc, &fallback).await?;
     Ok(axum::Json(list.into_iter().map(FilledReplyJson::from).collect()))
 }

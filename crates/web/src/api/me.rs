@@ -18,9 +18,10 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileJson {
-    /// en or pl; empty or null = the browser's language
+    /// en or pl; empty or null = the browser's language, else the site's
     pub locale: Option<String>,
-    /// An IANA zone such as Europe/Warsaw; empty or null = UTC
+    /// An IANA zone such as Europe/Warsaw; empty or null = the browser's
+    /// zone (recorded at sign-in), else the site's
     pub time_zone: Option<String>,
 }
 

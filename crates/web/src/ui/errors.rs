@@ -105,7 +105,7 @@ pub async fn fallback(State(s): State<AppState>, req: Request) -> Response {
     let lang_header = accept_language(&parts.headers).map(str::to_owned);
     match optional_session(&parts, &s).await {
         Some(session) => {
-            let lang = Lang::choose(session.actor.locale.as_deref(), lang_header.as_deref());
+            let lang = Lang::choose(session.actor.locale.as_deref(), lang_header.as_deref(), s.site_lang());
             let ctx = Ctx {
                 lang,
                 actor: session.actor,
@@ -116,7 +116,7 @@ pub async fn fallback(State(s): State<AppState>, req: Request) -> Response {
             app_error(&ctx, AppError::NotFound("page"))
         }
         None => {
-            let lang = Lang::choose(None, lang_header.as_deref());
+            let lang = Lang::choose(None, lang_header.as_deref(), s.site_lang());
             let title = i18n::t(lang, Msg::NotFoundTitle);
             let text = i18n::t(lang, Msg::NotFoundText);
             html(StatusCode::NOT_FOUND, layout::bare(lang, title, body(lang, StatusCode::NOT_FOUND, title, text, None)))

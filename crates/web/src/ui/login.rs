@@ -35,6 +35,8 @@ pub struct LoginForm {
     username: String,
     password: String,
     next: String,
+    /// The browser's time zone, filled in by the script (empty without).
+    time_zone: String,
 }
 
 /// `/`: the desk's queues, the requester's incidents, or sign-in.
@@ -84,6 +86,7 @@ fn render(lang: Lang, csrf: &str, username: &str, next: &str, problem: &Problem,
             form method="post" action="/login" {
                 input type="hidden" name=(CSRF_FIELD) value=(csrf);
                 input type="hidden" name="next" value=(next);
+                input #browser-zone type="hidden" name="time_zone" value="";
                 div.field {
                     label for="username" { (t(Msg::Username)) }
                     input #username type="text" name="username" value=(username) required autocomplete="username"
@@ -109,7 +112,7 @@ pub async fn show(State(s): State<AppState>, Query(q): Query<LoginQuery>, parts:
     if optional_session(&parts, &s).await.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    let lang = Lang::choose(None, accept_language(&parts.headers));
+    let lang = Lang::choose(None, accept_language(&parts.headers), s.site_lang());
     let pre_session = match existing_token(&parts.headers) {
         Some(t) => t,
         None => steward_app::auth::random_secret().map_err(|e| Failure::from(internal(lang, e)))?,
@@ -122,15 +125,22 @@ pub async fn show(State(s): State<AppState>, Query(q): Query<LoginQuery>, parts:
 }
 
 pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> UiResult {
-    let lang = Lang::choose(None, accept_language(&parts.headers));
+    let lang = Lang::choose(None, accept_language(&parts.headers), s.site_lang());
     let next = fmt::safe_next(Some(&f.next));
     let client = crate::client::client_ip(&parts, &s.web.trusted_proxies);
     match s.app.login(&f.username, &f.password, client).await {
-        Ok((_, session)) => {
+        Ok((actor, session)) => {
             let agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
             if let Err(e) = s.app.describe_session(&session.token, agent).await {
                 tracing::warn!(error = %e, "naming the session's browser failed");
             }
+            // Once per session: the browser's language and zone, for the
+            // user's e-mail while they have chosen none.
+            let language = accept_language(&parts.headers).and_then(i18n::negotiate).map(Lang::code);
+            if let Err(e) = s.app.note_browser(actor.id, language, Some(&f.time_zone)).await {
+                tracing::warn!(error = %e, "recording the browser's language and zone failed");
+            }
+            crate::access_log::note_user(&parts, &actor.username);
             let mut r = Redirect::to(&next).into_response();
             set_cookie(&mut r, &session_cookie(&session.token, session.max_age_secs, s.web.secure_cookies));
             set_cookie(&mut r, &format!("{LOGIN_CSRF_COOKIE}=; Path=/login; Max-Age=0; HttpOnly; SameSite=Lax"));

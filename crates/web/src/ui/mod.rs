@@ -141,7 +141,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Middleware: renders the request's pages in the signed-in user's time
-/// zone (UTC for anonymous pages and users without one).
+/// zone (their browser's, else the site's, when they chose none; the
+/// site's for anonymous pages).
 pub async fn viewer_zone(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: axum::extract::Request,
@@ -149,7 +150,12 @@ pub async fn viewer_zone(
 ) -> Response {
     let (parts, body) = req.into_parts();
     let session = crate::auth::optional_session(&parts, &state).await;
-    let zone = steward_domain::zone::zone_or_utc(session.as_ref().and_then(|s| s.actor.time_zone.as_deref()));
+    // Their own zone, else their browser's, else the site's.
+    let site = &state.app.config.site;
+    let zone = match &session {
+        Some(s) => site.zone_of_actor(&s.actor),
+        None => site.zone_for(None, None),
+    };
     fmt::with_zone(zone, next.run(axum::extract::Request::from_parts(parts, body))).await
 }
 
@@ -180,7 +186,7 @@ impl FromRequestParts<AppState> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let UiSession(s) = UiSession::from_request_parts(parts, state).await?;
-        let lang = Lang::choose(s.actor.locale.as_deref(), accept_language(&parts.headers));
+        let lang = Lang::choose(s.actor.locale.as_deref(), accept_language(&parts.headers), state.site_lang());
         Ok(Ctx { lang, actor: s.actor, csrf: s.csrf, token: s.token, path: parts.uri.path().to_owned() })
     }
 }

@@ -32,6 +32,7 @@ mod people;
 mod search;
 mod security;
 mod sessions;
+mod site;
 mod sla;
 mod sla_edit;
 mod sla_queues;
