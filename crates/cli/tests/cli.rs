@@ -501,6 +501,7 @@ fn mail_in_defaults_route_piped_mail_and_an_unknown_group_stops_start_up() {
 fn user_add_takes_a_language_and_a_time_zone() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
     let out = steward(d, &["user", "add", "ola", "--role", "agent", "--language", "de"], None);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("--language: must be one of en, pl, got \"de\""), "{}", text(&out.stderr));
