@@ -10,6 +10,7 @@
 pub mod admin;
 pub(crate) mod engine;
 pub mod escalate;
+pub mod rules;
 mod snapshot;
 pub mod timer;
 pub mod view;
