@@ -8,9 +8,9 @@ use crate::audit::{self, AuditEntry};
 use crate::{Actor, App, AppError, FieldError};
 use steward_domain::access;
 use steward_domain::audit::AuditKind;
-use steward_domain::sla::escalation::EscalationRule;
+use steward_domain::sla::escalation::{EscalationAction, EscalationRule, Recipient};
 use steward_store::escalations::{self, RuleRow};
-use steward_store::{StoreError, now_micros};
+use steward_store::{StoreError, accounts, now_micros};
 
 /// A stored rule with its switch and version.
 #[derive(Debug, Clone)]
@@ -37,10 +37,41 @@ fn staff(actor: &Actor) -> Result<(), AppError> {
     if actor.is_staff() { Ok(()) } else { Err(AppError::Forbidden("only staff can see escalation rules".into())) }
 }
 
-/// The row to store for a checked rule.
-fn row_of(rule: &EscalationRule, active: bool) -> Result<RuleRow, AppError> {
-    if let Err(p) = rule.validate() {
-        return Err(AppError::Invalid(p.into_iter().map(|p| FieldError::new(&p.field, p.reason)).collect()));
+/// The row to store for a rule, once its rules and the groups and users it
+/// names are checked (every problem at once, each naming its field).
+async fn checked_row(app: &App, rule: &EscalationRule, active: bool) -> Result<RuleRow, AppError> {
+    let mut errs: Vec<FieldError> = match rule.validate() {
+        Ok(()) => Vec::new(),
+        Err(p) => p.into_iter().map(|p| FieldError::new(&p.field, p.reason)).collect(),
+    };
+    let mut conn = app.store.pool().acquire().await.map_err(StoreError::from)?;
+    for g in &rule.conditions.groups {
+        if accounts::group_by_name(&mut conn, g.trim()).await?.is_none() {
+            errs.push(FieldError::new("conditions.groups", format!("no group named {:?}", g.trim())));
+        }
+    }
+    for (i, a) in rule.actions.iter().enumerate() {
+        match a {
+            EscalationAction::Reassign { group } if !group.trim().is_empty() => {
+                if accounts::group_by_name(&mut conn, group.trim()).await?.is_none() {
+                    errs.push(FieldError::new(&format!("actions[{i}].group"), format!("no group named {:?}", group.trim())));
+                }
+            }
+            EscalationAction::Notify { to } => {
+                for r in to {
+                    let Recipient::Users(names) = r else { continue };
+                    for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                        if accounts::user_by_name(&mut conn, n).await?.is_none() {
+                            errs.push(FieldError::new(&format!("actions[{i}].to"), format!("no user named {n:?}")));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
     }
     let now = now_micros();
     Ok(RuleRow {
@@ -90,7 +121,7 @@ impl App {
         active: bool,
     ) -> Result<RuleView, AppError> {
         access::can_manage_service_levels(actor.role)?;
-        let row = row_of(&rule, active)?;
+        let row = checked_row(self, &rule, active).await?;
         let e = entry(actor, &row.name, if active { "created" } else { "created, switched off" });
         let id = self
             .store
@@ -118,7 +149,7 @@ impl App {
         active: bool,
     ) -> Result<RuleView, AppError> {
         access::can_manage_service_levels(actor.role)?;
-        let mut row = row_of(&rule, active)?;
+        let mut row = checked_row(self, &rule, active).await?;
         (row.id, row.version) = (id, version);
         let actor2 = actor.clone();
         self.store

@@ -454,8 +454,7 @@ pub struct PauseOn {
 }
 
 /// What makes an escalation rule fire: a clock reaching `percent` of its
-/// target (100 = breached), or time since the record opened (with
-/// `unassigned`: time without an assignee).
+/// target (100 = breached), or time since the record opened.
 #[derive(Serialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Trigger {
@@ -467,7 +466,9 @@ pub enum Trigger {
     },
     Elapsed {
         after: Option<Duration>,
-        #[schema(required = false)]
+        /// The old spelling of `conditions.no_assignee`: still read, never
+        /// answered.
+        #[schema(required = false, deprecated)]
         unassigned: bool,
     },
 }
@@ -504,6 +505,7 @@ pub enum EscalationAction {
 /// Which records a rule looks at; an empty list means any (states: the
 /// open ones).
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EscalationConditions {
     #[schema(required = false)]
     priorities: Vec<Priority>,
@@ -512,4 +514,11 @@ pub struct EscalationConditions {
     /// Assignment group names.
     #[schema(required = false)]
     groups: Vec<String>,
+    /// Only records nobody in particular is assigned to (a group may hold
+    /// them).
+    #[schema(required = false)]
+    no_assignee: bool,
+    /// Only records no group holds; not with `groups`.
+    #[schema(required = false)]
+    no_group: bool,
 }
