@@ -7,6 +7,7 @@
 //! the same `steward_app::App` use cases as the JSON API.
 
 mod activity;
+mod admin_escalations;
 mod admin_groups;
 mod admin_users;
 mod as_of;
@@ -102,6 +103,13 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/organisations", get(admin_groups::organisations).post(admin_groups::create_organisation))
         .route("/admin/organisations/{id}", post(admin_groups::rename_organisation))
         .route("/admin/organisations/{id}/delete", post(admin_groups::delete_organisation))
+        .route(admin_escalations::PATH, get(admin_escalations::show).post(admin_escalations::create))
+        .route("/admin/escalations/{id}", get(admin_escalations::edit).post(admin_escalations::update))
+        .route("/admin/escalations/{id}/active", post(admin_escalations::switch))
+        .route(
+            "/admin/escalations/{id}/delete",
+            get(admin_escalations::confirm_delete).post(admin_escalations::delete),
+        )
         .route("/admin/notifications", get(notifications::show))
         .route("/admin/audit", get(audit::show))
         .route("/admin/notifications/{id}/retry", post(notifications::retry))
