@@ -10,6 +10,7 @@ mod activity;
 mod admin_escalations;
 mod admin_groups;
 mod admin_users;
+mod admin_webhooks;
 mod as_of;
 mod assets;
 mod audit;
@@ -110,6 +111,9 @@ pub fn routes() -> Router<AppState> {
             "/admin/escalations/{id}/delete",
             get(admin_escalations::confirm_delete).post(admin_escalations::delete),
         )
+        .route(admin_webhooks::PATH, get(admin_webhooks::show).post(admin_webhooks::create))
+        .route("/admin/webhooks/{id}", get(admin_webhooks::edit).post(admin_webhooks::update))
+        .route("/admin/webhooks/{id}/delete", get(admin_webhooks::confirm_delete).post(admin_webhooks::delete))
         .route("/admin/notifications", get(notifications::show))
         .route("/admin/audit", get(audit::show))
         .route("/admin/notifications/{id}/retry", post(notifications::retry))
