@@ -9,6 +9,7 @@
 mod activity;
 mod admin_escalations;
 mod admin_groups;
+mod admin_ola;
 mod admin_users;
 mod admin_webhooks;
 mod as_of;
@@ -101,6 +102,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/groups/{name}/members", post(admin_groups::add_member))
         .route("/admin/groups/{name}/members/{username}/remove", post(admin_groups::remove_member))
         .route("/admin/groups/{name}/manager", post(admin_groups::set_manager))
+        .route("/admin/groups/{name}/ola", post(admin_ola::set))
+        .route("/admin/groups/{name}/ola/remove", post(admin_ola::remove))
         .route("/admin/organisations", get(admin_groups::organisations).post(admin_groups::create_organisation))
         .route("/admin/organisations/{id}", post(admin_groups::rename_organisation))
         .route("/admin/organisations/{id}/delete", post(admin_groups::delete_organisation))
