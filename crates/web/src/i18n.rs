@@ -922,6 +922,7 @@ catalogue! {
     EscNewRule: "New escalation rule", "Nowa reguła eskalacji";
     EscEditRule: "Edit escalation rule", "Edycja reguły eskalacji";
     EscCreate: "Create rule", "Utwórz regułę";
+    EscPositionHint: "Rules are tried in this order, lowest first", "Reguły są sprawdzane w tej kolejności, od najniższej";
     EscWhen: "When", "Kiedy";
     EscTriggerKind: "Fires when", "Działa, gdy";
     EscKindClock: "a clock reaches a percentage of its target", "zegar osiąga procent swojego celu";

@@ -162,7 +162,8 @@ impl RuleForm {
     /// `states` are kept from the stored rule (the form does not show them).
     fn rule(&self, lang: Lang, states: Vec<steward_domain::IncidentState>) -> Result<EscalationRule, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let position = self.position.trim().parse::<i32>().unwrap_or_else(|_| {
+        let position = Some(self.position.trim()).filter(|p| !p.is_empty()).unwrap_or("100");
+        let position = position.parse::<i32>().unwrap_or_else(|_| {
             errs.push(FieldError::new("position", i18n::t(lang, Msg::ValNotWhole)));
             100
         });
@@ -397,7 +398,7 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
                 (widgets::csrf(&ctx.csrf))
                 @if editing.is_some() { input type="hidden" name="version" value=(f.version); }
                 (widgets::Field { required: true, ..field("rule-name", "name", ctx.t(Msg::Name)) }.input(&f.name))
-                (widgets::Field { kind: Some("number"), hint: Some(ctx.t(Msg::PositionHint)), ..field("rule-position", "position", ctx.t(Msg::Position)) }.input(&f.position))
+                (widgets::Field { kind: Some("number"), hint: Some(ctx.t(Msg::EscPositionHint)), ..field("rule-position", "position", ctx.t(Msg::Position)) }.input(&f.position))
                 fieldset {
                     legend { (ctx.t(Msg::EscWhen)) }
                     (field("rule-trigger", "trigger", ctx.t(Msg::EscTriggerKind)).select(&triggers, &f.trigger))
