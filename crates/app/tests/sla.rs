@@ -305,7 +305,8 @@ both!(a_switched_off_rule_never_fires_and_rules_change_under_their_version, |pg|
     let boss = login(&app, "boss", "manager").await;
     let agent = login(&app, "agent", "agent").await;
     app.create_sla(&boss, standard(), true).await.unwrap();
-    let clock = rule(json!({"name": "Resolution at risk", "trigger": {"kind": "clock", "clock": "resolution", "percent": 75},
+    let clock =
+        rule(json!({"name": "Resolution at risk", "trigger": {"kind": "clock", "clock": "resolution", "percent": 75},
         "actions": [{"do": "raise_urgency"}]}));
     let waited = rule(json!({"name": "Waited", "trigger": {"kind": "elapsed", "after": "15m"},
         "conditions": {"no_assignee": true}, "actions": [{"do": "notify", "to": ["group"]}]}));
@@ -329,7 +330,8 @@ both!(a_switched_off_rule_never_fires_and_rules_change_under_their_version, |pg|
     let e = app.set_escalation_rule_active(&agent, c.rule.id, 2, true).await.unwrap_err();
     assert!(matches!(e, AppError::Forbidden(_)), "{e}");
     app.set_escalation_rule_active(&boss, c.rule.id, 2, true).await.unwrap();
-    let next = app.create_incident(&agent, NewIncident { title: "Slow mail".into(), ..Default::default() }).await.unwrap();
+    let next =
+        app.create_incident(&agent, NewIncident { title: "Slow mail".into(), ..Default::default() }).await.unwrap();
     app.run_sla_timers_at(next.opened_at + 3 * HOUR + 60_000_000).await.unwrap();
     assert_eq!(app.get_incident(&agent, &number(next.id)).await.unwrap().urgency, 2, "on again: it fires");
 
@@ -424,7 +426,8 @@ both!(a_no_group_rule_picks_up_what_no_group_holds, |pg| async move {
     let r = rule(json!({"name": "Homeless", "trigger": {"kind": "elapsed", "after": "10m"},
         "conditions": {"no_group": true}, "actions": [{"do": "reassign", "group": "Desk"}]}));
     app.create_escalation_rule(&boss, r, true).await.unwrap();
-    let loose = app.create_incident(&agent, NewIncident { title: "Printer".into(), ..Default::default() }).await.unwrap();
+    let loose =
+        app.create_incident(&agent, NewIncident { title: "Printer".into(), ..Default::default() }).await.unwrap();
     let held = NewIncident { title: "Mouse".into(), assignment_group: Some("Desk".into()), ..Default::default() };
     app.create_incident(&agent, held).await.unwrap();
     let fired = app.run_escalations_at(loose.opened_at + 11 * 60_000_000).await.unwrap();

@@ -71,8 +71,10 @@ pub async fn update_rule(conn: &mut AnyConnection, r: &RuleRow) -> Result<i64> {
 /// Deletes a rule (and the record of its firings) if `version` is still
 /// current.
 pub async fn delete_rule(conn: &mut AnyConnection, id: i64, version: i64) -> Result<()> {
-    let current: Option<(i64,)> =
-        sqlx::query_as("SELECT version FROM escalation_rules WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
+    let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM escalation_rules WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     match current {
         None => return Err(StoreError::NotFound),
         Some((v,)) if v != version => return Err(StoreError::StaleVersion { current: v }),

@@ -6,8 +6,8 @@
 //! actions and its journal entry, so each rule fires once per record and
 //! threshold, whichever node's timer gets there first.
 
-use super::engine::{self, Announcement};
 use super::Snapshot;
+use super::engine::{self, Announcement};
 use crate::incidents::{diff, journal};
 use crate::notify::{self, Author, IncidentEvent, Recipients};
 use crate::{Actor, App, AppError};

@@ -52,10 +52,13 @@ async fn checked_row(app: &App, rule: &EscalationRule, active: bool) -> Result<R
     }
     for (i, a) in rule.actions.iter().enumerate() {
         match a {
-            EscalationAction::Reassign { group } if !group.trim().is_empty() => {
-                if accounts::group_by_name(&mut conn, group.trim()).await?.is_none() {
-                    errs.push(FieldError::new(&format!("actions[{i}].group"), format!("no group named {:?}", group.trim())));
-                }
+            EscalationAction::Reassign { group }
+                if !group.trim().is_empty() && accounts::group_by_name(&mut conn, group.trim()).await?.is_none() =>
+            {
+                errs.push(FieldError::new(
+                    &format!("actions[{i}].group"),
+                    format!("no group named {:?}", group.trim()),
+                ));
             }
             EscalationAction::Notify { to } => {
                 for r in to {
@@ -162,7 +165,8 @@ impl App {
                         (false, true) => "changed, switched on",
                         _ => "changed",
                     };
-                    let name = if old.name == row.name { row.name.clone() } else { format!("{} → {}", old.name, row.name) };
+                    let name =
+                        if old.name == row.name { row.name.clone() } else { format!("{} → {}", old.name, row.name) };
                     audit::write(c, &entry(&actor2, &name, what)).await?;
                     Ok::<_, StoreError>(())
                 })

@@ -151,10 +151,7 @@ pub fn routes() -> Router<AppState> {
         .route("/slas/{id}", get(sla::get_sla).put(sla::update_sla))
         .route("/groups/{name}/manager", put(escalations::set_manager))
         .route("/escalations", get(escalations::list).post(escalations::create))
-        .route(
-            "/escalations/{id}",
-            get(escalations::get_one).put(escalations::replace).delete(escalations::delete),
-        )
+        .route("/escalations/{id}", get(escalations::get_one).put(escalations::replace).delete(escalations::delete))
         .route("/mail/inbound", get(escalations::inbound))
         .route("/cis", get(cmdb::list).post(cmdb::create))
         .route("/cis/{id}", get(cmdb::get_one).put(cmdb::update))

@@ -180,8 +180,12 @@ impl RuleForm {
             });
             Trigger::Clock { clock: self.clock.clone(), percent }
         };
-        let priorities: Vec<Priority> =
-            self.priorities.iter().filter_map(|p| p.parse::<i64>().ok()).filter_map(|p| Priority::new(p).ok()).collect();
+        let priorities: Vec<Priority> = self
+            .priorities
+            .iter()
+            .filter_map(|p| p.parse::<i64>().ok())
+            .filter_map(|p| Priority::new(p).ok())
+            .collect();
         let mut to: Vec<Recipient> = WHO
             .iter()
             .filter(|(w, _)| self.notify.iter().any(|n| n == w))
@@ -275,7 +279,9 @@ fn clock_name(lang: Lang, clock: &str) -> String {
 
 pub fn trigger_text(lang: Lang, t: &Trigger) -> String {
     match t {
-        Trigger::Clock { clock, percent: 100 } => i18n::tf(lang, Msg::EscBreached, &[("clock", &clock_name(lang, clock))]),
+        Trigger::Clock { clock, percent: 100 } => {
+            i18n::tf(lang, Msg::EscBreached, &[("clock", &clock_name(lang, clock))])
+        }
         Trigger::Clock { clock, percent } => {
             i18n::tf(lang, Msg::EscAtPercent, &[("clock", &clock_name(lang, clock)), ("percent", &percent.to_string())])
         }
@@ -390,7 +396,10 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
     let clocks: Vec<(String, String)> = CLOCKS.iter().map(|(c, m)| ((*c).to_owned(), ctx.t(*m).to_owned())).collect();
     let mut reassign = vec![(String::new(), ctx.t(Msg::EscNoReassign).to_owned())];
     reassign.extend(groups.iter().map(|g| (g.clone(), g.clone())));
-    let shown = ["name", "position", "clock", "percent", "after", "groups", "no_group", "users", "reassign", "actions", "version"];
+    let shown = [
+        "name", "position", "clock", "percent", "after", "groups", "no_group", "users", "reassign", "actions",
+        "version",
+    ];
     html! {
         section.panel.narrow aria-labelledby="rule-form-title" {
             h2 #rule-form-title { (ctx.t(title)) }
@@ -626,7 +635,9 @@ pub async fn delete(
     let version = f.version.trim().parse().unwrap_or(0);
     match s.app.delete_escalation_rule(&ctx.actor, id, version).await {
         Ok(()) => see_other(&format!("{PATH}?m=deleted")),
-        Err(AppError::Stale { .. }) => render_confirm(&s, &ctx, id, Some(ctx.t(Msg::EscStale)), StatusCode::CONFLICT).await,
+        Err(AppError::Stale { .. }) => {
+            render_confirm(&s, &ctx, id, Some(ctx.t(Msg::EscStale)), StatusCode::CONFLICT).await
+        }
         Err(e) => Err(ctx.fail(e)),
     }
 }

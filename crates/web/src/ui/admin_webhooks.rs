@@ -83,7 +83,9 @@ fn localised(lang: Lang, errs: Vec<FieldError>) -> widgets::Errors {
     widgets::Errors(
         errs.into_iter()
             .map(|e| {
-                let m = if e.field == "url" && (e.message.starts_with("is not a URL") || e.message.starts_with("must be an http")) {
+                let m = if e.field == "url"
+                    && (e.message.starts_with("is not a URL") || e.message.starts_with("must be an http"))
+                {
                     i18n::t(lang, Msg::WhValUrl).to_owned()
                 } else if e.field == "secret" && e.message.starts_with("is too short") {
                     i18n::t(lang, Msg::WhValSecretShort).to_owned()
@@ -162,7 +164,13 @@ fn hook_form(ctx: &Ctx, f: &HookForm, errors: &widgets::Errors, editing: Option<
     }
 }
 
-async fn render_list(s: &AppState, ctx: &Ctx, flash: Option<&str>, form: &HookForm, errors: &widgets::Errors) -> UiResult {
+async fn render_list(
+    s: &AppState,
+    ctx: &Ctx,
+    flash: Option<&str>,
+    form: &HookForm,
+    errors: &widgets::Errors,
+) -> UiResult {
     let hooks = s.app.list_webhooks(&ctx.actor).await.or_page(ctx)?;
     let flash = match flash {
         Some("created") => Some(Msg::WhFlashCreated),
@@ -284,11 +292,8 @@ pub async fn update(
     admins_only(&ctx)?;
     let id = path_id(&ctx, id, "webhook")?;
     let f = HookForm::from_pairs(pairs);
-    let secret = if f.remove_secret {
-        Some(String::new())
-    } else {
-        Some(f.secret.clone()).filter(|s| !s.trim().is_empty())
-    };
+    let secret =
+        if f.remove_secret { Some(String::new()) } else { Some(f.secret.clone()).filter(|s| !s.trim().is_empty()) };
     let patch = WebhookPatch {
         name: Some(f.name.clone()),
         url: Some(f.url.clone()),
@@ -355,7 +360,9 @@ pub async fn delete(
     let version = f.version.trim().parse().ok();
     match s.app.delete_webhook(&ctx.actor, id, version).await {
         Ok(()) => see_other(&format!("{PATH}?m=deleted")),
-        Err(AppError::Stale { .. }) => render_confirm(&s, &ctx, id, Some(ctx.t(Msg::StaleForm)), StatusCode::CONFLICT).await,
+        Err(AppError::Stale { .. }) => {
+            render_confirm(&s, &ctx, id, Some(ctx.t(Msg::StaleForm)), StatusCode::CONFLICT).await
+        }
         Err(e) => Err(ctx.fail(e)),
     }
 }

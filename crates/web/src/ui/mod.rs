@@ -110,10 +110,7 @@ pub fn routes() -> Router<AppState> {
         .route(admin_escalations::PATH, get(admin_escalations::show).post(admin_escalations::create))
         .route("/admin/escalations/{id}", get(admin_escalations::edit).post(admin_escalations::update))
         .route("/admin/escalations/{id}/active", post(admin_escalations::switch))
-        .route(
-            "/admin/escalations/{id}/delete",
-            get(admin_escalations::confirm_delete).post(admin_escalations::delete),
-        )
+        .route("/admin/escalations/{id}/delete", get(admin_escalations::confirm_delete).post(admin_escalations::delete))
         .route(admin_webhooks::PATH, get(admin_webhooks::show).post(admin_webhooks::create))
         .route("/admin/webhooks/{id}", get(admin_webhooks::edit).post(admin_webhooks::update))
         .route("/admin/webhooks/{id}/delete", get(admin_webhooks::confirm_delete).post(admin_webhooks::delete))

@@ -6,9 +6,9 @@
 //! Over plain HTTP: everyone else gets 403, and a post without the CSRF
 //! token changes nothing.
 
+use crate::driver;
 use crate::journey::{choose, fill, go, path, text, wait};
 use crate::server::{self, get, post};
-use crate::driver;
 use fantoccini::Client;
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
