@@ -299,3 +299,137 @@ both!(a_clock_threshold_raises_urgency_once, |pg| async move {
     assert_eq!(journal.iter().filter(|e| e.action == "escalated").count(), 1, "never repeated for a threshold");
     assert_eq!(app.get_incident(&agent, &number(inc.id)).await.unwrap().urgency, 2);
 });
+
+both!(a_switched_off_rule_never_fires_and_rules_change_under_their_version, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let agent = login(&app, "agent", "agent").await;
+    app.create_sla(&boss, standard(), true).await.unwrap();
+    let clock =
+        rule(json!({"name": "Resolution at risk", "trigger": {"kind": "clock", "clock": "resolution", "percent": 75},
+        "actions": [{"do": "raise_urgency"}]}));
+    let waited = rule(json!({"name": "Waited", "trigger": {"kind": "elapsed", "after": "15m"},
+        "conditions": {"no_assignee": true}, "actions": [{"do": "notify", "to": ["group"]}]}));
+    let c = app.create_escalation_rule(&boss, clock, true).await.unwrap();
+    let w = app.create_escalation_rule(&boss, waited, true).await.unwrap();
+    let c = app.set_escalation_rule_active(&boss, c.rule.id, c.version, false).await.unwrap();
+    assert!(!c.active && c.version == 2);
+    app.set_escalation_rule_active(&boss, w.rule.id, w.version, false).await.unwrap();
+    let n = NewIncident { title: "Slow wiki".into(), assignment_group: Some("Desk".into()), ..Default::default() };
+    let inc = app.create_incident(&agent, n).await.unwrap();
+    app.run_sla_timers_at(inc.opened_at + 3 * HOUR + 60_000_000).await.unwrap();
+    assert!(app.run_escalations_at(inc.opened_at + HOUR).await.unwrap().is_empty(), "switched off: not fired");
+    let now = app.get_incident(&agent, &number(inc.id)).await.unwrap();
+    assert_eq!(now.urgency, 3, "the clock rule stayed quiet");
+    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    assert!(!journal.iter().any(|e| e.action == "escalated"));
+
+    // A stale version changes nothing; the current one switches it back on.
+    let e = app.set_escalation_rule_active(&boss, c.rule.id, 1, true).await.unwrap_err();
+    assert!(matches!(e, AppError::Stale { sent: 1, current: 2 }), "{e}");
+    let e = app.set_escalation_rule_active(&agent, c.rule.id, 2, true).await.unwrap_err();
+    assert!(matches!(e, AppError::Forbidden(_)), "{e}");
+    app.set_escalation_rule_active(&boss, c.rule.id, 2, true).await.unwrap();
+    let next =
+        app.create_incident(&agent, NewIncident { title: "Slow mail".into(), ..Default::default() }).await.unwrap();
+    app.run_sla_timers_at(next.opened_at + 3 * HOUR + 60_000_000).await.unwrap();
+    assert_eq!(app.get_incident(&agent, &number(next.id)).await.unwrap().urgency, 2, "on again: it fires");
+
+    // Replacing names its bad fields, the groups and users included.
+    let bad = rule(json!({"name": "Waited", "trigger": {"kind": "elapsed", "after": "15m"},
+        "conditions": {"groups": ["Nowhere"]},
+        "actions": [{"do": "reassign", "group": "Atlantis"}, {"do": "notify", "to": [{"users": ["ghost"]}]}]}));
+    let e = app.update_escalation_rule(&boss, w.rule.id, 2, bad, true).await.unwrap_err();
+    let AppError::Invalid(f) = e else { panic!("{e}") };
+    let fields: Vec<&str> = f.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["conditions.groups", "actions[0].group", "actions[1].to"]);
+    let e = app.delete_escalation_rule(&boss, w.rule.id, 1).await.unwrap_err();
+    assert!(matches!(e, AppError::Stale { .. }), "{e}");
+    app.delete_escalation_rule(&boss, w.rule.id, 2).await.unwrap();
+    let e = app.get_escalation_rule(&boss, w.rule.id).await.unwrap_err();
+    assert!(matches!(e, AppError::NotFound(_)), "{e}");
+    let e = app.delete_escalation_rule(&boss, w.rule.id, 2).await.unwrap_err();
+    assert!(matches!(e, AppError::NotFound(_)), "{e}");
+    // Every change is in the audit log.
+    let admin = login(&app, "root", "admin").await;
+    let f = steward_store::audit::AuditFilter {
+        kind: Some("escalation_rule_changed".into()),
+        actor: None,
+        before: None,
+        limit: 50,
+    };
+    let log = app.audit_events(&admin, f).await.unwrap().items;
+    let details: Vec<&str> = log.iter().rev().map(|e| e.detail.as_str()).collect();
+    assert_eq!(
+        details,
+        ["created", "created", "changed, switched off", "changed, switched off", "changed, switched on", "deleted"]
+    );
+    assert!(log.iter().all(|e| e.actor_name == "boss"));
+});
+
+both!(a_rule_that_reassigns_tells_the_new_group_and_the_webhooks, |pg| async move {
+    let mut config = AppConfig::default();
+    config.notify.webhook_allow = steward_domain::net::Networks::parse(&["127.0.0.0/8"]).unwrap();
+    config.notify.worker = false;
+    let (app, _d) = app(pg, config).await;
+    let boss = login(&app, "boss", "manager").await;
+    let root = login(&app, "root", "admin").await;
+    let agent = login(&app, "agent", "agent").await;
+    app.add_group(None, "Second line", "").await.unwrap();
+    for name in ["sam", "sue"] {
+        let u = NewUser {
+            username: name.into(),
+            role: "agent".into(),
+            email: Some(format!("{name}@example.org")),
+            groups: vec!["Second line".into()],
+            ..Default::default()
+        };
+        app.add_user(None, u).await.unwrap();
+    }
+    let hook = steward_app::notify::WebhookInput {
+        name: "chat".into(),
+        url: "http://127.0.0.1:9/hook".into(),
+        events: vec!["incident.assigned".into()],
+        ..Default::default()
+    };
+    let hook = app.create_webhook(&root, hook).await.unwrap();
+    let r = rule(json!({"name": "Nobody took it", "trigger": {"kind": "elapsed", "after": "30m"},
+        "conditions": {"no_assignee": true}, "actions": [{"do": "reassign", "group": "Second line"}]}));
+    app.create_escalation_rule(&boss, r, true).await.unwrap();
+    let n = NewIncident { title: "VPN drops".into(), assignment_group: Some("Desk".into()), ..Default::default() };
+    let inc = app.create_incident(&agent, n).await.unwrap();
+    let fired = app.run_escalations_at(inc.opened_at + 31 * 60_000_000).await.unwrap();
+    assert_eq!(fired.len(), 1);
+    assert_eq!(app.get_incident(&agent, &number(inc.id)).await.unwrap().group_name.as_deref(), Some("Second line"));
+    let mut c = app.store.pool().acquire().await.unwrap();
+    let msgs = steward_store::outbox::for_record(&mut c, "incident", inc.id).await.unwrap();
+    let mut mails: Vec<&str> = msgs
+        .iter()
+        .filter(|m| m.event == "incident.assigned" && m.channel == "email")
+        .map(|m| m.target.as_str())
+        .collect();
+    mails.sort();
+    assert_eq!(mails, ["sam@example.org", "sue@example.org"], "the new group's members, as after any assignment");
+    let calls: Vec<&steward_store::outbox::Message> = msgs
+        .iter()
+        .filter(|m| m.event == "incident.assigned" && m.channel == "webhook" && m.payload.contains("\"actor\":null"))
+        .collect();
+    assert_eq!(calls.len(), 1, "one call for the escalation's assignment (besides the creation's)");
+    assert_eq!(calls[0].target, hook.id.to_string());
+    assert!(calls[0].payload.contains("Second line"), "{}", calls[0].payload);
+});
+
+both!(a_no_group_rule_picks_up_what_no_group_holds, |pg| async move {
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let agent = login(&app, "agent", "agent").await;
+    let r = rule(json!({"name": "Homeless", "trigger": {"kind": "elapsed", "after": "10m"},
+        "conditions": {"no_group": true}, "actions": [{"do": "reassign", "group": "Desk"}]}));
+    app.create_escalation_rule(&boss, r, true).await.unwrap();
+    let loose =
+        app.create_incident(&agent, NewIncident { title: "Printer".into(), ..Default::default() }).await.unwrap();
+    let held = NewIncident { title: "Mouse".into(), assignment_group: Some("Desk".into()), ..Default::default() };
+    app.create_incident(&agent, held).await.unwrap();
+    let fired = app.run_escalations_at(loose.opened_at + 11 * 60_000_000).await.unwrap();
+    assert_eq!(fired.iter().map(|f| f.record_id).collect::<Vec<_>>(), [loose.id], "only the one no group held");
+});

@@ -18,10 +18,12 @@ pub enum AuditKind {
     UserDeactivated,
     PasswordChanged,
     SessionsRevoked,
+    /// An escalation rule was created, changed, switched on or off, or deleted.
+    EscalationRuleChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 13] = [
+    pub const ALL: [AuditKind; 14] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::SignInLocked,
@@ -35,6 +37,7 @@ impl AuditKind {
         AuditKind::UserDeactivated,
         AuditKind::PasswordChanged,
         AuditKind::SessionsRevoked,
+        AuditKind::EscalationRuleChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -52,6 +55,7 @@ impl AuditKind {
             AuditKind::UserDeactivated => "user_deactivated",
             AuditKind::PasswordChanged => "password_changed",
             AuditKind::SessionsRevoked => "sessions_revoked",
+            AuditKind::EscalationRuleChanged => "escalation_rule_changed",
         }
     }
 

@@ -68,6 +68,27 @@ pub async fn update_rule(conn: &mut AnyConnection, r: &RuleRow) -> Result<i64> {
     Err(current.map_or(StoreError::NotFound, |(current,)| StoreError::StaleVersion { current }))
 }
 
+/// Deletes a rule (and the record of its firings) if `version` is still
+/// current.
+pub async fn delete_rule(conn: &mut AnyConnection, id: i64, version: i64) -> Result<()> {
+    let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM escalation_rules WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match current {
+        None => return Err(StoreError::NotFound),
+        Some((v,)) if v != version => return Err(StoreError::StaleVersion { current: v }),
+        Some(_) => {}
+    }
+    sqlx::query("DELETE FROM escalation_firings WHERE rule_id = $1").bind(id).execute(&mut *conn).await?;
+    let r = sqlx::query("DELETE FROM escalation_rules WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(version)
+        .execute(conn)
+        .await?;
+    if r.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
 /// Records that `rule` fired for a record at `threshold`; false if it had
 /// already, which is how a rule fires only once.
 pub async fn record_firing(
@@ -93,14 +114,16 @@ pub async fn record_firing(
 }
 
 /// What a plain-time rule looks for: open incidents (by `states`) opened
-/// by `opened_by`, optionally unassigned, of these priorities and groups.
+/// by `opened_by`, optionally without an assignee or without a group, of
+/// these priorities and groups.
 #[derive(Debug, Clone, Default)]
 pub struct Overdue {
     pub rule_id: i64,
     pub states: Vec<String>,
     pub priorities: Vec<i64>,
     pub group_ids: Vec<i64>,
-    pub unassigned: bool,
+    pub no_assignee: bool,
+    pub no_group: bool,
     pub opened_by: i64,
     pub limit: i64,
 }
@@ -125,8 +148,11 @@ pub async fn overdue(conn: &mut AnyConnection, o: &Overdue) -> Result<Vec<i64>> 
             q.push(")");
         }
     }
-    if o.unassigned {
+    if o.no_assignee {
         q.push(" AND i.assignee_id IS NULL");
+    }
+    if o.no_group {
+        q.push(" AND i.assignment_group_id IS NULL");
     }
     q.push(
         " AND NOT EXISTS (SELECT 1 FROM escalation_firings f WHERE f.record_kind = 'incident' AND f.record_id = i.id

@@ -36,6 +36,15 @@ pub struct SlaView {
     pub definition: SlaDefinition,
 }
 
+/// A group's OLA as set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OlaView {
+    pub group_id: i64,
+    pub target: SignedDuration,
+    pub calendar_id: i64,
+    pub thresholds: Vec<u8>,
+}
+
 /// Holiday sets that can be added to a calendar in one step.
 pub const PRESETS: &[&str] = &["poland"];
 
@@ -312,6 +321,22 @@ impl App {
             updated_at: now,
             version: 1,
         })
+    }
+
+    /// Every group's OLA; staff may read them.
+    pub async fn list_olas(&self, actor: &Actor) -> Result<Vec<OlaView>, AppError> {
+        staff(actor)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(sla::olas(&mut conn)
+            .await?
+            .into_iter()
+            .map(|r| OlaView {
+                group_id: r.group_id,
+                target: SignedDuration::from_micros(r.target_us),
+                calendar_id: r.calendar_id,
+                thresholds: serde_json::from_str(&r.thresholds).unwrap_or_default(),
+            })
+            .collect())
     }
 
     /// Sets (or with `None` removes) a group's OLA: how long a record may

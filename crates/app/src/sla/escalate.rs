@@ -6,18 +6,18 @@
 //! actions and its journal entry, so each rule fires once per record and
 //! threshold, whichever node's timer gets there first.
 
+use super::Snapshot;
 use super::engine::{self, Announcement};
-use super::{Snapshot, snapshot::parse_rule};
 use crate::incidents::{diff, journal};
 use crate::notify::{self, Author, IncidentEvent, Recipients};
-use crate::{Actor, App, AppError, FieldError};
+use crate::{Actor, App, AppError};
 use steward_domain::access;
 use steward_domain::journal::{Action, FieldChange};
 use steward_domain::sla::escalation::{EscalationAction, EscalationRule, Recipient, Trigger, raised_urgency};
 use steward_domain::{Impact, IncidentState, Priority, PriorityMatrix, Urgency};
-use steward_store::escalations::{self, Overdue, RuleRow};
+use steward_store::escalations::{self, Overdue};
 use steward_store::incidents::{self, Incident};
-use steward_store::{Conn, Dialect, StoreError, accounts, now_micros};
+use steward_store::{Conn, Dialect, StoreError, accounts};
 
 const KIND: &str = "incident";
 /// Records looked at per plain-time rule and pass.
@@ -68,7 +68,7 @@ pub(crate) async fn on_announcements(
 fn applies(rule: &EscalationRule, inc: &Incident) -> Result<bool, AppError> {
     let priority = Priority::new(inc.priority).map_err(|e| AppError::Internal(e.to_string()))?;
     let state: IncidentState = inc.state.parse().map_err(AppError::Internal)?;
-    Ok(rule.applies(priority, state, inc.group_name.as_deref()))
+    Ok(rule.applies(priority, state, inc.group_name.as_deref(), inc.assignee_id.is_some()))
 }
 
 /// Records the firing and, if it is new, carries out the actions and
@@ -124,6 +124,9 @@ async fn fire(
         new.version = incidents::update(c, &new, inc.version).await?;
         journal(c, inc.id, ctx.now, None, Action::Updated, &changes, None).await?;
         (_, new.sla) = engine::sync(c, ctx.d, ctx.snap, Some(inc), &new, None, ctx.now).await?;
+        // Handed to another group: its members hear of it (and webhooks of
+        // the assignment) as after any other assignment.
+        notify::hooks::assigned(c, ctx.notify, Some(inc), &new, &Author::system()).await?;
     }
     let mut names = Vec::new();
     for id in &notify {
@@ -174,7 +177,7 @@ impl App {
         let snap = self.sla_snapshot().await?;
         let mut fired = Vec::new();
         for rule in snap.rules.iter().filter(|r| matches!(r.trigger, Trigger::Elapsed { .. })) {
-            let Trigger::Elapsed { after: Some(after), unassigned } = rule.trigger else { continue };
+            let Trigger::Elapsed { after: Some(after) } = rule.trigger else { continue };
             let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
             let mut group_ids = Vec::new();
             for name in &rule.conditions.groups {
@@ -192,7 +195,8 @@ impl App {
                 states: states.iter().map(|s| s.as_str().to_owned()).collect(),
                 priorities: rule.conditions.priorities.iter().map(|p| i64::from(*p)).collect(),
                 group_ids,
-                unassigned,
+                no_assignee: rule.conditions.no_assignee,
+                no_group: rule.conditions.no_group,
                 opened_by: now - engine::micros(after),
                 limit: OVERDUE_LIMIT,
             };
@@ -215,7 +219,7 @@ impl App {
                         Box::pin(async move {
                             let inc = incidents::get_for_update(c, d, id).await?;
                             // Someone may have acted since the scan.
-                            if !applies(&one, &inc)? || (unassigned && inc.assignee_id.is_some()) {
+                            if !applies(&one, &inc)? {
                                 return Ok::<_, AppError>(None);
                             }
                             let ctx = Ctx { d, snap: &snap, matrix: &matrix, notify: &notify, now };
@@ -231,52 +235,6 @@ impl App {
             }
         }
         Ok(fired)
-    }
-
-    pub async fn list_escalation_rules(&self, actor: &Actor) -> Result<Vec<(RuleRow, EscalationRule)>, AppError> {
-        if !actor.is_staff() {
-            return Err(AppError::Forbidden("only staff can see escalation rules".into()));
-        }
-        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        escalations::rules(&mut conn)
-            .await?
-            .into_iter()
-            .map(|row| parse_rule(&row).map(|r| (row, r)).map_err(AppError::Internal))
-            .collect()
-    }
-
-    /// Adds a rule; managers and admins only.
-    pub async fn create_escalation_rule(
-        &self,
-        actor: &Actor,
-        rule: EscalationRule,
-        active: bool,
-    ) -> Result<i64, AppError> {
-        access::can_manage_service_levels(actor.role)?;
-        if let Err(p) = rule.validate() {
-            return Err(AppError::Invalid(p.into_iter().map(|p| FieldError::new(&p.field, p.reason)).collect()));
-        }
-        let now = now_micros();
-        let row = RuleRow {
-            id: 0,
-            name: rule.name.trim().to_owned(),
-            position: i64::from(rule.position),
-            active: i64::from(active),
-            rule: serde_json::to_string(&rule).map_err(|e| AppError::Internal(e.to_string()))?,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        };
-        let id = self
-            .store
-            .write(move |c| Box::pin(async move { escalations::insert_rule(c, &row).await }))
-            .await
-            .map_err(|e| match e {
-                StoreError::Duplicate(_) => AppError::field("name", "another escalation rule already has this name"),
-                other => other.into(),
-            })?;
-        self.sla_cache.invalidate();
-        Ok(id)
     }
 
     /// Names the manager of an assignment group (told by escalations that

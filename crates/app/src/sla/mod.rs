@@ -11,6 +11,7 @@ pub mod admin;
 pub(crate) mod engine;
 pub mod escalate;
 mod history;
+pub mod rules;
 mod snapshot;
 pub mod timer;
 pub mod view;

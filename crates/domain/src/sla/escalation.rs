@@ -5,6 +5,12 @@
 //! clock's breach) or on plain time (a P1 unassigned for 15 minutes). Each
 //! rule fires once per record and trigger: the caller records the firing
 //! under [`EscalationRule::firing_key`] and skips a key it has seen.
+//!
+//! "Left alone" is said by the conditions, each meaning one thing:
+//! `no_assignee` (nobody in particular works the record, though a group may
+//! hold it) and `no_group` (no group holds it at all). Rules stored before
+//! the two existed said `"unassigned": true` on the elapsed trigger, which
+//! has always meant "no assignee"; it is still read, as `no_assignee`.
 
 use super::Problem;
 use super::definition::duration_text;
@@ -19,13 +25,12 @@ pub enum Trigger {
     /// A clock reached `percent` of its target (100 = breached). `clock`
     /// is `response`, `resolution`, `group` or `any`.
     Clock { clock: String, percent: u8 },
-    /// The record has been open (or, with `unassigned`, without an
-    /// assignee) for `after` of real time since it opened.
+    /// The record has been open for `after` of real time (with the
+    /// condition `no_assignee`: open that long and still without an
+    /// assignee).
     Elapsed {
         #[serde(default, with = "duration_text")]
         after: Option<SignedDuration>,
-        #[serde(default)]
-        unassigned: bool,
     },
 }
 
@@ -60,16 +65,22 @@ pub enum EscalationAction {
 
 /// Which records a rule looks at; an empty list means any.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct EscalationConditions {
     pub priorities: Vec<Priority>,
     /// Default: the open states (new, in progress, on hold).
     pub states: Vec<IncidentState>,
     /// Assignment group names.
     pub groups: Vec<String>,
+    /// Only records nobody in particular is assigned to (a group may hold
+    /// them).
+    pub no_assignee: bool,
+    /// Only records no assignment group holds.
+    pub no_group: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "RuleWire")]
 pub struct EscalationRule {
     #[serde(default)]
     pub id: i64,
@@ -80,6 +91,50 @@ pub struct EscalationRule {
     #[serde(default)]
     pub conditions: EscalationConditions,
     pub actions: Vec<EscalationAction>,
+}
+
+/// A rule as sent or stored: the same shape, plus the old spelling of
+/// `no_assignee` (`"unassigned": true` on the elapsed trigger).
+#[derive(Deserialize)]
+struct RuleWire {
+    #[serde(default)]
+    id: i64,
+    name: String,
+    #[serde(default)]
+    position: i32,
+    trigger: TriggerWire,
+    #[serde(default)]
+    conditions: EscalationConditions,
+    actions: Vec<EscalationAction>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum TriggerWire {
+    Clock {
+        clock: String,
+        percent: u8,
+    },
+    Elapsed {
+        #[serde(default, with = "duration_text")]
+        after: Option<SignedDuration>,
+        #[serde(default)]
+        unassigned: bool,
+    },
+}
+
+impl From<RuleWire> for EscalationRule {
+    fn from(w: RuleWire) -> Self {
+        let mut conditions = w.conditions;
+        let trigger = match w.trigger {
+            TriggerWire::Clock { clock, percent } => Trigger::Clock { clock, percent },
+            TriggerWire::Elapsed { after, unassigned } => {
+                conditions.no_assignee |= unassigned;
+                Trigger::Elapsed { after }
+            }
+        };
+        EscalationRule { id: w.id, name: w.name, position: w.position, trigger, conditions, actions: w.actions }
+    }
 }
 
 const CLOCKS: &[&str] = &["response", "resolution", "group", "any"];
@@ -103,11 +158,14 @@ impl EscalationRule {
                     problem("trigger.percent", format!("{percent} % is not between 1 and 100 (100 is the breach)"));
                 }
             }
-            Trigger::Elapsed { after, .. } => match after {
+            Trigger::Elapsed { after } => match after {
                 None => problem("trigger.after", "is required, e.g. \"15m\"".into()),
                 Some(d) if !d.is_positive() => problem("trigger.after", "must be longer than zero".into()),
                 Some(_) => {}
             },
+        }
+        if self.conditions.no_group && !self.conditions.groups.is_empty() {
+            problem("conditions.no_group", "cannot be combined with groups: a record in a group has one".into());
         }
         if self.actions.is_empty() {
             problem("actions", "needs at least one action".into());
@@ -134,12 +192,14 @@ impl EscalationRule {
     }
 
     /// Whether the rule looks at a record with these facts.
-    pub fn applies(&self, priority: Priority, state: IncidentState, group: Option<&str>) -> bool {
+    pub fn applies(&self, priority: Priority, state: IncidentState, group: Option<&str>, has_assignee: bool) -> bool {
         let c = &self.conditions;
         let states = if c.states.is_empty() { OPEN } else { &c.states[..] };
         (c.priorities.is_empty() || c.priorities.contains(&priority))
             && states.contains(&state)
             && (c.groups.is_empty() || group.is_some_and(|g| c.groups.iter().any(|n| n.eq_ignore_ascii_case(g))))
+            && !(c.no_assignee && has_assignee)
+            && !(c.no_group && group.is_some())
     }
 
     /// Whether a clock of `kind` announcing `percent` reaches the trigger;
@@ -182,10 +242,35 @@ mod tests {
         }));
         assert!(r.validate().is_ok());
         let p1 = Priority::new(1).unwrap();
-        assert!(r.applies(p1, IncidentState::New, None));
-        assert!(!r.applies(Priority::new(2).unwrap(), IncidentState::New, None));
-        assert!(!r.applies(p1, IncidentState::Resolved, None), "only open records by default");
+        assert!(r.applies(p1, IncidentState::New, None, false));
+        assert!(r.applies(p1, IncidentState::New, Some("Desk"), false), "a group may hold it");
+        assert!(!r.applies(p1, IncidentState::New, None, true), "the old `unassigned` is no_assignee");
+        assert!(!r.applies(Priority::new(2).unwrap(), IncidentState::New, None, false));
+        assert!(!r.applies(p1, IncidentState::Resolved, None, false), "only open records by default");
         assert_eq!(r.firing_key(None), "elapsed");
+        assert!(r.conditions.no_assignee && !r.conditions.no_group);
+        // Written back, it says what it means; read again, it is the same rule.
+        let out = serde_json::to_value(&r).unwrap();
+        assert_eq!(out["trigger"], json!({"kind": "elapsed", "after": "PT15M"}));
+        assert_eq!(out["conditions"]["no_assignee"], true);
+        assert_eq!(serde_json::from_value::<EscalationRule>(out).unwrap(), r);
+    }
+
+    #[test]
+    fn no_assignee_and_no_group_are_two_conditions() {
+        let p3 = Priority::new(3).unwrap();
+        let no_group = rule(json!({"name": "Nobody's", "trigger": {"kind": "elapsed", "after": "1h"},
+            "conditions": {"no_group": true}, "actions": [{"do": "reassign", "group": "Desk"}]}));
+        assert!(no_group.applies(p3, IncidentState::New, None, false));
+        assert!(!no_group.applies(p3, IncidentState::New, Some("Desk"), false), "a group holds it");
+        let no_assignee = rule(json!({"name": "Nobody on it", "trigger": {"kind": "elapsed", "after": "1h"},
+            "conditions": {"no_assignee": true}, "actions": [{"do": "raise_urgency"}]}));
+        assert!(no_assignee.applies(p3, IncidentState::New, Some("Desk"), false));
+        assert!(!no_assignee.applies(p3, IncidentState::New, Some("Desk"), true));
+        let both = rule(json!({"name": "x", "trigger": {"kind": "elapsed", "after": "1h"},
+            "conditions": {"no_group": true, "groups": ["Desk"]}, "actions": [{"do": "raise_urgency"}]}));
+        let fields: Vec<String> = both.validate().unwrap_err().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["conditions.no_group"]);
     }
 
     #[test]

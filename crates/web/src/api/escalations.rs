@@ -1,29 +1,49 @@
 //! `/api/v1/escalations`, group managers, and the inbound mail log.
 
+use super::incidents::version;
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
-    extract::{Path, State},
-    http::StatusCode,
+    extract::{Path, State, rejection::PathRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use steward_app::{AppError, sla::rules::RuleView};
 use steward_domain::sla::escalation::EscalationRule;
 use utoipa::{IntoParams, ToSchema};
 
 /// An escalation rule. `trigger` is `{"kind": "clock", "clock":
-/// "resolution", "percent": 75}` or `{"kind": "elapsed", "after": "15m",
-/// "unassigned": true}`; `actions` a list of `{"do": "notify", "to":
-/// ["assignee", "group", "group_manager", {"users": ["name"]}]}`,
-/// `{"do": "reassign", "group": "Second line"}`, `{"do": "raise_urgency"}`.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+/// "resolution", "percent": 75}` or `{"kind": "elapsed", "after": "15m"}`;
+/// `conditions` narrow it (`priorities`, `states`, `groups`, `no_assignee`,
+/// `no_group`); `actions` a list of `{"do": "notify", "to": ["assignee",
+/// "group", "group_manager", {"users": ["name"]}]}`, `{"do": "reassign",
+/// "group": "Second line"}`, `{"do": "raise_urgency"}`.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EscalationJson {
-    #[serde(default, skip_deserializing)]
-    #[schema(read_only)]
     pub id: i64,
     pub name: String,
+    pub position: i32,
+    /// Off: the rule is kept but never fires.
+    pub active: bool,
+    #[schema(value_type = super::schema::Trigger)]
+    pub trigger: Value,
+    #[schema(value_type = super::schema::EscalationConditions)]
+    pub conditions: Value,
+    #[schema(value_type = Vec<super::schema::EscalationAction>)]
+    pub actions: Value,
+    pub version: i64,
+}
+
+/// A rule as sent to create or replace one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationBody {
+    pub name: String,
+    /// Rules are tried in this order, lowest first; default 100.
     #[serde(default = "default_position")]
     pub position: i32,
+    /// Default true; false keeps the rule switched off.
     #[serde(default = "yes")]
     pub active: bool,
     #[schema(value_type = super::schema::Trigger)]
@@ -33,9 +53,23 @@ pub struct EscalationJson {
     pub conditions: Value,
     #[schema(value_type = Vec<super::schema::EscalationAction>)]
     pub actions: Value,
-    #[serde(default, skip_deserializing)]
-    #[schema(read_only)]
-    pub version: i64,
+    /// On a replace: the version you read (or send `If-Match`).
+    pub version: Option<i64>,
+}
+
+impl EscalationBody {
+    /// The domain's rule, or a problem naming the field that does not read.
+    fn rule(&self) -> Result<EscalationRule, ApiError> {
+        let conditions = if self.conditions.is_null() { serde_json::json!({}) } else { self.conditions.clone() };
+        let body = serde_json::json!({
+            "name": self.name, "position": self.position, "trigger": self.trigger, "conditions": conditions,
+            "actions": self.actions,
+        });
+        serde_path_to_error::deserialize(body).map_err(|e| {
+            let path = e.path().to_string();
+            ApiError::field(if path == "." { "body" } else { &path }, e.inner().to_string())
+        })
+    }
 }
 
 fn default_position() -> i32 {
@@ -46,6 +80,37 @@ fn yes() -> bool {
     true
 }
 
+impl From<RuleView> for EscalationJson {
+    fn from(v: RuleView) -> Self {
+        let r = v.rule;
+        EscalationJson {
+            id: r.id,
+            name: r.name,
+            position: r.position,
+            active: v.active,
+            trigger: serde_json::to_value(&r.trigger).unwrap_or(Value::Null),
+            conditions: serde_json::to_value(&r.conditions).unwrap_or(Value::Null),
+            actions: serde_json::to_value(&r.actions).unwrap_or(Value::Null),
+            version: v.version,
+        }
+    }
+}
+
+/// The rule with its version as the `ETag`.
+fn tagged(status: StatusCode, v: RuleView) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", v.version)).ok();
+    let mut resp = (status, axum::Json(EscalationJson::from(v))).into_response();
+    if let Some(e) = etag {
+        resp.headers_mut().insert(header::ETAG, e);
+    }
+    resp
+}
+
+/// A path id that is not a number names nothing.
+fn id_of(p: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
+    p.map(|Path(id)| id).map_err(|_| ApiError::not_found("escalation rule"))
+}
+
 #[utoipa::path(get, operation_id = "list_escalations", path = "/api/v1/escalations", tag = "service levels",
     responses((status = 200, body = Vec<EscalationJson>), (status = 403, body = Problem)))]
 pub async fn list(
@@ -53,41 +118,70 @@ pub async fn list(
     ApiActor(a): ApiActor,
 ) -> Result<axum::Json<Vec<EscalationJson>>, ApiError> {
     let rules = s.app.list_escalation_rules(&a).await?;
-    let out = rules
-        .into_iter()
-        .map(|(row, r)| EscalationJson {
-            id: row.id,
-            name: row.name,
-            position: r.position,
-            active: row.active == 1,
-            trigger: serde_json::to_value(&r.trigger).unwrap_or(Value::Null),
-            conditions: serde_json::to_value(&r.conditions).unwrap_or(Value::Null),
-            actions: serde_json::to_value(&r.actions).unwrap_or(Value::Null),
-            version: row.version,
-        })
-        .collect();
-    Ok(axum::Json(out))
+    Ok(axum::Json(rules.into_iter().map(EscalationJson::from).collect()))
 }
 
-#[utoipa::path(post, operation_id = "create_escalation", path = "/api/v1/escalations", tag = "service levels", request_body = EscalationJson,
-    responses((status = 201, body = EscalationJson), (status = 403, body = Problem)))]
+#[utoipa::path(post, operation_id = "create_escalation", path = "/api/v1/escalations", tag = "service levels", request_body = EscalationBody,
+    responses((status = 201, body = EscalationJson, headers(("ETag" = String))), (status = 403, body = Problem)))]
 pub async fn create(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
-    Json(mut b): Json<EscalationJson>,
-) -> Result<(StatusCode, axum::Json<EscalationJson>), ApiError> {
-    let conditions = if b.conditions.is_null() { serde_json::json!({}) } else { b.conditions.clone() };
-    let body = serde_json::json!({
-        "name": b.name, "position": b.position, "trigger": b.trigger, "conditions": conditions, "actions": b.actions,
-    });
-    let rule: EscalationRule = serde_path_to_error::deserialize(body).map_err(|e| {
-        let path = e.path().to_string();
-        ApiError::field(if path == "." { "body" } else { &path }, e.inner().to_string())
-    })?;
-    b.id = s.app.create_escalation_rule(&a, rule, b.active).await?;
-    b.version = 1;
-    b.conditions = conditions;
-    Ok((StatusCode::CREATED, axum::Json(b)))
+    Json(b): Json<EscalationBody>,
+) -> Result<Response, ApiError> {
+    let rule = b.rule()?;
+    Ok(tagged(StatusCode::CREATED, s.app.create_escalation_rule(&a, rule, b.active).await?))
+}
+
+#[utoipa::path(get, operation_id = "get_escalation", path = "/api/v1/escalations/{id}", tag = "service levels",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = EscalationJson, headers(("ETag" = String))), (status = 403, body = Problem)))]
+pub async fn get_one(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, ApiError> {
+    Ok(tagged(StatusCode::OK, s.app.get_escalation_rule(&a, id_of(id)?).await?))
+}
+
+#[utoipa::path(put, operation_id = "replace_escalation", path = "/api/v1/escalations/{id}", tag = "service levels",
+    request_body = EscalationBody,
+    description = "Replaces the whole rule (send `active: false` to switch it off) under the version read.",
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
+    responses((status = 200, body = EscalationJson, headers(("ETag" = String))), (status = 403, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn replace(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    id: Result<Path<i64>, PathRejection>,
+    headers: HeaderMap,
+    Json(b): Json<EscalationBody>,
+) -> Result<Response, ApiError> {
+    let id = id_of(id)?;
+    let (v, used_header) = version(&headers, b.version)?;
+    let v = v.ok_or(AppError::VersionRequired)?;
+    let rule = b.rule()?;
+    let view = s
+        .app
+        .update_escalation_rule(&a, id, v, rule, b.active)
+        .await
+        .map_err(|e| ApiError::from(e).with_if_match(used_header))?;
+    Ok(tagged(StatusCode::OK, view))
+}
+
+#[utoipa::path(delete, operation_id = "delete_escalation", path = "/api/v1/escalations/{id}", tag = "service levels",
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
+    responses((status = 204, description = "Deleted"), (status = 403, body = Problem)))]
+pub async fn delete(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    id: Result<Path<i64>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let id = id_of(id)?;
+    let (v, used_header) = version(&headers, None)?;
+    let v = v.ok_or(AppError::VersionRequired)?;
+    s.app.delete_escalation_rule(&a, id, v).await.map_err(|e| ApiError::from(e).with_if_match(used_header))?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -43,7 +43,8 @@ use utoipa::OpenApi;
         sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::calendar_history, sla::update_calendar,
         sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::sla_history, sla::update_sla,
         sla::set_ola, sla::delete_ola,
-        escalations::list, escalations::create, escalations::set_manager, escalations::inbound,
+        escalations::list, escalations::create, escalations::get_one, escalations::replace,
+        escalations::delete, escalations::set_manager, escalations::inbound,
         notifications::outbox, notifications::retry, notifications::webhooks, notifications::create_webhook,
         notifications::webhook, notifications::update_webhook, notifications::delete_webhook,
         notifications::deliveries, notifications::watchers, notifications::watch, notifications::unwatch,
@@ -152,6 +153,7 @@ pub fn routes() -> Router<AppState> {
         .route("/slas/{id}/history", get(sla::sla_history))
         .route("/groups/{name}/manager", put(escalations::set_manager))
         .route("/escalations", get(escalations::list).post(escalations::create))
+        .route("/escalations/{id}", get(escalations::get_one).put(escalations::replace).delete(escalations::delete))
         .route("/mail/inbound", get(escalations::inbound))
         .route("/cis", get(cmdb::list).post(cmdb::create))
         .route("/cis/{id}", get(cmdb::get_one).put(cmdb::update))

@@ -456,8 +456,7 @@ pub struct PauseOn {
 }
 
 /// What makes an escalation rule fire: a clock reaching `percent` of its
-/// target (100 = breached), or time since the record opened (with
-/// `unassigned`: time without an assignee).
+/// target (100 = breached), or time since the record opened.
 #[derive(Serialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Trigger {
@@ -469,7 +468,9 @@ pub enum Trigger {
     },
     Elapsed {
         after: Option<Duration>,
-        #[schema(required = false)]
+        /// The old spelling of `conditions.no_assignee`: still read, never
+        /// answered.
+        #[schema(required = false, deprecated)]
         unassigned: bool,
     },
 }
@@ -506,6 +507,7 @@ pub enum EscalationAction {
 /// Which records a rule looks at; an empty list means any (states: the
 /// open ones).
 #[derive(Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EscalationConditions {
     #[schema(required = false)]
     priorities: Vec<Priority>,
@@ -514,4 +516,11 @@ pub struct EscalationConditions {
     /// Assignment group names.
     #[schema(required = false)]
     groups: Vec<String>,
+    /// Only records nobody in particular is assigned to (a group may hold
+    /// them).
+    #[schema(required = false)]
+    no_assignee: bool,
+    /// Only records no group holds; not with `groups`.
+    #[schema(required = false)]
+    no_group: bool,
 }

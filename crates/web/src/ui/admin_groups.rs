@@ -20,7 +20,7 @@ pub struct FlashQuery {
 }
 
 /// A failed form post: its message at the top of the page it came from.
-struct Problem {
+pub(super) struct Problem {
     message: String,
 }
 
@@ -40,11 +40,19 @@ fn problem_of(ctx: &Ctx, e: AppError) -> Result<Problem, super::Failure> {
 
 pub async fn groups(State(s): State<AppState>, ctx: Ctx, Query(q): Query<FlashQuery>) -> UiResult {
     admins_only(&ctx)?;
-    render_groups(&s, &ctx, q.m.as_deref(), None).await
+    render_groups(&s, &ctx, q.m.as_deref(), None, None).await
 }
 
-async fn render_groups(s: &AppState, ctx: &Ctx, flash: Option<&str>, problem: Option<Problem>) -> UiResult {
+pub(super) async fn render_groups(
+    s: &AppState,
+    ctx: &Ctx,
+    flash: Option<&str>,
+    problem: Option<Problem>,
+    ola: Option<super::admin_ola::OlaProblem>,
+) -> UiResult {
     let groups = s.app.list_groups().await.or_page(ctx)?;
+    let calendars = s.app.list_calendars(&ctx.actor).await.or_page(ctx)?;
+    let olas = s.app.list_olas(&ctx.actor).await.or_page(ctx)?;
     let users = s.app.list_users(Some(&ctx.actor)).await.or_page(ctx)?;
     let staff: Vec<&steward_store::accounts::User> =
         users.iter().filter(|u| u.role != "requester" && u.active == 1).collect();
@@ -58,6 +66,8 @@ async fn render_groups(s: &AppState, ctx: &Ctx, flash: Option<&str>, problem: Op
         h1 { (ctx.t(Msg::AdminGroups)) }
         (tabs(ctx))
         @if flash == Some("saved") { (widgets::notice(ctx.t(Msg::FlashGroupSaved))) }
+        @if flash == Some("ola") { (widgets::notice(ctx.t(Msg::OlaFlashSaved))) }
+        @if flash == Some("ola_removed") { (widgets::notice(ctx.t(Msg::OlaFlashRemoved))) }
         @if let Some(p) = &problem { (widgets::alert(&p.message, None)) }
         @for (g, members, manager) in &rows {
             @let path = format!("/admin/groups/{}", urlencode(&g.name));
@@ -93,6 +103,7 @@ async fn render_groups(s: &AppState, ctx: &Ctx, flash: Option<&str>, problem: Op
                     }
                     " " button.btn type="submit" { (ctx.t(Msg::Save)) }
                 }
+                (super::admin_ola::section(ctx, g, olas.iter().find(|o| o.group_id == g.id), &calendars, ola.as_ref()))
             }
         }
         section.panel.narrow aria-labelledby="new-group-title" {
@@ -105,7 +116,7 @@ async fn render_groups(s: &AppState, ctx: &Ctx, flash: Option<&str>, problem: Op
             }
         }
     };
-    let status = if problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if problem.is_some() || ola.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(html(status, layout::page(ctx, ctx.t(Msg::AdminGroups), body)))
 }
 
@@ -113,7 +124,7 @@ async fn render_groups(s: &AppState, ctx: &Ctx, flash: Option<&str>, problem: Op
 async fn group_change(s: &AppState, ctx: &Ctx, r: Result<(), AppError>) -> UiResult {
     match r {
         Ok(()) => see_other("/admin/groups?m=saved"),
-        Err(e) => render_groups(s, ctx, None, Some(problem_of(ctx, e)?)).await,
+        Err(e) => render_groups(s, ctx, None, Some(problem_of(ctx, e)?), None).await,
     }
 }
 

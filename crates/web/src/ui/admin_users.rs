@@ -38,6 +38,8 @@ pub fn tabs(ctx: &Ctx) -> Markup {
         ("/admin/groups", Msg::AdminGroups),
         ("/admin/organisations", Msg::AdminOrganisations),
         ("/admin/notifications", Msg::NotificationsTitle),
+        ("/admin/escalations", Msg::EscTitle),
+        ("/admin/webhooks", Msg::Webhooks),
     ];
     html! {
         nav.tabs aria-label=(ctx.t(Msg::NavAdmin)) {

@@ -27,6 +27,7 @@ pub fn kind_label(lang: i18n::Lang, code: &str) -> String {
         Some(AuditKind::UserDeactivated) => Msg::AuditUserDeactivated,
         Some(AuditKind::PasswordChanged) => Msg::AuditPasswordChanged,
         Some(AuditKind::SessionsRevoked) => Msg::AuditSessionsRevoked,
+        Some(AuditKind::EscalationRuleChanged) => Msg::AuditEscalationRuleChanged,
         None => return code.to_owned(),
     };
     i18n::t(lang, msg).to_owned()

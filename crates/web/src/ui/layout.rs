@@ -41,7 +41,8 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
             ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
         ];
         if ctx.actor.role == steward_domain::Role::Admin {
-            let people = ["/admin/users", "/admin/groups", "/admin/organisations"];
+            let people =
+                ["/admin/users", "/admin/groups", "/admin/organisations", "/admin/escalations", "/admin/webhooks"];
             items.push(("/admin/users", Msg::NavAdmin, people.iter().any(|a| p.starts_with(a))));
             items.push(("/admin/notifications", Msg::NavNotifications, p.starts_with("/admin/notifications")));
             items.push(("/admin/audit", Msg::NavAudit, p.starts_with("/admin/audit")));

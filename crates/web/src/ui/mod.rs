@@ -7,8 +7,11 @@
 //! the same `steward_app::App` use cases as the JSON API.
 
 mod activity;
+mod admin_escalations;
 mod admin_groups;
+mod admin_ola;
 mod admin_users;
+mod admin_webhooks;
 mod as_of;
 mod assets;
 mod audit;
@@ -99,9 +102,18 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/groups/{name}/members", post(admin_groups::add_member))
         .route("/admin/groups/{name}/members/{username}/remove", post(admin_groups::remove_member))
         .route("/admin/groups/{name}/manager", post(admin_groups::set_manager))
+        .route("/admin/groups/{name}/ola", post(admin_ola::set))
+        .route("/admin/groups/{name}/ola/remove", post(admin_ola::remove))
         .route("/admin/organisations", get(admin_groups::organisations).post(admin_groups::create_organisation))
         .route("/admin/organisations/{id}", post(admin_groups::rename_organisation))
         .route("/admin/organisations/{id}/delete", post(admin_groups::delete_organisation))
+        .route(admin_escalations::PATH, get(admin_escalations::show).post(admin_escalations::create))
+        .route("/admin/escalations/{id}", get(admin_escalations::edit).post(admin_escalations::update))
+        .route("/admin/escalations/{id}/active", post(admin_escalations::switch))
+        .route("/admin/escalations/{id}/delete", get(admin_escalations::confirm_delete).post(admin_escalations::delete))
+        .route(admin_webhooks::PATH, get(admin_webhooks::show).post(admin_webhooks::create))
+        .route("/admin/webhooks/{id}", get(admin_webhooks::edit).post(admin_webhooks::update))
+        .route("/admin/webhooks/{id}/delete", get(admin_webhooks::confirm_delete).post(admin_webhooks::delete))
         .route("/admin/notifications", get(notifications::show))
         .route("/admin/audit", get(audit::show))
         .route("/admin/notifications/{id}/retry", post(notifications::retry))

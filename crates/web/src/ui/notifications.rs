@@ -82,8 +82,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
         }
         section aria-labelledby="webhooks-title" {
             h2 #webhooks-title { (ctx.t(Msg::Webhooks)) }
+            p { a #manage-webhooks href="/admin/webhooks" { (ctx.t(Msg::WhManage)) } }
             @if hooks.is_empty() {
-                p.muted { (ctx.t(Msg::NoWebhooks)) }
+                p.muted { (ctx.t(Msg::WhNone)) }
             } @else {
                 div.table-wrap {
                     table #webhooks {

@@ -23,7 +23,8 @@ const ADMIN: &[&str] = &["admin"];
 /// The pages checked and who sees each: append new pages here. In an
 /// address, `{incident}` is an incident the requester reported (with a
 /// comment and a work note), `{ci}` a virtual machine, `{service}` a
-/// business service with a map; `/login` is checked signed out.
+/// business service with a map, `{rule}` an escalation rule, `{webhook}` a
+/// webhook; `/login` is checked signed out.
 const PAGES: &[(&str, &[&str])] = &[
     ("/login", &[]),
     ("/home", STAFF),
@@ -55,6 +56,12 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/admin/groups", ADMIN),
     ("/admin/organisations", ADMIN),
     ("/admin/audit", ADMIN),
+    ("/admin/escalations", ADMIN),
+    ("/admin/escalations/{rule}", ADMIN),
+    ("/admin/escalations/{rule}/delete", ADMIN),
+    ("/admin/webhooks", ADMIN),
+    ("/admin/webhooks/{webhook}", ADMIN),
+    ("/admin/webhooks/{webhook}/delete", ADMIN),
 ];
 
 /// The WCAG 2.1 A and AA rules (and unique landmarks), only violations back.
@@ -112,10 +119,25 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
     let inc = number(t.app.create_incident(&requester, n).await.unwrap().id);
     t.app.add_comment(&agent, &inc, "We are looking into it.", false).await.unwrap();
     t.app.add_comment(&agent, &inc, "The load balancer drops the pool.", true).await.unwrap();
+    let (admin, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let rule = serde_json::from_value(serde_json::json!({"name": "P1 left alone",
+        "trigger": {"kind": "elapsed", "after": "15m"}, "conditions": {"priorities": [1], "no_assignee": true},
+        "actions": [{"do": "notify", "to": ["group", "group_manager"]}, {"do": "reassign", "group": "Network"}]}))
+    .unwrap();
+    let rule = t.app.create_escalation_rule(&admin, rule, true).await.unwrap().rule.id.to_string();
+    let hook = steward_app::notify::WebhookInput {
+        name: "Chat".into(),
+        url: "https://chat.example.org/hooks/steward".into(),
+        secret: Some("a secret long enough".into()),
+        events: vec!["incident.escalated".into()],
+        ..Default::default()
+    };
+    let hook = t.app.create_webhook(&admin, hook).await.unwrap().id.to_string();
     PAGES
         .iter()
         .map(|(p, who)| {
             let p = p.replace("{incident}", &inc).replace("{ci}", &e.vm.to_string());
+            let p = p.replace("{rule}", &rule).replace("{webhook}", &hook);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()

@@ -18,6 +18,7 @@ mod demo_edits;
 mod desk_journey;
 mod desk_pages;
 mod driver;
+mod escalation_journey;
 mod journey;
 mod notification_pages;
 mod pages;
