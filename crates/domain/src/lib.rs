@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod canned;
+pub mod email;
 pub mod cmdb;
 pub mod incident;
 pub mod journal;

@@ -33,6 +33,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     6 "0006" "security",
     7 "0007" "accounts_admin",
     8 "0008" "list_indexes",
+    10 "0010" "unique_emails",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -43,6 +44,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     6 "0006" "security",
     7 "0007" "accounts_admin",
     8 "0008" "list_indexes",
+    10 "0010" "unique_emails",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
