@@ -31,6 +31,15 @@ pub enum EmailError {
 }
 
 impl EmailError {
+    pub const ALL: [EmailError; 6] = [
+        EmailError::OneAt,
+        EmailError::NoLocalPart,
+        EmailError::NoDot,
+        EmailError::BadDomain,
+        EmailError::Spaces,
+        EmailError::TooLong,
+    ];
+
     pub fn reason(self) -> &'static str {
         match self {
             EmailError::OneAt => "it needs exactly one @",
