@@ -199,6 +199,9 @@ impl App {
                     let u = accounts::user_by_name(c, &username)
                         .await?
                         .ok_or_else(|| AppError::field("username", "no such user"))?;
+                    if u.active == 0 {
+                        return Err(AppError::field("username", format!("{} is deactivated", u.display_name)));
+                    }
                     accounts::add_member(c, g.id, u.id).await?;
                     Ok::<_, AppError>(())
                 })
