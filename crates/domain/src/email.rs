@@ -119,7 +119,8 @@ mod tests {
 
     #[test]
     fn ordinary_addresses_pass_trimmed() {
-        for ok in ["ola@example.com", "o.nowak+itsm@mail.example.co.uk", "x@a.b", "jan@żółw.pl", " Ann@Example.ORG "] {
+        for ok in ["ola@example.com", "o.nowak+itsm@mail.example.co.uk", "x@a.b", "jan@żółw.pl", " Ann@Example.ORG "]
+        {
             assert!(Email::parse(ok).is_ok(), "{ok}");
         }
         assert_eq!(Email::parse(" Ann@Example.ORG ").unwrap().as_str(), "Ann@Example.ORG");

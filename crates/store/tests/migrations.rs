@@ -25,12 +25,14 @@ async fn duplicate_emails_are_resolved_not_fatal(pg: bool) {
         ("none", None),
     ];
     for (name, email) in users {
-        sqlx::query("INSERT INTO users (username, display_name, email, role, created_at) VALUES ($1, $1, $2, 'agent', 1)")
-            .bind(name)
-            .bind(email)
-            .execute(s.pool())
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO users (username, display_name, email, role, created_at) VALUES ($1, $1, $2, 'agent', 1)",
+        )
+        .bind(name)
+        .bind(email)
+        .execute(s.pool())
+        .await
+        .unwrap();
     }
     assert_eq!(s.migrate().await.unwrap(), s.applied_migrations().await.unwrap().len() - 8);
     let rows: Vec<(String, Option<String>, i64)> =
@@ -47,7 +49,10 @@ async fn duplicate_emails_are_resolved_not_fatal(pg: bool) {
     let got: Vec<(&str, Option<&str>, i64)> = rows.iter().map(|(u, e, v)| (u.as_str(), e.as_deref(), *v)).collect();
     assert_eq!(got, want);
     let audit: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT kind, subject, detail FROM audit_events ORDER BY subject").fetch_all(s.pool()).await.unwrap();
+        sqlx::query_as("SELECT kind, subject, detail FROM audit_events ORDER BY subject")
+            .fetch_all(s.pool())
+            .await
+            .unwrap();
     assert_eq!(
         audit,
         [
@@ -63,7 +68,8 @@ async fn duplicate_emails_are_resolved_not_fatal(pg: bool) {
             ),
         ]
     );
-    let again = sqlx::query("UPDATE users SET email = 'ANN@EXAMPLE.COM' WHERE username = 'bob'").execute(s.pool()).await;
+    let again =
+        sqlx::query("UPDATE users SET email = 'ANN@EXAMPLE.COM' WHERE username = 'bob'").execute(s.pool()).await;
     assert!(again.is_err(), "the unique index holds");
     drop_store(s, pg).await;
 }

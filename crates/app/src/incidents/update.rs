@@ -254,7 +254,8 @@ impl App {
                     // A new assignee must be active. Rules about people are
                     // checked when assignee or group change, so a leaver's
                     // incidents stay editable until someone reassigns them.
-                    let moved = (new.assignee_id, new.assignment_group_id) != (old.assignee_id, old.assignment_group_id);
+                    let moved =
+                        (new.assignee_id, new.assignment_group_id) != (old.assignee_id, old.assignment_group_id);
                     if new.assignee_id != old.assignee_id && inactive_assignee {
                         return Err(AppError::field(
                             "assignee",

@@ -376,11 +376,7 @@ pub async fn reset_password(
     }
 }
 
-pub async fn revoke_token(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path((name, id)): Path<(String, i64)>,
-) -> UiResult {
+pub async fn revoke_token(State(s): State<AppState>, ctx: Ctx, Path((name, id)): Path<(String, i64)>) -> UiResult {
     admins_only(&ctx)?;
     s.app.revoke_user_token(&ctx.actor, &name, id).await.or_page(&ctx)?;
     see_other(&format!("/admin/users/{}?m=token", crate::auth::urlencode(&name)))
