@@ -101,6 +101,22 @@ async fn admin_screens(c: &Client, t: &server::TestServer) {
     go(c, "#create-user").await;
     assert_eq!(path(c).await, "/admin/users/nina");
     assert_eq!(text(c, ".notice.success").await, "The user was created.");
+    // Without a password, and with a mistyped address: both are said.
+    go(c, "nav.tabs a[href='/admin/users']").await;
+    fill(c, "#new-username", "omar").await;
+    fill(c, "#new-email", "omar@localhost").await;
+    go(c, "#create-user").await;
+    assert_eq!(
+        text(c, "#new-email-error").await,
+        "Is not an email address: the domain after the @ needs a dot, as in example.com"
+    );
+    fill(c, "#new-email", "omar@example.com").await;
+    go(c, "#create-user").await;
+    assert_eq!(
+        text(c, ".notice.success").await,
+        "The user was created. They cannot sign in until a password is set: set one below."
+    );
+    c.goto(&t.url("/admin/users/nina")).await.unwrap();
 
     // Edit: groups and zone; then a stale form is refused and reloaded.
     c.find(Locator::Css("input[name=groups][value='Network']")).await.unwrap().click().await.unwrap();
