@@ -196,8 +196,9 @@ impl App {
                         users::set_groups(c, id, &ids).await?;
                     }
                     if deactivate {
-                        let left = leave(c, id).await?;
-                        audit::write(c, &entry.detail(left.to_string())).await?;
+                        for line in leave(c, id).await?.audit_lines() {
+                            audit::write(c, &entry.clone().detail(line)).await?;
+                        }
                     }
                     sessions::bump_rev(c).await?;
                     Ok::<_, AppError>(())
@@ -316,6 +317,33 @@ impl std::fmt::Display for Left {
     }
 }
 
+/// What the audit log keeps of a detail.
+const AUDIT_DETAIL_MAX: usize = 200;
+
+impl Left {
+    /// The audit entries' details: one when it fits, else the counts and
+    /// then the groups left over as many entries as they need, so no
+    /// group is cut off.
+    pub fn audit_lines(&self) -> Vec<String> {
+        let whole = self.to_string();
+        if whole.chars().count() <= AUDIT_DETAIL_MAX {
+            return vec![whole];
+        }
+        let counts =
+            Left { groups: Vec::new(), ..self.clone() }.to_string().replace("left groups: none", "left groups: below");
+        let mut lines = vec![counts];
+        let mut line = String::new();
+        for g in &self.groups {
+            if !line.is_empty() && line.chars().count() + 2 + g.chars().count() > AUDIT_DETAIL_MAX {
+                lines.push(std::mem::take(&mut line));
+            }
+            line = if line.is_empty() { format!("left groups: {g}") } else { format!("{line}, {g}") };
+        }
+        lines.push(line);
+        lines
+    }
+}
+
 /// The leaver's part of a deactivation, inside its write: sessions end,
 /// tokens are revoked, group memberships and group management end.
 /// Reactivation gives back none of it but the right to sign in.
@@ -341,5 +369,27 @@ impl App {
     pub async fn group_manager(&self, group_id: i64) -> Result<Option<i64>, AppError> {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(steward_store::escalations::group_manager(&mut conn, group_id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leavers_groups_are_all_kept_however_many() {
+        let few = Left { groups: vec!["Desk".into(), "Network".into()], sessions: 1, ..Default::default() };
+        assert_eq!(
+            few.audit_lines(),
+            ["deactivated; left groups: Desk, Network; 1 session(s) ended, 0 token(s) revoked"]
+        );
+        let groups: Vec<String> = (0..40).map(|i| format!("Regional support team {i:02}")).collect();
+        let many = Left { groups: groups.clone(), tokens: 2, ..Default::default() };
+        let lines = many.audit_lines();
+        assert_eq!(lines[0], "deactivated; left groups: below; 0 session(s) ended, 2 token(s) revoked");
+        assert!(lines.iter().all(|l| l.chars().count() <= AUDIT_DETAIL_MAX), "{lines:?}");
+        let listed: Vec<&str> =
+            lines[1..].iter().flat_map(|l| l.strip_prefix("left groups: ").unwrap().split(", ")).collect();
+        assert_eq!(listed, groups);
     }
 }
