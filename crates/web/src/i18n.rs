@@ -784,6 +784,7 @@ catalogue! {
     UserTokens: "API tokens", "Tokeny API";
     UserTokensHint: "Scripts holding these act as this user. Revoking one works at once and is written to the audit log.", "Skrypty z tymi tokenami działają jako ten użytkownik. Unieważnienie działa od razu i trafia do dziennika audytu.";
     UserNoTokens: "This user has no API tokens.", "Ten użytkownik nie ma tokenów API.";
+    DeactivatedName: "{name} (deactivated)", "{name} (konto dezaktywowane)";
     ValEmailOneAt: "is not an email address: it needs exactly one @", "to nie jest adres e-mail: musi mieć dokładnie jeden znak @";
     ValEmailNoLocal: "is not an email address: nothing comes before the @", "to nie jest adres e-mail: przed znakiem @ nic nie ma";
     ValEmailNoDot: "is not an email address: the domain after the @ needs a dot, as in example.com", "to nie jest adres e-mail: domena po znaku @ musi zawierać kropkę, np. example.com";

@@ -121,6 +121,9 @@ both!(a_deactivated_user_is_neither_offered_nor_accepted_as_assignee, |t| {
     let escalated = journal.as_array().unwrap().iter().find(|e| e["action"] == "escalated").unwrap();
     let notified = escalated["changes"].as_array().unwrap().iter().find(|c| c["field"] == "notified").unwrap();
     assert_eq!(notified["new"], "agent user", "{escalated}");
+    // The list still filters by the leaver, to find what to hand on.
+    let list = page(&t, "/incidents?state=open&assignee=agent2", &cookie).await.text().await.unwrap();
+    assert!(list.contains("agent2 user (deactivated)") && list.contains(&theirs) && !list.contains(&other), "{list}");
     // It is handed to someone active.
     let v = t.read(&theirs, &t.admin).await["version"].clone();
     let body = json!({"assignment_group": "Service Desk", "assignee": "agent", "version": v});
