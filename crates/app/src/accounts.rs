@@ -5,7 +5,7 @@ use crate::{
     Actor, App, auth,
     error::{AppError, Errors},
 };
-use steward_domain::{Role, access, audit::AuditKind, text};
+use steward_domain::{Role, access, audit::AuditKind, email::Email, text};
 use steward_store::{StoreError, accounts, now_micros};
 
 #[derive(Debug, Clone, Default)]
@@ -25,6 +25,31 @@ fn check_admin(actor: Option<&Actor>) -> Result<(), AppError> {
         None => Ok(()), // the CLI, run by whoever owns the data
         Some(a) => Ok(access::can_admin(a.role)?),
     }
+}
+
+/// An e-mail address as a form or the API sent it: blank is none, else
+/// it must be a sane address (`domain::email`).
+pub(crate) fn check_email(email: Option<&str>) -> Result<Option<String>, String> {
+    match email.map(str::trim).filter(|e| !e.is_empty()) {
+        None => Ok(None),
+        Some(e) => Email::parse(e).map(|e| Some(e.into_string())).map_err(|e| e.to_string()),
+    }
+}
+
+/// Refuses an address another user (not `except`) already has, compared
+/// without case; inside the write, so two creates cannot both pass.
+pub(crate) async fn email_free(c: &mut steward_store::Conn, email: &str, except: Option<i64>) -> Result<(), AppError> {
+    match accounts::email_holder(c, email, except).await? {
+        Some(holder) => Err(AppError::field("email", format!("is already the address of {holder}"))),
+        None => Ok(()),
+    }
+}
+
+/// A user as `steward user list` shows them: with their groups.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub user: accounts::User,
+    pub groups: Vec<String>,
 }
 
 fn valid_username(name: &str) -> Result<String, String> {
@@ -47,6 +72,7 @@ impl App {
         let role = errs.check("role", u.role.parse::<Role>());
         let display = u.display_name.clone().unwrap_or_else(|| u.username.clone());
         let display = errs.check("display_name", text::check(&display, text::NAME));
+        let email = errs.check("email", check_email(u.email.as_deref())).flatten();
         if let Some(p) = &u.password {
             if let Err(AppError::Invalid(e)) = self.check_password(p, &u.username) {
                 errs.0.extend(e);
@@ -57,8 +83,7 @@ impl App {
             return Err(AppError::Internal("validation".into()));
         };
         let hash = u.password.as_deref().map(auth::hash_password).transpose()?;
-        let (org, groups, email, locale) =
-            (u.organisation.clone(), u.groups.clone(), u.email.clone(), u.locale.clone());
+        let (org, groups, locale) = (u.organisation.clone(), u.groups.clone(), u.locale.clone());
         let entry =
             AuditEntry::new(AuditKind::UserCreated, actor, &username).or_operator(actor).detail(format!("role {role}"));
         let id = self
@@ -66,6 +91,9 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     let now = now_micros();
+                    if let Some(e) = &email {
+                        email_free(c, e, None).await?;
+                    }
                     let organisation_id = match org.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
                         None => None,
                         Some(name) => Some(match accounts::organisation_by_name(c, name).await? {
@@ -121,6 +149,34 @@ impl App {
         Ok(accounts::list_users(&mut conn).await?)
     }
 
+    /// Every user with their groups (one query each for users and
+    /// memberships); `actor` None is the CLI.
+    pub async fn list_users_with_groups(&self, actor: Option<&Actor>) -> Result<Vec<UserRow>, AppError> {
+        let users = self.list_users(actor).await?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let memberships = accounts::memberships(&mut conn).await?;
+        Ok(users
+            .into_iter()
+            .map(|user| {
+                let groups = memberships.iter().filter(|(u, _)| *u == user.id).map(|(_, g)| g.clone()).collect();
+                UserRow { user, groups }
+            })
+            .collect())
+    }
+
+    /// A group's members by the group's name (staff may read; `actor`
+    /// None is the CLI).
+    pub async fn members_of_group(&self, actor: Option<&Actor>, group: &str) -> Result<Vec<accounts::User>, AppError> {
+        if let Some(a) = actor {
+            if !a.is_staff() {
+                return Err(AppError::Forbidden("only agents, managers and admins can see group members".into()));
+            }
+        }
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let g = accounts::group_by_name(&mut conn, group.trim()).await?.ok_or(AppError::NotFound("group"))?;
+        Ok(accounts::members_of(&mut conn, g.id).await?)
+    }
+
     pub async fn add_group(&self, actor: Option<&Actor>, name: &str, description: &str) -> Result<i64, AppError> {
         check_admin(actor)?;
         let name = text::check(name, text::NAME).map_err(|e| AppError::field("name", e.to_string()))?;
@@ -143,6 +199,9 @@ impl App {
                     let u = accounts::user_by_name(c, &username)
                         .await?
                         .ok_or_else(|| AppError::field("username", "no such user"))?;
+                    if u.active == 0 {
+                        return Err(AppError::field("username", format!("{} is deactivated", u.display_name)));
+                    }
                     accounts::add_member(c, g.id, u.id).await?;
                     Ok::<_, AppError>(())
                 })

@@ -251,6 +251,42 @@ impl App {
         Ok(())
     }
 
+    /// Any user's API tokens (admins), revoked ones included.
+    pub async fn user_tokens(&self, actor: &Actor, username: &str) -> Result<Vec<accounts::ApiToken>, AppError> {
+        steward_domain::access::can_admin(actor.role)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let user = accounts::user_by_name(&mut conn, username).await?.ok_or(AppError::NotFound("user"))?;
+        Ok(accounts::list_tokens(&mut conn, user.id).await?)
+    }
+
+    /// Revokes one of a user's API tokens (admins): a token of someone
+    /// else, or one already revoked, is not found. Audited with the change.
+    pub async fn revoke_user_token(&self, actor: &Actor, username: &str, id: i64) -> Result<(), AppError> {
+        steward_domain::access::can_admin(actor.role)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let user = accounts::user_by_name(&mut conn, username).await?.ok_or(AppError::NotFound("user"))?;
+        let t = accounts::token_by_id(&mut conn, id).await?.filter(|t| t.user_id == user.id && t.revoked_at.is_none());
+        let t = t.ok_or(AppError::NotFound("token"))?;
+        drop(conn);
+        let entry = AuditEntry::new(AuditKind::TokenRevoked, Some(actor), &user.username)
+            .detail(format!("token {id} ({}) revoked by an admin", t.name));
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    accounts::revoke_token(c, id, now_micros()).await.map_err(|e| match e {
+                        StoreError::NotFound => AppError::NotFound("token"),
+                        e => e.into(),
+                    })?;
+                    steward_store::sessions::bump_rev(c).await?;
+                    crate::audit::write(c, &entry).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await?;
+        self.forget_credentials();
+        Ok(())
+    }
+
     pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<accounts::ApiToken>, AppError> {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(accounts::list_tokens(&mut conn, actor.id).await?)

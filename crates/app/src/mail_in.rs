@@ -120,7 +120,16 @@ impl App {
                 let why = format!("{} belongs to a deactivated account", msg.from.email);
                 return self.log(row, MailOutcome::Refused(why), None).await;
             }
-            None if cfg.create_requesters => self.new_requester(&msg).await?,
+            None if cfg.create_requesters => match self.new_requester(&msg).await {
+                Ok(u) => u,
+                // An address no user may have (e.g. root@localhost) is refused, not retried.
+                Err(AppError::Invalid(f)) if f.iter().any(|f| f.field == "email") => {
+                    let why = f.iter().find(|f| f.field == "email").map(|f| f.message.clone()).unwrap_or_default();
+                    let why = format!("unknown sender {}, who cannot become a requester: {why}", msg.from.email);
+                    return self.log(row, MailOutcome::Refused(why), None).await;
+                }
+                Err(e) => return Err(e),
+            },
             None => {
                 let why = format!("unknown sender {}: only known users may write to the service desk", msg.from.email);
                 return self.log(row, MailOutcome::Refused(why), None).await;

@@ -5,7 +5,7 @@
 
 use crate::{
     Actor, App,
-    audit::AuditEntry,
+    audit::{self, AuditEntry},
     error::{AppError, Errors},
 };
 use serde::Serialize;
@@ -119,12 +119,7 @@ impl App {
         };
         let role = errs.check("role", p.role.as_deref().unwrap_or(&u.role).parse::<Role>());
         let email = match &p.email {
-            Some(e) if e.trim().is_empty() => None,
-            Some(e) if !e.contains('@') || e.trim().contains(char::is_whitespace) => {
-                errs.add("email", "is not an email address");
-                None
-            }
-            Some(e) => Some(e.trim().to_owned()),
+            Some(e) => errs.check("email", crate::accounts::check_email(Some(e))).flatten(),
             None => u.email.clone(),
         };
         let zone = match &p.time_zone {
@@ -155,11 +150,17 @@ impl App {
             time_zone: zone,
             active,
         };
+        let entry = AuditEntry::new(AuditKind::UserDeactivated, Some(actor), username);
+        let self_check_email = fields.email.clone().filter(|e| u.email.as_deref() != Some(e.as_str()));
         self.store
             .write(move |c| {
                 let mut fields = fields.clone();
-                let (org, groups) = (org.clone(), groups.clone());
+                let (org, groups, entry, new_email) =
+                    (org.clone(), groups.clone(), entry.clone(), self_check_email.clone());
                 Box::pin(async move {
+                    if let Some(e) = &new_email {
+                        crate::accounts::email_free(c, e, Some(id)).await?;
+                    }
                     if let Some(name) = org {
                         fields.organisation_id = match name.trim() {
                             "" => None,
@@ -183,7 +184,8 @@ impl App {
                         StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
                         e => e.into(),
                     })?;
-                    if let Some(names) = groups {
+                    // A leaver keeps no group, whatever the form still ticked.
+                    if let Some(names) = groups.filter(|_| !deactivate) {
                         let mut ids = Vec::new();
                         for g in names.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
                             let group = accounts::group_by_name(c, g)
@@ -194,8 +196,9 @@ impl App {
                         users::set_groups(c, id, &ids).await?;
                     }
                     if deactivate {
-                        sessions::delete_all(c, id, None).await?;
-                        sessions::revoke_tokens(c, id, now_micros()).await?;
+                        for line in leave(c, id).await?.audit_lines() {
+                            audit::write(c, &entry.clone().detail(line)).await?;
+                        }
                     }
                     sessions::bump_rev(c).await?;
                     Ok::<_, AppError>(())
@@ -203,16 +206,13 @@ impl App {
             })
             .await?;
         self.forget_credentials();
-        let old_role = u.role.clone();
-        let kind = if deactivate {
-            AuditKind::UserDeactivated
-        } else if old_role != role.as_str() {
-            AuditKind::RoleChanged
-        } else {
-            AuditKind::UserChanged
-        };
-        let detail = format!("role {old_role} → {}; active {active}", role.as_str());
-        self.audit(AuditEntry::new(kind, Some(actor), username).detail(detail)).await;
+        // A deactivation's entry, naming the groups left, went in with it.
+        if !deactivate {
+            let old_role = u.role.clone();
+            let kind = if old_role != role.as_str() { AuditKind::RoleChanged } else { AuditKind::UserChanged };
+            let detail = format!("role {old_role} → {}; active {active}", role.as_str());
+            self.audit(AuditEntry::new(kind, Some(actor), username).detail(detail)).await;
+        }
         self.user_detail(actor, username).await
     }
 
@@ -271,16 +271,23 @@ impl App {
         accounts::organisation_by_id(&mut conn, id).await?.ok_or(AppError::NotFound("organisation"))
     }
 
-    /// Takes a user out of a group (admins).
+    /// Takes a user out of a group (admins; the CLI acts as the operator),
+    /// written to the audit log with the change.
     pub async fn remove_member(&self, actor: &Actor, group: &str, username: &str) -> Result<(), AppError> {
         access::can_admin(actor.role)?;
-        let (group, username) = (group.to_owned(), username.to_owned());
+        let (group, username) = (group.trim().to_owned(), username.trim().to_owned());
+        let entry = AuditEntry::new(AuditKind::UserChanged, Some(actor), &username)
+            .detail(format!("removed from group {group}"));
         self.store
             .write(move |c| {
+                let entry = entry.clone();
+                let (group, username) = (group.clone(), username.clone());
                 Box::pin(async move {
                     let g = accounts::group_by_name(c, &group).await?.ok_or(AppError::NotFound("group"))?;
                     let u = accounts::user_by_name(c, &username).await?.ok_or(AppError::NotFound("user"))?;
                     users::remove_member(c, g.id, u.id).await.map_err(not_found_as("membership"))?;
+                    sessions::bump_rev(c).await?;
+                    audit::write(c, &entry).await?;
                     Ok::<_, AppError>(())
                 })
             })
@@ -288,6 +295,65 @@ impl App {
         self.forget_credentials();
         Ok(())
     }
+}
+
+/// What deactivating a user took from them, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Left {
+    pub groups: Vec<String>,
+    pub managed: Vec<String>,
+    pub sessions: u64,
+    pub tokens: u64,
+}
+
+impl std::fmt::Display for Left {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |l: &[String]| if l.is_empty() { "none".to_owned() } else { l.join(", ") };
+        write!(f, "deactivated; left groups: {}", list(&self.groups))?;
+        if !self.managed.is_empty() {
+            write!(f, "; no longer manages: {}", list(&self.managed))?;
+        }
+        write!(f, "; {} session(s) ended, {} token(s) revoked", self.sessions, self.tokens)
+    }
+}
+
+/// What the audit log keeps of a detail.
+const AUDIT_DETAIL_MAX: usize = 200;
+
+impl Left {
+    /// The audit entries' details: one when it fits, else the counts and
+    /// then the groups left over as many entries as they need, so no
+    /// group is cut off.
+    pub fn audit_lines(&self) -> Vec<String> {
+        let whole = self.to_string();
+        if whole.chars().count() <= AUDIT_DETAIL_MAX {
+            return vec![whole];
+        }
+        let counts =
+            Left { groups: Vec::new(), ..self.clone() }.to_string().replace("left groups: none", "left groups: below");
+        let mut lines = vec![counts];
+        let mut line = String::new();
+        for g in &self.groups {
+            if !line.is_empty() && line.chars().count() + 2 + g.chars().count() > AUDIT_DETAIL_MAX {
+                lines.push(std::mem::take(&mut line));
+            }
+            line = if line.is_empty() { format!("left groups: {g}") } else { format!("{line}, {g}") };
+        }
+        lines.push(line);
+        lines
+    }
+}
+
+/// The leaver's part of a deactivation, inside its write: sessions end,
+/// tokens are revoked, group memberships and group management end.
+/// Reactivation gives back none of it but the right to sign in.
+async fn leave(c: &mut steward_store::Conn, id: i64) -> Result<Left, AppError> {
+    Ok(Left {
+        sessions: sessions::delete_all(c, id, None).await?,
+        tokens: sessions::revoke_tokens(c, id, now_micros()).await?,
+        groups: users::leave_groups(c, id).await?,
+        managed: users::stop_managing(c, id).await?,
+    })
 }
 
 fn organisation_name(name: &str) -> Result<String, AppError> {
@@ -303,5 +369,27 @@ impl App {
     pub async fn group_manager(&self, group_id: i64) -> Result<Option<i64>, AppError> {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(steward_store::escalations::group_manager(&mut conn, group_id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leavers_groups_are_all_kept_however_many() {
+        let few = Left { groups: vec!["Desk".into(), "Network".into()], sessions: 1, ..Default::default() };
+        assert_eq!(
+            few.audit_lines(),
+            ["deactivated; left groups: Desk, Network; 1 session(s) ended, 0 token(s) revoked"]
+        );
+        let groups: Vec<String> = (0..40).map(|i| format!("Regional support team {i:02}")).collect();
+        let many = Left { groups: groups.clone(), tokens: 2, ..Default::default() };
+        let lines = many.audit_lines();
+        assert_eq!(lines[0], "deactivated; left groups: below; 0 session(s) ended, 2 token(s) revoked");
+        assert!(lines.iter().all(|l| l.chars().count() <= AUDIT_DETAIL_MAX), "{lines:?}");
+        let listed: Vec<&str> =
+            lines[1..].iter().flat_map(|l| l.strip_prefix("left groups: ").unwrap().split(", ")).collect();
+        assert_eq!(listed, groups);
     }
 }

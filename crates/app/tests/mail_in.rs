@@ -117,6 +117,17 @@ both!(strangers_become_requesters_when_allowed_and_size_is_limited, |pg| async m
     let again = mail("From: eve+it@elsewhere.test\r\nSubject: VPN again\r\nMessage-ID: <s2@elsewhere.test>", "Still");
     let MailOutcome::Created(n2) = app.ingest_mail(&again).await.unwrap() else { panic!("created") };
     assert_eq!(app.get_incident(&op, &n2).await.unwrap().requester_id, inc.requester_id, "the same requester");
+    // Addresses compare without case: the one user, not a new one.
+    let shouted = mail("From: EVE+IT@Elsewhere.TEST\r\nSubject: VPN, loud\r\nMessage-ID: <s4@elsewhere.test>", "!");
+    let MailOutcome::Created(n3) = app.ingest_mail(&shouted).await.unwrap() else { panic!("created") };
+    assert_eq!(app.get_incident(&op, &n3).await.unwrap().requester_id, inc.requester_id, "matched without case");
+    // An address no user may have is refused with the reason, not retried.
+    let local = mail("From: root@localhost\r\nSubject: cron\r\nMessage-ID: <s5@elsewhere.test>", "output");
+    let MailOutcome::Refused(why) = app.ingest_mail(&local).await.unwrap() else { panic!("refused") };
+    assert_eq!(
+        why,
+        "unknown sender root@localhost, who cannot become a requester: is not an email address: the domain after the @ needs a dot, as in example.com"
+    );
     let big =
         mail("From: eve+it@elsewhere.test\r\nSubject: Logs\r\nMessage-ID: <s3@elsewhere.test>", &"x".repeat(5000));
     let MailOutcome::Refused(why) = app.ingest_mail(&big).await.unwrap() else { panic!("refused") };

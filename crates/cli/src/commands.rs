@@ -35,15 +35,35 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// List users.
+    /// List users: role, active or deactivated, e-mail and groups.
     List,
     /// Set a user's password, read from the first line of standard input;
     /// ends the user's sessions (also on running servers, within a second).
     Passwd { name: String },
-    /// Stop a user from signing in: ends their sessions, revokes their tokens.
+    /// A leaver: stop them signing in, end their sessions, revoke their API
+    /// tokens and take them out of their groups (the audit log keeps which).
     Deactivate { name: String },
-    /// Let a deactivated user sign in again (their old tokens stay revoked).
+    /// Let a deactivated user sign in again (their old tokens stay revoked
+    /// and their groups are not given back).
     Reactivate { name: String },
+}
+
+#[derive(Subcommand)]
+pub enum GroupCommand {
+    /// List assignment groups with how many members each has.
+    List,
+    /// Create an assignment group.
+    Add {
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List a group's members.
+    Members { group: String },
+    /// Add a user to a group.
+    AddMember { group: String, user: String },
+    /// Take a user out of a group.
+    RemoveMember { group: String, user: String },
 }
 
 #[derive(Subcommand)]
@@ -249,11 +269,20 @@ pub async fn user(cfg: &Config, c: UserCommand) -> Result<()> {
                 app.update_user(&operator, &name, user.user.version, patch).await.map_err(app_error)?;
             }
             println!("created user {name}");
+            if !password_stdin {
+                println!(
+                    "{name} cannot sign in until a password is set: steward user passwd {name} (reads it from standard input)"
+                );
+            }
         }
         UserCommand::List => {
-            for u in app.list_users(None).await.map_err(app_error)? {
-                let inactive = if u.active == 0 { " (deactivated)" } else { "" };
-                println!("{:<24} {:<10} {}{inactive}", u.username, u.role, u.display_name);
+            println!("{:<24} {:<10} {:<12} {:<32} GROUPS", "USERNAME", "ROLE", "STATUS", "EMAIL");
+            for row in app.list_users_with_groups(None).await.map_err(app_error)? {
+                let u = &row.user;
+                let status = if u.active == 0 { "deactivated" } else { "active" };
+                let email = u.email.as_deref().unwrap_or("-");
+                let groups = if row.groups.is_empty() { "-".to_owned() } else { row.groups.join(", ") };
+                println!("{:<24} {:<10} {status:<12} {email:<32} {groups}", u.username, u.role);
             }
         }
         UserCommand::Passwd { name } => {
@@ -262,12 +291,16 @@ pub async fn user(cfg: &Config, c: UserCommand) -> Result<()> {
             println!("password changed for {name}; their sessions have ended");
         }
         UserCommand::Deactivate { name } => {
+            let groups = app.user_detail(&steward_app::Actor::operator(), &name).await.map_err(app_error)?.groups;
             set_active(&app, &name, false).await?;
             println!("{name} is deactivated: their sessions have ended and their tokens are revoked");
+            if !groups.is_empty() {
+                println!("{name} left these groups (kept in the audit log): {}", groups.join(", "));
+            }
         }
         UserCommand::Reactivate { name } => {
             set_active(&app, &name, true).await?;
-            println!("{name} can sign in again");
+            println!("{name} can sign in again; add them to groups as needed (steward group add-member)");
         }
     }
     app.store.close().await;
@@ -280,6 +313,39 @@ async fn set_active(app: &App, name: &str, active: bool) -> Result<()> {
     let user = app.user_detail(&operator, name).await.map_err(app_error)?;
     let patch = steward_app::users::UserPatch { active: Some(active), ..Default::default() };
     app.update_user(&operator, name, user.user.version, patch).await.map_err(app_error)?;
+    Ok(())
+}
+
+pub async fn group(cfg: &Config, c: GroupCommand) -> Result<()> {
+    let app = open(cfg).await?;
+    let operator = steward_app::Actor::operator();
+    match c {
+        GroupCommand::List => {
+            for g in app.list_groups().await.map_err(app_error)? {
+                let n = app.group_members(g.id).await.map_err(app_error)?.len();
+                println!("{:<32} {n:>4} member(s)  {}", g.name, g.description);
+            }
+        }
+        GroupCommand::Add { name, description } => {
+            app.add_group(None, &name, &description).await.map_err(app_error)?;
+            println!("created group {}", name.trim());
+        }
+        GroupCommand::Members { group } => {
+            for u in app.members_of_group(None, &group).await.map_err(app_error)? {
+                let status = if u.active == 0 { " (deactivated)" } else { "" };
+                println!("{:<24} {}{status}", u.username, u.display_name);
+            }
+        }
+        GroupCommand::AddMember { group, user } => {
+            app.add_member(None, &group, &user).await.map_err(app_error)?;
+            println!("{user} is now a member of {group}");
+        }
+        GroupCommand::RemoveMember { group, user } => {
+            app.remove_member(&operator, &group, &user).await.map_err(app_error)?;
+            println!("{user} is no longer a member of {group}");
+        }
+    }
+    app.store.close().await;
     Ok(())
 }
 

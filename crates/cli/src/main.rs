@@ -41,6 +41,9 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(commands::UserCommand),
+    /// Assignment groups and their members.
+    #[command(subcommand)]
+    Group(commands::GroupCommand),
     /// Manage API tokens.
     #[command(subcommand)]
     Token(commands::TokenCommand),
@@ -112,6 +115,7 @@ async fn run(command: Command, o: config::Overrides) -> Result<std::process::Exi
         Command::Serve => commands::serve(&cfg).await,
         Command::Migrate => commands::migrate(&cfg).await,
         Command::User(c) => commands::user(&cfg, c).await,
+        Command::Group(c) => commands::group(&cfg, c).await,
         Command::Token(c) => commands::token(&cfg, c).await,
         Command::Demo(a) => commands::demo(cfg, o, a).await,
         Command::Backup { file } => commands::backup(&cfg, &file).await,

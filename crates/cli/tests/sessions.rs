@@ -109,7 +109,9 @@ async fn passwd_and_deactivate_end_sessions_of_a_running_server() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     refused_within(port, &bob);
     let out = steward(d, &["user", "list"], None);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("(deactivated)"), "listed as deactivated");
+    let list = String::from_utf8_lossy(&out.stdout).into_owned();
+    let bob = list.lines().find(|l| l.starts_with("bob ")).unwrap_or_default();
+    assert!(bob.contains(" deactivated "), "listed as deactivated: {list}");
     let out = steward(d, &["user", "reactivate", "bob"], None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let bob = session_of(d, "bob", "a long password").await;

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calendar;
 pub mod canned;
 pub mod cmdb;
+pub mod email;
 pub mod incident;
 pub mod journal;
 pub mod net;

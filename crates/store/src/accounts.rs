@@ -65,6 +65,15 @@ pub struct Organisation {
     pub version: i64,
 }
 
+/// A unique-key violation on a user: the e-mail index, else the username.
+pub(crate) fn user_duplicate(e: sqlx::Error) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Duplicate(what) if what.contains("email") => StoreError::Duplicate("email".into()),
+        StoreError::Duplicate(_) => StoreError::Duplicate("username".into()),
+        other => other,
+    }
+}
+
 /// Names the field a unique-key violation is about, for the message.
 pub(crate) fn duplicate_of(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |e| match StoreError::from(e) {
@@ -88,7 +97,7 @@ pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser, now: i64) -> Res
     .bind(now)
     .fetch_one(conn)
     .await
-    .map_err(duplicate_of("username"))?;
+    .map_err(user_duplicate)?;
     Ok(id)
 }
 
@@ -97,11 +106,35 @@ pub async fn user_by_name(conn: &mut AnyConnection, username: &str) -> Result<Op
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username.to_owned()).fetch_optional(conn).await?)
 }
 
-/// The user with this email address, compared without case; the oldest
-/// account if several share it.
+/// The one user with this email address, compared without case (the
+/// unique index `users_email_lower` allows no second; should one ever
+/// appear, nobody is chosen rather than a guess).
 pub async fn user_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<User>> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE lower(email) = lower($1) ORDER BY id LIMIT 1");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(email.trim().to_owned()).fetch_optional(conn).await?)
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE lower(email) = lower($1) LIMIT 2");
+    let mut found: Vec<User> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(email.trim().to_owned()).fetch_all(conn).await?;
+    Ok(if found.len() == 1 { found.pop() } else { None })
+}
+
+/// The username holding this address (compared without case), other than
+/// the user `except`.
+pub async fn email_holder(conn: &mut AnyConnection, email: &str, except: Option<i64>) -> Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT username FROM users WHERE lower(email) = lower($1) AND id <> $2 LIMIT 1")
+            .bind(email.trim().to_owned())
+            .bind(except.unwrap_or(0))
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Every membership as (user id, group name), by group name.
+pub async fn memberships(conn: &mut AnyConnection) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT m.user_id, g.name FROM group_members m JOIN assignment_groups g ON g.id = m.group_id ORDER BY g.name",
+    )
+    .fetch_all(conn)
+    .await?)
 }
 
 pub async fn user_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<User>> {

@@ -1,7 +1,10 @@
 //! What admins change about users, groups and organisations: each update
 //! names the version it read, and a stale one changes nothing.
 
-use crate::{Result, StoreError, accounts::duplicate_of};
+use crate::{
+    Result, StoreError,
+    accounts::{duplicate_of, user_duplicate},
+};
 use sqlx::AnyConnection;
 
 /// A user's fields an admin (or, for the profile ones, the user) sets.
@@ -43,7 +46,8 @@ pub async fn update(conn: &mut AnyConnection, id: i64, version: i64, f: &UserFie
     .bind(id)
     .bind(version)
     .fetch_optional(&mut *conn)
-    .await?;
+    .await
+    .map_err(user_duplicate)?;
     match row {
         Some((v,)) => Ok(v),
         None => Err(stale_or_missing(conn, "users", id).await),
@@ -74,6 +78,31 @@ pub async fn set_groups(conn: &mut AnyConnection, user_id: i64, group_ids: &[i64
         crate::accounts::add_member(conn, *g, user_id).await?;
     }
     Ok(())
+}
+
+/// Takes a user out of every group; the names of the groups they were in.
+pub async fn leave_groups(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<String>> {
+    let names: Vec<(String,)> = sqlx::query_as(
+        "SELECT g.name FROM assignment_groups g JOIN group_members m ON m.group_id = g.id
+         WHERE m.user_id = $1 ORDER BY g.name",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM group_members WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    Ok(names.into_iter().map(|n| n.0).collect())
+}
+
+/// Clears the user as manager of every group; the names of those groups.
+pub async fn stop_managing(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<String>> {
+    let names: Vec<(String,)> =
+        sqlx::query_as("UPDATE assignment_groups SET manager_id = NULL WHERE manager_id = $1 RETURNING name")
+            .bind(user_id)
+            .fetch_all(conn)
+            .await?;
+    let mut names: Vec<String> = names.into_iter().map(|n| n.0).collect();
+    names.sort();
+    Ok(names)
 }
 
 /// How many active admins there are other than `user_id`.

@@ -736,7 +736,6 @@ catalogue! {
     InitialPasswordHint: "Optional: without one the user cannot sign in until an admin sets it.", "Opcjonalne: bez hasła użytkownik nie zaloguje się, dopóki administrator go nie ustawi.";
     EditUser: "Edit user", "Edycja użytkownika";
     MaySignIn: "May sign in", "Może się logować";
-    MaySignInHint: "Unticking ends the user's sessions and revokes their API tokens at once.", "Odznaczenie natychmiast kończy sesje użytkownika i unieważnia jego tokeny API.";
     ResetPassword: "Set a new password", "Ustaw nowe hasło";
     ResetPasswordHint: "Ends all of the user's sessions.", "Kończy wszystkie sesje użytkownika.";
     EndUserSessions: "End all sessions", "Zakończ wszystkie sesje";
@@ -784,6 +783,22 @@ catalogue! {
     ValInUse: "is still used by {what}; move them first", "wciąż używają tego: {what}; najpierw ich przenieś";
     ValNoOrganisation: "no organisation named {name}", "nie ma organizacji o nazwie {name}";
     ValTaken: "is already taken", "jest już zajęte";
+    // Leavers, group members, users' tokens, e-mail addresses
+    LeaverHint: "Unticking is the leaver procedure: the user's sessions end, their API tokens are revoked and they leave every group (the audit log keeps which). Ticking it again lets them sign in, and gives back no group or token.", "Odznaczenie to procedura odejścia: sesje użytkownika się kończą, jego tokeny API zostają unieważnione, a on sam opuszcza wszystkie grupy (dziennik audytu zapisuje które). Ponowne zaznaczenie pozwala mu się logować, ale nie przywraca grup ani tokenów.";
+    FlashUserDeactivated: "The user was deactivated: their sessions have ended, their API tokens are revoked and they have left their groups.", "Użytkownik został dezaktywowany: jego sesje zakończono, tokeny API unieważniono, a on sam opuścił swoje grupy.";
+    FlashUserCreatedNoPassword: "The user was created. They cannot sign in until a password is set: set one below.", "Użytkownik został utworzony. Nie zaloguje się, dopóki nie zostanie ustawione hasło: ustaw je poniżej.";
+    UserTokens: "API tokens", "Tokeny API";
+    UserTokensHint: "Scripts holding these act as this user. Revoking one works at once and is written to the audit log.", "Skrypty z tymi tokenami działają jako ten użytkownik. Unieważnienie działa od razu i trafia do dziennika audytu.";
+    UserNoTokens: "This user has no API tokens.", "Ten użytkownik nie ma tokenów API.";
+    DeactivatedName: "{name} (deactivated)", "{name} (konto dezaktywowane)";
+    ValEmailOneAt: "is not an email address: it needs exactly one @", "to nie jest adres e-mail: musi mieć dokładnie jeden znak @";
+    ValEmailNoLocal: "is not an email address: nothing comes before the @", "to nie jest adres e-mail: przed znakiem @ nic nie ma";
+    ValEmailNoDot: "is not an email address: the domain after the @ needs a dot, as in example.com", "to nie jest adres e-mail: domena po znaku @ musi zawierać kropkę, np. example.com";
+    ValEmailBadDomain: "is not an email address: the domain after the @ is not a domain name", "to nie jest adres e-mail: to, co jest po znaku @, nie jest nazwą domeny";
+    ValEmailSpaces: "is not an email address: it must not contain spaces or control characters", "to nie jest adres e-mail: nie może zawierać spacji ani znaków sterujących";
+    ValEmailTooLong: "is not an email address: it is longer than 254 characters (or 64 before the @)", "to nie jest adres e-mail: ma więcej niż 254 znaki (albo 64 przed znakiem @)";
+    ValEmailTaken: "is already the address of {who}", "to już adres użytkownika {who}";
+    ValAssigneeDeactivated: "{who} is deactivated", "{who} jest dezaktywowany(-a)";
     // Settings
     SettingsTitle: "Settings", "Ustawienia";
     Language: "Language", "Język";
@@ -1349,6 +1364,9 @@ fn account_message(lang: Lang, msg: &str) -> Option<String> {
     }
     if let Some(what) = between("is still used by ", "; move them first") {
         return f(Msg::ValInUse, "what", what);
+    }
+    if let Some(m) = crate::i18n_people::message(lang, msg) {
+        return Some(m);
     }
     msg.strip_prefix("no organisation named ").and_then(|name| f(Msg::ValNoOrganisation, "name", name))
 }

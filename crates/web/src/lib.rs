@@ -11,6 +11,7 @@ pub mod client;
 pub mod error;
 pub mod i18n;
 pub mod i18n_cmdb;
+pub mod i18n_people;
 pub mod json;
 pub mod layers;
 pub mod query;

@@ -270,6 +270,10 @@ impl App {
                     errs.add("assignee", "no such user");
                     None
                 }
+                Some(u) if u.active == 0 => {
+                    errs.add("assignee", format!("{} is deactivated", u.display_name));
+                    None
+                }
                 Some(u) => {
                     if let Some((g, _)) = &group {
                         if !accounts::is_member(c, *g, u.id).await? {

@@ -239,6 +239,7 @@ impl App {
                         }
                         Patch::Keep => {}
                     }
+                    let inactive_assignee = matches!(&assignee, Patch::Set(u) if u.active == 0);
                     match assignee {
                         Patch::Set(u) => {
                             new.assignee_id = Some(u.id);
@@ -250,7 +251,18 @@ impl App {
                         }
                         Patch::Keep => {}
                     }
-                    if let Some(a) = new.assignee_id {
+                    // A new assignee must be active. Rules about people are
+                    // checked when assignee or group change, so a leaver's
+                    // incidents stay editable until someone reassigns them.
+                    let moved =
+                        (new.assignee_id, new.assignment_group_id) != (old.assignee_id, old.assignment_group_id);
+                    if new.assignee_id != old.assignee_id && inactive_assignee {
+                        return Err(AppError::field(
+                            "assignee",
+                            format!("{} is deactivated", new.assignee_name.clone().unwrap_or_default()),
+                        ));
+                    }
+                    if let Some(a) = new.assignee_id.filter(|_| moved) {
                         match new.assignment_group_id {
                             None => {
                                 return Err(AppError::field("assignment_group", "is required when an assignee is set"));

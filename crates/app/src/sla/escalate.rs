@@ -147,7 +147,19 @@ async fn fire(
     Ok(Some((Fired { rule: rule.name.clone(), record_id: inc.id, notify }, new)))
 }
 
+/// The active users a rule names: a deactivated assignee, manager or named
+/// user is skipped (they hear nothing and are not journaled as notified).
 async fn recipients(c: &mut Conn, r: &Recipient, inc: &Incident) -> Result<Vec<i64>, AppError> {
+    let mut ids = Vec::new();
+    for id in named(c, r, inc).await? {
+        if accounts::user_by_id(c, id).await?.is_some_and(|u| u.active == 1) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+async fn named(c: &mut Conn, r: &Recipient, inc: &Incident) -> Result<Vec<i64>, AppError> {
     Ok(match r {
         Recipient::Assignee => inc.assignee_id.into_iter().collect(),
         Recipient::Group => match inc.assignment_group_id {

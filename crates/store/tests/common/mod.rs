@@ -3,7 +3,15 @@
 
 use steward_store::{Store, StoreOptions};
 
+#[allow(dead_code)]
 pub async fn store(pg: bool) -> (Store, tempfile::TempDir) {
+    let (s, dir) = unmigrated(pg).await;
+    s.migrate().await.unwrap();
+    (s, dir)
+}
+
+/// A store on a fresh, empty database: the test migrates it.
+pub async fn unmigrated(pg: bool) -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = if pg {
         let base = std::env::var("STEWARD_TEST_PG_URL")
@@ -17,7 +25,6 @@ pub async fn store(pg: bool) -> (Store, tempfile::TempDir) {
         format!("sqlite://{}/s.db", dir.path().display())
     };
     let s = Store::connect(&url, &StoreOptions::default()).await.unwrap();
-    s.migrate().await.unwrap();
     (s, dir)
 }
 

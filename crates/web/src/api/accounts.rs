@@ -28,12 +28,13 @@ pub async fn users(State(s): State<AppState>, ApiActor(a): ApiActor) -> Result<a
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUserJson,
-    responses((status = 201, body = UserJson), (status = 403, body = Problem)))]
+    responses((status = 201, body = CreatedUserJson, description = "Created; without a password, `notice` says how to set one"),
+        (status = 403, body = Problem)))]
 pub async fn add_user(
     State(s): State<AppState>,
     ApiActor(a): ApiActor,
     Json(b): Json<NewUserJson>,
-) -> Result<(StatusCode, axum::Json<UserJson>), ApiError> {
+) -> Result<(StatusCode, axum::Json<CreatedUserJson>), ApiError> {
     let username = b.username.clone();
     s.app
         .add_user(
@@ -52,7 +53,14 @@ pub async fn add_user(
         .await?;
     let users = s.app.list_users(Some(&a)).await?;
     let u = users.into_iter().find(|u| u.username == username.trim()).ok_or(ApiError::not_found("user"))?;
-    Ok((StatusCode::CREATED, axum::Json(u.into())))
+    let notice = u.password_hash.is_none().then(|| {
+        format!(
+            "{} cannot sign in until a password is set: PUT /api/v1/users/{}/password",
+            u.username,
+            crate::auth::urlencode(&u.username)
+        )
+    });
+    Ok((StatusCode::CREATED, axum::Json(CreatedUserJson { user: u.into(), notice })))
 }
 
 #[utoipa::path(get, operation_id = "list_groups", path = "/api/v1/groups", tag = "accounts", responses((status = 200, body = Vec<GroupJson>)))]

@@ -393,6 +393,9 @@ pub struct UserJson {
     #[schema(value_type = super::schema::Role)]
     pub role: String,
     pub active: bool,
+    /// Whether a password is set: without one the user cannot sign in
+    /// (an admin sets it with `PUT /api/v1/users/{name}/password`).
+    pub has_password: bool,
 }
 
 impl From<accounts::User> for UserJson {
@@ -404,8 +407,19 @@ impl From<accounts::User> for UserJson {
             email: u.email,
             role: u.role,
             active: u.active != 0,
+            has_password: u.password_hash.is_some(),
         }
     }
+}
+
+/// A user just created, with what they still need before signing in.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedUserJson {
+    #[serde(flatten)]
+    pub user: UserJson,
+    /// Set when the user cannot sign in yet (no password), saying how to
+    /// give them one.
+    pub notice: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -12,6 +12,7 @@ pub mod health;
 pub mod incidents;
 pub mod me;
 pub mod notifications;
+pub mod people;
 pub mod schema;
 pub mod search;
 pub mod sla;
@@ -39,7 +40,7 @@ use utoipa::OpenApi;
         me::update_profile, me::change_password, me::sessions, me::revoke_session,
         users::get_user, users::update_user, users::reset_password, users::user_sessions, users::revoke_user_sessions,
         users::remove_member, users::organisations, users::create_organisation, users::rename_organisation,
-        users::delete_organisation,
+        users::delete_organisation, people::members, people::tokens, people::revoke_token,
         sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::calendar_history, sla::update_calendar,
         sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::sla_history, sla::update_sla,
         sla::set_ola, sla::delete_ola,
@@ -121,7 +122,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/users", get(accounts::users).post(accounts::add_user))
         .route("/groups", get(accounts::groups).post(accounts::add_group))
-        .route("/groups/{name}/members", post(accounts::add_member))
+        .route("/groups/{name}/members", get(people::members).post(accounts::add_member))
+        .route("/users/{name}/tokens", get(people::tokens))
+        .route("/users/{name}/tokens/{id}", delete(people::revoke_token))
         .route("/tokens", get(accounts::tokens).post(accounts::create_token))
         .route("/tokens/{id}", delete(accounts::revoke_token))
         .route("/search", get(search::search))

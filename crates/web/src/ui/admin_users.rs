@@ -1,7 +1,8 @@
 //! `/admin/users`: admins list and create users, and on a user's page
 //! change their role, groups, organisation, zone and whether they may sign
-//! in (guarded by the version the form was read at), set a new password
-//! and end their sessions.
+//! in (guarded by the version the form was read at: unticking it is the
+//! leaver procedure), set a new password, end their sessions and revoke
+//! their API tokens.
 
 use super::{Ctx, Failure, OrPage, UiResult, html, layout, see_other, widgets};
 use crate::{
@@ -158,8 +159,9 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<NewUserFo
         password: opt(&f.password).map(|_| f.password.clone()),
         locale: None,
     };
+    let flash = if new.password.is_some() { "created" } else { "created-no-password" };
     match s.app.add_user(Some(&ctx.actor), new).await {
-        Ok(_) => see_other(&format!("/admin/users/{}?m=created", crate::auth::urlencode(f.username.trim()))),
+        Ok(_) => see_other(&format!("/admin/users/{}?m={flash}", crate::auth::urlencode(f.username.trim()))),
         Err(AppError::Invalid(errs)) => render_list(&s, &ctx, None, f, &widgets::Errors(errs)).await,
         Err(e) => Err(ctx.fail(e)),
     }
@@ -238,11 +240,15 @@ async fn render_user(
     let orgs = s.app.list_organisations().await.or_page(ctx)?;
     let groups = s.app.list_groups().await.or_page(ctx)?;
     let sessions = s.app.user_sessions(&ctx.actor, &d.user.username).await.or_page(ctx)?;
+    let tokens = s.app.user_tokens(&ctx.actor, &d.user.username).await.or_page(ctx)?;
     let path = format!("/admin/users/{}", crate::auth::urlencode(&d.user.username));
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errors);
     let flash = match flash {
         Some("saved") => Some(Msg::FlashUserSaved),
         Some("created") => Some(Msg::FlashUserCreated),
+        Some("created-no-password") => Some(Msg::FlashUserCreatedNoPassword),
+        Some("deactivated") => Some(Msg::FlashUserDeactivated),
+        Some("token") => Some(Msg::FlashTokenRevoked),
         Some("password") => Some(Msg::FlashPasswordSet),
         Some("sessions") => Some(Msg::FlashSessionsEnded),
         _ => None,
@@ -274,7 +280,7 @@ async fn render_user(
                         ..field("time-zone", "time_zone", ctx.t(Msg::UserTimeZone)) }.input(&form.time_zone))
                     div.field {
                         label.choice { input #active type="checkbox" name="active" value="1" checked[form.active.is_some()] aria-describedby="active-hint"; " " (ctx.t(Msg::MaySignIn)) }
-                        p.hint #active-hint { (ctx.t(Msg::MaySignInHint)) }
+                        p.hint #active-hint { (ctx.t(Msg::LeaverHint)) }
                         @if let Some(e) = errors.get("active") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, e))) } }
                     }
                     button.btn.btn-primary type="submit" #save-user { (ctx.t(Msg::Save)) }
@@ -295,6 +301,13 @@ async fn render_user(
                 form method="post" action={ (path) "/sessions/end" } {
                     (widgets::csrf(&ctx.csrf))
                     button.btn type="submit" #end-user-sessions disabled[sessions.is_empty()] { (ctx.t(Msg::EndUserSessions)) }
+                }
+            }
+            section.panel aria-labelledby="user-tokens-title" {
+                h2 #user-tokens-title { (ctx.t(Msg::UserTokens)) }
+                p.muted { (ctx.t(Msg::UserTokensHint)) }
+                @if tokens.is_empty() { p.muted #user-no-tokens { (ctx.t(Msg::UserNoTokens)) } } @else {
+                    (super::settings::tokens_table(ctx, &tokens, "user-tokens", &format!("{path}/tokens/")))
                 }
             }
         }
@@ -322,8 +335,12 @@ pub async fn update(
         locale: None,
         active: Some(f.active.is_some()),
     };
+    let was_active = s.app.user_detail(&ctx.actor, &name).await.or_page(&ctx)?.user.active == 1;
     match s.app.update_user(&ctx.actor, &name, f.version, patch).await {
-        Ok(d) => see_other(&format!("/admin/users/{}?m=saved", crate::auth::urlencode(&d.user.username))),
+        Ok(d) => {
+            let flash = if was_active && d.user.active == 0 { "deactivated" } else { "saved" };
+            see_other(&format!("/admin/users/{}?m={flash}", crate::auth::urlencode(&d.user.username)))
+        }
         Err(AppError::Invalid(errs)) => {
             let d = s.app.user_detail(&ctx.actor, &name).await.or_page(&ctx)?;
             render_user(&s, &ctx, &d, f, &widgets::Errors(errs), None, &Default::default()).await
@@ -359,6 +376,12 @@ pub async fn reset_password(
         }
         Err(e) => Err(ctx.fail(e)),
     }
+}
+
+pub async fn revoke_token(State(s): State<AppState>, ctx: Ctx, Path((name, id)): Path<(String, i64)>) -> UiResult {
+    admins_only(&ctx)?;
+    s.app.revoke_user_token(&ctx.actor, &name, id).await.or_page(&ctx)?;
+    see_other(&format!("/admin/users/{}?m=token", crate::auth::urlencode(&name)))
 }
 
 pub async fn end_sessions(State(s): State<AppState>, ctx: Ctx, Path(name): Path<String>) -> UiResult {

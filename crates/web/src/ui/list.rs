@@ -232,6 +232,9 @@ struct Choices {
     groups: Vec<String>,
     /// Staff who can be assignees: (username, display name).
     staff: Vec<(String, String)>,
+    /// Deactivated staff, offered by the filter alone (to find a leaver's
+    /// incidents and hand them on), never as assignees.
+    former: Vec<(String, String)>,
     /// Everyone, for the requester suggestions.
     users: Vec<(String, String)>,
     /// The catalog's service names.
@@ -247,12 +250,17 @@ async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
         .filter(|u| u.active != 0 && u.role != "requester")
         .map(|u| (u.username.clone(), u.display_name.clone()))
         .collect();
+    let former = users
+        .iter()
+        .filter(|u| u.active == 0 && u.role != "requester")
+        .map(|u| (u.username.clone(), i18n::tf(ctx.lang, Msg::DeactivatedName, &[("name", &u.display_name)])))
+        .collect();
     // A suggestion list, not a directory: cap it so the page stays light.
     let users = users.into_iter().filter(|u| u.active != 0).take(500).map(|u| (u.username, u.display_name)).collect();
     let mut services: Vec<String> = s.app.catalog(&ctx.actor, None).await?.into_iter().map(|c| c.name).collect();
     services.dedup();
     let organisations = s.app.list_organisations().await?.into_iter().map(|o| o.name).collect();
-    Ok(Choices { groups, staff, users, services, organisations })
+    Ok(Choices { groups, staff, former, users, services, organisations })
 }
 
 fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> Markup {
@@ -267,7 +275,7 @@ fn filters(ctx: &Ctx, q: &ListQuery, c: &Choices, errors: &widgets::Errors) -> M
     groups.extend(c.groups.iter().map(|g| (g.clone(), g.clone())));
     let mut assignees =
         vec![any(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassigned).into())];
-    assignees.extend(c.staff.iter().cloned());
+    assignees.extend(c.staff.iter().chain(&c.former).cloned());
     let mut services = vec![any()];
     services.extend(c.services.iter().map(|n| (n.clone(), n.clone())));
     let mut organisations = vec![any()];

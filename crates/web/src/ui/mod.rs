@@ -98,6 +98,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{name}", get(admin_users::show).post(admin_users::update))
         .route("/admin/users/{name}/password", post(admin_users::reset_password))
         .route("/admin/users/{name}/sessions/end", post(admin_users::end_sessions))
+        .route("/admin/users/{name}/tokens/{id}/revoke", post(admin_users::revoke_token))
         .route("/admin/groups", get(admin_groups::groups).post(admin_groups::create_group))
         .route("/admin/groups/{name}/members", post(admin_groups::add_member))
         .route("/admin/groups/{name}/members/{username}/remove", post(admin_groups::remove_member))

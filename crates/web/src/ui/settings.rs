@@ -280,37 +280,50 @@ fn sessions_panel(ctx: &Ctx, sessions: &[steward_app::sessions::SessionView]) ->
 }
 
 fn tokens_panel(ctx: &Ctx, tokens: &[steward_store::accounts::ApiToken]) -> maud::Markup {
-    let now = fmt::now_micros();
     html! {
         section.panel aria-labelledby="tokens-title" {
             h2 #tokens-title { (ctx.t(Msg::YourTokens)) }
             p.muted { (ctx.t(Msg::TokensHint)) }
             @if tokens.is_empty() { p.muted { (ctx.t(Msg::NoTokens)) } } @else {
-                div.table-wrap { table #tokens {
-                    thead { tr {
-                        th scope="col" { (ctx.t(Msg::TokenName)) } th scope="col" { (ctx.t(Msg::TokenCreated)) }
-                        th scope="col" { (ctx.t(Msg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(Msg::RevokeToken)) } }
-                    } }
-                    tbody {
-                        @for t in tokens {
-                            tr data-token=(t.id) {
-                                td { (t.name) }
-                                td { (widgets::time(ctx.lang, t.created_at, now)) }
-                                td { (widgets::opt_time(ctx.lang, t.last_used_at, now)) }
-                                td {
-                                    @if let Some(at) = t.revoked_at { (ctx.t(Msg::TokenRevoked)) " " (widgets::time(ctx.lang, at, now)) } @else {
-                                        form method="post" action={ "/settings/tokens/" (t.id) "/revoke" } {
-                                            (widgets::csrf(&ctx.csrf))
-                                            button.btn.btn-quiet type="submit" { (ctx.t(Msg::RevokeToken)) }
-                                        }
-                                    }
+                (tokens_table(ctx, tokens, "tokens", "/settings/tokens/"))
+            }
+        }
+    }
+}
+
+/// API tokens with a revoke button each, posting to `{action}{id}/revoke`
+/// (one's own on the settings page, a user's on the admin page).
+pub(super) fn tokens_table(
+    ctx: &Ctx,
+    tokens: &[steward_store::accounts::ApiToken],
+    id: &str,
+    action: &str,
+) -> maud::Markup {
+    let now = fmt::now_micros();
+    html! {
+        div.table-wrap { table id=(id) {
+            thead { tr {
+                th scope="col" { (ctx.t(Msg::TokenName)) } th scope="col" { (ctx.t(Msg::TokenCreated)) }
+                th scope="col" { (ctx.t(Msg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(Msg::RevokeToken)) } }
+            } }
+            tbody {
+                @for t in tokens {
+                    tr data-token=(t.id) {
+                        td { (t.name) }
+                        td { (widgets::time(ctx.lang, t.created_at, now)) }
+                        td { (widgets::opt_time(ctx.lang, t.last_used_at, now)) }
+                        td {
+                            @if let Some(at) = t.revoked_at { (ctx.t(Msg::TokenRevoked)) " " (widgets::time(ctx.lang, at, now)) } @else {
+                                form method="post" action={ (action) (t.id) "/revoke" } {
+                                    (widgets::csrf(&ctx.csrf))
+                                    button.btn.btn-quiet type="submit" aria-label={ (ctx.t(Msg::RevokeToken)) " " (t.name) } { (ctx.t(Msg::RevokeToken)) }
                                 }
                             }
                         }
                     }
-                } }
+                }
             }
-        }
+        } }
     }
 }
 

@@ -26,6 +26,7 @@ mod escalations;
 mod health;
 mod incidents;
 mod inventory_agent;
+mod leavers;
 mod listing;
 mod notifications;
 mod people;

@@ -1,8 +1,9 @@
 //! Own settings and the admin screens in a real browser: an agent sets a
 //! time zone (times and the footer follow) and changes their password
 //! (their other session ends), revokes a token; an admin creates a user,
-//! edits one under a stale version, deactivates another (whose session
-//! ends at once) and manages a group's members.
+//! edits one under a stale version, deactivates a leaver (whose session
+//! ends at once, whose tokens are revoked and who leaves their groups),
+//! revokes a user's token and manages a group's members.
 
 use crate::journey::{choose, fill, go, path, text, wait};
 use crate::{driver, server};
@@ -100,6 +101,22 @@ async fn admin_screens(c: &Client, t: &server::TestServer) {
     go(c, "#create-user").await;
     assert_eq!(path(c).await, "/admin/users/nina");
     assert_eq!(text(c, ".notice.success").await, "The user was created.");
+    // Without a password, and with a mistyped address: both are said.
+    go(c, "nav.tabs a[href='/admin/users']").await;
+    fill(c, "#new-username", "omar").await;
+    fill(c, "#new-email", "omar@localhost").await;
+    go(c, "#create-user").await;
+    assert_eq!(
+        text(c, "#new-email-error").await,
+        "Is not an email address: the domain after the @ needs a dot, as in example.com"
+    );
+    fill(c, "#new-email", "omar@example.com").await;
+    go(c, "#create-user").await;
+    assert_eq!(
+        text(c, ".notice.success").await,
+        "The user was created. They cannot sign in until a password is set: set one below."
+    );
+    c.goto(&t.url("/admin/users/nina")).await.unwrap();
 
     // Edit: groups and zone; then a stale form is refused and reloaded.
     c.find(Locator::Css("input[name=groups][value='Network']")).await.unwrap().click().await.unwrap();
@@ -115,17 +132,37 @@ async fn admin_screens(c: &Client, t: &server::TestServer) {
     assert!(text(c, ".notice.error").await.starts_with("Someone changed this record"));
     assert_eq!(wait(c, "#display-name").await.prop("value").await.unwrap().as_deref(), Some("Nina N."));
 
-    // Deactivating a user ends their session at once.
+    // Deactivating a leaver ends their session at once, revokes their
+    // tokens and takes them out of their groups.
+    t.app.create_token(None, "netagent", "router script").await.unwrap();
     c.goto(&t.url("/admin/users/netagent")).await.unwrap();
     assert!(live(t, &netagent).await);
+    assert!(text(c, "#user-tokens").await.contains("router script"));
+    assert!(text(c, "#active-hint").await.starts_with("Unticking is the leaver procedure"));
     c.find(Locator::Css("#active")).await.unwrap().click().await.unwrap();
     go(c, "#save-user").await;
-    assert_eq!(text(c, ".notice.success").await, "The user was saved.");
+    assert_eq!(
+        text(c, ".notice.success").await,
+        "The user was deactivated: their sessions have ended, their API tokens are revoked and they have left their groups."
+    );
     assert!(!live(t, &netagent).await, "the deactivated user's session ended");
     assert_eq!(text(c, "#user-sessions-count").await, "Live sessions: 0");
+    let network = wait(c, "input[name=groups][value='Network']").await;
+    assert_eq!(network.prop("checked").await.unwrap().as_deref(), Some("false"), "no longer in Network");
+    assert!(text(c, "#user-tokens tbody tr").await.contains("Revoked"), "the token went with them");
 
-    // Groups: a member added and removed, a manager chosen.
+    // An admin revokes one token of a user who stays.
+    t.app.create_token(None, "agent", "deploy bot").await.unwrap();
+    c.goto(&t.url("/admin/users/agent")).await.unwrap();
+    assert!(text(c, "#user-tokens tbody tr:last-child").await.contains("deploy bot"));
+    go(c, "#user-tokens tbody tr:last-child button").await;
+    assert_eq!(text(c, ".notice.success").await, "The token was revoked.");
+    assert!(text(c, "#user-tokens tbody tr:last-child").await.contains("Revoked"));
+
+    // Groups: the leaver is gone from Network; a member added and removed,
+    // a manager chosen.
     go(c, "nav.tabs a[href='/admin/groups']").await;
+    assert!(!text(c, "[data-group='Network'] ul.members").await.contains("Nora Network"));
     choose(c, "[data-group='Network'] select[name=username]", "agent").await;
     go(c, "[data-group='Network'] form[action$='/members'] button").await;
     assert_eq!(text(c, ".notice.success").await, "The group was saved.");
