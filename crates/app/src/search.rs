@@ -57,7 +57,9 @@ impl Found {
 
 impl App {
     pub async fn search(&self, actor: &Actor, text: &str) -> Result<Found, AppError> {
-        let query: String = text.trim().chars().take(MAX_QUERY).collect();
+        // Control characters (a NUL, which PostgreSQL refuses) cannot be in
+        // what is searched for: they are dropped, not refused, as typed words.
+        let query: String = text.trim().chars().filter(|c| !c.is_control()).take(MAX_QUERY).collect();
         let mut found = Found { query: query.clone(), ..Found::default() };
         if query.is_empty() {
             return Ok(found);

@@ -354,10 +354,14 @@ fn log_lines_never_mix_into_a_commands_output() {
     assert_eq!(text(&out.stdout).lines().count(), 1, "one line of output: {}", text(&out.stdout));
     assert!(text(&out.stderr).contains("applied migration"), "the log is on standard error: {}", text(&out.stderr));
     let out = run(d, &["user", "add", "anna", "--role", "requester", "--email", "anna@example.com"], &[], None);
-    assert_eq!(text(&out.stdout), "created user anna\n");
+    assert_eq!(
+        text(&out.stdout),
+        "created user anna\nanna cannot sign in until a password is set: steward user passwd anna (reads it from standard input)\n"
+    );
     let out = run(d, &["user", "list"], &[], None);
-    assert!(text(&out.stdout).starts_with("anna "), "{}", text(&out.stdout));
-    assert_eq!(text(&out.stdout).lines().count(), 1);
+    let listed = text(&out.stdout);
+    assert!(listed.starts_with("USERNAME ") && listed.lines().nth(1).unwrap_or("").starts_with("anna "), "{listed}");
+    assert_eq!(listed.lines().count(), 2, "a header and one user, no log lines: {listed}");
 
     let stranger = "From: eve@elsewhere.test\r\nSubject: Hi\r\nMessage-ID: <p2@elsewhere.test>\r\n\r\nHello\r\n";
     let out = run(d, &["mail", "ingest"], &[], Some(stranger));

@@ -63,6 +63,7 @@ async fn people_from_the_command_line(pg: bool) {
         (format!("sqlite://{}/steward.db", d.display()), None)
     };
     let url = url.as_str();
+    ok(d, url, &["migrate"], None);
 
     let out = ok(d, url, &["user", "add", "nina", "--role", "agent", "--email", "Nina@Example.com"], None);
     assert_eq!(

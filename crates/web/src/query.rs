@@ -12,6 +12,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        // The one text rule holds for parameters too: a NUL or other control
+        // character is refused here, before a database could choke on it.
+        if let Ok(axum::extract::Query(pairs)) = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+        {
+            if let Some((name, _)) = pairs.iter().find(|(_, v)| v.chars().any(char::is_control)) {
+                return Err(ApiError::field(name, steward_domain::text::TextError::Control.to_string()));
+            }
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(t)) => Ok(Query(t)),
             Err(e) => Err(problem(&e.body_text())),

@@ -94,6 +94,23 @@ fn decode_cursor(s: &str, len: usize) -> Result<Vec<i64>, String> {
 impl App {
     /// Checks and resolves list parameters for this caller.
     pub async fn incident_filter(&self, actor: &Actor, p: &ListParams) -> Result<Filter, AppError> {
+        let mut bad = Errors::default();
+        // Names and words go to the database as given: hold them to the text
+        // rule first (PostgreSQL refuses a NUL outright).
+        for (field, v) in [
+            ("group", &p.group),
+            ("assignee", &p.assignee),
+            ("requester", &p.requester),
+            ("service", &p.service),
+            ("organisation", &p.organisation),
+            ("category", &p.category),
+            ("text", &p.text),
+        ] {
+            if v.as_deref().is_some_and(|v| v.chars().any(char::is_control)) {
+                bad.add(field, steward_domain::text::TextError::Control.to_string());
+            }
+        }
+        bad.finish()?;
         let mut errs = Errors::default();
         let mut f = Filter { limit: 50, ..Filter::default() };
         if let Some(s) = present(&p.sort) {

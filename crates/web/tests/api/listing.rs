@@ -127,6 +127,8 @@ both!(bad_list_parameters, |t| {
     let cases: &[Case] = &[
         (&[("sort", "bogus")], &["sort"], sorts),
         (&[("organisation", "Initech")], &["organisation"], "no organisation named \"Initech\""),
+        (&[("assignee", "\u{0}agent")], &["assignee"], "must not contain control characters"),
+        (&[("category", "Net\u{1b}work")], &["category"], "must not contain control characters"),
         (&[("sort", "title")], &["sort"], sorts),
         (&[("cursor", "garbage!")], &["cursor"], cursor),
         (&[("cursor", "MQ")], &["cursor"], cursor), // "1": a number cursor, not a priority one

@@ -186,3 +186,21 @@ both!(lists_count_their_results_up_to_ten_thousand, |t| {
         if all_open >= 1000 { format!("{},{:03}", all_open / 1000, all_open % 1000) } else { all_open.to_string() };
     assert!(home.contains(&format!(r#"<span class="count">{shown}</span>"#)), "{shown} in {home}");
 });
+
+both!(control_characters_in_a_search_or_a_filter_never_reach_the_database, |t| {
+    t.incident(&t.agent, json!({"title": "Printer jammed"})).await;
+    // The API refuses them, naming the parameter.
+    let r = t.client.get(format!("{}/api/v1/search", t.base)).query(&[("q", "Printer\u{0}")]).bearer_auth(&t.agent);
+    let p = problem(r.send().await.unwrap(), 422, "validation_failed").await;
+    assert_eq!(p["errors"][0]["field"], "q", "{p}");
+    // The page drops them from what was typed and searches the rest.
+    let c = cookie(&t, "agent").await;
+    let r = ui(&t, "/search?q=Printer%00%1b", &c).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Printer jammed"));
+    // The list page's filters say which one is wrong.
+    let r = ui(&t, "/incidents?assignee=%00agent", &c).await;
+    assert_eq!(r.status(), 200, "the list again, with the reason");
+    let page = r.text().await.unwrap().to_lowercase();
+    assert!(page.contains("must not contain control characters"), "{page}");
+});
