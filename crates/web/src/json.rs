@@ -46,6 +46,15 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(malformed)?;
         return Err(ApiError::field("body", "must be a JSON object"));
     }
+    // A NUL is refused in any string, wherever it sits (PostgreSQL cannot
+    // store one, nor look one up). In JSON it can only come escaped.
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if let Some(field) = nul_at(&v, String::new()) {
+                return Err(ApiError::field(&field, steward_domain::text::TextError::Control.to_string()));
+            }
+        }
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -59,6 +68,23 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             _ => malformed(inner),
         }
     })
+}
+
+/// Where a string (or a key) holding a NUL is, as the field's path.
+fn nul_at(v: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    let name = |path: &str| if path.is_empty() { "body".to_owned() } else { path.to_owned() };
+    match v {
+        Value::String(s) if s.contains('\0') => Some(name(&path)),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| nul_at(x, format!("{path}[{i}]"))),
+        Value::Object(m) => m.iter().find_map(|(k, x)| {
+            if k.contains('\0') {
+                return Some(name(&path));
+            }
+            nul_at(x, if path.is_empty() { k.clone() } else { format!("{path}.{k}") })
+        }),
+        _ => None,
+    }
 }
 
 fn malformed(e: serde_json::Error) -> ApiError {
@@ -112,6 +138,23 @@ mod tests {
         assert_eq!(e.errors[0].field, "impact");
         let e = parse::<T>(br#"{"title": "#).unwrap_err();
         assert_eq!((e.status.as_u16(), e.code), (400, "malformed_json"));
+    }
+
+    #[test]
+    fn a_nul_anywhere_is_refused_naming_where() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Rule {
+            actions: Vec<serde_json::Value>,
+        }
+        let e =
+            parse::<Rule>(br#"{"actions": [{"do": "notify"}, {"to": [{"users": ["ok", "a\u0000b"]}]}]}"#).unwrap_err();
+        assert_eq!((e.status.as_u16(), e.errors[0].field.as_str()), (422, "actions[1].to[0].users[1]"));
+        assert_eq!(e.errors[0].message, "must not contain control characters");
+        let e = parse::<T>(br#"{"title": "x\u0000", "impact": 1}"#).unwrap_err();
+        assert_eq!(e.errors[0].field, "title");
+        // An escaped backslash before "u0000" is text, not a NUL.
+        assert!(parse::<T>(br#"{"title": "C:\\u0000"}"#).is_ok());
     }
 
     #[test]

@@ -14,9 +14,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         // The one text rule holds for parameters too: a NUL or other control
         // character is refused here, before a database could choke on it.
+        // Line ends and tabs may lay out a JSON value (an import's mapping);
+        // a name given as a parameter is held to one line where it is used.
+        let control = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
         if let Ok(axum::extract::Query(pairs)) = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
         {
-            if let Some((name, _)) = pairs.iter().find(|(_, v)| v.chars().any(char::is_control)) {
+            if let Some((name, _)) = pairs.iter().find(|(_, v)| v.chars().any(control)) {
                 return Err(ApiError::field(name, steward_domain::text::TextError::Control.to_string()));
             }
         }
