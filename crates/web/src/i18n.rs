@@ -676,6 +676,7 @@ catalogue! {
     ValSingleLine: "must be a single line", "musi mieścić się w jednym wierszu";
     // Calendar and SLA history (issue 9 item 9)
     SettingsHistory: "History of changes", "Historia zmian";
+    EvSettingCreated: "created it", "utworzył(a)";
     FieldPauseOn: "Paused while", "Wstrzymany, gdy";
     BulkStateDetails: "Hold reason, resolution", "Powód wstrzymania, rozwiązanie";
     MapZoomWheel: "or Ctrl + wheel", "lub Ctrl + kółko myszy";

@@ -71,6 +71,11 @@ fn what(lang: Lang, action: Option<Action>) -> &'static str {
 }
 
 fn entry(lang: Lang, e: &Entry, now: i64) -> Markup {
+    entry_of(lang, e, now, Msg::EvCreated)
+}
+
+/// An entry whose creation reads `created` ("opened the incident", "created it").
+fn entry_of(lang: Lang, e: &Entry, now: i64, created: Msg) -> Markup {
     let action = Action::parse(&e.action);
     let internal = action.is_some_and(Action::is_internal);
     let name = e.actor_name.clone().unwrap_or_else(|| i18n::t(lang, Msg::SystemActor).to_owned());
@@ -85,7 +90,9 @@ fn entry(lang: Lang, e: &Entry, now: i64) -> Markup {
             span.avatar aria-hidden="true" { (initials(&name)) }
             div.entry-card {
                 div.entry-head {
-                    strong { (name) } " " span.what { (what(lang, action)) }
+                    strong { (name) } " " span.what {
+                        (if action == Some(Action::Created) { i18n::t(lang, created) } else { what(lang, action) })
+                    }
                     @for f in &files { " " span.file-name { (f) } }
                     @if internal { " " span.badge.note-badge { (i18n::t(lang, Msg::WorkNote)) } }
                     @if let Some(c) = state_change {
@@ -112,6 +119,13 @@ fn entry(lang: Lang, e: &Entry, now: i64) -> Markup {
             }
         }
     }
+}
+
+/// The history of a setting (a calendar, an SLA definition): the same
+/// timeline, worded for something set up rather than opened.
+pub fn settings_stream(lang: Lang, entries: &[Entry]) -> Markup {
+    let now = fmt::now_micros();
+    html! { ol.timeline { @for e in entries { (entry_of(lang, e, now, Msg::EvSettingCreated)) } } }
 }
 
 pub fn stream(lang: Lang, entries: &[Entry]) -> Markup {

@@ -279,7 +279,7 @@ pub async fn respond(s: &AppState, ctx: &Ctx, v: View, status: StatusCode) -> Ui
         @if !v.history.is_empty() {
             section.panel aria-labelledby="history-title" {
                 div.panel-head { h2 #history-title { (ctx.t(Msg::SettingsHistory)) } }
-                (super::activity::stream(ctx.lang, &v.history))
+                (super::activity::settings_stream(ctx.lang, &v.history))
             }
         }
     };

@@ -102,6 +102,21 @@ both!(calendar_and_sla_changes_are_journaled, |t| {
     assert_eq!(changed, ["active", "targets"], "{history}");
     assert_eq!(history[1]["changes"][0], json!({"field": "active", "old": "true", "new": "false"}));
 
+    // The edit page shows the same history, worded for a setting.
+    t.app.set_password(None, "manager", PASSWORD).await.unwrap();
+    let (_, session) = t.app.login("manager", PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let page = t
+        .client
+        .get(format!("{}/settings/service-levels/calendars/{id}", t.base))
+        .header(reqwest::header::COOKIE, format!("steward_session={}", session.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("History of changes") && page.contains("created it"), "{page}");
+    assert!(page.contains("<del>Warsaw office</del> → <ins>Warsaw HQ</ins>"), "{page}");
+
     // Staff read it; requesters may not; an unknown one is a 404.
     assert_eq!(t.get(&format!("{sla}/history"), &t.agent).await.status(), 200);
     problem(t.get(&format!("{sla}/history"), &t.requester).await, 403, "forbidden").await;
