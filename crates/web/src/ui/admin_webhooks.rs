@@ -343,17 +343,11 @@ pub async fn confirm_delete(State(s): State<AppState>, ctx: Ctx, id: Result<Path
     render_confirm(&s, &ctx, id, None, StatusCode::OK).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct VersionForm {
-    version: String,
-}
-
 pub async fn delete(
     State(s): State<AppState>,
     ctx: Ctx,
     id: Result<Path<i64>, PathRejection>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<super::VersionForm>,
 ) -> UiResult {
     admins_only(&ctx)?;
     let id = path_id(&ctx, id, "webhook")?;

@@ -75,17 +75,11 @@ pub fn assign_button(ctx: &Ctx, d: &incident::Data) -> Markup {
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct VersionForm {
-    version: String,
-}
-
 pub async fn assign_to_me(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(n): Path<String>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<super::VersionForm>,
 ) -> UiResult {
     let (problem, status) = match s.app.assign_to_me(&ctx.actor, &n, f.version.trim().parse().ok()).await {
         Ok(inc) => return see_other(&format!("/incidents/{}?m=assigned", number(inc.id))),

@@ -272,3 +272,11 @@ pub fn staff_only(ctx: &Ctx) -> Result<(), Failure> {
         Err(ctx.fail(AppError::Forbidden(ctx.t(crate::i18n::Msg::DenyStaffPage).to_owned())))
     }
 }
+
+/// A post that carries only the version the page showed (delete, assign to
+/// me, a holiday change): one shape for every form that needs no more.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct VersionForm {
+    pub version: String,
+}

@@ -196,12 +196,6 @@ pub async fn create_calendar(State(s): State<AppState>, ctx: Ctx, Form(d): Form<
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct VersionForm {
-    version: String,
-}
-
 /// After a refused holiday change: the page again, with the messages by
 /// the calendar (or, for a stale version, at the top).
 async fn holidays_refused(s: &AppState, ctx: &Ctx, id: i64, e: AppError) -> UiResult {
@@ -236,7 +230,7 @@ pub async fn add_poland(
     State(s): State<AppState>,
     ctx: Ctx,
     id: Result<Path<i64>, PathRejection>,
-    Form(f): Form<VersionForm>,
+    Form(f): Form<super::VersionForm>,
 ) -> UiResult {
     let id = calendar_id(&ctx, id)?;
     let version = f.version.trim().parse().unwrap_or(0);
@@ -250,7 +244,7 @@ pub async fn import_ical(
     State(s): State<AppState>,
     ctx: Ctx,
     id: Result<Path<i64>, PathRejection>,
-    Query(f): Query<VersionForm>,
+    Query(f): Query<super::VersionForm>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> UiResult {
     let id = calendar_id(&ctx, id)?;
