@@ -16,6 +16,7 @@ pub mod net;
 pub mod number;
 pub mod priority;
 pub mod role;
+pub mod search;
 pub mod sla;
 pub mod text;
 pub mod zone;
