@@ -14,6 +14,7 @@ pub mod i18n_cmdb;
 pub mod i18n_people;
 pub mod json;
 pub mod layers;
+pub mod markdown;
 pub mod query;
 pub mod ui;
 
