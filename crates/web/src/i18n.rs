@@ -1102,6 +1102,11 @@ catalogue! {
     CiInUse: "in use", "w użyciu";
     CiMaintenance: "in maintenance", "w konserwacji";
     CiRetired: "retired", "wycofany";
+    // The search box's refusals (issue 11), chosen by `QueryError` in i18n_search.rs
+    SearchTooLong: "is too long: at most {max} characters", "jest za długie: najwyżej {max} znaków";
+    SearchUnbalancedQuotes: "has a quotation mark that is not closed", "ma niezamknięty cudzysłów";
+    SearchNothingLeft: "has nothing to search for: only punctuation or symbols", "nie zawiera nic do wyszukania: same znaki interpunkcyjne lub symbole";
+    SearchStopWordsOnly: "has only common words such as \"the\" or \"i\": add a word that says what you are looking for", "zawiera tylko częste słowa, takie jak „i” czy „w”: dodaj słowo, które mówi, czego szukasz";
 }
 
 plurals! {

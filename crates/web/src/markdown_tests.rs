@@ -116,7 +116,12 @@ fn elements(html: &str) -> Vec<(String, Vec<(String, String)>)> {
 }
 
 fn unescape(value: &str) -> String {
-    value.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", "\u{a0}").replace("&amp;", "&")
+    value
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
 }
 
 /// The scheme a browser would read in a URL (WHATWG: letters, digits,
@@ -160,7 +165,9 @@ fn assert_safe(input: &str, html: &str) {
         }
     }
     let lower = html.to_ascii_lowercase();
-    for bad in ["<script", "<iframe", "<style", "<object", "<embed", "<form", "<svg", "<math", "<base", "<meta", "<link"] {
+    for bad in
+        ["<script", "<iframe", "<style", "<object", "<embed", "<form", "<svg", "<math", "<base", "<meta", "<link"]
+    {
         assert!(!lower.contains(bad), "{bad} from {input:?}: {html}");
     }
 }
@@ -169,7 +176,8 @@ fn assert_safe(input: &str, html: &str) {
 fn known_xss_payloads_come_out_harmless() {
     assert!(PAYLOADS.len() >= 30);
     for payload in PAYLOADS {
-        for input in [payload.to_string(), format!("Intro *text*.\n\n{payload}\n\nMore text."), format!("- {payload}")] {
+        for input in [payload.to_string(), format!("Intro *text*.\n\n{payload}\n\nMore text."), format!("- {payload}")]
+        {
             assert_safe(&input, &to_html(&input));
         }
         assert_safe(payload, &sanitise(payload));
