@@ -119,11 +119,7 @@ pub fn plain_text(markdown: &str) -> String {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak => out.push(' '),
             Event::HardBreak | Event::Rule => end_line(&mut out),
-            Event::Start(Tag::TableCell) => {
-                if !out.ends_with(['\n', ' ']) && !out.is_empty() {
-                    out.push(' ');
-                }
-            }
+            Event::Start(Tag::TableCell) if !out.is_empty() && !out.ends_with(['\n', ' ']) => out.push(' '),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)

@@ -138,8 +138,8 @@ fn items(input: &str) -> Result<Vec<Item>, QueryError> {
     let mut items = Vec::new();
     let mut in_phrase = false;
     let mut start = 0;
-    let mut pieces = input.match_indices(QUOTES).map(|(at, q)| (at, at + q.len())).chain([(input.len(), input.len())]);
-    for (end, next) in pieces.by_ref() {
+    let pieces = input.match_indices(QUOTES).map(|(at, q)| (at, at + q.len())).chain([(input.len(), input.len())]);
+    for (end, next) in pieces {
         let piece = &input[start..end];
         let words = spans(piece);
         if in_phrase {
