@@ -112,7 +112,7 @@ fn pg_base() -> String {
 }
 
 /// A new, empty PostgreSQL database; panics when the server is not there.
-async fn pg_database() -> String {
+pub async fn pg_database() -> String {
     use sqlx::Connection;
     let base = pg_base();
     let mut conn = sqlx::PgConnection::connect(&base)
@@ -130,17 +130,22 @@ async fn pg_database() -> String {
 /// not. Closing the server's pool first makes the drop quick.
 pub async fn with_cleanup<F: std::future::Future<Output = ()>>(t: TestApp, run: impl FnOnce(TestApp) -> F) {
     use futures_util::FutureExt;
-    use sqlx::Connection;
     let (url, store) = (t.url.clone(), t.app.store.clone());
     let outcome = std::panic::AssertUnwindSafe(run(t)).catch_unwind().await;
     store.close().await;
+    drop_database(&url).await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Drops the PostgreSQL database at `url`, connections and all.
+pub async fn drop_database(url: &str) {
+    use sqlx::Connection;
     if let Some((_, name)) = url.rsplit_once('/') {
         let mut conn = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
         let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
-    }
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
     }
 }
 

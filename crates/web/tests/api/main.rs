@@ -38,3 +38,4 @@ mod sla;
 mod sla_edit;
 mod sla_queues;
 mod transitions;
+mod upgrade;
