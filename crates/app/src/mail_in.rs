@@ -172,7 +172,7 @@ impl App {
             ..Default::default()
         };
         let inc = self.open_incident(actor, n, true).await?;
-        let number = steward_domain::RecordNumber::incident(inc.id).to_string();
+        let number = steward_domain::RecordNumber::incident(inc.number).to_string();
         self.attach(actor, &number, msg).await;
         Ok((MailOutcome::Created(number), inc.id))
     }

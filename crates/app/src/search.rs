@@ -11,7 +11,7 @@ use steward_domain::{
 use steward_store::{
     StoreError,
     cmdb::CiRow,
-    incidents::{self, Filter, Incident, Sort},
+    records::{self, Filter, Incident, Sort},
     search::{self, CiScope},
 };
 
@@ -93,11 +93,13 @@ impl App {
         for n in numbers_in(text) {
             match n.kind {
                 RecordKind::Incident => {
-                    let Some(inc) = incidents::get(&mut conn, n.seq).await? else { continue };
+                    let Some(inc) = records::by_number(&mut conn, crate::incidents::KIND, n.seq).await? else {
+                        continue;
+                    };
                     if access::can_view(crate::incidents::viewer(actor, &inc)).is_ok() {
                         hits.push(NumberHit {
                             kind: n.kind.as_str(),
-                            number: number(inc.id),
+                            number: number(inc.number),
                             title: inc.title,
                             state: inc.state,
                         });

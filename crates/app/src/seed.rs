@@ -25,7 +25,7 @@ use rng::Rng;
 use serde::Serialize;
 use std::fmt;
 use steward_domain::IncidentState;
-use steward_store::incidents::{self, Incident, JournalRow};
+use steward_store::records::{self, Incident, JournalRow};
 use steward_store::{Conn, Dialect, journal, now_micros};
 use story::{DAY, Event, HOUR, MINUTE, NEWEST, Plan, Story, Topic};
 
@@ -158,10 +158,11 @@ async fn ensure_no_incidents(app: &App) -> Result<(), AppError> {
 
 /// Reserves the incident numbers up front, so parents can be named before
 /// their children are written.
-async fn take_numbers(app: &App, count: usize) -> Result<Vec<i64>, AppError> {
+async fn take_numbers(app: &App, count: usize) -> Result<Vec<records::Key>, AppError> {
     let n = count as i64;
     let d = app.store.dialect();
-    Ok(app.store.write(move |c| Box::pin(async move { incidents::next_numbers(c, d, n).await })).await?)
+    let kind = crate::incidents::KIND;
+    Ok(app.store.write(move |c| Box::pin(async move { records::reserve(c, d, kind, n).await })).await?)
 }
 
 /// What a planned slot becomes.
@@ -174,7 +175,7 @@ enum Slot {
 /// When each incident was opened and what it is about, oldest first so that
 /// numbers rise with time; a few major incidents, each followed within hours
 /// by 2-6 incidents from people it affected.
-fn plan(rng: &mut Rng, ids: &[i64], count: usize, now: i64) -> Vec<Plan> {
+fn plan(rng: &mut Rng, ids: &[records::Key], count: usize, now: i64) -> Vec<Plan> {
     let majors = if count >= 20 { (count / 800).clamp(1, catalog::MAJORS.len()) } else { 0 };
     let kids: Vec<usize> = (0..majors).map(|_| rng.between(2, 7) as usize).collect();
     let regular = count - majors - kids.iter().sum::<usize>();
@@ -185,7 +186,7 @@ fn plan(rng: &mut Rng, ids: &[i64], count: usize, now: i64) -> Vec<Plan> {
         slots.extend((0..*n).map(|_| (t + rng.between(2 * MINUTE, 3 * HOUR), Slot::Child(k))));
     }
     slots.sort_by_key(|s| s.0);
-    let mut major_ids = vec![0; majors];
+    let mut major_ids = vec![records::Key { id: 0, number: 0 }; majors];
     for (i, (_, slot)) in slots.iter().enumerate() {
         if let Slot::Major(k) = slot {
             major_ids[*k] = ids[i];
@@ -202,7 +203,7 @@ fn plan(rng: &mut Rng, ids: &[i64], count: usize, now: i64) -> Vec<Plan> {
             Slot::Major(k) => (Topic::Major(major(k)), seeds[k]),
             Slot::Child(k) => (Topic::Child(major(k), major_ids[k]), seeds[k]),
         };
-        out.push(Plan { id: ids[i], opened_at, topic, seed });
+        out.push(Plan { key: ids[i], opened_at, topic, seed });
     }
     out
 }
@@ -280,7 +281,7 @@ async fn write_stories(
     now: i64,
 ) -> Result<usize, AppError> {
     let rows: Vec<Incident> = batch.iter().map(|s| s.incident.clone()).collect();
-    incidents::insert_many(c, d, &rows).await?;
+    records::insert_many(c, d, &rows).await?;
     let mut entries = Vec::new();
     let mut with_clocks = 0;
     for s in batch {
@@ -305,6 +306,7 @@ async fn write_stories(
         }
         for (seq, e) in events.into_iter().enumerate() {
             entries.push(JournalRow {
+                record_kind: crate::incidents::KIND,
                 record_id: id,
                 seq: seq as i64 + 1,
                 at: e.at,
@@ -315,6 +317,6 @@ async fn write_stories(
             });
         }
     }
-    incidents::insert_journal_many(c, d, &entries).await?;
+    records::insert_journal_many(c, d, &entries).await?;
     Ok(with_clocks)
 }

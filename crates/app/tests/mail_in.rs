@@ -99,7 +99,7 @@ both!(loops_strangers_and_bad_mail_are_kept_out_with_a_reason, |pg| async move {
     assert_eq!(outcomes, ["refused", "refused", "refused", "ignored"], "newest first, each with its reason");
     assert!(log.iter().all(|r| r.reason.is_some()));
     let (n, _) =
-        app.list_incidents(&op, steward_store::incidents::Filter { limit: 50, ..Default::default() }).await.unwrap();
+        app.list_incidents(&op, steward_store::records::Filter { limit: 50, ..Default::default() }).await.unwrap();
     assert!(n.is_empty(), "nothing was opened");
 });
 

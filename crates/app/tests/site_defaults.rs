@@ -13,7 +13,7 @@ use steward_app::site::SiteConfig;
 use steward_app::users::UserPatch;
 use steward_app::{Actor, App, AppConfig, AppError, accounts::NewUser, incidents::NewIncident};
 use steward_domain::zone::ZoneName;
-use steward_store::{accounts, incidents, outbox};
+use steward_store::{accounts, outbox, records};
 
 /// Polish and Tokyo time unless a user says otherwise.
 fn config() -> AppConfig {
@@ -44,7 +44,7 @@ async fn breach_mails(app: &App, inc_id: i64, users: Vec<i64>) -> Vec<(String, S
     app.store
         .write(move |c| {
             Box::pin(async move {
-                let inc = incidents::get(c, inc_id).await?.ok_or(AppError::NotFound("incident"))?;
+                let inc = records::get(c, inc_id).await?.ok_or(AppError::NotFound("incident"))?;
                 let event = IncidentEvent::SlaBreached { sla: sla.clone() };
                 notify::incident_event(c, &ctx, &inc, &Author::system(), &event, &[Recipients::Users(users)]).await?;
                 Ok::<_, AppError>(())

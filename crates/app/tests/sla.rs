@@ -16,7 +16,7 @@ use steward_app::{Actor, App, AppConfig, AppError};
 use steward_domain::RecordNumber;
 use steward_domain::calendar::{CalendarSpec, Interval, WeekHours};
 use steward_domain::sla::SlaDefinition;
-use steward_store::incidents::{Filter, SlaFilter};
+use steward_store::records::{Filter, SlaFilter};
 
 const IP: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 const HOUR: i64 = 3_600_000_000;
@@ -69,7 +69,7 @@ both!(an_incident_breaches_while_nobody_looks, |pg| async move {
     // Five hours on, with no one signed in: every threshold of both clocks.
     let fired = app.run_sla_timers_at(inc.opened_at + 5 * HOUR).await.unwrap();
     assert_eq!(fired.len(), 8, "{fired:?}");
-    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    let journal = app.incident_journal(&agent, &number(inc.number)).await.unwrap();
     let sla: Vec<(String, i64)> = journal
         .iter()
         .filter(|e| e.action.starts_with("sla_") && e.action != "sla_attached")
@@ -86,7 +86,7 @@ both!(an_incident_breaches_while_nobody_looks, |pg| async move {
 
     // Announced once: a second scan finds nothing to say.
     assert!(app.run_sla_timers_at(inc.opened_at + 6 * HOUR).await.unwrap().is_empty());
-    let again = app.get_incident(&agent, &number(inc.id)).await.unwrap();
+    let again = app.get_incident(&agent, &number(inc.number)).await.unwrap();
     assert_eq!((again.sla.sla_breached, again.sla.sla_due_at), (1, None));
     let (breached, _) = app
         .list_incidents(&agent, Filter { sla: Some(SlaFilter::Breached), limit: 50, ..Default::default() })
@@ -116,23 +116,23 @@ both!(on_hold_pauses_the_clock_and_a_priority_change_retargets_it, |pg| async mo
 
     let hold =
         TransitionInput { state: "on_hold".into(), hold_reason: Some("awaiting_caller".into()), ..Default::default() };
-    let inc = app.transition_incident(&agent, &number(inc.id), Some(inc.version), hold).await.unwrap();
+    let inc = app.transition_incident(&agent, &number(inc.number), Some(inc.version), hold).await.unwrap();
     let paused = app.clocks_of_incident(inc.id).await.unwrap();
     assert_eq!((paused[1].state, paused[1].due_at), ("paused", None));
     assert_eq!(inc.sla.sla_due_at, None, "a paused clock is not breaching soon");
     let back = TransitionInput { state: "in_progress".into(), ..Default::default() };
-    let inc = app.transition_incident(&agent, &number(inc.id), Some(inc.version), back).await.unwrap();
+    let inc = app.transition_incident(&agent, &number(inc.number), Some(inc.version), back).await.unwrap();
     let resumed = app.clocks_of_incident(inc.id).await.unwrap();
     assert_eq!(resumed[1].state, "running");
     assert!(resumed[1].due_at.unwrap() >= due, "pausing never brings the due moment earlier");
 
     // Impact and urgency high: P1, resolution in one hour from the start.
     let p1 = IncidentPatch { impact: Some(1), urgency: Some(1), ..Default::default() };
-    let inc = app.update_incident(&agent, &number(inc.id), Some(inc.version), p1).await.unwrap();
+    let inc = app.update_incident(&agent, &number(inc.number), Some(inc.version), p1).await.unwrap();
     assert_eq!(inc.priority, 1);
     let retargeted = app.clocks_of_incident(inc.id).await.unwrap();
     assert_eq!(retargeted[1].target_seconds, 3600);
-    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    let journal = app.incident_journal(&agent, &number(inc.number)).await.unwrap();
     let entry = journal.iter().find(|e| e.action == "sla_retargeted").expect("the journal says so");
     assert!(entry.changes.contains(r#""old":"4h","new":"1h""#), "{}", entry.changes);
 
@@ -143,10 +143,10 @@ both!(on_hold_pauses_the_clock_and_a_priority_change_retargets_it, |pg| async mo
         resolution_notes: Some("New toner".into()),
         ..Default::default()
     };
-    let inc = app.transition_incident(&agent, &number(inc.id), Some(inc.version), resolve).await.unwrap();
+    let inc = app.transition_incident(&agent, &number(inc.number), Some(inc.version), resolve).await.unwrap();
     assert_eq!(app.clocks_of_incident(inc.id).await.unwrap()[1].state, "paused");
     let close = TransitionInput { state: "closed".into(), ..Default::default() };
-    let inc = app.transition_incident(&agent, &number(inc.id), Some(inc.version), close).await.unwrap();
+    let inc = app.transition_incident(&agent, &number(inc.number), Some(inc.version), close).await.unwrap();
     assert_eq!(app.clocks_of_incident(inc.id).await.unwrap()[1].state, "stopped");
 });
 
@@ -165,7 +165,7 @@ both!(a_group_ola_runs_while_the_group_holds_the_record, |pg| async move {
     assert_eq!(fired.len(), 2, "50 % and the breach");
 
     let away = IncidentPatch { assignment_group: steward_app::incidents::Patch::Clear, ..Default::default() };
-    let inc = app.update_incident(&agent, &number(inc.id), Some(inc.version), away).await.unwrap();
+    let inc = app.update_incident(&agent, &number(inc.number), Some(inc.version), away).await.unwrap();
     assert_eq!(app.clocks_of_incident(inc.id).await.unwrap()[0].state, "stopped");
 });
 
@@ -261,9 +261,9 @@ both!(an_unassigned_p1_escalates_once_after_fifteen_minutes, |pg| async move {
     assert_eq!(fired.len(), 1, "only the P1: {fired:?}");
     assert_eq!(fired[0].notify.len(), 2, "the group's member and its manager");
     assert!(app.run_escalations_at(inc.opened_at + 30 * 60_000_000).await.unwrap().is_empty(), "once");
-    let now = app.get_incident(&agent, &number(inc.id)).await.unwrap();
+    let now = app.get_incident(&agent, &number(inc.number)).await.unwrap();
     assert_eq!(now.group_name.as_deref(), Some("Second line"));
-    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    let journal = app.incident_journal(&agent, &number(inc.number)).await.unwrap();
     let e = journal.iter().find(|e| e.action == "escalated").unwrap();
     assert!(e.changes.contains("P1 left alone") && e.changes.contains("boss"), "{}", e.changes);
     assert_eq!(e.actor_id, None, "the system escalates");
@@ -291,13 +291,13 @@ both!(a_clock_threshold_raises_urgency_once, |pg| async move {
         app.create_incident(&agent, NewIncident { title: "Slow wiki".into(), ..Default::default() }).await.unwrap();
     assert_eq!((inc.urgency, inc.priority), (3, 5));
     app.run_sla_timers_at(inc.opened_at + 3 * HOUR + 60_000_000).await.unwrap();
-    let now = app.get_incident(&agent, &number(inc.id)).await.unwrap();
+    let now = app.get_incident(&agent, &number(inc.number)).await.unwrap();
     assert_eq!(now.urgency, 2, "one step more urgent");
     assert!(now.priority < 5, "a higher priority from the matrix: P{}", now.priority);
     app.run_sla_timers_at(inc.opened_at + 5 * HOUR).await.unwrap();
-    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    let journal = app.incident_journal(&agent, &number(inc.number)).await.unwrap();
     assert_eq!(journal.iter().filter(|e| e.action == "escalated").count(), 1, "never repeated for a threshold");
-    assert_eq!(app.get_incident(&agent, &number(inc.id)).await.unwrap().urgency, 2);
+    assert_eq!(app.get_incident(&agent, &number(inc.number)).await.unwrap().urgency, 2);
 });
 
 both!(a_switched_off_rule_never_fires_and_rules_change_under_their_version, |pg| async move {
@@ -319,9 +319,9 @@ both!(a_switched_off_rule_never_fires_and_rules_change_under_their_version, |pg|
     let inc = app.create_incident(&agent, n).await.unwrap();
     app.run_sla_timers_at(inc.opened_at + 3 * HOUR + 60_000_000).await.unwrap();
     assert!(app.run_escalations_at(inc.opened_at + HOUR).await.unwrap().is_empty(), "switched off: not fired");
-    let now = app.get_incident(&agent, &number(inc.id)).await.unwrap();
+    let now = app.get_incident(&agent, &number(inc.number)).await.unwrap();
     assert_eq!(now.urgency, 3, "the clock rule stayed quiet");
-    let journal = app.incident_journal(&agent, &number(inc.id)).await.unwrap();
+    let journal = app.incident_journal(&agent, &number(inc.number)).await.unwrap();
     assert!(!journal.iter().any(|e| e.action == "escalated"));
 
     // A stale version changes nothing; the current one switches it back on.
@@ -333,7 +333,7 @@ both!(a_switched_off_rule_never_fires_and_rules_change_under_their_version, |pg|
     let next =
         app.create_incident(&agent, NewIncident { title: "Slow mail".into(), ..Default::default() }).await.unwrap();
     app.run_sla_timers_at(next.opened_at + 3 * HOUR + 60_000_000).await.unwrap();
-    assert_eq!(app.get_incident(&agent, &number(next.id)).await.unwrap().urgency, 2, "on again: it fires");
+    assert_eq!(app.get_incident(&agent, &number(next.number)).await.unwrap().urgency, 2, "on again: it fires");
 
     // Replacing names its bad fields, the groups and users included.
     let bad = rule(json!({"name": "Waited", "trigger": {"kind": "elapsed", "after": "15m"},
@@ -400,7 +400,7 @@ both!(a_rule_that_reassigns_tells_the_new_group_and_the_webhooks, |pg| async mov
     let inc = app.create_incident(&agent, n).await.unwrap();
     let fired = app.run_escalations_at(inc.opened_at + 31 * 60_000_000).await.unwrap();
     assert_eq!(fired.len(), 1);
-    assert_eq!(app.get_incident(&agent, &number(inc.id)).await.unwrap().group_name.as_deref(), Some("Second line"));
+    assert_eq!(app.get_incident(&agent, &number(inc.number)).await.unwrap().group_name.as_deref(), Some("Second line"));
     let mut c = app.store.pool().acquire().await.unwrap();
     let msgs = steward_store::outbox::for_record(&mut c, "incident", inc.id).await.unwrap();
     let mut mails: Vec<&str> = msgs

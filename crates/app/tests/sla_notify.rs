@@ -8,7 +8,7 @@ mod common;
 
 use steward_app::notify::{self, Author, IncidentEvent, Recipients, SlaNotice};
 use steward_app::{App, AppConfig, AppError, accounts::NewUser, incidents::NewIncident};
-use steward_store::{incidents, outbox};
+use steward_store::{outbox, records};
 
 async fn app(pg: bool) -> (App, tempfile::TempDir) {
     let (app, dir) = common::empty_app(pg, AppConfig::default()).await;
@@ -64,7 +64,7 @@ async fn sla_events_reach_who_the_engine_names(pg: bool) {
     app.store
         .write(move |c| {
             Box::pin(async move {
-                let inc = incidents::get(c, id).await?.ok_or(AppError::NotFound("incident"))?;
+                let inc = records::get(c, id).await?.ok_or(AppError::NotFound("incident"))?;
                 let by = Author::system();
                 let warn = IncidentEvent::SlaWarning { sla: sla.clone(), percent: 75 };
                 notify::incident_event(c, &ctx, &inc, &by, &warn, &[Recipients::Assignee, Recipients::GroupMembers])
@@ -106,7 +106,7 @@ async fn sla_events_reach_who_the_engine_names(pg: bool) {
     let breach_pl =
         msgs[before..].iter().find(|m| m.event == notify::SLA_BREACHED && m.target.starts_with("agent2")).unwrap();
     let payload: serde_json::Value = serde_json::from_str(&breach_pl.payload).unwrap();
-    let number = steward_app::incidents::number(inc.id);
+    let number = steward_app::incidents::number(inc.number);
     assert!(payload["subject"].as_str().unwrap().starts_with(&format!("[{number}]")), "{payload}");
     assert!(payload["text"].as_str().unwrap().contains("SLA"), "{payload}");
     assert_eq!(payload["thread"], format!("<{number}@steward.invalid>"));

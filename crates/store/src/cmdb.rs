@@ -545,26 +545,26 @@ pub async fn set_consumers(conn: &mut AnyConnection, service_id: i64, organisati
     Ok(())
 }
 
-/// The CIs an incident names.
-pub async fn incident_cis(conn: &mut AnyConnection, incident_id: i64) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = sqlx::query_as("SELECT ci_id FROM incident_cis WHERE incident_id = $1 ORDER BY ci_id")
-        .bind(incident_id)
+/// The CIs a record names.
+pub async fn record_cis(conn: &mut AnyConnection, record_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT ci_id FROM record_cis WHERE record_id = $1 ORDER BY ci_id")
+        .bind(record_id)
         .fetch_all(conn)
         .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-pub async fn set_incident_cis(conn: &mut AnyConnection, incident_id: i64, ci_ids: &[i64]) -> Result<()> {
-    sqlx::query("DELETE FROM incident_cis WHERE incident_id = $1").bind(incident_id).execute(&mut *conn).await?;
+pub async fn set_record_cis(conn: &mut AnyConnection, record_id: i64, ci_ids: &[i64]) -> Result<()> {
+    sqlx::query("DELETE FROM record_cis WHERE record_id = $1").bind(record_id).execute(&mut *conn).await?;
     if ci_ids.is_empty() {
         return Ok(());
     }
-    let mut q = Sql::new("INSERT INTO incident_cis (incident_id, ci_id) VALUES ");
+    let mut q = Sql::new("INSERT INTO record_cis (record_id, ci_id) VALUES ");
     for (i, c) in ci_ids.iter().enumerate() {
         if i > 0 {
             q.push(", ");
         }
-        q.row([Value::Int(incident_id), Value::Int(*c)]);
+        q.row([Value::Int(record_id), Value::Int(*c)]);
     }
     sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(conn).await?;
     Ok(())
@@ -574,6 +574,7 @@ pub async fn set_incident_cis(conn: &mut AnyConnection, incident_id: i64, ci_ids
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq, Eq)]
 pub struct OpenIncident {
     pub id: i64,
+    pub number: i64,
     pub title: String,
     pub state: String,
     pub priority: i64,
@@ -588,16 +589,17 @@ pub async fn open_incidents_on(conn: &mut AnyConnection, ci_ids: &[i64], limit: 
     let mut out: Vec<OpenIncident> = Vec::new();
     for chunk in ci_ids.chunks(CHUNK) {
         let mut q = Sql::new(
-            "SELECT i.id, i.title, i.state, i.priority, i.opened_at, i.service_id AS ci_id FROM incidents i \
-             WHERE i.state IN ('new', 'in_progress', 'on_hold') AND i.service_id IN ",
+            "SELECT i.id, i.number, i.title, i.state, i.priority, i.opened_at, i.service_id AS ci_id FROM records i \
+             WHERE i.kind = 'incident' AND i.state IN ('new', 'in_progress', 'on_hold') AND i.service_id IN ",
         );
         q.row(chunk.iter().map(|i| Value::Int(*i)));
         q.push(
-            " UNION SELECT i.id, i.title, i.state, i.priority, i.opened_at, x.ci_id FROM incident_cis x \
-             JOIN incidents i ON i.id = x.incident_id WHERE i.state IN ('new', 'in_progress', 'on_hold') AND x.ci_id IN ",
+            " UNION SELECT i.id, i.number, i.title, i.state, i.priority, i.opened_at, x.ci_id FROM record_cis x \
+             JOIN records i ON i.id = x.record_id \
+             WHERE i.kind = 'incident' AND i.state IN ('new', 'in_progress', 'on_hold') AND x.ci_id IN ",
         );
         q.row(chunk.iter().map(|i| Value::Int(*i)));
-        q.push(" ORDER BY 4, 5 LIMIT ").bind(Value::Int(limit));
+        q.push(" ORDER BY 5, 6 LIMIT ").bind(Value::Int(limit));
         let mut rows: Vec<OpenIncident> =
             sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
         out.append(&mut rows);

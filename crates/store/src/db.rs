@@ -147,8 +147,9 @@ impl Store {
 
     /// Does the database hold any incident yet?
     pub async fn has_incidents(&self) -> Result<bool> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM incidents LIMIT 1").fetch_optional(&self.inner.read).await?;
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM records WHERE kind = 'incident' LIMIT 1")
+            .fetch_optional(&self.inner.read)
+            .await?;
         Ok(row.is_some())
     }
 
@@ -167,7 +168,8 @@ impl Store {
     }
 
     pub async fn count_incidents(&self) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM incidents").fetch_one(&self.inner.read).await?;
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM records WHERE kind = 'incident'").fetch_one(&self.inner.read).await?;
         Ok(n)
     }
 

@@ -130,7 +130,7 @@ pub struct Overdue {
 
 /// Incidents a plain-time rule has not fired for yet, oldest first.
 pub async fn overdue(conn: &mut AnyConnection, o: &Overdue) -> Result<Vec<i64>> {
-    let mut q = Sql::new("SELECT i.id FROM incidents i WHERE i.opened_at <= ");
+    let mut q = Sql::new("SELECT i.id FROM records i WHERE i.kind = 'incident' AND i.opened_at <= ");
     q.bind(Value::Int(o.opened_by));
     for (col, vals) in [
         ("i.state", o.states.iter().map(|s| Value::Text(s.clone())).collect::<Vec<_>>()),

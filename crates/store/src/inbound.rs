@@ -16,10 +16,14 @@ pub struct InboundRow {
     pub outcome: String,
     pub record_kind: Option<String>,
     pub record_id: Option<i64>,
+    /// The record's number within its kind (read, never written).
+    #[sqlx(default)]
+    pub record_number: Option<i64>,
     pub reason: Option<String>,
 }
 
-const COLUMNS: &str = "id, message_id, received_at, sender, subject, outcome, record_kind, record_id, reason";
+const COLUMNS: &str = "id, message_id, received_at, sender, subject, outcome, record_kind, record_id, reason, \
+    (SELECT r.number FROM records r WHERE r.id = record_id) AS record_number";
 
 pub async fn by_message_id(conn: &mut AnyConnection, message_id: &str) -> Result<Option<InboundRow>> {
     let sql = format!("SELECT {COLUMNS} FROM inbound_mail WHERE message_id = $1");

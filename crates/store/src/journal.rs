@@ -74,7 +74,7 @@ pub async fn entries(conn: &mut AnyConnection, kind: &str, id: i64, internal: bo
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Comment {
     pub id: i64,
-    pub incident_id: i64,
+    pub record_id: i64,
     pub author_id: i64,
     pub author_name: Option<String>,
     pub body: String,
@@ -84,16 +84,16 @@ pub struct Comment {
 
 pub async fn insert_comment(
     conn: &mut AnyConnection,
-    incident_id: i64,
+    record_id: i64,
     author_id: i64,
     body: &str,
     internal: bool,
     at: i64,
 ) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO comments (incident_id, author_id, body, internal, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO comments (record_id, author_id, body, internal, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
-    .bind(incident_id)
+    .bind(record_id)
     .bind(author_id)
     .bind(body.to_owned())
     .bind(i64::from(internal))
@@ -103,18 +103,18 @@ pub async fn insert_comment(
     Ok(id)
 }
 
-pub async fn comments(conn: &mut AnyConnection, incident_id: i64, internal: bool) -> Result<Vec<Comment>> {
+pub async fn comments(conn: &mut AnyConnection, record_id: i64, internal: bool) -> Result<Vec<Comment>> {
     let filter = if internal { "" } else { " AND c.internal = 0" };
     let sql = format!(
-        "SELECT c.id, c.incident_id, c.author_id, u.display_name AS author_name, c.body, c.internal, c.created_at
-         FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.incident_id = $1{filter} ORDER BY c.id"
+        "SELECT c.id, c.record_id, c.author_id, u.display_name AS author_name, c.body, c.internal, c.created_at
+         FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.record_id = $1{filter} ORDER BY c.id"
     );
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(incident_id).fetch_all(conn).await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(record_id).fetch_all(conn).await?)
 }
 
 pub async fn comment(conn: &mut AnyConnection, id: i64) -> Result<Option<Comment>> {
     Ok(sqlx::query_as(
-        "SELECT c.id, c.incident_id, c.author_id, u.display_name AS author_name, c.body, c.internal, c.created_at
+        "SELECT c.id, c.record_id, c.author_id, u.display_name AS author_name, c.body, c.internal, c.created_at
          FROM comments c LEFT JOIN users u ON u.id = c.author_id WHERE c.id = $1",
     )
     .bind(id)
@@ -125,7 +125,10 @@ pub async fn comment(conn: &mut AnyConnection, id: i64) -> Result<Option<Comment
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Attachment {
     pub id: i64,
-    pub incident_id: i64,
+    pub record_id: i64,
+    /// The record's number within its kind (read, never written).
+    #[sqlx(default)]
+    pub record_number: i64,
     pub sha256: String,
     pub filename: String,
     pub content_type: String,
@@ -137,14 +140,14 @@ pub struct Attachment {
 }
 
 const ATTACHMENT_COLUMNS: &str =
-    "id, incident_id, sha256, filename, content_type, size, uploaded_by, created_at, comment_id";
+    "id, record_id, sha256, filename, content_type, size, uploaded_by, created_at, comment_id";
 
 pub async fn insert_attachment(conn: &mut AnyConnection, a: &Attachment) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO attachments (incident_id, sha256, filename, content_type, size, uploaded_by, created_at, comment_id)
+        "INSERT INTO attachments (record_id, sha256, filename, content_type, size, uploaded_by, created_at, comment_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(a.incident_id)
+    .bind(a.record_id)
     .bind(a.sha256.clone())
     .bind(a.filename.clone())
     .bind(a.content_type.clone())
@@ -157,16 +160,17 @@ pub async fn insert_attachment(conn: &mut AnyConnection, a: &Attachment) -> Resu
     Ok(id)
 }
 
-/// The incident's attachments; without those sent with a work note unless
+/// The record's attachments; without those sent with a work note unless
 /// `internal`.
-pub async fn attachments(conn: &mut AnyConnection, incident_id: i64, internal: bool) -> Result<Vec<Attachment>> {
+pub async fn attachments(conn: &mut AnyConnection, record_id: i64, internal: bool) -> Result<Vec<Attachment>> {
     let cols = ATTACHMENT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
     let filter = if internal { "" } else { " AND (c.internal IS NULL OR c.internal = 0)" };
     let sql = format!(
-        "SELECT {cols} FROM attachments a LEFT JOIN comments c ON c.id = a.comment_id
-         WHERE a.incident_id = $1{filter} ORDER BY a.id"
+        "SELECT {cols}, (SELECT r.number FROM records r WHERE r.id = a.record_id) AS record_number
+         FROM attachments a LEFT JOIN comments c ON c.id = a.comment_id
+         WHERE a.record_id = $1{filter} ORDER BY a.id"
     );
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(incident_id).fetch_all(conn).await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(record_id).fetch_all(conn).await?)
 }
 
 /// Whether the attachment was sent with a work note.
@@ -180,6 +184,9 @@ pub async fn attachment_is_internal(conn: &mut AnyConnection, id: i64) -> Result
 }
 
 pub async fn attachment(conn: &mut AnyConnection, id: i64) -> Result<Option<Attachment>> {
-    let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id = $1");
+    let sql = format!(
+        "SELECT {ATTACHMENT_COLUMNS}, (SELECT r.number FROM records r WHERE r.id = attachments.record_id) AS record_number
+         FROM attachments WHERE id = $1"
+    );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
 }

@@ -35,6 +35,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     8 "0008" "list_indexes",
     9 "0009" "browser_defaults",
     10 "0010" "unique_emails",
+    11 "0011" "records",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -47,6 +48,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     8 "0008" "list_indexes",
     9 "0009" "browser_defaults",
     10 "0010" "unique_emails",
+    11 "0011" "records",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -43,6 +43,9 @@ pub struct Message {
     pub event: String,
     pub record_kind: Option<String>,
     pub record_id: Option<i64>,
+    /// The record's number within its kind (read by the lists, never written).
+    #[sqlx(default)]
+    pub record_number: Option<i64>,
     pub target: String,
     pub payload: String,
     pub state: String,
@@ -54,6 +57,9 @@ pub struct Message {
 
 const COLUMNS: &str = "id, created_at, channel, event, record_kind, record_id, target, payload, state, attempts, \
     next_attempt_at, last_error, sent_at";
+/// What the lists read: the columns and the record's number.
+const LIST_COLUMNS: &str = "id, created_at, channel, event, record_kind, record_id, target, payload, state, attempts, \
+    next_attempt_at, last_error, sent_at, (SELECT r.number FROM records r WHERE r.id = record_id) AS record_number";
 
 /// Adds one message, due at `now`.
 pub async fn enqueue(c: &mut AnyConnection, m: &NewMessage, now: i64) -> Result<i64> {
@@ -174,14 +180,14 @@ pub async fn retry(c: &mut AnyConnection, id: i64, now: i64) -> Result<()> {
 }
 
 pub async fn get(c: &mut AnyConnection, id: i64) -> Result<Option<Message>> {
-    let sql = format!("SELECT {COLUMNS} FROM outbox WHERE id = $1");
+    let sql = format!("SELECT {LIST_COLUMNS} FROM outbox WHERE id = $1");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await?)
 }
 
 /// One page of messages in a state, newest first, after the id `before`
 /// (keyset); `limit + 1` rows are read to know whether more follow.
 pub async fn list(c: &mut AnyConnection, state: &str, before: Option<i64>, limit: i64) -> Result<(Vec<Message>, bool)> {
-    let sql = format!("SELECT {COLUMNS} FROM outbox WHERE state = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
+    let sql = format!("SELECT {LIST_COLUMNS} FROM outbox WHERE state = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
     let mut rows: Vec<Message> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(state.to_owned())
         .bind(before.unwrap_or(i64::MAX))
@@ -195,7 +201,7 @@ pub async fn list(c: &mut AnyConnection, state: &str, before: Option<i64>, limit
 
 /// Messages of a record, in order (for tests and the record's history).
 pub async fn for_record(c: &mut AnyConnection, kind: &str, id: i64) -> Result<Vec<Message>> {
-    let sql = format!("SELECT {COLUMNS} FROM outbox WHERE record_kind = $1 AND record_id = $2 ORDER BY id");
+    let sql = format!("SELECT {LIST_COLUMNS} FROM outbox WHERE record_kind = $1 AND record_id = $2 ORDER BY id");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(kind.to_owned()).bind(id).fetch_all(c).await?)
 }
 

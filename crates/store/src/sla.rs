@@ -316,7 +316,7 @@ pub async fn set_incident_summary(
     due_at: Option<i64>,
     breached: bool,
 ) -> Result<()> {
-    sqlx::query("UPDATE incidents SET sla_id = $2, sla_due_at = $3, sla_breached = $4 WHERE id = $1")
+    sqlx::query("UPDATE records SET sla_id = $2, sla_due_at = $3, sla_breached = $4 WHERE id = $1")
         .bind(id)
         .bind(sla_id)
         .bind(due_at)

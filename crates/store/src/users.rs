@@ -143,7 +143,7 @@ pub async fn rename_organisation(conn: &mut AnyConnection, id: i64, version: i64
 /// What still refers to an organisation ("users", "incidents",
 /// "services"), if anything: such an organisation cannot be deleted.
 pub async fn organisation_in_use(conn: &mut AnyConnection, id: i64) -> Result<Option<&'static str>> {
-    for (table, what) in [("users", "users"), ("incidents", "incidents"), ("service_consumers", "services")] {
+    for (table, what) in [("users", "users"), ("records", "incidents"), ("service_consumers", "services")] {
         let sql = format!("SELECT 1 FROM {table} WHERE organisation_id = $1 LIMIT 1");
         let used: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *conn).await?;
         if used.is_some() {

@@ -10,6 +10,11 @@
 //! only itself. Savepoints cost a round trip per job, which on SQLite was a
 //! third of a write's time, so they are paid only when a batch needs them;
 //! this is why a job may run twice and must be `Clone`.
+//!
+//! A refusal is not a failure: a job written with [`Store::write_checked`]
+//! first checks (reads and locks only: a stale version, a right the actor
+//! lacks), and a check that refuses has written nothing, so the batch goes
+//! on without a rollback and no other job runs twice.
 
 use crate::{Result, StoreError, db::Dialect, sql::BoxFut};
 use sqlx::{AnyConnection, AnyPool, Connection};
@@ -18,9 +23,19 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 
 const MAX_BATCH: usize = 256;
 
+/// How a job's run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ran {
+    Done,
+    /// Refused by its check: nothing written, nothing to undo.
+    Refused,
+    /// Failed after it may have written: the batch must undo it.
+    Failed,
+}
+
 trait Job: Send {
-    /// Runs the job (again, if asked twice); true when it succeeded.
-    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFut<'c, bool>;
+    /// Runs the job (again, if asked twice).
+    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFut<'c, Ran>;
     /// Sends the answer once the batch's fate is known.
     fn finish(self: Box<Self>, committed: std::result::Result<(), String>);
 }
@@ -37,28 +52,75 @@ where
     T: Send + 'static,
     E: From<StoreError> + Send + 'static,
 {
-    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFut<'c, bool> {
+    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFut<'c, Ran> {
         Box::pin(async move {
             let r = (self.f.clone())(conn).await;
-            let ok = r.is_ok();
+            let ran = if r.is_ok() { Ran::Done } else { Ran::Failed };
             self.result = Some(r);
-            ok
+            ran
         })
     }
 
     fn finish(self: Box<Self>, committed: std::result::Result<(), String>) {
-        let answer = match (committed, self.result) {
-            (_, Some(Err(e))) => Err(e),
-            (Ok(()), Some(Ok(v))) => Ok(v),
-            (Err(why), Some(Ok(_))) => {
-                tracing::error!(error = %why, "batch commit failed");
-                Err(E::from(StoreError::Db(sqlx::Error::Protocol(format!("commit failed: {why}")))))
-            }
-            (_, None) => Err(E::from(StoreError::WriterGone)),
-        };
-        // The caller may have gone away (client disconnected); the write stands.
-        let _ = self.reply.send(answer);
+        answer(self.reply, self.result, committed);
     }
+}
+
+/// A job in two steps: `check` reads and locks only and may refuse;
+/// `apply` writes.
+struct CheckedJob<C, A, T, E> {
+    check: C,
+    apply: A,
+    result: Option<std::result::Result<T, E>>,
+    reply: oneshot::Sender<std::result::Result<T, E>>,
+}
+
+impl<C, A, K, T, E> Job for CheckedJob<C, A, T, E>
+where
+    C: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFut<'c, std::result::Result<K, E>> + Clone + Send + 'static,
+    A: for<'c> FnOnce(&'c mut AnyConnection, K) -> BoxFut<'c, std::result::Result<T, E>> + Clone + Send + 'static,
+    K: Send + 'static,
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> BoxFut<'c, Ran> {
+        Box::pin(async move {
+            let checked = match (self.check.clone())(&mut *conn).await {
+                Ok(k) => k,
+                Err(e) => {
+                    self.result = Some(Err(e));
+                    return Ran::Refused;
+                }
+            };
+            let r = (self.apply.clone())(conn, checked).await;
+            let ran = if r.is_ok() { Ran::Done } else { Ran::Failed };
+            self.result = Some(r);
+            ran
+        })
+    }
+
+    fn finish(self: Box<Self>, committed: std::result::Result<(), String>) {
+        answer(self.reply, self.result, committed);
+    }
+}
+
+/// Sends a job's answer once the batch's fate is known.
+fn answer<T, E: From<StoreError>>(
+    reply: oneshot::Sender<std::result::Result<T, E>>,
+    result: Option<std::result::Result<T, E>>,
+    committed: std::result::Result<(), String>,
+) {
+    let answer = match (committed, result) {
+        (_, Some(Err(e))) => Err(e),
+        (Ok(()), Some(Ok(v))) => Ok(v),
+        (Err(why), Some(Ok(_))) => {
+            tracing::error!(error = %why, "batch commit failed");
+            Err(E::from(StoreError::Db(sqlx::Error::Protocol(format!("commit failed: {why}")))))
+        }
+        (_, None) => Err(E::from(StoreError::WriterGone)),
+    };
+    // The caller may have gone away (client disconnected); the write stands.
+    let _ = reply.send(answer);
 }
 
 type Queue = Arc<Mutex<mpsc::Receiver<Box<dyn Job>>>>;
@@ -165,15 +227,15 @@ async fn run_jobs(
         sqlx::raw_sql("SAVEPOINT job").execute(&mut *tx).await?;
     }
     for job in batch.iter_mut() {
-        let ok = job.run(&mut tx).await;
+        let ran = job.run(&mut tx).await;
         if isolate {
-            let next = if ok {
-                "RELEASE SAVEPOINT job; SAVEPOINT job"
-            } else {
+            let next = if ran == Ran::Failed {
                 "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job"
+            } else {
+                "RELEASE SAVEPOINT job; SAVEPOINT job"
             };
             sqlx::raw_sql(next).execute(&mut *tx).await?;
-        } else if !ok {
+        } else if ran == Ran::Failed {
             tx.rollback().await?;
             return Ok(false);
         }
@@ -198,9 +260,32 @@ impl crate::Store {
         E: From<StoreError> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job = Box::new(TypedJob { f, result: None, reply });
-        let sender = self.writer().sender().ok_or(StoreError::WriterGone)?;
-        sender.send(job).await.map_err(|_| StoreError::WriterGone)?;
+        self.submit(Box::new(TypedJob { f, result: None, reply })).await?;
         answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Runs `check`, then `apply` with what it found, in the shared write
+    /// transaction, and answers after COMMIT.
+    ///
+    /// `check` must only read and lock (load the row for update, compare its
+    /// version, check the actor's rights, decide): when it refuses, the job
+    /// has written nothing and the rest of its batch goes on as it is. An
+    /// `Err` from `apply` undoes just this job, as with [`Store::write`].
+    pub async fn write_checked<K, T, E, C, A>(&self, check: C, apply: A) -> std::result::Result<T, E>
+    where
+        C: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFut<'c, std::result::Result<K, E>> + Clone + Send + 'static,
+        A: for<'c> FnOnce(&'c mut AnyConnection, K) -> BoxFut<'c, std::result::Result<T, E>> + Clone + Send + 'static,
+        K: Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        self.submit(Box::new(CheckedJob { check, apply, result: None, reply })).await?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    async fn submit(&self, job: Box<dyn Job>) -> Result<()> {
+        let sender = self.writer().sender().ok_or(StoreError::WriterGone)?;
+        sender.send(job).await.map_err(|_| StoreError::WriterGone)
     }
 }

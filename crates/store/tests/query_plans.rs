@@ -12,7 +12,7 @@ use sqlx::Executor;
 use steward_store::{
     Backend,
     cmdb::{self, CiFilter},
-    incidents::{self, Assigned, Filter, SlaFilter, Sort},
+    records::{self, Assigned, Filter, SlaFilter, Sort},
 };
 
 const INCIDENTS: i64 = 20_000;
@@ -72,7 +72,7 @@ async fn fill(conn: &mut sqlx::AnyConnection) {
     .await;
     insert(
         conn,
-        "INSERT INTO incidents (id, title, description, state, impact, urgency, priority, requester_id, \
+        "INSERT INTO records (id, kind, number, title, description, state, impact, urgency, priority, requester_id, \
          organisation_id, category, service_id, assignment_group_id, assignee_id, major, opened_at, updated_at, \
          created_by, version, sla_due_at, sla_breached)",
         (1..=INCIDENTS).map(|i| {
@@ -82,7 +82,7 @@ async fn fill(conn: &mut sqlx::AnyConnection) {
             let service = if i % 3 == 0 { "NULL".into() } else { (i % SERVICES + 1).to_string() };
             let due = if i % 10 == 0 { (t0 + i * 1_000_000_000).to_string() } else { "NULL".into() };
             format!(
-                "({i}, 'Incident {i}', '', '{state}', 2, 2, {prio}, {req}, {org}, 'cat{cat}', {service}, {group}, \
+                "({i}, 'incident', {i}, 'Incident {i}', '', '{state}', 2, 2, {prio}, {req}, {org}, 'cat{cat}', {service}, {group}, \
                  {assignee}, {major}, {opened}, {updated}, 1, 1, {due}, {breached})",
                 prio = i % 5 + 1,
                 req = i % USERS + 1,
@@ -107,30 +107,30 @@ fn incident_filters() -> Vec<(&'static str, Filter, &'static [&'static str])> {
         (
             "state",
             Filter { states: vec!["on_hold".into()], ..f() },
-            &["incidents_state_priority", "incidents_queue", "incidents_resolved"],
+            &["records_state_priority", "records_queue", "records_resolved"],
         ),
-        ("priority", Filter { priorities: vec![1], ..f() }, &["incidents_priority", "incidents_state_priority"]),
-        ("group", Filter { group_ids: vec![3], ..f() }, &["incidents_group"]),
-        ("no group", Filter { no_group: true, ..f() }, &["incidents_group"]),
+        ("priority", Filter { priorities: vec![1], ..f() }, &["records_priority", "records_state_priority"]),
+        ("group", Filter { group_ids: vec![3], ..f() }, &["records_group"]),
+        ("no group", Filter { no_group: true, ..f() }, &["records_group"]),
         (
             "group and state",
             Filter { group_ids: vec![3], states: vec!["new".into(), "in_progress".into()], ..f() },
-            &["incidents_queue", "incidents_group"],
+            &["records_queue", "records_group"],
         ),
         (
             "assignee",
             Filter { assignee: Some(Assigned::To(9)), ..f() },
-            &["incidents_assignee", "incidents_assignee_order"],
+            &["records_assignee", "records_assignee_order"],
         ),
-        ("requester", Filter { requester_id: Some(17), ..f() }, &["incidents_requester", "incidents_requester_order"]),
-        ("organisation", Filter { organisation_id: Some(5), ..f() }, &["incidents_organisation"]),
-        ("service", Filter { service_ids: vec![4], ..f() }, &["incidents_service", "incidents_service_order"]),
-        ("category", Filter { category: Some("cat7".into()), ..f() }, &["incidents_category"]),
-        ("major", Filter { major: Some(true), ..f() }, &["incidents_major"]),
-        ("opened from", Filter { opened_from: Some(recent), ..f() }, &["incidents_opened"]),
-        ("updated from", Filter { updated_from: Some(recent), ..f() }, &["incidents_updated"]),
-        ("sla due by", Filter { sla: Some(SlaFilter::DueBy(t0 + 200_000_000_000)), ..f() }, &["incidents_sla_due"]),
-        ("sla breached", Filter { sla: Some(SlaFilter::Breached), ..f() }, &["incidents_sla_breached"]),
+        ("requester", Filter { requester_id: Some(17), ..f() }, &["records_requester", "records_requester_order"]),
+        ("organisation", Filter { organisation_id: Some(5), ..f() }, &["records_organisation"]),
+        ("service", Filter { service_ids: vec![4], ..f() }, &["records_service", "records_service_order"]),
+        ("category", Filter { category: Some("cat7".into()), ..f() }, &["records_category"]),
+        ("major", Filter { major: Some(true), ..f() }, &["records_major"]),
+        ("opened from", Filter { opened_from: Some(recent), ..f() }, &["records_opened"]),
+        ("updated from", Filter { updated_from: Some(recent), ..f() }, &["records_updated"]),
+        ("sla due by", Filter { sla: Some(SlaFilter::DueBy(t0 + 200_000_000_000)), ..f() }, &["records_sla_due"]),
+        ("sla breached", Filter { sla: Some(SlaFilter::Breached), ..f() }, &["records_sla_breached"]),
     ]
 }
 
@@ -171,10 +171,10 @@ async fn plans_use_indexes(pg: bool) {
         // page); the count, which has no order, through the filter's own.
         for (sort, sort_name) in Sort::ALL {
             let f = Filter { sort, limit: 50, ..filter.clone() };
-            let (list, count) = incidents::plans(&mut conn, d, &f).await.unwrap();
-            problems.extend(check(&format!("{name}, sort {sort_name}"), &list, pg, "incidents", "i", &[]));
+            let (list, count) = records::plans(&mut conn, d, &f).await.unwrap();
+            problems.extend(check(&format!("{name}, sort {sort_name}"), &list, pg, "records", "i", &[]));
             if sort != Sort::SlaDue {
-                problems.extend(check(&format!("{name}, count"), &count, pg, "incidents", "i", indexes));
+                problems.extend(check(&format!("{name}, count"), &count, pg, "records", "i", indexes));
             }
         }
     }

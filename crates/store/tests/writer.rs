@@ -91,3 +91,81 @@ async fn failing_jobs_roll_back_alone_sqlite() {
 async fn failing_jobs_roll_back_alone_postgres() {
     failing_jobs_roll_back_alone(true).await
 }
+
+/// Every third job is refused by its check (as a stale version or a
+/// missing right is): the others in its batch are neither rolled back nor
+/// run again, and the refused ones wrote nothing.
+async fn refusals_do_not_rerun_the_batch(pg: bool) {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+    let (s, _d) = store(pg).await;
+    let runs = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for i in 0..60i64 {
+        let (s, runs) = (s.clone(), runs.clone());
+        tasks.push(tokio::spawn(async move {
+            if i % 3 == 0 {
+                s.write_checked(
+                    move |c| {
+                        Box::pin(async move {
+                            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM settings")
+                                .fetch_one(&mut *c)
+                                .await
+                                .map_err(StoreError::from)?;
+                            if n >= 0 { Err(TestError::Refused) } else { Ok(n) }
+                        })
+                    },
+                    move |c, _| {
+                        Box::pin(async move {
+                            sqlx::query("INSERT INTO settings (key, value) VALUES ('never', 'x')")
+                                .execute(&mut *c)
+                                .await
+                                .map_err(StoreError::from)?;
+                            Ok(i)
+                        })
+                    },
+                )
+                .await
+            } else {
+                s.write(move |c| {
+                    Box::pin(async move {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+                            .bind(format!("k{i}"))
+                            .bind("v")
+                            .execute(&mut *c)
+                            .await
+                            .map_err(StoreError::from)?;
+                        Ok::<_, TestError>(i)
+                    })
+                })
+                .await
+            }
+        }));
+    }
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => {}
+            Err(TestError::Refused) => refused += 1,
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!(refused, 20);
+    assert_eq!(runs.load(Ordering::SeqCst), 40, "no job ran twice");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM settings").fetch_one(s.pool()).await.unwrap();
+    assert_eq!(n, 40, "every accepted job's row, none of the refused ones'");
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_do_not_rerun_the_batch_sqlite() {
+    refusals_do_not_rerun_the_batch(false).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_do_not_rerun_the_batch_postgres() {
+    refusals_do_not_rerun_the_batch(true).await
+}

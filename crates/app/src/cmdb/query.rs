@@ -220,7 +220,7 @@ impl App {
     pub async fn incident_cis(&self, actor: &Actor, incident_id: i64) -> Result<Vec<CiRef>, AppError> {
         Self::staff(actor)?;
         let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
-        let ids = cmdb::incident_cis(&mut conn, incident_id).await?;
+        let ids = cmdb::record_cis(&mut conn, incident_id).await?;
         drop(conn);
         self.cmdb
             .read(&self.store, |v| {

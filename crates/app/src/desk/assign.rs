@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     incidents::{IncidentPatch, Patch},
 };
-use steward_store::{StoreError, accounts, incidents::Incident};
+use steward_store::{StoreError, accounts, records::Incident};
 
 impl App {
     /// The patch that assigns `inc` to `actor`.

@@ -10,7 +10,7 @@ use crate::{
 };
 use futures_util::{StreamExt, stream};
 use steward_domain::{Impact, PriorityMatrix, Urgency};
-use steward_store::incidents::Incident;
+use steward_store::records::Incident;
 
 /// At most this many incidents in one request.
 pub const MAX_BULK: usize = 200;

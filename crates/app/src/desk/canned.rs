@@ -7,7 +7,7 @@ use crate::{
     error::{AppError, Errors},
 };
 use steward_domain::{access, canned, text};
-use steward_store::{StoreError, accounts, desk, desk::CannedReply, incidents::Incident, now_micros};
+use steward_store::{StoreError, accounts, desk, desk::CannedReply, now_micros, records::Incident};
 
 /// A reply as managers write it; `group` empty or absent means every group.
 #[derive(Debug, Clone, Default)]
@@ -169,7 +169,7 @@ impl App {
             requester.and_then(|u| u.locale.or(u.browser_locale)).unwrap_or_else(|| fallback_locale.to_owned());
         let values = canned::Values {
             requester: inc.requester_name.clone().unwrap_or_default(),
-            number: crate::incidents::number(inc.id),
+            number: crate::incidents::number(inc.number),
             title: inc.title.clone(),
             service: inc.service.clone().unwrap_or_default(),
             group: inc.group_name.clone().unwrap_or_default(),

@@ -31,10 +31,11 @@ impl App {
     /// Checks each file and keeps its bytes under their hash (written aside
     /// and renamed, so a crash never leaves half a file under its hash);
     /// returns the rows to insert with the change that brings them.
+    /// `record` is the record's id and number.
     pub(crate) async fn keep_files(
         &self,
         actor: &Actor,
-        incident_id: i64,
+        record: (i64, i64),
         files: Vec<Upload>,
     ) -> Result<Vec<store_journal::Attachment>, AppError> {
         let max = self.config.attachment_max_bytes;
@@ -68,7 +69,8 @@ impl App {
             };
             kept.push(store_journal::Attachment {
                 id: 0,
-                incident_id,
+                record_id: record.0,
+                record_number: record.1,
                 sha256: sha,
                 filename: steward_domain::text::file_name(&f.filename),
                 content_type,
@@ -110,7 +112,7 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let meta = store_journal::attachment(&mut conn, id)
             .await?
-            .filter(|a| a.incident_id == inc.id)
+            .filter(|a| a.record_id == inc.id)
             .ok_or(AppError::NotFound("attachment"))?;
         // A file sent with a work note is the desk's, like the note.
         if !actor.is_staff() && store_journal::attachment_is_internal(&mut conn, id).await? {

@@ -8,8 +8,8 @@ use steward_domain::{
     journal::{Action, FieldChange},
     text,
 };
-use steward_store::incidents::Incident;
-use steward_store::{StoreError, incidents, journal as store_journal, now_micros};
+use steward_store::records::Incident;
+use steward_store::{StoreError, journal as store_journal, now_micros, records};
 
 /// What one post added: the comment (none when only files were sent) and
 /// the files.
@@ -43,7 +43,7 @@ impl App {
         internal: bool,
         files: Vec<Upload>,
     ) -> Result<Posted, AppError> {
-        let id = super::parse_number(number)?;
+        let n = super::parse_number(number)?;
         let body = if files.is_empty() || !body.trim().is_empty() {
             Some(text::check(body, text::COMMENT).map_err(|e| AppError::field("body", e.to_string()))?)
         } else {
@@ -55,7 +55,7 @@ impl App {
             // Refuse before keeping a byte for someone who may not post here.
             let inc = self.get_incident(actor, number).await?;
             access::can_comment(viewer(actor, &inc), internal)?;
-            self.keep_files(actor, inc.id, files).await?
+            self.keep_files(actor, (inc.id, inc.number), files).await?
         };
         let actor = actor.clone();
         let dialect = self.store.dialect();
@@ -64,11 +64,12 @@ impl App {
         self.store
             .write(move |c| {
                 Box::pin(async move {
-                    let inc = incidents::get_for_update(c, dialect, id).await.map_err(|e| match e {
+                    let inc = records::number_for_update(c, dialect, super::KIND, n).await.map_err(|e| match e {
                         StoreError::NotFound => AppError::NotFound("incident"),
                         other => other.into(),
                     })?;
                     access::can_comment(viewer(&actor, &inc), internal)?;
+                    let id = inc.id;
                     let now = now_micros();
                     let changes: Vec<FieldChange> = files
                         .iter()
@@ -78,7 +79,7 @@ impl App {
                     if let Some(body) = &body {
                         let cid = store_journal::insert_comment(c, id, actor.id, body, internal, now).await?;
                         let first_response = actor.is_staff() && !internal && inc.requester_id != actor.id;
-                        incidents::touch(c, id, now, first_response).await?;
+                        records::touch(c, id, now, first_response).await?;
                         if first_response && inc.first_response_at.is_none() {
                             let after = Incident { first_response_at: Some(now), ..inc.clone() };
                             sla::engine::sync(c, dialect, &snap, Some(&inc), &after, Some(actor.id), now).await?;

@@ -8,9 +8,8 @@ use crate::{
 };
 use steward_domain::{Impact, IncidentState, Urgency, journal::FieldChange, text};
 use steward_store::{
-    Conn, accounts,
-    incidents::{self, Incident},
-    now_micros,
+    Conn, accounts, now_micros,
+    records::{self, Incident},
 };
 
 /// What a caller sends to open an incident; references are by name.
@@ -115,6 +114,8 @@ impl App {
         let now = now_micros();
         let mut inc = Incident {
             id: 0,
+            kind: super::KIND.to_owned(),
+            number: 0,
             title,
             description,
             state: IncidentState::New.as_str().to_owned(),
@@ -129,7 +130,8 @@ impl App {
             assignment_group_id: refs.group.as_ref().map(|g| g.0),
             assignee_id: refs.assignee.as_ref().map(|a| a.0),
             major,
-            parent_id: parent,
+            parent_id: refs.parent.map(|p| p.0),
+            parent_number: refs.parent.map(|p| p.1),
             resolution_code: None,
             resolution_notes: None,
             reopen_count: 0,
@@ -159,8 +161,9 @@ impl App {
         self.store
             .write(move |c| {
                 Box::pin(async move {
-                    inc.id = incidents::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
-                    steward_store::cmdb::set_incident_cis(c, inc.id, &cis).await?;
+                    let key = records::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
+                    (inc.id, inc.number) = (key.id, key.number);
+                    steward_store::cmdb::set_record_cis(c, inc.id, &cis).await?;
                     (_, inc.sla) = sla::engine::sync(c, dialect, &snap, None, &inc, Some(actor_id), now).await?;
                     crate::notify::hooks::on_created(c, &ctx, &inc, &by, &plan).await?;
                     Ok::<_, AppError>(inc)
@@ -192,6 +195,7 @@ fn blank(inc: &Incident) -> Incident {
         assignment_group_id: None,
         assignee_id: None,
         parent_id: None,
+        parent_number: None,
         resolution_code: None,
         resolution_notes: None,
         requester_name: None,
@@ -215,6 +219,8 @@ pub(crate) struct Refs {
     pub group: Option<(i64, String)>,
     /// Id and display name.
     pub assignee: Option<(i64, String)>,
+    /// The parent's id and number.
+    pub parent: Option<(i64, i64)>,
 }
 
 impl App {
@@ -285,13 +291,18 @@ impl App {
             },
             None => None,
         };
-        if let Some(p) = parent {
-            if incidents::get(c, p).await?.is_none() {
-                errs.add("parent", "no such incident");
+        let parent = match parent {
+            Some(p) => {
+                let id = records::id_of(c, super::KIND, p).await?;
+                if id.is_none() {
+                    errs.add("parent", "no such incident");
+                }
+                id.map(|id| (id, p))
             }
-        }
+            None => None,
+        };
         errs.finish()?;
         let requester = requester.ok_or(AppError::Internal("requester".into()))?;
-        Ok(Refs { requester, organisation_name, group, assignee })
+        Ok(Refs { requester, organisation_name, group, assignee, parent })
     }
 }

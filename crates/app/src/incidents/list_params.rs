@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use steward_domain::IncidentState;
 use steward_store::{
     StoreError, accounts,
-    incidents::{Assigned, Filter, SlaFilter, Sort},
+    records::{Assigned, Filter, SlaFilter, Sort},
     search,
 };
 

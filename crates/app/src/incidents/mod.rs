@@ -20,7 +20,7 @@ pub use update::{IncidentPatch, Patch};
 
 use crate::{Actor, App, error::AppError};
 use steward_domain::{RecordNumber, access::Viewer, journal::FieldChange};
-use steward_store::{Conn, incidents::Incident, journal};
+use steward_store::{Conn, journal, records::Incident};
 
 pub(crate) const KIND: &str = "incident";
 
@@ -38,8 +38,8 @@ pub fn parse_number(s: &str) -> Result<i64, AppError> {
     s.parse::<RecordNumber>().map(|n| n.seq).map_err(|_| AppError::NotFound("incident"))
 }
 
-pub fn number(id: i64) -> String {
-    RecordNumber::incident(id).to_string()
+pub fn number(n: i64) -> String {
+    RecordNumber::incident(n).to_string()
 }
 
 /// Appends one journal entry for the incident.
@@ -140,7 +140,7 @@ pub(crate) fn diff(old: &Incident, new: &Incident) -> Vec<FieldChange> {
             name(Some(new.requester_id), &new.requester_name),
         ),
         FieldChange::new("major", i(old.major), i(new.major)),
-        FieldChange::new("parent", old.parent_id.map(number), new.parent_id.map(number)),
+        FieldChange::new("parent", old.parent_number.map(number), new.parent_number.map(number)),
         FieldChange::new("resolution_code", old.resolution_code.clone(), new.resolution_code.clone()),
         FieldChange::new("resolution_notes", old.resolution_notes.clone(), new.resolution_notes.clone()),
         FieldChange::new("reopen_count", i(old.reopen_count), i(new.reopen_count)),

@@ -5,9 +5,8 @@ use crate::{Actor, App, error::AppError, sla};
 use steward_domain::incident::{TransitionError, plan_transition};
 use steward_domain::{HoldReason, IncidentState, ResolutionCode, TransitionRequest, access, journal::Action, text};
 use steward_store::{
-    StoreError,
-    incidents::{self, Incident},
-    journal as store_journal, now_micros,
+    StoreError, journal as store_journal, now_micros,
+    records::{self, Incident},
 };
 
 /// A transition as callers send it: the target and what it needs, as text.
@@ -29,7 +28,7 @@ impl App {
         version: Option<i64>,
         t: TransitionInput,
     ) -> Result<Incident, AppError> {
-        let id = super::parse_number(number)?;
+        let n = super::parse_number(number)?;
         let version = version.ok_or(AppError::VersionRequired)?;
         let to: IncidentState = t.state.parse().map_err(|e: String| AppError::field("state", e))?;
         let req = TransitionRequest {
@@ -65,7 +64,7 @@ impl App {
         self.store
             .write(move |c| {
                 Box::pin(async move {
-                    let old = incidents::get_for_update(c, dialect, id).await.map_err(|e| match e {
+                    let old = records::number_for_update(c, dialect, super::KIND, n).await.map_err(|e| match e {
                         StoreError::NotFound => AppError::NotFound("incident"),
                         other => other.into(),
                     })?;
@@ -86,12 +85,12 @@ impl App {
                         new.first_response_at = new.first_response_at.or(Some(now));
                     }
                     let changes = diff(&old, &new);
-                    new.version = incidents::update(c, &new, version).await?;
+                    new.version = records::update(c, &new, version).await?;
                     let comment_id = match &comment {
-                        Some(body) => Some(store_journal::insert_comment(c, id, actor.id, body, false, now).await?),
+                        Some(body) => Some(store_journal::insert_comment(c, old.id, actor.id, body, false, now).await?),
                         None => None,
                     };
-                    journal(c, id, now, Some(actor.id), Action::StateChanged, &changes, comment_id).await?;
+                    journal(c, old.id, now, Some(actor.id), Action::StateChanged, &changes, comment_id).await?;
                     (_, new.sla) = sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
                     let by = crate::notify::Author::user(actor.id, &actor.display_name);
                     crate::notify::hooks::on_transition(c, &ctx, &old, &new, &by, comment.as_deref()).await?;
@@ -106,7 +105,7 @@ impl App {
     pub async fn auto_close(&self) -> Result<usize, AppError> {
         let cutoff = now_micros() - i64::from(self.config.auto_close_days) * 86_400 * 1_000_000;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let due = incidents::resolved_before(&mut conn, cutoff, 500).await?;
+        let due = records::resolved_before(&mut conn, super::KIND, cutoff, 500).await?;
         drop(conn);
         let mut closed = 0;
         let dialect = self.store.dialect();
@@ -117,7 +116,7 @@ impl App {
                 .store
                 .write(move |c| {
                     Box::pin(async move {
-                        let old = incidents::get_for_update(c, dialect, id).await?;
+                        let old = records::get_for_update(c, dialect, id).await?;
                         if old.version != version || old.state != IncidentState::Resolved.as_str() {
                             return Ok::<_, AppError>(false); // someone acted meanwhile
                         }
@@ -130,7 +129,7 @@ impl App {
                         let now = now_micros();
                         let mut new = apply_plan(&old, &plan, now);
                         let changes = diff(&old, &new);
-                        new.version = incidents::update(c, &new, version).await?;
+                        new.version = records::update(c, &new, version).await?;
                         journal(c, id, now, None, Action::StateChanged, &changes, None).await?;
                         sla::engine::sync(c, dialect, &snap, Some(&old), &new, None, now).await?;
                         Ok(true)

@@ -8,9 +8,8 @@ use crate::{
 };
 use steward_domain::{Impact, Urgency, access, journal::Action, text};
 use steward_store::{
-    StoreError, accounts,
-    incidents::{self, Incident},
-    now_micros,
+    StoreError, accounts, now_micros,
+    records::{self, Incident},
 };
 
 /// A field in a patch: left alone, cleared, or set.
@@ -47,7 +46,7 @@ impl IncidentPatch {
         self.service =
             self.service.or_keep_if(cur.service.as_ref(), |a: &String, b: &String| a.trim().eq_ignore_ascii_case(b));
         self.assignment_group = self.assignment_group.or_keep_if(cur.group_name.as_ref(), text);
-        let parent = cur.parent_id.map(super::number);
+        let parent = cur.parent_number.map(super::number);
         self.parent = self.parent.or_keep_if(parent.as_ref(), |a: &String, b: &String| {
             super::parse_number(a.trim()).ok() == super::parse_number(b).ok()
         });
@@ -81,12 +80,12 @@ impl App {
         version: Option<i64>,
         p: IncidentPatch,
     ) -> Result<Incident, AppError> {
-        let id = super::parse_number(number)?;
+        let n = super::parse_number(number)?;
         let version = version.ok_or(AppError::VersionRequired)?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         // The write checks the version again; this read only spares looking
         // up what stays as it is.
-        let p = match incidents::get(&mut conn, id).await? {
+        let p = match records::by_number(&mut conn, super::KIND, n).await? {
             Some(cur) if cur.version == version => p.without_unchanged(&cur),
             _ => p,
         };
@@ -110,7 +109,7 @@ impl App {
         };
         let parent = match &p.parent {
             Patch::Set(v) => match super::parse_number(v) {
-                Ok(pid) if pid == id => {
+                Ok(pid) if pid == n => {
                     errs.add("parent", "an incident cannot be its own parent");
                     Patch::Keep
                 }
@@ -159,11 +158,17 @@ impl App {
             Patch::Clear => Patch::Clear,
             Patch::Keep => Patch::Keep,
         };
-        if let Patch::Set(pid) = parent {
-            if incidents::get(&mut conn, pid).await?.is_none() {
-                errs.add("parent", "no such incident");
-            }
-        }
+        let parent = match parent {
+            Patch::Set(pid) => match records::id_of(&mut conn, super::KIND, pid).await? {
+                Some(id) => Patch::Set((id, pid)),
+                None => {
+                    errs.add("parent", "no such incident");
+                    Patch::Keep
+                }
+            },
+            Patch::Clear => Patch::Clear,
+            Patch::Keep => Patch::Keep,
+        };
         drop(conn);
         errs.finish()?;
         let service = match service {
@@ -183,7 +188,7 @@ impl App {
         self.store
             .write(move |c| {
                 Box::pin(async move {
-                    let old = incidents::get_for_update(c, dialect, id).await.map_err(|e| match e {
+                    let old = records::number_for_update(c, dialect, super::KIND, n).await.map_err(|e| match e {
                         StoreError::NotFound => AppError::NotFound("incident"),
                         other => other.into(),
                     })?;
@@ -284,15 +289,15 @@ impl App {
                         new.major = i64::from(m);
                     }
                     match parent {
-                        Patch::Set(pid) => new.parent_id = Some(pid),
-                        Patch::Clear => new.parent_id = None,
+                        Patch::Set((pid, pn)) => (new.parent_id, new.parent_number) = (Some(pid), Some(pn)),
+                        Patch::Clear => (new.parent_id, new.parent_number) = (None, None),
                         Patch::Keep => {}
                     }
                     let mut changes = diff(&old, &new);
                     if let Some(cis) = &cis {
-                        let before = steward_store::cmdb::incident_cis(c, id).await?;
+                        let before = steward_store::cmdb::record_cis(c, old.id).await?;
                         if let Some(change) = super::cis_change(&before, cis) {
-                            steward_store::cmdb::set_incident_cis(c, id, cis).await?;
+                            steward_store::cmdb::set_record_cis(c, old.id, cis).await?;
                             changes.push(change);
                         }
                     }
@@ -307,11 +312,11 @@ impl App {
                     {
                         new.first_response_at = Some(now);
                     }
-                    new.version = incidents::update(c, &new, version).await.map_err(|e| match e {
+                    new.version = records::update(c, &new, version).await.map_err(|e| match e {
                         StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
                         other => other.into(),
                     })?;
-                    journal(c, id, now, Some(actor.id), Action::Updated, &changes, None).await?;
+                    journal(c, old.id, now, Some(actor.id), Action::Updated, &changes, None).await?;
                     (_, new.sla) = sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
                     let by = crate::notify::Author::user(actor.id, &actor.display_name);
                     crate::notify::hooks::assigned(c, &ctx, Some(&old), &new, &by).await?;

@@ -13,9 +13,9 @@ use steward_channels::webhook::{Notice, Severity};
 use steward_store::{
     Conn,
     accounts::{self, User},
-    incidents::Incident,
     now_micros,
     outbox::{self, NewMessage},
+    records::Incident,
     watchers, webhooks,
 };
 
@@ -262,7 +262,7 @@ pub(crate) async fn recipients_of(
 }
 
 fn record_info(ctx: &Ctx, inc: &Incident, l: Locale) -> RecordInfo {
-    let number = crate::incidents::number(inc.id);
+    let number = crate::incidents::number(inc.number);
     RecordInfo {
         link: format!("{}/incidents/{number}", ctx.config.base_url.trim_end_matches('/')),
         number,
@@ -328,7 +328,7 @@ fn email_message(
     let locale = Locale::from_tag(&ctx.site.language_of(u));
     let zone = ctx.site.zone_of(u);
     let rendered = email::render(&email_event(ctx, inc, by, event, locale, &zone), locale);
-    let number = crate::incidents::number(inc.id);
+    let number = crate::incidents::number(inc.number);
     let mut subject = rendered.subject;
     if matches!(event, IncidentEvent::Commented { internal: true, .. }) {
         let prefix = format!("[{number}] ");
@@ -369,7 +369,7 @@ fn severity(s: Severity) -> &'static str {
 
 /// The event as webhooks receive it (the JSON format's body).
 fn event_json(ctx: &Ctx, inc: &Incident, by: &Author, event: &IncidentEvent, now: i64) -> Value {
-    let number = crate::incidents::number(inc.id);
+    let number = crate::incidents::number(inc.number);
     let base = ctx.config.base_url.trim_end_matches('/');
     let time = |us: i64| jiff::Timestamp::from_microsecond(us).map(|t| t.to_string()).unwrap_or_default();
     let mut v = json!({

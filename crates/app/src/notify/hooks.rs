@@ -3,7 +3,7 @@
 
 use super::compose::{Author, Ctx, IncidentEvent, Recipients, enqueue_for, incident_event, recipients_of};
 use crate::error::AppError;
-use steward_store::{Conn, accounts::User, incidents::Incident};
+use steward_store::{Conn, accounts::User, records::Incident};
 
 /// Who a new incident's messages go to, chosen before the write on the read
 /// pool, so the shared write transaction only renders and enqueues them.

@@ -9,7 +9,7 @@ use super::story::{self, Ctx, DAY, HOUR, MINUTE, NEWEST, fit, response_gap, work
 use crate::{App, error::AppError};
 use steward_domain::journal::Action;
 use steward_domain::{HoldReason, IncidentState, ResolutionCode};
-use steward_store::incidents::{self, Incident, JournalRow};
+use steward_store::records::{self, Incident, JournalRow};
 use steward_store::{Conn, Dialect, now_micros};
 use tokio::task::JoinHandle;
 
@@ -67,18 +67,18 @@ async fn joined(h: JoinHandle<Result<usize, AppError>>) -> Result<usize, AppErro
 
 async fn write_batch(c: &mut Conn, d: Dialect, mut b: Batch) -> Result<usize, AppError> {
     // Rows and entries carry their index in the batch until numbers are drawn.
-    let ids = incidents::next_numbers(c, d, b.rows.len() as i64).await?;
-    let number = |i: i64| {
-        ids.get(usize::try_from(i).unwrap_or(usize::MAX)).copied().ok_or(AppError::Internal("numbering".into()))
+    let keys = records::reserve(c, d, crate::incidents::KIND, b.rows.len() as i64).await?;
+    let key = |i: i64| {
+        keys.get(usize::try_from(i).unwrap_or(usize::MAX)).copied().ok_or(AppError::Internal("numbering".into()))
     };
     for r in &mut b.rows {
-        r.id = number(r.id)?;
+        (r.id, r.number) = (key(r.id)?.id, key(r.id)?.number);
     }
     for e in &mut b.journal {
-        e.record_id = number(e.record_id)?;
+        e.record_id = key(e.record_id)?.id;
     }
-    incidents::insert_many(c, d, &b.rows).await?;
-    incidents::insert_journal_many(c, d, &b.journal).await?;
+    records::insert_many(c, d, &b.rows).await?;
+    records::insert_journal_many(c, d, &b.journal).await?;
     Ok(b.rows.len())
 }
 
@@ -101,6 +101,7 @@ fn make_batch(
         let opened = from + slot as i64 + rng.between(0, step);
         let inc = one(rng, ctx, weights, i as i64, opened);
         b.journal.push(JournalRow {
+            record_kind: crate::incidents::KIND,
             record_id: inc.id,
             seq: 1,
             at: inc.opened_at,
@@ -142,6 +143,8 @@ fn one(rng: &mut Rng, ctx: &Ctx, weights: &[u32], id: i64, opened: i64) -> Incid
     let priority = story::priority(ctx.matrix, impact, urgency);
     let mut inc = Incident {
         id,
+        kind: crate::incidents::KIND.to_owned(),
+        number: id,
         title: fill(t.title, seed, &requester.first),
         description: fill(t.description, seed, &requester.first),
         state: IncidentState::New.as_str().to_owned(),
@@ -158,6 +161,7 @@ fn one(rng: &mut Rng, ctx: &Ctx, weights: &[u32], id: i64, opened: i64) -> Incid
         assignee_id: None,
         major: 0,
         parent_id: None,
+        parent_number: None,
         resolution_code: None,
         resolution_notes: None,
         reopen_count: 0,

@@ -10,7 +10,7 @@ use super::rng::Rng;
 use crate::incidents::{diff, number};
 use steward_domain::journal::{Action, FieldChange};
 use steward_domain::{HoldReason, Impact, IncidentState, PriorityMatrix, ResolutionCode, Urgency};
-use steward_store::incidents::Incident;
+use steward_store::records::{self, Incident};
 
 pub(super) const MINUTE: i64 = 60_000_000;
 pub(super) const HOUR: i64 = 60 * MINUTE;
@@ -36,12 +36,12 @@ pub(super) struct Ctx<'a> {
 pub(super) enum Topic {
     Regular(&'static Template),
     Major(&'static MajorTemplate),
-    /// Someone affected by a major incident, linked to it (its id).
-    Child(&'static MajorTemplate, i64),
+    /// Someone affected by a major incident, linked to it.
+    Child(&'static MajorTemplate, records::Key),
 }
 
 pub(super) struct Plan {
-    pub id: i64,
+    pub key: records::Key,
     pub opened_at: i64,
     pub topic: Topic,
     /// Picks the `{…}` choices; a major incident and its children share it.
@@ -108,7 +108,9 @@ pub(super) fn tell(rng: &mut Rng, ctx: &Ctx, plan: &Plan, forced: Option<Inciden
     let by_phone = major || rng.chance(25);
     let creator = if by_phone { dispatcher.id } else { requester.id };
     let mut inc = Incident {
-        id: plan.id,
+        id: plan.key.id,
+        kind: crate::incidents::KIND.to_owned(),
+        number: plan.key.number,
         title: texts.title.clone(),
         description: texts.description.clone(),
         state: IncidentState::New.as_str().to_owned(),
@@ -125,7 +127,11 @@ pub(super) fn tell(rng: &mut Rng, ctx: &Ctx, plan: &Plan, forced: Option<Inciden
         assignee_id: None,
         major: i64::from(major),
         parent_id: match plan.topic {
-            Topic::Child(_, parent) => Some(parent),
+            Topic::Child(_, parent) => Some(parent.id),
+            _ => None,
+        },
+        parent_number: match plan.topic {
+            Topic::Child(_, parent) => Some(parent.number),
             _ => None,
         },
         resolution_code: None,
@@ -181,8 +187,8 @@ fn texts(plan: &Plan, requester: &Person) -> Texts {
         Topic::Child(m, parent) => Texts {
             title: f(m.child_title),
             description: f(m.child_description),
-            fix: format!("Fixed with major incident {}: {}", number(parent), f(m.fix)),
-            note: format!("Linked to major incident {}.", number(parent)),
+            fix: format!("Fixed with major incident {}: {}", number(parent.number), f(m.fix)),
+            note: format!("Linked to major incident {}.", number(parent.number)),
         },
     }
 }

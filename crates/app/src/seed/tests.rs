@@ -6,7 +6,7 @@
 use super::*;
 use crate::AppConfig;
 use std::net::IpAddr;
-use steward_store::{Store, StoreOptions, accounts, incidents::Sort};
+use steward_store::{Store, StoreOptions, accounts, records::Sort};
 
 async fn app(dir: &tempfile::TempDir) -> App {
     let url = format!("sqlite://{}/t.db", dir.path().display());
@@ -17,8 +17,8 @@ async fn app(dir: &tempfile::TempDir) -> App {
 
 async fn all_incidents(app: &App) -> Vec<Incident> {
     let mut conn = app.store.pool().acquire().await.unwrap();
-    let f = incidents::Filter { sort: Sort::Number, limit: 10_000_000, ..Default::default() };
-    incidents::list(&mut conn, app.store.dialect(), &f).await.unwrap().0
+    let f = records::Filter { sort: Sort::Number, limit: 10_000_000, ..Default::default() };
+    records::list(&mut conn, app.store.dialect(), &f).await.unwrap().0
 }
 
 /// opened < first response < resolved < closed, all before now, and the

@@ -17,8 +17,8 @@ use steward_domain::calendar::Calendar;
 use steward_domain::incident::{HoldReason, IncidentState};
 use steward_domain::journal::{Action, FieldChange};
 use steward_domain::sla::{Clock, ClockEvent, ClockKind, PauseOn, RecordFacts, SlaDefinition, SlaTargetKind, select};
-use steward_store::incidents::{Incident, SlaSummary};
 use steward_store::journal::{self, NewEntry};
+use steward_store::records::{Incident, SlaSummary};
 use steward_store::sla::{self, ClockRow};
 use steward_store::{Conn, Dialect};
 

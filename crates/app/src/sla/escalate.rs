@@ -16,7 +16,7 @@ use steward_domain::journal::{Action, FieldChange};
 use steward_domain::sla::escalation::{EscalationAction, EscalationRule, Recipient, Trigger, raised_urgency};
 use steward_domain::{Impact, IncidentState, Priority, PriorityMatrix, Urgency};
 use steward_store::escalations::{self, Overdue};
-use steward_store::incidents::{self, Incident};
+use steward_store::records::{self, Incident};
 use steward_store::{Conn, Dialect, StoreError, accounts};
 
 const KIND: &str = "incident";
@@ -121,7 +121,7 @@ async fn fire(
     let changes = diff(inc, &new);
     if !changes.is_empty() {
         new.updated_at = ctx.now;
-        new.version = incidents::update(c, &new, inc.version).await?;
+        new.version = records::update(c, &new, inc.version).await?;
         journal(c, inc.id, ctx.now, None, Action::Updated, &changes, None).await?;
         (_, new.sla) = engine::sync(c, ctx.d, ctx.snap, Some(inc), &new, None, ctx.now).await?;
         // Handed to another group: its members hear of it (and webhooks of
@@ -229,7 +229,7 @@ impl App {
                     .store
                     .write(move |c| {
                         Box::pin(async move {
-                            let inc = incidents::get_for_update(c, d, id).await?;
+                            let inc = records::get_for_update(c, d, id).await?;
                             // Someone may have acted since the scan.
                             if !applies(&one, &inc)? {
                                 return Ok::<_, AppError>(None);

@@ -12,7 +12,7 @@ use crate::notify::{self, Author, IncidentEvent, Recipients, SlaNotice};
 use crate::{App, AppError};
 use std::time::Duration;
 use steward_domain::sla::ClockEvent;
-use steward_store::incidents::{self, Incident};
+use steward_store::records::{self, Incident};
 use steward_store::{Conn, escalations};
 use steward_store::{StoreError, now_micros, sla};
 use tokio::sync::watch;
@@ -47,7 +47,7 @@ impl App {
                 .store
                 .write(move |c| {
                     Box::pin(async move {
-                        let inc = incidents::get_for_update(c, dialect, id).await?;
+                        let inc = records::get_for_update(c, dialect, id).await?;
                         // The record as it stands: no change but the passing of time.
                         let (announced, sla) =
                             engine::sync_clocks(c, dialect, &snap, Some(&inc), &inc, None, now).await?;

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 use std::time::{Duration, Instant};
 use steward_app::{Actor, App, incidents::number, seed};
-use steward_store::incidents::{Filter, Sort};
+use steward_store::records::{Filter, Sort};
 
 #[derive(Args)]
 pub struct PagesArgs {

@@ -552,7 +552,7 @@ pub async fn open_incidents(
     let out: Vec<CiIncidentJson> = list
         .into_iter()
         .map(|i| CiIncidentJson {
-            number: steward_app::incidents::number(i.id),
+            number: steward_app::incidents::number(i.number),
             title: i.title,
             state: i.state,
             priority: i.priority,

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 use steward_app::incidents::{IncidentPatch, NewIncident, Patch, TransitionInput, number};
-use steward_store::{accounts, incidents::Incident, journal};
+use steward_store::{accounts, journal, records::Incident};
 use utoipa::ToSchema;
 
 pub fn time(micros: i64) -> String {
@@ -73,12 +73,12 @@ pub struct IncidentJson {
 impl From<Incident> for IncidentJson {
     fn from(i: Incident) -> Self {
         Self {
-            number: number(i.id),
+            number: number(i.number),
             requester: Ref { id: i.requester_id, name: i.requester_name.clone().unwrap_or_default() },
             organisation: reference(i.organisation_id, &i.organisation_name),
             assignment_group: reference(i.assignment_group_id, &i.group_name),
             assignee: reference(i.assignee_id, &i.assignee_name),
-            parent: i.parent_id.map(number),
+            parent: i.parent_number.map(number),
             major: i.major != 0,
             opened_at: time(i.opened_at),
             first_response_at: opt_time(i.first_response_at),
@@ -373,7 +373,7 @@ pub struct AttachmentJson {
 impl AttachmentJson {
     pub fn new(a: journal::Attachment) -> Self {
         Self {
-            href: format!("/api/v1/incidents/{}/attachments/{}", number(a.incident_id), a.id),
+            href: format!("/api/v1/incidents/{}/attachments/{}", number(a.record_number), a.id),
             id: a.id,
             filename: a.filename,
             content_type: a.content_type,

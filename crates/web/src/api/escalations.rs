@@ -246,7 +246,7 @@ pub async fn inbound(
                 sender: r.sender,
                 subject: r.subject,
                 outcome: r.outcome,
-                record: r.record_id.map(|id| steward_domain::RecordNumber::incident(id).to_string()),
+                record: r.record_number.map(|n| steward_domain::RecordNumber::incident(n).to_string()),
                 reason: r.reason,
             })
             .collect(),

@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use steward_app::incidents::{ListParams, MAX_FILES, Upload, encode_cursor};
-use steward_store::incidents::Incident;
+use steward_store::records::Incident;
 
 /// The version an `If-Match: "7"` header names, if any.
 fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
@@ -92,7 +92,7 @@ pub async fn create(
     Json(body): Json<NewIncidentJson>,
 ) -> Result<Response, ApiError> {
     let inc = s.app.create_incident(&actor, body.into()).await?;
-    let location = format!("/api/v1/incidents/{}", steward_app::incidents::number(inc.id));
+    let location = format!("/api/v1/incidents/{}", steward_app::incidents::number(inc.number));
     let mut resp = with_etag(StatusCode::CREATED, inc);
     if let Ok(v) = HeaderValue::from_str(&location) {
         resp.headers_mut().insert(header::LOCATION, v);

@@ -40,7 +40,7 @@ impl From<Message> for OutboxMessageJson {
             id: m.id,
             created_at: time(m.created_at),
             record: m
-                .record_id
+                .record_number
                 .filter(|_| m.record_kind.as_deref() == Some("incident"))
                 .map(steward_app::incidents::number),
             channel: m.channel,

@@ -114,7 +114,7 @@ pub fn open_incidents(ctx: &Ctx, d: &Data) -> Markup {
                     } }
                     tbody {
                         @for i in &d.incidents {
-                            @let n = number(i.id);
+                            @let n = number(i.number);
                             tr {
                                 td.num { a href={ "/incidents/" (n) } { (n) } }
                                 td.title-cell { a href={ "/incidents/" (n) } { (i.title) } }

@@ -82,7 +82,7 @@ pub async fn assign_to_me(
     Form(f): Form<super::VersionForm>,
 ) -> UiResult {
     let (problem, status) = match s.app.assign_to_me(&ctx.actor, &n, f.version.trim().parse().ok()).await {
-        Ok(inc) => return see_other(&format!("/incidents/{}?m=assigned", number(inc.id))),
+        Ok(inc) => return see_other(&format!("/incidents/{}?m=assigned", number(inc.number))),
         Err(AppError::Invalid(errs)) => {
             let text = errs.iter().map(|e| widgets::sentence(&message(ctx.lang, &e.message))).collect::<Vec<_>>();
             ((text.join(" "), false), StatusCode::UNPROCESSABLE_ENTITY)

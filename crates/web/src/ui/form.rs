@@ -99,7 +99,7 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     match result {
-        Ok(inc) => see_other(&format!("/incidents/{}?m=created", number(inc.id))),
+        Ok(inc) => see_other(&format!("/incidents/{}?m=created", number(inc.number))),
         Err(AppError::Invalid(errors)) => {
             let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
             let view = View {
@@ -122,7 +122,7 @@ pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>) ->
     let cis: Vec<i64> = s.app.incident_cis(&ctx.actor, inc.id).await.or_page(&ctx)?.into_iter().map(|c| c.id).collect();
     let v = IncidentForm::from_incident(&inc, &cis, &users);
     let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
-    let n = number(inc.id);
+    let n = number(inc.number);
     page(&ctx, &s, &c, View::first(Mode::Edit { number: &n }, &v))
 }
 
@@ -138,7 +138,7 @@ pub async fn update(
         Err(errors) => Err(AppError::Invalid(errors)),
     };
     let (errors, stale, status) = match result {
-        Ok(inc) => return see_other(&format!("/incidents/{}?m=saved", number(inc.id))),
+        Ok(inc) => return see_other(&format!("/incidents/{}?m=saved", number(inc.number))),
         Err(AppError::Invalid(errors)) => (errors, false, StatusCode::UNPROCESSABLE_ENTITY),
         // Keep the version they loaded: sending the form again must fail
         // again until they have seen what changed.
@@ -147,7 +147,7 @@ pub async fn update(
     };
     let inc = s.app.get_incident(&ctx.actor, &n).await.or_page(&ctx)?;
     let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
-    let n = number(inc.id);
+    let n = number(inc.number);
     page(
         &ctx,
         &s,

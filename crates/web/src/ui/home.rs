@@ -17,7 +17,7 @@ use axum::extract::State;
 use futures_util::future::try_join_all;
 use maud::{Markup, html};
 use steward_app::{AppError, incidents::ListParams};
-use steward_store::incidents::{Count, Incident};
+use steward_store::records::{Count, Incident};
 
 /// Rows shown per queue.
 const SHOWN: i64 = 8;

@@ -20,8 +20,8 @@ use serde::Deserialize;
 use steward_app::{AppError, incidents::number};
 use steward_domain::{IncidentState, access::Viewer};
 use steward_store::{
-    incidents::Incident,
     journal::{Attachment, Entry},
+    records::Incident,
 };
 
 /// Everything the page shows of one incident.
@@ -52,7 +52,7 @@ impl Data {
 
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let inc = s.app.get_incident(&ctx.actor, n).await?;
-    let number = number(inc.id);
+    let number = number(inc.number);
     let (journal, attachments, children, watching) = futures_util::future::try_join4(
         s.app.incident_journal(&ctx.actor, &number),
         s.app.list_attachments(&ctx.actor, &number),
@@ -61,7 +61,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     )
     .await?;
     // The parent may be one this user cannot see; then it is only a number.
-    let parent = match inc.parent_id {
+    let parent = match inc.parent_number {
         Some(p) => s.app.get_incident(&ctx.actor, &steward_app::incidents::number(p)).await.ok(),
         None => None,
     };

@@ -17,7 +17,7 @@ use steward_domain::{Impact, PriorityMatrix, Urgency};
 use steward_store::{
     accounts::{Group, User},
     cmdb::CiRow,
-    incidents::Incident,
+    records::Incident,
 };
 
 /// The form's fields exactly as the browser sent them.
@@ -88,7 +88,7 @@ impl IncidentForm {
             assignment_group: inc.group_name.clone().unwrap_or_default(),
             assignee: username(inc.assignee_id),
             major: (inc.major != 0).then(|| "on".to_owned()),
-            parent: inc.parent_id.map(number).unwrap_or_default(),
+            parent: inc.parent_number.map(number).unwrap_or_default(),
             version: inc.version.to_string(),
             cis: cis.iter().map(i64::to_string).collect(),
         }

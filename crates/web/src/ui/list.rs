@@ -14,7 +14,7 @@ use steward_app::{
     incidents::{ListParams, encode_cursor, number},
 };
 use steward_domain::IncidentState;
-use steward_store::incidents::{Count, Incident};
+use steward_store::records::{Count, Incident};
 
 const PAGE: i64 = 50;
 
@@ -191,7 +191,7 @@ pub fn table(ctx: &Ctx, rows: &[Incident], clocks: &Clocks, cols: Columns, q: Op
                 } }
                 tbody {
                     @for i in rows {
-                        @let n = number(i.id);
+                        @let n = number(i.number);
                         tr {
                             @if pick {
                                 td.pick {

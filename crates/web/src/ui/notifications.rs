@@ -60,8 +60,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
                                     td { (widgets::time(ctx.lang, m.created_at, now)) }
                                     td {
                                         (m.event)
-                                        @if let Some(id) = m.record_id {
-                                            " · " a href={ "/incidents/" (steward_app::incidents::number(id)) } { (steward_app::incidents::number(id)) }
+                                        @if let Some(n) = m.record_number {
+                                            " · " a href={ "/incidents/" (steward_app::incidents::number(n)) } { (steward_app::incidents::number(n)) }
                                         }
                                     }
                                     td { (m.channel) ": " (m.target) }

@@ -18,7 +18,7 @@ use steward_app::{
     AppError, FieldError,
     incidents::{ListParams, NewIncident, encode_cursor, number},
 };
-use steward_store::{cmdb::CiRow, incidents::Incident};
+use steward_store::{cmdb::CiRow, records::Incident};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -33,7 +33,7 @@ fn rows(ctx: &Ctx, list: &[Incident]) -> Markup {
     html! {
         ul.my-list {
             @for i in list {
-                @let n = number(i.id);
+                @let n = number(i.number);
                 li {
                     a.my-item href={ "/incidents/" (n) } {
                         span.my-title { (i.title) }
@@ -241,7 +241,7 @@ pub async fn report(State(s): State<AppState>, ctx: Ctx, req: axum::extract::Req
     };
     match s.app.create_incident(&ctx.actor, n).await {
         Ok(inc) => {
-            let number = number(inc.id);
+            let number = number(inc.number);
             if !parts.files.is_empty() {
                 s.app.post_comment(&ctx.actor, &number, "", false, parts.files).await.or_page(&ctx)?;
             }

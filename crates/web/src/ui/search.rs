@@ -78,7 +78,7 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
                 }
                 ul.search-hits {
                     @for i in &f.incidents {
-                        @let n = number(i.id);
+                        @let n = number(i.number);
                         li {
                             a href={ "/incidents/" (n) } { (n) } " " (i.title) " "
                             (widgets::state_badge(lang, &i.state)) " " span.muted { (widgets::time(lang, i.updated_at, now)) }

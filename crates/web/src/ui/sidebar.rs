@@ -232,7 +232,7 @@ pub fn attachments(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
 }
 
 pub fn related(ctx: &Ctx, d: &Data) -> Markup {
-    let parent_number = d.inc.parent_id.map(number);
+    let parent_number = d.inc.parent_number.map(number);
     html! {
         @if parent_number.is_some() || !d.children.is_empty() {
             section.panel aria-labelledby="related-title" {
@@ -245,7 +245,7 @@ pub fn related(ctx: &Ctx, d: &Data) -> Markup {
                     h3 { (ctx.t(Msg::ChildIncidents)) }
                     ul.files {
                         @for c in &d.children {
-                            @let n = number(c.id);
+                            @let n = number(c.number);
                             li { a href={ "/incidents/" (n) } { (n) } " " (c.title) " " (widgets::state_badge(ctx.lang, &c.state)) }
                         }
                     }

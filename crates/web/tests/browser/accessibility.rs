@@ -116,7 +116,7 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
         service: Some("Web Shop".into()),
         ..NewIncident::default()
     };
-    let inc = number(t.app.create_incident(&requester, n).await.unwrap().id);
+    let inc = number(t.app.create_incident(&requester, n).await.unwrap().number);
     t.app.add_comment(&agent, &inc, "We are looking into it.", false).await.unwrap();
     t.app.add_comment(&agent, &inc, "The load balancer drops the pool.", true).await.unwrap();
     let (admin, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();

@@ -129,7 +129,7 @@ async fn the_edit_form_offers_the_services_cis_with_the_chosen_ones_ticked() {
     let agent = t.app.session_actor(&cookie["steward_session=".len()..]).await.unwrap().0;
     let n =
         NewIncident { title: "Slow".into(), service: Some("Web Shop".into()), cis: vec![e.vm], ..Default::default() };
-    let n = number(t.app.create_incident(&agent, n).await.unwrap().id);
+    let n = number(t.app.create_incident(&agent, n).await.unwrap().number);
 
     let body = page(get(&t, &format!("/incidents/{n}/edit"), &cookie).await, 200).await;
     assert!(body.contains(&format!(r#"<option value="Web Shop" data-id="{}" selected>"#, e.shop)), "{body}");

@@ -10,16 +10,16 @@ use fantoccini::Client;
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 use steward_app::incidents::{IncidentPatch, number};
-use steward_store::incidents::{self, Filter, Incident};
+use steward_store::records::{self, Filter, Incident};
 use steward_store::{cmdb, journal};
 
 /// What an unchanged save must leave as it was: the row and its CIs, and
 /// the journal but for what the SLA timer may add meanwhile on its own.
 async fn state(t: &server::TestServer, id: i64) -> (Incident, Vec<i64>, Vec<(i64, String, String)>) {
     let mut conn = t.app.store.pool().acquire().await.unwrap();
-    let mut inc = incidents::get(&mut conn, id).await.unwrap().unwrap();
+    let mut inc = records::get(&mut conn, id).await.unwrap().unwrap();
     inc.sla = Default::default();
-    let cis = cmdb::incident_cis(&mut conn, id).await.unwrap();
+    let cis = cmdb::record_cis(&mut conn, id).await.unwrap();
     let entries = journal::entries(&mut conn, "incident", id, true).await.unwrap();
     let people = entries.into_iter().filter(|e| e.actor_id.is_some() || !e.action.starts_with("sla_"));
     (inc, cis, people.map(|e| (e.seq, e.action, e.changes)).collect())
@@ -32,10 +32,10 @@ async fn add_lines(t: &server::TestServer) {
     let agent = t.app.session_actor(&s.token).await.unwrap().0;
     let mut conn = t.app.store.pool().acquire().await.unwrap();
     let f = Filter { states: vec!["in_progress".into()], limit: 1, ..Default::default() };
-    let inc = incidents::list(&mut conn, t.app.store.dialect(), &f).await.unwrap().0.remove(0);
+    let inc = records::list(&mut conn, t.app.store.dialect(), &f).await.unwrap().0.remove(0);
     let description = Some(format!("{}\n\nSteps:\n1. sign in\n2. open the report", inc.description));
     let patch = IncidentPatch { description, ..Default::default() };
-    t.app.update_incident(&agent, &number(inc.id), Some(inc.version), patch).await.unwrap();
+    t.app.update_incident(&agent, &number(inc.number), Some(inc.version), patch).await.unwrap();
 }
 
 /// One demo incident per shape, named for the failure message.
@@ -43,7 +43,7 @@ async fn shapes(t: &server::TestServer) -> Vec<(&'static str, Incident)> {
     add_lines(t).await;
     let mut conn = t.app.store.pool().acquire().await.unwrap();
     let (all, more) =
-        incidents::list(&mut conn, t.app.store.dialect(), &Filter { limit: 500, ..Default::default() }).await.unwrap();
+        records::list(&mut conn, t.app.store.dialect(), &Filter { limit: 500, ..Default::default() }).await.unwrap();
     assert!(!more, "one page holds the demo");
     drop(conn);
     let mut in_groups = std::collections::HashMap::<i64, usize>::new();
@@ -86,7 +86,7 @@ async fn journey(c: &Client, t: &server::TestServer) {
     let username =
         |id: Option<i64>| id.map(|id| users.iter().find(|u| u.id == id).unwrap().username.clone()).unwrap_or_default();
     for (shape, inc) in shapes(t).await {
-        let n = number(inc.id);
+        let n = number(inc.number);
         let before = state(t, inc.id).await;
         c.goto(&t.url(&format!("/incidents/{n}/edit"))).await.unwrap();
         // The form shows the incident as it is.

@@ -28,7 +28,7 @@ async fn incident(t: &server::TestServer, agent: &Actor, title: &str) -> String 
         assignment_group: Some("Service Desk".into()),
         ..NewIncident::default()
     };
-    number(t.app.create_incident(agent, n).await.unwrap().id)
+    number(t.app.create_incident(agent, n).await.unwrap().number)
 }
 
 /// Presses one key with nothing focused but the page.

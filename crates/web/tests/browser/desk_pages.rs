@@ -14,7 +14,7 @@ async fn body(r: reqwest::Response, status: u16) -> String {
 async fn incident(t: &TestServer, title: &str) -> String {
     let agent = t.app.session_actor(&t.session("agent").await.0["steward_session=".len()..]).await.unwrap().0;
     let n = NewIncident { title: title.into(), requester: Some("requester".into()), ..NewIncident::default() };
-    steward_app::incidents::number(t.app.create_incident(&agent, n).await.unwrap().id)
+    steward_app::incidents::number(t.app.create_incident(&agent, n).await.unwrap().number)
 }
 
 /// Posts a multipart form as the page does: the CSRF token is one of its parts.

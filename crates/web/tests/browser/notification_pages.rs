@@ -21,7 +21,7 @@ async fn watch_and_unwatch_an_incident() {
     let (requester, _) = t.session("requester").await;
     let actor = t.app.session_actor(&requester["steward_session=".len()..]).await.unwrap().0;
     let n = NewIncident { title: "Projector flickers".into(), ..NewIncident::default() };
-    let n = steward_app::incidents::number(t.app.create_incident(&actor, n).await.unwrap().id);
+    let n = steward_app::incidents::number(t.app.create_incident(&actor, n).await.unwrap().number);
     let (cookie, csrf) = t.session("agent").await;
     let path = format!("/incidents/{n}");
     let body = page(get(&t, &path, &cookie).await, 200).await;
@@ -48,11 +48,17 @@ async fn admins_see_the_outbox_and_retry_undeliverable_mail() {
     assert!(body.contains("Only admins can see the outbox"), "{body}");
     assert!(!page(get(&t, "/home", &agent).await, 200).await.contains("/admin/notifications"));
 
+    let (requester, _) = t.session("requester").await;
+    let actor = t.app.session_actor(&requester["steward_session=".len()..]).await.unwrap().0;
+    let n = NewIncident { title: "Printer offline".into(), ..NewIncident::default() };
+    let inc = t.app.create_incident(&actor, n).await.unwrap();
+    // Only the dead letter below is in the outbox: not the new incident's mail.
+    sqlx::query("DELETE FROM outbox").execute(t.app.store.pool()).await.unwrap();
     let dead = NewMessage {
         channel: "email".into(),
         event: "incident.created".into(),
         record_kind: Some("incident".into()),
-        record_id: Some(7),
+        record_id: Some(inc.id),
         target: "gone@example.org".into(),
         payload: "{}".into(),
         last_error: None,
@@ -76,7 +82,10 @@ async fn admins_see_the_outbox_and_retry_undeliverable_mail() {
     assert!(body.contains(r#"href="/admin/notifications" aria-current="page">Powiadomienia</a>"#), "{body}");
     assert!(body.contains("Niedostarczone wiadomości"), "{body}");
     assert!(body.contains(r#"<dd id="count-dead">1</dd>"#), "{body}");
-    assert!(body.contains("550 mailbox unavailable") && body.contains("INC0000007"), "{body}");
+    assert!(
+        body.contains("550 mailbox unavailable") && body.contains(&steward_app::incidents::number(inc.number)),
+        "{body}"
+    );
     assert!(body.contains(&format!(r#"id="retry-{id}" type="submit">Ponów</button>"#)), "{body}");
     let r = post(&t, &format!("/admin/notifications/{id}/retry"), &admin, &[("_csrf", &csrf)]).await;
     assert_eq!((r.status().as_u16(), location(&r)), (303, "/admin/notifications?m=retried".to_owned()));

@@ -19,7 +19,7 @@ fn login_token(body: &str) -> String {
 async fn incident(t: &TestServer, requester: &str, title: &str) -> String {
     let agent = t.app.session_actor(&t.session("agent").await.0["steward_session=".len()..]).await.unwrap().0;
     let n = NewIncident { title: title.into(), requester: Some(requester.into()), ..NewIncident::default() };
-    steward_app::incidents::number(t.app.create_incident(&agent, n).await.unwrap().id)
+    steward_app::incidents::number(t.app.create_incident(&agent, n).await.unwrap().number)
 }
 
 #[tokio::test]

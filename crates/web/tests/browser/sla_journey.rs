@@ -56,7 +56,7 @@ async fn journey(c: &Client, t: &server::TestServer) {
         .create_incident(&boss, NewIncident { title: "Badge reader down".into(), ..Default::default() })
         .await
         .unwrap();
-    c.goto(&t.url(&format!("/incidents/{}", steward_app::incidents::number(inc.id)))).await.unwrap();
+    c.goto(&t.url(&format!("/incidents/{}", steward_app::incidents::number(inc.number)))).await.unwrap();
     let panel = text(c, "#sla").await;
     assert!(panel.contains("Service levels") && panel.contains("Standard · First response"), "{panel}");
     assert!(panel.contains("On track") && panel.contains("3 h 5") && panel.contains(" left"), "{panel}");

@@ -138,7 +138,7 @@ async fn staff_read_and_managers_change_service_levels() {
         .create_incident(&actor, NewIncident { title: "Scanner offline".into(), ..Default::default() })
         .await
         .unwrap();
-    let n = steward_app::incidents::number(inc.id);
+    let n = steward_app::incidents::number(inc.number);
     let body = page(get(&t, &format!("/incidents/{n}"), &agent).await, 200).await;
     assert!(body.contains("Service levels") && body.contains("Standard · First response"), "{body}");
     assert!(body.contains("Standard · Resolution") && body.contains(" left"), "{body}");

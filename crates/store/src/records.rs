@@ -1,4 +1,8 @@
-//! Incident rows: insert, load, update and the keyset-paginated list.
+//! Records of every kind (incidents now; problems, changes, requests and
+//! tasks to come) on one table: insert, load, update and the
+//! keyset-paginated list. A record has an id of its own, which everything
+//! hanging off it keys on, and a number within its kind (INC0000042 is the
+//! incident numbered 42), which is its name in URLs and mail.
 
 use crate::sql::{Sql, Value, like_pattern};
 use crate::{
@@ -8,10 +12,22 @@ use crate::{
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
-/// An incident as stored, with the display names of what it refers to.
+/// The kinds of record this store numbers, each with its PostgreSQL
+/// sequence of numbers. A new kind adds its line here and its sequence in
+/// a migration.
+const KINDS: [(&str, &str); 1] = [("incident", "incident_number")];
+
+fn number_sequence(kind: &str) -> Result<&'static str> {
+    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, s)| *s).ok_or(StoreError::NotFound)
+}
+
+/// A record as stored, with the display names of what it refers to.
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
-pub struct Incident {
+pub struct Record {
     pub id: i64,
+    pub kind: String,
+    /// The record's number within its kind.
+    pub number: i64,
     pub title: String,
     pub description: String,
     pub state: String,
@@ -44,9 +60,16 @@ pub struct Incident {
     pub assignee_name: Option<String>,
     /// The service's name.
     pub service: Option<String>,
+    /// The parent record's number (same kind).
+    pub parent_number: Option<i64>,
     #[sqlx(flatten)]
     pub sla: SlaSummary,
 }
+
+/// An incident is a record of kind "incident": every field it has is one
+/// ITIL records share (ServiceNow's `task` holds the same), so it needs no
+/// details table of its own.
+pub type Incident = Record;
 
 /// The record's service levels at a glance, kept with its clocks by the SLA
 /// engine (never by a user's edit): the definition that applied, the nearest
@@ -58,11 +81,12 @@ pub struct SlaSummary {
     pub sla_breached: i64,
 }
 
-/// The names beside an incident are read by key in scalar subqueries, not
+/// The names beside a record are read by key in scalar subqueries, not
 /// joined: PostgreSQL then plans a one-table query (0.2 ms) instead of a
 /// six-table join (3 ms, more than running it), and a list reads the names
 /// of the rows on its page only.
-const SELECT: &str = "SELECT i.id, i.title, i.description, i.state, i.hold_reason, i.impact, i.urgency, i.priority, \
+const SELECT: &str = "SELECT i.id, i.kind, i.number, i.title, i.description, i.state, i.hold_reason, i.impact, \
+    i.urgency, i.priority, \
     i.requester_id, i.organisation_id, i.category, i.service_id, i.assignment_group_id, i.assignee_id, i.major, \
     i.parent_id, i.resolution_code, i.resolution_notes, i.reopen_count, i.opened_at, i.first_response_at, \
     i.resolved_at, i.closed_at, i.updated_at, i.created_by, i.version, \
@@ -70,102 +94,131 @@ const SELECT: &str = "SELECT i.id, i.title, i.description, i.state, i.hold_reaso
     (SELECT o.name FROM organisations o WHERE o.id = i.organisation_id) AS organisation_name, \
     (SELECT g.name FROM assignment_groups g WHERE g.id = i.assignment_group_id) AS group_name, \
     (SELECT a.display_name FROM users a WHERE a.id = i.assignee_id) AS assignee_name, \
-    (SELECT sv.name FROM cis sv WHERE sv.id = i.service_id) AS service, i.sla_id, i.sla_due_at, i.sla_breached \
-    FROM incidents i";
+    (SELECT sv.name FROM cis sv WHERE sv.id = i.service_id) AS service, \
+    (SELECT p.number FROM records p WHERE p.id = i.parent_id) AS parent_number, \
+    i.sla_id, i.sla_due_at, i.sla_breached \
+    FROM records i";
 
-/// Takes the next `n` incident numbers, in rising order; they are never
+/// A record's id and number, drawn before it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub id: i64,
+    pub number: i64,
+}
+
+/// Takes `n` ids and `n` numbers of `kind`, in rising order; neither is
 /// handed out again. Contiguous on SQLite (one writer); on PostgreSQL they
-/// may interleave with other writers' numbers.
-pub async fn next_numbers(conn: &mut AnyConnection, d: Dialect, n: i64) -> Result<Vec<i64>> {
+/// may interleave with other writers'.
+pub async fn reserve(conn: &mut AnyConnection, d: Dialect, kind: &str, n: i64) -> Result<Vec<Key>> {
     if n <= 0 {
         return Ok(Vec::new());
     }
+    let seq = number_sequence(kind)?;
     match d.0 {
         Backend::Sqlite => {
-            // Reserve the block in AUTOINCREMENT's own counter, which the
-            // explicit ids inserted later would advance to anyway.
+            // Ids from AUTOINCREMENT's own counter, which the explicit ids
+            // inserted later would advance to anyway; numbers from the kind's
+            // counter row.
             sqlx::query(
-                "INSERT INTO sqlite_sequence (name, seq) SELECT 'incidents', 0
-                 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'incidents')",
+                "INSERT INTO sqlite_sequence (name, seq) SELECT 'records', 0
+                 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'records')",
             )
             .execute(&mut *conn)
             .await?;
-            let (last,): (i64,) =
-                sqlx::query_as("UPDATE sqlite_sequence SET seq = seq + $1 WHERE name = 'incidents' RETURNING seq")
+            let (last_id,): (i64,) =
+                sqlx::query_as("UPDATE sqlite_sequence SET seq = seq + $1 WHERE name = 'records' RETURNING seq")
                     .bind(n)
-                    .fetch_one(conn)
+                    .fetch_one(&mut *conn)
                     .await?;
-            Ok((last - n + 1..=last).collect())
+            let (last,): (i64,) = sqlx::query_as(
+                "INSERT INTO record_numbers (kind, last) VALUES ($1, $2)
+                 ON CONFLICT (kind) DO UPDATE SET last = record_numbers.last + excluded.last RETURNING last",
+            )
+            .bind(kind)
+            .bind(n)
+            .fetch_one(conn)
+            .await?;
+            Ok((0..n).map(|i| Key { id: last_id - n + 1 + i, number: last - n + 1 + i }).collect())
         }
         Backend::Postgres => {
-            let rows: Vec<(i64,)> =
-                sqlx::query_as("SELECT nextval('incident_number') FROM generate_series(1, $1) ORDER BY 1")
-                    .bind(n)
-                    .fetch_all(conn)
-                    .await?;
-            Ok(rows.into_iter().map(|r| r.0).collect())
+            let sql = format!("SELECT nextval('record_id'), nextval('{seq}') FROM generate_series(1, $1) ORDER BY 1");
+            let rows: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(n).fetch_all(conn).await?;
+            let mut numbers: Vec<i64> = rows.iter().map(|r| r.1).collect();
+            numbers.sort_unstable();
+            Ok(rows.iter().zip(numbers).map(|(r, number)| Key { id: r.0, number }).collect())
         }
     }
 }
 
-/// The INSERT of one incident, with `$id` as the id's expression.
+/// The INSERT of one record, with `$number` as the number's expression.
 macro_rules! insert_head {
-    ($id:literal) => {
+    ($number:literal) => {
         concat!(
-            "INSERT INTO incidents (title, description, state, hold_reason, impact, urgency, priority,
+            "INSERT INTO records (title, description, state, hold_reason, impact, urgency, priority,
                 requester_id, organisation_id, category, service_id, assignment_group_id, assignee_id, major, parent_id,
                 resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at,
-                updated_at, created_by, version, id)
+                updated_at, created_by, version, kind, number)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                $22, $23, $24, $25, ",
-            $id,
+                $22, $23, $24, $25, $26, ",
+            $number,
             ")"
         )
     };
 }
-/// Fixed texts, so that each is prepared once per connection.
-const INSERT_WITH_ID: &str = concat!(insert_head!("$26"), " RETURNING id");
-/// SQLite inserts the incident and its `created` journal entry in one round
-/// trip: two statements, the second finding the row by `last_insert_rowid()`
-/// ($26 the actor, $27 the changes).
+/// SQLite inserts the record, its number and its `created` journal entry
+/// in one round trip: the kind's counter moves first, the record takes the
+/// counter's value, and the journal finds the row by `last_insert_rowid()`
+/// ($26 the kind, $27 the actor, $28 the changes).
 const INSERT_CREATED_SQLITE: &str = concat!(
-    insert_head!("NULL"),
+    "INSERT INTO record_numbers (kind, last) VALUES ($26, 1)
+       ON CONFLICT (kind) DO UPDATE SET last = record_numbers.last + 1; ",
+    insert_head!("(SELECT last FROM record_numbers WHERE kind = $26)"),
     "; INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes)
-       VALUES ('incident', last_insert_rowid(), 1, $19, $26, 'created', $27) RETURNING record_id"
-);
-/// PostgreSQL inserts the incident and its journal entry in one round trip,
-/// chained in a data-modifying CTE ($26 the actor, $27 the changes).
-const INSERT_CREATED_POSTGRES: &str = concat!(
-    "WITH i AS (",
-    insert_head!("nextval('incident_number')"),
-    " RETURNING id) INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes)
-       SELECT 'incident', i.id, 1, $19, $26, 'created', $27 FROM i RETURNING record_id"
+       VALUES ($26, last_insert_rowid(), 1, $19, $27, 'created', $28)
+       RETURNING record_id, (SELECT last FROM record_numbers WHERE kind = $26)"
 );
 
-/// Inserts a new incident under the next number together with its first
-/// journal entry, and returns the number.
+/// Inserts a new record under the next number of its kind together with
+/// its first journal entry, and returns its id and number.
 pub async fn insert_created(
     conn: &mut AnyConnection,
     d: Dialect,
-    inc: &Incident,
+    rec: &Record,
     actor_id: Option<i64>,
     changes: String,
-) -> Result<i64> {
-    // A NULL id makes SQLite's AUTOINCREMENT draw the next number.
-    let sql = match d.0 {
-        Backend::Sqlite => INSERT_CREATED_SQLITE,
-        Backend::Postgres => INSERT_CREATED_POSTGRES,
+) -> Result<Key> {
+    let rows: Vec<(i64, i64)> = match d.0 {
+        // `fetch_all`: sqlx's `fetch_one` stops at the first statement's
+        // result and never sees the last one's row.
+        Backend::Sqlite => {
+            bind_row(sqlx::query_as(INSERT_CREATED_SQLITE), rec).bind(actor_id).bind(changes).fetch_all(conn).await?
+        }
+        // PostgreSQL inserts the record and its journal entry in one round
+        // trip, chained in a data-modifying CTE ($27 the actor, $28 the
+        // changes); the number comes from the kind's sequence.
+        Backend::Postgres => {
+            let sql = postgres_insert_created(number_sequence(&rec.kind)?);
+            bind_row(sqlx::query_as(sqlx::AssertSqlSafe(sql)), rec).bind(actor_id).bind(changes).fetch_all(conn).await?
+        }
     };
-    // `fetch_all`: sqlx's `fetch_one` stops at the first statement's result
-    // and never sees the second one's row.
-    let rows: Vec<(i64,)> = bind_row(sqlx::query_as(sql), inc).bind(actor_id).bind(changes).fetch_all(conn).await?;
-    rows.first().map(|r| r.0).ok_or(StoreError::NotFound)
+    rows.first().map(|r| Key { id: r.0, number: r.1 }).ok_or(StoreError::NotFound)
 }
 
-/// Binds every column but the id, which [`INSERT`] takes last, as `$26`.
+fn postgres_insert_created(seq: &str) -> String {
+    format!(
+        "WITH i AS ({} RETURNING id, number), j AS (
+           INSERT INTO journal (record_kind, record_id, seq, at, actor_id, action, changes)
+           SELECT $26, i.id, 1, $19, $27, 'created', $28 FROM i)
+         SELECT id, number FROM i",
+        insert_head!("nextval('SEQ')").replace("SEQ", seq)
+    )
+}
+
+/// Binds every column but the number, in the INSERT's order: the kind is
+/// `$26`.
 fn bind_row<'q, O>(
     q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
-    inc: &Incident,
+    inc: &Record,
 ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
     q.bind(inc.title.clone())
         .bind(inc.description.clone())
@@ -192,24 +245,35 @@ fn bind_row<'q, O>(
         .bind(inc.updated_at)
         .bind(inc.created_by)
         .bind(inc.version)
+        .bind(inc.kind.clone())
 }
 
-/// Inserts a row whose `id` was taken from [`next_numbers`].
-pub async fn insert(conn: &mut AnyConnection, inc: &Incident) -> Result<()> {
-    bind_row(sqlx::query_as::<_, (i64,)>(INSERT_WITH_ID), inc).bind(inc.id).fetch_one(conn).await?;
-    Ok(())
-}
-
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Incident>> {
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Record>> {
     let sql = format!("{SELECT} WHERE i.id = $1");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
 }
 
+/// The record of `kind` with this number.
+pub async fn by_number(conn: &mut AnyConnection, kind: &str, number: i64) -> Result<Option<Record>> {
+    let sql = format!("{SELECT} WHERE i.kind = $1 AND i.number = $2");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(kind).bind(number).fetch_optional(conn).await?)
+}
+
+/// The id of the record of `kind` with this number.
+pub async fn id_of(conn: &mut AnyConnection, kind: &str, number: i64) -> Result<Option<i64>> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM records WHERE kind = $1 AND number = $2")
+        .bind(kind)
+        .bind(number)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.map(|r| r.0))
+}
+
 /// Loads the row for a read-modify-write inside the write transaction,
 /// locking it where the engine needs a lock.
-pub async fn get_for_update(conn: &mut AnyConnection, d: Dialect, id: i64) -> Result<Incident> {
+pub async fn get_for_update(conn: &mut AnyConnection, d: Dialect, id: i64) -> Result<Record> {
     // Lock first (PostgreSQL cannot lock the nullable side of outer joins).
-    let lock = format!("SELECT version FROM incidents WHERE id = $1{}", d.for_update());
+    let lock = format!("SELECT id FROM records WHERE id = $1{}", d.for_update());
     let found: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(lock)).bind(id).fetch_optional(&mut *conn).await?;
     if found.is_none() {
         return Err(StoreError::NotFound);
@@ -217,18 +281,27 @@ pub async fn get_for_update(conn: &mut AnyConnection, d: Dialect, id: i64) -> Re
     get(conn, id).await?.ok_or(StoreError::NotFound)
 }
 
+/// [`get_for_update`] for the record of `kind` with this number.
+pub async fn number_for_update(conn: &mut AnyConnection, d: Dialect, kind: &str, number: i64) -> Result<Record> {
+    let lock = format!("SELECT id FROM records WHERE kind = $1 AND number = $2{}", d.for_update());
+    let found: Option<(i64,)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(lock)).bind(kind).bind(number).fetch_optional(&mut *conn).await?;
+    let (id,) = found.ok_or(StoreError::NotFound)?;
+    get(conn, id).await?.ok_or(StoreError::NotFound)
+}
+
 /// Writes every stored field of `inc` if the row still has `expected`
 /// version, and bumps the version. Binds the same columns as the INSERT.
-pub async fn update(conn: &mut AnyConnection, inc: &Incident, expected: i64) -> Result<i64> {
-    let row = Incident { version: expected, ..inc.clone() };
+pub async fn update(conn: &mut AnyConnection, inc: &Record, expected: i64) -> Result<i64> {
+    let row = Record { version: expected, ..inc.clone() };
     let updated: Option<(i64,)> = bind_row(
         sqlx::query_as(
-            "UPDATE incidents SET title = $1, description = $2, state = $3, hold_reason = $4, impact = $5,
+            "UPDATE records SET title = $1, description = $2, state = $3, hold_reason = $4, impact = $5,
                 urgency = $6, priority = $7, requester_id = $8, organisation_id = $9, category = $10, service_id = $11,
                 assignment_group_id = $12, assignee_id = $13, major = $14, parent_id = $15, resolution_code = $16,
                 resolution_notes = $17, reopen_count = $18, opened_at = $19, first_response_at = $20,
                 resolved_at = $21, closed_at = $22, updated_at = $23, created_by = $24, version = $25 + 1
-             WHERE id = $26 AND version = $25
+             WHERE id = $27 AND kind = $26 AND version = $25
              RETURNING version",
         ),
         &row,
@@ -240,7 +313,7 @@ pub async fn update(conn: &mut AnyConnection, inc: &Incident, expected: i64) -> 
         return Ok(v);
     }
     let current: Option<(i64,)> =
-        sqlx::query_as("SELECT version FROM incidents WHERE id = $1").bind(inc.id).fetch_optional(conn).await?;
+        sqlx::query_as("SELECT version FROM records WHERE id = $1").bind(inc.id).fetch_optional(conn).await?;
     match current {
         None => Err(StoreError::NotFound),
         Some((v,)) => Err(StoreError::StaleVersion { current: v }),
@@ -250,26 +323,29 @@ pub async fn update(conn: &mut AnyConnection, inc: &Incident, expected: i64) -> 
 /// Touches `updated_at` (e.g. on a new comment) without a version bump.
 pub async fn touch(conn: &mut AnyConnection, id: i64, at: i64, first_response: bool) -> Result<()> {
     let sql = if first_response {
-        "UPDATE incidents SET updated_at = $1, first_response_at = COALESCE(first_response_at, $1) WHERE id = $2"
+        "UPDATE records SET updated_at = $1, first_response_at = COALESCE(first_response_at, $1) WHERE id = $2"
     } else {
-        "UPDATE incidents SET updated_at = $1 WHERE id = $2"
+        "UPDATE records SET updated_at = $1 WHERE id = $2"
     };
     sqlx::query(sql).bind(at).bind(id).execute(conn).await?;
     Ok(())
 }
 
-/// Resolved incidents whose resolution is older than `before`: auto-close candidates.
-pub async fn resolved_before(conn: &mut AnyConnection, before: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
+/// Resolved records of `kind` whose resolution is older than `before`:
+/// auto-close candidates.
+pub async fn resolved_before(conn: &mut AnyConnection, kind: &str, before: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT id, version FROM incidents WHERE state = 'resolved' AND resolved_at < $1 ORDER BY resolved_at LIMIT $2",
+        "SELECT id, version FROM records WHERE kind = $1 AND state = 'resolved' AND resolved_at < $2
+         ORDER BY resolved_at LIMIT $3",
     )
+    .bind(kind)
     .bind(before)
     .bind(limit)
     .fetch_all(conn)
     .await?)
 }
 
-pub async fn children(conn: &mut AnyConnection, parent: i64) -> Result<Vec<Incident>> {
+pub async fn children(conn: &mut AnyConnection, parent: i64) -> Result<Vec<Record>> {
     let sql = format!("{SELECT} WHERE i.parent_id = $1 ORDER BY i.id");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(parent).fetch_all(conn).await?)
 }
@@ -315,7 +391,7 @@ impl Sort {
             Sort::Priority | Sort::PriorityDesc => &["priority", "opened_at", "id"],
             Sort::Opened | Sort::OpenedDesc => &["opened_at", "id"],
             Sort::Updated | Sort::UpdatedDesc => &["updated_at", "id"],
-            Sort::Number | Sort::NumberDesc => &["id"],
+            Sort::Number | Sort::NumberDesc => &["number"],
             Sort::SlaDue => &["sla_due_at", "id"],
         }
     }
@@ -323,7 +399,7 @@ impl Sort {
         matches!(self, Sort::PriorityDesc | Sort::OpenedDesc | Sort::UpdatedDesc | Sort::NumberDesc)
     }
     /// The cursor values of a row: its sort key.
-    pub fn key(self, inc: &Incident) -> Vec<i64> {
+    pub fn key(self, inc: &Record) -> Vec<i64> {
         self.columns()
             .iter()
             .map(|c| match *c {
@@ -331,6 +407,7 @@ impl Sort {
                 "opened_at" => inc.opened_at,
                 "updated_at" => inc.updated_at,
                 "sla_due_at" => inc.sla.sla_due_at.unwrap_or(i64::MAX),
+                "number" => inc.number,
                 _ => inc.id,
             })
             .collect()
@@ -359,6 +436,8 @@ pub enum Assigned {
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// The kind of record listed ("incident" when left empty).
+    pub kind: &'static str,
     pub states: Vec<String>,
     pub priorities: Vec<i64>,
     pub group_ids: Vec<i64>,
@@ -397,9 +476,9 @@ pub struct Count {
 }
 
 /// One page of incidents; `limit + 1` rows are read to know whether more follow.
-pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(Vec<Incident>, bool)> {
+pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(Vec<Record>, bool)> {
     let q = list_sql(d, f);
-    let mut rows: Vec<Incident> =
+    let mut rows: Vec<Record> =
         sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?;
     let more = rows.len() as i64 > f.limit;
     rows.truncate(usize::try_from(f.limit).unwrap_or(0));
@@ -469,7 +548,7 @@ fn count_sql(d: Dialect, f: &Filter) -> Sql {
 
 /// `SELECT COUNT(*)` over at most [`COUNT_CAP`] + 1 matching index entries.
 fn capped_count(q: &mut Sql, d: Dialect, f: &Filter) {
-    q.push("SELECT COUNT(*) FROM (SELECT 1 FROM incidents i");
+    q.push("SELECT COUNT(*) FROM (SELECT 1 FROM records i");
     conditions(q, d, f, false);
     q.push(" LIMIT ").bind(Value::Int(COUNT_CAP + 1)).push(") capped");
 }
@@ -486,7 +565,7 @@ fn conditions(q: &mut Sql, d: Dialect, f: &Filter, ordered: bool) {
     let unindexed = |col: &'static str, n: usize| {
         if ordered && n > 1 && d.0 == Backend::Sqlite { col.replacen("i.", "+i.", 1) } else { col.to_owned() }
     };
-    q.push(" WHERE 1 = 1");
+    q.push(" WHERE i.kind = ").bind(Value::Text(if f.kind.is_empty() { "incident" } else { f.kind }.to_owned()));
     in_list_text(q, &unindexed("i.state", f.states.len()), &f.states);
     in_list_int(q, "i.priority", &f.priorities);
     match (f.group_ids.is_empty(), f.no_group) {
@@ -585,19 +664,19 @@ fn in_list_bare(q: &mut Sql, col: &str, vals: impl Iterator<Item = Value>) {
     q.push(")");
 }
 
-/// Rows per multi-row INSERT in [`insert_many`]: 26 binds a row keeps one
+/// Rows per multi-row INSERT in [`insert_many`]: 28 binds a row keeps one
 /// statement under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const INSERT_MANY_ROWS: usize = 1_000;
 
-/// Inserts many rows (ids taken from [`next_numbers`]) with multi-row
-/// INSERTs, the same columns as [`insert`]: the fast path for demo data,
-/// imports and benchmarks. Display names in the rows are ignored.
-pub async fn insert_many(conn: &mut AnyConnection, d: Dialect, rows: &[Incident]) -> Result<()> {
-    const COLUMNS: usize = 26;
+/// Inserts many rows (ids and numbers taken from [`reserve`]) with
+/// multi-row INSERTs: the fast path for demo data, imports and benchmarks.
+/// Display names in the rows are ignored.
+pub async fn insert_many(conn: &mut AnyConnection, d: Dialect, rows: &[Record]) -> Result<()> {
+    const COLUMNS: usize = 28;
     for chunk in rows.chunks(INSERT_MANY_ROWS) {
         let mut sql = String::with_capacity(400 + chunk.len() * COLUMNS * 8);
         sql.push_str(
-            "INSERT INTO incidents (id, title, description, state, hold_reason, impact, urgency, priority, \
+            "INSERT INTO records (id, kind, number, title, description, state, hold_reason, impact, urgency, priority, \
              requester_id, organisation_id, category, service_id, assignment_group_id, assignee_id, major, parent_id, \
              resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at, \
              updated_at, created_by, version) VALUES ",
@@ -615,7 +694,15 @@ pub async fn insert_many(conn: &mut AnyConnection, d: Dialect, rows: &[Incident]
             macro_rules! bind {
                 ($($v:expr),+ $(,)?) => { $( sqlx::Arguments::add(&mut args, $v).map_err(sqlx::Error::Encode)?; )+ };
             }
-            bind!(inc.id, inc.title.as_str(), inc.description.as_str(), inc.state.as_str(), inc.hold_reason.as_deref());
+            bind!(
+                inc.id,
+                inc.kind.as_str(),
+                inc.number,
+                inc.title.as_str(),
+                inc.description.as_str(),
+                inc.state.as_str(),
+                inc.hold_reason.as_deref()
+            );
             bind!(inc.impact, inc.urgency, inc.priority, inc.requester_id, inc.organisation_id);
             bind!(inc.category.as_deref());
             bind!(inc.service_id, inc.assignment_group_id, inc.assignee_id, inc.major, inc.parent_id);
@@ -627,11 +714,12 @@ pub async fn insert_many(conn: &mut AnyConnection, d: Dialect, rows: &[Incident]
     Ok(())
 }
 
-/// One incident journal row for [`insert_journal_many`]. Unlike
-/// `journal::append`, the caller numbers the entries (`seq`), which it can
-/// for incidents it has just created.
+/// One journal row for [`insert_journal_many`]. Unlike `journal::append`,
+/// the caller numbers the entries (`seq`), which it can for records it has
+/// just created.
 #[derive(Debug, Clone)]
 pub struct JournalRow {
+    pub record_kind: &'static str,
     pub record_id: i64,
     pub seq: i64,
     pub at: i64,
@@ -642,10 +730,10 @@ pub struct JournalRow {
     pub comment_id: Option<i64>,
 }
 
-/// Appends many incident journal entries with multi-row INSERTs (7 binds a
-/// row, 2,000 rows a statement).
+/// Appends many journal entries with multi-row INSERTs (8 binds a row,
+/// 2,000 rows a statement).
 pub async fn insert_journal_many(conn: &mut AnyConnection, d: Dialect, rows: &[JournalRow]) -> Result<()> {
-    const COLUMNS: usize = 7;
+    const COLUMNS: usize = 8;
     for chunk in rows.chunks(2_000) {
         let mut sql = String::with_capacity(120 + chunk.len() * (COLUMNS * 8 + 16));
         sql.push_str(
@@ -653,16 +741,18 @@ pub async fn insert_journal_many(conn: &mut AnyConnection, d: Dialect, rows: &[J
         );
         let mut args = sqlx::any::AnyArguments::default();
         for (r, e) in chunk.iter().enumerate() {
-            sql.push_str(if r == 0 { "('incident'" } else { ", ('incident'" });
+            sql.push_str(if r == 0 { "(" } else { ", (" });
             for c in 0..COLUMNS {
-                sql.push_str(", ");
+                if c > 0 {
+                    sql.push_str(", ");
+                }
                 bind_marker(&mut sql, d, r * COLUMNS + c + 1);
             }
             sql.push(')');
             macro_rules! bind {
                 ($($v:expr),+ $(,)?) => { $( sqlx::Arguments::add(&mut args, $v).map_err(sqlx::Error::Encode)?; )+ };
             }
-            bind!(e.record_id, e.seq, e.at, e.actor_id, e.action, e.changes.as_str(), e.comment_id);
+            bind!(e.record_kind, e.record_id, e.seq, e.at, e.actor_id, e.action, e.changes.as_str(), e.comment_id);
         }
         sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *conn).await?;
     }
