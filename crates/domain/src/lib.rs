@@ -1,8 +1,8 @@
 //! Steward's pure rules: plain functions over plain data, no IO.
 //!
 //! Everything here is deterministic and tested on its own: the priority
-//! matrix, the incident state machine (and the [`Lifecycle`] questions every
-//! kind's states answer), who may do
+//! matrix, the state machines of incidents and problems
+//! (and the [`Lifecycle`] questions every kind's states answer), who may do
 //! what, record numbers and the limits every text field is checked against
 //! at the edge.
 
@@ -21,6 +21,7 @@ pub mod lifecycle;
 pub mod net;
 pub mod number;
 pub mod priority;
+pub mod problem;
 pub mod role;
 pub mod search;
 pub mod sla;
