@@ -1,7 +1,7 @@
 //! Steward's pure rules: plain functions over plain data, no IO.
 //!
 //! Everything here is deterministic and tested on its own: the priority
-//! matrix, the state machines of incidents and problems
+//! matrix, the state machines of incidents, problems and knowledge articles
 //! (and the [`Lifecycle`] questions every kind's states answer), who may do
 //! what, record numbers and the limits every text field is checked against
 //! at the edge.
@@ -17,6 +17,7 @@ pub mod cmdb;
 pub mod email;
 pub mod incident;
 pub mod journal;
+pub mod knowledge;
 pub mod lifecycle;
 pub mod net;
 pub mod number;
