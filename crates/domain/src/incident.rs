@@ -4,7 +4,6 @@
 //! → Closed; Cancelled from any open state; Resolved can be reopened.
 
 use serde::{Deserialize, Serialize};
-use std::{fmt, str::FromStr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,36 +33,6 @@ pub enum ResolutionCode {
     Duplicate,
     ResolvedByCaller,
     NoFaultFound,
-}
-
-macro_rules! text_enum {
-    ($t:ident, $what:literal, [$($v:ident = $s:literal),+ $(,)?]) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$($t::$v),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($t::$v => $s),+ }
-            }
-            /// The accepted values, for error messages.
-            pub fn allowed() -> String {
-                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        }
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl FromStr for $t {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == s)
-                    .ok_or_else(|| format!("unknown {} {s:?}: must be one of {}", $what, Self::allowed()))
-            }
-        }
-    };
 }
 
 text_enum!(

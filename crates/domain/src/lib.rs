@@ -1,8 +1,13 @@
 //! Steward's pure rules: plain functions over plain data, no IO.
 //!
 //! Everything here is deterministic and tested on its own: the priority
-//! matrix, the incident state machine, who may do what, record numbers and
-//! the limits every text field is checked against at the edge.
+//! matrix, the state machines of incidents, problems and knowledge articles
+//! (and the [`Lifecycle`] questions every kind's states answer), who may do
+//! what, record numbers and the limits every text field is checked against
+//! at the edge.
+
+#[macro_use]
+mod macros;
 
 pub mod access;
 pub mod audit;
@@ -12,9 +17,12 @@ pub mod cmdb;
 pub mod email;
 pub mod incident;
 pub mod journal;
+pub mod knowledge;
+pub mod lifecycle;
 pub mod net;
 pub mod number;
 pub mod priority;
+pub mod problem;
 pub mod role;
 pub mod search;
 pub mod sla;
@@ -22,6 +30,7 @@ pub mod text;
 pub mod zone;
 
 pub use incident::{HoldReason, IncidentState, ResolutionCode, TransitionError, TransitionRequest};
+pub use lifecycle::Lifecycle;
 pub use number::RecordNumber;
 pub use priority::{Impact, Priority, PriorityMatrix, Urgency};
 pub use role::Role;
