@@ -523,6 +523,16 @@ pub async fn plans(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(
     ))
 }
 
+/// PostgreSQL's generic plans for [`list`] and [`count`]: what the read
+/// pool runs once a statement is prepared (see `sql::explain_generic`).
+pub async fn generic_plans(conn: &mut AnyConnection, f: &Filter) -> Result<(Vec<String>, Vec<String>)> {
+    let d = Dialect(Backend::Postgres);
+    Ok((
+        crate::sql::explain_generic(&mut *conn, &list_sql(d, f)).await?,
+        crate::sql::explain_generic(conn, &count_sql(d, f)).await?,
+    ))
+}
+
 fn list_sql(d: Dialect, f: &Filter) -> Sql {
     let mut q = Sql::new(SELECT);
     conditions(&mut q, d, f, true);

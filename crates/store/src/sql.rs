@@ -126,3 +126,31 @@ pub(crate) async fn explain(
         sqlx::query_with(sqlx::AssertSqlSafe(format!("{prefix}{}", q.text)), q.arguments()?).fetch_all(conn).await?;
     rows.iter().map(|r| r.try_get::<String, _>(column)).collect()
 }
+
+/// PostgreSQL's generic plan for `q`: the plan a prepared statement runs
+/// when the planner does not look at the values, as the read pool's
+/// connections do (`plan_cache_mode = force_generic_plan`, see `db.rs`).
+/// For the query-plan tests: the values are written into the statement.
+pub(crate) async fn explain_generic(conn: &mut sqlx::AnyConnection, q: &Sql) -> Result<Vec<String>, sqlx::Error> {
+    use sqlx::Row;
+    sqlx::raw_sql("SET plan_cache_mode = force_generic_plan").execute(&mut *conn).await?;
+    // Each parameter's type is inferred from where it is used.
+    let types = vec!["unknown"; q.values.len()].join(", ");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PREPARE steward_plan ({types}) AS {}", q.text)))
+        .execute(&mut *conn)
+        .await?;
+    // EXECUTE takes no parameters of its own: its values go in as literals.
+    let values: Vec<String> = q
+        .values
+        .iter()
+        .map(|v| match v {
+            Value::Int(i) => i.to_string(),
+            Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
+            Value::Null | Value::NullText => "NULL".to_owned(),
+        })
+        .collect();
+    let sql = format!("EXPLAIN EXECUTE steward_plan({})", values.join(", "));
+    let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await;
+    sqlx::raw_sql("DEALLOCATE steward_plan").execute(&mut *conn).await?;
+    rows?.iter().map(|r| r.try_get::<String, _>(0)).collect()
+}
