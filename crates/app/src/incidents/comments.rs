@@ -1,7 +1,7 @@
 //! Public comments and internal work notes, with the files sent with
 //! them (one form: text and files).
 
-use super::{attachments::Upload, journal, viewer};
+use super::{attachments::Upload, viewer};
 use crate::{Actor, App, error::AppError, sla};
 use steward_domain::{
     access,
@@ -61,51 +61,63 @@ impl App {
         let dialect = self.store.dialect();
         let snap = self.sla_snapshot().await?;
         let ctx = self.notify_ctx();
+        let check_actor = actor.clone();
         self.store
-            .write(move |c| {
-                Box::pin(async move {
-                    let inc = records::number_for_update(c, dialect, super::KIND, n).await.map_err(|e| match e {
-                        StoreError::NotFound => AppError::NotFound("incident"),
-                        other => other.into(),
-                    })?;
-                    access::can_comment(viewer(&actor, &inc), internal)?;
-                    let id = inc.id;
-                    let now = now_micros();
-                    let changes: Vec<FieldChange> = files
-                        .iter()
-                        .map(|f| FieldChange { field: "attachment".into(), old: None, new: Some(f.filename.clone()) })
-                        .collect();
-                    let mut comment_id = None;
-                    if let Some(body) = &body {
-                        let cid = store_journal::insert_comment(c, id, actor.id, body, internal, now).await?;
-                        let first_response = actor.is_staff() && !internal && inc.requester_id != actor.id;
-                        records::touch(c, id, now, first_response).await?;
-                        if first_response && inc.first_response_at.is_none() {
-                            let after = Incident { first_response_at: Some(now), ..inc.clone() };
-                            sla::engine::sync(c, dialect, &snap, Some(&inc), &after, Some(actor.id), now).await?;
+            .write_checked(
+                move |c| {
+                    Box::pin(async move {
+                        let inc = crate::records::lock(c, dialect, super::KIND, n).await?;
+                        access::can_comment(viewer(&check_actor, &inc), internal)?;
+                        Ok::<_, AppError>(inc)
+                    })
+                },
+                move |c, inc| {
+                    Box::pin(async move {
+                        let id = inc.id;
+                        let now = now_micros();
+                        let changes: Vec<FieldChange> = files
+                            .iter()
+                            .map(|f| FieldChange {
+                                field: "attachment".into(),
+                                old: None,
+                                new: Some(f.filename.clone()),
+                            })
+                            .collect();
+                        let mut comment_id = None;
+                        if let Some(body) = &body {
+                            let cid = store_journal::insert_comment(c, id, actor.id, body, internal, now).await?;
+                            let first_response = actor.is_staff() && !internal && inc.requester_id != actor.id;
+                            records::touch(c, id, now, first_response).await?;
+                            if first_response && inc.first_response_at.is_none() {
+                                let after = Incident { first_response_at: Some(now), ..inc.clone() };
+                                sla::engine::sync(c, dialect, &snap, Some(&inc), &after, Some(actor.id), now).await?;
+                            }
+                            let action = if internal { Action::WorkNote } else { Action::Comment };
+                            crate::records::journal(c, &inc, now, Some(actor.id), action, &changes, Some(cid)).await?;
+                            let by = crate::notify::Author::user(actor.id, &actor.display_name);
+                            crate::notify::hooks::on_comment(c, &ctx, &inc, &by, body, internal).await?;
+                            comment_id = Some(cid);
+                        } else {
+                            crate::records::journal(c, &inc, now, Some(actor.id), Action::Attachment, &changes, None)
+                                .await?;
                         }
-                        let action = if internal { Action::WorkNote } else { Action::Comment };
-                        journal(c, id, now, Some(actor.id), action, &changes, Some(cid)).await?;
-                        let by = crate::notify::Author::user(actor.id, &actor.display_name);
-                        crate::notify::hooks::on_comment(c, &ctx, &inc, &by, body, internal).await?;
-                        comment_id = Some(cid);
-                    } else {
-                        journal(c, id, now, Some(actor.id), Action::Attachment, &changes, None).await?;
-                    }
-                    let mut attachments = Vec::with_capacity(files.len());
-                    for mut meta in files {
-                        meta.comment_id = comment_id;
-                        meta.created_at = now;
-                        meta.id = store_journal::insert_attachment(c, &meta).await?;
-                        attachments.push(meta);
-                    }
-                    let comment = match comment_id {
-                        Some(cid) => Some(store_journal::comment(c, cid).await?.ok_or(AppError::NotFound("comment"))?),
-                        None => None,
-                    };
-                    Ok(Posted { comment, attachments })
-                })
-            })
+                        let mut attachments = Vec::with_capacity(files.len());
+                        for mut meta in files {
+                            meta.comment_id = comment_id;
+                            meta.created_at = now;
+                            meta.id = store_journal::insert_attachment(c, &meta).await?;
+                            attachments.push(meta);
+                        }
+                        let comment = match comment_id {
+                            Some(cid) => {
+                                Some(store_journal::comment(c, cid).await?.ok_or(AppError::NotFound("comment"))?)
+                            }
+                            None => None,
+                        };
+                        Ok(Posted { comment, attachments })
+                    })
+                },
+            )
             .await
     }
 

@@ -1,12 +1,12 @@
 //! Moving an incident between states, as the state machine allows.
 
-use super::{diff, journal, viewer};
-use crate::{Actor, App, error::AppError, sla};
+use super::{KIND, diff, viewer};
+use crate::{Actor, App, error::AppError, records, sla};
 use steward_domain::incident::{TransitionError, plan_transition};
 use steward_domain::{HoldReason, IncidentState, ResolutionCode, TransitionRequest, access, journal::Action, text};
 use steward_store::{
     StoreError, journal as store_journal, now_micros,
-    records::{self, Incident},
+    records::{self as store_records, Incident},
 };
 
 /// A transition as callers send it: the target and what it needs, as text.
@@ -61,42 +61,50 @@ impl App {
         let dialect = self.store.dialect();
         let snap = self.sla_snapshot().await?;
         let ctx = self.notify_ctx();
+        let by = crate::notify::Author::user(actor.id, &actor.display_name);
+        let check_actor = actor.clone();
         self.store
-            .write(move |c| {
-                Box::pin(async move {
-                    let old = records::number_for_update(c, dialect, super::KIND, n).await.map_err(|e| match e {
-                        StoreError::NotFound => AppError::NotFound("incident"),
-                        other => other.into(),
-                    })?;
-                    let v = viewer(&actor, &old);
-                    // The same answer as reading it: 403, with the reason.
-                    access::can_view(v)?;
-                    if old.version != version {
-                        return Err(AppError::Stale { sent: version, current: old.version });
-                    }
-                    let from: IncidentState = old.state.parse().map_err(|e: String| AppError::Internal(e))?;
-                    let plan = plan_transition(from, to, &req).map_err(transition_error)?;
-                    access::can_transition(v, from, to)?;
-                    let now = now_micros();
-                    let mut new = apply_plan(&old, &plan, now);
-                    // A public reply from the desk sent with the change is a
-                    // first response, as the same words sent as a comment are.
-                    if comment.is_some() && actor.is_staff() && old.requester_id != actor.id {
-                        new.first_response_at = new.first_response_at.or(Some(now));
-                    }
-                    let changes = diff(&old, &new);
-                    new.version = records::update(c, &new, version).await?;
-                    let comment_id = match &comment {
-                        Some(body) => Some(store_journal::insert_comment(c, old.id, actor.id, body, false, now).await?),
-                        None => None,
-                    };
-                    journal(c, old.id, now, Some(actor.id), Action::StateChanged, &changes, comment_id).await?;
-                    (_, new.sla) = sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
-                    let by = crate::notify::Author::user(actor.id, &actor.display_name);
-                    crate::notify::hooks::on_transition(c, &ctx, &old, &new, &by, comment.as_deref()).await?;
-                    Ok(new)
-                })
-            })
+            .write_checked(
+                move |c| {
+                    Box::pin(async move {
+                        let actor = check_actor;
+                        let old = records::lock(c, dialect, KIND, n).await?;
+                        let v = viewer(&actor, &old);
+                        // The same answer as reading it: 403, with the reason.
+                        access::can_view(v)?;
+                        records::check_version(&old, version)?;
+                        let from: IncidentState = old.state.parse().map_err(|e: String| AppError::Internal(e))?;
+                        let plan = plan_transition(from, to, &req).map_err(transition_error)?;
+                        access::can_transition(v, from, to)?;
+                        Ok::<_, AppError>((old, plan))
+                    })
+                },
+                move |c, (old, plan)| {
+                    Box::pin(async move {
+                        let now = now_micros();
+                        let mut new = apply_plan(&old, &plan, now);
+                        // A public reply from the desk sent with the change is a
+                        // first response, as the same words sent as a comment are.
+                        if comment.is_some() && actor.is_staff() && old.requester_id != actor.id {
+                            new.first_response_at = new.first_response_at.or(Some(now));
+                        }
+                        let changes = diff(&old, &new);
+                        new.version = store_records::update(c, &new, version).await?;
+                        let comment_id = match &comment {
+                            Some(body) => {
+                                Some(store_journal::insert_comment(c, old.id, actor.id, body, false, now).await?)
+                            }
+                            None => None,
+                        };
+                        let action = Action::StateChanged;
+                        records::journal(c, &old, now, Some(actor.id), action, &changes, comment_id).await?;
+                        (_, new.sla) =
+                            sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
+                        crate::notify::hooks::on_transition(c, &ctx, &old, &new, &by, comment.as_deref()).await?;
+                        Ok(new)
+                    })
+                },
+            )
             .await
     }
 
@@ -105,7 +113,7 @@ impl App {
     pub async fn auto_close(&self) -> Result<usize, AppError> {
         let cutoff = now_micros() - i64::from(self.config.auto_close_days) * 86_400 * 1_000_000;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let due = records::resolved_before(&mut conn, super::KIND, cutoff, 500).await?;
+        let due = store_records::resolved_before(&mut conn, KIND, cutoff, 500).await?;
         drop(conn);
         let mut closed = 0;
         let dialect = self.store.dialect();
@@ -116,7 +124,7 @@ impl App {
                 .store
                 .write(move |c| {
                     Box::pin(async move {
-                        let old = records::get_for_update(c, dialect, id).await?;
+                        let old = store_records::get_for_update(c, dialect, id).await?;
                         if old.version != version || old.state != IncidentState::Resolved.as_str() {
                             return Ok::<_, AppError>(false); // someone acted meanwhile
                         }
@@ -129,8 +137,8 @@ impl App {
                         let now = now_micros();
                         let mut new = apply_plan(&old, &plan, now);
                         let changes = diff(&old, &new);
-                        new.version = records::update(c, &new, version).await?;
-                        journal(c, id, now, None, Action::StateChanged, &changes, None).await?;
+                        new.version = store_records::update(c, &new, version).await?;
+                        records::journal(c, &old, now, None, Action::StateChanged, &changes, None).await?;
                         sla::engine::sync(c, dialect, &snap, Some(&old), &new, None, now).await?;
                         Ok(true)
                     })

@@ -1,6 +1,6 @@
 //! Editing an incident's fields, guarded by the version the caller read.
 
-use super::{create::optional_text, diff, journal, viewer};
+use super::{create::optional_text, diff, viewer};
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -185,144 +185,157 @@ impl App {
         let dialect = self.store.dialect();
         let snap = self.sla_snapshot().await?;
         let ctx = self.notify_ctx();
+        let by = crate::notify::Author::user(actor.id, &actor.display_name);
+        let actor_id = actor.id;
         self.store
-            .write(move |c| {
-                Box::pin(async move {
-                    let old = records::number_for_update(c, dialect, super::KIND, n).await.map_err(|e| match e {
-                        StoreError::NotFound => AppError::NotFound("incident"),
-                        other => other.into(),
-                    })?;
-                    // The same answer as reading it: 403, with the reason.
-                    access::can_view(viewer(&actor, &old))?;
-                    access::can_edit(viewer(&actor, &old))?;
-                    if old.version != version {
-                        return Err(AppError::Stale { sent: version, current: old.version });
-                    }
-                    let mut new = old.clone();
-                    if let Some(t) = title {
-                        new.title = t;
-                    }
-                    if let Some(d) = description {
-                        new.description = d;
-                    }
-                    if let Some(i) = impact {
-                        new.impact = i.into();
-                    }
-                    if let Some(u) = urgency {
-                        new.urgency = u.into();
-                    }
-                    // The matrix may have changed since: only a new impact
-                    // or urgency moves the priority.
-                    let (i, u) = (Impact::new(new.impact), Urgency::new(new.urgency));
-                    if let (Ok(i), Ok(u), true) = (i, u, (new.impact, new.urgency) != (old.impact, old.urgency)) {
-                        new.priority = matrix.priority(i, u).into();
-                    }
-                    // The same requester keeps the organisation recorded.
-                    if let Some(r) = requester.filter(|r| r.id != old.requester_id) {
-                        new.requester_id = r.id;
-                        new.requester_name = Some(r.display_name);
-                        new.organisation_id = r.organisation_id;
-                        new.organisation_name = match r.organisation_id {
-                            Some(o) => accounts::organisation_by_id(c, o).await?.map(|o| o.name),
-                            None => None,
-                        };
-                    }
-                    apply(&mut new.category, category);
-                    match service {
-                        Patch::Set((id, name)) => (new.service_id, new.service) = (Some(id), Some(name)),
-                        Patch::Clear => (new.service_id, new.service) = (None, None),
-                        Patch::Keep => {}
-                    }
-                    match group {
-                        Patch::Set(g) => {
-                            new.assignment_group_id = Some(g.id);
-                            new.group_name = Some(g.name);
+            .write_checked(
+                // Everything up to the decision only reads: a refusal writes
+                // nothing (see `crate::records`).
+                move |c| {
+                    Box::pin(async move {
+                        let old = crate::records::lock(c, dialect, super::KIND, n).await?;
+                        // The same answer as reading it: 403, with the reason.
+                        access::can_view(viewer(&actor, &old))?;
+                        access::can_edit(viewer(&actor, &old))?;
+                        crate::records::check_version(&old, version)?;
+                        let mut new = old.clone();
+                        if let Some(t) = title {
+                            new.title = t;
                         }
-                        Patch::Clear => {
-                            new.assignment_group_id = None;
-                            new.group_name = None;
+                        if let Some(d) = description {
+                            new.description = d;
                         }
-                        Patch::Keep => {}
-                    }
-                    let inactive_assignee = matches!(&assignee, Patch::Set(u) if u.active == 0);
-                    match assignee {
-                        Patch::Set(u) => {
-                            new.assignee_id = Some(u.id);
-                            new.assignee_name = Some(u.display_name);
+                        if let Some(i) = impact {
+                            new.impact = i.into();
                         }
-                        Patch::Clear => {
-                            new.assignee_id = None;
-                            new.assignee_name = None;
+                        if let Some(u) = urgency {
+                            new.urgency = u.into();
                         }
-                        Patch::Keep => {}
-                    }
-                    // A new assignee must be active. Rules about people are
-                    // checked when assignee or group change, so a leaver's
-                    // incidents stay editable until someone reassigns them.
-                    let moved =
-                        (new.assignee_id, new.assignment_group_id) != (old.assignee_id, old.assignment_group_id);
-                    if new.assignee_id != old.assignee_id && inactive_assignee {
-                        return Err(AppError::field(
-                            "assignee",
-                            format!("{} is deactivated", new.assignee_name.clone().unwrap_or_default()),
-                        ));
-                    }
-                    if let Some(a) = new.assignee_id.filter(|_| moved) {
-                        match new.assignment_group_id {
-                            None => {
-                                return Err(AppError::field("assignment_group", "is required when an assignee is set"));
+                        // The matrix may have changed since: only a new impact
+                        // or urgency moves the priority.
+                        let (i, u) = (Impact::new(new.impact), Urgency::new(new.urgency));
+                        if let (Ok(i), Ok(u), true) = (i, u, (new.impact, new.urgency) != (old.impact, old.urgency)) {
+                            new.priority = matrix.priority(i, u).into();
+                        }
+                        // The same requester keeps the organisation recorded.
+                        if let Some(r) = requester.filter(|r| r.id != old.requester_id) {
+                            new.requester_id = r.id;
+                            new.requester_name = Some(r.display_name);
+                            new.organisation_id = r.organisation_id;
+                            new.organisation_name = match r.organisation_id {
+                                Some(o) => accounts::organisation_by_id(c, o).await?.map(|o| o.name),
+                                None => None,
+                            };
+                        }
+                        apply(&mut new.category, category);
+                        match service {
+                            Patch::Set((id, name)) => (new.service_id, new.service) = (Some(id), Some(name)),
+                            Patch::Clear => (new.service_id, new.service) = (None, None),
+                            Patch::Keep => {}
+                        }
+                        match group {
+                            Patch::Set(g) => {
+                                new.assignment_group_id = Some(g.id);
+                                new.group_name = Some(g.name);
                             }
-                            Some(g) => {
-                                if !accounts::is_member(c, g, a).await? {
+                            Patch::Clear => {
+                                new.assignment_group_id = None;
+                                new.group_name = None;
+                            }
+                            Patch::Keep => {}
+                        }
+                        let inactive_assignee = matches!(&assignee, Patch::Set(u) if u.active == 0);
+                        match assignee {
+                            Patch::Set(u) => {
+                                new.assignee_id = Some(u.id);
+                                new.assignee_name = Some(u.display_name);
+                            }
+                            Patch::Clear => {
+                                new.assignee_id = None;
+                                new.assignee_name = None;
+                            }
+                            Patch::Keep => {}
+                        }
+                        // A new assignee must be active. Rules about people are
+                        // checked when assignee or group change, so a leaver's
+                        // incidents stay editable until someone reassigns them.
+                        let moved =
+                            (new.assignee_id, new.assignment_group_id) != (old.assignee_id, old.assignment_group_id);
+                        if new.assignee_id != old.assignee_id && inactive_assignee {
+                            return Err(AppError::field(
+                                "assignee",
+                                format!("{} is deactivated", new.assignee_name.clone().unwrap_or_default()),
+                            ));
+                        }
+                        if let Some(a) = new.assignee_id.filter(|_| moved) {
+                            match new.assignment_group_id {
+                                None => {
                                     return Err(AppError::field(
-                                        "assignee",
-                                        format!(
-                                            "{} is not a member of the assignment group",
-                                            new.assignee_name.clone().unwrap_or_default()
-                                        ),
+                                        "assignment_group",
+                                        "is required when an assignee is set",
                                     ));
+                                }
+                                Some(g) => {
+                                    if !accounts::is_member(c, g, a).await? {
+                                        return Err(AppError::field(
+                                            "assignee",
+                                            format!(
+                                                "{} is not a member of the assignment group",
+                                                new.assignee_name.clone().unwrap_or_default()
+                                            ),
+                                        ));
+                                    }
                                 }
                             }
                         }
-                    }
-                    if let Some(m) = p.major {
-                        new.major = i64::from(m);
-                    }
-                    match parent {
-                        Patch::Set((pid, pn)) => (new.parent_id, new.parent_number) = (Some(pid), Some(pn)),
-                        Patch::Clear => (new.parent_id, new.parent_number) = (None, None),
-                        Patch::Keep => {}
-                    }
-                    let mut changes = diff(&old, &new);
-                    if let Some(cis) = &cis {
-                        let before = steward_store::cmdb::record_cis(c, old.id).await?;
-                        if let Some(change) = super::cis_change(&before, cis) {
-                            steward_store::cmdb::set_record_cis(c, old.id, cis).await?;
-                            changes.push(change);
+                        if let Some(m) = p.major {
+                            new.major = i64::from(m);
                         }
-                    }
-                    if changes.is_empty() {
-                        return Ok(old);
-                    }
-                    let now = now_micros();
-                    new.updated_at = now;
-                    if new.assignee_id.is_some()
-                        && old.assignee_id != new.assignee_id
-                        && new.first_response_at.is_none()
-                    {
-                        new.first_response_at = Some(now);
-                    }
-                    new.version = records::update(c, &new, version).await.map_err(|e| match e {
-                        StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
-                        other => other.into(),
-                    })?;
-                    journal(c, old.id, now, Some(actor.id), Action::Updated, &changes, None).await?;
-                    (_, new.sla) = sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
-                    let by = crate::notify::Author::user(actor.id, &actor.display_name);
-                    crate::notify::hooks::assigned(c, &ctx, Some(&old), &new, &by).await?;
-                    Ok(new)
-                })
-            })
+                        match parent {
+                            Patch::Set((pid, pn)) => (new.parent_id, new.parent_number) = (Some(pid), Some(pn)),
+                            Patch::Clear => (new.parent_id, new.parent_number) = (None, None),
+                            Patch::Keep => {}
+                        }
+                        let mut changes = diff(&old, &new);
+                        let mut new_cis = None;
+                        if let Some(cis) = cis {
+                            let before = steward_store::cmdb::record_cis(c, old.id).await?;
+                            if let Some(change) = super::cis_change(&before, &cis) {
+                                changes.push(change);
+                                new_cis = Some(cis);
+                            }
+                        }
+                        Ok::<_, AppError>((old, new, changes, new_cis))
+                    })
+                },
+                move |c, (old, mut new, changes, new_cis)| {
+                    Box::pin(async move {
+                        if changes.is_empty() {
+                            return Ok(old);
+                        }
+                        if let Some(cis) = &new_cis {
+                            steward_store::cmdb::set_record_cis(c, old.id, cis).await?;
+                        }
+                        let now = now_micros();
+                        new.updated_at = now;
+                        if new.assignee_id.is_some()
+                            && old.assignee_id != new.assignee_id
+                            && new.first_response_at.is_none()
+                        {
+                            new.first_response_at = Some(now);
+                        }
+                        new.version = records::update(c, &new, version).await.map_err(|e| match e {
+                            StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
+                            other => other.into(),
+                        })?;
+                        crate::records::journal(c, &old, now, Some(actor_id), Action::Updated, &changes, None).await?;
+                        (_, new.sla) =
+                            sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor_id), now).await?;
+                        crate::notify::hooks::assigned(c, &ctx, Some(&old), &new, &by).await?;
+                        Ok(new)
+                    })
+                },
+            )
             .await
     }
 }
