@@ -4,6 +4,7 @@
 //! Specs and definitions are stored as the JSON the admin wrote; the app
 //! parses and checks them. Durations are microseconds.
 
+use crate::sql::{Sql, Value};
 use crate::{Dialect, Result, StoreError};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -236,31 +237,41 @@ pub async fn clocks_of(conn: &mut AnyConnection, kind: &str, ids: &[i64]) -> Res
     Ok(q.fetch_all(conn).await?)
 }
 
-pub async fn insert_clock(conn: &mut AnyConnection, c: &ClockRow) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+/// Inserts new clocks in one statement (a new record's response and
+/// resolution clocks: one round trip instead of two).
+pub async fn insert_clocks(conn: &mut AnyConnection, rows: &[ClockRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut q = Sql::new(
         "INSERT INTO sla_clocks (record_kind, record_id, kind, sla_id, group_id, calendar_id, thresholds, target_us,
-                started_at, elapsed_us, running_since, stopped_at, due_at, fired, breached_at, next_event_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-    )
-    .bind(c.record_kind.clone())
-    .bind(c.record_id)
-    .bind(c.kind.clone())
-    .bind(c.sla_id)
-    .bind(c.group_id)
-    .bind(c.calendar_id)
-    .bind(c.thresholds.clone())
-    .bind(c.target_us)
-    .bind(c.started_at)
-    .bind(c.elapsed_us)
-    .bind(c.running_since)
-    .bind(c.stopped_at)
-    .bind(c.due_at)
-    .bind(c.fired)
-    .bind(c.breached_at)
-    .bind(c.next_event_at)
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
+            started_at, elapsed_us, running_since, stopped_at, due_at, fired, breached_at, next_event_at) VALUES ",
+    );
+    for (i, c) in rows.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.row([
+            Value::Text(c.record_kind.clone()),
+            Value::Int(c.record_id),
+            Value::Text(c.kind.clone()),
+            c.sla_id.into(),
+            c.group_id.into(),
+            Value::Int(c.calendar_id),
+            Value::Text(c.thresholds.clone()),
+            Value::Int(c.target_us),
+            Value::Int(c.started_at),
+            Value::Int(c.elapsed_us),
+            c.running_since.into(),
+            c.stopped_at.into(),
+            c.due_at.into(),
+            Value::Int(c.fired),
+            c.breached_at.into(),
+            c.next_event_at.into(),
+        ]);
+    }
+    sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(conn).await?;
+    Ok(())
 }
 
 /// Saves a clock's running state (what the timer and record changes move).

@@ -163,7 +163,9 @@ impl App {
                 Box::pin(async move {
                     let key = records::insert_created(c, dialect, &inc, Some(actor_id), changes).await?;
                     (inc.id, inc.number) = (key.id, key.number);
-                    steward_store::cmdb::set_record_cis(c, inc.id, &cis).await?;
+                    if !cis.is_empty() {
+                        steward_store::cmdb::set_record_cis(c, inc.id, &cis).await?;
+                    }
                     (_, inc.sla) = sla::engine::sync(c, dialect, &snap, None, &inc, Some(actor_id), now).await?;
                     crate::notify::hooks::on_created(c, &ctx, &inc, &by, &plan).await?;
                     Ok::<_, AppError>(inc)

@@ -179,7 +179,9 @@ pub(crate) async fn sync_clocks(
     now: i64,
 ) -> Result<Synced, AppError> {
     let (synced, entries) = settle(c, d, snap, before, after, now).await?;
-    write_journal(c, after.id, actor_id, entries).await?;
+    // A new record's only entry so far is its creation, at its opening.
+    let floor = if before.is_none() { Some(after.opened_at) } else { None };
+    write_journal(c, after.id, actor_id, entries, floor).await?;
     Ok(synced)
 }
 
@@ -260,15 +262,15 @@ async fn settle(
         t.catch_up(after.id, now, &mut out)?;
         t.settle();
     }
+    let mut new_rows = Vec::new();
     for t in &clocks {
         if t.row.id == 0 {
-            let mut row = t.row.clone();
-            row.record_id = after.id;
-            sla::insert_clock(c, &row).await?;
+            new_rows.push(sla::ClockRow { record_id: after.id, ..t.row.clone() });
         } else {
             sla::update_clock(c, &t.row).await?;
         }
     }
+    sla::insert_clocks(c, &new_rows).await?;
     for a in &out {
         let (action, text) = match a.event {
             ClockEvent::Warning(p) => (Action::SlaWarning, format!("{p} %")),
@@ -385,12 +387,16 @@ async fn write_journal(
     record_id: i64,
     actor_id: Option<i64>,
     mut entries: Vec<Entry>,
+    floor: Option<i64>,
 ) -> Result<(), AppError> {
     if entries.is_empty() {
         return Ok(());
     }
     entries.sort_by_key(|e| e.0);
-    let mut floor = journal::last_at(c, KIND, record_id).await?.unwrap_or(i64::MIN);
+    let mut floor = match floor {
+        Some(at) => at,
+        None => journal::last_at(c, KIND, record_id).await?.unwrap_or(i64::MIN),
+    };
     for (at, action, changes) in entries {
         floor = at.max(floor);
         let actor = if matches!(action, Action::SlaWarning | Action::SlaBreached) { None } else { actor_id };
