@@ -22,8 +22,6 @@ use steward_store::records::{Incident, SlaSummary};
 use steward_store::sla::{self, ClockRow};
 use steward_store::{Conn, Dialect};
 
-const KIND: &str = "incident";
-
 /// A warning or breach that happened, for the journal and notifications.
 #[derive(Debug, Clone)]
 pub struct Announcement {
@@ -69,7 +67,7 @@ impl Tracked {
         let cal = snap.calendar(calendar_id);
         let clock = Clock::start(kind, target, ts(at)?, &cal);
         let row = ClockRow {
-            record_kind: KIND.to_owned(),
+            // The record's kind and id are set when the clock is written.
             kind: kind.as_str().to_owned(),
             sla_id: sla.map(|d| d.id),
             group_id: kind.group_id(),
@@ -181,7 +179,7 @@ pub(crate) async fn sync_clocks(
     let (synced, entries) = settle(c, d, snap, before, after, now).await?;
     // A new record's only entry so far is its creation, at its opening.
     let floor = if before.is_none() { Some(after.opened_at) } else { None };
-    write_journal(c, after.id, actor_id, entries, floor).await?;
+    write_journal(c, (&after.kind, after.id), actor_id, entries, floor).await?;
     Ok(synced)
 }
 
@@ -218,7 +216,7 @@ async fn settle(
     let mut entries: Vec<Entry> = Vec::new();
     let mut clocks: Vec<Tracked> = Vec::new();
     if before.is_some() {
-        for row in sla::clocks_for(c, d, KIND, after.id).await? {
+        for row in sla::clocks_for(c, d, &after.kind, after.id).await? {
             clocks.push(Tracked::new(row, snap)?);
         }
     }
@@ -229,7 +227,7 @@ async fn settle(
     let sla_id = match before {
         None => {
             let facts = RecordFacts {
-                kind: KIND,
+                kind: &after.kind,
                 priority,
                 service: after.service.as_deref(),
                 organisation_id: after.organisation_id,
@@ -265,7 +263,7 @@ async fn settle(
     let mut new_rows = Vec::new();
     for t in &clocks {
         if t.row.id == 0 {
-            new_rows.push(sla::ClockRow { record_id: after.id, ..t.row.clone() });
+            new_rows.push(sla::ClockRow { record_kind: after.kind.clone(), record_id: after.id, ..t.row.clone() });
         } else {
             sla::update_clock(c, &t.row).await?;
         }
@@ -384,7 +382,7 @@ pub(crate) type Entry = (i64, Action, Vec<FieldChange>);
 /// attaching and retargeting are the acting user's.
 async fn write_journal(
     c: &mut Conn,
-    record_id: i64,
+    (kind, record_id): (&str, i64),
     actor_id: Option<i64>,
     mut entries: Vec<Entry>,
     floor: Option<i64>,
@@ -395,26 +393,26 @@ async fn write_journal(
     entries.sort_by_key(|e| e.0);
     let mut floor = match floor {
         Some(at) => at,
-        None => journal::last_at(c, KIND, record_id).await?.unwrap_or(i64::MIN),
+        None => journal::last_at(c, kind, record_id).await?.unwrap_or(i64::MIN),
     };
     for (at, action, changes) in entries {
         floor = at.max(floor);
         let actor = if matches!(action, Action::SlaWarning | Action::SlaBreached) { None } else { actor_id };
-        append(c, record_id, floor, actor, action, &changes).await?;
+        append(c, (kind, record_id), floor, actor, action, &changes).await?;
     }
     Ok(())
 }
 
 async fn append(
     c: &mut Conn,
-    record_id: i64,
+    (kind, record_id): (&str, i64),
     at: i64,
     actor_id: Option<i64>,
     action: Action,
     changes: &[FieldChange],
 ) -> Result<(), AppError> {
     let changes = serde_json::to_string(changes).map_err(|e| AppError::Internal(e.to_string()))?;
-    let e = NewEntry { record_kind: KIND, record_id, at, actor_id, action: action.as_str(), changes, comment_id: None };
+    let e = NewEntry { record_kind: kind, record_id, at, actor_id, action: action.as_str(), changes, comment_id: None };
     journal::append(c, &e).await?;
     Ok(())
 }

@@ -19,7 +19,6 @@ use steward_store::escalations::{self, Overdue};
 use steward_store::records::{self, Incident};
 use steward_store::{Conn, Dialect, StoreError, accounts};
 
-const KIND: &str = "incident";
 /// Records looked at per plain-time rule and pass.
 const OVERDUE_LIMIT: i64 = 200;
 
@@ -80,7 +79,7 @@ async fn fire(
     key: &str,
     inc: &Incident,
 ) -> Result<Option<(Fired, Incident)>, AppError> {
-    if !escalations::record_firing(c, rule.id, KIND, inc.id, key, ctx.now).await? {
+    if !escalations::record_firing(c, rule.id, &inc.kind, inc.id, key, ctx.now).await? {
         return Ok(None);
     }
     let mut new = inc.clone();

@@ -38,10 +38,9 @@ impl App {
         let snap = self.sla_snapshot().await?;
         let dialect = self.store.dialect();
         let mut all = Vec::new();
-        for (kind, id) in due {
-            if kind != "incident" {
-                continue;
-            }
+        // Clocks run for every kind of record; what the desk is told and
+        // escalation rules are the incident's so far.
+        for (_, id) in due {
             let (snap, matrix, notify) = (snap.clone(), self.config.priority_matrix.clone(), self.notify_ctx());
             let fired = self
                 .store
@@ -52,9 +51,11 @@ impl App {
                         let (announced, sla) =
                             engine::sync_clocks(c, dialect, &snap, Some(&inc), &inc, None, now).await?;
                         let inc = Incident { sla, ..inc };
-                        announce(c, &notify, &inc, &announced).await?;
-                        let ctx = escalate::Ctx { d: dialect, snap: &snap, matrix: &matrix, notify: &notify, now };
-                        escalate::on_announcements(c, &ctx, &inc, &announced).await?;
+                        if inc.kind == crate::incidents::KIND {
+                            announce(c, &notify, &inc, &announced).await?;
+                            let ctx = escalate::Ctx { d: dialect, snap: &snap, matrix: &matrix, notify: &notify, now };
+                            escalate::on_announcements(c, &ctx, &inc, &announced).await?;
+                        }
                         Ok::<_, AppError>(announced)
                     })
                 })
