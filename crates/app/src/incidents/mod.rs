@@ -12,10 +12,11 @@ mod update;
 pub use attachments::{AttachmentFile, MAX_FILES, Upload};
 pub use comments::Posted;
 pub use create::NewIncident;
-pub(crate) use create::created_changes;
+pub(crate) use create::{created_changes, optional_text};
 pub use list_params::{ListParams, encode_cursor, parse_time};
-pub use query::ListQuery;
+pub use query::{ListQuery, MAX_PAGE};
 pub use transition::TransitionInput;
+pub(crate) use transition::{Writing, write_transition};
 pub use update::{IncidentPatch, Patch};
 
 use crate::{Actor, App, error::AppError};
