@@ -56,10 +56,7 @@ impl FromStr for RecordNumber {
     fn from_str(s: &str) -> Result<Self, BadNumber> {
         let s = s.trim();
         let (prefix, digits) = s.split_at_checked(3).ok_or(BadNumber)?;
-        let kind = RecordKind::ALL
-            .into_iter()
-            .find(|k| k.prefix().eq_ignore_ascii_case(prefix))
-            .ok_or(BadNumber)?;
+        let kind = RecordKind::ALL.into_iter().find(|k| k.prefix().eq_ignore_ascii_case(prefix)).ok_or(BadNumber)?;
         if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(BadNumber);
         }

@@ -183,12 +183,7 @@ impl App {
 
     /// Inserts the problem, its details, its CIs and (from an incident) its
     /// first link, journaled, in one write.
-    async fn insert_problem(
-        &self,
-        actor: &Actor,
-        draft: Draft,
-        link: Option<(i64, i64)>,
-    ) -> Result<Problem, AppError> {
+    async fn insert_problem(&self, actor: &Actor, draft: Draft, link: Option<(i64, i64)>) -> Result<Problem, AppError> {
         let Draft { mut rec, mut details, cis } = draft;
         let mut created = created_changes(&rec);
         let blank = Details { whys: "[]".to_owned(), ..Details::default() };

@@ -14,8 +14,7 @@ use steward_domain::{
     problem::{ProblemState, can_link_incident, can_link_incidents, can_view_problem},
 };
 use steward_store::{
-    Conn, Dialect, StoreError, journal, now_micros,
-    problems as store_problems,
+    Conn, Dialect, StoreError, journal, now_micros, problems as store_problems,
     records::{self as store_records, JournalRow, Record},
 };
 

@@ -124,8 +124,9 @@ impl App {
                                 }
                                 let inc = store_records::get_for_update(c, dialect, l.id).await?;
                                 let from: IncidentState = inc.state.parse().map_err(AppError::Internal)?;
-                                let plan = steward_domain::incident::plan_transition(from, IncidentState::Resolved, &want)
-                                    .map_err(|e| AppError::field("resolve_incidents", e.to_string()))?;
+                                let plan =
+                                    steward_domain::incident::plan_transition(from, IncidentState::Resolved, &want)
+                                        .map_err(|e| AppError::field("resolve_incidents", e.to_string()))?;
                                 incidents.push((inc, plan));
                             }
                         }

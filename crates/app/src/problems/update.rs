@@ -138,8 +138,7 @@ impl App {
                     Box::pin(async move {
                         let old = records::lock(c, dialect, KIND, n).await?;
                         records::check_version(&old, version)?;
-                        let old_details =
-                            store_problems::details(c, old.id).await?.ok_or(AppError::NotFound(KIND))?;
+                        let old_details = store_problems::details(c, old.id).await?.ok_or(AppError::NotFound(KIND))?;
                         let mut new = old.clone();
                         if let Some(t) = title {
                             new.title = t;
@@ -168,7 +167,9 @@ impl App {
                             Patch::Keep => {}
                         }
                         match group {
-                            Patch::Set((id, name)) => (new.assignment_group_id, new.group_name) = (Some(id), Some(name)),
+                            Patch::Set((id, name)) => {
+                                (new.assignment_group_id, new.group_name) = (Some(id), Some(name))
+                            }
                             Patch::Clear => (new.assignment_group_id, new.group_name) = (None, None),
                             Patch::Keep => {}
                         }
