@@ -158,26 +158,21 @@ pub struct Linked {
 
 /// The incidents a problem caused, in number order.
 pub async fn incidents_of(conn: &mut AnyConnection, problem_id: i64) -> Result<Vec<Linked>> {
-    Ok(sqlx::query_as(
-        "SELECT r.id, r.number, r.title, r.state, r.priority, l.created_at AS linked_at
-         FROM record_links l JOIN records r ON r.id = l.from_id
-         WHERE l.to_id = $1 AND l.link = $2 ORDER BY r.number",
-    )
-    .bind(problem_id)
-    .bind(CAUSED_BY)
-    .fetch_all(conn)
-    .await?)
+    linked(conn, "from_id", "to_id", problem_id).await
 }
 
 /// The problems that caused an incident, in number order.
 pub async fn problems_of(conn: &mut AnyConnection, incident_id: i64) -> Result<Vec<Linked>> {
-    Ok(sqlx::query_as(
+    linked(conn, "to_id", "from_id", incident_id).await
+}
+
+/// The records at the `far` end of the `caused_by` links whose `near`
+/// end is `id`.
+async fn linked(conn: &mut AnyConnection, far: &str, near: &str, id: i64) -> Result<Vec<Linked>> {
+    let sql = format!(
         "SELECT r.id, r.number, r.title, r.state, r.priority, l.created_at AS linked_at
-         FROM record_links l JOIN records r ON r.id = l.to_id
-         WHERE l.from_id = $1 AND l.link = $2 ORDER BY r.number",
-    )
-    .bind(incident_id)
-    .bind(CAUSED_BY)
-    .fetch_all(conn)
-    .await?)
+         FROM record_links l JOIN records r ON r.id = l.{far}
+         WHERE l.{near} = $1 AND l.link = $2 ORDER BY r.number"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).bind(CAUSED_BY).fetch_all(conn).await?)
 }

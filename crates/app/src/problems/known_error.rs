@@ -2,14 +2,14 @@
 //! the desk to see on every linked incident), and withdrawing it.
 
 use super::{KIND, Problem, details_diff, update::api_field};
-use crate::{Actor, App, error::AppError, records};
+use crate::{Actor, App, error::AppError};
 use steward_domain::{
     journal::Action,
     problem::{
         KnownErrorError, ProblemState, can_change_known_error, can_publish_known_error, can_unpublish_known_error,
     },
 };
-use steward_store::{now_micros, problems as store_problems, records as store_records};
+use steward_store::{now_micros, problems as store_problems};
 
 fn refused(e: KnownErrorError) -> AppError {
     match &e {
@@ -39,8 +39,7 @@ impl App {
             .write_checked(
                 move |c| {
                     Box::pin(async move {
-                        let old = records::lock(c, dialect, KIND, n).await?;
-                        records::check_version(&old, version)?;
+                        let old = super::lock_at(c, dialect, n, Some(version)).await?;
                         let d = store_problems::details(c, old.id).await?.ok_or(AppError::NotFound(KIND))?;
                         if publish {
                             let state: ProblemState = old.state.parse().map_err(AppError::Internal)?;
@@ -63,12 +62,16 @@ impl App {
                         (details.known_error, details.known_error_at) =
                             if publish { (1, Some(now)) } else { (0, None) };
                         let changes = details_diff(&old_details, &details);
-                        let mut new = old.clone();
-                        new.updated_at = now;
-                        new.version = store_records::update(c, &new, version).await?;
-                        store_problems::update_details(c, &details).await?;
-                        records::journal(c, &old, now, Some(actor_id), Action::Updated, &changes, None).await?;
-                        Ok(Problem { record: new, details })
+                        let new = old.clone();
+                        super::write_change(
+                            c,
+                            &old,
+                            new,
+                            details,
+                            (version, now),
+                            (actor_id, Action::Updated, &changes),
+                        )
+                        .await
                     })
                 },
             )

@@ -2,7 +2,7 @@
 //! unlinking them. Each link is journaled on the problem (one entry for
 //! the batch) and on each incident.
 
-use super::{KIND, Linked, MAX_LINK, numbers_text, parse_of};
+use super::{Linked, MAX_LINK, numbers_text, parse_of};
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -48,10 +48,7 @@ impl App {
             .write_checked(
                 move |c| {
                     Box::pin(async move {
-                        let problem = records::lock(c, dialect, KIND, n).await?;
-                        if let Some(v) = version {
-                            records::check_version(&problem, v)?;
-                        }
+                        let problem = super::lock_at(c, dialect, n, version).await?;
                         let state: ProblemState = problem.state.parse().map_err(AppError::Internal)?;
                         can_link_incident(state).map_err(|e| AppError::field("incidents", e.to_string()))?;
                         Ok::<_, AppError>(problem)
@@ -83,10 +80,7 @@ impl App {
             .write_checked(
                 move |c| {
                     Box::pin(async move {
-                        let problem = records::lock(c, dialect, KIND, n).await?;
-                        if let Some(v) = version {
-                            records::check_version(&problem, v)?;
-                        }
+                        let problem = super::lock_at(c, dialect, n, version).await?;
                         let inc = store_records::by_number(c, incidents::KIND, i)
                             .await?
                             .ok_or(AppError::NotFound("incident"))?;

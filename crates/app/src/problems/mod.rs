@@ -23,17 +23,18 @@ pub use list::ProblemListParams;
 pub use transition::ProblemTransitionInput;
 pub use update::ProblemPatch;
 
-use crate::error::AppError;
+use crate::{error::AppError, records};
 use serde::Serialize;
 use steward_domain::{
     RecordNumber,
-    journal::FieldChange,
+    journal::{Action, FieldChange},
     number::RecordKind,
     problem::{CauseCategory, WhyStep, Whys},
 };
 use steward_store::{
+    Conn, Dialect,
     problems::{self as store_problems, Details},
-    records::Record,
+    records::{self as store_records, Record},
 };
 
 pub(crate) const KIND: &str = "problem";
@@ -130,4 +131,30 @@ pub(crate) fn whys_json(steps: Vec<WhyStep>) -> Result<String, AppError> {
 pub(crate) fn numbers_text(numbers: impl Iterator<Item = String>) -> Option<String> {
     let list: Vec<String> = numbers.collect();
     (!list.is_empty()).then(|| list.join(", "))
+}
+
+/// Locks the problem for a change; checks the version when one is sent.
+pub(crate) async fn lock_at(c: &mut Conn, d: Dialect, n: i64, version: Option<i64>) -> Result<Record, AppError> {
+    let problem = records::lock(c, d, KIND, n).await?;
+    if let Some(v) = version {
+        records::check_version(&problem, v)?;
+    }
+    Ok(problem)
+}
+
+/// Writes a changed problem (its row under `version`, then its details)
+/// with its journal entry, at `now`.
+pub(crate) async fn write_change(
+    c: &mut Conn,
+    old: &Record,
+    mut new: Record,
+    details: Details,
+    (version, now): (i64, i64),
+    (actor_id, action, changes): (i64, Action, &[FieldChange]),
+) -> Result<Problem, AppError> {
+    new.updated_at = now;
+    new.version = store_records::update(c, &new, version).await?;
+    store_problems::update_details(c, &details).await?;
+    records::journal(c, old, now, Some(actor_id), action, changes, None).await?;
+    Ok(Problem { record: new, details })
 }

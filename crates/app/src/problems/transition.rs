@@ -7,7 +7,6 @@ use crate::{
     Actor, App,
     error::AppError,
     incidents::{Writing, diff, write_transition},
-    records,
 };
 use steward_domain::{
     IncidentState, TransitionRequest,
@@ -102,8 +101,7 @@ impl App {
             .write_checked(
                 move |c| {
                     Box::pin(async move {
-                        let old = records::lock(c, dialect, KIND, n).await?;
-                        records::check_version(&old, version)?;
+                        let old = super::lock_at(c, dialect, n, Some(version)).await?;
                         let details = store_problems::details(c, old.id).await?.ok_or(AppError::NotFound(KIND))?;
                         let from: ProblemState = old.state.parse().map_err(AppError::Internal)?;
                         let req = ProblemTransitionRequest { has_cause: has_cause(&details), ..req_base };
@@ -138,7 +136,6 @@ impl App {
                         let now = now_micros();
                         let mut new = old.clone();
                         new.state = plan.to.as_str().to_owned();
-                        new.updated_at = now;
                         if plan.sets_resolved_at {
                             new.resolved_at = Some(now);
                             new.resolution_code = plan.resolution_code.map(|r| r.as_str().to_owned());
@@ -162,14 +159,13 @@ impl App {
                         }
                         let mut changes = diff(&old, &new);
                         changes.extend(details_diff(&old_details, &details));
-                        new.version = store_records::update(c, &new, version).await?;
-                        store_problems::update_details(c, &details).await?;
-                        records::journal(c, &old, now, Some(actor.id), Action::StateChanged, &changes, None).await?;
+                        let what = (actor.id, Action::StateChanged, changes.as_slice());
+                        let problem = super::write_change(c, &old, new, details, (version, now), what).await?;
                         let w = Writing { dialect, snap: &snap, ctx: &ctx, by: &by, actor: &actor };
                         for (inc, plan) in &incidents {
                             write_transition(c, &w, inc, plan, inc.version, None).await?;
                         }
-                        Ok(Problem { record: new, details })
+                        Ok(problem)
                     })
                 },
             )

@@ -6,7 +6,6 @@ use crate::{
     Actor, App,
     error::{AppError, Errors},
     incidents::{Patch, diff, optional_text},
-    records,
 };
 use steward_domain::{
     Impact, Urgency,
@@ -136,8 +135,7 @@ impl App {
             .write_checked(
                 move |c| {
                     Box::pin(async move {
-                        let old = records::lock(c, dialect, KIND, n).await?;
-                        records::check_version(&old, version)?;
+                        let old = super::lock_at(c, dialect, n, Some(version)).await?;
                         let old_details = store_problems::details(c, old.id).await?.ok_or(AppError::NotFound(KIND))?;
                         let mut new = old.clone();
                         if let Some(t) = title {
@@ -211,7 +209,7 @@ impl App {
                         Ok::<_, AppError>((old, new, details, changes, new_cis))
                     })
                 },
-                move |c, (old, mut new, details, changes, new_cis)| {
+                move |c, (old, new, details, changes, new_cis)| {
                     Box::pin(async move {
                         if changes.is_empty() {
                             return Ok(Problem { record: old, details });
@@ -219,12 +217,8 @@ impl App {
                         if let Some(cis) = &new_cis {
                             steward_store::cmdb::set_record_cis(c, old.id, cis).await?;
                         }
-                        let now = now_micros();
-                        new.updated_at = now;
-                        new.version = store_records::update(c, &new, version).await?;
-                        store_problems::update_details(c, &details).await?;
-                        records::journal(c, &old, now, Some(actor_id), Action::Updated, &changes, None).await?;
-                        Ok(Problem { record: new, details })
+                        let at = (version, now_micros());
+                        super::write_change(c, &old, new, details, at, (actor_id, Action::Updated, &changes)).await
                     })
                 },
             )

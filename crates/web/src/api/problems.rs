@@ -9,7 +9,7 @@ use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Jso
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use steward_app::{
     incidents::encode_cursor,
@@ -33,12 +33,8 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// A problem with its `ETag`.
 fn with_etag(status: StatusCode, p: problems::Problem) -> Response {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", p.record.version)).ok();
-    let mut resp = (status, axum::Json(ProblemJson::from(p))).into_response();
-    if let Some(e) = etag {
-        resp.headers_mut().insert(header::ETAG, e);
-    }
-    resp
+    let version = p.record.version;
+    super::incidents::json_with_etag(status, version, ProblemJson::from(p))
 }
 
 /// A new problem: 201 with its `ETag` and `Location`.
