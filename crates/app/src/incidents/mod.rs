@@ -89,6 +89,25 @@ impl App {
         hit.ok_or_else(|| AppError::field("service", format!("no service named {:?}", name.trim())))
     }
 
+    /// A patch's service (id and name) and CIs, resolved; names the field
+    /// of the first that is not there.
+    pub(crate) async fn resolve_service_and_cis(
+        &self,
+        service: Patch<String>,
+        cis: Option<&[i64]>,
+    ) -> Result<(Patch<(i64, String)>, Option<Vec<i64>>), AppError> {
+        let service = match service {
+            Patch::Set(name) => Patch::Set(self.resolve_service(&name).await?),
+            Patch::Clear => Patch::Clear,
+            Patch::Keep => Patch::Keep,
+        };
+        let cis = match cis {
+            Some(list) => Some(self.check_cis("cis", list).await?),
+            None => None,
+        };
+        Ok((service, cis))
+    }
+
     /// CI ids that exist, sorted and without repeats; `field` names them.
     pub(crate) async fn check_cis(&self, field: &str, ids: &[i64]) -> Result<Vec<i64>, AppError> {
         if ids.is_empty() {
