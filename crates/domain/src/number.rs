@@ -24,6 +24,16 @@ impl RecordKind {
             RecordKind::Problem => "PRB",
         }
     }
+    /// The number of a record of this kind, written with the kind's prefix
+    /// (any case) or bare (`INC0000042`, `inc42`, `42`); a number of another
+    /// kind is none.
+    pub fn seq_of(self, s: &str) -> Option<i64> {
+        let s = s.trim();
+        if let Ok(n) = s.parse::<i64>() {
+            return (n > 0).then_some(n);
+        }
+        s.parse::<RecordNumber>().ok().filter(|n| n.kind == self).map(|n| n.seq)
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Incident => "incident",
@@ -104,6 +114,17 @@ mod tests {
         }
         for text in ["", "vpn", "INC", "0", "#", "1127 vpn", "12345678901234", "-5"] {
             assert!(numbers_in(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_of_one_kind() {
+        for s in ["INC0000042", "inc42", " 42 ", "0042"] {
+            assert_eq!(RecordKind::Incident.seq_of(s), Some(42), "{s}");
+        }
+        assert_eq!(RecordKind::Problem.seq_of("PRB0000042"), Some(42));
+        for s in ["PRB0000042", "0", "-1", "", "INC", "x42"] {
+            assert_eq!(RecordKind::Incident.seq_of(s), None, "{s}");
         }
     }
 

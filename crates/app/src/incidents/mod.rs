@@ -20,7 +20,7 @@ pub(crate) use transition::{Writing, write_transition};
 pub use update::{IncidentPatch, Patch};
 
 use crate::{Actor, App, error::AppError};
-use steward_domain::{RecordNumber, access::Viewer, journal::FieldChange};
+use steward_domain::{RecordNumber, access::Viewer, journal::FieldChange, number::RecordKind};
 use steward_store::{Conn, journal, records::Incident};
 
 pub(crate) const KIND: &str = "incident";
@@ -29,14 +29,10 @@ pub(crate) fn viewer(actor: &Actor, inc: &Incident) -> Viewer {
     Viewer { role: actor.role, is_requester: inc.requester_id == actor.id }
 }
 
-/// Parses "INC0000042" (or "42") into the incident's id.
+/// Parses "INC0000042" (or "42") into the incident's number; another
+/// kind's number (PRB0000042) names no incident.
 pub fn parse_number(s: &str) -> Result<i64, AppError> {
-    if let Ok(n) = s.parse::<i64>() {
-        if n > 0 {
-            return Ok(n);
-        }
-    }
-    s.parse::<RecordNumber>().map(|n| n.seq).map_err(|_| AppError::NotFound("incident"))
+    RecordKind::Incident.seq_of(s).ok_or(AppError::NotFound("incident"))
 }
 
 pub fn number(n: i64) -> String {

@@ -2,7 +2,7 @@
 //! unlinking them. Each link is journaled on the problem (one entry for
 //! the batch) and on each incident.
 
-use super::{Linked, MAX_LINK, numbers_text, parse_of};
+use super::{Linked, MAX_LINK, numbers_text};
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -74,7 +74,7 @@ impl App {
     ) -> Result<Vec<Linked>, AppError> {
         can_link_incidents(actor.role)?;
         let n = super::parse_number(number)?;
-        let i = parse_of(incident, RecordKind::Incident).ok_or(AppError::NotFound("incident"))?;
+        let i = incidents::parse_number(incident)?;
         let (dialect, actor_id) = (self.store.dialect(), actor.id);
         self.store
             .write_checked(
@@ -154,7 +154,7 @@ fn incident_numbers(sent: &[String]) -> Result<Vec<i64>, AppError> {
     let mut errs = Errors::default();
     let mut out: Vec<i64> = Vec::with_capacity(sent.len());
     for (i, s) in sent.iter().enumerate() {
-        match parse_of(s, RecordKind::Incident) {
+        match RecordKind::Incident.seq_of(s) {
             Some(n) => out.push(n),
             None => errs.add(&format!("incidents[{i}]"), format!("{:?} is not an incident number", s.trim())),
         }

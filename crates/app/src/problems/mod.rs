@@ -73,16 +73,7 @@ pub struct IncidentProblem {
 
 /// Parses "PRB0000042" (or "42") into the problem's number.
 pub fn parse_number(s: &str) -> Result<i64, AppError> {
-    parse_of(s, RecordKind::Problem).ok_or(AppError::NotFound(KIND))
-}
-
-/// The number of a record of `kind` written with its prefix or bare.
-pub(crate) fn parse_of(s: &str, kind: RecordKind) -> Option<i64> {
-    let s = s.trim();
-    if let Ok(n) = s.parse::<i64>() {
-        return (n > 0).then_some(n);
-    }
-    s.parse::<RecordNumber>().ok().filter(|n| n.kind == kind).map(|n| n.seq)
+    RecordKind::Problem.seq_of(s).ok_or(AppError::NotFound(KIND))
 }
 
 pub fn number(n: i64) -> String {

@@ -223,6 +223,10 @@ both!(requesters_see_no_problems, |t| {
     // Staff: what does not exist is not found.
     problem_of(t.get("/api/v1/problems/PRB0000099", &t.agent).await, 404).await;
     problem_of(t.get("/api/v1/problems/INC0000001", &t.agent).await, 404).await;
+    // INC0000001 exists too, yet a number of one kind never names a record
+    // of another.
+    assert_eq!(p, "PRB0000001");
+    problem_of(t.get("/api/v1/incidents/PRB0000001", &t.agent).await, 404).await;
     problem_of(t.get("/api/v1/incidents/INC0000099/problems", &t.agent).await, 404).await;
     let r = t.post("/api/v1/incidents/INC0000099/problem", &t.agent, json!({})).await;
     problem_of(r, 404).await;
