@@ -194,6 +194,17 @@ both!(numbers_per_kind, |t| {
     assert!(found["go_to"].is_null());
     let found = t.json("/api/v1/search?q=prb2", &t.agent).await;
     assert_eq!(found["go_to"], "/api/v1/problems/PRB0000002");
+    // The search page opens what has a page: the incident (problems have
+    // none yet).
+    let (_, session) = t.app.login("agent", PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let r = t
+        .client
+        .get(format!("{}/search?q=2", t.base))
+        .header("cookie", format!("steward_session={}", session.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/incidents/INC0000002"));
     // Requesters learn nothing of problems.
     let found = t.json("/api/v1/search?q=PRB0000002", &t.requester).await;
     assert_eq!(found["by_number"], json!([]));
