@@ -54,8 +54,9 @@ impl App {
         }
         states.sort();
         states.dedup();
+        // A boolean: empty is refused, as the incident list's `major` is.
         let extra = match p.known_error.as_deref().map(str::trim) {
-            None | Some("") => None,
+            None => None,
             Some("true" | "1" | "yes") => Some(store_problems::KNOWN_ERROR),
             Some("false" | "0" | "no") => Some(NOT_KNOWN_ERROR),
             Some(_) => {

@@ -274,6 +274,7 @@ both!(bad_input_names_the_field, |t| {
     for (query, field) in [
         ("state=bogus", "state"),
         ("known_error=maybe", "known_error"),
+        ("known_error=", "known_error"),
         ("priority=9", "priority"),
         ("sort=sideways", "sort"),
         ("limit=0", "limit"),
