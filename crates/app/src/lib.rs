@@ -13,6 +13,7 @@ pub mod incidents;
 pub mod mail_in;
 pub mod notify;
 pub mod passwords;
+pub mod problems;
 pub(crate) mod records;
 pub mod search;
 pub mod seed;

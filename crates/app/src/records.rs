@@ -61,6 +61,7 @@ pub(crate) async fn journal(
 fn records_kind(kind: &str) -> Result<&'static str, AppError> {
     match kind {
         crate::incidents::KIND => Ok(crate::incidents::KIND),
+        crate::problems::KIND => Ok(crate::problems::KIND),
         other => Err(AppError::Internal(format!("unknown record kind {other:?}"))),
     }
 }

@@ -2,7 +2,7 @@
 //! by words in their title or description, services and CIs by name,
 //! hostname or serial number. Each kind answers only what the actor may see.
 
-use crate::{Actor, App, error::AppError, incidents::number};
+use crate::{Actor, App, error::AppError};
 use serde::Serialize;
 use steward_domain::{
     access,
@@ -91,20 +91,16 @@ impl App {
         let mut hits = Vec::new();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         for n in numbers_in(text) {
-            match n.kind {
-                RecordKind::Incident => {
-                    let Some(inc) = records::by_number(&mut conn, crate::incidents::KIND, n.seq).await? else {
-                        continue;
-                    };
-                    if access::can_view(crate::incidents::viewer(actor, &inc)).is_ok() {
-                        hits.push(NumberHit {
-                            kind: n.kind.as_str(),
-                            number: number(inc.number),
-                            title: inc.title,
-                            state: inc.state,
-                        });
-                    }
-                }
+            let kind = n.kind.as_str();
+            let Some(rec) = records::by_number(&mut conn, kind, n.seq).await? else {
+                continue;
+            };
+            let visible = match n.kind {
+                RecordKind::Incident => access::can_view(crate::incidents::viewer(actor, &rec)).is_ok(),
+                RecordKind::Problem => steward_domain::problem::can_view_problem(actor.role).is_ok(),
+            };
+            if visible {
+                hits.push(NumberHit { kind, number: n.to_string(), title: rec.title, state: rec.state });
             }
         }
         Ok(hits)

@@ -21,6 +21,10 @@ pub enum Action {
     SlaBreached,
     /// An escalation rule fired.
     Escalated,
+    /// Linked to another record (an incident to the problem that caused it).
+    Linked,
+    /// A link to another record removed.
+    Unlinked,
 }
 
 impl Action {
@@ -37,6 +41,8 @@ impl Action {
             Action::SlaWarning => "sla_warning",
             Action::SlaBreached => "sla_breached",
             Action::Escalated => "escalated",
+            Action::Linked => "linked",
+            Action::Unlinked => "unlinked",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -52,6 +58,8 @@ impl Action {
             Self::SlaWarning,
             Self::SlaBreached,
             Self::Escalated,
+            Self::Linked,
+            Self::Unlinked,
         ]
         .into_iter()
         .find(|a| a.as_str() == s)

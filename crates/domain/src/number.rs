@@ -11,20 +11,33 @@ pub struct RecordNumber {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecordKind {
     Incident,
+    Problem,
 }
 
 impl RecordKind {
     /// Every kind of record, in the order a choice between them is shown.
-    pub const ALL: [RecordKind; 1] = [RecordKind::Incident];
+    pub const ALL: [RecordKind; 2] = [RecordKind::Incident, RecordKind::Problem];
 
     pub fn prefix(self) -> &'static str {
         match self {
             RecordKind::Incident => "INC",
+            RecordKind::Problem => "PRB",
         }
+    }
+    /// The number of a record of this kind, written with the kind's prefix
+    /// (any case) or bare (`INC0000042`, `inc42`, `42`); a number of another
+    /// kind is none.
+    pub fn seq_of(self, s: &str) -> Option<i64> {
+        let s = s.trim();
+        if let Ok(n) = s.parse::<i64>() {
+            return (n > 0).then_some(n);
+        }
+        s.parse::<RecordNumber>().ok().filter(|n| n.kind == self).map(|n| n.seq)
     }
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Incident => "incident",
+            RecordKind::Problem => "problem",
         }
     }
 }
@@ -32,6 +45,9 @@ impl RecordKind {
 impl RecordNumber {
     pub fn incident(seq: i64) -> Self {
         Self { kind: RecordKind::Incident, seq }
+    }
+    pub fn problem(seq: i64) -> Self {
+        Self { kind: RecordKind::Problem, seq }
     }
 }
 
@@ -50,10 +66,7 @@ impl FromStr for RecordNumber {
     fn from_str(s: &str) -> Result<Self, BadNumber> {
         let s = s.trim();
         let (prefix, digits) = s.split_at_checked(3).ok_or(BadNumber)?;
-        let kind = match prefix.to_ascii_uppercase().as_str() {
-            "INC" => RecordKind::Incident,
-            _ => return Err(BadNumber),
-        };
+        let kind = RecordKind::ALL.into_iter().find(|k| k.prefix().eq_ignore_ascii_case(prefix)).ok_or(BadNumber)?;
         if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(BadNumber);
         }
@@ -91,11 +104,27 @@ mod tests {
     #[test]
     fn search_texts_name_records_by_number() {
         let n = RecordNumber::incident(1127);
-        for text in ["INC0001127", "inc1127", "1127", " #1127 ", "0001127"] {
+        for text in ["INC0001127", "inc1127"] {
             assert_eq!(numbers_in(text), vec![n], "{text}");
+        }
+        assert_eq!(numbers_in("prb1127"), vec![RecordNumber::problem(1127)]);
+        // A bare number names the record of that number of every kind.
+        for text in ["1127", " #1127 ", "0001127"] {
+            assert_eq!(numbers_in(text), vec![n, RecordNumber::problem(1127)], "{text}");
         }
         for text in ["", "vpn", "INC", "0", "#", "1127 vpn", "12345678901234", "-5"] {
             assert!(numbers_in(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_of_one_kind() {
+        for s in ["INC0000042", "inc42", " 42 ", "0042"] {
+            assert_eq!(RecordKind::Incident.seq_of(s), Some(42), "{s}");
+        }
+        assert_eq!(RecordKind::Problem.seq_of("PRB0000042"), Some(42));
+        for s in ["PRB0000042", "0", "-1", "", "INC", "x42"] {
+            assert_eq!(RecordKind::Incident.seq_of(s), None, "{s}");
         }
     }
 
@@ -106,6 +135,8 @@ mod tests {
         assert_eq!("INC0000042".parse::<RecordNumber>(), Ok(n));
         assert_eq!("inc42".parse::<RecordNumber>(), Ok(n));
         assert_eq!(RecordNumber::incident(12_345_678).to_string(), "INC12345678");
+        assert_eq!("PRB0000007".parse::<RecordNumber>(), Ok(RecordNumber::problem(7)));
+        assert_eq!(RecordNumber::problem(7).to_string(), "PRB0000007");
         for bad in ["", "INC", "XYZ0000001", "INC-1", "INC0000000", "INC12a", "INC9999999999999"] {
             assert!(bad.parse::<RecordNumber>().is_err(), "{bad}");
         }

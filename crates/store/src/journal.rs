@@ -37,6 +37,27 @@ pub async fn append(conn: &mut AnyConnection, e: &NewEntry<'_>) -> Result<i64> {
     Ok(seq)
 }
 
+/// The last journal sequence number of each of these records of `kind`
+/// (records without entries are left out), 500 records a statement: what
+/// numbering many entries at once with `records::insert_journal_many` needs.
+pub async fn last_seqs(
+    conn: &mut AnyConnection,
+    kind: &str,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>> {
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut q = crate::sql::Sql::new("SELECT record_id, MAX(seq) FROM journal WHERE record_kind = ");
+        q.bind(crate::sql::Value::Text(kind.to_owned())).push(" AND record_id IN ");
+        q.row(chunk.iter().map(|i| crate::sql::Value::Int(*i)));
+        q.push(" GROUP BY record_id");
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// The time of the record's latest entry, if it has any.
 pub async fn last_at(conn: &mut AnyConnection, kind: &str, id: i64) -> Result<Option<i64>> {
     let (at,): (Option<i64>,) = sqlx::query_as("SELECT MAX(at) FROM journal WHERE record_kind = $1 AND record_id = $2")

@@ -36,6 +36,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     9 "0009" "browser_defaults",
     10 "0010" "unique_emails",
     11 "0011" "records",
+    12 "0012" "problems",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -49,6 +50,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     9 "0009" "browser_defaults",
     10 "0010" "unique_emails",
     11 "0011" "records",
+    12 "0012" "problems",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -89,7 +89,13 @@ where
                 Ok(k) => k,
                 Err(e) => {
                     self.result = Some(Err(e));
-                    return Ran::Refused;
+                    // A refusal only read. But a check that met a database
+                    // error (PostgreSQL chose it as a deadlock's victim while
+                    // it waited for a row lock another batch holds) has ended
+                    // the transaction: then it failed, and the batch reruns,
+                    // the check with it, as after any failure.
+                    let usable = sqlx::raw_sql("SELECT 1").execute(&mut *conn).await.is_ok();
+                    return if usable { Ran::Refused } else { Ran::Failed };
                 }
             };
             let r = (self.apply.clone())(conn, checked).await;

@@ -304,6 +304,9 @@ catalogue! {
     EvSlaWarning: "service-level warning", "ostrzeżenie SLA";
     EvSlaBreached: "service level breached", "naruszono SLA";
     EvEscalated: "escalated", "eskalowano";
+    EvLinked: "linked", "powiązał(a)";
+    EvUnlinked: "removed a link", "usunął(-ęła) powiązanie";
+    FieldProblem: "Problem", "Problem";
     FieldEscalation: "Escalation rule", "Reguła eskalacji";
     FieldNotified: "Notified", "Powiadomieni";
     SlaName: "Service level", "Umowa SLA";
@@ -1232,6 +1235,7 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "sla_resolution" => Msg::SlaResolution,
         "sla_group" => Msg::SlaGroupTime,
         "escalation" => Msg::FieldEscalation,
+        "problem" => Msg::FieldProblem,
         "notified" => Msg::FieldNotified,
         "body" | "comment" => Msg::Comment,
         "file" => Msg::File,

@@ -12,14 +12,15 @@ mod update;
 pub use attachments::{AttachmentFile, MAX_FILES, Upload};
 pub use comments::Posted;
 pub use create::NewIncident;
-pub(crate) use create::created_changes;
+pub(crate) use create::{created_changes, optional_text};
 pub use list_params::{ListParams, encode_cursor, parse_time};
-pub use query::ListQuery;
+pub use query::{ListQuery, MAX_PAGE};
 pub use transition::TransitionInput;
+pub(crate) use transition::{Writing, write_transition};
 pub use update::{IncidentPatch, Patch};
 
 use crate::{Actor, App, error::AppError};
-use steward_domain::{RecordNumber, access::Viewer, journal::FieldChange};
+use steward_domain::{RecordNumber, access::Viewer, journal::FieldChange, number::RecordKind};
 use steward_store::{Conn, journal, records::Incident};
 
 pub(crate) const KIND: &str = "incident";
@@ -28,14 +29,10 @@ pub(crate) fn viewer(actor: &Actor, inc: &Incident) -> Viewer {
     Viewer { role: actor.role, is_requester: inc.requester_id == actor.id }
 }
 
-/// Parses "INC0000042" (or "42") into the incident's id.
+/// Parses "INC0000042" (or "42") into the incident's number; another
+/// kind's number (PRB0000042) names no incident.
 pub fn parse_number(s: &str) -> Result<i64, AppError> {
-    if let Ok(n) = s.parse::<i64>() {
-        if n > 0 {
-            return Ok(n);
-        }
-    }
-    s.parse::<RecordNumber>().map(|n| n.seq).map_err(|_| AppError::NotFound("incident"))
+    RecordKind::Incident.seq_of(s).ok_or(AppError::NotFound("incident"))
 }
 
 pub fn number(n: i64) -> String {
@@ -86,6 +83,25 @@ impl App {
             None => self.cmdb_view(found).await?,
         };
         hit.ok_or_else(|| AppError::field("service", format!("no service named {:?}", name.trim())))
+    }
+
+    /// A patch's service (id and name) and CIs, resolved; names the field
+    /// of the first that is not there.
+    pub(crate) async fn resolve_service_and_cis(
+        &self,
+        service: Patch<String>,
+        cis: Option<&[i64]>,
+    ) -> Result<(Patch<(i64, String)>, Option<Vec<i64>>), AppError> {
+        let service = match service {
+            Patch::Set(name) => Patch::Set(self.resolve_service(&name).await?),
+            Patch::Clear => Patch::Clear,
+            Patch::Keep => Patch::Keep,
+        };
+        let cis = match cis {
+            Some(list) => Some(self.check_cis("cis", list).await?),
+            None => None,
+        };
+        Ok((service, cis))
     }
 
     /// CI ids that exist, sorted and without repeats; `field` names them.

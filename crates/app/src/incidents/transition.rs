@@ -81,27 +81,8 @@ impl App {
                 },
                 move |c, (old, plan)| {
                     Box::pin(async move {
-                        let now = now_micros();
-                        let mut new = apply_plan(&old, &plan, now);
-                        // A public reply from the desk sent with the change is a
-                        // first response, as the same words sent as a comment are.
-                        if comment.is_some() && actor.is_staff() && old.requester_id != actor.id {
-                            new.first_response_at = new.first_response_at.or(Some(now));
-                        }
-                        let changes = diff(&old, &new);
-                        new.version = store_records::update(c, &new, version).await?;
-                        let comment_id = match &comment {
-                            Some(body) => {
-                                Some(store_journal::insert_comment(c, old.id, actor.id, body, false, now).await?)
-                            }
-                            None => None,
-                        };
-                        let action = Action::StateChanged;
-                        records::journal(c, &old, now, Some(actor.id), action, &changes, comment_id).await?;
-                        (_, new.sla) =
-                            sla::engine::sync(c, dialect, &snap, Some(&old), &new, Some(actor.id), now).await?;
-                        crate::notify::hooks::on_transition(c, &ctx, &old, &new, &by, comment.as_deref()).await?;
-                        Ok(new)
+                        let w = Writing { dialect, snap: &snap, ctx: &ctx, by: &by, actor: &actor };
+                        write_transition(c, &w, &old, &plan, version, comment.as_deref()).await
                     })
                 },
             )
@@ -152,6 +133,45 @@ impl App {
         }
         Ok(closed)
     }
+}
+
+/// What writing an incident's transition needs besides the row.
+pub(crate) struct Writing<'a> {
+    pub dialect: steward_store::Dialect,
+    pub snap: &'a sla::Snapshot,
+    pub ctx: &'a crate::notify::compose::Ctx,
+    pub by: &'a crate::notify::Author,
+    pub actor: &'a Actor,
+}
+
+/// Writes an allowed transition of a locked incident at `version`: the
+/// row, an optional public comment, the journal entry, the clocks and the
+/// notifications. A problem resolving its incidents writes each so.
+pub(crate) async fn write_transition(
+    c: &mut steward_store::Conn,
+    w: &Writing<'_>,
+    old: &Incident,
+    plan: &steward_domain::incident::TransitionPlan,
+    version: i64,
+    comment: Option<&str>,
+) -> Result<Incident, AppError> {
+    let (actor, now) = (w.actor, now_micros());
+    let mut new = apply_plan(old, plan, now);
+    // A public reply from the desk sent with the change is a first
+    // response, as the same words sent as a comment are.
+    if comment.is_some() && actor.is_staff() && old.requester_id != actor.id {
+        new.first_response_at = new.first_response_at.or(Some(now));
+    }
+    let changes = diff(old, &new);
+    new.version = store_records::update(c, &new, version).await?;
+    let comment_id = match comment {
+        Some(body) => Some(store_journal::insert_comment(c, old.id, actor.id, body, false, now).await?),
+        None => None,
+    };
+    records::journal(c, old, now, Some(actor.id), Action::StateChanged, &changes, comment_id).await?;
+    (_, new.sla) = sla::engine::sync(c, w.dialect, w.snap, Some(old), &new, Some(actor.id), now).await?;
+    crate::notify::hooks::on_transition(c, w.ctx, old, &new, w.by, comment).await?;
+    Ok(new)
 }
 
 fn apply_plan(old: &Incident, plan: &steward_domain::incident::TransitionPlan, now: i64) -> Incident {

@@ -171,15 +171,7 @@ impl App {
         };
         drop(conn);
         errs.finish()?;
-        let service = match service {
-            Patch::Set(name) => Patch::Set(self.resolve_service(&name).await?),
-            Patch::Clear => Patch::Clear,
-            Patch::Keep => Patch::Keep,
-        };
-        let cis = match &p.cis {
-            Some(list) => Some(self.check_cis("cis", list).await?),
-            None => None,
-        };
+        let (service, cis) = self.resolve_service_and_cis(service, p.cis.as_deref()).await?;
 
         let (actor, matrix) = (actor.clone(), self.config.priority_matrix.clone());
         let dialect = self.store.dialect();

@@ -163,7 +163,7 @@ impl From<NewIncidentJson> for NewIncident {
 }
 
 /// Absent keeps a field, `null` clears it, a value sets it.
-fn patch<'de, D: Deserializer<'de>>(d: D) -> Result<Patch<String>, D::Error> {
+pub(crate) fn patch<'de, D: Deserializer<'de>>(d: D) -> Result<Patch<String>, D::Error> {
     Ok(match Option::<String>::deserialize(d)? {
         None => Patch::Clear,
         Some(v) if v.trim().is_empty() => Patch::Clear,

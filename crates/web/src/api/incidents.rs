@@ -21,9 +21,14 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 
 /// An incident with its `ETag`.
 fn with_etag(status: StatusCode, inc: Incident) -> Response {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", inc.version)).ok();
-    let mut resp = (status, axum::Json(IncidentJson::from(inc))).into_response();
-    if let Some(e) = etag {
+    let version = inc.version;
+    json_with_etag(status, version, IncidentJson::from(inc))
+}
+
+/// A versioned record's JSON with its `ETag: "<version>"`.
+pub(crate) fn json_with_etag(status: StatusCode, version: i64, body: impl serde::Serialize) -> Response {
+    let mut resp = (status, axum::Json(body)).into_response();
+    if let Ok(e) = HeaderValue::from_str(&format!("\"{version}\"")) {
         resp.headers_mut().insert(header::ETAG, e);
     }
     resp

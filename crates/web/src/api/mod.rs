@@ -13,6 +13,8 @@ pub mod incidents;
 pub mod me;
 pub mod notifications;
 pub mod people;
+pub mod problem_dto;
+pub mod problems;
 pub mod schema;
 pub mod search;
 pub mod sla;
@@ -30,7 +32,7 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Steward API", description = "IT service management: incidents, service levels, notifications, the CMDB and service catalog, accounts, tokens."),
+    info(title = "Steward API", description = "IT service management: incidents, problems and known errors, service levels, notifications, the CMDB and service catalog, accounts, tokens."),
     paths(
         incidents::list, incidents::create, incidents::get_one, incidents::update, incidents::transition,
         incidents::comments, incidents::add_comment, incidents::journal, incidents::attachments,
@@ -57,6 +59,9 @@ use utoipa::OpenApi;
         search::search,
         desk::list_replies, desk::create_reply, desk::get_reply, desk::update_reply, desk::delete_reply,
         desk::incident_replies, desk::assign_to_me, desk::views, desk::save_view, desk::delete_view, desk::bulk,
+        problems::list, problems::create, problems::get_one, problems::update, problems::transition, problems::journal,
+        problems::incidents, problems::link, problems::unlink, problems::publish, problems::unpublish,
+        problems::from_incident, problems::of_incident,
     ),
     // Schemas named only by query parameters, which utoipa does not collect.
     components(schemas(crate::error::Problem, crate::error::ProblemField, schema::CiListFormat,
@@ -178,6 +183,7 @@ pub fn routes() -> Router<AppState> {
             post(cmdb::inventory).layer(DefaultBodyLimit::max(steward_app::cmdb::inventory::MAX_BYTES)),
         )
         .route("/groups/{name}/ola", put(sla::set_ola).delete(sla::delete_ola))
+        .merge(problems::routes())
         // The upload checks the attachment limit itself (and the server's
         // body limit bounds every request): axum's 2 MB default would refuse
         // files well under the configured limit.

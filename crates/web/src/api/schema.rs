@@ -524,3 +524,39 @@ pub struct EscalationConditions {
     #[schema(required = false)]
     no_group: bool,
 }
+
+word_enum!(
+    /// A problem's state.
+    ProblemState { New, Assessment, RootCauseAnalysis, FixInProgress, Resolved, Closed, Cancelled }
+);
+word_enum!(
+    /// What kind of thing a problem's root cause was.
+    CauseCategory {
+        Hardware,
+        Software,
+        Configuration,
+        Capacity,
+        Network,
+        Security,
+        Process,
+        HumanError,
+        ThirdParty,
+        Environment,
+        Unknown,
+    }
+);
+word_enum!(
+    /// How a problem ended.
+    ProblemResolution { Fixed, WorkaroundOnly, RiskAccepted, CannotFix, Duplicate, NotAProblem }
+);
+
+/// One step of a problem's 5-whys.
+#[derive(Serialize, ToSchema)]
+pub struct WhyStep {
+    /// The question; may be left out or empty ("Why?").
+    #[schema(max_length = 2000, required = false)]
+    pub question: String,
+    /// Required.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub answer: String,
+}

@@ -65,6 +65,8 @@ fn what(lang: Lang, action: Option<Action>) -> &'static str {
             Some(Action::SlaWarning) => Msg::EvSlaWarning,
             Some(Action::SlaBreached) => Msg::EvSlaBreached,
             Some(Action::Escalated) => Msg::EvEscalated,
+            Some(Action::Linked) => Msg::EvLinked,
+            Some(Action::Unlinked) => Msg::EvUnlinked,
             None => Msg::EvUpdated,
         },
     )

@@ -100,7 +100,9 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
 pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<SearchQuery>, QueryRejection>) -> UiResult {
     // A hand-made address (`q` given twice) searches for nothing.
     let q = q.map(|Query(q)| q.q).unwrap_or_default();
-    let found = s.app.search(&ctx.actor, &q).await.or_page(&ctx)?;
+    let mut found = s.app.search(&ctx.actor, &q).await.or_page(&ctx)?;
+    // Problems have no pages yet (only the API): offer what a page can open.
+    found.by_number.retain(|h| h.kind == "incident");
     if let Some(hit) = found.go_to() {
         return see_other(&format!("/{}s/{}", hit.kind, hit.number));
     }

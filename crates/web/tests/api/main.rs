@@ -30,6 +30,7 @@ mod leavers;
 mod listing;
 mod notifications;
 mod people;
+mod problems;
 mod search;
 mod security;
 mod sessions;

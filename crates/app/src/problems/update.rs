@@ -1,0 +1,243 @@
+//! Editing a problem's fields and its analysis (cause, 5-whys,
+//! workaround), guarded by the version the caller read.
+
+use super::{KIND, Problem, details_diff};
+use crate::{
+    Actor, App,
+    error::{AppError, Errors},
+    incidents::{Patch, diff, optional_text},
+};
+use steward_domain::{
+    Impact, Urgency,
+    journal::Action,
+    problem::{WhyStep, can_edit_problem, check_known_error_edit},
+    text,
+};
+use steward_store::{StoreError, accounts, now_micros, problems as store_problems, records as store_records};
+
+#[derive(Debug, Clone, Default)]
+pub struct ProblemPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub impact: Option<i64>,
+    pub urgency: Option<i64>,
+    pub category: Patch<String>,
+    pub service: Patch<String>,
+    pub assignment_group: Patch<String>,
+    /// The problem owner.
+    pub assignee: Patch<String>,
+    /// Replaces the CIs affected.
+    pub cis: Option<Vec<i64>>,
+    pub cause_category: Patch<String>,
+    pub root_cause: Patch<String>,
+    /// Replaces the 5-whys.
+    pub whys: Option<Vec<WhyStep>>,
+    pub workaround: Patch<String>,
+}
+
+/// A text patch checked against its limit; blank clears.
+fn text_patch(errs: &mut Errors, field: &str, p: &Patch<String>, limit: text::Limit) -> Patch<String> {
+    match p {
+        Patch::Set(v) => optional_text(errs, field, Some(v), limit).map_or(Patch::Clear, Patch::Set),
+        other => other.clone(),
+    }
+}
+
+fn apply(field: &mut Option<String>, p: Patch<String>) {
+    match p {
+        Patch::Set(v) => *field = Some(v),
+        Patch::Clear => *field = None,
+        Patch::Keep => {}
+    }
+}
+
+impl App {
+    /// Applies the patch if the problem is still at `version`.
+    pub async fn update_problem(
+        &self,
+        actor: &Actor,
+        number: &str,
+        version: Option<i64>,
+        p: ProblemPatch,
+    ) -> Result<Problem, AppError> {
+        can_edit_problem(actor.role)?;
+        let n = super::parse_number(number)?;
+        let version = version.ok_or(AppError::VersionRequired)?;
+        let mut errs = Errors::default();
+        let title = p.title.as_deref().and_then(|t| errs.check("title", text::check(t, text::TITLE)));
+        let description = p
+            .description
+            .as_deref()
+            .map(|d| optional_text(&mut errs, "description", Some(d), text::DESCRIPTION).unwrap_or_default());
+        let impact = p.impact.and_then(|v| errs.check("impact", Impact::new(v)));
+        let urgency = p.urgency.and_then(|v| errs.check("urgency", Urgency::new(v)));
+        let category = text_patch(&mut errs, "category", &p.category, text::SHORT);
+        let service = text_patch(&mut errs, "service", &p.service, text::NAME);
+        let root_cause = text_patch(&mut errs, "root_cause", &p.root_cause, text::DESCRIPTION);
+        let workaround = text_patch(&mut errs, "workaround", &p.workaround, text::DESCRIPTION);
+        let cause_category = match &p.cause_category {
+            Patch::Set(v) if v.trim().is_empty() => Patch::Clear,
+            Patch::Set(v) => errs.check("cause_category", super::cause_category(v)).map_or(Patch::Keep, Patch::Set),
+            other => other.clone(),
+        };
+        let whys = match p.whys {
+            Some(steps) => match super::whys_json(steps) {
+                Ok(w) => Some(w),
+                Err(AppError::Invalid(e)) => {
+                    errs.0.extend(e);
+                    None
+                }
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        // Names are resolved on a read connection, outside the write batch.
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let group = match &p.assignment_group {
+            Patch::Set(name) => match accounts::group_by_name(&mut conn, name.trim()).await? {
+                Some(g) => Patch::Set((g.id, g.name)),
+                None => {
+                    errs.add("assignment_group", format!("no group named {:?}", name.trim()));
+                    Patch::Keep
+                }
+            },
+            Patch::Clear => Patch::Clear,
+            Patch::Keep => Patch::Keep,
+        };
+        let assignee = match &p.assignee {
+            Patch::Set(name) => match accounts::user_by_name(&mut conn, name.trim()).await? {
+                Some(u) if u.active == 0 => {
+                    errs.add("assignee", format!("{} is deactivated", u.display_name));
+                    Patch::Keep
+                }
+                Some(u) => Patch::Set((u.id, u.display_name)),
+                None => {
+                    errs.add("assignee", "no such user");
+                    Patch::Keep
+                }
+            },
+            Patch::Clear => Patch::Clear,
+            Patch::Keep => Patch::Keep,
+        };
+        drop(conn);
+        errs.finish()?;
+        let (service, cis) = self.resolve_service_and_cis(service, p.cis.as_deref()).await?;
+        let (dialect, matrix, actor_id) = (self.store.dialect(), self.config.priority_matrix.clone(), actor.id);
+        self.store
+            .write_checked(
+                move |c| {
+                    Box::pin(async move {
+                        let old = super::lock_at(c, dialect, n, Some(version)).await?;
+                        let old_details = store_problems::details(c, old.id).await?.ok_or(AppError::NotFound(KIND))?;
+                        let mut new = old.clone();
+                        if let Some(t) = title {
+                            new.title = t;
+                        }
+                        if let Some(d) = description {
+                            new.description = d;
+                        }
+                        if let Some(i) = impact {
+                            new.impact = i.into();
+                        }
+                        if let Some(u) = urgency {
+                            new.urgency = u.into();
+                        }
+                        // Only a new impact or urgency moves the priority.
+                        if let (Ok(i), Ok(u), true) = (
+                            Impact::new(new.impact),
+                            Urgency::new(new.urgency),
+                            (new.impact, new.urgency) != (old.impact, old.urgency),
+                        ) {
+                            new.priority = matrix.priority(i, u).into();
+                        }
+                        apply(&mut new.category, category);
+                        match service {
+                            Patch::Set((id, name)) => (new.service_id, new.service) = (Some(id), Some(name)),
+                            Patch::Clear => (new.service_id, new.service) = (None, None),
+                            Patch::Keep => {}
+                        }
+                        match group {
+                            Patch::Set((id, name)) => {
+                                (new.assignment_group_id, new.group_name) = (Some(id), Some(name))
+                            }
+                            Patch::Clear => (new.assignment_group_id, new.group_name) = (None, None),
+                            Patch::Keep => {}
+                        }
+                        match assignee {
+                            Patch::Set((id, name)) => (new.assignee_id, new.assignee_name) = (Some(id), Some(name)),
+                            Patch::Clear => (new.assignee_id, new.assignee_name) = (None, None),
+                            Patch::Keep => {}
+                        }
+                        check_owner(c, &old, &new).await?;
+                        let mut details = old_details.clone();
+                        apply(&mut details.cause_category, cause_category);
+                        apply(&mut details.root_cause, root_cause);
+                        apply(&mut details.workaround, workaround);
+                        if let Some(w) = whys {
+                            details.whys = w;
+                        }
+                        // A published known error keeps its cause and workaround.
+                        check_known_error_edit(
+                            details.known_error != 0,
+                            details.root_cause.as_deref(),
+                            details.workaround.as_deref(),
+                        )
+                        .map_err(|e| match e {
+                            steward_domain::problem::KnownErrorError::Cleared { field } => {
+                                AppError::field(api_field(field), e.to_string())
+                            }
+                            other => AppError::field("known_error", other.to_string()),
+                        })?;
+                        let mut changes = diff(&old, &new);
+                        changes.extend(details_diff(&old_details, &details));
+                        let mut new_cis = None;
+                        if let Some(cis) = cis {
+                            let before = steward_store::cmdb::record_cis(c, old.id).await?;
+                            if let Some(change) = crate::incidents::cis_change(&before, &cis) {
+                                changes.push(change);
+                                new_cis = Some(cis);
+                            }
+                        }
+                        Ok::<_, AppError>((old, new, details, changes, new_cis))
+                    })
+                },
+                move |c, (old, new, details, changes, new_cis)| {
+                    Box::pin(async move {
+                        if changes.is_empty() {
+                            return Ok(Problem { record: old, details });
+                        }
+                        if let Some(cis) = &new_cis {
+                            steward_store::cmdb::set_record_cis(c, old.id, cis).await?;
+                        }
+                        let at = (version, now_micros());
+                        super::write_change(c, &old, new, details, at, (actor_id, Action::Updated, &changes)).await
+                    })
+                },
+            )
+            .await
+    }
+}
+
+/// The API's name of a field the domain's rules name: the cause is the
+/// root cause analysis.
+pub(crate) fn api_field(field: &str) -> &str {
+    if field == "cause" { "root_cause" } else { field }
+}
+
+/// A problem owner must be in the problem's group, when either changes.
+async fn check_owner(
+    c: &mut steward_store::Conn,
+    old: &store_records::Record,
+    new: &store_records::Record,
+) -> Result<(), AppError> {
+    let moved = (new.assignee_id, new.assignment_group_id) != (old.assignee_id, old.assignment_group_id);
+    let Some(a) = new.assignee_id.filter(|_| moved) else { return Ok(()) };
+    let Some(g) = new.assignment_group_id else {
+        return Err(AppError::field("assignment_group", "is required when an assignee is set"));
+    };
+    if !accounts::is_member(c, g, a).await? {
+        let who = new.assignee_name.clone().unwrap_or_default();
+        return Err(AppError::field("assignee", format!("{who} is not a member of the assignment group")));
+    }
+    Ok(())
+}
