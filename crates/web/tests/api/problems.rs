@@ -59,12 +59,12 @@ async fn analysed(t: &TestApp, title: &str) -> Value {
 }
 
 both!(problem_lifecycle_end_to_end, |t| {
-    t.services(&["VPN"]).await;
+    let vpn = t.services(&["VPN"]).await;
     let inc1 = t
         .incident(
             &t.agent,
             json!({"title": "VPN drops", "description": "every 10 minutes", "impact": 1, "urgency": 2,
-            "service": "VPN", "category": "network", "requester": "requester"}),
+            "service": "VPN", "category": "network", "requester": "requester", "cis": vpn}),
         )
         .await;
     let inc2 = t.incident(&t.agent, json!({"title": "VPN drops again", "requester": "requester2"})).await;
@@ -91,6 +91,14 @@ both!(problem_lifecycle_end_to_end, |t| {
     assert_eq!((p["state"].as_str(), p["assignee"]["name"].as_str()), (Some("new"), Some("agent user")));
     assert_eq!(p["requester"]["name"], "agent user", "who raised it");
     assert!(!p["known_error"].as_bool().unwrap());
+    // The incident's CIs are the problem's too.
+    let cis: Vec<(i64,)> = sqlx::query_as(
+        "SELECT x.ci_id FROM record_cis x JOIN records r ON r.id = x.record_id WHERE r.kind = 'problem' AND r.number = 1",
+    )
+    .fetch_all(t.app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(cis.into_iter().map(|c| c.0).collect::<Vec<_>>(), vpn);
     let linked = t.json(&format!("/api/v1/problems/{n}/incidents"), &t.agent).await;
     assert_eq!(numbers(&linked), vec![i1.clone()]);
     let of_incident = t.json(&format!("/api/v1/incidents/{i1}/problems"), &t.agent).await;
