@@ -75,6 +75,7 @@ impl From<StoreError> for AppError {
             StoreError::MissingReference(what) => AppError::field(&what, "refers to something that does not exist"),
             StoreError::StaleVersion { current } => AppError::Stale { sent: current - 1, current },
             StoreError::WriterGone => AppError::Unavailable("the server is shutting down".into()),
+            StoreError::Busy(_) => AppError::Unavailable("the database was busy; try again".into()),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -53,6 +53,10 @@ pub enum StoreError {
     Migration(String),
     #[error("the write queue has stopped")]
     WriterGone,
+    /// A deadlock or serialization failure that outlasted the writer's
+    /// retries: trying again later can succeed.
+    #[error("the database was busy: {0}")]
+    Busy(String),
     #[error("database error: {0}")]
     Db(sqlx::Error),
 }
@@ -65,6 +69,11 @@ impl From<sqlx::Error> for StoreError {
         }
         if let sqlx::Error::Database(db) = &e {
             let what = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned());
+            // 40P01 deadlock_detected, 40001 serialization_failure.
+            if matches!(db.code().as_deref(), Some("40P01" | "40001")) {
+                writer::note_transient();
+                return StoreError::Busy(db.message().to_owned());
+            }
             match db.kind() {
                 ErrorKind::UniqueViolation => return StoreError::Duplicate(what),
                 ErrorKind::ForeignKeyViolation => return StoreError::MissingReference(what),

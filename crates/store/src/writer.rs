@@ -11,6 +11,12 @@
 //! third of a write's time, so they are paid only when a batch needs them;
 //! this is why a job may run twice and must be `Clone`.
 //!
+//! On PostgreSQL several writers run batches side by side, and two batches
+//! that lock the same rows in opposite orders deadlock: PostgreSQL ends
+//! one. The victim's batch reruns with savepoints, and a job that meets a
+//! deadlock or a serialization failure there is rolled back to its
+//! savepoint and run again, a few times, before its caller hears of it.
+//!
 //! A refusal is not a failure: a job written with [`Store::write_checked`]
 //! first checks (reads and locks only: a stale version, a right the actor
 //! lacks), and a check that refuses has written nothing, so the batch goes
@@ -22,6 +28,26 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 const MAX_BATCH: usize = 256;
+/// Runs of one job after a deadlock or serialization failure.
+const TRANSIENT_RETRIES: usize = 5;
+
+tokio::task_local! {
+    /// Set when a statement of the job running on this writer met a
+    /// conflict that running it again can clear.
+    static TRANSIENT: std::cell::Cell<bool>;
+}
+
+/// Notes that a statement met a deadlock or a serialization failure
+/// (called where database errors become [`StoreError`]s).
+pub(crate) fn note_transient() {
+    let _ = TRANSIENT.try_with(|t| t.set(true));
+}
+
+/// Whether the job met a transient conflict since the last call (which
+/// clears the note).
+fn take_transient() -> bool {
+    TRANSIENT.try_with(|t| t.replace(false)).unwrap_or(false)
+}
 
 /// How a job's run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +226,7 @@ async fn run_worker(pool: AnyPool, dialect: Dialect, queue: Queue) {
             }
         }
         let started = std::time::Instant::now();
-        let outcome = run_batch(&pool, dialect, &mut batch).await;
+        let outcome = TRANSIENT.scope(std::cell::Cell::new(false), run_batch(&pool, dialect, &mut batch)).await;
         tracing::trace!(jobs = batch.len(), micros = started.elapsed().as_micros() as u64, "batch committed");
         let committed = outcome.map_err(|e| e.to_string());
         for job in batch {
@@ -233,7 +259,16 @@ async fn run_jobs(
         sqlx::raw_sql("SAVEPOINT job").execute(&mut *tx).await?;
     }
     for job in batch.iter_mut() {
-        let ran = job.run(&mut tx).await;
+        take_transient();
+        let mut ran = job.run(&mut tx).await;
+        let mut retries = 0;
+        while isolate && ran == Ran::Failed && take_transient() && retries < TRANSIENT_RETRIES {
+            // ROLLBACK TO keeps the savepoint: the job starts over from it.
+            sqlx::raw_sql("ROLLBACK TO SAVEPOINT job").execute(&mut *tx).await?;
+            retries += 1;
+            tracing::debug!(retries, "a job met a deadlock: run again");
+            ran = job.run(&mut tx).await;
+        }
         if isolate {
             let next = if ran == Ran::Failed {
                 "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; SAVEPOINT job"

@@ -169,3 +169,52 @@ async fn refusals_do_not_rerun_the_batch_sqlite() {
 async fn refusals_do_not_rerun_the_batch_postgres() {
     refusals_do_not_rerun_the_batch(true).await
 }
+
+/// Writers that lock the same two rows in opposite orders deadlock on
+/// PostgreSQL, which then ends one of them. Every write must still land:
+/// the victim is run again, not answered with an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadlock_victims_are_run_again_postgres() {
+    const JOBS: i64 = 200;
+    let (s, _d) = store(true).await;
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('a', '0'), ('b', '0')").execute(s.pool()).await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..JOBS {
+        let s = s.clone();
+        let (first, second) = if i % 2 == 0 { ("a", "b") } else { ("b", "a") };
+        // Arriving one by one, the jobs fill small batches that the
+        // writers run side by side.
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        tasks.push(tokio::spawn(async move {
+            s.write(move |c| {
+                Box::pin(async move {
+                    for key in [first, second] {
+                        sqlx::query(
+                            "UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) \
+                             WHERE key = $1 AND pg_sleep(0.005) IS NOT NULL",
+                        )
+                        .bind(key)
+                        .execute(&mut *c)
+                        .await?;
+                    }
+                    Ok::<_, StoreError>(i)
+                })
+            })
+            .await
+        }));
+    }
+    let mut failed = Vec::new();
+    for t in tasks {
+        if let Err(e) = t.await.unwrap() {
+            failed.push(e.to_string());
+        }
+    }
+    assert!(failed.is_empty(), "{} writes failed, e.g. {:?}", failed.len(), failed.first());
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM settings WHERE key IN ('a', 'b') ORDER BY key")
+            .fetch_all(s.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows, vec![("a".into(), JOBS.to_string()), ("b".into(), JOBS.to_string())], "every write counted once");
+    s.close().await;
+}
