@@ -123,6 +123,19 @@ struct Db {
     url: String,
     backend: Backend,
     _dir: Option<tempfile::TempDir>,
+    /// A scratch PostgreSQL database: the server's URL and the name.
+    scratch: Option<(String, String)>,
+}
+
+impl Db {
+    /// Drops a scratch PostgreSQL database (an SQLite one goes with its
+    /// temporary folder).
+    async fn discard(self) -> Result<()> {
+        if let Some((server, name)) = &self.scratch {
+            Store::drop_postgres_database(server, name).await?;
+        }
+        Ok(())
+    }
 }
 
 async fn database(t: &Target, fresh: bool) -> Result<Db> {
@@ -135,12 +148,18 @@ async fn database(t: &Target, fresh: bool) -> Result<Db> {
         let url = Store::create_postgres_database(pg, &name)
             .await
             .with_context(|| format!("creating a database beside {pg}"))?;
-        return Ok(Db { url, backend: Backend::Postgres, _dir: None });
+        let scratch = fresh.then(|| (pg.clone(), name));
+        return Ok(Db { url, backend: Backend::Postgres, _dir: None, scratch });
     }
     match &t.keep {
         Some(dir) => {
             std::fs::create_dir_all(dir)?;
-            Ok(Db { url: format!("sqlite://{}/steward.db", dir.display()), backend: Backend::Sqlite, _dir: None })
+            Ok(Db {
+                url: format!("sqlite://{}/steward.db", dir.display()),
+                backend: Backend::Sqlite,
+                _dir: None,
+                scratch: None,
+            })
         }
         None => {
             let dir = tempfile::Builder::new().prefix("steward-bench").tempdir_in(".")?;
@@ -148,6 +167,7 @@ async fn database(t: &Target, fresh: bool) -> Result<Db> {
                 url: format!("sqlite://{}/steward.db", dir.path().display()),
                 backend: Backend::Sqlite,
                 _dir: Some(dir),
+                scratch: None,
             })
         }
     }
@@ -286,6 +306,8 @@ async fn create(a: CreateArgs) -> Result<()> {
         }
         let _ = stop.send(());
         let _ = server.await;
+        app.store.close().await;
+        db.discard().await?;
         rates.push(rate);
     }
     println!("create: median {:.0} incidents/s over {} runs (load average {})", median(rates), a.runs, load_average());

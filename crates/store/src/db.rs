@@ -230,6 +230,18 @@ impl Store {
         Ok(format!("{prefix}/{name}"))
     }
 
+    /// Drops database `name` on the server at `server_url` (a benchmark's
+    /// scratch database), ending its sessions.
+    pub async fn drop_postgres_database(server_url: &str, name: &str) -> Result<()> {
+        use sqlx::Connection;
+        if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            return Err(StoreError::BadUrl(format!("bad database name {name:?}")));
+        }
+        let mut conn = sqlx::PgConnection::connect(server_url).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await?;
+        Ok(())
+    }
+
     /// Writes a consistent copy of an SQLite database to `path` while it is
     /// in use. PostgreSQL has its own tools (pg_dump), which the CLI calls.
     pub async fn backup_sqlite(&self, path: &str) -> Result<()> {

@@ -259,7 +259,8 @@ pub async fn cmdb(a: CmdbArgs) -> Result<()> {
     }
     let _ = stop.send(());
     let _ = server.await;
-    Ok(())
+    app.store.close().await;
+    db.discard().await
 }
 
 /// This process's resident memory (the server runs in it), in MB.

@@ -166,6 +166,7 @@ pub async fn outbox(a: OutboxArgs) -> Result<()> {
         );
         rates.push(rate);
         app.store.close().await;
+        db.discard().await?;
     }
     println!("median: {:.0} emails/s over {} runs; load average {}", median(rates), a.runs, load_average());
     Ok(())

@@ -87,5 +87,6 @@ pub async fn timers(a: TimersArgs) -> Result<()> {
         load_average()
     );
     store.close().await;
+    db.discard().await?;
     Ok(())
 }
