@@ -238,7 +238,9 @@ impl Store {
             return Err(StoreError::BadUrl(format!("bad database name {name:?}")));
         }
         let mut conn = sqlx::PgConnection::connect(server_url).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+            .execute(&mut conn)
+            .await?;
         Ok(())
     }
 

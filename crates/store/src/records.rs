@@ -561,9 +561,34 @@ pub async fn generic_plans(conn: &mut AnyConnection, f: &Filter) -> Result<(Vec<
     ))
 }
 
+/// A page of the list. On PostgreSQL the page's ids are found first and
+/// the rows read by id after: a filter whose matches must be sorted (the
+/// unassigned ones of several groups, thousands of rows at a million) then
+/// sorts narrow index entries, and the names beside each row are read for
+/// the page's rows only, not for every match before the sort (31 → 5 ms).
 fn list_sql(d: Dialect, f: &Filter) -> Sql {
     let mut q = Sql::new(SELECT);
-    conditions(&mut q, d, f, true);
+    if d.0 == Backend::Postgres {
+        q.push(" JOIN (SELECT i.id FROM records i");
+        page_conditions(&mut q, d, f);
+        q.push(") page ON page.id = i.id");
+        q.push(&format!(" ORDER BY {}", order_by(f)));
+    } else {
+        page_conditions(&mut q, d, f);
+    }
+    q
+}
+
+/// The sort order, qualified by the alias `i`.
+fn order_by(f: &Filter) -> String {
+    let dir = if f.sort.descending() { " DESC" } else { "" };
+    f.sort.columns().iter().map(|c| format!("i.{c}{dir}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The filter, the position after the previous page, the order and the
+/// limit of a page.
+fn page_conditions(q: &mut Sql, d: Dialect, f: &Filter) {
+    conditions(q, d, f, true);
     let cols = f.sort.columns();
     let qualified: Vec<String> = cols.iter().map(|c| format!("i.{c}")).collect();
     if let Some(after) = &f.after {
@@ -572,10 +597,7 @@ fn list_sql(d: Dialect, f: &Filter) -> Sql {
             q.row(after.iter().map(|v| Value::Int(*v)));
         }
     }
-    let dir = if f.sort.descending() { " DESC" } else { "" };
-    let order: Vec<String> = qualified.iter().map(|c| format!("{c}{dir}")).collect();
-    q.push(&format!(" ORDER BY {} LIMIT ", order.join(", "))).bind(Value::Int(f.limit + 1));
-    q
+    q.push(&format!(" ORDER BY {} LIMIT ", order_by(f))).bind(Value::Int(f.limit + 1));
 }
 
 fn count_sql(d: Dialect, f: &Filter) -> Sql {
