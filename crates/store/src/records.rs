@@ -597,7 +597,10 @@ fn page_conditions(q: &mut Sql, d: Dialect, f: &Filter) {
             q.row(after.iter().map(|v| Value::Int(*v)));
         }
     }
-    q.push(&format!(" ORDER BY {} LIMIT ", order_by(f))).bind(Value::Int(f.limit + 1));
+    // The limit is written out, not bound: a generic plan prices `LIMIT $n`
+    // at a tenth of the table, and PostgreSQL then joins the page to the
+    // table by a hash over all of it (300 ms at a million rows, not 0.6).
+    q.push(&format!(" ORDER BY {} LIMIT {}", order_by(f), f.limit.max(0) + 1));
 }
 
 fn count_sql(d: Dialect, f: &Filter) -> Sql {

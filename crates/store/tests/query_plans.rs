@@ -182,6 +182,11 @@ async fn plans_use_indexes(pg: bool) {
                 let (list, count) = records::generic_plans(&mut conn, &f).await.unwrap();
                 assert!(list.iter().any(|l| l.contains("$1")), "not a generic plan: {list:?}");
                 problems.extend(check(&format!("{name}, sort {sort_name}, generic"), &list, pg, "records", "i", &[]));
+                // The page's rows are read by id, one index probe each, never
+                // by hashing the whole table.
+                if list.iter().any(|l| l.contains("Hash Join")) {
+                    problems.push(format!("{name}, sort {sort_name}, generic: hashes the table\n{}", list.join("\n")));
+                }
                 if sort != Sort::SlaDue {
                     problems.extend(check(&format!("{name}, count, generic"), &count, pg, "records", "i", indexes));
                 }
