@@ -55,6 +55,10 @@ pub struct Target {
     /// Keep the database in this folder (SQLite) to reuse it in a later run.
     #[arg(long)]
     keep: Option<PathBuf>,
+    /// Group-commit writers on PostgreSQL (the server's
+    /// `database.writers`; SQLite always has one).
+    #[arg(long, default_value_t = 4)]
+    writers: usize,
 }
 
 #[derive(Args)]
@@ -125,6 +129,7 @@ struct Db {
     _dir: Option<tempfile::TempDir>,
     /// A scratch PostgreSQL database: the server's URL and the name.
     scratch: Option<(String, String)>,
+    writers: usize,
 }
 
 impl Db {
@@ -149,7 +154,7 @@ async fn database(t: &Target, fresh: bool) -> Result<Db> {
             .await
             .with_context(|| format!("creating a database beside {pg}"))?;
         let scratch = fresh.then(|| (pg.clone(), name));
-        return Ok(Db { url, backend: Backend::Postgres, _dir: None, scratch });
+        return Ok(Db { url, backend: Backend::Postgres, _dir: None, scratch, writers: t.writers });
     }
     match &t.keep {
         Some(dir) => {
@@ -159,6 +164,7 @@ async fn database(t: &Target, fresh: bool) -> Result<Db> {
                 backend: Backend::Sqlite,
                 _dir: None,
                 scratch: None,
+                writers: 1,
             })
         }
         None => {
@@ -168,6 +174,7 @@ async fn database(t: &Target, fresh: bool) -> Result<Db> {
                 backend: Backend::Sqlite,
                 _dir: Some(dir),
                 scratch: None,
+                writers: 1,
             })
         }
     }
@@ -177,8 +184,9 @@ fn rand_suffix() -> u64 {
     jiff::Timestamp::now().as_nanosecond() as u64 % 1000
 }
 
-async fn open_app(url: &str, dir: PathBuf) -> Result<App> {
-    let store = Store::connect(url, &steward_store::StoreOptions::default()).await?;
+async fn open_app(db: &Db, dir: PathBuf) -> Result<App> {
+    let options = steward_store::StoreOptions { writers: db.writers, ..Default::default() };
+    let store = Store::connect(&db.url, &options).await?;
     store.migrate().await?;
     Ok(App::new(store, steward_app::AppConfig { data_dir: dir, ..Default::default() }))
 }
@@ -245,7 +253,7 @@ async fn create(a: CreateArgs) -> Result<()> {
     for run in 1..=a.runs {
         let db = database(&a.target, true).await?;
         let dir = tempfile::tempdir()?;
-        let app = open_app(&db.url, dir.path().to_path_buf()).await?;
+        let app = open_app(&db, dir.path().to_path_buf()).await?;
         let token = bench_agent(&app).await?;
         let setting = durability(&app).await;
         let (base, stop, server) = start_server(app.clone()).await?;
@@ -341,7 +349,7 @@ async fn count_incidents(app: &App) -> Result<usize> {
 async fn list(a: ListArgs) -> Result<()> {
     let db = database(&a.target, a.target.keep.is_none() && a.target.pg.is_none()).await?;
     let dir = tempfile::tempdir()?;
-    let app = open_app(&db.url, dir.path().to_path_buf()).await?;
+    let app = open_app(&db, dir.path().to_path_buf()).await?;
     fill(&app, a.incidents).await?;
     let token = bench_agent(&app).await?;
     let groups: Vec<String> =
@@ -396,7 +404,7 @@ async fn startup(a: StartupArgs) -> Result<()> {
     let db = database(&a.target, a.target.keep.is_none() && a.target.pg.is_none()).await?;
     let dir = tempfile::tempdir()?;
     {
-        let app = open_app(&db.url, dir.path().to_path_buf()).await?;
+        let app = open_app(&db, dir.path().to_path_buf()).await?;
         fill(&app, a.incidents).await?;
         app.store.close().await;
     }

@@ -79,7 +79,7 @@ pub async fn cmdb(a: CmdbArgs) -> Result<()> {
     }
     let db = database(&a.target, true).await?;
     let dir = tempfile::tempdir()?;
-    let app = open_app(&db.url, dir.path().to_path_buf()).await?;
+    let app = open_app(&db, dir.path().to_path_buf()).await?;
     let token = bench_agent(&app).await?;
     let (base, stop, server) = start_server(app.clone()).await?;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(300)).build()?;

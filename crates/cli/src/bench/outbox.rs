@@ -108,7 +108,7 @@ pub async fn outbox(a: OutboxArgs) -> Result<()> {
         };
         let db = database(&a.target, true).await?;
         let dir = tempfile::tempdir()?;
-        let mut app = open_app(&db.url, dir.path().to_path_buf()).await?;
+        let mut app = open_app(&db, dir.path().to_path_buf()).await?;
         let notify = NotifyConfig {
             smtp: Some(SmtpConfig {
                 host,

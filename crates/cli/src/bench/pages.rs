@@ -120,7 +120,7 @@ fn cases(picks: &[(&'static str, String)], middle: &str, word: &str) -> Vec<Case
 pub async fn pages(a: PagesArgs) -> Result<()> {
     let db = database(&a.target, a.target.keep.is_none() && a.target.pg.is_none()).await?;
     let dir = tempfile::tempdir()?;
-    let app = open_app(&db.url, dir.path().to_path_buf()).await?;
+    let app = open_app(&db, dir.path().to_path_buf()).await?;
     if !app.store.has_incidents().await? {
         let started = Instant::now();
         seed::demo(&app, DEMO_INCIDENTS.min(a.incidents)).await.map_err(crate::commands::app_error)?;
