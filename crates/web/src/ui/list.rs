@@ -119,7 +119,20 @@ pub enum Columns {
 /// A sortable header: the sort key names and the default direction.
 fn header(ctx: &Ctx, q: Option<&ListQuery>, label: Msg, key: &str, first: &str) -> Markup {
     let Some(q) = q else { return html! { th scope="col" { (ctx.t(label)) } } };
-    let current = if q.sort.is_empty() { "priority" } else { q.sort.as_str() };
+    sort_header(ctx, &q.sort, &|sort| q.link(sort, ""), label, key, first)
+}
+
+/// A column header that sorts the list at `link(sort)`: by `key` (`first`
+/// is the direction a first click gives), marked when `sort` is it.
+pub fn sort_header(
+    ctx: &Ctx,
+    sort: &str,
+    link: &dyn Fn(&str) -> String,
+    label: Msg,
+    key: &str,
+    first: &str,
+) -> Markup {
+    let current = if sort.is_empty() { "priority" } else { sort };
     let desc = format!("-{key}");
     let (next, aria, arrow) = if current == key {
         (desc.as_str(), Some("ascending"), " ↑")
@@ -135,7 +148,7 @@ fn header(ctx: &Ctx, q: Option<&ListQuery>, label: Msg, key: &str, first: &str) 
     };
     html! {
         th scope="col" aria-sort=[aria] {
-            a.sort href=(q.link(next, "")) {
+            a.sort href=(link(next)) {
                 (ctx.t(label)) span aria-hidden="true" { (arrow) }
                 @if !sr.is_empty() { span.visually-hidden { ", " (sr) } }
             }
