@@ -404,7 +404,6 @@ catalogue! {
     CandidateTitle: "Repeated incidents: {what}", "Powtarzające się incydenty: {what}";
     CandidateLinks: "The problem will be linked to these incidents: {numbers}", "Problem zostanie powiązany z tymi incydentami: {numbers}";
     NoProblemsLinked: "Not linked to a problem.", "Niepowiązany z żadnym problemem.";
-    CreateProblemFromIncident: "Create problem from this incident", "Utwórz problem z tego incydentu";
     LinkToProblem: "Link to problem", "Powiąż z problemem";
     ProblemNumber: "Problem number", "Numer problemu";
     ProblemNumberHint: "e.g. PRB0000042", "np. PRB0000042";
@@ -416,6 +415,7 @@ catalogue! {
     FieldIncidents: "Incidents", "Incydenty";
     FieldResolveIncidents: "Resolve the incidents", "Rozwiąż incydenty";
     WhysSteps: "{n} steps", "kroki: {n}";
+    LinkedAt: "Linked", "Powiązano";
     ConfigurationItem: "Configuration item", "Element konfiguracji";
     ValFromTo: "must be 1 to {max}", "musi być od 1 do {max}";
     ValKeptWhilePublished: "is kept while the problem is published as a known error; withdraw it first", "pozostaje, dopóki problem jest opublikowany jako znany błąd; najpierw go wycofaj";
@@ -1232,6 +1232,7 @@ plurals! {
     DaysAgo: ["yesterday", "{n} days ago"], ["wczoraj", "{n} dni temu", "{n} dni temu"];
     Times: ["{n} time", "{n} times"], ["{n} raz", "{n} razy", "{n} razy"];
     Incidents: ["{n} incident", "{n} incidents"], ["{n} incydent", "{n} incydenty", "{n} incydentów"];
+    Problems: ["{n} problem", "{n} problems"], ["{n} problem", "{n} problemy", "{n} problemów"];
     HolidayCount: ["{n} holiday", "{n} holidays"], ["{n} dzień wolny", "{n} dni wolne", "{n} dni wolnych"];
     ConfigurationItems: ["{n} configuration item", "{n} configuration items"], ["{n} element konfiguracji", "{n} elementy konfiguracji", "{n} elementów konfiguracji"];
     Programs: ["{n} program", "{n} programs"], ["{n} program", "{n} programy", "{n} programów"];

@@ -82,7 +82,7 @@ pub fn panel(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             }
             form.inline method="post" action={ "/incidents/" (d.number) "/problem" } {
                 (widgets::csrf(&ctx.csrf))
-                button.btn #create-problem type="submit" { (ctx.t(Msg::CreateProblemFromIncident)) }
+                button.btn #create-problem type="submit" { (ctx.t(Msg::CreateProblem)) }
             }
             details.state-panel #link-problem-panel open[v.problem_form.is_some()] {
                 summary.btn { (ctx.t(Msg::LinkToProblem)) }

@@ -447,8 +447,14 @@ pub fn count_text(lang: i18n::Lang, c: Count) -> String {
     if c.capped {
         i18n::tf(lang, Msg::CountMore, &[("n", n.trim_end_matches('+'))])
     } else {
-        i18n::tn(lang, i18n::Plural::Incidents, c.count.unsigned_abs()).replacen(&c.count.to_string(), &n, 1)
+        count_of(lang, c, i18n::Plural::Incidents)
     }
+}
+
+/// A count of what `p` counts, its digits grouped ("1,234 problems").
+pub fn count_of(lang: i18n::Lang, c: Count, p: i18n::Plural) -> String {
+    let n = count_number(lang, c);
+    i18n::tn(lang, p, c.count.unsigned_abs()).replacen(&c.count.to_string(), &n, 1)
 }
 
 #[cfg(test)]

@@ -106,14 +106,10 @@ fn current_queue(q: &ProblemQuery) -> Option<usize> {
 fn queues(ctx: &Ctx, q: &ProblemQuery) -> Markup {
     let current = current_queue(q);
     html! {
-        nav.queue-tabs aria-label=(ctx.t(Msg::ProblemQueues)) {
-            ul {
-                @for (i, (label, link)) in QUEUES.iter().enumerate() {
-                    li {
-                        a.btn.btn-quiet href={ "/problems" @if !link.is_empty() { "?" (link) } }
-                            aria-current=[(current == Some(i)).then_some("page")] { (ctx.t(*label)) }
-                    }
-                }
+        nav.tabs aria-label=(ctx.t(Msg::ProblemQueues)) {
+            @for (i, (label, link)) in QUEUES.iter().enumerate() {
+                a href={ "/problems" @if !link.is_empty() { "?" (link) } }
+                    aria-current=[(current == Some(i)).then_some("page")] { (ctx.t(*label)) } " "
             }
         }
     }
@@ -291,7 +287,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ProblemQu
             }
             Ok((rows, _, _)) if rows.is_empty() => { p.empty #no-problems { (ctx.t(Msg::PrbNoMatches)) } }
             Ok((rows, next, count)) => {
-                p.result-count #result-count role="status" { (list::count_number(ctx.lang, *count)) }
+                p.result-count #result-count role="status" { (list::count_of(ctx.lang, *count, i18n::Plural::Problems)) }
                 (table(&ctx, rows, &q))
                 nav.pager aria-label=(ctx.t(Msg::Pages)) {
                     @if !q.cursor.is_empty() { a.btn href=(q.link(sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }

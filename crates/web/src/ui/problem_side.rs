@@ -208,12 +208,14 @@ pub fn affected(ctx: &Ctx, d: &Data) -> Markup {
                 }
             }
             @if let Some(i) = &d.impact {
+                // The problem's own service is named above: the others here.
+                @let services: Vec<_> = i.services.iter().filter(|s| Some(s.ci.id) != r.service_id).collect();
                 h3 { (ctx.t(Msg::ServicesAffected)) }
-                @if i.services.is_empty() {
+                @if services.is_empty() {
                     p.muted { (ctx.t(Msg::NoServicesAffected)) }
                 } @else {
                     ul.impact-list #services-affected {
-                        @for s in &i.services {
+                        @for s in &services {
                             li {
                                 (cmdb_widgets::ci_link(s.ci.id, &s.ci.name, None))
                                 @if let Some(start) = s.path.first().map(|p| p.from) {
@@ -293,7 +295,7 @@ pub fn incidents(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                             th scope="col" { (ctx.t(Msg::Title)) }
                             th scope="col" { (ctx.t(Msg::State)) }
                             th scope="col" { (ctx.t(Msg::Priority)) }
-                            th scope="col" { (ctx.t(Msg::Updated)) }
+                            th scope="col" { (ctx.t(Msg::LinkedAt)) }
                             th scope="col" { span.visually-hidden { (ctx.t(Msg::Unlink)) } }
                         } }
                         tbody {
