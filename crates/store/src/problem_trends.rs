@@ -72,6 +72,11 @@ pub async fn counts_plan(conn: &mut AnyConnection, d: Dialect, p: &Period<'_>) -
     Ok(crate::sql::explain(conn, d, &counts_sql(p)).await?)
 }
 
+/// PostgreSQL's generic plan of [`group_counts`], the one the read pool runs.
+pub async fn counts_generic_plan(conn: &mut AnyConnection, p: &Period<'_>) -> Result<Vec<String>> {
+    Ok(crate::sql::explain_generic(conn, &counts_sql(p)).await?)
+}
+
 /// Which group: the key of [`GroupRow`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Group<'a> {
