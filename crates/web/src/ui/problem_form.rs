@@ -193,6 +193,11 @@ impl ProblemForm {
                     && let Some((i, part)) = rest.split_once("].")
                     && let Some(row) = i.parse::<usize>().ok().and_then(|i| rows.get(i))
                 {
+                    // Beside its row, "whys[0].answer is required" says "is required".
+                    let prefix = format!("whys[{i}].{part} ");
+                    if let Some(m) = e.message.strip_prefix(&prefix) {
+                        e.message = m.to_owned();
+                    }
                     e.field = format!("{}_{row}", if part == "question" { "why_q" } else { "why_a" });
                 }
                 e
@@ -441,8 +446,10 @@ mod tests {
         let (steps, rows) = f.whys();
         assert_eq!(rows, [1, 2]);
         assert_eq!(steps[1], WhyStep { question: String::new(), answer: "Lease too short".into() });
-        let errs = f.with_rows(vec![FieldError::new("whys[0].answer", "is required"), FieldError::new("title", "x")]);
+        let errs =
+            f.with_rows(vec![FieldError::new("whys[0].answer", "whys[0].answer is required"), FieldError::new("title", "x")]);
         assert_eq!(errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["why_a_1", "title"]);
+        assert_eq!(errs[0].message, "is required");
     }
 
     #[test]
