@@ -45,7 +45,8 @@ fn open_problem(q: &mut Sql, states: &[&str], condition: &str) {
 }
 
 fn counts_sql(p: &Period) -> Sql {
-    let mut q = Sql::new("SELECT 'service' AS by, i.service_id AS id, CAST(NULL AS TEXT) AS category, COUNT(*) AS incidents, ");
+    let mut q =
+        Sql::new("SELECT 'service' AS by, i.service_id AS id, CAST(NULL AS TEXT) AS category, COUNT(*) AS incidents, ");
     open_problem(&mut q, p.open_states, "WHERE p.service_id = i.service_id");
     q.push(" AS open_problem FROM records i WHERE i.kind = 'incident' AND i.opened_at >= ").bind(Value::Int(p.since));
     q.push(" AND i.service_id IS NOT NULL GROUP BY i.service_id HAVING COUNT(*) >= ").bind(Value::Int(p.min));

@@ -251,7 +251,12 @@ async fn candidate_plans_use_indexes(pg: bool) {
         "INSERT INTO records (id, kind, number, title, description, state, impact, urgency, priority, requester_id, \
          category, service_id, opened_at, updated_at, created_by, version)",
         (1..=50).map(|p| {
-            format!("({}, 'problem', {p}, 'Problem {p}', '', 'assessment', 2, 2, 3, 1, 'cat{}', {}, 0, 0, 1, 1)", INCIDENTS + p, p % 25, p % SERVICES + 1)
+            format!(
+                "({}, 'problem', {p}, 'Problem {p}', '', 'assessment', 2, 2, 3, 1, 'cat{}', {}, 0, 0, 1, 1)",
+                INCIDENTS + p,
+                p % 25,
+                p % SERVICES + 1
+            )
         }),
     )
     .await;

@@ -94,7 +94,8 @@ impl App {
         let (days, min) = period(days, min)?;
         let open = open_state_names::<ProblemState>();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let rows = problem_trends::group_counts(&mut conn, &Period { since: since(days), min, open_states: &open }).await?;
+        let rows =
+            problem_trends::group_counts(&mut conn, &Period { since: since(days), min, open_states: &open }).await?;
         drop(conn);
         let counts: Vec<GroupCount> = rows
             .into_iter()
@@ -135,7 +136,12 @@ impl App {
     /// The incident numbers of one group within the last `days` days, newest
     /// first, at most [`super::MAX_LINK`]: what a problem raised from the
     /// candidate links.
-    pub async fn candidate_incidents(&self, actor: &Actor, g: &GroupKey, days: Option<i64>) -> Result<Vec<String>, AppError> {
+    pub async fn candidate_incidents(
+        &self,
+        actor: &Actor,
+        g: &GroupKey,
+        days: Option<i64>,
+    ) -> Result<Vec<String>, AppError> {
         can_view_problem(actor.role)?;
         let (days, _) = period(days, None)?;
         let group = match g {

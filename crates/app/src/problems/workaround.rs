@@ -67,7 +67,8 @@ impl App {
                         };
                         let cid = store_journal::insert_comment(c, inc.id, actor.id, &body, true, now).await?;
                         store_records::touch(c, inc.id, now, false).await?;
-                        let changes: Vec<FieldChange> = FieldChange::new("workaround", None, Some(number)).into_iter().collect();
+                        let changes: Vec<FieldChange> =
+                            FieldChange::new("workaround", None, Some(number)).into_iter().collect();
                         records::journal(c, &inc, now, Some(actor.id), Action::WorkNote, &changes, Some(cid)).await?;
                         let by = crate::notify::Author::user(actor.id, &actor.display_name);
                         crate::notify::hooks::on_comment(c, &ctx, &inc, &by, &body, true).await?;

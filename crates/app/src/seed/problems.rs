@@ -63,10 +63,16 @@ const PROBLEMS: [DemoProblem; 7] = [
         service: "Email",
         group: "Applications",
         incidents: "Outlook password",
-        cause: Some(("configuration", "Old Outlook profiles cache basic-auth credentials that the tenant no longer accepts.")),
+        cause: Some((
+            "configuration",
+            "Old Outlook profiles cache basic-auth credentials that the tenant no longer accepts.",
+        )),
         whys: &[
             ("Why does Outlook keep asking?", "Its token requests fail and it falls back to a password prompt."),
-            ("Why do the token requests fail?", "The profile was created for basic authentication, which the tenant turned off."),
+            (
+                "Why do the token requests fail?",
+                "The profile was created for basic authentication, which the tenant turned off.",
+            ),
         ],
         workaround: Some(
             "Clear the Outlook entries from Windows Credential Manager, then create a new Outlook profile and set it as the default.",
@@ -82,11 +88,14 @@ const PROBLEMS: [DemoProblem; 7] = [
         service: "Web Shop",
         group: "Linux Servers",
         incidents: "checkout 502",
-        cause: Some(("software", "The load balancer keeps sending requests to a node whose application pool is recycling.")),
-        whys: &[("Why 502?", "The upstream node closes connections while recycling."), (
-            "Why does the load balancer still use it?",
-            "Its health check only tests the TCP port, which stays open.",
-        )],
+        cause: Some((
+            "software",
+            "The load balancer keeps sending requests to a node whose application pool is recycling.",
+        )),
+        whys: &[
+            ("Why 502?", "The upstream node closes connections while recycling."),
+            ("Why does the load balancer still use it?", "Its health check only tests the TCP port, which stays open."),
+        ],
         workaround: Some("Drain the node in the load balancer before recycling the pool by hand."),
         state: ProblemState::Resolved,
         known_error: true,
@@ -133,7 +142,10 @@ const PROBLEMS: [DemoProblem; 7] = [
         )),
         whys: &[
             ("Dlaczego Wi-Fi zwalnia?", "Punkt dostępowy w sali jest przeciążony."),
-            ("Dlaczego jest przeciążony?", "Sale zaprojektowano dla 8 osób, a korzysta z nich do 20 osób z kilkoma urządzeniami."),
+            (
+                "Dlaczego jest przeciążony?",
+                "Sale zaprojektowano dla 8 osób, a korzysta z nich do 20 osób z kilkoma urządzeniami.",
+            ),
         ],
         workaround: Some(
             "Poproś uczestników o przełączenie się na sieć 5 GHz (Corp-5G) i wyłączenie Wi-Fi w telefonach na czas spotkania.",

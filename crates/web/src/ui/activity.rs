@@ -49,9 +49,7 @@ pub fn value(lang: Lang, field: &str, v: Option<&str>) -> String {
             other => other.to_owned(),
         },
         "major" => label(if v == "1" { Msg::Yes } else { Msg::No }),
-        "description" | "resolution_notes" | "title" | "root_cause" | "workaround" | "cancel_reason" => {
-            shorten(v, 120)
-        }
+        "description" | "resolution_notes" | "title" | "root_cause" | "workaround" | "cancel_reason" => shorten(v, 120),
         _ => v.to_owned(),
     }
 }

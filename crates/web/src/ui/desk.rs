@@ -262,7 +262,9 @@ async fn bulk_link(s: &AppState, ctx: &Ctx, problem: &str, items: &[BulkItem]) -
             let number = steward_app::problems::parse_number(problem).map(steward_app::problems::number);
             let (n, number) = (numbers.len().to_string(), number.unwrap_or_default());
             let args = [("n", n.as_str()), ("number", number.as_str())];
-            Ok(html! { div.notice.success #bulk-summary role="status" { p { (i18n::tf(ctx.lang, Msg::BulkLinkDone, &args)) } } })
+            Ok(
+                html! { div.notice.success #bulk-summary role="status" { p { (i18n::tf(ctx.lang, Msg::BulkLinkDone, &args)) } } },
+            )
         }
         Err(AppError::Invalid(errs)) => {
             // Every refusal concerns the problem typed (its state) or the

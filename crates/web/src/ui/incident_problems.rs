@@ -103,11 +103,7 @@ async fn refused(s: &AppState, ctx: &Ctx, n: &str, e: AppError, typed: Option<St
         AppError::NotFound("problem") => vec![steward_app::FieldError::new("problem", "no such problem")],
         e => return Err(ctx.fail(e)),
     };
-    let view = View {
-        problem_errors: super::desk::errors(ctx.lang, errors),
-        problem_form: typed,
-        ..View::default()
-    };
+    let view = View { problem_errors: super::desk::errors(ctx.lang, errors), problem_form: typed, ..View::default() };
     incident::respond(s, ctx, n, view, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 

@@ -124,14 +124,7 @@ fn header(ctx: &Ctx, q: Option<&ListQuery>, label: Msg, key: &str, first: &str) 
 
 /// A column header that sorts the list at `link(sort)`: by `key` (`first`
 /// is the direction a first click gives), marked when `sort` is it.
-pub fn sort_header(
-    ctx: &Ctx,
-    sort: &str,
-    link: &dyn Fn(&str) -> String,
-    label: Msg,
-    key: &str,
-    first: &str,
-) -> Markup {
+pub fn sort_header(ctx: &Ctx, sort: &str, link: &dyn Fn(&str) -> String, label: Msg, key: &str, first: &str) -> Markup {
     let current = if sort.is_empty() { "priority" } else { sort };
     let desc = format!("-{key}");
     let (next, aria, arrow) = if current == key {

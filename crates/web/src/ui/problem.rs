@@ -162,7 +162,8 @@ fn root_cause(ctx: &Ctx, d: &Data) -> Markup {
 
 fn fix(ctx: &Ctx, d: &Data) -> Markup {
     let r = &d.p.record;
-    let code = r.resolution_code.as_deref().and_then(|c| c.parse().ok()).map(|c| i18n_problems::resolution(ctx.lang, c));
+    let code =
+        r.resolution_code.as_deref().and_then(|c| c.parse().ok()).map(|c| i18n_problems::resolution(ctx.lang, c));
     html! {
         @if code.is_some() || r.resolution_notes.is_some() {
             section.panel.resolution #fix aria-labelledby="fix-title" {

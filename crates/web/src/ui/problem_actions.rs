@@ -99,7 +99,11 @@ pub async fn known_error(
 
 /// Incident numbers as typed: separated by spaces, commas or new lines.
 pub fn numbers(typed: &str) -> Vec<String> {
-    typed.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    typed
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[derive(Deserialize, Default)]

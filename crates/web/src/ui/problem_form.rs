@@ -8,7 +8,9 @@
 use super::{
     Ctx, OrPage, UiResult, form, html, incident_cis,
     incident_form::{self, Choices, lines},
-    layout, problem_actions::numbers, see_other, staff_only,
+    layout,
+    problem_actions::numbers,
+    see_other, staff_only,
     widgets::{self, Errors, Field},
 };
 use crate::{
@@ -263,10 +265,24 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ProblemForm, errors: &Errors
         groups.push((v.assignment_group.clone(), v.assignment_group.clone()));
     }
     let mut causes = vec![(String::new(), ctx.t(Msg::NoneOption).to_owned())];
-    causes.extend(CauseCategory::ALL.iter().map(|c| (c.as_str().to_owned(), i18n_problems::cause_category(lang, *c).to_owned())));
+    causes.extend(
+        CauseCategory::ALL.iter().map(|c| (c.as_str().to_owned(), i18n_problems::cause_category(lang, *c).to_owned())),
+    );
     const SHOWN: [&str; 14] = [
-        "title", "description", "impact", "urgency", "category", "service", "assignment_group", "assignee", "cis",
-        "cause_category", "root_cause", "whys", "workaround", "incidents",
+        "title",
+        "description",
+        "impact",
+        "urgency",
+        "category",
+        "service",
+        "assignment_group",
+        "assignee",
+        "cis",
+        "cause_category",
+        "root_cause",
+        "whys",
+        "workaround",
+        "incidents",
     ];
     let shown_elsewhere = |e: &&FieldError| !e.field.starts_with("why_");
     html! {
@@ -316,7 +332,16 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ProblemForm, errors: &Errors
 }
 
 /// One showing of the form: 200 at first, 422 or 409 when refused.
-fn page(ctx: &Ctx, s: &AppState, c: &Choices, mode: Mode, v: &ProblemForm, errors: Errors, stale: bool, status: StatusCode) -> UiResult {
+fn page(
+    ctx: &Ctx,
+    s: &AppState,
+    c: &Choices,
+    mode: Mode,
+    v: &ProblemForm,
+    errors: Errors,
+    stale: bool,
+    status: StatusCode,
+) -> UiResult {
     let title = match &mode {
         Mode::New => ctx.t(Msg::NewProblemTitle).to_owned(),
         Mode::Edit { number } => i18n::tf(ctx.lang, Msg::EditIncidentTitle, &[("number", number)]),
@@ -446,8 +471,10 @@ mod tests {
         let (steps, rows) = f.whys();
         assert_eq!(rows, [1, 2]);
         assert_eq!(steps[1], WhyStep { question: String::new(), answer: "Lease too short".into() });
-        let errs =
-            f.with_rows(vec![FieldError::new("whys[0].answer", "whys[0].answer is required"), FieldError::new("title", "x")]);
+        let errs = f.with_rows(vec![
+            FieldError::new("whys[0].answer", "whys[0].answer is required"),
+            FieldError::new("title", "x"),
+        ]);
         assert_eq!(errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["why_a_1", "title"]);
         assert_eq!(errs[0].message, "is required");
     }

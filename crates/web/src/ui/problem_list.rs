@@ -142,16 +142,13 @@ fn filters(ctx: &Ctx, q: &ProblemQuery, c: &Choices, errors: &widgets::Errors) -
     let lang = ctx.lang;
     let any = || (String::new(), ctx.t(Msg::Any).to_owned());
     let mut states = vec![any(), ("open".to_owned(), ctx.t(Msg::PrbOpenStates).to_owned())];
-    states.extend(
-        ProblemState::ALL.iter().map(|s| (s.as_str().to_owned(), i18n_problems::state(lang, *s).to_owned())),
-    );
+    states.extend(ProblemState::ALL.iter().map(|s| (s.as_str().to_owned(), i18n_problems::state(lang, *s).to_owned())));
     let mut prios = vec![any()];
     prios.extend((1..=5).map(|p| (p.to_string(), format!("P{p} – {}", i18n::priority_name(lang, p)))));
     let mut groups =
         vec![any(), ("mine".into(), ctx.t(Msg::MyGroups).into()), ("none".into(), ctx.t(Msg::NoGroup).into())];
     groups.extend(c.groups.iter().map(|g| (g.clone(), g.clone())));
-    let mut owners =
-        vec![any(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassigned).into())];
+    let mut owners = vec![any(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassigned).into())];
     owners.extend(c.staff.iter().cloned());
     let mut services = vec![any()];
     services.extend(c.services.iter().map(|n| (n.clone(), n.clone())));

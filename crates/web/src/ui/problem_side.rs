@@ -122,7 +122,8 @@ pub fn actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {
         _ => None,
     };
     let needs_cause = moves.iter().any(|(_, to)| *to == ProblemState::FixInProgress)
-        && !(d.p.details.cause_category.is_some() && d.p.details.root_cause.as_deref().is_some_and(|c| !c.trim().is_empty()));
+        && !(d.p.details.cause_category.is_some()
+            && d.p.details.root_cause.as_deref().is_some_and(|c| !c.trim().is_empty()));
     html! {
         section.panel.actions aria-labelledby="actions-title" {
             h2 #actions-title { (ctx.t(Msg::ChangeState)) }

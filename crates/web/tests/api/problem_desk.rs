@@ -24,14 +24,17 @@ async fn analysed(t: &TestApp, incident: &str, workaround: &str) -> String {
     )
     .await;
     let n = num(&p);
-    let r = t.post(&format!("/api/v1/problems/{n}/transition"), &t.agent, json!({"version": 1, "state": "assessment"})).await;
+    let r = t
+        .post(&format!("/api/v1/problems/{n}/transition"), &t.agent, json!({"version": 1, "state": "assessment"}))
+        .await;
     assert_eq!(r.status(), 200);
     n
 }
 
 async fn publish(t: &TestApp, problem: &str) {
     let p = t.json(&format!("/api/v1/problems/{problem}"), &t.agent).await;
-    let r = t.post(&format!("/api/v1/problems/{problem}/known-error"), &t.agent, json!({"version": p["version"]})).await;
+    let r =
+        t.post(&format!("/api/v1/problems/{problem}/known-error"), &t.agent, json!({"version": p["version"]})).await;
     assert_eq!(r.status(), 200, "publishing");
 }
 
@@ -109,7 +112,9 @@ async fn candidates(t: &TestApp, query: &str) -> Vec<(String, String, u64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["by"].as_str().unwrap().into(), i["name"].as_str().unwrap().into(), i["incidents"].as_u64().unwrap()))
+        .map(|i| {
+            (i["by"].as_str().unwrap().into(), i["name"].as_str().unwrap().into(), i["incidents"].as_u64().unwrap())
+        })
         .collect()
 }
 
@@ -139,12 +144,16 @@ both!(problem_candidates_from_repeating_incidents, |t| {
     assert!(got.contains(&("category".into(), "network".into(), 4)), "no open problem names it: {got:?}");
 
     // Bad periods and thresholds are named; requesters see none.
-    for (q, field) in [("?days=0", "days"), ("?days=366", "days"), ("?min=0", "min"), ("?min=abc", "min"), ("?x=1", "x")]
+    for (q, field) in
+        [("?days=0", "days"), ("?days=366", "days"), ("?min=0", "min"), ("?min=abc", "min"), ("?x=1", "x")]
     {
         invalid(t.get(&format!("/api/v1/problems/candidates{q}"), &t.agent).await, &[field]).await;
     }
-    forbidden(t.get("/api/v1/problems/candidates", &t.requester).await, "only agents, managers and admins can see problems")
-        .await;
+    forbidden(
+        t.get("/api/v1/problems/candidates", &t.requester).await,
+        "only agents, managers and admins can see problems",
+    )
+    .await;
 });
 
 both!(a_new_problem_links_incidents_or_nothing, |t| {

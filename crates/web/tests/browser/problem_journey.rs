@@ -69,7 +69,10 @@ async fn journey(c: &Client, t: &server::TestServer) {
     fill(c, "#workaround", "Connect to Corp-5G instead of Corp.").await;
     go(c, "#save-problem").await;
     assert!(text(c, "#why_a_0-error").await.starts_with("Is required"), "the answer is required");
-    assert_eq!(wait(c, "#workaround").await.prop("value").await.unwrap().as_deref(), Some("Connect to Corp-5G instead of Corp."));
+    assert_eq!(
+        wait(c, "#workaround").await.prop("value").await.unwrap().as_deref(),
+        Some("Connect to Corp-5G instead of Corp.")
+    );
     fill(c, "#why_a_0", "The access point is overloaded.").await;
     go(c, "#save-problem").await;
     assert_eq!(text(c, ".notice.success").await, "Changes saved.");
@@ -90,7 +93,10 @@ async fn journey(c: &Client, t: &server::TestServer) {
     go(c, &format!("#apply-{prb}")).await;
     assert_eq!(text(c, ".notice.success").await, "Workaround applied; a work note records it.");
     let note = text(c, ".timeline li.entry-work_note:last-child").await;
-    assert!(note.contains("Connect to Corp-5G instead of Corp.") && note.contains("Moved the projector laptop"), "{note}");
+    assert!(
+        note.contains("Connect to Corp-5G instead of Corp.") && note.contains("Moved the projector laptop"),
+        "{note}"
+    );
     assert!(note.contains(&prb), "the note names the problem: {note}");
 
     // Fixed: resolving the problem resolves its open incident with one note.
