@@ -113,8 +113,8 @@ pub fn message(lang: Lang, msg: &str) -> Option<Cow<'static, str>> {
     if msg.starts_with("cannot link an incident to a ") {
         return pl(Msg::ValLinkClosedProblem);
     }
-    if msg.starts_with("no such incident: ") {
-        return Some(Cow::Owned(tf(lang, Msg::ValNoSuchIncidents, &[("numbers", &msg["no such incident: ".len()..])])));
+    if let Some(numbers) = msg.strip_prefix("no such incident: ") {
+        return Some(Cow::Owned(tf(lang, Msg::ValNoSuchIncidents, &[("numbers", numbers)])));
     }
     if msg.ends_with("is not an incident number") {
         return pl(Msg::ValNotNumber);

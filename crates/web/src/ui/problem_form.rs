@@ -331,17 +331,24 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ProblemForm, errors: &Errors
     }
 }
 
-/// One showing of the form: 200 at first, 422 or 409 when refused.
-fn page(
-    ctx: &Ctx,
-    s: &AppState,
-    c: &Choices,
-    mode: Mode,
-    v: &ProblemForm,
+/// One showing of the form: 200 at first, 422 or 409 when refused (with
+/// `stale`, an edit of an old version).
+struct Showing<'a> {
+    mode: Mode<'a>,
+    values: &'a ProblemForm,
     errors: Errors,
     stale: bool,
     status: StatusCode,
-) -> UiResult {
+}
+
+impl<'a> Showing<'a> {
+    fn first(mode: Mode<'a>, values: &'a ProblemForm) -> Self {
+        Showing { mode, values, errors: Errors::default(), stale: false, status: StatusCode::OK }
+    }
+}
+
+fn page(ctx: &Ctx, s: &AppState, c: &Choices, show: Showing) -> UiResult {
+    let Showing { mode, values: v, errors, stale, status } = show;
     let title = match &mode {
         Mode::New => ctx.t(Msg::NewProblemTitle).to_owned(),
         Mode::Edit { number } => i18n::tf(ctx.lang, Msg::EditIncidentTitle, &[("number", number)]),
@@ -398,7 +405,7 @@ pub async fn new(State(s): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>)
     staff_only(&ctx)?;
     let v = from_candidate(&s, &ctx, &q).await.or_page(&ctx)?;
     let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
-    page(&ctx, &s, &c, Mode::New, &v, Errors::default(), false, StatusCode::OK)
+    page(&ctx, &s, &c, Showing::first(Mode::New, &v))
 }
 
 pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> UiResult {
@@ -413,7 +420,8 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(
         Err(AppError::Invalid(errors)) => {
             let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
             let errors = Errors(v.with_rows(errors));
-            page(&ctx, &s, &c, Mode::New, &v, errors, false, StatusCode::UNPROCESSABLE_ENTITY)
+            let show = Showing { errors, status: StatusCode::UNPROCESSABLE_ENTITY, ..Showing::first(Mode::New, &v) };
+            page(&ctx, &s, &c, show)
         }
         Err(e) => Err(ctx.fail(e)),
     }
@@ -428,7 +436,7 @@ pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>) ->
     let v = ProblemForm::from_problem(&p, &cis, &users);
     let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
     let n = number(p.record.number);
-    page(&ctx, &s, &c, Mode::Edit { number: &n }, &v, Errors::default(), false, StatusCode::OK)
+    page(&ctx, &s, &c, Showing::first(Mode::Edit { number: &n }, &v))
 }
 
 pub async fn update(
@@ -454,7 +462,7 @@ pub async fn update(
     let p = s.app.get_problem(&ctx.actor, &n).await.or_page(&ctx)?;
     let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
     let n = number(p.record.number);
-    page(&ctx, &s, &c, Mode::Edit { number: &n }, &v, Errors(errors), stale, status)
+    page(&ctx, &s, &c, Showing { mode: Mode::Edit { number: &n }, values: &v, errors: Errors(errors), stale, status })
 }
 
 #[cfg(test)]
@@ -481,7 +489,16 @@ mod tests {
 
     #[test]
     fn the_form_reads_repeated_keys() {
-        let pairs = [("title", "DHCP"), ("why_q", "a"), ("why_a", "b"), ("cis", "4"), ("why_q", ""), ("cis", "7")];
+        let pairs = [
+            ("title", "DHCP"),
+            ("why_q", "a"),
+            ("why_a", "b"),
+            ("cis", "4"),
+            ("impact", "2"),
+            ("urgency", "3"),
+            ("why_q", ""),
+            ("cis", "7"),
+        ];
         let f = posted(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()).unwrap();
         assert_eq!((f.title.as_str(), f.cis.len(), f.why_q.len(), f.why_a.len()), ("DHCP", 2, 2, 1));
         let p = f.to_new(i18n::Lang::En).unwrap();
