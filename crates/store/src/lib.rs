@@ -16,6 +16,7 @@ pub mod inbound;
 pub mod journal;
 pub mod migrate;
 pub mod outbox;
+pub mod problem_trends;
 pub mod problems;
 pub mod records;
 pub mod search;

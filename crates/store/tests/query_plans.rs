@@ -234,3 +234,75 @@ async fn every_list_filter_uses_an_index_sqlite() {
 async fn every_list_filter_uses_an_index_postgres() {
     plans_use_indexes(true).await;
 }
+
+/// The problem candidates' counts read the period's incidents through
+/// `records_opened` and probe each group's open problem through an index;
+/// the incidents of one group come from the group's own index.
+async fn candidate_plans_use_indexes(pg: bool) {
+    use steward_store::problem_trends::{self, Group, Period};
+    let (store, _dir) = common::store(pg).await;
+    let d = store.dialect();
+    let mut conn = store.pool().acquire().await.unwrap();
+    fill(&mut conn).await;
+    // A CI on every fifth incident, and a few problems.
+    insert(
+        &mut conn,
+        "INSERT INTO record_cis (record_id, ci_id)",
+        (1..=INCIDENTS).filter(|i| i % 5 == 0).map(|i| format!("({i}, {})", 301 + i % 400)),
+    )
+    .await;
+    insert(
+        &mut conn,
+        "INSERT INTO records (id, kind, number, title, description, state, impact, urgency, priority, requester_id, \
+         category, service_id, opened_at, updated_at, created_by, version)",
+        (1..=50).map(|p| {
+            format!(
+                "({}, 'problem', {p}, 'Problem {p}', '', 'assessment', 2, 2, 3, 1, 'cat{}', {}, 0, 0, 1, 1)",
+                INCIDENTS + p,
+                p % 25,
+                p % SERVICES + 1
+            )
+        }),
+    )
+    .await;
+    store.analyze().await.unwrap();
+    if pg {
+        conn.execute("SET enable_seqscan = off").await.unwrap();
+    }
+    let t0: i64 = 1_700_000_000_000_000;
+    let since = t0 + (INCIDENTS - 2_000) * 60_000_000;
+    let open = ["new", "assessment", "root_cause_analysis", "fix_in_progress"];
+    let mut problems = Vec::new();
+    let plan = problem_trends::counts_plan(&mut conn, d, &Period { since, min: 3, open_states: &open }).await.unwrap();
+    problems.extend(check("candidate counts", &plan, pg, "records", "i", &["records_opened"]));
+    problems.extend(check("candidate counts' open problems", &plan, pg, "records", "p", &[]));
+    problems.extend(check("candidate counts' CIs", &plan, pg, "record_cis", "rc", &[]));
+    if pg {
+        let period = Period { since, min: 3, open_states: &open };
+        let plan = problem_trends::counts_generic_plan(&mut conn, &period).await.unwrap();
+        assert!(plan.iter().any(|l| l.contains("$1")), "not a generic plan: {plan:?}");
+        problems.extend(check("candidate counts, generic", &plan, pg, "records", "i", &["records_opened"]));
+    }
+    for (name, g, index) in [
+        ("service's incidents", Group::Service(4), "records_service"),
+        ("CI's incidents", Group::Ci(305), "record_cis_ci"),
+        ("category's incidents", Group::Category("cat7"), "records_category"),
+    ] {
+        let plan = problem_trends::incidents_plan(&mut conn, d, &g, since).await.unwrap();
+        // The group's own index, or the period's when it is the narrower.
+        problems.extend(check(name, &plan, pg, "records", "i", &[index, "records_opened"]));
+    }
+    drop(conn);
+    common::drop_store(store, pg).await;
+    assert!(problems.is_empty(), "{} plans miss their index:\n\n{}", problems.len(), problems.join("\n\n"));
+}
+
+#[tokio::test]
+async fn problem_candidates_use_indexes_sqlite() {
+    candidate_plans_use_indexes(false).await;
+}
+
+#[tokio::test]
+async fn problem_candidates_use_indexes_postgres() {
+    candidate_plans_use_indexes(true).await;
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod i18n_cmdb;
 pub mod i18n_people;
+pub mod i18n_problems;
 pub mod i18n_search;
 pub mod json;
 pub mod layers;

@@ -35,6 +35,8 @@ pub struct NewProblem {
     pub root_cause: Option<String>,
     pub whys: Vec<WhyStep>,
     pub workaround: Option<String>,
+    /// Incidents to link at once, by number (e.g. a candidate's).
+    pub incidents: Vec<String>,
 }
 
 /// What may be set when a problem is raised from an incident; the rest
@@ -91,6 +93,7 @@ impl App {
             None => None,
         };
         let cis = self.check_cis("cis", &n.cis).await?;
+        let links = if n.incidents.is_empty() { Vec::new() } else { self.incidents_named(&n.incidents).await? };
         let mut rec = self.problem_record(actor, title, n.assignment_group, n.assignee).await?;
         rec.description = description;
         (rec.impact, rec.urgency) = (impact.into(), urgency.into());
@@ -98,7 +101,7 @@ impl App {
         rec.category = category;
         (rec.service_id, rec.service) = service.map_or((None, None), |(id, name)| (Some(id), Some(name)));
         let details = Details { cause_category, root_cause, whys, workaround, ..Details::default() };
-        self.insert_problem(actor, Draft { rec, details, cis }, None).await
+        self.insert_problem(actor, Draft { rec, details, cis }, links).await
     }
 
     /// Raises a problem from an incident: copies what is known of the fault
@@ -127,7 +130,7 @@ impl App {
         rec.category = inc.category.clone();
         (rec.service_id, rec.service) = (inc.service_id, inc.service.clone());
         let details = Details { whys: "[]".to_owned(), ..Details::default() };
-        self.insert_problem(actor, Draft { rec, details, cis }, Some((inc.id, inc.number))).await
+        self.insert_problem(actor, Draft { rec, details, cis }, vec![(inc.id, inc.number)]).await
     }
 
     /// A new problem's record, raised by the actor, with its owner resolved.
@@ -181,9 +184,9 @@ impl App {
         })
     }
 
-    /// Inserts the problem, its details, its CIs and (from an incident) its
-    /// first link, journaled, in one write.
-    async fn insert_problem(&self, actor: &Actor, draft: Draft, link: Option<(i64, i64)>) -> Result<Problem, AppError> {
+    /// Inserts the problem, its details, its CIs and its first links
+    /// (incidents as (id, number), in number order), journaled, in one write.
+    async fn insert_problem(&self, actor: &Actor, draft: Draft, links: Vec<(i64, i64)>) -> Result<Problem, AppError> {
         let Draft { mut rec, mut details, cis } = draft;
         let mut created = created_changes(&rec);
         let blank = Details { whys: "[]".to_owned(), ..Details::default() };
@@ -199,8 +202,8 @@ impl App {
                     details.record_id = rec.id;
                     store_problems::insert_details(c, &details).await?;
                     steward_store::cmdb::set_record_cis(c, rec.id, &cis).await?;
-                    if let Some(incident) = link {
-                        write_links(c, dialect, &rec, &[incident], actor_id, rec.opened_at).await?;
+                    if !links.is_empty() {
+                        write_links(c, dialect, &rec, &links, actor_id, rec.opened_at).await?;
                     }
                     Ok::<_, AppError>(Problem { record: rec, details })
                 })

@@ -30,19 +30,7 @@ impl App {
     ) -> Result<Vec<Linked>, AppError> {
         can_link_incidents(actor.role)?;
         let n = super::parse_number(number)?;
-        let wanted = incident_numbers(incidents)?;
-        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let found = store_records::numbered(&mut conn, incidents::KIND, &wanted).await?;
-        drop(conn);
-        if found.len() < wanted.len() {
-            let missing: Vec<String> = wanted
-                .iter()
-                .filter(|w| found.binary_search_by_key(*w, |f| f.number).is_err())
-                .map(|w| incidents::number(*w))
-                .collect();
-            return Err(AppError::field("incidents", format!("no such incident: {}", missing.join(", "))));
-        }
-        let pairs: Vec<(i64, i64)> = found.iter().map(|f| (f.id, f.number)).collect();
+        let pairs = self.incidents_named(incidents).await?;
         let (dialect, actor_id) = (self.store.dialect(), actor.id);
         self.store
             .write_checked(
@@ -62,6 +50,24 @@ impl App {
                 },
             )
             .await
+    }
+
+    /// The incidents (id, number) a link request names, every one found
+    /// (those that do not exist are named, all at once).
+    pub(crate) async fn incidents_named(&self, incidents: &[String]) -> Result<Vec<(i64, i64)>, AppError> {
+        let wanted = incident_numbers(incidents)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let found = store_records::numbered(&mut conn, incidents::KIND, &wanted).await?;
+        drop(conn);
+        if found.len() < wanted.len() {
+            let missing: Vec<String> = wanted
+                .iter()
+                .filter(|w| found.binary_search_by_key(*w, |f| f.number).is_err())
+                .map(|w| incidents::number(*w))
+                .collect();
+            return Err(AppError::field("incidents", format!("no such incident: {}", missing.join(", "))));
+        }
+        Ok(found.iter().map(|f| (f.id, f.number)).collect())
     }
 
     /// Removes the incident's link to the problem.

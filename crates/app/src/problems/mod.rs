@@ -10,6 +10,7 @@
 //! problem owner, the requester who raised it, the resolution code and
 //! notes the fix) plus its `problem_details` row.
 
+pub mod candidates;
 mod create;
 mod known_error;
 mod links;
@@ -17,6 +18,7 @@ mod list;
 mod query;
 mod transition;
 mod update;
+mod workaround;
 
 pub use create::{FromIncident, NewProblem};
 pub use list::ProblemListParams;

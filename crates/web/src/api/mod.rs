@@ -61,7 +61,7 @@ use utoipa::OpenApi;
         desk::incident_replies, desk::assign_to_me, desk::views, desk::save_view, desk::delete_view, desk::bulk,
         problems::list, problems::create, problems::get_one, problems::update, problems::transition, problems::journal,
         problems::incidents, problems::link, problems::unlink, problems::publish, problems::unpublish,
-        problems::from_incident, problems::of_incident,
+        problems::from_incident, problems::of_incident, problems::candidates, problems::apply_workaround,
     ),
     // Schemas named only by query parameters, which utoipa does not collect.
     components(schemas(crate::error::Problem, crate::error::ProblemField, schema::CiListFormat,

@@ -139,6 +139,10 @@ pub struct NewProblemJson {
     #[schema(value_type = Vec<super::schema::WhyStep>, max_items = 5)]
     pub whys: Vec<WhyStep>,
     pub workaround: Option<String>,
+    /// Incidents to link at once, by number (up to 1,000).
+    #[serde(default)]
+    #[schema(max_items = 1000)]
+    pub incidents: Vec<String>,
 }
 
 impl From<NewProblemJson> for NewProblem {
@@ -157,6 +161,7 @@ impl From<NewProblemJson> for NewProblem {
             root_cause: j.root_cause,
             whys: j.whys,
             workaround: j.workaround,
+            incidents: j.incidents,
         }
     }
 }
@@ -352,5 +357,67 @@ impl From<IncidentProblem> for IncidentProblemJson {
             known_error: p.known_error,
             workaround: p.workaround,
         }
+    }
+}
+
+/// Applying a known error's workaround to an incident linked to it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplyWorkaroundJson {
+    /// The problem, a published known error the incident is linked to (e.g. PRB0000042).
+    pub problem: String,
+    /// What the agent did or saw, added to the work note after the workaround.
+    pub note: Option<String>,
+}
+
+/// The candidates' period and threshold.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CandidatesQuery {
+    /// The period looked at, in days (1–365, default 30).
+    #[param(minimum = 1, maximum = 365)]
+    pub days: Option<i64>,
+    /// How many incidents make a candidate (1–1,000, default 3).
+    #[param(minimum = 1, maximum = 1000)]
+    pub min: Option<i64>,
+}
+
+/// A group of repeating incidents no open problem covers.
+#[derive(Serialize, ToSchema)]
+pub struct CandidateJson {
+    /// What the incidents share.
+    #[schema(value_type = super::schema::CandidateBy)]
+    pub by: &'static str,
+    /// The service's or CI's id (service and ci).
+    pub id: Option<i64>,
+    /// The service's or CI's name, or the category.
+    pub name: String,
+    pub incidents: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CandidatesJson {
+    pub days: i64,
+    pub min: i64,
+    pub items: Vec<CandidateJson>,
+}
+
+impl From<steward_app::problems::candidates::Candidates> for CandidatesJson {
+    fn from(c: steward_app::problems::candidates::Candidates) -> Self {
+        use steward_domain::problem::GroupKey;
+        let items = c
+            .items
+            .into_iter()
+            .map(|n| {
+                let (by, id) = match n.candidate.what {
+                    GroupKey::Service(id) => ("service", Some(id)),
+                    GroupKey::Ci(id) => ("ci", Some(id)),
+                    GroupKey::Category(_) => ("category", None),
+                };
+                CandidateJson { by, id, name: n.name, incidents: n.candidate.incidents }
+            })
+            .collect();
+        Self { days: c.days, min: c.min, items }
     }
 }

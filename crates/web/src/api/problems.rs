@@ -2,7 +2,7 @@
 //! linked incidents and the known error; and from an incident's side,
 //! raising a problem from it and the problems it is linked to.
 
-use super::dto::JournalEntryJson;
+use super::dto::{CommentJson, JournalEntryJson};
 use super::incidents::version;
 use super::problem_dto::*;
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
@@ -21,6 +21,7 @@ pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{delete, get, post};
     axum::Router::new()
         .route("/problems", get(list).post(create))
+        .route("/problems/candidates", get(candidates))
         .route("/problems/{number}", get(get_one).patch(update))
         .route("/problems/{number}/transition", post(transition))
         .route("/problems/{number}/journal", get(journal))
@@ -29,6 +30,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/problems/{number}/known-error", post(publish).delete(unpublish))
         .route("/incidents/{number}/problem", post(from_incident))
         .route("/incidents/{number}/problems", get(of_incident))
+        .route("/incidents/{number}/apply-workaround", post(apply_workaround))
 }
 
 /// A problem with its `ETag`.
@@ -297,4 +299,31 @@ pub async fn of_incident(
 ) -> Result<axum::Json<Vec<IncidentProblemJson>>, ApiError> {
     let list = s.app.incident_problems(&actor, &number).await?;
     Ok(axum::Json(list.into_iter().map(IncidentProblemJson::from).collect()))
+}
+
+#[utoipa::path(get, operation_id = "list_problem_candidates", path = "/api/v1/problems/candidates", tag = "problems",
+    params(CandidatesQuery),
+    responses((status = 200, description = "Groups of repeating incidents (same service, CI or category) with no open problem, the largest first (at most 20)", body = CandidatesJson),
+        (status = 403, description = "Requesters see no problems", body = Problem)))]
+pub async fn candidates(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<CandidatesQuery>,
+) -> Result<axum::Json<CandidatesJson>, ApiError> {
+    Ok(axum::Json(s.app.problem_candidates(&actor, q.days, q.min).await?.into()))
+}
+
+#[utoipa::path(post, operation_id = "apply_workaround", path = "/api/v1/incidents/{number}/apply-workaround", tag = "problems",
+    request_body = ApplyWorkaroundJson,
+    params(("number" = String, Path, description = "e.g. INC0000042")),
+    responses((status = 201, description = "The work note that records the workaround applied", body = CommentJson),
+        (status = 403, description = "Only agents, managers and admins apply workarounds", body = Problem)))]
+pub async fn apply_workaround(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    Json(body): Json<ApplyWorkaroundJson>,
+) -> Result<(StatusCode, axum::Json<CommentJson>), ApiError> {
+    let note = s.app.apply_workaround(&actor, &number, &body.problem, body.note.as_deref()).await?;
+    Ok((StatusCode::CREATED, axum::Json(note.into())))
 }

@@ -560,3 +560,8 @@ pub struct WhyStep {
     #[schema(min_length = 1, max_length = 2000)]
     pub answer: String,
 }
+
+word_enum!(
+    /// What a problem candidate's incidents share.
+    CandidateBy { Service, Ci, Category }
+);

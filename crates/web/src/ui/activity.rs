@@ -24,6 +24,15 @@ fn shorten(s: &str, max: usize) -> String {
 pub fn value(lang: Lang, field: &str, v: Option<&str>) -> String {
     let Some(v) = v.filter(|v| !v.is_empty()) else { return i18n::t(lang, Msg::Empty).to_owned() };
     let label = |m| i18n::t(lang, m).to_owned();
+    // A problem's states, codes and analysis (an incident's come first).
+    let incident_value = match field {
+        "state" => v.parse::<IncidentState>().is_ok(),
+        "resolution_code" => v.parse::<ResolutionCode>().is_ok(),
+        _ => false,
+    };
+    if !incident_value && let Some(p) = crate::i18n_problems::value(lang, field, v) {
+        return p;
+    }
     match field {
         "state" => v.parse::<IncidentState>().map_or_else(|_| v.to_owned(), |s| i18n::state(lang, s).to_owned()),
         "hold_reason" => {
@@ -40,7 +49,7 @@ pub fn value(lang: Lang, field: &str, v: Option<&str>) -> String {
             other => other.to_owned(),
         },
         "major" => label(if v == "1" { Msg::Yes } else { Msg::No }),
-        "description" | "resolution_notes" | "title" => shorten(v, 120),
+        "description" | "resolution_notes" | "title" | "root_cause" | "workaround" | "cancel_reason" => shorten(v, 120),
         _ => v.to_owned(),
     }
 }
@@ -72,6 +81,7 @@ fn what(lang: Lang, action: Option<Action>) -> &'static str {
     )
 }
 
+#[cfg(test)]
 fn entry(lang: Lang, e: &Entry, now: i64) -> Markup {
     entry_of(lang, e, now, Msg::EvCreated)
 }
@@ -131,12 +141,17 @@ pub fn settings_stream(lang: Lang, entries: &[Entry]) -> Markup {
 }
 
 pub fn stream(lang: Lang, entries: &[Entry]) -> Markup {
+    stream_of(lang, entries, Msg::EvCreated)
+}
+
+/// The stream of a record whose creation reads `created` ("raised the problem").
+pub fn stream_of(lang: Lang, entries: &[Entry], created: Msg) -> Markup {
     let now = fmt::now_micros();
     html! {
         @if entries.is_empty() {
             p.empty { (i18n::t(lang, Msg::NoActivity)) }
         } @else {
-            ol.timeline { @for e in entries { (entry(lang, e, now)) } }
+            ol.timeline { @for e in entries { (entry_of(lang, e, now, created)) } }
         }
     }
 }

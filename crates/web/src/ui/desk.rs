@@ -168,8 +168,9 @@ pub fn bulk_bar(
                 (f("bulk-code", "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, ""))
                 (f("bulk-notes", "resolution_notes", ctx.t(Msg::ResolutionNotes)).input(""))
             }
+            (widgets::Field { hint: Some(ctx.t(Msg::ProblemNumberHint)), ..f("bulk-problem", "problem", ctx.t(Msg::BulkLinkProblem)) }.input(""))
             button.btn #bulk-apply type="submit" { (ctx.t(Msg::ApplySelected)) }
-            @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignment_group" | "assignee" | "state" | "priority")) {
+            @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignment_group" | "assignee" | "state" | "priority" | "problem")) {
                 p.field-error { (widgets::sentence(&message(lang, &e.message))) }
             }
         }
@@ -211,11 +212,20 @@ pub fn bulk_summary(ctx: &Ctx, out: &BulkOutcome) -> Markup {
 }
 
 /// The bulk form as posted: ticked rows (`items`, "INC0000042:7" with the
-/// version shown) and the changes.
-fn bulk_request(pairs: Vec<(String, String)>) -> (Vec<BulkItem>, BulkChange, String) {
+/// version shown), the changes, the list to go back to, and the problem
+/// to link them to.
+struct BulkRequest {
+    items: Vec<BulkItem>,
+    change: BulkChange,
+    back: String,
+    problem: Option<String>,
+}
+
+fn bulk_request(pairs: Vec<(String, String)>) -> BulkRequest {
     let mut items = Vec::new();
     let mut change = BulkChange::default();
     let mut back = String::new();
+    let mut problem = None;
     let mut state = TransitionInput::default();
     for (k, v) in pairs {
         let v = v.trim().to_owned();
@@ -234,18 +244,55 @@ fn bulk_request(pairs: Vec<(String, String)>) -> (Vec<BulkItem>, BulkChange, Str
             "resolution_notes" if !v.is_empty() => state.resolution_notes = Some(v),
             "priority" if !v.is_empty() => change.priority = Some(v.parse().unwrap_or(0)),
             "back" => back = v,
+            "problem" if !v.is_empty() => problem = Some(v),
             _ => {}
         }
     }
     // The details count only with a state to move to.
     change.state = (!state.state.is_empty()).then_some(state);
-    (items, change, back)
+    BulkRequest { items, change, back, problem }
+}
+
+/// Links the ticked incidents to a problem: the summary, or why not (beside
+/// the problem field).
+async fn bulk_link(s: &AppState, ctx: &Ctx, problem: &str, items: &[BulkItem]) -> Result<Markup, widgets::Errors> {
+    let numbers: Vec<String> = items.iter().map(|i| i.number.clone()).collect();
+    match s.app.link_incidents(&ctx.actor, problem, None, &numbers).await {
+        Ok(_) => {
+            let number = steward_app::problems::parse_number(problem).map(steward_app::problems::number);
+            let (n, number) = (numbers.len().to_string(), number.unwrap_or_default());
+            let args = [("n", n.as_str()), ("number", number.as_str())];
+            Ok(
+                html! { div.notice.success #bulk-summary role="status" { p { (i18n::tf(ctx.lang, Msg::BulkLinkDone, &args)) } } },
+            )
+        }
+        Err(AppError::Invalid(errs)) => {
+            // Every refusal concerns the problem typed (its state) or the
+            // ticked rows: the message goes beside the problem field.
+            Err(errors(ctx.lang, errs.into_iter().map(|e| FieldError { field: "problem".into(), ..e }).collect()))
+        }
+        Err(_) => Err(errors(ctx.lang, vec![FieldError::new("problem", "no such problem")])),
+    }
 }
 
 pub async fn bulk(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> UiResult {
     super::staff_only(&ctx)?;
-    let (items, change, back) = bulk_request(pairs);
+    let BulkRequest { items, change, back, problem } = bulk_request(pairs);
     let q = super::list::query_of(&back);
+    if let Some(problem) = problem {
+        let shown = match bulk_link(&s, &ctx, &problem, &items).await {
+            Ok(summary) => super::list::Shown { summary: Some(summary), ..Default::default() },
+            Err(bulk_errors) => super::list::Shown { bulk_errors, ..Default::default() },
+        };
+        // Other changes ticked with the link wait until it is made.
+        let nothing_else = change.assignee.is_none()
+            && change.assignment_group.is_none()
+            && change.priority.is_none()
+            && change.state.is_none();
+        if nothing_else || shown.summary.is_none() {
+            return super::list::render(&s, &ctx, Ok(q), shown).await;
+        }
+    }
     let outcome = s.app.bulk_update(&ctx.actor, items, change).await;
     let shown = match outcome {
         Ok(out) => super::list::Shown { summary: Some(bulk_summary(&ctx, &out)), ..Default::default() },
@@ -331,16 +378,18 @@ mod tests {
             ("state", ""),
             ("priority", "2"),
         ];
-        let (items, change, _) = bulk_request(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        let BulkRequest { items, change, problem, .. } =
+            bulk_request(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
         let got: Vec<(&str, Option<i64>)> = items.iter().map(|i| (i.number.as_str(), i.version)).collect();
         assert_eq!(got, [("INC0000042", Some(7)), ("INC0000043", None)]);
         assert_eq!((change.assignee.as_deref(), change.state.is_none(), change.priority), (Some(""), true, Some(2)));
+        assert_eq!(problem, None);
     }
 
     #[test]
     fn the_bulk_form_carries_what_a_state_needs() {
         let form = |pairs: &[(&str, &str)]| {
-            bulk_request(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()).1.state
+            bulk_request(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()).change.state
         };
         let resolve = form(&[
             ("resolution_code", "solved"),

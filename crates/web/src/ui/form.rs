@@ -22,6 +22,12 @@ use steward_app::{AppError, incidents::number};
 
 /// The options, with the CIs of the service `v` names.
 async fn choices(s: &AppState, ctx: &Ctx, v: &IncidentForm) -> Result<Choices, AppError> {
+    choices_for(s, ctx, &v.service, &v.chosen_cis()).await
+}
+
+/// The options of a record form whose service is `service` and whose
+/// chosen CIs are `chosen` (the incident's and the problem's forms).
+pub(super) async fn choices_for(s: &AppState, ctx: &Ctx, service: &str, chosen: &[i64]) -> Result<Choices, AppError> {
     let groups = s.app.list_groups().await?;
     // One read per group: groups are few, and there is no bulk membership
     // query in the store yet.
@@ -31,7 +37,7 @@ async fn choices(s: &AppState, ctx: &Ctx, v: &IncidentForm) -> Result<Choices, A
         groups.into_iter().zip(members).map(|(g, m)| (g, m.into_iter().filter(|u| u.active != 0).collect())).collect();
     let services = s.app.catalog(&ctx.actor, None).await?;
     let classes = cmdb_widgets::Classes::load(s).await?;
-    let picker = incident_cis::load(s, ctx, &services, &v.service, &v.chosen_cis()).await?;
+    let picker = incident_cis::load(s, ctx, &services, service, chosen).await?;
     Ok(Choices { groups, users, services, classes, picker })
 }
 

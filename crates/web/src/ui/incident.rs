@@ -39,6 +39,9 @@ pub struct Data {
     pub cis: Vec<steward_app::cmdb::impact::CiRef>,
     /// The canned replies offered here, filled for it (staff only).
     pub replies: Vec<steward_app::desk::FilledReply>,
+    /// The problems it is linked to, with each known error's workaround
+    /// (staff only).
+    pub problems: Vec<steward_app::problems::IncidentProblem>,
 }
 
 impl Data {
@@ -73,7 +76,8 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
         Vec::new()
     };
     let clocks = if ctx.actor.is_staff() { s.app.clocks_of_incident(inc.id).await? } else { Vec::new() };
-    Ok(Data { inc, number, journal, attachments, parent, children, clocks, watching, cis, replies })
+    let problems = if ctx.actor.is_staff() { s.app.incident_problems(&ctx.actor, &number).await? } else { Vec::new() };
+    Ok(Data { inc, number, journal, attachments, parent, children, clocks, watching, cis, replies, problems })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -102,6 +106,10 @@ pub struct View {
     pub upload_error: Option<String>,
     /// Why the files sent with a comment were refused.
     pub files_error: Option<String>,
+    /// Why creating, linking or applying a problem's workaround was
+    /// refused, and the problem number typed into "Link to problem".
+    pub problem_errors: widgets::Errors,
+    pub problem_form: Option<String>,
 }
 
 /// The comment box: text and files in one form (multipart; the CSRF guard
@@ -206,6 +214,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         div.incident-grid {
             div.incident-main {
                 @if !ctx.actor.is_staff() { (sidebar::requester_actions(ctx, d, v)) }
+                @if ctx.actor.is_staff() { (super::incident_problems::workarounds(ctx, d, v)) }
                 section.panel aria-labelledby="description-title" {
                     h2 #description-title { (ctx.t(Msg::Description)) }
                     @if d.inc.description.is_empty() {
@@ -225,6 +234,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
                 @if ctx.actor.is_staff() { (sidebar::staff_actions(ctx, d, v)) }
                 @if ctx.actor.is_staff() { (clocks::panel(ctx.lang, &d.clocks)) }
                 (sidebar::details(ctx, d))
+                @if ctx.actor.is_staff() { (super::incident_problems::panel(ctx, d, v)) }
                 (sidebar::attachments(ctx, s, d, v))
                 (sidebar::related(ctx, d))
             }
@@ -257,6 +267,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Qu
         Some("assigned") => Some(ctx.t(Msg::FlashAssigned).to_owned()),
         Some("watching") => Some(ctx.t(Msg::FlashWatching).to_owned()),
         Some("unwatched") => Some(ctx.t(Msg::FlashUnwatched).to_owned()),
+        Some("linked") => Some(ctx.t(Msg::FlashLinked).to_owned()),
+        Some("workaround") => Some(ctx.t(Msg::FlashWorkaroundApplied).to_owned()),
         _ => None,
     };
     respond(&s, &ctx, &n, View { notice, ..View::default() }, StatusCode::OK).await

@@ -48,7 +48,7 @@ fn opt(s: &str) -> Option<String> {
 
 /// A textarea's text: browsers send its line breaks as CRLF, and stored
 /// text has LF, so an untouched description must not read as changed.
-fn lines(s: &str) -> String {
+pub(super) fn lines(s: &str) -> String {
     s.replace("\r\n", "\n")
 }
 
@@ -209,7 +209,7 @@ pub fn priority_preview(lang: Lang, matrix: &PriorityMatrix, impact: &str, urgen
     }
 }
 
-fn levels(lang: Lang, labels: [Msg; 3]) -> Vec<(String, String)> {
+pub(super) fn levels(lang: Lang, labels: [Msg; 3]) -> Vec<(String, String)> {
     labels.iter().enumerate().map(|(i, m)| ((i + 1).to_string(), i18n::t(lang, *m).to_owned())).collect()
 }
 
@@ -219,7 +219,7 @@ fn levels(lang: Lang, labels: [Msg; 3]) -> Vec<(String, String)> {
 /// browser keeps the last `selected` option: choosing them everywhere
 /// showed "none" and saving cleared the assignee). Someone not listed
 /// under that group (inactive, or moved since) keeps an option of their own.
-fn assignee_options(ctx: &Ctx, c: &Choices, group: &str, selected: &str) -> Markup {
+pub(super) fn assignee_options(ctx: &Ctx, c: &Choices, group: &str, selected: &str) -> Markup {
     let here = |g: &Group, members: &[User]| g.name == group && members.iter().any(|u| u.username == selected);
     let listed = c.groups.iter().any(|(g, members)| here(g, members));
     html! {

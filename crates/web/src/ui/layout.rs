@@ -37,6 +37,7 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
             ("/home", Msg::NavHome, p == "/home"),
             ("/incidents?state=open", Msg::NavIncidents, on_list),
             ("/incidents/new", Msg::NavNewIncident, p == "/incidents/new"),
+            ("/problems?state=open", Msg::NavProblems, p == "/problems" || p.starts_with("/problems/")),
             ("/cmdb", Msg::NavCmdb, p == "/cmdb" || p.starts_with("/cmdb/")),
             ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
         ];

@@ -119,7 +119,13 @@ pub enum Columns {
 /// A sortable header: the sort key names and the default direction.
 fn header(ctx: &Ctx, q: Option<&ListQuery>, label: Msg, key: &str, first: &str) -> Markup {
     let Some(q) = q else { return html! { th scope="col" { (ctx.t(label)) } } };
-    let current = if q.sort.is_empty() { "priority" } else { q.sort.as_str() };
+    sort_header(ctx, &q.sort, &|sort| q.link(sort, ""), label, key, first)
+}
+
+/// A column header that sorts the list at `link(sort)`: by `key` (`first`
+/// is the direction a first click gives), marked when `sort` is it.
+pub fn sort_header(ctx: &Ctx, sort: &str, link: &dyn Fn(&str) -> String, label: Msg, key: &str, first: &str) -> Markup {
+    let current = if sort.is_empty() { "priority" } else { sort };
     let desc = format!("-{key}");
     let (next, aria, arrow) = if current == key {
         (desc.as_str(), Some("ascending"), " ↑")
@@ -135,7 +141,7 @@ fn header(ctx: &Ctx, q: Option<&ListQuery>, label: Msg, key: &str, first: &str) 
     };
     html! {
         th scope="col" aria-sort=[aria] {
-            a.sort href=(q.link(next, "")) {
+            a.sort href=(link(next)) {
                 (ctx.t(label)) span aria-hidden="true" { (arrow) }
                 @if !sr.is_empty() { span.visually-hidden { ", " (sr) } }
             }
@@ -434,8 +440,14 @@ pub fn count_text(lang: i18n::Lang, c: Count) -> String {
     if c.capped {
         i18n::tf(lang, Msg::CountMore, &[("n", n.trim_end_matches('+'))])
     } else {
-        i18n::tn(lang, i18n::Plural::Incidents, c.count.unsigned_abs()).replacen(&c.count.to_string(), &n, 1)
+        count_of(lang, c, i18n::Plural::Incidents)
     }
+}
+
+/// A count of what `p` counts, its digits grouped ("1,234 problems").
+pub fn count_of(lang: i18n::Lang, c: Count, p: i18n::Plural) -> String {
+    let n = count_number(lang, c);
+    i18n::tn(lang, p, c.count.unsigned_abs()).replacen(&c.count.to_string(), &n, 1)
 }
 
 #[cfg(test)]

@@ -39,11 +39,18 @@ mod incident;
 mod incident_actions;
 mod incident_cis;
 mod incident_form;
+mod incident_problems;
 mod layout;
 mod list;
 mod login;
 mod notifications;
 mod portal;
+mod problem;
+mod problem_actions;
+mod problem_candidates;
+mod problem_form;
+mod problem_list;
+mod problem_side;
 mod search;
 mod service_levels;
 mod service_levels_edit;
@@ -80,6 +87,17 @@ pub fn routes() -> Router<AppState> {
         // A comment may carry files: the attachment limit applies to each.
         .route("/incidents/{number}/comments", post(incident_actions::comment).layer(DefaultBodyLimit::disable()))
         .route("/incidents/{number}/assign-to-me", post(desk::assign_to_me))
+        .route("/incidents/{number}/problem", post(incident_problems::create))
+        .route("/incidents/{number}/link-problem", post(incident_problems::link))
+        .route("/incidents/{number}/apply-workaround", post(incident_problems::apply))
+        .route("/problems", get(problem_list::show).post(problem_form::create))
+        .route("/problems/new", get(problem_form::new))
+        .route("/problems/{number}", get(problem::show))
+        .route("/problems/{number}/edit", get(problem_form::edit).post(problem_form::update))
+        .route("/problems/{number}/state", post(problem_actions::transition))
+        .route("/problems/{number}/known-error", post(problem_actions::known_error))
+        .route("/problems/{number}/incidents", post(problem_actions::link))
+        .route("/problems/{number}/incidents/{incident}/unlink", post(problem_actions::unlink))
         .route("/incidents/bulk", post(desk::bulk))
         .route("/incidents/views", post(desk::save_view))
         .route("/incidents/views/{id}/delete", post(desk::delete_view))

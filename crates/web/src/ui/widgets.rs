@@ -8,7 +8,11 @@ use steward_app::FieldError;
 use steward_domain::IncidentState;
 
 pub fn state_badge(lang: Lang, state: &str) -> Markup {
-    let label = state.parse::<IncidentState>().map(|s| i18n::state(lang, s)).unwrap_or(state);
+    // Incidents' states first; a problem's own (assessment, …) next.
+    let label = match state.parse::<IncidentState>() {
+        Ok(s) => i18n::state(lang, s),
+        Err(_) => state.parse().map(|s| crate::i18n_problems::state(lang, s)).unwrap_or(state),
+    };
     html! { span class={ "badge state state-" (state) } { (label) } }
 }
 

@@ -30,6 +30,7 @@ mod leavers;
 mod listing;
 mod notifications;
 mod people;
+mod problem_desk;
 mod problems;
 mod search;
 mod security;

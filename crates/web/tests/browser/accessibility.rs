@@ -24,7 +24,8 @@ const ADMIN: &[&str] = &["admin"];
 /// address, `{incident}` is an incident the requester reported (with a
 /// comment and a work note), `{ci}` a virtual machine, `{service}` a
 /// business service with a map, `{rule}` an escalation rule, `{webhook}` a
-/// webhook; `/login` is checked signed out.
+/// webhook, `{problem}` a published known error linked to `{incident}`;
+/// `/login` is checked signed out.
 const PAGES: &[(&str, &[&str])] = &[
     ("/login", &[]),
     ("/home", STAFF),
@@ -62,6 +63,12 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/admin/webhooks", ADMIN),
     ("/admin/webhooks/{webhook}", ADMIN),
     ("/admin/webhooks/{webhook}/delete", ADMIN),
+    ("/problems?state=open", STAFF),
+    ("/problems?known_error=true&days=0", STAFF),
+    ("/problems/new", STAFF),
+    ("/problems/{problem}", STAFF),
+    ("/problems/{problem}/edit", STAFF),
+    ("/problems/{problem}", &["requester"]),
 ];
 
 /// The WCAG 2.1 A and AA rules (and unique landmarks), only violations back.
@@ -133,11 +140,12 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
         ..Default::default()
     };
     let hook = t.app.create_webhook(&admin, hook).await.unwrap().id.to_string();
+    let prb = crate::problem_journey::known_error(t, &agent, &inc, e.vm).await;
     PAGES
         .iter()
         .map(|(p, who)| {
             let p = p.replace("{incident}", &inc).replace("{ci}", &e.vm.to_string());
-            let p = p.replace("{rule}", &rule).replace("{webhook}", &hook);
+            let p = p.replace("{rule}", &rule).replace("{webhook}", &hook).replace("{problem}", &prb);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()

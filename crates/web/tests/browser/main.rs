@@ -22,6 +22,7 @@ mod escalation_journey;
 mod journey;
 mod notification_pages;
 mod pages;
+mod problem_journey;
 mod security_journey;
 mod server;
 mod sla_journey;

@@ -1,0 +1,335 @@
+//! The problem page's panels: the state changes the viewer may make (with
+//! the fields each needs), the fields, the affected services and CIs, the
+//! workaround with its known-error switch, and the linked incidents.
+
+use super::{
+    Ctx, cmdb_impact, cmdb_widgets, fmt,
+    problem::{Data, View, incident_href},
+    widgets,
+};
+use crate::{
+    i18n::{self, Msg},
+    i18n_problems,
+};
+use maud::{Markup, html};
+use steward_app::incidents;
+use steward_domain::problem::{ProblemResolution, ProblemState, can_transition_problem};
+
+/// The button text for a move.
+fn verb(ctx: &Ctx, from: ProblemState, to: ProblemState) -> String {
+    use ProblemState::*;
+    let m = match (from, to) {
+        (New, Assessment) => Msg::PrbActAssess,
+        (Assessment, RootCauseAnalysis) => Msg::PrbActAnalyse,
+        (RootCauseAnalysis, FixInProgress) => Msg::PrbActFix,
+        (Resolved, FixInProgress) => Msg::PrbActReopen,
+        (_, Resolved) => Msg::ActResolve,
+        (_, Closed) => Msg::ActClose,
+        (_, Cancelled) => Msg::PrbActCancel,
+        (_, back) => return i18n::tf(ctx.lang, Msg::PrbActBack, &[("state", i18n_problems::state(ctx.lang, back))]),
+    };
+    ctx.t(m).to_owned()
+}
+
+/// The moves this viewer may make now, in the order the state machine lists them.
+fn moves(ctx: &Ctx, d: &Data) -> Vec<(ProblemState, ProblemState)> {
+    let Some(from) = d.state() else { return Vec::new() };
+    use steward_domain::Lifecycle;
+    from.allowed_targets()
+        .iter()
+        .copied()
+        .filter(|to| can_transition_problem(ctx.actor.role, *to, None).is_ok())
+        .map(|to| (from, to))
+        .collect()
+}
+
+fn hidden(ctx: &Ctx, d: &Data, to: ProblemState) -> Markup {
+    html! {
+        (widgets::csrf(&ctx.csrf))
+        input type="hidden" name="version" value=(d.p.record.version);
+        input type="hidden" name="state" value=(to.as_str());
+    }
+}
+
+fn simple(ctx: &Ctx, d: &Data, from: ProblemState, to: ProblemState) -> Markup {
+    html! {
+        form.state-form method="post" action={ "/problems/" (d.number) "/state" } {
+            (hidden(ctx, d, to))
+            button.btn type="submit" #{ "to-" (to.as_str()) } { (verb(ctx, from, to)) }
+        }
+    }
+}
+
+/// Resolving (code, notes, and the linked incidents) or cancelling (a
+/// reason), folded into a disclosure so the page works without JavaScript.
+fn with_fields(ctx: &Ctx, d: &Data, v: &View, from: ProblemState, to: ProblemState) -> Markup {
+    let lang = ctx.lang;
+    let (draft, errors) = match &v.transition {
+        Some((t, e)) if t.state == to.as_str() => (t.clone(), e.clone()),
+        _ => Default::default(),
+    };
+    let open = !draft.state.is_empty();
+    let id = |f: &str| format!("{}-{f}", to.as_str());
+    let (code_id, notes_id, reason_id, inc_notes_id) = (id("code"), id("notes"), id("reason"), id("incident-notes"));
+    let field =
+        |id, name, label| widgets::Field { required: true, ..widgets::Field::new(lang, id, name, label, &errors) };
+    let mut codes = vec![(String::new(), ctx.t(Msg::ChooseOne).to_owned())];
+    codes.extend(
+        ProblemResolution::ALL
+            .iter()
+            .filter(|c| c.allowed_from().contains(&from))
+            .filter(|c| can_transition_problem(ctx.actor.role, to, Some(**c)).is_ok())
+            .map(|c| (c.as_str().to_owned(), i18n_problems::resolution(lang, *c).to_owned())),
+    );
+    let open_incidents = d.open_incidents();
+    let class = if to == ProblemState::Cancelled { "btn btn-danger-quiet" } else { "btn" };
+    html! {
+        details.state-panel open[open] #{ "panel-" (to.as_str()) } {
+            summary class=(class) { (verb(ctx, from, to)) }
+            form.state-form method="post" action={ "/problems/" (d.number) "/state" } {
+                (hidden(ctx, d, to))
+                @if to == ProblemState::Resolved {
+                    (field(&code_id, "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, &draft.resolution_code))
+                    (field(&notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&draft.resolution_notes, 4))
+                    @if open_incidents > 0 {
+                        div class={ "field checkbox" @if errors.get("resolve_incidents").is_some() { " has-error" } } {
+                            label {
+                                input #resolve-incidents type="checkbox" name="resolve_incidents" value="on" checked[draft.resolve_incidents.is_some()];
+                                " " (i18n::tf(lang, Msg::ResolveIncidentsToo, &[("n", &open_incidents.to_string())]))
+                            }
+                            @if let Some(e) = errors.get("resolve_incidents") { p.field-error { (widgets::sentence(&i18n::app_message(lang, e))) } }
+                        }
+                        (widgets::Field::new(lang, &inc_notes_id, "incident_notes", ctx.t(Msg::IncidentNotes), &errors).textarea(&draft.incident_notes, 2))
+                    }
+                }
+                @if to == ProblemState::Cancelled {
+                    (field(&reason_id, "cancel_reason", ctx.t(Msg::CancelReason)).textarea(&draft.cancel_reason, 3))
+                }
+                @for e in errors.others(&["resolution_code", "resolution_notes", "resolve_incidents", "incident_notes", "cancel_reason"]) {
+                    p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, &e.message)) }
+                }
+                button.btn.btn-primary type="submit" #{ "submit-" (to.as_str()) } { (verb(ctx, from, to)) }
+            }
+        }
+    }
+}
+
+pub fn actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {
+    let moves = moves(ctx, d);
+    // A refused simple move (e.g. the fix without a cause) says why here.
+    let simple_errors = match &v.transition {
+        Some((t, e)) if !matches!(t.state.as_str(), "resolved" | "cancelled") => Some(e),
+        _ => None,
+    };
+    let needs_cause = moves.iter().any(|(_, to)| *to == ProblemState::FixInProgress)
+        && !(d.p.details.cause_category.is_some()
+            && d.p.details.root_cause.as_deref().is_some_and(|c| !c.trim().is_empty()));
+    html! {
+        section.panel.actions aria-labelledby="actions-title" {
+            h2 #actions-title { (ctx.t(Msg::ChangeState)) }
+            @if moves.is_empty() { p.muted { (ctx.t(Msg::PrbFinalState)) } }
+            @if let Some(errors) = simple_errors {
+                div.notice.error role="alert" #state-error {
+                    @for e in &errors.0 { p { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, &e.message)) } }
+                }
+            }
+            div.action-list {
+                @for (from, to) in &moves {
+                    @match to {
+                        ProblemState::Resolved | ProblemState::Cancelled => (with_fields(ctx, d, v, *from, *to)),
+                        _ => (simple(ctx, d, *from, *to)),
+                    }
+                }
+            }
+            @if needs_cause { p.hint { (ctx.t(Msg::PrbFixNeedsCause)) } }
+        }
+    }
+}
+
+pub fn details(ctx: &Ctx, d: &Data) -> Markup {
+    let lang = ctx.lang;
+    let r = &d.p.record;
+    let now = fmt::now_micros();
+    let empty = ctx.t(Msg::Empty);
+    let level = |n: i64| super::activity::value(lang, "impact", Some(&n.to_string()));
+    html! {
+        section.panel aria-labelledby="details-title" {
+            h2 #details-title { (ctx.t(Msg::Details)) }
+            dl.details {
+                dt { (ctx.t(Msg::Priority)) }
+                dd { (widgets::priority_badge(lang, r.priority)) " " (i18n::priority_name(lang, r.priority)) }
+                dt { (ctx.t(Msg::Impact)) " / " (ctx.t(Msg::Urgency)) }
+                dd { (level(r.impact)) " / " (level(r.urgency)) }
+                dt { (ctx.t(Msg::Group)) }
+                dd { (r.group_name.as_deref().unwrap_or(empty)) }
+                dt { (ctx.t(Msg::ProblemOwner)) }
+                dd #problem-owner { (r.assignee_name.as_deref().unwrap_or(ctx.t(Msg::Unassigned))) }
+                @if let Some(c) = &r.category { dt { (ctx.t(Msg::Category)) } dd { (c) } }
+                dt { (ctx.t(Msg::Opened)) } dd { (widgets::time(lang, r.opened_at, now)) }
+                @if r.resolved_at.is_some() { dt { (ctx.t(Msg::ResolvedAt)) } dd { (widgets::opt_time(lang, r.resolved_at, now)) } }
+                @if r.closed_at.is_some() { dt { (ctx.t(Msg::ClosedAt)) } dd { (widgets::opt_time(lang, r.closed_at, now)) } }
+                dt { (ctx.t(Msg::Updated)) } dd { (widgets::time(lang, r.updated_at, now)) }
+                @if r.reopen_count > 0 {
+                    dt { (ctx.t(Msg::Reopened)) }
+                    dd { (i18n::tn(lang, i18n::Plural::Times, u64::try_from(r.reopen_count).unwrap_or(0))) }
+                }
+            }
+        }
+    }
+}
+
+/// The service and CIs the problem names, and the services a failure of
+/// them affects, each with the chain of relations that explains it.
+pub fn affected(ctx: &Ctx, d: &Data) -> Markup {
+    let lang = ctx.lang;
+    let r = &d.p.record;
+    let name = |id: i64| {
+        d.impact
+            .as_ref()
+            .and_then(|i| i.starts.iter().chain(i.cis.iter().map(|c| &c.ci)).find(|c| c.id == id))
+            .map_or_else(|| format!("#{id}"), |c| c.name.clone())
+    };
+    html! {
+        section.panel #affected aria-labelledby="affected-title" {
+            h2 #affected-title { (ctx.t(Msg::AffectedTitle)) }
+            @if r.service_id.is_none() && d.cis.is_empty() { p.muted { (ctx.t(Msg::NoAffected)) } }
+            dl.details {
+                @if let (Some(id), Some(sv)) = (r.service_id, &r.service) {
+                    dt { (ctx.t(Msg::Service)) }
+                    dd #problem-service { (cmdb_widgets::ci_link(id, sv, None)) }
+                }
+                @if !d.cis.is_empty() {
+                    dt { (ctx.t(Msg::ConfigurationItems)) }
+                    dd #problem-cis {
+                        @for (n, c) in d.cis.iter().enumerate() {
+                            @if n > 0 { ", " }
+                            (cmdb_widgets::ci_link(c.id, &c.name, None)) " " (cmdb_widgets::status_badge(lang, &c.status))
+                        }
+                    }
+                }
+            }
+            @if let Some(i) = &d.impact {
+                // The problem's own service is named above: the others here.
+                @let services: Vec<_> = i.services.iter().filter(|s| Some(s.ci.id) != r.service_id).collect();
+                h3 { (ctx.t(Msg::ServicesAffected)) }
+                @if services.is_empty() {
+                    p.muted { (ctx.t(Msg::NoServicesAffected)) }
+                } @else {
+                    ul.impact-list #services-affected {
+                        @for s in &services {
+                            li {
+                                (cmdb_widgets::ci_link(s.ci.id, &s.ci.name, None))
+                                @if let Some(start) = s.path.first().map(|p| p.from) {
+                                    br;
+                                    span.path title=(ctx.t(Msg::ImpactPath)) { (cmdb_impact::path_words(lang, start, &s.path, name)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The workaround, and publishing it as a known error (or withdrawing it).
+pub fn workaround(ctx: &Ctx, d: &Data, v: &View) -> Markup {
+    let lang = ctx.lang;
+    let det = &d.p.details;
+    let published = d.p.is_known_error();
+    let can_publish = !matches!(d.state(), Some(ProblemState::New | ProblemState::Cancelled));
+    html! {
+        section class={ "panel" @if published { " known-error-panel" } } #workaround aria-labelledby="workaround-title" {
+            h2 #workaround-title { (ctx.t(Msg::Workaround)) }
+            @match det.workaround.as_deref().filter(|w| !w.trim().is_empty()) {
+                Some(w) => div.prose #workaround-text { (w) },
+                None => p.muted { (ctx.t(Msg::NoWorkaround)) },
+            }
+            @if published {
+                p #known-error-status {
+                    (super::problem_list::known_error_flag(lang)) " " (ctx.t(Msg::KnownErrorPublished)) " "
+                    (widgets::opt_time(lang, det.known_error_at, fmt::now_micros()))
+                }
+            } @else {
+                p.hint { (ctx.t(Msg::KnownErrorHint)) }
+            }
+            @for e in &v.known_error.0 {
+                p.field-error role="alert" { (i18n::field(lang, &e.field)) ": " (widgets::sentence(&i18n::app_message(lang, &e.message))) }
+            }
+            @if published || can_publish {
+                form.inline method="post" action={ "/problems/" (d.number) "/known-error" } {
+                    (widgets::csrf(&ctx.csrf))
+                    input type="hidden" name="version" value=(d.p.record.version);
+                    input type="hidden" name="publish" value=(if published { "0" } else { "1" });
+                    @if published {
+                        button.btn.btn-quiet #withdraw-known-error type="submit" { (ctx.t(Msg::WithdrawKnownError)) }
+                    } @else {
+                        button.btn #publish-known-error type="submit" { (ctx.t(Msg::PublishKnownError)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The linked incidents, each with "Unlink", and the form that links more.
+pub fn incidents(ctx: &Ctx, d: &Data, v: &View) -> Markup {
+    let lang = ctx.lang;
+    let now = fmt::now_micros();
+    let (typed, errors) = v.link.clone().unwrap_or_default();
+    let field = widgets::Field {
+        required: true,
+        hint: Some(ctx.t(Msg::LinkIncidentsHint)),
+        ..widgets::Field::new(lang, "link-incidents", "incidents", ctx.t(Msg::LinkIncidents), &errors)
+    };
+    let closed = matches!(d.state(), Some(ProblemState::Closed | ProblemState::Cancelled));
+    html! {
+        section.panel #linked-incidents aria-labelledby="linked-title" {
+            h2 #linked-title { (ctx.t(Msg::LinkedIncidents)) " " span.count { (d.incidents.len()) } }
+            @if d.incidents.is_empty() {
+                p.muted { (ctx.t(Msg::NoLinkedIncidents)) }
+            } @else {
+                div.table-wrap {
+                    table.incidents {
+                        thead { tr {
+                            th scope="col" { (ctx.t(Msg::Number)) }
+                            th scope="col" { (ctx.t(Msg::Title)) }
+                            th scope="col" { (ctx.t(Msg::State)) }
+                            th scope="col" { (ctx.t(Msg::Priority)) }
+                            th scope="col" { (ctx.t(Msg::LinkedAt)) }
+                            th scope="col" { span.visually-hidden { (ctx.t(Msg::Unlink)) } }
+                        } }
+                        tbody {
+                            @for i in &d.incidents {
+                                @let n = incidents::number(i.number);
+                                tr {
+                                    td.num { a href=(incident_href(i.number)) { (n) } }
+                                    td.title-cell { (i.title) }
+                                    td { (widgets::state_badge(lang, &i.state)) }
+                                    td { (widgets::priority_badge(lang, i.priority)) }
+                                    td.time { (widgets::time(lang, i.linked_at, now)) }
+                                    td {
+                                        form.inline method="post" action={ "/problems/" (d.number) "/incidents/" (n) "/unlink" } {
+                                            (widgets::csrf(&ctx.csrf))
+                                            button.btn.btn-quiet.btn-small type="submit" aria-label=(i18n::tf(lang, Msg::UnlinkNamed, &[("number", &n)])) { (ctx.t(Msg::Unlink)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !closed {
+                form.link-form method="post" action={ "/problems/" (d.number) "/incidents" } {
+                    (widgets::csrf(&ctx.csrf))
+                    (field.input(&typed))
+                    @for e in errors.others(&["incidents"]) {
+                        p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, &e.message)) }
+                    }
+                    button.btn #link-incidents-submit type="submit" { (ctx.t(Msg::LinkIncidents)) }
+                }
+            }
+        }
+    }
+}
