@@ -32,6 +32,7 @@ mod notifications;
 mod people;
 mod problems;
 mod search;
+mod search_words;
 mod security;
 mod sessions;
 mod site;
