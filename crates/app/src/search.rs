@@ -304,6 +304,23 @@ impl App {
         Ok(hits)
     }
 
+    /// Folds the search text of records written before search existed
+    /// (migration 0013), in batches of `batch` records, each its own short
+    /// write, until none is left; returns how many it did. Run in the
+    /// background after start: the server answers meanwhile, and an
+    /// interrupted run is taken up where it stopped by the next start.
+    pub async fn backfill_search(&self, batch: i64) -> Result<usize, AppError> {
+        let mut done = 0;
+        loop {
+            let n = self.store.write(move |c| Box::pin(async move { fulltext::backfill(c, batch).await })).await?;
+            done += n;
+            if n == 0 {
+                return Ok(done);
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
     /// Every class that is a service (business or technical, and the
     /// classes extending them).
     pub async fn service_classes(&self) -> Result<Vec<String>, AppError> {
