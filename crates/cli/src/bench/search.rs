@@ -117,7 +117,7 @@ pub async fn search(a: SearchArgs) -> Result<()> {
 async fn top_up(app: &App, a: &SearchArgs) -> Result<()> {
     let progress = |what: &'static str, total: usize| {
         move |done: usize| {
-            if done % (total / 10).max(1) == 0 || done == total {
+            if done.is_multiple_of((total / 10).max(1)) || done == total {
                 eprintln!("  loaded {done} {what}");
             }
         }
