@@ -176,17 +176,17 @@ impl App {
         let typed: String = req.text.trim_start().chars().filter(|c| !c.is_control()).collect();
         let query = typed.trim_end().to_owned();
         let mut found = Found { query: query.clone(), ..Found::default() };
-        if query.is_empty() {
-            return Ok(found);
-        }
         let limit = match req.limit {
             None => PER_KIND,
             Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
             Some(_) => return Err(AppError::field("limit", format!("must be between 1 and {MAX_LIMIT}"))),
         };
+        let scope = self.record_scope(actor, req)?;
+        if query.is_empty() {
+            return Ok(found);
+        }
         // As typed: a space after the last word says it is finished.
         let parsed = parse_query(&typed)?;
-        let scope = self.record_scope(actor, req)?;
         if !matches!(req.kind, Some(SearchKind::Service | SearchKind::Ci)) {
             found.by_number = self.records_numbered(actor, &query, &scope).await?;
         }

@@ -21,7 +21,7 @@ pub struct SearchQuery {
 impl SearchQuery {
     /// The request as the app takes it; an unknown kind names `kind`.
     pub fn request(self) -> Result<SearchRequest, ApiError> {
-        let kind = match self.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        let kind = match self.kind.as_deref() {
             None => None,
             Some(k) => Some(SearchKind::parse(k).ok_or_else(|| {
                 let names: Vec<&str> = SearchKind::ALL.iter().map(|(_, n)| *n).collect();
