@@ -37,6 +37,8 @@ pub enum AppError {
     TooLarge { what: &'static str, max: usize },
     #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
     Throttled { retry_after_secs: u64 },
+    #[error("{field} {error}")]
+    BadQuery { field: &'static str, error: steward_domain::search::QueryError },
     #[error("{0}")]
     Unavailable(String),
     #[error("internal error")]

@@ -1,24 +1,76 @@
-//! Finding anything from one search box: a record by its number, incidents
-//! by words in their title or description, services and CIs by name,
-//! hostname or serial number. Each kind answers only what the actor may see.
+//! Finding anything from one search box: a record by its number; records
+//! of every kind (incidents, problems, known errors) by words, prefixes as
+//! typed and quoted phrases through the full-text index, ranked, with the
+//! matches marked; services and CIs by name, hostname or serial number.
+//! Each kind answers only what the actor may see.
 
 use crate::{Actor, App, error::AppError};
 use serde::Serialize;
 use steward_domain::{
     access,
-    number::{RecordKind, numbers_in},
+    incident::IncidentState,
+    lifecycle::{Lifecycle, open_state_names},
+    number::{RecordKind, RecordNumber, numbers_in},
+    problem::{ProblemState, can_view_problem},
+    search::{self as text, Mark, Query},
 };
 use steward_store::{
     StoreError,
     cmdb::CiRow,
-    records::{self, Filter, Incident, Sort},
+    fulltext::{self, Hit, Scope},
+    records::{self, Incident},
     search::{self, CiScope},
 };
 
-/// Results per kind; the full lists hold the rest.
+/// Results per kind unless the search asks for fewer or more.
 pub const PER_KIND: i64 = 20;
-/// Longer search texts are cut to this many characters.
-pub const MAX_QUERY: usize = 200;
+/// The most results a search answers at once.
+pub const MAX_LIMIT: i64 = 50;
+/// Characters of a result's description shown around its matches.
+const SNIPPET_CHARS: usize = 160;
+
+/// What the search box may be narrowed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchKind {
+    Incident,
+    Problem,
+    /// Problems published as known errors.
+    KnownError,
+    Service,
+    Ci,
+}
+
+impl SearchKind {
+    pub const ALL: [(SearchKind, &'static str); 5] = [
+        (SearchKind::Incident, "incident"),
+        (SearchKind::Problem, "problem"),
+        (SearchKind::KnownError, "known_error"),
+        (SearchKind::Service, "service"),
+        (SearchKind::Ci, "ci"),
+    ];
+    pub fn parse(s: &str) -> Option<SearchKind> {
+        Self::ALL.iter().find(|(_, n)| *n == s).map(|(k, _)| *k)
+    }
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(k, _)| *k == self).map_or("incident", |(_, n)| n)
+    }
+    fn is_record(self) -> bool {
+        matches!(self, SearchKind::Incident | SearchKind::Problem | SearchKind::KnownError)
+    }
+}
+
+/// A search as the box and the API send it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub text: String,
+    /// Only this kind (none: every kind).
+    pub kind: Option<SearchKind>,
+    /// Only records in these states, as stored or "open" (none: any;
+    /// services and CIs have no state and are left out).
+    pub states: Vec<String>,
+    /// Results per kind (1..=[`MAX_LIMIT`]; none: [`PER_KIND`]).
+    pub limit: Option<i64>,
+}
 
 /// A record found by its number.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -30,15 +82,67 @@ pub struct NumberHit {
     pub state: String,
 }
 
+/// A run of a result's text, matched or not.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Piece {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// A result's text with its matches marked: all of a title, the part of a
+/// description around the matches.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Highlighted {
+    pub pieces: Vec<Piece>,
+    /// Text was left out before / after.
+    pub cut_before: bool,
+    pub cut_after: bool,
+}
+
+impl Highlighted {
+    fn of(source: &str, marks: &[Mark], max_chars: usize) -> Self {
+        let s = text::snippet(source, marks, max_chars);
+        Highlighted {
+            pieces: s.segments.iter().map(|p| Piece { text: p.text.to_owned(), matched: p.matched }).collect(),
+            cut_before: s.cut_before,
+            cut_after: s.cut_after,
+        }
+    }
+}
+
+/// A record found by words.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RecordHit {
+    /// `incident` or `problem`.
+    pub kind: String,
+    /// A problem published as a known error.
+    pub known_error: bool,
+    /// E.g. PRB0000012.
+    pub number: String,
+    pub title: String,
+    pub state: String,
+    pub opened_at: i64,
+    pub updated_at: i64,
+    /// Every word is in the title (these rank first).
+    pub title_hit: bool,
+    pub title_marked: Highlighted,
+    pub snippet: Highlighted,
+}
+
 /// What a search found, grouped by kind.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
-    /// The text searched for (trimmed and cut to [`MAX_QUERY`]).
+    /// The text searched for, trimmed.
     pub query: String,
     /// Records whose number the text is: one means "go straight there".
     pub by_number: Vec<NumberHit>,
+    /// Records of every kind the actor may see, best first.
+    pub records: Vec<RecordHit>,
+    /// More records match than are listed.
+    pub more_records: bool,
+    /// The incidents among `records`, in their order, as the list has them.
     pub incidents: Vec<Incident>,
-    /// More incidents match than are listed.
+    /// More incidents may match than are listed.
     pub more_incidents: bool,
     pub services: Vec<CiRow>,
     /// CIs that are not services; staff only.
@@ -55,55 +159,166 @@ impl Found {
     }
 }
 
+/// The record-number prefixes a search recognises.
+fn prefixes() -> Vec<&'static str> {
+    RecordKind::ALL.iter().map(|k| k.prefix()).collect()
+}
+
+/// Parses what was typed; a refusal names the field `q`.
+pub fn parse_query(text: &str) -> Result<Query, AppError> {
+    text::parse(text, &prefixes()).map_err(|error| AppError::BadQuery { field: "q", error })
+}
+
 impl App {
-    pub async fn search(&self, actor: &Actor, text: &str) -> Result<Found, AppError> {
+    pub async fn search(&self, actor: &Actor, req: &SearchRequest) -> Result<Found, AppError> {
         // Control characters (a NUL, which PostgreSQL refuses) cannot be in
         // what is searched for: they are dropped, not refused, as typed words.
-        let query: String = text.trim().chars().filter(|c| !c.is_control()).take(MAX_QUERY).collect();
+        let typed: String = req.text.trim_start().chars().filter(|c| !c.is_control()).collect();
+        let query = typed.trim_end().to_owned();
         let mut found = Found { query: query.clone(), ..Found::default() };
+        let limit = match req.limit {
+            None => PER_KIND,
+            Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            Some(_) => return Err(AppError::field("limit", format!("must be between 1 and {MAX_LIMIT}"))),
+        };
+        let scope = self.record_scope(actor, req)?;
         if query.is_empty() {
             return Ok(found);
         }
-        found.by_number = self.records_numbered(actor, &query).await?;
+        // As typed: a space after the last word says it is finished.
+        let parsed = parse_query(&typed)?;
+        if !matches!(req.kind, Some(SearchKind::Service | SearchKind::Ci)) {
+            found.by_number = self.records_numbered(actor, &query, &scope).await?;
+        }
         // A number that names records is what was meant: answer at once,
         // without reading titles (a bare number naming nothing may still be
         // words or a serial number).
         if !found.by_number.is_empty() {
             return Ok(found);
         }
-        let words = Filter { text: Some(query.clone()), sort: Sort::UpdatedDesc, limit: PER_KIND, ..Filter::default() };
-        (found.incidents, found.more_incidents) = self.list_incidents(actor, words).await?;
-        let services = self.service_classes().await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let d = self.store.dialect();
-        let scope = CiScope { classes: services.clone(), requester_visible: !actor.is_staff(), ..CiScope::default() };
-        found.services = search::cis(&mut conn, d, &query, &scope, PER_KIND).await?;
-        if actor.is_staff() {
+        if let Some(scope) = &scope {
+            let (hits, more) = fulltext::search(&mut conn, d, &parsed, scope, limit).await?;
+            let marks = parsed.marks();
+            let incident_ids: Vec<i64> = hits.iter().filter(|h| h.kind == "incident").map(|h| h.id).collect();
+            found.incidents = fulltext::records(&mut conn, &incident_ids).await?;
+            found.more_incidents = more;
+            found.records = hits.into_iter().map(|h| record_hit(h, &marks)).collect();
+            found.more_records = more;
+        }
+        // Services and CIs have no state: a search narrowed by state is
+        // about records.
+        if !req.states.is_empty() || req.kind.is_some_and(SearchKind::is_record) {
+            return Ok(found);
+        }
+        let services = self.service_classes().await?;
+        // Quotation marks group words for the index; names are matched as
+        // typed between them.
+        let name = query.replace(['"', '„', '“', '”'], "");
+        let name = name.trim();
+        if req.kind != Some(SearchKind::Ci) {
+            let scope =
+                CiScope { classes: services.clone(), requester_visible: !actor.is_staff(), ..CiScope::default() };
+            found.services = search::cis(&mut conn, d, name, &scope, limit).await?;
+        }
+        if actor.is_staff() && req.kind != Some(SearchKind::Service) {
             let scope = CiScope { except: services, ..CiScope::default() };
-            found.cis = search::cis(&mut conn, d, &query, &scope, PER_KIND).await?;
+            found.cis = search::cis(&mut conn, d, name, &scope, limit).await?;
         }
         Ok(found)
     }
 
+    /// Which records the actor may search, narrowed as asked; `None` when
+    /// no record is searched (services or CIs only, or nothing visible).
+    fn record_scope(&self, actor: &Actor, req: &SearchRequest) -> Result<Option<Scope>, AppError> {
+        let mut scope = Scope::default();
+        let staff = can_view_problem(actor.role).is_ok();
+        match req.kind {
+            None => {
+                scope.kinds.push(RecordKind::Incident.as_str());
+                if staff {
+                    scope.kinds.push(RecordKind::Problem.as_str());
+                }
+            }
+            Some(SearchKind::Incident) => scope.kinds.push(RecordKind::Incident.as_str()),
+            Some(SearchKind::Problem | SearchKind::KnownError) if staff => {
+                scope.kinds.push(RecordKind::Problem.as_str());
+                scope.known_errors_only = req.kind == Some(SearchKind::KnownError);
+            }
+            // A requester asking for problems finds none, as a requester
+            // naming a problem by number learns nothing of it.
+            Some(_) => return Ok(None),
+        }
+        // Requesters see their own incidents, as the incident list decides.
+        if !actor.is_staff() {
+            scope.requester_id = Some(actor.id);
+        }
+        for state in &req.states {
+            let known = |kind: &str| match kind {
+                "incident" => state == "open" || IncidentState::ALL.iter().any(|s| s.as_str() == state.as_str()),
+                _ => state == "open" || <ProblemState as Lifecycle>::ALL.iter().any(|s| s.as_str() == state.as_str()),
+            };
+            if !scope.kinds.iter().any(|k| known(k)) {
+                return Err(AppError::field("state", format!("{state:?} is not a state of the records searched")));
+            }
+            if state == "open" {
+                scope.states.extend(open_state_names::<IncidentState>().into_iter().map(str::to_owned));
+                scope.states.extend(open_state_names::<ProblemState>().into_iter().map(str::to_owned));
+            } else {
+                scope.states.push(state.clone());
+            }
+        }
+        scope.states.sort_unstable();
+        scope.states.dedup();
+        Ok(Some(scope))
+    }
+
     /// The records of each kind the text names by number that the actor
     /// may see (a requester learns nothing of others' records).
-    async fn records_numbered(&self, actor: &Actor, text: &str) -> Result<Vec<NumberHit>, AppError> {
+    async fn records_numbered(
+        &self,
+        actor: &Actor,
+        text: &str,
+        scope: &Option<Scope>,
+    ) -> Result<Vec<NumberHit>, AppError> {
         let mut hits = Vec::new();
+        let Some(scope) = scope else { return Ok(hits) };
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         for n in numbers_in(text) {
             let kind = n.kind.as_str();
+            if !scope.kinds.contains(&kind) {
+                continue;
+            }
             let Some(rec) = records::by_number(&mut conn, kind, n.seq).await? else {
                 continue;
             };
             let visible = match n.kind {
                 RecordKind::Incident => access::can_view(crate::incidents::viewer(actor, &rec)).is_ok(),
-                RecordKind::Problem => steward_domain::problem::can_view_problem(actor.role).is_ok(),
+                RecordKind::Problem => can_view_problem(actor.role).is_ok(),
             };
-            if visible {
+            if visible && (scope.states.is_empty() || scope.states.contains(&rec.state)) {
                 hits.push(NumberHit { kind, number: n.to_string(), title: rec.title, state: rec.state });
             }
         }
         Ok(hits)
+    }
+
+    /// Folds the search text of records written before search existed
+    /// (migration 0013), in batches of `batch` records, each its own short
+    /// write, until none is left; returns how many it did. Run in the
+    /// background after start: the server answers meanwhile, and an
+    /// interrupted run is taken up where it stopped by the next start.
+    pub async fn backfill_search(&self, batch: i64) -> Result<usize, AppError> {
+        let mut done = 0;
+        loop {
+            let n = self.store.write(move |c| Box::pin(async move { fulltext::backfill(c, batch).await })).await?;
+            done += n;
+            if n == 0 {
+                return Ok(done);
+            }
+            tokio::task::yield_now().await;
+        }
     }
 
     /// Every class that is a service (business or technical, and the
@@ -120,5 +335,21 @@ impl App {
         let classes = self.service_classes().await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(search::ci_ids_named(&mut conn, &classes, name).await?)
+    }
+}
+
+fn record_hit(h: Hit, marks: &[Mark]) -> RecordHit {
+    let kind = if h.kind == "problem" { RecordKind::Problem } else { RecordKind::Incident };
+    RecordHit {
+        number: RecordNumber { kind, seq: h.number }.to_string(),
+        known_error: h.known_error > 0,
+        title_hit: h.title_hit > 0,
+        title_marked: Highlighted::of(&h.title, marks, h.title.chars().count().max(1)),
+        snippet: Highlighted::of(&h.description, marks, SNIPPET_CHARS),
+        kind: h.kind,
+        title: h.title,
+        state: h.state,
+        opened_at: h.opened_at,
+        updated_at: h.updated_at,
     }
 }

@@ -10,6 +10,7 @@
 //! "now", and write through the store's multi-row inserts in large batches.
 
 mod bulk;
+pub use bulk::Shape as BulkShape;
 mod canned;
 mod catalog;
 mod cmdb;
@@ -150,6 +151,13 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
 /// entry. `progress` is called with the number written so far.
 pub async fn bulk_incidents(app: &App, count: usize, progress: impl Fn(usize)) -> Result<(), AppError> {
     bulk::run(app, count, progress).await
+}
+
+/// Loads `count` records of a [`BulkShape`] the way [`bulk_incidents`]
+/// loads incidents: problems, or how-to records standing in for knowledge
+/// articles, for the search benchmark.
+pub async fn bulk_records(app: &App, shape: BulkShape, count: usize, progress: impl Fn(usize)) -> Result<(), AppError> {
+    bulk::run_shaped(app, shape, count, progress).await
 }
 
 async fn ensure_no_incidents(app: &App) -> Result<(), AppError> {

@@ -1,10 +1,14 @@
-//! Background work: loading the CMDB graph at start, closing resolved
-//! incidents and sweeping sessions.
+//! Background work: loading the CMDB graph at start, folding the search
+//! text of records from before search, closing resolved incidents and
+//! sweeping sessions.
 
 use crate::App;
 use std::time::Duration;
 use steward_store::{accounts, now_micros};
 use tokio::sync::watch;
+
+/// Records folded per write by the search backfill.
+const SEARCH_BACKFILL_BATCH: i64 = 500;
 
 /// Runs until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
@@ -14,6 +18,16 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
         Ok(n) => tracing::info!(relations = n, ms = started.elapsed().as_millis() as u64, "CMDB graph loaded"),
         Err(e) => tracing::warn!(error = %e, "loading the CMDB graph failed"),
     }
+    // Records from before search existed become findable by words; in
+    // batches, so the writer keeps serving everyone else meanwhile.
+    let backfill = app.clone();
+    tokio::spawn(async move {
+        match backfill.backfill_search(SEARCH_BACKFILL_BATCH).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(records = n, "search text folded for records from before search"),
+            Err(e) => tracing::warn!(error = %e, "folding search text failed; the next start goes on"),
+        }
+    });
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -8,6 +8,7 @@
 mod cmdb;
 mod map;
 mod pages;
+mod search;
 mod sla;
 
 use crate::config::Config;
@@ -44,6 +45,9 @@ pub enum BenchCommand {
     /// Every page, the incident list with its count under each filter, and
     /// search by number, over demo data topped up to many incidents.
     Pages(pages::PagesArgs),
+    /// Search across every kind by words, prefixes, phrases and numbers
+    /// over a million incidents, problems and article stand-ins.
+    Search(search::SearchArgs),
 }
 
 #[derive(Args)]
@@ -109,6 +113,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Cmdb(a) => cmdb::cmdb(a).await,
         BenchCommand::Map(a) => map::map(a),
         BenchCommand::Pages(a) => pages::pages(a).await,
+        BenchCommand::Search(a) => search::search(a).await,
     }
 }
 

@@ -186,8 +186,15 @@ impl Store {
     }
 
     pub async fn count_incidents(&self) -> Result<i64> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM records WHERE kind = 'incident'").fetch_one(&self.inner.read).await?;
+        self.count_records("incident").await
+    }
+
+    /// How many records of `kind` are stored.
+    pub async fn count_records(&self, kind: &str) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM records WHERE kind = $1")
+            .bind(kind)
+            .fetch_one(&self.inner.read)
+            .await?;
         Ok(n)
     }
 

@@ -12,6 +12,7 @@ pub mod cmdb;
 pub mod db;
 pub mod desk;
 pub mod escalations;
+pub mod fulltext;
 pub mod inbound;
 pub mod journal;
 pub mod migrate;

@@ -37,6 +37,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     10 "0010" "unique_emails",
     11 "0011" "records",
     12 "0012" "problems",
+    13 "0013" "search",
     15 "0015" "unassigned_covering",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
@@ -52,6 +53,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     10 "0010" "unique_emails",
     11 "0011" "records",
     12 "0012" "problems",
+    13 "0013" "search",
     15 "0015" "unassigned_covering",
 );
 

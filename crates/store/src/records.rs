@@ -11,6 +11,7 @@ use crate::{
 };
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
+use steward_domain::search::fold;
 
 /// The kinds of record this store numbers, each with its PostgreSQL
 /// sequence of numbers. A new kind adds its line here and its sequence in
@@ -157,9 +158,9 @@ macro_rules! insert_head {
             "INSERT INTO records (title, description, state, hold_reason, impact, urgency, priority,
                 requester_id, organisation_id, category, service_id, assignment_group_id, assignee_id, major, parent_id,
                 resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at,
-                updated_at, created_by, version, kind, number)
+                updated_at, created_by, version, kind, search_title, search_body, number)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                $22, $23, $24, $25, $26, ",
+                $22, $23, $24, $25, $26, $29, $30, ",
             $number,
             ")"
         )
@@ -168,7 +169,8 @@ macro_rules! insert_head {
 /// SQLite inserts the record, its number and its `created` journal entry
 /// in one round trip: the kind's counter moves first, the record takes the
 /// counter's value, and the journal finds the row by `last_insert_rowid()`
-/// ($26 the kind, $27 the actor, $28 the changes).
+/// ($26 the kind, $27 the actor, $28 the changes, $29 and $30 the folded
+/// search text).
 const INSERT_CREATED_SQLITE: &str = concat!(
     "INSERT INTO record_numbers (kind, last) VALUES ($26, 1)
        ON CONFLICT (kind) DO UPDATE SET last = record_numbers.last + 1; ",
@@ -191,14 +193,18 @@ pub async fn insert_created(
         // `fetch_all`: sqlx's `fetch_one` stops at the first statement's
         // result and never sees the last one's row.
         Backend::Sqlite => {
-            bind_row(sqlx::query_as(INSERT_CREATED_SQLITE), rec).bind(actor_id).bind(changes).fetch_all(conn).await?
+            bind_search(bind_row(sqlx::query_as(INSERT_CREATED_SQLITE), rec).bind(actor_id).bind(changes), rec)
+                .fetch_all(conn)
+                .await?
         }
         // PostgreSQL inserts the record and its journal entry in one round
         // trip, chained in a data-modifying CTE ($27 the actor, $28 the
         // changes); the number comes from the kind's sequence.
         Backend::Postgres => {
             let sql = postgres_insert_created(number_sequence(&rec.kind)?);
-            bind_row(sqlx::query_as(sqlx::AssertSqlSafe(sql)), rec).bind(actor_id).bind(changes).fetch_all(conn).await?
+            bind_search(bind_row(sqlx::query_as(sqlx::AssertSqlSafe(sql)), rec).bind(actor_id).bind(changes), rec)
+                .fetch_all(conn)
+                .await?
         }
     };
     rows.first().map(|r| Key { id: r.0, number: r.1 }).ok_or(StoreError::NotFound)
@@ -212,6 +218,15 @@ fn postgres_insert_created(seq: &str) -> String {
          SELECT id, number FROM i",
         insert_head!("nextval('SEQ')").replace("SEQ", seq)
     )
+}
+
+/// Binds the record's folded title and body: the search index's text,
+/// kept in the same statement as the row (see `search_index`).
+fn bind_search<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    rec: &Record,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    q.bind(fold(&rec.title)).bind(fold(&rec.description))
 }
 
 /// Binds every column but the number, in the INSERT's order: the kind is
@@ -251,6 +266,20 @@ fn bind_row<'q, O>(
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Record>> {
     let sql = format!("{SELECT} WHERE i.id = $1");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?)
+}
+
+/// The records with these ids (those that exist), 500 ids a statement.
+pub async fn many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<Record>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut q = Sql::new(SELECT);
+        q.push(" WHERE ");
+        in_list_bare(&mut q, "i.id", chunk.iter().map(|i| Value::Int(*i)));
+        let mut rows: Vec<Record> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        out.append(&mut rows);
+    }
+    Ok(out)
 }
 
 /// The record of `kind` with this number.
@@ -316,7 +345,9 @@ pub async fn number_for_update(conn: &mut AnyConnection, d: Dialect, kind: &str,
 }
 
 /// Writes every stored field of `inc` if the row still has `expected`
-/// version, and bumps the version. Binds the same columns as the INSERT.
+/// version, and bumps the version. Binds the same columns as the INSERT,
+/// and the search text folded from the title and description (a kind
+/// that indexes other text calls `search_index::set_search_text` after).
 pub async fn update(conn: &mut AnyConnection, inc: &Record, expected: i64) -> Result<i64> {
     let row = Record { version: expected, ..inc.clone() };
     let updated: Option<(i64,)> = bind_row(
@@ -325,13 +356,16 @@ pub async fn update(conn: &mut AnyConnection, inc: &Record, expected: i64) -> Re
                 urgency = $6, priority = $7, requester_id = $8, organisation_id = $9, category = $10, service_id = $11,
                 assignment_group_id = $12, assignee_id = $13, major = $14, parent_id = $15, resolution_code = $16,
                 resolution_notes = $17, reopen_count = $18, opened_at = $19, first_response_at = $20,
-                resolved_at = $21, closed_at = $22, updated_at = $23, created_by = $24, version = $25 + 1
+                resolved_at = $21, closed_at = $22, updated_at = $23, created_by = $24, version = $25 + 1,
+                search_title = $28, search_body = $29
              WHERE id = $27 AND kind = $26 AND version = $25
              RETURNING version",
         ),
         &row,
     )
     .bind(row.id)
+    .bind(fold(&row.title))
+    .bind(fold(&row.description))
     .fetch_optional(&mut *conn)
     .await?;
     if let Some((v,)) = updated {
@@ -673,10 +707,22 @@ fn conditions(q: &mut Sql, d: Dialect, f: &Filter, ordered: bool) {
         None => q,
     };
     if let Some(t) = f.text.as_deref().filter(|t| !t.is_empty()) {
-        let pattern = Value::Text(like_pattern(t));
-        q.push(&format!(" AND (i.title {} ", d.ilike())).bind(pattern.clone());
-        q.push(&format!(" ESCAPE '\\' OR i.description {} ", d.ilike())).bind(pattern);
-        q.push(" ESCAPE '\\')");
+        // Words go through the search index (prefix on the last one as
+        // typed); text that folding would change beyond letters' case and
+        // accents ("100%", "mail_relay") must also be in the title or the
+        // description as typed, and text with no word in it ("%", "_")
+        // only that: the words narrow, the substring decides.
+        let words = crate::fulltext::text_filter(t);
+        if let Some(query) = &words {
+            q.push(" AND ");
+            crate::fulltext::push_match(q, d, "i", query);
+        }
+        if words.is_none() || t.chars().any(|c| !c.is_alphanumeric() && !c.is_whitespace()) {
+            let pattern = Value::Text(like_pattern(t));
+            q.push(&format!(" AND (i.title {} ", d.ilike())).bind(pattern.clone());
+            q.push(&format!(" ESCAPE '\\' OR i.description {} ", d.ilike())).bind(pattern);
+            q.push(" ESCAPE '\\')");
+        }
     }
     for (col, op, v) in [
         ("i.opened_at", ">=", f.opened_from),
@@ -730,7 +776,7 @@ fn in_list_bare(q: &mut Sql, col: &str, vals: impl Iterator<Item = Value>) {
     q.push(")");
 }
 
-/// Rows per multi-row INSERT in [`insert_many`]: 28 binds a row keeps one
+/// Rows per multi-row INSERT in [`insert_many`]: 30 binds a row keeps one
 /// statement under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 const INSERT_MANY_ROWS: usize = 1_000;
 
@@ -738,14 +784,14 @@ const INSERT_MANY_ROWS: usize = 1_000;
 /// multi-row INSERTs: the fast path for demo data, imports and benchmarks.
 /// Display names in the rows are ignored.
 pub async fn insert_many(conn: &mut AnyConnection, d: Dialect, rows: &[Record]) -> Result<()> {
-    const COLUMNS: usize = 28;
+    const COLUMNS: usize = 30;
     for chunk in rows.chunks(INSERT_MANY_ROWS) {
         let mut sql = String::with_capacity(400 + chunk.len() * COLUMNS * 8);
         sql.push_str(
             "INSERT INTO records (id, kind, number, title, description, state, hold_reason, impact, urgency, priority, \
              requester_id, organisation_id, category, service_id, assignment_group_id, assignee_id, major, parent_id, \
              resolution_code, resolution_notes, reopen_count, opened_at, first_response_at, resolved_at, closed_at, \
-             updated_at, created_by, version) VALUES ",
+             updated_at, created_by, version, search_title, search_body) VALUES ",
         );
         let mut args = sqlx::any::AnyArguments::default();
         for (r, inc) in chunk.iter().enumerate() {
@@ -774,6 +820,7 @@ pub async fn insert_many(conn: &mut AnyConnection, d: Dialect, rows: &[Record]) 
             bind!(inc.service_id, inc.assignment_group_id, inc.assignee_id, inc.major, inc.parent_id);
             bind!(inc.resolution_code.as_deref(), inc.resolution_notes.as_deref(), inc.reopen_count, inc.opened_at);
             bind!(inc.first_response_at, inc.resolved_at, inc.closed_at, inc.updated_at, inc.created_by, inc.version);
+            bind!(fold(&inc.title), fold(&inc.description));
         }
         sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *conn).await?;
     }

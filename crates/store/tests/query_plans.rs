@@ -9,9 +9,11 @@
 mod common;
 
 use sqlx::Executor;
+use steward_domain::search::parse;
 use steward_store::{
     Backend,
     cmdb::{self, CiFilter},
+    fulltext::{self, Scope},
     records::{self, Assigned, Filter, SlaFilter, Sort},
 };
 
@@ -223,6 +225,76 @@ async fn plans_use_indexes(pg: bool) {
     drop(conn);
     common::drop_store(store, pg).await;
     assert!(problems.is_empty(), "{} plans miss their index:\n\n{}", problems.len(), problems.join("\n\n"));
+}
+
+/// Search: the ranked search of every scope and the list's text filter
+/// read the full-text index (FTS5; on PostgreSQL the GIN index, in the
+/// generic plan the read pool runs), never the whole table.
+async fn search_uses_the_full_text_index(pg: bool) {
+    let (store, _dir) = common::store(pg).await;
+    let d = store.dialect();
+    let mut conn = store.pool().acquire().await.unwrap();
+    fill(&mut conn).await;
+    // The rows were written without search text, as before migration 0013.
+    while fulltext::backfill(&mut conn, 5_000).await.unwrap() > 0 {}
+    store.analyze().await.unwrap();
+    if pg {
+        conn.execute("SET enable_seqscan = off").await.unwrap();
+    }
+    // FTS5 shows itself as a virtual table read through its index.
+    let index: &[&str] = if pg { &["records_search"] } else { &["VIRTUAL TABLE INDEX"] };
+    let mut problems = Vec::new();
+    let scopes = [
+        ("staff", Scope { kinds: vec!["incident", "problem"], ..Scope::default() }),
+        ("requester", Scope { kinds: vec!["incident"], requester_id: Some(77), ..Scope::default() }),
+        (
+            "known errors in a state",
+            Scope { kinds: vec!["problem"], known_errors_only: true, states: vec!["new".into()], ..Scope::default() },
+        ),
+    ];
+    for typed in ["incident 42", "\"incident 42\"", "incid", "1234 "] {
+        let query = parse(typed, &["INC", "PRB"]).unwrap();
+        for (name, scope) in &scopes {
+            let plan = fulltext::plan(&mut conn, d, &query, scope).await.unwrap();
+            if pg {
+                assert!(plan.iter().any(|l| l.contains("$1")), "not a generic plan: {plan:?}");
+            }
+            // Known errors are few: walking them is as good as the index.
+            let known: &[&str] = &["problem_details_known_error", index[0]];
+            let indexes = if name.starts_with("known") { known } else { index };
+            problems.extend(check(&format!("search {typed:?}, {name}"), &plan, pg, "records", "r", indexes));
+            if std::env::var("SHOW_PLANS").is_ok() {
+                eprintln!("{typed:?} {name}:\n{}\n", plan.join("\n"));
+            }
+            // Staff searches walk the matches newest first, not every record
+            // of a kind looked up in the index one by one.
+            if !pg && *name == "staff" && !plan.get(1).is_some_and(|l| l.contains("VIRTUAL TABLE")) {
+                problems.push(format!("search {typed:?}, staff: not led by the matches\n{}", plan.join("\n")));
+            }
+        }
+        let f = Filter { text: Some(typed.into()), limit: 50, ..Filter::default() };
+        let (list, count) = records::plans(&mut conn, d, &f).await.unwrap();
+        problems.extend(check(&format!("list text {typed:?}"), &list, pg, "records", "i", &[]));
+        problems.extend(check(&format!("list text {typed:?}, count"), &count, pg, "records", "i", index));
+        if pg {
+            let (list, count) = records::generic_plans(&mut conn, &f).await.unwrap();
+            problems.extend(check(&format!("list text {typed:?}, generic"), &list, pg, "records", "i", &[]));
+            problems.extend(check(&format!("list text {typed:?}, count, generic"), &count, pg, "records", "i", index));
+        }
+    }
+    drop(conn);
+    common::drop_store(store, pg).await;
+    assert!(problems.is_empty(), "{} search plans miss the index:\n\n{}", problems.len(), problems.join("\n\n"));
+}
+
+#[tokio::test]
+async fn search_uses_the_full_text_index_sqlite() {
+    search_uses_the_full_text_index(false).await;
+}
+
+#[tokio::test]
+async fn search_uses_the_full_text_index_postgres() {
+    search_uses_the_full_text_index(true).await;
 }
 
 #[tokio::test]

@@ -119,6 +119,12 @@ impl From<AppError> for ApiError {
                 retry_after: Some(retry_after_secs),
                 ..ApiError::new(S::TOO_MANY_REQUESTS, "throttled", "Too many attempts", detail)
             },
+            // A search text the parser refuses: 400, the reason as the
+            // code (`unbalanced_quotes`, `too_long`, …), the field named.
+            AppError::BadQuery { field, error } => ApiError {
+                errors: vec![FieldError::new(field, error.to_string())],
+                ..ApiError::new(S::BAD_REQUEST, error.code(), "Bad search", detail)
+            },
             AppError::Unavailable(_) => ApiError::new(S::SERVICE_UNAVAILABLE, "unavailable", "Unavailable", detail),
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");

@@ -580,7 +580,7 @@ catalogue! {
     SearchTitle: "Search", "Wyszukiwanie";
     SearchButton: "Search", "Szukaj";
     SearchResultsFor: "Results for “{q}”", "Wyniki dla „{q}”";
-    SearchHint: "Type a record number (INC0001127, inc1127 or 1127), words from an incident's title or description, or a service's or CI's name, hostname or serial number.", "Wpisz numer zgłoszenia (INC0001127, inc1127 lub 1127), słowa z tytułu lub opisu incydentu albo nazwę, nazwę hosta lub numer seryjny usługi bądź CI.";
+    SearchHint: "Type a record number (INC0001127, inc1127 or 1127), words from the title or description of an incident or problem (the last one may be unfinished; \"words in quotes\" must follow each other; accents do not matter: zolty finds żółty), or a service's or CI's name, hostname or serial number.", "Wpisz numer zgłoszenia (INC0001127, inc1127 lub 1127), słowa z tytułu lub opisu incydentu albo problemu (ostatnie może być niedokończone; „słowa w cudzysłowie” muszą następować po sobie; znaki diakrytyczne nie mają znaczenia: zolty znajdzie żółty) albo nazwę, nazwę hosta lub numer seryjny usługi bądź CI.";
     SearchNothing: "Nothing matches “{q}”.", "Nic nie pasuje do „{q}”.";
     SearchByNumber: "Records with this number", "Zgłoszenia o tym numerze";
     SearchMoreIncidents: "All matching incidents", "Wszystkie pasujące incydenty";
@@ -1222,6 +1222,24 @@ catalogue! {
     SearchUnbalancedQuotes: "has a quotation mark that is not closed", "ma niezamknięty cudzysłów";
     SearchNothingLeft: "has nothing to search for: only punctuation or symbols", "nie zawiera nic do wyszukania: same znaki interpunkcyjne lub symbole";
     SearchStopWordsOnly: "has only common words such as \"the\" or \"i\": add a word that says what you are looking for", "zawiera tylko częste słowa, takie jak „i” czy „w”: dodaj słowo, które mówi, czego szukasz";
+    // The search page's filters and results (issue 11)
+    SearchText: "Search for", "Szukaj";
+    SearchKind: "Kind", "Rodzaj";
+    SearchKindAny: "Everything", "Wszystko";
+    SearchKindIncidents: "Incidents", "Incydenty";
+    SearchKindProblems: "Problems", "Problemy";
+    SearchKindKnownErrors: "Known errors", "Znane błędy";
+    SearchKindServices: "Services", "Usługi";
+    SearchKindCis: "Configuration items", "Elementy konfiguracji";
+    SearchState: "State", "Stan";
+    SearchStateAny: "Any", "Dowolny";
+    SearchStateOpen: "Open", "Otwarte";
+    SearchFiltersLabel: "Search and its filters", "Wyszukiwanie i jego filtry";
+    SearchKnownError: "known error", "znany błąd";
+    SearchTitleMatch: "in the title", "w tytule";
+    ProblemStateAssessment: "Assessment", "Ocena";
+    ProblemStateRootCause: "Root cause analysis", "Analiza przyczyny";
+    ProblemStateFixInProgress: "Fix in progress", "Naprawa w toku";
 }
 
 plurals! {

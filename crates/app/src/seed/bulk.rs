@@ -26,7 +26,48 @@ struct Batch {
     journal: Vec<JournalRow>,
 }
 
+/// What a bulk load makes: incidents, or (for the search benchmark)
+/// problems and stand-ins for knowledge articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Incident,
+    /// Problems named after a recurring incident, the fix in the body.
+    Problem,
+    /// Incidents written as how-to articles with a Polish sentence (the
+    /// knowledge base's kind does not exist yet).
+    Article,
+}
+
+impl Shape {
+    fn kind(self) -> &'static str {
+        match self {
+            Shape::Problem => "problem",
+            Shape::Incident | Shape::Article => crate::incidents::KIND,
+        }
+    }
+}
+
+/// Polish sentences for the article stand-ins: folded words such as
+/// "zolta" and "lacznosc" to search for.
+const POLISH: [&str; 6] = [
+    "Instrukcja: zrestartuj usługę i sprawdź połączenie sieciowe.",
+    "Rozwiązanie: wyczyść pamięć podręczną przeglądarki i zaloguj się ponownie.",
+    "Żółta kontrolka drukarki oznacza brak tonera w podajniku.",
+    "Łączność VPN wraca po ponownym zalogowaniu do domeny.",
+    "Hasło wygasło: zmień je w portalu samoobsługowym.",
+    "Dysk sieciowy jest niedostępny z powodu błędu uprawnień.",
+];
+
 pub(super) async fn run(app: &App, count: usize, progress: impl Fn(usize)) -> Result<(), AppError> {
+    run_shaped(app, Shape::Incident, count, progress).await
+}
+
+pub(super) async fn run_shaped(
+    app: &App,
+    shape: Shape,
+    count: usize,
+    progress: impl Fn(usize),
+) -> Result<(), AppError> {
     if count == 0 {
         return Ok(());
     }
@@ -40,18 +81,19 @@ pub(super) async fn run(app: &App, count: usize, progress: impl Fn(usize)) -> Re
         auto_close: i64::from(app.config.auto_close_days.max(1)) * DAY,
     };
     let weights: Vec<u32> = TEMPLATES.iter().map(|t| t.weight).collect();
-    let mut rng = Rng::new(SEED ^ count as u64);
+    let mut rng = Rng::new(SEED ^ count as u64 ^ shape as u64);
     let (mut made, mut done) = (0, 0);
     let mut pending: Option<JoinHandle<Result<usize, AppError>>> = None;
     while made < count {
         let n = BATCH.min(count - made);
-        let batch = make_batch(&mut rng, &ctx, &weights, made, n, count)?;
+        let batch = make_batch(&mut rng, &ctx, &weights, shape, made, n, count)?;
         if let Some(h) = pending.take() {
             done += joined(h).await?;
             progress(done);
         }
         let (store, d) = (app.store.clone(), app.store.dialect());
-        pending = Some(tokio::spawn(async move { store.write(move |c| Box::pin(write_batch(c, d, batch))).await }));
+        pending =
+            Some(tokio::spawn(async move { store.write(move |c| Box::pin(write_batch(c, d, shape, batch))).await }));
         made += n;
     }
     if let Some(h) = pending {
@@ -65,9 +107,9 @@ async fn joined(h: JoinHandle<Result<usize, AppError>>) -> Result<usize, AppErro
     h.await.map_err(|e| AppError::Internal(format!("bulk write task failed: {e}")))?
 }
 
-async fn write_batch(c: &mut Conn, d: Dialect, mut b: Batch) -> Result<usize, AppError> {
+async fn write_batch(c: &mut Conn, d: Dialect, shape: Shape, mut b: Batch) -> Result<usize, AppError> {
     // Rows and entries carry their index in the batch until numbers are drawn.
-    let keys = records::reserve(c, d, crate::incidents::KIND, b.rows.len() as i64).await?;
+    let keys = records::reserve(c, d, shape.kind(), b.rows.len() as i64).await?;
     let key = |i: i64| {
         keys.get(usize::try_from(i).unwrap_or(usize::MAX)).copied().ok_or(AppError::Internal("numbering".into()))
     };
@@ -88,6 +130,7 @@ fn make_batch(
     rng: &mut Rng,
     ctx: &Ctx,
     weights: &[u32],
+    shape: Shape,
     start: usize,
     n: usize,
     total: usize,
@@ -99,9 +142,10 @@ fn make_batch(
     for i in 0..n {
         let slot = (start + i) as i128 * i128::from(span) / total as i128;
         let opened = from + slot as i64 + rng.between(0, step);
-        let inc = one(rng, ctx, weights, i as i64, opened);
+        let mut inc = one(rng, ctx, weights, i as i64, opened);
+        reshape(&mut inc, shape, rng);
         b.journal.push(JournalRow {
-            record_kind: crate::incidents::KIND,
+            record_kind: shape.kind(),
             record_id: inc.id,
             seq: 1,
             at: inc.opened_at,
@@ -113,6 +157,32 @@ fn make_batch(
         b.rows.push(inc);
     }
     Ok(b)
+}
+
+/// Makes an incident into the shape's record: a problem's title, body and
+/// state, or an article's.
+fn reshape(inc: &mut Incident, shape: Shape, rng: &mut Rng) {
+    let fix = inc.resolution_notes.clone().unwrap_or_default();
+    match shape {
+        Shape::Incident => {}
+        Shape::Problem => {
+            inc.kind = shape.kind().to_owned();
+            inc.title = format!("Recurring: {}", inc.title);
+            inc.description = format!("{} {fix}", inc.description);
+            inc.state = match inc.state.as_str() {
+                "in_progress" => "root_cause_analysis",
+                "on_hold" => "fix_in_progress",
+                s => s,
+            }
+            .to_owned();
+            inc.hold_reason = None;
+            inc.resolution_code = inc.resolution_code.as_ref().map(|_| "fixed".to_owned());
+        }
+        Shape::Article => {
+            inc.title = format!("How to: {}", inc.title);
+            inc.description = format!("{fix} {}", POLISH[rng.between(0, POLISH.len() as i64) as usize]);
+        }
+    }
 }
 
 /// The `created` entry's changes: the row as it was when it was opened.

@@ -65,7 +65,7 @@ use utoipa::OpenApi;
     ),
     // Schemas named only by query parameters, which utoipa does not collect.
     components(schemas(crate::error::Problem, crate::error::ProblemField, schema::CiListFormat,
-        schema::ImpactInclude, schema::ImpactDirection, schema::CiStatus, schema::OutboxState)),
+        schema::ImpactInclude, schema::ImpactDirection, schema::CiStatus, schema::OutboxState, schema::SearchKindName)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

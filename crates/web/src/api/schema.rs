@@ -28,6 +28,15 @@ word_enum!(
     IncidentState { New, InProgress, OnHold, Resolved, Closed, Cancelled }
 );
 word_enum!(
+    /// A kind of record.
+    RecordKindName { Incident, Problem }
+);
+word_enum!(
+    /// What a search may be narrowed to: a kind of record, known errors
+    /// (published problems), services or other CIs.
+    SearchKindName { Incident, Problem, KnownError, Service, Ci }
+);
+word_enum!(
     /// Why an incident is on hold.
     HoldReason { AwaitingCaller, AwaitingVendor, AwaitingChange }
 );

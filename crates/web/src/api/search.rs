@@ -1,10 +1,11 @@
-//! `GET /api/v1/search?q=`: one search box for everything, grouped by kind.
+//! `GET /api/v1/search?q=&kind=&state=&limit=`: one search box for
+//! everything, grouped by kind, records ranked with their matches marked.
 
-use super::dto::IncidentJson;
+use super::dto::{IncidentJson, time};
 use crate::{AppState, auth::ApiActor, error::ApiError, query::Query};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use steward_app::search::{Found, NumberHit};
+use steward_app::search::{Found, Highlighted, NumberHit, RecordHit, SearchKind, SearchRequest};
 use steward_store::cmdb::CiRow;
 use utoipa::ToSchema;
 
@@ -12,6 +13,95 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     q: Option<String>,
+    kind: Option<String>,
+    state: Option<String>,
+    limit: Option<i64>,
+}
+
+impl SearchQuery {
+    /// The request as the app takes it; an unknown kind names `kind`.
+    pub fn request(self) -> Result<SearchRequest, ApiError> {
+        let kind = match self.kind.as_deref() {
+            None => None,
+            Some(k) => Some(SearchKind::parse(k).ok_or_else(|| {
+                let names: Vec<&str> = SearchKind::ALL.iter().map(|(_, n)| *n).collect();
+                ApiError::field("kind", format!("must be one of {}", names.join(", ")))
+            })?),
+        };
+        let states = self
+            .state
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Ok(SearchRequest { text: self.q.unwrap_or_default(), kind, states, limit: self.limit })
+    }
+}
+
+/// A run of text; `matched` when it is what the search matched.
+#[derive(Serialize, ToSchema)]
+pub struct PieceJson {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// Text with its matches marked, in order.
+#[derive(Serialize, ToSchema)]
+pub struct HighlightJson {
+    pub pieces: Vec<PieceJson>,
+    /// Text was left out before the first piece.
+    pub cut_before: bool,
+    /// Text was left out after the last piece.
+    pub cut_after: bool,
+}
+
+/// A record found by words, best first.
+#[derive(Serialize, ToSchema)]
+pub struct RecordFoundJson {
+    #[schema(value_type = crate::api::schema::RecordKindName)]
+    pub kind: String,
+    /// A problem published as a known error.
+    pub known_error: bool,
+    /// e.g. PRB0000012
+    pub number: String,
+    /// Its API address.
+    pub href: String,
+    pub title: String,
+    pub state: String,
+    pub opened_at: String,
+    pub updated_at: String,
+    /// Every word is in the title (these rank first).
+    pub title_hit: bool,
+    /// The whole title with the matches marked.
+    pub title_marked: HighlightJson,
+    /// The part of the description around the matches, marked.
+    pub snippet: HighlightJson,
+}
+
+fn marked(h: Highlighted) -> HighlightJson {
+    HighlightJson {
+        pieces: h.pieces.into_iter().map(|p| PieceJson { text: p.text, matched: p.matched }).collect(),
+        cut_before: h.cut_before,
+        cut_after: h.cut_after,
+    }
+}
+
+fn found(r: RecordHit) -> RecordFoundJson {
+    RecordFoundJson {
+        href: format!("/api/v1/{}s/{}", r.kind, r.number),
+        kind: r.kind,
+        known_error: r.known_error,
+        number: r.number,
+        title: r.title,
+        state: r.state,
+        opened_at: time(r.opened_at),
+        updated_at: time(r.updated_at),
+        title_hit: r.title_hit,
+        title_marked: marked(r.title_marked),
+        snippet: marked(r.snippet),
+    }
 }
 
 /// A record whose number the search text is.
@@ -37,10 +127,11 @@ pub struct CiHitJson {
     pub portfolio_status: Option<String>,
 }
 
-/// What a search found, grouped by kind; each kind holds at most 20.
+/// What a search found, grouped by kind; each kind holds at most `limit`
+/// (20 unless asked).
 #[derive(Serialize, ToSchema)]
 pub struct SearchResultJson {
-    /// The text searched for, trimmed (and cut to 200 characters).
+    /// The text searched for, trimmed.
     pub query: String,
     /// Records whose number the text is (`INC0001127`, `inc1127`, or a
     /// bare `1127` for every kind); exactly one means the client can go
@@ -49,10 +140,18 @@ pub struct SearchResultJson {
     pub by_number: Vec<RecordHitJson>,
     /// Set when exactly one record has that number: its API address.
     pub go_to: Option<String>,
-    /// Incidents with the text in their title or description, the most
-    /// recently updated first.
+    /// Records of every kind the caller may see (incidents, problems and
+    /// known errors) with every word in their title or description, best
+    /// first: title matches, then the most recently updated. A word that
+    /// matches more than 10,000 records ranks within the most recent
+    /// 10,000.
+    pub records: Vec<RecordFoundJson>,
+    /// More records match than are listed.
+    pub more_records: bool,
+    /// The incidents among `records`, in the same order, as the incident
+    /// list shows them.
     pub incidents: Vec<IncidentJson>,
-    /// More incidents match: list them with `/incidents?text=`.
+    /// More records match: incidents can be listed with `/incidents?text=`.
     pub more_incidents: bool,
     /// Services by name or identifier (requesters: those offered to them).
     pub services: Vec<CiHitJson>,
@@ -74,6 +173,8 @@ impl From<Found> for SearchResultJson {
             go_to: f.go_to().map(|h| format!("/api/v1/{}s/{}", h.kind, h.number)),
             by_number: f.by_number.iter().map(hit).collect(),
             query: f.query,
+            records: f.records.into_iter().map(found).collect(),
+            more_records: f.more_records,
             incidents: f.incidents.into_iter().map(IncidentJson::from).collect(),
             more_incidents: f.more_incidents,
             services: f.services.into_iter().map(ci).collect(),
@@ -83,8 +184,12 @@ impl From<Found> for SearchResultJson {
 }
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", operation_id = "search",
-    params(("q" = Option<String>, Query, description = "A record number (INC0001127, inc1127, 1127), words of an incident's title or description, or a service's or CI's name, hostname or serial number")),
+    params(("q" = Option<String>, Query, description = "A record number (INC0001127, inc1127, 1127); words of a record's title or description (the last one a prefix while typed, \"quoted phrases\" in order, folded: zolty finds Żółty); or a service's or CI's name, hostname or serial number. At most 500 characters."),
+        ("kind" = Option<crate::api::schema::SearchKindName>, Query, description = "Only this kind"),
+        ("state" = Option<String>, Query, description = "Only records in these states (comma-separated; `open` for every open state); leaves services and CIs out"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 50, description = "Results per kind (default 20)")),
     responses((status = 200, description = "What was found, by kind", body = SearchResultJson),
+        (status = 400, description = "A search text that cannot be searched: an unclosed quotation mark, more than 500 characters, only punctuation, or only common words; the code says which and `errors` names `q`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad query string", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn search(
@@ -92,6 +197,6 @@ pub async fn search(
     ApiActor(actor): ApiActor,
     Query(q): Query<SearchQuery>,
 ) -> Result<axum::Json<SearchResultJson>, ApiError> {
-    let found = s.app.search(&actor, q.q.as_deref().unwrap_or("")).await?;
+    let found = s.app.search(&actor, &q.request()?).await?;
     Ok(axum::Json(found.into()))
 }

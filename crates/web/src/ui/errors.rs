@@ -67,6 +67,12 @@ fn describe(lang: Lang, e: &AppError) -> (StatusCode, Msg, String, Option<String
                 .join("; ");
             (StatusCode::UNPROCESSABLE_ENTITY, Msg::BadRequestTitle, detail, None)
         }
+        AppError::BadQuery { field, error } => (
+            StatusCode::BAD_REQUEST,
+            Msg::BadRequestTitle,
+            format!("{}: {}", i18n::field(lang, field), crate::i18n_search::query_error(lang, error)),
+            None,
+        ),
         other => (StatusCode::CONFLICT, Msg::BadRequestTitle, tr(&other.to_string()), None),
     }
 }

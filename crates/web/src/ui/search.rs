@@ -1,24 +1,31 @@
-//! `/search?q=`: the search box's page. A record number goes straight to
-//! the record (or offers the choice when several kinds share it); anything
-//! else lists what matched, grouped by kind: incidents by words, services
-//! and CIs by name, hostname or serial number.
+//! `/search?q=&kind=&state=`: the search box's page. A record number goes
+//! straight to the record (or offers the choice when several kinds share
+//! it); anything else lists what matched, grouped by kind: incidents and
+//! problems by words with the matches marked, services and CIs by name,
+//! hostname or serial number. A search the parser refuses is shown with
+//! the reason beside the field.
 
-use super::{Ctx, OrPage, UiResult, fmt, layout, see_other, widgets};
+use super::{Ctx, UiResult, fmt, layout, see_other, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_cmdb,
+    i18n_cmdb, i18n_search,
 };
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
 use serde::Deserialize;
-use steward_app::{incidents::number, search::Found};
+use steward_app::{
+    AppError, FieldError,
+    search::{Found, Highlighted, RecordHit, SearchKind, SearchRequest},
+};
 use steward_store::cmdb::CiRow;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct SearchQuery {
     q: String,
+    kind: String,
+    state: String,
 }
 
 /// The search box every page shows in its top bar.
@@ -28,6 +35,65 @@ pub fn form(ctx: &Ctx, value: &str) -> Markup {
             label.visually-hidden for="q" { (ctx.t(Msg::SearchLabel)) }
             input #q type="search" name="q" value=(value) placeholder=(ctx.t(Msg::SearchBoxPlaceholder)) autocomplete="off";
         }
+    }
+}
+
+/// The page's own form: the text again, with the kind and the state.
+fn filters(ctx: &Ctx, q: &SearchQuery, errors: &widgets::Errors) -> Markup {
+    let lang = ctx.lang;
+    let staff = ctx.actor.is_staff();
+    let pair = |v: &str, m: Msg| (v.to_owned(), ctx.t(m).to_owned());
+    let mut kinds = vec![pair("", Msg::SearchKindAny), pair("incident", Msg::SearchKindIncidents)];
+    if staff {
+        kinds.push(pair("problem", Msg::SearchKindProblems));
+        kinds.push(pair("known_error", Msg::SearchKindKnownErrors));
+    }
+    kinds.push(pair("service", Msg::SearchKindServices));
+    if staff {
+        kinds.push(pair("ci", Msg::SearchKindCis));
+    }
+    let mut states = vec![pair("", Msg::SearchStateAny), pair("open", Msg::SearchStateOpen)];
+    for s in ["new", "in_progress", "on_hold", "resolved", "closed", "cancelled"] {
+        states.push((s.to_owned(), state_label(lang, s).to_owned()));
+    }
+    if staff {
+        for s in ["assessment", "root_cause_analysis", "fix_in_progress"] {
+            states.push((s.to_owned(), state_label(lang, s).to_owned()));
+        }
+    }
+    let f = |id, name, label| widgets::Field::new(lang, id, name, label, errors);
+    html! {
+        form.filters method="get" action="/search" role="search" aria-label=(ctx.t(Msg::SearchFiltersLabel)) {
+            (widgets::Field { kind: Some("search"), ..f("s-q", "q", ctx.t(Msg::SearchText)) }.input(&q.q))
+            (f("s-kind", "kind", ctx.t(Msg::SearchKind)).select(&kinds, &q.kind))
+            (f("s-state", "state", ctx.t(Msg::SearchState)).select(&states, &q.state))
+            div.filter-actions {
+                button.btn.btn-primary type="submit" { (ctx.t(Msg::SearchButton)) }
+            }
+        }
+    }
+}
+
+/// A state's name in the reader's language, for incidents and problems.
+fn state_label(lang: i18n::Lang, state: &str) -> &'static str {
+    let m = match state {
+        "assessment" => Msg::ProblemStateAssessment,
+        "root_cause_analysis" => Msg::ProblemStateRootCause,
+        "fix_in_progress" => Msg::ProblemStateFixInProgress,
+        _ => return state.parse().map(|s| i18n::state(lang, s)).unwrap_or("?"),
+    };
+    i18n::t(lang, m)
+}
+
+/// The text with its matches in `<mark>`, and an ellipsis where text was
+/// left out.
+fn highlighted(h: &Highlighted) -> Markup {
+    html! {
+        @if h.cut_before { "… " }
+        @for p in &h.pieces {
+            @if p.matched { mark { (p.text) } } @else { (p.text) }
+        }
+        @if h.cut_after { " …" }
     }
 }
 
@@ -48,16 +114,47 @@ fn cis(ctx: &Ctx, id: &str, title: Msg, rows: &[CiRow], href: &str) -> Markup {
     }
 }
 
-fn results(ctx: &Ctx, f: &Found) -> Markup {
+/// One list of records found by words, each with its marked title and the
+/// part of its description around the matches.
+fn records(ctx: &Ctx, id: &str, title: Msg, hits: &[&RecordHit], more: Option<&str>) -> Markup {
     let lang = ctx.lang;
-    let staff = ctx.actor.is_staff();
     let now = fmt::now_micros();
+    html! {
+        section.panel aria-labelledby=(id) {
+            div.panel-head {
+                h2 #(id) { (ctx.t(title)) span.count { (hits.len()) @if more.is_some() { "+" } } }
+                @if let Some(href) = more { a href=(href) { (ctx.t(Msg::SearchMoreIncidents)) " →" } }
+            }
+            ul.search-hits {
+                @for h in hits {
+                    li {
+                        // Problems have no pages yet (only the API).
+                        @if h.kind == "incident" { a href={ "/incidents/" (h.number) } { (h.number) } } @else { strong { (h.number) } }
+                        // The title as the list shows it; the matches are
+                        // marked in the description below it.
+                        " " (h.title) " "
+                        span class={ "badge state state-" (h.state) } { (state_label(lang, &h.state)) }
+                        @if h.known_error { " " span.badge { (ctx.t(Msg::SearchKnownError)) } }
+                        " " span.muted { (widgets::time(lang, h.updated_at, now)) }
+                        @if !h.snippet.pieces.is_empty() { p.muted.snippet { (highlighted(&h.snippet)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn results(ctx: &Ctx, f: &Found) -> Markup {
+    let staff = ctx.actor.is_staff();
     let more_incidents = format!("/incidents{}", fmt::query(&[("text", &f.query)]));
     let more_cis = format!("/cmdb{}", fmt::query(&[("q", &f.query)]));
-    let nothing = f.by_number.is_empty() && f.incidents.is_empty() && f.services.is_empty() && f.cis.is_empty();
+    let nothing = f.by_number.is_empty() && f.records.is_empty() && f.services.is_empty() && f.cis.is_empty();
+    let incidents: Vec<&RecordHit> = f.records.iter().filter(|r| r.kind == "incident").collect();
+    let problems: Vec<&RecordHit> = f.records.iter().filter(|r| r.kind != "incident").collect();
+    let more = (staff && f.more_records).then_some(more_incidents.as_str());
     html! {
         @if nothing {
-            p.empty #no-results { (i18n::tf(lang, Msg::SearchNothing, &[("q", &f.query)])) }
+            p.empty #no-results { (i18n::tf(ctx.lang, Msg::SearchNothing, &[("q", &f.query)])) }
             p.hint { (ctx.t(Msg::SearchHint)) }
         }
         @if !f.by_number.is_empty() {
@@ -65,28 +162,13 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
                 h2 #by-number { (ctx.t(Msg::SearchByNumber)) }
                 ul.search-hits {
                     @for h in &f.by_number {
-                        li { a href={ "/" (h.kind) "s/" (h.number) } { (h.number) } " " (h.title) " " (widgets::state_badge(lang, &h.state)) }
+                        li { a href={ "/" (h.kind) "s/" (h.number) } { (h.number) } " " (h.title) " " (widgets::state_badge(ctx.lang, &h.state)) }
                     }
                 }
             }
         }
-        @if !f.incidents.is_empty() {
-            section.panel aria-labelledby="found-incidents" {
-                div.panel-head {
-                    h2 #found-incidents { (ctx.t(Msg::IncidentsTitle)) span.count { (f.incidents.len()) @if f.more_incidents { "+" } } }
-                    @if staff { a href=(more_incidents) { (ctx.t(Msg::SearchMoreIncidents)) " →" } }
-                }
-                ul.search-hits {
-                    @for i in &f.incidents {
-                        @let n = number(i.number);
-                        li {
-                            a href={ "/incidents/" (n) } { (n) } " " (i.title) " "
-                            (widgets::state_badge(lang, &i.state)) " " span.muted { (widgets::time(lang, i.updated_at, now)) }
-                        }
-                    }
-                }
-            }
-        }
+        @if !incidents.is_empty() { (records(ctx, "found-incidents", Msg::IncidentsTitle, &incidents, more)) }
+        @if !problems.is_empty() { (records(ctx, "found-problems", Msg::SearchKindProblems, &problems, None)) }
         @if !f.services.is_empty() {
             (cis(ctx, "found-services", Msg::Services, &f.services, if staff { "/cmdb/" } else { "/services/" }))
         }
@@ -99,8 +181,28 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<SearchQuery>, QueryRejection>) -> UiResult {
     // A hand-made address (`q` given twice) searches for nothing.
-    let q = q.map(|Query(q)| q.q).unwrap_or_default();
-    let mut found = s.app.search(&ctx.actor, &q).await.or_page(&ctx)?;
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let req = SearchRequest {
+        text: q.q.clone(),
+        kind: SearchKind::parse(&q.kind),
+        states: if q.state.is_empty() { Vec::new() } else { vec![q.state.clone()] },
+        limit: None,
+    };
+    let mut errors = widgets::Errors::default();
+    let found = match s.app.search(&ctx.actor, &req).await {
+        Ok(found) => Some(found),
+        // Refusals go beside their field, the page stays usable.
+        Err(AppError::BadQuery { field, error }) => {
+            errors.0.push(FieldError::new(field, i18n_search::query_error(ctx.lang, &error)));
+            None
+        }
+        Err(AppError::Invalid(fields)) => {
+            errors.0.extend(fields);
+            None
+        }
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    let mut found = found.unwrap_or_else(|| Found { query: q.q.trim().to_owned(), ..Found::default() });
     // Problems have no pages yet (only the API): offer what a page can open.
     found.by_number.retain(|h| h.kind == "incident");
     if let Some(hit) = found.go_to() {
@@ -113,7 +215,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<SearchQue
     };
     let body = html! {
         div.page-head { h1 { (title) } }
-        @if found.query.is_empty() {
+        (filters(&ctx, &q, &errors))
+        @if found.query.is_empty() || !errors.is_empty() {
             p.hint { (ctx.t(Msg::SearchHint)) }
         } @else {
             (results(&ctx, &found))

@@ -33,6 +33,7 @@ mod people;
 mod problem_desk;
 mod problems;
 mod search;
+mod search_words;
 mod security;
 mod sessions;
 mod site;

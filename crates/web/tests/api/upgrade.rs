@@ -241,6 +241,7 @@ async fn upgrade(backend: Backend, url: &str, dir: &Path) {
         [sign_in("admin").await, sign_in("manager").await, sign_in("agent").await, sign_in("requester").await]
     };
 
+    search_after_backfill(&app, &agent, &m).await;
     let mut diffs = Vec::new();
     check_incidents(&admin, &m, &mut diffs).await;
     check_totals(&admin, &m, &mut diffs).await;
@@ -263,6 +264,30 @@ async fn upgrade(backend: Backend, url: &str, dir: &Path) {
     new_work(&agent, &m).await;
     workers(&app, &admin, &m).await;
     app.store.close().await;
+}
+
+/// Incidents from 0.1.0 have no search text until the backfill the
+/// workers start folds it, in batches; then they are found by words.
+async fn search_after_backfill(app: &App, agent: &Session, m: &Value) {
+    let inc = &m["incidents"][0]["incident"];
+    let (number, title) = (inc["number"].as_str().unwrap(), inc["title"].as_str().unwrap());
+    let phrase = format!("\"{}\"", title.replace(['"', '„', '“', '”'], " "));
+    let found = |agent: &Session| {
+        let r = agent.req(Method::GET, "/api/v1/search").query(&[("q", phrase.as_str()), ("limit", "50")]).send();
+        async move {
+            let v: Value = r.await.unwrap().json().await.unwrap();
+            v["records"].as_array().unwrap().iter().any(|r| r["number"] == number)
+        }
+    };
+    let every = m["every_incident"].as_object().unwrap().len();
+    let mut conn = app.store.pool().acquire().await.unwrap();
+    let pending = steward_store::fulltext::pending(&mut conn).await.unwrap();
+    drop(conn);
+    assert_eq!(pending, every as i64, "every incident from 0.1.0 waits for its search text");
+    assert!(!found(agent).await, "{number} is not in the index before the backfill");
+    assert_eq!(app.backfill_search(40).await.unwrap(), every);
+    assert!(found(agent).await, "{number} ({title}) is found by words after the backfill");
+    assert_eq!(app.backfill_search(40).await.unwrap(), 0, "nothing left: a second run does nothing");
 }
 
 /// The incidents of every shape, all they had; every incident's state,

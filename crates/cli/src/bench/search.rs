@@ -1,0 +1,206 @@
+//! `steward bench search`: search across everything at scale. Seeds (or
+//! tops up) incidents, problems and records standing in for knowledge
+//! articles (incidents written as how-to texts with Polish sentences: the
+//! knowledge base's kind does not exist yet), then times
+//! `GET /api/v1/search` as an agent over classes of queries taken from the
+//! data itself: rare and common words (by how many records the list's text
+//! filter counts), words as typed (a prefix), quoted phrases, and record
+//! numbers. Prints p50 and p95 per class against the 50 ms target.
+
+use super::{Target, bench_agent, database, load_average, ms, open_app, percentile, start_server};
+use anyhow::{Result, bail};
+use clap::Args;
+use std::time::{Duration, Instant};
+use steward_app::{
+    Actor, App,
+    incidents::number,
+    seed::{self, BulkShape},
+};
+use steward_domain::search::{fold, is_stop_word};
+use steward_store::records::{Filter, Sort};
+
+#[derive(Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    target: Target,
+    /// Incidents stored (the article stand-ins come on top).
+    #[arg(long, default_value_t = 1_000_000)]
+    incidents: usize,
+    #[arg(long, default_value_t = 50_000)]
+    problems: usize,
+    /// Records standing in for knowledge articles.
+    #[arg(long, default_value_t = 10_000)]
+    articles: usize,
+    /// Timed requests per class (after 10 to warm up).
+    #[arg(long, default_value_t = 200)]
+    requests: usize,
+}
+
+const TARGET_MS: f64 = 50.0;
+/// Records sampled for their words.
+const SAMPLES: i64 = 60;
+
+pub async fn search(a: SearchArgs) -> Result<()> {
+    let db = database(&a.target, a.target.keep.is_none() && a.target.pg.is_none()).await?;
+    let dir = tempfile::tempdir()?;
+    let app = open_app(&db, dir.path().to_path_buf()).await?;
+    top_up(&app, &a).await?;
+    // A database kept from before search existed is folded first.
+    let folded = app.backfill_search(5_000).await.map_err(crate::commands::app_error)?;
+    if folded > 0 {
+        println!("folded the search text of {folded} records from before search");
+    }
+    app.store.analyze().await?;
+    let token = bench_agent(&app).await?;
+    let classes = classes(&app, &a).await?;
+    let (base, stop, server) = start_server(app.clone()).await?;
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(900);
+    println!(
+        "search ({}, {} incidents, {} requests a class; load average {}):",
+        db.backend.name(),
+        app.store.count_incidents().await?,
+        a.requests,
+        load_average()
+    );
+    let mut misses = 0;
+    for (class, queries) in &classes {
+        if queries.is_empty() {
+            println!("  {class:<34} no such queries in this data");
+            continue;
+        }
+        let mut lat = Vec::with_capacity(a.requests);
+        let mut found = 0usize;
+        for i in 0..a.requests + 10 {
+            if Instant::now() > deadline {
+                break;
+            }
+            let q = &queries[i % queries.len()];
+            let t = Instant::now();
+            let r = client.get(format!("{base}/api/v1/search")).query(&[("q", q)]).bearer_auth(&token).send().await?;
+            let status = r.status();
+            let body = r.text().await?;
+            let d = t.elapsed();
+            if !status.is_success() {
+                bail!("{class} {q:?} answered {status}: {body}");
+            }
+            if i >= 10 {
+                lat.push(d);
+                let v: serde_json::Value = serde_json::from_str(&body)?;
+                let hits = v["records"].as_array().map_or(0, Vec::len) + v["by_number"].as_array().map_or(0, Vec::len);
+                found += usize::from(hits > 0);
+            }
+        }
+        lat.sort();
+        let p95 = percentile(&lat, 0.95);
+        let over = p95.as_secs_f64() * 1000.0 > TARGET_MS;
+        misses += usize::from(over);
+        println!(
+            "  {class:<34} p50 {:>9} p95 {:>9} (target {TARGET_MS} ms; {} queries, {}% found something, e.g. {:?}){}",
+            ms(percentile(&lat, 0.5)),
+            ms(p95),
+            queries.len(),
+            found * 100 / lat.len().max(1),
+            queries[0],
+            if over { "  OVER" } else { "" }
+        );
+    }
+    println!("{misses} class(es) over target (load average {})", load_average());
+    let _ = stop.send(());
+    let _ = server.await;
+    Ok(())
+}
+
+/// Loads what is missing: the article stand-ins first (into an empty
+/// database only), then incidents up to `--incidents` on top of them, then
+/// problems.
+async fn top_up(app: &App, a: &SearchArgs) -> Result<()> {
+    let progress = |what: &'static str, total: usize| {
+        move |done: usize| {
+            if done.is_multiple_of((total / 10).max(1)) || done == total {
+                eprintln!("  loaded {done} {what}");
+            }
+        }
+    };
+    let started = Instant::now();
+    let have = app.store.count_incidents().await? as usize;
+    if have == 0 {
+        seed::bulk_records(app, BulkShape::Article, a.articles, progress("article stand-ins", a.articles))
+            .await
+            .map_err(crate::commands::app_error)?;
+    }
+    let have = app.store.count_incidents().await? as usize;
+    let want = a.incidents + a.articles;
+    if have < want {
+        seed::bulk_incidents(app, want - have, progress("incidents", want - have))
+            .await
+            .map_err(crate::commands::app_error)?;
+    }
+    let problems = app.store.count_records("problem").await? as usize;
+    if problems < a.problems {
+        seed::bulk_records(app, BulkShape::Problem, a.problems - problems, progress("problems", a.problems))
+            .await
+            .map_err(crate::commands::app_error)?;
+    }
+    println!("data ready in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The queries of each class, taken from records spread over the data.
+async fn classes(app: &App, a: &SearchArgs) -> Result<Vec<(&'static str, Vec<String>)>> {
+    let admin = Actor::operator();
+    let total = app.store.count_incidents().await?;
+    if total == 0 {
+        bail!("no incidents to sample");
+    }
+    let mut texts = Vec::new();
+    for i in 0..SAMPLES {
+        let at = total * i / SAMPLES + 1;
+        let f = Filter { sort: Sort::Number, after: Some(vec![at]), limit: 1, ..Filter::default() };
+        let (rows, _) = app.list_incidents(&admin, f).await.map_err(crate::commands::app_error)?;
+        texts.extend(rows.into_iter().map(|r| format!("{} {}", r.title, r.description)));
+    }
+    let mut words: Vec<String> =
+        texts.iter().flat_map(|t| fold(t).split(' ').map(str::to_owned).collect::<Vec<_>>()).collect();
+    words.retain(|w| w.len() > 3 && !is_stop_word(w) && !w.bytes().all(|b| b.is_ascii_digit()));
+    words.sort_unstable();
+    words.dedup();
+    // How many records each word finds (the list's count, capped at 10,000).
+    let rare_at = (total / 10_000).max(20);
+    let common_at = (total / 20).min(10_000);
+    let (mut rare, mut common) = (Vec::new(), Vec::new());
+    for w in words {
+        let f = Filter { text: Some(format!("{w} ")), ..Filter::default() };
+        let n = app.count_incidents(&admin, &f).await.map_err(crate::commands::app_error)?.count;
+        if n > 0 && n <= rare_at {
+            rare.push(w);
+        } else if n >= common_at {
+            common.push(w);
+        }
+    }
+    let typing: Vec<String> = common.iter().chain(&rare).filter(|w| w.len() > 5).map(|w| w[..4].to_owned()).collect();
+    let phrases: Vec<String> = texts
+        .iter()
+        .filter_map(|t| {
+            let words: Vec<&str> = t.split_whitespace().filter(|w| w.chars().all(char::is_alphanumeric)).collect();
+            let useful = |p: &&[&str]| p.iter().all(|w| !is_stop_word(&fold(w)));
+            words.windows(2).filter(useful).nth(1).map(|p| format!("\"{} {}\"", p[0], p[1]))
+        })
+        .collect();
+    let two_words: Vec<String> = common.windows(2).step_by(2).map(|p| format!("{} {} ", p[0], p[1])).collect();
+    let mut numbers = Vec::new();
+    for i in 0..SAMPLES {
+        numbers.push(number(total * i / SAMPLES + 1));
+        numbers.push(format!("PRB{:07}", (a.problems as i64 * i / SAMPLES).max(1)));
+        numbers.push((total * i / SAMPLES + 7).to_string());
+    }
+    let suffix = |v: Vec<String>| v.into_iter().map(|w| format!("{w} ")).collect::<Vec<_>>();
+    Ok(vec![
+        ("rare word", suffix(rare)),
+        ("common word (>10,000 or 5%)", suffix(common)),
+        ("two common words", two_words),
+        ("word as typed (prefix)", typing),
+        ("quoted phrase", phrases),
+        ("record number (INC, PRB, bare)", numbers),
+    ])
+}

@@ -1,0 +1,220 @@
+//! Full-text search over every kind of record: keeping the index's text,
+//! and the ranked search itself.
+//!
+//! The text is folded in Rust (`domain::search::fold`) into two columns of
+//! `records`, `search_title` and `search_body`, in the statement that
+//! writes the row (`records::insert_created`, `insert_many`, `update`).
+//! The engines index those columns: an external-content FTS5 table kept by
+//! triggers on SQLite, a weighted `tsvector` (title A, body B) generated
+//! from them with a GIN index on PostgreSQL (migration 0013). NULL folded
+//! text means "written before search existed": [`backfill`] fills it.
+
+use crate::{
+    Result,
+    db::{Backend, Dialect},
+    records::Record,
+    sql::{Sql, Value},
+};
+use sqlx::{AnyConnection, FromRow};
+use steward_domain::{
+    number::RecordKind,
+    search::{Query, Term, fold, parse, to_fts5, to_tsquery},
+};
+
+/// A word matching more records than this ranks within the most recent
+/// this many: ranking every match of a common word would read them all.
+pub const CANDIDATES: i64 = 10_000;
+
+/// Sets the text a record is found by, folded, replacing what its title
+/// and description gave: a kind that indexes more (an article's English
+/// and Polish text) calls this after each write of the record.
+pub async fn set_search_text(conn: &mut AnyConnection, id: i64, title: &str, body: &str) -> Result<()> {
+    sqlx::query("UPDATE records SET search_title = $1, search_body = $2 WHERE id = $3")
+        .bind(fold(title))
+        .bind(fold(body))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Folds the title and description of up to `batch` records that have no
+/// search text yet (rows from before migration 0013), lowest id first;
+/// returns how many it did. Each call is one short write, so a loop of
+/// them neither blocks start nor holds the writer for long, and stopping
+/// anywhere loses nothing: the next call takes up where this one ended.
+pub async fn backfill(conn: &mut AnyConnection, batch: i64) -> Result<usize> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, title, description FROM records WHERE search_title IS NULL ORDER BY id LIMIT $1")
+            .bind(batch)
+            .fetch_all(&mut *conn)
+            .await?;
+    for (id, title, description) in &rows {
+        sqlx::query("UPDATE records SET search_title = $1, search_body = $2 WHERE id = $3 AND search_title IS NULL")
+            .bind(fold(title))
+            .bind(fold(description))
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(rows.len())
+}
+
+/// How many records still wait for [`backfill`].
+pub async fn pending(conn: &mut AnyConnection) -> Result<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM records WHERE search_title IS NULL").fetch_one(conn).await?;
+    Ok(n)
+}
+
+/// The words of a list's text filter as a search, if it has any that are
+/// not stop words.
+pub(crate) fn text_filter(text: &str) -> Option<Query> {
+    let prefixes: Vec<&str> = RecordKind::ALL.iter().map(|k| k.prefix()).collect();
+    parse(text, &prefixes).ok()
+}
+
+/// The condition "record `alias` matches `query`", through the index.
+pub(crate) fn push_match(q: &mut Sql, d: Dialect, alias: &str, query: &Query) {
+    match d.0 {
+        Backend::Sqlite => {
+            q.push(&format!("{alias}.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH "));
+            q.bind(Value::Text(to_fts5(query))).push(")");
+        }
+        Backend::Postgres => {
+            q.push(&format!("{alias}.search_tsv @@ to_tsquery('simple', "));
+            q.bind(Value::Text(to_tsquery(query))).push(")");
+        }
+    }
+}
+
+/// Which records a search looks at.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// The kinds searched (never empty).
+    pub kinds: Vec<&'static str>,
+    /// Only problems published as known errors.
+    pub known_errors_only: bool,
+    /// Only records in these states (none: any).
+    pub states: Vec<String>,
+    /// Only this requester's records (what a requester may see).
+    pub requester_id: Option<i64>,
+}
+
+/// A record a search found: enough for a result line with its snippet.
+#[derive(Debug, Clone, FromRow, PartialEq)]
+pub struct Hit {
+    pub id: i64,
+    pub kind: String,
+    pub number: i64,
+    pub title: String,
+    pub description: String,
+    pub state: String,
+    pub opened_at: i64,
+    pub updated_at: i64,
+    /// A problem published as a known error (0/1).
+    pub known_error: i64,
+    /// Every term is in the title (0/1): such hits rank first.
+    pub title_hit: i64,
+}
+
+/// The records matching `query` in `scope`, best first: every term in the
+/// title above matches in the body, then the most recently updated. Ranks
+/// within the [`CANDIDATES`] most recent matches (by id); `limit + 1` rows
+/// are read to know whether more follow.
+pub async fn search(
+    conn: &mut AnyConnection,
+    d: Dialect,
+    query: &Query,
+    scope: &Scope,
+    limit: i64,
+) -> Result<(Vec<Hit>, bool)> {
+    let q = search_sql(d, query, scope, limit);
+    let mut rows: Vec<Hit> =
+        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+/// The engine's plan of [`search`] (PostgreSQL: the generic plan the read
+/// pool runs), for the query-plan tests.
+pub async fn plan(conn: &mut AnyConnection, d: Dialect, query: &Query, scope: &Scope) -> Result<Vec<String>> {
+    let q = search_sql(d, query, scope, 20);
+    Ok(match d.0 {
+        Backend::Sqlite => crate::sql::explain(conn, d, &q).await?,
+        Backend::Postgres => crate::sql::explain_generic(conn, &q).await?,
+    })
+}
+
+fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64) -> Sql {
+    let mut q = Sql::new(
+        "SELECT c.id, c.kind, c.number, c.title, c.description, c.state, c.opened_at, c.updated_at, \
+         (SELECT COUNT(*) FROM problem_details pd WHERE pd.record_id = c.id AND pd.known_error = 1) AS known_error, ",
+    );
+    push_title_hit(&mut q, query);
+    q.push(
+        " AS title_hit FROM (SELECT r.id, r.kind, r.number, r.title, r.description, r.state, r.opened_at, \
+            r.updated_at, r.search_title FROM ",
+    );
+    match d.0 {
+        // Joined rather than `IN (…)`: FTS5 then hands out its matches
+        // newest first itself, and the walk stops at the cap.
+        Backend::Sqlite => {
+            q.push("records_fts f JOIN records r ON r.id = f.rowid WHERE records_fts MATCH ");
+            q.bind(Value::Text(to_fts5(query)));
+        }
+        Backend::Postgres => {
+            q.push("records r WHERE ");
+            push_match(&mut q, d, "r", query);
+        }
+    }
+    // SQLite would walk every record of the kinds (an index led by the
+    // kind) and look each up in FTS5; the matches, newest first, are the
+    // walk to take (`+` keeps a column out of index choice). A requester's
+    // own records are few: there their index leads.
+    let sqlite = d.0 == Backend::Sqlite;
+    let unindexed = if sqlite && scope.requester_id.is_none() { "+" } else { "" };
+    q.push(&format!(" AND {unindexed}r.kind IN ")).row(scope.kinds.iter().map(|k| Value::Text((*k).to_owned())));
+    if !scope.states.is_empty() {
+        q.push(&format!(" AND {unindexed}r.state IN ")).row(scope.states.iter().map(|s| Value::Text(s.clone())));
+    }
+    if let Some(r) = scope.requester_id {
+        q.push(" AND r.requester_id = ").bind(Value::Int(r));
+    }
+    if scope.known_errors_only {
+        q.push(" AND r.id IN (SELECT pd.record_id FROM problem_details pd WHERE pd.known_error = 1)");
+    }
+    q.push(if sqlite { " ORDER BY f.rowid DESC LIMIT " } else { " ORDER BY r.id DESC LIMIT " })
+        .bind(Value::Int(CANDIDATES));
+    q.push(") c ORDER BY title_hit DESC, c.updated_at DESC, c.id DESC LIMIT ").bind(Value::Int(limit + 1));
+    q
+}
+
+/// 1 when every term is in the folded title, else 0. The folded title is
+/// tokens between single spaces, so a word is ` tok ` within the spaced
+/// title, a prefix ` tok`, a phrase ` a b `; tokens are `[a-z0-9]`, never
+/// a LIKE wildcard.
+fn push_title_hit(q: &mut Sql, query: &Query) {
+    q.push("CASE WHEN ");
+    for (i, term) in query.terms().iter().enumerate() {
+        if i > 0 {
+            q.push(" AND ");
+        }
+        let pattern = match term {
+            Term::Word { token, prefix: true } => format!("% {token}%"),
+            Term::Word { token, prefix: false } => format!("% {token} %"),
+            Term::Phrase(tokens) => format!("% {} %", tokens.join(" ")),
+        };
+        q.push("(' ' || COALESCE(c.search_title, '') || ' ') LIKE ").bind(Value::Text(pattern));
+    }
+    q.push(" THEN 1 ELSE 0 END");
+}
+
+/// The full rows of these records, in the order given (for answers that
+/// show a found incident as the list does).
+pub async fn records(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<Record>> {
+    let mut found = crate::records::many(conn, ids).await?;
+    found.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
+    Ok(found)
+}
