@@ -37,6 +37,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     10 "0010" "unique_emails",
     11 "0011" "records",
     12 "0012" "problems",
+    14 "0014" "knowledge",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -51,6 +52,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     10 "0010" "unique_emails",
     11 "0011" "records",
     12 "0012" "problems",
+    14 "0014" "knowledge",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
