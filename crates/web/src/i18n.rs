@@ -306,6 +306,7 @@ catalogue! {
     EvEscalated: "escalated", "eskalowano";
     EvLinked: "linked", "powiązał(a)";
     EvUnlinked: "removed a link", "usunął(-ęła) powiązanie";
+    EvFeedback: "said whether it helped", "ocenił(a), czy pomogło";
     FieldProblem: "Problem", "Problem";
     FieldEscalation: "Escalation rule", "Reguła eskalacji";
     FieldNotified: "Notified", "Powiadomieni";
