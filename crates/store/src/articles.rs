@@ -261,7 +261,12 @@ pub async fn tallies(conn: &mut AnyConnection, record_id: i64) -> Result<Vec<Tal
 }
 
 /// The reader's own answer about one version, if they gave one.
-pub async fn feedback_of(conn: &mut AnyConnection, record_id: i64, version: i64, user_id: i64) -> Result<Option<Feedback>> {
+pub async fn feedback_of(
+    conn: &mut AnyConnection,
+    record_id: i64,
+    version: i64,
+    user_id: i64,
+) -> Result<Option<Feedback>> {
     Ok(sqlx::query_as(
         "SELECT f.version, f.user_id, f.helpful, f.comment, f.at, CAST(NULL AS TEXT) AS user_name
          FROM article_feedback f WHERE f.record_id = $1 AND f.version = $2 AND f.user_id = $3",
@@ -325,7 +330,13 @@ pub async fn set_problems(
         if i > 0 {
             q.push(", ");
         }
-        q.row([Value::Int(article_id), Value::Int(*p), Value::Text(DOCUMENTS.to_owned()), Value::Int(at), Value::Int(by)]);
+        q.row([
+            Value::Int(article_id),
+            Value::Int(*p),
+            Value::Text(DOCUMENTS.to_owned()),
+            Value::Int(at),
+            Value::Int(by),
+        ]);
     }
     q.push(" ON CONFLICT (from_id, link, to_id) DO NOTHING");
     sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(conn).await?;

@@ -11,8 +11,8 @@ use steward_domain::{
     text::{self, Limit},
 };
 use steward_store::{
-    now_micros,
     articles::{self as store_articles, Details, Text, Version},
+    now_micros,
     records::{self, Record},
 };
 
@@ -52,7 +52,12 @@ pub(crate) struct Checked {
 
 /// Checks `input` over `base` (the version being edited, or a blank one),
 /// every problem named at once.
-pub(crate) fn check_input(input: &ArticleInput, base: &Version, base_texts: &[Text], now: i64) -> Result<Checked, AppError> {
+pub(crate) fn check_input(
+    input: &ArticleInput,
+    base: &Version,
+    base_texts: &[Text],
+    now: i64,
+) -> Result<Checked, AppError> {
     let mut bad = Vec::new();
     let audience = match input.audience.as_deref().map(str::trim) {
         Some(a) => a.parse::<Audience>().map_err(|e| bad.push(crate::FieldError::new("audience", e))).ok(),

@@ -3,14 +3,10 @@
 //! (a revision of the published one, or reviving a retired article).
 
 use super::{
-    Article, ArticleInput, create::check_input, facts, links, lock_at, parse_number, show_version,
-    texts_diff, version_diff, write_change,
+    Article, ArticleInput, create::check_input, facts, links, lock_at, parse_number, show_version, texts_diff,
+    version_diff, write_change,
 };
-use crate::{
-    Actor, App,
-    error::AppError,
-    incidents::diff,
-};
+use crate::{Actor, App, error::AppError, incidents::diff};
 use steward_domain::{
     journal::Action,
     knowledge::{VersionState, can_edit_content, can_edit_version, can_write_articles, plan_new_version},
@@ -104,7 +100,12 @@ impl App {
 
     /// Starts a new version, a draft copied from the published version (or,
     /// for a retired article, from its newest): one at a time.
-    pub async fn start_article_version(&self, actor: &Actor, number: &str, version: Option<i64>) -> Result<Article, AppError> {
+    pub async fn start_article_version(
+        &self,
+        actor: &Actor,
+        number: &str,
+        version: Option<i64>,
+    ) -> Result<Article, AppError> {
         can_write_articles(actor.role)?;
         let n = parse_number(number)?;
         let version = version.ok_or(AppError::VersionRequired)?;

@@ -48,7 +48,9 @@ impl App {
                         let a = lock_at(c, dialect, n, None).await?;
                         let v = match version {
                             Some(v) => a.versions.iter().find(|x| x.number == v),
-                            None => a.published(),
+                            // Nothing published: the reader's rights or the
+                            // state say why not.
+                            None => a.published().or(a.versions.last()),
                         }
                         .ok_or(AppError::field("version", "the article has no such version to give feedback on"))?;
                         let audience: Audience = v.audience.parse().map_err(AppError::Internal)?;

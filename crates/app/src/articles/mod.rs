@@ -182,7 +182,11 @@ pub(crate) fn version_diff(old: Option<&Version>, new: &Version) -> Vec<FieldCha
         FieldChange::new(&format!("v{n}.audience"), old.map(|o| o.audience.clone()), Some(new.audience.clone())),
         FieldChange::new(&format!("v{n}.category"), old.and_then(|o| o.category.clone()), new.category.clone()),
         FieldChange::new(&format!("v{n}.review_by"), t(old.and_then(|o| o.review_by)), t(new.review_by)),
-        FieldChange::new(&format!("v{n}.change_note"), old.and_then(|o| o.change_note.clone()), new.change_note.clone()),
+        FieldChange::new(
+            &format!("v{n}.change_note"),
+            old.and_then(|o| o.change_note.clone()),
+            new.change_note.clone(),
+        ),
     ]
     .into_iter()
     .flatten()

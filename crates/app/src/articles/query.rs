@@ -39,7 +39,12 @@ impl App {
     /// The article with this number as the actor may read it: the version
     /// asked for, else the published one, else (staff) the one being
     /// written, else the newest.
-    pub async fn get_article(&self, actor: &Actor, number: &str, version: Option<i64>) -> Result<ArticleRead, AppError> {
+    pub async fn get_article(
+        &self,
+        actor: &Actor,
+        number: &str,
+        version: Option<i64>,
+    ) -> Result<ArticleRead, AppError> {
         let n = parse_number(number)?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let record = records::by_number(&mut conn, KIND, n).await?.ok_or(AppError::NotFound(KIND))?;

@@ -560,3 +560,21 @@ pub struct WhyStep {
     #[schema(min_length = 1, max_length = 2000)]
     pub answer: String,
 }
+
+word_enum!(
+    /// A knowledge article's state: that of its published version, else of
+    /// the one being written.
+    ArticleState { Draft, InReview, Published, Retired }
+);
+word_enum!(
+    /// Where one version of an article is.
+    VersionState { Draft, InReview, Published, Superseded, Retired, Discarded }
+);
+word_enum!(
+    /// Who an article is written for.
+    Audience { Requesters, Staff }
+);
+word_enum!(
+    /// The languages an article is written in.
+    ArticleLang { En, Pl }
+);
