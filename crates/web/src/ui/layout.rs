@@ -39,6 +39,7 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
             ("/incidents/new", Msg::NavNewIncident, p == "/incidents/new"),
             ("/cmdb", Msg::NavCmdb, p == "/cmdb" || p.starts_with("/cmdb/")),
             ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
+            ("/kb", Msg::NavKnowledge, p == "/kb" || p.starts_with("/kb/")),
         ];
         if ctx.actor.role == steward_domain::Role::Admin {
             let people =
@@ -53,6 +54,7 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
             ("/portal", Msg::NavMyIncidents, p == "/portal" || p.starts_with("/incidents/")),
             ("/portal/report", Msg::NavReport, p == "/portal/report"),
             ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
+            ("/kb", Msg::NavKnowledge, p == "/kb" || p.starts_with("/kb/")),
         ]
     }
 }
