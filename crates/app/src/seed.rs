@@ -13,6 +13,7 @@ mod bulk;
 mod canned;
 mod catalog;
 mod cmdb;
+mod knowledge;
 mod people;
 mod rng;
 mod service_levels;
@@ -67,6 +68,8 @@ pub struct DemoSummary {
     pub by_state: Vec<(String, usize)>,
     /// Open incidents whose SLA clocks run (two SLAs and an OLA are set up).
     pub with_clocks: usize,
+    /// Knowledge articles (English and Polish), most of them published.
+    pub articles: usize,
     pub logins: Vec<DemoLogin>,
     pub password: &'static str,
 }
@@ -86,6 +89,7 @@ impl fmt::Display for DemoSummary {
             "2 SLAs, an office calendar with Poland's holidays, clocks on {} open incidents",
             self.with_clocks
         )?;
+        writeln!(f, "{} knowledge articles in English and Polish", self.articles)?;
         writeln!(f, "sign in with password {:?} as:", self.password)?;
         for l in &self.logins {
             writeln!(f, "  {:<10} {:<10} {}", l.username, l.role, l.note)?;
@@ -135,7 +139,9 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
         with_clocks += app.store.write(move |c| Box::pin(write_stories(c, dialect, batch, snap, now))).await?;
     }
     canned::create(app).await?;
-    Ok(DemoSummary { with_clocks, ..summary })
+    // After the problems, which the articles document.
+    let articles = knowledge::create(app, &services).await?;
+    Ok(DemoSummary { with_clocks, articles, ..summary })
 }
 
 /// Loads `count` incidents as fast as the database takes them, for
@@ -263,6 +269,7 @@ fn summarise(counts: people::Counts, stories: &[Story]) -> DemoSummary {
         journal_entries: stories.iter().map(|s| s.events.len()).sum(),
         by_state,
         with_clocks: 0,
+        articles: 0,
         logins: DEMO_LOGINS.to_vec(),
         password: DEMO_PASSWORD,
     }

@@ -1380,14 +1380,8 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
         ("only its author, managers and admins can change a draft", Msg::DenyKbDraft),
         ("only managers and admins can publish articles", Msg::DenyKbPublish),
         ("only managers and admins can retire articles", Msg::DenyKbRetire),
-        (
-            "the author cannot review their own article: another manager or admin must publish it",
-            Msg::DenyKbSelfReview,
-        ),
-        (
-            "this article must be reviewed before it is published: submit it for review first",
-            Msg::ValKbReviewFirst,
-        ),
+        ("the author cannot review their own article: another manager or admin must publish it", Msg::DenyKbSelfReview),
+        ("this article must be reviewed before it is published: submit it for review first", Msg::ValKbReviewFirst),
         ("review_by must be in the future", Msg::ValKbReviewByPast),
         ("translations: at least one language is required", Msg::ValKbOneLanguage),
     ];

@@ -113,7 +113,11 @@ fn by_category(ctx: &Ctx, list: &[Article], from: &str) -> Markup {
 fn filters(ctx: &Ctx, q: &KbQuery) -> Markup {
     let lang = ctx.lang;
     let states: Vec<(String, String)> = std::iter::once((String::new(), ctx.t(Msg::KbAnyState).to_owned()))
-        .chain(["draft", "in_review", "published", "retired"].iter().map(|s| ((*s).to_owned(), i18n_kb::state(lang, s).to_owned())))
+        .chain(
+            ["draft", "in_review", "published", "retired"]
+                .iter()
+                .map(|s| ((*s).to_owned(), i18n_kb::state(lang, s).to_owned())),
+        )
         .collect();
     let audiences = [
         (String::new(), ctx.t(Msg::KbAnyAudience).to_owned()),
@@ -153,7 +157,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<KbQuery>,
             let next = if more { list.last().map(|a| encode_cursor(&sort.key(&a.record))) } else { None };
             (list, next, None)
         }
-        Err(AppError::Invalid(errs)) => (Vec::new(), None, errs.first().map(|e| format!("{}: {}", e.field, i18n::app_message(ctx.lang, &e.message)))),
+        Err(AppError::Invalid(errs)) => (
+            Vec::new(),
+            None,
+            errs.first().map(|e| format!("{}: {}", e.field, i18n::app_message(ctx.lang, &e.message))),
+        ),
         Err(e) => return Err(ctx.fail(e)),
     };
     let deflection = if staff {

@@ -257,7 +257,12 @@ fn page(ctx: &Ctx, r: &ArticleRead, feedback: &[Feedback], top: Option<Markup>, 
 }
 
 /// Reads the article for the page and, for staff, its readers' answers.
-async fn load(s: &AppState, ctx: &Ctx, number: &str, version: Option<i64>) -> Result<(ArticleRead, Vec<Feedback>), AppError> {
+async fn load(
+    s: &AppState,
+    ctx: &Ctx,
+    number: &str,
+    version: Option<i64>,
+) -> Result<(ArticleRead, Vec<Feedback>), AppError> {
     let r = s.app.get_article(&ctx.actor, number, version).await?;
     let feedback = if ctx.actor.is_staff() { s.app.article_feedback(&ctx.actor, number).await? } else { Vec::new() };
     Ok((r, feedback))
@@ -290,15 +295,20 @@ pub async fn show(
 async fn refused(s: &AppState, ctx: &Ctx, number: &str, version: Option<i64>, e: AppError) -> UiResult {
     let (status, errors) = match e {
         AppError::Invalid(errs) => (StatusCode::UNPROCESSABLE_ENTITY, super::desk::errors(ctx.lang, errs)),
-        AppError::Forbidden(why) => (StatusCode::FORBIDDEN, widgets::Errors(vec![steward_app::FieldError::new("", why)])),
+        AppError::Forbidden(why) => {
+            (StatusCode::FORBIDDEN, widgets::Errors(vec![steward_app::FieldError::new("", why)]))
+        }
         AppError::Transition { message, .. } => {
             (StatusCode::CONFLICT, widgets::Errors(vec![steward_app::FieldError::new("", message)]))
         }
-        AppError::Stale { .. } => (StatusCode::CONFLICT, widgets::Errors(vec![steward_app::FieldError::new("", ctx.t(Msg::KbStale))])),
+        AppError::Stale { .. } => {
+            (StatusCode::CONFLICT, widgets::Errors(vec![steward_app::FieldError::new("", ctx.t(Msg::KbStale))]))
+        }
         other => return Err(ctx.fail(other)),
     };
     let (r, feedback) = load(s, ctx, number, version).await.or_page(ctx)?;
-    let messages: Vec<String> = errors.0.iter().map(|e| widgets::sentence(&i18n::app_message(ctx.lang, &e.message))).collect();
+    let messages: Vec<String> =
+        errors.0.iter().map(|e| widgets::sentence(&i18n::app_message(ctx.lang, &e.message))).collect();
     let top = html! { (widgets::alert(&messages.join(" "), None)) };
     Ok(html(status, page(ctx, &r, &feedback, Some(top), &errors)))
 }
@@ -311,7 +321,12 @@ pub struct MoveForm {
     state: String,
 }
 
-pub async fn transition(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String>, Form(f): Form<MoveForm>) -> UiResult {
+pub async fn transition(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<MoveForm>,
+) -> UiResult {
     let m = VersionMove { state: f.state.clone(), version: f.article_version.trim().parse().ok() };
     match s.app.move_article_version(&ctx.actor, &number, f.version.trim().parse().ok(), m).await {
         Ok(a) => {
@@ -322,7 +337,12 @@ pub async fn transition(State(s): State<AppState>, ctx: Ctx, Path(number): Path<
     }
 }
 
-pub async fn start_version(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String>, Form(f): Form<super::VersionForm>) -> UiResult {
+pub async fn start_version(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<super::VersionForm>,
+) -> UiResult {
     match s.app.start_article_version(&ctx.actor, &number, f.version.trim().parse().ok()).await {
         Ok(a) => super::see_other(&format!("/kb/{}/edit", articles::number(a.record.number))),
         Err(e) => refused(&s, &ctx, &number, None, e).await,
@@ -337,7 +357,12 @@ pub struct FeedbackForm {
     article_version: String,
 }
 
-pub async fn feedback(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String>, Form(f): Form<FeedbackForm>) -> UiResult {
+pub async fn feedback(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<FeedbackForm>,
+) -> UiResult {
     let version = f.article_version.trim().parse().ok();
     let helpful = match f.helpful.as_str() {
         "yes" => true,

@@ -4,10 +4,7 @@
 //! back with each message beside its field.
 
 use super::{Ctx, OrPage, UiResult, html, layout, staff_only, widgets};
-use crate::{
-    AppState,
-    i18n::Msg,
-};
+use crate::{AppState, i18n::Msg};
 use axum::{
     Form,
     extract::{Path, State},
@@ -81,7 +78,11 @@ impl ArticleForm {
             let (title, body) = self.text(lang);
             if !title.trim().is_empty() || !body.trim().is_empty() {
                 langs.push(lang);
-                translations.push(TranslationInput { lang: lang.to_owned(), title: title.to_owned(), body: body.to_owned() });
+                translations.push(TranslationInput {
+                    lang: lang.to_owned(),
+                    title: title.to_owned(),
+                    body: body.to_owned(),
+                });
             }
         }
         let input = ArticleInput {
@@ -130,7 +131,18 @@ fn form(ctx: &Ctx, f: &ArticleForm, action: &str, errors: &widgets::Errors) -> M
         ("requesters".to_owned(), ctx.t(Msg::KbAudienceRequesters).to_owned()),
         ("staff".to_owned(), ctx.t(Msg::KbAudienceStaff).to_owned()),
     ];
-    let shown = ["audience", "category", "review_by", "change_note", "en_title", "en_body", "pl_title", "pl_body", "problems", "services"];
+    let shown = [
+        "audience",
+        "category",
+        "review_by",
+        "change_note",
+        "en_title",
+        "en_body",
+        "pl_title",
+        "pl_body",
+        "problems",
+        "services",
+    ];
     html! {
         @if !errors.is_empty() { (widgets::alert(ctx.t(Msg::FixErrors), None)) }
         @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&e.message), None)) }
@@ -164,7 +176,14 @@ fn form(ctx: &Ctx, f: &ArticleForm, action: &str, errors: &widgets::Errors) -> M
     }
 }
 
-fn editor(ctx: &Ctx, title: Msg, f: &ArticleForm, action: &str, errors: &widgets::Errors, status: StatusCode) -> UiResult {
+fn editor(
+    ctx: &Ctx,
+    title: Msg,
+    f: &ArticleForm,
+    action: &str,
+    errors: &widgets::Errors,
+    status: StatusCode,
+) -> UiResult {
     let body = html! {
         nav.crumbs aria-label="Breadcrumb" { a href="/kb" { (ctx.t(Msg::KbTitle)) } }
         h1 { (ctx.t(title)) }
@@ -211,7 +230,12 @@ pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
     editor(&ctx, Msg::KbEditTitle, &ArticleForm::of(&r), &action, &widgets::Errors::default(), StatusCode::OK)
 }
 
-pub async fn update(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String>, Form(f): Form<ArticleForm>) -> UiResult {
+pub async fn update(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<ArticleForm>,
+) -> UiResult {
     staff_only(&ctx)?;
     let n = articles::parse_number(&number).map(articles::number).or_page(&ctx)?;
     let (input, langs) = f.input();
@@ -221,9 +245,14 @@ pub async fn update(State(s): State<AppState>, ctx: Ctx, Path(number): Path<Stri
             let v = a.open_version().map(|v| format!("version={}&", v.number)).unwrap_or_default();
             super::see_other(&format!("/kb/{n}?{v}m=saved"))
         }
-        Err(AppError::Invalid(errs)) => {
-            editor(&ctx, Msg::KbEditTitle, &f, &action, &form_errors(&ctx, errs, &langs), StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Err(AppError::Invalid(errs)) => editor(
+            &ctx,
+            Msg::KbEditTitle,
+            &f,
+            &action,
+            &form_errors(&ctx, errs, &langs),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(AppError::Stale { .. }) => {
             let errs = widgets::Errors(vec![FieldError::new("", ctx.t(Msg::KbStale))]);
             editor(&ctx, Msg::KbEditTitle, &f, &action, &errs, StatusCode::CONFLICT)

@@ -157,7 +157,8 @@ async fn article(t: &server::TestServer, agent: &steward_app::Actor) -> String {
     let text = |lang: &str, title: &str| TranslationInput {
         lang: lang.into(),
         title: title.into(),
-        body: "# Steps\n\n1. Open **Settings**.\n2. Choose *Reset*.\n\n| Step | Time |\n|---|---|\n| One | 1 min |".into(),
+        body: "# Steps\n\n1. Open **Settings**.\n2. Choose *Reset*.\n\n| Step | Time |\n|---|---|\n| One | 1 min |"
+            .into(),
     };
     let input = ArticleInput {
         audience: Some("requesters".into()),

@@ -12,7 +12,8 @@ use fantoccini::{Client, Locator};
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 
-const BODY_EN: &str = "Restart the **VPN client**.\n\n<script>document.title='owned'</script>\n\n[Help](javascript:alert(1))";
+const BODY_EN: &str =
+    "Restart the **VPN client**.\n\n<script>document.title='owned'</script>\n\n[Help](javascript:alert(1))";
 const BODY_PL: &str = "Uruchom ponownie **klienta VPN**.\n\n- krok pierwszy\n- krok drugi";
 
 async fn journey(c: &Client, t: &server::TestServer) {
