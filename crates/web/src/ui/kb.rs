@@ -200,7 +200,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<KbQuery>,
         @if staff {
             (filters(&ctx, &q))
         } @else {
-            form.filters method="get" action="/kb" role="search" aria-label=(ctx.t(Msg::SearchButton)) {
+            form.filters method="get" action="/kb" role="search" aria-label=(ctx.t(Msg::KbTitle)) {
                 input type="hidden" name="from" value=(from);
                 (widgets::Field { kind: Some("search"), ..widgets::Field::new(ctx.lang, "kb-q", "q", ctx.t(Msg::SearchButton), &widgets::Errors::default()) }.input(&q.q))
                 div.filter-actions { button.btn.btn-primary type="submit" { (ctx.t(Msg::Apply)) } }
