@@ -186,41 +186,5 @@ impl App {
 
 /// A new article's record, written by the actor.
 fn new_record(actor: &Actor, now: i64) -> Record {
-    Record {
-        id: 0,
-        kind: KIND.to_owned(),
-        number: 0,
-        title: String::new(),
-        description: String::new(),
-        state: ArticleState::initial().as_str().to_owned(),
-        hold_reason: None,
-        impact: 3,
-        urgency: 3,
-        priority: 5,
-        requester_id: actor.id,
-        organisation_id: None,
-        category: None,
-        service_id: None,
-        assignment_group_id: None,
-        assignee_id: None,
-        major: 0,
-        parent_id: None,
-        resolution_code: None,
-        resolution_notes: None,
-        reopen_count: 0,
-        opened_at: now,
-        first_response_at: None,
-        resolved_at: None,
-        closed_at: None,
-        updated_at: now,
-        created_by: actor.id,
-        version: 1,
-        requester_name: Some(actor.display_name.clone()),
-        organisation_name: None,
-        group_name: None,
-        assignee_name: None,
-        service: None,
-        parent_number: None,
-        sla: Default::default(),
-    }
+    crate::records::fresh(KIND, ArticleState::initial().as_str(), actor, now)
 }

@@ -10,14 +10,8 @@ use crate::{
     incidents::ListParams,
 };
 use serde::{Deserialize, Serialize};
-use steward_domain::{
-    knowledge::{ArticleState, Audience},
-    lifecycle::open_state_names,
-};
-use steward_store::{
-    articles as store_articles,
-    records::{Filter, Sort},
-};
+use steward_domain::knowledge::{ArticleState, Audience};
+use steward_store::{articles as store_articles, records::Filter};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -40,16 +34,7 @@ impl App {
     /// once. Requesters' lists are narrowed further by `list_articles`.
     pub async fn article_filter(&self, actor: &Actor, p: &ArticleListParams) -> Result<Filter, AppError> {
         let mut errs = Errors::default();
-        let mut states: Vec<String> = Vec::new();
-        for st in p.state.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            if st == "open" {
-                states.extend(open_state_names::<ArticleState>().into_iter().map(String::from));
-            } else if let Some(v) = errs.check("state", st.parse::<ArticleState>()) {
-                states.push(v.as_str().to_owned());
-            }
-        }
-        states.sort();
-        states.dedup();
+        let states = crate::incidents::kind_states::<ArticleState>(&mut errs, p.state.as_deref());
         let extra = match p.audience.as_deref().map(str::trim) {
             None => None,
             Some(a) => match errs.check("audience", a.parse::<Audience>()) {
@@ -72,17 +57,7 @@ impl App {
             limit: p.limit,
             ..ListParams::default()
         };
-        let f = match self.incident_filter(actor, &shared).await {
-            Ok(f) => f,
-            Err(AppError::Invalid(mut bad)) => {
-                bad.extend(errs.0);
-                return Err(AppError::Invalid(bad));
-            }
-            Err(e) => return Err(e),
-        };
-        errs.finish()?;
-        debug_assert!(f.sort != Sort::SlaDue);
-        Ok(Filter { kind: KIND, states, extra, ..f })
+        self.kind_filter(actor, &shared, (KIND, states, extra), errs).await
     }
 }
 
