@@ -3,6 +3,7 @@
 //! transaction. Background workers live here too.
 
 pub mod accounts;
+pub mod articles;
 pub mod audit;
 pub mod auth;
 mod cache;
@@ -49,6 +50,8 @@ pub struct AppConfig {
     pub notify: notify::NotifyConfig,
     /// The language and time zone of users who chose none.
     pub site: site::SiteConfig,
+    /// Whether knowledge articles must be reviewed before they are published.
+    pub knowledge: steward_domain::knowledge::ReviewPolicy,
 }
 
 impl Default for AppConfig {
@@ -64,6 +67,7 @@ impl Default for AppConfig {
             inbound: mail_in::InboundConfig::default(),
             notify: notify::NotifyConfig::default(),
             site: site::SiteConfig::default(),
+            knowledge: steward_domain::knowledge::ReviewPolicy { required: true, author_may_review: false },
         }
     }
 }

@@ -12,6 +12,48 @@ use crate::error::AppError;
 use steward_domain::journal::{Action, FieldChange};
 use steward_store::{Conn, Dialect, StoreError, journal, records};
 
+/// A new record of `kind` in `state`, raised by `actor` at `now` (who is
+/// its requester); nothing else set yet, impact and urgency low (P5).
+pub(crate) fn fresh(kind: &str, state: &str, actor: &crate::Actor, now: i64) -> records::Record {
+    records::Record {
+        id: 0,
+        kind: kind.to_owned(),
+        number: 0,
+        title: String::new(),
+        description: String::new(),
+        state: state.to_owned(),
+        hold_reason: None,
+        impact: 3,
+        urgency: 3,
+        priority: 5,
+        requester_id: actor.id,
+        organisation_id: None,
+        category: None,
+        service_id: None,
+        assignment_group_id: None,
+        assignee_id: None,
+        major: 0,
+        parent_id: None,
+        resolution_code: None,
+        resolution_notes: None,
+        reopen_count: 0,
+        opened_at: now,
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
+        updated_at: now,
+        created_by: actor.id,
+        version: 1,
+        requester_name: Some(actor.display_name.clone()),
+        organisation_name: None,
+        group_name: None,
+        assignee_name: None,
+        service: None,
+        parent_number: None,
+        sla: Default::default(),
+    }
+}
+
 /// Locks and loads the record of `kind` with this number, for a change.
 pub(crate) async fn lock(
     c: &mut Conn,
@@ -62,6 +104,7 @@ fn records_kind(kind: &str) -> Result<&'static str, AppError> {
     match kind {
         crate::incidents::KIND => Ok(crate::incidents::KIND),
         crate::problems::KIND => Ok(crate::problems::KIND),
+        crate::articles::KIND => Ok(crate::articles::KIND),
         other => Err(AppError::Internal(format!("unknown record kind {other:?}"))),
     }
 }

@@ -296,6 +296,8 @@ impl App {
             let visible = match n.kind {
                 RecordKind::Incident => access::can_view(crate::incidents::viewer(actor, &rec)).is_ok(),
                 RecordKind::Problem => can_view_problem(actor.role).is_ok(),
+                // Requesters find by number only what they may read.
+                RecordKind::Article => actor.is_staff() || self.get_article(actor, &n.to_string(), None).await.is_ok(),
             };
             if visible && (scope.states.is_empty() || scope.states.contains(&rec.state)) {
                 hits.push(NumberHit { kind, number: n.to_string(), title: rec.title, state: rec.state });

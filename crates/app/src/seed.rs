@@ -14,6 +14,7 @@ pub use bulk::Shape as BulkShape;
 mod canned;
 mod catalog;
 mod cmdb;
+mod knowledge;
 mod people;
 mod problems;
 mod rng;
@@ -71,6 +72,8 @@ pub struct DemoSummary {
     pub with_clocks: usize,
     /// Problems raised from the repeated incidents, known errors among them.
     pub problems: usize,
+    /// Knowledge articles (English and Polish), most of them published.
+    pub articles: usize,
     pub logins: Vec<DemoLogin>,
     pub password: &'static str,
 }
@@ -91,6 +94,7 @@ impl fmt::Display for DemoSummary {
             self.with_clocks
         )?;
         writeln!(f, "{} problems with known errors, linked to their incidents", self.problems)?;
+        writeln!(f, "{} knowledge articles in English and Polish", self.articles)?;
         writeln!(f, "sign in with password {:?} as:", self.password)?;
         for l in &self.logins {
             writeln!(f, "  {:<10} {:<10} {}", l.username, l.role, l.note)?;
@@ -141,7 +145,9 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
     }
     canned::create(app).await?;
     let problems = problems::create(app).await?;
-    Ok(DemoSummary { with_clocks, problems, ..summary })
+    // After the problems, which the articles document.
+    let articles = knowledge::create(app, &services).await?;
+    Ok(DemoSummary { with_clocks, problems, articles, ..summary })
 }
 
 /// Loads `count` incidents as fast as the database takes them, for
@@ -277,6 +283,7 @@ fn summarise(counts: people::Counts, stories: &[Story]) -> DemoSummary {
         by_state,
         with_clocks: 0,
         problems: 0,
+        articles: 0,
         logins: DEMO_LOGINS.to_vec(),
         password: DEMO_PASSWORD,
     }

@@ -35,6 +35,7 @@ pub struct Config {
     pub incidents: IncidentConfig,
     pub sessions: SessionConfig,
     pub passwords: PasswordsConfig,
+    pub knowledge: KnowledgeConfig,
     pub mail: MailConfig,
     pub notifications: NotificationsConfig,
     pub inbound: inbound::InboundConfig,
@@ -84,6 +85,21 @@ pub struct PasswordsConfig {
 impl Default for PasswordsConfig {
     fn default() -> Self {
         Self { min_length: steward_app::passwords::DEFAULT_MIN_LENGTH as u32 }
+    }
+}
+
+/// Knowledge articles' review: whether a version must be reviewed before
+/// it is published, and whether its author may approve it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KnowledgeConfig {
+    pub review_required: bool,
+    pub author_may_review: bool,
+}
+
+impl Default for KnowledgeConfig {
+    fn default() -> Self {
+        Self { review_required: true, author_may_review: false }
     }
 }
 
@@ -165,6 +181,7 @@ impl Default for Config {
             incidents: IncidentConfig::default(),
             sessions: SessionConfig::default(),
             passwords: PasswordsConfig::default(),
+            knowledge: KnowledgeConfig::default(),
             mail: MailConfig::default(),
             notifications: NotificationsConfig::default(),
             inbound: inbound::InboundConfig::default(),
@@ -224,6 +241,7 @@ impl fmt::Debug for Config {
             .field("incidents", &self.incidents)
             .field("sessions", &self.sessions)
             .field("passwords", &self.passwords)
+            .field("knowledge", &self.knowledge)
             .field("mail", &self.mail)
             .field("notifications", &self.notifications)
             .field("inbound", &self.inbound)
@@ -268,6 +286,8 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_INCIDENTS_ATTACHMENT_MAX_MB", "incidents.attachment_max_mb"),
     ("STEWARD_SESSIONS_HOURS", "sessions.hours"),
     ("STEWARD_PASSWORDS_MIN_LENGTH", "passwords.min_length"),
+    ("STEWARD_KNOWLEDGE_REVIEW_REQUIRED", "knowledge.review_required"),
+    ("STEWARD_KNOWLEDGE_AUTHOR_MAY_REVIEW", "knowledge.author_may_review"),
     ("STEWARD_MAIL_SMTP_HOST", "mail.smtp_host"),
     ("STEWARD_MAIL_SMTP_PORT", "mail.smtp_port"),
     ("STEWARD_MAIL_SMTP_TLS", "mail.smtp_tls"),
@@ -413,6 +433,10 @@ impl Config {
             },
             inbound: self.inbound.to_app()?,
             site: self.site.to_app()?,
+            knowledge: steward_domain::knowledge::ReviewPolicy {
+                required: self.knowledge.review_required,
+                author_may_review: self.knowledge.author_may_review,
+            },
             ..Default::default()
         })
     }
@@ -507,7 +531,8 @@ const INTEGER_KEYS: &[&str] = &[
     "inbound.default_impact",
     "inbound.default_urgency",
 ];
-const BOOLEAN_KEYS: &[&str] = &["inbound.create_requesters"];
+const BOOLEAN_KEYS: &[&str] =
+    &["inbound.create_requesters", "knowledge.review_required", "knowledge.author_may_review"];
 /// Keys that hold lists, given in the environment separated by commas.
 const LIST_KEYS: &[&str] = &["trusted_proxies", "notifications.webhook_allow"];
 
@@ -591,6 +616,12 @@ hours = 12   # how long a sign-in lasts                  env: STEWARD_SESSIONS_H
 # 10,000 most common passwords (compared without case).
 [passwords]
 min_length = 12                                        # env: STEWARD_PASSWORDS_MIN_LENGTH
+
+# Knowledge articles: a version is reviewed (submitted, then approved by a manager or
+# admin) before it is published; small teams may let authors approve their own.
+[knowledge]
+review_required = true      # env: STEWARD_KNOWLEDGE_REVIEW_REQUIRED
+author_may_review = false   # env: STEWARD_KNOWLEDGE_AUTHOR_MAY_REVIEW
 
 # Outgoing mail. Without smtp_host no email is sent; notifications wait in the outbox.
 [mail]

@@ -25,6 +25,8 @@ pub enum Action {
     Linked,
     /// A link to another record removed.
     Unlinked,
+    /// A reader said whether a knowledge article helped.
+    Feedback,
 }
 
 impl Action {
@@ -43,6 +45,7 @@ impl Action {
             Action::Escalated => "escalated",
             Action::Linked => "linked",
             Action::Unlinked => "unlinked",
+            Action::Feedback => "feedback",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -60,6 +63,7 @@ impl Action {
             Self::Escalated,
             Self::Linked,
             Self::Unlinked,
+            Self::Feedback,
         ]
         .into_iter()
         .find(|a| a.as_str() == s)

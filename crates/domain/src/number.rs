@@ -12,16 +12,19 @@ pub struct RecordNumber {
 pub enum RecordKind {
     Incident,
     Problem,
+    /// A knowledge article (KB).
+    Article,
 }
 
 impl RecordKind {
     /// Every kind of record, in the order a choice between them is shown.
-    pub const ALL: [RecordKind; 2] = [RecordKind::Incident, RecordKind::Problem];
+    pub const ALL: [RecordKind; 3] = [RecordKind::Incident, RecordKind::Problem, RecordKind::Article];
 
     pub fn prefix(self) -> &'static str {
         match self {
             RecordKind::Incident => "INC",
             RecordKind::Problem => "PRB",
+            RecordKind::Article => "KB",
         }
     }
     /// The number of a record of this kind, written with the kind's prefix
@@ -38,6 +41,7 @@ impl RecordKind {
         match self {
             RecordKind::Incident => "incident",
             RecordKind::Problem => "problem",
+            RecordKind::Article => "article",
         }
     }
 }
@@ -48,6 +52,9 @@ impl RecordNumber {
     }
     pub fn problem(seq: i64) -> Self {
         Self { kind: RecordKind::Problem, seq }
+    }
+    pub fn article(seq: i64) -> Self {
+        Self { kind: RecordKind::Article, seq }
     }
 }
 
@@ -65,8 +72,14 @@ impl FromStr for RecordNumber {
     type Err = BadNumber;
     fn from_str(s: &str) -> Result<Self, BadNumber> {
         let s = s.trim();
-        let (prefix, digits) = s.split_at_checked(3).ok_or(BadNumber)?;
-        let kind = RecordKind::ALL.into_iter().find(|k| k.prefix().eq_ignore_ascii_case(prefix)).ok_or(BadNumber)?;
+        // Prefixes differ in length (KB, INC) and none is another's start.
+        let (kind, digits) = RecordKind::ALL
+            .into_iter()
+            .find_map(|k| {
+                let (prefix, digits) = s.split_at_checked(k.prefix().len())?;
+                prefix.eq_ignore_ascii_case(k.prefix()).then_some((k, digits))
+            })
+            .ok_or(BadNumber)?;
         if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(BadNumber);
         }
@@ -110,7 +123,7 @@ mod tests {
         assert_eq!(numbers_in("prb1127"), vec![RecordNumber::problem(1127)]);
         // A bare number names the record of that number of every kind.
         for text in ["1127", " #1127 ", "0001127"] {
-            assert_eq!(numbers_in(text), vec![n, RecordNumber::problem(1127)], "{text}");
+            assert_eq!(numbers_in(text), vec![n, RecordNumber::problem(1127), RecordNumber::article(1127)], "{text}");
         }
         for text in ["", "vpn", "INC", "0", "#", "1127 vpn", "12345678901234", "-5"] {
             assert!(numbers_in(text).is_empty(), "{text}");
@@ -137,7 +150,11 @@ mod tests {
         assert_eq!(RecordNumber::incident(12_345_678).to_string(), "INC12345678");
         assert_eq!("PRB0000007".parse::<RecordNumber>(), Ok(RecordNumber::problem(7)));
         assert_eq!(RecordNumber::problem(7).to_string(), "PRB0000007");
-        for bad in ["", "INC", "XYZ0000001", "INC-1", "INC0000000", "INC12a", "INC9999999999999"] {
+        assert_eq!(RecordNumber::article(7).to_string(), "KB0000007");
+        assert_eq!("kb7".parse::<RecordNumber>(), Ok(RecordNumber::article(7)));
+        assert_eq!(RecordKind::Article.seq_of("KB0000007"), Some(7));
+        assert_eq!(RecordKind::Article.seq_of("INC0000007"), None);
+        for bad in ["", "INC", "KB", "KBX1", "XYZ0000001", "INC-1", "INC0000000", "INC12a", "INC9999999999999"] {
             assert!(bad.parse::<RecordNumber>().is_err(), "{bad}");
         }
     }

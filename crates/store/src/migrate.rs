@@ -38,6 +38,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     11 "0011" "records",
     12 "0012" "problems",
     13 "0013" "search",
+    14 "0014" "knowledge",
     15 "0015" "unassigned_covering",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
@@ -54,6 +55,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     11 "0011" "records",
     12 "0012" "problems",
     13 "0013" "search",
+    14 "0014" "knowledge",
     15 "0015" "unassigned_covering",
 );
 

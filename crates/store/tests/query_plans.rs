@@ -1,6 +1,6 @@
 //! An index behind every list filter: the plan of each incident filter with
 //! each sort order (and of its capped count), and of the CMDB's portfolio
-//! and requester filters, read from the engine on a table large enough and
+//! and requester filters and the knowledge base's lists, read from the engine on a table large enough and
 //! analysed (with sequential scans priced out on PostgreSQL). A filter that
 //! scans the table, or that the planner serves without its index, fails.
 
@@ -11,7 +11,7 @@ mod common;
 use sqlx::Executor;
 use steward_domain::search::parse;
 use steward_store::{
-    Backend,
+    Backend, articles,
     cmdb::{self, CiFilter},
     fulltext::{self, Scope},
     records::{self, Assigned, Filter, SlaFilter, Sort},
@@ -24,6 +24,7 @@ const GROUPS: i64 = 20;
 const SERVICES: i64 = 30;
 const CIS: i64 = 5_000;
 const STATES: [&str; 6] = ["new", "in_progress", "on_hold", "resolved", "closed", "cancelled"];
+const ARTICLES: i64 = 2_000;
 
 /// Runs `rows` multi-row INSERTs of literal values, 500 rows a statement.
 async fn insert(conn: &mut sqlx::AnyConnection, head: &str, rows: impl Iterator<Item = String>) {
@@ -98,6 +99,46 @@ async fn fill(conn: &mut sqlx::AnyConnection) {
         }),
     )
     .await;
+    // Articles after the incidents: mostly published, a third for staff.
+    let ids = || INCIDENTS + 1..=INCIDENTS + ARTICLES;
+    insert(
+        conn,
+        "INSERT INTO records (id, kind, number, title, description, state, impact, urgency, priority, requester_id, \
+         category, opened_at, updated_at, created_by, version)",
+        ids().map(|i| {
+            let state = ["published", "published", "published", "draft", "in_review", "retired"][(i % 6) as usize];
+            let at = t0 + i * 60_000_000;
+            format!(
+                "({i}, 'article', {n}, 'Article {n}', '', '{state}', 3, 3, 5, 1, 'kb{c}', {at}, {at}, 1, 1)",
+                n = i - INCIDENTS,
+                c = i % 20
+            )
+        }),
+    )
+    .await;
+    insert(
+        conn,
+        "INSERT INTO article_details (record_id, audience, views)",
+        ids().map(|i| format!("({i}, '{}', 0)", if i % 3 == 0 { "staff" } else { "requesters" })),
+    )
+    .await;
+}
+
+/// The knowledge base's lists: what requesters read (by category), what
+/// the staff's list filters on.
+fn article_filters() -> Vec<(&'static str, Filter)> {
+    let f = || Filter { kind: "article", ..Filter::default() };
+    let published = || vec!["published".to_owned()];
+    vec![
+        ("articles for requesters", Filter { states: published(), extra: Some(articles::FOR_REQUESTERS), ..f() }),
+        (
+            "articles for requesters by category",
+            Filter { states: published(), extra: Some(articles::FOR_REQUESTERS), category: Some("kb7".into()), ..f() },
+        ),
+        ("open articles", Filter { states: vec!["draft".into(), "in_review".into()], ..f() }),
+        ("articles for staff", Filter { extra: Some(articles::FOR_STAFF), ..f() }),
+        ("articles by category", Filter { category: Some("kb3".into()), ..f() }),
+    ]
 }
 
 /// Each incident filter, and the indexes that may serve it.
@@ -191,6 +232,26 @@ async fn plans_use_indexes(pg: bool) {
                 }
                 if sort != Sort::SlaDue {
                     problems.extend(check(&format!("{name}, count, generic"), &count, pg, "records", "i", indexes));
+                }
+            }
+        }
+    }
+    // The article lists read records by an index led by the kind, and the
+    // details by their key (or the requesters' partial index).
+    for (name, filter) in article_filters() {
+        for sort in [Sort::UpdatedDesc, Sort::Updated, Sort::OpenedDesc, Sort::Opened, Sort::NumberDesc, Sort::Number] {
+            let f = Filter { sort, limit: 50, ..filter.clone() };
+            let what = format!("{name}, sort {}", sort.name());
+            let (list, count) = records::plans(&mut conn, d, &f).await.unwrap();
+            for (plan, what) in [(list, what.clone()), (count, format!("{name}, count"))] {
+                problems.extend(check(&what, &plan, pg, "records", "i", &[]));
+                problems.extend(check(&what, &plan, pg, "article_details", "ad", &[]));
+            }
+            if pg {
+                let (list, count) = records::generic_plans(&mut conn, &f).await.unwrap();
+                for plan in [list, count] {
+                    problems.extend(check(&format!("{what}, generic"), &plan, pg, "records", "i", &[]));
+                    problems.extend(check(&format!("{what}, generic"), &plan, pg, "article_details", "ad", &[]));
                 }
             }
         }

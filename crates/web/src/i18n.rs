@@ -306,6 +306,7 @@ catalogue! {
     EvEscalated: "escalated", "eskalowano";
     EvLinked: "linked", "powiązał(a)";
     EvUnlinked: "removed a link", "usunął(-ęła) powiązanie";
+    EvFeedback: "said whether it helped", "ocenił(a), czy pomogło";
     FieldProblem: "Problem", "Problem";
     FieldEscalation: "Escalation rule", "Reguła eskalacji";
     FieldNotified: "Notified", "Powiadomieni";
@@ -1240,6 +1241,76 @@ catalogue! {
     ProblemStateAssessment: "Assessment", "Ocena";
     ProblemStateRootCause: "Root cause analysis", "Analiza przyczyny";
     ProblemStateFixInProgress: "Fix in progress", "Naprawa w toku";
+    // Knowledge base (issue 11 items 9 and 10): list, article page, editor
+    NavKnowledge: "Knowledge", "Baza wiedzy";
+    KbTitle: "Knowledge base", "Baza wiedzy";
+    KbIntroStaff: "Articles in every state: write them, review them, publish them.", "Artykuły we wszystkich stanach: pisz je, recenzuj i publikuj.";
+    KbIntroRequester: "Answers to common questions, in plain words.", "Odpowiedzi na częste pytania, prostymi słowami.";
+    KbFromReport: "Before you report: perhaps one of these answers your question.", "Zanim zgłosisz: może któryś z tych artykułów odpowiada na Twoje pytanie.";
+    KbSearchFirst: "Search the knowledge base first", "Najpierw przeszukaj bazę wiedzy";
+    KbNew: "New article", "Nowy artykuł";
+    KbEditTitle: "Edit the draft", "Edytuj szkic";
+    KbNone: "No articles match.", "Brak pasujących artykułów.";
+    KbAllCategories: "All categories", "Wszystkie kategorie";
+    KbAudience: "Audience", "Odbiorcy";
+    KbAudienceRequesters: "Requesters", "Zgłaszający";
+    KbAudienceStaff: "Staff only", "Tylko personel";
+    KbAnyAudience: "Any audience", "Wszyscy odbiorcy";
+    KbAnyState: "Any state", "Dowolny stan";
+    KbStateDraft: "Draft", "Szkic";
+    KbStateInReview: "In review", "W recenzji";
+    KbStatePublished: "Published", "Opublikowany";
+    KbStateRetired: "Retired", "Wycofany";
+    KbStateSuperseded: "Superseded", "Zastąpiony";
+    KbStateDiscarded: "Discarded", "Odrzucony";
+    KbViews: "Views", "Wyświetlenia";
+    KbReviewDue: "Due for review", "Do przeglądu";
+    KbDeflections: "Suggested articles opened from the report form in the last 30 days: {opened}. No report followed: {deflected}; a report followed: {reported}; opened in the last 30 minutes: {pending}.", "Sugerowane artykuły otwarte z formularza zgłoszenia w ostatnich 30 dniach: {opened}. Bez zgłoszenia: {deflected}; ze zgłoszeniem: {reported}; otwarte w ostatnich 30 minutach: {pending}.";
+    KbHelpful: "Did this help?", "Czy to pomogło?";
+    KbComment: "Comment (optional)", "Komentarz (opcjonalnie)";
+    KbThanks: "Thank you for your answer.", "Dziękujemy za odpowiedź.";
+    KbYourAnswer: "Your answer: {answer}. You can change it.", "Twoja odpowiedź: {answer}. Możesz ją zmienić.";
+    KbTally: "Helped: {yes}. Did not help: {no}.", "Pomogło: {yes}. Nie pomogło: {no}.";
+    KbOtherLanguage: "This article is not written in your language yet; it is shown in {lang}.", "Ten artykuł nie ma jeszcze wersji w Twoim języku; pokazano go w języku: {lang}.";
+    KbLangEn: "English", "angielski";
+    KbLangPl: "Polish", "polski";
+    KbVersions: "Versions", "Wersje";
+    KbVersionN: "Version {n}", "Wersja {n}";
+    KbReading: "You are reading version {n}: {state}.", "Czytasz wersję {n}: {state}.";
+    KbReadPublished: "Read the published version", "Czytaj opublikowaną wersję";
+    KbChangeNote: "Change note", "Opis zmiany";
+    KbChangeNoteHint: "What this version changes, in one line.", "Co zmienia ta wersja, w jednym wierszu.";
+    KbAuthor: "Author", "Autor";
+    KbReviewer: "Reviewer", "Recenzent";
+    KbReviewBy: "Review by", "Przegląd do";
+    KbSubmit: "Submit for review", "Wyślij do recenzji";
+    KbPublish: "Publish", "Opublikuj";
+    KbSendBack: "Send back to draft", "Odeślij do poprawy";
+    KbRetire: "Retire", "Wycofaj";
+    KbDiscard: "Discard", "Odrzuć";
+    KbStartVersion: "Start a new version", "Zacznij nową wersję";
+    KbEditDraft: "Edit the draft", "Edytuj szkic";
+    KbRead: "Read", "Czytaj";
+    KbProblems: "Problems and known errors", "Problemy i znane błędy";
+    KbProblemsHint: "Problem numbers, separated by commas (PRB0000042).", "Numery problemów oddzielone przecinkami (PRB0000042).";
+    KbServicesHint: "Service names, separated by commas.", "Nazwy usług oddzielone przecinkami.";
+    KbBody: "Text (Markdown)", "Treść (Markdown)";
+    KbBodyHint: "Markdown: # headings, **bold**, lists, [links](https://…). Leave a language empty to write it later.", "Markdown: # nagłówki, **pogrubienie**, listy, [linki](https://…). Język pozostawiony pusty można dopisać później.";
+    KbSaved: "Article saved.", "Zapisano artykuł.";
+    KbMoved: "Version {n} is now: {state}.", "Wersja {n} ma teraz stan: {state}.";
+    KbFeedbackList: "Readers' answers", "Odpowiedzi czytelników";
+    KbActions: "Actions", "Działania";
+    KbStale: "This article changed after you loaded the page, so nothing was saved.", "Ten artykuł zmienił się po wczytaniu strony, więc nic nie zapisano.";
+    DenyKbNotPublished: "This article is not published.", "Ten artykuł nie jest opublikowany.";
+    DenyKbStaffOnly: "This article is for staff only.", "Ten artykuł jest tylko dla personelu.";
+    DenyKbWrite: "Only agents, managers and admins can write articles.", "Tylko agenci, kierownicy i administratorzy mogą pisać artykuły.";
+    DenyKbDraft: "Only its author, managers and admins can change a draft.", "Szkic może zmieniać tylko jego autor, kierownik lub administrator.";
+    DenyKbPublish: "Only managers and admins can publish articles.", "Tylko kierownicy i administratorzy mogą publikować artykuły.";
+    DenyKbRetire: "Only managers and admins can retire articles.", "Tylko kierownicy i administratorzy mogą wycofywać artykuły.";
+    DenyKbSelfReview: "The author cannot review their own article: another manager or admin must publish it.", "Autor nie może recenzować własnego artykułu: musi go opublikować inny kierownik lub administrator.";
+    ValKbReviewFirst: "this article must be reviewed before it is published: submit it for review first", "ten artykuł musi przejść recenzję przed publikacją: najpierw wyślij go do recenzji";
+    ValKbReviewByPast: "review_by must be in the future", "data przeglądu musi być w przyszłości";
+    ValKbOneLanguage: "translations: at least one language is required", "potrzebny jest tekst w co najmniej jednym języku";
 }
 
 plurals! {
@@ -1437,6 +1508,16 @@ pub fn app_message(lang: Lang, msg: &str) -> Cow<'_, str> {
         ("only admins can see the outbox", Msg::DenyOutbox),
         ("only admins can manage webhooks", Msg::DenyWebhooks),
         ("only admins can retry messages", Msg::DenyRetry),
+        ("this article is not published", Msg::DenyKbNotPublished),
+        ("this article is for staff only", Msg::DenyKbStaffOnly),
+        ("only agents, managers and admins can write articles", Msg::DenyKbWrite),
+        ("only its author, managers and admins can change a draft", Msg::DenyKbDraft),
+        ("only managers and admins can publish articles", Msg::DenyKbPublish),
+        ("only managers and admins can retire articles", Msg::DenyKbRetire),
+        ("the author cannot review their own article: another manager or admin must publish it", Msg::DenyKbSelfReview),
+        ("this article must be reviewed before it is published: submit it for review first", Msg::ValKbReviewFirst),
+        ("review_by must be in the future", Msg::ValKbReviewByPast),
+        ("translations: at least one language is required", Msg::ValKbOneLanguage),
     ];
     if let Some((_, m)) = exact.iter().find(|(en, _)| *en == msg) {
         return Cow::Borrowed(t(lang, *m));

@@ -11,6 +11,7 @@ pub mod client;
 pub mod error;
 pub mod i18n;
 pub mod i18n_cmdb;
+pub mod i18n_kb;
 pub mod i18n_people;
 pub mod i18n_problems;
 pub mod i18n_search;

@@ -226,6 +226,49 @@ impl App {
     }
 }
 
+impl App {
+    /// Another kind's list filter: the incident list's `shared` parameters
+    /// as it reads them, with the kind's `states` and condition (`extra`);
+    /// every bad parameter named at once, the kind's own (`errs`) too.
+    pub(crate) async fn kind_filter(
+        &self,
+        actor: &Actor,
+        shared: &ListParams,
+        (kind, states, extra): (&'static str, Vec<String>, Option<&'static str>),
+        errs: Errors,
+    ) -> Result<Filter, AppError> {
+        let f = match self.incident_filter(actor, shared).await {
+            Ok(f) => f,
+            Err(AppError::Invalid(mut bad)) => {
+                bad.extend(errs.0);
+                return Err(AppError::Invalid(bad));
+            }
+            Err(e) => return Err(e),
+        };
+        errs.finish()?;
+        Ok(Filter { kind, states, extra, ..f })
+    }
+}
+
+/// The states a list asks for (comma-separated; `open` is every open
+/// state of the kind), sorted, each bad one noted under `state`.
+pub(crate) fn kind_states<S>(errs: &mut Errors, text: Option<&str>) -> Vec<String>
+where
+    S: steward_domain::Lifecycle + std::str::FromStr<Err = String>,
+{
+    let mut states: Vec<String> = Vec::new();
+    for st in items(text.unwrap_or("")) {
+        if st == "open" {
+            states.extend(steward_domain::lifecycle::open_state_names::<S>().into_iter().map(String::from));
+        } else if let Some(v) = errs.check("state", st.parse::<S>()) {
+            states.push(v.as_str().to_owned());
+        }
+    }
+    states.sort();
+    states.dedup();
+    states
+}
+
 /// The one user a filter names by username, e-mail or display name (any
 /// case); a name two people share must be given as username or e-mail.
 async fn user_named(conn: &mut steward_store::Conn, who: &str) -> Result<Result<i64, String>, AppError> {

@@ -13,6 +13,7 @@ pub use attachments::{AttachmentFile, MAX_FILES, Upload};
 pub use comments::Posted;
 pub use create::NewIncident;
 pub(crate) use create::{created_changes, optional_text};
+pub(crate) use list_params::kind_states;
 pub use list_params::{ListParams, encode_cursor, parse_time};
 pub use query::{ListQuery, MAX_PAGE};
 pub use transition::TransitionInput;

@@ -146,41 +146,16 @@ impl App {
         drop(conn);
         let now = now_micros();
         Ok(Record {
-            id: 0,
-            kind: KIND.to_owned(),
-            number: 0,
             title,
-            description: String::new(),
-            state: ProblemState::initial().as_str().to_owned(),
-            hold_reason: None,
-            impact: 3,
-            urgency: 3,
-            priority: 5,
             requester_id: refs.requester.id,
             organisation_id: refs.requester.organisation_id,
-            category: None,
-            service_id: None,
             assignment_group_id: refs.group.as_ref().map(|g| g.0),
             assignee_id: refs.assignee.as_ref().map(|a| a.0),
-            major: 0,
-            parent_id: None,
-            resolution_code: None,
-            resolution_notes: None,
-            reopen_count: 0,
-            opened_at: now,
-            first_response_at: None,
-            resolved_at: None,
-            closed_at: None,
-            updated_at: now,
-            created_by: actor.id,
-            version: 1,
             requester_name: Some(refs.requester.display_name),
             organisation_name: refs.organisation_name,
             group_name: refs.group.map(|g| g.1),
             assignee_name: refs.assignee.map(|a| a.1),
-            service: None,
-            parent_number: None,
-            sla: Default::default(),
+            ..crate::records::fresh(KIND, ProblemState::initial().as_str(), actor, now)
         })
     }
 

@@ -9,7 +9,7 @@ use crate::{
     incidents::ListParams,
 };
 use serde::{Deserialize, Serialize};
-use steward_domain::{lifecycle::open_state_names, problem::ProblemState};
+use steward_domain::problem::ProblemState;
 use steward_store::{problems as store_problems, records::Filter};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -44,16 +44,7 @@ impl App {
     pub async fn problem_filter(&self, actor: &Actor, p: &ProblemListParams) -> Result<Filter, AppError> {
         steward_domain::problem::can_view_problem(actor.role)?;
         let mut errs = Errors::default();
-        let mut states: Vec<String> = Vec::new();
-        for st in p.state.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            if st == "open" {
-                states.extend(open_state_names::<ProblemState>().into_iter().map(String::from));
-            } else if let Some(v) = errs.check("state", st.parse::<ProblemState>()) {
-                states.push(v.as_str().to_owned());
-            }
-        }
-        states.sort();
-        states.dedup();
+        let states = crate::incidents::kind_states::<ProblemState>(&mut errs, p.state.as_deref());
         // A boolean: empty is refused, as the incident list's `major` is.
         let extra = match p.known_error.as_deref().map(str::trim) {
             None => None,
@@ -75,15 +66,6 @@ impl App {
             limit: p.limit,
             ..ListParams::default()
         };
-        let f = match self.incident_filter(actor, &shared).await {
-            Ok(f) => f,
-            Err(AppError::Invalid(mut bad)) => {
-                bad.extend(errs.0);
-                return Err(AppError::Invalid(bad));
-            }
-            Err(e) => return Err(e),
-        };
-        errs.finish()?;
-        Ok(Filter { kind: KIND, states, extra, ..f })
+        self.kind_filter(actor, &shared, (KIND, states, extra), errs).await
     }
 }

@@ -105,7 +105,34 @@ async fn check_demo(app: &App, summary: &DemoSummary) {
             assert_eq!(titles, ["Need more details", "Resolved, please confirm", "We are on it", "Password reset"]);
         }
     }
+    check_knowledge(app, summary).await;
     assert!(matches!(demo(app, 10).await, Err(AppError::Forbidden(_))), "a second demo must be refused");
+}
+
+/// Requesters read the published articles for them, in English and
+/// Polish; staff see every article, tied to its service.
+async fn check_knowledge(app: &App, summary: &DemoSummary) {
+    assert_eq!(summary.articles, 6);
+    let ip = IpAddr::from([127, 0, 0, 1]);
+    let (requester, _) = app.login("requester", DEMO_PASSWORD, ip).await.unwrap();
+    let f = app.article_filter(&requester, &Default::default()).await.unwrap();
+    let (list, _) = app.list_articles(&requester, f).await.unwrap();
+    assert_eq!(list.len(), 4, "four published for requesters");
+    for a in &list {
+        let read = app.get_article(&requester, &crate::articles::number(a.record.number), None).await.unwrap();
+        let langs: Vec<&str> = read.texts.iter().map(|t| t.lang.as_str()).collect();
+        assert_eq!(langs, ["en", "pl"]);
+        assert_eq!(read.shown.state, "published");
+    }
+    let (agent, _) = app.login("agent", DEMO_PASSWORD, ip).await.unwrap();
+    let f = app.article_filter(&agent, &Default::default()).await.unwrap();
+    let (all, _) = app.list_articles(&agent, f).await.unwrap();
+    let states: Vec<&str> = all.iter().map(|a| a.record.state.as_str()).collect();
+    assert_eq!(states.iter().filter(|s| **s == "published").count(), 4, "{states:?}");
+    assert!(states.contains(&"in_review") && states.contains(&"draft"));
+    let vpn = all.iter().find(|a| a.record.title.contains("VPN")).unwrap();
+    let read = app.get_article(&agent, &crate::articles::number(vpn.record.number), None).await.unwrap();
+    assert_eq!(read.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["VPN"]);
 }
 
 #[tokio::test]

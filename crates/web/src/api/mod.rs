@@ -2,6 +2,8 @@
 //! generated from these handlers at `/api/v1/openapi.json`.
 
 pub mod accounts;
+pub mod article_dto;
+pub mod articles;
 pub mod audit;
 pub mod cmdb;
 pub mod contract;
@@ -32,7 +34,7 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Steward API", description = "IT service management: incidents, problems and known errors, service levels, notifications, the CMDB and service catalog, accounts, tokens."),
+    info(title = "Steward API", description = "IT service management: incidents, problems and known errors, the knowledge base, service levels, notifications, the CMDB and service catalog, accounts, tokens."),
     paths(
         incidents::list, incidents::create, incidents::get_one, incidents::update, incidents::transition,
         incidents::comments, incidents::add_comment, incidents::journal, incidents::attachments,
@@ -62,6 +64,9 @@ use utoipa::OpenApi;
         problems::list, problems::create, problems::get_one, problems::update, problems::transition, problems::journal,
         problems::incidents, problems::link, problems::unlink, problems::publish, problems::unpublish,
         problems::from_incident, problems::of_incident, problems::candidates, problems::apply_workaround,
+        articles::list, articles::create, articles::get_one, articles::update, articles::start_version,
+        articles::transition, articles::journal, articles::feedback, articles::give_feedback,
+        articles::deflections, articles::of_problem,
     ),
     // Schemas named only by query parameters, which utoipa does not collect.
     components(schemas(crate::error::Problem, crate::error::ProblemField, schema::CiListFormat,
@@ -184,6 +189,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/groups/{name}/ola", put(sla::set_ola).delete(sla::delete_ola))
         .merge(problems::routes())
+        .merge(articles::routes())
         // The upload checks the attachment limit itself (and the server's
         // body limit bounds every request): axum's 2 MB default would refuse
         // files well under the configured limit.

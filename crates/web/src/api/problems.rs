@@ -50,7 +50,7 @@ fn created(p: problems::Problem) -> Response {
 }
 
 /// An optional JSON body: empty is none.
-fn optional_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ApiError> {
+pub(crate) fn optional_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) { Ok(None) } else { crate::json::parse::<T>(body).map(Some) }
 }
 

@@ -574,3 +574,20 @@ word_enum!(
     /// What a problem candidate's incidents share.
     CandidateBy { Service, Ci, Category }
 );
+word_enum!(
+    /// A knowledge article's state: that of its published version, else of
+    /// the one being written.
+    ArticleState { Draft, InReview, Published, Retired }
+);
+word_enum!(
+    /// Where one version of an article is.
+    VersionState { Draft, InReview, Published, Superseded, Retired, Discarded }
+);
+word_enum!(
+    /// Who an article is written for.
+    Audience { Requesters, Staff }
+);
+word_enum!(
+    /// The languages an article is written in.
+    ArticleLang { En, Pl }
+);

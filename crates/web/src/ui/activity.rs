@@ -76,6 +76,7 @@ fn what(lang: Lang, action: Option<Action>) -> &'static str {
             Some(Action::Escalated) => Msg::EvEscalated,
             Some(Action::Linked) => Msg::EvLinked,
             Some(Action::Unlinked) => Msg::EvUnlinked,
+            Some(Action::Feedback) => Msg::EvFeedback,
             None => Msg::EvUpdated,
         },
     )

@@ -40,6 +40,7 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
             ("/problems?state=open", Msg::NavProblems, p == "/problems" || p.starts_with("/problems/")),
             ("/cmdb", Msg::NavCmdb, p == "/cmdb" || p.starts_with("/cmdb/")),
             ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
+            ("/kb", Msg::NavKnowledge, p == "/kb" || p.starts_with("/kb/")),
         ];
         if ctx.actor.role == steward_domain::Role::Admin {
             let people =
@@ -54,6 +55,7 @@ fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
             ("/portal", Msg::NavMyIncidents, p == "/portal" || p.starts_with("/incidents/")),
             ("/portal/report", Msg::NavReport, p == "/portal/report"),
             ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
+            ("/kb", Msg::NavKnowledge, p == "/kb" || p.starts_with("/kb/")),
         ]
     }
 }

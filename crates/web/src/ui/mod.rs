@@ -40,6 +40,9 @@ mod incident_actions;
 mod incident_cis;
 mod incident_form;
 mod incident_problems;
+mod kb;
+mod kb_article;
+mod kb_form;
 mod layout;
 mod list;
 mod login;
@@ -166,6 +169,13 @@ pub fn routes() -> Router<AppState> {
         .route("/cmdb/{id}/edit", get(cmdb_form::edit).post(cmdb_form::update))
         .route("/cmdb/{id}/relations", post(cmdb_relate::add))
         .route("/cmdb/{id}/relations/{rid}/remove", post(cmdb_relate::remove))
+        .route("/kb", get(kb::show).post(kb_form::create))
+        .route("/kb/new", get(kb_form::new))
+        .route("/kb/{number}", get(kb_article::show))
+        .route("/kb/{number}/edit", get(kb_form::edit).post(kb_form::update))
+        .route("/kb/{number}/state", post(kb_article::transition))
+        .route("/kb/{number}/versions", post(kb_article::start_version))
+        .route("/kb/{number}/feedback", post(kb_article::feedback))
         .route("/services", get(catalog::list))
         .route("/services/{id}", get(catalog::show))
         .fallback(errors::fallback)

@@ -158,6 +158,8 @@ fn report_page(
         div.narrow {
             h1 { (ctx.t(Msg::ReportTitle)) }
             p.lead { (ctx.t(Msg::ReportIntro)) }
+            // Articles opened from here count towards deflection.
+            p #kb-first { a href="/kb?from=report" { (ctx.t(Msg::KbSearchFirst)) } }
             @if !errors.is_empty() { (widgets::alert(ctx.t(Msg::FixErrors), None)) }
             // Multipart, for the files; the CSRF guard reads the `_csrf` part.
             form.report-form method="post" enctype="multipart/form-data"

@@ -11,6 +11,8 @@ mod smtpd;
 mod access;
 mod accounts;
 mod api_contract;
+mod articles;
+mod articles_refusals;
 mod attachments;
 mod auth;
 mod bad_input;

@@ -24,8 +24,9 @@ const ADMIN: &[&str] = &["admin"];
 /// address, `{incident}` is an incident the requester reported (with a
 /// comment and a work note), `{ci}` a virtual machine, `{service}` a
 /// business service with a map, `{rule}` an escalation rule, `{webhook}` a
-/// webhook, `{problem}` a published known error linked to `{incident}`;
-/// `/login` is checked signed out.
+/// webhook, `{problem}` a published known error linked to `{incident}`,
+/// `{article}` a published article for requesters with a second version
+/// being written; `/login` is checked signed out.
 const PAGES: &[(&str, &[&str])] = &[
     ("/login", &[]),
     ("/home", STAFF),
@@ -69,6 +70,12 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/problems/{problem}", STAFF),
     ("/problems/{problem}/edit", STAFF),
     ("/problems/{problem}", &["requester"]),
+    ("/kb", EVERYONE),
+    ("/kb?from=report", &["requester"]),
+    ("/kb/new", STAFF),
+    ("/kb/{article}", EVERYONE),
+    ("/kb/{article}?version=2", STAFF),
+    ("/kb/{article}/edit", STAFF),
 ];
 
 /// The WCAG 2.1 A and AA rules (and unique landmarks), only violations back.
@@ -141,14 +148,45 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
     };
     let hook = t.app.create_webhook(&admin, hook).await.unwrap().id.to_string();
     let prb = crate::problem_journey::known_error(t, &agent, &inc, e.vm).await;
+    let article = article(t, &agent).await;
     PAGES
         .iter()
         .map(|(p, who)| {
             let p = p.replace("{incident}", &inc).replace("{ci}", &e.vm.to_string());
-            let p = p.replace("{rule}", &rule).replace("{webhook}", &hook).replace("{problem}", &prb);
+            let p = p
+                .replace("{rule}", &rule)
+                .replace("{webhook}", &hook)
+                .replace("{problem}", &prb)
+                .replace("{article}", &article);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()
+}
+
+/// A published article with a second version being written: its number.
+async fn article(t: &server::TestServer, agent: &steward_app::Actor) -> String {
+    use steward_app::articles::{ArticleInput, TranslationInput, VersionMove};
+    let text = |lang: &str, title: &str| TranslationInput {
+        lang: lang.into(),
+        title: title.into(),
+        body: "# Steps\n\n1. Open **Settings**.\n2. Choose *Reset*.\n\n| Step | Time |\n|---|---|\n| One | 1 min |"
+            .into(),
+    };
+    let input = ArticleInput {
+        audience: Some("requesters".into()),
+        category: Some("Accounts".into()),
+        translations: Some(vec![text("en", "Reset your password"), text("pl", "Zmiana hasła")]),
+        ..ArticleInput::default()
+    };
+    let a = t.app.create_article(agent, input).await.unwrap();
+    let n = steward_app::articles::number(a.record.number);
+    let to = |state: &str| VersionMove { state: state.into(), version: None };
+    t.app.move_article_version(agent, &n, Some(1), to("in_review")).await.unwrap();
+    let (mona, _) = t.app.login("mona", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    t.app.move_article_version(&mona, &n, Some(2), to("published")).await.unwrap();
+    t.app.give_article_feedback(&mona, &n, None, true, Some("Clear")).await.unwrap();
+    t.app.start_article_version(agent, &n, Some(3)).await.unwrap();
+    n
 }
 
 /// What is wrong with the page now: axe's violations and, at `phone`

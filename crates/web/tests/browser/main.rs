@@ -20,6 +20,7 @@ mod desk_pages;
 mod driver;
 mod escalation_journey;
 mod journey;
+mod kb_journey;
 mod notification_pages;
 mod pages;
 mod problem_journey;
