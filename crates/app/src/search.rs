@@ -9,6 +9,7 @@ use serde::Serialize;
 use steward_domain::{
     access,
     incident::IncidentState,
+    knowledge::ArticleState,
     lifecycle::{Lifecycle, open_state_names},
     number::{RecordKind, RecordNumber, numbers_in},
     problem::{ProblemState, can_view_problem},
@@ -36,15 +37,18 @@ pub enum SearchKind {
     Problem,
     /// Problems published as known errors.
     KnownError,
+    /// Knowledge articles.
+    Article,
     Service,
     Ci,
 }
 
 impl SearchKind {
-    pub const ALL: [(SearchKind, &'static str); 5] = [
+    pub const ALL: [(SearchKind, &'static str); 6] = [
         (SearchKind::Incident, "incident"),
         (SearchKind::Problem, "problem"),
         (SearchKind::KnownError, "known_error"),
+        (SearchKind::Article, "article"),
         (SearchKind::Service, "service"),
         (SearchKind::Ci, "ci"),
     ];
@@ -55,7 +59,7 @@ impl SearchKind {
         Self::ALL.iter().find(|(k, _)| *k == self).map_or("incident", |(_, n)| n)
     }
     fn is_record(self) -> bool {
-        matches!(self, SearchKind::Incident | SearchKind::Problem | SearchKind::KnownError)
+        matches!(self, SearchKind::Incident | SearchKind::Problem | SearchKind::KnownError | SearchKind::Article)
     }
 }
 
@@ -198,8 +202,21 @@ impl App {
         }
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let d = self.store.dialect();
-        if let Some(scope) = &scope {
-            let (hits, more) = fulltext::search(&mut conn, d, &parsed, scope, limit).await?;
+        // A requester's own records and the articles written for them are
+        // two searches, merged in rank order.
+        let articles = self.requester_articles(actor, req);
+        if scope.is_some() || articles.is_some() {
+            let (mut hits, mut more) = match &scope {
+                Some(scope) => fulltext::search(&mut conn, d, &parsed, scope, limit).await?,
+                None => (Vec::new(), false),
+            };
+            if let Some(articles) = &articles {
+                let (more_hits, more_articles) = fulltext::search(&mut conn, d, &parsed, articles, limit).await?;
+                hits.extend(more_hits);
+                hits.sort_by_key(|h| std::cmp::Reverse((h.title_hit, h.updated_at, h.id)));
+                more = more || more_articles || hits.len() as i64 > limit;
+                hits.truncate(usize::try_from(limit).unwrap_or(0));
+            }
             let marks = parsed.marks();
             let incident_ids: Vec<i64> = hits.iter().filter(|h| h.kind == "incident").map(|h| h.id).collect();
             found.incidents = fulltext::records(&mut conn, &incident_ids).await?;
@@ -239,9 +256,11 @@ impl App {
                 scope.kinds.push(RecordKind::Incident.as_str());
                 if staff {
                     scope.kinds.push(RecordKind::Problem.as_str());
+                    scope.kinds.push(RecordKind::Article.as_str());
                 }
             }
             Some(SearchKind::Incident) => scope.kinds.push(RecordKind::Incident.as_str()),
+            Some(SearchKind::Article) if staff => scope.kinds.push(RecordKind::Article.as_str()),
             Some(SearchKind::Problem | SearchKind::KnownError) if staff => {
                 scope.kinds.push(RecordKind::Problem.as_str());
                 scope.known_errors_only = req.kind == Some(SearchKind::KnownError);
@@ -257,6 +276,9 @@ impl App {
         for state in &req.states {
             let known = |kind: &str| match kind {
                 "incident" => state == "open" || IncidentState::ALL.iter().any(|s| s.as_str() == state.as_str()),
+                "article" => {
+                    state == "open" || <ArticleState as Lifecycle>::ALL.iter().any(|s| s.as_str() == state.as_str())
+                }
                 _ => state == "open" || <ProblemState as Lifecycle>::ALL.iter().any(|s| s.as_str() == state.as_str()),
             };
             if !scope.kinds.iter().any(|k| known(k)) {
@@ -265,6 +287,7 @@ impl App {
             if state == "open" {
                 scope.states.extend(open_state_names::<IncidentState>().into_iter().map(str::to_owned));
                 scope.states.extend(open_state_names::<ProblemState>().into_iter().map(str::to_owned));
+                scope.states.extend(open_state_names::<ArticleState>().into_iter().map(str::to_owned));
             } else {
                 scope.states.push(state.clone());
             }
@@ -272,6 +295,25 @@ impl App {
         scope.states.sort_unstable();
         scope.states.dedup();
         Ok(Some(scope))
+    }
+
+    /// The articles a requester may find (published, written for
+    /// requesters), when the search takes articles; staff find articles in
+    /// their one scope.
+    fn requester_articles(&self, actor: &Actor, req: &SearchRequest) -> Option<Scope> {
+        if actor.is_staff() || !matches!(req.kind, None | Some(SearchKind::Article)) {
+            return None;
+        }
+        let published = ArticleState::Published.as_str();
+        if !req.states.is_empty() && !req.states.iter().any(|s| s == published) {
+            return None;
+        }
+        Some(Scope {
+            kinds: vec![RecordKind::Article.as_str()],
+            states: vec![published.to_owned()],
+            audience: Some("requesters"),
+            ..Scope::default()
+        })
     }
 
     /// The records of each kind the text names by number that the actor
@@ -341,7 +383,11 @@ impl App {
 }
 
 fn record_hit(h: Hit, marks: &[Mark]) -> RecordHit {
-    let kind = if h.kind == "problem" { RecordKind::Problem } else { RecordKind::Incident };
+    let kind = match h.kind.as_str() {
+        "problem" => RecordKind::Problem,
+        "article" => RecordKind::Article,
+        _ => RecordKind::Incident,
+    };
     RecordHit {
         number: RecordNumber { kind, seq: h.number }.to_string(),
         known_error: h.known_error > 0,

@@ -99,6 +99,8 @@ pub struct Scope {
     pub states: Vec<String>,
     /// Only this requester's records (what a requester may see).
     pub requester_id: Option<i64>,
+    /// Only articles written for this audience (`requesters`).
+    pub audience: Option<&'static str>,
 }
 
 /// A record a search found: enough for a result line with its snippet.
@@ -181,6 +183,11 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64) -> Sql {
     }
     if let Some(r) = scope.requester_id {
         q.push(" AND r.requester_id = ").bind(Value::Int(r));
+    }
+    if let Some(a) = scope.audience {
+        q.push(" AND r.id IN (SELECT ad.record_id FROM article_details ad WHERE ad.audience = ")
+            .bind(Value::Text(a.to_owned()))
+            .push(")");
     }
     if scope.known_errors_only {
         q.push(" AND r.id IN (SELECT pd.record_id FROM problem_details pd WHERE pd.known_error = 1)");

@@ -391,7 +391,7 @@ async fn candidate_plans_use_indexes(pg: bool) {
         (1..=50).map(|p| {
             format!(
                 "({}, 'problem', {p}, 'Problem {p}', '', 'assessment', 2, 2, 3, 1, 'cat{}', {}, 0, 0, 1, 1)",
-                INCIDENTS + p,
+                INCIDENTS + ARTICLES + p,
                 p % 25,
                 p % SERVICES + 1
             )

@@ -1230,6 +1230,7 @@ catalogue! {
     SearchKindIncidents: "Incidents", "Incydenty";
     SearchKindProblems: "Problems", "Problemy";
     SearchKindKnownErrors: "Known errors", "Znane błędy";
+    SearchKindArticles: "Knowledge articles", "Artykuły bazy wiedzy";
     SearchKindServices: "Services", "Usługi";
     SearchKindCis: "Configuration items", "Elementy konfiguracji";
     SearchState: "State", "Stan";

@@ -176,6 +176,7 @@ impl App {
                     let version = Version { record_id: rec.id, ..version };
                     store_articles::save_version(c, &version).await?;
                     store_articles::set_texts(c, rec.id, 1, &texts).await?;
+                    super::index_texts(c, rec.id, &details).await?;
                     links.write(c, rec.id, now, actor_id).await?;
                     Ok::<_, AppError>(Article { record: rec, details, versions: vec![version] })
                 })

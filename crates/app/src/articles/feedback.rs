@@ -117,11 +117,12 @@ impl App {
         can_write_articles(actor.role)?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let id = match article {
-            Some(a) => Some(
-                steward_store::records::id_of(&mut conn, KIND, parse_number(a)?)
-                    .await?
-                    .ok_or(AppError::NotFound(KIND))?,
-            ),
+            // A filter naming no article is a bad filter, not a missing page.
+            Some(a) => {
+                let unknown = || AppError::field("article", format!("no knowledge article is numbered {a:?}"));
+                let n = parse_number(a).map_err(|_| unknown())?;
+                Some(steward_store::records::id_of(&mut conn, KIND, n).await?.ok_or_else(unknown)?)
+            }
             None => None,
         };
         let now = now_micros();

@@ -168,8 +168,24 @@ pub(crate) async fn write_change(
     new.updated_at = now;
     new.version = store_records::update(c, &new, version).await?;
     store_articles::save_details(c, details).await?;
+    index_texts(c, new.id, details).await?;
     records::journal(c, &old.record, now, Some(actor_id), action, changes, None).await?;
     Ok(new)
+}
+
+/// Indexes the article for search by every language of the version it
+/// shows (the published one, else the newest): writing the record indexes
+/// its English title and summary only.
+pub(crate) async fn index_texts(c: &mut Conn, record_id: i64, details: &Details) -> Result<(), AppError> {
+    let shown = match details.published_version {
+        Some(v) => v,
+        None => store_articles::versions(c, record_id).await?.iter().map(|v| v.number).max().unwrap_or(1),
+    };
+    let texts = store_articles::texts(c, record_id, shown).await?;
+    let title: Vec<&str> = texts.iter().map(|t| t.title.as_str()).collect();
+    let body: Vec<&str> = texts.iter().map(|t| t.body.as_str()).collect();
+    steward_store::fulltext::set_search_text(c, record_id, &title.join(" "), &body.join("\n\n")).await?;
+    Ok(())
 }
 
 /// The journal's changes between two versions' fields, named for the

@@ -34,7 +34,7 @@ word_enum!(
 word_enum!(
     /// What a search may be narrowed to: a kind of record, known errors
     /// (published problems), services or other CIs.
-    SearchKindName { Incident, Problem, KnownError, Service, Ci }
+    SearchKindName { Incident, Problem, KnownError, Article, Service, Ci }
 );
 word_enum!(
     /// Why an incident is on hold.

@@ -38,6 +38,14 @@ pub fn form(ctx: &Ctx, value: &str) -> Markup {
     }
 }
 
+/// The page of a record of `kind` numbered `number`.
+fn page_of(kind: &str, number: &str) -> String {
+    match kind {
+        "article" => format!("/kb/{number}"),
+        kind => format!("/{kind}s/{number}"),
+    }
+}
+
 /// The page's own form: the text again, with the kind and the state.
 fn filters(ctx: &Ctx, q: &SearchQuery, errors: &widgets::Errors) -> Markup {
     let lang = ctx.lang;
@@ -48,6 +56,7 @@ fn filters(ctx: &Ctx, q: &SearchQuery, errors: &widgets::Errors) -> Markup {
         kinds.push(pair("problem", Msg::SearchKindProblems));
         kinds.push(pair("known_error", Msg::SearchKindKnownErrors));
     }
+    kinds.push(pair("article", Msg::SearchKindArticles));
     kinds.push(pair("service", Msg::SearchKindServices));
     if staff {
         kinds.push(pair("ci", Msg::SearchKindCis));
@@ -128,8 +137,7 @@ fn records(ctx: &Ctx, id: &str, title: Msg, hits: &[&RecordHit], more: Option<&s
             ul.search-hits {
                 @for h in hits {
                     li {
-                        // Problems have no pages yet (only the API).
-                        @if h.kind == "incident" { a href={ "/incidents/" (h.number) } { (h.number) } } @else { strong { (h.number) } }
+                        a href=(page_of(&h.kind, &h.number)) { (h.number) }
                         // The title as the list shows it; the matches are
                         // marked in the description below it.
                         " " (h.title) " "
@@ -150,7 +158,8 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
     let more_cis = format!("/cmdb{}", fmt::query(&[("q", &f.query)]));
     let nothing = f.by_number.is_empty() && f.records.is_empty() && f.services.is_empty() && f.cis.is_empty();
     let incidents: Vec<&RecordHit> = f.records.iter().filter(|r| r.kind == "incident").collect();
-    let problems: Vec<&RecordHit> = f.records.iter().filter(|r| r.kind != "incident").collect();
+    let problems: Vec<&RecordHit> = f.records.iter().filter(|r| r.kind == "problem").collect();
+    let articles: Vec<&RecordHit> = f.records.iter().filter(|r| r.kind == "article").collect();
     let more = (staff && f.more_records).then_some(more_incidents.as_str());
     html! {
         @if nothing {
@@ -162,13 +171,14 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
                 h2 #by-number { (ctx.t(Msg::SearchByNumber)) }
                 ul.search-hits {
                     @for h in &f.by_number {
-                        li { a href={ "/" (h.kind) "s/" (h.number) } { (h.number) } " " (h.title) " " (widgets::state_badge(ctx.lang, &h.state)) }
+                        li { a href=(page_of(h.kind, &h.number)) { (h.number) } " " (h.title) " " (widgets::state_badge(ctx.lang, &h.state)) }
                     }
                 }
             }
         }
         @if !incidents.is_empty() { (records(ctx, "found-incidents", Msg::IncidentsTitle, &incidents, more)) }
         @if !problems.is_empty() { (records(ctx, "found-problems", Msg::SearchKindProblems, &problems, None)) }
+        @if !articles.is_empty() { (records(ctx, "found-articles", Msg::SearchKindArticles, &articles, None)) }
         @if !f.services.is_empty() {
             (cis(ctx, "found-services", Msg::Services, &f.services, if staff { "/cmdb/" } else { "/services/" }))
         }
@@ -202,11 +212,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<SearchQue
         }
         Err(e) => return Err(ctx.fail(e)),
     };
-    let mut found = found.unwrap_or_else(|| Found { query: q.q.trim().to_owned(), ..Found::default() });
-    // Problems have no pages yet (only the API): offer what a page can open.
-    found.by_number.retain(|h| h.kind == "incident");
+    let found = found.unwrap_or_else(|| Found { query: q.q.trim().to_owned(), ..Found::default() });
     if let Some(hit) = found.go_to() {
-        return see_other(&format!("/{}s/{}", hit.kind, hit.number));
+        return see_other(&page_of(hit.kind, &hit.number));
     }
     let title = if found.query.is_empty() {
         ctx.t(Msg::SearchTitle).to_owned()

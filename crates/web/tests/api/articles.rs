@@ -341,4 +341,8 @@ both!(deflection_is_decided_on_the_server, |t| {
     assert_eq!(d["opened"], 3);
     problem(t.get("/api/v1/articles/deflections", &t.requester).await, 403, "forbidden").await;
     invalid(t.get("/api/v1/articles/deflections?since=yesterday", &t.agent).await, &["since"]).await;
+    // A filter naming no article (or nothing) is refused naming it.
+    for bad in ["", "KB0009999", "INC0000001"] {
+        invalid(t.get(&format!("/api/v1/articles/deflections?article={bad}"), &t.agent).await, &["article"]).await;
+    }
 });

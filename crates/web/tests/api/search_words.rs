@@ -205,7 +205,7 @@ both!(texts_that_cannot_be_searched_are_refused_naming_q, |t| {
     assert!(html.contains(r#"id="s-q-error""#) && html.contains("quotation mark that is not closed"), "{html}");
     // Other parameters: a kind, a state and a limit that do not exist.
     for (query, field) in [
-        ([("q", "printer"), ("kind", "article")], "kind"),
+        ([("q", "printer"), ("kind", "change")], "kind"),
         ([("q", "printer"), ("state", "lost")], "state"),
         ([("q", "printer"), ("limit", "0")], "limit"),
         ([("q", "printer"), ("limit", "51")], "limit"),
@@ -218,4 +218,32 @@ both!(texts_that_cannot_be_searched_are_refused_naming_q, |t| {
     let r = t.client.get(format!("{}/api/v1/search", t.base)).query(&[("q", "printer"), ("state", "assessment")]);
     invalid(r.bearer_auth(&t.requester).send().await.unwrap(), &["state"]).await;
     assert_eq!(t.count().await, before, "nothing stored");
+});
+
+/// Knowledge articles are found by the words of every language they are
+/// written in; requesters find only the published ones written for them.
+both!(articles_are_found_in_both_languages_by_who_may_read_them, |t| {
+    use crate::articles::{published, write};
+    let for_requesters = published(&t, "requesters", "Zażółć the VPN profile").await;
+    let for_staff = published(&t, "staff", "Zażółć the VPN runbook").await;
+    let draft = write(&t, &t.agent, "requesters", "Zażółć the VPN draft").await;
+    let n = |a: &Value| a["number"].as_str().unwrap().to_owned();
+    // Folded, from the Polish body ("Połącz ponownie klienta VPN").
+    let staff = sorted(hits(&t, "polacz ponownie", &t.agent).await);
+    assert_eq!(staff, sorted(vec![n(&for_requesters), n(&for_staff), n(&draft)]));
+    assert_eq!(hits(&t, "zazolc", &t.requester).await, vec![n(&for_requesters)]);
+    let only = found(&t, &[("q", "polacz"), ("kind", "article")], &t.requester).await;
+    assert_eq!(numbers_of(&only), vec![n(&for_requesters)]);
+    assert_eq!(only["records"][0]["kind"], "article");
+    // Staff narrow to articles and to a state.
+    let drafts = found(&t, &[("q", "zazolc"), ("kind", "article"), ("state", "draft")], &t.agent).await;
+    assert_eq!(numbers_of(&drafts), vec![n(&draft)]);
+    // The page links each article to its page.
+    let (_, s) = t.app.login("requester", PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let cookie = format!("steward_session={}", s.token);
+    let r = t.client.get(format!("{}/search?q=zazolc", t.base)).header(header::COOKIE, &cookie).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(&format!("href=\"/kb/{}\"", n(&for_requesters))), "{page}");
+    assert!(!page.contains(&n(&for_staff)), "a staff article shown to a requester");
 });
