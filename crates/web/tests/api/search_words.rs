@@ -220,8 +220,8 @@ both!(texts_that_cannot_be_searched_are_refused_naming_q, |t| {
     assert_eq!(t.count().await, before, "nothing stored");
 });
 
-/// Knowledge articles are found by the words of every language they are
-/// written in; requesters find only the published ones written for them.
+// Knowledge articles are found by the words of every language they are
+// written in; requesters find only the published ones written for them.
 both!(articles_are_found_in_both_languages_by_who_may_read_them, |t| {
     use crate::articles::{published, write};
     let for_requesters = published(&t, "requesters", "Zażółć the VPN profile").await;
