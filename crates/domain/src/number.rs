@@ -44,6 +44,19 @@ impl RecordKind {
             RecordKind::Article => "article",
         }
     }
+    /// The kind a record's `kind` column names.
+    pub fn named(name: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+    /// The path of this kind's pages and of its API resource
+    /// (`/incidents/INC0000001`, `/api/v1/incidents/INC0000001`).
+    pub fn paths(self) -> (&'static str, &'static str) {
+        match self {
+            RecordKind::Incident => ("incidents", "incidents"),
+            RecordKind::Problem => ("problems", "problems"),
+            RecordKind::Article => ("kb", "articles"),
+        }
+    }
 }
 
 impl RecordNumber {

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use steward_channels::email::{self, EmailAddress, EmailEvent, Locale, RecordInfo, SlaInfo};
 use steward_channels::webhook::{Notice, Severity};
+use steward_domain::number::{RecordKind, RecordNumber};
 use steward_store::{
     Conn,
     accounts::{self, User},
@@ -184,7 +185,7 @@ pub(crate) async fn enqueue_for(
         }
     }
     for w in ctx.hooks.get(c).await?.iter() {
-        if subscribed(&w.events, event.name()) {
+        if subscribed(&w.events, &event_name(inc, event)) {
             msgs.push(webhook_message(ctx, inc, by, event, w.id, now)?);
         }
     }
@@ -232,7 +233,7 @@ pub(crate) async fn recipients_of(
                 Some(g) => (accounts::members_of(c, g).await?, true),
                 None => (Vec::new(), true),
             },
-            Recipients::Watchers => (watchers::list(c, crate::incidents::KIND, inc.id).await?, true),
+            Recipients::Watchers => (watchers::list(c, &inc.kind, inc.id).await?, true),
             Recipients::Users(ids) => {
                 let mut us = Vec::new();
                 for id in ids {
@@ -261,10 +262,28 @@ pub(crate) async fn recipients_of(
     Ok(found.into_iter().filter(|(u, o)| !(*o && off.contains(&u.id))).map(|(u, _)| u).collect())
 }
 
+/// The record as messages name it: its kind, its number (INC0000042,
+/// PRB0000007) and the paths of its page and its API resource.
+fn record_ref(inc: &Incident) -> (RecordKind, String, (&'static str, &'static str)) {
+    let kind = RecordKind::named(&inc.kind).unwrap_or(RecordKind::Incident);
+    (kind, RecordNumber { kind, seq: inc.number }.to_string(), kind.paths())
+}
+
+/// The event as outbox rows and webhooks name it: `incident.assigned`,
+/// `problem.assigned`. Opt-outs keep the incident's name: a user who turned
+/// off assignment mails hears of no assignment.
+fn event_name(inc: &Incident, event: &IncidentEvent) -> String {
+    let name = event.name();
+    match name.strip_prefix("incident.") {
+        Some(rest) if inc.kind != crate::incidents::KIND => format!("{}.{rest}", inc.kind),
+        _ => name.to_owned(),
+    }
+}
+
 fn record_info(ctx: &Ctx, inc: &Incident, l: Locale) -> RecordInfo {
-    let number = crate::incidents::number(inc.number);
+    let (_, number, (page, _)) = record_ref(inc);
     RecordInfo {
-        link: format!("{}/incidents/{number}", ctx.config.base_url.trim_end_matches('/')),
+        link: format!("{}/{page}/{number}", ctx.config.base_url.trim_end_matches('/')),
         number,
         title: inc.title.clone(),
         state: labels::state(l, &inc.state),
@@ -328,7 +347,7 @@ fn email_message(
     let locale = Locale::from_tag(&ctx.site.language_of(u));
     let zone = ctx.site.zone_of(u);
     let rendered = email::render(&email_event(ctx, inc, by, event, locale, &zone), locale);
-    let number = crate::incidents::number(inc.number);
+    let (_, number, _) = record_ref(inc);
     let mut subject = rendered.subject;
     if matches!(event, IncidentEvent::Commented { internal: true, .. }) {
         let prefix = format!("[{number}] ");
@@ -347,8 +366,8 @@ fn email_message(
     });
     Ok(Some(NewMessage {
         channel: EMAIL.into(),
-        event: event.name().into(),
-        record_kind: Some(crate::incidents::KIND.into()),
+        event: event_name(inc, event),
+        record_kind: Some(inc.kind.clone()),
         record_id: Some(inc.id),
         target: address.to_string(),
         payload: to_json(&payload)?,
@@ -369,15 +388,15 @@ fn severity(s: Severity) -> &'static str {
 
 /// The event as webhooks receive it (the JSON format's body).
 fn event_json(ctx: &Ctx, inc: &Incident, by: &Author, event: &IncidentEvent, now: i64) -> Value {
-    let number = crate::incidents::number(inc.number);
+    let (_, number, (page, api)) = record_ref(inc);
     let base = ctx.config.base_url.trim_end_matches('/');
     let time = |us: i64| jiff::Timestamp::from_microsecond(us).map(|t| t.to_string()).unwrap_or_default();
     let mut v = json!({
-        "event": event.name(),
+        "event": event_name(inc, event),
         "occurred_at": time(now),
         "actor": by.id.map(|id| json!({"id": id, "name": by.name})),
         "record": {
-            "kind": crate::incidents::KIND,
+            "kind": inc.kind,
             "number": number,
             "title": inc.title,
             "state": inc.state,
@@ -388,8 +407,8 @@ fn event_json(ctx: &Ctx, inc: &Incident, by: &Author, event: &IncidentEvent, now
             "requester": inc.requester_name,
             "assignment_group": inc.group_name,
             "assignee": inc.assignee_name,
-            "link": format!("{base}/incidents/{number}"),
-            "api": format!("{base}/api/v1/incidents/{number}"),
+            "link": format!("{base}/{page}/{number}"),
+            "api": format!("{base}/api/v1/{api}/{number}"),
         },
     });
     let extra = match event {
@@ -422,7 +441,7 @@ fn webhook_message(
 ) -> Result<NewMessage, AppError> {
     let notice = Notice::from_event(&email_event(ctx, inc, by, event, Locale::En, &TimeZone::UTC), Locale::En);
     let payload = json!({
-        "event": event.name(),
+        "event": event_name(inc, event),
         "data": event_json(ctx, inc, by, event, now),
         "notice": {
             "title": notice.title,
@@ -434,8 +453,8 @@ fn webhook_message(
     });
     Ok(NewMessage {
         channel: WEBHOOK.into(),
-        event: event.name().into(),
-        record_kind: Some(crate::incidents::KIND.into()),
+        event: event_name(inc, event),
+        record_kind: Some(inc.kind.clone()),
         record_id: Some(inc.id),
         target: webhook_id.to_string(),
         payload: to_json(&payload)?,

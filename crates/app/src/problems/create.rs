@@ -169,6 +169,7 @@ impl App {
         created.extend(crate::incidents::cis_change(&[], &cis));
         let changes = serde_json::to_string(&created).map_err(|e| AppError::Internal(e.to_string()))?;
         let (dialect, actor_id) = (self.store.dialect(), actor.id);
+        let (ctx, by) = (self.notify_ctx(), crate::notify::Author::user(actor.id, &actor.display_name));
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -180,6 +181,8 @@ impl App {
                     if !links.is_empty() {
                         write_links(c, dialect, &rec, &links, actor_id, rec.opened_at).await?;
                     }
+                    // The owner, or the group's members, hear of it.
+                    crate::notify::hooks::assigned(c, &ctx, None, &rec, &by).await?;
                     Ok::<_, AppError>(Problem { record: rec, details })
                 })
             })

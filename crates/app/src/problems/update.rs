@@ -123,6 +123,7 @@ impl App {
         errs.finish()?;
         let (service, cis) = self.resolve_service_and_cis(service, p.cis.as_deref()).await?;
         let (dialect, matrix, actor_id) = (self.store.dialect(), self.config.priority_matrix.clone(), actor.id);
+        let (ctx, by) = (self.notify_ctx(), crate::notify::Author::user(actor.id, &actor.display_name));
         self.store
             .write_checked(
                 move |c| {
@@ -210,7 +211,12 @@ impl App {
                             steward_store::cmdb::set_record_cis(c, old.id, cis).await?;
                         }
                         let at = (version, now_micros());
-                        super::write_change(c, &old, new, details, at, (actor_id, Action::Updated, &changes)).await
+                        let written =
+                            super::write_change(c, &old, new, details, at, (actor_id, Action::Updated, &changes))
+                                .await?;
+                        // A new owner, or the members of a new group, hear of it.
+                        crate::notify::hooks::assigned(c, &ctx, Some(&old), &written.record, &by).await?;
+                        Ok(written)
                     })
                 },
             )

@@ -11,6 +11,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use steward_app::notify::{OPTIONAL_EVENTS, WebhookInput, WebhookPatch};
+use steward_domain::number::RecordKind;
 use steward_store::{accounts::User, outbox::Message, webhooks};
 use utoipa::{IntoParams, ToSchema};
 
@@ -41,8 +42,8 @@ impl From<Message> for OutboxMessageJson {
             created_at: time(m.created_at),
             record: m
                 .record_number
-                .filter(|_| m.record_kind.as_deref() == Some("incident"))
-                .map(steward_app::incidents::number),
+                .zip(m.record_kind.as_deref().and_then(RecordKind::named))
+                .map(|(seq, kind)| steward_domain::number::RecordNumber { kind, seq }.to_string()),
             channel: m.channel,
             event: m.event,
             target: m.target,

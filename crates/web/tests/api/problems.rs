@@ -641,3 +641,49 @@ both!(a_refused_change_leaves_its_batch_alone, |t| {
         assert_eq!(actions(&t.json(&format!("/api/v1/problems/{stuck}/journal"), &t.agent).await), ["created"]);
     }
 });
+
+// A problem's owner, or its group's members when it has no owner, hear of
+// it as an incident's would: mail naming the problem and linking its page
+// (SMTP is not configured here, so the messages wait in the outbox).
+both!(problem_owners_and_groups_are_notified, |t| {
+    for (user, mail) in [("agent", "agent@example.org"), ("agent2", "agent2@example.org")] {
+        sqlx::query("UPDATE users SET email = $1 WHERE username = $2")
+            .bind(mail)
+            .bind(user)
+            .execute(t.app.store.pool())
+            .await
+            .unwrap();
+    }
+    let p = raise(&t, &t.manager, json!({"title": "Mail relay drops", "assignment_group": "Network"})).await;
+    let n = num(&p);
+    let outbox = t.json("/api/v1/outbox?state=pending", &t.admin).await;
+    let items: Vec<&Value> = outbox["items"].as_array().unwrap().iter().filter(|m| m["record"] == n).collect();
+    assert_eq!(items.len(), 1, "the group's one member: {outbox}");
+    assert_eq!(
+        (items[0]["event"].as_str(), items[0]["target"].as_str()),
+        (Some("problem.assigned"), Some("agent2@example.org"))
+    );
+    // Owned by the agent now: they hear of it; the manager acting does not.
+    let r = patch_problem(
+        &t,
+        &n,
+        &t.manager,
+        json!({"version": 1, "assignment_group": "Service Desk", "assignee": "agent"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let outbox = t.json("/api/v1/outbox?state=pending", &t.admin).await;
+    let to: Vec<&str> = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["record"] == n)
+        .map(|m| m["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(sorted_strs(to), ["agent2@example.org", "agent@example.org"]);
+});
+
+fn sorted_strs(mut v: Vec<&str>) -> Vec<&str> {
+    v.sort_unstable();
+    v
+}
