@@ -178,7 +178,15 @@ async fn classes(app: &App, a: &SearchArgs) -> Result<Vec<(&'static str, Vec<Str
             common.push(w);
         }
     }
-    let typing: Vec<String> = common.iter().chain(&rare).filter(|w| w.len() > 5).map(|w| w[..4].to_owned()).collect();
+    // A prefix that is itself a stop word ("with" of "without") is refused
+    // as a search: a person would type on.
+    let typing: Vec<String> = common
+        .iter()
+        .chain(&rare)
+        .filter(|w| w.len() > 5)
+        .map(|w| w[..4].to_owned())
+        .filter(|p| !is_stop_word(p))
+        .collect();
     let phrases: Vec<String> = texts
         .iter()
         .filter_map(|t| {

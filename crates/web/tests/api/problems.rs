@@ -202,17 +202,21 @@ both!(numbers_per_kind, |t| {
     assert!(found["go_to"].is_null());
     let found = t.json("/api/v1/search?q=prb2", &t.agent).await;
     assert_eq!(found["go_to"], "/api/v1/problems/PRB0000002");
-    // The search page opens what has a page: the incident (problems have
-    // none yet).
+    // The search page offers the choice too, each number linking its page;
+    // a number of one kind goes straight there.
     let (_, session) = t.app.login("agent", PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
-    let r = t
-        .client
-        .get(format!("{}/search?q=2", t.base))
-        .header("cookie", format!("steward_session={}", session.token))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/incidents/INC0000002"));
+    let open = |q: &str| {
+        t.client
+            .get(format!("{}/search?q={q}", t.base))
+            .header("cookie", format!("steward_session={}", session.token))
+            .send()
+    };
+    let r = open("2").await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"href="/incidents/INC0000002""#) && html.contains(r#"href="/problems/PRB0000002""#));
+    let r = open("prb2").await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/problems/PRB0000002"));
     // Requesters learn nothing of problems.
     let found = t.json("/api/v1/search?q=PRB0000002", &t.requester).await;
     assert_eq!(found["by_number"], json!([]));

@@ -105,7 +105,16 @@ fn manifest(backend: Backend) -> Value {
 fn differences(expected: &Value, actual: &Value, at: &str, out: &mut Vec<String>) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
+            // A clock whose due moment has passed since the fixture was
+            // made breaches by the passing of time, not by the upgrade.
+            let overdue = a
+                .get("due_at")
+                .and_then(Value::as_str)
+                .is_some_and(|_| micros(&a["due_at"]) < steward_store::now_micros());
             for (k, v) in e {
+                if k == "breached_at" && v.is_null() && overdue {
+                    continue;
+                }
                 match a.get(k) {
                     Some(got) => differences(v, got, &format!("{at}.{k}"), out),
                     None => out.push(format!("{at}.{k} is gone (was {v})")),
