@@ -89,6 +89,10 @@ fn state_label(lang: i18n::Lang, state: &str) -> &'static str {
         "assessment" => Msg::ProblemStateAssessment,
         "root_cause_analysis" => Msg::ProblemStateRootCause,
         "fix_in_progress" => Msg::ProblemStateFixInProgress,
+        "draft" => Msg::KbStateDraft,
+        "in_review" => Msg::KbStateInReview,
+        "published" => Msg::KbStatePublished,
+        "retired" => Msg::KbStateRetired,
         _ => return state.parse().map(|s| i18n::state(lang, s)).unwrap_or("?"),
     };
     i18n::t(lang, m)

@@ -246,4 +246,5 @@ both!(articles_are_found_in_both_languages_by_who_may_read_them, |t| {
     let page = r.text().await.unwrap();
     assert!(page.contains(&format!("href=\"/kb/{}\"", n(&for_requesters))), "{page}");
     assert!(!page.contains(&n(&for_staff)), "a staff article shown to a requester");
+    assert!(page.contains("state-published\">Published<"), "the article's state in words: {page}");
 });
