@@ -192,7 +192,13 @@ impl App {
         // As typed: a space after the last word says it is finished.
         let parsed = parse_query(&typed)?;
         if !matches!(req.kind, Some(SearchKind::Service | SearchKind::Ci)) {
-            found.by_number = self.records_numbered(actor, &query, &scope).await?;
+            // The kinds searched, and for a requester the articles written
+            // for them, which their own scope leaves out.
+            let mut kinds = scope.as_ref().map(|s| s.kinds.clone()).unwrap_or_default();
+            if self.requester_articles(actor, req).is_some() {
+                kinds.push(RecordKind::Article.as_str());
+            }
+            found.by_number = self.records_numbered(actor, &query, &kinds, &scope).await?;
         }
         // A number that names records is what was meant: answer at once,
         // without reading titles (a bare number naming nothing may still be
@@ -322,14 +328,14 @@ impl App {
         &self,
         actor: &Actor,
         text: &str,
+        kinds: &[&str],
         scope: &Option<Scope>,
     ) -> Result<Vec<NumberHit>, AppError> {
         let mut hits = Vec::new();
-        let Some(scope) = scope else { return Ok(hits) };
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         for n in numbers_in(text) {
             let kind = n.kind.as_str();
-            if !scope.kinds.contains(&kind) {
+            if !kinds.contains(&kind) {
                 continue;
             }
             let Some(rec) = records::by_number(&mut conn, kind, n.seq).await? else {
@@ -341,7 +347,8 @@ impl App {
                 // Requesters find by number only what they may read.
                 RecordKind::Article => actor.is_staff() || self.get_article(actor, &n.to_string(), None).await.is_ok(),
             };
-            if visible && (scope.states.is_empty() || scope.states.contains(&rec.state)) {
+            let states = scope.as_ref().map(|s| s.states.as_slice()).unwrap_or_default();
+            if visible && (states.is_empty() || states.contains(&rec.state)) {
                 hits.push(NumberHit { kind, number: n.to_string(), title: rec.title, state: rec.state });
             }
         }

@@ -235,6 +235,12 @@ both!(articles_are_found_in_both_languages_by_who_may_read_them, |t| {
     let only = found(&t, &[("q", "polacz"), ("kind", "article")], &t.requester).await;
     assert_eq!(numbers_of(&only), vec![n(&for_requesters)]);
     assert_eq!(only["records"][0]["kind"], "article");
+    // By number, a requester finds the article written for them, not the
+    // staff's.
+    let by = |v: &Value| v["by_number"].as_array().unwrap().iter().map(|h| h["number"].clone()).collect::<Vec<_>>();
+    assert_eq!(by(&found(&t, &[("q", &n(&for_requesters))], &t.requester).await), [json!(n(&for_requesters))]);
+    assert!(by(&found(&t, &[("q", &n(&for_staff))], &t.requester).await).is_empty());
+    assert_eq!(by(&found(&t, &[("q", &n(&for_staff))], &t.agent).await), [json!(n(&for_staff))]);
     // Staff narrow to articles and to a state.
     let drafts = found(&t, &[("q", "zazolc"), ("kind", "article"), ("state", "draft")], &t.agent).await;
     assert_eq!(numbers_of(&drafts), vec![n(&draft)]);
