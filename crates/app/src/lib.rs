@@ -21,6 +21,7 @@ pub mod seed;
 pub mod sessions;
 pub mod site;
 pub mod sla;
+pub mod suggest;
 pub mod throttle;
 mod token_use;
 pub mod users;

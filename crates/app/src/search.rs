@@ -389,7 +389,7 @@ impl App {
     }
 }
 
-fn record_hit(h: Hit, marks: &[Mark]) -> RecordHit {
+pub(crate) fn record_hit(h: Hit, marks: &[Mark]) -> RecordHit {
     let kind = match h.kind.as_str() {
         "problem" => RecordKind::Problem,
         "article" => RecordKind::Article,

@@ -18,7 +18,7 @@ use crate::{
 use sqlx::{AnyConnection, FromRow};
 use steward_domain::{
     number::RecordKind,
-    search::{Query, Term, fold, parse, to_fts5, to_tsquery},
+    search::{Query, Suggest, Term, fold, parse, to_fts5, to_tsquery},
 };
 
 /// A word matching more records than this ranks within the most recent
@@ -195,6 +195,98 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64) -> Sql {
     q.push(if sqlite { " ORDER BY f.rowid DESC LIMIT " } else { " ORDER BY r.id DESC LIMIT " })
         .bind(Value::Int(CANDIDATES));
     q.push(") c ORDER BY title_hit DESC, c.updated_at DESC, c.id DESC LIMIT ").bind(Value::Int(limit + 1));
+    q
+}
+
+/// What a report being typed is matched against.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SuggestScope {
+    /// Problems published as known errors (and not closed or cancelled).
+    pub known_errors: bool,
+    /// Published articles; of this audience only when one is named.
+    pub articles: bool,
+    pub audience: Option<&'static str>,
+}
+
+/// The known errors and published articles that best match any of the
+/// words of a report being typed (the engine's relevance: more words and
+/// title words first). Reads a second, small index over problems and
+/// articles only (migration 0016), so a word that a million incidents
+/// share costs nothing here.
+pub async fn suggest(
+    conn: &mut AnyConnection,
+    d: Dialect,
+    words: &Suggest,
+    scope: SuggestScope,
+    limit: i64,
+) -> Result<Vec<Hit>> {
+    if !scope.known_errors && !scope.articles {
+        return Ok(Vec::new());
+    }
+    let q = suggest_sql(d, words, scope, limit);
+    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+}
+
+/// The engine's plan of [`suggest`], for the query-plan tests.
+pub async fn suggest_plan(
+    conn: &mut AnyConnection,
+    d: Dialect,
+    words: &Suggest,
+    scope: SuggestScope,
+) -> Result<Vec<String>> {
+    let q = suggest_sql(d, words, scope, 5);
+    Ok(match d.0 {
+        Backend::Sqlite => crate::sql::explain(conn, d, &q).await?,
+        Backend::Postgres => crate::sql::explain_generic(conn, &q).await?,
+    })
+}
+
+fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> Sql {
+    let mut q = Sql::new(
+        "SELECT r.id, r.kind, r.number, r.title, r.description, r.state, r.opened_at, r.updated_at, \
+         (SELECT COUNT(*) FROM problem_details pd WHERE pd.record_id = r.id AND pd.known_error = 1) AS known_error, \
+         0 AS title_hit FROM ",
+    );
+    match d.0 {
+        Backend::Sqlite => {
+            q.push("knowledge_fts f JOIN records r ON r.id = f.rowid WHERE knowledge_fts MATCH ");
+            q.bind(Value::Text(words.to_fts5()));
+        }
+        // The kinds written out, so the partial index over them applies.
+        Backend::Postgres => {
+            q.push("records r WHERE r.kind IN ('problem', 'article') AND r.search_tsv @@ to_tsquery('simple', ");
+            q.bind(Value::Text(words.to_tsquery())).push(")");
+        }
+    }
+    q.push(" AND (");
+    if scope.known_errors {
+        q.push(
+            "(r.kind = 'problem' AND r.state NOT IN ('closed', 'cancelled') AND r.id IN \
+             (SELECT pd.record_id FROM problem_details pd WHERE pd.known_error = 1))",
+        );
+    }
+    if scope.articles {
+        if scope.known_errors {
+            q.push(" OR ");
+        }
+        q.push("(r.kind = 'article' AND r.state = 'published'");
+        if let Some(a) = scope.audience {
+            q.push(" AND r.id IN (SELECT ad.record_id FROM article_details ad WHERE ad.audience = ")
+                .bind(Value::Text(a.to_owned()))
+                .push(")");
+        }
+        q.push(")");
+    }
+    q.push(")");
+    match d.0 {
+        // Title words weigh four times body words.
+        Backend::Sqlite => q.push(" ORDER BY bm25(knowledge_fts, 4.0, 1.0), r.id DESC LIMIT "),
+        Backend::Postgres => {
+            q.push(" ORDER BY ts_rank(r.search_tsv, to_tsquery('simple', ");
+            q.bind(Value::Text(words.to_tsquery())).push(")) DESC, r.id DESC LIMIT ")
+        }
+    };
+    q.bind(Value::Int(limit));
     q
 }
 

@@ -183,6 +183,47 @@
       });
     });
 
+    // Suggestions while an incident is typed: the panel comes from the
+    // server (`/suggestions`) a moment after the title or description
+    // changes; the button that asks for it without JavaScript goes.
+    var panel = document.getElementById("suggestions");
+    if (panel) {
+      var sform = panel.closest("form");
+      var title = sform.querySelector("[name=title]");
+      var desc = sform.querySelector("[name=description]");
+      var sbutton = sform.querySelector(".suggest-button");
+      var stimer = 0, sasked = 0, last = "";
+      if (sbutton) sbutton.remove();
+      var ask = function () {
+        var t = title.value, d = desc ? desc.value.slice(0, 2000) : "";
+        var key = t + "\u0000" + d;
+        if (key === last) return;
+        last = key;
+        var mine = ++sasked;
+        var url = "/suggestions?for=" + encodeURIComponent(panel.getAttribute("data-for")) +
+          "&title=" + encodeURIComponent(t) + "&description=" + encodeURIComponent(d);
+        fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+          .then(function (html) {
+            if (mine !== sasked) return;
+            var box = document.createElement("div");
+            box.innerHTML = html;
+            var fresh = box.querySelector("#suggestions");
+            if (!fresh) return;
+            // The live region stays in place: only what it says changes.
+            panel.innerHTML = fresh.innerHTML;
+          })
+          .catch(function () {});
+      };
+      [title, desc].forEach(function (field) {
+        if (!field) return;
+        field.addEventListener("input", function () {
+          clearTimeout(stimer);
+          stimer = setTimeout(ask, 250);
+        });
+      });
+    }
+
     // "Select all" on the list ticks the page's rows for the bulk form.
     var all = document.getElementById("select-all");
     if (all) {

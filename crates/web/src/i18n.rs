@@ -1242,6 +1242,14 @@ catalogue! {
     ProblemStateAssessment: "Assessment", "Ocena";
     ProblemStateRootCause: "Root cause analysis", "Analiza przyczyny";
     ProblemStateFixInProgress: "Fix in progress", "Naprawa w toku";
+    // Suggestions while an incident is typed (issue 11 item 10)
+    SuggestHeadingDesk: "Known errors and articles that match", "Pasujące znane błędy i artykuły";
+    SuggestHeadingPortal: "These articles may answer your question", "Te artykuły mogą odpowiedzieć na Twoje pytanie";
+    SuggestButton: "Find matching answers", "Znajdź pasujące odpowiedzi";
+    SuggestNone: "No known error or article matches these words yet.", "Żaden znany błąd ani artykuł nie pasuje jeszcze do tych słów.";
+    SuggestNewTab: "(opens in a new tab)", "(otwiera się w nowej karcie)";
+    SuggestArticle: "article", "artykuł";
+    SuggestWorkaround: "Its workaround can be applied once the incident is saved.", "Jego obejście można zastosować po zapisaniu incydentu.";
     // Knowledge base (issue 11 items 9 and 10): list, article page, editor
     NavKnowledge: "Knowledge", "Baza wiedzy";
     KbTitle: "Knowledge base", "Baza wiedzy";

@@ -38,10 +38,13 @@ pub fn snippet<'a>(text: &'a str, marks: &[Mark], max_chars: usize) -> Snippet<'
         .collect();
     let pos = char_positions(text, &words);
     let lead = max_chars / 4;
+    // A window never starts later than one that ends with the text: a
+    // text that fits is shown whole.
+    let latest = text.chars().count().saturating_sub(max_chars);
     // (distinct marks, window start in chars) of the best window so far.
     let mut best: Option<(usize, usize, usize)> = None;
     for (n, &(i, _)) in hits.iter().enumerate().take(MAX_ANCHORS) {
-        let from = pos[i].0.saturating_sub(lead);
+        let from = pos[i].0.saturating_sub(lead).min(latest);
         let mut seen = vec![false; marks.len()];
         for &(j, m) in &hits[n..] {
             if pos[j].0 >= from + max_chars {

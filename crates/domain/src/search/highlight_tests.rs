@@ -94,6 +94,19 @@ fn a_word_longer_than_the_window_is_cut() {
     assert_eq!(show(&s), format!("[{}]…", "ż".repeat(10)));
 }
 
+#[test]
+fn a_text_that_fits_is_shown_whole() {
+    // A title shown in full: the match near its end does not push its
+    // first words out.
+    let text = "Clear a printer jam";
+    let s = snippet(text, &marks("jam "), text.chars().count());
+    assert_eq!(show(&s), "Clear a printer [jam]");
+    // A longer text still begins a little before its match, and ends with
+    // the text when that is nearer.
+    let long = format!("{} printer jam", "word ".repeat(40));
+    assert!(show(&snippet(&long, &marks("jam "), 30)).ends_with("printer [jam]"));
+}
+
 proptest! {
     /// Segments are slices of the text in order, never longer together
     /// than the window, and every matched one folds to a match.

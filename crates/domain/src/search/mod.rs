@@ -6,8 +6,10 @@ pub mod fold;
 mod highlight;
 pub mod query;
 mod stop_words;
+pub mod suggest;
 
 pub use fold::{fold, words};
 pub use highlight::{Segment, Snippet, snippet};
 pub use query::{Mark, NumberRef, Query, QueryError, Term, parse, to_fts5, to_tsquery};
 pub use stop_words::is_stop_word;
+pub use suggest::{Suggest, words_of};

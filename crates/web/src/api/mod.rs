@@ -58,7 +58,7 @@ use utoipa::OpenApi;
         cmdb::add_relation, cmdb::remove_relation, cmdb::impact_of, cmdb::dependencies_of, cmdb::impact,
         cmdb::open_incidents, cmdb::bulk, cmdb::import, cmdb::classes, cmdb::save_class, cmdb::services,
         cmdb::inventory,
-        search::search,
+        search::search, search::suggestions,
         desk::list_replies, desk::create_reply, desk::get_reply, desk::update_reply, desk::delete_reply,
         desk::incident_replies, desk::assign_to_me, desk::views, desk::save_view, desk::delete_view, desk::bulk,
         problems::list, problems::create, problems::get_one, problems::update, problems::transition, problems::journal,
@@ -138,6 +138,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(accounts::tokens).post(accounts::create_token))
         .route("/tokens/{id}", delete(accounts::revoke_token))
         .route("/search", get(search::search))
+        .route("/suggestions", get(search::suggestions))
         .route("/audit", get(audit::list))
         .route("/incidents", get(incidents::list).post(incidents::create))
         .route("/incidents/bulk", post(desk::bulk))

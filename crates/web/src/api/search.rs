@@ -200,3 +200,36 @@ pub async fn search(
     let found = s.app.search(&actor, &q.request()?).await?;
     Ok(axum::Json(found.into()))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestQuery {
+    title: Option<String>,
+    description: Option<String>,
+    limit: Option<i64>,
+}
+
+/// Known errors and articles matching a report being typed, best first.
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionsJson {
+    /// Best first; empty while the report has nothing to look for.
+    pub items: Vec<RecordFoundJson>,
+}
+
+#[utoipa::path(get, path = "/api/v1/suggestions", tag = "search", operation_id = "suggestions",
+    params(("title" = Option<String>, Query, description = "The incident's title as typed so far (its last word, with nothing after it, matches as a prefix once it has 3 letters)"),
+        ("description" = Option<String>, Query, description = "The description as typed so far (its first 2,000 bytes are read)"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 20, description = "How many (default 5)")),
+    responses((status = 200, description = "For agents, managers and admins the known errors (not closed or cancelled) and published articles; for requesters the published articles written for them. Matching any of the words, best first (more words and title words rank higher).", body = SuggestionsJson),
+        (status = 401, description = "Not signed in", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad query string or limit", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn suggestions(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(q): Query<SuggestQuery>,
+) -> Result<axum::Json<SuggestionsJson>, ApiError> {
+    let title = q.title.unwrap_or_default();
+    let description = q.description.unwrap_or_default();
+    let hits = s.app.suggestions(&actor, &title, &description, q.limit).await?;
+    Ok(axum::Json(SuggestionsJson { items: hits.into_iter().map(found).collect() }))
+}

@@ -5,7 +5,7 @@
 use super::{
     Ctx, OrPage, UiResult, cmdb_widgets, html, incident_cis,
     incident_form::{self, Choices, IncidentForm, Mode},
-    layout, see_other, staff_only, widgets,
+    layout, see_other, staff_only, suggestions, widgets,
 };
 use crate::{
     AppState,
@@ -18,7 +18,7 @@ use axum::{
 };
 use futures_util::future::try_join_all;
 use maud::html;
-use steward_app::{AppError, incidents::number};
+use steward_app::{AppError, incidents::number, search::RecordHit};
 
 /// The options, with the CIs of the service `v` names.
 async fn choices(s: &AppState, ctx: &Ctx, v: &IncidentForm) -> Result<Choices, AppError> {
@@ -57,16 +57,20 @@ struct View<'a> {
     errors: widgets::Errors,
     stale: bool,
     status: StatusCode,
+    /// A new incident's suggestions, once looked up.
+    suggested: Option<Vec<RecordHit>>,
 }
 
 impl<'a> View<'a> {
     fn first(mode: Mode<'a>, values: &'a IncidentForm) -> Self {
-        View { mode, values, errors: widgets::Errors::default(), stale: false, status: StatusCode::OK }
+        View { mode, values, errors: widgets::Errors::default(), stale: false, status: StatusCode::OK, suggested: None }
     }
 }
 
 fn page(ctx: &Ctx, s: &AppState, c: &Choices, view: View) -> UiResult {
-    let View { mode, values: v, errors, stale, status } = view;
+    let View { mode, values: v, errors, stale, status, suggested } = view;
+    // "None match" only once there were words to look up.
+    let asked = suggested.is_some() && !(v.title.trim().is_empty() && v.description.trim().is_empty());
     let title = match &mode {
         Mode::New => ctx.t(Msg::NewIncidentTitle).to_owned(),
         Mode::Edit { number } => i18n::tf(ctx.lang, Msg::EditIncidentTitle, &[("number", number)]),
@@ -83,7 +87,7 @@ fn page(ctx: &Ctx, s: &AppState, c: &Choices, view: View) -> UiResult {
         @if stale {
             (widgets::alert(&format!("{} {}", ctx.t(Msg::StaleEdit), ctx.t(Msg::StaleKept)), Some((&reload, ctx.t(Msg::ReloadLatest)))))
         }
-        (incident_form::render(ctx, &s.app.config.priority_matrix, mode, v, &errors, c))
+        (incident_form::render(ctx, &s.app.config.priority_matrix, mode, v, &errors, c, (suggested.as_deref().unwrap_or_default(), asked)))
     };
     Ok(html(status, layout::page(ctx, &title, body)))
 }
@@ -100,6 +104,12 @@ pub async fn new(State(s): State<AppState>, ctx: Ctx) -> UiResult {
 pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> UiResult {
     staff_only(&ctx)?;
     let v = posted(pairs).or_page(&ctx)?;
+    if !v.suggest.is_empty() {
+        // "Find matching answers" without JavaScript: the form again, with them.
+        let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
+        let suggested = Some(suggestions::for_form(&s, &ctx, &v.title, &v.description).await);
+        return page(&ctx, &s, &c, View { suggested, ..View::first(Mode::New, &v) });
+    }
     let result = match v.to_new(ctx.lang) {
         Ok(n) => s.app.create_incident(&ctx.actor, n).await,
         Err(errors) => Err(AppError::Invalid(errors)),
@@ -108,9 +118,11 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(
         Ok(inc) => see_other(&format!("/incidents/{}?m=created", number(inc.number))),
         Err(AppError::Invalid(errors)) => {
             let c = choices(&s, &ctx, &v).await.or_page(&ctx)?;
+            let suggested = Some(suggestions::for_form(&s, &ctx, &v.title, &v.description).await);
             let view = View {
                 errors: widgets::Errors(errors),
                 status: StatusCode::UNPROCESSABLE_ENTITY,
+                suggested,
                 ..View::first(Mode::New, &v)
             };
             page(&ctx, &s, &c, view)
@@ -158,6 +170,13 @@ pub async fn update(
         &ctx,
         &s,
         &c,
-        View { mode: Mode::Edit { number: &n }, values: &v, errors: widgets::Errors(errors), stale, status },
+        View {
+            mode: Mode::Edit { number: &n },
+            values: &v,
+            errors: widgets::Errors(errors),
+            stale,
+            status,
+            suggested: None,
+        },
     )
 }

@@ -3,7 +3,7 @@
 //! message beside its field.
 
 use super::{
-    Ctx, incident_cis,
+    Ctx, incident_cis, suggestions,
     widgets::{self, Errors, Field},
 };
 use crate::i18n::{self, Lang, Msg};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use steward_app::{
     FieldError,
     incidents::{IncidentPatch, NewIncident, Patch, number},
+    search::RecordHit,
 };
 use steward_domain::{Impact, PriorityMatrix, Urgency};
 use steward_store::{
@@ -36,6 +37,9 @@ pub struct IncidentForm {
     pub major: Option<String>,
     pub parent: String,
     pub version: String,
+    /// Set by the "Find matching answers" button: show the suggestions,
+    /// save nothing.
+    pub suggest: String,
     /// The ticked CI ids (a repeated key, read by `incident_cis::split_form`).
     #[serde(skip)]
     pub cis: Vec<String>,
@@ -90,6 +94,7 @@ impl IncidentForm {
             major: (inc.major != 0).then(|| "on".to_owned()),
             parent: inc.parent_number.map(number).unwrap_or_default(),
             version: inc.version.to_string(),
+            suggest: String::new(),
             cis: cis.iter().map(i64::to_string).collect(),
         }
     }
@@ -238,7 +243,9 @@ pub(super) fn assignee_options(ctx: &Ctx, c: &Choices, group: &str, selected: &s
     }
 }
 
-/// The form, with `errors` beside their fields.
+/// The form, with `errors` beside their fields; a new incident's form
+/// with the known errors and articles its words match (`suggested`, and
+/// whether they were looked up).
 pub fn render(
     ctx: &Ctx,
     matrix: &PriorityMatrix,
@@ -246,6 +253,7 @@ pub fn render(
     v: &IncidentForm,
     errors: &Errors,
     c: &Choices,
+    suggested: (&[RecordHit], bool),
 ) -> Markup {
     let lang = ctx.lang;
     let f = |id, label| Field::new(lang, id, id, label, errors);
@@ -286,10 +294,15 @@ pub fn render(
         form.incident-form method="post" action=(action) {
             (widgets::csrf(&ctx.csrf))
             @if let Mode::Edit { .. } = mode { input type="hidden" name="version" value=(v.version); }
+            @else { (suggestions::default_button()) }
             div.form-grid {
                 div.form-main {
                     (Field { required: true, autofocus: matches!(mode, Mode::New), ..f("title", ctx.t(Msg::Title)) }.input(&v.title))
                     (f("description", ctx.t(Msg::Description)).textarea(&v.description, 10))
+                    @if let Mode::New = mode {
+                        (suggestions::button(ctx))
+                        (suggestions::panel(ctx, suggestions::For::Desk, suggested.0, suggested.1))
+                    }
                     div.field-row {
                         (Field { hint: Some(ctx.t(requester_hint)), list: Some("user-list"), autocomplete: Some("off"), ..f("requester", ctx.t(Msg::Requester)) }.input(&v.requester))
                         (Field { hint: Some(ctx.t(Msg::ParentHint)), ..f("parent", ctx.t(Msg::ParentIncident)) }.input(&v.parent))

@@ -61,6 +61,7 @@ mod service_levels_forms;
 pub mod service_map;
 mod settings;
 mod sidebar;
+mod suggestions;
 mod widgets;
 
 use crate::{AppState, auth::UiSession, i18n::Lang};
@@ -82,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{file}", get(assets::serve))
         .route("/home", get(home::show))
         .route("/search", get(search::show))
+        .route("/suggestions", get(suggestions::fragment))
         .route("/incidents", get(list::show).post(form::create))
         .route("/incidents/new", get(form::new))
         .route("/incidents/{number}", get(incident::show))

@@ -2,7 +2,7 @@
 //! plain words. Their incident page is the shared one (`incident`), which
 //! shows them what they may do.
 
-use super::{Ctx, OrPage, UiResult, fmt, html, layout, widgets};
+use super::{Ctx, OrPage, UiResult, fmt, html, layout, suggestions, widgets};
 use crate::api::incidents::read_form;
 use crate::{
     AppState,
@@ -17,6 +17,7 @@ use serde::Deserialize;
 use steward_app::{
     AppError, FieldError,
     incidents::{ListParams, NewIncident, encode_cursor, number},
+    search::RecordHit,
 };
 use steward_store::{cmdb::CiRow, records::Incident};
 
@@ -138,6 +139,8 @@ fn service_options(ctx: &Ctx, services: &[CiRow]) -> Vec<(String, String)> {
     out
 }
 
+/// The report form; `suggested` are the articles its words match, and
+/// whether they were looked up.
 fn report_page(
     ctx: &Ctx,
     max_bytes: usize,
@@ -145,6 +148,7 @@ fn report_page(
     services: &[CiRow],
     errors: &widgets::Errors,
     status: StatusCode,
+    suggested: (&[RecordHit], bool),
 ) -> UiResult {
     let field = |id, label| widgets::Field::new(ctx.lang, id, id, label, errors);
     let max = i18n::size(max_bytes as u64);
@@ -166,8 +170,11 @@ fn report_page(
                 action="/portal/report"
                 data-max-bytes=(max_bytes) data-too-large=(too_large) {
                 (widgets::csrf(&ctx.csrf))
+                (suggestions::default_button())
                 (widgets::Field { required: true, autofocus: true, hint: Some(ctx.t(Msg::WhatsWrongHint)), ..field("title", ctx.t(Msg::WhatsWrong)) }.input(&f.title))
                 (widgets::Field { hint: Some(ctx.t(Msg::TellMoreHint)), ..field("description", ctx.t(Msg::TellMore)) }.textarea(&f.description, 6))
+                (suggestions::button(ctx))
+                (suggestions::panel(ctx, suggestions::For::Report, suggested.0, suggested.1))
                 @if !services.is_empty() || !f.service.is_empty() {
                     (field("service", ctx.t(Msg::WhichService)).select(&service_options(ctx, services), &f.service))
                 }
@@ -194,7 +201,15 @@ pub async fn report_form(
     // The link from a service page names it; keep the catalog's spelling.
     let service = services.iter().find(|s| s.name.eq_ignore_ascii_case(q.service.trim())).map(|s| s.name.clone());
     let f = ReportForm { service: service.unwrap_or_default(), ..ReportForm::default() };
-    report_page(&ctx, s.app.config.attachment_max_bytes, &f, &services, &widgets::Errors::default(), StatusCode::OK)
+    report_page(
+        &ctx,
+        s.app.config.attachment_max_bytes,
+        &f,
+        &services,
+        &widgets::Errors::default(),
+        StatusCode::OK,
+        (&[], false),
+    )
 }
 
 /// The report with its files: the files are read (and refused when too
@@ -208,7 +223,9 @@ pub async fn report(State(s): State<AppState>, ctx: Ctx, req: axum::extract::Req
         let f = f.clone();
         async move {
             let services = s.app.catalog(&ctx.actor, None).await.or_page(&ctx)?;
-            report_page(&ctx, max, &f, &services, &super::desk::errors(ctx.lang, errs), status)
+            let asked = !(f.title.trim().is_empty() && f.description.trim().is_empty());
+            let hits = if asked { suggestions::for_form(&s, &ctx, &f.title, &f.description).await } else { Vec::new() };
+            report_page(&ctx, max, &f, &services, &super::desk::errors(ctx.lang, errs), status, (&hits, asked))
         }
     };
     let parts = match read {
@@ -229,6 +246,11 @@ pub async fn report(State(s): State<AppState>, ctx: Ctx, req: axum::extract::Req
         urgency: parts.text("urgency").to_owned(),
         service: parts.text("service").to_owned(),
     };
+    if !parts.text("suggest").is_empty() {
+        // "Find matching answers" without JavaScript: the form again, with
+        // them, and nothing reported.
+        return refuse(&f, Vec::new(), StatusCode::OK).await;
+    }
     if parts.files.iter().any(|file| file.bytes.is_empty()) {
         return refuse(&f, vec![FieldError::new("file", "is empty")], StatusCode::UNPROCESSABLE_ENTITY).await;
     }

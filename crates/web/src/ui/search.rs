@@ -18,6 +18,7 @@ use steward_app::{
     AppError, FieldError,
     search::{Found, Highlighted, RecordHit, SearchKind, SearchRequest},
 };
+use steward_domain::number::RecordKind;
 use steward_store::cmdb::CiRow;
 
 #[derive(Deserialize, Default)]
@@ -39,11 +40,9 @@ pub fn form(ctx: &Ctx, value: &str) -> Markup {
 }
 
 /// The page of a record of `kind` numbered `number`.
-fn page_of(kind: &str, number: &str) -> String {
-    match kind {
-        "article" => format!("/kb/{number}"),
-        kind => format!("/{kind}s/{number}"),
-    }
+pub(super) fn page_of(kind: &str, number: &str) -> String {
+    let pages = RecordKind::named(kind).map_or("incidents", |k| k.paths().0);
+    format!("/{pages}/{number}")
 }
 
 /// The page's own form: the text again, with the kind and the state.
@@ -100,7 +99,7 @@ fn state_label(lang: i18n::Lang, state: &str) -> &'static str {
 
 /// The text with its matches in `<mark>`, and an ellipsis where text was
 /// left out.
-fn highlighted(h: &Highlighted) -> Markup {
+pub(super) fn highlighted(h: &Highlighted) -> Markup {
     html! {
         @if h.cut_before { "… " }
         @for p in &h.pieces {

@@ -42,5 +42,6 @@ mod site;
 mod sla;
 mod sla_edit;
 mod sla_queues;
+mod suggestions;
 mod transitions;
 mod upgrade;

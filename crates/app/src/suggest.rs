@@ -1,0 +1,48 @@
+//! Suggestions while an incident is typed: the known errors and articles
+//! that match the words of its title and description, so the desk applies
+//! a workaround instead of starting over and a requester may find the
+//! answer before reporting (deflection: `articles::feedback`).
+
+use crate::search::{RecordHit, record_hit};
+use crate::{Actor, App, error::AppError};
+use steward_domain::{problem::can_view_problem, search::words_of};
+use steward_store::{
+    StoreError,
+    fulltext::{self, SuggestScope},
+};
+
+/// Suggestions shown unless fewer or more are asked for.
+pub const SHOWN: i64 = 5;
+/// The most suggestions answered at once.
+pub const MAX_SHOWN: i64 = 20;
+
+impl App {
+    /// The best matches for a report being typed, best first: for staff the
+    /// known errors (not closed or cancelled) and every published article;
+    /// for requesters the published articles written for them. Nothing to
+    /// look for yet (empty, only common words) is no suggestion, not an
+    /// error: the form is half-typed.
+    pub async fn suggestions(
+        &self,
+        actor: &Actor,
+        title: &str,
+        description: &str,
+        limit: Option<i64>,
+    ) -> Result<Vec<RecordHit>, AppError> {
+        let limit = match limit {
+            None => SHOWN,
+            Some(n) if (1..=MAX_SHOWN).contains(&n) => n,
+            Some(_) => return Err(AppError::field("limit", format!("must be between 1 and {MAX_SHOWN}"))),
+        };
+        let Some(words) = words_of(title, description) else {
+            return Ok(Vec::new());
+        };
+        let staff = can_view_problem(actor.role).is_ok();
+        let scope =
+            SuggestScope { known_errors: staff, articles: true, audience: (!actor.is_staff()).then_some("requesters") };
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let hits = fulltext::suggest(&mut conn, self.store.dialect(), &words, scope, limit).await?;
+        let marks = words.marks();
+        Ok(hits.into_iter().map(|h| record_hit(h, &marks)).collect())
+    }
+}
