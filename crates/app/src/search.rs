@@ -317,7 +317,7 @@ impl App {
         Some(Scope {
             kinds: vec![RecordKind::Article.as_str()],
             states: vec![published.to_owned()],
-            audience: Some("requesters"),
+            requesters_only: true,
             ..Scope::default()
         })
     }

@@ -38,8 +38,7 @@ impl App {
             return Ok(Vec::new());
         };
         let staff = can_view_problem(actor.role).is_ok();
-        let scope =
-            SuggestScope { known_errors: staff, articles: true, audience: (!actor.is_staff()).then_some("requesters") };
+        let scope = SuggestScope { known_errors: staff, articles: true, requesters_only: !actor.is_staff() };
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let hits = fulltext::suggest(&mut conn, self.store.dialect(), &words, scope, limit).await?;
         let marks = words.marks();

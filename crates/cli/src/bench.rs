@@ -229,6 +229,14 @@ async fn bench_agent(app: &App) -> Result<String> {
     Ok(app.create_token(None, "bench", "bench").await.map_err(crate::commands::app_error)?.token)
 }
 
+/// A requester's token, made on first use.
+async fn bench_requester(app: &App) -> Result<String> {
+    let u = NewUser { username: "bench-requester".into(), role: "requester".into(), ..Default::default() };
+    // Already there from an earlier run of a kept database.
+    let _ = app.add_user(None, u).await;
+    Ok(app.create_token(None, "bench-requester", "bench").await.map_err(crate::commands::app_error)?.token)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;

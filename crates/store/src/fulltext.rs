@@ -88,6 +88,11 @@ pub(crate) fn push_match(q: &mut Sql, d: Dialect, alias: &str, query: &Query) {
     }
 }
 
+/// Articles written for requesters, as a literal so that the partial index
+/// `article_details_requesters` serves it (a bound value cannot).
+const FOR_REQUESTERS: &str =
+    " AND r.id IN (SELECT ad.record_id FROM article_details ad WHERE ad.audience = 'requesters')";
+
 /// Which records a search looks at.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
@@ -99,8 +104,8 @@ pub struct Scope {
     pub states: Vec<String>,
     /// Only this requester's records (what a requester may see).
     pub requester_id: Option<i64>,
-    /// Only articles written for this audience (`requesters`).
-    pub audience: Option<&'static str>,
+    /// Only articles written for requesters.
+    pub requesters_only: bool,
 }
 
 /// A record a search found: enough for a result line with its snippet.
@@ -184,10 +189,8 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64) -> Sql {
     if let Some(r) = scope.requester_id {
         q.push(" AND r.requester_id = ").bind(Value::Int(r));
     }
-    if let Some(a) = scope.audience {
-        q.push(" AND r.id IN (SELECT ad.record_id FROM article_details ad WHERE ad.audience = ")
-            .bind(Value::Text(a.to_owned()))
-            .push(")");
+    if scope.requesters_only {
+        q.push(FOR_REQUESTERS);
     }
     if scope.known_errors_only {
         q.push(" AND r.id IN (SELECT pd.record_id FROM problem_details pd WHERE pd.known_error = 1)");
@@ -203,9 +206,10 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64) -> Sql {
 pub struct SuggestScope {
     /// Problems published as known errors (and not closed or cancelled).
     pub known_errors: bool,
-    /// Published articles; of this audience only when one is named.
+    /// Published articles.
     pub articles: bool,
-    pub audience: Option<&'static str>,
+    /// Only articles written for requesters.
+    pub requesters_only: bool,
 }
 
 /// The known errors and published articles that best match any of the
@@ -249,7 +253,10 @@ fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> 
     );
     match d.0 {
         Backend::Sqlite => {
-            q.push("knowledge_fts f JOIN records r ON r.id = f.rowid WHERE knowledge_fts MATCH ");
+            // CROSS JOIN fixes the order: the matches lead (SQLite would
+            // otherwise walk every published article or known error and
+            // run the match for each).
+            q.push("knowledge_fts f CROSS JOIN records r ON r.id = f.rowid WHERE knowledge_fts MATCH ");
             q.bind(Value::Text(words.to_fts5()));
         }
         // The kinds written out, so the partial index over them applies.
@@ -270,10 +277,8 @@ fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> 
             q.push(" OR ");
         }
         q.push("(r.kind = 'article' AND r.state = 'published'");
-        if let Some(a) = scope.audience {
-            q.push(" AND r.id IN (SELECT ad.record_id FROM article_details ad WHERE ad.audience = ")
-                .bind(Value::Text(a.to_owned()))
-                .push(")");
+        if scope.requesters_only {
+            q.push(FOR_REQUESTERS);
         }
         q.push(")");
     }

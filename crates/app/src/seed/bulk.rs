@@ -11,6 +11,7 @@ use steward_domain::journal::Action;
 use steward_domain::{HoldReason, IncidentState, ResolutionCode};
 use steward_store::records::{self, Incident, JournalRow};
 use steward_store::{Conn, Dialect, now_micros};
+use steward_store::{articles, problems};
 use tokio::task::JoinHandle;
 
 /// Rows per transaction: large enough that commits are rare, small enough
@@ -27,14 +28,15 @@ struct Batch {
 }
 
 /// What a bulk load makes: incidents, or (for the search benchmark)
-/// problems and stand-ins for knowledge articles.
+/// problems and knowledge articles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
     Incident,
-    /// Problems named after a recurring incident, the fix in the body.
+    /// Problems named after a recurring incident, the fix in the body; one
+    /// in five published as a known error with the fix as its workaround.
     Problem,
-    /// Incidents written as how-to articles with a Polish sentence (the
-    /// knowledge base's kind does not exist yet).
+    /// How-to articles with a Polish sentence: nine in ten published, three
+    /// in five of those for requesters.
     Article,
 }
 
@@ -42,7 +44,8 @@ impl Shape {
     fn kind(self) -> &'static str {
         match self {
             Shape::Problem => "problem",
-            Shape::Incident | Shape::Article => crate::incidents::KIND,
+            Shape::Article => "article",
+            Shape::Incident => crate::incidents::KIND,
         }
     }
 }
@@ -121,7 +124,60 @@ async fn write_batch(c: &mut Conn, d: Dialect, shape: Shape, mut b: Batch) -> Re
     }
     records::insert_many(c, d, &b.rows).await?;
     records::insert_journal_many(c, d, &b.journal).await?;
+    for (i, r) in b.rows.iter().enumerate() {
+        match shape {
+            Shape::Incident => {}
+            Shape::Problem => problems::insert_details(c, &problem_details(r, i)).await?,
+            Shape::Article => {
+                let (details, version, text) = article(r, i);
+                articles::save_details(c, &details).await?;
+                articles::save_version(c, &version).await?;
+                articles::set_texts(c, r.id, 1, &[text]).await?;
+            }
+        }
+    }
     Ok(b.rows.len())
+}
+
+/// A problem's analysis; every fifth a known error.
+fn problem_details(r: &Incident, i: usize) -> problems::Details {
+    let known = i % 5 == 0;
+    problems::Details {
+        record_id: r.id,
+        cause_category: Some("configuration".into()),
+        root_cause: Some(r.title.clone()),
+        whys: "[]".into(),
+        workaround: r.resolution_notes.clone(),
+        known_error: i64::from(known),
+        known_error_at: known.then_some(r.updated_at),
+        cancel_reason: None,
+    }
+}
+
+/// An article's details, its one version and its English text.
+fn article(r: &Incident, i: usize) -> (articles::Details, articles::Version, articles::Text) {
+    let audience = if i % 5 < 3 { "requesters" } else { "staff" };
+    let published = r.state == "published";
+    let details = articles::Details {
+        record_id: r.id,
+        audience: audience.into(),
+        published_version: published.then_some(1),
+        published_at: published.then_some(r.updated_at),
+        ..articles::Details::default()
+    };
+    let version = articles::Version {
+        record_id: r.id,
+        number: 1,
+        state: if published { "published" } else { "draft" }.into(),
+        audience: audience.into(),
+        author_id: r.created_by,
+        created_at: r.opened_at,
+        updated_at: r.updated_at,
+        published_at: published.then_some(r.updated_at),
+        ..articles::Version::default()
+    };
+    let text = articles::Text { version: 1, lang: "en".into(), title: r.title.clone(), body: r.description.clone() };
+    (details, version, text)
 }
 
 /// Incidents `start..start + n` of `total`, opened evenly over the last
@@ -179,8 +235,15 @@ fn reshape(inc: &mut Incident, shape: Shape, rng: &mut Rng) {
             inc.resolution_code = inc.resolution_code.as_ref().map(|_| "fixed".to_owned());
         }
         Shape::Article => {
+            inc.kind = shape.kind().to_owned();
             inc.title = format!("How to: {}", inc.title);
             inc.description = format!("{fix} {}", POLISH[rng.between(0, POLISH.len() as i64) as usize]);
+            inc.state = if rng.between(0, 10) == 0 { "draft" } else { "published" }.to_owned();
+            inc.hold_reason = None;
+            inc.resolution_code = None;
+            inc.assignment_group_id = None;
+            inc.assignee_id = None;
+            (inc.first_response_at, inc.resolved_at, inc.closed_at) = (None, None, None);
         }
     }
 }

@@ -1,13 +1,15 @@
 //! `steward bench search`: search across everything at scale. Seeds (or
-//! tops up) incidents, problems and records standing in for knowledge
-//! articles (incidents written as how-to texts with Polish sentences: the
-//! knowledge base's kind does not exist yet), then times
-//! `GET /api/v1/search` as an agent over classes of queries taken from the
-//! data itself: rare and common words (by how many records the list's text
-//! filter counts), words as typed (a prefix), quoted phrases, and record
-//! numbers. Prints p50 and p95 per class against the 50 ms target.
+//! tops up) incidents, problems (one in five a known error) and knowledge
+//! articles (how-to texts with Polish sentences, most published), then
+//! times `GET /api/v1/search` as an agent over classes of queries taken
+//! from the data itself: rare and common words (by how many records the
+//! list's text filter counts), words as typed (a prefix), quoted phrases,
+//! and record numbers; and `GET /api/v1/suggestions` with incident titles
+//! as they are typed, word by word, as an agent and as a requester.
+//! Prints p50 and p95 per class against the targets (search 50 ms,
+//! suggestions 30 ms).
 
-use super::{Target, bench_agent, database, load_average, ms, open_app, percentile, start_server};
+use super::{Target, bench_agent, bench_requester, database, load_average, ms, open_app, percentile, start_server};
 use anyhow::{Result, bail};
 use clap::Args;
 use std::time::{Duration, Instant};
@@ -23,12 +25,11 @@ use steward_store::records::{Filter, Sort};
 pub struct SearchArgs {
     #[command(flatten)]
     target: Target,
-    /// Incidents stored (the article stand-ins come on top).
     #[arg(long, default_value_t = 1_000_000)]
     incidents: usize,
     #[arg(long, default_value_t = 50_000)]
     problems: usize,
-    /// Records standing in for knowledge articles.
+    /// Knowledge articles.
     #[arg(long, default_value_t = 10_000)]
     articles: usize,
     /// Timed requests per class (after 10 to warm up).
@@ -37,6 +38,7 @@ pub struct SearchArgs {
 }
 
 const TARGET_MS: f64 = 50.0;
+const SUGGEST_TARGET_MS: f64 = 30.0;
 /// Records sampled for their words.
 const SAMPLES: i64 = 60;
 
@@ -65,45 +67,16 @@ pub async fn search(a: SearchArgs) -> Result<()> {
     );
     let mut misses = 0;
     for (class, queries) in &classes {
-        if queries.is_empty() {
-            println!("  {class:<34} no such queries in this data");
-            continue;
-        }
-        let mut lat = Vec::with_capacity(a.requests);
-        let mut found = 0usize;
-        for i in 0..a.requests + 10 {
-            if Instant::now() > deadline {
-                break;
-            }
-            let q = &queries[i % queries.len()];
-            let t = Instant::now();
-            let r = client.get(format!("{base}/api/v1/search")).query(&[("q", q)]).bearer_auth(&token).send().await?;
-            let status = r.status();
-            let body = r.text().await?;
-            let d = t.elapsed();
-            if !status.is_success() {
-                bail!("{class} {q:?} answered {status}: {body}");
-            }
-            if i >= 10 {
-                lat.push(d);
-                let v: serde_json::Value = serde_json::from_str(&body)?;
-                let hits = v["records"].as_array().map_or(0, Vec::len) + v["by_number"].as_array().map_or(0, Vec::len);
-                found += usize::from(hits > 0);
-            }
-        }
-        lat.sort();
-        let p95 = percentile(&lat, 0.95);
-        let over = p95.as_secs_f64() * 1000.0 > TARGET_MS;
-        misses += usize::from(over);
-        println!(
-            "  {class:<34} p50 {:>9} p95 {:>9} (target {TARGET_MS} ms; {} queries, {}% found something, e.g. {:?}){}",
-            ms(percentile(&lat, 0.5)),
-            ms(p95),
-            queries.len(),
-            found * 100 / lat.len().max(1),
-            queries[0],
-            if over { "  OVER" } else { "" }
-        );
+        let ask = |q: &str| client.get(format!("{base}/api/v1/search")).query(&[("q", q)]).bearer_auth(&token);
+        misses += time_class(class, queries, a.requests, TARGET_MS, deadline, ask).await?;
+    }
+    let typed = typed_titles(&app).await?;
+    let requester = bench_requester(&app).await?;
+    for (class, who) in [("suggestions as typed, agent", &token), ("suggestions as typed, requester", &requester)] {
+        let ask = |title: &str| {
+            client.get(format!("{base}/api/v1/suggestions")).query(&[("title", title)]).bearer_auth(who.as_str())
+        };
+        misses += time_class(class, &typed, a.requests, SUGGEST_TARGET_MS, deadline, ask).await?;
     }
     println!("{misses} class(es) over target (load average {})", load_average());
     let _ = stop.send(());
@@ -111,8 +84,83 @@ pub async fn search(a: SearchArgs) -> Result<()> {
     Ok(())
 }
 
-/// Loads what is missing: the article stand-ins first (into an empty
-/// database only), then incidents up to `--incidents` on top of them, then
+/// Times `requests` requests (after 10 to warm up) cycling through
+/// `queries`; prints p50 and p95 against `target_ms`; 1 when over it.
+async fn time_class(
+    class: &str,
+    queries: &[String],
+    requests: usize,
+    target_ms: f64,
+    deadline: Instant,
+    ask: impl Fn(&str) -> reqwest::RequestBuilder,
+) -> Result<usize> {
+    if queries.is_empty() {
+        println!("  {class:<34} no such queries in this data");
+        return Ok(0);
+    }
+    let mut lat = Vec::with_capacity(requests);
+    let mut found = 0usize;
+    for i in 0..requests + 10 {
+        if Instant::now() > deadline {
+            break;
+        }
+        let q = &queries[i % queries.len()];
+        let t = Instant::now();
+        let r = ask(q).send().await?;
+        let status = r.status();
+        let body = r.text().await?;
+        let d = t.elapsed();
+        if !status.is_success() {
+            bail!("{class} {q:?} answered {status}: {body}");
+        }
+        if i >= 10 {
+            lat.push(d);
+            let v: serde_json::Value = serde_json::from_str(&body)?;
+            let hits =
+                ["records", "by_number", "items"].iter().map(|k| v[k].as_array().map_or(0, Vec::len)).sum::<usize>();
+            found += usize::from(hits > 0);
+        }
+    }
+    lat.sort();
+    let p95 = percentile(&lat, 0.95);
+    let over = p95.as_secs_f64() * 1000.0 > target_ms;
+    println!(
+        "  {class:<34} p50 {:>9} p95 {:>9} (target {target_ms} ms; {} queries, {}% found something, e.g. {:?}){}",
+        ms(percentile(&lat, 0.5)),
+        ms(p95),
+        queries.len(),
+        found * 100 / lat.len().max(1),
+        queries[0],
+        if over { "  OVER" } else { "" }
+    );
+    Ok(usize::from(over))
+}
+
+/// Incident titles as a person types them: each sampled title cut after
+/// every word and in the middle of the next (`Printer jam on fl`).
+async fn typed_titles(app: &App) -> Result<Vec<String>> {
+    let admin = Actor::operator();
+    let total = app.store.count_incidents().await?;
+    let mut typed = Vec::new();
+    for i in 0..SAMPLES {
+        let at = total * i / SAMPLES + 1;
+        let f = Filter { sort: Sort::Number, after: Some(vec![at]), limit: 1, ..Filter::default() };
+        let (rows, _) = app.list_incidents(&admin, f).await.map_err(crate::commands::app_error)?;
+        for r in rows {
+            let words: Vec<&str> = r.title.split_whitespace().collect();
+            for n in 1..=words.len() {
+                let done = words[..n - 1].join(" ");
+                let next = words[n - 1];
+                let half: String = next.chars().take(next.chars().count().div_ceil(2).max(3)).collect();
+                typed.push(format!("{done} {half}").trim_start().to_owned());
+                typed.push(format!("{done} {next} ").trim_start().to_owned());
+            }
+        }
+    }
+    Ok(typed)
+}
+
+/// Loads what is missing: articles, incidents up to `--incidents`, then
 /// problems.
 async fn top_up(app: &App, a: &SearchArgs) -> Result<()> {
     let progress = |what: &'static str, total: usize| {
@@ -123,14 +171,14 @@ async fn top_up(app: &App, a: &SearchArgs) -> Result<()> {
         }
     };
     let started = Instant::now();
-    let have = app.store.count_incidents().await? as usize;
-    if have == 0 {
-        seed::bulk_records(app, BulkShape::Article, a.articles, progress("article stand-ins", a.articles))
+    let articles = app.store.count_records("article").await? as usize;
+    if articles < a.articles {
+        seed::bulk_records(app, BulkShape::Article, a.articles - articles, progress("articles", a.articles))
             .await
             .map_err(crate::commands::app_error)?;
     }
     let have = app.store.count_incidents().await? as usize;
-    let want = a.incidents + a.articles;
+    let want = a.incidents;
     if have < want {
         seed::bulk_incidents(app, want - have, progress("incidents", want - have))
             .await

@@ -2,7 +2,7 @@
 //! English and Polish (after being told the title is missing), submits it;
 //! a manager sees a direct publish of her own refused elsewhere, publishes
 //! the agent's; a requester finds it from the report form, reads it in
-//! Polish with the Markdown rendered and a script payload harmless, and
+//! Polish (after it was suggested as they typed) with the Markdown rendered and a script payload harmless, and
 //! says it helped; staff then see the view, the answer and the opening.
 
 use crate::cmdb_journey::sign_in;
@@ -50,6 +50,12 @@ async fn journey(c: &Client, t: &server::TestServer) {
     // The requester finds it from the report form and reads it in Polish.
     sign_in(c, t, "requester").await;
     go(c, ".mainnav a[href='/portal/report']").await;
+    // As they type, the article is suggested (the button that asks for
+    // suggestions without JavaScript is gone).
+    fill(c, "#title", "My VPN keeps disconn").await;
+    let suggested = wait(c, "#suggestions a[href='/kb/KB0000001?from=report']").await;
+    assert!(suggested.text().await.unwrap().contains("VPN keeps disconnecting"));
+    assert!(c.find_all(Locator::Css(".suggest-button")).await.unwrap().is_empty());
     go(c, "#kb-first a").await;
     go(c, "a.my-item[href='/kb/KB0000001?from=report']").await;
     assert_eq!(text(c, "#article-title").await, "VPN keeps disconnecting");

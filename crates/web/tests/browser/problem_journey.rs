@@ -86,6 +86,14 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert_eq!(text(c, ".notice.success").await, "Published as a known error.");
     assert!(text(c, "#known-error-flag").await.contains("Known error"));
 
+    // A new incident about the same thing suggests the known error as it
+    // is typed.
+    c.goto(&t.url("/incidents/new")).await.unwrap();
+    fill(c, "#title", "Wi-Fi drops again in meeting").await;
+    let suggested = wait(c, &format!("#suggestions a[href='/problems/{prb}']")).await;
+    assert!(suggested.text().await.unwrap().contains("Wi-Fi drops in meeting room 4"));
+    assert!(text(c, "#suggestions").await.contains("known error"));
+
     // On the incident the desk sees the workaround and applies it.
     c.goto(&t.url(&format!("/incidents/{inc}"))).await.unwrap();
     assert!(text(c, &format!("#known-error-{prb}")).await.contains("Connect to Corp-5G instead of Corp."));
