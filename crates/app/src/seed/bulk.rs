@@ -141,7 +141,7 @@ async fn write_batch(c: &mut Conn, d: Dialect, shape: Shape, mut b: Batch) -> Re
 
 /// A problem's analysis; every fifth a known error.
 fn problem_details(r: &Incident, i: usize) -> problems::Details {
-    let known = i % 5 == 0;
+    let known = i.is_multiple_of(5);
     problems::Details {
         record_id: r.id,
         cause_category: Some("configuration".into()),
