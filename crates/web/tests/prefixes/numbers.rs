@@ -94,7 +94,7 @@ both_with!(the_api_and_the_pages_write_and_read_the_configured_prefixes, config(
     assert_eq!(t.json("/api/v1/articles/kb1", &t.agent).await["number"], "ART0000001");
 
     // A refusal shows a number as this site writes them.
-    let body = json!({"translations": [{"lang": "en", "title": "x", "body": "y"}], "problems": ["TKT0000001"]});
+    let body = json!({"audience": "staff", "translations": [{"lang": "en", "title": "x", "body": "y"}], "problems": ["TKT0000001"]});
     let msg = invalid(t.post("/api/v1/articles", &t.agent, body).await, &["problems[0]"]).await;
     assert!(msg.contains("is not a problem number (PROB0000042)"), "{msg}");
 
