@@ -174,7 +174,7 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
     html! {
         @if nothing {
             p.empty #no-results { (i18n::tf(ctx.lang, Msg::SearchNothing, &[("q", &f.query)])) }
-            p.hint { (hint(&ctx)) }
+            p.hint { (hint(ctx)) }
         }
         @if !f.by_number.is_empty() {
             section.panel aria-labelledby="by-number" {
