@@ -145,8 +145,11 @@ impl App {
     async fn file_mail(&self, actor: &Actor, msg: &InboundMessage) -> Result<(MailOutcome, i64), AppError> {
         let body = if msg.reply_text.trim().is_empty() { msg.text.trim() } else { msg.reply_text.trim() };
         let body = text::fit(body, text::COMMENT);
-        if let Some(number) = msg.record_number(&self.notify_ctx().domain) {
-            if let Ok(inc) = self.get_incident(actor, &number).await {
+        if let Some(named) = msg.record_number(&self.notify_ctx().domain) {
+            if let Ok(inc) = self.get_incident(actor, &named).await {
+                // As the site writes it now, however the message wrote it
+                // (a reply to mail sent before the prefix changed).
+                let number = steward_domain::RecordNumber::incident(inc.number).to_string();
                 if !body.is_empty() {
                     match self.add_comment(actor, &number, &body, false).await {
                         Ok(_) => {

@@ -163,9 +163,10 @@ impl Found {
     }
 }
 
-/// The record-number prefixes a search recognises.
+/// The record-number prefixes a search recognises: the configured ones
+/// and the defaults they replaced.
 fn prefixes() -> Vec<&'static str> {
-    RecordKind::ALL.iter().map(|k| k.prefix()).collect()
+    steward_domain::number::Prefixes::known()
 }
 
 /// Parses what was typed; a refusal names the field `q`.
@@ -390,11 +391,7 @@ impl App {
 }
 
 pub(crate) fn record_hit(h: Hit, marks: &[Mark]) -> RecordHit {
-    let kind = match h.kind.as_str() {
-        "problem" => RecordKind::Problem,
-        "article" => RecordKind::Article,
-        _ => RecordKind::Incident,
-    };
+    let kind = RecordKind::named(&h.kind).unwrap_or(RecordKind::Incident);
     RecordHit {
         number: RecordNumber { kind, seq: h.number }.to_string(),
         known_error: h.known_error > 0,

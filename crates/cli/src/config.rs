@@ -8,6 +8,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 use steward_domain::PriorityMatrix;
 
 mod inbound;
+mod numbers;
 mod site;
 
 #[derive(Clone, Deserialize)]
@@ -40,6 +41,7 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     pub inbound: inbound::InboundConfig,
     pub site: site::SiteConfig,
+    pub numbers: numbers::NumbersConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -186,6 +188,7 @@ impl Default for Config {
             notifications: NotificationsConfig::default(),
             inbound: inbound::InboundConfig::default(),
             site: site::SiteConfig::default(),
+            numbers: numbers::NumbersConfig::default(),
         }
     }
 }
@@ -246,6 +249,7 @@ impl fmt::Debug for Config {
             .field("notifications", &self.notifications)
             .field("inbound", &self.inbound)
             .field("site", &self.site)
+            .field("numbers", &self.numbers)
             .finish()
     }
 }
@@ -302,10 +306,16 @@ const ENV_KEYS: &[(&str, &str)] = &[
 
 /// Every environment variable Steward reads.
 fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    ENV_KEYS.iter().chain(inbound::ENV_KEYS).chain(site::ENV_KEYS)
+    ENV_KEYS.iter().chain(inbound::ENV_KEYS).chain(site::ENV_KEYS).chain(numbers::ENV_KEYS)
 }
 
 impl Config {
+    /// Makes the configured number prefixes this process's, before any
+    /// number is written or read.
+    pub fn install_numbers(&self) -> Result<()> {
+        self.numbers.install()
+    }
+
     /// Loads the layers from the real environment.
     pub fn load(o: &Overrides) -> Result<Config> {
         Self::load_from(o, std::env::vars().collect())
@@ -404,6 +414,7 @@ impl Config {
         self.smtp()?;
         self.inbound.to_app()?;
         self.site.to_app()?;
+        self.numbers.to_domain()?;
         networks("trusted_proxies", &self.trusted_proxies)?;
         networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
         Ok(())
@@ -568,7 +579,7 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
 
 /// The commented example configuration, all sections.
 pub fn example() -> String {
-    format!("{EXAMPLE}{}{}", inbound::EXAMPLE, site::EXAMPLE)
+    format!("{EXAMPLE}{}{}{}", inbound::EXAMPLE, site::EXAMPLE, numbers::EXAMPLE)
 }
 
 const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown are the defaults.
@@ -869,5 +880,51 @@ mod tests {
         assert_eq!(redact_url("postgres://steward:s3cret@db:5432/steward"), "postgres://steward:***@db:5432/steward");
         let c = Config { database_url: "postgres://u:pw@h/d".into(), ..Config::default() };
         assert!(!format!("{c:?}").contains("pw"));
+    }
+
+    #[test]
+    fn number_prefixes_are_checked_naming_the_key() {
+        let c = Config::load_from(&Overrides::default(), vec![]).unwrap();
+        assert_eq!(c.numbers.to_domain().unwrap(), steward_domain::number::Prefixes::DEFAULT);
+        assert!(example().contains("[numbers]\nincident = \"INC\""), "the example shows the defaults");
+        let t: Config = toml::from_str(&example()).unwrap();
+        assert_eq!(t.numbers.to_domain().unwrap(), steward_domain::number::Prefixes::DEFAULT);
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, "[numbers]\nincident = \"tkt\"\narticle = \"Art\"\n").unwrap();
+        let o = Overrides { config: Some(path.clone()), ..Default::default() };
+        let p = Config::load_from(&o, vec![]).unwrap().numbers.to_domain().unwrap();
+        assert_eq!(p, steward_domain::number::Prefixes::new(["TKT", "PRB", "ART"]).unwrap());
+        let c = Config::load_from(&o, env(&[("STEWARD_NUMBERS_PROBLEM", "Prob")])).unwrap();
+        assert_eq!(c.numbers.to_domain().unwrap().of(steward_domain::number::RecordKind::Problem), "PROB");
+
+        for (vars, says) in [
+            (vec![("STEWARD_NUMBERS_INCIDENT", "T")], "numbers.incident: must be 2 to 5 letters A-Z, got \"T\""),
+            (
+                vec![("STEWARD_NUMBERS_INCIDENT", "TICKET")],
+                "numbers.incident: must be 2 to 5 letters A-Z, got \"TICKET\"",
+            ),
+            (vec![("STEWARD_NUMBERS_PROBLEM", "PR-1")], "numbers.problem: must be 2 to 5 letters A-Z, got \"PR-1\""),
+            (vec![("STEWARD_NUMBERS_ARTICLE", "")], "numbers.article: must be 2 to 5 letters A-Z, got \"\""),
+            (vec![("STEWARD_NUMBERS_ARTICLE", "Wiedzą")], "numbers.article: must be 2 to 5 letters A-Z"),
+            (
+                vec![("STEWARD_NUMBERS_PROBLEM", "inc")],
+                "numbers.problem: INC is also the prefix of incidents: each kind needs its own",
+            ),
+            (
+                vec![("STEWARD_NUMBERS_INCIDENT", "REC"), ("STEWARD_NUMBERS_ARTICLE", "rec")],
+                "numbers.article: REC is also the prefix of incidents",
+            ),
+        ] {
+            let err = Config::load_from(&Overrides::default(), env(&vars)).unwrap_err();
+            assert!(format!("{err:#}").contains(says), "{vars:?}: {err:#}");
+        }
+        std::fs::write(&path, "[numbers]\nincident = 7\n").unwrap();
+        let err = Config::load_from(&o, vec![]).unwrap_err();
+        assert!(format!("{err:#}").contains("invalid type"), "{err:#}");
+        std::fs::write(&path, "[numbers]\nchange = \"CHG\"\n").unwrap();
+        let err = Config::load_from(&o, vec![]).unwrap_err();
+        assert!(err.to_string().contains("unknown field `change`"), "{err}");
     }
 }

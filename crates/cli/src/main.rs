@@ -108,6 +108,7 @@ async fn run(command: Command, o: config::Overrides) -> Result<std::process::Exi
         }
         Err(e) => return Err(e),
     };
+    cfg.install_numbers()?;
     commands::init_logging(&cfg, matches!(command, Command::Mail(_)))?;
     let done = match command {
         Command::Mail(c) => return mail::run(&cfg, c).await,

@@ -1,6 +1,24 @@
 //! Record numbers: a kind prefix and seven digits, e.g. INC0000042.
+//!
+//! The prefixes are the site's choice (`[numbers]` in the configuration):
+//! [`Prefixes::install`] sets them once at start, and every number shown
+//! or read anywhere goes through [`RecordKind::prefix`] and
+//! [`RecordNumber`]'s `Display` and `FromStr`, which read them.
+//!
+//! Why a process-wide table rather than a parameter: a number is written
+//! in hundreds of places (pages, API answers, mail, webhooks, journal
+//! texts, error messages) through `Display`, which takes no argument, and
+//! the prefixes are a constant of the deployment, like its time zone
+//! database: every node of one site reads the same file, and a change
+//! needs a restart. Threading them through every call site would add a
+//! parameter to most functions of four crates for a value that never
+//! changes while the process runs. The cost is in tests: one process has
+//! one table, so a test of another prefix runs in its own process (the
+//! `steward` binary in `crates/cli/tests/numbers.rs`, and the
+//! `prefixes` test binary of `steward-web`, every test of which installs
+//! the same table). A process that never installs one uses the defaults.
 
-use std::{fmt, str::FromStr};
+use std::{borrow::Cow, fmt, str::FromStr, sync::OnceLock};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RecordNumber {
@@ -20,16 +38,26 @@ impl RecordKind {
     /// Every kind of record, in the order a choice between them is shown.
     pub const ALL: [RecordKind; 3] = [RecordKind::Incident, RecordKind::Problem, RecordKind::Article];
 
+    /// The prefix this site writes the kind's numbers with (`INC` unless
+    /// configured otherwise).
     pub fn prefix(self) -> &'static str {
-        match self {
-            RecordKind::Incident => "INC",
-            RecordKind::Problem => "PRB",
-            RecordKind::Article => "KB",
-        }
+        Prefixes::current().of(self)
+    }
+    /// The prefix of the kind when none is configured.
+    pub fn default_prefix(self) -> &'static str {
+        DEFAULTS.of(self)
+    }
+    /// The kind whose numbers start with `letters` (any case): the
+    /// configured prefixes first, then the defaults, so that numbers written
+    /// before the prefixes were changed (old links, old mail) still name
+    /// their record. A default prefix that another kind now uses is that
+    /// kind's.
+    pub fn of_prefix(letters: &str) -> Option<RecordKind> {
+        Prefixes::current().kind_of(letters)
     }
     /// The number of a record of this kind, written with the kind's prefix
-    /// (any case) or bare (`INC0000042`, `inc42`, `42`); a number of another
-    /// kind is none.
+    /// (any case; the configured one or the default) or bare
+    /// (`INC0000042`, `inc42`, `42`); a number of another kind is none.
     pub fn seq_of(self, s: &str) -> Option<i64> {
         let s = s.trim();
         if let Ok(n) = s.parse::<i64>() {
@@ -59,6 +87,133 @@ impl RecordKind {
     }
 }
 
+/// The prefixes numbers are written with, one per kind: 2 to 5 letters
+/// A–Z (what the inbound mail matcher recognises as a number's start),
+/// distinct from each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prefixes([Cow<'static, str>; 3]);
+
+static PREFIXES: OnceLock<Prefixes> = OnceLock::new();
+static DEFAULTS: Prefixes = Prefixes::DEFAULT;
+
+/// A prefix the configuration cannot have; `kind` names the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrefixError {
+    #[error("must be 2 to 5 letters A-Z, got {given:?}")]
+    NotLetters { kind: RecordKind, given: String },
+    #[error("{prefix} is also the prefix of {}s: each kind needs its own", other.as_str())]
+    Taken { kind: RecordKind, prefix: String, other: RecordKind },
+    #[error("the prefixes were already set to others in this process")]
+    AlreadySet,
+}
+
+impl PrefixError {
+    /// The kind whose prefix is refused.
+    pub fn kind(&self) -> Option<RecordKind> {
+        match self {
+            PrefixError::NotLetters { kind, .. } | PrefixError::Taken { kind, .. } => Some(*kind),
+            PrefixError::AlreadySet => None,
+        }
+    }
+}
+
+impl Prefixes {
+    /// INC, PRB and KB.
+    pub const DEFAULT: Prefixes = Prefixes([Cow::Borrowed("INC"), Cow::Borrowed("PRB"), Cow::Borrowed("KB")]);
+
+    /// The prefixes of the kinds in [`RecordKind::ALL`]'s order, checked and
+    /// upper-cased (surrounding spaces ignored).
+    pub fn new(given: [&str; 3]) -> Result<Prefixes, PrefixError> {
+        let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(3);
+        for (kind, raw) in RecordKind::ALL.into_iter().zip(given) {
+            let p = raw.trim();
+            if !(2..=5).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_alphabetic()) {
+                return Err(PrefixError::NotLetters { kind, given: raw.to_owned() });
+            }
+            let p = p.to_ascii_uppercase();
+            if let Some(other) = RecordKind::ALL.into_iter().zip(&out).find_map(|(k, q)| (*q == p).then_some(k)) {
+                return Err(PrefixError::Taken { kind, prefix: p, other });
+            }
+            out.push(Cow::Owned(p));
+        }
+        match <[Cow<'static, str>; 3]>::try_from(out) {
+            Ok(all) => Ok(Prefixes(all)),
+            Err(_) => Err(PrefixError::NotLetters { kind: RecordKind::Incident, given: String::new() }),
+        }
+    }
+
+    /// The prefix of `kind`.
+    pub fn of(&self, kind: RecordKind) -> &str {
+        let i = match kind {
+            RecordKind::Incident => 0,
+            RecordKind::Problem => 1,
+            RecordKind::Article => 2,
+        };
+        &self.0[i]
+    }
+
+    /// The table this process uses: the one installed, else the defaults.
+    pub fn current() -> &'static Prefixes {
+        PREFIXES.get().unwrap_or(&DEFAULTS)
+    }
+
+    /// Makes these the prefixes of this process, once, before the first
+    /// number is written or read. Installing the same table again is
+    /// harmless; another one is refused (numbers already shown would change).
+    pub fn install(self) -> Result<(), PrefixError> {
+        let installed = PREFIXES.get_or_init(|| self.clone());
+        if *installed == self { Ok(()) } else { Err(PrefixError::AlreadySet) }
+    }
+
+    /// Every prefix a number may be written with in this process: the
+    /// site's, then the defaults it does not use.
+    pub fn known() -> Vec<&'static str> {
+        Prefixes::current().accepted()
+    }
+
+    /// Every prefix a number may be written with under this table: its
+    /// own, then the defaults it does not use (see [`Prefixes::kind_of`]).
+    pub fn accepted(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = RecordKind::ALL.iter().map(|&k| self.of(k)).collect();
+        for k in RecordKind::ALL {
+            let d = DEFAULTS.of(k);
+            if !all.iter().any(|p| p.eq_ignore_ascii_case(d)) {
+                all.push(d);
+            }
+        }
+        all
+    }
+
+    /// The kind whose numbers start with `letters` (any case) under this
+    /// table: its own prefixes first, then the defaults.
+    pub fn kind_of(&self, letters: &str) -> Option<RecordKind> {
+        let find = |p: &Prefixes| RecordKind::ALL.into_iter().find(|&k| p.of(k).eq_ignore_ascii_case(letters));
+        find(self).or_else(|| find(&DEFAULTS))
+    }
+
+    /// `n` written with this table's prefix: `INC0000042`.
+    pub fn format(&self, n: RecordNumber) -> String {
+        format!("{}{:07}", self.of(n.kind), n.seq)
+    }
+
+    /// A number written with one of this table's prefixes or a default
+    /// one, in any case: `INC0000042`, `inc42`.
+    pub fn parse(&self, s: &str) -> Result<RecordNumber, BadNumber> {
+        let s = s.trim();
+        // A prefix is all the letters before the digits.
+        let (letters, digits) = s.split_at(s.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(s.len()));
+        let kind = self.kind_of(letters).ok_or(BadNumber)?;
+        if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(BadNumber);
+        }
+        let seq: i64 = digits.parse().map_err(|_| BadNumber)?;
+        if seq < 1 {
+            return Err(BadNumber);
+        }
+        Ok(RecordNumber { kind, seq })
+    }
+}
+
 impl RecordNumber {
     pub fn incident(seq: i64) -> Self {
         Self { kind: RecordKind::Incident, seq }
@@ -73,34 +228,26 @@ impl RecordNumber {
 
 impl fmt::Display for RecordNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{:07}", self.kind.prefix(), self.seq)
+        f.write_str(&Prefixes::current().format(*self))
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a record number: expected a prefix such as INC and digits, e.g. INC0000001")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadNumber;
+
+impl fmt::Display for BadNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = RecordKind::Incident.prefix();
+        write!(f, "not a record number: expected a prefix such as {p} and digits, e.g. {}", RecordNumber::incident(1))
+    }
+}
+
+impl std::error::Error for BadNumber {}
 
 impl FromStr for RecordNumber {
     type Err = BadNumber;
     fn from_str(s: &str) -> Result<Self, BadNumber> {
-        let s = s.trim();
-        // Prefixes differ in length (KB, INC) and none is another's start.
-        let (kind, digits) = RecordKind::ALL
-            .into_iter()
-            .find_map(|k| {
-                let (prefix, digits) = s.split_at_checked(k.prefix().len())?;
-                prefix.eq_ignore_ascii_case(k.prefix()).then_some((k, digits))
-            })
-            .ok_or(BadNumber)?;
-        if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(BadNumber);
-        }
-        let seq: i64 = digits.parse().map_err(|_| BadNumber)?;
-        if seq < 1 {
-            return Err(BadNumber);
-        }
-        Ok(Self { kind, seq })
+        Prefixes::current().parse(s)
     }
 }
 
@@ -170,5 +317,75 @@ mod tests {
         for bad in ["", "INC", "KB", "KBX1", "XYZ0000001", "INC-1", "INC0000000", "INC12a", "INC9999999999999"] {
             assert!(bad.parse::<RecordNumber>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn prefixes_are_checked_and_upper_cased() {
+        let p = Prefixes::new(["tkt", " Prob ", "KB"]).unwrap();
+        assert_eq!(
+            (p.of(RecordKind::Incident), p.of(RecordKind::Problem), p.of(RecordKind::Article)),
+            ("TKT", "PROB", "KB")
+        );
+        assert_eq!(Prefixes::new(["INC", "PRB", "KB"]), Ok(Prefixes::DEFAULT));
+        for (given, kind, bad) in [
+            (["T", "PRB", "KB"], RecordKind::Incident, "T"),
+            (["TICKET", "PRB", "KB"], RecordKind::Incident, "TICKET"),
+            (["INC", "PR1", "KB"], RecordKind::Problem, "PR1"),
+            (["INC", "PRB", "K-B"], RecordKind::Article, "K-B"),
+            (["INC", "PRB", ""], RecordKind::Article, ""),
+            (["ŻÓŁ", "PRB", "KB"], RecordKind::Incident, "ŻÓŁ"),
+        ] {
+            let err = Prefixes::new(given).unwrap_err();
+            assert_eq!(err, PrefixError::NotLetters { kind, given: bad.into() }, "{given:?}");
+            assert_eq!(err.kind(), Some(kind));
+            assert!(err.to_string().starts_with("must be 2 to 5 letters A-Z, got"), "{err}");
+        }
+        let err = Prefixes::new(["REC", "rec", "KB"]).unwrap_err();
+        assert_eq!(err.kind(), Some(RecordKind::Problem));
+        assert_eq!(err.to_string(), "REC is also the prefix of incidents: each kind needs its own");
+        let err = Prefixes::new(["INC", "PRB", "inc"]).unwrap_err();
+        assert_eq!(err.kind(), Some(RecordKind::Article), "{err}");
+    }
+
+    #[test]
+    fn a_configured_table_writes_its_own_prefixes_and_still_reads_the_defaults() {
+        let p = Prefixes::new(["TKT", "PROB", "ART"]).unwrap();
+        assert_eq!(p.format(RecordNumber::incident(1)), "TKT0000001");
+        assert_eq!(p.format(RecordNumber::problem(12)), "PROB0000012");
+        assert_eq!(p.format(RecordNumber::article(7)), "ART0000007");
+        for s in ["TKT0000001", "tkt1", " Tkt0001 ", "INC0000001", "inc1"] {
+            assert_eq!(p.parse(s), Ok(RecordNumber::incident(1)), "{s}");
+        }
+        assert_eq!(p.parse("PRB0000012"), Ok(RecordNumber::problem(12)), "an old link still works");
+        assert_eq!(p.parse("prob12"), Ok(RecordNumber::problem(12)));
+        assert_eq!(p.parse("KB7"), Ok(RecordNumber::article(7)));
+        for bad in ["TKT", "TK1", "TKTX1", "XYZ0000001", "TKT-1", "TKT0", "CHG0000001"] {
+            assert_eq!(p.parse(bad), Err(BadNumber), "{bad}");
+        }
+        assert_eq!(p.accepted(), ["TKT", "PROB", "ART", "INC", "PRB", "KB"]);
+        // A default prefix another kind now uses is that kind's.
+        let swapped = Prefixes::new(["PRB", "INC", "KB"]).unwrap();
+        assert_eq!(swapped.parse("PRB0000003"), Ok(RecordNumber::incident(3)));
+        assert_eq!(swapped.parse("inc3"), Ok(RecordNumber::problem(3)));
+        assert_eq!(swapped.accepted(), ["PRB", "INC", "KB"]);
+        // One prefix the start of another: the letters decide.
+        let nested = Prefixes::new(["KBI", "PRB", "KB"]).unwrap();
+        assert_eq!(nested.parse("KBI5"), Ok(RecordNumber::incident(5)));
+        assert_eq!(nested.parse("KB5"), Ok(RecordNumber::article(5)));
+    }
+
+    #[test]
+    fn the_process_table_is_the_default_until_installed() {
+        // Unit tests share one process: none of them installs another table.
+        assert_eq!(Prefixes::current(), &Prefixes::DEFAULT);
+        assert_eq!(Prefixes::DEFAULT.clone().install(), Ok(()), "the same table again is harmless");
+        let other = Prefixes::new(["TKT", "PRB", "KB"]).unwrap();
+        assert_eq!(other.install(), Err(PrefixError::AlreadySet), "numbers already shown would change");
+        assert_eq!(RecordKind::Incident.prefix(), "INC");
+        assert_eq!(RecordKind::of_prefix("kb"), Some(RecordKind::Article));
+        assert_eq!(
+            BadNumber.to_string(),
+            "not a record number: expected a prefix such as INC and digits, e.g. INC0000001"
+        );
     }
 }

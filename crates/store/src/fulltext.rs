@@ -17,7 +17,7 @@ use crate::{
 };
 use sqlx::{AnyConnection, FromRow};
 use steward_domain::{
-    number::RecordKind,
+    number::Prefixes,
     search::{Query, Suggest, Term, fold, parse, to_fts5, to_tsquery},
 };
 
@@ -70,8 +70,7 @@ pub async fn pending(conn: &mut AnyConnection) -> Result<i64> {
 /// The words of a list's text filter as a search, if it has any that are
 /// not stop words.
 pub(crate) fn text_filter(text: &str) -> Option<Query> {
-    let prefixes: Vec<&str> = RecordKind::ALL.iter().map(|k| k.prefix()).collect();
-    parse(text, &prefixes).ok()
+    parse(text, &Prefixes::known()).ok()
 }
 
 /// The condition "record `alias` matches `query`", through the index.

@@ -255,7 +255,7 @@ catalogue! {
     ImpactRow: "Impact {n}", "Wpływ {n}";
     UrgencyColumn: "Urgency {n}", "Pilność {n}";
     ParentIncident: "Parent incident", "Incydent nadrzędny";
-    ParentHint: "An incident number, e.g. INC0000042", "Numer incydentu, np. INC0000042";
+    ParentHint: "An incident number, e.g. {number}", "Numer incydentu, np. {number}";
     RequesterHint: "A username; empty means you", "Nazwa użytkownika; puste oznacza Ciebie";
     RequesterHintEdit: "A username; start typing for suggestions", "Nazwa użytkownika; zacznij pisać, by zobaczyć podpowiedzi";
     AssigneeHint: "Must be a member of the assignment group", "Musi należeć do wybranej grupy";
@@ -407,7 +407,7 @@ catalogue! {
     NoProblemsLinked: "Not linked to a problem.", "Niepowiązany z żadnym problemem.";
     LinkToProblem: "Link to problem", "Powiąż z problemem";
     ProblemNumber: "Problem number", "Numer problemu";
-    ProblemNumberHint: "e.g. PRB0000042", "np. PRB0000042";
+    ProblemNumberHint: "e.g. {number}", "np. {number}";
     WorkaroundFrom: "Workaround from {number}", "Obejście z {number}";
     ApplyWorkaround: "Apply workaround", "Zastosuj obejście";
     ApplyNote: "What you did (optional, goes into the work note)", "Co zrobiono (opcjonalnie, trafi do notatki roboczej)";
@@ -581,7 +581,7 @@ catalogue! {
     SearchTitle: "Search", "Wyszukiwanie";
     SearchButton: "Search", "Szukaj";
     SearchResultsFor: "Results for “{q}”", "Wyniki dla „{q}”";
-    SearchHint: "Type a record number (INC0001127, inc1127 or 1127), words from the title or description of an incident or problem (the last one may be unfinished; \"words in quotes\" must follow each other; accents do not matter: zolty finds żółty), or a service's or CI's name, hostname or serial number.", "Wpisz numer zgłoszenia (INC0001127, inc1127 lub 1127), słowa z tytułu lub opisu incydentu albo problemu (ostatnie może być niedokończone; „słowa w cudzysłowie” muszą następować po sobie; znaki diakrytyczne nie mają znaczenia: zolty znajdzie żółty) albo nazwę, nazwę hosta lub numer seryjny usługi bądź CI.";
+    SearchHint: "Type a record number ({number}, {typed} or 1127), words from the title or description of an incident or problem (the last one may be unfinished; \"words in quotes\" must follow each other; accents do not matter: zolty finds żółty), or a service's or CI's name, hostname or serial number.", "Wpisz numer zgłoszenia ({number}, {typed} lub 1127), słowa z tytułu lub opisu incydentu albo problemu (ostatnie może być niedokończone; „słowa w cudzysłowie” muszą następować po sobie; znaki diakrytyczne nie mają znaczenia: zolty znajdzie żółty) albo nazwę, nazwę hosta lub numer seryjny usługi bądź CI.";
     SearchNothing: "Nothing matches “{q}”.", "Nic nie pasuje do „{q}”.";
     SearchByNumber: "Records with this number", "Zgłoszenia o tym numerze";
     SearchMoreIncidents: "All matching incidents", "Wszystkie pasujące incydenty";
@@ -1301,7 +1301,7 @@ catalogue! {
     KbEditDraft: "Edit the draft", "Edytuj szkic";
     KbRead: "Read", "Czytaj";
     KbProblems: "Problems and known errors", "Problemy i znane błędy";
-    KbProblemsHint: "Problem numbers, separated by commas (PRB0000042).", "Numery problemów oddzielone przecinkami (PRB0000042).";
+    KbProblemsHint: "Problem numbers, separated by commas ({number}).", "Numery problemów oddzielone przecinkami ({number}).";
     KbServicesHint: "Service names, separated by commas.", "Nazwy usług oddzielone przecinkami.";
     KbBody: "Text (Markdown)", "Treść (Markdown)";
     KbBodyHint: "Markdown: # headings, **bold**, lists, [links](https://…). Leave a language empty to write it later.", "Markdown: # nagłówki, **pogrubienie**, listy, [linki](https://…). Język pozostawiony pusty można dopisać później.";

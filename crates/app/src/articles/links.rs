@@ -78,7 +78,10 @@ impl App {
             for (i, s) in list.iter().enumerate() {
                 match steward_domain::number::RecordKind::Problem.seq_of(s) {
                     Some(n) => numbers.push(n),
-                    None => bad.add(&format!("problems[{i}]"), format!("{s:?} is not a problem number (PRB0000042)")),
+                    None => bad.add(
+                        &format!("problems[{i}]"),
+                        format!("{s:?} is not a problem number ({})", problems::number(42)),
+                    ),
                 }
             }
             numbers.sort_unstable();

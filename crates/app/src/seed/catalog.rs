@@ -105,7 +105,8 @@ const VARS: [(&str, &str); 5] = [
     ("floor", "1st|2nd|3rd|4th|5th"),
     ("hour", "8|9|10|11|13|14"),
     ("team", "finance|logistics|sales|customer service|HR"),
-    ("kb", "KB0001012|KB0001187|KB0001240|KB0001302|KB0001455"),
+    // Article numbers, written with the configured prefix (see `fill`).
+    ("kb", "1012|1187|1240|1302|1455"),
 ];
 
 /// One kind of incident that keeps happening.
@@ -714,7 +715,11 @@ pub(super) fn fill(text: &str, seed: u64, first: &str) -> String {
             let choices = VARS.iter().find(|(k, _)| *k == inner).map_or(inner, |(_, v)| *v);
             let n = choices.split('|').count();
             let i = (mix(seed ^ fnv1a(inner)) % n as u64) as usize;
-            out.push_str(choices.split('|').nth(i).unwrap_or_default());
+            let pick = choices.split('|').nth(i).unwrap_or_default();
+            match (inner, pick.parse::<i64>()) {
+                ("kb", Ok(seq)) => out.push_str(&steward_domain::RecordNumber::article(seq).to_string()),
+                _ => out.push_str(pick),
+            }
         }
         rest = &after[close + 1..];
     }

@@ -3,7 +3,9 @@
 //!
 //! A record number is 2 to 5 capital letters and 7 to 12 digits: `INC0000123`
 //! today, other kinds (`CHG`, `PRB`, `RITM`…) later, and more digits once a
-//! counter passes 9 999 999. Written by hand rather than with a regex crate:
+//! counter passes 9 999 999. Any such number matches, whatever prefixes the
+//! site configured (`[numbers]` allows exactly 2 to 5 letters): the caller
+//! reads it with the configured and the default prefixes. Written by hand rather than with a regex crate:
 //! the pattern is simple and the crate would be the only user.
 
 /// Whether all of `s` is a record number.
@@ -78,6 +80,10 @@ mod tests {
             ("Re:INC0000123", Some("INC0000123")),
             ("About CHG0000042 and [INC0000007]", Some("INC0000007")),
             ("[RITM0001234] Laptop", Some("RITM0001234")),
+            // Prefixes a site configured: two to five letters.
+            ("Re: [TKT0000001] Monitor", Some("TKT0000001")),
+            ("Re: KB0000042 helped", Some("KB0000042")),
+            ("AW: [TICKT0000009]", Some("TICKT0000009")),
             ("[INC12345678] big counter", Some("INC12345678")),
             ("Printer on fire", None),
             ("xINC0000123", None),

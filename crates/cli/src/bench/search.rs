@@ -18,7 +18,10 @@ use steward_app::{
     incidents::number,
     seed::{self, BulkShape},
 };
-use steward_domain::search::{fold, is_stop_word};
+use steward_domain::{
+    RecordNumber,
+    search::{fold, is_stop_word},
+};
 use steward_store::records::{Filter, Sort};
 
 #[derive(Args)]
@@ -247,7 +250,7 @@ async fn classes(app: &App, a: &SearchArgs) -> Result<Vec<(&'static str, Vec<Str
     let mut numbers = Vec::new();
     for i in 0..SAMPLES {
         numbers.push(number(total * i / SAMPLES + 1));
-        numbers.push(format!("PRB{:07}", (a.problems as i64 * i / SAMPLES).max(1)));
+        numbers.push(RecordNumber::problem((a.problems as i64 * i / SAMPLES).max(1)).to_string());
         numbers.push((total * i / SAMPLES + 7).to_string());
     }
     let suffix = |v: Vec<String>| v.into_iter().map(|w| format!("{w} ")).collect::<Vec<_>>();

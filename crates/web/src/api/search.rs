@@ -6,6 +6,7 @@ use crate::{AppState, auth::ApiActor, error::ApiError, query::Query};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use steward_app::search::{Found, Highlighted, NumberHit, RecordHit, SearchKind, SearchRequest};
+use steward_domain::number::RecordKind;
 use steward_store::cmdb::CiRow;
 use utoipa::ToSchema;
 
@@ -88,9 +89,15 @@ fn marked(h: Highlighted) -> HighlightJson {
     }
 }
 
+/// The API resource of a record of `kind` numbered `number`.
+fn api_path(kind: &str, number: &str) -> String {
+    let (_, api) = RecordKind::named(kind).unwrap_or(RecordKind::Incident).paths();
+    format!("/api/v1/{api}/{number}")
+}
+
 fn found(r: RecordHit) -> RecordFoundJson {
     RecordFoundJson {
-        href: format!("/api/v1/{}s/{}", r.kind, r.number),
+        href: api_path(&r.kind, &r.number),
         kind: r.kind,
         known_error: r.known_error,
         number: r.number,
@@ -170,7 +177,7 @@ fn ci(r: CiRow) -> CiHitJson {
 impl From<Found> for SearchResultJson {
     fn from(f: Found) -> Self {
         SearchResultJson {
-            go_to: f.go_to().map(|h| format!("/api/v1/{}s/{}", h.kind, h.number)),
+            go_to: f.go_to().map(|h| api_path(h.kind, &h.number)),
             by_number: f.by_number.iter().map(hit).collect(),
             query: f.query,
             records: f.records.into_iter().map(found).collect(),

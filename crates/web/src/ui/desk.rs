@@ -20,7 +20,7 @@ use steward_app::{
     desk::{BulkChange, BulkItem, BulkOutcome, FilledReply, SavedView},
     incidents::{TransitionInput, number},
 };
-use steward_domain::{HoldReason, IncidentState, ResolutionCode};
+use steward_domain::{HoldReason, IncidentState, ResolutionCode, number::RecordKind};
 
 /// A message from the desk's use cases in the UI's language; the others
 /// go to [`i18n::app_message`].
@@ -168,7 +168,7 @@ pub fn bulk_bar(
                 (f("bulk-code", "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, ""))
                 (f("bulk-notes", "resolution_notes", ctx.t(Msg::ResolutionNotes)).input(""))
             }
-            (widgets::Field { hint: Some(ctx.t(Msg::ProblemNumberHint)), ..f("bulk-problem", "problem", ctx.t(Msg::BulkLinkProblem)) }.input(""))
+            (widgets::Field { hint: Some(&ctx.t_example(Msg::ProblemNumberHint, RecordKind::Problem)), ..f("bulk-problem", "problem", ctx.t(Msg::BulkLinkProblem)) }.input(""))
             button.btn #bulk-apply type="submit" { (ctx.t(Msg::ApplySelected)) }
             @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignment_group" | "assignee" | "state" | "priority" | "problem")) {
                 p.field-error { (widgets::sentence(&message(lang, &e.message))) }

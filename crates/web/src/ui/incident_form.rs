@@ -14,7 +14,7 @@ use steward_app::{
     incidents::{IncidentPatch, NewIncident, Patch, number},
     search::RecordHit,
 };
-use steward_domain::{Impact, PriorityMatrix, Urgency};
+use steward_domain::{Impact, PriorityMatrix, Urgency, number::RecordKind};
 use steward_store::{
     accounts::{Group, User},
     cmdb::CiRow,
@@ -305,7 +305,7 @@ pub fn render(
                     }
                     div.field-row {
                         (Field { hint: Some(ctx.t(requester_hint)), list: Some("user-list"), autocomplete: Some("off"), ..f("requester", ctx.t(Msg::Requester)) }.input(&v.requester))
-                        (Field { hint: Some(ctx.t(Msg::ParentHint)), ..f("parent", ctx.t(Msg::ParentIncident)) }.input(&v.parent))
+                        (Field { hint: Some(&ctx.t_example(Msg::ParentHint, RecordKind::Incident)), ..f("parent", ctx.t(Msg::ParentIncident)) }.input(&v.parent))
                     }
                     div.field-row {
                         (f("category", ctx.t(Msg::Category)).input(&v.category))

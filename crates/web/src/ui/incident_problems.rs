@@ -24,6 +24,7 @@ use steward_app::{
     incidents::number,
     problems::{self, FromIncident},
 };
+use steward_domain::number::RecordKind;
 
 /// The known errors' workarounds, at the top of the main column where the
 /// desk cannot miss them.
@@ -59,9 +60,10 @@ pub fn workarounds(ctx: &Ctx, d: &Data, v: &View) -> Markup {
 pub fn panel(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let lang = ctx.lang;
     let typed = v.problem_form.clone().unwrap_or_default();
+    let hint = ctx.t_example(Msg::ProblemNumberHint, RecordKind::Problem);
     let field = widgets::Field {
         required: true,
-        hint: Some(ctx.t(Msg::ProblemNumberHint)),
+        hint: Some(&hint),
         ..widgets::Field::new(lang, "link-problem", "problem", ctx.t(Msg::ProblemNumber), &v.problem_errors)
     };
     html! {

@@ -16,6 +16,7 @@ use steward_app::{
     AppError, FieldError,
     articles::{self, ArticleInput, ArticleRead, TranslationInput},
 };
+use steward_domain::number::RecordKind;
 
 const LANGS: [&str; 2] = ["en", "pl"];
 
@@ -165,7 +166,7 @@ fn form(ctx: &Ctx, f: &ArticleForm, action: &str, errors: &widgets::Errors) -> M
                 (field("category", "category", ctx.t(Msg::Category)).input(&f.category))
                 (widgets::Field { kind: Some("date"), ..field("review_by", "review_by", ctx.t(Msg::KbReviewBy)) }.input(&f.review_by))
                 (widgets::Field { hint: Some(ctx.t(Msg::KbChangeNoteHint)), ..field("change_note", "change_note", ctx.t(Msg::KbChangeNote)) }.input(&f.change_note))
-                (widgets::Field { hint: Some(ctx.t(Msg::KbProblemsHint)), ..field("problems", "problems", ctx.t(Msg::KbProblems)) }.input(&f.problems))
+                (widgets::Field { hint: Some(&ctx.t_example(Msg::KbProblemsHint, RecordKind::Problem)), ..field("problems", "problems", ctx.t(Msg::KbProblems)) }.input(&f.problems))
                 (widgets::Field { hint: Some(ctx.t(Msg::KbServicesHint)), ..field("services", "services", ctx.t(Msg::ServicesTitle)) }.input(&f.services))
                 div.form-actions {
                     button.btn.btn-primary type="submit" { (ctx.t(Msg::Save)) }

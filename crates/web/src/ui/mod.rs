@@ -218,6 +218,13 @@ impl Ctx {
         crate::i18n::t(self.lang, m)
     }
 
+    /// A message whose `{number}` is an example number of `kind`
+    /// (`INC0000042`), written with the prefix this site uses.
+    pub fn t_example(&self, m: crate::i18n::Msg, kind: steward_domain::number::RecordKind) -> String {
+        let number = steward_domain::RecordNumber { kind, seq: 42 }.to_string();
+        crate::i18n::tf(self.lang, m, &[("number", &number)])
+    }
+
     /// The error page (or sign-in redirect) for a failed use case.
     pub fn fail(&self, e: AppError) -> Failure {
         errors::app_error(self, e).into()

@@ -18,7 +18,7 @@ use steward_app::{
     AppError, FieldError,
     search::{Found, Highlighted, RecordHit, SearchKind, SearchRequest},
 };
-use steward_domain::number::RecordKind;
+use steward_domain::{RecordNumber, number::RecordKind};
 use steward_store::cmdb::CiRow;
 
 #[derive(Deserialize, Default)]
@@ -39,9 +39,16 @@ pub fn form(ctx: &Ctx, value: &str) -> Markup {
     }
 }
 
+/// What may be searched for, with numbers as this site writes them.
+fn hint(ctx: &Ctx) -> String {
+    let number = RecordNumber::incident(1127).to_string();
+    let typed = format!("{}1127", RecordKind::Incident.prefix().to_ascii_lowercase());
+    i18n::tf(ctx.lang, Msg::SearchHint, &[("number", &number), ("typed", &typed)])
+}
+
 /// The page of a record of `kind` numbered `number`.
 pub(super) fn page_of(kind: &str, number: &str) -> String {
-    let pages = RecordKind::named(kind).map_or("incidents", |k| k.paths().0);
+    let (pages, _) = RecordKind::named(kind).unwrap_or(RecordKind::Incident).paths();
     format!("/{pages}/{number}")
 }
 
@@ -167,7 +174,7 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
     html! {
         @if nothing {
             p.empty #no-results { (i18n::tf(ctx.lang, Msg::SearchNothing, &[("q", &f.query)])) }
-            p.hint { (ctx.t(Msg::SearchHint)) }
+            p.hint { (hint(ctx)) }
         }
         @if !f.by_number.is_empty() {
             section.panel aria-labelledby="by-number" {
@@ -228,7 +235,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<SearchQue
         div.page-head { h1 { (title) } }
         (filters(&ctx, &q, &errors))
         @if found.query.is_empty() || !errors.is_empty() {
-            p.hint { (ctx.t(Msg::SearchHint)) }
+            p.hint { (hint(&ctx)) }
         } @else {
             (results(&ctx, &found))
         }
