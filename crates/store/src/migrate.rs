@@ -40,6 +40,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     13 "0013" "search",
     14 "0014" "knowledge",
     15 "0015" "unassigned_covering",
+    17 "0017" "sla_record_kinds",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -57,6 +58,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     13 "0013" "search",
     14 "0014" "knowledge",
     15 "0015" "unassigned_covering",
+    17 "0017" "sla_record_kinds",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
