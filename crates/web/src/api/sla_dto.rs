@@ -226,6 +226,10 @@ pub struct OlaBody {
     pub calendar_id: i64,
     #[serde(default)]
     pub thresholds: Vec<u8>,
+    /// The record kinds whose time with the group it measures:
+    /// `incident`, `problem`. Default: incidents.
+    #[serde(default)]
+    pub kinds: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -235,4 +239,6 @@ pub struct OlaJson {
     pub target: String,
     pub calendar_id: i64,
     pub thresholds: Vec<u8>,
+    /// The record kinds it measures.
+    pub kinds: Vec<String>,
 }
