@@ -312,10 +312,8 @@ impl App {
             return Err(AppError::Invalid(errs));
         }
         let now = now_micros();
-        let mut def = def;
-        def.conditions.kinds = normalise_kinds(&def.conditions.kinds);
         Ok(sla::DefinitionRow {
-            record_kinds: kinds_json(&def.conditions.kinds)?,
+            record_kinds: kinds_json(&normalise_kinds(&def.conditions.kinds))?,
             id: 0,
             name: def.name.trim().to_owned(),
             position: i64::from(def.position),

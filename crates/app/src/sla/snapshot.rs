@@ -118,7 +118,12 @@ pub(crate) fn parse_rule(row: &escalations::RuleRow) -> Result<EscalationRule, S
 /// id, name, position, calendar and record kinds.
 pub(crate) fn parse_definition(row: &sla::DefinitionRow) -> Result<SlaDefinition, String> {
     let mut d: SlaDefinition = serde_json::from_str(&row.definition).map_err(|e| e.to_string())?;
-    d.conditions.kinds = super::admin::stored_kinds(&row.record_kinds);
+    // The column says what it applies to; the kinds stay as written when
+    // they say the same (none named: incidents).
+    let kinds = super::admin::stored_kinds(&row.record_kinds);
+    if steward_domain::sla::normalise_kinds(&d.conditions.kinds) != kinds {
+        d.conditions.kinds = kinds;
+    }
     d.id = row.id;
     d.name = row.name.clone();
     d.position = i32::try_from(row.position).unwrap_or(i32::MAX);

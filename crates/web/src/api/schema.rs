@@ -434,7 +434,7 @@ pub enum Holiday {
 #[serde(deny_unknown_fields)]
 pub struct SlaConditions {
     /// The record kinds it applies to: `incident`, `problem`; none named
-    /// means incidents (answers always name them).
+    /// means incidents (`record_kinds` in an answer says it plainly).
     #[schema(required = false)]
     kinds: Vec<String>,
     #[schema(required = false)]

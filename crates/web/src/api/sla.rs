@@ -291,7 +291,8 @@ pub async fn set_ola(
         target: target.to_string(),
         calendar_id: body.calendar_id,
         thresholds: body.thresholds,
-        kinds: steward_domain::sla::normalise_kinds(&body.kinds),
+        kinds: Some(steward_domain::sla::normalise_kinds(&body.kinds))
+            .filter(|k| k.as_slice() != [steward_domain::sla::DEFAULT_KIND]),
     }))
 }
 
