@@ -80,7 +80,12 @@ pub async fn update(
     let version = d.version.trim().parse().unwrap_or(0);
     let result = match parse_sla(&ctx, &d) {
         Ok((mut def, priorities)) => {
-            // What the form does not show is kept as stored.
+            // Kinds that say the same stay as written; what the form does
+            // not show is kept as stored.
+            let kinds = |k: &[String]| steward_domain::sla::normalise_kinds(k);
+            if kinds(&def.conditions.kinds) == kinds(&stored.definition.conditions.kinds) {
+                def.conditions.kinds = stored.definition.conditions.kinds.clone();
+            }
             def.conditions.priorities = stored.definition.conditions.priorities.clone();
             def.conditions.organisation_ids = stored.definition.conditions.organisation_ids.clone();
             def.pause_on = stored.definition.pause_on.clone();
