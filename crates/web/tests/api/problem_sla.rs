@@ -72,6 +72,7 @@ both!(a_problem_under_a_problem_sla_gets_clocks_and_the_timer_breaches_them, |t|
 
     let p = raise(&t, json!({"title": "VPN drops every 10 minutes", "assignment_group": "Service Desk"})).await;
     let n = num(&p);
+    assert!(p["sla_due_at"].is_string() && p["sla_breached"] == false, "{p}");
     assert_eq!(clocks(&t, &n).await, pairs(&[("response", "running"), ("resolution", "running")]));
     let list = t.json(&format!("/api/v1/problems/{n}/slas"), &t.agent).await;
     assert_eq!(list[0]["sla_name"], "Problems", "the incident-only SLA does not apply: {list}");
@@ -91,6 +92,7 @@ both!(a_problem_under_a_problem_sla_gets_clocks_and_the_timer_breaches_them, |t|
     assert!(announced.len() >= 2, "{announced:?}");
     let list = t.json(&format!("/api/v1/problems/{n}/slas"), &t.agent).await;
     assert_eq!((list[0]["breached"].clone(), list[1]["breached"].clone()), (json!(false), json!(true)), "{list}");
+    assert_eq!(t.json(&format!("/api/v1/problems/{n}"), &t.agent).await["sla_breached"], true);
     let actions = problem_actions(&t, &n).await;
     for a in ["sla_warning", "sla_breached", "escalated"] {
         assert!(actions.contains(&a.to_owned()), "{a} in {actions:?}");
