@@ -12,6 +12,16 @@ use crate::error::AppError;
 use steward_domain::journal::{Action, FieldChange};
 use steward_store::{Conn, Dialect, StoreError, journal, records};
 
+/// What writing a change of a record needs besides its rows: the SLA
+/// rules its clocks follow and who hears of it.
+pub(crate) struct Writing<'a> {
+    pub dialect: Dialect,
+    pub snap: &'a crate::sla::Snapshot,
+    pub ctx: &'a crate::notify::compose::Ctx,
+    pub by: &'a crate::notify::Author,
+    pub actor: &'a crate::Actor,
+}
+
 /// A new record of `kind` in `state`, raised by `actor` at `now` (who is
 /// its requester); nothing else set yet, impact and urgency low (P5).
 pub(crate) fn fresh(kind: &str, state: &str, actor: &crate::Actor, now: i64) -> records::Record {

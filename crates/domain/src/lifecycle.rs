@@ -30,6 +30,13 @@ pub trait Lifecycle: Copy + Eq + Hash + fmt::Debug + fmt::Display + FromStr<Err 
     fn is_final(self) -> bool;
     /// Every state this one may move to, in the order buttons show them.
     fn allowed_targets(self) -> &'static [Self];
+    /// Being in this state meets the response target: the record has been
+    /// taken up. Incidents answer no in every state (their first reply or
+    /// assignment, `first_response_at`, meets it); a problem that left New
+    /// has been.
+    fn meets_response(self) -> bool {
+        false
+    }
 
     fn can_move_to(self, to: Self) -> bool {
         self.allowed_targets().contains(&to)

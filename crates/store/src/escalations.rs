@@ -119,6 +119,8 @@ pub async fn record_firing(
 #[derive(Debug, Clone, Default)]
 pub struct Overdue {
     pub rule_id: i64,
+    /// The record kind looked at.
+    pub kind: String,
     pub states: Vec<String>,
     pub priorities: Vec<i64>,
     pub group_ids: Vec<i64>,
@@ -128,9 +130,11 @@ pub struct Overdue {
     pub limit: i64,
 }
 
-/// Incidents a plain-time rule has not fired for yet, oldest first.
+/// Records of a kind a plain-time rule has not fired for yet, oldest first.
 pub async fn overdue(conn: &mut AnyConnection, o: &Overdue) -> Result<Vec<i64>> {
-    let mut q = Sql::new("SELECT i.id FROM records i WHERE i.kind = 'incident' AND i.opened_at <= ");
+    let mut q = Sql::new("SELECT i.id FROM records i WHERE i.kind = ");
+    q.bind(Value::Text(o.kind.clone()));
+    q.push(" AND i.opened_at <= ");
     q.bind(Value::Int(o.opened_by));
     for (col, vals) in [
         ("i.state", o.states.iter().map(|s| Value::Text(s.clone())).collect::<Vec<_>>()),
@@ -155,7 +159,7 @@ pub async fn overdue(conn: &mut AnyConnection, o: &Overdue) -> Result<Vec<i64>> 
         q.push(" AND i.assignment_group_id IS NULL");
     }
     q.push(
-        " AND NOT EXISTS (SELECT 1 FROM escalation_firings f WHERE f.record_kind = 'incident' AND f.record_id = i.id
+        " AND NOT EXISTS (SELECT 1 FROM escalation_firings f WHERE f.record_kind = i.kind AND f.record_id = i.id
             AND f.threshold = 'elapsed' AND f.rule_id = ",
     )
     .bind(Value::Int(o.rule_id));

@@ -41,6 +41,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     14 "0014" "knowledge",
     15 "0015" "unassigned_covering",
     16 "0016" "knowledge_search",
+    17 "0017" "sla_record_kinds",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -59,6 +60,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     14 "0014" "knowledge",
     15 "0015" "unassigned_covering",
     16 "0016" "knowledge_search",
+    17 "0017" "sla_record_kinds",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -87,13 +87,17 @@ pub struct DefinitionRow {
     pub calendar_id: i64,
     /// Conditions, targets, pause states and thresholds as JSON.
     pub definition: String,
+    /// The record kinds it applies to, a JSON list (the truth over the
+    /// conditions' copy).
+    pub record_kinds: String,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
 }
 
 const DEFINITION: &str =
-    "SELECT id, name, position, active, calendar_id, definition, created_at, updated_at, version FROM sla_definitions";
+    "SELECT id, name, position, active, calendar_id, definition, record_kinds, created_at, updated_at, version
+     FROM sla_definitions";
 
 /// All definitions in the order they are tried.
 pub async fn definitions(conn: &mut AnyConnection) -> Result<Vec<DefinitionRow>> {
@@ -108,8 +112,9 @@ pub async fn definition(conn: &mut AnyConnection, id: i64) -> Result<Option<Defi
 
 pub async fn insert_definition(conn: &mut AnyConnection, d: &DefinitionRow) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO sla_definitions (name, position, active, calendar_id, definition, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO sla_definitions (name, position, active, calendar_id, definition, created_at, updated_at,
+            record_kinds)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
     )
     .bind(d.name.clone())
     .bind(d.position)
@@ -117,6 +122,7 @@ pub async fn insert_definition(conn: &mut AnyConnection, d: &DefinitionRow) -> R
     .bind(d.calendar_id)
     .bind(d.definition.clone())
     .bind(d.created_at)
+    .bind(d.record_kinds.clone())
     .fetch_one(conn)
     .await?;
     Ok(id)
@@ -126,7 +132,7 @@ pub async fn insert_definition(conn: &mut AnyConnection, d: &DefinitionRow) -> R
 pub async fn update_definition(conn: &mut AnyConnection, d: &DefinitionRow) -> Result<i64> {
     let row: Option<(i64,)> = sqlx::query_as(
         "UPDATE sla_definitions SET name = $2, position = $3, active = $4, calendar_id = $5, definition = $6,
-                updated_at = $7, version = version + 1
+                updated_at = $7, record_kinds = $9, version = version + 1
          WHERE id = $1 AND version = $8 RETURNING version",
     )
     .bind(d.id)
@@ -137,6 +143,7 @@ pub async fn update_definition(conn: &mut AnyConnection, d: &DefinitionRow) -> R
     .bind(d.definition.clone())
     .bind(d.updated_at)
     .bind(d.version)
+    .bind(d.record_kinds.clone())
     .fetch_optional(&mut *conn)
     .await?;
     match row {
@@ -153,11 +160,14 @@ pub struct OlaRow {
     /// Warning percents as a JSON array.
     pub thresholds: String,
     pub updated_at: i64,
+    /// The record kinds it applies to, a JSON list.
+    pub record_kinds: String,
 }
 
 pub async fn olas(conn: &mut AnyConnection) -> Result<Vec<OlaRow>> {
     Ok(sqlx::query_as(
-        "SELECT group_id, target_us, calendar_id, thresholds, updated_at FROM group_olas ORDER BY group_id",
+        "SELECT group_id, target_us, calendar_id, thresholds, updated_at, record_kinds FROM group_olas
+         ORDER BY group_id",
     )
     .fetch_all(conn)
     .await?)
@@ -165,14 +175,17 @@ pub async fn olas(conn: &mut AnyConnection) -> Result<Vec<OlaRow>> {
 
 pub async fn set_ola(conn: &mut AnyConnection, o: &OlaRow) -> Result<()> {
     sqlx::query(
-        "INSERT INTO group_olas (group_id, target_us, calendar_id, thresholds, updated_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (group_id) DO UPDATE SET target_us = $2, calendar_id = $3, thresholds = $4, updated_at = $5",
+        "INSERT INTO group_olas (group_id, target_us, calendar_id, thresholds, updated_at, record_kinds)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (group_id) DO UPDATE SET target_us = $2, calendar_id = $3, thresholds = $4, updated_at = $5,
+            record_kinds = $6",
     )
     .bind(o.group_id)
     .bind(o.target_us)
     .bind(o.calendar_id)
     .bind(o.thresholds.clone())
     .bind(o.updated_at)
+    .bind(o.record_kinds.clone())
     .execute(conn)
     .await?;
     Ok(())
@@ -317,10 +330,10 @@ pub async fn next_event_at(conn: &mut AnyConnection) -> Result<Option<i64>> {
     Ok(at)
 }
 
-/// The incident's SLA summary: which definition applied, the nearest due
+/// A record's SLA summary: which definition applied, the nearest due
 /// moment of a running clock, whether any clock breached. Not a user edit,
 /// so neither the version nor `updated_at` moves.
-pub async fn set_incident_summary(
+pub async fn set_summary(
     conn: &mut AnyConnection,
     id: i64,
     sla_id: Option<i64>,

@@ -429,6 +429,11 @@ catalogue! {
     ValNotApplicable: "does not apply to this change of state", "nie dotyczy tej zmiany stanu";
     // Service levels: clocks on the incident page, list and queues
     SlaPanel: "Service levels", "Poziomy usług";
+    SlaRecordKinds: "Applies to", "Dotyczy";
+    SlaRecordKindsHint: "The kinds of record it applies to; none ticked means incidents.", "Rodzaje zgłoszeń, których dotyczy; bez zaznaczenia — incydenty.";
+    RecordKindIncidents: "Incidents", "Incydenty";
+    RecordKindProblems: "Problems", "Problemy";
+    OlaProblemsToo: "Also for problems the group holds", "Także dla problemów w tej grupie";
     SlaColumn: "SLA", "SLA";
     SlaTimeWith: "Time with {group}", "Czas w grupie {group}";
     SlaLeft: "{time} left", "zostało {time}";
@@ -1366,6 +1371,27 @@ pub fn state(lang: Lang, s: IncidentState) -> &'static str {
             IncidentState::Cancelled => Msg::StateCancelled,
         },
     )
+}
+
+/// A record kind's name in the plural, as choices of what a rule or an
+/// SLA applies to show it.
+pub fn record_kind(lang: Lang, kind: &str) -> Cow<'static, str> {
+    match kind {
+        "incident" => Cow::Borrowed(t(lang, Msg::RecordKindIncidents)),
+        "problem" => Cow::Borrowed(t(lang, Msg::RecordKindProblems)),
+        other => Cow::Owned(other.to_owned()),
+    }
+}
+
+/// The label of a state of any kind with SLAs, by its stored name.
+pub fn any_state(lang: Lang, s: &str) -> Cow<'static, str> {
+    if let Ok(st) = s.parse::<IncidentState>() {
+        Cow::Borrowed(state(lang, st))
+    } else if let Ok(st) = s.parse::<steward_domain::problem::ProblemState>() {
+        Cow::Borrowed(crate::i18n_problems::state(lang, st))
+    } else {
+        Cow::Owned(s.to_owned())
+    }
 }
 
 pub fn hold_reason(lang: Lang, r: HoldReason) -> &'static str {

@@ -9,6 +9,7 @@ mod query;
 mod transition;
 mod update;
 
+pub(crate) use crate::records::Writing;
 pub use attachments::{AttachmentFile, MAX_FILES, Upload};
 pub use comments::Posted;
 pub use create::NewIncident;
@@ -17,12 +18,12 @@ pub(crate) use list_params::kind_states;
 pub use list_params::{ListParams, encode_cursor, parse_time};
 pub use query::{ListQuery, MAX_PAGE};
 pub use transition::TransitionInput;
-pub(crate) use transition::{Writing, write_transition};
+pub(crate) use transition::write_transition;
 pub use update::{IncidentPatch, Patch};
 
 use crate::{Actor, App, error::AppError};
 use steward_domain::{RecordNumber, access::Viewer, journal::FieldChange, number::RecordKind};
-use steward_store::{Conn, journal, records::Incident};
+use steward_store::records::Incident;
 
 pub(crate) const KIND: &str = "incident";
 
@@ -38,32 +39,6 @@ pub fn parse_number(s: &str) -> Result<i64, AppError> {
 
 pub fn number(n: i64) -> String {
     RecordNumber::incident(n).to_string()
-}
-
-/// Appends one journal entry for the incident.
-pub(crate) async fn journal(
-    c: &mut Conn,
-    id: i64,
-    at: i64,
-    actor: Option<i64>,
-    action: steward_domain::journal::Action,
-    changes: &[FieldChange],
-    comment_id: Option<i64>,
-) -> Result<i64, AppError> {
-    let changes = serde_json::to_string(changes).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(journal::append(
-        c,
-        &journal::NewEntry {
-            record_kind: KIND,
-            record_id: id,
-            at,
-            actor_id: actor,
-            action: action.as_str(),
-            changes,
-            comment_id,
-        },
-    )
-    .await?)
 }
 
 /// The journal's record of a change of the CIs an incident names.

@@ -1,6 +1,6 @@
 //! Moving an incident between states, as the state machine allows.
 
-use super::{KIND, diff, viewer};
+use super::{KIND, Writing, diff, viewer};
 use crate::{Actor, App, error::AppError, records, sla};
 use steward_domain::incident::{TransitionError, plan_transition};
 use steward_domain::{HoldReason, IncidentState, ResolutionCode, TransitionRequest, access, journal::Action, text};
@@ -133,15 +133,6 @@ impl App {
         }
         Ok(closed)
     }
-}
-
-/// What writing an incident's transition needs besides the row.
-pub(crate) struct Writing<'a> {
-    pub dialect: steward_store::Dialect,
-    pub snap: &'a sla::Snapshot,
-    pub ctx: &'a crate::notify::compose::Ctx,
-    pub by: &'a crate::notify::Author,
-    pub actor: &'a Actor,
 }
 
 /// Writes an allowed transition of a locked incident at `version`: the

@@ -2,7 +2,10 @@
 //! transaction: choosing the recipients, rendering their emails, and one
 //! message per matching webhook.
 
-use super::{ASSIGNED, COMMENTED, CREATED, EMAIL, ESCALATED, RESOLVED, SLA_BREACHED, SLA_WARNING, WEBHOOK, WORK_NOTE};
+use super::{
+    ASSIGNED, COMMENTED, CREATED, EMAIL, ESCALATED, RESOLVED, SLA_BREACHED, SLA_WARNING, STATE_CHANGED, WEBHOOK,
+    WORK_NOTE,
+};
 use super::{NotifyConfig, labels};
 use crate::error::AppError;
 use jiff::tz::TimeZone;
@@ -112,6 +115,13 @@ pub enum IncidentEvent {
     Resolved {
         notes: String,
     },
+    /// Any other move of state (stored names); `note` is what the move
+    /// said, e.g. a cancel reason.
+    StateChanged {
+        from: String,
+        to: String,
+        note: Option<String>,
+    },
     SlaWarning {
         sla: SlaNotice,
         percent: u8,
@@ -133,6 +143,7 @@ impl IncidentEvent {
             IncidentEvent::Commented { internal: true, .. } => WORK_NOTE,
             IncidentEvent::Assigned { .. } => ASSIGNED,
             IncidentEvent::Resolved { .. } => RESOLVED,
+            IncidentEvent::StateChanged { .. } => STATE_CHANGED,
             IncidentEvent::SlaWarning { .. } => SLA_WARNING,
             IncidentEvent::SlaBreached { .. } => SLA_BREACHED,
             IncidentEvent::Escalated { .. } => ESCALATED,
@@ -318,6 +329,9 @@ fn email_event(
         }
         IncidentEvent::Assigned { to } => EmailEvent::Assigned { record, actor, assignee: to.clone() },
         IncidentEvent::Resolved { notes } => EmailEvent::Resolved { record, actor, notes: notes.clone() },
+        IncidentEvent::StateChanged { to, note, .. } => {
+            EmailEvent::StateChanged { record, actor, state: labels::state(l, to), note: note.clone() }
+        }
         IncidentEvent::SlaWarning { sla, percent } => {
             EmailEvent::SlaWarning { record, sla: sla_info(sla, zone), percent: *percent }
         }
@@ -416,6 +430,9 @@ fn event_json(ctx: &Ctx, inc: &Incident, by: &Author, event: &IncidentEvent, now
         IncidentEvent::Commented { body, internal } => Some(("comment", json!({"body": body, "internal": internal}))),
         IncidentEvent::Assigned { to } => Some(("assigned_to", json!(to))),
         IncidentEvent::Resolved { notes } => Some(("resolution", json!({"code": inc.resolution_code, "notes": notes}))),
+        IncidentEvent::StateChanged { from, to, note } => {
+            Some(("state_change", json!({"from": from, "to": to, "note": note})))
+        }
         IncidentEvent::SlaWarning { sla, percent } => Some((
             "sla",
             json!({"name": sla.name, "target_us": sla.target_us, "due_at": time(sla.due_at), "percent": percent}),

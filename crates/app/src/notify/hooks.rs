@@ -3,7 +3,11 @@
 
 use super::compose::{Author, Ctx, IncidentEvent, Recipients, enqueue_for, incident_event, recipients_of};
 use crate::error::AppError;
-use steward_store::{Conn, accounts::User, records::Incident};
+use steward_store::{
+    Conn,
+    accounts::User,
+    records::{Incident, Record},
+};
 
 /// Who a new incident's messages go to, chosen before the write on the read
 /// pool, so the shared write transaction only renders and enqueues them.
@@ -91,8 +95,16 @@ fn assignment(old: Option<&Incident>, new: &Incident) -> Option<(IncidentEvent, 
     }
 }
 
-/// A state change: the resolution to the requester; a public comment sent
-/// with any other change as a comment.
+/// A new record of a kind that sends no receipt (a problem, raised by
+/// staff): webhooks hear of it, its owner or group of the assignment.
+pub(crate) async fn on_raised(c: &mut Conn, ctx: &Ctx, rec: &Record, by: &Author) -> Result<(), AppError> {
+    incident_event(c, ctx, rec, by, &IncidentEvent::Created, &[]).await?;
+    assigned(c, ctx, None, rec, by).await
+}
+
+/// A state change. An incident: the resolution to the requester; a
+/// public comment sent with any other change as a comment. Any other kind
+/// (a problem): see [`on_state_moved`].
 pub(crate) async fn on_transition(
     c: &mut Conn,
     ctx: &Ctx,
@@ -101,6 +113,9 @@ pub(crate) async fn on_transition(
     by: &Author,
     comment: Option<&str>,
 ) -> Result<(), AppError> {
+    if new.kind != crate::incidents::KIND {
+        return on_state_moved(c, ctx, old, new, by, comment).await;
+    }
     if new.state == "resolved" && old.state != "resolved" {
         let mut notes = new.resolution_notes.clone().unwrap_or_default();
         if let Some(cm) = comment {
@@ -113,5 +128,41 @@ pub(crate) async fn on_transition(
     } else if let Some(cm) = comment {
         on_comment(c, ctx, new, by, cm, false).await?;
     }
+    Ok(())
+}
+
+/// A move of state of a record worked by an owner and a group (a
+/// problem): resolving tells who raised it, the owner (else the group's
+/// members) and the watchers, with the resolution notes; closing and
+/// cancelling tell the owner (else the group) and the watchers, with
+/// `note` (a cancel reason); every other move goes to webhooks only.
+async fn on_state_moved(
+    c: &mut Conn,
+    ctx: &Ctx,
+    old: &Record,
+    new: &Record,
+    by: &Author,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    if old.state == new.state {
+        return Ok(());
+    }
+    let owner = if new.assignee_id.is_some() { Recipients::Assignee } else { Recipients::GroupMembers };
+    let (event, to) = match new.state.as_str() {
+        "resolved" => {
+            let notes = new.resolution_notes.clone().unwrap_or_default();
+            (IncidentEvent::Resolved { notes }, vec![Recipients::Requester, owner, Recipients::Watchers])
+        }
+        state => {
+            let to = if matches!(state, "closed" | "cancelled") { vec![owner, Recipients::Watchers] } else { vec![] };
+            let event = IncidentEvent::StateChanged {
+                from: old.state.clone(),
+                to: state.to_owned(),
+                note: note.map(str::to_owned),
+            };
+            (event, to)
+        }
+    };
+    incident_event(c, ctx, new, by, &event, &to).await?;
     Ok(())
 }

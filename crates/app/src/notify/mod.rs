@@ -21,6 +21,10 @@
 //! | `incident.resolved` | the requester, with the resolution notes | no |
 //! | `incident.sla_warning` | as the SLA engine asks | yes |
 //! | `incident.sla_breached`, `incident.escalated` | as the SLA engine asks | no |
+//! | `problem.created` | webhooks only (the owner or group hears of the assignment) | — |
+//! | `problem.assigned`, `problem.sla_*`, `problem.escalated` | as for incidents | as for incidents |
+//! | `problem.resolved` | who raised it, the owner (else the group's members), watchers | no |
+//! | `problem.state_changed` | closed or cancelled: the owner (else the group's members), watchers; any other move: webhooks only | no |
 //!
 //! "Optional" means a user can turn it off (`notification_optouts`).
 //! Recipients without an email address, or deactivated, are skipped.
@@ -49,9 +53,30 @@ pub const RESOLVED: &str = "incident.resolved";
 pub const SLA_WARNING: &str = "incident.sla_warning";
 pub const SLA_BREACHED: &str = "incident.sla_breached";
 pub const ESCALATED: &str = "incident.escalated";
+/// A move of state other than resolving; incidents do not send it (they
+/// tell of the resolution only), problems do, as `problem.state_changed`.
+pub const STATE_CHANGED: &str = "incident.state_changed";
 
-/// Every event name, as webhooks filter on them.
-pub const EVENTS: [&str; 8] = [CREATED, COMMENTED, WORK_NOTE, ASSIGNED, RESOLVED, SLA_WARNING, SLA_BREACHED, ESCALATED];
+/// Every event name, as webhooks filter on them: the incident's, then the
+/// problem's (a record of another kind sends the incident's name with its
+/// own kind in front; problems have no comments yet).
+pub const EVENTS: [&str; 15] = [
+    CREATED,
+    COMMENTED,
+    WORK_NOTE,
+    ASSIGNED,
+    RESOLVED,
+    SLA_WARNING,
+    SLA_BREACHED,
+    ESCALATED,
+    "problem.created",
+    "problem.assigned",
+    "problem.resolved",
+    "problem.state_changed",
+    "problem.sla_warning",
+    "problem.sla_breached",
+    "problem.escalated",
+];
 /// The events a user may turn off (see the module's table).
 pub const OPTIONAL_EVENTS: [&str; 4] = [COMMENTED, WORK_NOTE, ASSIGNED, SLA_WARNING];
 

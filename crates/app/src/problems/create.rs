@@ -170,6 +170,7 @@ impl App {
         let changes = serde_json::to_string(&created).map_err(|e| AppError::Internal(e.to_string()))?;
         let (dialect, actor_id) = (self.store.dialect(), actor.id);
         let (ctx, by) = (self.notify_ctx(), crate::notify::Author::user(actor.id, &actor.display_name));
+        let snap = self.sla_snapshot().await?;
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -181,8 +182,11 @@ impl App {
                     if !links.is_empty() {
                         write_links(c, dialect, &rec, &links, actor_id, rec.opened_at).await?;
                     }
-                    // The owner, or the group's members, hear of it.
-                    crate::notify::hooks::assigned(c, &ctx, None, &rec, &by).await?;
+                    // The clocks of the SLA that applies start at its opening.
+                    let now = rec.opened_at;
+                    (_, rec.sla) = crate::sla::engine::sync(c, dialect, &snap, None, &rec, Some(actor_id), now).await?;
+                    // Webhooks hear of it; the owner, or the group's members, of the assignment.
+                    crate::notify::hooks::on_raised(c, &ctx, &rec, &by).await?;
                     Ok::<_, AppError>(Problem { record: rec, details })
                 })
             })

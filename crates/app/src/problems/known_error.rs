@@ -2,7 +2,7 @@
 //! the desk to see on every linked incident), and withdrawing it.
 
 use super::{KIND, Problem, details_diff, update::api_field};
-use crate::{Actor, App, error::AppError};
+use crate::{Actor, App, error::AppError, records::Writing};
 use steward_domain::{
     journal::Action,
     problem::{
@@ -34,7 +34,9 @@ impl App {
         can_change_known_error(actor.role)?;
         let n = super::parse_number(number)?;
         let version = version.ok_or(AppError::VersionRequired)?;
-        let (dialect, actor_id) = (self.store.dialect(), actor.id);
+        let (dialect, actor) = (self.store.dialect(), actor.clone());
+        let (snap, ctx) = (self.sla_snapshot().await?, self.notify_ctx());
+        let by = crate::notify::Author::user(actor.id, &actor.display_name);
         self.store
             .write_checked(
                 move |c| {
@@ -63,15 +65,9 @@ impl App {
                             if publish { (1, Some(now)) } else { (0, None) };
                         let changes = details_diff(&old_details, &details);
                         let new = old.clone();
-                        super::write_change(
-                            c,
-                            &old,
-                            new,
-                            details,
-                            (version, now),
-                            (actor_id, Action::Updated, &changes),
-                        )
-                        .await
+                        let w = Writing { dialect, snap: &snap, ctx: &ctx, by: &by, actor: &actor };
+                        super::write_change(c, &w, &old, new, details, (version, now), (Action::Updated, &changes))
+                            .await
                     })
                 },
             )

@@ -25,7 +25,7 @@ pub use list::ProblemListParams;
 pub use transition::ProblemTransitionInput;
 pub use update::ProblemPatch;
 
-use crate::{error::AppError, records};
+use crate::{error::AppError, records, records::Writing};
 use serde::Serialize;
 use steward_domain::{
     RecordNumber,
@@ -136,18 +136,21 @@ pub(crate) async fn lock_at(c: &mut Conn, d: Dialect, n: i64, version: Option<i6
 }
 
 /// Writes a changed problem (its row under `version`, then its details)
-/// with its journal entry, at `now`.
+/// with its journal entry, at `now`, and keeps its SLA clocks in step.
 pub(crate) async fn write_change(
     c: &mut Conn,
+    w: &Writing<'_>,
     old: &Record,
     mut new: Record,
     details: Details,
     (version, now): (i64, i64),
-    (actor_id, action, changes): (i64, Action, &[FieldChange]),
+    (action, changes): (Action, &[FieldChange]),
 ) -> Result<Problem, AppError> {
+    let actor_id = w.actor.id;
     new.updated_at = now;
     new.version = store_records::update(c, &new, version).await?;
     store_problems::update_details(c, &details).await?;
     records::journal(c, old, now, Some(actor_id), action, changes, None).await?;
+    (_, new.sla) = crate::sla::engine::sync(c, w.dialect, w.snap, Some(old), &new, Some(actor_id), now).await?;
     Ok(Problem { record: new, details })
 }

@@ -159,9 +159,12 @@ impl App {
                         }
                         let mut changes = diff(&old, &new);
                         changes.extend(details_diff(&old_details, &details));
-                        let what = (actor.id, Action::StateChanged, changes.as_slice());
-                        let problem = super::write_change(c, &old, new, details, (version, now), what).await?;
+                        let what = (Action::StateChanged, changes.as_slice());
                         let w = Writing { dialect, snap: &snap, ctx: &ctx, by: &by, actor: &actor };
+                        let problem = super::write_change(c, &w, &old, new, details, (version, now), what).await?;
+                        // Who works it hears of its end; webhooks of every move.
+                        let note = plan.cancel_reason.as_deref();
+                        crate::notify::hooks::on_transition(c, &ctx, &old, &problem.record, &by, note).await?;
                         for (inc, plan) in &incidents {
                             write_transition(c, &w, inc, plan, inc.version, None).await?;
                         }

@@ -6,6 +6,7 @@ use crate::{
     Actor, App,
     error::{AppError, Errors},
     incidents::{Patch, diff, optional_text},
+    records::Writing,
 };
 use steward_domain::{
     Impact, Urgency,
@@ -122,8 +123,9 @@ impl App {
         drop(conn);
         errs.finish()?;
         let (service, cis) = self.resolve_service_and_cis(service, p.cis.as_deref()).await?;
-        let (dialect, matrix, actor_id) = (self.store.dialect(), self.config.priority_matrix.clone(), actor.id);
+        let (dialect, matrix, actor) = (self.store.dialect(), self.config.priority_matrix.clone(), actor.clone());
         let (ctx, by) = (self.notify_ctx(), crate::notify::Author::user(actor.id, &actor.display_name));
+        let snap = self.sla_snapshot().await?;
         self.store
             .write_checked(
                 move |c| {
@@ -211,9 +213,9 @@ impl App {
                             steward_store::cmdb::set_record_cis(c, old.id, cis).await?;
                         }
                         let at = (version, now_micros());
+                        let w = Writing { dialect, snap: &snap, ctx: &ctx, by: &by, actor: &actor };
                         let written =
-                            super::write_change(c, &old, new, details, at, (actor_id, Action::Updated, &changes))
-                                .await?;
+                            super::write_change(c, &w, &old, new, details, at, (Action::Updated, &changes)).await?;
                         // A new owner, or the members of a new group, hear of it.
                         crate::notify::hooks::assigned(c, &ctx, Some(&old), &written.record, &by).await?;
                         Ok(written)

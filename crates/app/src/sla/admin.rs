@@ -11,7 +11,7 @@ use serde_json::Value;
 use steward_domain::access;
 use steward_domain::calendar::{CalendarProblem, CalendarSpec, Holiday, parse_ical_holidays, poland_holidays};
 use steward_domain::journal::Action;
-use steward_domain::sla::SlaDefinition;
+use steward_domain::sla::{RECORD_KINDS, SlaDefinition, known_kind, normalise_kinds};
 use steward_domain::text;
 use steward_store::{StoreError, now_micros, sla};
 
@@ -43,6 +43,8 @@ pub struct OlaView {
     pub target: SignedDuration,
     pub calendar_id: i64,
     pub thresholds: Vec<u8>,
+    /// The record kinds whose time with the group it measures.
+    pub kinds: Vec<String>,
 }
 
 /// Holiday sets that can be added to a calendar in one step.
@@ -311,6 +313,7 @@ impl App {
         }
         let now = now_micros();
         Ok(sla::DefinitionRow {
+            record_kinds: kinds_json(&normalise_kinds(&def.conditions.kinds))?,
             id: 0,
             name: def.name.trim().to_owned(),
             position: i64::from(def.position),
@@ -335,22 +338,44 @@ impl App {
                 target: SignedDuration::from_micros(r.target_us),
                 calendar_id: r.calendar_id,
                 thresholds: serde_json::from_str(&r.thresholds).unwrap_or_default(),
+                kinds: stored_kinds(&r.record_kinds),
             })
             .collect())
     }
 
-    /// Sets (or with `None` removes) a group's OLA: how long a record may
-    /// sit with the group, in the calendar's business time.
+    /// Sets (or with `None` removes) a group's OLA for incidents: how long
+    /// a record may sit with the group, in the calendar's business time.
     pub async fn set_group_ola(
         &self,
         actor: &Actor,
         group_id: i64,
         ola: Option<(SignedDuration, i64, Vec<u8>)>,
     ) -> Result<(), AppError> {
+        self.set_group_ola_of(actor, group_id, ola, &[]).await
+    }
+
+    /// [`App::set_group_ola`] for these record kinds (none named:
+    /// incidents).
+    pub async fn set_group_ola_of(
+        &self,
+        actor: &Actor,
+        group_id: i64,
+        ola: Option<(SignedDuration, i64, Vec<u8>)>,
+        kinds: &[String],
+    ) -> Result<(), AppError> {
         access::can_manage_service_levels(actor.role)?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         if let Some((target, calendar_id, thresholds)) = &ola {
             let mut errs = Vec::new();
+            for (i, kind) in kinds.iter().enumerate() {
+                if !known_kind(kind) {
+                    let all = RECORD_KINDS.join(", ");
+                    errs.push(FieldError::new(
+                        &format!("kinds[{i}]"),
+                        format!("unknown record kind {kind:?}; must be one of {all}"),
+                    ));
+                }
+            }
             if !target.is_positive() {
                 errs.push(FieldError::new("target", "must be longer than zero"));
             }
@@ -365,6 +390,7 @@ impl App {
             }
         }
         drop(conn);
+        let record_kinds = kinds_json(&normalise_kinds(kinds))?;
         let row = ola
             .map(|(target, calendar_id, thresholds)| -> Result<sla::OlaRow, AppError> {
                 Ok(sla::OlaRow {
@@ -373,6 +399,7 @@ impl App {
                     calendar_id,
                     thresholds: serde_json::to_string(&thresholds).map_err(|e| AppError::Internal(e.to_string()))?,
                     updated_at: now_micros(),
+                    record_kinds: record_kinds.clone(),
                 })
             })
             .transpose()?;
@@ -393,6 +420,16 @@ impl App {
         self.sla_cache.invalidate();
         Ok(())
     }
+}
+
+/// Record kinds as stored: a JSON list.
+fn kinds_json(kinds: &[String]) -> Result<String, AppError> {
+    serde_json::to_string(kinds).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Record kinds as stored, read back (an unreadable list is the default).
+pub(crate) fn stored_kinds(json: &str) -> Vec<String> {
+    normalise_kinds(&serde_json::from_str::<Vec<String>>(json).unwrap_or_default())
 }
 
 fn staff(actor: &Actor) -> Result<(), AppError> {

@@ -14,11 +14,12 @@ use crate::AppError;
 use jiff::{SignedDuration, Timestamp};
 use steward_domain::Priority;
 use steward_domain::calendar::Calendar;
-use steward_domain::incident::{HoldReason, IncidentState};
 use steward_domain::journal::{Action, FieldChange};
-use steward_domain::sla::{Clock, ClockEvent, ClockKind, PauseOn, RecordFacts, SlaDefinition, SlaTargetKind, select};
+use steward_domain::sla::{
+    Clock, ClockEvent, ClockKind, ClockStep, PauseOn, RecordFacts, SlaDefinition, SlaTargetKind, StateFacts, select,
+};
 use steward_store::journal::{self, NewEntry};
-use steward_store::records::{Incident, SlaSummary};
+use steward_store::records::{Record, SlaSummary};
 use steward_store::sla::{self, ClockRow};
 use steward_store::{Conn, Dialect};
 
@@ -135,11 +136,12 @@ pub(crate) fn micros(d: SignedDuration) -> i64 {
 }
 
 /// Whether a record needs the clock machinery at all: skips a read for
-/// records with no SLA in groups without an OLA.
-fn concerned(snap: &Snapshot, before: Option<&Incident>, after: &Incident) -> bool {
-    let ola = |g: Option<i64>| g.is_some_and(|g| snap.olas.contains_key(&g));
+/// records with no SLA in groups without an OLA for their kind (and for
+/// every record of a kind no SLA or OLA names).
+fn concerned(snap: &Snapshot, before: Option<&Record>, after: &Record) -> bool {
+    let ola = |g: Option<i64>| snap.ola(g, &after.kind).is_some();
     match before {
-        None => !snap.definitions.is_empty() || ola(after.assignment_group_id),
+        None => snap.has_definitions_for(&after.kind) || ola(after.assignment_group_id),
         Some(b) => after.sla.sla_id.is_some() || ola(b.assignment_group_id) || ola(after.assignment_group_id),
     }
 }
@@ -154,8 +156,8 @@ pub(crate) async fn sync(
     c: &mut Conn,
     d: Dialect,
     snap: &Snapshot,
-    before: Option<&Incident>,
-    after: &Incident,
+    before: Option<&Record>,
+    after: &Record,
     actor_id: Option<i64>,
     now: i64,
 ) -> Result<Synced, AppError> {
@@ -171,8 +173,8 @@ pub(crate) async fn sync_clocks(
     c: &mut Conn,
     d: Dialect,
     snap: &Snapshot,
-    before: Option<&Incident>,
-    after: &Incident,
+    before: Option<&Record>,
+    after: &Record,
     actor_id: Option<i64>,
     now: i64,
 ) -> Result<Synced, AppError> {
@@ -191,7 +193,7 @@ pub(crate) async fn start_as_of_old(
     c: &mut Conn,
     d: Dialect,
     snap: &Snapshot,
-    inc: &Incident,
+    inc: &Record,
     now: i64,
 ) -> Result<(SlaSummary, Vec<Entry>), AppError> {
     if !concerned(snap, None, inc) {
@@ -207,8 +209,8 @@ async fn settle(
     c: &mut Conn,
     d: Dialect,
     snap: &Snapshot,
-    before: Option<&Incident>,
-    after: &Incident,
+    before: Option<&Record>,
+    after: &Record,
     now: i64,
 ) -> Result<(Synced, Vec<Entry>), AppError> {
     let mut out = Vec::new();
@@ -281,7 +283,7 @@ async fn settle(
     let breached = clocks.iter().any(|t| t.clock.is_breached());
     let summary = SlaSummary { sla_id, sla_due_at: due, sla_breached: i64::from(breached) };
     if summary != after.sla {
-        sla::set_incident_summary(c, after.id, sla_id, due, breached).await?;
+        sla::set_summary(c, after.id, sla_id, due, breached).await?;
     }
     Ok(((out, summary), entries))
 }
@@ -318,8 +320,8 @@ fn retarget(
 fn follow_group(
     clocks: &mut Vec<Tracked>,
     snap: &Snapshot,
-    before: Option<&Incident>,
-    after: &Incident,
+    before: Option<&Record>,
+    after: &Record,
     now: i64,
 ) -> Result<(), AppError> {
     let old = before.and_then(|b| b.assignment_group_id);
@@ -332,7 +334,7 @@ fn follow_group(
             t.clock.stop(ts(now)?, &t.cal);
         }
     }
-    if let Some((g, ola)) = new.and_then(|g| snap.olas.get(&g).map(|o| (g, o))) {
+    if let Some((g, ola)) = new.and_then(|g| snap.ola(Some(g), &after.kind).map(|o| (g, o))) {
         let mut tracked = Tracked::started(ClockKind::Group(g), ola.target, now, None, Some(ola), snap)?;
         tracked.row.group_name = after.group_name.clone();
         clocks.push(tracked);
@@ -340,33 +342,26 @@ fn follow_group(
     Ok(())
 }
 
-/// Pauses, resumes or stops the clocks for the record's state.
-fn follow_state(
-    clocks: &mut [Tracked],
-    def: Option<&SlaDefinition>,
-    after: &Incident,
-    now: i64,
-) -> Result<(), AppError> {
-    let state: IncidentState = after.state.parse().map_err(AppError::Internal)?;
-    let hold: Option<HoldReason> = after.hold_reason.as_deref().and_then(|h| h.parse().ok());
-    let paused_by_hold = match def {
-        Some(d) => d.pauses(state, hold),
-        None => PauseOn::defaults().iter().any(|p| p.matches(state, hold)),
-    };
+/// Pauses, resumes or stops the clocks for the record's state, as the
+/// domain's [`StateFacts`] says for its kind.
+fn follow_state(clocks: &mut [Tracked], def: Option<&SlaDefinition>, after: &Record, now: i64) -> Result<(), AppError> {
+    let defaults = PauseOn::defaults();
+    let pause_on = def.map_or(&defaults[..], |d| &d.pause_on[..]);
+    let facts = StateFacts::of(&after.kind, &after.state, after.hold_reason.as_deref(), pause_on)
+        .map_err(AppError::Internal)?;
     let at = ts(now)?;
+    let responded = after.first_response_at.is_some();
     for t in clocks.iter_mut().filter(|t| !t.clock.is_stopped()) {
-        let finished = matches!(state, IncidentState::Closed | IncidentState::Cancelled);
-        let resolved = state == IncidentState::Resolved;
-        let responded = after.first_response_at.is_some();
-        match t.clock.kind {
-            ClockKind::Response if finished || resolved || responded => {
-                let when = after.first_response_at.filter(|_| responded).map(ts).transpose()?.unwrap_or(at);
+        match facts.step(t.clock.kind, responded) {
+            ClockStep::Stop if t.clock.kind == ClockKind::Response => {
+                // Met by the first response, at its moment (never before
+                // the clock began).
+                let when = after.first_response_at.map(ts).transpose()?.unwrap_or(at);
                 t.clock.stop(when.max(t.clock.started_at), &t.cal);
             }
-            ClockKind::Group(_) if finished || resolved => t.clock.stop(at, &t.cal),
-            ClockKind::Resolution if finished => t.clock.stop(at, &t.cal),
-            _ if resolved || paused_by_hold => t.clock.pause(at, &t.cal),
-            _ => t.clock.resume(at, &t.cal),
+            ClockStep::Stop => t.clock.stop(at, &t.cal),
+            ClockStep::Pause => t.clock.pause(at, &t.cal),
+            ClockStep::Run => t.clock.resume(at, &t.cal),
         }
     }
     Ok(())

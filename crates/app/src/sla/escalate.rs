@@ -8,15 +8,19 @@
 
 use super::Snapshot;
 use super::engine::{self, Announcement};
-use crate::incidents::{diff, journal};
+use crate::incidents::diff;
 use crate::notify::{self, Author, IncidentEvent, Recipients};
+use crate::records::journal;
 use crate::{Actor, App, AppError};
 use steward_domain::access;
 use steward_domain::journal::{Action, FieldChange};
-use steward_domain::sla::escalation::{EscalationAction, EscalationRule, Recipient, Trigger, raised_urgency};
-use steward_domain::{Impact, IncidentState, Priority, PriorityMatrix, Urgency};
+use steward_domain::sla::escalation::{
+    EscalationAction, EscalationRule, Recipient, RuleFacts, Trigger, raised_urgency,
+};
+use steward_domain::sla::{StateFacts, kinds_take};
+use steward_domain::{Impact, Priority, PriorityMatrix, Urgency};
 use steward_store::escalations::{self, Overdue};
-use steward_store::records::{self, Incident};
+use steward_store::records::{self, Record};
 use steward_store::{Conn, Dialect, StoreError, accounts};
 
 /// Records looked at per plain-time rule and pass.
@@ -45,7 +49,7 @@ pub(crate) struct Ctx<'a> {
 pub(crate) async fn on_announcements(
     c: &mut Conn,
     ctx: &Ctx<'_>,
-    inc: &Incident,
+    inc: &Record,
     announced: &[Announcement],
 ) -> Result<Vec<Fired>, AppError> {
     let mut fired = Vec::new();
@@ -64,10 +68,20 @@ pub(crate) async fn on_announcements(
     Ok(fired)
 }
 
-fn applies(rule: &EscalationRule, inc: &Incident) -> Result<bool, AppError> {
-    let priority = Priority::new(inc.priority).map_err(|e| AppError::Internal(e.to_string()))?;
-    let state: IncidentState = inc.state.parse().map_err(AppError::Internal)?;
-    Ok(rule.applies(priority, state, inc.group_name.as_deref(), inc.assignee_id.is_some()))
+fn applies(rule: &EscalationRule, rec: &Record) -> Result<bool, AppError> {
+    let priority = Priority::new(rec.priority).map_err(|e| AppError::Internal(e.to_string()))?;
+    if !kinds_take(&rule.conditions.kinds, &rec.kind) {
+        return Ok(false);
+    }
+    let facts = StateFacts::of(&rec.kind, &rec.state, rec.hold_reason.as_deref(), &[]).map_err(AppError::Internal)?;
+    Ok(rule.applies_to(&RuleFacts {
+        kind: &rec.kind,
+        priority,
+        state: &rec.state,
+        open: facts.open,
+        group: rec.group_name.as_deref(),
+        has_assignee: rec.assignee_id.is_some(),
+    }))
 }
 
 /// Records the firing and, if it is new, carries out the actions and
@@ -77,8 +91,8 @@ async fn fire(
     ctx: &Ctx<'_>,
     rule: &EscalationRule,
     key: &str,
-    inc: &Incident,
-) -> Result<Option<(Fired, Incident)>, AppError> {
+    inc: &Record,
+) -> Result<Option<(Fired, Record)>, AppError> {
     if !escalations::record_firing(c, rule.id, &inc.kind, inc.id, key, ctx.now).await? {
         return Ok(None);
     }
@@ -121,7 +135,7 @@ async fn fire(
     if !changes.is_empty() {
         new.updated_at = ctx.now;
         new.version = records::update(c, &new, inc.version).await?;
-        journal(c, inc.id, ctx.now, None, Action::Updated, &changes, None).await?;
+        journal(c, inc, ctx.now, None, Action::Updated, &changes, None).await?;
         (_, new.sla) = engine::sync(c, ctx.d, ctx.snap, Some(inc), &new, None, ctx.now).await?;
         // Handed to another group: its members hear of it (and webhooks of
         // the assignment) as after any other assignment.
@@ -137,7 +151,7 @@ async fn fire(
     if !names.is_empty() {
         what.push(FieldChange { field: "notified".into(), old: None, new: Some(names.join(", ")) });
     }
-    journal(c, inc.id, ctx.now, None, Action::Escalated, &what, None).await?;
+    journal(c, inc, ctx.now, None, Action::Escalated, &what, None).await?;
     if !notify.is_empty() {
         let event = IncidentEvent::Escalated { reason: rule.name.clone() };
         notify::incident_event(c, ctx.notify, &new, &Author::system(), &event, &[Recipients::Users(notify.clone())])
@@ -148,7 +162,7 @@ async fn fire(
 
 /// The active users a rule names: a deactivated assignee, manager or named
 /// user is skipped (they hear nothing and are not journaled as notified).
-async fn recipients(c: &mut Conn, r: &Recipient, inc: &Incident) -> Result<Vec<i64>, AppError> {
+async fn recipients(c: &mut Conn, r: &Recipient, inc: &Record) -> Result<Vec<i64>, AppError> {
     let mut ids = Vec::new();
     for id in named(c, r, inc).await? {
         if accounts::user_by_id(c, id).await?.is_some_and(|u| u.active == 1) {
@@ -158,7 +172,7 @@ async fn recipients(c: &mut Conn, r: &Recipient, inc: &Incident) -> Result<Vec<i
     Ok(ids)
 }
 
-async fn named(c: &mut Conn, r: &Recipient, inc: &Incident) -> Result<Vec<i64>, AppError> {
+async fn named(c: &mut Conn, r: &Recipient, inc: &Record) -> Result<Vec<i64>, AppError> {
     Ok(match r {
         Recipient::Assignee => inc.assignee_id.into_iter().collect(),
         Recipient::Group => match inc.assignment_group_id {
@@ -196,25 +210,24 @@ impl App {
                     group_ids.push(g.id);
                 }
             }
-            let states = if rule.conditions.states.is_empty() {
-                vec![IncidentState::New, IncidentState::InProgress, IncidentState::OnHold]
-            } else {
-                rule.conditions.states.clone()
-            };
-            let o = Overdue {
-                rule_id: rule.id,
-                states: states.iter().map(|s| s.as_str().to_owned()).collect(),
-                priorities: rule.conditions.priorities.iter().map(|p| i64::from(*p)).collect(),
-                group_ids,
-                no_assignee: rule.conditions.no_assignee,
-                no_group: rule.conditions.no_group,
-                opened_by: now - engine::micros(after),
-                limit: OVERDUE_LIMIT,
-            };
-            if !rule.conditions.groups.is_empty() && o.group_ids.is_empty() {
+            if !rule.conditions.groups.is_empty() && group_ids.is_empty() {
                 continue; // its groups are gone: nothing can match
             }
-            let due = escalations::overdue(&mut conn, &o).await?;
+            let mut due = Vec::new();
+            for (kind, states) in rule.kind_states() {
+                let o = Overdue {
+                    rule_id: rule.id,
+                    kind,
+                    states,
+                    priorities: rule.conditions.priorities.iter().map(|p| i64::from(*p)).collect(),
+                    group_ids: group_ids.clone(),
+                    no_assignee: rule.conditions.no_assignee,
+                    no_group: rule.conditions.no_group,
+                    opened_by: now - engine::micros(after),
+                    limit: OVERDUE_LIMIT,
+                };
+                due.extend(escalations::overdue(&mut conn, &o).await?);
+            }
             drop(conn);
             for id in due {
                 let (snap, one, matrix, d, notify) = (
@@ -241,7 +254,7 @@ impl App {
                 match r {
                     Ok(Some(f)) => fired.push(f),
                     Ok(None) => {}
-                    Err(e) => tracing::warn!(incident = id, rule = %rule.name, error = %e, "escalation failed"),
+                    Err(e) => tracing::warn!(record = id, rule = %rule.name, error = %e, "escalation failed"),
                 }
             }
         }

@@ -23,6 +23,14 @@ pub(crate) struct Ola {
     pub target: SignedDuration,
     pub calendar_id: i64,
     pub thresholds: Vec<u8>,
+    /// The record kinds it measures.
+    pub kinds: Vec<String>,
+}
+
+impl Ola {
+    pub fn takes(&self, kind: &str) -> bool {
+        steward_domain::sla::kinds_take(&self.kinds, kind)
+    }
 }
 
 #[derive(Clone, Default)]
@@ -40,6 +48,16 @@ impl Snapshot {
     /// errs towards warning early rather than late.
     pub fn calendar(&self, id: i64) -> Calendar {
         self.calendars.get(&id).cloned().unwrap_or_else(Calendar::always)
+    }
+
+    /// Whether any definition applies to records of `kind`.
+    pub fn has_definitions_for(&self, kind: &str) -> bool {
+        self.definitions.iter().any(|d| steward_domain::sla::kinds_take(&d.conditions.kinds, kind))
+    }
+
+    /// The group's OLA, if it measures records of `kind`.
+    pub fn ola(&self, group: Option<i64>, kind: &str) -> Option<&Ola> {
+        group.and_then(|g| self.olas.get(&g)).filter(|o| o.takes(kind))
     }
 
     pub fn definition(&self, id: Option<i64>) -> Option<&SlaDefinition> {
@@ -68,8 +86,12 @@ impl Snapshot {
         }
         for row in sla::olas(&mut conn).await? {
             let thresholds = serde_json::from_str(&row.thresholds).unwrap_or_default();
-            let ola =
-                Ola { target: SignedDuration::from_micros(row.target_us), calendar_id: row.calendar_id, thresholds };
+            let ola = Ola {
+                target: SignedDuration::from_micros(row.target_us),
+                calendar_id: row.calendar_id,
+                thresholds,
+                kinds: super::admin::stored_kinds(&row.record_kinds),
+            };
             snap.olas.insert(row.group_id, ola);
         }
         for row in escalations::rules(&mut conn).await?.into_iter().filter(|r| r.active == 1) {
@@ -93,9 +115,15 @@ pub(crate) fn parse_rule(row: &escalations::RuleRow) -> Result<EscalationRule, S
 }
 
 /// A stored definition: the JSON body, with the columns as the truth for
-/// id, name, position and calendar.
+/// id, name, position, calendar and record kinds.
 pub(crate) fn parse_definition(row: &sla::DefinitionRow) -> Result<SlaDefinition, String> {
     let mut d: SlaDefinition = serde_json::from_str(&row.definition).map_err(|e| e.to_string())?;
+    // The column says what it applies to; the kinds stay as written when
+    // they say the same (none named: incidents).
+    let kinds = super::admin::stored_kinds(&row.record_kinds);
+    if steward_domain::sla::normalise_kinds(&d.conditions.kinds) != kinds {
+        d.conditions.kinds = kinds;
+    }
     d.id = row.id;
     d.name = row.name.clone();
     d.position = i32::try_from(row.position).unwrap_or(i32::MAX);

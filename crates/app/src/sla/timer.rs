@@ -12,7 +12,7 @@ use crate::notify::{self, Author, IncidentEvent, Recipients, SlaNotice};
 use crate::{App, AppError};
 use std::time::Duration;
 use steward_domain::sla::ClockEvent;
-use steward_store::records::{self, Incident};
+use steward_store::records::{self, Record};
 use steward_store::{Conn, escalations};
 use steward_store::{StoreError, now_micros, sla};
 use tokio::sync::watch;
@@ -38,31 +38,29 @@ impl App {
         let snap = self.sla_snapshot().await?;
         let dialect = self.store.dialect();
         let mut all = Vec::new();
-        // Clocks run for every kind of record; what the desk is told and
-        // escalation rules are the incident's so far.
+        // Clocks run for every kind of record that opts in; each is told
+        // and escalated alike (the notifications name the record's kind).
         for (_, id) in due {
             let (snap, matrix, notify) = (snap.clone(), self.config.priority_matrix.clone(), self.notify_ctx());
             let fired = self
                 .store
                 .write(move |c| {
                     Box::pin(async move {
-                        let inc = records::get_for_update(c, dialect, id).await?;
+                        let rec = records::get_for_update(c, dialect, id).await?;
                         // The record as it stands: no change but the passing of time.
                         let (announced, sla) =
-                            engine::sync_clocks(c, dialect, &snap, Some(&inc), &inc, None, now).await?;
-                        let inc = Incident { sla, ..inc };
-                        if inc.kind == crate::incidents::KIND {
-                            announce(c, &notify, &inc, &announced).await?;
-                            let ctx = escalate::Ctx { d: dialect, snap: &snap, matrix: &matrix, notify: &notify, now };
-                            escalate::on_announcements(c, &ctx, &inc, &announced).await?;
-                        }
+                            engine::sync_clocks(c, dialect, &snap, Some(&rec), &rec, None, now).await?;
+                        let rec = Record { sla, ..rec };
+                        announce(c, &notify, &rec, &announced).await?;
+                        let ctx = escalate::Ctx { d: dialect, snap: &snap, matrix: &matrix, notify: &notify, now };
+                        escalate::on_announcements(c, &ctx, &rec, &announced).await?;
                         Ok::<_, AppError>(announced)
                     })
                 })
                 .await;
             match fired {
                 Ok(a) => all.extend(a),
-                Err(e) => tracing::warn!(incident = id, error = %e, "SLA timer failed"),
+                Err(e) => tracing::warn!(record = id, error = %e, "SLA timer failed"),
             }
         }
         Ok(all)
@@ -71,7 +69,7 @@ impl App {
 
 /// Tells the people working the record: a warning goes to the assignee and
 /// the group, a breach also to the group's manager.
-async fn announce(c: &mut Conn, ctx: &notify::Ctx, inc: &Incident, announced: &[Announcement]) -> Result<(), AppError> {
+async fn announce(c: &mut Conn, ctx: &notify::Ctx, inc: &Record, announced: &[Announcement]) -> Result<(), AppError> {
     for a in announced {
         let name = match (&a.sla_name, a.clock.as_str()) {
             (_, "group") => format!("{} · {}", inc.group_name.as_deref().unwrap_or("group"), "time with group"),

@@ -81,13 +81,29 @@ impl App {
     /// The clocks of incidents the caller has already checked access to
     /// (a page of a list), by incident, in one read.
     pub async fn clocks_of_incidents(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<ClockView>>, AppError> {
+        self.clocks_of_records(crate::incidents::KIND, ids).await
+    }
+
+    /// The problem's clocks, for staff (who may see every problem).
+    pub async fn problem_clocks(&self, actor: &Actor, number: &str) -> Result<Vec<ClockView>, AppError> {
+        let problem = self.get_problem(actor, number).await?;
+        Ok(self
+            .clocks_of_records(crate::problems::KIND, &[problem.record.id])
+            .await?
+            .remove(&problem.record.id)
+            .unwrap_or_default())
+    }
+
+    /// The clocks of records of `kind` the caller has already checked
+    /// access to, by record, in one read.
+    pub async fn clocks_of_records(&self, kind: &str, ids: &[i64]) -> Result<HashMap<i64, Vec<ClockView>>, AppError> {
         let mut out = HashMap::<i64, Vec<ClockView>>::new();
         if ids.is_empty() {
             return Ok(out);
         }
         let snap = self.sla_snapshot().await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let rows = sla::clocks_of(&mut conn, "incident", ids).await?;
+        let rows = sla::clocks_of(&mut conn, kind, ids).await?;
         let now = now_micros();
         for r in &rows {
             out.entry(r.record_id).or_default().push(ClockView::of(r, &snap.calendar(r.calendar_id), now)?);

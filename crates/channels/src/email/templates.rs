@@ -87,6 +87,15 @@ pub enum EmailEvent {
         actor: String,
         notes: String,
     },
+    /// Any other move of state than resolving (a problem closed or
+    /// cancelled), to the people working the record; `state` is the new
+    /// state's label, `note` what the move said (a cancel reason).
+    StateChanged {
+        record: RecordInfo,
+        actor: String,
+        state: String,
+        note: Option<String>,
+    },
     /// `percent` of the SLA time has elapsed without meeting it.
     SlaWarning {
         record: RecordInfo,
@@ -151,6 +160,7 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
         | CommentAdded { record, .. }
         | Assigned { record, .. }
         | Resolved { record, .. }
+        | StateChanged { record, .. }
         | SlaWarning { record, .. }
         | SlaBreached { record, .. }
         | Escalated { record, .. } => record,
@@ -213,6 +223,13 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
                 "If the problem persists, reply to this email and we will look into it again.",
                 "Jeśli problem nadal występuje, odpowiedz na tę wiadomość, a zajmiemy się nim ponownie.",
             );
+        }
+        StateChanged { actor, state, note, .. } => {
+            c.subject = format!("[{n}] {state}: {title}");
+            c.heading = tr(l, format!("{n} is now {state}"), format!("{n} ma teraz stan: {state}"));
+            c.paragraphs.push(c.headline.clone());
+            c.quote = note.clone().map(|note| (tr(l, "Note", "Uwaga"), note));
+            c.facts.insert(0, (tr(l, "Changed by", "Zmienione przez"), actor.clone()));
         }
         SlaWarning { sla, percent, .. } => {
             let name = &sla.name;

@@ -161,3 +161,20 @@ fn locale_from_tag() {
     assert_eq!(Locale::from_tag("de"), Locale::En);
     assert_eq!(Locale::from_tag(""), Locale::En);
 }
+
+#[test]
+fn a_change_of_state_names_the_new_state_in_both_languages() {
+    let event = |state: &str| EmailEvent::StateChanged {
+        record: RecordInfo { number: "PRB0000007".into(), ..record() },
+        actor: "Ewa Lis".into(),
+        state: state.into(),
+        note: Some("Duplicate of PRB0000003".into()),
+    };
+    let en = render(&event("Cancelled"), Locale::En);
+    assert_eq!(en.subject, "[PRB0000007] Cancelled: Printer <on> fire & smoke");
+    has(&en, &["PRB0000007 is now Cancelled\n", "Changed by: Ewa Lis\n", "Note:\nDuplicate of PRB0000003\n"]);
+    assert!(en.html.contains("Printer &lt;on&gt; fire"), "{}", en.html);
+    let pl = render(&event("Anulowany"), Locale::Pl);
+    assert_eq!(pl.subject, "[PRB0000007] Anulowany: Printer <on> fire & smoke");
+    has(&pl, &["PRB0000007 ma teraz stan: Anulowany\n", "Zmienione przez: Ewa Lis\n"]);
+}

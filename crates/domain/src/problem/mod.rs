@@ -163,6 +163,10 @@ impl Lifecycle for ProblemState {
             Closed | Cancelled => &[],
         }
     }
+    /// Assessment begins the work: the problem has been taken up.
+    fn meets_response(self) -> bool {
+        self != ProblemState::New
+    }
 }
 
 impl ProblemResolution {

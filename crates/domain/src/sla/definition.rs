@@ -6,8 +6,39 @@ use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-/// Record kinds an SLA can apply to.
-pub const RECORD_KINDS: &[&str] = &["incident"];
+/// Record kinds an SLA (or OLA, or escalation rule) can apply to: the
+/// kinds whose states [`super::StateFacts::of`] maps onto clocks.
+pub const RECORD_KINDS: &[&str] = &["incident", "problem"];
+
+/// The kind a definition, OLA or rule applies to when it names none: every
+/// one written before problems had SLAs meant incidents.
+pub const DEFAULT_KIND: &str = "incident";
+
+/// Whether `kind` is one a definition may name (any case).
+pub fn known_kind(kind: &str) -> bool {
+    RECORD_KINDS.iter().any(|k| k.eq_ignore_ascii_case(kind.trim()))
+}
+
+/// Kinds as stored: lower case, each once, in [`RECORD_KINDS`] order;
+/// none named is [`DEFAULT_KIND`]. Unknown names are dropped (validation
+/// refuses them first).
+pub fn normalise_kinds(kinds: &[String]) -> Vec<String> {
+    let list: Vec<String> = RECORD_KINDS
+        .iter()
+        .filter(|k| kinds.iter().any(|n| n.trim().eq_ignore_ascii_case(k)))
+        .map(|k| (*k).to_owned())
+        .collect();
+    if list.is_empty() { vec![DEFAULT_KIND.to_owned()] } else { list }
+}
+
+/// Whether a list of kinds (empty: [`DEFAULT_KIND`]) takes `kind`.
+pub fn kinds_take(kinds: &[String], kind: &str) -> bool {
+    if kinds.is_empty() {
+        kind.eq_ignore_ascii_case(DEFAULT_KIND)
+    } else {
+        kinds.iter().any(|k| k.trim().eq_ignore_ascii_case(kind))
+    }
+}
 
 /// The two targets an SLA sets per priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -67,12 +98,15 @@ impl From<SlaTargetKind> for ClockKind {
     }
 }
 
-/// Which records an SLA applies to; an empty list means "any".
+/// Which records an SLA applies to; an empty list means "any", except
+/// `kinds`, where it means incidents only ([`DEFAULT_KIND`]).
 /// Strings compare case-insensitively. A misspelt condition is refused
 /// rather than read as "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SlaConditions {
+    /// The record kinds it applies to (ServiceNow's SLA "table"): of
+    /// [`RECORD_KINDS`]; none named means incidents.
     pub kinds: Vec<String>,
     pub priorities: Vec<Priority>,
     pub services: Vec<String>,
@@ -153,7 +187,7 @@ impl SlaDefinition {
             problem("name".into(), e.to_string());
         }
         for (i, kind) in self.conditions.kinds.iter().enumerate() {
-            if !RECORD_KINDS.iter().any(|k| k.eq_ignore_ascii_case(kind)) {
+            if !known_kind(kind) {
                 problem(
                     format!("conditions.kinds[{i}]"),
                     format!("unknown record kind {kind:?}; must be one of {}", RECORD_KINDS.join(", ")),
@@ -206,7 +240,7 @@ impl SlaDefinition {
         let text = |list: &[String], value: Option<&str>| {
             list.is_empty() || value.is_some_and(|v| list.iter().any(|x| x.trim().eq_ignore_ascii_case(v.trim())))
         };
-        text(&c.kinds, Some(facts.kind))
+        kinds_take(&c.kinds, facts.kind)
             && (c.priorities.is_empty() || c.priorities.contains(&facts.priority))
             && text(&c.services, facts.service)
             && (c.organisation_ids.is_empty() || facts.organisation_id.is_some_and(|o| c.organisation_ids.contains(&o)))

@@ -13,7 +13,8 @@
 //! has always meant "no assignee"; it is still read, as `no_assignee`.
 
 use super::Problem;
-use super::definition::duration_text;
+use super::definition::{RECORD_KINDS, duration_text, kinds_take, known_kind, normalise_kinds};
+use super::states::states_of;
 use crate::{IncidentState, Priority};
 use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
@@ -63,13 +64,17 @@ pub enum EscalationAction {
     RaiseUrgency,
 }
 
-/// Which records a rule looks at; an empty list means any.
+/// Which records a rule looks at; an empty list means any (`kinds`:
+/// incidents only).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EscalationConditions {
+    /// Record kinds, of [`RECORD_KINDS`]; none named means incidents.
+    pub kinds: Vec<String>,
     pub priorities: Vec<Priority>,
-    /// Default: the open states (new, in progress, on hold).
-    pub states: Vec<IncidentState>,
+    /// States of those kinds, by stored name. Default: each kind's open
+    /// states (an incident's new, in progress, on hold).
+    pub states: Vec<String>,
     /// Assignment group names.
     pub groups: Vec<String>,
     /// Only records nobody in particular is assigned to (a group may hold
@@ -138,7 +143,19 @@ impl From<RuleWire> for EscalationRule {
 }
 
 const CLOCKS: &[&str] = &["response", "resolution", "group", "any"];
-const OPEN: &[IncidentState] = &[IncidentState::New, IncidentState::InProgress, IncidentState::OnHold];
+
+/// What a rule looks at in a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleFacts<'a> {
+    pub kind: &'a str,
+    pub priority: Priority,
+    /// The stored state name.
+    pub state: &'a str,
+    /// Whether that state is open (see `StateFacts::open`).
+    pub open: bool,
+    pub group: Option<&'a str>,
+    pub has_assignee: bool,
+}
 
 impl EscalationRule {
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
@@ -163,6 +180,25 @@ impl EscalationRule {
                 Some(d) if !d.is_positive() => problem("trigger.after", "must be longer than zero".into()),
                 Some(_) => {}
             },
+        }
+        for (i, kind) in self.conditions.kinds.iter().enumerate() {
+            if !known_kind(kind) {
+                let all = RECORD_KINDS.join(", ");
+                problem(
+                    &format!("conditions.kinds[{i}]"),
+                    format!("unknown record kind {kind:?}; must be one of {all}"),
+                );
+            }
+        }
+        let kinds = normalise_kinds(&self.conditions.kinds);
+        let names: Vec<&str> = kinds.iter().flat_map(|k| states_of(k).0).collect();
+        for (i, state) in self.conditions.states.iter().enumerate() {
+            if !names.contains(&state.as_str()) {
+                problem(
+                    &format!("conditions.states[{i}]"),
+                    format!("{state:?} is not a state of {}; must be one of {}", kinds.join(" or "), names.join(", ")),
+                );
+            }
         }
         if self.conditions.no_group && !self.conditions.groups.is_empty() {
             problem("conditions.no_group", "cannot be combined with groups: a record in a group has one".into());
@@ -191,15 +227,40 @@ impl EscalationRule {
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 
-    /// Whether the rule looks at a record with these facts.
+    /// Whether the rule looks at an incident with these facts.
     pub fn applies(&self, priority: Priority, state: IncidentState, group: Option<&str>, has_assignee: bool) -> bool {
+        let (kind, state) = ("incident", state.as_str());
+        self.applies_to(&RuleFacts { kind, priority, state, open: state_open(kind, state), group, has_assignee })
+    }
+
+    /// Whether the rule looks at a record of any kind with these facts.
+    pub fn applies_to(&self, f: &RuleFacts<'_>) -> bool {
         let c = &self.conditions;
-        let states = if c.states.is_empty() { OPEN } else { &c.states[..] };
-        (c.priorities.is_empty() || c.priorities.contains(&priority))
-            && states.contains(&state)
-            && (c.groups.is_empty() || group.is_some_and(|g| c.groups.iter().any(|n| n.eq_ignore_ascii_case(g))))
-            && !(c.no_assignee && has_assignee)
-            && !(c.no_group && group.is_some())
+        let state = if c.states.is_empty() { f.open } else { c.states.iter().any(|s| s == f.state) };
+        kinds_take(&c.kinds, f.kind)
+            && (c.priorities.is_empty() || c.priorities.contains(&f.priority))
+            && state
+            && (c.groups.is_empty() || f.group.is_some_and(|g| c.groups.iter().any(|n| n.eq_ignore_ascii_case(g))))
+            && !(c.no_assignee && f.has_assignee)
+            && !(c.no_group && f.group.is_some())
+    }
+
+    /// The kinds the rule looks at, each with the states a record of it
+    /// must be in: the named states of that kind, or its open ones. A kind
+    /// none of whose states is named is left out.
+    pub fn kind_states(&self) -> Vec<(String, Vec<String>)> {
+        normalise_kinds(&self.conditions.kinds)
+            .into_iter()
+            .filter_map(|kind| {
+                let (all, open) = states_of(&kind);
+                let states: Vec<String> = if self.conditions.states.is_empty() {
+                    open.iter().map(|s| (*s).to_owned()).collect()
+                } else {
+                    self.conditions.states.iter().filter(|s| all.contains(&s.as_str())).cloned().collect()
+                };
+                (!states.is_empty()).then_some((kind, states))
+            })
+            .collect()
     }
 
     /// Whether a clock of `kind` announcing `percent` reaches the trigger;
@@ -217,6 +278,10 @@ impl EscalationRule {
             (Trigger::Elapsed { .. }, _) => "elapsed".into(),
         }
     }
+}
+
+fn state_open(kind: &str, state: &str) -> bool {
+    states_of(kind).1.contains(&state)
 }
 
 /// The next more urgent level, if there is one (1 is the highest).
@@ -301,6 +366,33 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn rules_name_the_kinds_they_look_at() {
+        let p3 = Priority::new(3).unwrap();
+        let facts = |kind, state, open| RuleFacts { kind, priority: p3, state, open, group: None, has_assignee: false };
+        let incidents = rule(json!({"name": "x", "trigger": {"kind": "elapsed", "after": "1h"},
+            "actions": [{"do": "raise_urgency"}]}));
+        assert!(incidents.applies_to(&facts("incident", "new", true)));
+        assert!(!incidents.applies_to(&facts("problem", "new", true)), "none named: incidents only");
+        assert_eq!(
+            incidents.kind_states(),
+            [("incident".to_owned(), vec!["new".into(), "in_progress".into(), "on_hold".into()])]
+        );
+        let problems = rule(json!({"name": "x", "trigger": {"kind": "elapsed", "after": "1h"},
+            "conditions": {"kinds": ["problem"], "states": ["root_cause_analysis"]},
+            "actions": [{"do": "raise_urgency"}]}));
+        assert!(problems.validate().is_ok());
+        assert!(problems.applies_to(&facts("problem", "root_cause_analysis", true)));
+        assert!(!problems.applies_to(&facts("problem", "assessment", true)));
+        assert!(!problems.applies_to(&facts("incident", "root_cause_analysis", true)));
+        assert_eq!(problems.kind_states(), [("problem".to_owned(), vec!["root_cause_analysis".into()])]);
+        let bad = rule(json!({"name": "x", "trigger": {"kind": "elapsed", "after": "1h"},
+            "conditions": {"kinds": ["problem", "change"], "states": ["in_progress"]},
+            "actions": [{"do": "raise_urgency"}]}));
+        let fields: Vec<String> = bad.validate().unwrap_err().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["conditions.kinds[1]", "conditions.states[0]"], "in_progress is an incident's state");
     }
 
     #[test]

@@ -11,13 +11,16 @@
 mod clock;
 mod definition;
 pub mod escalation;
+mod states;
 #[cfg(test)]
 mod tests;
 
 pub use clock::{Clock, ClockEvent};
 pub use definition::{
-    ClockKind, PauseOn, PriorityTarget, RECORD_KINDS, RecordFacts, SlaConditions, SlaDefinition, SlaTargetKind, select,
+    ClockKind, DEFAULT_KIND, PauseOn, PriorityTarget, RECORD_KINDS, RecordFacts, SlaConditions, SlaDefinition,
+    SlaTargetKind, kinds_take, known_kind, normalise_kinds, select,
 };
+pub use states::{ClockStep, StateFacts, states_of};
 
 /// One thing wrong with an SLA definition, named by its field.
 pub type Problem = crate::calendar::CalendarProblem;

@@ -45,7 +45,7 @@ use utoipa::OpenApi;
         users::get_user, users::update_user, users::reset_password, users::user_sessions, users::revoke_user_sessions,
         users::remove_member, users::organisations, users::create_organisation, users::rename_organisation,
         users::delete_organisation, people::members, people::tokens, people::revoke_token,
-        sla::clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::calendar_history, sla::update_calendar,
+        sla::clocks, sla::problem_clocks, sla::calendars, sla::create_calendar, sla::get_calendar, sla::calendar_history, sla::update_calendar,
         sla::add_preset, sla::import_ical, sla::slas, sla::create_sla, sla::get_sla, sla::sla_history, sla::update_sla,
         sla::set_ola, sla::delete_ola,
         escalations::list, escalations::create, escalations::get_one, escalations::replace,

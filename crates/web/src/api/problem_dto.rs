@@ -61,6 +61,10 @@ pub struct ProblemJson {
     pub updated_at: String,
     /// Send it back with a change (body `version` or `If-Match`).
     pub version: i64,
+    /// The nearest moment a running SLA clock runs out; null when none runs.
+    pub sla_due_at: Option<String>,
+    /// Whether any of its SLA clocks has breached.
+    pub sla_breached: bool,
 }
 
 impl From<Problem> for ProblemJson {
@@ -96,6 +100,8 @@ impl From<Problem> for ProblemJson {
             cancel_reason: d.cancel_reason,
             reopen_count: r.reopen_count,
             version: r.version,
+            sla_due_at: opt_time(r.sla.sla_due_at),
+            sla_breached: r.sla.sla_breached != 0,
         }
     }
 }

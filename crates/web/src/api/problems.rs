@@ -25,6 +25,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/problems/{number}", get(get_one).patch(update))
         .route("/problems/{number}/transition", post(transition))
         .route("/problems/{number}/journal", get(journal))
+        .route("/problems/{number}/slas", get(super::sla::problem_clocks))
         .route("/problems/{number}/incidents", get(incidents).post(link))
         .route("/problems/{number}/incidents/{incident}", delete(unlink))
         .route("/problems/{number}/known-error", post(publish).delete(unpublish))

@@ -428,11 +428,13 @@ pub enum Holiday {
     },
 }
 
-/// Which records an SLA applies to; an empty list means any.
+/// Which records an SLA applies to; an empty list means any, except
+/// `kinds`.
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SlaConditions {
-    /// Record kinds: `incident`.
+    /// The record kinds it applies to: `incident`, `problem`; none named
+    /// means incidents (`record_kinds` in an answer says it plainly).
     #[schema(required = false)]
     kinds: Vec<String>,
     #[schema(required = false)]
@@ -518,10 +520,16 @@ pub enum EscalationAction {
 #[derive(Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationConditions {
+    /// The record kinds it looks at: `incident`, `problem`; none named
+    /// means incidents.
+    #[schema(required = false)]
+    kinds: Vec<String>,
     #[schema(required = false)]
     priorities: Vec<Priority>,
+    /// States of those kinds (`in_progress`, `root_cause_analysis` …);
+    /// none named means their open states.
     #[schema(required = false)]
-    states: Vec<IncidentState>,
+    states: Vec<String>,
     /// Assignment group names.
     #[schema(required = false)]
     groups: Vec<String>,

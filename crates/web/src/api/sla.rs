@@ -54,6 +54,18 @@ pub async fn clocks(
     Ok(axum::Json(list.into_iter().map(ClockJson::from).collect()))
 }
 
+#[utoipa::path(get, operation_id = "problem_clocks", path = "/api/v1/problems/{number}/slas", tag = "service levels",
+    params(("number" = String, Path, description = "e.g. PRB0000042")),
+    responses((status = 200, body = Vec<ClockJson>), (status = 403, description = "Only staff see problems", body = Problem)))]
+pub async fn problem_clocks(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<Vec<ClockJson>>, ApiError> {
+    let list = s.app.problem_clocks(&actor, &number).await?;
+    Ok(axum::Json(list.into_iter().map(ClockJson::from).collect()))
+}
+
 #[utoipa::path(get, operation_id = "list_calendars", path = "/api/v1/calendars", tag = "service levels",
     responses((status = 200, body = Vec<CalendarJson>), (status = 403, body = Problem)))]
 pub async fn calendars(
@@ -272,12 +284,15 @@ pub async fn set_ola(
             .parse::<SignedDuration>()
             .map_err(|e| ApiError::field("target", format!("{t:?} is not a duration such as 2h or PT2H: {e}")))?,
     };
-    s.app.set_group_ola(&actor, id, Some((target, body.calendar_id, body.thresholds.clone()))).await?;
+    let ola = Some((target, body.calendar_id, body.thresholds.clone()));
+    s.app.set_group_ola_of(&actor, id, ola, &body.kinds).await?;
     Ok(axum::Json(OlaJson {
         group,
         target: target.to_string(),
         calendar_id: body.calendar_id,
         thresholds: body.thresholds,
+        kinds: Some(steward_domain::sla::normalise_kinds(&body.kinds))
+            .filter(|k| k.as_slice() != [steward_domain::sla::DEFAULT_KIND]),
     }))
 }
 

@@ -121,6 +121,9 @@ pub struct SlaJson {
     pub calendar_id: i64,
     #[schema(value_type = super::schema::SlaConditions)]
     pub conditions: SlaConditions,
+    /// The record kinds it applies to (`conditions.kinds` as it is read:
+    /// none named there means incidents).
+    pub record_kinds: Vec<String>,
     /// Per priority: `{"priority": 1, "response": "PT15M", "resolution": "PT4H"}`.
     #[schema(value_type = Vec<super::schema::PriorityTarget>)]
     pub targets: Vec<PriorityTarget>,
@@ -143,6 +146,7 @@ impl From<SlaView> for SlaJson {
             position: d.position,
             active: v.active,
             calendar_id: d.calendar_id,
+            record_kinds: steward_domain::sla::normalise_kinds(&d.conditions.kinds),
             conditions: d.conditions,
             targets: d.targets,
             pause_on: d.pause_on,
@@ -226,6 +230,10 @@ pub struct OlaBody {
     pub calendar_id: i64,
     #[serde(default)]
     pub thresholds: Vec<u8>,
+    /// The record kinds whose time with the group it measures:
+    /// `incident`, `problem`. Default: incidents.
+    #[serde(default)]
+    pub kinds: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -235,4 +243,7 @@ pub struct OlaJson {
     pub target: String,
     pub calendar_id: i64,
     pub thresholds: Vec<u8>,
+    /// The record kinds it measures, when other than incidents only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kinds: Option<Vec<String>>,
 }

@@ -19,6 +19,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use steward_app::{AppError, FieldError, sla::rules::RuleView};
 use steward_domain::sla::escalation::{EscalationAction, EscalationConditions, EscalationRule, Recipient, Trigger};
+use steward_domain::sla::{DEFAULT_KIND, RECORD_KINDS, normalise_kinds};
 use steward_domain::{Priority, Role};
 
 pub const PATH: &str = "/admin/escalations";
@@ -52,6 +53,8 @@ pub struct RuleForm {
     clock: String,
     percent: String,
     after: String,
+    /// Record kinds the rule looks at.
+    kinds: Vec<String>,
     priorities: Vec<String>,
     groups: String,
     no_assignee: bool,
@@ -84,6 +87,7 @@ impl RuleForm {
             trigger: "clock".into(),
             clock: "resolution".into(),
             percent: "100".into(),
+            kinds: vec![DEFAULT_KIND.to_owned()],
             ..Default::default()
         }
     }
@@ -99,6 +103,7 @@ impl RuleForm {
                 "clock" => f.clock = v,
                 "percent" => f.percent = v,
                 "after" => f.after = v,
+                "kinds" => f.kinds.push(v),
                 "priorities" => f.priorities.push(v),
                 "groups" => f.groups = v,
                 "no_assignee" => f.no_assignee = true,
@@ -121,6 +126,7 @@ impl RuleForm {
             name: r.name.clone(),
             position: r.position.to_string(),
             active: v.active,
+            kinds: normalise_kinds(&r.conditions.kinds),
             priorities: r.conditions.priorities.iter().map(|p| p.to_string()).collect(),
             groups: r.conditions.groups.join(", "),
             no_assignee: r.conditions.no_assignee,
@@ -160,7 +166,7 @@ impl RuleForm {
 
     /// The rule the form describes, or the messages of what does not read;
     /// `states` are kept from the stored rule (the form does not show them).
-    fn rule(&self, lang: Lang, states: Vec<steward_domain::IncidentState>) -> Result<EscalationRule, Vec<FieldError>> {
+    fn rule(&self, lang: Lang, states: Vec<String>) -> Result<EscalationRule, Vec<FieldError>> {
         let mut errs = Vec::new();
         let position = Some(self.position.trim()).filter(|p| !p.is_empty()).unwrap_or("100");
         let position = position.parse::<i32>().unwrap_or_else(|_| {
@@ -218,6 +224,7 @@ impl RuleForm {
             position,
             trigger,
             conditions: EscalationConditions {
+                kinds: self.kinds.clone(),
                 priorities,
                 states,
                 groups: list(&self.groups),
@@ -237,6 +244,7 @@ fn on_form(lang: Lang, rule: &EscalationRule, e: FieldError) -> FieldError {
         "trigger.percent" => "percent".to_owned(),
         "trigger.after" => "after".to_owned(),
         "conditions.groups" => "groups".to_owned(),
+        f if f.starts_with("conditions.kinds") => "kinds".to_owned(),
         "conditions.no_group" => "no_group".to_owned(),
         f if f.starts_with("actions[") => {
             let i: usize = f["actions[".len()..].split(']').next().and_then(|i| i.parse().ok()).unwrap_or(0);
@@ -294,11 +302,15 @@ pub fn trigger_text(lang: Lang, t: &Trigger) -> String {
 
 fn conditions_text(lang: Lang, c: &EscalationConditions) -> String {
     let mut parts = Vec::new();
+    let kinds = normalise_kinds(&c.kinds);
+    if kinds != [DEFAULT_KIND] {
+        parts.push(kinds.iter().map(|k| i18n::record_kind(lang, k)).collect::<Vec<_>>().join(", "));
+    }
     if !c.priorities.is_empty() {
         parts.push(c.priorities.iter().map(|p| format!("P{p}")).collect::<Vec<_>>().join(", "));
     }
     if !c.states.is_empty() {
-        parts.push(c.states.iter().map(|s| i18n::state(lang, *s)).collect::<Vec<_>>().join(", "));
+        parts.push(c.states.iter().map(|s| i18n::any_state(lang, s)).collect::<Vec<_>>().join(", "));
     }
     if !c.groups.is_empty() {
         parts.push(format!("{}: {}", i18n::t(lang, Msg::EscGroups), c.groups.join(", ")));
@@ -397,7 +409,7 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
     let mut reassign = vec![(String::new(), ctx.t(Msg::EscNoReassign).to_owned())];
     reassign.extend(groups.iter().map(|g| (g.clone(), g.clone())));
     let shown = [
-        "name", "position", "clock", "percent", "after", "groups", "no_group", "users", "reassign", "actions",
+        "name", "position", "clock", "percent", "after", "kinds", "groups", "no_group", "users", "reassign", "actions",
         "version",
     ];
     html! {
@@ -417,6 +429,13 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
                 }
                 fieldset {
                     legend { (ctx.t(Msg::EscWhich)) }
+                    fieldset.field.choices {
+                        legend { (ctx.t(Msg::SlaRecordKinds)) }
+                        @for k in RECORD_KINDS {
+                            (checkbox(&format!("rule-kind-{k}"), "kinds", k, f.kinds.iter().any(|x| x == k), &i18n::record_kind(ctx.lang, k)))
+                        }
+                        (error_of(errors, "kinds"))
+                    }
                     fieldset.field.choices {
                         legend { (ctx.t(Msg::EscPriorities)) }
                         @for p in 1..=5i64 {

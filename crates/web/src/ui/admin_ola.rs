@@ -1,5 +1,6 @@
 //! A group's OLA on `/admin/groups`: how long the group may hold an
-//! incident, in business time by a calendar, with warning thresholds; set,
+//! incident (and, when ticked, a problem), in business time by a calendar,
+//! with warning thresholds; set,
 //! changed or removed by admins, each message beside its field.
 
 use super::admin_groups::render_groups;
@@ -23,6 +24,8 @@ pub struct OlaDraft {
     target: String,
     calendar_id: String,
     thresholds: String,
+    /// `on` when the OLA measures problems too (incidents: always).
+    problems: String,
 }
 
 impl OlaDraft {
@@ -32,9 +35,19 @@ impl OlaDraft {
                 target: format!("{:#}", o.target),
                 calendar_id: o.calendar_id.to_string(),
                 thresholds: o.thresholds.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
+                problems: if o.kinds.iter().any(|k| k == "problem") { "on".into() } else { String::new() },
             },
             None => OlaDraft { thresholds: "50, 75, 90".into(), ..Default::default() },
         }
+    }
+
+    /// The record kinds it measures: incidents, and problems when ticked.
+    fn kinds(&self) -> Vec<String> {
+        let mut kinds = vec!["incident".to_owned()];
+        if self.problems == "on" {
+            kinds.push("problem".to_owned());
+        }
+        kinds
     }
 }
 
@@ -71,6 +84,7 @@ pub fn section(
                 ..field(&target, "target", ctx.t(Msg::OlaTarget)) }.input(&draft.target))
             (field(&calendar, "calendar_id", ctx.t(Msg::Calendar)).select(&options, &draft.calendar_id))
             (widgets::Field { hint: Some(ctx.t(Msg::ThresholdsHint)), ..field(&thresholds, "thresholds", ctx.t(Msg::Thresholds)) }.input(&draft.thresholds))
+            div.field { label.choice { input #(ids("problems")) type="checkbox" name="problems" value="on" checked[draft.problems == "on"]; " " (ctx.t(Msg::OlaProblemsToo)) } }
             button.btn type="submit" #{ "set-ola-" (group.id) } { (ctx.t(Msg::OlaSave)) }
         }
         @if current.is_some() {
@@ -137,7 +151,7 @@ pub async fn set(State(s): State<AppState>, ctx: Ctx, Path(name): Path<String>, 
     admins_only(&ctx)?;
     let id = group_id(&s, &ctx, &name).await?;
     let result = match parse(&ctx, &d) {
-        Ok(ola) => s.app.set_group_ola(&ctx.actor, id, Some(ola)).await,
+        Ok(ola) => s.app.set_group_ola_of(&ctx.actor, id, Some(ola), &d.kinds()).await,
         Err(errs) => Err(AppError::Invalid(errs)),
     };
     match result {

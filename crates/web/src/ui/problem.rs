@@ -7,7 +7,7 @@
 //! Posts from this page (`problem_actions`) that are refused render it
 //! again through [`respond`] with the user's input and the messages.
 
-use super::{Ctx, OrPage, UiResult, activity, fmt, html, layout, problem_list, problem_side, widgets};
+use super::{Ctx, OrPage, UiResult, activity, clocks, fmt, html, layout, problem_list, problem_side, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -42,6 +42,8 @@ pub struct Data {
     pub cis: Vec<CiRef>,
     /// What the service and CIs affect (none when it names neither).
     pub impact: Option<Impact>,
+    /// The SLA clocks.
+    pub clocks: Vec<steward_app::sla::ClockView>,
 }
 
 impl Data {
@@ -57,10 +59,11 @@ impl Data {
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let p = s.app.get_problem(&ctx.actor, n).await?;
     let number = number(p.record.number);
-    let (journal, incidents, cis) = futures_util::future::try_join3(
+    let (journal, incidents, cis, clocks) = futures_util::future::try_join4(
         s.app.problem_journal(&ctx.actor, &number),
         s.app.problem_incidents(&ctx.actor, &number),
         s.app.incident_cis(&ctx.actor, p.record.id),
+        s.app.problem_clocks(&ctx.actor, &number),
     )
     .await?;
     let mut starts: Vec<i64> = cis.iter().map(|c| c.id).collect();
@@ -70,7 +73,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     } else {
         Some(s.app.impact(&ctx.actor, &starts, IMPACT_DEPTH, None, Direction::Upstream, IMPACT_LISTED).await?)
     };
-    Ok(Data { p, number, journal, incidents, cis, impact })
+    Ok(Data { p, number, journal, incidents, cis, impact, clocks })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -204,6 +207,7 @@ pub fn render(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             }
             aside.incident-side aria-label=(ctx.t(Msg::Details)) {
                 (problem_side::actions(ctx, d, v))
+                (clocks::panel(ctx.lang, &d.clocks))
                 (problem_side::details(ctx, d))
                 (problem_side::affected(ctx, d))
             }

@@ -145,6 +145,10 @@ fn calendar_form(ctx: &Ctx, v: &View) -> Markup {
 fn conditions(lang: Lang, s: &SlaView) -> String {
     let c = &s.definition.conditions;
     let mut parts: Vec<String> = Vec::new();
+    let kinds = steward_domain::sla::normalise_kinds(&c.kinds);
+    if kinds != [steward_domain::sla::DEFAULT_KIND] {
+        parts.push(kinds.iter().map(|k| i18n::record_kind(lang, k)).collect::<Vec<_>>().join(", "));
+    }
     if !c.priorities.is_empty() {
         parts.push(c.priorities.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "));
     }
@@ -219,6 +223,13 @@ fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
                 (widgets::Field { hint: Some(ctx.t(Msg::PositionHint)), kind: Some("number"), ..f("sla-position", "position", ctx.t(Msg::Position)) }.input(&d.position))
                 (f("sla-calendar", "calendar_id", ctx.t(Msg::Calendar)).select(&options, &d.calendar_id))
                 div.field { label { input type="checkbox" name="active" value="on" checked[d.active == "on"]; " " (ctx.t(Msg::Active)) } }
+                fieldset.field.choices aria-describedby="sla-kinds-hint" {
+                    legend { (ctx.t(Msg::SlaRecordKinds)) }
+                    p.hint #sla-kinds-hint { (ctx.t(Msg::SlaRecordKindsHint)) }
+                    label.choice { input #sla-kind-incident type="checkbox" name="kind_incident" value="on" checked[d.kind_incident == "on"]; " " (ctx.t(Msg::RecordKindIncidents)) }
+                    label.choice { input #sla-kind-problem type="checkbox" name="kind_problem" value="on" checked[d.kind_problem == "on"]; " " (ctx.t(Msg::RecordKindProblems)) }
+                    @if let Some(err) = e.get("kinds") { p.field-error { (widgets::sentence(err)) } }
+                }
                 (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..f("sla-services", "services", ctx.t(Msg::Services)) }.input(&d.services))
                 (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..f("sla-categories", "categories", ctx.t(Msg::Categories)) }.input(&d.categories))
                 fieldset {

@@ -20,13 +20,17 @@ use steward_app::{
 
 /// The form as the stored definition fills it.
 fn draft_of(s: &SlaView) -> SlaDraft {
+    use steward_domain::sla::kinds_take;
     let d = &s.definition;
     let text = |v: Option<jiff::SignedDuration>| v.map(|v| format!("{v:#}")).unwrap_or_default();
+    let on = |b: bool| if b { "on".to_owned() } else { String::new() };
     let mut draft = SlaDraft {
         name: d.name.clone(),
         position: d.position.to_string(),
         calendar_id: d.calendar_id.to_string(),
         active: if s.active { "on".into() } else { String::new() },
+        kind_incident: on(kinds_take(&d.conditions.kinds, "incident")),
+        kind_problem: on(kinds_take(&d.conditions.kinds, "problem")),
         services: d.conditions.services.join(", "),
         categories: d.conditions.categories.join(", "),
         thresholds: d.thresholds.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
@@ -76,8 +80,12 @@ pub async fn update(
     let version = d.version.trim().parse().unwrap_or(0);
     let result = match parse_sla(&ctx, &d) {
         Ok((mut def, priorities)) => {
-            // What the form does not show is kept as stored.
-            def.conditions.kinds = stored.definition.conditions.kinds.clone();
+            // Kinds that say the same stay as written; what the form does
+            // not show is kept as stored.
+            let kinds = |k: &[String]| steward_domain::sla::normalise_kinds(k);
+            if kinds(&def.conditions.kinds) == kinds(&stored.definition.conditions.kinds) {
+                def.conditions.kinds = stored.definition.conditions.kinds.clone();
+            }
             def.conditions.priorities = stored.definition.conditions.priorities.clone();
             def.conditions.organisation_ids = stored.definition.conditions.organisation_ids.clone();
             def.pause_on = stored.definition.pause_on.clone();

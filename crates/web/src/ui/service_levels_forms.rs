@@ -77,6 +77,9 @@ pub struct SlaDraft {
     pub calendar_id: String,
     /// `on` when the box is ticked (absent otherwise).
     pub active: String,
+    /// `on` for each record kind it applies to.
+    pub kind_incident: String,
+    pub kind_problem: String,
     pub services: String,
     pub categories: String,
     pub thresholds: String,
@@ -101,6 +104,7 @@ impl SlaDraft {
             active: "on".into(),
             calendar_id: "1".into(),
             thresholds: "50, 75, 90".into(),
+            kind_incident: "on".into(),
             ..Self::default()
         }
     }
@@ -311,6 +315,11 @@ pub(super) fn parse_sla(ctx: &Ctx, d: &SlaDraft) -> Result<(SlaDefinition, Vec<u
         name: d.name.trim().to_owned(),
         position,
         conditions: SlaConditions {
+            kinds: [("incident", &d.kind_incident), ("problem", &d.kind_problem)]
+                .into_iter()
+                .filter(|(_, on)| on.as_str() == "on")
+                .map(|(k, _)| k.to_owned())
+                .collect(),
             services: list(&d.services),
             categories: list(&d.categories),
             ..SlaConditions::default()
@@ -335,7 +344,13 @@ pub(super) fn sla_field(field: &str, priorities: &[u8]) -> String {
             _ => "targets".to_owned(),
         };
     }
-    if field.starts_with("thresholds") { "thresholds".to_owned() } else { field.to_owned() }
+    if field.starts_with("thresholds") {
+        "thresholds".to_owned()
+    } else if field.starts_with("conditions.kinds") {
+        "kinds".to_owned()
+    } else {
+        field.to_owned()
+    }
 }
 
 pub async fn create_sla(State(s): State<AppState>, ctx: Ctx, Form(d): Form<SlaDraft>) -> UiResult {

@@ -33,6 +33,7 @@ mod listing;
 mod notifications;
 mod people;
 mod problem_desk;
+mod problem_sla;
 mod problems;
 mod search;
 mod search_words;
