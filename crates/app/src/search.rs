@@ -373,6 +373,21 @@ impl App {
         }
     }
 
+    /// Merges the search index in steps of `pages` pages, each its own
+    /// short write, until there is nothing left to merge or `max_steps`
+    /// were taken; returns the steps that did work.
+    pub async fn merge_search_index(&self, pages: i64, max_steps: usize) -> Result<usize, AppError> {
+        let d = self.store.dialect();
+        for step in 0..max_steps {
+            let worked = self.store.write(move |c| Box::pin(async move { fulltext::merge(c, d, pages).await })).await?;
+            if !worked {
+                return Ok(step);
+            }
+            tokio::task::yield_now().await;
+        }
+        Ok(max_steps)
+    }
+
     /// Every class that is a service (business or technical, and the
     /// classes extending them).
     pub async fn service_classes(&self) -> Result<Vec<String>, AppError> {

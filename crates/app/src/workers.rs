@@ -1,6 +1,6 @@
 //! Background work: loading the CMDB graph at start, folding the search
-//! text of records from before search, closing resolved incidents and
-//! sweeping sessions.
+//! text of records from before search, merging the search index, closing
+//! resolved incidents and sweeping sessions.
 
 use crate::App;
 use std::time::Duration;
@@ -9,6 +9,11 @@ use tokio::sync::watch;
 
 /// Records folded per write by the search backfill.
 const SEARCH_BACKFILL_BATCH: i64 = 500;
+/// The search index's background merging: every 10 seconds, steps of
+/// about 500 pages (a few milliseconds each), at most 20 in a row.
+const SEARCH_MERGE_EVERY: Duration = Duration::from_secs(10);
+const SEARCH_MERGE_PAGES: i64 = 500;
+const SEARCH_MERGE_STEPS: usize = 20;
 
 /// Runs until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
@@ -26,6 +31,22 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(n) => tracing::info!(records = n, "search text folded for records from before search"),
             Err(e) => tracing::warn!(error = %e, "folding search text failed; the next start goes on"),
+        }
+    });
+    // The search index merges off the path of each write (SQLite).
+    let merging = app.clone();
+    let mut stop_merging = shutdown.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SEARCH_MERGE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop_merging.changed() => return,
+            }
+            if let Err(e) = merging.merge_search_index(SEARCH_MERGE_PAGES, SEARCH_MERGE_STEPS).await {
+                tracing::warn!(error = %e, "merging the search index failed");
+            }
         }
     });
     let mut tick = tokio::time::interval(Duration::from_secs(60));

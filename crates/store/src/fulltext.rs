@@ -60,6 +60,25 @@ pub async fn backfill(conn: &mut AnyConnection, batch: i64) -> Result<usize> {
     Ok(rows.len())
 }
 
+/// Merges the SQLite index's segments by about `pages` pages of work;
+/// true when there was work to do (call again). The index does not merge
+/// after each write (migration 0018): writes stay cheap, and the workers
+/// call this in the background so searches read few segments. Nothing to
+/// do on PostgreSQL, whose GIN index merges its own pending list.
+pub async fn merge(conn: &mut AnyConnection, d: Dialect, pages: i64) -> Result<bool> {
+    if d.0 != Backend::Sqlite {
+        return Ok(false);
+    }
+    // FTS5's way to tell whether a merge did anything: the change count.
+    let (before,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
+    sqlx::query("INSERT INTO records_fts (records_fts, rank) VALUES ('merge', $1)")
+        .bind(pages)
+        .execute(&mut *conn)
+        .await?;
+    let (after,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
+    Ok(after - before > 1)
+}
+
 /// How many records still wait for [`backfill`].
 pub async fn pending(conn: &mut AnyConnection) -> Result<i64> {
     let (n,): (i64,) =

@@ -42,6 +42,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     15 "0015" "unassigned_covering",
     16 "0016" "knowledge_search",
     17 "0017" "sla_record_kinds",
+    18 "0018" "search_writes",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -61,6 +62,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     15 "0015" "unassigned_covering",
     16 "0016" "knowledge_search",
     17 "0017" "sla_record_kinds",
+    18 "0018" "search_writes",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

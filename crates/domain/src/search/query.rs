@@ -11,6 +11,9 @@ use super::stop_words::is_stop_word;
 
 /// The longest search text accepted, in characters.
 pub const MAX_CHARS: usize = 500;
+/// The shortest word matched as a prefix while typed: shorter ones would
+/// match much of the index (SQLite keeps a prefix index for three letters).
+pub const MIN_PREFIX: usize = 3;
 
 /// Quotation marks that open or close a phrase: the ASCII one and the
 /// typographic ones a phone or a Polish keyboard puts in („…”, “…”).
@@ -88,8 +91,8 @@ enum Item {
 /// kinds that exist (`INC`, `PRB`, `KB`, …; any case).
 ///
 /// The last word matches as a prefix when nothing follows it, not even a
-/// space or a punctuation mark: the person is still typing it. A single
-/// character is never a prefix (it would match most of the index).
+/// space or a punctuation mark: the person is still typing it. A word of
+/// fewer than [`MIN_PREFIX`] characters is matched whole.
 pub fn parse(input: &str, prefixes: &[&str]) -> Result<Query, QueryError> {
     // Stops after MAX_CHARS + 1 characters, however long the input is.
     if input.chars().nth(MAX_CHARS).is_some() {
@@ -149,7 +152,7 @@ fn items(input: &str) -> Result<Vec<Item>, QueryError> {
         } else {
             let last = words.len().saturating_sub(1);
             for (i, word) in words.into_iter().enumerate() {
-                let typing = i == last && start + word.span.end == input.len() && word.token.len() > 1;
+                let typing = i == last && start + word.span.end == input.len() && word.token.len() >= MIN_PREFIX;
                 items.push(Item::Free { word, prefix: typing });
             }
         }

@@ -26,8 +26,10 @@ fn words_are_folded_and_the_last_is_a_prefix_while_typing() {
     // Anything after the last word means it is finished.
     assert_eq!(q("drukarka,").terms(), [word("drukarka", false)]);
     assert_eq!(q("drukarka\t").terms(), [word("drukarka", false)]);
-    // One character is not a prefix.
+    // One or two characters are not a prefix.
     assert_eq!(q("printer x").terms(), [word("printer", false), word("x", false)]);
+    assert_eq!(q("printer xy").terms(), [word("printer", false), word("xy", false)]);
+    assert_eq!(q("printer xyz").terms(), [word("printer", false), word("xyz", true)]);
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! expressions are rebuilt from folded `[a-z0-9]` tokens.
 
 use super::fold::spans;
-use super::query::Mark;
+use super::query::{MIN_PREFIX, Mark};
 use super::stop_words::is_stop_word;
 
 /// The most words taken from a report: the title's first, then the
@@ -37,7 +37,7 @@ pub fn words_of(title: &str, description: &str) -> Option<Suggest> {
     for (i, w) in title_words.into_iter().enumerate() {
         let typing = Some(i) == last && w.span.end == title.len();
         if typing && !is_stop_word(&w.token) {
-            if w.token.len() >= 3 {
+            if w.token.len() >= MIN_PREFIX {
                 prefix = Some(w.token);
             }
             continue;
