@@ -5,9 +5,10 @@
 //! from the data itself: rare and common words (by how many records the
 //! list's text filter counts), words as typed (a prefix), quoted phrases,
 //! and record numbers; and `GET /api/v1/suggestions` with incident titles
-//! as they are typed, word by word, as an agent and as a requester.
-//! Prints p50 and p95 per class against the targets (search 50 ms,
-//! suggestions 30 ms).
+//! as they are typed, word by word, as an agent and as a requester; and
+//! linking 1,000 incidents to a problem in one request. Prints p50 and p95
+//! per class against the targets (search 50 ms, suggestions 30 ms, the
+//! link 1 s).
 
 use super::{Target, bench_agent, bench_requester, database, load_average, ms, open_app, percentile, start_server};
 use anyhow::{Result, bail};
@@ -81,6 +82,7 @@ pub async fn search(a: SearchArgs) -> Result<()> {
         };
         misses += time_class(class, &typed, a.requests, SUGGEST_TARGET_MS, deadline, ask).await?;
     }
+    misses += time_links(&client, &base, &token, app.store.count_incidents().await?).await?;
     println!("{misses} class(es) over target (load average {})", load_average());
     let _ = stop.send(());
     let _ = server.await;
@@ -134,6 +136,53 @@ async fn time_class(
         queries.len(),
         found * 100 / lat.len().max(1),
         queries[0],
+        if over { "  OVER" } else { "" }
+    );
+    Ok(usize::from(over))
+}
+
+/// Linking 1,000 incidents to a new problem in one request, 5 times (each
+/// time other incidents, spread over the data); prints the median and the
+/// slowest against the 1 s target; 1 when the slowest is over it.
+async fn time_links(client: &reqwest::Client, base: &str, token: &str, incidents: i64) -> Result<usize> {
+    const TARGET: Duration = Duration::from_secs(1);
+    let mut lat = Vec::new();
+    for run in 0..5i64 {
+        let r = client
+            .post(format!("{base}/api/v1/problems"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"title": format!("Bench: linking run {run}")}))
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("creating a problem answered {}", r.status());
+        }
+        let problem: serde_json::Value = r.json().await?;
+        let n = problem["number"].as_str().unwrap_or_default().to_owned();
+        let numbers: Vec<String> =
+            (0..1_000i64).map(|i| number((i * incidents / 1_000 + run * 7) % incidents + 1)).collect();
+        let t = Instant::now();
+        let r = client
+            .post(format!("{base}/api/v1/problems/{n}/incidents"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"incidents": numbers}))
+            .send()
+            .await?;
+        let status = r.status();
+        let body = r.text().await?;
+        lat.push(t.elapsed());
+        if !status.is_success() {
+            bail!("linking 1,000 incidents answered {status}: {body}");
+        }
+    }
+    lat.sort();
+    let slowest = lat[lat.len() - 1];
+    let over = slowest > TARGET;
+    println!(
+        "  {:<34} median {:>9} slowest {:>9} (target 1 s; 5 problems){}",
+        "link 1,000 incidents to a problem",
+        ms(lat[lat.len() / 2]),
+        ms(slowest),
         if over { "  OVER" } else { "" }
     );
     Ok(usize::from(over))
