@@ -5,7 +5,7 @@
 
 use crate::search::{RecordHit, record_hit};
 use crate::{Actor, App, error::AppError};
-use steward_domain::{problem::can_view_problem, search::words_of};
+use steward_domain::search::words_of;
 use steward_store::{
     StoreError,
     fulltext::{self, SuggestScope},
@@ -37,8 +37,7 @@ impl App {
         let Some(words) = words_of(title, description) else {
             return Ok(Vec::new());
         };
-        let staff = can_view_problem(actor.role).is_ok();
-        let scope = SuggestScope { known_errors: staff, articles: true, requesters_only: !actor.is_staff() };
+        let scope = SuggestScope { requesters_only: !actor.is_staff() };
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let hits = fulltext::suggest(&mut conn, self.store.dialect(), &words, scope, limit).await?;
         let marks = words.marks();

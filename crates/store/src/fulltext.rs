@@ -219,22 +219,40 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64) -> Sql {
     q
 }
 
-/// What a report being typed is matched against.
+/// What a report being typed is matched against: every record suggested
+/// to staff and to everyone, or (for a requester) to everyone only.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SuggestScope {
-    /// Problems published as known errors (and not closed or cancelled).
-    pub known_errors: bool,
-    /// Published articles.
-    pub articles: bool,
-    /// Only articles written for requesters.
     pub requesters_only: bool,
 }
 
-/// The known errors and published articles that best match any of the
-/// words of a report being typed (the engine's relevance: more words and
-/// title words first). Reads a second, small index over problems and
-/// articles only (migration 0016), so a word that a million incidents
-/// share costs nothing here.
+/// Sets who the problem or article `id` is suggested to (`suggest_to`,
+/// migration 0016) from what it is now: staff for a known error not
+/// closed or cancelled and for a published article for staff, everyone
+/// for a published article for requesters, nobody otherwise. Called by
+/// every write of a problem or an article, in its transaction.
+pub async fn refresh_suggest_to(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE records SET suggest_to = CASE \
+            WHEN kind = 'problem' AND state NOT IN ('closed', 'cancelled') \
+                AND EXISTS (SELECT 1 FROM problem_details pd WHERE pd.record_id = records.id AND pd.known_error = 1) \
+                THEN 'staff' \
+            WHEN kind = 'article' AND state = 'published' \
+                THEN (SELECT CASE ad.audience WHEN 'requesters' THEN 'everyone' ELSE 'staff' END \
+                      FROM article_details ad WHERE ad.record_id = records.id) \
+            END \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The records suggested for a report being typed, best first: those
+/// matching most of its words, title words first (the engine's relevance).
+/// Reads an index of the suggested records alone (migration 0016), so a
+/// word a million incidents share costs nothing here.
 pub async fn suggest(
     conn: &mut AnyConnection,
     d: Dialect,
@@ -242,9 +260,6 @@ pub async fn suggest(
     scope: SuggestScope,
     limit: i64,
 ) -> Result<Vec<Hit>> {
-    if !scope.known_errors && !scope.articles {
-        return Ok(Vec::new());
-    }
     let q = suggest_sql(d, words, scope, limit);
     Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
 }
@@ -270,46 +285,29 @@ fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> 
          0 AS title_hit FROM ",
     );
     match d.0 {
+        // FTS5 ranks the matches and keeps the best itself (`rank` is
+        // bm25 with the title weighing four times the body); only those
+        // are read from `records`.
         Backend::Sqlite => {
-            // CROSS JOIN fixes the order: the matches lead (SQLite would
-            // otherwise walk every published article or known error and
-            // run the match for each).
-            q.push("knowledge_fts f CROSS JOIN records r ON r.id = f.rowid WHERE knowledge_fts MATCH ");
-            q.bind(Value::Text(words.to_fts5()));
+            let mut expr = format!("({})", words.to_fts5());
+            if scope.requesters_only {
+                expr.push_str(" AND suggest_to : \"everyone\"");
+            }
+            q.push("(SELECT rowid AS id, rank FROM knowledge_fts WHERE knowledge_fts MATCH ");
+            q.bind(Value::Text(expr)).push(" ORDER BY rank LIMIT ").bind(Value::Int(limit));
+            q.push(") k CROSS JOIN records r ON r.id = k.id WHERE r.suggest_to IS NOT NULL ORDER BY k.rank, r.id DESC");
         }
-        // The kinds written out, so the partial index over them applies.
+        // The condition written out, so the partial index applies.
         Backend::Postgres => {
-            q.push("records r WHERE r.kind IN ('problem', 'article') AND r.search_tsv @@ to_tsquery('simple', ");
+            q.push("records r WHERE r.suggest_to IS NOT NULL AND r.search_tsv @@ to_tsquery('simple', ");
             q.bind(Value::Text(words.to_tsquery())).push(")");
-        }
-    }
-    q.push(" AND (");
-    if scope.known_errors {
-        q.push(
-            "(r.kind = 'problem' AND r.state NOT IN ('closed', 'cancelled') AND r.id IN \
-             (SELECT pd.record_id FROM problem_details pd WHERE pd.known_error = 1))",
-        );
-    }
-    if scope.articles {
-        if scope.known_errors {
-            q.push(" OR ");
-        }
-        q.push("(r.kind = 'article' AND r.state = 'published'");
-        if scope.requesters_only {
-            q.push(FOR_REQUESTERS);
-        }
-        q.push(")");
-    }
-    q.push(")");
-    match d.0 {
-        // Title words weigh four times body words.
-        Backend::Sqlite => q.push(" ORDER BY bm25(knowledge_fts, 4.0, 1.0), r.id DESC LIMIT "),
-        Backend::Postgres => {
+            if scope.requesters_only {
+                q.push(" AND r.suggest_to = 'everyone'");
+            }
             q.push(" ORDER BY ts_rank(r.search_tsv, to_tsquery('simple', ");
-            q.bind(Value::Text(words.to_tsquery())).push(")) DESC, r.id DESC LIMIT ")
+            q.bind(Value::Text(words.to_tsquery())).push(")) DESC, r.id DESC LIMIT ").bind(Value::Int(limit));
         }
-    };
-    q.bind(Value::Int(limit));
+    }
     q
 }
 

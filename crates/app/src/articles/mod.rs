@@ -175,7 +175,7 @@ pub(crate) async fn write_change(
 
 /// Indexes the article for search by every language of the version it
 /// shows (the published one, else the newest): writing the record indexes
-/// its English title and summary only.
+/// its English title and summary only. Also sets who it is suggested to.
 pub(crate) async fn index_texts(c: &mut Conn, record_id: i64, details: &Details) -> Result<(), AppError> {
     let shown = match details.published_version {
         Some(v) => v,
@@ -185,6 +185,8 @@ pub(crate) async fn index_texts(c: &mut Conn, record_id: i64, details: &Details)
     let title: Vec<&str> = texts.iter().map(|t| t.title.as_str()).collect();
     let body: Vec<&str> = texts.iter().map(|t| t.body.as_str()).collect();
     steward_store::fulltext::set_search_text(c, record_id, &title.join(" "), &body.join("\n\n")).await?;
+    // Published or not, for whom: who it is suggested to.
+    steward_store::fulltext::refresh_suggest_to(c, record_id).await?;
     Ok(())
 }
 

@@ -150,6 +150,7 @@ pub(crate) async fn write_change(
     new.updated_at = now;
     new.version = store_records::update(c, &new, version).await?;
     store_problems::update_details(c, &details).await?;
+    steward_store::fulltext::refresh_suggest_to(c, new.id).await?;
     records::journal(c, old, now, Some(actor_id), action, changes, None).await?;
     (_, new.sla) = crate::sla::engine::sync(c, w.dialect, w.snap, Some(old), &new, Some(actor_id), now).await?;
     Ok(Problem { record: new, details })

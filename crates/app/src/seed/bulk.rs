@@ -11,7 +11,7 @@ use steward_domain::journal::Action;
 use steward_domain::{HoldReason, IncidentState, ResolutionCode};
 use steward_store::records::{self, Incident, JournalRow};
 use steward_store::{Conn, Dialect, now_micros};
-use steward_store::{articles, problems};
+use steward_store::{articles, fulltext, problems};
 use tokio::task::JoinHandle;
 
 /// Rows per transaction: large enough that commits are rare, small enough
@@ -134,6 +134,9 @@ async fn write_batch(c: &mut Conn, d: Dialect, shape: Shape, mut b: Batch) -> Re
                 articles::save_version(c, &version).await?;
                 articles::set_texts(c, r.id, 1, &[text]).await?;
             }
+        }
+        if shape != Shape::Incident {
+            fulltext::refresh_suggest_to(c, r.id).await?;
         }
     }
     Ok(b.rows.len())

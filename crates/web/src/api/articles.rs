@@ -21,8 +21,26 @@ use steward_app::{
 };
 use utoipa::IntoParams;
 
-/// The article routes, registered once in `api::routes`.
-pub fn routes() -> axum::Router<AppState> {
+/// The articles resource: its routes and their OpenAPI description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    create,
+    get_one,
+    update,
+    start_version,
+    transition,
+    journal,
+    feedback,
+    give_feedback,
+    deflections,
+    of_problem
+))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/articles", get(list).post(create))

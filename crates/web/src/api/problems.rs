@@ -16,8 +16,31 @@ use steward_app::{
     problems::{self, ProblemListParams},
 };
 
-/// The problem routes, registered once in `api::routes`.
-pub fn routes() -> axum::Router<AppState> {
+/// The problems resource: its routes and their OpenAPI description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    create,
+    get_one,
+    update,
+    transition,
+    journal,
+    incidents,
+    link,
+    unlink,
+    publish,
+    unpublish,
+    from_incident,
+    of_incident,
+    candidates,
+    apply_workaround,
+    super::sla::problem_clocks
+))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
     use axum::routing::{delete, get, post};
     axum::Router::new()
         .route("/problems", get(list).post(create))

@@ -10,6 +10,19 @@ use steward_domain::number::RecordKind;
 use steward_store::cmdb::CiRow;
 use utoipa::ToSchema;
 
+/// The search resource: search and suggestions, with their OpenAPI
+/// description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(search, suggestions))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/search", get(search)).route("/suggestions", get(suggestions))
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
