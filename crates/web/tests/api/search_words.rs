@@ -44,7 +44,7 @@ fn marked(h: &Value) -> String {
     format!("{before}{text}{after}")
 }
 
-async fn raise(t: &TestApp, body: Value) -> String {
+pub async fn raise(t: &TestApp, body: Value) -> String {
     let r = t.post("/api/v1/problems", &t.agent, body).await;
     assert_eq!(r.status(), 201, "creating a problem");
     num(&r.json().await.unwrap())
@@ -52,7 +52,7 @@ async fn raise(t: &TestApp, body: Value) -> String {
 
 /// Takes a problem to root-cause analysis, documents it and publishes it
 /// as a known error.
-async fn publish(t: &TestApp, n: &str) {
+pub async fn publish(t: &TestApp, n: &str) {
     for (version, state) in [(1, "assessment"), (2, "root_cause_analysis")] {
         let path = format!("/api/v1/problems/{n}/transition");
         assert_eq!(t.post(&path, &t.agent, json!({"version": version, "state": state})).await.status(), 200);

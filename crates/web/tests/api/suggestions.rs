@@ -4,6 +4,7 @@
 //! words, best first, each reader seeing only what they may.
 
 use crate::articles::{published, write};
+use crate::search_words::{publish, raise};
 use crate::both;
 use crate::helpers::*;
 use reqwest::header;
@@ -23,21 +24,10 @@ async fn suggested(t: &TestApp, title: &str, description: &str, token: &str) -> 
     v["items"].as_array().unwrap().iter().map(|i| i["number"].as_str().unwrap().to_owned()).collect()
 }
 
-/// A problem taken to root-cause analysis, documented and published as a
-/// known error.
+/// A problem published as a known error.
 async fn known_error(t: &TestApp, title: &str, description: &str) -> String {
-    let r = t.post("/api/v1/problems", &t.agent, json!({"title": title, "description": description})).await;
-    assert_eq!(r.status(), 201);
-    let n = num(&r.json().await.unwrap());
-    for (version, state) in [(1, "assessment"), (2, "root_cause_analysis")] {
-        let path = format!("/api/v1/problems/{n}/transition");
-        assert_eq!(t.post(&path, &t.agent, json!({"version": version, "state": state})).await.status(), 200);
-    }
-    let body = json!({"version": 3, "cause_category": "configuration", "root_cause": "Lease too short",
-        "workaround": "Reconnect"});
-    assert_eq!(t.patch(&format!("/api/v1/problems/{n}"), &t.agent, body).await.status(), 200);
-    let r = t.post(&format!("/api/v1/problems/{n}/known-error"), &t.agent, json!({"version": 4})).await;
-    assert_eq!(r.status(), 200);
+    let n = raise(t, json!({"title": title, "description": description})).await;
+    publish(t, &n).await;
     n
 }
 
