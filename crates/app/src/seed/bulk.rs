@@ -202,6 +202,9 @@ fn make_batch(
         let slot = (start + i) as i128 * i128::from(span) / total as i128;
         let opened = from + slot as i64 + rng.between(0, step);
         let mut inc = one(rng, ctx, weights, i as i64, opened);
+        // An asset tag: a word that few records share, for the search
+        // benchmark's rare words.
+        inc.description.push_str(&format!(" Asset tag at{:06}.", rng.between(0, 1_000_000)));
         reshape(&mut inc, shape, rng);
         b.journal.push(JournalRow {
             record_kind: shape.kind(),
