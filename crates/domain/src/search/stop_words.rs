@@ -1,13 +1,15 @@
 //! Words too common to search for on their own, English and Polish, in
 //! folded form (`się` → `sie`). A query of nothing else is refused; next to
 //! other words they are left out, inside a quoted phrase they stay.
-//! "It" is deliberately absent: at a service desk it means the department.
+//! "It" is deliberately absent: at a service desk it means the department;
+//! possessives ("my", "its", "mój") say nothing about what is wrong.
 
 /// Sorted, so a lookup is a binary search (a test keeps it so).
 const STOP_WORDS: &[&str] = &[
     "a", "aby", "ale", "an", "and", "are", "as", "at", "be", "bo", "by", "czy", "do", "for", "from", "i", "in", "is",
-    "jak", "jest", "juz", "lub", "na", "nie", "not", "o", "od", "of", "on", "or", "oraz", "po", "przez", "sa", "sie",
-    "ta", "tak", "te", "that", "the", "this", "to", "tu", "w", "was", "we", "were", "with", "z", "za", "ze",
+    "its", "jak", "jest", "juz", "lub", "me", "mi", "moj", "moja", "my", "na", "nie", "not", "o", "od", "of", "on",
+    "or", "oraz", "our", "po", "przez", "sa", "sie", "ta", "tak", "te", "that", "the", "this", "to", "tu", "w", "was",
+    "we", "were", "with", "your", "z", "za", "ze",
 ];
 
 /// Is the folded token a stop word?

@@ -227,6 +227,7 @@ pub struct SuggestQuery {
     title: Option<String>,
     description: Option<String>,
     limit: Option<i64>,
+    lang: Option<String>,
 }
 
 /// Known errors and articles matching a report being typed, best first.
@@ -239,7 +240,8 @@ pub struct SuggestionsJson {
 #[utoipa::path(get, path = "/api/v1/suggestions", tag = "search", operation_id = "suggestions",
     params(("title" = Option<String>, Query, description = "The incident's title as typed so far (its last word, with nothing after it, matches as a prefix once it has 3 letters)"),
         ("description" = Option<String>, Query, description = "The description as typed so far (its first 2,000 bytes are read)"),
-        ("limit" = Option<i64>, Query, minimum = 1, maximum = 20, description = "How many (default 5)")),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 20, description = "How many (default 5)"),
+        ("lang" = Option<crate::api::schema::ArticleLang>, Query, description = "Articles in this language where they are written in it (default en)")),
     responses((status = 200, description = "For agents, managers and admins the known errors (not closed or cancelled) and published articles; for requesters the published articles written for them. Matching any of the words, best first (more words and title words rank higher).", body = SuggestionsJson),
         (status = 401, description = "Not signed in", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A bad query string or limit", body = crate::error::Problem, content_type = "application/problem+json")))]
@@ -250,6 +252,11 @@ pub async fn suggestions(
 ) -> Result<axum::Json<SuggestionsJson>, ApiError> {
     let title = q.title.unwrap_or_default();
     let description = q.description.unwrap_or_default();
-    let hits = s.app.suggestions(&actor, &title, &description, q.limit).await?;
+    let lang = match q.lang.as_deref() {
+        None | Some("en") => "en",
+        Some("pl") => "pl",
+        Some(_) => return Err(ApiError::field("lang", "must be en or pl")),
+    };
+    let hits = s.app.suggestions(&actor, &title, &description, q.limit, lang).await?;
     Ok(axum::Json(SuggestionsJson { items: hits.into_iter().map(found).collect() }))
 }

@@ -85,7 +85,7 @@ pub fn default_button() -> Markup {
 /// The matches for a form's title and description, as the panel shows
 /// them; a failure to look them up leaves the form usable.
 pub async fn for_form(s: &AppState, ctx: &Ctx, title: &str, description: &str) -> Vec<RecordHit> {
-    match s.app.suggestions(&ctx.actor, title, description, None).await {
+    match s.app.suggestions(&ctx.actor, title, description, None, ctx.lang.code()).await {
         Ok(hits) => hits,
         Err(e) => {
             tracing::warn!(error = %e, "suggestions failed");

@@ -4,9 +4,9 @@
 //! words, best first, each reader seeing only what they may.
 
 use crate::articles::{published, write};
-use crate::search_words::{publish, raise};
 use crate::both;
 use crate::helpers::*;
+use crate::search_words::{publish, raise};
 use reqwest::header;
 use serde_json::{Value, json};
 
@@ -58,6 +58,10 @@ both!(known_errors_and_articles_match_any_word_for_who_may_read_them, |t| {
     assert_eq!(staff[0], known, "{staff:?}");
     // Requesters: only the published articles written for them.
     assert_eq!(suggested(&t, "VPN keeps dropping", "", &t.requester).await, vec![for_requesters.clone()]);
+    // An article reads in the language asked for, its matches marked there.
+    let pl: Value = t.json("/api/v1/suggestions?title=reconnect%20vpn&lang=pl", &t.requester).await;
+    assert_eq!(pl["items"][0]["title"], "Reconnect the VPN profile (PL)");
+    assert_eq!(pl["items"][0]["snippet"]["pieces"][1]["text"], "VPN", "{pl}");
     // The title's last word is matched as a prefix while it is typed, and
     // folded ("łapt" finds "laptops" as "lapt" does); the description counts too.
     assert_eq!(suggested(&t, "Łapt", "", &t.agent).await, vec![known.clone()]);
@@ -87,6 +91,7 @@ both!(bad_suggestion_queries_name_the_field, |t| {
         assert!(body.contains("limit") || body.contains("query"), "{body}");
     }
     invalid(t.get("/api/v1/suggestions?title=vpn&limit=0", &t.agent).await, &["limit"]).await;
+    invalid(t.get("/api/v1/suggestions?title=vpn&lang=de", &t.agent).await, &["lang"]).await;
     let r = t.get("/api/v1/suggestions?titel=vpn", &t.agent).await;
     assert_eq!(r.status(), 422, "an unknown parameter");
     assert_eq!(t.client.get(format!("{}/api/v1/suggestions?title=vpn", t.base)).send().await.unwrap().status(), 401);
