@@ -448,7 +448,7 @@ catalogue! {
     SlaTonePaused: "Paused", "Wstrzymane";
     SlaDue: "Due", "Termin";
     SlaBreachedAt: "Breached at", "Naruszono";
-    SlaNoClocks: "No service level applies to this incident.", "Żadna umowa SLA nie dotyczy tego incydentu.";
+    SlaNoClocks: "No service level applies here.", "Żadna umowa SLA tu nie obowiązuje.";
     UnitDay: "d", "d.";
     UnitHour: "h", "godz.";
     UnitMinute: "min", "min";
