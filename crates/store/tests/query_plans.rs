@@ -343,6 +343,15 @@ async fn search_uses_the_full_text_index(pg: bool) {
             problems.extend(check(&format!("list text {typed:?}, count, generic"), &count, pg, "records", "i", index));
         }
     }
+    // A common word ranks within its newest matches (PostgreSQL: the
+    // newest window of records); a rare one is found however old.
+    let staff = Scope { kinds: vec!["incident", "problem"], ..Scope::default() };
+    let (hits, more) =
+        fulltext::search(&mut conn, d, &parse("incident ", &["INC"]).unwrap(), &staff, 20).await.unwrap();
+    assert!(more && hits.len() == 20, "{}", hits.len());
+    assert!(hits.iter().all(|h| h.id > INCIDENTS - fulltext::CANDIDATES), "not the newest: {:?}", hits[0].id);
+    let (hits, _) = fulltext::search(&mut conn, d, &parse("42 ", &["INC"]).unwrap(), &staff, 20).await.unwrap();
+    assert_eq!(hits.iter().map(|h| h.number).collect::<Vec<_>>(), [42], "the oldest record's own word");
     drop(conn);
     common::drop_store(store, pg).await;
     assert!(problems.is_empty(), "{} search plans miss the index:\n\n{}", problems.len(), problems.join("\n\n"));
