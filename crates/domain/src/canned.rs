@@ -149,3 +149,17 @@ mod tests {
         assert_eq!(render("{title}", &v).as_deref(), Ok("{agent}"));
     }
 }
+
+impl From<TemplateError> for crate::code::Message {
+    fn from(e: TemplateError) -> Self {
+        use crate::code::Code;
+        let text = e.to_string();
+        match e {
+            TemplateError::Unknown(name, list) => {
+                Code::UnknownPlaceholder.msg(text).with("name", format!("{{{name}}}")).with("list", list)
+            }
+            TemplateError::Unclosed => Code::UnclosedBrace.msg(text),
+            TemplateError::Stray => Code::StrayBrace.msg(text),
+        }
+    }
+}

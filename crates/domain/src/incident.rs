@@ -295,3 +295,15 @@ mod tests {
         }
     }
 }
+
+impl From<TransitionError> for crate::code::Message {
+    fn from(e: TransitionError) -> Self {
+        use crate::code::Code;
+        let code = match e {
+            TransitionError::NotAllowed { .. } => Code::Other,
+            TransitionError::Missing { .. } => Code::RequiredForState,
+            TransitionError::NotApplicable { .. } => Code::NotApplicable,
+        };
+        code.msg(e.to_string())
+    }
+}

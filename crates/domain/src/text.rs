@@ -159,3 +159,16 @@ mod tests {
         assert_eq!(file_name(""), "attachment");
     }
 }
+
+impl From<TextError> for crate::code::Message {
+    fn from(e: TextError) -> Self {
+        use crate::code::Code;
+        let text = e.to_string();
+        match e {
+            TextError::Required => Code::Required.msg(text),
+            TextError::TooLong { max, got } => Code::TooLong.msg(text).with("max", max).with("got", got),
+            TextError::Control => Code::ControlCharacters.msg(text),
+            TextError::Multiline => Code::SingleLine.msg(text),
+        }
+    }
+}

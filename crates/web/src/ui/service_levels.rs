@@ -108,7 +108,7 @@ fn holiday_forms(ctx: &Ctx, c: &CalendarView, v: &View) -> Markup {
             (file.input(""))
             button.btn type="submit" { (ctx.t(Msg::ImportHolidays)) }
         }
-        @for e in errors.others(&["ical"]) { p.field-error { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, &e.message)) } }
+        @for e in errors.others(&["ical"]) { p.field-error { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, e)) } }
     }
 }
 
