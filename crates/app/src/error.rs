@@ -21,11 +21,6 @@ impl FieldError {
         let Message { code, params, text } = message.into();
         Self { field: field.to_owned(), code, params, message: text }
     }
-
-    /// The message without its field.
-    pub fn as_message(&self) -> Message {
-        Message { code: self.code, params: self.params.clone(), text: self.message.clone() }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
