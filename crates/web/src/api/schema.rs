@@ -29,7 +29,7 @@ word_enum!(
 );
 word_enum!(
     /// A kind of record.
-    RecordKindName { Incident, Problem }
+    RecordKindName { Incident, Problem, Article }
 );
 word_enum!(
     /// What a search may be narrowed to: a kind of record, known errors
