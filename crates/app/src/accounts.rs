@@ -5,6 +5,7 @@ use crate::{
     Actor, App, auth,
     error::{AppError, Errors},
 };
+use crate::{Code, Message};
 use steward_domain::{Role, access, audit::AuditKind, email::Email, text};
 use steward_store::{StoreError, accounts, now_micros};
 
@@ -29,10 +30,10 @@ fn check_admin(actor: Option<&Actor>) -> Result<(), AppError> {
 
 /// An e-mail address as a form or the API sent it: blank is none, else
 /// it must be a sane address (`domain::email`).
-pub(crate) fn check_email(email: Option<&str>) -> Result<Option<String>, String> {
+pub(crate) fn check_email(email: Option<&str>) -> Result<Option<String>, Message> {
     match email.map(str::trim).filter(|e| !e.is_empty()) {
         None => Ok(None),
-        Some(e) => Email::parse(e).map(|e| Some(e.into_string())).map_err(|e| e.to_string()),
+        Some(e) => Email::parse(e).map(|e| Some(e.into_string())).map_err(Message::from),
     }
 }
 
@@ -40,7 +41,10 @@ pub(crate) fn check_email(email: Option<&str>) -> Result<Option<String>, String>
 /// without case; inside the write, so two creates cannot both pass.
 pub(crate) async fn email_free(c: &mut steward_store::Conn, email: &str, except: Option<i64>) -> Result<(), AppError> {
     match accounts::email_holder(c, email, except).await? {
-        Some(holder) => Err(AppError::field("email", format!("is already the address of {holder}"))),
+        Some(holder) => Err(AppError::field(
+            "email",
+            Code::EmailTaken.msg(format!("is already the address of {holder}")).with("who", holder),
+        )),
         None => Ok(()),
     }
 }
@@ -52,10 +56,11 @@ pub struct UserRow {
     pub groups: Vec<String>,
 }
 
-fn valid_username(name: &str) -> Result<String, String> {
+fn valid_username(name: &str) -> Result<String, Message> {
     let n = name.trim();
     if n.is_empty() || n.len() > 64 {
-        return Err("must be 1 to 64 characters".into());
+        // The Polish has always read the bound as "64 characters".
+        return Err(Code::FromTo.msg("must be 1 to 64 characters").with("max", "64 characters"));
     }
     if !n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
         return Err("may contain only letters, digits and . _ - @".into());
@@ -112,9 +117,12 @@ impl App {
                     };
                     let id = accounts::insert_user(c, &new, now).await?;
                     for g in groups {
-                        let group = accounts::group_by_name(c, &g)
-                            .await?
-                            .ok_or_else(|| AppError::field("groups", format!("no group named {g:?}")))?;
+                        let group = accounts::group_by_name(c, &g).await?.ok_or_else(|| {
+                            AppError::field(
+                                "groups",
+                                Code::NoGroup.msg(format!("no group named {g:?}")).with("name", format!("{g:?}")),
+                            )
+                        })?;
                         accounts::add_member(c, group.id, id).await?;
                     }
                     Ok::<_, AppError>(id)
@@ -128,7 +136,7 @@ impl App {
     pub async fn set_locale(&self, actor: &Actor, locale: Option<String>) -> Result<(), AppError> {
         if let Some(l) = &locale {
             if !matches!(l.as_str(), "en" | "pl") {
-                return Err(AppError::field("locale", "must be en or pl"));
+                return Err(AppError::field("locale", Code::Locale.msg("must be en or pl")));
             }
         }
         let id = actor.id;
@@ -179,9 +187,8 @@ impl App {
 
     pub async fn add_group(&self, actor: Option<&Actor>, name: &str, description: &str) -> Result<i64, AppError> {
         check_admin(actor)?;
-        let name = text::check(name, text::NAME).map_err(|e| AppError::field("name", e.to_string()))?;
-        let description =
-            text::check(description, text::DESCRIPTION).map_err(|e| AppError::field("description", e.to_string()))?;
+        let name = text::check(name, text::NAME).map_err(|e| AppError::field("name", e))?;
+        let description = text::check(description, text::DESCRIPTION).map_err(|e| AppError::field("description", e))?;
         Ok(self
             .store
             .write(move |c| Box::pin(async move { accounts::insert_group(c, &name, &description, now_micros()).await }))
@@ -198,9 +205,14 @@ impl App {
                     let g = accounts::group_by_name(c, &group).await?.ok_or(AppError::NotFound("group"))?;
                     let u = accounts::user_by_name(c, &username)
                         .await?
-                        .ok_or_else(|| AppError::field("username", "no such user"))?;
+                        .ok_or_else(|| AppError::field("username", Code::NoSuchUser.msg("no such user")))?;
                     if u.active == 0 {
-                        return Err(AppError::field("username", format!("{} is deactivated", u.display_name)));
+                        return Err(AppError::field(
+                            "username",
+                            Code::AssigneeDeactivated
+                                .msg(format!("{} is deactivated", u.display_name))
+                                .with("who", &u.display_name),
+                        ));
                     }
                     accounts::add_member(c, g.id, u.id).await?;
                     Ok::<_, AppError>(())

@@ -204,8 +204,8 @@ impl App {
     /// Creates an API token for `username`; the secret is returned once.
     /// Users may create their own; admins anyone's. `None` is the CLI.
     pub async fn create_token(&self, actor: Option<&Actor>, username: &str, label: &str) -> Result<NewToken, AppError> {
-        let label = steward_domain::text::check(label, steward_domain::text::NAME)
-            .map_err(|e| AppError::field("name", e.to_string()))?;
+        let label =
+            steward_domain::text::check(label, steward_domain::text::NAME).map_err(|e| AppError::field("name", e))?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let user = accounts::user_by_name(&mut conn, username).await?.ok_or(AppError::NotFound("user"))?;
         drop(conn);

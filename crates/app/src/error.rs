@@ -2,18 +2,24 @@
 //! and a stable problem code.
 
 use serde::Serialize;
+pub use steward_domain::code::{Code, Message};
 use steward_store::StoreError;
 
-/// One bad input field and why.
+/// One bad input field and why: the English message, its stable code and
+/// the values it names (for the UI's translation; see `Code`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
+    pub code: Code,
+    #[serde(skip)]
+    pub params: Vec<(&'static str, String)>,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_owned(), message: message.into() }
+    pub fn new(field: &str, message: impl Into<Message>) -> Self {
+        let Message { code, params, text } = message.into();
+        Self { field: field.to_owned(), code, params, message: text }
     }
 }
 
@@ -24,7 +30,7 @@ pub enum AppError {
     #[error("sign in required: {0}")]
     Unauthenticated(&'static str),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("the record was changed by someone else since you read it (you sent version {sent}, it is now {current})")]
@@ -46,7 +52,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, message: impl Into<Message>) -> Self {
         AppError::Invalid(vec![FieldError::new(field, message)])
     }
 
@@ -73,7 +79,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound("record"),
-            StoreError::Duplicate(what) => AppError::field(&what, "is already taken"),
+            StoreError::Duplicate(what) => AppError::field(&what, Code::Taken.msg("is already taken")),
             StoreError::MissingReference(what) => AppError::field(&what, "refers to something that does not exist"),
             StoreError::StaleVersion { current } => AppError::Stale { sent: current - 1, current },
             StoreError::WriterGone => AppError::Unavailable("the server is shutting down".into()),
@@ -85,8 +91,15 @@ impl From<StoreError> for AppError {
 
 impl From<steward_domain::access::Denied> for AppError {
     fn from(d: steward_domain::access::Denied) -> Self {
-        AppError::Forbidden(d.0.to_owned())
+        AppError::Forbidden(d.1.msg(d.0))
     }
+}
+
+/// "no CI 5; no CI 7": every CI a request names that does not exist.
+pub fn no_cis<T: std::fmt::Display>(ids: impl IntoIterator<Item = T>) -> Message {
+    let ids: Vec<String> = ids.into_iter().map(|i| i.to_string()).collect();
+    let text = ids.iter().map(|i| format!("no CI {i}")).collect::<Vec<_>>().join("; ");
+    Message { code: Code::NoCi, params: ids.into_iter().map(|i| ("id", i)).collect(), text }
 }
 
 /// Collects field errors while a form is validated.
@@ -94,15 +107,15 @@ impl From<steward_domain::access::Denied> for AppError {
 pub struct Errors(pub Vec<FieldError>);
 
 impl Errors {
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &str, message: impl Into<Message>) {
         self.0.push(FieldError::new(field, message));
     }
     /// Records `r`'s error under `field`; gives the value when there is one.
-    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
+    pub fn check<T, E: Into<Message>>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                self.add(field, e.to_string());
+                self.add(field, e);
                 None
             }
         }

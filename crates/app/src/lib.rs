@@ -27,7 +27,7 @@ mod token_use;
 pub mod users;
 pub mod workers;
 
-pub use error::{AppError, FieldError};
+pub use error::{AppError, Code, FieldError, Message};
 use std::{path::PathBuf, sync::Arc};
 use steward_domain::{PriorityMatrix, Role};
 use steward_store::Store;

@@ -253,7 +253,11 @@ impl App {
         }
         let names = groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ");
         let known = if names.is_empty() { "there are no groups yet".to_owned() } else { format!("groups: {names}") };
-        Err(AppError::field("inbound.default_group", format!("no group named {group:?}; {known}")))
+        // The Polish names the group and the known ones as one value.
+        let message = crate::Code::NoGroup
+            .msg(format!("no group named {group:?}; {known}"))
+            .with("name", format!("{group:?}; {known}"));
+        Err(AppError::field("inbound.default_group", message))
     }
 
     /// The domain of our Message-IDs: replies refer to it.

@@ -3,6 +3,7 @@
 //! password: one's own with the current one, or anyone's as an admin. A
 //! change ends the user's other sessions, on every node.
 
+use crate::Code;
 use crate::{Actor, App, audit::AuditEntry, auth, error::AppError};
 use std::{collections::HashSet, sync::LazyLock};
 use steward_domain::{access, audit::AuditKind};
@@ -21,13 +22,13 @@ static COMMON: LazyLock<HashSet<&'static str>> =
 pub fn check(password: &str, username: &str, min_length: usize) -> Result<(), AppError> {
     let n = password.chars().count();
     let problem = if n < min_length {
-        format!("must be at least {min_length} characters")
+        Code::PasswordShort.msg(format!("must be at least {min_length} characters")).with("n", min_length)
     } else if n > MAX_LENGTH {
-        format!("must be at most {MAX_LENGTH} characters")
+        Code::PasswordLong.msg(format!("must be at most {MAX_LENGTH} characters")).with("n", MAX_LENGTH)
     } else if COMMON.contains(password.to_lowercase().as_str()) {
-        "is one of the most common passwords; choose another".to_owned()
+        Code::PasswordCommon.msg("is one of the most common passwords; choose another")
     } else if password.trim().eq_ignore_ascii_case(username.trim()) {
-        "must not be your username".to_owned()
+        Code::PasswordUsername.msg("must not be your username")
     } else {
         return Ok(());
     };
@@ -76,10 +77,10 @@ impl App {
         };
         drop(conn);
         if !user.password_hash.as_deref().is_some_and(|h| auth::verify_password(h, current)) {
-            return Err(AppError::field("current_password", "is not your current password"));
+            return Err(AppError::field("current_password", Code::WrongPassword.msg("is not your current password")));
         }
         if new == current {
-            return Err(AppError::field("password", "must differ from the current one"));
+            return Err(AppError::field("password", Code::SamePassword.msg("must differ from the current one")));
         }
         self.check_password(new, &user.username)?;
         self.store_password(user.id, new, keep).await?;

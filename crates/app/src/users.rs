@@ -8,6 +8,7 @@ use crate::{
     audit::{self, AuditEntry},
     error::{AppError, Errors},
 };
+use crate::{Code, Message};
 use serde::Serialize;
 use steward_domain::{Role, access, audit::AuditKind, text, zone::ZoneName};
 use steward_store::{StoreError, accounts, now_micros, sessions, users};
@@ -35,15 +36,15 @@ pub struct UserPatch {
     pub active: Option<bool>,
 }
 
-fn check_locale(locale: Option<&str>) -> Result<Option<String>, String> {
+fn check_locale(locale: Option<&str>) -> Result<Option<String>, Message> {
     match locale.map(str::trim).filter(|l| !l.is_empty()) {
         None => Ok(None),
         Some(l @ ("en" | "pl")) => Ok(Some(l.to_owned())),
-        Some(_) => Err("must be en or pl".into()),
+        Some(_) => Err(Code::Locale.msg("must be en or pl")),
     }
 }
 
-fn check_zone(zone: Option<&str>) -> Result<Option<String>, String> {
+fn check_zone(zone: Option<&str>) -> Result<Option<String>, Message> {
     match zone.map(str::trim).filter(|z| !z.is_empty()) {
         None => Ok(None),
         Some(z) => ZoneName::parse(z).map(|z| Some(z.as_str().to_owned())),
@@ -111,7 +112,7 @@ impl App {
         let mut errs = Errors::default();
         let display = match &p.display_name {
             Some(d) if d.trim().is_empty() => {
-                errs.add("display_name", "is required");
+                errs.add("display_name", Code::Required.msg("is required"));
                 None
             }
             Some(d) => errs.check("display_name", text::check(d, text::NAME)),
@@ -132,7 +133,10 @@ impl App {
         };
         let active = p.active.unwrap_or(u.active == 1);
         if u.id == actor.id && (!active || role.is_some_and(|r| r != Role::Admin)) {
-            errs.add(if active { "role" } else { "active" }, "you cannot demote or deactivate yourself");
+            errs.add(
+                if active { "role" } else { "active" },
+                Code::SelfDemote.msg("you cannot demote or deactivate yourself"),
+            );
         }
         errs.finish()?;
         let (Some(display), Some(role)) = (display, role) else {
@@ -168,7 +172,12 @@ impl App {
                                 accounts::organisation_by_name(c, n)
                                     .await?
                                     .ok_or_else(|| {
-                                        AppError::field("organisation", format!("no organisation named {n:?}"))
+                                        AppError::field(
+                                            "organisation",
+                                            Code::NoOrganisation
+                                                .msg(format!("no organisation named {n:?}"))
+                                                .with("name", format!("{n:?}")),
+                                        )
                                     })?
                                     .id,
                             ),
@@ -178,7 +187,10 @@ impl App {
                         && (fields.role != "admin" || !fields.active)
                         && users::other_active_admins(c, id).await? == 0
                     {
-                        return Err(AppError::field("role", "the last active admin must stay an active admin"));
+                        return Err(AppError::field(
+                            "role",
+                            Code::LastAdmin.msg("the last active admin must stay an active admin"),
+                        ));
                     }
                     users::update(c, id, version, &fields).await.map_err(|e| match e {
                         StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
@@ -188,9 +200,12 @@ impl App {
                     if let Some(names) = groups.filter(|_| !deactivate) {
                         let mut ids = Vec::new();
                         for g in names.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
-                            let group = accounts::group_by_name(c, g)
-                                .await?
-                                .ok_or_else(|| AppError::field("groups", format!("no group named {g:?}")))?;
+                            let group = accounts::group_by_name(c, g).await?.ok_or_else(|| {
+                                AppError::field(
+                                    "groups",
+                                    Code::NoGroup.msg(format!("no group named {g:?}")).with("name", format!("{g:?}")),
+                                )
+                            })?;
                             ids.push(group.id);
                         }
                         users::set_groups(c, id, &ids).await?;
@@ -255,7 +270,10 @@ impl App {
             .write(move |c| {
                 Box::pin(async move {
                     if let Some(what) = users::organisation_in_use(c, id).await? {
-                        return Err(AppError::field("id", format!("is still used by {what}; move them first")));
+                        return Err(AppError::field(
+                            "id",
+                            Code::InUse.msg(format!("is still used by {what}; move them first")).with("what", what),
+                        ));
                     }
                     users::delete_organisation(c, id, version).await.map_err(|e| match e {
                         StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
@@ -357,9 +375,9 @@ async fn leave(c: &mut steward_store::Conn, id: i64) -> Result<Left, AppError> {
 }
 
 fn organisation_name(name: &str) -> Result<String, AppError> {
-    let name = text::check(name, text::NAME).map_err(|e| AppError::field("name", e.to_string()))?;
+    let name = text::check(name, text::NAME).map_err(|e| AppError::field("name", e))?;
     if name.trim().is_empty() {
-        return Err(AppError::field("name", "is required"));
+        return Err(AppError::field("name", Code::Required.msg("is required")));
     }
     Ok(name.trim().to_owned())
 }

@@ -1,6 +1,6 @@
 //! Who may do what with an incident. Pure: the caller supplies the facts.
 
-use crate::{IncidentState, Role};
+use crate::{IncidentState, Role, code::Code};
 
 /// The facts about one user and one incident that decide access.
 #[derive(Debug, Clone, Copy)]
@@ -10,30 +10,34 @@ pub struct Viewer {
     pub is_requester: bool,
 }
 
-/// A refusal, with the reason shown to the user.
+/// A refusal, with the reason shown to the user and its code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct Denied(pub &'static str);
+pub struct Denied(pub &'static str, pub Code);
 
 pub fn can_view(v: Viewer) -> Result<(), Denied> {
     if v.role.is_staff() || v.is_requester {
         Ok(())
     } else {
-        Err(Denied("requesters can only see their own incidents"))
+        Err(Denied("requesters can only see their own incidents", Code::DenyOwnOnly))
     }
 }
 
 pub fn can_comment(v: Viewer, internal: bool) -> Result<(), Denied> {
-    can_view(v).map_err(|_| Denied("requesters can only comment on their own incidents"))?;
+    can_view(v).map_err(|_| Denied("requesters can only comment on their own incidents", Code::DenyCommentOwn))?;
     if internal && !v.role.is_staff() {
-        return Err(Denied("only agents, managers and admins can write work notes"));
+        return Err(Denied("only agents, managers and admins can write work notes", Code::DenyWorkNotes));
     }
     Ok(())
 }
 
 /// Editing fields (priority, assignment, …) is the desk's work.
 pub fn can_edit(v: Viewer) -> Result<(), Denied> {
-    if v.role.is_staff() { Ok(()) } else { Err(Denied("only agents, managers and admins can edit incidents")) }
+    if v.role.is_staff() {
+        Ok(())
+    } else {
+        Err(Denied("only agents, managers and admins can edit incidents", Code::DenyEdit))
+    }
 }
 
 /// Requesters may confirm (close), reopen or cancel their own incident; the
@@ -47,13 +51,16 @@ pub fn can_transition(v: Viewer, from: IncidentState, to: IncidentState) -> Resu
     match (from, to) {
         (Resolved, Closed) | (Resolved, InProgress) => Ok(()),
         (New, Cancelled) => Ok(()),
-        _ => Err(Denied("requesters can only confirm or reopen a resolved incident, or cancel a new one")),
+        _ => Err(Denied(
+            "requesters can only confirm or reopen a resolved incident, or cancel a new one",
+            Code::DenyTransition,
+        )),
     }
 }
 
 /// Only admins manage users, groups and tokens of others.
 pub fn can_admin(role: Role) -> Result<(), Denied> {
-    if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can manage users and groups")) }
+    if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can manage users and groups", Code::Other)) }
 }
 
 /// Service managers own calendars, SLAs and OLAs; admins may too.
@@ -61,18 +68,22 @@ pub fn can_manage_service_levels(role: Role) -> Result<(), Denied> {
     if matches!(role, Role::Manager | Role::Admin) {
         Ok(())
     } else {
-        Err(Denied("only managers and admins can manage calendars and service levels"))
+        Err(Denied("only managers and admins can manage calendars and service levels", Code::Other))
     }
 }
 
 /// Agents, managers and admins keep the CMDB (CIs and relations).
 pub fn can_edit_cmdb(role: Role) -> Result<(), Denied> {
-    if role.is_staff() { Ok(()) } else { Err(Denied("only agents, managers and admins can change the CMDB")) }
+    if role.is_staff() {
+        Ok(())
+    } else {
+        Err(Denied("only agents, managers and admins can change the CMDB", Code::Other))
+    }
 }
 
 /// Only admins define CI classes: a class shapes every CI of it.
 pub fn can_define_classes(role: Role) -> Result<(), Denied> {
-    if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can define CI classes")) }
+    if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can define CI classes", Code::Other)) }
 }
 
 /// Service managers own the catalog fields of services; admins may too.
@@ -80,7 +91,7 @@ pub fn can_manage_catalog(role: Role) -> Result<(), Denied> {
     if matches!(role, Role::Manager | Role::Admin) {
         Ok(())
     } else {
-        Err(Denied("only managers and admins can change the service catalog"))
+        Err(Denied("only managers and admins can change the service catalog", Code::Other))
     }
 }
 
@@ -89,7 +100,7 @@ pub fn can_manage_canned_replies(role: Role) -> Result<(), Denied> {
     if matches!(role, Role::Manager | Role::Admin) {
         Ok(())
     } else {
-        Err(Denied("only managers and admins can manage canned replies"))
+        Err(Denied("only managers and admins can manage canned replies", Code::Other))
     }
 }
 

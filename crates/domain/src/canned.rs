@@ -101,6 +101,20 @@ pub fn render(template: &str, v: &Values) -> Result<String, TemplateError> {
     Ok(out)
 }
 
+impl From<TemplateError> for crate::code::Message {
+    fn from(e: TemplateError) -> Self {
+        use crate::code::Code;
+        let text = e.to_string();
+        match e {
+            TemplateError::Unknown(name, list) => {
+                Code::UnknownPlaceholder.msg(text).with("name", format!("{{{name}}}")).with("list", list)
+            }
+            TemplateError::Unclosed => Code::UnclosedBrace.msg(text),
+            TemplateError::Stray => Code::StrayBrace.msg(text),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

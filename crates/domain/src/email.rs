@@ -113,6 +113,21 @@ impl fmt::Display for Email {
     }
 }
 
+impl From<EmailError> for crate::code::Message {
+    fn from(e: EmailError) -> Self {
+        use crate::code::Code;
+        let code = match e {
+            EmailError::OneAt => Code::EmailOneAt,
+            EmailError::NoLocalPart => Code::EmailNoLocal,
+            EmailError::NoDot => Code::EmailNoDot,
+            EmailError::BadDomain => Code::EmailBadDomain,
+            EmailError::Spaces => Code::EmailSpaces,
+            EmailError::TooLong => Code::EmailTooLong,
+        };
+        code.msg(e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -172,6 +172,18 @@ pub fn plan_transition(
     Ok(plan)
 }
 
+impl From<TransitionError> for crate::code::Message {
+    fn from(e: TransitionError) -> Self {
+        use crate::code::Code;
+        let code = match e {
+            TransitionError::NotAllowed { .. } => Code::Other,
+            TransitionError::Missing { .. } => Code::RequiredForState,
+            TransitionError::NotApplicable { .. } => Code::NotApplicable,
+        };
+        code.msg(e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

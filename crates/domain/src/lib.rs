@@ -14,6 +14,7 @@ pub mod audit;
 pub mod calendar;
 pub mod canned;
 pub mod cmdb;
+pub mod code;
 pub mod email;
 pub mod incident;
 pub mod journal;

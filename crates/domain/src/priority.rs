@@ -22,17 +22,24 @@ pub struct Priority(u8);
 #[error("must be one of {allowed}")]
 pub struct LevelError {
     pub allowed: &'static str,
+    pub code: crate::code::Code,
+}
+
+impl From<LevelError> for crate::code::Message {
+    fn from(e: LevelError) -> Self {
+        e.code.msg(e.to_string())
+    }
 }
 
 macro_rules! level {
-    ($t:ident, $max:expr, $allowed:expr) => {
+    ($t:ident, $max:expr, $allowed:expr, $code:ident) => {
         impl $t {
             pub const MAX: u8 = $max;
             pub fn new(v: i64) -> Result<Self, LevelError> {
                 if (1..=i64::from($max)).contains(&v) {
                     Ok(Self(v as u8))
                 } else {
-                    Err(LevelError { allowed: $allowed })
+                    Err(LevelError { allowed: $allowed, code: crate::code::Code::$code })
                 }
             }
             pub fn get(self) -> u8 {
@@ -55,9 +62,9 @@ macro_rules! level {
         }
     };
 }
-level!(Impact, 3, "1 (high), 2 (medium), 3 (low)");
-level!(Urgency, 3, "1 (high), 2 (medium), 3 (low)");
-level!(Priority, 5, "1, 2, 3, 4, 5");
+level!(Impact, 3, "1 (high), 2 (medium), 3 (low)", Level);
+level!(Urgency, 3, "1 (high), 2 (medium), 3 (low)", Level);
+level!(Priority, 5, "1, 2, 3, 4, 5", Other);
 
 impl fmt::Display for Priority {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -46,3 +46,9 @@ impl FromStr for Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
+
+impl From<UnknownRole> for crate::code::Message {
+    fn from(e: UnknownRole) -> Self {
+        e.to_string().into()
+    }
+}

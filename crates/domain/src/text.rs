@@ -105,6 +105,19 @@ pub fn file_name(name: &str) -> String {
     if cleaned.is_empty() { "attachment".to_owned() } else { cleaned.to_owned() }
 }
 
+impl From<TextError> for crate::code::Message {
+    fn from(e: TextError) -> Self {
+        use crate::code::Code;
+        let text = e.to_string();
+        match e {
+            TextError::Required => Code::Required.msg(text),
+            TextError::TooLong { max, got } => Code::TooLong.msg(text).with("max", max).with("got", got),
+            TextError::Control => Code::ControlCharacters.msg(text),
+            TextError::Multiline => Code::SingleLine.msg(text),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ pub struct ZoneName(String);
 impl ZoneName {
     /// `Europe/Warsaw`, `UTC`, `America/Argentina/Buenos_Aires`; not
     /// offsets (`+02:00`) or POSIX rules, which ignore daylight saving.
-    pub fn parse(name: &str) -> Result<Self, String> {
+    pub fn parse(name: &str) -> Result<Self, crate::code::Message> {
         let name = name.trim();
         let looks_iana = !name.is_empty()
             && name.len() <= 64
@@ -18,7 +18,9 @@ impl ZoneName {
             && !name.starts_with(['+', '-']);
         match TimeZone::get(name) {
             Ok(tz) if looks_iana => Ok(Self(tz.iana_name().unwrap_or(name).to_owned())),
-            _ => Err(format!("{name:?} is not a time zone: use an IANA name such as Europe/Warsaw")),
+            _ => Err(crate::code::Code::NotZone
+                .msg(format!("{name:?} is not a time zone: use an IANA name such as Europe/Warsaw"))
+                .with("zone", format!("{name:?}"))),
         }
     }
 
@@ -60,7 +62,7 @@ mod tests {
         for bad in ["", "Mars/Olympus", "+02:00", "EST5EDT,M3.2.0,M11.1.0", "../etc/passwd", "Europe/Warsaw/x"] {
             assert!(ZoneName::parse(bad).is_err(), "{bad:?}");
         }
-        assert!(ZoneName::parse("Mars/Olympus").unwrap_err().contains("IANA"));
+        assert!(ZoneName::parse("Mars/Olympus").unwrap_err().text.contains("IANA"));
         assert_eq!(zone_or_utc(Some("Nowhere/Town")), TimeZone::UTC);
         assert!(all_names().iter().any(|n| n == "Europe/Warsaw"));
     }

@@ -5,7 +5,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
-use steward_app::{AppError, FieldError};
+use steward_app::{AppError, FieldError, Message};
 
 /// An error answered to an API client.
 #[derive(Debug)]
@@ -18,6 +18,9 @@ pub struct ApiError {
     pub allowed: Vec<String>,
     pub current_version: Option<i64>,
     pub retry_after: Option<u64>,
+    /// A refusal of access as the app said it (code and values), for the
+    /// UI's error page.
+    pub refusal: Option<Message>,
     /// Already in the audit log (see `auth::Audited`).
     pub audited: bool,
 }
@@ -46,6 +49,11 @@ pub struct Problem {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ProblemField {
     pub field: String,
+    /// Stable, machine-readable: what the message means whatever its
+    /// wording (`required`, `too_long`, `no_such_user`, …; `other` for a
+    /// message without a code of its own yet).
+    pub code: String,
+    /// In English.
     pub message: String,
 }
 
@@ -60,6 +68,7 @@ impl ApiError {
             allowed: Vec::new(),
             current_version: None,
             retry_after: None,
+            refusal: None,
             audited: false,
         }
     }
@@ -74,7 +83,7 @@ impl ApiError {
         Self { errors, ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Invalid input", detail) }
     }
 
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, message: impl Into<Message>) -> Self {
         Self::invalid(vec![FieldError::new(field, message)])
     }
 
@@ -101,7 +110,9 @@ impl From<AppError> for ApiError {
             AppError::Unauthenticated(_) => {
                 ApiError::new(S::UNAUTHORIZED, "unauthenticated", "Sign-in required", detail)
             }
-            AppError::Forbidden(_) => ApiError::new(S::FORBIDDEN, "forbidden", "Not allowed", detail),
+            AppError::Forbidden(m) => {
+                ApiError { refusal: Some(m), ..ApiError::new(S::FORBIDDEN, "forbidden", "Not allowed", detail) }
+            }
             AppError::Invalid(errors) => ApiError::invalid(errors),
             AppError::Stale { current, .. } => ApiError {
                 current_version: Some(current),

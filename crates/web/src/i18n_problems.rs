@@ -4,7 +4,7 @@
 //! `i18n.rs`'s catalogue, section "Problem management in the UI".
 
 use crate::i18n::{Lang, Msg, t, tf};
-use std::borrow::Cow;
+
 use steward_domain::problem::{CauseCategory, ProblemResolution, ProblemState};
 
 pub fn state(lang: Lang, s: ProblemState) -> &'static str {
@@ -92,63 +92,6 @@ pub fn value(lang: Lang, field: &str, v: &str) -> Option<String> {
     }
 }
 
-/// The problem rules' refusals in the UI's language (None: not one).
-pub fn message(lang: Lang, msg: &str) -> Option<Cow<'static, str>> {
-    if lang == Lang::En {
-        return None;
-    }
-    let pl = |m| Some(Cow::Borrowed(t(lang, m)));
-    if msg.ends_with(" is required to publish a known error") {
-        return pl(Msg::KnownErrorNeeds);
-    }
-    if msg.contains("cannot be cleared while the problem is published as a known error") {
-        return pl(Msg::ValKeptWhilePublished);
-    }
-    if msg.contains("problem cannot be published as a known error") {
-        return pl(Msg::KnownErrorNeeds);
-    }
-    if msg == "the problem is not published as a known error" {
-        return pl(Msg::ValNotKnownError);
-    }
-    if msg.starts_with("cannot link an incident to a ") {
-        return pl(Msg::ValLinkClosedProblem);
-    }
-    if let Some(numbers) = msg.strip_prefix("no such incident: ") {
-        return Some(Cow::Owned(tf(lang, Msg::ValNoSuchIncidents, &[("numbers", numbers)])));
-    }
-    if msg.ends_with("is not an incident number") {
-        return pl(Msg::ValNotNumber);
-    }
-    if msg.starts_with("a problem resolved as ") {
-        return pl(Msg::ValIncidentsStayOpen);
-    }
-    if msg == "is not linked to this incident" {
-        return pl(Msg::ValNotLinkedProblem);
-    }
-    if msg == "is not a published known error" {
-        return pl(Msg::ValNotKnownError);
-    }
-    if msg == "has no workaround" {
-        return pl(Msg::NoWorkaround);
-    }
-    if msg.starts_with("resolution_code ") && msg.contains(" is not allowed from ") {
-        return pl(Msg::ValResolutionNotHere);
-    }
-    if msg.starts_with("only applies") || msg.contains(" only applies when moving to ") {
-        return pl(Msg::ValNotApplicable);
-    }
-    if msg == "must be a whole number" {
-        return pl(Msg::ValNotWhole);
-    }
-    if let Some(max) = msg.strip_prefix("must be 1 to ") {
-        return Some(Cow::Owned(tf(lang, Msg::ValFromTo, &[("max", max)])));
-    }
-    if msg == "name at least one incident" {
-        return pl(Msg::ValChooseIncidents);
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,14 +113,15 @@ mod tests {
 
     #[test]
     fn refusals_read_in_polish() {
-        let m = |s| message(Lang::Pl, s).map(Cow::into_owned);
-        assert_eq!(
-            m("workaround is required to publish a known error").as_deref(),
-            Some(t(Lang::Pl, Msg::KnownErrorNeeds))
-        );
-        assert_eq!(m("no such incident: INC0000009").as_deref(), Some("nie ma takich incydentów: INC0000009"));
-        assert_eq!(m("is not a published known error").as_deref(), Some("nie jest opublikowanym znanym błędem"));
-        assert_eq!(message(Lang::En, "is not a published known error"), None);
-        assert_eq!(m("something else"), None);
+        use crate::i18n_codes::message as tr;
+        use steward_app::Code;
+        use steward_domain::problem::KnownErrorError;
+        let missing = KnownErrorError::Missing { field: "workaround" }.into();
+        assert_eq!(tr(Lang::Pl, &missing), t(Lang::Pl, Msg::KnownErrorNeeds));
+        assert_eq!(tr(Lang::En, &missing), "workaround is required to publish a known error");
+        let numbers = Code::NoSuchIncidents.msg("no such incident: INC0000009").with("numbers", "INC0000009");
+        assert_eq!(tr(Lang::Pl, &numbers), "nie ma takich incydentów: INC0000009");
+        let not_published = KnownErrorError::NotPublished.into();
+        assert_eq!(tr(Lang::Pl, &not_published), "nie jest opublikowanym znanym błędem");
     }
 }

@@ -51,7 +51,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
         if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
             if let Some(field) = nul_at(&v, String::new()) {
-                return Err(ApiError::field(&field, steward_domain::text::TextError::Control.to_string()));
+                return Err(ApiError::field(&field, steward_domain::text::TextError::Control));
             }
         }
     }

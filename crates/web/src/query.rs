@@ -20,7 +20,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         if let Ok(axum::extract::Query(pairs)) = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
         {
             if let Some((name, _)) = pairs.iter().find(|(_, v)| v.chars().any(control)) {
-                return Err(ApiError::field(name, steward_domain::text::TextError::Control.to_string()));
+                return Err(ApiError::field(name, steward_domain::text::TextError::Control));
             }
         }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {

@@ -92,7 +92,7 @@ pub(crate) fn check_input(
             Ok(t) => match check_review_by(t, now) {
                 Ok(()) => Some(t),
                 Err(e) => {
-                    bad.push(crate::FieldError::new(&e.field(), e.to_string()));
+                    bad.push(crate::FieldError::new(&e.field(), e));
                     None
                 }
             },
@@ -105,7 +105,7 @@ pub(crate) fn check_input(
     };
     let change_note = match input.change_note.as_deref() {
         Some(n) => text::check(n, CHANGE_NOTE)
-            .map_err(|e| bad.push(crate::FieldError::new("change_note", e.to_string())))
+            .map_err(|e| bad.push(crate::FieldError::new("change_note", e)))
             .ok()
             .filter(|n| !n.is_empty()),
         None => base.change_note.clone(),

@@ -39,7 +39,7 @@ impl App {
         comment: Option<&str>,
     ) -> Result<store_articles::Tally, AppError> {
         let n = parse_number(number)?;
-        let fb = knowledge::Feedback::new(helpful, comment).map_err(|e| AppError::field("comment", e.to_string()))?;
+        let fb = knowledge::Feedback::new(helpful, comment).map_err(|e| AppError::field("comment", e))?;
         let (dialect, actor_id, role) = (self.store.dialect(), actor.id, actor.role);
         self.store
             .write_checked(

@@ -2,6 +2,7 @@
 //! it is about: resolved from numbers and names, journaled, written.
 
 use super::ArticleInput;
+use crate::Code;
 use crate::{App, error::AppError, problems};
 use steward_domain::journal::FieldChange;
 use steward_store::{Conn, StoreError, articles as store_articles, cmdb, records};
@@ -103,7 +104,12 @@ impl App {
             for (i, name) in list.iter().enumerate() {
                 match self.resolve_service(name).await {
                     Ok(s) => found.push(s),
-                    Err(_) => bad.add(&format!("services[{i}]"), format!("no service named {:?}", name.trim())),
+                    Err(_) => bad.add(
+                        &format!("services[{i}]"),
+                        Code::NoService
+                            .msg(format!("no service named {:?}", name.trim()))
+                            .with("name", format!("{:?}", name.trim())),
+                    ),
                 }
             }
             found.sort();

@@ -11,6 +11,7 @@
 //! those of its current version — the published one, else the one being
 //! written — plus its `article_details` row, its versions and their texts.
 
+use crate::Code;
 mod create;
 mod edit;
 mod feedback;
@@ -124,8 +125,8 @@ pub(crate) fn version_error(e: VersionError) -> AppError {
             message: e.to_string(),
             allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
         },
-        VersionError::ReviewRequired => AppError::field("state", e.to_string()),
-        VersionError::SelfReview => AppError::Forbidden(e.to_string()),
+        VersionError::ReviewRequired => AppError::field("state", Code::KbReviewFirst.msg(e.to_string())),
+        VersionError::SelfReview => AppError::Forbidden(Code::DenyKbSelfReview.msg(e.to_string())),
         VersionError::RevisionOpen { .. } | VersionError::NotEditable { .. } => {
             AppError::Transition { message: e.to_string(), allowed: Vec::new() }
         }
@@ -133,7 +134,7 @@ pub(crate) fn version_error(e: VersionError) -> AppError {
 }
 
 pub(crate) fn article_errors(errs: Vec<ArticleError>) -> AppError {
-    AppError::Invalid(errs.iter().map(|e| crate::FieldError::new(&e.field(), e.to_string())).collect())
+    AppError::Invalid(errs.into_iter().map(|e| crate::FieldError::new(&e.field(), e)).collect())
 }
 
 impl crate::App {

@@ -3,6 +3,7 @@
 //! that use those services; and what a CI stands on (downstream). Both now
 //! or as of a past moment.
 
+use crate::Code;
 use crate::{Actor, App, error::AppError};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -94,7 +95,10 @@ impl App {
             return Err(AppError::field("cis", format!("at most {MAX_STARTS} CIs")));
         }
         if depth == 0 || depth > MAX_DEPTH {
-            return Err(AppError::field("depth", format!("must be 1 to {MAX_DEPTH}")));
+            return Err(AppError::field(
+                "depth",
+                Code::FromTo.msg(format!("must be 1 to {MAX_DEPTH}")).with("max", MAX_DEPTH),
+            ));
         }
         let mut impact = self
             .cmdb
@@ -109,12 +113,18 @@ impl App {
                             class: b.class.clone(),
                             status: b.status.clone(),
                         }),
-                        Some(_) => missing.push(format!("CI {id} did not exist yet")),
-                        None => missing.push(format!("no CI {id}")),
+                        Some(_) => missing.push((*id, true)),
+                        None => missing.push((*id, false)),
                     }
                 }
+                if missing.iter().all(|(_, existed)| !existed) && !missing.is_empty() {
+                    return Err(AppError::field("cis", crate::error::no_cis(missing.iter().map(|(id, _)| id))));
+                }
                 if !missing.is_empty() {
-                    return Err(AppError::field("cis", missing.join("; ")));
+                    let each = missing.iter().map(|(id, existed)| {
+                        if *existed { format!("CI {id} did not exist yet") } else { format!("no CI {id}") }
+                    });
+                    return Err(AppError::field("cis", each.collect::<Vec<_>>().join("; ")));
                 }
                 let reached: Vec<Reached> = match dir {
                     Direction::Upstream => view.graph.impact_at(starts, depth, as_of),

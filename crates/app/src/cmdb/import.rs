@@ -112,7 +112,7 @@ impl App {
                         } else {
                             return Err(AppError::Invalid(vec![e]));
                         };
-                        report[row].reject(FieldError { field, message: e.message });
+                        report[row].reject(FieldError { field, ..e });
                     }
                     good.retain(|r| report[*r].outcome != "reject");
                 }
@@ -134,7 +134,7 @@ impl App {
             Err(AppError::Invalid(errs)) => {
                 for e in errs {
                     if let Some((i, field)) = item_of(&e.field) {
-                        report[good[i]].reject(FieldError { field, message: e.message });
+                        report[good[i]].reject(FieldError { field, ..e });
                     }
                 }
             }
@@ -298,7 +298,7 @@ impl ImportRow {
                     name: r.name.clone(),
                     outcome: "reject",
                     id: None,
-                    problems: problems.iter().map(|p| FieldError::new(&p.field, &p.reason)).collect(),
+                    problems: problems.iter().map(|p| FieldError::new(&p.field, p.reason.clone())).collect(),
                 },
             })
             .collect()

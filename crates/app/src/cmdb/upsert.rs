@@ -10,6 +10,7 @@
 //! inside it, so two batches naming the same server cannot both create it.
 
 use super::history::{Snapshot, changes};
+use crate::Code;
 use crate::{Actor, App, FieldError, error::AppError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -299,7 +300,7 @@ impl App {
                     if let Some(d) = &it.description {
                         let rule = steward_domain::text::Limit { min: 0, max: 10_000, multiline: true };
                         if let Err(e) = steward_domain::text::check(d, rule) {
-                            errs.push(FieldError::new(&at("description"), e.to_string()));
+                            errs.push(FieldError::new(&at("description"), e));
                         }
                     }
                     if let Some(c) = it.support_calendar_id.filter(|c| !names.calendars.contains(c)) {
@@ -307,7 +308,7 @@ impl App {
                     }
                     if let Some(t) = it.tier {
                         if !(1..=4).contains(&t) {
-                            errs.push(FieldError::new(&at("tier"), "must be 1 to 4"));
+                            errs.push(FieldError::new(&at("tier"), Code::FromTo.msg("must be 1 to 4").with("max", 4)));
                         }
                     }
                     let mut lookup = |field: &str, name: &Option<String>, map: &HashMap<String, i64>, what: &str| {
@@ -337,7 +338,7 @@ impl App {
                     });
                     if let Some(id) = it.id {
                         if view.ci(id).is_none() {
-                            errs.push(FieldError::new(&at("id"), format!("no CI {id}")));
+                            errs.push(FieldError::new(&at("id"), Code::NoCi.msg(format!("no CI {id}")).with("id", id)));
                         }
                     }
                     items.push(Ready {
@@ -377,7 +378,10 @@ impl App {
                             CiRef::Id(id) => match view.ci(*id) {
                                 Some(b) => Some((End::Stored(*id), b.class.clone())),
                                 None => {
-                                    errs.push(FieldError::new(&at(field), format!("no CI {id}")));
+                                    errs.push(FieldError::new(
+                                        &at(field),
+                                        Code::NoCi.msg(format!("no CI {id}")).with("id", id),
+                                    ));
                                     None
                                 }
                             },
@@ -467,7 +471,7 @@ impl Names {
 }
 
 fn problem(field: String, message: String) -> AppError {
-    AppError::Invalid(vec![FieldError { field, message }])
+    AppError::Invalid(vec![FieldError::new(&field, message)])
 }
 
 /// Which stored CI each item is (None: a new one), and those CIs as they

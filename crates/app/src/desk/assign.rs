@@ -2,6 +2,7 @@
 //! incident's group when they belong to it, else in their own group when
 //! the incident has none.
 
+use crate::Code;
 use crate::{
     Actor, App,
     error::AppError,
@@ -17,12 +18,17 @@ impl App {
             Some(g) if actor.group_ids.contains(&g) => Ok(IncidentPatch { assignee: me, ..IncidentPatch::default() }),
             Some(_) => Err(AppError::field(
                 "assignee",
-                format!("{} is not a member of the assignment group", actor.display_name),
+                Code::NotMember
+                    .msg(format!("{} is not a member of the assignment group", actor.display_name))
+                    .with("who", &actor.display_name),
             )),
             None => {
                 let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
                 let group = accounts::groups_of(&mut conn, actor.id).await?.into_iter().next().ok_or_else(|| {
-                    AppError::field("assignment_group", "you are not a member of any assignment group")
+                    AppError::field(
+                        "assignment_group",
+                        Code::NotInAnyGroup.msg("you are not a member of any assignment group"),
+                    )
                 })?;
                 Ok(IncidentPatch { assignee: me, assignment_group: Patch::Set(group.name), ..IncidentPatch::default() })
             }

@@ -3,6 +3,7 @@
 //! one changed by hand (its version, rights, rules, one journal entry); what
 //! is refused is reported per incident and the rest goes ahead.
 
+use crate::Code;
 use crate::{
     Actor, App,
     error::AppError,
@@ -64,17 +65,28 @@ fn levels_for(m: &PriorityMatrix, priority: i64, impact: i64, urgency: i64) -> O
 
 fn check(items: &[BulkItem], change: &BulkChange, m: &PriorityMatrix) -> Result<(), AppError> {
     if items.is_empty() {
-        return Err(AppError::field("incidents", "choose at least one incident"));
+        return Err(AppError::field("incidents", Code::ChooseIncidents.msg("choose at least one incident")));
     }
     if items.len() > MAX_BULK {
-        return Err(AppError::field("incidents", format!("at most {MAX_BULK} incidents at once")));
+        return Err(AppError::field(
+            "incidents",
+            Code::BulkTooMany.msg(format!("at most {MAX_BULK} incidents at once")),
+        ));
     }
     let fields = change.assignee.is_some() || change.assignment_group.is_some() || change.priority.is_some();
     match (&change.state, fields) {
-        (None, false) => Err(AppError::field("change", "say what to change: assignee, group, priority or state")),
-        (Some(_), true) => Err(AppError::field("state", "change the state on its own, not with other fields")),
+        (None, false) => Err(AppError::field(
+            "change",
+            Code::BulkNothing.msg("say what to change: assignee, group, priority or state"),
+        )),
+        (Some(_), true) => Err(AppError::field(
+            "state",
+            Code::BulkStateAlone.msg("change the state on its own, not with other fields"),
+        )),
         _ => match change.priority {
-            Some(p) if !(1..=5).contains(&p) => Err(AppError::field("priority", "must be 1 to 5")),
+            Some(p) if !(1..=5).contains(&p) => {
+                Err(AppError::field("priority", Code::FromTo.msg("must be 1 to 5").with("max", 5)))
+            }
             Some(p) if levels_for(m, p, 0, 0).is_none() => {
                 Err(AppError::field("priority", format!("the priority matrix gives P{p} for no impact and urgency")))
             }

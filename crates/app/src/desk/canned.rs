@@ -2,6 +2,7 @@
 //! staff insert them with the placeholders filled for the incident, in the
 //! requester's language.
 
+use crate::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -66,7 +67,10 @@ impl App {
                 let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
                 let g = accounts::group_by_name(&mut conn, name).await?;
                 if g.is_none() {
-                    errs.add("group", format!("no group named {name:?}"));
+                    errs.add(
+                        "group",
+                        Code::NoGroup.msg(format!("no group named {name:?}")).with("name", format!("{name:?}")),
+                    );
                 }
                 g
             }

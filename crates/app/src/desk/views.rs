@@ -59,7 +59,7 @@ impl App {
     /// parameters are checked as the list checks them.
     pub async fn save_view(&self, actor: &Actor, name: &str, params: &ListParams) -> Result<SavedView, AppError> {
         desk_only(actor)?;
-        let name = text::check(name, text::NAME).map_err(|e| AppError::field("name", e.to_string()))?;
+        let name = text::check(name, text::NAME).map_err(|e| AppError::field("name", e))?;
         self.incident_filter(actor, params).await?;
         let filters = filters_of(params);
         let query = serde_json::to_string(&filters).map_err(|e| AppError::Internal(e.to_string()))?;

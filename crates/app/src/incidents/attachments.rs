@@ -1,5 +1,6 @@
 //! Attachments: stored once per content hash under the data folder.
 
+use crate::Code;
 use crate::{Actor, App, error::AppError};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -40,13 +41,13 @@ impl App {
     ) -> Result<Vec<store_journal::Attachment>, AppError> {
         let max = self.config.attachment_max_bytes;
         if files.len() > MAX_FILES {
-            return Err(AppError::field("file", format!("at most {MAX_FILES} files at once")));
+            return Err(AppError::field("file", Code::TooManyFiles.msg(format!("at most {MAX_FILES} files at once"))));
         }
         if files.iter().any(|f| f.bytes.len() > max) {
             return Err(AppError::TooLarge { what: "the attachment", max });
         }
         if files.iter().any(|f| f.bytes.is_empty()) {
-            return Err(AppError::field("file", "is empty"));
+            return Err(AppError::field("file", Code::EmptyFile.msg("is empty")));
         }
         let mut kept = Vec::with_capacity(files.len());
         for f in files {

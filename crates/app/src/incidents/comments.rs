@@ -45,7 +45,7 @@ impl App {
     ) -> Result<Posted, AppError> {
         let n = super::parse_number(number)?;
         let body = if files.is_empty() || !body.trim().is_empty() {
-            Some(text::check(body, text::COMMENT).map_err(|e| AppError::field("body", e.to_string()))?)
+            Some(text::check(body, text::COMMENT).map_err(|e| AppError::field("body", e))?)
         } else {
             None
         };

@@ -1,6 +1,7 @@
 //! Opening an incident.
 
 use super::diff;
+use crate::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -71,17 +72,19 @@ impl App {
             .filter_map(|(field, set)| set.then_some(field))
             .collect();
             if !reserved.is_empty() {
-                return Err(AppError::Forbidden(format!(
-                    "only agents, managers and admins can set {}",
-                    reserved.join(", ")
-                )));
+                return Err(AppError::Forbidden(
+                    format!("only agents, managers and admins can set {}", reserved.join(", ")).into(),
+                ));
             }
         }
         if n.assignee.is_some() && n.assignment_group.is_none() {
-            errs.add("assignment_group", "is required when an assignee is given");
+            errs.add("assignment_group", Code::GroupForAssignee.msg("is required when an assignee is given"));
         }
         let parent = match n.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(p) => errs.check("parent", super::parse_number(p).map_err(|_| "is not an incident number")),
+            Some(p) => errs.check(
+                "parent",
+                super::parse_number(p).map_err(|_| Code::NotIncidentNumber.msg("is not an incident number")),
+            ),
             None => None,
         };
         errs.finish()?;
@@ -94,7 +97,10 @@ impl App {
             // as unknown to them as they are in it.
             let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
             if !steward_store::cmdb::get(&mut conn, *id).await?.is_some_and(|row| self.visible_service(&row)) {
-                return Err(AppError::field("service", format!("no service named {name:?}")));
+                return Err(AppError::field(
+                    "service",
+                    Code::NoService.msg(format!("no service named {name:?}")).with("name", format!("{name:?}")),
+                ));
             }
         }
         let cis = self.check_cis("cis", &n.cis).await?;
@@ -249,7 +255,7 @@ impl App {
                     (Some(Person { id: u.id, display_name: u.display_name, organisation_id: u.organisation_id }), org)
                 }
                 None => {
-                    errs.add("requester", "no such user");
+                    errs.add("requester", Code::NoSuchUser.msg("no such user"));
                     (None, None)
                 }
             },
@@ -266,7 +272,10 @@ impl App {
             Some(name) => {
                 let g = self.group_by_name(c, name).await?;
                 if g.is_none() {
-                    errs.add("assignment_group", format!("no group named {name:?}"));
+                    errs.add(
+                        "assignment_group",
+                        Code::NoGroup.msg(format!("no group named {name:?}")).with("name", format!("{name:?}")),
+                    );
                 }
                 g.map(|id| (id, name.to_owned()))
             }
@@ -275,17 +284,27 @@ impl App {
         let assignee = match assignee.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
             Some(name) => match accounts::user_by_name(c, name).await? {
                 None => {
-                    errs.add("assignee", "no such user");
+                    errs.add("assignee", Code::NoSuchUser.msg("no such user"));
                     None
                 }
                 Some(u) if u.active == 0 => {
-                    errs.add("assignee", format!("{} is deactivated", u.display_name));
+                    errs.add(
+                        "assignee",
+                        Code::AssigneeDeactivated
+                            .msg(format!("{} is deactivated", u.display_name))
+                            .with("who", &u.display_name),
+                    );
                     None
                 }
                 Some(u) => {
                     if let Some((g, _)) = &group {
                         if !accounts::is_member(c, *g, u.id).await? {
-                            errs.add("assignee", format!("{} is not a member of the assignment group", u.display_name));
+                            errs.add(
+                                "assignee",
+                                Code::NotMember
+                                    .msg(format!("{} is not a member of the assignment group", u.display_name))
+                                    .with("who", &u.display_name),
+                            );
                         }
                     }
                     Some((u.id, u.display_name))
@@ -297,7 +316,7 @@ impl App {
             Some(p) => {
                 let id = records::id_of(c, super::KIND, p).await?;
                 if id.is_none() {
-                    errs.add("parent", "no such incident");
+                    errs.add("parent", Code::NoSuchIncident.msg("no such incident"));
                 }
                 id.map(|id| (id, p))
             }

@@ -1,6 +1,7 @@
 //! The list filters as the API and the UI take them (text), turned into a
 //! store filter with names resolved and a keyset cursor decoded.
 
+use crate::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -63,7 +64,7 @@ fn items(v: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Parses an RFC 3339 time or a date into microseconds.
-pub fn parse_time(s: &str) -> Result<i64, String> {
+pub fn parse_time(s: &str) -> Result<i64, crate::Message> {
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
         return Ok(t.as_microsecond());
     }
@@ -72,7 +73,7 @@ pub fn parse_time(s: &str) -> Result<i64, String> {
             return Ok(z.timestamp().as_microsecond());
         }
     }
-    Err(format!("{s:?} is not a time: use RFC 3339 (2026-01-31T12:00:00Z) or a date (2026-01-31)"))
+    Err(Code::NotATime.msg(format!("{s:?} is not a time: use RFC 3339 (2026-01-31T12:00:00Z) or a date (2026-01-31)")))
 }
 
 pub fn encode_cursor(key: &[i64]) -> String {
@@ -107,7 +108,7 @@ impl App {
             ("text", &p.text),
         ] {
             if v.as_deref().is_some_and(|v| v.chars().any(char::is_control)) {
-                bad.add(field, steward_domain::text::TextError::Control.to_string());
+                bad.add(field, steward_domain::text::TextError::Control);
             }
         }
         bad.finish()?;
@@ -189,7 +190,10 @@ impl App {
                     "none" => f.no_group = true,
                     _ => match accounts::group_by_name(&mut conn, name).await? {
                         Some(grp) => f.group_ids.push(grp.id),
-                        None => errs.add("group", format!("no group named {name:?}")),
+                        None => errs.add(
+                            "group",
+                            Code::NoGroup.msg(format!("no group named {name:?}")).with("name", format!("{name:?}")),
+                        ),
                     },
                 }
             }
@@ -210,14 +214,22 @@ impl App {
         if let Some(name) = present(&p.organisation) {
             match accounts::organisation_by_name(&mut conn, name).await? {
                 Some(o) => f.organisation_id = Some(o.id),
-                None => errs.add("organisation", format!("no organisation named {name:?}")),
+                None => errs.add(
+                    "organisation",
+                    Code::NoOrganisation
+                        .msg(format!("no organisation named {name:?}"))
+                        .with("name", format!("{name:?}")),
+                ),
             }
         }
         drop(conn);
         if let Some(name) = present(&p.service) {
             let ids = self.service_ids_named(name).await?;
             if ids.is_empty() {
-                errs.add("service", format!("no service named {name:?}"));
+                errs.add(
+                    "service",
+                    Code::NoService.msg(format!("no service named {name:?}")).with("name", format!("{name:?}")),
+                );
             }
             f.service_ids = ids;
         }
@@ -271,13 +283,18 @@ where
 
 /// The one user a filter names by username, e-mail or display name (any
 /// case); a name two people share must be given as username or e-mail.
-async fn user_named(conn: &mut steward_store::Conn, who: &str) -> Result<Result<i64, String>, AppError> {
+async fn user_named(conn: &mut steward_store::Conn, who: &str) -> Result<Result<i64, crate::Message>, AppError> {
     let found = search::users_named(conn, who).await?;
     Ok(match found.as_slice() {
-        [] => Err(format!("no user with the username, e-mail or name {who:?}")),
+        [] => Err(Code::NoUserNamed
+            .msg(format!("no user with the username, e-mail or name {who:?}"))
+            .with("who", format!("{who:?}"))),
         [only] => Ok(only.id),
         [first, ..] if first.username == who => Ok(first.id),
-        _ => Err(format!("{who:?} names {} users: give a username or e-mail", found.len())),
+        _ => Err(Code::UserAmbiguous
+            .msg(format!("{who:?} names {} users: give a username or e-mail", found.len()))
+            .with("who", format!("{who:?}"))
+            .with("n", found.len())),
     })
 }
 
@@ -298,6 +315,6 @@ mod tests {
     fn times_and_dates_parse() {
         assert_eq!(parse_time("1970-01-01T00:00:01Z").unwrap(), 1_000_000);
         assert_eq!(parse_time("1970-01-02").unwrap(), 86_400_000_000);
-        assert!(parse_time("yesterday").unwrap_err().contains("RFC 3339"));
+        assert!(parse_time("yesterday").unwrap_err().text.contains("RFC 3339"));
     }
 }

@@ -1,6 +1,7 @@
 //! Incident use cases: create, read, list, update, transition, comment,
 //! attach. Every write journals what changed in the same transaction.
 
+use crate::Code;
 mod attachments;
 mod comments;
 mod create;
@@ -58,7 +59,14 @@ impl App {
             Some(hit) => Some(hit),
             None => self.cmdb_view(found).await?,
         };
-        hit.ok_or_else(|| AppError::field("service", format!("no service named {:?}", name.trim())))
+        hit.ok_or_else(|| {
+            AppError::field(
+                "service",
+                Code::NoService
+                    .msg(format!("no service named {:?}", name.trim()))
+                    .with("name", format!("{:?}", name.trim())),
+            )
+        })
     }
 
     /// A patch's service (id and name) and CIs, resolved; names the field
@@ -88,11 +96,10 @@ impl App {
         if ids.len() > 100 {
             return Err(AppError::field(field, "at most 100 CIs"));
         }
-        let missing: Vec<String> = self
-            .cmdb_view(|v| ids.iter().filter(|i| v.ci(**i).is_none()).map(|i| format!("no CI {i}")).collect())
-            .await?;
+        let missing: Vec<i64> =
+            self.cmdb_view(|v| ids.iter().filter(|i| v.ci(**i).is_none()).copied().collect()).await?;
         if !missing.is_empty() {
-            return Err(AppError::field(field, missing.join("; ")));
+            return Err(AppError::field(field, crate::error::no_cis(missing)));
         }
         let mut out = ids.to_vec();
         out.sort_unstable();

@@ -1,6 +1,7 @@
 //! Moving an incident between states, as the state machine allows.
 
 use super::{KIND, Writing, diff, viewer};
+use crate::Code;
 use crate::{Actor, App, error::AppError, records, sla};
 use steward_domain::incident::{TransitionError, plan_transition};
 use steward_domain::{HoldReason, IncidentState, ResolutionCode, TransitionRequest, access, journal::Action, text};
@@ -48,14 +49,14 @@ impl App {
                 .resolution_notes
                 .as_deref()
                 .filter(|s| !s.trim().is_empty())
-                .map(|s| text::check(s, text::NOTES).map_err(|e| AppError::field("resolution_notes", e.to_string())))
+                .map(|s| text::check(s, text::NOTES).map_err(|e| AppError::field("resolution_notes", e)))
                 .transpose()?,
         };
         let comment = t
             .comment
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .map(|s| text::check(s, text::COMMENT).map_err(|e| AppError::field("comment", e.to_string())))
+            .map(|s| text::check(s, text::COMMENT).map_err(|e| AppError::field("comment", e)))
             .transpose()?;
         let actor = actor.clone();
         let dialect = self.store.dialect();
@@ -195,8 +196,7 @@ fn transition_error(e: TransitionError) -> AppError {
             message: e.to_string(),
             allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
         },
-        TransitionError::Missing { field, .. } | TransitionError::NotApplicable { field, .. } => {
-            AppError::field(field, e.to_string())
-        }
+        TransitionError::Missing { field, .. } => AppError::field(field, Code::RequiredForState.msg(e.to_string())),
+        TransitionError::NotApplicable { field, .. } => AppError::field(field, Code::NotApplicable.msg(e.to_string())),
     }
 }

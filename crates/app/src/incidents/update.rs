@@ -1,6 +1,7 @@
 //! Editing an incident's fields, guarded by the version the caller read.
 
 use super::{create::optional_text, diff, viewer};
+use crate::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -110,12 +111,12 @@ impl App {
         let parent = match &p.parent {
             Patch::Set(v) => match super::parse_number(v) {
                 Ok(pid) if pid == n => {
-                    errs.add("parent", "an incident cannot be its own parent");
+                    errs.add("parent", Code::OwnParent.msg("an incident cannot be its own parent"));
                     Patch::Keep
                 }
                 Ok(pid) => Patch::Set(pid),
                 Err(_) => {
-                    errs.add("parent", "is not an incident number");
+                    errs.add("parent", Code::NotIncidentNumber.msg("is not an incident number"));
                     Patch::Keep
                 }
             },
@@ -130,7 +131,7 @@ impl App {
             Some(name) => match accounts::user_by_name(&mut conn, name.trim()).await? {
                 Some(u) => Some(u),
                 None => {
-                    errs.add("requester", "no such user");
+                    errs.add("requester", Code::NoSuchUser.msg("no such user"));
                     None
                 }
             },
@@ -140,7 +141,12 @@ impl App {
             Patch::Set(name) => match accounts::group_by_name(&mut conn, name.trim()).await? {
                 Some(g) => Patch::Set(g),
                 None => {
-                    errs.add("assignment_group", format!("no group named {:?}", name.trim()));
+                    errs.add(
+                        "assignment_group",
+                        Code::NoGroup
+                            .msg(format!("no group named {:?}", name.trim()))
+                            .with("name", format!("{:?}", name.trim())),
+                    );
                     Patch::Keep
                 }
             },
@@ -151,7 +157,7 @@ impl App {
             Patch::Set(name) => match accounts::user_by_name(&mut conn, name.trim()).await? {
                 Some(u) => Patch::Set(u),
                 None => {
-                    errs.add("assignee", "no such user");
+                    errs.add("assignee", Code::NoSuchUser.msg("no such user"));
                     Patch::Keep
                 }
             },
@@ -162,7 +168,7 @@ impl App {
             Patch::Set(pid) => match records::id_of(&mut conn, super::KIND, pid).await? {
                 Some(id) => Patch::Set((id, pid)),
                 None => {
-                    errs.add("parent", "no such incident");
+                    errs.add("parent", Code::NoSuchIncident.msg("no such incident"));
                     Patch::Keep
                 }
             },
@@ -256,7 +262,9 @@ impl App {
                         if new.assignee_id != old.assignee_id && inactive_assignee {
                             return Err(AppError::field(
                                 "assignee",
-                                format!("{} is deactivated", new.assignee_name.clone().unwrap_or_default()),
+                                Code::AssigneeDeactivated
+                                    .msg(format!("{} is deactivated", new.assignee_name.clone().unwrap_or_default()))
+                                    .with("who", new.assignee_name.clone().unwrap_or_default()),
                             ));
                         }
                         if let Some(a) = new.assignee_id.filter(|_| moved) {
@@ -264,17 +272,19 @@ impl App {
                                 None => {
                                     return Err(AppError::field(
                                         "assignment_group",
-                                        "is required when an assignee is set",
+                                        Code::GroupForAssignee.msg("is required when an assignee is set"),
                                     ));
                                 }
                                 Some(g) => {
                                     if !accounts::is_member(c, g, a).await? {
                                         return Err(AppError::field(
                                             "assignee",
-                                            format!(
-                                                "{} is not a member of the assignment group",
-                                                new.assignee_name.clone().unwrap_or_default()
-                                            ),
+                                            Code::NotMember
+                                                .msg(format!(
+                                                    "{} is not a member of the assignment group",
+                                                    new.assignee_name.clone().unwrap_or_default()
+                                                ))
+                                                .with("who", new.assignee_name.clone().unwrap_or_default()),
                                         ));
                                     }
                                 }

@@ -3,6 +3,7 @@
 //! own opt-outs.
 
 use super::{EVENTS, OPTIONAL_EVENTS};
+use crate::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -56,7 +57,17 @@ const FORMATS: [&str; 3] = ["json", "slack", "teams"];
 pub const MIN_SECRET: usize = 16;
 
 fn admin_only(actor: &Actor, what: &str) -> Result<(), AppError> {
-    if actor.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden(format!("only admins can {what}"))) }
+    let code = match what {
+        "see the outbox" => Code::DenyOutbox,
+        "manage webhooks" => Code::DenyWebhooks,
+        "retry messages" => Code::DenyRetry,
+        _ => Code::Other,
+    };
+    if actor.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(code.msg(format!("only admins can {what}"))))
+    }
 }
 
 fn not_found(what: &'static str) -> impl Fn(StoreError) -> AppError {
@@ -70,7 +81,7 @@ fn check_name(errs: &mut Errors, name: &str) -> String {
     match steward_domain::text::check(name, steward_domain::text::NAME) {
         Ok(name) => name,
         Err(e) => {
-            errs.add("name", e.to_string());
+            errs.add("name", e);
             name.trim().to_owned()
         }
     }

@@ -3,6 +3,7 @@
 //! yet. The store counts the groups; `domain::problem::candidates`
 //! decides which are candidates; the CMDB cache names services and CIs.
 
+use crate::Code;
 use crate::{Actor, App, error::AppError};
 use steward_domain::{
     lifecycle::open_state_names,
@@ -47,10 +48,10 @@ pub fn period(days: Option<i64>, min: Option<i64>) -> Result<(i64, i64), AppErro
     let days = days.unwrap_or(DEFAULT_DAYS);
     let min = min.unwrap_or(DEFAULT_MIN);
     if !(1..=MAX_DAYS).contains(&days) {
-        errs.add("days", format!("must be 1 to {MAX_DAYS}"));
+        errs.add("days", Code::FromTo.msg(format!("must be 1 to {MAX_DAYS}")).with("max", MAX_DAYS));
     }
     if !(1..=MAX_MIN).contains(&min) {
-        errs.add("min", format!("must be 1 to {MAX_MIN}"));
+        errs.add("min", Code::FromTo.msg(format!("must be 1 to {MAX_MIN}")).with("max", MAX_MIN));
     }
     errs.finish()?;
     Ok((days, min))

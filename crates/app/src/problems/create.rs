@@ -1,6 +1,7 @@
 //! Raising a problem, from scratch or from an incident.
 
 use super::{KIND, Problem, details_diff, links::write_links};
+use crate::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -82,7 +83,7 @@ impl App {
             Err(e) => return Err(e),
         };
         if n.assignee.is_some() && n.assignment_group.is_none() {
-            errs.add("assignment_group", "is required when an assignee is given");
+            errs.add("assignment_group", Code::GroupForAssignee.msg("is required when an assignee is given"));
         }
         errs.finish()?;
         let (Some(title), Some(impact), Some(urgency), Some(whys)) = (title, impact, urgency, whys) else {
@@ -115,11 +116,14 @@ impl App {
         can_edit_problem(actor.role)?;
         let inc = self.get_incident(actor, incident).await?;
         let title = match f.title.as_deref() {
-            Some(t) => text::check(t, text::TITLE).map_err(|e| AppError::field("title", e.to_string()))?,
+            Some(t) => text::check(t, text::TITLE).map_err(|e| AppError::field("title", e))?,
             None => inc.title.clone(),
         };
         if f.assignee.is_some() && f.assignment_group.is_none() {
-            return Err(AppError::field("assignment_group", "is required when an assignee is given"));
+            return Err(AppError::field(
+                "assignment_group",
+                Code::GroupForAssignee.msg("is required when an assignee is given"),
+            ));
         }
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let cis = steward_store::cmdb::record_cis(&mut conn, inc.id).await?;

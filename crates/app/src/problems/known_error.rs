@@ -13,11 +13,9 @@ use steward_store::{now_micros, problems as store_problems};
 
 fn refused(e: KnownErrorError) -> AppError {
     match &e {
-        KnownErrorError::Missing { field } | KnownErrorError::Cleared { field } => {
-            AppError::field(api_field(field), e.to_string())
-        }
-        KnownErrorError::NotInState { .. } => AppError::field("state", e.to_string()),
-        KnownErrorError::NotPublished => AppError::field("known_error", e.to_string()),
+        KnownErrorError::Missing { field } | KnownErrorError::Cleared { field } => AppError::field(api_field(field), e),
+        KnownErrorError::NotInState { .. } => AppError::field("state", e),
+        KnownErrorError::NotPublished => AppError::field("known_error", e),
     }
 }
 

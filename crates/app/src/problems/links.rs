@@ -3,6 +3,7 @@
 //! the batch) and on each incident.
 
 use super::{Linked, MAX_LINK, numbers_text};
+use crate::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -38,7 +39,7 @@ impl App {
                     Box::pin(async move {
                         let problem = super::lock_at(c, dialect, n, version).await?;
                         let state: ProblemState = problem.state.parse().map_err(AppError::Internal)?;
-                        can_link_incident(state).map_err(|e| AppError::field("incidents", e.to_string()))?;
+                        can_link_incident(state).map_err(|e| AppError::field("incidents", e))?;
                         Ok::<_, AppError>(problem)
                     })
                 },
@@ -65,7 +66,12 @@ impl App {
                 .filter(|w| found.binary_search_by_key(*w, |f| f.number).is_err())
                 .map(|w| incidents::number(*w))
                 .collect();
-            return Err(AppError::field("incidents", format!("no such incident: {}", missing.join(", "))));
+            return Err(AppError::field(
+                "incidents",
+                Code::NoSuchIncidents
+                    .msg(format!("no such incident: {}", missing.join(", ")))
+                    .with("numbers", missing.join(", ")),
+            ));
         }
         Ok(found.iter().map(|f| (f.id, f.number)).collect())
     }
@@ -152,7 +158,7 @@ impl App {
 /// incident's number (a bare number is one), repeats dropped; sorted.
 fn incident_numbers(sent: &[String]) -> Result<Vec<i64>, AppError> {
     if sent.is_empty() {
-        return Err(AppError::field("incidents", "name at least one incident"));
+        return Err(AppError::field("incidents", Code::ChooseIncidents.msg("name at least one incident")));
     }
     if sent.len() > MAX_LINK {
         return Err(AppError::field("incidents", format!("at most {MAX_LINK} incidents at once, got {}", sent.len())));
@@ -162,7 +168,10 @@ fn incident_numbers(sent: &[String]) -> Result<Vec<i64>, AppError> {
     for (i, s) in sent.iter().enumerate() {
         match RecordKind::Incident.seq_of(s) {
             Some(n) => out.push(n),
-            None => errs.add(&format!("incidents[{i}]"), format!("{:?} is not an incident number", s.trim())),
+            None => errs.add(
+                &format!("incidents[{i}]"),
+                Code::NotIncidentNumber.msg(format!("{:?} is not an incident number", s.trim())),
+            ),
         }
     }
     errs.finish()?;

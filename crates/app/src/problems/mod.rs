@@ -116,7 +116,7 @@ pub(crate) fn cause_category(v: &str) -> Result<String, String> {
 
 /// The 5-whys as sent, checked and as stored.
 pub(crate) fn whys_json(steps: Vec<WhyStep>) -> Result<String, AppError> {
-    let whys = Whys::new(steps).map_err(|e| AppError::field(&e.field(), e.to_string()))?;
+    let whys = Whys::new(steps).map_err(|e| AppError::field(&e.field(), e))?;
     serde_json::to_string(&whys).map_err(|e| AppError::Internal(e.to_string()))
 }
 

@@ -3,6 +3,7 @@
 //! the incident's own state machine and write path.
 
 use super::{KIND, Problem, details_diff, has_cause, update::api_field};
+use crate::Code;
 use crate::{
     Actor, App,
     error::AppError,
@@ -37,9 +38,7 @@ pub struct ProblemTransitionInput {
 
 /// Checked text of an optional field; blank is none.
 fn opt_text(field: &str, v: Option<&str>, limit: text::Limit) -> Result<Option<String>, AppError> {
-    v.filter(|s| !s.trim().is_empty())
-        .map(|s| text::check(s, limit).map_err(|e| AppError::field(field, e.to_string())))
-        .transpose()
+    v.filter(|s| !s.trim().is_empty()).map(|s| text::check(s, limit).map_err(|e| AppError::field(field, e))).transpose()
 }
 
 impl App {
@@ -67,7 +66,10 @@ impl App {
         let incident_resolution = match (t.resolve_incidents, to, code) {
             (false, _, _) => {
                 if incident_notes.is_some() {
-                    return Err(AppError::field("incident_notes", "only applies with resolve_incidents"));
+                    return Err(AppError::field(
+                        "incident_notes",
+                        Code::NotApplicable.msg("only applies with resolve_incidents"),
+                    ));
                 }
                 None
             }
@@ -76,13 +78,18 @@ impl App {
                 None => {
                     return Err(AppError::field(
                         "resolve_incidents",
-                        format!("a problem resolved as {code} leaves its incidents open: their fault is not gone"),
+                        Code::IncidentsStayOpen.msg(format!(
+                            "a problem resolved as {code} leaves its incidents open: their fault is not gone"
+                        )),
                     ));
                 }
             },
             (true, ProblemState::Resolved, None) => None, // plan_transition names the missing code
             (true, _, _) => {
-                return Err(AppError::field("resolve_incidents", "only applies when moving to resolved"));
+                return Err(AppError::field(
+                    "resolve_incidents",
+                    Code::NotApplicable.msg("only applies when moving to resolved"),
+                ));
             }
         };
         let req_base = ProblemTransitionRequest {
@@ -124,7 +131,7 @@ impl App {
                                 let from: IncidentState = inc.state.parse().map_err(AppError::Internal)?;
                                 let plan =
                                     steward_domain::incident::plan_transition(from, IncidentState::Resolved, &want)
-                                        .map_err(|e| AppError::field("resolve_incidents", e.to_string()))?;
+                                        .map_err(|e| AppError::field("resolve_incidents", e))?;
                                 incidents.push((inc, plan));
                             }
                         }
@@ -180,15 +187,20 @@ fn transition_error(e: ProblemTransitionError, d: &steward_store::problems::Deta
     match &e {
         // The cause is the category and the analysis: name the one missing.
         ProblemTransitionError::Missing { field: "cause", .. } if d.cause_category.is_none() => {
-            AppError::field("cause_category", e.to_string())
+            AppError::field("cause_category", Code::RequiredForState.msg(e.to_string()))
         }
         ProblemTransitionError::NotAllowed { allowed, .. } => AppError::Transition {
             message: e.to_string(),
             allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
         },
-        ProblemTransitionError::Missing { field, .. } | ProblemTransitionError::NotApplicable { field, .. } => {
-            AppError::field(api_field(field), e.to_string())
+        ProblemTransitionError::Missing { field, .. } => {
+            AppError::field(api_field(field), Code::RequiredForState.msg(e.to_string()))
         }
-        ProblemTransitionError::ResolutionNotFrom { .. } => AppError::field("resolution_code", e.to_string()),
+        ProblemTransitionError::NotApplicable { field, .. } => {
+            AppError::field(api_field(field), Code::NotApplicable.msg(e.to_string()))
+        }
+        ProblemTransitionError::ResolutionNotFrom { .. } => {
+            AppError::field("resolution_code", Code::ResolutionNotHere.msg(e.to_string()))
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! workaround), guarded by the version the caller read.
 
 use super::{KIND, Problem, details_diff};
+use crate::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -98,7 +99,12 @@ impl App {
             Patch::Set(name) => match accounts::group_by_name(&mut conn, name.trim()).await? {
                 Some(g) => Patch::Set((g.id, g.name)),
                 None => {
-                    errs.add("assignment_group", format!("no group named {:?}", name.trim()));
+                    errs.add(
+                        "assignment_group",
+                        Code::NoGroup
+                            .msg(format!("no group named {:?}", name.trim()))
+                            .with("name", format!("{:?}", name.trim())),
+                    );
                     Patch::Keep
                 }
             },
@@ -108,12 +114,17 @@ impl App {
         let assignee = match &p.assignee {
             Patch::Set(name) => match accounts::user_by_name(&mut conn, name.trim()).await? {
                 Some(u) if u.active == 0 => {
-                    errs.add("assignee", format!("{} is deactivated", u.display_name));
+                    errs.add(
+                        "assignee",
+                        Code::AssigneeDeactivated
+                            .msg(format!("{} is deactivated", u.display_name))
+                            .with("who", u.display_name),
+                    );
                     Patch::Keep
                 }
                 Some(u) => Patch::Set((u.id, u.display_name)),
                 None => {
-                    errs.add("assignee", "no such user");
+                    errs.add("assignee", Code::NoSuchUser.msg("no such user"));
                     Patch::Keep
                 }
             },
@@ -187,9 +198,9 @@ impl App {
                         )
                         .map_err(|e| match e {
                             steward_domain::problem::KnownErrorError::Cleared { field } => {
-                                AppError::field(api_field(field), e.to_string())
+                                AppError::field(api_field(field), e)
                             }
-                            other => AppError::field("known_error", other.to_string()),
+                            other => AppError::field("known_error", other),
                         })?;
                         let mut changes = diff(&old, &new);
                         changes.extend(details_diff(&old_details, &details));
@@ -241,11 +252,17 @@ async fn check_owner(
     let moved = (new.assignee_id, new.assignment_group_id) != (old.assignee_id, old.assignment_group_id);
     let Some(a) = new.assignee_id.filter(|_| moved) else { return Ok(()) };
     let Some(g) = new.assignment_group_id else {
-        return Err(AppError::field("assignment_group", "is required when an assignee is set"));
+        return Err(AppError::field(
+            "assignment_group",
+            Code::GroupForAssignee.msg("is required when an assignee is set"),
+        ));
     };
     if !accounts::is_member(c, g, a).await? {
         let who = new.assignee_name.clone().unwrap_or_default();
-        return Err(AppError::field("assignee", format!("{who} is not a member of the assignment group")));
+        return Err(AppError::field(
+            "assignee",
+            Code::NotMember.msg(format!("{who} is not a member of the assignment group")).with("who", who),
+        ));
     }
     Ok(())
 }

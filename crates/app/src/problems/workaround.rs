@@ -3,6 +3,7 @@
 //! journaled with the problem's number, in one checked write.
 
 use super::KIND;
+use crate::Code;
 use crate::{Actor, App, error::AppError, incidents, records};
 use steward_domain::{
     access,
@@ -30,7 +31,7 @@ impl App {
             .ok_or_else(|| AppError::field("problem", format!("{:?} is not a problem number", problem.trim())))?;
         let note = note
             .filter(|t| !t.trim().is_empty())
-            .map(|t| text::check(t, text::COMMENT).map_err(|e| AppError::field("note", e.to_string())))
+            .map(|t| text::check(t, text::COMMENT).map_err(|e| AppError::field("note", e)))
             .transpose()?;
         let (dialect, ctx, actor) = (self.store.dialect(), self.notify_ctx(), actor.clone());
         let check_actor = actor.clone();
@@ -45,16 +46,22 @@ impl App {
                             .ok_or_else(|| AppError::field("problem", "no such problem"))?;
                         let linked = store_problems::problems_of(c, inc.id).await?;
                         if !linked.iter().any(|l| l.id == prb.id) {
-                            return Err(AppError::field("problem", "is not linked to this incident"));
+                            return Err(AppError::field(
+                                "problem",
+                                Code::NotLinkedProblem.msg("is not linked to this incident"),
+                            ));
                         }
                         let d = store_problems::details(c, prb.id).await?.ok_or(AppError::NotFound(KIND))?;
                         if d.known_error == 0 {
-                            return Err(AppError::field("problem", "is not a published known error"));
+                            return Err(AppError::field(
+                                "problem",
+                                Code::NotKnownError.msg("is not a published known error"),
+                            ));
                         }
                         let workaround = d
                             .workaround
                             .filter(|w| !w.trim().is_empty())
-                            .ok_or_else(|| AppError::field("problem", "has no workaround"))?;
+                            .ok_or_else(|| AppError::field("problem", Code::NoWorkaround.msg("has no workaround")))?;
                         Ok::<_, AppError>((inc, super::number(prb.number), workaround))
                     })
                 },

@@ -4,6 +4,7 @@
 
 use super::history;
 use super::snapshot::parse_definition;
+use crate::Code;
 use crate::{Actor, App, AppError, FieldError};
 use jiff::SignedDuration;
 use serde::Serialize;
@@ -55,9 +56,9 @@ fn problems(p: Vec<CalendarProblem>) -> AppError {
 }
 
 fn check_name(name: &str) -> Result<String, AppError> {
-    let name = text::check(name, text::TITLE).map_err(|e| AppError::field("name", e.to_string()))?;
+    let name = text::check(name, text::TITLE).map_err(|e| AppError::field("name", e))?;
     if name.trim().is_empty() {
-        return Err(AppError::field("name", "is required"));
+        return Err(AppError::field("name", Code::Required.msg("is required")));
     }
     Ok(name.trim().to_owned())
 }
@@ -306,7 +307,10 @@ impl App {
         };
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         if sla::calendar(&mut conn, def.calendar_id).await?.is_none() {
-            errs.push(FieldError::new("calendar_id", format!("no calendar has id {}", def.calendar_id)));
+            errs.push(FieldError::new(
+                "calendar_id",
+                Code::NoCalendar.msg(format!("no calendar has id {}", def.calendar_id)).with("id", def.calendar_id),
+            ));
         }
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
@@ -377,10 +381,13 @@ impl App {
                 }
             }
             if !target.is_positive() {
-                errs.push(FieldError::new("target", "must be longer than zero"));
+                errs.push(FieldError::new("target", Code::Positive.msg("must be longer than zero")));
             }
             if sla::calendar(&mut conn, *calendar_id).await?.is_none() {
-                errs.push(FieldError::new("calendar_id", format!("no calendar has id {calendar_id}")));
+                errs.push(FieldError::new(
+                    "calendar_id",
+                    Code::NoCalendar.msg(format!("no calendar has id {calendar_id}")).with("id", calendar_id),
+                ));
             }
             if thresholds.iter().any(|t| !(1..=99).contains(t)) || thresholds.windows(2).any(|w| w[0] >= w[1]) {
                 errs.push(FieldError::new("thresholds", "must be rising percents between 1 and 99"));
@@ -447,7 +454,9 @@ fn versioned(e: StoreError, version: i64, what: &'static str) -> AppError {
 
 fn duplicate_name(e: StoreError, what: &str) -> AppError {
     match e {
-        StoreError::Duplicate(_) => AppError::field("name", format!("another {what} already has this name")),
+        StoreError::Duplicate(_) => {
+            AppError::field("name", Code::NameTaken.msg(format!("another {what} already has this name")))
+        }
         other => other.into(),
     }
 }

@@ -4,6 +4,7 @@
 //! drops the cached rules, so the timer uses the new ones at once.
 
 use super::snapshot::parse_rule;
+use crate::Code;
 use crate::audit::{self, AuditEntry};
 use crate::{Actor, App, AppError, FieldError};
 use steward_domain::access;
@@ -47,7 +48,10 @@ async fn checked_row(app: &App, rule: &EscalationRule, active: bool) -> Result<R
     let mut conn = app.store.pool().acquire().await.map_err(StoreError::from)?;
     for g in &rule.conditions.groups {
         if accounts::group_by_name(&mut conn, g.trim()).await?.is_none() {
-            errs.push(FieldError::new("conditions.groups", format!("no group named {:?}", g.trim())));
+            errs.push(FieldError::new(
+                "conditions.groups",
+                Code::NoGroup.msg(format!("no group named {:?}", g.trim())).with("name", format!("{:?}", g.trim())),
+            ));
         }
     }
     for (i, a) in rule.actions.iter().enumerate() {
@@ -57,7 +61,9 @@ async fn checked_row(app: &App, rule: &EscalationRule, active: bool) -> Result<R
             {
                 errs.push(FieldError::new(
                     &format!("actions[{i}].group"),
-                    format!("no group named {:?}", group.trim()),
+                    Code::NoGroup
+                        .msg(format!("no group named {:?}", group.trim()))
+                        .with("name", format!("{:?}", group.trim())),
                 ));
             }
             EscalationAction::Notify { to } => {
@@ -91,7 +97,9 @@ async fn checked_row(app: &App, rule: &EscalationRule, active: bool) -> Result<R
 
 fn refused(e: StoreError, version: i64) -> AppError {
     match e {
-        StoreError::Duplicate(_) => AppError::field("name", "another escalation rule already has this name"),
+        StoreError::Duplicate(_) => {
+            AppError::field("name", Code::NameTaken.msg("another escalation rule already has this name"))
+        }
         StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },
         StoreError::NotFound => AppError::NotFound("escalation rule"),
         other => other.into(),

@@ -184,7 +184,7 @@ impl<'m> Plan<'m> {
         let class = self.class_column.map(|i| cell(i).trim()).filter(|c| !c.is_empty()).or(self.fixed_class);
         let attrs = match class {
             None => {
-                problems.push(problem("class", "is required".into()));
+                problems.push(problem("class", steward_domain::code::Code::Required.msg("is required")));
                 None
             }
             Some(c) => {
@@ -298,8 +298,8 @@ impl<'m> Plan<'m> {
     }
 }
 
-fn problem(field: &str, reason: String) -> Problem {
-    Problem { field: field.to_owned(), reason }
+fn problem(field: &str, reason: impl Into<steward_domain::code::Message>) -> Problem {
+    Problem { field: field.to_owned(), reason: reason.into() }
 }
 
 /// Each class's attributes by name, worked out once per class rather than

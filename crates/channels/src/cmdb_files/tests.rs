@@ -46,7 +46,7 @@ fn ok(rows: &[Row]) -> Vec<CiDraft> {
 
 /// The (field, reason) pairs of a row that failed.
 fn problems(row: &Row) -> Vec<(String, String)> {
-    row.result.clone().unwrap_err().into_iter().map(|p| (p.field, p.reason)).collect()
+    row.result.clone().unwrap_err().into_iter().map(|p| (p.field, p.reason.text)).collect()
 }
 
 fn attrs(v: Value) -> Map<String, Value> {

@@ -35,11 +35,11 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CalendarProblem {
     pub field: String,
-    pub reason: String,
+    pub reason: crate::code::Message,
 }
 
 impl CalendarProblem {
-    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, reason: impl Into<crate::code::Message>) -> Self {
         Self { field: field.into(), reason: reason.into() }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::CalendarProblem;
 use super::holidays::HolidayRules;
+use crate::code::{Code, Message};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
@@ -162,7 +163,9 @@ pub(crate) fn check(spec: &CalendarSpec) -> Result<Parsed, Vec<CalendarProblem>>
         _ => {
             problems.push(CalendarProblem::new(
                 "time_zone",
-                format!("unknown time zone {:?}; use an IANA name such as Europe/Warsaw", spec.time_zone),
+                Code::UnknownZone
+                    .msg(format!("unknown time zone {:?}; use an IANA name such as Europe/Warsaw", spec.time_zone))
+                    .with("zone", format!("{:?}", spec.time_zone)),
             ));
             None
         }
@@ -172,7 +175,10 @@ pub(crate) fn check(spec: &CalendarSpec) -> Result<Parsed, Vec<CalendarProblem>>
         *slot = check_day(day, intervals, &mut problems);
     }
     if spec.week.days().iter().all(|(_, iv)| iv.is_empty()) {
-        problems.push(CalendarProblem::new("week", "no working hours on any day; add at least one interval"));
+        problems.push(CalendarProblem::new(
+            "week",
+            Code::NoHours.msg("no working hours on any day; add at least one interval"),
+        ));
     }
     let holidays = HolidayRules::check(&spec.holidays, &mut problems);
     match tz {
@@ -197,7 +203,10 @@ fn check_day(day: &str, intervals: &[Interval], problems: &mut Vec<CalendarProbl
             if s >= e {
                 problems.push(CalendarProblem::new(
                     field,
-                    format!("starts at {} but ends at {}; the start must be before the end", iv.start, iv.end),
+                    Code::Inverted
+                        .msg(format!("starts at {} but ends at {}; the start must be before the end", iv.start, iv.end))
+                        .with("start", &iv.start)
+                        .with("end", &iv.end),
                 ));
             } else {
                 ok.push((s, e, i));
@@ -211,7 +220,9 @@ fn check_day(day: &str, intervals: &[Interval], problems: &mut Vec<CalendarProbl
         if start < prev_end {
             problems.push(CalendarProblem::new(
                 format!("week.{day}[{i}]"),
-                format!("overlaps week.{day}[{prev_i}]; intervals of one day must not overlap"),
+                Code::Overlaps
+                    .msg(format!("overlaps week.{day}[{prev_i}]; intervals of one day must not overlap"))
+                    .with("other", format!("week.{day}[{prev_i}]")),
             ));
         }
     }
@@ -225,8 +236,10 @@ fn check_day(day: &str, intervals: &[Interval], problems: &mut Vec<CalendarProbl
 }
 
 /// `HH:MM` → minutes after midnight; `24:00` only as an end.
-pub(crate) fn parse_hhmm(text: &str, is_end: bool) -> Result<u16, String> {
-    let bad = || format!("{text:?} is not a time; write HH:MM, e.g. 08:30");
+pub(crate) fn parse_hhmm(text: &str, is_end: bool) -> Result<u16, Message> {
+    let bad = || {
+        Code::NotTime.msg(format!("{text:?} is not a time; write HH:MM, e.g. 08:30")).with("text", format!("{text:?}"))
+    };
     let b = text.as_bytes();
     if b.len() != 5 || b[2] != b':' || ![0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit()) {
         return Err(bad());
@@ -235,7 +248,7 @@ pub(crate) fn parse_hhmm(text: &str, is_end: bool) -> Result<u16, String> {
     let m = u16::from(b[3] - b'0') * 10 + u16::from(b[4] - b'0');
     match (h, m) {
         (24, 0) if is_end => Ok(1440),
-        (24, 0) => Err("24:00 is only allowed as an end; start at 00:00".to_owned()),
+        (24, 0) => Err("24:00 is only allowed as an end; start at 00:00".into()),
         (0..=23, 0..=59) => Ok(h * 60 + m),
         _ => Err(bad()),
     }

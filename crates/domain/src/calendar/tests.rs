@@ -172,7 +172,13 @@ fn the_farthest_easter_offsets_are_refused_not_a_panic() {
 #[test]
 fn a_week_without_hours_is_refused() {
     let problems = spec("UTC", WeekHours::default(), vec![]).validate().unwrap_err();
-    assert_eq!(problems, [CalendarProblem::new("week", "no working hours on any day; add at least one interval")]);
+    assert_eq!(
+        problems,
+        [CalendarProblem::new(
+            "week",
+            crate::code::Code::NoHours.msg("no working hours on any day; add at least one interval")
+        )]
+    );
 }
 
 #[test]
@@ -313,7 +319,7 @@ BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260105\r\n";
     assert_eq!(problems[0].reason, "missing DTSTART");
     assert_eq!(problems[1].reason, "\"20260230\" is not a day of the calendar");
     assert_eq!(problems[4].reason, "spans 730 days; at most 366");
-    assert!(problems[3].reason.starts_with("BYDAY=4TH is not supported"), "{}", problems[3].reason);
+    assert!(problems[3].reason.text.starts_with("BYDAY=4TH is not supported"), "{}", problems[3].reason);
 }
 
 #[test]

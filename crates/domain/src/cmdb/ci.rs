@@ -138,7 +138,7 @@ impl Schema {
     pub fn check_draft(&self, d: &CiDraft, class_of: impl Fn(i64) -> Option<String>) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
         if let Err(e) = crate::text::check(&d.name, CI_NAME) {
-            problems.push(Problem { field: "name".into(), reason: e.to_string() });
+            problems.push(Problem { field: "name".into(), reason: e.into() });
         }
         if let Err(mut p) = self.validate(&d.class, &d.attributes, class_of) {
             problems.append(&mut p);

@@ -6,6 +6,7 @@
 //! against the class's whole schema, inherited attributes included, and
 //! every problem is named by its field.
 
+use crate::code::{Code, Message};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -72,10 +73,10 @@ pub struct AllowedRelation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub field: String,
-    pub reason: String,
+    pub reason: Message,
 }
 
-fn problem(field: impl Into<String>, reason: impl Into<String>) -> Problem {
+fn problem(field: impl Into<String>, reason: impl Into<Message>) -> Problem {
     Problem { field: field.into(), reason: reason.into() }
 }
 
@@ -257,7 +258,7 @@ impl Schema {
         self.attributes(class)
             .into_iter()
             .filter(|a| a.required && values.get(&a.name).is_none_or(Value::is_null))
-            .map(|a| problem(format!("attributes.{}", a.name), "is required"))
+            .map(|a| problem(format!("attributes.{}", a.name), Code::Required.msg("is required")))
             .collect()
     }
 
@@ -284,7 +285,7 @@ impl Schema {
             match values.get(&a.name) {
                 None | Some(Value::Null) => {
                     if a.required {
-                        problems.push(problem(field, "is required"));
+                        problems.push(problem(field, Code::Required.msg("is required")));
                     }
                 }
                 Some(v) => {
@@ -298,30 +299,36 @@ impl Schema {
     }
 }
 
-fn check(kind: &AttrType, v: &Value, class_of: &impl Fn(i64) -> Option<String>, schema: &Schema) -> Result<(), String> {
+fn check(
+    kind: &AttrType,
+    v: &Value,
+    class_of: &impl Fn(i64) -> Option<String>,
+    schema: &Schema,
+) -> Result<(), Message> {
     match (kind, v) {
         // Free text (an address, an OS banner over two lines): no control
         // characters but newlines and tabs.
         (AttrType::Text, Value::String(s)) => {
             crate::text::check(s, crate::text::Limit { min: 0, max: 2000, multiline: true })
                 .map(drop)
-                .map_err(|e| e.to_string())
+                .map_err(Message::from)
         }
         (AttrType::Integer, Value::Number(n)) if n.is_i64() => Ok(()),
         (AttrType::Decimal, Value::Number(_)) => Ok(()),
         (AttrType::Boolean, Value::Bool(_)) => Ok(()),
-        (AttrType::Date, Value::String(s)) => {
-            s.parse::<jiff::civil::Date>().map(|_| ()).map_err(|_| format!("{s:?} is not a date such as 2026-01-31"))
-        }
+        (AttrType::Date, Value::String(s)) => s
+            .parse::<jiff::civil::Date>()
+            .map(|_| ())
+            .map_err(|_| format!("{s:?} is not a date such as 2026-01-31").into()),
         (AttrType::Enum { values }, Value::String(s)) if values.contains(s) => Ok(()),
-        (AttrType::Enum { values }, _) => Err(format!("must be one of {}", values.join(", "))),
+        (AttrType::Enum { values }, _) => Err(format!("must be one of {}", values.join(", ")).into()),
         (AttrType::Reference { class }, Value::Number(n)) => match n.as_i64().map(|id| (id, class_of(id))) {
             Some((_, Some(c))) if schema.is_a(&c, class) => Ok(()),
-            Some((id, Some(c))) => Err(format!("CI {id} is a {c}, not a {class}")),
-            Some((id, None)) => Err(format!("no CI {id}")),
+            Some((id, Some(c))) => Err(format!("CI {id} is a {c}, not a {class}").into()),
+            Some((id, None)) => Err(Code::NoCi.msg(format!("no CI {id}")).with("id", id)),
             None => Err("must be a CI id".into()),
         },
-        (k, _) => Err(format!("must be {}", expected(k))),
+        (k, _) => Err(format!("must be {}", expected(k)).into()),
     }
 }
 

@@ -10,7 +10,7 @@
 //! managers and admins read all of them, since they review them.
 
 use super::{Audience, VersionState};
-use crate::{Role, access::Denied};
+use crate::{Role, access::Denied, code::Code};
 
 fn is_manager(role: Role) -> bool {
     matches!(role, Role::Manager | Role::Admin)
@@ -26,17 +26,21 @@ pub fn can_read_version(role: Role, is_author: bool, audience: Audience, state: 
     use VersionState::*;
     match state {
         Published if visible_audiences(role).contains(&audience) => Ok(()),
-        Published => Err(Denied("this article is for staff only")),
-        _ if !role.is_staff() => Err(Denied("this article is not published")),
+        Published => Err(Denied("this article is for staff only", Code::DenyKbStaffOnly)),
+        _ if !role.is_staff() => Err(Denied("this article is not published", Code::DenyKbNotPublished)),
         Superseded | Retired => Ok(()),
         Draft | InReview | Discarded => can_edit_version(role, is_author)
-            .map_err(|_| Denied("only its author, managers and admins can read an unpublished version")),
+            .map_err(|_| Denied("only its author, managers and admins can read an unpublished version", Code::Other)),
     }
 }
 
 /// Starting an article or a new version of one.
 pub fn can_write_articles(role: Role) -> Result<(), Denied> {
-    if role.is_staff() { Ok(()) } else { Err(Denied("only agents, managers and admins can write articles")) }
+    if role.is_staff() {
+        Ok(())
+    } else {
+        Err(Denied("only agents, managers and admins can write articles", Code::DenyKbWrite))
+    }
 }
 
 /// Changing a draft's texts and fields.
@@ -45,7 +49,7 @@ pub fn can_edit_version(role: Role, is_author: bool) -> Result<(), Denied> {
     if is_author || is_manager(role) {
         Ok(())
     } else {
-        Err(Denied("only its author, managers and admins can change a draft"))
+        Err(Denied("only its author, managers and admins can change a draft", Code::DenyKbDraft))
     }
 }
 
@@ -55,8 +59,10 @@ pub fn can_move_version(role: Role, is_author: bool, to: VersionState) -> Result
     use VersionState::*;
     match to {
         InReview | Draft | Discarded => can_edit_version(role, is_author),
-        Published | Superseded if !is_manager(role) => Err(Denied("only managers and admins can publish articles")),
-        Retired if !is_manager(role) => Err(Denied("only managers and admins can retire articles")),
+        Published | Superseded if !is_manager(role) => {
+            Err(Denied("only managers and admins can publish articles", Code::DenyKbPublish))
+        }
+        Retired if !is_manager(role) => Err(Denied("only managers and admins can retire articles", Code::DenyKbRetire)),
         Published | Superseded | Retired => Ok(()),
     }
 }

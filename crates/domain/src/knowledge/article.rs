@@ -112,3 +112,16 @@ pub fn check_review_by(review_by: i64, now: i64) -> Result<(), ArticleError> {
 pub fn review_due(published_at: Option<i64>, review_by: Option<i64>, now: i64) -> bool {
     published_at.is_some_and(|p| now >= review_by.unwrap_or(p.saturating_add(DEFAULT_REVIEW_AFTER)))
 }
+
+impl From<ArticleError> for crate::code::Message {
+    fn from(e: ArticleError) -> Self {
+        use crate::code::{Code, Message};
+        let text = e.to_string();
+        match e {
+            ArticleError::Text { error, .. } => Message::wrapping(error, text),
+            ArticleError::NoTranslation => Code::KbOneLanguage.msg(text),
+            ArticleError::ReviewByPast => Code::KbReviewByPast.msg(text),
+            ArticleError::BodyTooLarge { .. } | ArticleError::DuplicateLanguage { .. } => text.into(),
+        }
+    }
+}

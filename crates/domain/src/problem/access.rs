@@ -16,14 +16,14 @@
 //! `risk_accepted` (accepting a risk is a management decision).
 
 use super::{ProblemResolution, ProblemState};
-use crate::{Role, access::Denied};
+use crate::{Role, access::Denied, code::Code};
 
 fn staff(role: Role, denied: &'static str) -> Result<(), Denied> {
-    if role.is_staff() { Ok(()) } else { Err(Denied(denied)) }
+    if role.is_staff() { Ok(()) } else { Err(Denied(denied, Code::Other)) }
 }
 
 fn manager(role: Role, denied: &'static str) -> Result<(), Denied> {
-    if matches!(role, Role::Manager | Role::Admin) { Ok(()) } else { Err(Denied(denied)) }
+    if matches!(role, Role::Manager | Role::Admin) { Ok(()) } else { Err(Denied(denied, Code::Other)) }
 }
 
 pub fn can_view_problem(role: Role) -> Result<(), Denied> {

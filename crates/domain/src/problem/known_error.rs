@@ -88,3 +88,21 @@ pub fn can_link_incident(problem_state: ProblemState) -> Result<(), LinkRefused>
         _ => Ok(()),
     }
 }
+
+impl From<KnownErrorError> for crate::code::Message {
+    fn from(e: KnownErrorError) -> Self {
+        use crate::code::Code;
+        let code = match e {
+            KnownErrorError::NotInState { .. } | KnownErrorError::Missing { .. } => Code::KnownErrorNeeds,
+            KnownErrorError::Cleared { .. } => Code::KeptWhilePublished,
+            KnownErrorError::NotPublished => Code::NotKnownError,
+        };
+        code.msg(e.to_string())
+    }
+}
+
+impl From<LinkRefused> for crate::code::Message {
+    fn from(e: LinkRefused) -> Self {
+        crate::code::Code::LinkClosedProblem.msg(e.to_string())
+    }
+}

@@ -1,5 +1,6 @@
 use super::*;
 use crate::access::Denied;
+use crate::code::Code;
 use crate::lifecycle::{assert_consistent, open_state_names};
 use crate::text::TextError;
 use crate::{ResolutionCode, Role};
@@ -321,9 +322,9 @@ fn problem_role_matrix() {
         assert_eq!(can_transition_problem(role, Cancelled, None).is_ok(), manager, "{role}");
     }
     let denied = |r| can_transition_problem(Role::Agent, r, Some(ProblemResolution::RiskAccepted)).unwrap_err();
-    assert_eq!(denied(Closed), Denied("only managers and admins can close a problem"));
-    assert_eq!(denied(Cancelled), Denied("only managers and admins can cancel a problem"));
-    assert_eq!(denied(Resolved), Denied("only managers and admins can accept a risk"));
+    assert_eq!(denied(Closed), Denied("only managers and admins can close a problem", Code::Other));
+    assert_eq!(denied(Cancelled), Denied("only managers and admins can cancel a problem", Code::Other));
+    assert_eq!(denied(Resolved), Denied("only managers and admins can accept a risk", Code::Other));
     let requester = can_transition_problem(Role::Requester, Closed, None).unwrap_err();
     assert_eq!(requester.to_string(), "only agents, managers and admins can edit problems");
     assert_eq!(can_view_problem(Role::Requester).unwrap_err().0, "only agents, managers and admins can see problems");

@@ -96,3 +96,13 @@ impl From<Whys> for Vec<WhyStep> {
         w.0
     }
 }
+
+impl From<WhysError> for crate::code::Message {
+    fn from(e: WhysError) -> Self {
+        let text = e.to_string();
+        match e {
+            WhysError::TooMany(_) => text.into(),
+            WhysError::Step { error, .. } => crate::code::Message::wrapping(error, text),
+        }
+    }
+}

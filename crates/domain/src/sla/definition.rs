@@ -1,6 +1,7 @@
 //! SLA definitions: what they apply to, their targets, and which one wins.
 
 use super::Problem;
+use crate::code::{Code, Message};
 use crate::{HoldReason, IncidentState, Priority};
 use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
@@ -180,47 +181,53 @@ impl SlaDefinition {
     /// Every problem at once, each named by its field.
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
-        let mut problem = |field: String, reason: String| problems.push(Problem::new(field, reason));
+        let mut problem = |field: String, reason: Message| problems.push(Problem::new(field, reason));
         if self.name.trim().is_empty() {
             problem("name".into(), "must not be empty".into());
         } else if let Err(e) = crate::text::check(&self.name, crate::text::TITLE) {
-            problem("name".into(), e.to_string());
+            problem("name".into(), e.into());
         }
         for (i, kind) in self.conditions.kinds.iter().enumerate() {
             if !known_kind(kind) {
                 problem(
                     format!("conditions.kinds[{i}]"),
-                    format!("unknown record kind {kind:?}; must be one of {}", RECORD_KINDS.join(", ")),
+                    format!("unknown record kind {kind:?}; must be one of {}", RECORD_KINDS.join(", ")).into(),
                 );
             }
         }
         if self.targets.is_empty() {
-            problem("targets".into(), "needs at least one priority with a target".into());
+            problem("targets".into(), Code::NoTargets.msg("needs at least one priority with a target"));
         }
         let mut priorities = HashSet::new();
         for (i, t) in self.targets.iter().enumerate() {
             if !priorities.insert(t.priority) {
-                problem(format!("targets[{i}].priority"), format!("{} has targets twice", t.priority));
+                problem(format!("targets[{i}].priority"), format!("{} has targets twice", t.priority).into());
             }
             if t.response.is_none() && t.resolution.is_none() {
                 problem(format!("targets[{i}]"), "needs a response or a resolution target".into());
             }
             for (name, d) in [("response", t.response), ("resolution", t.resolution)] {
                 if d.is_some_and(|d| d <= SignedDuration::ZERO) {
-                    problem(format!("targets[{i}].{name}"), "must be longer than zero".into());
+                    problem(format!("targets[{i}].{name}"), Code::Positive.msg("must be longer than zero"));
                 }
             }
         }
         for (i, &p) in self.thresholds.iter().enumerate() {
             if !(1..=99).contains(&p) {
-                problem(format!("thresholds[{i}]"), format!("{p} % is not between 1 and 99"));
+                problem(
+                    format!("thresholds[{i}]"),
+                    Code::ThresholdRange.msg(format!("{p} % is not between 1 and 99")).with("p", p),
+                );
             } else if i > 0 && p <= self.thresholds[i - 1] {
-                problem(format!("thresholds[{i}]"), format!("{p} % must be above the one before it"));
+                problem(
+                    format!("thresholds[{i}]"),
+                    Code::ThresholdRising.msg(format!("{p} % must be above the one before it")).with("p", p),
+                );
             }
         }
         for (i, p) in self.pause_on.iter().enumerate() {
             if p.hold_reason.is_some() && p.state != IncidentState::OnHold {
-                problem(format!("pause_on[{i}].hold_reason"), "only applies to on_hold".into());
+                problem(format!("pause_on[{i}].hold_reason"), Code::NotApplicable.msg("only applies to on_hold"));
             }
         }
         if problems.is_empty() { Ok(()) } else { Err(problems) }

@@ -15,6 +15,7 @@
 use super::Problem;
 use super::definition::{RECORD_KINDS, duration_text, kinds_take, known_kind, normalise_kinds};
 use super::states::states_of;
+use crate::code::{Code, Message};
 use crate::{IncidentState, Priority};
 use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
@@ -160,24 +161,30 @@ pub struct RuleFacts<'a> {
 impl EscalationRule {
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
-        let mut problem = |field: &str, reason: String| problems.push(Problem::new(field, reason));
+        let mut problem = |field: &str, reason: Message| problems.push(Problem::new(field, reason));
         if self.name.trim().is_empty() {
             problem("name", "must not be empty".into());
         } else if let Err(e) = crate::text::check(&self.name, crate::text::TITLE) {
-            problem("name", e.to_string());
+            problem("name", e.into());
         }
         match &self.trigger {
             Trigger::Clock { clock, percent } => {
                 if !CLOCKS.contains(&clock.as_str()) {
-                    problem("trigger.clock", format!("unknown clock {clock:?}; must be one of {}", CLOCKS.join(", ")));
+                    problem(
+                        "trigger.clock",
+                        format!("unknown clock {clock:?}; must be one of {}", CLOCKS.join(", ")).into(),
+                    );
                 }
                 if !(1..=100).contains(percent) {
-                    problem("trigger.percent", format!("{percent} % is not between 1 and 100 (100 is the breach)"));
+                    problem(
+                        "trigger.percent",
+                        format!("{percent} % is not between 1 and 100 (100 is the breach)").into(),
+                    );
                 }
             }
             Trigger::Elapsed { after } => match after {
                 None => problem("trigger.after", "is required, e.g. \"15m\"".into()),
-                Some(d) if !d.is_positive() => problem("trigger.after", "must be longer than zero".into()),
+                Some(d) if !d.is_positive() => problem("trigger.after", Code::Positive.msg("must be longer than zero")),
                 Some(_) => {}
             },
         }
@@ -186,7 +193,7 @@ impl EscalationRule {
                 let all = RECORD_KINDS.join(", ");
                 problem(
                     &format!("conditions.kinds[{i}]"),
-                    format!("unknown record kind {kind:?}; must be one of {all}"),
+                    format!("unknown record kind {kind:?}; must be one of {all}").into(),
                 );
             }
         }
@@ -196,7 +203,8 @@ impl EscalationRule {
             if !names.contains(&state.as_str()) {
                 problem(
                     &format!("conditions.states[{i}]"),
-                    format!("{state:?} is not a state of {}; must be one of {}", kinds.join(" or "), names.join(", ")),
+                    format!("{state:?} is not a state of {}; must be one of {}", kinds.join(" or "), names.join(", "))
+                        .into(),
                 );
             }
         }

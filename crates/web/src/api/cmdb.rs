@@ -15,6 +15,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use steward_app::AppError;
+use steward_app::Code;
 use steward_app::cmdb::files::{self as cmdb_files, ExportCi};
 use steward_app::cmdb::{Batch, CiInput, CiRef, Direction, RelationInput, query};
 use steward_store::cmdb::{CiFields, CiFilter, CiRow};
@@ -199,7 +200,10 @@ pub async fn list(
     };
     let limit = q.limit.unwrap_or(50);
     if !(1..=query::MAX_PAGE).contains(&limit) {
-        return Err(ApiError::field("limit", format!("must be 1 to {}", query::MAX_PAGE)));
+        return Err(ApiError::field(
+            "limit",
+            Code::FromTo.msg(format!("must be 1 to {}", query::MAX_PAGE)).with("max", query::MAX_PAGE),
+        ));
     }
     match q.format.as_deref().unwrap_or("json") {
         "json" => {

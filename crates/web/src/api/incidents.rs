@@ -9,6 +9,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use steward_app::Code;
 use steward_app::incidents::{ListParams, MAX_FILES, Upload, encode_cursor};
 use steward_store::records::Incident;
 
@@ -206,7 +207,7 @@ pub async fn add_comment(
     };
     // The API's comment always has text; the files go with it.
     if body.trim().is_empty() {
-        return Err(ApiError::field("body", "is required"));
+        return Err(ApiError::field("body", Code::Required.msg("is required")));
     }
     let posted = s.app.post_comment(&actor, &number, &body, internal, files).await?;
     let comment = posted.comment.ok_or_else(|| ApiError::not_found("comment"))?;
@@ -291,7 +292,7 @@ pub async fn read_parts(m: &mut Multipart, max: usize) -> Result<Parts, ApiError
         let name = field.name().unwrap_or("").to_owned();
         let is_file = name == "file";
         if is_file && parts.files.len() == MAX_FILES {
-            return Err(ApiError::field("file", format!("at most {MAX_FILES} files at once")));
+            return Err(ApiError::field("file", Code::TooManyFiles.msg(format!("at most {MAX_FILES} files at once"))));
         }
         let limit = if is_file { max } else { FIELD_MAX };
         let filename = field.file_name().unwrap_or("attachment").to_owned();

@@ -209,6 +209,8 @@ pub struct UpsertReport {
 #[derive(Serialize, ToSchema)]
 pub struct RowProblem {
     field: String,
+    /// The message's stable code (see `ProblemField`).
+    code: String,
     message: String,
 }
 

@@ -29,7 +29,7 @@ pub fn admins_only(ctx: &Ctx) -> Result<(), Failure> {
     if ctx.actor.role == Role::Admin {
         Ok(())
     } else {
-        Err(ctx.fail(AppError::Forbidden(ctx.t(Msg::DenyEscalationAdmin).to_owned())))
+        Err(ctx.fail(AppError::Forbidden(ctx.t(Msg::DenyEscalationAdmin).to_owned().into())))
     }
 }
 
@@ -267,16 +267,12 @@ fn on_form(lang: Lang, rule: &EscalationRule, e: FieldError) -> FieldError {
         i18n::t(lang, Msg::EscValPercent).to_owned()
     } else if field == "after" && m.starts_with("is required") {
         i18n::t(lang, Msg::EscValAfter).to_owned()
-    } else if field == "after" && m == "must be longer than zero" {
-        i18n::t(lang, Msg::ValPositive).to_owned()
     } else if field == "actions" {
         i18n::t(lang, Msg::EscValNoAction).to_owned()
     } else if field == "no_group" {
         i18n::t(lang, Msg::EscValNoGroupAndGroups).to_owned()
-    } else if field == "name" && m.starts_with("another escalation rule") {
-        i18n::t(lang, Msg::ValNameTaken).to_owned()
     } else {
-        i18n::app_message(lang, m).into_owned()
+        i18n::app_message(lang, &e).into_owned()
     };
     FieldError::new(&field, message)
 }
@@ -392,7 +388,7 @@ fn checkbox(id: &str, name: &str, value: &str, checked: bool, label: &str) -> Ma
 }
 
 fn error_of(errors: &widgets::Errors, field: &str) -> Markup {
-    html! { @if let Some(e) = errors.get(field) { p.field-error #{ "rule-" (field) "-error" } { (widgets::sentence(e)) } } }
+    html! { @if let Some(e) = errors.get(field) { p.field-error #{ "rule-" (field) "-error" } { (widgets::sentence(&e.message)) } } }
 }
 
 fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Errors, editing: Option<i64>) -> Markup {

@@ -29,7 +29,7 @@ fn problem_of(ctx: &Ctx, e: AppError) -> Result<Problem, super::Failure> {
         AppError::Invalid(errs) => Ok(Problem {
             message: errs
                 .iter()
-                .map(|e| widgets::sentence(&crate::i18n::app_message(ctx.lang, &e.message)))
+                .map(|e| widgets::sentence(&crate::i18n::app_message(ctx.lang, e)))
                 .collect::<Vec<_>>()
                 .join(" "),
         }),

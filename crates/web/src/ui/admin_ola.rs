@@ -130,11 +130,7 @@ fn localised(ctx: &Ctx, errs: Vec<FieldError>) -> widgets::Errors {
             .map(|e| {
                 let m = match e.field.as_str() {
                     "thresholds" if e.message.starts_with("must be rising") => ctx.t(Msg::OlaValThresholds).to_owned(),
-                    "calendar_id" if e.message.starts_with("no calendar has id") => {
-                        let id = e.message.rsplit(' ').next().unwrap_or("");
-                        i18n::tf(ctx.lang, Msg::ValNoCalendar, &[("id", id)])
-                    }
-                    _ => i18n::app_message(ctx.lang, &e.message).into_owned(),
+                    _ => i18n::app_message(ctx.lang, &e).into_owned(),
                 };
                 FieldError::new(&e.field, m)
             })

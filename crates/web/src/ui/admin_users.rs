@@ -28,7 +28,7 @@ pub fn admins_only(ctx: &Ctx) -> Result<(), Failure> {
     if ctx.actor.role == Role::Admin {
         Ok(())
     } else {
-        Err(ctx.fail(AppError::Forbidden(ctx.t(Msg::DenyAdminPage).to_owned())))
+        Err(ctx.fail(AppError::Forbidden(ctx.t(Msg::DenyAdminPage).to_owned().into())))
     }
 }
 
@@ -136,7 +136,7 @@ async fn render_list(
                 (widgets::Field { kind: Some("password"), autocomplete: Some("new-password"), hint: Some(ctx.t(Msg::InitialPasswordHint)),
                     ..field("new-password", "password", ctx.t(Msg::InitialPassword)) }.input(""))
                 @for e in errors.others(&["username", "display_name", "email", "role", "organisation", "password"]) {
-                    (widgets::alert(&widgets::sentence(&i18n::app_message(ctx.lang, &e.message)), None))
+                    (widgets::alert(&widgets::sentence(&i18n::app_message(ctx.lang, e)), None))
                 }
                 button.btn.btn-primary type="submit" #create-user { (ctx.t(Msg::CreateUser)) }
             }

@@ -90,7 +90,7 @@ fn localised(lang: Lang, errs: Vec<FieldError>) -> widgets::Errors {
                 } else if e.field == "secret" && e.message.starts_with("is too short") {
                     i18n::t(lang, Msg::WhValSecretShort).to_owned()
                 } else {
-                    i18n::app_message(lang, &e.message).into_owned()
+                    i18n::app_message(lang, &e).into_owned()
                 };
                 FieldError::new(&e.field, m)
             })
@@ -154,7 +154,7 @@ fn hook_form(ctx: &Ctx, f: &HookForm, errors: &widgets::Errors, editing: Option<
                     @for e in EVENTS {
                         label.choice { input type="checkbox" name="events" value=(e) checked[f.events.iter().any(|x| x == e)]; " " code { (e) } }
                     }
-                    @if let Some(e) = errors.get("events") { p.field-error { (widgets::sentence(e)) } }
+                    @if let Some(e) = errors.get("events") { p.field-error { (widgets::sentence(&e.message)) } }
                 }
                 div.field { label.choice { input #webhook-active type="checkbox" name="active" value="1" checked[f.active]; " " (ctx.t(Msg::WhActive)) } }
                 @for e in errors.others(&["name", "url", "secret", "format", "events"]) { (widgets::alert(&widgets::sentence(&e.message), None)) }

@@ -163,7 +163,7 @@ fn page(ctx: &Ctx, c: &Choices, f: &CiForm, errors: &widgets::Errors, id: Option
         @if !errors.is_empty() {
             div.notice.error role="alert" {
                 (ctx.t(Msg::FixErrors))
-                ul { @for e in errors.others(&shown) { li { (i18n_cmdb::field(lang, &e.field)) ": " (i18n::app_message(lang, &e.message)) } } }
+                ul { @for e in errors.others(&shown) { li { (i18n_cmdb::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) } } }
             }
         }
         @if id.is_none() {

@@ -20,6 +20,7 @@ use axum::{
     http::StatusCode,
 };
 use maud::{Markup, html};
+use steward_app::Code;
 use steward_app::{
     AppError, FieldError,
     cmdb::import::{ImportReport, ImportRow},
@@ -90,7 +91,10 @@ async fn read(ctx: &Ctx, m: &mut Multipart) -> Result<ImportForm, FieldError> {
             "mapping" if bytes.len() > MAPPING_MAX => {
                 return Err(FieldError::new(
                     "mapping",
-                    format!("is too long: at most {MAPPING_MAX} characters, got {}", bytes.len()),
+                    Code::TooLong
+                        .msg(format!("is too long: at most {MAPPING_MAX} characters, got {}", bytes.len()))
+                        .with("max", MAPPING_MAX)
+                        .with("got", bytes.len()),
                 ));
             }
             "mapping" => f.mapping = text(),
@@ -137,7 +141,7 @@ fn row(ctx: &Ctx, r: &ImportRow, written: bool) -> Markup {
                 @if !r.problems.is_empty() {
                     ul.problems {
                         @for p in &r.problems {
-                            li { strong { (i18n_cmdb::field(lang, &p.field)) } ": " (i18n::app_message(lang, &p.message)) }
+                            li { strong { (i18n_cmdb::field(lang, &p.field)) } ": " (i18n::app_message(lang, p)) }
                         }
                     }
                 }
@@ -236,7 +240,7 @@ fn page(
         @if !out.errors.is_empty() {
             div.notice.error role="alert" {
                 (ctx.t(Msg::ImportFileProblem))
-                ul { @for e in out.errors.others(&shown) { li { (i18n_cmdb::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, &e.message)) } } }
+                ul { @for e in out.errors.others(&shown) { li { (i18n_cmdb::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, e)) } } }
             }
         }
         (form(ctx, f, keep, columns, &out.errors))

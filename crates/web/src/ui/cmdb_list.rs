@@ -15,6 +15,7 @@ use crate::{
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
 use serde::Deserialize;
+use steward_app::Code;
 use steward_app::{
     AppError, FieldError,
     cmdb::{CiPage, query},
@@ -82,7 +83,8 @@ async fn filter(
     if let Some(g) = opt(&q.owner_group) {
         match s.app.group_id(&g).await {
             Ok(id) => f.owner_group_id = Some(id),
-            Err(_) => errors.push(FieldError::new("owner_group", format!("no group named {g}"))),
+            Err(_) => errors
+                .push(FieldError::new("owner_group", Code::NoGroup.msg(format!("no group named {g}")).with("name", g))),
         }
     }
     let after = match opt(&q.cursor) {
@@ -191,7 +193,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CmdbQuery
             Err(_) => {
                 div.notice.error role="alert" {
                     (ctx.t(Msg::FilterProblem))
-                    ul { @for fe in errors.others(&SHOWN) { li { (i18n_cmdb::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, &fe.message)) } } }
+                    ul { @for fe in errors.others(&SHOWN) { li { (i18n_cmdb::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, fe)) } } }
                 }
             }
             Ok(page) if page.items.is_empty() => { p.empty { (ctx.t(Msg::NoCis)) } }

@@ -110,7 +110,7 @@ async fn refused(s: &AppState, ctx: &Ctx, id: i64, e: AppError) -> UiResult {
                 .iter()
                 .map(|e| {
                     let field = e.field.split_once("].").map_or(e.field.as_str(), |(_, f)| f);
-                    format!("{}: {}", i18n_cmdb::field(ctx.lang, field), i18n::app_message(ctx.lang, &e.message))
+                    format!("{}: {}", i18n_cmdb::field(ctx.lang, field), i18n::app_message(ctx.lang, e))
                 })
                 .collect();
             (StatusCode::UNPROCESSABLE_ENTITY, format!("{} {}", ctx.t(Msg::RelNotAdded), what.join("; ")))

@@ -16,49 +16,26 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use std::borrow::Cow;
 use steward_app::{
-    AppError, FieldError,
+    AppError, Code, FieldError, Message,
     desk::{BulkChange, BulkItem, BulkOutcome, FilledReply, SavedView},
     incidents::{TransitionInput, number},
 };
 use steward_domain::{HoldReason, IncidentState, ResolutionCode, number::RecordKind};
 
-/// A message from the desk's use cases in the UI's language; the others
-/// go to [`i18n::app_message`].
-pub fn message(lang: Lang, msg: &str) -> Cow<'_, str> {
-    if lang == Lang::En {
-        return Cow::Borrowed(msg);
+/// A message from the desk's use cases in the UI's language: as
+/// [`i18n::app_message`], but a name already taken is a view's name.
+pub fn message(lang: Lang, e: &FieldError) -> Cow<'_, str> {
+    if lang != Lang::En && e.code == Code::Taken {
+        return Cow::Borrowed(i18n::t(lang, Msg::ValNameTakenView));
     }
-    if let Some(rest) = msg.strip_prefix("unknown placeholder ")
-        && let Some((name, list)) = rest.split_once("; use one of ")
-    {
-        return Cow::Owned(i18n::tf(lang, Msg::ValUnknownPlaceholder, &[("name", name), ("list", list)]));
-    }
-    let exact = [
-        ("you are not a member of any assignment group", Msg::ValNotInAnyGroup),
-        ("at most 10 files at once", Msg::ValTooManyFiles),
-        ("is already taken", Msg::ValNameTakenView),
-        ("choose at least one incident", Msg::ValChooseIncidents),
-        ("at most 200 incidents at once", Msg::ValBulkTooMany),
-        ("say what to change: assignee, group, priority or state", Msg::ValBulkNothing),
-        ("change the state on its own, not with other fields", Msg::ValBulkStateAlone),
-        ("must be 1 to 5", Msg::ValPriorityRange),
-    ];
-    if let Some((_, m)) = exact.iter().find(|(en, _)| *en == msg) {
-        return Cow::Borrowed(i18n::t(lang, *m));
-    }
-    if msg.starts_with("has a {") {
-        return Cow::Borrowed(i18n::t(lang, Msg::ValUnclosedBrace));
-    }
-    if msg.starts_with("has a }") {
-        return Cow::Borrowed(i18n::t(lang, Msg::ValStrayBrace));
-    }
-    i18n::app_message(lang, msg)
+    i18n::app_message(lang, e)
 }
 
-/// Field errors with the desk's messages already in the UI's language.
+/// Field errors with the desk's messages already in the UI's language
+/// (and so with no code left to translate).
 pub fn errors(lang: Lang, errs: Vec<FieldError>) -> widgets::Errors {
     widgets::Errors(
-        errs.into_iter().map(|e| FieldError { message: message(lang, &e.message).into_owned(), ..e }).collect(),
+        errs.into_iter().map(|e| FieldError::new(&e.field, Message::from(message(lang, &e).into_owned()))).collect(),
     )
 }
 
@@ -84,7 +61,7 @@ pub async fn assign_to_me(
     let (problem, status) = match s.app.assign_to_me(&ctx.actor, &n, f.version.trim().parse().ok()).await {
         Ok(inc) => return see_other(&format!("/incidents/{}?m=assigned", number(inc.number))),
         Err(AppError::Invalid(errs)) => {
-            let text = errs.iter().map(|e| widgets::sentence(&message(ctx.lang, &e.message))).collect::<Vec<_>>();
+            let text = errs.iter().map(|e| widgets::sentence(&message(ctx.lang, e))).collect::<Vec<_>>();
             ((text.join(" "), false), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(AppError::Stale { .. } | AppError::VersionRequired) => {
@@ -171,7 +148,7 @@ pub fn bulk_bar(
             (widgets::Field { hint: Some(&ctx.t_example(Msg::ProblemNumberHint, RecordKind::Problem)), ..f("bulk-problem", "problem", ctx.t(Msg::BulkLinkProblem)) }.input(""))
             button.btn #bulk-apply type="submit" { (ctx.t(Msg::ApplySelected)) }
             @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignment_group" | "assignee" | "state" | "priority" | "problem")) {
-                p.field-error { (widgets::sentence(&message(lang, &e.message))) }
+                p.field-error { (widgets::sentence(&message(lang, e))) }
             }
         }
     }
@@ -190,7 +167,7 @@ pub fn bulk_summary(ctx: &Ctx, out: &BulkOutcome) -> Markup {
             AppError::Transition { .. } => ctx.t(Msg::RefusedTransition).to_owned(),
             AppError::Invalid(errs) => errs
                 .iter()
-                .map(|f| format!("{}: {}", i18n::field(ctx.lang, &f.field), message(ctx.lang, &f.message)))
+                .map(|f| format!("{}: {}", i18n::field(ctx.lang, &f.field), message(ctx.lang, f)))
                 .collect::<Vec<_>>()
                 .join("; "),
             other => other.to_string(),
@@ -407,12 +384,20 @@ mod tests {
 
     #[test]
     fn desk_messages_in_polish() {
-        let m = message(Lang::Pl, "unknown placeholder {x}; use one of {requester}, {number}");
-        assert_eq!(m, "nieznane pole {x}; użyj jednego z: {requester}, {number}");
+        let e = |m: Message| FieldError::new("body", m);
+        let unknown = e(steward_domain::canned::check("Hi {x}").unwrap_err().into());
         assert_eq!(
-            message(Lang::Pl, "you are not a member of any assignment group"),
-            "nie należysz do żadnej grupy przydziału"
+            message(Lang::Pl, &unknown),
+            "nieznane pole {x}; użyj jednego z: {requester}, {requester_first_name}, {number}, {title}, {service}, {group}, {agent}"
         );
-        assert_eq!(message(Lang::En, "is required"), "is required");
+        let no_group = e(Code::NotInAnyGroup.msg("you are not a member of any assignment group"));
+        assert_eq!(message(Lang::Pl, &no_group), "nie należysz do żadnej grupy przydziału");
+        assert_eq!(message(Lang::En, &e(Code::Required.msg("is required"))), "is required");
+        // A saved view's name is feminine in Polish ("nazwa").
+        let taken = e(Code::Taken.msg("is already taken"));
+        assert_eq!(
+            (message(Lang::Pl, &taken), message(Lang::En, &taken)),
+            ("jest już zajęta".into(), "is already taken".into())
+        );
     }
 }

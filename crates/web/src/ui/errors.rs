@@ -30,7 +30,6 @@ fn body(lang: Lang, status: StatusCode, title: &str, text: &str, detail: Option<
 
 /// What the page says for an error: status, title, text, detail.
 fn describe(lang: Lang, e: &AppError) -> (StatusCode, Msg, String, Option<String>) {
-    let tr = |m: &str| i18n::app_message(lang, m).into_owned();
     match e {
         AppError::NotFound(_) => {
             (StatusCode::NOT_FOUND, Msg::NotFoundTitle, i18n::t(lang, Msg::NotFoundText).into(), None)
@@ -39,7 +38,7 @@ fn describe(lang: Lang, e: &AppError) -> (StatusCode, Msg, String, Option<String
             StatusCode::FORBIDDEN,
             Msg::ForbiddenTitle,
             i18n::t(lang, Msg::ForbiddenIntro).into(),
-            Some(super::widgets::sentence(&tr(why))),
+            Some(super::widgets::sentence(&crate::i18n_codes::message(lang, why))),
         ),
         AppError::Throttled { retry_after_secs } => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -62,7 +61,7 @@ fn describe(lang: Lang, e: &AppError) -> (StatusCode, Msg, String, Option<String
         AppError::Invalid(errors) => {
             let detail = errors
                 .iter()
-                .map(|e| format!("{}: {}", i18n::field(lang, &e.field), tr(&e.message)))
+                .map(|e| format!("{}: {}", i18n::field(lang, &e.field), i18n::app_message(lang, e)))
                 .collect::<Vec<_>>()
                 .join("; ");
             (StatusCode::UNPROCESSABLE_ENTITY, Msg::BadRequestTitle, detail, None)
@@ -73,7 +72,7 @@ fn describe(lang: Lang, e: &AppError) -> (StatusCode, Msg, String, Option<String
             format!("{}: {}", i18n::field(lang, field), crate::i18n_search::query_error(lang, error)),
             None,
         ),
-        other => (StatusCode::CONFLICT, Msg::BadRequestTitle, tr(&other.to_string()), None),
+        other => (StatusCode::CONFLICT, Msg::BadRequestTitle, other.to_string(), None),
     }
 }
 
@@ -97,7 +96,7 @@ pub fn app_error(ctx: &Ctx, e: AppError) -> Response {
 pub fn api_error(ctx: &Ctx, e: ApiError) -> Response {
     let app = match e.status {
         StatusCode::NOT_FOUND => AppError::NotFound("record"),
-        StatusCode::FORBIDDEN => AppError::Forbidden(e.detail),
+        StatusCode::FORBIDDEN => AppError::Forbidden(e.refusal.unwrap_or_else(|| e.detail.into())),
         StatusCode::UNAUTHORIZED => AppError::Unauthenticated("sign in"),
         s if s.is_server_error() => AppError::Internal(e.detail),
         _ => AppError::Invalid(e.errors),

@@ -49,7 +49,7 @@ pub async fn transition(
         Ok(_) => return see_other(&back(&n, "state")),
         Err(AppError::Invalid(errors)) => {
             let (field_errors, other): (Vec<_>, Vec<_>) = errors.into_iter().partition(|e| e.field != "state");
-            let problem = other.first().map(|e| (widgets::sentence(&i18n::app_message(ctx.lang, &e.message)), false));
+            let problem = other.first().map(|e| (widgets::sentence(&i18n::app_message(ctx.lang, e)), false));
             (
                 View { problem, transition: Some((f, widgets::Errors(field_errors))), ..View::default() },
                 StatusCode::UNPROCESSABLE_ENTITY,

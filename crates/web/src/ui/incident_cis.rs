@@ -51,7 +51,7 @@ pub fn split_form<T: DeserializeOwned>(pairs: Vec<(String, String)>, list: &str)
 pub fn parse_ids(values: &[String]) -> Result<Vec<i64>, FieldError> {
     values
         .iter()
-        .map(|v| v.trim().parse::<i64>().map_err(|_| FieldError::new("cis", format!("no CI {}", v.trim()))))
+        .map(|v| v.trim().parse::<i64>().map_err(|_| FieldError::new("cis", steward_app::error::no_cis([v.trim()]))))
         .collect()
 }
 

@@ -288,7 +288,7 @@ pub fn render(
         @if !errors.is_empty() {
             div.notice.error role="alert" {
                 (ctx.t(Msg::FixErrors))
-                @for e in errors.others(&SHOWN) { br; (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, &e.message)) }
+                @for e in errors.others(&SHOWN) { br; (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) }
             }
         }
         form.incident-form method="post" action=(action) {

@@ -157,11 +157,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<KbQuery>,
             let next = if more { list.last().map(|a| encode_cursor(&sort.key(&a.record))) } else { None };
             (list, next, None)
         }
-        Err(AppError::Invalid(errs)) => (
-            Vec::new(),
-            None,
-            errs.first().map(|e| format!("{}: {}", e.field, i18n::app_message(ctx.lang, &e.message))),
-        ),
+        Err(AppError::Invalid(errs)) => {
+            (Vec::new(), None, errs.first().map(|e| format!("{}: {}", e.field, i18n::app_message(ctx.lang, e))))
+        }
         Err(e) => return Err(ctx.fail(e)),
     };
     let deflection = if staff {

@@ -20,6 +20,7 @@ use axum::{
 };
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
+use steward_app::Code;
 use steward_app::{
     AppError,
     articles::{self, ArticleRead, VersionMove, state_of},
@@ -307,8 +308,7 @@ async fn refused(s: &AppState, ctx: &Ctx, number: &str, version: Option<i64>, e:
         other => return Err(ctx.fail(other)),
     };
     let (r, feedback) = load(s, ctx, number, version).await.or_page(ctx)?;
-    let messages: Vec<String> =
-        errors.0.iter().map(|e| widgets::sentence(&i18n::app_message(ctx.lang, &e.message))).collect();
+    let messages: Vec<String> = errors.0.iter().map(|e| widgets::sentence(&i18n::app_message(ctx.lang, e))).collect();
     let top = html! { (widgets::alert(&messages.join(" "), None)) };
     Ok(html(status, page(ctx, &r, &feedback, Some(top), &errors)))
 }
@@ -368,7 +368,7 @@ pub async fn feedback(
         "yes" => true,
         "no" => false,
         _ => {
-            let e = AppError::field("helpful", "is required");
+            let e = AppError::field("helpful", Code::Required.msg("is required"));
             return refused(&s, &ctx, &number, version, e).await;
         }
     };

@@ -399,7 +399,7 @@ pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown
                 // parameters the form does not show (a cursor from an old link).
                 div.notice.error role="alert" {
                     (ctx.t(Msg::FilterProblem))
-                    ul { @for fe in e.others(&SHOWN) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, &fe.message)) } } }
+                    ul { @for fe in e.others(&SHOWN) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, fe)) } } }
                 }
             }
             Ok((rows, _, _, _)) if rows.is_empty() => { p.empty { (ctx.t(Msg::NoMatches)) } }

@@ -306,7 +306,7 @@ pub fn staff_only(ctx: &Ctx) -> Result<(), Failure> {
     if ctx.actor.is_staff() {
         Ok(())
     } else {
-        Err(ctx.fail(AppError::Forbidden(ctx.t(crate::i18n::Msg::DenyStaffPage).to_owned())))
+        Err(ctx.fail(AppError::Forbidden(ctx.t(crate::i18n::Msg::DenyStaffPage).to_owned().into())))
     }
 }
 

@@ -14,6 +14,7 @@ use axum::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
+use steward_app::Code;
 use steward_app::{
     AppError, FieldError,
     incidents::{ListParams, NewIncident, encode_cursor, number},
@@ -119,7 +120,7 @@ pub struct ReportQuery {
 }
 
 /// Radio buttons in plain words; the values are the matrix levels.
-fn choice(ctx: &Ctx, name: &str, legend: Msg, options: [Msg; 3], current: &str, error: Option<&str>) -> Markup {
+fn choice(ctx: &Ctx, name: &str, legend: Msg, options: [Msg; 3], current: &str, error: Option<&FieldError>) -> Markup {
     html! {
         fieldset class={ "field choices" @if error.is_some() { " has-error" } } {
             legend { (ctx.t(legend)) }
@@ -252,7 +253,12 @@ pub async fn report(State(s): State<AppState>, ctx: Ctx, req: axum::extract::Req
         return refuse(&f, Vec::new(), StatusCode::OK).await;
     }
     if parts.files.iter().any(|file| file.bytes.is_empty()) {
-        return refuse(&f, vec![FieldError::new("file", "is empty")], StatusCode::UNPROCESSABLE_ENTITY).await;
+        return refuse(
+            &f,
+            vec![FieldError::new("file", Code::EmptyFile.msg("is empty"))],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let level = |v: &str| v.trim().parse::<i64>().ok();
     let n = NewIncident {

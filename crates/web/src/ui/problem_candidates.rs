@@ -9,6 +9,7 @@ use crate::{
     i18n::{self, Msg, Plural},
 };
 use maud::{Markup, html};
+use steward_app::Code;
 use steward_app::{
     AppError, FieldError,
     problems::candidates::{Candidates, group_param},
@@ -26,7 +27,10 @@ pub async fn load(s: &AppState, ctx: &Ctx, days: &str, min: &str) -> Result<Show
     let mut errors = Vec::new();
     let mut read = |field: &str, v: &str| match v.trim() {
         "" => None,
-        v => v.parse::<i64>().map_err(|_| errors.push(FieldError::new(field, "must be a whole number"))).ok(),
+        v => v
+            .parse::<i64>()
+            .map_err(|_| errors.push(FieldError::new(field, Code::NotWhole.msg("must be a whole number"))))
+            .ok(),
     };
     let (days, min) = (read("days", days), read("min", min));
     match s.app.problem_candidates(&ctx.actor, days, min).await {

@@ -289,7 +289,7 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ProblemForm, errors: &Errors
         @if !errors.is_empty() {
             div.notice.error role="alert" {
                 (ctx.t(Msg::FixErrors))
-                @for e in errors.others(&SHOWN).filter(shown_elsewhere) { br; (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, &e.message)) }
+                @for e in errors.others(&SHOWN).filter(shown_elsewhere) { br; (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) }
             }
         }
         form.incident-form.problem-form method="post" action=(action) {

@@ -279,7 +279,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ProblemQu
             Err(e) => {
                 div.notice.error role="alert" {
                     (ctx.t(Msg::FilterProblem))
-                    ul { @for fe in e.others(&SHOWN) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, &fe.message)) } } }
+                    ul { @for fe in e.others(&SHOWN) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, fe)) } } }
                 }
             }
             Ok((rows, _, _)) if rows.is_empty() => { p.empty #no-problems { (ctx.t(Msg::PrbNoMatches)) } }

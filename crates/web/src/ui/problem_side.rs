@@ -106,7 +106,7 @@ fn with_fields(ctx: &Ctx, d: &Data, v: &View, from: ProblemState, to: ProblemSta
                     (field(&reason_id, "cancel_reason", ctx.t(Msg::CancelReason)).textarea(&draft.cancel_reason, 3))
                 }
                 @for e in errors.others(&["resolution_code", "resolution_notes", "resolve_incidents", "incident_notes", "cancel_reason"]) {
-                    p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, &e.message)) }
+                    p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) }
                 }
                 button.btn.btn-primary type="submit" #{ "submit-" (to.as_str()) } { (verb(ctx, from, to)) }
             }
@@ -130,7 +130,7 @@ pub fn actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             @if moves.is_empty() { p.muted { (ctx.t(Msg::PrbFinalState)) } }
             @if let Some(errors) = simple_errors {
                 div.notice.error role="alert" #state-error {
-                    @for e in &errors.0 { p { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, &e.message)) } }
+                    @for e in &errors.0 { p { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, e)) } }
                 }
             }
             div.action-list {
@@ -254,7 +254,7 @@ pub fn workaround(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                 p.hint { (ctx.t(Msg::KnownErrorHint)) }
             }
             @for e in &v.known_error.0 {
-                p.field-error role="alert" { (i18n::field(lang, &e.field)) ": " (widgets::sentence(&i18n::app_message(lang, &e.message))) }
+                p.field-error role="alert" { (i18n::field(lang, &e.field)) ": " (widgets::sentence(&i18n::app_message(lang, e))) }
             }
             @if published || can_publish {
                 form.inline method="post" action={ "/problems/" (d.number) "/known-error" } {
@@ -325,7 +325,7 @@ pub fn incidents(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                     (widgets::csrf(&ctx.csrf))
                     (field.input(&typed))
                     @for e in errors.others(&["incidents"]) {
-                        p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, &e.message)) }
+                        p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) }
                     }
                     button.btn #link-incidents-submit type="submit" { (ctx.t(Msg::LinkIncidents)) }
                 }

@@ -108,7 +108,7 @@ fn holiday_forms(ctx: &Ctx, c: &CalendarView, v: &View) -> Markup {
             (file.input(""))
             button.btn type="submit" { (ctx.t(Msg::ImportHolidays)) }
         }
-        @for e in errors.others(&["ical"]) { p.field-error { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, &e.message)) } }
+        @for e in errors.others(&["ical"]) { p.field-error { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, e)) } }
     }
 }
 
@@ -228,7 +228,7 @@ fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
                     p.hint #sla-kinds-hint { (ctx.t(Msg::SlaRecordKindsHint)) }
                     label.choice { input #sla-kind-incident type="checkbox" name="kind_incident" value="on" checked[d.kind_incident == "on"]; " " (ctx.t(Msg::RecordKindIncidents)) }
                     label.choice { input #sla-kind-problem type="checkbox" name="kind_problem" value="on" checked[d.kind_problem == "on"]; " " (ctx.t(Msg::RecordKindProblems)) }
-                    @if let Some(err) = e.get("kinds") { p.field-error { (widgets::sentence(err)) } }
+                    @if let Some(err) = e.get("kinds") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, err))) } }
                 }
                 (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..f("sla-services", "services", ctx.t(Msg::Services)) }.input(&d.services))
                 (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..f("sla-categories", "categories", ctx.t(Msg::Categories)) }.input(&d.categories))

@@ -70,8 +70,8 @@ pub fn alert(text: &str, link: Option<(&str, &str)>) -> Markup {
 pub struct Errors(pub Vec<FieldError>);
 
 impl Errors {
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    pub fn get(&self, field: &str) -> Option<&FieldError> {
+        self.0.iter().find(|e| e.field == field)
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn a_field_shows_its_error_beside_it() {
-        let errors = Errors(vec![FieldError::new("title", "is required")]);
+        let errors = Errors(vec![FieldError::new("title", steward_app::Code::Required.msg("is required"))]);
         let f = Field { required: true, ..Field::new(Lang::Pl, "title", "title", "Tytuł", &errors) };
         let out = f.input("").into_string();
         assert!(out.contains(r#"<p class="field-error" id="title-error">Jest wymagane</p>"#), "{out}");

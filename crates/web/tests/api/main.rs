@@ -19,6 +19,7 @@ mod bad_input;
 mod cmdb;
 mod cmdb_impact;
 mod cmdb_import;
+mod codes;
 mod comments;
 mod concurrency;
 mod conflicts;

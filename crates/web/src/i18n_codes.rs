@@ -1,0 +1,274 @@
+//! The app's messages (validation and refusals) in the reader's language,
+//! looked up by their stable code (`steward_app::Code`) with their named
+//! values filled in; never by their English words. A code without an
+//! entry here is shown in English, as the app wrote it.
+
+use std::borrow::Cow;
+
+use steward_app::{Code, FieldError, Message};
+
+use crate::i18n::{Lang, Msg, t, tf};
+
+/// The catalogue entry that says what `code` means; `None` only for
+/// [`Code::Other`], the messages not given a code of their own yet.
+pub fn msg_for(code: Code) -> Option<Msg> {
+    use Code as C;
+    Some(match code {
+        C::Other => return None,
+        C::Required | C::RequiredForState => Msg::ValRequired,
+        C::TooLong => Msg::ValTooLong,
+        C::ControlCharacters => Msg::ValControl,
+        C::SingleLine => Msg::ValSingleLine,
+        C::NotATime => Msg::ValNotDate,
+        C::NoSuchUser => Msg::ValNoSuchUser,
+        C::NoSuchIncident => Msg::ValNoSuchIncident,
+        C::NoSuchIncidents => Msg::ValNoSuchIncidents,
+        C::NotIncidentNumber => Msg::ValNotNumber,
+        C::OwnParent => Msg::ValOwnParent,
+        C::GroupForAssignee => Msg::ValGroupForAssignee,
+        C::NotMember => Msg::ValNotMember,
+        C::NoGroup => Msg::ValNoGroup,
+        C::NoCi => Msg::ValNoCi,
+        C::NoUserNamed => Msg::ValNoUserNamed,
+        C::UserAmbiguous => Msg::ValUserAmbiguous,
+        C::NoService => Msg::ValNoService,
+        C::Level => Msg::ValLevel,
+        C::EmptyFile => Msg::ValEmptyFile,
+        C::Positive => Msg::ValPositive,
+        C::NoTargets => Msg::ValNoTargets,
+        C::NoHours => Msg::ValNoHours,
+        C::Overlaps => Msg::ValOverlaps,
+        C::Inverted => Msg::ValInverted,
+        C::UnknownZone => Msg::ValUnknownZone,
+        C::NotTime => Msg::ValNotTime,
+        C::ThresholdRange => Msg::ValThresholdRange,
+        C::ThresholdRising => Msg::ValThresholdRising,
+        C::NoCalendar => Msg::ValNoCalendar,
+        C::NameTaken => Msg::ValNameTaken,
+        C::WrongPassword => Msg::ValWrongPassword,
+        C::SamePassword => Msg::ValSamePassword,
+        C::PasswordCommon => Msg::ValPasswordCommon,
+        C::PasswordUsername => Msg::ValPasswordUsername,
+        C::PasswordShort => Msg::ValPasswordShort,
+        C::PasswordLong => Msg::ValPasswordLong,
+        C::Locale => Msg::ValLocale,
+        C::SelfDemote => Msg::ValSelfDemote,
+        C::LastAdmin => Msg::ValLastAdmin,
+        C::EmailOneAt => Msg::ValEmailOneAt,
+        C::EmailNoLocal => Msg::ValEmailNoLocal,
+        C::EmailNoDot => Msg::ValEmailNoDot,
+        C::EmailBadDomain => Msg::ValEmailBadDomain,
+        C::EmailSpaces => Msg::ValEmailSpaces,
+        C::EmailTooLong => Msg::ValEmailTooLong,
+        C::EmailTaken => Msg::ValEmailTaken,
+        C::AssigneeDeactivated => Msg::ValAssigneeDeactivated,
+        C::Taken => Msg::ValTaken,
+        C::NotZone => Msg::ValNotZone,
+        C::InUse => Msg::ValInUse,
+        C::NoOrganisation => Msg::ValNoOrganisation,
+        C::KnownErrorNeeds => Msg::KnownErrorNeeds,
+        C::KeptWhilePublished => Msg::ValKeptWhilePublished,
+        C::NotKnownError => Msg::ValNotKnownError,
+        C::LinkClosedProblem => Msg::ValLinkClosedProblem,
+        C::IncidentsStayOpen => Msg::ValIncidentsStayOpen,
+        C::NotLinkedProblem => Msg::ValNotLinkedProblem,
+        C::NoWorkaround => Msg::NoWorkaround,
+        C::ResolutionNotHere => Msg::ValResolutionNotHere,
+        C::NotApplicable => Msg::ValNotApplicable,
+        C::NotWhole => Msg::ValNotWhole,
+        C::FromTo => Msg::ValFromTo,
+        C::ChooseIncidents => Msg::ValChooseIncidents,
+        C::NotInAnyGroup => Msg::ValNotInAnyGroup,
+        C::TooManyFiles => Msg::ValTooManyFiles,
+        C::BulkTooMany => Msg::ValBulkTooMany,
+        C::BulkNothing => Msg::ValBulkNothing,
+        C::BulkStateAlone => Msg::ValBulkStateAlone,
+        C::UnknownPlaceholder => Msg::ValUnknownPlaceholder,
+        C::UnclosedBrace => Msg::ValUnclosedBrace,
+        C::StrayBrace => Msg::ValStrayBrace,
+        C::KbReviewFirst => Msg::ValKbReviewFirst,
+        C::KbReviewByPast => Msg::ValKbReviewByPast,
+        C::KbOneLanguage => Msg::ValKbOneLanguage,
+        C::DenyOwnOnly => Msg::DenyOwnOnly,
+        C::DenyCommentOwn => Msg::DenyCommentOwn,
+        C::DenyWorkNotes => Msg::DenyWorkNotes,
+        C::DenyEdit => Msg::DenyEdit,
+        C::DenyTransition => Msg::DenyTransition,
+        C::DenyOutbox => Msg::DenyOutbox,
+        C::DenyWebhooks => Msg::DenyWebhooks,
+        C::DenyRetry => Msg::DenyRetry,
+        C::DenyKbNotPublished => Msg::DenyKbNotPublished,
+        C::DenyKbStaffOnly => Msg::DenyKbStaffOnly,
+        C::DenyKbWrite => Msg::DenyKbWrite,
+        C::DenyKbDraft => Msg::DenyKbDraft,
+        C::DenyKbPublish => Msg::DenyKbPublish,
+        C::DenyKbRetire => Msg::DenyKbRetire,
+        C::DenyKbSelfReview => Msg::DenyKbSelfReview,
+    })
+}
+
+/// Codes whose words beside a form field differ from the API's in every
+/// language: "resolution_notes is required to move to resolved" says no
+/// more than "is required" there, and a date field takes no RFC 3339.
+fn said_differently(code: Code) -> bool {
+    matches!(code, Code::RequiredForState | Code::NotATime)
+}
+
+/// A message from the use cases in the UI's language: by its code, its
+/// values filled in; the English `text` for a code the catalogue lacks.
+pub fn translate<'a>(lang: Lang, code: Code, params: &[(&'static str, String)], text: &'a str) -> Cow<'a, str> {
+    if lang == Lang::En && !said_differently(code) {
+        return Cow::Borrowed(text);
+    }
+    let Some(m) = msg_for(code) else { return Cow::Borrowed(text) };
+    // "no CI 5; no CI 7": one sentence per missing CI.
+    if code == Code::NoCi {
+        let each: Vec<String> = params.iter().map(|(_, id)| tf(lang, m, &[("id", id)])).collect();
+        return Cow::Owned(each.join("; "));
+    }
+    if params.is_empty() {
+        return Cow::Borrowed(t(lang, m));
+    }
+    let args: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Cow::Owned(tf(lang, m, &args))
+}
+
+/// A field's message in the UI's language.
+pub fn field_error(lang: Lang, e: &FieldError) -> Cow<'_, str> {
+    translate(lang, e.code, &e.params, &e.message)
+}
+
+/// A refusal (or any coded message) in the UI's language.
+pub fn message(lang: Lang, m: &Message) -> Cow<'_, str> {
+    translate(lang, m.code, &m.params, &m.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use steward_domain::{
+        calendar::{CalendarSpec, Interval, WeekHours},
+        email::{Email, EmailError},
+        text::{self, TextError},
+        zone::ZoneName,
+    };
+
+    fn pl(m: &Message) -> String {
+        message(Lang::Pl, m).into_owned()
+    }
+
+    #[test]
+    fn every_code_the_app_uses_has_polish_text() {
+        for &code in Code::ALL {
+            if code == Code::Other {
+                assert_eq!(msg_for(code), None);
+                continue;
+            }
+            let m = msg_for(code).unwrap_or_else(|| panic!("{code:?} has no entry in the catalogue"));
+            let (en, pl) = (t(Lang::En, m), t(Lang::Pl, m));
+            assert!(!pl.trim().is_empty() && pl != en, "{code:?}: no Polish of its own ({pl:?})");
+        }
+    }
+
+    #[test]
+    fn a_message_whose_english_changes_still_translates() {
+        // The code decides, not the words: a reworded message keeps its Polish.
+        let reworded = FieldError::new("title", Code::Required.msg("must be filled in"));
+        assert_eq!(field_error(Lang::Pl, &reworded), "jest wymagane");
+        assert_eq!(field_error(Lang::En, &reworded), "must be filled in", "English is the app's own text");
+        let long = Code::TooLong.msg("has more than 200 characters (201)").with("max", 200).with("got", 201);
+        assert_eq!(pl(&long), "jest za długie: najwyżej 200 znaków, jest 201");
+        // Words that once matched, under no code, are no longer guessed at.
+        assert_eq!(pl(&Message::from("is required")), "is required");
+        assert_eq!(pl(&Message::from("something new")), "something new");
+    }
+
+    #[test]
+    fn the_domain_s_messages_carry_their_code_and_values() {
+        let e = |r: Result<String, TextError>| Message::from(r.unwrap_err());
+        assert_eq!(pl(&e(text::check("", text::TITLE))), "jest wymagane");
+        assert_eq!(pl(&e(text::check(&"x".repeat(201), text::TITLE))), "jest za długie: najwyżej 200 znaków, jest 201");
+        assert_eq!(pl(&e(text::check("a\nb", text::TITLE))), t(Lang::Pl, Msg::ValSingleLine));
+        assert_eq!(Email::parse("a@localhost").map(drop).map_err(Message::from).unwrap_err().code, Code::EmailNoDot);
+        assert_eq!(pl(&EmailError::OneAt.into()), t(Lang::Pl, Msg::ValEmailOneAt));
+        let zone = ZoneName::parse("Mars/Base").unwrap_err();
+        assert_eq!(pl(&zone), tf(Lang::Pl, Msg::ValNotZone, &[("zone", "\"Mars/Base\"")]));
+        let iv = |s: &str, e: &str| Interval { start: s.into(), end: e.into() };
+        let spec = CalendarSpec {
+            time_zone: "Mars/Base".into(),
+            week: WeekHours {
+                monday: vec![iv("08:00", "12:00"), iv("11:00", "13:00"), iv("16:00", "08:00")],
+                ..WeekHours::default()
+            },
+            holidays: Vec::new(),
+        };
+        let problems: Vec<String> = spec.validate().unwrap_err().iter().map(|p| pl(&p.reason)).collect();
+        assert!(
+            problems.contains(&"nieznana strefa czasowa \"Mars/Base\"; użyj nazwy IANA, np. Europe/Warsaw".to_owned()),
+            "{problems:?}"
+        );
+        assert!(
+            problems.contains(&"zaczyna się o 16:00, a kończy o 08:00; początek musi być przed końcem".to_owned()),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .contains(&"nakłada się na week.monday[0]; przedziały jednego dnia nie mogą się nakładać".to_owned()),
+            "{problems:?}"
+        );
+        let empty = CalendarSpec { time_zone: "UTC".into(), week: WeekHours::default(), holidays: Vec::new() };
+        assert_eq!(pl(&empty.validate().unwrap_err()[0].reason), t(Lang::Pl, Msg::ValNoHours));
+    }
+
+    #[test]
+    fn the_app_s_messages_fill_in_their_values() {
+        let password = |p: &str| match steward_app::passwords::check(p, "ola", 12) {
+            Err(steward_app::AppError::Invalid(errs)) => field_error(Lang::Pl, &errs[0]).into_owned(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(password("short"), tf(Lang::Pl, Msg::ValPasswordShort, &[("n", "12")]));
+        assert_eq!(
+            pl(&steward_app::error::no_cis([5, 7])),
+            "nie ma elementu konfiguracji 5; nie ma elementu konfiguracji 7"
+        );
+        assert_eq!(message(Lang::En, &steward_app::error::no_cis([5, 7])), "no CI 5; no CI 7");
+        let missing = steward_domain::incident::TransitionError::Missing {
+            field: "resolution_notes",
+            to: steward_domain::IncidentState::Resolved,
+        };
+        let m = Message::from(missing);
+        assert_eq!(m.text, "resolution_notes is required to move to resolved");
+        assert_eq!(message(Lang::En, &m), "is required", "beside its field, in English too");
+        assert_eq!(pl(&m), "jest wymagane");
+        let bad_time = steward_app::incidents::parse_time("yesterday").unwrap_err();
+        assert_eq!(pl(&bad_time), "to nie jest data: użyj RRRR-MM-DD");
+        let denied = steward_domain::access::can_edit(steward_domain::access::Viewer {
+            role: steward_domain::Role::Requester,
+            is_requester: true,
+        })
+        .unwrap_err();
+        let refusal = match steward_app::AppError::from(denied) {
+            steward_app::AppError::Forbidden(m) => m,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!((refusal.code, pl(&refusal)), (Code::DenyEdit, t(Lang::Pl, Msg::DenyEdit).to_owned()));
+    }
+
+    #[test]
+    fn every_email_reason_is_in_polish() {
+        let mut seen = Vec::new();
+        for e in EmailError::ALL {
+            let en = e.to_string();
+            let m = Message::from(e);
+            let pl = pl(&m);
+            assert!(pl.starts_with("to nie jest adres e-mail: ") && !seen.contains(&pl), "{e:?}: {pl}");
+            assert_eq!(message(Lang::En, &m), en);
+            seen.push(pl);
+        }
+        assert_eq!(Email::parse("a@localhost").unwrap_err(), EmailError::NoDot);
+        let taken = Code::EmailTaken.msg("is already the address of ola").with("who", "ola");
+        assert_eq!(pl(&taken), "to już adres użytkownika ola");
+        let gone = Code::AssigneeDeactivated.msg("Ola Nowak is deactivated").with("who", "Ola Nowak");
+        assert_eq!(pl(&gone), "Ola Nowak jest dezaktywowany(-a)");
+    }
+}
