@@ -317,9 +317,6 @@ async fn search_uses_the_full_text_index(pg: bool) {
         let query = parse(typed, &["INC", "PRB"]).unwrap();
         for (name, scope) in &scopes {
             let plan = fulltext::plan(&mut conn, d, &query, scope).await.unwrap();
-            if pg {
-                assert!(plan.iter().any(|l| l.contains("$1")), "not a generic plan: {plan:?}");
-            }
             // Known errors are few: walking them is as good as the index.
             let known: &[&str] = &["problem_details_known_error", index[0]];
             let indexes = if name.starts_with("known") { known } else { index };
