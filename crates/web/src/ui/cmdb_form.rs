@@ -229,7 +229,7 @@ async fn save(s: &AppState, ctx: &Ctx, f: &CiForm, id: Option<i64>) -> Result<(i
             report.items.first().map(|o| (o.id, o.outcome)).ok_or_else(|| Err(ctx.fail(AppError::NotFound("CI"))))
         }
         Err(AppError::Invalid(errs)) => {
-            let errs = errs.into_iter().map(|e| FieldError::new(&form_field(&e.field), e.message)).collect();
+            let errs = errs.into_iter().map(|e| FieldError { field: form_field(&e.field), ..e }).collect();
             Err(page(ctx, &c, f, &widgets::Errors(errs), id, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => Err(Err(ctx.fail(e))),

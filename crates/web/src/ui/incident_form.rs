@@ -294,13 +294,11 @@ pub fn render(
         form.incident-form method="post" action=(action) {
             (widgets::csrf(&ctx.csrf))
             @if let Mode::Edit { .. } = mode { input type="hidden" name="version" value=(v.version); }
-            @else { (suggestions::default_button()) }
             div.form-grid {
                 div.form-main {
                     (Field { required: true, autofocus: matches!(mode, Mode::New), ..f("title", ctx.t(Msg::Title)) }.input(&v.title))
                     (f("description", ctx.t(Msg::Description)).textarea(&v.description, 10))
                     @if let Mode::New = mode {
-                        (suggestions::button(ctx))
                         (suggestions::panel(ctx, suggestions::For::Desk, suggested.0, suggested.1))
                     }
                     div.field-row {
@@ -331,6 +329,7 @@ pub fn render(
             datalist #user-list { @for u in &c.users { option value=(u.username) { (u.display_name) } } }
             div.form-actions {
                 button.btn.btn-primary type="submit" { (ctx.t(submit)) }
+                @if let Mode::New = mode { (suggestions::button(ctx)) }
                 a.btn.btn-quiet href=(cancel) { (ctx.t(Msg::Cancel)) }
             }
         }

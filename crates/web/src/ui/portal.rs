@@ -171,10 +171,8 @@ fn report_page(
                 action="/portal/report"
                 data-max-bytes=(max_bytes) data-too-large=(too_large) {
                 (widgets::csrf(&ctx.csrf))
-                (suggestions::default_button())
                 (widgets::Field { required: true, autofocus: true, hint: Some(ctx.t(Msg::WhatsWrongHint)), ..field("title", ctx.t(Msg::WhatsWrong)) }.input(&f.title))
                 (widgets::Field { hint: Some(ctx.t(Msg::TellMoreHint)), ..field("description", ctx.t(Msg::TellMore)) }.textarea(&f.description, 6))
-                (suggestions::button(ctx))
                 (suggestions::panel(ctx, suggestions::For::Report, suggested.0, suggested.1))
                 @if !services.is_empty() || !f.service.is_empty() {
                     (field("service", ctx.t(Msg::WhichService)).select(&service_options(ctx, services), &f.service))
@@ -184,6 +182,7 @@ fn report_page(
                 (files.input_multiple())
                 div.form-actions {
                     button.btn.btn-primary type="submit" { (ctx.t(Msg::Send)) }
+                    (suggestions::button(ctx))
                     a.btn.btn-quiet href="/portal" { (ctx.t(Msg::Cancel)) }
                 }
             }

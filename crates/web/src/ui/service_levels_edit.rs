@@ -104,7 +104,7 @@ pub async fn update(
         }
         Err((AppError::Invalid(errs), priorities)) => {
             let errs =
-                errs.into_iter().map(|e| FieldError::new(&sla_field(&e.field, &priorities), e.message)).collect();
+                errs.into_iter().map(|e| FieldError { field: sla_field(&e.field, &priorities), ..e }).collect();
             let v = View { sla_errors: widgets::Errors(errs), ..editing(d, id, version) };
             respond(&s, &ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -180,7 +180,7 @@ pub async fn update_calendar(
             see_other(&format!("{PATH}?m=calendar_saved"))
         }
         Err(AppError::Invalid(errs)) => {
-            let errs = errs.into_iter().map(|e| FieldError::new(&calendar_field(&e.field), e.message)).collect();
+            let errs = errs.into_iter().map(|e| FieldError { field: calendar_field(&e.field), ..e }).collect();
             let v = View { calendar_errors: widgets::Errors(errs), ..editing_calendar(d, id, version) };
             respond(&s, &ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
         }

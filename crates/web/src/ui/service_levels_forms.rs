@@ -191,7 +191,7 @@ pub async fn create_calendar(State(s): State<AppState>, ctx: Ctx, Form(d): Form<
     match result {
         Ok(()) => see_other(&format!("{PATH}?m=calendar")),
         Err(AppError::Invalid(errs)) => {
-            let errs = errs.into_iter().map(|e| FieldError::new(&calendar_field(&e.field), e.message)).collect();
+            let errs = errs.into_iter().map(|e| FieldError { field: calendar_field(&e.field), ..e }).collect();
             let v =
                 View { calendar: d, calendar_errors: widgets::Errors(errs), sla: SlaDraft::fresh(), ..View::default() };
             respond(&s, &ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -364,7 +364,7 @@ pub async fn create_sla(State(s): State<AppState>, ctx: Ctx, Form(d): Form<SlaDr
         Ok(()) => see_other(&format!("{PATH}?m=sla")),
         Err((AppError::Invalid(errs), priorities)) => {
             let errs =
-                errs.into_iter().map(|e| FieldError::new(&sla_field(&e.field, &priorities), e.message)).collect();
+                errs.into_iter().map(|e| FieldError { field: sla_field(&e.field, &priorities), ..e }).collect();
             let v =
                 View { calendar: CalendarDraft::fresh(), sla: d, sla_errors: widgets::Errors(errs), ..View::default() };
             respond(&s, &ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await

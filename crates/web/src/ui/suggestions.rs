@@ -64,22 +64,17 @@ pub fn panel(ctx: &Ctx, form: For, hits: &[RecordHit], asked: bool) -> Markup {
     }
 }
 
-/// The button that asks for the panel without JavaScript (`app.js` hides
+/// The button that asks for the panel without JavaScript (`app.js` removes
 /// it). It sends the form to its own address with `suggest=1`: the
-/// handler shows the form again with the panel and saves nothing.
+/// handler shows the form again with the panel and saves nothing. It
+/// stands after the form's own submit button, which Enter in a field
+/// keeps pressing.
 pub fn button(ctx: &Ctx) -> Markup {
     html! {
         button.btn.btn-quiet.suggest-button type="submit" name="suggest" value="1" formnovalidate {
             (ctx.t(Msg::SuggestButton))
         }
     }
-}
-
-/// The form's first submit button, invisible: pressing Enter in a field
-/// sends the form with its first submit button, which must stay the form's
-/// own ("Create", "Send") and not [`button`].
-pub fn default_button() -> Markup {
-    html! { button.visually-hidden type="submit" tabindex="-1" aria-hidden="true" {} }
 }
 
 /// The matches for a form's title and description, as the panel shows
