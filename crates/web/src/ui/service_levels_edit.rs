@@ -103,8 +103,7 @@ pub async fn update(
             see_other(&format!("{PATH}?m=sla_saved"))
         }
         Err((AppError::Invalid(errs), priorities)) => {
-            let errs =
-                errs.into_iter().map(|e| FieldError { field: sla_field(&e.field, &priorities), ..e }).collect();
+            let errs = errs.into_iter().map(|e| FieldError { field: sla_field(&e.field, &priorities), ..e }).collect();
             let v = View { sla_errors: widgets::Errors(errs), ..editing(d, id, version) };
             respond(&s, &ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
         }

@@ -363,8 +363,7 @@ pub async fn create_sla(State(s): State<AppState>, ctx: Ctx, Form(d): Form<SlaDr
     match result {
         Ok(()) => see_other(&format!("{PATH}?m=sla")),
         Err((AppError::Invalid(errs), priorities)) => {
-            let errs =
-                errs.into_iter().map(|e| FieldError { field: sla_field(&e.field, &priorities), ..e }).collect();
+            let errs = errs.into_iter().map(|e| FieldError { field: sla_field(&e.field, &priorities), ..e }).collect();
             let v =
                 View { calendar: CalendarDraft::fresh(), sla: d, sla_errors: widgets::Errors(errs), ..View::default() };
             respond(&s, &ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
