@@ -159,10 +159,10 @@ pub struct Hit {
 
 /// PostgreSQL's windows of the newest records a wide search looks in
 /// first (see [`search`]).
-const WINDOWS: [i64; 2] = [20_000, 200_000];
-/// Matches in a window that are enough to rank: fewer, and the next,
-/// wider window is searched.
-const ENOUGH: i64 = 1_000;
+const WINDOWS: [i64; 2] = [10_000, 100_000];
+/// Matches in a window that are enough to rank (5 % of the first): fewer,
+/// and the next, wider window is searched.
+const ENOUGH: i64 = 500;
 
 /// The records matching `query` in `scope`, best first: every term in the
 /// title above matches in the body, then the most recently updated. Ranks
@@ -172,9 +172,12 @@ const ENOUGH: i64 = 1_000;
 /// PostgreSQL reads every match of a word from its GIN index as a bitmap
 /// and then each matching row: a word in half of a million records cost
 /// 650 ms. A search over incidents (not one requester's) therefore looks
-/// among the newest 20,000 records first, then the newest 200,000, then
-/// all, and stops at the first window holding [`ENOUGH`] matches: a common
-/// word ranks within its newest matches, a rare one is found anywhere.
+/// among the newest 10,000 records first, then the newest 100,000, then
+/// all, and stops at the first window holding [`ENOUGH`] matches: a word
+/// in 5 % of the records or more ranks within the newest 10,000 records,
+/// a rarer one within the newest 100,000 or all, so no step reads more
+/// than 10,000 rows or 5,000 matches. The windows' id ranges come from a
+/// BRIN index (migration 0019), which costs nothing however wide.
 /// (SQLite's FTS5 hands out matches newest first and stops by itself.)
 pub async fn search(
     conn: &mut AnyConnection,
@@ -306,8 +309,9 @@ pub async fn refresh_suggest_to(conn: &mut AnyConnection, id: i64) -> Result<()>
 
 /// The records suggested for a report being typed, best first: those
 /// matching most of its words, title words first (the engine's relevance).
-/// Reads an index of the suggested records alone (migration 0016), so a
-/// word a million incidents share costs nothing here.
+/// Reads an index of the suggested records alone (SQLite: `knowledge_fts`,
+/// migration 0016; PostgreSQL: `knowledge_search`, 0019), so a word a
+/// million incidents share costs nothing here.
 pub async fn suggest(
     conn: &mut AnyConnection,
     d: Dialect,
@@ -352,15 +356,20 @@ fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> 
             q.bind(Value::Text(expr)).push(" ORDER BY rank LIMIT ").bind(Value::Int(limit));
             q.push(") k CROSS JOIN records r ON r.id = k.id WHERE r.suggest_to IS NOT NULL ORDER BY k.rank, r.id DESC");
         }
-        // The condition written out, so the partial index applies.
+        // Ranked and cut in `knowledge_search` (migration 0019), the
+        // suggested records' words alone, lying together; only the best
+        // are read from `records`.
         Backend::Postgres => {
-            q.push("records r WHERE r.suggest_to IS NOT NULL AND r.search_tsv @@ to_tsquery('simple', ");
-            q.bind(Value::Text(words.to_tsquery())).push(")");
+            let tsquery = Value::Text(words.to_tsquery());
+            q.push("(SELECT k.record_id AS id, ts_rank(k.search_tsv, to_tsquery('simple', ");
+            q.bind(tsquery.clone())
+                .push(")) AS rank FROM knowledge_search k WHERE k.search_tsv @@ to_tsquery('simple', ");
+            q.bind(tsquery).push(")");
             if scope.requesters_only {
-                q.push(" AND r.suggest_to = 'everyone'");
+                q.push(" AND k.suggest_to = 'everyone'");
             }
-            q.push(" ORDER BY ts_rank(r.search_tsv, to_tsquery('simple', ");
-            q.bind(Value::Text(words.to_tsquery())).push(")) DESC, r.id DESC LIMIT ").bind(Value::Int(limit));
+            q.push(" ORDER BY rank DESC, k.record_id DESC LIMIT ").bind(Value::Int(limit));
+            q.push(") k JOIN records r ON r.id = k.id ORDER BY k.rank DESC, r.id DESC");
         }
     }
     q

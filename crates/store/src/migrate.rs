@@ -43,6 +43,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     16 "0016" "knowledge_search",
     17 "0017" "sla_record_kinds",
     18 "0018" "search_writes",
+    19 "0019" "search_tables",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -63,6 +64,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     16 "0016" "knowledge_search",
     17 "0017" "sla_record_kinds",
     18 "0018" "search_writes",
+    19 "0019" "search_tables",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

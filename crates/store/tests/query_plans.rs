@@ -372,7 +372,7 @@ async fn suggestions_use_the_knowledge_index(pg: bool) {
     if pg {
         conn.execute("SET enable_seqscan = off").await.unwrap();
     }
-    let knowledge: &[&str] = if pg { &["records_suggest"] } else { &["knowledge_fts VIRTUAL TABLE INDEX"] };
+    let knowledge: &[&str] = if pg { &["knowledge_search_words"] } else { &["knowledge_fts VIRTUAL TABLE INDEX"] };
     let mut problems = Vec::new();
     for typed in ["incident 42", "incid", "1234 "] {
         let words = steward_domain::search::words_of(typed, "the words typed").unwrap();
