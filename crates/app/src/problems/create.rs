@@ -182,6 +182,7 @@ impl App {
                     (rec.id, rec.number) = (key.id, key.number);
                     details.record_id = rec.id;
                     store_problems::insert_details(c, &details).await?;
+                    super::index_analysis(c, &rec, &details).await?;
                     steward_store::cmdb::set_record_cis(c, rec.id, &cis).await?;
                     if !links.is_empty() {
                         write_links(c, dialect, &rec, &links, actor_id, rec.opened_at).await?;

@@ -135,6 +135,26 @@ pub(crate) async fn lock_at(c: &mut Conn, d: Dialect, n: i64, version: Option<i6
     Ok(problem)
 }
 
+/// Indexes what the analysis found (the root cause, the whys' answers, the
+/// workaround) with the description, so that searching for a cause or a
+/// workaround finds its problem. Writing the record indexed its title and
+/// description only; a problem without analysis text is left so.
+pub(crate) async fn index_analysis(c: &mut Conn, rec: &Record, d: &Details) -> Result<(), AppError> {
+    let whys: Vec<WhyStep> = serde_json::from_str(&d.whys).unwrap_or_default();
+    let found: Vec<&str> = [d.root_cause.as_deref(), d.workaround.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(whys.iter().flat_map(|w| [w.question.as_str(), w.answer.as_str()]))
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    let body = format!("{}\n\n{}", rec.description, found.join("\n\n"));
+    steward_store::fulltext::set_search_text(c, rec.id, &rec.title, &body).await?;
+    Ok(())
+}
+
 /// Writes a changed problem (its row under `version`, then its details)
 /// with its journal entry, at `now`, and keeps its SLA clocks in step.
 pub(crate) async fn write_change(
@@ -150,6 +170,7 @@ pub(crate) async fn write_change(
     new.updated_at = now;
     new.version = store_records::update(c, &new, version).await?;
     store_problems::update_details(c, &details).await?;
+    index_analysis(c, &new, &details).await?;
     steward_store::fulltext::refresh_suggest_to(c, new.id).await?;
     records::journal(c, old, now, Some(actor_id), action, changes, None).await?;
     (_, new.sla) = crate::sla::engine::sync(c, w.dialect, w.snap, Some(old), &new, Some(actor_id), now).await?;

@@ -127,7 +127,11 @@ async fn write_batch(c: &mut Conn, d: Dialect, shape: Shape, mut b: Batch) -> Re
     for (i, r) in b.rows.iter().enumerate() {
         match shape {
             Shape::Incident => {}
-            Shape::Problem => problems::insert_details(c, &problem_details(r, i)).await?,
+            Shape::Problem => {
+                let details = problem_details(r, i);
+                problems::insert_details(c, &details).await?;
+                crate::problems::index_analysis(c, r, &details).await?;
+            }
             Shape::Article => {
                 let (details, version, text) = article(r, i);
                 articles::save_details(c, &details).await?;

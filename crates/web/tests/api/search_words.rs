@@ -171,6 +171,27 @@ both!(every_write_keeps_the_index, |t| {
     assert_eq!(t.numbers(&[("text", "zorbat")], &t.agent).await, std::slice::from_ref(&n));
 });
 
+both!(a_problems_analysis_is_searched_with_it, |t| {
+    let p = raise(&t, json!({"title": "Printers drop jobs", "description": "Queue empties"})).await;
+    assert!(hits(&t, "spoolerleak ", &t.agent).await.is_empty());
+    // The root cause, each why and the workaround are found as soon as
+    // they are written, and no longer once they are gone.
+    let path = format!("/api/v1/problems/{p}");
+    let body = json!({"version": 1, "root_cause": "Spoolerleak in the driver",
+        "whys": [{"question": "Why does the queue empty?", "answer": "Gremlinwhy restarts it"}],
+        "workaround": "Pauseprint then resume"});
+    assert_eq!(t.patch(&path, &t.agent, body).await.status(), 200);
+    for word in ["spoolerleak ", "gremlinwhy ", "pauseprint ", "\"queue empties\"", "printers "] {
+        assert_eq!(hits(&t, word, &t.agent).await, std::slice::from_ref(&p), "{word}");
+    }
+    let body = json!({"version": 2, "root_cause": "Driver bug", "whys": [], "workaround": ""});
+    assert_eq!(t.patch(&path, &t.agent, body).await.status(), 200);
+    for word in ["spoolerleak ", "gremlinwhy ", "pauseprint "] {
+        assert!(hits(&t, word, &t.agent).await.is_empty(), "{word} still found");
+    }
+    assert_eq!(hits(&t, "driver bug", &t.agent).await, std::slice::from_ref(&p));
+});
+
 both!(texts_that_cannot_be_searched_are_refused_naming_q, |t| {
     t.incident(&t.agent, json!({"title": "Printer jam"})).await;
     let before = t.count().await;
