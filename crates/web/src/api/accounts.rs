@@ -8,6 +8,25 @@ use axum::{
 };
 use steward_app::accounts::NewUser;
 
+/// `/me`, users, groups and the caller's API tokens: routes and their
+/// OpenAPI description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(me, users, add_user, groups, add_group, add_member, tokens, create_token, revoke_token))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, post};
+    axum::Router::new()
+        .route("/me", get(me))
+        .route("/users", get(users).post(add_user))
+        .route("/groups", get(groups).post(add_group))
+        .route("/groups/{name}/members", post(add_member))
+        .route("/tokens", get(tokens).post(create_token))
+        .route("/tokens/{id}", delete(revoke_token))
+}
+
 #[utoipa::path(get, operation_id = "get_me", path = "/api/v1/me", tag = "accounts", responses((status = 200, body = MeJson)))]
 pub async fn me(ApiActor(a): ApiActor) -> axum::Json<MeJson> {
     axum::Json(MeJson {

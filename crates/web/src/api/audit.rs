@@ -7,6 +7,17 @@ use serde::{Deserialize, Serialize};
 use steward_store::audit::{AuditEvent, AuditFilter};
 use utoipa::{IntoParams, ToSchema};
 
+/// The audit log: its route and its OpenAPI description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/audit", axum::routing::get(list))
+}
+
 /// Events per page unless `limit` says otherwise.
 pub const PAGE: i64 = 50;
 

@@ -25,6 +25,61 @@ use super::schema;
 use crate::error::Problem;
 use utoipa::ToSchema;
 
+/// The CMDB and the service catalog: routes and their OpenAPI description
+/// (with the enums only query parameters name, which utoipa does not
+/// collect).
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        list,
+        create,
+        get_one,
+        update,
+        journal,
+        relations,
+        add_relation,
+        remove_relation,
+        impact_of,
+        dependencies_of,
+        impact,
+        open_incidents,
+        bulk,
+        import,
+        classes,
+        save_class,
+        services,
+        inventory
+    ),
+    components(schemas(schema::CiListFormat, schema::ImpactInclude, schema::ImpactDirection, schema::CiStatus))
+)]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::{
+        extract::DefaultBodyLimit,
+        routing::{delete, get, post, put},
+    };
+    axum::Router::new()
+        .route("/cis", get(list).post(create))
+        .route("/cis/{id}", get(get_one).put(update))
+        .route("/cis/{id}/journal", get(journal))
+        .route("/cis/{id}/relations", get(relations))
+        .route("/cis/{id}/impact", get(impact_of))
+        .route("/cis/{id}/dependencies", get(dependencies_of))
+        .route("/cis/{id}/incidents", get(open_incidents))
+        .route("/relations", post(add_relation))
+        .route("/relations/{id}", delete(remove_relation))
+        .route("/impact", post(impact))
+        .route("/cmdb/bulk", post(bulk).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route("/cmdb/import", post(import).layer(DefaultBodyLimit::max(CSV_MAX_BYTES)))
+        .route("/ci-classes", get(classes))
+        .route("/ci-classes/{key}", put(save_class))
+        .route("/services", get(services))
+        .route("/inventory", post(inventory).layer(DefaultBodyLimit::max(steward_app::cmdb::inventory::MAX_BYTES)))
+}
+
 /// Parses `as_of`: an RFC 3339 moment, not in the future.
 pub fn parse_as_of(s: Option<&str>) -> Result<Option<i64>, ApiError> {
     let Some(s) = s.map(str::trim) else { return Ok(None) };

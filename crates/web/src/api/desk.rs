@@ -21,6 +21,37 @@ use steward_app::{
 use steward_store::desk::CannedReply;
 use utoipa::ToSchema;
 
+/// The desk's daily work: routes and their OpenAPI description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_replies,
+    create_reply,
+    get_reply,
+    update_reply,
+    delete_reply,
+    incident_replies,
+    assign_to_me,
+    views,
+    save_view,
+    delete_view,
+    bulk
+))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, post};
+    axum::Router::new()
+        .route("/incidents/bulk", post(bulk))
+        .route("/incidents/{number}/assign-to-me", post(assign_to_me))
+        .route("/incidents/{number}/canned-replies", get(incident_replies))
+        .route("/canned-replies", get(list_replies).post(create_reply))
+        .route("/canned-replies/{id}", get(get_reply).put(update_reply).delete(delete_reply))
+        .route("/views", get(views).post(save_view))
+        .route("/views/{id}", delete(delete_view))
+}
+
 fn id_of(p: Result<Path<i64>, PathRejection>, what: &str) -> Result<i64, ApiError> {
     p.map(|Path(id)| id).map_err(|_| ApiError::not_found(what))
 }

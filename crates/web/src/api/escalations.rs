@@ -13,6 +13,23 @@ use steward_app::{AppError, sla::rules::RuleView};
 use steward_domain::sla::escalation::EscalationRule;
 use utoipa::{IntoParams, ToSchema};
 
+/// Escalation rules, group managers and the inbound mail log: routes and
+/// their OpenAPI description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, get_one, replace, delete, set_manager, inbound))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, put};
+    axum::Router::new()
+        .route("/groups/{name}/manager", put(set_manager))
+        .route("/escalations", get(list).post(create))
+        .route("/escalations/{id}", get(get_one).put(replace).delete(self::delete))
+        .route("/mail/inbound", get(inbound))
+}
+
 /// An escalation rule. `trigger` is `{"kind": "clock", "clock":
 /// "resolution", "percent": 75}` or `{"kind": "elapsed", "after": "15m"}`;
 /// `conditions` narrow it (`priorities`, `states`, `groups`, `no_assignee`,

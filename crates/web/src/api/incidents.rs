@@ -13,6 +13,44 @@ use steward_app::Code;
 use steward_app::incidents::{ListParams, MAX_FILES, Upload, encode_cursor};
 use steward_store::records::Incident;
 
+/// The incidents resource: its routes and their OpenAPI description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list,
+    create,
+    get_one,
+    update,
+    transition,
+    comments,
+    add_comment,
+    journal,
+    attachments,
+    upload,
+    download
+))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::{
+        extract::DefaultBodyLimit,
+        routing::{get, post},
+    };
+    axum::Router::new()
+        .route("/incidents", get(list).post(create))
+        .route("/incidents/{number}", get(get_one).patch(update))
+        .route("/incidents/{number}/transitions", post(transition))
+        // A comment may carry files: the attachment limit applies to each.
+        .route("/incidents/{number}/comments", get(comments).post(add_comment).layer(DefaultBodyLimit::disable()))
+        .route("/incidents/{number}/journal", get(journal))
+        // The upload checks the attachment limit itself (and the server's
+        // body limit bounds every request): axum's 2 MB default would refuse
+        // files well under the configured limit.
+        .route("/incidents/{number}/attachments", get(attachments).post(upload).layer(DefaultBodyLimit::disable()))
+        .route("/incidents/{number}/attachments/{id}", get(download))
+}
+
 /// The version an `If-Match: "7"` header names, if any.
 fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };

@@ -15,6 +15,23 @@ use axum::{
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+/// The caller's profile, password and sessions: routes and their OpenAPI
+/// description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(update_profile, change_password, sessions, revoke_session))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, patch, put};
+    axum::Router::new()
+        .route("/me", patch(update_profile))
+        .route("/me/password", put(change_password))
+        .route("/me/sessions", get(sessions))
+        .route("/me/sessions/{id}", delete(revoke_session))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileJson {

@@ -15,6 +15,44 @@ use steward_domain::number::RecordKind;
 use steward_store::{accounts::User, outbox::Message, webhooks};
 use utoipa::{IntoParams, ToSchema};
 
+/// The outbox, webhooks, an incident's watchers and one's own opt-outs:
+/// routes and their OpenAPI description (with the outbox state, which only
+/// a query parameter names).
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        outbox,
+        retry,
+        webhooks,
+        create_webhook,
+        webhook,
+        update_webhook,
+        delete_webhook,
+        deliveries,
+        watchers,
+        watch,
+        unwatch,
+        my_notifications,
+        set_my_notifications
+    ),
+    components(schemas(super::schema::OutboxState))
+)]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/me/notifications", get(my_notifications).put(set_my_notifications))
+        .route("/outbox", get(outbox))
+        .route("/outbox/{id}/retry", post(retry))
+        .route("/webhooks", get(webhooks).post(create_webhook))
+        .route("/webhooks/{id}", get(webhook).patch(update_webhook).delete(delete_webhook))
+        .route("/webhooks/{id}/deliveries", get(deliveries))
+        .route("/incidents/{number}/watchers", get(watchers).post(watch).delete(unwatch))
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct OutboxMessageJson {
     pub id: i64,

@@ -8,6 +8,22 @@ use axum::{
     http::StatusCode,
 };
 
+/// A group's members and any user's tokens: routes and their OpenAPI
+/// description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(members, tokens, revoke_token))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get};
+    axum::Router::new()
+        .route("/groups/{name}/members", get(members))
+        .route("/users/{name}/tokens", get(tokens))
+        .route("/users/{name}/tokens/{id}", delete(revoke_token))
+}
+
 #[utoipa::path(get, operation_id = "list_group_members", path = "/api/v1/groups/{name}/members", tag = "accounts",
     params(("name" = String, Path)),
     responses((status = 200, body = Vec<UserJson>, description = "The group's members, by display name"),

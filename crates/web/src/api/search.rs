@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(search, suggestions))]
+#[openapi(paths(search, suggestions), components(schemas(super::schema::SearchKindName)))]
 struct Doc;
 
 fn routes() -> axum::Router<AppState> {

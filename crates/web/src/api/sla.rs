@@ -16,6 +16,49 @@ use jiff::SignedDuration;
 use serde::Deserialize;
 use steward_app::AppError;
 
+/// Calendars, SLA definitions, group OLAs and an incident's clocks: routes
+/// and their OpenAPI description (a problem's clocks are the problems
+/// resource's).
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    clocks,
+    calendars,
+    create_calendar,
+    get_calendar,
+    calendar_history,
+    update_calendar,
+    add_preset,
+    import_ical,
+    slas,
+    create_sla,
+    get_sla,
+    sla_history,
+    update_sla,
+    set_ola,
+    delete_ola
+))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::{
+        extract::DefaultBodyLimit,
+        routing::{get, post, put},
+    };
+    axum::Router::new()
+        .route("/incidents/{number}/slas", get(clocks))
+        .route("/calendars", get(calendars).post(create_calendar))
+        .route("/calendars/{id}", get(get_calendar).put(update_calendar))
+        .route("/calendars/{id}/history", get(calendar_history))
+        .route("/calendars/{id}/presets/{preset}", post(add_preset))
+        .route("/calendars/{id}/holidays", post(import_ical).layer(DefaultBodyLimit::max(ICAL_MAX_BYTES)))
+        .route("/slas", get(slas).post(create_sla))
+        .route("/slas/{id}", get(get_sla).put(update_sla))
+        .route("/slas/{id}/history", get(sla_history))
+        .route("/groups/{name}/ola", put(set_ola).delete(delete_ola))
+}
+
 /// The largest iCalendar file accepted, as the parser bounds it: the
 /// route refuses a larger body before reading it all.
 pub const ICAL_MAX_BYTES: usize = steward_domain::calendar::ICAL_MAX_BYTES;

@@ -18,6 +18,36 @@ use steward_app::{
 use steward_store::{accounts, sessions::SessionInfo};
 use utoipa::ToSchema;
 
+/// Admins' user, membership and organisation endpoints: routes and their
+/// OpenAPI description.
+pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    get_user,
+    update_user,
+    reset_password,
+    user_sessions,
+    revoke_user_sessions,
+    remove_member,
+    organisations,
+    create_organisation,
+    rename_organisation,
+    delete_organisation
+))]
+struct Doc;
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{delete, get, patch, put};
+    axum::Router::new()
+        .route("/users/{name}", get(get_user).patch(update_user))
+        .route("/users/{name}/password", put(reset_password))
+        .route("/users/{name}/sessions", get(user_sessions).delete(revoke_user_sessions))
+        .route("/groups/{name}/members/{username}", delete(remove_member))
+        .route("/organisations", get(organisations).post(create_organisation))
+        .route("/organisations/{id}", patch(rename_organisation).delete(delete_organisation))
+}
+
 /// A user with what admins manage about them.
 #[derive(Serialize, ToSchema)]
 pub struct UserDetailJson {

@@ -9,6 +9,13 @@ use axum::{
 };
 use std::sync::LazyLock;
 
+/// The stylesheet, script and icon: a route, no navigation entry.
+pub const AREA: super::area::Area = super::area::Area { routes, nav: &[] };
+
+fn routes() -> axum::Router<crate::AppState> {
+    axum::Router::new().route("/assets/{file}", axum::routing::get(serve))
+}
+
 const CSS: &str = include_str!("../../assets/app.css");
 const JS: &str = include_str!("../../assets/app.js");
 const ICON: &str = include_str!("../../assets/icon.svg");

@@ -2,6 +2,7 @@
 //! owner group, name), keyset pages, the CSV export of the same selection
 //! and the way to the import.
 
+use super::area::{Audience, NavEntry, under};
 use super::{
     Ctx, OrPage, UiResult,
     cmdb_widgets::{self, Classes},
@@ -22,6 +23,42 @@ use steward_app::{
 };
 use steward_domain::cmdb::CiStatus;
 use steward_store::cmdb::CiFilter;
+
+/// The CMDB (list, import, a CI's pages and relations) and the service
+/// catalog: routes and navigation entries (the catalog for everyone).
+pub const AREA: super::area::Area = super::area::Area {
+    routes,
+    nav: &[
+        NavEntry { href: "/cmdb", label: Msg::NavCmdb, audience: Audience::Staff, current: |p| under(p, "/cmdb") },
+        NavEntry {
+            href: "/services",
+            label: Msg::NavServices,
+            audience: Audience::Everyone,
+            current: |p| under(p, "/services"),
+        },
+    ],
+};
+
+fn routes() -> axum::Router<AppState> {
+    use super::{catalog, cmdb_ci, cmdb_form, cmdb_import, cmdb_relate};
+    use axum::{
+        extract::DefaultBodyLimit,
+        routing::{get, post},
+    };
+    axum::Router::new()
+        .route("/cmdb", get(show))
+        .route(
+            "/cmdb/import",
+            get(cmdb_import::show).post(cmdb_import::post).layer(DefaultBodyLimit::max(cmdb_import::BODY_MAX)),
+        )
+        .route("/cmdb/new", get(cmdb_form::new).post(cmdb_form::create))
+        .route("/cmdb/{id}", get(cmdb_ci::show))
+        .route("/cmdb/{id}/edit", get(cmdb_form::edit).post(cmdb_form::update))
+        .route("/cmdb/{id}/relations", post(cmdb_relate::add))
+        .route("/cmdb/{id}/relations/{rid}/remove", post(cmdb_relate::remove))
+        .route("/services", get(catalog::list))
+        .route("/services/{id}", get(catalog::show))
+}
 
 const PAGE: i64 = 50;
 const SHOWN: [&str; 4] = ["class", "status", "owner_group", "q"];

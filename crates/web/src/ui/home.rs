@@ -8,6 +8,7 @@
 //! read from the filter's index alongside the queue's first rows, so the
 //! page costs the same however large the backlog grows.
 
+use super::area::{Audience, NavEntry};
 use super::{Ctx, OrPage, UiResult, layout, list, see_other, widgets};
 use crate::{
     AppState,
@@ -18,6 +19,16 @@ use futures_util::future::try_join_all;
 use maud::{Markup, html};
 use steward_app::{AppError, incidents::ListParams};
 use steward_store::records::{Count, Incident};
+
+/// The desk's start page and its navigation entry.
+pub const AREA: super::area::Area = super::area::Area {
+    routes,
+    nav: &[NavEntry { href: "/home", label: Msg::NavHome, audience: Audience::Staff, current: |p| p == "/home" }],
+};
+
+fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/home", axum::routing::get(show))
+}
 
 /// Rows shown per queue.
 const SHOWN: i64 = 8;

@@ -20,6 +20,31 @@ use steward_app::{
     incidents::encode_cursor,
 };
 
+/// The knowledge base: the list, the article's pages and what they post;
+/// its navigation entry, for everyone.
+pub const AREA: super::area::Area = super::area::Area {
+    routes,
+    nav: &[super::area::NavEntry {
+        href: "/kb",
+        label: Msg::NavKnowledge,
+        audience: super::area::Audience::Everyone,
+        current: |p| super::area::under(p, "/kb"),
+    }],
+};
+
+fn routes() -> axum::Router<AppState> {
+    use super::{kb_article, kb_form};
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/kb", get(show).post(kb_form::create))
+        .route("/kb/new", get(kb_form::new))
+        .route("/kb/{number}", get(kb_article::show))
+        .route("/kb/{number}/edit", get(kb_form::edit).post(kb_form::update))
+        .route("/kb/{number}/state", post(kb_article::transition))
+        .route("/kb/{number}/versions", post(kb_article::start_version))
+        .route("/kb/{number}/feedback", post(kb_article::feedback))
+}
+
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct KbQuery {

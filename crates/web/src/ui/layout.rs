@@ -28,38 +28,6 @@ fn brand(lang: Lang) -> Markup {
     }
 }
 
-/// The navigation entries for the user's role: (href, label, is current).
-fn nav_items(ctx: &Ctx) -> Vec<(&'static str, Msg, bool)> {
-    let p = ctx.path.as_str();
-    if ctx.actor.is_staff() {
-        let on_list = p == "/incidents" || (p.starts_with("/incidents/") && p != "/incidents/new");
-        let mut items = vec![
-            ("/home", Msg::NavHome, p == "/home"),
-            ("/incidents?state=open", Msg::NavIncidents, on_list),
-            ("/incidents/new", Msg::NavNewIncident, p == "/incidents/new"),
-            ("/problems?state=open", Msg::NavProblems, p == "/problems" || p.starts_with("/problems/")),
-            ("/cmdb", Msg::NavCmdb, p == "/cmdb" || p.starts_with("/cmdb/")),
-            ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
-            ("/kb", Msg::NavKnowledge, p == "/kb" || p.starts_with("/kb/")),
-        ];
-        if ctx.actor.role == steward_domain::Role::Admin {
-            let people =
-                ["/admin/users", "/admin/groups", "/admin/organisations", "/admin/escalations", "/admin/webhooks"];
-            items.push(("/admin/users", Msg::NavAdmin, people.iter().any(|a| p.starts_with(a))));
-            items.push(("/admin/notifications", Msg::NavNotifications, p.starts_with("/admin/notifications")));
-            items.push(("/admin/audit", Msg::NavAudit, p.starts_with("/admin/audit")));
-        }
-        items
-    } else {
-        vec![
-            ("/portal", Msg::NavMyIncidents, p == "/portal" || p.starts_with("/incidents/")),
-            ("/portal/report", Msg::NavReport, p == "/portal/report"),
-            ("/services", Msg::NavServices, p == "/services" || p.starts_with("/services/")),
-            ("/kb", Msg::NavKnowledge, p == "/kb" || p.starts_with("/kb/")),
-        ]
-    }
-}
-
 /// An incident's page (`/incidents/INC…`), where its own keys work.
 fn on_incident(path: &str) -> bool {
     path.strip_prefix("/incidents/").is_some_and(|rest| steward_app::incidents::parse_number(rest).is_ok())
@@ -88,7 +56,7 @@ fn topbar(ctx: &Ctx) -> Markup {
                 div.menu #menu {
                 nav.mainnav aria-label=(ctx.t(Msg::MainNavigation)) {
                     ul {
-                        @for (href, label, current) in nav_items(ctx) {
+                        @for (href, label, current) in super::nav(ctx) {
                             li { a href=(href) aria-current=[current.then_some("page")] { (ctx.t(label)) } }
                         }
                     }

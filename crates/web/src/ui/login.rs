@@ -22,6 +22,14 @@ use maud::html;
 use serde::Deserialize;
 use steward_app::AppError;
 
+/// Signing in and out, and `/`: routes only, no navigation entry.
+pub const AREA: super::area::Area = super::area::Area { routes, nav: &[] };
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new().route("/", get(root)).route("/login", get(show).post(sign_in)).route("/logout", post(sign_out))
+}
+
 #[derive(Deserialize, Default)]
 pub struct LoginQuery {
     next: Option<String>,

@@ -7,11 +7,13 @@
 //! the same `steward_app::App` use cases as the JSON API.
 
 mod activity;
+mod admin;
 mod admin_escalations;
 mod admin_groups;
 mod admin_ola;
 mod admin_users;
 mod admin_webhooks;
+mod area;
 mod as_of;
 mod assets;
 mod audit;
@@ -40,6 +42,7 @@ mod incident_actions;
 mod incident_cis;
 mod incident_form;
 mod incident_problems;
+mod incidents;
 mod kb;
 mod kb_article;
 mod kb_form;
@@ -67,120 +70,40 @@ mod widgets;
 use crate::{AppState, auth::UiSession, i18n::Lang};
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRequestParts},
+    extract::FromRequestParts,
     http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
 };
 use maud::Markup;
 use steward_app::{Actor, AppError};
 
+/// Every area of the UI, each declaring its routes and navigation entries
+/// in its own module: a new kind adds its line here. The main navigation
+/// shows the areas' entries in this order (requesters' and staff's
+/// entries interleave: the portal's come first for requesters, the queues'
+/// for staff).
+const AREAS: &[area::Area] = &[
+    login::AREA,
+    assets::AREA,
+    portal::AREA,
+    home::AREA,
+    incidents::AREA,
+    problem_list::AREA,
+    cmdb_list::AREA,
+    kb::AREA,
+    admin::AREA,
+    service_levels::AREA,
+    settings::AREA,
+    search::AREA,
+];
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(login::root))
-        .route("/login", get(login::show).post(login::sign_in))
-        .route("/logout", post(login::sign_out))
-        .route("/assets/{file}", get(assets::serve))
-        .route("/home", get(home::show))
-        .route("/search", get(search::show))
-        .route("/suggestions", get(suggestions::fragment))
-        .route("/incidents", get(list::show).post(form::create))
-        .route("/incidents/new", get(form::new))
-        .route("/incidents/{number}", get(incident::show))
-        .route("/incidents/{number}/edit", get(form::edit).post(form::update))
-        .route("/incidents/{number}/state", post(incident_actions::transition))
-        // A comment may carry files: the attachment limit applies to each.
-        .route("/incidents/{number}/comments", post(incident_actions::comment).layer(DefaultBodyLimit::disable()))
-        .route("/incidents/{number}/assign-to-me", post(desk::assign_to_me))
-        .route("/incidents/{number}/problem", post(incident_problems::create))
-        .route("/incidents/{number}/link-problem", post(incident_problems::link))
-        .route("/incidents/{number}/apply-workaround", post(incident_problems::apply))
-        .route("/problems", get(problem_list::show).post(problem_form::create))
-        .route("/problems/new", get(problem_form::new))
-        .route("/problems/{number}", get(problem::show))
-        .route("/problems/{number}/edit", get(problem_form::edit).post(problem_form::update))
-        .route("/problems/{number}/state", post(problem_actions::transition))
-        .route("/problems/{number}/known-error", post(problem_actions::known_error))
-        .route("/problems/{number}/incidents", post(problem_actions::link))
-        .route("/problems/{number}/incidents/{incident}/unlink", post(problem_actions::unlink))
-        .route("/incidents/bulk", post(desk::bulk))
-        .route("/incidents/views", post(desk::save_view))
-        .route("/incidents/views/{id}/delete", post(desk::delete_view))
-        .route(canned_replies::PATH, get(canned_replies::show).post(canned_replies::create))
-        .route("/settings/canned-replies/{id}", get(canned_replies::edit).post(canned_replies::update))
-        .route("/settings/canned-replies/{id}/delete", post(canned_replies::delete))
-        // The upload checks the configured attachment limit itself; axum's
-        // default 2 MB body limit would refuse smaller files first.
-        .route("/incidents/{number}/attachments", post(incident_actions::upload).layer(DefaultBodyLimit::disable()))
-        .route("/incidents/{number}/attachments/{id}", get(incident_actions::download))
-        .route("/portal", get(portal::my_incidents))
-        // The report may carry files: the attachment limit applies to each.
-        .route("/portal/report", get(portal::report_form).post(portal::report).layer(DefaultBodyLimit::disable()))
-        .route("/incidents/{number}/watch", post(notifications::watch))
-        .route("/admin/users", get(admin_users::list).post(admin_users::create))
-        .route("/admin/users/{name}", get(admin_users::show).post(admin_users::update))
-        .route("/admin/users/{name}/password", post(admin_users::reset_password))
-        .route("/admin/users/{name}/sessions/end", post(admin_users::end_sessions))
-        .route("/admin/users/{name}/tokens/{id}/revoke", post(admin_users::revoke_token))
-        .route("/admin/groups", get(admin_groups::groups).post(admin_groups::create_group))
-        .route("/admin/groups/{name}/members", post(admin_groups::add_member))
-        .route("/admin/groups/{name}/members/{username}/remove", post(admin_groups::remove_member))
-        .route("/admin/groups/{name}/manager", post(admin_groups::set_manager))
-        .route("/admin/groups/{name}/ola", post(admin_ola::set))
-        .route("/admin/groups/{name}/ola/remove", post(admin_ola::remove))
-        .route("/admin/organisations", get(admin_groups::organisations).post(admin_groups::create_organisation))
-        .route("/admin/organisations/{id}", post(admin_groups::rename_organisation))
-        .route("/admin/organisations/{id}/delete", post(admin_groups::delete_organisation))
-        .route(admin_escalations::PATH, get(admin_escalations::show).post(admin_escalations::create))
-        .route("/admin/escalations/{id}", get(admin_escalations::edit).post(admin_escalations::update))
-        .route("/admin/escalations/{id}/active", post(admin_escalations::switch))
-        .route("/admin/escalations/{id}/delete", get(admin_escalations::confirm_delete).post(admin_escalations::delete))
-        .route(admin_webhooks::PATH, get(admin_webhooks::show).post(admin_webhooks::create))
-        .route("/admin/webhooks/{id}", get(admin_webhooks::edit).post(admin_webhooks::update))
-        .route("/admin/webhooks/{id}/delete", get(admin_webhooks::confirm_delete).post(admin_webhooks::delete))
-        .route("/admin/notifications", get(notifications::show))
-        .route("/admin/audit", get(audit::show))
-        .route("/admin/notifications/{id}/retry", post(notifications::retry))
-        .route("/settings", get(settings::show).post(settings::save))
-        .route(service_levels::PATH, get(service_levels_forms::show))
-        .route("/settings/service-levels/calendars", post(service_levels_forms::create_calendar))
-        .route(
-            "/settings/service-levels/calendars/{id}",
-            get(service_levels_edit::edit_calendar).post(service_levels_edit::update_calendar),
-        )
-        .route("/settings/service-levels/calendars/{id}/poland", post(service_levels_forms::add_poland))
-        .route(
-            "/settings/service-levels/calendars/{id}/ical",
-            post(service_levels_forms::import_ical)
-                .layer(DefaultBodyLimit::max(steward_domain::calendar::ICAL_MAX_BYTES + 64 * 1024)),
-        )
-        .route("/settings/service-levels/slas", post(service_levels_forms::create_sla))
-        .route("/settings/service-levels/slas/{id}", get(service_levels_edit::edit).post(service_levels_edit::update))
-        .route("/settings/notifications", post(settings::save_notifications))
-        .route("/settings/password", post(settings::change_password))
-        .route("/settings/sessions/{id}/end", post(settings::end_session))
-        .route("/settings/sessions/end-others", post(settings::end_other_sessions))
-        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
-        .route("/cmdb", get(cmdb_list::show))
-        .route(
-            "/cmdb/import",
-            get(cmdb_import::show).post(cmdb_import::post).layer(DefaultBodyLimit::max(cmdb_import::BODY_MAX)),
-        )
-        .route("/cmdb/new", get(cmdb_form::new).post(cmdb_form::create))
-        .route("/cmdb/{id}", get(cmdb_ci::show))
-        .route("/cmdb/{id}/edit", get(cmdb_form::edit).post(cmdb_form::update))
-        .route("/cmdb/{id}/relations", post(cmdb_relate::add))
-        .route("/cmdb/{id}/relations/{rid}/remove", post(cmdb_relate::remove))
-        .route("/kb", get(kb::show).post(kb_form::create))
-        .route("/kb/new", get(kb_form::new))
-        .route("/kb/{number}", get(kb_article::show))
-        .route("/kb/{number}/edit", get(kb_form::edit).post(kb_form::update))
-        .route("/kb/{number}/state", post(kb_article::transition))
-        .route("/kb/{number}/versions", post(kb_article::start_version))
-        .route("/kb/{number}/feedback", post(kb_article::feedback))
-        .route("/services", get(catalog::list))
-        .route("/services/{id}", get(catalog::show))
-        .fallback(errors::fallback)
+    AREAS.iter().fold(Router::new(), |r, a| r.merge((a.routes)())).fallback(errors::fallback)
+}
+
+/// The main navigation for this page's viewer: (href, label, is current).
+pub fn nav(ctx: &Ctx) -> Vec<(&'static str, crate::i18n::Msg, bool)> {
+    area::nav(AREAS, &ctx.actor, &ctx.path)
 }
 
 /// Middleware: renders the request's pages in the signed-in user's time

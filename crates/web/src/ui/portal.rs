@@ -2,6 +2,7 @@
 //! plain words. Their incident page is the shared one (`incident`), which
 //! shows them what they may do.
 
+use super::area::{Audience, NavEntry};
 use super::{Ctx, OrPage, UiResult, fmt, html, layout, suggestions, widgets};
 use crate::api::incidents::read_form;
 use crate::{
@@ -21,6 +22,34 @@ use steward_app::{
     search::RecordHit,
 };
 use steward_store::{cmdb::CiRow, records::Incident};
+
+/// The requester's portal: routes and their navigation entries (their
+/// incident pages count as "My incidents").
+pub const AREA: super::area::Area = super::area::Area {
+    routes,
+    nav: &[
+        NavEntry {
+            href: "/portal",
+            label: Msg::NavMyIncidents,
+            audience: Audience::Requesters,
+            current: |p| p == "/portal" || p.starts_with("/incidents/"),
+        },
+        NavEntry {
+            href: "/portal/report",
+            label: Msg::NavReport,
+            audience: Audience::Requesters,
+            current: |p| p == "/portal/report",
+        },
+    ],
+};
+
+fn routes() -> axum::Router<AppState> {
+    use axum::{extract::DefaultBodyLimit, routing::get};
+    axum::Router::new()
+        .route("/portal", get(my_incidents))
+        // The report may carry files: the attachment limit applies to each.
+        .route("/portal/report", get(report_form).post(report).layer(DefaultBodyLimit::disable()))
+}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]

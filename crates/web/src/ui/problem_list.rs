@@ -19,6 +19,35 @@ use steward_app::{
 };
 use steward_domain::problem::ProblemState;
 
+/// The problems area: the queue, the problem's pages and what they post,
+/// and the incident page's problem posts; its navigation entry.
+pub const AREA: super::area::Area = super::area::Area {
+    routes,
+    nav: &[super::area::NavEntry {
+        href: "/problems?state=open",
+        label: Msg::NavProblems,
+        audience: super::area::Audience::Staff,
+        current: |p| super::area::under(p, "/problems"),
+    }],
+};
+
+fn routes() -> axum::Router<AppState> {
+    use super::{incident_problems, problem, problem_actions, problem_form};
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/problems", get(show).post(problem_form::create))
+        .route("/problems/new", get(problem_form::new))
+        .route("/problems/{number}", get(problem::show))
+        .route("/problems/{number}/edit", get(problem_form::edit).post(problem_form::update))
+        .route("/problems/{number}/state", post(problem_actions::transition))
+        .route("/problems/{number}/known-error", post(problem_actions::known_error))
+        .route("/problems/{number}/incidents", post(problem_actions::link))
+        .route("/problems/{number}/incidents/{incident}/unlink", post(problem_actions::unlink))
+        .route("/incidents/{number}/problem", post(incident_problems::create))
+        .route("/incidents/{number}/link-problem", post(incident_problems::link))
+        .route("/incidents/{number}/apply-workaround", post(incident_problems::apply))
+}
+
 const PAGE: i64 = 50;
 
 /// The parameters the filter form shows, each with its message beside it.

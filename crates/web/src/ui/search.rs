@@ -21,6 +21,15 @@ use steward_app::{
 use steward_domain::{RecordNumber, number::RecordKind};
 use steward_store::cmdb::CiRow;
 
+/// Search and the suggestions while typing: routes, no navigation entry
+/// (the top bar holds the search box).
+pub const AREA: super::area::Area = super::area::Area { routes, nav: &[] };
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new().route("/search", get(show)).route("/suggestions", get(super::suggestions::fragment))
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct SearchQuery {

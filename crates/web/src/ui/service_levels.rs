@@ -14,6 +14,29 @@ use maud::{Markup, html};
 use steward_app::sla::admin::{CalendarView, SlaView};
 use steward_domain::{access, calendar::Interval};
 
+/// The service-level settings (calendars and SLA definitions): routes, no
+/// navigation entry (settings links to them).
+pub const AREA: super::area::Area = super::area::Area { routes, nav: &[] };
+
+fn routes() -> axum::Router<AppState> {
+    use super::{service_levels_edit as edit, service_levels_forms as forms};
+    use axum::{
+        extract::DefaultBodyLimit,
+        routing::{get, post},
+    };
+    axum::Router::new()
+        .route(PATH, get(forms::show))
+        .route("/settings/service-levels/calendars", post(forms::create_calendar))
+        .route("/settings/service-levels/calendars/{id}", get(edit::edit_calendar).post(edit::update_calendar))
+        .route("/settings/service-levels/calendars/{id}/poland", post(forms::add_poland))
+        .route(
+            "/settings/service-levels/calendars/{id}/ical",
+            post(forms::import_ical).layer(DefaultBodyLimit::max(steward_domain::calendar::ICAL_MAX_BYTES + 64 * 1024)),
+        )
+        .route("/settings/service-levels/slas", post(forms::create_sla))
+        .route("/settings/service-levels/slas/{id}", get(edit::edit).post(edit::update))
+}
+
 pub const PATH: &str = "/settings/service-levels";
 
 /// What the page shows besides the settings: a notice, a problem, and the

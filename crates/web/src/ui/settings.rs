@@ -16,6 +16,21 @@ use maud::html;
 use serde::Deserialize;
 use steward_app::AppError;
 
+/// The user's own settings: routes, no navigation entry (the top bar's
+/// name links here).
+pub const AREA: super::area::Area = super::area::Area { routes, nav: &[] };
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/settings", get(show).post(save))
+        .route("/settings/notifications", post(save_notifications))
+        .route("/settings/password", post(change_password))
+        .route("/settings/sessions/{id}/end", post(end_session))
+        .route("/settings/sessions/end-others", post(end_other_sessions))
+        .route("/settings/tokens/{id}/revoke", post(revoke_token))
+}
+
 #[derive(Deserialize, Default)]
 pub struct SettingsQuery {
     m: Option<String>,

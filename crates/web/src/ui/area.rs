@@ -1,0 +1,131 @@
+//! What a UI area registers: its routes and its entries in the main
+//! navigation, declared side by side in the area's module (an `AREA`) and
+//! collected once, in [`super::AREAS`]. The navigation is read from that
+//! list, so its order is the list's order, then each area's own.
+
+use crate::{AppState, i18n::Msg};
+use axum::Router;
+use steward_app::Actor;
+use steward_domain::Role;
+
+/// One area of the UI: a kind's pages (incidents, problems, …) or a part
+/// of the site (sign-in, settings, administration).
+pub struct Area {
+    pub routes: fn() -> Router<AppState>,
+    pub nav: &'static [NavEntry],
+}
+
+/// A link in the main navigation.
+pub struct NavEntry {
+    pub href: &'static str,
+    pub label: Msg,
+    pub audience: Audience,
+    /// Whether the page at this path is the entry's (`aria-current`).
+    pub current: fn(&str) -> bool,
+}
+
+/// Whose navigation shows an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Agents, managers and admins.
+    Staff,
+    Admins,
+    Requesters,
+    Everyone,
+}
+
+impl Audience {
+    pub fn includes(self, actor: &Actor) -> bool {
+        match self {
+            Audience::Staff => actor.is_staff(),
+            Audience::Admins => actor.role == Role::Admin,
+            Audience::Requesters => !actor.is_staff(),
+            Audience::Everyone => true,
+        }
+    }
+}
+
+/// The path is `prefix` or a page below it (`/kb`, `/kb/KB0000001`).
+pub fn under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The navigation this actor sees on the page at `path`: (href, label, is
+/// current), in the areas' order.
+pub fn nav(areas: &[Area], actor: &Actor, path: &str) -> Vec<(&'static str, Msg, bool)> {
+    areas
+        .iter()
+        .flat_map(|a| a.nav)
+        .filter(|e| e.audience.includes(actor))
+        .map(|e| (e.href, e.label, (e.current)(path)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{nav, under};
+    use crate::i18n::Msg::{self, *};
+    use steward_app::Actor;
+    use steward_domain::Role;
+
+    #[test]
+    fn under_takes_the_prefix_and_the_pages_below_it_only() {
+        assert!(under("/kb", "/kb"));
+        assert!(under("/kb/KB0000001", "/kb"));
+        assert!(!under("/kbx", "/kb"));
+        assert!(!under("/k", "/kb"));
+    }
+
+    /// The labels each role sees on a page, the current one marked.
+    fn seen(role: Role, path: &str) -> Vec<(Msg, bool)> {
+        let actor = Actor { role, ..Actor::operator() };
+        nav(super::super::AREAS, &actor, path).into_iter().map(|(_, label, current)| (label, current)).collect()
+    }
+
+    fn marked(labels: &[Msg], current: Option<Msg>) -> Vec<(Msg, bool)> {
+        labels.iter().map(|l| (*l, Some(*l) == current)).collect()
+    }
+
+    const STAFF: [Msg; 7] = [NavHome, NavIncidents, NavNewIncident, NavProblems, NavCmdb, NavServices, NavKnowledge];
+    const ADMIN: [Msg; 10] = [
+        NavHome,
+        NavIncidents,
+        NavNewIncident,
+        NavProblems,
+        NavCmdb,
+        NavServices,
+        NavKnowledge,
+        NavAdmin,
+        NavNotifications,
+        NavAudit,
+    ];
+    const REQUESTER: [Msg; 4] = [NavMyIncidents, NavReport, NavServices, NavKnowledge];
+
+    #[test]
+    fn each_role_sees_its_entries_in_order_with_the_page_marked() {
+        let cases: &[(Role, &str, &[Msg], Option<Msg>)] = &[
+            (Role::Agent, "/home", &STAFF, Some(NavHome)),
+            (Role::Agent, "/incidents", &STAFF, Some(NavIncidents)),
+            (Role::Manager, "/incidents/INC0000001", &STAFF, Some(NavIncidents)),
+            (Role::Agent, "/incidents/new", &STAFF, Some(NavNewIncident)),
+            (Role::Agent, "/problems/PRB0000001", &STAFF, Some(NavProblems)),
+            (Role::Agent, "/cmdb/7", &STAFF, Some(NavCmdb)),
+            (Role::Agent, "/services", &STAFF, Some(NavServices)),
+            (Role::Agent, "/kb/KB0000001", &STAFF, Some(NavKnowledge)),
+            (Role::Manager, "/settings", &STAFF, None),
+            (Role::Admin, "/admin/organisations", &ADMIN, Some(NavAdmin)),
+            (Role::Admin, "/admin/webhooks/3", &ADMIN, Some(NavAdmin)),
+            (Role::Admin, "/admin/notifications", &ADMIN, Some(NavNotifications)),
+            (Role::Admin, "/admin/audit", &ADMIN, Some(NavAudit)),
+            (Role::Admin, "/kbx", &ADMIN, None),
+            (Role::Requester, "/portal", &REQUESTER, Some(NavMyIncidents)),
+            (Role::Requester, "/incidents/INC0000001", &REQUESTER, Some(NavMyIncidents)),
+            (Role::Requester, "/portal/report", &REQUESTER, Some(NavReport)),
+            (Role::Requester, "/services/4", &REQUESTER, Some(NavServices)),
+            (Role::Requester, "/kb", &REQUESTER, Some(NavKnowledge)),
+        ];
+        for (role, path, labels, current) in cases {
+            assert_eq!(seen(*role, path), marked(labels, *current), "{role:?} on {path}");
+        }
+    }
+}

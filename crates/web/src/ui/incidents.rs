@@ -1,0 +1,57 @@
+//! The incidents area and the desk's daily work: which routes serve the
+//! list, the forms, the incident page and what it posts (state, comments,
+//! attachments, watching, assign to me), the bulk changes, saved views and
+//! canned replies; and the desk's navigation entries. The pages are in
+//! `list`, `form`, `incident`, `incident_actions`, `desk` and
+//! `canned_replies`.
+
+use super::area::{Area, Audience, NavEntry};
+use super::{canned_replies, desk, form, incident, incident_actions, list, notifications};
+use crate::{AppState, i18n::Msg};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+};
+
+pub const AREA: Area = Area {
+    routes,
+    nav: &[
+        NavEntry {
+            href: "/incidents?state=open",
+            label: Msg::NavIncidents,
+            audience: Audience::Staff,
+            // The list and every incident's page, but not the new form.
+            current: |p| p == "/incidents" || (p.starts_with("/incidents/") && p != "/incidents/new"),
+        },
+        NavEntry {
+            href: "/incidents/new",
+            label: Msg::NavNewIncident,
+            audience: Audience::Staff,
+            current: |p| p == "/incidents/new",
+        },
+    ],
+};
+
+fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/incidents", get(list::show).post(form::create))
+        .route("/incidents/new", get(form::new))
+        .route("/incidents/{number}", get(incident::show))
+        .route("/incidents/{number}/edit", get(form::edit).post(form::update))
+        .route("/incidents/{number}/state", post(incident_actions::transition))
+        // A comment may carry files: the attachment limit applies to each.
+        .route("/incidents/{number}/comments", post(incident_actions::comment).layer(DefaultBodyLimit::disable()))
+        // The upload checks the configured attachment limit itself; axum's
+        // default 2 MB body limit would refuse smaller files first.
+        .route("/incidents/{number}/attachments", post(incident_actions::upload).layer(DefaultBodyLimit::disable()))
+        .route("/incidents/{number}/attachments/{id}", get(incident_actions::download))
+        .route("/incidents/{number}/watch", post(notifications::watch))
+        .route("/incidents/{number}/assign-to-me", post(desk::assign_to_me))
+        .route("/incidents/bulk", post(desk::bulk))
+        .route("/incidents/views", post(desk::save_view))
+        .route("/incidents/views/{id}/delete", post(desk::delete_view))
+        .route(canned_replies::PATH, get(canned_replies::show).post(canned_replies::create))
+        .route("/settings/canned-replies/{id}", get(canned_replies::edit).post(canned_replies::update))
+        .route("/settings/canned-replies/{id}/delete", post(canned_replies::delete))
+}
