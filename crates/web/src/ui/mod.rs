@@ -30,6 +30,7 @@ mod cmdb_map;
 mod cmdb_relate;
 mod cmdb_sections;
 mod cmdb_widgets;
+mod conversation;
 mod desk;
 mod errors;
 mod fmt;
@@ -103,6 +104,9 @@ pub fn routes() -> Router<AppState> {
         .route("/problems/{number}/known-error", post(problem_actions::known_error))
         .route("/problems/{number}/incidents", post(problem_actions::link))
         .route("/problems/{number}/incidents/{incident}/unlink", post(problem_actions::unlink))
+        // A comment may carry files: the attachment limit applies to each.
+        .route("/problems/{number}/comments", post(problem_actions::comment).layer(DefaultBodyLimit::disable()))
+        .route("/problems/{number}/attachments/{id}", get(problem_actions::download))
         .route("/incidents/bulk", post(desk::bulk))
         .route("/incidents/views", post(desk::save_view))
         .route("/incidents/views/{id}/delete", post(desk::delete_view))
