@@ -119,6 +119,17 @@ pub fn files(ctx: &Ctx, s: &AppState, page: &str, list: &[Attachment], upload: O
     }
 }
 
+/// Back to the record's page after a post, with its notice (and at the
+/// comment box when a comment was added).
+pub fn posted(kind: RecordKind, n: &str, files_only: bool) -> super::UiResult {
+    let page = kind.seq_of(n).map_or_else(|| format!("/{}/{n}", kind.paths().0), |seq| page_path(kind, seq));
+    if files_only {
+        super::see_other(&format!("{page}?m=uploaded"))
+    } else {
+        super::see_other(&format!("{page}?m=commented#add-comment"))
+    }
+}
+
 /// What a post of the comment box came to.
 pub enum Sent {
     /// Posted; `files_only` when it carried files and no text.

@@ -82,8 +82,7 @@ pub async fn comment(
     req: axum::extract::Request,
 ) -> UiResult {
     let (draft, status) = match conversation::send(&s, &ctx, RecordKind::Incident, &n, req).await {
-        Ok(Sent::Posted { files_only: true }) => return see_other(&back(&n, "uploaded")),
-        Ok(Sent::Posted { files_only: false }) => return see_other(&format!("{}#add-comment", back(&n, "commented"))),
+        Ok(Sent::Posted { files_only }) => return conversation::posted(RecordKind::Incident, &n, files_only),
         Ok(Sent::Insert { mut draft, reply }) => {
             // Without JavaScript: the page again, the reply added to the draft.
             let d = super::incident::load(&s, &ctx, &n).await.map_err(|e| ctx.fail(e))?;

@@ -124,11 +124,8 @@ pub async fn comment(
     req: axum::extract::Request,
 ) -> UiResult {
     super::staff_only(&ctx)?;
-    let back =
-        |m: &str| format!("/problems/{}?m={m}", steward_app::problems::parse_number(&n).map_or(n.clone(), number));
     let (draft, status) = match conversation::send(&s, &ctx, RecordKind::Problem, &n, req).await {
-        Ok(Sent::Posted { files_only: true }) => return see_other(&back("uploaded")),
-        Ok(Sent::Posted { files_only: false }) => return see_other(&format!("{}#add-comment", back("commented"))),
+        Ok(Sent::Posted { files_only }) => return conversation::posted(RecordKind::Problem, &n, files_only),
         // The problem page offers no canned replies: the draft as it was.
         Ok(Sent::Insert { draft, .. }) => (draft, StatusCode::OK),
         Ok(Sent::Refused(draft, status)) => (draft, status),

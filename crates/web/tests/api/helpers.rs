@@ -397,6 +397,22 @@ pub async fn post_form(
     t.req(Method::POST, path, token).header("content-type", ct).body(body).send().await.unwrap()
 }
 
+/// The pending outbox messages of the record numbered `n`, as
+/// (channel, event, target).
+pub async fn pending_of(t: &TestApp, n: &str) -> Vec<(String, String, String)> {
+    let page = t.json("/api/v1/outbox?state=pending&limit=200", &t.admin).await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["record"] == n)
+        .map(|m| {
+            let s = |k: &str| m[k].as_str().unwrap_or_default().to_owned();
+            (s("channel"), s("event"), s("target"))
+        })
+        .collect()
+}
+
 /// Asserts a problem+json answer with this status and code; returns it.
 pub async fn problem(r: Response, status: u16, code: &str) -> Value {
     assert_eq!(r.status().as_u16(), status, "status");

@@ -184,17 +184,7 @@ both!(a_problem_comment_is_told_to_its_owner_and_work_notes_stay_off_open_webhoo
     assert_eq!(t.post(&comments_of(&n), &t.manager, json!({"body": "Two expired last month."})).await.status(), 201);
     let note = json!({"body": "The renewal job runs as a leaver.", "internal": true});
     assert_eq!(t.post(&comments_of(&n), &t.agent, note).await.status(), 201);
-    let page = t.json("/api/v1/outbox?state=pending&limit=200", &t.admin).await;
-    let items: Vec<(String, String, String)> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["record"] == n.as_str())
-        .map(|m| {
-            let s = |k: &str| m[k].as_str().unwrap_or_default().to_owned();
-            (s("channel"), s("event"), s("target"))
-        })
-        .collect();
+    let items = pending_of(&t, &n).await;
     let of = |channel: &str| -> Vec<(String, String)> {
         items.iter().filter(|i| i.0 == channel).map(|i| (i.1.clone(), i.2.clone())).collect()
     };
