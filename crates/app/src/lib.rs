@@ -9,6 +9,7 @@ pub mod auth;
 mod cache;
 pub mod cmdb;
 pub mod desk;
+pub mod discussion;
 pub mod error;
 pub mod incidents;
 pub mod mail_in;

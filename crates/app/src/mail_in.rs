@@ -1,5 +1,7 @@
 //! Mail in: a reply to a notification becomes a public comment on its
-//! record; a new message opens an incident for its sender.
+//! record (an incident, a problem: any kind that takes comments, when the
+//! sender may comment there); a new message opens an incident for its
+//! sender.
 //!
 //! The record is found by the threading headers (our Message-IDs carry the
 //! record number and the notifications' mail domain), else by a record
@@ -16,7 +18,7 @@ use crate::{Actor, App, AppError};
 use sha2::{Digest, Sha256};
 use steward_channels::imap::{ImapConfig, Mailbox};
 use steward_channels::inbound::{self, InboundError, InboundMessage};
-use steward_domain::text;
+use steward_domain::{RecordNumber, number::RecordKind, text};
 use steward_store::inbound::{self as log, InboundRow};
 use steward_store::{StoreError, accounts, now_micros};
 
@@ -51,6 +53,9 @@ impl Default for InboundConfig {
         }
     }
 }
+
+/// The record a message went to: its kind and id.
+type Filed = (&'static str, i64);
 
 /// Messages taken from the mailbox per poll; the rest wait for the next.
 const POLL_BATCH: usize = 200;
@@ -136,31 +141,17 @@ impl App {
             }
         };
         let actor = self.actor_for(user).await?;
-        let (outcome, id) = self.file_mail(&actor, &msg).await?;
-        self.log(row, outcome, Some(id)).await
+        let (outcome, filed) = self.file_mail(&actor, &msg).await?;
+        self.log(row, outcome, Some(filed)).await
     }
 
     /// Comments on the record the message answers, if the sender may; else
     /// opens an incident. The attachments go with it.
-    async fn file_mail(&self, actor: &Actor, msg: &InboundMessage) -> Result<(MailOutcome, i64), AppError> {
+    async fn file_mail(&self, actor: &Actor, msg: &InboundMessage) -> Result<(MailOutcome, Filed), AppError> {
         let body = if msg.reply_text.trim().is_empty() { msg.text.trim() } else { msg.reply_text.trim() };
         let body = text::fit(body, text::COMMENT);
-        if let Some(named) = msg.record_number(&self.notify_ctx().domain) {
-            if let Ok(inc) = self.get_incident(actor, &named).await {
-                // As the site writes it now, however the message wrote it
-                // (a reply to mail sent before the prefix changed).
-                let number = steward_domain::RecordNumber::incident(inc.number).to_string();
-                if !body.is_empty() {
-                    match self.add_comment(actor, &number, &body, false).await {
-                        Ok(_) => {
-                            self.attach(actor, &number, msg).await;
-                            return Ok((MailOutcome::Commented(number), inc.id));
-                        }
-                        Err(AppError::Forbidden(_)) => {} // not theirs to comment on: a new incident
-                        Err(e) => return Err(e),
-                    }
-                }
-            }
+        if let Some(commented) = self.reply_to_record(actor, msg, &body).await? {
+            return Ok(commented);
         }
         let subject = text::fit(&msg.subject, text::TITLE);
         let title = if subject.is_empty() { "(no subject)".to_owned() } else { subject };
@@ -175,16 +166,45 @@ impl App {
             ..Default::default()
         };
         let inc = self.open_incident(actor, n, true).await?;
-        let number = steward_domain::RecordNumber::incident(inc.number).to_string();
-        self.attach(actor, &number, msg).await;
-        Ok((MailOutcome::Created(number), inc.id))
+        let number = RecordNumber::incident(inc.number).to_string();
+        self.attach(actor, RecordKind::Incident, &number, msg).await;
+        Ok((MailOutcome::Created(number), (crate::incidents::KIND, inc.id)))
+    }
+
+    /// The message as a public comment on the record it names, of any kind
+    /// that takes comments, when the sender may read and comment on it;
+    /// none when it names none of theirs (then it opens an incident).
+    async fn reply_to_record(
+        &self,
+        actor: &Actor,
+        msg: &InboundMessage,
+        body: &str,
+    ) -> Result<Option<(MailOutcome, Filed)>, AppError> {
+        let Some(named) = msg.record_number(&self.notify_ctx().domain) else { return Ok(None) };
+        let Ok(named) = named.parse::<RecordNumber>() else { return Ok(None) };
+        let Ok(rec) = self.discussed_record(actor, named.kind, &named.to_string()).await else { return Ok(None) };
+        if body.is_empty() {
+            return Ok(None);
+        }
+        // As the site writes it now, however the message wrote it (a reply
+        // to mail sent before the prefix changed).
+        let number = RecordNumber { kind: named.kind, seq: rec.number }.to_string();
+        match self.add_comment(actor, named.kind, &number, body, false).await {
+            Ok(_) => {
+                self.attach(actor, named.kind, &number, msg).await;
+                Ok(Some((MailOutcome::Commented(number), (named.kind.as_str(), rec.id))))
+            }
+            Err(AppError::Forbidden(_)) => Ok(None), // not theirs to comment on: a new incident
+            Err(e) => Err(e),
+        }
     }
 
     /// Keeps the message's attachments; one that is refused (too large,
     /// empty) is left out and logged, the rest still go in.
-    async fn attach(&self, actor: &Actor, number: &str, msg: &InboundMessage) {
+    async fn attach(&self, actor: &Actor, kind: RecordKind, number: &str, msg: &InboundMessage) {
         for a in &msg.attachments {
-            if let Err(e) = self.add_attachment(actor, number, &a.filename, &a.content_type, a.bytes.clone()).await {
+            let bytes = a.bytes.clone();
+            if let Err(e) = self.add_attachment(actor, kind, number, &a.filename, &a.content_type, bytes).await {
                 tracing::warn!(record = number, file = %a.filename, error = %e, "mail attachment not kept");
             }
         }
@@ -225,15 +245,15 @@ impl App {
         &self,
         mut row: InboundRow,
         outcome: MailOutcome,
-        record: Option<i64>,
+        record: Option<Filed>,
     ) -> Result<MailOutcome, AppError> {
         row.outcome = outcome.name().to_owned();
         row.reason = match &outcome {
             MailOutcome::Ignored(r) | MailOutcome::Refused(r) => Some(r.clone()),
             _ => None,
         };
-        row.record_kind = record.map(|_| "incident".to_owned());
-        row.record_id = record;
+        row.record_kind = record.map(|(kind, _)| kind.to_owned());
+        row.record_id = record.map(|(_, id)| id);
         match &outcome {
             MailOutcome::Refused(r) => tracing::info!(sender = %row.sender, reason = %r, "mail refused"),
             MailOutcome::Ignored(r) => tracing::debug!(sender = %row.sender, reason = %r, "mail ignored"),

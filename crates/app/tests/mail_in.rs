@@ -54,7 +54,7 @@ both!(replies_become_comments_and_new_mail_becomes_incidents, |pg| async move {
         "It works again, thanks!\r\n\r\nOn Mon, 23 Nov 2026 at 10:00, Steward wrote:\r\n> We replaced the roller.",
     );
     assert_eq!(app.ingest_mail(&reply).await.unwrap(), MailOutcome::Commented(number.clone()));
-    let comments = app.list_comments(&op, &number).await.unwrap();
+    let comments = app.list_comments(&op, steward_domain::number::RecordKind::Incident, &number).await.unwrap();
     assert_eq!(comments.last().unwrap().body, "It works again, thanks!");
 
     // No threading headers: the number in the subject will do.
@@ -71,7 +71,11 @@ both!(replies_become_comments_and_new_mail_becomes_incidents, |pg| async move {
     );
     let MailOutcome::Created(second) = app.ingest_mail(&other).await.unwrap() else { panic!("a new incident") };
     assert_ne!(second, number);
-    assert_eq!(app.list_comments(&op, &number).await.unwrap().len(), 2, "nothing added to Anna's");
+    assert_eq!(
+        app.list_comments(&op, steward_domain::number::RecordKind::Incident, &number).await.unwrap().len(),
+        2,
+        "nothing added to Anna's"
+    );
 });
 
 both!(loops_strangers_and_bad_mail_are_kept_out_with_a_reason, |pg| async move {

@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod canned;
 pub mod cmdb;
 pub mod code;
+pub mod discussion;
 pub mod email;
 pub mod incident;
 pub mod journal;

@@ -1,9 +1,8 @@
-//! Incident use cases: create, read, list, update, transition, comment,
-//! attach. Every write journals what changed in the same transaction.
+//! Incident use cases: create, read, list, update, transition (comments
+//! and attachments are `discussion`'s, shared with other kinds). Every
+//! write journals what changed in the same transaction.
 
 use crate::Code;
-mod attachments;
-mod comments;
 mod create;
 mod list_params;
 mod query;
@@ -11,8 +10,6 @@ mod transition;
 mod update;
 
 pub(crate) use crate::records::Writing;
-pub use attachments::{AttachmentFile, MAX_FILES, Upload};
-pub use comments::Posted;
 pub use create::NewIncident;
 pub(crate) use create::{created_changes, optional_text};
 pub(crate) use list_params::kind_states;

@@ -204,10 +204,12 @@ pub(crate) async fn enqueue_for(
     Ok(msgs.len())
 }
 
-/// Does a webhook's filter (a JSON list) take `event`?
+/// Does a webhook's filter (a JSON list) take `event`? An empty filter
+/// takes every event but work notes, of whatever kind of record.
 pub(crate) fn subscribed(filter: &str, event: &str) -> bool {
     let events: Vec<String> = serde_json::from_str(filter).unwrap_or_default();
-    if events.is_empty() { event != WORK_NOTE } else { events.iter().any(|e| e == event) }
+    let work_note = WORK_NOTE.strip_prefix("incident").is_some_and(|rest| event.ends_with(rest));
+    if events.is_empty() { !work_note } else { events.iter().any(|e| e == event) }
 }
 
 /// The users to email, each once, after the skip rules and opt-outs.

@@ -22,6 +22,8 @@
 //! | `incident.sla_warning` | as the SLA engine asks | yes |
 //! | `incident.sla_breached`, `incident.escalated` | as the SLA engine asks | no |
 //! | `problem.created` | webhooks only (the owner or group hears of the assignment) | — |
+//! | `problem.commented` (public) | who raised it, the owner, watchers | raiser: no; others: yes |
+//! | `problem.work_note` | the owner and watchers (all staff) | yes |
 //! | `problem.assigned`, `problem.sla_*`, `problem.escalated` | as for incidents | as for incidents |
 //! | `problem.resolved` | who raised it, the owner (else the group's members), watchers | no |
 //! | `problem.state_changed` | closed or cancelled: the owner (else the group's members), watchers; any other move: webhooks only | no |
@@ -29,8 +31,9 @@
 //! "Optional" means a user can turn it off (`notification_optouts`).
 //! Recipients without an email address, or deactivated, are skipped.
 //! Webhooks get every event their filter names; an empty filter means every
-//! event except `incident.work_note`, which must be named explicitly
-//! (internal notes should not reach a chat channel by accident).
+//! event except work notes (`incident.work_note`, `problem.work_note`),
+//! which must be named explicitly (internal notes should not reach a chat
+//! channel by accident).
 
 mod admin;
 pub(crate) mod compose;
@@ -59,8 +62,8 @@ pub const STATE_CHANGED: &str = "incident.state_changed";
 
 /// Every event name, as webhooks filter on them: the incident's, then the
 /// problem's (a record of another kind sends the incident's name with its
-/// own kind in front; problems have no comments yet).
-pub const EVENTS: [&str; 15] = [
+/// own kind in front).
+pub const EVENTS: [&str; 17] = [
     CREATED,
     COMMENTED,
     WORK_NOTE,
@@ -70,6 +73,8 @@ pub const EVENTS: [&str; 15] = [
     SLA_BREACHED,
     ESCALATED,
     "problem.created",
+    "problem.commented",
+    "problem.work_note",
     "problem.assigned",
     "problem.resolved",
     "problem.state_changed",

@@ -1,6 +1,7 @@
 //! The demo's problems: the causes behind its most repeated incidents, in
 //! every state, known errors with workarounds among them, linked to the
-//! incidents they caused. Written in English, and in Polish for the faults
+//! incidents they caused, with the desk's comments and work notes on a
+//! few. Written in English, and in Polish for the faults
 //! the Polish sites report, through the app's own use cases, so journals,
 //! links and known errors read exactly like real use.
 
@@ -10,7 +11,10 @@ use crate::{
     incidents::ListParams,
     problems::{NewProblem, ProblemTransitionInput},
 };
-use steward_domain::problem::{ProblemState, WhyStep};
+use steward_domain::{
+    number::RecordKind,
+    problem::{ProblemState, WhyStep},
+};
 use steward_store::{StoreError, accounts};
 
 /// One demo problem and how far its work has gone.
@@ -30,6 +34,9 @@ struct DemoProblem {
     /// How it ended, when resolved or closed.
     resolution: Option<(&'static str, &'static str)>,
     cancel_reason: Option<&'static str>,
+    /// What the desk wrote on it while the analysis went on: (by the
+    /// manager rather than the agent, a work note, the text).
+    talk: &'static [(bool, bool, &'static str)],
 }
 
 const PROBLEMS: [DemoProblem; 7] = [
@@ -56,6 +63,14 @@ const PROBLEMS: [DemoProblem; 7] = [
         known_error: true,
         resolution: None,
         cancel_reason: None,
+        talk: &[
+            (false, true, "Reproduced at home on a FritzBox: the tunnel drops after 3 minutes idle, never under load."),
+            (
+                true,
+                false,
+                "Network will shorten the keep-alive in the next gateway change window; until then the desk applies the TCP 443 workaround.",
+            ),
+        ],
     },
     DemoProblem {
         title: "Outlook prompts for the password after the tenant moved to modern authentication",
@@ -81,6 +96,11 @@ const PROBLEMS: [DemoProblem; 7] = [
         known_error: true,
         resolution: None,
         cancel_reason: None,
+        talk: &[(
+            false,
+            true,
+            "All affected profiles were created before March; new profiles on the same laptops do not prompt.",
+        )],
     },
     DemoProblem {
         title: "Web shop checkout 502s when the application pool recycles",
@@ -101,6 +121,7 @@ const PROBLEMS: [DemoProblem; 7] = [
         known_error: true,
         resolution: Some(("fixed", "The health check now requests /health, which fails while the pool recycles.")),
         cancel_reason: None,
+        talk: &[],
     },
     DemoProblem {
         title: "Floor printers lose their queue after the print server reboots",
@@ -115,6 +136,7 @@ const PROBLEMS: [DemoProblem; 7] = [
         known_error: false,
         resolution: None,
         cancel_reason: None,
+        talk: &[],
     },
     DemoProblem {
         title: "Accounts locked out after a password change by stale credentials on phones",
@@ -129,6 +151,7 @@ const PROBLEMS: [DemoProblem; 7] = [
         known_error: false,
         resolution: None,
         cancel_reason: None,
+        talk: &[],
     },
     DemoProblem {
         title: "Wi-Fi w salach konferencyjnych przeciążone przy spotkaniach",
@@ -157,6 +180,10 @@ const PROBLEMS: [DemoProblem; 7] = [
             "Dodatkowe punkty dostępowe nie mieszczą się w budżecie tego roku; obejście pozostaje rozwiązaniem.",
         )),
         cancel_reason: None,
+        talk: &[
+            (false, true, "Pomiar w sali Wisła: 38 urządzeń na jednym punkcie dostępowym podczas spotkania zarządu."),
+            (true, false, "Rozbudowa sieci w salach trafia do planu budżetu na przyszły rok."),
+        ],
     },
     DemoProblem {
         title: "Laptops slow after updates",
@@ -171,6 +198,7 @@ const PROBLEMS: [DemoProblem; 7] = [
         known_error: false,
         resolution: None,
         cancel_reason: Some("Each case had its own cause (full disks, an old driver); no common fault."),
+        talk: &[],
     },
 ];
 
@@ -232,6 +260,10 @@ pub async fn create(app: &App) -> Result<usize, AppError> {
         };
         let mut p = app.create_problem(&agent, new).await?;
         let number = crate::problems::number(p.record.number);
+        for (by_manager, internal, text) in d.talk {
+            let by = if *by_manager { &manager } else { &agent };
+            app.add_comment(by, RecordKind::Problem, &number, text, *internal).await?;
+        }
         for to in path(d.state) {
             // Known errors are published once the cause is understood.
             if d.known_error && *to == ProblemState::FixInProgress {

@@ -1,6 +1,6 @@
 //! The demo's service levels: an office calendar with Poland's holidays,
-//! a round-the-clock SLA for P1 and a business-hours SLA for the rest, and
-//! an OLA for the service desk. They are set up before the incidents are
+//! a round-the-clock SLA for P1 and a business-hours SLA for the rest of
+//! the incidents, one for problems, and an OLA for the service desk. They are set up before the incidents are
 //! written, so that each open incident's clocks start as it is written,
 //! as if they had run since it opened, and their journal entries take
 //! their places among the incident's own (see `write_stories`).
@@ -40,8 +40,23 @@ pub(super) async fn create(app: &App) -> Result<(), AppError> {
         ],
         "thresholds": [50, 75, 90]
     }))?;
+    // Problems are worked over days: taken up (out of New) within a
+    // working day or two, resolved within weeks of office hours.
+    let problems = definition(json!({
+        "id": 0, "name": "Problems, office hours", "position": 30, "calendar_id": office.id,
+        "conditions": {"kinds": ["problem"]},
+        "targets": [
+            {"priority": 1, "response": "4h", "resolution": "40h"},
+            {"priority": 2, "response": "8h", "resolution": "80h"},
+            {"priority": 3, "response": "16h", "resolution": "160h"},
+            {"priority": 4, "response": "24h", "resolution": "320h"},
+            {"priority": 5, "response": "40h", "resolution": "480h"}
+        ],
+        "thresholds": [75, 90]
+    }))?;
     app.create_sla(&me, major, true).await?;
     app.create_sla(&me, standard, true).await?;
+    app.create_sla(&me, problems, true).await?;
     let mut conn = app.store.pool().acquire().await.map_err(StoreError::from)?;
     let desk = app.group_by_name(&mut conn, "Service Desk").await?;
     drop(conn);

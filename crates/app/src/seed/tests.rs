@@ -106,7 +106,33 @@ async fn check_demo(app: &App, summary: &DemoSummary) {
         }
     }
     check_knowledge(app, summary).await;
+    check_problems(app, summary).await;
     assert!(matches!(demo(app, 10).await, Err(AppError::Forbidden(_))), "a second demo must be refused");
+}
+
+/// The demo's problems run under the problems' SLA, and the desk has
+/// written comments and work notes on some of them.
+async fn check_problems(app: &App, summary: &DemoSummary) {
+    assert_eq!(summary.problems, 7);
+    let (agent, _) = app.login("agent", DEMO_PASSWORD, IpAddr::from([127, 0, 0, 1])).await.unwrap();
+    let f = records::Filter { kind: crate::problems::KIND, sort: Sort::Number, limit: 100, ..Default::default() };
+    let (problems, _) = app.list_problems(&agent, f).await.unwrap();
+    let kind = steward_domain::number::RecordKind::Problem;
+    let mut notes = 0;
+    for p in &problems {
+        let number = crate::problems::number(p.record.number);
+        let clocks = app.problem_clocks(&agent, &number).await.unwrap();
+        let of_sla: Vec<&str> = clocks
+            .iter()
+            .filter(|c| c.sla_name.as_deref() == Some("Problems, office hours"))
+            .map(|c| c.kind.as_str())
+            .collect();
+        assert_eq!(of_sla, ["response", "resolution"], "{number}: {clocks:?}");
+        let comments = app.list_comments(&agent, kind, &number).await.unwrap();
+        notes += comments.iter().filter(|c| c.internal != 0).count();
+        assert!(comments.iter().all(|c| !c.body.is_empty()));
+    }
+    assert_eq!(notes, 3, "the demo's work notes on problems");
 }
 
 /// Requesters read the published articles for them, in English and

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 use steward_app::incidents::{IncidentPatch, NewIncident, Patch, TransitionInput, number};
+use steward_domain::{RecordNumber, number::RecordKind};
 use steward_store::{accounts, journal, records::Incident};
 use utoipa::ToSchema;
 
@@ -294,11 +295,11 @@ pub struct CommentJson {
 
 impl CommentJson {
     /// Comments, each with the files sent with it.
-    pub fn with_files(comments: Vec<journal::Comment>, files: Vec<journal::Attachment>) -> Vec<Self> {
+    pub fn with_files(kind: RecordKind, comments: Vec<journal::Comment>, files: Vec<journal::Attachment>) -> Vec<Self> {
         let mut by_comment: std::collections::HashMap<i64, Vec<AttachmentJson>> = std::collections::HashMap::new();
         for f in files {
             if let Some(c) = f.comment_id {
-                by_comment.entry(c).or_default().push(AttachmentJson::new(f));
+                by_comment.entry(c).or_default().push(AttachmentJson::new(kind, f));
             }
         }
         comments
@@ -371,9 +372,11 @@ pub struct AttachmentJson {
 }
 
 impl AttachmentJson {
-    pub fn new(a: journal::Attachment) -> Self {
+    /// A file of a record of `kind`.
+    pub fn new(kind: RecordKind, a: journal::Attachment) -> Self {
+        let record = RecordNumber { kind, seq: a.record_number };
         Self {
-            href: format!("/api/v1/incidents/{}/attachments/{}", number(a.record_number), a.id),
+            href: format!("/api/v1/{}/{record}/attachments/{}", kind.paths().1, a.id),
             id: a.id,
             filename: a.filename,
             content_type: a.content_type,

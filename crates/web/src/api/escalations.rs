@@ -263,7 +263,11 @@ pub async fn inbound(
                 sender: r.sender,
                 subject: r.subject,
                 outcome: r.outcome,
-                record: r.record_number.map(|n| steward_domain::RecordNumber::incident(n).to_string()),
+                record: r.record_number.map(|seq| {
+                    let kind = r.record_kind.as_deref().and_then(steward_domain::number::RecordKind::named);
+                    let kind = kind.unwrap_or(steward_domain::number::RecordKind::Incident);
+                    steward_domain::RecordNumber { kind, seq }.to_string()
+                }),
                 reason: r.reason,
             })
             .collect(),

@@ -1,16 +1,17 @@
 //! `/api/v1/incidents`: list, create, read, update, transitions, comments,
 //! journal and attachments.
 
-use super::dto::*;
+use super::{discussion, dto::*};
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
-    body::Body,
     extract::{Multipart, Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use steward_app::Code;
-use steward_app::incidents::{ListParams, MAX_FILES, Upload, encode_cursor};
+use steward_app::discussion::{MAX_FILES, Upload};
+use steward_app::incidents::{ListParams, encode_cursor};
+use steward_domain::number::RecordKind;
 use steward_store::records::Incident;
 
 /// The incidents resource: its routes and their OpenAPI description.
@@ -204,9 +205,7 @@ pub async fn comments(
     ApiActor(actor): ApiActor,
     Path(number): Path<String>,
 ) -> Result<axum::Json<Vec<CommentJson>>, ApiError> {
-    let (list, files) =
-        futures_util::try_join!(s.app.list_comments(&actor, &number), s.app.list_attachments(&actor, &number))?;
-    Ok(axum::Json(CommentJson::with_files(list, files)))
+    discussion::comments(&s, &actor, RecordKind::Incident, &number).await
 }
 
 #[utoipa::path(post, operation_id = "add_comment", path = "/api/v1/incidents/{number}/comments", tag = "incidents",
@@ -224,34 +223,7 @@ pub async fn add_comment(
     Path(number): Path<String>,
     req: axum::extract::Request,
 ) -> Result<(StatusCode, axum::Json<CommentJson>), ApiError> {
-    use axum::extract::FromRequest;
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
-    let (body, internal, files) = if multipart {
-        let mut m = Multipart::from_request(req, &s).await.map_err(|e| ApiError::field("body", e.body_text()))?;
-        let parts = read_parts(&mut m, s.app.config.attachment_max_bytes).await?;
-        let internal = match parts.text("internal").trim() {
-            "" | "false" | "0" => false,
-            "true" | "1" => true,
-            _ => return Err(ApiError::field("internal", "must be true or false")),
-        };
-        (parts.text("body").to_owned(), internal, parts.files)
-    } else {
-        let Json(b) = Json::<NewCommentJson>::from_request(req, &s).await?;
-        (b.body, b.internal, Vec::new())
-    };
-    // The API's comment always has text; the files go with it.
-    if body.trim().is_empty() {
-        return Err(ApiError::field("body", Code::Required.msg("is required")));
-    }
-    let posted = s.app.post_comment(&actor, &number, &body, internal, files).await?;
-    let comment = posted.comment.ok_or_else(|| ApiError::not_found("comment"))?;
-    let mut json = CommentJson::from(comment);
-    json.attachments = posted.attachments.into_iter().map(AttachmentJson::new).collect();
-    Ok((StatusCode::CREATED, axum::Json(json)))
+    discussion::add_comment(&s, &actor, RecordKind::Incident, &number, req).await
 }
 
 #[utoipa::path(get, operation_id = "incident_journal", path = "/api/v1/incidents/{number}/journal", tag = "incidents",
@@ -272,8 +244,7 @@ pub async fn attachments(
     ApiActor(actor): ApiActor,
     Path(number): Path<String>,
 ) -> Result<axum::Json<Vec<AttachmentJson>>, ApiError> {
-    let list = s.app.list_attachments(&actor, &number).await?;
-    Ok(axum::Json(list.into_iter().map(AttachmentJson::new).collect()))
+    discussion::attachments(&s, &actor, RecordKind::Incident, &number).await
 }
 
 #[utoipa::path(post, path = "/api/v1/incidents/{number}/attachments", tag = "incidents",
@@ -295,8 +266,8 @@ pub async fn upload(
         )
     })?;
     let (filename, content_type, bytes) = read_file_part(&mut multipart, s.app.config.attachment_max_bytes).await?;
-    let a = s.app.add_attachment(&actor, &number, &filename, &content_type, bytes).await?;
-    Ok((StatusCode::CREATED, axum::Json(AttachmentJson::new(a))))
+    let a = s.app.add_attachment(&actor, RecordKind::Incident, &number, &filename, &content_type, bytes).await?;
+    Ok((StatusCode::CREATED, axum::Json(AttachmentJson::new(RecordKind::Incident, a))))
 }
 
 /// A multipart form as it was sent: its text fields and its files.
@@ -395,37 +366,5 @@ pub async fn download(
     ApiActor(actor): ApiActor,
     path: Result<Path<(String, i64)>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, ApiError> {
-    // An id that is not a number names no attachment.
-    let Path((number, id)) = path.map_err(|_| ApiError::not_found("attachment"))?;
-    serve_attachment(&s, &actor, &number, id).await
-}
-
-/// Sends an attachment so that a browser downloads rather than renders it.
-pub async fn serve_attachment(
-    s: &AppState,
-    actor: &steward_app::Actor,
-    number: &str,
-    id: i64,
-) -> Result<Response, ApiError> {
-    let file = s.app.attachment(actor, number, id).await?;
-    let bytes = tokio::fs::read(&file.path)
-        .await
-        .map_err(|e| ApiError::from(steward_app::AppError::Internal(format!("reading attachment: {e}"))))?;
-    let ascii: String =
-        file.meta.filename.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
-    let disposition = format!(
-        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-        ascii.replace(['"', '\\'], "_"),
-        crate::auth::urlencode(&file.meta.filename)
-    );
-    let mut resp = Response::new(Body::from(bytes));
-    let h = resp.headers_mut();
-    // Never let the browser sniff or run what someone uploaded.
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(resp)
+    discussion::download(&s, &actor, RecordKind::Incident, path).await
 }

@@ -1,5 +1,6 @@
 //! `/api/v1/problems`: list, create, read, update, transitions, journal,
-//! linked incidents and the known error; and from an incident's side,
+//! comments and files (`problem_comments`), linked incidents and the
+//! known error; and from an incident's side,
 //! raising a problem from it and the problems it is linked to.
 
 use super::dto::{CommentJson, JournalEntryJson};
@@ -36,12 +37,20 @@ pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as uto
     of_incident,
     candidates,
     apply_workaround,
-    super::sla::problem_clocks
+    super::sla::problem_clocks,
+    super::problem_comments::comments,
+    super::problem_comments::add_comment,
+    super::problem_comments::attachments,
+    super::problem_comments::download
 ))]
 struct Doc;
 
 fn routes() -> axum::Router<AppState> {
-    use axum::routing::{delete, get, post};
+    use super::problem_comments as talk;
+    use axum::{
+        extract::DefaultBodyLimit,
+        routing::{delete, get, post},
+    };
     axum::Router::new()
         .route("/problems", get(list).post(create))
         .route("/problems/candidates", get(candidates))
@@ -49,6 +58,13 @@ fn routes() -> axum::Router<AppState> {
         .route("/problems/{number}/transition", post(transition))
         .route("/problems/{number}/journal", get(journal))
         .route("/problems/{number}/slas", get(super::sla::problem_clocks))
+        // A comment may carry files: the attachment limit applies to each.
+        .route(
+            "/problems/{number}/comments",
+            get(talk::comments).post(talk::add_comment).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/problems/{number}/attachments", get(talk::attachments))
+        .route("/problems/{number}/attachments/{id}", get(talk::download))
         .route("/problems/{number}/incidents", get(incidents).post(link))
         .route("/problems/{number}/incidents/{incident}", delete(unlink))
         .route("/problems/{number}/known-error", post(publish).delete(unpublish))

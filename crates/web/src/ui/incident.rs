@@ -6,7 +6,7 @@
 //! Posts from this page (`incident_actions`) that are refused render it
 //! again through [`respond`] with the user's input and the message.
 
-use super::{Ctx, OrPage, UiResult, activity, clocks, fmt, html, layout, sidebar, widgets};
+use super::{Ctx, OrPage, UiResult, activity, clocks, conversation, fmt, html, layout, sidebar, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -18,7 +18,7 @@ use axum::{
 use maud::{Markup, html};
 use serde::Deserialize;
 use steward_app::{AppError, incidents::number};
-use steward_domain::{IncidentState, access::Viewer};
+use steward_domain::{IncidentState, access::Viewer, number::RecordKind};
 use steward_store::{
     journal::{Attachment, Entry},
     records::Incident,
@@ -51,6 +51,10 @@ impl Data {
     pub fn state(&self) -> Option<IncidentState> {
         self.inc.state.parse().ok()
     }
+    /// The page's path, where its forms post.
+    pub fn page(&self) -> String {
+        conversation::page_path(RecordKind::Incident, self.inc.number)
+    }
 }
 
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
@@ -58,7 +62,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let number = number(inc.number);
     let (journal, attachments, children, watching) = futures_util::future::try_join4(
         s.app.incident_journal(&ctx.actor, &number),
-        s.app.list_attachments(&ctx.actor, &number),
+        s.app.list_attachments(&ctx.actor, RecordKind::Incident, &number),
         s.app.incident_children(&ctx.actor, inc.id),
         s.app.is_watching(&ctx.actor, inc.id),
     )
@@ -99,62 +103,14 @@ pub struct View {
     pub notice: Option<String>,
     /// A page-wide problem; with `true` it offers to load the latest version.
     pub problem: Option<(String, bool)>,
-    pub comment: String,
-    pub internal: bool,
-    pub comment_error: Option<String>,
+    /// The comment box as typed, with its messages.
+    pub draft: conversation::Draft,
     pub transition: Option<(TransitionDraft, widgets::Errors)>,
     pub upload_error: Option<String>,
-    /// Why the files sent with a comment were refused.
-    pub files_error: Option<String>,
     /// Why creating, linking or applying a problem's workaround was
     /// refused, and the problem number typed into "Link to problem".
     pub problem_errors: widgets::Errors,
     pub problem_form: Option<String>,
-}
-
-/// The comment box: text and files in one form (multipart; the CSRF guard
-/// reads its `_csrf` part), a canned reply to
-/// insert for staff; Ctrl+Enter sends it and the `c` key comes here.
-fn comment_form(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
-    let mut errs = Vec::new();
-    if let Some(e) = &v.comment_error {
-        errs.push(steward_app::FieldError::new("body", e.clone()));
-    }
-    if let Some(e) = &v.files_error {
-        errs.push(steward_app::FieldError::new("file", e.clone()));
-    }
-    let errors = super::desk::errors(ctx.lang, errs);
-    let body = widgets::Field::new(ctx.lang, "comment-body", "body", ctx.t(Msg::Comment), &errors);
-    let max = i18n::size(s.app.config.attachment_max_bytes as u64);
-    let hint = i18n::tf(ctx.lang, Msg::AttachFilesHint, &[("size", &max)]);
-    let files = widgets::Field {
-        kind: Some("file"),
-        hint: Some(&hint),
-        ..widgets::Field::new(ctx.lang, "comment-files", "file", ctx.t(Msg::AttachFiles), &errors)
-    };
-    let too_large = i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &max)]);
-    html! {
-        form.comment-form #add-comment method="post" enctype="multipart/form-data"
-            action={ "/incidents/" (d.number) "/comments" }
-            data-max-bytes=(s.app.config.attachment_max_bytes) data-too-large=(too_large) {
-            h3.visually-hidden { (ctx.t(Msg::AddComment)) }
-            (widgets::csrf(&ctx.csrf))
-            (super::desk::reply_picker(ctx, &d.replies))
-            (widgets::Field { required: true, ..body }.textarea(&v.comment, 4))
-            div.comment-files { (files.input_multiple()) }
-            div.comment-actions {
-                @if ctx.actor.is_staff() {
-                    fieldset.visibility {
-                        legend.visually-hidden { (ctx.t(Msg::CommentVisibility)) }
-                        label { input type="radio" name="visibility" value="public" checked[!v.internal]; " " (ctx.t(Msg::PublicComment)) }
-                        label.note-choice { input type="radio" name="visibility" value="internal" checked[v.internal]; " " (ctx.t(Msg::WorkNoteChoice)) }
-                    }
-                }
-                span.hint.keys-hint { (ctx.t(Msg::CtrlEnterHint)) }
-                button.btn.btn-primary #send-comment type="submit" { (ctx.t(Msg::AddComment)) }
-            }
-        }
-    }
 }
 
 fn header(ctx: &Ctx, d: &Data) -> Markup {
@@ -227,7 +183,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
                 section #activity aria-labelledby="activity-title" {
                     h2 #activity-title { (ctx.t(Msg::Activity)) }
                     (activity::stream(ctx.lang, &d.journal))
-                    (comment_form(ctx, s, d, v))
+                    (conversation::comment_form(ctx, s, &d.page(), &d.replies, &v.draft))
                 }
             }
             aside.incident-side aria-label=(ctx.t(Msg::Details)) {
@@ -235,7 +191,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
                 @if ctx.actor.is_staff() { (clocks::panel(ctx.lang, &d.clocks)) }
                 (sidebar::details(ctx, d))
                 @if ctx.actor.is_staff() { (super::incident_problems::panel(ctx, d, v)) }
-                (sidebar::attachments(ctx, s, d, v))
+                (conversation::files(ctx, s, &d.page(), &d.attachments, Some(&v.upload_error)))
                 (sidebar::related(ctx, d))
             }
         }

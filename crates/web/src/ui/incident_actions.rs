@@ -3,13 +3,15 @@
 //! notice; a refusal renders the page again with the input and message.
 
 use super::{
-    Ctx, UiResult, errors,
+    Ctx, UiResult,
+    conversation::{self, Sent},
+    errors,
     incident::{TransitionDraft, View, respond},
     see_other, widgets,
 };
 use crate::{
     AppState,
-    api::incidents::{read_file_part, read_form, serve_attachment},
+    api::{discussion::serve_attachment, incidents::read_file_part},
     i18n::{self, Msg},
 };
 use axum::{
@@ -21,6 +23,7 @@ use steward_app::{
     AppError,
     incidents::{TransitionInput, number},
 };
+use steward_domain::number::RecordKind;
 
 fn opt(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.to_owned())
@@ -71,52 +74,25 @@ pub async fn transition(
     respond(&s, &ctx, &n, view, status).await
 }
 
-/// The comment form (multipart: text, files, and `insert` when a canned
-/// reply is to be added to the draft instead of sending it).
+/// The comment form; `insert` adds a canned reply to the draft instead.
 pub async fn comment(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(n): Path<String>,
     req: axum::extract::Request,
 ) -> UiResult {
-    let max = s.app.config.attachment_max_bytes;
-    let parts = match read_form(req, &s, max).await {
-        Ok(p) => p,
-        Err(e) => {
-            let message = if e.status == StatusCode::PAYLOAD_TOO_LARGE {
-                i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))])
-            } else {
-                e.errors.first().map_or(e.detail.clone(), |f| f.message.clone())
-            };
-            let view = View { files_error: Some(message), ..View::default() };
-            return respond(&s, &ctx, &n, view, e.status).await;
+    let (draft, status) = match conversation::send(&s, &ctx, RecordKind::Incident, &n, req).await {
+        Ok(Sent::Posted { files_only }) => return conversation::posted(RecordKind::Incident, &n, files_only),
+        Ok(Sent::Insert { mut draft, reply }) => {
+            // Without JavaScript: the page again, the reply added to the draft.
+            let d = super::incident::load(&s, &ctx, &n).await.map_err(|e| ctx.fail(e))?;
+            draft.comment = super::desk::with_reply(&draft.comment, &d.replies, &reply);
+            (draft, StatusCode::OK)
         }
+        Ok(Sent::Refused(draft, status)) => (draft, status),
+        Err(e) => return Err(ctx.fail(e)),
     };
-    let internal = parts.text("visibility") == "internal";
-    let body = parts.text("body").to_owned();
-    if !parts.text("insert").is_empty() {
-        // Without JavaScript: the page again, the reply added to the draft.
-        let d = super::incident::load(&s, &ctx, &n).await.map_err(|e| ctx.fail(e))?;
-        let comment = super::desk::with_reply(&body, &d.replies, parts.text("reply"));
-        return respond(&s, &ctx, &n, View { comment, internal, ..View::default() }, StatusCode::OK).await;
-    }
-    let had_files = !parts.files.is_empty();
-    match s.app.post_comment(&ctx.actor, &n, &body, internal, parts.files).await {
-        Ok(p) if p.comment.is_none() => see_other(&back(&n, "uploaded")),
-        Ok(_) => see_other(&format!("{}#add-comment", back(&n, "commented"))),
-        Err(AppError::Invalid(errors)) => {
-            let of = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.message.clone());
-            let view =
-                View { comment: body, internal, comment_error: of("body"), files_error: of("file"), ..View::default() };
-            respond(&s, &ctx, &n, view, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(AppError::TooLarge { .. }) if had_files => {
-            let message = i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))]);
-            let view = View { comment: body, internal, files_error: Some(message), ..View::default() };
-            respond(&s, &ctx, &n, view, StatusCode::PAYLOAD_TOO_LARGE).await
-        }
-        Err(e) => Err(ctx.fail(e)),
-    }
+    respond(&s, &ctx, &n, View { draft, ..View::default() }, status).await
 }
 
 /// Multipart upload; the CSRF guard has read the form's `_csrf` part.
@@ -138,7 +114,7 @@ pub async fn upload(
     };
     let (status, message) = match read {
         Ok((name, content_type, bytes)) => {
-            match s.app.add_attachment(&ctx.actor, &n, &name, &content_type, bytes).await {
+            match s.app.add_attachment(&ctx.actor, RecordKind::Incident, &n, &name, &content_type, bytes).await {
                 Ok(_) => return see_other(&back(&n, "uploaded")),
                 Err(AppError::TooLarge { .. }) => too_large(),
                 // An empty file: the browser sends a part without content when none was chosen.
@@ -152,5 +128,5 @@ pub async fn upload(
 }
 
 pub async fn download(State(s): State<AppState>, ctx: Ctx, Path((n, id)): Path<(String, i64)>) -> UiResult {
-    serve_attachment(&s, &ctx.actor, &n, id).await.map_err(|e| errors::api_error(&ctx, e).into())
+    serve_attachment(&s, &ctx.actor, RecordKind::Incident, &n, id).await.map_err(|e| errors::api_error(&ctx, e).into())
 }

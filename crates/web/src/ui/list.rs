@@ -163,8 +163,13 @@ fn sla_header(ctx: &Ctx, q: Option<&ListQuery>) -> Markup {
     }
 }
 
-/// Each listed incident's SLA clocks, for its badge.
+/// Each listed record's SLA clocks, for its badge.
 pub type Clocks = std::collections::HashMap<i64, Vec<steward_app::sla::ClockView>>;
+
+/// A listed record's SLA cell: the one line its clocks come to.
+pub fn sla_cell(lang: crate::i18n::Lang, clocks: &Clocks, id: i64) -> Markup {
+    html! { td.sla-cell { (clocks::badge(lang, clocks.get(&id).map_or(&[][..], Vec::as_slice))) } }
+}
 
 /// The incident table; with `q`, the headers are sort links.
 pub fn table(ctx: &Ctx, rows: &[Incident], clocks: &Clocks, cols: Columns, q: Option<&ListQuery>) -> Markup {
@@ -212,7 +217,7 @@ pub fn table(ctx: &Ctx, rows: &[Incident], clocks: &Clocks, cols: Columns, q: Op
                             }
                             td { (widgets::state_badge(lang, &i.state)) }
                             td { (widgets::priority_badge(lang, i.priority)) }
-                            td.sla-cell { (clocks::badge(lang, clocks.get(&i.id).map_or(&[][..], Vec::as_slice))) }
+                            (sla_cell(lang, clocks, i.id))
                             td.who-cell { (i.group_name.as_deref().unwrap_or("")) }
                             td.who-cell {
                                 @match &i.assignee_name {

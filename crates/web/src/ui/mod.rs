@@ -32,6 +32,7 @@ mod cmdb_map;
 mod cmdb_relate;
 mod cmdb_sections;
 mod cmdb_widgets;
+mod conversation;
 mod desk;
 mod errors;
 mod fmt;

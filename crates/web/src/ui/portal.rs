@@ -21,6 +21,7 @@ use steward_app::{
     incidents::{ListParams, NewIncident, encode_cursor, number},
     search::RecordHit,
 };
+use steward_domain::number::RecordKind;
 use steward_store::{cmdb::CiRow, records::Incident};
 
 /// The requester's portal: routes and their navigation entries (their
@@ -301,7 +302,10 @@ pub async fn report(State(s): State<AppState>, ctx: Ctx, req: axum::extract::Req
         Ok(inc) => {
             let number = number(inc.number);
             if !parts.files.is_empty() {
-                s.app.post_comment(&ctx.actor, &number, "", false, parts.files).await.or_page(&ctx)?;
+                s.app
+                    .post_comment(&ctx.actor, RecordKind::Incident, &number, "", false, parts.files)
+                    .await
+                    .or_page(&ctx)?;
             }
             super::see_other(&format!("/incidents/{number}?m=reported"))
         }

@@ -1,13 +1,16 @@
 //! `/problems/{number}`: the problem page. The header; the description,
 //! the root cause (category, analysis, 5-whys), the workaround with the
-//! known error, the fix, the linked incidents and the journal; the side
-//! holds the state changes, the fields and the affected services and CIs
-//! with what they affect (the CMDB's impact analysis).
+//! known error, the fix, the linked incidents and the activity with the
+//! comment box; the side holds the state changes, the fields, the
+//! affected services and CIs with what they affect (the CMDB's impact
+//! analysis) and the files sent with comments.
 //!
 //! Posts from this page (`problem_actions`) that are refused render it
 //! again through [`respond`] with the user's input and the messages.
 
-use super::{Ctx, OrPage, UiResult, activity, clocks, fmt, html, layout, problem_list, problem_side, widgets};
+use super::{
+    Ctx, OrPage, UiResult, activity, clocks, conversation, fmt, html, layout, problem_list, problem_side, widgets,
+};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -25,8 +28,8 @@ use steward_app::{
     incidents,
     problems::{Linked, Problem, number},
 };
-use steward_domain::{IncidentState, problem::ProblemState};
-use steward_store::journal::Entry;
+use steward_domain::{IncidentState, number::RecordKind, problem::ProblemState};
+use steward_store::journal::{Attachment, Entry};
 
 /// How far up the impact analysis looks, and how many services it names.
 const IMPACT_DEPTH: u32 = 5;
@@ -44,11 +47,17 @@ pub struct Data {
     pub impact: Option<Impact>,
     /// The SLA clocks.
     pub clocks: Vec<steward_app::sla::ClockView>,
+    /// The files sent with its comments and work notes.
+    pub attachments: Vec<Attachment>,
 }
 
 impl Data {
     pub fn state(&self) -> Option<ProblemState> {
         self.p.record.state.parse().ok()
+    }
+    /// The page's path, where its forms post.
+    pub fn page(&self) -> String {
+        conversation::page_path(RecordKind::Problem, self.p.record.number)
     }
     /// The linked incidents still open (what resolving may resolve).
     pub fn open_incidents(&self) -> usize {
@@ -59,13 +68,13 @@ impl Data {
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let p = s.app.get_problem(&ctx.actor, n).await?;
     let number = number(p.record.number);
-    let (journal, incidents, cis, clocks) = futures_util::future::try_join4(
+    let (journal, incidents, cis, clocks, attachments) = futures_util::try_join!(
         s.app.problem_journal(&ctx.actor, &number),
         s.app.problem_incidents(&ctx.actor, &number),
         s.app.incident_cis(&ctx.actor, p.record.id),
         s.app.problem_clocks(&ctx.actor, &number),
-    )
-    .await?;
+        s.app.list_attachments(&ctx.actor, RecordKind::Problem, &number),
+    )?;
     let mut starts: Vec<i64> = cis.iter().map(|c| c.id).collect();
     starts.extend(p.record.service_id);
     let impact = if starts.is_empty() {
@@ -73,7 +82,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     } else {
         Some(s.app.impact(&ctx.actor, &starts, IMPACT_DEPTH, None, Direction::Upstream, IMPACT_LISTED).await?)
     };
-    Ok(Data { p, number, journal, incidents, cis, impact, clocks })
+    Ok(Data { p, number, journal, incidents, cis, impact, clocks, attachments })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -101,6 +110,8 @@ pub struct View {
     pub link: Option<(String, widgets::Errors)>,
     /// Why publishing or withdrawing the known error was refused.
     pub known_error: widgets::Errors,
+    /// The comment box as typed, with its messages.
+    pub draft: conversation::Draft,
 }
 
 fn header(ctx: &Ctx, d: &Data) -> Markup {
@@ -183,7 +194,7 @@ fn fix(ctx: &Ctx, d: &Data) -> Markup {
     }
 }
 
-pub fn render(ctx: &Ctx, d: &Data, v: &View) -> Markup {
+pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
     html! {
         (header(ctx, d))
         @if let Some(n) = &v.notice { (widgets::notice(n)) }
@@ -203,6 +214,7 @@ pub fn render(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                 section #activity aria-labelledby="activity-title" {
                     h2 #activity-title { (ctx.t(Msg::Activity)) }
                     (activity::stream_of(ctx.lang, &d.journal, Msg::EvProblemCreated))
+                    (conversation::comment_form(ctx, s, &d.page(), &[], &v.draft))
                 }
             }
             aside.incident-side aria-label=(ctx.t(Msg::Details)) {
@@ -210,6 +222,7 @@ pub fn render(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                 (clocks::panel(ctx.lang, &d.clocks))
                 (problem_side::details(ctx, d))
                 (problem_side::affected(ctx, d))
+                (conversation::files(ctx, s, &d.page(), &d.attachments, None))
             }
         }
     }
@@ -220,7 +233,7 @@ pub async fn respond(s: &AppState, ctx: &Ctx, n: &str, view: View, status: Statu
     super::staff_only(ctx)?;
     let d = load(s, ctx, n).await.or_page(ctx)?;
     let title = format!("{} {}", d.number, d.p.record.title);
-    Ok(html(status, layout::page(ctx, &title, render(ctx, &d, &view))))
+    Ok(html(status, layout::page(ctx, &title, render(ctx, s, &d, &view))))
 }
 
 #[derive(Deserialize, Default)]
@@ -239,6 +252,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Qu
         Some("unlinked") => Some(ctx.t(Msg::FlashUnlinked).to_owned()),
         Some("published") => Some(ctx.t(Msg::FlashPublished).to_owned()),
         Some("withdrawn") => Some(ctx.t(Msg::FlashWithdrawn).to_owned()),
+        Some("commented") => Some(ctx.t(Msg::FlashCommented).to_owned()),
+        Some("uploaded") => Some(ctx.t(Msg::FlashUploaded).to_owned()),
         _ => None,
     };
     respond(&s, &ctx, &n, View { notice, ..View::default() }, StatusCode::OK).await

@@ -1,14 +1,17 @@
 //! What the problem page posts: a state change, publishing or withdrawing
-//! the known error, linking and unlinking incidents. A refusal renders the
+//! the known error, linking and unlinking incidents, comments (through
+//! `conversation`, as the incident page's); and its files' downloads. A refusal renders the
 //! page again with the input and the messages; a stale version offers the
 //! latest one.
 
 use super::{
     Ctx, UiResult,
+    conversation::{self, Sent},
+    errors,
     problem::{self, TransitionDraft, View},
     see_other, widgets,
 };
-use crate::{AppState, i18n::Msg};
+use crate::{AppState, api::discussion::serve_attachment, i18n::Msg};
 use axum::{
     Form,
     extract::{Path, State},
@@ -19,6 +22,7 @@ use steward_app::{
     AppError,
     problems::{ProblemTransitionInput, number},
 };
+use steward_domain::number::RecordKind;
 
 fn opt(s: &str) -> Option<String> {
     let s = s.trim();
@@ -110,6 +114,28 @@ pub fn numbers(typed: &str) -> Vec<String> {
 #[serde(default)]
 pub struct LinkForm {
     incidents: String,
+}
+
+/// The comment box: a comment or work note, with files.
+pub async fn comment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(n): Path<String>,
+    req: axum::extract::Request,
+) -> UiResult {
+    super::staff_only(&ctx)?;
+    let (draft, status) = match conversation::send(&s, &ctx, RecordKind::Problem, &n, req).await {
+        Ok(Sent::Posted { files_only }) => return conversation::posted(RecordKind::Problem, &n, files_only),
+        // The problem page offers no canned replies: the draft as it was.
+        Ok(Sent::Insert { draft, .. }) => (draft, StatusCode::OK),
+        Ok(Sent::Refused(draft, status)) => (draft, status),
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    problem::respond(&s, &ctx, &n, View { draft, ..View::default() }, status).await
+}
+
+pub async fn download(State(s): State<AppState>, ctx: Ctx, Path((n, id)): Path<(String, i64)>) -> UiResult {
+    serve_attachment(&s, &ctx.actor, RecordKind::Problem, &n, id).await.map_err(|e| errors::api_error(&ctx, e).into())
 }
 
 pub async fn link(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Form(f): Form<LinkForm>) -> UiResult {

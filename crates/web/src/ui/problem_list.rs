@@ -1,7 +1,7 @@
 //! `/problems`: the problem queue. Queues (open, mine, my groups, known
 //! errors, all) are links to the list with their filters; the filter form,
-//! sort links and keyset pages work as the incident list's; below the
-//! list, the problem candidates from repeating incidents.
+//! sort links, the SLA column and keyset pages work as the incident
+//! list's; below the list, the problem candidates from repeating incidents.
 
 use super::{Ctx, OrPage, UiResult, fmt, layout, list, problem_candidates, see_other, widgets};
 use crate::{
@@ -17,7 +17,9 @@ use steward_app::{
     incidents::encode_cursor,
     problems::{Problem, ProblemListParams, number},
 };
-use steward_domain::problem::ProblemState;
+use steward_domain::{number::RecordKind, problem::ProblemState};
+
+const KIND: RecordKind = RecordKind::Problem;
 
 /// The problems area: the queue, the problem's pages and what they post,
 /// and the incident page's problem posts; its navigation entry.
@@ -43,6 +45,12 @@ fn routes() -> axum::Router<AppState> {
         .route("/problems/{number}/known-error", post(problem_actions::known_error))
         .route("/problems/{number}/incidents", post(problem_actions::link))
         .route("/problems/{number}/incidents/{incident}/unlink", post(problem_actions::unlink))
+        // A comment may carry files: the attachment limit applies to each.
+        .route(
+            "/problems/{number}/comments",
+            post(problem_actions::comment).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/problems/{number}/attachments/{id}", get(problem_actions::download))
         .route("/incidents/{number}/problem", post(incident_problems::create))
         .route("/incidents/{number}/link-problem", post(incident_problems::link))
         .route("/incidents/{number}/apply-workaround", post(incident_problems::apply))
@@ -218,7 +226,7 @@ pub fn known_error_flag(lang: i18n::Lang) -> Markup {
     html! { span.badge.known-error { (i18n::t(lang, Msg::KnownError)) } }
 }
 
-fn table(ctx: &Ctx, rows: &[Problem], q: &ProblemQuery) -> Markup {
+fn table(ctx: &Ctx, rows: &[Problem], clocks: &list::Clocks, q: &ProblemQuery) -> Markup {
     let lang = ctx.lang;
     let now = fmt::now_micros();
     let link = |sort: &str| q.link(sort, "");
@@ -231,6 +239,7 @@ fn table(ctx: &Ctx, rows: &[Problem], q: &ProblemQuery) -> Markup {
                     th scope="col" { (ctx.t(Msg::Title)) }
                     th scope="col" { (ctx.t(Msg::State)) }
                     (header(Msg::Priority, "priority", "priority"))
+                    th scope="col" { (ctx.t(Msg::SlaColumn)) }
                     th scope="col" { (ctx.t(Msg::Service)) }
                     th scope="col" { (ctx.t(Msg::GroupShort)) }
                     th scope="col" { (ctx.t(Msg::ProblemOwner)) }
@@ -249,6 +258,7 @@ fn table(ctx: &Ctx, rows: &[Problem], q: &ProblemQuery) -> Markup {
                             }
                             td { (widgets::state_badge(lang, &r.state)) }
                             td { (widgets::priority_badge(lang, r.priority)) }
+                            (list::sla_cell(lang, clocks, r.id))
                             td.who-cell { (r.service.as_deref().unwrap_or("")) }
                             td.who-cell { (r.group_name.as_deref().unwrap_or("")) }
                             td.who-cell {
@@ -289,7 +299,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ProblemQu
                     .await
                     .or_page(&ctx)?;
             let next = if more { rows.last().map(|p| encode_cursor(&sort.key(&p.record))) } else { None };
-            Ok((rows, next, count))
+            let ids: Vec<i64> = rows.iter().map(|p| p.record.id).collect();
+            let clocks = s.app.clocks_of_records(KIND.as_str(), &ids).await.or_page(&ctx)?;
+            Ok((rows, clocks, next, count))
         }
         Err(AppError::Invalid(errors)) => Err(widgets::Errors(errors)),
         Err(e) => return Err(ctx.fail(e)),
@@ -311,10 +323,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ProblemQu
                     ul { @for fe in e.others(&SHOWN) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, fe)) } } }
                 }
             }
-            Ok((rows, _, _)) if rows.is_empty() => { p.empty #no-problems { (ctx.t(Msg::PrbNoMatches)) } }
-            Ok((rows, next, count)) => {
+            Ok((rows, _, _, _)) if rows.is_empty() => { p.empty #no-problems { (ctx.t(Msg::PrbNoMatches)) } }
+            Ok((rows, clocks, next, count)) => {
                 p.result-count #result-count role="status" { (list::count_of(ctx.lang, *count, i18n::Plural::Problems)) }
-                (table(&ctx, rows, &q))
+                (table(&ctx, rows, clocks, &q))
                 nav.pager aria-label=(ctx.t(Msg::Pages)) {
                     @if !q.cursor.is_empty() { a.btn href=(q.link(sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }
                     @if let Some(c) = next { a.btn #next-page href=(q.link(sort, c)) rel="next" { (ctx.t(Msg::NextPage)) " »" } }

@@ -1,5 +1,5 @@
 //! The incident page's side panels: the state changes the viewer may make
-//! (with the fields each needs), the fields, attachments, related
+//! (with the fields each needs), the fields, related
 //! incidents; and the requester's confirm / reopen / cancel card.
 
 use super::{
@@ -7,10 +7,7 @@ use super::{
     incident::{Data, View},
     widgets,
 };
-use crate::{
-    AppState,
-    i18n::{self, Msg},
-};
+use crate::i18n::{self, Msg};
 use maud::{Markup, html};
 use steward_app::incidents::number;
 use steward_domain::{HoldReason, IncidentState, ResolutionCode, access};
@@ -188,44 +185,6 @@ pub fn details(ctx: &Ctx, d: &Data) -> Markup {
                     dt { (ctx.t(Msg::Reopened)) }
                     dd { (i18n::tn(lang, i18n::Plural::Times, u64::try_from(i.reopen_count).unwrap_or(0))) }
                 }
-            }
-        }
-    }
-}
-
-pub fn attachments(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
-    let lang = ctx.lang;
-    let now = fmt::now_micros();
-    let max = i18n::size(s.app.config.attachment_max_bytes as u64);
-    let errors = match &v.upload_error {
-        Some(e) => widgets::Errors(vec![steward_app::FieldError::new("file", e.clone())]),
-        None => widgets::Errors::default(),
-    };
-    let hint = i18n::tf(lang, Msg::MaxSize, &[("size", &max)]);
-    let too_large = i18n::tf(lang, Msg::TooLarge, &[("size", &max)]);
-    let file = widgets::Field {
-        kind: Some("file"),
-        required: true,
-        hint: Some(&hint),
-        ..widgets::Field::new(lang, "attachment-file", "file", ctx.t(Msg::File), &errors)
-    };
-    html! {
-        section.panel #attachments aria-labelledby="attachments-title" {
-            h2 #attachments-title { (ctx.t(Msg::Attachments)) }
-            @if d.attachments.is_empty() { p.muted { (ctx.t(Msg::NoAttachments)) } }
-            ul.files {
-                @for a in &d.attachments {
-                    li {
-                        a href={ "/incidents/" (d.number) "/attachments/" (a.id) } download { (a.filename) }
-                        span.muted { " · " (i18n::size(u64::try_from(a.size).unwrap_or(0))) " · " (widgets::time(lang, a.created_at, now)) }
-                    }
-                }
-            }
-            form.upload method="post" enctype="multipart/form-data" action={ "/incidents/" (d.number) "/attachments" }
-                data-max-bytes=(s.app.config.attachment_max_bytes) data-too-large=(too_large) {
-                (super::widgets::csrf(&ctx.csrf))
-                (file.input(""))
-                button.btn type="submit" { (ctx.t(Msg::Upload)) }
             }
         }
     }

@@ -7,40 +7,6 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use steward_app::accounts::NewUser;
 
-/// A multipart body with text fields and files, the way a browser sends it.
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "----stewarddeskboundary";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn post_form(
-    t: &TestApp,
-    path: &str,
-    token: &str,
-    fields: &[(&str, &str)],
-    files: &[(&str, &[u8])],
-) -> reqwest::Response {
-    let (ct, body) = multipart(fields, files);
-    t.req(Method::POST, path, token).header("content-type", ct).body(body).send().await.unwrap()
-}
-
 /// A requester who reads Polish, with a token.
 async fn polish_requester(t: &TestApp) -> String {
     t.app

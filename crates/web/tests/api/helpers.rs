@@ -363,6 +363,56 @@ impl TestApp {
     }
 }
 
+/// A multipart body with text fields and files, the way a browser sends it.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----stewarddeskboundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+pub async fn post_form(
+    t: &TestApp,
+    path: &str,
+    token: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> reqwest::Response {
+    let (ct, body) = multipart(fields, files);
+    t.req(Method::POST, path, token).header("content-type", ct).body(body).send().await.unwrap()
+}
+
+/// The pending outbox messages of the record numbered `n`, as
+/// (channel, event, target).
+pub async fn pending_of(t: &TestApp, n: &str) -> Vec<(String, String, String)> {
+    let page = t.json("/api/v1/outbox?state=pending&limit=200", &t.admin).await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["record"] == n)
+        .map(|m| {
+            let s = |k: &str| m[k].as_str().unwrap_or_default().to_owned();
+            (s("channel"), s("event"), s("target"))
+        })
+        .collect()
+}
+
 /// Asserts a problem+json answer with this status and code; returns it.
 pub async fn problem(r: Response, status: u16, code: &str) -> Value {
     assert_eq!(r.status().as_u16(), status, "status");

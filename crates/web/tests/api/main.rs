@@ -33,6 +33,7 @@ mod leavers;
 mod listing;
 mod notifications;
 mod people;
+mod problem_comments;
 mod problem_desk;
 mod problem_sla;
 mod problems;

@@ -253,17 +253,7 @@ both!(webhooks_take_problem_events_and_the_owner_hears_of_the_end, |t| {
         )
         .await;
     assert_eq!(r.status(), 200);
-    let page = t.json("/api/v1/outbox?state=pending&limit=200", &t.admin).await;
-    let items: Vec<(String, String, String)> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["record"] == n.as_str())
-        .map(|m| {
-            let s = |k: &str| m[k].as_str().unwrap_or_default().to_owned();
-            (s("channel"), s("event"), s("target"))
-        })
-        .collect();
+    let items = pending_of(&t, &n).await;
     let hooks: Vec<&str> = items.iter().filter(|i| i.0 == "webhook").map(|i| i.1.as_str()).collect();
     let mut sorted = hooks.clone();
     sorted.sort_unstable();

@@ -131,8 +131,20 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
         ..NewIncident::default()
     };
     let inc = number(t.app.create_incident(&requester, n).await.unwrap().number);
-    t.app.add_comment(&agent, &inc, "We are looking into it.", false).await.unwrap();
-    t.app.add_comment(&agent, &inc, "The load balancer drops the pool.", true).await.unwrap();
+    t.app
+        .add_comment(&agent, steward_domain::number::RecordKind::Incident, &inc, "We are looking into it.", false)
+        .await
+        .unwrap();
+    t.app
+        .add_comment(
+            &agent,
+            steward_domain::number::RecordKind::Incident,
+            &inc,
+            "The load balancer drops the pool.",
+            true,
+        )
+        .await
+        .unwrap();
     let (admin, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
     let rule = serde_json::from_value(serde_json::json!({"name": "P1 left alone",
         "trigger": {"kind": "elapsed", "after": "15m"}, "conditions": {"priorities": [1], "no_assignee": true},

@@ -56,7 +56,10 @@ async fn a_canned_reply_is_inserted_without_javascript() {
     assert!(page.contains(&format!(">{}</textarea>", maud::html! { (expected) }.into_string())), "{page}");
     assert!(page.contains(r#"value="internal" checked"#), "the draft keeps its visibility");
     let agent = t.app.session_actor(&cookie["steward_session=".len()..]).await.unwrap().0;
-    assert!(t.app.list_comments(&agent, &n).await.unwrap().is_empty(), "inserting sends nothing");
+    assert!(
+        t.app.list_comments(&agent, steward_domain::number::RecordKind::Incident, &n).await.unwrap().is_empty(),
+        "inserting sends nothing"
+    );
 }
 
 #[tokio::test]

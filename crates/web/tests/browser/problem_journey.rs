@@ -1,7 +1,8 @@
 //! Problem management in a real browser: from an incident an agent raises
 //! a problem (what is known is copied and the two are linked), records the
 //! root cause, a 5-whys step and the workaround (after being told a step
-//! needs its answer), moves it to assessment and publishes the known error;
+//! needs its answer), moves it to assessment, publishes the known error
+//! and writes a work note on it;
 //! back on the incident the workaround shows and is applied (a work note);
 //! the problem is then fixed and resolved together with its open incident.
 
@@ -85,6 +86,14 @@ async fn journey(c: &Client, t: &server::TestServer) {
     go(c, "#publish-known-error").await;
     assert_eq!(text(c, ".notice.success").await, "Published as a known error.");
     assert!(text(c, "#known-error-flag").await.contains("Known error"));
+
+    // A work note on the problem, from the comment box the incident has.
+    fill(c, "#comment-body", "Measured 38 clients on one access point.").await;
+    click(c, "input[name='visibility'][value='internal']").await;
+    go(c, "#send-comment").await;
+    assert_eq!(text(c, ".notice.success").await, "Comment added.");
+    let note = text(c, ".timeline li.entry-work_note:last-child").await;
+    assert!(note.contains("Measured 38 clients on one access point."), "{note}");
 
     // A new incident about the same thing suggests the known error as it
     // is typed.

@@ -1,9 +1,11 @@
-//! Attachments: stored once per content hash under the data folder.
+//! Attachments of any record that takes comments: stored once per
+//! content hash under the data folder.
 
 use crate::Code;
 use crate::{Actor, App, error::AppError};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
+use steward_domain::{discussion, number::RecordKind};
 use steward_store::{StoreError, journal as store_journal, now_micros};
 
 /// An attachment's metadata and where its bytes are.
@@ -88,35 +90,45 @@ impl App {
     pub async fn add_attachment(
         &self,
         actor: &Actor,
+        kind: RecordKind,
         number: &str,
         filename: &str,
         content_type: &str,
         bytes: Vec<u8>,
     ) -> Result<store_journal::Attachment, AppError> {
         let file = Upload { filename: filename.to_owned(), content_type: content_type.to_owned(), bytes };
-        let posted = self.post_comment(actor, number, "", false, vec![file]).await?;
+        let posted = self.post_comment(actor, kind, number, "", false, vec![file]).await?;
         posted.attachments.into_iter().next().ok_or(AppError::NotFound("attachment"))
     }
 
+    /// The record's files; those sent with a work note only for those who
+    /// read work notes.
     pub async fn list_attachments(
         &self,
         actor: &Actor,
+        kind: RecordKind,
         number: &str,
     ) -> Result<Vec<store_journal::Attachment>, AppError> {
-        let inc = self.get_incident(actor, number).await?;
+        let rec = self.discussed_record(actor, kind, number).await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        Ok(store_journal::attachments(&mut conn, inc.id, actor.is_staff()).await?)
+        Ok(store_journal::attachments(&mut conn, rec.id, discussion::sees_work_notes(actor.role)).await?)
     }
 
-    pub async fn attachment(&self, actor: &Actor, number: &str, id: i64) -> Result<AttachmentFile, AppError> {
-        let inc = self.get_incident(actor, number).await?;
+    pub async fn attachment(
+        &self,
+        actor: &Actor,
+        kind: RecordKind,
+        number: &str,
+        id: i64,
+    ) -> Result<AttachmentFile, AppError> {
+        let rec = self.discussed_record(actor, kind, number).await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let meta = store_journal::attachment(&mut conn, id)
             .await?
-            .filter(|a| a.record_id == inc.id)
+            .filter(|a| a.record_id == rec.id)
             .ok_or(AppError::NotFound("attachment"))?;
         // A file sent with a work note is the desk's, like the note.
-        if !actor.is_staff() && store_journal::attachment_is_internal(&mut conn, id).await? {
+        if !discussion::sees_work_notes(actor.role) && store_journal::attachment_is_internal(&mut conn, id).await? {
             return Err(AppError::NotFound("attachment"));
         }
         let path = self.blob_path(&meta.sha256);
