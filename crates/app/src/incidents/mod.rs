@@ -2,6 +2,7 @@
 //! attach. Every write journals what changed in the same transaction.
 
 use crate::Code;
+use crate::error::too_many;
 mod attachments;
 mod comments;
 mod create;
@@ -94,7 +95,7 @@ impl App {
             return Ok(Vec::new());
         }
         if ids.len() > 100 {
-            return Err(AppError::field(field, "at most 100 CIs"));
+            return Err(AppError::field(field, too_many("at most 100 CIs".to_owned(), 100)));
         }
         let missing: Vec<i64> =
             self.cmdb_view(|v| ids.iter().filter(|i| v.ci(**i).is_none()).copied().collect()).await?;

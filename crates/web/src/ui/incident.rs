@@ -101,11 +101,11 @@ pub struct View {
     pub problem: Option<(String, bool)>,
     pub comment: String,
     pub internal: bool,
-    pub comment_error: Option<String>,
+    pub comment_error: Option<steward_app::Message>,
     pub transition: Option<(TransitionDraft, widgets::Errors)>,
-    pub upload_error: Option<String>,
+    pub upload_error: Option<steward_app::Message>,
     /// Why the files sent with a comment were refused.
-    pub files_error: Option<String>,
+    pub files_error: Option<steward_app::Message>,
     /// Why creating, linking or applying a problem's workaround was
     /// refused, and the problem number typed into "Link to problem".
     pub problem_errors: widgets::Errors,
@@ -123,7 +123,7 @@ fn comment_form(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
     if let Some(e) = &v.files_error {
         errs.push(steward_app::FieldError::new("file", e.clone()));
     }
-    let errors = super::desk::errors(ctx.lang, errs);
+    let errors = super::desk::errors(errs);
     let body = widgets::Field::new(ctx.lang, "comment-body", "body", ctx.t(Msg::Comment), &errors);
     let max = i18n::size(s.app.config.attachment_max_bytes as u64);
     let hint = i18n::tf(ctx.lang, Msg::AttachFilesHint, &[("size", &max)]);

@@ -17,6 +17,8 @@ use axum::{
     extract::{Multipart, Path, State, multipart::MultipartRejection},
     http::StatusCode,
 };
+use steward_app::Code;
+use steward_app::Message;
 use steward_app::{
     AppError,
     incidents::{TransitionInput, number},
@@ -84,9 +86,9 @@ pub async fn comment(
         Ok(p) => p,
         Err(e) => {
             let message = if e.status == StatusCode::PAYLOAD_TOO_LARGE {
-                i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))])
+                too_large(max)
             } else {
-                e.errors.first().map_or(e.detail.clone(), |f| f.message.clone())
+                e.errors.first().cloned().map_or_else(|| crate::error::malformed(&e.detail), Message::from)
             };
             let view = View { files_error: Some(message), ..View::default() };
             return respond(&s, &ctx, &n, view, e.status).await;
@@ -105,18 +107,22 @@ pub async fn comment(
         Ok(p) if p.comment.is_none() => see_other(&back(&n, "uploaded")),
         Ok(_) => see_other(&format!("{}#add-comment", back(&n, "commented"))),
         Err(AppError::Invalid(errors)) => {
-            let of = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.message.clone());
+            let of = |f: &str| errors.iter().find(|e| e.field == f).cloned().map(Message::from);
             let view =
                 View { comment: body, internal, comment_error: of("body"), files_error: of("file"), ..View::default() };
             respond(&s, &ctx, &n, view, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(AppError::TooLarge { .. }) if had_files => {
-            let message = i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))]);
-            let view = View { comment: body, internal, files_error: Some(message), ..View::default() };
+            let view = View { comment: body, internal, files_error: Some(too_large(max)), ..View::default() };
             respond(&s, &ctx, &n, view, StatusCode::PAYLOAD_TOO_LARGE).await
         }
         Err(e) => Err(ctx.fail(e)),
     }
+}
+
+/// "The file is too large: at most 10 MB."
+fn too_large(max: usize) -> Message {
+    crate::i18n_codes::ui(Code::FileTooLarge, &[("size", &i18n::size(max as u64))])
 }
 
 /// Multipart upload; the CSRF guard has read the form's `_csrf` part.
@@ -127,9 +133,8 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> UiResult {
     let max = s.app.config.attachment_max_bytes;
-    let too_large =
-        || (StatusCode::PAYLOAD_TOO_LARGE, i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))]));
-    let no_file = || (StatusCode::UNPROCESSABLE_ENTITY, ctx.t(Msg::FileRequired).to_owned());
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, too_large(max));
+    let no_file = || (StatusCode::UNPROCESSABLE_ENTITY, crate::i18n_codes::ui(Code::FileRequired, &[]));
     let read = match multipart {
         Ok(mut m) => read_file_part(&mut m, max)
             .await
