@@ -475,7 +475,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in Code::ALL {
             assert!(seen.insert(c.as_str()), "{c:?} twice");
-            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'), "{c:?}");
+            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'), "{c:?}");
             assert_eq!(serde_json::to_value(c).ok(), Some(serde_json::Value::from(c.as_str())));
         }
     }

@@ -363,7 +363,8 @@ mod tests {
         let f = IncidentForm { impact: "9".into(), urgency: "x".into(), ..IncidentForm::blank() };
         let Err(errors) = f.to_new() else { panic!("accepted") };
         assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["impact", "urgency"]);
-        assert_eq!(errors[0].message, "wybierz wartość z listy");
+        assert_eq!(errors[0].code, steward_app::Code::ChooseFromList);
+        assert_eq!(crate::i18n::app_message(Lang::Pl, &errors[0]), "wybierz wartość z listy");
     }
 
     #[test]
