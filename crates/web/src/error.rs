@@ -44,6 +44,11 @@ pub struct Problem {
     pub allowed: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// For a refusal (403): what was refused, as a stable code
+    /// (`deny_edit`, `deny_webhooks`, …), so a client can say it in its
+    /// own words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -168,6 +173,7 @@ impl IntoResponse for ApiError {
             errors: self.errors,
             allowed: self.allowed,
             current_version: self.current_version,
+            reason: self.refusal.map(|m| m.code.as_str().to_owned()),
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let mut resp = (self.status, json).into_response();

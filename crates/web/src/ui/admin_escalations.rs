@@ -370,8 +370,8 @@ fn checkbox(id: &str, name: &str, value: &str, checked: bool, label: &str) -> Ma
     html! { label.choice { input #(id) type="checkbox" name=(name) value=(value) checked[checked]; " " (label) } }
 }
 
-fn error_of(errors: &widgets::Errors, field: &str) -> Markup {
-    html! { @if let Some(e) = errors.get(field) { p.field-error #{ "rule-" (field) "-error" } { (widgets::sentence(&e.message)) } } }
+fn error_of(lang: Lang, errors: &widgets::Errors, field: &str) -> Markup {
+    html! { @if let Some(e) = errors.get(field) { p.field-error #{ "rule-" (field) "-error" } { (widgets::sentence(&i18n::app_message(lang, e))) } } }
 }
 
 fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Errors, editing: Option<i64>) -> Markup {
@@ -413,7 +413,7 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
                         @for k in RECORD_KINDS {
                             (checkbox(&format!("rule-kind-{k}"), "kinds", k, f.kinds.iter().any(|x| x == k), &i18n::record_kind(ctx.lang, k)))
                         }
-                        (error_of(errors, "kinds"))
+                        (error_of(ctx.lang, errors, "kinds"))
                     }
                     fieldset.field.choices {
                         legend { (ctx.t(Msg::EscPriorities)) }
@@ -424,11 +424,11 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
                     }
                     (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..field("rule-groups", "groups", ctx.t(Msg::EscGroups)) }.input(&f.groups))
                     div.field { (checkbox("rule-no-assignee", "no_assignee", "1", f.no_assignee, ctx.t(Msg::EscNoAssignee))) }
-                    div.field { (checkbox("rule-no-group", "no_group", "1", f.no_group, ctx.t(Msg::EscNoGroup))) (error_of(errors, "no_group")) }
+                    div.field { (checkbox("rule-no-group", "no_group", "1", f.no_group, ctx.t(Msg::EscNoGroup))) (error_of(ctx.lang, errors, "no_group")) }
                 }
                 fieldset {
                     legend { (ctx.t(Msg::EscThen)) }
-                    (error_of(errors, "actions"))
+                    (error_of(ctx.lang, errors, "actions"))
                     fieldset.field.choices {
                         legend { (ctx.t(Msg::EscNotify)) }
                         @for (w, m) in WHO { (checkbox(&format!("rule-notify-{w}"), "notify", w, f.notify.iter().any(|n| n == w), ctx.t(m))) }
@@ -438,7 +438,7 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
                     div.field { (checkbox("rule-raise", "raise", "1", f.raise, ctx.t(Msg::EscRaiseUrgency))) }
                 }
                 div.field { (checkbox("rule-active", "active", "1", f.active, ctx.t(Msg::EscEnabled))) }
-                @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&e.message), None)) }
+                @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&i18n::app_message(ctx.lang, e)), None)) }
                 button.btn.btn-primary type="submit" #save-rule { (ctx.t(submit)) }
             }
         }

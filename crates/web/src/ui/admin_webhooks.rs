@@ -134,10 +134,10 @@ fn hook_form(ctx: &Ctx, f: &HookForm, errors: &widgets::Errors, editing: Option<
                     @for e in EVENTS {
                         label.choice { input type="checkbox" name="events" value=(e) checked[f.events.iter().any(|x| x == e)]; " " code { (e) } }
                     }
-                    @if let Some(e) = errors.get("events") { p.field-error { (widgets::sentence(&e.message)) } }
+                    @if let Some(e) = errors.get("events") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, e))) } }
                 }
                 div.field { label.choice { input #webhook-active type="checkbox" name="active" value="1" checked[f.active]; " " (ctx.t(Msg::WhActive)) } }
-                @for e in errors.others(&["name", "url", "secret", "format", "events"]) { (widgets::alert(&widgets::sentence(&e.message), None)) }
+                @for e in errors.others(&["name", "url", "secret", "format", "events"]) { (widgets::alert(&widgets::sentence(&i18n::app_message(ctx.lang, e)), None)) }
                 button.btn.btn-primary type="submit" #save-webhook { (ctx.t(submit)) }
             }
         }

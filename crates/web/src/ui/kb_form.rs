@@ -146,7 +146,7 @@ fn form(ctx: &Ctx, f: &ArticleForm, action: &str, errors: &widgets::Errors) -> M
     ];
     html! {
         @if !errors.is_empty() { (widgets::alert(ctx.t(Msg::FixErrors), None)) }
-        @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&e.message), None)) }
+        @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&crate::i18n::app_message(ctx.lang, e)), None)) }
         form.kb-form method="post" action=(action) {
             (widgets::csrf(&ctx.csrf))
             input type="hidden" name="version" value=(f.version);
