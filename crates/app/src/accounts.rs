@@ -63,7 +63,7 @@ fn valid_username(name: &str) -> Result<String, Message> {
         return Err(Code::FromTo.msg("must be 1 to 64 characters").with("max", "64 characters"));
     }
     if !n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
-        return Err("may contain only letters, digits and . _ - @".into());
+        return Err(Code::UsernameChars.msg("may contain only letters, digits and . _ - @"));
     }
     Ok(n.to_owned())
 }
@@ -150,7 +150,9 @@ impl App {
     pub async fn list_users(&self, actor: Option<&Actor>) -> Result<Vec<accounts::User>, AppError> {
         if let Some(a) = actor {
             if !a.is_staff() {
-                return Err(AppError::Forbidden("only agents, managers and admins can list users".into()));
+                return Err(AppError::Forbidden(
+                    Code::DenyStaffOnly.msg("only agents, managers and admins can list users"),
+                ));
             }
         }
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
@@ -177,7 +179,9 @@ impl App {
     pub async fn members_of_group(&self, actor: Option<&Actor>, group: &str) -> Result<Vec<accounts::User>, AppError> {
         if let Some(a) = actor {
             if !a.is_staff() {
-                return Err(AppError::Forbidden("only agents, managers and admins can see group members".into()));
+                return Err(AppError::Forbidden(
+                    Code::DenyStaffOnly.msg("only agents, managers and admins can see group members"),
+                ));
             }
         }
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;

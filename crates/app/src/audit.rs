@@ -24,8 +24,10 @@
 //! the web layer; user and role changes, deactivation, password changes
 //! and session revocation belong with the admin use cases that make them.
 
+use crate::error::Code;
 use crate::{Actor, App, AppError};
 use std::net::IpAddr;
+use steward_domain::code::unknown_value;
 use steward_domain::{Role, audit::AuditKind};
 use steward_store::{
     StoreError,
@@ -145,11 +147,14 @@ impl App {
     /// The audit log for admins, newest first; `filter.limit` is capped.
     pub async fn audit_events(&self, actor: &Actor, filter: AuditFilter) -> Result<AuditPage, AppError> {
         if actor.role != Role::Admin {
-            return Err(AppError::Forbidden("only admins can read the audit log".into()));
+            return Err(AppError::Forbidden(Code::DenyAudit.msg("only admins can read the audit log")));
         }
         if let Some(k) = filter.kind.as_deref().filter(|k| AuditKind::from_code(k).is_none()) {
             let known = AuditKind::ALL.map(|k| k.code()).join(", ");
-            return Err(AppError::field("kind", format!("unknown kind {k:?}: one of {known}")));
+            return Err(AppError::field(
+                "kind",
+                unknown_value(format!("unknown kind {k:?}: one of {known}"), k, known),
+            ));
         }
         let limit = filter.limit.clamp(1, PAGE_MAX);
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;

@@ -5,6 +5,7 @@
 //! token costs one hash rather than an argon2 run per request.
 
 use crate::audit::AuditEntry;
+use crate::error::Code;
 use crate::{Actor, App, cache::Credential, error::AppError};
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
@@ -211,7 +212,9 @@ impl App {
         drop(conn);
         if let Some(a) = actor {
             if a.id != user.id && a.role != Role::Admin {
-                return Err(AppError::Forbidden("only admins can create tokens for other users".into()));
+                return Err(AppError::Forbidden(
+                    Code::DenyOthersTokens.msg("only admins can create tokens for other users"),
+                ));
             }
         }
         let token = format!("stw_{}", random_secret()?);
@@ -234,7 +237,9 @@ impl App {
         drop(conn);
         if let Some(a) = actor {
             if a.id != t.user_id && a.role != Role::Admin {
-                return Err(AppError::Forbidden("only admins can revoke other users' tokens".into()));
+                return Err(AppError::Forbidden(
+                    Code::DenyOthersTokens.msg("only admins can revoke other users' tokens"),
+                ));
             }
         }
         self.store

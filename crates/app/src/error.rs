@@ -38,7 +38,7 @@ pub enum AppError {
     #[error("the version you read is required (If-Match header or version field)")]
     VersionRequired,
     #[error("{message}")]
-    Transition { message: String, allowed: Vec<String> },
+    Transition { message: Message, allowed: Vec<String> },
     #[error("{what} is too large: at most {max} bytes")]
     TooLarge { what: &'static str, max: usize },
     #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
@@ -75,12 +75,21 @@ impl AppError {
     }
 }
 
+/// A field's message without its field (to show it elsewhere).
+impl From<FieldError> for Message {
+    fn from(e: FieldError) -> Self {
+        Message { code: e.code, params: e.params, text: e.message }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound("record"),
             StoreError::Duplicate(what) => AppError::field(&what, Code::Taken.msg("is already taken")),
-            StoreError::MissingReference(what) => AppError::field(&what, "refers to something that does not exist"),
+            StoreError::MissingReference(what) => {
+                AppError::field(&what, Code::MissingReference.msg("refers to something that does not exist"))
+            }
             StoreError::StaleVersion { current } => AppError::Stale { sent: current - 1, current },
             StoreError::WriterGone => AppError::Unavailable("the server is shutting down".into()),
             StoreError::Busy(_) => AppError::Unavailable("the database was busy; try again".into()),
@@ -100,6 +109,30 @@ pub fn no_cis<T: std::fmt::Display>(ids: impl IntoIterator<Item = T>) -> Message
     let ids: Vec<String> = ids.into_iter().map(|i| i.to_string()).collect();
     let text = ids.iter().map(|i| format!("no CI {i}")).collect::<Vec<_>>().join("; ");
     Message { code: Code::NoCi, params: ids.into_iter().map(|i| ("id", i)).collect(), text }
+}
+
+/// "cannot go from X to Y; allowed: …": a state machine's refusal, with
+/// the states named (`{allowed}` is "—" where nothing is).
+pub fn refused_move(text: String, from: impl ToString, to: impl ToString, allowed: &[String]) -> AppError {
+    let list = if allowed.is_empty() { "—".to_owned() } else { allowed.join(", ") };
+    let message = Code::TransitionNotAllowed.msg(text).with("from", from).with("to", to).with("allowed", list);
+    AppError::Transition { message, allowed: allowed.to_vec() }
+}
+
+/// "at most 100 CIs": a list longer than the request may send.
+pub fn too_many(text: String, max: usize) -> Message {
+    Code::TooMany.msg(text).with("max", max)
+}
+
+/// "must be between 1 and 200": a number outside its range.
+pub fn between(min: impl std::fmt::Display, max: impl std::fmt::Display) -> Message {
+    Code::Between.msg(format!("must be between {min} and {max}")).with("min", min).with("max", max)
+}
+
+/// "must be one of a, b": a word outside a fixed list, the list given.
+pub fn one_of(list: &[&str]) -> Message {
+    let list = list.join(", ");
+    Code::OneOf.msg(format!("must be one of {list}")).with("list", list)
 }
 
 /// Collects field errors while a form is validated.

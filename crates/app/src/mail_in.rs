@@ -319,7 +319,7 @@ impl App {
     ) -> Result<Vec<InboundRow>, AppError> {
         steward_domain::access::can_admin(actor.role)?;
         if !(1..=200).contains(&limit) {
-            return Err(AppError::field("limit", "must be between 1 and 200"));
+            return Err(AppError::field("limit", crate::error::between(1, 200)));
         }
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(log::recent(&mut conn, before, limit).await?)

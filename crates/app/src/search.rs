@@ -4,6 +4,7 @@
 //! matches marked; services and CIs by name, hostname or serial number.
 //! Each kind answers only what the actor may see.
 
+use crate::error::Code;
 use crate::{Actor, App, error::AppError};
 use serde::Serialize;
 use steward_domain::{
@@ -184,7 +185,7 @@ impl App {
         let limit = match req.limit {
             None => PER_KIND,
             Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            Some(_) => return Err(AppError::field("limit", format!("must be between 1 and {MAX_LIMIT}"))),
+            Some(_) => return Err(AppError::field("limit", crate::error::between(1, MAX_LIMIT))),
         };
         let scope = self.record_scope(actor, req)?;
         if query.is_empty() {
@@ -289,7 +290,8 @@ impl App {
                 _ => state == "open" || <ProblemState as Lifecycle>::ALL.iter().any(|s| s.as_str() == state.as_str()),
             };
             if !scope.kinds.iter().any(|k| known(k)) {
-                return Err(AppError::field("state", format!("{state:?} is not a state of the records searched")));
+                let m = Code::NotSearchedState.msg(format!("{state:?} is not a state of the records searched"));
+                return Err(AppError::field("state", m.with("state", format!("{state:?}"))));
             }
             if state == "open" {
                 scope.states.extend(open_state_names::<IncidentState>().into_iter().map(str::to_owned));

@@ -23,6 +23,7 @@ mod story;
 #[cfg(test)]
 mod tests;
 
+use crate::error::Code;
 use crate::{App, error::AppError, sla::Snapshot};
 use rng::Rng;
 use serde::Serialize;
@@ -169,7 +170,8 @@ pub async fn bulk_records(app: &App, shape: BulkShape, count: usize, progress: i
 async fn ensure_no_incidents(app: &App) -> Result<(), AppError> {
     if app.store.has_incidents().await? {
         return Err(AppError::Forbidden(
-            "the database already has incidents: demo data can only be loaded into a new, empty database".into(),
+            Code::DemoNotEmpty
+                .msg("the database already has incidents: demo data can only be loaded into a new, empty database"),
         ));
     }
     Ok(())
@@ -307,7 +309,7 @@ async fn write_stories(
     let mut with_clocks = 0;
     for s in batch {
         let (id, comments, mut events) = (s.incident.id, s.comments, s.events);
-        let open = s.incident.state.parse::<IncidentState>().map_err(AppError::Internal)?.is_open();
+        let open = s.incident.state.parse::<IncidentState>().map_err(|e| AppError::Internal(e.text))?.is_open();
         if open {
             let (_, sla) = crate::sla::engine::start_as_of_old(c, d, &snap, &s.incident, now).await?;
             with_clocks += 1;

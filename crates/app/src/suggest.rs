@@ -35,7 +35,7 @@ impl App {
         let limit = match limit {
             None => SHOWN,
             Some(n) if (1..=MAX_SHOWN).contains(&n) => n,
-            Some(_) => return Err(AppError::field("limit", format!("must be between 1 and {MAX_SHOWN}"))),
+            Some(_) => return Err(AppError::field("limit", crate::error::between(1, MAX_SHOWN))),
         };
         let Some(words) = words_of(title, description) else {
             return Ok(Vec::new());

@@ -84,7 +84,7 @@ impl App {
     /// One user with groups and organisation (staff may read).
     pub async fn user_detail(&self, actor: &Actor, username: &str) -> Result<UserDetail, AppError> {
         if !actor.is_staff() {
-            return Err(AppError::Forbidden("only agents, managers and admins can see users".into()));
+            return Err(AppError::Forbidden(Code::DenyStaffOnly.msg("only agents, managers and admins can see users")));
         }
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let user = accounts::user_by_name(&mut conn, username).await?.ok_or(AppError::NotFound("user"))?;

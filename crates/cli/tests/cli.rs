@@ -3,32 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-fn steward(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("STEWARD_LOG_LEVEL", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
+use common::{call, command, get, ready, run, steward, text};
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use std::process::{Command, Stdio};
 
 #[test]
 fn every_subcommand_has_help() {
@@ -188,22 +167,7 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    let mut ready = false;
-    while started.elapsed() < Duration::from_secs(20) {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::Read;
-            s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
-            let mut resp = String::new();
-            let _ = s.read_to_string(&mut resp);
-            if resp.starts_with("HTTP/1.1 200") {
-                ready = true;
-                break;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(ready, "the server became ready");
+    assert!(ready(port), "the server became ready");
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let out = child.wait_with_output().unwrap();
@@ -237,38 +201,18 @@ fn data_dir_moves_the_default_database() {
     // serve --data-dir D serves D's users: alice can sign in through the API.
     let token = text(&steward(d, &["--data-dir", "D", "token", "create", "alice"], None).stdout).trim().to_owned();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(["serve", "--data-dir", "D", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(d)
-        .env_clear()
-        .env("STEWARD_LOG_LEVEL", "warn")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = command(
+        d,
+        &["serve", "--data-dir", "D", "--listen", &format!("127.0.0.1:{port}")],
+        &[("STEWARD_LOG_LEVEL", "warn")],
+    )
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
     let me = get(port, "/api/v1/me", &token);
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(me.starts_with("HTTP/1.1 200") && me.contains("\"alice\""), "{me}");
-}
-
-/// One GET with a bearer token, retried for up to 20 s while the server starts.
-fn get(port: u16, path: &str, token: &str) -> String {
-    use std::io::Read;
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            let req =
-                format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n");
-            s.write_all(req.as_bytes()).unwrap();
-            let mut resp = String::new();
-            let _ = s.read_to_string(&mut resp);
-            if !resp.is_empty() {
-                return resp;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the server did not answer on port {port}");
 }
 
 #[test]
@@ -385,51 +329,6 @@ fn cmdb_import_from_the_command_line() {
     assert!(text(&out.stderr).contains("mapping: the mapping is invalid"), "{}", text(&out.stderr));
 }
 
-/// One request with a bearer token and an optional JSON body, retried for
-/// up to 20 s while the server starts; the whole answer.
-fn call(port: u16, method: &str, path: &str, token: &str, body: &str) -> String {
-    use std::io::Read;
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            let req = format!(
-                "{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
-                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            s.write_all(req.as_bytes()).unwrap();
-            let mut resp = String::new();
-            let _ = s.read_to_string(&mut resp);
-            if !resp.is_empty() {
-                return resp;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the server did not answer on port {port}");
-}
-
-/// `steward` with extra environment variables.
-fn steward_env(dir: &std::path::Path, args: &[&str], stdin: Option<&str>, vars: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("STEWARD_LOG_LEVEL", "warn")
-        .envs(vars.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn mail_in_defaults_route_piped_mail_and_an_unknown_group_stops_start_up() {
     let dir = tempfile::tempdir().unwrap();
@@ -440,7 +339,7 @@ fn mail_in_defaults_route_piped_mail_and_an_unknown_group_stops_start_up() {
         ("STEWARD_INBOUND_DEFAULT_URGENCY", "1"),
     ];
     // No such group yet: neither the server nor the pipe starts, and both say which key.
-    let out = steward_env(d, &["serve", "--listen", "127.0.0.1:0"], None, &defaults);
+    let out = run(d, &["serve", "--listen", "127.0.0.1:0"], &defaults, None);
     assert!(!out.status.success());
     assert!(
         text(&out.stderr).contains("inbound.default_group: no group named \"Service Desk\"; there are no groups yet"),
@@ -448,10 +347,10 @@ fn mail_in_defaults_route_piped_mail_and_an_unknown_group_stops_start_up() {
         text(&out.stderr)
     );
     let msg = "From: Anna <anna@example.com>\r\nSubject: Laptop will not boot\r\nMessage-ID: <g1@example.com>\r\n\r\nBlack screen.\r\n";
-    let out = steward_env(d, &["mail", "ingest"], Some(msg), &defaults);
+    let out = run(d, &["mail", "ingest"], &defaults, Some(msg));
     assert_eq!(out.status.code(), Some(75), "EX_TEMPFAIL: the message waits until the group exists");
     assert!(text(&out.stderr).contains("inbound.default_group"), "{}", text(&out.stderr));
-    let out = steward_env(d, &["migrate"], None, &[("STEWARD_INBOUND_DEFAULT_IMPACT", "5")]);
+    let out = run(d, &["migrate"], &[("STEWARD_INBOUND_DEFAULT_IMPACT", "5")], None);
     assert!(
         text(&out.stderr).contains("inbound.default_impact: must be 1 (high), 2 (medium) or 3 (low), got 5"),
         "{}",
@@ -463,11 +362,7 @@ fn mail_in_defaults_route_piped_mail_and_an_unknown_group_stops_start_up() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let token = text(&steward(d, &["token", "create", "root"], None).stdout).trim().to_owned();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(d)
-        .env_clear()
-        .env("STEWARD_LOG_LEVEL", "warn")
+    let mut server = command(d, &["serve", "--listen", &format!("127.0.0.1:{port}")], &[("STEWARD_LOG_LEVEL", "warn")])
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -487,7 +382,7 @@ fn mail_in_defaults_route_piped_mail_and_an_unknown_group_stops_start_up() {
     }
 
     // A message piped in lands in the group's queue, with its priority and SLA; the group hears.
-    let out = steward_env(d, &["mail", "ingest"], Some(msg), &defaults);
+    let out = run(d, &["mail", "ingest"], &defaults, Some(msg));
     let created = text(&out.stdout);
     let incident = call(port, "GET", "/api/v1/incidents/INC0000001", &token, "");
     let outbox = call(port, "GET", "/api/v1/outbox?state=pending", &token, "");
@@ -520,11 +415,7 @@ fn user_add_takes_a_language_and_a_time_zone() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let token = text(&steward(d, &["token", "create", "ola"], None).stdout).trim().to_owned();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(d)
-        .env_clear()
-        .env("STEWARD_LOG_LEVEL", "warn")
+    let mut server = command(d, &["serve", "--listen", &format!("127.0.0.1:{port}")], &[("STEWARD_LOG_LEVEL", "warn")])
         .stderr(Stdio::null())
         .spawn()
         .unwrap();

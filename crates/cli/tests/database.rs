@@ -6,39 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
+mod common;
+
+use common::{Server, command, free_port, ready, run_bare, steward, text};
+
+use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-/// Runs steward in `dir` with a clean environment plus `env`.
-fn run(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn steward(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    run(dir, args, &[("STEWARD_LOG_LEVEL", "warn")], stdin)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use std::process::Stdio;
 
 /// The newest schema this steward knows.
 fn latest() -> i64 {
@@ -212,48 +186,13 @@ async fn drop_database(base: &str, name: &str) {
         .unwrap();
 }
 
-/// A `steward serve` that is killed and reaped when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn start(dir: &Path, port: u16, env: &[(&str, &str)]) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().copied())
+    let child = command(dir, &["serve", "--listen", &format!("127.0.0.1:{port}")], env)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     Server(child)
-}
-
-fn ready(port: u16) -> bool {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
-            let mut resp = String::new();
-            let _ = s.read_to_string(&mut resp);
-            if resp.starts_with("HTTP/1.1 200") {
-                return true;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 #[test]
@@ -277,7 +216,7 @@ fn a_second_serve_on_one_file_refuses_and_a_killed_ones_lock_blocks_nothing() {
     let pid = first.0.id();
     assert_eq!(std::fs::read_to_string(d.join("steward-data/steward.db.lock")).unwrap().trim(), pid.to_string());
 
-    let out = run(d, &["serve", "--listen", &format!("127.0.0.1:{}", free_port())], &[], None);
+    let out = run_bare(d, &["serve", "--listen", &format!("127.0.0.1:{}", free_port())], &[], None);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr).trim(),
@@ -349,27 +288,27 @@ fn log_lines_never_mix_into_a_commands_output() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // The default log level (info), as an operator runs it.
-    let out = run(d, &["migrate"], &[], None);
+    let out = run_bare(d, &["migrate"], &[], None);
     assert!(out.status.success());
     assert_eq!(text(&out.stdout).lines().count(), 1, "one line of output: {}", text(&out.stdout));
     assert!(text(&out.stderr).contains("applied migration"), "the log is on standard error: {}", text(&out.stderr));
-    let out = run(d, &["user", "add", "anna", "--role", "requester", "--email", "anna@example.com"], &[], None);
+    let out = run_bare(d, &["user", "add", "anna", "--role", "requester", "--email", "anna@example.com"], &[], None);
     assert_eq!(
         text(&out.stdout),
         "created user anna\nanna cannot sign in until a password is set: steward user passwd anna (reads it from standard input)\n"
     );
-    let out = run(d, &["user", "list"], &[], None);
+    let out = run_bare(d, &["user", "list"], &[], None);
     let listed = text(&out.stdout);
     assert!(listed.starts_with("USERNAME ") && listed.lines().nth(1).unwrap_or("").starts_with("anna "), "{listed}");
     assert_eq!(listed.lines().count(), 2, "a header and one user, no log lines: {listed}");
 
     let stranger = "From: eve@elsewhere.test\r\nSubject: Hi\r\nMessage-ID: <p2@elsewhere.test>\r\n\r\nHello\r\n";
-    let out = run(d, &["mail", "ingest"], &[], Some(stranger));
+    let out = run_bare(d, &["mail", "ingest"], &[], Some(stranger));
     assert_eq!(out.status.code(), Some(67));
     assert_eq!(text(&out.stdout), "");
     let err = text(&out.stderr);
     assert!(err.starts_with("steward: refused: unknown sender eve@elsewhere.test"), "{err}");
     assert_eq!(err.lines().count(), 1, "the bounce text is the refusal alone: {err}");
-    let out = run(d, &["mail", "ingest"], &[], Some(MSG));
+    let out = run_bare(d, &["mail", "ingest"], &[], Some(MSG));
     assert_eq!((text(&out.stdout).as_str(), text(&out.stderr).as_str()), ("created INC0000001\n", ""));
 }

@@ -7,66 +7,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
+mod common;
+
+use common::{Server, command, get, run, text};
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-/// Runs steward in `dir` with a clean environment plus `env`.
-fn run(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("STEWARD_LOG_LEVEL", "warn")
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A `steward serve` that is killed and reaped when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// One GET with a bearer token, retried for up to 20 s while the server
-/// starts; the whole answer.
-fn get(port: u16, path: &str, token: &str) -> String {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            let req =
-                format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n");
-            s.write_all(req.as_bytes()).unwrap();
-            let mut resp = String::new();
-            let _ = s.read_to_string(&mut resp);
-            if !resp.is_empty() {
-                return resp;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the server did not answer on port {port}");
-}
+use std::process::Stdio;
 
 const NEW: &str =
     "From: Anna <anna@example.com>\r\nSubject: Printer\r\nMessage-ID: <m1@example.com>\r\n\r\nJammed.\r\n";
@@ -94,15 +40,9 @@ fn numbered_tkt(d: &Path, args: &[&str], env: &[(&str, &str)]) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let listen = format!("127.0.0.1:{port}");
     let all = with(&["serve", "--listen", &listen]);
-    let child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(&all)
-        .current_dir(d)
-        .env_clear()
-        .env("STEWARD_LOG_LEVEL", "warn")
-        .envs(env.iter().copied())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let env: Vec<(&str, &str)> = [("STEWARD_LOG_LEVEL", "warn")].into_iter().chain(env.iter().copied()).collect();
+    let child = command(d, &all, &env).stderr(Stdio::null()).spawn().unwrap();
     let _server = Server(child);
     for path in ["/api/v1/incidents/TKT0000001", "/api/v1/incidents/tkt1", "/api/v1/incidents/INC0000001"] {
         let r = get(port, path, &token);

@@ -4,67 +4,34 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 #[path = "../../channels/tests/support/smtpd.rs"]
 mod smtpd;
 
+use common::Server;
+
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+/// Runs a command that must succeed; its output, trimmed.
 fn steward(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("STEWARD_LOG_LEVEL", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).unwrap();
-    }
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-/// A running `steward serve`, killed (SIGKILL) and reaped when dropped, so
-/// a failing test leaves no server behind.
-struct Server(Child);
-
-impl Server {
-    fn kill(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
+    common::ok(dir, args, &[], stdin).trim().to_owned()
 }
 
 /// `steward serve` with the relay at `smtp_port`; ready when it answers.
 async fn serve(dir: &Path, port: u16, smtp_port: u16) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("STEWARD_LOG_LEVEL", "warn")
-        .env("STEWARD_MAIL_SMTP_HOST", "127.0.0.1")
-        .env("STEWARD_MAIL_SMTP_PORT", smtp_port.to_string())
-        .env("STEWARD_MAIL_SMTP_TLS", "none")
-        .env("STEWARD_MAIL_FROM", "Steward <desk@steward.test>")
-        .env("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "1")
+    let smtp_port = smtp_port.to_string();
+    let env = [
+        ("STEWARD_LOG_LEVEL", "warn"),
+        ("STEWARD_MAIL_SMTP_HOST", "127.0.0.1"),
+        ("STEWARD_MAIL_SMTP_PORT", smtp_port.as_str()),
+        ("STEWARD_MAIL_SMTP_TLS", "none"),
+        ("STEWARD_MAIL_FROM", "Steward <desk@steward.test>"),
+        ("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "1"),
+    ];
+    let child = common::command(dir, &["serve", "--listen", &format!("127.0.0.1:{port}")], &env)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -5,43 +5,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-fn steward(dir: &Path, url: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("STEWARD_LOG_LEVEL", "warn")
-        .env("STEWARD_DATABASE_URL", url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-/// Runs a command that must succeed; its standard output.
+/// Runs a command on the database at `url` that must succeed; its standard output.
 fn ok(dir: &Path, url: &str, args: &[&str], stdin: Option<&str>) -> String {
-    let out = steward(dir, url, args, stdin);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    common::ok(dir, args, &[("STEWARD_DATABASE_URL", url)], stdin)
 }
 
-/// Runs a command that must fail; its standard error.
+/// Runs a command on the database at `url` that must fail; its standard error.
 fn refused(dir: &Path, url: &str, args: &[&str]) -> String {
-    let out = steward(dir, url, args, None);
-    assert!(!out.status.success(), "{args:?} succeeded");
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    common::refused(dir, args, &[("STEWARD_DATABASE_URL", url)])
 }
 
 /// The words of `user`'s line in a listing.

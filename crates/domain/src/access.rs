@@ -60,7 +60,7 @@ pub fn can_transition(v: Viewer, from: IncidentState, to: IncidentState) -> Resu
 
 /// Only admins manage users, groups and tokens of others.
 pub fn can_admin(role: Role) -> Result<(), Denied> {
-    if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can manage users and groups", Code::Other)) }
+    if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can manage users and groups", Code::DenyAdmin)) }
 }
 
 /// Service managers own calendars, SLAs and OLAs; admins may too.
@@ -68,7 +68,7 @@ pub fn can_manage_service_levels(role: Role) -> Result<(), Denied> {
     if matches!(role, Role::Manager | Role::Admin) {
         Ok(())
     } else {
-        Err(Denied("only managers and admins can manage calendars and service levels", Code::Other))
+        Err(Denied("only managers and admins can manage calendars and service levels", Code::DenyServiceLevels))
     }
 }
 
@@ -77,13 +77,13 @@ pub fn can_edit_cmdb(role: Role) -> Result<(), Denied> {
     if role.is_staff() {
         Ok(())
     } else {
-        Err(Denied("only agents, managers and admins can change the CMDB", Code::Other))
+        Err(Denied("only agents, managers and admins can change the CMDB", Code::DenyCmdb))
     }
 }
 
 /// Only admins define CI classes: a class shapes every CI of it.
 pub fn can_define_classes(role: Role) -> Result<(), Denied> {
-    if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can define CI classes", Code::Other)) }
+    if role == Role::Admin { Ok(()) } else { Err(Denied("only admins can define CI classes", Code::DenyCiClasses)) }
 }
 
 /// Service managers own the catalog fields of services; admins may too.
@@ -91,7 +91,7 @@ pub fn can_manage_catalog(role: Role) -> Result<(), Denied> {
     if matches!(role, Role::Manager | Role::Admin) {
         Ok(())
     } else {
-        Err(Denied("only managers and admins can change the service catalog", Code::Other))
+        Err(Denied("only managers and admins can change the service catalog", Code::DenyCatalog))
     }
 }
 
@@ -100,7 +100,7 @@ pub fn can_manage_canned_replies(role: Role) -> Result<(), Denied> {
     if matches!(role, Role::Manager | Role::Admin) {
         Ok(())
     } else {
-        Err(Denied("only managers and admins can manage canned replies", Code::Other))
+        Err(Denied("only managers and admins can manage canned replies", Code::DenyCannedReplies))
     }
 }
 

@@ -3,7 +3,8 @@
 //! English words. A [`Message`] carries its code, the named values the
 //! text mentions and the English text itself; the API answers the text and
 //! the code, the UI looks the code up in its catalogue and fills in the
-//! values, and shows the English only for [`Code::Other`].
+//! values. Every message has a code: there is no conversion from bare
+//! text, so a message made without one does not compile.
 
 use std::fmt;
 
@@ -30,8 +31,6 @@ macro_rules! codes {
 }
 
 codes! {
-    /// Not yet given a code of its own: the UI shows the English text.
-    Other = "other",
     // Text (see `text::TextError`).
     Required = "required",
     /// `{max}`, `{got}`.
@@ -156,6 +155,249 @@ codes! {
     DenyKbPublish = "deny_kb_publish",
     DenyKbRetire = "deny_kb_retire",
     DenyKbSelfReview = "deny_kb_self_review",
+    DenyKbUnpublished = "deny_kb_unpublished",
+    DenyAdmin = "deny_admin",
+    DenyServiceLevels = "deny_service_levels",
+    DenyCmdb = "deny_cmdb",
+    DenyCiClasses = "deny_ci_classes",
+    DenyCatalog = "deny_catalog",
+    DenyCannedReplies = "deny_canned_replies",
+    DenyProblemView = "deny_problem_view",
+    DenyProblemEdit = "deny_problem_edit",
+    DenyProblemLink = "deny_problem_link",
+    DenyKnownError = "deny_known_error",
+    DenyProblemClose = "deny_problem_close",
+    DenyProblemCancel = "deny_problem_cancel",
+    DenyRiskAccept = "deny_risk_accept",
+    // State machines.
+    /// `{from}`, `{to}`, `{allowed}`.
+    TransitionNotAllowed = "transition_not_allowed",
+    PriorityLevel = "priority_level",
+    /// `{role}`.
+    UnknownRole = "unknown_role",
+    // Calendars and holidays.
+    ZoneUnmappable = "zone_unmappable",
+    /// `{text}`.
+    BadDate = "bad_date",
+    /// `{text}`.
+    NoSuchDate = "no_such_date",
+    /// `{month}`.
+    NotMonth = "not_month",
+    /// `{month}`, `{day}`.
+    NoDayInMonth = "no_day_in_month",
+    /// `{offset}`, `{max}`.
+    EasterOffset = "easter_offset",
+    /// `{year}`.
+    NotYear = "not_year",
+    /// `{until}`, `{from}`.
+    YearsInverted = "years_inverted",
+    EndOnly = "end_only",
+    // iCalendar files.
+    /// `{size}`, `{max}`.
+    IcalTooLarge = "ical_too_large",
+    IcalUnclosed = "ical_unclosed",
+    IcalNotCalendar = "ical_not_calendar",
+    IcalNoStart = "ical_no_start",
+    /// `{text}`.
+    IcalBadDate = "ical_bad_date",
+    /// `{text}`.
+    IcalBadDuration = "ical_bad_duration",
+    /// `{n}`, `{max}`.
+    IcalTooLong = "ical_too_long",
+    /// `{value}`.
+    IcalFreq = "ical_freq",
+    /// `{value}`, `{max}`.
+    IcalCount = "ical_count",
+    /// `{part}`.
+    IcalRule = "ical_rule",
+    IcalNoYearly = "ical_no_yearly",
+    // CI classes and attributes.
+    Twice = "twice",
+    /// `{name}`.
+    NoClass = "no_class",
+    ExtendsItself = "extends_itself",
+    EnumNoValues = "enum_no_values",
+    /// `{class}`, `{name}`.
+    NoAttribute = "no_attribute",
+    /// `{text}`.
+    AttrNotDate = "attr_not_date",
+    MustBeDate = "must_be_date",
+    /// `{list}`.
+    OneOf = "one_of",
+    OneOfListed = "one_of_listed",
+    /// `{id}`, `{class}`, `{expected}`.
+    CiWrongClass = "ci_wrong_class",
+    NotCiId = "not_ci_id",
+    /// `{type}`, `{from}`, `{allowed}`, `{to}`.
+    RelationTarget = "relation_target",
+    NotText = "not_text",
+    NotNumber = "not_number",
+    NotBool = "not_bool",
+    // SLA definitions and escalation rules.
+    /// `{kind}`, `{list}`.
+    UnknownKind = "unknown_kind",
+    /// `{priority}`.
+    TargetsTwice = "targets_twice",
+    TargetNeeded = "target_needed",
+    /// `{clock}`, `{list}`.
+    UnknownClock = "unknown_clock",
+    /// `{p}`.
+    PercentRange = "percent_range",
+    AfterRequired = "after_required",
+    /// `{state}`, `{kinds}`, `{list}`.
+    NotStateOf = "not_state_of",
+    NoGroupAndGroups = "no_group_and_groups",
+    NoActions = "no_actions",
+    NamesNobody = "names_nobody",
+    UsersNeedNames = "users_need_names",
+    NameAGroup = "name_a_group",
+    // Articles and analyses.
+    /// `{max}`, `{got}` (bytes).
+    TooLarge = "too_large",
+    /// `{text}`, `{list}`.
+    NotOneOf = "not_one_of",
+    // Cells of an imported file.
+    /// `{text}`.
+    TextNotWhole = "text_not_whole",
+    /// `{text}`.
+    TextNotBool = "text_not_bool",
+    /// `{text}`.
+    TextNotCiId = "text_not_ci_id",
+    /// `{text}`.
+    TextDecimalComma = "text_decimal_comma",
+    /// `{text}`.
+    TextNotNumber = "text_not_number",
+    /// `{text}`.
+    NotTier = "not_tier",
+    /// `{class}`.
+    NotAService = "not_a_service",
+    /// `{lang}`.
+    KbLanguageTwice = "kb_language_twice",
+    /// `{max}`, `{got}`.
+    WhysTooMany = "whys_too_many",
+    // Use cases: refusals.
+    DenyStaffOnly = "deny_staff_only",
+    /// A kind of record that takes no comments (articles have feedback).
+    DenyNoComments = "deny_no_comments",
+    DenyAudit = "deny_audit",
+    DenyOthersTokens = "deny_others_tokens",
+    /// `{fields}`.
+    DenyReservedFields = "deny_reserved_fields",
+    DemoNotEmpty = "demo_not_empty",
+    // Use cases: lists and numbers.
+    /// `{max}`.
+    TooMany = "too_many",
+    /// `{min}`, `{max}`.
+    Between = "between",
+    /// `{text}`.
+    NotPriority = "not_priority",
+    BadCursor = "bad_cursor",
+    /// `{p}`.
+    PriorityUnreachable = "priority_unreachable",
+    /// `{max}`.
+    ViewsFull = "views_full",
+    MissingReference = "missing_reference",
+    UsernameChars = "username_chars",
+    /// `{state}`.
+    NotSearchedState = "not_searched_state",
+    // Knowledge and problems.
+    NoSuchVersion = "no_such_version",
+    FeedbackPublished = "feedback_published",
+    /// `{number}`.
+    NoSuchArticle = "no_such_article",
+    SupersededByPublish = "superseded_by_publish",
+    /// `{text}`.
+    NotProblemNumber = "not_problem_number",
+    /// `{number}`.
+    NoProblemNumbered = "no_problem_numbered",
+    NoSuchProblem = "no_such_problem",
+    GroupKeyForm = "group_key_form",
+    // The CMDB's use cases and files.
+    KeyChars = "key_chars",
+    /// `{key}`.
+    BuiltinClass = "builtin_class",
+    NameACi = "name_a_ci",
+    /// `{id}`.
+    CiNotYet = "ci_not_yet",
+    /// `{detail}`: the file's reader's own words.
+    BadFile = "bad_file",
+    /// `{text}`, `{line}`.
+    LineRejected = "line_rejected",
+    /// `{text}`, `{n}`, `{lines}`.
+    NamesRows = "names_rows",
+    /// `{name}`.
+    NoCiNamed = "no_ci_named",
+    /// `{n}`, `{name}`, `{ids}`.
+    CisNamed = "cis_named",
+    /// `{ref}`.
+    RefTwice = "ref_twice",
+    /// `{j}`.
+    SentTwice = "sent_twice",
+    /// `{ref}`.
+    NoRef = "no_ref",
+    SelfRelation = "self_relation",
+    /// `{id}`.
+    IdentifierClash = "identifier_clash",
+    /// `{list}`.
+    IdentifierClashMany = "identifier_clash_many",
+    IdentifierTaken = "identifier_taken",
+    // Notifications and service levels.
+    NotUrl = "not_url",
+    /// `{n}`.
+    SecretShort = "secret_short",
+    /// `{state}`.
+    RetryDeadOnly = "retry_dead_only",
+    /// `{host}`, `{ip}`.
+    InternalAddress = "internal_address",
+    Thresholds = "thresholds",
+    NoSuchGroup = "no_such_group",
+    /// `{number}`.
+    KbRevisionOpen = "kb_revision_open",
+    /// `{number}`, `{state}`.
+    KbNotEditable = "kb_not_editable",
+    KbNoOpenVersion = "kb_no_open_version",
+    // The API's and the pages' own checks.
+    /// `{detail}`: the parser's own words.
+    Malformed = "malformed",
+    NotObject = "not_object",
+    /// `{text}`.
+    NotRfc3339 = "not_rfc3339",
+    InFuture = "in_future",
+    IdByServer = "id_by_server",
+    RefsNotHere = "refs_not_here",
+    IfMatchForm = "if_match_form",
+    VersionDiffers = "version_differs",
+    PartTooLong = "part_too_long",
+    NotUtf8 = "not_utf8",
+    /// `{text}`.
+    NotDuration = "not_duration",
+    /// `{text}`.
+    NotInterval = "not_interval",
+    /// `{text}`.
+    NotPercent = "not_percent",
+    OwnPassword = "own_password",
+    // Search texts (see `search::QueryError`).
+    /// `{max}`.
+    SearchTooLong = "search_too_long",
+    SearchUnbalancedQuotes = "search_unbalanced_quotes",
+    SearchNothingLeft = "search_nothing_left",
+    SearchStopWordsOnly = "search_stop_words_only",
+    Denied = "denied",
+    DenyStaffPage = "deny_staff_page",
+    DenyAdminPage = "deny_admin_page",
+    DenyEscalationAdmin = "deny_escalation_admin",
+    ChooseFromList = "choose_from_list",
+    FileRequired = "file_required",
+    /// `{size}`.
+    FileTooLarge = "file_too_large",
+    PasswordsDiffer = "passwords_differ",
+    Stale = "stale",
+    HopsNotValid = "hops_not_valid",
+    AsOfBeforeCi = "as_of_before_ci",
+    /// A name of a saved view already taken (the desk says it so).
+    ViewNameTaken = "view_name_taken",
+    /// `{who}`.
+    NoStaffNamed = "no_staff_named",
 }
 
 impl Code {
@@ -188,6 +430,18 @@ impl Message {
     }
 }
 
+/// "\"x\" is not one of a, b, c": a word outside a fixed list.
+pub fn not_one_of(value: &str, list: &[impl AsRef<str>]) -> Message {
+    let list = list.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(", ");
+    unknown_value(format!("{value:?} is not one of {list}"), value, list)
+}
+
+/// A value outside a fixed list, worded by the caller ("unknown state
+/// \"x\": must be one of …"); `{text}` is the value quoted.
+pub fn unknown_value(text: String, value: &str, list: impl Into<String>) -> Message {
+    Code::NotOneOf.msg(text).with("text", format!("{value:?}")).with("list", list.into())
+}
+
 /// As JSON a message is its English text.
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -214,25 +468,6 @@ impl PartialEq<str> for Message {
     }
 }
 
-/// Text without a code of its own yet.
-impl From<String> for Message {
-    fn from(text: String) -> Self {
-        Code::Other.msg(text)
-    }
-}
-
-impl From<&str> for Message {
-    fn from(text: &str) -> Self {
-        Code::Other.msg(text)
-    }
-}
-
-impl From<&String> for Message {
-    fn from(text: &String) -> Self {
-        Code::Other.msg(text.as_str())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,7 +477,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in Code::ALL {
             assert!(seen.insert(c.as_str()), "{c:?} twice");
-            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'), "{c:?}");
+            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'), "{c:?}");
             assert_eq!(serde_json::to_value(c).ok(), Some(serde_json::Value::from(c.as_str())));
         }
     }

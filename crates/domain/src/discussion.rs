@@ -13,7 +13,7 @@ use crate::{
     problem,
 };
 
-const NOT_DISCUSSED: Denied = Denied("this kind of record takes no comments", Code::Other);
+const NOT_DISCUSSED: Denied = Denied("this kind of record takes no comments", Code::DenyNoComments);
 
 /// May this viewer read the record's conversation (what they may read of
 /// it is [`sees_work_notes`])?

@@ -175,12 +175,16 @@ pub fn plan_transition(
 impl From<TransitionError> for crate::code::Message {
     fn from(e: TransitionError) -> Self {
         use crate::code::Code;
-        let code = match e {
-            TransitionError::NotAllowed { .. } => Code::Other,
-            TransitionError::Missing { .. } => Code::RequiredForState,
-            TransitionError::NotApplicable { .. } => Code::NotApplicable,
-        };
-        code.msg(e.to_string())
+        let text = e.to_string();
+        match e {
+            TransitionError::NotAllowed { from, to, allowed } => Code::TransitionNotAllowed
+                .msg(text)
+                .with("from", from)
+                .with("to", to)
+                .with("allowed", if allowed.is_empty() { "—".to_owned() } else { allowed_list(&allowed) }),
+            TransitionError::Missing { .. } => Code::RequiredForState.msg(text),
+            TransitionError::NotApplicable { .. } => Code::NotApplicable.msg(text),
+        }
     }
 }
 
@@ -298,7 +302,7 @@ mod tests {
         for s in IncidentState::ALL {
             assert_eq!(s.as_str().parse::<IncidentState>(), Ok(*s));
         }
-        assert!("bogus".parse::<IncidentState>().unwrap_err().contains("must be one of new, in_progress"));
+        assert!("bogus".parse::<IncidentState>().unwrap_err().text.contains("must be one of new, in_progress"));
         for r in HoldReason::ALL {
             assert_eq!(r.as_str().parse::<HoldReason>(), Ok(*r));
         }

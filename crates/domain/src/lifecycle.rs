@@ -12,7 +12,9 @@
 use crate::IncidentState;
 use std::{fmt, hash::Hash, str::FromStr};
 
-pub trait Lifecycle: Copy + Eq + Hash + fmt::Debug + fmt::Display + FromStr<Err = String> + 'static {
+pub trait Lifecycle:
+    Copy + Eq + Hash + fmt::Debug + fmt::Display + FromStr<Err = crate::code::Message> + 'static
+{
     /// Every state, in the order choices and columns show them.
     const ALL: &'static [Self];
     /// The record kind's name in messages: "incident", "problem", "article".

@@ -20,13 +20,12 @@ macro_rules! text_enum {
             }
         }
         impl ::std::str::FromStr for $t {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == s)
-                    .ok_or_else(|| format!("unknown {} {s:?}: must be one of {}", $what, Self::allowed()))
+            type Err = $crate::code::Message;
+            fn from_str(s: &str) -> Result<Self, $crate::code::Message> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let text = format!("unknown {} {s:?}: must be one of {}", $what, Self::allowed());
+                    $crate::code::unknown_value(text, s, Self::allowed())
+                })
             }
         }
     };

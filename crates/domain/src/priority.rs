@@ -64,7 +64,7 @@ macro_rules! level {
 }
 level!(Impact, 3, "1 (high), 2 (medium), 3 (low)", Level);
 level!(Urgency, 3, "1 (high), 2 (medium), 3 (low)", Level);
-level!(Priority, 5, "1, 2, 3, 4, 5", Other);
+level!(Priority, 5, "1, 2, 3, 4, 5", PriorityLevel);
 
 impl fmt::Display for Priority {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

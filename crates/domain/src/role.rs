@@ -49,6 +49,6 @@ impl FromStr for Role {
 
 impl From<UnknownRole> for crate::code::Message {
     fn from(e: UnknownRole) -> Self {
-        e.to_string().into()
+        crate::code::Code::UnknownRole.msg(e.to_string()).with("role", format!("{:?}", e.0))
     }
 }

@@ -5,7 +5,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
-use steward_app::{AppError, FieldError, Message};
+use steward_app::{AppError, Code, FieldError, Message};
 
 /// An error answered to an API client.
 #[derive(Debug)]
@@ -44,6 +44,11 @@ pub struct Problem {
     pub allowed: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// For a refusal (403): what was refused, as a stable code
+    /// (`deny_edit`, `deny_webhooks`, …), so a client can say it in its
+    /// own words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -51,7 +56,7 @@ pub struct ProblemField {
     pub field: String,
     /// Stable, machine-readable: what the message means whatever its
     /// wording (`required`, `too_long`, `no_such_user`, …; `other` for a
-    /// message without a code of its own yet).
+    /// every message has one).
     pub code: String,
     /// In English.
     pub message: String,
@@ -133,7 +138,7 @@ impl From<AppError> for ApiError {
             // A search text the parser refuses: 400, the reason as the
             // code (`unbalanced_quotes`, `too_long`, …), the field named.
             AppError::BadQuery { field, error } => ApiError {
-                errors: vec![FieldError::new(field, error.to_string())],
+                errors: vec![FieldError::new(field, error.clone())],
                 ..ApiError::new(S::BAD_REQUEST, error.code(), "Bad search", detail)
             },
             AppError::Unavailable(_) => ApiError::new(S::SERVICE_UNAVAILABLE, "unavailable", "Unavailable", detail),
@@ -150,6 +155,13 @@ impl From<AppError> for ApiError {
     }
 }
 
+/// A parser's own words about what it could not read (serde, multipart,
+/// a query string): the code says so, the detail stays as the parser put it.
+pub fn malformed(detail: impl ToString) -> Message {
+    let detail = detail.to_string();
+    Code::Malformed.msg(detail.clone()).with("detail", detail)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Problem {
@@ -161,6 +173,7 @@ impl IntoResponse for ApiError {
             errors: self.errors,
             allowed: self.allowed,
             current_version: self.current_version,
+            reason: self.refusal.map(|m| m.code.as_str().to_owned()),
         };
         let json = serde_json::to_vec(&body).unwrap_or_default();
         let mut resp = (self.status, json).into_response();

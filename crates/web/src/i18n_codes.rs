@@ -9,12 +9,10 @@ use steward_app::{Code, FieldError, Message};
 
 use crate::i18n::{Lang, Msg, t, tf};
 
-/// The catalogue entry that says what `code` means; `None` only for
-/// [`Code::Other`], the messages not given a code of their own yet.
-pub fn msg_for(code: Code) -> Option<Msg> {
+/// The catalogue entry that says what `code` means.
+pub fn msg_for(code: Code) -> Msg {
     use Code as C;
-    Some(match code {
-        C::Other => return None,
+    match code {
         C::Required | C::RequiredForState => Msg::ValRequired,
         C::TooLong => Msg::ValTooLong,
         C::ControlCharacters => Msg::ValControl,
@@ -104,7 +102,168 @@ pub fn msg_for(code: Code) -> Option<Msg> {
         C::DenyKbPublish => Msg::DenyKbPublish,
         C::DenyKbRetire => Msg::DenyKbRetire,
         C::DenyKbSelfReview => Msg::DenyKbSelfReview,
-    })
+        C::DenyKbUnpublished => Msg::DenyKbUnpublished,
+        C::DenyAdmin => Msg::DenyAdmin,
+        C::DenyServiceLevels => Msg::DenyServiceLevels,
+        C::DenyCmdb => Msg::DenyCmdb,
+        C::DenyCiClasses => Msg::DenyCiClasses,
+        C::DenyCatalog => Msg::DenyCatalog,
+        C::DenyCannedReplies => Msg::DenyCannedReplies,
+        C::DenyProblemView => Msg::DenyProblemView,
+        C::DenyProblemEdit => Msg::DenyProblemEdit,
+        C::DenyProblemLink => Msg::DenyProblemLink,
+        C::DenyKnownError => Msg::DenyKnownError,
+        C::DenyProblemClose => Msg::DenyProblemClose,
+        C::DenyProblemCancel => Msg::DenyProblemCancel,
+        C::DenyRiskAccept => Msg::DenyRiskAccept,
+        C::TransitionNotAllowed => Msg::ValTransitionNotAllowed,
+        C::PriorityLevel => Msg::ValPriorityLevel,
+        C::UnknownRole => Msg::ValUnknownRole,
+        C::ZoneUnmappable => Msg::ValZoneUnmappable,
+        C::BadDate => Msg::ValBadDate,
+        C::NoSuchDate => Msg::ValNoSuchDate,
+        C::NotMonth => Msg::ValNotMonth,
+        C::NoDayInMonth => Msg::ValNoDayInMonth,
+        C::EasterOffset => Msg::ValEasterOffset,
+        C::NotYear => Msg::ValNotYear,
+        C::YearsInverted => Msg::ValYearsInverted,
+        C::EndOnly => Msg::ValEndOnly,
+        C::IcalTooLarge => Msg::ValIcalTooLarge,
+        C::IcalUnclosed => Msg::ValIcalUnclosed,
+        C::IcalNotCalendar => Msg::ValIcalNotCalendar,
+        C::IcalNoStart => Msg::ValIcalNoStart,
+        C::IcalBadDate => Msg::ValIcalBadDate,
+        C::IcalBadDuration => Msg::ValIcalBadDuration,
+        C::IcalTooLong => Msg::ValIcalTooLong,
+        C::IcalFreq => Msg::ValIcalFreq,
+        C::IcalCount => Msg::ValIcalCount,
+        C::IcalRule => Msg::ValIcalRule,
+        C::IcalNoYearly => Msg::ValIcalNoYearly,
+        C::Twice => Msg::ValTwice,
+        C::NoClass => Msg::ValNoClass,
+        C::ExtendsItself => Msg::ValExtendsItself,
+        C::EnumNoValues => Msg::ValEnumNoValues,
+        C::NoAttribute => Msg::ValNoAttribute,
+        C::AttrNotDate => Msg::ValAttrNotDate,
+        C::MustBeDate => Msg::ValNotDate,
+        C::OneOf => Msg::ValOneOf,
+        C::OneOfListed => Msg::ValOneOfListed,
+        C::CiWrongClass => Msg::ValCiWrongClass,
+        C::NotCiId => Msg::ValNotCiId,
+        C::RelationTarget => Msg::ValRelationTarget,
+        C::NotText => Msg::ValNotText,
+        C::NotNumber => Msg::ValNotDecimal,
+        C::NotBool => Msg::ValNotBool,
+        C::UnknownKind => Msg::ValUnknownKind,
+        C::TargetsTwice => Msg::ValTargetsTwice,
+        C::TargetNeeded => Msg::ValTargetNeeded,
+        C::UnknownClock => Msg::ValUnknownClock,
+        C::PercentRange => Msg::EscValPercent,
+        C::AfterRequired => Msg::EscValAfter,
+        C::NotStateOf => Msg::ValNotStateOf,
+        C::NoGroupAndGroups => Msg::EscValNoGroupAndGroups,
+        C::NoActions => Msg::EscValNoAction,
+        C::NamesNobody => Msg::ValNamesNobody,
+        C::UsersNeedNames => Msg::ValUsersNeedNames,
+        C::NameAGroup => Msg::ValNameAGroup,
+        C::TooLarge => Msg::ValTooLarge,
+        C::NotOneOf => Msg::ValNotOneOf,
+        C::TextNotWhole => Msg::ValTextNotWhole,
+        C::TextNotBool => Msg::ValTextNotBool,
+        C::TextNotCiId => Msg::ValTextNotCiId,
+        C::TextDecimalComma => Msg::ValTextDecimalComma,
+        C::TextNotNumber => Msg::ValTextNotNumber,
+        C::NotTier => Msg::ValNotTier,
+        C::NotAService => Msg::ValNotAService,
+        C::KbLanguageTwice => Msg::ValKbLanguageTwice,
+        C::WhysTooMany => Msg::ValWhysTooMany,
+        C::DenyStaffOnly => Msg::DenyStaffOnly,
+        C::DenyNoComments => Msg::DenyNoComments,
+        C::DenyAudit => Msg::DenyAudit,
+        C::DenyOthersTokens => Msg::DenyOthersTokens,
+        C::DenyReservedFields => Msg::DenyReservedFields,
+        C::DemoNotEmpty => Msg::ValDemoNotEmpty,
+        C::TooMany => Msg::ValTooMany,
+        C::Between => Msg::ValBetween,
+        C::NotPriority => Msg::ValNotPriority,
+        C::BadCursor => Msg::ValBadCursor,
+        C::PriorityUnreachable => Msg::ValPriorityUnreachable,
+        C::ViewsFull => Msg::ValViewsFull,
+        C::MissingReference => Msg::ValMissingReference,
+        C::UsernameChars => Msg::ValUsernameChars,
+        C::NotSearchedState => Msg::ValNotSearchedState,
+        C::NoSuchVersion => Msg::ValNoSuchVersion,
+        C::FeedbackPublished => Msg::ValFeedbackPublished,
+        C::NoSuchArticle => Msg::ValNoSuchArticle,
+        C::SupersededByPublish => Msg::ValSupersededByPublish,
+        C::NotProblemNumber => Msg::ValNotProblemNumber,
+        C::NoProblemNumbered => Msg::ValNoProblemNumbered,
+        C::NoSuchProblem => Msg::ValNoSuchProblem,
+        C::GroupKeyForm => Msg::ValGroupKeyForm,
+        C::KeyChars => Msg::ValKeyChars,
+        C::BuiltinClass => Msg::ValBuiltinClass,
+        C::NameACi => Msg::ValNameACi,
+        C::CiNotYet => Msg::ValCiNotYet,
+        C::BadFile => Msg::ValBadFile,
+        C::LineRejected => Msg::ValLineRejected,
+        C::NamesRows => Msg::ValNamesRows,
+        C::NoCiNamed => Msg::ValNoCiNamed,
+        C::CisNamed => Msg::ValCisNamed,
+        C::RefTwice => Msg::ValRefTwice,
+        C::SentTwice => Msg::ValSentTwice,
+        C::NoRef => Msg::ValNoRef,
+        C::SelfRelation => Msg::ValSelfRelation,
+        C::IdentifierClash => Msg::ValIdentifierClash,
+        C::IdentifierClashMany => Msg::ValIdentifierClashMany,
+        C::IdentifierTaken => Msg::ValIdentifierTaken,
+        C::NotUrl => Msg::WhValUrl,
+        C::SecretShort => Msg::WhValSecretShort,
+        C::RetryDeadOnly => Msg::ValRetryDeadOnly,
+        C::InternalAddress => Msg::ValInternalAddress,
+        C::Thresholds => Msg::OlaValThresholds,
+        C::NoSuchGroup => Msg::ValNoSuchGroup,
+        C::KbRevisionOpen => Msg::ValKbRevisionOpen,
+        C::KbNotEditable => Msg::ValKbNotEditable,
+        C::KbNoOpenVersion => Msg::ValKbNoOpenVersion,
+        C::Malformed => Msg::ValMalformed,
+        C::NotObject => Msg::ValNotObject,
+        C::NotRfc3339 => Msg::AsOfNotTime,
+        C::InFuture => Msg::AsOfFuture,
+        C::IdByServer => Msg::ValIdByServer,
+        C::RefsNotHere => Msg::ValRefsNotHere,
+        C::IfMatchForm => Msg::ValIfMatchForm,
+        C::VersionDiffers => Msg::ValVersionDiffers,
+        C::PartTooLong => Msg::ValPartTooLong,
+        C::NotUtf8 => Msg::ValNotUtf8,
+        C::NotDuration => Msg::ValNotDuration,
+        C::NotInterval => Msg::ValNotInterval,
+        C::NotPercent => Msg::ValNotPercent,
+        C::OwnPassword => Msg::ValOwnPassword,
+        C::SearchTooLong => Msg::SearchTooLong,
+        C::SearchUnbalancedQuotes => Msg::SearchUnbalancedQuotes,
+        C::SearchNothingLeft => Msg::SearchNothingLeft,
+        C::SearchStopWordsOnly => Msg::SearchStopWordsOnly,
+        C::Denied => Msg::DenyDenied,
+        C::DenyStaffPage => Msg::DenyStaffPage,
+        C::DenyAdminPage => Msg::DenyAdminPage,
+        C::DenyEscalationAdmin => Msg::DenyEscalationAdmin,
+        C::ChooseFromList => Msg::ChooseFromList,
+        C::FileRequired => Msg::FileRequired,
+        C::FileTooLarge => Msg::TooLarge,
+        C::PasswordsDiffer => Msg::PasswordsDiffer,
+        C::Stale => Msg::KbStale,
+        C::HopsNotValid => Msg::HopsNotValid,
+        C::AsOfBeforeCi => Msg::AsOfBeforeCi,
+        C::ViewNameTaken => Msg::ValNameTakenView,
+        C::NoStaffNamed => Msg::ValNoStaffNamed,
+    }
+}
+
+/// A message the pages make themselves, by its code: its English from the
+/// catalogue, its values kept, so that it is translated as the app's are.
+pub fn ui(code: Code, params: &[(&'static str, &str)]) -> Message {
+    let text = tf(Lang::En, msg_for(code), params);
+    params.iter().fold(code.msg(text), |m, (k, v)| m.with(k, v))
 }
 
 /// Codes whose words beside a form field differ from the API's in every
@@ -115,12 +274,12 @@ fn said_differently(code: Code) -> bool {
 }
 
 /// A message from the use cases in the UI's language: by its code, its
-/// values filled in; the English `text` for a code the catalogue lacks.
+/// values filled in.
 pub fn translate<'a>(lang: Lang, code: Code, params: &[(&'static str, String)], text: &'a str) -> Cow<'a, str> {
     if lang == Lang::En && !said_differently(code) {
         return Cow::Borrowed(text);
     }
-    let Some(m) = msg_for(code) else { return Cow::Borrowed(text) };
+    let m = msg_for(code);
     // "no CI 5; no CI 7": one sentence per missing CI.
     if code == Code::NoCi {
         let each: Vec<String> = params.iter().map(|(_, id)| tf(lang, m, &[("id", id)])).collect();
@@ -160,11 +319,7 @@ mod tests {
     #[test]
     fn every_code_the_app_uses_has_polish_text() {
         for &code in Code::ALL {
-            if code == Code::Other {
-                assert_eq!(msg_for(code), None);
-                continue;
-            }
-            let m = msg_for(code).unwrap_or_else(|| panic!("{code:?} has no entry in the catalogue"));
+            let m = msg_for(code);
             let (en, pl) = (t(Lang::En, m), t(Lang::Pl, m));
             assert!(!pl.trim().is_empty() && pl != en, "{code:?}: no Polish of its own ({pl:?})");
         }
@@ -178,9 +333,12 @@ mod tests {
         assert_eq!(field_error(Lang::En, &reworded), "must be filled in", "English is the app's own text");
         let long = Code::TooLong.msg("has more than 200 characters (201)").with("max", 200).with("got", 201);
         assert_eq!(pl(&long), "jest za długie: najwyżej 200 znaków, jest 201");
-        // Words that once matched, under no code, are no longer guessed at.
-        assert_eq!(pl(&Message::from("is required")), "is required");
-        assert_eq!(pl(&Message::from("something new")), "something new");
+        // A page's own message: English from the catalogue, Polish by its code.
+        let own = ui(Code::NotPercent, &[("text", "x")]);
+        assert_eq!(
+            (own.text.as_str(), pl(&own).as_str()),
+            ("x is not a whole percent", "x to nie jest liczba całkowita procentów")
+        );
     }
 
     #[test]

@@ -44,7 +44,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(malformed)?;
-        return Err(ApiError::field("body", "must be a JSON object"));
+        return Err(ApiError::field("body", steward_app::Code::NotObject.msg("must be a JSON object")));
     }
     // A NUL is refused in any string, wherever it sits (PostgreSQL cannot
     // store one, nor look one up). In JSON it can only come escaped.
@@ -63,7 +63,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             serde_json::error::Category::Data => {
                 let msg = strip_position(&inner.to_string());
                 let field = if path == "." || path.is_empty() { missing_or_unknown(&msg) } else { path };
-                ApiError::field(&field, msg)
+                ApiError::field(&field, crate::error::malformed(msg))
             }
             _ => malformed(inner),
         }

@@ -34,9 +34,9 @@ fn problem(text: &str) -> ApiError {
     let detail = text.strip_prefix("Failed to deserialize query string: ").unwrap_or(text);
     match detail.split_once(": ") {
         Some((field, message)) if !field.is_empty() && !field.contains(char::is_whitespace) => {
-            ApiError::field(field, message)
+            ApiError::field(field, crate::error::malformed(message))
         }
-        _ => ApiError::field("query", detail),
+        _ => ApiError::field("query", crate::error::malformed(detail)),
     }
 }
 

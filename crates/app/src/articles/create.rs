@@ -1,6 +1,7 @@
 //! Writing a new article: its first version, a draft.
 
 use super::{Article, KIND, article_errors, show_version, texts_diff, version_diff};
+use crate::error::Code;
 use crate::{Actor, App, error::AppError, incidents::created_changes};
 use steward_domain::{
     Lifecycle,
@@ -64,7 +65,7 @@ pub(crate) fn check_input(
         None => base.audience.parse::<Audience>().ok(),
     };
     if audience.is_none() && input.audience.is_none() {
-        bad.push(crate::FieldError::new("audience", "is required: requesters or staff"));
+        bad.push(crate::FieldError::new("audience", Code::Required.msg("is required: requesters or staff")));
     }
     let translations: Vec<Translation> = match &input.translations {
         Some(list) => list
@@ -153,7 +154,7 @@ impl App {
             ..Version::default()
         };
         if input.translations.is_none() {
-            return Err(AppError::field("translations", "at least one language is required"));
+            return Err(AppError::field("translations", Code::KbOneLanguage.msg("at least one language is required")));
         }
         let Checked { version, texts } = check_input(&input, &blank, &[], now)?;
         let links = self.resolve_links(&input).await?;

@@ -49,9 +49,9 @@ impl App {
                         if input.has_content() {
                             let Some(open) = old.open_version().cloned() else {
                                 return Err(AppError::Transition {
-                                    message: "the article has no version being written: start a new version to \
-                                              change it"
-                                        .into(),
+                                    message: crate::Code::KbNoOpenVersion.msg(
+                                        "the article has no version being written: start a new version to change it",
+                                    ),
                                     allowed: Vec::new(),
                                 });
                             };

@@ -5,6 +5,7 @@
 //! by `steward_domain::knowledge::deflected`).
 
 use super::{ArticleRead, KIND, lock_at, parse_number, state_of};
+use crate::error::{Code, Message};
 use crate::{Actor, App, error::AppError, records};
 use serde::Serialize;
 use steward_domain::{
@@ -52,11 +53,17 @@ impl App {
                             // state say why not.
                             None => a.published().or(a.versions.last()),
                         }
-                        .ok_or(AppError::field("version", "the article has no such version to give feedback on"))?;
-                        let audience: Audience = v.audience.parse().map_err(AppError::Internal)?;
+                        .ok_or(AppError::field(
+                            "version",
+                            Code::NoSuchVersion.msg("the article has no such version to give feedback on"),
+                        ))?;
+                        let audience: Audience = v.audience.parse().map_err(|e: Message| AppError::Internal(e.text))?;
                         can_read_version(role, v.author_id == actor_id, audience, state_of(v))?;
                         if !matches!(state_of(v), VersionState::Published | VersionState::Superseded) {
-                            return Err(AppError::field("version", "feedback is about a published version"));
+                            return Err(AppError::field(
+                                "version",
+                                Code::FeedbackPublished.msg("feedback is about a published version"),
+                            ));
                         }
                         let number = v.number;
                         Ok::<_, AppError>((a.record, number))
@@ -119,7 +126,10 @@ impl App {
         let id = match article {
             // A filter naming no article is a bad filter, not a missing page.
             Some(a) => {
-                let unknown = || AppError::field("article", format!("no knowledge article is numbered {a:?}"));
+                let unknown = || {
+                    let m = Code::NoSuchArticle.msg(format!("no knowledge article is numbered {a:?}"));
+                    AppError::field("article", m.with("number", format!("{a:?}")))
+                };
                 let n = parse_number(a).map_err(|_| unknown())?;
                 Some(steward_store::records::id_of(&mut conn, KIND, n).await?.ok_or_else(unknown)?)
             }

@@ -3,6 +3,7 @@
 
 use super::ArticleInput;
 use crate::Code;
+use crate::error::too_many;
 use crate::{App, error::AppError, problems};
 use steward_domain::journal::FieldChange;
 use steward_store::{Conn, StoreError, articles as store_articles, cmdb, records};
@@ -73,7 +74,7 @@ impl App {
         let mut links = Links::default();
         if let Some(list) = &input.problems {
             if list.len() > MAX_LINKS {
-                bad.add("problems", format!("at most {MAX_LINKS} problems"));
+                bad.add("problems", too_many(format!("at most {MAX_LINKS} problems"), MAX_LINKS));
             }
             let mut numbers = Vec::new();
             for (i, s) in list.iter().enumerate() {
@@ -81,7 +82,9 @@ impl App {
                     Some(n) => numbers.push(n),
                     None => bad.add(
                         &format!("problems[{i}]"),
-                        format!("{s:?} is not a problem number ({})", problems::number(42)),
+                        Code::NotProblemNumber
+                            .msg(format!("{s:?} is not a problem number ({})", problems::number(42)))
+                            .with("text", format!("{s:?}")),
                     ),
                 }
             }
@@ -91,14 +94,18 @@ impl App {
             let found = records::numbered(&mut conn, problems::KIND, &numbers).await?;
             for n in &numbers {
                 if !found.iter().any(|f| f.number == *n) {
-                    bad.add("problems", format!("no problem {}", problems::number(*n)));
+                    let number = problems::number(*n);
+                    bad.add(
+                        "problems",
+                        Code::NoProblemNumbered.msg(format!("no problem {number}")).with("number", number),
+                    );
                 }
             }
             links.problems = Some(found.into_iter().map(|f| (f.id, f.number)).collect());
         }
         if let Some(list) = &input.services {
             if list.len() > MAX_LINKS {
-                bad.add("services", format!("at most {MAX_LINKS} services"));
+                bad.add("services", too_many(format!("at most {MAX_LINKS} services"), MAX_LINKS));
             }
             let mut found: Vec<(i64, String)> = Vec::new();
             for (i, name) in list.iter().enumerate() {

@@ -46,7 +46,7 @@ impl App {
         let sort = p.sort.as_deref().map(str::trim).filter(|s| !s.is_empty());
         if let Some(s) = sort {
             if !SORTS.contains(&s) {
-                errs.add("sort", format!("must be one of {}", SORTS.join(", ")));
+                errs.add("sort", crate::error::one_of(&SORTS));
             }
         }
         let shared = ListParams {

@@ -121,15 +121,20 @@ pub(crate) fn show_version(rec: &mut Record, details: &mut Details, v: &Version,
 pub(crate) fn version_error(e: VersionError) -> AppError {
     match &e {
         VersionError::NoSuchVersion { .. } => AppError::NotFound("article version"),
-        VersionError::NotAllowed { allowed, .. } => AppError::Transition {
-            message: e.to_string(),
-            allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
-        },
+        VersionError::NotAllowed { from, to, allowed, .. } => {
+            let allowed: Vec<String> = allowed.iter().map(|s| s.as_str().to_owned()).collect();
+            crate::error::refused_move(e.to_string(), from, to, &allowed)
+        }
         VersionError::ReviewRequired => AppError::field("state", Code::KbReviewFirst.msg(e.to_string())),
         VersionError::SelfReview => AppError::Forbidden(Code::DenyKbSelfReview.msg(e.to_string())),
-        VersionError::RevisionOpen { .. } | VersionError::NotEditable { .. } => {
-            AppError::Transition { message: e.to_string(), allowed: Vec::new() }
-        }
+        VersionError::RevisionOpen { number } => AppError::Transition {
+            message: Code::KbRevisionOpen.msg(e.to_string()).with("number", number),
+            allowed: Vec::new(),
+        },
+        VersionError::NotEditable { number, state } => AppError::Transition {
+            message: Code::KbNotEditable.msg(e.to_string()).with("number", number).with("state", state),
+            allowed: Vec::new(),
+        },
     }
 }
 

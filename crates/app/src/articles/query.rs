@@ -60,7 +60,8 @@ impl App {
                 .ok_or(AppError::NotFound(KIND))?,
         }
         .clone();
-        let audience: Audience = shown.audience.parse().map_err(AppError::Internal)?;
+        let audience: Audience =
+            shown.audience.parse().map_err(|e: steward_domain::code::Message| AppError::Internal(e.text))?;
         can_read_version(actor.role, shown.author_id == actor.id, audience, state_of(&shown))?;
         let texts = store_articles::texts(&mut conn, article.record.id, shown.number).await?;
         let tally = store_articles::tallies(&mut conn, article.record.id)

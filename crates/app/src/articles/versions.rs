@@ -5,6 +5,7 @@
 //! revision with it.
 
 use super::{Article, facts, lock_at, parse_number, show_version, state_of, version_diff, write_change};
+use crate::error::{Code, Message};
 use crate::{Actor, App, error::AppError, incidents::diff};
 use steward_domain::{
     journal::Action,
@@ -33,9 +34,12 @@ impl App {
         can_write_articles(actor.role)?;
         let n = parse_number(number)?;
         let version = version.ok_or(AppError::VersionRequired)?;
-        let to: VersionState = m.state.trim().parse().map_err(|e: String| AppError::field("state", e))?;
+        let to: VersionState = m.state.trim().parse().map_err(|e: Message| AppError::field("state", e))?;
         if matches!(to, VersionState::Superseded) {
-            return Err(AppError::field("state", "superseded follows from publishing another version"));
+            return Err(AppError::field(
+                "state",
+                Code::SupersededByPublish.msg("superseded follows from publishing another version"),
+            ));
         }
         let policy = self.review_policy();
         let (dialect, actor_id, role) = (self.store.dialect(), actor.id, actor.role);

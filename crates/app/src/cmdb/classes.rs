@@ -2,6 +2,7 @@
 //! built-in ones as a whole (unknown parents, cycles, attributes declared
 //! twice). A change applies to CIs when they are next written.
 
+use crate::error::Code;
 use crate::{Actor, App, FieldError, error::AppError};
 use steward_domain::access;
 use steward_domain::cmdb::{Class, Schema, builtin};
@@ -26,10 +27,13 @@ impl App {
         access::can_define_classes(actor.role)?;
         let key = class.key.clone();
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-            return Err(AppError::field("key", "use lower-case letters, digits and _"));
+            return Err(AppError::field("key", Code::KeyChars.msg("use lower-case letters, digits and _")));
         }
         if builtin().iter().any(|b| b.key == key) {
-            return Err(AppError::field("key", format!("{key} is a built-in class")));
+            return Err(AppError::field(
+                "key",
+                Code::BuiltinClass.msg(format!("{key} is a built-in class")).with("key", key),
+            ));
         }
         let others: Vec<Class> = self
             .cmdb

@@ -4,6 +4,7 @@
 //! or as of a past moment.
 
 use crate::Code;
+use crate::error::{Message, too_many};
 use crate::{Actor, App, error::AppError};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -86,13 +87,15 @@ impl App {
         listed: usize,
     ) -> Result<Impact, AppError> {
         if !actor.is_staff() {
-            return Err(AppError::Forbidden("only agents, managers and admins can see the CMDB".into()));
+            return Err(AppError::Forbidden(
+                Code::DenyStaffOnly.msg("only agents, managers and admins can see the CMDB"),
+            ));
         }
         if starts.is_empty() {
-            return Err(AppError::field("cis", "name at least one CI"));
+            return Err(AppError::field("cis", Code::NameACi.msg("name at least one CI")));
         }
         if starts.len() > MAX_STARTS {
-            return Err(AppError::field("cis", format!("at most {MAX_STARTS} CIs")));
+            return Err(AppError::field("cis", too_many(format!("at most {MAX_STARTS} CIs"), MAX_STARTS)));
         }
         if depth == 0 || depth > MAX_DEPTH {
             return Err(AppError::field(
@@ -121,10 +124,13 @@ impl App {
                     return Err(AppError::field("cis", crate::error::no_cis(missing.iter().map(|(id, _)| id))));
                 }
                 if !missing.is_empty() {
+                    // Said as "no CI": at that moment none of them existed.
                     let each = missing.iter().map(|(id, existed)| {
                         if *existed { format!("CI {id} did not exist yet") } else { format!("no CI {id}") }
                     });
-                    return Err(AppError::field("cis", each.collect::<Vec<_>>().join("; ")));
+                    let text = each.collect::<Vec<_>>().join("; ");
+                    let ids = missing.iter().map(|(id, _)| id);
+                    return Err(AppError::field("cis", Message::wrapping(crate::error::no_cis(ids), text)));
                 }
                 let reached: Vec<Reached> = match dir {
                     Direction::Upstream => view.graph.impact_at(starts, depth, as_of),

@@ -3,6 +3,7 @@
 //! writes the whole file in one transaction or nothing.
 
 use super::upsert::{self, Batch, CiInput, CiRef, Outcome, RelationInput};
+use crate::error::{Code, Message};
 use crate::{Actor, App, FieldError, error::AppError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -41,7 +42,7 @@ fn file_error(e: FileError) -> AppError {
         FileError::Mapping(_) | FileError::BadTarget { .. } => "mapping",
         _ => "file",
     };
-    AppError::field(field, e.to_string())
+    AppError::field(field, Code::BadFile.msg(e.to_string()).with("detail", e))
 }
 
 /// The item index a prepared error names (`items[3].class` → 3 and `class`).
@@ -154,12 +155,12 @@ impl App {
                     .iter()
                     .flat_map(|r| {
                         r.problems.iter().map(|p| {
-                            let message = if r.name.is_empty() {
-                                p.message.clone()
+                            let field = format!("rows[{}].{}", r.line, p.field);
+                            if r.name.is_empty() {
+                                FieldError { field, ..p.clone() }
                             } else {
-                                format!("{}: {}", r.name, p.message)
-                            };
-                            FieldError::new(&format!("rows[{}].{}", r.line, p.field), message)
+                                FieldError { field, message: format!("{}: {}", r.name, p.message), ..p.clone() }
+                            }
                         })
                     })
                     .collect(),
@@ -227,12 +228,16 @@ fn relations(
         let row = &rows[i];
         for (kind, other) in &row.extra.relations {
             let field = format!("relations.{}", kind.as_str());
-            let problem = |m: String| (i, FieldError::new(&field, m));
+            let problem = |m: Message| (i, FieldError::new(&field, m));
             let to = if let Some(id) = other.strip_prefix('#') {
                 match id.trim().parse::<i64>() {
                     Ok(id) => CiRef::Id(id),
                     Err(_) => {
-                        bad.push(problem(format!("{other:?} is not a CI id such as #12")));
+                        bad.push(problem(
+                            Code::TextNotCiId
+                                .msg(format!("{other:?} is not a CI id such as #12"))
+                                .with("text", format!("{other:?}")),
+                        ));
                         continue;
                     }
                 }
@@ -241,16 +246,19 @@ fn relations(
                 match in_file.get(&lower).map(Vec::as_slice) {
                     Some([j]) if good.contains(j) => CiRef::Ref(key(&rows[*j])),
                     Some([j]) => {
-                        bad.push(problem(format!("{other:?} is line {}, which is rejected", rows[*j].line)));
+                        let line = rows[*j].line;
+                        let m = Code::LineRejected.msg(format!("{other:?} is line {line}, which is rejected"));
+                        bad.push(problem(m.with("text", format!("{other:?}")).with("line", line)));
                         continue;
                     }
                     Some(many) if !many.is_empty() => {
                         let lines: Vec<String> = many.iter().map(|j| rows[*j].line.to_string()).collect();
-                        bad.push(problem(format!(
-                            "{other:?} names {} rows of this file (lines {})",
-                            many.len(),
-                            lines.join(", ")
-                        )));
+                        let lines = lines.join(", ");
+                        let m = Code::NamesRows
+                            .msg(format!("{other:?} names {} rows of this file (lines {lines})", many.len()));
+                        bad.push(problem(
+                            m.with("text", format!("{other:?}")).with("n", many.len()).with("lines", lines),
+                        ));
                         continue;
                     }
                     _ => {
@@ -261,18 +269,19 @@ fn relations(
                         match candidates.as_slice() {
                             [id] => CiRef::Id(*id),
                             [] => {
-                                bad.push(problem(format!("no CI named {other:?} in the CMDB or this file")));
+                                let m = Code::NoCiNamed.msg(format!("no CI named {other:?} in the CMDB or this file"));
+                                bad.push(problem(m.with("name", format!("{other:?}"))));
                                 continue;
                             }
                             many => {
                                 let mut ids = many.to_vec();
                                 ids.sort_unstable();
                                 let ids: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
-                                bad.push(problem(format!(
-                                    "{} CIs are named {other:?} ({}): write the one you mean by its id",
-                                    ids.len(),
-                                    ids.join(", ")
-                                )));
+                                let (n, ids) = (ids.len(), ids.join(", "));
+                                let m = Code::CisNamed.msg(format!(
+                                    "{n} CIs are named {other:?} ({ids}): write the one you mean by its id"
+                                ));
+                                bad.push(problem(m.with("n", n).with("name", format!("{other:?}")).with("ids", ids)));
                                 continue;
                             }
                         }

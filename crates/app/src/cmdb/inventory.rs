@@ -5,6 +5,7 @@
 //! beside it. One inventory is one transaction.
 
 use super::upsert::{Batch, CiInput, Outcome};
+use crate::error::Code;
 use crate::{Actor, App, error::AppError};
 use steward_channels::inventory::{self, InventoryError};
 
@@ -31,7 +32,7 @@ impl App {
         steward_domain::access::can_edit_cmdb(actor.role)?;
         let bad = |e: InventoryError| match e {
             InventoryError::TooLarge { limit } => AppError::TooLarge { what: "the inventory", max: limit },
-            e => AppError::field("inventory", e.to_string()),
+            e => AppError::field("inventory", Code::BadFile.msg(e.to_string()).with("detail", e)),
         };
         let xml = inventory::decompress(body, content_type, MAX_BYTES).map_err(bad)?;
         let parsed = match inventory::parse(&xml, MAX_BYTES) {

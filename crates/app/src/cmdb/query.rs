@@ -3,6 +3,7 @@
 //! and the open incidents on a CI and on what it depends on.
 
 use super::impact::CiRef;
+use crate::error::Code;
 use crate::{Actor, App, error::AppError};
 use serde::Serialize;
 use steward_domain::access;
@@ -55,7 +56,7 @@ impl App {
         if actor.is_staff() {
             Ok(())
         } else {
-            Err(AppError::Forbidden("only agents, managers and admins can see the CMDB".into()))
+            Err(AppError::Forbidden(Code::DenyStaffOnly.msg("only agents, managers and admins can see the CMDB")))
         }
     }
 
@@ -67,10 +68,12 @@ impl App {
         if !actor.is_staff() && !self.visible_service(&row) {
             return Err(AppError::NotFound("CI"));
         }
-        let fields = self
-            .ci_fields_at(&row, as_of)
-            .await?
-            .ok_or_else(|| AppError::field("as_of", format!("CI {id} did not exist yet at that moment")))?;
+        let fields = self.ci_fields_at(&row, as_of).await?.ok_or_else(|| {
+            AppError::field(
+                "as_of",
+                Code::CiNotYet.msg(format!("CI {id} did not exist yet at that moment")).with("id", id),
+            )
+        })?;
         Ok(CiDetail { row, fields, as_of })
     }
 
@@ -148,7 +151,7 @@ impl App {
         self.cmdb
             .read(&self.store, |v| {
                 if v.schema.class(class).is_none() {
-                    return Err(AppError::field("class", format!("no class {class:?}")));
+                    return Err(AppError::field("class", steward_domain::cmdb::class::no_class(class)));
                 }
                 Ok(v.schema.classes().filter(|c| v.schema.is_a(&c.key, class)).map(|c| c.key.clone()).collect())
             })

@@ -11,6 +11,7 @@
 
 use super::history::{Snapshot, changes};
 use crate::Code;
+use crate::error::{Message, too_many};
 use crate::{Actor, App, FieldError, error::AppError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -206,10 +207,16 @@ impl App {
             access::can_manage_catalog(actor.role)?;
         }
         if batch.items.len() > MAX_ITEMS {
-            return Err(AppError::field("items", format!("at most {MAX_ITEMS} CIs a request; send more in batches")));
+            return Err(AppError::field(
+                "items",
+                too_many(format!("at most {MAX_ITEMS} CIs a request; send more in batches"), MAX_ITEMS),
+            ));
         }
         if batch.relations.len() > MAX_RELATIONS {
-            return Err(AppError::field("relations", format!("at most {MAX_RELATIONS} relations a request")));
+            return Err(AppError::field(
+                "relations",
+                too_many(format!("at most {MAX_RELATIONS} relations a request"), MAX_RELATIONS),
+            ));
         }
         let (items, started) = (batch.items.len(), std::time::Instant::now());
         let mut prepared = self.prepare(batch).await?;
@@ -285,7 +292,10 @@ impl App {
                     }
                     if let Some(k) = &it.key {
                         if refs.insert(k.as_str(), i).is_some() {
-                            errs.push(FieldError::new(&at("ref"), format!("{k:?} names another item too")));
+                            let m = Code::RefTwice
+                                .msg(format!("{k:?} names another item too"))
+                                .with("ref", format!("{k:?}"));
+                            errs.push(FieldError::new(&at("ref"), m));
                         }
                     }
                     let identifiers = view.schema.identifiers(&it.class, &it.name, &draft.attributes);
@@ -293,7 +303,9 @@ impl App {
                         if let Some(j) = seen.insert(id.clone(), i) {
                             errs.push(FieldError::new(
                                 &at(&format!("attributes.{}", id.key)),
-                                format!("{} {:?} is also in items[{j}]: one CI sent twice", id.key, id.value),
+                                Code::SentTwice
+                                    .msg(format!("{} {:?} is also in items[{j}]: one CI sent twice", id.key, id.value))
+                                    .with("j", j),
                             ));
                         }
                     }
@@ -304,7 +316,10 @@ impl App {
                         }
                     }
                     if let Some(c) = it.support_calendar_id.filter(|c| !names.calendars.contains(c)) {
-                        errs.push(FieldError::new(&at("support_calendar_id"), format!("no calendar {c}")));
+                        errs.push(FieldError::new(
+                            &at("support_calendar_id"),
+                            Code::NoCalendar.msg(format!("no calendar {c}")).with("id", c),
+                        ));
                     }
                     if let Some(t) = it.tier {
                         if !(1..=4).contains(&t) {
@@ -315,7 +330,9 @@ impl App {
                         let n = name.as_deref().map(str::trim).filter(|n| !n.is_empty())?;
                         let found = map.get(&n.to_lowercase()).copied();
                         if found.is_none() {
-                            errs.push(FieldError::new(&at(field), format!("no {what} named {n:?}")));
+                            let code = if what == "group" { Code::NoGroup } else { Code::NoOrganisation };
+                            let m = code.msg(format!("no {what} named {n:?}")).with("name", format!("{n:?}"));
+                            errs.push(FieldError::new(&at(field), m));
                         }
                         found
                     };
@@ -388,7 +405,9 @@ impl App {
                             CiRef::Ref(k) => match refs.get(k.as_str()) {
                                 Some(j) => Some((End::Item(*j), batch.items[*j].class.clone())),
                                 None => {
-                                    errs.push(FieldError::new(&at(field), format!("no item has ref {k:?}")));
+                                    let m =
+                                        Code::NoRef.msg(format!("no item has ref {k:?}")).with("ref", format!("{k:?}"));
+                                    errs.push(FieldError::new(&at(field), m));
                                     None
                                 }
                             },
@@ -396,7 +415,10 @@ impl App {
                     };
                     let (Some((from, fc)), Some((to, tc))) = (end("from", &r.from), end("to", &r.to)) else { continue };
                     if r.from == r.to {
-                        errs.push(FieldError::new(&at("to"), "a CI cannot be related to itself"));
+                        errs.push(FieldError::new(
+                            &at("to"),
+                            Code::SelfRelation.msg("a CI cannot be related to itself"),
+                        ));
                         continue;
                     }
                     if let Err(e) = view.schema.check_relation(&fc, kind, &tc) {
@@ -470,7 +492,7 @@ impl Names {
     }
 }
 
-fn problem(field: String, message: String) -> AppError {
+fn problem(field: String, message: Message) -> AppError {
     AppError::Invalid(vec![FieldError::new(&field, message)])
 }
 
@@ -499,7 +521,12 @@ async fn match_items(c: &mut Conn, p: &Prepared) -> Result<(Vec<Option<i64>>, Ha
                 if let Some((other, ident)) = ids.iter().find(|(id, _)| **id != explicit) {
                     errs.push(FieldError::new(
                         &format!("items[{i}].attributes.{}", ident.key),
-                        format!("identifier clash: {} {:?} already identifies CI {other}", ident.key, ident.value),
+                        Code::IdentifierClash
+                            .msg(format!(
+                                "identifier clash: {} {:?} already identifies CI {other}",
+                                ident.key, ident.value
+                            ))
+                            .with("id", other),
                     ));
                 }
                 Some(explicit)
@@ -508,7 +535,9 @@ async fn match_items(c: &mut Conn, p: &Prepared) -> Result<(Vec<Option<i64>>, Ha
                 let named: Vec<String> = ids.iter().map(|(id, ident)| format!("CI {id} by {}", ident.key)).collect();
                 errs.push(FieldError::new(
                     &format!("items[{i}].attributes"),
-                    format!("identifier clash: this item matches {}", named.join(" and ")),
+                    Code::IdentifierClashMany
+                        .msg(format!("identifier clash: this item matches {}", named.join(" and ")))
+                        .with("list", named.join(", ")),
                 ));
                 None
             }
@@ -519,7 +548,7 @@ async fn match_items(c: &mut Conn, p: &Prepared) -> Result<(Vec<Option<i64>>, Ha
             if let Some(j) = claimed.insert(id, i) {
                 errs.push(FieldError::new(
                     &format!("items[{i}]"),
-                    format!("is CI {id}, as is items[{j}]: one CI sent twice"),
+                    Code::SentTwice.msg(format!("is CI {id}, as is items[{j}]: one CI sent twice")).with("j", j),
                 ));
             }
         }
@@ -651,7 +680,8 @@ async fn write(c: &mut Conn, p: &Prepared, actor_id: Option<i64>, now: i64) -> R
         return Err(match e {
             steward_store::StoreError::Duplicate(_) => problem(
                 "items".into(),
-                "identifier clash: an identifier of this batch already belongs to another CI".into(),
+                Code::IdentifierTaken
+                    .msg("identifier clash: an identifier of this batch already belongs to another CI"),
             ),
             e => e.into(),
         });

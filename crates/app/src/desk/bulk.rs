@@ -87,9 +87,12 @@ fn check(items: &[BulkItem], change: &BulkChange, m: &PriorityMatrix) -> Result<
             Some(p) if !(1..=5).contains(&p) => {
                 Err(AppError::field("priority", Code::FromTo.msg("must be 1 to 5").with("max", 5)))
             }
-            Some(p) if levels_for(m, p, 0, 0).is_none() => {
-                Err(AppError::field("priority", format!("the priority matrix gives P{p} for no impact and urgency")))
-            }
+            Some(p) if levels_for(m, p, 0, 0).is_none() => Err(AppError::field(
+                "priority",
+                Code::PriorityUnreachable
+                    .msg(format!("the priority matrix gives P{p} for no impact and urgency"))
+                    .with("p", p),
+            )),
             _ => Ok(()),
         },
     }
@@ -154,8 +157,9 @@ impl App {
             }
         }
         if let Some(p) = change.priority {
-            let (i, u) = levels_for(&self.config.priority_matrix, p, inc.impact, inc.urgency)
-                .ok_or_else(|| AppError::field("priority", "no impact and urgency give it"))?;
+            let (i, u) = levels_for(&self.config.priority_matrix, p, inc.impact, inc.urgency).ok_or_else(|| {
+                AppError::field("priority", Code::PriorityUnreachable.msg("no impact and urgency give it").with("p", p))
+            })?;
             (patch.impact, patch.urgency) = (Some(i), Some(u));
         }
         self.update_incident(actor, &item.number, version, patch).await

@@ -34,7 +34,7 @@ fn staff(actor: &Actor) -> Result<(), AppError> {
     if actor.is_staff() {
         Ok(())
     } else {
-        Err(AppError::Forbidden("only agents, managers and admins can use canned replies".into()))
+        Err(AppError::Forbidden(Code::DenyStaffOnly.msg("only agents, managers and admins can use canned replies")))
     }
 }
 

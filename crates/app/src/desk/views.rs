@@ -1,6 +1,7 @@
 //! Saved views: a user names a filter and sort of the incident list and
 //! finds it again beside the list. Each user sees only their own.
 
+use crate::error::Code;
 use crate::{Actor, App, error::AppError, incidents::ListParams};
 use std::collections::BTreeMap;
 use steward_domain::text;
@@ -43,7 +44,7 @@ fn desk_only(actor: &Actor) -> Result<(), AppError> {
     if actor.is_staff() {
         Ok(())
     } else {
-        Err(AppError::Forbidden("saved views are for the desk's incident list".into()))
+        Err(AppError::Forbidden(Code::DenyStaffOnly.msg("saved views are for the desk's incident list")))
     }
 }
 
@@ -69,7 +70,12 @@ impl App {
                 let (name, query) = (name.clone(), query.clone());
                 Box::pin(async move {
                     if desk::views(c, user).await?.len() >= MAX_VIEWS {
-                        return Err(AppError::field("name", format!("you have {MAX_VIEWS} views; delete one first")));
+                        return Err(AppError::field(
+                            "name",
+                            Code::ViewsFull
+                                .msg(format!("you have {MAX_VIEWS} views; delete one first"))
+                                .with("max", MAX_VIEWS),
+                        ));
                     }
                     let now = now_micros();
                     let id = desk::insert_view(c, user, &name, &query, now).await?;

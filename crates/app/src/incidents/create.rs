@@ -73,7 +73,9 @@ impl App {
             .collect();
             if !reserved.is_empty() {
                 return Err(AppError::Forbidden(
-                    format!("only agents, managers and admins can set {}", reserved.join(", ")).into(),
+                    Code::DenyReservedFields
+                        .msg(format!("only agents, managers and admins can set {}", reserved.join(", ")))
+                        .with("fields", reserved.join(", ")),
                 ));
             }
         }

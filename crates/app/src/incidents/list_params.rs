@@ -2,6 +2,7 @@
 //! store filter with names resolved and a keyset cursor decoded.
 
 use crate::Code;
+use crate::error::Message;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -81,8 +82,8 @@ pub fn encode_cursor(key: &[i64]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
 }
 
-fn decode_cursor(s: &str, len: usize) -> Result<Vec<i64>, String> {
-    let bad = || "is not a cursor from this list (it belongs to another sort, or was altered)".to_owned();
+fn decode_cursor(s: &str, len: usize) -> Result<Vec<i64>, Message> {
+    let bad = || Code::BadCursor.msg("is not a cursor from this list (it belongs to another sort, or was altered)");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let key = text.split('.').map(|p| p.parse::<i64>()).collect::<Result<Vec<_>, _>>().map_err(|_| bad())?;
@@ -117,10 +118,7 @@ impl App {
         if let Some(s) = present(&p.sort) {
             match Sort::parse(s) {
                 Some(sort) => f.sort = sort,
-                None => errs.add(
-                    "sort",
-                    format!("must be one of {}", Sort::ALL.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")),
-                ),
+                None => errs.add("sort", crate::error::one_of(&Sort::ALL.iter().map(|(_, n)| *n).collect::<Vec<_>>())),
             }
         }
         if let Some(s) = present(&p.state) {
@@ -137,13 +135,18 @@ impl App {
             for v in items(s) {
                 match v.trim_start_matches(['P', 'p']).parse::<i64>() {
                     Ok(n) if (1..=5).contains(&n) => f.priorities.push(n),
-                    _ => errs.add("priority", format!("{v:?} is not a priority: use 1 to 5")),
+                    _ => errs.add(
+                        "priority",
+                        Code::NotPriority
+                            .msg(format!("{v:?} is not a priority: use 1 to 5"))
+                            .with("text", format!("{v:?}")),
+                    ),
                 }
             }
         }
         if let Some(l) = p.limit {
             if !(1..=super::query::MAX_PAGE).contains(&l) {
-                errs.add("limit", format!("must be between 1 and {}", super::query::MAX_PAGE));
+                errs.add("limit", crate::error::between(1, super::query::MAX_PAGE));
             } else {
                 f.limit = l;
             }
@@ -152,14 +155,17 @@ impl App {
             match v {
                 "breaching_soon" => f.sla = Some(SlaFilter::DueBy(steward_store::now_micros() + BREACHING_SOON)),
                 "breached" => f.sla = Some(SlaFilter::Breached),
-                _ => errs.add("sla", "must be breaching_soon or breached"),
+                _ => errs.add(
+                    "sla",
+                    Code::OneOf.msg("must be breaching_soon or breached").with("list", "breaching_soon, breached"),
+                ),
             }
         }
         if let Some(m) = present(&p.major) {
             match m {
                 "true" | "1" | "yes" => f.major = Some(true),
                 "false" | "0" | "no" => f.major = Some(false),
-                _ => errs.add("major", "must be true or false"),
+                _ => errs.add("major", Code::NotBool.msg("must be true or false")),
             }
         }
         f.text = present(&p.text).map(|t| t.chars().take(200).collect());
@@ -266,7 +272,7 @@ impl App {
 /// state of the kind), sorted, each bad one noted under `state`.
 pub(crate) fn kind_states<S>(errs: &mut Errors, text: Option<&str>) -> Vec<String>
 where
-    S: steward_domain::Lifecycle + std::str::FromStr<Err = String>,
+    S: steward_domain::Lifecycle,
 {
     let mut states: Vec<String> = Vec::new();
     for st in items(text.unwrap_or("")) {

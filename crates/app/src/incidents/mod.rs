@@ -3,6 +3,7 @@
 //! write journals what changed in the same transaction.
 
 use crate::Code;
+use crate::error::too_many;
 mod create;
 mod list_params;
 mod query;
@@ -91,7 +92,7 @@ impl App {
             return Ok(Vec::new());
         }
         if ids.len() > 100 {
-            return Err(AppError::field(field, "at most 100 CIs"));
+            return Err(AppError::field(field, too_many("at most 100 CIs".to_owned(), 100)));
         }
         let missing: Vec<i64> =
             self.cmdb_view(|v| ids.iter().filter(|i| v.ci(**i).is_none()).copied().collect()).await?;

@@ -2,6 +2,7 @@
 
 use super::{KIND, Writing, diff, viewer};
 use crate::Code;
+use crate::error::Message;
 use crate::{Actor, App, error::AppError, records, sla};
 use steward_domain::incident::{TransitionError, plan_transition};
 use steward_domain::{HoldReason, IncidentState, ResolutionCode, TransitionRequest, access, journal::Action, text};
@@ -31,7 +32,7 @@ impl App {
     ) -> Result<Incident, AppError> {
         let n = super::parse_number(number)?;
         let version = version.ok_or(AppError::VersionRequired)?;
-        let to: IncidentState = t.state.parse().map_err(|e: String| AppError::field("state", e))?;
+        let to: IncidentState = t.state.parse().map_err(|e: Message| AppError::field("state", e))?;
         let req = TransitionRequest {
             hold_reason: t
                 .hold_reason
@@ -74,7 +75,7 @@ impl App {
                         // The same answer as reading it: 403, with the reason.
                         access::can_view(v)?;
                         records::check_version(&old, version)?;
-                        let from: IncidentState = old.state.parse().map_err(|e: String| AppError::Internal(e))?;
+                        let from: IncidentState = old.state.parse().map_err(|e: Message| AppError::Internal(e.text))?;
                         let plan = plan_transition(from, to, &req).map_err(transition_error)?;
                         access::can_transition(v, from, to)?;
                         Ok::<_, AppError>((old, plan))
@@ -192,10 +193,10 @@ fn apply_plan(old: &Incident, plan: &steward_domain::incident::TransitionPlan, n
 
 fn transition_error(e: TransitionError) -> AppError {
     match &e {
-        TransitionError::NotAllowed { allowed, .. } => AppError::Transition {
-            message: e.to_string(),
-            allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
-        },
+        TransitionError::NotAllowed { from, to, allowed } => {
+            let allowed: Vec<String> = allowed.iter().map(|s| s.as_str().to_owned()).collect();
+            crate::error::refused_move(e.to_string(), from, to, &allowed)
+        }
         TransitionError::Missing { field, .. } => AppError::field(field, Code::RequiredForState.msg(e.to_string())),
         TransitionError::NotApplicable { field, .. } => AppError::field(field, Code::NotApplicable.msg(e.to_string())),
     }

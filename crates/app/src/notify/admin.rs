@@ -10,6 +10,7 @@ use crate::{
     incidents::{KIND, parse_number},
 };
 use steward_domain::Role;
+use steward_domain::code::unknown_value;
 use steward_store::{
     StoreError,
     accounts::User,
@@ -56,13 +57,7 @@ const FORMATS: [&str; 3] = ["json", "slack", "teams"];
 /// one costs nothing.
 pub const MIN_SECRET: usize = 16;
 
-fn admin_only(actor: &Actor, what: &str) -> Result<(), AppError> {
-    let code = match what {
-        "see the outbox" => Code::DenyOutbox,
-        "manage webhooks" => Code::DenyWebhooks,
-        "retry messages" => Code::DenyRetry,
-        _ => Code::Other,
-    };
+fn admin_only(actor: &Actor, what: &str, code: Code) -> Result<(), AppError> {
     if actor.role == Role::Admin {
         Ok(())
     } else {
@@ -91,15 +86,18 @@ fn check_url(errs: &mut Errors, url: &str) -> String {
     let url = url.trim();
     match reqwest::Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => {}
-        Ok(_) => errs.add("url", "must be an http:// or https:// address with a host"),
-        Err(e) => errs.add("url", format!("is not a URL: {e}")),
+        Ok(_) => errs.add("url", Code::NotUrl.msg("must be an http:// or https:// address with a host")),
+        Err(e) => errs.add("url", Code::NotUrl.msg(format!("is not a URL: {e}"))),
     }
     url.to_owned()
 }
 
 fn check_format(errs: &mut Errors, f: &str) -> String {
     if !FORMATS.contains(&f) {
-        errs.add("format", format!("unknown format {f:?}: must be one of json, slack, teams"));
+        errs.add(
+            "format",
+            unknown_value(format!("unknown format {f:?}: must be one of json, slack, teams"), f, FORMATS.join(", ")),
+        );
     }
     f.to_owned()
 }
@@ -107,7 +105,8 @@ fn check_format(errs: &mut Errors, f: &str) -> String {
 fn check_events(errs: &mut Errors, events: &[String]) -> String {
     for e in events {
         if !EVENTS.contains(&e.as_str()) {
-            errs.add("events", format!("unknown event {e:?}: must be one of {}", EVENTS.join(", ")));
+            let list = EVENTS.join(", ");
+            errs.add("events", unknown_value(format!("unknown event {e:?}: must be one of {list}"), e, list));
         }
     }
     let mut list: Vec<&str> = events.iter().map(String::as_str).collect();
@@ -122,9 +121,13 @@ fn check_secret(errs: &mut Errors, s: Option<&str>) -> Option<String> {
         return None;
     }
     if s.chars().count() < MIN_SECRET {
-        errs.add("secret", format!("is too short: at least {MIN_SECRET} characters"));
+        errs.add(
+            "secret",
+            Code::SecretShort.msg(format!("is too short: at least {MIN_SECRET} characters")).with("n", MIN_SECRET),
+        );
     } else if s.len() > 200 {
-        errs.add("secret", "is too long: at most 200 characters");
+        let got = s.chars().count();
+        errs.add("secret", Code::TooLong.msg("is too long: at most 200 characters").with("max", 200).with("got", got));
     }
     Some(s.to_owned())
 }
@@ -138,7 +141,7 @@ impl App {
 
     /// How many messages are pending, sent and dead.
     pub async fn outbox_counts(&self, actor: &Actor) -> Result<Vec<(String, i64)>, AppError> {
-        admin_only(actor, "see the outbox")?;
+        admin_only(actor, "see the outbox", Code::DenyOutbox)?;
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(outbox::counts(&mut c).await?)
     }
@@ -150,12 +153,13 @@ impl App {
         before: Option<i64>,
         limit: i64,
     ) -> Result<OutboxPage, AppError> {
-        admin_only(actor, "see the outbox")?;
+        admin_only(actor, "see the outbox", Code::DenyOutbox)?;
         if !outbox::STATES.contains(&state) {
-            return Err(AppError::field("state", format!("unknown state {state:?}: must be pending, sent or dead")));
+            let text = format!("unknown state {state:?}: must be pending, sent or dead");
+            return Err(AppError::field("state", unknown_value(text, state, "pending, sent, dead")));
         }
         if !(1..=200).contains(&limit) {
-            return Err(AppError::field("limit", "must be between 1 and 200"));
+            return Err(AppError::field("limit", crate::error::between(1, 200)));
         }
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let (items, more) = outbox::list(&mut c, state, before, limit).await?;
@@ -165,7 +169,7 @@ impl App {
 
     /// Makes a dead message pending again, due now.
     pub async fn retry_dead(&self, actor: &Actor, id: i64) -> Result<Message, AppError> {
-        admin_only(actor, "retry messages")?;
+        admin_only(actor, "retry messages", Code::DenyRetry)?;
         self.store
             .write(move |c| {
                 Box::pin(async move {
@@ -174,7 +178,9 @@ impl App {
                         Some(m) if m.state != outbox::DEAD => {
                             return Err(AppError::field(
                                 "state",
-                                format!("only dead messages are retried; it is {}", m.state),
+                                Code::RetryDeadOnly
+                                    .msg(format!("only dead messages are retried; it is {}", m.state))
+                                    .with("state", &m.state),
                             ));
                         }
                         Some(_) => {}
@@ -187,13 +193,13 @@ impl App {
     }
 
     pub async fn list_webhooks(&self, actor: &Actor) -> Result<Vec<Webhook>, AppError> {
-        admin_only(actor, "manage webhooks")?;
+        admin_only(actor, "manage webhooks", Code::DenyWebhooks)?;
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(webhooks::list(&mut c).await?)
     }
 
     pub async fn get_webhook(&self, actor: &Actor, id: i64) -> Result<Webhook, AppError> {
-        admin_only(actor, "manage webhooks")?;
+        admin_only(actor, "manage webhooks", Code::DenyWebhooks)?;
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
         webhooks::get(&mut c, id).await?.ok_or(AppError::NotFound("webhook"))
     }
@@ -204,12 +210,15 @@ impl App {
     async fn check_webhook_address(&self, errs: &mut Errors, url: &str) {
         let policy = steward_channels::webhook::AddressPolicy::new(self.config.notify.webhook_allow.clone());
         if let Err(refused) = policy.check_url(url).await {
-            errs.add("url", refused.to_string());
+            errs.add(
+                "url",
+                Code::InternalAddress.msg(refused.to_string()).with("host", &refused.host).with("ip", refused.ip),
+            );
         }
     }
 
     pub async fn create_webhook(&self, actor: &Actor, w: WebhookInput) -> Result<Webhook, AppError> {
-        admin_only(actor, "manage webhooks")?;
+        admin_only(actor, "manage webhooks", Code::DenyWebhooks)?;
         let mut errs = Errors::default();
         self.check_webhook_address(&mut errs, w.url.trim()).await;
         let row = Webhook {
@@ -243,7 +252,7 @@ impl App {
         version: Option<i64>,
         p: WebhookPatch,
     ) -> Result<Webhook, AppError> {
-        admin_only(actor, "manage webhooks")?;
+        admin_only(actor, "manage webhooks", Code::DenyWebhooks)?;
         let version = version.ok_or(AppError::VersionRequired)?;
         let mut errs = Errors::default();
         let name = p.name.as_deref().map(|n| check_name(&mut errs, n));
@@ -284,7 +293,7 @@ impl App {
     }
 
     pub async fn delete_webhook(&self, actor: &Actor, id: i64, version: Option<i64>) -> Result<(), AppError> {
-        admin_only(actor, "manage webhooks")?;
+        admin_only(actor, "manage webhooks", Code::DenyWebhooks)?;
         let version = version.ok_or(AppError::VersionRequired)?;
         self.store
             .write(move |c| {
@@ -301,9 +310,9 @@ impl App {
 
     /// The webhook's latest calls, newest first.
     pub async fn webhook_deliveries(&self, actor: &Actor, id: i64, limit: i64) -> Result<Vec<Delivery>, AppError> {
-        admin_only(actor, "manage webhooks")?;
+        admin_only(actor, "manage webhooks", Code::DenyWebhooks)?;
         if !(1..=200).contains(&limit) {
-            return Err(AppError::field("limit", "must be between 1 and 200"));
+            return Err(AppError::field("limit", crate::error::between(1, 200)));
         }
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
         webhooks::get(&mut c, id).await?.ok_or(AppError::NotFound("webhook"))?;
@@ -354,7 +363,11 @@ impl App {
             if !OPTIONAL_EVENTS.contains(&e.as_str()) {
                 errs.add(
                     "optouts",
-                    format!("{e:?} cannot be turned off: the optional events are {}", OPTIONAL_EVENTS.join(", ")),
+                    unknown_value(
+                        format!("{e:?} cannot be turned off: the optional events are {}", OPTIONAL_EVENTS.join(", ")),
+                        e,
+                        OPTIONAL_EVENTS.join(", "),
+                    ),
                 );
             }
         }

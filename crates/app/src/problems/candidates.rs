@@ -68,7 +68,7 @@ pub fn group_param(g: &GroupKey) -> String {
 }
 
 pub fn parse_group(s: &str) -> Result<GroupKey, AppError> {
-    let bad = || AppError::field("from", "must be service:<id>, ci:<id> or category:<name>");
+    let bad = || AppError::field("from", Code::GroupKeyForm.msg("must be service:<id>, ci:<id> or category:<name>"));
     let (by, key) = s.trim().split_once(':').ok_or_else(bad)?;
     match by {
         "service" => key.parse().map(GroupKey::Service).map_err(|_| bad()),

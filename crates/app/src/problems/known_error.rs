@@ -42,7 +42,10 @@ impl App {
                         let old = super::lock_at(c, dialect, n, Some(version)).await?;
                         let d = store_problems::details(c, old.id).await?.ok_or(AppError::NotFound(KIND))?;
                         if publish {
-                            let state: ProblemState = old.state.parse().map_err(AppError::Internal)?;
+                            let state: ProblemState = old
+                                .state
+                                .parse()
+                                .map_err(|e: steward_domain::code::Message| AppError::Internal(e.text))?;
                             can_publish_known_error(state, d.root_cause.as_deref(), d.workaround.as_deref())
                                 .map_err(refused)?;
                         } else {

@@ -4,6 +4,7 @@
 
 use super::{Linked, MAX_LINK, numbers_text};
 use crate::Code;
+use crate::error::too_many;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -38,7 +39,10 @@ impl App {
                 move |c| {
                     Box::pin(async move {
                         let problem = super::lock_at(c, dialect, n, version).await?;
-                        let state: ProblemState = problem.state.parse().map_err(AppError::Internal)?;
+                        let state: ProblemState = problem
+                            .state
+                            .parse()
+                            .map_err(|e: steward_domain::code::Message| AppError::Internal(e.text))?;
                         can_link_incident(state).map_err(|e| AppError::field("incidents", e))?;
                         Ok::<_, AppError>(problem)
                     })
@@ -161,7 +165,10 @@ fn incident_numbers(sent: &[String]) -> Result<Vec<i64>, AppError> {
         return Err(AppError::field("incidents", Code::ChooseIncidents.msg("name at least one incident")));
     }
     if sent.len() > MAX_LINK {
-        return Err(AppError::field("incidents", format!("at most {MAX_LINK} incidents at once, got {}", sent.len())));
+        return Err(AppError::field(
+            "incidents",
+            too_many(format!("at most {MAX_LINK} incidents at once, got {}", sent.len()), MAX_LINK),
+        ));
     }
     let mut errs = Errors::default();
     let mut out: Vec<i64> = Vec::with_capacity(sent.len());

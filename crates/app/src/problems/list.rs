@@ -3,6 +3,7 @@
 //! states and the known-error flag.
 
 use super::KIND;
+use crate::error::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
@@ -51,7 +52,7 @@ impl App {
             Some("true" | "1" | "yes") => Some(store_problems::KNOWN_ERROR),
             Some("false" | "0" | "no") => Some(NOT_KNOWN_ERROR),
             Some(_) => {
-                errs.add("known_error", "must be true or false");
+                errs.add("known_error", Code::NotBool.msg("must be true or false"));
                 None
             }
         };

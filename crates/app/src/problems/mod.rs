@@ -110,7 +110,7 @@ pub(crate) fn has_cause(d: &Details) -> bool {
 }
 
 /// A cause category as sent.
-pub(crate) fn cause_category(v: &str) -> Result<String, String> {
+pub(crate) fn cause_category(v: &str) -> Result<String, steward_domain::code::Message> {
     v.trim().parse::<CauseCategory>().map(|c| c.as_str().to_owned())
 }
 

@@ -4,6 +4,7 @@
 
 use super::{KIND, Problem, details_diff, has_cause, update::api_field};
 use crate::Code;
+use crate::error::Message;
 use crate::{
     Actor, App,
     error::AppError,
@@ -52,7 +53,7 @@ impl App {
         can_view_problem(actor.role)?;
         let n = super::parse_number(number)?;
         let version = version.ok_or(AppError::VersionRequired)?;
-        let to: ProblemState = t.state.trim().parse().map_err(|e: String| AppError::field("state", e))?;
+        let to: ProblemState = t.state.trim().parse().map_err(|e: Message| AppError::field("state", e))?;
         let code = t
             .resolution_code
             .as_deref()
@@ -110,7 +111,8 @@ impl App {
                     Box::pin(async move {
                         let old = super::lock_at(c, dialect, n, Some(version)).await?;
                         let details = store_problems::details(c, old.id).await?.ok_or(AppError::NotFound(KIND))?;
-                        let from: ProblemState = old.state.parse().map_err(AppError::Internal)?;
+                        let from: ProblemState =
+                            old.state.parse().map_err(|e: steward_domain::code::Message| AppError::Internal(e.text))?;
                         let req = ProblemTransitionRequest { has_cause: has_cause(&details), ..req_base };
                         let plan = plan_transition(from, to, &req).map_err(|e| transition_error(e, &details))?;
                         can_transition_problem(role, to, plan.resolution_code)?;
@@ -128,7 +130,10 @@ impl App {
                                     continue;
                                 }
                                 let inc = store_records::get_for_update(c, dialect, l.id).await?;
-                                let from: IncidentState = inc.state.parse().map_err(AppError::Internal)?;
+                                let from: IncidentState = inc
+                                    .state
+                                    .parse()
+                                    .map_err(|e: steward_domain::code::Message| AppError::Internal(e.text))?;
                                 let plan =
                                     steward_domain::incident::plan_transition(from, IncidentState::Resolved, &want)
                                         .map_err(|e| AppError::field("resolve_incidents", e))?;
@@ -189,10 +194,10 @@ fn transition_error(e: ProblemTransitionError, d: &steward_store::problems::Deta
         ProblemTransitionError::Missing { field: "cause", .. } if d.cause_category.is_none() => {
             AppError::field("cause_category", Code::RequiredForState.msg(e.to_string()))
         }
-        ProblemTransitionError::NotAllowed { allowed, .. } => AppError::Transition {
-            message: e.to_string(),
-            allowed: allowed.iter().map(|s| s.as_str().to_owned()).collect(),
-        },
+        ProblemTransitionError::NotAllowed { from, to, allowed } => {
+            let allowed: Vec<String> = allowed.iter().map(|s| s.as_str().to_owned()).collect();
+            crate::error::refused_move(e.to_string(), from, to, &allowed)
+        }
         ProblemTransitionError::Missing { field, .. } => {
             AppError::field(api_field(field), Code::RequiredForState.msg(e.to_string()))
         }

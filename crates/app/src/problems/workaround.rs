@@ -26,9 +26,13 @@ impl App {
     ) -> Result<store_journal::Comment, AppError> {
         can_change_known_error(actor.role)?;
         let n = incidents::parse_number(incident)?;
-        let p = RecordKind::Problem
-            .seq_of(problem)
-            .ok_or_else(|| AppError::field("problem", format!("{:?} is not a problem number", problem.trim())))?;
+        let p = RecordKind::Problem.seq_of(problem).ok_or_else(|| {
+            let text = format!("{:?}", problem.trim());
+            AppError::field(
+                "problem",
+                Code::NotProblemNumber.msg(format!("{text} is not a problem number")).with("text", text),
+            )
+        })?;
         let note = note
             .filter(|t| !t.trim().is_empty())
             .map(|t| text::check(t, text::COMMENT).map_err(|e| AppError::field("note", e)))
@@ -43,7 +47,7 @@ impl App {
                         access::can_comment(incidents::viewer(&check_actor, &inc), true)?;
                         let prb = store_records::by_number(c, KIND, p)
                             .await?
-                            .ok_or_else(|| AppError::field("problem", "no such problem"))?;
+                            .ok_or_else(|| AppError::field("problem", Code::NoSuchProblem.msg("no such problem")))?;
                         let linked = store_problems::problems_of(c, inc.id).await?;
                         if !linked.iter().any(|l| l.id == prb.id) {
                             return Err(AppError::field(

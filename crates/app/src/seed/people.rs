@@ -3,6 +3,7 @@
 
 use super::catalog::{self, ADMIN, AGENTS, GROUPS, MANAGERS, ORGANISATIONS, REQUESTER, SERVICE_DESK, STAFF_ORG};
 use super::rng::Rng;
+use crate::error::Code;
 use crate::{App, error::AppError};
 use std::collections::HashSet;
 use steward_domain::Role;
@@ -202,7 +203,8 @@ async fn insert_roster(c: &mut Conn, roster: &[Spec], hash: &str) -> Result<(Vec
         let id = accounts::insert_user(c, &new, now).await.map_err(|e| match e {
             StoreError::Duplicate(_) => AppError::field(
                 "database",
-                format!("user {:?} already exists: demo data needs a new, empty database", s.username),
+                Code::DemoNotEmpty
+                    .msg(format!("user {:?} already exists: demo data needs a new, empty database", s.username)),
             ),
             other => other.into(),
         })?;

@@ -11,8 +11,9 @@ use serde::Serialize;
 use serde_json::Value;
 use steward_domain::access;
 use steward_domain::calendar::{CalendarProblem, CalendarSpec, Holiday, parse_ical_holidays, poland_holidays};
+use steward_domain::code::unknown_value;
 use steward_domain::journal::Action;
-use steward_domain::sla::{RECORD_KINDS, SlaDefinition, known_kind, normalise_kinds};
+use steward_domain::sla::{SlaDefinition, known_kind, normalise_kinds};
 use steward_domain::text;
 use steward_store::{StoreError, now_micros, sla};
 
@@ -187,7 +188,11 @@ impl App {
             other => {
                 return Err(AppError::field(
                     "preset",
-                    format!("unknown preset {other:?}: must be one of {}", PRESETS.join(", ")),
+                    unknown_value(
+                        format!("unknown preset {other:?}: must be one of {}", PRESETS.join(", ")),
+                        other,
+                        PRESETS.join(", "),
+                    ),
                 ));
             }
         };
@@ -373,11 +378,7 @@ impl App {
             let mut errs = Vec::new();
             for (i, kind) in kinds.iter().enumerate() {
                 if !known_kind(kind) {
-                    let all = RECORD_KINDS.join(", ");
-                    errs.push(FieldError::new(
-                        &format!("kinds[{i}]"),
-                        format!("unknown record kind {kind:?}; must be one of {all}"),
-                    ));
+                    errs.push(FieldError::new(&format!("kinds[{i}]"), steward_domain::sla::unknown_kind(kind)));
                 }
             }
             if !target.is_positive() {
@@ -390,7 +391,10 @@ impl App {
                 ));
             }
             if thresholds.iter().any(|t| !(1..=99).contains(t)) || thresholds.windows(2).any(|w| w[0] >= w[1]) {
-                errs.push(FieldError::new("thresholds", "must be rising percents between 1 and 99"));
+                errs.push(FieldError::new(
+                    "thresholds",
+                    Code::Thresholds.msg("must be rising percents between 1 and 99"),
+                ));
             }
             if !errs.is_empty() {
                 return Err(AppError::Invalid(errs));
@@ -421,7 +425,7 @@ impl App {
             })
             .await
             .map_err(|e| match e {
-                StoreError::MissingReference(_) => AppError::field("group_id", "no such group"),
+                StoreError::MissingReference(_) => AppError::field("group_id", Code::NoSuchGroup.msg("no such group")),
                 other => other.into(),
             })?;
         self.sla_cache.invalidate();
@@ -440,7 +444,11 @@ pub(crate) fn stored_kinds(json: &str) -> Vec<String> {
 }
 
 fn staff(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_staff() { Ok(()) } else { Err(AppError::Forbidden("only staff can see service-level settings".into())) }
+    if actor.is_staff() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(Code::DenyStaffOnly.msg("only staff can see service-level settings")))
+    }
 }
 
 /// The answer to a failed versioned update of a `what`.

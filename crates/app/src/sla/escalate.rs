@@ -8,6 +8,7 @@
 
 use super::Snapshot;
 use super::engine::{self, Announcement};
+use crate::error::Code;
 use crate::incidents::diff;
 use crate::notify::{self, Author, IncidentEvent, Recipients};
 use crate::records::journal;
@@ -268,13 +269,16 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let g = accounts::group_by_name(&mut conn, group)
             .await?
-            .ok_or_else(|| AppError::field("group", "no such group"))?;
+            .ok_or_else(|| AppError::field("group", Code::NoSuchGroup.msg("no such group")))?;
         let m = match manager {
             Some(name) => Some(
                 accounts::user_by_name(&mut conn, name)
                     .await?
                     .filter(|u| u.role != "requester")
-                    .ok_or_else(|| AppError::field("manager", format!("no staff user named {name:?}")))?
+                    .ok_or_else(|| {
+                        let m = Code::NoStaffNamed.msg(format!("no staff user named {name:?}"));
+                        AppError::field("manager", m.with("who", format!("{name:?}")))
+                    })?
                     .id,
             ),
             None => None,

@@ -35,7 +35,11 @@ fn view(row: RuleRow) -> Result<RuleView, AppError> {
 }
 
 fn staff(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_staff() { Ok(()) } else { Err(AppError::Forbidden("only staff can see escalation rules".into())) }
+    if actor.is_staff() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(Code::DenyStaffOnly.msg("only staff can see escalation rules")))
+    }
 }
 
 /// The row to store for a rule, once its rules and the groups and users it
@@ -71,7 +75,8 @@ async fn checked_row(app: &App, rule: &EscalationRule, active: bool) -> Result<R
                     let Recipient::Users(names) = r else { continue };
                     for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
                         if accounts::user_by_name(&mut conn, n).await?.is_none() {
-                            errs.push(FieldError::new(&format!("actions[{i}].to"), format!("no user named {n:?}")));
+                            let m = Code::NoUserNamed.msg(format!("no user named {n:?}")).with("who", format!("{n:?}"));
+                            errs.push(FieldError::new(&format!("actions[{i}].to"), m));
                         }
                     }
                 }

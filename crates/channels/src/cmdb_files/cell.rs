@@ -3,6 +3,7 @@
 
 use serde_json::{Number, Value};
 use steward_domain::cmdb::AttrType;
+use steward_domain::code::{Code, Message, not_one_of};
 
 /// Whether a spreadsheet would take text starting like this for a formula
 /// (OWASP's list), counting a `'` we put in front of such text ourselves so
@@ -31,45 +32,56 @@ pub(super) fn unguard(s: &str) -> &str {
 
 /// A non-empty cell as a value of `kind`, or why it is not one. References
 /// become numbers here; whether the CI exists is `check_draft`'s business.
-pub(super) fn convert(kind: &AttrType, raw: &str) -> Result<Value, String> {
+pub(super) fn convert(kind: &AttrType, raw: &str) -> Result<Value, Message> {
     let s = raw.trim();
+    let bad = |code: Code, text: String| code.msg(text).with("text", format!("{s:?}"));
     match kind {
         AttrType::Text => Ok(Value::String(raw.to_owned())),
-        AttrType::Integer => s.parse::<i64>().map(Value::from).map_err(|_| format!("{s:?} is not a whole number")),
+        AttrType::Integer => s
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| bad(Code::TextNotWhole, format!("{s:?} is not a whole number"))),
         AttrType::Decimal => decimal(s),
         AttrType::Boolean => match s.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Ok(Value::Bool(true)),
             "false" | "no" | "0" => Ok(Value::Bool(false)),
-            _ => Err(format!("{s:?} is not true or false (also yes/no, 1/0)")),
+            _ => Err(bad(Code::TextNotBool, format!("{s:?} is not true or false (also yes/no, 1/0)"))),
         },
         AttrType::Date => date(s),
         AttrType::Enum { values } if values.iter().any(|v| v == s) => Ok(Value::String(s.to_owned())),
-        AttrType::Enum { values } => Err(format!("{s:?} is not one of {}", values.join(", "))),
-        AttrType::Reference { .. } => s.parse::<i64>().map(Value::from).map_err(|_| format!("{s:?} is not a CI id")),
+        AttrType::Enum { values } => Err(not_one_of(s, values)),
+        AttrType::Reference { .. } => {
+            s.parse::<i64>().map(Value::from).map_err(|_| bad(Code::TextNotCiId, format!("{s:?} is not a CI id")))
+        }
     }
 }
 
 /// A number with a decimal point; whole numbers stay integers so that an
 /// exported `3` reads back as the same JSON value.
-fn decimal(s: &str) -> Result<Value, String> {
+fn decimal(s: &str) -> Result<Value, Message> {
+    let bad = |code: Code, text: String| code.msg(text).with("text", format!("{s:?}"));
     if let Ok(i) = s.parse::<i64>() {
         return Ok(Value::from(i));
     }
     if s.contains(',') {
-        return Err(format!("{s:?}: write decimals with a point, e.g. 1.5"));
+        return Err(bad(Code::TextDecimalComma, format!("{s:?}: write decimals with a point, e.g. 1.5")));
     }
     // `f64::from_str` also takes "inf" and "NaN", which JSON cannot hold.
-    s.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number).ok_or_else(|| format!("{s:?} is not a number"))
+    s.parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+        .map(Value::Number)
+        .ok_or_else(|| bad(Code::TextNotNumber, format!("{s:?} is not a number")))
 }
 
 /// Strictly `YYYY-MM-DD`, and a real day.
-fn date(s: &str) -> Result<Value, String> {
+fn date(s: &str) -> Result<Value, Message> {
     let b = s.as_bytes();
     let shape = b.len() == 10
         && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
     if shape && s.parse::<jiff::civil::Date>().is_ok() {
         Ok(Value::String(s.to_owned()))
     } else {
-        Err(format!("{s:?} is not a date such as 2026-01-31"))
+        Err(Code::AttrNotDate.msg(format!("{s:?} is not a date such as 2026-01-31")).with("text", format!("{s:?}")))
     }
 }

@@ -7,6 +7,7 @@ use steward_domain::cmdb::{AttrType, CiDraft, CiStatus, Criticality, PortfolioSt
 
 use super::cell::{convert, unguard};
 use super::{Extra, FileError, Mapping, Row, Target};
+use steward_domain::code::Code;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -191,7 +192,10 @@ impl<'m> Plan<'m> {
                 d.class = c.to_owned();
                 let attrs = classes.attributes(c);
                 if attrs.is_none() {
-                    problems.push(problem("class", format!("no class {c:?}")));
+                    problems.push(problem(
+                        "class",
+                        Code::NoClass.msg(format!("no class {c:?}")).with("name", format!("{c:?}")),
+                    ));
                 }
                 attrs
             }
@@ -224,7 +228,12 @@ impl<'m> Plan<'m> {
                 },
                 Target::Tier => match s.parse::<i64>() {
                     Ok(t) if (1..=4).contains(&t) => extra.tier = Some(t),
-                    _ => problems.push(problem("tier", format!("{s:?} is not a tier: must be 1 to 4"))),
+                    _ => problems.push(problem(
+                        "tier",
+                        Code::NotTier
+                            .msg(format!("{s:?} is not a tier: must be 1 to 4"))
+                            .with("text", format!("{s:?}")),
+                    )),
                 },
                 Target::PortfolioStatus => match PortfolioStatus::parse(s) {
                     Ok(v) => extra.portfolio_status = Some(v),
@@ -237,8 +246,13 @@ impl<'m> Plan<'m> {
                 }
                 Target::Attribute(a) => match attrs.map(|m| m.get(a.as_str())) {
                     None => {} // an unknown class, already said
-                    Some(None) => problems
-                        .push(problem(&format!("attributes.{a}"), format!("{} has no attribute {a:?}", d.class))),
+                    Some(None) => problems.push(problem(
+                        &format!("attributes.{a}"),
+                        Code::NoAttribute
+                            .msg(format!("{} has no attribute {a:?}", d.class))
+                            .with("class", &d.class)
+                            .with("name", format!("{a:?}")),
+                    )),
                     Some(Some(kind)) => match convert(kind, raw) {
                         Ok(v) => {
                             d.attributes.insert(a.clone(), v);
@@ -266,7 +280,8 @@ impl<'m> Plan<'m> {
                 ("portfolio_status", extra.portfolio_status.is_some()),
             ] {
                 if given {
-                    problems.push(problem(field, format!("only services have catalog fields; {} is not one", d.class)));
+                    let m = Code::NotAService.msg(format!("only services have catalog fields; {} is not one", d.class));
+                    problems.push(problem(field, m.with("class", &d.class)));
                 }
             }
         }

@@ -121,7 +121,7 @@ impl Target {
             return Ok(t.clone());
         }
         if let Some(kind) = s.strip_prefix("relations.") {
-            return RelationType::parse(kind).map(Target::Relation);
+            return RelationType::parse(kind).map(Target::Relation).map_err(|e| e.text);
         }
         match s.strip_prefix("attributes.") {
             Some("") => Err("\"attributes.\" needs an attribute name after the point".into()),

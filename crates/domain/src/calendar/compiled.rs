@@ -9,6 +9,7 @@
 
 use super::spec::{CalendarSpec, check};
 use super::{CalendarProblem, holidays::HolidayRules};
+use crate::code::Code;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -82,7 +83,12 @@ impl Calendar {
             let start = Date::new(year, 1, 1).ok().and_then(|d| local_second(&parsed.tz, d, 0));
             match start {
                 Some(s) => bounds.push(s),
-                None => return Err(vec![CalendarProblem::new("time_zone", "cannot map local dates in this zone")]),
+                None => {
+                    return Err(vec![CalendarProblem::new(
+                        "time_zone",
+                        Code::ZoneUnmappable.msg("cannot map local dates in this zone"),
+                    )]);
+                }
             }
         }
         let years = (0..YEARS).map(|_| OnceLock::new()).collect();

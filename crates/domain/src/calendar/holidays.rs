@@ -3,6 +3,7 @@
 
 use super::CalendarProblem;
 use super::spec::{Holiday, MAX_EASTER_OFFSET, parse_date};
+use crate::code::Code;
 use jiff::SignedDuration;
 use jiff::civil::Date;
 
@@ -86,10 +87,19 @@ impl HolidayRules {
                 Holiday::Yearly { month, day, from_year, until_year, .. } => {
                     let years = check_years(*from_year, *until_year, &field, problems);
                     if !(1..=12).contains(month) {
-                        problems.push(CalendarProblem::new(field("month"), format!("{month} is not a month (1-12)")));
+                        problems.push(CalendarProblem::new(
+                            field("month"),
+                            Code::NotMonth.msg(format!("{month} is not a month (1-12)")).with("month", month),
+                        ));
                     // 2000 is a leap year, so 29 February passes.
                     } else if Date::new(2000, *month as i8, (*day).min(99) as i8).is_err() {
-                        problems.push(CalendarProblem::new(field("day"), format!("month {month} has no day {day}")));
+                        problems.push(CalendarProblem::new(
+                            field("day"),
+                            Code::NoDayInMonth
+                                .msg(format!("month {month} has no day {day}"))
+                                .with("month", month)
+                                .with("day", day),
+                        ));
                     } else if let Some(years) = years {
                         rules.yearly.push((*month as i8, *day as i8, years));
                     }
@@ -99,7 +109,12 @@ impl HolidayRules {
                     if offset_days.unsigned_abs() > MAX_EASTER_OFFSET.unsigned_abs() {
                         problems.push(CalendarProblem::new(
                             field("offset_days"),
-                            format!("{offset_days} is too far from Easter; keep within ±{MAX_EASTER_OFFSET} days"),
+                            Code::EasterOffset
+                                .msg(format!(
+                                    "{offset_days} is too far from Easter; keep within ±{MAX_EASTER_OFFSET} days"
+                                ))
+                                .with("offset", offset_days)
+                                .with("max", MAX_EASTER_OFFSET),
                         ));
                     } else if let Some(years) = years {
                         rules.easter.push((*offset_days, years));
@@ -157,14 +172,20 @@ fn check_years(
     for (name, y) in [("from_year", from), ("until_year", until)] {
         if let Some(y) = y {
             if !(1..=9999).contains(&y) {
-                problems.push(CalendarProblem::new(field(name), format!("{y} is not a year (1-9999)")));
+                problems.push(CalendarProblem::new(
+                    field(name),
+                    Code::NotYear.msg(format!("{y} is not a year (1-9999)")).with("year", y),
+                ));
                 ok = false;
             }
         }
     }
     if let (Some(f), Some(u)) = (from, until) {
         if f > u {
-            problems.push(CalendarProblem::new(field("until_year"), format!("{u} is before from_year {f}")));
+            problems.push(CalendarProblem::new(
+                field("until_year"),
+                Code::YearsInverted.msg(format!("{u} is before from_year {f}")).with("until", u).with("from", f),
+            ));
             ok = false;
         }
     }

@@ -2,7 +2,8 @@
 //! and government sites export them. Only what holidays need is read:
 //! each VEVENT's start date, end or duration, summary and a yearly rule.
 
-use super::{CalendarProblem, Holiday};
+use super::{CalendarProblem, Holiday, spec::no_such_date};
+use crate::code::{Code, Message};
 use jiff::SignedDuration;
 use jiff::civil::Date;
 use std::collections::HashSet;
@@ -36,7 +37,10 @@ pub fn parse_ical_holidays(text: &str) -> Result<Vec<Holiday>, Vec<CalendarProbl
     if text.len() > ICAL_MAX_BYTES {
         return Err(vec![CalendarProblem::new(
             "ical",
-            format!("is {} bytes; at most {ICAL_MAX_BYTES} (1 MiB) are accepted", text.len()),
+            Code::IcalTooLarge
+                .msg(format!("is {} bytes; at most {ICAL_MAX_BYTES} (1 MiB) are accepted", text.len()))
+                .with("size", text.len())
+                .with("max", ICAL_MAX_BYTES),
         )]);
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -92,10 +96,12 @@ pub fn parse_ical_holidays(text: &str) -> Result<Vec<Holiday>, Vec<CalendarProbl
         }
     }
     if event.is_some() {
-        problems.push(CalendarProblem::new(format!("vevent[{index}]"), "not closed by END:VEVENT"));
+        problems
+            .push(CalendarProblem::new(format!("vevent[{index}]"), Code::IcalUnclosed.msg("not closed by END:VEVENT")));
     }
     if !saw_calendar {
-        problems.insert(0, CalendarProblem::new("ical", "no BEGIN:VCALENDAR; this is not an iCalendar file"));
+        let m = Code::IcalNotCalendar.msg("no BEGIN:VCALENDAR; this is not an iCalendar file");
+        problems.insert(0, CalendarProblem::new("ical", m));
     }
     if problems.is_empty() { Ok(holidays) } else { Err(problems) }
 }
@@ -106,7 +112,7 @@ fn convert(index: usize, ev: Event, problems: &mut Vec<CalendarProblem>) -> Vec<
         return Vec::new();
     }
     let Some(dtstart) = ev.dtstart else {
-        problems.push(CalendarProblem::new(field("dtstart"), "missing DTSTART"));
+        problems.push(CalendarProblem::new(field("dtstart"), Code::IcalNoStart.msg("missing DTSTART")));
         return Vec::new();
     };
     let start = match parse_date(&dtstart) {
@@ -126,7 +132,8 @@ fn convert(index: usize, ev: Event, problems: &mut Vec<CalendarProblem>) -> Vec<
     };
     let days = match days {
         Ok(n) if n > MAX_EVENT_DAYS => {
-            problems.push(CalendarProblem::new(field("dtend"), format!("spans {n} days; at most {MAX_EVENT_DAYS}")));
+            let m = Code::IcalTooLong.msg(format!("spans {n} days; at most {MAX_EVENT_DAYS}"));
+            problems.push(CalendarProblem::new(field("dtend"), m.with("n", n).with("max", MAX_EVENT_DAYS)));
             return Vec::new();
         }
         Ok(n) => n.max(1),
@@ -211,9 +218,13 @@ fn unescape(text: &str) -> String {
 
 /// `20261224`, `20261224T000000` or `20261224T000000Z` → the written date,
 /// and whether a time after midnight was given.
-fn parse_date(value: &str) -> Result<(Date, bool), String> {
+fn parse_date(value: &str) -> Result<(Date, bool), Message> {
     let v = value.trim();
-    let bad = || format!("{v:?} is not a date; expected YYYYMMDD or YYYYMMDDTHHMMSS");
+    let bad = || {
+        Code::IcalBadDate
+            .msg(format!("{v:?} is not a date; expected YYYYMMDD or YYYYMMDDTHHMMSS"))
+            .with("text", format!("{v:?}"))
+    };
     let b = v.as_bytes();
     if b.len() < 8 || !b[..8].iter().all(u8::is_ascii_digit) {
         return Err(bad());
@@ -232,14 +243,16 @@ fn parse_date(value: &str) -> Result<(Date, bool), String> {
     };
     let num = |r: std::ops::Range<usize>| b[r].iter().fold(0i16, |n, d| n * 10 + i16::from(d - b'0'));
     let date = Date::new(num(0..4), num(4..6) as i8, num(6..8) as i8)
-        .map_err(|_| format!("{v:?} is not a day of the calendar"))?;
+        .map_err(|_| no_such_date(&format!("{v:?}"), format!("{v:?} is not a day of the calendar")))?;
     Ok((date, timed))
 }
 
 /// `P1D`, `P2W`, `PT24H` (one day) → whole days, at least one.
-fn parse_duration_days(value: &str) -> Result<i64, String> {
+fn parse_duration_days(value: &str) -> Result<i64, Message> {
     let v = value.trim().trim_start_matches('+');
-    let bad = || format!("{v:?} is not a duration in days, e.g. P1D");
+    let bad = || {
+        Code::IcalBadDuration.msg(format!("{v:?} is not a duration in days, e.g. P1D")).with("text", format!("{v:?}"))
+    };
     let body = v.strip_prefix('P').ok_or_else(bad)?;
     let (days, _) = body.split_once('T').unwrap_or((body, ""));
     if days.is_empty() {
@@ -254,7 +267,7 @@ fn parse_duration_days(value: &str) -> Result<i64, String> {
 }
 
 /// A yearly rule → the last year it applies to (`None`: no end).
-fn parse_rrule(rule: &str, start: Date) -> Result<Option<i16>, String> {
+fn parse_rrule(rule: &str, start: Date) -> Result<Option<i16>, Message> {
     let mut until = None;
     let mut yearly = false;
     for part in rule.trim().split(';').filter(|p| !p.is_empty()) {
@@ -262,14 +275,20 @@ fn parse_rrule(rule: &str, start: Date) -> Result<Option<i16>, String> {
         let value = value.trim();
         match key.trim().to_ascii_uppercase().as_str() {
             "FREQ" if value.eq_ignore_ascii_case("YEARLY") => yearly = true,
-            "FREQ" => return Err(format!("FREQ={value} is not supported; only yearly holidays (FREQ=YEARLY) are")),
+            "FREQ" => {
+                let text = format!("FREQ={value} is not supported; only yearly holidays (FREQ=YEARLY) are");
+                return Err(Code::IcalFreq.msg(text).with("value", value));
+            }
             "BYMONTH" if value.parse::<i8>() == Ok(start.month()) => {}
             "BYMONTHDAY" if value.parse::<i8>() == Ok(start.day()) => {}
             "INTERVAL" if value == "1" => {}
             "WKST" => {}
             "COUNT" => match value.parse::<i64>() {
                 Ok(n @ 1..=MAX_COUNT) => until = Some(start.year().saturating_add((n - 1) as i16)),
-                _ => return Err(format!("COUNT={value} must be 1 to {MAX_COUNT}")),
+                _ => {
+                    let text = format!("COUNT={value} must be 1 to {MAX_COUNT}");
+                    return Err(Code::IcalCount.msg(text).with("value", value).with("max", MAX_COUNT));
+                }
             },
             "UNTIL" => {
                 let (end, _) = parse_date(value)?;
@@ -277,15 +296,16 @@ fn parse_rrule(rule: &str, start: Date) -> Result<Option<i16>, String> {
                 until = Some(end.year() - i16::from(before));
             }
             k => {
-                return Err(format!(
+                let text = format!(
                     "{k}={value} is not supported; a holiday must repeat on the start's month and day every year \
                      (export the occurrences as single days instead)"
-                ));
+                );
+                return Err(Code::IcalRule.msg(text).with("part", format!("{k}={value}")));
             }
         }
     }
     if !yearly {
-        return Err("RRULE needs FREQ=YEARLY".to_owned());
+        return Err(Code::IcalNoYearly.msg("RRULE needs FREQ=YEARLY"));
     }
     Ok(until)
 }

@@ -248,21 +248,28 @@ pub(crate) fn parse_hhmm(text: &str, is_end: bool) -> Result<u16, Message> {
     let m = u16::from(b[3] - b'0') * 10 + u16::from(b[4] - b'0');
     match (h, m) {
         (24, 0) if is_end => Ok(1440),
-        (24, 0) => Err("24:00 is only allowed as an end; start at 00:00".into()),
+        (24, 0) => Err(Code::EndOnly.msg("24:00 is only allowed as an end; start at 00:00")),
         (0..=23, 0..=59) => Ok(h * 60 + m),
         _ => Err(bad()),
     }
 }
 
+/// A date written well that the calendar does not have (30 February).
+pub(crate) fn no_such_date(text: &str, message: String) -> Message {
+    Code::NoSuchDate.msg(message).with("text", text)
+}
+
 /// `YYYY-MM-DD`, strictly, as a real calendar date.
-pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(text: &str) -> Result<Date, Message> {
     let b = text.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
-        return Err(format!("{text:?} is not a date; write YYYY-MM-DD, e.g. 2026-12-24"));
+        return Err(Code::BadDate
+            .msg(format!("{text:?} is not a date; write YYYY-MM-DD, e.g. 2026-12-24"))
+            .with("text", format!("{text:?}")));
     }
     let num = |r: std::ops::Range<usize>| b[r].iter().fold(0i16, |n, d| n * 10 + i16::from(d - b'0'));
     let (y, m, d) = (num(0..4), num(5..7), num(8..10));
     // Month and day have two digits, so they fit i8.
-    Date::new(y, m as i8, d as i8).map_err(|_| format!("{text} does not exist in the calendar"))
+    Date::new(y, m as i8, d as i8).map_err(|_| no_such_date(text, format!("{text} does not exist in the calendar")))
 }

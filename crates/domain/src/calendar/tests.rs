@@ -290,7 +290,9 @@ END:VEVENT\nEND:VCALENDAR\n";
 #[test]
 fn ical_problems() {
     let problems = parse_ical_holidays("hello").unwrap_err();
-    assert_eq!(problems, [CalendarProblem::new("ical", "no BEGIN:VCALENDAR; this is not an iCalendar file")]);
+    assert_eq!(problems.len(), 1);
+    assert_eq!((problems[0].field.as_str(), problems[0].reason.code), ("ical", crate::code::Code::IcalNotCalendar));
+    assert_eq!(problems[0].reason, "no BEGIN:VCALENDAR; this is not an iCalendar file");
     let big = "X".repeat(ICAL_MAX_BYTES + 1);
     assert_eq!(fields(parse_ical_holidays(&big).unwrap_err()), ["ical"]);
     let text = "BEGIN:VCALENDAR\r\n\

@@ -20,13 +20,10 @@ macro_rules! word_enum {
                 match self { $($name::$v => $s),+ }
             }
 
-            pub fn parse(s: &str) -> Result<Self, String> {
+            pub fn parse(s: &str) -> Result<Self, crate::code::Message> {
                 match s {
                     $($s => Ok($name::$v),)+
-                    _ => Err(format!(
-                        "{s:?} is not one of {}",
-                        [$($s),+].join(", ")
-                    )),
+                    _ => Err(crate::code::not_one_of(s, &[$($s),+])),
                 }
             }
         }

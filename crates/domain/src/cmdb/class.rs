@@ -158,7 +158,7 @@ impl Schema {
         let mut map = BTreeMap::new();
         for c in classes {
             if map.contains_key(&c.key) {
-                problems.push(problem(format!("classes.{}", c.key), "is defined twice"));
+                problems.push(problem(format!("classes.{}", c.key), Code::Twice.msg("is defined twice")));
             }
             map.insert(c.key.clone(), c);
         }
@@ -167,33 +167,40 @@ impl Schema {
             let field = format!("classes.{}", c.key);
             if let Some(p) = &c.extends {
                 if !schema.classes.contains_key(p) {
-                    problems.push(problem(format!("{field}.extends"), format!("no class {p:?}")));
+                    problems.push(problem(format!("{field}.extends"), no_class(p)));
                     continue;
                 }
             }
             let chain = schema.chain(&c.key);
             if chain.is_none() {
-                problems.push(problem(format!("{field}.extends"), "extends itself through its parents"));
+                problems.push(problem(
+                    format!("{field}.extends"),
+                    Code::ExtendsItself.msg("extends itself through its parents"),
+                ));
                 continue;
             }
             for r in &c.relations {
                 for t in &r.to {
                     if !schema.classes.contains_key(t) {
-                        problems.push(problem(format!("{field}.relations"), format!("no class {t:?}")));
+                        problems.push(problem(format!("{field}.relations"), no_class(t)));
                     }
                 }
             }
             let mut names = HashSet::new();
             for a in schema.attributes(&c.key) {
                 if !names.insert(a.name.clone()) {
-                    problems.push(problem(format!("{field}.attributes.{}", a.name), "is declared twice"));
+                    problems
+                        .push(problem(format!("{field}.attributes.{}", a.name), Code::Twice.msg("is declared twice")));
                 }
                 if matches!(&a.kind, AttrType::Enum { values } if values.is_empty()) {
-                    problems.push(problem(format!("{field}.attributes.{}", a.name), "an enum needs values"));
+                    problems.push(problem(
+                        format!("{field}.attributes.{}", a.name),
+                        Code::EnumNoValues.msg("an enum needs values"),
+                    ));
                 }
                 if let AttrType::Reference { class } = &a.kind {
                     if !schema.classes.contains_key(class) {
-                        problems.push(problem(format!("{field}.attributes.{}", a.name), format!("no class {class:?}")));
+                        problems.push(problem(format!("{field}.attributes.{}", a.name), no_class(class)));
                     }
                 }
             }
@@ -229,13 +236,20 @@ impl Schema {
     /// Whether a `kind` relation may go from a CI of class `from` to one of
     /// class `to`: the nearest class along `from`'s chain that limits this
     /// type decides.
-    pub fn check_relation(&self, from: &str, kind: super::RelationType, to: &str) -> Result<(), String> {
+    pub fn check_relation(&self, from: &str, kind: super::RelationType, to: &str) -> Result<(), Message> {
         for c in self.chain(from).unwrap_or_default() {
             if let Some(rule) = c.relations.iter().find(|r| r.kind == kind) {
                 return if rule.to.iter().any(|t| self.is_a(to, t)) {
                     Ok(())
                 } else {
-                    Err(format!("{} from a {} must go to a {}, not a {to}", kind.as_str(), c.key, rule.to.join(" or ")))
+                    let allowed = rule.to.join(" or ");
+                    let text = format!("{} from a {} must go to a {allowed}, not a {to}", kind.as_str(), c.key);
+                    Err(Code::RelationTarget
+                        .msg(text)
+                        .with("type", kind.as_str())
+                        .with("from", &c.key)
+                        .with("allowed", allowed)
+                        .with("to", to))
                 };
             }
         }
@@ -271,13 +285,17 @@ impl Schema {
         class_of: impl Fn(i64) -> Option<String>,
     ) -> Result<(), Vec<Problem>> {
         let Some(_) = self.classes.get(class) else {
-            return Err(vec![problem("class", format!("no class {class:?}"))]);
+            return Err(vec![problem("class", no_class(class))]);
         };
         let attrs = self.attributes(class);
         let mut problems = Vec::new();
         for name in values.keys() {
             if !attrs.iter().any(|a| &a.name == name) {
-                problems.push(problem(format!("attributes.{name}"), format!("{class} has no attribute {name:?}")));
+                let m = Code::NoAttribute.msg(format!("{class} has no attribute {name:?}"));
+                problems.push(problem(
+                    format!("attributes.{name}"),
+                    m.with("class", class).with("name", format!("{name:?}")),
+                ));
             }
         }
         for a in attrs {
@@ -316,30 +334,41 @@ fn check(
         (AttrType::Integer, Value::Number(n)) if n.is_i64() => Ok(()),
         (AttrType::Decimal, Value::Number(_)) => Ok(()),
         (AttrType::Boolean, Value::Bool(_)) => Ok(()),
-        (AttrType::Date, Value::String(s)) => s
-            .parse::<jiff::civil::Date>()
-            .map(|_| ())
-            .map_err(|_| format!("{s:?} is not a date such as 2026-01-31").into()),
+        (AttrType::Date, Value::String(s)) => s.parse::<jiff::civil::Date>().map(|_| ()).map_err(|_| {
+            Code::AttrNotDate.msg(format!("{s:?} is not a date such as 2026-01-31")).with("text", format!("{s:?}"))
+        }),
         (AttrType::Enum { values }, Value::String(s)) if values.contains(s) => Ok(()),
-        (AttrType::Enum { values }, _) => Err(format!("must be one of {}", values.join(", ")).into()),
+        (AttrType::Enum { values }, _) => {
+            let list = values.join(", ");
+            Err(Code::OneOf.msg(format!("must be one of {list}")).with("list", list))
+        }
         (AttrType::Reference { class }, Value::Number(n)) => match n.as_i64().map(|id| (id, class_of(id))) {
             Some((_, Some(c))) if schema.is_a(&c, class) => Ok(()),
-            Some((id, Some(c))) => Err(format!("CI {id} is a {c}, not a {class}").into()),
+            Some((id, Some(c))) => Err(Code::CiWrongClass
+                .msg(format!("CI {id} is a {c}, not a {class}"))
+                .with("id", id)
+                .with("class", c)
+                .with("expected", class)),
             Some((id, None)) => Err(Code::NoCi.msg(format!("no CI {id}")).with("id", id)),
-            None => Err("must be a CI id".into()),
+            None => Err(Code::NotCiId.msg("must be a CI id")),
         },
-        (k, _) => Err(format!("must be {}", expected(k)).into()),
+        (k, _) => Err(expected(k)),
     }
 }
 
-fn expected(k: &AttrType) -> &'static str {
+/// What a value of the wrong JSON type is told.
+fn expected(k: &AttrType) -> Message {
     match k {
-        AttrType::Text => "text",
-        AttrType::Integer => "a whole number",
-        AttrType::Decimal => "a number",
-        AttrType::Boolean => "true or false",
-        AttrType::Date => "a date such as 2026-01-31",
-        AttrType::Enum { .. } => "one of the listed values",
-        AttrType::Reference { .. } => "a CI id",
+        AttrType::Text => Code::NotText.msg("must be text"),
+        AttrType::Integer => Code::NotWhole.msg("must be a whole number"),
+        AttrType::Decimal => Code::NotNumber.msg("must be a number"),
+        AttrType::Boolean => Code::NotBool.msg("must be true or false"),
+        AttrType::Date => Code::MustBeDate.msg("must be a date such as 2026-01-31"),
+        AttrType::Enum { .. } => Code::OneOfListed.msg("must be one of the listed values"),
+        AttrType::Reference { .. } => Code::NotCiId.msg("must be a CI id"),
     }
+}
+
+pub fn no_class(name: &str) -> Message {
+    Code::NoClass.msg(format!("no class {name:?}")).with("name", format!("{name:?}"))
 }

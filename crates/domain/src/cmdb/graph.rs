@@ -48,10 +48,10 @@ impl RelationType {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, crate::code::Message> {
         Self::ALL.into_iter().find(|t| t.as_str() == s).ok_or_else(|| {
-            let all: Vec<&str> = Self::ALL.iter().map(|t| t.as_str()).collect();
-            format!("unknown relation type {s:?}: must be one of {}", all.join(", "))
+            let all = Self::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ");
+            crate::code::unknown_value(format!("unknown relation type {s:?}: must be one of {all}"), s, all)
         })
     }
 

@@ -29,8 +29,9 @@ pub fn can_read_version(role: Role, is_author: bool, audience: Audience, state: 
         Published => Err(Denied("this article is for staff only", Code::DenyKbStaffOnly)),
         _ if !role.is_staff() => Err(Denied("this article is not published", Code::DenyKbNotPublished)),
         Superseded | Retired => Ok(()),
-        Draft | InReview | Discarded => can_edit_version(role, is_author)
-            .map_err(|_| Denied("only its author, managers and admins can read an unpublished version", Code::Other)),
+        Draft | InReview | Discarded => can_edit_version(role, is_author).map_err(|_| {
+            Denied("only its author, managers and admins can read an unpublished version", Code::DenyKbUnpublished)
+        }),
     }
 }
 

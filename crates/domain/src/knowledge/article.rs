@@ -121,7 +121,10 @@ impl From<ArticleError> for crate::code::Message {
             ArticleError::Text { error, .. } => Message::wrapping(error, text),
             ArticleError::NoTranslation => Code::KbOneLanguage.msg(text),
             ArticleError::ReviewByPast => Code::KbReviewByPast.msg(text),
-            ArticleError::BodyTooLarge { .. } | ArticleError::DuplicateLanguage { .. } => text.into(),
+            ArticleError::BodyTooLarge { got, .. } => {
+                Code::TooLarge.msg(text).with("max", BODY_MAX_BYTES).with("got", got)
+            }
+            ArticleError::DuplicateLanguage { lang, .. } => Code::KbLanguageTwice.msg(text).with("lang", lang),
         }
     }
 }

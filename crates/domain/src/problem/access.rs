@@ -18,30 +18,30 @@
 use super::{ProblemResolution, ProblemState};
 use crate::{Role, access::Denied, code::Code};
 
-fn staff(role: Role, denied: &'static str) -> Result<(), Denied> {
-    if role.is_staff() { Ok(()) } else { Err(Denied(denied, Code::Other)) }
+fn staff(role: Role, denied: &'static str, code: Code) -> Result<(), Denied> {
+    if role.is_staff() { Ok(()) } else { Err(Denied(denied, code)) }
 }
 
-fn manager(role: Role, denied: &'static str) -> Result<(), Denied> {
-    if matches!(role, Role::Manager | Role::Admin) { Ok(()) } else { Err(Denied(denied, Code::Other)) }
+fn manager(role: Role, denied: &'static str, code: Code) -> Result<(), Denied> {
+    if matches!(role, Role::Manager | Role::Admin) { Ok(()) } else { Err(Denied(denied, code)) }
 }
 
 pub fn can_view_problem(role: Role) -> Result<(), Denied> {
-    staff(role, "only agents, managers and admins can see problems")
+    staff(role, "only agents, managers and admins can see problems", Code::DenyProblemView)
 }
 
 pub fn can_edit_problem(role: Role) -> Result<(), Denied> {
-    staff(role, "only agents, managers and admins can edit problems")
+    staff(role, "only agents, managers and admins can edit problems", Code::DenyProblemEdit)
 }
 
 /// Linking and unlinking incidents, from either side.
 pub fn can_link_incidents(role: Role) -> Result<(), Denied> {
-    staff(role, "only agents, managers and admins can link incidents to problems")
+    staff(role, "only agents, managers and admins can link incidents to problems", Code::DenyProblemLink)
 }
 
 /// Publishing, unpublishing and applying a known error's workaround.
 pub fn can_change_known_error(role: Role) -> Result<(), Denied> {
-    staff(role, "only agents, managers and admins can publish known errors")
+    staff(role, "only agents, managers and admins can publish known errors", Code::DenyKnownError)
 }
 
 /// Whether the role may make this move (the move itself is checked by
@@ -53,10 +53,12 @@ pub fn can_transition_problem(
 ) -> Result<(), Denied> {
     can_edit_problem(role)?;
     match to {
-        ProblemState::Closed => manager(role, "only managers and admins can close a problem"),
-        ProblemState::Cancelled => manager(role, "only managers and admins can cancel a problem"),
+        ProblemState::Closed => manager(role, "only managers and admins can close a problem", Code::DenyProblemClose),
+        ProblemState::Cancelled => {
+            manager(role, "only managers and admins can cancel a problem", Code::DenyProblemCancel)
+        }
         ProblemState::Resolved if resolution == Some(ProblemResolution::RiskAccepted) => {
-            manager(role, "only managers and admins can accept a risk")
+            manager(role, "only managers and admins can accept a risk", Code::DenyRiskAccept)
         }
         _ => Ok(()),
     }

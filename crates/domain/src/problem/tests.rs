@@ -201,7 +201,7 @@ fn names_round_trip() {
         assert_eq!(serde_json::to_value(r).unwrap(), serde_json::json!(r.as_str()));
     }
     let err = "bogus".parse::<CauseCategory>().unwrap_err();
-    assert!(err.starts_with("unknown cause category \"bogus\": must be one of hardware, software"), "{err}");
+    assert!(err.text.starts_with("unknown cause category \"bogus\": must be one of hardware, software"), "{err}");
     assert!("fix".parse::<ProblemState>().is_err());
 }
 
@@ -322,9 +322,9 @@ fn problem_role_matrix() {
         assert_eq!(can_transition_problem(role, Cancelled, None).is_ok(), manager, "{role}");
     }
     let denied = |r| can_transition_problem(Role::Agent, r, Some(ProblemResolution::RiskAccepted)).unwrap_err();
-    assert_eq!(denied(Closed), Denied("only managers and admins can close a problem", Code::Other));
-    assert_eq!(denied(Cancelled), Denied("only managers and admins can cancel a problem", Code::Other));
-    assert_eq!(denied(Resolved), Denied("only managers and admins can accept a risk", Code::Other));
+    assert_eq!(denied(Closed), Denied("only managers and admins can close a problem", Code::DenyProblemClose));
+    assert_eq!(denied(Cancelled), Denied("only managers and admins can cancel a problem", Code::DenyProblemCancel));
+    assert_eq!(denied(Resolved), Denied("only managers and admins can accept a risk", Code::DenyRiskAccept));
     let requester = can_transition_problem(Role::Requester, Closed, None).unwrap_err();
     assert_eq!(requester.to_string(), "only agents, managers and admins can edit problems");
     assert_eq!(can_view_problem(Role::Requester).unwrap_err().0, "only agents, managers and admins can see problems");

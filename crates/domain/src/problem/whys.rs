@@ -101,7 +101,7 @@ impl From<WhysError> for crate::code::Message {
     fn from(e: WhysError) -> Self {
         let text = e.to_string();
         match e {
-            WhysError::TooMany(_) => text.into(),
+            WhysError::TooMany(got) => crate::code::Code::WhysTooMany.msg(text).with("max", MAX_WHYS).with("got", got),
             WhysError::Step { error, .. } => crate::code::Message::wrapping(error, text),
         }
     }

@@ -67,6 +67,19 @@ pub enum QueryError {
     StopWordsOnly,
 }
 
+impl From<QueryError> for crate::code::Message {
+    fn from(e: QueryError) -> Self {
+        use crate::code::Code;
+        let text = e.to_string();
+        match e {
+            QueryError::TooLong { max } => Code::SearchTooLong.msg(text).with("max", max),
+            QueryError::UnbalancedQuotes => Code::SearchUnbalancedQuotes.msg(text),
+            QueryError::NothingToSearch => Code::SearchNothingLeft.msg(text),
+            QueryError::StopWordsOnly => Code::SearchStopWordsOnly.msg(text),
+        }
+    }
+}
+
 impl QueryError {
     /// A stable code for translations and API clients.
     pub fn code(&self) -> &'static str {

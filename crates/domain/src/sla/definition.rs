@@ -177,22 +177,28 @@ pub struct RecordFacts<'a> {
     pub category: Option<&'a str>,
 }
 
+/// A record kind a rule names that Steward does not have.
+pub fn unknown_kind(kind: &str) -> Message {
+    let list = RECORD_KINDS.join(", ");
+    Code::UnknownKind
+        .msg(format!("unknown record kind {kind:?}; must be one of {list}"))
+        .with("kind", format!("{kind:?}"))
+        .with("list", list)
+}
+
 impl SlaDefinition {
     /// Every problem at once, each named by its field.
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
         let mut problem = |field: String, reason: Message| problems.push(Problem::new(field, reason));
         if self.name.trim().is_empty() {
-            problem("name".into(), "must not be empty".into());
+            problem("name".into(), Code::Required.msg("must not be empty"));
         } else if let Err(e) = crate::text::check(&self.name, crate::text::TITLE) {
             problem("name".into(), e.into());
         }
         for (i, kind) in self.conditions.kinds.iter().enumerate() {
             if !known_kind(kind) {
-                problem(
-                    format!("conditions.kinds[{i}]"),
-                    format!("unknown record kind {kind:?}; must be one of {}", RECORD_KINDS.join(", ")).into(),
-                );
+                problem(format!("conditions.kinds[{i}]"), unknown_kind(kind));
             }
         }
         if self.targets.is_empty() {
@@ -201,10 +207,11 @@ impl SlaDefinition {
         let mut priorities = HashSet::new();
         for (i, t) in self.targets.iter().enumerate() {
             if !priorities.insert(t.priority) {
-                problem(format!("targets[{i}].priority"), format!("{} has targets twice", t.priority).into());
+                let m = Code::TargetsTwice.msg(format!("{} has targets twice", t.priority));
+                problem(format!("targets[{i}].priority"), m.with("priority", t.priority));
             }
             if t.response.is_none() && t.resolution.is_none() {
-                problem(format!("targets[{i}]"), "needs a response or a resolution target".into());
+                problem(format!("targets[{i}]"), Code::TargetNeeded.msg("needs a response or a resolution target"));
             }
             for (name, d) in [("response", t.response), ("resolution", t.resolution)] {
                 if d.is_some_and(|d| d <= SignedDuration::ZERO) {

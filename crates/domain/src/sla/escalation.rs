@@ -13,7 +13,7 @@
 //! has always meant "no assignee"; it is still read, as `no_assignee`.
 
 use super::Problem;
-use super::definition::{RECORD_KINDS, duration_text, kinds_take, known_kind, normalise_kinds};
+use super::definition::{duration_text, kinds_take, known_kind, normalise_kinds, unknown_kind};
 use super::states::states_of;
 use crate::code::{Code, Message};
 use crate::{IncidentState, Priority};
@@ -163,71 +163,69 @@ impl EscalationRule {
         let mut problems = Vec::new();
         let mut problem = |field: &str, reason: Message| problems.push(Problem::new(field, reason));
         if self.name.trim().is_empty() {
-            problem("name", "must not be empty".into());
+            problem("name", Code::Required.msg("must not be empty"));
         } else if let Err(e) = crate::text::check(&self.name, crate::text::TITLE) {
             problem("name", e.into());
         }
         match &self.trigger {
             Trigger::Clock { clock, percent } => {
                 if !CLOCKS.contains(&clock.as_str()) {
-                    problem(
-                        "trigger.clock",
-                        format!("unknown clock {clock:?}; must be one of {}", CLOCKS.join(", ")).into(),
-                    );
+                    let list = CLOCKS.join(", ");
+                    let m = Code::UnknownClock.msg(format!("unknown clock {clock:?}; must be one of {list}"));
+                    problem("trigger.clock", m.with("clock", format!("{clock:?}")).with("list", list));
                 }
                 if !(1..=100).contains(percent) {
-                    problem(
-                        "trigger.percent",
-                        format!("{percent} % is not between 1 and 100 (100 is the breach)").into(),
-                    );
+                    let m = Code::PercentRange.msg(format!("{percent} % is not between 1 and 100 (100 is the breach)"));
+                    problem("trigger.percent", m.with("p", percent));
                 }
             }
             Trigger::Elapsed { after } => match after {
-                None => problem("trigger.after", "is required, e.g. \"15m\"".into()),
+                None => problem("trigger.after", Code::AfterRequired.msg("is required, e.g. \"15m\"")),
                 Some(d) if !d.is_positive() => problem("trigger.after", Code::Positive.msg("must be longer than zero")),
                 Some(_) => {}
             },
         }
         for (i, kind) in self.conditions.kinds.iter().enumerate() {
             if !known_kind(kind) {
-                let all = RECORD_KINDS.join(", ");
-                problem(
-                    &format!("conditions.kinds[{i}]"),
-                    format!("unknown record kind {kind:?}; must be one of {all}").into(),
-                );
+                problem(&format!("conditions.kinds[{i}]"), unknown_kind(kind));
             }
         }
         let kinds = normalise_kinds(&self.conditions.kinds);
         let names: Vec<&str> = kinds.iter().flat_map(|k| states_of(k).0).collect();
         for (i, state) in self.conditions.states.iter().enumerate() {
             if !names.contains(&state.as_str()) {
+                let (of, list) = (kinds.join(" or "), names.join(", "));
+                let m = Code::NotStateOf.msg(format!("{state:?} is not a state of {of}; must be one of {list}"));
                 problem(
                     &format!("conditions.states[{i}]"),
-                    format!("{state:?} is not a state of {}; must be one of {}", kinds.join(" or "), names.join(", "))
-                        .into(),
+                    m.with("state", format!("{state:?}")).with("kinds", of).with("list", list),
                 );
             }
         }
         if self.conditions.no_group && !self.conditions.groups.is_empty() {
-            problem("conditions.no_group", "cannot be combined with groups: a record in a group has one".into());
+            let m = Code::NoGroupAndGroups.msg("cannot be combined with groups: a record in a group has one");
+            problem("conditions.no_group", m);
         }
         if self.actions.is_empty() {
-            problem("actions", "needs at least one action".into());
+            problem("actions", Code::NoActions.msg("needs at least one action"));
         }
         for (i, a) in self.actions.iter().enumerate() {
             match a {
                 EscalationAction::Notify { to } if to.is_empty() => {
-                    problem(&format!("actions[{i}].to"), "names nobody".into());
+                    problem(&format!("actions[{i}].to"), Code::NamesNobody.msg("names nobody"));
                 }
                 EscalationAction::Notify { to } => {
                     for r in to {
                         if matches!(r, Recipient::Users(u) if u.is_empty() || u.iter().any(|n| n.trim().is_empty())) {
-                            problem(&format!("actions[{i}].to"), "a users list needs usernames".into());
+                            problem(
+                                &format!("actions[{i}].to"),
+                                Code::UsersNeedNames.msg("a users list needs usernames"),
+                            );
                         }
                     }
                 }
                 EscalationAction::Reassign { group } if group.trim().is_empty() => {
-                    problem(&format!("actions[{i}].group"), "must name a group".into());
+                    problem(&format!("actions[{i}].group"), Code::NameAGroup.msg("must name a group"));
                 }
                 _ => {}
             }

@@ -18,7 +18,7 @@ mod tests;
 pub use clock::{Clock, ClockEvent};
 pub use definition::{
     ClockKind, DEFAULT_KIND, PauseOn, PriorityTarget, RECORD_KINDS, RecordFacts, SlaConditions, SlaDefinition,
-    SlaTargetKind, kinds_take, known_kind, normalise_kinds, select,
+    SlaTargetKind, kinds_take, known_kind, normalise_kinds, select, unknown_kind,
 };
 pub use states::{ClockStep, StateFacts, states_of};
 

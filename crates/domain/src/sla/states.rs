@@ -49,11 +49,11 @@ impl StateFacts {
     pub fn of(kind: &str, state: &str, hold_reason: Option<&str>, pause_on: &[PauseOn]) -> Result<Self, String> {
         match RecordKind::named(kind) {
             Some(RecordKind::Incident) => {
-                let s: IncidentState = state.parse()?;
+                let s: IncidentState = state.parse().map_err(|e: crate::code::Message| e.text)?;
                 let hold: Option<HoldReason> = hold_reason.and_then(|h| h.parse().ok());
                 Ok(Self { held: pause_on.iter().any(|p| p.matches(s, hold)), ..Self::from(s) })
             }
-            Some(RecordKind::Problem) => Ok(Self::from(state.parse::<ProblemState>()?)),
+            Some(RecordKind::Problem) => Ok(Self::from(state.parse::<ProblemState>().map_err(|e| e.text)?)),
             _ => Err(format!("records of kind {kind:?} have no SLA clocks")),
         }
     }

@@ -5,6 +5,7 @@
 //! services they may see. Every read takes `as_of` (RFC 3339) where the
 //! past makes sense.
 
+use crate::error::malformed;
 use crate::{AppState, auth::ApiActor, error::ApiError, json::Json, query::Query};
 use axum::{
     body::Bytes,
@@ -18,6 +19,9 @@ use steward_app::AppError;
 use steward_app::Code;
 use steward_app::cmdb::files::{self as cmdb_files, ExportCi};
 use steward_app::cmdb::{Batch, CiInput, CiRef, Direction, RelationInput, query};
+use steward_app::error::too_many;
+use steward_domain::code::not_one_of;
+use steward_domain::code::unknown_value;
 use steward_store::cmdb::{CiFields, CiFilter, CiRow};
 
 use super::dto::{opt_time, time};
@@ -83,12 +87,13 @@ fn routes() -> axum::Router<AppState> {
 /// Parses `as_of`: an RFC 3339 moment, not in the future.
 pub fn parse_as_of(s: Option<&str>) -> Result<Option<i64>, ApiError> {
     let Some(s) = s.map(str::trim) else { return Ok(None) };
-    let t: jiff::Timestamp = s
-        .parse()
-        .map_err(|_| ApiError::field("as_of", format!("{s:?} is not an RFC 3339 time such as 2026-11-01T12:00:00Z")))?;
+    let t: jiff::Timestamp = s.parse().map_err(|_| {
+        let m = Code::NotRfc3339.msg(format!("{s:?} is not an RFC 3339 time such as 2026-11-01T12:00:00Z"));
+        ApiError::field("as_of", m.with("text", s))
+    })?;
     let us = t.as_microsecond();
     if us > steward_store::now_micros() {
-        return Err(ApiError::field("as_of", "is in the future"));
+        return Err(ApiError::field("as_of", Code::InFuture.msg("is in the future")));
     }
     Ok(Some(us))
 }
@@ -244,13 +249,18 @@ pub async fn list(
         filter.status = Some(st.clone());
     }
     if let Some(g) = &q.owner_group {
-        filter.owner_group_id =
-            Some(s.app.group_id(g).await.map_err(|_| ApiError::field("owner_group", "no such group"))?);
+        filter.owner_group_id = Some(
+            s.app
+                .group_id(g)
+                .await
+                .map_err(|_| ApiError::field("owner_group", Code::NoSuchGroup.msg("no such group")))?,
+        );
     }
     let after = match &q.cursor {
-        Some(c) => {
-            Some(query::parse_cursor(c).ok_or_else(|| ApiError::field("cursor", "is not a cursor from this list"))?)
-        }
+        Some(c) => Some(
+            query::parse_cursor(c)
+                .ok_or_else(|| ApiError::field("cursor", Code::BadCursor.msg("is not a cursor from this list")))?,
+        ),
         None => None,
     };
     let limit = q.limit.unwrap_or(50);
@@ -274,7 +284,10 @@ pub async fn list(
                 let page = s.app.list_cis(&actor, filter.clone(), q.class.as_deref(), after, query::MAX_PAGE).await?;
                 rows.extend(page.items);
                 if rows.len() as i64 > EXPORT_MAX {
-                    return Err(ApiError::field("format", format!("more than {EXPORT_MAX} CIs; narrow the list")));
+                    return Err(ApiError::field(
+                        "format",
+                        too_many(format!("more than {EXPORT_MAX} CIs; narrow the list"), EXPORT_MAX as usize),
+                    ));
                 }
                 match page.next.as_deref().and_then(query::parse_cursor) {
                     Some(next) => after = Some(next),
@@ -287,7 +300,7 @@ pub async fn list(
             let cis: Vec<ExportCi> = rows.iter().map(export_ci).collect();
             Ok(([(header::CONTENT_TYPE, "application/json")], cmdb_files::write_json(&cis)).into_response())
         }
-        other => Err(ApiError::field("format", format!("{other:?} is not one of json, csv, json_all"))),
+        other => Err(ApiError::field("format", not_one_of(other, &["json", "csv", "json_all"]))),
     }
 }
 
@@ -375,7 +388,10 @@ pub async fn create(
     Json(item): Json<CiInput>,
 ) -> Result<Response, ApiError> {
     if item.id.is_some() {
-        return Err(ApiError::field("id", "is given by the server; PUT /api/v1/cis/{id} updates a CI"));
+        return Err(ApiError::field(
+            "id",
+            Code::IdByServer.msg("is given by the server; PUT /api/v1/cis/{id} updates a CI"),
+        ));
     }
     save(&s, &actor, item, StatusCode::CREATED).await
 }
@@ -468,7 +484,10 @@ pub async fn add_relation(
     Json(r): Json<RelationInput>,
 ) -> Result<Response, ApiError> {
     if matches!(r.from, CiRef::Ref(_)) || matches!(r.to, CiRef::Ref(_)) {
-        return Err(ApiError::field("from", "name CIs by id here; refs are for /api/v1/cmdb/bulk"));
+        return Err(ApiError::field(
+            "from",
+            Code::RefsNotHere.msg("name CIs by id here; refs are for /api/v1/cmdb/bulk"),
+        ));
     }
     let batch = Batch { items: vec![], relations: vec![r] };
     let report = s.app.upsert_cis(&actor, batch).await.map_err(|e| e.unprefixed("relations[0]."))?;
@@ -523,7 +542,12 @@ async fn walk(
     let listed = match include.unwrap_or("all") {
         "all" => steward_app::cmdb::impact::MAX_LISTED,
         "services" => 0,
-        other => return Err(ApiError::field("include", format!("{other:?} is not all or services"))),
+        other => {
+            return Err(ApiError::field(
+                "include",
+                unknown_value(format!("{other:?} is not all or services"), other, "all, services"),
+            ));
+        }
     };
     let impact = s.app.impact(actor, ids, depth.unwrap_or(10), as_of, dir, listed).await?;
     Ok(axum::Json(ImpactJson { as_of: opt_time(impact.as_of), impact }).into_response())
@@ -592,7 +616,10 @@ pub async fn impact(
     let dir = match b.direction.as_deref().unwrap_or("upstream") {
         "upstream" => Direction::Upstream,
         "downstream" => Direction::Downstream,
-        other => return Err(ApiError::field("direction", format!("{other:?} is not upstream or downstream"))),
+        other => {
+            let text = format!("{other:?} is not upstream or downstream");
+            return Err(ApiError::field("direction", unknown_value(text, other, "upstream, downstream")));
+        }
     };
     walk(&s, &actor, &b.cis, b.depth, b.as_of.as_deref(), dir, b.include.as_deref()).await
 }
@@ -724,7 +751,7 @@ pub async fn save_class(
         o.insert("key".into(), Value::String(key));
     }
     let class: steward_domain::cmdb::Class =
-        serde_json::from_value(v).map_err(|e| ApiError::field("class", e.to_string()))?;
+        serde_json::from_value(v).map_err(|e| ApiError::field("class", malformed(e)))?;
     let version =
         s.app.save_ci_class(&actor, class, version).await.map_err(|e| ApiError::from(e).with_if_match(used_header))?;
     Ok(axum::Json(ClassSavedJson { version }).into_response())

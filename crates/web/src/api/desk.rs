@@ -6,6 +6,7 @@ use super::{
     dto::{IncidentJson, time},
     incidents::version,
 };
+use crate::error::malformed;
 use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
 use axum::{
     extract::{Path, State, rejection::PathRejection},
@@ -310,8 +311,8 @@ pub async fn views(
 
 /// The list parameters a map names; an unknown one is refused.
 pub fn list_params(filters: &BTreeMap<String, String>) -> Result<ListParams, ApiError> {
-    let value = serde_json::to_value(filters).map_err(|e| ApiError::field("filters", e.to_string()))?;
-    serde_json::from_value(value).map_err(|e| ApiError::field("filters", e.to_string()))
+    let value = serde_json::to_value(filters).map_err(|e| ApiError::field("filters", malformed(e)))?;
+    serde_json::from_value(value).map_err(|e| ApiError::field("filters", malformed(e)))
 }
 
 #[utoipa::path(post, path = "/api/v1/views", tag = "desk", operation_id = "create_saved_view",

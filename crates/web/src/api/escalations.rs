@@ -84,7 +84,7 @@ impl EscalationBody {
         });
         serde_path_to_error::deserialize(body).map_err(|e| {
             let path = e.path().to_string();
-            ApiError::field(if path == "." { "body" } else { &path }, e.inner().to_string())
+            ApiError::field(if path == "." { "body" } else { &path }, crate::error::malformed(e.inner()))
         })
     }
 }

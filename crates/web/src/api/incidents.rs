@@ -56,7 +56,9 @@ fn routes() -> axum::Router<AppState> {
 fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let s = v.to_str().unwrap_or("").trim().trim_start_matches("W/").trim_matches('"');
-    s.parse::<i64>().map(Some).map_err(|_| ApiError::field("If-Match", "must be the ETag you received, e.g. \"3\""))
+    s.parse::<i64>()
+        .map(Some)
+        .map_err(|_| ApiError::field("If-Match", Code::IfMatchForm.msg("must be the ETag you received, e.g. \"3\"")))
 }
 
 /// An incident with its `ETag`.
@@ -78,7 +80,9 @@ pub(crate) fn json_with_etag(status: StatusCode, version: i64, body: impl serde:
 pub(crate) fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<i64>, bool), ApiError> {
     let header = if_match(headers)?;
     match (header, body) {
-        (Some(h), Some(b)) if h != b => Err(ApiError::field("version", "differs from the If-Match header")),
+        (Some(h), Some(b)) if h != b => {
+            Err(ApiError::field("version", Code::VersionDiffers.msg("differs from the If-Match header")))
+        }
         (Some(h), _) => Ok((Some(h), true)),
         (None, b) => Ok((b, false)),
     }
@@ -112,7 +116,7 @@ pub async fn list(
     // The document says `major` is a boolean; the UI's "any" sends it empty,
     // which the API refuses rather than reading as "any".
     if params.major.as_deref().is_some_and(|m| m.trim().is_empty()) {
-        return Err(ApiError::field("major", "must be true or false"));
+        return Err(ApiError::field("major", Code::NotBool.msg("must be true or false")));
     }
     let filter = s.app.incident_filter(&actor, &params).await?;
     let sort = filter.sort;
@@ -294,7 +298,11 @@ const FIELD_MAX: usize = 100 * 1024;
 pub async fn read_parts(m: &mut Multipart, max: usize) -> Result<Parts, ApiError> {
     let too_large = || ApiError::from(steward_app::AppError::TooLarge { what: "the attachment", max });
     let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::field("file", e.body_text()) }
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::field("file", crate::error::malformed(e.body_text()))
+        }
     };
     let mut parts = Parts::default();
     while let Some(mut field) = m.next_field().await.map_err(bad)? {
@@ -317,7 +325,11 @@ pub async fn read_parts(m: &mut Multipart, max: usize) -> Result<Parts, ApiError
                 while let Ok(Some(mut rest)) = m.next_field().await {
                     while let Ok(Some(_)) = rest.chunk().await {}
                 }
-                return Err(if is_file { too_large() } else { ApiError::field(&name, "is too long") });
+                return Err(if is_file {
+                    too_large()
+                } else {
+                    ApiError::field(&name, Code::PartTooLong.msg("is too long"))
+                });
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -326,7 +338,8 @@ pub async fn read_parts(m: &mut Multipart, max: usize) -> Result<Parts, ApiError
                 parts.files.push(Upload { filename, content_type, bytes });
             }
         } else {
-            let text = String::from_utf8(bytes).map_err(|_| ApiError::field(&name, "is not UTF-8 text"))?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| ApiError::field(&name, Code::NotUtf8.msg("is not UTF-8 text")))?;
             parts.fields.insert(name, text);
         }
     }
@@ -342,19 +355,20 @@ pub async fn read_form<S: Send + Sync>(req: axum::extract::Request, state: &S, m
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
     if multipart {
-        let mut m = Multipart::from_request(req, state).await.map_err(|e| ApiError::field("body", e.body_text()))?;
+        let mut m =
+            Multipart::from_request(req, state).await.map_err(|e| ApiError::field("body", crate::error::malformed(e.body_text())))?;
         return read_parts(&mut m, max).await;
     }
     let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
         .await
-        .map_err(|e| ApiError::field("body", e.body_text()))?;
+        .map_err(|e| ApiError::field("body", crate::error::malformed(e.body_text())))?;
     Ok(Parts { fields: pairs.into_iter().collect(), files: Vec::new() })
 }
 
 /// Reads the part named `file`, refusing it as soon as it passes `max`.
 pub async fn read_file_part(m: &mut Multipart, max: usize) -> Result<(String, String, Vec<u8>), ApiError> {
     let file = read_parts(m, max).await?.files.into_iter().next();
-    let file = file.ok_or_else(|| ApiError::field("file", "is required (a part named file)"))?;
+    let file = file.ok_or_else(|| ApiError::field("file", Code::Required.msg("is required (a part named file)")))?;
     Ok((file.filename, file.content_type, file.bytes))
 }
 

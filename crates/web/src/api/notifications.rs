@@ -10,6 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
+use steward_app::Code;
 use steward_app::notify::{OPTIONAL_EVENTS, WebhookInput, WebhookPatch};
 use steward_domain::number::RecordKind;
 use steward_store::{accounts::User, outbox::Message, webhooks};
@@ -131,7 +132,10 @@ pub async fn outbox(
 ) -> Result<axum::Json<OutboxPageJson>, ApiError> {
     let counts = s.app.outbox_counts(&actor).await?;
     let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => Some(c.parse::<i64>().map_err(|_| ApiError::field("cursor", "is not a cursor this API gave"))?),
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| ApiError::field("cursor", Code::BadCursor.msg("is not a cursor this API gave")))?,
+        ),
         None => None,
     };
     let page = s.app.list_outbox(&actor, q.state.as_deref().unwrap_or("dead"), before, q.limit.unwrap_or(50)).await?;

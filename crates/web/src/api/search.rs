@@ -5,6 +5,7 @@ use super::dto::{IncidentJson, time};
 use crate::{AppState, auth::ApiActor, error::ApiError, query::Query};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use steward_app::Code;
 use steward_app::search::{Found, Highlighted, NumberHit, RecordHit, SearchKind, SearchRequest};
 use steward_domain::number::RecordKind;
 use steward_store::cmdb::CiRow;
@@ -39,7 +40,7 @@ impl SearchQuery {
             None => None,
             Some(k) => Some(SearchKind::parse(k).ok_or_else(|| {
                 let names: Vec<&str> = SearchKind::ALL.iter().map(|(_, n)| *n).collect();
-                ApiError::field("kind", format!("must be one of {}", names.join(", ")))
+                ApiError::field("kind", steward_app::error::one_of(&names))
             })?),
         };
         let states = self
@@ -255,7 +256,7 @@ pub async fn suggestions(
     let lang = match q.lang.as_deref() {
         None | Some("en") => "en",
         Some("pl") => "pl",
-        Some(_) => return Err(ApiError::field("lang", "must be en or pl")),
+        Some(_) => return Err(ApiError::field("lang", Code::OneOf.msg("must be en or pl").with("list", "en, pl"))),
     };
     let hits = s.app.suggestions(&actor, &title, &description, q.limit, lang).await?;
     Ok(axum::Json(SuggestionsJson { items: hits.into_iter().map(found).collect() }))

@@ -15,6 +15,7 @@ use axum::{
 use jiff::SignedDuration;
 use serde::Deserialize;
 use steward_app::AppError;
+use steward_app::Code;
 
 /// Calendars, SLA definitions, group OLAs and an incident's clocks: routes
 /// and their OpenAPI description (a problem's clocks are the problems
@@ -245,9 +246,14 @@ pub async fn import_ical(
     }
     let too_large = || ApiError::from(AppError::TooLarge { what: "the iCalendar file", max: ICAL_MAX_BYTES });
     let bytes = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::field("body", e.body_text()) }
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::field("body", crate::error::malformed(e.body_text()))
+        }
     })?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| ApiError::field("ical", "is not UTF-8 text"))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| ApiError::field("ical", Code::NotUtf8.msg("is not UTF-8 text")))?;
     let (v, used_header) = action_version(&headers, q)?;
     let c = s
         .app
@@ -323,9 +329,10 @@ pub async fn set_ola(
     let (id, group) = group_id(&s, &name).await?;
     let target = match body.target {
         DurationText::Seconds(secs) => SignedDuration::from_secs(secs),
-        DurationText::Text(t) => t
-            .parse::<SignedDuration>()
-            .map_err(|e| ApiError::field("target", format!("{t:?} is not a duration such as 2h or PT2H: {e}")))?,
+        DurationText::Text(t) => t.parse::<SignedDuration>().map_err(|e| {
+            let m = Code::NotDuration.msg(format!("{t:?} is not a duration such as 2h or PT2H: {e}"));
+            ApiError::field("target", m.with("text", t))
+        })?,
     };
     let ola = Some((target, body.calendar_id, body.thresholds.clone()));
     s.app.set_group_ola_of(&actor, id, ola, &body.kinds).await?;

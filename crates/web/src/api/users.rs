@@ -11,6 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
+use steward_app::Code;
 use steward_app::{
     AppError,
     users::{UserDetail, UserPatch},
@@ -253,7 +254,10 @@ pub async fn reset_password(
     Json(b): Json<PasswordResetJson>,
 ) -> Result<StatusCode, ApiError> {
     if a.username == name {
-        return Err(ApiError::field("password", "change your own password with PUT /api/v1/me/password"));
+        return Err(ApiError::field(
+            "password",
+            Code::OwnPassword.msg("change your own password with PUT /api/v1/me/password"),
+        ));
     }
     s.app.set_password(Some(&a), &name, &b.password).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -307,7 +311,10 @@ pub async fn organisations(
     ApiActor(a): ApiActor,
 ) -> Result<axum::Json<Vec<OrganisationJson>>, ApiError> {
     if !a.is_staff() {
-        return Err(AppError::Forbidden("only agents, managers and admins can list organisations".into()).into());
+        return Err(AppError::Forbidden(
+            Code::DenyStaffOnly.msg("only agents, managers and admins can list organisations"),
+        )
+        .into());
     }
     Ok(axum::Json(s.app.list_organisations().await?.into_iter().map(OrganisationJson::from).collect()))
 }

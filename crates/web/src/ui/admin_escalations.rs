@@ -6,6 +6,7 @@
 use super::admin_users::tabs;
 use super::service_levels_forms::duration;
 use super::{Ctx, Failure, OrPage, UiResult, html, layout, see_other, widgets};
+use crate::i18n_codes::ui;
 use crate::{
     AppState,
     i18n::{self, Lang, Msg},
@@ -17,6 +18,7 @@ use axum::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
+use steward_app::Code;
 use steward_app::{AppError, FieldError, sla::rules::RuleView};
 use steward_domain::sla::escalation::{EscalationAction, EscalationConditions, EscalationRule, Recipient, Trigger};
 use steward_domain::sla::{DEFAULT_KIND, RECORD_KINDS, normalise_kinds};
@@ -29,7 +31,7 @@ pub fn admins_only(ctx: &Ctx) -> Result<(), Failure> {
     if ctx.actor.role == Role::Admin {
         Ok(())
     } else {
-        Err(ctx.fail(AppError::Forbidden(ctx.t(Msg::DenyEscalationAdmin).to_owned().into())))
+        Err(ctx.fail(AppError::Forbidden(ui(Code::DenyEscalationAdmin, &[]))))
     }
 }
 
@@ -166,22 +168,22 @@ impl RuleForm {
 
     /// The rule the form describes, or the messages of what does not read;
     /// `states` are kept from the stored rule (the form does not show them).
-    fn rule(&self, lang: Lang, states: Vec<String>) -> Result<EscalationRule, Vec<FieldError>> {
+    fn rule(&self, states: Vec<String>) -> Result<EscalationRule, Vec<FieldError>> {
         let mut errs = Vec::new();
         let position = Some(self.position.trim()).filter(|p| !p.is_empty()).unwrap_or("100");
         let position = position.parse::<i32>().unwrap_or_else(|_| {
-            errs.push(FieldError::new("position", i18n::t(lang, Msg::ValNotWhole)));
+            errs.push(FieldError::new("position", ui(Code::NotWhole, &[])));
             100
         });
         let trigger = if self.trigger == "elapsed" {
-            let after = duration(lang, &self.after).unwrap_or_else(|e| {
+            let after = duration(&self.after).unwrap_or_else(|e| {
                 errs.push(FieldError::new("after", e));
                 None
             });
             Trigger::Elapsed { after }
         } else {
             let percent = self.percent.trim().parse::<u8>().unwrap_or_else(|_| {
-                errs.push(FieldError::new("percent", i18n::t(lang, Msg::EscValPercent)));
+                errs.push(FieldError::new("percent", ui(Code::PercentRange, &[("p", self.percent.trim())])));
                 100
             });
             Trigger::Clock { clock: self.clock.clone(), percent }
@@ -236,9 +238,9 @@ impl RuleForm {
     }
 }
 
-/// The form field a problem of the app is about, and its message in the
-/// user's language.
-fn on_form(lang: Lang, rule: &EscalationRule, e: FieldError) -> FieldError {
+/// The form field a problem of the app is about; its code says what the
+/// page shows (in the user's language).
+fn on_form(rule: &EscalationRule, e: FieldError) -> FieldError {
     let field = match e.field.as_str() {
         "trigger.clock" => "clock".to_owned(),
         "trigger.percent" => "percent".to_owned(),
@@ -255,26 +257,7 @@ fn on_form(lang: Lang, rule: &EscalationRule, e: FieldError) -> FieldError {
         }
         f => f.to_owned(),
     };
-    let m = e.message.as_str();
-    let quoted = |prefix: &str| m.strip_prefix(prefix).map(|n| n.trim_matches('"').to_owned());
-    let message = if m == "must not be empty" {
-        i18n::t(lang, Msg::ValRequired).to_owned()
-    } else if let Some(n) = quoted("no group named ") {
-        i18n::tf(lang, Msg::EscValNoGroupNamed, &[("name", &n)])
-    } else if let Some(n) = quoted("no user named ") {
-        i18n::tf(lang, Msg::EscValNoUser, &[("name", &n)])
-    } else if m.contains("is not between 1 and 100") {
-        i18n::t(lang, Msg::EscValPercent).to_owned()
-    } else if field == "after" && m.starts_with("is required") {
-        i18n::t(lang, Msg::EscValAfter).to_owned()
-    } else if field == "actions" {
-        i18n::t(lang, Msg::EscValNoAction).to_owned()
-    } else if field == "no_group" {
-        i18n::t(lang, Msg::EscValNoGroupAndGroups).to_owned()
-    } else {
-        i18n::app_message(lang, &e).into_owned()
-    };
-    FieldError::new(&field, message)
+    FieldError { field, ..e }
 }
 
 fn clock_name(lang: Lang, clock: &str) -> String {
@@ -387,8 +370,8 @@ fn checkbox(id: &str, name: &str, value: &str, checked: bool, label: &str) -> Ma
     html! { label.choice { input #(id) type="checkbox" name=(name) value=(value) checked[checked]; " " (label) } }
 }
 
-fn error_of(errors: &widgets::Errors, field: &str) -> Markup {
-    html! { @if let Some(e) = errors.get(field) { p.field-error #{ "rule-" (field) "-error" } { (widgets::sentence(&e.message)) } } }
+fn error_of(lang: Lang, errors: &widgets::Errors, field: &str) -> Markup {
+    html! { @if let Some(e) = errors.get(field) { p.field-error #{ "rule-" (field) "-error" } { (widgets::sentence(&i18n::app_message(lang, e))) } } }
 }
 
 fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Errors, editing: Option<i64>) -> Markup {
@@ -430,7 +413,7 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
                         @for k in RECORD_KINDS {
                             (checkbox(&format!("rule-kind-{k}"), "kinds", k, f.kinds.iter().any(|x| x == k), &i18n::record_kind(ctx.lang, k)))
                         }
-                        (error_of(errors, "kinds"))
+                        (error_of(ctx.lang, errors, "kinds"))
                     }
                     fieldset.field.choices {
                         legend { (ctx.t(Msg::EscPriorities)) }
@@ -441,11 +424,11 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
                     }
                     (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..field("rule-groups", "groups", ctx.t(Msg::EscGroups)) }.input(&f.groups))
                     div.field { (checkbox("rule-no-assignee", "no_assignee", "1", f.no_assignee, ctx.t(Msg::EscNoAssignee))) }
-                    div.field { (checkbox("rule-no-group", "no_group", "1", f.no_group, ctx.t(Msg::EscNoGroup))) (error_of(errors, "no_group")) }
+                    div.field { (checkbox("rule-no-group", "no_group", "1", f.no_group, ctx.t(Msg::EscNoGroup))) (error_of(ctx.lang, errors, "no_group")) }
                 }
                 fieldset {
                     legend { (ctx.t(Msg::EscThen)) }
-                    (error_of(errors, "actions"))
+                    (error_of(ctx.lang, errors, "actions"))
                     fieldset.field.choices {
                         legend { (ctx.t(Msg::EscNotify)) }
                         @for (w, m) in WHO { (checkbox(&format!("rule-notify-{w}"), "notify", w, f.notify.iter().any(|n| n == w), ctx.t(m))) }
@@ -455,7 +438,7 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
                     div.field { (checkbox("rule-raise", "raise", "1", f.raise, ctx.t(Msg::EscRaiseUrgency))) }
                 }
                 div.field { (checkbox("rule-active", "active", "1", f.active, ctx.t(Msg::EscEnabled))) }
-                @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&e.message), None)) }
+                @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&i18n::app_message(ctx.lang, e)), None)) }
                 button.btn.btn-primary type="submit" #save-rule { (ctx.t(submit)) }
             }
         }
@@ -527,14 +510,14 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<FlashQuer
 pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> UiResult {
     admins_only(&ctx)?;
     let f = RuleForm::from_pairs(pairs);
-    let rule = match f.rule(ctx.lang, Vec::new()) {
+    let rule = match f.rule(Vec::new()) {
         Ok(r) => r,
         Err(errs) => return render_list(&s, &ctx, None, None, &f, &widgets::Errors(errs)).await,
     };
     match s.app.create_escalation_rule(&ctx.actor, rule.clone(), f.active).await {
         Ok(_) => see_other(&format!("{PATH}?m=created")),
         Err(AppError::Invalid(errs)) => {
-            let errs = errs.into_iter().map(|e| on_form(ctx.lang, &rule, e)).collect();
+            let errs = errs.into_iter().map(|e| on_form(&rule, e)).collect();
             render_list(&s, &ctx, None, None, &f, &widgets::Errors(errs)).await
         }
         Err(e) => Err(ctx.fail(e)),
@@ -558,7 +541,7 @@ pub async fn update(
     let id = path_id(&ctx, id, "escalation rule")?;
     let stored = s.app.get_escalation_rule(&ctx.actor, id).await.or_page(&ctx)?;
     let f = RuleForm::from_pairs(pairs);
-    let rule = match f.rule(ctx.lang, stored.rule.conditions.states.clone()) {
+    let rule = match f.rule(stored.rule.conditions.states.clone()) {
         Ok(r) => r,
         Err(errs) => {
             return render_edit(&s, &ctx, id, &f, &widgets::Errors(errs), None, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -567,7 +550,7 @@ pub async fn update(
     match s.app.update_escalation_rule(&ctx.actor, id, f.version, rule.clone(), f.active).await {
         Ok(_) => see_other(&format!("{PATH}?m=saved")),
         Err(AppError::Invalid(errs)) => {
-            let errs = errs.into_iter().map(|e| on_form(ctx.lang, &rule, e)).collect();
+            let errs = errs.into_iter().map(|e| on_form(&rule, e)).collect();
             render_edit(&s, &ctx, id, &f, &widgets::Errors(errs), None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(AppError::Stale { .. }) => {

@@ -7,13 +7,15 @@ use super::admin_groups::render_groups;
 use super::admin_users::admins_only;
 use super::service_levels_forms::duration;
 use super::{Ctx, OrPage, UiResult, see_other, widgets};
-use crate::{AppState, auth::urlencode, i18n, i18n::Msg};
+use crate::i18n_codes::ui;
+use crate::{AppState, auth::urlencode, i18n::Msg};
 use axum::{
     Form,
     extract::{Path, State},
 };
 use maud::{Markup, html};
 use serde::Deserialize;
+use steward_app::Code;
 use steward_app::sla::admin::{CalendarView, OlaView};
 use steward_app::{AppError, FieldError};
 
@@ -97,12 +99,12 @@ pub fn section(
 }
 
 /// The typed form as the app takes it, or the messages beside the fields.
-fn parse(ctx: &Ctx, d: &OlaDraft) -> Result<(jiff::SignedDuration, i64, Vec<u8>), Vec<FieldError>> {
+fn parse(d: &OlaDraft) -> Result<(jiff::SignedDuration, i64, Vec<u8>), Vec<FieldError>> {
     let mut errs = Vec::new();
-    let target = match duration(ctx.lang, &d.target) {
+    let target = match duration(&d.target) {
         Ok(Some(t)) => Some(t),
         Ok(None) => {
-            errs.push(FieldError::new("target", ctx.t(Msg::ValRequired)));
+            errs.push(FieldError::new("target", ui(Code::Required, &[])));
             None
         }
         Err(e) => {
@@ -115,27 +117,13 @@ fn parse(ctx: &Ctx, d: &OlaDraft) -> Result<(jiff::SignedDuration, i64, Vec<u8>)
     for t in d.thresholds.split(',').map(str::trim).filter(|t| !t.is_empty()) {
         match t.trim_end_matches('%').trim().parse::<u8>() {
             Ok(p) => thresholds.push(p),
-            Err(_) => errs.push(FieldError::new("thresholds", i18n::tf(ctx.lang, Msg::ValNotPercent, &[("text", t)]))),
+            Err(_) => errs.push(FieldError::new("thresholds", ui(Code::NotPercent, &[("text", t)]))),
         }
     }
     match target {
         Some(t) if errs.is_empty() => Ok((t, calendar_id, thresholds)),
         _ => Err(errs),
     }
-}
-
-fn localised(ctx: &Ctx, errs: Vec<FieldError>) -> widgets::Errors {
-    widgets::Errors(
-        errs.into_iter()
-            .map(|e| {
-                let m = match e.field.as_str() {
-                    "thresholds" if e.message.starts_with("must be rising") => ctx.t(Msg::OlaValThresholds).to_owned(),
-                    _ => i18n::app_message(ctx.lang, &e).into_owned(),
-                };
-                FieldError::new(&e.field, m)
-            })
-            .collect(),
-    )
 }
 
 async fn group_id(s: &AppState, ctx: &Ctx, name: &str) -> Result<i64, super::Failure> {
@@ -146,14 +134,14 @@ async fn group_id(s: &AppState, ctx: &Ctx, name: &str) -> Result<i64, super::Fai
 pub async fn set(State(s): State<AppState>, ctx: Ctx, Path(name): Path<String>, Form(d): Form<OlaDraft>) -> UiResult {
     admins_only(&ctx)?;
     let id = group_id(&s, &ctx, &name).await?;
-    let result = match parse(&ctx, &d) {
+    let result = match parse(&d) {
         Ok(ola) => s.app.set_group_ola_of(&ctx.actor, id, Some(ola), &d.kinds()).await,
         Err(errs) => Err(AppError::Invalid(errs)),
     };
     match result {
         Ok(()) => see_other("/admin/groups?m=ola"),
         Err(AppError::Invalid(errs)) => {
-            let p = OlaProblem { group_id: id, draft: d, errors: localised(&ctx, errs) };
+            let p = OlaProblem { group_id: id, draft: d, errors: widgets::Errors(errs) };
             render_groups(&s, &ctx, None, None, Some(p)).await
         }
         Err(e) => Err(ctx.fail(e)),

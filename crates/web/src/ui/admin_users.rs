@@ -28,7 +28,7 @@ pub fn admins_only(ctx: &Ctx) -> Result<(), Failure> {
     if ctx.actor.role == Role::Admin {
         Ok(())
     } else {
-        Err(ctx.fail(AppError::Forbidden(ctx.t(Msg::DenyAdminPage).to_owned().into())))
+        Err(ctx.fail(AppError::Forbidden(crate::i18n_codes::ui(steward_app::Code::DenyAdminPage, &[]))))
     }
 }
 
@@ -348,7 +348,8 @@ pub async fn update(
         Err(AppError::Stale { .. }) => {
             // Show what is stored now, and say why.
             let d = s.app.user_detail(&ctx.actor, &name).await.or_page(&ctx)?;
-            let errors = widgets::Errors(vec![steward_app::FieldError::new("version", "stale")]);
+            let errors =
+                widgets::Errors(vec![steward_app::FieldError::new("version", steward_app::Code::Stale.msg("stale"))]);
             render_user(&s, &ctx, &d, UserForm::of(&d), &errors, None, &Default::default()).await
         }
         Err(e) => Err(ctx.fail(e)),

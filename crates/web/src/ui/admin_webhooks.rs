@@ -8,7 +8,7 @@ use super::admin_users::tabs;
 use super::{Ctx, OrPage, UiResult, html, layout, see_other, widgets};
 use crate::{
     AppState,
-    i18n::{self, Lang, Msg},
+    i18n::{self, Msg},
 };
 use axum::{
     Form,
@@ -17,8 +17,8 @@ use axum::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
+use steward_app::AppError;
 use steward_app::notify::{EVENTS, WebhookInput, WebhookPatch};
-use steward_app::{AppError, FieldError};
 use steward_store::webhooks::{Delivery, Webhook};
 
 pub const PATH: &str = "/admin/webhooks";
@@ -78,26 +78,6 @@ impl HookForm {
     }
 }
 
-/// The app's messages in the user's language, where the UI knows better.
-fn localised(lang: Lang, errs: Vec<FieldError>) -> widgets::Errors {
-    widgets::Errors(
-        errs.into_iter()
-            .map(|e| {
-                let m = if e.field == "url"
-                    && (e.message.starts_with("is not a URL") || e.message.starts_with("must be an http"))
-                {
-                    i18n::t(lang, Msg::WhValUrl).to_owned()
-                } else if e.field == "secret" && e.message.starts_with("is too short") {
-                    i18n::t(lang, Msg::WhValSecretShort).to_owned()
-                } else {
-                    i18n::app_message(lang, &e).into_owned()
-                };
-                FieldError::new(&e.field, m)
-            })
-            .collect(),
-    )
-}
-
 fn events_text(ctx: &Ctx, w: &Webhook) -> String {
     let events: Vec<String> = serde_json::from_str(&w.events).unwrap_or_default();
     if events.is_empty() { ctx.t(Msg::AllEvents).to_owned() } else { events.join(", ") }
@@ -154,10 +134,10 @@ fn hook_form(ctx: &Ctx, f: &HookForm, errors: &widgets::Errors, editing: Option<
                     @for e in EVENTS {
                         label.choice { input type="checkbox" name="events" value=(e) checked[f.events.iter().any(|x| x == e)]; " " code { (e) } }
                     }
-                    @if let Some(e) = errors.get("events") { p.field-error { (widgets::sentence(&e.message)) } }
+                    @if let Some(e) = errors.get("events") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, e))) } }
                 }
                 div.field { label.choice { input #webhook-active type="checkbox" name="active" value="1" checked[f.active]; " " (ctx.t(Msg::WhActive)) } }
-                @for e in errors.others(&["name", "url", "secret", "format", "events"]) { (widgets::alert(&widgets::sentence(&e.message), None)) }
+                @for e in errors.others(&["name", "url", "secret", "format", "events"]) { (widgets::alert(&widgets::sentence(&i18n::app_message(ctx.lang, e)), None)) }
                 button.btn.btn-primary type="submit" #save-webhook { (ctx.t(submit)) }
             }
         }
@@ -266,7 +246,7 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(
     };
     match s.app.create_webhook(&ctx.actor, input).await {
         Ok(w) => see_other(&format!("{PATH}/{}?m=saved", w.id)),
-        Err(AppError::Invalid(errs)) => render_list(&s, &ctx, None, &f, &localised(ctx.lang, errs)).await,
+        Err(AppError::Invalid(errs)) => render_list(&s, &ctx, None, &f, &widgets::Errors(errs)).await,
         Err(e) => Err(ctx.fail(e)),
     }
 }
@@ -306,7 +286,7 @@ pub async fn update(
         Ok(w) => see_other(&format!("{PATH}/{}?m=saved", w.id)),
         Err(AppError::Invalid(errs)) => {
             let w = s.app.get_webhook(&ctx.actor, id).await.or_page(&ctx)?;
-            render_edit(&s, &ctx, &w, &f, &localised(ctx.lang, errs), None, None).await
+            render_edit(&s, &ctx, &w, &f, &widgets::Errors(errs), None, None).await
         }
         Err(AppError::Stale { .. }) => {
             let w = s.app.get_webhook(&ctx.actor, id).await.or_page(&ctx)?;

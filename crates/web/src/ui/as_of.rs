@@ -3,12 +3,13 @@
 //! a time without a zone (`2026-01-31T12:00`), which is read in the
 //! viewer's time zone, as the form says.
 
-use crate::i18n::{self, Lang, Msg};
+use crate::i18n_codes::ui;
 use jiff::{Timestamp, civil::DateTime};
+use steward_app::{Code, Message};
 
 /// The moment `input` names, None for now (empty), or the message for the
 /// field. A moment in the future is refused: the CMDB has no plans.
-pub fn parse(lang: Lang, input: &str, now: i64) -> Result<Option<i64>, String> {
+pub fn parse(input: &str, now: i64) -> Result<Option<i64>, Message> {
     let s = input.trim();
     if s.is_empty() {
         return Ok(None);
@@ -20,11 +21,11 @@ pub fn parse(lang: Lang, input: &str, now: i64) -> Result<Option<i64>, String> {
             .ok()
             .and_then(|d| d.to_zoned(super::fmt::zone()).ok())
             .map(|z| z.timestamp())
-            .ok_or_else(|| i18n::tf(lang, Msg::AsOfNotTime, &[("text", s)]))?,
+            .ok_or_else(|| ui(Code::NotRfc3339, &[("text", s)]))?,
     };
     let us = at.as_microsecond();
     if us > now {
-        return Err(i18n::t(lang, Msg::AsOfFuture).to_owned());
+        return Err(ui(Code::InFuture, &[]));
     }
     Ok(Some(us))
 }
@@ -46,35 +47,38 @@ pub fn param(micros: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     const NOW: i64 = 1_764_000_000_000_000; // 2025-11-24T16:00:00Z
 
     #[test]
     fn the_form_input_is_read_as_utc() {
-        let at = parse(Lang::En, "2025-11-01T12:30", NOW).unwrap().unwrap();
+        let at = parse("2025-11-01T12:30", NOW).unwrap().unwrap();
         assert_eq!(param(at), "2025-11-01T12:30:00Z");
         assert_eq!(input_value(at), "2025-11-01T12:30");
-        let with_seconds = parse(Lang::En, " 2025-11-01T12:30:15 ", NOW).unwrap().unwrap();
+        let with_seconds = parse(" 2025-11-01T12:30:15 ", NOW).unwrap().unwrap();
         assert_eq!(input_value(with_seconds), "2025-11-01T12:30:15");
     }
 
     #[test]
     fn links_carry_rfc_3339_with_any_offset() {
-        let at = parse(Lang::En, "2025-11-01T14:30:00+02:00", NOW).unwrap().unwrap();
+        let at = parse("2025-11-01T14:30:00+02:00", NOW).unwrap().unwrap();
         assert_eq!(param(at), "2025-11-01T12:30:00Z");
-        assert_eq!(parse(Lang::En, "", NOW), Ok(None));
+        assert_eq!(parse("", NOW), Ok(None));
     }
 
     #[test]
     fn bad_and_future_moments_get_a_message() {
+        let said = |lang, text| parse(text, NOW).map_err(|m| crate::i18n_codes::message(lang, &m).into_owned());
         assert_eq!(
-            parse(Lang::En, "yesterday", NOW),
+            said(Lang::En, "yesterday"),
             Err("“yesterday” is not a date and time such as 2026-01-31T12:00".to_owned())
         );
         assert_eq!(
-            parse(Lang::Pl, "2025-13-01T00:00", NOW).unwrap_err(),
+            said(Lang::Pl, "2025-13-01T00:00").unwrap_err(),
             "„2025-13-01T00:00” to nie jest data z godziną, np. 2026-01-31T12:00"
         );
-        assert_eq!(parse(Lang::En, "2030-01-01T00:00", NOW), Err("is in the future".to_owned()));
+        assert_eq!(said(Lang::En, "2030-01-01T00:00"), Err("is in the future".to_owned()));
+        assert_eq!(parse("2030-01-01T00:00", NOW).map_err(|m| m.code), Err(Code::InFuture));
     }
 }

@@ -153,7 +153,7 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ReplyForm
     match s.app.create_canned_reply(&ctx.actor, f.input()).await {
         Ok(_) => see_other(&format!("{PATH}?m=saved")),
         Err(AppError::Invalid(errs)) => {
-            let errs = super::desk::errors(ctx.lang, errs);
+            let errs = super::desk::errors(errs);
             page(&s, &ctx, &f, errs, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(ctx.fail(e)),
@@ -183,7 +183,9 @@ async fn edit_page(
 
 pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> UiResult {
     if !manages(&ctx) {
-        return Err(ctx.fail(AppError::Forbidden("only managers and admins can manage canned replies".into())));
+        return Err(ctx.fail(AppError::Forbidden(
+            steward_app::Code::DenyCannedReplies.msg("only managers and admins can manage canned replies"),
+        )));
     }
     let r = s.app.canned_reply(&ctx.actor, id).await.or_page(&ctx)?;
     edit_page(&s, &ctx, id, &ReplyForm::of(&r), widgets::Errors::default(), false, StatusCode::OK).await
@@ -194,7 +196,7 @@ pub async fn update(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Fo
     match s.app.update_canned_reply(&ctx.actor, id, version, f.input()).await {
         Ok(_) => see_other(&format!("{PATH}?m=saved")),
         Err(AppError::Invalid(errs)) => {
-            let errs = super::desk::errors(ctx.lang, errs);
+            let errs = super::desk::errors(errs);
             edit_page(&s, &ctx, id, &f, errs, false, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(AppError::Stale { .. } | AppError::VersionRequired) => {

@@ -24,6 +24,8 @@ use axum::{
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::collections::HashMap;
+use steward_app::Code;
+use steward_app::Message;
 use steward_app::{
     AppError,
     cmdb::{CiDetail, Direction, Impact, Neighbourhood, RelationView},
@@ -90,10 +92,12 @@ impl Data {
 }
 
 /// The map's depth: 1 to 4, 2 when not given.
-pub fn parse_hops(lang: i18n::Lang, s: &str) -> Result<u32, String> {
+pub fn parse_hops(s: &str) -> Result<u32, Message> {
     match s.trim() {
         "" => Ok(2),
-        h => h.parse().ok().filter(|h| (1..=4).contains(h)).ok_or_else(|| i18n::t(lang, Msg::HopsNotValid).to_owned()),
+        h => {
+            h.parse().ok().filter(|h| (1..=4).contains(h)).ok_or_else(|| crate::i18n_codes::ui(Code::HopsNotValid, &[]))
+        }
     }
 }
 
@@ -186,8 +190,8 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
 }
 
 /// The "as of" form, with the banner when reading the past.
-fn as_of_form(ctx: &Ctx, d: &Data, typed: &str, error: Option<&str>) -> Markup {
-    let errors = widgets::Errors(error.map(|e| steward_app::FieldError::new("as_of", e)).into_iter().collect());
+fn as_of_form(ctx: &Ctx, d: &Data, typed: &str, error: Option<&Message>) -> Markup {
+    let errors = widgets::Errors(error.map(|e| steward_app::FieldError::new("as_of", e.clone())).into_iter().collect());
     let value = match (error, d.as_of()) {
         (Some(_), _) => typed.to_owned(),
         (None, Some(at)) => as_of::input_value(at),
@@ -237,8 +241,8 @@ fn said(ctx: &Ctx, m: &str, refused: Option<&str>) -> Markup {
 
 struct Shown<'a> {
     typed: &'a str,
-    as_of_error: Option<&'a str>,
-    hops_error: Option<&'a str>,
+    as_of_error: Option<&'a Message>,
+    hops_error: Option<&'a Message>,
     said: Markup,
 }
 
@@ -291,18 +295,18 @@ pub async fn respond_with(
     refused: Option<(StatusCode, String)>,
     draft: super::cmdb_relate::Draft,
 ) -> UiResult {
-    let (at, mut as_of_error) = match as_of::parse(ctx.lang, &q.as_of, fmt::now_micros()) {
+    let (at, mut as_of_error) = match as_of::parse(&q.as_of, fmt::now_micros()) {
         Ok(at) => (at, None),
         Err(e) => (None, Some(e)),
     };
-    let (hops, hops_error) = match parse_hops(ctx.lang, &q.hops) {
+    let (hops, hops_error) = match parse_hops(&q.hops) {
         Ok(h) => (h, None),
         Err(e) => (2, Some(e)),
     };
     let detail = match s.app.ci(&ctx.actor, id, at).await {
         // Before the CI existed there is nothing to show but today.
         Err(AppError::Invalid(_)) if at.is_some() => {
-            as_of_error = Some(ctx.t(Msg::AsOfBeforeCi).to_owned());
+            as_of_error = Some(crate::i18n_codes::ui(Code::AsOfBeforeCi, &[]));
             s.app.ci(&ctx.actor, id, None).await
         }
         other => other,
@@ -318,8 +322,8 @@ pub async fn respond_with(
     let title = d.detail.fields.name.clone();
     let shown = Shown {
         typed: &q.as_of,
-        as_of_error: as_of_error.as_deref(),
-        hops_error: hops_error.as_deref(),
+        as_of_error: as_of_error.as_ref(),
+        hops_error: hops_error.as_ref(),
         said: said(ctx, &q.m, refused.as_ref().map(|(_, why)| why.as_str())),
     };
     Ok(html(status, layout::page(ctx, &title, render(ctx, &d, shown))))
@@ -328,14 +332,13 @@ pub async fn respond_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
 
     #[test]
     fn hops_are_one_to_four() {
-        assert_eq!(parse_hops(Lang::En, ""), Ok(2));
-        assert_eq!(parse_hops(Lang::En, " 4 "), Ok(4));
+        assert_eq!(parse_hops(""), Ok(2));
+        assert_eq!(parse_hops(" 4 "), Ok(4));
         for bad in ["0", "5", "two", "-1"] {
-            assert_eq!(parse_hops(Lang::En, bad), Err("choose 1 to 4 steps".to_owned()), "{bad}");
+            assert_eq!(parse_hops(bad).map_err(|m| m.text), Err("choose 1 to 4 steps".to_owned()), "{bad}");
         }
     }
 

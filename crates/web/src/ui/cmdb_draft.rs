@@ -4,9 +4,10 @@
 //! input is an absent attribute, and on an edit a removed one (null).
 
 use super::cmdb_sections::json_text;
-use crate::i18n::{Lang, Msg, t};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use steward_app::Code;
+use steward_app::Message;
 use steward_app::{FieldError, cmdb::CiInput};
 use steward_domain::cmdb::{AttrType, Attribute, CiStatus, Criticality, PortfolioStatus};
 use steward_store::cmdb::CiRow;
@@ -92,17 +93,11 @@ impl CiForm {
 
     /// What the app is sent: `id` for an edit, `catalog` when the user may
     /// change a service's catalog fields (the app refuses them otherwise).
-    pub fn to_input(
-        &self,
-        lang: Lang,
-        attrs: &[&Attribute],
-        id: Option<i64>,
-        catalog: bool,
-    ) -> Result<CiInput, Vec<FieldError>> {
+    pub fn to_input(&self, attrs: &[&Attribute], id: Option<i64>, catalog: bool) -> Result<CiInput, Vec<FieldError>> {
         let mut errs = Vec::new();
         let mut attributes = Map::new();
         for a in attrs {
-            match attr_value(lang, &a.kind, self.attribute(&a.name)) {
+            match attr_value(&a.kind, self.attribute(&a.name)) {
                 Ok(Some(v)) => {
                     attributes.insert(a.name.clone(), v);
                 }
@@ -113,10 +108,10 @@ impl CiForm {
                 Err(e) => errs.push(FieldError::new(&format!("{ATTR}{}", a.name), e)),
             }
         }
-        let mut word = |field: &str, text: &str, parse: fn(&str) -> Result<(), String>| {
+        let mut word = |field: &str, text: &str, parse: fn(&str) -> Result<(), Message>| {
             let text = text.trim();
             if !text.is_empty() && parse(text).is_err() {
-                errs.push(FieldError::new(field, t(lang, Msg::ChooseFromList)));
+                errs.push(FieldError::new(field, crate::i18n_codes::ui(Code::ChooseFromList, &[])));
             }
         };
         word("status", &self.status, |s| CiStatus::parse(s).map(drop));
@@ -124,7 +119,10 @@ impl CiForm {
         word("portfolio_status", &self.portfolio_status, |s| PortfolioStatus::parse(s).map(drop));
         let mut number = |field: &str, text: &str| match text.trim() {
             "" => None,
-            n => n.parse::<i64>().map_err(|_| errs.push(FieldError::new(field, t(lang, Msg::ValNotWhole)))).ok(),
+            n => n
+                .parse::<i64>()
+                .map_err(|_| errs.push(FieldError::new(field, crate::i18n_codes::ui(Code::NotWhole, &[]))))
+                .ok(),
         };
         let (tier, calendar) = (number("tier", &self.tier), number("support_calendar_id", &self.support_calendar_id));
         if !errs.is_empty() {
@@ -158,31 +156,31 @@ impl CiForm {
 }
 
 /// An attribute typed in the form as JSON, by its kind; empty is absent.
-pub fn attr_value(lang: Lang, kind: &AttrType, text: &str) -> Result<Option<Value>, String> {
+pub fn attr_value(kind: &AttrType, text: &str) -> Result<Option<Value>, Message> {
     let s = text.trim();
     if s.is_empty() {
         return Ok(None);
     }
-    let bad = |m: Msg| t(lang, m).to_owned();
+    let bad = |code: Code| crate::i18n_codes::ui(code, &[]);
     let v = match kind {
         AttrType::Text | AttrType::Enum { .. } => Value::from(s),
-        AttrType::Integer => Value::from(s.parse::<i64>().map_err(|_| bad(Msg::ValNotWhole))?),
+        AttrType::Integer => Value::from(s.parse::<i64>().map_err(|_| bad(Code::NotWhole))?),
         AttrType::Decimal => s
             .replace(',', ".")
             .parse::<f64>()
             .ok()
             .and_then(serde_json::Number::from_f64)
             .map(Value::Number)
-            .ok_or_else(|| bad(Msg::ValNotDecimal))?,
+            .ok_or_else(|| bad(Code::NotNumber))?,
         AttrType::Boolean => Value::Bool(matches!(s, "true" | "on")),
         AttrType::Date => {
             let ok = s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok();
             if !ok {
-                return Err(bad(Msg::ValNotDate));
+                return Err(bad(Code::MustBeDate));
             }
             Value::from(s)
         }
-        AttrType::Reference { .. } => Value::from(s.parse::<i64>().map_err(|_| bad(Msg::ValNotCiId))?),
+        AttrType::Reference { .. } => Value::from(s.parse::<i64>().map_err(|_| bad(Code::NotCiId))?),
     };
     Ok(Some(v))
 }
@@ -204,13 +202,16 @@ mod tests {
 
     #[test]
     fn typed_attributes_become_json_by_kind() {
-        let v = |k: AttrType, s: &str| attr_value(Lang::En, &k, s);
+        let v = |k: AttrType, s: &str| attr_value(&k, s);
         assert_eq!(v(AttrType::Text, " web01 "), Ok(Some(json!("web01"))));
         assert_eq!(v(AttrType::Text, "  "), Ok(None));
         assert_eq!(v(AttrType::Integer, "8"), Ok(Some(json!(8))));
-        assert_eq!(v(AttrType::Integer, "2.5"), Err("must be a whole number".into()));
+        assert_eq!(
+            v(AttrType::Integer, "2.5").map_err(|m| (m.code, m.text)),
+            Err((Code::NotWhole, "must be a whole number".into()))
+        );
         assert_eq!(v(AttrType::Decimal, "1,5"), Ok(Some(json!(1.5))));
-        assert_eq!(v(AttrType::Decimal, "NaN"), Err("must be a number".into()));
+        assert_eq!(v(AttrType::Decimal, "NaN").map_err(|m| m.text), Err("must be a number".into()));
         assert_eq!(v(AttrType::Boolean, "true"), Ok(Some(json!(true))));
         assert_eq!(v(AttrType::Boolean, "false"), Ok(Some(json!(false))));
         assert_eq!(v(AttrType::Date, "2026-02-28"), Ok(Some(json!("2026-02-28"))));
@@ -218,7 +219,7 @@ mod tests {
         assert!(v(AttrType::Date, "2026-02-28T10:00").is_err());
         assert_eq!(v(AttrType::Enum { values: vec!["kvm".into()] }, "kvm"), Ok(Some(json!("kvm"))));
         assert_eq!(v(AttrType::Reference { class: "server".into() }, "12"), Ok(Some(json!(12))));
-        assert!(attr_value(Lang::Pl, &AttrType::Reference { class: "x".into() }, "esx").is_err());
+        assert!(attr_value(&AttrType::Reference { class: "x".into() }, "esx").is_err());
     }
 
     #[test]
@@ -233,14 +234,14 @@ mod tests {
         ];
         let f = CiForm::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
         let (cpu, host) = (attr("cpu_count", AttrType::Integer), attr("hostname", AttrType::Text));
-        let new = f.to_input(Lang::En, &[&cpu, &host], None, false).unwrap();
+        let new = f.to_input(&[&cpu, &host], None, false).unwrap();
         assert_eq!((new.name.as_str(), new.status, new.tier), ("web01", Some(CiStatus::InUse), None));
         assert_eq!(Value::Object(new.attributes), json!({"cpu_count": 4}));
-        let edit = f.to_input(Lang::En, &[&cpu, &host], Some(7), true).unwrap();
+        let edit = f.to_input(&[&cpu, &host], Some(7), true).unwrap();
         assert_eq!(Value::Object(edit.attributes), json!({"cpu_count": 4, "hostname": null}));
         assert_eq!((edit.id, edit.tier, edit.consumers), (Some(7), Some(2), Some(vec![])));
         let bad = CiForm { status: "lost".into(), ..f.clone() };
-        let errs = bad.to_input(Lang::En, &[], None, false).unwrap_err();
+        let errs = bad.to_input(&[], None, false).unwrap_err();
         assert_eq!(errs[0].field, "status");
         assert_eq!(form_field("items[0].attributes.cpu_count"), "attributes.cpu_count");
     }

@@ -220,7 +220,7 @@ pub async fn new(State(s): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>)
 async fn save(s: &AppState, ctx: &Ctx, f: &CiForm, id: Option<i64>) -> Result<(i64, Outcome), UiResult> {
     let c = choices(s, ctx, &f.class).await.or_page(ctx).map_err(Err)?;
     let attrs = c.schema.attributes(&f.class);
-    let result = match f.to_input(ctx.lang, &attrs, id, c.catalog) {
+    let result = match f.to_input(&attrs, id, c.catalog) {
         Ok(item) => s.app.upsert_cis(&ctx.actor, Batch { items: vec![item], relations: Vec::new() }).await,
         Err(errs) => Err(AppError::Invalid(errs)),
     };

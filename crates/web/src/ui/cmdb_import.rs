@@ -9,6 +9,8 @@
 
 use super::cmdb_import_map::{self as column_map, Chosen};
 use super::{Ctx, UiResult, cmdb_widgets::Classes, html, layout, staff_only, widgets};
+use crate::error::malformed;
+use crate::i18n_codes::ui;
 use crate::{
     AppState,
     api::cmdb::CSV_MAX_BYTES,
@@ -64,16 +66,15 @@ struct Outcome {
 }
 
 /// Reads every part; a file over the limit is a message for the field.
-async fn read(ctx: &Ctx, m: &mut Multipart) -> Result<ImportForm, FieldError> {
-    let too_large =
-        || FieldError::new("file", i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(CSV_MAX_BYTES as u64))]));
+async fn read(m: &mut Multipart) -> Result<ImportForm, FieldError> {
+    let too_large = || FieldError::new("file", ui(Code::FileTooLarge, &[("size", &i18n::size(CSV_MAX_BYTES as u64))]));
     let mut f = ImportForm::default();
     loop {
         let field = match m.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => return Ok(f),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(e) => return Err(FieldError::new("file", e.body_text())),
+            Err(e) => return Err(FieldError::new("file", malformed(e.body_text()))),
         };
         let name = field.name().unwrap_or("").to_owned();
         let file_name = field.file_name().unwrap_or("").to_owned();
@@ -81,7 +82,7 @@ async fn read(ctx: &Ctx, m: &mut Multipart) -> Result<ImportForm, FieldError> {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 too_large()
             } else {
-                FieldError::new("file", e.body_text())
+                FieldError::new("file", malformed(e.body_text()))
             }
         })?;
         let text = || String::from_utf8_lossy(&bytes).into_owned();
@@ -258,8 +259,8 @@ pub async fn post(State(s): State<AppState>, ctx: Ctx, multipart: Result<Multipa
     staff_only(&ctx)?;
     let invalid = |e: FieldError| Outcome { errors: widgets::Errors(vec![e]), ..Outcome::default() };
     let f = match multipart {
-        Ok(mut m) => read(&ctx, &mut m).await,
-        Err(e) => Err(FieldError::new("file", e.body_text())),
+        Ok(mut m) => read(&mut m).await,
+        Err(e) => Err(FieldError::new("file", malformed(e.body_text()))),
     };
     let f = match f {
         Ok(f) => f,
@@ -270,7 +271,7 @@ pub async fn post(State(s): State<AppState>, ctx: Ctx, multipart: Result<Multipa
     } else if !f.kept.is_empty() {
         (f.kept.as_bytes(), f.kept_name.as_str())
     } else {
-        let e = FieldError::new("file", ctx.t(Msg::FileRequired));
+        let e = FieldError::new("file", ui(Code::FileRequired, &[]));
         return page(&ctx, &f, &invalid(e), None, None, StatusCode::UNPROCESSABLE_ENTITY);
     };
     // The columns chosen in the form; else a JSON mapping (as the API

@@ -103,18 +103,16 @@ fn opt(s: &str) -> Option<String> {
 }
 
 /// The filters as the app takes them, or every problem with them.
-async fn filter(
-    s: &AppState,
-    lang: i18n::Lang,
-    q: &CmdbQuery,
-) -> Result<(CiFilter, Option<(String, i64)>), Vec<FieldError>> {
+async fn filter(s: &AppState, q: &CmdbQuery) -> Result<(CiFilter, Option<(String, i64)>), Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut f = CiFilter { q: opt(&q.q), ..CiFilter::default() };
     if let Some(st) = opt(&q.status) {
         match CiStatus::parse(&st) {
             Ok(_) => f.status = Some(st),
             // A select's value: only a hand-made address gets here.
-            Err(_) => errors.push(FieldError::new("status", i18n::t(lang, Msg::ChooseFromList))),
+            Err(_) => {
+                errors.push(FieldError::new("status", crate::i18n_codes::ui(steward_app::Code::ChooseFromList, &[])))
+            }
         }
     }
     if let Some(g) = opt(&q.owner_group) {
@@ -126,7 +124,7 @@ async fn filter(
     }
     let after = match opt(&q.cursor) {
         Some(c) => query::parse_cursor(&c).or_else(|| {
-            errors.push(FieldError::new("cursor", "is not a cursor from this list"));
+            errors.push(FieldError::new("cursor", steward_app::Code::BadCursor.msg("is not a cursor from this list")));
             None
         }),
         None => None,
@@ -201,7 +199,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CmdbQuery
     cmdb_widgets::sort_by_name(&mut groups, |g| g);
     let (q, found) = match q {
         Ok(Query(q)) => {
-            let found = match filter(&s, ctx.lang, &q).await {
+            let found = match filter(&s, &q).await {
                 Ok((f, after)) => match s.app.list_cis(&ctx.actor, f, opt(&q.class).as_deref(), after, PAGE).await {
                     Ok(page) => Ok(page),
                     Err(AppError::Invalid(e)) => Err(e),
@@ -211,7 +209,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CmdbQuery
             };
             (q, found)
         }
-        Err(e) => (CmdbQuery::default(), Err(vec![FieldError::new("query", e.body_text())])),
+        Err(e) => (CmdbQuery::default(), Err(vec![FieldError::new("query", crate::error::malformed(e.body_text()))])),
     };
     let errors = widgets::Errors(found.as_ref().err().cloned().unwrap_or_default());
     let body = html! {

@@ -45,8 +45,9 @@ fn input(ctx: &Ctx, d: &Data) -> MapInput {
     MapInput { nodes, relations, focus: d.id, lang: ctx.lang }
 }
 
-pub fn section(ctx: &Ctx, d: &Data, hops_error: Option<&str>) -> Markup {
-    let errors = widgets::Errors(hops_error.map(|e| steward_app::FieldError::new("hops", e)).into_iter().collect());
+pub fn section(ctx: &Ctx, d: &Data, hops_error: Option<&steward_app::Message>) -> Markup {
+    let errors =
+        widgets::Errors(hops_error.map(|e| steward_app::FieldError::new("hops", e.clone())).into_iter().collect());
     let options: Vec<(String, String)> = HOPS.iter().map(|h| (h.to_string(), h.to_string())).collect();
     let at = d.as_of().map(super::as_of::param).unwrap_or_default();
     html! {

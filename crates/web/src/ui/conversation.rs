@@ -12,7 +12,7 @@ use crate::{
 };
 use axum::http::StatusCode;
 use maud::{Markup, html};
-use steward_app::{AppError, desk::FilledReply};
+use steward_app::{AppError, Code, Message, desk::FilledReply};
 use steward_domain::{RecordNumber, number::RecordKind};
 use steward_store::journal::Attachment;
 
@@ -21,9 +21,9 @@ use steward_store::journal::Attachment;
 pub struct Draft {
     pub comment: String,
     pub internal: bool,
-    pub comment_error: Option<String>,
+    pub comment_error: Option<Message>,
     /// Why the files sent with it were refused.
-    pub files_error: Option<String>,
+    pub files_error: Option<Message>,
 }
 
 /// The page of the record, `/incidents/INC0000042`: where the forms post.
@@ -42,7 +42,7 @@ pub fn comment_form(ctx: &Ctx, s: &AppState, page: &str, replies: &[FilledReply]
     if let Some(e) = &v.files_error {
         errs.push(steward_app::FieldError::new("file", e.clone()));
     }
-    let errors = super::desk::errors(ctx.lang, errs);
+    let errors = super::desk::errors(errs);
     let body = widgets::Field::new(ctx.lang, "comment-body", "body", ctx.t(Msg::Comment), &errors);
     let max = i18n::size(s.app.config.attachment_max_bytes as u64);
     let hint = i18n::tf(ctx.lang, Msg::AttachFilesHint, &[("size", &max)]);
@@ -79,7 +79,7 @@ pub fn comment_form(ctx: &Ctx, s: &AppState, page: &str, replies: &[FilledReply]
 /// The files panel: each file to download from `{page}/attachments/{id}`;
 /// with `upload` (the refusal of the last upload, if any) a form that
 /// sends one file on its own.
-pub fn files(ctx: &Ctx, s: &AppState, page: &str, list: &[Attachment], upload: Option<&Option<String>>) -> Markup {
+pub fn files(ctx: &Ctx, s: &AppState, page: &str, list: &[Attachment], upload: Option<&Option<Message>>) -> Markup {
     let lang = ctx.lang;
     let now = fmt::now_micros();
     let max = i18n::size(s.app.config.attachment_max_bytes as u64);
@@ -153,14 +153,14 @@ pub async fn send(
     req: axum::extract::Request,
 ) -> Result<Sent, AppError> {
     let max = s.app.config.attachment_max_bytes;
-    let too_large = || i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))]);
+    let too_large = || crate::i18n_codes::ui(Code::FileTooLarge, &[("size", &i18n::size(max as u64))]);
     let parts = match read_form(req, s, max).await {
         Ok(p) => p,
         Err(e) => {
             let message = if e.status == StatusCode::PAYLOAD_TOO_LARGE {
                 too_large()
             } else {
-                e.errors.first().map_or(e.detail.clone(), |f| f.message.clone())
+                e.errors.first().cloned().map_or_else(|| crate::error::malformed(&e.detail), Message::from)
             };
             return Ok(Sent::Refused(Draft { files_error: Some(message), ..Draft::default() }, e.status));
         }
@@ -175,7 +175,7 @@ pub async fn send(
     match s.app.post_comment(&ctx.actor, kind, n, &comment, internal, parts.files).await {
         Ok(p) => Ok(Sent::Posted { files_only: p.comment.is_none() }),
         Err(AppError::Invalid(errors)) => {
-            let of = |f: &str| errors.iter().find(|e| e.field == f).map(|e| e.message.clone());
+            let of = |f: &str| errors.iter().find(|e| e.field == f).cloned().map(Message::from);
             let draft = Draft { comment, internal, comment_error: of("body"), files_error: of("file") };
             Ok(Sent::Refused(draft, StatusCode::UNPROCESSABLE_ENTITY))
         }

@@ -16,7 +16,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use std::borrow::Cow;
 use steward_app::{
-    AppError, Code, FieldError, Message,
+    AppError, Code, FieldError,
     desk::{BulkChange, BulkItem, BulkOutcome, FilledReply, SavedView},
     incidents::{TransitionInput, number},
 };
@@ -31,12 +31,10 @@ pub fn message(lang: Lang, e: &FieldError) -> Cow<'_, str> {
     i18n::app_message(lang, e)
 }
 
-/// Field errors with the desk's messages already in the UI's language
-/// (and so with no code left to translate).
-pub fn errors(lang: Lang, errs: Vec<FieldError>) -> widgets::Errors {
-    widgets::Errors(
-        errs.into_iter().map(|e| FieldError::new(&e.field, Message::from(message(lang, &e).into_owned()))).collect(),
-    )
+/// Field errors as the desk shows them: a name already taken is a view's.
+pub fn errors(errs: Vec<FieldError>) -> widgets::Errors {
+    let said = |e: FieldError| if e.code == Code::Taken { FieldError { code: Code::ViewNameTaken, ..e } } else { e };
+    widgets::Errors(errs.into_iter().map(said).collect())
 }
 
 /// The "Assign to me" button (the `i` key presses it).
@@ -246,9 +244,9 @@ async fn bulk_link(s: &AppState, ctx: &Ctx, problem: &str, items: &[BulkItem]) -
         Err(AppError::Invalid(errs)) => {
             // Every refusal concerns the problem typed (its state) or the
             // ticked rows: the message goes beside the problem field.
-            Err(errors(ctx.lang, errs.into_iter().map(|e| FieldError { field: "problem".into(), ..e }).collect()))
+            Err(errors(errs.into_iter().map(|e| FieldError { field: "problem".into(), ..e }).collect()))
         }
-        Err(_) => Err(errors(ctx.lang, vec![FieldError::new("problem", "no such problem")])),
+        Err(_) => Err(errors(vec![FieldError::new("problem", Code::NoSuchProblem.msg("no such problem"))])),
     }
 }
 
@@ -273,9 +271,7 @@ pub async fn bulk(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(St
     let outcome = s.app.bulk_update(&ctx.actor, items, change).await;
     let shown = match outcome {
         Ok(out) => super::list::Shown { summary: Some(bulk_summary(&ctx, &out)), ..Default::default() },
-        Err(AppError::Invalid(errs)) => {
-            super::list::Shown { bulk_errors: errors(ctx.lang, errs), ..Default::default() }
-        }
+        Err(AppError::Invalid(errs)) => super::list::Shown { bulk_errors: errors(errs), ..Default::default() },
         Err(e) => return Err(ctx.fail(e)),
     };
     super::list::render(&s, &ctx, Ok(q), shown).await
@@ -330,7 +326,7 @@ pub async fn save_view(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SaveVi
             see_other(&format!("{link}{}m=view_saved", if link.contains('?') { '&' } else { '?' }))
         }
         Err(AppError::Invalid(errs)) => {
-            let shown = super::list::Shown { view_errors: errors(ctx.lang, errs), ..Default::default() };
+            let shown = super::list::Shown { view_errors: errors(errs), ..Default::default() };
             super::list::render(&s, &ctx, Ok(q), shown).await
         }
         Err(e) => Err(ctx.fail(e)),
@@ -384,7 +380,7 @@ mod tests {
 
     #[test]
     fn desk_messages_in_polish() {
-        let e = |m: Message| FieldError::new("body", m);
+        let e = |m: steward_app::Message| FieldError::new("body", m);
         let unknown = e(steward_domain::canned::check("Hi {x}").unwrap_err().into());
         assert_eq!(
             message(Lang::Pl, &unknown),

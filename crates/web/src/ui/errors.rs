@@ -96,7 +96,9 @@ pub fn app_error(ctx: &Ctx, e: AppError) -> Response {
 pub fn api_error(ctx: &Ctx, e: ApiError) -> Response {
     let app = match e.status {
         StatusCode::NOT_FOUND => AppError::NotFound("record"),
-        StatusCode::FORBIDDEN => AppError::Forbidden(e.refusal.unwrap_or_else(|| e.detail.into())),
+        StatusCode::FORBIDDEN => {
+            AppError::Forbidden(e.refusal.unwrap_or_else(|| steward_app::Code::Denied.msg(e.detail)))
+        }
         StatusCode::UNAUTHORIZED => AppError::Unauthenticated("sign in"),
         s if s.is_server_error() => AppError::Internal(e.detail),
         _ => AppError::Invalid(e.errors),

@@ -45,7 +45,7 @@ pub(super) async fn choices_for(s: &AppState, ctx: &Ctx, service: &str, chosen: 
 /// which `axum::Form` cannot put in a struct).
 fn posted(pairs: Vec<(String, String)>) -> Result<IncidentForm, AppError> {
     let (mut v, cis): (IncidentForm, _) =
-        incident_cis::split_form(pairs, "cis").map_err(|e| AppError::field("query", e))?;
+        incident_cis::split_form(pairs, "cis").map_err(|e| AppError::field("query", crate::error::malformed(e)))?;
     v.cis = cis;
     Ok(v)
 }
@@ -110,7 +110,7 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(
         let suggested = Some(suggestions::for_form(&s, &ctx, &v.title, &v.description).await);
         return page(&ctx, &s, &c, View { suggested, ..View::first(Mode::New, &v) });
     }
-    let result = match v.to_new(ctx.lang) {
+    let result = match v.to_new() {
         Ok(n) => s.app.create_incident(&ctx.actor, n).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
@@ -151,7 +151,7 @@ pub async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> UiResult {
     let v = posted(pairs).or_page(&ctx)?;
-    let result = match v.to_patch(ctx.lang) {
+    let result = match v.to_patch() {
         Ok((version, patch)) => s.app.update_incident(&ctx.actor, &n, version, patch).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };

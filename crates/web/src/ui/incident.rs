@@ -106,7 +106,7 @@ pub struct View {
     /// The comment box as typed, with its messages.
     pub draft: conversation::Draft,
     pub transition: Option<(TransitionDraft, widgets::Errors)>,
-    pub upload_error: Option<String>,
+    pub upload_error: Option<steward_app::Message>,
     /// Why creating, linking or applying a problem's workaround was
     /// refused, and the problem number typed into "Link to problem".
     pub problem_errors: widgets::Errors,

@@ -19,6 +19,8 @@ use axum::{
     extract::{Multipart, Path, State, multipart::MultipartRejection},
     http::StatusCode,
 };
+use steward_app::Code;
+use steward_app::Message;
 use steward_app::{
     AppError,
     incidents::{TransitionInput, number},
@@ -95,6 +97,11 @@ pub async fn comment(
     respond(&s, &ctx, &n, View { draft, ..View::default() }, status).await
 }
 
+/// "The file is too large: at most 10 MB."
+fn too_large(max: usize) -> Message {
+    crate::i18n_codes::ui(Code::FileTooLarge, &[("size", &i18n::size(max as u64))])
+}
+
 /// Multipart upload; the CSRF guard has read the form's `_csrf` part.
 pub async fn upload(
     State(s): State<AppState>,
@@ -103,9 +110,8 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> UiResult {
     let max = s.app.config.attachment_max_bytes;
-    let too_large =
-        || (StatusCode::PAYLOAD_TOO_LARGE, i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))]));
-    let no_file = || (StatusCode::UNPROCESSABLE_ENTITY, ctx.t(Msg::FileRequired).to_owned());
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, too_large(max));
+    let no_file = || (StatusCode::UNPROCESSABLE_ENTITY, crate::i18n_codes::ui(Code::FileRequired, &[]));
     let read = match multipart {
         Ok(mut m) => read_file_part(&mut m, max)
             .await

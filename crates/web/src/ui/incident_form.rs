@@ -61,11 +61,11 @@ fn patch(s: &str) -> Patch<String> {
 }
 
 /// A 1–3 level from a select; anything else is a message for the field.
-fn level(lang: Lang, field: &str, v: &str, errors: &mut Vec<FieldError>) -> i64 {
+fn level(field: &str, v: &str, errors: &mut Vec<FieldError>) -> i64 {
     match v.trim().parse::<i64>() {
         Ok(n) if (1..=3).contains(&n) => n,
         _ => {
-            errors.push(FieldError::new(field, i18n::t(lang, Msg::ChooseFromList)));
+            errors.push(FieldError::new(field, crate::i18n_codes::ui(steward_app::Code::ChooseFromList, &[])));
             3
         }
     }
@@ -108,10 +108,10 @@ impl IncidentForm {
         self.major.as_deref().is_some_and(|v| !v.is_empty())
     }
 
-    pub fn to_new(&self, lang: Lang) -> Result<NewIncident, Vec<FieldError>> {
+    pub fn to_new(&self) -> Result<NewIncident, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let impact = level(lang, "impact", &self.impact, &mut errors);
-        let urgency = level(lang, "urgency", &self.urgency, &mut errors);
+        let impact = level("impact", &self.impact, &mut errors);
+        let urgency = level("urgency", &self.urgency, &mut errors);
         let cis = incident_cis::parse_ids(&self.cis).map_err(|e| errors.push(e)).unwrap_or_default();
         if !errors.is_empty() {
             return Err(errors);
@@ -133,10 +133,10 @@ impl IncidentForm {
     }
 
     /// The patch and the version the form was loaded at.
-    pub fn to_patch(&self, lang: Lang) -> Result<(Option<i64>, IncidentPatch), Vec<FieldError>> {
+    pub fn to_patch(&self) -> Result<(Option<i64>, IncidentPatch), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let impact = level(lang, "impact", &self.impact, &mut errors);
-        let urgency = level(lang, "urgency", &self.urgency, &mut errors);
+        let impact = level("impact", &self.impact, &mut errors);
+        let urgency = level("urgency", &self.urgency, &mut errors);
         let cis = incident_cis::parse_ids(&self.cis).map_err(|e| errors.push(e)).unwrap_or_default();
         if !errors.is_empty() {
             return Err(errors);
@@ -351,7 +351,7 @@ mod tests {
             major: Some("on".into()),
             ..IncidentForm::default()
         };
-        let Ok((version, p)) = f.to_patch(Lang::En) else { panic!("refused") };
+        let Ok((version, p)) = f.to_patch() else { panic!("refused") };
         assert_eq!(version, Some(4));
         assert_eq!(p.assignment_group, Patch::Set("Network".into()));
         assert_eq!(p.assignee, Patch::Clear);
@@ -361,9 +361,10 @@ mod tests {
     #[test]
     fn a_bad_level_is_a_message_beside_its_field() {
         let f = IncidentForm { impact: "9".into(), urgency: "x".into(), ..IncidentForm::blank() };
-        let Err(errors) = f.to_new(Lang::Pl) else { panic!("accepted") };
+        let Err(errors) = f.to_new() else { panic!("accepted") };
         assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["impact", "urgency"]);
-        assert_eq!(errors[0].message, "wybierz wartość z listy");
+        assert_eq!(errors[0].code, steward_app::Code::ChooseFromList);
+        assert_eq!(crate::i18n::app_message(Lang::Pl, &errors[0]), "wybierz wartość z listy");
     }
 
     #[test]

@@ -102,10 +102,12 @@ pub fn panel(ctx: &Ctx, d: &Data, v: &View) -> Markup {
 async fn refused(s: &AppState, ctx: &Ctx, n: &str, e: AppError, typed: Option<String>) -> UiResult {
     let errors = match e {
         AppError::Invalid(errs) => errs,
-        AppError::NotFound("problem") => vec![steward_app::FieldError::new("problem", "no such problem")],
+        AppError::NotFound("problem") => {
+            vec![steward_app::FieldError::new("problem", steward_app::Code::NoSuchProblem.msg("no such problem"))]
+        }
         e => return Err(ctx.fail(e)),
     };
-    let view = View { problem_errors: super::desk::errors(ctx.lang, errors), problem_form: typed, ..View::default() };
+    let view = View { problem_errors: super::desk::errors(errors), problem_form: typed, ..View::default() };
     incident::respond(s, ctx, n, view, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
@@ -127,8 +129,11 @@ pub async fn link(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Fo
     super::staff_only(&ctx)?;
     let inc = steward_app::incidents::parse_number(&n).map(number).unwrap_or_else(|_| n.clone());
     // A number that names no problem is a message beside the field.
-    let problem = problems::parse_number(&f.problem)
-        .map_err(|_| AppError::field("problem", format!("{:?} is not a problem number", f.problem.trim())));
+    let problem = problems::parse_number(&f.problem).map_err(|_| {
+        let text = format!("{:?}", f.problem.trim());
+        let m = steward_app::Code::NotProblemNumber.msg(format!("{text} is not a problem number"));
+        AppError::field("problem", m.with("text", text))
+    });
     let result = match problem {
         Ok(p) => s.app.link_incidents(&ctx.actor, &problems::number(p), None, std::slice::from_ref(&inc)).await,
         Err(e) => Err(e),

@@ -295,16 +295,20 @@ pub async fn show(
 /// A refused post: the page again, with why.
 async fn refused(s: &AppState, ctx: &Ctx, number: &str, version: Option<i64>, e: AppError) -> UiResult {
     let (status, errors) = match e {
-        AppError::Invalid(errs) => (StatusCode::UNPROCESSABLE_ENTITY, super::desk::errors(ctx.lang, errs)),
+        AppError::Invalid(errs) => (StatusCode::UNPROCESSABLE_ENTITY, super::desk::errors(errs)),
         AppError::Forbidden(why) => {
             (StatusCode::FORBIDDEN, widgets::Errors(vec![steward_app::FieldError::new("", why)]))
         }
         AppError::Transition { message, .. } => {
             (StatusCode::CONFLICT, widgets::Errors(vec![steward_app::FieldError::new("", message)]))
         }
-        AppError::Stale { .. } => {
-            (StatusCode::CONFLICT, widgets::Errors(vec![steward_app::FieldError::new("", ctx.t(Msg::KbStale))]))
-        }
+        AppError::Stale { .. } => (
+            StatusCode::CONFLICT,
+            widgets::Errors(vec![steward_app::FieldError::new(
+                "",
+                crate::i18n_codes::ui(steward_app::Code::Stale, &[]),
+            )]),
+        ),
         other => return Err(ctx.fail(other)),
     };
     let (r, feedback) = load(s, ctx, number, version).await.or_page(ctx)?;

@@ -101,7 +101,7 @@ impl ArticleForm {
 
 /// The app's field names as this form's (`translations[1].title` is
 /// `pl_title` when Polish was the second text sent).
-fn form_errors(ctx: &Ctx, errs: Vec<FieldError>, langs: &[&str]) -> widgets::Errors {
+fn form_errors(errs: Vec<FieldError>, langs: &[&str]) -> widgets::Errors {
     let renamed = errs
         .into_iter()
         .map(|mut e| {
@@ -122,7 +122,7 @@ fn form_errors(ctx: &Ctx, errs: Vec<FieldError>, langs: &[&str]) -> widgets::Err
             e
         })
         .collect();
-    super::desk::errors(ctx.lang, renamed)
+    super::desk::errors(renamed)
 }
 
 fn form(ctx: &Ctx, f: &ArticleForm, action: &str, errors: &widgets::Errors) -> Markup {
@@ -146,7 +146,7 @@ fn form(ctx: &Ctx, f: &ArticleForm, action: &str, errors: &widgets::Errors) -> M
     ];
     html! {
         @if !errors.is_empty() { (widgets::alert(ctx.t(Msg::FixErrors), None)) }
-        @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&e.message), None)) }
+        @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&crate::i18n::app_message(ctx.lang, e)), None)) }
         form.kb-form method="post" action=(action) {
             (widgets::csrf(&ctx.csrf))
             input type="hidden" name="version" value=(f.version);
@@ -205,7 +205,7 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ArticleFo
     match s.app.create_article(&ctx.actor, input).await {
         Ok(a) => super::see_other(&format!("/kb/{}?m=saved", articles::number(a.record.number))),
         Err(AppError::Invalid(errs)) => {
-            editor(&ctx, Msg::KbNew, &f, "/kb", &form_errors(&ctx, errs, &langs), StatusCode::UNPROCESSABLE_ENTITY)
+            editor(&ctx, Msg::KbNew, &f, "/kb", &form_errors(errs, &langs), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(ctx.fail(e)),
     }
@@ -246,16 +246,11 @@ pub async fn update(
             let v = a.open_version().map(|v| format!("version={}&", v.number)).unwrap_or_default();
             super::see_other(&format!("/kb/{n}?{v}m=saved"))
         }
-        Err(AppError::Invalid(errs)) => editor(
-            &ctx,
-            Msg::KbEditTitle,
-            &f,
-            &action,
-            &form_errors(&ctx, errs, &langs),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(AppError::Invalid(errs)) => {
+            editor(&ctx, Msg::KbEditTitle, &f, &action, &form_errors(errs, &langs), StatusCode::UNPROCESSABLE_ENTITY)
+        }
         Err(AppError::Stale { .. }) => {
-            let errs = widgets::Errors(vec![FieldError::new("", ctx.t(Msg::KbStale))]);
+            let errs = widgets::Errors(vec![FieldError::new("", crate::i18n_codes::ui(steward_app::Code::Stale, &[]))]);
             editor(&ctx, Msg::KbEditTitle, &f, &action, &errs, StatusCode::CONFLICT)
         }
         Err(e) => Err(ctx.fail(e)),

@@ -364,7 +364,7 @@ pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown
             let f = s.app.incident_filter(&ctx.actor, &q.params(PAGE)).await;
             (q, f)
         }
-        Err(e) => (ListQuery::default(), Err(AppError::field("query", e))),
+        Err(e) => (ListQuery::default(), Err(AppError::field("query", crate::error::malformed(e)))),
     };
     let found = match filter {
         Ok(filter) => {

@@ -230,7 +230,7 @@ pub fn staff_only(ctx: &Ctx) -> Result<(), Failure> {
     if ctx.actor.is_staff() {
         Ok(())
     } else {
-        Err(ctx.fail(AppError::Forbidden(ctx.t(crate::i18n::Msg::DenyStaffPage).to_owned().into())))
+        Err(ctx.fail(AppError::Forbidden(crate::i18n_codes::ui(steward_app::Code::DenyStaffPage, &[]))))
     }
 }
 

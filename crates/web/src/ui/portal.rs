@@ -255,16 +255,16 @@ pub async fn report(State(s): State<AppState>, ctx: Ctx, req: axum::extract::Req
             let services = s.app.catalog(&ctx.actor, None).await.or_page(&ctx)?;
             let asked = !(f.title.trim().is_empty() && f.description.trim().is_empty());
             let hits = if asked { suggestions::for_form(&s, &ctx, &f.title, &f.description).await } else { Vec::new() };
-            report_page(&ctx, max, &f, &services, &super::desk::errors(ctx.lang, errs), status, (&hits, asked))
+            report_page(&ctx, max, &f, &services, &super::desk::errors(errs), status, (&hits, asked))
         }
     };
     let parts = match read {
         Ok(p) => p,
         Err(e) => {
             let message = if e.status == StatusCode::PAYLOAD_TOO_LARGE {
-                i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &i18n::size(max as u64))])
+                crate::i18n_codes::ui(steward_app::Code::FileTooLarge, &[("size", &i18n::size(max as u64))])
             } else {
-                e.errors.first().map_or(e.detail.clone(), |f| f.message.clone())
+                e.errors.first().cloned().map_or_else(|| crate::error::malformed(&e.detail), steward_app::Message::from)
             };
             return refuse(&ReportForm::default(), vec![FieldError::new("file", message)], e.status).await;
         }

@@ -40,12 +40,12 @@ async fn refused(
     let mut view = View::default();
     let status = match e {
         AppError::Invalid(errs) => {
-            fill(&mut view, super::desk::errors(ctx.lang, errs));
+            fill(&mut view, super::desk::errors(errs));
             StatusCode::UNPROCESSABLE_ENTITY
         }
         AppError::Transition { message, .. } => {
             let errs = vec![steward_app::FieldError::new("state", message)];
-            fill(&mut view, super::desk::errors(ctx.lang, errs));
+            fill(&mut view, super::desk::errors(errs));
             StatusCode::CONFLICT
         }
         AppError::Stale { .. } | AppError::VersionRequired => {

@@ -74,11 +74,11 @@ fn patch(s: &str) -> Patch<String> {
 }
 
 /// A 1–3 level from a select; anything else is a message for the field.
-fn level(lang: i18n::Lang, field: &str, v: &str, errors: &mut Vec<FieldError>) -> i64 {
+fn level(field: &str, v: &str, errors: &mut Vec<FieldError>) -> i64 {
     match v.trim().parse::<i64>() {
         Ok(n) if (1..=3).contains(&n) => n,
         _ => {
-            errors.push(FieldError::new(field, i18n::t(lang, Msg::ChooseFromList)));
+            errors.push(FieldError::new(field, crate::i18n_codes::ui(steward_app::Code::ChooseFromList, &[])));
             3
         }
     }
@@ -135,16 +135,16 @@ impl ProblemForm {
         (steps, rows)
     }
 
-    fn checked(&self, lang: i18n::Lang) -> Result<(i64, i64, Vec<i64>), Vec<FieldError>> {
+    fn checked(&self) -> Result<(i64, i64, Vec<i64>), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let impact = level(lang, "impact", &self.impact, &mut errors);
-        let urgency = level(lang, "urgency", &self.urgency, &mut errors);
+        let impact = level("impact", &self.impact, &mut errors);
+        let urgency = level("urgency", &self.urgency, &mut errors);
         let cis = incident_cis::parse_ids(&self.cis).map_err(|e| errors.push(e)).unwrap_or_default();
         if errors.is_empty() { Ok((impact, urgency, cis)) } else { Err(errors) }
     }
 
-    fn to_new(&self, lang: i18n::Lang) -> Result<NewProblem, Vec<FieldError>> {
-        let (impact, urgency, cis) = self.checked(lang)?;
+    fn to_new(&self) -> Result<NewProblem, Vec<FieldError>> {
+        let (impact, urgency, cis) = self.checked()?;
         Ok(NewProblem {
             title: self.title.clone(),
             description: Some(lines(&self.description)),
@@ -163,8 +163,8 @@ impl ProblemForm {
         })
     }
 
-    fn to_patch(&self, lang: i18n::Lang) -> Result<(Option<i64>, ProblemPatch), Vec<FieldError>> {
-        let (impact, urgency, cis) = self.checked(lang)?;
+    fn to_patch(&self) -> Result<(Option<i64>, ProblemPatch), Vec<FieldError>> {
+        let (impact, urgency, cis) = self.checked()?;
         let patch = ProblemPatch {
             title: Some(self.title.clone()),
             description: Some(lines(&self.description)),
@@ -220,7 +220,7 @@ fn posted(pairs: Vec<(String, String)>) -> Result<ProblemForm, AppError> {
         }
     }
     let (mut f, cis): (ProblemForm, _) =
-        incident_cis::split_form(rest, "cis").map_err(|e| AppError::field("query", e))?;
+        incident_cis::split_form(rest, "cis").map_err(|e| AppError::field("query", crate::error::malformed(e)))?;
     (f.cis, f.why_q, f.why_a) = (cis, why_q, why_a);
     Ok(f)
 }
@@ -411,7 +411,7 @@ pub async fn new(State(s): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>)
 pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> UiResult {
     staff_only(&ctx)?;
     let v = posted(pairs).or_page(&ctx)?;
-    let result = match v.to_new(ctx.lang) {
+    let result = match v.to_new() {
         Ok(n) => s.app.create_problem(&ctx.actor, n).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
@@ -447,7 +447,7 @@ pub async fn update(
 ) -> UiResult {
     staff_only(&ctx)?;
     let v = posted(pairs).or_page(&ctx)?;
-    let result = match v.to_patch(ctx.lang) {
+    let result = match v.to_patch() {
         Ok((version, patch)) => s.app.update_problem(&ctx.actor, &n, version, patch).await,
         Err(errors) => Err(AppError::Invalid(errors)),
     };
@@ -480,8 +480,8 @@ mod tests {
         assert_eq!(rows, [1, 2]);
         assert_eq!(steps[1], WhyStep { question: String::new(), answer: "Lease too short".into() });
         let errs = f.with_rows(vec![
-            FieldError::new("whys[0].answer", "whys[0].answer is required"),
-            FieldError::new("title", "x"),
+            FieldError::new("whys[0].answer", steward_app::Code::Required.msg("whys[0].answer is required")),
+            FieldError::new("title", steward_app::Code::Required.msg("x")),
         ]);
         assert_eq!(errs.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["why_a_1", "title"]);
         assert_eq!(errs[0].message, "is required");
@@ -501,7 +501,7 @@ mod tests {
         ];
         let f = posted(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()).unwrap();
         assert_eq!((f.title.as_str(), f.cis.len(), f.why_q.len(), f.why_a.len()), ("DHCP", 2, 2, 1));
-        let p = f.to_new(i18n::Lang::En).unwrap();
+        let p = f.to_new().unwrap();
         assert_eq!((p.cis, p.whys.len()), (vec![4, 7], 1));
     }
 }

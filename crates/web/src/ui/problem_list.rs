@@ -288,7 +288,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ProblemQu
     let c = choices(&s, &ctx).await.or_page(&ctx)?;
     let filter = match unreadable {
         None => s.app.problem_filter(&ctx.actor, &q.params()).await,
-        Some(e) => Err(AppError::field("query", e)),
+        Some(e) => Err(AppError::field("query", crate::error::malformed(e))),
     };
     let found = match filter {
         Ok(filter) => {

@@ -9,7 +9,7 @@ use super::{Ctx, UiResult, fmt, layout, see_other, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_cmdb, i18n_search,
+    i18n_cmdb,
 };
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
@@ -222,7 +222,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<SearchQue
         Ok(found) => Some(found),
         // Refusals go beside their field, the page stays usable.
         Err(AppError::BadQuery { field, error }) => {
-            errors.0.push(FieldError::new(field, i18n_search::query_error(ctx.lang, &error)));
+            errors.0.push(FieldError::new(field, error));
             None
         }
         Err(AppError::Invalid(fields)) => {

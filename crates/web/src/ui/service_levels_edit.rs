@@ -78,7 +78,7 @@ pub async fn update(
     let stored = s.app.get_sla(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
     // A missing or garbled version is stale by definition.
     let version = d.version.trim().parse().unwrap_or(0);
-    let result = match parse_sla(&ctx, &d) {
+    let result = match parse_sla(&d) {
         Ok((mut def, priorities)) => {
             // Kinds that say the same stay as written; what the form does
             // not show is kept as stored.
@@ -166,7 +166,7 @@ pub async fn update_calendar(
     let id = calendar_id(&ctx, id)?;
     let stored = s.app.get_calendar(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
     let version = d.version.trim().parse().unwrap_or(0);
-    let result = match parse_calendar(&ctx, &d) {
+    let result = match parse_calendar(&d) {
         Ok(mut spec) => {
             spec.holidays = stored.spec.holidays.clone();
             s.app.update_calendar(&ctx.actor, id, version, &d.name, spec).await.map(|_| ())

@@ -6,11 +6,8 @@
 
 use super::service_levels::{PATH, View, respond};
 use super::{Ctx, UiResult, see_other, widgets};
-use crate::{
-    AppState,
-    api::incidents::read_file_part,
-    i18n::{self, Msg},
-};
+use crate::i18n_codes::ui;
+use crate::{AppState, api::incidents::read_file_part, i18n::Msg};
 use axum::{
     Form,
     extract::{Multipart, Path, Query, State, multipart::MultipartRejection, rejection::PathRejection},
@@ -18,6 +15,8 @@ use axum::{
 };
 use jiff::SignedDuration;
 use serde::Deserialize;
+use steward_app::Code;
+use steward_app::Message;
 use steward_app::{AppError, FieldError};
 use steward_domain::Priority;
 use steward_domain::calendar::{CalendarSpec, Interval, WeekHours};
@@ -128,24 +127,24 @@ impl SlaDraft {
 
 /// `08:00-12:00, 13:00-16:00` → intervals; the times themselves are the
 /// domain's to check (with the day named in the message).
-pub fn intervals(lang: i18n::Lang, text: &str) -> Result<Vec<Interval>, String> {
+pub fn intervals(text: &str) -> Result<Vec<Interval>, Message> {
     let mut out = Vec::new();
     for part in text.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
         match part.split_once(['-', '–']) {
             Some((a, b)) => out.push(Interval::new(a.trim(), b.trim())),
-            None => return Err(i18n::tf(lang, Msg::ValNotInterval, &[("text", part)])),
+            None => return Err(ui(Code::NotInterval, &[("text", part)])),
         }
     }
     Ok(out)
 }
 
 /// `30m`, `4h`, `1h 30m`, `PT4H` → a duration; empty → none.
-pub fn duration(lang: i18n::Lang, text: &str) -> Result<Option<SignedDuration>, String> {
+pub fn duration(text: &str) -> Result<Option<SignedDuration>, Message> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    t.parse().map(Some).map_err(|_| i18n::tf(lang, Msg::ValNotDuration, &[("text", t)]))
+    t.parse().map(Some).map_err(|_| ui(Code::NotDuration, &[("text", t)]))
 }
 
 fn list(text: &str) -> Vec<String> {
@@ -159,10 +158,10 @@ pub(super) fn calendar_field(field: &str) -> String {
     rest.split(['[', '.']).next().unwrap_or(rest).to_owned()
 }
 
-pub(super) fn parse_calendar(ctx: &Ctx, d: &CalendarDraft) -> Result<CalendarSpec, Vec<FieldError>> {
+pub(super) fn parse_calendar(d: &CalendarDraft) -> Result<CalendarSpec, Vec<FieldError>> {
     let mut errs = Vec::new();
     let mut day = |name: &str| {
-        intervals(ctx.lang, d.day(name)).unwrap_or_else(|e| {
+        intervals(d.day(name)).unwrap_or_else(|e| {
             errs.push(FieldError::new(name, e));
             Vec::new()
         })
@@ -184,7 +183,7 @@ pub(super) fn parse_calendar(ctx: &Ctx, d: &CalendarDraft) -> Result<CalendarSpe
 }
 
 pub async fn create_calendar(State(s): State<AppState>, ctx: Ctx, Form(d): Form<CalendarDraft>) -> UiResult {
-    let result = match parse_calendar(&ctx, &d) {
+    let result = match parse_calendar(&d) {
         Ok(spec) => s.app.create_calendar(&ctx.actor, &d.name, spec).await.map(|_| ()),
         Err(errs) => Err(AppError::Invalid(errs)),
     };
@@ -211,7 +210,7 @@ async fn holidays_refused(s: &AppState, ctx: &Ctx, id: i64, e: AppError) -> UiRe
                 .into_iter()
                 .map(|e| {
                     if e.field.starts_with("ical") {
-                        FieldError::new("ical", format!("{}: {}", e.field, e.message))
+                        FieldError { field: "ical".to_owned(), message: format!("{}: {}", e.field, e.message), ..e }
                     } else {
                         e
                     }
@@ -255,14 +254,16 @@ pub async fn import_ical(
     let version = f.version.trim().parse().unwrap_or(0);
     let max = steward_domain::calendar::ICAL_MAX_BYTES;
     let file = match multipart {
-        Ok(mut m) => read_file_part(&mut m, max).await.map_err(|e| e.detail),
-        Err(e) => Err(e.body_text()),
+        Ok(mut m) => read_file_part(&mut m, max)
+            .await
+            .map_err(|e| e.errors.into_iter().next().map_or_else(|| crate::error::malformed(&e.detail), Message::from)),
+        Err(e) => Err(crate::error::malformed(e.body_text())),
     };
     let result = match file {
-        Ok((_, _, bytes)) if bytes.is_empty() => Err(AppError::field("ical", ctx.t(Msg::FileRequired))),
+        Ok((_, _, bytes)) if bytes.is_empty() => Err(AppError::field("ical", ui(Code::FileRequired, &[]))),
         Ok((_, _, bytes)) => match String::from_utf8(bytes) {
             Ok(text) => s.app.import_calendar_ical(&ctx.actor, id, version, &text).await.map(|_| ()),
-            Err(_) => Err(AppError::field("ical", "is not UTF-8 text")),
+            Err(_) => Err(AppError::field("ical", Code::NotUtf8.msg("is not UTF-8 text"))),
         },
         Err(why) => Err(AppError::field("ical", why)),
     };
@@ -273,21 +274,21 @@ pub async fn import_ical(
 }
 
 /// The definition the form describes, or every problem of the typing.
-pub(super) fn parse_sla(ctx: &Ctx, d: &SlaDraft) -> Result<(SlaDefinition, Vec<u8>), Vec<FieldError>> {
+pub(super) fn parse_sla(d: &SlaDraft) -> Result<(SlaDefinition, Vec<u8>), Vec<FieldError>> {
     let mut errs = Vec::new();
     let position = d.position.trim().parse::<i32>().unwrap_or_else(|_| {
-        errs.push(FieldError::new("position", ctx.t(Msg::ValNotWhole)));
+        errs.push(FieldError::new("position", ui(Code::NotWhole, &[])));
         0
     });
     let calendar_id = d.calendar_id.trim().parse::<i64>().unwrap_or_else(|_| {
-        errs.push(FieldError::new("calendar_id", ctx.t(Msg::ValRequired)));
+        errs.push(FieldError::new("calendar_id", ui(Code::Required, &[])));
         0
     });
     let mut thresholds = Vec::new();
     for t in list(&d.thresholds) {
         match t.trim_end_matches('%').trim().parse::<u8>() {
             Ok(n) => thresholds.push(n),
-            Err(_) => errs.push(FieldError::new("thresholds", i18n::tf(ctx.lang, Msg::ValNotPercent, &[("text", &t)]))),
+            Err(_) => errs.push(FieldError::new("thresholds", ui(Code::NotPercent, &[("text", &t)]))),
         }
     }
     // The priorities with a target, in order: `targets[i]` is the i-th.
@@ -296,7 +297,7 @@ pub(super) fn parse_sla(ctx: &Ctx, d: &SlaDraft) -> Result<(SlaDefinition, Vec<u
     for p in 1..=5u8 {
         let mut get = |resolution: bool| {
             let name = format!("{}_{p}", if resolution { "resolution" } else { "response" });
-            duration(ctx.lang, d.target(p, resolution)).unwrap_or_else(|e| {
+            duration(d.target(p, resolution)).unwrap_or_else(|e| {
                 errs.push(FieldError::new(&name, e));
                 None
             })
@@ -354,7 +355,7 @@ pub(super) fn sla_field(field: &str, priorities: &[u8]) -> String {
 }
 
 pub async fn create_sla(State(s): State<AppState>, ctx: Ctx, Form(d): Form<SlaDraft>) -> UiResult {
-    let result = match parse_sla(&ctx, &d) {
+    let result = match parse_sla(&d) {
         Ok((def, priorities)) => {
             s.app.create_sla(&ctx.actor, def, d.active == "on").await.map(|_| ()).map_err(|e| (e, priorities))
         }
@@ -393,22 +394,24 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
 #[cfg(test)]
 mod tests {
     use super::*;
-    use i18n::Lang;
+    use crate::i18n::Lang;
 
     #[test]
     fn typed_hours_and_targets() {
         assert_eq!(
-            intervals(Lang::En, " 08:00-12:00, 13:00 – 16:00 ,").unwrap(),
+            intervals(" 08:00-12:00, 13:00 – 16:00 ,").unwrap(),
             [Interval::new("08:00", "12:00"), Interval::new("13:00", "16:00")]
         );
-        assert!(intervals(Lang::En, "").unwrap().is_empty());
-        assert_eq!(intervals(Lang::En, "8 to 4").unwrap_err(), "8 to 4 is not a time range; write it as 08:00-16:00");
-        assert_eq!(duration(Lang::En, "30m").unwrap(), Some(SignedDuration::from_mins(30)));
-        assert_eq!(duration(Lang::En, "1h 30m").unwrap(), Some(SignedDuration::from_mins(90)));
-        assert_eq!(duration(Lang::En, "PT4H").unwrap(), Some(SignedDuration::from_hours(4)));
-        assert_eq!(duration(Lang::En, " ").unwrap(), None);
-        assert!(duration(Lang::En, "2d").is_err(), "days differ in length; targets are business hours");
-        assert!(duration(Lang::Pl, "soon").unwrap_err().contains("to nie jest czas trwania"));
+        assert!(intervals("").unwrap().is_empty());
+        assert_eq!(intervals("8 to 4").unwrap_err(), "8 to 4 is not a time range; write it as 08:00-16:00");
+        assert_eq!(duration("30m").unwrap(), Some(SignedDuration::from_mins(30)));
+        assert_eq!(duration("1h 30m").unwrap(), Some(SignedDuration::from_mins(90)));
+        assert_eq!(duration("PT4H").unwrap(), Some(SignedDuration::from_hours(4)));
+        assert_eq!(duration(" ").unwrap(), None);
+        assert!(duration("2d").is_err(), "days differ in length; targets are business hours");
+        assert!(
+            crate::i18n_codes::message(Lang::Pl, &duration("soon").unwrap_err()).contains("to nie jest czas trwania")
+        );
     }
 
     #[test]

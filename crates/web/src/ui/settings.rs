@@ -370,7 +370,7 @@ pub struct PasswordForm {
 
 pub async fn change_password(State(s): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> UiResult {
     let result = if f.password != f.password_again {
-        Err(AppError::field("password_again", ctx.t(Msg::PasswordsDiffer)))
+        Err(AppError::field("password_again", crate::i18n_codes::ui(steward_app::Code::PasswordsDiffer, &[])))
     } else {
         s.app.change_own_password(&ctx.actor, Some(&ctx.token), &f.current_password, &f.password).await
     };

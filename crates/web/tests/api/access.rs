@@ -45,7 +45,8 @@ both!(list_and_read_by_role, |t| {
         let p = problem(r, 403, "forbidden").await;
         assert_eq!(p["detail"], ONLY_OWN, "GET {other}{sub}");
         assert!(!p.to_string().contains("payroll"), "{p}");
-        assert_eq!(p.as_object().unwrap().len(), 5, "only type, title, status, detail, code: {p}");
+        assert_eq!(p.as_object().unwrap().len(), 6, "only type, title, status, detail, code, reason: {p}");
+        assert_eq!(p["reason"], "deny_own_only");
     }
     // Filtering by someone else does not widen a requester's list.
     assert!(t.numbers(&[("requester", "requester2")], &t.requester).await.is_empty());
