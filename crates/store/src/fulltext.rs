@@ -38,21 +38,34 @@ pub async fn set_search_text(conn: &mut AnyConnection, id: i64, title: &str, bod
     Ok(())
 }
 
-/// Folds the title and description of up to `batch` records that have no
-/// search text yet (rows from before migration 0013), lowest id first;
-/// returns how many it did. Each call is one short write, so a loop of
-/// them neither blocks start nor holds the writer for long, and stopping
-/// anywhere loses nothing: the next call takes up where this one ended.
+/// Folds the text of up to `batch` rows that have no search text yet
+/// (records from before migration 0013, then services and CIs from before
+/// 0020), lowest id first; returns how many it did. Each call is one short
+/// write, so a loop of them neither blocks start nor holds the writer for
+/// long, and stopping anywhere loses nothing: the next call takes up where
+/// this one ended.
 pub async fn backfill(conn: &mut AnyConnection, batch: i64) -> Result<usize> {
     let rows: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT id, title, description FROM records WHERE search_title IS NULL ORDER BY id LIMIT $1")
             .bind(batch)
             .fetch_all(&mut *conn)
             .await?;
-    for (id, title, description) in &rows {
-        sqlx::query("UPDATE records SET search_title = $1, search_body = $2 WHERE id = $3 AND search_title IS NULL")
-            .bind(fold(title))
-            .bind(fold(description))
+    if !rows.is_empty() {
+        let folded: Vec<_> = rows.iter().map(|(id, title, description)| (*id, fold(title), fold(description))).collect();
+        return write_folded(conn, "records", &folded).await;
+    }
+    let cis = crate::search::unfolded_cis(conn, batch).await?;
+    write_folded(conn, "cis", &cis).await
+}
+
+/// Writes folded `(id, title, body)` into `table`'s search columns where
+/// they are still NULL (a concurrent write may have set them meanwhile).
+async fn write_folded(conn: &mut AnyConnection, table: &'static str, rows: &[(i64, String, String)]) -> Result<usize> {
+    let sql = format!("UPDATE {table} SET search_title = $1, search_body = $2 WHERE id = $3 AND search_title IS NULL");
+    for (id, title, body) in rows {
+        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(title.clone())
+            .bind(body.clone())
             .bind(*id)
             .execute(&mut *conn)
             .await?;
@@ -69,20 +82,29 @@ pub async fn merge(conn: &mut AnyConnection, d: Dialect, pages: i64) -> Result<b
     if d.0 != Backend::Sqlite {
         return Ok(false);
     }
-    // FTS5's way to tell whether a merge did anything: the change count.
-    let (before,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
-    sqlx::query("INSERT INTO records_fts (records_fts, rank) VALUES ('merge', $1)")
-        .bind(pages)
-        .execute(&mut *conn)
-        .await?;
-    let (after,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
-    Ok(after - before > 1)
+    // The records' index and the CIs' (0020), both without automerge.
+    let mut worked = false;
+    for index in ["records_fts", "cis_fts"] {
+        // FTS5's way to tell whether a merge did anything: the change count.
+        let (before,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO {index} ({index}, rank) VALUES ('merge', $1)")))
+            .bind(pages)
+            .execute(&mut *conn)
+            .await?;
+        let (after,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
+        worked |= after - before > 1;
+    }
+    Ok(worked)
 }
 
-/// How many records still wait for [`backfill`].
+/// How many records, services and CIs still wait for [`backfill`].
 pub async fn pending(conn: &mut AnyConnection) -> Result<i64> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM records WHERE search_title IS NULL").fetch_one(conn).await?;
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM records WHERE search_title IS NULL) \
+         + (SELECT COUNT(*) FROM cis WHERE search_title IS NULL)",
+    )
+    .fetch_one(conn)
+    .await?;
     Ok(n)
 }
 
@@ -114,7 +136,7 @@ const FOR_REQUESTERS: &str =
 /// The tsquery of `query` as an SQL string literal. Safe to write into a
 /// statement: `to_tsquery` renders folded `[a-z0-9]` tokens and the
 /// operators `& | ( ) <-> :*` only (it asserts so), never a quote.
-fn tsquery_literal(query: &Query) -> String {
+pub(crate) fn tsquery_literal(query: &Query) -> String {
     let text = to_tsquery(query);
     assert!(
         text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b" &|()<->:*".contains(&b)),
@@ -375,11 +397,12 @@ fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> 
     q
 }
 
-/// 1 when every term is in the folded title, else 0. The folded title is
+/// 1 when every term is in the folded title (`c.search_title`: a record's
+/// or a CI's), else 0. The folded title is
 /// tokens between single spaces, so a word is ` tok ` within the spaced
 /// title, a prefix ` tok`, a phrase ` a b `; tokens are `[a-z0-9]`, never
 /// a LIKE wildcard.
-fn push_title_hit(q: &mut Sql, query: &Query) {
+pub(crate) fn push_title_hit(q: &mut Sql, query: &Query) {
     q.push("CASE WHEN ");
     for (i, term) in query.terms().iter().enumerate() {
         if i > 0 {
