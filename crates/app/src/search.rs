@@ -20,8 +20,8 @@ use steward_store::{
     StoreError,
     cmdb::CiRow,
     fulltext::{self, Hit, Scope},
-    search::CiHit as CiMatch,
     records::{self, Incident},
+    search::CiHit as CiMatch,
     search::{self, CiScope},
 };
 

@@ -51,7 +51,8 @@ pub async fn backfill(conn: &mut AnyConnection, batch: i64) -> Result<usize> {
             .fetch_all(&mut *conn)
             .await?;
     if !rows.is_empty() {
-        let folded: Vec<_> = rows.iter().map(|(id, title, description)| (*id, fold(title), fold(description))).collect();
+        let folded: Vec<_> =
+            rows.iter().map(|(id, title, description)| (*id, fold(title), fold(description))).collect();
         return write_folded(conn, "records", &folded).await;
     }
     let cis = crate::search::unfolded_cis(conn, batch).await?;

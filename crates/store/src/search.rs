@@ -146,19 +146,25 @@ fn cis_sql(d: Dialect, query: &Query, text: &str, scope: &CiScope, limit: i64) -
         }
     }
     // SQLite would walk a class's index and look each CI up in FTS5 (`+`
-    // keeps the column out of index choice): the matches lead.
-    let unindexed = if d.0 == Backend::Sqlite { "+" } else { "" };
+    // keeps the column out of index choice): the matches lead, newest
+    // first as FTS5 hands them out, and the rows are then read by id.
+    let sqlite = d.0 == Backend::Sqlite;
+    let unindexed = if sqlite { "+" } else { "" };
     push_scope(&mut q, "x", unindexed, scope);
-    q.push(&format!(" ORDER BY x.id DESC LIMIT {CANDIDATES}) m UNION SELECT ci_id FROM ci_identifiers WHERE value = "));
+    let newest = if sqlite { "f.rowid" } else { "x.id" };
+    q.push(&format!(
+        " ORDER BY {newest} DESC LIMIT {CANDIDATES}) m UNION SELECT ci_id FROM ci_identifiers WHERE value = "
+    ));
     q.bind(identifier).push(")");
-    push_scope(&mut q, "c", "", scope);
+    push_scope(&mut q, "c", unindexed, scope);
     q.push(" ORDER BY exact DESC, title_hit DESC, LOWER(c.name), c.id LIMIT ").bind(Value::Int(limit));
     q
 }
 
 fn push_scope(q: &mut Sql, alias: &str, unindexed: &str, scope: &CiScope) {
     if !scope.classes.is_empty() {
-        q.push(&format!(" AND {unindexed}{alias}.class IN ")).row(scope.classes.iter().map(|c| Value::from(c.as_str())));
+        q.push(&format!(" AND {unindexed}{alias}.class IN "))
+            .row(scope.classes.iter().map(|c| Value::from(c.as_str())));
     }
     if !scope.except.is_empty() {
         q.push(&format!(" AND {unindexed}{alias}.class NOT IN "))

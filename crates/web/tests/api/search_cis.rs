@@ -113,9 +113,10 @@ both!(services_and_cis_are_found_by_words_folded_ranked_and_marked, |t| {
     let r = t.client.get(format!("{}/api/v1/search", t.base)).query(&[("q", "\"poczta"), ("kind", "service")]);
     assert_eq!(fields(&problem(r.bearer_auth(&t.agent).send().await.unwrap(), 400, "unbalanced_quotes").await), ["q"]);
     let r = t.client.get(format!("{}/api/v1/search", t.base)).query(&[("q", "poczta"), ("kind", "ci"), ("limit", "0")]);
-    assert_eq!(fields(&problem(r.bearer_auth(&t.agent).send().await.unwrap(), 422, "validation_failed").await), [
-        "limit"
-    ]);
+    assert_eq!(
+        fields(&problem(r.bearer_auth(&t.agent).send().await.unwrap(), 422, "validation_failed").await),
+        ["limit"]
+    );
 });
 
 both!(every_ci_write_keeps_the_index, |t| {
