@@ -236,10 +236,7 @@ pub async fn search(
 /// pool runs), for the query-plan tests.
 pub async fn plan(conn: &mut AnyConnection, d: Dialect, query: &Query, scope: &Scope) -> Result<Vec<String>> {
     let q = search_sql(d, query, scope, 20, None);
-    Ok(match d.0 {
-        Backend::Sqlite => crate::sql::explain(conn, d, &q).await?,
-        Backend::Postgres => crate::sql::explain_generic(conn, &q).await?,
-    })
+    Ok(crate::sql::read_plan(conn, d, &q).await?)
 }
 
 fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64, floor: Option<i64>) -> Sql {
@@ -354,10 +351,7 @@ pub async fn suggest_plan(
     scope: SuggestScope,
 ) -> Result<Vec<String>> {
     let q = suggest_sql(d, words, scope, 5);
-    Ok(match d.0 {
-        Backend::Sqlite => crate::sql::explain(conn, d, &q).await?,
-        Backend::Postgres => crate::sql::explain_generic(conn, &q).await?,
-    })
+    Ok(crate::sql::read_plan(conn, d, &q).await?)
 }
 
 fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> Sql {

@@ -118,10 +118,7 @@ pub async fn cis_plan(
     scope: &CiScope,
 ) -> Result<Vec<String>> {
     let q = cis_sql(d, query, text, scope, 20);
-    Ok(match d.0 {
-        Backend::Sqlite => crate::sql::explain(conn, d, &q).await?,
-        Backend::Postgres => crate::sql::explain_generic(conn, &q).await?,
-    })
+    Ok(crate::sql::read_plan(conn, d, &q).await?)
 }
 
 fn cis_sql(d: Dialect, query: &Query, text: &str, scope: &CiScope, limit: i64) -> Sql {
