@@ -52,9 +52,9 @@ pub struct CiScope {
 
 /// The folded text a CI is found by: its name as the title; as the body
 /// its description, vendor and the text values of its attributes. The
-/// attributes hold every identifier a class declares (hostname, serial
-/// number, asset tag, FQDN) and the rest worth finding a machine by (an
-/// OS, a model, an address); taking them from the row itself means every
+/// attributes hold every identifier a class declares (serial number,
+/// UUID, hostname, FQDN, MAC address) and the rest worth finding a machine
+/// by (an OS, an engine, an address); taking them from the row itself means every
 /// write path (a form, the bulk API, an import, an agent's inventory) and
 /// the backfill fold the same text with no read of `ci_identifiers`, and
 /// a bulk import stays one statement per chunk. Numbers and flags are
