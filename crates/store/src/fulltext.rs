@@ -137,7 +137,7 @@ const FOR_REQUESTERS: &str =
 /// The tsquery of `query` as an SQL string literal. Safe to write into a
 /// statement: `to_tsquery` renders folded `[a-z0-9]` tokens and the
 /// operators `& | ( ) <-> :*` only (it asserts so), never a quote.
-pub(crate) fn tsquery_literal(query: &Query) -> String {
+fn tsquery_literal(query: &Query) -> String {
     let text = to_tsquery(query);
     assert!(
         text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b" &|()<->:*".contains(&b)),
@@ -249,22 +249,7 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64, floor: Optio
         " AS title_hit, COUNT(*) OVER () AS pool FROM (SELECT r.id, r.kind, r.number, r.title, r.description, r.state, r.opened_at, \
             r.updated_at, r.search_title FROM ",
     );
-    match d.0 {
-        // Joined rather than `IN (…)`: FTS5 then hands out its matches
-        // newest first itself, and the walk stops at the cap.
-        Backend::Sqlite => {
-            q.push("records_fts f JOIN records r ON r.id = f.rowid WHERE records_fts MATCH ");
-            q.bind(Value::Text(to_fts5(query)));
-        }
-        // The words written out, not bound: planned for a bound query,
-        // PostgreSQL cannot tell a rare word from a common one and walked
-        // a whole window of records testing each (350 ms); planned for the
-        // words, it reads a rare word's few matches from the index and
-        // walks the newest records only for a common one.
-        Backend::Postgres => {
-            q.push(&format!("records r WHERE r.search_tsv @@ to_tsquery('simple', {})", tsquery_literal(query)));
-        }
-    }
+    push_matches(&mut q, d, "records", "r", query);
     // SQLite would walk every record of the kinds (an index led by the
     // kind) and look each up in FTS5; the matches, newest first, are the
     // walk to take (`+` keeps a column out of index choice). A requester's
@@ -295,6 +280,30 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64, floor: Optio
     q.push(if sqlite { " ORDER BY f.rowid DESC LIMIT " } else { " ORDER BY r.id DESC LIMIT " });
     q.push(&format!("{CANDIDATES}) c ORDER BY title_hit DESC, c.updated_at DESC, c.id DESC LIMIT {}", limit + 1));
     q
+}
+
+/// `FROM` the rows of `table` (as `alias`) matching `query` and `WHERE`
+/// the match: on SQLite its FTS5 table (`{table}_fts`, as `f`), on
+/// PostgreSQL its `search_tsv`. For records (`search`) and CIs.
+pub(crate) fn push_matches(q: &mut Sql, d: Dialect, table: &'static str, alias: &str, query: &Query) {
+    match d.0 {
+        // Joined rather than `IN (…)`: FTS5 then hands out its matches
+        // newest first itself (`ORDER BY f.rowid DESC`), and the walk
+        // stops at the cap.
+        Backend::Sqlite => {
+            q.push(&format!("{table}_fts f JOIN {table} {alias} ON {alias}.id = f.rowid WHERE {table}_fts MATCH "));
+            q.bind(Value::Text(to_fts5(query)));
+        }
+        // The words written out, not bound: planned for a bound query,
+        // PostgreSQL cannot tell a rare word from a common one and walked
+        // a whole window of records testing each (350 ms); planned for the
+        // words, it reads a rare word's few matches from the index and
+        // walks the newest rows only for a common one.
+        Backend::Postgres => {
+            let words = tsquery_literal(query);
+            q.push(&format!("{table} {alias} WHERE {alias}.search_tsv @@ to_tsquery('simple', {words})"));
+        }
+    }
 }
 
 /// What a report being typed is matched against: every record suggested

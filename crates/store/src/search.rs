@@ -10,11 +10,11 @@ use crate::{
     accounts::{USER_COLUMNS, User},
     cmdb::{self, CiRow},
     db::{Backend, Dialect},
-    fulltext::{CANDIDATES, push_title_hit, tsquery_literal},
+    fulltext::{CANDIDATES, push_matches, push_title_hit},
     sql::{Sql, Value},
 };
 use sqlx::{AnyConnection, FromRow};
-use steward_domain::search::{Query, fold, to_fts5};
+use steward_domain::search::{Query, fold};
 
 /// Users whose username, e-mail or display name is `who` (any case), the
 /// exact username first. More than one means the name is ambiguous.
@@ -131,17 +131,7 @@ fn cis_sql(d: Dialect, query: &Query, text: &str, scope: &CiScope, limit: i64) -
     // The newest matches (FTS5 hands them out newest first and stops at
     // the cap), and the CI an identifier names.
     q.push(" WHERE c.id IN (SELECT id FROM (SELECT x.id FROM ");
-    match d.0 {
-        Backend::Sqlite => {
-            q.push("cis_fts f JOIN cis x ON x.id = f.rowid WHERE cis_fts MATCH ");
-            q.bind(Value::Text(to_fts5(query)));
-        }
-        // The words written out, not bound, as for records: planned for
-        // the words, PostgreSQL reads a rare word's few matches.
-        Backend::Postgres => {
-            q.push(&format!("cis x WHERE x.search_tsv @@ to_tsquery('simple', {})", tsquery_literal(query)));
-        }
-    }
+    push_matches(&mut q, d, "cis", "x", query);
     // SQLite would walk a class's index and look each CI up in FTS5 (`+`
     // keeps the column out of index choice): the matches lead, newest
     // first as FTS5 hands them out, and the rows are then read by id.
