@@ -372,7 +372,8 @@ impl App {
     }
 
     /// Folds the search text of records written before search existed
-    /// (migration 0013), in batches of `batch` records, each its own short
+    /// (migration 0013) and of services and CIs from before migration
+    /// 0020, in batches of `batch` rows, each its own short
     /// write, until none is left; returns how many it did. Run in the
     /// background after start: the server answers meanwhile, and an
     /// interrupted run is taken up where it stopped by the next start.
