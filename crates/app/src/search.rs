@@ -1,8 +1,9 @@
 //! Finding anything from one search box: a record by its number; records
 //! of every kind (incidents, problems, known errors) by words, prefixes as
 //! typed and quoted phrases through the full-text index, ranked, with the
-//! matches marked; services and CIs by name, hostname or serial number.
-//! Each kind answers only what the actor may see.
+//! matches marked; services and CIs the same way by their name,
+//! description and attributes, or exactly by an identifier (hostname,
+//! serial number). Each kind answers only what the actor may see.
 
 use crate::error::Code;
 use crate::{Actor, App, error::AppError};
@@ -21,6 +22,7 @@ use steward_store::{
     cmdb::CiRow,
     fulltext::{self, Hit, Scope},
     records::{self, Incident},
+    search::CiHit as CiMatch,
     search::{self, CiScope},
 };
 
@@ -134,6 +136,16 @@ pub struct RecordHit {
     pub snippet: Highlighted,
 }
 
+/// A service or CI found by words or by an identifier.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CiHit {
+    pub ci: CiRow,
+    /// Every word is in the name (these rank after an exact identifier).
+    pub title_hit: bool,
+    pub name_marked: Highlighted,
+    pub snippet: Highlighted,
+}
+
 /// What a search found, grouped by kind.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
@@ -149,9 +161,9 @@ pub struct Found {
     pub incidents: Vec<Incident>,
     /// More incidents may match than are listed.
     pub more_incidents: bool,
-    pub services: Vec<CiRow>,
+    pub services: Vec<CiHit>,
     /// CIs that are not services; staff only.
-    pub cis: Vec<CiRow>,
+    pub cis: Vec<CiHit>,
 }
 
 impl Found {
@@ -238,18 +250,21 @@ impl App {
             return Ok(found);
         }
         let services = self.service_classes().await?;
-        // Quotation marks group words for the index; names are matched as
-        // typed between them.
-        let name = query.replace(['"', '„', '“', '”'], "");
-        let name = name.trim();
+        // Quotation marks group words for the index; an identifier is
+        // matched as typed between them.
+        let identifier = query.replace(['"', '„', '“', '”'], "");
+        let marks = parsed.marks();
+        let mut cis = async |scope: CiScope| -> Result<Vec<CiHit>, AppError> {
+            let hits = search::cis(&mut conn, d, &parsed, &identifier, &scope, limit).await?;
+            Ok(hits.into_iter().map(|h| ci_hit(h, &marks)).collect())
+        };
         if req.kind != Some(SearchKind::Ci) {
             let scope =
                 CiScope { classes: services.clone(), requester_visible: !actor.is_staff(), ..CiScope::default() };
-            found.services = search::cis(&mut conn, d, name, &scope, limit).await?;
+            found.services = cis(scope).await?;
         }
         if actor.is_staff() && req.kind != Some(SearchKind::Service) {
-            let scope = CiScope { except: services, ..CiScope::default() };
-            found.cis = search::cis(&mut conn, d, name, &scope, limit).await?;
+            found.cis = cis(CiScope { except: services, ..CiScope::default() }).await?;
         }
         Ok(found)
     }
@@ -359,7 +374,8 @@ impl App {
     }
 
     /// Folds the search text of records written before search existed
-    /// (migration 0013), in batches of `batch` records, each its own short
+    /// (migration 0013) and of services and CIs from before migration
+    /// 0020, in batches of `batch` rows, each its own short
     /// write, until none is left; returns how many it did. Run in the
     /// background after start: the server answers meanwhile, and an
     /// interrupted run is taken up where it stopped by the next start.
@@ -407,14 +423,26 @@ impl App {
     }
 }
 
+/// A hit's title (all of it) and the part of its description around the
+/// matches, marked: the one highlighting of records, services and CIs.
+fn marked(title: &str, description: &str, marks: &[Mark]) -> (Highlighted, Highlighted) {
+    (Highlighted::of(title, marks, title.chars().count().max(1)), Highlighted::of(description, marks, SNIPPET_CHARS))
+}
+
+fn ci_hit(h: CiMatch, marks: &[Mark]) -> CiHit {
+    let (name_marked, snippet) = marked(&h.ci.name, &h.ci.description, marks);
+    CiHit { ci: h.ci, title_hit: h.title_hit > 0, name_marked, snippet }
+}
+
 pub(crate) fn record_hit(h: Hit, marks: &[Mark]) -> RecordHit {
     let kind = RecordKind::named(&h.kind).unwrap_or(RecordKind::Incident);
+    let (title_marked, snippet) = marked(&h.title, &h.description, marks);
     RecordHit {
         number: RecordNumber { kind, seq: h.number }.to_string(),
         known_error: h.known_error > 0,
         title_hit: h.title_hit > 0,
-        title_marked: Highlighted::of(&h.title, marks, h.title.chars().count().max(1)),
-        snippet: Highlighted::of(&h.description, marks, SNIPPET_CHARS),
+        title_marked,
+        snippet,
         kind: h.kind,
         title: h.title,
         state: h.state,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use steward_store::{accounts, now_micros};
 use tokio::sync::watch;
 
-/// Records folded per write by the search backfill.
+/// Records (then CIs) folded per write by the search backfill.
 const SEARCH_BACKFILL_BATCH: i64 = 500;
 /// The search index's background merging: every 10 seconds, steps of
 /// about 500 pages (a few milliseconds each), at most 20 in a row.
@@ -29,7 +29,7 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
     tokio::spawn(async move {
         match backfill.backfill_search(SEARCH_BACKFILL_BATCH).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(records = n, "search text folded for records from before search"),
+            Ok(n) => tracing::info!(rows = n, "search text folded for records and CIs from before search"),
             Err(e) => tracing::warn!(error = %e, "folding search text failed; the next start goes on"),
         }
     });

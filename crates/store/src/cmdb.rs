@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
 /// Rows per multi-row statement: under both engines' bind limits with
-/// twenty columns a row.
+/// twenty columns a row (a CI's insert has twenty).
 pub const CHUNK: usize = 500;
 
 /// A CI as stored, with the names of what it refers to.
@@ -44,12 +44,24 @@ pub struct CiRow {
     pub version: i64,
 }
 
-pub(crate) const SELECT: &str = "SELECT c.id, c.class, c.name, c.status, c.criticality, c.owner_group_id, g.name AS owner_group, \
+/// The columns of a [`CiRow`] over `cis c` and the tables of [`FROM`].
+macro_rules! ci_columns {
+    () => {
+        "c.id, c.class, c.name, c.status, c.criticality, c.owner_group_id, g.name AS owner_group, \
     c.location_id, l.name AS location, c.vendor, c.attributes, c.inventory_at, c.description, c.owner_id, \
     u.display_name AS owner_name, c.support_calendar_id, c.tier, c.portfolio_status, c.requester_visible, \
-    c.created_at, c.updated_at, c.version \
-    FROM cis c LEFT JOIN assignment_groups g ON g.id = c.owner_group_id LEFT JOIN cis l ON l.id = c.location_id \
-    LEFT JOIN users u ON u.id = c.owner_id";
+    c.created_at, c.updated_at, c.version"
+    };
+}
+macro_rules! ci_from {
+    () => {
+        "FROM cis c LEFT JOIN assignment_groups g ON g.id = c.owner_group_id LEFT JOIN cis l ON l.id = c.location_id \
+    LEFT JOIN users u ON u.id = c.owner_id"
+    };
+}
+pub(crate) const COLUMNS: &str = ci_columns!();
+pub(crate) const FROM: &str = ci_from!();
+pub(crate) const SELECT: &str = concat!("SELECT ", ci_columns!(), " ", ci_from!());
 
 /// The writable fields of a CI.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,6 +125,15 @@ impl CiFields {
 const FIELDS: &str = "class, name, status, criticality, owner_group_id, location_id, vendor, attributes, description, \
     owner_id, support_calendar_id, tier, portfolio_status, requester_visible";
 
+/// The folded text a CI is found by, written with every write of its
+/// fields (see [`crate::search::ci_search_text`]).
+const SEARCH_FIELDS: &str = "search_title, search_body";
+
+fn search_values(f: &CiFields) -> [Value; 2] {
+    let (title, body) = crate::search::ci_search_text(&f.name, &f.description, f.vendor.as_deref(), &f.attributes);
+    [Value::Text(title), Value::Text(body)]
+}
+
 /// Bumps the CMDB revision and returns it. The row lock it takes orders
 /// CMDB writes across writers and nodes, so a reader that has seen every
 /// row up to revision N can catch up with `rev > N` and miss nothing.
@@ -138,13 +159,15 @@ pub async fn next_id(conn: &mut AnyConnection) -> Result<i64> {
 /// Inserts CIs with the ids given.
 pub async fn insert(conn: &mut AnyConnection, cis: &[(i64, CiFields)], now: i64, rev: i64) -> Result<()> {
     for chunk in cis.chunks(CHUNK) {
-        let mut q = Sql::new(&format!("INSERT INTO cis (id, {FIELDS}, created_at, updated_at, rev) VALUES "));
+        let mut q =
+            Sql::new(&format!("INSERT INTO cis (id, {FIELDS}, {SEARCH_FIELDS}, created_at, updated_at, rev) VALUES "));
         for (i, (id, f)) in chunk.iter().enumerate() {
             if i > 0 {
                 q.push(", ");
             }
             let mut row = vec![Value::Int(*id)];
             row.extend(f.values());
+            row.extend(search_values(f));
             row.extend([Value::Int(now), Value::Int(now), Value::Int(rev)]);
             q.row(row);
         }
@@ -156,8 +179,8 @@ pub async fn insert(conn: &mut AnyConnection, cis: &[(i64, CiFields)], now: i64,
 /// Replaces a CI's fields; the new version.
 pub async fn update(conn: &mut AnyConnection, id: i64, f: &CiFields, now: i64, rev: i64) -> Result<i64> {
     let mut q = Sql::new("UPDATE cis SET (");
-    q.push(FIELDS).push(") = ");
-    q.row(f.values());
+    q.push(FIELDS).push(", ").push(SEARCH_FIELDS).push(") = ");
+    q.row(f.values().into_iter().chain(search_values(f)));
     q.push(", updated_at = ").bind(Value::Int(now));
     q.push(", rev = ").bind(Value::Int(rev));
     q.push(", version = version + 1 WHERE id = ").bind(Value::Int(id));

@@ -38,21 +38,35 @@ pub async fn set_search_text(conn: &mut AnyConnection, id: i64, title: &str, bod
     Ok(())
 }
 
-/// Folds the title and description of up to `batch` records that have no
-/// search text yet (rows from before migration 0013), lowest id first;
-/// returns how many it did. Each call is one short write, so a loop of
-/// them neither blocks start nor holds the writer for long, and stopping
-/// anywhere loses nothing: the next call takes up where this one ended.
+/// Folds the text of up to `batch` rows that have no search text yet
+/// (records from before migration 0013, then services and CIs from before
+/// 0020), lowest id first; returns how many it did. Each call is one short
+/// write, so a loop of them neither blocks start nor holds the writer for
+/// long, and stopping anywhere loses nothing: the next call takes up where
+/// this one ended.
 pub async fn backfill(conn: &mut AnyConnection, batch: i64) -> Result<usize> {
     let rows: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT id, title, description FROM records WHERE search_title IS NULL ORDER BY id LIMIT $1")
             .bind(batch)
             .fetch_all(&mut *conn)
             .await?;
-    for (id, title, description) in &rows {
-        sqlx::query("UPDATE records SET search_title = $1, search_body = $2 WHERE id = $3 AND search_title IS NULL")
-            .bind(fold(title))
-            .bind(fold(description))
+    if !rows.is_empty() {
+        let folded: Vec<_> =
+            rows.iter().map(|(id, title, description)| (*id, fold(title), fold(description))).collect();
+        return write_folded(conn, "records", &folded).await;
+    }
+    let cis = crate::search::unfolded_cis(conn, batch).await?;
+    write_folded(conn, "cis", &cis).await
+}
+
+/// Writes folded `(id, title, body)` into `table`'s search columns where
+/// they are still NULL (a concurrent write may have set them meanwhile).
+async fn write_folded(conn: &mut AnyConnection, table: &'static str, rows: &[(i64, String, String)]) -> Result<usize> {
+    let sql = format!("UPDATE {table} SET search_title = $1, search_body = $2 WHERE id = $3 AND search_title IS NULL");
+    for (id, title, body) in rows {
+        sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(title.clone())
+            .bind(body.clone())
             .bind(*id)
             .execute(&mut *conn)
             .await?;
@@ -69,20 +83,29 @@ pub async fn merge(conn: &mut AnyConnection, d: Dialect, pages: i64) -> Result<b
     if d.0 != Backend::Sqlite {
         return Ok(false);
     }
-    // FTS5's way to tell whether a merge did anything: the change count.
-    let (before,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
-    sqlx::query("INSERT INTO records_fts (records_fts, rank) VALUES ('merge', $1)")
-        .bind(pages)
-        .execute(&mut *conn)
-        .await?;
-    let (after,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
-    Ok(after - before > 1)
+    // The records' index and the CIs' (0020), both without automerge.
+    let mut worked = false;
+    for index in ["records_fts", "cis_fts"] {
+        // FTS5's way to tell whether a merge did anything: the change count.
+        let (before,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO {index} ({index}, rank) VALUES ('merge', $1)")))
+            .bind(pages)
+            .execute(&mut *conn)
+            .await?;
+        let (after,): (i64,) = sqlx::query_as("SELECT total_changes()").fetch_one(&mut *conn).await?;
+        worked |= after - before > 1;
+    }
+    Ok(worked)
 }
 
-/// How many records still wait for [`backfill`].
+/// How many records, services and CIs still wait for [`backfill`].
 pub async fn pending(conn: &mut AnyConnection) -> Result<i64> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM records WHERE search_title IS NULL").fetch_one(conn).await?;
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM records WHERE search_title IS NULL) \
+         + (SELECT COUNT(*) FROM cis WHERE search_title IS NULL)",
+    )
+    .fetch_one(conn)
+    .await?;
     Ok(n)
 }
 
@@ -227,10 +250,7 @@ pub async fn search(
 /// pool runs), for the query-plan tests.
 pub async fn plan(conn: &mut AnyConnection, d: Dialect, query: &Query, scope: &Scope) -> Result<Vec<String>> {
     let q = search_sql(d, query, scope, 20, None);
-    Ok(match d.0 {
-        Backend::Sqlite => crate::sql::explain(conn, d, &q).await?,
-        Backend::Postgres => crate::sql::explain_generic(conn, &q).await?,
-    })
+    Ok(crate::sql::read_plan(conn, d, &q).await?)
 }
 
 fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64, floor: Option<i64>) -> Sql {
@@ -243,22 +263,7 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64, floor: Optio
         " AS title_hit, COUNT(*) OVER () AS pool FROM (SELECT r.id, r.kind, r.number, r.title, r.description, r.state, r.opened_at, \
             r.updated_at, r.search_title FROM ",
     );
-    match d.0 {
-        // Joined rather than `IN (…)`: FTS5 then hands out its matches
-        // newest first itself, and the walk stops at the cap.
-        Backend::Sqlite => {
-            q.push("records_fts f JOIN records r ON r.id = f.rowid WHERE records_fts MATCH ");
-            q.bind(Value::Text(to_fts5(query)));
-        }
-        // The words written out, not bound: planned for a bound query,
-        // PostgreSQL cannot tell a rare word from a common one and walked
-        // a whole window of records testing each (350 ms); planned for the
-        // words, it reads a rare word's few matches from the index and
-        // walks the newest records only for a common one.
-        Backend::Postgres => {
-            q.push(&format!("records r WHERE r.search_tsv @@ to_tsquery('simple', {})", tsquery_literal(query)));
-        }
-    }
+    push_matches(&mut q, d, "records", "r", query);
     // SQLite would walk every record of the kinds (an index led by the
     // kind) and look each up in FTS5; the matches, newest first, are the
     // walk to take (`+` keeps a column out of index choice). A requester's
@@ -289,6 +294,30 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64, floor: Optio
     q.push(if sqlite { " ORDER BY f.rowid DESC LIMIT " } else { " ORDER BY r.id DESC LIMIT " });
     q.push(&format!("{CANDIDATES}) c ORDER BY title_hit DESC, c.updated_at DESC, c.id DESC LIMIT {}", limit + 1));
     q
+}
+
+/// `FROM` the rows of `table` (as `alias`) matching `query` and `WHERE`
+/// the match: on SQLite its FTS5 table (`{table}_fts`, as `f`), on
+/// PostgreSQL its `search_tsv`. For records (`search`) and CIs.
+pub(crate) fn push_matches(q: &mut Sql, d: Dialect, table: &'static str, alias: &str, query: &Query) {
+    match d.0 {
+        // Joined rather than `IN (…)`: FTS5 then hands out its matches
+        // newest first itself (`ORDER BY f.rowid DESC`), and the walk
+        // stops at the cap.
+        Backend::Sqlite => {
+            q.push(&format!("{table}_fts f JOIN {table} {alias} ON {alias}.id = f.rowid WHERE {table}_fts MATCH "));
+            q.bind(Value::Text(to_fts5(query)));
+        }
+        // The words written out, not bound: planned for a bound query,
+        // PostgreSQL cannot tell a rare word from a common one and walked
+        // a whole window of records testing each (350 ms); planned for the
+        // words, it reads a rare word's few matches from the index and
+        // walks the newest rows only for a common one.
+        Backend::Postgres => {
+            let words = tsquery_literal(query);
+            q.push(&format!("{table} {alias} WHERE {alias}.search_tsv @@ to_tsquery('simple', {words})"));
+        }
+    }
 }
 
 /// What a report being typed is matched against: every record suggested
@@ -345,10 +374,7 @@ pub async fn suggest_plan(
     scope: SuggestScope,
 ) -> Result<Vec<String>> {
     let q = suggest_sql(d, words, scope, 5);
-    Ok(match d.0 {
-        Backend::Sqlite => crate::sql::explain(conn, d, &q).await?,
-        Backend::Postgres => crate::sql::explain_generic(conn, &q).await?,
-    })
+    Ok(crate::sql::read_plan(conn, d, &q).await?)
 }
 
 fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> Sql {
@@ -389,11 +415,12 @@ fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> 
     q
 }
 
-/// 1 when every term is in the folded title, else 0. The folded title is
+/// 1 when every term is in the folded title (`c.search_title`: a record's
+/// or a CI's), else 0. The folded title is
 /// tokens between single spaces, so a word is ` tok ` within the spaced
 /// title, a prefix ` tok`, a phrase ` a b `; tokens are `[a-z0-9]`, never
 /// a LIKE wildcard.
-fn push_title_hit(q: &mut Sql, query: &Query) {
+pub(crate) fn push_title_hit(q: &mut Sql, query: &Query) {
     q.push("CASE WHEN ");
     for (i, term) in query.terms().iter().enumerate() {
         if i > 0 {

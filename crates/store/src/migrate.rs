@@ -44,6 +44,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     17 "0017" "sla_record_kinds",
     18 "0018" "search_writes",
     19 "0019" "search_tables",
+    20 "0020" "ci_search",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -65,6 +66,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     17 "0017" "sla_record_kinds",
     18 "0018" "search_writes",
     19 "0019" "search_tables",
+    20 "0020" "ci_search",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

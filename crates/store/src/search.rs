@@ -1,16 +1,20 @@
 //! Finding things by what a person types: users by username, e-mail or
-//! name; services by name; CIs by part of their name or by an identifier
-//! (hostname, serial number, FQDN, UUID). Incidents are found by number
-//! (`incidents::get`) and by words (the list's text filter).
+//! name; services and CIs by words of their name, description, vendor and
+//! attributes through the full-text index (as records are, `fulltext`),
+//! or by an identifier (hostname, serial number, FQDN, UUID) exactly.
+//! Incidents are found by number (`incidents::get`) and by words
+//! (`fulltext`).
 
 use crate::{
     Result,
     accounts::{USER_COLUMNS, User},
     cmdb::{self, CiRow},
-    db::Dialect,
-    sql::{Sql, Value, like_pattern},
+    db::{Backend, Dialect},
+    fulltext::{CANDIDATES, push_matches, push_title_hit},
+    sql::{Sql, Value},
 };
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, FromRow};
+use steward_domain::search::{Query, fold};
 
 /// Users whose username, e-mail or display name is `who` (any case), the
 /// exact username first. More than one means the name is ambiguous.
@@ -46,24 +50,136 @@ pub struct CiScope {
     pub requester_visible: bool,
 }
 
-/// CIs whose name contains `text` (any case) or with an identifier equal
-/// to it (identifiers are stored trimmed and in lower case), by name.
-pub async fn cis(conn: &mut AnyConnection, d: Dialect, text: &str, scope: &CiScope, limit: i64) -> Result<Vec<CiRow>> {
-    let text = text.trim();
-    let mut q = Sql::new(cmdb::SELECT);
-    q.push(&format!(" WHERE (c.name {} ", d.ilike())).bind(Value::Text(like_pattern(text)));
-    q.push(" ESCAPE '\\' OR c.id IN (SELECT ci_id FROM ci_identifiers WHERE value = ")
-        .bind(Value::Text(text.to_lowercase()))
-        .push("))");
+/// The folded text a CI is found by: its name as the title; as the body
+/// its description, vendor and the text values of its attributes. The
+/// attributes hold every identifier a class declares (serial number,
+/// UUID, hostname, FQDN, MAC address) and the rest worth finding a machine
+/// by (an OS, an engine, an address); taking them from the row itself means every
+/// write path (a form, the bulk API, an import, an agent's inventory) and
+/// the backfill fold the same text with no read of `ci_identifiers`, and
+/// a bulk import stays one statement per chunk. Numbers and flags are
+/// left out: a CPU count matches nothing anyone types.
+pub fn ci_search_text(name: &str, description: &str, vendor: Option<&str>, attributes: &str) -> (String, String) {
+    let mut body = String::from(description);
+    for text in vendor.into_iter().chain(attribute_texts(attributes).iter().map(String::as_str)) {
+        body.push('\n');
+        body.push_str(text);
+    }
+    (fold(name), fold(&body))
+}
+
+/// The text values of a CI's attributes (a JSON object), in key order.
+fn attribute_texts(attributes: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(attributes) else {
+        return Vec::new();
+    };
+    map.into_iter()
+        .filter_map(|(_, v)| match v {
+            serde_json::Value::String(s) => Some(s),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A service or CI a search found.
+#[derive(Debug, Clone, FromRow, PartialEq)]
+pub struct CiHit {
+    #[sqlx(flatten)]
+    pub ci: CiRow,
+    /// Every term is in the name (0/1).
+    pub title_hit: i64,
+    /// What was typed is one of its identifiers (0/1).
+    pub exact: i64,
+}
+
+/// The CIs in `scope` matching every term of `query`, or with an
+/// identifier equal to `text` (identifiers are stored trimmed and in lower
+/// case): an exact identifier first, then those with every term in the
+/// name, then by name. Ranks within the [`CANDIDATES`] newest matches.
+pub async fn cis(
+    conn: &mut AnyConnection,
+    d: Dialect,
+    query: &Query,
+    text: &str,
+    scope: &CiScope,
+    limit: i64,
+) -> Result<Vec<CiHit>> {
+    let q = cis_sql(d, query, text, scope, limit);
+    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+}
+
+/// The engine's plan of [`cis`] (PostgreSQL: the generic plan the read
+/// pool runs), for the query-plan tests.
+pub async fn cis_plan(
+    conn: &mut AnyConnection,
+    d: Dialect,
+    query: &Query,
+    text: &str,
+    scope: &CiScope,
+) -> Result<Vec<String>> {
+    let q = cis_sql(d, query, text, scope, 20);
+    Ok(crate::sql::read_plan(conn, d, &q).await?)
+}
+
+fn cis_sql(d: Dialect, query: &Query, text: &str, scope: &CiScope, limit: i64) -> Sql {
+    let identifier = Value::Text(text.trim().to_lowercase());
+    let mut q = Sql::new("SELECT ");
+    q.push(cmdb::COLUMNS).push(", ");
+    push_title_hit(&mut q, query);
+    q.push(" AS title_hit, CASE WHEN c.id IN (SELECT ci_id FROM ci_identifiers WHERE value = ");
+    q.bind(identifier.clone()).push(") THEN 1 ELSE 0 END AS exact ").push(cmdb::FROM);
+    // The newest matches (FTS5 hands them out newest first and stops at
+    // the cap), and the CI an identifier names.
+    q.push(" WHERE c.id IN (SELECT id FROM (SELECT x.id FROM ");
+    push_matches(&mut q, d, "cis", "x", query);
+    // SQLite would walk a class's index and look each CI up in FTS5 (`+`
+    // keeps the column out of index choice): the matches lead, newest
+    // first as FTS5 hands them out, and the rows are then read by id.
+    let sqlite = d.0 == Backend::Sqlite;
+    let unindexed = if sqlite { "+" } else { "" };
+    push_scope(&mut q, "x", unindexed, scope);
+    let newest = if sqlite { "f.rowid" } else { "x.id" };
+    q.push(&format!(
+        " ORDER BY {newest} DESC LIMIT {CANDIDATES}) m UNION SELECT ci_id FROM ci_identifiers WHERE value = "
+    ));
+    q.bind(identifier).push(")");
+    push_scope(&mut q, "c", unindexed, scope);
+    q.push(" ORDER BY exact DESC, title_hit DESC, LOWER(c.name), c.id LIMIT ").bind(Value::Int(limit));
+    q
+}
+
+fn push_scope(q: &mut Sql, alias: &str, unindexed: &str, scope: &CiScope) {
     if !scope.classes.is_empty() {
-        q.push(" AND c.class IN ").row(scope.classes.iter().map(|c| Value::from(c.as_str())));
+        q.push(&format!(" AND {unindexed}{alias}.class IN "))
+            .row(scope.classes.iter().map(|c| Value::from(c.as_str())));
     }
     if !scope.except.is_empty() {
-        q.push(" AND c.class NOT IN ").row(scope.except.iter().map(|c| Value::from(c.as_str())));
+        q.push(&format!(" AND {unindexed}{alias}.class NOT IN "))
+            .row(scope.except.iter().map(|c| Value::from(c.as_str())));
     }
     if scope.requester_visible {
-        q.push(" AND c.requester_visible = 1 AND c.portfolio_status = 'live'");
+        q.push(&format!(
+            " AND {unindexed}{alias}.requester_visible = 1 AND {unindexed}{alias}.portfolio_status = 'live'"
+        ));
     }
-    q.push(" ORDER BY c.name, c.id LIMIT ").bind(Value::Int(limit));
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+}
+
+/// Up to `batch` CIs that have no search text yet (from before migration
+/// 0020), lowest id first, with their text folded: what
+/// `fulltext::backfill` writes once the records are done.
+pub(crate) async fn unfolded_cis(conn: &mut AnyConnection, batch: i64) -> Result<Vec<(i64, String, String)>> {
+    type Row = (i64, String, String, Option<String>, String);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, name, description, vendor, attributes FROM cis WHERE search_title IS NULL ORDER BY id LIMIT $1",
+    )
+    .bind(batch)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, description, vendor, attributes)| {
+            let (title, body) = ci_search_text(&name, &description, vendor.as_deref(), &attributes);
+            (id, title, body)
+        })
+        .collect())
 }

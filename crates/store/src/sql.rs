@@ -127,6 +127,19 @@ pub(crate) async fn explain(
     rows.iter().map(|r| r.try_get::<String, _>(column)).collect()
 }
 
+/// The plan the read pool runs for `q`: SQLite's, PostgreSQL's generic
+/// plan (see [`explain_generic`]). For the query-plan tests.
+pub(crate) async fn read_plan(
+    conn: &mut sqlx::AnyConnection,
+    d: crate::Dialect,
+    q: &Sql,
+) -> Result<Vec<String>, sqlx::Error> {
+    match d.0 {
+        crate::Backend::Sqlite => explain(conn, d, q).await,
+        crate::Backend::Postgres => explain_generic(conn, q).await,
+    }
+}
+
 /// PostgreSQL's generic plan for `q`: the plan a prepared statement runs
 /// when the planner does not look at the values, as the read pool's
 /// connections do (`plan_cache_mode = force_generic_plan`, see `db.rs`).

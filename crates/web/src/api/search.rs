@@ -6,9 +6,8 @@ use crate::{AppState, auth::ApiActor, error::ApiError, query::Query};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use steward_app::Code;
-use steward_app::search::{Found, Highlighted, NumberHit, RecordHit, SearchKind, SearchRequest};
+use steward_app::search::{CiHit, Found, Highlighted, NumberHit, RecordHit, SearchKind, SearchRequest};
 use steward_domain::number::RecordKind;
-use steward_store::cmdb::CiRow;
 use utoipa::ToSchema;
 
 /// The search resource: search and suggestions, with their OpenAPI
@@ -136,8 +135,8 @@ pub struct RecordHitJson {
     pub state: String,
 }
 
-/// A service or CI found by name or by an identifier (hostname, serial
-/// number, FQDN, UUID).
+/// A service or CI found by words of its name, description, vendor or
+/// attributes, or by an identifier (hostname, serial number, FQDN, UUID).
 #[derive(Serialize, ToSchema)]
 pub struct CiHitJson {
     pub id: i64,
@@ -146,6 +145,13 @@ pub struct CiHitJson {
     pub status: String,
     /// Services only: pipeline, live or retired.
     pub portfolio_status: Option<String>,
+    /// Every word is in the name (these rank first after an exact
+    /// identifier).
+    pub title_hit: bool,
+    /// The whole name with the matches marked.
+    pub name_marked: HighlightJson,
+    /// The part of the description around the matches, marked.
+    pub snippet: HighlightJson,
 }
 
 /// What a search found, grouped by kind; each kind holds at most `limit`
@@ -174,9 +180,13 @@ pub struct SearchResultJson {
     pub incidents: Vec<IncidentJson>,
     /// More records match: incidents can be listed with `/incidents?text=`.
     pub more_incidents: bool,
-    /// Services by name or identifier (requesters: those offered to them).
+    /// Services with every word in their name, description or attributes,
+    /// or an identifier equal to the text (requesters: those offered to
+    /// them), best first: an exact identifier, every word in the name, then
+    /// by name.
     pub services: Vec<CiHitJson>,
-    /// Other CIs by name or identifier (agents, managers and admins only).
+    /// Other CIs, found and ranked as services are (agents, managers and
+    /// admins only).
     pub cis: Vec<CiHitJson>,
 }
 
@@ -184,8 +194,18 @@ fn hit(h: &NumberHit) -> RecordHitJson {
     RecordHitJson { kind: h.kind.to_owned(), number: h.number.clone(), title: h.title.clone(), state: h.state.clone() }
 }
 
-fn ci(r: CiRow) -> CiHitJson {
-    CiHitJson { id: r.id, class: r.class, name: r.name, status: r.status, portfolio_status: r.portfolio_status }
+fn ci(h: CiHit) -> CiHitJson {
+    let r = h.ci;
+    CiHitJson {
+        id: r.id,
+        class: r.class,
+        name: r.name,
+        status: r.status,
+        portfolio_status: r.portfolio_status,
+        title_hit: h.title_hit,
+        name_marked: marked(h.name_marked),
+        snippet: marked(h.snippet),
+    }
 }
 
 impl From<Found> for SearchResultJson {
@@ -205,7 +225,7 @@ impl From<Found> for SearchResultJson {
 }
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", operation_id = "search",
-    params(("q" = Option<String>, Query, description = "A record number (INC0001127, inc1127, 1127); words of a record's title or description (the last one a prefix while typed, \"quoted phrases\" in order, folded: zolty finds Żółty); or a service's or CI's name, hostname or serial number. At most 500 characters."),
+    params(("q" = Option<String>, Query, description = "A record number (INC0001127, inc1127, 1127); words of a record's title or description (the last one a prefix while typed, \"quoted phrases\" in order, folded: zolty finds Żółty); or words of a service's or CI's name, description or attributes, or its exact hostname or serial number. At most 500 characters."),
         ("kind" = Option<crate::api::schema::SearchKindName>, Query, description = "Only this kind"),
         ("state" = Option<String>, Query, description = "Only records in these states (comma-separated; `open` for every open state); leaves services and CIs out"),
         ("limit" = Option<i64>, Query, minimum = 1, maximum = 50, description = "Results per kind (default 20)")),

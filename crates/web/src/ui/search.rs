@@ -1,8 +1,8 @@
 //! `/search?q=&kind=&state=`: the search box's page. A record number goes
 //! straight to the record (or offers the choice when several kinds share
 //! it); anything else lists what matched, grouped by kind: incidents and
-//! problems by words with the matches marked, services and CIs by name,
-//! hostname or serial number. A search the parser refuses is shown with
+//! problems, services and CIs by words with the matches marked (services
+//! and CIs also by an exact hostname or serial number). A search the parser refuses is shown with
 //! the reason beside the field.
 
 use super::{Ctx, UiResult, fmt, layout, see_other, widgets};
@@ -16,10 +16,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use steward_app::{
     AppError, FieldError,
-    search::{Found, Highlighted, RecordHit, SearchKind, SearchRequest},
+    search::{CiHit, Found, Highlighted, RecordHit, SearchKind, SearchRequest},
 };
 use steward_domain::{RecordNumber, number::RecordKind};
-use steward_store::cmdb::CiRow;
 
 /// Search and the suggestions while typing: routes, no navigation entry
 /// (the top bar holds the search box).
@@ -125,16 +124,20 @@ pub(super) fn highlighted(h: &Highlighted) -> Markup {
     }
 }
 
-fn cis(ctx: &Ctx, id: &str, title: Msg, rows: &[CiRow], href: &str) -> Markup {
+/// Services or CIs found, each with its marked name and the part of its
+/// description around the matches.
+fn cis(ctx: &Ctx, id: &str, title: Msg, hits: &[CiHit], href: &str) -> Markup {
     let lang = ctx.lang;
     html! {
         section.panel aria-labelledby=(id) {
-            h2 #(id) { (ctx.t(title)) span.count { (rows.len()) } }
+            h2 #(id) { (ctx.t(title)) span.count { (hits.len()) } }
             ul.search-hits {
-                @for r in rows {
+                @for h in hits {
+                    @let r = &h.ci;
                     li {
-                        a href={ (href) (r.id) } { (r.name) }
+                        a href={ (href) (r.id) } { (highlighted(&h.name_marked)) }
                         " " span.muted { (i18n_cmdb::class(lang, &r.class, None)) " · " (i18n_cmdb::status(lang, &r.status)) }
+                        @if !h.snippet.pieces.is_empty() { p.muted.snippet { (highlighted(&h.snippet)) } }
                     }
                 }
             }

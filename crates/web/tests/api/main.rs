@@ -38,6 +38,7 @@ mod problem_desk;
 mod problem_sla;
 mod problems;
 mod search;
+mod search_cis;
 mod search_words;
 mod security;
 mod sessions;

@@ -86,8 +86,9 @@ both!(words_services_and_cis_grouped_by_kind, |t| {
     assert_eq!(names(&staff["services"]), ["Web Shop"]);
     assert!(staff["cis"].as_array().unwrap().is_empty());
     assert_eq!(names(&search(&t, "web", &t.agent).await["services"]), ["Web Analytics", "Web Legacy", "Web Shop"]);
-    // A CI by part of its name, its hostname or its serial (any case).
-    for q in ["shop-d", "SRV-DB-01", "8gb7xk3"] {
+    // A CI by a word of its name as typed (a prefix from three letters),
+    // its hostname or its serial (any case).
+    for q in ["sho", "SRV-DB-01", "8gb7xk3"] {
         let found = search(&t, q, &t.agent).await;
         assert_eq!(names(&found["cis"]), ["shop-db"], "{q}");
         assert_eq!(found["cis"][0]["class"], "server");
@@ -109,11 +110,14 @@ both!(words_services_and_cis_grouped_by_kind, |t| {
 
     // The page groups what it found, in the reader's language.
     let page = ui(&t, "/search?q=web", &cookie(&t, "agent").await).await.text().await.unwrap();
-    for part in [r#"id="found-incidents""#, r#"id="found-services""#, &format!("/incidents/{a}"), "Web Analytics"] {
+    // Names with the word marked.
+    let analytics = "<mark>Web</mark> Analytics";
+    for part in [r#"id="found-incidents""#, r#"id="found-services""#, &format!("/incidents/{a}"), analytics] {
         assert!(page.contains(part), "{part} in {page}");
     }
     let page = ui(&t, "/search?q=web", &cookie(&t, "requester").await).await.text().await.unwrap();
-    assert!(page.contains("Web Shop") && !page.contains("Web Analytics") && !page.contains(&b), "{page}");
+    let shop = "<mark>Web</mark> Shop";
+    assert!(page.contains(shop) && !page.contains("Analytics") && !page.contains(&b), "{page}");
 });
 
 both!(people_filters_take_a_name_or_an_e_mail, |t| {
