@@ -41,7 +41,9 @@ pub async fn add_comment(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
     let (body, internal, files) = if multipart {
-        let mut m = Multipart::from_request(req, s).await.map_err(|e| ApiError::field("body", crate::error::malformed(e.body_text())))?;
+        let mut m = Multipart::from_request(req, s)
+            .await
+            .map_err(|e| ApiError::field("body", crate::error::malformed(e.body_text())))?;
         let parts = read_parts(&mut m, s.app.config.attachment_max_bytes).await?;
         let internal = match parts.text("internal").trim() {
             "" | "false" | "0" => false,

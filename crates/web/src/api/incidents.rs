@@ -355,8 +355,9 @@ pub async fn read_form<S: Send + Sync>(req: axum::extract::Request, state: &S, m
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
     if multipart {
-        let mut m =
-            Multipart::from_request(req, state).await.map_err(|e| ApiError::field("body", crate::error::malformed(e.body_text())))?;
+        let mut m = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::field("body", crate::error::malformed(e.body_text())))?;
         return read_parts(&mut m, max).await;
     }
     let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
