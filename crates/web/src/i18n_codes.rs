@@ -270,7 +270,16 @@ pub fn ui(code: Code, params: &[(&'static str, &str)]) -> Message {
 /// language: "resolution_notes is required to move to resolved" says no
 /// more than "is required" there, and a date field takes no RFC 3339.
 fn said_differently(code: Code) -> bool {
-    matches!(code, Code::RequiredForState | Code::NotATime)
+    // The escalation form words its refusals for the form (the API names the JSON).
+    matches!(
+        code,
+        Code::RequiredForState
+            | Code::NotATime
+            | Code::AfterRequired
+            | Code::NoActions
+            | Code::PercentRange
+            | Code::NoGroupAndGroups
+    )
 }
 
 /// A message from the use cases in the UI's language: by its code, its

@@ -192,7 +192,7 @@ impl SlaDefinition {
         let mut problems = Vec::new();
         let mut problem = |field: String, reason: Message| problems.push(Problem::new(field, reason));
         if self.name.trim().is_empty() {
-            problem("name".into(), Code::Required.msg("must not be empty"));
+            problem("name".into(), Code::Required.msg("is required"));
         } else if let Err(e) = crate::text::check(&self.name, crate::text::TITLE) {
             problem("name".into(), e.into());
         }

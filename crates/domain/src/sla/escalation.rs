@@ -163,7 +163,7 @@ impl EscalationRule {
         let mut problems = Vec::new();
         let mut problem = |field: &str, reason: Message| problems.push(Problem::new(field, reason));
         if self.name.trim().is_empty() {
-            problem("name", Code::Required.msg("must not be empty"));
+            problem("name", Code::Required.msg("is required"));
         } else if let Err(e) = crate::text::check(&self.name, crate::text::TITLE) {
             problem("name", e.into());
         }

@@ -60,7 +60,7 @@ async fn rules(c: &Client, t: &server::TestServer) {
     tick(c, "#rule-notify-group").await;
     fill(c, "#rule-users", "ghost").await;
     submit(c, "#save-rule").await;
-    assert_eq!(text(c, "#rule-users-error").await, "No user named ghost");
+    assert_eq!(text(c, "#rule-users-error").await, "No user named \"ghost\"");
     assert!(checked(c, "#rule-no-assignee").await, "the form keeps what was typed");
     fill(c, "#rule-users", "").await;
     choose(c, "#rule-reassign", "Network").await;
