@@ -1,5 +1,5 @@
 //! Managing notifications: the outbox and its dead letters and webhooks
-//! (admins only), watching incidents (anyone who can see them) and one's
+//! (admins only), watching incidents and problems (anyone who can see them) and one's
 //! own opt-outs.
 
 use super::{EVENTS, OPTIONAL_EVENTS};
@@ -7,10 +7,10 @@ use crate::Code;
 use crate::{
     Actor, App,
     error::{AppError, Errors},
-    incidents::{KIND, parse_number},
+    incidents::parse_number,
 };
-use steward_domain::Role;
 use steward_domain::code::unknown_value;
+use steward_domain::{Role, number::RecordKind};
 use steward_store::{
     StoreError,
     accounts::User,
@@ -319,32 +319,45 @@ impl App {
         Ok(webhooks::deliveries(&mut c, id, limit).await?)
     }
 
-    /// The incident's watchers; anyone who can see the incident may ask.
-    pub async fn watchers(&self, actor: &Actor, number: &str) -> Result<Vec<User>, AppError> {
-        let inc = self.get_incident(actor, number).await?;
-        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        Ok(watchers::list(&mut c, KIND, inc.id).await?)
+    /// The id of the record of `kind` numbered `number`, when the actor
+    /// may see it: who may see a record may watch it. Incidents and
+    /// problems are watched; other kinds have no one to tell yet.
+    async fn watchable(&self, actor: &Actor, kind: RecordKind, number: &str) -> Result<i64, AppError> {
+        match kind {
+            RecordKind::Incident => {
+                parse_number(number)?;
+                Ok(self.get_incident(actor, number).await?.id)
+            }
+            RecordKind::Problem => Ok(self.get_problem(actor, number).await?.record.id),
+            _ => Err(AppError::NotFound("record")),
+        }
     }
 
-    pub async fn is_watching(&self, actor: &Actor, incident_id: i64) -> Result<bool, AppError> {
+    /// The record's watchers; anyone who can see the record may ask.
+    pub async fn watchers(&self, actor: &Actor, kind: RecordKind, number: &str) -> Result<Vec<User>, AppError> {
+        let id = self.watchable(actor, kind, number).await?;
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        Ok(watchers::is_watching(&mut c, KIND, incident_id, actor.id).await?)
+        Ok(watchers::list(&mut c, kind.as_str(), id).await?)
     }
 
-    /// Starts (`on`) or stops watching an incident the actor can see.
-    pub async fn watch(&self, actor: &Actor, number: &str, on: bool) -> Result<Vec<User>, AppError> {
-        parse_number(number)?;
-        let inc = self.get_incident(actor, number).await?;
-        let (id, user) = (inc.id, actor.id);
+    pub async fn is_watching(&self, actor: &Actor, kind: RecordKind, record_id: i64) -> Result<bool, AppError> {
+        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(watchers::is_watching(&mut c, kind.as_str(), record_id, actor.id).await?)
+    }
+
+    /// Starts (`on`) or stops watching a record the actor can see.
+    pub async fn watch(&self, actor: &Actor, kind: RecordKind, number: &str, on: bool) -> Result<Vec<User>, AppError> {
+        let (id, user) = (self.watchable(actor, kind, number).await?, actor.id);
+        let kind = kind.as_str();
         self.store
             .write(move |c| {
                 Box::pin(async move {
                     if on {
-                        watchers::add(c, KIND, id, user).await?;
+                        watchers::add(c, kind, id, user).await?;
                     } else {
-                        watchers::remove(c, KIND, id, user).await?;
+                        watchers::remove(c, kind, id, user).await?;
                     }
-                    Ok::<_, AppError>(watchers::list(c, KIND, id).await?)
+                    Ok::<_, AppError>(watchers::list(c, kind, id).await?)
                 })
             })
             .await

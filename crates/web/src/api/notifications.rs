@@ -385,7 +385,7 @@ pub async fn watchers(
     ApiActor(actor): ApiActor,
     Path(number): Path<String>,
 ) -> Result<axum::Json<Vec<WatcherJson>>, ApiError> {
-    Ok(axum::Json(watchers_json(s.app.watchers(&actor, &number).await?)))
+    Ok(axum::Json(watchers_json(s.app.watchers(&actor, RecordKind::Incident, &number).await?)))
 }
 
 #[utoipa::path(post, operation_id = "watch_incident", path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
@@ -396,7 +396,7 @@ pub async fn watch(
     ApiActor(actor): ApiActor,
     Path(number): Path<String>,
 ) -> Result<axum::Json<Vec<WatcherJson>>, ApiError> {
-    Ok(axum::Json(watchers_json(s.app.watch(&actor, &number, true).await?)))
+    Ok(axum::Json(watchers_json(s.app.watch(&actor, RecordKind::Incident, &number, true).await?)))
 }
 
 #[utoipa::path(delete, operation_id = "unwatch_incident", path = "/api/v1/incidents/{number}/watchers", tag = "incidents", params(("number" = String, Path)),
@@ -407,7 +407,7 @@ pub async fn unwatch(
     ApiActor(actor): ApiActor,
     Path(number): Path<String>,
 ) -> Result<axum::Json<Vec<WatcherJson>>, ApiError> {
-    Ok(axum::Json(watchers_json(s.app.watch(&actor, &number, false).await?)))
+    Ok(axum::Json(watchers_json(s.app.watch(&actor, RecordKind::Incident, &number, false).await?)))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -439,4 +439,36 @@ pub async fn set_my_notifications(
 ) -> Result<axum::Json<NotificationSettingsJson>, ApiError> {
     let optouts = s.app.set_my_optouts(&actor, b.optouts).await?;
     Ok(axum::Json(NotificationSettingsJson { optouts, optional: OPTIONAL_EVENTS.map(String::from).to_vec() }))
+}
+
+#[utoipa::path(get, operation_id = "list_problem_watchers", path = "/api/v1/problems/{number}/watchers", tag = "problems", params(("number" = String, Path)),
+    responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = Problem)))]
+pub async fn problem_watchers(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<Vec<WatcherJson>>, ApiError> {
+    Ok(axum::Json(watchers_json(s.app.watchers(&actor, RecordKind::Problem, &number).await?)))
+}
+
+#[utoipa::path(post, operation_id = "watch_problem", path = "/api/v1/problems/{number}/watchers", tag = "problems", params(("number" = String, Path)),
+    description = "Starts watching the problem (the caller): its comments, work notes and state changes are mailed to them; answers the watchers.",
+    responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = Problem)))]
+pub async fn watch_problem(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<Vec<WatcherJson>>, ApiError> {
+    Ok(axum::Json(watchers_json(s.app.watch(&actor, RecordKind::Problem, &number, true).await?)))
+}
+
+#[utoipa::path(delete, operation_id = "unwatch_problem", path = "/api/v1/problems/{number}/watchers", tag = "problems", params(("number" = String, Path)),
+    description = "Stops watching the problem (the caller); answers the watchers.",
+    responses((status = 200, body = Vec<WatcherJson>), (status = 403, body = Problem)))]
+pub async fn unwatch_problem(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<Vec<WatcherJson>>, ApiError> {
+    Ok(axum::Json(watchers_json(s.app.watch(&actor, RecordKind::Problem, &number, false).await?)))
 }

@@ -41,7 +41,10 @@ pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as uto
     super::problem_comments::comments,
     super::problem_comments::add_comment,
     super::problem_comments::attachments,
-    super::problem_comments::download
+    super::problem_comments::download,
+    super::notifications::problem_watchers,
+    super::notifications::watch_problem,
+    super::notifications::unwatch_problem
 ))]
 struct Doc;
 
@@ -64,6 +67,12 @@ fn routes() -> axum::Router<AppState> {
             get(talk::comments).post(talk::add_comment).layer(DefaultBodyLimit::disable()),
         )
         .route("/problems/{number}/attachments", get(talk::attachments))
+        .route(
+            "/problems/{number}/watchers",
+            get(super::notifications::problem_watchers)
+                .post(super::notifications::watch_problem)
+                .delete(super::notifications::unwatch_problem),
+        )
         .route("/problems/{number}/attachments/{id}", get(talk::download))
         .route("/problems/{number}/incidents", get(incidents).post(link))
         .route("/problems/{number}/incidents/{incident}", delete(unlink))

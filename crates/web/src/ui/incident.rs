@@ -64,7 +64,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
         s.app.incident_journal(&ctx.actor, &number),
         s.app.list_attachments(&ctx.actor, RecordKind::Incident, &number),
         s.app.incident_children(&ctx.actor, inc.id),
-        s.app.is_watching(&ctx.actor, inc.id),
+        s.app.is_watching(&ctx.actor, RecordKind::Incident, inc.id),
     )
     .await?;
     // The parent may be one this user cannot see; then it is only a number.
@@ -128,7 +128,7 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
                 h1 { span.num { (d.number) } " " span #incident-title { (i.title) } }
                 div.head-actions {
                     (super::desk::assign_button(ctx, d))
-                    (super::notifications::watch_button(ctx, &d.number, d.watching))
+                    (super::notifications::watch_button(ctx, &d.page(), d.watching))
                     @if ctx.actor.is_staff() { a.btn #edit-incident href={ "/incidents/" (d.number) "/edit" } { (ctx.t(Msg::Edit)) } }
                 }
             }

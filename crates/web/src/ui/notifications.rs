@@ -14,6 +14,7 @@ use axum::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
+use steward_domain::number::RecordKind;
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
@@ -123,17 +124,32 @@ pub struct WatchForm {
     on: String,
 }
 
-pub async fn watch(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Form(f): Form<WatchForm>) -> UiResult {
-    let on = f.on == "1";
-    s.app.watch(&ctx.actor, &n, on).await.or_page(&ctx)?;
-    let number = steward_app::incidents::parse_number(&n).map(steward_app::incidents::number).unwrap_or_default();
-    see_other(&format!("/incidents/{number}?m={}", if on { "watching" } else { "unwatched" }))
+pub async fn watch(s: State<AppState>, ctx: Ctx, n: Path<String>, f: Form<WatchForm>) -> UiResult {
+    toggle(s, ctx, RecordKind::Incident, n, f).await
 }
 
-/// The Watch/Unwatch button on the incident page.
-pub fn watch_button(ctx: &Ctx, number: &str, watching: bool) -> Markup {
+pub async fn watch_problem(s: State<AppState>, ctx: Ctx, n: Path<String>, f: Form<WatchForm>) -> UiResult {
+    toggle(s, ctx, RecordKind::Problem, n, f).await
+}
+
+/// Starts or stops watching the record, then back to its page.
+async fn toggle(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    kind: RecordKind,
+    Path(n): Path<String>,
+    Form(f): Form<WatchForm>,
+) -> UiResult {
+    let on = f.on == "1";
+    s.app.watch(&ctx.actor, kind, &n, on).await.or_page(&ctx)?;
+    let page = kind.seq_of(&n).map(|seq| super::conversation::page_path(kind, seq)).unwrap_or_default();
+    see_other(&format!("{page}?m={}", if on { "watching" } else { "unwatched" }))
+}
+
+/// The Watch/Unwatch button on a record's page (`page`: its path).
+pub fn watch_button(ctx: &Ctx, page: &str, watching: bool) -> Markup {
     html! {
-        form.watch method="post" action={ "/incidents/" (number) "/watch" } {
+        form.watch method="post" action={ (page) "/watch" } {
             (widgets::csrf(&ctx.csrf))
             input type="hidden" name="on" value=(if watching { "0" } else { "1" });
             button.btn #watch type="submit" aria-pressed=(if watching { "true" } else { "false" }) {

@@ -49,6 +49,8 @@ pub struct Data {
     pub clocks: Vec<steward_app::sla::ClockView>,
     /// The files sent with its comments and work notes.
     pub attachments: Vec<Attachment>,
+    /// The viewer watches it.
+    pub watching: bool,
 }
 
 impl Data {
@@ -68,12 +70,13 @@ impl Data {
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let p = s.app.get_problem(&ctx.actor, n).await?;
     let number = number(p.record.number);
-    let (journal, incidents, cis, clocks, attachments) = futures_util::try_join!(
+    let (journal, incidents, cis, clocks, attachments, watching) = futures_util::try_join!(
         s.app.problem_journal(&ctx.actor, &number),
         s.app.problem_incidents(&ctx.actor, &number),
         s.app.incident_cis(&ctx.actor, p.record.id),
         s.app.problem_clocks(&ctx.actor, &number),
         s.app.list_attachments(&ctx.actor, RecordKind::Problem, &number),
+        s.app.is_watching(&ctx.actor, RecordKind::Problem, p.record.id),
     )?;
     let mut starts: Vec<i64> = cis.iter().map(|c| c.id).collect();
     starts.extend(p.record.service_id);
@@ -82,7 +85,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     } else {
         Some(s.app.impact(&ctx.actor, &starts, IMPACT_DEPTH, None, Direction::Upstream, IMPACT_LISTED).await?)
     };
-    Ok(Data { p, number, journal, incidents, cis, impact, clocks, attachments })
+    Ok(Data { p, number, journal, incidents, cis, impact, clocks, attachments, watching })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -123,6 +126,7 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
             div.head-row {
                 h1 { span.num { (d.number) } " " span #problem-title { (r.title) } }
                 div.head-actions {
+                    (super::notifications::watch_button(ctx, &d.page(), d.watching))
                     a.btn #edit-problem href={ "/problems/" (d.number) "/edit" } { (ctx.t(Msg::Edit)) }
                 }
             }
@@ -254,6 +258,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Qu
         Some("withdrawn") => Some(ctx.t(Msg::FlashWithdrawn).to_owned()),
         Some("commented") => Some(ctx.t(Msg::FlashCommented).to_owned()),
         Some("uploaded") => Some(ctx.t(Msg::FlashUploaded).to_owned()),
+        Some("watching") => Some(ctx.t(Msg::FlashWatching).to_owned()),
+        Some("unwatched") => Some(ctx.t(Msg::FlashUnwatched).to_owned()),
         _ => None,
     };
     respond(&s, &ctx, &n, View { notice, ..View::default() }, StatusCode::OK).await

@@ -51,6 +51,7 @@ fn routes() -> axum::Router<AppState> {
             post(problem_actions::comment).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/problems/{number}/attachments/{id}", get(problem_actions::download))
+        .route("/problems/{number}/watch", post(super::notifications::watch_problem))
         .route("/incidents/{number}/problem", post(incident_problems::create))
         .route("/incidents/{number}/link-problem", post(incident_problems::link))
         .route("/incidents/{number}/apply-workaround", post(incident_problems::apply))

@@ -227,3 +227,41 @@ both!(the_problem_list_and_page_show_the_sla_and_the_conversation, |t| {
     assert!(page.contains("Queue peaks at 12:05."), "the work note in the activity");
     assert!(page.contains(&format!("action=\"/problems/{n}/comments\"")), "the comment box");
 });
+
+both!(staff_watch_a_problem_and_hear_of_its_comments, |t| {
+    let watcher = set_email(&t, "manager").await;
+    let n = raise(&t, json!({"title": "Backups overrun the window"})).await;
+    let path = format!("/api/v1/problems/{n}/watchers");
+    assert!(t.json(&path, &t.agent).await.as_array().unwrap().is_empty());
+    let r = t.client.post(format!("{}{path}", t.base)).bearer_auth(&t.manager).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let names: Vec<String> = r
+        .json::<Value>()
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["username"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["manager"]);
+    // Its comments reach the watcher; a requester may not see who watches.
+    assert_eq!(t.post(&comments_of(&n), &t.agent, json!({"body": "Moved to 01:00."})).await.status(), 201);
+    let mails: Vec<(String, String)> =
+        pending_of(&t, &n).await.into_iter().filter(|m| m.0 == "email").map(|m| (m.1, m.2)).collect();
+    assert!(mails.contains(&("problem.commented".to_owned(), watcher)), "{mails:?}");
+    let r = t.client.get(format!("{}{path}", t.base)).bearer_auth(&t.requester).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r =
+        t.client.post(format!("{}/api/v1/problems/PRB9999999/watchers", t.base)).bearer_auth(&t.manager).send().await;
+    assert_eq!(r.unwrap().status(), 404);
+    // The page offers the button; stopping empties the list.
+    let (_, session) = t.app.login("agent", PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let cookie = format!("steward_session={}", session.token);
+    let page = t.client.get(format!("{}/problems/{n}", t.base)).header("cookie", &cookie).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("action=\"/problems/{n}/watch\"")), "no watch button");
+    let r = t.client.delete(format!("{}{path}", t.base)).bearer_auth(&t.manager).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(t.json(&path, &t.agent).await.as_array().unwrap().is_empty());
+});

@@ -37,7 +37,7 @@ async fn watch_and_unwatch_an_incident() {
     // Without the CSRF token nothing happens.
     let r = post(&t, &format!("{path}/watch"), &cookie, &[("on", "1")]).await;
     assert_eq!(r.status().as_u16(), 403);
-    assert!(t.app.watchers(&actor, &n).await.unwrap().is_empty());
+    assert!(t.app.watchers(&actor, steward_domain::number::RecordKind::Incident, &n).await.unwrap().is_empty());
 }
 
 #[tokio::test]
