@@ -283,11 +283,14 @@ fn sqlite_pool(n: u32, timeout: Duration) -> AnyPoolOptions {
             Box::pin(async move {
                 // WAL lets readers run beside the writer; FULL flushes every
                 // commit so that an answer means it is on disk; checkpoints
-                // run in the background (see `checkpoint`).
+                // run in the background (see `checkpoint`). Statement
+                // journals in memory: every insert in a group-commit batch
+                // opens one, and on a temporary file each cost a write call.
                 conn.execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                     PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 0",
+                     PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 0; \
+                     PRAGMA temp_store = MEMORY",
                 )
                 .await?;
                 Ok(())
