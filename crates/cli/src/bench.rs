@@ -148,12 +148,16 @@ impl Db {
     }
 }
 
-async fn database(t: &Target, fresh: bool) -> Result<Db> {
+/// A fresh database, or with `kept` the one a benchmark keeps between runs:
+/// on PostgreSQL the database of that name, on SQLite the `--keep` folder
+/// (a fresh one without it). Each benchmark keeps its own, since each seeds
+/// its own users and data.
+async fn database(t: &Target, kept: Option<&str>) -> Result<Db> {
+    let fresh = kept.is_none() || (t.keep.is_none() && t.pg.is_none());
     if let Some(pg) = &t.pg {
-        let name = if fresh {
-            format!("steward_bench_{}_{}", std::process::id(), rand_suffix())
-        } else {
-            "steward_bench_keep".into()
+        let name = match kept {
+            Some(name) => name.to_owned(),
+            None => format!("steward_bench_{}_{}", std::process::id(), rand_suffix()),
         };
         let url = Store::create_postgres_database(pg, &name)
             .await
@@ -264,7 +268,7 @@ async fn create(a: CreateArgs) -> Result<()> {
     }
     let mut rates = Vec::new();
     for run in 1..=a.runs {
-        let db = database(&a.target, true).await?;
+        let db = database(&a.target, None).await?;
         let dir = tempfile::tempdir()?;
         let app = open_app(&db, dir.path().to_path_buf()).await?;
         let token = bench_agent(&app).await?;
@@ -360,7 +364,7 @@ async fn count_incidents(app: &App) -> Result<usize> {
 }
 
 async fn list(a: ListArgs) -> Result<()> {
-    let db = database(&a.target, a.target.keep.is_none() && a.target.pg.is_none()).await?;
+    let db = database(&a.target, Some("steward_bench_list")).await?;
     let dir = tempfile::tempdir()?;
     let app = open_app(&db, dir.path().to_path_buf()).await?;
     fill(&app, a.incidents).await?;
@@ -414,7 +418,7 @@ async fn list(a: ListArgs) -> Result<()> {
 }
 
 async fn startup(a: StartupArgs) -> Result<()> {
-    let db = database(&a.target, a.target.keep.is_none() && a.target.pg.is_none()).await?;
+    let db = database(&a.target, Some("steward_bench_list")).await?;
     let dir = tempfile::tempdir()?;
     {
         let app = open_app(&db, dir.path().to_path_buf()).await?;

@@ -1,6 +1,9 @@
 //! Users, organisations, assignment groups, API tokens and sessions.
 
-use crate::{Result, StoreError};
+use crate::{
+    Result, StoreError,
+    sql::{Sql, Value},
+};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -292,6 +295,81 @@ pub async fn members_of(conn: &mut AnyConnection, group_id: i64) -> Result<Vec<U
         "SELECT {cols} FROM users u JOIN group_members m ON m.user_id = u.id WHERE m.group_id = $1 ORDER BY u.display_name"
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(group_id).fetch_all(conn).await?)
+}
+
+/// A user an event on a record may reach, and why they were found.
+#[derive(Debug, Clone, FromRow)]
+pub struct Candidate {
+    #[sqlx(flatten)]
+    pub user: User,
+    /// A member of the group asked about (0/1).
+    pub in_group: i64,
+    /// Watching the record asked about (0/1).
+    pub watching: i64,
+}
+
+/// In one statement, the users an event may reach: those with these ids,
+/// the members of `group` and the watchers of `watched` (kind, id), each
+/// row saying whether they are in the group and watch, ordered by name.
+/// Notifications ask this on every write that tells someone: one round
+/// trip instead of one per kind of recipient.
+pub async fn candidates(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    group: Option<i64>,
+    watched: Option<(&str, i64)>,
+) -> Result<Vec<Candidate>> {
+    if ids.is_empty() && group.is_none() && watched.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new("SELECT ");
+    q.push(&user_columns("u"));
+    // Why each user is there, then which users: the ids, the group, the watchers.
+    match group {
+        Some(g) => {
+            q.push(", CASE WHEN EXISTS (SELECT 1 FROM group_members m WHERE m.user_id = u.id AND m.group_id = ");
+            q.bind(Value::Int(g)).push(") THEN 1 ELSE 0 END AS in_group");
+        }
+        None => {
+            q.push(", 0 AS in_group");
+        }
+    }
+    match watched {
+        Some((kind, id)) => {
+            q.push(", CASE WHEN EXISTS (SELECT 1 FROM watchers w WHERE w.user_id = u.id AND w.record_kind = ");
+            q.bind(Value::Text(kind.to_owned())).push(" AND w.record_id = ").bind(Value::Int(id));
+            q.push(") THEN 1 ELSE 0 END AS watching");
+        }
+        None => {
+            q.push(", 0 AS watching");
+        }
+    }
+    q.push(" FROM users u WHERE ");
+    let mut first = true;
+    let mut or = |q: &mut Sql| {
+        if !std::mem::take(&mut first) {
+            q.push(" OR ");
+        }
+    };
+    if !ids.is_empty() {
+        or(&mut q);
+        q.push("u.id IN (");
+        for (i, id) in ids.iter().enumerate() {
+            q.push(if i == 0 { "" } else { ", " }).bind(Value::Int(*id));
+        }
+        q.push(")");
+    }
+    if let Some(g) = group {
+        or(&mut q);
+        q.push("u.id IN (SELECT user_id FROM group_members WHERE group_id = ").bind(Value::Int(g)).push(")");
+    }
+    if let Some((kind, id)) = watched {
+        or(&mut q);
+        q.push("u.id IN (SELECT user_id FROM watchers WHERE record_kind = ").bind(Value::Text(kind.to_owned()));
+        q.push(" AND record_id = ").bind(Value::Int(id)).push(")");
+    }
+    q.push(" ORDER BY u.display_name, u.id");
+    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
 }
 
 #[derive(Debug, Clone, FromRow, Serialize)]

@@ -220,6 +220,43 @@ pub(crate) async fn recipients_of(
     event: &IncidentEvent,
     recipients: &[Recipients],
 ) -> Result<Vec<User>, AppError> {
+    let found = people(c, inc, recipients).await?;
+    choose(c, &found, inc, by, event, recipients).await
+}
+
+/// Everyone `recipients` may name on this record, read in one statement
+/// (a write that tells people should not pay a round trip per kind of
+/// recipient); [`choose`] picks among them.
+pub(crate) async fn people(
+    c: &mut Conn,
+    inc: &Incident,
+    recipients: &[Recipients],
+) -> Result<Vec<accounts::Candidate>, AppError> {
+    let mut ids = Vec::new();
+    let (mut group, mut watched) = (None, None);
+    for r in recipients {
+        match r {
+            Recipients::Requester => ids.push(inc.requester_id),
+            Recipients::Assignee => ids.extend(inc.assignee_id),
+            Recipients::GroupMembers => group = inc.assignment_group_id,
+            Recipients::Watchers => watched = Some((inc.kind.as_str(), inc.id)),
+            Recipients::Users(us) => ids.extend(us),
+        }
+    }
+    Ok(accounts::candidates(c, &ids, group, watched).await?)
+}
+
+/// The users to email among `people` (read by [`people`] for at least
+/// these `recipients`), each once, after the skip rules and opt-outs.
+pub(crate) async fn choose(
+    c: &mut Conn,
+    people: &[accounts::Candidate],
+    inc: &Incident,
+    by: &Author,
+    event: &IncidentEvent,
+    recipients: &[Recipients],
+) -> Result<Vec<User>, AppError> {
+    let by_id = |id: i64| people.iter().find(|p| p.user.id == id).map(|p| p.user.clone());
     let always = matches!(event, IncidentEvent::SlaBreached { .. } | IncidentEvent::Escalated { .. });
     let never = matches!(event, IncidentEvent::SlaWarning { .. } | IncidentEvent::Commented { internal: true, .. });
     // (user, may they turn this off?)
@@ -233,27 +270,17 @@ pub(crate) async fn recipients_of(
                         | IncidentEvent::Commented { internal: false, .. }
                         | IncidentEvent::Resolved { .. }
                 );
-                (accounts::user_by_id(c, inc.requester_id).await?.into_iter().collect(), !must)
+                (by_id(inc.requester_id).into_iter().collect::<Vec<_>>(), !must)
             }
-            Recipients::Assignee => {
-                let u = match inc.assignee_id {
-                    Some(a) => accounts::user_by_id(c, a).await?,
-                    None => None,
-                };
-                (u.into_iter().collect(), !matches!(event, IncidentEvent::Assigned { .. }))
+            Recipients::Assignee => (
+                inc.assignee_id.and_then(by_id).into_iter().collect(),
+                !matches!(event, IncidentEvent::Assigned { .. }),
+            ),
+            Recipients::GroupMembers => {
+                (people.iter().filter(|p| p.in_group != 0).map(|p| p.user.clone()).collect(), true)
             }
-            Recipients::GroupMembers => match inc.assignment_group_id {
-                Some(g) => (accounts::members_of(c, g).await?, true),
-                None => (Vec::new(), true),
-            },
-            Recipients::Watchers => (watchers::list(c, &inc.kind, inc.id).await?, true),
-            Recipients::Users(ids) => {
-                let mut us = Vec::new();
-                for id in ids {
-                    us.extend(accounts::user_by_id(c, *id).await?);
-                }
-                (us, true)
-            }
+            Recipients::Watchers => (people.iter().filter(|p| p.watching != 0).map(|p| p.user.clone()).collect(), true),
+            Recipients::Users(ids) => (ids.iter().filter_map(|id| by_id(*id)).collect(), true),
         };
         let optional = !always && (never || optional);
         for u in users {

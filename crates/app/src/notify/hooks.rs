@@ -1,7 +1,7 @@
 //! What the incident use cases notify, called inside their write closures:
 //! who hears about a creation, a comment, an assignment or a state change.
 
-use super::compose::{Author, Ctx, IncidentEvent, Recipients, enqueue_for, incident_event, recipients_of};
+use super::compose::{Author, Ctx, IncidentEvent, Recipients, choose, enqueue_for, incident_event, people};
 use crate::error::AppError;
 use steward_store::{
     Conn,
@@ -21,10 +21,15 @@ pub(crate) struct CreatedPlan {
 /// the assignment's (see [`assigned`]). `draft` is the incident to be
 /// written (its id not yet drawn).
 pub(crate) async fn plan_created(c: &mut Conn, draft: &Incident, by: &Author) -> Result<CreatedPlan, AppError> {
-    let ack = recipients_of(c, draft, by, &IncidentEvent::Created, &[Recipients::Requester]).await?;
-    let assigned = match assignment(None, draft) {
+    let assignment = assignment(None, draft);
+    // The requester and whoever the assignment tells, in one read.
+    let mut named = vec![Recipients::Requester];
+    named.extend(assignment.as_ref().map(|(_, to)| to.clone()));
+    let found = people(c, draft, &named).await?;
+    let ack = choose(c, &found, draft, by, &IncidentEvent::Created, &[Recipients::Requester]).await?;
+    let assigned = match assignment {
         Some((event, to)) => {
-            let users = recipients_of(c, draft, by, &event, &[to]).await?;
+            let users = choose(c, &found, draft, by, &event, &[to]).await?;
             Some((event, users))
         }
         None => None,

@@ -77,7 +77,7 @@ pub async fn cmdb(a: CmdbArgs) -> Result<()> {
     if a.cis < 1_000 || a.batch == 0 || a.queries == 0 {
         bail!("--cis must be at least 1000; --batch and --queries positive");
     }
-    let db = database(&a.target, true).await?;
+    let db = database(&a.target, None).await?;
     let dir = tempfile::tempdir()?;
     let app = open_app(&db, dir.path().to_path_buf()).await?;
     let token = bench_agent(&app).await?;

@@ -106,7 +106,7 @@ pub async fn outbox(a: OutboxArgs) -> Result<()> {
                 (Some(r), "127.0.0.1".to_owned(), p)
             }
         };
-        let db = database(&a.target, true).await?;
+        let db = database(&a.target, None).await?;
         let dir = tempfile::tempdir()?;
         let mut app = open_app(&db, dir.path().to_path_buf()).await?;
         let notify = NotifyConfig {

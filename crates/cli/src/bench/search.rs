@@ -47,7 +47,7 @@ const SUGGEST_TARGET_MS: f64 = 30.0;
 const SAMPLES: i64 = 60;
 
 pub async fn search(a: SearchArgs) -> Result<()> {
-    let db = database(&a.target, a.target.keep.is_none() && a.target.pg.is_none()).await?;
+    let db = database(&a.target, Some("steward_bench_search")).await?;
     let dir = tempfile::tempdir()?;
     let app = open_app(&db, dir.path().to_path_buf()).await?;
     top_up(&app, &a).await?;

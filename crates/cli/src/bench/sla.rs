@@ -57,7 +57,7 @@ pub async fn timers(a: TimersArgs) -> Result<()> {
     if a.clocks <= 0 || a.scans == 0 {
         bail!("--clocks and --scans must be positive");
     }
-    let db = database(&a.target, true).await?;
+    let db = database(&a.target, None).await?;
     let store = Store::connect(&db.url, &StoreOptions::default()).await?;
     store.migrate().await?;
     let (d, n) = (store.dialect(), a.clocks);
