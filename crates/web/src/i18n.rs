@@ -1,12 +1,14 @@
-//! The UI's translation catalogue (English and Polish) and the choice of
-//! language.
+//! The UI's translations (English and Polish): the machinery every
+//! catalogue uses, the shared catalogue, and the choice of language.
 //!
-//! Every message is a variant of [`Msg`], declared once with both texts by
-//! the `catalogue!` macro: a message without its Polish text does not
-//! compile, and a misspelt key is an unknown variant. Messages that count
-//! something are [`Plural`]s with the forms each language needs (English
-//! one/other; Polish one/few/many). Parameters are written `{name}` and
-//! filled with [`fill`]; a unit test checks both languages use the same ones.
+//! A catalogue is an enum of messages declared with both texts by
+//! `catalogue!`: a message without its Polish text does not compile, a
+//! misspelt key is an unknown variant, and the macro adds the catalogue's
+//! own test that both languages use the same `{name}` parameters (filled
+//! with [`fill`]). Messages that count something are declared by
+//! `plurals!` with the forms each language needs (English one/other;
+//! Polish one/few/many). [`t`], [`tf`], [`tn`] and `ui::Ctx::t` take a
+//! message of any catalogue ([`Text`], [`Counted`]).
 //!
 //! The language is the user's setting, else the browser's `Accept-Language`,
 //! else English.
@@ -83,40 +85,99 @@ fn parse_q(v: &str) -> Option<u16> {
     (q <= 1000).then_some(q)
 }
 
-macro_rules! catalogue {
-    ($($key:ident: $en:literal, $pl:literal;)+) => {
-        /// A UI message; see the module documentation.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $($key),+ }
+/// A message of some catalogue: its text in a language. The shared
+/// catalogue ([`Msg`]) and every area's (`ui::*_texts`) implement it, so
+/// [`t`], [`tf`] and `Ctx::t` take a message of any of them.
+pub trait Text {
+    fn text(&self, lang: Lang) -> &'static str;
+}
 
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$key),+];
+/// A reference to a message is one (a navigation label, a choice's text).
+impl<T: Text + ?Sized> Text for &T {
+    fn text(&self, lang: Lang) -> &'static str {
+        (**self).text(lang)
+    }
+}
+
+/// A message that counts something: its forms in a language (see
+/// [`plural_form`]).
+pub trait Counted {
+    fn forms(&self, lang: Lang) -> &'static [&'static str];
+}
+
+/// Declares a catalogue: an enum of messages, each with its English and
+/// Polish text, implementing [`Text`]. A message without its Polish text
+/// does not compile, and a misspelt key is an unknown variant. It also
+/// declares the catalogue's unit test (both languages present, with the
+/// same `{placeholders}`), so a new catalogue is tested without being
+/// listed anywhere; one catalogue per module.
+///
+/// ```ignore
+/// crate::i18n::catalogue! {
+///     /// The knowledge base's texts.
+///     enum KbMsg;
+///     KbTitle: "Knowledge base", "Baza wiedzy";
+/// }
+/// ```
+macro_rules! catalogue {
+    ($(#[$meta:meta])* enum $name:ident; $($key:ident: $en:literal, $pl:literal;)+) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($key),+ }
+
+        impl $name {
+            #[cfg(test)]
+            pub const ALL: &'static [$name] = &[$($name::$key),+];
         }
 
-        /// The text of a message in a language.
-        pub fn t(lang: Lang, m: Msg) -> &'static str {
-            match lang {
-                Lang::En => match m { $(Msg::$key => $en),+ },
-                Lang::Pl => match m { $(Msg::$key => $pl),+ },
+        impl $crate::i18n::Text for $name {
+            fn text(&self, lang: $crate::i18n::Lang) -> &'static str {
+                match lang {
+                    $crate::i18n::Lang::En => match self { $($name::$key => $en),+ },
+                    $crate::i18n::Lang::Pl => match self { $($name::$key => $pl),+ },
+                }
+            }
+        }
+
+        #[cfg(test)]
+        mod catalogue_is_complete {
+            #[test]
+            fn every_message_has_both_languages_with_the_same_placeholders() {
+                $crate::i18n::check_messages(super::$name::ALL);
             }
         }
     };
 }
 
+/// Declares messages that count something, as `catalogue!` does texts:
+/// English one/other, Polish one/few/many; `{n}` is the number.
 macro_rules! plurals {
-    ($($key:ident: [$en1:literal, $en2:literal], [$pl1:literal, $pl2:literal, $pl3:literal];)+) => {
-        /// A message that counts something; `{n}` is the number.
+    ($(#[$meta:meta])* enum $name:ident;
+        $($key:ident: [$en1:literal, $en2:literal], [$pl1:literal, $pl2:literal, $pl3:literal];)+
+    ) => {
+        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Plural { $($key),+ }
+        pub enum $name { $($key),+ }
 
-        impl Plural {
-            pub const ALL: &'static [Plural] = &[$(Plural::$key),+];
+        impl $name {
+            #[cfg(test)]
+            pub const ALL: &'static [$name] = &[$($name::$key),+];
         }
 
-        fn forms(lang: Lang, p: Plural) -> &'static [&'static str] {
-            match lang {
-                Lang::En => match p { $(Plural::$key => &[$en1, $en2]),+ },
-                Lang::Pl => match p { $(Plural::$key => &[$pl1, $pl2, $pl3]),+ },
+        impl $crate::i18n::Counted for $name {
+            fn forms(&self, lang: $crate::i18n::Lang) -> &'static [&'static str] {
+                match lang {
+                    $crate::i18n::Lang::En => match self { $($name::$key => &[$en1, $en2]),+ },
+                    $crate::i18n::Lang::Pl => match self { $($name::$key => &[$pl1, $pl2, $pl3]),+ },
+                }
+            }
+        }
+
+        #[cfg(test)]
+        mod plurals_are_complete {
+            #[test]
+            fn every_count_has_the_forms_of_both_languages() {
+                $crate::i18n::check_counts(super::$name::ALL);
             }
         }
     };
@@ -139,9 +200,14 @@ pub fn plural_form(lang: Lang, n: u64) -> usize {
     }
 }
 
+/// The text of a message in a language.
+pub fn t(lang: Lang, m: impl Text) -> &'static str {
+    m.text(lang)
+}
+
 /// "5 seconds", "5 sekund".
-pub fn tn(lang: Lang, p: Plural, n: u64) -> String {
-    let f = forms(lang, p);
+pub fn tn(lang: Lang, p: impl Counted, n: u64) -> String {
+    let f = p.forms(lang);
     let text = f.get(plural_form(lang, n)).or(f.last()).copied().unwrap_or("{n}");
     text.replace("{n}", &n.to_string())
 }
@@ -156,11 +222,41 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// A message with its placeholders filled.
-pub fn tf(lang: Lang, m: Msg, args: &[(&str, &str)]) -> String {
+pub fn tf(lang: Lang, m: impl Text, args: &[(&str, &str)]) -> String {
     fill(t(lang, m), args)
 }
 
+/// What each catalogue's own test checks: every message has both
+/// languages, with the same placeholders.
+#[cfg(test)]
+pub(crate) fn check_messages<M: Text + std::fmt::Debug>(all: &[M]) {
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect();
+        out.sort_unstable();
+        out
+    }
+    for m in all {
+        let (en, pl) = (m.text(Lang::En), m.text(Lang::Pl));
+        assert!(!en.trim().is_empty() && !pl.trim().is_empty(), "{m:?} is empty");
+        assert_eq!(placeholders(en), placeholders(pl), "{m:?} placeholders differ");
+    }
+}
+
+/// What each plural catalogue's own test checks: English has two forms,
+/// Polish three.
+#[cfg(test)]
+pub(crate) fn check_counts<P: Counted + std::fmt::Debug>(all: &[P]) {
+    for p in all {
+        assert_eq!(p.forms(Lang::En).len(), 2, "{p:?}");
+        assert_eq!(p.forms(Lang::Pl).len(), 3, "{p:?}");
+    }
+}
+
 catalogue! {
+    /// A message every area uses (layout, sign-in, errors, common words,
+    /// field names, states, the app's messages by code); see the module
+    /// documentation.
+    enum Msg;
     // Layout and navigation
     AppName: "Steward", "Steward";
     SkipToContent: "Skip to content", "Przejdź do treści";
@@ -1453,6 +1549,8 @@ catalogue! {
 }
 
 plurals! {
+    /// A count every area uses; `{n}` is the number.
+    enum Plural;
     Seconds: ["{n} second", "{n} seconds"], ["{n} sekundę", "{n} sekundy", "{n} sekund"];
     Minutes: ["{n} minute", "{n} minutes"], ["{n} minutę", "{n} minuty", "{n} minut"];
     MinutesAgo: ["{n} minute ago", "{n} minutes ago"], ["{n} minutę temu", "{n} minuty temu", "{n} minut temu"];
@@ -1659,25 +1757,6 @@ mod tests {
     fn breaching_soon_says_the_sla_is_about_to_be_missed_in_polish() {
         assert_eq!(t(Lang::Pl, Msg::QueueBreachingSoon), "Bliskie przekroczenia SLA");
         assert!(t(Lang::Pl, Msg::SlaBreachingSoon).starts_with("Bliskie przekroczenia SLA"));
-    }
-
-    fn placeholders(s: &str) -> Vec<&str> {
-        let mut out: Vec<&str> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect();
-        out.sort_unstable();
-        out
-    }
-
-    #[test]
-    fn every_message_has_both_languages_with_the_same_placeholders() {
-        for &m in Msg::ALL {
-            let (en, pl) = (t(Lang::En, m), t(Lang::Pl, m));
-            assert!(!en.trim().is_empty() && !pl.trim().is_empty(), "{m:?} is empty");
-            assert_eq!(placeholders(en), placeholders(pl), "{m:?} placeholders differ");
-        }
-        for &p in Plural::ALL {
-            assert_eq!(forms(Lang::En, p).len(), 2, "{p:?}");
-            assert_eq!(forms(Lang::Pl, p).len(), 3, "{p:?}");
-        }
     }
 
     #[test]

@@ -20,19 +20,19 @@ pub const AREA: Area = Area {
     nav: &[
         NavEntry {
             href: "/admin/users",
-            label: Msg::NavAdmin,
+            label: &Msg::NavAdmin,
             audience: Audience::Admins,
             current: |p| PEOPLE.iter().any(|a| p.starts_with(a)),
         },
         NavEntry {
             href: "/admin/notifications",
-            label: Msg::NavNotifications,
+            label: &Msg::NavNotifications,
             audience: Audience::Admins,
             current: |p| p.starts_with("/admin/notifications"),
         },
         NavEntry {
             href: "/admin/audit",
-            label: Msg::NavAudit,
+            label: &Msg::NavAudit,
             audience: Audience::Admins,
             current: |p| p.starts_with("/admin/audit"),
         },

@@ -29,10 +29,10 @@ use steward_store::cmdb::CiFilter;
 pub const AREA: super::area::Area = super::area::Area {
     routes,
     nav: &[
-        NavEntry { href: "/cmdb", label: Msg::NavCmdb, audience: Audience::Staff, current: |p| under(p, "/cmdb") },
+        NavEntry { href: "/cmdb", label: &Msg::NavCmdb, audience: Audience::Staff, current: |p| under(p, "/cmdb") },
         NavEntry {
             href: "/services",
-            label: Msg::NavServices,
+            label: &Msg::NavServices,
             audience: Audience::Everyone,
             current: |p| under(p, "/services"),
         },

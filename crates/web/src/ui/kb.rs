@@ -26,7 +26,7 @@ pub const AREA: super::area::Area = super::area::Area {
     routes,
     nav: &[super::area::NavEntry {
         href: "/kb",
-        label: Msg::NavKnowledge,
+        label: &Msg::NavKnowledge,
         audience: super::area::Audience::Everyone,
         current: |p| super::area::under(p, "/kb"),
     }],

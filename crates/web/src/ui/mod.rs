@@ -103,7 +103,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The main navigation for this page's viewer: (href, label, is current).
-pub fn nav(ctx: &Ctx) -> Vec<(&'static str, crate::i18n::Msg, bool)> {
+pub fn nav(ctx: &Ctx) -> Vec<(&'static str, &'static dyn crate::i18n::Text, bool)> {
     area::nav(AREAS, &ctx.actor, &ctx.path)
 }
 
@@ -138,13 +138,15 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn t(&self, m: crate::i18n::Msg) -> &'static str {
+    /// A message of any catalogue (the shared one or an area's) in the
+    /// viewer's language.
+    pub fn t(&self, m: impl crate::i18n::Text) -> &'static str {
         crate::i18n::t(self.lang, m)
     }
 
     /// A message whose `{number}` is an example number of `kind`
     /// (`INC0000042`), written with the prefix this site uses.
-    pub fn t_example(&self, m: crate::i18n::Msg, kind: steward_domain::number::RecordKind) -> String {
+    pub fn t_example(&self, m: impl crate::i18n::Text, kind: steward_domain::number::RecordKind) -> String {
         let number = steward_domain::RecordNumber { kind, seq: 42 }.to_string();
         crate::i18n::tf(self.lang, m, &[("number", &number)])
     }
