@@ -1,12 +1,24 @@
-//! The UI's translation catalogue (English and Polish) and the choice of
-//! language.
+//! The UI's translations (English and Polish): the machinery every
+//! catalogue uses, the shared catalogue, and the choice of language.
 //!
-//! Every message is a variant of [`Msg`], declared once with both texts by
-//! the `catalogue!` macro: a message without its Polish text does not
-//! compile, and a misspelt key is an unknown variant. Messages that count
-//! something are [`Plural`]s with the forms each language needs (English
-//! one/other; Polish one/few/many). Parameters are written `{name}` and
-//! filled with [`fill`]; a unit test checks both languages use the same ones.
+//! A catalogue is an enum of messages declared with both texts by
+//! `catalogue!`: a message without its Polish text does not compile, a
+//! misspelt key is an unknown variant, and the macro adds the catalogue's
+//! own test that both languages use the same `{name}` parameters (filled
+//! with [`fill`]). Messages that count something are declared by
+//! `plurals!` with the forms each language needs (English one/other;
+//! Polish one/few/many). [`t`], [`tf`], [`tn`] and `ui::Ctx::t` take a
+//! message of any catalogue ([`Text`], [`Counted`]).
+//!
+//! Where a text goes: a kind's or an area's own words live with its pages,
+//! in its catalogue `ui/<area>_texts.rs` (`CmdbMsg`, `KbMsg`, `SearchMsg`,
+//! `SlaMsg`, `AdminMsg`, `SettingsMsg`); a new area declares one there and
+//! lists it nowhere. This file's [`Msg`] keeps only what every area uses:
+//! the layout, sign-in, errors, common buttons and words, field names,
+//! states shared across kinds and the app's messages by their code
+//! (`i18n_codes.rs`). A text two areas use stays here. (The incidents',
+//! problems', desk's and portal's own texts are still here too, until
+//! their pages' shared pieces settle.)
 //!
 //! The language is the user's setting, else the browser's `Accept-Language`,
 //! else English.
@@ -83,44 +95,105 @@ fn parse_q(v: &str) -> Option<u16> {
     (q <= 1000).then_some(q)
 }
 
+/// A message of some catalogue: its text in a language. The shared
+/// catalogue ([`Msg`]) and every area's (`ui::*_texts`) implement it, so
+/// [`t`], [`tf`] and `Ctx::t` take a message of any of them.
+pub trait Text {
+    fn text(&self, lang: Lang) -> &'static str;
+}
+
+/// A reference to a message is one (a navigation label, a choice's text).
+impl<T: Text + ?Sized> Text for &T {
+    fn text(&self, lang: Lang) -> &'static str {
+        (**self).text(lang)
+    }
+}
+
+/// A message that counts something: its forms in a language (see
+/// [`plural_form`]).
+pub trait Counted {
+    fn forms(&self, lang: Lang) -> &'static [&'static str];
+}
+
+/// Declares a catalogue: an enum of messages, each with its English and
+/// Polish text, implementing [`Text`]. A message without its Polish text
+/// does not compile, and a misspelt key is an unknown variant. It also
+/// declares the catalogue's unit test (both languages present, with the
+/// same `{placeholders}`), so a new catalogue is tested without being
+/// listed anywhere; one catalogue per module.
+///
+/// ```ignore
+/// crate::i18n::catalogue! {
+///     /// The knowledge base's texts.
+///     enum KbMsg;
+///     KbTitle: "Knowledge base", "Baza wiedzy";
+/// }
+/// ```
 macro_rules! catalogue {
-    ($($key:ident: $en:literal, $pl:literal;)+) => {
-        /// A UI message; see the module documentation.
+    ($(#[$meta:meta])* enum $name:ident; $($key:ident: $en:literal, $pl:literal;)+) => {
+        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $($key),+ }
+        pub enum $name { $($key),+ }
 
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$key),+];
+        impl $name {
+            #[cfg(test)]
+            pub const ALL: &'static [$name] = &[$($name::$key),+];
         }
 
-        /// The text of a message in a language.
-        pub fn t(lang: Lang, m: Msg) -> &'static str {
-            match lang {
-                Lang::En => match m { $(Msg::$key => $en),+ },
-                Lang::Pl => match m { $(Msg::$key => $pl),+ },
+        impl $crate::i18n::Text for $name {
+            fn text(&self, lang: $crate::i18n::Lang) -> &'static str {
+                match lang {
+                    $crate::i18n::Lang::En => match self { $($name::$key => $en),+ },
+                    $crate::i18n::Lang::Pl => match self { $($name::$key => $pl),+ },
+                }
+            }
+        }
+
+        #[cfg(test)]
+        mod catalogue_is_complete {
+            #[test]
+            fn every_message_has_both_languages_with_the_same_placeholders() {
+                $crate::i18n::check_messages(super::$name::ALL);
             }
         }
     };
 }
+pub(crate) use catalogue;
 
+/// Declares messages that count something, as `catalogue!` does texts:
+/// English one/other, Polish one/few/many; `{n}` is the number.
 macro_rules! plurals {
-    ($($key:ident: [$en1:literal, $en2:literal], [$pl1:literal, $pl2:literal, $pl3:literal];)+) => {
-        /// A message that counts something; `{n}` is the number.
+    ($(#[$meta:meta])* enum $name:ident;
+        $($key:ident: [$en1:literal, $en2:literal], [$pl1:literal, $pl2:literal, $pl3:literal];)+
+    ) => {
+        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Plural { $($key),+ }
+        pub enum $name { $($key),+ }
 
-        impl Plural {
-            pub const ALL: &'static [Plural] = &[$(Plural::$key),+];
+        impl $name {
+            #[cfg(test)]
+            pub const ALL: &'static [$name] = &[$($name::$key),+];
         }
 
-        fn forms(lang: Lang, p: Plural) -> &'static [&'static str] {
-            match lang {
-                Lang::En => match p { $(Plural::$key => &[$en1, $en2]),+ },
-                Lang::Pl => match p { $(Plural::$key => &[$pl1, $pl2, $pl3]),+ },
+        impl $crate::i18n::Counted for $name {
+            fn forms(&self, lang: $crate::i18n::Lang) -> &'static [&'static str] {
+                match lang {
+                    $crate::i18n::Lang::En => match self { $($name::$key => &[$en1, $en2]),+ },
+                    $crate::i18n::Lang::Pl => match self { $($name::$key => &[$pl1, $pl2, $pl3]),+ },
+                }
+            }
+        }
+
+        #[cfg(test)]
+        mod plurals_are_complete {
+            #[test]
+            fn every_count_has_the_forms_of_both_languages() {
+                $crate::i18n::check_counts(super::$name::ALL);
             }
         }
     };
 }
+pub(crate) use plurals;
 
 /// The form index for `n`: English one/other; Polish one/few/many
 /// (1 sekunda, 2–4 and 22–24 sekundy, 5–21 and 12–14 sekund).
@@ -139,9 +212,14 @@ pub fn plural_form(lang: Lang, n: u64) -> usize {
     }
 }
 
+/// The text of a message in a language.
+pub fn t(lang: Lang, m: impl Text) -> &'static str {
+    m.text(lang)
+}
+
 /// "5 seconds", "5 sekund".
-pub fn tn(lang: Lang, p: Plural, n: u64) -> String {
-    let f = forms(lang, p);
+pub fn tn(lang: Lang, p: impl Counted, n: u64) -> String {
+    let f = p.forms(lang);
     let text = f.get(plural_form(lang, n)).or(f.last()).copied().unwrap_or("{n}");
     text.replace("{n}", &n.to_string())
 }
@@ -156,11 +234,41 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// A message with its placeholders filled.
-pub fn tf(lang: Lang, m: Msg, args: &[(&str, &str)]) -> String {
+pub fn tf(lang: Lang, m: impl Text, args: &[(&str, &str)]) -> String {
     fill(t(lang, m), args)
 }
 
+/// What each catalogue's own test checks: every message has both
+/// languages, with the same placeholders.
+#[cfg(test)]
+pub(crate) fn check_messages<M: Text + std::fmt::Debug>(all: &[M]) {
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect();
+        out.sort_unstable();
+        out
+    }
+    for m in all {
+        let (en, pl) = (m.text(Lang::En), m.text(Lang::Pl));
+        assert!(!en.trim().is_empty() && !pl.trim().is_empty(), "{m:?} is empty");
+        assert_eq!(placeholders(en), placeholders(pl), "{m:?} placeholders differ");
+    }
+}
+
+/// What each plural catalogue's own test checks: English has two forms,
+/// Polish three.
+#[cfg(test)]
+pub(crate) fn check_counts<P: Counted + std::fmt::Debug>(all: &[P]) {
+    for p in all {
+        assert_eq!(p.forms(Lang::En).len(), 2, "{p:?}");
+        assert_eq!(p.forms(Lang::Pl).len(), 3, "{p:?}");
+    }
+}
+
 catalogue! {
+    /// A message every area uses (layout, sign-in, errors, common words,
+    /// field names, states, the app's messages by code); see the module
+    /// documentation.
+    enum Msg;
     // Layout and navigation
     AppName: "Steward", "Steward";
     SkipToContent: "Skip to content", "Przejdź do treści";
@@ -430,10 +538,8 @@ catalogue! {
     // Service levels: clocks on the incident page, list and queues
     SlaPanel: "Service levels", "Poziomy usług";
     SlaRecordKinds: "Applies to", "Dotyczy";
-    SlaRecordKindsHint: "The kinds of record it applies to; none ticked means incidents.", "Rodzaje zgłoszeń, których dotyczy; bez zaznaczenia — incydenty.";
     RecordKindIncidents: "Incidents", "Incydenty";
     RecordKindProblems: "Problems", "Problemy";
-    OlaProblemsToo: "Also for problems the group holds", "Także dla problemów w tej grupie";
     SlaColumn: "SLA", "SLA";
     SlaTimeWith: "Time with {group}", "Czas w grupie {group}";
     SlaLeft: "{time} left", "zostało {time}";
@@ -500,7 +606,6 @@ catalogue! {
     FlashStateChanged: "State changed.", "Zmieniono stan.";
     FlashCommented: "Comment added.", "Dodano komentarz.";
     FlashUploaded: "File attached.", "Dodano załącznik.";
-    FlashSettings: "Settings saved.", "Zapisano ustawienia.";
     // The desk's daily work: assign to me, canned replies, comments with files, bulk changes, saved views
     AssignToMe: "Assign to me", "Przypisz do mnie";
     FlashAssigned: "Assigned to you.", "Przypisano do Ciebie.";
@@ -581,226 +686,40 @@ catalogue! {
     NothingOpen: "Nothing open. Everything you reported is dealt with.", "Nic otwartego. Wszystkie Twoje zgłoszenia są załatwione.";
     LastUpdate: "Last update", "Ostatnia zmiana";
     // Search and list counts
-    SearchLabel: "Search by number, words, service or CI", "Szukaj po numerze, słowach, usłudze lub CI";
-    SearchBoxPlaceholder: "Search  ( / )", "Szukaj  ( / )";
-    SearchTitle: "Search", "Wyszukiwanie";
     SearchButton: "Search", "Szukaj";
-    SearchResultsFor: "Results for “{q}”", "Wyniki dla „{q}”";
-    SearchHint: "Type a record number ({number}, {typed} or 1127), words from the title or description of an incident or problem (the last one may be unfinished; \"words in quotes\" must follow each other; accents do not matter: zolty finds żółty), or a service's or CI's name, hostname or serial number.", "Wpisz numer zgłoszenia ({number}, {typed} lub 1127), słowa z tytułu lub opisu incydentu albo problemu (ostatnie może być niedokończone; „słowa w cudzysłowie” muszą następować po sobie; znaki diakrytyczne nie mają znaczenia: zolty znajdzie żółty) albo nazwę, nazwę hosta lub numer seryjny usługi bądź CI.";
-    SearchNothing: "Nothing matches “{q}”.", "Nic nie pasuje do „{q}”.";
-    SearchByNumber: "Records with this number", "Zgłoszenia o tym numerze";
-    SearchMoreIncidents: "All matching incidents", "Wszystkie pasujące incydenty";
-    SearchMoreCis: "Search the CMDB", "Szukaj w CMDB";
     CountMore: "{n}+ incidents", "{n}+ incydentów";
     ServiceFromCatalog: "Service", "Usługa";
     ValNoUserNamed: "no user with the username, e-mail or name {who}", "nie ma użytkownika o loginie, adresie e-mail ani nazwie {who}";
     ValUserAmbiguous: "{who} names {n} users: give a username or e-mail", "{who} pasuje do {n} użytkowników: podaj login lub adres e-mail";
-    // CMDB and service catalog
-    NavCmdb: "CMDB", "CMDB";
-    NavServices: "Services", "Usługi";
-    CmdbTitle: "Configuration items", "Elementy konfiguracji";
-    CiClass: "Class", "Klasa";
-    CiStatusLabel: "Status", "Status";
-    Criticality: "Criticality", "Krytyczność";
-    OwnerGroup: "Owner group", "Grupa właścicielska";
-    Location: "Location", "Lokalizacja";
-    Vendor: "Vendor", "Dostawca";
-    NameContains: "Name contains", "Nazwa zawiera";
-    ExportCsv: "Export CSV", "Eksportuj CSV";
-    ImportCsvLink: "Import CSV", "Importuj CSV";
-    NoCis: "No configuration items match these filters.", "Żaden element konfiguracji nie pasuje do tych filtrów.";
-    ClassBusinessService: "Business service", "Usługa biznesowa";
-    ClassTechnicalService: "Technical service", "Usługa techniczna";
-    ClassApplication: "Application", "Aplikacja";
-    ClassDatabase: "Database", "Baza danych";
-    ClassServer: "Server", "Serwer";
-    ClassVirtualMachine: "Virtual machine", "Maszyna wirtualna";
-    ClassContainer: "Container", "Kontener";
-    ClassNetworkDevice: "Network device", "Urządzenie sieciowe";
-    ClassStorage: "Storage", "Pamięć masowa";
-    ClassLocation: "Location", "Lokalizacja";
-    CritLow: "Low", "Niska";
-    CritMedium: "Medium", "Średnia";
-    CritHigh: "High", "Wysoka";
-    CritCritical: "Critical", "Krytyczna";
-    PortfolioPipeline: "Pipeline", "W przygotowaniu";
-    PortfolioLive: "Live", "Działająca";
-    PortfolioRetired: "Retired", "Wycofana";
-    KindDependsOn: "depends on", "zależy od";
-    KindRunsOn: "runs on", "działa na";
-    KindHostedOn: "hosted on", "hostowany na";
-    KindUses: "uses", "korzysta z";
-    KindMemberOf: "member of", "należy do";
-    KindConnectedTo: "connected to", "połączony z";
     // CI forms
-    NewCi: "New CI", "Nowy element";
-    NewCiTitle: "New configuration item", "Nowy element konfiguracji";
-    EditCiTitle: "Edit {name}", "Edycja: {name}";
-    ChangeClass: "Show this class's fields", "Pokaż pola tej klasy";
-    CreateCi: "Create", "Utwórz";
-    LocationHint: "The name of a location item.", "Nazwa elementu klasy Lokalizacja.";
-    ReferenceHint: "The id of a CI of class {class}.", "Id elementu klasy {class}.";
     ValNotDecimal: "must be a number", "musi być liczbą";
     ValNotCiId: "must be a CI's id (a whole number)", "musi być id elementu (liczbą całkowitą)";
-    FlashCiCreated: "Item created.", "Utworzono element.";
-    FlashCiMatched: "An item with the same identifiers already existed: it was updated instead of creating a new one.", "Element o tych samych identyfikatorach już istniał: zaktualizowano go zamiast tworzyć nowy.";
-    FlashCiMatchedUnchanged: "An item with the same identifiers already existed and nothing in it changed.", "Element o tych samych identyfikatorach już istniał i nic się w nim nie zmieniło.";
-    AddRelation: "Add relation", "Dodaj relację";
-    RelDirection: "Direction", "Kierunek";
-    RelOutgoing: "this item → other", "ten element → inny";
-    RelIncoming: "other → this item", "inny → ten element";
     OtherCi: "Other item's id", "Id drugiego elementu";
-    RemoveRelation: "Remove", "Usuń";
-    RelExists: "This relation already exists.", "Ta relacja już istnieje.";
-    RelNotAdded: "The relation was not added:", "Nie dodano relacji:";
-    FlashRelAdded: "Relation added.", "Dodano relację.";
-    FlashRelRemoved: "Relation removed.", "Usunięto relację.";
     // The CI page
-    AsOf: "As of", "Stan na";
-    AsOfHint: "Date and time in your time zone ({zone}).", "Data i godzina w Twojej strefie czasowej ({zone}).";
-    AsOfShow: "Show as it was", "Pokaż stan z tej chwili";
-    AsOfNow: "Back to now", "Wróć do teraz";
-    AsOfBanner: "You are looking at this item as it was on {time}.", "Oglądasz ten element w stanie z {time}.";
     AsOfNotTime: "“{text}” is not a date and time such as 2026-01-31T12:00", "„{text}” to nie jest data z godziną, np. 2026-01-31T12:00";
     AsOfFuture: "is in the future", "jest w przyszłości";
     AsOfBeforeCi: "this item did not exist yet at that moment; showing it as it is now", "ten element wtedy jeszcze nie istniał; pokazano stan obecny";
-    CiFields: "Fields", "Pola";
-    Attributes: "Attributes", "Atrybuty";
-    NoAttributes: "No attributes.", "Brak atrybutów.";
-    CiCreated: "Created", "Utworzono";
-    InventoryAt: "Last inventory", "Ostatnia inwentaryzacja";
-    CatalogFields: "In the service catalog", "W katalogu usług";
-    ServiceOwner: "Owner", "Właściciel";
-    SupportHours: "Support hours", "Godziny wsparcia";
-    Tier: "Tier", "Poziom";
-    PortfolioStatus: "Portfolio status", "Status w portfelu";
-    VisibleToRequesters: "Visible to requesters", "Widoczna dla zgłaszających";
-    UsedBy: "Organisations using it", "Organizacje, które z niej korzystają";
-    NoOrganisations: "No organisation is recorded as using it.", "Nie zapisano organizacji, które z niej korzystają.";
-    Relations: "Relations", "Relacje";
-    RelFrom: "From", "Od";
-    RelKind: "Relation", "Relacja";
-    RelTo: "To", "Do";
-    Since: "Since", "Od kiedy";
-    NoRelations: "No relations.", "Brak relacji.";
-    ImpactTitle: "Impact of a failure", "Skutki awarii";
     ServicesAffected: "Services affected", "Usługi, których dotyczy";
     NoServicesAffected: "No service stands on this item.", "Żadna usługa nie opiera się na tym elemencie.";
-    OrganisationsAffected: "Organisations affected", "Organizacje, których dotyczy";
-    NoOrganisationsAffected: "No organisation is affected.", "Nie dotyczy żadnej organizacji.";
     ImpactPath: "Why", "Dlaczego";
-    DependsOnTitle: "Depends on", "Zależy od";
-    DependsOnNothing: "This item depends on nothing recorded.", "Ten element nie zależy od niczego zapisanego.";
-    NearestShown: "The nearest {n} are listed.", "Wymieniono {n} najbliższych.";
-    Distance: "Distance", "Odległość";
-    OpenIncidentsTitle: "Open incidents here and on what it depends on", "Otwarte incydenty na tym elemencie i na tym, od czego zależy";
-    NoOpenIncidents: "No open incidents.", "Brak otwartych incydentów.";
-    Via: "On", "Dotyczy";
-    InventoryTitle: "Agent inventory", "Inwentaryzacja agenta";
-    Software: "Software", "Oprogramowanie";
-    Version: "Version", "Wersja";
-    Publisher: "Publisher", "Wydawca";
-    Disks: "Disks", "Dyski";
-    Volume: "Volume", "Wolumin";
-    MountPoint: "Mount point", "Punkt montowania";
-    FileSystem: "File system", "System plików";
-    DiskSize: "Size", "Rozmiar";
-    DiskFree: "Free", "Wolne";
-    Interfaces: "Network interfaces", "Interfejsy sieciowe";
-    MacAddress: "MAC address", "Adres MAC";
-    IpAddresses: "IP addresses", "Adresy IP";
-    OperatingSystem: "Operating system", "System operacyjny";
-    Model: "Model", "Model";
-    HistoryTitle: "History", "Historia";
-    NoHistory: "No history yet.", "Brak historii.";
-    Who: "Who", "Kto";
-    When: "When", "Kiedy";
-    WhatChanged: "What changed", "Co się zmieniło";
-    CiEvCreated: "created", "utworzono";
-    CiEvUpdated: "changed", "zmieniono";
-    CiEvRelationAdded: "relation added", "dodano relację";
-    CiEvRelationRemoved: "relation removed", "usunięto relację";
-    ServiceMapTitle: "Service map", "Mapa usług";
-    Hops: "Steps from this item", "Kroki od tego elementu";
     HopsNotValid: "choose 1 to 4 steps", "wybierz od 1 do 4 kroków";
-    MapTruncated: "The map is large: showing the nearest {n}.", "Mapa jest duża: pokazano {n} najbliższych.";
-    Redraw: "Redraw", "Narysuj ponownie";
     // CSV import
-    ImportTitle: "Import configuration items", "Import elementów konfiguracji";
-    ImportIntro: "A CSV file with a header row. Without a mapping the headers must be field names, as in an export; a dry run says what would happen without writing anything.", "Plik CSV z wierszem nagłówka. Bez mapowania nagłówki muszą być nazwami pól, jak w eksporcie; próba pokazuje, co by się stało, niczego nie zapisując.";
-    CsvFile: "CSV file", "Plik CSV";
-    CsvKept: "The file {name} from the dry run is used unless you choose another.", "Zostanie użyty plik {name} z próby, chyba że wybierzesz inny.";
-    Mapping: "Column mapping", "Mapowanie kolumn";
-    DryRun: "Dry run", "Próba";
-    ImportRun: "Import", "Importuj";
-    DryRunDone: "Dry run: nothing was written.", "Próba: niczego nie zapisano.";
-    ImportDone: "Imported.", "Zaimportowano.";
-    ImportRefused: "Some rows have problems, so nothing was written. Fix them and import again.", "Niektóre wiersze mają błędy, więc niczego nie zapisano. Popraw je i zaimportuj ponownie.";
-    ImportFileProblem: "The file could not be imported.", "Nie udało się zaimportować pliku.";
-    CountCreate: "To create", "Do utworzenia";
-    CountUpdate: "To update", "Do zmiany";
-    CountUnchanged: "Unchanged", "Bez zmian";
-    CountReject: "Rejected", "Odrzucone";
-    Line: "Line", "Wiersz";
-    Outcome: "Outcome", "Wynik";
     Problems: "Problems", "Problemy";
-    OutCreate: "create", "utworzenie";
-    OutUpdate: "update", "zmiana";
-    OutUnchanged: "unchanged", "bez zmian";
-    OutReject: "rejected", "odrzucony";
     ValNoService: "no service named {name}", "nie ma usługi o nazwie {name}";
     ValNoCi: "no CI {id}", "nie ma elementu konfiguracji {id}";
     // Service catalog
     ServicesTitle: "Services", "Usługi";
-    CatalogIntro: "The services IT provides, with their support hours. Choose one to read about it or to report a problem with it.", "Usługi świadczone przez IT wraz z godzinami wsparcia. Wybierz usługę, by o niej przeczytać lub zgłosić problem.";
-    PortfolioIntro: "Every service in the portfolio, from the pipeline to retired ones.", "Wszystkie usługi w portfelu, od przygotowywanych po wycofane.";
-    NoServices: "No services yet.", "Brak usług.";
-    ReportProblemWith: "Report a problem with this service", "Zgłoś problem z tą usługą";
     CmdbPage: "Its CMDB page", "Strona w CMDB";
-    TierN: "Tier {n}", "Poziom {n}";
     WhichService: "Which service? (optional)", "Której usługi dotyczy? (opcjonalnie)";
     DontKnow: "I don’t know", "Nie wiem";
     // Incidents and the CMDB
     ConfigurationItems: "Configuration items", "Elementy konfiguracji";
-    CiPickerHint: "What the chosen service stands on: tick the items affected.", "Na czym opiera się wybrana usługa: zaznacz elementy, których dotyczy.";
-    CiPickerNoService: "Choose a service to pick from its items.", "Wybierz usługę, by wskazać jej elementy.";
-    CiPickerNone: "No items are recorded under this service.", "Pod tą usługą nie zapisano elementów.";
-    CiPickerFailed: "The service's items could not be loaded.", "Nie udało się wczytać elementów usługi.";
-    CiPickerMore: "Only the nearest {n} are offered.", "Pokazano tylko {n} najbliższych.";
-    NotLive: "not live", "nie działa";
     // Security: the audit log, text rules
-    NavAudit: "Audit log", "Dziennik audytu";
-    AuditTitle: "Security audit log", "Dziennik audytu bezpieczeństwa";
-    AuditIntro: "Sign-ins, refusals, tokens and changes to users and roles, newest first.", "Logowania, odmowy, tokeny oraz zmiany użytkowników i ról, od najnowszych.";
-    AuditEmpty: "No events match.", "Brak pasujących zdarzeń.";
-    AuditOlder: "Older events", "Starsze zdarzenia";
-    AuditFilter: "Show", "Pokaż";
-    AuditWhen: "When", "Kiedy";
-    AuditKindLabel: "Event", "Zdarzenie";
-    AuditWho: "Who", "Kto";
-    AuditSubject: "Concerning", "Dotyczy";
-    AuditClient: "From address", "Z adresu";
-    AuditDetail: "Details", "Szczegóły";
-    AuditSignedIn: "Signed in", "Zalogowanie";
-    AuditSignInFailed: "Failed sign-in", "Nieudane logowanie";
-    AuditSignInLocked: "Sign-in locked out", "Blokada logowania";
-    AuditCsrfRefused: "Forged or expired form refused", "Odrzucony sfałszowany lub wygasły formularz";
-    AuditForbidden: "Access refused", "Odmowa dostępu";
-    AuditTokenCreated: "API token created", "Utworzenie tokenu API";
-    AuditTokenRevoked: "API token revoked", "Unieważnienie tokenu API";
-    AuditUserCreated: "User created", "Utworzenie użytkownika";
-    AuditUserChanged: "User changed", "Zmiana użytkownika";
-    AuditRoleChanged: "Role changed", "Zmiana roli";
-    AuditUserDeactivated: "User deactivated", "Dezaktywacja użytkownika";
-    AuditPasswordChanged: "Password changed", "Zmiana hasła";
-    AuditSessionsRevoked: "Sessions ended", "Zakończenie sesji";
     ValSingleLine: "must be a single line", "musi mieścić się w jednym wierszu";
     // Calendar and SLA history (issue 9 item 9)
-    SettingsHistory: "History of changes", "Historia zmian";
     EvSettingCreated: "created it", "utworzył(a)";
     FieldPauseOn: "Paused while", "Wstrzymany, gdy";
     BulkStateDetails: "Hold reason, resolution", "Powód wstrzymania, rozwiązanie";
-    MapZoomWheel: "or Ctrl + wheel", "lub Ctrl + kółko myszy";
     // Errors
     NotFoundTitle: "Not found", "Nie znaleziono";
     NotFoundText: "There is nothing here. The link may be mistyped, or the record does not exist.", "Nic tu nie ma. Link może być błędny albo rekord nie istnieje.";
@@ -813,83 +732,12 @@ catalogue! {
     BackToStart: "Back to the start page", "Wróć na stronę startową";
     // Own settings and admin screens (profile, password, sessions, users, groups, organisations)
     TimesInZone: "Times are shown in {zone} time.", "Godziny podano w strefie czasowej {zone}.";
-    Profile: "Profile", "Profil";
     UserTimeZone: "Time zone", "Strefa czasowa";
     UserTimeZoneHint: "An IANA name such as Europe/Warsaw; leave empty for the browser's zone, else the site's default.", "Nazwa IANA, np. Europe/Warsaw; puste pole oznacza strefę przeglądarki, a bez niej domyślną strefę serwisu.";
-    ChangePassword: "Change password", "Zmiana hasła";
-    CurrentPassword: "Current password", "Obecne hasło";
     NewPassword: "New password", "Nowe hasło";
-    RepeatPassword: "Repeat the new password", "Powtórz nowe hasło";
-    PasswordHint: "At least {n} characters; common passwords are refused. Your other sessions will end.", "Co najmniej {n} znaków; popularne hasła są odrzucane. Pozostałe sesje zostaną zakończone.";
     PasswordsDiffer: "does not match the new password", "nie zgadza się z nowym hasłem";
-    FlashPassword: "Your password was changed; your other sessions have ended.", "Hasło zostało zmienione; pozostałe sesje zakończono.";
-    YourSessions: "Your sessions", "Twoje sesje";
-    SessionsHint: "Each browser you are signed in on. End any you do not recognise.", "Każda przeglądarka, w której jesteś zalogowany. Zakończ te, których nie rozpoznajesz.";
-    Browser: "Browser", "Przeglądarka";
-    UnknownBrowser: "Unknown browser", "Nieznana przeglądarka";
-    SignedInAt: "Signed in", "Zalogowano";
-    LastSeen: "Last used", "Ostatnio używana";
-    ThisSession: "This session", "Ta sesja";
-    EndSession: "End", "Zakończ";
-    EndOtherSessions: "Sign out everywhere else", "Wyloguj ze wszystkich innych miejsc";
-    FlashSessionEnded: "The session has ended.", "Sesja została zakończona.";
-    YourTokens: "Your API tokens", "Twoje tokeny API";
-    TokensHint: "Tokens let scripts use the API as you. Revoke any you no longer use.", "Tokeny pozwalają skryptom korzystać z API w Twoim imieniu. Unieważnij te, których już nie używasz.";
-    TokenName: "Name", "Nazwa";
-    TokenCreated: "Created", "Utworzono";
-    TokenRevoked: "Revoked", "Unieważniony";
-    RevokeToken: "Revoke", "Unieważnij";
     FlashTokenRevoked: "The token was revoked.", "Token został unieważniony.";
-    NoTokens: "You have no API tokens.", "Nie masz tokenów API.";
-    NavAdmin: "Administration", "Administracja";
     AdminUsers: "Users", "Użytkownicy";
-    AdminGroups: "Groups", "Grupy";
-    AdminOrganisations: "Organisations", "Organizacje";
-    NewUser: "New user", "Nowy użytkownik";
-    DisplayName: "Display name", "Nazwa wyświetlana";
-    Email: "Email", "E-mail";
-    Organisation_: "Organisation", "Organizacja";
-    NoOrganisation: "— none —", "— brak —";
-    Status: "Status", "Stan";
-    UserActive: "Active", "Aktywny";
-    Deactivated: "Deactivated", "Dezaktywowany";
-    CreateUser: "Create user", "Utwórz użytkownika";
-    InitialPassword: "Password", "Hasło";
-    InitialPasswordHint: "Optional: without one the user cannot sign in until an admin sets it.", "Opcjonalne: bez hasła użytkownik nie zaloguje się, dopóki administrator go nie ustawi.";
-    EditUser: "Edit user", "Edycja użytkownika";
-    MaySignIn: "May sign in", "Może się logować";
-    ResetPassword: "Set a new password", "Ustaw nowe hasło";
-    ResetPasswordHint: "Ends all of the user's sessions.", "Kończy wszystkie sesje użytkownika.";
-    EndUserSessions: "End all sessions", "Zakończ wszystkie sesje";
-    UserSessions: "Sessions", "Sesje";
-    UserSessionsCount: "Live sessions: {n}", "Aktywne sesje: {n}";
-    FlashUserSaved: "The user was saved.", "Użytkownik został zapisany.";
-    FlashUserCreated: "The user was created.", "Użytkownik został utworzony.";
-    FlashPasswordSet: "The password was set; the user's sessions have ended.", "Hasło zostało ustawione; sesje użytkownika zakończono.";
-    FlashSessionsEnded: "The user's sessions have ended.", "Sesje użytkownika zostały zakończone.";
-    StaleForm: "Someone changed this record while you were editing it. The form now shows their version: check it and save again.", "Ktoś zmienił ten rekord podczas Twojej edycji. Formularz pokazuje teraz jego wersję: sprawdź ją i zapisz ponownie.";
-    Members: "Members", "Członkowie";
-    AddMember: "Add member", "Dodaj członka";
-    RemoveMember: "Remove", "Usuń";
-    GroupManager: "Manager", "Kierownik";
-    NoManager: "— no manager —", "— brak kierownika —";
-    NewGroup: "New group", "Nowa grupa";
-    GroupName: "Name", "Nazwa";
-    GroupDescription: "Description", "Opis";
-    CreateGroup: "Create group", "Utwórz grupę";
-    FlashGroupSaved: "The group was saved.", "Grupa została zapisana.";
-    NewOrganisation: "New organisation", "Nowa organizacja";
-    CreateOrganisation: "Add organisation", "Dodaj organizację";
-    Rename: "Rename", "Zmień nazwę";
-    Delete: "Delete", "Usuń";
-    FlashOrganisationSaved: "The organisation was saved.", "Organizacja została zapisana.";
-    FlashOrganisationDeleted: "The organisation was deleted.", "Organizacja została usunięta.";
-    EditSla: "Edit SLA definition", "Edycja definicji SLA";
-    EditSlaHint: "Clocks already running keep the targets they started with until their incident's priority changes; new incidents get these.", "Zegary już działające zachowują swoje cele do zmiany priorytetu zgłoszenia; nowe zgłoszenia otrzymają te.";
-    StaleSla: "Someone else changed this SLA definition after you opened it, so nothing was saved. The form now shows their version.", "Ktoś inny zmienił tę definicję SLA po jej otwarciu, więc nic nie zapisano. Formularz pokazuje teraz jego wersję.";
-    EditCalendar: "Edit calendar", "Edycja kalendarza";
-    FlashCalendarSaved: "Calendar saved.", "Zapisano kalendarz.";
-    FlashSlaSaved: "SLA definition saved.", "Zapisano definicję SLA.";
     DenyAdminPage: "Only admins can manage users, groups and organisations.", "Tylko administratorzy mogą zarządzać użytkownikami, grupami i organizacjami.";
     ValWrongPassword: "is not your current password", "to nie jest Twoje obecne hasło";
     ValSamePassword: "must differ from the current one", "musi różnić się od obecnego";
@@ -906,12 +754,6 @@ catalogue! {
     ValNoOrganisation: "no organisation named {name}", "nie ma organizacji o nazwie {name}";
     ValTaken: "is already taken", "jest już zajęte";
     // Leavers, group members, users' tokens, e-mail addresses
-    LeaverHint: "Unticking is the leaver procedure: the user's sessions end, their API tokens are revoked and they leave every group (the audit log keeps which). Ticking it again lets them sign in, and gives back no group or token.", "Odznaczenie to procedura odejścia: sesje użytkownika się kończą, jego tokeny API zostają unieważnione, a on sam opuszcza wszystkie grupy (dziennik audytu zapisuje które). Ponowne zaznaczenie pozwala mu się logować, ale nie przywraca grup ani tokenów.";
-    FlashUserDeactivated: "The user was deactivated: their sessions have ended, their API tokens are revoked and they have left their groups.", "Użytkownik został dezaktywowany: jego sesje zakończono, tokeny API unieważniono, a on sam opuścił swoje grupy.";
-    FlashUserCreatedNoPassword: "The user was created. They cannot sign in until a password is set: set one below.", "Użytkownik został utworzony. Nie zaloguje się, dopóki nie zostanie ustawione hasło: ustaw je poniżej.";
-    UserTokens: "API tokens", "Tokeny API";
-    UserTokensHint: "Scripts holding these act as this user. Revoking one works at once and is written to the audit log.", "Skrypty z tymi tokenami działają jako ten użytkownik. Unieważnienie działa od razu i trafia do dziennika audytu.";
-    UserNoTokens: "This user has no API tokens.", "Ten użytkownik nie ma tokenów API.";
     DeactivatedName: "{name} (deactivated)", "{name} (konto dezaktywowane)";
     ValEmailOneAt: "is not an email address: it needs exactly one @", "to nie jest adres e-mail: musi mieć dokładnie jeden znak @";
     ValEmailNoLocal: "is not an email address: nothing comes before the @", "to nie jest adres e-mail: przed znakiem @ nic nie ma";
@@ -922,16 +764,9 @@ catalogue! {
     ValEmailTaken: "is already the address of {who}", "to już adres użytkownika {who}";
     ValAssigneeDeactivated: "{who} is deactivated", "{who} jest dezaktywowany(-a)";
     // Settings
-    SettingsTitle: "Settings", "Ustawienia";
-    Language: "Language", "Język";
-    LangBrowser: "The browser's language", "Język przeglądarki";
-    LangEnglish: "English", "English";
-    LangPolish: "Polski", "Polski";
     Save: "Save", "Zapisz";
-    Account: "Account", "Konto";
     Role: "Role", "Rola";
     Groups: "Groups", "Grupy";
-    NoneYet: "none", "brak";
     // States, hold reasons, resolution codes
     StateNew: "New", "Nowy";
     StateInProgress: "In progress", "W toku";
@@ -1100,49 +935,20 @@ catalogue! {
     ValNoStaffNamed: "no staff user named {who}", "nie ma pracownika wsparcia o nazwie {who}";
     // Service-level settings
     ServiceLevelsTitle: "Service levels", "Poziomy usług";
-    ServiceLevelsLink: "Calendars and SLA definitions", "Kalendarze i definicje SLA";
-    ServiceLevelsReadOnly: "Only managers and administrators can change these settings.", "Tylko kierownicy i administratorzy mogą zmieniać te ustawienia.";
-    Calendars: "Business calendars", "Kalendarze robocze";
     Name: "Name", "Nazwa";
     TimeZone: "Time zone", "Strefa czasowa";
-    TimeZoneHint: "An IANA name, e.g. Europe/Warsaw", "Nazwa IANA, np. Europe/Warsaw";
     WorkingHours: "Working hours", "Godziny pracy";
-    HoursHint: "Per day, e.g. 08:00-12:00, 13:00-16:00; empty for a day off", "Dla każdego dnia, np. 08:00-12:00, 13:00-16:00; puste oznacza dzień wolny";
     Holidays: "Holidays", "Dni wolne";
-    DayOff: "off", "wolne";
-    Monday: "Monday", "Poniedziałek";
-    Tuesday: "Tuesday", "Wtorek";
-    Wednesday: "Wednesday", "Środa";
-    Thursday: "Thursday", "Czwartek";
-    Friday: "Friday", "Piątek";
-    Saturday: "Saturday", "Sobota";
-    Sunday: "Sunday", "Niedziela";
-    AddPolandHolidays: "Add Poland's public holidays", "Dodaj polskie święta państwowe";
     IcalFile: "iCalendar file (.ics) of days off", "Plik iCalendar (.ics) z dniami wolnymi";
-    ImportHolidays: "Import holidays", "Importuj dni wolne";
-    NewCalendar: "New calendar", "Nowy kalendarz";
-    CreateCalendar: "Create calendar", "Utwórz kalendarz";
-    SlaDefinitions: "SLA definitions", "Definicje SLA";
-    NoSlas: "No SLA definitions yet: incidents get no clocks.", "Brak definicji SLA: incydenty nie mają zegarów.";
     Position: "Position", "Kolejność";
-    PositionHint: "Lower first; the first definition that matches applies", "Niższa najpierw; obowiązuje pierwsza pasująca definicja";
     Active: "Active", "Aktywna";
     Calendar: "Calendar", "Kalendarz";
     AppliesTo: "Applies to", "Dotyczy";
-    AllIncidents: "all incidents", "wszystkich incydentów";
     Targets: "Targets", "Cele";
-    TargetsHint: "Business time, e.g. 30m, 4h, 40h; leave empty for no target", "Czas roboczy, np. 30m, 4h, 40h; puste oznacza brak celu";
     Thresholds: "Warning thresholds (%)", "Progi ostrzeżeń (%)";
     ThresholdsHint: "Percent of the target, rising, e.g. 50, 75, 90", "Procent celu, rosnąco, np. 50, 75, 90";
     ListHint: "Comma-separated; empty for any", "Oddzielone przecinkami; puste oznacza dowolne";
-    Categories: "Categories", "Kategorie";
     Services: "Services", "Usługi";
-    NewSla: "New SLA definition", "Nowa definicja SLA";
-    CreateSla: "Create SLA definition", "Utwórz definicję SLA";
-    FlashCalendarCreated: "Calendar created.", "Utworzono kalendarz.";
-    FlashHolidaysAdded: "Holidays added.", "Dodano dni wolne.";
-    FlashSlaCreated: "SLA definition created.", "Utworzono definicję SLA.";
-    StaleSettings: "Someone else changed this calendar after you loaded the page, so nothing was saved. Try again.", "Ktoś inny zmienił ten kalendarz po wczytaniu strony, więc nic nie zapisano. Spróbuj ponownie.";
     ValNotInterval: "{text} is not a time range; write it as 08:00-16:00", "{text} to nie jest przedział czasu; wpisz go jak 08:00-16:00";
     ValNotDuration: "{text} is not a duration; write it as 30m, 4h or 1h 30m", "{text} to nie jest czas trwania; wpisz go jak 30m, 4h lub 1h 30m";
     ValNotPercent: "{text} is not a whole percent", "{text} to nie jest liczba całkowita procentów";
@@ -1162,283 +968,37 @@ catalogue! {
     DenyWebhooks: "only admins can manage webhooks", "tylko administratorzy zarządzają webhookami";
     DenyRetry: "only admins can retry messages", "tylko administratorzy mogą ponawiać wysyłkę";
     // Escalation rules, OLAs and webhooks (admin screens; issue 9 item 9, issue 10 item 3)
-    AuditEscalationRuleChanged: "Escalation rule changed", "Zmiana reguły eskalacji";
     DenyEscalationAdmin: "Only admins can manage escalation rules, OLAs and webhooks here.", "Tylko administratorzy mogą tu zarządzać regułami eskalacji, umowami OLA i webhookami.";
-    EscTitle: "Escalation rules", "Reguły eskalacji";
-    EscIntro: "Rules fire once per incident and threshold; a switched-off rule never fires.", "Reguła działa raz dla incydentu i progu; wyłączona reguła nigdy nie działa.";
-    EscNone: "No escalation rules yet.", "Brak reguł eskalacji.";
-    EscColTrigger: "Trigger", "Wyzwalacz";
-    EscColConditions: "Conditions", "Warunki";
-    EscColActions: "Actions", "Działania";
-    EscColEnabled: "Enabled", "Włączona";
-    EscClockResponse: "Response clock", "Zegar reakcji";
-    EscClockResolution: "Resolution clock", "Zegar rozwiązania";
-    EscClockGroup: "Time with the group (OLA)", "Czas w grupie (OLA)";
-    EscClockAny: "Any clock", "Dowolny zegar";
-    EscAtPercent: "{clock} at {percent} %", "{clock}: {percent} %";
-    EscBreached: "{clock} breached", "{clock}: przekroczony";
-    EscOpenLonger: "Open longer than {after}", "Otwarty dłużej niż {after}";
-    EscCondAny: "Any open incident", "Każdy otwarty incydent";
-    EscCondNoAssignee: "no assignee", "bez przypisanej osoby";
-    EscCondNoGroup: "no group", "bez grupy";
-    EscNotifyList: "Notify {who}", "Powiadom: {who}";
-    EscWhoAssignee: "the assignee", "osobę przypisaną";
-    EscWhoGroup: "the group's members", "członków grupy";
-    EscWhoManager: "the group's manager", "kierownika grupy";
-    EscReassignTo: "Reassign to {group}", "Przekaż grupie {group}";
-    EscRaiseUrgency: "Raise the urgency one step", "Podnieś pilność o jeden stopień";
-    EscNewRule: "New escalation rule", "Nowa reguła eskalacji";
-    EscEditRule: "Edit escalation rule", "Edycja reguły eskalacji";
-    EscCreate: "Create rule", "Utwórz regułę";
-    EscPositionHint: "Rules are tried in this order, lowest first", "Reguły są sprawdzane w tej kolejności, od najniższej";
-    EscWhen: "When", "Kiedy";
-    EscTriggerKind: "Fires when", "Działa, gdy";
-    EscKindClock: "a clock reaches a percentage of its target", "zegar osiąga procent swojego celu";
-    EscKindElapsed: "an incident has waited too long", "incydent czeka zbyt długo";
-    EscClock: "Clock", "Zegar";
-    EscPercent: "Percent of the target", "Procent celu";
-    EscPercentHint: "For a clock trigger: 1–100; 100 is the breach", "Dla wyzwalacza zegarowego: 1–100; 100 oznacza przekroczenie";
-    EscAfter: "Waited longer than", "Czeka dłużej niż";
-    EscAfterHint: "For a waiting trigger: real time since it opened, e.g. 15m, 2h", "Dla wyzwalacza czasowego: czas rzeczywisty od otwarcia, np. 15m, 2h";
-    EscWhich: "Which incidents", "Których incydentów";
-    EscPriorities: "Priorities (none ticked: any)", "Priorytety (żaden niezaznaczony: dowolny)";
-    EscGroups: "Assignment groups", "Grupy przypisania";
-    EscNoAssignee: "Only incidents nobody is assigned to (a group may hold them)", "Tylko incydenty bez przypisanej osoby (grupa może być)";
-    EscNoGroup: "Only incidents no group holds", "Tylko incydenty bez grupy";
-    EscThen: "Then", "Wtedy";
-    EscNotify: "Notify", "Powiadom";
-    EscNotifyUsers: "Also notify these users", "Powiadom też tych użytkowników";
-    EscNotifyUsersHint: "Usernames, comma-separated", "Nazwy użytkowników, oddzielone przecinkami";
-    EscReassign: "Reassign to group", "Przekaż grupie";
-    EscNoReassign: "(do not reassign)", "(nie przekazuj)";
-    EscEnabled: "Enabled: the rule fires", "Włączona: reguła działa";
-    EscSwitchOff: "Switch off", "Wyłącz";
-    EscSwitchOn: "Switch on", "Włącz";
-    EscDeleteTitle: "Delete the rule “{name}”?", "Usunąć regułę „{name}”?";
-    EscDeleteText: "The rule stops firing and is gone; what it did stays in the incidents' journals. To keep it for later, switch it off instead.", "Reguła przestanie działać i zniknie; to, co zrobiła, zostaje w dziennikach incydentów. Aby zachować ją na później, wyłącz ją.";
-    EscFlashCreated: "The rule was created.", "Utworzono regułę.";
-    EscFlashSaved: "The rule was saved.", "Zapisano regułę.";
-    EscFlashOff: "The rule is switched off: it will not fire.", "Reguła jest wyłączona: nie zadziała.";
-    EscFlashOn: "The rule is switched on.", "Reguła jest włączona.";
-    EscFlashDeleted: "The rule was deleted.", "Usunięto regułę.";
-    EscStale: "Someone changed this rule after you loaded the page, so nothing was saved. The page now shows it as it is.", "Ktoś zmienił tę regułę po wczytaniu strony, więc nic nie zapisano. Strona pokazuje ją teraz w obecnej postaci.";
     EscValPercent: "must be a whole number from 1 to 100", "musi być liczbą całkowitą od 1 do 100";
     EscValAfter: "is required for a waiting trigger, e.g. 15m", "jest wymagane dla wyzwalacza czasowego, np. 15m";
     EscValNoAction: "choose at least one action", "wybierz co najmniej jedno działanie";
     EscValNoUser: "no user named {name}", "nie ma użytkownika o nazwie {name}";
     EscValNoGroupNamed: "no group named {name}", "nie ma grupy o nazwie {name}";
     EscValNoGroupAndGroups: "cannot be combined with assignment groups", "nie można łączyć z wybranymi grupami";
-    OlaTitle: "Operational level agreement (OLA)", "Umowa o poziomie operacyjnym (OLA)";
-    OlaNone: "No OLA: the time incidents spend with this group is not measured.", "Brak OLA: czas incydentów w tej grupie nie jest mierzony.";
-    OlaTarget: "Time the group may hold an incident", "Czas, przez jaki grupa może trzymać incydent";
-    OlaTargetHint: "Business time by the calendar, e.g. 4h or 2h 30m", "Czas roboczy według kalendarza, np. 4h lub 2h 30m";
-    OlaSave: "Set OLA", "Ustaw OLA";
-    OlaRemove: "Remove OLA", "Usuń OLA";
-    OlaFlashSaved: "The OLA was set.", "Ustawiono OLA.";
-    OlaFlashRemoved: "The OLA was removed.", "Usunięto OLA.";
     OlaValThresholds: "must be rising percents between 1 and 99", "muszą być rosnącymi procentami od 1 do 99";
-    WhIntro: "Each event is posted to the webhook's address, signed with its secret; failed calls are retried.", "Każde zdarzenie jest wysyłane na adres webhooka, podpisane jego sekretem; nieudane wywołania są ponawiane.";
-    WhNone: "No webhooks yet.", "Brak webhooków.";
-    WhManage: "Manage webhooks", "Zarządzaj webhookami";
-    WhNew: "New webhook", "Nowy webhook";
-    WhCreate: "Create webhook", "Utwórz webhook";
-    WhEdit: "Edit webhook", "Edycja webhooka";
-    WhUrl: "Address (URL)", "Adres (URL)";
-    WhUrlHint: "http:// or https://; internal addresses are refused unless the configuration allows them", "http:// lub https://; adresy wewnętrzne są odrzucane, chyba że konfiguracja je dopuszcza";
-    WhSecret: "Secret", "Sekret";
-    WhSecretHint: "Optional, at least 16 characters; each call is signed with it (X-Steward-Signature). It is never shown again.", "Opcjonalny, co najmniej 16 znaków; każde wywołanie jest nim podpisane (X-Steward-Signature). Nie będzie ponownie pokazany.";
-    WhSecretEditHint: "Leave empty to keep the current secret; it is never shown.", "Zostaw puste, aby zachować obecny sekret; nigdy nie jest pokazywany.";
-    WhRemoveSecret: "Remove the secret (calls are no longer signed)", "Usuń sekret (wywołania nie będą podpisywane)";
-    WhSigned: "Signed", "Podpisywany";
-    WhEventsHint: "None ticked: every event except work notes", "Żadne niezaznaczone: wszystkie zdarzenia poza notatkami wewnętrznymi";
-    WhActive: "Active: events are sent to it", "Aktywny: zdarzenia są do niego wysyłane";
-    WhDeliveries: "Recent deliveries", "Ostatnie dostarczenia";
-    WhNoDeliveries: "No deliveries yet.", "Brak dostarczeń.";
-    WhColAt: "When", "Kiedy";
-    WhColResult: "Result", "Wynik";
-    WhColTook: "Took", "Czas";
-    WhColAnswer: "Answer or error", "Odpowiedź lub błąd";
-    WhNoAnswer: "no answer", "brak odpowiedzi";
-    WhDeleteTitle: "Delete the webhook “{name}”?", "Usunąć webhook „{name}”?";
-    WhDeleteText: "No more events are sent to it.", "Nie będą do niego wysyłane kolejne zdarzenia.";
-    WhFlashCreated: "The webhook was created.", "Utworzono webhook.";
-    WhFlashSaved: "The webhook was saved.", "Zapisano webhook.";
-    WhFlashDeleted: "The webhook was deleted.", "Usunięto webhook.";
     WhValUrl: "must be an http:// or https:// address with a host", "musi być adresem http:// lub https:// z nazwą hosta";
     WhValSecretShort: "is too short: at least 16 characters", "jest za krótki: co najmniej 16 znaków";
     // Notifications (admin page, watching)
-    NavNotifications: "Notifications", "Powiadomienia";
     NotificationsTitle: "Notifications", "Powiadomienia";
-    Outbox: "Outbox", "Skrzynka nadawcza";
-    OutboxPending: "Waiting to be sent", "Czekają na wysłanie";
-    OutboxSent: "Sent", "Wysłane";
-    OutboxDead: "Undeliverable", "Niedostarczone";
-    DeadLetters: "Undeliverable messages", "Niedostarczone wiadomości";
-    NoDeadLetters: "No undeliverable messages.", "Brak niedostarczonych wiadomości.";
-    Retry: "Retry", "Ponów";
-    Webhooks: "Webhooks", "Webhooki";
     NoWebhooks: "No webhooks yet; add them with the API (POST /api/v1/webhooks).", "Brak webhooków; dodaj je przez API (POST /api/v1/webhooks).";
-    ColCreated: "Created", "Utworzono";
     ColEvent: "Event", "Zdarzenie";
-    ColRecipient: "Recipient", "Odbiorca";
-    ColAttempts: "Attempts", "Próby";
-    ColError: "Last error", "Ostatni błąd";
-    ColName: "Name", "Nazwa";
-    ColFormat: "Format", "Format";
-    ColEvents: "Events", "Zdarzenia";
-    ColActive: "Active", "Aktywny";
-    AllEvents: "All but work notes", "Wszystkie poza notatkami wewnętrznymi";
-    FlashRetried: "The message will be sent again.", "Wiadomość zostanie wysłana ponownie.";
-    Watch: "Watch", "Obserwuj";
-    Unwatch: "Stop watching", "Przestań obserwować";
     FlashWatching: "You are watching this incident: its updates will come by email.", "Obserwujesz ten incydent: zmiany przyjdą e-mailem.";
     FlashUnwatched: "You no longer watch this incident.", "Nie obserwujesz już tego incydentu.";
-    EmailNotifications: "Email notifications", "Powiadomienia e-mail";
-    EmailNotificationsHint: "Replies on your own requests, incidents assigned to you and SLA breaches always come.", "Odpowiedzi na Twoje zgłoszenia, incydenty przypisane do Ciebie i przekroczenia SLA przychodzą zawsze.";
-    OptCommented: "Comments on incidents assigned to me or that I watch", "Komentarze do incydentów przypisanych do mnie lub obserwowanych";
-    OptWorkNote: "Work notes on incidents assigned to me or that I watch", "Notatki wewnętrzne do incydentów przypisanych do mnie lub obserwowanych";
-    OptAssigned: "Incidents assigned to one of my groups", "Incydenty przypisane do jednej z moich grup";
-    OptSlaWarning: "SLA warnings", "Ostrzeżenia SLA";
+    Watch: "Watch", "Obserwuj";
+    Unwatch: "Stop watching", "Przestań obserwować";
     // Phones, CMDB pages and accessibility (issue 9: items 7, 10, 11, 12)
     Menu: "Menu", "Menu";
-    SearchCatalog: "Search the service catalog", "Szukaj w katalogu usług";
-    OtherCiName: "Other item", "Drugi element";
-    OtherCiHint: "Its name; suggestions appear as you type.", "Jego nazwa; podpowiedzi pojawiają się w trakcie pisania.";
-    RelNoCi: "No configuration item is named “{name}”.", "Żaden element konfiguracji nie nazywa się „{name}”.";
-    RelChooseOne: "More than one item fits “{name}”: choose one.", "Do „{name}” pasuje więcej niż jeden element: wybierz jeden.";
-    AttrVersion: "Version", "Wersja";
-    AttrUrl: "Address (URL)", "Adres (URL)";
-    AttrEngine: "Engine", "Silnik";
-    AttrSerialNumber: "Serial number", "Numer seryjny";
-    AttrUuid: "UUID", "UUID";
-    AttrHostname: "Host name", "Nazwa hosta";
-    AttrFqdn: "Fully qualified domain name", "Pełna nazwa domenowa (FQDN)";
-    AttrCpuCount: "CPUs", "Procesory";
-    AttrMemoryMb: "Memory (MB)", "Pamięć (MB)";
-    AttrIpAddress: "IP address", "Adres IP";
-    AttrMacAddress: "MAC address", "Adres MAC";
-    AttrHypervisor: "Hypervisor", "Hiperwizor";
-    AttrContainerId: "Container id", "Id kontenera";
-    AttrImage: "Image", "Obraz";
-    AttrPorts: "Ports", "Porty";
-    AttrCapacityGb: "Capacity (GB)", "Pojemność (GB)";
-    AttrAddress: "Street address", "Adres";
-    AttrCity: "City", "Miasto";
-    AttrCountry: "Country", "Kraj";
-    MapZoomIn: "Zoom in", "Przybliż";
-    MapZoomOut: "Zoom out", "Oddal";
-    MapZoomFit: "Whole map", "Cała mapa";
-    ColumnsTitle: "Columns", "Kolumny";
-    ColumnsHint: "Choose the field each column of the file fills, then try a dry run.", "Wybierz pole, które wypełnia każda kolumna pliku, i wykonaj próbę.";
-    ColumnsAfterUpload: "After the upload (a dry run), you choose the field each column fills.", "Po wysłaniu pliku (próbie) wybierzesz pole, które wypełnia każda kolumna.";
-    ColumnInFile: "Column in the file", "Kolumna w pliku";
-    FillsField: "Fills", "Wypełnia";
-    IgnoreColumn: "— ignore —", "— pomiń —";
-    DefaultClass: "Class of rows that name none", "Klasa wierszy, które jej nie podają";
-    ClassFromFile: "— named in the file —", "— podana w pliku —";
-    // The CMDB service map
-    MapLabel: "Service map of {name}", "Mapa usług: {name}";
-    MapDependsOn: "{from} depends on {to}", "{from} zależy od {to}";
-    MapRunsOn: "{from} runs on {to}", "{from} działa na {to}";
-    MapHostedOn: "{from} is hosted on {to}", "{from} działa na hoście {to}";
-    MapUses: "{from} uses {to}", "{from} korzysta z {to}";
-    MapMemberOf: "{from} is a member of {to}", "{from} należy do {to}";
-    MapConnectedTo: "{from} is connected to {to}", "{from} łączy się z {to}";
-    CiPlanned: "planned", "planowany";
-    CiInUse: "in use", "w użyciu";
-    CiMaintenance: "in maintenance", "w konserwacji";
-    CiRetired: "retired", "wycofany";
-    // The search box's refusals (issue 11), chosen by `QueryError` in i18n_search.rs
+    // The search box's refusals (issue 11), chosen by `QueryError` in ui/search_texts.rs
     SearchTooLong: "is too long: at most {max} characters", "jest za długie: najwyżej {max} znaków";
     SearchUnbalancedQuotes: "has a quotation mark that is not closed", "ma niezamknięty cudzysłów";
     SearchNothingLeft: "has nothing to search for: only punctuation or symbols", "nie zawiera nic do wyszukania: same znaki interpunkcyjne lub symbole";
     SearchStopWordsOnly: "has only common words such as \"the\" or \"i\": add a word that says what you are looking for", "zawiera tylko częste słowa, takie jak „i” czy „w”: dodaj słowo, które mówi, czego szukasz";
     // The search page's filters and results (issue 11)
-    SearchText: "Search for", "Szukaj";
-    SearchKind: "Kind", "Rodzaj";
-    SearchKindAny: "Everything", "Wszystko";
-    SearchKindIncidents: "Incidents", "Incydenty";
-    SearchKindProblems: "Problems", "Problemy";
-    SearchKindKnownErrors: "Known errors", "Znane błędy";
-    SearchKindArticles: "Knowledge articles", "Artykuły bazy wiedzy";
-    SearchKindServices: "Services", "Usługi";
-    SearchKindCis: "Configuration items", "Elementy konfiguracji";
-    SearchState: "State", "Stan";
-    SearchStateAny: "Any", "Dowolny";
-    SearchStateOpen: "Open", "Otwarte";
-    SearchFiltersLabel: "Search and its filters", "Wyszukiwanie i jego filtry";
-    SearchKnownError: "known error", "znany błąd";
     SearchTitleMatch: "in the title", "w tytule";
-    ProblemStateAssessment: "Assessment", "Ocena";
-    ProblemStateRootCause: "Root cause analysis", "Analiza przyczyny";
-    ProblemStateFixInProgress: "Fix in progress", "Naprawa w toku";
-    // Suggestions while an incident is typed (issue 11 item 10)
-    SuggestHeadingDesk: "Known errors and articles that match", "Pasujące znane błędy i artykuły";
-    SuggestHeadingPortal: "These articles may answer your question", "Te artykuły mogą odpowiedzieć na Twoje pytanie";
-    SuggestButton: "Find matching answers", "Znajdź pasujące odpowiedzi";
-    SuggestNone: "No known error or article matches these words yet.", "Żaden znany błąd ani artykuł nie pasuje jeszcze do tych słów.";
-    SuggestNewTab: "(opens in a new tab)", "(otwiera się w nowej karcie)";
-    SuggestArticle: "article", "artykuł";
-    SuggestWorkaround: "Its workaround can be applied once the incident is saved.", "Jego obejście można zastosować po zapisaniu incydentu.";
     // Knowledge base (issue 11 items 9 and 10): list, article page, editor
-    NavKnowledge: "Knowledge", "Baza wiedzy";
-    KbTitle: "Knowledge base", "Baza wiedzy";
-    KbIntroStaff: "Articles in every state: write them, review them, publish them.", "Artykuły we wszystkich stanach: pisz je, recenzuj i publikuj.";
-    KbIntroRequester: "Answers to common questions, in plain words.", "Odpowiedzi na częste pytania, prostymi słowami.";
-    KbFromReport: "Before you report: perhaps one of these answers your question.", "Zanim zgłosisz: może któryś z tych artykułów odpowiada na Twoje pytanie.";
     KbSearchFirst: "Search the knowledge base first", "Najpierw przeszukaj bazę wiedzy";
-    KbNew: "New article", "Nowy artykuł";
-    KbEditTitle: "Edit the draft", "Edytuj szkic";
-    KbNone: "No articles match.", "Brak pasujących artykułów.";
     KbAllCategories: "All categories", "Wszystkie kategorie";
-    KbAudience: "Audience", "Odbiorcy";
-    KbAudienceRequesters: "Requesters", "Zgłaszający";
-    KbAudienceStaff: "Staff only", "Tylko personel";
-    KbAnyAudience: "Any audience", "Wszyscy odbiorcy";
-    KbAnyState: "Any state", "Dowolny stan";
-    KbStateDraft: "Draft", "Szkic";
-    KbStateInReview: "In review", "W recenzji";
-    KbStatePublished: "Published", "Opublikowany";
-    KbStateRetired: "Retired", "Wycofany";
-    KbStateSuperseded: "Superseded", "Zastąpiony";
-    KbStateDiscarded: "Discarded", "Odrzucony";
-    KbViews: "Views", "Wyświetlenia";
-    KbReviewDue: "Due for review", "Do przeglądu";
-    KbDeflections: "Suggested articles opened from the report form in the last 30 days: {opened}. No report followed: {deflected}; a report followed: {reported}; opened in the last 30 minutes: {pending}.", "Sugerowane artykuły otwarte z formularza zgłoszenia w ostatnich 30 dniach: {opened}. Bez zgłoszenia: {deflected}; ze zgłoszeniem: {reported}; otwarte w ostatnich 30 minutach: {pending}.";
-    KbHelpful: "Did this help?", "Czy to pomogło?";
-    KbComment: "Comment (optional)", "Komentarz (opcjonalnie)";
-    KbThanks: "Thank you for your answer.", "Dziękujemy za odpowiedź.";
-    KbYourAnswer: "Your answer: {answer}. You can change it.", "Twoja odpowiedź: {answer}. Możesz ją zmienić.";
-    KbTally: "Helped: {yes}. Did not help: {no}.", "Pomogło: {yes}. Nie pomogło: {no}.";
-    KbOtherLanguage: "This article is not written in your language yet; it is shown in {lang}.", "Ten artykuł nie ma jeszcze wersji w Twoim języku; pokazano go w języku: {lang}.";
-    KbLangEn: "English", "angielski";
-    KbLangPl: "Polish", "polski";
-    KbVersions: "Versions", "Wersje";
-    KbVersionN: "Version {n}", "Wersja {n}";
-    KbReading: "You are reading version {n}: {state}.", "Czytasz wersję {n}: {state}.";
-    KbReadPublished: "Read the published version", "Czytaj opublikowaną wersję";
-    KbChangeNote: "Change note", "Opis zmiany";
-    KbChangeNoteHint: "What this version changes, in one line.", "Co zmienia ta wersja, w jednym wierszu.";
-    KbAuthor: "Author", "Autor";
-    KbReviewer: "Reviewer", "Recenzent";
-    KbReviewBy: "Review by", "Przegląd do";
-    KbSubmit: "Submit for review", "Wyślij do recenzji";
-    KbPublish: "Publish", "Opublikuj";
-    KbSendBack: "Send back to draft", "Odeślij do poprawy";
-    KbRetire: "Retire", "Wycofaj";
-    KbDiscard: "Discard", "Odrzuć";
-    KbStartVersion: "Start a new version", "Zacznij nową wersję";
-    KbEditDraft: "Edit the draft", "Edytuj szkic";
     KbRead: "Read", "Czytaj";
-    KbProblems: "Problems and known errors", "Problemy i znane błędy";
-    KbProblemsHint: "Problem numbers, separated by commas ({number}).", "Numery problemów oddzielone przecinkami ({number}).";
-    KbServicesHint: "Service names, separated by commas.", "Nazwy usług oddzielone przecinkami.";
-    KbBody: "Text (Markdown)", "Treść (Markdown)";
-    KbBodyHint: "Markdown: # headings, **bold**, lists, [links](https://…). Leave a language empty to write it later.", "Markdown: # nagłówki, **pogrubienie**, listy, [linki](https://…). Język pozostawiony pusty można dopisać później.";
-    KbSaved: "Article saved.", "Zapisano artykuł.";
-    KbMoved: "Version {n} is now: {state}.", "Wersja {n} ma teraz stan: {state}.";
-    KbFeedbackList: "Readers' answers", "Odpowiedzi czytelników";
-    KbActions: "Actions", "Działania";
     KbStale: "This article changed after you loaded the page, so nothing was saved.", "Ten artykuł zmienił się po wczytaniu strony, więc nic nie zapisano.";
     DenyKbNotPublished: "This article is not published.", "Ten artykuł nie jest opublikowany.";
     DenyKbStaffOnly: "This article is for staff only.", "Ten artykuł jest tylko dla personelu.";
@@ -1453,6 +1013,8 @@ catalogue! {
 }
 
 plurals! {
+    /// A count every area uses; `{n}` is the number.
+    enum Plural;
     Seconds: ["{n} second", "{n} seconds"], ["{n} sekundę", "{n} sekundy", "{n} sekund"];
     Minutes: ["{n} minute", "{n} minutes"], ["{n} minutę", "{n} minuty", "{n} minut"];
     MinutesAgo: ["{n} minute ago", "{n} minutes ago"], ["{n} minutę temu", "{n} minuty temu", "{n} minut temu"];
@@ -1461,9 +1023,6 @@ plurals! {
     Times: ["{n} time", "{n} times"], ["{n} raz", "{n} razy", "{n} razy"];
     Incidents: ["{n} incident", "{n} incidents"], ["{n} incydent", "{n} incydenty", "{n} incydentów"];
     Problems: ["{n} problem", "{n} problems"], ["{n} problem", "{n} problemy", "{n} problemów"];
-    HolidayCount: ["{n} holiday", "{n} holidays"], ["{n} dzień wolny", "{n} dni wolne", "{n} dni wolnych"];
-    ConfigurationItems: ["{n} configuration item", "{n} configuration items"], ["{n} element konfiguracji", "{n} elementy konfiguracji", "{n} elementów konfiguracji"];
-    Programs: ["{n} program", "{n} programs"], ["{n} program", "{n} programy", "{n} programów"];
 }
 
 /// "just now" is not a count, so it lives here.
@@ -1659,25 +1218,6 @@ mod tests {
     fn breaching_soon_says_the_sla_is_about_to_be_missed_in_polish() {
         assert_eq!(t(Lang::Pl, Msg::QueueBreachingSoon), "Bliskie przekroczenia SLA");
         assert!(t(Lang::Pl, Msg::SlaBreachingSoon).starts_with("Bliskie przekroczenia SLA"));
-    }
-
-    fn placeholders(s: &str) -> Vec<&str> {
-        let mut out: Vec<&str> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name)).collect();
-        out.sort_unstable();
-        out
-    }
-
-    #[test]
-    fn every_message_has_both_languages_with_the_same_placeholders() {
-        for &m in Msg::ALL {
-            let (en, pl) = (t(Lang::En, m), t(Lang::Pl, m));
-            assert!(!en.trim().is_empty() && !pl.trim().is_empty(), "{m:?} is empty");
-            assert_eq!(placeholders(en), placeholders(pl), "{m:?} placeholders differ");
-        }
-        for &p in Plural::ALL {
-            assert_eq!(forms(Lang::En, p).len(), 2, "{p:?}");
-            assert_eq!(forms(Lang::Pl, p).len(), 3, "{p:?}");
-        }
     }
 
     #[test]

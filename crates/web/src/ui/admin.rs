@@ -4,8 +4,11 @@
 //! are in the `admin_*` modules, `notifications` and `audit`.
 
 use super::area::{Area, Audience, NavEntry};
-use super::{admin_escalations, admin_groups, admin_ola, admin_users, admin_webhooks, audit, notifications};
-use crate::{AppState, i18n::Msg};
+use super::{
+    admin_escalations, admin_groups, admin_ola, admin_texts::AdminMsg, admin_users, admin_webhooks, audit,
+    notifications,
+};
+use crate::AppState;
 use axum::{
     Router,
     routing::{get, post},
@@ -20,19 +23,19 @@ pub const AREA: Area = Area {
     nav: &[
         NavEntry {
             href: "/admin/users",
-            label: Msg::NavAdmin,
+            label: &AdminMsg::NavAdmin,
             audience: Audience::Admins,
             current: |p| PEOPLE.iter().any(|a| p.starts_with(a)),
         },
         NavEntry {
             href: "/admin/notifications",
-            label: Msg::NavNotifications,
+            label: &AdminMsg::NavNotifications,
             audience: Audience::Admins,
             current: |p| p.starts_with("/admin/notifications"),
         },
         NavEntry {
             href: "/admin/audit",
-            label: Msg::NavAudit,
+            label: &AdminMsg::NavAudit,
             audience: Audience::Admins,
             current: |p| p.starts_with("/admin/audit"),
         },

@@ -5,7 +5,7 @@
 
 use super::admin_users::tabs;
 use super::service_levels_forms::duration;
-use super::{Ctx, Failure, OrPage, UiResult, html, layout, see_other, widgets};
+use super::{Ctx, Failure, OrPage, UiResult, admin_texts::AdminMsg, html, layout, see_other, widgets};
 use crate::i18n_codes::ui;
 use crate::{
     AppState,
@@ -68,14 +68,17 @@ pub struct RuleForm {
     version: i64,
 }
 
-const CLOCKS: [(&str, Msg); 4] = [
-    ("resolution", Msg::EscClockResolution),
-    ("response", Msg::EscClockResponse),
-    ("group", Msg::EscClockGroup),
-    ("any", Msg::EscClockAny),
+const CLOCKS: [(&str, AdminMsg); 4] = [
+    ("resolution", AdminMsg::EscClockResolution),
+    ("response", AdminMsg::EscClockResponse),
+    ("group", AdminMsg::EscClockGroup),
+    ("any", AdminMsg::EscClockAny),
 ];
-const WHO: [(&str, Msg); 3] =
-    [("assignee", Msg::EscWhoAssignee), ("group", Msg::EscWhoGroup), ("group_manager", Msg::EscWhoManager)];
+const WHO: [(&str, AdminMsg); 3] = [
+    ("assignee", AdminMsg::EscWhoAssignee),
+    ("group", AdminMsg::EscWhoGroup),
+    ("group_manager", AdminMsg::EscWhoManager),
+];
 
 fn list(text: &str) -> Vec<String> {
     text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
@@ -267,14 +270,16 @@ fn clock_name(lang: Lang, clock: &str) -> String {
 pub fn trigger_text(lang: Lang, t: &Trigger) -> String {
     match t {
         Trigger::Clock { clock, percent: 100 } => {
-            i18n::tf(lang, Msg::EscBreached, &[("clock", &clock_name(lang, clock))])
+            i18n::tf(lang, AdminMsg::EscBreached, &[("clock", &clock_name(lang, clock))])
         }
-        Trigger::Clock { clock, percent } => {
-            i18n::tf(lang, Msg::EscAtPercent, &[("clock", &clock_name(lang, clock)), ("percent", &percent.to_string())])
-        }
+        Trigger::Clock { clock, percent } => i18n::tf(
+            lang,
+            AdminMsg::EscAtPercent,
+            &[("clock", &clock_name(lang, clock)), ("percent", &percent.to_string())],
+        ),
         Trigger::Elapsed { after } => {
             let after = after.map(|a| super::clocks::span(lang, a.as_secs())).unwrap_or_default();
-            i18n::tf(lang, Msg::EscOpenLonger, &[("after", &after)])
+            i18n::tf(lang, AdminMsg::EscOpenLonger, &[("after", &after)])
         }
     }
 }
@@ -292,15 +297,15 @@ fn conditions_text(lang: Lang, c: &EscalationConditions) -> String {
         parts.push(c.states.iter().map(|s| i18n::any_state(lang, s)).collect::<Vec<_>>().join(", "));
     }
     if !c.groups.is_empty() {
-        parts.push(format!("{}: {}", i18n::t(lang, Msg::EscGroups), c.groups.join(", ")));
+        parts.push(format!("{}: {}", i18n::t(lang, AdminMsg::EscGroups), c.groups.join(", ")));
     }
     if c.no_assignee {
-        parts.push(i18n::t(lang, Msg::EscCondNoAssignee).to_owned());
+        parts.push(i18n::t(lang, AdminMsg::EscCondNoAssignee).to_owned());
     }
     if c.no_group {
-        parts.push(i18n::t(lang, Msg::EscCondNoGroup).to_owned());
+        parts.push(i18n::t(lang, AdminMsg::EscCondNoGroup).to_owned());
     }
-    if parts.is_empty() { i18n::t(lang, Msg::EscCondAny).to_owned() } else { parts.join("; ") }
+    if parts.is_empty() { i18n::t(lang, AdminMsg::EscCondAny).to_owned() } else { parts.join("; ") }
 }
 
 fn actions_text(lang: Lang, actions: &[EscalationAction]) -> Vec<String> {
@@ -311,16 +316,16 @@ fn actions_text(lang: Lang, actions: &[EscalationAction]) -> Vec<String> {
                 let who: Vec<String> = to
                     .iter()
                     .map(|r| match r {
-                        Recipient::Assignee => i18n::t(lang, Msg::EscWhoAssignee).to_owned(),
-                        Recipient::Group => i18n::t(lang, Msg::EscWhoGroup).to_owned(),
-                        Recipient::GroupManager => i18n::t(lang, Msg::EscWhoManager).to_owned(),
+                        Recipient::Assignee => i18n::t(lang, AdminMsg::EscWhoAssignee).to_owned(),
+                        Recipient::Group => i18n::t(lang, AdminMsg::EscWhoGroup).to_owned(),
+                        Recipient::GroupManager => i18n::t(lang, AdminMsg::EscWhoManager).to_owned(),
                         Recipient::Users(u) => u.join(", "),
                     })
                     .collect();
-                i18n::tf(lang, Msg::EscNotifyList, &[("who", &who.join(", "))])
+                i18n::tf(lang, AdminMsg::EscNotifyList, &[("who", &who.join(", "))])
             }
-            EscalationAction::Reassign { group } => i18n::tf(lang, Msg::EscReassignTo, &[("group", group)]),
-            EscalationAction::RaiseUrgency => i18n::t(lang, Msg::EscRaiseUrgency).to_owned(),
+            EscalationAction::Reassign { group } => i18n::tf(lang, AdminMsg::EscReassignTo, &[("group", group)]),
+            EscalationAction::RaiseUrgency => i18n::t(lang, AdminMsg::EscRaiseUrgency).to_owned(),
         })
         .collect()
 }
@@ -328,15 +333,15 @@ fn actions_text(lang: Lang, actions: &[EscalationAction]) -> Vec<String> {
 fn rules_table(ctx: &Ctx, rules: &[RuleView]) -> Markup {
     let lang = ctx.lang;
     html! {
-        @if rules.is_empty() { p.muted #no-rules { (ctx.t(Msg::EscNone)) } }
+        @if rules.is_empty() { p.muted #no-rules { (ctx.t(AdminMsg::EscNone)) } }
         @else { div.table-wrap { table #escalation-rules {
             thead { tr {
                 th scope="col" { (ctx.t(Msg::Name)) }
-                th scope="col" { (ctx.t(Msg::EscColTrigger)) }
-                th scope="col" { (ctx.t(Msg::EscColConditions)) }
-                th scope="col" { (ctx.t(Msg::EscColActions)) }
-                th scope="col" { (ctx.t(Msg::EscColEnabled)) }
-                th scope="col" { span.visually-hidden { (ctx.t(Msg::EscColActions)) } }
+                th scope="col" { (ctx.t(AdminMsg::EscColTrigger)) }
+                th scope="col" { (ctx.t(AdminMsg::EscColConditions)) }
+                th scope="col" { (ctx.t(AdminMsg::EscColActions)) }
+                th scope="col" { (ctx.t(AdminMsg::EscColEnabled)) }
+                th scope="col" { span.visually-hidden { (ctx.t(AdminMsg::EscColActions)) } }
             } }
             tbody {
                 @for v in rules {
@@ -352,12 +357,12 @@ fn rules_table(ctx: &Ctx, rules: &[RuleView]) -> Markup {
                                 (widgets::csrf(&ctx.csrf))
                                 input type="hidden" name="version" value=(v.version);
                                 input type="hidden" name="on" value=(if v.active { "0" } else { "1" });
-                                button.btn #{ "switch-rule-" (r.id) } type="submit" aria-label={ (ctx.t(if v.active { Msg::EscSwitchOff } else { Msg::EscSwitchOn })) " " (r.name) } {
-                                    (ctx.t(if v.active { Msg::EscSwitchOff } else { Msg::EscSwitchOn }))
+                                button.btn #{ "switch-rule-" (r.id) } type="submit" aria-label={ (ctx.t(if v.active { AdminMsg::EscSwitchOff } else { AdminMsg::EscSwitchOn })) " " (r.name) } {
+                                    (ctx.t(if v.active { AdminMsg::EscSwitchOff } else { AdminMsg::EscSwitchOn }))
                                 }
                             }
                             " "
-                            a.btn.btn-danger-quiet #{ "delete-rule-" (r.id) } href={ (PATH) "/" (r.id) "/delete" } aria-label={ (ctx.t(Msg::Delete)) " " (r.name) } { (ctx.t(Msg::Delete)) }
+                            a.btn.btn-danger-quiet #{ "delete-rule-" (r.id) } href={ (PATH) "/" (r.id) "/delete" } aria-label={ (ctx.t(AdminMsg::Delete)) " " (r.name) } { (ctx.t(AdminMsg::Delete)) }
                         }
                     }
                 }
@@ -377,15 +382,15 @@ fn error_of(lang: Lang, errors: &widgets::Errors, field: &str) -> Markup {
 fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Errors, editing: Option<i64>) -> Markup {
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errors);
     let (title, action, submit) = match editing {
-        Some(id) => (Msg::EscEditRule, format!("{PATH}/{id}"), Msg::Save),
-        None => (Msg::EscNewRule, PATH.to_owned(), Msg::EscCreate),
+        Some(id) => (ctx.t(AdminMsg::EscEditRule), format!("{PATH}/{id}"), ctx.t(Msg::Save)),
+        None => (ctx.t(AdminMsg::EscNewRule), PATH.to_owned(), ctx.t(AdminMsg::EscCreate)),
     };
     let triggers = vec![
-        ("clock".to_owned(), ctx.t(Msg::EscKindClock).to_owned()),
-        ("elapsed".to_owned(), ctx.t(Msg::EscKindElapsed).to_owned()),
+        ("clock".to_owned(), ctx.t(AdminMsg::EscKindClock).to_owned()),
+        ("elapsed".to_owned(), ctx.t(AdminMsg::EscKindElapsed).to_owned()),
     ];
     let clocks: Vec<(String, String)> = CLOCKS.iter().map(|(c, m)| ((*c).to_owned(), ctx.t(*m).to_owned())).collect();
-    let mut reassign = vec![(String::new(), ctx.t(Msg::EscNoReassign).to_owned())];
+    let mut reassign = vec![(String::new(), ctx.t(AdminMsg::EscNoReassign).to_owned())];
     reassign.extend(groups.iter().map(|g| (g.clone(), g.clone())));
     let shown = [
         "name", "position", "clock", "percent", "after", "kinds", "groups", "no_group", "users", "reassign", "actions",
@@ -393,21 +398,21 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
     ];
     html! {
         section.panel.narrow aria-labelledby="rule-form-title" {
-            h2 #rule-form-title { (ctx.t(title)) }
+            h2 #rule-form-title { (title) }
             form #rule-form method="post" action=(action) novalidate {
                 (widgets::csrf(&ctx.csrf))
                 @if editing.is_some() { input type="hidden" name="version" value=(f.version); }
                 (widgets::Field { required: true, ..field("rule-name", "name", ctx.t(Msg::Name)) }.input(&f.name))
-                (widgets::Field { kind: Some("number"), hint: Some(ctx.t(Msg::EscPositionHint)), ..field("rule-position", "position", ctx.t(Msg::Position)) }.input(&f.position))
+                (widgets::Field { kind: Some("number"), hint: Some(ctx.t(AdminMsg::EscPositionHint)), ..field("rule-position", "position", ctx.t(Msg::Position)) }.input(&f.position))
                 fieldset {
-                    legend { (ctx.t(Msg::EscWhen)) }
-                    (field("rule-trigger", "trigger", ctx.t(Msg::EscTriggerKind)).select(&triggers, &f.trigger))
-                    (field("rule-clock", "clock", ctx.t(Msg::EscClock)).select(&clocks, &f.clock))
-                    (widgets::Field { kind: Some("number"), hint: Some(ctx.t(Msg::EscPercentHint)), ..field("rule-percent", "percent", ctx.t(Msg::EscPercent)) }.input(&f.percent))
-                    (widgets::Field { hint: Some(ctx.t(Msg::EscAfterHint)), placeholder: Some("15m"), ..field("rule-after", "after", ctx.t(Msg::EscAfter)) }.input(&f.after))
+                    legend { (ctx.t(AdminMsg::EscWhen)) }
+                    (field("rule-trigger", "trigger", ctx.t(AdminMsg::EscTriggerKind)).select(&triggers, &f.trigger))
+                    (field("rule-clock", "clock", ctx.t(AdminMsg::EscClock)).select(&clocks, &f.clock))
+                    (widgets::Field { kind: Some("number"), hint: Some(ctx.t(AdminMsg::EscPercentHint)), ..field("rule-percent", "percent", ctx.t(AdminMsg::EscPercent)) }.input(&f.percent))
+                    (widgets::Field { hint: Some(ctx.t(AdminMsg::EscAfterHint)), placeholder: Some("15m"), ..field("rule-after", "after", ctx.t(AdminMsg::EscAfter)) }.input(&f.after))
                 }
                 fieldset {
-                    legend { (ctx.t(Msg::EscWhich)) }
+                    legend { (ctx.t(AdminMsg::EscWhich)) }
                     fieldset.field.choices {
                         legend { (ctx.t(Msg::SlaRecordKinds)) }
                         @for k in RECORD_KINDS {
@@ -416,30 +421,30 @@ fn rule_form(ctx: &Ctx, groups: &[String], f: &RuleForm, errors: &widgets::Error
                         (error_of(ctx.lang, errors, "kinds"))
                     }
                     fieldset.field.choices {
-                        legend { (ctx.t(Msg::EscPriorities)) }
+                        legend { (ctx.t(AdminMsg::EscPriorities)) }
                         @for p in 1..=5i64 {
                             @let v = p.to_string();
                             (checkbox(&format!("rule-p{p}"), "priorities", &v, f.priorities.contains(&v), &format!("P{p} {}", i18n::priority_name(ctx.lang, p))))
                         }
                     }
-                    (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..field("rule-groups", "groups", ctx.t(Msg::EscGroups)) }.input(&f.groups))
-                    div.field { (checkbox("rule-no-assignee", "no_assignee", "1", f.no_assignee, ctx.t(Msg::EscNoAssignee))) }
-                    div.field { (checkbox("rule-no-group", "no_group", "1", f.no_group, ctx.t(Msg::EscNoGroup))) (error_of(ctx.lang, errors, "no_group")) }
+                    (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..field("rule-groups", "groups", ctx.t(AdminMsg::EscGroups)) }.input(&f.groups))
+                    div.field { (checkbox("rule-no-assignee", "no_assignee", "1", f.no_assignee, ctx.t(AdminMsg::EscNoAssignee))) }
+                    div.field { (checkbox("rule-no-group", "no_group", "1", f.no_group, ctx.t(AdminMsg::EscNoGroup))) (error_of(ctx.lang, errors, "no_group")) }
                 }
                 fieldset {
-                    legend { (ctx.t(Msg::EscThen)) }
+                    legend { (ctx.t(AdminMsg::EscThen)) }
                     (error_of(ctx.lang, errors, "actions"))
                     fieldset.field.choices {
-                        legend { (ctx.t(Msg::EscNotify)) }
+                        legend { (ctx.t(AdminMsg::EscNotify)) }
                         @for (w, m) in WHO { (checkbox(&format!("rule-notify-{w}"), "notify", w, f.notify.iter().any(|n| n == w), ctx.t(m))) }
                     }
-                    (widgets::Field { hint: Some(ctx.t(Msg::EscNotifyUsersHint)), ..field("rule-users", "users", ctx.t(Msg::EscNotifyUsers)) }.input(&f.users))
-                    (field("rule-reassign", "reassign", ctx.t(Msg::EscReassign)).select(&reassign, &f.reassign))
-                    div.field { (checkbox("rule-raise", "raise", "1", f.raise, ctx.t(Msg::EscRaiseUrgency))) }
+                    (widgets::Field { hint: Some(ctx.t(AdminMsg::EscNotifyUsersHint)), ..field("rule-users", "users", ctx.t(AdminMsg::EscNotifyUsers)) }.input(&f.users))
+                    (field("rule-reassign", "reassign", ctx.t(AdminMsg::EscReassign)).select(&reassign, &f.reassign))
+                    div.field { (checkbox("rule-raise", "raise", "1", f.raise, ctx.t(AdminMsg::EscRaiseUrgency))) }
                 }
-                div.field { (checkbox("rule-active", "active", "1", f.active, ctx.t(Msg::EscEnabled))) }
+                div.field { (checkbox("rule-active", "active", "1", f.active, ctx.t(AdminMsg::EscEnabled))) }
                 @for e in errors.others(&shown) { (widgets::alert(&widgets::sentence(&i18n::app_message(ctx.lang, e)), None)) }
-                button.btn.btn-primary type="submit" #save-rule { (ctx.t(submit)) }
+                button.btn.btn-primary type="submit" #save-rule { (submit) }
             }
         }
     }
@@ -461,24 +466,24 @@ async fn render_list(
     let rules = s.app.list_escalation_rules(&ctx.actor).await.or_page(ctx)?;
     let groups = group_names(s, ctx).await?;
     let flash = match flash {
-        Some("created") => Some(Msg::EscFlashCreated),
-        Some("saved") => Some(Msg::EscFlashSaved),
-        Some("off") => Some(Msg::EscFlashOff),
-        Some("on") => Some(Msg::EscFlashOn),
-        Some("deleted") => Some(Msg::EscFlashDeleted),
+        Some("created") => Some(AdminMsg::EscFlashCreated),
+        Some("saved") => Some(AdminMsg::EscFlashSaved),
+        Some("off") => Some(AdminMsg::EscFlashOff),
+        Some("on") => Some(AdminMsg::EscFlashOn),
+        Some("deleted") => Some(AdminMsg::EscFlashDeleted),
         _ => None,
     };
     let body = html! {
-        h1 { (ctx.t(Msg::EscTitle)) }
+        h1 { (ctx.t(AdminMsg::EscTitle)) }
         (tabs(ctx))
         @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
         @if let Some(p) = problem { (widgets::alert(p, None)) }
-        p.hint { (ctx.t(Msg::EscIntro)) }
+        p.hint { (ctx.t(AdminMsg::EscIntro)) }
         (rules_table(ctx, &rules))
         (rule_form(ctx, &groups, form, errors, None))
     };
     let status = if errors.is_empty() && problem.is_none() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(html(status, layout::page(ctx, ctx.t(Msg::EscTitle), body)))
+    Ok(html(status, layout::page(ctx, ctx.t(AdminMsg::EscTitle), body)))
 }
 
 async fn render_edit(
@@ -491,9 +496,9 @@ async fn render_edit(
     status: StatusCode,
 ) -> UiResult {
     let groups = group_names(s, ctx).await?;
-    let title = format!("{} · {}", ctx.t(Msg::EscEditRule), form.name);
+    let title = format!("{} · {}", ctx.t(AdminMsg::EscEditRule), form.name);
     let body = html! {
-        h1 { (ctx.t(Msg::EscEditRule)) }
+        h1 { (ctx.t(AdminMsg::EscEditRule)) }
         (tabs(ctx))
         @if let Some(p) = problem { (widgets::alert(p, None)) }
         (rule_form(ctx, &groups, form, errors, Some(id)))
@@ -555,7 +560,7 @@ pub async fn update(
         }
         Err(AppError::Stale { .. }) => {
             let now = s.app.get_escalation_rule(&ctx.actor, id).await.or_page(&ctx)?;
-            let problem = Some(ctx.t(Msg::EscStale));
+            let problem = Some(ctx.t(AdminMsg::EscStale));
             render_edit(&s, &ctx, id, &RuleForm::of(&now), &Default::default(), problem, StatusCode::CONFLICT).await
         }
         Err(e) => Err(ctx.fail(e)),
@@ -583,7 +588,7 @@ pub async fn switch(
     match s.app.set_escalation_rule_active(&ctx.actor, id, version, on).await {
         Ok(_) => see_other(&format!("{PATH}?m={}", if on { "on" } else { "off" })),
         Err(AppError::Stale { .. }) => {
-            render_list(&s, &ctx, None, Some(ctx.t(Msg::EscStale)), &RuleForm::fresh(), &Default::default()).await
+            render_list(&s, &ctx, None, Some(ctx.t(AdminMsg::EscStale)), &RuleForm::fresh(), &Default::default()).await
         }
         Err(e) => Err(ctx.fail(e)),
     }
@@ -591,18 +596,18 @@ pub async fn switch(
 
 async fn render_confirm(s: &AppState, ctx: &Ctx, id: i64, problem: Option<&str>, status: StatusCode) -> UiResult {
     let v = s.app.get_escalation_rule(&ctx.actor, id).await.or_page(ctx)?;
-    let title = i18n::tf(ctx.lang, Msg::EscDeleteTitle, &[("name", &v.rule.name)]);
+    let title = i18n::tf(ctx.lang, AdminMsg::EscDeleteTitle, &[("name", &v.rule.name)]);
     let body = html! {
         h1 { (title) }
         (tabs(ctx))
         @if let Some(p) = problem { (widgets::alert(p, None)) }
         section.panel.narrow {
             p { (trigger_text(ctx.lang, &v.rule.trigger)) " → " (actions_text(ctx.lang, &v.rule.actions).join("; ")) }
-            p { (ctx.t(Msg::EscDeleteText)) }
+            p { (ctx.t(AdminMsg::EscDeleteText)) }
             form method="post" action={ (PATH) "/" (id) "/delete" } {
                 (widgets::csrf(&ctx.csrf))
                 input type="hidden" name="version" value=(v.version);
-                button.btn.btn-danger-quiet #confirm-delete type="submit" { (ctx.t(Msg::Delete)) }
+                button.btn.btn-danger-quiet #confirm-delete type="submit" { (ctx.t(AdminMsg::Delete)) }
                 " " a href=(PATH) { (ctx.t(Msg::Cancel)) }
             }
         }
@@ -628,7 +633,7 @@ pub async fn delete(
     match s.app.delete_escalation_rule(&ctx.actor, id, version).await {
         Ok(()) => see_other(&format!("{PATH}?m=deleted")),
         Err(AppError::Stale { .. }) => {
-            render_confirm(&s, &ctx, id, Some(ctx.t(Msg::EscStale)), StatusCode::CONFLICT).await
+            render_confirm(&s, &ctx, id, Some(ctx.t(AdminMsg::EscStale)), StatusCode::CONFLICT).await
         }
         Err(e) => Err(ctx.fail(e)),
     }

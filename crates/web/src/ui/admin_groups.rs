@@ -3,7 +3,7 @@
 //! (under the version read) and delete organisations.
 
 use super::admin_users::{admins_only, tabs};
-use super::{Ctx, OrPage, UiResult, html, layout, see_other, widgets};
+use super::{Ctx, OrPage, UiResult, admin_texts::AdminMsg, html, layout, see_other, widgets};
 use crate::{AppState, auth::urlencode, i18n::Msg};
 use axum::{
     Form,
@@ -33,7 +33,7 @@ fn problem_of(ctx: &Ctx, e: AppError) -> Result<Problem, super::Failure> {
                 .collect::<Vec<_>>()
                 .join(" "),
         }),
-        AppError::Stale { .. } => Ok(Problem { message: ctx.t(Msg::StaleForm).to_owned() }),
+        AppError::Stale { .. } => Ok(Problem { message: ctx.t(AdminMsg::StaleForm).to_owned() }),
         other => Err(ctx.fail(other)),
     }
 }
@@ -63,42 +63,42 @@ pub(super) async fn render_groups(
         rows.push((g, members, manager));
     }
     let body = html! {
-        h1 { (ctx.t(Msg::AdminGroups)) }
+        h1 { (ctx.t(AdminMsg::AdminGroups)) }
         (tabs(ctx))
-        @if flash == Some("saved") { (widgets::notice(ctx.t(Msg::FlashGroupSaved))) }
-        @if flash == Some("ola") { (widgets::notice(ctx.t(Msg::OlaFlashSaved))) }
-        @if flash == Some("ola_removed") { (widgets::notice(ctx.t(Msg::OlaFlashRemoved))) }
+        @if flash == Some("saved") { (widgets::notice(ctx.t(AdminMsg::FlashGroupSaved))) }
+        @if flash == Some("ola") { (widgets::notice(ctx.t(AdminMsg::OlaFlashSaved))) }
+        @if flash == Some("ola_removed") { (widgets::notice(ctx.t(AdminMsg::OlaFlashRemoved))) }
         @if let Some(p) = &problem { (widgets::alert(&p.message, None)) }
         @for (g, members, manager) in &rows {
             @let path = format!("/admin/groups/{}", urlencode(&g.name));
             section.panel data-group=(g.name) aria-labelledby={ "group-" (g.id) } {
                 h2 id={ "group-" (g.id) } { (g.name) }
                 @if !g.description.is_empty() { p.muted { (g.description) } }
-                h3 { (ctx.t(Msg::Members)) }
+                h3 { (ctx.t(AdminMsg::Members)) }
                 ul.members {
                     @for m in members {
                         li {
                             a href={ "/admin/users/" (urlencode(&m.username)) } { (m.display_name) } " "
                             form.inline method="post" action={ (path) "/members/" (urlencode(&m.username)) "/remove" } {
                                 (widgets::csrf(&ctx.csrf))
-                                button.btn.btn-quiet type="submit" aria-label={ (ctx.t(Msg::RemoveMember)) " " (m.display_name) } { (ctx.t(Msg::RemoveMember)) }
+                                button.btn.btn-quiet type="submit" aria-label={ (ctx.t(AdminMsg::RemoveMember)) " " (m.display_name) } { (ctx.t(AdminMsg::RemoveMember)) }
                             }
                         }
                     }
                 }
                 form method="post" action={ (path) "/members" } {
                     (widgets::csrf(&ctx.csrf))
-                    label for={ "add-" (g.id) } { (ctx.t(Msg::AddMember)) } " "
+                    label for={ "add-" (g.id) } { (ctx.t(AdminMsg::AddMember)) } " "
                     select id={ "add-" (g.id) } name="username" {
                         @for u in &staff { @if !members.iter().any(|m| m.id == u.id) { option value=(u.username) { (u.display_name) } } }
                     }
-                    " " button.btn type="submit" { (ctx.t(Msg::AddMember)) }
+                    " " button.btn type="submit" { (ctx.t(AdminMsg::AddMember)) }
                 }
                 form method="post" action={ (path) "/manager" } {
                     (widgets::csrf(&ctx.csrf))
-                    label for={ "manager-" (g.id) } { (ctx.t(Msg::GroupManager)) } " "
+                    label for={ "manager-" (g.id) } { (ctx.t(AdminMsg::GroupManager)) } " "
                     select id={ "manager-" (g.id) } name="manager" {
-                        option value="" { (ctx.t(Msg::NoManager)) }
+                        option value="" { (ctx.t(AdminMsg::NoManager)) }
                         @for u in &staff { option value=(u.username) selected[*manager == Some(u.id)] { (u.display_name) } }
                     }
                     " " button.btn type="submit" { (ctx.t(Msg::Save)) }
@@ -107,17 +107,17 @@ pub(super) async fn render_groups(
             }
         }
         section.panel.narrow aria-labelledby="new-group-title" {
-            h2 #new-group-title { (ctx.t(Msg::NewGroup)) }
+            h2 #new-group-title { (ctx.t(AdminMsg::NewGroup)) }
             form method="post" action="/admin/groups" {
                 (widgets::csrf(&ctx.csrf))
-                (widgets::Field { required: true, ..widgets::Field::new(ctx.lang, "group-name", "name", ctx.t(Msg::GroupName), &Default::default()) }.input(""))
-                (widgets::Field::new(ctx.lang, "group-description", "description", ctx.t(Msg::GroupDescription), &Default::default()).input(""))
-                button.btn.btn-primary type="submit" #create-group { (ctx.t(Msg::CreateGroup)) }
+                (widgets::Field { required: true, ..widgets::Field::new(ctx.lang, "group-name", "name", ctx.t(AdminMsg::GroupName), &Default::default()) }.input(""))
+                (widgets::Field::new(ctx.lang, "group-description", "description", ctx.t(AdminMsg::GroupDescription), &Default::default()).input(""))
+                button.btn.btn-primary type="submit" #create-group { (ctx.t(AdminMsg::CreateGroup)) }
             }
         }
     };
     let status = if problem.is_some() || ola.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok(html(status, layout::page(ctx, ctx.t(Msg::AdminGroups), body)))
+    Ok(html(status, layout::page(ctx, ctx.t(AdminMsg::AdminGroups), body)))
 }
 
 /// Runs an admin change to groups; back to the page with a message or the problem.
@@ -189,12 +189,12 @@ pub async fn organisations(State(s): State<AppState>, ctx: Ctx, Query(q): Query<
 async fn render_organisations(s: &AppState, ctx: &Ctx, flash: Option<&str>, problem: Option<Problem>) -> UiResult {
     let orgs = s.app.list_organisations().await.or_page(ctx)?;
     let flash = match flash {
-        Some("saved") => Some(Msg::FlashOrganisationSaved),
-        Some("deleted") => Some(Msg::FlashOrganisationDeleted),
+        Some("saved") => Some(AdminMsg::FlashOrganisationSaved),
+        Some("deleted") => Some(AdminMsg::FlashOrganisationDeleted),
         _ => None,
     };
     let body = html! {
-        h1 { (ctx.t(Msg::AdminOrganisations)) }
+        h1 { (ctx.t(AdminMsg::AdminOrganisations)) }
         (tabs(ctx))
         @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
         @if let Some(p) = &problem { (widgets::alert(&p.message, None)) }
@@ -204,29 +204,29 @@ async fn render_organisations(s: &AppState, ctx: &Ctx, flash: Option<&str>, prob
                     form method="post" action={ "/admin/organisations/" (o.id) } {
                         (widgets::csrf(&ctx.csrf))
                         input type="hidden" name="version" value=(o.version);
-                        label for={ "org-" (o.id) } { (ctx.t(Msg::Organisation_)) } " "
+                        label for={ "org-" (o.id) } { (ctx.t(AdminMsg::Organisation_)) } " "
                         input id={ "org-" (o.id) } type="text" name="name" value=(o.name) required;
-                        " " button.btn type="submit" { (ctx.t(Msg::Rename)) }
+                        " " button.btn type="submit" { (ctx.t(AdminMsg::Rename)) }
                     }
                     form method="post" action={ "/admin/organisations/" (o.id) "/delete" } {
                         (widgets::csrf(&ctx.csrf))
                         input type="hidden" name="version" value=(o.version);
-                        button.btn.btn-danger-quiet type="submit" aria-label={ (ctx.t(Msg::Delete)) " " (o.name) } { (ctx.t(Msg::Delete)) }
+                        button.btn.btn-danger-quiet type="submit" aria-label={ (ctx.t(AdminMsg::Delete)) " " (o.name) } { (ctx.t(AdminMsg::Delete)) }
                     }
                 }
             }
             section.panel aria-labelledby="new-org-title" {
-                h2 #new-org-title { (ctx.t(Msg::NewOrganisation)) }
+                h2 #new-org-title { (ctx.t(AdminMsg::NewOrganisation)) }
                 form method="post" action="/admin/organisations" {
                     (widgets::csrf(&ctx.csrf))
-                    (widgets::Field { required: true, ..widgets::Field::new(ctx.lang, "org-name", "name", ctx.t(Msg::GroupName), &Default::default()) }.input(""))
-                    button.btn.btn-primary type="submit" #create-organisation { (ctx.t(Msg::CreateOrganisation)) }
+                    (widgets::Field { required: true, ..widgets::Field::new(ctx.lang, "org-name", "name", ctx.t(AdminMsg::GroupName), &Default::default()) }.input(""))
+                    button.btn.btn-primary type="submit" #create-organisation { (ctx.t(AdminMsg::CreateOrganisation)) }
                 }
             }
         }
     };
     let status = if problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok(html(status, layout::page(ctx, ctx.t(Msg::AdminOrganisations), body)))
+    Ok(html(status, layout::page(ctx, ctx.t(AdminMsg::AdminOrganisations), body)))
 }
 
 #[derive(Deserialize, Default)]

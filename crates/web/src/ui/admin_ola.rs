@@ -6,7 +6,7 @@
 use super::admin_groups::render_groups;
 use super::admin_users::admins_only;
 use super::service_levels_forms::duration;
-use super::{Ctx, OrPage, UiResult, see_other, widgets};
+use super::{Ctx, OrPage, UiResult, admin_texts::AdminMsg, see_other, widgets};
 use crate::i18n_codes::ui;
 use crate::{AppState, auth::urlencode, i18n::Msg};
 use axum::{
@@ -78,21 +78,21 @@ pub fn section(
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, &errors);
     let options: Vec<(String, String)> = calendars.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
     html! {
-        h3 { (ctx.t(Msg::OlaTitle)) }
-        @if current.is_none() { p.muted.ola-none { (ctx.t(Msg::OlaNone)) } }
+        h3 { (ctx.t(AdminMsg::OlaTitle)) }
+        @if current.is_none() { p.muted.ola-none { (ctx.t(AdminMsg::OlaNone)) } }
         form.ola-form method="post" action=(path) novalidate {
             (widgets::csrf(&ctx.csrf))
-            (widgets::Field { required: true, hint: Some(ctx.t(Msg::OlaTargetHint)), placeholder: Some("4h"),
-                ..field(&target, "target", ctx.t(Msg::OlaTarget)) }.input(&draft.target))
+            (widgets::Field { required: true, hint: Some(ctx.t(AdminMsg::OlaTargetHint)), placeholder: Some("4h"),
+                ..field(&target, "target", ctx.t(AdminMsg::OlaTarget)) }.input(&draft.target))
             (field(&calendar, "calendar_id", ctx.t(Msg::Calendar)).select(&options, &draft.calendar_id))
             (widgets::Field { hint: Some(ctx.t(Msg::ThresholdsHint)), ..field(&thresholds, "thresholds", ctx.t(Msg::Thresholds)) }.input(&draft.thresholds))
-            div.field { label.choice { input #(ids("problems")) type="checkbox" name="problems" value="on" checked[draft.problems == "on"]; " " (ctx.t(Msg::OlaProblemsToo)) } }
-            button.btn type="submit" #{ "set-ola-" (group.id) } { (ctx.t(Msg::OlaSave)) }
+            div.field { label.choice { input #(ids("problems")) type="checkbox" name="problems" value="on" checked[draft.problems == "on"]; " " (ctx.t(AdminMsg::OlaProblemsToo)) } }
+            button.btn type="submit" #{ "set-ola-" (group.id) } { (ctx.t(AdminMsg::OlaSave)) }
         }
         @if current.is_some() {
             form.inline method="post" action={ (path) "/remove" } {
                 (widgets::csrf(&ctx.csrf))
-                button.btn.btn-danger-quiet type="submit" #{ "remove-ola-" (group.id) } aria-label={ (ctx.t(Msg::OlaRemove)) " " (group.name) } { (ctx.t(Msg::OlaRemove)) }
+                button.btn.btn-danger-quiet type="submit" #{ "remove-ola-" (group.id) } aria-label={ (ctx.t(AdminMsg::OlaRemove)) " " (group.name) } { (ctx.t(AdminMsg::OlaRemove)) }
             }
         }
     }

@@ -4,7 +4,7 @@
 //! leaver procedure), set a new password, end their sessions and revoke
 //! their API tokens.
 
-use super::{Ctx, Failure, OrPage, UiResult, html, layout, see_other, widgets};
+use super::{Ctx, Failure, OrPage, UiResult, admin_texts::AdminMsg, html, layout, see_other, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -35,17 +35,17 @@ pub fn admins_only(ctx: &Ctx) -> Result<(), Failure> {
 /// The tabs of the admin screens.
 pub fn tabs(ctx: &Ctx) -> Markup {
     let items = [
-        ("/admin/users", Msg::AdminUsers),
-        ("/admin/groups", Msg::AdminGroups),
-        ("/admin/organisations", Msg::AdminOrganisations),
-        ("/admin/notifications", Msg::NotificationsTitle),
-        ("/admin/escalations", Msg::EscTitle),
-        ("/admin/webhooks", Msg::Webhooks),
+        ("/admin/users", ctx.t(Msg::AdminUsers)),
+        ("/admin/groups", ctx.t(AdminMsg::AdminGroups)),
+        ("/admin/organisations", ctx.t(AdminMsg::AdminOrganisations)),
+        ("/admin/notifications", ctx.t(Msg::NotificationsTitle)),
+        ("/admin/escalations", ctx.t(AdminMsg::EscTitle)),
+        ("/admin/webhooks", ctx.t(AdminMsg::Webhooks)),
     ];
     html! {
-        nav.tabs aria-label=(ctx.t(Msg::NavAdmin)) {
+        nav.tabs aria-label=(ctx.t(AdminMsg::NavAdmin)) {
             @for (href, label) in items {
-                a href=(href) aria-current=[ctx.path.starts_with(href).then_some("page")] { (ctx.t(label)) } " "
+                a href=(href) aria-current=[ctx.path.starts_with(href).then_some("page")] { (label) } " "
             }
         }
     }
@@ -59,7 +59,7 @@ fn role_options(ctx: &Ctx) -> Vec<(String, String)> {
 }
 
 fn organisation_options(ctx: &Ctx, orgs: &[steward_store::accounts::Organisation]) -> Vec<(String, String)> {
-    let mut out = vec![(String::new(), ctx.t(Msg::NoOrganisation).to_owned())];
+    let mut out = vec![(String::new(), ctx.t(AdminMsg::NoOrganisation).to_owned())];
     out.extend(orgs.iter().map(|o| (o.name.clone(), o.name.clone())));
     out
 }
@@ -105,12 +105,12 @@ async fn render_list(
     let body = html! {
         h1 { (ctx.t(Msg::AdminUsers)) }
         (tabs(ctx))
-        @if flash == Some("created") { (widgets::notice(ctx.t(Msg::FlashUserCreated))) }
+        @if flash == Some("created") { (widgets::notice(ctx.t(AdminMsg::FlashUserCreated))) }
         div.table-wrap {
             table #users {
                 thead { tr {
-                    th scope="col" { (ctx.t(Msg::Username)) } th scope="col" { (ctx.t(Msg::DisplayName)) }
-                    th scope="col" { (ctx.t(Msg::Role)) } th scope="col" { (ctx.t(Msg::Status)) }
+                    th scope="col" { (ctx.t(Msg::Username)) } th scope="col" { (ctx.t(AdminMsg::DisplayName)) }
+                    th scope="col" { (ctx.t(Msg::Role)) } th scope="col" { (ctx.t(AdminMsg::Status)) }
                 } }
                 tbody {
                     @for u in &users {
@@ -118,27 +118,27 @@ async fn render_list(
                             td { a href={ "/admin/users/" (crate::auth::urlencode(&u.username)) } { (u.username) } }
                             td { (u.display_name) }
                             td { (u.role.parse::<Role>().map(|r| i18n::role(ctx.lang, r)).unwrap_or(&u.role)) }
-                            td { @if u.active == 1 { (ctx.t(Msg::UserActive)) } @else { span.badge { (ctx.t(Msg::Deactivated)) } } }
+                            td { @if u.active == 1 { (ctx.t(AdminMsg::UserActive)) } @else { span.badge { (ctx.t(AdminMsg::Deactivated)) } } }
                         }
                     }
                 }
             }
         }
         section.panel.narrow aria-labelledby="new-user-title" {
-            h2 #new-user-title { (ctx.t(Msg::NewUser)) }
+            h2 #new-user-title { (ctx.t(AdminMsg::NewUser)) }
             form method="post" action="/admin/users" {
                 (widgets::csrf(&ctx.csrf))
                 (widgets::Field { required: true, autocomplete: Some("off"), ..field("new-username", "username", ctx.t(Msg::Username)) }.input(&form.username))
-                (field("new-display-name", "display_name", ctx.t(Msg::DisplayName)).input(&form.display_name))
-                (widgets::Field { kind: Some("email"), ..field("new-email", "email", ctx.t(Msg::Email)) }.input(&form.email))
+                (field("new-display-name", "display_name", ctx.t(AdminMsg::DisplayName)).input(&form.display_name))
+                (widgets::Field { kind: Some("email"), ..field("new-email", "email", ctx.t(AdminMsg::Email)) }.input(&form.email))
                 (field("new-role", "role", ctx.t(Msg::Role)).select(&role_options(ctx), &form.role))
-                (field("new-organisation", "organisation", ctx.t(Msg::Organisation_)).select(&organisation_options(ctx, &orgs), &form.organisation))
-                (widgets::Field { kind: Some("password"), autocomplete: Some("new-password"), hint: Some(ctx.t(Msg::InitialPasswordHint)),
-                    ..field("new-password", "password", ctx.t(Msg::InitialPassword)) }.input(""))
+                (field("new-organisation", "organisation", ctx.t(AdminMsg::Organisation_)).select(&organisation_options(ctx, &orgs), &form.organisation))
+                (widgets::Field { kind: Some("password"), autocomplete: Some("new-password"), hint: Some(ctx.t(AdminMsg::InitialPasswordHint)),
+                    ..field("new-password", "password", ctx.t(AdminMsg::InitialPassword)) }.input(""))
                 @for e in errors.others(&["username", "display_name", "email", "role", "organisation", "password"]) {
                     (widgets::alert(&widgets::sentence(&i18n::app_message(ctx.lang, e)), None))
                 }
-                button.btn.btn-primary type="submit" #create-user { (ctx.t(Msg::CreateUser)) }
+                button.btn.btn-primary type="submit" #create-user { (ctx.t(AdminMsg::CreateUser)) }
             }
         }
     };
@@ -244,31 +244,31 @@ async fn render_user(
     let path = format!("/admin/users/{}", crate::auth::urlencode(&d.user.username));
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errors);
     let flash = match flash {
-        Some("saved") => Some(Msg::FlashUserSaved),
-        Some("created") => Some(Msg::FlashUserCreated),
-        Some("created-no-password") => Some(Msg::FlashUserCreatedNoPassword),
-        Some("deactivated") => Some(Msg::FlashUserDeactivated),
-        Some("token") => Some(Msg::FlashTokenRevoked),
-        Some("password") => Some(Msg::FlashPasswordSet),
-        Some("sessions") => Some(Msg::FlashSessionsEnded),
+        Some("saved") => Some(ctx.t(AdminMsg::FlashUserSaved)),
+        Some("created") => Some(ctx.t(AdminMsg::FlashUserCreated)),
+        Some("created-no-password") => Some(ctx.t(AdminMsg::FlashUserCreatedNoPassword)),
+        Some("deactivated") => Some(ctx.t(AdminMsg::FlashUserDeactivated)),
+        Some("token") => Some(ctx.t(Msg::FlashTokenRevoked)),
+        Some("password") => Some(ctx.t(AdminMsg::FlashPasswordSet)),
+        Some("sessions") => Some(ctx.t(AdminMsg::FlashSessionsEnded)),
         _ => None,
     };
-    let title = format!("{} · {}", ctx.t(Msg::EditUser), d.user.username);
+    let title = format!("{} · {}", ctx.t(AdminMsg::EditUser), d.user.username);
     let body = html! {
         h1 { (title) }
         (tabs(ctx))
-        @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
-        @if errors.get("version").is_some() { (widgets::alert(ctx.t(Msg::StaleForm), None)) }
+        @if let Some(m) = flash { (widgets::notice(m)) }
+        @if errors.get("version").is_some() { (widgets::alert(ctx.t(AdminMsg::StaleForm), None)) }
         div.narrow {
             section.panel aria-labelledby="user-title" {
                 h2 #user-title { (d.user.display_name) }
                 form method="post" action=(path) {
                     (widgets::csrf(&ctx.csrf))
                     input type="hidden" name="version" value=(form.version);
-                    (widgets::Field { required: true, ..field("display-name", "display_name", ctx.t(Msg::DisplayName)) }.input(&form.display_name))
-                    (widgets::Field { kind: Some("email"), ..field("email", "email", ctx.t(Msg::Email)) }.input(&form.email))
+                    (widgets::Field { required: true, ..field("display-name", "display_name", ctx.t(AdminMsg::DisplayName)) }.input(&form.display_name))
+                    (widgets::Field { kind: Some("email"), ..field("email", "email", ctx.t(AdminMsg::Email)) }.input(&form.email))
                     (field("role", "role", ctx.t(Msg::Role)).select(&role_options(ctx), &form.role))
-                    (field("organisation", "organisation", ctx.t(Msg::Organisation_)).select(&organisation_options(ctx, &orgs), &form.organisation))
+                    (field("organisation", "organisation", ctx.t(AdminMsg::Organisation_)).select(&organisation_options(ctx, &orgs), &form.organisation))
                     fieldset.field.choices {
                         legend { (ctx.t(Msg::Groups)) }
                         @for g in &groups {
@@ -279,34 +279,34 @@ async fn render_user(
                     (widgets::Field { hint: Some(ctx.t(Msg::UserTimeZoneHint)), placeholder: Some("Europe/Warsaw"),
                         ..field("time-zone", "time_zone", ctx.t(Msg::UserTimeZone)) }.input(&form.time_zone))
                     div.field {
-                        label.choice { input #active type="checkbox" name="active" value="1" checked[form.active.is_some()] aria-describedby="active-hint"; " " (ctx.t(Msg::MaySignIn)) }
-                        p.hint #active-hint { (ctx.t(Msg::LeaverHint)) }
+                        label.choice { input #active type="checkbox" name="active" value="1" checked[form.active.is_some()] aria-describedby="active-hint"; " " (ctx.t(AdminMsg::MaySignIn)) }
+                        p.hint #active-hint { (ctx.t(AdminMsg::LeaverHint)) }
                         @if let Some(e) = errors.get("active") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, e))) } }
                     }
                     button.btn.btn-primary type="submit" #save-user { (ctx.t(Msg::Save)) }
                 }
             }
             section.panel aria-labelledby="reset-title" {
-                h2 #reset-title { (ctx.t(Msg::ResetPassword)) }
+                h2 #reset-title { (ctx.t(AdminMsg::ResetPassword)) }
                 form method="post" action={ (path) "/password" } {
                     (widgets::csrf(&ctx.csrf))
-                    (widgets::Field { kind: Some("password"), required: true, autocomplete: Some("new-password"), hint: Some(ctx.t(Msg::ResetPasswordHint)),
+                    (widgets::Field { kind: Some("password"), required: true, autocomplete: Some("new-password"), hint: Some(ctx.t(AdminMsg::ResetPasswordHint)),
                         ..widgets::Field::new(ctx.lang, "reset-password", "password", ctx.t(Msg::NewPassword), password_errors) }.input(""))
-                    button.btn type="submit" #reset-password-button { (ctx.t(Msg::ResetPassword)) }
+                    button.btn type="submit" #reset-password-button { (ctx.t(AdminMsg::ResetPassword)) }
                 }
             }
             section.panel aria-labelledby="user-sessions-title" {
-                h2 #user-sessions-title { (ctx.t(Msg::UserSessions)) }
-                p #user-sessions-count { (i18n::tf(ctx.lang, Msg::UserSessionsCount, &[("n", &sessions.len().to_string())])) }
+                h2 #user-sessions-title { (ctx.t(AdminMsg::UserSessions)) }
+                p #user-sessions-count { (i18n::tf(ctx.lang, AdminMsg::UserSessionsCount, &[("n", &sessions.len().to_string())])) }
                 form method="post" action={ (path) "/sessions/end" } {
                     (widgets::csrf(&ctx.csrf))
-                    button.btn type="submit" #end-user-sessions disabled[sessions.is_empty()] { (ctx.t(Msg::EndUserSessions)) }
+                    button.btn type="submit" #end-user-sessions disabled[sessions.is_empty()] { (ctx.t(AdminMsg::EndUserSessions)) }
                 }
             }
             section.panel aria-labelledby="user-tokens-title" {
-                h2 #user-tokens-title { (ctx.t(Msg::UserTokens)) }
-                p.muted { (ctx.t(Msg::UserTokensHint)) }
-                @if tokens.is_empty() { p.muted #user-no-tokens { (ctx.t(Msg::UserNoTokens)) } } @else {
+                h2 #user-tokens-title { (ctx.t(AdminMsg::UserTokens)) }
+                p.muted { (ctx.t(AdminMsg::UserTokensHint)) }
+                @if tokens.is_empty() { p.muted #user-no-tokens { (ctx.t(AdminMsg::UserNoTokens)) } } @else {
                     (super::settings::tokens_table(ctx, &tokens, "user-tokens", &format!("{path}/tokens/")))
                 }
             }

@@ -5,7 +5,7 @@
 
 use super::admin_escalations::{admins_only, path_id};
 use super::admin_users::tabs;
-use super::{Ctx, OrPage, UiResult, html, layout, see_other, widgets};
+use super::{Ctx, OrPage, UiResult, admin_texts::AdminMsg, html, layout, see_other, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -80,16 +80,16 @@ impl HookForm {
 
 fn events_text(ctx: &Ctx, w: &Webhook) -> String {
     let events: Vec<String> = serde_json::from_str(&w.events).unwrap_or_default();
-    if events.is_empty() { ctx.t(Msg::AllEvents).to_owned() } else { events.join(", ") }
+    if events.is_empty() { ctx.t(AdminMsg::AllEvents).to_owned() } else { events.join(", ") }
 }
 
 fn hooks_table(ctx: &Ctx, hooks: &[Webhook]) -> Markup {
     html! {
-        @if hooks.is_empty() { p.muted #no-webhooks { (ctx.t(Msg::WhNone)) } }
+        @if hooks.is_empty() { p.muted #no-webhooks { (ctx.t(AdminMsg::WhNone)) } }
         @else { div.table-wrap { table #webhook-list {
             thead { tr {
-                th scope="col" { (ctx.t(Msg::ColName)) } th scope="col" { (ctx.t(Msg::WhUrl)) } th scope="col" { (ctx.t(Msg::ColFormat)) }
-                th scope="col" { (ctx.t(Msg::ColEvents)) } th scope="col" { (ctx.t(Msg::ColActive)) } th scope="col" { (ctx.t(Msg::WhSigned)) }
+                th scope="col" { (ctx.t(AdminMsg::ColName)) } th scope="col" { (ctx.t(AdminMsg::WhUrl)) } th scope="col" { (ctx.t(AdminMsg::ColFormat)) }
+                th scope="col" { (ctx.t(AdminMsg::ColEvents)) } th scope="col" { (ctx.t(AdminMsg::ColActive)) } th scope="col" { (ctx.t(AdminMsg::WhSigned)) }
             } }
             tbody {
                 @for w in hooks {
@@ -110,35 +110,35 @@ fn hooks_table(ctx: &Ctx, hooks: &[Webhook]) -> Markup {
 fn hook_form(ctx: &Ctx, f: &HookForm, errors: &widgets::Errors, editing: Option<(i64, bool)>) -> Markup {
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errors);
     let (title, action, submit) = match editing {
-        Some((id, _)) => (Msg::WhEdit, format!("{PATH}/{id}"), Msg::Save),
-        None => (Msg::WhNew, PATH.to_owned(), Msg::WhCreate),
+        Some((id, _)) => (ctx.t(AdminMsg::WhEdit), format!("{PATH}/{id}"), ctx.t(Msg::Save)),
+        None => (ctx.t(AdminMsg::WhNew), PATH.to_owned(), ctx.t(AdminMsg::WhCreate)),
     };
     let formats: Vec<(String, String)> = FORMATS.iter().map(|f| ((*f).to_owned(), (*f).to_owned())).collect();
-    let secret_hint = if editing.is_some() { Msg::WhSecretEditHint } else { Msg::WhSecretHint };
+    let secret_hint = if editing.is_some() { AdminMsg::WhSecretEditHint } else { AdminMsg::WhSecretHint };
     html! {
         section.panel.narrow aria-labelledby="webhook-form-title" {
-            h2 #webhook-form-title { (ctx.t(title)) }
+            h2 #webhook-form-title { (title) }
             form #webhook-form method="post" action=(action) novalidate {
                 (widgets::csrf(&ctx.csrf))
                 @if editing.is_some() { input type="hidden" name="version" value=(f.version); }
-                (widgets::Field { required: true, ..field("webhook-name", "name", ctx.t(Msg::ColName)) }.input(&f.name))
-                (widgets::Field { required: true, kind: Some("url"), hint: Some(ctx.t(Msg::WhUrlHint)), ..field("webhook-url", "url", ctx.t(Msg::WhUrl)) }.input(&f.url))
-                (widgets::Field { kind: Some("password"), autocomplete: Some("new-password"), hint: Some(ctx.t(secret_hint)), ..field("webhook-secret", "secret", ctx.t(Msg::WhSecret)) }.input(""))
+                (widgets::Field { required: true, ..field("webhook-name", "name", ctx.t(AdminMsg::ColName)) }.input(&f.name))
+                (widgets::Field { required: true, kind: Some("url"), hint: Some(ctx.t(AdminMsg::WhUrlHint)), ..field("webhook-url", "url", ctx.t(AdminMsg::WhUrl)) }.input(&f.url))
+                (widgets::Field { kind: Some("password"), autocomplete: Some("new-password"), hint: Some(ctx.t(secret_hint)), ..field("webhook-secret", "secret", ctx.t(AdminMsg::WhSecret)) }.input(""))
                 @if let Some((_, true)) = editing {
-                    div.field { label.choice { input #webhook-remove-secret type="checkbox" name="remove_secret" value="1" checked[f.remove_secret]; " " (ctx.t(Msg::WhRemoveSecret)) } }
+                    div.field { label.choice { input #webhook-remove-secret type="checkbox" name="remove_secret" value="1" checked[f.remove_secret]; " " (ctx.t(AdminMsg::WhRemoveSecret)) } }
                 }
-                (field("webhook-format", "format", ctx.t(Msg::ColFormat)).select(&formats, &f.format))
+                (field("webhook-format", "format", ctx.t(AdminMsg::ColFormat)).select(&formats, &f.format))
                 fieldset.field.choices aria-describedby="webhook-events-hint" {
-                    legend { (ctx.t(Msg::ColEvents)) }
-                    p.hint #webhook-events-hint { (ctx.t(Msg::WhEventsHint)) }
+                    legend { (ctx.t(AdminMsg::ColEvents)) }
+                    p.hint #webhook-events-hint { (ctx.t(AdminMsg::WhEventsHint)) }
                     @for e in EVENTS {
                         label.choice { input type="checkbox" name="events" value=(e) checked[f.events.iter().any(|x| x == e)]; " " code { (e) } }
                     }
                     @if let Some(e) = errors.get("events") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, e))) } }
                 }
-                div.field { label.choice { input #webhook-active type="checkbox" name="active" value="1" checked[f.active]; " " (ctx.t(Msg::WhActive)) } }
+                div.field { label.choice { input #webhook-active type="checkbox" name="active" value="1" checked[f.active]; " " (ctx.t(AdminMsg::WhActive)) } }
                 @for e in errors.others(&["name", "url", "secret", "format", "events"]) { (widgets::alert(&widgets::sentence(&i18n::app_message(ctx.lang, e)), None)) }
-                button.btn.btn-primary type="submit" #save-webhook { (ctx.t(submit)) }
+                button.btn.btn-primary type="submit" #save-webhook { (submit) }
             }
         }
     }
@@ -153,40 +153,40 @@ async fn render_list(
 ) -> UiResult {
     let hooks = s.app.list_webhooks(&ctx.actor).await.or_page(ctx)?;
     let flash = match flash {
-        Some("created") => Some(Msg::WhFlashCreated),
-        Some("saved") => Some(Msg::WhFlashSaved),
-        Some("deleted") => Some(Msg::WhFlashDeleted),
+        Some("created") => Some(AdminMsg::WhFlashCreated),
+        Some("saved") => Some(AdminMsg::WhFlashSaved),
+        Some("deleted") => Some(AdminMsg::WhFlashDeleted),
         _ => None,
     };
     let body = html! {
-        h1 { (ctx.t(Msg::Webhooks)) }
+        h1 { (ctx.t(AdminMsg::Webhooks)) }
         (tabs(ctx))
         @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
-        p.hint { (ctx.t(Msg::WhIntro)) }
+        p.hint { (ctx.t(AdminMsg::WhIntro)) }
         (hooks_table(ctx, &hooks))
         (hook_form(ctx, form, errors, None))
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(html(status, layout::page(ctx, ctx.t(Msg::Webhooks), body)))
+    Ok(html(status, layout::page(ctx, ctx.t(AdminMsg::Webhooks), body)))
 }
 
 fn deliveries_table(ctx: &Ctx, list: &[Delivery]) -> Markup {
     let now = super::fmt::now_micros();
     html! {
         section aria-labelledby="deliveries-title" {
-            h2 #deliveries-title { (ctx.t(Msg::WhDeliveries)) }
-            @if list.is_empty() { p.muted #no-deliveries { (ctx.t(Msg::WhNoDeliveries)) } }
+            h2 #deliveries-title { (ctx.t(AdminMsg::WhDeliveries)) }
+            @if list.is_empty() { p.muted #no-deliveries { (ctx.t(AdminMsg::WhNoDeliveries)) } }
             @else { div.table-wrap { table #deliveries {
                 thead { tr {
-                    th scope="col" { (ctx.t(Msg::WhColAt)) } th scope="col" { (ctx.t(Msg::WhColResult)) }
-                    th scope="col" { (ctx.t(Msg::WhColTook)) } th scope="col" { (ctx.t(Msg::WhColAnswer)) }
+                    th scope="col" { (ctx.t(AdminMsg::WhColAt)) } th scope="col" { (ctx.t(AdminMsg::WhColResult)) }
+                    th scope="col" { (ctx.t(AdminMsg::WhColTook)) } th scope="col" { (ctx.t(AdminMsg::WhColAnswer)) }
                 } }
                 tbody {
                     @for d in list {
                         @let ok = d.error.is_none() && d.status.is_some_and(|s| (200..300).contains(&s));
                         tr class=(if ok { "delivery-ok" } else { "delivery-failed" }) {
                             td { (widgets::time(ctx.lang, d.at, now)) }
-                            td { @match d.status { Some(s) => { "HTTP " (s) }, None => { (ctx.t(Msg::WhNoAnswer)) } } }
+                            td { @match d.status { Some(s) => { "HTTP " (s) }, None => { (ctx.t(AdminMsg::WhNoAnswer)) } } }
                             td { (format!("{:.0} ms", d.duration_us as f64 / 1000.0)) }
                             td { (d.error.as_deref().unwrap_or(&d.excerpt)) }
                         }
@@ -207,17 +207,17 @@ async fn render_edit(
     problem: Option<&str>,
 ) -> UiResult {
     let deliveries = s.app.webhook_deliveries(&ctx.actor, w.id, 20).await.or_page(ctx)?;
-    let title = format!("{} · {}", ctx.t(Msg::WhEdit), w.name);
+    let title = format!("{} · {}", ctx.t(AdminMsg::WhEdit), w.name);
     let body = html! {
         h1 { (title) }
         (tabs(ctx))
-        @if flash == Some("saved") { (widgets::notice(ctx.t(Msg::WhFlashSaved))) }
+        @if flash == Some("saved") { (widgets::notice(ctx.t(AdminMsg::WhFlashSaved))) }
         @if let Some(p) = problem { (widgets::alert(p, None)) }
         (hook_form(ctx, form, errors, Some((w.id, w.secret.is_some()))))
         (deliveries_table(ctx, &deliveries))
         p {
-            a.btn.btn-danger-quiet #delete-webhook href={ (PATH) "/" (w.id) "/delete" } { (ctx.t(Msg::Delete)) }
-            " " a href=(PATH) { (ctx.t(Msg::Webhooks)) }
+            a.btn.btn-danger-quiet #delete-webhook href={ (PATH) "/" (w.id) "/delete" } { (ctx.t(AdminMsg::Delete)) }
+            " " a href=(PATH) { (ctx.t(AdminMsg::Webhooks)) }
         }
     };
     let status = match (errors.is_empty(), problem.is_some()) {
@@ -290,7 +290,8 @@ pub async fn update(
         }
         Err(AppError::Stale { .. }) => {
             let w = s.app.get_webhook(&ctx.actor, id).await.or_page(&ctx)?;
-            render_edit(&s, &ctx, &w, &HookForm::of(&w), &Default::default(), None, Some(ctx.t(Msg::StaleForm))).await
+            render_edit(&s, &ctx, &w, &HookForm::of(&w), &Default::default(), None, Some(ctx.t(AdminMsg::StaleForm)))
+                .await
         }
         Err(e) => Err(ctx.fail(e)),
     }
@@ -298,18 +299,18 @@ pub async fn update(
 
 async fn render_confirm(s: &AppState, ctx: &Ctx, id: i64, problem: Option<&str>, status: StatusCode) -> UiResult {
     let w = s.app.get_webhook(&ctx.actor, id).await.or_page(ctx)?;
-    let title = i18n::tf(ctx.lang, Msg::WhDeleteTitle, &[("name", &w.name)]);
+    let title = i18n::tf(ctx.lang, AdminMsg::WhDeleteTitle, &[("name", &w.name)]);
     let body = html! {
         h1 { (title) }
         (tabs(ctx))
         @if let Some(p) = problem { (widgets::alert(p, None)) }
         section.panel.narrow {
             p { code { (w.url) } }
-            p { (ctx.t(Msg::WhDeleteText)) }
+            p { (ctx.t(AdminMsg::WhDeleteText)) }
             form method="post" action={ (PATH) "/" (id) "/delete" } {
                 (widgets::csrf(&ctx.csrf))
                 input type="hidden" name="version" value=(w.version);
-                button.btn.btn-danger-quiet #confirm-delete type="submit" { (ctx.t(Msg::Delete)) }
+                button.btn.btn-danger-quiet #confirm-delete type="submit" { (ctx.t(AdminMsg::Delete)) }
                 " " a href={ (PATH) "/" (id) } { (ctx.t(Msg::Cancel)) }
             }
         }
@@ -335,7 +336,7 @@ pub async fn delete(
     match s.app.delete_webhook(&ctx.actor, id, version).await {
         Ok(()) => see_other(&format!("{PATH}?m=deleted")),
         Err(AppError::Stale { .. }) => {
-            render_confirm(&s, &ctx, id, Some(ctx.t(Msg::StaleForm)), StatusCode::CONFLICT).await
+            render_confirm(&s, &ctx, id, Some(ctx.t(AdminMsg::StaleForm)), StatusCode::CONFLICT).await
         }
         Err(e) => Err(ctx.fail(e)),
     }

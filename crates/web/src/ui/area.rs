@@ -1,9 +1,11 @@
 //! What a UI area registers: its routes and its entries in the main
 //! navigation, declared side by side in the area's module (an `AREA`) and
 //! collected once, in [`super::AREAS`]. The navigation is read from that
-//! list, so its order is the list's order, then each area's own.
+//! list, so its order is the list's order, then each area's own. An
+//! area's labels come from its own catalogue (`ui/<area>_texts.rs`), so
+//! a new area touches no shared list but `AREAS`.
 
-use crate::{AppState, i18n::Msg};
+use crate::{AppState, i18n::Text};
 use axum::Router;
 use steward_app::Actor;
 use steward_domain::Role;
@@ -18,7 +20,8 @@ pub struct Area {
 /// A link in the main navigation.
 pub struct NavEntry {
     pub href: &'static str,
-    pub label: Msg,
+    /// A message of the area's catalogue (or the shared one).
+    pub label: &'static dyn Text,
     pub audience: Audience,
     /// Whether the page at this path is the entry's (`aria-current`).
     pub current: fn(&str) -> bool,
@@ -52,7 +55,7 @@ pub fn under(path: &str, prefix: &str) -> bool {
 
 /// The navigation this actor sees on the page at `path`: (href, label, is
 /// current), in the areas' order.
-pub fn nav(areas: &[Area], actor: &Actor, path: &str) -> Vec<(&'static str, Msg, bool)> {
+pub fn nav(areas: &[Area], actor: &Actor, path: &str) -> Vec<(&'static str, &'static dyn Text, bool)> {
     areas
         .iter()
         .flat_map(|a| a.nav)
@@ -64,7 +67,8 @@ pub fn nav(areas: &[Area], actor: &Actor, path: &str) -> Vec<(&'static str, Msg,
 #[cfg(test)]
 mod tests {
     use super::{nav, under};
-    use crate::i18n::Msg::{self, *};
+    use crate::i18n::{Lang, Msg::*, Text};
+    use crate::ui::{admin_texts::AdminMsg::*, cmdb_texts::CmdbMsg::*, kb_texts::KbMsg::*};
     use steward_app::Actor;
     use steward_domain::Role;
 
@@ -76,53 +80,62 @@ mod tests {
         assert!(!under("/k", "/kb"));
     }
 
+    /// A label as the tests compare it: its English text (labels come
+    /// from several catalogues, so they share no enum).
+    type Label = &'static dyn Text;
+
+    fn en(l: Label) -> &'static str {
+        l.text(Lang::En)
+    }
+
     /// The labels each role sees on a page, the current one marked.
-    fn seen(role: Role, path: &str) -> Vec<(Msg, bool)> {
+    fn seen(role: Role, path: &str) -> Vec<(&'static str, bool)> {
         let actor = Actor { role, ..Actor::operator() };
-        nav(super::super::AREAS, &actor, path).into_iter().map(|(_, label, current)| (label, current)).collect()
+        nav(super::super::AREAS, &actor, path).into_iter().map(|(_, label, current)| (en(label), current)).collect()
     }
 
-    fn marked(labels: &[Msg], current: Option<Msg>) -> Vec<(Msg, bool)> {
-        labels.iter().map(|l| (*l, Some(*l) == current)).collect()
+    fn marked(labels: &[Label], current: Option<Label>) -> Vec<(&'static str, bool)> {
+        labels.iter().map(|l| (en(*l), current.is_some_and(|c| en(c) == en(*l)))).collect()
     }
 
-    const STAFF: [Msg; 7] = [NavHome, NavIncidents, NavNewIncident, NavProblems, NavCmdb, NavServices, NavKnowledge];
-    const ADMIN: [Msg; 10] = [
-        NavHome,
-        NavIncidents,
-        NavNewIncident,
-        NavProblems,
-        NavCmdb,
-        NavServices,
-        NavKnowledge,
-        NavAdmin,
-        NavNotifications,
-        NavAudit,
+    const STAFF: [Label; 7] =
+        [&NavHome, &NavIncidents, &NavNewIncident, &NavProblems, &NavCmdb, &NavServices, &NavKnowledge];
+    const ADMIN: [Label; 10] = [
+        &NavHome,
+        &NavIncidents,
+        &NavNewIncident,
+        &NavProblems,
+        &NavCmdb,
+        &NavServices,
+        &NavKnowledge,
+        &NavAdmin,
+        &NavNotifications,
+        &NavAudit,
     ];
-    const REQUESTER: [Msg; 4] = [NavMyIncidents, NavReport, NavServices, NavKnowledge];
+    const REQUESTER: [Label; 4] = [&NavMyIncidents, &NavReport, &NavServices, &NavKnowledge];
 
     #[test]
     fn each_role_sees_its_entries_in_order_with_the_page_marked() {
-        let cases: &[(Role, &str, &[Msg], Option<Msg>)] = &[
-            (Role::Agent, "/home", &STAFF, Some(NavHome)),
-            (Role::Agent, "/incidents", &STAFF, Some(NavIncidents)),
-            (Role::Manager, "/incidents/INC0000001", &STAFF, Some(NavIncidents)),
-            (Role::Agent, "/incidents/new", &STAFF, Some(NavNewIncident)),
-            (Role::Agent, "/problems/PRB0000001", &STAFF, Some(NavProblems)),
-            (Role::Agent, "/cmdb/7", &STAFF, Some(NavCmdb)),
-            (Role::Agent, "/services", &STAFF, Some(NavServices)),
-            (Role::Agent, "/kb/KB0000001", &STAFF, Some(NavKnowledge)),
+        let cases: &[(Role, &str, &[Label], Option<Label>)] = &[
+            (Role::Agent, "/home", &STAFF, Some(&NavHome)),
+            (Role::Agent, "/incidents", &STAFF, Some(&NavIncidents)),
+            (Role::Manager, "/incidents/INC0000001", &STAFF, Some(&NavIncidents)),
+            (Role::Agent, "/incidents/new", &STAFF, Some(&NavNewIncident)),
+            (Role::Agent, "/problems/PRB0000001", &STAFF, Some(&NavProblems)),
+            (Role::Agent, "/cmdb/7", &STAFF, Some(&NavCmdb)),
+            (Role::Agent, "/services", &STAFF, Some(&NavServices)),
+            (Role::Agent, "/kb/KB0000001", &STAFF, Some(&NavKnowledge)),
             (Role::Manager, "/settings", &STAFF, None),
-            (Role::Admin, "/admin/organisations", &ADMIN, Some(NavAdmin)),
-            (Role::Admin, "/admin/webhooks/3", &ADMIN, Some(NavAdmin)),
-            (Role::Admin, "/admin/notifications", &ADMIN, Some(NavNotifications)),
-            (Role::Admin, "/admin/audit", &ADMIN, Some(NavAudit)),
+            (Role::Admin, "/admin/organisations", &ADMIN, Some(&NavAdmin)),
+            (Role::Admin, "/admin/webhooks/3", &ADMIN, Some(&NavAdmin)),
+            (Role::Admin, "/admin/notifications", &ADMIN, Some(&NavNotifications)),
+            (Role::Admin, "/admin/audit", &ADMIN, Some(&NavAudit)),
             (Role::Admin, "/kbx", &ADMIN, None),
-            (Role::Requester, "/portal", &REQUESTER, Some(NavMyIncidents)),
-            (Role::Requester, "/incidents/INC0000001", &REQUESTER, Some(NavMyIncidents)),
-            (Role::Requester, "/portal/report", &REQUESTER, Some(NavReport)),
-            (Role::Requester, "/services/4", &REQUESTER, Some(NavServices)),
-            (Role::Requester, "/kb", &REQUESTER, Some(NavKnowledge)),
+            (Role::Requester, "/portal", &REQUESTER, Some(&NavMyIncidents)),
+            (Role::Requester, "/incidents/INC0000001", &REQUESTER, Some(&NavMyIncidents)),
+            (Role::Requester, "/portal/report", &REQUESTER, Some(&NavReport)),
+            (Role::Requester, "/services/4", &REQUESTER, Some(&NavServices)),
+            (Role::Requester, "/kb", &REQUESTER, Some(&NavKnowledge)),
         ];
         for (role, path, labels, current) in cases {
             assert_eq!(seen(*role, path), marked(labels, *current), "{role:?} on {path}");

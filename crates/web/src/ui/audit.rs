@@ -1,7 +1,7 @@
 //! `/admin/audit`: the security audit log for admins, newest first, with
 //! filters (kind, who) and keyset paging ("Older").
 
-use super::{Ctx, UiResult, fmt, layout, ok, widgets};
+use super::{Ctx, UiResult, admin_texts::AdminMsg, fmt, layout, ok, widgets};
 use crate::{
     AppState,
     api::audit::AuditParams,
@@ -14,20 +14,20 @@ use steward_domain::audit::AuditKind;
 /// A kind's label in the user's language.
 pub fn kind_label(lang: i18n::Lang, code: &str) -> String {
     let msg = match AuditKind::from_code(code) {
-        Some(AuditKind::SignedIn) => Msg::AuditSignedIn,
-        Some(AuditKind::SignInFailed) => Msg::AuditSignInFailed,
-        Some(AuditKind::SignInLocked) => Msg::AuditSignInLocked,
-        Some(AuditKind::CsrfRefused) => Msg::AuditCsrfRefused,
-        Some(AuditKind::Forbidden) => Msg::AuditForbidden,
-        Some(AuditKind::TokenCreated) => Msg::AuditTokenCreated,
-        Some(AuditKind::TokenRevoked) => Msg::AuditTokenRevoked,
-        Some(AuditKind::UserCreated) => Msg::AuditUserCreated,
-        Some(AuditKind::UserChanged) => Msg::AuditUserChanged,
-        Some(AuditKind::RoleChanged) => Msg::AuditRoleChanged,
-        Some(AuditKind::UserDeactivated) => Msg::AuditUserDeactivated,
-        Some(AuditKind::PasswordChanged) => Msg::AuditPasswordChanged,
-        Some(AuditKind::SessionsRevoked) => Msg::AuditSessionsRevoked,
-        Some(AuditKind::EscalationRuleChanged) => Msg::AuditEscalationRuleChanged,
+        Some(AuditKind::SignedIn) => AdminMsg::AuditSignedIn,
+        Some(AuditKind::SignInFailed) => AdminMsg::AuditSignInFailed,
+        Some(AuditKind::SignInLocked) => AdminMsg::AuditSignInLocked,
+        Some(AuditKind::CsrfRefused) => AdminMsg::AuditCsrfRefused,
+        Some(AuditKind::Forbidden) => AdminMsg::AuditForbidden,
+        Some(AuditKind::TokenCreated) => AdminMsg::AuditTokenCreated,
+        Some(AuditKind::TokenRevoked) => AdminMsg::AuditTokenRevoked,
+        Some(AuditKind::UserCreated) => AdminMsg::AuditUserCreated,
+        Some(AuditKind::UserChanged) => AdminMsg::AuditUserChanged,
+        Some(AuditKind::RoleChanged) => AdminMsg::AuditRoleChanged,
+        Some(AuditKind::UserDeactivated) => AdminMsg::AuditUserDeactivated,
+        Some(AuditKind::PasswordChanged) => AdminMsg::AuditPasswordChanged,
+        Some(AuditKind::SessionsRevoked) => AdminMsg::AuditSessionsRevoked,
+        Some(AuditKind::EscalationRuleChanged) => AdminMsg::AuditEscalationRuleChanged,
         None => return code.to_owned(),
     };
     i18n::t(lang, msg).to_owned()
@@ -39,9 +39,9 @@ fn filters(ctx: &Ctx, kind: &str, actor: &str, errors: &widgets::Errors) -> Mark
     let f = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errors);
     html! {
         form.filters method="get" action="/admin/audit" aria-label=(ctx.t(Msg::Filters)) {
-            (f("f-kind", "kind", ctx.t(Msg::AuditKindLabel)).select(&kinds, kind))
-            (f("f-actor", "actor", ctx.t(Msg::AuditWho)).input(actor))
-            button.btn type="submit" { (ctx.t(Msg::AuditFilter)) }
+            (f("f-kind", "kind", ctx.t(AdminMsg::AuditKindLabel)).select(&kinds, kind))
+            (f("f-actor", "actor", ctx.t(AdminMsg::AuditWho)).input(actor))
+            button.btn type="submit" { (ctx.t(AdminMsg::AuditFilter)) }
         }
     }
 }
@@ -64,17 +64,17 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<AuditPara
         format!("/admin/audit{}", fmt::query(&[("kind", &kind), ("actor", &actor), ("before", &before)]))
     });
     let body = html! {
-        h1 { (ctx.t(Msg::AuditTitle)) }
-        p.muted { (ctx.t(Msg::AuditIntro)) }
+        h1 { (ctx.t(AdminMsg::AuditTitle)) }
+        p.muted { (ctx.t(AdminMsg::AuditIntro)) }
         (filters(&ctx, &kind, &actor, &errors))
         @if page.items.is_empty() {
-            p.muted #audit-empty { (ctx.t(Msg::AuditEmpty)) }
+            p.muted #audit-empty { (ctx.t(AdminMsg::AuditEmpty)) }
         } @else {
             div.table-wrap {
                 table #audit {
                     thead { tr {
-                        th { (ctx.t(Msg::AuditWhen)) } th { (ctx.t(Msg::AuditKindLabel)) } th { (ctx.t(Msg::AuditWho)) }
-                        th { (ctx.t(Msg::AuditSubject)) } th { (ctx.t(Msg::AuditClient)) } th { (ctx.t(Msg::AuditDetail)) }
+                        th { (ctx.t(AdminMsg::AuditWhen)) } th { (ctx.t(AdminMsg::AuditKindLabel)) } th { (ctx.t(AdminMsg::AuditWho)) }
+                        th { (ctx.t(AdminMsg::AuditSubject)) } th { (ctx.t(AdminMsg::AuditClient)) } th { (ctx.t(AdminMsg::AuditDetail)) }
                     } }
                     tbody {
                         @for e in &page.items {
@@ -92,8 +92,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<AuditPara
             }
         }
         @if let Some(href) = older {
-            p { a.btn #audit-older href=(href) rel="next" { (ctx.t(Msg::AuditOlder)) } }
+            p { a.btn #audit-older href=(href) rel="next" { (ctx.t(AdminMsg::AuditOlder)) } }
         }
     };
-    ok(layout::page(&ctx, ctx.t(Msg::AuditTitle), body))
+    ok(layout::page(&ctx, ctx.t(AdminMsg::AuditTitle), body))
 }

@@ -4,11 +4,10 @@
 //! portfolio (pipeline, live, retired), each service linking to its CMDB
 //! page.
 
-use super::{Ctx, OrPage, UiResult, fmt, layout, see_other};
+use super::{Ctx, OrPage, UiResult, cmdb_texts::CmdbMsg, cmdb_words, fmt, layout, see_other};
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_cmdb,
 };
 use axum::extract::{
     Path, Query, State,
@@ -31,7 +30,7 @@ fn hours(calendars: &HashMap<i64, String>, id: Option<i64>, empty: &str) -> Stri
 }
 
 fn tier(lang: i18n::Lang, t: Option<i64>) -> String {
-    t.map(|t| i18n::tf(lang, Msg::TierN, &[("n", &t.to_string())])).unwrap_or_default()
+    t.map(|t| i18n::tf(lang, CmdbMsg::TierN, &[("n", &t.to_string())])).unwrap_or_default()
 }
 
 fn table(ctx: &Ctx, rows: &[CiRow], calendars: &HashMap<i64, String>) -> Markup {
@@ -44,11 +43,11 @@ fn table(ctx: &Ctx, rows: &[CiRow], calendars: &HashMap<i64, String>) -> Markup 
                 thead { tr {
                     th scope="col" { (ctx.t(Msg::Name)) }
                     th scope="col" { (ctx.t(Msg::Description)) }
-                    th scope="col" { (ctx.t(Msg::SupportHours)) }
-                    th scope="col" { (ctx.t(Msg::Tier)) }
+                    th scope="col" { (ctx.t(CmdbMsg::SupportHours)) }
+                    th scope="col" { (ctx.t(CmdbMsg::Tier)) }
                     @if staff {
-                        th scope="col" { (ctx.t(Msg::PortfolioStatus)) }
-                        th scope="col" { (ctx.t(Msg::VisibleToRequesters)) }
+                        th scope="col" { (ctx.t(CmdbMsg::PortfolioStatus)) }
+                        th scope="col" { (ctx.t(CmdbMsg::VisibleToRequesters)) }
                     }
                 } }
                 tbody {
@@ -61,7 +60,7 @@ fn table(ctx: &Ctx, rows: &[CiRow], calendars: &HashMap<i64, String>) -> Markup 
                             td { (hours(calendars, r.support_calendar_id, empty)) }
                             td.who-cell { (tier(lang, r.tier)) }
                             @if staff {
-                                td { (r.portfolio_status.as_deref().map(|p| i18n_cmdb::portfolio(lang, p)).as_deref().unwrap_or(empty)) }
+                                td { (r.portfolio_status.as_deref().map(|p| cmdb_words::portfolio(lang, p)).as_deref().unwrap_or(empty)) }
                                 td { (ctx.t(if r.requester_visible != 0 { Msg::Yes } else { Msg::No })) }
                             }
                         }
@@ -82,18 +81,18 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CatalogQu
     let text = Some(q.q.trim().to_owned()).filter(|t| !t.is_empty());
     let rows = s.app.catalog(&ctx.actor, text).await.or_page(&ctx)?;
     let calendars = calendars(&s).await.or_page(&ctx)?;
-    let intro = if ctx.actor.is_staff() { Msg::PortfolioIntro } else { Msg::CatalogIntro };
+    let intro = if ctx.actor.is_staff() { CmdbMsg::PortfolioIntro } else { CmdbMsg::CatalogIntro };
     let body = html! {
         div.page-head { h1 { (ctx.t(Msg::ServicesTitle)) } }
         p.lead { (ctx.t(intro)) }
-        form.filters method="get" action="/services" role="search" aria-label=(ctx.t(Msg::SearchCatalog)) {
+        form.filters method="get" action="/services" role="search" aria-label=(ctx.t(CmdbMsg::SearchCatalog)) {
             div.field {
-                label for="catalog-q" { (ctx.t(Msg::NameContains)) }
+                label for="catalog-q" { (ctx.t(CmdbMsg::NameContains)) }
                 input #catalog-q type="search" name="q" value=(q.q);
             }
             div.filter-actions { button.btn.btn-primary type="submit" { (ctx.t(Msg::Apply)) } }
         }
-        @if rows.is_empty() { p.empty { (ctx.t(Msg::NoServices)) } } @else { (table(&ctx, &rows, &calendars)) }
+        @if rows.is_empty() { p.empty { (ctx.t(CmdbMsg::NoServices)) } } @else { (table(&ctx, &rows, &calendars)) }
     };
     super::ok(layout::page(&ctx, ctx.t(Msg::ServicesTitle), body))
 }
@@ -116,11 +115,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, id: Result<Path<i64>, Pat
             @if !r.description.is_empty() { p.lead.prose { (r.description) } }
             section.panel {
                 dl.details {
-                    dt { (ctx.t(Msg::SupportHours)) } dd { (hours(&calendars, r.support_calendar_id, empty)) }
-                    @if r.tier.is_some() { dt { (ctx.t(Msg::Tier)) } dd { (tier(ctx.lang, r.tier)) } }
+                    dt { (ctx.t(CmdbMsg::SupportHours)) } dd { (hours(&calendars, r.support_calendar_id, empty)) }
+                    @if r.tier.is_some() { dt { (ctx.t(CmdbMsg::Tier)) } dd { (tier(ctx.lang, r.tier)) } }
                 }
             }
-            p { a.btn.btn-primary #report-service href=(report) { (ctx.t(Msg::ReportProblemWith)) } }
+            p { a.btn.btn-primary #report-service href=(report) { (ctx.t(CmdbMsg::ReportProblemWith)) } }
         }
     };
     super::ok(layout::page(&ctx, &r.name, body))

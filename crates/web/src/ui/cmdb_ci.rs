@@ -9,13 +9,12 @@
 //! `cmdb_inventory` and `cmdb_map`.
 
 use super::{
-    Ctx, OrPage, UiResult, as_of, cmdb_impact, cmdb_inventory, cmdb_sections, cmdb_widgets, fmt, html, layout,
-    staff_only, widgets,
+    Ctx, OrPage, UiResult, as_of, cmdb_impact, cmdb_inventory, cmdb_sections, cmdb_texts::CmdbMsg, cmdb_widgets,
+    cmdb_words, fmt, html, layout, staff_only, widgets,
 };
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_cmdb,
 };
 use axum::{
     extract::{Path, Query, State, rejection::PathRejection, rejection::QueryRejection},
@@ -171,7 +170,7 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
     html! {
         div.incident-head {
             nav.crumbs aria-label="Breadcrumb" {
-                a href="/cmdb" { (ctx.t(Msg::CmdbTitle)) } " / " span { (f.name) }
+                a href="/cmdb" { (ctx.t(CmdbMsg::CmdbTitle)) } " / " span { (f.name) }
             }
             div.head-row {
                 h1 #ci-name { (f.name) }
@@ -183,7 +182,7 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
             div.head-badges {
                 span.chip.class-chip { (d.classes.name(lang, &f.class)) }
                 (cmdb_widgets::status_badge(lang, &f.status))
-                span.head-meta { (ctx.t(Msg::Criticality)) ": " (i18n_cmdb::criticality(lang, &f.criticality)) }
+                span.head-meta { (ctx.t(CmdbMsg::Criticality)) ": " (cmdb_words::criticality(lang, &f.criticality)) }
             }
         }
     }
@@ -197,26 +196,26 @@ fn as_of_form(ctx: &Ctx, d: &Data, typed: &str, error: Option<&Message>) -> Mark
         (None, Some(at)) => as_of::input_value(at),
         (None, None) => String::new(),
     };
-    let zone_hint = crate::i18n::tf(ctx.lang, Msg::AsOfHint, &[("zone", fmt::zone_name(&fmt::zone()))]);
+    let zone_hint = crate::i18n::tf(ctx.lang, CmdbMsg::AsOfHint, &[("zone", fmt::zone_name(&fmt::zone()))]);
     let field = widgets::Field {
         kind: Some("datetime-local"),
         hint: Some(&zone_hint),
-        ..widgets::Field::new(ctx.lang, "as-of", "as_of", ctx.t(Msg::AsOf), &errors)
+        ..widgets::Field::new(ctx.lang, "as-of", "as_of", ctx.t(CmdbMsg::AsOf), &errors)
     };
     let now_href = cmdb_widgets::ci_href(d.id, None, Some(d.hops));
     html! {
         @if let Some(at) = d.as_of() {
             div.notice.asof #as-of-banner role="status" {
-                (i18n::tf(ctx.lang, Msg::AsOfBanner, &[("time", &fmt::absolute(ctx.lang, at))])) " "
-                a href=(now_href) { (ctx.t(Msg::AsOfNow)) }
+                (i18n::tf(ctx.lang, CmdbMsg::AsOfBanner, &[("time", &fmt::absolute(ctx.lang, at))])) " "
+                a href=(now_href) { (ctx.t(CmdbMsg::AsOfNow)) }
             }
         }
         form.filters.as-of-form #as-of-form method="get" action={ "/cmdb/" (d.id) } {
             (field.input(&value))
             input type="hidden" name="hops" value=(d.hops);
             div.filter-actions {
-                button.btn type="submit" { (ctx.t(Msg::AsOfShow)) }
-                @if d.as_of().is_some() { a.btn.btn-quiet href=(now_href) { (ctx.t(Msg::AsOfNow)) } }
+                button.btn type="submit" { (ctx.t(CmdbMsg::AsOfShow)) }
+                @if d.as_of().is_some() { a.btn.btn-quiet href=(now_href) { (ctx.t(CmdbMsg::AsOfNow)) } }
             }
         }
     }
@@ -225,17 +224,17 @@ fn as_of_form(ctx: &Ctx, d: &Data, typed: &str, error: Option<&Message>) -> Mark
 /// The message after a post: done (`?m=`), or refused.
 fn said(ctx: &Ctx, m: &str, refused: Option<&str>) -> Markup {
     let done = match m {
-        "created" => Some(Msg::FlashCiCreated),
-        "matched" => Some(Msg::FlashCiMatched),
-        "unchanged" => Some(Msg::FlashCiMatchedUnchanged),
-        "saved" => Some(Msg::FlashSaved),
-        "relation_added" => Some(Msg::FlashRelAdded),
-        "relation_removed" => Some(Msg::FlashRelRemoved),
+        "created" => Some(ctx.t(CmdbMsg::FlashCiCreated)),
+        "matched" => Some(ctx.t(CmdbMsg::FlashCiMatched)),
+        "unchanged" => Some(ctx.t(CmdbMsg::FlashCiMatchedUnchanged)),
+        "saved" => Some(ctx.t(Msg::FlashSaved)),
+        "relation_added" => Some(ctx.t(CmdbMsg::FlashRelAdded)),
+        "relation_removed" => Some(ctx.t(CmdbMsg::FlashRelRemoved)),
         _ => None,
     };
     html! {
         @if let Some(why) = refused { (widgets::alert(why, None)) }
-        @else if let Some(m) = done { (widgets::notice(ctx.t(m))) }
+        @else if let Some(m) = done { (widgets::notice(m)) }
     }
 }
 

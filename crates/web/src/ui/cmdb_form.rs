@@ -6,13 +6,13 @@
 use super::cmdb_draft::{ATTR, CiForm, form_field};
 use super::{
     Ctx, OrPage, UiResult,
+    cmdb_texts::CmdbMsg,
     cmdb_widgets::{Classes, sort_by_name},
-    html, layout, see_other, staff_only, widgets,
+    cmdb_words, html, layout, see_other, staff_only, widgets,
 };
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_cmdb,
 };
 use axum::{
     Form,
@@ -68,9 +68,9 @@ fn words<T: Copy>(all: &[T], key: fn(T) -> &'static str, label: impl Fn(&str) ->
 /// One attribute's control, by kind.
 fn attribute(ctx: &Ctx, a: &Attribute, value: &str, errors: &widgets::Errors) -> Markup {
     let (id, name) = (format!("attr-{}", a.name), format!("{ATTR}{}", a.name));
-    let label = crate::i18n_cmdb::attribute(ctx.lang, &a.name, a.label.as_deref());
+    let label = super::cmdb_words::attribute(ctx.lang, &a.name, a.label.as_deref());
     let hint = match &a.kind {
-        AttrType::Reference { class } => Some(i18n::tf(ctx.lang, Msg::ReferenceHint, &[("class", class)])),
+        AttrType::Reference { class } => Some(i18n::tf(ctx.lang, CmdbMsg::ReferenceHint, &[("class", class)])),
         _ => None,
     };
     let field = widgets::Field {
@@ -99,28 +99,28 @@ fn attribute(ctx: &Ctx, a: &Attribute, value: &str, errors: &widgets::Errors) ->
 
 fn catalog_fields(ctx: &Ctx, c: &Choices, f: &CiForm, errors: &widgets::Errors) -> Markup {
     let lang = ctx.lang;
-    let field = |id: &'static str, label: Msg| widgets::Field::new(lang, id, id, ctx.t(label), errors);
+    let field = |id: &'static str, label: CmdbMsg| widgets::Field::new(lang, id, id, ctx.t(label), errors);
     let tiers = with_none(ctx, (1..=4).map(|t| (t.to_string(), t.to_string())));
     let portfolio = with_none(
         ctx,
-        words(PortfolioStatus::ALL, PortfolioStatus::as_str, |k| i18n_cmdb::portfolio(lang, k).into_owned()),
+        words(PortfolioStatus::ALL, PortfolioStatus::as_str, |k| cmdb_words::portfolio(lang, k).into_owned()),
     );
-    let consumers = field("consumers", Msg::UsedBy);
+    let consumers = field("consumers", CmdbMsg::UsedBy);
     html! {
         fieldset #catalog-fieldset {
-            legend { (ctx.t(Msg::CatalogFields)) }
-            (field("owner", Msg::ServiceOwner).input(&f.owner))
-            (field("support_calendar_id", Msg::SupportHours).select(&with_none(ctx, c.calendars.clone()), &f.support_calendar_id))
-            (field("tier", Msg::Tier).select(&tiers, &f.tier))
-            (field("portfolio_status", Msg::PortfolioStatus).select(&portfolio, &f.portfolio_status))
+            legend { (ctx.t(CmdbMsg::CatalogFields)) }
+            (field("owner", CmdbMsg::ServiceOwner).input(&f.owner))
+            (field("support_calendar_id", CmdbMsg::SupportHours).select(&with_none(ctx, c.calendars.clone()), &f.support_calendar_id))
+            (field("tier", CmdbMsg::Tier).select(&tiers, &f.tier))
+            (field("portfolio_status", CmdbMsg::PortfolioStatus).select(&portfolio, &f.portfolio_status))
             div.field {
                 label.check {
                     input type="checkbox" id="requester_visible" name="requester_visible" value="true" checked[f.requester_visible];
-                    " " (ctx.t(Msg::VisibleToRequesters))
+                    " " (ctx.t(CmdbMsg::VisibleToRequesters))
                 }
             }
             div class={ "field" @if consumers.error.is_some() { " has-error" } } {
-                label for="consumers" { (ctx.t(Msg::UsedBy)) }
+                label for="consumers" { (ctx.t(CmdbMsg::UsedBy)) }
                 select #consumers name="consumers" multiple size="5" {
                     @for o in &c.organisations { option value=(o) selected[f.consumers.contains(o)] { (o) } }
                 }
@@ -133,16 +133,16 @@ fn catalog_fields(ctx: &Ctx, c: &Choices, f: &CiForm, errors: &widgets::Errors) 
 /// The page: the class chooser (new only) and the form.
 fn page(ctx: &Ctx, c: &Choices, f: &CiForm, errors: &widgets::Errors, id: Option<i64>, status: StatusCode) -> UiResult {
     let lang = ctx.lang;
-    let label = |name: &str| i18n_cmdb::field(lang, name).into_owned();
+    let label = |name: &str| cmdb_words::field(lang, name).into_owned();
     let names = ["name", "status", "criticality", "owner_group", "location", "vendor", "description"].map(label);
     let field = |i: usize, key: &'static str| widgets::Field::new(lang, key, key, &names[i], errors);
-    let statuses = words(CiStatus::ALL, CiStatus::as_str, |k| i18n_cmdb::status(lang, k).into_owned());
-    let crits = words(Criticality::ALL, Criticality::as_str, |k| i18n_cmdb::criticality(lang, k).into_owned());
+    let statuses = words(CiStatus::ALL, CiStatus::as_str, |k| cmdb_words::status(lang, k).into_owned());
+    let crits = words(Criticality::ALL, Criticality::as_str, |k| cmdb_words::criticality(lang, k).into_owned());
     let attrs = c.schema.attributes(&f.class);
     let class_name = c.classes.name(lang, &f.class).into_owned();
     let title = match id {
-        Some(_) => i18n::tf(lang, Msg::EditCiTitle, &[("name", &f.name)]),
-        None => ctx.t(Msg::NewCiTitle).to_owned(),
+        Some(_) => i18n::tf(lang, CmdbMsg::EditCiTitle, &[("name", &f.name)]),
+        None => ctx.t(CmdbMsg::NewCiTitle).to_owned(),
     };
     let action = id.map_or_else(|| "/cmdb/new".to_owned(), |id| format!("/cmdb/{id}/edit"));
     let mut shown: Vec<String> =
@@ -154,7 +154,7 @@ fn page(ctx: &Ctx, c: &Choices, f: &CiForm, errors: &widgets::Errors, id: Option
         shown.extend(["owner", "support_calendar_id", "tier", "portfolio_status", "consumers"].map(str::to_owned));
     }
     let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
-    let class_field = widgets::Field::new(lang, "class", "class", ctx.t(Msg::CiClass), errors);
+    let class_field = widgets::Field::new(lang, "class", "class", ctx.t(CmdbMsg::CiClass), errors);
     let body = html! {
         div.page-head {
             h1 { (title) }
@@ -163,36 +163,36 @@ fn page(ctx: &Ctx, c: &Choices, f: &CiForm, errors: &widgets::Errors, id: Option
         @if !errors.is_empty() {
             div.notice.error role="alert" {
                 (ctx.t(Msg::FixErrors))
-                ul { @for e in errors.others(&shown) { li { (i18n_cmdb::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) } } }
+                ul { @for e in errors.others(&shown) { li { (cmdb_words::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) } } }
             }
         }
         @if id.is_none() {
             form.filters #class-form method="get" action="/cmdb/new" {
                 (class_field.select(&c.classes.options(lang), &f.class))
-                div.filter-actions { button.btn #change-class type="submit" { (ctx.t(Msg::ChangeClass)) } }
+                div.filter-actions { button.btn #change-class type="submit" { (ctx.t(CmdbMsg::ChangeClass)) } }
             }
         }
         form.incident-form #ci-form method="post" action=(action) novalidate {
             (widgets::csrf(&ctx.csrf))
             input type="hidden" name="class" value=(f.class);
-            @if id.is_some() { p { (ctx.t(Msg::CiClass)) ": " strong #form-class { (class_name) } } }
+            @if id.is_some() { p { (ctx.t(CmdbMsg::CiClass)) ": " strong #form-class { (class_name) } } }
             (widgets::Field { required: true, ..field(0, "name") }.input(&f.name))
             (field(1, "status").select(&with_none(ctx, statuses), &f.status))
             (field(2, "criticality").select(&with_none(ctx, crits), &f.criticality))
             (field(3, "owner_group").select(&with_none(ctx, c.groups.clone()), &f.owner_group))
-            (widgets::Field { hint: Some(ctx.t(Msg::LocationHint)), ..field(4, "location") }.input(&f.location))
+            (widgets::Field { hint: Some(ctx.t(CmdbMsg::LocationHint)), ..field(4, "location") }.input(&f.location))
             (field(5, "vendor").input(&f.vendor))
             (field(6, "description").textarea(&f.description, 4))
             @if !attrs.is_empty() {
                 fieldset #attributes-fieldset {
-                    legend { (ctx.t(Msg::Attributes)) }
+                    legend { (ctx.t(CmdbMsg::Attributes)) }
                     @for a in &attrs { (attribute(ctx, a, f.attribute(&a.name), errors)) }
                 }
             }
             @if c.catalog { (catalog_fields(ctx, c, f, errors)) }
             div.form-actions {
                 button.btn.btn-primary #save-ci type="submit" {
-                    (ctx.t(if id.is_some() { Msg::SaveChanges } else { Msg::CreateCi }))
+                    (if id.is_some() { ctx.t(Msg::SaveChanges) } else { ctx.t(CmdbMsg::CreateCi) })
                 }
                 a.btn.btn-quiet href=(id.map_or_else(|| "/cmdb".to_owned(), |id| format!("/cmdb/{id}"))) { (ctx.t(Msg::Cancel)) }
             }

@@ -3,11 +3,13 @@
 //! organisations that use them), what the CI depends on, and the open
 //! incidents on it and on its dependencies.
 
-use super::{Ctx, cmdb_ci::Data, cmdb_widgets, fmt, widgets};
-use crate::{
-    i18n::{self, Lang, Msg, Plural},
-    i18n_cmdb,
+use super::{
+    Ctx,
+    cmdb_ci::Data,
+    cmdb_texts::{CmdbMsg, CmdbPlural},
+    cmdb_widgets, cmdb_words, fmt, widgets,
 };
+use crate::i18n::{self, Lang, Msg};
 use maud::{Markup, html};
 use steward_app::{cmdb::impact::PathStep, incidents::number};
 
@@ -19,7 +21,7 @@ pub fn path_words(lang: Lang, start: i64, steps: &[PathStep], name: impl Fn(i64)
     let mut at = start;
     for s in steps {
         let next = if s.from == at { s.to } else { s.from };
-        out.push_str(&format!(" → {} ({})", name(next), i18n_cmdb::relation(lang, s.kind)));
+        out.push_str(&format!(" → {} ({})", name(next), cmdb_words::relation(lang, s.kind)));
         at = next;
     }
     out
@@ -33,7 +35,7 @@ pub fn impact(ctx: &Ctx, d: &Data) -> Markup {
     let services: Vec<_> = up.services.iter().filter(|s| s.ci.id != d.id).collect();
     html! {
         section.panel #ci-impact aria-labelledby="impact-title" {
-            h2 #impact-title { (ctx.t(Msg::ImpactTitle)) " " span.count { (i18n::tn(lang, Plural::ConfigurationItems, up.cis_total as u64)) } }
+            h2 #impact-title { (ctx.t(CmdbMsg::ImpactTitle)) " " span.count { (i18n::tn(lang, CmdbPlural::ConfigurationItems, up.cis_total as u64)) } }
             h3 { (ctx.t(Msg::ServicesAffected)) }
             @if services.is_empty() {
                 p.muted { (ctx.t(Msg::NoServicesAffected)) }
@@ -49,9 +51,9 @@ pub fn impact(ctx: &Ctx, d: &Data) -> Markup {
                     }
                 }
             }
-            h3 { (ctx.t(Msg::OrganisationsAffected)) }
+            h3 { (ctx.t(CmdbMsg::OrganisationsAffected)) }
             @if up.organisations.is_empty() {
-                p.muted { (ctx.t(Msg::NoOrganisationsAffected)) }
+                p.muted { (ctx.t(CmdbMsg::NoOrganisationsAffected)) }
             } @else {
                 ul.files #organisations-affected { @for o in &up.organisations { li { (o.name) } } }
             }
@@ -64,19 +66,19 @@ pub fn depends_on(ctx: &Ctx, d: &Data) -> Markup {
     let down = &d.downstream;
     html! {
         section.panel #ci-depends aria-labelledby="depends-title" {
-            h2 #depends-title { (ctx.t(Msg::DependsOnTitle)) " " span.count { (i18n::tn(lang, Plural::ConfigurationItems, down.cis_total as u64)) } }
+            h2 #depends-title { (ctx.t(CmdbMsg::DependsOnTitle)) " " span.count { (i18n::tn(lang, CmdbPlural::ConfigurationItems, down.cis_total as u64)) } }
             @if down.cis.is_empty() {
-                p.muted { (ctx.t(Msg::DependsOnNothing)) }
+                p.muted { (ctx.t(CmdbMsg::DependsOnNothing)) }
             } @else {
                 @if down.cis_total > down.cis.len() {
-                    p.muted { (i18n::tf(lang, Msg::NearestShown, &[("n", &down.cis.len().to_string())])) }
+                    p.muted { (i18n::tf(lang, CmdbMsg::NearestShown, &[("n", &down.cis.len().to_string())])) }
                 }
                 div.table-wrap { table.incidents {
                     thead { tr {
                         th scope="col" { (ctx.t(Msg::Name)) }
-                        th scope="col" { (ctx.t(Msg::CiClass)) }
-                        th scope="col" { (ctx.t(Msg::CiStatusLabel)) }
-                        th scope="col" { (ctx.t(Msg::Distance)) }
+                        th scope="col" { (ctx.t(CmdbMsg::CiClass)) }
+                        th scope="col" { (ctx.t(CmdbMsg::CiStatusLabel)) }
+                        th scope="col" { (ctx.t(CmdbMsg::Distance)) }
                     } }
                     tbody {
                         @for r in &down.cis {
@@ -99,9 +101,9 @@ pub fn open_incidents(ctx: &Ctx, d: &Data) -> Markup {
     let now = fmt::now_micros();
     html! {
         section.panel #ci-incidents aria-labelledby="ci-incidents-title" {
-            h2 #ci-incidents-title { (ctx.t(Msg::OpenIncidentsTitle)) }
+            h2 #ci-incidents-title { (ctx.t(CmdbMsg::OpenIncidentsTitle)) }
             @if d.incidents.is_empty() {
-                p.muted { (ctx.t(Msg::NoOpenIncidents)) }
+                p.muted { (ctx.t(CmdbMsg::NoOpenIncidents)) }
             } @else {
                 div.table-wrap { table.incidents {
                     thead { tr {
@@ -109,7 +111,7 @@ pub fn open_incidents(ctx: &Ctx, d: &Data) -> Markup {
                         th scope="col" { (ctx.t(Msg::Title)) }
                         th scope="col" { (ctx.t(Msg::Priority)) }
                         th scope="col" { (ctx.t(Msg::State)) }
-                        th scope="col" { (ctx.t(Msg::Via)) }
+                        th scope="col" { (ctx.t(CmdbMsg::Via)) }
                         th scope="col" { (ctx.t(Msg::Opened)) }
                     } }
                     tbody {

@@ -8,14 +8,13 @@
 //! "Import" needs no second upload.
 
 use super::cmdb_import_map::{self as column_map, Chosen};
-use super::{Ctx, UiResult, cmdb_widgets::Classes, html, layout, staff_only, widgets};
+use super::{Ctx, UiResult, cmdb_texts::CmdbMsg, cmdb_widgets::Classes, cmdb_words, html, layout, staff_only, widgets};
 use crate::error::malformed;
 use crate::i18n_codes::ui;
 use crate::{
     AppState,
     api::cmdb::CSV_MAX_BYTES,
     i18n::{self, Msg},
-    i18n_cmdb,
 };
 use axum::{
     extract::{Multipart, State, multipart::MultipartRejection},
@@ -112,14 +111,17 @@ async fn read(m: &mut Multipart) -> Result<ImportForm, FieldError> {
 
 /// The counts; in the future tense unless the file was written.
 fn counts(ctx: &Ctx, r: &ImportReport, written: bool) -> Markup {
-    let (created, updated) =
-        if !written { (Msg::CountCreate, Msg::CountUpdate) } else { (Msg::CiCreated, Msg::Updated) };
+    let (created, updated) = if !written {
+        (ctx.t(CmdbMsg::CountCreate), ctx.t(CmdbMsg::CountUpdate))
+    } else {
+        (ctx.t(CmdbMsg::CiCreated), ctx.t(Msg::Updated))
+    };
     html! {
         ul.tiles.import-counts #import-counts {
-            @for (label, n, class) in [(created, r.created, "create"), (updated, r.updated, "update"), (Msg::CountUnchanged, r.unchanged, "unchanged"), (Msg::CountReject, r.rejected, "reject")] {
+            @for (label, n, class) in [(created, r.created, "create"), (updated, r.updated, "update"), (ctx.t(CmdbMsg::CountUnchanged), r.unchanged, "unchanged"), (ctx.t(CmdbMsg::CountReject), r.rejected, "reject")] {
                 li.tile class={ "out-" (class) } {
                     span.tile-count { (n) }
-                    span.tile-label { (ctx.t(label)) }
+                    span.tile-label { (label) }
                 }
             }
         }
@@ -137,12 +139,12 @@ fn row(ctx: &Ctx, r: &ImportRow, written: bool) -> Markup {
                     _ => (r.name),
                 }
             }
-            td { span class={ "badge outcome out-" (r.outcome) } { (i18n_cmdb::outcome(lang, r.outcome)) } }
+            td { span class={ "badge outcome out-" (r.outcome) } { (cmdb_words::outcome(lang, r.outcome)) } }
             td {
                 @if !r.problems.is_empty() {
                     ul.problems {
                         @for p in &r.problems {
-                            li { strong { (i18n_cmdb::field(lang, &p.field)) } ": " (i18n::app_message(lang, p)) }
+                            li { strong { (cmdb_words::field(lang, &p.field)) } ": " (i18n::app_message(lang, p)) }
                         }
                     }
                 }
@@ -156,24 +158,24 @@ fn report(ctx: &Ctx, r: &ImportReport, refused: bool) -> Markup {
     let written = !r.dry_run;
     html! {
         section.panel #import-report aria-labelledby="report-title" {
-            h2 #report-title { (ctx.t(if r.dry_run && !refused { Msg::DryRun } else { Msg::ImportRun })) }
+            h2 #report-title { (ctx.t(if r.dry_run && !refused { CmdbMsg::DryRun } else { CmdbMsg::ImportRun })) }
             @if refused {
-                (widgets::alert(ctx.t(Msg::ImportRefused), None))
+                (widgets::alert(ctx.t(CmdbMsg::ImportRefused), None))
             } @else if r.dry_run {
-                p.notice.success role="status" { (ctx.t(Msg::DryRunDone)) }
+                p.notice.success role="status" { (ctx.t(CmdbMsg::DryRunDone)) }
             } @else {
-                p.notice.success role="status" { (ctx.t(Msg::ImportDone)) }
+                p.notice.success role="status" { (ctx.t(CmdbMsg::ImportDone)) }
             }
             (counts(ctx, r, written))
             @if r.relations > 0 {
-                p #import-relations { (i18n_cmdb::relations_count(ctx.lang, r.relations, written)) }
+                p #import-relations { (cmdb_words::relations_count(ctx.lang, r.relations, written)) }
             }
             div.table-wrap {
                 table.incidents.import-rows {
                     thead { tr {
-                        th scope="col" { (ctx.t(Msg::Line)) }
+                        th scope="col" { (ctx.t(CmdbMsg::Line)) }
                         th scope="col" { (ctx.t(Msg::Name)) }
-                        th scope="col" { (ctx.t(Msg::Outcome)) }
+                        th scope="col" { (ctx.t(CmdbMsg::Outcome)) }
                         th scope="col" { (ctx.t(Msg::Problems)) }
                     } }
                     tbody { @for r in &r.rows { (row(ctx, r, written)) } }
@@ -191,12 +193,12 @@ fn form(
     errors: &widgets::Errors,
 ) -> Markup {
     let lang = ctx.lang;
-    let kept_hint = keep.map(|(name, _)| i18n::tf(lang, Msg::CsvKept, &[("name", name)]));
+    let kept_hint = keep.map(|(name, _)| i18n::tf(lang, CmdbMsg::CsvKept, &[("name", name)]));
     let file = widgets::Field {
         kind: Some("file"),
         hint: kept_hint.as_deref(),
         required: keep.is_none(),
-        ..widgets::Field::new(lang, "csv-file", "file", ctx.t(Msg::CsvFile), errors)
+        ..widgets::Field::new(lang, "csv-file", "file", ctx.t(CmdbMsg::CsvFile), errors)
     };
     html! {
         form.report-form #import-form method="post" enctype="multipart/form-data" action="/cmdb/import" {
@@ -208,15 +210,15 @@ fn form(
                 textarea name="kept" hidden { "\n" (text) }
             }
             @if let Some(m) = errors.get("mapping") {
-                p.field-error #mapping-error { (i18n_cmdb::field(lang, "mapping")) ": " (i18n::app_message(lang, m)) }
+                p.field-error #mapping-error { (cmdb_words::field(lang, "mapping")) ": " (i18n::app_message(lang, m)) }
             }
             @match columns {
                 Some(c) if !c.headers.is_empty() => (column_map::fieldset(ctx, &c.headers, &f.chosen, &c.targets, &c.classes)),
-                _ => p.hint #columns-later { (ctx.t(Msg::ColumnsAfterUpload)) },
+                _ => p.hint #columns-later { (ctx.t(CmdbMsg::ColumnsAfterUpload)) },
             }
             div.form-actions {
-                button.btn #dry-run type="submit" name="run" value="dry" { (ctx.t(Msg::DryRun)) }
-                button.btn.btn-primary #import-run type="submit" name="run" value="import" { (ctx.t(Msg::ImportRun)) }
+                button.btn #dry-run type="submit" name="run" value="dry" { (ctx.t(CmdbMsg::DryRun)) }
+                button.btn.btn-primary #import-run type="submit" name="run" value="import" { (ctx.t(CmdbMsg::ImportRun)) }
                 a.btn.btn-quiet href="/cmdb" { (ctx.t(Msg::Cancel)) }
             }
         }
@@ -234,20 +236,20 @@ fn page(
     let shown = ["file", "mapping"];
     let body = html! {
         div.page-head {
-            h1 { (ctx.t(Msg::ImportTitle)) }
-            a href="/cmdb" { "← " (ctx.t(Msg::CmdbTitle)) }
+            h1 { (ctx.t(CmdbMsg::ImportTitle)) }
+            a href="/cmdb" { "← " (ctx.t(CmdbMsg::CmdbTitle)) }
         }
-        p.lead { (ctx.t(Msg::ImportIntro)) }
+        p.lead { (ctx.t(CmdbMsg::ImportIntro)) }
         @if !out.errors.is_empty() {
             div.notice.error role="alert" {
-                (ctx.t(Msg::ImportFileProblem))
-                ul { @for e in out.errors.others(&shown) { li { (i18n_cmdb::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, e)) } } }
+                (ctx.t(CmdbMsg::ImportFileProblem))
+                ul { @for e in out.errors.others(&shown) { li { (cmdb_words::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, e)) } } }
             }
         }
         (form(ctx, f, keep, columns, &out.errors))
         @if let Some(r) = &out.report { (report(ctx, r, out.refused)) }
     };
-    Ok(html(status, layout::page(ctx, ctx.t(Msg::ImportTitle), body)))
+    Ok(html(status, layout::page(ctx, ctx.t(CmdbMsg::ImportTitle), body)))
 }
 
 pub async fn show(ctx: Ctx) -> UiResult {

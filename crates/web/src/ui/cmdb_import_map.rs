@@ -6,8 +6,8 @@
 //! sent as `map_class` and `map_<column number>` and turned here into the
 //! JSON mapping the import reads.
 
-use super::{Ctx, cmdb_widgets::sort_by_name, widgets};
-use crate::{AppState, i18n::Msg, i18n_cmdb};
+use super::{Ctx, cmdb_texts::CmdbMsg, cmdb_widgets::sort_by_name, cmdb_words, widgets};
+use crate::AppState;
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 use steward_app::AppError;
@@ -81,23 +81,23 @@ fn guess(header: &str, targets: &[(String, String)]) -> String {
 
 /// What a column may fill: (value, label), fields first, then attributes by label.
 pub async fn targets(s: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, AppError> {
-    let mut out = vec![("ignore".to_owned(), ctx.t(Msg::IgnoreColumn).to_owned())];
+    let mut out = vec![("ignore".to_owned(), ctx.t(CmdbMsg::IgnoreColumn).to_owned())];
     for f in ["name", "class", "status", "criticality", "owner_group", "location", "vendor"] {
-        out.push((f.to_owned(), i18n_cmdb::field(ctx.lang, f).into_owned()));
+        out.push((f.to_owned(), cmdb_words::field(ctx.lang, f).into_owned()));
     }
     // A service's catalog fields, then one relation column per type.
     for f in ["requester_visible", "tier", "portfolio_status"] {
-        out.push((f.to_owned(), i18n_cmdb::field(ctx.lang, f).into_owned()));
+        out.push((f.to_owned(), cmdb_words::field(ctx.lang, f).into_owned()));
     }
     for kind in steward_domain::cmdb::RelationType::ALL {
-        out.push((format!("relations.{}", kind.as_str()), i18n_cmdb::relation_column(ctx.lang, kind.as_str())));
+        out.push((format!("relations.{}", kind.as_str()), cmdb_words::relation_column(ctx.lang, kind.as_str())));
     }
     let mut attributes: Vec<(String, String)> = Vec::new();
     for (c, _) in s.app.ci_classes().await? {
         for a in c.attributes {
             let value = format!("attributes.{}", a.name);
             if !attributes.iter().any(|(v, _)| *v == value) {
-                let label = i18n_cmdb::attribute(ctx.lang, &a.name, a.label.as_deref()).into_owned();
+                let label = cmdb_words::attribute(ctx.lang, &a.name, a.label.as_deref()).into_owned();
                 attributes.push((value, format!("{label} ({})", a.name)));
             }
         }
@@ -116,17 +116,17 @@ pub fn fieldset(
     classes: &[(String, String)],
 ) -> Markup {
     let none = widgets::Errors::default();
-    let mut class_options = vec![(String::new(), ctx.t(Msg::ClassFromFile).to_owned())];
+    let mut class_options = vec![(String::new(), ctx.t(CmdbMsg::ClassFromFile).to_owned())];
     class_options.extend(classes.iter().cloned());
     html! {
         fieldset.column-map #column-map {
-            legend { (ctx.t(Msg::ColumnsTitle)) }
-            p.hint { (ctx.t(Msg::ColumnsHint)) }
-            (widgets::Field::new(ctx.lang, "map-class", "map_class", ctx.t(Msg::DefaultClass), &none).select(&class_options, &chosen.class))
+            legend { (ctx.t(CmdbMsg::ColumnsTitle)) }
+            p.hint { (ctx.t(CmdbMsg::ColumnsHint)) }
+            (widgets::Field::new(ctx.lang, "map-class", "map_class", ctx.t(CmdbMsg::DefaultClass), &none).select(&class_options, &chosen.class))
             div.table-wrap { table.incidents {
                 thead { tr {
-                    th scope="col" { (ctx.t(Msg::ColumnInFile)) }
-                    th scope="col" { (ctx.t(Msg::FillsField)) }
+                    th scope="col" { (ctx.t(CmdbMsg::ColumnInFile)) }
+                    th scope="col" { (ctx.t(CmdbMsg::FillsField)) }
                 } }
                 tbody {
                     @for (i, h) in headers.iter().enumerate() {

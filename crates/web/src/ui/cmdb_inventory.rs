@@ -3,8 +3,12 @@
 //! software). Read from the JSON the app keeps beside the CI; the shape is
 //! `steward_channels::inventory::InventoryDetails`, read leniently here.
 
-use super::{Ctx, cmdb_ci::Data};
-use crate::i18n::{self, Msg, Plural};
+use super::{
+    Ctx,
+    cmdb_ci::Data,
+    cmdb_texts::{CmdbMsg, CmdbPlural},
+};
+use crate::i18n::{self, Msg};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -76,20 +80,20 @@ pub fn section(ctx: &Ctx, d: &Data) -> Markup {
     let model: Vec<&str> = [&details.manufacturer, &details.model].into_iter().flatten().map(String::as_str).collect();
     html! {
         section.panel #ci-inventory aria-labelledby="inventory-title" {
-            h2 #inventory-title { (ctx.t(Msg::InventoryTitle)) }
+            h2 #inventory-title { (ctx.t(CmdbMsg::InventoryTitle)) }
             dl.details {
-                @if !model.is_empty() { dt { (ctx.t(Msg::Model)) } dd { (model.join(" ")) } }
-                @if let Some(os) = &os { dt { (ctx.t(Msg::OperatingSystem)) } dd { (os) } }
+                @if !model.is_empty() { dt { (ctx.t(CmdbMsg::Model)) } dd { (model.join(" ")) } }
+                @if let Some(os) = &os { dt { (ctx.t(CmdbMsg::OperatingSystem)) } dd { (os) } }
             }
             @if !details.disks.is_empty() {
-                h3 { (ctx.t(Msg::Disks)) }
+                h3 { (ctx.t(CmdbMsg::Disks)) }
                 div.table-wrap { table.incidents #inventory-disks {
                     thead { tr {
-                        th scope="col" { (ctx.t(Msg::Volume)) }
-                        th scope="col" { (ctx.t(Msg::MountPoint)) }
-                        th scope="col" { (ctx.t(Msg::FileSystem)) }
-                        th scope="col" { (ctx.t(Msg::DiskSize)) }
-                        th scope="col" { (ctx.t(Msg::DiskFree)) }
+                        th scope="col" { (ctx.t(CmdbMsg::Volume)) }
+                        th scope="col" { (ctx.t(CmdbMsg::MountPoint)) }
+                        th scope="col" { (ctx.t(CmdbMsg::FileSystem)) }
+                        th scope="col" { (ctx.t(CmdbMsg::DiskSize)) }
+                        th scope="col" { (ctx.t(CmdbMsg::DiskFree)) }
                     } }
                     tbody { @for k in &details.disks { tr {
                         td { (or(&k.volume, e)) }
@@ -101,12 +105,12 @@ pub fn section(ctx: &Ctx, d: &Data) -> Markup {
                 } }
             }
             @if !details.networks.is_empty() {
-                h3 { (ctx.t(Msg::Interfaces)) }
+                h3 { (ctx.t(CmdbMsg::Interfaces)) }
                 div.table-wrap { table.incidents #inventory-nics {
                     thead { tr {
                         th scope="col" { (ctx.t(Msg::Name)) }
-                        th scope="col" { (ctx.t(Msg::MacAddress)) }
-                        th scope="col" { (ctx.t(Msg::IpAddresses)) }
+                        th scope="col" { (ctx.t(CmdbMsg::MacAddress)) }
+                        th scope="col" { (ctx.t(CmdbMsg::IpAddresses)) }
                     } }
                     tbody { @for n in &details.networks { tr {
                         td { (or(&n.name, e)) }
@@ -117,12 +121,12 @@ pub fn section(ctx: &Ctx, d: &Data) -> Markup {
             }
             @if !details.software.is_empty() {
                 details.software #inventory-software {
-                    summary { (ctx.t(Msg::Software)) " " span.count { (i18n::tn(ctx.lang, Plural::Programs, details.software.len() as u64)) } }
+                    summary { (ctx.t(CmdbMsg::Software)) " " span.count { (i18n::tn(ctx.lang, CmdbPlural::Programs, details.software.len() as u64)) } }
                     div.table-wrap { table.incidents {
                         thead { tr {
                             th scope="col" { (ctx.t(Msg::Name)) }
-                            th scope="col" { (ctx.t(Msg::Version)) }
-                            th scope="col" { (ctx.t(Msg::Publisher)) }
+                            th scope="col" { (ctx.t(CmdbMsg::Version)) }
+                            th scope="col" { (ctx.t(CmdbMsg::Publisher)) }
                         } }
                         tbody { @for p in &details.software { tr {
                             td { (p.name) } td { (or(&p.version, e)) } td { (or(&p.publisher, e)) }

@@ -5,13 +5,13 @@
 use super::area::{Audience, NavEntry, under};
 use super::{
     Ctx, OrPage, UiResult,
+    cmdb_texts::CmdbMsg,
     cmdb_widgets::{self, Classes},
-    fmt, layout, staff_only, widgets,
+    cmdb_words, fmt, layout, staff_only, widgets,
 };
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_cmdb,
 };
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
@@ -29,10 +29,10 @@ use steward_store::cmdb::CiFilter;
 pub const AREA: super::area::Area = super::area::Area {
     routes,
     nav: &[
-        NavEntry { href: "/cmdb", label: Msg::NavCmdb, audience: Audience::Staff, current: |p| under(p, "/cmdb") },
+        NavEntry { href: "/cmdb", label: &CmdbMsg::NavCmdb, audience: Audience::Staff, current: |p| under(p, "/cmdb") },
         NavEntry {
             href: "/services",
-            label: Msg::NavServices,
+            label: &CmdbMsg::NavServices,
             audience: Audience::Everyone,
             current: |p| under(p, "/services"),
         },
@@ -138,16 +138,16 @@ fn filters(ctx: &Ctx, q: &CmdbQuery, classes: &Classes, groups: &[String], error
     let mut class_opts = vec![any()];
     class_opts.extend(classes.options(lang));
     let mut statuses = vec![any()];
-    statuses.extend(CiStatus::ALL.iter().map(|s| (s.as_str().to_owned(), i18n_cmdb::status(lang, s.as_str()).into())));
+    statuses.extend(CiStatus::ALL.iter().map(|s| (s.as_str().to_owned(), cmdb_words::status(lang, s.as_str()).into())));
     let mut group_opts = vec![any()];
     group_opts.extend(groups.iter().map(|g| (g.clone(), g.clone())));
     let f = |id, name, label| widgets::Field::new(lang, id, name, label, errors);
     html! {
         form.filters method="get" action="/cmdb" aria-label=(ctx.t(Msg::Filters)) {
-            (widgets::Field { kind: Some("search"), ..f("f-q", "q", ctx.t(Msg::NameContains)) }.input(&q.q))
-            (f("f-class", "class", ctx.t(Msg::CiClass)).select(&class_opts, &q.class))
-            (f("f-status", "status", ctx.t(Msg::CiStatusLabel)).select(&statuses, &q.status))
-            (f("f-owner", "owner_group", ctx.t(Msg::OwnerGroup)).select(&group_opts, &q.owner_group))
+            (widgets::Field { kind: Some("search"), ..f("f-q", "q", ctx.t(CmdbMsg::NameContains)) }.input(&q.q))
+            (f("f-class", "class", ctx.t(CmdbMsg::CiClass)).select(&class_opts, &q.class))
+            (f("f-status", "status", ctx.t(CmdbMsg::CiStatusLabel)).select(&statuses, &q.status))
+            (f("f-owner", "owner_group", ctx.t(CmdbMsg::OwnerGroup)).select(&group_opts, &q.owner_group))
             div.filter-actions {
                 button.btn.btn-primary type="submit" { (ctx.t(Msg::Apply)) }
                 a.btn.btn-quiet href="/cmdb" { (ctx.t(Msg::ClearFilters)) }
@@ -164,11 +164,11 @@ fn table(ctx: &Ctx, page: &CiPage, classes: &Classes) -> Markup {
             table.incidents.cis #ci-list {
                 thead { tr {
                     th scope="col" { (ctx.t(Msg::Name)) }
-                    th scope="col" { (ctx.t(Msg::CiClass)) }
-                    th scope="col" { (ctx.t(Msg::CiStatusLabel)) }
-                    th scope="col" { (ctx.t(Msg::Criticality)) }
-                    th scope="col" { (ctx.t(Msg::OwnerGroup)) }
-                    th scope="col" { (ctx.t(Msg::Location)) }
+                    th scope="col" { (ctx.t(CmdbMsg::CiClass)) }
+                    th scope="col" { (ctx.t(CmdbMsg::CiStatusLabel)) }
+                    th scope="col" { (ctx.t(CmdbMsg::Criticality)) }
+                    th scope="col" { (ctx.t(CmdbMsg::OwnerGroup)) }
+                    th scope="col" { (ctx.t(CmdbMsg::Location)) }
                 } }
                 tbody {
                     @for c in &page.items {
@@ -176,7 +176,7 @@ fn table(ctx: &Ctx, page: &CiPage, classes: &Classes) -> Markup {
                             td.title-cell { a href={ "/cmdb/" (c.id) } { (c.name) } }
                             td { (classes.name(lang, &c.class)) }
                             td { (super::cmdb_widgets::status_badge(lang, &c.status)) }
-                            td { (i18n_cmdb::criticality(lang, &c.criticality)) }
+                            td { (cmdb_words::criticality(lang, &c.criticality)) }
                             td.who-cell { (c.owner_group.as_deref().unwrap_or(empty)) }
                             td.who-cell {
                                 @match (c.location_id, &c.location) {
@@ -214,12 +214,12 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CmdbQuery
     let errors = widgets::Errors(found.as_ref().err().cloned().unwrap_or_default());
     let body = html! {
         div.page-head {
-            h1 { (ctx.t(Msg::CmdbTitle)) }
+            h1 { (ctx.t(CmdbMsg::CmdbTitle)) }
             div.head-actions {
-                a.btn #export-csv href=(q.export()) download { (ctx.t(Msg::ExportCsv)) }
-                a.btn href="/cmdb/import" { (ctx.t(Msg::ImportCsvLink)) }
+                a.btn #export-csv href=(q.export()) download { (ctx.t(CmdbMsg::ExportCsv)) }
+                a.btn href="/cmdb/import" { (ctx.t(CmdbMsg::ImportCsvLink)) }
                 @if steward_app::App::may_edit_cmdb(&ctx.actor) {
-                    a.btn.btn-primary #new-ci href="/cmdb/new" { (ctx.t(Msg::NewCi)) }
+                    a.btn.btn-primary #new-ci href="/cmdb/new" { (ctx.t(CmdbMsg::NewCi)) }
                 }
             }
         }
@@ -228,10 +228,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CmdbQuery
             Err(_) => {
                 div.notice.error role="alert" {
                     (ctx.t(Msg::FilterProblem))
-                    ul { @for fe in errors.others(&SHOWN) { li { (i18n_cmdb::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, fe)) } } }
+                    ul { @for fe in errors.others(&SHOWN) { li { (cmdb_words::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, fe)) } } }
                 }
             }
-            Ok(page) if page.items.is_empty() => { p.empty { (ctx.t(Msg::NoCis)) } }
+            Ok(page) if page.items.is_empty() => { p.empty { (ctx.t(CmdbMsg::NoCis)) } }
             Ok(page) => {
                 (table(&ctx, page, &classes))
                 nav.pager aria-label=(ctx.t(Msg::Pages)) {
@@ -241,7 +241,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<CmdbQuery
             }
         }
     };
-    super::ok(layout::page(&ctx, ctx.t(Msg::CmdbTitle), body))
+    super::ok(layout::page(&ctx, ctx.t(CmdbMsg::CmdbTitle), body))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! `service_map`. Each node links to its CI's page at the same moment and
 //! depth, so the map can be walked.
 
+use super::cmdb_texts::CmdbMsg;
 use super::{
     Ctx,
     cmdb_ci::{Data, MAP_NODES},
@@ -10,7 +11,7 @@ use super::{
     service_map::{MapInput, MapNode, render_svg},
     widgets,
 };
-use crate::i18n::{self, Msg};
+use crate::i18n;
 use maud::{Markup, html};
 use steward_domain::cmdb::{CiStatus, Relation, RelationType};
 
@@ -53,22 +54,22 @@ pub fn section(ctx: &Ctx, d: &Data, hops_error: Option<&steward_app::Message>) -
     html! {
         section.panel #service-map aria-labelledby="map-title" {
             div.panel-head {
-                h2 #map-title { (ctx.t(Msg::ServiceMapTitle)) }
+                h2 #map-title { (ctx.t(CmdbMsg::ServiceMapTitle)) }
                 form.map-form method="get" action={ "/cmdb/" (d.id) } {
                     @if !at.is_empty() { input type="hidden" name="as_of" value=(at); }
-                    (widgets::Field::new(ctx.lang, "hops", "hops", ctx.t(Msg::Hops), &errors).select(&options, &d.hops.to_string()))
-                    button.btn type="submit" { (ctx.t(Msg::Redraw)) }
+                    (widgets::Field::new(ctx.lang, "hops", "hops", ctx.t(CmdbMsg::Hops), &errors).select(&options, &d.hops.to_string()))
+                    button.btn type="submit" { (ctx.t(CmdbMsg::Redraw)) }
                 }
             }
             @if d.map.truncated {
-                p.muted #map-truncated { (i18n::tf(ctx.lang, Msg::MapTruncated, &[("n", &MAP_NODES.to_string())])) }
+                p.muted #map-truncated { (i18n::tf(ctx.lang, CmdbMsg::MapTruncated, &[("n", &MAP_NODES.to_string())])) }
             }
             // Zoom buttons: shown by app.js, which makes them work.
             div.map-zoom hidden {
-                button.btn #map-zoom-in type="button" { (ctx.t(Msg::MapZoomIn)) }
-                button.btn #map-zoom-out type="button" { (ctx.t(Msg::MapZoomOut)) }
-                button.btn #map-zoom-fit type="button" { (ctx.t(Msg::MapZoomFit)) }
-                span.muted.map-zoom-hint { (ctx.t(Msg::MapZoomWheel)) }
+                button.btn #map-zoom-in type="button" { (ctx.t(CmdbMsg::MapZoomIn)) }
+                button.btn #map-zoom-out type="button" { (ctx.t(CmdbMsg::MapZoomOut)) }
+                button.btn #map-zoom-fit type="button" { (ctx.t(CmdbMsg::MapZoomFit)) }
+                span.muted.map-zoom-hint { (ctx.t(CmdbMsg::MapZoomWheel)) }
             }
             div.map-wrap { (render_svg(&input(ctx, d))) }
         }

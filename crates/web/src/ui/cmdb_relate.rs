@@ -4,11 +4,10 @@
 
 use super::cmdb_ci::{CiQuery, Data, respond, respond_with};
 use super::cmdb_form::ci_id;
-use super::{Ctx, UiResult, see_other, widgets};
+use super::{Ctx, UiResult, cmdb_texts::CmdbMsg, cmdb_words, see_other, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_cmdb,
 };
 use axum::{
     Form,
@@ -46,30 +45,30 @@ pub fn add_form(ctx: &Ctx, d: &Data) -> Markup {
     let none = widgets::Errors::default();
     let kinds: Vec<(String, String)> = RelationType::ALL
         .iter()
-        .map(|k| (k.as_str().to_owned(), i18n_cmdb::relation(lang, k.as_str()).into_owned()))
+        .map(|k| (k.as_str().to_owned(), cmdb_words::relation(lang, k.as_str()).into_owned()))
         .collect();
     let directions =
-        [("out", Msg::RelOutgoing), ("in", Msg::RelIncoming)].map(|(v, m)| (v.to_owned(), ctx.t(m).to_owned()));
+        [("out", CmdbMsg::RelOutgoing), ("in", CmdbMsg::RelIncoming)].map(|(v, m)| (v.to_owned(), ctx.t(m).to_owned()));
     let or = |v: &str, default: &'static str| if v.is_empty() { default.to_owned() } else { v.to_owned() };
     let described = draft.error.as_ref().map(|_| "rel-other-error");
     html! {
         form.filters.relation-form #add-relation method="post" action={ "/cmdb/" (d.id) "/relations" } {
             (widgets::csrf(&ctx.csrf))
-            (widgets::Field::new(lang, "rel-direction", "direction", ctx.t(Msg::RelDirection), &none).select(&directions, &or(&draft.direction, "out")))
-            (widgets::Field::new(lang, "rel-kind", "kind", ctx.t(Msg::RelKind), &none).select(&kinds, &or(&draft.kind, "depends_on")))
+            (widgets::Field::new(lang, "rel-direction", "direction", ctx.t(CmdbMsg::RelDirection), &none).select(&directions, &or(&draft.direction, "out")))
+            (widgets::Field::new(lang, "rel-kind", "kind", ctx.t(CmdbMsg::RelKind), &none).select(&kinds, &or(&draft.kind, "depends_on")))
             @if draft.candidates.is_empty() {
                 div class={ "field" @if draft.error.is_some() { " has-error" } } {
-                    label for="rel-other" { (ctx.t(Msg::OtherCiName)) span.req aria-hidden="true" { " *" } }
+                    label for="rel-other" { (ctx.t(CmdbMsg::OtherCiName)) span.req aria-hidden="true" { " *" } }
                     input #rel-other type="text" name="other" value=(draft.other) required autocomplete="off"
                         list="rel-other-names" data-lookup="/api/v1/cis" aria-invalid=[described.map(|_| "true")]
                         aria-describedby={ "rel-other-hint" @if let Some(e) = described { " " (e) } };
                     datalist #rel-other-names {}
-                    p.hint #rel-other-hint { (ctx.t(Msg::OtherCiHint)) }
+                    p.hint #rel-other-hint { (ctx.t(CmdbMsg::OtherCiHint)) }
                     @if let Some(e) = &draft.error { p.field-error #rel-other-error { (e) } }
                 }
             } @else {
                 fieldset.field.has-error.ci-choice #rel-choose aria-describedby="rel-other-error" {
-                    legend { (ctx.t(Msg::OtherCiName)) }
+                    legend { (ctx.t(CmdbMsg::OtherCiName)) }
                     @if let Some(e) = &draft.error { p.field-error #rel-other-error { (e) } }
                     @for (i, (id, name, class)) in draft.candidates.iter().enumerate() {
                         label.ci-option {
@@ -79,7 +78,7 @@ pub fn add_form(ctx: &Ctx, d: &Data) -> Markup {
                     }
                 }
             }
-            div.filter-actions { button.btn #add-relation-submit type="submit" { (ctx.t(Msg::AddRelation)) } }
+            div.filter-actions { button.btn #add-relation-submit type="submit" { (ctx.t(CmdbMsg::AddRelation)) } }
         }
     }
 }
@@ -89,7 +88,7 @@ pub fn remove_button(ctx: &Ctx, d: &Data, rid: i64) -> Markup {
     html! {
         form.inline method="post" action={ "/cmdb/" (d.id) "/relations/" (rid) "/remove" } {
             (widgets::csrf(&ctx.csrf))
-            button.btn.btn-quiet.remove-relation type="submit" data-relation-id=(rid) { (ctx.t(Msg::RemoveRelation)) }
+            button.btn.btn-quiet.remove-relation type="submit" data-relation-id=(rid) { (ctx.t(CmdbMsg::RemoveRelation)) }
         }
     }
 }
@@ -110,10 +109,10 @@ async fn refused(s: &AppState, ctx: &Ctx, id: i64, e: AppError) -> UiResult {
                 .iter()
                 .map(|e| {
                     let field = e.field.split_once("].").map_or(e.field.as_str(), |(_, f)| f);
-                    format!("{}: {}", i18n_cmdb::field(ctx.lang, field), i18n::app_message(ctx.lang, e))
+                    format!("{}: {}", cmdb_words::field(ctx.lang, field), i18n::app_message(ctx.lang, e))
                 })
                 .collect();
-            (StatusCode::UNPROCESSABLE_ENTITY, format!("{} {}", ctx.t(Msg::RelNotAdded), what.join("; ")))
+            (StatusCode::UNPROCESSABLE_ENTITY, format!("{} {}", ctx.t(CmdbMsg::RelNotAdded), what.join("; ")))
         }
         AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{what}: {}", ctx.t(Msg::NotFoundTitle))),
         other => return Err(ctx.fail(other)),
@@ -141,9 +140,9 @@ async fn other_end(s: &AppState, ctx: &Ctx, text: &str) -> Result<Choice, AppErr
     Ok(match (exact.as_slice(), fits.is_empty()) {
         ([one], _) => Ok(one.0),
         // A number that names nothing is an id.
-        ([], true) => text.parse().map_err(|_| (Vec::new(), i18n::fill(ctx.t(Msg::RelNoCi), &[("name", text)]))),
-        ([], false) => Err((fits, i18n::fill(ctx.t(Msg::RelChooseOne), &[("name", text)]))),
-        (several, _) => Err((several.to_vec(), i18n::fill(ctx.t(Msg::RelChooseOne), &[("name", text)]))),
+        ([], true) => text.parse().map_err(|_| (Vec::new(), i18n::fill(ctx.t(CmdbMsg::RelNoCi), &[("name", text)]))),
+        ([], false) => Err((fits, i18n::fill(ctx.t(CmdbMsg::RelChooseOne), &[("name", text)]))),
+        (several, _) => Err((several.to_vec(), i18n::fill(ctx.t(CmdbMsg::RelChooseOne), &[("name", text)]))),
     })
 }
 
@@ -160,7 +159,7 @@ pub async fn add(
     let other = match other_end(&s, &ctx, &f.other).await.map_err(|e| ctx.fail(e))? {
         Ok(other) => other,
         Err((candidates, why)) => {
-            let refused = Some((StatusCode::UNPROCESSABLE_ENTITY, format!("{} {why}", ctx.t(Msg::RelNotAdded))));
+            let refused = Some((StatusCode::UNPROCESSABLE_ENTITY, format!("{} {why}", ctx.t(CmdbMsg::RelNotAdded))));
             let draft = Draft { kind: f.kind, direction: f.direction, other: f.other, candidates, error: Some(why) };
             return respond_with(&s, &ctx, id, CiQuery::default(), refused, draft).await;
         }
@@ -169,8 +168,14 @@ pub async fn add(
     let rel = RelationInput { from: CiRef::Id(from), to: CiRef::Id(to), kind: f.kind };
     match s.app.upsert_cis(&ctx.actor, Batch { items: Vec::new(), relations: vec![rel] }).await {
         Ok(r) if r.relations_added == 0 => {
-            respond(&s, &ctx, id, CiQuery::default(), Some((StatusCode::CONFLICT, ctx.t(Msg::RelExists).to_owned())))
-                .await
+            respond(
+                &s,
+                &ctx,
+                id,
+                CiQuery::default(),
+                Some((StatusCode::CONFLICT, ctx.t(CmdbMsg::RelExists).to_owned())),
+            )
+            .await
         }
         Ok(_) => see_other(&format!("/cmdb/{id}?m=relation_added")),
         Err(e) => refused(&s, &ctx, id, e).await,

@@ -2,8 +2,8 @@
 //! fields of a service, its relations and its history.
 
 use super::Ctx;
-use super::{cmdb_ci::Data, cmdb_widgets, fmt, widgets};
-use crate::{i18n::Msg, i18n_cmdb};
+use super::{cmdb_ci::Data, cmdb_texts::CmdbMsg, cmdb_widgets, cmdb_words, fmt, widgets};
+use crate::i18n::Msg;
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 use steward_domain::journal::FieldChange;
@@ -28,27 +28,27 @@ pub fn fields(ctx: &Ctx, d: &Data) -> Markup {
     let attributes: Map<String, Value> = serde_json::from_str(&f.attributes).unwrap_or_default();
     html! {
         section.panel #ci-fields aria-labelledby="fields-title" {
-            h2 #fields-title { (ctx.t(Msg::CiFields)) }
+            h2 #fields-title { (ctx.t(CmdbMsg::CiFields)) }
             dl.details {
-                dt { (ctx.t(Msg::CiClass)) } dd { (d.classes.name(lang, &f.class)) }
-                dt { (ctx.t(Msg::CiStatusLabel)) } dd { (cmdb_widgets::status_badge(lang, &f.status)) }
-                dt { (ctx.t(Msg::Criticality)) } dd { (i18n_cmdb::criticality(lang, &f.criticality)) }
-                dt { (ctx.t(Msg::OwnerGroup)) } dd { (group(d, f.owner_group_id).as_deref().unwrap_or(empty)) }
-                dt { (ctx.t(Msg::Location)) }
+                dt { (ctx.t(CmdbMsg::CiClass)) } dd { (d.classes.name(lang, &f.class)) }
+                dt { (ctx.t(CmdbMsg::CiStatusLabel)) } dd { (cmdb_widgets::status_badge(lang, &f.status)) }
+                dt { (ctx.t(CmdbMsg::Criticality)) } dd { (cmdb_words::criticality(lang, &f.criticality)) }
+                dt { (ctx.t(CmdbMsg::OwnerGroup)) } dd { (group(d, f.owner_group_id).as_deref().unwrap_or(empty)) }
+                dt { (ctx.t(CmdbMsg::Location)) }
                 dd {
                     @match f.location_id {
                         Some(l) => (cmdb_widgets::ci_link(l, &d.name(l), d.as_of())),
                         None => (empty),
                     }
                 }
-                @if let Some(v) = &f.vendor { dt { (ctx.t(Msg::Vendor)) } dd { (v) } }
-                dt { (ctx.t(Msg::CiCreated)) } dd { (widgets::time(lang, row.created_at, now)) }
+                @if let Some(v) = &f.vendor { dt { (ctx.t(CmdbMsg::Vendor)) } dd { (v) } }
+                dt { (ctx.t(CmdbMsg::CiCreated)) } dd { (widgets::time(lang, row.created_at, now)) }
                 dt { (ctx.t(Msg::Updated)) } dd { (widgets::time(lang, row.updated_at, now)) }
-                @if let Some(at) = row.inventory_at { dt { (ctx.t(Msg::InventoryAt)) } dd { (widgets::time(lang, at, now)) } }
+                @if let Some(at) = row.inventory_at { dt { (ctx.t(CmdbMsg::InventoryAt)) } dd { (widgets::time(lang, at, now)) } }
             }
-            h3 { (ctx.t(Msg::Attributes)) }
+            h3 { (ctx.t(CmdbMsg::Attributes)) }
             @if attributes.is_empty() {
-                p.muted { (ctx.t(Msg::NoAttributes)) }
+                p.muted { (ctx.t(CmdbMsg::NoAttributes)) }
             } @else {
                 dl.details.attributes {
                     @for (k, v) in &attributes { dt title=(k) { (d.classes.attribute(lang, k)) } dd { (json_text(v)) } }
@@ -74,20 +74,20 @@ pub fn catalog(ctx: &Ctx, d: &Data) -> Markup {
     let hours = f.support_calendar_id.map(|id| d.calendars.get(&id).cloned().unwrap_or_else(|| format!("#{id}")));
     html! {
         section.panel #catalog-fields aria-labelledby="catalog-title" {
-            h2 #catalog-title { (ctx.t(Msg::CatalogFields)) }
+            h2 #catalog-title { (ctx.t(CmdbMsg::CatalogFields)) }
             dl.details {
                 dt { (ctx.t(Msg::Description)) }
                 dd { @if f.description.is_empty() { (empty) } @else { span.prose { (f.description) } } }
-                dt { (ctx.t(Msg::ServiceOwner)) } dd { (owner.as_deref().unwrap_or(empty)) }
-                dt { (ctx.t(Msg::SupportHours)) } dd { (hours.as_deref().unwrap_or(empty)) }
-                dt { (ctx.t(Msg::Tier)) } dd { (f.tier.map(|t| t.to_string()).as_deref().unwrap_or(empty)) }
-                dt { (ctx.t(Msg::PortfolioStatus)) }
-                dd { (f.portfolio_status.as_deref().map(|p| i18n_cmdb::portfolio(lang, p)).as_deref().unwrap_or(empty)) }
-                dt { (ctx.t(Msg::VisibleToRequesters)) } dd { (ctx.t(if f.requester_visible { Msg::Yes } else { Msg::No })) }
+                dt { (ctx.t(CmdbMsg::ServiceOwner)) } dd { (owner.as_deref().unwrap_or(empty)) }
+                dt { (ctx.t(CmdbMsg::SupportHours)) } dd { (hours.as_deref().unwrap_or(empty)) }
+                dt { (ctx.t(CmdbMsg::Tier)) } dd { (f.tier.map(|t| t.to_string()).as_deref().unwrap_or(empty)) }
+                dt { (ctx.t(CmdbMsg::PortfolioStatus)) }
+                dd { (f.portfolio_status.as_deref().map(|p| cmdb_words::portfolio(lang, p)).as_deref().unwrap_or(empty)) }
+                dt { (ctx.t(CmdbMsg::VisibleToRequesters)) } dd { (ctx.t(if f.requester_visible { Msg::Yes } else { Msg::No })) }
             }
-            h3 { (ctx.t(Msg::UsedBy)) }
+            h3 { (ctx.t(CmdbMsg::UsedBy)) }
             @if d.consumers.is_empty() {
-                p.muted { (ctx.t(Msg::NoOrganisations)) }
+                p.muted { (ctx.t(CmdbMsg::NoOrganisations)) }
             } @else {
                 ul.files #service-organisations { @for c in &d.consumers { li { (c.organisation) } } }
             }
@@ -106,23 +106,23 @@ pub fn relations(ctx: &Ctx, d: &Data) -> Markup {
     };
     html! {
         section.panel #ci-relations aria-labelledby="relations-title" {
-            h2 #relations-title { (ctx.t(Msg::Relations)) }
+            h2 #relations-title { (ctx.t(CmdbMsg::Relations)) }
             @if d.relations.is_empty() {
-                p.muted { (ctx.t(Msg::NoRelations)) }
+                p.muted { (ctx.t(CmdbMsg::NoRelations)) }
             } @else {
                 div.table-wrap { table.incidents {
                     thead { tr {
-                        th scope="col" { (ctx.t(Msg::RelFrom)) }
-                        th scope="col" { (ctx.t(Msg::RelKind)) }
-                        th scope="col" { (ctx.t(Msg::RelTo)) }
-                        th scope="col" { (ctx.t(Msg::Since)) }
-                        @if d.editable() { th scope="col" { span.visually-hidden { (ctx.t(Msg::RemoveRelation)) } } }
+                        th scope="col" { (ctx.t(CmdbMsg::RelFrom)) }
+                        th scope="col" { (ctx.t(CmdbMsg::RelKind)) }
+                        th scope="col" { (ctx.t(CmdbMsg::RelTo)) }
+                        th scope="col" { (ctx.t(CmdbMsg::Since)) }
+                        @if d.editable() { th scope="col" { span.visually-hidden { (ctx.t(CmdbMsg::RemoveRelation)) } } }
                     } }
                     tbody {
                         @for r in &d.relations {
                             tr data-relation=(r.kind) {
                                 td { (end(&r.from)) }
-                                td { (i18n_cmdb::relation(lang, r.kind)) }
+                                td { (cmdb_words::relation(lang, r.kind)) }
                                 td { (end(&r.to)) }
                                 td.time { (widgets::time(lang, r.since, now)) }
                                 @if d.editable() { td { (super::cmdb_relate::remove_button(ctx, d, r.id)) } }
@@ -132,7 +132,7 @@ pub fn relations(ctx: &Ctx, d: &Data) -> Markup {
                 } }
             }
             @if d.editable() {
-                h3 { (ctx.t(Msg::AddRelation)) }
+                h3 { (ctx.t(CmdbMsg::AddRelation)) }
                 (super::cmdb_relate::add_form(ctx, d))
             }
         }
@@ -146,9 +146,9 @@ fn value(ctx: &Ctx, d: &Data, field: &str, v: Option<&str>) -> String {
     let id = || v.parse::<i64>().ok();
     match field {
         "class" => d.classes.name(lang, v).into_owned(),
-        "status" => i18n_cmdb::status(lang, v).into_owned(),
-        "criticality" => i18n_cmdb::criticality(lang, v).into_owned(),
-        "portfolio_status" => i18n_cmdb::portfolio(lang, v).into_owned(),
+        "status" => cmdb_words::status(lang, v).into_owned(),
+        "criticality" => cmdb_words::criticality(lang, v).into_owned(),
+        "portfolio_status" => cmdb_words::portfolio(lang, v).into_owned(),
         "owner_group_id" => group(d, id()).unwrap_or_else(|| v.to_owned()),
         "location_id" => id().map_or_else(|| v.to_owned(), |i| d.name(i)),
         "support_calendar_id" => id().and_then(|i| d.calendars.get(&i).cloned()).unwrap_or_else(|| v.to_owned()),
@@ -158,7 +158,7 @@ fn value(ctx: &Ctx, d: &Data, field: &str, v: Option<&str>) -> String {
         "relation" => match v.split_once(" CI ") {
             Some((kind, to)) => {
                 let to = to.parse().map_or_else(|_| to.to_owned(), |i| d.name(i));
-                format!("{} {to}", i18n_cmdb::relation(lang, kind))
+                format!("{} {to}", cmdb_words::relation(lang, kind))
             }
             None => v.to_owned(),
         },
@@ -170,7 +170,7 @@ fn value(ctx: &Ctx, d: &Data, field: &str, v: Option<&str>) -> String {
 fn label(ctx: &Ctx, d: &Data, field: &str) -> String {
     match field.strip_prefix("attributes.") {
         Some(a) => d.classes.attribute(ctx.lang, a).into_owned(),
-        None => i18n_cmdb::field(ctx.lang, field).into_owned(),
+        None => cmdb_words::field(ctx.lang, field).into_owned(),
     }
 }
 
@@ -179,16 +179,16 @@ pub fn history(ctx: &Ctx, d: &Data) -> Markup {
     let now = fmt::now_micros();
     html! {
         section.panel #ci-history aria-labelledby="history-title" {
-            h2 #history-title { (ctx.t(Msg::HistoryTitle)) }
+            h2 #history-title { (ctx.t(CmdbMsg::HistoryTitle)) }
             @if d.journal.is_empty() {
-                p.muted { (ctx.t(Msg::NoHistory)) }
+                p.muted { (ctx.t(CmdbMsg::NoHistory)) }
             } @else {
                 div.table-wrap { table.incidents {
                     thead { tr {
-                        th scope="col" { (ctx.t(Msg::When)) }
-                        th scope="col" { (ctx.t(Msg::Who)) }
+                        th scope="col" { (ctx.t(CmdbMsg::When)) }
+                        th scope="col" { (ctx.t(CmdbMsg::Who)) }
                         th scope="col" { (ctx.t(Msg::ColEvent)) }
-                        th scope="col" { (ctx.t(Msg::WhatChanged)) }
+                        th scope="col" { (ctx.t(CmdbMsg::WhatChanged)) }
                     } }
                     tbody {
                         @for e in d.journal.iter().rev() {
@@ -196,7 +196,7 @@ pub fn history(ctx: &Ctx, d: &Data) -> Markup {
                             tr {
                                 td.time { (widgets::time(lang, e.at, now)) }
                                 td.who-cell { (e.actor_name.as_deref().unwrap_or(ctx.t(Msg::SystemActor))) }
-                                td { (i18n_cmdb::action(lang, &e.action)) }
+                                td { (cmdb_words::action(lang, &e.action)) }
                                 td {
                                     ul.changes {
                                         @for c in &changes {

@@ -1,8 +1,8 @@
 //! Pieces the CMDB and catalog pages share: class names, the status badge,
 //! links to a CI page that keep the moment and the map's depth.
 
-use super::{as_of, fmt};
-use crate::{AppState, i18n::Lang, i18n_cmdb};
+use super::{as_of, cmdb_words, fmt};
+use crate::{AppState, i18n::Lang};
 use maud::{Markup, html};
 use std::{borrow::Cow, collections::HashMap};
 use steward_app::AppError;
@@ -27,11 +27,11 @@ impl Classes {
 
     /// An attribute's label, in `lang` when it is a built-in one.
     pub fn attribute<'a>(&'a self, lang: Lang, name: &'a str) -> Cow<'a, str> {
-        i18n_cmdb::attribute(lang, name, self.1.get(name).map(String::as_str))
+        cmdb_words::attribute(lang, name, self.1.get(name).map(String::as_str))
     }
 
     pub fn name<'a>(&'a self, lang: Lang, key: &'a str) -> Cow<'a, str> {
-        i18n_cmdb::class(lang, key, self.0.get(key).map(String::as_str))
+        cmdb_words::class(lang, key, self.0.get(key).map(String::as_str))
     }
 
     /// (key, name) of every class, by name.
@@ -49,7 +49,7 @@ pub fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
 }
 
 pub fn status_badge(lang: Lang, status: &str) -> Markup {
-    html! { span class={ "badge ci-status ci-" (status) } { (i18n_cmdb::status(lang, status)) } }
+    html! { span class={ "badge ci-status ci-" (status) } { (cmdb_words::status(lang, status)) } }
 }
 
 /// A CI page's address, read at `at` (None: now) with the map `hops` deep

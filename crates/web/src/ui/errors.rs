@@ -69,7 +69,7 @@ fn describe(lang: Lang, e: &AppError) -> (StatusCode, Msg, String, Option<String
         AppError::BadQuery { field, error } => (
             StatusCode::BAD_REQUEST,
             Msg::BadRequestTitle,
-            format!("{}: {}", i18n::field(lang, field), crate::i18n_search::query_error(lang, error)),
+            format!("{}: {}", i18n::field(lang, field), super::search_texts::query_error(lang, error)),
             None,
         ),
         other => (StatusCode::CONFLICT, Msg::BadRequestTitle, other.to_string(), None),

@@ -23,7 +23,7 @@ use steward_store::records::{Count, Incident};
 /// The desk's start page and its navigation entry.
 pub const AREA: super::area::Area = super::area::Area {
     routes,
-    nav: &[NavEntry { href: "/home", label: Msg::NavHome, audience: Audience::Staff, current: |p| p == "/home" }],
+    nav: &[NavEntry { href: "/home", label: &Msg::NavHome, audience: Audience::Staff, current: |p| p == "/home" }],
 };
 
 fn routes() -> axum::Router<AppState> {

@@ -5,7 +5,7 @@
 //! service the form was loaded or sent with; `app.js` redraws them from
 //! `/api/v1/cis/{id}/dependencies` when the service changes.
 
-use super::{Ctx, cmdb_widgets::Classes, widgets};
+use super::{Ctx, cmdb_texts::CmdbMsg, cmdb_widgets::Classes, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -112,7 +112,7 @@ pub fn service_select(ctx: &Ctx, services: &[CiRow], selected: &str, errors: &wi
         @for s in services {
             @let live = s.portfolio_status.as_deref().is_none_or(|p| p == "live");
             option value=(s.name) data-id=(s.id) selected[s.name.eq_ignore_ascii_case(selected.trim())] {
-                (s.name) @if !live { " (" (ctx.t(Msg::NotLive)) ")" }
+                (s.name) @if !live { " (" (ctx.t(CmdbMsg::NotLive)) ")" }
             }
         }
     })
@@ -123,17 +123,17 @@ pub fn render(ctx: &Ctx, p: &Picker, chosen: &[i64], classes: &Classes, errors: 
     let class_names: Map<String, Value> =
         classes.options(lang).into_iter().map(|(k, n)| (k, Value::String(n))).collect();
     let error = errors.get("cis").map(|m| widgets::sentence(&i18n::app_message(lang, m)));
-    let more = i18n::tf(lang, Msg::CiPickerMore, &[("n", &MAX_OFFERED.to_string())]);
+    let more = i18n::tf(lang, CmdbMsg::CiPickerMore, &[("n", &MAX_OFFERED.to_string())]);
     html! {
         fieldset.field.ci-picker.has-error[error.is_some()] #ci-picker
-            data-none=(ctx.t(Msg::CiPickerNone)) data-no-service=(ctx.t(Msg::CiPickerNoService))
-            data-failed=(ctx.t(Msg::CiPickerFailed)) data-more=(more) data-max=(MAX_OFFERED) data-depth=(DEPTH)
+            data-none=(ctx.t(CmdbMsg::CiPickerNone)) data-no-service=(ctx.t(CmdbMsg::CiPickerNoService))
+            data-failed=(ctx.t(CmdbMsg::CiPickerFailed)) data-more=(more) data-max=(MAX_OFFERED) data-depth=(DEPTH)
             data-classes=(Value::Object(class_names).to_string()) {
             legend { (ctx.t(Msg::ConfigurationItems)) }
-            p.hint { (ctx.t(Msg::CiPickerHint)) }
+            p.hint { (ctx.t(CmdbMsg::CiPickerHint)) }
             div.ci-options aria-live="polite" {
                 @if p.offered.is_empty() {
-                    p.muted.ci-empty { (ctx.t(if p.service.is_some() { Msg::CiPickerNone } else { Msg::CiPickerNoService })) }
+                    p.muted.ci-empty { (ctx.t(if p.service.is_some() { CmdbMsg::CiPickerNone } else { CmdbMsg::CiPickerNoService })) }
                 }
                 @for c in &p.offered {
                     label.ci-option {

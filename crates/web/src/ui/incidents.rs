@@ -19,14 +19,14 @@ pub const AREA: Area = Area {
     nav: &[
         NavEntry {
             href: "/incidents?state=open",
-            label: Msg::NavIncidents,
+            label: &Msg::NavIncidents,
             audience: Audience::Staff,
             // The list and every incident's page, but not the new form.
             current: |p| p == "/incidents" || (p.starts_with("/incidents/") && p != "/incidents/new"),
         },
         NavEntry {
             href: "/incidents/new",
-            label: Msg::NavNewIncident,
+            label: &Msg::NavNewIncident,
             audience: Audience::Staff,
             current: |p| p == "/incidents/new",
         },

@@ -5,11 +5,14 @@
 //! the report form (`?from=report`) passes that on to the articles it
 //! links, so their openings count towards deflection.
 
-use super::{Ctx, OrPage, UiResult, fmt, layout, widgets};
+use super::{
+    Ctx, OrPage, UiResult, fmt,
+    kb_texts::{self, KbMsg},
+    layout, widgets,
+};
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_kb,
 };
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
@@ -26,7 +29,7 @@ pub const AREA: super::area::Area = super::area::Area {
     routes,
     nav: &[super::area::NavEntry {
         href: "/kb",
-        label: Msg::NavKnowledge,
+        label: &KbMsg::NavKnowledge,
         audience: super::area::Audience::Everyone,
         current: |p| super::area::under(p, "/kb"),
     }],
@@ -78,9 +81,9 @@ fn table(ctx: &Ctx, list: &[Article]) -> Markup {
                     th scope="col" { (ctx.t(Msg::Number)) }
                     th scope="col" { (ctx.t(Msg::Title)) }
                     th scope="col" { (ctx.t(Msg::State)) }
-                    th scope="col" { (ctx.t(Msg::KbAudience)) }
+                    th scope="col" { (ctx.t(KbMsg::KbAudience)) }
                     th scope="col" { (ctx.t(Msg::Category)) }
-                    th scope="col" { (ctx.t(Msg::KbViews)) }
+                    th scope="col" { (ctx.t(KbMsg::KbViews)) }
                     th scope="col" { (ctx.t(Msg::LastUpdate)) }
                 } }
                 tbody {
@@ -90,10 +93,10 @@ fn table(ctx: &Ctx, list: &[Article]) -> Markup {
                             td.num { a href=(href(r.number, "")) { (articles::number(r.number)) } }
                             td.title-cell {
                                 a href=(href(r.number, "")) { (r.title) }
-                                @if a.review_due(now) { " " span.badge.state-on_hold { (ctx.t(Msg::KbReviewDue)) } }
+                                @if a.review_due(now) { " " span.badge.state-on_hold { (ctx.t(KbMsg::KbReviewDue)) } }
                             }
-                            td { span class={ "badge state state-" (r.state) } { (i18n_kb::state(lang, &r.state)) } }
-                            td { (i18n_kb::audience(lang, &a.details.audience)) }
+                            td { span class={ "badge state state-" (r.state) } { (kb_texts::state(lang, &r.state)) } }
+                            td { (kb_texts::audience(lang, &a.details.audience)) }
                             td { (r.category.as_deref().unwrap_or(ctx.t(Msg::Empty))) }
                             td { (a.details.views) }
                             td.time { (widgets::time(lang, r.updated_at, now)) }
@@ -137,23 +140,23 @@ fn by_category(ctx: &Ctx, list: &[Article], from: &str) -> Markup {
 
 fn filters(ctx: &Ctx, q: &KbQuery) -> Markup {
     let lang = ctx.lang;
-    let states: Vec<(String, String)> = std::iter::once((String::new(), ctx.t(Msg::KbAnyState).to_owned()))
+    let states: Vec<(String, String)> = std::iter::once((String::new(), ctx.t(KbMsg::KbAnyState).to_owned()))
         .chain(
             ["draft", "in_review", "published", "retired"]
                 .iter()
-                .map(|s| ((*s).to_owned(), i18n_kb::state(lang, s).to_owned())),
+                .map(|s| ((*s).to_owned(), kb_texts::state(lang, s).to_owned())),
         )
         .collect();
     let audiences = [
-        (String::new(), ctx.t(Msg::KbAnyAudience).to_owned()),
-        ("requesters".to_owned(), ctx.t(Msg::KbAudienceRequesters).to_owned()),
-        ("staff".to_owned(), ctx.t(Msg::KbAudienceStaff).to_owned()),
+        (String::new(), ctx.t(KbMsg::KbAnyAudience).to_owned()),
+        ("requesters".to_owned(), ctx.t(KbMsg::KbAudienceRequesters).to_owned()),
+        ("staff".to_owned(), ctx.t(KbMsg::KbAudienceStaff).to_owned()),
     ];
     let none = widgets::Errors::default();
     html! {
         form.filters method="get" action="/kb" role="search" aria-label=(ctx.t(Msg::Filters)) {
             (widgets::Field::new(lang, "kb-state", "state", ctx.t(Msg::State), &none).select(&states, &q.state))
-            (widgets::Field::new(lang, "kb-audience", "audience", ctx.t(Msg::KbAudience), &none).select(&audiences, &q.audience))
+            (widgets::Field::new(lang, "kb-audience", "audience", ctx.t(KbMsg::KbAudience), &none).select(&audiences, &q.audience))
             (widgets::Field::new(lang, "kb-category", "category", ctx.t(Msg::Category), &none).input(&q.category))
             (widgets::Field { kind: Some("search"), ..widgets::Field::new(lang, "kb-q", "q", ctx.t(Msg::SearchButton), &none) }.input(&q.q))
             div.filter-actions { button.btn.btn-primary type="submit" { (ctx.t(Msg::Apply)) } }
@@ -208,29 +211,29 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<KbQuery>,
     });
     let body = html! {
         div.page-head {
-            h1 { (ctx.t(Msg::KbTitle)) }
-            @if staff { a.btn.btn-primary href="/kb/new" { (ctx.t(Msg::KbNew)) } }
+            h1 { (ctx.t(KbMsg::KbTitle)) }
+            @if staff { a.btn.btn-primary href="/kb/new" { (ctx.t(KbMsg::KbNew)) } }
         }
-        p.lead { (ctx.t(if staff { Msg::KbIntroStaff } else { Msg::KbIntroRequester })) }
+        p.lead { (ctx.t(if staff { KbMsg::KbIntroStaff } else { KbMsg::KbIntroRequester })) }
         @if let Some(d) = deflection {
-            p #deflections { (i18n::tf(ctx.lang, Msg::KbDeflections, &[
+            p #deflections { (i18n::tf(ctx.lang, KbMsg::KbDeflections, &[
                 ("opened", &d.opened.to_string()), ("deflected", &d.deflected.to_string()),
                 ("reported", &d.reported.to_string()), ("pending", &d.pending.to_string()),
             ])) }
         }
-        @if !from.is_empty() { (widgets::notice(ctx.t(Msg::KbFromReport))) }
+        @if !from.is_empty() { (widgets::notice(ctx.t(KbMsg::KbFromReport))) }
         @if let Some(p) = &problem { (widgets::alert(p, None)) }
         @if staff {
             (filters(&ctx, &q))
         } @else {
-            form.filters method="get" action="/kb" role="search" aria-label=(ctx.t(Msg::KbTitle)) {
+            form.filters method="get" action="/kb" role="search" aria-label=(ctx.t(KbMsg::KbTitle)) {
                 input type="hidden" name="from" value=(from);
                 (widgets::Field { kind: Some("search"), ..widgets::Field::new(ctx.lang, "kb-q", "q", ctx.t(Msg::SearchButton), &widgets::Errors::default()) }.input(&q.q))
                 div.filter-actions { button.btn.btn-primary type="submit" { (ctx.t(Msg::Apply)) } }
             }
         }
         @if list.is_empty() {
-            p.empty { (ctx.t(Msg::KbNone)) }
+            p.empty { (ctx.t(KbMsg::KbNone)) }
         } @else if staff {
             (table(&ctx, &list))
         } @else {
@@ -241,5 +244,5 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<KbQuery>,
             @if let Some(h) = next_href { a.btn href=(h) { (ctx.t(Msg::NextPage)) " »" } }
         }
     };
-    super::ok(layout::page(&ctx, ctx.t(Msg::KbTitle), body))
+    super::ok(layout::page(&ctx, ctx.t(KbMsg::KbTitle), body))
 }

@@ -7,11 +7,14 @@
 //! requester coming from the report form's suggestions (`?from=report`)
 //! also leaves an opening, from which deflection is decided.
 
-use super::{Ctx, OrPage, UiResult, fmt, html, layout, widgets};
+use super::{
+    Ctx, OrPage, UiResult, fmt, html,
+    kb_texts::{self, KbMsg},
+    layout, widgets,
+};
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_kb,
 };
 use axum::{
     Form,
@@ -48,7 +51,7 @@ fn manages(ctx: &Ctx) -> bool {
 }
 
 /// A button posting one move of version `v`.
-fn move_button(ctx: &Ctx, r: &ArticleRead, v: &Version, to: VersionState, label: Msg, class: &str) -> Markup {
+fn move_button(ctx: &Ctx, r: &ArticleRead, v: &Version, to: VersionState, label: KbMsg, class: &str) -> Markup {
     let number = articles::number(r.article.record.number);
     html! {
         form.inline method="post" action={ "/kb/" (number) "/state" } {
@@ -69,29 +72,29 @@ fn actions(ctx: &Ctx, r: &ArticleRead) -> Markup {
     let published = r.article.published();
     html! {
         section.panel aria-labelledby="kb-actions-title" {
-            h2 #kb-actions-title { (ctx.t(Msg::KbActions)) }
+            h2 #kb-actions-title { (ctx.t(KbMsg::KbActions)) }
             div.action-list {
                 @if let Some(v) = open {
                     @match state_of(v) {
                         VersionState::Draft => {
-                            a.btn.btn-block.btn-primary href={ "/kb/" (number) "/edit" } { (ctx.t(Msg::KbEditDraft)) }
-                            (move_button(ctx, r, v, VersionState::InReview, Msg::KbSubmit, ""))
-                            (move_button(ctx, r, v, VersionState::Discarded, Msg::KbDiscard, "btn-danger-quiet"))
+                            a.btn.btn-block.btn-primary href={ "/kb/" (number) "/edit" } { (ctx.t(KbMsg::KbEditDraft)) }
+                            (move_button(ctx, r, v, VersionState::InReview, KbMsg::KbSubmit, ""))
+                            (move_button(ctx, r, v, VersionState::Discarded, KbMsg::KbDiscard, "btn-danger-quiet"))
                         }
                         _ => {
-                            @if manages(ctx) { (move_button(ctx, r, v, VersionState::Published, Msg::KbPublish, "btn-primary")) }
-                            (move_button(ctx, r, v, VersionState::Draft, Msg::KbSendBack, ""))
+                            @if manages(ctx) { (move_button(ctx, r, v, VersionState::Published, KbMsg::KbPublish, "btn-primary")) }
+                            (move_button(ctx, r, v, VersionState::Draft, KbMsg::KbSendBack, ""))
                         }
                     }
                 } @else {
                     form.inline method="post" action={ "/kb/" (number) "/versions" } {
                         (widgets::csrf(&ctx.csrf))
                         input type="hidden" name="version" value=(r.article.record.version);
-                        button.btn.btn-block type="submit" { (ctx.t(Msg::KbStartVersion)) }
+                        button.btn.btn-block type="submit" { (ctx.t(KbMsg::KbStartVersion)) }
                     }
                 }
                 @if let (Some(p), true) = (published, manages(ctx)) {
-                    (move_button(ctx, r, p, VersionState::Retired, Msg::KbRetire, "btn-danger-quiet"))
+                    (move_button(ctx, r, p, VersionState::Retired, KbMsg::KbRetire, "btn-danger-quiet"))
                 }
             }
         }
@@ -106,19 +109,19 @@ fn details(ctx: &Ctx, r: &ArticleRead) -> Markup {
         section.panel aria-labelledby="kb-details-title" {
             h2 #kb-details-title { (ctx.t(Msg::Details)) }
             dl.details {
-                dt { (ctx.t(Msg::State)) } dd { (i18n_kb::state(lang, &r.article.record.state)) }
-                dt { (ctx.t(Msg::KbAudience)) } dd { (i18n_kb::audience(lang, &d.audience)) }
+                dt { (ctx.t(Msg::State)) } dd { (kb_texts::state(lang, &r.article.record.state)) }
+                dt { (ctx.t(KbMsg::KbAudience)) } dd { (kb_texts::audience(lang, &d.audience)) }
                 dt { (ctx.t(Msg::Category)) } dd { (r.article.record.category.as_deref().unwrap_or(ctx.t(Msg::Empty))) }
-                dt { (ctx.t(Msg::KbReviewBy)) } dd {
+                dt { (ctx.t(KbMsg::KbReviewBy)) } dd {
                     (widgets::opt_time(lang, d.review_by, now))
-                    @if r.article.review_due(now) { " " span.badge.state-on_hold { (ctx.t(Msg::KbReviewDue)) } }
+                    @if r.article.review_due(now) { " " span.badge.state-on_hold { (ctx.t(KbMsg::KbReviewDue)) } }
                 }
-                dt { (ctx.t(Msg::KbViews)) } dd { (d.views) }
-                dt { (ctx.t(Msg::KbHelpful)) } dd { (i18n::tf(lang, Msg::KbTally, &[("yes", &r.tally.helpful.to_string()), ("no", &r.tally.not_helpful.to_string())])) }
+                dt { (ctx.t(KbMsg::KbViews)) } dd { (d.views) }
+                dt { (ctx.t(KbMsg::KbHelpful)) } dd { (i18n::tf(lang, KbMsg::KbTally, &[("yes", &r.tally.helpful.to_string()), ("no", &r.tally.not_helpful.to_string())])) }
             }
         }
         section.panel aria-labelledby="kb-related-title" {
-            h2 #kb-related-title { (ctx.t(Msg::KbProblems)) }
+            h2 #kb-related-title { (ctx.t(KbMsg::KbProblems)) }
             @if r.problems.is_empty() { p.muted { (ctx.t(Msg::Empty)) } }
             ul.files {
                 @for p in &r.problems {
@@ -139,18 +142,18 @@ fn versions(ctx: &Ctx, r: &ArticleRead) -> Markup {
     let number = articles::number(r.article.record.number);
     html! {
         section.panel aria-labelledby="kb-versions-title" {
-            h2 #kb-versions-title { (ctx.t(Msg::KbVersions)) }
+            h2 #kb-versions-title { (ctx.t(KbMsg::KbVersions)) }
             ol.files #kb-versions reversed {
                 @for v in r.article.versions.iter().rev() {
                     li data-version=(v.number) data-state=(v.state) {
                         a href={ "/kb/" (number) "?version=" (v.number) } aria-current=[(v.number == r.shown.number).then_some("page")] {
-                            (i18n::tf(lang, Msg::KbVersionN, &[("n", &v.number.to_string())]))
+                            (i18n::tf(lang, KbMsg::KbVersionN, &[("n", &v.number.to_string())]))
                         }
-                        " · " (i18n_kb::state(lang, &v.state))
+                        " · " (kb_texts::state(lang, &v.state))
                         br;
                         span.muted {
-                            (ctx.t(Msg::KbAuthor)) ": " (v.author_name.as_deref().unwrap_or(""))
-                            @if let Some(rv) = &v.reviewer_name { " · " (ctx.t(Msg::KbReviewer)) ": " (rv) }
+                            (ctx.t(KbMsg::KbAuthor)) ": " (v.author_name.as_deref().unwrap_or(""))
+                            @if let Some(rv) = &v.reviewer_name { " · " (ctx.t(KbMsg::KbReviewer)) ": " (rv) }
                             " · " (widgets::time(lang, v.updated_at, now))
                         }
                         @if let Some(n) = &v.change_note { br; span { (n) } }
@@ -166,7 +169,7 @@ fn answers(ctx: &Ctx, list: &[Feedback]) -> Markup {
     html! {
         @if !list.is_empty() {
             section.panel aria-labelledby="kb-answers-title" {
-                h2 #kb-answers-title { (ctx.t(Msg::KbFeedbackList)) }
+                h2 #kb-answers-title { (ctx.t(KbMsg::KbFeedbackList)) }
                 ul.files {
                     @for f in list {
                         li {
@@ -185,18 +188,18 @@ fn answers(ctx: &Ctx, list: &[Feedback]) -> Markup {
 fn feedback_form(ctx: &Ctx, r: &ArticleRead, errors: &widgets::Errors) -> Markup {
     let number = articles::number(r.article.record.number);
     let mine = r.mine.as_ref();
-    let field = widgets::Field::new(ctx.lang, "kb-comment", "comment", ctx.t(Msg::KbComment), errors);
+    let field = widgets::Field::new(ctx.lang, "kb-comment", "comment", ctx.t(KbMsg::KbComment), errors);
     html! {
         section.panel #feedback aria-labelledby="kb-feedback-title" {
-            h2 #kb-feedback-title { (ctx.t(Msg::KbHelpful)) }
+            h2 #kb-feedback-title { (ctx.t(KbMsg::KbHelpful)) }
             @if let Some(m) = mine {
-                p { (i18n::tf(ctx.lang, Msg::KbYourAnswer, &[("answer", ctx.t(if m.helpful != 0 { Msg::Yes } else { Msg::No }))])) }
+                p { (i18n::tf(ctx.lang, KbMsg::KbYourAnswer, &[("answer", ctx.t(if m.helpful != 0 { Msg::Yes } else { Msg::No }))])) }
             }
             form method="post" action={ "/kb/" (number) "/feedback" } {
                 (widgets::csrf(&ctx.csrf))
                 input type="hidden" name="article_version" value=(r.shown.number);
                 fieldset.field.choices {
-                    legend.visually-hidden { (ctx.t(Msg::KbHelpful)) }
+                    legend.visually-hidden { (ctx.t(KbMsg::KbHelpful)) }
                     label.choice { input type="radio" name="helpful" value="yes" required checked[mine.is_some_and(|m| m.helpful != 0)]; " " (ctx.t(Msg::Yes)) }
                     label.choice { input type="radio" name="helpful" value="no" checked[mine.is_some_and(|m| m.helpful == 0)]; " " (ctx.t(Msg::No)) }
                 }
@@ -216,29 +219,29 @@ fn page(ctx: &Ctx, r: &ArticleRead, feedback: &[Feedback], top: Option<Markup>, 
     let title = text.map(|(t, _)| t.title.as_str()).unwrap_or(r.article.record.title.as_str());
     let not_current = r.article.published().is_none_or(|p| p.number != r.shown.number);
     let body = html! {
-        nav.crumbs aria-label="Breadcrumb" { a href="/kb" { (ctx.t(Msg::KbTitle)) } " / " span.num { (number) } }
+        nav.crumbs aria-label="Breadcrumb" { a href="/kb" { (ctx.t(KbMsg::KbTitle)) } " / " span.num { (number) } }
         @if let Some(t) = top { (t) }
         div.incident-head {
             div.head-row {
                 h1 #article-title { (title) }
             }
             div.head-badges {
-                span class={ "badge state state-" (r.shown.state) } { (i18n_kb::state(lang, &r.shown.state)) }
-                @if ctx.actor.is_staff() { " " span.badge { (i18n_kb::audience(lang, &r.shown.audience)) } }
+                span class={ "badge state state-" (r.shown.state) } { (kb_texts::state(lang, &r.shown.state)) }
+                @if ctx.actor.is_staff() { " " span.badge { (kb_texts::audience(lang, &r.shown.audience)) } }
                 @if let Some(c) = &r.shown.category { " " span.chip { (c) } }
             }
         }
         @if ctx.actor.is_staff() && not_current {
             p.notice #kb-reading {
-                (i18n::tf(lang, Msg::KbReading, &[("n", &r.shown.number.to_string()), ("state", i18n_kb::state(lang, &r.shown.state))]))
-                @if r.article.published().is_some() { " " a href={ "/kb/" (number) } { (ctx.t(Msg::KbReadPublished)) } }
+                (i18n::tf(lang, KbMsg::KbReading, &[("n", &r.shown.number.to_string()), ("state", kb_texts::state(lang, &r.shown.state))]))
+                @if r.article.published().is_some() { " " a href={ "/kb/" (number) } { (ctx.t(KbMsg::KbReadPublished)) } }
             }
         }
         div.incident-grid {
             div.incident-main {
                 article.panel.article-body #article-body lang=[text.map(|(t, _)| t.lang.as_str())] {
                     @if let Some((t, fallback)) = text {
-                        @if fallback { p.notice { (i18n::tf(lang, Msg::KbOtherLanguage, &[("lang", i18n_kb::language(lang, &t.lang))])) } }
+                        @if fallback { p.notice { (i18n::tf(lang, KbMsg::KbOtherLanguage, &[("lang", kb_texts::language(lang, &t.lang))])) } }
                         (PreEscaped(crate::markdown::to_html(&t.body)))
                     }
                 }
@@ -280,12 +283,12 @@ pub async fn show(
     let (r, feedback) = load(&s, &ctx, &number, version).await.or_page(&ctx)?;
     s.app.article_read(&ctx.actor, &r, q.from == "report").await.or_page(&ctx)?;
     let top = match q.m.as_str() {
-        "saved" => Some(widgets::notice(ctx.t(Msg::KbSaved))),
-        "thanks" => Some(widgets::notice(ctx.t(Msg::KbThanks))),
+        "saved" => Some(widgets::notice(ctx.t(KbMsg::KbSaved))),
+        "thanks" => Some(widgets::notice(ctx.t(KbMsg::KbThanks))),
         "moved" => Some(widgets::notice(&i18n::tf(
             ctx.lang,
-            Msg::KbMoved,
-            &[("n", &r.shown.number.to_string()), ("state", i18n_kb::state(ctx.lang, &r.shown.state))],
+            KbMsg::KbMoved,
+            &[("n", &r.shown.number.to_string()), ("state", kb_texts::state(ctx.lang, &r.shown.state))],
         ))),
         _ => None,
     };

@@ -3,7 +3,7 @@
 //! language left empty is not part of the version. Refused input comes
 //! back with each message beside its field.
 
-use super::{Ctx, OrPage, UiResult, html, layout, staff_only, widgets};
+use super::{Ctx, OrPage, UiResult, html, kb_texts::KbMsg, layout, staff_only, widgets};
 use crate::{AppState, i18n::Msg};
 use axum::{
     Form,
@@ -129,8 +129,8 @@ fn form(ctx: &Ctx, f: &ArticleForm, action: &str, errors: &widgets::Errors) -> M
     let lang = ctx.lang;
     let field = |id, name, label| widgets::Field::new(lang, id, name, label, errors);
     let audiences = [
-        ("requesters".to_owned(), ctx.t(Msg::KbAudienceRequesters).to_owned()),
-        ("staff".to_owned(), ctx.t(Msg::KbAudienceStaff).to_owned()),
+        ("requesters".to_owned(), ctx.t(KbMsg::KbAudienceRequesters).to_owned()),
+        ("staff".to_owned(), ctx.t(KbMsg::KbAudienceStaff).to_owned()),
     ];
     let shown = [
         "audience",
@@ -155,19 +155,19 @@ fn form(ctx: &Ctx, f: &ArticleForm, action: &str, errors: &widgets::Errors) -> M
                     @let (title, body) = f.text(l);
                     @let (tid, bid) = if l == "pl" { ("pl_title", "pl_body") } else { ("en_title", "en_body") };
                     fieldset.form-main lang=(l) {
-                        legend { (crate::i18n_kb::language(lang, l)) }
+                        legend { (super::kb_texts::language(lang, l)) }
                         (widgets::Field { autofocus: l == "en", ..field(tid, tid, ctx.t(Msg::Title)) }.input(title))
-                        (widgets::Field { hint: Some(ctx.t(Msg::KbBodyHint)), ..field(bid, bid, ctx.t(Msg::KbBody)) }.textarea(body, 16))
+                        (widgets::Field { hint: Some(ctx.t(KbMsg::KbBodyHint)), ..field(bid, bid, ctx.t(KbMsg::KbBody)) }.textarea(body, 16))
                     }
                 }
             }
             div.form-side {
-                (field("audience", "audience", ctx.t(Msg::KbAudience)).select(&audiences, &f.audience))
+                (field("audience", "audience", ctx.t(KbMsg::KbAudience)).select(&audiences, &f.audience))
                 (field("category", "category", ctx.t(Msg::Category)).input(&f.category))
-                (widgets::Field { kind: Some("date"), ..field("review_by", "review_by", ctx.t(Msg::KbReviewBy)) }.input(&f.review_by))
-                (widgets::Field { hint: Some(ctx.t(Msg::KbChangeNoteHint)), ..field("change_note", "change_note", ctx.t(Msg::KbChangeNote)) }.input(&f.change_note))
-                (widgets::Field { hint: Some(&ctx.t_example(Msg::KbProblemsHint, RecordKind::Problem)), ..field("problems", "problems", ctx.t(Msg::KbProblems)) }.input(&f.problems))
-                (widgets::Field { hint: Some(ctx.t(Msg::KbServicesHint)), ..field("services", "services", ctx.t(Msg::ServicesTitle)) }.input(&f.services))
+                (widgets::Field { kind: Some("date"), ..field("review_by", "review_by", ctx.t(KbMsg::KbReviewBy)) }.input(&f.review_by))
+                (widgets::Field { hint: Some(ctx.t(KbMsg::KbChangeNoteHint)), ..field("change_note", "change_note", ctx.t(KbMsg::KbChangeNote)) }.input(&f.change_note))
+                (widgets::Field { hint: Some(&ctx.t_example(KbMsg::KbProblemsHint, RecordKind::Problem)), ..field("problems", "problems", ctx.t(KbMsg::KbProblems)) }.input(&f.problems))
+                (widgets::Field { hint: Some(ctx.t(KbMsg::KbServicesHint)), ..field("services", "services", ctx.t(Msg::ServicesTitle)) }.input(&f.services))
                 div.form-actions {
                     button.btn.btn-primary type="submit" { (ctx.t(Msg::Save)) }
                     a.btn.btn-quiet href="/kb" { (ctx.t(Msg::Cancel)) }
@@ -179,14 +179,14 @@ fn form(ctx: &Ctx, f: &ArticleForm, action: &str, errors: &widgets::Errors) -> M
 
 fn editor(
     ctx: &Ctx,
-    title: Msg,
+    title: KbMsg,
     f: &ArticleForm,
     action: &str,
     errors: &widgets::Errors,
     status: StatusCode,
 ) -> UiResult {
     let body = html! {
-        nav.crumbs aria-label="Breadcrumb" { a href="/kb" { (ctx.t(Msg::KbTitle)) } }
+        nav.crumbs aria-label="Breadcrumb" { a href="/kb" { (ctx.t(KbMsg::KbTitle)) } }
         h1 { (ctx.t(title)) }
         (form(ctx, f, action, errors))
     };
@@ -196,7 +196,7 @@ fn editor(
 pub async fn new(ctx: Ctx) -> UiResult {
     staff_only(&ctx)?;
     let f = ArticleForm { audience: "requesters".into(), ..ArticleForm::default() };
-    editor(&ctx, Msg::KbNew, &f, "/kb", &widgets::Errors::default(), StatusCode::OK)
+    editor(&ctx, KbMsg::KbNew, &f, "/kb", &widgets::Errors::default(), StatusCode::OK)
 }
 
 pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ArticleForm>) -> UiResult {
@@ -205,7 +205,7 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ArticleFo
     match s.app.create_article(&ctx.actor, input).await {
         Ok(a) => super::see_other(&format!("/kb/{}?m=saved", articles::number(a.record.number))),
         Err(AppError::Invalid(errs)) => {
-            editor(&ctx, Msg::KbNew, &f, "/kb", &form_errors(errs, &langs), StatusCode::UNPROCESSABLE_ENTITY)
+            editor(&ctx, KbMsg::KbNew, &f, "/kb", &form_errors(errs, &langs), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(ctx.fail(e)),
     }
@@ -228,7 +228,7 @@ pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(number): Path<String
     staff_only(&ctx)?;
     let (r, n) = draft(&s, &ctx, &number).await.or_page(&ctx)?;
     let action = format!("/kb/{n}/edit");
-    editor(&ctx, Msg::KbEditTitle, &ArticleForm::of(&r), &action, &widgets::Errors::default(), StatusCode::OK)
+    editor(&ctx, KbMsg::KbEditTitle, &ArticleForm::of(&r), &action, &widgets::Errors::default(), StatusCode::OK)
 }
 
 pub async fn update(
@@ -247,11 +247,11 @@ pub async fn update(
             super::see_other(&format!("/kb/{n}?{v}m=saved"))
         }
         Err(AppError::Invalid(errs)) => {
-            editor(&ctx, Msg::KbEditTitle, &f, &action, &form_errors(errs, &langs), StatusCode::UNPROCESSABLE_ENTITY)
+            editor(&ctx, KbMsg::KbEditTitle, &f, &action, &form_errors(errs, &langs), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(AppError::Stale { .. }) => {
             let errs = widgets::Errors(vec![FieldError::new("", crate::i18n_codes::ui(steward_app::Code::Stale, &[]))]);
-            editor(&ctx, Msg::KbEditTitle, &f, &action, &errs, StatusCode::CONFLICT)
+            editor(&ctx, KbMsg::KbEditTitle, &f, &action, &errs, StatusCode::CONFLICT)
         }
         Err(e) => Err(ctx.fail(e)),
     }

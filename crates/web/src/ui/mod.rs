@@ -11,6 +11,7 @@ mod admin;
 mod admin_escalations;
 mod admin_groups;
 mod admin_ola;
+mod admin_texts;
 mod admin_users;
 mod admin_webhooks;
 mod area;
@@ -31,7 +32,9 @@ mod cmdb_list;
 mod cmdb_map;
 mod cmdb_relate;
 mod cmdb_sections;
+mod cmdb_texts;
 mod cmdb_widgets;
+mod cmdb_words;
 mod conversation;
 mod desk;
 mod errors;
@@ -47,6 +50,7 @@ mod incidents;
 mod kb;
 mod kb_article;
 mod kb_form;
+mod kb_texts;
 mod layout;
 mod list;
 mod login;
@@ -59,11 +63,14 @@ mod problem_form;
 mod problem_list;
 mod problem_side;
 mod search;
+mod search_texts;
+mod service_level_texts;
 mod service_levels;
 mod service_levels_edit;
 mod service_levels_forms;
 pub mod service_map;
 mod settings;
+mod settings_texts;
 mod sidebar;
 mod suggestions;
 mod widgets;
@@ -103,7 +110,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The main navigation for this page's viewer: (href, label, is current).
-pub fn nav(ctx: &Ctx) -> Vec<(&'static str, crate::i18n::Msg, bool)> {
+pub fn nav(ctx: &Ctx) -> Vec<(&'static str, &'static dyn crate::i18n::Text, bool)> {
     area::nav(AREAS, &ctx.actor, &ctx.path)
 }
 
@@ -138,13 +145,15 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn t(&self, m: crate::i18n::Msg) -> &'static str {
+    /// A message of any catalogue (the shared one or an area's) in the
+    /// viewer's language.
+    pub fn t(&self, m: impl crate::i18n::Text) -> &'static str {
         crate::i18n::t(self.lang, m)
     }
 
     /// A message whose `{number}` is an example number of `kind`
     /// (`INC0000042`), written with the prefix this site uses.
-    pub fn t_example(&self, m: crate::i18n::Msg, kind: steward_domain::number::RecordKind) -> String {
+    pub fn t_example(&self, m: impl crate::i18n::Text, kind: steward_domain::number::RecordKind) -> String {
         let number = steward_domain::RecordNumber { kind, seq: 42 }.to_string();
         crate::i18n::tf(self.lang, m, &[("number", &number)])
     }

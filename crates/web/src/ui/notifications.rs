@@ -2,7 +2,7 @@
 //! undeliverable messages with a Retry button each, the webhooks), and the
 //! Watch/Unwatch button's post on the incident page.
 
-use super::{Ctx, OrPage, UiResult, html, layout, see_other, widgets};
+use super::{Ctx, OrPage, UiResult, admin_texts::AdminMsg, html, layout, see_other, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -25,9 +25,9 @@ fn counts(ctx: &Ctx, counts: &[(String, i64)]) -> Markup {
     let n = |state: &str| counts.iter().find(|(s, _)| s == state).map_or(0, |(_, n)| *n);
     html! {
         dl.details #outbox-counts {
-            dt { (ctx.t(Msg::OutboxPending)) } dd #count-pending { (n("pending")) }
-            dt { (ctx.t(Msg::OutboxSent)) } dd #count-sent { (n("sent")) }
-            dt { (ctx.t(Msg::OutboxDead)) } dd #count-dead { (n("dead")) }
+            dt { (ctx.t(AdminMsg::OutboxPending)) } dd #count-pending { (n("pending")) }
+            dt { (ctx.t(AdminMsg::OutboxSent)) } dd #count-sent { (n("sent")) }
+            dt { (ctx.t(AdminMsg::OutboxDead)) } dd #count-dead { (n("dead")) }
         }
     }
 }
@@ -39,21 +39,21 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
     let now = super::fmt::now_micros();
     let body = html! {
         h1 { (ctx.t(Msg::NotificationsTitle)) }
-        @if q.m.as_deref() == Some("retried") { (widgets::notice(ctx.t(Msg::FlashRetried))) }
+        @if q.m.as_deref() == Some("retried") { (widgets::notice(ctx.t(AdminMsg::FlashRetried))) }
         section.panel aria-labelledby="outbox-title" {
-            h2 #outbox-title { (ctx.t(Msg::Outbox)) }
+            h2 #outbox-title { (ctx.t(AdminMsg::Outbox)) }
             (counts(&ctx, &totals))
         }
         section aria-labelledby="dead-title" {
-            h2 #dead-title { (ctx.t(Msg::DeadLetters)) }
+            h2 #dead-title { (ctx.t(AdminMsg::DeadLetters)) }
             @if dead.items.is_empty() {
-                p.muted #no-dead { (ctx.t(Msg::NoDeadLetters)) }
+                p.muted #no-dead { (ctx.t(AdminMsg::NoDeadLetters)) }
             } @else {
                 div.table-wrap {
                     table #dead-letters {
                         thead { tr {
-                            th { (ctx.t(Msg::ColCreated)) } th { (ctx.t(Msg::ColEvent)) } th { (ctx.t(Msg::ColRecipient)) }
-                            th { (ctx.t(Msg::ColAttempts)) } th { (ctx.t(Msg::ColError)) } th { span.visually-hidden { (ctx.t(Msg::Retry)) } }
+                            th { (ctx.t(AdminMsg::ColCreated)) } th { (ctx.t(Msg::ColEvent)) } th { (ctx.t(AdminMsg::ColRecipient)) }
+                            th { (ctx.t(AdminMsg::ColAttempts)) } th { (ctx.t(AdminMsg::ColError)) } th { span.visually-hidden { (ctx.t(AdminMsg::Retry)) } }
                         } }
                         tbody {
                             @for m in &dead.items {
@@ -71,7 +71,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
                                     td {
                                         form method="post" action={ "/admin/notifications/" (m.id) "/retry" } {
                                             (widgets::csrf(&ctx.csrf))
-                                            button.btn type="submit" #{ "retry-" (m.id) } { (ctx.t(Msg::Retry)) }
+                                            button.btn type="submit" #{ "retry-" (m.id) } { (ctx.t(AdminMsg::Retry)) }
                                         }
                                     }
                                 }
@@ -82,23 +82,23 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
             }
         }
         section aria-labelledby="webhooks-title" {
-            h2 #webhooks-title { (ctx.t(Msg::Webhooks)) }
-            p { a #manage-webhooks href="/admin/webhooks" { (ctx.t(Msg::WhManage)) } }
+            h2 #webhooks-title { (ctx.t(AdminMsg::Webhooks)) }
+            p { a #manage-webhooks href="/admin/webhooks" { (ctx.t(AdminMsg::WhManage)) } }
             @if hooks.is_empty() {
-                p.muted { (ctx.t(Msg::WhNone)) }
+                p.muted { (ctx.t(AdminMsg::WhNone)) }
             } @else {
                 div.table-wrap {
                     table #webhooks {
                         thead { tr {
-                            th { (ctx.t(Msg::ColName)) } th { "URL" } th { (ctx.t(Msg::ColFormat)) }
-                            th { (ctx.t(Msg::ColEvents)) } th { (ctx.t(Msg::ColActive)) }
+                            th { (ctx.t(AdminMsg::ColName)) } th { "URL" } th { (ctx.t(AdminMsg::ColFormat)) }
+                            th { (ctx.t(AdminMsg::ColEvents)) } th { (ctx.t(AdminMsg::ColActive)) }
                         } }
                         tbody {
                             @for w in &hooks {
                                 @let events: Vec<String> = serde_json::from_str(&w.events).unwrap_or_default();
                                 tr {
                                     td { (w.name) } td { code { (w.url) } } td { (w.format) }
-                                    td { @if events.is_empty() { (ctx.t(Msg::AllEvents)) } @else { (events.join(", ")) } }
+                                    td { @if events.is_empty() { (ctx.t(AdminMsg::AllEvents)) } @else { (events.join(", ")) } }
                                     td { (ctx.t(if w.active != 0 { Msg::Yes } else { Msg::No })) }
                                 }
                             }

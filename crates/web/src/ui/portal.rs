@@ -31,13 +31,13 @@ pub const AREA: super::area::Area = super::area::Area {
     nav: &[
         NavEntry {
             href: "/portal",
-            label: Msg::NavMyIncidents,
+            label: &Msg::NavMyIncidents,
             audience: Audience::Requesters,
             current: |p| p == "/portal" || p.starts_with("/incidents/"),
         },
         NavEntry {
             href: "/portal/report",
-            label: Msg::NavReport,
+            label: &Msg::NavReport,
             audience: Audience::Requesters,
             current: |p| p == "/portal/report",
         },

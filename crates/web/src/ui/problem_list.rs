@@ -27,7 +27,7 @@ pub const AREA: super::area::Area = super::area::Area {
     routes,
     nav: &[super::area::NavEntry {
         href: "/problems?state=open",
-        label: Msg::NavProblems,
+        label: &Msg::NavProblems,
         audience: super::area::Audience::Staff,
         current: |p| super::area::under(p, "/problems"),
     }],

@@ -5,11 +5,10 @@
 //! and CIs also by an exact hostname or serial number). A search the parser refuses is shown with
 //! the reason beside the field.
 
-use super::{Ctx, UiResult, fmt, layout, see_other, widgets};
+use super::{Ctx, UiResult, cmdb_words, fmt, kb_texts, layout, search_texts::SearchMsg, see_other, widgets};
 use crate::{
     AppState,
-    i18n::{self, Msg},
-    i18n_cmdb,
+    i18n::{self, Msg, Text},
 };
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
@@ -40,9 +39,9 @@ pub struct SearchQuery {
 /// The search box every page shows in its top bar.
 pub fn form(ctx: &Ctx, value: &str) -> Markup {
     html! {
-        form.search role="search" method="get" action="/search" aria-label=(ctx.t(Msg::SearchTitle)) {
-            label.visually-hidden for="q" { (ctx.t(Msg::SearchLabel)) }
-            input #q type="search" name="q" value=(value) placeholder=(ctx.t(Msg::SearchBoxPlaceholder)) autocomplete="off";
+        form.search role="search" method="get" action="/search" aria-label=(ctx.t(SearchMsg::SearchTitle)) {
+            label.visually-hidden for="q" { (ctx.t(SearchMsg::SearchLabel)) }
+            input #q type="search" name="q" value=(value) placeholder=(ctx.t(SearchMsg::SearchBoxPlaceholder)) autocomplete="off";
         }
     }
 }
@@ -51,7 +50,7 @@ pub fn form(ctx: &Ctx, value: &str) -> Markup {
 fn hint(ctx: &Ctx) -> String {
     let number = RecordNumber::incident(1127).to_string();
     let typed = format!("{}1127", RecordKind::Incident.prefix().to_ascii_lowercase());
-    i18n::tf(ctx.lang, Msg::SearchHint, &[("number", &number), ("typed", &typed)])
+    i18n::tf(ctx.lang, SearchMsg::SearchHint, &[("number", &number), ("typed", &typed)])
 }
 
 /// The page of a record of `kind` numbered `number`.
@@ -64,18 +63,18 @@ pub(super) fn page_of(kind: &str, number: &str) -> String {
 fn filters(ctx: &Ctx, q: &SearchQuery, errors: &widgets::Errors) -> Markup {
     let lang = ctx.lang;
     let staff = ctx.actor.is_staff();
-    let pair = |v: &str, m: Msg| (v.to_owned(), ctx.t(m).to_owned());
-    let mut kinds = vec![pair("", Msg::SearchKindAny), pair("incident", Msg::SearchKindIncidents)];
+    let pair = |v: &str, m: SearchMsg| (v.to_owned(), ctx.t(m).to_owned());
+    let mut kinds = vec![pair("", SearchMsg::SearchKindAny), pair("incident", SearchMsg::SearchKindIncidents)];
     if staff {
-        kinds.push(pair("problem", Msg::SearchKindProblems));
-        kinds.push(pair("known_error", Msg::SearchKindKnownErrors));
+        kinds.push(pair("problem", SearchMsg::SearchKindProblems));
+        kinds.push(pair("known_error", SearchMsg::SearchKindKnownErrors));
     }
-    kinds.push(pair("article", Msg::SearchKindArticles));
-    kinds.push(pair("service", Msg::SearchKindServices));
+    kinds.push(pair("article", SearchMsg::SearchKindArticles));
+    kinds.push(pair("service", SearchMsg::SearchKindServices));
     if staff {
-        kinds.push(pair("ci", Msg::SearchKindCis));
+        kinds.push(pair("ci", SearchMsg::SearchKindCis));
     }
-    let mut states = vec![pair("", Msg::SearchStateAny), pair("open", Msg::SearchStateOpen)];
+    let mut states = vec![pair("", SearchMsg::SearchStateAny), pair("open", SearchMsg::SearchStateOpen)];
     for s in ["new", "in_progress", "on_hold", "resolved", "closed", "cancelled"] {
         states.push((s.to_owned(), state_label(lang, s).to_owned()));
     }
@@ -86,10 +85,10 @@ fn filters(ctx: &Ctx, q: &SearchQuery, errors: &widgets::Errors) -> Markup {
     }
     let f = |id, name, label| widgets::Field::new(lang, id, name, label, errors);
     html! {
-        form.filters method="get" action="/search" role="search" aria-label=(ctx.t(Msg::SearchFiltersLabel)) {
-            (widgets::Field { kind: Some("search"), ..f("s-q", "q", ctx.t(Msg::SearchText)) }.input(&q.q))
-            (f("s-kind", "kind", ctx.t(Msg::SearchKind)).select(&kinds, &q.kind))
-            (f("s-state", "state", ctx.t(Msg::SearchState)).select(&states, &q.state))
+        form.filters method="get" action="/search" role="search" aria-label=(ctx.t(SearchMsg::SearchFiltersLabel)) {
+            (widgets::Field { kind: Some("search"), ..f("s-q", "q", ctx.t(SearchMsg::SearchText)) }.input(&q.q))
+            (f("s-kind", "kind", ctx.t(SearchMsg::SearchKind)).select(&kinds, &q.kind))
+            (f("s-state", "state", ctx.t(SearchMsg::SearchState)).select(&states, &q.state))
             div.filter-actions {
                 button.btn.btn-primary type="submit" { (ctx.t(Msg::SearchButton)) }
             }
@@ -100,13 +99,10 @@ fn filters(ctx: &Ctx, q: &SearchQuery, errors: &widgets::Errors) -> Markup {
 /// A state's name in the reader's language, for incidents and problems.
 fn state_label(lang: i18n::Lang, state: &str) -> &'static str {
     let m = match state {
-        "assessment" => Msg::ProblemStateAssessment,
-        "root_cause_analysis" => Msg::ProblemStateRootCause,
-        "fix_in_progress" => Msg::ProblemStateFixInProgress,
-        "draft" => Msg::KbStateDraft,
-        "in_review" => Msg::KbStateInReview,
-        "published" => Msg::KbStatePublished,
-        "retired" => Msg::KbStateRetired,
+        "assessment" => SearchMsg::ProblemStateAssessment,
+        "root_cause_analysis" => SearchMsg::ProblemStateRootCause,
+        "fix_in_progress" => SearchMsg::ProblemStateFixInProgress,
+        "draft" | "in_review" | "published" | "retired" => return kb_texts::state(lang, state),
         _ => return state.parse().map(|s| i18n::state(lang, s)).unwrap_or("?"),
     };
     i18n::t(lang, m)
@@ -126,7 +122,7 @@ pub(super) fn highlighted(h: &Highlighted) -> Markup {
 
 /// Services or CIs found, each with its marked name and the part of its
 /// description around the matches.
-fn cis(ctx: &Ctx, id: &str, title: Msg, hits: &[CiHit], href: &str) -> Markup {
+fn cis(ctx: &Ctx, id: &str, title: impl Text, hits: &[CiHit], href: &str) -> Markup {
     let lang = ctx.lang;
     html! {
         section.panel aria-labelledby=(id) {
@@ -136,7 +132,7 @@ fn cis(ctx: &Ctx, id: &str, title: Msg, hits: &[CiHit], href: &str) -> Markup {
                     @let r = &h.ci;
                     li {
                         a href={ (href) (r.id) } { (highlighted(&h.name_marked)) }
-                        " " span.muted { (i18n_cmdb::class(lang, &r.class, None)) " · " (i18n_cmdb::status(lang, &r.status)) }
+                        " " span.muted { (cmdb_words::class(lang, &r.class, None)) " · " (cmdb_words::status(lang, &r.status)) }
                         @if !h.snippet.pieces.is_empty() { p.muted.snippet { (highlighted(&h.snippet)) } }
                     }
                 }
@@ -147,14 +143,14 @@ fn cis(ctx: &Ctx, id: &str, title: Msg, hits: &[CiHit], href: &str) -> Markup {
 
 /// One list of records found by words, each with its marked title and the
 /// part of its description around the matches.
-fn records(ctx: &Ctx, id: &str, title: Msg, hits: &[&RecordHit], more: Option<&str>) -> Markup {
+fn records(ctx: &Ctx, id: &str, title: impl Text, hits: &[&RecordHit], more: Option<&str>) -> Markup {
     let lang = ctx.lang;
     let now = fmt::now_micros();
     html! {
         section.panel aria-labelledby=(id) {
             div.panel-head {
                 h2 #(id) { (ctx.t(title)) span.count { (hits.len()) @if more.is_some() { "+" } } }
-                @if let Some(href) = more { a href=(href) { (ctx.t(Msg::SearchMoreIncidents)) " →" } }
+                @if let Some(href) = more { a href=(href) { (ctx.t(SearchMsg::SearchMoreIncidents)) " →" } }
             }
             ul.search-hits {
                 @for h in hits {
@@ -164,7 +160,7 @@ fn records(ctx: &Ctx, id: &str, title: Msg, hits: &[&RecordHit], more: Option<&s
                         // marked in the description below it.
                         " " (h.title) " "
                         span class={ "badge state state-" (h.state) } { (state_label(lang, &h.state)) }
-                        @if h.known_error { " " span.badge { (ctx.t(Msg::SearchKnownError)) } }
+                        @if h.known_error { " " span.badge { (ctx.t(SearchMsg::SearchKnownError)) } }
                         " " span.muted { (widgets::time(lang, h.updated_at, now)) }
                         @if !h.snippet.pieces.is_empty() { p.muted.snippet { (highlighted(&h.snippet)) } }
                     }
@@ -185,12 +181,12 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
     let more = (staff && f.more_records).then_some(more_incidents.as_str());
     html! {
         @if nothing {
-            p.empty #no-results { (i18n::tf(ctx.lang, Msg::SearchNothing, &[("q", &f.query)])) }
+            p.empty #no-results { (i18n::tf(ctx.lang, SearchMsg::SearchNothing, &[("q", &f.query)])) }
             p.hint { (hint(ctx)) }
         }
         @if !f.by_number.is_empty() {
             section.panel aria-labelledby="by-number" {
-                h2 #by-number { (ctx.t(Msg::SearchByNumber)) }
+                h2 #by-number { (ctx.t(SearchMsg::SearchByNumber)) }
                 ul.search-hits {
                     @for h in &f.by_number {
                         li { a href=(page_of(h.kind, &h.number)) { (h.number) } " " (h.title) " " (widgets::state_badge(ctx.lang, &h.state)) }
@@ -199,14 +195,14 @@ fn results(ctx: &Ctx, f: &Found) -> Markup {
             }
         }
         @if !incidents.is_empty() { (records(ctx, "found-incidents", Msg::IncidentsTitle, &incidents, more)) }
-        @if !problems.is_empty() { (records(ctx, "found-problems", Msg::SearchKindProblems, &problems, None)) }
-        @if !articles.is_empty() { (records(ctx, "found-articles", Msg::SearchKindArticles, &articles, None)) }
+        @if !problems.is_empty() { (records(ctx, "found-problems", SearchMsg::SearchKindProblems, &problems, None)) }
+        @if !articles.is_empty() { (records(ctx, "found-articles", SearchMsg::SearchKindArticles, &articles, None)) }
         @if !f.services.is_empty() {
             (cis(ctx, "found-services", Msg::Services, &f.services, if staff { "/cmdb/" } else { "/services/" }))
         }
         @if !f.cis.is_empty() {
             (cis(ctx, "found-cis", Msg::ConfigurationItems, &f.cis, "/cmdb/"))
-            p { a href=(more_cis) { (ctx.t(Msg::SearchMoreCis)) " →" } }
+            p { a href=(more_cis) { (ctx.t(SearchMsg::SearchMoreCis)) " →" } }
         }
     }
 }
@@ -239,9 +235,9 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<SearchQue
         return see_other(&page_of(hit.kind, &hit.number));
     }
     let title = if found.query.is_empty() {
-        ctx.t(Msg::SearchTitle).to_owned()
+        ctx.t(SearchMsg::SearchTitle).to_owned()
     } else {
-        i18n::tf(ctx.lang, Msg::SearchResultsFor, &[("q", &found.query)])
+        i18n::tf(ctx.lang, SearchMsg::SearchResultsFor, &[("q", &found.query)])
     };
     let body = html! {
         div.page-head { h1 { (title) } }

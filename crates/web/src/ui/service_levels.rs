@@ -4,10 +4,14 @@
 //! forms post is parsed in [`super::service_levels_forms`].
 
 use super::service_levels_forms::{CalendarDraft, SlaDraft};
-use super::{Ctx, OrPage, UiResult, clocks, html, layout, staff_only, widgets};
+use super::{
+    Ctx, OrPage, UiResult, clocks, html, layout,
+    service_level_texts::{SlaMsg, SlaPlural},
+    staff_only, widgets,
+};
 use crate::{
     AppState,
-    i18n::{self, Lang, Msg, Plural},
+    i18n::{self, Lang, Msg},
 };
 use axum::http::StatusCode;
 use maud::{Markup, html};
@@ -59,14 +63,14 @@ pub struct View {
     pub history: Vec<steward_store::journal::Entry>,
 }
 
-pub const DAYS: [(&str, Msg); 7] = [
-    ("monday", Msg::Monday),
-    ("tuesday", Msg::Tuesday),
-    ("wednesday", Msg::Wednesday),
-    ("thursday", Msg::Thursday),
-    ("friday", Msg::Friday),
-    ("saturday", Msg::Saturday),
-    ("sunday", Msg::Sunday),
+pub const DAYS: [(&str, SlaMsg); 7] = [
+    ("monday", SlaMsg::Monday),
+    ("tuesday", SlaMsg::Tuesday),
+    ("wednesday", SlaMsg::Wednesday),
+    ("thursday", SlaMsg::Thursday),
+    ("friday", SlaMsg::Friday),
+    ("saturday", SlaMsg::Saturday),
+    ("sunday", SlaMsg::Sunday),
 ];
 
 fn hours(ivs: &[Interval]) -> String {
@@ -93,11 +97,11 @@ fn calendar_rows(ctx: &Ctx, cals: &[CalendarView], can_change: bool, v: &View) -
                         td { (c.spec.time_zone) }
                         td.hours {
                             @for ((_, day), (_, ivs)) in DAYS.iter().zip(c.spec.week.days()) {
-                                div { (ctx.t(*day)) ": " @if ivs.is_empty() { span.muted { (ctx.t(Msg::DayOff)) } } @else { (hours(ivs)) } }
+                                div { (ctx.t(*day)) ": " @if ivs.is_empty() { span.muted { (ctx.t(SlaMsg::DayOff)) } } @else { (hours(ivs)) } }
                             }
                         }
                         td {
-                            span.holiday-count { (i18n::tn(lang, Plural::HolidayCount, c.spec.holidays.len() as u64)) }
+                            span.holiday-count { (i18n::tn(lang, SlaPlural::HolidayCount, c.spec.holidays.len() as u64)) }
                             @if can_change { (holiday_forms(ctx, c, v)) }
                         }
                     }
@@ -123,13 +127,13 @@ fn holiday_forms(ctx: &Ctx, c: &CalendarView, v: &View) -> Markup {
         form.inline-form method="post" action={ (PATH) "/calendars/" (c.id) "/poland" } {
             (super::widgets::csrf(&ctx.csrf))
             input type="hidden" name="version" value=(c.version);
-            button.btn type="submit" #{ "poland-" (c.id) } { (ctx.t(Msg::AddPolandHolidays)) }
+            button.btn type="submit" #{ "poland-" (c.id) } { (ctx.t(SlaMsg::AddPolandHolidays)) }
         }
         form.inline-form method="post" enctype="multipart/form-data"
             action={ (PATH) "/calendars/" (c.id) "/ical?version=" (c.version) } {
             (super::widgets::csrf(&ctx.csrf))
             (file.input(""))
-            button.btn type="submit" { (ctx.t(Msg::ImportHolidays)) }
+            button.btn type="submit" { (ctx.t(SlaMsg::ImportHolidays)) }
         }
         @for e in errors.others(&["ical"]) { p.field-error { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, e)) } }
     }
@@ -139,27 +143,27 @@ fn calendar_form(ctx: &Ctx, v: &View) -> Markup {
     let (d, e) = (&v.calendar, &v.calendar_errors);
     let f = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, e);
     let (title, action, submit) = match v.editing_calendar {
-        Some((id, _)) => (Msg::EditCalendar, format!("{PATH}/calendars/{id}"), Msg::Save),
-        None => (Msg::NewCalendar, format!("{PATH}/calendars"), Msg::CreateCalendar),
+        Some((id, _)) => (ctx.t(SlaMsg::EditCalendar), format!("{PATH}/calendars/{id}"), ctx.t(Msg::Save)),
+        None => (ctx.t(SlaMsg::NewCalendar), format!("{PATH}/calendars"), ctx.t(SlaMsg::CreateCalendar)),
     };
     html! {
         section.panel.sl-form aria-labelledby="new-calendar-title" {
-            h2 #new-calendar-title { (ctx.t(title)) }
+            h2 #new-calendar-title { (title) }
             form #calendar-form method="post" action=(action) novalidate {
                 (super::widgets::csrf(&ctx.csrf))
                 @if let Some((_, version)) = v.editing_calendar { input type="hidden" name="version" value=(version); }
                 (widgets::Field { required: true, ..f("cal-name", "name", ctx.t(Msg::Name)) }.input(&d.name))
-                (widgets::Field { required: true, hint: Some(ctx.t(Msg::TimeZoneHint)), ..f("cal-zone", "time_zone", ctx.t(Msg::TimeZone)) }.input(&d.time_zone))
+                (widgets::Field { required: true, hint: Some(ctx.t(SlaMsg::TimeZoneHint)), ..f("cal-zone", "time_zone", ctx.t(Msg::TimeZone)) }.input(&d.time_zone))
                 fieldset.week-grid {
                     legend { (ctx.t(Msg::WorkingHours)) }
-                    p.hint { (ctx.t(Msg::HoursHint)) }
+                    p.hint { (ctx.t(SlaMsg::HoursHint)) }
                     @if let Some(m) = e.get("week") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, m))) } }
                     @for (day, label) in DAYS {
                         @let id = format!("cal-{day}");
                         (widgets::Field::new(ctx.lang, &id, day, ctx.t(label), e).input(d.day(day)))
                     }
                 }
-                button.btn.btn-primary type="submit" { (ctx.t(submit)) }
+                button.btn.btn-primary type="submit" { (submit) }
             }
         }
     }
@@ -175,12 +179,14 @@ fn conditions(lang: Lang, s: &SlaView) -> String {
     if !c.priorities.is_empty() {
         parts.push(c.priorities.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "));
     }
-    for (label, list) in [(Msg::Services, &c.services), (Msg::Categories, &c.categories)] {
+    for (label, list) in
+        [(i18n::t(lang, Msg::Services), &c.services), (i18n::t(lang, SlaMsg::Categories), &c.categories)]
+    {
         if !list.is_empty() {
-            parts.push(format!("{}: {}", i18n::t(lang, label), list.join(", ")));
+            parts.push(format!("{label}: {}", list.join(", ")));
         }
     }
-    if parts.is_empty() { i18n::t(lang, Msg::AllIncidents).to_owned() } else { parts.join("; ") }
+    if parts.is_empty() { i18n::t(lang, SlaMsg::AllIncidents).to_owned() } else { parts.join("; ") }
 }
 
 fn duration(lang: Lang, d: Option<jiff::SignedDuration>) -> String {
@@ -190,7 +196,7 @@ fn duration(lang: Lang, d: Option<jiff::SignedDuration>) -> String {
 fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView], can_change: bool) -> Markup {
     let lang = ctx.lang;
     html! {
-        @if slas.is_empty() { p.muted #no-slas { (ctx.t(Msg::NoSlas)) } }
+        @if slas.is_empty() { p.muted #no-slas { (ctx.t(SlaMsg::NoSlas)) } }
         @else { div.table-wrap { table.incidents.sla-table #slas {
             thead { tr {
                 th scope="col" { (ctx.t(Msg::Position)) }
@@ -200,7 +206,7 @@ fn sla_rows(ctx: &Ctx, slas: &[SlaView], cals: &[CalendarView], can_change: bool
                 th scope="col" { (ctx.t(Msg::AppliesTo)) }
                 th scope="col" { (ctx.t(Msg::Targets)) " (" (ctx.t(Msg::SlaResponse)) " / " (ctx.t(Msg::SlaResolution)) ")" }
                 th scope="col" { (ctx.t(Msg::Thresholds)) }
-                @if can_change { th scope="col" { span.visually-hidden { (ctx.t(Msg::EditSla)) } } }
+                @if can_change { th scope="col" { span.visually-hidden { (ctx.t(SlaMsg::EditSla)) } } }
             } }
             tbody {
                 @for s in slas {
@@ -232,32 +238,32 @@ fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
     let f = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, e);
     let options: Vec<(String, String)> = cals.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
     let (title, action, submit) = match v.editing {
-        Some((id, _)) => (Msg::EditSla, format!("{PATH}/slas/{id}"), Msg::Save),
-        None => (Msg::NewSla, format!("{PATH}/slas"), Msg::CreateSla),
+        Some((id, _)) => (ctx.t(SlaMsg::EditSla), format!("{PATH}/slas/{id}"), ctx.t(Msg::Save)),
+        None => (ctx.t(SlaMsg::NewSla), format!("{PATH}/slas"), ctx.t(SlaMsg::CreateSla)),
     };
     html! {
         section.panel.sl-form aria-labelledby="new-sla-title" {
-            h2 #new-sla-title { (ctx.t(title)) }
-            @if v.editing.is_some() { p.hint { (ctx.t(Msg::EditSlaHint)) } }
+            h2 #new-sla-title { (title) }
+            @if v.editing.is_some() { p.hint { (ctx.t(SlaMsg::EditSlaHint)) } }
             form #sla-form method="post" action=(action) novalidate {
                 (super::widgets::csrf(&ctx.csrf))
                 @if let Some((_, version)) = v.editing { input type="hidden" name="version" value=(version); }
                 (widgets::Field { required: true, ..f("sla-name", "name", ctx.t(Msg::Name)) }.input(&d.name))
-                (widgets::Field { hint: Some(ctx.t(Msg::PositionHint)), kind: Some("number"), ..f("sla-position", "position", ctx.t(Msg::Position)) }.input(&d.position))
+                (widgets::Field { hint: Some(ctx.t(SlaMsg::PositionHint)), kind: Some("number"), ..f("sla-position", "position", ctx.t(Msg::Position)) }.input(&d.position))
                 (f("sla-calendar", "calendar_id", ctx.t(Msg::Calendar)).select(&options, &d.calendar_id))
                 div.field { label { input type="checkbox" name="active" value="on" checked[d.active == "on"]; " " (ctx.t(Msg::Active)) } }
                 fieldset.field.choices aria-describedby="sla-kinds-hint" {
                     legend { (ctx.t(Msg::SlaRecordKinds)) }
-                    p.hint #sla-kinds-hint { (ctx.t(Msg::SlaRecordKindsHint)) }
+                    p.hint #sla-kinds-hint { (ctx.t(SlaMsg::SlaRecordKindsHint)) }
                     label.choice { input #sla-kind-incident type="checkbox" name="kind_incident" value="on" checked[d.kind_incident == "on"]; " " (ctx.t(Msg::RecordKindIncidents)) }
                     label.choice { input #sla-kind-problem type="checkbox" name="kind_problem" value="on" checked[d.kind_problem == "on"]; " " (ctx.t(Msg::RecordKindProblems)) }
                     @if let Some(err) = e.get("kinds") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, err))) } }
                 }
                 (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..f("sla-services", "services", ctx.t(Msg::Services)) }.input(&d.services))
-                (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..f("sla-categories", "categories", ctx.t(Msg::Categories)) }.input(&d.categories))
+                (widgets::Field { hint: Some(ctx.t(Msg::ListHint)), ..f("sla-categories", "categories", ctx.t(SlaMsg::Categories)) }.input(&d.categories))
                 fieldset {
                     legend { (ctx.t(Msg::Targets)) }
-                    p.hint { (ctx.t(Msg::TargetsHint)) }
+                    p.hint { (ctx.t(SlaMsg::TargetsHint)) }
                     @if let Some(m) = e.get("targets") { p.field-error { (widgets::sentence(&i18n::app_message(ctx.lang, m))) } }
                     // One row per priority; each input keeps its full label for screen readers.
                     table.targets-table {
@@ -282,7 +288,7 @@ fn sla_form(ctx: &Ctx, cals: &[CalendarView], v: &View) -> Markup {
                     }
                 }
                 (widgets::Field { hint: Some(ctx.t(Msg::ThresholdsHint)), ..f("sla-thresholds", "thresholds", ctx.t(Msg::Thresholds)) }.input(&d.thresholds))
-                button.btn.btn-primary type="submit" { (ctx.t(submit)) }
+                button.btn.btn-primary type="submit" { (submit) }
             }
         }
     }
@@ -299,20 +305,20 @@ pub async fn respond(s: &AppState, ctx: &Ctx, v: View, status: StatusCode) -> Ui
         div.page-head { h1 { (ctx.t(Msg::ServiceLevelsTitle)) } }
         @if let Some(n) = &v.notice { (widgets::notice(n)) }
         @if let Some(p) = &v.problem { (widgets::alert(p, None)) }
-        @if !can_change { p.hint { (ctx.t(Msg::ServiceLevelsReadOnly)) } }
+        @if !can_change { p.hint { (ctx.t(SlaMsg::ServiceLevelsReadOnly)) } }
         section.panel aria-labelledby="calendars-title" {
-            div.panel-head { h2 #calendars-title { (ctx.t(Msg::Calendars)) span.count { (cals.len()) } } }
+            div.panel-head { h2 #calendars-title { (ctx.t(SlaMsg::Calendars)) span.count { (cals.len()) } } }
             (calendar_rows(ctx, &cals, can_change, &v))
         }
         @if can_change { (calendar_form(ctx, &v)) }
         section.panel aria-labelledby="slas-title" {
-            div.panel-head { h2 #slas-title { (ctx.t(Msg::SlaDefinitions)) span.count { (slas.len()) } } }
+            div.panel-head { h2 #slas-title { (ctx.t(SlaMsg::SlaDefinitions)) span.count { (slas.len()) } } }
             (sla_rows(ctx, &slas, &cals, can_change))
         }
         @if can_change { (sla_form(ctx, &cals, &v)) }
         @if !v.history.is_empty() {
             section.panel aria-labelledby="history-title" {
-                div.panel-head { h2 #history-title { (ctx.t(Msg::SettingsHistory)) } }
+                div.panel-head { h2 #history-title { (ctx.t(SlaMsg::SettingsHistory)) } }
                 (super::activity::settings_stream(ctx.lang, &v.history))
             }
         }

@@ -6,8 +6,8 @@
 
 use super::service_levels::{PATH, View, respond};
 use super::service_levels_forms::{CalendarDraft, SlaDraft, calendar_field, parse_calendar, parse_sla, sla_field};
-use super::{Ctx, UiResult, see_other, widgets};
-use crate::{AppState, i18n::Msg};
+use super::{Ctx, UiResult, see_other, service_level_texts::SlaMsg, widgets};
+use crate::AppState;
 use axum::{
     Form,
     extract::{Path, State, rejection::PathRejection},
@@ -110,7 +110,8 @@ pub async fn update(
         Err((AppError::Stale { .. }, _)) => {
             // The form again, as stored now, and why.
             let now = s.app.get_sla(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
-            let v = View { problem: Some(ctx.t(Msg::StaleSla).to_owned()), ..editing(draft_of(&now), id, now.version) };
+            let v =
+                View { problem: Some(ctx.t(SlaMsg::StaleSla).to_owned()), ..editing(draft_of(&now), id, now.version) };
             respond(&s, &ctx, v, StatusCode::CONFLICT).await
         }
         Err((e, _)) => Err(ctx.fail(e)),
@@ -186,7 +187,7 @@ pub async fn update_calendar(
         Err(AppError::Stale { .. }) => {
             let now = s.app.get_calendar(&ctx.actor, id).await.map_err(|e| ctx.fail(e))?;
             let v = View {
-                problem: Some(ctx.t(Msg::StaleSettings).to_owned()),
+                problem: Some(ctx.t(SlaMsg::StaleSettings).to_owned()),
                 ..editing_calendar(calendar_draft_of(&now), id, now.version)
             };
             respond(&s, &ctx, v, StatusCode::CONFLICT).await

@@ -5,9 +5,9 @@
 //! app; every message lands beside the field it is about.
 
 use super::service_levels::{PATH, View, respond};
-use super::{Ctx, UiResult, see_other, widgets};
+use super::{Ctx, UiResult, see_other, service_level_texts::SlaMsg, widgets};
 use crate::i18n_codes::ui;
-use crate::{AppState, api::incidents::read_file_part, i18n::Msg};
+use crate::{AppState, api::incidents::read_file_part};
 use axum::{
     Form,
     extract::{Multipart, Path, Query, State, multipart::MultipartRejection, rejection::PathRejection},
@@ -218,7 +218,7 @@ async fn holidays_refused(s: &AppState, ctx: &Ctx, id: i64, e: AppError) -> UiRe
                 .collect();
             v.holiday_errors = Some((id, widgets::Errors(errs)));
         }
-        AppError::Stale { .. } | AppError::VersionRequired => v.problem = Some(ctx.t(Msg::StaleSettings).to_owned()),
+        AppError::Stale { .. } | AppError::VersionRequired => v.problem = Some(ctx.t(SlaMsg::StaleSettings).to_owned()),
         other => return Err(ctx.fail(other)),
     }
     respond(s, ctx, v, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -380,11 +380,11 @@ pub struct PageQuery {
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> UiResult {
     let notice = match q.m.as_deref() {
-        Some("calendar") => Some(ctx.t(Msg::FlashCalendarCreated).to_owned()),
-        Some("holidays") => Some(ctx.t(Msg::FlashHolidaysAdded).to_owned()),
-        Some("sla") => Some(ctx.t(Msg::FlashSlaCreated).to_owned()),
-        Some("sla_saved") => Some(ctx.t(Msg::FlashSlaSaved).to_owned()),
-        Some("calendar_saved") => Some(ctx.t(Msg::FlashCalendarSaved).to_owned()),
+        Some("calendar") => Some(ctx.t(SlaMsg::FlashCalendarCreated).to_owned()),
+        Some("holidays") => Some(ctx.t(SlaMsg::FlashHolidaysAdded).to_owned()),
+        Some("sla") => Some(ctx.t(SlaMsg::FlashSlaCreated).to_owned()),
+        Some("sla_saved") => Some(ctx.t(SlaMsg::FlashSlaSaved).to_owned()),
+        Some("calendar_saved") => Some(ctx.t(SlaMsg::FlashCalendarSaved).to_owned()),
         _ => None,
     };
     let v = View { notice, calendar: CalendarDraft::fresh(), sla: SlaDraft::fresh(), ..View::default() };

@@ -16,7 +16,8 @@
 //! not an image: its links must stay reachable by keyboard and screen
 //! readers.
 
-use crate::i18n::{self, Lang, Msg};
+use super::cmdb_texts::CmdbMsg;
+use crate::i18n::{self, Lang};
 use maud::{Markup, html};
 use std::{collections::HashMap, fmt::Write};
 use steward_domain::cmdb::{CiStatus, LayoutOptions, Relation, RelationType, layout};
@@ -122,10 +123,10 @@ fn fit(s: &str, width: f32, size: f32) -> String {
 
 fn status_text(lang: Lang, s: CiStatus) -> &'static str {
     let m = match s {
-        CiStatus::Planned => Msg::CiPlanned,
-        CiStatus::InUse => Msg::CiInUse,
-        CiStatus::Maintenance => Msg::CiMaintenance,
-        CiStatus::Retired => Msg::CiRetired,
+        CiStatus::Planned => CmdbMsg::CiPlanned,
+        CiStatus::InUse => CmdbMsg::CiInUse,
+        CiStatus::Maintenance => CmdbMsg::CiMaintenance,
+        CiStatus::Retired => CmdbMsg::CiRetired,
     };
     i18n::t(lang, m)
 }
@@ -133,12 +134,12 @@ fn status_text(lang: Lang, s: CiStatus) -> &'static str {
 /// "checkout runs on vm-12".
 fn relation_text(lang: Lang, kind: RelationType, from: &str, to: &str) -> String {
     let m = match kind {
-        RelationType::DependsOn => Msg::MapDependsOn,
-        RelationType::RunsOn => Msg::MapRunsOn,
-        RelationType::HostedOn => Msg::MapHostedOn,
-        RelationType::Uses => Msg::MapUses,
-        RelationType::MemberOf => Msg::MapMemberOf,
-        RelationType::ConnectedTo => Msg::MapConnectedTo,
+        RelationType::DependsOn => CmdbMsg::MapDependsOn,
+        RelationType::RunsOn => CmdbMsg::MapRunsOn,
+        RelationType::HostedOn => CmdbMsg::MapHostedOn,
+        RelationType::Uses => CmdbMsg::MapUses,
+        RelationType::MemberOf => CmdbMsg::MapMemberOf,
+        RelationType::ConnectedTo => CmdbMsg::MapConnectedTo,
     };
     i18n::tf(lang, m, &[("from", from), ("to", to)])
 }
@@ -196,7 +197,7 @@ pub fn render_svg(input: &MapInput) -> Markup {
     let width = l.width.max(320.0);
     let height = if legend.is_empty() { l.height } else { ly + LEGEND_ROW };
     let (hw, hh) = (opt.node_w / 2.0, opt.node_h / 2.0);
-    let aria = i18n::tf(lang, Msg::MapLabel, &[("name", label(input.focus))]);
+    let aria = i18n::tf(lang, CmdbMsg::MapLabel, &[("name", label(input.focus))]);
     let focus = l.nodes.iter().find(|p| p.id == input.focus).map_or((width / 2.0, height / 2.0), |p| (p.x, p.y));
 
     html! {

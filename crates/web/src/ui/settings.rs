@@ -2,7 +2,7 @@
 //! (the current one required), sessions and API tokens (each revocable),
 //! email notifications; for staff the way to the service-level settings.
 
-use super::{Ctx, OrPage, UiResult, fmt, html, layout, see_other, widgets};
+use super::{Ctx, OrPage, UiResult, fmt, html, layout, see_other, settings_texts::SettingsMsg, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -46,11 +46,11 @@ pub struct SettingsForm {
 }
 
 /// The optional notifications, by event name, with their labels.
-const OPTIONAL: [(&str, &str, Msg); 4] = [
-    ("commented", steward_app::notify::COMMENTED, Msg::OptCommented),
-    ("work_note", steward_app::notify::WORK_NOTE, Msg::OptWorkNote),
-    ("assigned", steward_app::notify::ASSIGNED, Msg::OptAssigned),
-    ("sla_warning", steward_app::notify::SLA_WARNING, Msg::OptSlaWarning),
+const OPTIONAL: [(&str, &str, SettingsMsg); 4] = [
+    ("commented", steward_app::notify::COMMENTED, SettingsMsg::OptCommented),
+    ("work_note", steward_app::notify::WORK_NOTE, SettingsMsg::OptWorkNote),
+    ("assigned", steward_app::notify::ASSIGNED, SettingsMsg::OptAssigned),
+    ("sla_warning", steward_app::notify::SLA_WARNING, SettingsMsg::OptSlaWarning),
 ];
 
 /// The boxes of the notifications form: ticked = send it to me.
@@ -66,12 +66,12 @@ pub struct NotificationsForm {
 fn notifications_form(ctx: &Ctx, optouts: &[String]) -> maud::Markup {
     html! {
         section.panel aria-labelledby="notifications-title" {
-            h2 #notifications-title { (ctx.t(Msg::EmailNotifications)) }
-            p.muted { (ctx.t(Msg::EmailNotificationsHint)) }
+            h2 #notifications-title { (ctx.t(SettingsMsg::EmailNotifications)) }
+            p.muted { (ctx.t(SettingsMsg::EmailNotificationsHint)) }
             form method="post" action="/settings/notifications" {
                 (widgets::csrf(&ctx.csrf))
                 fieldset.field.choices {
-                    legend.visually-hidden { (ctx.t(Msg::EmailNotifications)) }
+                    legend.visually-hidden { (ctx.t(SettingsMsg::EmailNotifications)) }
                     @for (name, event, label) in OPTIONAL {
                         label.choice {
                             input type="checkbox" name=(name) value="1" id={ "opt-" (name) } checked[!optouts.iter().any(|o| o == event)];
@@ -117,10 +117,10 @@ async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) ->
     let mine: Vec<String> =
         groups.into_iter().filter(|g| ctx.actor.group_ids.contains(&g.id)).map(|g| g.name).collect();
     let flash = match flash {
-        Some("saved") => Some(Msg::FlashSettings),
-        Some("password") => Some(Msg::FlashPassword),
-        Some("session") => Some(Msg::FlashSessionEnded),
-        Some("token") => Some(Msg::FlashTokenRevoked),
+        Some("saved") => Some(ctx.t(SettingsMsg::FlashSettings)),
+        Some("password") => Some(ctx.t(SettingsMsg::FlashPassword)),
+        Some("session") => Some(ctx.t(SettingsMsg::FlashSessionEnded)),
+        Some("token") => Some(ctx.t(Msg::FlashTokenRevoked)),
         _ => None,
     };
     let status = if drafts.profile.is_some() || !drafts.password.is_empty() {
@@ -130,15 +130,15 @@ async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) ->
     };
     let body = html! {
         div.narrow {
-            h1 { (ctx.t(Msg::SettingsTitle)) }
-            @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
+            h1 { (ctx.t(SettingsMsg::SettingsTitle)) }
+            @if let Some(m) = flash { (widgets::notice(m)) }
             section.panel aria-labelledby="account-title" {
-                h2 #account-title { (ctx.t(Msg::Account)) }
+                h2 #account-title { (ctx.t(SettingsMsg::Account)) }
                 dl.details {
                     dt { (ctx.t(Msg::Username)) } dd { (ctx.actor.username) }
                     dt { (ctx.t(Msg::Role)) } dd { (i18n::role(ctx.lang, ctx.actor.role)) }
                     dt { (ctx.t(Msg::Groups)) }
-                    dd { @if mine.is_empty() { span.muted { (ctx.t(Msg::NoneYet)) } } @else { (mine.join(", ")) } }
+                    dd { @if mine.is_empty() { span.muted { (ctx.t(SettingsMsg::NoneYet)) } } @else { (mine.join(", ")) } }
                 }
                 @if ctx.actor.role == steward_domain::Role::Admin {
                     p {
@@ -150,7 +150,7 @@ async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) ->
             @if ctx.actor.is_staff() {
                 section.panel aria-labelledby="sl-title" {
                     h2 #sl-title { (ctx.t(Msg::ServiceLevelsTitle)) }
-                    p { a #service-levels-link href=(super::service_levels::PATH) { (ctx.t(Msg::ServiceLevelsLink)) " →" } }
+                    p { a #service-levels-link href=(super::service_levels::PATH) { (ctx.t(SettingsMsg::ServiceLevelsLink)) " →" } }
                     p { a #canned-replies-link href=(super::canned_replies::PATH) { (ctx.t(Msg::CannedRepliesTitle)) " →" } }
                 }
             }
@@ -161,7 +161,7 @@ async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) ->
             (notifications_form(ctx, &optouts))
         }
     };
-    Ok(html(status, layout::page(ctx, ctx.t(Msg::SettingsTitle), body)))
+    Ok(html(status, layout::page(ctx, ctx.t(SettingsMsg::SettingsTitle), body)))
 }
 
 fn profile_form(ctx: &Ctx, draft: Option<(SettingsForm, widgets::Errors)>) -> maud::Markup {
@@ -172,7 +172,7 @@ fn profile_form(ctx: &Ctx, draft: Option<(SettingsForm, widgets::Errors)>) -> ma
         };
         (saved, widgets::Errors::default())
     });
-    let options = [("", Msg::LangBrowser), ("en", Msg::LangEnglish), ("pl", Msg::LangPolish)];
+    let options = [("", SettingsMsg::LangBrowser), ("en", SettingsMsg::LangEnglish), ("pl", SettingsMsg::LangPolish)];
     let zone = widgets::Field {
         hint: Some(ctx.t(Msg::UserTimeZoneHint)),
         list: Some("zones"),
@@ -182,11 +182,11 @@ fn profile_form(ctx: &Ctx, draft: Option<(SettingsForm, widgets::Errors)>) -> ma
     };
     html! {
         section.panel aria-labelledby="profile-title" {
-            h2 #profile-title { (ctx.t(Msg::Profile)) }
+            h2 #profile-title { (ctx.t(SettingsMsg::Profile)) }
             form method="post" action="/settings" {
                 (widgets::csrf(&ctx.csrf))
                 fieldset.field.choices {
-                    legend { (ctx.t(Msg::Language)) }
+                    legend { (ctx.t(SettingsMsg::Language)) }
                     @for (code, label) in options {
                         // Each language names itself, so anyone can find theirs.
                         label.choice lang=[(!code.is_empty()).then_some(code)] {
@@ -204,7 +204,7 @@ fn profile_form(ctx: &Ctx, draft: Option<(SettingsForm, widgets::Errors)>) -> ma
 }
 
 fn password_form(ctx: &Ctx, min_length: usize, errors: &widgets::Errors) -> maud::Markup {
-    let hint = i18n::tf(ctx.lang, Msg::PasswordHint, &[("n", &min_length.to_string())]);
+    let hint = i18n::tf(ctx.lang, SettingsMsg::PasswordHint, &[("n", &min_length.to_string())]);
     let field = |id, name, label, autocomplete| widgets::Field {
         kind: Some("password"),
         required: true,
@@ -213,13 +213,13 @@ fn password_form(ctx: &Ctx, min_length: usize, errors: &widgets::Errors) -> maud
     };
     html! {
         section.panel aria-labelledby="password-title" {
-            h2 #password-title { (ctx.t(Msg::ChangePassword)) }
+            h2 #password-title { (ctx.t(SettingsMsg::ChangePassword)) }
             form method="post" action="/settings/password" {
                 (widgets::csrf(&ctx.csrf))
-                (field("current-password", "current_password", ctx.t(Msg::CurrentPassword), "current-password").input(""))
+                (field("current-password", "current_password", ctx.t(SettingsMsg::CurrentPassword), "current-password").input(""))
                 (widgets::Field { hint: Some(&hint), ..field("new-password", "password", ctx.t(Msg::NewPassword), "new-password") }.input(""))
-                (field("repeat-password", "password_again", ctx.t(Msg::RepeatPassword), "new-password").input(""))
-                button.btn.btn-primary type="submit" #change-password { (ctx.t(Msg::ChangePassword)) }
+                (field("repeat-password", "password_again", ctx.t(SettingsMsg::RepeatPassword), "new-password").input(""))
+                button.btn.btn-primary type="submit" #change-password { (ctx.t(SettingsMsg::ChangePassword)) }
             }
         }
     }
@@ -259,24 +259,24 @@ fn sessions_panel(ctx: &Ctx, sessions: &[steward_app::sessions::SessionView]) ->
     let now = fmt::now_micros();
     html! {
         section.panel aria-labelledby="sessions-title" {
-            h2 #sessions-title { (ctx.t(Msg::YourSessions)) }
-            p.muted { (ctx.t(Msg::SessionsHint)) }
+            h2 #sessions-title { (ctx.t(SettingsMsg::YourSessions)) }
+            p.muted { (ctx.t(SettingsMsg::SessionsHint)) }
             div.table-wrap { table #sessions {
                 thead { tr {
-                    th scope="col" { (ctx.t(Msg::Browser)) } th scope="col" { (ctx.t(Msg::SignedInAt)) }
-                    th scope="col" { (ctx.t(Msg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(Msg::EndSession)) } }
+                    th scope="col" { (ctx.t(SettingsMsg::Browser)) } th scope="col" { (ctx.t(SettingsMsg::SignedInAt)) }
+                    th scope="col" { (ctx.t(SettingsMsg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(SettingsMsg::EndSession)) } }
                 } }
                 tbody {
                     @for v in sessions {
                         tr data-session=(v.info.id) {
-                            td title=(v.info.user_agent) { (browser(&v.info.user_agent).unwrap_or_else(|| ctx.t(Msg::UnknownBrowser).to_owned())) }
+                            td title=(v.info.user_agent) { (browser(&v.info.user_agent).unwrap_or_else(|| ctx.t(SettingsMsg::UnknownBrowser).to_owned())) }
                             td { (widgets::time(ctx.lang, v.info.created_at, now)) }
                             td { (widgets::time(ctx.lang, v.info.last_seen_at, now)) }
                             td {
-                                @if v.current { span.badge { (ctx.t(Msg::ThisSession)) } } @else {
+                                @if v.current { span.badge { (ctx.t(SettingsMsg::ThisSession)) } } @else {
                                     form method="post" action={ "/settings/sessions/" (v.info.id) "/end" } {
                                         (widgets::csrf(&ctx.csrf))
-                                        button.btn.btn-quiet type="submit" { (ctx.t(Msg::EndSession)) }
+                                        button.btn.btn-quiet type="submit" { (ctx.t(SettingsMsg::EndSession)) }
                                     }
                                 }
                             }
@@ -287,7 +287,7 @@ fn sessions_panel(ctx: &Ctx, sessions: &[steward_app::sessions::SessionView]) ->
             @if sessions.len() > 1 {
                 form method="post" action="/settings/sessions/end-others" {
                     (widgets::csrf(&ctx.csrf))
-                    button.btn type="submit" #end-other-sessions { (ctx.t(Msg::EndOtherSessions)) }
+                    button.btn type="submit" #end-other-sessions { (ctx.t(SettingsMsg::EndOtherSessions)) }
                 }
             }
         }
@@ -297,9 +297,9 @@ fn sessions_panel(ctx: &Ctx, sessions: &[steward_app::sessions::SessionView]) ->
 fn tokens_panel(ctx: &Ctx, tokens: &[steward_store::accounts::ApiToken]) -> maud::Markup {
     html! {
         section.panel aria-labelledby="tokens-title" {
-            h2 #tokens-title { (ctx.t(Msg::YourTokens)) }
-            p.muted { (ctx.t(Msg::TokensHint)) }
-            @if tokens.is_empty() { p.muted { (ctx.t(Msg::NoTokens)) } } @else {
+            h2 #tokens-title { (ctx.t(SettingsMsg::YourTokens)) }
+            p.muted { (ctx.t(SettingsMsg::TokensHint)) }
+            @if tokens.is_empty() { p.muted { (ctx.t(SettingsMsg::NoTokens)) } } @else {
                 (tokens_table(ctx, tokens, "tokens", "/settings/tokens/"))
             }
         }
@@ -318,8 +318,8 @@ pub(super) fn tokens_table(
     html! {
         div.table-wrap { table id=(id) {
             thead { tr {
-                th scope="col" { (ctx.t(Msg::TokenName)) } th scope="col" { (ctx.t(Msg::TokenCreated)) }
-                th scope="col" { (ctx.t(Msg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(Msg::RevokeToken)) } }
+                th scope="col" { (ctx.t(SettingsMsg::TokenName)) } th scope="col" { (ctx.t(SettingsMsg::TokenCreated)) }
+                th scope="col" { (ctx.t(SettingsMsg::LastSeen)) } th scope="col" { span.visually-hidden { (ctx.t(SettingsMsg::RevokeToken)) } }
             } }
             tbody {
                 @for t in tokens {
@@ -328,10 +328,10 @@ pub(super) fn tokens_table(
                         td { (widgets::time(ctx.lang, t.created_at, now)) }
                         td { (widgets::opt_time(ctx.lang, t.last_used_at, now)) }
                         td {
-                            @if let Some(at) = t.revoked_at { (ctx.t(Msg::TokenRevoked)) " " (widgets::time(ctx.lang, at, now)) } @else {
+                            @if let Some(at) = t.revoked_at { (ctx.t(SettingsMsg::TokenRevoked)) " " (widgets::time(ctx.lang, at, now)) } @else {
                                 form method="post" action={ (action) (t.id) "/revoke" } {
                                     (widgets::csrf(&ctx.csrf))
-                                    button.btn.btn-quiet type="submit" aria-label={ (ctx.t(Msg::RevokeToken)) " " (t.name) } { (ctx.t(Msg::RevokeToken)) }
+                                    button.btn.btn-quiet type="submit" aria-label={ (ctx.t(SettingsMsg::RevokeToken)) " " (t.name) } { (ctx.t(SettingsMsg::RevokeToken)) }
                                 }
                             }
                         }

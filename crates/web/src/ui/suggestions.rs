@@ -6,8 +6,8 @@
 //! requester's link to an article carries `from=report`, which is what
 //! deflection is counted from.
 
-use super::{Ctx, UiResult, search::highlighted};
-use crate::{AppState, i18n::Msg};
+use super::{Ctx, UiResult, search::highlighted, search_texts::SearchMsg};
+use crate::AppState;
 use axum::{
     extract::{Query, State, rejection::QueryRejection},
     http::StatusCode,
@@ -30,8 +30,8 @@ pub enum For {
 /// form), when the panel stays an empty live region.
 pub fn panel(ctx: &Ctx, form: For, hits: &[RecordHit], asked: bool) -> Markup {
     let heading = match form {
-        For::Desk => Msg::SuggestHeadingDesk,
-        For::Report => Msg::SuggestHeadingPortal,
+        For::Desk => SearchMsg::SuggestHeadingDesk,
+        For::Report => SearchMsg::SuggestHeadingPortal,
     };
     html! {
         section #suggestions.suggestions aria-live="polite" data-for=(if form == For::Report { "report" } else { "desk" }) {
@@ -47,18 +47,18 @@ pub fn panel(ctx: &Ctx, form: For, hits: &[RecordHit], asked: bool) -> Markup {
                             // A new tab keeps the half-typed form.
                             a href=(href) target="_blank" rel="noopener" {
                                 (h.number) " " (highlighted(&h.title_marked))
-                                span.visually-hidden { " " (ctx.t(Msg::SuggestNewTab)) }
+                                span.visually-hidden { " " (ctx.t(SearchMsg::SuggestNewTab)) }
                             }
                             " "
-                            @if h.known_error { span.badge { (ctx.t(Msg::SearchKnownError)) } }
-                            @else if form == For::Desk { span.badge { (ctx.t(Msg::SuggestArticle)) } }
+                            @if h.known_error { span.badge { (ctx.t(SearchMsg::SearchKnownError)) } }
+                            @else if form == For::Desk { span.badge { (ctx.t(SearchMsg::SuggestArticle)) } }
                             @if !h.snippet.pieces.is_empty() { p.muted.snippet { (highlighted(&h.snippet)) } }
                         }
                     }
                 }
-                @if form == For::Desk && hits.iter().any(|h| h.known_error) { p.hint { (ctx.t(Msg::SuggestWorkaround)) } }
+                @if form == For::Desk && hits.iter().any(|h| h.known_error) { p.hint { (ctx.t(SearchMsg::SuggestWorkaround)) } }
             } @else if asked {
-                p.muted { (ctx.t(Msg::SuggestNone)) }
+                p.muted { (ctx.t(SearchMsg::SuggestNone)) }
             }
         }
     }
@@ -72,7 +72,7 @@ pub fn panel(ctx: &Ctx, form: For, hits: &[RecordHit], asked: bool) -> Markup {
 pub fn button(ctx: &Ctx) -> Markup {
     html! {
         button.btn.btn-quiet.suggest-button type="submit" name="suggest" value="1" formnovalidate {
-            (ctx.t(Msg::SuggestButton))
+            (ctx.t(SearchMsg::SuggestButton))
         }
     }
 }

@@ -3,27 +3,28 @@
 //! journal actions. Stored values are English keys (`in_use`, `runs_on`);
 //! an unknown one (an admin-defined class, a newer value) is shown as it is.
 
-use crate::i18n::{Lang, Msg, t};
+use super::cmdb_texts::CmdbMsg;
+use crate::i18n::{Lang, t};
 use std::borrow::Cow;
 
-fn word<'a>(lang: Lang, key: &'a str, table: &[(&str, Msg)]) -> Cow<'a, str> {
+fn word<'a>(lang: Lang, key: &'a str, table: &[(&str, CmdbMsg)]) -> Cow<'a, str> {
     match table.iter().find(|(k, _)| *k == key) {
         Some((_, m)) => Cow::Borrowed(t(lang, *m)),
         None => Cow::Borrowed(key),
     }
 }
 
-const CLASSES: [(&str, Msg); 10] = [
-    ("business_service", Msg::ClassBusinessService),
-    ("technical_service", Msg::ClassTechnicalService),
-    ("application", Msg::ClassApplication),
-    ("database", Msg::ClassDatabase),
-    ("server", Msg::ClassServer),
-    ("virtual_machine", Msg::ClassVirtualMachine),
-    ("container", Msg::ClassContainer),
-    ("network_device", Msg::ClassNetworkDevice),
-    ("storage", Msg::ClassStorage),
-    ("location", Msg::ClassLocation),
+const CLASSES: [(&str, CmdbMsg); 10] = [
+    ("business_service", CmdbMsg::ClassBusinessService),
+    ("technical_service", CmdbMsg::ClassTechnicalService),
+    ("application", CmdbMsg::ClassApplication),
+    ("database", CmdbMsg::ClassDatabase),
+    ("server", CmdbMsg::ClassServer),
+    ("virtual_machine", CmdbMsg::ClassVirtualMachine),
+    ("container", CmdbMsg::ClassContainer),
+    ("network_device", CmdbMsg::ClassNetworkDevice),
+    ("storage", CmdbMsg::ClassStorage),
+    ("location", CmdbMsg::ClassLocation),
 ];
 
 /// A class by key: built-in ones translated, admin-defined ones by the
@@ -35,27 +36,27 @@ pub fn class<'a>(lang: Lang, key: &'a str, defined: Option<&'a str>) -> Cow<'a, 
     }
 }
 
-const ATTRIBUTES: [(&str, Msg); 20] = [
-    ("version", Msg::AttrVersion),
-    ("url", Msg::AttrUrl),
-    ("engine", Msg::AttrEngine),
-    ("serial_number", Msg::AttrSerialNumber),
-    ("uuid", Msg::AttrUuid),
-    ("hostname", Msg::AttrHostname),
-    ("fqdn", Msg::AttrFqdn),
-    ("operating_system", Msg::OperatingSystem),
-    ("cpu_count", Msg::AttrCpuCount),
-    ("memory_mb", Msg::AttrMemoryMb),
-    ("ip_address", Msg::AttrIpAddress),
-    ("mac_address", Msg::AttrMacAddress),
-    ("hypervisor", Msg::AttrHypervisor),
-    ("container_id", Msg::AttrContainerId),
-    ("image", Msg::AttrImage),
-    ("ports", Msg::AttrPorts),
-    ("capacity_gb", Msg::AttrCapacityGb),
-    ("address", Msg::AttrAddress),
-    ("city", Msg::AttrCity),
-    ("country", Msg::AttrCountry),
+const ATTRIBUTES: [(&str, CmdbMsg); 20] = [
+    ("version", CmdbMsg::AttrVersion),
+    ("url", CmdbMsg::AttrUrl),
+    ("engine", CmdbMsg::AttrEngine),
+    ("serial_number", CmdbMsg::AttrSerialNumber),
+    ("uuid", CmdbMsg::AttrUuid),
+    ("hostname", CmdbMsg::AttrHostname),
+    ("fqdn", CmdbMsg::AttrFqdn),
+    ("operating_system", CmdbMsg::OperatingSystem),
+    ("cpu_count", CmdbMsg::AttrCpuCount),
+    ("memory_mb", CmdbMsg::AttrMemoryMb),
+    ("ip_address", CmdbMsg::AttrIpAddress),
+    ("mac_address", CmdbMsg::AttrMacAddress),
+    ("hypervisor", CmdbMsg::AttrHypervisor),
+    ("container_id", CmdbMsg::AttrContainerId),
+    ("image", CmdbMsg::AttrImage),
+    ("ports", CmdbMsg::AttrPorts),
+    ("capacity_gb", CmdbMsg::AttrCapacityGb),
+    ("address", CmdbMsg::AttrAddress),
+    ("city", CmdbMsg::AttrCity),
+    ("country", CmdbMsg::AttrCountry),
 ];
 
 /// An attribute's label: the built-in ones translated, others by the label
@@ -73,10 +74,10 @@ pub fn status(lang: Lang, s: &str) -> Cow<'_, str> {
         lang,
         s,
         &[
-            ("planned", Msg::CiPlanned),
-            ("in_use", Msg::CiInUse),
-            ("maintenance", Msg::CiMaintenance),
-            ("retired", Msg::CiRetired),
+            ("planned", CmdbMsg::CiPlanned),
+            ("in_use", CmdbMsg::CiInUse),
+            ("maintenance", CmdbMsg::CiMaintenance),
+            ("retired", CmdbMsg::CiRetired),
         ],
     )
 }
@@ -85,7 +86,12 @@ pub fn criticality(lang: Lang, c: &str) -> Cow<'_, str> {
     word(
         lang,
         c,
-        &[("low", Msg::CritLow), ("medium", Msg::CritMedium), ("high", Msg::CritHigh), ("critical", Msg::CritCritical)],
+        &[
+            ("low", CmdbMsg::CritLow),
+            ("medium", CmdbMsg::CritMedium),
+            ("high", CmdbMsg::CritHigh),
+            ("critical", CmdbMsg::CritCritical),
+        ],
     )
 }
 
@@ -93,7 +99,11 @@ pub fn portfolio(lang: Lang, p: &str) -> Cow<'_, str> {
     word(
         lang,
         p,
-        &[("pipeline", Msg::PortfolioPipeline), ("live", Msg::PortfolioLive), ("retired", Msg::PortfolioRetired)],
+        &[
+            ("pipeline", CmdbMsg::PortfolioPipeline),
+            ("live", CmdbMsg::PortfolioLive),
+            ("retired", CmdbMsg::PortfolioRetired),
+        ],
     )
 }
 
@@ -103,12 +113,12 @@ pub fn relation(lang: Lang, kind: &str) -> Cow<'_, str> {
         lang,
         kind,
         &[
-            ("depends_on", Msg::KindDependsOn),
-            ("runs_on", Msg::KindRunsOn),
-            ("hosted_on", Msg::KindHostedOn),
-            ("uses", Msg::KindUses),
-            ("member_of", Msg::KindMemberOf),
-            ("connected_to", Msg::KindConnectedTo),
+            ("depends_on", CmdbMsg::KindDependsOn),
+            ("runs_on", CmdbMsg::KindRunsOn),
+            ("hosted_on", CmdbMsg::KindHostedOn),
+            ("uses", CmdbMsg::KindUses),
+            ("member_of", CmdbMsg::KindMemberOf),
+            ("connected_to", CmdbMsg::KindConnectedTo),
         ],
     )
 }
@@ -119,10 +129,10 @@ pub fn outcome(lang: Lang, o: &str) -> Cow<'_, str> {
         lang,
         o,
         &[
-            ("create", Msg::OutCreate),
-            ("update", Msg::OutUpdate),
-            ("unchanged", Msg::OutUnchanged),
-            ("reject", Msg::OutReject),
+            ("create", CmdbMsg::OutCreate),
+            ("update", CmdbMsg::OutUpdate),
+            ("unchanged", CmdbMsg::OutUnchanged),
+            ("reject", CmdbMsg::OutReject),
         ],
     )
 }
@@ -133,10 +143,10 @@ pub fn action(lang: Lang, a: &str) -> Cow<'_, str> {
         lang,
         a,
         &[
-            ("created", Msg::CiEvCreated),
-            ("updated", Msg::CiEvUpdated),
-            ("relation_added", Msg::CiEvRelationAdded),
-            ("relation_removed", Msg::CiEvRelationRemoved),
+            ("created", CmdbMsg::CiEvCreated),
+            ("updated", CmdbMsg::CiEvUpdated),
+            ("relation_added", CmdbMsg::CiEvRelationAdded),
+            ("relation_removed", CmdbMsg::CiEvRelationRemoved),
         ],
     )
 }
@@ -144,23 +154,23 @@ pub fn action(lang: Lang, a: &str) -> Cow<'_, str> {
 /// The label of a CI field as the journal and the import name it.
 pub fn field(lang: Lang, name: &str) -> Cow<'_, str> {
     let m = match name {
-        "class" => Msg::CiClass,
-        "status" => Msg::CiStatusLabel,
-        "criticality" => Msg::Criticality,
-        "owner_group" | "owner_group_id" => Msg::OwnerGroup,
-        "location" | "location_id" => Msg::Location,
-        "vendor" => Msg::Vendor,
-        "owner" | "owner_id" => Msg::ServiceOwner,
-        "support_calendar_id" => Msg::SupportHours,
-        "tier" => Msg::Tier,
-        "portfolio_status" => Msg::PortfolioStatus,
-        "requester_visible" => Msg::VisibleToRequesters,
-        "consumers" => Msg::UsedBy,
-        "relation" => Msg::RelKind,
-        "mapping" => Msg::Mapping,
-        "file" => Msg::CsvFile,
-        "as_of" => Msg::AsOf,
-        "hops" => Msg::Hops,
+        "class" => CmdbMsg::CiClass,
+        "status" => CmdbMsg::CiStatusLabel,
+        "criticality" => CmdbMsg::Criticality,
+        "owner_group" | "owner_group_id" => CmdbMsg::OwnerGroup,
+        "location" | "location_id" => CmdbMsg::Location,
+        "vendor" => CmdbMsg::Vendor,
+        "owner" | "owner_id" => CmdbMsg::ServiceOwner,
+        "support_calendar_id" => CmdbMsg::SupportHours,
+        "tier" => CmdbMsg::Tier,
+        "portfolio_status" => CmdbMsg::PortfolioStatus,
+        "requester_visible" => CmdbMsg::VisibleToRequesters,
+        "consumers" => CmdbMsg::UsedBy,
+        "relation" => CmdbMsg::RelKind,
+        "mapping" => CmdbMsg::Mapping,
+        "file" => CmdbMsg::CsvFile,
+        "as_of" => CmdbMsg::AsOf,
+        "hops" => CmdbMsg::Hops,
         _ => return crate::i18n::field(lang, name),
     };
     Cow::Borrowed(t(lang, m))
