@@ -141,10 +141,6 @@ pub fn settings_stream(lang: Lang, entries: &[Entry]) -> Markup {
     html! { ol.timeline { @for e in entries { (entry_of(lang, e, now, Msg::EvSettingCreated)) } } }
 }
 
-pub fn stream(lang: Lang, entries: &[Entry]) -> Markup {
-    stream_of(lang, entries, Msg::EvCreated)
-}
-
 /// The stream of a record whose creation reads `created` ("raised the problem").
 pub fn stream_of(lang: Lang, entries: &[Entry], created: Msg) -> Markup {
     let now = fmt::now_micros();

@@ -2,7 +2,8 @@
 //! comments (the incident and the problem page): the comment box (text and
 //! files in one form, public or a work note), the files panel, and what
 //! the box posts. The page around them is the kind's own; a refused post
-//! comes back as a [`Draft`] for the page to render again.
+//! comes back as a [`Draft`] for the page to render again (the handlers
+//! are `record_actions`').
 
 use super::{Ctx, fmt, widgets};
 use crate::{
@@ -116,17 +117,6 @@ pub fn files(ctx: &Ctx, s: &AppState, page: &str, list: &[Attachment], upload: O
                 }
             }
         }
-    }
-}
-
-/// Back to the record's page after a post, with its notice (and at the
-/// comment box when a comment was added).
-pub fn posted(kind: RecordKind, n: &str, files_only: bool) -> super::UiResult {
-    let page = kind.seq_of(n).map_or_else(|| format!("/{}/{n}", kind.paths().0), |seq| page_path(kind, seq));
-    if files_only {
-        super::see_other(&format!("{page}?m=uploaded"))
-    } else {
-        super::see_other(&format!("{page}?m=commented#add-comment"))
     }
 }
 

@@ -67,8 +67,7 @@ pub async fn assign_to_me(
         }
         Err(e) => return Err(ctx.fail(e)),
     };
-    incident::respond(&s, &ctx, &n, incident::View { problem: Some(problem), ..incident::View::default() }, status)
-        .await
+    incident::respond(&s, &ctx, &n, incident::View { alert: Some(problem), ..incident::View::default() }, status).await
 }
 
 /// The canned replies beside the comment box: with JavaScript "Insert"

@@ -9,7 +9,7 @@
 //! page costs the same however large the backlog grows.
 
 use super::area::{Audience, NavEntry};
-use super::{Ctx, OrPage, UiResult, layout, list, see_other, widgets};
+use super::{Ctx, OrPage, UiResult, layout, list, record_list, see_other, widgets};
 use crate::{
     AppState,
     i18n::{self, Msg},
@@ -63,12 +63,12 @@ fn open(extra: ListParams) -> ListParams {
     ListParams { state: Some("open".into()), ..extra }
 }
 
-fn queue(ctx: &Ctx, i: usize, q: &Queue, clocks: &list::Clocks) -> Markup {
+fn queue(ctx: &Ctx, i: usize, q: &Queue, clocks: &record_list::Clocks) -> Markup {
     let id = format!("queue-{i}");
     html! {
         section.panel.queue aria-labelledby=(id) {
             div.panel-head {
-                h2 #(id) { (ctx.t(q.title)) span.count { (list::count_number(ctx.lang, q.count)) } }
+                h2 #(id) { (ctx.t(q.title)) span.count { (record_list::count_number(ctx.lang, q.count)) } }
                 a href={ "/incidents" (q.link) } { (ctx.t(Msg::ViewAll)) " →" }
             }
             @if q.rows.is_empty() {
@@ -131,7 +131,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
                     @let p = i as i64 + 1;
                     li {
                         a class={ "tile prio-tile-" (p) } href={ "/incidents?state=open&priority=" (p) } {
-                            span.tile-count { (list::count_number(ctx.lang, *count)) }
+                            span.tile-count { (record_list::count_number(ctx.lang, *count)) }
                             span.tile-label { (widgets::priority_badge(ctx.lang, p)) " " (i18n::priority_name(ctx.lang, p)) }
                         }
                     }

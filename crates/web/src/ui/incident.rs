@@ -6,18 +6,19 @@
 //! Posts from this page (`incident_actions`) that are refused render it
 //! again through [`respond`] with the user's input and the message.
 
-use super::{Ctx, OrPage, UiResult, activity, clocks, conversation, fmt, html, layout, sidebar, widgets};
+use super::{
+    Ctx, OrPage, UiResult, clocks, conversation,
+    record_page::{self, RecordPage},
+    sidebar, widgets,
+};
 use crate::{
     AppState,
     i18n::{self, Msg},
 };
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-};
+use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
-use steward_app::{AppError, incidents::number};
+use steward_app::{AppError, desk::FilledReply, incidents::number};
 use steward_domain::{IncidentState, access::Viewer, number::RecordKind};
 use steward_store::{
     journal::{Attachment, Entry},
@@ -96,21 +97,49 @@ pub struct TransitionDraft {
     pub comment: String,
 }
 
-/// What the page shows besides the incident: a notice, a problem, and the
-/// input of a refused post.
+/// What only the incident page shows again after a refusal: why creating,
+/// linking or applying a problem's workaround was refused, and the problem
+/// number typed into "Link to problem".
 #[derive(Default)]
-pub struct View {
-    pub notice: Option<String>,
-    /// A page-wide problem; with `true` it offers to load the latest version.
-    pub problem: Option<(String, bool)>,
-    /// The comment box as typed, with its messages.
-    pub draft: conversation::Draft,
-    pub transition: Option<(TransitionDraft, widgets::Errors)>,
-    pub upload_error: Option<steward_app::Message>,
-    /// Why creating, linking or applying a problem's workaround was
-    /// refused, and the problem number typed into "Link to problem".
+pub struct ProblemForms {
     pub problem_errors: widgets::Errors,
     pub problem_form: Option<String>,
+}
+
+/// What the page shows besides the incident.
+pub type View = record_page::View<TransitionDraft, ProblemForms>;
+
+/// The incident page, for the handlers every kind's page shares.
+pub struct IncidentPage;
+
+impl RecordPage for IncidentPage {
+    const KIND: RecordKind = RecordKind::Incident;
+    const NOTICES: &'static [(&'static str, Msg)] = &[
+        ("created", Msg::FlashCreated),
+        ("reported", Msg::FlashReported),
+        ("assigned", Msg::FlashAssigned),
+        ("workaround", Msg::FlashWorkaroundApplied),
+    ];
+    type Draft = TransitionDraft;
+    type Own = ProblemForms;
+
+    fn respond(
+        s: &AppState,
+        ctx: &Ctx,
+        n: &str,
+        view: View,
+        status: StatusCode,
+    ) -> impl Future<Output = UiResult> + Send {
+        respond(s, ctx, n, view, status)
+    }
+
+    async fn replies(s: &AppState, ctx: &Ctx, n: &str) -> Result<Vec<FilledReply>, AppError> {
+        if !ctx.actor.is_staff() {
+            return Ok(Vec::new());
+        }
+        let inc = s.app.get_incident(&ctx.actor, n).await?;
+        s.app.replies_for_incident(&ctx.actor, &inc, ctx.lang.code()).await
+    }
 }
 
 fn header(ctx: &Ctx, d: &Data) -> Markup {
@@ -121,31 +150,25 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
     } else {
         ("/portal", Msg::NavMyIncidents)
     };
-    html! {
-        div.incident-head {
-            nav.crumbs aria-label="Breadcrumb" { a href=(back.0) { (ctx.t(back.1)) } " / " span { (d.number) } }
-            div.head-row {
-                h1 { span.num { (d.number) } " " span #incident-title { (i.title) } }
-                div.head-actions {
-                    (super::desk::assign_button(ctx, d))
-                    (super::notifications::watch_button(ctx, &d.page(), d.watching))
-                    @if ctx.actor.is_staff() { a.btn #edit-incident href={ "/incidents/" (d.number) "/edit" } { (ctx.t(Msg::Edit)) } }
-                }
-            }
-            div.head-badges {
-                span #incident-state { (widgets::state_badge(lang, &i.state)) }
-                (widgets::priority_badge(lang, i.priority)) " " span.prio-name { (i18n::priority_name(lang, i.priority)) }
+    record_page::header(
+        ctx,
+        record_page::Head {
+            crumb: (back.0, ctx.t(back.1)),
+            id: "incident",
+            number: &d.number,
+            record: i,
+            page: &d.page(),
+            watching: d.watching,
+            actions: super::desk::assign_button(ctx, d),
+            edit: ctx.actor.is_staff(),
+            badges: html! {
                 @if i.major != 0 { " " (widgets::major_flag(lang)) }
                 @if let Some(r) = i.hold_reason.as_deref().and_then(|r| r.parse().ok()) {
                     " " span.chip { (i18n::hold_reason(lang, r)) }
                 }
-                span.head-meta {
-                    (i.requester_name.as_deref().unwrap_or("")) " · " (ctx.t(Msg::Opened)) " "
-                    (widgets::time(lang, i.opened_at, fmt::now_micros()))
-                }
-            }
-        }
-    }
+            },
+        },
+    )
 }
 
 fn resolution(ctx: &Ctx, i: &Incident) -> Markup {
@@ -161,71 +184,31 @@ fn resolution(ctx: &Ctx, i: &Incident) -> Markup {
 }
 
 pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
+    let staff = ctx.actor.is_staff();
+    let page = d.page();
+    let main = html! {
+        @if !staff { (sidebar::requester_actions(ctx, d, v)) }
+        @if staff { (super::incident_problems::workarounds(ctx, d, v)) }
+        (record_page::description(ctx, &d.inc.description, "incident-description"))
+        (resolution(ctx, &d.inc))
+        (record_page::activity(ctx, s, &page, &d.journal, Msg::EvCreated, &d.replies, &v.draft))
+    };
+    let side = html! {
+        @if staff { (sidebar::staff_actions(ctx, d, v)) }
+        @if staff { (clocks::panel(ctx.lang, &d.clocks)) }
+        (sidebar::details(ctx, d))
+        @if staff { (super::incident_problems::panel(ctx, d, v)) }
+        (conversation::files(ctx, s, &page, &d.attachments, Some(&v.upload_error)))
+        (sidebar::related(ctx, d))
+    };
     html! {
         (header(ctx, d))
-        @if let Some(n) = &v.notice { (widgets::notice(n)) }
-        @if let Some((p, reload)) = &v.problem {
-            (widgets::alert(p, reload.then_some((&*format!("/incidents/{}", d.number), ctx.t(Msg::ReloadLatest)))))
-        }
-        div.incident-grid {
-            div.incident-main {
-                @if !ctx.actor.is_staff() { (sidebar::requester_actions(ctx, d, v)) }
-                @if ctx.actor.is_staff() { (super::incident_problems::workarounds(ctx, d, v)) }
-                section.panel aria-labelledby="description-title" {
-                    h2 #description-title { (ctx.t(Msg::Description)) }
-                    @if d.inc.description.is_empty() {
-                        p.muted { (ctx.t(Msg::NoDescription)) }
-                    } @else {
-                        div.prose #incident-description { (d.inc.description) }
-                    }
-                }
-                (resolution(ctx, &d.inc))
-                section #activity aria-labelledby="activity-title" {
-                    h2 #activity-title { (ctx.t(Msg::Activity)) }
-                    (activity::stream(ctx.lang, &d.journal))
-                    (conversation::comment_form(ctx, s, &d.page(), &d.replies, &v.draft))
-                }
-            }
-            aside.incident-side aria-label=(ctx.t(Msg::Details)) {
-                @if ctx.actor.is_staff() { (sidebar::staff_actions(ctx, d, v)) }
-                @if ctx.actor.is_staff() { (clocks::panel(ctx.lang, &d.clocks)) }
-                (sidebar::details(ctx, d))
-                @if ctx.actor.is_staff() { (super::incident_problems::panel(ctx, d, v)) }
-                (conversation::files(ctx, s, &d.page(), &d.attachments, Some(&v.upload_error)))
-                (sidebar::related(ctx, d))
-            }
-        }
+        (record_page::columns(ctx, &page, v, main, side))
     }
 }
 
 /// Loads the incident and renders its page with `view`.
 pub async fn respond(s: &AppState, ctx: &Ctx, n: &str, view: View, status: StatusCode) -> UiResult {
     let d = load(s, ctx, n).await.or_page(ctx)?;
-    let title = format!("{} {}", d.number, d.inc.title);
-    Ok(html(status, layout::page(ctx, &title, render(ctx, s, &d, &view))))
-}
-
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
-    /// Which success message to show after a redirect.
-    m: Option<String>,
-}
-
-pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Query(q): Query<PageQuery>) -> UiResult {
-    let number = steward_app::incidents::parse_number(&n).map(number).unwrap_or_default();
-    let notice = match q.m.as_deref() {
-        Some("created") => Some(i18n::tf(ctx.lang, Msg::FlashCreated, &[("number", &number)])),
-        Some("reported") => Some(i18n::tf(ctx.lang, Msg::FlashReported, &[("number", &number)])),
-        Some("saved") => Some(ctx.t(Msg::FlashSaved).to_owned()),
-        Some("state") => Some(ctx.t(Msg::FlashStateChanged).to_owned()),
-        Some("commented") => Some(ctx.t(Msg::FlashCommented).to_owned()),
-        Some("uploaded") => Some(ctx.t(Msg::FlashUploaded).to_owned()),
-        Some("assigned") => Some(ctx.t(Msg::FlashAssigned).to_owned()),
-        Some("watching") => Some(ctx.t(Msg::FlashWatching).to_owned()),
-        Some("unwatched") => Some(ctx.t(Msg::FlashUnwatched).to_owned()),
-        Some("linked") => Some(ctx.t(Msg::FlashLinked).to_owned()),
-        Some("workaround") => Some(ctx.t(Msg::FlashWorkaroundApplied).to_owned()),
-        _ => None,
-    };
-    respond(&s, &ctx, &n, View { notice, ..View::default() }, StatusCode::OK).await
+    record_page::page(ctx, &d.number, &d.inc.title, render(ctx, s, &d, &view), status)
 }

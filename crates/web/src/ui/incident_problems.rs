@@ -30,7 +30,7 @@ use steward_domain::number::RecordKind;
 /// desk cannot miss them.
 pub fn workarounds(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let lang = ctx.lang;
-    let errors = &v.problem_errors;
+    let errors = &v.own.problem_errors;
     html! {
         @for (i, p) in d.problems.iter().filter(|p| p.known_error).enumerate() {
             @let n = problems::number(p.problem.number);
@@ -50,7 +50,7 @@ pub fn workarounds(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                 }
             }
         }
-        @if let Some(e) = errors.get("problem").filter(|_| v.problem_form.is_none()) {
+        @if let Some(e) = errors.get("problem").filter(|_| v.own.problem_form.is_none()) {
             div.notice.error role="alert" { (i18n::field(lang, "problem")) ": " (widgets::sentence(&i18n::app_message(lang, e))) }
         }
     }
@@ -59,12 +59,12 @@ pub fn workarounds(ctx: &Ctx, d: &Data, v: &View) -> Markup {
 /// The side panel: the linked problems, and creating or linking one.
 pub fn panel(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let lang = ctx.lang;
-    let typed = v.problem_form.clone().unwrap_or_default();
+    let typed = v.own.problem_form.clone().unwrap_or_default();
     let hint = ctx.t_example(Msg::ProblemNumberHint, RecordKind::Problem);
     let field = widgets::Field {
         required: true,
         hint: Some(&hint),
-        ..widgets::Field::new(lang, "link-problem", "problem", ctx.t(Msg::ProblemNumber), &v.problem_errors)
+        ..widgets::Field::new(lang, "link-problem", "problem", ctx.t(Msg::ProblemNumber), &v.own.problem_errors)
     };
     html! {
         section.panel #incident-problems aria-labelledby="problems-title" {
@@ -86,7 +86,7 @@ pub fn panel(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                 (widgets::csrf(&ctx.csrf))
                 button.btn #create-problem type="submit" { (ctx.t(Msg::CreateProblem)) }
             }
-            details.state-panel #link-problem-panel open[v.problem_form.is_some()] {
+            details.state-panel #link-problem-panel open[v.own.problem_form.is_some()] {
                 summary.btn { (ctx.t(Msg::LinkToProblem)) }
                 form method="post" action={ "/incidents/" (d.number) "/link-problem" } {
                     (widgets::csrf(&ctx.csrf))
@@ -107,14 +107,15 @@ async fn refused(s: &AppState, ctx: &Ctx, n: &str, e: AppError, typed: Option<St
         }
         e => return Err(ctx.fail(e)),
     };
-    let view = View { problem_errors: super::desk::errors(errors), problem_form: typed, ..View::default() };
+    let own = incident::ProblemForms { problem_errors: super::desk::errors(errors), problem_form: typed };
+    let view = View { own, ..View::default() };
     incident::respond(s, ctx, n, view, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 pub async fn create(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>) -> UiResult {
     super::staff_only(&ctx)?;
     match s.app.create_problem_from_incident(&ctx.actor, &n, FromIncident::default()).await {
-        Ok(p) => see_other(&format!("/problems/{}?m=created", problems::number(p.record.number))),
+        Ok(p) => super::record_actions::done(RecordKind::Problem, p.record.number, "created"),
         Err(e) => refused(&s, &ctx, &n, e, None).await,
     }
 }
@@ -160,10 +161,7 @@ pub struct ApplyForm {
 pub async fn apply(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Form(f): Form<ApplyForm>) -> UiResult {
     super::staff_only(&ctx)?;
     match s.app.apply_workaround(&ctx.actor, &n, &f.problem, Some(&f.note)).await {
-        Ok(_) => {
-            let inc = steward_app::incidents::parse_number(&n).map(number).unwrap_or(n);
-            see_other(&format!("/incidents/{inc}?m=workaround"))
-        }
+        Ok(_) => see_other(&super::record_actions::back(RecordKind::Incident, &n, "workaround")),
         Err(e) => refused(&s, &ctx, &n, e, None).await,
     }
 }

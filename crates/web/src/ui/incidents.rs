@@ -3,10 +3,14 @@
 //! attachments, watching, assign to me), the bulk changes, saved views and
 //! canned replies; and the desk's navigation entries. The pages are in
 //! `list`, `form`, `incident`, `incident_actions`, `desk` and
-//! `canned_replies`.
+//! `canned_replies`; what every kind's page serves alike (the page itself,
+//! comments, files) in `record_page` and `record_actions`.
 
 use super::area::{Area, Audience, NavEntry};
-use super::{canned_replies, desk, form, incident, incident_actions, list, notifications};
+use super::{
+    canned_replies, desk, form, incident::IncidentPage, incident_actions, list, notifications, record_actions,
+    record_page,
+};
 use crate::{AppState, i18n::Msg};
 use axum::{
     Router,
@@ -37,15 +41,21 @@ fn routes() -> Router<AppState> {
     Router::new()
         .route("/incidents", get(list::show).post(form::create))
         .route("/incidents/new", get(form::new))
-        .route("/incidents/{number}", get(incident::show))
+        .route("/incidents/{number}", get(record_page::show::<IncidentPage>))
         .route("/incidents/{number}/edit", get(form::edit).post(form::update))
         .route("/incidents/{number}/state", post(incident_actions::transition))
         // A comment may carry files: the attachment limit applies to each.
-        .route("/incidents/{number}/comments", post(incident_actions::comment).layer(DefaultBodyLimit::disable()))
+        .route(
+            "/incidents/{number}/comments",
+            post(record_actions::comment::<IncidentPage>).layer(DefaultBodyLimit::disable()),
+        )
         // The upload checks the configured attachment limit itself; axum's
         // default 2 MB body limit would refuse smaller files first.
-        .route("/incidents/{number}/attachments", post(incident_actions::upload).layer(DefaultBodyLimit::disable()))
-        .route("/incidents/{number}/attachments/{id}", get(incident_actions::download))
+        .route(
+            "/incidents/{number}/attachments",
+            post(record_actions::upload::<IncidentPage>).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/incidents/{number}/attachments/{id}", get(record_actions::download::<IncidentPage>))
         .route("/incidents/{number}/watch", post(notifications::watch))
         .route("/incidents/{number}/assign-to-me", post(desk::assign_to_me))
         .route("/incidents/bulk", post(desk::bulk))

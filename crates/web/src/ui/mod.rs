@@ -62,6 +62,10 @@ mod problem_candidates;
 mod problem_form;
 mod problem_list;
 mod problem_side;
+mod record_actions;
+mod record_form;
+mod record_list;
+mod record_page;
 mod search;
 mod search_texts;
 mod service_level_texts;
@@ -72,6 +76,7 @@ pub mod service_map;
 mod settings;
 mod settings_texts;
 mod sidebar;
+mod state_moves;
 mod suggestions;
 mod widgets;
 

@@ -3,23 +3,18 @@
 //! known error, the fix, the linked incidents and the activity with the
 //! comment box; the side holds the state changes, the fields, the
 //! affected services and CIs with what they affect (the CMDB's impact
-//! analysis) and the files sent with comments.
+//! analysis) and the files, sent with comments or on their own.
 //!
 //! Posts from this page (`problem_actions`) that are refused render it
 //! again through [`respond`] with the user's input and the messages.
 
 use super::{
-    Ctx, OrPage, UiResult, activity, clocks, conversation, fmt, html, layout, problem_list, problem_side, widgets,
+    Ctx, Failure, OrPage, UiResult, clocks, conversation, problem_list, problem_side,
+    record_page::{self, RecordPage},
+    widgets,
 };
-use crate::{
-    AppState,
-    i18n::{self, Msg},
-    i18n_problems,
-};
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-};
+use crate::{AppState, i18n::Msg, i18n_problems};
+use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
 use steward_app::{
@@ -47,7 +42,7 @@ pub struct Data {
     pub impact: Option<Impact>,
     /// The SLA clocks.
     pub clocks: Vec<steward_app::sla::ClockView>,
-    /// The files sent with its comments and work notes.
+    /// Its files, sent with comments and work notes or on their own.
     pub attachments: Vec<Attachment>,
     /// The viewer watches it.
     pub watching: bool,
@@ -101,55 +96,66 @@ pub struct TransitionDraft {
     pub incident_notes: String,
 }
 
-/// What the page shows besides the problem: a notice, a page-wide
-/// problem, and the input of a refused post with its messages.
+/// What only the problem page shows again after a refusal.
 #[derive(Default)]
-pub struct View {
-    pub notice: Option<String>,
-    /// A page-wide message; with `true` it offers to load the latest version.
-    pub alert: Option<(String, bool)>,
-    pub transition: Option<(TransitionDraft, widgets::Errors)>,
+pub struct PanelForms {
     /// The numbers typed into "Link incidents" and why they were refused.
     pub link: Option<(String, widgets::Errors)>,
     /// Why publishing or withdrawing the known error was refused.
     pub known_error: widgets::Errors,
-    /// The comment box as typed, with its messages.
-    pub draft: conversation::Draft,
+}
+
+/// What the page shows besides the problem.
+pub type View = record_page::View<TransitionDraft, PanelForms>;
+
+/// The problem page, for the handlers every kind's page shares.
+pub struct ProblemPage;
+
+impl RecordPage for ProblemPage {
+    const KIND: RecordKind = RecordKind::Problem;
+    const NOTICES: &'static [(&'static str, Msg)] = &[
+        ("created", Msg::FlashProblemCreated),
+        ("unlinked", Msg::FlashUnlinked),
+        ("published", Msg::FlashPublished),
+        ("withdrawn", Msg::FlashWithdrawn),
+    ];
+    type Draft = TransitionDraft;
+    type Own = PanelForms;
+
+    fn respond(
+        s: &AppState,
+        ctx: &Ctx,
+        n: &str,
+        view: View,
+        status: StatusCode,
+    ) -> impl Future<Output = UiResult> + Send {
+        respond(s, ctx, n, view, status)
+    }
+
+    /// The problem's pages are staff's.
+    fn may_post(ctx: &Ctx) -> Result<(), Failure> {
+        super::staff_only(ctx)
+    }
 }
 
 fn header(ctx: &Ctx, d: &Data) -> Markup {
-    let lang = ctx.lang;
-    let r = &d.p.record;
-    html! {
-        div.incident-head {
-            nav.crumbs aria-label="Breadcrumb" { a href="/problems?state=open" { (ctx.t(Msg::ProblemsTitle)) } " / " span { (d.number) } }
-            div.head-row {
-                h1 { span.num { (d.number) } " " span #problem-title { (r.title) } }
-                div.head-actions {
-                    (super::notifications::watch_button(ctx, &d.page(), d.watching))
-                    a.btn #edit-problem href={ "/problems/" (d.number) "/edit" } { (ctx.t(Msg::Edit)) }
-                }
-            }
-            div.head-badges {
-                span #problem-state { (widgets::state_badge(lang, &r.state)) }
-                (widgets::priority_badge(lang, r.priority)) " " span.prio-name { (i18n::priority_name(lang, r.priority)) }
-                @if d.p.is_known_error() { " " span #known-error-flag { (problem_list::known_error_flag(lang)) } }
-                span.head-meta {
-                    (r.requester_name.as_deref().unwrap_or("")) " · " (ctx.t(Msg::Opened)) " "
-                    (widgets::time(lang, r.opened_at, fmt::now_micros()))
-                }
-            }
-        }
-    }
-}
-
-fn text_or(ctx: &Ctx, text: Option<&str>, empty: Msg, id: &str) -> Markup {
-    html! {
-        @match text.filter(|t| !t.trim().is_empty()) {
-            Some(t) => div.prose id=(id) { (t) },
-            None => p.muted { (ctx.t(empty)) },
-        }
-    }
+    let known = d.p.is_known_error();
+    record_page::header(
+        ctx,
+        record_page::Head {
+            crumb: ("/problems?state=open", ctx.t(Msg::ProblemsTitle)),
+            id: "problem",
+            number: &d.number,
+            record: &d.p.record,
+            page: &d.page(),
+            watching: d.watching,
+            actions: html! {},
+            edit: true,
+            badges: html! {
+                @if known { " " span #known-error-flag { (problem_list::known_error_flag(ctx.lang)) } }
+            },
+        },
+    )
 }
 
 fn root_cause(ctx: &Ctx, d: &Data) -> Markup {
@@ -162,7 +168,7 @@ fn root_cause(ctx: &Ctx, d: &Data) -> Markup {
             @if let Some(c) = category {
                 p { strong { (ctx.t(Msg::CauseCategory)) ": " } span #cause-category { (i18n_problems::cause_category(ctx.lang, c)) } }
             }
-            (text_or(ctx, det.root_cause.as_deref(), Msg::NoCause, "root-cause-text"))
+            (record_page::text_or(ctx, det.root_cause.as_deref(), Msg::NoCause, "root-cause-text"))
             @if !whys.is_empty() {
                 h3 { (ctx.t(Msg::FiveWhys)) }
                 ol.whys #whys {
@@ -199,36 +205,25 @@ fn fix(ctx: &Ctx, d: &Data) -> Markup {
 }
 
 pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
+    let page = d.page();
+    let main = html! {
+        (record_page::description(ctx, &d.p.record.description, "problem-description"))
+        (root_cause(ctx, d))
+        (problem_side::workaround(ctx, d, v))
+        (fix(ctx, d))
+        (problem_side::incidents(ctx, d, v))
+        (record_page::activity(ctx, s, &page, &d.journal, Msg::EvProblemCreated, &[], &v.draft))
+    };
+    let side = html! {
+        (problem_side::actions(ctx, d, v))
+        (clocks::panel(ctx.lang, &d.clocks))
+        (problem_side::details(ctx, d))
+        (problem_side::affected(ctx, d))
+        (conversation::files(ctx, s, &page, &d.attachments, Some(&v.upload_error)))
+    };
     html! {
         (header(ctx, d))
-        @if let Some(n) = &v.notice { (widgets::notice(n)) }
-        @if let Some((p, reload)) = &v.alert {
-            (widgets::alert(p, reload.then_some((&*format!("/problems/{}", d.number), ctx.t(Msg::ReloadLatest)))))
-        }
-        div.incident-grid {
-            div.incident-main {
-                section.panel aria-labelledby="description-title" {
-                    h2 #description-title { (ctx.t(Msg::Description)) }
-                    (text_or(ctx, Some(&d.p.record.description), Msg::NoDescription, "problem-description"))
-                }
-                (root_cause(ctx, d))
-                (problem_side::workaround(ctx, d, v))
-                (fix(ctx, d))
-                (problem_side::incidents(ctx, d, v))
-                section #activity aria-labelledby="activity-title" {
-                    h2 #activity-title { (ctx.t(Msg::Activity)) }
-                    (activity::stream_of(ctx.lang, &d.journal, Msg::EvProblemCreated))
-                    (conversation::comment_form(ctx, s, &d.page(), &[], &v.draft))
-                }
-            }
-            aside.incident-side aria-label=(ctx.t(Msg::Details)) {
-                (problem_side::actions(ctx, d, v))
-                (clocks::panel(ctx.lang, &d.clocks))
-                (problem_side::details(ctx, d))
-                (problem_side::affected(ctx, d))
-                (conversation::files(ctx, s, &d.page(), &d.attachments, None))
-            }
-        }
+        (record_page::columns(ctx, &page, v, main, side))
     }
 }
 
@@ -236,33 +231,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
 pub async fn respond(s: &AppState, ctx: &Ctx, n: &str, view: View, status: StatusCode) -> UiResult {
     super::staff_only(ctx)?;
     let d = load(s, ctx, n).await.or_page(ctx)?;
-    let title = format!("{} {}", d.number, d.p.record.title);
-    Ok(html(status, layout::page(ctx, &title, render(ctx, s, &d, &view))))
-}
-
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
-    /// Which success message to show after a redirect.
-    m: Option<String>,
-}
-
-pub async fn show(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Query(q): Query<PageQuery>) -> UiResult {
-    let number = steward_app::problems::parse_number(&n).map(number).unwrap_or_default();
-    let notice = match q.m.as_deref() {
-        Some("created") => Some(i18n::tf(ctx.lang, Msg::FlashProblemCreated, &[("number", &number)])),
-        Some("saved") => Some(ctx.t(Msg::FlashSaved).to_owned()),
-        Some("state") => Some(ctx.t(Msg::FlashStateChanged).to_owned()),
-        Some("linked") => Some(ctx.t(Msg::FlashLinked).to_owned()),
-        Some("unlinked") => Some(ctx.t(Msg::FlashUnlinked).to_owned()),
-        Some("published") => Some(ctx.t(Msg::FlashPublished).to_owned()),
-        Some("withdrawn") => Some(ctx.t(Msg::FlashWithdrawn).to_owned()),
-        Some("commented") => Some(ctx.t(Msg::FlashCommented).to_owned()),
-        Some("uploaded") => Some(ctx.t(Msg::FlashUploaded).to_owned()),
-        Some("watching") => Some(ctx.t(Msg::FlashWatching).to_owned()),
-        Some("unwatched") => Some(ctx.t(Msg::FlashUnwatched).to_owned()),
-        _ => None,
-    };
-    respond(&s, &ctx, &n, View { notice, ..View::default() }, StatusCode::OK).await
+    record_page::page(ctx, &d.number, &d.p.record.title, render(ctx, s, &d, &view), status)
 }
 
 /// An incident's page address.

@@ -1,33 +1,26 @@
-//! What the problem page posts: a state change, publishing or withdrawing
-//! the known error, linking and unlinking incidents, comments (through
-//! `conversation`, as the incident page's); and its files' downloads. A refusal renders the
-//! page again with the input and the messages; a stale version offers the
-//! latest one.
+//! What the problem page posts of its own: a state change, publishing or
+//! withdrawing the known error, linking and unlinking incidents. (Comments,
+//! files and downloads are every kind's: `record_actions`.) A refusal
+//! renders the page again with the input and the messages; a stale version
+//! offers the latest one.
 
 use super::{
-    Ctx, UiResult,
-    conversation::{self, Sent},
-    errors,
+    Ctx, OrPage, UiResult,
     problem::{self, TransitionDraft, View},
+    record_actions::{Refused, back, done},
+    record_form::opt,
     see_other, widgets,
 };
-use crate::{AppState, api::discussion::serve_attachment, i18n::Msg};
+use crate::{AppState, i18n::Msg};
 use axum::{
     Form,
     extract::{Path, State},
-    http::StatusCode,
 };
 use serde::Deserialize;
-use steward_app::{
-    AppError,
-    problems::{ProblemTransitionInput, number},
-};
+use steward_app::{AppError, FieldError, problems::ProblemTransitionInput};
 use steward_domain::number::RecordKind;
 
-fn opt(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
-}
+const KIND: RecordKind = RecordKind::Problem;
 
 /// A refused post: the page again, with `view` filled from the error.
 async fn refused(
@@ -37,23 +30,14 @@ async fn refused(
     e: AppError,
     fill: impl FnOnce(&mut View, widgets::Errors),
 ) -> UiResult {
+    let refused = Refused::of(e).or_page(ctx)?;
+    let status = refused.status();
     let mut view = View::default();
-    let status = match e {
-        AppError::Invalid(errs) => {
-            fill(&mut view, super::desk::errors(errs));
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        AppError::Transition { message, .. } => {
-            let errs = vec![steward_app::FieldError::new("state", message)];
-            fill(&mut view, super::desk::errors(errs));
-            StatusCode::CONFLICT
-        }
-        AppError::Stale { .. } | AppError::VersionRequired => {
-            view.alert = Some((ctx.t(Msg::StaleProblem).to_owned(), true));
-            StatusCode::CONFLICT
-        }
-        e => return Err(ctx.fail(e)),
-    };
+    match refused {
+        Refused::Fields(errs) => fill(&mut view, super::desk::errors(errs)),
+        Refused::Move(message) => fill(&mut view, super::desk::errors(vec![FieldError::new("state", message)])),
+        Refused::Stale => view.alert = Some((ctx.t(Msg::StaleProblem).to_owned(), true)),
+    }
     problem::respond(s, ctx, n, view, status).await
 }
 
@@ -72,7 +56,7 @@ pub async fn transition(
         incident_notes: opt(&f.incident_notes),
     };
     match s.app.transition_problem(&ctx.actor, &n, f.version.trim().parse().ok(), input).await {
-        Ok(p) => see_other(&format!("/problems/{}?m=state", number(p.record.number))),
+        Ok(p) => done(KIND, p.record.number, "state"),
         Err(e) => refused(&s, &ctx, &n, e, |v, errs| v.transition = Some((f, errs))).await,
     }
 }
@@ -93,11 +77,8 @@ pub async fn known_error(
 ) -> UiResult {
     let publish = f.publish == "1";
     match s.app.set_known_error(&ctx.actor, &n, f.version.trim().parse().ok(), publish).await {
-        Ok(p) => {
-            let m = if publish { "published" } else { "withdrawn" };
-            see_other(&format!("/problems/{}?m={m}", number(p.record.number)))
-        }
-        Err(e) => refused(&s, &ctx, &n, e, |v, errs| v.known_error = errs).await,
+        Ok(p) => done(KIND, p.record.number, if publish { "published" } else { "withdrawn" }),
+        Err(e) => refused(&s, &ctx, &n, e, |v, errs| v.own.known_error = errs).await,
     }
 }
 
@@ -116,39 +97,17 @@ pub struct LinkForm {
     incidents: String,
 }
 
-/// The comment box: a comment or work note, with files.
-pub async fn comment(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(n): Path<String>,
-    req: axum::extract::Request,
-) -> UiResult {
-    super::staff_only(&ctx)?;
-    let (draft, status) = match conversation::send(&s, &ctx, RecordKind::Problem, &n, req).await {
-        Ok(Sent::Posted { files_only }) => return conversation::posted(RecordKind::Problem, &n, files_only),
-        // The problem page offers no canned replies: the draft as it was.
-        Ok(Sent::Insert { draft, .. }) => (draft, StatusCode::OK),
-        Ok(Sent::Refused(draft, status)) => (draft, status),
-        Err(e) => return Err(ctx.fail(e)),
-    };
-    problem::respond(&s, &ctx, &n, View { draft, ..View::default() }, status).await
-}
-
-pub async fn download(State(s): State<AppState>, ctx: Ctx, Path((n, id)): Path<(String, i64)>) -> UiResult {
-    serve_attachment(&s, &ctx.actor, RecordKind::Problem, &n, id).await.map_err(|e| errors::api_error(&ctx, e).into())
-}
-
 pub async fn link(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>, Form(f): Form<LinkForm>) -> UiResult {
     match s.app.link_incidents(&ctx.actor, &n, None, &numbers(&f.incidents)).await {
-        Ok(_) => see_other(&format!("/problems/{n}?m=linked")),
-        Err(e) => refused(&s, &ctx, &n, e, |v, errs| v.link = Some((f.incidents, errs))).await,
+        Ok(_) => see_other(&back(KIND, &n, "linked")),
+        Err(e) => refused(&s, &ctx, &n, e, |v, errs| v.own.link = Some((f.incidents, errs))).await,
     }
 }
 
 pub async fn unlink(State(s): State<AppState>, ctx: Ctx, Path((n, incident)): Path<(String, String)>) -> UiResult {
     match s.app.unlink_incident(&ctx.actor, &n, &incident, None).await {
-        Ok(_) => see_other(&format!("/problems/{n}?m=unlinked")),
-        Err(e) => refused(&s, &ctx, &n, e, |v, errs| v.link = Some((String::new(), errs))).await,
+        Ok(_) => see_other(&back(KIND, &n, "unlinked")),
+        Err(e) => refused(&s, &ctx, &n, e, |v, errs| v.own.link = Some((String::new(), errs))).await,
     }
 }
 

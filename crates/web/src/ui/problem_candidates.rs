@@ -79,8 +79,7 @@ pub fn section(ctx: &Ctx, q: &ProblemQuery, shown: &Shown) -> Markup {
             p.muted { (i18n::tf(lang, Msg::CandidatesIntro, &[("min", &min), ("days", &days)])) }
             form.filters.candidate-period method="get" action="/problems#candidates" {
                 // The list's own filters stay as they are.
-                @for (k, v) in [("text", &q.text), ("state", &q.state), ("priority", &q.priority), ("group", &q.group),
-                    ("assignee", &q.assignee), ("service", &q.service), ("known_error", &q.known_error), ("sort", &q.sort)] {
+                @for (k, v) in q.filters_and_sort() {
                     @if !v.is_empty() { input type="hidden" name=(k) value=(v); }
                 }
                 (f("c-days", "days", ctx.t(Msg::CandidateDays)).input(if q.days.is_empty() { &days } else { &q.days }))

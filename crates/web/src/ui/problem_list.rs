@@ -3,20 +3,19 @@
 //! sort links, the SLA column and keyset pages work as the incident
 //! list's; below the list, the problem candidates from repeating incidents.
 
-use super::{Ctx, OrPage, UiResult, fmt, layout, list, problem_candidates, see_other, widgets};
+use super::{
+    Ctx, OrPage, UiResult, layout, problem_candidates,
+    record_list::{self, Col, Control, Filter, Shape, options},
+    see_other, widgets,
+};
 use crate::{
     AppState,
     i18n::{self, Msg},
-    i18n_problems,
 };
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
 use serde::Deserialize;
-use steward_app::{
-    AppError,
-    incidents::encode_cursor,
-    problems::{Problem, ProblemListParams, number},
-};
+use steward_app::problems::{Problem, ProblemListParams};
 use steward_domain::{number::RecordKind, problem::ProblemState};
 
 const KIND: RecordKind = RecordKind::Problem;
@@ -34,12 +33,15 @@ pub const AREA: super::area::Area = super::area::Area {
 };
 
 fn routes() -> axum::Router<AppState> {
-    use super::{incident_problems, problem, problem_actions, problem_form};
-    use axum::routing::{get, post};
+    use super::{incident_problems, problem::ProblemPage, problem_actions, problem_form, record_actions, record_page};
+    use axum::{
+        extract::DefaultBodyLimit,
+        routing::{get, post},
+    };
     axum::Router::new()
         .route("/problems", get(show).post(problem_form::create))
         .route("/problems/new", get(problem_form::new))
-        .route("/problems/{number}", get(problem::show))
+        .route("/problems/{number}", get(record_page::show::<ProblemPage>))
         .route("/problems/{number}/edit", get(problem_form::edit).post(problem_form::update))
         .route("/problems/{number}/state", post(problem_actions::transition))
         .route("/problems/{number}/known-error", post(problem_actions::known_error))
@@ -48,9 +50,14 @@ fn routes() -> axum::Router<AppState> {
         // A comment may carry files: the attachment limit applies to each.
         .route(
             "/problems/{number}/comments",
-            post(problem_actions::comment).layer(axum::extract::DefaultBodyLimit::disable()),
+            post(record_actions::comment::<ProblemPage>).layer(DefaultBodyLimit::disable()),
         )
-        .route("/problems/{number}/attachments/{id}", get(problem_actions::download))
+        // The upload checks the configured attachment limit itself.
+        .route(
+            "/problems/{number}/attachments",
+            post(record_actions::upload::<ProblemPage>).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/problems/{number}/attachments/{id}", get(record_actions::download::<ProblemPage>))
         .route("/problems/{number}/watch", post(super::notifications::watch_problem))
         .route("/incidents/{number}/problem", post(incident_problems::create))
         .route("/incidents/{number}/link-problem", post(incident_problems::link))
@@ -59,8 +66,34 @@ fn routes() -> axum::Router<AppState> {
 
 const PAGE: i64 = 50;
 
-/// The parameters the filter form shows, each with its message beside it.
-const SHOWN: [&str; 8] = ["text", "state", "priority", "group", "assignee", "service", "known_error", "sort"];
+/// The orders the filter form offers: (value, label).
+const SORTS: &[(&str, Msg)] = &[
+    ("", Msg::SortPriority),
+    ("-priority", Msg::SortPriorityLow),
+    ("-opened", Msg::SortNewest),
+    ("opened", Msg::SortOldest),
+    ("-updated", Msg::SortUpdated),
+    ("number", Msg::SortNumber),
+];
+
+/// The queue's query string, declared once: its links, the queues, the
+/// filter form's values and the use case's parameters all come from it.
+const LIST: Shape<ProblemQuery> = Shape {
+    path: "/problems",
+    filters: &[
+        ("text", |q| &q.text),
+        ("state", |q| &q.state),
+        ("priority", |q| &q.priority),
+        ("group", |q| &q.group),
+        ("assignee", |q| &q.assignee),
+        ("service", |q| &q.service),
+        ("known_error", |q| &q.known_error),
+    ],
+    sort: |q| &q.sort,
+    cursor: |q| &q.cursor,
+    kept: &[("days", |q| &q.days), ("min", |q| &q.min)],
+    sorts: SORTS,
+};
 
 /// The list's query string as typed, so the form can show it again.
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -80,43 +113,14 @@ pub struct ProblemQuery {
     pub min: String,
 }
 
-fn opt(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
-}
-
 impl ProblemQuery {
     fn params(&self) -> ProblemListParams {
-        ProblemListParams {
-            state: opt(&self.state),
-            priority: opt(&self.priority),
-            group: opt(&self.group),
-            assignee: opt(&self.assignee),
-            service: opt(&self.service),
-            known_error: opt(&self.known_error),
-            text: opt(&self.text),
-            sort: opt(&self.sort),
-            cursor: opt(&self.cursor),
-            limit: Some(PAGE),
-        }
+        LIST.params(self, PAGE)
     }
 
-    /// This list's link with other `sort` and `cursor` values.
-    pub fn link(&self, sort: &str, cursor: &str) -> String {
-        let q = fmt::query(&[
-            ("text", &self.text),
-            ("state", &self.state),
-            ("priority", &self.priority),
-            ("group", &self.group),
-            ("assignee", &self.assignee),
-            ("service", &self.service),
-            ("known_error", &self.known_error),
-            ("sort", sort),
-            ("cursor", cursor),
-            ("days", &self.days),
-            ("min", &self.min),
-        ]);
-        format!("/problems{q}")
+    /// The list's filters and sort, which the candidates' form keeps.
+    pub fn filters_and_sort(&self) -> Vec<(&'static str, &str)> {
+        LIST.filters_and_sort(self)
     }
 }
 
@@ -129,97 +133,18 @@ const QUEUES: [(Msg, &str); 5] = [
     (Msg::PrbQueueAll, ""),
 ];
 
-/// The queue whose filters the list shows now, if any.
-fn current_queue(q: &ProblemQuery) -> Option<usize> {
-    let filters = fmt::query(&[
-        ("state", &q.state),
-        ("assignee", &q.assignee),
-        ("group", &q.group),
-        ("known_error", &q.known_error),
-    ]);
-    let others = [&q.text, &q.priority, &q.service].iter().any(|v| !v.is_empty());
-    (!others).then(|| QUEUES.iter().position(|(_, link)| filters.trim_start_matches('?') == *link)).flatten()
-}
-
-fn queues(ctx: &Ctx, q: &ProblemQuery) -> Markup {
-    let current = current_queue(q);
-    html! {
-        nav.tabs aria-label=(ctx.t(Msg::ProblemQueues)) {
-            @for (i, (label, link)) in QUEUES.iter().enumerate() {
-                a href={ "/problems" @if !link.is_empty() { "?" (link) } }
-                    aria-current=[(current == Some(i)).then_some("page")] { (ctx.t(*label)) } " "
-            }
-        }
-    }
-}
-
-/// Options for the filter selects.
-struct Choices {
-    groups: Vec<String>,
-    /// Active staff: (username, display name).
-    staff: Vec<(String, String)>,
-    services: Vec<String>,
-}
-
-async fn choices(s: &AppState, ctx: &Ctx) -> Result<Choices, AppError> {
-    let groups = s.app.list_groups().await?.into_iter().map(|g| g.name).collect();
-    let staff = s
-        .app
-        .list_users(Some(&ctx.actor))
-        .await?
-        .into_iter()
-        .filter(|u| u.active != 0 && u.role != "requester")
-        .map(|u| (u.username, u.display_name))
-        .collect();
-    let mut services: Vec<String> = s.app.catalog(&ctx.actor, None).await?.into_iter().map(|c| c.name).collect();
-    services.dedup();
-    Ok(Choices { groups, staff, services })
-}
-
-fn filters(ctx: &Ctx, q: &ProblemQuery, c: &Choices, errors: &widgets::Errors) -> Markup {
-    let lang = ctx.lang;
-    let any = || (String::new(), ctx.t(Msg::Any).to_owned());
-    let mut states = vec![any(), ("open".to_owned(), ctx.t(Msg::PrbOpenStates).to_owned())];
-    states.extend(ProblemState::ALL.iter().map(|s| (s.as_str().to_owned(), i18n_problems::state(lang, *s).to_owned())));
-    let mut prios = vec![any()];
-    prios.extend((1..=5).map(|p| (p.to_string(), format!("P{p} – {}", i18n::priority_name(lang, p)))));
-    let mut groups =
-        vec![any(), ("mine".into(), ctx.t(Msg::MyGroups).into()), ("none".into(), ctx.t(Msg::NoGroup).into())];
-    groups.extend(c.groups.iter().map(|g| (g.clone(), g.clone())));
-    let mut owners = vec![any(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassigned).into())];
-    owners.extend(c.staff.iter().cloned());
-    let mut services = vec![any()];
-    services.extend(c.services.iter().map(|n| (n.clone(), n.clone())));
-    let known = vec![any(), ("true".into(), ctx.t(Msg::Yes).into()), ("false".into(), ctx.t(Msg::No).into())];
-    let sorts: Vec<(String, String)> = [
-        ("", Msg::SortPriority),
-        ("-priority", Msg::SortPriorityLow),
-        ("-opened", Msg::SortNewest),
-        ("opened", Msg::SortOldest),
-        ("-updated", Msg::SortUpdated),
-        ("number", Msg::SortNumber),
-    ]
-    .into_iter()
-    .map(|(v, m)| (v.to_owned(), ctx.t(m).to_owned()))
-    .collect();
-    let sort = if q.sort == "priority" { "" } else { q.sort.as_str() };
-    let f = |id, name, label| widgets::Field::new(lang, id, name, label, errors);
-    html! {
-        form.filters method="get" action="/problems" aria-label=(ctx.t(Msg::Filters)) {
-            (widgets::Field { kind: Some("search"), ..f("f-text", "text", ctx.t(Msg::FilterText)) }.input(&q.text))
-            (f("f-state", "state", ctx.t(Msg::State)).select(&states, &q.state))
-            (f("f-priority", "priority", ctx.t(Msg::Priority)).select(&prios, &q.priority))
-            (f("f-group", "group", ctx.t(Msg::GroupShort)).select(&groups, &q.group))
-            (f("f-assignee", "assignee", ctx.t(Msg::ProblemOwner)).select(&owners, &q.assignee))
-            (f("f-service", "service", ctx.t(Msg::ServiceFromCatalog)).select(&services, &q.service))
-            (f("f-known", "known_error", ctx.t(Msg::KnownError)).select(&known, &q.known_error))
-            (f("f-sort", "sort", ctx.t(Msg::SortOrder)).select(&sorts, sort))
-            div.filter-actions {
-                button.btn.btn-primary type="submit" { (ctx.t(Msg::Apply)) }
-                a.btn.btn-quiet href="/problems" { (ctx.t(Msg::ClearFilters)) }
-            }
-        }
-    }
+fn filters(ctx: &Ctx, q: &ProblemQuery, c: &record_list::Choices, errors: &widgets::Errors) -> Markup {
+    let select = |id, name, label, options| Filter::new(id, name, ctx.t(label), Control::Select(options));
+    let fields = [
+        Filter::new("f-text", "text", ctx.t(Msg::FilterText), Control::Search),
+        select("f-state", "state", Msg::State, options::states::<ProblemState>(ctx, Msg::PrbOpenStates)),
+        select("f-priority", "priority", Msg::Priority, options::priorities(ctx)),
+        select("f-group", "group", Msg::GroupShort, options::groups(ctx, &c.groups)),
+        select("f-assignee", "assignee", Msg::ProblemOwner, options::people(ctx, c.staff.iter())),
+        select("f-service", "service", Msg::ServiceFromCatalog, options::names(ctx, &c.services)),
+        select("f-known", "known_error", Msg::KnownError, options::yes_no(ctx)),
+    ];
+    record_list::filter_form(ctx, &LIST, q, &fields, errors, html! {})
 }
 
 /// The known-error flag beside a title.
@@ -227,113 +152,58 @@ pub fn known_error_flag(lang: i18n::Lang) -> Markup {
     html! { span.badge.known-error { (i18n::t(lang, Msg::KnownError)) } }
 }
 
-fn table(ctx: &Ctx, rows: &[Problem], clocks: &list::Clocks, q: &ProblemQuery) -> Markup {
-    let lang = ctx.lang;
-    let now = fmt::now_micros();
-    let link = |sort: &str| q.link(sort, "");
-    let header = |label, key, first| list::sort_header(ctx, &q.sort, &link, label, key, first);
-    html! {
-        div.table-wrap {
-            table.incidents.problems {
-                thead { tr {
-                    (header(Msg::Number, "number", "-number"))
-                    th scope="col" { (ctx.t(Msg::Title)) }
-                    th scope="col" { (ctx.t(Msg::State)) }
-                    (header(Msg::Priority, "priority", "priority"))
-                    th scope="col" { (ctx.t(Msg::SlaColumn)) }
-                    th scope="col" { (ctx.t(Msg::Service)) }
-                    th scope="col" { (ctx.t(Msg::GroupShort)) }
-                    th scope="col" { (ctx.t(Msg::ProblemOwner)) }
-                    (header(Msg::Opened, "opened", "-opened"))
-                    (header(Msg::Updated, "updated", "-updated"))
-                } }
-                tbody {
-                    @for p in rows {
-                        @let r = &p.record;
-                        @let n = number(r.number);
-                        tr {
-                            td.num { a href={ "/problems/" (n) } { (n) } }
-                            td.title-cell {
-                                a href={ "/problems/" (n) } { (r.title) }
-                                @if p.is_known_error() { " " (known_error_flag(lang)) }
-                            }
-                            td { (widgets::state_badge(lang, &r.state)) }
-                            td { (widgets::priority_badge(lang, r.priority)) }
-                            (list::sla_cell(lang, clocks, r.id))
-                            td.who-cell { (r.service.as_deref().unwrap_or("")) }
-                            td.who-cell { (r.group_name.as_deref().unwrap_or("")) }
-                            td.who-cell {
-                                @match &r.assignee_name {
-                                    Some(a) => (a),
-                                    None => span.muted { (ctx.t(Msg::Unassigned)) },
-                                }
-                            }
-                            td.time { (widgets::time(lang, r.opened_at, now)) }
-                            td.time { (widgets::time(lang, r.updated_at, now)) }
-                        }
-                    }
-                }
-            }
-        }
-    }
+const COLUMNS: [Col; 10] = [
+    Col::Number,
+    Col::Title,
+    Col::State,
+    Col::Priority,
+    Col::Sla,
+    Col::Service,
+    Col::Group,
+    Col::Assignee(Msg::ProblemOwner),
+    Col::Opened,
+    Col::Updated,
+];
+
+fn table(ctx: &Ctx, rows: &[Problem], clocks: &record_list::Clocks, q: &ProblemQuery) -> Markup {
+    let t = record_list::Table::<Problem> {
+        kind: KIND,
+        class: "incidents problems",
+        columns: &COLUMNS,
+        record: |p| &p.record,
+        flag: |lang, p| p.is_known_error().then(|| known_error_flag(lang)),
+    };
+    record_list::table(ctx, &t, Some((&LIST, q)), rows, clocks)
 }
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ProblemQuery>, QueryRejection>) -> UiResult {
     if !ctx.actor.is_staff() {
         return see_other("/portal");
     }
-    let (q, unreadable) = match q {
-        Ok(Query(q)) => (q, None),
-        Err(e) => (ProblemQuery::default(), Some(e.body_text())),
+    let c = record_list::choices(&s, &ctx).await.or_page(&ctx)?;
+    let filter = match &q {
+        Ok(Query(q)) => s.app.problem_filter(&ctx.actor, &q.params()).await,
+        Err(e) => Err(record_list::unreadable(&e.body_text())),
     };
-    let c = choices(&s, &ctx).await.or_page(&ctx)?;
-    let filter = match unreadable {
-        None => s.app.problem_filter(&ctx.actor, &q.params()).await,
-        Some(e) => Err(AppError::field("query", crate::error::malformed(e))),
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let (app, actor) = (&s.app, &ctx.actor);
+    let read = |filter: steward_store::records::Filter| async move {
+        let count = app.count_problems(actor, &filter);
+        futures_util::future::try_join(app.list_problems(actor, filter.clone()), count).await
     };
-    let found = match filter {
-        Ok(filter) => {
-            let sort = filter.sort;
-            let count = s.app.count_problems(&ctx.actor, &filter);
-            let ((rows, more), count) =
-                futures_util::future::try_join(s.app.list_problems(&ctx.actor, filter.clone()), count)
-                    .await
-                    .or_page(&ctx)?;
-            let next = if more { rows.last().map(|p| encode_cursor(&sort.key(&p.record))) } else { None };
-            let ids: Vec<i64> = rows.iter().map(|p| p.record.id).collect();
-            let clocks = s.app.clocks_of_records(KIND.as_str(), &ids).await.or_page(&ctx)?;
-            Ok((rows, clocks, next, count))
-        }
-        Err(AppError::Invalid(errors)) => Err(widgets::Errors(errors)),
-        Err(e) => return Err(ctx.fail(e)),
-    };
+    let found = record_list::find(&s, &ctx, KIND, filter, read, |p: &Problem| &p.record).await?;
     let candidates = problem_candidates::load(&s, &ctx, &q.days, &q.min).await.or_page(&ctx)?;
     let errors = found.as_ref().err().cloned().unwrap_or_default();
-    let sort = if q.sort.is_empty() { "priority" } else { q.sort.as_str() };
+    let empty = html! { p.empty #no-problems { (ctx.t(Msg::PrbNoMatches)) } };
+    let count = |lang, c| record_list::count_of(lang, c, i18n::Plural::Problems);
     let body = html! {
         div.page-head {
             h1 { (ctx.t(Msg::ProblemsTitle)) }
             a.btn.btn-primary #new-problem href="/problems/new" { (ctx.t(Msg::NewProblemTitle)) }
         }
-        (queues(&ctx, &q))
+        (LIST.queues(&ctx, &q, Msg::ProblemQueues, &QUEUES))
         (filters(&ctx, &q, &c, &errors))
-        @match &found {
-            Err(e) => {
-                div.notice.error role="alert" {
-                    (ctx.t(Msg::FilterProblem))
-                    ul { @for fe in e.others(&SHOWN) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, fe)) } } }
-                }
-            }
-            Ok((rows, _, _, _)) if rows.is_empty() => { p.empty #no-problems { (ctx.t(Msg::PrbNoMatches)) } }
-            Ok((rows, clocks, next, count)) => {
-                p.result-count #result-count role="status" { (list::count_of(ctx.lang, *count, i18n::Plural::Problems)) }
-                (table(&ctx, rows, clocks, &q))
-                nav.pager aria-label=(ctx.t(Msg::Pages)) {
-                    @if !q.cursor.is_empty() { a.btn href=(q.link(sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }
-                    @if let Some(c) = next { a.btn #next-page href=(q.link(sort, c)) rel="next" { (ctx.t(Msg::NextPage)) " »" } }
-                }
-            }
-        }
+        (record_list::results(&ctx, &LIST, &q, &found, empty, count, |f| table(&ctx, &f.rows, &f.clocks, &q)))
         (problem_candidates::section(&ctx, &q, &candidates))
     };
     super::ok(layout::page(&ctx, ctx.t(Msg::ProblemsTitle), body))
@@ -345,6 +215,7 @@ mod tests {
 
     #[test]
     fn the_queue_shown_is_the_one_whose_filters_the_list_has() {
+        let current_queue = |q: &ProblemQuery| LIST.current_queue(q, &QUEUES);
         let q = |state: &str, assignee: &str, known: &str| ProblemQuery {
             state: state.into(),
             assignee: assignee.into(),
@@ -361,8 +232,13 @@ mod tests {
     }
 
     #[test]
+    fn every_filter_reaches_the_use_case() {
+        record_list::assert_filters_reach::<ProblemQuery, ProblemListParams>(&LIST);
+    }
+
+    #[test]
     fn links_keep_the_filters() {
         let q = ProblemQuery { state: "open".into(), known_error: "true".into(), ..ProblemQuery::default() };
-        assert_eq!(q.link("-updated", ""), "/problems?state=open&known_error=true&sort=-updated");
+        assert_eq!(LIST.link(&q, "-updated", ""), "/problems?state=open&known_error=true&sort=-updated");
     }
 }

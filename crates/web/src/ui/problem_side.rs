@@ -5,6 +5,8 @@
 use super::{
     Ctx, cmdb_impact, cmdb_widgets, fmt,
     problem::{Data, View, incident_href},
+    record_page,
+    state_moves::{self, Mover},
     widgets,
 };
 use crate::{
@@ -33,48 +35,21 @@ fn verb(ctx: &Ctx, from: ProblemState, to: ProblemState) -> String {
 
 /// The moves this viewer may make now, in the order the state machine lists them.
 fn moves(ctx: &Ctx, d: &Data) -> Vec<(ProblemState, ProblemState)> {
-    let Some(from) = d.state() else { return Vec::new() };
-    use steward_domain::Lifecycle;
-    from.allowed_targets()
-        .iter()
-        .copied()
-        .filter(|to| can_transition_problem(ctx.actor.role, *to, None).is_ok())
-        .map(|to| (from, to))
-        .collect()
-}
-
-fn hidden(ctx: &Ctx, d: &Data, to: ProblemState) -> Markup {
-    html! {
-        (widgets::csrf(&ctx.csrf))
-        input type="hidden" name="version" value=(d.p.record.version);
-        input type="hidden" name="state" value=(to.as_str());
-    }
-}
-
-fn simple(ctx: &Ctx, d: &Data, from: ProblemState, to: ProblemState) -> Markup {
-    html! {
-        form.state-form method="post" action={ "/problems/" (d.number) "/state" } {
-            (hidden(ctx, d, to))
-            button.btn type="submit" #{ "to-" (to.as_str()) } { (verb(ctx, from, to)) }
-        }
-    }
+    state_moves::moves(d.state(), |_, to| can_transition_problem(ctx.actor.role, to, None).is_ok())
 }
 
 /// Resolving (code, notes, and the linked incidents) or cancelling (a
-/// reason), folded into a disclosure so the page works without JavaScript.
-fn with_fields(ctx: &Ctx, d: &Data, v: &View, from: ProblemState, to: ProblemState) -> Markup {
+/// reason).
+fn with_fields(ctx: &Ctx, d: &Data, m: &Mover, v: &View, from: ProblemState, to: ProblemState) -> Markup {
     let lang = ctx.lang;
-    let (draft, errors) = match &v.transition {
-        Some((t, e)) if t.state == to.as_str() => (t.clone(), e.clone()),
-        _ => Default::default(),
-    };
+    let (draft, errors) = state_moves::tried(&v.transition, to.as_str(), |t| t.state.as_str());
     let open = !draft.state.is_empty();
     let id = |f: &str| format!("{}-{f}", to.as_str());
     let (code_id, notes_id, reason_id, inc_notes_id) = (id("code"), id("notes"), id("reason"), id("incident-notes"));
     let field =
         |id, name, label| widgets::Field { required: true, ..widgets::Field::new(lang, id, name, label, &errors) };
-    let mut codes = vec![(String::new(), ctx.t(Msg::ChooseOne).to_owned())];
-    codes.extend(
+    let codes = state_moves::choose_one(
+        ctx,
         ProblemResolution::ALL
             .iter()
             .filter(|c| c.allowed_from().contains(&from))
@@ -82,39 +57,35 @@ fn with_fields(ctx: &Ctx, d: &Data, v: &View, from: ProblemState, to: ProblemSta
             .map(|c| (c.as_str().to_owned(), i18n_problems::resolution(lang, *c).to_owned())),
     );
     let open_incidents = d.open_incidents();
-    let class = if to == ProblemState::Cancelled { "btn btn-danger-quiet" } else { "btn" };
-    html! {
-        details.state-panel open[open] #{ "panel-" (to.as_str()) } {
-            summary class=(class) { (verb(ctx, from, to)) }
-            form.state-form method="post" action={ "/problems/" (d.number) "/state" } {
-                (hidden(ctx, d, to))
-                @if to == ProblemState::Resolved {
-                    (field(&code_id, "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, &draft.resolution_code))
-                    (field(&notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&draft.resolution_notes, 4))
-                    @if open_incidents > 0 {
-                        div class={ "field checkbox" @if errors.get("resolve_incidents").is_some() { " has-error" } } {
-                            label {
-                                input #resolve-incidents type="checkbox" name="resolve_incidents" value="on" checked[draft.resolve_incidents.is_some()];
-                                " " (i18n::tf(lang, Msg::ResolveIncidentsToo, &[("n", &open_incidents.to_string())]))
-                            }
-                            @if let Some(e) = errors.get("resolve_incidents") { p.field-error { (widgets::sentence(&i18n::app_message(lang, e))) } }
-                        }
-                        (widgets::Field::new(lang, &inc_notes_id, "incident_notes", ctx.t(Msg::IncidentNotes), &errors).textarea(&draft.incident_notes, 2))
+    let fields = html! {
+        @if to == ProblemState::Resolved {
+            (field(&code_id, "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, &draft.resolution_code))
+            (field(&notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&draft.resolution_notes, 4))
+            @if open_incidents > 0 {
+                div class={ "field checkbox" @if errors.get("resolve_incidents").is_some() { " has-error" } } {
+                    label {
+                        input #resolve-incidents type="checkbox" name="resolve_incidents" value="on" checked[draft.resolve_incidents.is_some()];
+                        " " (i18n::tf(lang, Msg::ResolveIncidentsToo, &[("n", &open_incidents.to_string())]))
                     }
+                    @if let Some(e) = errors.get("resolve_incidents") { p.field-error { (widgets::sentence(&i18n::app_message(lang, e))) } }
                 }
-                @if to == ProblemState::Cancelled {
-                    (field(&reason_id, "cancel_reason", ctx.t(Msg::CancelReason)).textarea(&draft.cancel_reason, 3))
-                }
-                @for e in errors.others(&["resolution_code", "resolution_notes", "resolve_incidents", "incident_notes", "cancel_reason"]) {
-                    p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) }
-                }
-                button.btn.btn-primary type="submit" #{ "submit-" (to.as_str()) } { (verb(ctx, from, to)) }
+                (widgets::Field::new(lang, &inc_notes_id, "incident_notes", ctx.t(Msg::IncidentNotes), &errors).textarea(&draft.incident_notes, 2))
             }
         }
-    }
+        @if to == ProblemState::Cancelled {
+            (field(&reason_id, "cancel_reason", ctx.t(Msg::CancelReason)).textarea(&draft.cancel_reason, 3))
+        }
+        @for e in errors.others(&["resolution_code", "resolution_notes", "resolve_incidents", "incident_notes", "cancel_reason"]) {
+            p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) }
+        }
+    };
+    let class = if to == ProblemState::Cancelled { "btn-danger-quiet" } else { "" };
+    m.with_fields(to.as_str(), &verb(ctx, from, to), class, open, fields)
 }
 
 pub fn actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {
+    let page = d.page();
+    let m = Mover { ctx, page: &page, version: d.p.record.version };
     let moves = moves(ctx, d);
     // A refused simple move (e.g. the fix without a cause) says why here.
     let simple_errors = match &v.transition {
@@ -124,58 +95,34 @@ pub fn actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let needs_cause = moves.iter().any(|(_, to)| *to == ProblemState::FixInProgress)
         && !(d.p.details.cause_category.is_some()
             && d.p.details.root_cause.as_deref().is_some_and(|c| !c.trim().is_empty()));
-    html! {
-        section.panel.actions aria-labelledby="actions-title" {
-            h2 #actions-title { (ctx.t(Msg::ChangeState)) }
-            @if moves.is_empty() { p.muted { (ctx.t(Msg::PrbFinalState)) } }
-            @if let Some(errors) = simple_errors {
-                div.notice.error role="alert" #state-error {
-                    @for e in &errors.0 { p { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, e)) } }
-                }
+    let buttons: Vec<Markup> = moves
+        .iter()
+        .map(|(from, to)| match to {
+            ProblemState::Resolved | ProblemState::Cancelled => with_fields(ctx, d, &m, v, *from, *to),
+            _ => m.button(to.as_str(), &verb(ctx, *from, *to), "", None),
+        })
+        .collect();
+    let refusal = html! {
+        @if let Some(errors) = simple_errors {
+            div.notice.error role="alert" #state-error {
+                @for e in &errors.0 { p { (i18n::field(ctx.lang, &e.field)) ": " (i18n::app_message(ctx.lang, e)) } }
             }
-            div.action-list {
-                @for (from, to) in &moves {
-                    @match to {
-                        ProblemState::Resolved | ProblemState::Cancelled => (with_fields(ctx, d, v, *from, *to)),
-                        _ => (simple(ctx, d, *from, *to)),
-                    }
-                }
-            }
-            @if needs_cause { p.hint { (ctx.t(Msg::PrbFixNeedsCause)) } }
         }
-    }
+    };
+    let hint = html! { @if needs_cause { p.hint { (ctx.t(Msg::PrbFixNeedsCause)) } } };
+    state_moves::panel(ctx, Msg::PrbFinalState, &buttons, refusal, hint)
 }
 
+/// The details box, with the owner.
 pub fn details(ctx: &Ctx, d: &Data) -> Markup {
-    let lang = ctx.lang;
-    let r = &d.p.record;
-    let now = fmt::now_micros();
-    let empty = ctx.t(Msg::Empty);
-    let level = |n: i64| super::activity::value(lang, "impact", Some(&n.to_string()));
-    html! {
-        section.panel aria-labelledby="details-title" {
-            h2 #details-title { (ctx.t(Msg::Details)) }
-            dl.details {
-                dt { (ctx.t(Msg::Priority)) }
-                dd { (widgets::priority_badge(lang, r.priority)) " " (i18n::priority_name(lang, r.priority)) }
-                dt { (ctx.t(Msg::Impact)) " / " (ctx.t(Msg::Urgency)) }
-                dd { (level(r.impact)) " / " (level(r.urgency)) }
-                dt { (ctx.t(Msg::Group)) }
-                dd { (r.group_name.as_deref().unwrap_or(empty)) }
-                dt { (ctx.t(Msg::ProblemOwner)) }
-                dd #problem-owner { (r.assignee_name.as_deref().unwrap_or(ctx.t(Msg::Unassigned))) }
-                @if let Some(c) = &r.category { dt { (ctx.t(Msg::Category)) } dd { (c) } }
-                dt { (ctx.t(Msg::Opened)) } dd { (widgets::time(lang, r.opened_at, now)) }
-                @if r.resolved_at.is_some() { dt { (ctx.t(Msg::ResolvedAt)) } dd { (widgets::opt_time(lang, r.resolved_at, now)) } }
-                @if r.closed_at.is_some() { dt { (ctx.t(Msg::ClosedAt)) } dd { (widgets::opt_time(lang, r.closed_at, now)) } }
-                dt { (ctx.t(Msg::Updated)) } dd { (widgets::time(lang, r.updated_at, now)) }
-                @if r.reopen_count > 0 {
-                    dt { (ctx.t(Msg::Reopened)) }
-                    dd { (i18n::tn(lang, i18n::Plural::Times, u64::try_from(r.reopen_count).unwrap_or(0))) }
-                }
-            }
-        }
-    }
+    let facts = record_page::Facts {
+        record: &d.p.record,
+        owner: (Msg::ProblemOwner, "problem-owner"),
+        who: html! {},
+        what: html! {},
+        when: html! {},
+    };
+    record_page::details(ctx, facts)
 }
 
 /// The service and CIs the problem names, and the services a failure of
@@ -253,7 +200,7 @@ pub fn workaround(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             } @else {
                 p.hint { (ctx.t(Msg::KnownErrorHint)) }
             }
-            @for e in &v.known_error.0 {
+            @for e in &v.own.known_error.0 {
                 p.field-error role="alert" { (i18n::field(lang, &e.field)) ": " (widgets::sentence(&i18n::app_message(lang, e))) }
             }
             @if published || can_publish {
@@ -276,7 +223,7 @@ pub fn workaround(ctx: &Ctx, d: &Data, v: &View) -> Markup {
 pub fn incidents(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let lang = ctx.lang;
     let now = fmt::now_micros();
-    let (typed, errors) = v.link.clone().unwrap_or_default();
+    let (typed, errors) = v.own.link.clone().unwrap_or_default();
     let field = widgets::Field {
         required: true,
         hint: Some(ctx.t(Msg::LinkIncidentsHint)),

@@ -5,6 +5,8 @@
 use super::{
     Ctx, fmt,
     incident::{Data, View},
+    record_page,
+    state_moves::{self, Mover},
     widgets,
 };
 use crate::i18n::{self, Msg};
@@ -32,108 +34,76 @@ fn verb(from: IncidentState, to: IncidentState, staff: bool) -> Msg {
 
 /// The moves this viewer may make now, in the order the state machine lists them.
 fn moves(ctx: &Ctx, d: &Data) -> Vec<(IncidentState, IncidentState)> {
-    let Some(from) = d.state() else { return Vec::new() };
     let v = d.viewer(ctx);
-    from.allowed_targets()
-        .iter()
-        .copied()
-        .filter(|to| access::can_transition(v, from, *to).is_ok())
-        .map(|to| (from, to))
-        .collect()
+    state_moves::moves(d.state(), |from, to| access::can_transition(v, from, to).is_ok())
 }
 
-fn hidden(ctx: &Ctx, d: &Data, to: IncidentState) -> Markup {
-    html! {
-        (super::widgets::csrf(&ctx.csrf))
-        input type="hidden" name="version" value=(d.inc.version);
-        input type="hidden" name="state" value=(to.as_str());
-    }
+fn mover<'a>(ctx: &'a Ctx, d: &Data, page: &'a str) -> Mover<'a> {
+    Mover { ctx, page, version: d.inc.version }
 }
 
-/// A move that needs nothing but a click.
-fn simple(ctx: &Ctx, d: &Data, from: IncidentState, to: IncidentState, class: &str) -> Markup {
+/// A move that needs nothing but a click; cancelling asks first.
+fn simple(ctx: &Ctx, m: &Mover, from: IncidentState, to: IncidentState, class: &str) -> Markup {
     let confirm = (to == IncidentState::Cancelled).then(|| ctx.t(Msg::ConfirmCancel));
-    html! {
-        form.state-form method="post" action={ "/incidents/" (d.number) "/state" } data-confirm=[confirm] {
-            (hidden(ctx, d, to))
-            button class={ "btn " (class) } type="submit" #{ "to-" (to.as_str()) } { (ctx.t(verb(from, to, ctx.actor.is_staff()))) }
-        }
-    }
+    m.button(to.as_str(), ctx.t(verb(from, to, ctx.actor.is_staff())), class, confirm)
 }
 
-fn select_options<T: Copy>(
-    ctx: &Ctx,
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(crate::i18n::Lang, T) -> &'static str,
-) -> Vec<(String, String)> {
-    let mut out = vec![(String::new(), ctx.t(Msg::ChooseOne).to_owned())];
-    out.extend(all.iter().map(|v| (code(*v).to_owned(), label(ctx.lang, *v).to_owned())));
-    out
-}
-
-/// A move that needs fields (on hold: a reason; resolved: code and notes),
-/// folded into a disclosure so the page works without JavaScript.
-fn with_fields(ctx: &Ctx, d: &Data, v: &View, from: IncidentState, to: IncidentState) -> Markup {
-    let (draft, errors) = match &v.transition {
-        Some((t, e)) if t.state == to.as_str() => (t.clone(), e.clone()),
-        _ => Default::default(),
-    };
+/// A move that needs fields (on hold: a reason; resolved: code and notes).
+fn with_fields(ctx: &Ctx, m: &Mover, v: &View, from: IncidentState, to: IncidentState) -> Markup {
+    let lang = ctx.lang;
+    let (draft, errors) = state_moves::tried(&v.transition, to.as_str(), |t| t.state.as_str());
     let open = !draft.state.is_empty();
     let id = |f: &str| format!("{}-{f}", to.as_str());
     let (hold_id, code_id, notes_id, comment_id) = (id("hold"), id("code"), id("notes"), id("comment"));
     let field =
-        |id, name, label| widgets::Field { required: true, ..widgets::Field::new(ctx.lang, id, name, label, &errors) };
-    html! {
-        details.state-panel open[open] #{ "panel-" (to.as_str()) } {
-            summary.btn { (ctx.t(verb(from, to, true))) }
-            form.state-form method="post" action={ "/incidents/" (d.number) "/state" } {
-                (hidden(ctx, d, to))
-                @if to == IncidentState::OnHold {
-                    (field(&hold_id, "hold_reason", ctx.t(Msg::HoldReason))
-                        .select(&select_options(ctx, HoldReason::ALL, HoldReason::as_str, i18n::hold_reason), &draft.hold_reason))
-                }
-                @if to == IncidentState::Resolved {
-                    (field(&code_id, "resolution_code", ctx.t(Msg::ResolutionCode))
-                        .select(&select_options(ctx, ResolutionCode::ALL, ResolutionCode::as_str, i18n::resolution_code), &draft.resolution_code))
-                    (field(&notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&draft.resolution_notes, 4))
-                }
-                (widgets::Field::new(ctx.lang, &comment_id, "comment", ctx.t(Msg::CommentOptional), &errors).textarea(&draft.comment, 2))
-                button.btn.btn-primary type="submit" #{ "submit-" (to.as_str()) } { (ctx.t(verb(from, to, true))) }
-            }
+        |id, name, label| widgets::Field { required: true, ..widgets::Field::new(lang, id, name, label, &errors) };
+    let holds = state_moves::choose_one(
+        ctx,
+        HoldReason::ALL.iter().map(|r| (r.as_str().to_owned(), i18n::hold_reason(lang, *r).to_owned())),
+    );
+    let codes = state_moves::choose_one(
+        ctx,
+        ResolutionCode::ALL.iter().map(|c| (c.as_str().to_owned(), i18n::resolution_code(lang, *c).to_owned())),
+    );
+    let fields = html! {
+        @if to == IncidentState::OnHold {
+            (field(&hold_id, "hold_reason", ctx.t(Msg::HoldReason)).select(&holds, &draft.hold_reason))
         }
-    }
+        @if to == IncidentState::Resolved {
+            (field(&code_id, "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, &draft.resolution_code))
+            (field(&notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&draft.resolution_notes, 4))
+        }
+        (widgets::Field::new(lang, &comment_id, "comment", ctx.t(Msg::CommentOptional), &errors).textarea(&draft.comment, 2))
+    };
+    m.with_fields(to.as_str(), ctx.t(verb(from, to, true)), "", open, fields)
 }
 
 pub fn staff_actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {
-    let moves = moves(ctx, d);
-    html! {
-        section.panel.actions aria-labelledby="actions-title" {
-            h2 #actions-title { (ctx.t(Msg::ChangeState)) }
-            @if moves.is_empty() { p.muted { (ctx.t(Msg::FinalState)) } }
-            div.action-list {
-                @for (from, to) in &moves {
-                    @match to {
-                        IncidentState::OnHold | IncidentState::Resolved => (with_fields(ctx, d, v, *from, *to)),
-                        IncidentState::Cancelled => (simple(ctx, d, *from, *to, "btn-danger-quiet")),
-                        _ => (simple(ctx, d, *from, *to, "")),
-                    }
-                }
-            }
-        }
-    }
+    let page = d.page();
+    let m = mover(ctx, d, &page);
+    let moves: Vec<Markup> = moves(ctx, d)
+        .into_iter()
+        .map(|(from, to)| match to {
+            IncidentState::OnHold | IncidentState::Resolved => with_fields(ctx, &m, v, from, to),
+            IncidentState::Cancelled => simple(ctx, &m, from, to, "btn-danger-quiet"),
+            _ => simple(ctx, &m, from, to, ""),
+        })
+        .collect();
+    state_moves::panel(ctx, Msg::FinalState, &moves, html! {}, html! {})
 }
 
 /// The requester's choices, in the main column where they cannot be missed.
 pub fn requester_actions(ctx: &Ctx, d: &Data, _v: &View) -> Markup {
     let moves = moves(ctx, d);
+    let page = d.page();
+    let m = mover(ctx, d, &page);
     html! {
         @if !moves.is_empty() {
             section.panel.confirm-card {
                 @if d.state() == Some(IncidentState::Resolved) { p.lead { (ctx.t(Msg::AskConfirm)) } }
                 div.action-row {
                     @for (from, to) in &moves {
-                        (simple(ctx, d, *from, *to, if *to == IncidentState::Closed { "btn-primary" } else { "" }))
+                        (simple(ctx, &m, *from, *to, if *to == IncidentState::Closed { "btn-primary" } else { "" }))
                     }
                 }
             }
@@ -141,53 +111,39 @@ pub fn requester_actions(ctx: &Ctx, d: &Data, _v: &View) -> Markup {
     }
 }
 
+/// The details box, with the requester and their organisation, the service
+/// and CIs, and (for staff) the first response.
 pub fn details(ctx: &Ctx, d: &Data) -> Markup {
     let lang = ctx.lang;
     let i = &d.inc;
-    let now = fmt::now_micros();
     let empty = ctx.t(Msg::Empty);
-    let level = |n: i64| super::activity::value(lang, "impact", Some(&n.to_string()));
-    html! {
-        section.panel aria-labelledby="details-title" {
-            h2 #details-title { (ctx.t(Msg::Details)) }
-            dl.details {
-                dt { (ctx.t(Msg::Priority)) }
-                dd { (widgets::priority_badge(lang, i.priority)) " " (i18n::priority_name(lang, i.priority)) }
-                dt { (ctx.t(Msg::Impact)) " / " (ctx.t(Msg::Urgency)) }
-                dd { (level(i.impact)) " / " (level(i.urgency)) }
-                dt { (ctx.t(Msg::Requester)) }
-                dd { (i.requester_name.as_deref().unwrap_or(empty)) }
-                @if let Some(o) = &i.organisation_name { dt { (ctx.t(Msg::Organisation)) } dd { (o) } }
-                dt { (ctx.t(Msg::Group)) }
-                dd { (i.group_name.as_deref().unwrap_or(empty)) }
-                dt { (ctx.t(Msg::Assignee)) }
-                dd #incident-assignee { (i.assignee_name.as_deref().unwrap_or(ctx.t(Msg::Unassigned))) }
-                @if let Some(c) = &i.category { dt { (ctx.t(Msg::Category)) } dd { (c) } }
-                @if let Some(sv) = &i.service {
-                    dt { (ctx.t(Msg::Service)) }
-                    dd #incident-service {
-                        @match (i.service_id, ctx.actor.is_staff()) {
-                            (Some(id), true) => a href={ "/cmdb/" (id) } { (sv) },
-                            _ => (sv),
-                        }
-                    }
-                }
-                @if !d.cis.is_empty() {
-                    dt { (ctx.t(Msg::ConfigurationItems)) }
-                    dd #incident-cis { @for (n, c) in d.cis.iter().enumerate() { @if n > 0 { ", " } a href={ "/cmdb/" (c.id) } { (c.name) } } }
-                }
-                dt { (ctx.t(Msg::Opened)) } dd { (widgets::time(lang, i.opened_at, now)) }
-                @if ctx.actor.is_staff() { dt { (ctx.t(Msg::FirstResponse)) } dd { (widgets::opt_time(lang, i.first_response_at, now)) } }
-                @if i.resolved_at.is_some() { dt { (ctx.t(Msg::ResolvedAt)) } dd { (widgets::opt_time(lang, i.resolved_at, now)) } }
-                @if i.closed_at.is_some() { dt { (ctx.t(Msg::ClosedAt)) } dd { (widgets::opt_time(lang, i.closed_at, now)) } }
-                dt { (ctx.t(Msg::Updated)) } dd { (widgets::time(lang, i.updated_at, now)) }
-                @if i.reopen_count > 0 {
-                    dt { (ctx.t(Msg::Reopened)) }
-                    dd { (i18n::tn(lang, i18n::Plural::Times, u64::try_from(i.reopen_count).unwrap_or(0))) }
+    let who = html! {
+        dt { (ctx.t(Msg::Requester)) }
+        dd { (i.requester_name.as_deref().unwrap_or(empty)) }
+        @if let Some(o) = &i.organisation_name { dt { (ctx.t(Msg::Organisation)) } dd { (o) } }
+    };
+    let what = html! {
+        @if let Some(sv) = &i.service {
+            dt { (ctx.t(Msg::Service)) }
+            dd #incident-service {
+                @match (i.service_id, ctx.actor.is_staff()) {
+                    (Some(id), true) => a href={ "/cmdb/" (id) } { (sv) },
+                    _ => (sv),
                 }
             }
         }
-    }
+        @if !d.cis.is_empty() {
+            dt { (ctx.t(Msg::ConfigurationItems)) }
+            dd #incident-cis { @for (n, c) in d.cis.iter().enumerate() { @if n > 0 { ", " } a href={ "/cmdb/" (c.id) } { (c.name) } } }
+        }
+    };
+    let when = html! {
+        @if ctx.actor.is_staff() { dt { (ctx.t(Msg::FirstResponse)) } dd { (widgets::opt_time(lang, i.first_response_at, fmt::now_micros())) } }
+    };
+    record_page::details(
+        ctx,
+        record_page::Facts { record: i, owner: (Msg::Assignee, "incident-assignee"), who, what, when },
+    )
 }
 
 pub fn related(ctx: &Ctx, d: &Data) -> Markup {

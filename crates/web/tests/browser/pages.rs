@@ -3,7 +3,10 @@
 
 use crate::server::{self, PASSWORD, TestServer, client, get, post};
 use reqwest::{Response, StatusCode, header};
-use steward_app::incidents::{IncidentPatch, NewIncident};
+use steward_app::{
+    incidents::{IncidentPatch, NewIncident},
+    problems::NewProblem,
+};
 
 async fn page(r: Response, status: u16) -> String {
     assert_eq!(r.status().as_u16(), status, "status of {}", r.url());
@@ -278,6 +281,47 @@ async fn attachments_upload_download_and_refuse_large_files() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_problem_page_takes_a_file_on_its_own_and_refuses_requesters() {
+    let t = server::spawn().await;
+    let agent = t.app.session_actor(&t.session("agent").await.0["steward_session=".len()..]).await.unwrap().0;
+    let n = NewProblem { title: "Print queue stalls every Monday".into(), ..NewProblem::default() };
+    let prb = steward_app::problems::number(t.app.create_problem(&agent, n).await.unwrap().record.number);
+    let upload = |(cookie, csrf): (String, String), bytes: Vec<u8>| {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("spooler.log").mime_str("text/plain").unwrap();
+        client()
+            .post(t.url(&format!("/problems/{prb}/attachments")))
+            .header(header::COOKIE, cookie)
+            .multipart(reqwest::multipart::Form::new().text("_csrf", csrf).part("file", part))
+            .send()
+    };
+    let session = t.session("agent").await;
+    let body = page(get(&t, &format!("/problems/{prb}"), &session.0).await, 200).await;
+    assert!(body.contains(&format!(r#"action="/problems/{prb}/attachments""#)), "the page's upload form: {body}");
+
+    let r = upload(session.clone(), b"spooler stopped".to_vec()).await.unwrap();
+    assert_eq!(r.headers()[header::LOCATION], format!("/problems/{prb}?m=uploaded"));
+    let body = page(get(&t, &format!("/problems/{prb}?m=uploaded"), &session.0).await, 200).await;
+    assert!(body.contains("File attached.") && body.contains("spooler.log"), "{body}");
+    let href = format!("/problems/{prb}/attachments/");
+    let link = body.split(&format!(r#"href="{href}"#)).last().unwrap().split('"').next().unwrap().to_owned();
+    let r = get(&t, &format!("{href}{link}"), &session.0).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().as_ref() == b"spooler stopped", "the file as uploaded");
+
+    // Too large, or no file: the page again with the message by the field.
+    let body = page(upload(session.clone(), vec![b'x'; 3 * 1024 * 1024 + 1]).await.unwrap(), 413).await;
+    assert!(body.contains(r#"id="attachment-file-error">The file is too large: at most 3 MB.<"#), "{body}");
+    let body = page(upload(session.clone(), Vec::new()).await.unwrap(), 422).await;
+    assert!(body.contains(r#"id="attachment-file-error">Choose a file to upload.<"#), "{body}");
+
+    // A requester may not comment on a problem, so may not attach to one.
+    let r = upload(t.session("requester").await, b"not mine".to_vec()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let files = t.app.list_attachments(&agent, steward_domain::number::RecordKind::Problem, &prb).await.unwrap();
+    assert_eq!(files.len(), 1, "only the agent's file");
 }
 
 #[tokio::test]
