@@ -2,7 +2,7 @@
 //! comment box, bulk changes and saved views on the incident list; and the
 //! messages of these use cases in the UI's language.
 
-use super::{Ctx, UiResult, fmt, incident, list::ListQuery, see_other, widgets};
+use super::{Ctx, UiResult, fmt, incident, list::ListQuery, record_page::RecordPage, see_other, widgets};
 use crate::{
     AppState,
     i18n::{self, Lang, Msg},
@@ -67,7 +67,14 @@ pub async fn assign_to_me(
         }
         Err(e) => return Err(ctx.fail(e)),
     };
-    incident::respond(&s, &ctx, &n, incident::View { alert: Some(problem), ..incident::View::default() }, status).await
+    incident::IncidentPage::respond(
+        &s,
+        &ctx,
+        &n,
+        incident::View { alert: Some(problem), ..incident::View::default() },
+        status,
+    )
+    .await
 }
 
 /// The canned replies beside the comment box: with JavaScript "Insert"

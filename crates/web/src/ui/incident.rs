@@ -3,8 +3,9 @@
 //! stream with the comment box; the sidebar (see `sidebar`) holds the
 //! state changes, the fields, attachments and related incidents.
 //!
-//! Posts from this page (`incident_actions`) that are refused render it
-//! again through [`respond`] with the user's input and the message.
+//! Posts from this page (`incident_actions`, `record_actions`) that are
+//! refused render it again through [`IncidentPage`]'s `respond` with the
+//! user's input and the message.
 
 use super::{
     Ctx, OrPage, UiResult, clocks, conversation,
@@ -123,14 +124,9 @@ impl RecordPage for IncidentPage {
     type Draft = TransitionDraft;
     type Own = ProblemForms;
 
-    fn respond(
-        s: &AppState,
-        ctx: &Ctx,
-        n: &str,
-        view: View,
-        status: StatusCode,
-    ) -> impl Future<Output = UiResult> + Send {
-        respond(s, ctx, n, view, status)
+    async fn respond(s: &AppState, ctx: &Ctx, n: &str, view: View, status: StatusCode) -> UiResult {
+        let d = load(s, ctx, n).await.or_page(ctx)?;
+        record_page::page(ctx, &d.number, &d.inc.title, render(ctx, s, &d, &view), status)
     }
 
     async fn replies(s: &AppState, ctx: &Ctx, n: &str) -> Result<Vec<FilledReply>, AppError> {
@@ -205,10 +201,4 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         (header(ctx, d))
         (record_page::columns(ctx, &page, v, main, side))
     }
-}
-
-/// Loads the incident and renders its page with `view`.
-pub async fn respond(s: &AppState, ctx: &Ctx, n: &str, view: View, status: StatusCode) -> UiResult {
-    let d = load(s, ctx, n).await.or_page(ctx)?;
-    record_page::page(ctx, &d.number, &d.inc.title, render(ctx, s, &d, &view), status)
 }

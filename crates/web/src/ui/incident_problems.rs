@@ -5,7 +5,8 @@
 
 use super::{
     Ctx, UiResult,
-    incident::{self, Data, View},
+    incident::{self, Data, IncidentPage, View},
+    record_page::RecordPage,
     see_other, widgets,
 };
 use crate::{
@@ -109,7 +110,7 @@ async fn refused(s: &AppState, ctx: &Ctx, n: &str, e: AppError, typed: Option<St
     };
     let own = incident::ProblemForms { problem_errors: super::desk::errors(errors), problem_form: typed };
     let view = View { own, ..View::default() };
-    incident::respond(s, ctx, n, view, StatusCode::UNPROCESSABLE_ENTITY).await
+    IncidentPage::respond(s, ctx, n, view, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 pub async fn create(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>) -> UiResult {

@@ -7,10 +7,7 @@
 //! comments, files) in `record_page` and `record_actions`.
 
 use super::area::{Area, Audience, NavEntry};
-use super::{
-    canned_replies, desk, form, incident::IncidentPage, incident_actions, list, notifications, record_actions,
-    record_page,
-};
+use super::{canned_replies, desk, form, incident::IncidentPage, list, notifications, record_actions, record_page};
 use crate::{AppState, i18n::Msg};
 use axum::{
     Router,
@@ -43,7 +40,7 @@ fn routes() -> Router<AppState> {
         .route("/incidents/new", get(form::new))
         .route("/incidents/{number}", get(record_page::show::<IncidentPage>))
         .route("/incidents/{number}/edit", get(form::edit).post(form::update))
-        .route("/incidents/{number}/state", post(incident_actions::transition))
+        .route("/incidents/{number}/state", post(record_actions::transition::<IncidentPage>))
         // A comment may carry files: the attachment limit applies to each.
         .route(
             "/incidents/{number}/comments",

@@ -5,7 +5,7 @@
 
 use super::{
     Ctx, OrPage, UiResult, layout,
-    record_list::{self, Col, Control, Filter, Shape, options},
+    record_list::{self, Clocks, Col, Control, Filter, Shape, count_number, list_query, options},
     see_other, widgets,
 };
 use crate::{
@@ -14,67 +14,25 @@ use crate::{
 };
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
-use serde::Deserialize;
 use steward_app::incidents::ListParams;
 use steward_domain::{IncidentState, number::RecordKind};
 use steward_store::records::{Count, Incident};
 
-use record_list::{Clocks, count_number};
-
 const KIND: RecordKind = RecordKind::Incident;
 const PAGE: i64 = 50;
 
-/// The list's query string, declared once: its links, the filter form's
-/// values and the use case's parameters all come from it.
-const LIST: Shape<ListQuery> = Shape {
-    path: "/incidents",
-    filters: &[
-        ("text", |q| &q.text),
-        ("state", |q| &q.state),
-        ("priority", |q| &q.priority),
-        ("group", |q| &q.group),
-        ("assignee", |q| &q.assignee),
-        ("requester", |q| &q.requester),
-        ("service", |q| &q.service),
-        ("organisation", |q| &q.organisation),
-        ("opened_from", |q| &q.opened_from),
-        ("opened_to", |q| &q.opened_to),
-        ("sla", |q| &q.sla),
-    ],
-    sort: |q| &q.sort,
-    cursor: |q| &q.cursor,
-    kept: &[],
-    sorts: &[
-        ("", Msg::SortPriority),
-        ("-priority", Msg::SortPriorityLow),
-        ("-opened", Msg::SortNewest),
-        ("opened", Msg::SortOldest),
-        ("-updated", Msg::SortUpdated),
-        ("number", Msg::SortNumber),
-        ("sla_due", Msg::SortSlaDue),
-    ],
-};
-
-/// The list's query string, kept as typed so the form can show it again.
-#[derive(Deserialize, Default, Debug, Clone)]
-#[serde(default)]
-pub struct ListQuery {
-    pub state: String,
-    pub priority: String,
-    pub group: String,
-    pub assignee: String,
-    pub requester: String,
-    pub service: String,
-    pub organisation: String,
-    pub text: String,
-    pub opened_from: String,
-    pub opened_to: String,
-    pub sla: String,
-    pub sort: String,
-    pub cursor: String,
-    /// Which success message to show after a redirect (not a filter).
-    pub m: String,
+list_query! {
+    /// The list's query string.
+    pub struct ListQuery {
+        filters: [text, state, priority, group, assignee, requester, service, organisation, opened_from, opened_to, sla],
+        kept: [],
+        /// Which success message to show after a redirect (not a filter).
+        m,
+    }
 }
+
+/// The list's address and its own orders (after those every list offers).
+const LIST: Shape = Shape { path: "/incidents", sorts: &[("sla_due", Msg::SortSlaDue)] };
 
 /// The list a link such as `/incidents?state=open` shows; what cannot be
 /// read is left out.
@@ -85,7 +43,7 @@ pub fn query_of(link: &str) -> ListQuery {
 
 impl ListQuery {
     pub fn params(&self, limit: i64) -> ListParams {
-        LIST.params(self, limit)
+        record_list::params(self, limit)
     }
 
     /// This list's link with other `sort` and `cursor` values.
@@ -152,11 +110,8 @@ fn filters(
     if !organisations.is_empty() {
         fields.push(select("f-organisation", "organisation", Msg::Organisation, options::names(ctx, organisations)));
     }
-    let slas = vec![
-        options::any(ctx),
-        ("breaching_soon".into(), ctx.t(Msg::SlaBreachingSoon).into()),
-        ("breached".into(), ctx.t(Msg::SlaBreachedFilter).into()),
-    ];
+    let slas =
+        options::any_of(ctx, &[("breaching_soon", Msg::SlaBreachingSoon), ("breached", Msg::SlaBreachedFilter)], []);
     fields.extend([
         Filter::new("f-from", "opened_from", ctx.t(Msg::OpenedFrom), Control::Date),
         Filter::new("f-to", "opened_to", ctx.t(Msg::OpenedBefore), Control::Date),
@@ -270,7 +225,7 @@ mod tests {
 
     #[test]
     fn every_filter_reaches_the_use_case() {
-        record_list::assert_filters_reach::<ListQuery, ListParams>(&LIST);
+        record_list::assert_filters_reach::<ListQuery, ListParams>();
     }
 
     #[test]

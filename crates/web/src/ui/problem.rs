@@ -5,8 +5,9 @@
 //! affected services and CIs with what they affect (the CMDB's impact
 //! analysis) and the files, sent with comments or on their own.
 //!
-//! Posts from this page (`problem_actions`) that are refused render it
-//! again through [`respond`] with the user's input and the messages.
+//! Posts from this page (`problem_actions`, `record_actions`) that are
+//! refused render it again through [`ProblemPage`]'s `respond` with the
+//! user's input and the messages.
 
 use super::{
     Ctx, Failure, OrPage, UiResult, clocks, conversation, problem_list, problem_side,
@@ -122,14 +123,10 @@ impl RecordPage for ProblemPage {
     type Draft = TransitionDraft;
     type Own = PanelForms;
 
-    fn respond(
-        s: &AppState,
-        ctx: &Ctx,
-        n: &str,
-        view: View,
-        status: StatusCode,
-    ) -> impl Future<Output = UiResult> + Send {
-        respond(s, ctx, n, view, status)
+    async fn respond(s: &AppState, ctx: &Ctx, n: &str, view: View, status: StatusCode) -> UiResult {
+        super::staff_only(ctx)?;
+        let d = load(s, ctx, n).await.or_page(ctx)?;
+        record_page::page(ctx, &d.number, &d.p.record.title, render(ctx, s, &d, &view), status)
     }
 
     /// The problem's pages are staff's.
@@ -225,13 +222,6 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         (header(ctx, d))
         (record_page::columns(ctx, &page, v, main, side))
     }
-}
-
-/// Loads the problem and renders its page with `view`.
-pub async fn respond(s: &AppState, ctx: &Ctx, n: &str, view: View, status: StatusCode) -> UiResult {
-    super::staff_only(ctx)?;
-    let d = load(s, ctx, n).await.or_page(ctx)?;
-    record_page::page(ctx, &d.number, &d.p.record.title, render(ctx, s, &d, &view), status)
 }
 
 /// An incident's page address.

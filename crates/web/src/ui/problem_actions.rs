@@ -1,14 +1,15 @@
-//! What the problem page posts of its own: a state change, publishing or
-//! withdrawing the known error, linking and unlinking incidents. (Comments,
-//! files and downloads are every kind's: `record_actions`.) A refusal
-//! renders the page again with the input and the messages; a stale version
-//! offers the latest one.
+//! What the problem page posts of its own: publishing or withdrawing the
+//! known error, linking and unlinking incidents; and its state change
+//! (the handler, comments, files and downloads are every kind's:
+//! `record_actions`). A refusal renders the page again with the input and
+//! the messages; a stale version offers the latest one.
 
 use super::{
     Ctx, OrPage, UiResult,
-    problem::{self, TransitionDraft, View},
-    record_actions::{Refused, back, done},
+    problem::{ProblemPage, TransitionDraft, View},
+    record_actions::{Refused, StateChange, back, done},
     record_form::opt,
+    record_page::RecordPage,
     see_other, widgets,
 };
 use crate::{AppState, i18n::Msg};
@@ -22,6 +23,17 @@ use steward_domain::number::RecordKind;
 
 const KIND: RecordKind = RecordKind::Problem;
 
+/// The page again after a refused post, `fill`ed from the refusal.
+fn refusal(ctx: &Ctx, refused: Refused, fill: impl FnOnce(&mut View, widgets::Errors)) -> View {
+    let mut view = View::default();
+    match refused {
+        Refused::Fields(errs) => fill(&mut view, super::desk::errors(errs)),
+        Refused::Move(message) => fill(&mut view, super::desk::errors(vec![FieldError::new("state", message)])),
+        Refused::Stale => view.alert = Some((ctx.t(Msg::StaleProblem).to_owned(), true)),
+    }
+    view
+}
+
 /// A refused post: the page again, with `view` filled from the error.
 async fn refused(
     s: &AppState,
@@ -32,32 +44,24 @@ async fn refused(
 ) -> UiResult {
     let refused = Refused::of(e).or_page(ctx)?;
     let status = refused.status();
-    let mut view = View::default();
-    match refused {
-        Refused::Fields(errs) => fill(&mut view, super::desk::errors(errs)),
-        Refused::Move(message) => fill(&mut view, super::desk::errors(vec![FieldError::new("state", message)])),
-        Refused::Stale => view.alert = Some((ctx.t(Msg::StaleProblem).to_owned(), true)),
-    }
-    problem::respond(s, ctx, n, view, status).await
+    ProblemPage::respond(s, ctx, n, refusal(ctx, refused, fill), status).await
 }
 
-pub async fn transition(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(n): Path<String>,
-    Form(f): Form<TransitionDraft>,
-) -> UiResult {
-    let input = ProblemTransitionInput {
-        state: f.state.clone(),
-        resolution_code: opt(&f.resolution_code),
-        resolution_notes: opt(&f.resolution_notes),
-        cancel_reason: opt(&f.cancel_reason),
-        resolve_incidents: f.resolve_incidents.as_deref().is_some_and(|v| !v.is_empty()),
-        incident_notes: opt(&f.incident_notes),
-    };
-    match s.app.transition_problem(&ctx.actor, &n, f.version.trim().parse().ok(), input).await {
-        Ok(p) => done(KIND, p.record.number, "state"),
-        Err(e) => refused(&s, &ctx, &n, e, |v, errs| v.transition = Some((f, errs))).await,
+impl StateChange for ProblemPage {
+    async fn change(s: &AppState, ctx: &Ctx, n: &str, f: &TransitionDraft) -> Result<i64, AppError> {
+        let input = ProblemTransitionInput {
+            state: f.state.clone(),
+            resolution_code: opt(&f.resolution_code),
+            resolution_notes: opt(&f.resolution_notes),
+            cancel_reason: opt(&f.cancel_reason),
+            resolve_incidents: f.resolve_incidents.as_deref().is_some_and(|v| !v.is_empty()),
+            incident_notes: opt(&f.incident_notes),
+        };
+        Ok(s.app.transition_problem(&ctx.actor, n, f.version.trim().parse().ok(), input).await?.record.number)
+    }
+
+    fn refused(ctx: &Ctx, f: TransitionDraft, refused: Refused) -> View {
+        refusal(ctx, refused, |v, errs| v.transition = Some((f, errs)))
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::{
     Ctx, OrPage, UiResult, layout, problem_candidates,
-    record_list::{self, Col, Control, Filter, Shape, options},
+    record_list::{self, Col, Control, Filter, Shape, list_query, options},
     see_other, widgets,
 };
 use crate::{
@@ -14,7 +14,6 @@ use crate::{
 };
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
-use serde::Deserialize;
 use steward_app::problems::{Problem, ProblemListParams};
 use steward_domain::{number::RecordKind, problem::ProblemState};
 
@@ -43,7 +42,7 @@ fn routes() -> axum::Router<AppState> {
         .route("/problems/new", get(problem_form::new))
         .route("/problems/{number}", get(record_page::show::<ProblemPage>))
         .route("/problems/{number}/edit", get(problem_form::edit).post(problem_form::update))
-        .route("/problems/{number}/state", post(problem_actions::transition))
+        .route("/problems/{number}/state", post(record_actions::transition::<ProblemPage>))
         .route("/problems/{number}/known-error", post(problem_actions::known_error))
         .route("/problems/{number}/incidents", post(problem_actions::link))
         .route("/problems/{number}/incidents/{incident}/unlink", post(problem_actions::unlink))
@@ -66,61 +65,30 @@ fn routes() -> axum::Router<AppState> {
 
 const PAGE: i64 = 50;
 
-/// The orders the filter form offers: (value, label).
-const SORTS: &[(&str, Msg)] = &[
-    ("", Msg::SortPriority),
-    ("-priority", Msg::SortPriorityLow),
-    ("-opened", Msg::SortNewest),
-    ("opened", Msg::SortOldest),
-    ("-updated", Msg::SortUpdated),
-    ("number", Msg::SortNumber),
-];
+/// The queue's own orders, (value, label), after those every list offers
+/// (`record_list::ORDERS`).
+const SORTS: &[(&str, Msg)] = &[];
 
-/// The queue's query string, declared once: its links, the queues, the
-/// filter form's values and the use case's parameters all come from it.
-const LIST: Shape<ProblemQuery> = Shape {
-    path: "/problems",
-    filters: &[
-        ("text", |q| &q.text),
-        ("state", |q| &q.state),
-        ("priority", |q| &q.priority),
-        ("group", |q| &q.group),
-        ("assignee", |q| &q.assignee),
-        ("service", |q| &q.service),
-        ("known_error", |q| &q.known_error),
-    ],
-    sort: |q| &q.sort,
-    cursor: |q| &q.cursor,
-    kept: &[("days", |q| &q.days), ("min", |q| &q.min)],
-    sorts: SORTS,
-};
-
-/// The list's query string as typed, so the form can show it again.
-#[derive(Deserialize, Default, Debug, Clone)]
-#[serde(default)]
-pub struct ProblemQuery {
-    pub text: String,
-    pub state: String,
-    pub priority: String,
-    pub group: String,
-    pub assignee: String,
-    pub service: String,
-    pub known_error: String,
-    pub sort: String,
-    pub cursor: String,
-    /// The candidates' period in days and their threshold (not filters).
-    pub days: String,
-    pub min: String,
+list_query! {
+    /// The queue's query string; links keep the candidates' period in days
+    /// and their threshold (not filters).
+    pub struct ProblemQuery {
+        filters: [text, state, priority, group, assignee, service, known_error],
+        kept: [days, min],
+    }
 }
+
+/// The queue's address and its orders.
+const LIST: Shape = Shape { path: "/problems", sorts: SORTS };
 
 impl ProblemQuery {
     fn params(&self) -> ProblemListParams {
-        LIST.params(self, PAGE)
+        record_list::params(self, PAGE)
     }
 
     /// The list's filters and sort, which the candidates' form keeps.
     pub fn filters_and_sort(&self) -> Vec<(&'static str, &str)> {
-        LIST.filters_and_sort(self)
+        record_list::filters_and_sort(self)
     }
 }
 
@@ -215,7 +183,7 @@ mod tests {
 
     #[test]
     fn the_queue_shown_is_the_one_whose_filters_the_list_has() {
-        let current_queue = |q: &ProblemQuery| LIST.current_queue(q, &QUEUES);
+        let current_queue = |q: &ProblemQuery| record_list::current_queue(q, &QUEUES);
         let q = |state: &str, assignee: &str, known: &str| ProblemQuery {
             state: state.into(),
             assignee: assignee.into(),
@@ -233,7 +201,7 @@ mod tests {
 
     #[test]
     fn every_filter_reaches_the_use_case() {
-        record_list::assert_filters_reach::<ProblemQuery, ProblemListParams>(&LIST);
+        record_list::assert_filters_reach::<ProblemQuery, ProblemListParams>();
     }
 
     #[test]

@@ -42,12 +42,10 @@ fn moves(ctx: &Ctx, d: &Data) -> Vec<(ProblemState, ProblemState)> {
 /// reason).
 fn with_fields(ctx: &Ctx, d: &Data, m: &Mover, v: &View, from: ProblemState, to: ProblemState) -> Markup {
     let lang = ctx.lang;
-    let (draft, errors) = state_moves::tried(&v.transition, to.as_str(), |t| t.state.as_str());
-    let open = !draft.state.is_empty();
-    let id = |f: &str| format!("{}-{f}", to.as_str());
-    let (code_id, notes_id, reason_id, inc_notes_id) = (id("code"), id("notes"), id("reason"), id("incident-notes"));
-    let field =
-        |id, name, label| widgets::Field { required: true, ..widgets::Field::new(lang, id, name, label, &errors) };
+    let t = state_moves::tried(&v.transition, to.as_str(), |t| t.state.as_str());
+    let (draft, errors) = (&t.draft, &t.errors);
+    let [code_id, notes_id, reason_id, inc_notes_id] =
+        state_moves::field_ids(to.as_str(), ["code", "notes", "reason", "incident-notes"]);
     let codes = state_moves::choose_one(
         ctx,
         ProblemResolution::ALL
@@ -59,8 +57,8 @@ fn with_fields(ctx: &Ctx, d: &Data, m: &Mover, v: &View, from: ProblemState, to:
     let open_incidents = d.open_incidents();
     let fields = html! {
         @if to == ProblemState::Resolved {
-            (field(&code_id, "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, &draft.resolution_code))
-            (field(&notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&draft.resolution_notes, 4))
+            (t.required(lang, &code_id, "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, &draft.resolution_code))
+            (t.required(lang, &notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&draft.resolution_notes, 4))
             @if open_incidents > 0 {
                 div class={ "field checkbox" @if errors.get("resolve_incidents").is_some() { " has-error" } } {
                     label {
@@ -69,18 +67,18 @@ fn with_fields(ctx: &Ctx, d: &Data, m: &Mover, v: &View, from: ProblemState, to:
                     }
                     @if let Some(e) = errors.get("resolve_incidents") { p.field-error { (widgets::sentence(&i18n::app_message(lang, e))) } }
                 }
-                (widgets::Field::new(lang, &inc_notes_id, "incident_notes", ctx.t(Msg::IncidentNotes), &errors).textarea(&draft.incident_notes, 2))
+                (widgets::Field::new(lang, &inc_notes_id, "incident_notes", ctx.t(Msg::IncidentNotes), errors).textarea(&draft.incident_notes, 2))
             }
         }
         @if to == ProblemState::Cancelled {
-            (field(&reason_id, "cancel_reason", ctx.t(Msg::CancelReason)).textarea(&draft.cancel_reason, 3))
+            (t.required(lang, &reason_id, "cancel_reason", ctx.t(Msg::CancelReason)).textarea(&draft.cancel_reason, 3))
         }
         @for e in errors.others(&["resolution_code", "resolution_notes", "resolve_incidents", "incident_notes", "cancel_reason"]) {
             p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) }
         }
     };
     let class = if to == ProblemState::Cancelled { "btn-danger-quiet" } else { "" };
-    m.with_fields(to.as_str(), &verb(ctx, from, to), class, open, fields)
+    m.with_fields(to.as_str(), &verb(ctx, from, to), class, t.open, fields)
 }
 
 pub fn actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {

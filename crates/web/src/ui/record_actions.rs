@@ -1,6 +1,7 @@
 //! What every record kind's page posts alike, as handlers generic over the
-//! page ([`RecordPage`]): the comment box (through `conversation`), a file
-//! on its own, and the files' downloads; and what each kind's own posts
+//! page ([`RecordPage`]): a state change (the kind's own part is its
+//! [`StateChange`]), the comment box (through `conversation`), a file on
+//! its own, and the files' downloads; and what each kind's own posts
 //! share: the way back to the page with its notice, and the refusals a
 //! page shows again ([`Refused`]). The incident and the problem page use
 //! them; the next kind's page does too.
@@ -18,6 +19,7 @@ use crate::{
     i18n,
 };
 use axum::{
+    Form,
     extract::{Multipart, Path, Request, State, multipart::MultipartRejection},
     http::StatusCode,
 };
@@ -65,6 +67,37 @@ impl Refused {
             Refused::Move(_) | Refused::Stale => StatusCode::CONFLICT,
         }
     }
+}
+
+/// A kind's state change, as the handler every kind shares sees it; the
+/// kind's `*_actions` module implements it.
+pub trait StateChange: RecordPage {
+    /// Makes the change `draft` asks for: the record's number after it.
+    fn change(
+        s: &AppState,
+        ctx: &Ctx,
+        n: &str,
+        draft: &Self::Draft,
+    ) -> impl Future<Output = Result<i64, AppError>> + Send;
+
+    /// The page after the change was refused, with `draft` again.
+    fn refused(ctx: &Ctx, draft: Self::Draft, refused: Refused) -> View<Self::Draft, Self::Own>;
+}
+
+/// A state change from the page's panel: back to the page, or the page
+/// again with the draft and why not.
+pub async fn transition<P: StateChange>(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(n): Path<String>,
+    Form(draft): Form<P::Draft>,
+) -> UiResult {
+    let refused = match P::change(&s, &ctx, &n, &draft).await {
+        Ok(seq) => return done(P::KIND, seq, "state"),
+        Err(e) => Refused::of(e).or_page(&ctx)?,
+    };
+    let status = refused.status();
+    P::respond(&s, &ctx, &n, P::refused(&ctx, draft, refused), status).await
 }
 
 /// The comment box (multipart: a comment or work note, with files): back

@@ -1,12 +1,14 @@
 //! What every record kind's list page is made of: the incident list and
 //! the problem queue use it, and so does the next kind's list. A kind
-//! declares its query string once, as a [`Shape`]: a table of its filters
-//! (name and field), from which its links, its queues, the values its
-//! filter form shows, the messages that form cannot place and the use
-//! case's list parameters all come. Then the filter form from field
-//! descriptors ([`Filter`]), the options its selects share, the table from
-//! column names ([`Col`]), one read of a page ([`find`]) and one way to
-//! show it ([`results`]: the count, the table and the pager).
+//! declares its query string once, with [`list_query!`]: the struct and
+//! its table of filters (name and field, a [`QueryString`]), from which
+//! its links, its queues, the values its filter form shows, the messages
+//! that form cannot place and the use case's list parameters all come;
+//! and its [`Shape`], the list's path and orders. Then the filter form
+//! from field descriptors ([`Filter`]), the options its selects share,
+//! the table from column names ([`Col`]), one read of a page ([`find`])
+//! and one way to show it ([`results`]: the count, the table and the
+//! pager).
 
 use super::{Ctx, Failure, OrPage, clocks, fmt, state_moves::StateLabel, widgets};
 use crate::{
@@ -24,91 +26,144 @@ use steward_store::records::{Count, Filter as StoreFilter, Record};
 /// query struct keeps it.
 pub type Param<Q> = (&'static str, fn(&Q) -> &str);
 
-/// A kind's list: its address and its query string, declared once.
-pub struct Shape<Q: 'static> {
-    /// The list's path, `/incidents`.
-    pub path: &'static str,
-    /// The filters in the order links write them; each name is also the
+/// A list's query string as the list's pieces read it.
+pub trait QueryString: Sized + 'static {
+    /// The filters, in the order links write them; each name is also the
     /// use case's parameter (`ListParams`, `ProblemListParams`).
-    pub filters: &'static [Param<Q>],
-    pub sort: fn(&Q) -> &str,
-    pub cursor: fn(&Q) -> &str,
+    const FILTERS: &'static [Param<Self>];
     /// What links keep after the cursor that is not the list's (the
     /// problem queue's candidates' period).
-    pub kept: &'static [Param<Q>],
-    /// The orders the filter form offers: (value, label); "" is the
-    /// default, by priority.
+    const KEPT: &'static [Param<Self>];
+    fn sort(&self) -> &str;
+    fn cursor(&self) -> &str;
+}
+
+/// Declares a list's query struct, every parameter a `String` as typed (so
+/// the form can show it again), and its [`QueryString`], from one list of
+/// names: the filters in the order links write them, the parameters links
+/// keep after the cursor, then any the page reads but does not link (a
+/// notice). Every list has `sort` and `cursor`.
+macro_rules! list_query {
+    (
+        $(#[$doc:meta])*
+        pub struct $name:ident {
+            filters: [$($filter:ident),* $(,)?],
+            kept: [$($kept:ident),* $(,)?],
+            $($(#[$other_doc:meta])* $other:ident,)*
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(serde::Deserialize, Default, Debug, Clone)]
+        #[serde(default)]
+        pub struct $name {
+            $(pub $filter: String,)*
+            pub sort: String,
+            pub cursor: String,
+            $(pub $kept: String,)*
+            $($(#[$other_doc])* pub $other: String,)*
+        }
+
+        impl $crate::ui::record_list::QueryString for $name {
+            const FILTERS: &'static [$crate::ui::record_list::Param<Self>] =
+                &[$((stringify!($filter), |q| &q.$filter)),*];
+            const KEPT: &'static [$crate::ui::record_list::Param<Self>] = &[$((stringify!($kept), |q| &q.$kept)),*];
+            fn sort(&self) -> &str {
+                &self.sort
+            }
+            fn cursor(&self) -> &str {
+                &self.cursor
+            }
+        }
+    };
+}
+pub(crate) use list_query;
+
+/// A kind's list: where it is and the orders it offers.
+pub struct Shape {
+    /// The list's path, `/incidents`.
+    pub path: &'static str,
+    /// The kind's own orders, (value, label), after those every list
+    /// offers ([`ORDERS`]).
     pub sorts: &'static [(&'static str, Msg)],
 }
+
+/// The orders every list's filter form offers: (value, label); "" is the
+/// default, by priority.
+pub const ORDERS: [(&str, Msg); 6] = [
+    ("", Msg::SortPriority),
+    ("-priority", Msg::SortPriorityLow),
+    ("-opened", Msg::SortNewest),
+    ("opened", Msg::SortOldest),
+    ("-updated", Msg::SortUpdated),
+    ("number", Msg::SortNumber),
+];
 
 /// The sort a list is in: the one asked for, else by priority.
 fn sort_or_default(sort: &str) -> &str {
     if sort.is_empty() { "priority" } else { sort }
 }
 
-impl<Q: 'static> Shape<Q> {
-    fn pairs<'q>(&self, params: &'static [Param<Q>], q: &'q Q) -> impl Iterator<Item = (&'static str, &'q str)> {
-        params.iter().map(move |(name, get)| (*name, get(q)))
-    }
+fn pairs<'q, Q>(params: &'static [Param<Q>], q: &'q Q) -> impl Iterator<Item = (&'static str, &'q str)> {
+    params.iter().map(move |(name, get)| (*name, get(q)))
+}
 
-    /// This list's link with other `sort` and `cursor` values.
-    pub fn link(&self, q: &Q, sort: &str, cursor: &str) -> String {
-        let mut pairs: Vec<(&str, &str)> = self.pairs(self.filters, q).collect();
-        pairs.extend([("sort", sort), ("cursor", cursor)]);
-        pairs.extend(self.pairs(self.kept, q));
-        format!("{}{}", self.path, fmt::query(&pairs))
-    }
+fn value<'q, Q: QueryString>(q: &'q Q, name: &str) -> &'q str {
+    Q::FILTERS.iter().find(|(n, _)| *n == name).map_or("", |(_, get)| get(q))
+}
 
-    /// The filters and the sort as typed: what another form on the page
-    /// keeps in hidden fields.
-    pub fn filters_and_sort<'q>(&self, q: &'q Q) -> Vec<(&'static str, &'q str)> {
-        let mut pairs: Vec<_> = self.pairs(self.filters, q).collect();
-        pairs.push(("sort", (self.sort)(q)));
-        pairs
-    }
+/// The filters and the sort as typed: what another form on the page keeps
+/// in hidden fields.
+pub fn filters_and_sort<Q: QueryString>(q: &Q) -> Vec<(&'static str, &str)> {
+    let mut out: Vec<_> = pairs(Q::FILTERS, q).collect();
+    out.push(("sort", q.sort()));
+    out
+}
 
-    /// The parameters the filter form shows, each with its message beside
-    /// it; a message about any other is listed above the list.
-    pub fn shown(&self) -> Vec<&'static str> {
-        self.filters.iter().map(|(name, _)| *name).chain(["sort"]).collect()
-    }
+/// The parameters the filter form shows, each with its message beside it;
+/// a message about any other is listed above the list.
+pub fn shown<Q: QueryString>() -> Vec<&'static str> {
+    Q::FILTERS.iter().map(|(name, _)| *name).chain(["sort"]).collect()
+}
 
-    fn value<'q>(&self, q: &'q Q, name: &str) -> &'q str {
-        self.filters.iter().find(|(n, _)| *n == name).map_or("", |(_, get)| get(q))
-    }
-
-    /// The use case's list parameters: the filters, the sort and the cursor
-    /// trimmed (empty ones left out) and the page size. `P` has a field
-    /// for each filter (a kind's unit test checks every one arrives).
-    pub fn params<P: DeserializeOwned + Default>(&self, q: &Q, limit: i64) -> P {
-        let mut map = Map::new();
-        let sort = [("sort", (self.sort)(q)), ("cursor", (self.cursor)(q))];
-        for (name, v) in self.pairs(self.filters, q).chain(sort) {
-            if let Some(v) = super::record_form::opt(v) {
-                map.insert(name.to_owned(), Value::String(v));
-            }
+/// The use case's list parameters: the filters, the sort and the cursor
+/// trimmed (empty ones left out) and the page size. `P` has a field for
+/// each filter (a kind's unit test checks every one arrives).
+pub fn params<Q: QueryString, P: DeserializeOwned + Default>(q: &Q, limit: i64) -> P {
+    let mut map = Map::new();
+    for (name, v) in pairs(Q::FILTERS, q).chain([("sort", q.sort()), ("cursor", q.cursor())]) {
+        if let Some(v) = super::record_form::opt(v) {
+            map.insert(name.to_owned(), Value::String(v));
         }
-        map.insert("limit".to_owned(), Value::from(limit));
-        serde_json::from_value(Value::Object(map)).unwrap_or_else(|e| {
-            tracing::error!(list = self.path, error = %e, "a list's filters are not its parameters");
-            P::default()
-        })
     }
+    map.insert("limit".to_owned(), Value::from(limit));
+    serde_json::from_value(Value::Object(map)).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "a list's filters are not its use case's parameters");
+        P::default()
+    })
+}
 
-    /// Which of `queues` (label, query string) the list shows now: the one
-    /// whose filters are exactly the list's.
-    pub fn current_queue(&self, q: &Q, queues: &[(Msg, &str)]) -> Option<usize> {
-        queues.iter().position(|(_, link)| {
-            let wanted: Vec<(&str, &str)> =
-                link.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
-            self.pairs(self.filters, q)
-                .all(|(name, v)| wanted.iter().find(|(n, _)| *n == name).map_or("", |w| w.1) == v)
-        })
+/// Which of `queues` (label, query string) `q` is: the one whose filters
+/// are exactly its.
+pub fn current_queue<Q: QueryString>(q: &Q, queues: &[(Msg, &str)]) -> Option<usize> {
+    queues.iter().position(|(_, link)| {
+        let wanted: Vec<(&str, &str)> =
+            link.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
+        pairs(Q::FILTERS, q).all(|(name, v)| wanted.iter().find(|(n, _)| *n == name).map_or("", |w| w.1) == v)
+    })
+}
+
+impl Shape {
+    /// The list of `q` with other `sort` and `cursor` values.
+    pub fn link<Q: QueryString>(&self, q: &Q, sort: &str, cursor: &str) -> String {
+        let mut all: Vec<(&str, &str)> = pairs(Q::FILTERS, q).collect();
+        all.extend([("sort", sort), ("cursor", cursor)]);
+        all.extend(pairs(Q::KEPT, q));
+        format!("{}{}", self.path, fmt::query(&all))
     }
 
     /// The queues as tabs, the current one marked.
-    pub fn queues(&self, ctx: &Ctx, q: &Q, label: Msg, queues: &[(Msg, &str)]) -> Markup {
-        let current = self.current_queue(q, queues);
+    pub fn queues<Q: QueryString>(&self, ctx: &Ctx, q: &Q, label: Msg, queues: &[(Msg, &str)]) -> Markup {
+        let current = current_queue(q, queues);
         html! {
             nav.tabs aria-label=(ctx.t(label)) {
                 @for (i, (label, link)) in queues.iter().enumerate() {
@@ -146,9 +201,9 @@ impl<'a> Filter<'a> {
 
 /// The filter form (a GET to the list): `filters` in order, then the sort
 /// and the buttons, then `after` (a datalist the controls name).
-pub fn filter_form<Q: 'static>(
+pub fn filter_form<Q: QueryString>(
     ctx: &Ctx,
-    shape: &Shape<Q>,
+    shape: &Shape,
     q: &Q,
     filters: &[Filter],
     errors: &widgets::Errors,
@@ -156,8 +211,8 @@ pub fn filter_form<Q: 'static>(
 ) -> Markup {
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errors);
     let sorts: Vec<(String, String)> =
-        shape.sorts.iter().map(|(v, m)| ((*v).to_owned(), ctx.t(*m).to_owned())).collect();
-    let sort = match (shape.sort)(q) {
+        ORDERS.iter().chain(shape.sorts).map(|(v, m)| ((*v).to_owned(), ctx.t(*m).to_owned())).collect();
+    let sort = match q.sort() {
         "priority" => "",
         s => s,
     };
@@ -165,7 +220,7 @@ pub fn filter_form<Q: 'static>(
         form.filters method="get" action=(shape.path) aria-label=(ctx.t(Msg::Filters)) {
             @for f in filters {
                 @let plain = field(f.id, f.name, f.label);
-                @let value = shape.value(q, f.name);
+                @let value = value(q, f.name);
                 @match &f.control {
                     Control::Search => (widgets::Field { kind: Some("search"), ..plain }.input(value)),
                     Control::Date => (widgets::Field { kind: Some("date"), ..plain }.input(value)),
@@ -187,49 +242,48 @@ pub fn filter_form<Q: 'static>(
 pub mod options {
     use super::*;
 
-    pub fn any(ctx: &Ctx) -> (String, String) {
-        (String::new(), ctx.t(Msg::Any).to_owned())
+    /// "Any", then `fixed` (value, label), then `more`.
+    pub fn any_of(
+        ctx: &Ctx,
+        fixed: &[(&str, Msg)],
+        more: impl IntoIterator<Item = (String, String)>,
+    ) -> Vec<(String, String)> {
+        let mut out = vec![(String::new(), ctx.t(Msg::Any).to_owned())];
+        out.extend(fixed.iter().map(|(v, m)| ((*v).to_owned(), ctx.t(*m).to_owned())));
+        out.extend(more);
+        out
     }
 
-    /// Any, "open" (named `open`), then each state of the kind.
+    fn named(names: &[String]) -> impl Iterator<Item = (String, String)> + '_ {
+        names.iter().map(|n| (n.clone(), n.clone()))
+    }
+
+    /// "Open" (named `open`), then each state of the kind.
     pub fn states<S: StateLabel>(ctx: &Ctx, open: Msg) -> Vec<(String, String)> {
-        let mut out = vec![any(ctx), ("open".to_owned(), ctx.t(open).to_owned())];
-        out.extend(S::ALL.iter().map(|s| (s.as_str().to_owned(), s.label(ctx.lang).to_owned())));
-        out
+        any_of(ctx, &[("open", open)], S::ALL.iter().map(|s| (s.as_str().to_owned(), s.label(ctx.lang).to_owned())))
     }
 
     pub fn priorities(ctx: &Ctx) -> Vec<(String, String)> {
-        let mut out = vec![any(ctx)];
-        out.extend((1..=5).map(|p| (p.to_string(), format!("P{p} – {}", i18n::priority_name(ctx.lang, p)))));
-        out
+        any_of(ctx, &[], (1..=5).map(|p| (p.to_string(), format!("P{p} – {}", i18n::priority_name(ctx.lang, p)))))
     }
 
-    /// Any, the viewer's groups, none, then each group.
+    /// The viewer's groups, none, then each group.
     pub fn groups(ctx: &Ctx, names: &[String]) -> Vec<(String, String)> {
-        let mut out =
-            vec![any(ctx), ("mine".into(), ctx.t(Msg::MyGroups).into()), ("none".into(), ctx.t(Msg::NoGroup).into())];
-        out.extend(names.iter().map(|g| (g.clone(), g.clone())));
-        out
+        any_of(ctx, &[("mine", Msg::MyGroups), ("none", Msg::NoGroup)], named(names))
     }
 
-    /// Any, me, unassigned, then each of `people` (username, name).
+    /// Me, unassigned, then each of `people` (username, name).
     pub fn people<'a>(ctx: &Ctx, people: impl Iterator<Item = &'a (String, String)>) -> Vec<(String, String)> {
-        let mut out =
-            vec![any(ctx), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassigned).into())];
-        out.extend(people.cloned());
-        out
+        any_of(ctx, &[("me", Msg::Me), ("none", Msg::Unassigned)], people.cloned())
     }
 
-    /// Any, then each name.
     pub fn names(ctx: &Ctx, names: &[String]) -> Vec<(String, String)> {
-        let mut out = vec![any(ctx)];
-        out.extend(names.iter().map(|n| (n.clone(), n.clone())));
-        out
+        any_of(ctx, &[], named(names))
     }
 
-    /// Any, yes (`true`), no (`false`).
+    /// Yes (`true`), no (`false`).
     pub fn yes_no(ctx: &Ctx) -> Vec<(String, String)> {
-        vec![any(ctx), ("true".into(), ctx.t(Msg::Yes).into()), ("false".into(), ctx.t(Msg::No).into())]
+        any_of(ctx, &[("true", Msg::Yes), ("false", Msg::No)], [])
     }
 }
 
@@ -345,7 +399,7 @@ fn sla_header(ctx: &Ctx, sort: &str, link: &dyn Fn(&str) -> String) -> Markup {
     }
 }
 
-fn header<Q: 'static>(ctx: &Ctx, col: Col, sorting: Option<(&Shape<Q>, &Q)>) -> Markup {
+fn header<Q: QueryString>(ctx: &Ctx, col: Col, sorting: Option<(&Shape, &Q)>) -> Markup {
     let plain = |label: Msg| html! { th scope="col" { (ctx.t(label)) } };
     let (label, key, first) = match col {
         Col::Pick => {
@@ -363,7 +417,7 @@ fn header<Q: 'static>(ctx: &Ctx, col: Col, sorting: Option<(&Shape<Q>, &Q)>) -> 
             // Sortable where the kind offers the order.
             return match sorting {
                 Some((shape, q)) if shape.sorts.iter().any(|(v, _)| *v == "sla_due") => {
-                    sla_header(ctx, (shape.sort)(q), &|sort| shape.link(q, sort, ""))
+                    sla_header(ctx, q.sort(), &|sort| shape.link(q, sort, ""))
                 }
                 _ => plain(Msg::SlaColumn),
             };
@@ -376,7 +430,7 @@ fn header<Q: 'static>(ctx: &Ctx, col: Col, sorting: Option<(&Shape<Q>, &Q)>) -> 
         Col::Requester => return plain(Msg::Requester),
     };
     match sorting {
-        Some((shape, q)) => sort_header(ctx, (shape.sort)(q), &|sort| shape.link(q, sort, ""), label, key, first),
+        Some((shape, q)) => sort_header(ctx, q.sort(), &|sort| shape.link(q, sort, ""), label, key, first),
         None => plain(label),
     }
 }
@@ -422,10 +476,10 @@ fn cell<R>(ctx: &Ctx, t: &Table<R>, col: Col, row: &R, clocks: &Clocks, now: i64
 
 /// The table of `rows`; with `sorting` (the list and its query) the
 /// headers are sort links.
-pub fn table<Q: 'static, R>(
+pub fn table<Q: QueryString, R>(
     ctx: &Ctx,
     t: &Table<R>,
-    sorting: Option<(&Shape<Q>, &Q)>,
+    sorting: Option<(&Shape, &Q)>,
     rows: &[R],
     clocks: &Clocks,
 ) -> Markup {
@@ -490,16 +544,16 @@ pub fn unreadable(e: &str) -> AppError {
 /// does not show beside a field, `empty` when nothing matches, else the
 /// count (`count` says it in words), `page` (the table, and what goes
 /// with it) and the pager.
-pub fn results<Q: 'static, R>(
+pub fn results<Q: QueryString, R>(
     ctx: &Ctx,
-    shape: &Shape<Q>,
+    shape: &Shape,
     q: &Q,
     found: &Result<Found<R>, widgets::Errors>,
     empty: Markup,
     count: fn(Lang, Count) -> String,
     page: impl FnOnce(&Found<R>) -> Markup,
 ) -> Markup {
-    let sort = sort_or_default((shape.sort)(q));
+    let sort = sort_or_default(q.sort());
     html! {
         @match found {
             Err(e) => {
@@ -507,7 +561,7 @@ pub fn results<Q: 'static, R>(
                 // parameters the form does not show (a cursor from an old link).
                 div.notice.error role="alert" {
                     (ctx.t(Msg::FilterProblem))
-                    ul { @for fe in e.others(&shape.shown()) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, fe)) } } }
+                    ul { @for fe in e.others(&shown::<Q>()) { li { (i18n::field(ctx.lang, &fe.field)) ": " (i18n::app_message(ctx.lang, fe)) } } }
                 }
             }
             Ok(f) if f.rows.is_empty() => { (empty) }
@@ -515,7 +569,7 @@ pub fn results<Q: 'static, R>(
                 p.result-count #result-count role="status" { (count(ctx.lang, f.count)) }
                 (page(f))
                 nav.pager aria-label=(ctx.t(Msg::Pages)) {
-                    @if !(shape.cursor)(q).is_empty() { a.btn href=(shape.link(q, sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }
+                    @if !q.cursor().is_empty() { a.btn href=(shape.link(q, sort, "")) { "« " (ctx.t(Msg::FirstPage)) } }
                     @if let Some(c) = &f.next { a.btn #next-page href=(shape.link(q, sort, c)) rel="next" { (ctx.t(Msg::NextPage)) " »" } }
                 }
             }
@@ -546,19 +600,20 @@ pub fn count_of(lang: Lang, c: Count, p: i18n::Plural) -> String {
     i18n::tn(lang, p, c.count.unsigned_abs()).replacen(&c.count.to_string(), &n, 1)
 }
 
-/// Checks a kind's [`Shape`]: each filter reads the query's parameter of
-/// its name, and reaches the use case's parameter of that name, trimmed.
+/// Checks a kind's [`QueryString`]: each filter reads the query's
+/// parameter of its name, and reaches the use case's parameter of that
+/// name, trimmed.
 #[cfg(test)]
-pub fn assert_filters_reach<Q, P>(shape: &Shape<Q>)
+pub fn assert_filters_reach<Q, P>()
 where
-    Q: DeserializeOwned + 'static,
+    Q: QueryString + DeserializeOwned,
     P: DeserializeOwned + Default + serde::Serialize,
 {
-    let pairs: Vec<String> = shape.filters.iter().map(|(name, _)| format!("{name}=%20{name}")).collect();
-    let uri: axum::http::Uri = format!("{}?{}", shape.path, pairs.join("&")).parse().unwrap();
+    let pairs: Vec<String> = Q::FILTERS.iter().map(|(name, _)| format!("{name}=%20{name}")).collect();
+    let uri: axum::http::Uri = format!("/list?{}", pairs.join("&")).parse().unwrap();
     let axum::extract::Query(q) = axum::extract::Query::<Q>::try_from_uri(&uri).unwrap();
-    let params = serde_json::to_value(shape.params::<P>(&q, 50)).unwrap();
-    for (name, get) in shape.filters {
+    let params = serde_json::to_value(params::<Q, P>(&q, 50)).unwrap();
+    for (name, get) in Q::FILTERS {
         assert_eq!(get(&q), format!(" {name}"), "the query's {name}");
         assert_eq!(params[name], *name, "{name} reaches the use case");
     }

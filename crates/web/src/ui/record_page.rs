@@ -28,7 +28,7 @@ pub trait RecordPage: 'static {
     /// the kind's own: (name, message; `{number}` is the record's).
     const NOTICES: &'static [(&'static str, Msg)];
     /// A state change as typed.
-    type Draft: Default + Send;
+    type Draft: Default + Send + serde::de::DeserializeOwned;
     /// What only this kind's page shows again after a refusal.
     type Own: Default + Send;
 

@@ -51,12 +51,9 @@ fn simple(ctx: &Ctx, m: &Mover, from: IncidentState, to: IncidentState, class: &
 /// A move that needs fields (on hold: a reason; resolved: code and notes).
 fn with_fields(ctx: &Ctx, m: &Mover, v: &View, from: IncidentState, to: IncidentState) -> Markup {
     let lang = ctx.lang;
-    let (draft, errors) = state_moves::tried(&v.transition, to.as_str(), |t| t.state.as_str());
-    let open = !draft.state.is_empty();
-    let id = |f: &str| format!("{}-{f}", to.as_str());
-    let (hold_id, code_id, notes_id, comment_id) = (id("hold"), id("code"), id("notes"), id("comment"));
-    let field =
-        |id, name, label| widgets::Field { required: true, ..widgets::Field::new(lang, id, name, label, &errors) };
+    let t = state_moves::tried(&v.transition, to.as_str(), |t| t.state.as_str());
+    let [hold_id, code_id, notes_id, comment_id] =
+        state_moves::field_ids(to.as_str(), ["hold", "code", "notes", "comment"]);
     let holds = state_moves::choose_one(
         ctx,
         HoldReason::ALL.iter().map(|r| (r.as_str().to_owned(), i18n::hold_reason(lang, *r).to_owned())),
@@ -67,15 +64,15 @@ fn with_fields(ctx: &Ctx, m: &Mover, v: &View, from: IncidentState, to: Incident
     );
     let fields = html! {
         @if to == IncidentState::OnHold {
-            (field(&hold_id, "hold_reason", ctx.t(Msg::HoldReason)).select(&holds, &draft.hold_reason))
+            (t.required(lang, &hold_id, "hold_reason", ctx.t(Msg::HoldReason)).select(&holds, &t.draft.hold_reason))
         }
         @if to == IncidentState::Resolved {
-            (field(&code_id, "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, &draft.resolution_code))
-            (field(&notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&draft.resolution_notes, 4))
+            (t.required(lang, &code_id, "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, &t.draft.resolution_code))
+            (t.required(lang, &notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&t.draft.resolution_notes, 4))
         }
-        (widgets::Field::new(lang, &comment_id, "comment", ctx.t(Msg::CommentOptional), &errors).textarea(&draft.comment, 2))
+        (widgets::Field::new(lang, &comment_id, "comment", ctx.t(Msg::CommentOptional), &t.errors).textarea(&t.draft.comment, 2))
     };
-    m.with_fields(to.as_str(), ctx.t(verb(from, to, true)), "", open, fields)
+    m.with_fields(to.as_str(), ctx.t(verb(from, to, true)), "", t.open, fields)
 }
 
 pub fn staff_actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {

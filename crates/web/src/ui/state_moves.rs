@@ -37,17 +37,39 @@ pub fn moves<S: Lifecycle>(from: Option<S>, allowed: impl Fn(S, S) -> bool) -> V
     from.allowed_targets().iter().copied().filter(|to| allowed(from, *to)).map(|to| (from, to)).collect()
 }
 
-/// The refused try of the move to `to` (its draft and messages), to show
-/// again; nothing typed for any other move.
+/// A move's form as the page shows it: the refused try of this move (its
+/// draft and messages), or nothing typed.
+pub struct Tried<T> {
+    pub draft: T,
+    pub errors: widgets::Errors,
+    /// It was tried and refused: its disclosure opens again.
+    pub open: bool,
+}
+
+/// The form of the move to `to`, from the refused try on the page (whose
+/// target `state` reads).
 pub fn tried<T: Clone + Default>(
     transition: &Option<(T, widgets::Errors)>,
     to: &str,
     state: impl Fn(&T) -> &str,
-) -> (T, widgets::Errors) {
+) -> Tried<T> {
     match transition {
-        Some((t, e)) if state(t) == to => (t.clone(), e.clone()),
-        _ => Default::default(),
+        Some((t, e)) if state(t) == to => Tried { draft: t.clone(), errors: e.clone(), open: true },
+        _ => Tried { draft: T::default(), errors: widgets::Errors::default(), open: false },
     }
+}
+
+impl<T> Tried<T> {
+    /// A required field of the move's form, with its message.
+    pub fn required<'a>(&self, lang: Lang, id: &'a str, name: &'a str, label: &'a str) -> widgets::Field<'a> {
+        widgets::Field { required: true, ..widgets::Field::new(lang, id, name, label, &self.errors) }
+    }
+}
+
+/// The ids of the fields of the move to `to`: `resolved-notes` for `notes`
+/// (each move's form is on the page at once).
+pub fn field_ids<const N: usize>(to: &str, ends: [&str; N]) -> [String; N] {
+    ends.map(|end| format!("{to}-{end}"))
 }
 
 /// A select's options with "Choose one" first.
