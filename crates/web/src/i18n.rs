@@ -12,13 +12,14 @@
 //!
 //! Where a text goes: a kind's or an area's own words live with its pages,
 //! in its catalogue `ui/<area>_texts.rs` (`CmdbMsg`, `KbMsg`, `SearchMsg`,
-//! `SlaMsg`, `AdminMsg`, `SettingsMsg`); a new area declares one there and
-//! lists it nowhere. This file's [`Msg`] keeps only what every area uses:
+//! `SlaMsg`, `AdminMsg`, `SettingsMsg`, `PrbMsg`); a new area declares one
+//! there and lists it nowhere. The pieces every record kind shares
+//! (`ui/record_*.rs`, `state_moves.rs`) take a kind's text as any [`Text`]
+//! (a [`Label`] in their tables). This file's [`Msg`] keeps only what every area uses:
 //! the layout, sign-in, errors, common buttons and words, field names,
 //! states shared across kinds and the app's messages by their code
 //! (`i18n_codes.rs`). A text two areas use stays here. (The incidents',
-//! problems', desk's and portal's own texts are still here too, until
-//! their pages' shared pieces settle.)
+//! desk's and portal's own texts are still here too.)
 //!
 //! The language is the user's setting, else the browser's `Accept-Language`,
 //! else English.
@@ -108,6 +109,10 @@ impl<T: Text + ?Sized> Text for &T {
         (**self).text(lang)
     }
 }
+
+/// A message of any catalogue, where a shared piece takes a kind's own
+/// text (a queue, a notice, a column's heading, an owner's name).
+pub type Label = &'static dyn Text;
 
 /// A message that counts something: its forms in a language (see
 /// [`plural_form`]).
@@ -423,108 +428,10 @@ catalogue! {
     SlaResolution: "Resolution", "Rozwiązanie";
     SlaGroupTime: "Time with group", "Czas w grupie";
     SystemActor: "Steward (automatic)", "Steward (automatycznie)";
-    // Problem management in the UI (issue 11 items 6–8): labels in i18n_problems.rs
-    NavProblems: "Problems", "Problemy";
-    ProblemsTitle: "Problems", "Problemy";
-    NewProblemTitle: "New problem", "Nowy problem";
-    CreateProblem: "Create problem", "Utwórz problem";
-    ProblemQueues: "Problem queues", "Kolejki problemów";
-    PrbQueueOpen: "Open", "Otwarte";
-    PrbQueueMine: "Mine", "Moje";
-    PrbQueueKnownErrors: "Known errors", "Znane błędy";
-    PrbQueueAll: "All", "Wszystkie";
-    PrbOpenStates: "Open (new to fix in progress)", "Otwarte (od nowych po naprawę w toku)";
-    PrbNoMatches: "No problems match these filters.", "Żaden problem nie pasuje do tych filtrów.";
-    KnownError: "Known error", "Znany błąd";
-    ProblemOwner: "Problem owner", "Właściciel problemu";
-    PrbStateNew: "New", "Nowy";
-    PrbStateAssessment: "Assessment", "Ocena";
-    PrbStateRca: "Root cause analysis", "Analiza przyczyny";
-    PrbStateFix: "Fix in progress", "Naprawa w toku";
-    PrbStateResolved: "Resolved", "Rozwiązany";
-    PrbStateClosed: "Closed", "Zamknięty";
-    PrbStateCancelled: "Cancelled", "Anulowany";
-    CauseHardware: "Hardware", "Sprzęt";
-    CauseSoftware: "Software", "Oprogramowanie";
-    CauseConfiguration: "Configuration", "Konfiguracja";
-    CauseCapacity: "Capacity", "Wydajność";
-    CauseNetwork: "Network", "Sieć";
-    CauseSecurity: "Security", "Bezpieczeństwo";
-    CauseProcess: "Process", "Proces";
-    CauseHumanError: "Human error", "Błąd ludzki";
-    CauseThirdParty: "Third party", "Dostawca zewnętrzny";
-    CauseEnvironment: "Environment", "Środowisko";
-    CauseUnknown: "Unknown", "Nieznana";
-    PrbFixed: "Fixed", "Naprawiony";
-    PrbWorkaroundOnly: "Workaround only", "Tylko obejście";
-    PrbRiskAccepted: "Risk accepted", "Ryzyko zaakceptowane";
-    PrbCannotFix: "Cannot be fixed", "Nie da się naprawić";
-    PrbDuplicate: "Duplicate", "Duplikat";
-    PrbNotAProblem: "Not a problem", "To nie jest problem";
-    PrbActAssess: "Start assessment", "Rozpocznij ocenę";
-    PrbActAnalyse: "Start root cause analysis", "Rozpocznij analizę przyczyny";
-    PrbActFix: "Start the fix", "Rozpocznij naprawę";
-    PrbActBack: "Back to {state}", "Wróć do etapu: {state}";
-    PrbActReopen: "Reopen: the fix did not hold", "Otwórz ponownie: naprawa nie zadziałała";
-    PrbActCancel: "Cancel problem", "Anuluj problem";
-    PrbFinalState: "This problem is final; its state can no longer change.", "Ten problem jest zakończony; jego stanu nie można już zmienić.";
-    PrbFixNeedsCause: "Starting the fix needs a cause category and the analysis (edit the problem).", "Rozpoczęcie naprawy wymaga kategorii przyczyny i analizy (edytuj problem).";
-    CancelReason: "Reason for cancelling", "Powód anulowania";
-    ResolveIncidentsToo: "Also resolve the {n} open linked incidents with this note", "Rozwiąż też otwarte powiązane incydenty ({n}) tą notatką";
-    IncidentNotes: "Note for the incidents (empty: the resolution notes)", "Notatka dla incydentów (puste: opis rozwiązania)";
-    RootCausePanel: "Root cause", "Przyczyna źródłowa";
-    CauseCategory: "Cause category", "Kategoria przyczyny";
-    RootCauseText: "Analysis", "Analiza";
-    FiveWhys: "5 whys", "5 razy „dlaczego”";
-    WhyQuestion: "Why? (step {n})", "Dlaczego? (krok {n})";
-    WhyAnswer: "Because (step {n})", "Ponieważ (krok {n})";
-    WhysHint: "Ask why until the cause is reached; leave unused steps empty.", "Pytaj „dlaczego”, aż dojdziesz do przyczyny; puste kroki zostaną pominięte.";
-    NoCause: "No root cause recorded yet.", "Nie zapisano jeszcze przyczyny.";
-    Workaround: "Workaround", "Obejście";
+    // Problem management's texts that shared pieces use: the record page's flash, messages by code
     NoWorkaround: "No workaround recorded yet.", "Nie zapisano jeszcze obejścia.";
-    TheFix: "Fix", "Trwałe rozwiązanie";
-    KnownErrorPublished: "Published as a known error", "Opublikowany jako znany błąd";
-    KnownErrorHint: "Published, the workaround shows on every linked incident for the desk to apply.", "Po publikacji obejście widać przy każdym powiązanym incydencie i zespół może je zastosować.";
     KnownErrorNeeds: "Publishing needs an assessed problem with a root cause and a workaround.", "Publikacja wymaga ocenionego problemu z przyczyną i obejściem.";
-    PublishKnownError: "Publish as known error", "Opublikuj jako znany błąd";
-    WithdrawKnownError: "Withdraw known error", "Wycofaj znany błąd";
-    LinkedIncidents: "Linked incidents", "Powiązane incydenty";
-    NoLinkedIncidents: "No incidents are linked.", "Brak powiązanych incydentów.";
-    LinkIncidents: "Link incidents", "Powiąż incydenty";
-    LinkIncidentsHint: "Incident numbers, separated by spaces or commas", "Numery incydentów oddzielone spacjami lub przecinkami";
-    UnlinkNamed: "Unlink {number}", "Odłącz {number}";
-    Unlink: "Unlink", "Odłącz";
-    AffectedTitle: "Affected services and CIs", "Usługi i elementy, których dotyczy";
-    NoAffected: "No service or configuration item is named.", "Nie wskazano usługi ani elementu konfiguracji.";
-    EvProblemCreated: "raised the problem", "zgłosił(a) problem";
-    FlashProblemCreated: "Problem {number} created.", "Utworzono problem {number}.";
     FlashLinked: "Incidents linked.", "Powiązano incydenty.";
-    FlashUnlinked: "Link removed.", "Usunięto powiązanie.";
-    FlashPublished: "Published as a known error.", "Opublikowano jako znany błąd.";
-    FlashWithdrawn: "Known error withdrawn.", "Wycofano znany błąd.";
-    FlashWorkaroundApplied: "Workaround applied; a work note records it.", "Zastosowano obejście; zapisano to w notatce roboczej.";
-    StaleProblem: "Someone else changed this problem while you were working on it, so nothing was saved.", "Ktoś inny zmienił ten problem w międzyczasie, więc niczego nie zapisano.";
-    CandidatesTitle: "Problem candidates", "Kandydaci na problemy";
-    CandidatesIntro: "Incidents that repeat: at least {min} in the last {days} days with the same service, CI or category, and no open problem for it.", "Powtarzające się incydenty: co najmniej {min} w ciągu ostatnich {days} dni z tą samą usługą, elementem lub kategorią, bez otwartego problemu.";
-    NoCandidates: "No incidents repeat often enough to suggest a problem.", "Żadne incydenty nie powtarzają się na tyle często, by wskazywać na problem.";
-    CandidateDays: "Period (days)", "Okres (dni)";
-    CandidateMin: "At least (incidents)", "Co najmniej (incydentów)";
-    CandidateBy: "Same", "Wspólne";
-    CandidateTitle: "Repeated incidents: {what}", "Powtarzające się incydenty: {what}";
-    CandidateLinks: "The problem will be linked to these incidents: {numbers}", "Problem zostanie powiązany z tymi incydentami: {numbers}";
-    NoProblemsLinked: "Not linked to a problem.", "Niepowiązany z żadnym problemem.";
-    LinkToProblem: "Link to problem", "Powiąż z problemem";
-    ProblemNumber: "Problem number", "Numer problemu";
-    ProblemNumberHint: "e.g. {number}", "np. {number}";
-    WorkaroundFrom: "Workaround from {number}", "Obejście z {number}";
-    ApplyWorkaround: "Apply workaround", "Zastosuj obejście";
-    ApplyNote: "What you did (optional, goes into the work note)", "Co zrobiono (opcjonalnie, trafi do notatki roboczej)";
-    BulkLinkProblem: "Link to problem", "Powiąż z problemem";
-    BulkLinkDone: "{n} incidents linked to {number}.", "Powiązano incydenty z {number}: {n}.";
-    FieldIncidents: "Incidents", "Incydenty";
-    FieldResolveIncidents: "Resolve the incidents", "Rozwiąż incydenty";
-    WhysSteps: "{n} steps", "kroki: {n}";
-    LinkedAt: "Linked", "Powiązano";
     ConfigurationItem: "Configuration item", "Element konfiguracji";
     ValFromTo: "must be 1 to {max}", "musi być od 1 do {max}";
     ValKeptWhilePublished: "is kept while the problem is published as a known error; withdraw it first", "pozostaje, dopóki problem jest opublikowany jako znany błąd; najpierw go wycofaj";
@@ -1072,7 +979,7 @@ pub fn any_state(lang: Lang, s: &str) -> Cow<'static, str> {
     if let Ok(st) = s.parse::<IncidentState>() {
         Cow::Borrowed(state(lang, st))
     } else if let Ok(st) = s.parse::<steward_domain::problem::ProblemState>() {
-        Cow::Borrowed(crate::i18n_problems::state(lang, st))
+        Cow::Borrowed(crate::ui::problem_texts::state(lang, st))
     } else {
         Cow::Owned(s.to_owned())
     }
@@ -1181,7 +1088,7 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "ical" => Msg::IcalFile,
         "cis" => Msg::ConfigurationItems,
         other => {
-            return crate::i18n_problems::field(lang, other)
+            return crate::ui::problem_texts::field(lang, other)
                 .map_or_else(|| Cow::Owned(other.replace('_', " ")), Cow::Borrowed);
         }
     };

@@ -11,7 +11,6 @@ pub mod client;
 pub mod error;
 pub mod i18n;
 pub mod i18n_codes;
-pub mod i18n_problems;
 pub mod json;
 pub mod layers;
 pub mod markdown;

@@ -3,7 +3,7 @@
 //! app), field changes ("Priority P3 → P2") and state changes.
 
 use super::{fmt, layout::initials, widgets};
-use crate::i18n::{self, Lang, Msg};
+use crate::i18n::{self, Label, Lang, Msg};
 use maud::{Markup, html};
 use steward_domain::{
     HoldReason, IncidentState, ResolutionCode,
@@ -30,7 +30,7 @@ pub fn value(lang: Lang, field: &str, v: Option<&str>) -> String {
         "resolution_code" => v.parse::<ResolutionCode>().is_ok(),
         _ => false,
     };
-    if !incident_value && let Some(p) = crate::i18n_problems::value(lang, field, v) {
+    if !incident_value && let Some(p) = super::problem_texts::value(lang, field, v) {
         return p;
     }
     match field {
@@ -84,11 +84,11 @@ fn what(lang: Lang, action: Option<Action>) -> &'static str {
 
 #[cfg(test)]
 fn entry(lang: Lang, e: &Entry, now: i64) -> Markup {
-    entry_of(lang, e, now, Msg::EvCreated)
+    entry_of(lang, e, now, &Msg::EvCreated)
 }
 
 /// An entry whose creation reads `created` ("opened the incident", "created it").
-fn entry_of(lang: Lang, e: &Entry, now: i64, created: Msg) -> Markup {
+fn entry_of(lang: Lang, e: &Entry, now: i64, created: Label) -> Markup {
     let action = Action::parse(&e.action);
     let internal = action.is_some_and(Action::is_internal);
     let name = e.actor_name.clone().unwrap_or_else(|| i18n::t(lang, Msg::SystemActor).to_owned());
@@ -138,11 +138,11 @@ fn entry_of(lang: Lang, e: &Entry, now: i64, created: Msg) -> Markup {
 /// timeline, worded for something set up rather than opened.
 pub fn settings_stream(lang: Lang, entries: &[Entry]) -> Markup {
     let now = fmt::now_micros();
-    html! { ol.timeline { @for e in entries { (entry_of(lang, e, now, Msg::EvSettingCreated)) } } }
+    html! { ol.timeline { @for e in entries { (entry_of(lang, e, now, &Msg::EvSettingCreated)) } } }
 }
 
 /// The stream of a record whose creation reads `created` ("raised the problem").
-pub fn stream_of(lang: Lang, entries: &[Entry], created: Msg) -> Markup {
+pub fn stream_of(lang: Lang, entries: &[Entry], created: Label) -> Markup {
     let now = fmt::now_micros();
     html! {
         @if entries.is_empty() {

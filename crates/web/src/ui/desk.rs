@@ -2,6 +2,7 @@
 //! comment box, bulk changes and saved views on the incident list; and the
 //! messages of these use cases in the UI's language.
 
+use super::problem_texts::PrbMsg;
 use super::{Ctx, UiResult, fmt, incident, list::ListQuery, record_page::RecordPage, see_other, widgets};
 use crate::{
     AppState,
@@ -149,7 +150,7 @@ pub fn bulk_bar(
                 (f("bulk-code", "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, ""))
                 (f("bulk-notes", "resolution_notes", ctx.t(Msg::ResolutionNotes)).input(""))
             }
-            (widgets::Field { hint: Some(&ctx.t_example(Msg::ProblemNumberHint, RecordKind::Problem)), ..f("bulk-problem", "problem", ctx.t(Msg::BulkLinkProblem)) }.input(""))
+            (widgets::Field { hint: Some(&ctx.t_example(PrbMsg::ProblemNumberHint, RecordKind::Problem)), ..f("bulk-problem", "problem", ctx.t(PrbMsg::BulkLinkProblem)) }.input(""))
             button.btn #bulk-apply type="submit" { (ctx.t(Msg::ApplySelected)) }
             @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignment_group" | "assignee" | "state" | "priority" | "problem")) {
                 p.field-error { (widgets::sentence(&message(lang, e))) }
@@ -244,7 +245,7 @@ async fn bulk_link(s: &AppState, ctx: &Ctx, problem: &str, items: &[BulkItem]) -
             let (n, number) = (numbers.len().to_string(), number.unwrap_or_default());
             let args = [("n", n.as_str()), ("number", number.as_str())];
             Ok(
-                html! { div.notice.success #bulk-summary role="status" { p { (i18n::tf(ctx.lang, Msg::BulkLinkDone, &args)) } } },
+                html! { div.notice.success #bulk-summary role="status" { p { (i18n::tf(ctx.lang, PrbMsg::BulkLinkDone, &args)) } } },
             )
         }
         Err(AppError::Invalid(errs)) => {

@@ -7,6 +7,7 @@
 //! refused render it again through [`IncidentPage`]'s `respond` with the
 //! user's input and the message.
 
+use super::problem_texts::PrbMsg;
 use super::{
     Ctx, OrPage, UiResult, clocks, conversation,
     record_page::{self, RecordPage},
@@ -14,7 +15,7 @@ use super::{
 };
 use crate::{
     AppState,
-    i18n::{self, Msg},
+    i18n::{self, Label, Msg},
 };
 use axum::http::StatusCode;
 use maud::{Markup, html};
@@ -115,11 +116,11 @@ pub struct IncidentPage;
 
 impl RecordPage for IncidentPage {
     const KIND: RecordKind = RecordKind::Incident;
-    const NOTICES: &'static [(&'static str, Msg)] = &[
-        ("created", Msg::FlashCreated),
-        ("reported", Msg::FlashReported),
-        ("assigned", Msg::FlashAssigned),
-        ("workaround", Msg::FlashWorkaroundApplied),
+    const NOTICES: &'static [(&'static str, Label)] = &[
+        ("created", &Msg::FlashCreated),
+        ("reported", &Msg::FlashReported),
+        ("assigned", &Msg::FlashAssigned),
+        ("workaround", &PrbMsg::FlashWorkaroundApplied),
     ];
     type Draft = TransitionDraft;
     type Own = ProblemForms;
@@ -187,7 +188,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         @if staff { (super::incident_problems::workarounds(ctx, d, v)) }
         (record_page::description(ctx, &d.inc.description, "incident-description"))
         (resolution(ctx, &d.inc))
-        (record_page::activity(ctx, s, &page, &d.journal, Msg::EvCreated, &d.replies, &v.draft))
+        (record_page::activity(ctx, s, &page, &d.journal, &Msg::EvCreated, &d.replies, &v.draft))
     };
     let side = html! {
         @if staff { (sidebar::staff_actions(ctx, d, v)) }

@@ -3,6 +3,7 @@
 //! workaround"; the linked problems with "Create problem" (copies what is
 //! known and links it) and "Link to problem".
 
+use super::problem_texts::PrbMsg;
 use super::{
     Ctx, UiResult,
     incident::{self, Data, IncidentPage, View},
@@ -39,15 +40,15 @@ pub fn workarounds(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             section.panel.known-error-panel #{ "known-error-" (n) } aria-labelledby={ "known-error-title-" (i) } {
                 h2 id={ "known-error-title-" (i) } {
                     (super::problem_list::known_error_flag(lang)) " "
-                    (i18n::tf(lang, Msg::WorkaroundFrom, &[("number", &n)]))
+                    (i18n::tf(lang, PrbMsg::WorkaroundFrom, &[("number", &n)]))
                 }
                 p { a href={ "/problems/" (n) } { (n) } " " (p.problem.title) }
                 @if let Some(w) = &p.workaround { div.prose.workaround-text { (w) } }
                 form.apply-workaround method="post" action={ "/incidents/" (d.number) "/apply-workaround" } {
                     (widgets::csrf(&ctx.csrf))
                     input type="hidden" name="problem" value=(n);
-                    (widgets::Field::new(lang, &note_id, "note", ctx.t(Msg::ApplyNote), errors).textarea("", 2))
-                    button.btn.btn-primary.apply-workaround-button #{ "apply-" (n) } type="submit" { (ctx.t(Msg::ApplyWorkaround)) }
+                    (widgets::Field::new(lang, &note_id, "note", ctx.t(PrbMsg::ApplyNote), errors).textarea("", 2))
+                    button.btn.btn-primary.apply-workaround-button #{ "apply-" (n) } type="submit" { (ctx.t(PrbMsg::ApplyWorkaround)) }
                 }
             }
         }
@@ -61,17 +62,17 @@ pub fn workarounds(ctx: &Ctx, d: &Data, v: &View) -> Markup {
 pub fn panel(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let lang = ctx.lang;
     let typed = v.own.problem_form.clone().unwrap_or_default();
-    let hint = ctx.t_example(Msg::ProblemNumberHint, RecordKind::Problem);
+    let hint = ctx.t_example(PrbMsg::ProblemNumberHint, RecordKind::Problem);
     let field = widgets::Field {
         required: true,
         hint: Some(&hint),
-        ..widgets::Field::new(lang, "link-problem", "problem", ctx.t(Msg::ProblemNumber), &v.own.problem_errors)
+        ..widgets::Field::new(lang, "link-problem", "problem", ctx.t(PrbMsg::ProblemNumber), &v.own.problem_errors)
     };
     html! {
         section.panel #incident-problems aria-labelledby="problems-title" {
             h2 #problems-title { (ctx.t(Msg::Problems)) }
             @if d.problems.is_empty() {
-                p.muted { (ctx.t(Msg::NoProblemsLinked)) }
+                p.muted { (ctx.t(PrbMsg::NoProblemsLinked)) }
             } @else {
                 ul.files {
                     @for p in &d.problems {
@@ -85,14 +86,14 @@ pub fn panel(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             }
             form.inline method="post" action={ "/incidents/" (d.number) "/problem" } {
                 (widgets::csrf(&ctx.csrf))
-                button.btn #create-problem type="submit" { (ctx.t(Msg::CreateProblem)) }
+                button.btn #create-problem type="submit" { (ctx.t(PrbMsg::CreateProblem)) }
             }
             details.state-panel #link-problem-panel open[v.own.problem_form.is_some()] {
-                summary.btn { (ctx.t(Msg::LinkToProblem)) }
+                summary.btn { (ctx.t(PrbMsg::LinkToProblem)) }
                 form method="post" action={ "/incidents/" (d.number) "/link-problem" } {
                     (widgets::csrf(&ctx.csrf))
                     (field.input(&typed))
-                    button.btn.btn-primary #link-problem-submit type="submit" { (ctx.t(Msg::LinkToProblem)) }
+                    button.btn.btn-primary #link-problem-submit type="submit" { (ctx.t(PrbMsg::LinkToProblem)) }
                 }
             }
         }

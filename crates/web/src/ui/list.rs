@@ -74,7 +74,7 @@ pub fn table(ctx: &Ctx, rows: &[Incident], clocks: &Clocks, cols: Columns, q: Op
         Col::Priority,
         Col::Sla,
         Col::Group,
-        Col::Assignee(Msg::Assignee),
+        Col::Assignee(&Msg::Assignee),
     ]);
     if full {
         columns.extend([Col::Requester, Col::Opened]);

@@ -62,6 +62,7 @@ mod problem_candidates;
 mod problem_form;
 mod problem_list;
 mod problem_side;
+pub(crate) mod problem_texts;
 mod record_actions;
 mod record_form;
 mod record_list;

@@ -9,12 +9,13 @@
 //! refused render it again through [`ProblemPage`]'s `respond` with the
 //! user's input and the messages.
 
+use super::problem_texts::{self, PrbMsg};
 use super::{
     Ctx, Failure, OrPage, UiResult, clocks, conversation, problem_list, problem_side,
     record_page::{self, RecordPage},
     widgets,
 };
-use crate::{AppState, i18n::Msg, i18n_problems};
+use crate::{AppState, i18n::Label};
 use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -114,11 +115,11 @@ pub struct ProblemPage;
 
 impl RecordPage for ProblemPage {
     const KIND: RecordKind = RecordKind::Problem;
-    const NOTICES: &'static [(&'static str, Msg)] = &[
-        ("created", Msg::FlashProblemCreated),
-        ("unlinked", Msg::FlashUnlinked),
-        ("published", Msg::FlashPublished),
-        ("withdrawn", Msg::FlashWithdrawn),
+    const NOTICES: &'static [(&'static str, Label)] = &[
+        ("created", &PrbMsg::FlashProblemCreated),
+        ("unlinked", &PrbMsg::FlashUnlinked),
+        ("published", &PrbMsg::FlashPublished),
+        ("withdrawn", &PrbMsg::FlashWithdrawn),
     ];
     type Draft = TransitionDraft;
     type Own = PanelForms;
@@ -140,7 +141,7 @@ fn header(ctx: &Ctx, d: &Data) -> Markup {
     record_page::header(
         ctx,
         record_page::Head {
-            crumb: ("/problems?state=open", ctx.t(Msg::ProblemsTitle)),
+            crumb: ("/problems?state=open", ctx.t(PrbMsg::ProblemsTitle)),
             id: "problem",
             number: &d.number,
             record: &d.p.record,
@@ -161,13 +162,13 @@ fn root_cause(ctx: &Ctx, d: &Data) -> Markup {
     let whys = d.p.whys();
     html! {
         section.panel #root-cause aria-labelledby="cause-title" {
-            h2 #cause-title { (ctx.t(Msg::RootCausePanel)) }
+            h2 #cause-title { (ctx.t(PrbMsg::RootCausePanel)) }
             @if let Some(c) = category {
-                p { strong { (ctx.t(Msg::CauseCategory)) ": " } span #cause-category { (i18n_problems::cause_category(ctx.lang, c)) } }
+                p { strong { (ctx.t(PrbMsg::CauseCategory)) ": " } span #cause-category { (problem_texts::cause_category(ctx.lang, c)) } }
             }
-            (record_page::text_or(ctx, det.root_cause.as_deref(), Msg::NoCause, "root-cause-text"))
+            (record_page::text_or(ctx, det.root_cause.as_deref(), PrbMsg::NoCause, "root-cause-text"))
             @if !whys.is_empty() {
-                h3 { (ctx.t(Msg::FiveWhys)) }
+                h3 { (ctx.t(PrbMsg::FiveWhys)) }
                 ol.whys #whys {
                     @for w in &whys {
                         li {
@@ -184,17 +185,17 @@ fn root_cause(ctx: &Ctx, d: &Data) -> Markup {
 fn fix(ctx: &Ctx, d: &Data) -> Markup {
     let r = &d.p.record;
     let code =
-        r.resolution_code.as_deref().and_then(|c| c.parse().ok()).map(|c| i18n_problems::resolution(ctx.lang, c));
+        r.resolution_code.as_deref().and_then(|c| c.parse().ok()).map(|c| problem_texts::resolution(ctx.lang, c));
     html! {
         @if code.is_some() || r.resolution_notes.is_some() {
             section.panel.resolution #fix aria-labelledby="fix-title" {
-                h2 #fix-title { (ctx.t(Msg::TheFix)) ": " (code.unwrap_or("")) }
+                h2 #fix-title { (ctx.t(PrbMsg::TheFix)) ": " (code.unwrap_or("")) }
                 @if let Some(n) = &r.resolution_notes { div.prose { (n) } }
             }
         }
         @if let Some(reason) = &d.p.details.cancel_reason {
             section.panel.resolution #cancel-reason aria-labelledby="cancel-title" {
-                h2 #cancel-title { (ctx.t(Msg::CancelReason)) }
+                h2 #cancel-title { (ctx.t(PrbMsg::CancelReason)) }
                 div.prose { (reason) }
             }
         }
@@ -209,7 +210,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         (problem_side::workaround(ctx, d, v))
         (fix(ctx, d))
         (problem_side::incidents(ctx, d, v))
-        (record_page::activity(ctx, s, &page, &d.journal, Msg::EvProblemCreated, &[], &v.draft))
+        (record_page::activity(ctx, s, &page, &d.journal, &PrbMsg::EvProblemCreated, &[], &v.draft))
     };
     let side = html! {
         (problem_side::actions(ctx, d, v))

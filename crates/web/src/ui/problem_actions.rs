@@ -4,6 +4,7 @@
 //! `record_actions`). A refusal renders the page again with the input and
 //! the messages; a stale version offers the latest one.
 
+use super::problem_texts::PrbMsg;
 use super::{
     Ctx, OrPage, UiResult,
     problem::{ProblemPage, TransitionDraft, View},
@@ -12,7 +13,7 @@ use super::{
     record_page::RecordPage,
     see_other, widgets,
 };
-use crate::{AppState, i18n::Msg};
+use crate::AppState;
 use axum::{
     Form,
     extract::{Path, State},
@@ -29,7 +30,7 @@ fn refusal(ctx: &Ctx, refused: Refused, fill: impl FnOnce(&mut View, widgets::Er
     match refused {
         Refused::Fields(errs) => fill(&mut view, super::desk::errors(errs)),
         Refused::Move(message) => fill(&mut view, super::desk::errors(vec![FieldError::new("state", message)])),
-        Refused::Stale => view.alert = Some((ctx.t(Msg::StaleProblem).to_owned(), true)),
+        Refused::Stale => view.alert = Some((ctx.t(PrbMsg::StaleProblem).to_owned(), true)),
     }
     view
 }

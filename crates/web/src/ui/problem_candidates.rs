@@ -3,6 +3,7 @@
 //! them (`App::problem_candidates`). Each offers "Create problem", which
 //! opens the new-problem form filled from the group, linking its incidents.
 
+use super::problem_texts::PrbMsg;
 use super::{Ctx, problem_list::ProblemQuery, widgets};
 use crate::{
     AppState,
@@ -75,27 +76,27 @@ pub fn section(ctx: &Ctx, q: &ProblemQuery, shown: &Shown) -> Markup {
     };
     html! {
         section.panel.candidates #candidates aria-labelledby="candidates-title" {
-            h2 #candidates-title { (ctx.t(Msg::CandidatesTitle)) }
-            p.muted { (i18n::tf(lang, Msg::CandidatesIntro, &[("min", &min), ("days", &days)])) }
+            h2 #candidates-title { (ctx.t(PrbMsg::CandidatesTitle)) }
+            p.muted { (i18n::tf(lang, PrbMsg::CandidatesIntro, &[("min", &min), ("days", &days)])) }
             form.filters.candidate-period method="get" action="/problems#candidates" {
                 // The list's own filters stay as they are.
                 @for (k, v) in q.filters_and_sort() {
                     @if !v.is_empty() { input type="hidden" name=(k) value=(v); }
                 }
-                (f("c-days", "days", ctx.t(Msg::CandidateDays)).input(if q.days.is_empty() { &days } else { &q.days }))
-                (f("c-min", "min", ctx.t(Msg::CandidateMin)).input(if q.min.is_empty() { &min } else { &q.min }))
+                (f("c-days", "days", ctx.t(PrbMsg::CandidateDays)).input(if q.days.is_empty() { &days } else { &q.days }))
+                (f("c-min", "min", ctx.t(PrbMsg::CandidateMin)).input(if q.min.is_empty() { &min } else { &q.min }))
                 div.filter-actions { button.btn type="submit" { (ctx.t(Msg::Apply)) } }
             }
             @if c.items.is_empty() {
-                p.empty #no-candidates { (ctx.t(Msg::NoCandidates)) }
+                p.empty #no-candidates { (ctx.t(PrbMsg::NoCandidates)) }
             } @else {
                 div.table-wrap {
                     table.incidents.candidate-table {
                         thead { tr {
-                            th scope="col" { (ctx.t(Msg::CandidateBy)) }
+                            th scope="col" { (ctx.t(PrbMsg::CandidateBy)) }
                             th scope="col" { (ctx.t(Msg::Name)) }
-                            th scope="col" { (ctx.t(Msg::FieldIncidents)) }
-                            th scope="col" { span.visually-hidden { (ctx.t(Msg::CreateProblem)) } }
+                            th scope="col" { (ctx.t(PrbMsg::FieldIncidents)) }
+                            th scope="col" { span.visually-hidden { (ctx.t(PrbMsg::CreateProblem)) } }
                         } }
                         tbody {
                             @for (i, item) in c.items.iter().enumerate() {
@@ -107,7 +108,7 @@ pub fn section(ctx: &Ctx, q: &ProblemQuery, shown: &Shown) -> Markup {
                                     td {
                                         a.btn.btn-small #{ "candidate-" (i) }
                                             href={ "/problems/new" (super::fmt::query(&[("from", &group_param(g)), ("days", &days)])) }
-                                            aria-label={ (ctx.t(Msg::CreateProblem)) ": " (item.name) } { (ctx.t(Msg::CreateProblem)) }
+                                            aria-label={ (ctx.t(PrbMsg::CreateProblem)) ": " (item.name) } { (ctx.t(PrbMsg::CreateProblem)) }
                                     }
                                 }
                             }

@@ -6,6 +6,7 @@
 //! and each message beside its field; an edit of an old version offers
 //! the latest one.
 
+use super::problem_texts::{self, PrbMsg};
 use super::{
     Ctx, OrPage, UiResult,
     problem_actions::numbers,
@@ -16,8 +17,7 @@ use super::{
 };
 use crate::{
     AppState,
-    i18n::{self, Msg},
-    i18n_problems,
+    i18n::{self, Label, Msg},
 };
 use axum::{
     Form,
@@ -180,12 +180,12 @@ fn whys_fields(ctx: &Ctx, v: &ProblemForm, errors: &Errors) -> Markup {
     let lang = ctx.lang;
     html! {
         fieldset.whys-fields #whys-fields {
-            legend { (ctx.t(Msg::FiveWhys)) }
-            p.hint { (ctx.t(Msg::WhysHint)) }
+            legend { (ctx.t(PrbMsg::FiveWhys)) }
+            p.hint { (ctx.t(PrbMsg::WhysHint)) }
             @if let Some(e) = errors.get("whys") { p.field-error { (widgets::sentence(&i18n::app_message(lang, e))) } }
             @for row in 0..MAX_WHYS {
                 @let n = (row + 1).to_string();
-                @let (q_label, a_label) = (i18n::tf(lang, Msg::WhyQuestion, &[("n", &n)]), i18n::tf(lang, Msg::WhyAnswer, &[("n", &n)]));
+                @let (q_label, a_label) = (i18n::tf(lang, PrbMsg::WhyQuestion, &[("n", &n)]), i18n::tf(lang, PrbMsg::WhyAnswer, &[("n", &n)]));
                 @let (q_id, a_id) = (format!("why_q_{row}"), format!("why_a_{row}"));
                 @let q_error = errors.get(&q_id).map(|m| widgets::sentence(&i18n::app_message(lang, m)));
                 @let a_error = errors.get(&a_id).map(|m| widgets::sentence(&i18n::app_message(lang, m)));
@@ -202,12 +202,12 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ProblemForm, errors: &Errors
     let lang = ctx.lang;
     let f = |id, label| Field::new(lang, id, id, label, errors);
     let (submit, cancel) = match mode {
-        Mode::New => (Msg::CreateProblem, "/problems?state=open".to_owned()),
-        Mode::Edit { number } => (Msg::SaveChanges, format!("/problems/{number}")),
+        Mode::New => (&PrbMsg::CreateProblem as Label, "/problems?state=open".to_owned()),
+        Mode::Edit { number } => (&Msg::SaveChanges as Label, format!("/problems/{number}")),
     };
     let mut causes = vec![(String::new(), ctx.t(Msg::NoneOption).to_owned())];
     causes.extend(
-        CauseCategory::ALL.iter().map(|c| (c.as_str().to_owned(), i18n_problems::cause_category(lang, *c).to_owned())),
+        CauseCategory::ALL.iter().map(|c| (c.as_str().to_owned(), problem_texts::cause_category(lang, *c).to_owned())),
     );
     let own = ["cause_category", "root_cause", "whys", "workaround", "incidents"];
     let main = html! {
@@ -215,17 +215,17 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ProblemForm, errors: &Errors
         (record_form::description(ctx, &v.fields, errors, 6))
         (record_form::subject(ctx, c, &v.fields, errors))
         fieldset.analysis {
-            legend { (ctx.t(Msg::RootCausePanel)) }
-            (f("cause_category", ctx.t(Msg::CauseCategory)).select(&causes, &v.cause_category))
-            (f("root_cause", ctx.t(Msg::RootCauseText)).textarea(&v.root_cause, 5))
+            legend { (ctx.t(PrbMsg::RootCausePanel)) }
+            (f("cause_category", ctx.t(PrbMsg::CauseCategory)).select(&causes, &v.cause_category))
+            (f("root_cause", ctx.t(PrbMsg::RootCauseText)).textarea(&v.root_cause, 5))
             (whys_fields(ctx, v, errors))
         }
-        (f("workaround", ctx.t(Msg::Workaround)).textarea(&v.workaround, 5))
+        (f("workaround", ctx.t(PrbMsg::Workaround)).textarea(&v.workaround, 5))
         @if let Mode::New = mode {
-            (Field { hint: Some(ctx.t(Msg::LinkIncidentsHint)), ..f("incidents", ctx.t(Msg::LinkIncidents)) }.textarea(&v.incidents, 2))
+            (Field { hint: Some(ctx.t(PrbMsg::LinkIncidentsHint)), ..f("incidents", ctx.t(PrbMsg::LinkIncidents)) }.textarea(&v.incidents, 2))
         }
     };
-    let side = record_form::side(ctx, &s.app.config.priority_matrix, c, &v.fields, errors, Msg::ProblemOwner);
+    let side = record_form::side(ctx, &s.app.config.priority_matrix, c, &v.fields, errors, PrbMsg::ProblemOwner);
     let body = html! {
         (record_form::grid(main, side))
         div.form-actions {
@@ -243,8 +243,8 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ProblemForm, errors: &Errors
 /// One showing of the form.
 fn page(ctx: &Ctx, s: &AppState, c: &Choices, mode: Mode, v: &ProblemForm, shown: Shown) -> UiResult {
     let form = render(ctx, s, &mode, v, &shown.errors, c);
-    let stale = shown.stale.then_some(Msg::StaleProblem);
-    record_form::page(ctx, KIND, &mode, Msg::NewProblemTitle, stale, form, shown.status)
+    let stale = shown.stale.then_some(PrbMsg::StaleProblem);
+    record_form::page(ctx, KIND, &mode, PrbMsg::NewProblemTitle, stale, form, shown.status)
 }
 
 async fn choices(s: &AppState, ctx: &Ctx, v: &ProblemForm) -> Result<Choices, AppError> {
@@ -276,7 +276,7 @@ async fn from_candidate(s: &AppState, ctx: &Ctx, q: &NewQuery) -> Result<Problem
         GroupKey::Ci(id) => v.fields.cis = vec![id.to_string()],
         GroupKey::Category(c) => v.fields.category = c.clone(),
     }
-    v.fields.title = i18n::tf(ctx.lang, Msg::CandidateTitle, &[("what", &name)]);
+    v.fields.title = i18n::tf(ctx.lang, PrbMsg::CandidateTitle, &[("what", &name)]);
     v.incidents = s.app.candidate_incidents(&ctx.actor, &g, days.or(Some(candidates::DEFAULT_DAYS))).await?.join(" ");
     Ok(v)
 }

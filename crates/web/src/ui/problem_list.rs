@@ -3,6 +3,7 @@
 //! sort links, the SLA column and keyset pages work as the incident
 //! list's; below the list, the problem candidates from repeating incidents.
 
+use super::problem_texts::PrbMsg;
 use super::{
     Ctx, OrPage, UiResult, layout, problem_candidates,
     record_list::{self, Col, Control, Filter, Shape, list_query, options},
@@ -10,7 +11,7 @@ use super::{
 };
 use crate::{
     AppState,
-    i18n::{self, Msg},
+    i18n::{self, Label, Msg},
 };
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
@@ -25,7 +26,7 @@ pub const AREA: super::area::Area = super::area::Area {
     routes,
     nav: &[super::area::NavEntry {
         href: "/problems?state=open",
-        label: &Msg::NavProblems,
+        label: &PrbMsg::NavProblems,
         audience: super::area::Audience::Staff,
         current: |p| super::area::under(p, "/problems"),
     }],
@@ -93,31 +94,31 @@ impl ProblemQuery {
 }
 
 /// The queues: (label, the list's query string).
-const QUEUES: [(Msg, &str); 5] = [
-    (Msg::PrbQueueOpen, "state=open"),
-    (Msg::PrbQueueMine, "state=open&assignee=me"),
-    (Msg::MyGroups, "state=open&group=mine"),
-    (Msg::PrbQueueKnownErrors, "known_error=true"),
-    (Msg::PrbQueueAll, ""),
+const QUEUES: [(Label, &str); 5] = [
+    (&PrbMsg::PrbQueueOpen, "state=open"),
+    (&PrbMsg::PrbQueueMine, "state=open&assignee=me"),
+    (&Msg::MyGroups, "state=open&group=mine"),
+    (&PrbMsg::PrbQueueKnownErrors, "known_error=true"),
+    (&PrbMsg::PrbQueueAll, ""),
 ];
 
 fn filters(ctx: &Ctx, q: &ProblemQuery, c: &record_list::Choices, errors: &widgets::Errors) -> Markup {
-    let select = |id, name, label, options| Filter::new(id, name, ctx.t(label), Control::Select(options));
+    let select = |id, name, label: Label, options| Filter::new(id, name, ctx.t(label), Control::Select(options));
     let fields = [
         Filter::new("f-text", "text", ctx.t(Msg::FilterText), Control::Search),
-        select("f-state", "state", Msg::State, options::states::<ProblemState>(ctx, Msg::PrbOpenStates)),
-        select("f-priority", "priority", Msg::Priority, options::priorities(ctx)),
-        select("f-group", "group", Msg::GroupShort, options::groups(ctx, &c.groups)),
-        select("f-assignee", "assignee", Msg::ProblemOwner, options::people(ctx, c.staff.iter())),
-        select("f-service", "service", Msg::ServiceFromCatalog, options::names(ctx, &c.services)),
-        select("f-known", "known_error", Msg::KnownError, options::yes_no(ctx)),
+        select("f-state", "state", &Msg::State, options::states::<ProblemState>(ctx, PrbMsg::PrbOpenStates)),
+        select("f-priority", "priority", &Msg::Priority, options::priorities(ctx)),
+        select("f-group", "group", &Msg::GroupShort, options::groups(ctx, &c.groups)),
+        select("f-assignee", "assignee", &PrbMsg::ProblemOwner, options::people(ctx, c.staff.iter())),
+        select("f-service", "service", &Msg::ServiceFromCatalog, options::names(ctx, &c.services)),
+        select("f-known", "known_error", &PrbMsg::KnownError, options::yes_no(ctx)),
     ];
     record_list::filter_form(ctx, &LIST, q, &fields, errors, html! {})
 }
 
 /// The known-error flag beside a title.
 pub fn known_error_flag(lang: i18n::Lang) -> Markup {
-    html! { span.badge.known-error { (i18n::t(lang, Msg::KnownError)) } }
+    html! { span.badge.known-error { (i18n::t(lang, PrbMsg::KnownError)) } }
 }
 
 const COLUMNS: [Col; 10] = [
@@ -128,7 +129,7 @@ const COLUMNS: [Col; 10] = [
     Col::Sla,
     Col::Service,
     Col::Group,
-    Col::Assignee(Msg::ProblemOwner),
+    Col::Assignee(&PrbMsg::ProblemOwner),
     Col::Opened,
     Col::Updated,
 ];
@@ -162,19 +163,19 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ProblemQu
     let found = record_list::find(&s, &ctx, KIND, filter, read, |p: &Problem| &p.record).await?;
     let candidates = problem_candidates::load(&s, &ctx, &q.days, &q.min).await.or_page(&ctx)?;
     let errors = found.as_ref().err().cloned().unwrap_or_default();
-    let empty = html! { p.empty #no-problems { (ctx.t(Msg::PrbNoMatches)) } };
+    let empty = html! { p.empty #no-problems { (ctx.t(PrbMsg::PrbNoMatches)) } };
     let count = |lang, c| record_list::count_of(lang, c, i18n::Plural::Problems);
     let body = html! {
         div.page-head {
-            h1 { (ctx.t(Msg::ProblemsTitle)) }
-            a.btn.btn-primary #new-problem href="/problems/new" { (ctx.t(Msg::NewProblemTitle)) }
+            h1 { (ctx.t(PrbMsg::ProblemsTitle)) }
+            a.btn.btn-primary #new-problem href="/problems/new" { (ctx.t(PrbMsg::NewProblemTitle)) }
         }
-        (LIST.queues(&ctx, &q, Msg::ProblemQueues, &QUEUES))
+        (LIST.queues(&ctx, &q, PrbMsg::ProblemQueues, &QUEUES))
         (filters(&ctx, &q, &c, &errors))
         (record_list::results(&ctx, &LIST, &q, &found, empty, count, |f| table(&ctx, &f.rows, &f.clocks, &q)))
         (problem_candidates::section(&ctx, &q, &candidates))
     };
-    super::ok(layout::page(&ctx, ctx.t(Msg::ProblemsTitle), body))
+    super::ok(layout::page(&ctx, ctx.t(PrbMsg::ProblemsTitle), body))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! the fields each needs), the fields, the affected services and CIs, the
 //! workaround with its known-error switch, and the linked incidents.
 
+use super::problem_texts::{self, PrbMsg};
 use super::{
     Ctx, cmdb_impact, cmdb_widgets, fmt,
     problem::{Data, View, incident_href},
@@ -9,10 +10,7 @@ use super::{
     state_moves::{self, Mover},
     widgets,
 };
-use crate::{
-    i18n::{self, Msg},
-    i18n_problems,
-};
+use crate::i18n::{self, Label, Msg};
 use maud::{Markup, html};
 use steward_app::incidents;
 use steward_domain::problem::{ProblemResolution, ProblemState, can_transition_problem};
@@ -20,15 +18,15 @@ use steward_domain::problem::{ProblemResolution, ProblemState, can_transition_pr
 /// The button text for a move.
 fn verb(ctx: &Ctx, from: ProblemState, to: ProblemState) -> String {
     use ProblemState::*;
-    let m = match (from, to) {
-        (New, Assessment) => Msg::PrbActAssess,
-        (Assessment, RootCauseAnalysis) => Msg::PrbActAnalyse,
-        (RootCauseAnalysis, FixInProgress) => Msg::PrbActFix,
-        (Resolved, FixInProgress) => Msg::PrbActReopen,
-        (_, Resolved) => Msg::ActResolve,
-        (_, Closed) => Msg::ActClose,
-        (_, Cancelled) => Msg::PrbActCancel,
-        (_, back) => return i18n::tf(ctx.lang, Msg::PrbActBack, &[("state", i18n_problems::state(ctx.lang, back))]),
+    let m: Label = match (from, to) {
+        (New, Assessment) => &PrbMsg::PrbActAssess,
+        (Assessment, RootCauseAnalysis) => &PrbMsg::PrbActAnalyse,
+        (RootCauseAnalysis, FixInProgress) => &PrbMsg::PrbActFix,
+        (Resolved, FixInProgress) => &PrbMsg::PrbActReopen,
+        (_, Resolved) => &Msg::ActResolve,
+        (_, Closed) => &Msg::ActClose,
+        (_, Cancelled) => &PrbMsg::PrbActCancel,
+        (_, back) => return i18n::tf(ctx.lang, PrbMsg::PrbActBack, &[("state", problem_texts::state(ctx.lang, back))]),
     };
     ctx.t(m).to_owned()
 }
@@ -52,7 +50,7 @@ fn with_fields(ctx: &Ctx, d: &Data, m: &Mover, v: &View, from: ProblemState, to:
             .iter()
             .filter(|c| c.allowed_from().contains(&from))
             .filter(|c| can_transition_problem(ctx.actor.role, to, Some(**c)).is_ok())
-            .map(|c| (c.as_str().to_owned(), i18n_problems::resolution(lang, *c).to_owned())),
+            .map(|c| (c.as_str().to_owned(), problem_texts::resolution(lang, *c).to_owned())),
     );
     let open_incidents = d.open_incidents();
     let fields = html! {
@@ -63,15 +61,15 @@ fn with_fields(ctx: &Ctx, d: &Data, m: &Mover, v: &View, from: ProblemState, to:
                 div class={ "field checkbox" @if errors.get("resolve_incidents").is_some() { " has-error" } } {
                     label {
                         input #resolve-incidents type="checkbox" name="resolve_incidents" value="on" checked[draft.resolve_incidents.is_some()];
-                        " " (i18n::tf(lang, Msg::ResolveIncidentsToo, &[("n", &open_incidents.to_string())]))
+                        " " (i18n::tf(lang, PrbMsg::ResolveIncidentsToo, &[("n", &open_incidents.to_string())]))
                     }
                     @if let Some(e) = errors.get("resolve_incidents") { p.field-error { (widgets::sentence(&i18n::app_message(lang, e))) } }
                 }
-                (widgets::Field::new(lang, &inc_notes_id, "incident_notes", ctx.t(Msg::IncidentNotes), errors).textarea(&draft.incident_notes, 2))
+                (widgets::Field::new(lang, &inc_notes_id, "incident_notes", ctx.t(PrbMsg::IncidentNotes), errors).textarea(&draft.incident_notes, 2))
             }
         }
         @if to == ProblemState::Cancelled {
-            (t.required(lang, &reason_id, "cancel_reason", ctx.t(Msg::CancelReason)).textarea(&draft.cancel_reason, 3))
+            (t.required(lang, &reason_id, "cancel_reason", ctx.t(PrbMsg::CancelReason)).textarea(&draft.cancel_reason, 3))
         }
         @for e in errors.others(&["resolution_code", "resolution_notes", "resolve_incidents", "incident_notes", "cancel_reason"]) {
             p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) }
@@ -107,15 +105,15 @@ pub fn actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             }
         }
     };
-    let hint = html! { @if needs_cause { p.hint { (ctx.t(Msg::PrbFixNeedsCause)) } } };
-    state_moves::panel(ctx, Msg::PrbFinalState, &buttons, refusal, hint)
+    let hint = html! { @if needs_cause { p.hint { (ctx.t(PrbMsg::PrbFixNeedsCause)) } } };
+    state_moves::panel(ctx, PrbMsg::PrbFinalState, &buttons, refusal, hint)
 }
 
 /// The details box, with the owner.
 pub fn details(ctx: &Ctx, d: &Data) -> Markup {
     let facts = record_page::Facts {
         record: &d.p.record,
-        owner: (Msg::ProblemOwner, "problem-owner"),
+        owner: (&PrbMsg::ProblemOwner, "problem-owner"),
         who: html! {},
         what: html! {},
         when: html! {},
@@ -136,8 +134,8 @@ pub fn affected(ctx: &Ctx, d: &Data) -> Markup {
     };
     html! {
         section.panel #affected aria-labelledby="affected-title" {
-            h2 #affected-title { (ctx.t(Msg::AffectedTitle)) }
-            @if r.service_id.is_none() && d.cis.is_empty() { p.muted { (ctx.t(Msg::NoAffected)) } }
+            h2 #affected-title { (ctx.t(PrbMsg::AffectedTitle)) }
+            @if r.service_id.is_none() && d.cis.is_empty() { p.muted { (ctx.t(PrbMsg::NoAffected)) } }
             dl.details {
                 @if let (Some(id), Some(sv)) = (r.service_id, &r.service) {
                     dt { (ctx.t(Msg::Service)) }
@@ -185,18 +183,18 @@ pub fn workaround(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let can_publish = !matches!(d.state(), Some(ProblemState::New | ProblemState::Cancelled));
     html! {
         section class={ "panel" @if published { " known-error-panel" } } #workaround aria-labelledby="workaround-title" {
-            h2 #workaround-title { (ctx.t(Msg::Workaround)) }
+            h2 #workaround-title { (ctx.t(PrbMsg::Workaround)) }
             @match det.workaround.as_deref().filter(|w| !w.trim().is_empty()) {
                 Some(w) => div.prose #workaround-text { (w) },
                 None => p.muted { (ctx.t(Msg::NoWorkaround)) },
             }
             @if published {
                 p #known-error-status {
-                    (super::problem_list::known_error_flag(lang)) " " (ctx.t(Msg::KnownErrorPublished)) " "
+                    (super::problem_list::known_error_flag(lang)) " " (ctx.t(PrbMsg::KnownErrorPublished)) " "
                     (widgets::opt_time(lang, det.known_error_at, fmt::now_micros()))
                 }
             } @else {
-                p.hint { (ctx.t(Msg::KnownErrorHint)) }
+                p.hint { (ctx.t(PrbMsg::KnownErrorHint)) }
             }
             @for e in &v.own.known_error.0 {
                 p.field-error role="alert" { (i18n::field(lang, &e.field)) ": " (widgets::sentence(&i18n::app_message(lang, e))) }
@@ -207,9 +205,9 @@ pub fn workaround(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                     input type="hidden" name="version" value=(d.p.record.version);
                     input type="hidden" name="publish" value=(if published { "0" } else { "1" });
                     @if published {
-                        button.btn.btn-quiet #withdraw-known-error type="submit" { (ctx.t(Msg::WithdrawKnownError)) }
+                        button.btn.btn-quiet #withdraw-known-error type="submit" { (ctx.t(PrbMsg::WithdrawKnownError)) }
                     } @else {
-                        button.btn #publish-known-error type="submit" { (ctx.t(Msg::PublishKnownError)) }
+                        button.btn #publish-known-error type="submit" { (ctx.t(PrbMsg::PublishKnownError)) }
                     }
                 }
             }
@@ -224,15 +222,15 @@ pub fn incidents(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let (typed, errors) = v.own.link.clone().unwrap_or_default();
     let field = widgets::Field {
         required: true,
-        hint: Some(ctx.t(Msg::LinkIncidentsHint)),
-        ..widgets::Field::new(lang, "link-incidents", "incidents", ctx.t(Msg::LinkIncidents), &errors)
+        hint: Some(ctx.t(PrbMsg::LinkIncidentsHint)),
+        ..widgets::Field::new(lang, "link-incidents", "incidents", ctx.t(PrbMsg::LinkIncidents), &errors)
     };
     let closed = matches!(d.state(), Some(ProblemState::Closed | ProblemState::Cancelled));
     html! {
         section.panel #linked-incidents aria-labelledby="linked-title" {
-            h2 #linked-title { (ctx.t(Msg::LinkedIncidents)) " " span.count { (d.incidents.len()) } }
+            h2 #linked-title { (ctx.t(PrbMsg::LinkedIncidents)) " " span.count { (d.incidents.len()) } }
             @if d.incidents.is_empty() {
-                p.muted { (ctx.t(Msg::NoLinkedIncidents)) }
+                p.muted { (ctx.t(PrbMsg::NoLinkedIncidents)) }
             } @else {
                 div.table-wrap {
                     table.incidents {
@@ -241,8 +239,8 @@ pub fn incidents(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                             th scope="col" { (ctx.t(Msg::Title)) }
                             th scope="col" { (ctx.t(Msg::State)) }
                             th scope="col" { (ctx.t(Msg::Priority)) }
-                            th scope="col" { (ctx.t(Msg::LinkedAt)) }
-                            th scope="col" { span.visually-hidden { (ctx.t(Msg::Unlink)) } }
+                            th scope="col" { (ctx.t(PrbMsg::LinkedAt)) }
+                            th scope="col" { span.visually-hidden { (ctx.t(PrbMsg::Unlink)) } }
                         } }
                         tbody {
                             @for i in &d.incidents {
@@ -256,7 +254,7 @@ pub fn incidents(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                                     td {
                                         form.inline method="post" action={ "/problems/" (d.number) "/incidents/" (n) "/unlink" } {
                                             (widgets::csrf(&ctx.csrf))
-                                            button.btn.btn-quiet.btn-small type="submit" aria-label=(i18n::tf(lang, Msg::UnlinkNamed, &[("number", &n)])) { (ctx.t(Msg::Unlink)) }
+                                            button.btn.btn-quiet.btn-small type="submit" aria-label=(i18n::tf(lang, PrbMsg::UnlinkNamed, &[("number", &n)])) { (ctx.t(PrbMsg::Unlink)) }
                                         }
                                     }
                                 }
@@ -272,7 +270,7 @@ pub fn incidents(ctx: &Ctx, d: &Data, v: &View) -> Markup {
                     @for e in errors.others(&["incidents"]) {
                         p.field-error { (i18n::field(lang, &e.field)) ": " (i18n::app_message(lang, e)) }
                     }
-                    button.btn #link-incidents-submit type="submit" { (ctx.t(Msg::LinkIncidents)) }
+                    button.btn #link-incidents-submit type="submit" { (ctx.t(PrbMsg::LinkIncidents)) }
                 }
             }
         }

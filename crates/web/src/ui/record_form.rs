@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     AppState,
-    i18n::{self, Lang, Msg},
+    i18n::{self, Lang, Msg, Text},
 };
 use axum::http::StatusCode;
 use futures_util::future::try_join_all;
@@ -323,7 +323,14 @@ pub fn subject(ctx: &Ctx, c: &Choices, f: &Fields, errors: &Errors) -> Markup {
 
 /// The side column: impact and urgency with the priority they give, the
 /// group and the member assigned (`assignee`: the kind's name for them).
-pub fn side(ctx: &Ctx, matrix: &PriorityMatrix, c: &Choices, f: &Fields, errors: &Errors, assignee: Msg) -> Markup {
+pub fn side(
+    ctx: &Ctx,
+    matrix: &PriorityMatrix,
+    c: &Choices,
+    f: &Fields,
+    errors: &Errors,
+    assignee: impl Text,
+) -> Markup {
     let lang = ctx.lang;
     let field = |id, label| Field::new(lang, id, id, ctx.t(label), errors);
     let mut groups = vec![(String::new(), ctx.t(Msg::NoneOption).to_owned())];
@@ -340,7 +347,7 @@ pub fn side(ctx: &Ctx, matrix: &PriorityMatrix, c: &Choices, f: &Fields, errors:
         (field("urgency", Msg::Urgency).select(&urgencies, &f.urgency))
         (priority_preview(lang, matrix, &f.impact, &f.urgency))
         (field("assignment_group", Msg::Group).select(&groups, &f.assignment_group))
-        (Field { hint: Some(ctx.t(Msg::AssigneeHint)), ..field("assignee", assignee) }.select_with(people))
+        (Field { hint: Some(ctx.t(Msg::AssigneeHint)), ..Field::new(lang, "assignee", "assignee", ctx.t(assignee), errors) }.select_with(people))
     }
 }
 
@@ -373,8 +380,8 @@ pub fn page(
     ctx: &Ctx,
     kind: RecordKind,
     mode: &Mode,
-    new: Msg,
-    stale: Option<Msg>,
+    new: impl Text,
+    stale: Option<impl Text>,
     form: Markup,
     status: StatusCode,
 ) -> UiResult {

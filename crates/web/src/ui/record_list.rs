@@ -13,7 +13,7 @@
 use super::{Ctx, Failure, OrPage, clocks, fmt, state_moves::StateLabel, widgets};
 use crate::{
     AppState,
-    i18n::{self, Lang, Msg},
+    i18n::{self, Label, Lang, Msg, Text},
 };
 use maud::{Markup, html};
 use serde::de::DeserializeOwned;
@@ -144,7 +144,7 @@ pub fn params<Q: QueryString, P: DeserializeOwned + Default>(q: &Q, limit: i64) 
 
 /// Which of `queues` (label, query string) `q` is: the one whose filters
 /// are exactly its.
-pub fn current_queue<Q: QueryString>(q: &Q, queues: &[(Msg, &str)]) -> Option<usize> {
+pub fn current_queue<Q: QueryString, T: Text>(q: &Q, queues: &[(T, &str)]) -> Option<usize> {
     queues.iter().position(|(_, link)| {
         let wanted: Vec<(&str, &str)> =
             link.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))).collect();
@@ -162,13 +162,13 @@ impl Shape {
     }
 
     /// The queues as tabs, the current one marked.
-    pub fn queues<Q: QueryString>(&self, ctx: &Ctx, q: &Q, label: Msg, queues: &[(Msg, &str)]) -> Markup {
+    pub fn queues<Q: QueryString, T: Text>(&self, ctx: &Ctx, q: &Q, label: impl Text, queues: &[(T, &str)]) -> Markup {
         let current = current_queue(q, queues);
         html! {
             nav.tabs aria-label=(ctx.t(label)) {
                 @for (i, (label, link)) in queues.iter().enumerate() {
                     a href={ (self.path) @if !link.is_empty() { "?" (link) } }
-                        aria-current=[(current == Some(i)).then_some("page")] { (ctx.t(*label)) } " "
+                        aria-current=[(current == Some(i)).then_some("page")] { (ctx.t(label)) } " "
                 }
             }
         }
@@ -211,7 +211,7 @@ pub fn filter_form<Q: QueryString>(
 ) -> Markup {
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errors);
     let sorts: Vec<(String, String)> =
-        ORDERS.iter().chain(shape.sorts).map(|(v, m)| ((*v).to_owned(), ctx.t(*m).to_owned())).collect();
+        ORDERS.iter().chain(shape.sorts).map(|(v, m)| ((*v).to_owned(), ctx.t(m).to_owned())).collect();
     let sort = match q.sort() {
         "priority" => "",
         s => s,
@@ -243,13 +243,13 @@ pub mod options {
     use super::*;
 
     /// "Any", then `fixed` (value, label), then `more`.
-    pub fn any_of(
+    pub fn any_of<T: Text>(
         ctx: &Ctx,
-        fixed: &[(&str, Msg)],
+        fixed: &[(&str, T)],
         more: impl IntoIterator<Item = (String, String)>,
     ) -> Vec<(String, String)> {
         let mut out = vec![(String::new(), ctx.t(Msg::Any).to_owned())];
-        out.extend(fixed.iter().map(|(v, m)| ((*v).to_owned(), ctx.t(*m).to_owned())));
+        out.extend(fixed.iter().map(|(v, m)| ((*v).to_owned(), ctx.t(m).to_owned())));
         out.extend(more);
         out
     }
@@ -259,12 +259,16 @@ pub mod options {
     }
 
     /// "Open" (named `open`), then each state of the kind.
-    pub fn states<S: StateLabel>(ctx: &Ctx, open: Msg) -> Vec<(String, String)> {
+    pub fn states<S: StateLabel>(ctx: &Ctx, open: impl Text) -> Vec<(String, String)> {
         any_of(ctx, &[("open", open)], S::ALL.iter().map(|s| (s.as_str().to_owned(), s.label(ctx.lang).to_owned())))
     }
 
     pub fn priorities(ctx: &Ctx) -> Vec<(String, String)> {
-        any_of(ctx, &[], (1..=5).map(|p| (p.to_string(), format!("P{p} – {}", i18n::priority_name(ctx.lang, p)))))
+        any_of::<Msg>(
+            ctx,
+            &[],
+            (1..=5).map(|p| (p.to_string(), format!("P{p} – {}", i18n::priority_name(ctx.lang, p)))),
+        )
     }
 
     /// The viewer's groups, none, then each group.
@@ -278,7 +282,7 @@ pub mod options {
     }
 
     pub fn names(ctx: &Ctx, names: &[String]) -> Vec<(String, String)> {
-        any_of(ctx, &[], named(names))
+        any_of::<Msg>(ctx, &[], named(names))
     }
 
     /// Yes (`true`), no (`false`).
@@ -330,7 +334,7 @@ pub fn sla_cell(lang: Lang, clocks: &Clocks, id: i64) -> Markup {
 }
 
 /// A column of a record table, by what it shows.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub enum Col {
     /// A checkbox per row for the bulk form (`#bulk`) above the table.
     Pick,
@@ -342,7 +346,7 @@ pub enum Col {
     Service,
     Group,
     /// The assignee, under the kind's name for it.
-    Assignee(Msg),
+    Assignee(Label),
     Requester,
     Opened,
     Updated,
@@ -361,7 +365,14 @@ pub struct Table<'a, R> {
 
 /// A column header that sorts the list at `link(sort)`: by `key` (`first`
 /// is the direction a first click gives), marked when `sort` is it.
-pub fn sort_header(ctx: &Ctx, sort: &str, link: &dyn Fn(&str) -> String, label: Msg, key: &str, first: &str) -> Markup {
+pub fn sort_header(
+    ctx: &Ctx,
+    sort: &str,
+    link: &dyn Fn(&str) -> String,
+    label: impl Text,
+    key: &str,
+    first: &str,
+) -> Markup {
     let current = sort_or_default(sort);
     let desc = format!("-{key}");
     let (next, aria, arrow) = if current == key {
@@ -400,7 +411,7 @@ fn sla_header(ctx: &Ctx, sort: &str, link: &dyn Fn(&str) -> String) -> Markup {
 }
 
 fn header<Q: QueryString>(ctx: &Ctx, col: Col, sorting: Option<(&Shape, &Q)>) -> Markup {
-    let plain = |label: Msg| html! { th scope="col" { (ctx.t(label)) } };
+    let plain = |label: Label| html! { th scope="col" { (ctx.t(label)) } };
     let (label, key, first) = match col {
         Col::Pick => {
             return html! {
@@ -409,25 +420,25 @@ fn header<Q: QueryString>(ctx: &Ctx, col: Col, sorting: Option<(&Shape, &Q)>) ->
                 }
             };
         }
-        Col::Number => (Msg::Number, "number", "-number"),
-        Col::Priority => (Msg::Priority, "priority", "priority"),
-        Col::Opened => (Msg::Opened, "opened", "-opened"),
-        Col::Updated => (Msg::Updated, "updated", "-updated"),
+        Col::Number => (&Msg::Number as Label, "number", "-number"),
+        Col::Priority => (&Msg::Priority as Label, "priority", "priority"),
+        Col::Opened => (&Msg::Opened as Label, "opened", "-opened"),
+        Col::Updated => (&Msg::Updated as Label, "updated", "-updated"),
         Col::Sla => {
             // Sortable where the kind offers the order.
             return match sorting {
                 Some((shape, q)) if shape.sorts.iter().any(|(v, _)| *v == "sla_due") => {
                     sla_header(ctx, q.sort(), &|sort| shape.link(q, sort, ""))
                 }
-                _ => plain(Msg::SlaColumn),
+                _ => plain(&Msg::SlaColumn),
             };
         }
-        Col::Title => return plain(Msg::Title),
-        Col::State => return plain(Msg::State),
-        Col::Service => return plain(Msg::Service),
-        Col::Group => return plain(Msg::GroupShort),
+        Col::Title => return plain(&Msg::Title),
+        Col::State => return plain(&Msg::State),
+        Col::Service => return plain(&Msg::Service),
+        Col::Group => return plain(&Msg::GroupShort),
         Col::Assignee(label) => return plain(label),
-        Col::Requester => return plain(Msg::Requester),
+        Col::Requester => return plain(&Msg::Requester),
     };
     match sorting {
         Some((shape, q)) => sort_header(ctx, q.sort(), &|sort| shape.link(q, sort, ""), label, key, first),

@@ -9,7 +9,7 @@
 use super::{Ctx, Failure, UiResult, activity, conversation, fmt, html, layout, widgets};
 use crate::{
     AppState,
-    i18n::{self, Msg},
+    i18n::{self, Label, Msg, Text},
 };
 use axum::{
     extract::{Path, Query, State},
@@ -26,7 +26,7 @@ pub trait RecordPage: 'static {
     const KIND: RecordKind;
     /// The notices a redirect to the page may ask for (`?m=…`) that are
     /// the kind's own: (name, message; `{number}` is the record's).
-    const NOTICES: &'static [(&'static str, Msg)];
+    const NOTICES: &'static [(&'static str, Label)];
     /// A state change as typed.
     type Draft: Default + Send + serde::de::DeserializeOwned;
     /// What only this kind's page shows again after a refusal.
@@ -70,14 +70,14 @@ pub struct View<T, X> {
 }
 
 /// The notices every kind's page gives after a redirect.
-const NOTICES: [(&str, Msg); 7] = [
-    ("saved", Msg::FlashSaved),
-    ("state", Msg::FlashStateChanged),
-    ("commented", Msg::FlashCommented),
-    ("uploaded", Msg::FlashUploaded),
-    ("watching", Msg::FlashWatching),
-    ("unwatched", Msg::FlashUnwatched),
-    ("linked", Msg::FlashLinked),
+const NOTICES: [(&str, Label); 7] = [
+    ("saved", &Msg::FlashSaved),
+    ("state", &Msg::FlashStateChanged),
+    ("commented", &Msg::FlashCommented),
+    ("uploaded", &Msg::FlashUploaded),
+    ("watching", &Msg::FlashWatching),
+    ("unwatched", &Msg::FlashUnwatched),
+    ("linked", &Msg::FlashLinked),
 ];
 
 #[derive(Deserialize, Default)]
@@ -95,7 +95,7 @@ pub async fn show<P: RecordPage>(
 ) -> UiResult {
     let number = P::KIND.seq_of(&n).map(|seq| RecordNumber { kind: P::KIND, seq }.to_string()).unwrap_or_default();
     let notice = q.m.as_deref().and_then(|m| {
-        let of = |list: &[(&str, Msg)]| list.iter().find(|(name, _)| *name == m).map(|(_, msg)| *msg);
+        let of = |list: &[(&str, Label)]| list.iter().find(|(name, _)| *name == m).map(|(_, msg)| *msg);
         of(P::NOTICES).or_else(|| of(&NOTICES[..])).map(|msg| i18n::tf(ctx.lang, msg, &[("number", &number)]))
     });
     P::respond(&s, &ctx, &n, View { notice, ..View::default() }, StatusCode::OK).await
@@ -172,7 +172,7 @@ pub fn columns<T, X>(ctx: &Ctx, page: &str, v: &View<T, X>, main: Markup, side: 
 }
 
 /// A text as prose (`id` its element's), or `empty` in muted words.
-pub fn text_or(ctx: &Ctx, text: Option<&str>, empty: Msg, id: &str) -> Markup {
+pub fn text_or(ctx: &Ctx, text: Option<&str>, empty: impl Text, id: &str) -> Markup {
     html! {
         @match text.filter(|t| !t.trim().is_empty()) {
             Some(t) => div.prose id=(id) { (t) },
@@ -197,7 +197,7 @@ pub fn activity(
     s: &AppState,
     page: &str,
     journal: &[Entry],
-    created: Msg,
+    created: Label,
     replies: &[FilledReply],
     draft: &conversation::Draft,
 ) -> Markup {
@@ -214,7 +214,7 @@ pub fn activity(
 pub struct Facts<'a> {
     pub record: &'a Record,
     /// The assignee's name for the kind, and its element's id.
-    pub owner: (Msg, &'static str),
+    pub owner: (Label, &'static str),
     /// After impact and urgency: who it concerns.
     pub who: Markup,
     /// After the category: what it concerns.

@@ -5,7 +5,9 @@
 //! and CIs also by an exact hostname or serial number). A search the parser refuses is shown with
 //! the reason beside the field.
 
-use super::{Ctx, UiResult, cmdb_words, fmt, kb_texts, layout, search_texts::SearchMsg, see_other, widgets};
+use super::{
+    Ctx, UiResult, cmdb_words, fmt, kb_texts, layout, problem_texts, search_texts::SearchMsg, see_other, widgets,
+};
 use crate::{
     AppState,
     i18n::{self, Msg, Text},
@@ -98,14 +100,13 @@ fn filters(ctx: &Ctx, q: &SearchQuery, errors: &widgets::Errors) -> Markup {
 
 /// A state's name in the reader's language, for incidents and problems.
 fn state_label(lang: i18n::Lang, state: &str) -> &'static str {
-    let m = match state {
-        "assessment" => SearchMsg::ProblemStateAssessment,
-        "root_cause_analysis" => SearchMsg::ProblemStateRootCause,
-        "fix_in_progress" => SearchMsg::ProblemStateFixInProgress,
-        "draft" | "in_review" | "published" | "retired" => return kb_texts::state(lang, state),
-        _ => return state.parse().map(|s| i18n::state(lang, s)).unwrap_or("?"),
-    };
-    i18n::t(lang, m)
+    match state {
+        "assessment" | "root_cause_analysis" | "fix_in_progress" => {
+            state.parse().map(|s| problem_texts::state(lang, s)).unwrap_or("?")
+        }
+        "draft" | "in_review" | "published" | "retired" => kb_texts::state(lang, state),
+        _ => state.parse().map(|s| i18n::state(lang, s)).unwrap_or("?"),
+    }
 }
 
 /// The text with its matches in `<mark>`, and an ellipsis where text was

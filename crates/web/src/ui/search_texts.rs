@@ -34,9 +34,6 @@ crate::i18n::catalogue! {
     SearchStateOpen: "Open", "Otwarte";
     SearchFiltersLabel: "Search and its filters", "Wyszukiwanie i jego filtry";
     SearchKnownError: "known error", "znany błąd";
-    ProblemStateAssessment: "Assessment", "Ocena";
-    ProblemStateRootCause: "Root cause analysis", "Analiza przyczyny";
-    ProblemStateFixInProgress: "Fix in progress", "Naprawa w toku";
     // Suggestions while an incident is typed (issue 11 item 10)
     SuggestHeadingDesk: "Known errors and articles that match", "Pasujące znane błędy i artykuły";
     SuggestHeadingPortal: "These articles may answer your question", "Te artykuły mogą odpowiedzieć na Twoje pytanie";

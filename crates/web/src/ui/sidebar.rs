@@ -139,7 +139,7 @@ pub fn details(ctx: &Ctx, d: &Data) -> Markup {
     };
     record_page::details(
         ctx,
-        record_page::Facts { record: i, owner: (Msg::Assignee, "incident-assignee"), who, what, when },
+        record_page::Facts { record: i, owner: (&Msg::Assignee, "incident-assignee"), who, what, when },
     )
 }
 

@@ -5,11 +5,8 @@
 //! the version shown. The kind says which moves there are, what each is
 //! called and what it asks for; this draws them.
 
-use super::{Ctx, widgets};
-use crate::{
-    i18n::{self, Lang, Msg},
-    i18n_problems,
-};
+use super::{Ctx, problem_texts, widgets};
+use crate::i18n::{self, Lang, Msg, Text};
 use maud::{Markup, html};
 use steward_domain::{IncidentState, Lifecycle, problem::ProblemState};
 
@@ -26,7 +23,7 @@ impl StateLabel for IncidentState {
 
 impl StateLabel for ProblemState {
     fn label(self, lang: Lang) -> &'static str {
-        i18n_problems::state(lang, self)
+        problem_texts::state(lang, self)
     }
 }
 
@@ -131,7 +128,7 @@ impl Mover<'_> {
 
 /// The panel: the `moves` (each drawn by the kind), or `none` when the
 /// state is final; `before` and `after` the list (a refusal, a hint).
-pub fn panel(ctx: &Ctx, none: Msg, moves: &[Markup], before: Markup, after: Markup) -> Markup {
+pub fn panel(ctx: &Ctx, none: impl Text, moves: &[Markup], before: Markup, after: Markup) -> Markup {
     html! {
         section.panel.actions aria-labelledby="actions-title" {
             h2 #actions-title { (ctx.t(Msg::ChangeState)) }

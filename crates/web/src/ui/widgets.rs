@@ -11,7 +11,7 @@ pub fn state_badge(lang: Lang, state: &str) -> Markup {
     // Incidents' states first; a problem's own (assessment, …) next.
     let label = match state.parse::<IncidentState>() {
         Ok(s) => i18n::state(lang, s),
-        Err(_) => state.parse().map(|s| crate::i18n_problems::state(lang, s)).unwrap_or(state),
+        Err(_) => state.parse().map(|s| super::problem_texts::state(lang, s)).unwrap_or(state),
     };
     html! { span class={ "badge state state-" (state) } { (label) } }
 }
