@@ -41,6 +41,7 @@ pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as uto
     super::problem_comments::comments,
     super::problem_comments::add_comment,
     super::problem_comments::attachments,
+    super::problem_comments::upload,
     super::problem_comments::download,
     super::notifications::problem_watchers,
     super::notifications::watch_problem,
@@ -66,7 +67,11 @@ fn routes() -> axum::Router<AppState> {
             "/problems/{number}/comments",
             get(talk::comments).post(talk::add_comment).layer(DefaultBodyLimit::disable()),
         )
-        .route("/problems/{number}/attachments", get(talk::attachments))
+        // The upload checks the attachment limit itself, as the incident's.
+        .route(
+            "/problems/{number}/attachments",
+            get(talk::attachments).post(talk::upload).layer(DefaultBodyLimit::disable()),
+        )
         .route(
             "/problems/{number}/watchers",
             get(super::notifications::problem_watchers)
