@@ -6,6 +6,7 @@
 //! each other. Every request loop is bounded in count and time.
 
 mod cmdb;
+mod cmdb_search;
 mod map;
 mod pages;
 mod search;
@@ -38,7 +39,7 @@ pub enum BenchCommand {
     Timers(sla::TimersArgs),
     /// Emails per second delivered by the outbox worker through a real SMTP server.
     Outbox(outbox::OutboxArgs),
-    /// CMDB at scale: bulk upsert, impact now and as of 30 days ago, CSV import.
+    /// CMDB at scale: bulk upsert, impact now and as of 30 days ago, CI search, CSV import.
     Cmdb(cmdb::CmdbArgs),
     /// Layout and SVG of the CMDB service map for a 200-CI neighbourhood.
     Map(map::MapArgs),

@@ -180,8 +180,8 @@ pub struct Hit {
     pub pool: i64,
 }
 
-/// PostgreSQL's windows of the newest records a wide search looks in
-/// first (see [`search`]).
+/// PostgreSQL's windows of the newest rows (records, CIs) a wide search
+/// looks in first (see [`search`], [`newest_first`]).
 const WINDOWS: [i64; 2] = [10_000, 100_000];
 /// Matches in a window that are enough to rank (2.5 % of the first):
 /// fewer, and the next, wider window is searched.
@@ -211,19 +211,64 @@ pub async fn search(
     limit: i64,
 ) -> Result<(Vec<Hit>, bool)> {
     let windowed = d.0 == Backend::Postgres && scope.requester_id.is_none() && scope.kinds.contains(&"incident");
-    let newest = if windowed {
-        let (max,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM records").fetch_one(&mut *conn).await?;
-        max.unwrap_or(0)
-    } else {
-        0
+    let windows = windowed.then_some(Windows { table: "records", id_brin: true });
+    let mut rows: Vec<Hit> = newest_first(conn, windows, |floor| search_sql(d, query, scope, limit, floor)).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+/// A row of a search run in windows: how many matches its window held
+/// (the same on every row).
+pub(crate) trait Pooled {
+    fn pool(&self) -> i64;
+}
+
+impl Pooled for Hit {
+    fn pool(&self) -> i64 {
+        self.pool
+    }
+}
+
+/// Which rows a windowed search looks in first: the newest of `table`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Windows {
+    pub table: &'static str,
+    /// The table has a BRIN index of the id (records, migration 0019):
+    /// the wider windows then read their matches from the words' index
+    /// ANDed with it. Without one, PostgreSQL's own choice stands.
+    pub id_brin: bool,
+}
+
+/// Runs a ranked search over ever wider windows of the newest rows (with
+/// `windows`; without, once over all): `sql(floor)` is the search with its
+/// matches held to ids above `floor` (none: every id, see [`push_floor`]);
+/// the first window whose matches are [`ENOUGH`] answers, the last (every
+/// row) always does. Records ([`search`]) and CIs (`search::cis`) search
+/// this way on PostgreSQL.
+pub(crate) async fn newest_first<T>(
+    conn: &mut AnyConnection,
+    windows: Option<Windows>,
+    sql: impl Fn(Option<i64>) -> Sql,
+) -> Result<Vec<T>>
+where
+    T: Pooled + for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let newest = match windows {
+        Some(w) => {
+            let max = format!("SELECT MAX(id) FROM {}", w.table);
+            let (max,): (Option<i64>,) = sqlx::query_as(sqlx::AssertSqlSafe(max)).fetch_one(&mut *conn).await?;
+            max.unwrap_or(0)
+        }
+        None => 0,
     };
     let floors = WINDOWS.iter().map(|w| newest - w).filter(|f| *f > 0).map(Some).chain([None]);
     for (i, floor) in floors.enumerate() {
-        let q = search_sql(d, query, scope, limit, floor);
+        let q = sql(floor);
         let run = sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?);
-        let mut rows: Vec<Hit> = if windowed && i > 0 {
-            // Only the first window may be walked record by record: told
-            // to expect a few thousand matches among 100,000 records,
+        let rows: Vec<T> = if i > 0 && windows.is_some_and(|w| w.id_brin) {
+            // Only the first window may be walked row by row: told to
+            // expect a few thousand matches among 100,000 records,
             // PostgreSQL walked them all (120 ms) rather than read the
             // matches from the words' index (35 ms). `SET LOCAL` ends with
             // the transaction, also when the search fails.
@@ -235,15 +280,24 @@ pub async fn search(
         } else {
             run.fetch_all(&mut *conn).await?
         };
-        let pool = rows.first().map_or(0, |h| h.pool);
+        let pool = rows.first().map_or(0, Pooled::pool);
         if floor.is_some() && pool < ENOUGH {
             continue;
         }
-        let more = rows.len() as i64 > limit;
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
-        return Ok((rows, more));
+        return Ok(rows);
     }
-    Ok((Vec::new(), false))
+    Ok(Vec::new())
+}
+
+/// Holds the matches of `alias` to the window above `floor`, if any.
+/// Written out, not bound: planned for a bound value, PostgreSQL walks
+/// the id index and tests every row's words (350 ms); for the value it
+/// ANDs the id range with the words' index. Rounded down to 10,000s so
+/// that the statements stay few.
+pub(crate) fn push_floor(q: &mut Sql, alias: &str, floor: Option<i64>) {
+    if let Some(f) = floor {
+        q.push(&format!(" AND {alias}.id > {}", f - f.rem_euclid(10_000)));
+    }
 }
 
 /// The engine's plan of [`search`] (PostgreSQL: the generic plan the read
@@ -258,7 +312,7 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64, floor: Optio
         "SELECT c.id, c.kind, c.number, c.title, c.description, c.state, c.opened_at, c.updated_at, \
          (SELECT COUNT(*) FROM problem_details pd WHERE pd.record_id = c.id AND pd.known_error = 1) AS known_error, ",
     );
-    push_title_hit(&mut q, query);
+    push_title_hit(&mut q, "c", query);
     q.push(
         " AS title_hit, COUNT(*) OVER () AS pool FROM (SELECT r.id, r.kind, r.number, r.title, r.description, r.state, r.opened_at, \
             r.updated_at, r.search_title FROM ",
@@ -283,13 +337,7 @@ fn search_sql(d: Dialect, query: &Query, scope: &Scope, limit: i64, floor: Optio
     if scope.known_errors_only {
         q.push(" AND r.id IN (SELECT pd.record_id FROM problem_details pd WHERE pd.known_error = 1)");
     }
-    // Written out, not bound: planned for a bound value, PostgreSQL walks
-    // the id index and tests every row's words (350 ms); for the value it
-    // ANDs the id range with the words' index. Rounded down to 10,000s so
-    // that the statements stay few.
-    if let Some(f) = floor {
-        q.push(&format!(" AND r.id > {}", f - f.rem_euclid(10_000)));
-    }
+    push_floor(&mut q, "r", floor);
     // The limits written out too, so the plan is made for them.
     q.push(if sqlite { " ORDER BY f.rowid DESC LIMIT " } else { " ORDER BY r.id DESC LIMIT " });
     q.push(&format!("{CANDIDATES}) c ORDER BY title_hit DESC, c.updated_at DESC, c.id DESC LIMIT {}", limit + 1));
@@ -415,12 +463,11 @@ fn suggest_sql(d: Dialect, words: &Suggest, scope: SuggestScope, limit: i64) -> 
     q
 }
 
-/// 1 when every term is in the folded title (`c.search_title`: a record's
-/// or a CI's), else 0. The folded title is
-/// tokens between single spaces, so a word is ` tok ` within the spaced
-/// title, a prefix ` tok`, a phrase ` a b `; tokens are `[a-z0-9]`, never
-/// a LIKE wildcard.
-pub(crate) fn push_title_hit(q: &mut Sql, query: &Query) {
+/// 1 when every term is in the folded title (`{alias}.search_title`: a
+/// record's or a CI's), else 0. The folded title is tokens between single
+/// spaces, so a word is ` tok ` within the spaced title, a prefix ` tok`,
+/// a phrase ` a b `; tokens are `[a-z0-9]`, never a LIKE wildcard.
+pub(crate) fn push_title_hit(q: &mut Sql, alias: &str, query: &Query) {
     q.push("CASE WHEN ");
     for (i, term) in query.terms().iter().enumerate() {
         if i > 0 {
@@ -431,7 +478,7 @@ pub(crate) fn push_title_hit(q: &mut Sql, query: &Query) {
             Term::Word { token, prefix: false } => format!("% {token} %"),
             Term::Phrase(tokens) => format!("% {} %", tokens.join(" ")),
         };
-        q.push("(' ' || COALESCE(c.search_title, '') || ' ') LIKE ").bind(Value::Text(pattern));
+        q.push(&format!("(' ' || COALESCE({alias}.search_title, '') || ' ') LIKE ")).bind(Value::Text(pattern));
     }
     q.push(" THEN 1 ELSE 0 END");
 }

@@ -1,6 +1,6 @@
 //! The problem list's filters as the API takes them (text): the incident
-//! list's where they apply, read by the same code, plus the problem's own
-//! states and the known-error flag.
+//! list's where they apply (the SLA filter and sort among them), read by
+//! the same code, plus the problem's own states and the known-error flag.
 
 use super::KIND;
 use crate::error::Code;
@@ -30,6 +30,11 @@ pub struct ProblemListParams {
     pub known_error: Option<String>,
     /// Words in the title or description.
     pub text: Option<String>,
+    /// `breaching_soon` (a running SLA clock due within the next hour, or
+    /// overdue and not yet marked) or `breached`.
+    pub sla: Option<String>,
+    /// priority (default), -priority, opened, -opened, updated, -updated,
+    /// number, -number, sla_due (the nearest SLA due moment first)
     pub sort: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<i64>,
@@ -62,6 +67,7 @@ impl App {
             assignee: p.assignee.clone(),
             service: p.service.clone(),
             text: p.text.clone(),
+            sla: p.sla.clone(),
             sort: p.sort.clone(),
             cursor: p.cursor.clone(),
             limit: p.limit,

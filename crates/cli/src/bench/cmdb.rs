@@ -6,8 +6,10 @@
 //! some dependencies across. 500,000 relations are then loaded with a
 //! history (created over the last 90 days, a tenth of them removed since),
 //! so that "as of 30 days ago" is a different graph. Then, over HTTP:
-//! the services affected by one CI and by 100 CIs, now and 30 days ago; a
-//! CSV import of 10,000 rows (dry run and real run).
+//! the services affected by one CI and by 100 CIs, now and 30 days ago;
+//! CI search by a rare word, a word most CIs share and an exact
+//! identifier (`cmdb_search`); a CSV import of 10,000 rows (dry run and
+//! real run).
 
 use super::{Target, bench_agent, database, load_average, ms, open_app, percentile, start_server};
 use anyhow::{Context, Result, bail};
@@ -37,10 +39,10 @@ pub struct CmdbArgs {
 const DAY: i64 = 86_400_000_000;
 
 /// A small xorshift: the same estate on every run.
-struct Rnd(u64);
+pub(super) struct Rnd(u64);
 
 impl Rnd {
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -226,7 +228,10 @@ pub async fn cmdb(a: CmdbArgs) -> Result<()> {
         );
     }
 
-    // 4. CSV import of new servers.
+    // 4. CI search over HTTP, before the import adds CIs named alike.
+    super::cmdb_search::time_ci_search(&client, &base, &token, layers(a.cis), a.queries, &mut rnd, deadline).await?;
+
+    // 5. CSV import of new servers.
     let mut csv = String::from("Host,Serial,OS,CPUs,Memory\n");
     for i in 0..a.csv_rows {
         csv.push_str(&format!("csv-host-{i:06},CSV{i:09},Debian 12,{},{}\n", 2 + i % 30, 4096 + (i % 8) * 1024));

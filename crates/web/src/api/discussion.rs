@@ -1,14 +1,15 @@
 //! A record's conversation over the API, for every kind that takes
 //! comments: the comments with their files, a new comment (JSON, or a
-//! form with files), the files and one file. Each kind's module declares
-//! its paths (with their OpenAPI description) and answers through these.
+//! form with files), the files, a file on its own and one file. Each
+//! kind's module declares its paths (with their OpenAPI description) and
+//! answers through these.
 
 use super::dto::*;
-use super::incidents::read_parts;
+use super::incidents::{read_file_part, read_parts};
 use crate::{AppState, error::ApiError, json::Json};
 use axum::{
     body::Body,
-    extract::{FromRequest, Multipart, Path},
+    extract::{FromRequest, Multipart, Path, multipart::MultipartRejection},
     http::{HeaderValue, StatusCode, header},
     response::Response,
 };
@@ -75,6 +76,28 @@ pub async fn attachments(
 ) -> Result<axum::Json<Vec<AttachmentJson>>, ApiError> {
     let list = s.app.list_attachments(actor, kind, number).await?;
     Ok(axum::Json(list.into_iter().map(|a| AttachmentJson::new(kind, a)).collect()))
+}
+
+/// One file on its own: a multipart form with one part named `file`,
+/// journaled as an attachment. Who may send one is who may comment.
+pub async fn upload(
+    s: &AppState,
+    actor: &Actor,
+    kind: RecordKind,
+    number: &str,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, axum::Json<AttachmentJson>), ApiError> {
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported media type",
+            e.body_text(),
+        )
+    })?;
+    let (filename, content_type, bytes) = read_file_part(&mut multipart, s.app.config.attachment_max_bytes).await?;
+    let a = s.app.add_attachment(actor, kind, number, &filename, &content_type, bytes).await?;
+    Ok((StatusCode::CREATED, axum::Json(AttachmentJson::new(kind, a))))
 }
 
 /// One file, by the path `{number}/attachments/{id}`.

@@ -261,17 +261,7 @@ pub async fn upload(
     Path(number): Path<String>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<AttachmentJson>), ApiError> {
-    let mut multipart = multipart.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Unsupported media type",
-            e.body_text(),
-        )
-    })?;
-    let (filename, content_type, bytes) = read_file_part(&mut multipart, s.app.config.attachment_max_bytes).await?;
-    let a = s.app.add_attachment(&actor, RecordKind::Incident, &number, &filename, &content_type, bytes).await?;
-    Ok((StatusCode::CREATED, axum::Json(AttachmentJson::new(RecordKind::Incident, a))))
+    discussion::upload(&s, &actor, RecordKind::Incident, &number, multipart).await
 }
 
 /// A multipart form as it was sent: its text fields and its files.

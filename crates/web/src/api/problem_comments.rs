@@ -1,12 +1,13 @@
 //! `/api/v1/problems/{number}/comments` and `…/attachments`: a problem's
-//! comments, work notes and files, as the incident's (the same shapes and
-//! refusals, through `api::discussion`). Problems are the desk's: a
-//! requester is refused (403) whatever the number.
+//! comments, work notes and files (with a comment or on their own), as the
+//! incident's (the same shapes and refusals, through `api::discussion`).
+//! Problems are the desk's: a requester is refused (403) whatever the
+//! number.
 
 use super::{discussion, dto::*};
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem};
 use axum::{
-    extract::{Path, State},
+    extract::{Multipart, Path, State, multipart::MultipartRejection},
     http::StatusCode,
     response::Response,
 };
@@ -54,6 +55,20 @@ pub async fn attachments(
     Path(number): Path<String>,
 ) -> Result<axum::Json<Vec<AttachmentJson>>, ApiError> {
     discussion::attachments(&s, &actor, KIND, &number).await
+}
+
+#[utoipa::path(post, operation_id = "upload_problem_attachment", path = "/api/v1/problems/{number}/attachments", tag = "problems",
+    params(("number" = String, Path, description = "e.g. PRB0000042")),
+    request_body(content = super::schema::FileUpload, content_type = "multipart/form-data", description = "One part named `file`"),
+    responses((status = 201, body = AttachmentJson),
+        (status = 403, description = "Requesters see no problems", body = Problem)))]
+pub async fn upload(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, axum::Json<AttachmentJson>), ApiError> {
+    discussion::upload(&s, &actor, KIND, &number, multipart).await
 }
 
 #[utoipa::path(get, operation_id = "get_problem_attachment", path = "/api/v1/problems/{number}/attachments/{id}", tag = "problems",

@@ -41,6 +41,7 @@ pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as uto
     super::problem_comments::comments,
     super::problem_comments::add_comment,
     super::problem_comments::attachments,
+    super::problem_comments::upload,
     super::problem_comments::download,
     super::notifications::problem_watchers,
     super::notifications::watch_problem,
@@ -66,7 +67,11 @@ fn routes() -> axum::Router<AppState> {
             "/problems/{number}/comments",
             get(talk::comments).post(talk::add_comment).layer(DefaultBodyLimit::disable()),
         )
-        .route("/problems/{number}/attachments", get(talk::attachments))
+        // The upload checks the attachment limit itself, as the incident's.
+        .route(
+            "/problems/{number}/attachments",
+            get(talk::attachments).post(talk::upload).layer(DefaultBodyLimit::disable()),
+        )
         .route(
             "/problems/{number}/watchers",
             get(super::notifications::problem_watchers)
@@ -112,7 +117,8 @@ pub(crate) fn optional_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Resu
         ("service" = Option<String>, Query),
         ("known_error" = Option<bool>, Query, description = "`true`: published known errors only; `false`: the others"),
         ("text" = Option<String>, Query, description = "Words in the title or description"),
-        ("sort" = Option<String>, Query, description = "priority (default), -priority, opened, -opened, updated, -updated, number, -number"),
+        ("sla" = Option<String>, Query, description = "`breaching_soon` (a running clock due within the next hour; add `sort=sla_due` for the soonest first) or `breached`"),
+        ("sort" = Option<String>, Query, description = "priority (default), -priority, opened, -opened, updated, -updated, number, -number, sla_due (the nearest SLA due moment first)"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
         ("limit" = Option<i64>, Query, minimum = 1, maximum = 200, description = "1–200, default 50"),
     ),

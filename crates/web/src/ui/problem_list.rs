@@ -68,13 +68,13 @@ const PAGE: i64 = 50;
 
 /// The queue's own orders, (value, label), after those every list offers
 /// (`record_list::ORDERS`).
-const SORTS: &[(&str, Msg)] = &[];
+const SORTS: &[(&str, Msg)] = &[("sla_due", Msg::SortSlaDue)];
 
 list_query! {
     /// The queue's query string; links keep the candidates' period in days
     /// and their threshold (not filters).
     pub struct ProblemQuery {
-        filters: [text, state, priority, group, assignee, service, known_error],
+        filters: [text, state, priority, group, assignee, service, known_error, sla],
         kept: [days, min],
     }
 }

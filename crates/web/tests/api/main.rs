@@ -36,6 +36,7 @@ mod people;
 mod problem_comments;
 mod problem_desk;
 mod problem_sla;
+mod problem_sla_list;
 mod problems;
 mod search;
 mod search_cis;

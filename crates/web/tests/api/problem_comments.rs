@@ -1,8 +1,9 @@
 //! A problem's conversation: comments and work notes with their files,
-//! through the same write path as the incident's; the desk's alone
-//! (requesters are refused whatever the number); the refusals the
-//! incident's comments give; mail replies naming a problem; who hears of
-//! a comment; and the SLA column of the problem list.
+//! and files on their own, through the same write path as the incident's;
+//! the desk's alone (requesters are refused whatever the number); the
+//! refusals the incident's comments and uploads give; mail replies naming
+//! a problem; who hears of a comment; and the SLA column of the problem
+//! list.
 
 use crate::helpers::*;
 use crate::{both, both_with};
@@ -145,6 +146,57 @@ both_with!(bad_comments_on_a_problem, AppConfig { attachment_max_bytes: 1024, ..
         problem(t.post(&comments_of(missing), &t.agent, json!({"body": "Hello"})).await, 404, "not_found").await;
         problem(t.get(&comments_of(missing), &t.agent).await, 404, "not_found").await;
     }
+});
+
+both_with!(a_file_on_its_own_on_a_problem, AppConfig { attachment_max_bytes: 1024, ..Default::default() }, |t| {
+    let n = raise(&t, json!({"title": "Disk fills overnight"})).await;
+    let files = format!("/api/v1/problems/{n}/attachments");
+    let df = b"/var 98% full at 02:00".to_vec();
+    let r = post_form(&t, &files, &t.agent, &[], &[("df.txt", &df)]).await;
+    assert_eq!(r.status(), 201);
+    let a: Value = r.json().await.unwrap();
+    let href = a["href"].as_str().unwrap().to_owned();
+    assert_eq!(href, format!("/api/v1/problems/{n}/attachments/{}", a["id"]));
+    assert_eq!((a["filename"].as_str(), a["size"].as_u64()), (Some("df.txt"), Some(df.len() as u64)));
+
+    // Listed and downloaded by the desk; journaled as a file, with no comment.
+    assert_eq!(t.json(&files, &t.manager).await, json!([a]));
+    let r = t.get(&href, &t.agent2).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/octet-stream", "never rendered as uploaded");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), df.as_slice());
+    assert!(t.json(&comments_of(&n), &t.agent).await.as_array().unwrap().is_empty(), "no comment");
+    let entry = t.json(&format!("/api/v1/problems/{n}/journal"), &t.agent).await.as_array().unwrap().last().cloned();
+    let entry = entry.unwrap();
+    assert_eq!((entry["action"].as_str(), &entry["body"]), (Some("attachment"), &Value::Null));
+    assert_eq!(entry["changes"], json!([{"field": "attachment", "old": null, "new": "df.txt"}]));
+    let before = journal(&t, &n).await;
+
+    // Who may comment may send a file: a requester is refused, with the reason.
+    let r = post_form(&t, &files, &t.requester, &[], &[("virus.exe", b"MZ")]).await;
+    let p = problem(r, 403, "forbidden").await;
+    assert_eq!(
+        (p["detail"].as_str(), p["reason"].as_str()),
+        (Some("only agents, managers and admins can see problems"), Some("deny_problem_view"))
+    );
+    // Too large, not multipart, no file part, an empty file.
+    let p = problem(post_form(&t, &files, &t.agent, &[], &[("big.bin", &[7u8; 1025])]).await, 413, "too_large").await;
+    assert_eq!(p["detail"], "the attachment is too large: at most 1024 bytes");
+    problem(t.post(&files, &t.agent, json!({"file": "x"})).await, 415, "unsupported_media_type").await;
+    let r = post_form(&t, &files, &t.agent, &[("note", "no file here")], &[]).await;
+    assert_eq!(invalid(r, &["file"]).await, "is required (a part named file)");
+    assert_eq!(invalid(post_form(&t, &files, &t.agent, &[], &[("empty.txt", b"")]).await, &["file"]).await, "is empty");
+    assert_eq!(journal(&t, &n).await, before, "nothing stored");
+    assert_eq!(t.json(&files, &t.agent).await, json!([a]));
+
+    // No such problem; an incident's number is no problem's.
+    let inc = num(&t.incident(&t.agent, json!({"title": "Not a problem"})).await);
+    for missing in ["PRB0999999", inc.as_str(), "nonsense"] {
+        let r =
+            post_form(&t, &format!("/api/v1/problems/{missing}/attachments"), &t.agent, &[], &[("a.txt", b"a")]).await;
+        problem(r, 404, "not_found").await;
+    }
+    assert!(t.json(&format!("/api/v1/incidents/{inc}/attachments"), &t.agent).await.as_array().unwrap().is_empty());
 });
 
 both!(mail_replies_naming_a_problem_become_its_comments, |t| {
