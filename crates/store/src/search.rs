@@ -181,8 +181,15 @@ fn cis_sql(d: Dialect, query: &Query, text: &str, scope: &CiScope, limit: i64, f
 
 fn push_scope(q: &mut Sql, alias: &str, unindexed: &str, scope: &CiScope) {
     if !scope.classes.is_empty() {
-        q.push(&format!(" AND {unindexed}{alias}.class IN "))
-            .row(scope.classes.iter().map(|c| Value::from(c.as_str())));
+        q.push(&format!(" AND {unindexed}{alias}.class IN "));
+        // Written out where they are plain keys, so that PostgreSQL's
+        // generic plan knows services are few and reads them by class
+        // rather than walking every CI for a word they all share.
+        if scope.classes.iter().all(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')) {
+            q.push(&format!("('{}')", scope.classes.join("', '")));
+        } else {
+            q.row(scope.classes.iter().map(|c| Value::from(c.as_str())));
+        }
     }
     if !scope.except.is_empty() {
         q.push(&format!(" AND {unindexed}{alias}.class NOT IN "))
