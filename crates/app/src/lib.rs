@@ -12,6 +12,7 @@ pub mod desk;
 pub mod discussion;
 pub mod error;
 pub mod incidents;
+pub mod links;
 pub mod mail_in;
 pub mod notify;
 pub mod passwords;

@@ -116,6 +116,24 @@ codes! {
     KeptWhilePublished = "kept_while_published",
     NotKnownError = "not_known_error",
     LinkClosedProblem = "link_closed_problem",
+    // Links between records (see `links`).
+    /// A link people make elsewhere (caused by, documents).
+    LinkElsewhere = "link_elsewhere",
+    LinkSelf = "link_self",
+    /// `{kind}`: the kind both ends must be.
+    LinkKinds = "link_kinds",
+    /// `{number}`: the record that would be its own parent.
+    ParentCycle = "parent_cycle",
+    /// `{number}`.
+    DuplicateCycle = "duplicate_cycle",
+    /// `{number}` has its parent or original `{other}` already.
+    LinkTaken = "link_taken",
+    /// No record has this number.
+    NoSuchRecord = "no_such_record",
+    /// Not a record number of any kind.
+    NotRecordNumber = "not_record_number",
+    /// `{number}` is not linked so.
+    NotLinked = "not_linked",
     IncidentsStayOpen = "incidents_stay_open",
     NotLinkedProblem = "not_linked_problem",
     NoWorkaround = "no_workaround",
@@ -165,6 +183,7 @@ codes! {
     DenyProblemView = "deny_problem_view",
     DenyProblemEdit = "deny_problem_edit",
     DenyProblemLink = "deny_problem_link",
+    DenyLinks = "deny_links",
     DenyKnownError = "deny_known_error",
     DenyProblemClose = "deny_problem_close",
     DenyProblemCancel = "deny_problem_cancel",

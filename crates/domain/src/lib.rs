@@ -21,6 +21,7 @@ pub mod incident;
 pub mod journal;
 pub mod knowledge;
 pub mod lifecycle;
+pub mod links;
 pub mod net;
 pub mod number;
 pub mod priority;

@@ -16,6 +16,7 @@ pub mod escalations;
 pub mod fulltext;
 pub mod inbound;
 pub mod journal;
+pub mod links;
 pub mod migrate;
 pub mod outbox;
 pub mod problem_trends;

@@ -701,7 +701,16 @@ catalogue! {
     ValNoSuchUser: "no such user", "nie ma takiego użytkownika";
     ValNoSuchIncident: "no such incident", "nie ma takiego incydentu";
     ValNotNumber: "is not an incident number", "to nie jest numer incydentu";
-    ValOwnParent: "an incident cannot be its own parent", "incydent nie może być swoim własnym nadrzędnym";
+    ValOwnParent: "a record cannot be its own parent", "rekord nie może być swoim własnym nadrzędnym";
+    ValLinkElsewhere: "incidents are linked to their problem on the problem, and articles to problems on the article", "incydenty łączy się z problemem na stronie problemu, a artykuły z problemami na stronie artykułu";
+    ValLinkSelf: "a record cannot be linked to itself", "rekordu nie można powiązać z nim samym";
+    ValLinkKinds: "both records must be of the same kind for this link", "do tego powiązania oba rekordy muszą być tego samego rodzaju";
+    ValParentCycle: "this would make {number} its own parent", "wtedy {number} byłby swoim własnym nadrzędnym";
+    ValDuplicateCycle: "this would make {number} a duplicate of itself", "wtedy {number} byłby duplikatem samego siebie";
+    ValLinkTaken: "{number} is already linked so to {other}: remove that link first", "{number} ma już takie powiązanie z {other}: najpierw je usuń";
+    ValNoSuchRecord: "no such record: {number}", "nie ma takiego rekordu: {number}";
+    ValNotRecordNumber: "is not a record number (such as INC0000042)", "to nie jest numer rekordu (np. INC0000042)";
+    ValNotLinked: "no such link to {number}", "brak takiego powiązania z {number}";
     ValGroupForAssignee: "is required when an assignee is set", "jest wymagana, gdy wybrano osobę przypisaną";
     ValNotMember: "{who} is not a member of the assignment group", "{who} nie należy do wybranej grupy";
     ValNoGroup: "no group named {name}", "nie ma grupy o nazwie {name}";
@@ -726,6 +735,7 @@ catalogue! {
     DenyProblemView: "only agents, managers and admins can see problems", "tylko agenci, kierownicy i administratorzy widzą problemy";
     DenyProblemEdit: "only agents, managers and admins can edit problems", "tylko agenci, kierownicy i administratorzy mogą edytować problemy";
     DenyProblemLink: "only agents, managers and admins can link incidents to problems", "tylko agenci, kierownicy i administratorzy mogą łączyć incydenty z problemami";
+    DenyLinks: "only agents, managers and admins can see and make links between records", "tylko agenci, kierownicy i administratorzy widzą i tworzą powiązania między rekordami";
     DenyKnownError: "only agents, managers and admins can publish known errors", "tylko agenci, kierownicy i administratorzy mogą publikować znane błędy";
     DenyProblemClose: "only managers and admins can close a problem", "tylko kierownicy i administratorzy mogą zamknąć problem";
     DenyProblemCancel: "only managers and admins can cancel a problem", "tylko kierownicy i administratorzy mogą anulować problem";

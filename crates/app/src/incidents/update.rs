@@ -7,7 +7,12 @@ use crate::{
     error::{AppError, Errors},
     sla,
 };
-use steward_domain::{Impact, Urgency, access, journal::Action, text};
+use steward_domain::{
+    Impact, Urgency, access,
+    journal::Action,
+    links::{self, LinkType},
+    text,
+};
 use steward_store::{
     StoreError, accounts, now_micros,
     records::{self, Incident},
@@ -166,6 +171,11 @@ impl App {
         };
         let parent = match parent {
             Patch::Set(pid) => match records::id_of(&mut conn, super::KIND, pid).await? {
+                // A parent below this incident would close a loop.
+                Some(id) if below(&mut conn, n, id).await? => {
+                    errs.add("parent", links::cycle(LinkType::Parent, &super::number(n)));
+                    Patch::Keep
+                }
                 Some(id) => Patch::Set((id, pid)),
                 None => {
                     errs.add("parent", Code::NoSuchIncident.msg("no such incident"));
@@ -347,5 +357,14 @@ fn apply(field: &mut Option<String>, p: Patch<String>) {
         Patch::Set(v) => *field = Some(v),
         Patch::Clear => *field = None,
         Patch::Keep => {}
+    }
+}
+
+/// Whether the record `id` is the incident numbered `n` or one of its
+/// children, grandchildren, ….
+async fn below(conn: &mut steward_store::Conn, n: i64, id: i64) -> Result<bool, AppError> {
+    match records::id_of(conn, super::KIND, n).await? {
+        Some(me) => Ok(steward_store::links::reaches(conn, true, id, me).await?),
+        None => Ok(false),
     }
 }

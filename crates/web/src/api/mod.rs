@@ -13,6 +13,7 @@ pub mod dto;
 pub mod escalations;
 pub mod health;
 pub mod incidents;
+pub mod links;
 pub mod me;
 pub mod notifications;
 pub mod people;
@@ -58,6 +59,7 @@ const RESOURCES: &[Resource] = &[
     desk::RESOURCE,
     problems::RESOURCE,
     articles::RESOURCE,
+    links::RESOURCE,
     search::RESOURCE,
     sla::RESOURCE,
     escalations::RESOURCE,

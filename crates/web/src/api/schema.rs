@@ -32,6 +32,17 @@ word_enum!(
     RecordKindName { Incident, Problem, Article }
 );
 word_enum!(
+    /// How another record stands to a record: its parent or child, the
+    /// original it repeats or a duplicate of it, related, the problem
+    /// that caused it or an incident it caused, the problem an article
+    /// documents or an article documenting it.
+    LinkName { Parent, Child, DuplicateOf, Duplicates, Related, CausedBy, Causes, Documents, DocumentedBy }
+);
+word_enum!(
+    /// The links made from a record's `links`.
+    MadeLink { Parent, Child, DuplicateOf, Duplicates, Related }
+);
+word_enum!(
     /// What a search may be narrowed to: a kind of record, known errors
     /// (published problems), services or other CIs.
     SearchKindName { Incident, Problem, KnownError, Article, Service, Ci }

@@ -30,6 +30,7 @@ mod health;
 mod incidents;
 mod inventory_agent;
 mod leavers;
+mod links;
 mod listing;
 mod notifications;
 mod people;
