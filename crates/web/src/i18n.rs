@@ -1062,7 +1062,6 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "assignee" => Msg::Assignee,
         "requester" => Msg::Requester,
         "major" => Msg::MajorIncident,
-        "parent" => Msg::ParentIncident,
         "resolution_code" => Msg::ResolutionCode,
         "resolution_notes" => Msg::ResolutionNotes,
         "reopen_count" => Msg::FieldReopenCount,
@@ -1099,6 +1098,7 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "cis" => Msg::ConfigurationItems,
         other => {
             return crate::ui::problem_texts::field(lang, other)
+                .or_else(|| crate::ui::link_texts::field(lang, other))
                 .map_or_else(|| Cow::Owned(other.replace('_', " ")), Cow::Borrowed);
         }
     };

@@ -21,7 +21,7 @@ use axum::http::StatusCode;
 use maud::{Markup, html};
 use serde::Deserialize;
 use steward_app::{AppError, desk::FilledReply, incidents::number};
-use steward_domain::{IncidentState, access::Viewer, number::RecordKind};
+use steward_domain::{IncidentState, access::Viewer, links::LinkType, number::RecordKind};
 use steward_store::{
     journal::{Attachment, Entry},
     records::Incident,
@@ -45,6 +45,8 @@ pub struct Data {
     /// The problems it is linked to, with each known error's workaround
     /// (staff only).
     pub problems: Vec<steward_app::problems::IncidentProblem>,
+    /// Its links to other records (staff only).
+    pub links: Vec<steward_app::links::RecordLink>,
 }
 
 impl Data {
@@ -84,7 +86,8 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     };
     let clocks = if ctx.actor.is_staff() { s.app.clocks_of_incident(inc.id).await? } else { Vec::new() };
     let problems = if ctx.actor.is_staff() { s.app.incident_problems(&ctx.actor, &number).await? } else { Vec::new() };
-    Ok(Data { inc, number, journal, attachments, parent, children, clocks, watching, cis, replies, problems })
+    let links = super::record_links::load(s, ctx, RecordKind::Incident, &number).await?;
+    Ok(Data { inc, number, journal, attachments, parent, children, clocks, watching, cis, replies, problems, links })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -196,7 +199,11 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         (sidebar::details(ctx, d))
         @if staff { (super::incident_problems::panel(ctx, d, v)) }
         (conversation::files(ctx, s, &page, &d.attachments, Some(&v.upload_error)))
-        (sidebar::related(ctx, d))
+        @if staff {
+            (super::record_links::panel(ctx, RecordKind::Incident, d.inc.number, &d.links, &[LinkType::CausedBy], &v.link))
+        } @else {
+            (sidebar::related(ctx, d))
+        }
     };
     html! {
         (header(ctx, d))

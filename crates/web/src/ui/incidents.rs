@@ -41,6 +41,8 @@ fn routes() -> Router<AppState> {
         .route("/incidents/{number}", get(record_page::show::<IncidentPage>))
         .route("/incidents/{number}/edit", get(form::edit).post(form::update))
         .route("/incidents/{number}/state", post(record_actions::transition::<IncidentPage>))
+        .route("/incidents/{number}/links", post(super::record_links::link::<IncidentPage>))
+        .route("/incidents/{number}/links/remove", post(super::record_links::unlink::<IncidentPage>))
         // A comment may carry files: the attachment limit applies to each.
         .route(
             "/incidents/{number}/comments",

@@ -46,6 +46,8 @@ fn routes() -> axum::Router<AppState> {
         .route("/kb/{number}/state", post(kb_article::transition))
         .route("/kb/{number}/versions", post(kb_article::start_version))
         .route("/kb/{number}/feedback", post(kb_article::feedback))
+        .route("/kb/{number}/links", post(super::record_links::link::<kb_article::ArticlePage>))
+        .route("/kb/{number}/links/remove", post(super::record_links::unlink::<kb_article::ArticlePage>))
 }
 
 #[derive(Deserialize, Default, Clone)]

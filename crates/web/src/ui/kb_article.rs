@@ -3,14 +3,16 @@
 //! and sanitised; "did this help?"; for staff the details, the moves the
 //! version being written allows (submit, send back, publish, discard,
 //! retire, start a new version), the problems and services it is about,
-//! the versions and the readers' answers. Each reading is counted; a
+//! the versions, the readers' answers and its links to other records. Each reading is counted; a
 //! requester coming from the report form's suggestions (`?from=report`)
 //! also leaves an opening, from which deflection is decided.
 
 use super::{
     Ctx, OrPage, UiResult, fmt, html,
     kb_texts::{self, KbMsg},
-    layout, widgets,
+    layout,
+    link_texts::LinkMsg,
+    record_links, widgets,
 };
 use crate::{
     AppState,
@@ -24,11 +26,12 @@ use axum::{
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use steward_app::Code;
+use steward_app::links::RecordLink;
 use steward_app::{
     AppError,
     articles::{self, ArticleRead, VersionMove, state_of},
 };
-use steward_domain::{Role, knowledge::VersionState};
+use steward_domain::{Role, knowledge::VersionState, links::LinkType, number::RecordKind};
 use steward_store::articles::{Feedback, Version};
 
 #[derive(Deserialize, Default)]
@@ -211,7 +214,14 @@ fn feedback_form(ctx: &Ctx, r: &ArticleRead, errors: &widgets::Errors) -> Markup
 }
 
 /// The page for `r`, with a message on top.
-fn page(ctx: &Ctx, r: &ArticleRead, feedback: &[Feedback], top: Option<Markup>, errors: &widgets::Errors) -> Markup {
+fn page(
+    ctx: &Ctx,
+    r: &ArticleRead,
+    feedback: &[Feedback],
+    top: Option<Markup>,
+    errors: &widgets::Errors,
+    links: Markup,
+) -> Markup {
     let lang = ctx.lang;
     let number = articles::number(r.article.record.number);
     let shown_state = state_of(&r.shown);
@@ -253,6 +263,7 @@ fn page(ctx: &Ctx, r: &ArticleRead, feedback: &[Feedback], top: Option<Markup>, 
                     (details(ctx, r))
                     (versions(ctx, r))
                     (answers(ctx, feedback))
+                    (links)
                 }
             }
         }
@@ -266,10 +277,35 @@ async fn load(
     ctx: &Ctx,
     number: &str,
     version: Option<i64>,
-) -> Result<(ArticleRead, Vec<Feedback>), AppError> {
+) -> Result<(ArticleRead, Vec<Feedback>, Vec<RecordLink>), AppError> {
     let r = s.app.get_article(&ctx.actor, number, version).await?;
     let feedback = if ctx.actor.is_staff() { s.app.article_feedback(&ctx.actor, number).await? } else { Vec::new() };
-    Ok((r, feedback))
+    let links = record_links::load(s, ctx, RecordKind::Article, number).await?;
+    Ok((r, feedback, links))
+}
+
+/// The "Related records" panel of the article (the problems it documents
+/// have their own).
+fn links_panel(ctx: &Ctx, r: &ArticleRead, links: &[RecordLink], typed: &record_links::Typed) -> Markup {
+    record_links::panel(ctx, RecordKind::Article, r.article.record.number, links, &[LinkType::Documents], typed)
+}
+
+/// The article page, as the links panel's posts show it again.
+pub struct ArticlePage;
+
+impl record_links::LinkedPage for ArticlePage {
+    const KIND: RecordKind = RecordKind::Article;
+    async fn refused(
+        s: &AppState,
+        ctx: &Ctx,
+        n: &str,
+        typed: (record_links::LinkDraft, widgets::Errors),
+        status: StatusCode,
+    ) -> UiResult {
+        let (r, feedback, links) = load(s, ctx, n, None).await.or_page(ctx)?;
+        let panel = links_panel(ctx, &r, &links, &Some(typed));
+        Ok(html(status, page(ctx, &r, &feedback, None, &widgets::Errors::default(), panel)))
+    }
 }
 
 pub async fn show(
@@ -280,11 +316,13 @@ pub async fn show(
 ) -> UiResult {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let version = q.version.trim().parse::<i64>().ok();
-    let (r, feedback) = load(&s, &ctx, &number, version).await.or_page(&ctx)?;
+    let (r, feedback, links) = load(&s, &ctx, &number, version).await.or_page(&ctx)?;
     s.app.article_read(&ctx.actor, &r, q.from == "report").await.or_page(&ctx)?;
     let top = match q.m.as_str() {
         "saved" => Some(widgets::notice(ctx.t(KbMsg::KbSaved))),
         "thanks" => Some(widgets::notice(ctx.t(KbMsg::KbThanks))),
+        "link-made" => Some(widgets::notice(ctx.t(LinkMsg::FlashLinkMade))),
+        "link-removed" => Some(widgets::notice(ctx.t(LinkMsg::FlashLinkRemoved))),
         "moved" => Some(widgets::notice(&i18n::tf(
             ctx.lang,
             KbMsg::KbMoved,
@@ -292,7 +330,8 @@ pub async fn show(
         ))),
         _ => None,
     };
-    super::ok(page(&ctx, &r, &feedback, top, &widgets::Errors::default()))
+    let panel = links_panel(&ctx, &r, &links, &None);
+    super::ok(page(&ctx, &r, &feedback, top, &widgets::Errors::default(), panel))
 }
 
 /// A refused post: the page again, with why.
@@ -314,10 +353,11 @@ async fn refused(s: &AppState, ctx: &Ctx, number: &str, version: Option<i64>, e:
         ),
         other => return Err(ctx.fail(other)),
     };
-    let (r, feedback) = load(s, ctx, number, version).await.or_page(ctx)?;
+    let (r, feedback, links) = load(s, ctx, number, version).await.or_page(ctx)?;
     let messages: Vec<String> = errors.0.iter().map(|e| widgets::sentence(&i18n::app_message(ctx.lang, e))).collect();
     let top = html! { (widgets::alert(&messages.join(" "), None)) };
-    Ok(html(status, page(ctx, &r, &feedback, Some(top), &errors)))
+    let panel = links_panel(ctx, &r, &links, &None);
+    Ok(html(status, page(ctx, &r, &feedback, Some(top), &errors, panel)))
 }
 
 #[derive(Deserialize, Default)]

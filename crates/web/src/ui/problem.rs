@@ -25,7 +25,7 @@ use steward_app::{
     incidents,
     problems::{Linked, Problem, number},
 };
-use steward_domain::{IncidentState, number::RecordKind, problem::ProblemState};
+use steward_domain::{IncidentState, links::LinkType, number::RecordKind, problem::ProblemState};
 use steward_store::journal::{Attachment, Entry};
 
 /// How far up the impact analysis looks, and how many services it names.
@@ -48,6 +48,8 @@ pub struct Data {
     pub attachments: Vec<Attachment>,
     /// The viewer watches it.
     pub watching: bool,
+    /// Its links to other records.
+    pub links: Vec<steward_app::links::RecordLink>,
 }
 
 impl Data {
@@ -67,13 +69,14 @@ impl Data {
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let p = s.app.get_problem(&ctx.actor, n).await?;
     let number = number(p.record.number);
-    let (journal, incidents, cis, clocks, attachments, watching) = futures_util::try_join!(
+    let (journal, incidents, cis, clocks, attachments, watching, links) = futures_util::try_join!(
         s.app.problem_journal(&ctx.actor, &number),
         s.app.problem_incidents(&ctx.actor, &number),
         s.app.incident_cis(&ctx.actor, p.record.id),
         s.app.problem_clocks(&ctx.actor, &number),
         s.app.list_attachments(&ctx.actor, RecordKind::Problem, &number),
         s.app.is_watching(&ctx.actor, RecordKind::Problem, p.record.id),
+        super::record_links::load(s, ctx, RecordKind::Problem, &number),
     )?;
     let mut starts: Vec<i64> = cis.iter().map(|c| c.id).collect();
     starts.extend(p.record.service_id);
@@ -82,7 +85,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     } else {
         Some(s.app.impact(&ctx.actor, &starts, IMPACT_DEPTH, None, Direction::Upstream, IMPACT_LISTED).await?)
     };
-    Ok(Data { p, number, journal, incidents, cis, impact, clocks, attachments, watching })
+    Ok(Data { p, number, journal, incidents, cis, impact, clocks, attachments, watching, links })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -218,6 +221,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         (problem_side::details(ctx, d))
         (problem_side::affected(ctx, d))
         (conversation::files(ctx, s, &page, &d.attachments, Some(&v.upload_error)))
+        (super::record_links::panel(ctx, RecordKind::Problem, d.p.record.number, &d.links, &[LinkType::Causes], &v.link))
     };
     html! {
         (header(ctx, d))

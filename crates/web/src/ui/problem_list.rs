@@ -44,6 +44,8 @@ fn routes() -> axum::Router<AppState> {
         .route("/problems/{number}", get(record_page::show::<ProblemPage>))
         .route("/problems/{number}/edit", get(problem_form::edit).post(problem_form::update))
         .route("/problems/{number}/state", post(record_actions::transition::<ProblemPage>))
+        .route("/problems/{number}/links", post(super::record_links::link::<ProblemPage>))
+        .route("/problems/{number}/links/remove", post(super::record_links::unlink::<ProblemPage>))
         .route("/problems/{number}/known-error", post(problem_actions::known_error))
         .route("/problems/{number}/incidents", post(problem_actions::link))
         .route("/problems/{number}/incidents/{incident}/unlink", post(problem_actions::unlink))

@@ -66,11 +66,13 @@ pub struct View<T, X> {
     pub transition: Option<(T, widgets::Errors)>,
     /// Why the last file sent on its own was refused.
     pub upload_error: Option<Message>,
+    /// The link form as typed, with its messages.
+    pub link: super::record_links::Typed,
     pub own: X,
 }
 
 /// The notices every kind's page gives after a redirect.
-const NOTICES: [(&str, Label); 7] = [
+const NOTICES: [(&str, Label); 9] = [
     ("saved", &Msg::FlashSaved),
     ("state", &Msg::FlashStateChanged),
     ("commented", &Msg::FlashCommented),
@@ -78,6 +80,8 @@ const NOTICES: [(&str, Label); 7] = [
     ("watching", &Msg::FlashWatching),
     ("unwatched", &Msg::FlashUnwatched),
     ("linked", &Msg::FlashLinked),
+    super::record_links::NOTICES[0],
+    super::record_links::NOTICES[1],
 ];
 
 #[derive(Deserialize, Default)]

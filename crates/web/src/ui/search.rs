@@ -98,8 +98,9 @@ fn filters(ctx: &Ctx, q: &SearchQuery, errors: &widgets::Errors) -> Markup {
     }
 }
 
-/// A state's name in the reader's language, for incidents and problems.
-fn state_label(lang: i18n::Lang, state: &str) -> &'static str {
+/// A state's name in the reader's language, for incidents, problems and
+/// articles.
+pub fn state_label(lang: i18n::Lang, state: &str) -> &'static str {
     match state {
         "assessment" | "root_cause_analysis" | "fix_in_progress" => {
             state.parse().map(|s| problem_texts::state(lang, s)).unwrap_or("?")

@@ -346,3 +346,74 @@ async fn errors_and_assets() {
     let r = get(&t, "/incidents?state=open", "").await;
     assert_eq!(r.headers()[header::LOCATION], "/login?next=/incidents%3Fstate%3Dopen");
 }
+
+#[tokio::test]
+async fn every_record_page_links_records_and_says_why_not() {
+    let t = server::spawn().await;
+    let (a, b) = (incident(&t, "requester", "Mail down").await, incident(&t, "requester", "Mail down here too").await);
+    let agent = t.app.session_actor(&t.session("agent").await.0["steward_session=".len()..]).await.unwrap().0;
+    let n = NewProblem { title: "Mail server disk full".into(), ..NewProblem::default() };
+    let prb = steward_app::problems::number(t.app.create_problem(&agent, n).await.unwrap().record.number);
+    let (cookie, csrf) = t.session("agent").await;
+    let send = |path: String, fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("_csrf", csrf.clone())];
+        form.extend(fields);
+        client().post(t.url(&path)).header(header::COOKIE, &cookie).form(&form).send()
+    };
+
+    // B repeats A: back to B's panel with the notice, A listed under "Duplicate of".
+    let r = send(format!("/incidents/{b}/links"), vec![("link", "duplicate_of".into()), ("record", a.clone())])
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[header::LOCATION], format!("/incidents/{b}?m=link-made#links"));
+    let body = page(get(&t, &format!("/incidents/{b}?m=link-made"), &cookie).await, 200).await;
+    assert!(body.contains("Link made."), "{body}");
+    let group = body.split(r#"id="links-duplicate_of""#).nth(1).expect("the group").split("</ul>").next().unwrap();
+    assert!(group.contains(&format!(r#"href="/incidents/{a}">{a}</a> Mail down"#)), "{group}");
+    // A's page lists B under "Its duplicates"; the problem page takes a related link.
+    let body = page(get(&t, &format!("/incidents/{a}"), &cookie).await, 200).await;
+    assert!(body.contains(r#"id="links-duplicates""#) && body.contains("Its duplicates"), "{body}");
+    let r =
+        send(format!("/problems/{prb}/links"), vec![("link", "related".into()), ("record", a.clone())]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let body = page(get(&t, &format!("/problems/{prb}"), &cookie).await, 200).await;
+    assert!(body.contains(r#"id="links-related""#) && body.contains(&format!(r#"href="/incidents/{a}""#)), "{body}");
+
+    // Refused: the page again with the form as typed and the reason beside it, in Polish too.
+    let r =
+        send(format!("/incidents/{a}/links"), vec![("link", "parent".into()), ("record", a.clone())]).await.unwrap();
+    let body = page(r, 422).await;
+    assert!(body.contains(r#"id="link-record-error">A record cannot be its own parent<"#), "{body}");
+    assert!(body.contains(&format!(r#"id="link-record" name="record" value="{a}""#)), "kept as typed: {body}");
+    let r = send(format!("/incidents/{a}/links"), vec![("link", "duplicate_of".into()), ("record", b.clone())])
+        .await
+        .unwrap();
+    let body = page(r, 422).await;
+    assert!(body.contains(&format!("This would make {a} a duplicate of itself")), "{body}");
+    let pl = client()
+        .post(t.url(&format!("/problems/{prb}/links")))
+        .header(header::COOKIE, &cookie)
+        .header(header::ACCEPT_LANGUAGE, "pl")
+        .form(&[("_csrf", csrf.as_str()), ("link", "related"), ("record", "INC9999999")])
+        .send()
+        .await
+        .unwrap();
+    let body = page(pl, 422).await;
+    assert!(body.contains("Nie ma takiego rekordu: INC9999999"), "{body}");
+
+    // Removed with its button.
+    let r = send(format!("/incidents/{a}/links/remove"), vec![("link", "duplicates".into()), ("record", b.clone())])
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[header::LOCATION], format!("/incidents/{a}?m=link-removed#links"));
+    let body = page(get(&t, &format!("/incidents/{b}"), &cookie).await, 200).await;
+    assert!(!body.contains(r#"id="links-duplicate_of""#), "{body}");
+
+    // Requesters see no panel and may not post to it.
+    let (rc, rcsrf) = t.session("requester").await;
+    let body = page(get(&t, &format!("/incidents/{a}"), &rc).await, 200).await;
+    assert!(!body.contains(r#"id="links""#), "{body}");
+    let r = post(&t, &format!("/incidents/{a}/links"), &rc, &[("_csrf", &rcsrf), ("link", "related"), ("record", &b)])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
