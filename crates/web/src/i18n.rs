@@ -12,14 +12,13 @@
 //!
 //! Where a text goes: a kind's or an area's own words live with its pages,
 //! in its catalogue `ui/<area>_texts.rs` (`CmdbMsg`, `KbMsg`, `SearchMsg`,
-//! `SlaMsg`, `AdminMsg`, `SettingsMsg`, `PrbMsg`); a new area declares one
-//! there and lists it nowhere. The pieces every record kind shares
-//! (`ui/record_*.rs`, `state_moves.rs`) take a kind's text as any [`Text`]
-//! (a [`Label`] in their tables). This file's [`Msg`] keeps only what every area uses:
+//! `SlaMsg`, `AdminMsg`, `SettingsMsg`, `PrbMsg`, `IncMsg`, `DeskMsg`,
+//! `PortalMsg`); a new area declares one there and lists it nowhere. The
+//! pieces every record kind shares (`ui/record_*.rs`, `state_moves.rs`)
+//! take a kind's text as any [`Text`] (a [`Label`] in their tables). This file's [`Msg`] keeps only what every area uses:
 //! the layout, sign-in, errors, common buttons and words, field names,
 //! states shared across kinds and the app's messages by their code
-//! (`i18n_codes.rs`). A text two areas use stays here. (The incidents',
-//! desk's and portal's own texts are still here too.)
+//! (`i18n_codes.rs`). A text two areas use stays here.
 //!
 //! The language is the user's setting, else the browser's `Accept-Language`,
 //! else English.
@@ -278,11 +277,8 @@ catalogue! {
     AppName: "Steward", "Steward";
     SkipToContent: "Skip to content", "Przejdź do treści";
     MainNavigation: "Main navigation", "Nawigacja główna";
-    NavHome: "Queues", "Kolejki";
-    NavIncidents: "Incidents", "Incydenty";
     NavNewIncident: "New incident", "Nowy incydent";
     NavMyIncidents: "My incidents", "Moje zgłoszenia";
-    NavReport: "Report an incident", "Zgłoś problem";
     NavSettings: "Settings", "Ustawienia";
     SignOut: "Sign out", "Wyloguj się";
     SearchIncidents: "Search incidents", "Szukaj incydentów";
@@ -302,15 +298,7 @@ catalogue! {
     Throttled: "Too many failed sign-ins. Try again in {wait}.", "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za {wait}.";
     ForgotPassword: "Forgot your password? Ask your Steward administrator.", "Nie pamiętasz hasła? Poproś administratora Stewarda.";
     SignedOut: "You have signed out.", "Wylogowano.";
-    // Queues
-    QueuesTitle: "Queues", "Kolejki";
-    OpenByPriority: "Open incidents by priority", "Otwarte incydenty według priorytetu";
-    QueueAssignedToMe: "Assigned to me", "Przypisane do mnie";
-    QueueGroupsUnassigned: "My groups, unassigned", "Moje grupy, nieprzypisane";
-    QueueAllOpen: "All open", "Wszystkie otwarte";
-    ViewAll: "View all", "Pokaż wszystkie";
-    QueueEmpty: "Nothing in this queue.", "Ta kolejka jest pusta.";
-    NoGroups: "You are not a member of any group.", "Nie należysz do żadnej grupy.";
+    // Priority names
     PriorityP1: "Critical", "Krytyczny";
     PriorityP2: "High", "Wysoki";
     PriorityP3: "Moderate", "Umiarkowany";
@@ -321,7 +309,6 @@ catalogue! {
     Filters: "Filters", "Filtry";
     FilterText: "Words", "Słowa";
     Any: "Any", "Dowolny";
-    OpenStates: "Open (new, in progress, on hold)", "Otwarte (nowe, w toku, wstrzymane)";
     MyGroups: "My groups", "Moje grupy";
     NoGroup: "No group", "Bez grupy";
     Me: "Me", "Ja";
@@ -346,13 +333,11 @@ catalogue! {
     FirstPage: "First page", "Pierwsza strona";
     Pages: "Pages", "Strony";
     SortOrder: "Order", "Kolejność";
-    NoMatches: "No incidents match these filters.", "Żaden incydent nie pasuje do tych filtrów.";
     MajorIncident: "Major incident", "Poważny incydent";
     SortedAscending: "sorted ascending", "sortowanie rosnące";
     SortedDescending: "sorted descending", "sortowanie malejące";
     FilterProblem: "Some filters could not be used; the list appears once they are fixed.", "Części filtrów nie da się użyć; lista pojawi się po ich poprawieniu.";
     // Incident form
-    NewIncidentTitle: "New incident", "Nowy incydent";
     EditIncidentTitle: "Edit {number}", "Edycja {number}";
     Description: "Description", "Opis";
     Impact: "Impact", "Wpływ";
@@ -368,17 +353,12 @@ catalogue! {
     ImpactRow: "Impact {n}", "Wpływ {n}";
     UrgencyColumn: "Urgency {n}", "Pilność {n}";
     ParentIncident: "Parent incident", "Incydent nadrzędny";
-    ParentHint: "An incident number, e.g. {number}", "Numer incydentu, np. {number}";
-    RequesterHint: "A username; empty means you", "Nazwa użytkownika; puste oznacza Ciebie";
-    RequesterHintEdit: "A username; start typing for suggestions", "Nazwa użytkownika; zacznij pisać, by zobaczyć podpowiedzi";
     AssigneeHint: "Must be a member of the assignment group", "Musi należeć do wybranej grupy";
     NoneOption: "— none —", "— brak —";
-    CreateIncident: "Create incident", "Utwórz incydent";
     SaveChanges: "Save changes", "Zapisz zmiany";
     Cancel: "Cancel", "Anuluj";
     Optional: "optional", "opcjonalne";
     FixErrors: "Please correct the fields marked below.", "Popraw zaznaczone poniżej pola.";
-    StaleEdit: "Someone else changed this incident while you were working on it, so nothing was saved.", "Ktoś inny zmienił ten incydent w międzyczasie, więc nic nie zapisano.";
     StaleKept: "Your input is kept below.", "Twoje dane pozostały poniżej.";
     ReloadLatest: "Load the latest version", "Wczytaj najnowszą wersję";
     Level1: "1 – high", "1 – wysoki";
@@ -392,12 +372,9 @@ catalogue! {
     HoldReason: "Hold reason", "Powód wstrzymania";
     ResolutionCode: "Resolution code", "Kod rozwiązania";
     ResolutionNotes: "Resolution notes", "Opis rozwiązania";
-    FirstResponse: "First response", "Pierwsza odpowiedź";
     ResolvedAt: "Resolved", "Rozwiązane";
     ClosedAt: "Closed", "Zamknięte";
     Reopened: "Reopened", "Ponownie otwierane";
-    ChildIncidents: "Child incidents", "Incydenty podrzędne";
-    Related: "Related incidents", "Powiązane incydenty";
     NoDescription: "No description.", "Brak opisu.";
     Activity: "Activity", "Aktywność";
     Comment: "Comment", "Komentarz";
@@ -466,9 +443,6 @@ catalogue! {
     UnitHour: "h", "godz.";
     UnitMinute: "min", "min";
     UnderAMinute: "under 1 min", "poniżej 1 min";
-    SlaBreachingSoon: "Breaching soon (within an hour)", "Bliskie przekroczenia SLA (w ciągu godziny)";
-    SlaBreachedFilter: "Breached", "Naruszone";
-    QueueBreachingSoon: "Breaching soon", "Bliskie przekroczenia SLA";
     SortPriority: "Priority, highest first", "Priorytet, najwyższy najpierw";
     SortPriorityLow: "Priority, lowest first", "Priorytet, najniższy najpierw";
     SortNewest: "Newest first", "Najnowsze najpierw";
@@ -485,80 +459,25 @@ catalogue! {
     TooLarge: "The file is too large: at most {size}.", "Plik jest za duży: maksymalnie {size}.";
     FileRequired: "Choose a file to upload.", "Wybierz plik do wysłania.";
     ChangeState: "Change state", "Zmień stan";
-    ActStart: "Start work", "Rozpocznij pracę";
-    ActResume: "Resume work", "Wznów pracę";
-    ActReopen: "Reopen", "Otwórz ponownie";
-    ActHold: "Put on hold", "Wstrzymaj";
     ActResolve: "Resolve", "Rozwiąż";
-    ActCancel: "Cancel incident", "Anuluj incydent";
     ActClose: "Close", "Zamknij";
-    ActConfirm: "Yes, it is fixed – close it", "Tak, działa – zamknij";
-    ActNotFixed: "No, it is not fixed – reopen", "Nadal nie działa – otwórz ponownie";
-    ActCancelMine: "Cancel my report", "Wycofaj zgłoszenie";
-    ConfirmCancel: "Cancel this incident? This cannot be undone.", "Anulować ten incydent? Tego nie można cofnąć.";
-    AskConfirm: "The service desk thinks this is fixed. Is it?", "Zespół wsparcia uważa, że problem rozwiązano. Czy tak jest?";
-    CommentOptional: "Comment (optional, public)", "Komentarz (opcjonalny, publiczny)";
-    FinalState: "This incident is final; its state can no longer change.", "Ten incydent jest zakończony; jego stanu nie można już zmienić.";
     StaleAction: "This incident changed after you loaded the page, so nothing was saved.", "Ten incydent zmienił się po wczytaniu strony, więc nic nie zapisano.";
-    TransitionRefused: "That state change is not possible now.", "Ta zmiana stanu nie jest teraz możliwa.";
     Yes: "Yes", "Tak";
     No: "No", "Nie";
     Empty: "—", "—";
-    // SLA badge and the Breached queue (issue 9 item 2)
-    QueueBreached: "Breached", "Naruszone SLA";
     // Flash messages after a successful post
-    FlashCreated: "Incident {number} created.", "Utworzono incydent {number}.";
-    FlashReported: "Thank you. We have received your report {number}.", "Dziękujemy. Przyjęliśmy zgłoszenie {number}.";
     FlashSaved: "Changes saved.", "Zapisano zmiany.";
     FlashStateChanged: "State changed.", "Zmieniono stan.";
     FlashCommented: "Comment added.", "Dodano komentarz.";
     FlashUploaded: "File attached.", "Dodano załącznik.";
-    // The desk's daily work: assign to me, canned replies, comments with files, bulk changes, saved views
-    AssignToMe: "Assign to me", "Przypisz do mnie";
-    FlashAssigned: "Assigned to you.", "Przypisano do Ciebie.";
-    CannedReply: "Canned reply", "Gotowa odpowiedź";
-    InsertReply: "Insert", "Wstaw";
-    ChooseReply: "— choose a reply —", "— wybierz odpowiedź —";
+    // The desk's daily work that shared pieces use (the comment box, the list's selection, the settings' link) and its messages by code
     AttachFiles: "Attach files", "Załącz pliki";
     AttachFilesHint: "Up to 10 files, {size} each", "Do 10 plików, każdy do {size}";
     CtrlEnterHint: "Ctrl+Enter sends", "Ctrl+Enter wysyła";
     IncidentKeysHint: "On an incident: i assign to me · c comment · Ctrl+Enter send", "W incydencie: i przypisz do mnie · c komentarz · Ctrl+Enter wyślij";
-    BulkTitle: "Change the selected incidents", "Zmień zaznaczone incydenty";
     SelectRow: "Select {number}", "Zaznacz {number}";
     SelectAll: "Select all on this page", "Zaznacz wszystkie na tej stronie";
-    BulkAssignee: "Assign to", "Przypisz do";
-    BulkState: "Set state", "Ustaw stan";
-    BulkPriority: "Set priority", "Ustaw priorytet";
-    NoChange: "— no change —", "— bez zmian —";
-    Unassign: "Nobody (unassign)", "Nikt (usuń przypisanie)";
-    ApplySelected: "Apply to selected", "Zastosuj do zaznaczonych";
-    BulkDone: "Changed {done} of {total}.", "Zmieniono {done} z {total}.";
-    BulkRefused: "Not changed:", "Nie zmieniono:";
-    RefusedStale: "changed by someone else since the list was shown", "ktoś inny zmienił go po wyświetleniu listy";
-    RefusedForbidden: "you may not change it", "nie możesz go zmienić";
-    RefusedNotFound: "no such incident", "nie ma takiego incydentu";
-    RefusedTransition: "this state change is not allowed from its current state", "ta zmiana stanu nie jest dozwolona z jego obecnego stanu";
-    SavedViews: "Saved views", "Zapisane widoki";
-    SaveView: "Save this view", "Zapisz ten widok";
-    ViewName: "Name of the view", "Nazwa widoku";
-    DeleteView: "Delete the view {name}", "Usuń widok {name}";
-    NoSavedViews: "None yet: filter and sort the list, then save it under a name.", "Jeszcze żadnego: przefiltruj i posortuj listę, a potem zapisz ją pod nazwą.";
-    FlashViewSaved: "View saved.", "Zapisano widok.";
-    FlashViewDeleted: "View deleted.", "Usunięto widok.";
     CannedRepliesTitle: "Canned replies", "Gotowe odpowiedzi";
-    CannedIntro: "Replies the desk inserts into a comment. These placeholders are filled for the incident: {list}.", "Odpowiedzi, które zespół wstawia do komentarza. Te pola są wypełniane danymi incydentu: {list}.";
-    ReplyGroup: "Offered to", "Dla grupy";
-    AllGroups: "Every group", "Wszystkie grupy";
-    BodyEnglish: "Text in English", "Treść po angielsku";
-    BodyPolish: "Text in Polish", "Treść po polsku";
-    BodyPolishHint: "Optional: without it, requesters who read Polish get the English text.", "Opcjonalnie: bez niej zgłaszający czytający po polsku dostaną tekst angielski.";
-    AddReply: "Add a reply", "Dodaj odpowiedź";
-    EditReplyTitle: "Edit the reply", "Edycja odpowiedzi";
-    DeleteReply: "Delete", "Usuń";
-    ConfirmDeleteReply: "Delete this reply for everyone?", "Usunąć tę odpowiedź dla wszystkich?";
-    NoCannedReplies: "No canned replies yet.", "Nie ma jeszcze gotowych odpowiedzi.";
-    FlashReplySaved: "Reply saved.", "Zapisano odpowiedź.";
-    FlashReplyDeleted: "Reply deleted.", "Usunięto odpowiedź.";
     ValUnknownPlaceholder: "unknown placeholder {name}; use one of {list}", "nieznane pole {name}; użyj jednego z: {list}";
     ValUnclosedBrace: "has an opening brace without its closing one; write two braces to show one", "ma nawias klamrowy bez zamknięcia; aby pokazać nawias, napisz go dwa razy";
     ValStrayBrace: "has a closing brace without its opening one; write two braces to show one", "ma nawias zamykający bez otwierającego; aby pokazać nawias, napisz go dwa razy";
@@ -570,31 +489,11 @@ catalogue! {
     ValBulkNothing: "say what to change: assignee, group, priority or state", "wybierz, co zmienić: osobę, grupę, priorytet lub stan";
     ValBulkStateAlone: "change the state on its own, not with other fields", "stan zmień osobno, bez innych pól";
     ValPriorityRange: "must be 1 to 5", "musi być od 1 do 5";
-    // Requester portal
-    MyIncidentsTitle: "My incidents", "Moje zgłoszenia";
-    ReportTitle: "Report an incident", "Zgłoś problem";
-    ReportIntro: "Tell us what is wrong. The service desk will get back to you here.", "Opisz, co nie działa. Zespół wsparcia odpowie Ci tutaj.";
-    WhatsWrong: "What is wrong?", "Co nie działa?";
-    WhatsWrongHint: "A short summary, e.g. “Cannot print on the 3rd floor”", "Krótko, np. „Nie mogę drukować na 3. piętrze”";
-    TellMore: "Tell us more", "Opisz dokładniej";
-    TellMoreHint: "What happened, since when, the exact error message", "Co się stało, od kiedy, dokładna treść błędu";
-    WhoAffected: "Who is affected?", "Kogo to dotyczy?";
-    ImpactCompany: "The whole company", "Całej firmy";
-    ImpactTeam: "My team", "Mojego zespołu";
-    ImpactJustMe: "Just me", "Tylko mnie";
-    HowUrgent: "How urgent is it?", "Jak pilne to jest?";
-    UrgencyCantWork: "I cannot work at all", "W ogóle nie mogę pracować";
-    UrgencySlowed: "My work is slowed down", "Praca jest utrudniona";
-    UrgencyCanWait: "It can wait", "Może poczekać";
+    // Requester portal: words the knowledge base uses too
     Send: "Send", "Wyślij";
-    TabOpen: "Open", "Otwarte";
-    TabAll: "All", "Wszystkie";
-    NothingReported: "You have not reported anything yet.", "Nie masz jeszcze żadnych zgłoszeń.";
-    NothingOpen: "Nothing open. Everything you reported is dealt with.", "Nic otwartego. Wszystkie Twoje zgłoszenia są załatwione.";
     LastUpdate: "Last update", "Ostatnia zmiana";
     // Search and list counts
     SearchButton: "Search", "Szukaj";
-    CountMore: "{n}+ incidents", "{n}+ incydentów";
     ServiceFromCatalog: "Service", "Usługa";
     ValNoUserNamed: "no user with the username, e-mail or name {who}", "nie ma użytkownika o loginie, adresie e-mail ani nazwie {who}";
     ValUserAmbiguous: "{who} names {n} users: give a username or e-mail", "{who} pasuje do {n} użytkowników: podaj login lub adres e-mail";
@@ -617,8 +516,6 @@ catalogue! {
     // Service catalog
     ServicesTitle: "Services", "Usługi";
     CmdbPage: "Its CMDB page", "Strona w CMDB";
-    WhichService: "Which service? (optional)", "Której usługi dotyczy? (opcjonalnie)";
-    DontKnow: "I don’t know", "Nie wiem";
     // Incidents and the CMDB
     ConfigurationItems: "Configuration items", "Elementy konfiguracji";
     // Security: the audit log, text rules
@@ -626,7 +523,6 @@ catalogue! {
     // Calendar and SLA history (issue 9 item 9)
     EvSettingCreated: "created it", "utworzył(a)";
     FieldPauseOn: "Paused while", "Wstrzymany, gdy";
-    BulkStateDetails: "Hold reason, resolution", "Powód wstrzymania, rozwiązanie";
     // Errors
     NotFoundTitle: "Not found", "Nie znaleziono";
     NotFoundText: "There is nothing here. The link may be mistyped, or the record does not exist.", "Nic tu nie ma. Link może być błędny albo rekord nie istnieje.";
@@ -913,7 +809,6 @@ catalogue! {
     // The search page's filters and results (issue 11)
     SearchTitleMatch: "in the title", "w tytule";
     // Knowledge base (issue 11 items 9 and 10): list, article page, editor
-    KbSearchFirst: "Search the knowledge base first", "Najpierw przeszukaj bazę wiedzy";
     KbAllCategories: "All categories", "Wszystkie kategorie";
     KbRead: "Read", "Czytaj";
     KbStale: "This article changed after you loaded the page, so nothing was saved.", "Ten artykuł zmienił się po wczytaniu strony, więc nic nie zapisano.";
@@ -1130,12 +1025,6 @@ pub fn wait(lang: Lang, secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn breaching_soon_says_the_sla_is_about_to_be_missed_in_polish() {
-        assert_eq!(t(Lang::Pl, Msg::QueueBreachingSoon), "Bliskie przekroczenia SLA");
-        assert!(t(Lang::Pl, Msg::SlaBreachingSoon).starts_with("Bliskie przekroczenia SLA"));
-    }
 
     #[test]
     fn accept_language_is_negotiated_by_quality() {

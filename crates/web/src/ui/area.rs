@@ -68,7 +68,10 @@ pub fn nav(areas: &[Area], actor: &Actor, path: &str) -> Vec<(&'static str, &'st
 mod tests {
     use super::{nav, under};
     use crate::i18n::{Lang, Msg::*, Text};
-    use crate::ui::{admin_texts::AdminMsg::*, cmdb_texts::CmdbMsg::*, kb_texts::KbMsg::*, problem_texts::PrbMsg::*};
+    use crate::ui::{
+        admin_texts::AdminMsg::*, cmdb_texts::CmdbMsg::*, desk_texts::DeskMsg::*, incident_texts::IncMsg::*,
+        kb_texts::KbMsg::*, portal_texts::PortalMsg::*, problem_texts::PrbMsg::*,
+    };
     use steward_app::Actor;
     use steward_domain::Role;
 

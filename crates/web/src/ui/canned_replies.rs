@@ -1,6 +1,7 @@
 //! `/settings/canned-replies`: the desk's canned replies. Staff read them;
 //! managers and admins add, edit and delete them (the API does the same).
 
+use super::desk_texts::DeskMsg;
 use super::{Ctx, OrPage, UiResult, html, layout, see_other, staff_only, widgets};
 use crate::{
     AppState,
@@ -57,7 +58,7 @@ fn manages(ctx: &Ctx) -> bool {
 /// The add form, or the edit form of reply `id`.
 fn form(ctx: &Ctx, groups: &[String], f: &ReplyForm, id: Option<i64>, errs: &widgets::Errors) -> Markup {
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errs);
-    let mut options = vec![(String::new(), ctx.t(Msg::AllGroups).to_owned())];
+    let mut options = vec![(String::new(), ctx.t(DeskMsg::AllGroups).to_owned())];
     options.extend(groups.iter().map(|g| (g.clone(), g.clone())));
     let action = match id {
         Some(id) => format!("{PATH}/{id}"),
@@ -68,11 +69,11 @@ fn form(ctx: &Ctx, groups: &[String], f: &ReplyForm, id: Option<i64>, errs: &wid
             (widgets::csrf(&ctx.csrf))
             input type="hidden" name="version" value=(f.version);
             (widgets::Field { required: true, ..field("reply-title", "title", ctx.t(Msg::Title)) }.input(&f.title))
-            (field("reply-group", "group", ctx.t(Msg::ReplyGroup)).select(&options, &f.group))
-            (widgets::Field { required: true, ..field("reply-body-en", "body_en", ctx.t(Msg::BodyEnglish)) }.textarea(&f.body_en, 5))
-            (widgets::Field { hint: Some(ctx.t(Msg::BodyPolishHint)), ..field("reply-body-pl", "body_pl", ctx.t(Msg::BodyPolish)) }.textarea(&f.body_pl, 5))
+            (field("reply-group", "group", ctx.t(DeskMsg::ReplyGroup)).select(&options, &f.group))
+            (widgets::Field { required: true, ..field("reply-body-en", "body_en", ctx.t(DeskMsg::BodyEnglish)) }.textarea(&f.body_en, 5))
+            (widgets::Field { hint: Some(ctx.t(DeskMsg::BodyPolishHint)), ..field("reply-body-pl", "body_pl", ctx.t(DeskMsg::BodyPolish)) }.textarea(&f.body_pl, 5))
             div.form-actions {
-                button.btn.btn-primary #save-reply type="submit" { (ctx.t(if id.is_some() { Msg::Save } else { Msg::AddReply })) }
+                button.btn.btn-primary #save-reply type="submit" { (if id.is_some() { ctx.t(Msg::Save) } else { ctx.t(DeskMsg::AddReply) }) }
                 @if id.is_some() { a.btn.btn-quiet href=(PATH) { (ctx.t(Msg::Cancel)) } }
             }
         }
@@ -97,23 +98,23 @@ async fn page(
     let body = html! {
         div.narrow {
             h1 { (ctx.t(Msg::CannedRepliesTitle)) }
-            p.lead { (i18n::tf(ctx.lang, Msg::CannedIntro, &[("list", &placeholders())])) }
+            p.lead { (i18n::tf(ctx.lang, DeskMsg::CannedIntro, &[("list", &placeholders())])) }
             @if let Some(n) = notice { (widgets::notice(n)) }
             section.panel aria-labelledby="replies-title" {
                 h2.visually-hidden #replies-title { (ctx.t(Msg::CannedRepliesTitle)) }
-                @if replies.is_empty() { p.muted { (ctx.t(Msg::NoCannedReplies)) } }
+                @if replies.is_empty() { p.muted { (ctx.t(DeskMsg::NoCannedReplies)) } }
                 ul.reply-list {
                     @for r in &replies {
                         li.reply-item {
                             div.reply-head {
                                 strong { (r.title) }
-                                span.muted { " · " (r.group_name.as_deref().unwrap_or(ctx.t(Msg::AllGroups))) }
+                                span.muted { " · " (r.group_name.as_deref().unwrap_or(ctx.t(DeskMsg::AllGroups))) }
                                 @if manages(ctx) {
                                     a.btn.btn-small href={ (PATH) "/" (r.id) } { (ctx.t(Msg::Edit)) }
-                                    form.inline method="post" action={ (PATH) "/" (r.id) "/delete" } data-confirm=(ctx.t(Msg::ConfirmDeleteReply)) {
+                                    form.inline method="post" action={ (PATH) "/" (r.id) "/delete" } data-confirm=(ctx.t(DeskMsg::ConfirmDeleteReply)) {
                                         (widgets::csrf(&ctx.csrf))
                                         input type="hidden" name="version" value=(r.version);
-                                        button.btn.btn-small.btn-quiet type="submit" { (ctx.t(Msg::DeleteReply)) }
+                                        button.btn.btn-small.btn-quiet type="submit" { (ctx.t(DeskMsg::DeleteReply)) }
                                     }
                                 }
                             }
@@ -125,7 +126,7 @@ async fn page(
             }
             @if manages(ctx) {
                 section.panel aria-labelledby="add-reply-title" {
-                    h2 #add-reply-title { (ctx.t(Msg::AddReply)) }
+                    h2 #add-reply-title { (ctx.t(DeskMsg::AddReply)) }
                     (form(ctx, &groups, f, None, &errs))
                 }
             }
@@ -142,8 +143,8 @@ pub struct PageQuery {
 pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> UiResult {
     staff_only(&ctx)?;
     let notice = match q.m.as_deref() {
-        Some("saved") => Some(ctx.t(Msg::FlashReplySaved)),
-        Some("deleted") => Some(ctx.t(Msg::FlashReplyDeleted)),
+        Some("saved") => Some(ctx.t(DeskMsg::FlashReplySaved)),
+        Some("deleted") => Some(ctx.t(DeskMsg::FlashReplyDeleted)),
         _ => None,
     };
     page(&s, &ctx, &ReplyForm::default(), widgets::Errors::default(), notice, StatusCode::OK).await
@@ -172,13 +173,13 @@ async fn edit_page(
     let groups: Vec<String> = s.app.list_groups().await.or_page(ctx)?.into_iter().map(|g| g.name).collect();
     let body = html! {
         div.narrow {
-            h1 { (ctx.t(Msg::EditReplyTitle)) }
-            p.lead { (i18n::tf(ctx.lang, Msg::CannedIntro, &[("list", &placeholders())])) }
+            h1 { (ctx.t(DeskMsg::EditReplyTitle)) }
+            p.lead { (i18n::tf(ctx.lang, DeskMsg::CannedIntro, &[("list", &placeholders())])) }
             @if stale { (widgets::alert(ctx.t(Msg::StaleAction), Some((&format!("{PATH}/{id}"), ctx.t(Msg::ReloadLatest))))) }
             section.panel { (form(ctx, &groups, f, Some(id), &errs)) }
         }
     };
-    Ok(html(status, layout::page(ctx, ctx.t(Msg::EditReplyTitle), body)))
+    Ok(html(status, layout::page(ctx, ctx.t(DeskMsg::EditReplyTitle), body)))
 }
 
 pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> UiResult {

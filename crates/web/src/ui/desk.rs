@@ -2,6 +2,7 @@
 //! comment box, bulk changes and saved views on the incident list; and the
 //! messages of these use cases in the UI's language.
 
+use super::desk_texts::DeskMsg;
 use super::problem_texts::PrbMsg;
 use super::{Ctx, UiResult, fmt, incident, list::ListQuery, record_page::RecordPage, see_other, widgets};
 use crate::{
@@ -45,7 +46,7 @@ pub fn assign_button(ctx: &Ctx, d: &incident::Data) -> Markup {
             form.assign-form method="post" action={ "/incidents/" (d.number) "/assign-to-me" } {
                 (widgets::csrf(&ctx.csrf))
                 input type="hidden" name="version" value=(d.inc.version);
-                button.btn #assign-me type="submit" { (ctx.t(Msg::AssignToMe)) }
+                button.btn #assign-me type="submit" { (ctx.t(DeskMsg::AssignToMe)) }
             }
         }
     }
@@ -85,9 +86,9 @@ pub fn reply_picker(ctx: &Ctx, replies: &[FilledReply]) -> Markup {
     html! {
         @if !replies.is_empty() {
             div.reply-picker {
-                label for="canned-reply" { (ctx.t(Msg::CannedReply)) }
+                label for="canned-reply" { (ctx.t(DeskMsg::CannedReply)) }
                 select #canned-reply name="reply" {
-                    option value="" { (ctx.t(Msg::ChooseReply)) }
+                    option value="" { (ctx.t(DeskMsg::ChooseReply)) }
                     @for r in replies {
                         option value=(r.reply.id) data-text=(r.text) {
                             (r.reply.title)
@@ -95,7 +96,7 @@ pub fn reply_picker(ctx: &Ctx, replies: &[FilledReply]) -> Markup {
                         }
                     }
                 }
-                button.btn #insert-reply type="submit" name="insert" value="1" formnovalidate { (ctx.t(Msg::InsertReply)) }
+                button.btn #insert-reply type="submit" name="insert" value="1" formnovalidate { (ctx.t(DeskMsg::InsertReply)) }
             }
         }
     }
@@ -117,9 +118,9 @@ pub fn bulk_bar(
     errs: &widgets::Errors,
 ) -> Markup {
     let lang = ctx.lang;
-    let none = || (String::new(), ctx.t(Msg::NoChange).to_owned());
+    let none = || (String::new(), ctx.t(DeskMsg::NoChange).to_owned());
     let mut assignees =
-        vec![none(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(Msg::Unassign).into())];
+        vec![none(), ("me".into(), ctx.t(Msg::Me).into()), ("none".into(), ctx.t(DeskMsg::Unassign).into())];
     assignees.extend(staff.iter().cloned());
     let mut group_options = vec![none(), ("none".into(), ctx.t(Msg::NoGroup).into())];
     group_options.extend(groups.iter().map(|g| (g.clone(), g.clone())));
@@ -136,22 +137,22 @@ pub fn bulk_bar(
     let f = |id, name, label| widgets::Field::new(lang, id, name, label, errs);
     html! {
         form.bulk-bar #bulk method="post" action="/incidents/bulk" aria-labelledby="bulk-title" {
-            h2.visually-hidden #bulk-title { (ctx.t(Msg::BulkTitle)) }
+            h2.visually-hidden #bulk-title { (ctx.t(DeskMsg::BulkTitle)) }
             (widgets::csrf(&ctx.csrf))
             input type="hidden" name="back" value=(q.link(&q.sort, &q.cursor));
             (f("bulk-group", "assignment_group", ctx.t(Msg::GroupShort)).select(&group_options, ""))
-            (f("bulk-assignee", "assignee", ctx.t(Msg::BulkAssignee)).select(&assignees, ""))
-            (f("bulk-state", "state", ctx.t(Msg::BulkState)).select(&states, ""))
-            (f("bulk-priority", "priority", ctx.t(Msg::BulkPriority)).select(&prios, ""))
+            (f("bulk-assignee", "assignee", ctx.t(DeskMsg::BulkAssignee)).select(&assignees, ""))
+            (f("bulk-state", "state", ctx.t(DeskMsg::BulkState)).select(&states, ""))
+            (f("bulk-priority", "priority", ctx.t(DeskMsg::BulkPriority)).select(&prios, ""))
             // What a move to on hold or resolved needs, as on the incident page.
             details.bulk-details {
-                summary { (ctx.t(Msg::BulkStateDetails)) }
+                summary { (ctx.t(DeskMsg::BulkStateDetails)) }
                 (f("bulk-hold", "hold_reason", ctx.t(Msg::HoldReason)).select(&holds, ""))
                 (f("bulk-code", "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, ""))
                 (f("bulk-notes", "resolution_notes", ctx.t(Msg::ResolutionNotes)).input(""))
             }
             (widgets::Field { hint: Some(&ctx.t_example(PrbMsg::ProblemNumberHint, RecordKind::Problem)), ..f("bulk-problem", "problem", ctx.t(PrbMsg::BulkLinkProblem)) }.input(""))
-            button.btn #bulk-apply type="submit" { (ctx.t(Msg::ApplySelected)) }
+            button.btn #bulk-apply type="submit" { (ctx.t(DeskMsg::ApplySelected)) }
             @for e in errs.0.iter().filter(|e| !matches!(e.field.as_str(), "assignment_group" | "assignee" | "state" | "priority" | "problem")) {
                 p.field-error { (widgets::sentence(&message(lang, e))) }
             }
@@ -162,14 +163,17 @@ pub fn bulk_bar(
 /// What the list says after a bulk change: how many, and each refusal.
 pub fn bulk_summary(ctx: &Ctx, out: &BulkOutcome) -> Markup {
     let total = out.updated.len() + out.refused.len();
-    let done =
-        i18n::tf(ctx.lang, Msg::BulkDone, &[("done", &out.updated.len().to_string()), ("total", &total.to_string())]);
+    let done = i18n::tf(
+        ctx.lang,
+        DeskMsg::BulkDone,
+        &[("done", &out.updated.len().to_string()), ("total", &total.to_string())],
+    );
     let why = |e: &AppError| -> String {
         match e {
-            AppError::Stale { .. } | AppError::VersionRequired => ctx.t(Msg::RefusedStale).to_owned(),
-            AppError::Forbidden(_) => ctx.t(Msg::RefusedForbidden).to_owned(),
-            AppError::NotFound(_) => ctx.t(Msg::RefusedNotFound).to_owned(),
-            AppError::Transition { .. } => ctx.t(Msg::RefusedTransition).to_owned(),
+            AppError::Stale { .. } | AppError::VersionRequired => ctx.t(DeskMsg::RefusedStale).to_owned(),
+            AppError::Forbidden(_) => ctx.t(DeskMsg::RefusedForbidden).to_owned(),
+            AppError::NotFound(_) => ctx.t(DeskMsg::RefusedNotFound).to_owned(),
+            AppError::Transition { .. } => ctx.t(DeskMsg::RefusedTransition).to_owned(),
             AppError::Invalid(errs) => errs
                 .iter()
                 .map(|f| format!("{}: {}", i18n::field(ctx.lang, &f.field), message(ctx.lang, f)))
@@ -182,7 +186,7 @@ pub fn bulk_summary(ctx: &Ctx, out: &BulkOutcome) -> Markup {
         div #bulk-summary class={ "notice " @if out.refused.is_empty() { "success" } @else { "error" } } role="status" {
             p { (done) }
             @if !out.refused.is_empty() {
-                p { (ctx.t(Msg::BulkRefused)) }
+                p { (ctx.t(DeskMsg::BulkRefused)) }
                 ul {
                     @for r in &out.refused {
                         li { a href={ "/incidents/" (r.number) } { (r.number) } " — " (why(&r.error)) }
@@ -288,12 +292,12 @@ pub async fn bulk(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(St
 pub fn views_panel(ctx: &Ctx, views: &[SavedView], q: &ListQuery, errs: &widgets::Errors) -> Markup {
     let name = widgets::Field {
         required: true,
-        ..widgets::Field::new(ctx.lang, "view-name", "name", ctx.t(Msg::ViewName), errs)
+        ..widgets::Field::new(ctx.lang, "view-name", "name", ctx.t(DeskMsg::ViewName), errs)
     };
     html! {
         section.panel.saved-views #saved-views aria-labelledby="views-title" {
-            h2 #views-title { (ctx.t(Msg::SavedViews)) }
-            @if views.is_empty() { p.muted { (ctx.t(Msg::NoSavedViews)) } }
+            h2 #views-title { (ctx.t(DeskMsg::SavedViews)) }
+            @if views.is_empty() { p.muted { (ctx.t(DeskMsg::NoSavedViews)) } }
             ul.view-list {
                 @for v in views {
                     @let pairs: Vec<(&str, &str)> = v.filters.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -301,7 +305,7 @@ pub fn views_panel(ctx: &Ctx, views: &[SavedView], q: &ListQuery, errs: &widgets
                         a.view-link href={ "/incidents" (fmt::query(&pairs)) } { (v.name) }
                         form.inline method="post" action={ "/incidents/views/" (v.id) "/delete" } {
                             (widgets::csrf(&ctx.csrf))
-                            button.btn.btn-quiet.btn-small type="submit" aria-label=(i18n::tf(ctx.lang, Msg::DeleteView, &[("name", &v.name)])) { "×" }
+                            button.btn.btn-quiet.btn-small type="submit" aria-label=(i18n::tf(ctx.lang, DeskMsg::DeleteView, &[("name", &v.name)])) { "×" }
                         }
                     }
                 }
@@ -310,7 +314,7 @@ pub fn views_panel(ctx: &Ctx, views: &[SavedView], q: &ListQuery, errs: &widgets
                 (widgets::csrf(&ctx.csrf))
                 input type="hidden" name="back" value=(q.link(&q.sort, ""));
                 (name.input(""))
-                button.btn #save-view type="submit" { (ctx.t(Msg::SaveView)) }
+                button.btn #save-view type="submit" { (ctx.t(DeskMsg::SaveView)) }
             }
         }
     }

@@ -2,6 +2,7 @@
 //! the user's input and each message beside its field; an edit based on
 //! an old version is refused with a way to load the new one.
 
+use super::incident_texts::IncMsg;
 use super::{
     Ctx, OrPage, UiResult,
     incident_form::{self, IncidentForm},
@@ -9,7 +10,7 @@ use super::{
     record_form::{self, Choices, Mode, Shown},
     see_other, staff_only, suggestions,
 };
-use crate::{AppState, i18n::Msg};
+use crate::AppState;
 use axum::{
     Form,
     extract::{Path, State},
@@ -41,7 +42,7 @@ fn page(
 ) -> UiResult {
     // "None match" only once there were words to look up.
     let asked = suggested.is_some() && !(v.fields.title.trim().is_empty() && v.fields.description.trim().is_empty());
-    let stale = shown.stale.then_some(Msg::StaleEdit);
+    let stale = shown.stale.then_some(IncMsg::StaleEdit);
     let matrix = &s.app.config.priority_matrix;
     let form = incident_form::render(
         ctx,
@@ -52,7 +53,7 @@ fn page(
         c,
         (suggested.as_deref().unwrap_or_default(), asked),
     );
-    record_form::page(ctx, KIND, &mode, Msg::NewIncidentTitle, stale, form, shown.status)
+    record_form::page(ctx, KIND, &mode, IncMsg::NewIncidentTitle, stale, form, shown.status)
 }
 
 pub async fn new(State(s): State<AppState>, ctx: Ctx) -> UiResult {

@@ -9,6 +9,7 @@
 //! page costs the same however large the backlog grows.
 
 use super::area::{Audience, NavEntry};
+use super::desk_texts::DeskMsg;
 use super::{Ctx, OrPage, UiResult, layout, list, record_list, see_other, widgets};
 use crate::{
     AppState,
@@ -23,7 +24,7 @@ use steward_store::records::{Count, Incident};
 /// The desk's start page and its navigation entry.
 pub const AREA: super::area::Area = super::area::Area {
     routes,
-    nav: &[NavEntry { href: "/home", label: &Msg::NavHome, audience: Audience::Staff, current: |p| p == "/home" }],
+    nav: &[NavEntry { href: "/home", label: &DeskMsg::NavHome, audience: Audience::Staff, current: |p| p == "/home" }],
 };
 
 fn routes() -> axum::Router<AppState> {
@@ -34,7 +35,7 @@ fn routes() -> axum::Router<AppState> {
 const SHOWN: i64 = 8;
 
 struct Queue {
-    title: Msg,
+    title: DeskMsg,
     /// The full list's query string.
     link: &'static str,
     rows: Vec<Incident>,
@@ -69,10 +70,10 @@ fn queue(ctx: &Ctx, i: usize, q: &Queue, clocks: &record_list::Clocks) -> Markup
         section.panel.queue aria-labelledby=(id) {
             div.panel-head {
                 h2 #(id) { (ctx.t(q.title)) span.count { (record_list::count_number(ctx.lang, q.count)) } }
-                a href={ "/incidents" (q.link) } { (ctx.t(Msg::ViewAll)) " →" }
+                a href={ "/incidents" (q.link) } { (ctx.t(DeskMsg::ViewAll)) " →" }
             }
             @if q.rows.is_empty() {
-                p.empty { (ctx.t(Msg::QueueEmpty)) }
+                p.empty { (ctx.t(DeskMsg::QueueEmpty)) }
             } @else {
                 (list::table(ctx, shown(&q.rows), clocks, list::Columns::Queue, None))
             }
@@ -86,26 +87,26 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
     }
     let queues = [
         (
-            Msg::QueueBreached,
+            DeskMsg::QueueBreached,
             "?state=open&sla=breached",
             ListParams { sla: Some("breached".into()), ..Default::default() },
         ),
         (
-            Msg::QueueBreachingSoon,
+            DeskMsg::QueueBreachingSoon,
             "?state=open&sla=breaching_soon&sort=sla_due",
             ListParams { sla: Some("breaching_soon".into()), sort: Some("sla_due".into()), ..Default::default() },
         ),
         (
-            Msg::QueueAssignedToMe,
+            DeskMsg::QueueAssignedToMe,
             "?state=open&assignee=me",
             ListParams { assignee: Some("me".into()), ..Default::default() },
         ),
         (
-            Msg::QueueGroupsUnassigned,
+            DeskMsg::QueueGroupsUnassigned,
             "?state=open&group=mine&assignee=none",
             ListParams { group: Some("mine".into()), assignee: Some("none".into()), ..Default::default() },
         ),
-        (Msg::QueueAllOpen, "?state=open", ListParams::default()),
+        (DeskMsg::QueueAllOpen, "?state=open", ListParams::default()),
     ];
     let (found, mut counts) =
         fetch(&s, &ctx, queues.iter().map(|(_, _, p)| p.clone()).collect()).await.or_page(&ctx)?;
@@ -121,11 +122,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
     let clocks = s.app.clocks_of_incidents(&ids).await.or_page(&ctx)?;
     let body = html! {
         div.page-head {
-            h1 { (ctx.t(Msg::QueuesTitle)) }
+            h1 { (ctx.t(DeskMsg::QueuesTitle)) }
             a.btn.btn-primary href="/incidents/new" { (ctx.t(Msg::NavNewIncident)) }
         }
         section aria-labelledby="by-priority" {
-            h2.visually-hidden #by-priority { (ctx.t(Msg::OpenByPriority)) }
+            h2.visually-hidden #by-priority { (ctx.t(DeskMsg::OpenByPriority)) }
             ul.tiles {
                 @for (i, count) in by_prio.iter().enumerate() {
                     @let p = i as i64 + 1;
@@ -138,10 +139,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
                 }
             }
         }
-        @if ctx.actor.group_ids.is_empty() { p.hint { (ctx.t(Msg::NoGroups)) } }
+        @if ctx.actor.group_ids.is_empty() { p.hint { (ctx.t(DeskMsg::NoGroups)) } }
         div.queues {
             @for (i, q) in queues.iter().enumerate() { (queue(&ctx, i, q, &clocks)) }
         }
     };
-    super::ok(layout::page(&ctx, ctx.t(Msg::QueuesTitle), body))
+    super::ok(layout::page(&ctx, ctx.t(DeskMsg::QueuesTitle), body))
 }

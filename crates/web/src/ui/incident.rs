@@ -7,6 +7,7 @@
 //! refused render it again through [`IncidentPage`]'s `respond` with the
 //! user's input and the message.
 
+use super::incident_texts::IncMsg;
 use super::problem_texts::PrbMsg;
 use super::{
     Ctx, OrPage, UiResult, clocks, conversation,
@@ -120,9 +121,9 @@ pub struct IncidentPage;
 impl RecordPage for IncidentPage {
     const KIND: RecordKind = RecordKind::Incident;
     const NOTICES: &'static [(&'static str, Label)] = &[
-        ("created", &Msg::FlashCreated),
-        ("reported", &Msg::FlashReported),
-        ("assigned", &Msg::FlashAssigned),
+        ("created", &IncMsg::FlashCreated),
+        ("reported", &IncMsg::FlashReported),
+        ("assigned", &IncMsg::FlashAssigned),
         ("workaround", &PrbMsg::FlashWorkaroundApplied),
     ];
     type Draft = TransitionDraft;
@@ -145,10 +146,10 @@ impl RecordPage for IncidentPage {
 fn header(ctx: &Ctx, d: &Data) -> Markup {
     let lang = ctx.lang;
     let i = &d.inc;
-    let back = if ctx.actor.is_staff() {
-        ("/incidents?state=open", Msg::NavIncidents)
+    let back: (&str, Label) = if ctx.actor.is_staff() {
+        ("/incidents?state=open", &IncMsg::NavIncidents)
     } else {
-        ("/portal", Msg::NavMyIncidents)
+        ("/portal", &Msg::NavMyIncidents)
     };
     record_page::header(
         ctx,

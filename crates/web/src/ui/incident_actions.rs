@@ -2,6 +2,7 @@
 //! case, and how a refusal shows on the page. (The handler, comments,
 //! files and downloads are every kind's: `record_actions`.)
 
+use super::incident_texts::IncMsg;
 use super::{
     Ctx,
     incident::{IncidentPage, TransitionDraft, View},
@@ -41,7 +42,7 @@ impl StateChange for IncidentPage {
                 View { alert, transition: Some((f, widgets::Errors::default())), ..View::default() }
             }
             Refused::Move(_) => {
-                View { alert: Some((ctx.t(Msg::TransitionRefused).to_owned(), true)), ..View::default() }
+                View { alert: Some((ctx.t(IncMsg::TransitionRefused).to_owned(), true)), ..View::default() }
             }
         }
     }

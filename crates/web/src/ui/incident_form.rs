@@ -2,6 +2,7 @@
 //! conversion to the use cases' inputs, and its rendering with each
 //! message beside its field; what every kind's form has is `record_form`'s.
 
+use super::incident_texts::IncMsg;
 use super::{
     Ctx,
     record_form::{self, Choices, Fields, Mode, lines, opt, patch},
@@ -115,7 +116,7 @@ pub fn render(
         Mode::New => "/incidents".to_owned(),
         Mode::Edit { number } => format!("/incidents/{number}"),
     };
-    let requester_hint = if new { Msg::RequesterHint } else { Msg::RequesterHintEdit };
+    let requester_hint = if new { IncMsg::RequesterHint } else { IncMsg::RequesterHintEdit };
     let main = html! {
         (record_form::title(ctx, mode, &v.fields, errors))
         (record_form::description(ctx, &v.fields, errors, 10))
@@ -124,7 +125,7 @@ pub fn render(
         }
         div.field-row {
             (Field { hint: Some(ctx.t(requester_hint)), list: Some("user-list"), autocomplete: Some("off"), ..f("requester", ctx.t(Msg::Requester)) }.input(&v.requester))
-            (Field { hint: Some(&ctx.t_example(Msg::ParentHint, RecordKind::Incident)), ..f("parent", ctx.t(Msg::ParentIncident)) }.input(&v.parent))
+            (Field { hint: Some(&ctx.t_example(IncMsg::ParentHint, RecordKind::Incident)), ..f("parent", ctx.t(Msg::ParentIncident)) }.input(&v.parent))
         }
         (record_form::subject(ctx, c, &v.fields, errors))
     };
@@ -142,7 +143,7 @@ pub fn render(
         (record_form::grid(main, side))
         datalist #user-list { @for u in &c.users { option value=(u.username) { (u.display_name) } } }
         div.form-actions {
-            button.btn.btn-primary type="submit" { (ctx.t(if new { Msg::CreateIncident } else { Msg::SaveChanges })) }
+            button.btn.btn-primary type="submit" { (if new { ctx.t(IncMsg::CreateIncident) } else { ctx.t(Msg::SaveChanges) }) }
             @if new { (suggestions::button(ctx)) }
             a.btn.btn-quiet href=(cancel) { (ctx.t(Msg::Cancel)) }
         }

@@ -7,6 +7,7 @@
 //! comments, files) in `record_page` and `record_actions`.
 
 use super::area::{Area, Audience, NavEntry};
+use super::incident_texts::IncMsg;
 use super::{canned_replies, desk, form, incident::IncidentPage, list, notifications, record_actions, record_page};
 use crate::{AppState, i18n::Msg};
 use axum::{
@@ -20,7 +21,7 @@ pub const AREA: Area = Area {
     nav: &[
         NavEntry {
             href: "/incidents?state=open",
-            label: &Msg::NavIncidents,
+            label: &IncMsg::NavIncidents,
             audience: Audience::Staff,
             // The list and every incident's page, but not the new form.
             current: |p| p == "/incidents" || (p.starts_with("/incidents/") && p != "/incidents/new"),

@@ -3,6 +3,7 @@
 //! kind's list shares (`record_list`); the bulk bar and saved views are the
 //! desk's (`desk`).
 
+use super::incident_texts::IncMsg;
 use super::{
     Ctx, OrPage, UiResult, layout,
     record_list::{self, Clocks, Col, Control, Filter, Shape, count_number, list_query, options},
@@ -100,7 +101,7 @@ fn filters(
     let select = |id, name, label, options| Filter::new(id, name, ctx.t(label), Control::Select(options));
     let mut fields = vec![
         Filter::new("f-text", "text", ctx.t(Msg::FilterText), Control::Search),
-        select("f-state", "state", Msg::State, options::states::<IncidentState>(ctx, Msg::OpenStates)),
+        select("f-state", "state", Msg::State, options::states::<IncidentState>(ctx, IncMsg::OpenStates)),
         select("f-priority", "priority", Msg::Priority, options::priorities(ctx)),
         select("f-group", "group", Msg::GroupShort, options::groups(ctx, &c.groups)),
         select("f-assignee", "assignee", Msg::Assignee, options::people(ctx, c.staff.iter().chain(&c.former))),
@@ -110,8 +111,11 @@ fn filters(
     if !organisations.is_empty() {
         fields.push(select("f-organisation", "organisation", Msg::Organisation, options::names(ctx, organisations)));
     }
-    let slas =
-        options::any_of(ctx, &[("breaching_soon", Msg::SlaBreachingSoon), ("breached", Msg::SlaBreachedFilter)], []);
+    let slas = options::any_of(
+        ctx,
+        &[("breaching_soon", IncMsg::SlaBreachingSoon), ("breached", IncMsg::SlaBreachedFilter)],
+        [],
+    );
     fields.extend([
         Filter::new("f-from", "opened_from", ctx.t(Msg::OpenedFrom), Control::Date),
         Filter::new("f-to", "opened_to", ctx.t(Msg::OpenedBefore), Control::Date),
@@ -162,11 +166,11 @@ pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown
     let found = record_list::find(s, &ctx, KIND, filter, read, |i: &Incident| i).await?;
     let errors = found.as_ref().err().cloned().unwrap_or_default();
     let notice = match q.m.as_str() {
-        "view_saved" => Some(ctx.t(Msg::FlashViewSaved)),
-        "view_deleted" => Some(ctx.t(Msg::FlashViewDeleted)),
+        "view_saved" => Some(ctx.t(IncMsg::FlashViewSaved)),
+        "view_deleted" => Some(ctx.t(IncMsg::FlashViewDeleted)),
         _ => None,
     };
-    let empty = html! { p.empty { (ctx.t(Msg::NoMatches)) } };
+    let empty = html! { p.empty { (ctx.t(IncMsg::NoMatches)) } };
     let page = |f: &record_list::Found<Incident>| {
         html! {
             (super::desk::bulk_bar(&ctx, &q, &c.groups, &c.staff, &shown.bulk_errors))
@@ -191,7 +195,7 @@ pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown
 pub fn count_text(lang: i18n::Lang, c: Count) -> String {
     let n = count_number(lang, c);
     if c.capped {
-        i18n::tf(lang, Msg::CountMore, &[("n", n.trim_end_matches('+'))])
+        i18n::tf(lang, IncMsg::CountMore, &[("n", n.trim_end_matches('+'))])
     } else {
         record_list::count_of(lang, c, i18n::Plural::Incidents)
     }

@@ -3,6 +3,7 @@
 //! shows them what they may do.
 
 use super::area::{Audience, NavEntry};
+use super::portal_texts::PortalMsg;
 use super::{Ctx, OrPage, UiResult, fmt, html, layout, suggestions, widgets};
 use crate::api::incidents::read_form;
 use crate::{
@@ -37,7 +38,7 @@ pub const AREA: super::area::Area = super::area::Area {
         },
         NavEntry {
             href: "/portal/report",
-            label: &Msg::NavReport,
+            label: &PortalMsg::NavReport,
             audience: Audience::Requesters,
             current: |p| p == "/portal/report",
         },
@@ -98,15 +99,15 @@ pub async fn my_incidents(State(s): State<AppState>, ctx: Ctx, Query(q): Query<M
     let body = html! {
         div.portal {
         div.page-head {
-            h1 { (ctx.t(Msg::MyIncidentsTitle)) }
-            a.btn.btn-primary href="/portal/report" { (ctx.t(Msg::ReportTitle)) }
+            h1 { (ctx.t(PortalMsg::MyIncidentsTitle)) }
+            a.btn.btn-primary href="/portal/report" { (ctx.t(PortalMsg::ReportTitle)) }
         }
         nav.tabs aria-label=(ctx.t(Msg::Filters)) {
-            a href="/portal" aria-current=[(!all).then_some("page")] { (ctx.t(Msg::TabOpen)) }
-            a href="/portal?show=all" aria-current=[all.then_some("page")] { (ctx.t(Msg::TabAll)) }
+            a href="/portal" aria-current=[(!all).then_some("page")] { (ctx.t(PortalMsg::TabOpen)) }
+            a href="/portal?show=all" aria-current=[all.then_some("page")] { (ctx.t(PortalMsg::TabAll)) }
         }
         @if list.is_empty() {
-            p.empty { (ctx.t(if all { Msg::NothingReported } else { Msg::NothingOpen })) }
+            p.empty { (ctx.t(if all { PortalMsg::NothingReported } else { PortalMsg::NothingOpen })) }
         } @else {
             (rows(&ctx, &list))
         }
@@ -116,7 +117,7 @@ pub async fn my_incidents(State(s): State<AppState>, ctx: Ctx, Query(q): Query<M
         }
         }
     };
-    super::ok(layout::page(&ctx, ctx.t(Msg::MyIncidentsTitle), body))
+    super::ok(layout::page(&ctx, ctx.t(PortalMsg::MyIncidentsTitle), body))
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -150,7 +151,14 @@ pub struct ReportQuery {
 }
 
 /// Radio buttons in plain words; the values are the matrix levels.
-fn choice(ctx: &Ctx, name: &str, legend: Msg, options: [Msg; 3], current: &str, error: Option<&FieldError>) -> Markup {
+fn choice(
+    ctx: &Ctx,
+    name: &str,
+    legend: PortalMsg,
+    options: [PortalMsg; 3],
+    current: &str,
+    error: Option<&FieldError>,
+) -> Markup {
     html! {
         fieldset class={ "field choices" @if error.is_some() { " has-error" } } {
             legend { (ctx.t(legend)) }
@@ -165,7 +173,7 @@ fn choice(ctx: &Ctx, name: &str, legend: Msg, options: [Msg; 3], current: &str, 
 
 /// The services a requester may name: the live ones the catalog shows them.
 fn service_options(ctx: &Ctx, services: &[CiRow]) -> Vec<(String, String)> {
-    let mut out = vec![(String::new(), ctx.t(Msg::DontKnow).to_owned())];
+    let mut out = vec![(String::new(), ctx.t(PortalMsg::DontKnow).to_owned())];
     out.extend(services.iter().map(|s| (s.name.clone(), s.name.clone())));
     out
 }
@@ -191,24 +199,24 @@ fn report_page(
     let too_large = i18n::tf(ctx.lang, Msg::TooLarge, &[("size", &max)]);
     let body = html! {
         div.narrow {
-            h1 { (ctx.t(Msg::ReportTitle)) }
-            p.lead { (ctx.t(Msg::ReportIntro)) }
+            h1 { (ctx.t(PortalMsg::ReportTitle)) }
+            p.lead { (ctx.t(PortalMsg::ReportIntro)) }
             // Articles opened from here count towards deflection.
-            p #kb-first { a href="/kb?from=report" { (ctx.t(Msg::KbSearchFirst)) } }
+            p #kb-first { a href="/kb?from=report" { (ctx.t(PortalMsg::KbSearchFirst)) } }
             @if !errors.is_empty() { (widgets::alert(ctx.t(Msg::FixErrors), None)) }
             // Multipart, for the files; the CSRF guard reads the `_csrf` part.
             form.report-form method="post" enctype="multipart/form-data"
                 action="/portal/report"
                 data-max-bytes=(max_bytes) data-too-large=(too_large) {
                 (widgets::csrf(&ctx.csrf))
-                (widgets::Field { required: true, autofocus: true, hint: Some(ctx.t(Msg::WhatsWrongHint)), ..field("title", ctx.t(Msg::WhatsWrong)) }.input(&f.title))
-                (widgets::Field { hint: Some(ctx.t(Msg::TellMoreHint)), ..field("description", ctx.t(Msg::TellMore)) }.textarea(&f.description, 6))
+                (widgets::Field { required: true, autofocus: true, hint: Some(ctx.t(PortalMsg::WhatsWrongHint)), ..field("title", ctx.t(PortalMsg::WhatsWrong)) }.input(&f.title))
+                (widgets::Field { hint: Some(ctx.t(PortalMsg::TellMoreHint)), ..field("description", ctx.t(PortalMsg::TellMore)) }.textarea(&f.description, 6))
                 (suggestions::panel(ctx, suggestions::For::Report, suggested.0, suggested.1))
                 @if !services.is_empty() || !f.service.is_empty() {
-                    (field("service", ctx.t(Msg::WhichService)).select(&service_options(ctx, services), &f.service))
+                    (field("service", ctx.t(PortalMsg::WhichService)).select(&service_options(ctx, services), &f.service))
                 }
-                (choice(ctx, "impact", Msg::WhoAffected, [Msg::ImpactCompany, Msg::ImpactTeam, Msg::ImpactJustMe], &f.impact, errors.get("impact")))
-                (choice(ctx, "urgency", Msg::HowUrgent, [Msg::UrgencyCantWork, Msg::UrgencySlowed, Msg::UrgencyCanWait], &f.urgency, errors.get("urgency")))
+                (choice(ctx, "impact", PortalMsg::WhoAffected, [PortalMsg::ImpactCompany, PortalMsg::ImpactTeam, PortalMsg::ImpactJustMe], &f.impact, errors.get("impact")))
+                (choice(ctx, "urgency", PortalMsg::HowUrgent, [PortalMsg::UrgencyCantWork, PortalMsg::UrgencySlowed, PortalMsg::UrgencyCanWait], &f.urgency, errors.get("urgency")))
                 (files.input_multiple())
                 div.form-actions {
                     button.btn.btn-primary type="submit" { (ctx.t(Msg::Send)) }
@@ -218,7 +226,7 @@ fn report_page(
             }
         }
     };
-    Ok(html(status, layout::page(ctx, ctx.t(Msg::ReportTitle), body)))
+    Ok(html(status, layout::page(ctx, ctx.t(PortalMsg::ReportTitle), body)))
 }
 
 pub async fn report_form(

@@ -2,6 +2,7 @@
 //! (with the fields each needs), the fields, related
 //! incidents; and the requester's confirm / reopen / cancel card.
 
+use super::incident_texts::IncMsg;
 use super::{
     Ctx, fmt,
     incident::{Data, View},
@@ -9,26 +10,26 @@ use super::{
     state_moves::{self, Mover},
     widgets,
 };
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Label, Msg};
 use maud::{Markup, html};
 use steward_app::incidents::number;
 use steward_domain::{HoldReason, IncidentState, ResolutionCode, access};
 
 /// The button text for a move, from where it starts and who makes it.
-fn verb(from: IncidentState, to: IncidentState, staff: bool) -> Msg {
+fn verb(from: IncidentState, to: IncidentState, staff: bool) -> Label {
     use IncidentState::*;
     match (from, to, staff) {
-        (New, InProgress, _) => Msg::ActStart,
-        (OnHold, InProgress, _) => Msg::ActResume,
-        (Resolved, InProgress, true) => Msg::ActReopen,
-        (Resolved, InProgress, false) => Msg::ActNotFixed,
-        (Resolved, Closed, false) => Msg::ActConfirm,
-        (_, Closed, _) => Msg::ActClose,
-        (_, OnHold, _) => Msg::ActHold,
-        (_, Resolved, _) => Msg::ActResolve,
-        (_, Cancelled, true) => Msg::ActCancel,
-        (_, Cancelled, false) => Msg::ActCancelMine,
-        (_, New | InProgress, _) => Msg::ActStart,
+        (New, InProgress, _) => &IncMsg::ActStart,
+        (OnHold, InProgress, _) => &IncMsg::ActResume,
+        (Resolved, InProgress, true) => &IncMsg::ActReopen,
+        (Resolved, InProgress, false) => &IncMsg::ActNotFixed,
+        (Resolved, Closed, false) => &IncMsg::ActConfirm,
+        (_, Closed, _) => &Msg::ActClose,
+        (_, OnHold, _) => &IncMsg::ActHold,
+        (_, Resolved, _) => &Msg::ActResolve,
+        (_, Cancelled, true) => &IncMsg::ActCancel,
+        (_, Cancelled, false) => &IncMsg::ActCancelMine,
+        (_, New | InProgress, _) => &IncMsg::ActStart,
     }
 }
 
@@ -44,7 +45,7 @@ fn mover<'a>(ctx: &'a Ctx, d: &Data, page: &'a str) -> Mover<'a> {
 
 /// A move that needs nothing but a click; cancelling asks first.
 fn simple(ctx: &Ctx, m: &Mover, from: IncidentState, to: IncidentState, class: &str) -> Markup {
-    let confirm = (to == IncidentState::Cancelled).then(|| ctx.t(Msg::ConfirmCancel));
+    let confirm = (to == IncidentState::Cancelled).then(|| ctx.t(IncMsg::ConfirmCancel));
     m.button(to.as_str(), ctx.t(verb(from, to, ctx.actor.is_staff())), class, confirm)
 }
 
@@ -70,7 +71,7 @@ fn with_fields(ctx: &Ctx, m: &Mover, v: &View, from: IncidentState, to: Incident
             (t.required(lang, &code_id, "resolution_code", ctx.t(Msg::ResolutionCode)).select(&codes, &t.draft.resolution_code))
             (t.required(lang, &notes_id, "resolution_notes", ctx.t(Msg::ResolutionNotes)).textarea(&t.draft.resolution_notes, 4))
         }
-        (widgets::Field::new(lang, &comment_id, "comment", ctx.t(Msg::CommentOptional), &t.errors).textarea(&t.draft.comment, 2))
+        (widgets::Field::new(lang, &comment_id, "comment", ctx.t(IncMsg::CommentOptional), &t.errors).textarea(&t.draft.comment, 2))
     };
     m.with_fields(to.as_str(), ctx.t(verb(from, to, true)), "", t.open, fields)
 }
@@ -86,7 +87,7 @@ pub fn staff_actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             _ => simple(ctx, &m, from, to, ""),
         })
         .collect();
-    state_moves::panel(ctx, Msg::FinalState, &moves, html! {}, html! {})
+    state_moves::panel(ctx, IncMsg::FinalState, &moves, html! {}, html! {})
 }
 
 /// The requester's choices, in the main column where they cannot be missed.
@@ -97,7 +98,7 @@ pub fn requester_actions(ctx: &Ctx, d: &Data, _v: &View) -> Markup {
     html! {
         @if !moves.is_empty() {
             section.panel.confirm-card {
-                @if d.state() == Some(IncidentState::Resolved) { p.lead { (ctx.t(Msg::AskConfirm)) } }
+                @if d.state() == Some(IncidentState::Resolved) { p.lead { (ctx.t(IncMsg::AskConfirm)) } }
                 div.action-row {
                     @for (from, to) in &moves {
                         (simple(ctx, &m, *from, *to, if *to == IncidentState::Closed { "btn-primary" } else { "" }))
@@ -135,7 +136,7 @@ pub fn details(ctx: &Ctx, d: &Data) -> Markup {
         }
     };
     let when = html! {
-        @if ctx.actor.is_staff() { dt { (ctx.t(Msg::FirstResponse)) } dd { (widgets::opt_time(lang, i.first_response_at, fmt::now_micros())) } }
+        @if ctx.actor.is_staff() { dt { (ctx.t(IncMsg::FirstResponse)) } dd { (widgets::opt_time(lang, i.first_response_at, fmt::now_micros())) } }
     };
     record_page::details(
         ctx,
@@ -148,13 +149,13 @@ pub fn related(ctx: &Ctx, d: &Data) -> Markup {
     html! {
         @if parent_number.is_some() || !d.children.is_empty() {
             section.panel aria-labelledby="related-title" {
-                h2 #related-title { (ctx.t(Msg::Related)) }
+                h2 #related-title { (ctx.t(IncMsg::Related)) }
                 @if let Some(p) = &parent_number {
                     h3 { (ctx.t(Msg::ParentIncident)) }
                     p { a href={ "/incidents/" (p) } { (p) } @if let Some(pi) = &d.parent { " " (pi.title) } }
                 }
                 @if !d.children.is_empty() {
-                    h3 { (ctx.t(Msg::ChildIncidents)) }
+                    h3 { (ctx.t(IncMsg::ChildIncidents)) }
                     ul.files {
                         @for c in &d.children {
                             @let n = number(c.number);
@@ -170,25 +171,31 @@ pub fn related(ctx: &Ctx, d: &Data) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
     use IncidentState::*;
+
+    /// A label as the test compares it: its texts in both languages.
+    fn texts(l: Label) -> (&'static str, &'static str) {
+        (l.text(Lang::En), l.text(Lang::Pl))
+    }
 
     #[test]
     fn moves_have_the_right_verbs() {
-        let cases = [
-            (New, InProgress, true, Msg::ActStart),
-            (OnHold, InProgress, true, Msg::ActResume),
-            (Resolved, InProgress, true, Msg::ActReopen),
-            (Resolved, InProgress, false, Msg::ActNotFixed),
-            (Resolved, Closed, false, Msg::ActConfirm),
-            (Resolved, Closed, true, Msg::ActClose),
-            (InProgress, OnHold, true, Msg::ActHold),
-            (New, Resolved, true, Msg::ActResolve),
-            (New, Cancelled, false, Msg::ActCancelMine),
-            (OnHold, Cancelled, true, Msg::ActCancel),
+        let cases: [(IncidentState, IncidentState, bool, Label); 10] = [
+            (New, InProgress, true, &IncMsg::ActStart),
+            (OnHold, InProgress, true, &IncMsg::ActResume),
+            (Resolved, InProgress, true, &IncMsg::ActReopen),
+            (Resolved, InProgress, false, &IncMsg::ActNotFixed),
+            (Resolved, Closed, false, &IncMsg::ActConfirm),
+            (Resolved, Closed, true, &Msg::ActClose),
+            (InProgress, OnHold, true, &IncMsg::ActHold),
+            (New, Resolved, true, &Msg::ActResolve),
+            (New, Cancelled, false, &IncMsg::ActCancelMine),
+            (OnHold, Cancelled, true, &IncMsg::ActCancel),
         ];
         for (from, to, staff, want) in cases {
             assert!(from.allowed_targets().contains(&to));
-            assert_eq!(verb(from, to, staff), want, "{from} → {to}");
+            assert_eq!(texts(verb(from, to, staff)), texts(want), "{from} → {to}");
         }
     }
 }
