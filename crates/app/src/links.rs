@@ -245,9 +245,11 @@ async fn apply(c: &mut Conn, p: &Plan, make: bool, actor: i64, now: i64) -> Resu
     let (how, here_is_from) = p.link.stored();
     let (from, to) = if here_is_from { (&p.here, &p.there) } else { (&p.there, &p.here) };
     match how {
+        // The parent is a field of the child: a change of it (its version
+        // goes up). A link row is neither record's edit: it leaves both as
+        // they were (as an incident linked to a problem stays).
         Stored::Parent => {
             store_links::set_parent(c, from.id, make.then_some(to.id), now).await?;
-            store_records::touch(c, to.id, now, false).await?;
         }
         Stored::Row(name) => {
             let either = p.link == LinkType::Related;
@@ -256,8 +258,6 @@ async fn apply(c: &mut Conn, p: &Plan, make: bool, actor: i64, now: i64) -> Resu
             } else {
                 store_links::delete(c, from.id, name, to.id, either).await?;
             }
-            store_records::touch(c, from.id, now, false).await?;
-            store_records::touch(c, to.id, now, false).await?;
         }
     }
     let action = if make { Action::Linked } else { Action::Unlinked };

@@ -233,6 +233,7 @@ pub async fn create(app: &App) -> Result<usize, AppError> {
         return Ok(0);
     };
     let mut made = 0;
+    let mut numbers = Vec::new();
     for d in &PROBLEMS {
         // The open ones first (the desk applies their workaround), then others.
         let mut found = Vec::new();
@@ -260,6 +261,7 @@ pub async fn create(app: &App) -> Result<usize, AppError> {
         };
         let mut p = app.create_problem(&agent, new).await?;
         let number = crate::problems::number(p.record.number);
+        numbers.push((number.clone(), found.iter().map(|i| crate::incidents::number(i.number)).collect::<Vec<_>>()));
         for (by_manager, internal, text) in d.talk {
             let by = if *by_manager { &manager } else { &agent };
             app.add_comment(by, RecordKind::Problem, &number, text, *internal).await?;
@@ -287,5 +289,26 @@ pub async fn create(app: &App) -> Result<usize, AppError> {
         }
         made += 1;
     }
+    links(app, &agent, &numbers).await?;
     Ok(made)
+}
+
+/// Links as the desk leaves them: the second report of the first problem's
+/// incidents marked as a duplicate of the first, and each problem related
+/// to the next (same site, different causes).
+async fn links(app: &App, agent: &Actor, made: &[(String, Vec<String>)]) -> Result<(), AppError> {
+    let request = |link: &str, record: &str| crate::links::LinkRequest {
+        link: link.into(),
+        record: record.into(),
+        version: None,
+    };
+    if let Some((_, incidents)) = made.first()
+        && let [first, second, ..] = incidents.as_slice()
+    {
+        app.link_record(agent, RecordKind::Incident, second, &request("duplicate_of", first)).await?;
+    }
+    for pair in made.windows(2).take(2) {
+        app.link_record(agent, RecordKind::Problem, &pair[0].0, &request("related", &pair[1].0)).await?;
+    }
+    Ok(())
 }

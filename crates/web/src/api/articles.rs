@@ -24,8 +24,24 @@ use utoipa::IntoParams;
 /// The articles resource: its routes and their OpenAPI description.
 pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
 
+super::links::kind_links!(
+    steward_domain::number::RecordKind::Article,
+    "articles",
+    "e.g. KB0000042",
+    "/articles/{number}/links",
+    "/articles/{number}/links/{link}/{record}",
+    "/api/v1/articles/{number}/links",
+    "/api/v1/articles/{number}/links/{link}/{record}",
+    "list_article_links",
+    "link_article",
+    "unlink_article_record"
+);
+
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
+    links::list,
+    links::add,
+    links::remove,
     list,
     create,
     get_one,
@@ -43,6 +59,7 @@ struct Doc;
 fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
+        .merge(links::routes())
         .route("/articles", get(list).post(create))
         .route("/articles/deflections", get(deflections))
         .route("/articles/{number}", get(get_one).patch(update))

@@ -17,8 +17,24 @@ use steward_store::records::Incident;
 /// The incidents resource: its routes and their OpenAPI description.
 pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
 
+super::links::kind_links!(
+    steward_domain::number::RecordKind::Incident,
+    "incidents",
+    "e.g. INC0000042",
+    "/incidents/{number}/links",
+    "/incidents/{number}/links/{link}/{record}",
+    "/api/v1/incidents/{number}/links",
+    "/api/v1/incidents/{number}/links/{link}/{record}",
+    "list_incident_links",
+    "link_incident",
+    "unlink_incident_record"
+);
+
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
+    links::list,
+    links::add,
+    links::remove,
     list,
     create,
     get_one,
@@ -39,6 +55,7 @@ fn routes() -> axum::Router<AppState> {
         routing::{get, post},
     };
     axum::Router::new()
+        .merge(links::routes())
         .route("/incidents", get(list).post(create))
         .route("/incidents/{number}", get(get_one).patch(update))
         .route("/incidents/{number}/transitions", post(transition))

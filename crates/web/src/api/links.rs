@@ -1,22 +1,19 @@
-//! `/api/v1/{incidents,problems,articles}/{number}/links`: a record's
-//! links to other records (parent and children, duplicate of and
-//! duplicates, related; and, read only here, caused by / causes and
-//! documents / documented by), made and removed from either end. The
-//! desk's: a requester is refused (403).
+//! `/api/v1/{kind}/{number}/links`: a record's links to other records
+//! (parent and children, duplicate of and duplicates, related; and, read
+//! only here, caused by / causes and documents / documented by), made and
+//! removed from either end. The desk's: a requester is refused (403).
+//!
+//! A kind's API module declares its three paths with one line,
+//! `kind_links!(…)`, which gives it a `links` module to list in its `Doc`
+//! and merge into its routes.
 
 use super::incidents::version;
-use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json};
-use axum::{
-    extract::{Path, State},
-    http::{HeaderMap, StatusCode},
-};
+use crate::{AppState, error::ApiError};
+use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use steward_app::links::{LinkRequest, RecordLink};
 use steward_domain::number::RecordKind;
 use utoipa::ToSchema;
-
-/// The links resource: its routes and their OpenAPI description.
-pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
 
 /// A link as seen from the record asked about.
 #[derive(Serialize, ToSchema)]
@@ -67,17 +64,17 @@ impl From<RecordLink> for RecordLinkJson {
     }
 }
 
-type Links = axum::Json<Vec<RecordLinkJson>>;
+pub type Links = axum::Json<Vec<RecordLinkJson>>;
 
 fn answer(list: Vec<RecordLink>) -> Links {
     axum::Json(list.into_iter().map(RecordLinkJson::from).collect())
 }
 
-async fn list(s: &AppState, actor: &steward_app::Actor, kind: RecordKind, number: &str) -> Result<Links, ApiError> {
+pub async fn list(s: &AppState, actor: &steward_app::Actor, kind: RecordKind, number: &str) -> Result<Links, ApiError> {
     Ok(answer(s.app.record_links(actor, kind, number).await?))
 }
 
-async fn add(
+pub async fn add(
     s: &AppState,
     actor: &steward_app::Actor,
     kind: RecordKind,
@@ -92,7 +89,7 @@ async fn add(
     Ok((StatusCode::OK, answer(list)))
 }
 
-async fn remove(
+pub async fn remove(
     s: &AppState,
     actor: &steward_app::Actor,
     kind: RecordKind,
@@ -109,12 +106,23 @@ async fn remove(
     Ok(answer(list))
 }
 
-/// The three handlers of one kind's links, with their OpenAPI description.
+/// The three handlers of one kind's links, with their OpenAPI description
+/// and routes, as a module `links` of the kind's API module.
 macro_rules! kind_links {
-    ($module:ident, $kind:expr, $tag:literal, $example:literal,
+    ($kind:expr, $tag:literal, $example:literal, $route:literal, $item_route:literal,
      $list_path:literal, $item_path:literal, $list_op:literal, $add_op:literal, $remove_op:literal) => {
-        pub mod $module {
-            use super::*;
+        pub mod links {
+            use crate::api::links::{self as shared, Links, NewLinkJson, RecordLinkJson};
+            use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json};
+            use axum::{
+                extract::{Path, State},
+                http::{HeaderMap, StatusCode},
+            };
+
+            pub fn routes() -> axum::Router<AppState> {
+                use axum::routing::{delete, get};
+                axum::Router::new().route($route, get(list).post(add)).route($item_route, delete(remove))
+            }
 
             #[utoipa::path(get, operation_id = $list_op, path = $list_path, tag = $tag,
                 params(("number" = String, Path, description = $example)),
@@ -126,7 +134,7 @@ macro_rules! kind_links {
                 ApiActor(actor): ApiActor,
                 Path(number): Path<String>,
             ) -> Result<Links, ApiError> {
-                super::list(&s, &actor, $kind, &number).await
+                shared::list(&s, &actor, $kind, &number).await
             }
 
             #[utoipa::path(post, operation_id = $add_op, path = $list_path, tag = $tag,
@@ -146,7 +154,7 @@ macro_rules! kind_links {
                 headers: HeaderMap,
                 Json(body): Json<NewLinkJson>,
             ) -> Result<(StatusCode, Links), ApiError> {
-                super::add(&s, &actor, $kind, &number, &headers, body).await
+                shared::add(&s, &actor, $kind, &number, &headers, body).await
             }
 
             #[utoipa::path(delete, operation_id = $remove_op, path = $item_path, tag = $tag,
@@ -164,67 +172,9 @@ macro_rules! kind_links {
                 Path(path): Path<(String, String, String)>,
                 headers: HeaderMap,
             ) -> Result<Links, ApiError> {
-                super::remove(&s, &actor, $kind, path, &headers).await
+                shared::remove(&s, &actor, $kind, path, &headers).await
             }
         }
     };
 }
-
-kind_links!(
-    incident,
-    RecordKind::Incident,
-    "incidents",
-    "e.g. INC0000042",
-    "/api/v1/incidents/{number}/links",
-    "/api/v1/incidents/{number}/links/{link}/{record}",
-    "list_incident_links",
-    "link_incident",
-    "unlink_incident_record"
-);
-kind_links!(
-    problem,
-    RecordKind::Problem,
-    "problems",
-    "e.g. PRB0000042",
-    "/api/v1/problems/{number}/links",
-    "/api/v1/problems/{number}/links/{link}/{record}",
-    "list_problem_links",
-    "link_problem",
-    "unlink_problem_record"
-);
-kind_links!(
-    article,
-    RecordKind::Article,
-    "articles",
-    "e.g. KB0000042",
-    "/api/v1/articles/{number}/links",
-    "/api/v1/articles/{number}/links/{link}/{record}",
-    "list_article_links",
-    "link_article",
-    "unlink_article_record"
-);
-
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    incident::list,
-    incident::add,
-    incident::remove,
-    problem::list,
-    problem::add,
-    problem::remove,
-    article::list,
-    article::add,
-    article::remove
-))]
-struct Doc;
-
-fn routes() -> axum::Router<AppState> {
-    use axum::routing::{delete, get};
-    axum::Router::new()
-        .route("/incidents/{number}/links", get(incident::list).post(incident::add))
-        .route("/incidents/{number}/links/{link}/{record}", delete(incident::remove))
-        .route("/problems/{number}/links", get(problem::list).post(problem::add))
-        .route("/problems/{number}/links/{link}/{record}", delete(problem::remove))
-        .route("/articles/{number}/links", get(article::list).post(article::add))
-        .route("/articles/{number}/links/{link}/{record}", delete(article::remove))
-}
+pub(crate) use kind_links;

@@ -59,7 +59,6 @@ const RESOURCES: &[Resource] = &[
     desk::RESOURCE,
     problems::RESOURCE,
     articles::RESOURCE,
-    links::RESOURCE,
     search::RESOURCE,
     sla::RESOURCE,
     escalations::RESOURCE,

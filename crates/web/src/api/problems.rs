@@ -20,8 +20,24 @@ use steward_app::{
 /// The problems resource: its routes and their OpenAPI description.
 pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
 
+super::links::kind_links!(
+    steward_domain::number::RecordKind::Problem,
+    "problems",
+    "e.g. PRB0000042",
+    "/problems/{number}/links",
+    "/problems/{number}/links/{link}/{record}",
+    "/api/v1/problems/{number}/links",
+    "/api/v1/problems/{number}/links/{link}/{record}",
+    "list_problem_links",
+    "link_problem",
+    "unlink_problem_record"
+);
+
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
+    links::list,
+    links::add,
+    links::remove,
     list,
     create,
     get_one,
@@ -56,6 +72,7 @@ fn routes() -> axum::Router<AppState> {
         routing::{delete, get, post},
     };
     axum::Router::new()
+        .merge(links::routes())
         .route("/problems", get(list).post(create))
         .route("/problems/candidates", get(candidates))
         .route("/problems/{number}", get(get_one).patch(update))
