@@ -281,8 +281,6 @@ catalogue! {
     NavMyIncidents: "My incidents", "Moje zgłoszenia";
     NavSettings: "Settings", "Ustawienia";
     SignOut: "Sign out", "Wyloguj się";
-    SearchIncidents: "Search incidents", "Szukaj incydentów";
-    SearchPlaceholder: "Search incidents  ( / )", "Szukaj incydentów  ( / )";
     KeyboardHint: "Keys: / search · g i incidents · g h queues · n new incident", "Klawisze: / szukaj · g i incydenty · g h kolejki · n nowy incydent";
     RoleRequester: "Requester", "Zgłaszający";
     RoleAgent: "Agent", "Agent";
@@ -357,7 +355,6 @@ catalogue! {
     NoneOption: "— none —", "— brak —";
     SaveChanges: "Save changes", "Zapisz zmiany";
     Cancel: "Cancel", "Anuluj";
-    Optional: "optional", "opcjonalne";
     FixErrors: "Please correct the fields marked below.", "Popraw zaznaczone poniżej pola.";
     StaleKept: "Your input is kept below.", "Twoje dane pozostały poniżej.";
     ReloadLatest: "Load the latest version", "Wczytaj najnowszą wersję";
@@ -439,7 +436,6 @@ catalogue! {
     SlaDue: "Due", "Termin";
     SlaBreachedAt: "Breached at", "Naruszono";
     SlaNoClocks: "No service level applies here.", "Żadna umowa SLA tu nie obowiązuje.";
-    UnitDay: "d", "d.";
     UnitHour: "h", "godz.";
     UnitMinute: "min", "min";
     UnderAMinute: "under 1 min", "poniżej 1 min";
@@ -488,7 +484,6 @@ catalogue! {
     ValBulkTooMany: "at most 200 incidents at once", "najwyżej 200 incydentów naraz";
     ValBulkNothing: "say what to change: assignee, group, priority or state", "wybierz, co zmienić: osobę, grupę, priorytet lub stan";
     ValBulkStateAlone: "change the state on its own, not with other fields", "stan zmień osobno, bez innych pól";
-    ValPriorityRange: "must be 1 to 5", "musi być od 1 do 5";
     // Requester portal: words the knowledge base uses too
     Send: "Send", "Wyślij";
     LastUpdate: "Last update", "Ostatnia zmiana";
@@ -500,7 +495,6 @@ catalogue! {
     // CI forms
     ValNotDecimal: "must be a number", "musi być liczbą";
     ValNotCiId: "must be a CI's id (a whole number)", "musi być id elementu (liczbą całkowitą)";
-    OtherCi: "Other item's id", "Id drugiego elementu";
     // The CI page
     AsOfNotTime: "“{text}” is not a date and time such as 2026-01-31T12:00", "„{text}” to nie jest data z godziną, np. 2026-01-31T12:00";
     AsOfFuture: "is in the future", "jest w przyszłości";
@@ -515,7 +509,6 @@ catalogue! {
     ValNoCi: "no CI {id}", "nie ma elementu konfiguracji {id}";
     // Service catalog
     ServicesTitle: "Services", "Usługi";
-    CmdbPage: "Its CMDB page", "Strona w CMDB";
     // Incidents and the CMDB
     ConfigurationItems: "Configuration items", "Elementy konfiguracji";
     // Security: the audit log, text rules
@@ -552,7 +545,6 @@ catalogue! {
     ValLocale: "must be en or pl", "musi być en albo pl";
     ValSelfDemote: "you cannot demote or deactivate yourself", "nie możesz odebrać sobie uprawnień ani się dezaktywować";
     ValLastAdmin: "the last active admin must stay an active admin", "ostatni aktywny administrator musi nim pozostać";
-    ValNotEmail: "is not an email address", "to nie jest adres e-mail";
     ValInUse: "is still used by {what}; move them first", "wciąż używają tego: {what}; najpierw ich przenieś";
     ValNoOrganisation: "no organisation named {name}", "nie ma organizacji o nazwie {name}";
     ValTaken: "is already taken", "jest już zajęte";
@@ -610,7 +602,6 @@ catalogue! {
     ValGroupForAssignee: "is required when an assignee is set", "jest wymagana, gdy wybrano osobę przypisaną";
     ValNotMember: "{who} is not a member of the assignment group", "{who} nie należy do wybranej grupy";
     ValNoGroup: "no group named {name}", "nie ma grupy o nazwie {name}";
-    ValStaffOnly: "only agents, managers and admins can set this", "tylko agenci, kierownicy i administratorzy mogą to ustawić";
     ValLevel: "must be 1 (high), 2 (medium) or 3 (low)", "musi być 1 (wysoki), 2 (średni) lub 3 (niski)";
     ValEmptyFile: "is empty", "jest pusty";
     ValNotDate: "is not a date: use YYYY-MM-DD", "to nie jest data: użyj RRRR-MM-DD";
@@ -785,15 +776,12 @@ catalogue! {
     EscValPercent: "must be a whole number from 1 to 100", "musi być liczbą całkowitą od 1 do 100";
     EscValAfter: "is required for a waiting trigger, e.g. 15m", "jest wymagane dla wyzwalacza czasowego, np. 15m";
     EscValNoAction: "choose at least one action", "wybierz co najmniej jedno działanie";
-    EscValNoUser: "no user named {name}", "nie ma użytkownika o nazwie {name}";
-    EscValNoGroupNamed: "no group named {name}", "nie ma grupy o nazwie {name}";
     EscValNoGroupAndGroups: "cannot be combined with assignment groups", "nie można łączyć z wybranymi grupami";
     OlaValThresholds: "must be rising percents between 1 and 99", "muszą być rosnącymi procentami od 1 do 99";
     WhValUrl: "must be an http:// or https:// address with a host", "musi być adresem http:// lub https:// z nazwą hosta";
     WhValSecretShort: "is too short: at least 16 characters", "jest za krótki: co najmniej 16 znaków";
     // Notifications (admin page, watching)
     NotificationsTitle: "Notifications", "Powiadomienia";
-    NoWebhooks: "No webhooks yet; add them with the API (POST /api/v1/webhooks).", "Brak webhooków; dodaj je przez API (POST /api/v1/webhooks).";
     ColEvent: "Event", "Zdarzenie";
     FlashWatching: "You are watching this incident: its updates will come by email.", "Obserwujesz ten incydent: zmiany przyjdą e-mailem.";
     FlashUnwatched: "You no longer watch this incident.", "Nie obserwujesz już tego incydentu.";
@@ -807,10 +795,7 @@ catalogue! {
     SearchNothingLeft: "has nothing to search for: only punctuation or symbols", "nie zawiera nic do wyszukania: same znaki interpunkcyjne lub symbole";
     SearchStopWordsOnly: "has only common words such as \"the\" or \"i\": add a word that says what you are looking for", "zawiera tylko częste słowa, takie jak „i” czy „w”: dodaj słowo, które mówi, czego szukasz";
     // The search page's filters and results (issue 11)
-    SearchTitleMatch: "in the title", "w tytule";
     // Knowledge base (issue 11 items 9 and 10): list, article page, editor
-    KbAllCategories: "All categories", "Wszystkie kategorie";
-    KbRead: "Read", "Czytaj";
     KbStale: "This article changed after you loaded the page, so nothing was saved.", "Ten artykuł zmienił się po wczytaniu strony, więc nic nie zapisano.";
     DenyKbNotPublished: "This article is not published.", "Ten artykuł nie jest opublikowany.";
     DenyKbStaffOnly: "This article is for staff only.", "Ten artykuł jest tylko dla personelu.";
