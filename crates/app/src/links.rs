@@ -173,6 +173,9 @@ async fn check(
     there: RecordNumber,
     make: bool,
 ) -> Result<Plan, AppError> {
+    if link.stored().0 == Stored::Parent || link.stored().0 == Stored::Row(links::DUPLICATE_OF) {
+        store_links::lock_chains(c, d).await?;
+    }
     let here = records::lock(c, d, kind.as_str(), n).await?;
     if let Some(v) = version {
         records::check_version(&here, v)?;

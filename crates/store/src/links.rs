@@ -6,7 +6,7 @@
 //! key (from, link, to) serves the links a record made, `record_links_to`
 //! (to, link, from) those made to it.
 
-use crate::Result;
+use crate::{Result, db::Dialect};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use steward_domain::links::DUPLICATE_OF;
@@ -126,6 +126,17 @@ pub async fn set_parent(conn: &mut AnyConnection, id: i64, parent: Option<i64>, 
     .fetch_one(conn)
     .await?;
     Ok(version)
+}
+
+/// Serialises changes of parents and originals until the transaction
+/// ends: on PostgreSQL several writers run at once, and two changes that
+/// each pass the loop check alone (A under B, B under A) would together
+/// close a loop. SQLite's single writer needs nothing.
+pub async fn lock_chains(conn: &mut AnyConnection, d: Dialect) -> Result<()> {
+    if matches!(d.0, crate::db::Backend::Postgres) {
+        sqlx::query("SELECT pg_advisory_xact_lock(7413002)").execute(conn).await?;
+    }
+    Ok(())
 }
 
 /// How far a chain of parents or originals is followed; a deeper one

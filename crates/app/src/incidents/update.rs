@@ -206,6 +206,16 @@ impl App {
                         access::can_view(viewer(&actor, &old))?;
                         access::can_edit(viewer(&actor, &old))?;
                         crate::records::check_version(&old, version)?;
+                        // Checked again under the lock every change of a parent
+                        // takes, as the link use case does: two edits that each
+                        // pass alone must not close a loop together.
+                        if let Patch::Set((pid, _)) = parent {
+                            steward_store::links::lock_chains(c, dialect).await?;
+                            if steward_store::links::reaches(c, true, pid, old.id).await? {
+                                let cycle = links::cycle(LinkType::Parent, &super::number(n));
+                                return Err(AppError::field("parent", cycle));
+                            }
+                        }
                         let mut new = old.clone();
                         if let Some(t) = title {
                             new.title = t;

@@ -237,3 +237,24 @@ both!(bad_link_requests_name_the_field_and_store_nothing, |t| {
 async fn problem_of(r: reqwest::Response) -> Value {
     problem(r, 422, "validation_failed").await
 }
+
+both!(two_links_at_once_never_close_a_loop, |t| {
+    // On PostgreSQL several writers run at once: pairs are linked both ways
+    // at the same moment, all pairs together, and one of each pair may win.
+    let mut pairs = Vec::new();
+    for i in 0..12 {
+        pairs.push((incident(&t, &format!("Left {i}")).await, incident(&t, &format!("Right {i}")).await));
+    }
+    let paths: Vec<(String, String)> =
+        pairs.iter().map(|(a, b)| (format!("incidents/{a}"), format!("incidents/{b}"))).collect();
+    let sends = pairs
+        .iter()
+        .zip(&paths)
+        .flat_map(|((a, b), (pa, pb))| [link(&t, pa, &t.agent, "parent", b), link(&t, pb, &t.agent, "parent", a)]);
+    let answers = futures_util::future::join_all(sends).await;
+    for (i, pair) in answers.chunks(2).enumerate() {
+        let mut statuses = [pair[0].status().as_u16(), pair[1].status().as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 422], "pair {i}");
+    }
+});
