@@ -116,6 +116,44 @@ codes! {
     KeptWhilePublished = "kept_while_published",
     NotKnownError = "not_known_error",
     LinkClosedProblem = "link_closed_problem",
+    // Changes (see `change`).
+    /// "the change is not approved yet": leaving Authorization forward
+    /// before the approval (an emergency approver's for an emergency
+    /// change). No params.
+    NotApproved = "not_approved",
+    /// `{n}`: the change's tasks still open, which must be closed before
+    /// its review.
+    OpenTasks = "open_tasks",
+    /// A planned window whose end is not after its start, beside
+    /// `planned_end`. No params.
+    PlannedEndBeforeStart = "planned_end_before_start",
+    /// A planned window with one end only: both or neither. No params.
+    PlannedWindowHalf = "planned_window_half",
+    /// A standard change whose template is deleted or retired. No params.
+    ChangeTemplateGone = "change_template_gone",
+    /// `{key}`: an answer to a question the risk questionnaire does not have.
+    RiskUnknownQuestion = "risk_unknown_question",
+    /// `{text}` (the answer, quoted), `{list}` (the question's answers): an
+    /// answer the question does not offer.
+    RiskAnswerOutOfRange = "risk_answer_out_of_range",
+    /// A risk questionnaire without questions. No params.
+    RiskNoQuestions = "risk_no_questions",
+    /// A questionnaire's question without answers. No params.
+    RiskNoAnswers = "risk_no_answers",
+    /// The risk levels do not start at score 0. No params.
+    RiskLevelsFromZero = "risk_levels_from_zero",
+    /// A risk level whose score or level is not above the one before. No
+    /// params.
+    RiskLevelsRising = "risk_levels_rising",
+    /// `{level}`: the CAB's level is not one of the questionnaire's levels.
+    RiskCabLevel = "risk_cab_level",
+    /// Requesters do not see changes. No params.
+    DenyChangeView = "deny_change_view",
+    /// Only staff raise and edit changes. No params.
+    DenyChangeEdit = "deny_change_edit",
+    /// Cancelling a scheduled or implementing change is managers' and
+    /// admins'. No params.
+    DenyChangeCancel = "deny_change_cancel",
     // Links between records (see `links`).
     /// A link people make elsewhere (caused by, documents).
     LinkElsewhere = "link_elsewhere",

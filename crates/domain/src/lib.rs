@@ -1,7 +1,7 @@
 //! Steward's pure rules: plain functions over plain data, no IO.
 //!
 //! Everything here is deterministic and tested on its own: the priority
-//! matrix, the state machines of incidents, problems and knowledge articles
+//! matrix, the state machines of incidents, problems, changes and knowledge articles
 //! (and the [`Lifecycle`] questions every kind's states answer), who may do
 //! what, record numbers and the limits every text field is checked against
 //! at the edge.
@@ -13,6 +13,7 @@ pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod canned;
+pub mod change;
 pub mod cmdb;
 pub mod code;
 pub mod discussion;

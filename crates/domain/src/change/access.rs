@@ -1,0 +1,41 @@
+//! Who may do what with changes. Pure: the caller supplies the role.
+//!
+//! Changes are the desk's back office, like problems: requesters never see
+//! them. Agents, managers and admins raise, edit and move changes through
+//! their path. Cancelling a change that is already scheduled or being
+//! implemented is kept for managers and admins: others have planned around
+//! its window, and work may already be under way.
+
+use super::ChangeState;
+use crate::{Role, access::Denied, code::Code};
+
+pub fn can_view_change(role: Role) -> Result<(), Denied> {
+    if role.is_staff() {
+        Ok(())
+    } else {
+        Err(Denied("only agents, managers and admins can see changes", Code::DenyChangeView))
+    }
+}
+
+/// Raising a change and editing one.
+pub fn can_edit_change(role: Role) -> Result<(), Denied> {
+    if role.is_staff() {
+        Ok(())
+    } else {
+        Err(Denied("only agents, managers and admins can raise and edit changes", Code::DenyChangeEdit))
+    }
+}
+
+/// Whether the role may make this move (the move itself is checked by
+/// `plan_transition`).
+pub fn can_transition_change(role: Role, from: ChangeState, to: ChangeState) -> Result<(), Denied> {
+    can_edit_change(role)?;
+    let manager = matches!(role, Role::Manager | Role::Admin);
+    if to == ChangeState::Cancelled && matches!(from, ChangeState::Scheduled | ChangeState::Implementing) && !manager {
+        return Err(Denied(
+            "only managers and admins can cancel a change that is scheduled or being implemented",
+            Code::DenyChangeCancel,
+        ));
+    }
+    Ok(())
+}
