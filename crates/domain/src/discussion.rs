@@ -22,6 +22,7 @@ pub fn can_read(kind: RecordKind, v: Viewer) -> Result<(), Denied> {
         RecordKind::Incident => access::can_view(v),
         RecordKind::Problem => problem::can_view_problem(v.role),
         RecordKind::Article => Err(NOT_DISCUSSED),
+        RecordKind::Change => crate::change::can_view_change(v.role),
     }
 }
 
@@ -32,6 +33,7 @@ pub fn can_post(kind: RecordKind, v: Viewer, internal: bool) -> Result<(), Denie
         // Problems are the desk's back office: whoever sees one writes both.
         RecordKind::Problem => problem::can_view_problem(v.role),
         RecordKind::Article => Err(NOT_DISCUSSED),
+        RecordKind::Change => crate::change::can_view_change(v.role),
     }
 }
 

@@ -32,11 +32,14 @@ pub enum RecordKind {
     Problem,
     /// A knowledge article (KB).
     Article,
+    /// A change (CHG).
+    Change,
 }
 
 impl RecordKind {
     /// Every kind of record, in the order a choice between them is shown.
-    pub const ALL: [RecordKind; 3] = [RecordKind::Incident, RecordKind::Problem, RecordKind::Article];
+    pub const ALL: [RecordKind; 4] =
+        [RecordKind::Incident, RecordKind::Problem, RecordKind::Article, RecordKind::Change];
 
     /// The prefix this site writes the kind's numbers with (`INC` unless
     /// configured otherwise).
@@ -70,6 +73,7 @@ impl RecordKind {
             RecordKind::Incident => "incident",
             RecordKind::Problem => "problem",
             RecordKind::Article => "article",
+            RecordKind::Change => "change",
         }
     }
     /// The kind a record's `kind` column names.
@@ -83,6 +87,7 @@ impl RecordKind {
             RecordKind::Incident => ("incidents", "incidents"),
             RecordKind::Problem => ("problems", "problems"),
             RecordKind::Article => ("kb", "articles"),
+            RecordKind::Change => ("changes", "changes"),
         }
     }
 }
@@ -91,7 +96,7 @@ impl RecordKind {
 /// A–Z (what the inbound mail matcher recognises as a number's start),
 /// distinct from each other.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prefixes([Cow<'static, str>; 3]);
+pub struct Prefixes([Cow<'static, str>; 4]);
 
 static PREFIXES: OnceLock<Prefixes> = OnceLock::new();
 static DEFAULTS: Prefixes = Prefixes::DEFAULT;
@@ -118,13 +123,14 @@ impl PrefixError {
 }
 
 impl Prefixes {
-    /// INC, PRB and KB.
-    pub const DEFAULT: Prefixes = Prefixes([Cow::Borrowed("INC"), Cow::Borrowed("PRB"), Cow::Borrowed("KB")]);
+    /// INC, PRB, KB and CHG.
+    pub const DEFAULT: Prefixes =
+        Prefixes([Cow::Borrowed("INC"), Cow::Borrowed("PRB"), Cow::Borrowed("KB"), Cow::Borrowed("CHG")]);
 
     /// The prefixes of the kinds in [`RecordKind::ALL`]'s order, checked and
     /// upper-cased (surrounding spaces ignored).
-    pub fn new(given: [&str; 3]) -> Result<Prefixes, PrefixError> {
-        let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(3);
+    pub fn new(given: [&str; 4]) -> Result<Prefixes, PrefixError> {
+        let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(4);
         for (kind, raw) in RecordKind::ALL.into_iter().zip(given) {
             let p = raw.trim();
             if !(2..=5).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_alphabetic()) {
@@ -136,7 +142,7 @@ impl Prefixes {
             }
             out.push(Cow::Owned(p));
         }
-        match <[Cow<'static, str>; 3]>::try_from(out) {
+        match <[Cow<'static, str>; 4]>::try_from(out) {
             Ok(all) => Ok(Prefixes(all)),
             Err(_) => Err(PrefixError::NotLetters { kind: RecordKind::Incident, given: String::new() }),
         }
@@ -148,6 +154,7 @@ impl Prefixes {
             RecordKind::Incident => 0,
             RecordKind::Problem => 1,
             RecordKind::Article => 2,
+            RecordKind::Change => 3,
         };
         &self.0[i]
     }
@@ -224,6 +231,9 @@ impl RecordNumber {
     pub fn article(seq: i64) -> Self {
         Self { kind: RecordKind::Article, seq }
     }
+    pub fn change(seq: i64) -> Self {
+        Self { kind: RecordKind::Change, seq }
+    }
 }
 
 impl fmt::Display for RecordNumber {
@@ -283,7 +293,11 @@ mod tests {
         assert_eq!(numbers_in("prb1127"), vec![RecordNumber::problem(1127)]);
         // A bare number names the record of that number of every kind.
         for text in ["1127", " #1127 ", "0001127"] {
-            assert_eq!(numbers_in(text), vec![n, RecordNumber::problem(1127), RecordNumber::article(1127)], "{text}");
+            assert_eq!(
+                numbers_in(text),
+                vec![n, RecordNumber::problem(1127), RecordNumber::article(1127), RecordNumber::change(1127)],
+                "{text}"
+            );
         }
         for text in ["", "vpn", "INC", "0", "#", "1127 vpn", "12345678901234", "-5"] {
             assert!(numbers_in(text).is_empty(), "{text}");
@@ -321,35 +335,35 @@ mod tests {
 
     #[test]
     fn prefixes_are_checked_and_upper_cased() {
-        let p = Prefixes::new(["tkt", " Prob ", "KB"]).unwrap();
+        let p = Prefixes::new(["tkt", " Prob ", "KB", "CHG"]).unwrap();
         assert_eq!(
             (p.of(RecordKind::Incident), p.of(RecordKind::Problem), p.of(RecordKind::Article)),
             ("TKT", "PROB", "KB")
         );
-        assert_eq!(Prefixes::new(["INC", "PRB", "KB"]), Ok(Prefixes::DEFAULT));
+        assert_eq!(Prefixes::new(["INC", "PRB", "KB", "CHG"]), Ok(Prefixes::DEFAULT));
         for (given, kind, bad) in [
-            (["T", "PRB", "KB"], RecordKind::Incident, "T"),
-            (["TICKET", "PRB", "KB"], RecordKind::Incident, "TICKET"),
-            (["INC", "PR1", "KB"], RecordKind::Problem, "PR1"),
-            (["INC", "PRB", "K-B"], RecordKind::Article, "K-B"),
-            (["INC", "PRB", ""], RecordKind::Article, ""),
-            (["ŻÓŁ", "PRB", "KB"], RecordKind::Incident, "ŻÓŁ"),
+            (["T", "PRB", "KB", "CHG"], RecordKind::Incident, "T"),
+            (["TICKET", "PRB", "KB", "CHG"], RecordKind::Incident, "TICKET"),
+            (["INC", "PR1", "KB", "CHG"], RecordKind::Problem, "PR1"),
+            (["INC", "PRB", "K-B", "CHG"], RecordKind::Article, "K-B"),
+            (["INC", "PRB", "", "CHG"], RecordKind::Article, ""),
+            (["ŻÓŁ", "PRB", "KB", "CHG"], RecordKind::Incident, "ŻÓŁ"),
         ] {
             let err = Prefixes::new(given).unwrap_err();
             assert_eq!(err, PrefixError::NotLetters { kind, given: bad.into() }, "{given:?}");
             assert_eq!(err.kind(), Some(kind));
             assert!(err.to_string().starts_with("must be 2 to 5 letters A-Z, got"), "{err}");
         }
-        let err = Prefixes::new(["REC", "rec", "KB"]).unwrap_err();
+        let err = Prefixes::new(["REC", "rec", "KB", "CHG"]).unwrap_err();
         assert_eq!(err.kind(), Some(RecordKind::Problem));
         assert_eq!(err.to_string(), "REC is also the prefix of incidents: each kind needs its own");
-        let err = Prefixes::new(["INC", "PRB", "inc"]).unwrap_err();
+        let err = Prefixes::new(["INC", "PRB", "inc", "CHG"]).unwrap_err();
         assert_eq!(err.kind(), Some(RecordKind::Article), "{err}");
     }
 
     #[test]
     fn a_configured_table_writes_its_own_prefixes_and_still_reads_the_defaults() {
-        let p = Prefixes::new(["TKT", "PROB", "ART"]).unwrap();
+        let p = Prefixes::new(["TKT", "PROB", "ART", "CHG"]).unwrap();
         assert_eq!(p.format(RecordNumber::incident(1)), "TKT0000001");
         assert_eq!(p.format(RecordNumber::problem(12)), "PROB0000012");
         assert_eq!(p.format(RecordNumber::article(7)), "ART0000007");
@@ -359,17 +373,18 @@ mod tests {
         assert_eq!(p.parse("PRB0000012"), Ok(RecordNumber::problem(12)), "an old link still works");
         assert_eq!(p.parse("prob12"), Ok(RecordNumber::problem(12)));
         assert_eq!(p.parse("KB7"), Ok(RecordNumber::article(7)));
-        for bad in ["TKT", "TK1", "TKTX1", "XYZ0000001", "TKT-1", "TKT0", "CHG0000001"] {
+        assert_eq!(p.parse("chg3"), Ok(RecordNumber::change(3)));
+        for bad in ["TKT", "TK1", "TKTX1", "XYZ0000001", "TKT-1", "TKT0", "CHG0"] {
             assert_eq!(p.parse(bad), Err(BadNumber), "{bad}");
         }
-        assert_eq!(p.accepted(), ["TKT", "PROB", "ART", "INC", "PRB", "KB"]);
+        assert_eq!(p.accepted(), ["TKT", "PROB", "ART", "CHG", "INC", "PRB", "KB"]);
         // A default prefix another kind now uses is that kind's.
-        let swapped = Prefixes::new(["PRB", "INC", "KB"]).unwrap();
+        let swapped = Prefixes::new(["PRB", "INC", "KB", "CHG"]).unwrap();
         assert_eq!(swapped.parse("PRB0000003"), Ok(RecordNumber::incident(3)));
         assert_eq!(swapped.parse("inc3"), Ok(RecordNumber::problem(3)));
-        assert_eq!(swapped.accepted(), ["PRB", "INC", "KB"]);
+        assert_eq!(swapped.accepted(), ["PRB", "INC", "KB", "CHG"]);
         // One prefix the start of another: the letters decide.
-        let nested = Prefixes::new(["KBI", "PRB", "KB"]).unwrap();
+        let nested = Prefixes::new(["KBI", "PRB", "KB", "CHG"]).unwrap();
         assert_eq!(nested.parse("KBI5"), Ok(RecordNumber::incident(5)));
         assert_eq!(nested.parse("KB5"), Ok(RecordNumber::article(5)));
     }
@@ -379,7 +394,7 @@ mod tests {
         // Unit tests share one process: none of them installs another table.
         assert_eq!(Prefixes::current(), &Prefixes::DEFAULT);
         assert_eq!(Prefixes::DEFAULT.clone().install(), Ok(()), "the same table again is harmless");
-        let other = Prefixes::new(["TKT", "PRB", "KB"]).unwrap();
+        let other = Prefixes::new(["TKT", "PRB", "KB", "CHG"]).unwrap();
         assert_eq!(other.install(), Err(PrefixError::AlreadySet), "numbers already shown would change");
         assert_eq!(RecordKind::Incident.prefix(), "INC");
         assert_eq!(RecordKind::of_prefix("kb"), Some(RecordKind::Article));

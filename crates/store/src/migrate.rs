@@ -45,6 +45,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     18 "0018" "search_writes",
     19 "0019" "search_tables",
     20 "0020" "ci_search",
+    21 "0021" "changes",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -67,6 +68,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     18 "0018" "search_writes",
     19 "0019" "search_tables",
     20 "0020" "ci_search",
+    21 "0021" "changes",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

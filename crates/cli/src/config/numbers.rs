@@ -11,12 +11,18 @@ pub struct NumbersConfig {
     pub incident: String,
     pub problem: String,
     pub article: String,
+    pub change: String,
 }
 
 impl Default for NumbersConfig {
     fn default() -> Self {
         let d = |k: RecordKind| k.default_prefix().to_owned();
-        Self { incident: d(RecordKind::Incident), problem: d(RecordKind::Problem), article: d(RecordKind::Article) }
+        Self {
+            incident: d(RecordKind::Incident),
+            problem: d(RecordKind::Problem),
+            article: d(RecordKind::Article),
+            change: d(RecordKind::Change),
+        }
     }
 }
 
@@ -24,6 +30,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_NUMBERS_INCIDENT", "numbers.incident"),
     ("STEWARD_NUMBERS_PROBLEM", "numbers.problem"),
     ("STEWARD_NUMBERS_ARTICLE", "numbers.article"),
+    ("STEWARD_NUMBERS_CHANGE", "numbers.change"),
 ];
 
 pub const EXAMPLE: &str = r#"
@@ -35,12 +42,13 @@ pub const EXAMPLE: &str = r#"
 incident = "INC"   # INC0000042                                        env: STEWARD_NUMBERS_INCIDENT
 problem = "PRB"    #                                                   env: STEWARD_NUMBERS_PROBLEM
 article = "KB"     # knowledge articles                                env: STEWARD_NUMBERS_ARTICLE
+change = "CHG"     # changes                                           env: STEWARD_NUMBERS_CHANGE
 "#;
 
 impl NumbersConfig {
     /// The prefixes, checked; a refusal names its key (`numbers.incident`).
     pub fn to_domain(&self) -> Result<Prefixes> {
-        Prefixes::new([&self.incident, &self.problem, &self.article]).map_err(|e| {
+        Prefixes::new([&self.incident, &self.problem, &self.article, &self.change]).map_err(|e| {
             let key = e.kind().map_or_else(|| "numbers".to_owned(), |k| format!("numbers.{}", k.as_str()));
             anyhow::anyhow!("{key}: {e}")
         })

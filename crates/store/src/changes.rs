@@ -1,0 +1,100 @@
+//! What a change has beyond the shared record (`change_details`): its
+//! type, risk, planned and actual window, plans, review and approval.
+//! The CIs it changes are the record's (`cmdb::record_cis`).
+
+use crate::{
+    Result,
+    sql::{Sql, Value},
+};
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+/// The row of `change_details`.
+#[derive(Debug, Clone, Default, FromRow, Serialize, PartialEq)]
+pub struct Details {
+    pub record_id: i64,
+    /// `standard`, `normal` or `emergency`.
+    pub change_type: String,
+    /// The risk questionnaire's answers as a JSON array of `[question, answer]`.
+    pub risk_answers: String,
+    pub risk_score: Option<i64>,
+    pub risk_level: Option<String>,
+    pub planned_start: Option<i64>,
+    pub planned_end: Option<i64>,
+    pub actual_start: Option<i64>,
+    pub actual_end: Option<i64>,
+    pub implementation_plan: Option<String>,
+    pub backout_plan: Option<String>,
+    pub test_plan: Option<String>,
+    pub review_notes: Option<String>,
+    pub cancel_reason: Option<String>,
+    /// Authorised (0/1).
+    pub approved: i64,
+    pub approved_at: Option<i64>,
+}
+
+const COLUMNS: &str = "record_id, change_type, risk_answers, risk_score, risk_level, planned_start, planned_end, \
+    actual_start, actual_end, implementation_plan, backout_plan, test_plan, review_notes, cancel_reason, approved, \
+    approved_at";
+
+pub async fn details(conn: &mut AnyConnection, record_id: i64) -> Result<Option<Details>> {
+    let sql = format!("SELECT {COLUMNS} FROM change_details WHERE record_id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(record_id).fetch_optional(conn).await?)
+}
+
+/// The details of several changes (those that have a row).
+pub async fn details_many(conn: &mut AnyConnection, record_ids: &[i64]) -> Result<Vec<Details>> {
+    let mut out = Vec::with_capacity(record_ids.len());
+    for chunk in record_ids.chunks(500) {
+        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM change_details WHERE record_id IN "));
+        q.row(chunk.iter().map(|i| Value::Int(*i)));
+        let mut rows: Vec<Details> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        out.append(&mut rows);
+    }
+    Ok(out)
+}
+
+pub async fn insert_details(conn: &mut AnyConnection, d: &Details) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO change_details ({COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    );
+    bind_details(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(conn).await?;
+    Ok(())
+}
+
+/// Writes every column of the row; the record's version guards the change.
+pub async fn update_details(conn: &mut AnyConnection, d: &Details) -> Result<()> {
+    let q = sqlx::query(
+        "UPDATE change_details SET change_type = $2, risk_answers = $3, risk_score = $4, risk_level = $5,
+            planned_start = $6, planned_end = $7, actual_start = $8, actual_end = $9, implementation_plan = $10,
+            backout_plan = $11, test_plan = $12, review_notes = $13, cancel_reason = $14, approved = $15,
+            approved_at = $16
+         WHERE record_id = $1",
+    );
+    bind_details(q, d).execute(conn).await?;
+    Ok(())
+}
+
+fn bind_details<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    d: &Details,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    q.bind(d.record_id)
+        .bind(d.change_type.clone())
+        .bind(d.risk_answers.clone())
+        .bind(d.risk_score)
+        .bind(d.risk_level.clone())
+        .bind(d.planned_start)
+        .bind(d.planned_end)
+        .bind(d.actual_start)
+        .bind(d.actual_end)
+        .bind(d.implementation_plan.clone())
+        .bind(d.backout_plan.clone())
+        .bind(d.test_plan.clone())
+        .bind(d.review_notes.clone())
+        .bind(d.cancel_reason.clone())
+        .bind(d.approved)
+        .bind(d.approved_at)
+}
