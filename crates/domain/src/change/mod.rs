@@ -28,6 +28,7 @@
 //! be cancelled.
 
 mod access;
+pub mod conflicts;
 mod risk;
 #[cfg(test)]
 mod tests;
