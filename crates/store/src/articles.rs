@@ -16,7 +16,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
 /// The link from an article to a problem (or known error) it documents.
-pub const DOCUMENTS: &str = "documents";
+pub const DOCUMENTS: &str = steward_domain::links::DOCUMENTS;
 
 /// The list filter's condition for articles written for requesters (see
 /// `records::Filter::extra`); the partial index `article_details_requesters`
@@ -48,15 +48,8 @@ pub async fn details(conn: &mut AnyConnection, record_id: i64) -> Result<Option<
 
 /// The details of several articles (those that have a row).
 pub async fn details_many(conn: &mut AnyConnection, record_ids: &[i64]) -> Result<Vec<Details>> {
-    let mut out = Vec::with_capacity(record_ids.len());
-    for chunk in record_ids.chunks(500) {
-        let mut q = Sql::new(&format!("SELECT {DETAIL_COLUMNS} FROM article_details WHERE record_id IN "));
-        q.row(chunk.iter().map(|i| Value::Int(*i)));
-        let mut rows: Vec<Details> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        out.append(&mut rows);
-    }
-    Ok(out)
+    let select = format!("SELECT {DETAIL_COLUMNS} FROM article_details WHERE record_id IN ");
+    crate::sql::rows_for_ids(conn, &select, record_ids).await
 }
 
 /// Inserts or rewrites the row (views are counted apart, never written here).

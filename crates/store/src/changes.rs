@@ -2,10 +2,7 @@
 //! type, risk, planned and actual window, plans, review and approval.
 //! The CIs it changes are the record's (`cmdb::record_cis`).
 
-use crate::{
-    Result,
-    sql::{Sql, Value},
-};
+use crate::Result;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -44,15 +41,8 @@ pub async fn details(conn: &mut AnyConnection, record_id: i64) -> Result<Option<
 
 /// The details of several changes (those that have a row).
 pub async fn details_many(conn: &mut AnyConnection, record_ids: &[i64]) -> Result<Vec<Details>> {
-    let mut out = Vec::with_capacity(record_ids.len());
-    for chunk in record_ids.chunks(500) {
-        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM change_details WHERE record_id IN "));
-        q.row(chunk.iter().map(|i| Value::Int(*i)));
-        let mut rows: Vec<Details> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        out.append(&mut rows);
-    }
-    Ok(out)
+    let select = format!("SELECT {COLUMNS} FROM change_details WHERE record_id IN ");
+    crate::sql::rows_for_ids(conn, &select, record_ids).await
 }
 
 pub async fn insert_details(conn: &mut AnyConnection, d: &Details) -> Result<()> {

@@ -6,17 +6,12 @@
 //! problem. The table's primary key (from, link, to) finds an incident's
 //! problems; `record_links_to` (to, link, from) a problem's incidents.
 
-use crate::{
-    Result,
-    db::Dialect,
-    records::bind_marker,
-    sql::{Sql, Value},
-};
+use crate::{Result, db::Dialect, records::bind_marker};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
 /// The link from an incident to the problem that caused it.
-pub const CAUSED_BY: &str = "caused_by";
+pub const CAUSED_BY: &str = steward_domain::links::CAUSED_BY;
 
 /// The list filter's condition for problems published as known errors
 /// (see `records::Filter::extra`).
@@ -49,15 +44,8 @@ pub async fn details(conn: &mut AnyConnection, record_id: i64) -> Result<Option<
 
 /// The details of several problems (those that have a row).
 pub async fn details_many(conn: &mut AnyConnection, record_ids: &[i64]) -> Result<Vec<Details>> {
-    let mut out = Vec::with_capacity(record_ids.len());
-    for chunk in record_ids.chunks(500) {
-        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM problem_details WHERE record_id IN "));
-        q.row(chunk.iter().map(|i| Value::Int(*i)));
-        let mut rows: Vec<Details> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        out.append(&mut rows);
-    }
-    Ok(out)
+    let select = format!("SELECT {COLUMNS} FROM problem_details WHERE record_id IN ");
+    crate::sql::rows_for_ids(conn, &select, record_ids).await
 }
 
 pub async fn insert_details(conn: &mut AnyConnection, d: &Details) -> Result<()> {

@@ -96,6 +96,23 @@ impl Sql {
     }
 }
 
+/// The rows `select` (a statement ending in `… IN `) reads for `ids`, 500
+/// ids a statement: a kind's details for a page of records.
+pub async fn rows_for_ids<T>(conn: &mut sqlx::AnyConnection, select: &str, ids: &[i64]) -> crate::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut q = Sql::new(select);
+        q.row(chunk.iter().map(|i| Value::Int(*i)));
+        let mut rows: Vec<T> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        out.append(&mut rows);
+    }
+    Ok(out)
+}
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern written with `ESCAPE '\'`.
 pub fn like_pattern(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);

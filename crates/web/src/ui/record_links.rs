@@ -116,28 +116,31 @@ pub async fn load(s: &AppState, ctx: &Ctx, kind: RecordKind, n: &str) -> Result<
 }
 
 /// `POST {page}/links`: makes the link.
-pub async fn link<P: LinkedPage>(
-    State(s): State<AppState>,
-    ctx: Ctx,
-    Path(n): Path<String>,
-    Form(draft): Form<LinkDraft>,
-) -> UiResult {
-    let req = LinkRequest { link: draft.link.clone(), record: draft.record.clone(), version: None };
-    let result = s.app.link_record(&ctx.actor, P::KIND, &n, &req).await;
-    after::<P>(&s, &ctx, &n, draft, result, "link-made").await
+pub async fn link<P: LinkedPage>(s: State<AppState>, ctx: Ctx, n: Path<String>, f: Form<LinkDraft>) -> UiResult {
+    change::<P>(s, ctx, n, f, true).await
 }
 
 /// `POST {page}/links/remove`: removes the link.
-pub async fn unlink<P: LinkedPage>(
+pub async fn unlink<P: LinkedPage>(s: State<AppState>, ctx: Ctx, n: Path<String>, f: Form<LinkDraft>) -> UiResult {
+    change::<P>(s, ctx, n, f, false).await
+}
+
+async fn change<P: LinkedPage>(
     State(s): State<AppState>,
     ctx: Ctx,
     Path(n): Path<String>,
     Form(draft): Form<LinkDraft>,
+    make: bool,
 ) -> UiResult {
     let req = LinkRequest { link: draft.link.clone(), record: draft.record.clone(), version: None };
-    let result = s.app.unlink_record(&ctx.actor, P::KIND, &n, &req).await;
-    // The form shown again is the one to make a link: start it empty.
-    after::<P>(&s, &ctx, &n, LinkDraft::default(), result, "link-removed").await
+    let (result, notice) = if make {
+        (s.app.link_record(&ctx.actor, P::KIND, &n, &req).await, "link-made")
+    } else {
+        (s.app.unlink_record(&ctx.actor, P::KIND, &n, &req).await, "link-removed")
+    };
+    // After a removal the form shown again is the one to make a link: empty.
+    let draft = if make { draft } else { LinkDraft::default() };
+    after::<P>(&s, &ctx, &n, draft, result, notice).await
 }
 
 async fn after<P: LinkedPage>(
