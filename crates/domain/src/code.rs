@@ -172,6 +172,8 @@ codes! {
     NotRecordNumber = "not_record_number",
     /// `{number}` is not linked so.
     NotLinked = "not_linked",
+    /// Freezes and maintenance windows are managers' and admins'. No params.
+    DenyChangeCalendar = "deny_change_calendar",
     IncidentsStayOpen = "incidents_stay_open",
     NotLinkedProblem = "not_linked_problem",
     NoWorkaround = "no_workaround",

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod articles;
 pub mod audit;
+pub mod change_calendar;
 pub mod changes;
 pub mod cmdb;
 pub mod db;

@@ -46,6 +46,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     19 "0019" "search_tables",
     20 "0020" "ci_search",
     21 "0021" "changes",
+    22 "0022" "change_calendar",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -69,6 +70,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     19 "0019" "search_tables",
     20 "0020" "ci_search",
     21 "0021" "changes",
+    22 "0022" "change_calendar",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -137,6 +137,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::DenyProblemEdit => Msg::DenyProblemEdit,
         C::DenyProblemLink => Msg::DenyProblemLink,
         C::DenyLinks => Msg::DenyLinks,
+        C::DenyChangeCalendar => Msg::DenyChangeCalendar,
         C::DenyKnownError => Msg::DenyKnownError,
         C::DenyProblemClose => Msg::DenyProblemClose,
         C::DenyProblemCancel => Msg::DenyProblemCancel,

@@ -13,7 +13,10 @@
 //! clock times in their zone, so a window of 01:00–05:00 on the night the
 //! clocks change is still 01:00–05:00 on the clock (four or six hours).
 
-use crate::cmdb::{Graph, Step};
+use crate::{
+    cmdb::{Graph, Step},
+    code::{Code, Message, not_one_of},
+};
 use jiff::{
     Timestamp, ToSpan,
     civil::{Time, Weekday},
@@ -232,7 +235,74 @@ pub struct MaintenanceWindow {
     pub zone: TimeZone,
 }
 
+/// Who keeps the change calendar's freezes and maintenance windows:
+/// managers and admins; the desk reads them.
+pub fn can_keep_calendar(role: crate::Role) -> Result<(), crate::access::Denied> {
+    if matches!(role, crate::Role::Manager | crate::Role::Admin) {
+        Ok(())
+    } else {
+        Err(crate::access::Denied(
+            "only managers and admins can set freezes and maintenance windows",
+            Code::DenyChangeCalendar,
+        ))
+    }
+}
+
+/// The weekday names a maintenance window is given with.
+pub const DAYS: [(&str, Weekday); 7] = [
+    ("mon", Weekday::Monday),
+    ("tue", Weekday::Tuesday),
+    ("wed", Weekday::Wednesday),
+    ("thu", Weekday::Thursday),
+    ("fri", Weekday::Friday),
+    ("sat", Weekday::Saturday),
+    ("sun", Weekday::Sunday),
+];
+
+/// The longest maintenance window: a day.
+pub const MAX_MINUTES: i64 = 24 * 60;
+
 impl MaintenanceWindow {
+    /// A window as given: days (`mon` … `sun`), the clock time it opens
+    /// (`01:00`), its length in minutes (1 to a day) and an IANA zone;
+    /// every field's problem at once.
+    pub fn parse(days: &[String], start: &str, minutes: i64, zone: &str) -> Result<Self, Vec<(String, Message)>> {
+        let mut problems = Vec::new();
+        let mut parsed = Vec::new();
+        if days.is_empty() {
+            problems.push(("days".to_owned(), Code::Required.msg("name at least one day")));
+        }
+        for (i, d) in days.iter().enumerate() {
+            let name = d.trim().to_ascii_lowercase();
+            match DAYS.iter().find(|(n, _)| *n == name) {
+                Some((_, w)) if !parsed.contains(w) => parsed.push(*w),
+                Some(_) => {}
+                None => problems.push((format!("days[{i}]"), not_one_of(d.trim(), &DAYS.map(|(n, _)| n)))),
+            }
+        }
+        let time = start.trim().parse::<Time>().ok().filter(|_| start.trim().len() == 5);
+        if time.is_none() {
+            let text = format!("{:?} is not a time of day: use HH:MM, e.g. 01:00", start.trim());
+            problems.push(("start".to_owned(), Code::NotATime.msg(text)));
+        }
+        if !(1..=MAX_MINUTES).contains(&minutes) {
+            let text = format!("must be between 1 and {MAX_MINUTES}");
+            problems.push(("minutes".to_owned(), Code::Between.msg(text).with("min", 1).with("max", MAX_MINUTES)));
+        }
+        let tz = TimeZone::get(zone.trim()).ok().filter(|_| !zone.trim().is_empty());
+        if tz.is_none() {
+            let text = format!("unknown time zone {:?}; use an IANA name such as Europe/Warsaw", zone.trim());
+            problems
+                .push(("time_zone".to_owned(), Code::UnknownZone.msg(text).with("zone", format!("{:?}", zone.trim()))));
+        }
+        match (time, tz) {
+            (Some(start), Some(zone)) if problems.is_empty() => {
+                Ok(MaintenanceWindow { days: parsed, start, minutes, zone })
+            }
+            _ => Err(problems),
+        }
+    }
+
     /// Its occurrences that overlap [from, to), as instants. A start in
     /// the hour the clocks skip begins when the clock resumes; the end is
     /// read on the clock, so the night the clocks change the window is an
@@ -415,6 +485,28 @@ mod tests {
         assert_eq!(found, [Window { start: at("2026-03-29T01:00:00Z"), end: at("2026-03-29T01:30:00Z") }]);
         // A month of Sundays.
         assert_eq!(w.occurrences(at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z")).len(), 5);
+    }
+
+    #[test]
+    fn a_window_is_given_as_days_a_clock_time_minutes_and_a_zone() {
+        let days = |d: &[&str]| d.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let w = MaintenanceWindow::parse(&days(&["sat", "Sun", "sat"]), "01:30", 240, "Europe/Warsaw").unwrap();
+        assert_eq!(
+            (w.days, w.start, w.minutes),
+            (vec![Weekday::Saturday, Weekday::Sunday], Time::constant(1, 30, 0, 0), 240)
+        );
+        let e = MaintenanceWindow::parse(&days(&["sat", "someday"]), "25:00", 0, "Mars/Base").unwrap_err();
+        let fields: Vec<(&str, Code)> = e.iter().map(|(f, m)| (f.as_str(), m.code)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("days[1]", Code::NotOneOf),
+                ("start", Code::NotATime),
+                ("minutes", Code::Between),
+                ("time_zone", Code::UnknownZone)
+            ]
+        );
+        assert_eq!(MaintenanceWindow::parse(&[], "1:00", 1441, "").unwrap_err().len(), 4);
     }
 
     proptest! {

@@ -53,7 +53,7 @@ fn routes() -> axum::Router<AppState> {
         .route("/views/{id}", delete(delete_view))
 }
 
-fn id_of(p: Result<Path<i64>, PathRejection>, what: &str) -> Result<i64, ApiError> {
+pub(super) fn id_of(p: Result<Path<i64>, PathRejection>, what: &str) -> Result<i64, ApiError> {
     p.map(|Path(id)| id).map_err(|_| ApiError::not_found(what))
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod article_dto;
 pub mod articles;
 pub mod audit;
+pub mod change_calendar;
 pub mod cmdb;
 pub mod contract;
 pub mod desk;
@@ -59,6 +60,7 @@ const RESOURCES: &[Resource] = &[
     desk::RESOURCE,
     problems::RESOURCE,
     articles::RESOURCE,
+    change_calendar::RESOURCE,
     search::RESOURCE,
     sla::RESOURCE,
     escalations::RESOURCE,
