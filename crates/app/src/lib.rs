@@ -7,6 +7,7 @@ pub mod articles;
 pub mod audit;
 pub mod auth;
 mod cache;
+pub mod changes;
 pub mod cmdb;
 pub mod desk;
 pub mod discussion;
