@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod article_dto;
 pub mod articles;
 pub mod audit;
+pub mod change_dto;
+pub mod changes;
 pub mod cmdb;
 pub mod contract;
 pub mod desk;
@@ -58,6 +60,7 @@ const RESOURCES: &[Resource] = &[
     incidents::RESOURCE,
     desk::RESOURCE,
     problems::RESOURCE,
+    changes::RESOURCE,
     articles::RESOURCE,
     search::RESOURCE,
     sla::RESOURCE,

@@ -16,6 +16,7 @@ mod articles_refusals;
 mod attachments;
 mod auth;
 mod bad_input;
+mod changes;
 mod cmdb;
 mod cmdb_impact;
 mod cmdb_import;
