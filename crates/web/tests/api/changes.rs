@@ -320,3 +320,24 @@ both!(changes_are_not_for_requesters, |t| {
     forbidden(r, why).await;
     assert_eq!(count(&t).await, 1);
 });
+
+both!(changes_link_to_changes_and_other_records, |t| {
+    let a = num(&raise(&t, &t.agent, json!({"title": "Migrate the file server"})).await);
+    let b = num(&raise(&t, &t.agent, json!({"title": "Copy the shares"})).await);
+    let inc = num(&t.incident(&t.agent, json!({"title": "Shares are slow"})).await);
+    let r = t.post(&format!("/api/v1/changes/{a}/links"), &t.agent, json!({"link": "child", "record": b})).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let r = t.post(&format!("/api/v1/changes/{a}/links"), &t.agent, json!({"link": "related", "record": inc})).await;
+    assert_eq!(r.status(), 200);
+    let of_b = t.json(&format!("/api/v1/changes/{b}/links"), &t.agent).await;
+    assert_eq!((of_b[0]["link"].as_str(), of_b[0]["record"].as_str()), (Some("parent"), Some(a.as_str())));
+    let of_inc = t.json(&format!("/api/v1/incidents/{inc}/links"), &t.agent).await;
+    assert_eq!(of_inc[0]["record"], a);
+    // A change's parent is a change.
+    let r = t.post(&format!("/api/v1/changes/{b}/links"), &t.agent, json!({"link": "parent", "record": inc})).await;
+    assert_eq!(invalid(r, &["record"]).await, "a change's parent must be a change too");
+    assert_eq!(actions(&journal(&t, &a).await), ["created", "linked", "linked"]);
+    let r = t.delete(&format!("/api/v1/changes/{a}/links/child/{b}"), &t.agent).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(t.json(&format!("/api/v1/changes/{b}/links"), &t.agent).await, json!([]));
+});
