@@ -114,6 +114,7 @@ fn records_kind(kind: &str) -> Result<&'static str, AppError> {
     match kind {
         crate::incidents::KIND => Ok(crate::incidents::KIND),
         crate::problems::KIND => Ok(crate::problems::KIND),
+        crate::changes::KIND => Ok(crate::changes::KIND),
         crate::articles::KIND => Ok(crate::articles::KIND),
         other => Err(AppError::Internal(format!("unknown record kind {other:?}"))),
     }

@@ -154,6 +154,14 @@ codes! {
     /// Cancelling a scheduled or implementing change is managers' and
     /// admins'. No params.
     DenyChangeCancel = "deny_change_cancel",
+    /// Approving a change is managers' and admins'. No params.
+    DenyChangeApprove = "deny_change_approve",
+    /// No one approves their own change (the one they requested or
+    /// raised). No params.
+    DenyOwnApproval = "deny_own_approval",
+    /// `{state}`: a change is approved only while it waits in
+    /// authorization.
+    NotAwaitingApproval = "not_awaiting_approval",
     // Links between records (see `links`).
     /// A link people make elsewhere (caused by, documents).
     LinkElsewhere = "link_elsewhere",

@@ -605,6 +605,9 @@ catalogue! {
     DenyChangeView: "only agents, managers and admins can see changes", "tylko agenci, kierownicy i administratorzy widzą zmiany";
     DenyChangeEdit: "only agents, managers and admins can raise and edit changes", "tylko agenci, kierownicy i administratorzy mogą zgłaszać i edytować zmiany";
     DenyChangeCancel: "only managers and admins can cancel a change that is scheduled or being implemented", "tylko kierownicy i administratorzy mogą anulować zaplanowaną lub wdrażaną zmianę";
+    DenyChangeApprove: "only managers and admins can approve a change", "tylko kierownicy i administratorzy mogą zatwierdzić zmianę";
+    DenyOwnApproval: "you cannot approve your own change: another manager must approve it", "nie można zatwierdzić własnej zmiany: musi ją zatwierdzić inny kierownik";
+    ValNotAwaitingApproval: "a change is approved only in authorization; this one is {state}", "zmianę zatwierdza się tylko w autoryzacji; ta jest w stanie {state}";
     ValLinkElsewhere: "incidents are linked to their problem on the problem, and articles to problems on the article", "incydenty łączy się z problemem na stronie problemu, a artykuły z problemami na stronie artykułu";
     ValLinkSelf: "a record cannot be linked to itself", "rekordu nie można powiązać z nim samym";
     ValLinkKinds: "both records must be of the same kind for this link", "do tego powiązania oba rekordy muszą być tego samego rodzaju";

@@ -17,7 +17,7 @@ mod links;
 mod list;
 mod query;
 mod transition;
-mod update;
+pub(crate) mod update;
 mod workaround;
 
 pub use create::{FromIncident, NewProblem};

@@ -38,14 +38,14 @@ pub struct ProblemPatch {
 }
 
 /// A text patch checked against its limit; blank clears.
-fn text_patch(errs: &mut Errors, field: &str, p: &Patch<String>, limit: text::Limit) -> Patch<String> {
+pub(crate) fn text_patch(errs: &mut Errors, field: &str, p: &Patch<String>, limit: text::Limit) -> Patch<String> {
     match p {
         Patch::Set(v) => optional_text(errs, field, Some(v), limit).map_or(Patch::Clear, Patch::Set),
         other => other.clone(),
     }
 }
 
-fn apply(field: &mut Option<String>, p: Patch<String>) {
+pub(crate) fn apply(field: &mut Option<String>, p: Patch<String>) {
     match p {
         Patch::Set(v) => *field = Some(v),
         Patch::Clear => *field = None,
@@ -95,42 +95,7 @@ impl App {
         };
         // Names are resolved on a read connection, outside the write batch.
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let group = match &p.assignment_group {
-            Patch::Set(name) => match accounts::group_by_name(&mut conn, name.trim()).await? {
-                Some(g) => Patch::Set((g.id, g.name)),
-                None => {
-                    errs.add(
-                        "assignment_group",
-                        Code::NoGroup
-                            .msg(format!("no group named {:?}", name.trim()))
-                            .with("name", format!("{:?}", name.trim())),
-                    );
-                    Patch::Keep
-                }
-            },
-            Patch::Clear => Patch::Clear,
-            Patch::Keep => Patch::Keep,
-        };
-        let assignee = match &p.assignee {
-            Patch::Set(name) => match accounts::user_by_name(&mut conn, name.trim()).await? {
-                Some(u) if u.active == 0 => {
-                    errs.add(
-                        "assignee",
-                        Code::AssigneeDeactivated
-                            .msg(format!("{} is deactivated", u.display_name))
-                            .with("who", u.display_name),
-                    );
-                    Patch::Keep
-                }
-                Some(u) => Patch::Set((u.id, u.display_name)),
-                None => {
-                    errs.add("assignee", Code::NoSuchUser.msg("no such user"));
-                    Patch::Keep
-                }
-            },
-            Patch::Clear => Patch::Clear,
-            Patch::Keep => Patch::Keep,
-        };
+        let (group, assignee) = resolve_owner(&mut conn, &mut errs, &p.assignment_group, &p.assignee).await?;
         drop(conn);
         errs.finish()?;
         let (service, cis) = self.resolve_service_and_cis(service, p.cis.as_deref()).await?;
@@ -143,45 +108,9 @@ impl App {
                     Box::pin(async move {
                         let old = super::lock_at(c, dialect, n, Some(version)).await?;
                         let old_details = store_problems::details(c, old.id).await?.ok_or(AppError::NotFound(KIND))?;
-                        let mut new = old.clone();
-                        if let Some(t) = title {
-                            new.title = t;
-                        }
-                        if let Some(d) = description {
-                            new.description = d;
-                        }
-                        if let Some(i) = impact {
-                            new.impact = i.into();
-                        }
-                        if let Some(u) = urgency {
-                            new.urgency = u.into();
-                        }
-                        // Only a new impact or urgency moves the priority.
-                        if let (Ok(i), Ok(u), true) = (
-                            Impact::new(new.impact),
-                            Urgency::new(new.urgency),
-                            (new.impact, new.urgency) != (old.impact, old.urgency),
-                        ) {
-                            new.priority = matrix.priority(i, u).into();
-                        }
-                        apply(&mut new.category, category);
-                        match service {
-                            Patch::Set((id, name)) => (new.service_id, new.service) = (Some(id), Some(name)),
-                            Patch::Clear => (new.service_id, new.service) = (None, None),
-                            Patch::Keep => {}
-                        }
-                        match group {
-                            Patch::Set((id, name)) => {
-                                (new.assignment_group_id, new.group_name) = (Some(id), Some(name))
-                            }
-                            Patch::Clear => (new.assignment_group_id, new.group_name) = (None, None),
-                            Patch::Keep => {}
-                        }
-                        match assignee {
-                            Patch::Set((id, name)) => (new.assignee_id, new.assignee_name) = (Some(id), Some(name)),
-                            Patch::Clear => (new.assignee_id, new.assignee_name) = (None, None),
-                            Patch::Keep => {}
-                        }
+                        let edit =
+                            RecordEdit { title, description, impact, urgency, category, service, group, assignee };
+                        let new = edit.apply(&old, &matrix);
                         check_owner(c, &old, &new).await?;
                         let mut details = old_details.clone();
                         apply(&mut details.cause_category, cause_category);
@@ -244,7 +173,7 @@ pub(crate) fn api_field(field: &str) -> &str {
 }
 
 /// A problem owner must be in the problem's group, when either changes.
-async fn check_owner(
+pub(crate) async fn check_owner(
     c: &mut steward_store::Conn,
     old: &store_records::Record,
     new: &store_records::Record,
@@ -265,4 +194,112 @@ async fn check_owner(
         ));
     }
     Ok(())
+}
+
+/// A group or user, resolved: id and name.
+pub(crate) type Named = (i64, String);
+
+/// The shared record's fields a patch sets, checked and resolved.
+pub(crate) struct RecordEdit {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub impact: Option<Impact>,
+    pub urgency: Option<Urgency>,
+    pub category: Patch<String>,
+    pub service: Patch<Named>,
+    pub group: Patch<Named>,
+    pub assignee: Patch<Named>,
+}
+
+impl RecordEdit {
+    /// The record with the edit applied; only a new impact or urgency moves
+    /// the priority.
+    pub(crate) fn apply(
+        self,
+        old: &store_records::Record,
+        matrix: &steward_domain::PriorityMatrix,
+    ) -> store_records::Record {
+        let mut new = old.clone();
+        if let Some(t) = self.title {
+            new.title = t;
+        }
+        if let Some(d) = self.description {
+            new.description = d;
+        }
+        if let Some(i) = self.impact {
+            new.impact = i.into();
+        }
+        if let Some(u) = self.urgency {
+            new.urgency = u.into();
+        }
+        if let (Ok(i), Ok(u), true) =
+            (Impact::new(new.impact), Urgency::new(new.urgency), (new.impact, new.urgency) != (old.impact, old.urgency))
+        {
+            new.priority = matrix.priority(i, u).into();
+        }
+        apply(&mut new.category, self.category);
+        match self.service {
+            Patch::Set((id, name)) => (new.service_id, new.service) = (Some(id), Some(name)),
+            Patch::Clear => (new.service_id, new.service) = (None, None),
+            Patch::Keep => {}
+        }
+        match self.group {
+            Patch::Set((id, name)) => (new.assignment_group_id, new.group_name) = (Some(id), Some(name)),
+            Patch::Clear => (new.assignment_group_id, new.group_name) = (None, None),
+            Patch::Keep => {}
+        }
+        match self.assignee {
+            Patch::Set((id, name)) => (new.assignee_id, new.assignee_name) = (Some(id), Some(name)),
+            Patch::Clear => (new.assignee_id, new.assignee_name) = (None, None),
+            Patch::Keep => {}
+        }
+        new
+    }
+}
+
+/// The group and the owner a patch names, resolved by name; each unknown
+/// or deactivated one recorded in `errs` (and kept).
+pub(crate) async fn resolve_owner(
+    conn: &mut steward_store::Conn,
+    errs: &mut Errors,
+    group: &Patch<String>,
+    assignee: &Patch<String>,
+) -> Result<(Patch<Named>, Patch<Named>), AppError> {
+    let group = match group {
+        Patch::Set(name) => match accounts::group_by_name(&mut *conn, name.trim()).await? {
+            Some(g) => Patch::Set((g.id, g.name)),
+            None => {
+                errs.add(
+                    "assignment_group",
+                    Code::NoGroup
+                        .msg(format!("no group named {:?}", name.trim()))
+                        .with("name", format!("{:?}", name.trim())),
+                );
+                Patch::Keep
+            }
+        },
+        Patch::Clear => Patch::Clear,
+        Patch::Keep => Patch::Keep,
+    };
+    let assignee = match assignee {
+        Patch::Set(name) => match accounts::user_by_name(&mut *conn, name.trim()).await? {
+            Some(u) if u.active == 0 => {
+                errs.add(
+                    "assignee",
+                    Code::AssigneeDeactivated
+                        .msg(format!("{} is deactivated", u.display_name))
+                        .with("who", u.display_name),
+                );
+                Patch::Keep
+            }
+            Some(u) => Patch::Set((u.id, u.display_name)),
+            None => {
+                errs.add("assignee", Code::NoSuchUser.msg("no such user"));
+                Patch::Keep
+            }
+        },
+        Patch::Clear => Patch::Clear,
+        Patch::Keep => Patch::Keep,
+    };
+    Ok((group, assignee))
 }

@@ -39,3 +39,19 @@ pub fn can_transition_change(role: Role, from: ChangeState, to: ChangeState) -> 
     }
     Ok(())
 }
+
+/// Approving a change: managers and admins, and not their own change (one
+/// they requested or raised: `own`).
+pub fn can_approve_change(role: Role, own: bool) -> Result<(), Denied> {
+    can_view_change(role)?;
+    if !matches!(role, Role::Manager | Role::Admin) {
+        return Err(Denied("only managers and admins can approve a change", Code::DenyChangeApprove));
+    }
+    if own {
+        return Err(Denied(
+            "you cannot approve your own change: another manager must approve it",
+            Code::DenyOwnApproval,
+        ));
+    }
+    Ok(())
+}

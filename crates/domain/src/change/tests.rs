@@ -658,3 +658,13 @@ proptest! {
         prop_assert_eq!(risk.needs_cab, risk.score >= 10);
     }
 }
+
+#[test]
+fn only_managers_and_admins_approve_and_never_their_own_change() {
+    for role in [Role::Manager, Role::Admin] {
+        assert!(can_approve_change(role, false).is_ok());
+        assert_eq!(can_approve_change(role, true).unwrap_err().1, Code::DenyOwnApproval);
+    }
+    assert_eq!(can_approve_change(Role::Agent, false).unwrap_err().1, Code::DenyChangeApprove);
+    assert_eq!(can_approve_change(Role::Requester, false).unwrap_err().1, Code::DenyChangeView);
+}

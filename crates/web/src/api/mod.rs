@@ -6,6 +6,8 @@ pub mod article_dto;
 pub mod articles;
 pub mod audit;
 pub mod change_calendar;
+pub mod change_dto;
+pub mod changes;
 pub mod cmdb;
 pub mod contract;
 pub mod desk;
@@ -59,6 +61,7 @@ const RESOURCES: &[Resource] = &[
     incidents::RESOURCE,
     desk::RESOURCE,
     problems::RESOURCE,
+    changes::RESOURCE,
     articles::RESOURCE,
     change_calendar::RESOURCE,
     search::RESOURCE,

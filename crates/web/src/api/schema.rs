@@ -612,3 +612,19 @@ word_enum!(
     /// The languages an article is written in.
     ArticleLang { En, Pl }
 );
+word_enum!(
+    /// A change's state.
+    ChangeState { Draft, Assessment, Authorization, Scheduled, Implementing, Review, Closed, Cancelled }
+);
+word_enum!(
+    /// How a change is approved, and so which path it walks.
+    ChangeType { Standard, Normal, Emergency }
+);
+word_enum!(
+    /// How a change ended.
+    CloseCode { Successful, SuccessfulWithIssues, Failed, BackedOut }
+);
+word_enum!(
+    /// How risky a change is, from its questionnaire's score.
+    RiskLevel { Low, Moderate, High, VeryHigh }
+);

@@ -1,0 +1,134 @@
+//! Moving a change along its type's path as `plan_transition` allows.
+
+use super::{Change, details_diff};
+use crate::{
+    Actor, App,
+    error::{AppError, Errors, Message, refused_move},
+    incidents::diff,
+};
+use steward_domain::{
+    change::{
+        ChangeFacts, ChangeState, ChangeTransitionError, ChangeTransitionRequest, CloseCode, can_transition_change,
+        can_view_change, plan_transition,
+    },
+    journal::Action,
+    text,
+};
+use steward_store::now_micros;
+
+/// A transition as callers send it: the target and what it needs, as text.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeTransitionInput {
+    pub state: String,
+    /// Required to close.
+    pub close_code: Option<String>,
+    /// Required to close an emergency change or one that failed.
+    pub review_notes: Option<String>,
+    /// Required to cancel.
+    pub cancel_reason: Option<String>,
+}
+
+/// Checked text of an optional field; blank is none.
+fn opt_text(errs: &mut Errors, field: &str, v: Option<&str>) -> Option<String> {
+    v.filter(|s| !s.trim().is_empty()).and_then(|s| errs.check(field, text::check(s, text::NOTES)))
+}
+
+impl App {
+    pub async fn transition_change(
+        &self,
+        actor: &Actor,
+        number: &str,
+        version: Option<i64>,
+        t: ChangeTransitionInput,
+    ) -> Result<Change, AppError> {
+        can_view_change(actor.role)?;
+        let n = super::parse_number(number)?;
+        let version = version.ok_or(AppError::VersionRequired)?;
+        let mut errs = Errors::default();
+        let to = errs.check("state", t.state.trim().parse::<ChangeState>());
+        let close_code = t
+            .close_code
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .and_then(|s| errs.check("close_code", s.trim().parse::<CloseCode>()));
+        let review_notes = opt_text(&mut errs, "review_notes", t.review_notes.as_deref());
+        let cancel_reason = opt_text(&mut errs, "cancel_reason", t.cancel_reason.as_deref());
+        errs.finish()?;
+        let Some(to) = to else { return Err(AppError::Internal("validation".into())) };
+        let (dialect, role, actor_id) = (self.store.dialect(), actor.role, actor.id);
+        self.store
+            .write_checked(
+                move |c| {
+                    Box::pin(async move {
+                        let (old, details) = super::lock_at(c, dialect, n, version).await?;
+                        let from: ChangeState = old.state.parse().map_err(|e: Message| AppError::Internal(e.text))?;
+                        can_transition_change(role, from, to)?;
+                        let facts = ChangeFacts {
+                            change_type: details
+                                .change_type
+                                .parse()
+                                .map_err(|e: Message| AppError::Internal(e.text))?,
+                            approved: details.approved != 0,
+                            planned_start: details.planned_start,
+                            planned_end: details.planned_end,
+                            // Tasks come later; a standard change's template too.
+                            open_tasks: 0,
+                            template_available: true,
+                        };
+                        let req = ChangeTransitionRequest { from, to, close_code, review_notes, cancel_reason };
+                        let plan = plan_transition(&req, &facts).map_err(transition_error)?;
+                        Ok::<_, AppError>((old, details, plan))
+                    })
+                },
+                move |c, (old, old_details, plan)| {
+                    Box::pin(async move {
+                        let now = now_micros();
+                        let mut new = old.clone();
+                        let mut details = old_details.clone();
+                        new.state = plan.to.as_str().to_owned();
+                        if plan.sets_actual_start {
+                            details.actual_start = Some(now);
+                        }
+                        if plan.sets_actual_end {
+                            // Review is the resolved state: the work is done.
+                            details.actual_end = Some(now);
+                            new.resolved_at = Some(now);
+                        }
+                        if plan.sets_closed_at || plan.to == ChangeState::Cancelled {
+                            new.closed_at = Some(now);
+                        }
+                        if let Some(code) = plan.close_code {
+                            new.resolution_code = Some(code.as_str().to_owned());
+                        }
+                        if plan.review_notes.is_some() {
+                            details.review_notes = plan.review_notes.clone();
+                        }
+                        if plan.cancel_reason.is_some() {
+                            details.cancel_reason = plan.cancel_reason.clone();
+                        }
+                        if plan.resets_approval {
+                            (details.approved, details.approved_at) = (0, None);
+                        }
+                        let mut changes = diff(&old, &new);
+                        changes.extend(details_diff(&old_details, &details));
+                        let what = (Action::StateChanged, changes.as_slice());
+                        super::write_change(c, actor_id, &old, new, details, (version, now), what).await
+                    })
+                },
+            )
+            .await
+    }
+}
+
+/// A refused move: one the path does not allow, or one waiting for the
+/// approval, is a conflict (409); what the move lacks is its field's (422).
+fn transition_error(e: ChangeTransitionError) -> AppError {
+    match &e {
+        ChangeTransitionError::NotAllowed { from, to, allowed, .. } => {
+            let allowed: Vec<String> = allowed.iter().map(|s| s.as_str().to_owned()).collect();
+            refused_move(e.to_string(), from, to, &allowed)
+        }
+        ChangeTransitionError::NotApproved { .. } => AppError::Transition { message: e.into(), allowed: Vec::new() },
+        _ => AppError::field(e.field(), e),
+    }
+}
