@@ -88,3 +88,48 @@ fn bind_details<'q>(
         .bind(d.approved)
         .bind(d.approved_at)
 }
+
+/// A change with a planned window, as the conflict check reads it.
+#[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
+pub struct Planned {
+    pub id: i64,
+    pub number: i64,
+    pub planned_start: i64,
+    pub planned_end: i64,
+    pub assignee_id: Option<i64>,
+    pub service_id: Option<i64>,
+}
+
+/// The states in which a change's window holds its place on the calendar:
+/// planned and not yet done (a draft has no place yet).
+pub const HOLDING: &str = "('assessment', 'authorization', 'scheduled', 'implementing')";
+
+/// The changes holding a window that overlaps [from, to), in start order,
+/// at most `limit`. Read by the window index from the start: a change that
+/// began more than `longest` before `from` is not found.
+pub async fn overlapping(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    longest: i64,
+    limit: i64,
+) -> Result<Vec<Planned>> {
+    let sql = format!(
+        "SELECT r.id, r.number, d.planned_start, d.planned_end, r.assignee_id, r.service_id
+         FROM change_details d JOIN records r ON r.id = d.record_id
+         WHERE d.planned_start >= $1 AND d.planned_start < $2 AND d.planned_end > $3 AND r.state IN {HOLDING}
+         ORDER BY d.planned_start, r.number LIMIT $4"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(from - longest)
+        .bind(to)
+        .bind(from)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// The CIs of each of these records, as (record, CI).
+pub async fn cis_of(conn: &mut AnyConnection, record_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    crate::sql::rows_for_ids(conn, "SELECT record_id, ci_id FROM record_cis WHERE record_id IN ", record_ids).await
+}

@@ -9,12 +9,14 @@
 //! plus its `change_details` row. Requesters never see changes.
 
 mod approve;
+mod conflicts;
 mod create;
 mod list;
 mod query;
 mod transition;
 mod update;
 
+pub use conflicts::{ChangeConflicts, HOPS};
 pub use create::NewChange;
 pub use list::ChangeListParams;
 pub use transition::ChangeTransitionInput;

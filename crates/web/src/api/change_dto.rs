@@ -301,3 +301,74 @@ pub struct ApproveJson {
     /// The version you read; or send `If-Match`.
     pub version: Option<i64>,
 }
+
+/// A span of time.
+#[derive(Serialize, ToSchema)]
+pub struct WindowJson {
+    pub start: String,
+    pub end: String,
+}
+
+impl From<steward_domain::change::conflicts::Window> for WindowJson {
+    fn from(w: steward_domain::change::conflicts::Window) -> Self {
+        Self { start: super::dto::time(w.start), end: super::dto::time(w.end) }
+    }
+}
+
+/// One conflict: with what, why, how near, and when the other holds.
+#[derive(Serialize, ToSchema)]
+pub struct ConflictJson {
+    /// `change` or `freeze`.
+    pub with: &'static str,
+    /// The other change's number or the freeze's name.
+    pub name: String,
+    /// `same_ci`, `depends_on` (this change's CI depends on the other's),
+    /// `depended_on`, `same_assignee` or `in_freeze`.
+    pub reason: &'static str,
+    /// Relations between the two CIs (0: the same CI).
+    pub hops: Option<u32>,
+    /// The CIs from this change's to the other's, by name.
+    pub path: Vec<String>,
+    pub window: WindowJson,
+}
+
+/// What a change's planned window collides with, and the next free slot.
+#[derive(Serialize, ToSchema)]
+pub struct ConflictsJson {
+    pub window: WindowJson,
+    pub conflicts: Vec<ConflictJson>,
+    /// The first slot of the same length, in 15-minute steps within 30
+    /// days, inside the service's maintenance windows, with no conflict
+    /// (only when there is a conflict now; none found: null).
+    pub proposal: Option<WindowJson>,
+}
+
+impl From<steward_app::changes::ChangeConflicts> for ConflictsJson {
+    fn from(c: steward_app::changes::ChangeConflicts) -> Self {
+        use steward_domain::change::conflicts::{Reason, With};
+        let name = |id: i64| c.names.iter().find(|(i, _)| *i == id).map_or_else(|| id.to_string(), |(_, n)| n.clone());
+        let conflicts = c
+            .conflicts
+            .iter()
+            .map(|x| {
+                let (with, other) = match &x.with {
+                    With::Change { number, .. } => ("change", number.clone()),
+                    With::Freeze { name, .. } => ("freeze", name.clone()),
+                };
+                let (reason, path) = match &x.reason {
+                    Reason::SameCi { ci } => ("same_ci", vec![name(*ci)]),
+                    Reason::DependsOn { ours, path, .. } => {
+                        ("depends_on", std::iter::once(name(*ours)).chain(path.iter().map(|s| name(s.ci))).collect())
+                    }
+                    Reason::DependedOn { ours, path, .. } => {
+                        ("depended_on", std::iter::once(name(*ours)).chain(path.iter().map(|s| name(s.ci))).collect())
+                    }
+                    Reason::SameAssignee { .. } => ("same_assignee", Vec::new()),
+                    Reason::InFreeze { service } => ("in_freeze", service.map(name).into_iter().collect()),
+                };
+                ConflictJson { with, name: other, reason, hops: x.hops, path, window: x.window.into() }
+            })
+            .collect();
+        Self { window: c.window.into(), conflicts, proposal: c.proposal.map(Into::into) }
+    }
+}

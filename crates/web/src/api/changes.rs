@@ -32,7 +32,19 @@ super::links::kind_links!(
 );
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(links::list, links::add, links::remove, list, create, get_one, update, transition, approve, journal))]
+#[openapi(paths(
+    links::list,
+    links::add,
+    links::remove,
+    list,
+    create,
+    get_one,
+    update,
+    transition,
+    approve,
+    journal,
+    conflicts
+))]
 struct Doc;
 
 fn routes() -> axum::Router<AppState> {
@@ -44,6 +56,7 @@ fn routes() -> axum::Router<AppState> {
         .route("/changes/{number}/transition", post(transition))
         .route("/changes/{number}/approve", post(approve))
         .route("/changes/{number}/journal", get(journal))
+        .route("/changes/{number}/conflicts", get(conflicts))
 }
 
 /// A change with its `ETag`.
@@ -194,4 +207,18 @@ pub async fn journal(
 ) -> Result<axum::Json<Vec<JournalEntryJson>>, ApiError> {
     let entries = s.app.change_journal(&actor, &number).await?;
     Ok(axum::Json(entries.into_iter().map(JournalEntryJson::from).collect()))
+}
+
+#[utoipa::path(get, operation_id = "change_conflicts", path = "/api/v1/changes/{number}/conflicts", tag = "changes",
+    params(("number" = String, Path, description = "e.g. CHG0000042")),
+    responses((status = 200, description = "What the change's planned window collides with, nearest first, explained; \
+            the next free slot when there is a conflict", body = ConflictsJson),
+        (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, description = "The change has no planned window", body = Problem)))]
+pub async fn conflicts(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<ConflictsJson>, ApiError> {
+    Ok(axum::Json(ConflictsJson::from(s.app.change_conflicts(&actor, &number).await?)))
 }

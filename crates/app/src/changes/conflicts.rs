@@ -1,0 +1,135 @@
+//! What a change's planned window collides with, explained, and the next
+//! free slot (`steward_domain::change::conflicts` decides; this reads what
+//! it needs: the other changes holding a window, their CIs, the freezes,
+//! the service's maintenance windows and the CMDB graph in memory).
+
+use super::number;
+use crate::{Actor, App, Code, error::AppError};
+use steward_domain::change::conflicts::{
+    Conflict, Freeze, HORIZON, MaintenanceWindow as Spec, Planned, Reach, STEP, Search, Window,
+};
+use steward_store::{StoreError, change_calendar, changes as store_changes, cmdb::record_cis};
+
+/// How far the graph is walked: a CI this many relations away still conflicts.
+pub const HOPS: u32 = 3;
+/// The longest change window the check looks back for.
+pub const LONGEST_CHANGE: i64 = 30 * 24 * 3600 * 1_000_000;
+/// How far up its CIs the services a change touches are looked for.
+const SERVICE_DEPTH: u32 = 5;
+/// At most this many other changes are read for one check.
+const MAX_OTHERS: i64 = 5_000;
+
+/// A change's conflicts at its planned window, nearest first, with the CI
+/// names they pass through; and, when there are any, the next free slot.
+#[derive(Debug, Clone)]
+pub struct ChangeConflicts {
+    pub window: Window,
+    pub conflicts: Vec<Conflict>,
+    /// CI id → name, for the CIs the conflicts name.
+    pub names: Vec<(i64, String)>,
+    pub proposal: Option<Window>,
+}
+
+impl App {
+    pub async fn change_conflicts(&self, actor: &Actor, n: &str) -> Result<ChangeConflicts, AppError> {
+        let change = self.get_change(actor, n).await?;
+        let (Some(start), Some(end)) = (change.details.planned_start, change.details.planned_end) else {
+            return Err(AppError::field("planned_start", Code::Required.msg("plan a window first")));
+        };
+        let window = Window { start, end };
+        let reach_to = start + HORIZON + (end - start);
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let cis = record_cis(&mut conn, change.record.id).await?;
+        let rows = store_changes::overlapping(&mut conn, start, reach_to, LONGEST_CHANGE, MAX_OTHERS).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let their_cis = store_changes::cis_of(&mut conn, &ids).await?;
+        let freezes =
+            change_calendar::freezes_in(&mut conn, start, reach_to, crate::change_calendar::LONGEST_FREEZE).await?;
+        let windows = match change.record.service_id {
+            Some(s) => change_calendar::windows(&mut conn, Some(s)).await?,
+            None => Vec::new(),
+        };
+        drop(conn);
+        let others: Vec<Planned> = rows
+            .iter()
+            .map(|r| Planned {
+                id: r.id,
+                number: number(r.number),
+                window: Window { start: r.planned_start, end: r.planned_end },
+                cis: their_cis.iter().filter(|(rec, _)| *rec == r.id).map(|(_, ci)| *ci).collect(),
+                services: r.service_id.into_iter().collect(),
+                assignee: r.assignee_id,
+            })
+            .collect();
+        let freezes: Vec<Freeze> = freezes
+            .into_iter()
+            .map(|f| Freeze {
+                id: f.id,
+                name: f.name,
+                window: Window { start: f.starts_at, end: f.ends_at },
+                services: serde_json::from_str(&f.services).unwrap_or_default(),
+            })
+            .collect();
+        let mut allowed = Vec::new();
+        for w in &windows {
+            let days: Vec<String> = w.days.split(',').map(String::from).collect();
+            if let Ok(spec) = Spec::parse(&days, &w.start_time, w.minutes, &w.time_zone) {
+                allowed.extend(spec.occurrences(start, reach_to));
+            }
+        }
+        let record = change.record;
+        self.cmdb
+            .read(&self.store, move |view| {
+                // The services it touches: its own and those its CIs affect.
+                let mut services: Vec<i64> = record.service_id.into_iter().collect();
+                services.extend(
+                    view.graph.impact(&cis, SERVICE_DEPTH).into_iter().map(|r| r.ci).filter(|c| view.is_service(*c)),
+                );
+                services.extend(cis.iter().copied().filter(|c| view.is_service(*c)));
+                let me = Planned {
+                    id: record.id,
+                    number: number(record.number),
+                    window,
+                    cis,
+                    services,
+                    assignee: record.assignee_id,
+                };
+                let reach = Reach::of(&me, &view.graph, HOPS);
+                let conflicts = reach.conflicts(window, &others, &freezes);
+                let proposal = if conflicts.is_empty() {
+                    None
+                } else {
+                    let search = Search { from: start, duration: end - start, horizon: HORIZON, step: STEP, allowed };
+                    reach.next_free(&search, &others, &freezes)
+                };
+                let mut names: Vec<(i64, String)> = Vec::new();
+                for c in &conflicts {
+                    for id in named_cis(c) {
+                        if !names.iter().any(|(i, _)| *i == id)
+                            && let Some(b) = view.ci(id)
+                        {
+                            names.push((id, b.name.clone()));
+                        }
+                    }
+                }
+                Ok::<_, AppError>(ChangeConflicts { window, conflicts, names, proposal })
+            })
+            .await?
+    }
+}
+
+/// The CIs a conflict names: both ends and every CI on its path, or the
+/// frozen service.
+fn named_cis(c: &Conflict) -> Vec<i64> {
+    use steward_domain::change::conflicts::Reason;
+    match &c.reason {
+        Reason::SameCi { ci } => vec![*ci],
+        Reason::DependsOn { ours, theirs, path } | Reason::DependedOn { ours, theirs, path } => {
+            let mut all = vec![*ours, *theirs];
+            all.extend(path.iter().map(|s| s.ci));
+            all
+        }
+        Reason::InFreeze { service } => service.iter().copied().collect(),
+        Reason::SameAssignee { .. } => Vec::new(),
+    }
+}

@@ -1,0 +1,83 @@
+//! A change's conflicts over HTTP: along the CMDB graph (siblings are not
+//! conflicts), freezes over the services its CIs serve, each explained
+//! with the CIs between, nearest first, and the next free slot.
+
+use crate::both;
+use crate::cmdb::{ids, upsert};
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+/// A change on `cis` in the window, moved to assessment (where its window
+/// holds its place); its number.
+async fn planned(t: &TestApp, title: &str, cis: &[i64], start: &str, end: &str) -> String {
+    let body = json!({"title": title, "cis": cis, "planned_start": start, "planned_end": end});
+    let r = t.post("/api/v1/changes", &t.agent, body).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let n = num(&r.json::<Value>().await.unwrap());
+    let r = t
+        .post(&format!("/api/v1/changes/{n}/transition"), &t.agent, json!({"state": "assessment", "version": 1}))
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    n
+}
+
+both!(conflicts_follow_the_graph_and_freezes_and_a_free_slot_is_proposed, |t| {
+    let r = upsert(
+        &t,
+        json!({"items": [
+            {"ref": "shop", "class": "business_service", "name": "Shop"},
+            {"ref": "app", "class": "application", "name": "Checkout"},
+            {"ref": "reports", "class": "application", "name": "Reports"},
+            {"ref": "vm", "class": "virtual_machine", "name": "vm-1", "attributes": {"hostname": "vm-1"}},
+            {"ref": "hv", "class": "server", "name": "hv-1", "attributes": {"hostname": "hv-1"}}],
+        "relations": [
+            {"from": "shop", "to": "app", "type": "uses"},
+            {"from": "app", "to": "vm", "type": "runs_on"},
+            {"from": "reports", "to": "vm", "type": "runs_on"},
+            {"from": "vm", "to": "hv", "type": "hosted_on"}]}),
+    )
+    .await;
+    let id = ids(&r);
+    let (app, reports, hv) = (id[1], id[2], id[4]);
+
+    let host = planned(&t, "Replace hv-1's disks", &[hv], "2030-06-01T01:00:00Z", "2030-06-01T03:00:00Z").await;
+    let checkout = planned(&t, "Upgrade Checkout", &[app], "2030-06-01T02:00:00Z", "2030-06-01T04:00:00Z").await;
+    let sibling = planned(&t, "Upgrade Reports", &[reports], "2030-06-01T02:00:00Z", "2030-06-01T04:00:00Z").await;
+
+    // Checkout runs on vm-1, which hv-1 hosts: two relations away.
+    let c = t.json(&format!("/api/v1/changes/{checkout}/conflicts"), &t.agent).await;
+    let found = c["conflicts"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{c}");
+    assert_eq!((found[0]["name"].as_str(), found[0]["reason"].as_str()), (Some(host.as_str()), Some("depends_on")));
+    assert_eq!(found[0]["hops"], 2);
+    assert_eq!(found[0]["path"], json!(["Checkout", "vm-1", "hv-1"]));
+    // The first free two hours: when the host's change is done.
+    assert_eq!(c["proposal"], json!({"start": "2030-06-01T03:00:00Z", "end": "2030-06-01T05:00:00Z"}));
+    // From the host's side both applications depend on it; the two
+    // applications only share a dependency, which is not a conflict.
+    let h = t.json(&format!("/api/v1/changes/{host}/conflicts"), &t.agent).await;
+    let names: Vec<&str> = h["conflicts"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{h}");
+    assert!(h["conflicts"].as_array().unwrap().iter().all(|c| c["reason"] == "depended_on"));
+    let s = t.json(&format!("/api/v1/changes/{sibling}/conflicts"), &t.agent).await;
+    assert!(s["conflicts"].as_array().unwrap().iter().all(|c| c["name"] != checkout.as_str()), "{s}");
+
+    // A freeze over the Shop, which Checkout serves, holds it too.
+    let f = json!({"name": "Summer sale", "starts_at": "2030-06-01T00:00:00Z", "ends_at": "2030-06-02T00:00:00Z",
+        "services": ["Shop"]});
+    assert_eq!(t.post("/api/v1/change-freezes", &t.manager, f).await.status(), 201);
+    let c = t.json(&format!("/api/v1/changes/{checkout}/conflicts"), &t.agent).await;
+    let reasons: Vec<&str> = c["conflicts"].as_array().unwrap().iter().map(|c| c["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["depends_on", "in_freeze"]);
+    assert_eq!(c["conflicts"][1]["path"], json!(["Shop"]));
+    assert_eq!(c["proposal"]["start"], "2030-06-02T00:00:00Z");
+});
+
+both!(a_change_without_a_window_has_nothing_to_check, |t| {
+    let r = t.post("/api/v1/changes", &t.agent, json!({"title": "Someday"})).await;
+    let n = num(&r.json::<Value>().await.unwrap());
+    let p = problem(t.get(&format!("/api/v1/changes/{n}/conflicts"), &t.agent).await, 422, "validation_failed").await;
+    assert_eq!(fields(&p), ["planned_start"]);
+    assert_eq!(t.get(&format!("/api/v1/changes/{n}/conflicts"), &t.requester).await.status(), 403);
+    assert_eq!(t.get("/api/v1/changes/CHG0009999/conflicts", &t.agent).await.status(), 404);
+});
