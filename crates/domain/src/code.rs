@@ -162,6 +162,10 @@ codes! {
     /// `{state}`: a change is approved only while it waits in
     /// authorization.
     NotAwaitingApproval = "not_awaiting_approval",
+    /// `{freeze}` (its names), `{next}` (the next free slot or "none
+    /// within 30 days"): the planned window falls in a freeze and only
+    /// managers and admins schedule into one.
+    InFreeze = "in_freeze",
     // Links between records (see `links`).
     /// A link people make elsewhere (caused by, documents).
     LinkElsewhere = "link_elsewhere",

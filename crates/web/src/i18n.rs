@@ -640,6 +640,7 @@ catalogue! {
     DenyProblemView: "only agents, managers and admins can see problems", "tylko agenci, kierownicy i administratorzy widzą problemy";
     DenyProblemEdit: "only agents, managers and admins can edit problems", "tylko agenci, kierownicy i administratorzy mogą edytować problemy";
     DenyProblemLink: "only agents, managers and admins can link incidents to problems", "tylko agenci, kierownicy i administratorzy mogą łączyć incydenty z problemami";
+    ValInFreeze: "the planned window falls in the freeze {freeze}; only managers and admins can schedule into a freeze (next free slot: {next})", "planowane okno wypada w okresie zamrożenia {freeze}; tylko kierownicy i administratorzy mogą planować zmiany w zamrożeniu (najbliższy wolny termin: {next})";
     DenyChangeCalendar: "only managers and admins can set freezes and maintenance windows", "tylko kierownicy i administratorzy mogą ustalać okresy zamrożenia i okna serwisowe";
     DenyLinks: "only agents, managers and admins can see and make links between records", "tylko agenci, kierownicy i administratorzy widzą i tworzą powiązania między rekordami";
     DenyKnownError: "only agents, managers and admins can publish known errors", "tylko agenci, kierownicy i administratorzy mogą publikować znane błędy";

@@ -41,6 +41,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::DenyChangeApprove => Msg::DenyChangeApprove,
         C::DenyOwnApproval => Msg::DenyOwnApproval,
         C::NotAwaitingApproval => Msg::ValNotAwaitingApproval,
+        C::InFreeze => Msg::ValInFreeze,
         C::LinkElsewhere => Msg::ValLinkElsewhere,
         C::LinkSelf => Msg::ValLinkSelf,
         C::LinkKinds => Msg::ValLinkKinds,

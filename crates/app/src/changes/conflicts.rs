@@ -3,7 +3,7 @@
 //! it needs: the other changes holding a window, their CIs, the freezes,
 //! the service's maintenance windows and the CMDB graph in memory).
 
-use super::number;
+use super::{Change, number};
 use crate::{Actor, App, Code, error::AppError};
 use steward_domain::change::conflicts::{
     Conflict, Freeze, HORIZON, MaintenanceWindow as Spec, Planned, Reach, STEP, Search, Window,
@@ -36,7 +36,14 @@ impl App {
         let (Some(start), Some(end)) = (change.details.planned_start, change.details.planned_end) else {
             return Err(AppError::field("planned_start", Code::Required.msg("plan a window first")));
         };
-        let window = Window { start, end };
+        self.conflicts_at(&change, Window { start, end }).await
+    }
+
+    /// The change's conflicts were it planned at `window` (its own planned
+    /// window is not read: scheduling and moving a window ask before the
+    /// write).
+    pub(crate) async fn conflicts_at(&self, change: &Change, window: Window) -> Result<ChangeConflicts, AppError> {
+        let Window { start, end } = window;
         let reach_to = start + HORIZON + (end - start);
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let cis = record_cis(&mut conn, change.record.id).await?;
@@ -77,7 +84,7 @@ impl App {
                 allowed.extend(spec.occurrences(start, reach_to));
             }
         }
-        let record = change.record;
+        let record = change.record.clone();
         self.cmdb
             .read(&self.store, move |view| {
                 // The services it touches: its own and those its CIs affect.

@@ -13,6 +13,7 @@ mod conflicts;
 mod create;
 mod list;
 mod query;
+mod schedule;
 mod transition;
 mod update;
 

@@ -9,12 +9,12 @@ use crate::{
 use steward_domain::{
     change::{
         ChangeFacts, ChangeState, ChangeTransitionError, ChangeTransitionRequest, CloseCode, can_transition_change,
-        can_view_change, plan_transition,
+        can_view_change, conflicts::Window, plan_transition,
     },
-    journal::Action,
+    journal::{Action, FieldChange},
     text,
 };
-use steward_store::now_micros;
+use steward_store::{changes::Details, now_micros};
 
 /// A transition as callers send it: the target and what it needs, as text.
 #[derive(Debug, Clone, Default)]
@@ -55,6 +55,12 @@ impl App {
         let cancel_reason = opt_text(&mut errs, "cancel_reason", t.cancel_reason.as_deref());
         errs.finish()?;
         let Some(to) = to else { return Err(AppError::Internal("validation".into())) };
+        // Scheduling answers the window's conflicts first (outside the
+        // write: the graph is read in memory); the version pins the window.
+        let conflicts = match to {
+            ChangeState::Scheduled => self.gate_scheduling(actor, n, version).await?,
+            _ => None,
+        };
         let (dialect, role, actor_id) = (self.store.dialect(), actor.role, actor.id);
         self.store
             .write_checked(
@@ -63,20 +69,8 @@ impl App {
                         let (old, details) = super::lock_at(c, dialect, n, version).await?;
                         let from: ChangeState = old.state.parse().map_err(|e: Message| AppError::Internal(e.text))?;
                         can_transition_change(role, from, to)?;
-                        let facts = ChangeFacts {
-                            change_type: details
-                                .change_type
-                                .parse()
-                                .map_err(|e: Message| AppError::Internal(e.text))?,
-                            approved: details.approved != 0,
-                            planned_start: details.planned_start,
-                            planned_end: details.planned_end,
-                            // Tasks come later; a standard change's template too.
-                            open_tasks: 0,
-                            template_available: true,
-                        };
                         let req = ChangeTransitionRequest { from, to, close_code, review_notes, cancel_reason };
-                        let plan = plan_transition(&req, &facts).map_err(transition_error)?;
+                        let plan = plan_transition(&req, &facts(&details)?).map_err(transition_error)?;
                         Ok::<_, AppError>((old, details, plan))
                     })
                 },
@@ -111,6 +105,7 @@ impl App {
                         }
                         let mut changes = diff(&old, &new);
                         changes.extend(details_diff(&old_details, &details));
+                        changes.extend(conflicts);
                         let what = (Action::StateChanged, changes.as_slice());
                         super::write_change(c, actor_id, &old, new, details, (version, now), what).await
                     })
@@ -118,6 +113,40 @@ impl App {
             )
             .await
     }
+}
+
+impl App {
+    /// The conflicts of the window a change at `version` is scheduled at
+    /// (`Err` for a freeze the actor may not schedule into). A move the
+    /// path refuses anyway is left to the write to refuse.
+    async fn gate_scheduling(&self, actor: &Actor, n: i64, version: i64) -> Result<Option<FieldChange>, AppError> {
+        let change = self.get_change(actor, &super::number(n)).await?;
+        if change.record.version != version {
+            return Err(AppError::Stale { sent: version, current: change.record.version });
+        }
+        let from: Result<ChangeState, _> = change.record.state.parse();
+        let from = from.map_err(|e: Message| AppError::Internal(e.text))?;
+        let (close_code, review_notes, cancel_reason) = (None, None, None);
+        let req = ChangeTransitionRequest { from, to: ChangeState::Scheduled, close_code, review_notes, cancel_reason };
+        let d = &change.details;
+        match (d.planned_start, d.planned_end, plan_transition(&req, &facts(d)?)) {
+            (Some(start), Some(end), Ok(_)) => self.schedule_gate(actor, &change, Window { start, end }).await,
+            _ => Ok(None),
+        }
+    }
+}
+
+/// What the path needs to know of the change.
+fn facts(details: &Details) -> Result<ChangeFacts, AppError> {
+    Ok(ChangeFacts {
+        change_type: details.change_type.parse().map_err(|e: Message| AppError::Internal(e.text))?,
+        approved: details.approved != 0,
+        planned_start: details.planned_start,
+        planned_end: details.planned_end,
+        // Tasks come later; a standard change's template too.
+        open_tasks: 0,
+        template_available: true,
+    })
 }
 
 /// A refused move: one the path does not allow, or one waiting for the

@@ -11,8 +11,8 @@ use crate::{
 use std::collections::BTreeMap;
 use steward_domain::{
     Impact, Urgency,
-    change::{ChangeState, can_edit_change},
-    journal::Action,
+    change::{ChangeState, can_edit_change, conflicts::Window},
+    journal::{Action, FieldChange},
     text,
 };
 use steward_store::{StoreError, now_micros};
@@ -91,6 +91,10 @@ impl App {
             return Err(AppError::Invalid(errs.0));
         }
         let (service, cis) = self.resolve_service_and_cis(service, p.cis.as_deref()).await?;
+        let conflicts = match (start, end) {
+            (None, None) => None,
+            _ => self.gate_moved_window(actor, n, version, (start, end)).await?,
+        };
         let (dialect, matrix, actor_id) = (self.store.dialect(), self.config.priority_matrix.clone(), actor.id);
         self.store
             .write_checked(
@@ -130,6 +134,7 @@ impl App {
                         }
                         let mut changes = diff(&old, &new);
                         changes.extend(details_diff(&old_details, &details));
+                        changes.extend(conflicts);
                         let mut new_cis = None;
                         if let Some(cis) = cis {
                             let before = steward_store::cmdb::record_cis(c, old.id).await?;
@@ -155,5 +160,34 @@ impl App {
                 },
             )
             .await
+    }
+}
+
+impl App {
+    /// A scheduled change whose window moves is scheduled again: the new
+    /// window's conflicts (`Err` for a freeze the actor may not schedule
+    /// into). Nothing for a change not scheduled or a window not whole.
+    async fn gate_moved_window(
+        &self,
+        actor: &Actor,
+        n: i64,
+        version: i64,
+        (start, end): (Option<Option<i64>>, Option<Option<i64>>),
+    ) -> Result<Option<FieldChange>, AppError> {
+        let change = self.get_change(actor, &super::number(n)).await?;
+        if change.record.state != ChangeState::Scheduled.as_str() {
+            return Ok(None);
+        }
+        if change.record.version != version {
+            return Err(AppError::Stale { sent: version, current: change.record.version });
+        }
+        let d = &change.details;
+        let moved = (start.unwrap_or(d.planned_start), end.unwrap_or(d.planned_end));
+        match moved {
+            (Some(s), Some(e)) if s < e && moved != (d.planned_start, d.planned_end) => {
+                self.schedule_gate(actor, &change, Window { start: s, end: e }).await
+            }
+            _ => Ok(None),
+        }
     }
 }

@@ -55,3 +55,11 @@ pub fn can_approve_change(role: Role, own: bool) -> Result<(), Denied> {
     }
     Ok(())
 }
+
+/// Whether the role may schedule a change into a freeze (or move a
+/// scheduled one into it): managers and admins, who answer for the
+/// exception; the desk is refused (`Code::InFreeze`, on the planned
+/// window) and shown the next free slot. Emergency changes skip the rule.
+pub fn may_schedule_in_freeze(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}

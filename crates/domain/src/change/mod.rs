@@ -34,7 +34,7 @@ mod risk;
 mod tests;
 mod transition;
 
-pub use access::{can_approve_change, can_edit_change, can_transition_change, can_view_change};
+pub use access::{can_approve_change, can_edit_change, can_transition_change, can_view_change, may_schedule_in_freeze};
 pub use risk::{Answer, Question, Questionnaire, Risk, RiskLevel};
 pub use transition::{
     ChangeFacts, ChangeTransitionError, ChangeTransitionPlan, ChangeTransitionRequest, check_window, plan_transition,

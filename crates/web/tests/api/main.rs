@@ -18,6 +18,7 @@ mod auth;
 mod bad_input;
 mod change_calendar;
 mod change_conflicts;
+mod change_scheduling;
 mod changes;
 mod cmdb;
 mod cmdb_impact;
