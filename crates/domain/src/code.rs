@@ -166,6 +166,15 @@ codes! {
     /// within 30 days"): the planned window falls in a freeze and only
     /// managers and admins schedule into one.
     InFreeze = "in_freeze",
+    /// `{policy}`, `{stage}`, `{quorum}`, `{count}`: a stage of the
+    /// change's approval policy has fewer approvers than its quorum.
+    ApprovalUnreachable = "approval_unreachable",
+    /// `{stage}`: the approver's stage waits for the stages before it.
+    ApprovalWaiting = "approval_waiting",
+    /// The approver decided already, or the flow is over. No params.
+    ApprovalDecided = "approval_decided",
+    /// Approval policies are managers' and admins'. No params.
+    DenyApprovalPolicies = "deny_approval_policies",
     // Links between records (see `links`).
     /// A link people make elsewhere (caused by, documents).
     LinkElsewhere = "link_elsewhere",

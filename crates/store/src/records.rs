@@ -293,6 +293,12 @@ pub async fn by_number(conn: &mut AnyConnection, kind: &str, number: i64) -> Res
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(kind).bind(number).fetch_optional(conn).await?)
 }
 
+/// The records of `kind` in `state`, oldest first, at most `limit`.
+pub async fn in_state(conn: &mut AnyConnection, kind: &str, state: &str, limit: i64) -> Result<Vec<Record>> {
+    let sql = format!("{SELECT} WHERE i.kind = $1 AND i.state = $2 ORDER BY i.opened_at, i.id LIMIT $3");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(kind).bind(state).bind(limit).fetch_all(conn).await?)
+}
+
 /// The id of the record of `kind` with this number.
 pub async fn id_of(conn: &mut AnyConnection, kind: &str, number: i64) -> Result<Option<i64>> {
     let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM records WHERE kind = $1 AND number = $2")

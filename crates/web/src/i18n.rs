@@ -606,7 +606,7 @@ catalogue! {
     DenyChangeEdit: "only agents, managers and admins can raise and edit changes", "tylko agenci, kierownicy i administratorzy mogą zgłaszać i edytować zmiany";
     DenyChangeCancel: "only managers and admins can cancel a change that is scheduled or being implemented", "tylko kierownicy i administratorzy mogą anulować zaplanowaną lub wdrażaną zmianę";
     DenyChangeApprove: "only managers and admins can approve a change", "tylko kierownicy i administratorzy mogą zatwierdzić zmianę";
-    DenyOwnApproval: "you cannot approve your own change: another manager must approve it", "nie można zatwierdzić własnej zmiany: musi ją zatwierdzić inny kierownik";
+    DenyOwnApproval: "you cannot approve your own change: someone else must approve it", "nie można zatwierdzić własnej zmiany: musi ją zatwierdzić ktoś inny";
     ValNotAwaitingApproval: "a change is approved only in authorization; this one is {state}", "zmianę zatwierdza się tylko w autoryzacji; ta jest w stanie {state}";
     ValLinkElsewhere: "incidents are linked to their problem on the problem, and articles to problems on the article", "incydenty łączy się z problemem na stronie problemu, a artykuły z problemami na stronie artykułu";
     ValLinkSelf: "a record cannot be linked to itself", "rekordu nie można powiązać z nim samym";
@@ -641,6 +641,10 @@ catalogue! {
     DenyProblemEdit: "only agents, managers and admins can edit problems", "tylko agenci, kierownicy i administratorzy mogą edytować problemy";
     DenyProblemLink: "only agents, managers and admins can link incidents to problems", "tylko agenci, kierownicy i administratorzy mogą łączyć incydenty z problemami";
     ValInFreeze: "the planned window falls in the freeze {freeze}; only managers and admins can schedule into a freeze (next free slot: {next})", "planowane okno wypada w okresie zamrożenia {freeze}; tylko kierownicy i administratorzy mogą planować zmiany w zamrożeniu (najbliższy wolny termin: {next})";
+    ValApprovalUnreachable: "the approval policy {policy}: stage {stage} needs {quorum} approvals but {count} people may give them", "polityka zatwierdzania {policy}: etap {stage} wymaga {quorum} zatwierdzeń, a może ich udzielić {count} osób";
+    ValApprovalWaiting: "your stage {stage} opens when the stages before it are approved", "twój etap {stage} otworzy się, gdy wcześniejsze etapy zostaną zatwierdzone";
+    ValApprovalDecided: "the decision on this approval is made already", "decyzja w tym zatwierdzeniu już zapadła";
+    DenyApprovalPolicies: "only managers and admins can set approval policies", "tylko kierownicy i administratorzy mogą ustalać polityki zatwierdzania";
     DenyChangeCalendar: "only managers and admins can set freezes and maintenance windows", "tylko kierownicy i administratorzy mogą ustalać okresy zamrożenia i okna serwisowe";
     DenyLinks: "only agents, managers and admins can see and make links between records", "tylko agenci, kierownicy i administratorzy widzą i tworzą powiązania między rekordami";
     DenyKnownError: "only agents, managers and admins can publish known errors", "tylko agenci, kierownicy i administratorzy mogą publikować znane błędy";

@@ -8,7 +8,7 @@
 //! owner, the requester who raised it, the resolution code the close code)
 //! plus its `change_details` row. Requesters never see changes.
 
-mod approve;
+mod approvals;
 mod conflicts;
 mod create;
 mod list;
@@ -17,6 +17,7 @@ mod schedule;
 mod transition;
 mod update;
 
+pub use approvals::Round;
 pub use conflicts::{ChangeConflicts, HOPS};
 pub use create::NewChange;
 pub use list::ChangeListParams;

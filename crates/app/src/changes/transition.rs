@@ -71,10 +71,15 @@ impl App {
                         can_transition_change(role, from, to)?;
                         let req = ChangeTransitionRequest { from, to, close_code, review_notes, cancel_reason };
                         let plan = plan_transition(&req, &facts(&details)?).map_err(transition_error)?;
-                        Ok::<_, AppError>((old, details, plan))
+                        // Entering authorization starts a round of approval.
+                        let round = match plan.to {
+                            ChangeState::Authorization => Some(super::approvals::start_round(c, &old, &details).await?),
+                            _ => None,
+                        };
+                        Ok::<_, AppError>((old, details, plan, round))
                     })
                 },
-                move |c, (old, old_details, plan)| {
+                move |c, (old, old_details, plan, round)| {
                     Box::pin(async move {
                         let now = now_micros();
                         let mut new = old.clone();
@@ -106,6 +111,9 @@ impl App {
                         let mut changes = diff(&old, &new);
                         changes.extend(details_diff(&old_details, &details));
                         changes.extend(conflicts);
+                        if let Some(r) = round {
+                            changes.extend(super::approvals::write_round(c, r).await?);
+                        }
                         let what = (Action::StateChanged, changes.as_slice());
                         super::write_change(c, actor_id, &old, new, details, (version, now), what).await
                     })

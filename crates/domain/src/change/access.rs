@@ -48,12 +48,15 @@ pub fn can_approve_change(role: Role, own: bool) -> Result<(), Denied> {
         return Err(Denied("only managers and admins can approve a change", Code::DenyChangeApprove));
     }
     if own {
-        return Err(Denied(
-            "you cannot approve your own change: another manager must approve it",
-            Code::DenyOwnApproval,
-        ));
+        return Err(own_approval());
     }
     Ok(())
+}
+
+/// Nobody approves the change they requested or raised, unless its
+/// approval policy lets them.
+pub fn own_approval() -> Denied {
+    Denied("you cannot approve your own change: someone else must approve it", Code::DenyOwnApproval)
 }
 
 /// Whether the role may schedule a change into a freeze (or move a

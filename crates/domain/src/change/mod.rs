@@ -28,13 +28,16 @@
 //! be cancelled.
 
 mod access;
+pub mod approval;
 pub mod conflicts;
 mod risk;
 #[cfg(test)]
 mod tests;
 mod transition;
 
-pub use access::{can_approve_change, can_edit_change, can_transition_change, can_view_change, may_schedule_in_freeze};
+pub use access::{
+    can_approve_change, can_edit_change, can_transition_change, can_view_change, may_schedule_in_freeze, own_approval,
+};
 pub use risk::{Answer, Question, Questionnaire, Risk, RiskLevel};
 pub use transition::{
     ChangeFacts, ChangeTransitionError, ChangeTransitionPlan, ChangeTransitionRequest, check_window, plan_transition,

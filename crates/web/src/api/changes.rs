@@ -41,7 +41,6 @@ super::links::kind_links!(
     get_one,
     update,
     transition,
-    approve,
     journal,
     conflicts
 ))]
@@ -54,13 +53,12 @@ fn routes() -> axum::Router<AppState> {
         .route("/changes", get(list).post(create))
         .route("/changes/{number}", get(get_one).patch(update))
         .route("/changes/{number}/transition", post(transition))
-        .route("/changes/{number}/approve", post(approve))
         .route("/changes/{number}/journal", get(journal))
         .route("/changes/{number}/conflicts", get(conflicts))
 }
 
 /// A change with its `ETag`.
-fn with_etag(status: StatusCode, ch: changes::Change) -> Response {
+pub(super) fn with_etag(status: StatusCode, ch: changes::Change) -> Response {
     let version = ch.record.version;
     super::incidents::json_with_etag(status, version, ChangeJson::from(ch))
 }
@@ -168,29 +166,6 @@ pub async fn transition(
     let ch = s
         .app
         .transition_change(&actor, &number, v, t)
-        .await
-        .map_err(|e| ApiError::from(e).with_if_match(used_header))?;
-    Ok(with_etag(StatusCode::OK, ch))
-}
-
-#[utoipa::path(post, operation_id = "approve_change", path = "/api/v1/changes/{number}/approve", tag = "changes",
-    request_body(content = Option<ApproveJson>, description = "Optional when `If-Match` names the version"),
-    params(("number" = String, Path), ("If-Match" = Option<String>, Header, description = "The ETag you read")),
-    responses((status = 200, body = ChangeJson, headers(("ETag" = String))),
-        (status = 403, description = "Only managers and admins approve, and never their own change", body = Problem),
-        (status = 409, description = "The change is not in authorization, or a stale version", body = Problem)))]
-pub async fn approve(
-    State(s): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(number): Path<String>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
-    let body = super::problems::optional_body::<ApproveJson>(&body)?.unwrap_or_default();
-    let (v, used_header) = version(&headers, body.version)?;
-    let ch = s
-        .app
-        .approve_change(&actor, &number, v, body.comment)
         .await
         .map_err(|e| ApiError::from(e).with_if_match(used_header))?;
     Ok(with_etag(StatusCode::OK, ch))

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod article_dto;
 pub mod articles;
 pub mod audit;
+pub mod change_approvals;
 pub mod change_calendar;
 pub mod change_dto;
 pub mod changes;
@@ -62,6 +63,7 @@ const RESOURCES: &[Resource] = &[
     desk::RESOURCE,
     problems::RESOURCE,
     changes::RESOURCE,
+    change_approvals::RESOURCE,
     articles::RESOURCE,
     change_calendar::RESOURCE,
     search::RESOURCE,

@@ -289,7 +289,7 @@ both!(changes_approval_is_a_managers_and_never_ones_own, |t| {
     let r = approve(&t, &n, &t.manager, json!({"version": 2})).await;
     let p = problem(r, 403, "forbidden").await;
     assert_eq!(p["reason"], "deny_own_approval");
-    assert_eq!(p["detail"], "you cannot approve your own change: another manager must approve it");
+    assert_eq!(p["detail"], "you cannot approve your own change: someone else must approve it");
     let r = approve(&t, &n, &t.agent, json!({"version": 2})).await;
     assert_eq!(problem(r, 403, "forbidden").await["reason"], "deny_change_approve");
     let c = t.json(&format!("/api/v1/changes/{n}"), &t.agent).await;
