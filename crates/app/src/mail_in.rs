@@ -73,6 +73,8 @@ pub enum MailOutcome {
     Refused(String),
     /// Seen before, with what happened then.
     Duplicate(String),
+    /// A decision on a change's approval, e.g. "CHG0000042 approved".
+    Decided(String),
 }
 
 impl MailOutcome {
@@ -83,6 +85,7 @@ impl MailOutcome {
             Self::Ignored(_) => "ignored",
             Self::Refused(_) => "refused",
             Self::Duplicate(_) => "duplicate",
+            Self::Decided(_) => "decided",
         }
     }
 }
@@ -141,8 +144,68 @@ impl App {
             }
         };
         let actor = self.actor_for(user).await?;
+        // A reply to an approval request decides; it never becomes a comment.
+        let quoted = format!("{}\n{}", msg.subject, msg.text);
+        if let Some(code) = crate::notify::approval::find_code(&quoted) {
+            let (outcome, filed) = self.decide_by_mail(&actor, &code, &msg).await?;
+            return self.log(row, outcome, filed).await;
+        }
         let (outcome, filed) = self.file_mail(&actor, &msg).await?;
         self.log(row, outcome, Some(filed)).await
+    }
+
+    /// The reply's decision (APPROVE or REJECT, in English or Polish, as
+    /// the first word of what the approver wrote; the rest is the comment)
+    /// on the change the code was sent for. Refused, with the reason, when
+    /// the code is unknown, used, another approver's or no longer open.
+    async fn decide_by_mail(
+        &self,
+        actor: &Actor,
+        code: &str,
+        msg: &InboundMessage,
+    ) -> Result<(MailOutcome, Option<Filed>), AppError> {
+        let hash = crate::notify::approval::code_hash(code);
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let Some(row) = steward_store::approvals::code(&mut conn, &hash).await? else {
+            return Ok((MailOutcome::Refused(format!("the approval code {code} is unknown")), None));
+        };
+        drop(conn);
+        let filed = Some(("change", row.record_id));
+        if row.used_at.is_some() {
+            return Ok((MailOutcome::Refused(format!("the approval code {code} was used already")), filed));
+        }
+        if row.user_id != actor.id {
+            let why = format!(
+                "the approval code {code} was sent to another approver: a decision by e-mail is accepted only from the approver's own address"
+            );
+            return Ok((MailOutcome::Refused(why), filed));
+        }
+        let written = if msg.reply_text.trim().is_empty() { &msg.text } else { &msg.reply_text };
+        let Some((approve, comment)) = decision(written) else {
+            let why = "the reply does not start with APPROVE or REJECT (ZATWIERDZAM or ODRZUCAM)".to_owned();
+            return Ok((MailOutcome::Refused(why), filed));
+        };
+        let comment = Some(text::fit(&comment, text::NOTES)).filter(|c| !c.is_empty());
+        // A decision written at the same moment as another is retried.
+        for _ in 0..3 {
+            let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+            let rec =
+                steward_store::records::get(&mut conn, row.record_id).await?.ok_or(AppError::NotFound("change"))?;
+            drop(conn);
+            let number = RecordNumber { kind: RecordKind::Change, seq: rec.number }.to_string();
+            let done =
+                self.decide(actor, &number, Some(rec.version), comment.clone(), approve, Some(hash.clone())).await;
+            let word = if approve { "approved" } else { "rejected" };
+            return Ok(match done {
+                Ok(_) => (MailOutcome::Decided(format!("{number} {word}")), filed),
+                Err(AppError::Stale { .. }) => continue,
+                Err(e @ (AppError::Forbidden(_) | AppError::Transition { .. } | AppError::Invalid(_))) => {
+                    (MailOutcome::Refused(format!("{number}: {e}")), filed)
+                }
+                Err(e) => return Err(e),
+            });
+        }
+        Err(AppError::Unavailable("the change kept changing while the decision was written".into()))
     }
 
     /// Comments on the record the message answers, if the sender may; else
@@ -341,5 +404,38 @@ pub async fn run(app: App, mut shutdown: tokio::sync::watch::Receiver<bool>) {
             Ok(n) => tracing::info!(messages = n, "mail taken in"),
             Err(e) => tracing::warn!(error = %e, "mailbox poll failed"),
         }
+    }
+}
+
+/// The decision a reply starts with and what follows it: `(approve,
+/// comment)`; none when its first word is neither.
+fn decision(written: &str) -> Option<(bool, String)> {
+    let body = written.trim_start();
+    let first: String = body.chars().take_while(|c| c.is_alphabetic()).collect();
+    let approve = match first.to_lowercase().as_str() {
+        "approve" | "approved" | "yes" | "zatwierdzam" | "zatwierdzone" | "tak" => true,
+        "reject" | "rejected" | "no" | "odrzucam" | "odrzucone" | "nie" => false,
+        _ => return None,
+    };
+    let rest = body[first.len()..].trim_start_matches([' ', '.', ',', ':', ';', '!', '-', '\t']);
+    Some((approve, rest.trim().to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decision;
+
+    #[test]
+    fn the_first_word_decides_and_the_rest_is_the_comment() {
+        assert_eq!(decision("APPROVE"), Some((true, String::new())));
+        assert_eq!(decision("  Approved, go ahead.\nThanks"), Some((true, "go ahead.\nThanks".into())));
+        assert_eq!(
+            decision("Reject: the back-out plan is missing"),
+            Some((false, "the back-out plan is missing".into()))
+        );
+        assert_eq!(decision("ODRZUCAM - brak planu wycofania"), Some((false, "brak planu wycofania".into())));
+        assert_eq!(decision("Zatwierdzam"), Some((true, String::new())));
+        assert_eq!(decision("I think we should approve"), None);
+        assert_eq!(decision("Approvement"), None);
     }
 }

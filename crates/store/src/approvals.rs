@@ -201,3 +201,52 @@ pub async fn insert_decision(conn: &mut AnyConnection, d: &DecisionRow) -> Resul
     .await?;
     Ok(())
 }
+
+/// An approval request's single-use code, by its hash.
+#[derive(Debug, Clone, FromRow, PartialEq)]
+pub struct CodeRow {
+    pub code_hash: String,
+    pub record_id: i64,
+    pub round: i64,
+    pub stage: i64,
+    pub user_id: i64,
+    pub created_at: i64,
+    pub used_at: Option<i64>,
+}
+
+pub async fn insert_code(conn: &mut AnyConnection, c: &CodeRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO change_approval_codes (code_hash, record_id, round, stage, user_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(c.code_hash.clone())
+    .bind(c.record_id)
+    .bind(c.round)
+    .bind(c.stage)
+    .bind(c.user_id)
+    .bind(c.created_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn code(conn: &mut AnyConnection, code_hash: &str) -> Result<Option<CodeRow>> {
+    Ok(sqlx::query_as(
+        "SELECT code_hash, record_id, round, stage, user_id, created_at, used_at FROM change_approval_codes
+         WHERE code_hash = $1",
+    )
+    .bind(code_hash.to_owned())
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Marks the code used; false when it was used already (by a reply that
+/// won the race).
+pub async fn use_code(conn: &mut AnyConnection, code_hash: &str, now: i64) -> Result<bool> {
+    let r = sqlx::query("UPDATE change_approval_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(code_hash.to_owned())
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

@@ -7,7 +7,12 @@
 //! emergency one to draft) with the approval cleared.
 
 use super::{Change, details_diff};
-use crate::{Actor, App, Code, error::AppError, incidents::diff};
+use crate::{
+    Actor, App, Code,
+    error::AppError,
+    incidents::diff,
+    notify::{self, compose::Ctx},
+};
 use std::collections::HashMap;
 use steward_domain::{
     change::{
@@ -42,10 +47,12 @@ pub struct Round {
     pub groups: HashMap<i64, String>,
 }
 
-/// A round about to start: the row to write and its journal lines.
+/// A round about to start: the row to write, its journal lines and, under
+/// a policy, the approvers to ask by e-mail.
 pub(crate) struct NewRound {
     row: PlanRow,
     journal: Vec<FieldChange>,
+    ask: Option<(Plan, Vec<(u32, i64)>)>,
 }
 
 /// The round a change entering authorization starts: its policy's plan,
@@ -62,7 +69,7 @@ pub(crate) async fn start_round(c: &mut Conn, rec: &Record, d: &Details) -> Resu
     let now = now_micros();
     let Some(policy) = approval::pick(&policies, &facts) else {
         let row = PlanRow { record_id: rec.id, round, policy_id: None, plan: "null".into(), created_at: now };
-        return Ok(NewRound { row, journal: Vec::new() });
+        return Ok(NewRound { row, journal: Vec::new(), ask: None });
     };
     let mut members = HashMap::new();
     for s in &policy.stages {
@@ -88,12 +95,21 @@ pub(crate) async fn start_round(c: &mut Conn, rec: &Record, d: &Details) -> Resu
         FieldChange::new("approvers", None, Some(describe(&plan, &names))),
     ];
     let row = PlanRow { record_id: rec.id, round, policy_id: Some(plan.policy), plan: json, created_at: now };
-    Ok(NewRound { row, journal: journal.into_iter().flatten().collect() })
+    let asked = approval::awaiting(&plan, &[]);
+    Ok(NewRound { row, journal: journal.into_iter().flatten().collect(), ask: Some((plan, asked)) })
 }
 
-/// Writes the round; its journal lines.
-pub(crate) async fn write_round(c: &mut Conn, r: NewRound) -> Result<Vec<FieldChange>, AppError> {
+/// Writes the round and asks its first approvers; its journal lines.
+pub(crate) async fn write_round(
+    c: &mut Conn,
+    ctx: &Ctx,
+    change: (&Record, &Details),
+    r: NewRound,
+) -> Result<Vec<FieldChange>, AppError> {
     store::insert_plan(c, &r.row).await?;
+    if let Some((plan, asked)) = &r.ask {
+        notify::approval::ask(c, ctx, change, plan, r.row.round, asked, r.row.created_at).await?;
+    }
     Ok(r.journal)
 }
 
@@ -152,6 +168,33 @@ fn stage_of(plan: &Plan, rows: &[DecisionRow], actor: &Actor, own: bool) -> Resu
     })
 }
 
+fn code_refused(text: &str) -> AppError {
+    AppError::Forbidden(Code::ApprovalDecided.msg(text))
+}
+
+/// The code must be unused and sent to this approver for this round and
+/// stage.
+async fn check_code(
+    c: &mut Conn,
+    hash: &str,
+    (record, round, stage): (i64, i64, u32),
+    user: i64,
+) -> Result<(), AppError> {
+    let Some(row) = store::code(c, hash).await? else { return Err(code_refused("the approval code is unknown")) };
+    if row.used_at.is_some() {
+        return Err(code_refused("the approval code was used already"));
+    }
+    if row.user_id != user {
+        return Err(code_refused(
+            "the approval code was sent to another approver: a decision by e-mail is accepted only from the approver's own address",
+        ));
+    }
+    if (row.record_id, row.round, row.stage) != (record, round, i64::from(stage)) {
+        return Err(code_refused("the approval code is for an approval request that is no longer open"));
+    }
+    Ok(())
+}
+
 /// What a decision sets: the check's findings, handed to the write.
 struct Decided {
     old: Record,
@@ -170,7 +213,7 @@ impl App {
         version: Option<i64>,
         comment: Option<String>,
     ) -> Result<Change, AppError> {
-        self.decide(actor, number, version, comment, true).await
+        self.decide(actor, number, version, comment, true, None).await
     }
 
     /// Rejects the change: the comment (why) is required; the change goes
@@ -185,16 +228,19 @@ impl App {
         if comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
             return Err(AppError::field("comment", Code::Required.msg("say why the change is rejected")));
         }
-        self.decide(actor, number, version, comment, false).await
+        self.decide(actor, number, version, comment, false, None).await
     }
 
-    async fn decide(
+    /// A decision; `code` the hash of the e-mail code it came with, which
+    /// must be the actor's for this round and stage, and unused.
+    pub(crate) async fn decide(
         &self,
         actor: &Actor,
         number: &str,
         version: Option<i64>,
         comment: Option<String>,
         approve: bool,
+        code: Option<String>,
     ) -> Result<Change, AppError> {
         can_view_change(actor.role)?;
         let n = super::parse_number(number)?;
@@ -203,7 +249,8 @@ impl App {
             .filter(|c| !c.trim().is_empty())
             .map(|c| text::check(&c, text::NOTES).map_err(|e| AppError::field("comment", e)))
             .transpose()?;
-        let (dialect, actor2, actor_id) = (self.store.dialect(), actor.clone(), actor.id);
+        let (dialect, actor2, actor_id, ctx) = (self.store.dialect(), actor.clone(), actor.id, self.notify_ctx());
+        let code2 = code.clone();
         self.store
             .write_checked(
                 move |c| {
@@ -219,6 +266,9 @@ impl App {
                         let at = match current(c, old.id).await? {
                             Some((round, plan, rows)) => {
                                 let stage = stage_of(&plan, &rows, &actor, own)?;
+                                if let Some(hash) = &code2 {
+                                    check_code(c, hash, (old.id, round, stage), actor.id).await?;
+                                }
                                 Some((round, stage, plan, rows))
                             }
                             None => {
@@ -248,9 +298,24 @@ impl App {
                                     comment: comment.clone(),
                                     decided_at: now,
                                 };
+                                if let Some(hash) = &code
+                                    && !store::use_code(c, hash, now).await?
+                                {
+                                    return Err(code_refused("the approval code was used already"));
+                                }
                                 store::insert_decision(c, &row).await?;
+                                let before = approval::awaiting(&plan, &decisions_of(&rows));
                                 rows.push(row);
                                 let p = approval::progress(&plan, &decisions_of(&rows));
+                                // A stage this decision opened asks its approvers now.
+                                let opened: Vec<(u32, i64)> = approval::awaiting(&plan, &decisions_of(&rows))
+                                    .into_iter()
+                                    .filter(|a| !before.contains(a))
+                                    .collect();
+                                if !opened.is_empty() {
+                                    notify::approval::ask(c, &ctx, (&old, &old_details), &plan, round, &opened, now)
+                                        .await?;
+                                }
                                 let s = &plan.stages[stage as usize];
                                 let given = rows.iter().filter(|r| r.stage == i64::from(stage) && r.approved != 0);
                                 let line = if approve {

@@ -61,7 +61,7 @@ impl App {
             ChangeState::Scheduled => self.gate_scheduling(actor, n, version).await?,
             _ => None,
         };
-        let (dialect, role, actor_id) = (self.store.dialect(), actor.role, actor.id);
+        let (dialect, role, actor_id, ctx) = (self.store.dialect(), actor.role, actor.id, self.notify_ctx());
         self.store
             .write_checked(
                 move |c| {
@@ -112,7 +112,8 @@ impl App {
                         changes.extend(details_diff(&old_details, &details));
                         changes.extend(conflicts);
                         if let Some(r) = round {
-                            changes.extend(super::approvals::write_round(c, r).await?);
+                            let change = (&new, &details);
+                            changes.extend(super::approvals::write_round(c, &ctx, change, r).await?);
                         }
                         let what = (Action::StateChanged, changes.as_slice());
                         super::write_change(c, actor_id, &old, new, details, (version, now), what).await

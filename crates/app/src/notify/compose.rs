@@ -320,7 +320,7 @@ fn event_name(inc: &Incident, event: &IncidentEvent) -> String {
     }
 }
 
-fn record_info(ctx: &Ctx, inc: &Incident, l: Locale) -> RecordInfo {
+pub(crate) fn record_info(ctx: &Ctx, inc: &Incident, l: Locale) -> RecordInfo {
     let (_, number, (page, _)) = record_ref(inc);
     RecordInfo {
         link: format!("{}/{page}/{number}", ctx.config.base_url.trim_end_matches('/')),
@@ -369,7 +369,7 @@ fn email_event(
     }
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 

@@ -10,6 +10,11 @@ pub(crate) fn state(l: Locale, s: &str) -> String {
         "in_progress" => ("In progress", "W toku"),
         "on_hold" => ("On hold", "Wstrzymany"),
         "assessment" => ("Assessment", "Ocena"),
+        "draft" => ("Draft", "Szkic"),
+        "authorization" => ("Authorization", "Autoryzacja"),
+        "scheduled" => ("Scheduled", "Zaplanowana"),
+        "implementing" => ("Implementing", "Wdrażanie"),
+        "review" => ("Review", "Przegląd"),
         "root_cause_analysis" => ("Root cause analysis", "Analiza przyczyny"),
         "fix_in_progress" => ("Fix in progress", "Naprawa w toku"),
         "resolved" => ("Resolved", "Rozwiązany"),
@@ -30,6 +35,27 @@ pub(crate) fn priority(l: Locale, p: i64) -> String {
         _ => ("Planning", "Planowy"),
     };
     format!("{p} - {}", pick(l, en, pl))
+}
+
+pub(crate) fn change_type(l: Locale, t: &str) -> String {
+    let (en, pl) = match t {
+        "standard" => ("Standard", "Standardowa"),
+        "normal" => ("Normal", "Normalna"),
+        "emergency" => ("Emergency", "Awaryjna"),
+        other => (other, other),
+    };
+    pick(l, en, pl)
+}
+
+pub(crate) fn risk(l: Locale, r: &str) -> String {
+    let (en, pl) = match r {
+        "low" => ("Low", "Niskie"),
+        "moderate" => ("Moderate", "Umiarkowane"),
+        "high" => ("High", "Wysokie"),
+        "very_high" => ("Very high", "Bardzo wysokie"),
+        other => (other, other),
+    };
+    pick(l, en, pl)
 }
 
 /// What a work note's subject starts with.

@@ -36,6 +36,7 @@
 //! channel by accident).
 
 mod admin;
+pub(crate) mod approval;
 pub(crate) mod compose;
 pub(crate) mod hooks;
 mod labels;

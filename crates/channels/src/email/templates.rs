@@ -112,6 +112,17 @@ pub enum EmailEvent {
         actor: String,
         reason: String,
     },
+    /// To an approver whose stage of a change's approval opened: what the
+    /// change is and the single-use `code` a reply carries (APPROVE or
+    /// REJECT on its first line). `facts` are label/value pairs already in
+    /// the recipient's language (type, risk, window).
+    ApprovalRequested {
+        record: RecordInfo,
+        stage: String,
+        code: String,
+        facts: Vec<(String, String)>,
+        description: String,
+    },
 }
 
 /// A rendered notification: the subject and both body parts.
@@ -163,7 +174,8 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
         | StateChanged { record, .. }
         | SlaWarning { record, .. }
         | SlaBreached { record, .. }
-        | Escalated { record, .. } => record,
+        | Escalated { record, .. }
+        | ApprovalRequested { record, .. } => record,
     };
     let n = &record.number;
     let title = &record.title;
@@ -260,6 +272,33 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
             c.paragraphs.push(c.headline.clone());
             c.quote = Some((tr(l, "Reason", "Powód"), reason.clone()));
             c.facts.insert(0, (tr(l, "Escalated by", "Eskalowane przez"), actor.clone()));
+        }
+        ApprovalRequested { stage, code, facts, description, .. } => {
+            c.subject = tr(
+                l,
+                format!("[{n}] Approval requested: {title} [{code}]"),
+                format!("[{n}] Prośba o zatwierdzenie: {title} [{code}]"),
+            );
+            c.heading = tr(l, format!("Your approval is requested for {n}"), format!("Prosimy o zatwierdzenie {n}"));
+            c.paragraphs.push(c.headline.clone());
+            c.paragraphs.push(tr(
+                l,
+                "Reply with APPROVE or REJECT as the first word of your reply; after REJECT, say why. \
+                 You can also decide on the change's page.",
+                "Odpowiedz, zaczynając od słowa ZATWIERDZAM albo ODRZUCAM; po ODRZUCAM napisz dlaczego. \
+                 Możesz też zdecydować na stronie zmiany.",
+            ));
+            if !description.trim().is_empty() {
+                c.quote = Some((tr(l, "Description", "Opis"), description.clone()));
+            }
+            c.facts.insert(0, (tr(l, "Stage", "Etap"), stage.clone()));
+            c.facts.extend(facts.iter().cloned());
+            c.facts.push((tr(l, "Approval code", "Kod zatwierdzenia"), code.clone()));
+            c.footer[1] = tr(
+                l,
+                format!("Keep the code {code} in your reply: it works once, and only from your address."),
+                format!("Zostaw w odpowiedzi kod {code}: działa raz i tylko z Twojego adresu."),
+            );
         }
     }
     c

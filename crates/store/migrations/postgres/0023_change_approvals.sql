@@ -41,3 +41,15 @@ CREATE TABLE change_approvals (
     decided_at  BIGINT NOT NULL,
     PRIMARY KEY (record_id, round, stage, user_id)
 );
+
+-- The single-use codes approval requests by e-mail carry: only the code's
+-- SHA-256 is kept, with whose decision, in which round and stage, it is.
+CREATE TABLE change_approval_codes (
+    code_hash   TEXT PRIMARY KEY,
+    record_id   BIGINT NOT NULL REFERENCES records (id),
+    round       BIGINT NOT NULL,
+    stage       BIGINT NOT NULL,
+    user_id     BIGINT NOT NULL REFERENCES users (id),
+    created_at  BIGINT NOT NULL,
+    used_at     BIGINT
+);

@@ -18,7 +18,7 @@ use steward_channels::inbound;
 const DOMAIN: &str = "steward.test";
 const SECRET: &str = "whsec_0123456789abcdef";
 
-fn mail_config(port: u16) -> AppConfig {
+pub(crate) fn mail_config(port: u16) -> AppConfig {
     AppConfig {
         notify: NotifyConfig {
             smtp: Some(SmtpConfig {
@@ -49,11 +49,11 @@ fn strict_config(port: u16) -> AppConfig {
     c
 }
 
-fn smtp_port(t: &TestApp) -> u16 {
+pub(crate) fn smtp_port(t: &TestApp) -> u16 {
     t.app.config.notify.smtp.as_ref().unwrap().port
 }
 
-async fn set_mail(t: &TestApp, user: &str, email: &str, locale: Option<&str>) {
+pub(crate) async fn set_mail(t: &TestApp, user: &str, email: &str, locale: Option<&str>) {
     sqlx::query("UPDATE users SET email = $1, locale = $2 WHERE username = $3")
         .bind(email.to_owned())
         .bind(locale.map(str::to_owned))
@@ -75,7 +75,7 @@ fn mails(smtp: &SmtpServer) -> Vec<(String, inbound::InboundMessage)> {
         .collect()
 }
 
-fn sent_to(smtp: &SmtpServer, address: &str) -> Vec<inbound::InboundMessage> {
+pub(crate) fn sent_to(smtp: &SmtpServer, address: &str) -> Vec<inbound::InboundMessage> {
     mails(smtp).into_iter().filter(|(r, _)| r == address).map(|(_, m)| m).collect()
 }
 
