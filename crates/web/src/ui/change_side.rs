@@ -128,7 +128,7 @@ pub fn approval(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             @if waiting && !d.c.is_approved() {
                 @if !approver {
                     p.hint { (ctx.t(ChgMsg::ApproveWaits)) }
-                } @else if d.is_own(ctx) && errors.is_empty() {
+                } @else if d.is_own(ctx) {
                     p.hint #approval-own { (ctx.t(ChgMsg::ApproveOwn)) }
                 } @else {
                     form.approve-form method="post" action={ (d.page()) "/approve" } {
