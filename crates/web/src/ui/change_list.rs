@@ -1,6 +1,7 @@
 //! `/changes`: the change list (staff only). Queues (open, mine, awaiting
 //! approval, scheduled, all) are links to the list with their filters; the
-//! filter form, sort links and keyset pages are every list's
+//! filter form (with the type and the risk level), sort links and keyset
+//! pages are every list's
 //! (`record_list`); each title carries the change's type and risk.
 
 use super::change_texts::{self, ChgMsg, ChgPlural};
@@ -16,7 +17,10 @@ use crate::{
 use axum::extract::{Query, State, rejection::QueryRejection};
 use maud::{Markup, html};
 use steward_app::changes::{Change, ChangeListParams};
-use steward_domain::{change::ChangeState, number::RecordKind};
+use steward_domain::{
+    change::{ChangeState, ChangeType, RiskLevel},
+    number::RecordKind,
+};
 
 const KIND: RecordKind = RecordKind::Change;
 
@@ -66,7 +70,7 @@ const PAGE: i64 = 50;
 list_query! {
     /// The list's query string.
     pub struct ChangeQuery {
-        filters: [text, state, priority, group, assignee, service],
+        filters: [text, state, change_type, risk_level, priority, group, assignee, service],
         kept: [],
     }
 }
@@ -91,9 +95,22 @@ const QUEUES: [(Label, &str); 5] = [
 
 fn filters(ctx: &Ctx, q: &ChangeQuery, c: &record_list::Choices, errors: &widgets::Errors) -> Markup {
     let select = |id, name, label: Label, options| Filter::new(id, name, ctx.t(label), Control::Select(options));
+    let lang = ctx.lang;
+    let types = options::any_of::<Msg>(
+        ctx,
+        &[],
+        ChangeType::ALL.iter().map(|t| (t.as_str().to_owned(), change_texts::change_type(lang, *t).to_owned())),
+    );
+    let levels = options::any_of::<Msg>(
+        ctx,
+        &[],
+        RiskLevel::ALL.iter().map(|l| (l.as_str().to_owned(), change_texts::risk_level(lang, *l).to_owned())),
+    );
     let fields = [
         Filter::new("f-text", "text", ctx.t(Msg::FilterText), Control::Search),
         select("f-state", "state", &Msg::State, options::states::<ChangeState>(ctx, ChgMsg::OpenStates)),
+        select("f-type", "change_type", &ChgMsg::ChangeType, types),
+        select("f-risk", "risk_level", &ChgMsg::RiskLevelLabel, levels),
         select("f-priority", "priority", &Msg::Priority, options::priorities(ctx)),
         select("f-group", "group", &Msg::GroupShort, options::groups(ctx, &c.groups)),
         select("f-assignee", "assignee", &ChgMsg::ChangeOwner, options::people(ctx, c.staff.iter())),
