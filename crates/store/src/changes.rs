@@ -119,17 +119,25 @@ pub fn details_filter(change_type: Option<&str>, risk_level: Option<&str>) -> Op
         (None, Some("high")) => on_details!("cd.risk_level = 'high'"),
         (None, Some("very_high")) => on_details!("cd.risk_level = 'very_high'"),
         (Some("standard"), Some("low")) => on_details!("cd.change_type = 'standard'", "cd.risk_level = 'low'"),
-        (Some("standard"), Some("moderate")) => on_details!("cd.change_type = 'standard'", "cd.risk_level = 'moderate'"),
+        (Some("standard"), Some("moderate")) => {
+            on_details!("cd.change_type = 'standard'", "cd.risk_level = 'moderate'")
+        }
         (Some("standard"), Some("high")) => on_details!("cd.change_type = 'standard'", "cd.risk_level = 'high'"),
-        (Some("standard"), Some("very_high")) => on_details!("cd.change_type = 'standard'", "cd.risk_level = 'very_high'"),
+        (Some("standard"), Some("very_high")) => {
+            on_details!("cd.change_type = 'standard'", "cd.risk_level = 'very_high'")
+        }
         (Some("normal"), Some("low")) => on_details!("cd.change_type = 'normal'", "cd.risk_level = 'low'"),
         (Some("normal"), Some("moderate")) => on_details!("cd.change_type = 'normal'", "cd.risk_level = 'moderate'"),
         (Some("normal"), Some("high")) => on_details!("cd.change_type = 'normal'", "cd.risk_level = 'high'"),
         (Some("normal"), Some("very_high")) => on_details!("cd.change_type = 'normal'", "cd.risk_level = 'very_high'"),
         (Some("emergency"), Some("low")) => on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'low'"),
-        (Some("emergency"), Some("moderate")) => on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'moderate'"),
+        (Some("emergency"), Some("moderate")) => {
+            on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'moderate'")
+        }
         (Some("emergency"), Some("high")) => on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'high'"),
-        (Some("emergency"), Some("very_high")) => on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'very_high'"),
+        (Some("emergency"), Some("very_high")) => {
+            on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'very_high'")
+        }
         _ => None,
     }
 }

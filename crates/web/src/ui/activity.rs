@@ -52,8 +52,17 @@ pub fn value(lang: Lang, field: &str, v: Option<&str>) -> String {
             other => other.to_owned(),
         },
         "major" => label(if v == "1" { Msg::Yes } else { Msg::No }),
-        "description" | "resolution_notes" | "title" | "root_cause" | "workaround" | "cancel_reason"
-        | "implementation_plan" | "backout_plan" | "test_plan" | "review_notes" | "approval_comment" => shorten(v, 120),
+        "description"
+        | "resolution_notes"
+        | "title"
+        | "root_cause"
+        | "workaround"
+        | "cancel_reason"
+        | "implementation_plan"
+        | "backout_plan"
+        | "test_plan"
+        | "review_notes"
+        | "approval_comment" => shorten(v, 120),
         _ => v.to_owned(),
     }
 }

@@ -69,8 +69,8 @@ mod tests {
     use super::{nav, under};
     use crate::i18n::{Lang, Msg::*, Text};
     use crate::ui::{
-        admin_texts::AdminMsg::*, cmdb_texts::CmdbMsg::*, desk_texts::DeskMsg::*, incident_texts::IncMsg::*,
-        kb_texts::KbMsg::*, portal_texts::PortalMsg::*, problem_texts::PrbMsg::*, change_texts::ChgMsg::*,
+        admin_texts::AdminMsg::*, change_texts::ChgMsg::*, cmdb_texts::CmdbMsg::*, desk_texts::DeskMsg::*,
+        incident_texts::IncMsg::*, kb_texts::KbMsg::*, portal_texts::PortalMsg::*, problem_texts::PrbMsg::*,
     };
     use steward_app::Actor;
     use steward_domain::Role;

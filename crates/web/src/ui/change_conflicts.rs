@@ -61,7 +61,9 @@ fn reason(ctx: &Ctx, d: &Data, c: &ChangeConflicts, conflict: &Conflict) -> (Str
 fn with(ctx: &Ctx, w: &With) -> Markup {
     match w {
         With::Change { number, .. } => html! { a href={ "/changes/" (number) } { (number) } },
-        With::Freeze { name, .. } => html! { strong { (i18n::tf(ctx.lang, ChgMsg::ConflictFreezeNamed, &[("name", name)])) } },
+        With::Freeze { name, .. } => {
+            html! { strong { (i18n::tf(ctx.lang, ChgMsg::ConflictFreezeNamed, &[("name", name)])) } }
+        }
     }
 }
 

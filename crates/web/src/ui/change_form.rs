@@ -58,6 +58,9 @@ pub struct ChangeForm {
     pub answers: BTreeMap<String, String>,
 }
 
+/// The planned start and end as the use case takes them (RFC 3339).
+type Window = (Option<String>, Option<String>);
+
 /// A stored moment as the `datetime-local` input shows it.
 fn local(micros: Option<i64>) -> String {
     micros.map(as_of::input_value).unwrap_or_default()
@@ -90,7 +93,7 @@ impl ChangeForm {
 
     /// The planned window as RFC 3339 (the use case's form), each end
     /// empty when not given; or the messages beside the ends typed wrong.
-    fn window(&self) -> Result<(Option<String>, Option<String>), Vec<FieldError>> {
+    fn window(&self) -> Result<Window, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut read = |field: &str, v: &str| match as_of::local(v) {
             Ok(at) => at.map(fmt::iso),
@@ -104,7 +107,7 @@ impl ChangeForm {
     }
 
     /// Every message the form itself finds: the record's fields, the window.
-    fn checked(&self) -> Result<(record_form::Checked, (Option<String>, Option<String>)), Vec<FieldError>> {
+    fn checked(&self) -> Result<(record_form::Checked, Window), Vec<FieldError>> {
         match (self.fields.checked(), self.window()) {
             (Ok(c), Ok(w)) => Ok((c, w)),
             (c, w) => Err(c.err().into_iter().flatten().chain(w.err().into_iter().flatten()).collect()),
@@ -229,10 +232,16 @@ fn questionnaire(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
 /// The type, and the planned window in the viewer's zone.
 fn planning(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
     let lang = ctx.lang;
-    let types: Vec<(String, String)> =
-        ChangeType::ALL.iter().map(|t| (t.as_str().to_owned(), change_texts::change_type(lang, *t).to_owned())).collect();
+    let types: Vec<(String, String)> = ChangeType::ALL
+        .iter()
+        .map(|t| (t.as_str().to_owned(), change_texts::change_type(lang, *t).to_owned()))
+        .collect();
     let zone = i18n::tf(lang, ChgMsg::TimesIn, &[("zone", fmt::zone_name(&fmt::zone()))]);
-    let time = |id, label| Field { kind: Some("datetime-local"), hint: Some(&zone), ..Field::new(lang, id, id, ctx.t(label), errors) };
+    let time = |id, label| Field {
+        kind: Some("datetime-local"),
+        hint: Some(&zone),
+        ..Field::new(lang, id, id, ctx.t(label), errors)
+    };
     html! {
         (Field { hint: Some(ctx.t(ChgMsg::TypeHint)), ..Field::new(lang, "change_type", "change_type", ctx.t(ChgMsg::ChangeType), errors) }.select(&types, &v.change_type))
         div.field-row {

@@ -193,7 +193,11 @@ mod tests {
     #[test]
     fn the_queue_shown_is_the_one_whose_filters_the_list_has() {
         let current_queue = |q: &ChangeQuery| record_list::current_queue(q, &QUEUES);
-        let q = |state: &str, assignee: &str| ChangeQuery { state: state.into(), assignee: assignee.into(), ..ChangeQuery::default() };
+        let q = |state: &str, assignee: &str| ChangeQuery {
+            state: state.into(),
+            assignee: assignee.into(),
+            ..ChangeQuery::default()
+        };
         assert_eq!(current_queue(&q("open", "")), Some(0));
         assert_eq!(current_queue(&q("open", "me")), Some(1));
         assert_eq!(current_queue(&q("authorization", "")), Some(2));

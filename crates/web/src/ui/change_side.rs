@@ -4,9 +4,9 @@
 
 use super::change_texts::{self, ChgMsg};
 use super::{
-    Ctx, cmdb_widgets,
+    Ctx,
     change::{Data, View},
-    fmt, record_page,
+    cmdb_widgets, fmt, record_page,
     state_moves::{self, Mover},
     widgets,
 };

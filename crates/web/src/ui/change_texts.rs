@@ -211,10 +211,9 @@ pub fn value(lang: Lang, field: &str, v: &str) -> Option<String> {
         "change_type" => v.parse::<ChangeType>().ok().map(|c| change_type(lang, c).to_owned()),
         "risk_level" => v.parse::<RiskLevel>().ok().map(|l| risk_level(lang, l).to_owned()),
         "approved" => Some(t(lang, if v == "true" { Msg::Yes } else { Msg::No }).to_owned()),
-        "planned_start" | "planned_end" | "actual_start" | "actual_end" | "approved_at" => v
-            .parse::<jiff::Timestamp>()
-            .ok()
-            .map(|at| fmt::absolute(lang, at.as_microsecond())),
+        "planned_start" | "planned_end" | "actual_start" | "actual_end" | "approved_at" => {
+            v.parse::<jiff::Timestamp>().ok().map(|at| fmt::absolute(lang, at.as_microsecond()))
+        }
         // The answers are a JSON list of pairs: how many, not the list.
         "risk_answers" => serde_json::from_str::<Vec<serde_json::Value>>(v)
             .ok()
@@ -242,7 +241,10 @@ mod tests {
     #[test]
     fn journal_values_read_as_words() {
         assert_eq!(value(Lang::Pl, "state", "authorization").as_deref(), Some("Zatwierdzanie"));
-        assert_eq!(value(Lang::En, "resolution_code", "successful_with_issues").as_deref(), Some("Successful with issues"));
+        assert_eq!(
+            value(Lang::En, "resolution_code", "successful_with_issues").as_deref(),
+            Some("Successful with issues")
+        );
         assert_eq!(value(Lang::En, "change_type", "emergency").as_deref(), Some("Emergency"));
         assert_eq!(value(Lang::En, "planned_start", "2025-11-24T16:00:00Z").as_deref(), Some("24 Nov 2025, 16:00 UTC"));
         assert_eq!(value(Lang::Pl, "risk_answers", r#"[["a","b"],["c","d"]]"#).as_deref(), Some("odpowiedzi: 2"));

@@ -190,7 +190,13 @@ pub(crate) async fn conflicting(t: &server::TestServer, e: &Estate) -> (String, 
     };
     let theirs = raise("Resize vm-12", e.vm, "2030-05-02T20:00:00Z", "2030-05-02T23:00:00Z");
     let theirs = walk(t, &agent, theirs, &["assessment"]).await;
-    let answers = [("services_affected", "one"), ("user_impact", "one_team"), ("back_out", "easy"), ("tested", "partly"), ("outage", "none")];
+    let answers = [
+        ("services_affected", "one"),
+        ("user_impact", "one_team"),
+        ("back_out", "easy"),
+        ("tested", "partly"),
+        ("outage", "none"),
+    ];
     let ours = NewChange {
         answers: answers.iter().map(|(q, a)| ((*q).to_owned(), (*a).to_owned())).collect(),
         ..raise("Deploy checkout 4.2", e.checkout, "2030-05-02T21:00:00Z", "2030-05-02T22:00:00Z")

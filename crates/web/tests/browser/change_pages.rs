@@ -67,13 +67,13 @@ async fn refused_change_forms_say_why_beside_the_field_and_store_nothing() {
         ("planned_end", ""),
         ("answers.outage", "none"),
     ];
-    let page = body(post(&t, &format!("/changes/{chg}/edit"), &cookie, &edit).await, StatusCode::UNPROCESSABLE_ENTITY)
-        .await;
+    let page =
+        body(post(&t, &format!("/changes/{chg}/edit"), &cookie, &edit).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(at(&page, "planned_start-error").contains("is not a date and time"), "{page}");
     let edit: Vec<(&str, &str)> =
         edit.iter().map(|(k, v)| if *k == "planned_start" { (*k, "") } else { (*k, *v) }).collect();
-    let page = body(post(&t, &format!("/changes/{chg}/edit"), &cookie, &edit).await, StatusCode::UNPROCESSABLE_ENTITY)
-        .await;
+    let page =
+        body(post(&t, &format!("/changes/{chg}/edit"), &cookie, &edit).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(at(&page, "answer-tested-error"), "Is required");
     let stored = t.app.get_change(&agent, &chg).await.unwrap();
     assert_eq!((stored.record.version, stored.details.risk_answers.as_str()), (c.record.version, "[]"));
@@ -83,7 +83,11 @@ async fn refused_change_forms_say_why_beside_the_field_and_store_nothing() {
 async fn an_approval_of_ones_own_change_is_refused_with_the_reason_and_requesters_are_kept_out() {
     let t = server::spawn().await;
     let (admin, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
-    let mut c = t.app.create_change(&admin, NewChange { title: "Renew the wildcard certificate".into(), ..NewChange::default() }).await.unwrap();
+    let mut c = t
+        .app
+        .create_change(&admin, NewChange { title: "Renew the wildcard certificate".into(), ..NewChange::default() })
+        .await
+        .unwrap();
     let chg = number(c.record.number);
     for state in ["assessment", "authorization"] {
         let to = ChangeTransitionInput { state: state.into(), ..Default::default() };
