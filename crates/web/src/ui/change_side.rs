@@ -106,7 +106,9 @@ pub fn approval(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let lang = ctx.lang;
     let det = &d.c.details;
     let waiting = d.state() == Some(ChangeState::Authorization);
-    if !waiting && !d.c.is_approved() {
+    // Outside authorization the panel shows only an approval given, or why
+    // one was refused (the page was older than the change).
+    if !waiting && !d.c.is_approved() && v.own.approve.is_none() {
         return html! {};
     }
     let approver = matches!(ctx.actor.role, Role::Manager | Role::Admin);

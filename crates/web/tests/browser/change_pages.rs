@@ -103,6 +103,22 @@ async fn an_approval_of_ones_own_change_is_refused_with_the_reason_and_requester
     assert_eq!(at(&page, "approval-error"), "You cannot approve your own change: another manager must approve it");
     assert!(!t.app.get_change(&admin, &chg).await.unwrap().is_approved(), "nothing was stored");
 
+    // Sent back to assessment, an approval from the page as it was is
+    // refused with the reason on the page; watching it works as on any record.
+    t.add_manager().await;
+    let (mona_cookie, mona_csrf) = t.session("mona").await;
+    let back = ChangeTransitionInput { state: "assessment".into(), ..Default::default() };
+    let moved = t.app.transition_change(&admin, &chg, Some(c.record.version), back).await.unwrap();
+    let moved_version = moved.record.version.to_string();
+    let form = [("_csrf", mona_csrf.as_str()), ("version", moved_version.as_str()), ("comment", "")];
+    let page =
+        body(post(&t, &format!("/changes/{chg}/approve"), &mona_cookie, &form).await, StatusCode::CONFLICT).await;
+    assert!(at(&page, "approval-error").contains("only in authorization"), "{page}");
+    let r = post(&t, &format!("/changes/{chg}/watch"), &mona_cookie, &[("_csrf", &mona_csrf), ("on", "1")]).await;
+    assert_eq!(r.headers()[header::LOCATION], format!("/changes/{chg}?m=watching"));
+    let page = body(get(&t, &format!("/changes/{chg}?m=watching"), &mona_cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"aria-pressed="true""#), "the button says she watches it");
+
     // Requesters see no changes: the list sends them to the portal, a
     // change's page is refused.
     let (requester, _) = t.session("requester").await;
