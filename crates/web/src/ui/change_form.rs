@@ -30,7 +30,7 @@ use steward_app::{
     incidents::Patch,
 };
 use steward_domain::{
-    change::{ChangeType, Question, Questionnaire},
+    change::{ChangeType, Question, Questionnaire, Risk},
     number::RecordKind,
 };
 use steward_store::accounts::User;
@@ -186,33 +186,54 @@ fn words<'a>(lang: Lang, en: &'a str, pl: &'a str) -> &'a str {
     if lang == Lang::Pl { pl } else { en }
 }
 
+/// "Risk level: High, score 11 · Needs the CAB".
+fn says(lang: Lang, r: &Risk) -> String {
+    let cab = i18n::t(lang, if r.needs_cab { ChgMsg::NeedsCab } else { ChgMsg::NoCab });
+    let score = r.score.to_string();
+    i18n::tf(
+        lang,
+        ChgMsg::RiskSays,
+        &[("level", change_texts::risk_level(lang, r.level)), ("score", &score), ("cab", cab)],
+    )
+}
+
 /// What the answers give: the score, the level and whether the CAB must
-/// see it, or why there is none yet.
+/// see it, or why there is none yet. It carries the levels and its words,
+/// so `app.js` says it again as answers are chosen.
 fn risk_summary(ctx: &Ctx, q: &Questionnaire, answers: &BTreeMap<String, String>) -> Markup {
+    let lang = ctx.lang;
     let pairs: Vec<(String, String)> = answers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let said = match q.score(&pairs) {
+        Ok(r) => says(lang, &r),
+        Err(_) => ctx.t(if answers.is_empty() { ChgMsg::RiskNotAssessed } else { ChgMsg::RiskIncomplete }).to_owned(),
+    };
+    let levels: Vec<String> =
+        q.levels.iter().map(|(min, l)| format!("{min}:{}", change_texts::risk_level(lang, *l))).collect();
+    let cab = q.levels.iter().find(|(_, l)| *l == q.cab_from).map_or(u32::MAX, |(min, _)| *min);
     html! {
-        div.risk-summary #risk-summary aria-live="polite" {
-            @match q.score(&pairs) {
-                Ok(r) => {
-                    strong { (ctx.t(ChgMsg::RiskLevelLabel)) ": " }
-                    span #risk-level { (i18n::tf(ctx.lang, ChgMsg::RiskOf, &[("level", change_texts::risk_level(ctx.lang, r.level)), ("score", &r.score.to_string())])) }
-                    " · " span #risk-cab { (ctx.t(if r.needs_cab { ChgMsg::NeedsCab } else { ChgMsg::NoCab })) }
-                }
-                Err(_) => p.muted { (ctx.t(if answers.is_empty() { ChgMsg::RiskNotAssessed } else { ChgMsg::RiskIncomplete })) },
-            }
+        div.risk-summary #risk-summary aria-live="polite" data-levels=(levels.join(";")) data-cab=(cab)
+            data-says=(ctx.t(ChgMsg::RiskSays)) data-cab-yes=(ctx.t(ChgMsg::NeedsCab)) data-cab-no=(ctx.t(ChgMsg::NoCab))
+            data-incomplete=(ctx.t(ChgMsg::RiskIncomplete)) {
+            p #risk-said { (said) }
         }
     }
 }
 
-/// The questionnaire: each question a select of its answers.
+/// The questionnaire: each question a select of its answers, each answer
+/// with its weight (for the score `app.js` shows as they are chosen).
 fn questionnaire(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
     let lang = ctx.lang;
     let q = Questionnaire::default();
     let hint = i18n::tf(lang, ChgMsg::RiskHint, &[("level", change_texts::risk_level(lang, q.cab_from))]);
-    let options = |question: &Question| {
-        let mut out = vec![(String::new(), ctx.t(ChgMsg::NoAnswer).to_owned())];
-        out.extend(question.answers.iter().map(|a| (a.key.clone(), words(lang, &a.text_en, &a.text_pl).to_owned())));
-        out
+    // An answer the question does not offer stays shown, beside its message.
+    let options = |question: &Question, chosen: &str| {
+        html! {
+            option value="" { (ctx.t(ChgMsg::NoAnswer)) }
+            @if !chosen.is_empty() && !question.answers.iter().any(|a| a.key == chosen) { option value=(chosen) selected { (chosen) } }
+            @for a in &question.answers {
+                option value=(a.key) data-weight=(a.weight) selected[a.key == chosen] { (words(lang, &a.text_en, &a.text_pl)) }
+            }
+        }
     };
     html! {
         fieldset.risk-fields #risk-fields {
@@ -221,8 +242,9 @@ fn questionnaire(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
             @for question in &q.questions {
                 @let name = format!("{ANSWER}{}", question.key);
                 @let id = format!("answer-{}", question.key);
+                @let chosen = v.answers.get(&question.key).map_or("", String::as_str);
                 (Field::new(lang, &id, &name, words(lang, &question.text_en, &question.text_pl), errors)
-                    .select(&options(question), v.answers.get(&question.key).map_or("", String::as_str)))
+                    .select_with(options(question, chosen)))
             }
             (risk_summary(ctx, &q, &v.chosen()))
         }

@@ -51,6 +51,7 @@ crate::i18n::catalogue! {
     RiskAnswers: "Risk answers", "Odpowiedzi o ryzyko";
     RiskAnswersCount: "{n} answers", "odpowiedzi: {n}";
     RiskOf: "{level}, score {score}", "{level}, wynik {score}";
+    RiskSays: "Risk level: {level}, score {score} · {cab}", "Poziom ryzyka: {level}, wynik {score} · {cab}";
     RiskNotAssessed: "Not assessed yet: answer the risk questions.", "Jeszcze nie oceniono: odpowiedz na pytania o ryzyko.";
     RiskIncomplete: "Answer every question to get the score.", "Odpowiedz na każde pytanie, aby poznać wynik.";
     RiskHint: "Every answer adds to the score; the score gives the level. From {level} up the change goes to the CAB.", "Każda odpowiedź dodaje punkty; wynik wyznacza poziom. Od poziomu „{level}” zmiana trafia do komitetu CAB.";

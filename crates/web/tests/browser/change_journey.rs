@@ -85,6 +85,8 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert_eq!(state(c).await, "Assessment");
     assert!(last_entry(c).await.contains("Assessment"));
     go(c, "#edit-change").await;
+    choose(c, "#answer-services_affected", "several").await;
+    assert_eq!(text(c, "#risk-said").await, "Answer every question to get the score.");
     for (question, answer) in [
         ("services_affected", "several"),
         ("user_impact", "everyone"),
@@ -94,6 +96,8 @@ async fn journey(c: &Client, t: &server::TestServer) {
     ] {
         choose(c, &format!("#answer-{question}"), answer).await;
     }
+    // The form says what the answers give as they are chosen.
+    assert_eq!(text(c, "#risk-said").await, "Risk level: High, score 11 · Needs the CAB");
     go(c, "#save-change").await;
     assert_eq!(text(c, ".notice.success").await, "Changes saved.");
     assert!(text(c, "#risk-result").await.contains("High, score 11"));
