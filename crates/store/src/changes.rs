@@ -100,6 +100,48 @@ pub struct Planned {
     pub service_id: Option<i64>,
 }
 
+/// A change list's condition on its type, its risk level or both (see
+/// `records::Filter::extra`): one constant per pair, never user text; None
+/// for no condition or a value that is not a type or a level (the use case
+/// refuses those first).
+pub fn details_filter(change_type: Option<&str>, risk_level: Option<&str>) -> Option<&'static str> {
+    macro_rules! on_details {
+        ($($cond:literal),+) => {
+            Some(concat!("EXISTS (SELECT 1 FROM change_details cd WHERE cd.record_id = i.id", $(" AND ", $cond),+, ")"))
+        };
+    }
+    match (change_type, risk_level) {
+        (Some("standard"), None) => on_details!("cd.change_type = 'standard'"),
+        (Some("normal"), None) => on_details!("cd.change_type = 'normal'"),
+        (Some("emergency"), None) => on_details!("cd.change_type = 'emergency'"),
+        (None, Some("low")) => on_details!("cd.risk_level = 'low'"),
+        (None, Some("moderate")) => on_details!("cd.risk_level = 'moderate'"),
+        (None, Some("high")) => on_details!("cd.risk_level = 'high'"),
+        (None, Some("very_high")) => on_details!("cd.risk_level = 'very_high'"),
+        (Some("standard"), Some("low")) => on_details!("cd.change_type = 'standard'", "cd.risk_level = 'low'"),
+        (Some("standard"), Some("moderate")) => {
+            on_details!("cd.change_type = 'standard'", "cd.risk_level = 'moderate'")
+        }
+        (Some("standard"), Some("high")) => on_details!("cd.change_type = 'standard'", "cd.risk_level = 'high'"),
+        (Some("standard"), Some("very_high")) => {
+            on_details!("cd.change_type = 'standard'", "cd.risk_level = 'very_high'")
+        }
+        (Some("normal"), Some("low")) => on_details!("cd.change_type = 'normal'", "cd.risk_level = 'low'"),
+        (Some("normal"), Some("moderate")) => on_details!("cd.change_type = 'normal'", "cd.risk_level = 'moderate'"),
+        (Some("normal"), Some("high")) => on_details!("cd.change_type = 'normal'", "cd.risk_level = 'high'"),
+        (Some("normal"), Some("very_high")) => on_details!("cd.change_type = 'normal'", "cd.risk_level = 'very_high'"),
+        (Some("emergency"), Some("low")) => on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'low'"),
+        (Some("emergency"), Some("moderate")) => {
+            on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'moderate'")
+        }
+        (Some("emergency"), Some("high")) => on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'high'"),
+        (Some("emergency"), Some("very_high")) => {
+            on_details!("cd.change_type = 'emergency'", "cd.risk_level = 'very_high'")
+        }
+        _ => None,
+    }
+}
+
 /// The states in which a change's window holds its place on the calendar:
 /// planned and not yet done (a draft has no place yet).
 pub const HOLDING: &str = "('assessment', 'authorization', 'scheduled', 'implementing')";

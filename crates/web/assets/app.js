@@ -265,6 +265,33 @@
       urgency.addEventListener("change", update);
     }
 
+    // A change's risk: the score, level and CAB need of the answers chosen.
+    var risk = document.getElementById("risk-summary");
+    var riskSaid = document.getElementById("risk-said");
+    if (risk && riskSaid) {
+      var answers = document.querySelectorAll("#risk-fields select");
+      var levels = risk.getAttribute("data-levels").split(";").map(function (p) {
+        var at = p.indexOf(":");
+        return [parseInt(p.slice(0, at), 10), p.slice(at + 1)];
+      });
+      var cabFrom = parseInt(risk.getAttribute("data-cab"), 10);
+      var rescore = function () {
+        var total = 0;
+        var all = true;
+        answers.forEach(function (s) {
+          var o = s.options[s.selectedIndex];
+          var w = o ? o.getAttribute("data-weight") : null;
+          if (w === null) all = false; else total += parseInt(w, 10);
+        });
+        if (!all) { riskSaid.textContent = risk.getAttribute("data-incomplete"); return; }
+        var level = levels[0][1];
+        levels.forEach(function (l) { if (total >= l[0]) level = l[1]; });
+        riskSaid.textContent = risk.getAttribute("data-says").replace("{level}", level).replace("{score}", total)
+          .replace("{cab}", risk.getAttribute(total >= cabFrom ? "data-cab-yes" : "data-cab-no"));
+      };
+      answers.forEach(function (s) { s.addEventListener("change", rescore); });
+    }
+
     // Offer only the chosen group's members as assignees.
     var group = document.getElementById("assignment_group");
     var assignee = document.getElementById("assignee");

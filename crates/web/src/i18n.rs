@@ -1002,6 +1002,7 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         "cis" => Msg::ConfigurationItems,
         other => {
             return crate::ui::problem_texts::field(lang, other)
+                .or_else(|| crate::ui::change_texts::field(lang, other))
                 .or_else(|| crate::ui::link_texts::field(lang, other))
                 .map_or_else(|| Cow::Owned(other.replace('_', " ")), Cow::Borrowed);
         }

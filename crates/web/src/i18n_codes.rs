@@ -313,6 +313,9 @@ fn said_differently(code: Code) -> bool {
             | Code::NoActions
             | Code::PercentRange
             | Code::NoGroupAndGroups
+            // The change form names its fields in words.
+            | Code::PlannedEndBeforeStart
+            | Code::RiskAnswerOutOfRange
     )
 }
 

@@ -1,6 +1,6 @@
 //! The change list's filters as the API takes them (text): the incident
 //! list's where they apply, read by the same code, plus the change's own
-//! states.
+//! states, its type and its risk level.
 
 use super::KIND;
 use crate::{
@@ -9,8 +9,8 @@ use crate::{
     incidents::ListParams,
 };
 use serde::{Deserialize, Serialize};
-use steward_domain::change::ChangeState;
-use steward_store::records::Filter;
+use steward_domain::change::{ChangeState, ChangeType, RiskLevel};
+use steward_store::{changes as store_changes, records::Filter};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +24,10 @@ pub struct ChangeListParams {
     pub group: Option<String>,
     /// The change owner: a username, `me` or `none`.
     pub assignee: Option<String>,
+    /// standard, normal or emergency.
+    pub change_type: Option<String>,
+    /// The assessed risk: low, moderate, high or very_high.
+    pub risk_level: Option<String>,
     pub service: Option<String>,
     /// Words in the title or description.
     pub text: Option<String>,
@@ -41,6 +45,9 @@ impl App {
         steward_domain::change::can_view_change(actor.role)?;
         let mut errs = Errors::default();
         let states = crate::incidents::kind_states::<ChangeState>(&mut errs, p.state.as_deref());
+        let ty = p.change_type.as_deref().and_then(|t| super::change_type(&mut errs, t));
+        let level = p.risk_level.as_deref().and_then(|l| errs.check("risk_level", l.trim().parse::<RiskLevel>()));
+        let extra = store_changes::details_filter(ty.map(ChangeType::as_str), level.map(RiskLevel::as_str));
         let shared = ListParams {
             priority: p.priority.clone(),
             group: p.group.clone(),
@@ -52,6 +59,6 @@ impl App {
             limit: p.limit,
             ..ListParams::default()
         };
-        self.kind_filter(actor, &shared, (KIND, states, None), errs).await
+        self.kind_filter(actor, &shared, (KIND, states, extra), errs).await
     }
 }

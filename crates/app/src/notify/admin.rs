@@ -329,6 +329,7 @@ impl App {
                 Ok(self.get_incident(actor, number).await?.id)
             }
             RecordKind::Problem => Ok(self.get_problem(actor, number).await?.record.id),
+            RecordKind::Change => Ok(self.get_change(actor, number).await?.record.id),
             _ => Err(AppError::NotFound("record")),
         }
     }

@@ -69,6 +69,8 @@ pub(super) fn with_etag(status: StatusCode, ch: changes::Change) -> Response {
         ("priority" = Option<String>, Query, description = "Comma-separated priorities 1–5"),
         ("group" = Option<String>, Query, description = "Comma-separated group names; `mine`, `none`"),
         ("assignee" = Option<String>, Query, description = "The change owner: username, `me` or `none`"),
+        ("change_type" = Option<super::schema::ChangeType>, Query, description = "Changes of this type"),
+        ("risk_level" = Option<super::schema::RiskLevel>, Query, description = "Changes assessed at this risk level"),
         ("service" = Option<String>, Query),
         ("text" = Option<String>, Query, description = "Words in the title or description"),
         ("sort" = Option<String>, Query, description = "priority (default), -priority, opened, -opened, updated, -updated, number, -number"),

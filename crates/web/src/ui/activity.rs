@@ -30,7 +30,10 @@ pub fn value(lang: Lang, field: &str, v: Option<&str>) -> String {
         "resolution_code" => v.parse::<ResolutionCode>().is_ok(),
         _ => false,
     };
-    if !incident_value && let Some(p) = super::problem_texts::value(lang, field, v) {
+    if !incident_value
+        && let Some(p) =
+            super::problem_texts::value(lang, field, v).or_else(|| super::change_texts::value(lang, field, v))
+    {
         return p;
     }
     match field {
@@ -49,7 +52,17 @@ pub fn value(lang: Lang, field: &str, v: Option<&str>) -> String {
             other => other.to_owned(),
         },
         "major" => label(if v == "1" { Msg::Yes } else { Msg::No }),
-        "description" | "resolution_notes" | "title" | "root_cause" | "workaround" | "cancel_reason" => shorten(v, 120),
+        "description"
+        | "resolution_notes"
+        | "title"
+        | "root_cause"
+        | "workaround"
+        | "cancel_reason"
+        | "implementation_plan"
+        | "backout_plan"
+        | "test_plan"
+        | "review_notes"
+        | "approval_comment" => shorten(v, 120),
         _ => v.to_owned(),
     }
 }

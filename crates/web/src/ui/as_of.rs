@@ -10,6 +10,17 @@ use steward_app::{Code, Message};
 /// The moment `input` names, None for now (empty), or the message for the
 /// field. A moment in the future is refused: the CMDB has no plans.
 pub fn parse(input: &str, now: i64) -> Result<Option<i64>, Message> {
+    let at = local(input)?;
+    if at.is_some_and(|us| us > now) {
+        return Err(ui(Code::InFuture, &[]));
+    }
+    Ok(at)
+}
+
+/// The moment a form's `datetime-local` input names in the viewer's zone
+/// (or an RFC 3339 time with its offset), None when empty, or the message
+/// for the field. Forms that plan ahead (a change's window) read it so.
+pub fn local(input: &str) -> Result<Option<i64>, Message> {
     let s = input.trim();
     if s.is_empty() {
         return Ok(None);
@@ -23,11 +34,7 @@ pub fn parse(input: &str, now: i64) -> Result<Option<i64>, Message> {
             .map(|z| z.timestamp())
             .ok_or_else(|| ui(Code::NotRfc3339, &[("text", s)]))?,
     };
-    let us = at.as_microsecond();
-    if us > now {
-        return Err(ui(Code::InFuture, &[]));
-    }
-    Ok(Some(us))
+    Ok(Some(at.as_microsecond()))
 }
 
 /// The value for the `datetime-local` input: the viewer's zone, minutes

@@ -76,6 +76,12 @@ fn describe(lang: Lang, e: &AppError) -> (StatusCode, Msg, String, Option<String
     }
 }
 
+/// What a panel says for an error it shows in place of its content.
+pub fn reason(lang: Lang, e: &AppError) -> String {
+    let (_, _, text, detail) = describe(lang, e);
+    detail.unwrap_or(text)
+}
+
 /// The error page for a signed-in user; sign-in for an ended session.
 pub fn app_error(ctx: &Ctx, e: AppError) -> Response {
     if let AppError::Unauthenticated(_) = e {

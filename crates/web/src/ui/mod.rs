@@ -20,6 +20,13 @@ mod assets;
 mod audit;
 mod canned_replies;
 mod catalog;
+mod change;
+mod change_actions;
+mod change_conflicts;
+mod change_form;
+mod change_list;
+mod change_side;
+pub(crate) mod change_texts;
 mod clocks;
 mod cmdb_ci;
 mod cmdb_draft;
@@ -108,6 +115,7 @@ const AREAS: &[area::Area] = &[
     home::AREA,
     incidents::AREA,
     problem_list::AREA,
+    change_list::AREA,
     cmdb_list::AREA,
     kb::AREA,
     admin::AREA,

@@ -132,6 +132,10 @@ pub async fn watch_problem(s: State<AppState>, ctx: Ctx, n: Path<String>, f: For
     toggle(s, ctx, RecordKind::Problem, n, f).await
 }
 
+pub async fn watch_change(s: State<AppState>, ctx: Ctx, n: Path<String>, f: Form<WatchForm>) -> UiResult {
+    toggle(s, ctx, RecordKind::Change, n, f).await
+}
+
 /// Starts or stops watching the record, then back to its page.
 async fn toggle(
     State(s): State<AppState>,

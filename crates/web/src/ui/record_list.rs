@@ -606,7 +606,7 @@ pub fn count_number(lang: Lang, c: Count) -> String {
 }
 
 /// A count of what `p` counts, its digits grouped ("1,234 problems").
-pub fn count_of(lang: Lang, c: Count, p: i18n::Plural) -> String {
+pub fn count_of(lang: Lang, c: Count, p: impl i18n::Counted) -> String {
     let n = count_number(lang, c);
     i18n::tn(lang, p, c.count.unsigned_abs()).replacen(&c.count.to_string(), &n, 1)
 }

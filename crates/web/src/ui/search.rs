@@ -106,7 +106,11 @@ pub fn state_label(lang: i18n::Lang, state: &str) -> &'static str {
             state.parse().map(|s| problem_texts::state(lang, s)).unwrap_or("?")
         }
         "draft" | "in_review" | "published" | "retired" => kb_texts::state(lang, state),
-        _ => state.parse().map(|s| i18n::state(lang, s)).unwrap_or("?"),
+        _ => state
+            .parse()
+            .map(|s| i18n::state(lang, s))
+            .or_else(|_| state.parse().map(|s| super::change_texts::state(lang, s)))
+            .unwrap_or("?"),
     }
 }
 

@@ -5,10 +5,10 @@
 //! the version shown. The kind says which moves there are, what each is
 //! called and what it asks for; this draws them.
 
-use super::{Ctx, problem_texts, widgets};
+use super::{Ctx, change_texts, problem_texts, widgets};
 use crate::i18n::{self, Lang, Msg, Text};
 use maud::{Markup, html};
-use steward_domain::{IncidentState, Lifecycle, problem::ProblemState};
+use steward_domain::{IncidentState, Lifecycle, change::ChangeState, problem::ProblemState};
 
 /// A kind's states as its pages name them.
 pub trait StateLabel: Lifecycle {
@@ -24,6 +24,12 @@ impl StateLabel for IncidentState {
 impl StateLabel for ProblemState {
     fn label(self, lang: Lang) -> &'static str {
         problem_texts::state(lang, self)
+    }
+}
+
+impl StateLabel for ChangeState {
+    fn label(self, lang: Lang) -> &'static str {
+        change_texts::state(lang, self)
     }
 }
 

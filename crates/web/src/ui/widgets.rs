@@ -8,10 +8,14 @@ use steward_app::FieldError;
 use steward_domain::IncidentState;
 
 pub fn state_badge(lang: Lang, state: &str) -> Markup {
-    // Incidents' states first; a problem's own (assessment, …) next.
+    // Incidents' states first; a problem's own (assessment, …) next, then a change's.
     let label = match state.parse::<IncidentState>() {
         Ok(s) => i18n::state(lang, s),
-        Err(_) => state.parse().map(|s| super::problem_texts::state(lang, s)).unwrap_or(state),
+        Err(_) => state
+            .parse()
+            .map(|s| super::problem_texts::state(lang, s))
+            .or_else(|_| state.parse().map(|s| super::change_texts::state(lang, s)))
+            .unwrap_or(state),
     };
     html! { span class={ "badge state state-" (state) } { (label) } }
 }

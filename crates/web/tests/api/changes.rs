@@ -307,6 +307,23 @@ both!(changes_approval_is_a_managers_and_never_ones_own, |t| {
     assert_eq!(actions(&journal(&t, &n).await), ["created", "state_changed", "updated"]);
 });
 
+both!(changes_are_listed_by_type_and_risk_level, |t| {
+    let numbers = |v: Value| -> Vec<String> { v["items"].as_array().unwrap().iter().map(num).collect() };
+    let risky = num(&raise(&t, &t.agent, json!({"title": "Move the data centre", "answers": risky()})).await);
+    let urgent = num(&raise(&t, &t.agent, json!({"title": "Hot-fix the VPN", "change_type": "emergency"})).await);
+    let plain = num(&raise(&t, &t.agent, json!({"title": "Rename a share"})).await);
+    let list = async |q: &str| t.json(&format!("/api/v1/changes?sort=number&{q}"), &t.agent).await;
+    assert_eq!(numbers(list("change_type=normal").await), [risky.clone(), plain]);
+    assert_eq!(numbers(list("change_type=emergency").await), [urgent]);
+    assert_eq!(numbers(list("risk_level=high").await), std::slice::from_ref(&risky));
+    assert_eq!(numbers(list("change_type=normal&risk_level=high").await), [risky]);
+    assert!(numbers(list("change_type=emergency&risk_level=high").await).is_empty());
+    assert!(numbers(list("risk_level=low").await).is_empty(), "none is assessed low");
+    // Each bad value is named; both at once.
+    let r = t.get("/api/v1/changes?change_type=rfc&risk_level=extreme", &t.agent).await;
+    invalid(r, &["change_type", "risk_level"]).await;
+});
+
 both!(changes_are_not_for_requesters, |t| {
     let c = raise(&t, &t.agent, json!({"title": "Replace the UPS batteries"})).await;
     let n = num(&c);

@@ -26,7 +26,8 @@ const ADMIN: &[&str] = &["admin"];
 /// business service with a map, `{rule}` an escalation rule, `{webhook}` a
 /// webhook, `{problem}` a published known error linked to `{incident}`,
 /// `{article}` a published article for requesters with a second version
-/// being written; `/login` is checked signed out.
+/// being written, `{change}` a change in authorization in conflict with
+/// another on `{ci}`; `/login` is checked signed out.
 const PAGES: &[(&str, &[&str])] = &[
     ("/login", &[]),
     ("/home", STAFF),
@@ -70,6 +71,11 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/problems/{problem}", STAFF),
     ("/problems/{problem}/edit", STAFF),
     ("/problems/{problem}", &["requester"]),
+    ("/changes?state=open", STAFF),
+    ("/changes/new", STAFF),
+    ("/changes/{change}", STAFF),
+    ("/changes/{change}/edit", STAFF),
+    ("/changes/{change}", &["requester"]),
     ("/kb", EVERYONE),
     ("/kb?from=report", &["requester"]),
     ("/kb/new", STAFF),
@@ -161,6 +167,7 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
     let hook = t.app.create_webhook(&admin, hook).await.unwrap().id.to_string();
     let prb = crate::problem_journey::known_error(t, &agent, &inc, e.vm).await;
     let article = article(t, &agent).await;
+    let (change, _) = crate::change_journey::conflicting(t, &e).await;
     PAGES
         .iter()
         .map(|(p, who)| {
@@ -169,7 +176,8 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
                 .replace("{rule}", &rule)
                 .replace("{webhook}", &hook)
                 .replace("{problem}", &prb)
-                .replace("{article}", &article);
+                .replace("{article}", &article)
+                .replace("{change}", &change);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()

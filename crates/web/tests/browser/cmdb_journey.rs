@@ -18,6 +18,8 @@ use steward_domain::cmdb::PortfolioStatus;
 /// The ids the journey visits: the service and the VM under it.
 pub(crate) struct Estate {
     pub(crate) shop: i64,
+    /// The checkout application, which runs on `vm`.
+    pub(crate) checkout: i64,
     pub(crate) vm: i64,
 }
 
@@ -60,7 +62,7 @@ pub(crate) async fn load_estate(t: &server::TestServer) -> Estate {
     };
     let report = t.app.upsert_cis(&Actor::operator(), batch).await.unwrap();
     let id = |i: usize| report.items.iter().find(|o| o.index == i).unwrap().id;
-    Estate { shop: id(0), vm: id(2) }
+    Estate { shop: id(0), checkout: id(1), vm: id(2) }
 }
 
 pub(crate) async fn sign_in(c: &Client, t: &server::TestServer, who: &str) {

@@ -1,0 +1,256 @@
+//! Change enablement's texts in English and Polish (the list, the form,
+//! the page, its approval and conflicts panels), and its words chosen by
+//! stored keys: states, types, risk levels, close codes, its own fields.
+
+use super::fmt;
+use crate::i18n::{Lang, Msg, t, tf};
+use steward_domain::change::{ChangeState, ChangeType, CloseCode, RiskLevel};
+
+crate::i18n::catalogue! {
+    /// A text of change enablement's pages.
+    enum ChgMsg;
+    // Change enablement in the UI (issue 12)
+    NavChanges: "Changes", "Zmiany";
+    ChangesTitle: "Changes", "Zmiany";
+    NewChangeTitle: "New change", "Nowa zmiana";
+    CreateChange: "Create change", "Utwórz zmianę";
+    ChangeQueues: "Change queues", "Kolejki zmian";
+    QueueOpen: "Open", "Otwarte";
+    QueueMine: "Mine", "Moje";
+    QueueAwaiting: "Awaiting approval", "Czekają na zatwierdzenie";
+    QueueScheduled: "Scheduled", "Zaplanowane";
+    QueueAll: "All", "Wszystkie";
+    OpenStates: "Open (draft to implementing)", "Otwarte (od szkicu po wdrażanie)";
+    NoMatches: "No changes match these filters.", "Żadna zmiana nie pasuje do tych filtrów.";
+    ChangeOwner: "Change owner", "Właściciel zmiany";
+    ChangeType: "Type", "Typ";
+    TypeStandard: "Standard", "Standardowa";
+    TypeNormal: "Normal", "Zwykła";
+    TypeEmergency: "Emergency", "Pilna";
+    TypeHint: "Standard: pre-approved, no assessment. Emergency: an emergency approver authorizes it, a review follows.", "Standardowa: zatwierdzona z góry, bez oceny. Pilna: zatwierdza ją osoba do spraw pilnych, potem następuje przegląd.";
+    StateDraft: "Draft", "Szkic";
+    StateAssessment: "Assessment", "Ocena";
+    StateAuthorization: "Authorization", "Zatwierdzanie";
+    StateScheduled: "Scheduled", "Zaplanowana";
+    StateImplementing: "Implementing", "Wdrażanie";
+    StateReview: "Review", "Przegląd";
+    StateClosed: "Closed", "Zamknięta";
+    StateCancelled: "Cancelled", "Anulowana";
+    CloseSuccessful: "Successful", "Udana";
+    CloseWithIssues: "Successful with issues", "Udana z problemami";
+    CloseFailed: "Failed", "Nieudana";
+    CloseBackedOut: "Backed out", "Wycofana";
+    RiskLow: "Low", "Niskie";
+    RiskModerate: "Moderate", "Umiarkowane";
+    RiskHigh: "High", "Wysokie";
+    RiskVeryHigh: "Very high", "Bardzo wysokie";
+    Risk: "Risk", "Ryzyko";
+    RiskTitle: "Risk assessment", "Ocena ryzyka";
+    RiskScore: "Score", "Wynik";
+    RiskLevelLabel: "Risk level", "Poziom ryzyka";
+    RiskAnswers: "Risk answers", "Odpowiedzi o ryzyko";
+    RiskAnswersCount: "{n} answers", "odpowiedzi: {n}";
+    RiskOf: "{level}, score {score}", "{level}, wynik {score}";
+    RiskSays: "Risk level: {level}, score {score} · {cab}", "Poziom ryzyka: {level}, wynik {score} · {cab}";
+    RiskNotAssessed: "Not assessed yet: answer the risk questions.", "Jeszcze nie oceniono: odpowiedz na pytania o ryzyko.";
+    RiskIncomplete: "Answer every question to get the score.", "Odpowiedz na każde pytanie, aby poznać wynik.";
+    RiskHint: "Every answer adds to the score; the score gives the level. From {level} up the change goes to the CAB.", "Każda odpowiedź dodaje punkty; wynik wyznacza poziom. Od poziomu „{level}” zmiana trafia do komitetu CAB.";
+    NeedsCab: "Needs the CAB", "Wymaga komitetu CAB";
+    NoCab: "No CAB needed", "Bez komitetu CAB";
+    NoAnswer: "Choose an answer", "Wybierz odpowiedź";
+    PlannedStart: "Planned start", "Planowany początek";
+    PlannedEnd: "Planned end", "Planowany koniec";
+    PlannedWindow: "Planned window", "Planowane okno";
+    ActualStart: "Actual start", "Faktyczny początek";
+    ActualEnd: "Actual end", "Faktyczny koniec";
+    ActualWindow: "Actual window", "Faktyczne okno";
+    WindowTitle: "When", "Kiedy";
+    NotPlanned: "No window planned yet.", "Nie zaplanowano jeszcze okna.";
+    NotStarted: "Not started.", "Nie rozpoczęto.";
+    TimesIn: "Times in {zone}", "Czas w strefie {zone}";
+    PlansTitle: "Plans", "Plany";
+    ImplementationPlan: "Implementation plan", "Plan wdrożenia";
+    BackoutPlan: "Back-out plan", "Plan wycofania";
+    TestPlan: "Test plan", "Plan testów";
+    NoPlan: "Not written yet.", "Jeszcze nie opisano.";
+    CloseCode: "Close code", "Kod zamknięcia";
+    ReviewNotes: "Review notes", "Wnioski z przeglądu";
+    ReviewNotesHint: "Required when the change failed or was backed out, and for every emergency change.", "Wymagane, gdy zmiana się nie udała lub ją wycofano, oraz dla każdej zmiany pilnej.";
+    ReviewTitle: "Review", "Przegląd";
+    CancelReason: "Reason for cancelling", "Powód anulowania";
+    ApprovalTitle: "Approval", "Zatwierdzenie";
+    Approved: "Approved", "Zatwierdzona";
+    NotApproved: "Not approved yet.", "Jeszcze nie zatwierdzona.";
+    ApprovalComment: "Comment", "Komentarz";
+    ApproveButton: "Approve", "Zatwierdź";
+    ApproveWaits: "Waiting for a manager to approve it.", "Czeka na zatwierdzenie przez kierownika.";
+    ApproveOwn: "You raised this change: another manager must approve it.", "To Twoja zmiana: musi ją zatwierdzić inny kierownik.";
+    ApproveFirst: "It can be scheduled once it is approved.", "Można ją zaplanować dopiero po zatwierdzeniu.";
+    ActAssess: "Submit for assessment", "Przekaż do oceny";
+    ActAuthorize: "Request authorization", "Poproś o zatwierdzenie";
+    ActSchedule: "Schedule", "Zaplanuj";
+    ActImplement: "Start implementation", "Rozpocznij wdrażanie";
+    ActReview: "Implemented: to review", "Wdrożona: do przeglądu";
+    ActClose: "Close change", "Zamknij zmianę";
+    ActCancel: "Cancel change", "Anuluj zmianę";
+    ActBack: "Back to {state}", "Wróć do etapu: {state}";
+    FinalState: "This change is final; its state can no longer change.", "Ta zmiana jest zakończona; jej stanu nie można już zmienić.";
+    ConflictsTitle: "Conflicts", "Konflikty";
+    ConflictsNeedWindow: "Plan a window to check it against other changes and freezes.", "Zaplanuj okno, aby sprawdzić je względem innych zmian i okresów zamrożenia.";
+    NoConflicts: "Nothing else is planned on these CIs, what they depend on or what depends on them in this window.", "W tym oknie nic innego nie dotyczy tych elementów, tego, od czego zależą, ani tego, co od nich zależy.";
+    ConflictSameCi: "changes {ci} too", "też zmienia {ci}";
+    ConflictDependsOn: "{ours} depends on {theirs}, which it changes", "{ours} zależy od {theirs}, który ta zmiana zmienia";
+    ConflictDependedOn: "{theirs}, which it changes, depends on {ours}", "{theirs}, który ta zmiana zmienia, zależy od {ours}";
+    ConflictFreeze: "the freeze covers {service}", "zamrożenie obejmuje {service}";
+    ConflictFreezeAll: "the freeze covers every service", "zamrożenie obejmuje wszystkie usługi";
+    ConflictAssignee: "the same owner ({name}) is booked at the same time", "ten sam właściciel ({name}) jest wtedy zajęty";
+    ConflictFreezeNamed: "Freeze: {name}", "Zamrożenie: {name}";
+    ConflictWindow: "its window: {start} – {end}", "jej okno: {start} – {end}";
+    ConflictPath: "Path", "Ścieżka";
+    NextSlot: "Next free slot", "Najbliższy wolny termin";
+    NoSlot: "No free slot in the next 30 days.", "Brak wolnego terminu w ciągu 30 dni.";
+    ConflictsUnavailable: "The conflicts could not be checked: {reason}", "Nie udało się sprawdzić konfliktów: {reason}";
+    NoCis: "No configuration item is named.", "Nie wskazano elementu konfiguracji.";
+    EvChangeCreated: "raised the change", "zgłosił(a) zmianę";
+    FlashChangeCreated: "Change {number} created.", "Utworzono zmianę {number}.";
+    FlashApproved: "Change approved.", "Zmiana zatwierdzona.";
+    StaleChange: "Someone else changed this change while you were working on it, so nothing was saved.", "Ktoś inny zmienił tę zmianę w międzyczasie, więc niczego nie zapisano.";
+    FieldApprovalComment: "Approval comment", "Komentarz do zatwierdzenia";
+    FieldApprovedAt: "Approved at", "Zatwierdzono";
+}
+
+crate::i18n::plurals! {
+    /// What change pages count.
+    enum ChgPlural;
+    Changes: ["{n} change", "{n} changes"], ["{n} zmiana", "{n} zmiany", "{n} zmian"];
+    Hops: ["{n} relation away", "{n} relations away"], ["{n} relacja dalej", "{n} relacje dalej", "{n} relacji dalej"];
+}
+
+pub fn state(lang: Lang, s: ChangeState) -> &'static str {
+    use ChangeState::*;
+    t(
+        lang,
+        match s {
+            Draft => ChgMsg::StateDraft,
+            Assessment => ChgMsg::StateAssessment,
+            Authorization => ChgMsg::StateAuthorization,
+            Scheduled => ChgMsg::StateScheduled,
+            Implementing => ChgMsg::StateImplementing,
+            Review => ChgMsg::StateReview,
+            Closed => ChgMsg::StateClosed,
+            Cancelled => ChgMsg::StateCancelled,
+        },
+    )
+}
+
+pub fn change_type(lang: Lang, ty: ChangeType) -> &'static str {
+    t(
+        lang,
+        match ty {
+            ChangeType::Standard => ChgMsg::TypeStandard,
+            ChangeType::Normal => ChgMsg::TypeNormal,
+            ChangeType::Emergency => ChgMsg::TypeEmergency,
+        },
+    )
+}
+
+pub fn risk_level(lang: Lang, l: RiskLevel) -> &'static str {
+    t(
+        lang,
+        match l {
+            RiskLevel::Low => ChgMsg::RiskLow,
+            RiskLevel::Moderate => ChgMsg::RiskModerate,
+            RiskLevel::High => ChgMsg::RiskHigh,
+            RiskLevel::VeryHigh => ChgMsg::RiskVeryHigh,
+        },
+    )
+}
+
+pub fn close_code(lang: Lang, c: CloseCode) -> &'static str {
+    t(
+        lang,
+        match c {
+            CloseCode::Successful => ChgMsg::CloseSuccessful,
+            CloseCode::SuccessfulWithIssues => ChgMsg::CloseWithIssues,
+            CloseCode::Failed => ChgMsg::CloseFailed,
+            CloseCode::BackedOut => ChgMsg::CloseBackedOut,
+        },
+    )
+}
+
+/// The label of a field only changes have (None: not one of them).
+pub fn field(lang: Lang, name: &str) -> Option<&'static str> {
+    let m = match name {
+        "change_type" => ChgMsg::ChangeType,
+        "risk_answers" => ChgMsg::RiskAnswers,
+        "risk_score" => ChgMsg::RiskScore,
+        "risk_level" => ChgMsg::RiskLevelLabel,
+        "planned_start" => ChgMsg::PlannedStart,
+        "planned_end" => ChgMsg::PlannedEnd,
+        "actual_start" => ChgMsg::ActualStart,
+        "actual_end" => ChgMsg::ActualEnd,
+        "implementation_plan" => ChgMsg::ImplementationPlan,
+        "backout_plan" => ChgMsg::BackoutPlan,
+        "test_plan" => ChgMsg::TestPlan,
+        "approved" => ChgMsg::Approved,
+        "approved_at" => ChgMsg::FieldApprovedAt,
+        "approval_comment" => ChgMsg::FieldApprovalComment,
+        "review_notes" => ChgMsg::ReviewNotes,
+        "close_code" => ChgMsg::CloseCode,
+        _ if name.starts_with("answers.") => ChgMsg::RiskAnswers,
+        _ => return None,
+    };
+    Some(t(lang, m))
+}
+
+/// A stored value of a change field as people read it (None: the field or
+/// the value is not a change's). Times are shown in the viewer's zone.
+pub fn value(lang: Lang, field: &str, v: &str) -> Option<String> {
+    match field {
+        "state" => v.parse::<ChangeState>().ok().map(|s| state(lang, s).to_owned()),
+        "resolution_code" | "close_code" => v.parse::<CloseCode>().ok().map(|c| close_code(lang, c).to_owned()),
+        "change_type" => v.parse::<ChangeType>().ok().map(|c| change_type(lang, c).to_owned()),
+        "risk_level" => v.parse::<RiskLevel>().ok().map(|l| risk_level(lang, l).to_owned()),
+        "approved" => Some(t(lang, if v == "true" { Msg::Yes } else { Msg::No }).to_owned()),
+        "planned_start" | "planned_end" | "actual_start" | "actual_end" | "approved_at" => {
+            v.parse::<jiff::Timestamp>().ok().map(|at| fmt::absolute(lang, at.as_microsecond()))
+        }
+        // The answers are a JSON list of pairs: how many, not the list.
+        "risk_answers" => serde_json::from_str::<Vec<serde_json::Value>>(v)
+            .ok()
+            .map(|a| tf(lang, ChgMsg::RiskAnswersCount, &[("n", &a.len().to_string())])),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_type_level_and_code_has_words_in_both_languages() {
+        for s in ChangeState::ALL {
+            assert!(!state(Lang::Pl, *s).is_empty() && state(Lang::Pl, *s) != state(Lang::En, *s), "{s}");
+        }
+        for ty in ChangeType::ALL {
+            assert_ne!(change_type(Lang::Pl, *ty), change_type(Lang::En, *ty));
+        }
+        assert_eq!(risk_level(Lang::Pl, RiskLevel::VeryHigh), "Bardzo wysokie");
+        assert_eq!(close_code(Lang::En, CloseCode::BackedOut), "Backed out");
+    }
+
+    #[test]
+    fn journal_values_read_as_words() {
+        assert_eq!(value(Lang::Pl, "state", "authorization").as_deref(), Some("Zatwierdzanie"));
+        assert_eq!(
+            value(Lang::En, "resolution_code", "successful_with_issues").as_deref(),
+            Some("Successful with issues")
+        );
+        assert_eq!(value(Lang::En, "change_type", "emergency").as_deref(), Some("Emergency"));
+        assert_eq!(value(Lang::En, "planned_start", "2025-11-24T16:00:00Z").as_deref(), Some("24 Nov 2025, 16:00 UTC"));
+        assert_eq!(value(Lang::Pl, "risk_answers", r#"[["a","b"],["c","d"]]"#).as_deref(), Some("odpowiedzi: 2"));
+        assert_eq!(value(Lang::En, "state", "on_hold"), None, "an incident's state is not a change's");
+        assert_eq!(field(Lang::En, "answers.outage"), Some("Risk answers"));
+        assert_eq!(field(Lang::Pl, "backout_plan"), Some("Plan wycofania"));
+    }
+}

@@ -1,0 +1,129 @@
+//! The change pages over plain HTTP: what each refused form shows beside
+//! its field (a window that ends before it starts, a risk answer the
+//! question does not offer, a time that does not read), with nothing
+//! stored; an approval of one's own change refused with the reason; and
+//! requesters kept out.
+
+use crate::server::{self, get, post};
+use reqwest::{StatusCode, header};
+use steward_app::changes::{ChangeTransitionInput, NewChange, number};
+
+async fn body(r: reqwest::Response, status: StatusCode) -> String {
+    assert_eq!(r.status(), status, "status of {}", r.url());
+    r.text().await.unwrap()
+}
+
+/// The text of the element with this id (up to its first tag inside).
+fn at<'a>(page: &'a str, id: &str) -> &'a str {
+    let open = format!(r#"id="{id}""#);
+    let start = page.find(&open).unwrap_or_else(|| panic!("no #{id} in {page}"));
+    let rest = &page[start..];
+    let text = &rest[rest.find('>').unwrap() + 1..];
+    &text[..text.find('<').unwrap()]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_change_forms_say_why_beside_the_field_and_store_nothing() {
+    let t = server::spawn().await;
+    let (cookie, csrf) = t.session("agent").await;
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("title", "Rotate the TLS certificates"),
+        ("change_type", "normal"),
+        ("impact", "2"),
+        ("urgency", "3"),
+        ("planned_start", "2030-01-10T10:00"),
+        ("planned_end", "2030-01-10T09:00"),
+        ("answers.services_affected", "one"),
+        ("answers.user_impact", "nobody"),
+        ("answers.back_out", "easy"),
+        ("answers.tested", "partly"),
+        ("answers.outage", "forever"),
+    ];
+    let page = body(post(&t, "/changes", &cookie, &form).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(at(&page, "planned_end-error"), "The planned end must be after the planned start");
+    assert_eq!(at(&page, "answer-outage-error"), "&quot;forever&quot; is not one of none, in_window, outside_window");
+    assert!(page.contains(r#"value="Rotate the TLS certificates""#), "the title is kept");
+    assert!(page.contains(r#"<option value="forever" selected>forever</option>"#), "the answer is kept");
+    assert!(page.contains(r#"value="2030-01-10T09:00""#), "the end is kept");
+    let list = body(get(&t, "/changes", &cookie).await, StatusCode::OK).await;
+    assert!(list.contains(r#"id="no-changes""#), "nothing was stored");
+
+    // An edit with a time that does not read, and a half-answered
+    // questionnaire: each message beside its field.
+    let (agent, _) = t.app.login("agent", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let n = NewChange { title: "Patch the mail relay".into(), ..NewChange::default() };
+    let c = t.app.create_change(&agent, n).await.unwrap();
+    let chg = number(c.record.number);
+    let version = c.record.version.to_string();
+    let edit = [
+        ("_csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("title", "Patch the mail relay"),
+        ("change_type", "normal"),
+        ("impact", "3"),
+        ("urgency", "3"),
+        ("planned_start", "next tuesday"),
+        ("planned_end", ""),
+        ("answers.outage", "none"),
+    ];
+    let page =
+        body(post(&t, &format!("/changes/{chg}/edit"), &cookie, &edit).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(at(&page, "planned_start-error").contains("is not a date and time"), "{page}");
+    let edit: Vec<(&str, &str)> =
+        edit.iter().map(|(k, v)| if *k == "planned_start" { (*k, "") } else { (*k, *v) }).collect();
+    let page =
+        body(post(&t, &format!("/changes/{chg}/edit"), &cookie, &edit).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(at(&page, "answer-tested-error"), "Is required");
+    let stored = t.app.get_change(&agent, &chg).await.unwrap();
+    assert_eq!((stored.record.version, stored.details.risk_answers.as_str()), (c.record.version, "[]"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_of_ones_own_change_is_refused_with_the_reason_and_requesters_are_kept_out() {
+    let t = server::spawn().await;
+    let (admin, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let mut c = t
+        .app
+        .create_change(&admin, NewChange { title: "Renew the wildcard certificate".into(), ..NewChange::default() })
+        .await
+        .unwrap();
+    let chg = number(c.record.number);
+    for state in ["assessment", "authorization"] {
+        let to = ChangeTransitionInput { state: state.into(), ..Default::default() };
+        c = t.app.transition_change(&admin, &chg, Some(c.record.version), to).await.unwrap();
+    }
+    let (cookie, csrf) = t.session("admin").await;
+    let page = body(get(&t, &format!("/changes/{chg}"), &cookie).await, StatusCode::OK).await;
+    assert_eq!(at(&page, "approval-own"), "You raised this change: another manager must approve it.");
+    assert!(!page.contains(r#"id="approve""#), "no button to approve one's own change");
+    let version = c.record.version.to_string();
+    let form = [("_csrf", csrf.as_str()), ("version", version.as_str()), ("comment", "Looks fine to me.")];
+    let page = body(post(&t, &format!("/changes/{chg}/approve"), &cookie, &form).await, StatusCode::FORBIDDEN).await;
+    assert_eq!(at(&page, "approval-error"), "You cannot approve your own change: another manager must approve it");
+    assert!(!t.app.get_change(&admin, &chg).await.unwrap().is_approved(), "nothing was stored");
+
+    // Sent back to assessment, an approval from the page as it was is
+    // refused with the reason on the page; watching it works as on any record.
+    t.add_manager().await;
+    let (mona_cookie, mona_csrf) = t.session("mona").await;
+    let back = ChangeTransitionInput { state: "assessment".into(), ..Default::default() };
+    let moved = t.app.transition_change(&admin, &chg, Some(c.record.version), back).await.unwrap();
+    let moved_version = moved.record.version.to_string();
+    let form = [("_csrf", mona_csrf.as_str()), ("version", moved_version.as_str()), ("comment", "")];
+    let page =
+        body(post(&t, &format!("/changes/{chg}/approve"), &mona_cookie, &form).await, StatusCode::CONFLICT).await;
+    assert!(at(&page, "approval-error").contains("only in authorization"), "{page}");
+    let r = post(&t, &format!("/changes/{chg}/watch"), &mona_cookie, &[("_csrf", &mona_csrf), ("on", "1")]).await;
+    assert_eq!(r.headers()[header::LOCATION], format!("/changes/{chg}?m=watching"));
+    let page = body(get(&t, &format!("/changes/{chg}?m=watching"), &mona_cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"aria-pressed="true""#), "the button says she watches it");
+
+    // Requesters see no changes: the list sends them to the portal, a
+    // change's page is refused.
+    let (requester, _) = t.session("requester").await;
+    let r = get(&t, "/changes", &requester).await;
+    assert_eq!(r.headers()[header::LOCATION], "/portal");
+    body(get(&t, &format!("/changes/{chg}"), &requester).await, StatusCode::FORBIDDEN).await;
+    body(get(&t, "/changes/new", &requester).await, StatusCode::FORBIDDEN).await;
+}
