@@ -47,6 +47,8 @@ pub struct Data {
     /// What its planned window collides with, while it is open and has
     /// one (a check that failed says why instead).
     pub conflicts: Option<Result<ChangeConflicts, AppError>>,
+    /// The current round of approval.
+    pub approval: steward_app::changes::Round,
 }
 
 impl Data {
@@ -66,17 +68,18 @@ impl Data {
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let c = s.app.get_change(&ctx.actor, n).await?;
     let number = number(c.record.number);
-    let (journal, cis, attachments, watching, links) = futures_util::try_join!(
+    let (journal, cis, attachments, watching, links, approval) = futures_util::try_join!(
         s.app.change_journal(&ctx.actor, &number),
         s.app.incident_cis(&ctx.actor, c.record.id),
         s.app.list_attachments(&ctx.actor, RecordKind::Change, &number),
         s.app.is_watching(&ctx.actor, RecordKind::Change, c.record.id),
         super::record_links::load(s, ctx, RecordKind::Change, &number),
+        s.app.change_approval(&ctx.actor, &number),
     )?;
     let planned = c.details.planned_start.is_some() && c.details.planned_end.is_some();
     let open = c.record.state.parse::<ChangeState>().is_ok_and(|s| s.is_open());
     let conflicts = if planned && open { Some(s.app.change_conflicts(&ctx.actor, &number).await) } else { None };
-    Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts })
+    Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts, approval })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -105,8 +108,12 @@ pub struct ChangePage;
 
 impl RecordPage for ChangePage {
     const KIND: RecordKind = RecordKind::Change;
-    const NOTICES: &'static [(&'static str, Label)] =
-        &[("created", &ChgMsg::FlashChangeCreated), ("approved", &ChgMsg::FlashApproved)];
+    const NOTICES: &'static [(&'static str, Label)] = &[
+        ("created", &ChgMsg::FlashChangeCreated),
+        ("approved", &ChgMsg::FlashApproved),
+        ("decided", &ChgMsg::FlashDecided),
+        ("rejected", &ChgMsg::FlashRejected),
+    ];
     type Draft = TransitionDraft;
     type Own = PanelForms;
 

@@ -54,6 +54,8 @@ impl StateChange for ChangePage {
 pub struct ApproveForm {
     version: String,
     comment: String,
+    /// `approve` (the default) or `reject`.
+    decision: String,
 }
 
 /// Approves the change: back to the page, or the page again with the
@@ -67,8 +69,17 @@ pub async fn approve(
 ) -> UiResult {
     ChangePage::may_post(&ctx)?;
     let version = f.version.trim().parse().ok();
-    let e = match s.app.approve_change(&ctx.actor, &n, version, opt(&f.comment)).await {
-        Ok(c) => return done(RecordKind::Change, c.record.number, "approved"),
+    let decided = if f.decision == "reject" {
+        s.app.reject_change(&ctx.actor, &n, version, opt(&f.comment)).await.map(|c| (c, "rejected"))
+    } else {
+        let approved = s.app.approve_change(&ctx.actor, &n, version, opt(&f.comment)).await;
+        approved.map(|c| {
+            let flash = if c.is_approved() { "approved" } else { "decided" };
+            (c, flash)
+        })
+    };
+    let e = match decided {
+        Ok((c, flash)) => return done(RecordKind::Change, c.record.number, flash),
         Err(e) => e,
     };
     // Refused by role or relation: the reason goes beside the form.

@@ -100,18 +100,24 @@ pub fn actions(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     state_moves::panel(ctx, ChgMsg::FinalState, &buttons, refusal, hint)
 }
 
-/// The approval: when it was given, or (in authorization) the form a
-/// manager or an admin approves with, and why it was refused.
+/// The approval: when it was given; the round its policy planned (each
+/// stage, who was asked and what they decided); and, in authorization, the
+/// form for those who may decide now (without a policy: a manager or an
+/// admin, never on their own change), and why a decision was refused.
 pub fn approval(ctx: &Ctx, d: &Data, v: &View) -> Markup {
     let lang = ctx.lang;
     let det = &d.c.details;
+    let round = &d.approval;
     let waiting = d.state() == Some(ChangeState::Authorization);
-    // Outside authorization the panel shows only an approval given, or why
-    // one was refused (the page was older than the change).
-    if !waiting && !d.c.is_approved() && v.own.approve.is_none() {
+    // Outside authorization the panel shows an approval given, the last
+    // round, or why a decision was refused (the page was older than the change).
+    if !waiting && !d.c.is_approved() && v.own.approve.is_none() && round.plan.is_none() {
         return html! {};
     }
-    let approver = matches!(ctx.actor.role, Role::Manager | Role::Admin);
+    let may_decide = match &round.plan {
+        Some(_) => round.awaiting.iter().any(|(_, u)| *u == ctx.actor.id),
+        None => matches!(ctx.actor.role, Role::Manager | Role::Admin) && !d.is_own(ctx),
+    };
     let (typed, errors) = v.own.approve.clone().unwrap_or_default();
     html! {
         section.panel #approval aria-labelledby="approval-title" {
@@ -124,20 +130,87 @@ pub fn approval(ctx: &Ctx, d: &Data, v: &View) -> Markup {
             } @else {
                 p.muted #approval-status { (ctx.t(ChgMsg::NotApproved)) }
             }
+            @if let Some(plan) = &round.plan { (stages(ctx, round, plan)) }
             @for e in errors.others(&["comment"]) {
                 p.field-error role="alert" #approval-error { (widgets::sentence(&i18n::app_message(lang, e))) }
             }
             @if waiting && !d.c.is_approved() {
-                @if !approver {
-                    p.hint { (ctx.t(ChgMsg::ApproveWaits)) }
-                } @else if d.is_own(ctx) {
-                    p.hint #approval-own { (ctx.t(ChgMsg::ApproveOwn)) }
-                } @else {
+                @if may_decide {
                     form.approve-form method="post" action={ (d.page()) "/approve" } {
                         (widgets::csrf(&ctx.csrf))
                         input type="hidden" name="version" value=(d.c.record.version);
                         (widgets::Field::new(lang, "approval-comment", "comment", ctx.t(ChgMsg::ApprovalComment), &errors).textarea(&typed, 2))
-                        button.btn.btn-primary #approve type="submit" { (ctx.t(ChgMsg::ApproveButton)) }
+                        p.hint { (ctx.t(ChgMsg::RejectNeedsComment)) }
+                        div.actions {
+                            button.btn.btn-primary #approve type="submit" name="decision" value="approve" { (ctx.t(ChgMsg::ApproveButton)) }
+                            " "
+                            button.btn #reject type="submit" name="decision" value="reject" { (ctx.t(ChgMsg::RejectButton)) }
+                        }
+                    }
+                } @else if round.plan.is_some() {
+                    p.hint { (ctx.t(ChgMsg::ApprovalNotAsked)) }
+                } @else if d.is_own(ctx) && matches!(ctx.actor.role, Role::Manager | Role::Admin) {
+                    p.hint #approval-own { (ctx.t(ChgMsg::ApproveOwn)) }
+                } @else {
+                    p.hint { (ctx.t(ChgMsg::ApproveWaits)) }
+                }
+            }
+        }
+    }
+}
+
+/// The round's stages: each one's state and quorum, its approvers and
+/// their decisions with comments.
+fn stages(ctx: &Ctx, round: &steward_app::changes::Round, plan: &steward_domain::change::approval::Plan) -> Markup {
+    use steward_domain::change::approval::StageState;
+    let lang = ctx.lang;
+    let name = |u: &i64| round.names.get(u).cloned().unwrap_or_default();
+    html! {
+        p #approval-policy {
+            (ctx.t(ChgMsg::ApprovalPolicy)) ": " strong { (plan.policy_name) } " · "
+            (i18n::fill(ctx.t(ChgMsg::ApprovalRound), &[("n", &round.round.to_string())]))
+        }
+        ol.approval-stages {
+            @for (i, s) in plan.stages.iter().enumerate() {
+                @let state = round.progress.as_ref().and_then(|p| p.stages.get(i).copied());
+                li.approval-stage {
+                    strong { (s.name) } " — "
+                    span class={ "badge stage-" (match state {
+                        Some(StageState::Waiting) => "waiting",
+                        Some(StageState::Approved) => "approved",
+                        Some(StageState::Rejected) => "rejected",
+                        _ => "open",
+                    }) } {
+                        (ctx.t(match state {
+                            Some(StageState::Waiting) => ChgMsg::StageWaiting,
+                            Some(StageState::Approved) => ChgMsg::StageApproved,
+                            Some(StageState::Rejected) => ChgMsg::StageRejected,
+                            _ => ChgMsg::StageOpen,
+                        }))
+                    }
+                    " "
+                    span.muted {
+                        (i18n::fill(ctx.t(ChgMsg::StageQuorum), &[
+                            ("quorum", &s.quorum.to_string()),
+                            ("count", &s.approvers.len().to_string()),
+                        ]))
+                    }
+                    ul {
+                        @for u in &s.approvers {
+                            @let d = round.decisions.iter().find(|d| d.stage == i as i64 && d.user_id == *u);
+                            li {
+                                (name(u)) ": "
+                                @match d {
+                                    Some(d) if d.approved != 0 => span.badge.approved { "✓ " (ctx.t(ChgMsg::DecisionApproved)) },
+                                    Some(_) => span.badge.rejected { "✗ " (ctx.t(ChgMsg::DecisionRejected)) },
+                                    None => span.muted { (ctx.t(ChgMsg::DecisionWaiting)) },
+                                }
+                                @if let Some(d) = d {
+                                    " " (widgets::opt_time(lang, Some(d.decided_at), fmt::now_micros()))
+                                    @if let Some(c) = &d.comment { blockquote { (c) } }
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -86,6 +86,19 @@ crate::i18n::catalogue! {
     ApproveWaits: "Waiting for a manager to approve it.", "Czeka na zatwierdzenie przez kierownika.";
     ApproveOwn: "You raised this change: another manager must approve it.", "To Twoja zmiana: musi ją zatwierdzić inny kierownik.";
     ApproveFirst: "It can be scheduled once it is approved.", "Można ją zaplanować dopiero po zatwierdzeniu.";
+    RejectButton: "Reject", "Odrzuć";
+    ApprovalPolicy: "Policy", "Polityka";
+    ApprovalRound: "Round {n}", "Runda {n}";
+    StageWaiting: "waiting for the stage before", "czeka na wcześniejszy etap";
+    StageOpen: "open", "otwarty";
+    StageApproved: "approved", "zatwierdzony";
+    StageRejected: "rejected", "odrzucony";
+    StageQuorum: "{quorum} of {count} must approve", "{quorum} z {count} musi zatwierdzić";
+    DecisionApproved: "approved", "zatwierdził(a)";
+    DecisionRejected: "rejected", "odrzucił(a)";
+    DecisionWaiting: "not yet", "jeszcze nie";
+    ApprovalNotAsked: "Waiting for the approvers the policy asks now.", "Czeka na zatwierdzających, o których polityka prosi teraz.";
+    RejectNeedsComment: "To reject, say why in the comment.", "Aby odrzucić, napisz w komentarzu dlaczego.";
     ActAssess: "Submit for assessment", "Przekaż do oceny";
     ActAuthorize: "Request authorization", "Poproś o zatwierdzenie";
     ActSchedule: "Schedule", "Zaplanuj";
@@ -114,6 +127,12 @@ crate::i18n::catalogue! {
     EvChangeCreated: "raised the change", "zgłosił(a) zmianę";
     FlashChangeCreated: "Change {number} created.", "Utworzono zmianę {number}.";
     FlashApproved: "Change approved.", "Zmiana zatwierdzona.";
+    FlashDecided: "Your decision is recorded.", "Twoja decyzja została zapisana.";
+    FlashRejected: "Change rejected and sent back.", "Zmiana odrzucona i zwrócona.";
+    FieldApprovalPolicy: "Approval policy", "Polityka zatwierdzania";
+    FieldApprovers: "Approvers", "Zatwierdzający";
+    FieldApproval: "Approval", "Zatwierdzenie";
+    FieldConflicts: "Conflicts accepted", "Zaakceptowane konflikty";
     StaleChange: "Someone else changed this change while you were working on it, so nothing was saved.", "Ktoś inny zmienił tę zmianę w międzyczasie, więc niczego nie zapisano.";
     FieldApprovalComment: "Approval comment", "Komentarz do zatwierdzenia";
     FieldApprovedAt: "Approved at", "Zatwierdzono";
@@ -195,6 +214,10 @@ pub fn field(lang: Lang, name: &str) -> Option<&'static str> {
         "approved" => ChgMsg::Approved,
         "approved_at" => ChgMsg::FieldApprovedAt,
         "approval_comment" => ChgMsg::FieldApprovalComment,
+        "approval_policy" => ChgMsg::FieldApprovalPolicy,
+        "approvers" => ChgMsg::FieldApprovers,
+        "approval" => ChgMsg::FieldApproval,
+        "conflicts" => ChgMsg::FieldConflicts,
         "review_notes" => ChgMsg::ReviewNotes,
         "close_code" => ChgMsg::CloseCode,
         _ if name.starts_with("answers.") => ChgMsg::RiskAnswers,

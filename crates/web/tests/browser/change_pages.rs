@@ -100,7 +100,7 @@ async fn an_approval_of_ones_own_change_is_refused_with_the_reason_and_requester
     let version = c.record.version.to_string();
     let form = [("_csrf", csrf.as_str()), ("version", version.as_str()), ("comment", "Looks fine to me.")];
     let page = body(post(&t, &format!("/changes/{chg}/approve"), &cookie, &form).await, StatusCode::FORBIDDEN).await;
-    assert_eq!(at(&page, "approval-error"), "You cannot approve your own change: another manager must approve it");
+    assert_eq!(at(&page, "approval-error"), "You cannot approve your own change: someone else must approve it");
     assert!(!t.app.get_change(&admin, &chg).await.unwrap().is_approved(), "nothing was stored");
 
     // Sent back to assessment, an approval from the page as it was is
@@ -126,4 +126,47 @@ async fn an_approval_of_ones_own_change_is_refused_with_the_reason_and_requester
     assert_eq!(r.headers()[header::LOCATION], "/portal");
     body(get(&t, &format!("/changes/{chg}"), &requester).await, StatusCode::FORBIDDEN).await;
     body(get(&t, "/changes/new", &requester).await, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_approvers_a_policy_asks_decide_on_the_page_and_a_rejection_needs_its_reason() {
+    use steward_app::approval_policies::{PolicyInput, StageInput};
+    let t = server::spawn().await;
+    let (admin, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let stage = StageInput { name: "Network leads".into(), users: Some(vec!["netagent".into()]), ..Default::default() };
+    let policy = PolicyInput { name: "Network".into(), stages: vec![stage], ..Default::default() };
+    t.app.add_approval_policy(&admin, policy).await.unwrap();
+    let (agent, _) = t.app.login("agent", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let n = NewChange { title: "Replace the core switch".into(), ..NewChange::default() };
+    let mut c = t.app.create_change(&agent, n).await.unwrap();
+    let chg = number(c.record.number);
+    for state in ["assessment", "authorization"] {
+        let to = ChangeTransitionInput { state: state.into(), ..Default::default() };
+        c = t.app.transition_change(&agent, &chg, Some(c.record.version), to).await.unwrap();
+    }
+    // The raiser sees the round and waits; the asked approver gets the buttons.
+    let (cookie, _) = t.session("agent").await;
+    let page = body(get(&t, &format!("/changes/{chg}"), &cookie).await, StatusCode::OK).await;
+    assert!(page.contains("Network leads") && page.contains("Waiting for the approvers the policy asks now."));
+    assert!(!page.contains(r#"id="reject""#));
+    let (nora, csrf) = t.session("netagent").await;
+    let page = body(get(&t, &format!("/changes/{chg}"), &nora).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="reject""#) && page.contains(r#"id="approve""#), "{page}");
+    let version = c.record.version.to_string();
+    let bare = [("_csrf", csrf.as_str()), ("version", version.as_str()), ("comment", ""), ("decision", "reject")];
+    let page =
+        body(post(&t, &format!("/changes/{chg}/approve"), &nora, &bare).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(page.contains("Say why the change is rejected"), "{page}");
+    let why = [
+        ("_csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("comment", "No back-out plan for the uplinks"),
+        ("decision", "reject"),
+    ];
+    let r = post(&t, &format!("/changes/{chg}/approve"), &nora, &why).await;
+    assert_eq!(r.headers()[header::LOCATION], format!("/changes/{chg}?m=rejected"));
+    let page = body(get(&t, &format!("/changes/{chg}?m=rejected"), &nora).await, StatusCode::OK).await;
+    assert!(page.contains("Change rejected and sent back."), "{page}");
+    assert!(page.contains("No back-out plan for the uplinks"), "the comment on the round");
+    assert_eq!(t.app.get_change(&agent, &chg).await.unwrap().record.state, "assessment");
 }
