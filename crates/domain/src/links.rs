@@ -4,7 +4,9 @@
 //!
 //! A record has at most one parent (its `parent_id`) and is a duplicate of
 //! at most one original; "related" goes both ways; "caused by" ties an
-//! incident to its problem; "documents" an article to what it describes.
+//! incident to its problem; "documents" an article to what it describes;
+//! "caused by change" an incident or a problem to the change that caused
+//! it (change review: which changes failed, and what they broke).
 
 use crate::{
     Role,
@@ -44,6 +46,10 @@ pub enum LinkType {
     Documents,
     /// An article that documents this record.
     DocumentedBy,
+    /// This incident or problem was caused by the change.
+    CausedByChange,
+    /// The incident or problem this change caused.
+    ChangeCaused,
 }
 
 /// How a link is kept: which of the two ends is `from`.
@@ -57,7 +63,7 @@ pub enum Stored {
 
 impl LinkType {
     /// Every link, in the order a record's page groups them.
-    pub const ALL: [LinkType; 9] = [
+    pub const ALL: [LinkType; 11] = [
         LinkType::Parent,
         LinkType::Child,
         LinkType::DuplicateOf,
@@ -67,12 +73,21 @@ impl LinkType {
         LinkType::Causes,
         LinkType::Documents,
         LinkType::DocumentedBy,
+        LinkType::CausedByChange,
+        LinkType::ChangeCaused,
     ];
     /// The links a person makes from a record's page or `…/links`; the
     /// others have their own forms (a problem's incidents, an article's
     /// problems).
-    pub const MADE_HERE: [LinkType; 5] =
-        [LinkType::Parent, LinkType::Child, LinkType::DuplicateOf, LinkType::Duplicates, LinkType::Related];
+    pub const MADE_HERE: [LinkType; 7] = [
+        LinkType::Parent,
+        LinkType::Child,
+        LinkType::DuplicateOf,
+        LinkType::Duplicates,
+        LinkType::Related,
+        LinkType::CausedByChange,
+        LinkType::ChangeCaused,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -85,6 +100,8 @@ impl LinkType {
             LinkType::Causes => "causes",
             LinkType::Documents => "documents",
             LinkType::DocumentedBy => "documented_by",
+            LinkType::CausedByChange => "caused_by_change",
+            LinkType::ChangeCaused => "change_caused",
         }
     }
 
@@ -100,6 +117,8 @@ impl LinkType {
             LinkType::Causes => LinkType::CausedBy,
             LinkType::Documents => LinkType::DocumentedBy,
             LinkType::DocumentedBy => LinkType::Documents,
+            LinkType::CausedByChange => LinkType::ChangeCaused,
+            LinkType::ChangeCaused => LinkType::CausedByChange,
         }
     }
 
@@ -117,6 +136,8 @@ impl LinkType {
             LinkType::Causes => (Stored::Row(CAUSED_BY), false),
             LinkType::Documents => (Stored::Row(DOCUMENTS), true),
             LinkType::DocumentedBy => (Stored::Row(DOCUMENTS), false),
+            LinkType::CausedByChange => (Stored::Row(CAUSED_BY_CHANGE), true),
+            LinkType::ChangeCaused => (Stored::Row(CAUSED_BY_CHANGE), false),
         }
     }
 
@@ -156,10 +177,11 @@ pub const DUPLICATE_OF: &str = "duplicate_of";
 pub const RELATED: &str = "related";
 pub const CAUSED_BY: &str = "caused_by";
 pub const DOCUMENTS: &str = "documents";
+pub const CAUSED_BY_CHANGE: &str = "caused_by_change";
 
 /// The stored name as one of the constants (a row's text is not `'static`).
 fn leak(name: &str) -> Option<&'static str> {
-    [DUPLICATE_OF, RELATED, CAUSED_BY, DOCUMENTS].into_iter().find(|n| *n == name)
+    [DUPLICATE_OF, RELATED, CAUSED_BY, DOCUMENTS, CAUSED_BY_CHANGE].into_iter().find(|n| *n == name)
 }
 
 /// Whether a record of kind `here` may have `link` to a record of kind
@@ -177,6 +199,15 @@ pub fn may_link(here: RecordKind, link: LinkType, there: RecordKind, same: bool)
         LinkType::Parent | LinkType::DuplicateOf => (here, there),
         LinkType::Child | LinkType::Duplicates => (there, here),
         LinkType::Related => return Ok(()),
+        LinkType::CausedByChange | LinkType::ChangeCaused => {
+            let (caused, change) = if link == LinkType::CausedByChange { (here, there) } else { (there, here) };
+            if change != RecordKind::Change || !matches!(caused, RecordKind::Incident | RecordKind::Problem) {
+                return Err(Code::LinkKinds
+                    .msg("a change causes incidents and problems: link an incident or a problem to a change")
+                    .with("kind", RecordKind::Change.as_str()));
+            }
+            return Ok(());
+        }
         LinkType::CausedBy | LinkType::Causes | LinkType::Documents | LinkType::DocumentedBy => {
             return LinkType::requested(link.as_str()).map(|_| ());
         }

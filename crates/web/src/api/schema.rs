@@ -29,18 +29,30 @@ word_enum!(
 );
 word_enum!(
     /// A kind of record.
-    RecordKindName { Incident, Problem, Article }
+    RecordKindName { Incident, Problem, Change, Article }
 );
 word_enum!(
     /// How another record stands to a record: its parent or child, the
     /// original it repeats or a duplicate of it, related, the problem
     /// that caused it or an incident it caused, the problem an article
     /// documents or an article documenting it.
-    LinkName { Parent, Child, DuplicateOf, Duplicates, Related, CausedBy, Causes, Documents, DocumentedBy }
+    LinkName {
+        Parent,
+        Child,
+        DuplicateOf,
+        Duplicates,
+        Related,
+        CausedBy,
+        Causes,
+        Documents,
+        DocumentedBy,
+        CausedByChange,
+        ChangeCaused
+    }
 );
 word_enum!(
     /// The links made from a record's `links`.
-    MadeLink { Parent, Child, DuplicateOf, Duplicates, Related }
+    MadeLink { Parent, Child, DuplicateOf, Duplicates, Related, CausedByChange, ChangeCaused }
 );
 word_enum!(
     /// What a search may be narrowed to: a kind of record, known errors

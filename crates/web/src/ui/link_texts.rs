@@ -18,6 +18,10 @@ crate::i18n::catalogue! {
     GroupCauses: "Caused", "Spowodował";
     GroupDocuments: "Documents", "Opisuje";
     GroupDocumentedBy: "Documented by", "Opisany w";
+    GroupCausedByChange: "Caused by the change", "Spowodowany przez zmianę";
+    GroupChangeCaused: "What this change caused", "Skutki tej zmiany";
+    ChooseCausedByChange: "Caused by the change", "Spowodowany przez zmianę";
+    ChooseChangeCaused: "It caused", "Spowodowała";
     ChooseParent: "Its parent is", "Jego nadrzędny to";
     ChooseChild: "Add a child", "Dodaj podrzędny";
     ChooseDuplicateOf: "It duplicates", "Jest duplikatem rekordu";
@@ -25,7 +29,7 @@ crate::i18n::catalogue! {
     ChooseRelated: "Related to", "Powiązany z";
     LinkHow: "Link", "Powiązanie";
     LinkRecord: "Record number", "Numer rekordu";
-    LinkRecordHint: "An incident, problem or article, e.g. {number}", "Incydent, problem lub artykuł, np. {number}";
+    LinkRecordHint: "An incident, problem, change or article, e.g. {number}", "Incydent, problem, zmiana lub artykuł, np. {number}";
     LinkSubmit: "Link", "Powiąż";
     LinkRemove: "Remove the link to {number}", "Usuń powiązanie z {number}";
     FlashLinkMade: "Link made.", "Utworzono powiązanie.";
@@ -44,6 +48,8 @@ pub fn group(link: LinkType) -> LinkMsg {
         LinkType::Causes => LinkMsg::GroupCauses,
         LinkType::Documents => LinkMsg::GroupDocuments,
         LinkType::DocumentedBy => LinkMsg::GroupDocumentedBy,
+        LinkType::CausedByChange => LinkMsg::GroupCausedByChange,
+        LinkType::ChangeCaused => LinkMsg::GroupChangeCaused,
     }
 }
 
@@ -54,6 +60,8 @@ pub fn choice(link: LinkType) -> LinkMsg {
         LinkType::Child => LinkMsg::ChooseChild,
         LinkType::DuplicateOf => LinkMsg::ChooseDuplicateOf,
         LinkType::Duplicates => LinkMsg::ChooseDuplicates,
+        LinkType::CausedByChange => LinkMsg::ChooseCausedByChange,
+        LinkType::ChangeCaused => LinkMsg::ChooseChangeCaused,
         _ => LinkMsg::ChooseRelated,
     }
 }

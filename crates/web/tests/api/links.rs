@@ -258,3 +258,34 @@ both!(two_links_at_once_never_close_a_loop, |t| {
         assert_eq!(statuses, [200, 422], "pair {i}");
     }
 });
+
+both!(incidents_and_problems_are_linked_to_the_change_that_caused_them, |t| {
+    let r = t.post("/api/v1/changes", &t.agent, json!({"title": "Upgrade the load balancer firmware"})).await;
+    let change = num(&r.json::<Value>().await.unwrap());
+    let inc = incident(&t, "Checkout times out").await;
+    let prb = new_problem(&t, "Sessions dropped after firmware upgrades").await;
+    // From the incident, and from the change's side for the problem.
+    let list = linked(&t, &format!("incidents/{inc}"), "caused_by_change", &change).await;
+    assert_eq!(pairs(&list), [pair("caused_by_change", &change)]);
+    let list = linked(&t, &format!("changes/{change}"), "change_caused", &prb).await;
+    let mut got = pairs(&list);
+    got.sort();
+    assert_eq!(got, [pair("change_caused", &inc), pair("change_caused", &prb)]);
+    let p = t.json(&format!("/api/v1/problems/{prb}/links"), &t.agent).await;
+    assert_eq!(pairs(&p), [pair("caused_by_change", &change)]);
+    // Only a change causes so, and only incidents and problems.
+    let art = num(&crate::articles::write(&t, &t.agent, "staff", "Firmware notes").await);
+    for (path, name, other) in [
+        (format!("incidents/{inc}"), "caused_by_change", prb.clone()),
+        (format!("articles/{art}"), "caused_by_change", change.clone()),
+        (format!("changes/{change}"), "caused_by_change", inc.clone()),
+    ] {
+        let r = link(&t, &path, &t.agent, name, &other).await;
+        let p = problem(r, 422, "validation_failed").await;
+        assert_eq!(p["errors"][0]["code"], "link_kinds", "{path} {name} {other}: {p}");
+    }
+    // Removed from either end.
+    let r = t.delete(&format!("/api/v1/changes/{change}/links/change_caused/{inc}"), &t.agent).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert!(pairs(&t.json(&format!("/api/v1/incidents/{inc}/links"), &t.agent).await).is_empty());
+});
