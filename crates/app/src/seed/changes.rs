@@ -12,7 +12,7 @@ use crate::{
     change_calendar::{NewFreeze, NewWindow},
     changes::{ChangeTransitionInput, NewChange},
     error::AppError,
-    incidents::NewIncident,
+    incidents::ListParams,
     links::LinkRequest,
 };
 use steward_domain::number::RecordKind;
@@ -203,11 +203,11 @@ pub async fn create(app: &App, now: i64) -> Result<usize, AppError> {
             happened(app, change.record.id, start, end).await?;
         }
         if d.closed.is_some_and(|c| c.0 == "failed") {
-            failed = Some(number);
+            failed = Some((number, start));
         }
     }
-    if let Some(number) = failed {
-        caused(app, &agent, &number).await?;
+    if let Some((number, start)) = failed {
+        caused(app, &agent, &number, start).await?;
     }
     calendar(app, &manager, now).await?;
     Ok(CHANGES.len())
@@ -230,22 +230,21 @@ async fn happened(app: &App, id: i64, start: i64, end: i64) -> Result<(), AppErr
     Ok(())
 }
 
-/// The incident the failed change caused, linked to it. Incidents are
-/// "caused by" problems only (`domain::links`), so the link is "related".
-async fn caused(app: &App, agent: &Actor, change: &str) -> Result<(), AppError> {
-    let new = NewIncident {
-        title: "Checkout fails with a database error".into(),
-        description: Some(format!(
-            "Customers cannot pay: the shop answers 'database unavailable' at checkout since the database upgrade ({change})."
-        )),
-        impact: Some(1),
-        urgency: Some(1),
+/// The incident the failed change caused: the demo's Web Shop incident
+/// opened nearest after it began, linked to it. Incidents are "caused by"
+/// problems only (`domain::links`), so the link is "related".
+async fn caused(app: &App, agent: &Actor, change: &str, start: i64) -> Result<(), AppError> {
+    let p = ListParams {
         service: Some("Web Shop".into()),
-        assignment_group: Some("Network".into()),
-        assignee: Some("agent".into()),
-        ..NewIncident::default()
+        limit: Some(crate::incidents::MAX_PAGE),
+        ..ListParams::default()
     };
-    let inc = app.create_incident(agent, new).await?;
+    let filter = app.incident_filter(agent, &p).await?;
+    let (found, _) = app.list_incidents(agent, filter).await?;
+    let Some(inc) = found.iter().min_by_key(|i| if i.opened_at >= start { i.opened_at - start } else { i64::MAX })
+    else {
+        return Ok(());
+    };
     let number = crate::incidents::number(inc.number);
     let link = LinkRequest { link: "related".into(), record: change.into(), version: None };
     app.link_record(agent, RecordKind::Incident, &number, &link).await?;
