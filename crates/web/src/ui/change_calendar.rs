@@ -252,7 +252,7 @@ impl Page {
             div.cal-weekdays aria-hidden="true" {
                 @for w in WEEKDAYS { span { (i18n::t(lang, w)) } }
             }
-            ol.cal-grid #calendar {
+            ol.cal-grid.cal-week[month.is_none()] #calendar {
                 @for d in &self.days {
                     @let span = Window { start: start_of(*d, &self.tz), end: start_of(d.tomorrow().unwrap_or(*d), &self.tz) };
                     @let items = self.items(ctx, span);
