@@ -112,7 +112,7 @@ both!(a_change_under_way_sits_at_its_actual_window, |t| {
     let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let span = format!("/api/v1/change-calendar?from={}&to={}", today.yesterday().unwrap(), today.tomorrow().unwrap());
     let cal = t.json(&span, &t.agent).await;
-    assert_eq!(numbers(&cal), [n.clone()]);
+    assert_eq!(numbers(&cal), std::slice::from_ref(&n));
     let c = &cal["changes"][0];
     assert_eq!((c["actual"].as_bool(), c["state"].as_str()), (Some(true), Some("implementing")));
     assert!(c["ends_at"].as_str().unwrap() > c["starts_at"].as_str().unwrap(), "{c}");
