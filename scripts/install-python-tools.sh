@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the API contract tools (and the feed reader), pinned, into a venv the contract tests
-# (crates/web/tests/contract) use:
+# Installs the API contract tools and the feed reader, pinned, into a venv
+# the contract tests (crates/web/tests/contract) and the feed's API tests
+# (crates/web/tests/api/calendar_feeds.rs) use:
 #   openapi-spec-validator  checks the OpenAPI document is valid 3.1
 #   schemathesis            fuzzes the live API against the document
 #   openapi-python-client   generates a client from it
