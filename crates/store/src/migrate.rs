@@ -48,6 +48,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     21 "0021" "changes",
     22 "0022" "change_calendar",
     23 "0023" "change_approvals",
+    24 "0024" "calendar_feeds",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -73,6 +74,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     21 "0021" "changes",
     22 "0022" "change_calendar",
     23 "0023" "change_approvals",
+    24 "0024" "calendar_feeds",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -18,7 +18,7 @@ mod transition;
 mod update;
 
 pub use approvals::Round;
-pub use conflicts::{ChangeConflicts, HOPS};
+pub use conflicts::{ChangeConflicts, HOPS, LONGEST_CHANGE};
 pub use create::NewChange;
 pub use list::ChangeListParams;
 pub use transition::ChangeTransitionInput;

@@ -6,6 +6,8 @@ pub mod article_dto;
 pub mod articles;
 pub mod audit;
 pub mod change_approvals;
+pub mod calendar;
+pub mod calendar_feeds;
 pub mod change_calendar;
 pub mod change_dto;
 pub mod changes;
@@ -66,6 +68,7 @@ const RESOURCES: &[Resource] = &[
     change_approvals::RESOURCE,
     articles::RESOURCE,
     change_calendar::RESOURCE,
+    calendar::RESOURCE,
     search::RESOURCE,
     sla::RESOURCE,
     escalations::RESOURCE,
@@ -73,6 +76,7 @@ const RESOURCES: &[Resource] = &[
     cmdb::RESOURCE,
     accounts::RESOURCE,
     me::RESOURCE,
+    calendar_feeds::RESOURCE,
     users::RESOURCE,
     people::RESOURCE,
     audit::RESOURCE,

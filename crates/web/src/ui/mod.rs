@@ -18,6 +18,9 @@ mod area;
 mod as_of;
 mod assets;
 mod audit;
+mod calendar_feeds;
+mod calendar_keep;
+mod calendar_texts;
 mod canned_replies;
 mod catalog;
 mod change;
@@ -27,6 +30,7 @@ mod change_form;
 mod change_list;
 mod change_side;
 pub(crate) mod change_texts;
+mod change_calendar;
 mod clocks;
 mod cmdb_ci;
 mod cmdb_draft;
@@ -116,6 +120,7 @@ const AREAS: &[area::Area] = &[
     incidents::AREA,
     problem_list::AREA,
     change_list::AREA,
+    change_calendar::AREA,
     cmdb_list::AREA,
     kb::AREA,
     admin::AREA,

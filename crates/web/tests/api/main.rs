@@ -18,6 +18,8 @@ mod auth;
 mod bad_input;
 mod change_approval_mail;
 mod change_approvals;
+mod calendar;
+mod calendar_feeds;
 mod change_calendar;
 mod change_conflicts;
 mod change_scheduling;
