@@ -210,7 +210,54 @@ pub async fn create(app: &App, now: i64) -> Result<usize, AppError> {
         caused(app, &agent, &number, start).await?;
     }
     calendar(app, &manager, now).await?;
-    Ok(CHANGES.len())
+    awaiting_cab(app, (&agent, &manager), hour).await?;
+    Ok(CHANGES.len() + 1)
+}
+
+/// The Web Shop's approval policy (its owner, then the CAB) and a change
+/// under it waiting for the CAB, its owner's approval given.
+async fn awaiting_cab(app: &App, (agent, manager): (&Actor, &Actor), hour: i64) -> Result<(), AppError> {
+    use crate::approval_policies::{PolicyInput, StageInput};
+    let users = |names: &[&str]| Some(names.iter().map(|n| (*n).to_owned()).collect());
+    let policy = PolicyInput {
+        name: "Web Shop changes".into(),
+        service: Some("Web Shop".into()),
+        stages: vec![
+            StageInput { name: "Service owner".into(), users: users(&["manager"]), ..Default::default() },
+            StageInput {
+                name: "CAB".into(),
+                users: users(&["admin", "manager"]),
+                quorum: Some(2),
+                ..Default::default()
+            },
+        ],
+        ..Default::default()
+    };
+    app.add_approval_policy(manager, policy).await?;
+    let time = |micros: i64| jiff::Timestamp::from_microsecond(micros).map(|t| t.to_string()).unwrap_or_default();
+    let start = hour + 6 * 24 * HOUR + 21 * HOUR;
+    let new = NewChange {
+        title: "Move the Web Shop behind the new load balancers".into(),
+        description: Some("Switch the shop's public address to the new load balancer pair; the old pair stays ready for the back-out.".into()),
+        service: Some("Web Shop".into()),
+        assignment_group: Some("Network".into()),
+        assignee: Some("agent".into()),
+        planned_start: Some(time(start)),
+        planned_end: Some(time(start + 2 * HOUR)),
+        implementation_plan: Some("1. Lower the DNS TTL a day before.\n2. Switch the address.\n3. Watch checkout for 30 minutes.".into()),
+        backout_plan: Some("Switch the address back to the old pair.".into()),
+        ..NewChange::default()
+    };
+    let change = app.create_change(agent, new).await?;
+    let number = crate::changes::number(change.record.number);
+    let mut version = change.record.version;
+    for to in ["assessment", "authorization"] {
+        let input = ChangeTransitionInput { state: to.into(), ..Default::default() };
+        version = app.transition_change(agent, &number, Some(version), input).await?.record.version;
+    }
+    let comment = Some("Fine by the shop, outside the sales peak.".to_owned());
+    app.approve_change(manager, &number, Some(version), comment).await?;
+    Ok(())
 }
 
 /// A past change's actual window: when it was planned (the use cases

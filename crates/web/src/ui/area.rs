@@ -70,8 +70,8 @@ mod tests {
     use crate::i18n::{Lang, Msg::*, Text};
     use crate::ui::{
         admin_texts::AdminMsg::*, calendar_texts::CalMsg::*, change_texts::ChgMsg::*, cmdb_texts::CmdbMsg::*,
-        desk_texts::DeskMsg::*,
-        incident_texts::IncMsg::*, kb_texts::KbMsg::*, portal_texts::PortalMsg::*, problem_texts::PrbMsg::*,
+        desk_texts::DeskMsg::*, incident_texts::IncMsg::*, kb_texts::KbMsg::*, portal_texts::PortalMsg::*,
+        problem_texts::PrbMsg::*,
     };
     use steward_app::Actor;
     use steward_domain::Role;
@@ -102,8 +102,17 @@ mod tests {
         labels.iter().map(|l| (en(*l), current.is_some_and(|c| en(c) == en(*l)))).collect()
     }
 
-    const STAFF: [Label; 9] =
-        [&NavHome, &NavIncidents, &NavNewIncident, &NavProblems, &NavChanges, &CalTitle, &NavCmdb, &NavServices, &NavKnowledge];
+    const STAFF: [Label; 9] = [
+        &NavHome,
+        &NavIncidents,
+        &NavNewIncident,
+        &NavProblems,
+        &NavChanges,
+        &CalTitle,
+        &NavCmdb,
+        &NavServices,
+        &NavKnowledge,
+    ];
     const ADMIN: [Label; 12] = [
         &NavHome,
         &NavIncidents,

@@ -10,9 +10,9 @@
 
 mod accessibility;
 mod admin_journey;
+mod calendar_pages;
 mod change_journey;
 mod change_pages;
-mod calendar_pages;
 mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;
