@@ -52,6 +52,10 @@ pub async fn run(cfg: &Config, c: MailCommand) -> Result<ExitCode> {
             println!("commented on {n}");
             ExitCode::SUCCESS
         }
+        Ok(MailOutcome::Decided(what)) => {
+            println!("decided: {what}");
+            ExitCode::SUCCESS
+        }
         Ok(MailOutcome::Ignored(why)) => {
             println!("ignored: {why}");
             ExitCode::SUCCESS

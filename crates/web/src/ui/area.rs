@@ -69,9 +69,8 @@ mod tests {
     use super::{nav, under};
     use crate::i18n::{Lang, Msg::*, Text};
     use crate::ui::{
-        admin_texts::AdminMsg::*, calendar_texts::CalMsg::*, change_texts::ChgMsg::*, cmdb_texts::CmdbMsg::*,
-        desk_texts::DeskMsg::*, incident_texts::IncMsg::*, kb_texts::KbMsg::*, portal_texts::PortalMsg::*,
-        problem_texts::PrbMsg::*,
+        admin_texts::AdminMsg::*, change_texts::ChgMsg::*, cmdb_texts::CmdbMsg::*, desk_texts::DeskMsg::*,
+        incident_texts::IncMsg::*, kb_texts::KbMsg::*, portal_texts::PortalMsg::*, problem_texts::PrbMsg::*,
     };
     use steward_app::Actor;
     use steward_domain::Role;
@@ -102,24 +101,14 @@ mod tests {
         labels.iter().map(|l| (en(*l), current.is_some_and(|c| en(c) == en(*l)))).collect()
     }
 
-    const STAFF: [Label; 9] = [
+    const STAFF: [Label; 8] =
+        [&NavHome, &NavIncidents, &NavNewIncident, &NavProblems, &NavChanges, &NavCmdb, &NavServices, &NavKnowledge];
+    const ADMIN: [Label; 11] = [
         &NavHome,
         &NavIncidents,
         &NavNewIncident,
         &NavProblems,
         &NavChanges,
-        &CalTitle,
-        &NavCmdb,
-        &NavServices,
-        &NavKnowledge,
-    ];
-    const ADMIN: [Label; 12] = [
-        &NavHome,
-        &NavIncidents,
-        &NavNewIncident,
-        &NavProblems,
-        &NavChanges,
-        &CalTitle,
         &NavCmdb,
         &NavServices,
         &NavKnowledge,
@@ -139,7 +128,7 @@ mod tests {
             (Role::Agent, "/problems/PRB0000001", &STAFF, Some(&NavProblems)),
             (Role::Manager, "/changes/CHG0000001", &STAFF, Some(&NavChanges)),
             (Role::Agent, "/cmdb/7", &STAFF, Some(&NavCmdb)),
-            (Role::Agent, "/change-calendar", &STAFF, Some(&CalTitle)),
+            (Role::Agent, "/change-calendar", &STAFF, Some(&NavChanges)),
             (Role::Agent, "/services", &STAFF, Some(&NavServices)),
             (Role::Agent, "/kb/KB0000001", &STAFF, Some(&NavKnowledge)),
             (Role::Manager, "/settings", &STAFF, None),

@@ -29,12 +29,9 @@ pub const PATH: &str = "/change-calendar";
 
 pub const AREA: area::Area = area::Area {
     routes,
-    nav: &[area::NavEntry {
-        href: PATH,
-        label: &CalMsg::CalTitle,
-        audience: area::Audience::Staff,
-        current: |p| area::under(p, PATH),
-    }],
+    // Reached from the changes' list: the main navigation has no room for
+    // it, and "Changes" stays marked on it.
+    nav: &[],
 };
 
 fn routes() -> axum::Router<AppState> {

@@ -32,7 +32,8 @@ pub const AREA: super::area::Area = super::area::Area {
         href: "/changes?state=open",
         label: &ChgMsg::NavChanges,
         audience: super::area::Audience::Staff,
-        current: |p| super::area::under(p, "/changes"),
+        // The change calendar is the changes' too.
+        current: |p| super::area::under(p, "/changes") || super::area::under(p, super::change_calendar::PATH),
     }],
 };
 
@@ -177,7 +178,13 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ChangeQue
     let body = html! {
         div.page-head {
             h1 { (ctx.t(ChgMsg::ChangesTitle)) }
-            a.btn.btn-primary #new-change href="/changes/new" { (ctx.t(ChgMsg::NewChangeTitle)) }
+            div.actions {
+                a.btn #change-calendar-link href=(super::change_calendar::PATH) {
+                    (ctx.t(super::calendar_texts::CalMsg::CalTitle))
+                }
+                " "
+                a.btn.btn-primary #new-change href="/changes/new" { (ctx.t(ChgMsg::NewChangeTitle)) }
+            }
         }
         (LIST.queues(&ctx, &q, ChgMsg::ChangeQueues, &QUEUES))
         (filters(&ctx, &q, &c, &errors))

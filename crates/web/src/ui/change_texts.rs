@@ -242,13 +242,43 @@ pub fn value(lang: Lang, field: &str, v: &str) -> Option<String> {
         "risk_answers" => serde_json::from_str::<Vec<serde_json::Value>>(v)
             .ok()
             .map(|a| tf(lang, ChgMsg::RiskAnswersCount, &[("n", &a.len().to_string())])),
+        // The approval's lines are kept in English: said in Polish here.
+        "approval" | "approvers" if lang == Lang::Pl => Some(approval_pl(v)),
         _ => None,
     }
+}
+
+/// "approved in CAB (1 of 2)", "rejected in CAB", "Owner: Ann; then CAB:
+/// 2 of Bo, Cy" in Polish.
+fn approval_pl(v: &str) -> String {
+    let said = if let Some(rest) = v.strip_prefix("approved in ") {
+        format!("zatwierdzono w etapie {rest}")
+    } else if let Some(rest) = v.strip_prefix("rejected in ") {
+        format!("odrzucono w etapie {rest}")
+    } else {
+        v.to_owned()
+    };
+    said.replace("; then ", "; następnie ").replace("; and ", "; równolegle ").replace(" of ", " z ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_approval_lines_read_in_polish() {
+        assert_eq!(
+            value(Lang::Pl, "approval", "approved in CAB (1 of 2)").unwrap(),
+            "zatwierdzono w etapie CAB (1 z 2)"
+        );
+        assert_eq!(value(Lang::Pl, "approval", "rejected in CAB").unwrap(), "odrzucono w etapie CAB");
+        let approvers = "Owner: Ann Lee; then CAB: 2 of Bo Chen, Cy Diaz";
+        assert_eq!(
+            value(Lang::Pl, "approvers", approvers).unwrap(),
+            "Owner: Ann Lee; następnie CAB: 2 z Bo Chen, Cy Diaz"
+        );
+        assert_eq!(value(Lang::En, "approval", "rejected in CAB"), None);
+    }
 
     #[test]
     fn every_state_type_level_and_code_has_words_in_both_languages() {
