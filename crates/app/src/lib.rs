@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 mod cache;
 pub mod change_calendar;
+pub mod change_calendar_read;
 pub mod changes;
 pub mod cmdb;
 pub mod desk;

@@ -9,6 +9,8 @@
 pub mod accounts;
 pub mod articles;
 pub mod audit;
+pub mod calendar_entries;
+pub mod calendar_feeds;
 pub mod change_calendar;
 pub mod changes;
 pub mod cmdb;

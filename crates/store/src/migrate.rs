@@ -47,6 +47,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     20 "0020" "ci_search",
     21 "0021" "changes",
     22 "0022" "change_calendar",
+    24 "0024" "calendar_feeds",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -71,6 +72,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     20 "0020" "ci_search",
     21 "0021" "changes",
     22 "0022" "change_calendar",
+    24 "0024" "calendar_feeds",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -16,7 +16,7 @@ mod query;
 mod transition;
 mod update;
 
-pub use conflicts::{ChangeConflicts, HOPS};
+pub use conflicts::{ChangeConflicts, HOPS, LONGEST_CHANGE};
 pub use create::NewChange;
 pub use list::ChangeListParams;
 pub use transition::ChangeTransitionInput;

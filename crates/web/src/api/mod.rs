@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod article_dto;
 pub mod articles;
 pub mod audit;
+pub mod calendar;
 pub mod change_calendar;
 pub mod change_dto;
 pub mod changes;
@@ -64,6 +65,7 @@ const RESOURCES: &[Resource] = &[
     changes::RESOURCE,
     articles::RESOURCE,
     change_calendar::RESOURCE,
+    calendar::RESOURCE,
     search::RESOURCE,
     sla::RESOURCE,
     escalations::RESOURCE,

@@ -16,6 +16,7 @@ mod articles_refusals;
 mod attachments;
 mod auth;
 mod bad_input;
+mod calendar;
 mod change_calendar;
 mod change_conflicts;
 mod changes;
