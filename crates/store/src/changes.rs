@@ -104,29 +104,75 @@ pub struct Planned {
 /// planned and not yet done (a draft has no place yet).
 pub const HOLDING: &str = "('assessment', 'authorization', 'scheduled', 'implementing')";
 
-/// The changes holding a window that overlaps [from, to), in start order,
-/// at most `limit`. Read by the window index from the start: a change that
-/// began more than `longest` before `from` is not found.
-pub async fn overlapping(
+/// CIs per statement in [`touching`]: under SQLite's 32,766 binds.
+const TOUCHING_CIS: usize = 10_000;
+
+/// The changes holding a window that overlaps [from, to) that name one of `cis` or are carried out by
+/// `assignee`: the only ones a conflict check can meet. Found from the
+/// CIs' index rather than by reading every change in the span (thousands
+/// in a busy month). Read by the window index from the start: a change
+/// that began more than `longest` before `from` is not found. In start
+/// order, at most `limit`.
+pub async fn touching(
     conn: &mut AnyConnection,
-    from: i64,
-    to: i64,
-    longest: i64,
+    d: crate::Dialect,
+    (from, to, longest): (i64, i64, i64),
+    cis: &[i64],
+    assignee: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Planned>> {
-    let sql = format!(
-        "SELECT r.id, r.number, d.planned_start, d.planned_end, r.assignee_id, r.service_id
-         FROM change_details d JOIN records r ON r.id = d.record_id
-         WHERE d.planned_start >= $1 AND d.planned_start < $2 AND d.planned_end > $3 AND r.state IN {HOLDING}
-         ORDER BY d.planned_start, r.number LIMIT $4"
-    );
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(from - longest)
-        .bind(to)
-        .bind(from)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?)
+    let mut found: Vec<Planned> = Vec::new();
+    let mut chunks: Vec<&[i64]> = cis.chunks(TOUCHING_CIS).collect();
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        // The owner's changes are asked for once, with the first chunk.
+        let owner = if k == 0 { assignee } else { None };
+        if chunk.is_empty() && owner.is_none() {
+            continue;
+        }
+        let mut sql = String::from(
+            "SELECT r.id, r.number, d.planned_start, d.planned_end, r.assignee_id, r.service_id
+             FROM change_details d JOIN records r ON r.id = d.record_id
+             WHERE d.planned_start >= ",
+        );
+        let mut args = sqlx::any::AnyArguments::default();
+        let mut n = 0;
+        let mut bind = |sql: &mut String, args: &mut sqlx::any::AnyArguments, v: i64| -> Result<()> {
+            n += 1;
+            crate::records::bind_marker(sql, d, n);
+            sqlx::Arguments::add(args, v).map_err(sqlx::Error::Encode)?;
+            Ok(())
+        };
+        bind(&mut sql, &mut args, from - longest)?;
+        sql.push_str(" AND d.planned_start < ");
+        bind(&mut sql, &mut args, to)?;
+        sql.push_str(" AND d.planned_end > ");
+        bind(&mut sql, &mut args, from)?;
+        sql.push_str(&format!(" AND r.state IN {HOLDING} AND ("));
+        if !chunk.is_empty() {
+            sql.push_str("d.record_id IN (SELECT c.record_id FROM record_cis c WHERE c.ci_id IN (");
+            for (i, ci) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                bind(&mut sql, &mut args, *ci)?;
+            }
+            sql.push_str("))");
+        }
+        if let Some(a) = owner {
+            sql.push_str(if chunk.is_empty() { "r.assignee_id = " } else { " OR r.assignee_id = " });
+            bind(&mut sql, &mut args, a)?;
+        }
+        sql.push(')');
+        let rows: Vec<Planned> = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args).fetch_all(&mut *conn).await?;
+        found.extend(rows);
+    }
+    found.sort_by_key(|p| (p.planned_start, p.number));
+    found.dedup_by_key(|p| p.id);
+    found.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(found)
 }
 
 /// The CIs of each of these records, as (record, CI).
