@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the API contract tools, pinned, into a venv the contract tests
+# Installs the API contract tools (and the feed reader), pinned, into a venv the contract tests
 # (crates/web/tests/contract) use:
 #   openapi-spec-validator  checks the OpenAPI document is valid 3.1
 #   schemathesis            fuzzes the live API against the document
 #   openapi-python-client   generates a client from it
+#   icalendar               reads the change calendar feed (tests/api/calendar_feeds.rs)
 # Idempotent, and quick when the pins are already installed. The venv is
 # $STEWARD_PY_VENV (default target/python-tools, beside the build output).
 set -euo pipefail
@@ -14,6 +15,7 @@ PINS=(
     "openapi-spec-validator==0.9.0"
     "schemathesis==4.32.5"
     "openapi-python-client==0.29.1"
+    "icalendar==7.3.2"
 )
 STAMP="$VENV/.pins"
 

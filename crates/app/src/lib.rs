@@ -7,6 +7,7 @@ pub mod articles;
 pub mod audit;
 pub mod auth;
 mod cache;
+pub mod calendar_feeds;
 pub mod change_calendar;
 pub mod change_calendar_read;
 pub mod changes;

@@ -13,6 +13,7 @@ mod bulk;
 pub use bulk::Shape as BulkShape;
 mod canned;
 mod catalog;
+mod changes;
 mod cmdb;
 mod knowledge;
 mod people;
@@ -148,6 +149,7 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
     let problems = problems::create(app).await?;
     // After the problems, which the articles document.
     let articles = knowledge::create(app, &services).await?;
+    changes::create(app, now_micros()).await?;
     Ok(DemoSummary { with_clocks, problems, articles, ..summary })
 }
 

@@ -18,6 +18,7 @@ pub mod cmdb;
 pub mod code;
 pub mod discussion;
 pub mod email;
+pub mod ical_feed;
 pub mod incident;
 pub mod journal;
 pub mod knowledge;

@@ -2,7 +2,10 @@
 //! window overlaps a span, with what the calendar shows of each, in one
 //! statement (migration 0024 indexes the actual start).
 
-use crate::Result;
+use crate::{
+    Result,
+    sql::{Sql, Value},
+};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -47,7 +50,19 @@ pub struct Span {
 /// window, overlaps [from, to), by start, at most `limit`. Each window is
 /// read by its own index from its start; the union keeps a change once.
 pub async fn in_span(conn: &mut AnyConnection, s: Span) -> Result<Vec<Entry>> {
-    let sql = "SELECT r.id, r.number, r.title, r.description, r.state, r.resolution_code AS close_code,
+    let q = span_sql(s);
+    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+}
+
+/// The plan the read pool runs for [`in_span`] (for the query-plan tests).
+pub async fn in_span_plan(conn: &mut AnyConnection, d: crate::Dialect, s: Span) -> Result<Vec<String>> {
+    Ok(crate::sql::read_plan(conn, d, &span_sql(s)).await?)
+}
+
+fn span_sql(s: Span) -> Sql {
+    let values = [s.from - s.longest, s.to, s.from, s.now, s.limit].map(Value::Int).to_vec();
+    Sql::written(
+        "SELECT r.id, r.number, r.title, r.description, r.state, r.resolution_code AS close_code,
             d.change_type, d.risk_level, r.service_id, c.name AS service, r.assignee_id AS owner_id,
             u.display_name AS owner, d.planned_start, d.planned_end, d.actual_start, d.actual_end, r.updated_at
          FROM change_details d
@@ -63,13 +78,7 @@ pub async fn in_span(conn: &mut AnyConnection, s: Span) -> Result<Vec<Entry>> {
                AND (actual_end > $3 OR (actual_end IS NULL AND (planned_end > $3 OR $4 > $3))))
            AND r.state <> 'cancelled'
          ORDER BY COALESCE(d.actual_start, d.planned_start), r.number
-         LIMIT $5";
-    Ok(sqlx::query_as(sql)
-        .bind(s.from - s.longest)
-        .bind(s.to)
-        .bind(s.from)
-        .bind(s.now)
-        .bind(s.limit)
-        .fetch_all(conn)
-        .await?)
+         LIMIT $5",
+        values,
+    )
 }

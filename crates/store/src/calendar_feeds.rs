@@ -48,11 +48,11 @@ pub async fn revoke(conn: &mut AnyConnection, user_id: i64, id: i64, now: i64) -
     Ok(r.rows_affected() > 0)
 }
 
-/// The live feed with this hash and its active owner: (feed id, user id).
-/// A revoked feed or a deactivated owner finds nothing.
-pub async fn live(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<(i64, i64)>> {
+/// The live feed with this hash and its active owner: (feed id, user id,
+/// the owner's role). A revoked feed or a deactivated owner finds nothing.
+pub async fn live(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<(i64, i64, String)>> {
     Ok(sqlx::query_as(
-        "SELECT f.id, f.user_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id
+        "SELECT f.id, f.user_id, u.role FROM calendar_feeds f JOIN users u ON u.id = f.user_id
          WHERE f.token_hash = $1 AND f.revoked_at IS NULL AND u.active = 1",
     )
     .bind(token_hash.to_owned())

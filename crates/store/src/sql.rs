@@ -58,6 +58,11 @@ impl Sql {
     pub fn new(text: &str) -> Self {
         Self { text: text.to_owned(), values: Vec::new() }
     }
+    /// A statement whose placeholders are written already (`$1` may
+    /// appear more than once), with their values in order.
+    pub fn written(text: &str, values: Vec<Value>) -> Self {
+        Self { text: text.to_owned(), values }
+    }
     pub fn push(&mut self, s: &str) -> &mut Self {
         self.text.push_str(s);
         self

@@ -653,3 +653,65 @@ async fn problem_candidates_use_indexes_sqlite() {
 async fn problem_candidates_use_indexes_postgres() {
     candidate_plans_use_indexes(true).await;
 }
+
+/// The change calendar reads changes by the planned window's index and the
+/// actual start's (migration 0024), never by scanning the changes.
+async fn calendar_plans_use_indexes(pg: bool) {
+    use steward_store::calendar_entries::{self, Span};
+    let (store, _dir) = common::store(pg).await;
+    let d = store.dialect();
+    let mut conn = store.pool().acquire().await.unwrap();
+    fill(&mut conn).await;
+    let t0: i64 = 1_700_000_000_000_000;
+    let hour: i64 = 3_600_000_000;
+    // Every incident row stands in for a change: one an hour, a third begun.
+    insert(
+        &mut conn,
+        "INSERT INTO change_details (record_id, change_type, planned_start, planned_end, actual_start, actual_end)",
+        (1..=INCIDENTS).map(|i| {
+            let s = t0 + i * hour;
+            let actual = if i % 3 == 0 { format!("{}, {}", s + hour / 2, s + 3 * hour) } else { "NULL, NULL".into() };
+            format!("({i}, 'normal', {s}, {}, {actual})", s + 2 * hour)
+        }),
+    )
+    .await;
+    store.analyze().await.unwrap();
+    if pg {
+        conn.execute("SET enable_seqscan = off").await.unwrap();
+    }
+    let from = t0 + (INCIDENTS / 2) * hour;
+    let span = Span { from, to: from + 43 * 24 * hour, longest: 30 * 24 * hour, now: from, limit: 2_001 };
+    let plan = calendar_entries::in_span_plan(&mut conn, d, span).await.unwrap();
+    let mut problems = Vec::new();
+    problems.extend(check(
+        "calendar by plan",
+        &plan,
+        pg,
+        "change_details",
+        "change_details",
+        &["change_details_window"],
+    ));
+    problems.extend(check(
+        "calendar by actual",
+        &plan,
+        pg,
+        "change_details",
+        "change_details",
+        &["change_details_actual"],
+    ));
+    problems.extend(check("calendar's rows", &plan, pg, "records", "r", &[]));
+    problems.extend(check("calendar's details", &plan, pg, "change_details", "d", &[]));
+    drop(conn);
+    common::drop_store(store, pg).await;
+    assert!(problems.is_empty(), "{} plans miss their index:\n\n{}", problems.len(), problems.join("\n\n"));
+}
+
+#[tokio::test]
+async fn change_calendar_uses_indexes_sqlite() {
+    calendar_plans_use_indexes(false).await;
+}
+
+#[tokio::test]
+async fn change_calendar_uses_indexes_postgres() {
+    calendar_plans_use_indexes(true).await;
+}

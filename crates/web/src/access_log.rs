@@ -34,7 +34,7 @@ pub async fn access_log(State(state): State<AppState>, mut req: Request, next: N
     req.extensions_mut().insert(slot.clone());
     let (parts, body) = req.into_parts();
     let client = crate::client::client_ip(&parts, &state.web.trusted_proxies);
-    let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
+    let (method, path) = (parts.method.clone(), crate::feeds::redact(parts.uri.path()).to_owned());
     let r = next.run(Request::from_parts(parts, body)).await;
     let user = slot.0.get().map_or("-", String::as_str);
     tracing::info!(

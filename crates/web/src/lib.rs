@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod feeds;
 pub mod i18n;
 pub mod i18n_codes;
 pub mod json;
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(api::health::healthz))
         .route("/readyz", get(api::health::readyz))
         .nest("/api/v1", api::routes())
+        .merge(feeds::routes())
         // Every state-changing request a browser can send passes the CSRF
         // guard; every page shows times in its viewer's zone.
         .merge(

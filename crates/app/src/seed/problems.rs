@@ -216,7 +216,7 @@ fn path(to: ProblemState) -> &'static [ProblemState] {
     }
 }
 
-async fn actor(app: &App, username: &str) -> Result<Option<Actor>, AppError> {
+pub(super) async fn actor(app: &App, username: &str) -> Result<Option<Actor>, AppError> {
     let mut conn = app.store.pool().acquire().await.map_err(StoreError::from)?;
     let user = accounts::user_by_name(&mut conn, username).await?;
     drop(conn);

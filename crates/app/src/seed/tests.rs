@@ -61,6 +61,24 @@ async fn demo_fills_an_empty_database() {
     let app = app(&dir).await;
     let summary = demo(&app, 300).await.unwrap();
     check_demo(&app, &summary).await;
+    check_calendar(&app).await;
+}
+
+/// The demo's change calendar: every type and the states around now, the
+/// failed change with its incident, maintenance windows in the span.
+async fn check_calendar(app: &App) {
+    let (manager, _) = app.login("manager", DEMO_PASSWORD, IpAddr::from([127, 0, 0, 1])).await.unwrap();
+    let now = now_micros();
+    let cal = app.change_calendar(&manager, now - 14 * DAY, now + 29 * DAY).await.unwrap();
+    let has = |ty: &str, state: &str| cal.changes.iter().any(|c| c.entry.change_type == ty && c.entry.state == state);
+    assert!(has("standard", "scheduled") && has("standard", "closed") && has("normal", "scheduled"));
+    assert!(has("normal", "authorization") && has("normal", "implementing") && has("emergency", "closed"));
+    let failed = cal.changes.iter().find(|c| c.entry.close_code.as_deref() == Some("failed")).expect("a failed change");
+    // Where it happened, in the past, not when the demo was made.
+    assert!(failed.actual && failed.end < now - DAY, "{failed:?}");
+    let links = app.record_links(&manager, steward_domain::number::RecordKind::Change, &failed.number).await.unwrap();
+    assert!(links.iter().any(|l| l.record.kind == steward_domain::number::RecordKind::Incident), "{links:?}");
+    assert!(cal.windows.len() >= 3 && cal.windows.iter().all(|w| !w.occurrences.is_empty()));
 }
 
 async fn check_demo(app: &App, summary: &DemoSummary) {

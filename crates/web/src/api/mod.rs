@@ -6,6 +6,7 @@ pub mod article_dto;
 pub mod articles;
 pub mod audit;
 pub mod calendar;
+pub mod calendar_feeds;
 pub mod change_calendar;
 pub mod change_dto;
 pub mod changes;
@@ -73,6 +74,7 @@ const RESOURCES: &[Resource] = &[
     cmdb::RESOURCE,
     accounts::RESOURCE,
     me::RESOURCE,
+    calendar_feeds::RESOURCE,
     users::RESOURCE,
     people::RESOURCE,
     audit::RESOURCE,

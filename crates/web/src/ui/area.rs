@@ -69,8 +69,8 @@ mod tests {
     use super::{nav, under};
     use crate::i18n::{Lang, Msg::*, Text};
     use crate::ui::{
-        admin_texts::AdminMsg::*, cmdb_texts::CmdbMsg::*, desk_texts::DeskMsg::*, incident_texts::IncMsg::*,
-        kb_texts::KbMsg::*, portal_texts::PortalMsg::*, problem_texts::PrbMsg::*,
+        admin_texts::AdminMsg::*, calendar_texts::CalMsg::*, cmdb_texts::CmdbMsg::*, desk_texts::DeskMsg::*,
+        incident_texts::IncMsg::*, kb_texts::KbMsg::*, portal_texts::PortalMsg::*, problem_texts::PrbMsg::*,
     };
     use steward_app::Actor;
     use steward_domain::Role;
@@ -101,13 +101,14 @@ mod tests {
         labels.iter().map(|l| (en(*l), current.is_some_and(|c| en(c) == en(*l)))).collect()
     }
 
-    const STAFF: [Label; 7] =
-        [&NavHome, &NavIncidents, &NavNewIncident, &NavProblems, &NavCmdb, &NavServices, &NavKnowledge];
-    const ADMIN: [Label; 10] = [
+    const STAFF: [Label; 8] =
+        [&NavHome, &NavIncidents, &NavNewIncident, &NavProblems, &CalTitle, &NavCmdb, &NavServices, &NavKnowledge];
+    const ADMIN: [Label; 11] = [
         &NavHome,
         &NavIncidents,
         &NavNewIncident,
         &NavProblems,
+        &CalTitle,
         &NavCmdb,
         &NavServices,
         &NavKnowledge,
@@ -126,6 +127,7 @@ mod tests {
             (Role::Agent, "/incidents/new", &STAFF, Some(&NavNewIncident)),
             (Role::Agent, "/problems/PRB0000001", &STAFF, Some(&NavProblems)),
             (Role::Agent, "/cmdb/7", &STAFF, Some(&NavCmdb)),
+            (Role::Agent, "/change-calendar", &STAFF, Some(&CalTitle)),
             (Role::Agent, "/services", &STAFF, Some(&NavServices)),
             (Role::Agent, "/kb/KB0000001", &STAFF, Some(&NavKnowledge)),
             (Role::Manager, "/settings", &STAFF, None),

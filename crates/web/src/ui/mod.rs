@@ -18,8 +18,12 @@ mod area;
 mod as_of;
 mod assets;
 mod audit;
+mod calendar_feeds;
+mod calendar_keep;
+mod calendar_texts;
 mod canned_replies;
 mod catalog;
+mod change_calendar;
 mod clocks;
 mod cmdb_ci;
 mod cmdb_draft;
@@ -108,6 +112,7 @@ const AREAS: &[area::Area] = &[
     home::AREA,
     incidents::AREA,
     problem_list::AREA,
+    change_calendar::AREA,
     cmdb_list::AREA,
     kb::AREA,
     admin::AREA,

@@ -29,6 +29,7 @@ fn routes() -> axum::Router<AppState> {
         .route("/settings/sessions/{id}/end", post(end_session))
         .route("/settings/sessions/end-others", post(end_other_sessions))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
+        .merge(super::calendar_feeds::routes())
 }
 
 #[derive(Deserialize, Default)]
@@ -114,6 +115,7 @@ async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) ->
     let optouts = s.app.my_optouts(&ctx.actor).await.or_page(ctx)?;
     let sessions = s.app.my_sessions(&ctx.actor, Some(&ctx.token)).await.or_page(ctx)?;
     let tokens = s.app.list_tokens(&ctx.actor).await.or_page(ctx)?;
+    let feeds = super::calendar_feeds::panel(s, ctx).await?;
     let mine: Vec<String> =
         groups.into_iter().filter(|g| ctx.actor.group_ids.contains(&g.id)).map(|g| g.name).collect();
     let flash = match flash {
@@ -121,6 +123,7 @@ async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) ->
         Some("password") => Some(ctx.t(SettingsMsg::FlashPassword)),
         Some("session") => Some(ctx.t(SettingsMsg::FlashSessionEnded)),
         Some("token") => Some(ctx.t(Msg::FlashTokenRevoked)),
+        Some("feed") => Some(ctx.t(super::calendar_texts::CalMsg::FeedsFlashRevoked)),
         _ => None,
     };
     let status = if drafts.profile.is_some() || !drafts.password.is_empty() {
@@ -158,6 +161,7 @@ async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) ->
             (password_form(ctx, s.app.config.password_min_length, &drafts.password))
             (sessions_panel(ctx, &sessions))
             (tokens_panel(ctx, &tokens))
+            (feeds)
             (notifications_form(ctx, &optouts))
         }
     };

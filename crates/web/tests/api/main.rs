@@ -17,6 +17,7 @@ mod attachments;
 mod auth;
 mod bad_input;
 mod calendar;
+mod calendar_feeds;
 mod change_calendar;
 mod change_conflicts;
 mod changes;

@@ -64,6 +64,8 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/admin/webhooks", ADMIN),
     ("/admin/webhooks/{webhook}", ADMIN),
     ("/admin/webhooks/{webhook}/delete", ADMIN),
+    ("/change-calendar", STAFF),
+    ("/change-calendar?week=2030-W23", MANAGERS),
     ("/problems?state=open", STAFF),
     ("/problems?known_error=true&days=0", STAFF),
     ("/problems/new", STAFF),

@@ -10,6 +10,7 @@
 
 mod accessibility;
 mod admin_journey;
+mod calendar_pages;
 mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;

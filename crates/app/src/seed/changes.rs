@@ -1,0 +1,289 @@
+//! The demo's change calendar around "now": routine standard changes,
+//! normal changes at each step (scheduled, one in authorization, one being
+//! implemented), an emergency change, a failed change closed as failed
+//! with the incident it caused linked to it, the year-end freeze and a few
+//! services' maintenance windows. Made through the app's own use cases
+//! (so journals read like real use), as `agent` with `manager` approving;
+//! the past changes' actual windows are then set to when they happened.
+
+use super::problems::actor;
+use crate::{
+    Actor, App,
+    change_calendar::{NewFreeze, NewWindow},
+    changes::{ChangeTransitionInput, NewChange},
+    error::AppError,
+    incidents::ListParams,
+    links::LinkRequest,
+};
+use steward_domain::number::RecordKind;
+use steward_store::changes as store_changes;
+
+const HOUR: i64 = 3600 * 1_000_000;
+
+/// One demo change: where its window sits (hours from now's hour), and how
+/// far it has gone.
+struct DemoChange {
+    title: &'static str,
+    description: &'static str,
+    change_type: &'static str,
+    service: &'static str,
+    starts_in_hours: i64,
+    hours: i64,
+    /// The states it walks through, in order.
+    path: &'static [&'static str],
+    /// How it closed: (close code, review notes).
+    closed: Option<(&'static str, &'static str)>,
+}
+
+const STANDARD_DONE: &[&str] = &["scheduled", "implementing", "review", "closed"];
+const STANDARD_SCHEDULED: &[&str] = &["scheduled"];
+const NORMAL_SCHEDULED: &[&str] = &["assessment", "authorization", "scheduled"];
+const NORMAL_DONE: &[&str] = &["assessment", "authorization", "scheduled", "implementing", "review", "closed"];
+
+const CHANGES: [DemoChange; 11] = [
+    DemoChange {
+        title: "Monthly patching of office laptops",
+        description: "Operating system and browser updates for the laptop fleet, pushed in the evening window.",
+        change_type: "standard",
+        service: "Laptop Fleet",
+        starts_in_hours: -7 * 24 - 4,
+        hours: 4,
+        path: STANDARD_DONE,
+        closed: Some(("successful", "")),
+    },
+    DemoChange {
+        title: "Upgrade the Web Shop database to PostgreSQL 17",
+        description: "In-place major upgrade of the shop's database cluster with pg_upgrade; 30 minutes of downtime announced.",
+        change_type: "normal",
+        service: "Web Shop",
+        starts_in_hours: -10 * 24 - 3,
+        hours: 4,
+        path: NORMAL_DONE,
+        closed: Some((
+            "failed",
+            "The upgraded cluster rejected the shop's old client library: checkout failed for 40 minutes until the backout restored version 16. Retry after the library upgrade.",
+        )),
+    },
+    DemoChange {
+        title: "Block the exploited VPN client version",
+        description: "Refuse VPN clients older than 7.2.3 at the gateway: the vendor's advisory reports active exploitation.",
+        change_type: "emergency",
+        service: "VPN",
+        starts_in_hours: -2 * 24 - 6,
+        hours: 1,
+        path: &["authorization", "implementing", "review", "closed"],
+        closed: Some((
+            "successful_with_issues",
+            "Twelve remote users on old clients lost access until the desk updated them; the notice went out an hour late.",
+        )),
+    },
+    DemoChange {
+        title: "Replace the SSO signing certificate",
+        description: "Roll the identity provider's token-signing certificate before it expires; applications pick up the new metadata.",
+        change_type: "normal",
+        service: "Identity (SSO)",
+        starts_in_hours: -1,
+        hours: 3,
+        path: &["assessment", "authorization", "scheduled", "implementing"],
+        closed: None,
+    },
+    DemoChange {
+        title: "Move the print servers to new virtual machines",
+        description: "Rebuild the two print servers on the current OS and move the queues; users keep their printers.",
+        change_type: "normal",
+        service: "Printing",
+        starts_in_hours: 3 * 24 + 2,
+        hours: 5,
+        path: &["assessment"],
+        closed: None,
+    },
+    DemoChange {
+        title: "Monthly patching of the VPN gateways",
+        description: "Vendor firmware updates, one gateway at a time; sessions move to the other gateway.",
+        change_type: "standard",
+        service: "VPN",
+        starts_in_hours: 5 * 24 + 8,
+        hours: 2,
+        path: STANDARD_SCHEDULED,
+        closed: None,
+    },
+    DemoChange {
+        title: "Upgrade the Wi-Fi controllers' firmware",
+        description: "Controller firmware to the vendor's long-term release; access points rejoin within minutes.",
+        change_type: "normal",
+        service: "Wi-Fi",
+        starts_in_hours: 8 * 24 + 6,
+        hours: 3,
+        path: NORMAL_SCHEDULED,
+        closed: None,
+    },
+    DemoChange {
+        title: "Renew the Web Shop TLS certificate",
+        description: "Install the renewed certificate on the load balancers.",
+        change_type: "standard",
+        service: "Web Shop",
+        starts_in_hours: 12 * 24 + 9,
+        hours: 1,
+        path: STANDARD_SCHEDULED,
+        closed: None,
+    },
+    DemoChange {
+        title: "Migrate mailboxes to the new storage cluster",
+        description: "Move all mailboxes, a department a night, to the new storage; each user is offline for minutes.",
+        change_type: "normal",
+        service: "Email",
+        starts_in_hours: 15 * 24 + 4,
+        hours: 48,
+        path: &["assessment", "authorization"],
+        closed: None,
+    },
+    DemoChange {
+        title: "Monthly patching of the mail servers",
+        description: "Cumulative updates on the mail servers, one node at a time.",
+        change_type: "standard",
+        service: "Email",
+        starts_in_hours: 19 * 24 + 8,
+        hours: 3,
+        path: STANDARD_SCHEDULED,
+        closed: None,
+    },
+    DemoChange {
+        title: "Retry the Web Shop database upgrade",
+        description: "The upgrade again, after the shop's client library was upgraded and tested against version 17.",
+        change_type: "normal",
+        service: "Web Shop",
+        starts_in_hours: 26 * 24 + 6,
+        hours: 4,
+        path: NORMAL_SCHEDULED,
+        closed: None,
+    },
+];
+
+/// Makes the demo calendar; nothing without the demo's `agent` and
+/// `manager`. Returns how many changes were made.
+pub async fn create(app: &App, now: i64) -> Result<usize, AppError> {
+    let (Some(agent), Some(manager)) = (actor(app, "agent").await?, actor(app, "manager").await?) else {
+        return Ok(0);
+    };
+    let hour = now - now.rem_euclid(HOUR);
+    let time = |micros: i64| jiff::Timestamp::from_microsecond(micros).map(|t| t.to_string()).unwrap_or_default();
+    let mut failed = None;
+    for d in &CHANGES {
+        let start = hour + d.starts_in_hours * HOUR;
+        let end = start + d.hours * HOUR;
+        let new = NewChange {
+            title: d.title.into(),
+            description: Some(d.description.into()),
+            change_type: Some(d.change_type.into()),
+            service: Some(d.service.into()),
+            assignment_group: Some("Network".into()),
+            assignee: Some("agent".into()),
+            planned_start: Some(time(start)),
+            planned_end: Some(time(end)),
+            ..NewChange::default()
+        };
+        let change = app.create_change(&agent, new).await?;
+        let number = crate::changes::number(change.record.number);
+        let mut version = change.record.version;
+        for to in d.path {
+            if *to == "scheduled" && d.change_type == "normal" || *to == "implementing" && d.change_type == "emergency"
+            {
+                version = app.approve_change(&manager, &number, Some(version), None).await?.record.version;
+            }
+            let closing = (*to == "closed").then_some(d.closed).flatten();
+            let input = ChangeTransitionInput {
+                state: (*to).into(),
+                close_code: closing.map(|c| c.0.into()),
+                review_notes: closing.map(|c| c.1).filter(|n| !n.is_empty()).map(String::from),
+                cancel_reason: None,
+            };
+            version = app.transition_change(&agent, &number, Some(version), input).await?.record.version;
+        }
+        if d.closed.is_some() {
+            happened(app, change.record.id, start, end).await?;
+        }
+        if d.closed.is_some_and(|c| c.0 == "failed") {
+            failed = Some((number, start));
+        }
+    }
+    if let Some((number, start)) = failed {
+        caused(app, &agent, &number, start).await?;
+    }
+    calendar(app, &manager, now).await?;
+    Ok(CHANGES.len())
+}
+
+/// A past change's actual window: when it was planned (the use cases
+/// stamp the moment of the seed).
+async fn happened(app: &App, id: i64, start: i64, end: i64) -> Result<(), AppError> {
+    app.store
+        .write(move |c| {
+            Box::pin(async move {
+                if let Some(mut d) = store_changes::details(c, id).await? {
+                    (d.actual_start, d.actual_end) = (Some(start), Some(end));
+                    store_changes::update_details(c, &d).await?;
+                }
+                Ok::<_, steward_store::StoreError>(())
+            })
+        })
+        .await?;
+    Ok(())
+}
+
+/// The incident the failed change caused: the demo's Web Shop incident
+/// opened nearest after it began, linked to it. Incidents are "caused by"
+/// problems only (`domain::links`), so the link is "related".
+async fn caused(app: &App, agent: &Actor, change: &str, start: i64) -> Result<(), AppError> {
+    let p = ListParams {
+        service: Some("Web Shop".into()),
+        limit: Some(crate::incidents::MAX_PAGE),
+        ..ListParams::default()
+    };
+    let filter = app.incident_filter(agent, &p).await?;
+    let (found, _) = app.list_incidents(agent, filter).await?;
+    let Some(inc) = found.iter().min_by_key(|i| if i.opened_at >= start { i.opened_at - start } else { i64::MAX })
+    else {
+        return Ok(());
+    };
+    let number = crate::incidents::number(inc.number);
+    let link = LinkRequest { link: "related".into(), record: change.into(), version: None };
+    app.link_record(agent, RecordKind::Incident, &number, &link).await?;
+    Ok(())
+}
+
+/// The year-end freeze ahead and the maintenance windows.
+async fn calendar(app: &App, manager: &Actor, now: i64) -> Result<(), AppError> {
+    let today = jiff::Timestamp::from_microsecond(now).map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date()).ok();
+    let year = today.map_or(2027, |d| if d.month() == 1 && d.day() < 6 { d.year() - 1 } else { d.year() });
+    app.add_freeze(
+        manager,
+        NewFreeze {
+            name: "Year-end freeze".into(),
+            starts_at: format!("{year}-12-18T00:00:00Z"),
+            ends_at: format!("{}-01-04T00:00:00Z", year + 1),
+            services: Vec::new(),
+            note: Some(
+                "Finance closes the books and the shop runs its winter sale: no changes but emergencies.".into(),
+            ),
+        },
+    )
+    .await?;
+    let windows = [
+        ("VPN nights", Some("VPN"), &["sat"][..], "01:00", 240),
+        ("Web Shop early Sunday", Some("Web Shop"), &["sun"][..], "02:00", 180),
+        ("Mail maintenance", Some("Email"), &["wed"][..], "22:00", 120),
+        ("Patch Tuesday evening", None, &["tue"][..], "20:00", 180),
+    ];
+    for (name, service, days, start, minutes) in windows {
+        let w = NewWindow {
+            name: name.into(),
+            service: service.map(String::from),
+            days: days.iter().map(|d| (*d).to_owned()).collect(),
+            start: start.into(),
+            minutes,
+            time_zone: "Europe/Warsaw".into(),
+        };
+        app.add_maintenance_window(manager, w).await?;
+    }
+    Ok(())
+}
