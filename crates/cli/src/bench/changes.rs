@@ -6,7 +6,8 @@
 //! conflict check of changes touching 50 CIs each (`GET
 //! /api/v1/changes/{n}/conflicts`: the other changes and freezes in their
 //! window across the CMDB graph, and the next free slot when there is a
-//! conflict). p50, p95 and p99 against the 50 ms target.
+//! conflict), and the month with the most planned days as the calendar
+//! API and as the page show it. p50, p95 and p99 against the 50 ms target.
 
 use super::{Target, bench_agent, cmdb::Rnd, database, load_average, ms, open_app, percentile, start_server};
 use super::{change_estate, change_plan};
@@ -14,6 +15,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde_json::Value;
 use std::time::{Duration, Instant};
+use steward_app::accounts::NewUser;
 
 #[derive(Args)]
 pub struct ChangesArgs {
@@ -91,6 +93,7 @@ pub async fn changes(a: ChangesArgs) -> Result<()> {
         a.windows.min(estate.layers[change_estate::SVC].len()),
         started.elapsed().as_secs_f64()
     );
+    let cookie = page_session(&app).await?;
     let (base, stop, server) = start_server(app.clone()).await?;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build()?;
     let deadline = Instant::now() + Duration::from_secs(900);
@@ -103,6 +106,9 @@ pub async fn changes(a: ChangesArgs) -> Result<()> {
         let url = format!("{base}/api/v1/change-calendar?from={from}&to={to}");
         let label = format!("the calendar API for {month}");
         over += time_get(&client, &[url], Auth::Bearer(&token), &label, a.requests, deadline).await?;
+        let url = format!("{base}/change-calendar?month={month}");
+        let label = format!("the calendar page for {month}");
+        over += time_get(&client, &[url], Auth::Cookie(&cookie), &label, a.requests, deadline).await?;
     }
     println!("{over} figure(s) over target (load average {})", load_average());
     let _ = stop.send(());
@@ -114,6 +120,21 @@ pub async fn changes(a: ChangesArgs) -> Result<()> {
         _ => db.discard().await?,
     }
     Ok(())
+}
+
+/// A signed-in agent's session cookie, for the pages.
+async fn page_session(app: &steward_app::App) -> Result<String> {
+    let password = "bench-changes-password";
+    let u = NewUser {
+        username: "change-viewer".into(),
+        role: "agent".into(),
+        password: Some(password.into()),
+        ..Default::default()
+    };
+    app.add_user(None, u).await.map_err(crate::commands::app_error)?;
+    let (_, s) =
+        app.login("change-viewer", password, [127, 0, 0, 1].into()).await.map_err(crate::commands::app_error)?;
+    Ok(format!("steward_session={}", s.token))
 }
 
 /// The bench agent's id: the changes' requester.
