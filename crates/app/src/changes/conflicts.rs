@@ -4,8 +4,8 @@
 //! the service's maintenance windows and the CMDB graph in memory).
 
 use super::number;
-use std::collections::HashMap;
 use crate::{Actor, App, Code, error::AppError};
+use std::collections::HashMap;
 use steward_domain::change::conflicts::{
     Conflict, Freeze, HORIZON, MaintenanceWindow as Spec, Planned, Reach, STEP, Search, Window,
 };

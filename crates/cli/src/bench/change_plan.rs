@@ -48,7 +48,8 @@ async fn teams(app: &App) -> Result<Vec<(i64, Vec<i64>)>> {
     let mut out = Vec::new();
     for g in 0..8 {
         let name = format!("Change Team {}", g + 1);
-        let group = app.add_group(None, &name, "Plans and carries out changes").await.map_err(crate::commands::app_error)?;
+        let group =
+            app.add_group(None, &name, "Plans and carries out changes").await.map_err(crate::commands::app_error)?;
         let mut members = Vec::new();
         for m in 0..5 {
             let u = NewUser {
@@ -96,7 +97,9 @@ pub async fn load(app: &App, estate: &Estate, s: &Sizes, requester: i64, rnd: &m
             let days: Vec<i64> = (0..freezes).map(|_| rnd.below(s.days) as i64).collect();
             move |c| {
                 let (services, picks, days) = (services.clone(), picks.clone(), days.clone());
-                Box::pin(async move { calendar_entries(c, &services, &picks, &days, first_day, (freezes, windows)).await })
+                Box::pin(
+                    async move { calendar_entries(c, &services, &picks, &days, first_day, (freezes, windows)).await },
+                )
             }
         })
         .await?;
@@ -284,7 +287,16 @@ async fn calendar_entries(
             (format!("Release freeze {f}"), start, start + (3 + days[f] % 5) * DAY, ids)
         };
         let services = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-        let row = Freeze { id: 0, name, starts_at: start, ends_at: end, services, note: None, created_at: now, created_by: None };
+        let row = Freeze {
+            id: 0,
+            name,
+            starts_at: start,
+            ends_at: end,
+            services,
+            note: None,
+            created_at: now,
+            created_by: None,
+        };
         calendar::insert_freeze(c, &row).await?;
     }
     for (i, service) in services.iter().take(windows).enumerate() {
