@@ -166,9 +166,8 @@ pub async fn touching(
             bind(&mut sql, &mut args, a)?;
         }
         sql.push(')');
-        // Not prepared and kept: its text differs with every number of CIs,
-        // and PostgreSQL's generic plan for a kept one (after five runs)
-        // took 0.4–0.9 s where the plan for the values takes 20 ms.
+        // Not prepared and kept: its text differs with every number of CIs
+        // and would crowd out the connection's statement cache.
         let rows: Vec<Planned> =
             sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args).persistent(false).fetch_all(&mut *conn).await?;
         found.extend(rows);
