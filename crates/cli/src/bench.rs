@@ -5,6 +5,9 @@
 //! `--database-url postgres://…` names the server), so runs do not disturb
 //! each other. Every request loop is bounded in count and time.
 
+mod change_estate;
+mod change_plan;
+mod changes;
 mod cmdb;
 mod cmdb_search;
 mod map;
@@ -49,6 +52,9 @@ pub enum BenchCommand {
     /// Search across every kind by words, prefixes, phrases and numbers
     /// over a million incidents, problems and article stand-ins.
     Search(search::SearchArgs),
+    /// Conflict checks of changes touching 50 CIs among 10,000 scheduled
+    /// changes over 100,000 CIs and 500,000 relations.
+    Changes(changes::ChangesArgs),
 }
 
 #[derive(Args)]
@@ -115,6 +121,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Map(a) => map::map(a),
         BenchCommand::Pages(a) => pages::pages(a).await,
         BenchCommand::Search(a) => search::search(a).await,
+        BenchCommand::Changes(a) => changes::changes(a).await,
     }
 }
 

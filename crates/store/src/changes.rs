@@ -146,32 +146,110 @@ pub fn details_filter(change_type: Option<&str>, risk_level: Option<&str>) -> Op
 /// planned and not yet done (a draft has no place yet).
 pub const HOLDING: &str = "('assessment', 'authorization', 'scheduled', 'implementing')";
 
-/// The changes holding a window that overlaps [from, to), in start order,
-/// at most `limit`. Read by the window index from the start: a change that
-/// began more than `longest` before `from` is not found.
-pub async fn overlapping(
+/// CIs per statement in [`touching`]: under SQLite's 32,766 binds.
+const TOUCHING_CIS: usize = 10_000;
+
+/// The changes holding a window that overlaps [from, to) that name one of `cis` or are carried out by
+/// `assignee`: the only ones a conflict check can meet. Found from the
+/// CIs' index rather than by reading every change in the span (thousands
+/// in a busy month). Read by the window index from the start: a change
+/// that began more than `longest` before `from` is not found. In start
+/// order, at most `limit`.
+pub async fn touching(
     conn: &mut AnyConnection,
-    from: i64,
-    to: i64,
-    longest: i64,
+    d: crate::Dialect,
+    (from, to, longest): (i64, i64, i64),
+    cis: &[i64],
+    assignee: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Planned>> {
-    let sql = format!(
-        "SELECT r.id, r.number, d.planned_start, d.planned_end, r.assignee_id, r.service_id
-         FROM change_details d JOIN records r ON r.id = d.record_id
-         WHERE d.planned_start >= $1 AND d.planned_start < $2 AND d.planned_end > $3 AND r.state IN {HOLDING}
-         ORDER BY d.planned_start, r.number LIMIT $4"
-    );
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(from - longest)
-        .bind(to)
-        .bind(from)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?)
+    let mut found: Vec<Planned> = Vec::new();
+    let mut chunks: Vec<&[i64]> = cis.chunks(TOUCHING_CIS).collect();
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        // The owner's changes are asked for once, with the first chunk.
+        let owner = if k == 0 { assignee } else { None };
+        if chunk.is_empty() && owner.is_none() {
+            continue;
+        }
+        let mut sql = String::from(
+            "SELECT r.id, r.number, d.planned_start, d.planned_end, r.assignee_id, r.service_id
+             FROM change_details d JOIN records r ON r.id = d.record_id
+             WHERE d.planned_start >= ",
+        );
+        let mut args = sqlx::any::AnyArguments::default();
+        let mut n = 0;
+        let mut bind = |sql: &mut String, args: &mut sqlx::any::AnyArguments, v: i64| -> Result<()> {
+            n += 1;
+            crate::records::bind_marker(sql, d, n);
+            sqlx::Arguments::add(args, v).map_err(sqlx::Error::Encode)?;
+            Ok(())
+        };
+        bind(&mut sql, &mut args, from - longest)?;
+        sql.push_str(" AND d.planned_start < ");
+        bind(&mut sql, &mut args, to)?;
+        sql.push_str(" AND d.planned_end > ");
+        bind(&mut sql, &mut args, from)?;
+        sql.push_str(&format!(" AND r.state IN {HOLDING} AND ("));
+        if !chunk.is_empty() {
+            sql.push_str("d.record_id IN (SELECT c.record_id FROM record_cis c WHERE c.ci_id IN (");
+            for (i, ci) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                bind(&mut sql, &mut args, *ci)?;
+            }
+            sql.push_str("))");
+        }
+        if let Some(a) = owner {
+            sql.push_str(if chunk.is_empty() { "r.assignee_id = " } else { " OR r.assignee_id = " });
+            bind(&mut sql, &mut args, a)?;
+        }
+        sql.push(')');
+        // Not prepared and kept: its text differs with every number of CIs
+        // and would crowd out the connection's statement cache.
+        let rows: Vec<Planned> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args).persistent(false).fetch_all(&mut *conn).await?;
+        found.extend(rows);
+    }
+    found.sort_by_key(|p| (p.planned_start, p.number));
+    found.dedup_by_key(|p| p.id);
+    found.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(found)
 }
 
 /// The CIs of each of these records, as (record, CI).
 pub async fn cis_of(conn: &mut AnyConnection, record_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
     crate::sql::rows_for_ids(conn, "SELECT record_id, ci_id FROM record_cis WHERE record_id IN ", record_ids).await
+}
+
+/// Inserts many changes' details with multi-row INSERTs (16 binds a row,
+/// 1,000 rows a statement): the fast path for benchmarks and imports.
+pub async fn insert_details_many(conn: &mut AnyConnection, d: crate::Dialect, rows: &[Details]) -> Result<()> {
+    const WIDTH: usize = 16;
+    for chunk in rows.chunks(1_000) {
+        let mut sql = format!("INSERT INTO change_details ({COLUMNS}) VALUES ");
+        let mut args = sqlx::any::AnyArguments::default();
+        for (r, row) in chunk.iter().enumerate() {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..WIDTH {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                crate::records::bind_marker(&mut sql, d, r * WIDTH + c + 1);
+            }
+            sql.push(')');
+            macro_rules! bind {
+                ($($v:expr),+ $(,)?) => { $( sqlx::Arguments::add(&mut args, $v).map_err(sqlx::Error::Encode)?; )+ };
+            }
+            bind!(row.record_id, row.change_type.as_str(), row.risk_answers.as_str(), row.risk_score);
+            bind!(row.risk_level.as_deref(), row.planned_start, row.planned_end, row.actual_start, row.actual_end);
+            bind!(row.implementation_plan.as_deref(), row.backout_plan.as_deref(), row.test_plan.as_deref());
+            bind!(row.review_notes.as_deref(), row.cancel_reason.as_deref(), row.approved, row.approved_at);
+        }
+        sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *conn).await?;
+    }
+    Ok(())
 }

@@ -593,6 +593,26 @@ pub async fn set_record_cis(conn: &mut AnyConnection, record_id: i64, ci_ids: &[
     Ok(())
 }
 
+/// Adds the CIs of many new records at once, as (record, CI), 5,000 rows
+/// a statement: the fast path for benchmarks and imports.
+pub async fn insert_record_cis_many(conn: &mut AnyConnection, d: Dialect, rows: &[(i64, i64)]) -> Result<()> {
+    for chunk in rows.chunks(5_000) {
+        let mut sql = String::from("INSERT INTO record_cis (record_id, ci_id) VALUES ");
+        let mut args = sqlx::any::AnyArguments::default();
+        for (r, (record, ci)) in chunk.iter().enumerate() {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            crate::records::bind_marker(&mut sql, d, r * 2 + 1);
+            sql.push_str(", ");
+            crate::records::bind_marker(&mut sql, d, r * 2 + 2);
+            sql.push(')');
+            sqlx::Arguments::add(&mut args, *record).map_err(sqlx::Error::Encode)?;
+            sqlx::Arguments::add(&mut args, *ci).map_err(sqlx::Error::Encode)?;
+        }
+        sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// An open incident that touches a CI, for CI and service pages.
 #[derive(Debug, Clone, FromRow, Serialize, PartialEq, Eq)]
 pub struct OpenIncident {

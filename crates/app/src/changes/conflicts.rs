@@ -5,6 +5,7 @@
 
 use super::{Change, number};
 use crate::{Actor, App, Code, error::AppError};
+use std::collections::HashMap;
 use steward_domain::change::conflicts::{
     Conflict, Freeze, HORIZON, MaintenanceWindow as Spec, Planned, Reach, STEP, Search, Window,
 };
@@ -47,9 +48,6 @@ impl App {
         let reach_to = start + HORIZON + (end - start);
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let cis = record_cis(&mut conn, change.record.id).await?;
-        let rows = store_changes::overlapping(&mut conn, start, reach_to, LONGEST_CHANGE, MAX_OTHERS).await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let their_cis = store_changes::cis_of(&mut conn, &ids).await?;
         let freezes =
             change_calendar::freezes_in(&mut conn, start, reach_to, crate::change_calendar::LONGEST_FREEZE).await?;
         let windows = match change.record.service_id {
@@ -57,13 +55,50 @@ impl App {
             None => Vec::new(),
         };
         drop(conn);
+        let record = change.record.clone();
+        // What the change reaches in the graph first: only changes naming
+        // one of those CIs (or with the same owner) can conflict, so only
+        // those are read, not every change of the next month.
+        let me = self
+            .cmdb
+            .read(&self.store, |view| {
+                // The services it touches: its own and those its CIs affect.
+                let mut services: Vec<i64> = record.service_id.into_iter().collect();
+                services.extend(
+                    view.graph.impact(&cis, SERVICE_DEPTH).into_iter().map(|r| r.ci).filter(|c| view.is_service(*c)),
+                );
+                services.extend(cis.iter().copied().filter(|c| view.is_service(*c)));
+                Planned {
+                    id: record.id,
+                    number: number(record.number),
+                    window,
+                    cis,
+                    services,
+                    assignee: record.assignee_id,
+                }
+            })
+            .await?;
+        // Just caught up above: no second look at the revision.
+        let fresh = std::time::Duration::from_secs(1);
+        let reach = self.cmdb.read_recent(&self.store, fresh, |view| Reach::of(&me, &view.graph, HOPS)).await?;
+        let span = (start, reach_to, LONGEST_CHANGE);
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let d = self.store.dialect();
+        let rows = store_changes::touching(&mut conn, d, span, &reach.cis(), me.assignee, MAX_OTHERS).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let their_cis = store_changes::cis_of(&mut conn, &ids).await?;
+        drop(conn);
+        let mut cis_by_change: HashMap<i64, Vec<i64>> = HashMap::with_capacity(rows.len());
+        for (rec, ci) in their_cis {
+            cis_by_change.entry(rec).or_default().push(ci);
+        }
         let others: Vec<Planned> = rows
             .iter()
             .map(|r| Planned {
                 id: r.id,
                 number: number(r.number),
                 window: Window { start: r.planned_start, end: r.planned_end },
-                cis: their_cis.iter().filter(|(rec, _)| *rec == r.id).map(|(_, ci)| *ci).collect(),
+                cis: cis_by_change.remove(&r.id).unwrap_or_default(),
                 services: r.service_id.into_iter().collect(),
                 assignee: r.assignee_id,
             })
@@ -84,44 +119,29 @@ impl App {
                 allowed.extend(spec.occurrences(start, reach_to));
             }
         }
-        let record = change.record.clone();
-        self.cmdb
-            .read(&self.store, move |view| {
-                // The services it touches: its own and those its CIs affect.
-                let mut services: Vec<i64> = record.service_id.into_iter().collect();
-                services.extend(
-                    view.graph.impact(&cis, SERVICE_DEPTH).into_iter().map(|r| r.ci).filter(|c| view.is_service(*c)),
-                );
-                services.extend(cis.iter().copied().filter(|c| view.is_service(*c)));
-                let me = Planned {
-                    id: record.id,
-                    number: number(record.number),
-                    window,
-                    cis,
-                    services,
-                    assignee: record.assignee_id,
-                };
-                let reach = Reach::of(&me, &view.graph, HOPS);
-                let conflicts = reach.conflicts(window, &others, &freezes);
-                let proposal = if conflicts.is_empty() {
-                    None
-                } else {
-                    let search = Search { from: start, duration: end - start, horizon: HORIZON, step: STEP, allowed };
-                    reach.next_free(&search, &others, &freezes)
-                };
+        let conflicts = reach.conflicts(window, &others, &freezes);
+        let proposal = if conflicts.is_empty() {
+            None
+        } else {
+            let search = Search { from: start, duration: end - start, horizon: HORIZON, step: STEP, allowed };
+            reach.next_free(&search, &others, &freezes)
+        };
+        let named: Vec<i64> = conflicts.iter().flat_map(named_cis).collect();
+        let names = self
+            .cmdb
+            .read_recent(&self.store, fresh, |view| {
                 let mut names: Vec<(i64, String)> = Vec::new();
-                for c in &conflicts {
-                    for id in named_cis(c) {
-                        if !names.iter().any(|(i, _)| *i == id)
-                            && let Some(b) = view.ci(id)
-                        {
-                            names.push((id, b.name.clone()));
-                        }
+                for id in named {
+                    if !names.iter().any(|(i, _)| *i == id)
+                        && let Some(b) = view.ci(id)
+                    {
+                        names.push((id, b.name.clone()));
                     }
                 }
-                Ok::<_, AppError>(ChangeConflicts { window, conflicts, names, proposal })
+                names
             })
-            .await?
+            .await?;
+        Ok(ChangeConflicts { window, conflicts, names, proposal })
     }
 }
 

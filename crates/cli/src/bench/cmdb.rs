@@ -39,7 +39,7 @@ pub struct CmdbArgs {
 const DAY: i64 = 86_400_000_000;
 
 /// A small xorshift: the same estate on every run.
-pub(super) struct Rnd(u64);
+pub(super) struct Rnd(pub(super) u64);
 
 impl Rnd {
     pub(super) fn below(&mut self, n: usize) -> usize {

@@ -115,6 +115,15 @@ impl<'a> Reach<'a> {
         Reach { change, down: map(graph.dependencies(&change.cis, hops)), up: map(graph.impact(&change.cis, hops)) }
     }
 
+    /// Every CI another change must name to conflict with this one: its
+    /// own and those within the hops either way.
+    pub fn cis(&self) -> Vec<i64> {
+        let mut all: Vec<i64> = self.change.cis.iter().chain(self.down.keys()).chain(self.up.keys()).copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     /// The conflicts of the change placed at `at`, nearest first: per other
     /// change its nearest reason, the assignee's double booking, each
     /// freeze over a service it touches.
@@ -186,6 +195,22 @@ impl<'a> Reach<'a> {
     /// within `horizon`, `duration` long, inside one of `allowed` (any time
     /// when empty), in which the change meets no conflict.
     pub fn next_free(&self, s: &Search, others: &[Planned], freezes: &[Freeze]) -> Option<Window> {
+        // Whether another change or a freeze conflicts does not depend on
+        // when: sort out those that would once, then each slot is only a
+        // test of time (thousands of slots over thousands of changes).
+        let me = self.change;
+        let busy: Vec<Window> = others
+            .iter()
+            .filter(|o| o.id != me.id)
+            .filter(|o| self.nearest(o).is_some() || me.assignee.is_some_and(|u| o.assignee == Some(u)))
+            .map(|o| o.window)
+            .chain(
+                freezes
+                    .iter()
+                    .filter(|f| f.services.is_empty() || me.services.iter().any(|s| f.services.contains(s)))
+                    .map(|f| f.window),
+            )
+            .collect();
         let step = s.step.max(1);
         let mut start = s.from.div_euclid(step) * step;
         if start < s.from {
@@ -194,7 +219,7 @@ impl<'a> Reach<'a> {
         while start <= s.from + s.horizon {
             let at = Window { start, end: start + s.duration };
             let inside = s.allowed.is_empty() || s.allowed.iter().any(|w| w.contains(&at));
-            if inside && self.conflicts(at, others, freezes).is_empty() {
+            if inside && !busy.iter().any(|w| w.overlaps(&at)) {
                 return Some(at);
             }
             start += step;
@@ -542,6 +567,47 @@ mod tests {
                 let there = Reach::of(o, &g, hops).conflicts(o.window, std::slice::from_ref(&me_then), &[]);
                 prop_assert_eq!(here.is_empty(), there.is_empty());
             }
+        }
+
+        /// The next free slot is the first slot, tried one by one, at which
+        /// the change meets no conflict: changes on its CIs, its assignee's
+        /// other changes and freezes over its services (or every service).
+        #[test]
+        fn the_next_free_slot_is_the_first_without_a_conflict(
+            edges in proptest::collection::vec((0i64..10, 0usize..3, 0i64..10), 0..15),
+            others in proptest::collection::vec(
+                (proptest::collection::vec(0i64..10, 1..3), 0i64..60, 1i64..8, proptest::bool::ANY), 0..10),
+            freezes in proptest::collection::vec((0i64..60, 1i64..10, 0usize..3), 0..3),
+            mine in proptest::collection::vec(0i64..10, 1..3),
+        ) {
+            let kinds = [DependsOn, RunsOn, ConnectedTo];
+            let g = Graph::new(edges.iter().map(|(a, k, b)| rel(*a, kinds[*k], *b)));
+            let mut me = change(1000, &mine, 0, 3);
+            (me.assignee, me.services) = (Some(7), vec![100]);
+            let others: Vec<Planned> = others
+                .iter()
+                .enumerate()
+                .map(|(i, (cis, start, len, same))| Planned {
+                    assignee: same.then_some(7),
+                    ..change(i as i64, cis, *start, start + len)
+                })
+                .collect();
+            let freezes: Vec<Freeze> = freezes
+                .iter()
+                .enumerate()
+                .map(|(i, (start, len, which))| Freeze {
+                    id: i as i64,
+                    name: format!("f{i}"),
+                    window: Window { start: start * H, end: (start + len) * H },
+                    services: [vec![], vec![100], vec![200]][*which].clone(),
+                })
+                .collect();
+            let s = Search { from: 0, duration: 3 * H, horizon: 80 * H, step: STEP, allowed: vec![] };
+            let reach = Reach::of(&me, &g, 3);
+            let tried = (0..=s.horizon / STEP)
+                .map(|k| Window { start: k * STEP, end: k * STEP + s.duration })
+                .find(|at| reach.conflicts(*at, &others, &freezes).is_empty());
+            prop_assert_eq!(reach.next_free(&s, &others, &freezes), tried);
         }
     }
 }

@@ -81,3 +81,39 @@ both!(a_change_without_a_window_has_nothing_to_check, |t| {
     assert_eq!(t.get(&format!("/api/v1/changes/{n}/conflicts"), &t.requester).await.status(), 403);
     assert_eq!(t.get("/api/v1/changes/CHG0009999/conflicts", &t.agent).await.status(), 404);
 });
+
+both!(an_owner_booked_twice_conflicts_whatever_the_cis_and_unrelated_changes_do_not, |t| {
+    let r = upsert(
+        &t,
+        json!({"items": [
+            {"class": "server", "name": "db-1", "attributes": {"hostname": "db-1"}},
+            {"class": "server", "name": "mail-1", "attributes": {"hostname": "mail-1"}},
+            {"class": "server", "name": "print-1", "attributes": {"hostname": "print-1"}}]}),
+    )
+    .await;
+    let id = ids(&r);
+    let owned = |title: &str, ci: i64| {
+        json!({"title": title, "cis": [ci], "planned_start": "2030-07-01T01:00:00Z",
+            "planned_end": "2030-07-01T03:00:00Z", "assignment_group": "Service Desk", "assignee": "agent"})
+    };
+    let mut numbers = Vec::new();
+    for body in [owned("Patch db-1", id[0]), owned("Patch mail-1", id[1])] {
+        let r = t.post("/api/v1/changes", &t.agent, body).await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        let n = num(&r.json::<Value>().await.unwrap());
+        let moved = json!({"state": "assessment", "version": 1});
+        assert_eq!(t.post(&format!("/api/v1/changes/{n}/transition"), &t.agent, moved).await.status(), 200);
+        numbers.push(n);
+    }
+    // Someone else's change at the same time on a CI nothing relates to.
+    planned(&t, "Patch print-1", &[id[2]], "2030-07-01T01:00:00Z", "2030-07-01T03:00:00Z").await;
+    let c = t.json(&format!("/api/v1/changes/{}/conflicts", numbers[0]), &t.agent).await;
+    let found: Vec<(&str, &str)> = c["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [(numbers[1].as_str(), "same_assignee")], "{c}");
+    assert_eq!(c["proposal"]["start"], "2030-07-01T03:00:00Z");
+});
