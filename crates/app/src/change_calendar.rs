@@ -56,7 +56,7 @@ impl App {
         let ends = errs.check("ends_at", crate::incidents::parse_time(f.ends_at.trim()));
         if let (Some(s), Some(e)) = (starts, ends) {
             if e <= s {
-                errs.add("ends_at", Code::PlannedEndBeforeStart.msg("must be after starts_at"));
+                errs.add("ends_at", Code::EndBeforeStart.msg("must be after starts_at").with("start", "starts_at"));
             } else if e - s > LONGEST_FREEZE {
                 errs.add("ends_at", crate::error::between("starts_at", "a year after it"));
             }

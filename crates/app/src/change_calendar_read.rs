@@ -87,7 +87,7 @@ pub fn parse_span(from: &str, to: &str) -> Result<(i64, i64), AppError> {
 /// `to` after `from`, at most [`MAX_SPAN_DAYS`] days after it.
 pub fn check_span(from: i64, to: i64) -> Result<(), AppError> {
     if to <= from {
-        return Err(AppError::field("to", Code::PlannedEndBeforeStart.msg("must be after from")));
+        return Err(AppError::field("to", Code::EndBeforeStart.msg("must be after from").with("start", "from")));
     }
     if to - from > MAX_SPAN_DAYS * DAY {
         let max = format!("{MAX_SPAN_DAYS} days after it");

@@ -127,6 +127,9 @@ codes! {
     /// A planned window whose end is not after its start, beside
     /// `planned_end`. No params.
     PlannedEndBeforeStart = "planned_end_before_start",
+    /// `{start}`: the field an end must come after (a freeze's
+    /// `starts_at`, a span's `from`).
+    EndBeforeStart = "end_before_start",
     /// A planned window with one end only: both or neither. No params.
     PlannedWindowHalf = "planned_window_half",
     /// A standard change whose template is deleted or retired. No params.

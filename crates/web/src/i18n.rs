@@ -593,6 +593,7 @@ catalogue! {
     ValNotApproved: "the change is not approved yet", "zmiana nie jest jeszcze zatwierdzona";
     ValOpenTasks: "{n} of its tasks are still open", "otwartych zadań: {n}";
     ValPlannedEndBeforeStart: "the planned end must be after the planned start", "planowany koniec musi być po planowanym początku";
+    ValEndBeforeStart: "must be after {start}", "musi być po {start}";
     ValPlannedWindowHalf: "give both the planned start and the planned end, or neither", "podaj planowany początek i koniec albo żadnego z nich";
     ValChangeTemplateGone: "the standard change's template is gone", "szablonu tej standardowej zmiany już nie ma";
     ValRiskUnknownQuestion: "the questionnaire has no question {key}", "kwestionariusz nie ma pytania {key}";

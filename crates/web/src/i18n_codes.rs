@@ -26,6 +26,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::NotApproved => Msg::ValNotApproved,
         C::OpenTasks => Msg::ValOpenTasks,
         C::PlannedEndBeforeStart => Msg::ValPlannedEndBeforeStart,
+        C::EndBeforeStart => Msg::ValEndBeforeStart,
         C::PlannedWindowHalf => Msg::ValPlannedWindowHalf,
         C::ChangeTemplateGone => Msg::ValChangeTemplateGone,
         C::RiskUnknownQuestion => Msg::ValRiskUnknownQuestion,

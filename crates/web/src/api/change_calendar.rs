@@ -156,7 +156,7 @@ pub async fn list_freezes(
     let from = field("from", &q.from)?.unwrap_or_else(steward_store::now_micros);
     let to = field("to", &q.to)?.unwrap_or(from + steward_app::change_calendar::LONGEST_FREEZE);
     if to <= from {
-        return Err(ApiError::field("to", Code::PlannedEndBeforeStart.msg("must be after from")));
+        return Err(ApiError::field("to", Code::EndBeforeStart.msg("must be after from").with("start", "from")));
     }
     let list = s.app.freezes(&actor, from, to).await?;
     Ok(axum::Json(list.into_iter().map(FreezeJson::from).collect()))

@@ -123,8 +123,8 @@ both!(a_change_under_way_sits_at_its_actual_window, |t| {
 
 both!(a_bad_span_names_its_field, |t| {
     let cases = [
-        ("from=2030-06-02&to=2030-06-01", "to", "planned_end_before_start"),
-        ("from=2030-06-01&to=2030-06-01", "to", "planned_end_before_start"),
+        ("from=2030-06-02&to=2030-06-01", "to", "end_before_start"),
+        ("from=2030-06-01&to=2030-06-01", "to", "end_before_start"),
         ("from=2030-06-01&to=2030-07-15", "to", "between"),
         ("from=next%20week&to=2030-06-01", "from", "not_a_time"),
         ("from=2030-06-01&to=2030-13-01", "to", "not_a_time"),

@@ -43,7 +43,7 @@ both!(bad_freezes_name_the_field_and_store_nothing, |t| {
         b
     };
     let cases = [
-        (with("ends_at", json!("2030-12-19T00:00:00Z")), "ends_at", "planned_end_before_start"),
+        (with("ends_at", json!("2030-12-19T00:00:00Z")), "ends_at", "end_before_start"),
         (with("ends_at", json!("2032-12-21T00:00:00Z")), "ends_at", "between"),
         (with("starts_at", json!("next week")), "starts_at", "not_a_time"),
         (with("name", json!("")), "name", "required"),
