@@ -149,12 +149,6 @@ pub const HOLDING: &str = "('assessment', 'authorization', 'scheduled', 'impleme
 /// CIs per statement in [`touching`]: under SQLite's 32,766 binds.
 const TOUCHING_CIS: usize = 10_000;
 
-/// What one statement of [`touching`] asks for.
-enum Ask<'a> {
-    Cis(&'a [i64]),
-    Owner(i64),
-}
-
 /// The changes holding a window that overlaps [from, to) that name one of `cis` or are carried out by
 /// `assignee`: the only ones a conflict check can meet. Found from the
 /// CIs' index rather than by reading every change in the span (thousands
@@ -170,12 +164,16 @@ pub async fn touching(
     limit: i64,
 ) -> Result<Vec<Planned>> {
     let mut found: Vec<Planned> = Vec::new();
-    // One statement per chunk of CIs and one for the owner: an `OR` of the
-    // two made PostgreSQL test the CI list once per change in the span
-    // (a plain subplan), not join on the CIs' index.
-    let mut asks: Vec<Ask> = cis.chunks(TOUCHING_CIS).map(Ask::Cis).collect();
-    asks.extend(assignee.map(Ask::Owner));
-    for ask in asks {
+    let mut chunks: Vec<&[i64]> = cis.chunks(TOUCHING_CIS).collect();
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    for (k, chunk) in chunks.into_iter().enumerate() {
+        // The owner's changes are asked for once, with the first chunk.
+        let owner = if k == 0 { assignee } else { None };
+        if chunk.is_empty() && owner.is_none() {
+            continue;
+        }
         let mut sql = String::from(
             "SELECT r.id, r.number, d.planned_start, d.planned_end, r.assignee_id, r.service_id
              FROM change_details d JOIN records r ON r.id = d.record_id
@@ -194,23 +192,22 @@ pub async fn touching(
         bind(&mut sql, &mut args, to)?;
         sql.push_str(" AND d.planned_end > ");
         bind(&mut sql, &mut args, from)?;
-        sql.push_str(&format!(" AND r.state IN {HOLDING} AND "));
-        match ask {
-            Ask::Cis(chunk) => {
-                sql.push_str("d.record_id IN (SELECT c.record_id FROM record_cis c WHERE c.ci_id IN (");
-                for (i, ci) in chunk.iter().enumerate() {
-                    if i > 0 {
-                        sql.push_str(", ");
-                    }
-                    bind(&mut sql, &mut args, *ci)?;
+        sql.push_str(&format!(" AND r.state IN {HOLDING} AND ("));
+        if !chunk.is_empty() {
+            sql.push_str("d.record_id IN (SELECT c.record_id FROM record_cis c WHERE c.ci_id IN (");
+            for (i, ci) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
                 }
-                sql.push_str("))");
+                bind(&mut sql, &mut args, *ci)?;
             }
-            Ask::Owner(a) => {
-                sql.push_str("r.assignee_id = ");
-                bind(&mut sql, &mut args, a)?;
-            }
+            sql.push_str("))");
         }
+        if let Some(a) = owner {
+            sql.push_str(if chunk.is_empty() { "r.assignee_id = " } else { " OR r.assignee_id = " });
+            bind(&mut sql, &mut args, a)?;
+        }
+        sql.push(')');
         // Not prepared and kept: its text differs with every number of CIs
         // and would crowd out the connection's statement cache.
         let rows: Vec<Planned> =
