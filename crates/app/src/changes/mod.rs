@@ -12,6 +12,7 @@ mod approvals;
 mod conflicts;
 mod create;
 mod list;
+mod outcomes;
 mod query;
 mod schedule;
 mod transition;
@@ -21,6 +22,7 @@ pub use approvals::Round;
 pub use conflicts::{ChangeConflicts, HOPS, LONGEST_CHANGE};
 pub use create::NewChange;
 pub use list::ChangeListParams;
+pub use outcomes::{CausedIncident, FailedChange, OutcomeGroup, Outcomes, outcome_days};
 pub use transition::ChangeTransitionInput;
 pub use update::ChangePatch;
 

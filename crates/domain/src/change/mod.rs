@@ -30,6 +30,7 @@
 mod access;
 pub mod approval;
 pub mod conflicts;
+pub mod outcome;
 mod risk;
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,7 @@ mod change_approval_mail;
 mod change_approvals;
 mod change_calendar;
 mod change_conflicts;
+mod change_outcomes;
 mod change_scheduling;
 mod changes;
 mod cmdb;
