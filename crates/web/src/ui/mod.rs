@@ -29,6 +29,8 @@ mod change_calendar;
 mod change_conflicts;
 mod change_form;
 mod change_list;
+mod change_review;
+mod change_review_texts;
 mod change_side;
 pub(crate) mod change_texts;
 mod clocks;
@@ -121,6 +123,7 @@ const AREAS: &[area::Area] = &[
     problem_list::AREA,
     change_list::AREA,
     change_calendar::AREA,
+    change_review::AREA,
     cmdb_list::AREA,
     kb::AREA,
     admin::AREA,

@@ -66,6 +66,8 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/admin/webhooks/{webhook}", ADMIN),
     ("/admin/webhooks/{webhook}/delete", ADMIN),
     ("/change-calendar", STAFF),
+    ("/changes/review", STAFF),
+    ("/changes/review?days=x", MANAGERS),
     ("/change-calendar?week=2030-W23", MANAGERS),
     ("/problems?state=open", STAFF),
     ("/problems?known_error=true&days=0", STAFF),

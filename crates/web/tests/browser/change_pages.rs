@@ -170,3 +170,58 @@ async fn the_approvers_a_policy_asks_decide_on_the_page_and_a_rejection_needs_it
     assert!(page.contains("No back-out plan for the uplinks"), "the comment on the round");
     assert_eq!(t.app.get_change(&agent, &chg).await.unwrap().record.state, "assessment");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_change_review_shows_the_rate_and_the_failed_change_with_its_incident() {
+    use steward_app::{incidents::NewIncident, links::LinkRequest};
+    use steward_domain::number::RecordKind;
+    let t = server::spawn().await;
+    let (agent, _) = t.app.login("agent", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let (admin, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    // Two emergency changes: one successful, one failed with an incident.
+    let mut numbers = Vec::new();
+    for (title, code) in [("Patch the VPN gateway", "successful"), ("Hotfix the payment plug-in", "failed")] {
+        let n = NewChange { title: title.into(), change_type: Some("emergency".into()), ..NewChange::default() };
+        let mut c = t.app.create_change(&agent, n).await.unwrap();
+        let chg = number(c.record.number);
+        for state in ["authorization", "approve", "implementing", "review", "closed"] {
+            c = if state == "approve" {
+                t.app.approve_change(&admin, &chg, Some(c.record.version), None).await.unwrap()
+            } else {
+                let closing = state == "closed";
+                let to = ChangeTransitionInput {
+                    state: state.into(),
+                    close_code: closing.then(|| code.into()),
+                    review_notes: closing.then(|| "Checkout broke for an hour".into()),
+                    ..Default::default()
+                };
+                t.app.transition_change(&agent, &chg, Some(c.record.version), to).await.unwrap()
+            };
+        }
+        numbers.push(chg);
+    }
+    let inc = t
+        .app
+        .create_incident(&agent, NewIncident { title: "Card payments refused".into(), ..NewIncident::default() })
+        .await
+        .unwrap();
+    let inc = steward_app::incidents::number(inc.number);
+    let link = LinkRequest { link: "caused_by_change".into(), record: numbers[1].clone(), version: None };
+    t.app.link_record(&agent, RecordKind::Incident, &inc, &link).await.unwrap();
+
+    let (cookie, _) = t.session("agent").await;
+    let list = body(get(&t, "/changes", &cookie).await, StatusCode::OK).await;
+    assert!(list.contains(r#"id="change-review-link" href="/changes/review""#), "reached from the list");
+    let page = body(get(&t, "/changes/review", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains("<dt>Success rate</dt><dd>50.0 %</dd>"), "{page}");
+    assert!(page.contains(r#"<a href="/changes?state=closed&amp;change_type=emergency">Emergency</a>"#), "{page}");
+    let failed = &page[page.find(&format!(r#"id="failed-{}""#, numbers[1])).expect("the failed change is listed")..];
+    assert!(failed.contains("Hotfix the payment plug-in") && failed.contains("Checkout broke for an hour"));
+    assert!(failed.contains(&format!(r#"<a href="/incidents/{inc}">{inc}</a>"#)), "with its incident");
+    assert!(!page.contains(&format!(r#"id="failed-{}""#, numbers[0])), "the successful one is not");
+    // A bad period is said beside its field; requesters are kept out.
+    let page = body(get(&t, "/changes/review?days=0", &cookie).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(at(&page, "days-error"), "Must be 1 to 730");
+    let (requester, _) = t.session("requester").await;
+    body(get(&t, "/changes/review", &requester).await, StatusCode::FORBIDDEN).await;
+}
