@@ -184,7 +184,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ChangeQue
                 }
                 " "
                 a.btn #change-review-link href=(super::change_review::PATH) {
-                    (ctx.t(super::change_review_texts::RevMsg::RevReviewLink))
+                    (ctx.t(super::change_review_texts::RevMsg::ReviewLink))
                 }
                 " "
                 a.btn.btn-primary #new-change href="/changes/new" { (ctx.t(ChgMsg::NewChangeTitle)) }

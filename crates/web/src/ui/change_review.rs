@@ -70,23 +70,23 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ReviewQue
     let shown_days = if errors.0.is_empty() { outcomes.days.to_string() } else { q.days.clone() };
     let body = html! {
         div.page-head {
-            h1 { (ctx.t(RevMsg::RevTitle)) }
+            h1 { (ctx.t(RevMsg::Title)) }
         }
         form.filters.review-period method="get" action=(PATH) {
-            (widgets::Field { kind: Some("number"), ..widgets::Field::new(ctx.lang, "days", "days", ctx.t(RevMsg::RevDays), &errors) }
+            (widgets::Field { kind: Some("number"), ..widgets::Field::new(ctx.lang, "days", "days", ctx.t(RevMsg::Days), &errors) }
                 .input(&shown_days))
             div.filter-actions { button.btn type="submit" { (ctx.t(i18n::Msg::Apply)) } }
         }
-        p.muted #review-period { (i18n::tf(ctx.lang, RevMsg::RevIntro, &[("days", &outcomes.days.to_string())])) }
+        p.muted #review-period { (i18n::tf(ctx.lang, RevMsg::Intro, &[("days", &outcomes.days.to_string())])) }
         (summary(&ctx, &outcomes))
         @if outcomes.total.tally.closed > 0 {
-            (groups(&ctx, "by-type", RevMsg::RevByType, By::Type, &outcomes.by_type))
-            (groups(&ctx, "by-service", RevMsg::RevByService, By::Service, &outcomes.by_service))
-            (groups(&ctx, "by-group", RevMsg::RevByGroup, By::Group, &outcomes.by_group))
+            (groups(&ctx, "by-type", RevMsg::ByType, By::Type, &outcomes.by_type))
+            (groups(&ctx, "by-service", RevMsg::ByService, By::Service, &outcomes.by_service))
+            (groups(&ctx, "by-group", RevMsg::ByGroup, By::Group, &outcomes.by_group))
         }
         (failed_list(&ctx, &failed))
     };
-    Ok(html(status, layout::page(&ctx, ctx.t(RevMsg::RevTitle), body)))
+    Ok(html(status, layout::page(&ctx, ctx.t(RevMsg::Title), body)))
 }
 
 async fn read(s: &AppState, ctx: &Ctx, days: Option<i64>) -> Result<(Outcomes, Vec<FailedChange>), AppError> {
@@ -101,15 +101,15 @@ fn rate(r: Option<f64>) -> String {
 fn summary(ctx: &Ctx, o: &Outcomes) -> Markup {
     let t = &o.total.tally;
     let figures = [
-        (RevMsg::RevClosed, t.closed.to_string()),
-        (RevMsg::RevSuccessRate, rate(o.total.success_rate)),
-        (RevMsg::RevFailedCount, (t.failed + t.backed_out).to_string()),
-        (RevMsg::RevCaused, t.caused_incidents.to_string()),
+        (RevMsg::Closed, t.closed.to_string()),
+        (RevMsg::SuccessRate, rate(o.total.success_rate)),
+        (RevMsg::FailedCount, (t.failed + t.backed_out).to_string()),
+        (RevMsg::Caused, t.caused_incidents.to_string()),
     ];
     html! {
-        section.panel.review-summary aria-label=(ctx.t(RevMsg::RevTitle)) {
+        section.panel.review-summary aria-label=(ctx.t(RevMsg::Title)) {
             @if t.closed == 0 {
-                p.empty #no-outcomes { (ctx.t(RevMsg::RevNothing)) }
+                p.empty #no-outcomes { (ctx.t(RevMsg::Nothing)) }
             } @else {
                 dl.figures #review-total {
                     @for (label, value) in figures {
@@ -138,8 +138,8 @@ fn group_name(ctx: &Ctx, by: By, g: &OutcomeGroup) -> String {
             n.parse::<ChangeType>().map_or(n, |ty| change_texts::change_type(ctx.lang, ty)).to_owned()
         }
         (_, Some(n)) => n.to_owned(),
-        (By::Service, None) => ctx.t(RevMsg::RevNoService).to_owned(),
-        (_, None) => ctx.t(RevMsg::RevNoGroup).to_owned(),
+        (By::Service, None) => ctx.t(RevMsg::NoService).to_owned(),
+        (_, None) => ctx.t(RevMsg::NoGroup).to_owned(),
     }
 }
 
@@ -153,13 +153,13 @@ fn groups(ctx: &Ctx, id: &str, title: RevMsg, by: By, list: &[OutcomeGroup]) -> 
                 table.incidents.outcome-table {
                     thead { tr {
                         th scope="col" { (ctx.t(i18n::Msg::Name)) }
-                        th scope="col" { (ctx.t(RevMsg::RevClosed)) }
+                        th scope="col" { (ctx.t(RevMsg::Closed)) }
                         th scope="col" { (code(CloseCode::Successful)) }
                         th scope="col" { (code(CloseCode::SuccessfulWithIssues)) }
                         th scope="col" { (code(CloseCode::Failed)) }
                         th scope="col" { (code(CloseCode::BackedOut)) }
-                        th scope="col" { (ctx.t(RevMsg::RevCaused)) }
-                        th scope="col" { (ctx.t(RevMsg::RevSuccessRate)) }
+                        th scope="col" { (ctx.t(RevMsg::Caused)) }
+                        th scope="col" { (ctx.t(RevMsg::SuccessRate)) }
                     } }
                     tbody {
                         @for g in list {
@@ -198,10 +198,10 @@ fn failed_list(ctx: &Ctx, list: &[FailedChange]) -> Markup {
     let now = fmt::now_micros();
     html! {
         section.panel.failed-changes #failed aria-labelledby="failed-title" {
-            h2 #failed-title { (ctx.t(RevMsg::RevFailedTitle)) }
-            p.muted { (ctx.t(RevMsg::RevFailedIntro)) }
+            h2 #failed-title { (ctx.t(RevMsg::FailedTitle)) }
+            p.muted { (ctx.t(RevMsg::FailedIntro)) }
             @if list.is_empty() {
-                p.empty #no-failed { (ctx.t(RevMsg::RevNoFailed)) }
+                p.empty #no-failed { (ctx.t(RevMsg::NoFailed)) }
             }
             @for c in list {
                 article.failed-change id={ "failed-" (c.number) } {
@@ -215,13 +215,13 @@ fn failed_list(ctx: &Ctx, list: &[FailedChange]) -> Markup {
                         }
                         @if let Some(s) = &c.service { " · " (ctx.t(i18n::Msg::Service)) ": " (s) }
                         @if let Some(g) = &c.group { " · " (ctx.t(i18n::Msg::Group)) ": " (g) }
-                        @if let Some(at) = c.resolved_at { " · " (ctx.t(RevMsg::RevImplemented)) " " (widgets::time(lang, at, now)) }
+                        @if let Some(at) = c.resolved_at { " · " (ctx.t(RevMsg::Implemented)) " " (widgets::time(lang, at, now)) }
                     }
                     @if let Some(notes) = &c.review_notes {
                         p.review-notes { strong { (ctx.t(ChgMsg::ReviewNotes)) ": " } (notes) }
                     }
                     @if c.incidents.is_empty() {
-                        p.muted { (ctx.t(RevMsg::RevNoIncidents)) }
+                        p.muted { (ctx.t(RevMsg::NoIncidents)) }
                     } @else {
                         ul.caused-incidents {
                             @for i in &c.incidents {
