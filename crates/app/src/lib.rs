@@ -7,6 +7,7 @@ pub mod approval_policies;
 pub mod articles;
 pub mod audit;
 pub mod auth;
+pub mod cab;
 mod cache;
 pub mod calendar_feeds;
 pub mod change_calendar;

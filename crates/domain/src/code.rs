@@ -198,6 +198,8 @@ codes! {
     NotLinked = "not_linked",
     /// Freezes and maintenance windows are managers' and admins'. No params.
     DenyChangeCalendar = "deny_change_calendar",
+    /// When the CAB meets is managers' and admins'. No params.
+    DenyCabMeetings = "deny_cab_meetings",
     IncidentsStayOpen = "incidents_stay_open",
     NotLinkedProblem = "not_linked_problem",
     NoWorkaround = "no_workaround",

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod approvals;
 pub mod articles;
 pub mod audit;
+pub mod cab_meetings;
 pub mod calendar_entries;
 pub mod calendar_feeds;
 pub mod change_calendar;

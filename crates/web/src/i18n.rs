@@ -647,6 +647,7 @@ catalogue! {
     ValApprovalDecided: "the decision on this approval is made already", "decyzja w tym zatwierdzeniu już zapadła";
     DenyApprovalPolicies: "only managers and admins can set approval policies", "tylko kierownicy i administratorzy mogą ustalać polityki zatwierdzania";
     DenyChangeCalendar: "only managers and admins can set freezes and maintenance windows", "tylko kierownicy i administratorzy mogą ustalać okresy zamrożenia i okna serwisowe";
+    DenyCabMeetings: "only managers and admins can set when a group meets", "tylko kierownicy i administratorzy mogą ustalać terminy posiedzeń grupy";
     DenyLinks: "only agents, managers and admins can see and make links between records", "tylko agenci, kierownicy i administratorzy widzą i tworzą powiązania między rekordami";
     DenyKnownError: "only agents, managers and admins can publish known errors", "tylko agenci, kierownicy i administratorzy mogą publikować znane błędy";
     DenyProblemClose: "only managers and admins can close a problem", "tylko kierownicy i administratorzy mogą zamknąć problem";

@@ -147,6 +147,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::DenyProblemLink => Msg::DenyProblemLink,
         C::DenyLinks => Msg::DenyLinks,
         C::DenyChangeCalendar => Msg::DenyChangeCalendar,
+        C::DenyCabMeetings => Msg::DenyCabMeetings,
         C::DenyKnownError => Msg::DenyKnownError,
         C::DenyProblemClose => Msg::DenyProblemClose,
         C::DenyProblemCancel => Msg::DenyProblemCancel,

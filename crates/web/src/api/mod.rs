@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod article_dto;
 pub mod articles;
 pub mod audit;
+pub mod cab;
 pub mod calendar;
 pub mod calendar_feeds;
 pub mod change_approvals;
@@ -68,6 +69,7 @@ const RESOURCES: &[Resource] = &[
     changes::RESOURCE,
     change_approvals::RESOURCE,
     change_outcomes::RESOURCE,
+    cab::RESOURCE,
     articles::RESOURCE,
     change_calendar::RESOURCE,
     calendar::RESOURCE,

@@ -16,6 +16,7 @@ mod articles_refusals;
 mod attachments;
 mod auth;
 mod bad_input;
+mod cab;
 mod calendar;
 mod calendar_feeds;
 mod change_approval_mail;
