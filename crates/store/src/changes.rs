@@ -146,8 +146,14 @@ pub fn details_filter(change_type: Option<&str>, risk_level: Option<&str>) -> Op
 /// planned and not yet done (a draft has no place yet).
 pub const HOLDING: &str = "('assessment', 'authorization', 'scheduled', 'implementing')";
 
-/// CIs per statement in [`touching`]: under SQLite's 32,766 binds.
+/// CIs per statement in [`touching`] on SQLite: under its 32,766 binds.
 const TOUCHING_CIS: usize = 10_000;
+
+/// A value [`touching`] binds.
+enum Bound {
+    Int(i64),
+    Text(String),
+}
 
 /// The changes holding a window that overlaps [from, to) that name one of `cis` or are carried out by
 /// `assignee`: the only ones a conflict check can meet. Found from the
@@ -164,7 +170,13 @@ pub async fn touching(
     limit: i64,
 ) -> Result<Vec<Planned>> {
     let mut found: Vec<Planned> = Vec::new();
-    let mut chunks: Vec<&[i64]> = cis.chunks(TOUCHING_CIS).collect();
+    // PostgreSQL takes the CIs as one text parameter: planning a statement
+    // with thousands of parameters took longer than running it (a reach of
+    // 10,000 CIs: 0.4 s a statement), and a custom plan still sees how
+    // many there are.
+    let pg = matches!(d.0, crate::Backend::Postgres);
+    let per = if pg { cis.len().max(1) } else { TOUCHING_CIS };
+    let mut chunks: Vec<&[i64]> = cis.chunks(per).collect();
     if chunks.is_empty() {
         chunks.push(&[]);
     }
@@ -181,31 +193,42 @@ pub async fn touching(
         );
         let mut args = sqlx::any::AnyArguments::default();
         let mut n = 0;
-        let mut bind = |sql: &mut String, args: &mut sqlx::any::AnyArguments, v: i64| -> Result<()> {
+        let mut bind = |sql: &mut String, args: &mut sqlx::any::AnyArguments, v: Bound| -> Result<()> {
             n += 1;
             crate::records::bind_marker(sql, d, n);
-            sqlx::Arguments::add(args, v).map_err(sqlx::Error::Encode)?;
+            match v {
+                Bound::Int(i) => sqlx::Arguments::add(args, i),
+                Bound::Text(t) => sqlx::Arguments::add(args, t),
+            }
+            .map_err(sqlx::Error::Encode)?;
             Ok(())
         };
-        bind(&mut sql, &mut args, from - longest)?;
+        bind(&mut sql, &mut args, Bound::Int(from - longest))?;
         sql.push_str(" AND d.planned_start < ");
-        bind(&mut sql, &mut args, to)?;
+        bind(&mut sql, &mut args, Bound::Int(to))?;
         sql.push_str(" AND d.planned_end > ");
-        bind(&mut sql, &mut args, from)?;
+        bind(&mut sql, &mut args, Bound::Int(from))?;
         sql.push_str(&format!(" AND r.state IN {HOLDING} AND ("));
         if !chunk.is_empty() {
             sql.push_str("d.record_id IN (SELECT c.record_id FROM record_cis c WHERE c.ci_id IN (");
-            for (i, ci) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(", ");
+            if pg {
+                let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+                sql.push_str("SELECT CAST(x AS BIGINT) FROM unnest(string_to_array(");
+                bind(&mut sql, &mut args, Bound::Text(list.join(",")))?;
+                sql.push_str(", ',')) AS x");
+            } else {
+                for (i, ci) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    bind(&mut sql, &mut args, Bound::Int(*ci))?;
                 }
-                bind(&mut sql, &mut args, *ci)?;
             }
             sql.push_str("))");
         }
         if let Some(a) = owner {
             sql.push_str(if chunk.is_empty() { "r.assignee_id = " } else { " OR r.assignee_id = " });
-            bind(&mut sql, &mut args, a)?;
+            bind(&mut sql, &mut args, Bound::Int(a))?;
         }
         sql.push(')');
         // Not prepared and kept: its text differs with every number of CIs
