@@ -41,6 +41,8 @@ codes! {
     RequiredForState = "required_for_state",
     /// A time or date a filter cannot read.
     NotATime = "not_a_time",
+    /// Not a clock time (`HH:MM`). No params.
+    NotTimeOfDay = "not_time_of_day",
     // References to other records.
     NoSuchUser = "no_such_user",
     NoSuchIncident = "no_such_incident",

@@ -624,6 +624,7 @@ catalogue! {
     ValLevel: "must be 1 (high), 2 (medium) or 3 (low)", "musi być 1 (wysoki), 2 (średni) lub 3 (niski)";
     ValEmptyFile: "is empty", "jest pusty";
     ValNotDate: "is not a date: use YYYY-MM-DD", "to nie jest data: użyj RRRR-MM-DD";
+    ValNotTimeOfDay: "is not a time of day: use HH:MM, e.g. 01:00", "to nie jest godzina: użyj GG:MM, np. 01:00";
     DenyOwnOnly: "requesters can only see their own incidents", "zgłaszający widzą tylko własne zgłoszenia";
     DenyCommentOwn: "requesters can only comment on their own incidents", "zgłaszający mogą komentować tylko własne zgłoszenia";
     DenyWorkNotes: "only agents, managers and admins can write work notes", "tylko agenci, kierownicy i administratorzy mogą pisać notatki robocze";

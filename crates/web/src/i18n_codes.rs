@@ -18,6 +18,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::ControlCharacters => Msg::ValControl,
         C::SingleLine => Msg::ValSingleLine,
         C::NotATime => Msg::ValNotDate,
+        C::NotTimeOfDay => Msg::ValNotTimeOfDay,
         C::NoSuchUser => Msg::ValNoSuchUser,
         C::NoSuchIncident => Msg::ValNoSuchIncident,
         C::NoSuchIncidents => Msg::ValNoSuchIncidents,

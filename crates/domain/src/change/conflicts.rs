@@ -308,7 +308,7 @@ impl MaintenanceWindow {
         let time = start.trim().parse::<Time>().ok().filter(|_| start.trim().len() == 5);
         if time.is_none() {
             let text = format!("{:?} is not a time of day: use HH:MM, e.g. 01:00", start.trim());
-            problems.push(("start".to_owned(), Code::NotATime.msg(text)));
+            problems.push(("start".to_owned(), Code::NotTimeOfDay.msg(text)));
         }
         if !(1..=MAX_MINUTES).contains(&minutes) {
             let text = format!("must be between 1 and {MAX_MINUTES}");
@@ -526,7 +526,7 @@ mod tests {
             fields,
             [
                 ("days[1]", Code::NotOneOf),
-                ("start", Code::NotATime),
+                ("start", Code::NotTimeOfDay),
                 ("minutes", Code::Between),
                 ("time_zone", Code::UnknownZone)
             ]

@@ -179,9 +179,6 @@ fn window_form(ctx: &Ctx, view: &str, draft: Option<(WindowForm, widgets::Errors
         )
     });
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, &errors);
-    let days = steward_domain::change::conflicts::DAYS;
-    let labels = super::change_calendar::weekday_labels();
-    let day_error = errors.0.iter().find(|e| e.field == "days" || e.field.starts_with("days["));
     html! {
         form.cal-form #add-window method="post" action="/change-calendar/windows" {
             h3 { (ctx.t(CalMsg::CalAddWindow)) }
@@ -190,19 +187,37 @@ fn window_form(ctx: &Ctx, view: &str, draft: Option<(WindowForm, widgets::Errors
             @if !errors.is_empty() { (widgets::alert(ctx.t(CalMsg::CalFormErrors), None)) }
             (widgets::Field { required: true, ..field("window-name", "name", ctx.t(Msg::Name)) }.input(&w.name))
             (widgets::Field { hint: Some(ctx.t(CalMsg::CalServiceHint)), ..field("window-service", "service", ctx.t(Msg::Service)) }.input(&w.service))
-            fieldset.field.choices.cal-days {
-                legend { (ctx.t(CalMsg::CalDays)) }
-                @for (i, (d, _)) in days.iter().enumerate() {
-                    label.choice { input type="checkbox" name="days" value=(d) checked[w.days.iter().any(|x| x == d)]; " " (ctx.t(labels[i])) }
-                }
-                @if let Some(e) = day_error { p.field-error { (widgets::sentence(&crate::i18n::app_message(ctx.lang, e))) } }
-            }
-            (widgets::Field { kind: Some("time"), required: true, ..field("window-start", "start", ctx.t(CalMsg::CalOpens)) }.input(&w.start))
-            (widgets::Field { kind: Some("number"), required: true, ..field("window-minutes", "minutes", ctx.t(CalMsg::CalMinutes)) }.input(&w.minutes))
-            (widgets::Field { required: true, ..field("window-zone", "time_zone", ctx.t(CalMsg::CalZoneField)) }.input(&w.time_zone))
+            (weekly_fields(ctx, "window", &errors, (&w.days, &w.start, &w.minutes, &w.time_zone)))
             (others(ctx, &errors, &["name", "service", "days", "start", "minutes", "time_zone"]))
             button.btn.btn-primary type="submit" { (ctx.t(CalMsg::CalAddWindow)) }
         }
+    }
+}
+
+/// The fields of a weekly slot (a maintenance window, a CAB's meetings):
+/// the days it falls on, when it opens on the clock, how long, in which zone.
+pub(super) fn weekly_fields(
+    ctx: &Ctx,
+    id: &str,
+    errors: &widgets::Errors,
+    (chosen, start, minutes, zone): (&[String], &str, &str, &str),
+) -> Markup {
+    let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errors);
+    let days = steward_domain::change::conflicts::DAYS;
+    let labels = super::change_calendar::weekday_labels();
+    let day_error = errors.0.iter().find(|e| e.field == "days" || e.field.starts_with("days["));
+    let (start_id, minutes_id, zone_id) = (format!("{id}-start"), format!("{id}-minutes"), format!("{id}-zone"));
+    html! {
+        fieldset.field.choices.cal-days {
+            legend { (ctx.t(CalMsg::CalDays)) }
+            @for (i, (d, _)) in days.iter().enumerate() {
+                label.choice { input type="checkbox" name="days" value=(d) checked[chosen.iter().any(|x| x == d)]; " " (ctx.t(labels[i])) }
+            }
+            @if let Some(e) = day_error { p.field-error { (widgets::sentence(&crate::i18n::app_message(ctx.lang, e))) } }
+        }
+        (widgets::Field { kind: Some("time"), required: true, ..field(&start_id, "start", ctx.t(CalMsg::CalOpens)) }.input(start))
+        (widgets::Field { kind: Some("number"), required: true, ..field(&minutes_id, "minutes", ctx.t(CalMsg::CalMinutes)) }.input(minutes))
+        (widgets::Field { required: true, ..field(&zone_id, "time_zone", ctx.t(CalMsg::CalZoneField)) }.input(zone))
     }
 }
 

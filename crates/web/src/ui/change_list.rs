@@ -183,6 +183,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ChangeQue
                     (ctx.t(super::calendar_texts::CalMsg::CalTitle))
                 }
                 " "
+                a.btn #cab-agenda-link href=(super::cab_agenda::PATH) {
+                    (ctx.t(super::cab_texts::CabMsg::Link))
+                }
+                " "
                 a.btn #change-review-link href=(super::change_review::PATH) {
                     (ctx.t(super::change_review_texts::RevMsg::ReviewLink))
                 }

@@ -18,6 +18,8 @@ mod area;
 mod as_of;
 mod assets;
 mod audit;
+mod cab_agenda;
+mod cab_texts;
 mod calendar_feeds;
 mod calendar_keep;
 mod calendar_texts;
@@ -124,6 +126,7 @@ const AREAS: &[area::Area] = &[
     change_list::AREA,
     change_calendar::AREA,
     change_review::AREA,
+    cab_agenda::AREA,
     cmdb_list::AREA,
     kb::AREA,
     admin::AREA,

@@ -67,6 +67,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/admin/webhooks/{webhook}/delete", ADMIN),
     ("/change-calendar", STAFF),
     ("/changes/review", STAFF),
+    ("/changes/cab", STAFF),
     ("/changes/review?days=x", MANAGERS),
     ("/change-calendar?week=2030-W23", MANAGERS),
     ("/problems?state=open", STAFF),

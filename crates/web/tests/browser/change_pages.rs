@@ -225,3 +225,67 @@ async fn the_change_review_shows_the_rate_and_the_failed_change_with_its_inciden
     let (requester, _) = t.session("requester").await;
     body(get(&t, "/changes/review", &requester).await, StatusCode::FORBIDDEN).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cab_agenda_sets_meetings_and_marks_changes_before_them() {
+    use steward_app::approval_policies::{PolicyInput, StageInput};
+    let t = server::spawn().await;
+    let (manager, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let (agent, _) = t.app.login("agent", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let stage = StageInput { name: "CAB".into(), group: Some("Service Desk".into()), ..StageInput::default() };
+    let p = PolicyInput {
+        name: "CAB".into(),
+        change_type: Some("normal".into()),
+        stages: vec![stage],
+        ..PolicyInput::default()
+    };
+    t.app.add_approval_policy(&manager, p).await.unwrap();
+    // Waiting since long before any meeting: its window has begun.
+    let start = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48)).to_string();
+    let n = NewChange {
+        title: "Replace the core router".into(),
+        planned_start: Some(start),
+        planned_end: Some("2030-01-01T00:00:00Z".into()),
+        ..NewChange::default()
+    };
+    let mut c = t.app.create_change(&agent, n).await.unwrap();
+    let chg = number(c.record.number);
+    for state in ["assessment", "authorization"] {
+        let to = ChangeTransitionInput { state: state.into(), ..Default::default() };
+        c = t.app.transition_change(&agent, &chg, Some(c.record.version), to).await.unwrap();
+    }
+
+    let (cookie, csrf) = t.session("admin").await;
+    let list = body(get(&t, "/changes", &cookie).await, StatusCode::OK).await;
+    assert!(list.contains(r#"id="cab-agenda-link" href="/changes/cab""#), "reached from the list");
+    let page = body(get(&t, "/changes/cab?group=Service%20Desk", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="cab-no-meeting""#) && page.contains(&format!(r#"id="cab-{chg}""#)), "{page}");
+    // A refused schedule says why beside each field and stores nothing.
+    let bad = [
+        ("_csrf", csrf.as_str()),
+        ("group", "Service Desk"),
+        ("start", "25:00"),
+        ("minutes", "0"),
+        ("time_zone", "Mars/Base"),
+    ];
+    let page = body(post(&t, "/changes/cab/meeting", &cookie, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(at(&page, "cab-start-error"), "&quot;25:00&quot; is not a time of day: use HH:MM, e.g. 01:00");
+    assert!(page.contains("Name at least one day"), "{page}");
+    assert!(page.contains(r#"id="cab-no-meeting""#), "nothing stored");
+    // Every day at midnight UTC: the next meeting is within a day, and the
+    // change that has begun already is marked.
+    let mut good = vec![("_csrf", csrf.as_str()), ("group", "Service Desk")];
+    for d in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+        good.push(("days", d));
+    }
+    good.extend([("start", "00:00"), ("minutes", "60"), ("time_zone", "UTC")]);
+    let r = post(&t, "/changes/cab/meeting", &cookie, &good).await;
+    assert_eq!(r.headers()[header::LOCATION], "/changes/cab?group=Service%20Desk&m=saved");
+    let page = body(get(&t, "/changes/cab?group=Service%20Desk&m=saved", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="cab-next""#) && page.contains("The meetings are saved."), "{page}");
+    assert!(page.contains(&format!(r#"<tr id="cab-{chg}" class="cab-before">"#)), "{page}");
+    // Agents read the agenda but have no form.
+    let (agent_cookie, _) = t.session("agent").await;
+    let page = body(get(&t, "/changes/cab?group=Service%20Desk", &agent_cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="cab-next""#) && !page.contains(r#"id="cab-meeting-form""#));
+}
