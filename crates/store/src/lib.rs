@@ -13,6 +13,7 @@ pub mod audit;
 pub mod calendar_entries;
 pub mod calendar_feeds;
 pub mod change_calendar;
+pub mod change_templates;
 pub mod changes;
 pub mod cmdb;
 pub mod db;

@@ -31,6 +31,7 @@ mod access;
 pub mod approval;
 pub mod conflicts;
 mod risk;
+pub mod template;
 #[cfg(test)]
 mod tests;
 mod transition;

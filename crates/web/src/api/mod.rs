@@ -10,6 +10,7 @@ pub mod calendar_feeds;
 pub mod change_approvals;
 pub mod change_calendar;
 pub mod change_dto;
+pub mod change_templates;
 pub mod changes;
 pub mod cmdb;
 pub mod contract;
@@ -66,6 +67,7 @@ const RESOURCES: &[Resource] = &[
     problems::RESOURCE,
     changes::RESOURCE,
     change_approvals::RESOURCE,
+    change_templates::RESOURCE,
     articles::RESOURCE,
     change_calendar::RESOURCE,
     calendar::RESOURCE,

@@ -134,6 +134,7 @@ impl ChangeForm {
             backout_plan: opt(&lines(&self.backout_plan)),
             test_plan: opt(&lines(&self.test_plan)),
             answers: self.chosen(),
+            template: None,
         })
     }
 
