@@ -33,6 +33,9 @@ pub struct Details {
     /// Its name, as read (not written: the template's row holds it).
     #[sqlx(default)]
     pub template_name: Option<String>,
+    /// Whether it is still in the catalogue (1), as read.
+    #[sqlx(default)]
+    pub template_active: Option<i64>,
 }
 
 const COLUMNS: &str = "record_id, change_type, risk_answers, risk_score, risk_level, planned_start, planned_end, \
@@ -43,7 +46,8 @@ const COLUMNS: &str = "record_id, change_type, risk_answers, risk_score, risk_le
 const SELECT: &str = "SELECT record_id, change_type, risk_answers, risk_score, risk_level, planned_start, planned_end, \
     actual_start, actual_end, implementation_plan, backout_plan, test_plan, review_notes, cancel_reason, approved, \
     approved_at, template_id, \
-    (SELECT t.name FROM change_templates t WHERE t.id = change_details.template_id) AS template_name \
+    (SELECT t.name FROM change_templates t WHERE t.id = change_details.template_id) AS template_name, \
+    (SELECT t.active FROM change_templates t WHERE t.id = change_details.template_id) AS template_active \
     FROM change_details";
 
 pub async fn details(conn: &mut AnyConnection, record_id: i64) -> Result<Option<Details>> {

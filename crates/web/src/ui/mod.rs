@@ -30,6 +30,7 @@ mod change_conflicts;
 mod change_form;
 mod change_list;
 mod change_side;
+mod change_templates;
 pub(crate) mod change_texts;
 mod clocks;
 mod cmdb_ci;
