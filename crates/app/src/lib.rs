@@ -12,6 +12,7 @@ mod cache;
 pub mod calendar_feeds;
 pub mod change_calendar;
 pub mod change_calendar_read;
+pub mod change_templates;
 pub mod changes;
 pub mod cmdb;
 pub mod desk;

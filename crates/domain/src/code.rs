@@ -136,6 +136,14 @@ codes! {
     PlannedWindowHalf = "planned_window_half",
     /// A standard change whose template is deleted or retired. No params.
     ChangeTemplateGone = "change_template_gone",
+    /// A standard change raised without a template. No params.
+    ChangeTemplateRequired = "change_template_required",
+    /// `{id}`: no change template has this id.
+    NoChangeTemplate = "no_change_template",
+    /// A normal or emergency change given a template. No params.
+    TemplateOnlyStandard = "template_only_standard",
+    /// The standard change catalogue is managers' and admins'. No params.
+    DenyChangeTemplates = "deny_change_templates",
     /// `{key}`: an answer to a question the risk questionnaire does not have.
     RiskUnknownQuestion = "risk_unknown_question",
     /// `{text}` (the answer, quoted), `{list}` (the question's answers): an

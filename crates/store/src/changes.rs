@@ -28,27 +28,43 @@ pub struct Details {
     /// Authorised (0/1).
     pub approved: i64,
     pub approved_at: Option<i64>,
+    /// The template a standard change was raised from.
+    pub template_id: Option<i64>,
+    /// Its name, as read (not written: the template's row holds it).
+    #[sqlx(default)]
+    pub template_name: Option<String>,
+    /// Whether it is still in the catalogue (1), as read.
+    #[sqlx(default)]
+    pub template_active: Option<i64>,
 }
 
 const COLUMNS: &str = "record_id, change_type, risk_answers, risk_score, risk_level, planned_start, planned_end, \
     actual_start, actual_end, implementation_plan, backout_plan, test_plan, review_notes, cancel_reason, approved, \
-    approved_at";
+    approved_at, template_id";
+
+/// The columns and the template's name, read from `change_details`.
+const SELECT: &str = "SELECT record_id, change_type, risk_answers, risk_score, risk_level, planned_start, planned_end, \
+    actual_start, actual_end, implementation_plan, backout_plan, test_plan, review_notes, cancel_reason, approved, \
+    approved_at, template_id, \
+    (SELECT t.name FROM change_templates t WHERE t.id = change_details.template_id) AS template_name, \
+    (SELECT t.active FROM change_templates t WHERE t.id = change_details.template_id) AS template_active \
+    FROM change_details";
 
 pub async fn details(conn: &mut AnyConnection, record_id: i64) -> Result<Option<Details>> {
-    let sql = format!("SELECT {COLUMNS} FROM change_details WHERE record_id = $1");
+    let sql = format!("{SELECT} WHERE record_id = $1");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(record_id).fetch_optional(conn).await?)
 }
 
 /// The details of several changes (those that have a row).
 pub async fn details_many(conn: &mut AnyConnection, record_ids: &[i64]) -> Result<Vec<Details>> {
-    let select = format!("SELECT {COLUMNS} FROM change_details WHERE record_id IN ");
+    let select = format!("{SELECT} WHERE record_id IN ");
     crate::sql::rows_for_ids(conn, &select, record_ids).await
 }
 
 pub async fn insert_details(conn: &mut AnyConnection, d: &Details) -> Result<()> {
     let sql = format!(
         "INSERT INTO change_details ({COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
     );
     bind_details(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(conn).await?;
     Ok(())
@@ -60,7 +76,7 @@ pub async fn update_details(conn: &mut AnyConnection, d: &Details) -> Result<()>
         "UPDATE change_details SET change_type = $2, risk_answers = $3, risk_score = $4, risk_level = $5,
             planned_start = $6, planned_end = $7, actual_start = $8, actual_end = $9, implementation_plan = $10,
             backout_plan = $11, test_plan = $12, review_notes = $13, cancel_reason = $14, approved = $15,
-            approved_at = $16
+            approved_at = $16, template_id = $17
          WHERE record_id = $1",
     );
     bind_details(q, d).execute(conn).await?;
@@ -87,6 +103,7 @@ fn bind_details<'q>(
         .bind(d.cancel_reason.clone())
         .bind(d.approved)
         .bind(d.approved_at)
+        .bind(d.template_id)
 }
 
 /// A change with a planned window, as the conflict check reads it.
@@ -248,10 +265,10 @@ pub async fn cis_of(conn: &mut AnyConnection, record_ids: &[i64]) -> Result<Vec<
     crate::sql::rows_for_ids(conn, "SELECT record_id, ci_id FROM record_cis WHERE record_id IN ", record_ids).await
 }
 
-/// Inserts many changes' details with multi-row INSERTs (16 binds a row,
+/// Inserts many changes' details with multi-row INSERTs (17 binds a row,
 /// 1,000 rows a statement): the fast path for benchmarks and imports.
 pub async fn insert_details_many(conn: &mut AnyConnection, d: crate::Dialect, rows: &[Details]) -> Result<()> {
-    const WIDTH: usize = 16;
+    const WIDTH: usize = 17;
     for chunk in rows.chunks(1_000) {
         let mut sql = format!("INSERT INTO change_details ({COLUMNS}) VALUES ");
         let mut args = sqlx::any::AnyArguments::default();
@@ -271,6 +288,7 @@ pub async fn insert_details_many(conn: &mut AnyConnection, d: crate::Dialect, ro
             bind!(row.risk_level.as_deref(), row.planned_start, row.planned_end, row.actual_start, row.actual_end);
             bind!(row.implementation_plan.as_deref(), row.backout_plan.as_deref(), row.test_plan.as_deref());
             bind!(row.review_notes.as_deref(), row.cancel_reason.as_deref(), row.approved, row.approved_at);
+            bind!(row.template_id);
         }
         sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *conn).await?;
     }

@@ -15,6 +15,7 @@ pub mod calendar_entries;
 pub mod calendar_feeds;
 pub mod change_calendar;
 pub mod change_outcomes;
+pub mod change_templates;
 pub mod changes;
 pub mod cmdb;
 pub mod db;

@@ -50,6 +50,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     23 "0023" "change_approvals",
     24 "0024" "calendar_feeds",
     25 "0025" "cab_meetings",
+    26 "0026" "change_templates",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -77,6 +78,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     23 "0023" "change_approvals",
     24 "0024" "calendar_feeds",
     25 "0025" "cab_meetings",
+    26 "0026" "change_templates",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -265,6 +265,21 @@
       urgency.addEventListener("change", update);
     }
 
+    // A new change's template: offered for a standard change only (without
+    // script it is always shown, and refused for another type).
+    var changeType = document.getElementById("change_type");
+    var templateField = document.getElementById("template-field");
+    if (changeType && templateField) {
+      var templateSelect = templateField.querySelector("select");
+      var showTemplate = function () {
+        var standard = changeType.value === "standard";
+        templateField.hidden = !standard;
+        if (!standard && templateSelect) templateSelect.value = "";
+      };
+      changeType.addEventListener("change", showTemplate);
+      showTemplate();
+    }
+
     // A change's risk: the score, level and CAB need of the answers chosen.
     var risk = document.getElementById("risk-summary");
     var riskSaid = document.getElementById("risk-said");

@@ -596,6 +596,9 @@ catalogue! {
     ValEndBeforeStart: "must be after {start}", "musi być po {start}";
     ValPlannedWindowHalf: "give both the planned start and the planned end, or neither", "podaj planowany początek i koniec albo żadnego z nich";
     ValChangeTemplateGone: "the standard change's template is gone", "szablonu tej standardowej zmiany już nie ma";
+    ValChangeTemplateRequired: "a standard change is raised from a template of the standard change catalogue", "zmianę standardową tworzy się z szablonu z katalogu zmian standardowych";
+    ValNoChangeTemplate: "no change template has id {id}", "nie ma szablonu zmiany o identyfikatorze {id}";
+    ValTemplateOnlyStandard: "only a standard change is raised from a template", "z szablonu tworzy się tylko zmianę standardową";
     ValRiskUnknownQuestion: "the questionnaire has no question {key}", "kwestionariusz nie ma pytania {key}";
     ValRiskAnswerOutOfRange: "{text} is not one of {list}", "{text} nie jest żadną z odpowiedzi: {list}";
     ValRiskNoQuestions: "the questionnaire needs a question", "kwestionariusz musi mieć pytanie";
@@ -647,6 +650,7 @@ catalogue! {
     ValApprovalWaiting: "your stage {stage} opens when the stages before it are approved", "twój etap {stage} otworzy się, gdy wcześniejsze etapy zostaną zatwierdzone";
     ValApprovalDecided: "the decision on this approval is made already", "decyzja w tym zatwierdzeniu już zapadła";
     DenyApprovalPolicies: "only managers and admins can set approval policies", "tylko kierownicy i administratorzy mogą ustalać polityki zatwierdzania";
+    DenyChangeTemplates: "only managers and admins can keep the standard change catalogue", "tylko kierownicy i administratorzy mogą prowadzić katalog zmian standardowych";
     DenyChangeCalendar: "only managers and admins can set freezes and maintenance windows", "tylko kierownicy i administratorzy mogą ustalać okresy zamrożenia i okna serwisowe";
     DenyCabMeetings: "only managers and admins can set when a group meets", "tylko kierownicy i administratorzy mogą ustalać terminy posiedzeń grupy";
     DenyLinks: "only agents, managers and admins can see and make links between records", "tylko agenci, kierownicy i administratorzy widzą i tworzą powiązania między rekordami";

@@ -9,11 +9,15 @@ use crate::{
 use std::collections::BTreeMap;
 use steward_domain::{
     Impact, Lifecycle, Urgency,
-    change::{ChangeState, ChangeType, can_edit_change},
+    change::{
+        ChangeState, ChangeType, can_edit_change,
+        template::{self, TemplateFound},
+    },
     text,
 };
 use steward_store::{
     StoreError,
+    change_templates::{self as store_templates, TemplateRow},
     changes::{self as store_changes, Details},
     now_micros,
     records::{self, Record},
@@ -43,12 +47,18 @@ pub struct NewChange {
     pub test_plan: Option<String>,
     /// The risk questionnaire's answers, question → answer.
     pub answers: BTreeMap<String, String>,
+    /// The standard change template it is raised from, by id: required
+    /// for a standard change, refused for the others. Its category,
+    /// service, CIs and plans fill in what the request leaves out, and its
+    /// duration the planned end.
+    pub template: Option<i64>,
 }
 
 impl App {
-    pub async fn create_change(&self, actor: &Actor, n: NewChange) -> Result<Change, AppError> {
+    pub async fn create_change(&self, actor: &Actor, mut n: NewChange) -> Result<Change, AppError> {
         can_edit_change(actor.role)?;
         let mut errs = Errors::default();
+        let template = self.template_of(&mut errs, &mut n).await?;
         let title = errs.check("title", text::check(&n.title, text::TITLE));
         let description =
             optional_text(&mut errs, "description", n.description.as_deref(), text::DESCRIPTION).unwrap_or_default();
@@ -67,9 +77,15 @@ impl App {
         let present = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         let (start_sent, end_sent) = (present(&n.planned_start), present(&n.planned_end));
         let start = start_sent.as_deref().and_then(|v| super::time_field(&mut errs, "planned_start", v));
-        let end = end_sent.as_deref().and_then(|v| super::time_field(&mut errs, "planned_end", v));
+        let mut end = end_sent.as_deref().and_then(|v| super::time_field(&mut errs, "planned_end", v));
+        let end_read = end.is_some() == end_sent.is_some();
+        // The template's duration gives the end of a window sent without one.
+        let duration = template.as_ref().and_then(|t| t.duration_minutes);
+        if let (None, Some(s), Some(minutes)) = (&end_sent, start, duration) {
+            end = Some(s + minutes * 60_000_000);
+        }
         // The window is checked when both ends read (or neither was sent).
-        if start.is_some() == start_sent.is_some() && end.is_some() == end_sent.is_some() {
+        if start.is_some() == start_sent.is_some() && end_read {
             super::check_window(&mut errs, start, end);
         }
         let risk = super::score(&mut errs, &n.answers);
@@ -99,10 +115,67 @@ impl App {
             implementation_plan,
             backout_plan,
             test_plan,
+            template_id: template.as_ref().map(|t| t.id),
+            template_name: template.map(|t| t.name),
             ..Details::default()
         };
         super::set_risk(&mut details, risk);
         self.insert_change(actor, rec, details, cis).await
+    }
+
+    /// The template the new change names, checked against its type (every
+    /// problem beside `template`); an active one fills in what the request
+    /// leaves out: category, service, CIs and plans.
+    async fn template_of(&self, errs: &mut Errors, n: &mut NewChange) -> Result<Option<TemplateRow>, AppError> {
+        let ty = n.change_type.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::parse::<ChangeType>);
+        let ty = match ty {
+            Some(Ok(ty)) => ty,
+            // A type that does not read is refused beside its own field.
+            Some(Err(_)) => return Ok(None),
+            None => ChangeType::default(),
+        };
+        let row = match n.template {
+            Some(id) => {
+                let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+                store_templates::template(&mut conn, id).await?
+            }
+            None => None,
+        };
+        let found = match (n.template, &row) {
+            (None, _) => TemplateFound::None,
+            (Some(id), None) => TemplateFound::Unknown(id),
+            (Some(_), Some(t)) if t.active == 0 => TemplateFound::Retired,
+            (Some(_), Some(_)) => TemplateFound::Active,
+        };
+        if let Err(m) = template::check_use(ty, found) {
+            errs.add("template", m);
+            return Ok(None);
+        }
+        let Some(t) = row else { return Ok(None) };
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+        if blank(&n.category) {
+            n.category.clone_from(&t.category);
+        }
+        if blank(&n.service)
+            && let Some(id) = t.service_id
+        {
+            n.service = self.cmdb_view(|v| v.ci(id).map(|b| b.name.clone())).await?;
+        }
+        if n.cis.is_empty() {
+            // The CIs still in the CMDB.
+            let kept = crate::change_templates::cis_of(&t);
+            n.cis = self.cmdb_view(|v| kept.into_iter().filter(|id| v.ci(*id).is_some()).collect()).await?;
+        }
+        for (sent, kept) in [
+            (&mut n.implementation_plan, &t.implementation_plan),
+            (&mut n.backout_plan, &t.backout_plan),
+            (&mut n.test_plan, &t.test_plan),
+        ] {
+            if blank(sent) {
+                sent.clone_from(kept);
+            }
+        }
+        Ok(Some(t))
     }
 
     /// A new change's record, raised by the actor, with its owner resolved.

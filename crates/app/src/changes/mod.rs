@@ -94,6 +94,7 @@ pub(crate) fn details_diff(old: &Details, new: &Details) -> Vec<FieldChange> {
     let answers = |json: &str| (json != "[]" && !json.is_empty()).then(|| json.to_owned());
     [
         FieldChange::new("change_type", Some(old.change_type.clone()), Some(new.change_type.clone())),
+        FieldChange::new("template", old.template_name.clone(), new.template_name.clone()),
         FieldChange::new("risk_answers", answers(&old.risk_answers), answers(&new.risk_answers)),
         FieldChange::new("risk_score", num(old.risk_score), num(new.risk_score)),
         FieldChange::new("risk_level", old.risk_level.clone(), new.risk_level.clone()),

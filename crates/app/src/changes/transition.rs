@@ -14,7 +14,7 @@ use steward_domain::{
     journal::{Action, FieldChange},
     text,
 };
-use steward_store::{changes::Details, now_micros};
+use steward_store::{Conn, StoreError, change_templates as store_templates, changes::Details, now_micros};
 
 /// A transition as callers send it: the target and what it needs, as text.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +70,8 @@ impl App {
                         let from: ChangeState = old.state.parse().map_err(|e: Message| AppError::Internal(e.text))?;
                         can_transition_change(role, from, to)?;
                         let req = ChangeTransitionRequest { from, to, close_code, review_notes, cancel_reason };
-                        let plan = plan_transition(&req, &facts(&details)?).map_err(transition_error)?;
+                        let facts = facts(&details, template_available(c, &details).await?)?;
+                        let plan = plan_transition(&req, &facts).map_err(transition_error)?;
                         // Entering authorization starts a round of approval.
                         let round = match plan.to {
                             ChangeState::Authorization => Some(super::approvals::start_round(c, &old, &details).await?),
@@ -138,23 +139,35 @@ impl App {
         let (close_code, review_notes, cancel_reason) = (None, None, None);
         let req = ChangeTransitionRequest { from, to: ChangeState::Scheduled, close_code, review_notes, cancel_reason };
         let d = &change.details;
-        match (d.planned_start, d.planned_end, plan_transition(&req, &facts(d)?)) {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let available = template_available(&mut conn, d).await?;
+        drop(conn);
+        match (d.planned_start, d.planned_end, plan_transition(&req, &facts(d, available)?)) {
             (Some(start), Some(end), Ok(_)) => self.schedule_gate(actor, &change, Window { start, end }).await,
             _ => Ok(None),
         }
     }
 }
 
+/// Whether the change's template is still in the catalogue (it exists and
+/// is not retired); false without one.
+async fn template_available(c: &mut Conn, details: &Details) -> Result<bool, AppError> {
+    Ok(match details.template_id {
+        Some(id) => store_templates::template(c, id).await?.is_some_and(|t| t.active != 0),
+        None => false,
+    })
+}
+
 /// What the path needs to know of the change.
-fn facts(details: &Details) -> Result<ChangeFacts, AppError> {
+fn facts(details: &Details, template_available: bool) -> Result<ChangeFacts, AppError> {
     Ok(ChangeFacts {
         change_type: details.change_type.parse().map_err(|e: Message| AppError::Internal(e.text))?,
         approved: details.approved != 0,
         planned_start: details.planned_start,
         planned_end: details.planned_end,
-        // Tasks come later; a standard change's template too.
+        // Tasks come later.
         open_tasks: 0,
-        template_available: true,
+        template_available,
     })
 }
 

@@ -11,7 +11,7 @@ use crate::{
 use std::collections::BTreeMap;
 use steward_domain::{
     Impact, Urgency,
-    change::{ChangeState, can_edit_change, conflicts::Window},
+    change::{ChangeState, ChangeType, can_edit_change, conflicts::Window},
     journal::{Action, FieldChange},
     text,
 };
@@ -112,6 +112,14 @@ impl App {
                                 let text = "can only be changed while the change is a draft";
                                 return Err(AppError::field("change_type", Code::NotApplicable.msg(text)));
                             }
+                            // A standard change is raised from a template, never made
+                            // one; another type keeps no template.
+                            if t == ChangeType::Standard {
+                                let text = "a standard change is raised from a template: raise a new one from the \
+                                    standard change catalogue";
+                                return Err(AppError::field("change_type", Code::ChangeTemplateRequired.msg(text)));
+                            }
+                            (details.template_id, details.template_name) = (None, None);
                             details.change_type = t.as_str().to_owned();
                         }
                         apply(&mut details.implementation_plan, implementation_plan);

@@ -26,6 +26,8 @@ struct DemoChange {
     title: &'static str,
     description: &'static str,
     change_type: &'static str,
+    /// The catalogue's template a standard change is raised from.
+    template: Option<&'static str>,
     service: &'static str,
     starts_in_hours: i64,
     hours: i64,
@@ -45,6 +47,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Monthly patching of office laptops",
         description: "Operating system and browser updates for the laptop fleet, pushed in the evening window.",
         change_type: "standard",
+        template: Some("Apply monthly OS security patches"),
         service: "Laptop Fleet",
         starts_in_hours: -7 * 24 - 4,
         hours: 4,
@@ -55,6 +58,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Upgrade the Web Shop database to PostgreSQL 17",
         description: "In-place major upgrade of the shop's database cluster with pg_upgrade; 30 minutes of downtime announced.",
         change_type: "normal",
+        template: None,
         service: "Web Shop",
         starts_in_hours: -10 * 24 - 3,
         hours: 4,
@@ -68,6 +72,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Block the exploited VPN client version",
         description: "Refuse VPN clients older than 7.2.3 at the gateway: the vendor's advisory reports active exploitation.",
         change_type: "emergency",
+        template: None,
         service: "VPN",
         starts_in_hours: -2 * 24 - 6,
         hours: 1,
@@ -81,6 +86,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Replace the SSO signing certificate",
         description: "Roll the identity provider's token-signing certificate before it expires; applications pick up the new metadata.",
         change_type: "normal",
+        template: None,
         service: "Identity (SSO)",
         starts_in_hours: -1,
         hours: 3,
@@ -91,6 +97,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Move the print servers to new virtual machines",
         description: "Rebuild the two print servers on the current OS and move the queues; users keep their printers.",
         change_type: "normal",
+        template: None,
         service: "Printing",
         starts_in_hours: 3 * 24 + 2,
         hours: 5,
@@ -101,6 +108,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Monthly patching of the VPN gateways",
         description: "Vendor firmware updates, one gateway at a time; sessions move to the other gateway.",
         change_type: "standard",
+        template: Some("Apply monthly OS security patches"),
         service: "VPN",
         starts_in_hours: 5 * 24 + 8,
         hours: 2,
@@ -111,6 +119,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Upgrade the Wi-Fi controllers' firmware",
         description: "Controller firmware to the vendor's long-term release; access points rejoin within minutes.",
         change_type: "normal",
+        template: None,
         service: "Wi-Fi",
         starts_in_hours: 8 * 24 + 6,
         hours: 3,
@@ -121,6 +130,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Renew the Web Shop TLS certificate",
         description: "Install the renewed certificate on the load balancers.",
         change_type: "standard",
+        template: Some("Renew a TLS certificate"),
         service: "Web Shop",
         starts_in_hours: 12 * 24 + 9,
         hours: 1,
@@ -131,6 +141,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Migrate mailboxes to the new storage cluster",
         description: "Move all mailboxes, a department a night, to the new storage; each user is offline for minutes.",
         change_type: "normal",
+        template: None,
         service: "Email",
         starts_in_hours: 15 * 24 + 4,
         hours: 48,
@@ -141,6 +152,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Monthly patching of the mail servers",
         description: "Cumulative updates on the mail servers, one node at a time.",
         change_type: "standard",
+        template: Some("Apply monthly OS security patches"),
         service: "Email",
         starts_in_hours: 19 * 24 + 8,
         hours: 3,
@@ -151,6 +163,7 @@ const CHANGES: [DemoChange; 11] = [
         title: "Retry the Web Shop database upgrade",
         description: "The upgrade again, after the shop's client library was upgraded and tested against version 17.",
         change_type: "normal",
+        template: None,
         service: "Web Shop",
         starts_in_hours: 26 * 24 + 6,
         hours: 4,
@@ -167,6 +180,7 @@ pub async fn create(app: &App, now: i64) -> Result<usize, AppError> {
     };
     let hour = now - now.rem_euclid(HOUR);
     let time = |micros: i64| jiff::Timestamp::from_microsecond(micros).map(|t| t.to_string()).unwrap_or_default();
+    let templates = catalogue(app, &manager).await?;
     let mut failed = None;
     for d in &CHANGES {
         let start = hour + d.starts_in_hours * HOUR;
@@ -175,6 +189,7 @@ pub async fn create(app: &App, now: i64) -> Result<usize, AppError> {
             title: d.title.into(),
             description: Some(d.description.into()),
             change_type: Some(d.change_type.into()),
+            template: d.template.and_then(|name| templates.iter().find(|(n, _)| *n == name)).map(|(_, id)| *id),
             service: Some(d.service.into()),
             assignment_group: Some("Network".into()),
             assignee: Some("agent".into()),
@@ -212,6 +227,103 @@ pub async fn create(app: &App, now: i64) -> Result<usize, AppError> {
     calendar(app, &manager, now).await?;
     awaiting_cab(app, (&agent, &manager), hour).await?;
     Ok(CHANGES.len() + 1)
+}
+
+/// A template of the demo's standard change catalogue.
+struct DemoTemplate {
+    name: &'static str,
+    description: &'static str,
+    category: &'static str,
+    service: Option<&'static str>,
+    minutes: i64,
+    /// Implementation, back-out and test plans.
+    plans: [&'static str; 3],
+    /// Still in the catalogue (false: retired).
+    active: bool,
+}
+
+const TEMPLATES: [DemoTemplate; 4] = [
+    DemoTemplate {
+        name: "Apply monthly OS security patches",
+        description: "The operating system vendor's monthly security updates on servers, VMs or laptops of one service.",
+        category: "Patching",
+        service: None,
+        minutes: 180,
+        plans: [
+            "1. Check the vendor's release notes for known issues.\n2. Patch one node at a time, draining it first.\n3. Reboot and put it back in the pool.",
+            "Uninstall the month's patches from the node and reboot it.",
+            "The node answers its health check and the service's synthetic check passes.",
+        ],
+        active: true,
+    },
+    DemoTemplate {
+        name: "Renew a TLS certificate",
+        description: "A certificate renewed before it expires, with the same names and key type.",
+        category: "Certificates",
+        service: None,
+        minutes: 60,
+        plans: [
+            "1. Order the renewed certificate with the same names.\n2. Install it with its chain.\n3. Reload the service.",
+            "Put the previous certificate back and reload.",
+            "The new expiry date is served on every name (openssl s_client).",
+        ],
+        active: true,
+    },
+    DemoTemplate {
+        name: "Restart the web tier",
+        description: "A rolling restart of the shop's web nodes, e.g. to clear a memory leak.",
+        category: "Operations",
+        service: Some("Web Shop"),
+        minutes: 30,
+        plans: [
+            "Restart the shop's web nodes one at a time behind the load balancer.",
+            "Nothing to undo: a node that does not come back is taken out of the pool.",
+            "Checkout works end to end after the last node.",
+        ],
+        active: true,
+    },
+    DemoTemplate {
+        name: "Add disk space to a VM",
+        description: "A virtual machine's disk grown online by up to 100 GB.",
+        category: "Capacity",
+        service: None,
+        minutes: 60,
+        plans: [
+            "1. Grow the virtual disk.\n2. Grow the partition and the file system online.",
+            "Disks are not shrunk: restore from the snapshot taken first.",
+            "df shows the new size; the application writes.",
+        ],
+        // Replaced by the storage team's self-service; kept for its old changes.
+        active: false,
+    },
+];
+
+/// Puts the templates in the catalogue (the last one retired); their
+/// (name, id).
+async fn catalogue(app: &App, manager: &Actor) -> Result<Vec<(&'static str, i64)>, AppError> {
+    use crate::change_templates::{NewTemplate, TemplatePatch};
+    let mut made = Vec::with_capacity(TEMPLATES.len());
+    for d in &TEMPLATES {
+        let [implementation, backout, test] = d.plans;
+        let t = NewTemplate {
+            name: d.name.into(),
+            description: Some(d.description.into()),
+            category: Some(d.category.into()),
+            service: d.service.map(String::from),
+            implementation_plan: Some(implementation.into()),
+            backout_plan: Some(backout.into()),
+            test_plan: Some(test.into()),
+            duration_minutes: Some(d.minutes),
+            ..NewTemplate::default()
+        };
+        let t = app.add_change_template(manager, t).await?;
+        if !d.active {
+            let retire = TemplatePatch { active: Some(false), ..TemplatePatch::default() };
+            app.update_change_template(manager, t.row.id, Some(t.row.version), retire).await?;
+        }
+        made.push((d.name, t.row.id));
+    }
+    Ok(made)
 }
 
 /// The Web Shop's approval policy (its owner, then the CAB) and a change

@@ -79,6 +79,15 @@ async fn check_calendar(app: &App) {
     let links = app.record_links(&manager, steward_domain::number::RecordKind::Change, &failed.number).await.unwrap();
     assert!(links.iter().any(|l| l.record.kind == steward_domain::number::RecordKind::Incident), "{links:?}");
     assert!(cal.windows.len() >= 3 && cal.windows.iter().all(|w| !w.occurrences.is_empty()));
+    // The standard change catalogue: four templates, one retired; every
+    // standard change made from one.
+    let templates = app.change_templates(&manager, false).await.unwrap();
+    assert_eq!(templates.len(), 4);
+    assert_eq!(templates.iter().filter(|t| !t.is_active()).count(), 1);
+    for c in cal.changes.iter().filter(|c| c.entry.change_type == "standard") {
+        let change = app.get_change(&manager, &c.number).await.unwrap();
+        assert!(change.details.template_name.is_some(), "{} has no template", c.number);
+    }
 }
 
 async fn check_demo(app: &App, summary: &DemoSummary) {

@@ -32,6 +32,7 @@ pub mod approval;
 pub mod conflicts;
 pub mod outcome;
 mod risk;
+pub mod template;
 #[cfg(test)]
 mod tests;
 mod transition;

@@ -21,6 +21,8 @@ pub struct ChangeJson {
     pub description: String,
     #[schema(value_type = super::schema::ChangeType)]
     pub change_type: String,
+    /// The standard change template it was raised from.
+    pub template: Option<Ref>,
     #[schema(value_type = super::schema::ChangeState)]
     pub state: String,
     /// 1 high … 3 low
@@ -89,6 +91,7 @@ impl From<Change> for ChangeJson {
             actual_start: opt_time(d.actual_start),
             actual_end: opt_time(d.actual_end),
             approved_at: opt_time(d.approved_at),
+            template: reference(d.template_id, &d.template_name),
             title: r.title,
             description: r.description,
             change_type: d.change_type,
@@ -132,6 +135,10 @@ pub struct NewChangeJson {
     /// Default normal.
     #[schema(value_type = Option<super::schema::ChangeType>)]
     pub change_type: Option<String>,
+    /// The id of a template of the standard change catalogue: required for
+    /// a standard change, refused for the others. Its category, service,
+    /// CIs and plans fill in what is not sent, its duration the planned end.
+    pub template: Option<i64>,
     /// 1 high … 3 low (default 3)
     #[schema(minimum = 1, maximum = 3)]
     pub impact: Option<i64>,
@@ -180,6 +187,7 @@ impl From<NewChangeJson> for NewChange {
             backout_plan: j.backout_plan,
             test_plan: j.test_plan,
             answers: j.answers,
+            template: j.template,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod change_approvals;
 pub mod change_calendar;
 pub mod change_dto;
 pub mod change_outcomes;
+pub mod change_templates;
 pub mod changes;
 pub mod cmdb;
 pub mod contract;
@@ -70,6 +71,7 @@ const RESOURCES: &[Resource] = &[
     change_approvals::RESOURCE,
     change_outcomes::RESOURCE,
     cab::RESOURCE,
+    change_templates::RESOURCE,
     articles::RESOURCE,
     change_calendar::RESOURCE,
     calendar::RESOURCE,

@@ -9,7 +9,7 @@ use super::change_texts::{self, ChgMsg};
 use super::{
     Ctx, OrPage, UiResult, as_of, fmt,
     record_actions::done,
-    record_form::{self, Choices, Fields, Mode, Shown, lines, opt, patch},
+    record_form::{self, Fields, Mode, Shown, lines, opt, patch},
     staff_only,
     widgets::{Errors, Field},
 };
@@ -19,13 +19,14 @@ use crate::{
 };
 use axum::{
     Form,
-    extract::{Path, State},
+    extract::{Path, Query, State},
 };
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use steward_app::{
     AppError, FieldError,
+    change_templates::TemplateView,
     changes::{Change, ChangePatch, NewChange, number},
     incidents::Patch,
 };
@@ -53,6 +54,8 @@ pub struct ChangeForm {
     pub implementation_plan: String,
     pub backout_plan: String,
     pub test_plan: String,
+    /// The standard change template's id (a new change only).
+    pub template: String,
     /// Question → answer, as chosen (read by [`posted`]).
     #[serde(skip)]
     pub answers: BTreeMap<String, String>,
@@ -81,8 +84,46 @@ impl ChangeForm {
             implementation_plan: d.implementation_plan.clone().unwrap_or_default(),
             backout_plan: d.backout_plan.clone().unwrap_or_default(),
             test_plan: d.test_plan.clone().unwrap_or_default(),
+            template: d.template_id.map(|t| t.to_string()).unwrap_or_default(),
             answers: c.risk_answers(),
         }
+    }
+
+    /// A new standard change from the template: its name as the title, its
+    /// category, service, CIs and plans.
+    fn from_template(t: &TemplateView) -> Self {
+        let blank = Self::blank();
+        let r = &t.row;
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        Self {
+            fields: Fields {
+                title: r.name.clone(),
+                description: r.description.clone(),
+                category: text(&r.category),
+                service: text(&t.service_name),
+                cis: t.cis.iter().map(|(id, _)| id.to_string()).collect(),
+                ..blank.fields
+            },
+            change_type: ChangeType::Standard.as_str().to_owned(),
+            implementation_plan: text(&r.implementation_plan),
+            backout_plan: text(&r.backout_plan),
+            test_plan: text(&r.test_plan),
+            template: r.id.to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// The template as the use case takes it: none when blank, refused
+    /// beside the field when it is not an id.
+    fn template_id(&self) -> Result<Option<i64>, FieldError> {
+        let v = self.template.trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.parse().map(Some).map_err(|_| {
+            let m = steward_app::Code::NoChangeTemplate.msg(format!("no change template has id {v}")).with("id", v);
+            FieldError::new("template", m)
+        })
     }
 
     /// The answers chosen (an unanswered question is left out, and so
@@ -116,7 +157,11 @@ impl ChangeForm {
 
     fn to_new(&self) -> Result<NewChange, Vec<FieldError>> {
         let f = &self.fields;
-        let (checked, (planned_start, planned_end)) = self.checked()?;
+        let template = self.template_id();
+        let (checked, (planned_start, planned_end)) = match (self.checked(), &template) {
+            (Ok(c), Ok(_)) => c,
+            (c, t) => return Err(c.err().into_iter().flatten().chain(t.clone().err()).collect()),
+        };
         Ok(NewChange {
             title: f.title.clone(),
             description: Some(lines(&f.description)),
@@ -134,6 +179,7 @@ impl ChangeForm {
             backout_plan: opt(&lines(&self.backout_plan)),
             test_plan: opt(&lines(&self.test_plan)),
             answers: self.chosen(),
+            template: template.ok().flatten(),
         })
     }
 
@@ -251,6 +297,21 @@ fn questionnaire(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
     }
 }
 
+/// The template picker of a new change: the catalogue's templates, for a
+/// standard change (`app.js` shows it only when the type is standard; without
+/// it the choice is posted anyway, and refused for another type).
+fn template_picker(ctx: &Ctx, v: &ChangeForm, errors: &Errors, templates: &[TemplateView]) -> Markup {
+    let mut options = vec![(String::new(), ctx.t(ChgMsg::NoTemplate).to_owned())];
+    options.extend(templates.iter().map(|t| (t.row.id.to_string(), t.row.name.clone())));
+    let field = Field::new(ctx.lang, "template", "template", ctx.t(ChgMsg::Template), errors);
+    html! {
+        div #template-field {
+            (Field { hint: Some(ctx.t(ChgMsg::TemplateHint)), ..field }.select(&options, &v.template))
+            p.hint { a href=(super::change_templates::CATALOGUE) { (ctx.t(ChgMsg::StandardChanges)) } }
+        }
+    }
+}
+
 /// The type, and the planned window in the viewer's zone.
 fn planning(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
     let lang = ctx.lang;
@@ -274,18 +335,21 @@ fn planning(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
 }
 
 fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ChangeForm, errors: &Errors, c: &Choices) -> Markup {
+    let templates = c.templates.as_slice();
     let lang = ctx.lang;
     let f = |id, label| Field::new(lang, id, id, ctx.t(label), errors);
     let (submit, cancel) = match mode {
         Mode::New => (&ChgMsg::CreateChange as Label, "/changes?state=open".to_owned()),
         Mode::Edit { number } => (&Msg::SaveChanges as Label, format!("/changes/{number}")),
     };
-    let own = ["change_type", "planned_start", "planned_end", "implementation_plan", "backout_plan", "test_plan"];
+    let own =
+        ["change_type", "template", "planned_start", "planned_end", "implementation_plan", "backout_plan", "test_plan"];
     let main = html! {
         (record_form::title(ctx, mode, &v.fields, errors))
         (record_form::description(ctx, &v.fields, errors, 5))
         (planning(ctx, v, errors))
-        (record_form::subject(ctx, c, &v.fields, errors))
+        @if matches!(mode, Mode::New) { (template_picker(ctx, v, errors, templates)) }
+        (record_form::subject(ctx, &c.record, &v.fields, errors))
         fieldset.plans {
             legend { (ctx.t(ChgMsg::PlansTitle)) }
             (f("implementation_plan", ChgMsg::ImplementationPlan).textarea(&v.implementation_plan, 5))
@@ -294,7 +358,7 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ChangeForm, errors: &Errors,
         }
         (questionnaire(ctx, v, errors))
     };
-    let side = record_form::side(ctx, &s.app.config.priority_matrix, c, &v.fields, errors, ChgMsg::ChangeOwner);
+    let side = record_form::side(ctx, &s.app.config.priority_matrix, &c.record, &v.fields, errors, ChgMsg::ChangeOwner);
     let body = html! {
         (record_form::grid(main, side))
         div.form-actions {
@@ -309,6 +373,26 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ChangeForm, errors: &Errors,
     }
 }
 
+/// What the form offers: the record's choices, and the catalogue's
+/// templates for a new change.
+struct Choices {
+    record: record_form::Choices,
+    templates: Vec<TemplateView>,
+}
+
+async fn choices(s: &AppState, ctx: &Ctx, v: &ChangeForm, new: bool) -> Result<Choices, AppError> {
+    let record = record_form::choices(s, ctx, &v.fields).await?;
+    let templates = if new { s.app.change_templates(&ctx.actor, true).await? } else { Vec::new() };
+    Ok(Choices { record, templates })
+}
+
+/// `/changes/new?template=7`: a standard change from that template.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    template: String,
+}
+
 /// One showing of the form.
 fn page(ctx: &Ctx, s: &AppState, c: &Choices, mode: Mode, v: &ChangeForm, shown: Shown) -> UiResult {
     let form = render(ctx, s, &mode, v, &shown.errors, c);
@@ -316,10 +400,18 @@ fn page(ctx: &Ctx, s: &AppState, c: &Choices, mode: Mode, v: &ChangeForm, shown:
     record_form::page(ctx, KIND, &mode, ChgMsg::NewChangeTitle, stale, form, shown.status)
 }
 
-pub async fn new(State(s): State<AppState>, ctx: Ctx) -> UiResult {
+pub async fn new(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    q: Result<Query<NewQuery>, axum::extract::rejection::QueryRejection>,
+) -> UiResult {
     staff_only(&ctx)?;
-    let v = ChangeForm::blank();
-    let c = record_form::choices(&s, &ctx, &v.fields).await.or_page(&ctx)?;
+    let chosen = q.ok().and_then(|Query(q)| q.template.trim().parse::<i64>().ok());
+    let v = match chosen {
+        Some(id) => ChangeForm::from_template(&s.app.change_template(&ctx.actor, id).await.or_page(&ctx)?),
+        None => ChangeForm::blank(),
+    };
+    let c = choices(&s, &ctx, &v, true).await.or_page(&ctx)?;
     page(&ctx, &s, &c, Mode::New, &v, Shown::default())
 }
 
@@ -334,7 +426,7 @@ pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(
         Ok(c) => return done(KIND, c.record.number, "created"),
         Err(e) => Shown::refused(e, |errors| errors).or_page(&ctx)?,
     };
-    let c = record_form::choices(&s, &ctx, &v.fields).await.or_page(&ctx)?;
+    let c = choices(&s, &ctx, &v, true).await.or_page(&ctx)?;
     page(&ctx, &s, &c, Mode::New, &v, shown)
 }
 
@@ -345,7 +437,7 @@ pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(n): Path<String>) ->
     let cis: Vec<i64> =
         s.app.incident_cis(&ctx.actor, ch.record.id).await.or_page(&ctx)?.into_iter().map(|c| c.id).collect();
     let v = ChangeForm::from_change(&ch, &cis, &users);
-    let c = record_form::choices(&s, &ctx, &v.fields).await.or_page(&ctx)?;
+    let c = choices(&s, &ctx, &v, false).await.or_page(&ctx)?;
     let n = number(ch.record.number);
     page(&ctx, &s, &c, Mode::Edit { number: &n }, &v, Shown::default())
 }
@@ -367,7 +459,7 @@ pub async fn update(
         Err(e) => Shown::refused(e, |errors| errors).or_page(&ctx)?,
     };
     let ch = s.app.get_change(&ctx.actor, &n).await.or_page(&ctx)?;
-    let c = record_form::choices(&s, &ctx, &v.fields).await.or_page(&ctx)?;
+    let c = choices(&s, &ctx, &v, false).await.or_page(&ctx)?;
     let n = number(ch.record.number);
     page(&ctx, &s, &c, Mode::Edit { number: &n }, &v, shown)
 }

@@ -64,6 +64,7 @@ fn routes() -> axum::Router<AppState> {
         )
         .route("/changes/{number}/attachments/{id}", get(record_actions::download::<ChangePage>))
         .route("/changes/{number}/watch", post(super::notifications::watch_change))
+        .merge(super::change_templates::routes())
 }
 
 const PAGE: i64 = 50;
@@ -181,6 +182,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ChangeQue
             div.actions {
                 a.btn #change-calendar-link href=(super::change_calendar::PATH) {
                     (ctx.t(super::calendar_texts::CalMsg::CalTitle))
+                }
+                " "
+                a.btn #standard-changes-link href=(super::change_templates::CATALOGUE) {
+                    (ctx.t(ChgMsg::StandardChanges))
                 }
                 " "
                 a.btn #cab-agenda-link href=(super::cab_agenda::PATH) {

@@ -224,6 +224,13 @@ pub fn details(ctx: &Ctx, d: &Data) -> Markup {
     let level = d.c.details.risk_level.as_deref().and_then(|l| l.parse().ok());
     let what = html! {
         dt { (ctx.t(ChgMsg::ChangeType)) } dd #change-type { (change_texts::change_type(lang, d.c.change_type())) }
+        @if let Some(name) = &d.c.details.template_name {
+            dt { (ctx.t(ChgMsg::Template)) }
+            dd #change-template {
+                (name)
+                @if d.c.details.template_active == Some(0) { " " span.badge.state-closed { (ctx.t(ChgMsg::TemplateRetiredNote)) } }
+            }
+        }
         dt { (ctx.t(ChgMsg::Risk)) }
         dd #change-risk {
             @match level {

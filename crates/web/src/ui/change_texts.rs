@@ -136,6 +136,35 @@ crate::i18n::catalogue! {
     StaleChange: "Someone else changed this change while you were working on it, so nothing was saved.", "Ktoś inny zmienił tę zmianę w międzyczasie, więc niczego nie zapisano.";
     FieldApprovalComment: "Approval comment", "Komentarz do zatwierdzenia";
     FieldApprovedAt: "Approved at", "Zatwierdzono";
+    // The standard change catalogue
+    Template: "Template", "Szablon";
+    NoTemplate: "No template", "Bez szablonu";
+    TemplateHint: "Standard changes only: pre-approved work from the catalogue. What you leave empty is taken from the template.", "Tylko zmiany standardowe: zatwierdzona z góry praca z katalogu. Czego nie wypełnisz, zostanie wzięte z szablonu.";
+    TemplateRetiredNote: "retired", "wycofany";
+    StandardChanges: "Standard changes", "Zmiany standardowe";
+    CatalogueIntro: "Low-risk work done often, approved once as a template: raise a change from one and schedule it with no CAB.", "Praca o niskim ryzyku, wykonywana często, zatwierdzona raz jako szablon: utwórz z niego zmianę i zaplanuj ją bez komitetu CAB.";
+    CatalogueEmpty: "The catalogue has no templates yet.", "Katalog nie ma jeszcze szablonów.";
+    Raise: "Raise", "Utwórz zmianę";
+    RaiseNamed: "Raise a change from {name}", "Utwórz zmianę z szablonu {name}";
+    ManageTemplates: "Manage templates", "Zarządzaj szablonami";
+    TemplatesTitle: "Change templates", "Szablony zmian";
+    TemplatesIntro: "A template is pre-approved by the manager or admin who makes or edits it; no CAB reviews it. Retired templates stay for the changes made from them, but no new change is raised or scheduled from them.", "Szablon zatwierdza z góry kierownik lub administrator, który go tworzy albo zmienia; komitet CAB go nie ocenia. Wycofane szablony zostają dla zmian z nich utworzonych, ale nie tworzy się ani nie planuje z nich nowych zmian.";
+    NewTemplate: "New template", "Nowy szablon";
+    EditTemplate: "Edit template", "Edytuj szablon";
+    SaveTemplate: "Save template", "Zapisz szablon";
+    TemplateName: "Name", "Nazwa";
+    Duration: "Default duration (minutes)", "Domyślny czas trwania (minuty)";
+    DurationHint: "15 minutes to 30 days (43,200 minutes): a change's planned end defaults to its start plus this.", "Od 15 minut do 30 dni (43 200 minut): planowany koniec zmiany to domyślnie jej początek plus ten czas.";
+    DurationOf: "{n} min", "{n} min";
+    TemplateActive: "In the catalogue", "W katalogu";
+    TemplateRetired: "Retired", "Wycofany";
+    Retire: "Retire", "Wycofaj";
+    Reactivate: "Reactivate", "Przywróć";
+    DeleteTemplate: "Delete", "Usuń";
+    ConfirmDeleteTemplate: "Delete this template? One that changes were raised from is retired instead.", "Usunąć ten szablon? Szablon, z którego utworzono zmiany, zostanie zamiast tego wycofany.";
+    FlashTemplateSaved: "Template saved.", "Zapisano szablon.";
+    FlashTemplateDeleted: "Template deleted.", "Usunięto szablon.";
+    FlashTemplateRetired: "Template retired: changes were raised from it.", "Szablon wycofany: utworzono z niego zmiany.";
 }
 
 crate::i18n::plurals! {
@@ -201,6 +230,7 @@ pub fn close_code(lang: Lang, c: CloseCode) -> &'static str {
 pub fn field(lang: Lang, name: &str) -> Option<&'static str> {
     let m = match name {
         "change_type" => ChgMsg::ChangeType,
+        "template" => ChgMsg::Template,
         "risk_answers" => ChgMsg::RiskAnswers,
         "risk_score" => ChgMsg::RiskScore,
         "risk_level" => ChgMsg::RiskLevelLabel,

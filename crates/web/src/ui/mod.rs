@@ -34,6 +34,7 @@ mod change_list;
 mod change_review;
 mod change_review_texts;
 mod change_side;
+mod change_templates;
 pub(crate) mod change_texts;
 mod clocks;
 mod cmdb_ci;

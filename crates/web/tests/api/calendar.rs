@@ -26,7 +26,8 @@ both!(the_calendar_holds_changes_freezes_and_maintenance_windows, |t| {
         "planned_end": "2030-06-02T08:00:00Z"}),
     )
     .await;
-    let patch = change(&t, json!({"title": "Patch the VPN", "change_type": "standard", "service": "VPN",
+    let template = t.change_template("Patch the VPN", json!({})).await;
+    let patch = change(&t, json!({"title": "Patch the VPN", "change_type": "standard", "template": template, "service": "VPN",
         "assignment_group": "Service Desk", "assignee": "agent", "planned_start": "2030-06-03T22:00:00Z", "planned_end": "2030-06-04T02:00:00Z"}))
     .await;
     let later = change(

@@ -13,7 +13,9 @@ const END: &str = "2030-01-11T02:00:00Z";
 
 /// A standard change (straight to scheduled) in the window; its number.
 async fn standard(t: &TestApp, title: &str, extra: Value) -> String {
-    let mut body = json!({"title": title, "change_type": "standard", "planned_start": START, "planned_end": END});
+    let template = t.change_template(title, json!({})).await;
+    let mut body = json!({"title": title, "change_type": "standard", "template": template,
+        "planned_start": START, "planned_end": END});
     body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
     let r = t.post("/api/v1/changes", &t.agent, body).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());

@@ -142,7 +142,9 @@ both!(normal_change_from_draft_to_closed, |t| {
 });
 
 both!(standard_change_takes_the_short_path, |t| {
-    let c = raise(&t, &t.agent, json!({"title": "Add a printer", "change_type": "standard"})).await;
+    let template = t.change_template("Add a printer", json!({})).await;
+    let c =
+        raise(&t, &t.agent, json!({"title": "Add a printer", "change_type": "standard", "template": template})).await;
     let n = num(&c);
     // No assessment for a standard change.
     let r = transition(&t, &n, &t.agent, json!({"version": 1, "state": "assessment"})).await;

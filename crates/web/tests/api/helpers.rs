@@ -267,6 +267,16 @@ impl TestApp {
         r["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect()
     }
 
+    /// Puts a template with this name in the standard change catalogue (as
+    /// the manager, with `extra` fields); its id.
+    pub async fn change_template(&self, name: &str, extra: Value) -> i64 {
+        let mut body = serde_json::json!({"name": name});
+        body.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+        let r = self.post("/api/v1/change-templates", &self.manager, body).await;
+        assert_eq!(r.status(), 201, "creating a change template: {}", r.text().await.unwrap());
+        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    }
+
     pub async fn delete(&self, path: &str, token: &str) -> Response {
         self.req(Method::DELETE, path, token).send().await.unwrap()
     }

@@ -25,6 +25,7 @@ mod change_calendar;
 mod change_conflicts;
 mod change_outcomes;
 mod change_scheduling;
+mod change_templates;
 mod changes;
 mod cmdb;
 mod cmdb_impact;

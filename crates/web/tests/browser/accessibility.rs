@@ -27,7 +27,8 @@ const ADMIN: &[&str] = &["admin"];
 /// webhook, `{problem}` a published known error linked to `{incident}`,
 /// `{article}` a published article for requesters with a second version
 /// being written, `{change}` a change in authorization in conflict with
-/// another on `{ci}`; `/login` is checked signed out.
+/// another on `{ci}`, `{template}` a standard change template on the shop
+/// and `{ci}`; `/login` is checked signed out.
 const PAGES: &[(&str, &[&str])] = &[
     ("/login", &[]),
     ("/home", STAFF),
@@ -81,6 +82,11 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/changes/{change}", STAFF),
     ("/changes/{change}/edit", STAFF),
     ("/changes/{change}", &["requester"]),
+    ("/changes/templates", STAFF),
+    ("/changes/templates/manage", MANAGERS),
+    ("/changes/templates/new", MANAGERS),
+    ("/changes/templates/{template}/edit", MANAGERS),
+    ("/changes/new?template={template}", STAFF),
     ("/kb", EVERYONE),
     ("/kb?from=report", &["requester"]),
     ("/kb/new", STAFF),
@@ -173,6 +179,17 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
     let prb = crate::problem_journey::known_error(t, &agent, &inc, e.vm).await;
     let article = article(t, &agent).await;
     let (change, _) = crate::change_journey::conflicting(t, &e).await;
+    let template = steward_app::change_templates::NewTemplate {
+        name: "Apply monthly OS security patches".into(),
+        description: Some("The vendor's monthly patches, a node at a time.".into()),
+        category: Some("Patching".into()),
+        service: Some("Web Shop".into()),
+        cis: vec![e.vm],
+        implementation_plan: Some("1. Drain the node.\n2. Patch.\n3. Reboot.".into()),
+        duration_minutes: Some(90),
+        ..Default::default()
+    };
+    let template = t.app.add_change_template(&admin, template).await.unwrap().row.id.to_string();
     PAGES
         .iter()
         .map(|(p, who)| {
@@ -182,7 +199,8 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
                 .replace("{webhook}", &hook)
                 .replace("{problem}", &prb)
                 .replace("{article}", &article)
-                .replace("{change}", &change);
+                .replace("{change}", &change)
+                .replace("{template}", &template);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()
