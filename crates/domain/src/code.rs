@@ -134,6 +134,12 @@ codes! {
     PlannedWindowHalf = "planned_window_half",
     /// A standard change whose template is deleted or retired. No params.
     ChangeTemplateGone = "change_template_gone",
+    /// `{tasks}`: the open tasks of an earlier step a task waits for
+    /// before it starts or completes.
+    TaskBlocked = "task_blocked",
+    /// `{state}`: a change in review, closed or cancelled takes no new
+    /// tasks.
+    TaskChangeClosed = "task_change_closed",
     /// `{key}`: an answer to a question the risk questionnaire does not have.
     RiskUnknownQuestion = "risk_unknown_question",
     /// `{text}` (the answer, quoted), `{list}` (the question's answers): an

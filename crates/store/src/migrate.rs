@@ -49,6 +49,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     22 "0022" "change_calendar",
     23 "0023" "change_approvals",
     24 "0024" "calendar_feeds",
+    25 "0025" "change_tasks",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -75,6 +76,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     22 "0022" "change_calendar",
     23 "0023" "change_approvals",
     24 "0024" "calendar_feeds",
+    25 "0025" "change_tasks",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

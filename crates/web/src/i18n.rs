@@ -592,6 +592,8 @@ catalogue! {
     ValOwnParent: "a record cannot be its own parent", "rekord nie może być swoim własnym nadrzędnym";
     ValNotApproved: "the change is not approved yet", "zmiana nie jest jeszcze zatwierdzona";
     ValOpenTasks: "{n} of its tasks are still open", "otwartych zadań: {n}";
+    ValTaskBlocked: "waits for {tasks}: a task of an earlier step is still open", "czeka na {tasks}: zadanie wcześniejszego kroku jest jeszcze otwarte";
+    ValTaskChangeClosed: "the change is {state}: tasks are added while its work is still ahead", "zmiana jest w stanie {state}: zadania dodaje się, dopóki praca jest przed nią";
     ValPlannedEndBeforeStart: "the planned end must be after the planned start", "planowany koniec musi być po planowanym początku";
     ValEndBeforeStart: "must be after {start}", "musi być po {start}";
     ValPlannedWindowHalf: "give both the planned start and the planned end, or neither", "podaj planowany początek i koniec albo żadnego z nich";

@@ -70,7 +70,8 @@ impl App {
                         let from: ChangeState = old.state.parse().map_err(|e: Message| AppError::Internal(e.text))?;
                         can_transition_change(role, from, to)?;
                         let req = ChangeTransitionRequest { from, to, close_code, review_notes, cancel_reason };
-                        let plan = plan_transition(&req, &facts(&details)?).map_err(transition_error)?;
+                        let open_tasks = steward_store::tasks::open_count(c, old.id).await?;
+                        let plan = plan_transition(&req, &facts(&details, open_tasks)?).map_err(transition_error)?;
                         // Entering authorization starts a round of approval.
                         let round = match plan.to {
                             ChangeState::Authorization => Some(super::approvals::start_round(c, &old, &details).await?),
@@ -115,6 +116,21 @@ impl App {
                             let change = (&new, &details);
                             changes.extend(super::approvals::write_round(c, &ctx, change, r).await?);
                         }
+                        if plan.to == ChangeState::Cancelled {
+                            // Its open tasks go with it, each journaled.
+                            let change = (old.id, super::number(old.number));
+                            let reason = plan.cancel_reason.as_deref();
+                            let cancelled = crate::tasks::cancel_open_tasks(
+                                c,
+                                dialect,
+                                (change.0, &change.1),
+                                reason,
+                                actor_id,
+                                now,
+                            )
+                            .await?;
+                            changes.extend(crate::tasks::cancelled_note(&cancelled));
+                        }
                         let what = (Action::StateChanged, changes.as_slice());
                         super::write_change(c, actor_id, &old, new, details, (version, now), what).await
                     })
@@ -138,22 +154,23 @@ impl App {
         let (close_code, review_notes, cancel_reason) = (None, None, None);
         let req = ChangeTransitionRequest { from, to: ChangeState::Scheduled, close_code, review_notes, cancel_reason };
         let d = &change.details;
-        match (d.planned_start, d.planned_end, plan_transition(&req, &facts(d)?)) {
+        match (d.planned_start, d.planned_end, plan_transition(&req, &facts(d, 0)?)) {
             (Some(start), Some(end), Ok(_)) => self.schedule_gate(actor, &change, Window { start, end }).await,
             _ => Ok(None),
         }
     }
 }
 
-/// What the path needs to know of the change.
-fn facts(details: &Details) -> Result<ChangeFacts, AppError> {
+/// What the path needs to know of the change, with how many of its
+/// tasks are open.
+fn facts(details: &Details, open_tasks: i64) -> Result<ChangeFacts, AppError> {
     Ok(ChangeFacts {
         change_type: details.change_type.parse().map_err(|e: Message| AppError::Internal(e.text))?,
         approved: details.approved != 0,
         planned_start: details.planned_start,
         planned_end: details.planned_end,
-        // Tasks come later; a standard change's template too.
-        open_tasks: 0,
+        open_tasks: u32::try_from(open_tasks).unwrap_or(u32::MAX),
+        // A standard change's template comes later.
         template_available: true,
     })
 }
