@@ -23,6 +23,7 @@ mod change_approvals;
 mod change_calendar;
 mod change_conflicts;
 mod change_scheduling;
+mod change_tasks;
 mod changes;
 mod cmdb;
 mod cmdb_impact;
