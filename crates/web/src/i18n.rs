@@ -1006,6 +1006,7 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         other => {
             return crate::ui::problem_texts::field(lang, other)
                 .or_else(|| crate::ui::change_texts::field(lang, other))
+                .or_else(|| crate::ui::task_texts::field(lang, other))
                 .or_else(|| crate::ui::link_texts::field(lang, other))
                 .map_or_else(|| Cow::Owned(other.replace('_', " ")), Cow::Borrowed);
         }

@@ -95,6 +95,9 @@ mod settings_texts;
 mod sidebar;
 mod state_moves;
 mod suggestions;
+mod task;
+mod task_list;
+pub(crate) mod task_texts;
 mod widgets;
 
 use crate::{AppState, auth::UiSession, i18n::Lang};
@@ -121,6 +124,7 @@ const AREAS: &[area::Area] = &[
     problem_list::AREA,
     change_list::AREA,
     change_calendar::AREA,
+    task_list::AREA,
     cmdb_list::AREA,
     kb::AREA,
     admin::AREA,
