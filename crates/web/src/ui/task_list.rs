@@ -167,7 +167,19 @@ pub fn section(ctx: &Ctx, d: &ChangeData, v: &ChangeView) -> Markup {
     let lang = ctx.lang;
     let open = d.c.record.state.parse::<ChangeState>().is_ok_and(|s| can_add_task(s).is_ok());
     let (typed, errors) = v.own.task.clone().unwrap_or_default();
-    let field = |id: &'static str, label: &'static str| widgets::Field::new(lang, id, id, label, &errors);
+    // Ids of their own: the page has other forms.
+    let field = |name: &'static str, label: &'static str| {
+        let id: &'static str = match name {
+            "title" => "new-task-title",
+            "step" => "new-task-step",
+            "assignment_group" => "new-task-group",
+            "assignee" => "new-task-assignee",
+            "planned_start" => "new-task-start",
+            "planned_end" => "new-task-end",
+            _ => "new-task-description",
+        };
+        widgets::Field::new(lang, id, name, label, &errors)
+    };
     let mut groups = vec![(String::new(), ctx.t(Msg::ChooseOne).to_owned())];
     groups.extend(d.groups.iter().map(|g| (g.clone(), g.clone())));
     let time = |id: &'static str, label| widgets::Field { kind: Some("datetime-local"), ..field(id, ctx.t(label)) };

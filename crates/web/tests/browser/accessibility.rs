@@ -78,6 +78,8 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/changes/{change}", STAFF),
     ("/changes/{change}/edit", STAFF),
     ("/changes/{change}", &["requester"]),
+    ("/tasks", STAFF),
+    ("/tasks/{task}", STAFF),
     ("/kb", EVERYONE),
     ("/kb?from=report", &["requester"]),
     ("/kb/new", STAFF),
@@ -170,6 +172,17 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
     let prb = crate::problem_journey::known_error(t, &agent, &inc, e.vm).await;
     let article = article(t, &agent).await;
     let (change, _) = crate::change_journey::conflicting(t, &e).await;
+    // A task on the change, waiting for one of an earlier step (so marked blocked), in the agent's queue.
+    let task = |title: &str, step: i64| steward_app::tasks::NewTask {
+        title: title.into(),
+        step: Some(step),
+        assignment_group: Some("Service Desk".into()),
+        assignee: Some("agent".into()),
+        ..Default::default()
+    };
+    t.app.create_task(&agent, &change, task("Take a backup", 1)).await.unwrap();
+    let later = t.app.create_task(&agent, &change, task("Deploy the package", 2)).await.unwrap();
+    let task = steward_app::tasks::number(later.record.number);
     PAGES
         .iter()
         .map(|(p, who)| {
@@ -179,7 +192,8 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
                 .replace("{webhook}", &hook)
                 .replace("{problem}", &prb)
                 .replace("{article}", &article)
-                .replace("{change}", &change);
+                .replace("{change}", &change)
+                .replace("{task}", &task);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()

@@ -31,3 +31,4 @@ mod security_journey;
 mod server;
 mod sla_journey;
 mod sla_pages;
+mod task_journey;
