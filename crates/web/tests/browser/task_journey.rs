@@ -1,9 +1,10 @@
-//! Change tasks in a real browser: on a change being implemented, the
-//! agent is refused the review while nothing says the work is done… then
-//! adds a task from the change page (a bad step refused beside the field,
-//! what was typed kept), finds it marked blocked behind an earlier step's
-//! task, works and closes the tasks in order with their close codes,
-//! and moves the change to review once no task is open.
+//! Change tasks in a real browser: on a change being implemented with a
+//! first-step task, the agent adds a second-step task from the change
+//! page (a step of 0 refused beside the field, what was typed kept), sees
+//! it marked blocked, is refused the review while tasks are open and the
+//! blocked task's start (naming what it waits for), writes a work note on
+//! the first task, closes both in order with their close codes, and moves
+//! the change to review.
 
 use crate::cmdb_journey::sign_in;
 use crate::journey::{choose, click, fill, go, path, text, wait};
@@ -76,8 +77,13 @@ async fn journey(c: &Client, t: &server::TestServer) {
     go(c, "#to-in_progress").await;
     assert!(text(c, "#state-error").await.contains("waits for TASK0000001"));
 
-    // The first step: started and closed complete.
+    // The first step: a work note, then started and closed complete.
     c.goto(&t.url("/tasks/TASK0000001")).await.unwrap();
+    fill(c, "#comment-body", "The router arrived; rack space in row B is free.").await;
+    click(c, "input[name='visibility'][value='internal']").await;
+    go(c, "#send-comment").await;
+    let note = text(c, ".timeline li.entry-work_note:last-child").await;
+    assert!(note.contains("rack space in row B"), "{note}");
     go(c, "#to-in_progress").await;
     assert_eq!(text(c, "#task-state").await, "In progress");
     click(c, "#panel-closed summary").await;
