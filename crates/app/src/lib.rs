@@ -31,6 +31,7 @@ pub mod sessions;
 pub mod site;
 pub mod sla;
 pub mod suggest;
+pub mod tasks;
 pub mod throttle;
 mod token_use;
 pub mod users;

@@ -115,6 +115,7 @@ fn records_kind(kind: &str) -> Result<&'static str, AppError> {
         crate::incidents::KIND => Ok(crate::incidents::KIND),
         crate::problems::KIND => Ok(crate::problems::KIND),
         crate::changes::KIND => Ok(crate::changes::KIND),
+        crate::tasks::KIND => Ok(crate::tasks::KIND),
         crate::articles::KIND => Ok(crate::articles::KIND),
         other => Err(AppError::Internal(format!("unknown record kind {other:?}"))),
     }

@@ -365,6 +365,7 @@ impl App {
                 // Requesters find by number only what they may read.
                 RecordKind::Article => actor.is_staff() || self.get_article(actor, &n.to_string(), None).await.is_ok(),
                 RecordKind::Change => steward_domain::change::can_view_change(actor.role).is_ok(),
+                RecordKind::Task => steward_domain::task::can_view_task(actor.role).is_ok(),
             };
             let states = scope.as_ref().map(|s| s.states.as_slice()).unwrap_or_default();
             if visible && (states.is_empty() || states.contains(&rec.state)) {

@@ -895,7 +895,7 @@ mod tests {
         std::fs::write(&path, "[numbers]\nincident = \"tkt\"\narticle = \"Art\"\n").unwrap();
         let o = Overrides { config: Some(path.clone()), ..Default::default() };
         let p = Config::load_from(&o, vec![]).unwrap().numbers.to_domain().unwrap();
-        assert_eq!(p, steward_domain::number::Prefixes::new(["TKT", "PRB", "ART", "CHG"]).unwrap());
+        assert_eq!(p, steward_domain::number::Prefixes::new(["TKT", "PRB", "ART", "CHG", "TASK"]).unwrap());
         let c = Config::load_from(&o, env(&[("STEWARD_NUMBERS_PROBLEM", "Prob")])).unwrap();
         assert_eq!(c.numbers.to_domain().unwrap().of(steward_domain::number::RecordKind::Problem), "PROB");
 
@@ -923,9 +923,9 @@ mod tests {
         std::fs::write(&path, "[numbers]\nincident = 7\n").unwrap();
         let err = Config::load_from(&o, vec![]).unwrap_err();
         assert!(format!("{err:#}").contains("invalid type"), "{err:#}");
-        std::fs::write(&path, "[numbers]\ntask = \"TSK\"\n").unwrap();
+        std::fs::write(&path, "[numbers]\nrequest = \"REQ\"\n").unwrap();
         let err = Config::load_from(&o, vec![]).unwrap_err();
-        assert!(err.to_string().contains("unknown field `task`"), "{err}");
+        assert!(err.to_string().contains("unknown field `request`"), "{err}");
         let c = Config::load_from(&Overrides::default(), env(&[("STEWARD_NUMBERS_CHANGE", "rfc")])).unwrap();
         assert_eq!(c.numbers.to_domain().unwrap().of(steward_domain::number::RecordKind::Change), "RFC");
     }

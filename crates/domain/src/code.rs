@@ -144,6 +144,12 @@ codes! {
     TemplateOnlyStandard = "template_only_standard",
     /// The standard change catalogue is managers' and admins'. No params.
     DenyChangeTemplates = "deny_change_templates",
+    /// `{tasks}`: the open tasks of an earlier step a task waits for
+    /// before it starts or completes.
+    TaskBlocked = "task_blocked",
+    /// `{state}`: a change in review, closed or cancelled takes no new
+    /// tasks.
+    TaskChangeClosed = "task_change_closed",
     /// `{key}`: an answer to a question the risk questionnaire does not have.
     RiskUnknownQuestion = "risk_unknown_question",
     /// `{text}` (the answer, quoted), `{list}` (the question's answers): an

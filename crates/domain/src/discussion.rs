@@ -23,6 +23,7 @@ pub fn can_read(kind: RecordKind, v: Viewer) -> Result<(), Denied> {
         RecordKind::Problem => problem::can_view_problem(v.role),
         RecordKind::Article => Err(NOT_DISCUSSED),
         RecordKind::Change => crate::change::can_view_change(v.role),
+        RecordKind::Task => crate::task::can_view_task(v.role),
     }
 }
 
@@ -34,6 +35,7 @@ pub fn can_post(kind: RecordKind, v: Viewer, internal: bool) -> Result<(), Denie
         RecordKind::Problem => problem::can_view_problem(v.role),
         RecordKind::Article => Err(NOT_DISCUSSED),
         RecordKind::Change => crate::change::can_view_change(v.role),
+        RecordKind::Task => crate::task::can_view_task(v.role),
     }
 }
 

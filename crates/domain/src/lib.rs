@@ -1,7 +1,7 @@
 //! Steward's pure rules: plain functions over plain data, no IO.
 //!
 //! Everything here is deterministic and tested on its own: the priority
-//! matrix, the state machines of incidents, problems, changes and knowledge articles
+//! matrix, the state machines of incidents, problems, changes, change tasks and knowledge articles
 //! (and the [`Lifecycle`] questions every kind's states answer), who may do
 //! what, record numbers and the limits every text field is checked against
 //! at the edge.
@@ -31,6 +31,7 @@ pub mod problem;
 pub mod role;
 pub mod search;
 pub mod sla;
+pub mod task;
 pub mod text;
 pub mod zone;
 

@@ -34,12 +34,14 @@ pub enum RecordKind {
     Article,
     /// A change (CHG).
     Change,
+    /// A change task (TASK): one implementation step of a change.
+    Task,
 }
 
 impl RecordKind {
     /// Every kind of record, in the order a choice between them is shown.
-    pub const ALL: [RecordKind; 4] =
-        [RecordKind::Incident, RecordKind::Problem, RecordKind::Article, RecordKind::Change];
+    pub const ALL: [RecordKind; 5] =
+        [RecordKind::Incident, RecordKind::Problem, RecordKind::Article, RecordKind::Change, RecordKind::Task];
 
     /// The prefix this site writes the kind's numbers with (`INC` unless
     /// configured otherwise).
@@ -74,6 +76,7 @@ impl RecordKind {
             RecordKind::Problem => "problem",
             RecordKind::Article => "article",
             RecordKind::Change => "change",
+            RecordKind::Task => "task",
         }
     }
     /// The kind a record's `kind` column names.
@@ -88,6 +91,7 @@ impl RecordKind {
             RecordKind::Problem => ("problems", "problems"),
             RecordKind::Article => ("kb", "articles"),
             RecordKind::Change => ("changes", "changes"),
+            RecordKind::Task => ("tasks", "tasks"),
         }
     }
 }
@@ -96,7 +100,7 @@ impl RecordKind {
 /// A–Z (what the inbound mail matcher recognises as a number's start),
 /// distinct from each other.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prefixes([Cow<'static, str>; 4]);
+pub struct Prefixes([Cow<'static, str>; 5]);
 
 static PREFIXES: OnceLock<Prefixes> = OnceLock::new();
 static DEFAULTS: Prefixes = Prefixes::DEFAULT;
@@ -123,14 +127,19 @@ impl PrefixError {
 }
 
 impl Prefixes {
-    /// INC, PRB, KB and CHG.
-    pub const DEFAULT: Prefixes =
-        Prefixes([Cow::Borrowed("INC"), Cow::Borrowed("PRB"), Cow::Borrowed("KB"), Cow::Borrowed("CHG")]);
+    /// INC, PRB, KB, CHG and TASK.
+    pub const DEFAULT: Prefixes = Prefixes([
+        Cow::Borrowed("INC"),
+        Cow::Borrowed("PRB"),
+        Cow::Borrowed("KB"),
+        Cow::Borrowed("CHG"),
+        Cow::Borrowed("TASK"),
+    ]);
 
     /// The prefixes of the kinds in [`RecordKind::ALL`]'s order, checked and
     /// upper-cased (surrounding spaces ignored).
-    pub fn new(given: [&str; 4]) -> Result<Prefixes, PrefixError> {
-        let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(4);
+    pub fn new(given: [&str; 5]) -> Result<Prefixes, PrefixError> {
+        let mut out: Vec<Cow<'static, str>> = Vec::with_capacity(5);
         for (kind, raw) in RecordKind::ALL.into_iter().zip(given) {
             let p = raw.trim();
             if !(2..=5).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_alphabetic()) {
@@ -142,7 +151,7 @@ impl Prefixes {
             }
             out.push(Cow::Owned(p));
         }
-        match <[Cow<'static, str>; 4]>::try_from(out) {
+        match <[Cow<'static, str>; 5]>::try_from(out) {
             Ok(all) => Ok(Prefixes(all)),
             Err(_) => Err(PrefixError::NotLetters { kind: RecordKind::Incident, given: String::new() }),
         }
@@ -155,6 +164,7 @@ impl Prefixes {
             RecordKind::Problem => 1,
             RecordKind::Article => 2,
             RecordKind::Change => 3,
+            RecordKind::Task => 4,
         };
         &self.0[i]
     }
@@ -234,6 +244,9 @@ impl RecordNumber {
     pub fn change(seq: i64) -> Self {
         Self { kind: RecordKind::Change, seq }
     }
+    pub fn task(seq: i64) -> Self {
+        Self { kind: RecordKind::Task, seq }
+    }
 }
 
 impl fmt::Display for RecordNumber {
@@ -295,7 +308,13 @@ mod tests {
         for text in ["1127", " #1127 ", "0001127"] {
             assert_eq!(
                 numbers_in(text),
-                vec![n, RecordNumber::problem(1127), RecordNumber::article(1127), RecordNumber::change(1127)],
+                vec![
+                    n,
+                    RecordNumber::problem(1127),
+                    RecordNumber::article(1127),
+                    RecordNumber::change(1127),
+                    RecordNumber::task(1127)
+                ],
                 "{text}"
             );
         }
@@ -335,35 +354,35 @@ mod tests {
 
     #[test]
     fn prefixes_are_checked_and_upper_cased() {
-        let p = Prefixes::new(["tkt", " Prob ", "KB", "CHG"]).unwrap();
+        let p = Prefixes::new(["tkt", " Prob ", "KB", "CHG", "TASK"]).unwrap();
         assert_eq!(
             (p.of(RecordKind::Incident), p.of(RecordKind::Problem), p.of(RecordKind::Article)),
             ("TKT", "PROB", "KB")
         );
-        assert_eq!(Prefixes::new(["INC", "PRB", "KB", "CHG"]), Ok(Prefixes::DEFAULT));
+        assert_eq!(Prefixes::new(["INC", "PRB", "KB", "CHG", "TASK"]), Ok(Prefixes::DEFAULT));
         for (given, kind, bad) in [
-            (["T", "PRB", "KB", "CHG"], RecordKind::Incident, "T"),
-            (["TICKET", "PRB", "KB", "CHG"], RecordKind::Incident, "TICKET"),
-            (["INC", "PR1", "KB", "CHG"], RecordKind::Problem, "PR1"),
-            (["INC", "PRB", "K-B", "CHG"], RecordKind::Article, "K-B"),
-            (["INC", "PRB", "", "CHG"], RecordKind::Article, ""),
-            (["ŻÓŁ", "PRB", "KB", "CHG"], RecordKind::Incident, "ŻÓŁ"),
+            (["T", "PRB", "KB", "CHG", "TASK"], RecordKind::Incident, "T"),
+            (["TICKET", "PRB", "KB", "CHG", "TASK"], RecordKind::Incident, "TICKET"),
+            (["INC", "PR1", "KB", "CHG", "TASK"], RecordKind::Problem, "PR1"),
+            (["INC", "PRB", "K-B", "CHG", "TASK"], RecordKind::Article, "K-B"),
+            (["INC", "PRB", "", "CHG", "TASK"], RecordKind::Article, ""),
+            (["ŻÓŁ", "PRB", "KB", "CHG", "TASK"], RecordKind::Incident, "ŻÓŁ"),
         ] {
             let err = Prefixes::new(given).unwrap_err();
             assert_eq!(err, PrefixError::NotLetters { kind, given: bad.into() }, "{given:?}");
             assert_eq!(err.kind(), Some(kind));
             assert!(err.to_string().starts_with("must be 2 to 5 letters A-Z, got"), "{err}");
         }
-        let err = Prefixes::new(["REC", "rec", "KB", "CHG"]).unwrap_err();
+        let err = Prefixes::new(["REC", "rec", "KB", "CHG", "TASK"]).unwrap_err();
         assert_eq!(err.kind(), Some(RecordKind::Problem));
         assert_eq!(err.to_string(), "REC is also the prefix of incidents: each kind needs its own");
-        let err = Prefixes::new(["INC", "PRB", "inc", "CHG"]).unwrap_err();
+        let err = Prefixes::new(["INC", "PRB", "inc", "CHG", "TASK"]).unwrap_err();
         assert_eq!(err.kind(), Some(RecordKind::Article), "{err}");
     }
 
     #[test]
     fn a_configured_table_writes_its_own_prefixes_and_still_reads_the_defaults() {
-        let p = Prefixes::new(["TKT", "PROB", "ART", "CHG"]).unwrap();
+        let p = Prefixes::new(["TKT", "PROB", "ART", "CHG", "TASK"]).unwrap();
         assert_eq!(p.format(RecordNumber::incident(1)), "TKT0000001");
         assert_eq!(p.format(RecordNumber::problem(12)), "PROB0000012");
         assert_eq!(p.format(RecordNumber::article(7)), "ART0000007");
@@ -377,14 +396,14 @@ mod tests {
         for bad in ["TKT", "TK1", "TKTX1", "XYZ0000001", "TKT-1", "TKT0", "CHG0"] {
             assert_eq!(p.parse(bad), Err(BadNumber), "{bad}");
         }
-        assert_eq!(p.accepted(), ["TKT", "PROB", "ART", "CHG", "INC", "PRB", "KB"]);
+        assert_eq!(p.accepted(), ["TKT", "PROB", "ART", "CHG", "TASK", "INC", "PRB", "KB"]);
         // A default prefix another kind now uses is that kind's.
-        let swapped = Prefixes::new(["PRB", "INC", "KB", "CHG"]).unwrap();
+        let swapped = Prefixes::new(["PRB", "INC", "KB", "CHG", "TASK"]).unwrap();
         assert_eq!(swapped.parse("PRB0000003"), Ok(RecordNumber::incident(3)));
         assert_eq!(swapped.parse("inc3"), Ok(RecordNumber::problem(3)));
-        assert_eq!(swapped.accepted(), ["PRB", "INC", "KB", "CHG"]);
+        assert_eq!(swapped.accepted(), ["PRB", "INC", "KB", "CHG", "TASK"]);
         // One prefix the start of another: the letters decide.
-        let nested = Prefixes::new(["KBI", "PRB", "KB", "CHG"]).unwrap();
+        let nested = Prefixes::new(["KBI", "PRB", "KB", "CHG", "TASK"]).unwrap();
         assert_eq!(nested.parse("KBI5"), Ok(RecordNumber::incident(5)));
         assert_eq!(nested.parse("KB5"), Ok(RecordNumber::article(5)));
     }
@@ -394,7 +413,7 @@ mod tests {
         // Unit tests share one process: none of them installs another table.
         assert_eq!(Prefixes::current(), &Prefixes::DEFAULT);
         assert_eq!(Prefixes::DEFAULT.clone().install(), Ok(()), "the same table again is harmless");
-        let other = Prefixes::new(["TKT", "PRB", "KB", "CHG"]).unwrap();
+        let other = Prefixes::new(["TKT", "PRB", "KB", "CHG", "TASK"]).unwrap();
         assert_eq!(other.install(), Err(PrefixError::AlreadySet), "numbers already shown would change");
         assert_eq!(RecordKind::Incident.prefix(), "INC");
         assert_eq!(RecordKind::of_prefix("kb"), Some(RecordKind::Article));

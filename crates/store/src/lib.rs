@@ -35,6 +35,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sla;
 mod sql;
+pub mod tasks;
 pub mod users;
 pub mod watchers;
 pub mod webhooks;

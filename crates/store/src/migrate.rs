@@ -51,6 +51,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     24 "0024" "calendar_feeds",
     25 "0025" "cab_meetings",
     26 "0026" "change_templates",
+    27 "0027" "change_tasks",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -79,6 +80,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     24 "0024" "calendar_feeds",
     25 "0025" "cab_meetings",
     26 "0026" "change_templates",
+    27 "0027" "change_tasks",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

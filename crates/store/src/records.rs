@@ -16,11 +16,12 @@ use steward_domain::search::fold;
 /// The kinds of record this store numbers, each with its PostgreSQL
 /// sequence of numbers. A new kind adds its line here and its sequence in
 /// a migration.
-const KINDS: [(&str, &str); 4] = [
+const KINDS: [(&str, &str); 5] = [
     ("incident", "incident_number"),
     ("problem", "problem_number"),
     ("article", "article_number"),
     ("change", "change_number"),
+    ("task", "task_number"),
 ];
 
 fn number_sequence(kind: &str) -> Result<&'static str> {

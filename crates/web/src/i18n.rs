@@ -592,6 +592,8 @@ catalogue! {
     ValOwnParent: "a record cannot be its own parent", "rekord nie może być swoim własnym nadrzędnym";
     ValNotApproved: "the change is not approved yet", "zmiana nie jest jeszcze zatwierdzona";
     ValOpenTasks: "{n} of its tasks are still open", "otwartych zadań: {n}";
+    ValTaskBlocked: "waits for {tasks}: a task of an earlier step is still open", "czeka na {tasks}: zadanie wcześniejszego kroku jest jeszcze otwarte";
+    ValTaskChangeClosed: "the change is {state}: tasks are added while its work is still ahead", "zmiana jest w stanie {state}: zadania dodaje się, dopóki praca jest przed nią";
     ValPlannedEndBeforeStart: "the planned end must be after the planned start", "planowany koniec musi być po planowanym początku";
     ValEndBeforeStart: "must be after {start}", "musi być po {start}";
     ValPlannedWindowHalf: "give both the planned start and the planned end, or neither", "podaj planowany początek i koniec albo żadnego z nich";
@@ -1010,6 +1012,7 @@ pub fn field(lang: Lang, name: &str) -> Cow<'static, str> {
         other => {
             return crate::ui::problem_texts::field(lang, other)
                 .or_else(|| crate::ui::change_texts::field(lang, other))
+                .or_else(|| crate::ui::task_texts::field(lang, other))
                 .or_else(|| crate::ui::link_texts::field(lang, other))
                 .map_or_else(|| Cow::Owned(other.replace('_', " ")), Cow::Borrowed);
         }

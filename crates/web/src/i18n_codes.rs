@@ -26,6 +26,8 @@ pub fn msg_for(code: Code) -> Msg {
         C::OwnParent => Msg::ValOwnParent,
         C::NotApproved => Msg::ValNotApproved,
         C::OpenTasks => Msg::ValOpenTasks,
+        C::TaskBlocked => Msg::ValTaskBlocked,
+        C::TaskChangeClosed => Msg::ValTaskChangeClosed,
         C::PlannedEndBeforeStart => Msg::ValPlannedEndBeforeStart,
         C::EndBeforeStart => Msg::ValEndBeforeStart,
         C::PlannedWindowHalf => Msg::ValPlannedWindowHalf,

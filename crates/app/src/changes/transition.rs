@@ -70,7 +70,8 @@ impl App {
                         let from: ChangeState = old.state.parse().map_err(|e: Message| AppError::Internal(e.text))?;
                         can_transition_change(role, from, to)?;
                         let req = ChangeTransitionRequest { from, to, close_code, review_notes, cancel_reason };
-                        let facts = facts(&details, template_available(c, &details).await?)?;
+                        let open_tasks = steward_store::tasks::open_count(c, old.id).await?;
+                        let facts = facts(&details, open_tasks, template_available(c, &details).await?)?;
                         let plan = plan_transition(&req, &facts).map_err(transition_error)?;
                         // Entering authorization starts a round of approval.
                         let round = match plan.to {
@@ -116,6 +117,21 @@ impl App {
                             let change = (&new, &details);
                             changes.extend(super::approvals::write_round(c, &ctx, change, r).await?);
                         }
+                        if plan.to == ChangeState::Cancelled {
+                            // Its open tasks go with it, each journaled.
+                            let change = (old.id, super::number(old.number));
+                            let reason = plan.cancel_reason.as_deref();
+                            let cancelled = crate::tasks::cancel_open_tasks(
+                                c,
+                                dialect,
+                                (change.0, &change.1),
+                                reason,
+                                actor_id,
+                                now,
+                            )
+                            .await?;
+                            changes.extend(crate::tasks::cancelled_note(&cancelled));
+                        }
                         let what = (Action::StateChanged, changes.as_slice());
                         super::write_change(c, actor_id, &old, new, details, (version, now), what).await
                     })
@@ -142,7 +158,8 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let available = template_available(&mut conn, d).await?;
         drop(conn);
-        match (d.planned_start, d.planned_end, plan_transition(&req, &facts(d, available)?)) {
+        // Scheduling does not ask about tasks: none are counted here.
+        match (d.planned_start, d.planned_end, plan_transition(&req, &facts(d, 0, available)?)) {
             (Some(start), Some(end), Ok(_)) => self.schedule_gate(actor, &change, Window { start, end }).await,
             _ => Ok(None),
         }
@@ -158,15 +175,15 @@ async fn template_available(c: &mut Conn, details: &Details) -> Result<bool, App
     })
 }
 
-/// What the path needs to know of the change.
-fn facts(details: &Details, template_available: bool) -> Result<ChangeFacts, AppError> {
+/// What the path needs to know of the change, with how many of its
+/// tasks are open and whether its template is still in the catalogue.
+fn facts(details: &Details, open_tasks: i64, template_available: bool) -> Result<ChangeFacts, AppError> {
     Ok(ChangeFacts {
         change_type: details.change_type.parse().map_err(|e: Message| AppError::Internal(e.text))?,
         approved: details.approved != 0,
         planned_start: details.planned_start,
         planned_end: details.planned_end,
-        // Tasks come later.
-        open_tasks: 0,
+        open_tasks: u32::try_from(open_tasks).unwrap_or(u32::MAX),
         template_available,
     })
 }

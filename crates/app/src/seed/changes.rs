@@ -2,7 +2,8 @@
 //! normal changes at each step (scheduled, one in authorization, one being
 //! implemented), an emergency change, a failed change closed as failed
 //! with the incident it caused linked to it, the year-end freeze and a few
-//! services' maintenance windows. Made through the app's own use cases
+//! services' maintenance windows; the change being implemented and a
+//! scheduled one carry their implementation tasks in steps. Made through the app's own use cases
 //! (so journals read like real use), as `agent` with `manager` approving;
 //! the past changes' actual windows are then set to when they happened.
 
@@ -172,6 +173,114 @@ const CHANGES: [DemoChange; 11] = [
     },
 ];
 
+/// One demo task: its change (by title), step, title, group, assignee
+/// (a username, or none), and the states it walks through (the last with
+/// its close code when it closes).
+struct DemoTask {
+    change: &'static str,
+    step: i64,
+    title: &'static str,
+    group: &'static str,
+    assignee: Option<&'static str>,
+    path: &'static [&'static str],
+}
+
+const SSO: &str = "Replace the SSO signing certificate";
+const WIFI: &str = "Upgrade the Wi-Fi controllers' firmware";
+
+/// The SSO change being implemented: step 1 done, step 2 under way, step 3
+/// waiting; the Wi-Fi change, scheduled, with its tasks ahead.
+const TASKS: [DemoTask; 8] = [
+    DemoTask {
+        change: SSO,
+        step: 1,
+        title: "Generate the new signing key pair",
+        group: "Identity & Access",
+        assignee: None,
+        path: &["in_progress", "closed:complete"],
+    },
+    DemoTask {
+        change: SSO,
+        step: 1,
+        title: "Announce the certificate roll to the application owners",
+        group: "Service Desk",
+        assignee: Some("agent"),
+        path: &["closed:complete"],
+    },
+    DemoTask {
+        change: SSO,
+        step: 2,
+        title: "Publish the new certificate in the metadata",
+        group: "Identity & Access",
+        assignee: None,
+        path: &["in_progress"],
+    },
+    DemoTask {
+        change: SSO,
+        step: 2,
+        title: "Update the ERP's trusted certificate",
+        group: "Applications",
+        assignee: None,
+        path: &[],
+    },
+    DemoTask {
+        change: SSO,
+        step: 3,
+        title: "Test sign-in to every federated application",
+        group: "Service Desk",
+        assignee: Some("agent"),
+        path: &[],
+    },
+    DemoTask {
+        change: WIFI,
+        step: 1,
+        title: "Back up the controllers' configuration",
+        group: "Network",
+        assignee: Some("agent"),
+        path: &[],
+    },
+    DemoTask {
+        change: WIFI,
+        step: 2,
+        title: "Upgrade the standby controller and fail over",
+        group: "Network",
+        assignee: None,
+        path: &[],
+    },
+    DemoTask {
+        change: WIFI,
+        step: 3,
+        title: "Walk the floors: check the access points rejoined",
+        group: "End User Computing",
+        assignee: None,
+        path: &[],
+    },
+];
+
+/// Adds the demo tasks of the change titled `title` (numbered `number`)
+/// and walks each along its path.
+async fn tasks(app: &App, agent: &Actor, title: &str, number: &str) -> Result<(), AppError> {
+    use crate::tasks::{NewTask, TaskTransitionInput};
+    for d in TASKS.iter().filter(|d| d.change == title) {
+        let new = NewTask {
+            title: d.title.into(),
+            step: Some(d.step),
+            assignment_group: Some(d.group.into()),
+            assignee: d.assignee.map(String::from),
+            ..NewTask::default()
+        };
+        let task = app.create_task(agent, number, new).await?;
+        let n = crate::tasks::number(task.record.number);
+        let mut version = task.record.version;
+        for to in d.path {
+            let (state, code) = to.split_once(':').map_or((*to, None), |(s, c)| (s, Some(c.to_owned())));
+            let input = TaskTransitionInput { state: state.into(), close_code: code, close_notes: None };
+            version = app.transition_task(agent, &n, Some(version), input).await?.record.version;
+        }
+    }
+    Ok(())
+}
+
 /// Makes the demo calendar; nothing without the demo's `agent` and
 /// `manager`. Returns how many changes were made.
 pub async fn create(app: &App, now: i64) -> Result<usize, AppError> {
@@ -214,6 +323,7 @@ pub async fn create(app: &App, now: i64) -> Result<usize, AppError> {
             };
             version = app.transition_change(&agent, &number, Some(version), input).await?.record.version;
         }
+        tasks(app, &agent, d.title, &number).await?;
         if d.closed.is_some() {
             happened(app, change.record.id, start, end).await?;
         }

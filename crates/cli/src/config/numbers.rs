@@ -12,6 +12,7 @@ pub struct NumbersConfig {
     pub problem: String,
     pub article: String,
     pub change: String,
+    pub task: String,
 }
 
 impl Default for NumbersConfig {
@@ -22,6 +23,7 @@ impl Default for NumbersConfig {
             problem: d(RecordKind::Problem),
             article: d(RecordKind::Article),
             change: d(RecordKind::Change),
+            task: d(RecordKind::Task),
         }
     }
 }
@@ -31,6 +33,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_NUMBERS_PROBLEM", "numbers.problem"),
     ("STEWARD_NUMBERS_ARTICLE", "numbers.article"),
     ("STEWARD_NUMBERS_CHANGE", "numbers.change"),
+    ("STEWARD_NUMBERS_TASK", "numbers.task"),
 ];
 
 pub const EXAMPLE: &str = r#"
@@ -43,12 +46,13 @@ incident = "INC"   # INC0000042                                        env: STEW
 problem = "PRB"    #                                                   env: STEWARD_NUMBERS_PROBLEM
 article = "KB"     # knowledge articles                                env: STEWARD_NUMBERS_ARTICLE
 change = "CHG"     # changes                                           env: STEWARD_NUMBERS_CHANGE
+task = "TASK"      # change tasks                                      env: STEWARD_NUMBERS_TASK
 "#;
 
 impl NumbersConfig {
     /// The prefixes, checked; a refusal names its key (`numbers.incident`).
     pub fn to_domain(&self) -> Result<Prefixes> {
-        Prefixes::new([&self.incident, &self.problem, &self.article, &self.change]).map_err(|e| {
+        Prefixes::new([&self.incident, &self.problem, &self.article, &self.change, &self.task]).map_err(|e| {
             let key = e.kind().map_or_else(|| "numbers".to_owned(), |k| format!("numbers.{}", k.as_str()));
             anyhow::anyhow!("{key}: {e}")
         })

@@ -33,6 +33,8 @@ pub mod schema;
 pub mod search;
 pub mod sla;
 pub mod sla_dto;
+pub mod task_dto;
+pub mod tasks;
 pub mod users;
 
 use crate::AppState;
@@ -68,6 +70,7 @@ const RESOURCES: &[Resource] = &[
     desk::RESOURCE,
     problems::RESOURCE,
     changes::RESOURCE,
+    tasks::RESOURCE,
     change_approvals::RESOURCE,
     change_outcomes::RESOURCE,
     cab::RESOURCE,

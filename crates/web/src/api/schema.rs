@@ -29,7 +29,7 @@ word_enum!(
 );
 word_enum!(
     /// A kind of record.
-    RecordKindName { Incident, Problem, Change, Article }
+    RecordKindName { Incident, Problem, Change, Article, Task }
 );
 word_enum!(
     /// How another record stands to a record: its parent or child, the
@@ -635,6 +635,18 @@ word_enum!(
 word_enum!(
     /// How a change ended.
     CloseCode { Successful, SuccessfulWithIssues, Failed, BackedOut }
+);
+word_enum!(
+    /// A change task's state.
+    TaskState { Open, InProgress, Closed, Cancelled }
+);
+word_enum!(
+    /// How a change task ended.
+    TaskCloseCode { Complete, Incomplete, Skipped }
+);
+word_enum!(
+    /// Whose open tasks a queue lists: my groups' or mine.
+    TaskQueue { Group, Me }
 );
 word_enum!(
     /// How risky a change is, from its questionnaire's score.

@@ -31,8 +31,9 @@ pub fn value(lang: Lang, field: &str, v: Option<&str>) -> String {
         _ => false,
     };
     if !incident_value
-        && let Some(p) =
-            super::problem_texts::value(lang, field, v).or_else(|| super::change_texts::value(lang, field, v))
+        && let Some(p) = super::problem_texts::value(lang, field, v)
+            .or_else(|| super::change_texts::value(lang, field, v))
+            .or_else(|| super::task_texts::value(lang, field, v))
     {
         return p;
     }

@@ -49,6 +49,10 @@ pub struct Data {
     pub conflicts: Option<Result<ChangeConflicts, AppError>>,
     /// The current round of approval.
     pub approval: steward_app::changes::Round,
+    /// Its tasks in step order.
+    pub tasks: Vec<steward_app::tasks::Task>,
+    /// The groups a task may be given to, by name.
+    pub groups: Vec<String>,
 }
 
 impl Data {
@@ -68,18 +72,21 @@ impl Data {
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let c = s.app.get_change(&ctx.actor, n).await?;
     let number = number(c.record.number);
-    let (journal, cis, attachments, watching, links, approval) = futures_util::try_join!(
+    let (journal, cis, attachments, watching, links, approval, tasks, groups) = futures_util::try_join!(
         s.app.change_journal(&ctx.actor, &number),
         s.app.incident_cis(&ctx.actor, c.record.id),
         s.app.list_attachments(&ctx.actor, RecordKind::Change, &number),
         s.app.is_watching(&ctx.actor, RecordKind::Change, c.record.id),
         super::record_links::load(s, ctx, RecordKind::Change, &number),
         s.app.change_approval(&ctx.actor, &number),
+        s.app.change_tasks(&ctx.actor, &number),
+        s.app.list_groups(),
     )?;
+    let groups = groups.into_iter().map(|g| g.name).collect();
     let planned = c.details.planned_start.is_some() && c.details.planned_end.is_some();
     let open = c.record.state.parse::<ChangeState>().is_ok_and(|s| s.is_open());
     let conflicts = if planned && open { Some(s.app.change_conflicts(&ctx.actor, &number).await) } else { None };
-    Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts, approval })
+    Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts, approval, tasks, groups })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -98,6 +105,8 @@ pub struct TransitionDraft {
 pub struct PanelForms {
     /// The approval comment typed and why the approval was refused.
     pub approve: Option<(String, widgets::Errors)>,
+    /// The "Add task" form as typed, and why the task was refused.
+    pub task: Option<(super::task_list::AddTask, widgets::Errors)>,
 }
 
 /// What the page shows besides the change.
@@ -113,6 +122,7 @@ impl RecordPage for ChangePage {
         ("approved", &ChgMsg::FlashApproved),
         ("decided", &ChgMsg::FlashDecided),
         ("rejected", &ChgMsg::FlashRejected),
+        ("task_added", &super::task_texts::TaskMsg::FlashTaskAdded),
     ];
     type Draft = TransitionDraft;
     type Own = PanelForms;
@@ -263,6 +273,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         (record_page::description(ctx, &d.c.record.description, "change-description"))
         (window(ctx, d))
         (change_conflicts::panel(ctx, d))
+        (super::task_list::section(ctx, d, v))
         (plans(ctx, d))
         (risk(ctx, d))
         (review(ctx, d))

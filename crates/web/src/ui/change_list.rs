@@ -32,8 +32,12 @@ pub const AREA: super::area::Area = super::area::Area {
         href: "/changes?state=open",
         label: &ChgMsg::NavChanges,
         audience: super::area::Audience::Staff,
-        // The change calendar is the changes' too.
-        current: |p| super::area::under(p, "/changes") || super::area::under(p, super::change_calendar::PATH),
+        // The change calendar and the task queue are the changes' too.
+        current: |p| {
+            super::area::under(p, "/changes")
+                || super::area::under(p, super::change_calendar::PATH)
+                || super::area::under(p, "/tasks")
+        },
     }],
 };
 
@@ -195,6 +199,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ChangeQue
                 a.btn #change-review-link href=(super::change_review::PATH) {
                     (ctx.t(super::change_review_texts::RevMsg::ReviewLink))
                 }
+                " "
+                a.btn #task-queue-link href="/tasks" { (ctx.t(super::task_texts::TaskMsg::MyTasksTitle)) }
                 " "
                 a.btn.btn-primary #new-change href="/changes/new" { (ctx.t(ChgMsg::NewChangeTitle)) }
             }

@@ -100,6 +100,9 @@ mod settings_texts;
 mod sidebar;
 mod state_moves;
 mod suggestions;
+mod task;
+mod task_list;
+pub(crate) mod task_texts;
 mod widgets;
 
 use crate::{AppState, auth::UiSession, i18n::Lang};
@@ -128,6 +131,7 @@ const AREAS: &[area::Area] = &[
     change_calendar::AREA,
     change_review::AREA,
     cab_agenda::AREA,
+    task_list::AREA,
     cmdb_list::AREA,
     kb::AREA,
     admin::AREA,

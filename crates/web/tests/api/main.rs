@@ -26,6 +26,7 @@ mod change_conflicts;
 mod change_outcomes;
 mod change_scheduling;
 mod change_templates;
+mod change_tasks;
 mod changes;
 mod cmdb;
 mod cmdb_impact;

@@ -87,6 +87,8 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/changes/templates/new", MANAGERS),
     ("/changes/templates/{template}/edit", MANAGERS),
     ("/changes/new?template={template}", STAFF),
+    ("/tasks", STAFF),
+    ("/tasks/{task}", STAFF),
     ("/kb", EVERYONE),
     ("/kb?from=report", &["requester"]),
     ("/kb/new", STAFF),
@@ -190,6 +192,17 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
         ..Default::default()
     };
     let template = t.app.add_change_template(&admin, template).await.unwrap().row.id.to_string();
+    // A task on the change, waiting for one of an earlier step (so marked blocked), in the agent's queue.
+    let task = |title: &str, step: i64| steward_app::tasks::NewTask {
+        title: title.into(),
+        step: Some(step),
+        assignment_group: Some("Service Desk".into()),
+        assignee: Some("agent".into()),
+        ..Default::default()
+    };
+    t.app.create_task(&agent, &change, task("Take a backup", 1)).await.unwrap();
+    let later = t.app.create_task(&agent, &change, task("Deploy the package", 2)).await.unwrap();
+    let task = steward_app::tasks::number(later.record.number);
     PAGES
         .iter()
         .map(|(p, who)| {
@@ -200,7 +213,8 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
                 .replace("{problem}", &prb)
                 .replace("{article}", &article)
                 .replace("{change}", &change)
-                .replace("{template}", &template);
+                .replace("{template}", &template)
+                .replace("{task}", &task);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()

@@ -32,3 +32,4 @@ mod server;
 mod sla_journey;
 mod sla_pages;
 mod template_journey;
+mod task_journey;

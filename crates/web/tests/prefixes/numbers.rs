@@ -18,7 +18,7 @@ const DOMAIN: &str = "steward.test";
 /// Installs this binary's prefixes (the same for every test, so tests
 /// running side by side in one process agree) and mail to a local relay.
 fn config(smtp_port: u16) -> AppConfig {
-    Prefixes::new(["tkt", "PROB", "Art", "CHG"]).unwrap().install().unwrap();
+    Prefixes::new(["tkt", "PROB", "Art", "CHG", "TASK"]).unwrap().install().unwrap();
     AppConfig {
         notify: NotifyConfig {
             smtp: Some(SmtpConfig {
