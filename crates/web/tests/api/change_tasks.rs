@@ -14,13 +14,13 @@ const END: &str = "2030-03-11T02:00:00Z";
 
 /// A standard change scheduled and being implemented (version 4).
 async fn implementing(t: &TestApp) -> String {
-    let r = t
-        .post(
-            "/api/v1/changes",
-            &t.agent,
-            json!({"title": "Patch the web farm", "change_type": "standard", "planned_start": START, "planned_end": END}),
-        )
-        .await;
+    // Names are unique among active templates: one per change here.
+    static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let k = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let template = t.change_template(&format!("Patch the web farm {k}"), json!({})).await;
+    let body = json!({"title": "Patch the web farm", "change_type": "standard", "template": template,
+        "planned_start": START, "planned_end": END});
+    let r = t.post("/api/v1/changes", &t.agent, body).await;
     assert_eq!(r.status(), 201);
     let n = num(&r.json::<Value>().await.unwrap());
     for (v, state) in [(1, "scheduled"), (2, "implementing")] {

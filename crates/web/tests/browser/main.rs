@@ -31,5 +31,5 @@ mod security_journey;
 mod server;
 mod sla_journey;
 mod sla_pages;
-mod template_journey;
 mod task_journey;
+mod template_journey;

@@ -21,9 +21,13 @@ use steward_app::{
 /// Network group already added: the change's number.
 async fn implementing(t: &server::TestServer) -> String {
     let (agent, _) = t.app.login("agent", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let (admin, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let template = steward_app::change_templates::NewTemplate { name: "Replace a router".into(), ..Default::default() };
+    let template = t.app.add_change_template(&admin, template).await.unwrap().row.id;
     let n = NewChange {
         title: "Replace the core router".into(),
         change_type: Some("standard".into()),
+        template: Some(template),
         planned_start: Some("2030-04-01T20:00:00Z".into()),
         planned_end: Some("2030-04-01T23:00:00Z".into()),
         ..NewChange::default()
