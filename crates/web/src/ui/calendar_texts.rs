@@ -23,6 +23,7 @@ crate::i18n::catalogue! {
     CalLegend: "Legend", "Legenda";
     CalNothing: "Nothing is planned in this span.", "W tym okresie nic nie zaplanowano.";
     CalContinues: "continues", "trwa dalej";
+    CalMore: "+{n} more: see the week", "+{n} więcej: zobacz tydzień";
     CalFailed: "failed", "nieudana";
     CalFreeze: "Freeze", "Zamrożenie";
     CalEveryService: "every service", "wszystkie usługi";

@@ -252,7 +252,7 @@ impl Page {
             ol.cal-grid.cal-week[month.is_none()] #calendar {
                 @for d in &self.days {
                     @let span = Window { start: start_of(*d, &self.tz), end: start_of(d.tomorrow().unwrap_or(*d), &self.tz) };
-                    @let items = self.items(ctx, span);
+                    @let items = self.items(ctx, span, *d);
                     li class={
                         "cal-day"
                         @if month.is_some_and(|m| m != d.month()) { " other-month" }
@@ -273,8 +273,11 @@ impl Page {
         }
     }
 
-    /// What a day holds: freezes, changes, maintenance windows.
-    fn items(&self, ctx: &Ctx, day: Window) -> Vec<Markup> {
+    /// What a day holds: freezes, changes, maintenance windows. A month's
+    /// day shows its first [`MONTH_SHOWN`] changes and links the rest to
+    /// its week, where every change is shown: a busy month stays readable
+    /// and quick to send.
+    fn items(&self, ctx: &Ctx, day: Window, date: Date) -> Vec<Markup> {
         let mut out = Vec::new();
         for f in self
             .cal
@@ -290,8 +293,24 @@ impl Page {
                 }
             });
         }
+        let shown = match self.view {
+            View::Month(_) => MONTH_SHOWN,
+            View::Week(_) => usize::MAX,
+        };
+        let (mut listed, mut more) = (0_usize, 0_usize);
         for c in self.cal.changes.iter().filter(|c| day.overlaps(&Window { start: c.start, end: c.end })) {
-            out.push(change_item(ctx, c, day, &self.tz));
+            if listed < shown {
+                listed += 1;
+                out.push(change_item(ctx, c, day, &self.tz));
+            } else {
+                more += 1;
+            }
+        }
+        if more > 0 {
+            let n = more.to_string();
+            out.push(html! {
+                li.cal-more { a href=(View::Week(date).href()) { (i18n::tf(ctx.lang, CalMsg::CalMore, &[("n", &n)])) } }
+            });
         }
         for w in &self.cal.windows {
             for o in w.occurrences.iter().filter(|o| day.overlaps(o) && o.start >= day.start) {
@@ -308,6 +327,9 @@ impl Page {
         out
     }
 }
+
+/// The changes a day of the month view shows before "+N more".
+pub const MONTH_SHOWN: usize = 6;
 
 fn change_item(ctx: &Ctx, c: &CalendarChange, day: Window, tz: &TimeZone) -> Markup {
     let e = &c.entry;

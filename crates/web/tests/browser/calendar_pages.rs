@@ -151,3 +151,28 @@ async fn feeds_are_made_and_revoked_on_the_settings_page() {
     assert!(!body.contains("Calendar feeds"));
     assert_eq!(post(&t, "/settings/calendar-feeds", &req, &[("_csrf", &req_csrf)]).await.status(), 403);
 }
+
+#[tokio::test]
+async fn a_busy_day_of_the_month_shows_six_changes_and_links_the_rest_to_its_week() {
+    let t = server::spawn().await;
+    let (agent, _) = t.session("agent").await;
+    let actor = t.app.session_actor(&agent["steward_session=".len()..]).await.unwrap().0;
+    for i in 0..8 {
+        let new = NewChange {
+            title: format!("Patch host {i}"),
+            planned_start: Some(format!("2030-09-10T1{i}:00:00Z")),
+            planned_end: Some(format!("2030-09-10T1{i}:30:00Z")),
+            ..NewChange::default()
+        };
+        t.app.create_change(&actor, new).await.unwrap();
+    }
+    let body = page(get(&t, &format!("{PAGE}?month=2030-09"), &agent).await, 200).await;
+    assert_eq!(body.matches("Patch host").count(), 6, "{body}");
+    assert!(
+        body.contains(r#"<li class="cal-more"><a href="/change-calendar?week=2030-W37">+2 more: see the week</a>"#),
+        "{body}"
+    );
+    let body = page(get(&t, &format!("{PAGE}?week=2030-W37"), &agent).await, 200).await;
+    assert_eq!(body.matches("Patch host").count(), 8, "the week shows them all");
+    assert!(!body.contains("cal-more"));
+}
