@@ -274,6 +274,7 @@ pub fn value(lang: Lang, field: &str, v: &str) -> Option<String> {
             .map(|a| tf(lang, ChgMsg::RiskAnswersCount, &[("n", &a.len().to_string())])),
         // The approval's lines are kept in English: said in Polish here.
         "approval" | "approvers" if lang == Lang::Pl => Some(approval_pl(v)),
+        "conflicts" if lang == Lang::Pl => Some(v.lines().map(conflict_pl).collect::<Vec<_>>().join("\n")),
         _ => None,
     }
 }
@@ -291,9 +292,54 @@ fn approval_pl(v: &str) -> String {
     said.replace("; then ", "; następnie ").replace("; and ", "; równolegle ").replace(" of ", " z ")
 }
 
+/// One accepted conflict as the journal keeps it ("CHG0000007: app-01
+/// depends on db-01 (2 hops)", "freeze Black Friday: Web Shop is frozen")
+/// in Polish.
+fn conflict_pl(line: &str) -> String {
+    let (with, why) = line.split_once(": ").unwrap_or(("", line));
+    let with = with.strip_prefix("freeze ").map_or_else(|| with.to_owned(), |f| format!("zamrożenie {f}"));
+    let (why, hops) = match why.rsplit_once(" (") {
+        Some((w, h)) if h.ends_with(" hop)") || h.ends_with(" hops)") => {
+            let n: u64 = h.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(1);
+            (w, Some(crate::i18n::tn(Lang::Pl, ChgPlural::Hops, n)))
+        }
+        _ => (why, None),
+    };
+    let why = if let Some(ci) = why.strip_prefix("both change ") {
+        format!("obie zmieniają {ci}")
+    } else if why == "the same owner at the same time" {
+        "ten sam właściciel w tym samym czasie".to_owned()
+    } else if why == "every service is frozen" {
+        "zamrożone są wszystkie usługi".to_owned()
+    } else if let Some(s) = why.strip_suffix(" is frozen") {
+        format!("usługa {s} jest zamrożona")
+    } else {
+        why.replace(" depends on ", " zależy od ")
+    };
+    let said = if with.is_empty() { why } else { format!("{with}: {why}") };
+    match hops {
+        Some(h) => format!("{said} ({h})"),
+        None => said,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_conflict_lines_read_in_polish() {
+        let lines = "CHG0000007: app-01 depends on db-01 (2 hops)\nCHG0000008: both change db-01 (1 hop)\n\
+                     CHG0000009: the same owner at the same time\nfreeze Black Friday: Web Shop is frozen\n\
+                     freeze Year end: every service is frozen";
+        assert_eq!(
+            value(Lang::Pl, "conflicts", lines).unwrap(),
+            "CHG0000007: app-01 zależy od db-01 (2 relacje dalej)\nCHG0000008: obie zmieniają db-01 (1 relacja dalej)\n\
+             CHG0000009: ten sam właściciel w tym samym czasie\nzamrożenie Black Friday: usługa Web Shop jest zamrożona\n\
+             zamrożenie Year end: zamrożone są wszystkie usługi"
+        );
+        assert_eq!(value(Lang::En, "conflicts", lines), None, "kept as written in English");
+    }
 
     #[test]
     fn the_approval_lines_read_in_polish() {
