@@ -436,22 +436,29 @@ async fn catalogue(app: &App, manager: &Actor) -> Result<Vec<(&'static str, i64)
     Ok(made)
 }
 
-/// The Web Shop's approval policy (its owner, then the CAB) and a change
-/// under it waiting for the CAB, its owner's approval given.
+/// The CAB (a group that meets on Thursdays at 10:00), the Web Shop's
+/// approval policy (its owner, then two of the CAB) and a change under it
+/// waiting for the CAB, its owner's approval given.
 async fn awaiting_cab(app: &App, (agent, manager): (&Actor, &Actor), hour: i64) -> Result<(), AppError> {
     use crate::approval_policies::{PolicyInput, StageInput};
     let users = |names: &[&str]| Some(names.iter().map(|n| (*n).to_owned()).collect());
+    app.add_group(None, "CAB", "Change Advisory Board").await?;
+    for member in ["admin", "manager"] {
+        app.add_member(None, "CAB", member).await?;
+    }
+    let meeting = crate::cab::NewMeeting {
+        days: vec!["thu".into()],
+        start: "10:00".into(),
+        minutes: 60,
+        time_zone: "Europe/Warsaw".into(),
+    };
+    app.set_cab_meeting(manager, "CAB", meeting).await?;
     let policy = PolicyInput {
         name: "Web Shop changes".into(),
         service: Some("Web Shop".into()),
         stages: vec![
             StageInput { name: "Service owner".into(), users: users(&["manager"]), ..Default::default() },
-            StageInput {
-                name: "CAB".into(),
-                users: users(&["admin", "manager"]),
-                quorum: Some(2),
-                ..Default::default()
-            },
+            StageInput { name: "CAB".into(), group: Some("CAB".into()), quorum: Some(2), ..Default::default() },
         ],
         ..Default::default()
     };
