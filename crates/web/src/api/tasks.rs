@@ -95,7 +95,9 @@ pub async fn queue(
     ApiActor(actor): ApiActor,
     Query(q): Query<QueueQuery>,
 ) -> Result<axum::Json<Vec<TaskJson>>, ApiError> {
-    let which = match q.assigned.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+    // Absent means my groups; present, it must name a queue (an empty
+    // value is not one).
+    let which = match q.assigned.as_deref().map(str::trim) {
         None => Queue::Group,
         Some(a) => Queue::parse(a)
             .ok_or_else(|| ApiError::field("assigned", steward_domain::code::not_one_of(a, &["me", "group"])))?,

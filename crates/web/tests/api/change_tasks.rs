@@ -151,8 +151,10 @@ both!(tasks_are_listed_in_step_order_and_wait_for_earlier_steps, |t| {
     let network = t.json("/api/v1/tasks?assigned=group", &t.agent2).await;
     assert_eq!(numbers(network.as_array().unwrap()), ["TASK0000001"]);
     assert_eq!(t.json("/api/v1/tasks", &t.agent).await, json!([]), "the desk's tasks are done");
-    let r = t.get("/api/v1/tasks?assigned=everyone", &t.agent).await;
-    invalid(r, &["assigned"]).await;
+    for bad in ["everyone", ""] {
+        let r = t.get(&format!("/api/v1/tasks?assigned={bad}"), &t.agent).await;
+        invalid(r, &["assigned"]).await;
+    }
     forbidden(t.get("/api/v1/tasks", &t.requester).await, "only agents, managers and admins can see changes").await;
 });
 
