@@ -216,6 +216,8 @@ codes! {
     DenyChangeCalendar = "deny_change_calendar",
     /// When the CAB meets is managers' and admins'. No params.
     DenyCabMeetings = "deny_cab_meetings",
+    /// `{ci}`: a retired CI cannot be changed or planned on.
+    CiRetired = "ci_retired",
     IncidentsStayOpen = "incidents_stay_open",
     NotLinkedProblem = "not_linked_problem",
     NoWorkaround = "no_workaround",

@@ -654,6 +654,7 @@ catalogue! {
     DenyApprovalPolicies: "only managers and admins can set approval policies", "tylko kierownicy i administratorzy mogą ustalać polityki zatwierdzania";
     DenyChangeTemplates: "only managers and admins can keep the standard change catalogue", "tylko kierownicy i administratorzy mogą prowadzić katalog zmian standardowych";
     DenyChangeCalendar: "only managers and admins can set freezes and maintenance windows", "tylko kierownicy i administratorzy mogą ustalać okresy zamrożenia i okna serwisowe";
+    CiRetired: "{ci} is retired: take it off the change", "element {ci} jest wycofany z użytku: usuń go ze zmiany";
     DenyCabMeetings: "only managers and admins can set when a group meets", "tylko kierownicy i administratorzy mogą ustalać terminy posiedzeń grupy";
     DenyLinks: "only agents, managers and admins can see and make links between records", "tylko agenci, kierownicy i administratorzy widzą i tworzą powiązania między rekordami";
     DenyKnownError: "only agents, managers and admins can publish known errors", "tylko agenci, kierownicy i administratorzy mogą publikować znane błędy";

@@ -155,6 +155,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::DenyLinks => Msg::DenyLinks,
         C::DenyChangeCalendar => Msg::DenyChangeCalendar,
         C::DenyCabMeetings => Msg::DenyCabMeetings,
+        C::CiRetired => Msg::CiRetired,
         C::DenyKnownError => Msg::DenyKnownError,
         C::DenyProblemClose => Msg::DenyProblemClose,
         C::DenyProblemCancel => Msg::DenyProblemCancel,

@@ -56,6 +56,8 @@ impl App {
         };
         drop(conn);
         let record = change.record.clone();
+        // A CI retired since it was named: no window is planned on it.
+        self.cmdb_view(|v| super::refuse_retired("cis", &cis, v)).await??;
         // What the change reaches in the graph first: only changes naming
         // one of those CIs (or with the same owner) can conflict, so only
         // those are read, not every change of the next month.

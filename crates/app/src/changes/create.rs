@@ -102,6 +102,7 @@ impl App {
             None => None,
         };
         let cis = self.check_cis("cis", &n.cis).await?;
+        self.cmdb_view(|v| super::refuse_retired("cis", &cis, v)).await??;
         let mut rec = self.change_record(actor, title, n.assignment_group, n.assignee).await?;
         rec.description = description;
         (rec.impact, rec.urgency) = (impact.into(), urgency.into());

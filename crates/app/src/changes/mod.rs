@@ -46,6 +46,24 @@ use steward_store::{
 
 pub(crate) const KIND: &str = "change";
 
+/// Refusal on `field` when one of `cis` is retired: a retired CI is not
+/// changed, and a window is not planned on it.
+pub(crate) fn refuse_retired(field: &str, cis: &[i64], view: &crate::cmdb::cache::View) -> Result<(), AppError> {
+    let retired: Vec<&str> = cis
+        .iter()
+        .filter_map(|id| view.ci(*id))
+        .filter(|b| b.status == steward_domain::cmdb::CiStatus::Retired.as_str())
+        .map(|b| b.name.as_str())
+        .collect();
+    match retired.first() {
+        None => Ok(()),
+        Some(first) => {
+            let text = format!("{} is retired: take it off the change", retired.join(", "));
+            Err(AppError::field(field, crate::Code::CiRetired.msg(text).with("ci", *first)))
+        }
+    }
+}
+
 /// A change: the shared record and its own details.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Change {

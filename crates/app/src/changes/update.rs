@@ -91,6 +91,9 @@ impl App {
             return Err(AppError::Invalid(errs.0));
         }
         let (service, cis) = self.resolve_service_and_cis(service, p.cis.as_deref()).await?;
+        if let Some(list) = &cis {
+            self.cmdb_view(|v| super::refuse_retired("cis", list, v)).await??;
+        }
         let conflicts = match (start, end) {
             (None, None) => None,
             _ => self.gate_moved_window(actor, n, version, (start, end)).await?,

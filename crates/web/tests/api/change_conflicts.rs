@@ -117,3 +117,30 @@ both!(an_owner_booked_twice_conflicts_whatever_the_cis_and_unrelated_changes_do_
     assert_eq!(found, [(numbers[1].as_str(), "same_assignee")], "{c}");
     assert_eq!(c["proposal"]["start"], "2030-07-01T03:00:00Z");
 });
+
+both!(a_retired_ci_is_neither_changed_nor_checked, |t| {
+    let report = upsert(
+        &t,
+        json!({"items": [
+            {"ref": "old", "class": "server", "name": "legacy-01", "status": "in_use"},
+            {"ref": "gone", "class": "server", "name": "legacy-02", "status": "retired"}]}),
+    )
+    .await;
+    let (old, gone) = (ids(&report)[0], ids(&report)[1]);
+    // A change is not raised on a retired CI, nor given one.
+    let body = json!({"title": "Patch legacy-02", "cis": [gone]});
+    let r = t.post("/api/v1/changes", &t.agent, body).await;
+    let p = problem(r, 422, "validation_failed").await;
+    assert_eq!((p["errors"][0]["field"].as_str(), p["errors"][0]["code"].as_str()), (Some("cis"), Some("ci_retired")));
+    assert_eq!(p["errors"][0]["message"], "legacy-02 is retired: take it off the change");
+    let n = planned(&t, "Patch legacy-01", &[old], "2030-05-01T22:00:00Z", "2030-05-01T23:00:00Z").await;
+    let r = t.patch(&format!("/api/v1/changes/{n}"), &t.agent, json!({"version": 2, "cis": [old, gone]})).await;
+    invalid(r, &["cis"]).await;
+    assert_eq!(t.json(&format!("/api/v1/changes/{n}"), &t.agent).await["version"], 2, "nothing stored");
+    // Retired after it was named: the check says so, and nothing is planned on it.
+    let body = json!({"class": "server", "name": "legacy-01", "status": "retired"});
+    assert_eq!(t.put_json(&format!("/api/v1/cis/{old}"), &t.admin, body).await.status(), 200);
+    let r = t.get(&format!("/api/v1/changes/{n}/conflicts"), &t.agent).await;
+    let p = problem(r, 422, "validation_failed").await;
+    assert_eq!(p["errors"][0]["message"], "legacy-01 is retired: take it off the change");
+});
