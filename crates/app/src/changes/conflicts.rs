@@ -31,7 +31,34 @@ pub struct ChangeConflicts {
     pub proposal: Option<Window>,
 }
 
+/// How far a change's impact is followed.
+const IMPACT_DEPTH: u32 = 10;
+
 impl App {
+    /// What a failure of the change's CIs would affect: the services with
+    /// the chain of relations that explains each, and the organisations
+    /// using them (the CMDB's impact analysis, 10 relations deep). Empty
+    /// when it names no CI.
+    pub async fn change_impact(&self, actor: &Actor, n: &str) -> Result<crate::cmdb::Impact, AppError> {
+        let change = self.get_change(actor, n).await?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let cis = record_cis(&mut conn, change.record.id).await?;
+        drop(conn);
+        if cis.is_empty() {
+            return Ok(crate::cmdb::Impact {
+                starts: Vec::new(),
+                depth: IMPACT_DEPTH,
+                as_of: None,
+                services: Vec::new(),
+                cis: Vec::new(),
+                cis_total: 0,
+                organisations: Vec::new(),
+            });
+        }
+        let (dir, listed) = (crate::cmdb::impact::Direction::Upstream, crate::cmdb::impact::MAX_LISTED);
+        self.impact(actor, &cis, IMPACT_DEPTH, None, dir, listed).await
+    }
+
     pub async fn change_conflicts(&self, actor: &Actor, n: &str) -> Result<ChangeConflicts, AppError> {
         let change = self.get_change(actor, n).await?;
         let (Some(start), Some(end)) = (change.details.planned_start, change.details.planned_end) else {

@@ -42,7 +42,8 @@ super::links::kind_links!(
     update,
     transition,
     journal,
-    conflicts
+    conflicts,
+    impact
 ))]
 struct Doc;
 
@@ -55,6 +56,7 @@ fn routes() -> axum::Router<AppState> {
         .route("/changes/{number}/transition", post(transition))
         .route("/changes/{number}/journal", get(journal))
         .route("/changes/{number}/conflicts", get(conflicts))
+        .route("/changes/{number}/impact", get(impact))
 }
 
 /// A change with its `ETag`.
@@ -198,4 +200,18 @@ pub async fn conflicts(
     Path(number): Path<String>,
 ) -> Result<axum::Json<ConflictsJson>, ApiError> {
     Ok(axum::Json(ConflictsJson::from(s.app.change_conflicts(&actor, &number).await?)))
+}
+
+#[utoipa::path(get, operation_id = "change_impact", path = "/api/v1/changes/{number}/impact", tag = "changes",
+    params(("number" = String, Path, description = "e.g. CHG0000042")),
+    responses((status = 200, description = "What a failure of the change's CIs would affect: the services, each with \
+            the chain of relations that explains it, and the organisations that use them (empty without CIs)",
+            body = super::schema::Impact),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn impact(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<super::cmdb::ImpactJson>, ApiError> {
+    Ok(axum::Json(super::cmdb::ImpactJson::now(s.app.change_impact(&actor, &number).await?)))
 }

@@ -561,6 +561,13 @@ pub struct ImpactJson {
     as_of: Option<String>,
 }
 
+impl ImpactJson {
+    /// An impact as of now.
+    pub fn now(impact: steward_app::cmdb::Impact) -> Self {
+        Self { impact, as_of: None }
+    }
+}
+
 #[utoipa::path(get, operation_id = "ci_impact", path = "/api/v1/cis/{id}/impact", tag = "cmdb",
     params(("id" = i64, Path), ImpactQuery),
     responses((status = 200, description = "Services affected with their paths, the organisations using them, every CI reached",

@@ -53,6 +53,8 @@ pub struct Data {
     pub tasks: Vec<steward_app::tasks::Task>,
     /// The groups a task may be given to, by name.
     pub groups: Vec<String>,
+    /// What a failure of its CIs would affect; none when it could not be read.
+    pub impact: Option<steward_app::cmdb::Impact>,
 }
 
 impl Data {
@@ -86,7 +88,9 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let planned = c.details.planned_start.is_some() && c.details.planned_end.is_some();
     let open = c.record.state.parse::<ChangeState>().is_ok_and(|s| s.is_open());
     let conflicts = if planned && open { Some(s.app.change_conflicts(&ctx.actor, &number).await) } else { None };
-    Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts, approval, tasks, groups })
+    // The panel is extra: a walk that fails leaves the page without it.
+    let impact = s.app.change_impact(&ctx.actor, &number).await.ok();
+    Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts, approval, tasks, groups, impact })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -273,6 +277,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         (record_page::description(ctx, &d.c.record.description, "change-description"))
         (window(ctx, d))
         (change_conflicts::panel(ctx, d))
+        (super::change_impact::panel(ctx, d))
         (super::task_list::section(ctx, d, v))
         (plans(ctx, d))
         (risk(ctx, d))

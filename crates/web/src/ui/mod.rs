@@ -30,6 +30,7 @@ mod change_actions;
 mod change_calendar;
 mod change_conflicts;
 mod change_form;
+mod change_impact;
 mod change_list;
 mod change_review;
 mod change_review_texts;

@@ -144,3 +144,33 @@ both!(a_retired_ci_is_neither_changed_nor_checked, |t| {
     let p = problem(r, 422, "validation_failed").await;
     assert_eq!(p["errors"][0]["message"], "legacy-01 is retired: take it off the change");
 });
+
+both!(a_change_shows_what_a_failure_of_its_cis_would_affect, |t| {
+    let r = upsert(
+        &t,
+        json!({"items": [
+            {"ref": "shop", "class": "business_service", "name": "Shop", "consumers": ["Contoso"]},
+            {"ref": "app", "class": "application", "name": "Checkout"},
+            {"ref": "vm", "class": "virtual_machine", "name": "vm-1", "attributes": {"hostname": "vm-1"}}],
+        "relations": [
+            {"from": "shop", "to": "app", "type": "uses"},
+            {"from": "app", "to": "vm", "type": "runs_on"}]}),
+    )
+    .await;
+    let vm = ids(&r)[2];
+    let n = planned(&t, "Resize vm-1", &[vm], "2030-06-01T01:00:00Z", "2030-06-01T03:00:00Z").await;
+    let i = t.json(&format!("/api/v1/changes/{n}/impact"), &t.agent).await;
+    assert_eq!(i["starts"][0]["name"], "vm-1");
+    let services: Vec<&str> = i["services"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(services, ["Shop"]);
+    assert_eq!(i["services"][0]["path"].as_array().unwrap().len(), 2, "vm-1 → Checkout → Shop: {i}");
+    assert_eq!(i["organisations"][0]["name"], "Contoso");
+    // Without CIs: nothing affected, not an error.
+    let r = t.post("/api/v1/changes", &t.agent, json!({"title": "Tidy the wiki"})).await;
+    let bare = num(&r.json::<Value>().await.unwrap());
+    let i = t.json(&format!("/api/v1/changes/{bare}/impact"), &t.agent).await;
+    assert_eq!((i["starts"].as_array().unwrap().len(), i["services"].as_array().unwrap().len()), (0, 0));
+    problem(t.get("/api/v1/changes/CHG0009999/impact", &t.agent).await, 404, "not_found").await;
+    let r = t.get(&format!("/api/v1/changes/{n}/impact"), &t.requester).await;
+    assert_eq!(r.status(), 403);
+});
