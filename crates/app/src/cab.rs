@@ -107,12 +107,13 @@ impl App {
         Ok(row)
     }
 
-    /// Removes the group's schedule (managers and admins).
+    /// Removes the group's schedule (managers and admins); a group without
+    /// one is left as it is (the group must exist).
     pub async fn delete_cab_meeting(&self, actor: &Actor, group: &str) -> Result<(), AppError> {
         can_keep_meetings(actor)?;
         let id = self.group_named(group).await?.id;
-        let gone = self.store.write(move |c| Box::pin(async move { store::delete(c, id).await })).await?;
-        if gone { Ok(()) } else { Err(AppError::NotFound("meeting")) }
+        self.store.write(move |c| Box::pin(async move { store::delete(c, id).await })).await?;
+        Ok(())
     }
 
     /// The group's agenda: its next meeting and the changes awaiting its

@@ -137,7 +137,7 @@ pub async fn set_cab_meeting(
 
 #[utoipa::path(delete, path = "/api/v1/groups/{name}/cab-meeting", tag = "changes", operation_id = "delete_cab_meeting",
     params(("name" = String, Path, description = "The approval group, e.g. CAB")),
-    responses((status = 204, description = "The group no longer has a schedule"),
+    responses((status = 204, description = "The group has no schedule (whether or not it had one)"),
         (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_cab_meeting(
     State(s): State<AppState>,
