@@ -44,6 +44,12 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let cis = record_cis(&mut conn, change.record.id).await?;
         drop(conn);
+        self.impact_of_change_cis(actor, &cis).await
+    }
+
+    /// What a failure of a change's CIs (read already) would affect; empty
+    /// without CIs.
+    pub async fn impact_of_change_cis(&self, actor: &Actor, cis: &[i64]) -> Result<crate::cmdb::Impact, AppError> {
         if cis.is_empty() {
             return Ok(crate::cmdb::Impact {
                 starts: Vec::new(),
@@ -56,7 +62,7 @@ impl App {
             });
         }
         let (dir, listed) = (crate::cmdb::impact::Direction::Upstream, crate::cmdb::impact::MAX_LISTED);
-        self.impact(actor, &cis, IMPACT_DEPTH, None, dir, listed).await
+        self.impact(actor, cis, IMPACT_DEPTH, None, dir, listed).await
     }
 
     pub async fn change_conflicts(&self, actor: &Actor, n: &str) -> Result<ChangeConflicts, AppError> {

@@ -89,7 +89,8 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let open = c.record.state.parse::<ChangeState>().is_ok_and(|s| s.is_open());
     let conflicts = if planned && open { Some(s.app.change_conflicts(&ctx.actor, &number).await) } else { None };
     // The panel is extra: a walk that fails leaves the page without it.
-    let impact = s.app.change_impact(&ctx.actor, &number).await.ok();
+    let ids: Vec<i64> = cis.iter().map(|c| c.id).collect();
+    let impact = s.app.impact_of_change_cis(&ctx.actor, &ids).await.ok();
     Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts, approval, tasks, groups, impact })
 }
 
