@@ -204,9 +204,20 @@ impl App {
         self.change_template(actor, id).await
     }
 
-    /// Deletes a template no change was raised from; retires one that
-    /// changes were.
+    /// Deletes a template no change was raised from; one that changes were
+    /// raised from is refused (`template_in_use`: retire it instead), so a
+    /// delete that succeeds leaves nothing to read.
+    pub async fn delete_change_template(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        self.remove_template(actor, id, false).await.map(drop)
+    }
+
+    /// The page's one button: deletes a template no change was raised
+    /// from, retires one that changes were.
     pub async fn remove_change_template(&self, actor: &Actor, id: i64) -> Result<Removed, AppError> {
+        self.remove_template(actor, id, true).await
+    }
+
+    async fn remove_template(&self, actor: &Actor, id: i64, retire_if_used: bool) -> Result<Removed, AppError> {
         can_keep_templates(actor.role)?;
         let actor_id = actor.id;
         let deleted = self
@@ -217,6 +228,10 @@ impl App {
                     if !store::used(c, id).await? {
                         store::delete(c, id).await?;
                         return Ok::<_, AppError>(true);
+                    }
+                    if !retire_if_used {
+                        let text = "changes were raised from this template: retire it instead (active: false)";
+                        return Err(AppError::Conflict(Code::TemplateInUse.msg(text)));
                     }
                     if old.active != 0 {
                         let row =

@@ -47,6 +47,10 @@ pub enum AppError {
     BadQuery { field: &'static str, error: steward_domain::search::QueryError },
     #[error("{0}")]
     Unavailable(String),
+    /// What is asked cannot be done as things stand (a template changes
+    /// were raised from cannot be deleted): the reason's code says why.
+    #[error("{0}")]
+    Conflict(Message),
     #[error("internal error")]
     Internal(String),
 }

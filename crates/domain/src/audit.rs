@@ -20,10 +20,12 @@ pub enum AuditKind {
     SessionsRevoked,
     /// An escalation rule was created, changed, switched on or off, or deleted.
     EscalationRuleChanged,
+    /// The change risk questionnaire was replaced or reset.
+    RiskQuestionnaireChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 14] = [
+    pub const ALL: [AuditKind; 15] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::SignInLocked,
@@ -38,6 +40,7 @@ impl AuditKind {
         AuditKind::PasswordChanged,
         AuditKind::SessionsRevoked,
         AuditKind::EscalationRuleChanged,
+        AuditKind::RiskQuestionnaireChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -56,6 +59,7 @@ impl AuditKind {
             AuditKind::PasswordChanged => "password_changed",
             AuditKind::SessionsRevoked => "sessions_revoked",
             AuditKind::EscalationRuleChanged => "escalation_rule_changed",
+            AuditKind::RiskQuestionnaireChanged => "risk_questionnaire_changed",
         }
     }
 

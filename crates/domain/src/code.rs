@@ -144,6 +144,8 @@ codes! {
     TemplateOnlyStandard = "template_only_standard",
     /// The standard change catalogue is managers' and admins'. No params.
     DenyChangeTemplates = "deny_change_templates",
+    /// A template changes were raised from is retired, not deleted. No params.
+    TemplateInUse = "template_in_use",
     /// `{tasks}`: the open tasks of an earlier step a task waits for
     /// before it starts or completes.
     TaskBlocked = "task_blocked",
@@ -166,6 +168,8 @@ codes! {
     RiskLevelsRising = "risk_levels_rising",
     /// `{level}`: the CAB's level is not one of the questionnaire's levels.
     RiskCabLevel = "risk_cab_level",
+    /// The risk questionnaire is managers' and admins'. No params.
+    DenyRiskQuestionnaire = "deny_risk_questionnaire",
     /// Requesters do not see changes. No params.
     DenyChangeView = "deny_change_view",
     /// Only staff raise and edit changes. No params.

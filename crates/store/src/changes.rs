@@ -16,6 +16,9 @@ pub struct Details {
     pub risk_answers: String,
     pub risk_score: Option<i64>,
     pub risk_level: Option<String>,
+    /// Whether the assessment called for the CAB (1/0), as the
+    /// questionnaire of its day said; none when not assessed.
+    pub risk_needs_cab: Option<i64>,
     pub planned_start: Option<i64>,
     pub planned_end: Option<i64>,
     pub actual_start: Option<i64>,
@@ -40,12 +43,12 @@ pub struct Details {
 
 const COLUMNS: &str = "record_id, change_type, risk_answers, risk_score, risk_level, planned_start, planned_end, \
     actual_start, actual_end, implementation_plan, backout_plan, test_plan, review_notes, cancel_reason, approved, \
-    approved_at, template_id";
+    approved_at, template_id, risk_needs_cab";
 
 /// The columns and the template's name, read from `change_details`.
 const SELECT: &str = "SELECT record_id, change_type, risk_answers, risk_score, risk_level, planned_start, planned_end, \
     actual_start, actual_end, implementation_plan, backout_plan, test_plan, review_notes, cancel_reason, approved, \
-    approved_at, template_id, \
+    approved_at, template_id, risk_needs_cab, \
     (SELECT t.name FROM change_templates t WHERE t.id = change_details.template_id) AS template_name, \
     (SELECT t.active FROM change_templates t WHERE t.id = change_details.template_id) AS template_active \
     FROM change_details";
@@ -64,7 +67,7 @@ pub async fn details_many(conn: &mut AnyConnection, record_ids: &[i64]) -> Resul
 pub async fn insert_details(conn: &mut AnyConnection, d: &Details) -> Result<()> {
     let sql = format!(
         "INSERT INTO change_details ({COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
     );
     bind_details(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(conn).await?;
     Ok(())
@@ -76,7 +79,7 @@ pub async fn update_details(conn: &mut AnyConnection, d: &Details) -> Result<()>
         "UPDATE change_details SET change_type = $2, risk_answers = $3, risk_score = $4, risk_level = $5,
             planned_start = $6, planned_end = $7, actual_start = $8, actual_end = $9, implementation_plan = $10,
             backout_plan = $11, test_plan = $12, review_notes = $13, cancel_reason = $14, approved = $15,
-            approved_at = $16, template_id = $17
+            approved_at = $16, template_id = $17, risk_needs_cab = $18
          WHERE record_id = $1",
     );
     bind_details(q, d).execute(conn).await?;
@@ -104,6 +107,7 @@ fn bind_details<'q>(
         .bind(d.approved)
         .bind(d.approved_at)
         .bind(d.template_id)
+        .bind(d.risk_needs_cab)
 }
 
 /// A change with a planned window, as the conflict check reads it.
@@ -268,7 +272,7 @@ pub async fn cis_of(conn: &mut AnyConnection, record_ids: &[i64]) -> Result<Vec<
 /// Inserts many changes' details with multi-row INSERTs (17 binds a row,
 /// 1,000 rows a statement): the fast path for benchmarks and imports.
 pub async fn insert_details_many(conn: &mut AnyConnection, d: crate::Dialect, rows: &[Details]) -> Result<()> {
-    const WIDTH: usize = 17;
+    const WIDTH: usize = 18;
     for chunk in rows.chunks(1_000) {
         let mut sql = format!("INSERT INTO change_details ({COLUMNS}) VALUES ");
         let mut args = sqlx::any::AnyArguments::default();
@@ -288,7 +292,7 @@ pub async fn insert_details_many(conn: &mut AnyConnection, d: crate::Dialect, ro
             bind!(row.risk_level.as_deref(), row.planned_start, row.planned_end, row.actual_start, row.actual_end);
             bind!(row.implementation_plan.as_deref(), row.backout_plan.as_deref(), row.test_plan.as_deref());
             bind!(row.review_notes.as_deref(), row.cancel_reason.as_deref(), row.approved, row.approved_at);
-            bind!(row.template_id);
+            bind!(row.template_id, row.risk_needs_cab);
         }
         sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(&mut *conn).await?;
     }

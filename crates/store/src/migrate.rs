@@ -52,6 +52,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     25 "0025" "cab_meetings",
     26 "0026" "change_templates",
     27 "0027" "change_tasks",
+    28 "0028" "risk_questionnaire",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -81,6 +82,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     25 "0025" "cab_meetings",
     26 "0026" "change_templates",
     27 "0027" "change_tasks",
+    28 "0028" "risk_questionnaire",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -30,3 +30,9 @@ pub async fn get_or_insert(conn: &mut AnyConnection, key: &str, value: &str) -> 
         .await?;
     Ok(get(conn, key).await?.unwrap_or_else(|| value.to_owned()))
 }
+
+/// Removes `key`; whether it was there.
+pub async fn delete(conn: &mut AnyConnection, key: &str) -> Result<bool> {
+    let r = sqlx::query("DELETE FROM settings WHERE key = $1").bind(key.to_owned()).execute(conn).await?;
+    Ok(r.rows_affected() > 0)
+}

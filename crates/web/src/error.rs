@@ -44,7 +44,7 @@ pub struct Problem {
     pub allowed: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
-    /// For a refusal (403): what was refused, as a stable code
+    /// For a refusal (403) or a conflict (409): what was refused, as a stable code
     /// (`deny_edit`, `deny_webhooks`, …), so a client can say it in its
     /// own words.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,6 +119,9 @@ impl From<AppError> for ApiError {
                 ApiError { refusal: Some(m), ..ApiError::new(S::FORBIDDEN, "forbidden", "Not allowed", detail) }
             }
             AppError::Invalid(errors) => ApiError::invalid(errors),
+            AppError::Conflict(m) => {
+                ApiError { refusal: Some(m), ..ApiError::new(S::CONFLICT, "conflict", "Conflict", detail) }
+            }
             AppError::Stale { current, .. } => ApiError {
                 current_version: Some(current),
                 ..ApiError::new(S::CONFLICT, "version_conflict", "Changed by someone else", detail)

@@ -653,6 +653,8 @@ catalogue! {
     ValApprovalDecided: "the decision on this approval is made already", "decyzja w tym zatwierdzeniu już zapadła";
     DenyApprovalPolicies: "only managers and admins can set approval policies", "tylko kierownicy i administratorzy mogą ustalać polityki zatwierdzania";
     DenyChangeTemplates: "only managers and admins can keep the standard change catalogue", "tylko kierownicy i administratorzy mogą prowadzić katalog zmian standardowych";
+    ValTemplateInUse: "changes were raised from this template: retire it instead", "z tego szablonu utworzono zmiany: wycofaj go zamiast usuwać";
+    DenyRiskQuestionnaire: "only managers and admins can change the risk questionnaire", "tylko kierownicy i administratorzy mogą zmieniać kwestionariusz ryzyka";
     DenyChangeCalendar: "only managers and admins can set freezes and maintenance windows", "tylko kierownicy i administratorzy mogą ustalać okresy zamrożenia i okna serwisowe";
     CiRetired: "{ci} is retired: take it off the change", "element {ci} jest wycofany z użytku: usuń go ze zmiany";
     DenyCabMeetings: "only managers and admins can set when a group meets", "tylko kierownicy i administratorzy mogą ustalać terminy posiedzeń grupy";

@@ -54,6 +54,8 @@ pub fn msg_for(code: Code) -> Msg {
         C::ApprovalDecided => Msg::ValApprovalDecided,
         C::DenyApprovalPolicies => Msg::DenyApprovalPolicies,
         C::DenyChangeTemplates => Msg::DenyChangeTemplates,
+        C::DenyRiskQuestionnaire => Msg::DenyRiskQuestionnaire,
+        C::TemplateInUse => Msg::ValTemplateInUse,
         C::LinkElsewhere => Msg::ValLinkElsewhere,
         C::LinkSelf => Msg::ValLinkSelf,
         C::LinkKinds => Msg::ValLinkKinds,

@@ -88,7 +88,8 @@ impl App {
         if start.is_some() == start_sent.is_some() && end_read {
             super::check_window(&mut errs, start, end);
         }
-        let risk = super::score(&mut errs, &n.answers);
+        let questionnaire = self.questionnaire_in_force().await?;
+        let risk = super::score(&mut errs, &questionnaire, &n.answers);
         if n.assignee.is_some() && n.assignment_group.is_none() {
             errs.add("assignment_group", Code::GroupForAssignee.msg("is required when an assignee is given"));
         }

@@ -14,6 +14,7 @@ mod create;
 mod list;
 mod outcomes;
 mod query;
+mod questionnaire;
 mod schedule;
 mod transition;
 mod update;
@@ -34,7 +35,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use steward_domain::{
     RecordNumber,
-    change::{ChangeType, Questionnaire, Risk, RiskLevel},
+    change::{ChangeType, Questionnaire, Risk},
     journal::{Action, FieldChange},
     number::RecordKind,
 };
@@ -84,10 +85,10 @@ impl Change {
     pub fn is_approved(&self) -> bool {
         self.details.approved != 0
     }
-    /// Whether the risk calls for the CAB (none when not assessed).
+    /// Whether the risk called for the CAB when it was assessed (none when
+    /// not assessed).
     pub fn needs_cab(&self) -> Option<bool> {
-        let level: RiskLevel = self.details.risk_level.as_deref()?.parse().ok()?;
-        Some(level >= Questionnaire::default().cab_from)
+        self.details.risk_needs_cab.map(|v| v != 0)
     }
 }
 
@@ -141,13 +142,17 @@ pub(crate) fn change_type(errs: &mut Errors, v: &str) -> Option<ChangeType> {
 /// The risk answers scored with the questionnaire: `(stored JSON, risk)`;
 /// none answered is no risk assessed yet. Every bad answer is recorded
 /// beside `answers.<question>`.
-pub(crate) fn score(errs: &mut Errors, answers: &BTreeMap<String, String>) -> Option<(String, Option<Risk>)> {
+pub(crate) fn score(
+    errs: &mut Errors,
+    q: &Questionnaire,
+    answers: &BTreeMap<String, String>,
+) -> Option<(String, Option<Risk>)> {
     if answers.is_empty() {
         return Some(("[]".to_owned(), None));
     }
     let pairs: Vec<(String, String)> =
         answers.iter().map(|(q, a)| (q.trim().to_owned(), a.trim().to_owned())).collect();
-    match Questionnaire::default().score(&pairs) {
+    match q.score(&pairs) {
         Ok(risk) => Some((serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".to_owned()), Some(risk))),
         Err(problems) => {
             errs.0.extend(problems.into_iter().map(|(f, m)| FieldError::new(&f, m)));
@@ -161,6 +166,7 @@ pub(crate) fn set_risk(d: &mut Details, (answers, risk): (String, Option<Risk>))
     d.risk_answers = answers;
     d.risk_score = risk.map(|r| i64::from(r.score));
     d.risk_level = risk.map(|r| r.level.as_str().to_owned());
+    d.risk_needs_cab = risk.map(|r| i64::from(r.needs_cab));
 }
 
 /// An RFC 3339 time (or a date, its midnight UTC) as sent, in microseconds.

@@ -81,7 +81,7 @@ impl App {
         let start = time_patch(&mut errs, "planned_start", &p.planned_start);
         let end = time_patch(&mut errs, "planned_end", &p.planned_end);
         let risk = match &p.answers {
-            Some(a) => super::score(&mut errs, a),
+            Some(a) => super::score(&mut errs, &self.questionnaire_in_force().await?, a),
             None => None,
         };
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;

@@ -226,6 +226,7 @@ fn change(
         risk_answers: "[]".into(),
         risk_score: Some(score),
         risk_level: Some(level.into()),
+        risk_needs_cab: Some(i64::from(matches!(level, "high" | "very_high"))),
         planned_start: Some(start),
         planned_end: Some(start + minutes * MINUTE),
         implementation_plan: Some("Drain, apply, verify, restore traffic.".into()),

@@ -40,7 +40,7 @@ mod transition;
 pub use access::{
     can_approve_change, can_edit_change, can_transition_change, can_view_change, may_schedule_in_freeze, own_approval,
 };
-pub use risk::{Answer, Question, Questionnaire, Risk, RiskLevel};
+pub use risk::{Answer, Question, Questionnaire, Risk, RiskLevel, can_configure_risk};
 pub use transition::{
     ChangeFacts, ChangeTransitionError, ChangeTransitionPlan, ChangeTransitionRequest, check_window, plan_transition,
 };

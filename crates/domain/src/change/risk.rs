@@ -8,6 +8,8 @@
 //! when it is saved, and [`Questionnaire::score`] refuses answers that do
 //! not fit it, each beside its own field (`answers.<question>`).
 
+use crate::Role;
+use crate::access::Denied;
 use crate::code::{Code, Message, unknown_value};
 use crate::text::{self, Limit};
 use serde::{Deserialize, Serialize};
@@ -66,6 +68,12 @@ pub struct Risk {
 const TEXT: Limit = Limit { min: 1, max: 300, multiline: false };
 /// A question's or an answer's key.
 const KEY_MAX: usize = 50;
+/// At most this many questions, and answers to one question: a form
+/// people fill in, not a survey.
+pub const QUESTIONS_MAX: usize = 30;
+pub const ANSWERS_MAX: usize = 20;
+/// An answer's weight: 0 to this.
+pub const WEIGHT_MAX: u32 = 1_000;
 
 type Problems = Vec<(String, Message)>;
 
@@ -79,6 +87,8 @@ impl Questionnaire {
         let mut problems = Problems::new();
         if self.questions.is_empty() {
             problems.push(("questions".into(), Code::RiskNoQuestions.msg("the questionnaire needs a question")));
+        } else if self.questions.len() > QUESTIONS_MAX {
+            problems.push(("questions".into(), too_many(QUESTIONS_MAX)));
         }
         let mut keys = HashSet::new();
         for (i, q) in self.questions.iter().enumerate() {
@@ -86,6 +96,8 @@ impl Questionnaire {
             check_item(&mut problems, &at, &q.key, &q.text_en, &q.text_pl, &mut keys);
             if q.answers.is_empty() {
                 problems.push((format!("{at}.answers"), Code::RiskNoAnswers.msg("a question needs an answer")));
+            } else if q.answers.len() > ANSWERS_MAX {
+                problems.push((format!("{at}.answers"), too_many(ANSWERS_MAX)));
             }
             let mut answer_keys = HashSet::new();
             for (j, a) in q.answers.iter().enumerate() {
@@ -97,6 +109,11 @@ impl Questionnaire {
                     &a.text_pl,
                     &mut answer_keys,
                 );
+                if a.weight > WEIGHT_MAX {
+                    let text = format!("must be between 0 and {WEIGHT_MAX}");
+                    let m = Code::Between.msg(text).with("min", 0).with("max", WEIGHT_MAX);
+                    problems.push((format!("{at}.answers[{j}].weight"), m));
+                }
             }
         }
         match self.levels.first() {
@@ -158,6 +175,19 @@ impl Questionnaire {
     pub fn level_for(&self, score: u32) -> RiskLevel {
         self.levels.iter().take_while(|(min, _)| *min <= score).last().map_or(RiskLevel::Low, |(_, l)| *l)
     }
+}
+
+/// Who may change the questionnaire: the change manager's managers and admins.
+pub fn can_configure_risk(role: Role) -> Result<(), Denied> {
+    if matches!(role, Role::Manager | Role::Admin) {
+        Ok(())
+    } else {
+        Err(Denied("only managers and admins can change the risk questionnaire", Code::DenyRiskQuestionnaire))
+    }
+}
+
+fn too_many(max: usize) -> Message {
+    Code::TooMany.msg(format!("at most {max}")).with("max", max)
 }
 
 fn levels_from_zero() -> Message {

@@ -528,6 +528,36 @@ fn a_questionnaire_is_validated_whole() {
 }
 
 #[test]
+fn a_questionnaire_stays_a_form_people_fill_in() {
+    let mut q = Questionnaire::default();
+    let extra = q.questions[0].answers[0].clone();
+    q.questions[0].answers[0].weight = 1_001;
+    q.questions[1].answers = (0..21).map(|i| Answer { key: format!("a{i}"), ..extra.clone() }).collect();
+    let problems = q.validate().unwrap_err();
+    let got: Vec<(&str, Code)> = problems.iter().map(|(f, m)| (f.as_str(), m.code)).collect();
+    assert_eq!(got, [("questions[0].answers[0].weight", Code::Between), ("questions[1].answers", Code::TooMany)]);
+    q = Questionnaire::default();
+    let base = q.questions[0].clone();
+    q.questions = (0..31).map(|i| Question { key: format!("q{i}"), ..base.clone() }).collect();
+    let problems = q.validate().unwrap_err();
+    assert_eq!((problems[0].0.as_str(), problems[0].1.code), ("questions", Code::TooMany));
+    assert_eq!(problems[0].1.params, [("max", "30".to_owned())]);
+    q.questions.truncate(30);
+    q.questions[0].answers[0].weight = 1_000;
+    assert!(q.validate().is_ok(), "30 questions and a weight of 1,000 are allowed");
+}
+
+#[test]
+fn only_managers_and_admins_configure_risk() {
+    for role in [Role::Manager, Role::Admin] {
+        assert!(can_configure_risk(role).is_ok());
+    }
+    for role in [Role::Agent, Role::Requester] {
+        assert_eq!(can_configure_risk(role).unwrap_err().1, Code::DenyRiskQuestionnaire);
+    }
+}
+
+#[test]
 fn a_questionnaire_with_unknown_fields_is_not_read() {
     let json = r#"{"questions": [], "levels": [[0, "low"]], "cab_from": "low", "extra": 1}"#;
     assert!(serde_json::from_str::<Questionnaire>(json).is_err());

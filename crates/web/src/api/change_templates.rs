@@ -9,11 +9,11 @@ use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Jso
 use axum::{
     extract::{Path, State, rejection::PathRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use steward_app::{
-    change_templates::{NewTemplate, Removed, TemplatePatch, TemplateView},
+    change_templates::{NewTemplate, TemplatePatch, TemplateView},
     incidents::Patch,
 };
 use utoipa::{IntoParams, ToSchema};
@@ -256,16 +256,15 @@ pub async fn update_template(
 #[utoipa::path(delete, operation_id = "delete_change_template", path = "/api/v1/change-templates/{id}", tag = "changes",
     params(("id" = i64, Path)),
     responses((status = 204, description = "Deleted: no change was raised from it"),
-        (status = 200, description = "Retired instead: changes were raised from it and keep it", body = TemplateJson,
-            headers(("ETag" = String))),
-        (status = 403, description = "Managers and admins only", body = Problem)))]
+        (status = 409, description = "Changes were raised from it (reason `template_in_use`): retire it instead with \
+            `PATCH` `active: false`; the changes keep it", body = Problem),
+        (status = 403, description = "Managers and admins only", body = Problem),
+        (status = 404, body = Problem)))]
 pub async fn delete_template(
     State(s): State<AppState>,
     ApiActor(actor): ApiActor,
     id: Result<Path<i64>, PathRejection>,
-) -> Result<Response, ApiError> {
-    Ok(match s.app.remove_change_template(&actor, id_of(id, "change template")?).await? {
-        Removed::Deleted => StatusCode::NO_CONTENT.into_response(),
-        Removed::Retired(v) => with_etag(StatusCode::OK, *v),
-    })
+) -> Result<StatusCode, ApiError> {
+    s.app.delete_change_template(&actor, id_of(id, "change template")?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

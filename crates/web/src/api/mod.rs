@@ -29,6 +29,7 @@ pub mod people;
 pub mod problem_comments;
 pub mod problem_dto;
 pub mod problems;
+pub mod risk_questionnaire;
 pub mod schema;
 pub mod search;
 pub mod sla;
@@ -75,6 +76,7 @@ const RESOURCES: &[Resource] = &[
     change_outcomes::RESOURCE,
     cab::RESOURCE,
     change_templates::RESOURCE,
+    risk_questionnaire::RESOURCE,
     articles::RESOURCE,
     change_calendar::RESOURCE,
     calendar::RESOURCE,

@@ -32,6 +32,7 @@ crate::i18n::catalogue! {
     AuditPasswordChanged: "Password changed", "Zmiana hasła";
     AuditSessionsRevoked: "Sessions ended", "Zakończenie sesji";
     AuditEscalationRuleChanged: "Escalation rule changed", "Zmiana reguły eskalacji";
+    AuditRiskQuestionnaireChanged: "Risk questionnaire changed", "Zmiana kwestionariusza ryzyka";
     // Users, groups and organisations
     NavAdmin: "Administration", "Administracja";
     AdminGroups: "Groups", "Grupy";

@@ -9,6 +9,7 @@
 //! `record_links`) that are refused render it again through
 //! [`ChangePage`]'s `respond` with the user's input and the messages.
 
+use super::change_risk_texts::RiskMsg;
 use super::change_texts::{self, ChgMsg};
 use super::{
     Ctx, Failure, OrPage, UiResult, change_conflicts, change_list, change_side, conversation, fmt,
@@ -55,6 +56,8 @@ pub struct Data {
     pub groups: Vec<String>,
     /// What a failure of its CIs would affect; none when it could not be read.
     pub impact: Option<steward_app::cmdb::Impact>,
+    /// The risk questionnaire in force, for the questions' words.
+    pub risk: Questionnaire,
 }
 
 impl Data {
@@ -74,7 +77,7 @@ impl Data {
 pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let c = s.app.get_change(&ctx.actor, n).await?;
     let number = number(c.record.number);
-    let (journal, cis, attachments, watching, links, approval, tasks, groups) = futures_util::try_join!(
+    let (journal, cis, attachments, watching, links, approval, tasks, groups, risk) = futures_util::try_join!(
         s.app.change_journal(&ctx.actor, &number),
         s.app.incident_cis(&ctx.actor, c.record.id),
         s.app.list_attachments(&ctx.actor, RecordKind::Change, &number),
@@ -83,6 +86,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
         s.app.change_approval(&ctx.actor, &number),
         s.app.change_tasks(&ctx.actor, &number),
         s.app.list_groups(),
+        s.app.risk_questionnaire(&ctx.actor),
     )?;
     let groups = groups.into_iter().map(|g| g.name).collect();
     let planned = c.details.planned_start.is_some() && c.details.planned_end.is_some();
@@ -91,7 +95,7 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     // The panel is extra: a walk that fails leaves the page without it.
     let ids: Vec<i64> = cis.iter().map(|c| c.id).collect();
     let impact = s.app.impact_of_change_cis(&ctx.actor, &ids).await.ok();
-    Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts, approval, tasks, groups, impact })
+    Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts, approval, tasks, groups, impact, risk })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -223,7 +227,7 @@ fn plans(ctx: &Ctx, d: &Data) -> Markup {
 fn risk(ctx: &Ctx, d: &Data) -> Markup {
     let lang = ctx.lang;
     let det = &d.c.details;
-    let q = Questionnaire::default();
+    let q = &d.risk;
     let answers = d.c.risk_answers();
     let level = det.risk_level.as_deref().and_then(|l| l.parse().ok());
     let pick = |en: &str, pl: &str| if lang == i18n::Lang::Pl { pl.to_owned() } else { en.to_owned() };
@@ -237,6 +241,7 @@ fn risk(ctx: &Ctx, d: &Data) -> Markup {
                 },
                 _ => p.muted #risk-result { (ctx.t(ChgMsg::RiskNotAssessed)) },
             }
+            p.muted { a #risk-how href=(super::change_risk::PATH) { (ctx.t(RiskMsg::Link)) } }
             @if !answers.is_empty() {
                 dl.details #risk-answers {
                     @for question in &q.questions {
@@ -244,6 +249,10 @@ fn risk(ctx: &Ctx, d: &Data) -> Markup {
                             dt { (pick(&question.text_en, &question.text_pl)) }
                             dd { (question.answers.iter().find(|x| x.key == *a).map_or_else(|| a.clone(), |x| pick(&x.text_en, &x.text_pl))) }
                         }
+                    }
+                    // Answers to questions the questionnaire has dropped since.
+                    @for (key, a) in answers.iter().filter(|(k, _)| !q.questions.iter().any(|x| x.key == **k)) {
+                        dt { (key) } dd { (a) }
                     }
                 }
             }

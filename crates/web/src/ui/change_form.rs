@@ -5,6 +5,7 @@
 //! answers give. A refused form comes back with the input and each message
 //! beside its field; an edit of an old version offers the latest one.
 
+use super::change_risk_texts::RiskMsg;
 use super::change_texts::{self, ChgMsg};
 use super::{
     Ctx, OrPage, UiResult, as_of, fmt,
@@ -267,9 +268,8 @@ fn risk_summary(ctx: &Ctx, q: &Questionnaire, answers: &BTreeMap<String, String>
 
 /// The questionnaire: each question a select of its answers, each answer
 /// with its weight (for the score `app.js` shows as they are chosen).
-fn questionnaire(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
+fn questionnaire(ctx: &Ctx, q: &Questionnaire, v: &ChangeForm, errors: &Errors) -> Markup {
     let lang = ctx.lang;
-    let q = Questionnaire::default();
     let hint = i18n::tf(lang, ChgMsg::RiskHint, &[("level", change_texts::risk_level(lang, q.cab_from))]);
     // An answer the question does not offer stays shown, beside its message.
     let options = |question: &Question, chosen: &str| {
@@ -284,7 +284,7 @@ fn questionnaire(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
     html! {
         fieldset.risk-fields #risk-fields {
             legend { (ctx.t(ChgMsg::RiskTitle)) }
-            p.hint { (hint) }
+            p.hint { (hint) " " a #risk-how href=(super::change_risk::PATH) { (ctx.t(RiskMsg::Link)) } }
             @for question in &q.questions {
                 @let name = format!("{ANSWER}{}", question.key);
                 @let id = format!("answer-{}", question.key);
@@ -292,7 +292,7 @@ fn questionnaire(ctx: &Ctx, v: &ChangeForm, errors: &Errors) -> Markup {
                 (Field::new(lang, &id, &name, words(lang, &question.text_en, &question.text_pl), errors)
                     .select_with(options(question, chosen)))
             }
-            (risk_summary(ctx, &q, &v.chosen()))
+            (risk_summary(ctx, q, &v.chosen()))
         }
     }
 }
@@ -356,7 +356,7 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ChangeForm, errors: &Errors,
             (f("backout_plan", ChgMsg::BackoutPlan).textarea(&v.backout_plan, 4))
             (f("test_plan", ChgMsg::TestPlan).textarea(&v.test_plan, 4))
         }
-        (questionnaire(ctx, v, errors))
+        (questionnaire(ctx, &c.risk, v, errors))
     };
     let side = record_form::side(ctx, &s.app.config.priority_matrix, &c.record, &v.fields, errors, ChgMsg::ChangeOwner);
     let body = html! {
@@ -378,12 +378,15 @@ fn render(ctx: &Ctx, s: &AppState, mode: &Mode, v: &ChangeForm, errors: &Errors,
 struct Choices {
     record: record_form::Choices,
     templates: Vec<TemplateView>,
+    /// The risk questionnaire in force.
+    risk: Questionnaire,
 }
 
 async fn choices(s: &AppState, ctx: &Ctx, v: &ChangeForm, new: bool) -> Result<Choices, AppError> {
     let record = record_form::choices(s, ctx, &v.fields).await?;
     let templates = if new { s.app.change_templates(&ctx.actor, true).await? } else { Vec::new() };
-    Ok(Choices { record, templates })
+    let risk = s.app.risk_questionnaire(&ctx.actor).await?;
+    Ok(Choices { record, templates, risk })
 }
 
 /// `/changes/new?template=7`: a standard change from that template.

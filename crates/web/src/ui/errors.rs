@@ -40,6 +40,12 @@ fn describe(lang: Lang, e: &AppError) -> (StatusCode, Msg, String, Option<String
             i18n::t(lang, Msg::ForbiddenIntro).into(),
             Some(super::widgets::sentence(&crate::i18n_codes::message(lang, why))),
         ),
+        AppError::Conflict(why) => (
+            StatusCode::CONFLICT,
+            Msg::BadRequestTitle,
+            super::widgets::sentence(&crate::i18n_codes::message(lang, why)),
+            None,
+        ),
         AppError::Throttled { retry_after_secs } => (
             StatusCode::TOO_MANY_REQUESTS,
             Msg::BadRequestTitle,

@@ -34,6 +34,8 @@ mod change_impact;
 mod change_list;
 mod change_review;
 mod change_review_texts;
+pub mod change_risk;
+mod change_risk_texts;
 mod change_side;
 mod change_templates;
 pub(crate) mod change_texts;
@@ -132,6 +134,7 @@ const AREAS: &[area::Area] = &[
     change_calendar::AREA,
     change_review::AREA,
     cab_agenda::AREA,
+    change_risk::AREA,
     task_list::AREA,
     cmdb_list::AREA,
     kb::AREA,

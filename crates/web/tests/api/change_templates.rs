@@ -149,10 +149,11 @@ both!(a_standard_change_copies_its_template_and_its_end_follows_the_duration, |t
     let r =
         t.post(&format!("/api/v1/changes/{n}/transition"), &t.agent, json!({"version": 1, "state": "scheduled"})).await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    // Used: deleting the template retires it, and the change keeps it.
+    // Used: it cannot be deleted (retire it instead), and the change keeps it.
     let r = t.delete(&format!("/api/v1/change-templates/{id}"), &t.manager).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<Value>().await.unwrap()["active"], false);
+    let p = problem(r, 409, "conflict").await;
+    assert_eq!(p["reason"], "template_in_use");
+    assert_eq!(t.json(&format!("/api/v1/change-templates/{id}"), &t.agent).await["active"], true, "left as it was");
     let c = t.json(&format!("/api/v1/changes/{n}"), &t.agent).await;
     assert_eq!(c["template"]["name"], "Apply monthly OS security patches");
 });

@@ -51,6 +51,7 @@ mod problem_desk;
 mod problem_sla;
 mod problem_sla_list;
 mod problems;
+mod risk_questionnaire;
 mod search;
 mod search_cis;
 mod search_words;

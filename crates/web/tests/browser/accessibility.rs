@@ -69,6 +69,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/change-calendar", STAFF),
     ("/changes/review", STAFF),
     ("/changes/cab", STAFF),
+    ("/changes/risk", STAFF),
     ("/changes/review?days=x", MANAGERS),
     ("/change-calendar?week=2030-W23", MANAGERS),
     ("/problems?state=open", STAFF),

@@ -289,3 +289,51 @@ async fn the_cab_agenda_sets_meetings_and_marks_changes_before_them() {
     let page = body(get(&t, "/changes/cab?group=Service%20Desk", &agent_cookie).await, StatusCode::OK).await;
     assert!(page.contains(r#"id="cab-next""#) && !page.contains(r#"id="cab-meeting-form""#));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_risk_questionnaire_is_shown_replaced_on_the_page_and_used_by_the_change_form() {
+    let t = server::spawn().await;
+    let (cookie, csrf) = t.session("admin").await;
+    let form = body(get(&t, "/changes/new", &cookie).await, StatusCode::OK).await;
+    assert!(form.contains(r#"id="risk-how" href="/changes/risk""#), "reached from the change form");
+    let page = body(get(&t, "/changes/risk", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="question-services_affected""#) && page.contains("The highest possible score is 21."));
+    assert!(page.contains(r#"id="risk-json""#), "admins may replace it");
+
+    // JSON that does not read, and one that reads but does not hold: each
+    // problem named, nothing stored.
+    let bad = [("_csrf", csrf.as_str()), ("questionnaire", r#"{"questions": 3}"#)];
+    let page = body(post(&t, "/changes/risk", &cookie, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(page.contains("<code>questions</code>: not JSON as the questionnaire needs it"), "{page}");
+    assert!(page.contains(r#"{&quot;questions&quot;: 3}"#), "what was typed stays: {page}");
+    let holds_not = r#"{"questions": [{"key": "Reach", "text_en": "Reach?", "text_pl": "Zasięg?", "answers": []}],
+        "levels": [{"min_score": 0, "level": "low"}], "cab_from": "high"}"#;
+    let bad = [("_csrf", csrf.as_str()), ("questionnaire", holds_not)];
+    let page = body(post(&t, "/changes/risk", &cookie, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    for said in ["<code>questions[0].key</code>", "<code>questions[0].answers</code>", "<code>cab_from</code>"] {
+        assert!(page.contains(said), "{said} in {page}");
+    }
+    assert!(page.contains(r#"id="question-services_affected""#), "the built-in one stays in force");
+
+    let good = r#"{"questions": [{"key": "reach", "text_en": "How far does it reach?", "text_pl": "Jak daleko sięga?",
+        "answers": [{"key": "team", "text_en": "One team", "text_pl": "Jeden zespół", "weight": 0},
+                    {"key": "all", "text_en": "Everyone", "text_pl": "Wszyscy", "weight": 9}]}],
+        "levels": [{"min_score": 0, "level": "low"}, {"min_score": 9, "level": "very_high"}], "cab_from": "very_high"}"#;
+    let r = post(&t, "/changes/risk", &cookie, &[("_csrf", csrf.as_str()), ("questionnaire", good)]).await;
+    assert_eq!(r.headers()[header::LOCATION], "/changes/risk?m=saved");
+    let page = body(get(&t, "/changes/risk?m=saved", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="question-reach""#) && !page.contains(r#"id="question-services_affected""#));
+    // The change form asks the new question.
+    let form = body(get(&t, "/changes/new", &cookie).await, StatusCode::OK).await;
+    assert!(form.contains(r#"name="answers.reach""#) && !form.contains(r#"name="answers.tested""#), "{form}");
+    let (agent, agent_csrf) = t.session("agent").await;
+    let page = body(get(&t, "/changes/risk", &agent).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="question-reach""#) && !page.contains(r#"id="risk-json""#), "agents read it only");
+    let r = post(&t, "/changes/risk", &agent, &[("_csrf", agent_csrf.as_str()), ("questionnaire", good)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let r = post(&t, "/changes/risk/reset", &cookie, &[("_csrf", csrf.as_str())]).await;
+    assert_eq!(r.headers()[header::LOCATION], "/changes/risk?m=reset");
+    let page = body(get(&t, "/changes/risk", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="question-services_affected""#));
+}
