@@ -4,11 +4,15 @@
 //! through the CMDB. Pure: times are passed in (microseconds since the
 //! epoch), nothing here reads a clock or does IO.
 
+pub mod inhibit;
 pub mod labels;
 pub mod matcher;
+pub mod silence;
 
+pub use inhibit::{InhibitRule, InhibitRuleSpec, inhibited_by};
 pub use labels::{Labels, fingerprint_text, is_valid_label_name, parse_fingerprint};
 pub use matcher::{ApiMatcher, MatchOp, Matcher, Matchers, parse_matcher, parse_matchers};
+pub use silence::{Silence, SilenceState, matchers_from_api};
 
 /// What a user sent wrong: `(field, message)` pairs, every one reported.
 pub type Problems = Vec<(String, crate::code::Message)>;
