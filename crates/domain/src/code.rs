@@ -533,6 +533,8 @@ codes! {
     GroupByTwice = "group_by_twice",
     /// `...` (every label) beside label names in `group_by`. No params.
     GroupByAllAndNames = "group_by_all_and_names",
+    /// `{max}`: seconds, the longest wait or interval a route takes.
+    DurationTooLong = "duration_too_long",
 }
 
 impl Code {

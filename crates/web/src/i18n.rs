@@ -786,6 +786,7 @@ catalogue! {
     ValRootRouteContinue: "the root route has no siblings: continue is not allowed", "główna trasa nie ma sąsiadów: continue jest niedozwolone";
     ValGroupByTwice: "{name} is listed twice", "{name} występuje dwa razy";
     ValGroupByAllAndNames: "... (every label) cannot stand beside label names", "... (wszystkie etykiety) nie może stać obok nazw etykiet";
+    ValDurationTooLong: "must be at most {max} seconds (a year)", "może wynosić najwyżej {max} sekund (rok)";
     // Service-level settings
     ServiceLevelsTitle: "Service levels", "Poziomy usług";
     Name: "Name", "Nazwa";

@@ -315,6 +315,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::RootRouteContinue => Msg::ValRootRouteContinue,
         C::GroupByTwice => Msg::ValGroupByTwice,
         C::GroupByAllAndNames => Msg::ValGroupByAllAndNames,
+        C::DurationTooLong => Msg::ValDurationTooLong,
     }
 }
 

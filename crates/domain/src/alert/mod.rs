@@ -7,11 +7,13 @@
 pub mod inhibit;
 pub mod labels;
 pub mod matcher;
+pub mod route;
 pub mod silence;
 
 pub use inhibit::{InhibitRule, InhibitRuleSpec, inhibited_by};
 pub use labels::{Labels, fingerprint_text, is_valid_label_name, parse_fingerprint};
 pub use matcher::{ApiMatcher, MatchOp, Matcher, Matchers, parse_matcher, parse_matchers};
+pub use route::{GroupBy, Route, RouteId, RouteSpec, RouteTree};
 pub use silence::{Silence, SilenceState, matchers_from_api};
 
 /// What a user sent wrong: `(field, message)` pairs, every one reported.
