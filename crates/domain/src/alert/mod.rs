@@ -4,12 +4,14 @@
 //! through the CMDB. Pure: times are passed in (microseconds since the
 //! epoch), nothing here reads a clock or does IO.
 
+pub mod dispatch;
 pub mod inhibit;
 pub mod labels;
 pub mod matcher;
 pub mod route;
 pub mod silence;
 
+pub use dispatch::{Dispatcher, Flush, GroupKey};
 pub use inhibit::{InhibitRule, InhibitRuleSpec, inhibited_by};
 pub use labels::{Labels, fingerprint_text, is_valid_label_name, parse_fingerprint};
 pub use matcher::{ApiMatcher, MatchOp, Matcher, Matchers, parse_matcher, parse_matchers};
