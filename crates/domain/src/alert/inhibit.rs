@@ -4,8 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Labels, Matchers, Problems, is_valid_label_name, parse_matchers};
-use crate::code::Code;
+use super::{Labels, Matchers, Problems, invalid_label_name, is_valid_label_name, parse_matchers};
 
 /// A rule as configured: matchers in Alertmanager's text form, one or more
 /// per string (`["severity=\"critical\"", "team=~\"db|web\""]`).
@@ -49,10 +48,7 @@ impl InhibitRuleSpec {
         let target_matchers = parse_matcher_list("target_matchers", &self.target_matchers, &mut problems);
         for (i, n) in self.equal.iter().enumerate() {
             if !is_valid_label_name(n) {
-                let msg = Code::InvalidLabelName
-                    .msg(format!("{n:?} is not a valid label name: letters, digits and _, not starting with a digit"))
-                    .with("name", n);
-                problems.push((format!("equal[{i}]"), msg));
+                problems.push((format!("equal[{i}]"), invalid_label_name(n)));
             }
         }
         if !problems.is_empty() {

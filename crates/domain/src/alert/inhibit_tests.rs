@@ -1,4 +1,5 @@
 use super::*;
+use crate::code::Code;
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
     pairs.iter().copied().collect()

@@ -14,6 +14,13 @@ use crate::code::{Code, Message};
 #[serde(transparent)]
 pub struct Labels(BTreeMap<String, String>);
 
+/// "… is not a valid label name", naming `name`.
+pub fn invalid_label_name(name: &str) -> Message {
+    Code::InvalidLabelName
+        .msg(format!("{name:?} is not a valid label name: letters, digits and _, not starting with a digit"))
+        .with("name", name)
+}
+
 /// The classic Prometheus label name rule, `[a-zA-Z_][a-zA-Z0-9_]*`
 /// (prometheus/common `LabelName.IsValid` before UTF-8 names).
 pub fn is_valid_label_name(name: &str) -> bool {
@@ -85,12 +92,7 @@ impl Labels {
         self.0
             .keys()
             .filter(|n| !is_valid_label_name(n))
-            .map(|n| {
-                let msg = Code::InvalidLabelName
-                    .msg(format!("{n:?} is not a valid label name: letters, digits and _, not starting with a digit"))
-                    .with("name", n);
-                (format!("{field}.{n}"), msg)
-            })
+            .map(|n| (format!("{field}.{n}"), invalid_label_name(n)))
             .collect()
     }
 

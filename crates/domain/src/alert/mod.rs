@@ -13,7 +13,7 @@ pub mod silence;
 
 pub use dispatch::{Dispatcher, Flush, GroupKey};
 pub use inhibit::{InhibitRule, InhibitRuleSpec, inhibited_by};
-pub use labels::{Labels, fingerprint_text, is_valid_label_name, parse_fingerprint};
+pub use labels::{Labels, fingerprint_text, invalid_label_name, is_valid_label_name, parse_fingerprint};
 pub use matcher::{ApiMatcher, MatchOp, Matcher, Matchers, parse_matcher, parse_matchers};
 pub use route::{GroupBy, Route, RouteId, RouteSpec, RouteTree};
 pub use silence::{Silence, SilenceState, matchers_from_api};

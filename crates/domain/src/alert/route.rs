@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::inhibit::parse_matcher_list;
-use super::{Labels, Matchers, Problems, is_valid_label_name};
+use super::{Labels, Matchers, Problems, invalid_label_name, is_valid_label_name};
 use crate::code::{Code, Message};
 
 /// A route as configured (JSON): unset settings come from the parent, the
@@ -214,10 +214,7 @@ fn group_by(field: &str, names: &[String], problems: &mut Problems) -> GroupBy {
     let mut seen = BTreeSet::new();
     for (i, n) in names.iter().enumerate().filter(|(_, n)| *n != "...") {
         if !is_valid_label_name(n) {
-            let msg = Code::InvalidLabelName
-                .msg(format!("{n:?} is not a valid label name: letters, digits and _, not starting with a digit"))
-                .with("name", n);
-            problems.push((format!("{field}[{i}]"), msg));
+            problems.push((format!("{field}[{i}]"), invalid_label_name(n)));
         } else if !seen.insert(n.as_str()) {
             let msg: Message = Code::GroupByTwice.msg(format!("{n:?} is listed twice")).with("name", n);
             problems.push((format!("{field}[{i}]"), msg));

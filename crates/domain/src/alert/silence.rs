@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{ApiMatcher, Labels, Matchers, Problems, is_valid_label_name};
+use super::{ApiMatcher, Labels, Matchers, Problems, invalid_label_name, is_valid_label_name};
 use crate::code::Code;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,13 +74,7 @@ impl Silence {
         }
         for (i, m) in self.matchers.iter().enumerate() {
             if !is_valid_label_name(&m.name) {
-                let msg = Code::InvalidLabelName
-                    .msg(format!(
-                        "{:?} is not a valid label name: letters, digits and _, not starting with a digit",
-                        m.name
-                    ))
-                    .with("name", &m.name);
-                problems.push((format!("matchers[{i}].name"), msg));
+                problems.push((format!("matchers[{i}].name"), invalid_label_name(&m.name)));
             }
         }
         if !self.matchers.is_empty() && self.matchers.iter().all(|m| m.matches_empty()) {
