@@ -505,6 +505,40 @@ codes! {
     ViewNameTaken = "view_name_taken",
     /// `{who}`.
     NoStaffNamed = "no_staff_named",
+    // Alerts, matchers, silences and routes (Alertmanager's rules).
+    /// `{name}`: not `[a-zA-Z_][a-zA-Z0-9_]*`.
+    InvalidLabelName = "invalid_label_name",
+    /// An alert with no label left once empty values are dropped. No params.
+    NoLabels = "no_labels",
+    /// `{text}`: not an Alertmanager fingerprint (1 to 16 hex digits).
+    NotFingerprint = "not_fingerprint",
+    /// `{matcher}`: not `name op value`.
+    BadMatcher = "bad_matcher",
+    /// `{matcher}`: a `"` inside a value that is not escaped as `\"`.
+    MatcherQuote = "matcher_quote",
+    /// `{matcher}`, `{error}`: the regular expression does not compile.
+    InvalidRegex = "invalid_regex",
+    /// A silence with no matcher. No params.
+    NoMatchers = "no_matchers",
+    /// A silence whose every matcher matches the empty string (it would
+    /// silence every alert). No params.
+    MatchersMatchEmpty = "matchers_match_empty",
+    /// A new silence that has already ended. No params.
+    EndsInPast = "ends_in_past",
+    /// `{name}`: a route names a receiver that does not exist.
+    UnknownReceiver = "unknown_receiver",
+    /// The root route without a receiver. No params.
+    RootRouteReceiver = "root_route_receiver",
+    /// The root route with matchers (it must take every alert). No params.
+    RootRouteMatchers = "root_route_matchers",
+    /// The root route with `continue` (it has no siblings). No params.
+    RootRouteContinue = "root_route_continue",
+    /// `{name}`: listed twice in `group_by`.
+    GroupByTwice = "group_by_twice",
+    /// `...` (every label) beside label names in `group_by`. No params.
+    GroupByAllAndNames = "group_by_all_and_names",
+    /// `{max}`: seconds, the longest wait or interval a route takes.
+    DurationTooLong = "duration_too_long",
 }
 
 impl Code {

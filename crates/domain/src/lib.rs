@@ -10,6 +10,7 @@
 mod macros;
 
 pub mod access;
+pub mod alert;
 pub mod audit;
 pub mod calendar;
 pub mod canned;

@@ -773,6 +773,22 @@ catalogue! {
     ValOwnPassword: "change your own password with PUT /api/v1/me/password", "własne hasło zmień przez PUT /api/v1/me/password";
     DenyDenied: "Not allowed.", "Brak uprawnień.";
     ValNoStaffNamed: "no staff user named {who}", "nie ma pracownika wsparcia o nazwie {who}";
+    ValInvalidLabelName: "{name} is not a valid label name: letters, digits and _, not starting with a digit", "{name} to nie jest poprawna nazwa etykiety: litery, cyfry i _, bez cyfry na początku";
+    ValNoLabels: "an alert needs at least one label with a value", "alert potrzebuje co najmniej jednej etykiety z wartością";
+    ValNotFingerprint: "{text} is not a fingerprint: 1 to 16 hexadecimal digits", "{text} to nie jest odcisk: od 1 do 16 cyfr szesnastkowych";
+    ValBadMatcher: "{matcher} is not a matcher: name, one of = != =~ !~, value", "{matcher} to nie jest warunek: nazwa, jedno z = != =~ !~, wartość";
+    ValMatcherQuote: "{matcher} has a double quote inside its value: write it as \\\"", "{matcher} ma cudzysłów wewnątrz wartości: zapisz go jako \\\"";
+    ValInvalidRegex: "{matcher}: invalid regular expression: {error}", "{matcher}: błędne wyrażenie regularne: {error}";
+    ValNoMatchers: "a silence needs at least one matcher", "wyciszenie potrzebuje co najmniej jednego warunku";
+    ValMatchersMatchEmpty: "at least one matcher must not match the empty string (the silence would mute every alert)", "co najmniej jeden warunek nie może pasować do pustego tekstu (wyciszenie objęłoby każdy alert)";
+    ValEndsInPast: "must not be in the past", "nie może być w przeszłości";
+    ValUnknownReceiver: "no receiver named {name}", "nie ma odbiorcy o nazwie {name}";
+    ValRootRouteReceiver: "the root route needs a receiver", "główna trasa potrzebuje odbiorcy";
+    ValRootRouteMatchers: "the root route takes every alert: it has no matchers", "główna trasa przyjmuje każdy alert: nie ma warunków";
+    ValRootRouteContinue: "the root route has no siblings: continue is not allowed", "główna trasa nie ma sąsiadów: continue jest niedozwolone";
+    ValGroupByTwice: "{name} is listed twice", "{name} występuje dwa razy";
+    ValGroupByAllAndNames: "... (every label) cannot stand beside label names", "... (wszystkie etykiety) nie może stać obok nazw etykiet";
+    ValDurationTooLong: "must be at most {max} seconds (a year)", "może wynosić najwyżej {max} sekund (rok)";
     // Service-level settings
     ServiceLevelsTitle: "Service levels", "Poziomy usług";
     Name: "Name", "Nazwa";

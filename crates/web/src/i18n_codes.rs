@@ -302,6 +302,22 @@ pub fn msg_for(code: Code) -> Msg {
         C::AsOfBeforeCi => Msg::AsOfBeforeCi,
         C::ViewNameTaken => Msg::ValNameTakenView,
         C::NoStaffNamed => Msg::ValNoStaffNamed,
+        C::InvalidLabelName => Msg::ValInvalidLabelName,
+        C::NoLabels => Msg::ValNoLabels,
+        C::NotFingerprint => Msg::ValNotFingerprint,
+        C::BadMatcher => Msg::ValBadMatcher,
+        C::MatcherQuote => Msg::ValMatcherQuote,
+        C::InvalidRegex => Msg::ValInvalidRegex,
+        C::NoMatchers => Msg::ValNoMatchers,
+        C::MatchersMatchEmpty => Msg::ValMatchersMatchEmpty,
+        C::EndsInPast => Msg::ValEndsInPast,
+        C::UnknownReceiver => Msg::ValUnknownReceiver,
+        C::RootRouteReceiver => Msg::ValRootRouteReceiver,
+        C::RootRouteMatchers => Msg::ValRootRouteMatchers,
+        C::RootRouteContinue => Msg::ValRootRouteContinue,
+        C::GroupByTwice => Msg::ValGroupByTwice,
+        C::GroupByAllAndNames => Msg::ValGroupByAllAndNames,
+        C::DurationTooLong => Msg::ValDurationTooLong,
     }
 }
 
