@@ -501,6 +501,21 @@ codes! {
     ViewNameTaken = "view_name_taken",
     /// `{who}`.
     NoStaffNamed = "no_staff_named",
+    // Checks (see `check::definition`).
+    /// `{interval}` (seconds): a check's timeout must be shorter.
+    TimeoutBelowInterval = "timeout_below_interval",
+    /// `{text}`: not a host name or IP address (or not a DNS name).
+    NotHost = "not_host",
+    /// `{text}`: not an IP address with an optional port.
+    NotIpAddress = "not_ip_address",
+    /// A plugin file given with a path or as `.`/`..`. No params.
+    PluginFileName = "plugin_file_name",
+    /// `{detail}`: what is wrong in a JSON condition.
+    JsonCondition = "json_condition",
+    /// `{text}`: not an HTTP status or range.
+    HttpStatusRange = "http_status_range",
+    /// `{warn}`: the critical days exceed the warning days.
+    TlsDaysOrder = "tls_days_order",
 }
 
 impl Code {
