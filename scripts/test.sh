@@ -8,6 +8,7 @@ bash scripts/ensure-postgres.sh
 bash scripts/install-browser.sh
 bash scripts/install-mail.sh
 bash scripts/install-inventory.sh
+bash scripts/install-plugins.sh
 bash scripts/install-axe.sh
 bash scripts/install-python-tools.sh
 

@@ -8,6 +8,8 @@
 //! - [`inventory`]: parsing a machine inventory posted by a FusionInventory or
 //!   GLPI agent into plain data for the CMDB, a CI draft made from it, and
 //!   the agent protocol's replies;
+//! - [`checks`]: Steward's own checks (HTTP, TCP, DNS, TLS expiry, ping,
+//!   Nagios plugins), each run once into an outcome;
 //! - [`cmdb_files`]: the CMDB's CSV import (with a column mapping) and its
 //!   CSV and JSON export.
 //!
@@ -19,6 +21,7 @@
 //! TLS (SMTP and HTTPS) runs on rustls with the ring provider, which the
 //! binary installs at start.
 
+pub mod checks;
 pub mod cmdb_files;
 pub mod email;
 pub mod imap;

@@ -539,6 +539,21 @@ codes! {
     GroupByAllAndNames = "group_by_all_and_names",
     /// `{max}`: seconds, the longest wait or interval a route takes.
     DurationTooLong = "duration_too_long",
+    // Checks (see `check::definition`).
+    /// `{interval}` (seconds): a check's timeout must be shorter.
+    TimeoutBelowInterval = "timeout_below_interval",
+    /// `{text}`: not a host name or IP address (or not a DNS name).
+    NotHost = "not_host",
+    /// `{text}`: not an IP address with an optional port.
+    NotIpAddress = "not_ip_address",
+    /// A plugin file given with a path or as `.`/`..`. No params.
+    PluginFileName = "plugin_file_name",
+    /// `{detail}`: what is wrong in a JSON condition.
+    JsonCondition = "json_condition",
+    /// `{text}`: not an HTTP status or range.
+    HttpStatusRange = "http_status_range",
+    /// `{warn}`: the critical days exceed the warning days.
+    TlsDaysOrder = "tls_days_order",
 }
 
 impl Code {

@@ -15,6 +15,7 @@ pub mod audit;
 pub mod calendar;
 pub mod canned;
 pub mod change;
+pub mod check;
 pub mod cmdb;
 pub mod code;
 pub mod discussion;

@@ -725,6 +725,13 @@ catalogue! {
     ValDemoNotEmpty: "demo data can only be loaded into a new, empty database", "dane demonstracyjne można wczytać tylko do nowej, pustej bazy";
     ValTooMany: "at most {max}", "najwyżej {max}";
     ValBetween: "must be between {min} and {max}", "musi być od {min} do {max}";
+    ValTimeoutBelowInterval: "must be shorter than the interval ({interval} s)", "musi być krótszy niż odstęp ({interval} s)";
+    ValNotHost: "{text} is not a host name or an IP address", "{text} to nie jest nazwa hosta ani adres IP";
+    ValNotIpAddress: "{text} is not an IP address, with or without a port", "{text} to nie jest adres IP (z portem lub bez)";
+    ValPluginFileName: "must be the name of a file in the plugin folder: no / or \\, not . or ..", "musi być nazwą pliku w folderze wtyczek: bez / i \\, nie . ani ..";
+    ValJsonCondition: "{detail}", "nieprawidłowy warunek JSON: {detail}";
+    ValHttpStatusRange: "{text} is not an HTTP status or range such as 200-299 (100 to 599)", "{text} to nie jest status HTTP ani zakres, np. 200-299 (100 do 599)";
+    ValTlsDaysOrder: "must not be more than the warning days ({warn})", "nie może przekraczać dni ostrzeżenia ({warn})";
     ValNotPriority: "{text} is not a priority: use 1 to 5", "{text} to nie jest priorytet: użyj 1 do 5";
     ValBadCursor: "is not a cursor from this list", "to nie jest kursor z tej listy";
     ValPriorityUnreachable: "the priority matrix gives P{p} for no impact and urgency", "macierz priorytetów nie daje P{p} dla żadnego wpływu i pilności";

@@ -4,6 +4,7 @@
 //! fusioninventory-agent posting inventories.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod checks;
 mod inbound;
 mod inventory;
 mod inventory_agent;
