@@ -47,6 +47,30 @@ pub struct NewSession {
 }
 
 /// An API token as shown once at creation.
+/// What an API token may be used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenScope {
+    /// The whole API, as its holder.
+    #[default]
+    All,
+    /// Only sending alerts: the /api/v2 alert API and the alert webhooks
+    /// (what Prometheus, amtool and monitoring tools are given).
+    Alerts,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::All => "all",
+            TokenScope::Alerts => "alerts",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        [TokenScope::All, TokenScope::Alerts].into_iter().find(|t| t.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewToken {
     pub id: i64,
@@ -168,8 +192,12 @@ impl App {
         let user = user.ok_or(AppError::Unauthenticated("your account is disabled"))?;
         let actor = self.actor_for(user).await?;
         self.note_session_use(s.id, s.last_seen_at, now);
-        let credential =
-            Credential { actor: actor.clone(), csrf: Some(s.csrf.clone()), expires_at: Some(s.expires_at) };
+        let credential = Credential {
+            actor: actor.clone(),
+            csrf: Some(s.csrf.clone()),
+            expires_at: Some(s.expires_at),
+            alerts_only: false,
+        };
         self.cache.put_credential(hash, credential, generation);
         Ok((actor, s.csrf))
     }
@@ -182,29 +210,61 @@ impl App {
     }
 
     /// The actor holding an API token.
+    /// The holder of an API token for the whole API; a token limited to
+    /// alerts is refused here (403 `token_alerts_only`).
     pub async fn token_actor(&self, token: &str) -> Result<Actor, AppError> {
+        let (actor, alerts_only) = self.token_holder(token).await?;
+        if alerts_only {
+            let text = "this token may only send alerts (the /api/v2 alert API and the alert webhooks)";
+            return Err(AppError::Forbidden(Code::TokenAlertsOnly.msg(text)));
+        }
+        Ok(actor)
+    }
+
+    /// The holder of an API token on the alert API: any token, those
+    /// limited to alerts included.
+    pub async fn alert_token_actor(&self, token: &str) -> Result<Actor, AppError> {
+        Ok(self.token_holder(token).await?.0)
+    }
+
+    /// A token's user and whether it is limited to alerts.
+    async fn token_holder(&self, token: &str) -> Result<(Actor, bool), AppError> {
         let hash = secret_hash(token);
         if let Some(c) = self.cache.credential(&hash) {
             if c.csrf.is_none() {
                 self.note_token_use(&hash);
-                return Ok(c.actor);
+                return Ok((c.actor, c.alerts_only));
             }
         }
         let generation = self.cache.generation();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let found = accounts::user_by_token(&mut conn, &hash).await?;
         drop(conn);
-        let (_, user) = found.ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
+        let (_, scope, user) = found.ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
         let actor = self.actor_for(user).await?;
         self.note_token_use(&hash);
-        let credential = Credential { actor: actor.clone(), csrf: None, expires_at: None };
+        let alerts_only = scope == TokenScope::Alerts.as_str();
+        let credential = Credential { actor: actor.clone(), csrf: None, expires_at: None, alerts_only };
         self.cache.put_credential(hash, credential, generation);
-        Ok(actor)
+        Ok((actor, alerts_only))
     }
 
-    /// Creates an API token for `username`; the secret is returned once.
-    /// Users may create their own; admins anyone's. `None` is the CLI.
+    /// Creates an API token for `username` for the whole API; the secret
+    /// is returned once. Users may create their own; admins anyone's.
+    /// `None` is the CLI.
     pub async fn create_token(&self, actor: Option<&Actor>, username: &str, label: &str) -> Result<NewToken, AppError> {
+        self.create_scoped_token(actor, username, label, TokenScope::All).await
+    }
+
+    /// As [`App::create_token`], for the whole API or for sending alerts
+    /// only (what Prometheus and amtool are given).
+    pub async fn create_scoped_token(
+        &self,
+        actor: Option<&Actor>,
+        username: &str,
+        label: &str,
+        scope: TokenScope,
+    ) -> Result<NewToken, AppError> {
         let label =
             steward_domain::text::check(label, steward_domain::text::NAME).map_err(|e| AppError::field("name", e))?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
@@ -223,11 +283,13 @@ impl App {
         let id = self
             .store
             .write(move |c| {
-                Box::pin(async move { accounts::insert_token(c, user.id, &label, &hash, created_at).await })
+                Box::pin(
+                    async move { accounts::insert_token(c, user.id, &label, &hash, created_at, scope.as_str()).await },
+                )
             })
             .await?;
         let entry = AuditEntry::new(AuditKind::TokenCreated, actor, &user.username).or_operator(actor);
-        self.audit(entry.detail(format!("token {id}"))).await;
+        self.audit(entry.detail(format!("token {id} ({})", scope.as_str()))).await;
         Ok(NewToken { id, token, created_at })
     }
 

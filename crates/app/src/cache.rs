@@ -23,6 +23,8 @@ pub(crate) struct Credential {
     pub csrf: Option<String>,
     /// When a session ends (microseconds), if it is one.
     pub expires_at: Option<i64>,
+    /// An API token limited to sending alerts.
+    pub alerts_only: bool,
 }
 
 #[derive(Default)]
@@ -110,7 +112,7 @@ mod tests {
     fn credentials_are_kept_briefly_and_cleared() {
         let c = Cache::default();
         assert!(c.credential("h").is_none());
-        let credential = || Credential { actor: actor(), csrf: None, expires_at: None };
+        let credential = || Credential { actor: actor(), csrf: None, expires_at: None, alerts_only: false };
         c.put_credential("h".into(), credential(), c.generation());
         assert_eq!(c.credential("h").map(|c| c.actor.id), Some(1));
         let before = c.generation();

@@ -3,6 +3,7 @@
 //! transaction. Background workers live here too.
 
 pub mod accounts;
+pub mod alerts;
 pub mod approval_policies;
 pub mod articles;
 pub mod audit;

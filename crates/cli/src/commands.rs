@@ -75,6 +75,11 @@ pub enum TokenCommand {
         /// A label to recognise the token by.
         #[arg(long, default_value = "cli")]
         label: String,
+        /// `all`: the whole API as the user; `alerts`: only sending alerts
+        /// (the /api/v2 alert API and the alert webhooks), for Prometheus,
+        /// amtool and monitoring tools.
+        #[arg(long, default_value = "all", value_parser = ["all", "alerts"])]
+        scope: String,
     },
 }
 
@@ -352,10 +357,11 @@ pub async fn group(cfg: &Config, c: GroupCommand) -> Result<()> {
 pub async fn token(cfg: &Config, c: TokenCommand) -> Result<()> {
     let app = open(cfg).await?;
     match c {
-        TokenCommand::Create { name, label } => {
-            let t = app.create_token(None, &name, &label).await.map_err(app_error)?;
+        TokenCommand::Create { name, label, scope } => {
+            let scope = steward_app::auth::TokenScope::parse(&scope).unwrap_or_default();
+            let t = app.create_scoped_token(None, &name, &label, scope).await.map_err(app_error)?;
             println!("{}", t.token);
-            eprintln!("token {} for {name} created; it is shown only this once", t.id);
+            eprintln!("token {} ({}) for {name} created; it is shown only this once", t.id, scope.as_str());
         }
     }
     app.store.close().await;

@@ -388,6 +388,10 @@ codes! {
     DenyNoComments = "deny_no_comments",
     DenyAudit = "deny_audit",
     DenyOthersTokens = "deny_others_tokens",
+    /// The alert API is staff's. No params.
+    DenyAlerts = "deny_alerts",
+    /// An API token limited to sending alerts, used elsewhere. No params.
+    TokenAlertsOnly = "token_alerts_only",
     /// `{fields}`.
     DenyReservedFields = "deny_reserved_fields",
     DemoNotEmpty = "demo_not_empty",

@@ -380,26 +380,39 @@ pub struct ApiToken {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// `all` or `alerts`.
+    pub scope: String,
 }
 
-pub async fn insert_token(conn: &mut AnyConnection, user_id: i64, name: &str, hash: &str, now: i64) -> Result<i64> {
+/// A token for `user_id`; `scope` is `all` or `alerts` (the alert API only).
+pub async fn insert_token(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    name: &str,
+    hash: &str,
+    now: i64,
+    scope: &str,
+) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, scope) VALUES ($1, $2, $3, $4, $5) \
+         RETURNING id",
     )
     .bind(user_id)
     .bind(name.to_owned())
     .bind(hash.to_owned())
     .bind(now)
+    .bind(scope.to_owned())
     .fetch_one(conn)
     .await?;
     Ok(id)
 }
 
 /// The active user holding an unrevoked token with this hash.
-pub async fn user_by_token(conn: &mut AnyConnection, hash: &str) -> Result<Option<(i64, User)>> {
+/// The token's id and scope (`all` or `alerts`), and its user.
+pub async fn user_by_token(conn: &mut AnyConnection, hash: &str) -> Result<Option<(i64, String, User)>> {
     let cols = user_columns("u");
     let sql = format!(
-        "SELECT t.id AS token_id, {cols} FROM api_tokens t JOIN users u ON u.id = t.user_id
+        "SELECT t.id AS token_id, t.scope AS token_scope, {cols} FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
     );
     let row: Option<sqlx::any::AnyRow> =
@@ -408,14 +421,14 @@ pub async fn user_by_token(conn: &mut AnyConnection, hash: &str) -> Result<Optio
         None => Ok(None),
         Some(r) => {
             use sqlx::Row;
-            Ok(Some((r.try_get("token_id")?, User::from_row(&r)?)))
+            Ok(Some((r.try_get("token_id")?, r.try_get("token_scope")?, User::from_row(&r)?)))
         }
     }
 }
 
 pub async fn list_tokens(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<ApiToken>> {
     Ok(sqlx::query_as(
-        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at, scope FROM api_tokens WHERE user_id = $1 ORDER BY id",
     )
     .bind(user_id)
     .fetch_all(conn)
@@ -432,10 +445,12 @@ pub async fn revoke_token(conn: &mut AnyConnection, id: i64, now: i64) -> Result
 }
 
 pub async fn token_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<ApiToken>> {
-    Ok(sqlx::query_as("SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at, scope FROM api_tokens WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 #[derive(Debug, Clone, FromRow)]

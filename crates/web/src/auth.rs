@@ -68,6 +68,25 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The caller of the alert API (`/api/v2`, the alert webhooks): an API
+/// token, those limited to alerts included (Bearer as Prometheus sends it,
+/// or Basic with the token as the password as amtool and agents can).
+pub struct AlertActor(pub Actor);
+
+impl FromRequestParts<AppState> for AlertActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(&parts.headers).map(str::to_owned).or_else(|| basic_token(&parts.headers));
+        let Some(token) = token else {
+            return ApiActor::from_request_parts(parts, state).await.map(|a| AlertActor(a.0));
+        };
+        let actor = state.app.alert_token_actor(&token).await?;
+        crate::access_log::note_user(parts, &actor.username);
+        Ok(AlertActor(actor))
+    }
+}
+
 /// The caller of an API endpoint.
 pub struct ApiActor(pub Actor);
 

@@ -654,6 +654,8 @@ catalogue! {
     DenyApprovalPolicies: "only managers and admins can set approval policies", "tylko kierownicy i administratorzy mogą ustalać polityki zatwierdzania";
     DenyChangeTemplates: "only managers and admins can keep the standard change catalogue", "tylko kierownicy i administratorzy mogą prowadzić katalog zmian standardowych";
     ValTemplateInUse: "changes were raised from this template: retire it instead", "z tego szablonu utworzono zmiany: wycofaj go zamiast usuwać";
+    DenyAlerts: "only staff tokens send and read alerts", "tylko tokeny personelu wysyłają i czytają alerty";
+    DenyTokenAlertsOnly: "this token may only send alerts", "ten token służy tylko do wysyłania alertów";
     DenyRiskQuestionnaire: "only managers and admins can change the risk questionnaire", "tylko kierownicy i administratorzy mogą zmieniać kwestionariusz ryzyka";
     DenyChangeCalendar: "only managers and admins can set freezes and maintenance windows", "tylko kierownicy i administratorzy mogą ustalać okresy zamrożenia i okna serwisowe";
     CiRetired: "{ci} is retired: take it off the change", "element {ci} jest wycofany z użytku: usuń go ze zmiany";

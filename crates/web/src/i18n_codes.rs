@@ -55,6 +55,8 @@ pub fn msg_for(code: Code) -> Msg {
         C::DenyApprovalPolicies => Msg::DenyApprovalPolicies,
         C::DenyChangeTemplates => Msg::DenyChangeTemplates,
         C::DenyRiskQuestionnaire => Msg::DenyRiskQuestionnaire,
+        C::TokenAlertsOnly => Msg::DenyTokenAlertsOnly,
+        C::DenyAlerts => Msg::DenyAlerts,
         C::TemplateInUse => Msg::ValTemplateInUse,
         C::LinkElsewhere => Msg::ValLinkElsewhere,
         C::LinkSelf => Msg::ValLinkSelf,

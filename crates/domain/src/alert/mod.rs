@@ -8,6 +8,7 @@ pub mod dispatch;
 pub mod inhibit;
 pub mod labels;
 pub mod matcher;
+pub mod posted;
 pub mod route;
 pub mod silence;
 
@@ -15,6 +16,7 @@ pub use dispatch::{Dispatcher, Flush, GroupKey};
 pub use inhibit::{InhibitRule, InhibitRuleSpec, inhibited_by};
 pub use labels::{Labels, fingerprint_text, invalid_label_name, is_valid_label_name, parse_fingerprint};
 pub use matcher::{ApiMatcher, MatchOp, Matcher, Matchers, parse_matcher, parse_matchers};
+pub use posted::{Alert, Posted, RESOLVE_TIMEOUT, fold, merge};
 pub use route::{GroupBy, Route, RouteId, RouteSpec, RouteTree};
 pub use silence::{Silence, SilenceState, matchers_from_api};
 

@@ -7,6 +7,7 @@ use axum::{
     http::StatusCode,
 };
 use steward_app::accounts::NewUser;
+use steward_app::auth::TokenScope;
 
 /// `/me`, users, groups and the caller's API tokens: routes and their
 /// OpenAPI description.
@@ -127,7 +128,16 @@ pub async fn create_token(
     ApiActor(a): ApiActor,
     Json(b): Json<NewTokenJson>,
 ) -> Result<(StatusCode, axum::Json<TokenJson>), ApiError> {
-    let t = s.app.create_token(Some(&a), &a.username, &b.name).await?;
+    let scope = match b.scope.as_deref().map(str::trim) {
+        None | Some("") => TokenScope::All,
+        Some(v) => TokenScope::parse(v).ok_or_else(|| {
+            ApiError::field(
+                "scope",
+                steward_domain::code::unknown_value(format!("{v:?} is not all or alerts"), v, "all, alerts"),
+            )
+        })?,
+    };
+    let t = s.app.create_scoped_token(Some(&a), &a.username, &b.name, scope).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(TokenJson {
@@ -137,6 +147,7 @@ pub async fn create_token(
             created_at: time(t.created_at),
             last_used_at: None,
             revoked_at: None,
+            scope: scope.as_str().to_owned(),
         }),
     ))
 }

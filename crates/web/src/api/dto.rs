@@ -478,6 +478,12 @@ pub struct NewMemberJson {
 #[serde(deny_unknown_fields)]
 pub struct NewTokenJson {
     pub name: String,
+    /// `all` (default): the whole API as its holder; `alerts`: only the
+    /// /api/v2 alert API and the alert webhooks (for Prometheus, amtool and
+    /// monitoring tools).
+    #[serde(default)]
+    #[schema(value_type = Option<super::schema::TokenScope>)]
+    pub scope: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -492,6 +498,8 @@ pub struct TokenJson {
     /// When it last authenticated a request (kept to the minute).
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
+    #[schema(value_type = super::schema::TokenScope)]
+    pub scope: String,
 }
 
 impl From<accounts::ApiToken> for TokenJson {
@@ -503,6 +511,7 @@ impl From<accounts::ApiToken> for TokenJson {
             created_at: time(t.created_at),
             last_used_at: opt_time(t.last_used_at),
             revoked_at: opt_time(t.revoked_at),
+            scope: t.scope,
         }
     }
 }

@@ -649,6 +649,10 @@ word_enum!(
     TaskQueue { Group, Me }
 );
 word_enum!(
+    /// What an API token may be used for.
+    TokenScope { All, Alerts }
+);
+word_enum!(
     /// How risky a change is, from its questionnaire's score.
     RiskLevel { Low, Moderate, High, VeryHigh }
 );

@@ -10,6 +10,7 @@ mod smtpd;
 
 mod access;
 mod accounts;
+mod alertmanager;
 mod api_contract;
 mod articles;
 mod articles_refusals;

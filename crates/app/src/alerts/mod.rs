@@ -1,0 +1,168 @@
+//! Alerts in (issue 13): batches posted as Alertmanager takes them, kept
+//! one row per fingerprint and committed before the sender hears back;
+//! the firing alerts read with their silences; Alertmanager's silences.
+//! Staff only: Prometheus and amtool are given a staff user's token,
+//! best one limited to alerts.
+
+mod silences;
+
+pub use silences::{PostedSilence, SilenceView};
+
+use crate::{Actor, App, Code, error::AppError};
+use std::collections::HashMap;
+use steward_domain::{
+    access::Denied,
+    alert::{Alert, Labels, Matchers, Posted, Problems, RESOLVE_TIMEOUT, Silence, SilenceState, fold, merge},
+};
+use steward_store::{
+    StoreError,
+    alerts::{self as store, AlertRow},
+    now_micros,
+};
+
+/// What a batch came to: how many alerts were kept, and the problems of
+/// those refused (each beside `[i].field`); the valid ones are kept even
+/// when others are refused, as Alertmanager does.
+#[derive(Debug, Clone, Default)]
+pub struct Ingested {
+    pub kept: usize,
+    pub refused: Problems,
+}
+
+/// A firing alert with what mutes it.
+#[derive(Debug, Clone)]
+pub struct AlertView {
+    pub alert: Alert,
+    /// The ids of the active silences that match it.
+    pub silenced_by: Vec<String>,
+    pub received_at: i64,
+}
+
+impl AlertView {
+    /// Alertmanager's state: `suppressed` when silenced, else `active`.
+    pub fn state(&self) -> &'static str {
+        if self.silenced_by.is_empty() { "active" } else { "suppressed" }
+    }
+}
+
+/// A list's conditions, as Alertmanager's `GET /api/v2/alerts` takes them.
+#[derive(Debug, Clone)]
+pub struct AlertFilter {
+    pub matchers: Matchers,
+    pub active: bool,
+    pub silenced: bool,
+}
+
+impl Default for AlertFilter {
+    fn default() -> Self {
+        Self { matchers: Matchers(Vec::new()), active: true, silenced: true }
+    }
+}
+
+pub(crate) fn can_use_alerts(actor: &Actor) -> Result<(), Denied> {
+    if actor.role.is_staff() { Ok(()) } else { Err(Denied("only staff tokens send and read alerts", Code::DenyAlerts)) }
+}
+
+fn to_row(a: &Alert, received_at: i64) -> AlertRow {
+    AlertRow {
+        id: 0,
+        // The same 64 bits, as PostgreSQL's BIGINT holds them.
+        fingerprint: a.fingerprint as i64,
+        labels: serde_json::to_string(a.labels.as_map()).unwrap_or_else(|_| "{}".into()),
+        annotations: serde_json::to_string(a.annotations.as_map()).unwrap_or_else(|_| "{}".into()),
+        generator_url: a.generator_url.clone(),
+        starts_at: a.starts_at,
+        ends_at: a.ends_at,
+        timeout: i64::from(a.timeout),
+        updated_at: a.updated_at,
+        received_at,
+    }
+}
+
+fn from_row(r: &AlertRow) -> Alert {
+    let labels: Labels = serde_json::from_str(&r.labels).unwrap_or_default();
+    Alert {
+        fingerprint: r.fingerprint as u64,
+        annotations: serde_json::from_str(&r.annotations).unwrap_or_default(),
+        labels,
+        generator_url: r.generator_url.clone(),
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        timeout: r.timeout != 0,
+        updated_at: r.updated_at,
+    }
+}
+
+impl App {
+    /// Keeps a posted batch: each alert made whole and checked, repeats of
+    /// one fingerprint merged with the alert kept (in one write, committed
+    /// before this returns), the refused ones reported. An entry the edge
+    /// refused already (a time that does not read) keeps its place, so
+    /// every problem names its alert's position (`[3].endsAt`).
+    pub async fn post_alerts(&self, actor: &Actor, batch: Vec<Result<Posted, Problems>>) -> Result<Ingested, AppError> {
+        can_use_alerts(actor)?;
+        let now = now_micros();
+        let mut refused = Problems::new();
+        let mut valid = Vec::with_capacity(batch.len());
+        for (i, p) in batch.into_iter().enumerate() {
+            match p.and_then(|p| p.into_alert(now, RESOLVE_TIMEOUT, &format!("[{i}]."))) {
+                Ok(a) => valid.push(a),
+                Err(problems) => refused.extend(problems),
+            }
+        }
+        let alerts = fold(valid, now);
+        let kept = alerts.len();
+        if kept > 0 {
+            let dialect = self.store.dialect();
+            self.store
+                .write(move |c| {
+                    let alerts = alerts.clone();
+                    Box::pin(async move {
+                        let fps: Vec<i64> = alerts.iter().map(|a| a.fingerprint as i64).collect();
+                        let old: HashMap<i64, AlertRow> = store::by_fingerprints(c, dialect, &fps)
+                            .await?
+                            .into_iter()
+                            .map(|r| (r.fingerprint, r))
+                            .collect();
+                        let rows: Vec<AlertRow> = alerts
+                            .into_iter()
+                            .map(|a| match old.get(&(a.fingerprint as i64)) {
+                                Some(o) => to_row(&merge(&from_row(o), a, now), o.received_at),
+                                None => to_row(&a, now),
+                            })
+                            .collect();
+                        store::upsert(c, &rows).await
+                    })
+                })
+                .await?;
+        }
+        Ok(Ingested { kept, refused })
+    }
+
+    /// The firing alerts that pass the filter, by fingerprint, each with
+    /// the active silences that mute it.
+    pub async fn list_alerts(&self, actor: &Actor, f: &AlertFilter) -> Result<Vec<AlertView>, AppError> {
+        can_use_alerts(actor)?;
+        let now = now_micros();
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let rows = store::firing(&mut conn, now).await?;
+        let silences = silences::live(&mut conn, now).await?;
+        drop(conn);
+        let active: Vec<&(String, Silence)> =
+            silences.iter().filter(|(_, s)| s.state(now) == SilenceState::Active).collect();
+        let mut out = Vec::new();
+        for r in &rows {
+            let alert = from_row(r);
+            if !f.matchers.matches(&alert.labels) {
+                continue;
+            }
+            let silenced_by: Vec<String> =
+                active.iter().filter(|(_, s)| s.mutes(&alert.labels, now)).map(|(id, _)| id.clone()).collect();
+            let wanted = if silenced_by.is_empty() { f.active } else { f.silenced };
+            if wanted {
+                out.push(AlertView { alert, silenced_by, received_at: r.received_at });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,41 @@
+-- Alerts in (issue 13): what Prometheus, amtool and other tools post, kept
+-- one row per fingerprint (Alertmanager's: FNV-1a 64 over the labels, kept
+-- as its signed 64-bit value), so a repeat updates the alert and never
+-- adds one. A row is committed before the sender hears 200.
+CREATE TABLE alerts (
+    id            INTEGER PRIMARY KEY,
+    fingerprint   INTEGER NOT NULL,
+    -- JSON objects, names sorted.
+    labels        TEXT NOT NULL,
+    annotations   TEXT NOT NULL DEFAULT '{}',
+    generator_url TEXT NOT NULL DEFAULT '',
+    starts_at     INTEGER NOT NULL,
+    -- Firing while ends_at is later than now.
+    ends_at       INTEGER NOT NULL,
+    -- 1: ends_at came from the resolve timeout, not from the sender.
+    timeout       INTEGER NOT NULL DEFAULT 0,
+    -- When it was last posted, and first seen.
+    updated_at    INTEGER NOT NULL,
+    received_at   INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX alerts_fingerprint ON alerts (fingerprint);
+-- The active list: those still firing, newest first.
+CREATE INDEX alerts_ends ON alerts (ends_at);
+
+-- Silences, as Alertmanager keeps them: an id (a UUID), matchers (JSON:
+-- [{name, value, isRegex, isEqual}]), a span, who and why. An expired
+-- silence stays readable.
+CREATE TABLE silences (
+    id          TEXT PRIMARY KEY,
+    matchers    TEXT NOT NULL,
+    starts_at   INTEGER NOT NULL,
+    ends_at     INTEGER NOT NULL,
+    created_by  TEXT NOT NULL,
+    comment     TEXT NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+CREATE INDEX silences_ends ON silences (ends_at);
+
+-- An API token may be limited to sending alerts (the /api/v2 alert API and
+-- the alert webhooks): 'all' or 'alerts'.
+ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'all';

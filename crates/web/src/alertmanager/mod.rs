@@ -1,0 +1,227 @@
+//! The Alertmanager-compatible API (issue 13): `/api/v2` as Alertmanager
+//! 0.25 serves it, so Prometheus lists Steward as an Alertmanager and
+//! `amtool` works unchanged — alerts posted and listed, their groups,
+//! silences, the status, and `/-/healthy` and `/-/ready`. Its shapes are
+//! Alertmanager's (camelCase, fingerprints as 16 hex digits), and so are
+//! its refusals: a JSON string saying what is wrong, each problem beside
+//! its field (`[2].labels.alert-name: …`).
+
+mod dto;
+
+use crate::{AppState, auth::AlertActor, error::ApiError};
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use dto::{GettableAlert, GettableSilence, PostableAlert, PostableSilence};
+use steward_app::{
+    AppError,
+    alerts::{AlertFilter, PostedSilence},
+};
+use steward_domain::alert::{Matchers, Problems, parse_matchers};
+
+/// The routes under `/api/v2`, and the health probes beside them.
+pub fn routes() -> Router<AppState> {
+    use axum::routing::get;
+    Router::new()
+        .route("/api/v2/alerts", get(list_alerts).post(post_alerts))
+        .route("/api/v2/alerts/groups", get(list_groups))
+        .route("/api/v2/silences", get(list_silences).post(post_silence))
+        .route("/api/v2/silence/{id}", get(get_silence).delete(expire_silence))
+        .route("/api/v2/status", get(status))
+        .route("/api/v2/receivers", get(receivers))
+        .route("/-/healthy", get(healthy).head(healthy))
+        .route("/-/ready", get(ready).head(ready))
+}
+
+/// The one receiver alerts reach until routing is configured.
+const RECEIVER: &str = "steward";
+
+/// An Alertmanager refusal: a JSON string.
+fn refusal(status: StatusCode, text: impl Into<String>) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], serde_json::Value::String(text.into()).to_string())
+        .into_response()
+}
+
+fn problems_text(problems: &Problems) -> String {
+    problems.iter().map(|(f, m)| format!("{f}: {}", m.text)).collect::<Vec<_>>().join("; ")
+}
+
+/// An app error as Alertmanager says it (a string), with our status.
+fn app_refusal(e: AppError) -> Response {
+    match e {
+        AppError::Invalid(errs) => refusal(
+            StatusCode::BAD_REQUEST,
+            errs.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "),
+        ),
+        AppError::NotFound(what) => refusal(StatusCode::NOT_FOUND, format!("{what} not found")),
+        other => ApiError::from(other).into_response(),
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Response {
+    axum::Json(v).into_response()
+}
+
+async fn post_alerts(State(s): State<AppState>, AlertActor(actor): AlertActor, body: Bytes) -> Response {
+    let posted: Vec<PostableAlert> = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return refusal(StatusCode::BAD_REQUEST, format!("the body is not a list of alerts: {e}")),
+    };
+    let batch = posted.into_iter().enumerate().map(|(i, p)| p.into_posted(i)).collect();
+    match s.app.post_alerts(&actor, batch).await {
+        Ok(out) if out.refused.is_empty() => StatusCode::OK.into_response(),
+        Ok(out) => refusal(StatusCode::BAD_REQUEST, problems_text(&out.refused)),
+        Err(e) => app_refusal(e),
+    }
+}
+
+/// `filter` (repeated, Alertmanager's matcher text) into matchers.
+fn filters(query: &[(String, String)]) -> Result<Matchers, Response> {
+    let mut out = Vec::new();
+    for (_, v) in query.iter().filter(|(k, _)| k == "filter") {
+        match parse_matchers(v) {
+            Ok(m) => out.extend(m.0),
+            Err(e) => return Err(refusal(StatusCode::BAD_REQUEST, format!("filter {v:?}: {}", e.text))),
+        }
+    }
+    Ok(Matchers(out))
+}
+
+/// A boolean query flag (default true), refused when it is not one.
+fn flag(query: &[(String, String)], name: &str) -> Result<bool, Response> {
+    match query.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str()) {
+        None => Ok(true),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(v) => Err(refusal(StatusCode::BAD_REQUEST, format!("{name}: {v:?} is not true or false"))),
+    }
+}
+
+fn alert_filter(query: &[(String, String)]) -> Result<AlertFilter, Response> {
+    // Nothing is inhibited or unprocessed yet: those flags only filter out.
+    flag(query, "inhibited")?;
+    flag(query, "unprocessed")?;
+    let receiver = query.iter().find(|(k, _)| k == "receiver").map(|(_, v)| v.clone());
+    if let Some(r) = &receiver {
+        if let Err(e) = regex_matches(r, RECEIVER) {
+            return Err(refusal(StatusCode::BAD_REQUEST, format!("receiver: {e}")));
+        }
+    }
+    Ok(AlertFilter { matchers: filters(query)?, active: flag(query, "active")?, silenced: flag(query, "silenced")? })
+}
+
+/// Whether the anchored regex `re` matches `name` (Alertmanager's
+/// `receiver` parameter).
+fn regex_matches(re: &str, name: &str) -> Result<bool, String> {
+    let m = steward_domain::alert::Matcher::new("receiver", steward_domain::alert::MatchOp::Regex, re)
+        .map_err(|e| e.text)?;
+    Ok(m.matches_value(name))
+}
+
+async fn list_alerts(
+    State(s): State<AppState>,
+    AlertActor(actor): AlertActor,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let f = match alert_filter(&query) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let receiver_ok =
+        query.iter().find(|(k, _)| k == "receiver").is_none_or(|(_, r)| regex_matches(r, RECEIVER) == Ok(true));
+    match s.app.list_alerts(&actor, &f).await {
+        Ok(list) => {
+            let out: Vec<GettableAlert> = if receiver_ok {
+                list.into_iter().map(|v| GettableAlert::new(v, RECEIVER)).collect()
+            } else {
+                Vec::new()
+            };
+            json(&out)
+        }
+        Err(e) => app_refusal(e),
+    }
+}
+
+/// The alerts grouped as the default route groups them: by `alertname`.
+async fn list_groups(
+    State(s): State<AppState>,
+    AlertActor(actor): AlertActor,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let f = match alert_filter(&query) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match s.app.list_alerts(&actor, &f).await {
+        Ok(list) => json(&dto::groups(list, RECEIVER)),
+        Err(e) => app_refusal(e),
+    }
+}
+
+async fn list_silences(
+    State(s): State<AppState>,
+    AlertActor(actor): AlertActor,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let f = match filters(&query) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match s.app.list_silences(&actor, &f).await {
+        Ok(list) => json(&list.into_iter().map(GettableSilence::from).collect::<Vec<_>>()),
+        Err(e) => app_refusal(e),
+    }
+}
+
+async fn post_silence(State(s): State<AppState>, AlertActor(actor): AlertActor, body: Bytes) -> Response {
+    let p: PostableSilence = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return refusal(StatusCode::BAD_REQUEST, format!("the body is not a silence: {e}")),
+    };
+    let posted: PostedSilence = match p.into_posted() {
+        Ok(p) => p,
+        Err(problems) => return refusal(StatusCode::BAD_REQUEST, problems_text(&problems)),
+    };
+    match s.app.post_silence(&actor, posted).await {
+        Ok(id) => json(&serde_json::json!({ "silenceID": id })),
+        Err(e) => app_refusal(e),
+    }
+}
+
+async fn get_silence(State(s): State<AppState>, AlertActor(actor): AlertActor, Path(id): Path<String>) -> Response {
+    match s.app.get_silence(&actor, &id).await {
+        Ok(v) => json(&GettableSilence::from(v)),
+        Err(e) => app_refusal(e),
+    }
+}
+
+async fn expire_silence(State(s): State<AppState>, AlertActor(actor): AlertActor, Path(id): Path<String>) -> Response {
+    match s.app.expire_silence(&actor, &id).await {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(e) => app_refusal(e),
+    }
+}
+
+async fn status(State(s): State<AppState>, AlertActor(_): AlertActor) -> Response {
+    json(&dto::status(&s))
+}
+
+async fn receivers(AlertActor(_): AlertActor) -> Response {
+    json(&serde_json::json!([{ "name": RECEIVER }]))
+}
+
+async fn healthy() -> &'static str {
+    "OK"
+}
+
+/// Ready when the database answers (as `/readyz`).
+async fn ready(State(s): State<AppState>) -> Response {
+    match s.app.store.pool().acquire().await {
+        Ok(_) => "OK".into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
