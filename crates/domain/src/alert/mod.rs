@@ -4,6 +4,7 @@
 //! through the CMDB. Pure: times are passed in (microseconds since the
 //! epoch), nothing here reads a clock or does IO.
 
+pub mod correlate;
 pub mod dispatch;
 pub mod inhibit;
 pub mod labels;
@@ -12,6 +13,7 @@ pub mod posted;
 pub mod route;
 pub mod silence;
 
+pub use correlate::{CorrelationKey, Failing, correlate, group_of};
 pub use dispatch::{Dispatcher, Flush, GroupKey};
 pub use inhibit::{InhibitRule, InhibitRuleSpec, inhibited_by};
 pub use labels::{Labels, fingerprint_text, invalid_label_name, is_valid_label_name, parse_fingerprint};
