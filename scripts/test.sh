@@ -9,6 +9,7 @@ bash scripts/install-browser.sh
 bash scripts/install-mail.sh
 bash scripts/install-inventory.sh
 bash scripts/install-plugins.sh
+bash scripts/install-alertmanager.sh
 bash scripts/install-axe.sh
 bash scripts/install-python-tools.sh
 

@@ -11,6 +11,7 @@ mod smtpd;
 mod access;
 mod accounts;
 mod alertmanager;
+mod amtool;
 mod api_contract;
 mod articles;
 mod articles_refusals;
