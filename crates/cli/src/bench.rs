@@ -5,6 +5,7 @@
 //! `--database-url postgres://…` names the server), so runs do not disturb
 //! each other. Every request loop is bounded in count and time.
 
+mod alerts;
 mod change_estate;
 mod change_plan;
 mod changes;
@@ -55,6 +56,9 @@ pub enum BenchCommand {
     /// Conflict checks of changes touching 50 CIs among 10,000 scheduled
     /// changes over 100,000 CIs and 500,000 relations.
     Changes(changes::ChangesArgs),
+    /// Alert intake through POST /api/v2/alerts beside Debian's Alertmanager
+    /// 0.25 in the same run: new alerts, the dedup path, memory, listing.
+    Alerts(alerts::AlertsArgs),
 }
 
 #[derive(Args)]
@@ -122,6 +126,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Pages(a) => pages::pages(a).await,
         BenchCommand::Search(a) => search::search(a).await,
         BenchCommand::Changes(a) => changes::changes(a).await,
+        BenchCommand::Alerts(a) => alerts::alerts(a).await,
     }
 }
 

@@ -53,7 +53,14 @@ both!(amtool_adds_and_queries_alerts_and_keeps_silences, |t| {
     let token = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
     let am = Amtool::new(&t, &token);
     let am = tokio::task::spawn_blocking(move || {
-        am.run(&["alert", "add", "DiskFull", "instance=db-1:9100", "severity=critical", "--annotation=summary=disk full"]);
+        am.run(&[
+            "alert",
+            "add",
+            "DiskFull",
+            "instance=db-1:9100",
+            "severity=critical",
+            "--annotation=summary=disk full",
+        ]);
         am.run(&["alert", "add", "alertname=DiskFull", "instance=web-1:9100"]);
         let q: Value = serde_json::from_str(&am.run(&["alert", "query", "-o", "json"])).unwrap();
         assert_eq!(q.as_array().unwrap().len(), 2, "{q}");
@@ -63,14 +70,20 @@ both!(amtool_adds_and_queries_alerts_and_keeps_silences, |t| {
         let simple = am.run(&["alert", "query"]);
         assert!(simple.contains("DiskFull"), "{simple}");
 
-        let id = am.run(&["silence", "add", "instance=db-1:9100", "--comment=swap the disk", "--author=ops",
-            "--duration=2h"]);
+        let id = am.run(&[
+            "silence",
+            "add",
+            "instance=db-1:9100",
+            "--comment=swap the disk",
+            "--author=ops",
+            "--duration=2h",
+        ]);
         let id = id.trim().to_owned();
         assert_eq!(id.len(), 36, "a UUID: {id}");
         let s: Value = serde_json::from_str(&am.run(&["silence", "query", "-o", "json"])).unwrap();
         assert_eq!((s[0]["id"].as_str(), s[0]["createdBy"].as_str()), (Some(id.as_str()), Some("ops")));
-        let q: Value = serde_json::from_str(&am.run(&["alert", "query", "-o", "json", "-s", "instance=db-1:9100"]))
-            .unwrap();
+        let q: Value =
+            serde_json::from_str(&am.run(&["alert", "query", "-o", "json", "-s", "instance=db-1:9100"])).unwrap();
         assert_eq!(q[0]["status"]["silencedBy"][0], id.as_str());
         am.run(&["silence", "expire", &id]);
         let s: Value = serde_json::from_str(&am.run(&["silence", "query", "-o", "json", "--expired"])).unwrap();
