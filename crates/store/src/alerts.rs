@@ -21,11 +21,15 @@ pub struct AlertRow {
     pub ends_at: i64,
     pub timeout: i64,
     pub updated_at: i64,
+    /// When this episode (firing since a resolution) was first received.
     pub received_at: i64,
+    pub acked_by: Option<i64>,
+    pub acked_at: Option<i64>,
+    pub assignee_id: Option<i64>,
 }
 
-const COLUMNS: &str =
-    "id, fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, updated_at, received_at";
+const COLUMNS: &str = "id, fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, updated_at, \
+    received_at, acked_by, acked_at, assignee_id";
 
 /// The alerts kept under these fingerprints, locked for the write on
 /// PostgreSQL (two batches merging one alert take turns).
@@ -43,13 +47,14 @@ pub async fn by_fingerprints(conn: &mut AnyConnection, d: Dialect, fps: &[i64]) 
 }
 
 /// Writes each alert under its fingerprint: a new one is added, a known
-/// one takes the values given (its first sighting stays). At most 500 rows
-/// a statement.
-pub async fn upsert(conn: &mut AnyConnection, rows: &[AlertRow]) -> Result<()> {
+/// one takes the values given (labels aside: they make the fingerprint).
+/// At most 500 rows a statement. The `(fingerprint, id)` of each.
+pub async fn upsert(conn: &mut AnyConnection, rows: &[AlertRow]) -> Result<Vec<(i64, i64)>> {
+    let mut ids = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(500) {
         let mut q = Sql::new(
             "INSERT INTO alerts (fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, \
-             updated_at, received_at) VALUES ",
+             updated_at, received_at, acked_by, acked_at, assignee_id) VALUES ",
         );
         for (i, r) in chunk.iter().enumerate() {
             if i > 0 {
@@ -65,16 +70,113 @@ pub async fn upsert(conn: &mut AnyConnection, rows: &[AlertRow]) -> Result<()> {
                 Value::Int(r.timeout),
                 Value::Int(r.updated_at),
                 Value::Int(r.received_at),
+                Value::from(r.acked_by),
+                Value::from(r.acked_at),
+                Value::from(r.assignee_id),
             ]);
         }
         q.push(
             " ON CONFLICT (fingerprint) DO UPDATE SET annotations = excluded.annotations, \
              generator_url = excluded.generator_url, starts_at = excluded.starts_at, ends_at = excluded.ends_at, \
-             timeout = excluded.timeout, updated_at = excluded.updated_at",
+             timeout = excluded.timeout, updated_at = excluded.updated_at, received_at = excluded.received_at, \
+             acked_by = excluded.acked_by, acked_at = excluded.acked_at, assignee_id = excluded.assignee_id \
+             RETURNING fingerprint, id",
         );
+        let mut got: Vec<(i64, i64)> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        ids.append(&mut got);
+    }
+    Ok(ids)
+}
+
+/// A row of `alert_events`.
+#[derive(Debug, Clone, FromRow, Serialize, PartialEq, Eq)]
+pub struct AlertEvent {
+    pub id: i64,
+    pub alert_id: i64,
+    pub at: i64,
+    /// fired, resolved, acknowledged, unacknowledged, assigned
+    pub kind: String,
+    pub actor_id: Option<i64>,
+    pub detail: String,
+}
+
+/// Adds history rows (their `id` is ignored), 500 a statement.
+pub async fn insert_events(conn: &mut AnyConnection, events: &[AlertEvent]) -> Result<()> {
+    for chunk in events.chunks(500) {
+        let mut q = Sql::new("INSERT INTO alert_events (alert_id, at, kind, actor_id, detail) VALUES ");
+        for (i, e) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.row([
+                Value::Int(e.alert_id),
+                Value::Int(e.at),
+                Value::Text(e.kind.clone()),
+                Value::from(e.actor_id),
+                Value::Text(e.detail.clone()),
+            ]);
+        }
         sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// An alert's history, oldest first.
+pub async fn events(conn: &mut AnyConnection, alert_id: i64) -> Result<Vec<AlertEvent>> {
+    Ok(sqlx::query_as(
+        "SELECT id, alert_id, at, kind, actor_id, detail FROM alert_events WHERE alert_id = $1 ORDER BY id",
+    )
+    .bind(alert_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The alert of a fingerprint.
+pub async fn find(conn: &mut AnyConnection, fp: i64) -> Result<Option<AlertRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM alerts WHERE fingerprint = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(fp).fetch_optional(conn).await?)
+}
+
+/// The alert of a fingerprint, locked for the write on PostgreSQL.
+pub async fn by_fingerprint(conn: &mut AnyConnection, d: Dialect, fp: i64) -> Result<Option<AlertRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM alerts WHERE fingerprint = $1{}", d.for_update());
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(fp).fetch_optional(conn).await?)
+}
+
+/// Sets who acknowledged the alert and when (none: not acknowledged).
+pub async fn set_ack(conn: &mut AnyConnection, id: i64, by: Option<i64>, at: Option<i64>) -> Result<()> {
+    sqlx::query("UPDATE alerts SET acked_by = $2, acked_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(by)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_assignee(conn: &mut AnyConnection, id: i64, assignee: Option<i64>) -> Result<()> {
+    sqlx::query("UPDATE alerts SET assignee_id = $2 WHERE id = $1").bind(id).bind(assignee).execute(conn).await?;
+    Ok(())
+}
+
+/// A page of alerts, newest first (by id: the order they were first
+/// seen), after the cursor; only those firing at `now` when asked.
+pub async fn page(
+    conn: &mut AnyConnection,
+    firing_only: Option<i64>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AlertRow>> {
+    let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE 1 = 1"));
+    if let Some(now) = firing_only {
+        q.push(" AND ends_at > ").bind(Value::Int(now));
+    }
+    if let Some(id) = before_id {
+        q.push(" AND id < ").bind(Value::Int(id));
+    }
+    q.push(" ORDER BY id DESC LIMIT ").bind(Value::Int(limit));
+    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
 }
 
 /// The alerts still firing at `now` (an end after it), by fingerprint.

@@ -4,8 +4,10 @@
 //! Staff only: Prometheus and amtool are given a staff user's token,
 //! best one limited to alerts.
 
+mod handling;
 mod silences;
 
+pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};
 pub use silences::{PostedSilence, SilenceView};
 
 use crate::{Actor, App, Code, error::AppError};
@@ -16,7 +18,7 @@ use steward_domain::{
 };
 use steward_store::{
     StoreError,
-    alerts::{self as store, AlertRow},
+    alerts::{self as store, AlertEvent, AlertRow},
     now_micros,
 };
 
@@ -63,7 +65,17 @@ pub(crate) fn can_use_alerts(actor: &Actor) -> Result<(), Denied> {
     if actor.role.is_staff() { Ok(()) } else { Err(Denied("only staff tokens send and read alerts", Code::DenyAlerts)) }
 }
 
-fn to_row(a: &Alert, received_at: i64) -> AlertRow {
+/// What stays with an alert across posts of one episode: when it was
+/// first received, who acknowledged it and who has it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Kept {
+    received_at: i64,
+    acked_by: Option<i64>,
+    acked_at: Option<i64>,
+    assignee_id: Option<i64>,
+}
+
+fn to_row(a: &Alert, k: Kept) -> AlertRow {
     AlertRow {
         id: 0,
         // The same 64 bits, as PostgreSQL's BIGINT holds them.
@@ -75,8 +87,15 @@ fn to_row(a: &Alert, received_at: i64) -> AlertRow {
         ends_at: a.ends_at,
         timeout: i64::from(a.timeout),
         updated_at: a.updated_at,
-        received_at,
+        received_at: k.received_at,
+        acked_by: k.acked_by,
+        acked_at: k.acked_at,
+        assignee_id: k.assignee_id,
     }
+}
+
+fn event(alert_id: i64, at: i64, kind: &str, actor_id: Option<i64>, detail: String) -> AlertEvent {
+    AlertEvent { id: 0, alert_id, at, kind: kind.to_owned(), actor_id, detail }
 }
 
 fn from_row(r: &AlertRow) -> Alert {
@@ -113,7 +132,7 @@ impl App {
         let alerts = fold(valid, now);
         let kept = alerts.len();
         if kept > 0 {
-            let dialect = self.store.dialect();
+            let (dialect, actor_id) = (self.store.dialect(), Some(actor.id));
             self.store
                 .write(move |c| {
                     let alerts = alerts.clone();
@@ -124,14 +143,44 @@ impl App {
                             .into_iter()
                             .map(|r| (r.fingerprint, r))
                             .collect();
-                        let rows: Vec<AlertRow> = alerts
+                        // Each row, and the history it makes: fired when it
+                        // starts firing (new, or again after a resolution),
+                        // resolved when the sender ends it.
+                        let mut rows = Vec::with_capacity(alerts.len());
+                        let mut history: Vec<(i64, i64, &'static str)> = Vec::new();
+                        for a in alerts {
+                            let fp = a.fingerprint as i64;
+                            let fresh = Kept { received_at: now, ..Kept::default() };
+                            let (merged, kept, was_firing) = match old.get(&fp) {
+                                Some(o) => {
+                                    let before = from_row(o);
+                                    let was_firing = !before.resolved(now);
+                                    let merged = merge(&before, a, now);
+                                    let kept = Kept {
+                                        received_at: o.received_at,
+                                        acked_by: o.acked_by,
+                                        acked_at: o.acked_at,
+                                        assignee_id: o.assignee_id,
+                                    };
+                                    let again = !was_firing && !merged.resolved(now);
+                                    (merged, if again { fresh } else { kept }, was_firing)
+                                }
+                                None => (a, fresh, false),
+                            };
+                            if !was_firing && !merged.resolved(now) {
+                                history.push((fp, merged.starts_at, "fired"));
+                            }
+                            if (was_firing || !old.contains_key(&fp)) && merged.resolved(now) {
+                                history.push((fp, merged.ends_at, "resolved"));
+                            }
+                            rows.push(to_row(&merged, kept));
+                        }
+                        let ids: HashMap<i64, i64> = store::upsert(c, &rows).await?.into_iter().collect();
+                        let events: Vec<AlertEvent> = history
                             .into_iter()
-                            .map(|a| match old.get(&(a.fingerprint as i64)) {
-                                Some(o) => to_row(&merge(&from_row(o), a, now), o.received_at),
-                                None => to_row(&a, now),
-                            })
+                            .filter_map(|(fp, at, kind)| Some(event(*ids.get(&fp)?, at, kind, actor_id, String::new())))
                             .collect();
-                        store::upsert(c, &rows).await
+                        store::insert_events(c, &events).await
                     })
                 })
                 .await?;

@@ -14,13 +14,31 @@ CREATE TABLE alerts (
     ends_at       INTEGER NOT NULL,
     -- 1: ends_at came from the resolve timeout, not from the sender.
     timeout       INTEGER NOT NULL DEFAULT 0,
-    -- When it was last posted, and first seen.
+    -- When it was last posted, and when this episode (firing since a
+    -- resolution) was first received.
     updated_at    INTEGER NOT NULL,
-    received_at   INTEGER NOT NULL
+    received_at   INTEGER NOT NULL,
+    -- Acknowledged (by whom, when) and assigned; a new episode clears both.
+    acked_by      INTEGER REFERENCES users (id),
+    acked_at      INTEGER,
+    assignee_id   INTEGER REFERENCES users (id)
 );
 CREATE UNIQUE INDEX alerts_fingerprint ON alerts (fingerprint);
 -- The active list: those still firing, newest first.
 CREATE INDEX alerts_ends ON alerts (ends_at);
+
+-- An alert's history: fired, resolved, acknowledged, assigned … one row
+-- each, in order.
+CREATE TABLE alert_events (
+    id        INTEGER PRIMARY KEY,
+    alert_id  INTEGER NOT NULL REFERENCES alerts (id),
+    at        INTEGER NOT NULL,
+    -- fired, resolved, acknowledged, unacknowledged, assigned
+    kind      TEXT NOT NULL,
+    actor_id  INTEGER REFERENCES users (id),
+    detail    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX alert_events_alert ON alert_events (alert_id, id);
 
 -- Silences, as Alertmanager keeps them: an id (a UUID), matchers (JSON:
 -- [{name, value, isRegex, isEqual}]), a span, who and why. An expired

@@ -2,6 +2,7 @@
 //! generated from these handlers at `/api/v1/openapi.json`.
 
 pub mod accounts;
+pub mod alerts;
 pub mod article_dto;
 pub mod articles;
 pub mod audit;
@@ -85,6 +86,7 @@ const RESOURCES: &[Resource] = &[
     escalations::RESOURCE,
     notifications::RESOURCE,
     cmdb::RESOURCE,
+    alerts::RESOURCE,
     accounts::RESOURCE,
     me::RESOURCE,
     calendar_feeds::RESOURCE,

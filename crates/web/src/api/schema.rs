@@ -649,6 +649,10 @@ word_enum!(
     TaskQueue { Group, Me }
 );
 word_enum!(
+    /// Which alerts a list holds: those firing now, or all.
+    AlertScope { Firing, All }
+);
+word_enum!(
     /// What an API token may be used for.
     TokenScope { All, Alerts }
 );

@@ -167,3 +167,69 @@ both!(alert_api_refusals_name_their_field_and_keep_the_valid_alerts, |t| {
     assert_eq!(t.json("/api/v2/silences", &token).await, json!([]), "nothing stored");
     assert_eq!(t.get("/api/v2/silence/nope", &token).await.status(), 404);
 });
+
+both!(the_desk_pages_acknowledges_assigns_and_reads_the_history_of_alerts, |t| {
+    let token = alert_token(&t).await;
+    let batch: Vec<Value> = (0..7).map(|i| down(&format!("host-{i}:9100"))).collect();
+    assert_eq!(t.post("/api/v2/alerts", &token, Value::Array(batch)).await.status(), 200);
+    // Newest first, three a page, then the cursor.
+    let p = t.json("/api/v1/alerts?limit=3", &t.agent).await;
+    let names = |p: &Value| -> Vec<String> {
+        p["items"].as_array().unwrap().iter().map(|a| a["labels"]["instance"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(names(&p), ["host-6:9100", "host-5:9100", "host-4:9100"]);
+    let cursor = p["next_cursor"].as_str().unwrap().to_owned();
+    let p2 = t.json(&format!("/api/v1/alerts?limit=3&cursor={cursor}"), &t.agent).await;
+    assert_eq!(names(&p2), ["host-3:9100", "host-2:9100", "host-1:9100"]);
+    let p = t.json("/api/v1/alerts?filter=%7Binstance%3D~%22host-%5B15%5D.*%22%7D", &t.agent).await;
+    assert_eq!(names(&p), ["host-5:9100", "host-1:9100"]);
+    assert!(p["next_cursor"].is_null());
+
+    let fp = p["items"][0]["fingerprint"].as_str().unwrap().to_owned();
+    assert_eq!(p["items"][0]["state"], "active");
+    let a: Value = t
+        .post(&format!("/api/v1/alerts/{fp}/acknowledge"), &t.agent, json!({"acknowledged": true}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["acknowledged"]["by"]["name"], "agent user");
+    let r = t.put_json(&format!("/api/v1/alerts/{fp}/assignee"), &t.agent, json!({"assignee": "manager"})).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let acked = t.json("/api/v1/alerts?acknowledged=true", &t.agent).await;
+    assert_eq!(names(&acked), ["host-5:9100"]);
+    assert_eq!(t.json("/api/v1/alerts?acknowledged=false", &t.agent).await["items"].as_array().unwrap().len(), 6);
+
+    // Resolved by the tool, then firing again: a new episode, not acknowledged.
+    let mut resolved = down("host-5:9100");
+    resolved["startsAt"] = json!("2020-01-01T00:00:00Z");
+    resolved["endsAt"] = json!("2020-01-01T01:00:00Z");
+    t.post("/api/v2/alerts", &token, json!([resolved])).await;
+    let a = t.json(&format!("/api/v1/alerts/{fp}"), &t.agent).await;
+    assert_eq!(a["state"], "resolved");
+    assert_eq!(t.json("/api/v1/alerts?state=all&limit=500", &t.agent).await["items"].as_array().unwrap().len(), 7);
+    assert_eq!(t.json("/api/v1/alerts", &t.agent).await["items"].as_array().unwrap().len(), 6);
+    t.post("/api/v2/alerts", &token, json!([down("host-5:9100")])).await;
+    let a = t.json(&format!("/api/v1/alerts/{fp}"), &t.agent).await;
+    assert_eq!(
+        (a["state"].as_str(), a["acknowledged"].is_null(), a["assignee"].is_null()),
+        (Some("active"), true, true)
+    );
+    let h = t.json(&format!("/api/v1/alerts/{fp}/history"), &t.agent).await;
+    let kinds: Vec<&str> = h.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["fired", "acknowledged", "assigned", "resolved", "fired"]);
+    assert_eq!((h[2]["detail"].as_str(), h[1]["actor"].as_str()), (Some("manager"), Some("agent user")));
+
+    // Refusals: unknown fingerprint, bad filter, limit, cursor, state; an
+    // assignee who is not staff; requesters kept out.
+    problem(t.get("/api/v1/alerts/0000000000000001", &t.agent).await, 404, "not_found").await;
+    problem(t.get("/api/v1/alerts/not-hex", &t.agent).await, 404, "not_found").await;
+    invalid(t.get("/api/v1/alerts?filter=%7Bfoo", &t.agent).await, &["filter"]).await;
+    invalid(t.get("/api/v1/alerts?limit=0", &t.agent).await, &["limit"]).await;
+    invalid(t.get("/api/v1/alerts?cursor=abc", &t.agent).await, &["cursor"]).await;
+    invalid(t.get("/api/v1/alerts?state=old", &t.agent).await, &["state"]).await;
+    let r = t.put_json(&format!("/api/v1/alerts/{fp}/assignee"), &t.agent, json!({"assignee": "requester"})).await;
+    invalid(r, &["assignee"]).await;
+    let p = problem(t.get("/api/v1/alerts", &t.requester).await, 403, "forbidden").await;
+    assert_eq!(p["reason"], "deny_alerts");
+});
