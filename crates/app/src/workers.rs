@@ -14,6 +14,8 @@ const SEARCH_BACKFILL_BATCH: i64 = 500;
 const SEARCH_MERGE_EVERY: Duration = Duration::from_secs(10);
 const SEARCH_MERGE_PAGES: i64 = 500;
 const SEARCH_MERGE_STEPS: usize = 20;
+/// How often firing alerts are correlated into incidents.
+const CORRELATE_EVERY: Duration = Duration::from_secs(15);
 
 /// Runs until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
@@ -46,6 +48,26 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
             }
             if let Err(e) = merging.merge_search_index(SEARCH_MERGE_PAGES, SEARCH_MERGE_STEPS).await {
                 tracing::warn!(error = %e, "merging the search index failed");
+            }
+        }
+    });
+    // Alerts correlate into incidents every few seconds.
+    let correlating = app.clone();
+    let mut stop_correlating = shutdown.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CORRELATE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop_correlating.changed() => return,
+            }
+            match correlating.correlate_alerts().await {
+                Ok(p) if p.opened.is_empty() && p.updated.is_empty() && p.resolved.is_empty() => {}
+                Ok(p) => {
+                    tracing::info!(opened = ?p.opened, updated = ?p.updated, resolved = ?p.resolved, "alert correlation")
+                }
+                Err(e) => tracing::warn!(error = %e, "alert correlation failed"),
             }
         }
     });

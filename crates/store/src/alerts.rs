@@ -26,10 +26,12 @@ pub struct AlertRow {
     pub acked_by: Option<i64>,
     pub acked_at: Option<i64>,
     pub assignee_id: Option<i64>,
+    /// Whose token sent it last.
+    pub sender_id: Option<i64>,
 }
 
 const COLUMNS: &str = "id, fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, updated_at, \
-    received_at, acked_by, acked_at, assignee_id";
+    received_at, acked_by, acked_at, assignee_id, sender_id";
 
 /// The alerts kept under these fingerprints, locked for the write on
 /// PostgreSQL (two batches merging one alert take turns).
@@ -54,7 +56,7 @@ pub async fn upsert(conn: &mut AnyConnection, rows: &[AlertRow]) -> Result<Vec<(
     for chunk in rows.chunks(500) {
         let mut q = Sql::new(
             "INSERT INTO alerts (fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, \
-             updated_at, received_at, acked_by, acked_at, assignee_id) VALUES ",
+             updated_at, received_at, acked_by, acked_at, assignee_id, sender_id) VALUES ",
         );
         for (i, r) in chunk.iter().enumerate() {
             if i > 0 {
@@ -73,13 +75,15 @@ pub async fn upsert(conn: &mut AnyConnection, rows: &[AlertRow]) -> Result<Vec<(
                 Value::from(r.acked_by),
                 Value::from(r.acked_at),
                 Value::from(r.assignee_id),
+                Value::from(r.sender_id),
             ]);
         }
         q.push(
             " ON CONFLICT (fingerprint) DO UPDATE SET annotations = excluded.annotations, \
              generator_url = excluded.generator_url, starts_at = excluded.starts_at, ends_at = excluded.ends_at, \
              timeout = excluded.timeout, updated_at = excluded.updated_at, received_at = excluded.received_at, \
-             acked_by = excluded.acked_by, acked_at = excluded.acked_at, assignee_id = excluded.assignee_id \
+             acked_by = excluded.acked_by, acked_at = excluded.acked_at, assignee_id = excluded.assignee_id, \
+             sender_id = excluded.sender_id \
              RETURNING fingerprint, id",
         );
         let mut got: Vec<(i64, i64)> =
@@ -234,6 +238,139 @@ pub async fn put_silence(conn: &mut AnyConnection, s: &SilenceRow) -> Result<()>
     .bind(s.created_by.clone())
     .bind(s.comment.clone())
     .bind(s.updated_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Alerts whose CI is not mapped yet, oldest first: `(id, labels JSON)`.
+pub async fn unmapped(conn: &mut AnyConnection, limit: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT id, labels FROM alerts WHERE ci_id IS NULL ORDER BY id LIMIT $1")
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Sets the CI each alert names (0: none).
+pub async fn set_cis(conn: &mut AnyConnection, pairs: &[(i64, i64)]) -> Result<()> {
+    for (id, ci) in pairs {
+        sqlx::query("UPDATE alerts SET ci_id = $2 WHERE id = $1").bind(*id).bind(*ci).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The CIs with alerts firing at `now`, each with its earliest start.
+pub async fn failing_cis(conn: &mut AnyConnection, now: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT ci_id, MIN(starts_at) FROM alerts WHERE ends_at > $1 AND ci_id > 0 GROUP BY ci_id ORDER BY ci_id",
+    )
+    .bind(now)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The alerts firing at `now` on these CIs (at most `limit`), oldest first.
+pub async fn firing_on(conn: &mut AnyConnection, now: i64, cis: &[i64], limit: i64) -> Result<Vec<(i64, AlertRow)>> {
+    let mut out = Vec::new();
+    for chunk in cis.chunks(500) {
+        let mut q = Sql::new(&format!("SELECT ci_id, {COLUMNS} FROM alerts WHERE ends_at > "));
+        q.bind(Value::Int(now)).push(" AND ci_id IN ");
+        q.row(chunk.iter().map(|c| Value::Int(*c)));
+        q.push(" ORDER BY starts_at, id LIMIT ").bind(Value::Int(limit));
+        let rows: Vec<sqlx::any::AnyRow> =
+            sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        for r in rows {
+            use sqlx::Row;
+            out.push((r.try_get::<i64, _>("ci_id")?, AlertRow::from_row(&r)?));
+        }
+    }
+    out.sort_by_key(|(_, a)| (a.starts_at, a.id));
+    out.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(out)
+}
+
+/// A row of `alert_groups`.
+#[derive(Debug, Clone, FromRow, Serialize, PartialEq, Eq)]
+pub struct GroupRow {
+    pub id: i64,
+    pub group_key: String,
+    pub cause_ci: i64,
+    pub incident_id: Option<i64>,
+    pub opened_by: Option<i64>,
+    pub members: String,
+    pub summary: String,
+    pub opened_at: i64,
+    pub claimed_at: Option<i64>,
+    pub updated_at: i64,
+    pub resolved_at: Option<i64>,
+}
+
+const GROUP_COLUMNS: &str =
+    "id, group_key, cause_ci, incident_id, opened_by, members, summary, opened_at, claimed_at, updated_at, resolved_at";
+
+/// The groups not resolved yet, oldest first.
+pub async fn open_groups(conn: &mut AnyConnection) -> Result<Vec<GroupRow>> {
+    let sql = format!("SELECT {GROUP_COLUMNS} FROM alert_groups WHERE resolved_at IS NULL ORDER BY id");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await?)
+}
+
+/// The group of an incident, if alerts opened it.
+pub async fn group_of_incident(conn: &mut AnyConnection, incident_id: i64) -> Result<Option<GroupRow>> {
+    let sql = format!("SELECT {GROUP_COLUMNS} FROM alert_groups WHERE incident_id = $1 ORDER BY id DESC LIMIT 1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(incident_id).fetch_optional(conn).await?)
+}
+
+/// Adds a group under its key, claimed by the caller; its id, or none when
+/// the key is taken (another pass or node has it).
+pub async fn add_group(
+    conn: &mut AnyConnection,
+    key: &str,
+    cause: i64,
+    members: &str,
+    now: i64,
+) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO alert_groups (group_key, cause_ci, members, opened_at, claimed_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4, $4) ON CONFLICT (group_key) DO NOTHING RETURNING id",
+    )
+    .bind(key.to_owned())
+    .bind(cause)
+    .bind(members.to_owned())
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Claims a group with no incident yet whose claim is older than
+/// `stale_before` (its claimer died); whether this caller has it now.
+pub async fn claim_group(conn: &mut AnyConnection, id: i64, now: i64, stale_before: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE alert_groups SET claimed_at = $2
+         WHERE id = $1 AND incident_id IS NULL AND (claimed_at IS NULL OR claimed_at < $3)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(stale_before)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Writes a group's incident, members, summary and resolution.
+pub async fn update_group(conn: &mut AnyConnection, g: &GroupRow) -> Result<()> {
+    sqlx::query(
+        "UPDATE alert_groups SET incident_id = $2, members = $3, summary = $4, updated_at = $5, resolved_at = $6,
+             opened_by = $7
+         WHERE id = $1",
+    )
+    .bind(g.id)
+    .bind(g.incident_id)
+    .bind(g.members.clone())
+    .bind(g.summary.clone())
+    .bind(g.updated_at)
+    .bind(g.resolved_at)
+    .bind(g.opened_by)
     .execute(conn)
     .await?;
     Ok(())

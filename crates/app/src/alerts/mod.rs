@@ -4,6 +4,7 @@
 //! Staff only: Prometheus and amtool are given a staff user's token,
 //! best one limited to alerts.
 
+pub mod correlation;
 mod handling;
 mod silences;
 
@@ -91,6 +92,7 @@ fn to_row(a: &Alert, k: Kept) -> AlertRow {
         acked_by: k.acked_by,
         acked_at: k.acked_at,
         assignee_id: k.assignee_id,
+        sender_id: None,
     }
 }
 
@@ -173,7 +175,7 @@ impl App {
                             if (was_firing || !old.contains_key(&fp)) && merged.resolved(now) {
                                 history.push((fp, merged.ends_at, "resolved"));
                             }
-                            rows.push(to_row(&merged, kept));
+                            rows.push(AlertRow { sender_id: actor_id, ..to_row(&merged, kept) });
                         }
                         let ids: HashMap<i64, i64> = store::upsert(c, &rows).await?.into_iter().collect();
                         let events: Vec<AlertEvent> = history

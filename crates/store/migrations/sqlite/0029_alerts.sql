@@ -21,11 +21,17 @@ CREATE TABLE alerts (
     -- Acknowledged (by whom, when) and assigned; a new episode clears both.
     acked_by      INTEGER REFERENCES users (id),
     acked_at      INTEGER,
-    assignee_id   INTEGER REFERENCES users (id)
+    assignee_id   INTEGER REFERENCES users (id),
+    -- Whose token sent it last (the correlation opens incidents as them).
+    sender_id     INTEGER REFERENCES users (id),
+    -- The CI its labels name (correlation's mapping): NULL not mapped yet,
+    -- 0 none found.
+    ci_id         INTEGER
 );
 CREATE UNIQUE INDEX alerts_fingerprint ON alerts (fingerprint);
 -- The active list: those still firing, newest first.
 CREATE INDEX alerts_ends ON alerts (ends_at);
+CREATE INDEX alerts_unmapped ON alerts (id) WHERE ci_id IS NULL;
 
 -- An alert's history: fired, resolved, acknowledged, assigned … one row
 -- each, in order.
@@ -39,6 +45,30 @@ CREATE TABLE alert_events (
     detail    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX alert_events_alert ON alert_events (alert_id, id);
+
+-- Correlation (issue 13): the failing CIs that depend on each other form a
+-- group, which opens one incident. `group_key` (the probable cause and when
+-- it began failing) is unique, so no group is opened twice, even by two
+-- nodes; a node claims the opening (`claimed_at`) and one that died is
+-- taken over after a minute.
+CREATE TABLE alert_groups (
+    id           INTEGER PRIMARY KEY,
+    group_key    TEXT NOT NULL,
+    cause_ci     INTEGER NOT NULL,
+    incident_id  INTEGER,
+    -- Whose token sent the alert that opened it: the incident's updates and
+    -- resolution are theirs too.
+    opened_by    INTEGER REFERENCES users (id),
+    -- JSON: the member CIs' ids, and what the incident was last told.
+    members      TEXT NOT NULL DEFAULT '[]',
+    summary      TEXT NOT NULL DEFAULT '',
+    opened_at    INTEGER NOT NULL,
+    claimed_at   INTEGER,
+    updated_at   INTEGER NOT NULL,
+    resolved_at  INTEGER
+);
+CREATE UNIQUE INDEX alert_groups_key ON alert_groups (group_key);
+CREATE INDEX alert_groups_open ON alert_groups (id) WHERE resolved_at IS NULL;
 
 -- Silences, as Alertmanager keeps them: an id (a UUID), matchers (JSON:
 -- [{name, value, isRegex, isEqual}]), a span, who and why. An expired

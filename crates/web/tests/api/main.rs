@@ -10,6 +10,7 @@ mod smtpd;
 
 mod access;
 mod accounts;
+mod alert_correlation;
 mod alertmanager;
 mod amtool;
 mod api_contract;

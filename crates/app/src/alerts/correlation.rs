@@ -1,0 +1,385 @@
+//! Correlation into incidents (issue 13, item 5): each alert is mapped to
+//! the CI its labels name (`ci`, `instance`, `host`, … in order; a port or
+//! a domain dropped), the failing CIs that depend on each other form one
+//! group with its probable cause (`alert::correlate` over the CMDB graph),
+//! and each group opens one incident on the affected service, is told of
+//! later changes once per change, and resolves it when its alerts end.
+//! One pass at a time per node; across nodes the group's unique key and
+//! its claim keep an incident from being opened twice.
+
+use super::from_row;
+use crate::{
+    Actor, App,
+    error::AppError,
+    incidents::{NewIncident, TransitionInput, number},
+};
+use std::collections::{BTreeSet, HashMap};
+use steward_domain::{
+    alert::{
+        Failing, Labels, correlate,
+        correlate::{Group, Role},
+    },
+    number::RecordKind,
+};
+use steward_store::{
+    StoreError, accounts,
+    alerts::{self as store, AlertRow, GroupRow},
+    cmdb, now_micros,
+};
+
+/// The labels that name a CI, tried in this order.
+pub const CI_LABELS: &[&str] = &["ci", "instance", "host", "hostname", "nodename", "service"];
+/// Failures within this span of each other correlate.
+pub const WINDOW: i64 = 15 * 60 * 1_000_000;
+/// How deep dependencies are followed.
+pub const DEPTH: u32 = 5;
+/// A claim to open a group's incident older than this was abandoned.
+const CLAIM_STALE: i64 = 60 * 1_000_000;
+/// Alerts read to describe a group.
+const DESCRIBED: i64 = 50;
+
+/// What a pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub mapped: usize,
+    pub opened: Vec<i64>,
+    pub updated: Vec<i64>,
+    pub resolved: Vec<i64>,
+}
+
+/// The CI a label value names: the name as it is, without a port, or the
+/// first part of a domain name; any case.
+fn ci_of(names: &HashMap<String, i64>, labels: &Labels) -> i64 {
+    for l in CI_LABELS {
+        let v = labels.get(l).trim().to_lowercase();
+        if v.is_empty() {
+            continue;
+        }
+        let no_port =
+            v.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(v.as_str(), |(h, _)| h);
+        let short = no_port.split('.').next().unwrap_or(no_port);
+        for candidate in [v.as_str(), no_port, short] {
+            if let Some(id) = names.get(candidate) {
+                return *id;
+            }
+        }
+    }
+    0
+}
+
+/// Severity to urgency: critical 1, warning or major 2, else 3.
+fn urgency(severity: &str) -> i64 {
+    match severity.to_lowercase().as_str() {
+        "critical" | "emergency" | "disaster" | "page" => 1,
+        "warning" | "major" | "high" | "error" => 2,
+        _ => 3,
+    }
+}
+
+/// A service's criticality to impact: critical or high 1, medium 2, low 3.
+fn impact(criticality: &str) -> i64 {
+    match criticality {
+        "critical" | "high" => 1,
+        "medium" => 2,
+        _ => 3,
+    }
+}
+
+fn members(g: &Group) -> Vec<i64> {
+    let set: BTreeSet<i64> = g.members.iter().map(|m| m.ci).collect();
+    set.into_iter().collect()
+}
+
+fn stored_members(r: &GroupRow) -> BTreeSet<i64> {
+    serde_json::from_str::<Vec<i64>>(&r.members).unwrap_or_default().into_iter().collect()
+}
+
+impl App {
+    /// One correlation pass at `now`: map new alerts, group the failing
+    /// CIs, open, update and resolve their incidents.
+    pub async fn correlate_alerts(&self) -> Result<Pass, AppError> {
+        let now = now_micros();
+        let mut pass = Pass { mapped: self.map_alerts().await?, ..Pass::default() };
+        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let failing: Vec<Failing> = store::failing_cis(&mut c, now)
+            .await?
+            .into_iter()
+            .map(|(ci, started_at)| Failing { ci, started_at })
+            .take(steward_domain::alert::correlate::MAX_FAILING)
+            .collect();
+        let open = store::open_groups(&mut c).await?;
+        drop(c);
+        let groups = self
+            .cmdb_view(|v| correlate(&v.graph, &failing, WINDOW, DEPTH))
+            .await?
+            .map_err(|p| AppError::Internal(format!("correlation: {p:?}")))?;
+        let mut seen: BTreeSet<i64> = BTreeSet::new();
+        for g in &groups {
+            let ids = members(g);
+            let found =
+                open.iter().find(|r| !seen.contains(&r.id) && ids.iter().any(|m| stored_members(r).contains(m)));
+            match found {
+                Some(row) => {
+                    seen.insert(row.id);
+                    if let Some(n) = self.keep_group(row.clone(), g, &ids, now).await? {
+                        if row.incident_id.is_none() { pass.opened.push(n) } else { pass.updated.push(n) }
+                    }
+                }
+                None => {
+                    let key = g.key();
+                    let text = format!("{}:{}", key.cause, key.started_at);
+                    let json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+                    let added = self
+                        .store
+                        .write(move |c| {
+                            let (text, json) = (text.clone(), json.clone());
+                            Box::pin(async move { store::add_group(c, &text, key.cause, &json, now).await })
+                        })
+                        .await?;
+                    if let Some(id) = added {
+                        let row = GroupRow {
+                            id,
+                            group_key: String::new(),
+                            cause_ci: key.cause,
+                            incident_id: None,
+                            opened_by: None,
+                            members: "[]".into(),
+                            summary: String::new(),
+                            opened_at: now,
+                            claimed_at: Some(now),
+                            updated_at: now,
+                            resolved_at: None,
+                        };
+                        seen.insert(id);
+                        if let Some(n) = self.keep_group(row, g, &ids, now).await? {
+                            pass.opened.push(n);
+                        }
+                    }
+                }
+            }
+        }
+        // Groups none of whose CIs fails any more: their incidents resolve.
+        let failing_now: BTreeSet<i64> = failing.iter().map(|f| f.ci).collect();
+        for row in open.into_iter().filter(|r| !seen.contains(&r.id)) {
+            if stored_members(&row).is_disjoint(&failing_now) {
+                if let Some(n) = self.resolve_group(row, now).await? {
+                    pass.resolved.push(n);
+                }
+            }
+        }
+        Ok(pass)
+    }
+
+    /// Maps the alerts not mapped yet to the CIs their labels name.
+    async fn map_alerts(&self) -> Result<usize, AppError> {
+        let names: HashMap<String, i64> = self
+            .cmdb_view(|v| {
+                let mut m = HashMap::with_capacity(v.cis.len());
+                for (id, b) in &v.cis {
+                    let e = m.entry(b.name.trim().to_lowercase()).or_insert(*id);
+                    *e = (*e).min(*id);
+                }
+                m
+            })
+            .await?;
+        let mut total = 0;
+        loop {
+            let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+            let batch = store::unmapped(&mut c, 1_000).await?;
+            drop(c);
+            if batch.is_empty() {
+                return Ok(total);
+            }
+            let pairs: Vec<(i64, i64)> = batch
+                .iter()
+                .map(|(id, labels)| (*id, ci_of(&names, &serde_json::from_str(labels).unwrap_or_default())))
+                .collect();
+            total += pairs.len();
+            self.store
+                .write(move |c| {
+                    let pairs = pairs.clone();
+                    Box::pin(async move { store::set_cis(c, &pairs).await })
+                })
+                .await?;
+        }
+    }
+
+    /// Opens the group's incident (when this pass wins the claim) or tells
+    /// it what changed; the incident's number when something was done.
+    async fn keep_group(&self, mut row: GroupRow, g: &Group, ids: &[i64], now: i64) -> Result<Option<i64>, AppError> {
+        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let alerts = store::firing_on(&mut c, now, ids, DESCRIBED).await?;
+        drop(c);
+        let names = self
+            .cmdb_view(|v| {
+                ids.iter()
+                    .map(|i| (*i, v.ci(*i).map(|b| b.name.clone()).unwrap_or_default()))
+                    .collect::<HashMap<_, _>>()
+            })
+            .await?;
+        let summary = describe(g, &names, &alerts);
+        let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        let number = match row.incident_id {
+            None => {
+                let id = row.id;
+                let claimed = self
+                    .store
+                    .write(move |c| Box::pin(async move { store::claim_group(c, id, now, now - CLAIM_STALE).await }))
+                    .await?;
+                // Just added (claimed then) or claimed now: this pass opens it.
+                if !(claimed || row.claimed_at == Some(now)) {
+                    return Ok(None);
+                }
+                let Some((incident, by)) = self.open_group_incident(g, &names, &alerts, &summary).await? else {
+                    return Ok(None);
+                };
+                (row.incident_id, row.opened_by) = (Some(incident), Some(by));
+                incident
+            }
+            Some(n) => {
+                if row.summary == summary {
+                    return Ok(None);
+                }
+                let Some(actor) = self.opener(&row).await? else { return Ok(None) };
+                let note = format!("The alert group changed.\n\n{summary}");
+                self.add_comment(&actor, RecordKind::Incident, &number(n), &note, true).await?;
+                n
+            }
+        };
+        row.members = json;
+        row.summary = summary;
+        row.updated_at = now;
+        self.store
+            .write(move |c| {
+                let row = row.clone();
+                Box::pin(async move { store::update_group(c, &row).await })
+            })
+            .await?;
+        Ok(Some(number))
+    }
+
+    /// Opens the incident of a group as the user whose token sent the
+    /// probable cause's first alert; its number.
+    async fn open_group_incident(
+        &self,
+        g: &Group,
+        names: &HashMap<i64, String>,
+        alerts: &[(i64, AlertRow)],
+        summary: &str,
+    ) -> Result<Option<(i64, i64)>, AppError> {
+        let cause = g.causes.first().copied().unwrap_or_default();
+        let first = alerts.iter().find(|(ci, _)| *ci == cause).or(alerts.first());
+        let Some((_, alert)) = first else { return Ok(None) };
+        let Some(sender) = alert.sender_id else { return Ok(None) };
+        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let Some(user) = accounts::user_by_id(&mut c, sender).await? else { return Ok(None) };
+        // The service affected: the cause if it is one, else the first the
+        // cause's failure reaches.
+        let service = self
+            .cmdb_view(|v| {
+                if v.is_service(cause) {
+                    return Some(cause);
+                }
+                v.graph.impact(&[cause], DEPTH + 3).into_iter().map(|r| r.ci).find(|ci| v.is_service(*ci))
+            })
+            .await?;
+        let service_row = match service {
+            Some(id) => cmdb::get(&mut c, id).await?,
+            None => None,
+        };
+        drop(c);
+        let actor = self.actor_for(user).await?;
+        let labels = from_row(alert).labels;
+        let worst = alerts.iter().map(|(_, a)| urgency(from_row(a).labels.get("severity"))).min().unwrap_or(3);
+        let alertname = labels.get("alertname");
+        let cause_name = names.get(&cause).cloned().unwrap_or_default();
+        let others = g.members.len().saturating_sub(1);
+        let mut title = if alertname.is_empty() { cause_name.clone() } else { format!("{alertname} on {cause_name}") };
+        if others > 0 {
+            title.push_str(&format!(" (and {others} affected CIs)"));
+        }
+        let title: String = title.chars().take(200).collect();
+        let n = NewIncident {
+            title,
+            description: Some(summary.to_owned()),
+            impact: Some(service_row.as_ref().map_or(2, |s| impact(&s.criticality))),
+            urgency: Some(worst),
+            service: service_row.as_ref().map(|s| s.name.clone()),
+            assignment_group: service_row.as_ref().and_then(|s| s.owner_group.clone()),
+            cis: members(g),
+            ..NewIncident::default()
+        };
+        let incident = self.create_incident(&actor, n).await?;
+        Ok(Some((incident.id, actor.id)))
+    }
+
+    /// The user a group's incident was opened as.
+    async fn opener(&self, row: &GroupRow) -> Result<Option<Actor>, AppError> {
+        let Some(id) = row.opened_by else { return Ok(None) };
+        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let Some(user) = accounts::user_by_id(&mut c, id).await? else { return Ok(None) };
+        drop(c);
+        Ok(Some(self.actor_for(user).await?))
+    }
+
+    /// Resolves a group's incident: its alerts have all ended.
+    async fn resolve_group(&self, mut row: GroupRow, now: i64) -> Result<Option<i64>, AppError> {
+        row.resolved_at = Some(now);
+        row.updated_at = now;
+        let (incident, opener) = (row.incident_id, self.opener(&row).await?);
+        self.store
+            .write(move |c| {
+                let row = row.clone();
+                Box::pin(async move { store::update_group(c, &row).await })
+            })
+            .await?;
+        let (Some(n), Some(actor)) = (incident, opener) else { return Ok(None) };
+        let t = TransitionInput {
+            state: "resolved".into(),
+            resolution_code: Some("solved".into()),
+            resolution_notes: Some("Every alert of the group has ended.".into()),
+            ..TransitionInput::default()
+        };
+        // Someone may have resolved or closed it already: that is fine.
+        // Someone may be editing it: read its version again, a few times.
+        for _ in 0..3 {
+            let version = self.get_incident(&actor, &number(n)).await?.version;
+            match self.transition_incident(&actor, &number(n), Some(version), t.clone()).await {
+                Ok(_) | Err(AppError::Transition { .. }) => return Ok(Some(n)),
+                Err(AppError::Stale { .. }) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Some(n))
+    }
+}
+
+/// What the incident says of its group: the probable cause, each affected
+/// CI with the path that explains it, and the firing alerts.
+fn describe(g: &Group, names: &HashMap<i64, String>, alerts: &[(i64, AlertRow)]) -> String {
+    let name = |ci: i64| names.get(&ci).cloned().unwrap_or_else(|| format!("CI {ci}"));
+    let mut out = String::new();
+    let causes: Vec<String> = g.causes.iter().map(|c| name(*c)).collect();
+    out.push_str(&format!("Probable cause: {}\n", causes.join(", ")));
+    for m in &g.members {
+        if let Role::Symptom { cause, .. } = &m.role {
+            // The CIs between the cause and this one, when there are any.
+            let steps = g.explain(m.ci);
+            let path: Vec<String> = steps.iter().take(steps.len().saturating_sub(1)).map(|s| name(s.ci)).collect();
+            let via = if path.is_empty() { String::new() } else { format!(" (via {})", path.join(" → ")) };
+            out.push_str(&format!("Affected: {} — depends on {}{via}\n", name(m.ci), name(*cause)));
+        }
+    }
+    out.push_str("\nFiring alerts:\n");
+    for (ci, a) in alerts {
+        let l = from_row(a).labels;
+        let summary = serde_json::from_str::<Labels>(&a.annotations).unwrap_or_default();
+        let what = if summary.get("summary").is_empty() {
+            l.get("alertname").to_owned()
+        } else {
+            summary.get("summary").to_owned()
+        };
+        out.push_str(&format!("- {} on {}: {what}\n", l.get("alertname"), name(*ci)));
+    }
+    out
+}
