@@ -4,6 +4,7 @@
 //! Staff only: Prometheus and amtool are given a staff user's token,
 //! best one limited to alerts.
 
+pub mod hooks;
 mod silences;
 
 pub use silences::{PostedSilence, SilenceView};

@@ -10,6 +10,7 @@ mod smtpd;
 
 mod access;
 mod accounts;
+mod alert_hooks;
 mod alertmanager;
 mod amtool;
 mod api_contract;
