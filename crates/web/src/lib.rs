@@ -5,6 +5,7 @@
 //! use case in `steward_app` and render its answer.
 
 pub mod access_log;
+pub mod alert_hooks;
 pub mod alertmanager;
 pub mod api;
 pub mod auth;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(api::health::readyz))
         .nest("/api/v1", api::routes())
         .merge(alertmanager::routes())
+        .merge(alert_hooks::routes())
         .merge(feeds::routes())
         // Every state-changing request a browser can send passes the CSRF
         // guard; every page shows times in its viewer's zone.

@@ -6,6 +6,7 @@
 
 pub mod correlation;
 mod handling;
+pub mod hooks;
 mod silences;
 
 pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};

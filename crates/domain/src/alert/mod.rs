@@ -6,9 +6,11 @@
 
 pub mod correlate;
 pub mod dispatch;
+pub mod hooks;
 pub mod inhibit;
 pub mod labels;
 pub mod matcher;
+pub mod pagerduty;
 pub mod posted;
 pub mod route;
 pub mod silence;

@@ -11,6 +11,7 @@ mod smtpd;
 mod access;
 mod accounts;
 mod alert_correlation;
+mod alert_hooks;
 mod alertmanager;
 mod amtool;
 mod api_contract;
