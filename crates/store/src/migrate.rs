@@ -53,7 +53,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     26 "0026" "change_templates",
     27 "0027" "change_tasks",
     28 "0028" "risk_questionnaire",
-    29 "0029" "checks",
+    30 "0030" "checks",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -84,7 +84,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     26 "0026" "change_templates",
     27 "0027" "change_tasks",
     28 "0028" "risk_questionnaire",
-    29 "0029" "checks",
+    30 "0030" "checks",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
