@@ -15,6 +15,7 @@ pub mod change_calendar;
 pub mod change_calendar_read;
 pub mod change_templates;
 pub mod changes;
+pub mod checks;
 pub mod cmdb;
 pub mod desk;
 pub mod discussion;
@@ -64,6 +65,8 @@ pub struct AppConfig {
     pub site: site::SiteConfig,
     /// Whether knowledge articles must be reviewed before they are published.
     pub knowledge: steward_domain::knowledge::ReviewPolicy,
+    /// Steward's own checks: plugins, concurrency, keeping, on or off.
+    pub checks: checks::ChecksConfig,
 }
 
 impl Default for AppConfig {
@@ -80,6 +83,7 @@ impl Default for AppConfig {
             notify: notify::NotifyConfig::default(),
             site: site::SiteConfig::default(),
             knowledge: steward_domain::knowledge::ReviewPolicy { required: true, author_may_review: false },
+            checks: checks::ChecksConfig::default(),
         }
     }
 }
@@ -97,6 +101,7 @@ pub struct App {
     notifier: Arc<notify::worker::Notifier>,
     cmdb: Arc<cmdb::CmdbCache>,
     token_uses: Arc<token_use::TokenUses>,
+    scheduler: Arc<checks::scheduler::Scheduler>,
 }
 
 impl App {
@@ -112,6 +117,7 @@ impl App {
             notifier,
             cmdb: Arc::default(),
             token_uses: Arc::default(),
+            scheduler: Arc::default(),
         }
     }
 }

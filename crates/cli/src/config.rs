@@ -7,6 +7,7 @@ use serde::Deserialize;
 use std::{fmt, net::SocketAddr, path::PathBuf};
 use steward_domain::PriorityMatrix;
 
+mod checks;
 mod inbound;
 mod numbers;
 mod site;
@@ -42,6 +43,7 @@ pub struct Config {
     pub inbound: inbound::InboundConfig,
     pub site: site::SiteConfig,
     pub numbers: numbers::NumbersConfig,
+    pub checks: checks::ChecksConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -189,6 +191,7 @@ impl Default for Config {
             inbound: inbound::InboundConfig::default(),
             site: site::SiteConfig::default(),
             numbers: numbers::NumbersConfig::default(),
+            checks: checks::ChecksConfig::default(),
         }
     }
 }
@@ -250,6 +253,7 @@ impl fmt::Debug for Config {
             .field("inbound", &self.inbound)
             .field("site", &self.site)
             .field("numbers", &self.numbers)
+            .field("checks", &self.checks)
             .finish()
     }
 }
@@ -306,7 +310,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
 
 /// Every environment variable Steward reads.
 fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    ENV_KEYS.iter().chain(inbound::ENV_KEYS).chain(site::ENV_KEYS).chain(numbers::ENV_KEYS)
+    ENV_KEYS.iter().chain(inbound::ENV_KEYS).chain(site::ENV_KEYS).chain(numbers::ENV_KEYS).chain(checks::ENV_KEYS)
 }
 
 impl Config {
@@ -414,6 +418,7 @@ impl Config {
         self.smtp()?;
         self.inbound.to_app()?;
         self.site.to_app()?;
+        self.checks.to_app()?;
         self.numbers.to_domain()?;
         networks("trusted_proxies", &self.trusted_proxies)?;
         networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
@@ -444,6 +449,7 @@ impl Config {
             },
             inbound: self.inbound.to_app()?,
             site: self.site.to_app()?,
+            checks: self.checks.to_app()?,
             knowledge: steward_domain::knowledge::ReviewPolicy {
                 required: self.knowledge.review_required,
                 author_may_review: self.knowledge.author_may_review,
@@ -549,10 +555,10 @@ const LIST_KEYS: &[&str] = &["trusted_proxies", "notifications.webhook_allow"];
 
 /// Sets `key` (dotted) from an environment variable or flag, typed by key.
 fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
-    let value = if INTEGER_KEYS.contains(&key) {
+    let value = if INTEGER_KEYS.contains(&key) || checks::INTEGER_KEYS.contains(&key) {
         let i = raw.trim().parse::<i64>();
         toml::Value::Integer(i.map_err(|_| anyhow::anyhow!("{key}: must be a whole number, got {raw:?}"))?)
-    } else if BOOLEAN_KEYS.contains(&key) {
+    } else if BOOLEAN_KEYS.contains(&key) || checks::BOOLEAN_KEYS.contains(&key) {
         toml::Value::Boolean(match raw.trim() {
             "true" | "1" | "yes" => true,
             "false" | "0" | "no" => false,
@@ -579,7 +585,7 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
 
 /// The commented example configuration, all sections.
 pub fn example() -> String {
-    format!("{EXAMPLE}{}{}{}", inbound::EXAMPLE, site::EXAMPLE, numbers::EXAMPLE)
+    format!("{EXAMPLE}{}{}{}{}", inbound::EXAMPLE, site::EXAMPLE, numbers::EXAMPLE, checks::EXAMPLE)
 }
 
 const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown are the defaults.

@@ -104,6 +104,24 @@ pub fn can_manage_canned_replies(role: Role) -> Result<(), Denied> {
     }
 }
 
+/// Managers and admins keep Steward's own checks; the desk reads them.
+pub fn can_keep_checks(role: Role) -> Result<(), Denied> {
+    if matches!(role, Role::Manager | Role::Admin) {
+        Ok(())
+    } else {
+        Err(Denied("only managers and admins can keep checks", Code::DenyChecks))
+    }
+}
+
+/// Agents, managers and admins read checks, their results and events.
+pub fn can_view_checks(role: Role) -> Result<(), Denied> {
+    if role.is_staff() {
+        Ok(())
+    } else {
+        Err(Denied("only agents, managers and admins can see this", Code::DenyStaffOnly))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +141,8 @@ mod tests {
                 assert_eq!(can_transition(v, Resolved, Closed).is_ok(), staff || is_requester, "{role} close");
                 assert_eq!(can_transition(v, New, Cancelled).is_ok(), staff || is_requester, "{role} cancel");
                 assert_eq!(can_admin(role).is_ok(), role == Role::Admin);
+                assert_eq!(can_keep_checks(role).is_ok(), matches!(role, Role::Manager | Role::Admin));
+                assert_eq!(can_view_checks(role).is_ok(), staff);
             }
         }
         let denied = can_view(Viewer { role: Role::Requester, is_requester: false }).unwrap_err();

@@ -558,6 +558,12 @@ codes! {
     HttpStatusRange = "http_status_range",
     /// `{warn}`: the critical days exceed the warning days.
     TlsDaysOrder = "tls_days_order",
+    /// Checks are kept by managers and admins. No params.
+    DenyChecks = "deny_checks",
+    /// A plugin check while `checks.plugin_dir` is not set. No params.
+    PluginsOff = "plugins_off",
+    /// `{ci}`: no CI has this id or name.
+    NoCiIdOrName = "no_ci_id_or_name",
 }
 
 impl Code {

@@ -59,6 +59,14 @@ impl Dialect {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         }
     }
+    /// The larger of two values: SQLite's two-argument `max`, PostgreSQL's
+    /// `GREATEST`.
+    pub fn greatest(self) -> &'static str {
+        match self.0 {
+            Backend::Sqlite => "max",
+            Backend::Postgres => "GREATEST",
+        }
+    }
     /// Case-insensitive substring match operator.
     pub fn ilike(self) -> &'static str {
         match self.0 {

@@ -18,6 +18,7 @@ pub mod change_calendar;
 pub mod change_outcomes;
 pub mod change_templates;
 pub mod changes;
+pub mod checks;
 pub mod cmdb;
 pub mod db;
 pub mod desk;

@@ -54,6 +54,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     27 "0027" "change_tasks",
     28 "0028" "risk_questionnaire",
     29 "0029" "alerts",
+    30 "0030" "checks",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -85,6 +86,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     27 "0027" "change_tasks",
     28 "0028" "risk_questionnaire",
     29 "0029" "alerts",
+    30 "0030" "checks",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

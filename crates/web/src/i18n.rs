@@ -733,6 +733,9 @@ catalogue! {
     ValPluginFileName: "must be the name of a file in the plugin folder: no / or \\, not . or ..", "musi być nazwą pliku w folderze wtyczek: bez / i \\, nie . ani ..";
     ValJsonCondition: "{detail}", "nieprawidłowy warunek JSON: {detail}";
     ValHttpStatusRange: "{text} is not an HTTP status or range such as 200-299 (100 to 599)", "{text} to nie jest status HTTP ani zakres, np. 200-299 (100 do 599)";
+    DenyChecks: "only managers and admins can keep checks", "tylko kierownicy i administratorzy mogą prowadzić kontrole";
+    ValPluginsOff: "plugin checks are off: the configuration names no checks.plugin_dir", "kontrole wtyczkami są wyłączone: konfiguracja nie podaje checks.plugin_dir";
+    ValNoCiIdOrName: "no CI with the id or name {ci}", "nie ma elementu konfiguracji o id lub nazwie {ci}";
     ValTlsDaysOrder: "must not be more than the warning days ({warn})", "nie może przekraczać dni ostrzeżenia ({warn})";
     ValNotPriority: "{text} is not a priority: use 1 to 5", "{text} to nie jest priorytet: użyj 1 do 5";
     ValBadCursor: "is not a cursor from this list", "to nie jest kursor z tej listy";

@@ -15,6 +15,8 @@ pub mod change_dto;
 pub mod change_outcomes;
 pub mod change_templates;
 pub mod changes;
+pub mod check_dto;
+pub mod checks;
 pub mod cmdb;
 pub mod contract;
 pub mod desk;
@@ -78,6 +80,7 @@ const RESOURCES: &[Resource] = &[
     cab::RESOURCE,
     change_templates::RESOURCE,
     risk_questionnaire::RESOURCE,
+    checks::RESOURCE,
     articles::RESOURCE,
     change_calendar::RESOURCE,
     calendar::RESOURCE,
