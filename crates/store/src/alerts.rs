@@ -183,10 +183,19 @@ pub async fn page(
     Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
 }
 
-/// The alerts still firing at `now` (an end after it), by fingerprint.
-pub async fn firing(conn: &mut AnyConnection, now: i64) -> Result<Vec<AlertRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM alerts WHERE ends_at > $1 ORDER BY fingerprint");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).fetch_all(conn).await?)
+/// The alerts still firing at `now` (an end after it), by fingerprint;
+/// with `pairs`, only those whose labels hold each `(name, value)` (a
+/// prefilter on the stored JSON: the caller still applies its matchers).
+pub async fn firing(conn: &mut AnyConnection, now: i64, pairs: &[(String, String)]) -> Result<Vec<AlertRow>> {
+    let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE ends_at > "));
+    q.bind(Value::Int(now));
+    for (name, value) in pairs {
+        // As serde_json writes a pair inside the object.
+        let text = format!("{}:{}", serde_json::Value::from(name.as_str()), serde_json::Value::from(value.as_str()));
+        q.push(" AND labels LIKE ").bind(Value::Text(crate::sql::like_pattern(&text))).push(" ESCAPE '\\'");
+    }
+    q.push(" ORDER BY fingerprint");
+    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
 }
 
 /// A row of `silences`.

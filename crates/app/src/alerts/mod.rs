@@ -197,7 +197,14 @@ impl App {
         can_use_alerts(actor)?;
         let now = now_micros();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let rows = store::firing(&mut conn, now).await?;
+        // Equality matchers narrow the read in the database.
+        let pairs: Vec<(String, String)> = f
+            .matchers
+            .iter()
+            .filter(|m| m.op == steward_domain::alert::MatchOp::Equal && !m.value.is_empty())
+            .map(|m| (m.name.clone(), m.value.clone()))
+            .collect();
+        let rows = store::firing(&mut conn, now, &pairs).await?;
         let silences = silences::live(&mut conn, now).await?;
         drop(conn);
         let active: Vec<&(String, Silence)> =
