@@ -4,9 +4,11 @@
 //! Staff only: Prometheus and amtool are given a staff user's token,
 //! best one limited to alerts.
 
+mod groups;
 mod handling;
 mod silences;
 
+pub use groups::AlertGroup;
 pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};
 pub use silences::{PostedSilence, SilenceView};
 
