@@ -252,7 +252,7 @@ fn list(ctx: &Ctx, q: &ConsoleQuery, alerts: &[HandledAlert], next: Option<i64>,
             p.empty #no-alerts { (ctx.t(if filtered { AlertMsg::NoAlerts } else { AlertMsg::NoFiring })) }
         } @else {
             div.table-wrap {
-                table.incidents.alert-list #alerts {
+                table.incidents.alert-list.cards #alerts {
                     thead { tr {
                         th scope="col" { (ctx.t(Msg::State)) }
                         th scope="col" { (ctx.t(AlertMsg::Alert)) }
@@ -286,10 +286,15 @@ fn row(ctx: &Ctx, a: &HandledAlert, back: &str, now: i64) -> Markup {
             td.title-cell { a href={ "/alerts/" (fp) } { (name_of(ctx, &alert.labels)) } }
             td { (severity(&alert.labels)) }
             td.labels-cell { (chips(&alert.labels, &["alertname", "severity"])) }
-            td.time { (moment(ctx, alert.starts_at, now)) }
-            td.who-cell { @match &a.acked { Some((_, name, _)) => (name), None => span.muted { "—" } } }
-            td.who-cell { @match &a.assignee { Some((_, name)) => (name), None => span.muted { (ctx.t(Msg::Unassigned)) } } }
-            td { (ack_form(ctx, &fp, a.acked.is_some(), back)) }
+            // On a phone a row is a card: `data-label` names what its headers named.
+            td.time data-label=(ctx.t(AlertMsg::Started)) { (moment(ctx, alert.starts_at, now)) }
+            td.who-cell data-label=(ctx.t(AlertMsg::AckedBy)) {
+                @match &a.acked { Some((_, name, _)) => (name), None => span.muted { "—" } }
+            }
+            td.who-cell data-label=(ctx.t(Msg::Assignee)) {
+                @match &a.assignee { Some((_, name)) => (name), None => span.muted { (ctx.t(Msg::Unassigned)) } }
+            }
+            td.ack-cell { (ack_form(ctx, &fp, a.acked.is_some(), back)) }
         }
     }
 }

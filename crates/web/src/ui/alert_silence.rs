@@ -136,9 +136,11 @@ pub fn section(ctx: &Ctx, a: &HandledAlert, draft: Option<(SilenceForm, widgets:
                     p.hint { (ctx.t(AlertMsg::SilenceHint)) }
                     @for (i, (k, v)) in a.view.alert.labels.iter().enumerate() {
                         div.checkbox {
-                            input type="checkbox" name="label" value=(k) id={ "sil-label-" (i) }
-                                checked[f.labels.iter().any(|l| l == k)];
-                            label for={ "sil-label-" (i) } { code { (k) "=\"" (v) "\"" } }
+                            label {
+                                input type="checkbox" name="label" value=(k) id={ "sil-label-" (i) }
+                                    checked[f.labels.iter().any(|l| l == k)];
+                                code { (k) "=\"" (v) "\"" }
+                            }
                         }
                     }
                     @if let Some(e) = &matchers_error { p.field-error #sil-matchers-error { (e) } }

@@ -27,10 +27,8 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx, Query(f): Query<super::al
     ended.truncate(ENDED_SHOWN);
     let now = fmt::now_micros();
     let body = html! {
-        div.page-head {
-            nav.crumbs aria-label="Breadcrumb" { a href=(console::PATH) { (ctx.t(AlertMsg::Title)) } }
-            h1 { (ctx.t(AlertMsg::SilencesTitle)) }
-        }
+        nav.crumbs aria-label="Breadcrumb" { a href=(console::PATH) { (ctx.t(AlertMsg::Title)) } }
+        div.page-head { h1 { (ctx.t(AlertMsg::SilencesTitle)) } }
         @if let Some(m) = console::flash(f.flash()) { (widgets::notice(ctx.t(m))) }
         section.panel #silences-live aria-labelledby="silences-live-title" {
             h2 #silences-live-title { (ctx.t(AlertMsg::Live)) }
@@ -61,7 +59,7 @@ fn state_badge(ctx: &Ctx, s: SilenceState) -> Markup {
 fn table(ctx: &Ctx, silences: &[SilenceView], now: i64, live: bool) -> Markup {
     html! {
         div.table-wrap {
-            table.incidents.silences {
+            table.incidents.silences.cards {
                 thead { tr {
                     th scope="col" { (ctx.t(i18n::Msg::State)) }
                     th scope="col" { (ctx.t(AlertMsg::Matchers)) }
@@ -77,11 +75,14 @@ fn table(ctx: &Ctx, silences: &[SilenceView], now: i64, live: bool) -> Markup {
                             td.labels-cell {
                                 ul.label-chips { @for m in v.silence.matchers.iter() { li.label-chip { (m.to_string()) } } }
                             }
-                            td.time { (moment(ctx, v.silence.starts_at, now)) " – " (moment(ctx, v.silence.ends_at, now)) }
-                            td.who-cell { (v.silence.created_by) }
-                            td.silence-comment { (v.silence.comment) }
+                            // On a phone a row is a card: `data-label` names what its headers named.
+                            td.time data-label=(ctx.t(AlertMsg::Span)) {
+                                (moment(ctx, v.silence.starts_at, now)) " – " (moment(ctx, v.silence.ends_at, now))
+                            }
+                            td.who-cell data-label=(ctx.t(AlertMsg::CreatedBy)) { (v.silence.created_by) }
+                            td.silence-comment data-label=(ctx.t(i18n::Msg::Comment)) { (v.silence.comment) }
                             @if live {
-                                td {
+                                td.ack-cell {
                                     form.inline method="post" action={ (PATH) "/" (v.id) "/expire" } {
                                         (widgets::csrf(&ctx.csrf))
                                         button.btn type="submit" { (ctx.t(AlertMsg::Expire)) }
