@@ -5,10 +5,12 @@
 //! best one limited to alerts.
 
 pub mod correlation;
+mod groups;
 mod handling;
 pub mod hooks;
 mod silences;
 
+pub use groups::AlertGroup;
 pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};
 pub use silences::{PostedSilence, SilenceView};
 
@@ -61,6 +63,15 @@ impl Default for AlertFilter {
     fn default() -> Self {
         Self { matchers: Matchers(Vec::new()), active: true, silenced: true }
     }
+}
+
+/// The matchers that ask for a label's exact value: the database narrows
+/// a read by them.
+pub(crate) fn equal_pairs(m: &Matchers) -> Vec<(String, String)> {
+    m.iter()
+        .filter(|m| m.op == steward_domain::alert::MatchOp::Equal && !m.value.is_empty())
+        .map(|m| (m.name.clone(), m.value.clone()))
+        .collect()
 }
 
 pub(crate) fn can_use_alerts(actor: &Actor) -> Result<(), Denied> {
@@ -197,14 +208,7 @@ impl App {
         can_use_alerts(actor)?;
         let now = now_micros();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        // Equality matchers narrow the read in the database.
-        let pairs: Vec<(String, String)> = f
-            .matchers
-            .iter()
-            .filter(|m| m.op == steward_domain::alert::MatchOp::Equal && !m.value.is_empty())
-            .map(|m| (m.name.clone(), m.value.clone()))
-            .collect();
-        let rows = store::firing(&mut conn, now, &pairs).await?;
+        let rows = store::firing(&mut conn, now, &equal_pairs(&f.matchers)).await?;
         let silences = silences::live(&mut conn, now).await?;
         drop(conn);
         let active: Vec<&(String, Silence)> =

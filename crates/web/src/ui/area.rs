@@ -69,8 +69,9 @@ mod tests {
     use super::{nav, under};
     use crate::i18n::{Lang, Msg::*, Text};
     use crate::ui::{
-        admin_texts::AdminMsg::*, change_texts::ChgMsg::*, cmdb_texts::CmdbMsg::*, desk_texts::DeskMsg::*,
-        incident_texts::IncMsg::*, kb_texts::KbMsg::*, portal_texts::PortalMsg::*, problem_texts::PrbMsg::*,
+        admin_texts::AdminMsg::*, alert_texts::AlertMsg::*, change_texts::ChgMsg::*, cmdb_texts::CmdbMsg::*,
+        desk_texts::DeskMsg::*, incident_texts::IncMsg::*, kb_texts::KbMsg::*, portal_texts::PortalMsg::*,
+        problem_texts::PrbMsg::*,
     };
     use steward_app::Actor;
     use steward_domain::Role;
@@ -101,12 +102,22 @@ mod tests {
         labels.iter().map(|l| (en(*l), current.is_some_and(|c| en(c) == en(*l)))).collect()
     }
 
-    const STAFF: [Label; 8] =
-        [&NavHome, &NavIncidents, &NavNewIncident, &NavProblems, &NavChanges, &NavCmdb, &NavServices, &NavKnowledge];
-    const ADMIN: [Label; 11] = [
+    const STAFF: [Label; 9] = [
         &NavHome,
         &NavIncidents,
         &NavNewIncident,
+        &NavAlerts,
+        &NavProblems,
+        &NavChanges,
+        &NavCmdb,
+        &NavServices,
+        &NavKnowledge,
+    ];
+    const ADMIN: [Label; 12] = [
+        &NavHome,
+        &NavIncidents,
+        &NavNewIncident,
+        &NavAlerts,
         &NavProblems,
         &NavChanges,
         &NavCmdb,
@@ -125,6 +136,8 @@ mod tests {
             (Role::Agent, "/incidents", &STAFF, Some(&NavIncidents)),
             (Role::Manager, "/incidents/INC0000001", &STAFF, Some(&NavIncidents)),
             (Role::Agent, "/incidents/new", &STAFF, Some(&NavNewIncident)),
+            (Role::Agent, "/alerts", &STAFF, Some(&NavAlerts)),
+            (Role::Manager, "/alerts/silences", &STAFF, Some(&NavAlerts)),
             (Role::Agent, "/problems/PRB0000001", &STAFF, Some(&NavProblems)),
             (Role::Manager, "/changes/CHG0000001", &STAFF, Some(&NavChanges)),
             (Role::Agent, "/cmdb/7", &STAFF, Some(&NavCmdb)),

@@ -14,6 +14,11 @@ mod admin_ola;
 mod admin_texts;
 mod admin_users;
 mod admin_webhooks;
+mod alert_console;
+mod alert_page;
+mod alert_silence;
+mod alert_silences;
+mod alert_texts;
 mod area;
 mod as_of;
 mod assets;
@@ -129,6 +134,7 @@ const AREAS: &[area::Area] = &[
     portal::AREA,
     home::AREA,
     incidents::AREA,
+    alert_console::AREA,
     problem_list::AREA,
     change_list::AREA,
     change_calendar::AREA,

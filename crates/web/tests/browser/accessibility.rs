@@ -28,7 +28,9 @@ const ADMIN: &[&str] = &["admin"];
 /// `{article}` a published article for requesters with a second version
 /// being written, `{change}` a change in authorization in conflict with
 /// another on `{ci}`, `{template}` a standard change template on the shop
-/// and `{ci}`; `/login` is checked signed out.
+/// and `{ci}`, `{alert}` a firing alert with a runbook link, acknowledged,
+/// assigned and silenced (a second silence ended); `/login` is checked
+/// signed out.
 const PAGES: &[(&str, &[&str])] = &[
     ("/login", &[]),
     ("/home", STAFF),
@@ -96,6 +98,11 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/kb/{article}", EVERYONE),
     ("/kb/{article}?version=2", STAFF),
     ("/kb/{article}/edit", STAFF),
+    ("/alerts", STAFF),
+    ("/alerts?view=groups", STAFF),
+    ("/alerts?filter=%7Bfoo", MANAGERS),
+    ("/alerts/{alert}", STAFF),
+    ("/alerts/silences", STAFF),
 ];
 
 /// The WCAG 2.1 A and AA rules (and unique landmarks), only violations back.
@@ -204,6 +211,7 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
     t.app.create_task(&agent, &change, task("Take a backup", 1)).await.unwrap();
     let later = t.app.create_task(&agent, &change, task("Deploy the package", 2)).await.unwrap();
     let task = steward_app::tasks::number(later.record.number);
+    let alert = alert(t, &agent).await;
     PAGES
         .iter()
         .map(|(p, who)| {
@@ -215,10 +223,48 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
                 .replace("{article}", &article)
                 .replace("{change}", &change)
                 .replace("{template}", &template)
-                .replace("{task}", &task);
+                .replace("{task}", &task)
+                .replace("{alert}", &alert);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()
+}
+
+/// Two firing alerts, the first acknowledged, assigned and silenced, with
+/// a second silence ended: the first's fingerprint.
+async fn alert(t: &server::TestServer, agent: &steward_app::Actor) -> String {
+    use steward_app::alerts::PostedSilence;
+    use steward_domain::alert::{ApiMatcher, Labels, Posted, fingerprint_text};
+    let posted = |instance: &str| {
+        let mut labels = Labels::new();
+        for (k, v) in [("alertname", "InstanceDown"), ("instance", instance), ("job", "node"), ("severity", "critical")]
+        {
+            labels.insert(k, v);
+        }
+        let mut annotations = Labels::new();
+        annotations.insert("runbook_url", "https://runbooks.example/instance-down");
+        annotations.insert("summary", format!("{instance} does not answer"));
+        Ok(Posted { labels, annotations, generator_url: "http://prometheus:9090/graph".into(), ..Posted::default() })
+    };
+    t.app.post_alerts(agent, vec![posted("db-1:9100"), posted("web-1:9100")]).await.unwrap();
+    let all = t.app.list_alerts(agent, &Default::default()).await.unwrap();
+    let a = all.iter().find(|a| a.alert.labels.get("instance") == "db-1:9100").unwrap();
+    let fp = fingerprint_text(a.alert.fingerprint);
+    t.app.acknowledge_alert(agent, &fp, true).await.unwrap();
+    t.app.assign_alert(agent, &fp, Some("netagent")).await.unwrap();
+    let now = jiff::Timestamp::now().as_microsecond();
+    let silence = |value: &str| PostedSilence {
+        matchers: vec![ApiMatcher { name: "instance".into(), value: value.into(), is_regex: false, is_equal: true }],
+        starts_at: now,
+        ends_at: now + 3_600_000_000,
+        created_by: "agent".into(),
+        comment: "Replacing the disk".into(),
+        ..PostedSilence::default()
+    };
+    t.app.post_silence(agent, silence("db-1:9100")).await.unwrap();
+    let ended = t.app.post_silence(agent, silence("web-1:9100")).await.unwrap();
+    t.app.expire_silence(agent, &ended).await.unwrap();
+    fp
 }
 
 /// A published article with a second version being written: its number.

@@ -8,13 +8,13 @@ use crate::server::{self, get, post};
 use reqwest::{StatusCode, header};
 use steward_app::changes::{ChangeTransitionInput, NewChange, number};
 
-async fn body(r: reqwest::Response, status: StatusCode) -> String {
+pub async fn body(r: reqwest::Response, status: StatusCode) -> String {
     assert_eq!(r.status(), status, "status of {}", r.url());
     r.text().await.unwrap()
 }
 
 /// The text of the element with this id (up to its first tag inside).
-fn at<'a>(page: &'a str, id: &str) -> &'a str {
+pub fn at<'a>(page: &'a str, id: &str) -> &'a str {
     let open = format!(r#"id="{id}""#);
     let start = page.find(&open).unwrap_or_else(|| panic!("no #{id} in {page}"));
     let rest = &page[start..];

@@ -10,6 +10,8 @@
 
 mod accessibility;
 mod admin_journey;
+mod alert_journey;
+mod alert_pages;
 mod calendar_pages;
 mod change_journey;
 mod change_pages;
