@@ -55,7 +55,7 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
     let correlating = app.clone();
     let mut stop_correlating = shutdown.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(CORRELATE_EVERY);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + CORRELATE_EVERY, CORRELATE_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {

@@ -36,3 +36,29 @@ pub async fn delete(conn: &mut AnyConnection, key: &str) -> Result<bool> {
     let r = sqlx::query("DELETE FROM settings WHERE key = $1").bind(key.to_owned()).execute(conn).await?;
     Ok(r.rows_affected() > 0)
 }
+
+/// Takes the lease under `key` until `until` (microseconds) when it is free
+/// or ran out by `now`; whether the caller holds it. One row a lease: its
+/// value is the end, 20 digits so that text order is time order.
+pub async fn take_lease(conn: &mut AnyConnection, key: &str, now: i64, until: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE settings.value < $3",
+    )
+    .bind(key.to_owned())
+    .bind(format!("{until:020}"))
+    .bind(format!("{now:020}"))
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Gives the lease under `key` back.
+pub async fn end_lease(conn: &mut AnyConnection, key: &str) -> Result<()> {
+    sqlx::query("UPDATE settings SET value = $2 WHERE key = $1")
+        .bind(key.to_owned())
+        .bind(format!("{:020}", 0))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -24,7 +24,7 @@ use steward_domain::{
 use steward_store::{
     StoreError, accounts,
     alerts::{self as store, AlertRow, GroupRow},
-    cmdb, now_micros,
+    cmdb, now_micros, settings,
 };
 
 /// The labels that name a CI, tried in this order.
@@ -94,10 +94,38 @@ fn stored_members(r: &GroupRow) -> BTreeSet<i64> {
     serde_json::from_str::<Vec<i64>>(&r.members).unwrap_or_default().into_iter().collect()
 }
 
+/// The lease one pass holds, across nodes: a pass that dies lets another
+/// node go on after this long.
+const LEASE: &str = "alert_correlation_lease";
+const LEASE_FOR: i64 = 60 * 1_000_000;
+
 impl App {
-    /// One correlation pass at `now`: map new alerts, group the failing
-    /// CIs, open, update and resolve their incidents.
+    /// One correlation pass: map new alerts, group the failing CIs, open,
+    /// update and resolve their incidents. One pass runs at a time across
+    /// every node (a lease); a caller waits up to 30 s for it.
     pub async fn correlate_alerts(&self) -> Result<Pass, AppError> {
+        let mut waited = 0;
+        loop {
+            let now = now_micros();
+            let taken = self
+                .store
+                .write(move |c| Box::pin(async move { settings::take_lease(c, LEASE, now, now + LEASE_FOR).await }))
+                .await?;
+            if taken {
+                break;
+            }
+            if waited >= 300 {
+                return Err(AppError::Unavailable("another correlation pass is running".into()));
+            }
+            waited += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let result = self.correlation_pass().await;
+        self.store.write(|c| Box::pin(async move { settings::end_lease(c, LEASE).await })).await?;
+        result
+    }
+
+    async fn correlation_pass(&self) -> Result<Pass, AppError> {
         let now = now_micros();
         let mut pass = Pass { mapped: self.map_alerts().await?, ..Pass::default() };
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;

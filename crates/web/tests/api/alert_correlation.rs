@@ -31,8 +31,7 @@ both!(alerts_on_dependent_cis_open_one_incident_with_the_probable_cause, |t| {
             {"from": "app", "to": "db", "type": "uses"}]}),
     )
     .await;
-    let id = ids(&r);
-    let (app, db) = (id[1], id[3]);
+    assert_eq!(ids(&r).len(), 5);
     let token = {
         let r = t.post("/api/v1/tokens", &t.agent, json!({"name": "prometheus", "scope": "alerts"})).await;
         r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
@@ -44,11 +43,11 @@ both!(alerts_on_dependent_cis_open_one_incident_with_the_probable_cause, |t| {
         alert("Unmapped", "nowhere:1", "warning"),
     ]);
     assert_eq!(t.post("/api/v2/alerts", &token, batch).await.status(), 200);
-    let pass = t.app.correlate_alerts().await.unwrap();
-    assert_eq!(pass.mapped, 4);
-    assert_eq!(pass.opened.len(), 2, "{pass:?}");
-
+    // The checks below read what the passes left, not what each pass did:
+    // the server's own worker may run a pass in between (every 15 s).
+    t.app.correlate_alerts().await.unwrap();
     let list = t.json("/api/v1/incidents?limit=10", &t.agent).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2, "two groups, two incidents: {list}");
     let items = list["items"].as_array().unwrap();
     let shop = items.iter().find(|i| i["title"].as_str().unwrap().contains("shop-db")).unwrap();
     assert_eq!(shop["title"], "PostgresDown on shop-db (and 1 affected CIs)");
@@ -69,10 +68,11 @@ both!(alerts_on_dependent_cis_open_one_incident_with_the_probable_cause, |t| {
     // A second pass changes nothing: nothing is opened twice.
     let again = t.app.correlate_alerts().await.unwrap();
     assert_eq!((again.opened.len(), again.updated.len()), (0, 0), "{again:?}");
+    assert_eq!(t.json("/api/v1/incidents?limit=10", &t.agent).await["items"].as_array().unwrap().len(), 2);
     // The VM fails too: one journal entry on the same incident.
     t.post("/api/v2/alerts", &token, json!([alert("NodeDown", "vm-shop-1", "critical")])).await;
-    let pass = t.app.correlate_alerts().await.unwrap();
-    assert_eq!((pass.opened.len(), pass.updated.len()), (0, 1), "{pass:?}");
+    t.app.correlate_alerts().await.unwrap();
+    assert_eq!(t.json("/api/v1/incidents?limit=10", &t.agent).await["items"].as_array().unwrap().len(), 2);
     let j = t.json(&format!("/api/v1/incidents/{n}/journal"), &t.agent).await;
     let notes: Vec<&Value> = j.as_array().unwrap().iter().filter(|e| e["action"] == "work_note").collect();
     assert_eq!(notes.len(), 1, "{j}");
@@ -92,9 +92,7 @@ both!(alerts_on_dependent_cis_open_one_incident_with_the_probable_cause, |t| {
     })
     .collect();
     assert_eq!(t.post("/api/v2/alerts", &token, Value::Array(ended)).await.status(), 200);
-    let pass = t.app.correlate_alerts().await.unwrap();
-    assert_eq!(pass.resolved.len(), 1, "{pass:?}");
+    t.app.correlate_alerts().await.unwrap();
     let inc = t.json(&format!("/api/v1/incidents/{n}"), &t.agent).await;
     assert_eq!(inc["state"], "resolved");
-    let _ = (app, db);
 });
