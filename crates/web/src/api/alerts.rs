@@ -15,7 +15,10 @@ use utoipa::{IntoParams, ToSchema};
 pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list_alerts, get_alert, alert_history, acknowledge_alert, assign_alert))]
+#[openapi(
+    paths(list_alerts, get_alert, alert_history, acknowledge_alert, assign_alert),
+    components(schemas(super::schema::AlertScope))
+)]
 struct Doc;
 
 fn routes() -> axum::Router<AppState> {

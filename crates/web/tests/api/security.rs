@@ -302,7 +302,7 @@ both!(audit_log_for_admins_with_filters_and_pages, |t| {
             .as_array()
             .unwrap()
             .iter()
-            .any(|e| e["subject"] == "agent" && e["detail"] == format!("token {id}"))
+            .any(|e| e["subject"] == "agent" && e["detail"] == format!("token {id} (all)"))
     );
     let first = t.json("/api/v1/audit?limit=2", &t.admin).await;
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
