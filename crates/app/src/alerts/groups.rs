@@ -5,7 +5,7 @@
 use super::{can_use_alerts, from_row, silences};
 use crate::{Actor, App, error::AppError};
 use std::collections::BTreeMap;
-use steward_domain::alert::{Matchers, SilenceState};
+use steward_domain::alert::Matchers;
 use steward_store::{StoreError, alerts as store, now_micros};
 
 /// The firing alerts of one `alertname` (empty: those without one).
@@ -25,11 +25,7 @@ impl App {
         let now = now_micros();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let rows = store::firing(&mut conn, now, &super::equal_pairs(filter)).await?;
-        let active: Vec<_> = silences::live(&mut conn, now)
-            .await?
-            .into_iter()
-            .filter(|(_, s)| s.state(now) == SilenceState::Active)
-            .collect();
+        let live = silences::live(&mut conn, now).await?;
         drop(conn);
         let mut groups: BTreeMap<String, AlertGroup> = BTreeMap::new();
         for r in &rows {
@@ -42,7 +38,7 @@ impl App {
                 groups.entry(name.clone()).or_insert_with(|| AlertGroup { alertname: name, ..AlertGroup::default() });
             g.firing += 1;
             g.acknowledged += usize::from(r.acked_by.is_some());
-            g.silenced += usize::from(active.iter().any(|(_, s)| s.mutes(&alert.labels, now)));
+            g.silenced += usize::from(live.iter().any(|(_, s)| s.mutes(&alert.labels, now)));
         }
         let mut out: Vec<AlertGroup> = groups.into_values().collect();
         out.sort_by(|a, b| b.firing.cmp(&a.firing).then_with(|| a.alertname.cmp(&b.alertname)));

@@ -5,7 +5,7 @@
 use super::{AlertView, can_use_alerts, event, from_row};
 use crate::{Actor, App, Code, error::AppError};
 use std::collections::HashMap;
-use steward_domain::alert::{Matchers, SilenceState, parse_fingerprint};
+use steward_domain::alert::{Matchers, parse_fingerprint};
 use steward_store::{
     Conn, StoreError, accounts,
     alerts::{self as store, AlertEvent, AlertRow},
@@ -82,11 +82,7 @@ impl App {
             .into_iter()
             .map(|r| {
                 let alert = from_row(&r);
-                let silenced_by = silences
-                    .iter()
-                    .filter(|(_, s)| s.state(now) == SilenceState::Active && s.mutes(&alert.labels, now))
-                    .map(|(id, _)| id.clone())
-                    .collect();
+                let silenced_by = super::silences::silenced_by(&silences, &alert.labels, now);
                 HandledAlert {
                     id: r.id,
                     acked: r.acked_by.map(|u| (u, name(u), r.acked_at.unwrap_or(0))),

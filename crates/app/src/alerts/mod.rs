@@ -18,7 +18,7 @@ use crate::{Actor, App, Code, error::AppError};
 use std::collections::HashMap;
 use steward_domain::{
     access::Denied,
-    alert::{Alert, Labels, Matchers, Posted, Problems, RESOLVE_TIMEOUT, Silence, SilenceState, fold, merge},
+    alert::{Alert, Labels, Matchers, Posted, Problems, RESOLVE_TIMEOUT, fold, merge},
 };
 use steward_store::{
     StoreError,
@@ -211,16 +211,13 @@ impl App {
         let rows = store::firing(&mut conn, now, &equal_pairs(&f.matchers)).await?;
         let silences = silences::live(&mut conn, now).await?;
         drop(conn);
-        let active: Vec<&(String, Silence)> =
-            silences.iter().filter(|(_, s)| s.state(now) == SilenceState::Active).collect();
         let mut out = Vec::new();
         for r in &rows {
             let alert = from_row(r);
             if !f.matchers.matches(&alert.labels) {
                 continue;
             }
-            let silenced_by: Vec<String> =
-                active.iter().filter(|(_, s)| s.mutes(&alert.labels, now)).map(|(id, _)| id.clone()).collect();
+            let silenced_by = silences::silenced_by(&silences, &alert.labels, now);
             let wanted = if silenced_by.is_empty() { f.active } else { f.silenced };
             if wanted {
                 out.push(AlertView { alert, silenced_by, received_at: r.received_at });

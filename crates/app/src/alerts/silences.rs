@@ -65,6 +65,16 @@ pub(crate) async fn live(c: &mut Conn, now: i64) -> Result<Vec<(String, Silence)
     Ok(store::live_silences(c, now).await?.iter().filter_map(|r| Some((r.id.clone(), to_silence(r)?))).collect())
 }
 
+/// The ids of the silences that mute these labels now (`Silence::mutes`
+/// asks whether each is active).
+pub(crate) fn silenced_by(
+    silences: &[(String, Silence)],
+    labels: &steward_domain::alert::Labels,
+    now: i64,
+) -> Vec<String> {
+    silences.iter().filter(|(_, s)| s.mutes(labels, now)).map(|(id, _)| id.clone()).collect()
+}
+
 /// A random (version 4) UUID, as Alertmanager names silences.
 fn new_id() -> Result<String, AppError> {
     let mut b = [0u8; 16];
