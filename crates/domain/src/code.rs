@@ -543,6 +543,17 @@ codes! {
     GroupByAllAndNames = "group_by_all_and_names",
     /// `{max}`: seconds, the longest wait or interval a route takes.
     DurationTooLong = "duration_too_long",
+    /// A receiver's name: empty, too long (`{max}`) or with spaces around.
+    ReceiverName = "receiver_name",
+    /// `{name}`: two receivers with one name.
+    DuplicateReceiver = "duplicate_receiver",
+    /// A webhook or chat target names both a webhook and a URL, or neither.
+    /// No params.
+    WebhookOrUrl = "webhook_or_url",
+    /// `{name}`: no webhook has this id or name.
+    NoWebhook = "no_webhook",
+    /// The alert routing is kept by managers and admins. No params.
+    DenyAlertRouting = "deny_alert_routing",
     // Checks (see `check::definition`).
     /// `{interval}` (seconds): a check's timeout must be shorter.
     TimeoutBelowInterval = "timeout_below_interval",

@@ -801,6 +801,11 @@ catalogue! {
     ValGroupByTwice: "{name} is listed twice", "{name} występuje dwa razy";
     ValGroupByAllAndNames: "... (every label) cannot stand beside label names", "... (wszystkie etykiety) nie może stać obok nazw etykiet";
     ValDurationTooLong: "must be at most {max} seconds (a year)", "może wynosić najwyżej {max} sekund (rok)";
+    ValReceiverName: "must be 1 to {max} characters, without control characters or spaces around", "musi mieć od 1 do {max} znaków, bez znaków sterujących i spacji na brzegach";
+    ValDuplicateReceiver: "{name} is named twice", "{name} występuje dwa razy";
+    ValWebhookOrUrl: "name a webhook (its id or name) or give a URL, not both", "wskaż webhook (jego id lub nazwę) albo podaj adres URL, nie oba";
+    ValNoWebhook: "no webhook named {name}", "nie ma webhooka o nazwie {name}";
+    DenyAlertRouting: "only managers and admins can change the alert routing", "tylko kierownicy i administratorzy mogą zmieniać kierowanie alertów";
     // Service-level settings
     ServiceLevelsTitle: "Service levels", "Poziomy usług";
     Name: "Name", "Nazwa";

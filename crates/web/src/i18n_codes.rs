@@ -328,6 +328,11 @@ pub fn msg_for(code: Code) -> Msg {
         C::RootRouteMatchers => Msg::ValRootRouteMatchers,
         C::RootRouteContinue => Msg::ValRootRouteContinue,
         C::GroupByTwice => Msg::ValGroupByTwice,
+        C::ReceiverName => Msg::ValReceiverName,
+        C::DuplicateReceiver => Msg::ValDuplicateReceiver,
+        C::WebhookOrUrl => Msg::ValWebhookOrUrl,
+        C::NoWebhook => Msg::ValNoWebhook,
+        C::DenyAlertRouting => Msg::DenyAlertRouting,
         C::GroupByAllAndNames => Msg::ValGroupByAllAndNames,
         C::DurationTooLong => Msg::ValDurationTooLong,
     }

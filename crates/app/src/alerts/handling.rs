@@ -74,20 +74,19 @@ fn fingerprint_of(text: &str) -> Result<i64, AppError> {
 impl App {
     async fn handled(&self, c: &mut Conn, rows: Vec<AlertRow>) -> Result<Vec<HandledAlert>, AppError> {
         let now = now_micros();
-        let silences = super::silences::live(c, now).await?;
+        let mutes = super::mutes::Mutes::load(c, now, None).await?;
         let people = rows.iter().flat_map(|r| [r.acked_by, r.assignee_id]).flatten().collect::<Vec<_>>();
         let names = names(c, people.into_iter()).await?;
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
         Ok(rows
             .into_iter()
             .map(|r| {
-                let alert = from_row(&r);
-                let silenced_by = super::silences::silenced_by(&silences, &alert.labels, now);
+                let view = mutes.view(from_row(&r), r.received_at, now);
                 HandledAlert {
                     id: r.id,
                     acked: r.acked_by.map(|u| (u, name(u), r.acked_at.unwrap_or(0))),
                     assignee: r.assignee_id.map(|u| (u, name(u))),
-                    view: AlertView { alert, silenced_by, received_at: r.received_at },
+                    view,
                 }
             })
             .collect())

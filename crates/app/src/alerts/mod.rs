@@ -8,6 +8,8 @@ pub mod correlation;
 mod groups;
 mod handling;
 pub mod hooks;
+mod mutes;
+pub mod routing;
 mod silences;
 
 pub use groups::AlertGroup;
@@ -35,19 +37,37 @@ pub struct Ingested {
     pub refused: Problems,
 }
 
-/// A firing alert with what mutes it.
+/// A firing alert with what mutes it and where the routing sends it.
 #[derive(Debug, Clone)]
 pub struct AlertView {
     pub alert: Alert,
     /// The ids of the active silences that match it.
     pub silenced_by: Vec<String>,
+    /// The fingerprint of the firing alert that inhibits it (Alertmanager
+    /// names one).
+    pub inhibited_by: Vec<u64>,
+    /// Each route that takes it: the route's receiver and the labels of
+    /// the alert's group there, in the tree's order.
+    pub groups: Vec<(String, Labels)>,
     pub received_at: i64,
 }
 
 impl AlertView {
-    /// Alertmanager's state: `suppressed` when silenced, else `active`.
+    /// Alertmanager's state: `suppressed` when silenced or inhibited, else
+    /// `active`.
     pub fn state(&self) -> &'static str {
-        if self.silenced_by.is_empty() { "active" } else { "suppressed" }
+        if self.silenced_by.is_empty() && self.inhibited_by.is_empty() { "active" } else { "suppressed" }
+    }
+
+    /// The receivers it reaches, each once.
+    pub fn receivers(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (r, _) in &self.groups {
+            if !out.contains(&r.as_str()) {
+                out.push(r);
+            }
+        }
+        out
     }
 }
 
@@ -57,11 +77,12 @@ pub struct AlertFilter {
     pub matchers: Matchers,
     pub active: bool,
     pub silenced: bool,
+    pub inhibited: bool,
 }
 
 impl Default for AlertFilter {
     fn default() -> Self {
-        Self { matchers: Matchers(Vec::new()), active: true, silenced: true }
+        Self { matchers: Matchers(Vec::new()), active: true, silenced: true, inhibited: true }
     }
 }
 
@@ -203,13 +224,17 @@ impl App {
     }
 
     /// The firing alerts that pass the filter, by fingerprint, each with
-    /// the active silences that mute it.
+    /// the active silences that mute it, the alert that inhibits it and
+    /// its receivers. Alertmanager's flags: `active` keeps those muted by
+    /// nothing, `silenced` the silenced, `inhibited` the inhibited.
     pub async fn list_alerts(&self, actor: &Actor, f: &AlertFilter) -> Result<Vec<AlertView>, AppError> {
         can_use_alerts(actor)?;
         let now = now_micros();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let rows = store::firing(&mut conn, now, &equal_pairs(&f.matchers)).await?;
-        let silences = silences::live(&mut conn, now).await?;
+        let pairs = equal_pairs(&f.matchers);
+        let rows = store::firing(&mut conn, now, &pairs).await?;
+        let all: Option<Vec<Labels>> = pairs.is_empty().then(|| rows.iter().map(|r| from_row(r).labels).collect());
+        let mutes = mutes::Mutes::load(&mut conn, now, all.as_deref()).await?;
         drop(conn);
         let mut out = Vec::new();
         for r in &rows {
@@ -217,10 +242,13 @@ impl App {
             if !f.matchers.matches(&alert.labels) {
                 continue;
             }
-            let silenced_by = silences::silenced_by(&silences, &alert.labels, now);
-            let wanted = if silenced_by.is_empty() { f.active } else { f.silenced };
-            if wanted {
-                out.push(AlertView { alert, silenced_by, received_at: r.received_at });
+            let v = mutes.view(alert, r.received_at, now);
+            let (silenced, inhibited) = (!v.silenced_by.is_empty(), !v.inhibited_by.is_empty());
+            let wanted =
+                (!silenced && !inhibited && f.active) || (silenced && f.silenced) || (inhibited && f.inhibited);
+            let refused = (silenced && !f.silenced) || (inhibited && !f.inhibited);
+            if wanted && !refused {
+                out.push(v);
             }
         }
         Ok(out)

@@ -84,12 +84,20 @@ fn check_name(errs: &mut Errors, name: &str) -> String {
 
 fn check_url(errs: &mut Errors, url: &str) -> String {
     let url = url.trim();
-    match reqwest::Url::parse(url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => {}
-        Ok(_) => errs.add("url", Code::NotUrl.msg("must be an http:// or https:// address with a host")),
-        Err(e) => errs.add("url", Code::NotUrl.msg(format!("is not a URL: {e}"))),
+    if let Some(m) = url_problem(url) {
+        errs.add("url", m);
     }
     url.to_owned()
+}
+
+/// What is wrong with a webhook's URL, if anything: it must be http(s)
+/// with a host (where it leads is checked at each call, by the guard).
+pub(crate) fn url_problem(url: &str) -> Option<steward_domain::code::Message> {
+    match reqwest::Url::parse(url.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => None,
+        Ok(_) => Some(Code::NotUrl.msg("must be an http:// or https:// address with a host")),
+        Err(e) => Some(Code::NotUrl.msg(format!("is not a URL: {e}"))),
+    }
 }
 
 fn check_format(errs: &mut Errors, f: &str) -> String {

@@ -35,7 +35,7 @@
 //! which must be named explicitly (internal notes should not reach a chat
 //! channel by accident).
 
-mod admin;
+pub(crate) mod admin;
 pub(crate) mod approval;
 pub(crate) mod compose;
 pub(crate) mod hooks;

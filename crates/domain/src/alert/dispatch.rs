@@ -129,6 +129,20 @@ impl Dispatcher {
 
     /// Runs every tick due by `now` and answers the notifications to send.
     pub fn due(&mut self, now: i64) -> Vec<Flush> {
+        self.run_due(now, true)
+    }
+
+    /// Runs every tick due by `now` and answers each group's alerts as of
+    /// its tick, whether or not they need a notification: the caller
+    /// decides with [`needs_update`] against its own log of what was sent
+    /// (after leaving out the alerts it mutes), as Alertmanager's dedup
+    /// stage reads its notification log. Groups keep their timers and
+    /// drop their resolved alerts as with [`Dispatcher::due`].
+    pub fn ticks(&mut self, now: i64) -> Vec<Flush> {
+        self.run_due(now, false)
+    }
+
+    fn run_due(&mut self, now: i64, decide: bool) -> Vec<Flush> {
         let mut out = Vec::new();
         while let Some(&Reverse((at, id))) = self.heap.peek() {
             if at > now {
@@ -136,7 +150,7 @@ impl Dispatcher {
             }
             self.heap.pop();
             if self.groups.get(&id).is_some_and(|g| g.next == at) {
-                if let Some(f) = self.tick(id, now) {
+                if let Some(f) = self.tick(id, now, decide) {
                     out.push(f);
                 }
             }
@@ -145,7 +159,7 @@ impl Dispatcher {
         out
     }
 
-    fn tick(&mut self, id: u64, now: i64) -> Option<Flush> {
+    fn tick(&mut self, id: u64, now: i64, decide: bool) -> Option<Flush> {
         let g = self.groups.get_mut(&id)?;
         g.ticked = true;
         let (mut firing, mut resolved) = (BTreeSet::new(), BTreeSet::new());
@@ -156,13 +170,15 @@ impl Dispatcher {
                 resolved.insert(fp)
             };
         }
-        let flush = needs_update(g.sent.as_ref(), &firing, &resolved, g.timing.repeat, now).then(|| Flush {
+        let last = g.sent.as_ref().map(|s| (&s.firing, &s.resolved, s.at));
+        let wanted = !decide || needs_update(last, &firing, &resolved, g.timing.repeat, now);
+        let flush = wanted.then(|| Flush {
             group: g.key.clone(),
             at: now,
             firing: firing.iter().copied().collect(),
             resolved: resolved.iter().copied().collect(),
         });
-        if flush.is_some() {
+        if flush.is_some() && decide {
             g.sent = Some(Sent { firing, resolved: resolved.clone(), at: now });
         }
         for fp in &resolved {
@@ -204,23 +220,34 @@ impl Dispatcher {
     }
 }
 
-/// Alertmanager's `DedupStage.needsUpdate` with `send_resolved` on.
-fn needs_update(sent: Option<&Sent>, firing: &BTreeSet<u64>, resolved: &BTreeSet<u64>, repeat: i64, now: i64) -> bool {
-    let Some(sent) = sent else { return !firing.is_empty() };
-    if !firing.is_subset(&sent.firing) {
+/// What was last notified for a group: its firing and resolved alerts and when.
+pub type LastSent<'a> = (&'a BTreeSet<u64>, &'a BTreeSet<u64>, i64);
+
+/// Alertmanager's `DedupStage.needsUpdate` with `send_resolved` on: whether
+/// a group whose alerts are now `firing` and `resolved` is notified, given
+/// what was `last` sent for it.
+pub fn needs_update(
+    last: Option<LastSent<'_>>,
+    firing: &BTreeSet<u64>,
+    resolved: &BTreeSet<u64>,
+    repeat: i64,
+    now: i64,
+) -> bool {
+    let Some((sent_firing, sent_resolved, sent_at)) = last else { return !firing.is_empty() };
+    if !firing.is_subset(sent_firing) {
         return true;
     }
     if firing.is_empty() {
         // Alerts that fired and resolved between two ticks were never
         // announced: nothing to say unless some announced ones resolved.
-        return !sent.firing.is_empty();
+        return !sent_firing.is_empty();
     }
-    if !resolved.is_subset(&sent.resolved) {
+    if !resolved.is_subset(sent_resolved) {
         return true;
     }
     // Exact times here, so "repeat_interval has passed" includes the tick
     // that lands on it (Alertmanager's wall clock makes that moot).
-    sent.at.saturating_add(repeat) <= now
+    sent_at.saturating_add(repeat) <= now
 }
 
 #[cfg(test)]

@@ -193,3 +193,25 @@ proptest! {
         }
     }
 }
+
+/// `ticks` hands every tick to the caller, who decides with `needs_update`
+/// against its own log; the timers and the dropping of resolved alerts are
+/// the same as with `due`.
+#[test]
+fn ticks_leave_the_decision_to_the_caller() {
+    let (r, mut d) = (route(), Dispatcher::new());
+    d.insert(&r, group("Up"), 1, T0, T0 + 100 * S, T0);
+    let f = d.ticks(T0 + 30 * S);
+    assert_eq!(f, [Flush { group: key("Up"), at: T0 + 30 * S, firing: vec![1], resolved: vec![] }]);
+    // Nothing recorded inside: the next tick is handed over again.
+    let f = d.ticks(T0 + 330 * S);
+    assert_eq!(f, [Flush { group: key("Up"), at: T0 + 330 * S, firing: vec![], resolved: vec![1] }]);
+    assert!(d.is_empty(), "the resolved alert left and the group with it");
+    let (one, none): (BTreeSet<u64>, BTreeSet<u64>) = ([1].into(), BTreeSet::new());
+    assert!(needs_update(None, &one, &none, 3600 * S, T0));
+    assert!(!needs_update(None, &none, &one, 3600 * S, T0), "a resolution never announced firing says nothing");
+    assert!(!needs_update(Some((&one, &none, T0)), &one, &none, 3600 * S, T0 + 10 * S));
+    assert!(needs_update(Some((&one, &none, T0)), &one, &none, 3600 * S, T0 + 3600 * S), "repeat_interval passed");
+    assert!(needs_update(Some((&one, &none, T0)), &none, &one, 3600 * S, T0 + 10 * S), "resolved once");
+    assert!(!needs_update(Some((&none, &one, T0)), &none, &one, 3600 * S, T0 + 10 * S), "and only once");
+}

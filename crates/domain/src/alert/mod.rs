@@ -13,6 +13,7 @@ pub mod matcher;
 pub mod pagerduty;
 pub mod posted;
 pub mod route;
+pub mod routing;
 pub mod silence;
 
 pub use correlate::{CorrelationKey, Failing, correlate, group_of};
@@ -22,6 +23,7 @@ pub use labels::{Labels, fingerprint_text, invalid_label_name, is_valid_label_na
 pub use matcher::{ApiMatcher, MatchOp, Matcher, Matchers, parse_matcher, parse_matchers};
 pub use posted::{Alert, Posted, RESOLVE_TIMEOUT, fold, merge};
 pub use route::{GroupBy, Route, RouteId, RouteSpec, RouteTree};
+pub use routing::{ChatFormat, ReceiverSpec, Routing, RoutingSpec, TargetSpec};
 pub use silence::{Silence, SilenceState, matchers_from_api};
 
 /// What a user sent wrong: `(field, message)` pairs, every one reported.

@@ -2,12 +2,11 @@
 //! `gettableAlert`, `alertGroup`, `postableSilence`, `gettableSilence`,
 //! `alertmanagerStatus`), which amtool's generated client checks.
 
-use crate::AppState;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use steward_app::alerts::{AlertView, PostedSilence, SilenceView};
-use steward_domain::alert::{ApiMatcher, Labels, Posted, Problems, fingerprint_text};
+use steward_domain::alert::{ApiMatcher, Labels, Posted, Problems, RoutingSpec, fingerprint_text};
 use steward_domain::code::Code;
 
 /// When this process began serving (the status's `uptime`).
@@ -101,8 +100,10 @@ pub struct GettableAlert {
 }
 
 impl GettableAlert {
-    pub fn new(v: AlertView, receiver: &str) -> Self {
+    pub fn new(v: AlertView) -> Self {
         let state = v.state();
+        let receivers = v.receivers().into_iter().map(|name| Receiver { name: name.to_owned() }).collect();
+        let inhibited_by = v.inhibited_by.iter().map(|fp| fingerprint_text(*fp)).collect();
         let a = v.alert;
         Self {
             fingerprint: fingerprint_text(a.fingerprint),
@@ -112,8 +113,8 @@ impl GettableAlert {
             ends_at: time(a.ends_at),
             updated_at: time(a.updated_at),
             generator_url: a.generator_url,
-            receivers: vec![Receiver { name: receiver.to_owned() }],
-            status: AlertStatus { state, silenced_by: v.silenced_by, inhibited_by: Vec::new() },
+            receivers,
+            status: AlertStatus { state, silenced_by: v.silenced_by, inhibited_by },
         }
     }
 }
@@ -125,19 +126,21 @@ pub struct AlertGroup {
     pub alerts: Vec<GettableAlert>,
 }
 
-/// The alerts grouped by `alertname` (the default route's grouping), in
-/// the order of their first alert.
-pub fn groups(list: Vec<AlertView>, receiver: &str) -> Vec<AlertGroup> {
+/// The alerts grouped as the routing tree groups them: one group per
+/// route and `group_by` labels, with the route's receiver, in the order
+/// of their first alert; an alert two routes take is in both.
+pub fn groups(list: Vec<AlertView>, receiver: Option<&dyn Fn(&str) -> bool>) -> Vec<AlertGroup> {
     let mut out: Vec<AlertGroup> = Vec::new();
     for v in list {
-        let name = v.alert.labels.get("alertname").to_owned();
-        let labels: BTreeMap<String, String> =
-            if name.is_empty() { BTreeMap::new() } else { BTreeMap::from([("alertname".to_owned(), name)]) };
-        let alert = GettableAlert::new(v, receiver);
-        match out.iter_mut().find(|g| g.labels == labels) {
-            Some(g) => g.alerts.push(alert),
-            None => {
-                out.push(AlertGroup { labels, receiver: Receiver { name: receiver.to_owned() }, alerts: vec![alert] })
+        for (rcv, labels) in v.groups.clone() {
+            if receiver.is_some_and(|wanted| !wanted(&rcv)) {
+                continue;
+            }
+            let labels = labels.into_map();
+            let alert = GettableAlert::new(v.clone());
+            match out.iter_mut().find(|g| g.labels == labels && g.receiver.name == rcv) {
+                Some(g) => g.alerts.push(alert),
+                None => out.push(AlertGroup { labels, receiver: Receiver { name: rcv }, alerts: vec![alert] }),
             }
         }
     }
@@ -219,9 +222,9 @@ impl From<SilenceView> for GettableSilence {
 }
 
 /// `GET /api/v2/status`: one node as Alertmanager describes itself with
-/// clustering off; the configuration is the routing Steward applies.
-pub fn status(_s: &AppState) -> serde_json::Value {
-    let config = "route:\n  receiver: steward\n  group_by: [alertname]\nreceivers:\n  - name: steward\n";
+/// clustering off; the configuration is the routing Steward applies, as
+/// Alertmanager's YAML would say it.
+pub fn status(config: &RoutingSpec) -> serde_json::Value {
     serde_json::json!({
         "cluster": { "status": "disabled", "peers": [] },
         "versionInfo": {
@@ -232,7 +235,7 @@ pub fn status(_s: &AppState) -> serde_json::Value {
             "buildDate": "",
             "goVersion": "none (Steward is written in Rust)"
         },
-        "config": { "original": config },
+        "config": { "original": config.to_yaml() },
         "uptime": started().strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
     })
 }

@@ -37,9 +37,6 @@ pub fn routes() -> Router<AppState> {
         .route("/-/ready", get(ready).head(ready))
 }
 
-/// The one receiver alerts reach until routing is configured.
-const RECEIVER: &str = "steward";
-
 /// An Alertmanager refusal: a JSON string.
 fn refusal(status: StatusCode, text: impl Into<String>) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], serde_json::Value::String(text.into()).to_string())
@@ -102,24 +99,23 @@ fn flag(query: &[(String, String)], name: &str) -> Result<bool, Response> {
 }
 
 fn alert_filter(query: &[(String, String)]) -> Result<AlertFilter, Response> {
-    // Nothing is inhibited or unprocessed yet: those flags only filter out.
-    flag(query, "inhibited")?;
+    // Steward processes an alert as it is kept: none is unprocessed.
     flag(query, "unprocessed")?;
-    let receiver = query.iter().find(|(k, _)| k == "receiver").map(|(_, v)| v.clone());
-    if let Some(r) = &receiver {
-        if let Err(e) = regex_matches(r, RECEIVER) {
-            return Err(refusal(StatusCode::BAD_REQUEST, format!("receiver: {e}")));
-        }
-    }
-    Ok(AlertFilter { matchers: filters(query)?, active: flag(query, "active")?, silenced: flag(query, "silenced")? })
+    Ok(AlertFilter {
+        matchers: filters(query)?,
+        active: flag(query, "active")?,
+        silenced: flag(query, "silenced")?,
+        inhibited: flag(query, "inhibited")?,
+    })
 }
 
-/// Whether the anchored regex `re` matches `name` (Alertmanager's
-/// `receiver` parameter).
-fn regex_matches(re: &str, name: &str) -> Result<bool, String> {
-    let m = steward_domain::alert::Matcher::new("receiver", steward_domain::alert::MatchOp::Regex, re)
-        .map_err(|e| e.text)?;
-    Ok(m.matches_value(name))
+/// The `receiver` parameter: an anchored regex a receiver's name must
+/// match, as Alertmanager takes it.
+fn receiver_filter(query: &[(String, String)]) -> Result<Option<steward_domain::alert::Matcher>, Response> {
+    let Some((_, re)) = query.iter().find(|(k, _)| k == "receiver") else { return Ok(None) };
+    steward_domain::alert::Matcher::new("receiver", steward_domain::alert::MatchOp::Regex, re)
+        .map(Some)
+        .map_err(|e| refusal(StatusCode::BAD_REQUEST, format!("receiver: {}", e.text)))
 }
 
 async fn list_alerts(
@@ -127,37 +123,36 @@ async fn list_alerts(
     AlertActor(actor): AlertActor,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
-    let f = match alert_filter(&query) {
-        Ok(f) => f,
-        Err(r) => return r,
+    let (f, receiver) = match (alert_filter(&query), receiver_filter(&query)) {
+        (Ok(f), Ok(r)) => (f, r),
+        (Err(r), _) | (_, Err(r)) => return r,
     };
-    let receiver_ok =
-        query.iter().find(|(k, _)| k == "receiver").is_none_or(|(_, r)| regex_matches(r, RECEIVER) == Ok(true));
     match s.app.list_alerts(&actor, &f).await {
         Ok(list) => {
-            let out: Vec<GettableAlert> = if receiver_ok {
-                list.into_iter().map(|v| GettableAlert::new(v, RECEIVER)).collect()
-            } else {
-                Vec::new()
-            };
+            let out: Vec<GettableAlert> = list
+                .into_iter()
+                .filter(|v| receiver.as_ref().is_none_or(|m| v.receivers().iter().any(|r| m.matches_value(r))))
+                .map(GettableAlert::new)
+                .collect();
             json(&out)
         }
         Err(e) => app_refusal(e),
     }
 }
 
-/// The alerts grouped as the default route groups them: by `alertname`.
+/// The alerts grouped as the routing tree groups them.
 async fn list_groups(
     State(s): State<AppState>,
     AlertActor(actor): AlertActor,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
-    let f = match alert_filter(&query) {
-        Ok(f) => f,
-        Err(r) => return r,
+    let (f, receiver) = match (alert_filter(&query), receiver_filter(&query)) {
+        (Ok(f), Ok(r)) => (f, r),
+        (Err(r), _) | (_, Err(r)) => return r,
     };
+    let wanted = |name: &str| receiver.as_ref().is_none_or(|m| m.matches_value(name));
     match s.app.list_alerts(&actor, &f).await {
-        Ok(list) => json(&dto::groups(list, RECEIVER)),
+        Ok(list) => json(&dto::groups(list, Some(&wanted))),
         Err(e) => app_refusal(e),
     }
 }
@@ -206,12 +201,21 @@ async fn expire_silence(State(s): State<AppState>, AlertActor(actor): AlertActor
     }
 }
 
-async fn status(State(s): State<AppState>, AlertActor(_): AlertActor) -> Response {
-    json(&dto::status(&s))
+async fn status(State(s): State<AppState>, AlertActor(actor): AlertActor) -> Response {
+    match s.app.alert_routing(&actor).await {
+        Ok(config) => json(&dto::status(&config)),
+        Err(e) => app_refusal(e),
+    }
 }
 
-async fn receivers(AlertActor(_): AlertActor) -> Response {
-    json(&serde_json::json!([{ "name": RECEIVER }]))
+/// The receivers the routing names, in its order.
+async fn receivers(State(s): State<AppState>, AlertActor(actor): AlertActor) -> Response {
+    match s.app.alert_routing(&actor).await {
+        Ok(config) => {
+            json(&config.receivers.iter().map(|r| dto::Receiver { name: r.name.clone() }).collect::<Vec<_>>())
+        }
+        Err(e) => app_refusal(e),
+    }
 }
 
 async fn healthy() -> &'static str {
