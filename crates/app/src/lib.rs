@@ -102,6 +102,8 @@ pub struct App {
     cmdb: Arc<cmdb::CmdbCache>,
     token_uses: Arc<token_use::TokenUses>,
     scheduler: Arc<checks::scheduler::Scheduler>,
+    /// The alert dispatcher's groups and timers (one pass at a time).
+    dispatch: Arc<tokio::sync::Mutex<alerts::dispatch::DispatchState>>,
 }
 
 impl App {
@@ -118,6 +120,7 @@ impl App {
             cmdb: Arc::default(),
             token_uses: Arc::default(),
             scheduler: Arc::default(),
+            dispatch: Arc::default(),
         }
     }
 }

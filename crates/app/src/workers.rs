@@ -14,6 +14,8 @@ const SEARCH_BACKFILL_BATCH: i64 = 500;
 const SEARCH_MERGE_EVERY: Duration = Duration::from_secs(10);
 const SEARCH_MERGE_PAGES: i64 = 500;
 const SEARCH_MERGE_STEPS: usize = 20;
+/// How often the alert dispatcher looks for group ticks due.
+const DISPATCH_EVERY: Duration = Duration::from_secs(2);
 /// How often firing alerts are correlated into incidents.
 const CORRELATE_EVERY: Duration = Duration::from_secs(15);
 
@@ -71,6 +73,29 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
             }
         }
     });
+    // Alert groups are notified to their receivers (with the delivery
+    // worker: tests drive both themselves).
+    if app.config.notify.worker {
+        let dispatching = app.clone();
+        let mut stop_dispatching = shutdown.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(DISPATCH_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = stop_dispatching.changed() => return,
+                }
+                match dispatching.dispatch_once(now_micros()).await {
+                    Ok(p) if p.notified > 0 => {
+                        tracing::info!(groups = p.notified, messages = p.messages, "alert notifications enqueued")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "alert dispatch failed"),
+                }
+            }
+        });
+    }
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

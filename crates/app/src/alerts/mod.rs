@@ -5,10 +5,12 @@
 //! best one limited to alerts.
 
 pub mod correlation;
+pub mod dispatch;
 mod groups;
 mod handling;
 pub mod hooks;
 mod mutes;
+mod notice;
 pub mod routing;
 mod silences;
 

@@ -42,6 +42,11 @@ impl Mutes {
         inhibited_by(&self.routing.inhibit, labels, self.sources.iter())
     }
 
+    /// Whether the alert is muted now (silenced or inhibited).
+    pub(crate) fn mutes(&self, labels: &Labels, now: i64) -> bool {
+        self.silences.iter().any(|(_, s)| s.mutes(labels, now)) || self.inhibited_by(labels).is_some()
+    }
+
     /// The alert with what mutes it and where the tree sends it.
     pub(crate) fn view(&self, alert: Alert, received_at: i64, now: i64) -> AlertView {
         let silenced_by = self.silenced_by(&alert.labels, now);

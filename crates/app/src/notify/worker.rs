@@ -273,49 +273,64 @@ impl App {
         sender.send(&email).await
     }
 
+    /// Calls the webhook a message names: a configured one (`target` its
+    /// id: its URL, secret and format read now), or a URL (alert routing
+    /// targets: no secret, no delivery log). A message that carries its
+    /// `body` ready (alert notifications) sends it as it is.
     async fn call_webhook(&self, m: &Message) -> (Result<(), DeliveryError>, Option<Delivery>) {
         let client = match &self.notifier.http {
             Ok(c) => c,
             Err(e) => return (Err(DeliveryError::transient(e.clone())), None),
         };
-        let hook = match m.target.parse::<i64>() {
-            Ok(id) => self.webhook_row(id).await,
-            Err(_) => Ok(None),
-        };
-        let hook = match hook {
-            Ok(Some(h)) if h.active != 0 => h,
-            Ok(Some(_)) => return (Err(DeliveryError::permanent("the webhook is inactive")), None),
-            Ok(None) => return (Err(DeliveryError::permanent("the webhook was deleted")), None),
-            Err(e) => return (Err(DeliveryError::transient(format!("reading the webhook: {e}"))), None),
-        };
-        let format = match hook.format.as_str() {
-            "slack" => WebhookFormat::Slack,
-            "teams" => WebhookFormat::Teams,
-            _ => WebhookFormat::Json,
-        };
         let stored: Value = serde_json::from_str(&m.payload).unwrap_or(Value::Null);
-        let data = stored.get("data").cloned().unwrap_or(Value::Null);
-        let notice = notice_from(stored.get("notice").unwrap_or(&Value::Null));
-        let body = webhook::payload(format, &data, &notice);
-        let target = WebhookTarget {
-            url: hook.url.clone(),
-            secret: hook.secret.clone(),
-            format,
-            timeout: self.config.notify.webhook_timeout,
+        let ready = stored.get("body").cloned();
+        let timeout = self.config.notify.webhook_timeout;
+        let (target, hook_id, body) = match m.target.parse::<i64>() {
+            Ok(id) => {
+                let hook = match self.webhook_row(id).await {
+                    Ok(Some(h)) if h.active != 0 => h,
+                    Ok(Some(_)) => return (Err(DeliveryError::permanent("the webhook is inactive")), None),
+                    Ok(None) => return (Err(DeliveryError::permanent("the webhook was deleted")), None),
+                    Err(e) => return (Err(DeliveryError::transient(format!("reading the webhook: {e}"))), None),
+                };
+                let format = match hook.format.as_str() {
+                    "slack" => WebhookFormat::Slack,
+                    "teams" => WebhookFormat::Teams,
+                    _ => WebhookFormat::Json,
+                };
+                let body = ready.unwrap_or_else(|| {
+                    let data = stored.get("data").cloned().unwrap_or(Value::Null);
+                    let notice = notice_from(stored.get("notice").unwrap_or(&Value::Null));
+                    webhook::payload(format, &data, &notice)
+                });
+                (
+                    WebhookTarget { url: hook.url.clone(), secret: hook.secret.clone(), format, timeout },
+                    Some(hook.id),
+                    body,
+                )
+            }
+            Err(_) => match ready {
+                Some(body) => {
+                    let target =
+                        WebhookTarget { url: m.target.clone(), secret: None, format: WebhookFormat::Json, timeout };
+                    (target, None, body)
+                }
+                None => return (Err(DeliveryError::permanent("the message names no webhook")), None),
+            },
         };
         let at = now_micros();
         let outcome = webhook::deliver(client, &target, &m.event, &format!("steward-{}", m.id), &body).await;
-        let log = Delivery {
+        let log = hook_id.map(|webhook_id| Delivery {
             id: 0,
-            webhook_id: hook.id,
+            webhook_id,
             outbox_id: m.id,
             at,
             status: outcome.status.map(i64::from),
             duration_us: i64::try_from(outcome.duration.as_micros()).unwrap_or(i64::MAX),
             excerpt: outcome.response_excerpt.clone(),
             error: outcome.error.as_ref().map(|e| e.reason.clone()),
-        };
-        (outcome.error.map_or(Ok(()), Err), Some(log))
+        });
+        (outcome.error.map_or(Ok(()), Err), log)
     }
 
     async fn webhook_row(&self, id: i64) -> Result<Option<webhooks::Webhook>, StoreError> {

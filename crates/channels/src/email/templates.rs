@@ -123,6 +123,20 @@ pub enum EmailEvent {
         facts: Vec<(String, String)>,
         description: String,
     },
+    /// An alert group's notification (a routing receiver's e-mail target):
+    /// `group` is the group's labels (`alertname="DiskFull", site="waw"`),
+    /// `firing` and `resolved` the alerts listed (each a line, capped by
+    /// the caller), `more_firing`/`more_resolved` those left out, `link`
+    /// the alert console.
+    AlertGroup {
+        receiver: String,
+        group: String,
+        firing: Vec<String>,
+        resolved: Vec<String>,
+        more_firing: usize,
+        more_resolved: usize,
+        link: String,
+    },
 }
 
 /// A rendered notification: the subject and both body parts.
@@ -166,6 +180,9 @@ fn tr(l: Locale, en: impl Into<String>, pl: impl Into<String>) -> String {
 
 pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
     use EmailEvent::*;
+    if let AlertGroup { receiver, group, firing, resolved, more_firing, more_resolved, link } = event {
+        return alert_content(l, receiver, group, (firing, *more_firing), (resolved, *more_resolved), link);
+    }
     let record = match event {
         IncidentCreated { record }
         | CommentAdded { record, .. }
@@ -176,6 +193,7 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
         | SlaBreached { record, .. }
         | Escalated { record, .. }
         | ApprovalRequested { record, .. } => record,
+        AlertGroup { .. } => return alert_content(l, "", "", (&[], 0), (&[], 0), ""),
     };
     let n = &record.number;
     let title = &record.title;
@@ -273,6 +291,7 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
             c.quote = Some((tr(l, "Reason", "Powód"), reason.clone()));
             c.facts.insert(0, (tr(l, "Escalated by", "Eskalowane przez"), actor.clone()));
         }
+        AlertGroup { .. } => {}
         ApprovalRequested { stage, code, facts, description, .. } => {
             c.subject = tr(
                 l,
@@ -302,6 +321,71 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
         }
     }
     c
+}
+
+/// An alert group's notification: Alertmanager's `[FIRING:n]` subject, the
+/// group, the alerts firing and resolved (the caller caps the lists and
+/// says how many more), a link to the alert console.
+fn alert_content(
+    l: Locale,
+    receiver: &str,
+    group: &str,
+    (firing, more_firing): (&[String], usize),
+    (resolved, more_resolved): (&[String], usize),
+    link: &str,
+) -> Content {
+    let (n_firing, n_resolved) = (firing.len() + more_firing, resolved.len() + more_resolved);
+    let status = if n_firing > 0 { format!("FIRING:{n_firing}") } else { format!("RESOLVED:{n_resolved}") };
+    let subject = format!("[{status}] {group}");
+    let list = |title: String, items: &[String], more: usize| {
+        let mut out = format!("{title}\n");
+        for i in items {
+            out.push_str(&format!("• {i}\n"));
+        }
+        if more > 0 {
+            out.push_str(&tr(l, format!("… and {more} more\n"), format!("… i {more} więcej\n")));
+        }
+        out
+    };
+    let mut body = String::new();
+    if n_firing > 0 {
+        body.push_str(&list(
+            tr(l, format!("Firing ({n_firing}):"), format!("Aktywne ({n_firing}):")),
+            firing,
+            more_firing,
+        ));
+    }
+    if n_resolved > 0 {
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        let title = tr(l, format!("Resolved ({n_resolved}):"), format!("Rozwiązane ({n_resolved}):"));
+        body.push_str(&list(title, resolved, more_resolved));
+    }
+    let heading = if n_firing > 0 {
+        tr(l, format!("{n_firing} alerts firing"), format!("Aktywne alerty: {n_firing}"))
+    } else {
+        tr(l, format!("{n_resolved} alerts resolved"), format!("Rozwiązane alerty: {n_resolved}"))
+    };
+    Content {
+        subject: subject.clone(),
+        headline: subject,
+        heading,
+        paragraphs: vec![group.to_owned()],
+        quote: Some((tr(l, "Alerts", "Alerty"), body)),
+        facts: vec![(tr(l, "Receiver", "Odbiorca"), receiver.to_owned())],
+        number: tr(l, "Alerts", "Alerty"),
+        link: link.to_owned(),
+        button: tr(l, "Open the alert console", "Otwórz konsolę alertów"),
+        footer: vec![
+            tr(l, "Sent automatically by Steward.", "Wiadomość wysłana automatycznie przez Steward."),
+            tr(
+                l,
+                "You get this because an alert routing receiver names you or your group.",
+                "Otrzymujesz tę wiadomość, bo odbiorca w kierowaniu alertów wskazuje Ciebie lub Twoją grupę.",
+            ),
+        ],
+    }
 }
 
 fn sla_facts(sla: &SlaInfo, l: Locale) -> [(String, String); 3] {

@@ -65,6 +65,8 @@ impl Notice {
             EmailEvent::SlaBreached { .. } => Severity::Critical,
             EmailEvent::SlaWarning { .. } | EmailEvent::Escalated { .. } => Severity::Warning,
             EmailEvent::Resolved { .. } => Severity::Success,
+            EmailEvent::AlertGroup { firing, more_firing, .. } if firing.len() + more_firing > 0 => Severity::Critical,
+            EmailEvent::AlertGroup { .. } => Severity::Success,
             _ => Severity::Info,
         };
         let link = Some(c.link).filter(|l| !l.is_empty());

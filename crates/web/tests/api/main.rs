@@ -11,6 +11,7 @@ mod smtpd;
 mod access;
 mod accounts;
 mod alert_correlation;
+mod alert_dispatch;
 mod alert_hooks;
 mod alert_routing;
 mod alertmanager;
