@@ -204,6 +204,10 @@ async fn console(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ConsoleQue
         div.page-head.head-row {
             h1 { (ctx.t(AlertMsg::Title)) }
             a.btn #to-silences href=(alert_silences::PATH) { (ctx.t(AlertMsg::SilencesTitle)) }
+            " "
+            a.btn #to-routing href=(super::alert_routing::PATH) {
+                (ctx.t(super::alert_routing_texts::RoutingMsg::Link))
+            }
         }
         @if let Some(m) = flash(&q.m) { (widgets::notice(ctx.t(m))) }
         nav.tabs aria-label=(ctx.t(AlertMsg::Views)) { (tab("", AlertMsg::ListView)) " " (tab("groups", AlertMsg::GroupView)) }

@@ -249,6 +249,15 @@ fn silenced_by(ctx: &Ctx, a: &HandledAlert) -> Markup {
                     }
                 }
             }
+            @for fp in &a.view.inhibited_by {
+                p #alert-inhibited-by {
+                    (ctx.t(AlertMsg::InhibitedBy)) " "
+                    a href={ "/alerts/" (steward_domain::alert::fingerprint_text(*fp)) } {
+                        code { (steward_domain::alert::fingerprint_text(*fp)) }
+                    }
+                    " (" a href=(super::alert_routing::PATH) { (ctx.t(AlertMsg::InhibitionRule)) } ")"
+                }
+            }
         }
     }
 }

@@ -60,6 +60,8 @@ crate::i18n::catalogue! {
     NoOne: "No one", "Nikt";
     SilencedBy: "Silenced by", "Wyciszony przez";
     NotSilenced: "No silence mutes it.", "Żadne wyciszenie go nie wycisza.";
+    InhibitedBy: "Inhibited while this alert fires:", "Wstrzymany, dopóki trwa ten alert:";
+    InhibitionRule: "an inhibition rule", "reguła wstrzymywania";
     History: "History", "Historia";
     NoHistory: "No history yet.", "Brak historii.";
     EvFired: "Fired", "Uruchomiony";

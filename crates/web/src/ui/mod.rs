@@ -16,6 +16,8 @@ mod admin_users;
 mod admin_webhooks;
 mod alert_console;
 mod alert_page;
+pub mod alert_routing;
+mod alert_routing_texts;
 mod alert_silence;
 mod alert_silences;
 mod alert_texts;
@@ -141,6 +143,7 @@ const AREAS: &[area::Area] = &[
     change_review::AREA,
     cab_agenda::AREA,
     change_risk::AREA,
+    alert_routing::AREA,
     task_list::AREA,
     cmdb_list::AREA,
     kb::AREA,

@@ -224,3 +224,63 @@ async fn an_agent_works_an_alert_from_the_console_to_a_silence_and_back() {
     assert_eq!(get(&t, "/alerts", &rc).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(get(&t, &format!("/alerts/{down1}"), &rc).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_alert_routing_is_shown_replaced_on_the_page_and_refusals_keep_what_was_typed() {
+    let t = server::spawn().await;
+    let (cookie, csrf) = t.session("admin").await;
+    let console = body(get(&t, "/alerts", &cookie).await, StatusCode::OK).await;
+    assert!(console.contains(r#"id="to-routing" href="/alerts/routing""#), "reached from the console");
+    let page = body(get(&t, "/alerts/routing", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="receiver-steward""#) && page.contains("30 s / 300 s / 14400 s"), "{page}");
+    assert!(page.contains(r#"id="routing-json""#), "admins may replace it");
+
+    // JSON that does not read, and one that reads but does not hold: each
+    // problem named, what was typed kept, nothing stored.
+    let bad = [("_csrf", csrf.as_str()), ("routing", r#"{"route": {"receiver": 3}}"#)];
+    let page = body(post(&t, "/alerts/routing", &cookie, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(page.contains("<code>route.receiver</code>: not JSON as the routing needs it"), "{page}");
+    assert!(page.contains(r#"{&quot;route&quot;: {&quot;receiver&quot;: 3}}"#), "what was typed stays: {page}");
+    let holds_not = r#"{"route": {"receiver": "ops", "routes": [{"matchers": ["team=~\"(\""], "receiver": "db"}]},
+        "receivers": [{"name": "ops", "targets": [{"type": "group", "group": "Nobody"}]}]}"#;
+    let bad = [("_csrf", csrf.as_str()), ("routing", holds_not)];
+    let page = body(post(&t, "/alerts/routing", &cookie, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    for said in [
+        "<code>route.routes[0].matchers[0]</code>",
+        "<code>route.routes[0].receiver</code>: no receiver named &quot;db&quot;",
+        "<code>receivers[0].targets[0].group</code>: no group named &quot;Nobody&quot;",
+    ] {
+        assert!(page.contains(said), "{said} in {page}");
+    }
+    assert!(page.contains(r#"id="receiver-steward""#), "the built-in one stays in force");
+
+    let good = r#"{"route": {"receiver": "ops", "group_by": ["alertname"], "group_wait": 10,
+        "routes": [{"matchers": ["team=\"db\""], "receiver": "db", "group_by": ["..."]}]},
+        "receivers": [{"name": "ops", "targets": [{"type": "users", "users": ["agent"]}]},
+            {"name": "db", "targets": [{"type": "chat", "format": "teams", "url": "https://example.com/teams"}]}],
+        "inhibit_rules": [{"source_matchers": ["severity=\"critical\""], "target_matchers": ["severity=\"warning\""],
+            "equal": ["host"]}]}"#;
+    let r = post(&t, "/alerts/routing", &cookie, &[("_csrf", csrf.as_str()), ("routing", good)]).await;
+    assert_eq!(r.headers()[header::LOCATION], "/alerts/routing?m=saved");
+    let page = body(get(&t, "/alerts/routing?m=saved", &cookie).await, StatusCode::OK).await;
+    for shown in [
+        r#"id="receiver-db""#,
+        "Teams message to https://example.com/teams",
+        "e-mail to agent",
+        "every label",
+        "10 s / 300 s / 14400 s",
+        "<code>severity=&quot;critical&quot;</code>",
+    ] {
+        assert!(page.contains(shown), "{shown} in {page}");
+    }
+    let (agent, agent_csrf) = t.session("agent").await;
+    let page = body(get(&t, "/alerts/routing", &agent).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="receiver-db""#) && !page.contains(r#"id="routing-json""#), "agents read it only");
+    let r = post(&t, "/alerts/routing", &agent, &[("_csrf", agent_csrf.as_str()), ("routing", good)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let r = post(&t, "/alerts/routing/reset", &cookie, &[("_csrf", csrf.as_str())]).await;
+    assert_eq!(r.headers()[header::LOCATION], "/alerts/routing?m=reset");
+    let page = body(get(&t, "/alerts/routing", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="receiver-steward""#) && !page.contains(r#"id="receiver-db""#));
+}

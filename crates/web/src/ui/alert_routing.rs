@@ -1,0 +1,269 @@
+//! `/alerts/routing`: the alert routing in force — the tree with each
+//! route's matchers, receiver, grouping and times, the receivers and
+//! where they send, the inhibition rules — for staff; managers and admins
+//! replace it (as the API's JSON) or go back to the built-in one below.
+
+use super::alert_routing_texts::RoutingMsg;
+use super::{Ctx, OrPage, UiResult, html, see_other, staff_only, widgets};
+use crate::{AppState, i18n};
+use axum::{
+    Form,
+    extract::{Query, State},
+    http::StatusCode,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+use steward_app::{AppError, Code, FieldError};
+use steward_domain::{
+    Role,
+    alert::{RouteSpec, RoutingSpec, TargetSpec, route},
+};
+
+pub const PATH: &str = "/alerts/routing";
+
+pub const AREA: super::area::Area = super::area::Area {
+    routes,
+    // Reached from the alert console; "Alerts" stays marked.
+    nav: &[],
+};
+
+fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new().route(PATH, get(show).post(save)).route("/alerts/routing/reset", post(reset))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Flash {
+    m: String,
+}
+
+async fn show(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> UiResult {
+    staff_only(&ctx)?;
+    page(&s, &ctx, &f.m, None).await
+}
+
+async fn page(s: &AppState, ctx: &Ctx, flash: &str, draft: Option<(String, Vec<FieldError>)>) -> UiResult {
+    let spec = s.app.alert_routing(&ctx.actor).await.or_page(ctx)?;
+    let flash = match flash {
+        "saved" => Some(RoutingMsg::Saved),
+        "reset" => Some(RoutingMsg::WasReset),
+        _ => None,
+    };
+    let status = if draft.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let keeper = matches!(ctx.actor.role, Role::Manager | Role::Admin);
+    let body = html! {
+        div.page-head { h1 { (ctx.t(RoutingMsg::Title)) } }
+        @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
+        p.lead #routing-intro { (ctx.t(RoutingMsg::Intro)) }
+        (tree(ctx, &spec))
+        (receivers(ctx, &spec))
+        (inhibition(ctx, &spec))
+        @if keeper { (edit(ctx, &spec, draft)) }
+    };
+    Ok(html(status, super::layout::page(ctx, ctx.t(RoutingMsg::Title), body)))
+}
+
+/// One row per route, depth-first, indented by depth; unset settings are
+/// shown as inherited.
+fn tree(ctx: &Ctx, spec: &RoutingSpec) -> Markup {
+    let mut rows = Vec::new();
+    let defaults = Resolved {
+        receiver: String::new(),
+        group_by: None,
+        times: [route::DEFAULT_GROUP_WAIT_S, route::DEFAULT_GROUP_INTERVAL_S, route::DEFAULT_REPEAT_INTERVAL_S],
+    };
+    flatten(&spec.route, 0, &defaults, &mut rows);
+    html! {
+        section.panel #routing-tree aria-labelledby="routing-tree-title" {
+            h2 #routing-tree-title { (ctx.t(RoutingMsg::Tree)) }
+            div.table-wrap {
+                table.incidents {
+                    thead { tr {
+                        th scope="col" { (ctx.t(RoutingMsg::Matchers)) }
+                        th scope="col" { (ctx.t(RoutingMsg::Receiver)) }
+                        th scope="col" { (ctx.t(RoutingMsg::GroupBy)) }
+                        th scope="col" { (ctx.t(RoutingMsg::Timing)) }
+                    } }
+                    tbody {
+                        @for (depth, r, res) in &rows {
+                            tr {
+                                td style={ "padding-left:" (depth * 2 + 1) "ch" } {
+                                    @if r.matchers.is_empty() { (ctx.t(RoutingMsg::Everything)) }
+                                    @for m in &r.matchers { code { (m) } " " }
+                                    @if r.continue_matching { br; span.muted { (ctx.t(RoutingMsg::Continues)) } }
+                                }
+                                td { (res.receiver) }
+                                td {
+                                    @match &res.group_by {
+                                        None => (ctx.t(RoutingMsg::NoGrouping)),
+                                        Some(g) if g.iter().any(|n| n == "...") => (ctx.t(RoutingMsg::AllLabels)),
+                                        Some(g) if g.is_empty() => (ctx.t(RoutingMsg::NoGrouping)),
+                                        Some(g) => (g.join(", ")),
+                                    }
+                                }
+                                td.num {
+                                    (i18n::tf(ctx.lang, RoutingMsg::Seconds, &[
+                                        ("wait", &res.times[0].to_string()),
+                                        ("interval", &res.times[1].to_string()),
+                                        ("repeat", &res.times[2].to_string()),
+                                    ]))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Resolved {
+    receiver: String,
+    group_by: Option<Vec<String>>,
+    times: [u64; 3],
+}
+
+fn flatten<'a>(r: &'a RouteSpec, depth: usize, from: &Resolved, out: &mut Vec<(usize, &'a RouteSpec, Resolved)>) {
+    let res = Resolved {
+        receiver: r.receiver.clone().unwrap_or_else(|| from.receiver.clone()),
+        group_by: r.group_by.clone().or_else(|| from.group_by.clone()),
+        times: [
+            r.group_wait.unwrap_or(from.times[0]),
+            r.group_interval.unwrap_or(from.times[1]),
+            r.repeat_interval.unwrap_or(from.times[2]),
+        ],
+    };
+    out.push((depth, r, res.clone()));
+    for child in &r.routes {
+        flatten(child, depth + 1, &res, out);
+    }
+}
+
+fn target(ctx: &Ctx, t: &TargetSpec) -> String {
+    let to =
+        |webhook: &Option<String>, url: &Option<String>| webhook.clone().or_else(|| url.clone()).unwrap_or_default();
+    match t {
+        TargetSpec::Group { group } => i18n::tf(ctx.lang, RoutingMsg::TargetGroup, &[("group", group)]),
+        TargetSpec::Users { users } => i18n::tf(ctx.lang, RoutingMsg::TargetUsers, &[("users", &users.join(", "))]),
+        TargetSpec::Webhook { webhook, url } => {
+            i18n::tf(ctx.lang, RoutingMsg::TargetWebhook, &[("to", &to(webhook, url))])
+        }
+        TargetSpec::Chat { format, webhook, url } => {
+            let format = match format {
+                steward_domain::alert::ChatFormat::Slack => "Slack",
+                steward_domain::alert::ChatFormat::Teams => "Teams",
+            };
+            i18n::tf(ctx.lang, RoutingMsg::TargetChat, &[("format", format), ("to", &to(webhook, url))])
+        }
+    }
+}
+
+fn receivers(ctx: &Ctx, spec: &RoutingSpec) -> Markup {
+    html! {
+        section.panel #routing-receivers aria-labelledby="routing-receivers-title" {
+            h2 #routing-receivers-title { (ctx.t(RoutingMsg::Receivers)) }
+            div.table-wrap {
+                table.incidents {
+                    thead { tr {
+                        th scope="col" { (ctx.t(RoutingMsg::Receiver)) }
+                        th scope="col" { (ctx.t(RoutingMsg::Targets)) }
+                    } }
+                    tbody {
+                        @for r in &spec.receivers {
+                            tr id={ "receiver-" (r.name) } {
+                                td { (r.name) }
+                                td {
+                                    @if r.targets.is_empty() { span.muted { (ctx.t(RoutingMsg::NoTargets)) } }
+                                    @else { ul { @for t in &r.targets { li { (target(ctx, t)) } } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn inhibition(ctx: &Ctx, spec: &RoutingSpec) -> Markup {
+    html! {
+        section.panel #routing-inhibition aria-labelledby="routing-inhibition-title" {
+            h2 #routing-inhibition-title { (ctx.t(RoutingMsg::Inhibition)) }
+            @if spec.inhibit_rules.is_empty() { p.muted { (ctx.t(RoutingMsg::NoInhibition)) } }
+            ul {
+                @for r in &spec.inhibit_rules {
+                    li {
+                        (ctx.t(RoutingMsg::Source)) " " @for m in &r.source_matchers { code { (m) } " " }
+                        "→ " (ctx.t(RoutingMsg::Target)) " " @for m in &r.target_matchers { code { (m) } " " }
+                        @if !r.equal.is_empty() { (ctx.t(RoutingMsg::Equal)) " " code { (r.equal.join(", ")) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn edit(ctx: &Ctx, spec: &RoutingSpec, draft: Option<(String, Vec<FieldError>)>) -> Markup {
+    let (text, errors) = draft.unwrap_or_else(|| (serde_json::to_string_pretty(spec).unwrap_or_default(), Vec::new()));
+    html! {
+        section.panel #routing-edit aria-labelledby="routing-edit-title" {
+            h2 #routing-edit-title { (ctx.t(RoutingMsg::EditTitle)) }
+            @if !errors.is_empty() {
+                div.notice.error role="alert" #routing-errors {
+                    (ctx.t(RoutingMsg::FormErrors))
+                    ul { @for e in &errors { li { code { (e.field) } ": " (said(ctx, e)) } } }
+                }
+            }
+            form #routing-form method="post" action=(PATH) {
+                (widgets::csrf(&ctx.csrf))
+                div.field {
+                    label for="routing-json" { (ctx.t(RoutingMsg::Json)) }
+                    p.hint #routing-json-hint { (ctx.t(RoutingMsg::EditHint)) }
+                    textarea.code #routing-json name="routing" rows="24" spellcheck="false"
+                        aria-describedby="routing-json-hint" aria-invalid=[(!errors.is_empty()).then_some("true")] { (text) }
+                }
+                button.btn.btn-primary #routing-save type="submit" { (ctx.t(RoutingMsg::Save)) }
+            }
+            form.inline #routing-reset method="post" action="/alerts/routing/reset" {
+                (widgets::csrf(&ctx.csrf))
+                button.btn.btn-quiet type="submit" { (ctx.t(RoutingMsg::Reset)) }
+            }
+        }
+    }
+}
+
+/// A problem in the viewer's language (a JSON one is said so already).
+fn said<'a>(ctx: &Ctx, e: &'a FieldError) -> std::borrow::Cow<'a, str> {
+    if e.code == Code::Malformed { e.message.as_str().into() } else { i18n::app_message(ctx.lang, e) }
+}
+
+#[derive(Deserialize)]
+struct SaveForm {
+    routing: String,
+}
+
+async fn save(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SaveForm>) -> UiResult {
+    let de = &mut serde_json::Deserializer::from_str(&f.routing);
+    let result = match serde_path_to_error::deserialize::<_, RoutingSpec>(de) {
+        Ok(spec) => s.app.set_alert_routing(&ctx.actor, spec).await.map(drop),
+        Err(e) => {
+            let path = e.path().to_string();
+            let field = if path == "." { "routing".to_owned() } else { path };
+            let reason = e.into_inner().to_string();
+            let text = i18n::tf(ctx.lang, RoutingMsg::NotJson, &[("reason", &reason)]);
+            Err(AppError::field(&field, Code::Malformed.msg(text)))
+        }
+    };
+    match result {
+        Ok(()) => see_other(&format!("{PATH}?m=saved")),
+        Err(AppError::Invalid(bad)) => page(&s, &ctx, "", Some((f.routing, bad))).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+async fn reset(State(s): State<AppState>, ctx: Ctx) -> UiResult {
+    s.app.reset_alert_routing(&ctx.actor).await.or_page(&ctx)?;
+    see_other(&format!("{PATH}?m=reset"))
+}
