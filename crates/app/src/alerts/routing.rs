@@ -116,6 +116,18 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         check_references(&mut conn, &spec, &mut errs).await?;
         drop(conn);
+        // A URL target follows the webhooks' rule: no internal address
+        // unless the allow-list names it (checked again at each call).
+        for (i, r) in spec.receivers.iter().enumerate() {
+            for (j, t) in r.targets.iter().enumerate() {
+                if let Some((None | Some(""), Some(url))) = t.endpoint() {
+                    if crate::notify::admin::url_problem(url).is_none() {
+                        let field = format!("receivers[{i}].targets[{j}].url");
+                        self.check_webhook_address(&mut errs, &field, url.trim()).await;
+                    }
+                }
+            }
+        }
         errs.finish()?;
         let json = serde_json::to_string(&spec).map_err(|e| AppError::Internal(e.to_string()))?;
         let targets: usize = spec.receivers.iter().map(|r| r.targets.len()).sum();

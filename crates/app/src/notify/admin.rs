@@ -215,11 +215,11 @@ impl App {
     /// Refuses a URL that is, or resolves to, an internal address the
     /// allow-list does not name; the call checks again (see
     /// `steward_channels::webhook::guard`).
-    async fn check_webhook_address(&self, errs: &mut Errors, url: &str) {
+    pub(crate) async fn check_webhook_address(&self, errs: &mut Errors, field: &str, url: &str) {
         let policy = steward_channels::webhook::AddressPolicy::new(self.config.notify.webhook_allow.clone());
         if let Err(refused) = policy.check_url(url).await {
             errs.add(
-                "url",
+                field,
                 Code::InternalAddress.msg(refused.to_string()).with("host", &refused.host).with("ip", refused.ip),
             );
         }
@@ -228,7 +228,7 @@ impl App {
     pub async fn create_webhook(&self, actor: &Actor, w: WebhookInput) -> Result<Webhook, AppError> {
         admin_only(actor, "manage webhooks", Code::DenyWebhooks)?;
         let mut errs = Errors::default();
-        self.check_webhook_address(&mut errs, w.url.trim()).await;
+        self.check_webhook_address(&mut errs, "url", w.url.trim()).await;
         let row = Webhook {
             id: 0,
             name: check_name(&mut errs, &w.name),
@@ -266,7 +266,7 @@ impl App {
         let name = p.name.as_deref().map(|n| check_name(&mut errs, n));
         let url = p.url.as_deref().map(|u| check_url(&mut errs, u));
         if let Some(u) = &url {
-            self.check_webhook_address(&mut errs, u).await;
+            self.check_webhook_address(&mut errs, "url", u).await;
         }
         let secret = p.secret.as_deref().map(|s| check_secret(&mut errs, Some(s)));
         let format = p.format.as_deref().map(|f| check_format(&mut errs, f));
