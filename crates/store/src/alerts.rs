@@ -28,10 +28,13 @@ pub struct AlertRow {
     pub assignee_id: Option<i64>,
     /// Whose token sent it last.
     pub sender_id: Option<i64>,
+    /// The CI it is mapped to (none: not mapped yet; 0: no CI). Read, not
+    /// written by [`upsert`]: [`set_cis`] sets it.
+    pub ci_id: Option<i64>,
 }
 
 const COLUMNS: &str = "id, fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, updated_at, \
-    received_at, acked_by, acked_at, assignee_id, sender_id";
+    received_at, acked_by, acked_at, assignee_id, sender_id, ci_id";
 
 /// The alerts kept under these fingerprints, locked for the write on
 /// PostgreSQL (two batches merging one alert take turns).
@@ -268,6 +271,32 @@ pub async fn set_cis(conn: &mut AnyConnection, pairs: &[(i64, i64)]) -> Result<(
     Ok(())
 }
 
+/// The alerts firing at `now` that are mapped to a CI, by id.
+pub async fn firing_mapped(conn: &mut AnyConnection, now: i64) -> Result<Vec<AlertRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM alerts WHERE ends_at > $1 AND ci_id > 0 ORDER BY id");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).fetch_all(conn).await?)
+}
+
+/// The alerts mapped to one of `cis` whose episode started in [from, to).
+pub async fn started_on(conn: &mut AnyConnection, cis: &[i64], from: i64, to: i64) -> Result<Vec<AlertRow>> {
+    let mut out = Vec::new();
+    for chunk in cis.chunks(500) {
+        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE starts_at >= "));
+        q.bind(Value::Int(from)).push(" AND starts_at < ").bind(Value::Int(to)).push(" AND ci_id IN ");
+        q.row(chunk.iter().map(|c| Value::Int(*c)));
+        let mut rows: Vec<AlertRow> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        out.append(&mut rows);
+    }
+    out.sort_by_key(|a| a.id);
+    Ok(out)
+}
+
+/// The alerts of these ids.
+pub async fn by_ids(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<AlertRow>> {
+    crate::sql::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM alerts WHERE id IN "), ids).await
+}
+
 /// The CIs with alerts firing at `now`, each with its earliest start.
 pub async fn failing_cis(conn: &mut AnyConnection, now: i64) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as(
@@ -282,16 +311,13 @@ pub async fn failing_cis(conn: &mut AnyConnection, now: i64) -> Result<Vec<(i64,
 pub async fn firing_on(conn: &mut AnyConnection, now: i64, cis: &[i64], limit: i64) -> Result<Vec<(i64, AlertRow)>> {
     let mut out = Vec::new();
     for chunk in cis.chunks(500) {
-        let mut q = Sql::new(&format!("SELECT ci_id, {COLUMNS} FROM alerts WHERE ends_at > "));
+        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE ends_at > "));
         q.bind(Value::Int(now)).push(" AND ci_id IN ");
         q.row(chunk.iter().map(|c| Value::Int(*c)));
         q.push(" ORDER BY starts_at, id LIMIT ").bind(Value::Int(limit));
-        let rows: Vec<sqlx::any::AnyRow> =
-            sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        for r in rows {
-            use sqlx::Row;
-            out.push((r.try_get::<i64, _>("ci_id")?, AlertRow::from_row(&r)?));
-        }
+        let rows: Vec<AlertRow> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        out.extend(rows.into_iter().map(|r| (r.ci_id.unwrap_or(0), r)));
     }
     out.sort_by_key(|(_, a)| (a.starts_at, a.id));
     out.truncate(usize::try_from(limit).unwrap_or(0));

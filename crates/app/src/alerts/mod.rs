@@ -105,6 +105,7 @@ fn to_row(a: &Alert, k: Kept) -> AlertRow {
         acked_at: k.acked_at,
         assignee_id: k.assignee_id,
         sender_id: None,
+        ci_id: None,
     }
 }
 
@@ -124,6 +125,59 @@ fn from_row(r: &AlertRow) -> Alert {
         timeout: r.timeout != 0,
         updated_at: r.updated_at,
     }
+}
+
+/// Keeps alerts (folded already: one per fingerprint) in the caller's
+/// write, each merged with the alert kept under its fingerprint, with the
+/// history it makes: fired when it starts firing (new, or again after a
+/// resolution), resolved when the sender ends it. The `(fingerprint, id)`
+/// of each.
+pub(crate) async fn write_alerts(
+    c: &mut steward_store::Conn,
+    dialect: steward_store::Dialect,
+    alerts: Vec<Alert>,
+    actor_id: Option<i64>,
+    now: i64,
+) -> Result<HashMap<i64, i64>, StoreError> {
+    let fps: Vec<i64> = alerts.iter().map(|a| a.fingerprint as i64).collect();
+    let old: HashMap<i64, AlertRow> =
+        store::by_fingerprints(c, dialect, &fps).await?.into_iter().map(|r| (r.fingerprint, r)).collect();
+    let mut rows = Vec::with_capacity(alerts.len());
+    let mut history: Vec<(i64, i64, &'static str)> = Vec::new();
+    for a in alerts {
+        let fp = a.fingerprint as i64;
+        let fresh = Kept { received_at: now, ..Kept::default() };
+        let (merged, kept, was_firing) = match old.get(&fp) {
+            Some(o) => {
+                let before = from_row(o);
+                let was_firing = !before.resolved(now);
+                let merged = merge(&before, a, now);
+                let kept = Kept {
+                    received_at: o.received_at,
+                    acked_by: o.acked_by,
+                    acked_at: o.acked_at,
+                    assignee_id: o.assignee_id,
+                };
+                let again = !was_firing && !merged.resolved(now);
+                (merged, if again { fresh } else { kept }, was_firing)
+            }
+            None => (a, fresh, false),
+        };
+        if !was_firing && !merged.resolved(now) {
+            history.push((fp, merged.starts_at, "fired"));
+        }
+        if (was_firing || !old.contains_key(&fp)) && merged.resolved(now) {
+            history.push((fp, merged.ends_at, "resolved"));
+        }
+        rows.push(AlertRow { sender_id: actor_id, ..to_row(&merged, kept) });
+    }
+    let ids: HashMap<i64, i64> = store::upsert(c, &rows).await?.into_iter().collect();
+    let events: Vec<AlertEvent> = history
+        .into_iter()
+        .filter_map(|(fp, at, kind)| Some(event(*ids.get(&fp)?, at, kind, actor_id, String::new())))
+        .collect();
+    store::insert_events(c, &events).await?;
+    Ok(ids)
 }
 
 impl App {
@@ -150,52 +204,7 @@ impl App {
             self.store
                 .write(move |c| {
                     let alerts = alerts.clone();
-                    Box::pin(async move {
-                        let fps: Vec<i64> = alerts.iter().map(|a| a.fingerprint as i64).collect();
-                        let old: HashMap<i64, AlertRow> = store::by_fingerprints(c, dialect, &fps)
-                            .await?
-                            .into_iter()
-                            .map(|r| (r.fingerprint, r))
-                            .collect();
-                        // Each row, and the history it makes: fired when it
-                        // starts firing (new, or again after a resolution),
-                        // resolved when the sender ends it.
-                        let mut rows = Vec::with_capacity(alerts.len());
-                        let mut history: Vec<(i64, i64, &'static str)> = Vec::new();
-                        for a in alerts {
-                            let fp = a.fingerprint as i64;
-                            let fresh = Kept { received_at: now, ..Kept::default() };
-                            let (merged, kept, was_firing) = match old.get(&fp) {
-                                Some(o) => {
-                                    let before = from_row(o);
-                                    let was_firing = !before.resolved(now);
-                                    let merged = merge(&before, a, now);
-                                    let kept = Kept {
-                                        received_at: o.received_at,
-                                        acked_by: o.acked_by,
-                                        acked_at: o.acked_at,
-                                        assignee_id: o.assignee_id,
-                                    };
-                                    let again = !was_firing && !merged.resolved(now);
-                                    (merged, if again { fresh } else { kept }, was_firing)
-                                }
-                                None => (a, fresh, false),
-                            };
-                            if !was_firing && !merged.resolved(now) {
-                                history.push((fp, merged.starts_at, "fired"));
-                            }
-                            if (was_firing || !old.contains_key(&fp)) && merged.resolved(now) {
-                                history.push((fp, merged.ends_at, "resolved"));
-                            }
-                            rows.push(AlertRow { sender_id: actor_id, ..to_row(&merged, kept) });
-                        }
-                        let ids: HashMap<i64, i64> = store::upsert(c, &rows).await?.into_iter().collect();
-                        let events: Vec<AlertEvent> = history
-                            .into_iter()
-                            .filter_map(|(fp, at, kind)| Some(event(*ids.get(&fp)?, at, kind, actor_id, String::new())))
-                            .collect();
-                        store::insert_events(c, &events).await
-                    })
+                    Box::pin(async move { write_alerts(c, dialect, alerts, actor_id, now).await })
                 })
                 .await?;
         }

@@ -2,6 +2,7 @@
 //! them; the scheduler (`scheduler.rs`) runs them, `history.rs` reads
 //! what they found and each service's availability.
 
+pub mod alerts;
 pub mod history;
 pub mod scheduler;
 
