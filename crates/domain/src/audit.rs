@@ -22,10 +22,12 @@ pub enum AuditKind {
     EscalationRuleChanged,
     /// The change risk questionnaire was replaced or reset.
     RiskQuestionnaireChanged,
+    /// A maintenance window for alerts was made, changed or deleted.
+    AlertWindowChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 15] = [
+    pub const ALL: [AuditKind; 16] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::SignInLocked,
@@ -41,6 +43,7 @@ impl AuditKind {
         AuditKind::SessionsRevoked,
         AuditKind::EscalationRuleChanged,
         AuditKind::RiskQuestionnaireChanged,
+        AuditKind::AlertWindowChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -60,6 +63,7 @@ impl AuditKind {
             AuditKind::SessionsRevoked => "sessions_revoked",
             AuditKind::EscalationRuleChanged => "escalation_rule_changed",
             AuditKind::RiskQuestionnaireChanged => "risk_questionnaire_changed",
+            AuditKind::AlertWindowChanged => "alert_window_changed",
         }
     }
 

@@ -13,7 +13,7 @@ use crate::{
     error::AppError,
     incidents::{NewIncident, TransitionInput, number},
 };
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use steward_domain::{
     alert::{
         Failing, Labels, correlate,
@@ -129,14 +129,28 @@ impl App {
         let now = now_micros();
         let mut pass = Pass { mapped: self.map_alerts().await?, ..Pass::default() };
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let failing: Vec<Failing> = store::failing_cis(&mut c, now)
-            .await?
+        // Muted alerts (a silence, a maintenance window, a change's open
+        // window) open and join no group; they still keep a group's
+        // incident from resolving while they fire.
+        let mapped = store::firing_mapped(&mut c, now).await?;
+        let mutes = self.mutes(&mut c, now).await?;
+        let open = store::open_groups(&mut c).await?;
+        drop(c);
+        let mut loud: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut failing_now: BTreeSet<i64> = BTreeSet::new();
+        for r in &mapped {
+            let ci = r.ci_id.unwrap_or(0);
+            failing_now.insert(ci);
+            if !mutes.muted(&from_row(r).labels, Some(ci)) {
+                let start = loud.entry(ci).or_insert(r.starts_at);
+                *start = (*start).min(r.starts_at);
+            }
+        }
+        let failing: Vec<Failing> = loud
             .into_iter()
             .map(|(ci, started_at)| Failing { ci, started_at })
             .take(steward_domain::alert::correlate::MAX_FAILING)
             .collect();
-        let open = store::open_groups(&mut c).await?;
-        drop(c);
         let groups = self
             .cmdb_view(|v| correlate(&v.graph, &failing, WINDOW, DEPTH))
             .await?
@@ -187,7 +201,6 @@ impl App {
             }
         }
         // Groups none of whose CIs fails any more: their incidents resolve.
-        let failing_now: BTreeSet<i64> = failing.iter().map(|f| f.ci).collect();
         for row in open.into_iter().filter(|r| !seen.contains(&r.id)) {
             if stored_members(&row).is_disjoint(&failing_now) {
                 if let Some(n) = self.resolve_group(row, now).await? {

@@ -74,7 +74,7 @@ fn fingerprint_of(text: &str) -> Result<i64, AppError> {
 impl App {
     async fn handled(&self, c: &mut Conn, rows: Vec<AlertRow>) -> Result<Vec<HandledAlert>, AppError> {
         let now = now_micros();
-        let silences = super::silences::live(c, now).await?;
+        let mutes = self.mutes(c, now).await?;
         let people = rows.iter().flat_map(|r| [r.acked_by, r.assignee_id]).flatten().collect::<Vec<_>>();
         let names = names(c, people.into_iter()).await?;
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
@@ -82,12 +82,16 @@ impl App {
             .into_iter()
             .map(|r| {
                 let alert = from_row(&r);
-                let silenced_by = super::silences::silenced_by(&silences, &alert.labels, now);
                 HandledAlert {
                     id: r.id,
                     acked: r.acked_by.map(|u| (u, name(u), r.acked_at.unwrap_or(0))),
                     assignee: r.assignee_id.map(|u| (u, name(u))),
-                    view: AlertView { alert, silenced_by, received_at: r.received_at },
+                    view: AlertView {
+                        silenced_by: mutes.silenced_by(&alert.labels),
+                        muted_by: mutes.muted_by(&alert.labels, r.ci_id),
+                        alert,
+                        received_at: r.received_at,
+                    },
                 }
             })
             .collect())

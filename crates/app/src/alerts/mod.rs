@@ -8,11 +8,15 @@ pub mod correlation;
 mod groups;
 mod handling;
 pub mod hooks;
+mod mutes;
 mod silences;
+mod windows;
 
 pub use groups::AlertGroup;
 pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};
+pub use mutes::{MutedBy, Mutes};
 pub use silences::{PostedSilence, SilenceView};
+pub use windows::{AlertWindow, WindowInput};
 
 use crate::{Actor, App, Code, error::AppError};
 use std::collections::HashMap;
@@ -41,13 +45,16 @@ pub struct AlertView {
     pub alert: Alert,
     /// The ids of the active silences that match it.
     pub silenced_by: Vec<String>,
+    /// The open maintenance windows and changes that mute it.
+    pub muted_by: Vec<MutedBy>,
     pub received_at: i64,
 }
 
 impl AlertView {
-    /// Alertmanager's state: `suppressed` when silenced, else `active`.
+    /// Alertmanager's state: `suppressed` when silenced or muted by a
+    /// window or a change, else `active`.
     pub fn state(&self) -> &'static str {
-        if self.silenced_by.is_empty() { "active" } else { "suppressed" }
+        if self.silenced_by.is_empty() && self.muted_by.is_empty() { "active" } else { "suppressed" }
     }
 }
 
@@ -218,7 +225,7 @@ impl App {
         let now = now_micros();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let rows = store::firing(&mut conn, now, &equal_pairs(&f.matchers)).await?;
-        let silences = silences::live(&mut conn, now).await?;
+        let mutes = self.mutes(&mut conn, now).await?;
         drop(conn);
         let mut out = Vec::new();
         for r in &rows {
@@ -226,10 +233,15 @@ impl App {
             if !f.matchers.matches(&alert.labels) {
                 continue;
             }
-            let silenced_by = silences::silenced_by(&silences, &alert.labels, now);
-            let wanted = if silenced_by.is_empty() { f.active } else { f.silenced };
+            let view = AlertView {
+                silenced_by: mutes.silenced_by(&alert.labels),
+                muted_by: mutes.muted_by(&alert.labels, r.ci_id),
+                alert,
+                received_at: r.received_at,
+            };
+            let wanted = if view.state() == "active" { f.active } else { f.silenced };
             if wanted {
-                out.push(AlertView { alert, silenced_by, received_at: r.received_at });
+                out.push(view);
             }
         }
         Ok(out)

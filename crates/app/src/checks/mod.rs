@@ -298,7 +298,7 @@ impl App {
 
     /// A CI by its id written as digits, or by its name when one CI alone
     /// has it.
-    async fn ci_by_name_or_id(&self, s: &str) -> Result<(i64, String), AppError> {
+    pub(crate) async fn ci_by_name_or_id(&self, s: &str) -> Result<(i64, String), AppError> {
         let s = s.trim();
         let id = s.parse::<i64>().ok();
         let found: Vec<(i64, String)> = self

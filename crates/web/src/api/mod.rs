@@ -2,6 +2,7 @@
 //! generated from these handlers at `/api/v1/openapi.json`.
 
 pub mod accounts;
+pub mod alert_windows;
 pub mod alerts;
 pub mod article_dto;
 pub mod articles;
@@ -90,6 +91,7 @@ const RESOURCES: &[Resource] = &[
     notifications::RESOURCE,
     cmdb::RESOURCE,
     alerts::RESOURCE,
+    alert_windows::RESOURCE,
     accounts::RESOURCE,
     me::RESOURCE,
     calendar_feeds::RESOURCE,

@@ -29,6 +29,7 @@ pub fn kind_label(lang: i18n::Lang, code: &str) -> String {
         Some(AuditKind::SessionsRevoked) => AdminMsg::AuditSessionsRevoked,
         Some(AuditKind::EscalationRuleChanged) => AdminMsg::AuditEscalationRuleChanged,
         Some(AuditKind::RiskQuestionnaireChanged) => AdminMsg::AuditRiskQuestionnaireChanged,
+        Some(AuditKind::AlertWindowChanged) => AdminMsg::AuditAlertWindowChanged,
         None => return code.to_owned(),
     };
     i18n::t(lang, msg).to_owned()

@@ -12,6 +12,7 @@ mod access;
 mod accounts;
 mod alert_correlation;
 mod alert_hooks;
+mod alert_windows;
 mod alertmanager;
 mod amtool;
 mod api_contract;
