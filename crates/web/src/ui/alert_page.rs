@@ -97,6 +97,7 @@ pub async fn page(s: &AppState, ctx: &Ctx, fp: &str, flash: &str, drafts: Drafts
             aside.alert-side {
                 (handling(ctx, &a, &fp, &staff, &assignee, drafts.assignee))
                 (silenced_by(ctx, &a))
+                (muted_by(ctx, &a))
                 (alert_silence::section(ctx, &a, drafts.silence))
             }
         }
@@ -246,6 +247,33 @@ fn silenced_by(ctx: &Ctx, a: &HandledAlert) -> Markup {
                 ul {
                     @for id in &a.view.silenced_by {
                         li { a href={ (super::alert_silences::PATH) "#silence-" (id) } { code { (id) } } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The maintenance windows and changes that mute it.
+fn muted_by(ctx: &Ctx, a: &HandledAlert) -> Markup {
+    use steward_app::alerts::MutedBy;
+    html! {
+        section.panel #alert-muted-by aria-labelledby="alert-muted-by-title" {
+            h2 #alert-muted-by-title { (ctx.t(AlertMsg::MutedBy)) }
+            @if a.view.muted_by.is_empty() {
+                p.muted { (ctx.t(AlertMsg::NotMuted)) }
+            } @else {
+                ul {
+                    @for m in &a.view.muted_by {
+                        @match m {
+                            MutedBy::Window { id, name } => li {
+                                (ctx.t(AlertMsg::MutedWindow)) " "
+                                a href={ (super::alert_windows::PATH) "#window-" (id) } { (name) }
+                            },
+                            MutedBy::Change { number, .. } => li {
+                                (ctx.t(AlertMsg::MutedChange)) " " a href={ "/changes/" (number) } { (number) }
+                            },
+                        }
                     }
                 }
             }

@@ -19,6 +19,7 @@ mod alert_page;
 mod alert_silence;
 mod alert_silences;
 mod alert_texts;
+mod alert_windows;
 mod area;
 mod as_of;
 mod assets;

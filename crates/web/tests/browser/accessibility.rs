@@ -103,6 +103,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/alerts?filter=%7Bfoo", MANAGERS),
     ("/alerts/{alert}", STAFF),
     ("/alerts/silences", STAFF),
+    ("/alerts/windows", STAFF),
 ];
 
 /// The WCAG 2.1 A and AA rules (and unique landmarks), only violations back.

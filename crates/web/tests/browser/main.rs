@@ -12,6 +12,7 @@ mod accessibility;
 mod admin_journey;
 mod alert_journey;
 mod alert_pages;
+mod alert_window_pages;
 mod calendar_pages;
 mod change_journey;
 mod change_pages;
