@@ -128,6 +128,7 @@ impl App {
     async fn correlation_pass(&self) -> Result<Pass, AppError> {
         let now = now_micros();
         let mut pass = Pass { mapped: self.map_alerts().await?, ..Pass::default() };
+        self.tag_change_alerts(now).await?;
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
         // Muted alerts (a silence, a maintenance window, a change's open
         // window) open and join no group; they still keep a group's

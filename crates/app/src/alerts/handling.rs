@@ -20,6 +20,8 @@ pub struct HandledAlert {
     /// (user id, display name, when).
     pub acked: Option<(i64, String, i64)>,
     pub assignee: Option<(i64, String)>,
+    /// The changes whose window it fired in (read with one alert only).
+    pub changes: Vec<String>,
 }
 
 impl HandledAlert {
@@ -72,7 +74,7 @@ fn fingerprint_of(text: &str) -> Result<i64, AppError> {
 }
 
 impl App {
-    async fn handled(&self, c: &mut Conn, rows: Vec<AlertRow>) -> Result<Vec<HandledAlert>, AppError> {
+    pub(crate) async fn handled(&self, c: &mut Conn, rows: Vec<AlertRow>) -> Result<Vec<HandledAlert>, AppError> {
         let now = now_micros();
         let mutes = self.mutes(c, now).await?;
         let people = rows.iter().flat_map(|r| [r.acked_by, r.assignee_id]).flatten().collect::<Vec<_>>();
@@ -86,6 +88,7 @@ impl App {
                     id: r.id,
                     acked: r.acked_by.map(|u| (u, name(u), r.acked_at.unwrap_or(0))),
                     assignee: r.assignee_id.map(|u| (u, name(u))),
+                    changes: Vec::new(),
                     view: AlertView {
                         silenced_by: mutes.silenced_by(&alert.labels),
                         muted_by: mutes.muted_by(&alert.labels, r.ci_id),
@@ -103,7 +106,9 @@ impl App {
         let fp = fingerprint_of(fingerprint)?;
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let row = store::find(&mut c, fp).await?.ok_or(AppError::NotFound("alert"))?;
-        self.handled(&mut c, vec![row]).await?.pop().ok_or(AppError::NotFound("alert"))
+        let mut a = self.handled(&mut c, vec![row]).await?.pop().ok_or(AppError::NotFound("alert"))?;
+        a.changes = super::change_links::changes_of_alert(&mut c, a.id).await?;
+        Ok(a)
     }
 
     /// A page of alerts, newest first; `next` is the cursor of the page

@@ -4,6 +4,7 @@
 //! Staff only: Prometheus and amtool are given a staff user's token,
 //! best one limited to alerts.
 
+mod change_links;
 pub mod correlation;
 mod groups;
 mod handling;
@@ -12,6 +13,7 @@ mod mutes;
 mod silences;
 mod windows;
 
+pub use change_links::{ChangeAlerts, ChangeFlag};
 pub use groups::AlertGroup;
 pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};
 pub use mutes::{MutedBy, Mutes};

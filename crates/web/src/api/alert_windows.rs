@@ -1,8 +1,10 @@
 //! Maintenance windows for alerts: `/api/v1/alert-windows` (list, make)
 //! and `/api/v1/alert-windows/{id}` (read, replace, delete). The desk
 //! reads them; managers and admins keep them. (The change calendar's
-//! weekly windows of a service are `/api/v1/maintenance-windows`.)
+//! weekly windows of a service are `/api/v1/maintenance-windows`.) And
+//! `/api/v1/changes/{number}/alerts`: the alerts seen during a change.
 
+use super::alerts::AlertJson;
 use super::desk::id_of;
 use super::dto::{Ref, opt_time, time};
 use super::incidents::{json_with_etag, version};
@@ -13,14 +15,25 @@ use axum::{
     response::Response,
 };
 use serde::{Deserialize, Serialize};
-use steward_app::alerts::{AlertWindow, WindowInput};
+use steward_app::alerts::{AlertWindow, ChangeFlag, WindowInput};
+use steward_domain::alert::fingerprint_text;
 use steward_domain::alert::window::ScheduleSpec;
 use utoipa::ToSchema;
 
 pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list_alert_windows, add_alert_window, get_alert_window, replace_alert_window, delete_alert_window))]
+#[openapi(
+    paths(
+        list_alert_windows,
+        add_alert_window,
+        get_alert_window,
+        replace_alert_window,
+        delete_alert_window,
+        change_alerts
+    ),
+    components(schemas(ChangeFlagKind))
+)]
 struct Doc;
 
 fn routes() -> axum::Router<AppState> {
@@ -28,6 +41,86 @@ fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/alert-windows", get(list_alert_windows).post(add_alert_window))
         .route("/alert-windows/{id}", get(get_alert_window).put(replace_alert_window).delete(delete_alert_window))
+        .route("/changes/{number}/alerts", get(change_alerts))
+}
+
+/// Why a change is flagged.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeFlagKind {
+    StartedOutsideWindow,
+    UndeclaredCi,
+}
+
+/// A flag on a change, seen from alerts.
+#[derive(Serialize, ToSchema)]
+pub struct ChangeFlagJson {
+    #[schema(value_type = ChangeFlagKind)]
+    pub kind: String,
+    /// started_outside_window: when it went to implementing.
+    pub started_at: Option<String>,
+    /// undeclared_ci: the CI it did not declare, and the alert seen on it.
+    pub ci: Option<Ref>,
+    pub fingerprint: Option<String>,
+}
+
+/// An alert that fired during a change's window.
+#[derive(Serialize, ToSchema)]
+pub struct ChangeAlertJson {
+    pub alert: AlertJson,
+    /// The CI it fired on.
+    pub ci: Ref,
+    /// Whether the change declared that CI (else it depends on one the
+    /// change declared, or one of those depends on it).
+    pub declared: bool,
+}
+
+/// The alerts seen during a change's planned window and its flags.
+#[derive(Serialize, ToSchema)]
+pub struct ChangeAlertsJson {
+    pub alerts: Vec<ChangeAlertJson>,
+    pub flags: Vec<ChangeFlagJson>,
+}
+
+#[utoipa::path(get, operation_id = "list_change_alerts", path = "/api/v1/changes/{number}/alerts", tag = "changes",
+    params(("number" = String, Path)),
+    responses((status = 200, description = "The alerts that fired during its planned window on its CIs or next to \
+            them, and its flags as seen from alerts", body = ChangeAlertsJson),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn change_alerts(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(number): Path<String>,
+) -> Result<axum::Json<ChangeAlertsJson>, ApiError> {
+    let a = s.app.change_alerts(&actor, &number).await?;
+    let flags = a
+        .flags
+        .into_iter()
+        .map(|f| match f {
+            ChangeFlag::StartedOutsideWindow { started } => ChangeFlagJson {
+                kind: "started_outside_window".into(),
+                started_at: Some(time(started)),
+                ci: None,
+                fingerprint: None,
+            },
+            ChangeFlag::UndeclaredCi { ci, name, fingerprint } => ChangeFlagJson {
+                kind: "undeclared_ci".into(),
+                started_at: None,
+                ci: Some(Ref { id: ci, name }),
+                fingerprint: Some(fingerprint_text(fingerprint)),
+            },
+        })
+        .collect();
+    let alerts = a
+        .alerts
+        .into_iter()
+        .map(|(h, ci, name, declared)| ChangeAlertJson {
+            alert: AlertJson::from(h),
+            ci: Ref { id: ci, name },
+            declared,
+        })
+        .collect();
+    Ok(axum::Json(ChangeAlertsJson { alerts, flags }))
 }
 
 /// How a window recurs.

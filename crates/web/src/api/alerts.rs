@@ -94,6 +94,9 @@ pub struct AlertJson {
     /// The open maintenance windows and changes that mute it (Steward's
     /// own: `/api/v2` lists silences only, and says `suppressed`).
     pub muted_by: Vec<MutedByJson>,
+    /// The changes it fired during (their window open, on their CIs or next
+    /// to them): their numbers, on one alert's read (empty in lists).
+    pub changes: Vec<String>,
     pub acknowledged: Option<AckJson>,
     pub assignee: Option<Ref>,
 }
@@ -115,6 +118,7 @@ impl From<HandledAlert> for AlertJson {
             generator_url: a.generator_url,
             silenced_by: h.view.silenced_by,
             muted_by: h.view.muted_by.into_iter().map(MutedByJson::from).collect(),
+            changes: h.changes,
             acknowledged: h.acked.map(|(id, name, at)| AckJson { by: Ref { id, name }, at: time(at) }),
             assignee: h.assignee.map(|(id, name)| Ref { id, name }),
         }

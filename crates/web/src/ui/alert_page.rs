@@ -277,6 +277,15 @@ fn muted_by(ctx: &Ctx, a: &HandledAlert) -> Markup {
                     }
                 }
             }
+            @if !a.changes.is_empty() {
+                p #alert-changes {
+                    (ctx.t(AlertMsg::FiredDuring)) ": "
+                    @for (i, n) in a.changes.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href={ "/changes/" (n) } { (n) }
+                    }
+                }
+            }
         }
     }
 }

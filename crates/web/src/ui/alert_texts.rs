@@ -146,4 +146,13 @@ crate::i18n::catalogue! {
     MutedWindow: "maintenance window", "okno serwisowe";
     MutedChange: "change", "zmiana";
     NotMuted: "No maintenance window or change mutes it.", "Nie wycisza go żadne okno serwisowe ani zmiana.";
+    // Changes and alerts (issue 13, item 6)
+    ChangeAlerts: "Alerts during this change", "Alerty w czasie tej zmiany";
+    NoChangeAlerts: "No alert fired on its CIs or next to them during its planned window.", "W planowanym oknie nie wystąpił żaden alert na jej elementach ani obok nich.";
+    FlagsSeenFromAlerts: "Flagged, as seen from alerts:", "Oznaczona, na podstawie alertów:";
+    FlagOutsideWindow: "it started implementing outside its planned window", "wdrażanie rozpoczęto poza planowanym oknem";
+    FlagUndeclared: "an alert fired during its window on a CI it did not declare:", "w jej oknie wystąpił alert na elemencie, którego nie zadeklarowała:";
+    On: "on", "na";
+    Undeclared: "not declared", "niezadeklarowany";
+    FiredDuring: "Fired during change", "Wystąpił w czasie zmiany";
 }

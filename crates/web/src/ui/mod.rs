@@ -33,6 +33,7 @@ mod canned_replies;
 mod catalog;
 mod change;
 mod change_actions;
+mod change_alerts;
 mod change_calendar;
 mod change_conflicts;
 mod change_form;

@@ -24,6 +24,7 @@ mod bad_input;
 mod cab;
 mod calendar;
 mod calendar_feeds;
+mod change_alerts;
 mod change_approval_mail;
 mod change_approvals;
 mod change_calendar;
