@@ -39,6 +39,32 @@ fn alert_of(p: Posted, now: i64) -> Option<Alert> {
     p.into_alert(now, RESOLVE_TIMEOUT, "").ok()
 }
 
+/// The resolutions, at `at`, of a check's firing alerts but `keep`.
+async fn endings(c: &mut Conn, check: i64, keep: Option<u64>, at: i64, now: i64) -> Result<Vec<Alert>, StoreError> {
+    let pair = [(CHECK_LABEL.to_owned(), check.to_string())];
+    Ok(alert_store::firing(c, now, &pair)
+        .await?
+        .iter()
+        .filter_map(|r| {
+            let labels: Labels = serde_json::from_str(&r.labels).ok()?;
+            let annotations: Labels = serde_json::from_str(&r.annotations).unwrap_or_default();
+            (labels.get(CHECK_LABEL) == check.to_string() && Some(labels.fingerprint()) != keep)
+                .then(|| alert_of(from_check::resolution(labels, annotations, at), now))
+                .flatten()
+        })
+        .collect())
+}
+
+/// Ends a check's firing alerts now, in the caller's write (the check is
+/// deleted: nothing would end them).
+pub(crate) async fn end_all(c: &mut Conn, d: Dialect, check: i64, by: i64, now: i64) -> Result<(), StoreError> {
+    let batch = endings(c, check, None, now, now).await?;
+    if !batch.is_empty() {
+        write_alerts(c, d, batch, Some(by), now).await?;
+    }
+    Ok(())
+}
+
 /// One batch in the caller's write: how many events it read (none when
 /// another node holds the lease).
 async fn raise_batch(c: &mut Conn, d: Dialect, now: i64) -> Result<usize, StoreError> {
@@ -74,18 +100,7 @@ async fn raise_batch(c: &mut Conn, d: Dialect, now: i64) -> Result<usize, StoreE
         let keep = fired.as_ref().map(|p| p.labels.fingerprint());
         // The check's other alerts end: it is ok now, or its severity or
         // labels changed.
-        let pair = [(CHECK_LABEL.to_owned(), check.id.to_string())];
-        let mut batch: Vec<Alert> = alert_store::firing(c, now, &pair)
-            .await?
-            .iter()
-            .filter_map(|r| {
-                let labels: Labels = serde_json::from_str(&r.labels).ok()?;
-                let annotations: Labels = serde_json::from_str(&r.annotations).unwrap_or_default();
-                (labels.get(CHECK_LABEL) == check.id.to_string() && Some(labels.fingerprint()) != keep)
-                    .then(|| alert_of(from_check::resolution(labels, annotations, e.at.min(now)), now))
-                    .flatten()
-            })
-            .collect();
+        let mut batch = endings(c, check.id, keep, e.at.min(now), now).await?;
         batch.extend(fired.and_then(|p| alert_of(p, now)));
         let ids = write_alerts(c, d, batch, check.updated_by.or(check.created_by), now).await?;
         if let Some(fp) = keep {

@@ -264,10 +264,24 @@ impl App {
         self.check(actor, id).await
     }
 
-    /// Deletes the check with its history and events.
+    /// Deletes the check with its history and events; its firing alerts
+    /// are resolved.
     pub async fn delete_check(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         can_keep_checks(actor.role)?;
-        let gone = self.store.write(move |c| Box::pin(async move { store::delete(c, id).await })).await?;
+        let (d, by, now) = (self.store.dialect(), actor.id, now_micros());
+        let gone = self
+            .store
+            .write(move |c| {
+                Box::pin(async move {
+                    let gone = store::delete(c, id).await?;
+                    // Its alerts end with it.
+                    if gone {
+                        alerts::end_all(c, d, id, by, now).await?;
+                    }
+                    Ok::<_, StoreError>(gone)
+                })
+            })
+            .await?;
         if gone { Ok(()) } else { Err(AppError::NotFound("check")) }
     }
 

@@ -3,7 +3,8 @@
 //! firing alert kept like a posted one (labels for the check, its target,
 //! severity, CI and service; the output as annotations) mapped to the
 //! check's CI; a recovery resolves it; each event is raised once, even
-//! with two nodes raising at once.
+//! with two nodes raising at once; a check deleted while failing ends its
+//! alert.
 
 use crate::both_with;
 use crate::checks::http_target;
@@ -120,4 +121,13 @@ both_with!(two_nodes_raise_each_check_event_once, config(), |t| {
         .await
         .unwrap();
     assert_eq!(n, 3);
+    // A check deleted while failing: its alert ends with it.
+    let (id,): (i64,) =
+        sqlx::query_as("SELECT id FROM checks WHERE name = 'c0'").fetch_one(t.app.store.pool()).await.unwrap();
+    assert_eq!(t.delete(&format!("/api/v1/checks/{id}"), &t.manager).await.status(), 204);
+    let firing = t.json("/api/v1/alerts", &t.agent).await;
+    let names: Vec<&str> =
+        firing["items"].as_array().unwrap().iter().map(|a| a["labels"]["alertname"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(!names.contains(&"c0"));
 });
