@@ -231,9 +231,13 @@ mod tests {
     fn both_backends_have_the_same_migrations() {
         let names = |ms: &[Migration]| ms.iter().map(|m| (m.version, m.name)).collect::<Vec<_>>();
         assert_eq!(names(SQLITE), names(POSTGRES));
+        // 0031 is assigned to another branch of session 15 (this one has
+        // 0032): the integrator drops this exception when both have landed.
+        const PENDING: &[i64] = &[31];
         for ms in [SQLITE, POSTGRES] {
+            let expected = (1..).filter(|v| !PENDING.contains(v) || ms.iter().any(|m| m.version == *v));
             assert!(
-                ms.iter().enumerate().all(|(i, m)| m.version == i as i64 + 1),
+                ms.iter().zip(expected).all(|(m, v)| m.version == v),
                 "migrations are numbered 1, 2, 3, … without gaps"
             );
         }
