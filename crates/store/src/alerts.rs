@@ -384,3 +384,64 @@ pub async fn update_group(conn: &mut AnyConnection, g: &GroupRow) -> Result<()> 
     .await?;
     Ok(())
 }
+
+/// The alerts on these CIs whose episode overlaps `[from, to]`, firing or
+/// not (at most `limit`), oldest first, each with its CI: what a group of
+/// failures was made of.
+pub async fn on_cis_between(
+    conn: &mut AnyConnection,
+    cis: &[i64],
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> Result<Vec<(i64, AlertRow)>> {
+    let mut out = Vec::new();
+    for chunk in cis.chunks(500) {
+        let mut q = Sql::new(&format!("SELECT ci_id, {COLUMNS} FROM alerts WHERE ends_at >= "));
+        q.bind(Value::Int(from)).push(" AND starts_at <= ").bind(Value::Int(to)).push(" AND ci_id IN ");
+        q.row(chunk.iter().map(|c| Value::Int(*c)));
+        q.push(" ORDER BY starts_at, id LIMIT ").bind(Value::Int(limit));
+        let rows: Vec<sqlx::any::AnyRow> =
+            sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        for r in rows {
+            use sqlx::Row;
+            out.push((r.try_get::<i64, _>("ci_id")?, AlertRow::from_row(&r)?));
+        }
+    }
+    out.sort_by_key(|(_, a)| (a.starts_at, a.id));
+    out.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(out)
+}
+
+/// The CI an alert is mapped to (none: not mapped yet or no CI found).
+pub async fn ci_of(conn: &mut AnyConnection, alert_id: i64) -> Result<Option<i64>> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT ci_id FROM alerts WHERE id = $1").bind(alert_id).fetch_optional(conn).await?;
+    Ok(row.and_then(|(ci,)| ci).filter(|ci| *ci > 0))
+}
+
+/// The groups with an incident whose span (from `opened_at` less `lead`
+/// to its resolution, or now) overlaps `[from, to]`, newest first, each
+/// with its incident's number: where an alert of that time may belong.
+pub async fn groups_between(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    lead: i64,
+    limit: i64,
+) -> Result<Vec<(GroupRow, i64)>> {
+    let sql = format!(
+        "SELECT {}, r.number AS incident_number FROM alert_groups g JOIN records r ON r.id = g.incident_id
+         WHERE g.opened_at - $3 <= $2 AND (g.resolved_at IS NULL OR g.resolved_at >= $1)
+         ORDER BY g.id DESC LIMIT $4",
+        GROUP_COLUMNS.split(", ").map(|c| format!("g.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    let rows: Vec<sqlx::any::AnyRow> =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to).bind(lead).bind(limit).fetch_all(conn).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        use sqlx::Row;
+        out.push((GroupRow::from_row(&r)?, r.try_get::<i64, _>("incident_number")?));
+    }
+    Ok(out)
+}

@@ -2,7 +2,7 @@
 //! the scheduler's claims (leases), the batched write of results with
 //! their rollups and events, history reads and the purge.
 
-use crate::sql::{Sql, Value, rows_for_ids};
+use crate::sql::{Sql, Value, like_pattern, rows_for_ids};
 use crate::{Result, db::Dialect};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -156,6 +156,9 @@ pub struct ListFilter {
     pub service_id: Option<i64>,
     pub ci_id: Option<i64>,
     pub enabled: Option<bool>,
+    /// Text the name, or the kind's settings (its URL, host, file …),
+    /// contain, in any case.
+    pub text: Option<String>,
 }
 
 /// One page in id order after `after`; `limit + 1` rows are read to know
@@ -182,6 +185,12 @@ pub async fn list(
     }
     if let Some(e) = f.enabled {
         q.push(" AND c.enabled = ").bind(Value::Int(i64::from(e)));
+    }
+    if let Some(t) = f.text.as_deref().filter(|t| !t.is_empty()) {
+        // Checks are few next to results: a scan of their names is cheap.
+        let pattern = Value::Text(like_pattern(&t.to_lowercase()));
+        q.push(" AND (LOWER(c.name) LIKE ").bind(pattern.clone()).push(" ESCAPE '\\'");
+        q.push(" OR LOWER(c.settings) LIKE ").bind(pattern).push(" ESCAPE '\\')");
     }
     q.push(" ORDER BY c.id LIMIT ").bind(Value::Int(limit + 1));
     let mut rows: Vec<CheckWithState> =
@@ -452,6 +461,17 @@ pub async fn results(c: &mut AnyConnection, check_id: i64, from: i64, to: i64, l
     .bind(to)
     .bind(limit)
     .fetch_all(c)
+    .await?)
+}
+
+/// The check's latest raw result, if one is kept.
+pub async fn latest_result(c: &mut AnyConnection, check_id: i64) -> Result<Option<ResultRow>> {
+    Ok(sqlx::query_as(
+        "SELECT at, status, latency_ms, message, perfdata FROM check_results
+         WHERE check_id = $1 ORDER BY at DESC LIMIT 1",
+    )
+    .bind(check_id)
+    .fetch_optional(c)
     .await?)
 }
 

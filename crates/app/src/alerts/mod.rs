@@ -4,12 +4,14 @@
 //! Staff only: Prometheus and amtool are given a staff user's token,
 //! best one limited to alerts.
 
+mod cause;
 pub mod correlation;
 mod groups;
 mod handling;
 pub mod hooks;
 mod silences;
 
+pub use cause::{GroupMember, GroupView};
 pub use groups::AlertGroup;
 pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};
 pub use silences::{PostedSilence, SilenceView};

@@ -32,6 +32,7 @@ mod change_scheduling;
 mod change_tasks;
 mod change_templates;
 mod changes;
+mod check_pages;
 mod checks;
 mod cmdb;
 mod cmdb_impact;
