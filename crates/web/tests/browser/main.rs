@@ -15,6 +15,7 @@ mod alert_pages;
 mod calendar_pages;
 mod change_journey;
 mod change_pages;
+mod check_journey;
 mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;
