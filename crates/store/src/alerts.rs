@@ -121,7 +121,7 @@ pub async fn upsert(conn: &mut AnyConnection, now: i64, rows: &[AlertRow]) -> Re
         }
         q.push(merge);
         let mut got: Vec<Merged> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+            q.fetch_all(&mut *conn).await?;
         out.append(&mut got);
     }
     Ok(out)
@@ -155,7 +155,7 @@ pub async fn insert_events(conn: &mut AnyConnection, events: &[AlertEvent]) -> R
                 Value::Text(e.detail.clone()),
             ]);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -214,7 +214,7 @@ pub async fn page(
         q.push(" AND id < ").bind(Value::Int(id));
     }
     q.push(" ORDER BY id DESC LIMIT ").bind(Value::Int(limit));
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// The alerts still firing at `now` (an end after it), by fingerprint;
@@ -229,7 +229,7 @@ pub async fn firing(conn: &mut AnyConnection, now: i64, pairs: &[(String, String
         q.push(" AND labels LIKE ").bind(Value::Text(crate::sql::like_pattern(&text))).push(" ESCAPE '\\'");
     }
     q.push(" ORDER BY fingerprint");
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// A row of `silences`.
