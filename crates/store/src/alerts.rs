@@ -33,30 +33,71 @@ pub struct AlertRow {
 const COLUMNS: &str = "id, fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, updated_at, \
     received_at, acked_by, acked_at, assignee_id, sender_id";
 
-/// The alerts kept under these fingerprints, locked for the write on
-/// PostgreSQL (two batches merging one alert take turns).
-pub async fn by_fingerprints(conn: &mut AnyConnection, d: Dialect, fps: &[i64]) -> Result<Vec<AlertRow>> {
-    let mut out = Vec::with_capacity(fps.len());
-    for chunk in fps.chunks(500) {
-        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE fingerprint IN "));
-        q.row(chunk.iter().map(|f| Value::Int(*f)));
-        q.push(d.for_update());
-        let mut rows: Vec<AlertRow> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        out.append(&mut rows);
-    }
-    Ok(out)
+/// What a post made of an alert: its id, its start and end after the
+/// merge, the end it had before (none: the post added it) and when its
+/// episode was first received.
+#[derive(Debug, Clone, Copy, FromRow, PartialEq, Eq)]
+pub struct Merged {
+    pub fingerprint: i64,
+    pub id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub prev_ends_at: Option<i64>,
+    pub received_at: i64,
 }
 
-/// Writes each alert under its fingerprint: a new one is added, a known
-/// one takes the values given (labels aside: they make the fingerprint).
-/// At most 500 rows a statement. The `(fingerprint, id)` of each.
-pub async fn upsert(conn: &mut AnyConnection, rows: &[AlertRow]) -> Result<Vec<(i64, i64)>> {
-    let mut ids = Vec::with_capacity(rows.len());
+/// Alertmanager's merge of a repeat into the kept alert (`Alert.Merge` as
+/// its in-memory store applies it), in SQL over the kept row (`alerts.`)
+/// and the posted one (`excluded.`), `$1` being now: when the two overlap
+/// the earliest start stays, and a later end stays unless the posted one
+/// resolves while the kept one fires, or the kept end came from the
+/// resolve timeout; otherwise the posted alert replaces the kept one.
+const OVERLAP: &str = "((excluded.ends_at > alerts.starts_at AND excluded.ends_at < alerts.ends_at) \
+    OR (excluded.starts_at > alerts.starts_at AND excluded.starts_at < alerts.ends_at))";
+
+fn merge_sql() -> String {
+    let starts = format!(
+        "CASE WHEN {OVERLAP} AND alerts.starts_at < excluded.starts_at THEN alerts.starts_at \
+         ELSE excluded.starts_at END"
+    );
+    let ends = format!(
+        "CASE WHEN {OVERLAP} AND ((excluded.ends_at <= $1 AND alerts.ends_at <= $1 \
+         AND alerts.ends_at > excluded.ends_at) OR (excluded.ends_at > $1 AND alerts.ends_at > excluded.ends_at \
+         AND alerts.timeout = 0)) THEN alerts.ends_at ELSE excluded.ends_at END"
+    );
+    // A new episode (firing again after a resolution) is received afresh:
+    // its acknowledgement and assignee go.
+    let again = format!("(alerts.ends_at <= $1 AND ({ends}) > $1)");
+    let keep = |col: &str| format!("{col} = CASE WHEN {again} THEN excluded.{col} ELSE alerts.{col} END");
+    format!(
+        " ON CONFLICT (fingerprint) DO UPDATE SET annotations = excluded.annotations, \
+         generator_url = excluded.generator_url, starts_at = {starts}, ends_at = {ends}, \
+         timeout = excluded.timeout, updated_at = excluded.updated_at, {}, {}, {}, {}, \
+         sender_id = excluded.sender_id, prev_ends_at = alerts.ends_at \
+         RETURNING fingerprint, id, starts_at, ends_at, prev_ends_at, received_at",
+        keep("received_at"),
+        keep("acked_by"),
+        keep("acked_at"),
+        keep("assignee_id"),
+    )
+}
+
+/// Writes each posted alert under its fingerprint in one statement per
+/// 500: a new one is added, a repeat merged into the kept one as
+/// Alertmanager merges (see [`merge_sql`]), labels aside (they make the
+/// fingerprint). Rows go in the order posted, so new alerts' ids follow
+/// it (two batches on PostgreSQL that lock shared alerts in opposite
+/// orders deadlock; the writer runs the loser again).
+pub async fn upsert(conn: &mut AnyConnection, now: i64, rows: &[AlertRow]) -> Result<Vec<Merged>> {
+    static MERGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let merge = MERGE.get_or_init(merge_sql);
+    let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(500) {
-        let mut q = Sql::new(
+        // `$1` is now; the rows' placeholders follow.
+        let mut q = Sql::written(
             "INSERT INTO alerts (fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, \
              updated_at, received_at, acked_by, acked_at, assignee_id, sender_id) VALUES ",
+            vec![Value::Int(now)],
         );
         for (i, r) in chunk.iter().enumerate() {
             if i > 0 {
@@ -78,19 +119,12 @@ pub async fn upsert(conn: &mut AnyConnection, rows: &[AlertRow]) -> Result<Vec<(
                 Value::from(r.sender_id),
             ]);
         }
-        q.push(
-            " ON CONFLICT (fingerprint) DO UPDATE SET annotations = excluded.annotations, \
-             generator_url = excluded.generator_url, starts_at = excluded.starts_at, ends_at = excluded.ends_at, \
-             timeout = excluded.timeout, updated_at = excluded.updated_at, received_at = excluded.received_at, \
-             acked_by = excluded.acked_by, acked_at = excluded.acked_at, assignee_id = excluded.assignee_id, \
-             sender_id = excluded.sender_id \
-             RETURNING fingerprint, id",
-        );
-        let mut got: Vec<(i64, i64)> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        ids.append(&mut got);
+        q.push(merge);
+        let mut got: Vec<Merged> =
+            q.fetch_all(&mut *conn).await?;
+        out.append(&mut got);
     }
-    Ok(ids)
+    Ok(out)
 }
 
 /// A row of `alert_events`.
@@ -121,7 +155,7 @@ pub async fn insert_events(conn: &mut AnyConnection, events: &[AlertEvent]) -> R
                 Value::Text(e.detail.clone()),
             ]);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -180,7 +214,7 @@ pub async fn page(
         q.push(" AND id < ").bind(Value::Int(id));
     }
     q.push(" ORDER BY id DESC LIMIT ").bind(Value::Int(limit));
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// The alerts still firing at `now` (an end after it), by fingerprint;
@@ -195,7 +229,7 @@ pub async fn firing(conn: &mut AnyConnection, now: i64, pairs: &[(String, String
         q.push(" AND labels LIKE ").bind(Value::Text(crate::sql::like_pattern(&text))).push(" ESCAPE '\\'");
     }
     q.push(" ORDER BY fingerprint");
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// A row of `silences`.

@@ -194,7 +194,7 @@ pub async fn list(
     }
     q.push(" ORDER BY c.id LIMIT ").bind(Value::Int(limit + 1));
     let mut rows: Vec<CheckWithState> =
-        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(c).await?;
+        q.fetch_all(c).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((rows, more))
@@ -367,7 +367,7 @@ pub async fn record(c: &mut AnyConnection, d: Dialect, node: &str, runs: &[Run])
                 r.perfdata.as_str().into(),
             ]);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *c).await?;
+        q.execute(&mut *c).await?;
     }
     let events: Vec<&EventRow> = kept.iter().flat_map(|r| r.events.iter()).collect();
     for chunk in events.chunks(CHUNK) {
@@ -387,7 +387,7 @@ pub async fn record(c: &mut AnyConnection, d: Dialect, node: &str, runs: &[Run])
                 e.message.as_str().into(),
             ]);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *c).await?;
+        q.execute(&mut *c).await?;
     }
     for span in Span::ALL {
         roll_up(c, d, span, &kept).await?;
@@ -435,7 +435,7 @@ async fn roll_up(c: &mut AnyConnection, d: Dialect, span: Span, runs: &[&Run]) -
                 latency_sum_ms = check_rollups.latency_sum_ms + excluded.latency_sum_ms,
                 latency_max_ms = {greatest}(check_rollups.latency_max_ms, excluded.latency_max_ms)"
         ));
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *c).await?;
+        q.execute(&mut *c).await?;
     }
     Ok(())
 }

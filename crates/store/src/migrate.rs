@@ -55,6 +55,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     28 "0028" "risk_questionnaire",
     29 "0029" "alerts",
     30 "0030" "checks",
+    31 "0031" "alert_merge",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -87,6 +88,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     28 "0028" "risk_questionnaire",
     29 "0029" "alerts",
     30 "0030" "checks",
+    31 "0031" "alert_merge",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

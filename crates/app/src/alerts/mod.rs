@@ -17,10 +17,9 @@ pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};
 pub use silences::{PostedSilence, SilenceView};
 
 use crate::{Actor, App, Code, error::AppError};
-use std::collections::HashMap;
 use steward_domain::{
     access::Denied,
-    alert::{Alert, Labels, Matchers, Posted, Problems, RESOLVE_TIMEOUT, fold, merge},
+    alert::{Alert, Labels, Matchers, Posted, Problems, RESOLVE_TIMEOUT, fold},
 };
 use steward_store::{
     StoreError,
@@ -114,6 +113,17 @@ fn event(alert_id: i64, at: i64, kind: &str, actor_id: Option<i64>, detail: Stri
     AlertEvent { id: 0, alert_id, at, kind: kind.to_owned(), actor_id, detail }
 }
 
+/// The history a post made of an alert: fired when it starts firing (new,
+/// or again after a resolution), resolved when the sender ends it (a new
+/// alert posted resolved included).
+fn history(m: &store::Merged, now: i64) -> impl Iterator<Item = (i64, &'static str)> {
+    let was_firing = m.prev_ends_at.is_some_and(|e| e > now);
+    let firing = m.ends_at > now;
+    let fired = (!was_firing && firing).then_some((m.starts_at, "fired"));
+    let resolved = ((was_firing || m.prev_ends_at.is_none()) && !firing).then_some((m.ends_at, "resolved"));
+    fired.into_iter().chain(resolved)
+}
+
 fn from_row(r: &AlertRow) -> Alert {
     let labels: Labels = serde_json::from_str(&r.labels).unwrap_or_default();
     Alert {
@@ -148,53 +158,23 @@ impl App {
         let alerts = fold(valid, now);
         let kept = alerts.len();
         if kept > 0 {
-            let (dialect, actor_id) = (self.store.dialect(), Some(actor.id));
+            let actor_id = Some(actor.id);
+            // Each alert as posted; the statement merges it into the kept
+            // one, so nothing is read before the write.
+            let rows: Vec<AlertRow> = alerts
+                .iter()
+                .map(|a| AlertRow { sender_id: actor_id, ..to_row(a, Kept { received_at: now, ..Kept::default() }) })
+                .collect();
             self.store
                 .write(move |c| {
-                    let alerts = alerts.clone();
+                    let rows = rows.clone();
                     Box::pin(async move {
-                        let fps: Vec<i64> = alerts.iter().map(|a| a.fingerprint as i64).collect();
-                        let old: HashMap<i64, AlertRow> = store::by_fingerprints(c, dialect, &fps)
-                            .await?
-                            .into_iter()
-                            .map(|r| (r.fingerprint, r))
-                            .collect();
-                        // Each row, and the history it makes: fired when it
-                        // starts firing (new, or again after a resolution),
-                        // resolved when the sender ends it.
-                        let mut rows = Vec::with_capacity(alerts.len());
-                        let mut history: Vec<(i64, i64, &'static str)> = Vec::new();
-                        for a in alerts {
-                            let fp = a.fingerprint as i64;
-                            let fresh = Kept { received_at: now, ..Kept::default() };
-                            let (merged, kept, was_firing) = match old.get(&fp) {
-                                Some(o) => {
-                                    let before = from_row(o);
-                                    let was_firing = !before.resolved(now);
-                                    let merged = merge(&before, a, now);
-                                    let kept = Kept {
-                                        received_at: o.received_at,
-                                        acked_by: o.acked_by,
-                                        acked_at: o.acked_at,
-                                        assignee_id: o.assignee_id,
-                                    };
-                                    let again = !was_firing && !merged.resolved(now);
-                                    (merged, if again { fresh } else { kept }, was_firing)
-                                }
-                                None => (a, fresh, false),
-                            };
-                            if !was_firing && !merged.resolved(now) {
-                                history.push((fp, merged.starts_at, "fired"));
-                            }
-                            if (was_firing || !old.contains_key(&fp)) && merged.resolved(now) {
-                                history.push((fp, merged.ends_at, "resolved"));
-                            }
-                            rows.push(AlertRow { sender_id: actor_id, ..to_row(&merged, kept) });
-                        }
-                        let ids: HashMap<i64, i64> = store::upsert(c, &rows).await?.into_iter().collect();
-                        let events: Vec<AlertEvent> = history
-                            .into_iter()
-                            .filter_map(|(fp, at, kind)| Some(event(*ids.get(&fp)?, at, kind, actor_id, String::new())))
+                        let merged = store::upsert(c, now, &rows).await?;
+                        let events: Vec<AlertEvent> = merged
+                            .iter()
+                            .flat_map(|m| {
+                                history(m, now).map(|(at, kind)| event(m.id, at, kind, actor_id, String::new()))
+                            })
                             .collect();
                         store::insert_events(c, &events).await
                     })

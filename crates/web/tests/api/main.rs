@@ -57,6 +57,7 @@ mod problem_desk;
 mod problem_sla;
 mod problem_sla_list;
 mod problems;
+mod prometheus;
 mod risk_questionnaire;
 mod search;
 mod search_cis;

@@ -1,0 +1,5 @@
+-- A post merges into the kept alert inside its one INSERT … ON CONFLICT
+-- (issue 13: no read before the write); `prev_ends_at` is the end the alert
+-- had before its last post (NULL: that post added it), which the statement
+-- returns so the post knows whether the alert was firing before.
+ALTER TABLE alerts ADD COLUMN prev_ends_at INTEGER;
