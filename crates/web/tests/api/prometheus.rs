@@ -5,7 +5,6 @@
 //! `scripts/install-alertmanager.sh` installs it.
 
 use crate::both;
-use crate::helpers::*;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
