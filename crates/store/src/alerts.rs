@@ -120,8 +120,7 @@ pub async fn upsert(conn: &mut AnyConnection, now: i64, rows: &[AlertRow]) -> Re
             ]);
         }
         q.push(merge);
-        let mut got: Vec<Merged> =
-            q.fetch_all(&mut *conn).await?;
+        let mut got: Vec<Merged> = q.fetch_all(&mut *conn).await?;
         out.append(&mut got);
     }
     Ok(out)

@@ -136,8 +136,7 @@ pub async fn caused_incidents(conn: &mut AnyConnection, changes: &[i64]) -> Resu
         q.push(" AND i.kind = 'incident' AND l.to_id IN ");
         q.row(chunk.iter().map(|id| Value::Int(*id)));
         q.push(" ORDER BY l.to_id, i.opened_at, i.id");
-        let mut rows: Vec<CausedRow> =
-            q.fetch_all(&mut *conn).await?;
+        let mut rows: Vec<CausedRow> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)

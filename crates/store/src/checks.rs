@@ -193,8 +193,7 @@ pub async fn list(
         q.push(" OR LOWER(c.settings) LIKE ").bind(pattern).push(" ESCAPE '\\')");
     }
     q.push(" ORDER BY c.id LIMIT ").bind(Value::Int(limit + 1));
-    let mut rows: Vec<CheckWithState> =
-        q.fetch_all(c).await?;
+    let mut rows: Vec<CheckWithState> = q.fetch_all(c).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((rows, more))

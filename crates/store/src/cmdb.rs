@@ -217,8 +217,7 @@ pub async fn get_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<CiRow
         let mut q = Sql::new(SELECT);
         q.push(" WHERE c.id IN ");
         q.row(chunk.iter().map(|i| Value::Int(*i)));
-        let mut rows: Vec<CiRow> =
-            q.fetch_all(&mut *conn).await?;
+        let mut rows: Vec<CiRow> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)
@@ -330,8 +329,7 @@ pub async fn find_identifiers(
     for chunk in values.chunks(CHUNK * 2) {
         let mut q = Sql::new("SELECT scope, key, value, ci_id FROM ci_identifiers WHERE value IN ");
         q.row(chunk.iter().map(|v| Value::from(*v)));
-        let rows: Vec<IdentifierRow> =
-            q.fetch_all(&mut *conn).await?;
+        let rows: Vec<IdentifierRow> = q.fetch_all(&mut *conn).await?;
         out.extend(rows.into_iter().filter(|r| wanted.contains(&(r.scope.as_str(), r.key.as_str(), r.value.as_str()))));
     }
     Ok(out)
@@ -401,8 +399,7 @@ pub async fn insert_relations(
             " ON CONFLICT (from_id, to_id, kind) WHERE removed_at IS NULL DO NOTHING \
              RETURNING id, from_id, to_id, kind, created_at, removed_at, rev",
         );
-        let mut rows: Vec<Relation> =
-            q.fetch_all(&mut *conn).await?;
+        let mut rows: Vec<Relation> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)
@@ -549,8 +546,7 @@ pub async fn consumers(conn: &mut AnyConnection, service_ids: &[i64]) -> Result<
         );
         q.row(chunk.iter().map(|i| Value::Int(*i)));
         q.push(" ORDER BY o.name");
-        let mut rows: Vec<Consumer> =
-            q.fetch_all(&mut *conn).await?;
+        let mut rows: Vec<Consumer> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)
@@ -643,8 +639,7 @@ pub async fn open_incidents_on(conn: &mut AnyConnection, ci_ids: &[i64], limit: 
         );
         q.row(chunk.iter().map(|i| Value::Int(*i)));
         q.push(" ORDER BY 5, 6 LIMIT ").bind(Value::Int(limit));
-        let mut rows: Vec<OpenIncident> =
-            q.fetch_all(&mut *conn).await?;
+        let mut rows: Vec<OpenIncident> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     out.sort_by_key(|i| (i.priority, i.opened_at, i.id));

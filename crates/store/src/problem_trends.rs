@@ -114,8 +114,7 @@ fn incidents_sql(g: &Group<'_>, since: i64, limit: i64) -> Sql {
 /// most `limit`.
 pub async fn group_incidents(conn: &mut AnyConnection, g: &Group<'_>, since: i64, limit: i64) -> Result<Vec<i64>> {
     let q = incidents_sql(g, since, limit);
-    let rows: Vec<(i64,)> =
-        q.fetch_all(conn).await?;
+    let rows: Vec<(i64,)> = q.fetch_all(conn).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 

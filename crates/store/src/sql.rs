@@ -1,7 +1,7 @@
 //! Small helpers shared by the query modules.
 
-use sqlx::Arguments;
 use sqlx::AnyConnection;
+use sqlx::Arguments;
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow};
 use std::{future::Future, pin::Pin};
 
@@ -186,8 +186,7 @@ where
     for chunk in ids.chunks(500) {
         let mut q = Sql::new(select);
         q.row(chunk.iter().map(|i| Value::Int(*i)));
-        let mut rows: Vec<T> =
-            q.fetch_all(&mut *conn).await?;
+        let mut rows: Vec<T> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)
