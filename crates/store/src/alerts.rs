@@ -216,19 +216,41 @@ pub async fn page(
     Ok(q.fetch_all(conn).await?)
 }
 
+/// The labels with an index of their own (migration 0031).
+const INDEXED_LABELS: &[&str] = &["instance", "alertname"];
+
 /// The alerts still firing at `now` (an end after it), by fingerprint;
-/// with `pairs`, only those whose labels hold each `(name, value)` (a
-/// prefilter on the stored JSON: the caller still applies its matchers).
-pub async fn firing(conn: &mut AnyConnection, now: i64, pairs: &[(String, String)]) -> Result<Vec<AlertRow>> {
+/// with `pairs`, only those whose labels hold each `(name, value)` (see
+/// [`firing_query`]: the caller still applies its matchers).
+pub async fn firing(
+    conn: &mut AnyConnection,
+    d: Dialect,
+    now: i64,
+    pairs: &[(String, String)],
+) -> Result<Vec<AlertRow>> {
+    // Sorted here: ordered by the database, SQLite would walk the whole
+    // fingerprint index instead of the few rows an indexed label names.
+    let mut rows: Vec<AlertRow> = firing_query(d, now, pairs).fetch_all(conn).await?;
+    rows.sort_unstable_by_key(|r| r.fingerprint);
+    Ok(rows)
+}
+
+/// The statement [`firing`] runs: an indexed label is read through its
+/// index, another by the pair's text in the stored JSON (a prefilter).
+pub fn firing_query(d: Dialect, now: i64, pairs: &[(String, String)]) -> Sql {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE ends_at > "));
     q.bind(Value::Int(now));
     for (name, value) in pairs {
-        // As serde_json writes a pair inside the object.
-        let text = format!("{}:{}", serde_json::Value::from(name.as_str()), serde_json::Value::from(value.as_str()));
-        q.push(" AND labels LIKE ").bind(Value::Text(crate::sql::like_pattern(&text))).push(" ESCAPE '\\'");
+        if let Some(indexed) = INDEXED_LABELS.iter().find(|l| **l == name) {
+            q.push(&format!(" AND {} = ", d.json_text("labels", indexed))).bind(Value::Text(value.clone()));
+        } else {
+            // As serde_json writes a pair inside the object.
+            let text =
+                format!("{}:{}", serde_json::Value::from(name.as_str()), serde_json::Value::from(value.as_str()));
+            q.push(&format!(" AND {}(labels, ", d.position())).bind(Value::Text(text)).push(") > 0");
+        }
     }
-    q.push(" ORDER BY fingerprint");
-    Ok(q.fetch_all(conn).await?)
+    q
 }
 
 /// A row of `silences`.

@@ -190,7 +190,7 @@ impl App {
         can_use_alerts(actor)?;
         let now = now_micros();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let rows = store::firing(&mut conn, now, &equal_pairs(&f.matchers)).await?;
+        let rows = store::firing(&mut conn, self.store.dialect(), now, &equal_pairs(&f.matchers)).await?;
         let silences = silences::live(&mut conn, now).await?;
         drop(conn);
         let mut out = Vec::new();

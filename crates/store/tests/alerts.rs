@@ -1,7 +1,8 @@
 //! The merge a post makes inside its INSERT … ON CONFLICT agrees with
 //! Alertmanager's, as the domain writes it (`alert::merge`), over every
 //! arrangement of a kept and a posted alert's times around now, and the
-//! statement says what the alert was before. Both backends.
+//! statement says what the alert was before; a list narrowed to one
+//! instance or alert name reads its index. Both backends.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,7 +10,7 @@ mod common;
 
 use common::{drop_store, store};
 use steward_domain::alert::{Alert, Labels, merge};
-use steward_store::alerts::{AlertRow, upsert};
+use steward_store::alerts::{AlertRow, firing, firing_query, upsert};
 
 const NOW: i64 = 1_800_000_000_000_000;
 const MIN: i64 = 60_000_000;
@@ -104,4 +105,53 @@ async fn sql_merge_agrees_with_the_domain_sqlite() {
 #[tokio::test]
 async fn sql_merge_agrees_with_the_domain_postgres() {
     agrees_with_the_domain(true).await;
+}
+
+async fn filtered_lists_read_the_label_indexes(pg: bool) {
+    let (s, _d) = store(pg).await;
+    let d = s.dialect();
+    let rows: Vec<AlertRow> = (0..5_000)
+        .map(|i| {
+            let mut r = row(i, NOW - MIN, NOW + 5 * MIN, true, NOW);
+            r.labels = format!("{{\"alertname\":\"Alert{}\",\"instance\":\"host-{i}:9100\",\"job\":\"node\"}}", i % 50);
+            r
+        })
+        .collect();
+    let mut c = s.pool().acquire().await.unwrap();
+    upsert(&mut c, NOW, &rows).await.unwrap();
+    sqlx::raw_sql("ANALYZE").execute(&mut *c).await.unwrap();
+    let pair = |n: &str, v: &str| vec![(n.to_owned(), v.to_owned())];
+    let found = firing(&mut c, d, NOW, &pair("instance", "host-7:9100")).await.unwrap();
+    assert_eq!(found.iter().map(|r| r.fingerprint).collect::<Vec<_>>(), [7]);
+    let found = firing(&mut c, d, NOW, &[pair("alertname", "Alert7"), pair("job", "node")].concat()).await.unwrap();
+    assert_eq!(found.len(), 100);
+    assert!(found.windows(2).all(|w| w[0].fingerprint < w[1].fingerprint), "by fingerprint");
+    assert!(firing(&mut c, d, NOW, &pair("job", "nod")).await.unwrap().is_empty(), "a whole value, not a part");
+    for (name, index) in [("instance", "alerts_instance"), ("alertname", "alerts_alertname")] {
+        let q = firing_query(d, NOW, &pair(name, "x"));
+        let (text, args) = q.parts(&c).unwrap();
+        let explain = if pg { format!("EXPLAIN {text}") } else { format!("EXPLAIN QUERY PLAN {text}") };
+        let plan: Vec<sqlx::any::AnyRow> =
+            sqlx::query_with(sqlx::AssertSqlSafe(explain), args).fetch_all(&mut *c).await.unwrap();
+        let plan: Vec<String> = plan
+            .iter()
+            .map(|r| {
+                use sqlx::Row;
+                r.try_get::<String, _>(if pg { 0 } else { 3 }).unwrap()
+            })
+            .collect();
+        assert!(plan.iter().any(|l| l.contains(index)), "{name}: {plan:?}");
+    }
+    drop(c);
+    drop_store(s, pg).await;
+}
+
+#[tokio::test]
+async fn filtered_lists_read_the_label_indexes_sqlite() {
+    filtered_lists_read_the_label_indexes(false).await;
+}
+
+#[tokio::test]
+async fn filtered_lists_read_the_label_indexes_postgres() {
+    filtered_lists_read_the_label_indexes(true).await;
 }
