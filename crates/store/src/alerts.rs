@@ -198,10 +198,13 @@ pub async fn set_assignee(conn: &mut AnyConnection, id: i64, assignee: Option<i6
 }
 
 /// A page of alerts, newest first (by id: the order they were first
-/// seen), after the cursor; only those firing at `now` when asked.
+/// seen), after the cursor; only those firing at `now` when asked, and
+/// those holding each label pair (see [`narrow`]).
 pub async fn page(
     conn: &mut AnyConnection,
+    d: Dialect,
     firing_only: Option<i64>,
+    pairs: &[(String, String)],
     before_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<AlertRow>> {
@@ -212,6 +215,7 @@ pub async fn page(
     if let Some(id) = before_id {
         q.push(" AND id < ").bind(Value::Int(id));
     }
+    narrow(&mut q, d, pairs);
     q.push(" ORDER BY id DESC LIMIT ").bind(Value::Int(limit));
     Ok(q.fetch_all(conn).await?)
 }
@@ -235,22 +239,28 @@ pub async fn firing(
     Ok(rows)
 }
 
-/// The statement [`firing`] runs: an indexed label is read through its
-/// index, another by the pair's text in the stored JSON (a prefilter).
+/// The statement [`firing`] runs (see [`narrow`]).
 pub fn firing_query(d: Dialect, now: i64, pairs: &[(String, String)]) -> Sql {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE ends_at > "));
     q.bind(Value::Int(now));
+    narrow(&mut q, d, pairs);
+    q
+}
+
+/// Keeps the alerts whose labels hold each `(name, value)`: an indexed
+/// label through its index, another by the pair's text in the stored JSON
+/// (a prefilter: the caller still applies its matchers).
+fn narrow(q: &mut Sql, d: Dialect, pairs: &[(String, String)]) {
     for (name, value) in pairs {
         if let Some(indexed) = INDEXED_LABELS.iter().find(|l| **l == name) {
             q.push(&format!(" AND {} = ", d.json_text("labels", indexed))).bind(Value::Text(value.clone()));
         } else {
             // As serde_json writes a pair inside the object.
-            let text =
+            let pair =
                 format!("{}:{}", serde_json::Value::from(name.as_str()), serde_json::Value::from(value.as_str()));
-            q.push(&format!(" AND {}(labels, ", d.position())).bind(Value::Text(text)).push(") > 0");
+            q.push(&format!(" AND {}(labels, ", d.position())).bind(Value::Text(pair)).push(") > 0");
         }
     }
-    q
 }
 
 /// A row of `silences`.
