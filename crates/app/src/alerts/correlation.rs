@@ -24,7 +24,7 @@ use steward_domain::{
 use steward_store::{
     StoreError, accounts,
     alerts::{self as store, AlertRow, GroupRow},
-    cmdb, now_micros, settings,
+    cmdb, now_micros, records, settings,
 };
 
 /// The labels that name a CI, tried in this order.
@@ -276,13 +276,14 @@ impl App {
                     return Ok(None);
                 };
                 (row.incident_id, row.opened_by) = (Some(incident), Some(by));
-                incident
+                self.incident_number(incident).await?.unwrap_or_default()
             }
-            Some(n) => {
+            Some(id) => {
                 if row.summary == summary {
                     return Ok(None);
                 }
                 let Some(actor) = self.opener(&row).await? else { return Ok(None) };
+                let Some(n) = self.incident_number(id).await? else { return Ok(None) };
                 let note = format!("The alert group changed.\n\n{summary}");
                 self.add_comment(&actor, RecordKind::Incident, &number(n), &note, true).await?;
                 n
@@ -355,6 +356,13 @@ impl App {
         Ok(Some((incident.id, actor.id)))
     }
 
+    /// The number of the incident whose record id a group keeps (none:
+    /// the record is gone).
+    async fn incident_number(&self, id: i64) -> Result<Option<i64>, AppError> {
+        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(records::get(&mut c, id).await?.map(|r| r.number))
+    }
+
     /// The user a group's incident was opened as.
     async fn opener(&self, row: &GroupRow) -> Result<Option<Actor>, AppError> {
         let Some(id) = row.opened_by else { return Ok(None) };
@@ -375,7 +383,8 @@ impl App {
                 Box::pin(async move { store::update_group(c, &row).await })
             })
             .await?;
-        let (Some(n), Some(actor)) = (incident, opener) else { return Ok(None) };
+        let (Some(id), Some(actor)) = (incident, opener) else { return Ok(None) };
+        let Some(n) = self.incident_number(id).await? else { return Ok(None) };
         let t = TransitionInput {
             state: "resolved".into(),
             resolution_code: Some("solved".into()),

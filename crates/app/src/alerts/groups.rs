@@ -24,7 +24,7 @@ impl App {
         can_use_alerts(actor)?;
         let now = now_micros();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let rows = store::firing(&mut conn, now, &super::equal_pairs(filter)).await?;
+        let rows = store::firing(&mut conn, self.store.dialect(), now, &super::equal_pairs(filter)).await?;
         let mutes = self.mutes(&mut conn, now).await?;
         drop(conn);
         let mut groups: BTreeMap<String, AlertGroup> = BTreeMap::new();

@@ -122,6 +122,7 @@ impl App {
         let limit = q.limit.clamp(1, PAGE_MAX);
         let now = now_micros();
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let (d, pairs) = (self.store.dialect(), super::equal_pairs(&q.matchers));
         let mut kept = Vec::new();
         let mut before = q.before;
         let mut scanned = 0;
@@ -130,7 +131,7 @@ impl App {
         // scan bound is reached.
         while kept.len() < limit && scanned < SCAN_MAX {
             let slice = (limit as i64 * 4).clamp(100, 1_000);
-            let rows = store::page(&mut c, q.firing.then_some(now), before, slice).await?;
+            let rows = store::page(&mut c, d, q.firing.then_some(now), &pairs, before, slice).await?;
             scanned += rows.len() as i64;
             let got = rows.len() as i64;
             for r in rows {

@@ -4,6 +4,7 @@
 //! Staff only: Prometheus and amtool are given a staff user's token,
 //! best one limited to alerts.
 
+mod cause;
 mod change_links;
 pub mod correlation;
 mod groups;
@@ -13,6 +14,7 @@ mod mutes;
 mod silences;
 mod windows;
 
+pub use cause::{GroupMember, GroupView};
 pub use change_links::{ChangeAlerts, ChangeFlag};
 pub use groups::AlertGroup;
 pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};
@@ -24,7 +26,7 @@ use crate::{Actor, App, Code, error::AppError};
 use std::collections::HashMap;
 use steward_domain::{
     access::Denied,
-    alert::{Alert, Labels, Matchers, Posted, Problems, RESOLVE_TIMEOUT, fold, merge},
+    alert::{Alert, Labels, Matchers, Posted, Problems, RESOLVE_TIMEOUT, fold},
 };
 use steward_store::{
     StoreError,
@@ -122,6 +124,17 @@ fn event(alert_id: i64, at: i64, kind: &str, actor_id: Option<i64>, detail: Stri
     AlertEvent { id: 0, alert_id, at, kind: kind.to_owned(), actor_id, detail }
 }
 
+/// The history a post made of an alert: fired when it starts firing (new,
+/// or again after a resolution), resolved when the sender ends it (a new
+/// alert posted resolved included).
+fn history(m: &store::Merged, now: i64) -> impl Iterator<Item = (i64, &'static str)> {
+    let was_firing = m.prev_ends_at.is_some_and(|e| e > now);
+    let firing = m.ends_at > now;
+    let fired = (!was_firing && firing).then_some((m.starts_at, "fired"));
+    let resolved = ((was_firing || m.prev_ends_at.is_none()) && !firing).then_some((m.ends_at, "resolved"));
+    fired.into_iter().chain(resolved)
+}
+
 fn from_row(r: &AlertRow) -> Alert {
     let labels: Labels = serde_json::from_str(&r.labels).unwrap_or_default();
     Alert {
@@ -136,57 +149,27 @@ fn from_row(r: &AlertRow) -> Alert {
     }
 }
 
-/// Keeps alerts (folded already: one per fingerprint) in the caller's
-/// write, each merged with the alert kept under its fingerprint, with the
-/// history it makes: fired when it starts firing (new, or again after a
-/// resolution), resolved when the sender ends it. The `(fingerprint, id)`
-/// of each.
+/// Keeps alerts in the caller's write, repeats of one fingerprint folded
+/// and each merged into the alert kept under its fingerprint by the
+/// statement itself (nothing is read before the write), with the history
+/// it makes (see [`history`]). The `(fingerprint, id)` of each.
 pub(crate) async fn write_alerts(
     c: &mut steward_store::Conn,
-    dialect: steward_store::Dialect,
     alerts: Vec<Alert>,
     actor_id: Option<i64>,
     now: i64,
 ) -> Result<HashMap<i64, i64>, StoreError> {
-    let fps: Vec<i64> = alerts.iter().map(|a| a.fingerprint as i64).collect();
-    let old: HashMap<i64, AlertRow> =
-        store::by_fingerprints(c, dialect, &fps).await?.into_iter().map(|r| (r.fingerprint, r)).collect();
-    let mut rows = Vec::with_capacity(alerts.len());
-    let mut history: Vec<(i64, i64, &'static str)> = Vec::new();
-    for a in alerts {
-        let fp = a.fingerprint as i64;
-        let fresh = Kept { received_at: now, ..Kept::default() };
-        let (merged, kept, was_firing) = match old.get(&fp) {
-            Some(o) => {
-                let before = from_row(o);
-                let was_firing = !before.resolved(now);
-                let merged = merge(&before, a, now);
-                let kept = Kept {
-                    received_at: o.received_at,
-                    acked_by: o.acked_by,
-                    acked_at: o.acked_at,
-                    assignee_id: o.assignee_id,
-                };
-                let again = !was_firing && !merged.resolved(now);
-                (merged, if again { fresh } else { kept }, was_firing)
-            }
-            None => (a, fresh, false),
-        };
-        if !was_firing && !merged.resolved(now) {
-            history.push((fp, merged.starts_at, "fired"));
-        }
-        if (was_firing || !old.contains_key(&fp)) && merged.resolved(now) {
-            history.push((fp, merged.ends_at, "resolved"));
-        }
-        rows.push(AlertRow { sender_id: actor_id, ..to_row(&merged, kept) });
-    }
-    let ids: HashMap<i64, i64> = store::upsert(c, &rows).await?.into_iter().collect();
-    let events: Vec<AlertEvent> = history
-        .into_iter()
-        .filter_map(|(fp, at, kind)| Some(event(*ids.get(&fp)?, at, kind, actor_id, String::new())))
+    let rows: Vec<AlertRow> = fold(alerts, now)
+        .iter()
+        .map(|a| AlertRow { sender_id: actor_id, ..to_row(a, Kept { received_at: now, ..Kept::default() }) })
+        .collect();
+    let merged = store::upsert(c, now, &rows).await?;
+    let events: Vec<AlertEvent> = merged
+        .iter()
+        .flat_map(|m| history(m, now).map(|(at, kind)| event(m.id, at, kind, actor_id, String::new())))
         .collect();
     store::insert_events(c, &events).await?;
-    Ok(ids)
+    Ok(merged.iter().map(|m| (m.fingerprint, m.id)).collect())
 }
 
 impl App {
@@ -209,11 +192,11 @@ impl App {
         let alerts = fold(valid, now);
         let kept = alerts.len();
         if kept > 0 {
-            let (dialect, actor_id) = (self.store.dialect(), Some(actor.id));
+            let actor_id = Some(actor.id);
             self.store
                 .write(move |c| {
                     let alerts = alerts.clone();
-                    Box::pin(async move { write_alerts(c, dialect, alerts, actor_id, now).await })
+                    Box::pin(async move { write_alerts(c, alerts, actor_id, now).await })
                 })
                 .await?;
         }
@@ -226,7 +209,7 @@ impl App {
         can_use_alerts(actor)?;
         let now = now_micros();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let rows = store::firing(&mut conn, now, &equal_pairs(&f.matchers)).await?;
+        let rows = store::firing(&mut conn, self.store.dialect(), now, &equal_pairs(&f.matchers)).await?;
         let mutes = self.mutes(&mut conn, now).await?;
         drop(conn);
         let mut out = Vec::new();

@@ -40,9 +40,16 @@ fn alert_of(p: Posted, now: i64) -> Option<Alert> {
 }
 
 /// The resolutions, at `at`, of a check's firing alerts but `keep`.
-async fn endings(c: &mut Conn, check: i64, keep: Option<u64>, at: i64, now: i64) -> Result<Vec<Alert>, StoreError> {
+async fn endings(
+    c: &mut Conn,
+    d: Dialect,
+    check: i64,
+    keep: Option<u64>,
+    at: i64,
+    now: i64,
+) -> Result<Vec<Alert>, StoreError> {
     let pair = [(CHECK_LABEL.to_owned(), check.to_string())];
-    Ok(alert_store::firing(c, now, &pair)
+    Ok(alert_store::firing(c, d, now, &pair)
         .await?
         .iter()
         .filter_map(|r| {
@@ -58,9 +65,9 @@ async fn endings(c: &mut Conn, check: i64, keep: Option<u64>, at: i64, now: i64)
 /// Ends a check's firing alerts now, in the caller's write (the check is
 /// deleted: nothing would end them).
 pub(crate) async fn end_all(c: &mut Conn, d: Dialect, check: i64, by: i64, now: i64) -> Result<(), StoreError> {
-    let batch = endings(c, check, None, now, now).await?;
+    let batch = endings(c, d, check, None, now, now).await?;
     if !batch.is_empty() {
-        write_alerts(c, d, batch, Some(by), now).await?;
+        write_alerts(c, batch, Some(by), now).await?;
     }
     Ok(())
 }
@@ -100,9 +107,9 @@ async fn raise_batch(c: &mut Conn, d: Dialect, now: i64) -> Result<usize, StoreE
         let keep = fired.as_ref().map(|p| p.labels.fingerprint());
         // The check's other alerts end: it is ok now, or its severity or
         // labels changed.
-        let mut batch = endings(c, check.id, keep, e.at.min(now), now).await?;
+        let mut batch = endings(c, d, check.id, keep, e.at.min(now), now).await?;
         batch.extend(fired.and_then(|p| alert_of(p, now)));
-        let ids = write_alerts(c, d, batch, check.updated_by.or(check.created_by), now).await?;
+        let ids = write_alerts(c, batch, check.updated_by.or(check.created_by), now).await?;
         if let Some(fp) = keep {
             if let Some(id) = ids.get(&(fp as i64)) {
                 let ci = check.ci_id.or(check.service_id).unwrap_or(0);

@@ -6,6 +6,7 @@
 use super::alert_console::{self as console, ack_form, moment, name_of, state_badge, state_of};
 use super::alert_silence::{self, SilenceForm};
 use super::alert_texts::AlertMsg;
+use super::check_texts::CheckMsg;
 use super::{Ctx, OrPage, UiResult, fmt, html, layout, see_other, widgets};
 use crate::{
     AppState,
@@ -65,6 +66,7 @@ pub async fn page(s: &AppState, ctx: &Ctx, fp: &str, flash: &str, drafts: Drafts
     let a = s.app.get_alert(&ctx.actor, fp).await.or_page(ctx)?;
     let history = s.app.alert_history(&ctx.actor, fp).await.or_page(ctx)?;
     let (staff, assignee) = staff(s, &ctx.actor, a.assignee.as_ref().map(|(id, _)| *id)).await.or_page(ctx)?;
+    let incident = s.app.alert_group_incident(&ctx.actor, &a).await.or_page(ctx)?;
     let status = if drafts.assignee.is_some() || drafts.silence.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -95,6 +97,7 @@ pub async fn page(s: &AppState, ctx: &Ctx, fp: &str, flash: &str, drafts: Drafts
                 (history_panel(ctx, &history))
             }
             aside.alert-side {
+                @if let Some(n) = incident { (group_incident(ctx, n)) }
                 (handling(ctx, &a, &fp, &staff, &assignee, drafts.assignee))
                 (silenced_by(ctx, &a))
                 (muted_by(ctx, &a))
@@ -233,6 +236,17 @@ fn handling(
                 (field.select(&options, &chosen))
                 button.btn type="submit" { (ctx.t(AlertMsg::Assign)) }
             }
+        }
+    }
+}
+
+/// The incident the alert's correlation group opened.
+fn group_incident(ctx: &Ctx, n: i64) -> Markup {
+    let number = steward_app::incidents::number(n);
+    html! {
+        section.panel #alert-incident aria-labelledby="alert-incident-title" {
+            h2 #alert-incident-title { (ctx.t(CheckMsg::GroupIncident)) }
+            p { a href={ "/incidents/" (number) } { (i18n::tf(ctx.lang, CheckMsg::GroupIncidentText, &[("number", &number)])) } }
         }
     }
 }

@@ -16,6 +16,7 @@ mod alert_window_pages;
 mod calendar_pages;
 mod change_journey;
 mod change_pages;
+mod check_journey;
 mod cmdb_forms;
 mod cmdb_journey;
 mod cmdb_pages;
