@@ -142,7 +142,7 @@ crate::i18n::catalogue! {
     DayFri: "Fri", "pt.";
     DaySat: "Sat", "sob.";
     DaySun: "Sun", "niedz.";
-    MutedBy: "Muted by", "Wyciszony przez";
+    MutedBy: "Muted by", "Wyciszony oknem lub zmianą";
     MutedWindow: "maintenance window", "okno serwisowe";
     MutedChange: "change", "zmiana";
     NotMuted: "No maintenance window or change mutes it.", "Nie wycisza go żadne okno serwisowe ani zmiana.";
