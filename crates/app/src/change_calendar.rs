@@ -178,6 +178,6 @@ impl App {
 }
 
 /// A field's message again, to stand beside another field.
-fn back(e: crate::FieldError) -> steward_domain::code::Message {
+pub(crate) fn back(e: crate::FieldError) -> steward_domain::code::Message {
     steward_domain::code::Message { code: e.code, params: e.params, text: e.message }
 }

@@ -1,6 +1,7 @@
 //! Background work: loading the CMDB graph at start, folding the search
 //! text of records from before search, merging the search index, closing
-//! resolved incidents and sweeping sessions.
+//! resolved incidents, sweeping sessions, correlating alerts and raising
+//! checks' state changes as alerts.
 
 use crate::App;
 use std::time::Duration;
@@ -18,6 +19,8 @@ const SEARCH_MERGE_STEPS: usize = 20;
 const DISPATCH_EVERY: Duration = Duration::from_secs(2);
 /// How often firing alerts are correlated into incidents.
 const CORRELATE_EVERY: Duration = Duration::from_secs(15);
+/// How often checks' hard state changes are raised as alerts.
+const CHECK_ALERTS_EVERY: Duration = Duration::from_secs(5);
 
 /// Runs until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
@@ -70,6 +73,24 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
                     tracing::info!(opened = ?p.opened, updated = ?p.updated, resolved = ?p.resolved, "alert correlation")
                 }
                 Err(e) => tracing::warn!(error = %e, "alert correlation failed"),
+            }
+        }
+    });
+    // Checks' hard state changes become alerts (one node at a time).
+    let raising = app.clone();
+    let mut stop_raising = shutdown.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECK_ALERTS_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop_raising.changed() => return,
+            }
+            match raising.raise_check_alerts().await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(events = n, "check events raised as alerts"),
+                Err(e) => tracing::warn!(error = %e, "raising check events as alerts failed"),
             }
         }
     });

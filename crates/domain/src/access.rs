@@ -113,6 +113,16 @@ pub fn can_keep_checks(role: Role) -> Result<(), Denied> {
     }
 }
 
+/// Managers and admins keep the maintenance windows that mute alerts; the
+/// desk reads them.
+pub fn can_keep_alert_windows(role: Role) -> Result<(), Denied> {
+    if matches!(role, Role::Manager | Role::Admin) {
+        Ok(())
+    } else {
+        Err(Denied("only managers and admins can keep maintenance windows for alerts", Code::DenyAlertWindows))
+    }
+}
+
 /// Agents, managers and admins read checks, their results and events.
 pub fn can_view_checks(role: Role) -> Result<(), Denied> {
     if role.is_staff() {

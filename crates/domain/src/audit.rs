@@ -22,12 +22,14 @@ pub enum AuditKind {
     EscalationRuleChanged,
     /// The change risk questionnaire was replaced or reset.
     RiskQuestionnaireChanged,
+    /// A maintenance window for alerts was made, changed or deleted.
+    AlertWindowChanged,
     /// The alert routing (tree, receivers, inhibition) was replaced or reset.
     AlertRoutingChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 16] = [
+    pub const ALL: [AuditKind; 17] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::SignInLocked,
@@ -43,6 +45,7 @@ impl AuditKind {
         AuditKind::SessionsRevoked,
         AuditKind::EscalationRuleChanged,
         AuditKind::RiskQuestionnaireChanged,
+        AuditKind::AlertWindowChanged,
         AuditKind::AlertRoutingChanged,
     ];
 
@@ -63,6 +66,7 @@ impl AuditKind {
             AuditKind::SessionsRevoked => "sessions_revoked",
             AuditKind::EscalationRuleChanged => "escalation_rule_changed",
             AuditKind::RiskQuestionnaireChanged => "risk_questionnaire_changed",
+            AuditKind::AlertWindowChanged => "alert_window_changed",
             AuditKind::AlertRoutingChanged => "alert_routing_changed",
         }
     }

@@ -571,6 +571,8 @@ codes! {
     TlsDaysOrder = "tls_days_order",
     /// Checks are kept by managers and admins. No params.
     DenyChecks = "deny_checks",
+    /// Maintenance windows for alerts are kept by managers and admins. No params.
+    DenyAlertWindows = "deny_alert_windows",
     /// A plugin check while `checks.plugin_dir` is not set. No params.
     PluginsOff = "plugins_off",
     /// `{ci}`: no CI has this id or name.

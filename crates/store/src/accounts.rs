@@ -369,7 +369,7 @@ pub async fn candidates(
         q.push(" AND record_id = ").bind(Value::Int(id)).push(")");
     }
     q.push(" ORDER BY u.display_name, u.id");
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 #[derive(Debug, Clone, FromRow, Serialize)]

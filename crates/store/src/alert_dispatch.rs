@@ -3,12 +3,10 @@
 //! notification log, one row per group and receiver.
 
 use crate::Result;
-use crate::alerts::AlertRow;
+use crate::alerts::{AlertRow, COLUMNS};
+use crate::sql::rows_for_ids;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
-
-const COLUMNS: &str = "id, fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, updated_at, \
-    received_at, acked_by, acked_at, assignee_id, sender_id";
 
 /// Up to `limit` alerts posted at or after `(updated_at, id)`, in that order.
 pub async fn updated_since(c: &mut AnyConnection, updated_at: i64, id: i64, limit: i64) -> Result<Vec<AlertRow>> {
@@ -19,17 +17,7 @@ pub async fn updated_since(c: &mut AnyConnection, updated_at: i64, id: i64, limi
 
 /// The alerts of these fingerprints (no lock: a read).
 pub async fn of_fingerprints(c: &mut AnyConnection, fps: &[i64]) -> Result<Vec<AlertRow>> {
-    let mut out = Vec::with_capacity(fps.len());
-    for chunk in fps.chunks(500) {
-        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT {COLUMNS} FROM alerts WHERE fingerprint IN ({})", list.join(", "));
-        let mut q = sqlx::query_as::<_, AlertRow>(sqlx::AssertSqlSafe(sql));
-        for fp in chunk {
-            q = q.bind(*fp);
-        }
-        out.extend(q.fetch_all(&mut *c).await?);
-    }
-    Ok(out)
+    rows_for_ids(c, &format!("SELECT {COLUMNS} FROM alerts WHERE fingerprint IN "), fps).await
 }
 
 /// A row of the notification log.

@@ -28,35 +28,79 @@ pub struct AlertRow {
     pub assignee_id: Option<i64>,
     /// Whose token sent it last.
     pub sender_id: Option<i64>,
+    /// The CI it is mapped to (none: not mapped yet; 0: no CI). Read, not
+    /// written by [`upsert`]: [`set_cis`] sets it.
+    pub ci_id: Option<i64>,
 }
 
-const COLUMNS: &str = "id, fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, updated_at, \
-    received_at, acked_by, acked_at, assignee_id, sender_id";
+pub(crate) const COLUMNS: &str = "id, fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, updated_at, \
+    received_at, acked_by, acked_at, assignee_id, sender_id, ci_id";
 
-/// The alerts kept under these fingerprints, locked for the write on
-/// PostgreSQL (two batches merging one alert take turns).
-pub async fn by_fingerprints(conn: &mut AnyConnection, d: Dialect, fps: &[i64]) -> Result<Vec<AlertRow>> {
-    let mut out = Vec::with_capacity(fps.len());
-    for chunk in fps.chunks(500) {
-        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE fingerprint IN "));
-        q.row(chunk.iter().map(|f| Value::Int(*f)));
-        q.push(d.for_update());
-        let mut rows: Vec<AlertRow> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        out.append(&mut rows);
-    }
-    Ok(out)
+/// What a post made of an alert: its id, its start and end after the
+/// merge, the end it had before (none: the post added it) and when its
+/// episode was first received.
+#[derive(Debug, Clone, Copy, FromRow, PartialEq, Eq)]
+pub struct Merged {
+    pub fingerprint: i64,
+    pub id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub prev_ends_at: Option<i64>,
+    pub received_at: i64,
 }
 
-/// Writes each alert under its fingerprint: a new one is added, a known
-/// one takes the values given (labels aside: they make the fingerprint).
-/// At most 500 rows a statement. The `(fingerprint, id)` of each.
-pub async fn upsert(conn: &mut AnyConnection, rows: &[AlertRow]) -> Result<Vec<(i64, i64)>> {
-    let mut ids = Vec::with_capacity(rows.len());
+/// Alertmanager's merge of a repeat into the kept alert (`Alert.Merge` as
+/// its in-memory store applies it), in SQL over the kept row (`alerts.`)
+/// and the posted one (`excluded.`), `$1` being now: when the two overlap
+/// the earliest start stays, and a later end stays unless the posted one
+/// resolves while the kept one fires, or the kept end came from the
+/// resolve timeout; otherwise the posted alert replaces the kept one.
+const OVERLAP: &str = "((excluded.ends_at > alerts.starts_at AND excluded.ends_at < alerts.ends_at) \
+    OR (excluded.starts_at > alerts.starts_at AND excluded.starts_at < alerts.ends_at))";
+
+fn merge_sql() -> String {
+    let starts = format!(
+        "CASE WHEN {OVERLAP} AND alerts.starts_at < excluded.starts_at THEN alerts.starts_at \
+         ELSE excluded.starts_at END"
+    );
+    let ends = format!(
+        "CASE WHEN {OVERLAP} AND ((excluded.ends_at <= $1 AND alerts.ends_at <= $1 \
+         AND alerts.ends_at > excluded.ends_at) OR (excluded.ends_at > $1 AND alerts.ends_at > excluded.ends_at \
+         AND alerts.timeout = 0)) THEN alerts.ends_at ELSE excluded.ends_at END"
+    );
+    // A new episode (firing again after a resolution) is received afresh:
+    // its acknowledgement and assignee go.
+    let again = format!("(alerts.ends_at <= $1 AND ({ends}) > $1)");
+    let keep = |col: &str| format!("{col} = CASE WHEN {again} THEN excluded.{col} ELSE alerts.{col} END");
+    format!(
+        " ON CONFLICT (fingerprint) DO UPDATE SET annotations = excluded.annotations, \
+         generator_url = excluded.generator_url, starts_at = {starts}, ends_at = {ends}, \
+         timeout = excluded.timeout, updated_at = excluded.updated_at, {}, {}, {}, {}, \
+         sender_id = excluded.sender_id, prev_ends_at = alerts.ends_at \
+         RETURNING fingerprint, id, starts_at, ends_at, prev_ends_at, received_at",
+        keep("received_at"),
+        keep("acked_by"),
+        keep("acked_at"),
+        keep("assignee_id"),
+    )
+}
+
+/// Writes each posted alert under its fingerprint in one statement per
+/// 500: a new one is added, a repeat merged into the kept one as
+/// Alertmanager merges (see [`merge_sql`]), labels aside (they make the
+/// fingerprint). Rows go in the order posted, so new alerts' ids follow
+/// it (two batches on PostgreSQL that lock shared alerts in opposite
+/// orders deadlock; the writer runs the loser again).
+pub async fn upsert(conn: &mut AnyConnection, now: i64, rows: &[AlertRow]) -> Result<Vec<Merged>> {
+    static MERGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let merge = MERGE.get_or_init(merge_sql);
+    let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(500) {
-        let mut q = Sql::new(
+        // `$1` is now; the rows' placeholders follow.
+        let mut q = Sql::written(
             "INSERT INTO alerts (fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, \
              updated_at, received_at, acked_by, acked_at, assignee_id, sender_id) VALUES ",
+            vec![Value::Int(now)],
         );
         for (i, r) in chunk.iter().enumerate() {
             if i > 0 {
@@ -78,19 +122,11 @@ pub async fn upsert(conn: &mut AnyConnection, rows: &[AlertRow]) -> Result<Vec<(
                 Value::from(r.sender_id),
             ]);
         }
-        q.push(
-            " ON CONFLICT (fingerprint) DO UPDATE SET annotations = excluded.annotations, \
-             generator_url = excluded.generator_url, starts_at = excluded.starts_at, ends_at = excluded.ends_at, \
-             timeout = excluded.timeout, updated_at = excluded.updated_at, received_at = excluded.received_at, \
-             acked_by = excluded.acked_by, acked_at = excluded.acked_at, assignee_id = excluded.assignee_id, \
-             sender_id = excluded.sender_id \
-             RETURNING fingerprint, id",
-        );
-        let mut got: Vec<(i64, i64)> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        ids.append(&mut got);
+        q.push(merge);
+        let mut got: Vec<Merged> = q.fetch_all(&mut *conn).await?;
+        out.append(&mut got);
     }
-    Ok(ids)
+    Ok(out)
 }
 
 /// A row of `alert_events`.
@@ -121,7 +157,7 @@ pub async fn insert_events(conn: &mut AnyConnection, events: &[AlertEvent]) -> R
                 Value::Text(e.detail.clone()),
             ]);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -165,10 +201,13 @@ pub async fn set_assignee(conn: &mut AnyConnection, id: i64, assignee: Option<i6
 }
 
 /// A page of alerts, newest first (by id: the order they were first
-/// seen), after the cursor; only those firing at `now` when asked.
+/// seen), after the cursor; only those firing at `now` when asked, and
+/// those holding each label pair (see [`narrow`]).
 pub async fn page(
     conn: &mut AnyConnection,
+    d: Dialect,
     firing_only: Option<i64>,
+    pairs: &[(String, String)],
     before_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<AlertRow>> {
@@ -179,23 +218,52 @@ pub async fn page(
     if let Some(id) = before_id {
         q.push(" AND id < ").bind(Value::Int(id));
     }
+    narrow(&mut q, d, pairs);
     q.push(" ORDER BY id DESC LIMIT ").bind(Value::Int(limit));
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
+/// The labels with an index of their own (migration 0031).
+const INDEXED_LABELS: &[&str] = &["instance", "alertname"];
+
 /// The alerts still firing at `now` (an end after it), by fingerprint;
-/// with `pairs`, only those whose labels hold each `(name, value)` (a
-/// prefilter on the stored JSON: the caller still applies its matchers).
-pub async fn firing(conn: &mut AnyConnection, now: i64, pairs: &[(String, String)]) -> Result<Vec<AlertRow>> {
+/// with `pairs`, only those whose labels hold each `(name, value)` (see
+/// [`firing_query`]: the caller still applies its matchers).
+pub async fn firing(
+    conn: &mut AnyConnection,
+    d: Dialect,
+    now: i64,
+    pairs: &[(String, String)],
+) -> Result<Vec<AlertRow>> {
+    // Sorted here: ordered by the database, SQLite would walk the whole
+    // fingerprint index instead of the few rows an indexed label names.
+    let mut rows: Vec<AlertRow> = firing_query(d, now, pairs).fetch_all(conn).await?;
+    rows.sort_unstable_by_key(|r| r.fingerprint);
+    Ok(rows)
+}
+
+/// The statement [`firing`] runs (see [`narrow`]).
+pub fn firing_query(d: Dialect, now: i64, pairs: &[(String, String)]) -> Sql {
     let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE ends_at > "));
     q.bind(Value::Int(now));
+    narrow(&mut q, d, pairs);
+    q
+}
+
+/// Keeps the alerts whose labels hold each `(name, value)`: an indexed
+/// label through its index, another by the pair's text in the stored JSON
+/// (a prefilter: the caller still applies its matchers).
+fn narrow(q: &mut Sql, d: Dialect, pairs: &[(String, String)]) {
     for (name, value) in pairs {
-        // As serde_json writes a pair inside the object.
-        let text = format!("{}:{}", serde_json::Value::from(name.as_str()), serde_json::Value::from(value.as_str()));
-        q.push(" AND labels LIKE ").bind(Value::Text(crate::sql::like_pattern(&text))).push(" ESCAPE '\\'");
+        if let Some(indexed) = INDEXED_LABELS.iter().find(|l| **l == name) {
+            q.push(&format!(" AND {} = ", d.json_text("labels", indexed))).bind(Value::Text(value.clone()));
+        } else {
+            // As serde_json writes a pair inside the object.
+            let pair =
+                format!("{}:{}", serde_json::Value::from(name.as_str()), serde_json::Value::from(value.as_str()));
+            q.push(&format!(" AND {}(labels, ", d.position())).bind(Value::Text(pair)).push(") > 0");
+        }
     }
-    q.push(" ORDER BY fingerprint");
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
 }
 
 /// A row of `silences`.
@@ -268,6 +336,32 @@ pub async fn set_cis(conn: &mut AnyConnection, pairs: &[(i64, i64)]) -> Result<(
     Ok(())
 }
 
+/// The alerts firing at `now` that are mapped to a CI, by id.
+pub async fn firing_mapped(conn: &mut AnyConnection, now: i64) -> Result<Vec<AlertRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM alerts WHERE ends_at > $1 AND ci_id > 0 ORDER BY id");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).fetch_all(conn).await?)
+}
+
+/// The alerts mapped to one of `cis` whose episode started in [from, to).
+pub async fn started_on(conn: &mut AnyConnection, cis: &[i64], from: i64, to: i64) -> Result<Vec<AlertRow>> {
+    let mut out = Vec::new();
+    for chunk in cis.chunks(500) {
+        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE starts_at >= "));
+        q.bind(Value::Int(from)).push(" AND starts_at < ").bind(Value::Int(to)).push(" AND ci_id IN ");
+        q.row(chunk.iter().map(|c| Value::Int(*c)));
+        let mut rows: Vec<AlertRow> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        out.append(&mut rows);
+    }
+    out.sort_by_key(|a| a.id);
+    Ok(out)
+}
+
+/// The alerts of these ids.
+pub async fn by_ids(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<AlertRow>> {
+    crate::sql::rows_for_ids(conn, &format!("SELECT {COLUMNS} FROM alerts WHERE id IN "), ids).await
+}
+
 /// The CIs with alerts firing at `now`, each with its earliest start.
 pub async fn failing_cis(conn: &mut AnyConnection, now: i64) -> Result<Vec<(i64, i64)>> {
     Ok(sqlx::query_as(
@@ -282,16 +376,13 @@ pub async fn failing_cis(conn: &mut AnyConnection, now: i64) -> Result<Vec<(i64,
 pub async fn firing_on(conn: &mut AnyConnection, now: i64, cis: &[i64], limit: i64) -> Result<Vec<(i64, AlertRow)>> {
     let mut out = Vec::new();
     for chunk in cis.chunks(500) {
-        let mut q = Sql::new(&format!("SELECT ci_id, {COLUMNS} FROM alerts WHERE ends_at > "));
+        let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM alerts WHERE ends_at > "));
         q.bind(Value::Int(now)).push(" AND ci_id IN ");
         q.row(chunk.iter().map(|c| Value::Int(*c)));
         q.push(" ORDER BY starts_at, id LIMIT ").bind(Value::Int(limit));
-        let rows: Vec<sqlx::any::AnyRow> =
-            sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
-        for r in rows {
-            use sqlx::Row;
-            out.push((r.try_get::<i64, _>("ci_id")?, AlertRow::from_row(&r)?));
-        }
+        let rows: Vec<AlertRow> =
+            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        out.extend(rows.into_iter().map(|r| (r.ci_id.unwrap_or(0), r)));
     }
     out.sort_by_key(|(_, a)| (a.starts_at, a.id));
     out.truncate(usize::try_from(limit).unwrap_or(0));
@@ -383,4 +474,65 @@ pub async fn update_group(conn: &mut AnyConnection, g: &GroupRow) -> Result<()> 
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The alerts on these CIs whose episode overlaps `[from, to]`, firing or
+/// not (at most `limit`), oldest first, each with its CI: what a group of
+/// failures was made of.
+pub async fn on_cis_between(
+    conn: &mut AnyConnection,
+    cis: &[i64],
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> Result<Vec<(i64, AlertRow)>> {
+    let mut out = Vec::new();
+    for chunk in cis.chunks(500) {
+        let mut q = Sql::new(&format!("SELECT ci_id, {COLUMNS} FROM alerts WHERE ends_at >= "));
+        q.bind(Value::Int(from)).push(" AND starts_at <= ").bind(Value::Int(to)).push(" AND ci_id IN ");
+        q.row(chunk.iter().map(|c| Value::Int(*c)));
+        q.push(" ORDER BY starts_at, id LIMIT ").bind(Value::Int(limit));
+        let rows: Vec<sqlx::any::AnyRow> =
+            sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        for r in rows {
+            use sqlx::Row;
+            out.push((r.try_get::<i64, _>("ci_id")?, AlertRow::from_row(&r)?));
+        }
+    }
+    out.sort_by_key(|(_, a)| (a.starts_at, a.id));
+    out.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(out)
+}
+
+/// The CI an alert is mapped to (none: not mapped yet or no CI found).
+pub async fn ci_of(conn: &mut AnyConnection, alert_id: i64) -> Result<Option<i64>> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT ci_id FROM alerts WHERE id = $1").bind(alert_id).fetch_optional(conn).await?;
+    Ok(row.and_then(|(ci,)| ci).filter(|ci| *ci > 0))
+}
+
+/// The groups with an incident whose span (from `opened_at` less `lead`
+/// to its resolution, or now) overlaps `[from, to]`, newest first, each
+/// with its incident's number: where an alert of that time may belong.
+pub async fn groups_between(
+    conn: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    lead: i64,
+    limit: i64,
+) -> Result<Vec<(GroupRow, i64)>> {
+    let sql = format!(
+        "SELECT {}, r.number AS incident_number FROM alert_groups g JOIN records r ON r.id = g.incident_id
+         WHERE g.opened_at - $3 <= $2 AND (g.resolved_at IS NULL OR g.resolved_at >= $1)
+         ORDER BY g.id DESC LIMIT $4",
+        GROUP_COLUMNS.split(", ").map(|c| format!("g.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    let rows: Vec<sqlx::any::AnyRow> =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to).bind(lead).bind(limit).fetch_all(conn).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        use sqlx::Row;
+        out.push((GroupRow::from_row(&r)?, r.try_get::<i64, _>("incident_number")?));
+    }
+    Ok(out)
 }

@@ -190,7 +190,7 @@ pub async fn set_texts(conn: &mut AnyConnection, record_id: i64, version: i64, t
             Value::Text(t.body.clone()),
         ]);
     }
-    sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(conn).await?;
+    q.execute(conn).await?;
     Ok(())
 }
 
@@ -314,7 +314,7 @@ pub async fn set_problems(
     if !problem_ids.is_empty() {
         q.push(" AND to_id NOT IN ").row(problem_ids.iter().map(|p| Value::Int(*p)));
     }
-    sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+    q.execute(&mut *conn).await?;
     if problem_ids.is_empty() {
         return Ok(());
     }
@@ -332,7 +332,7 @@ pub async fn set_problems(
         ]);
     }
     q.push(" ON CONFLICT (from_id, link, to_id) DO NOTHING");
-    sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(conn).await?;
+    q.execute(conn).await?;
     Ok(())
 }
 
@@ -370,5 +370,5 @@ pub async fn openings(conn: &mut AnyConnection, from: i64, record_id: Option<i64
     if let Some(id) = record_id {
         q.push(" AND o.record_id = ").bind(Value::Int(id));
     }
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }

@@ -51,7 +51,7 @@ pub struct Span {
 /// read by its own index from its start; the union keeps a change once.
 pub async fn in_span(conn: &mut AnyConnection, s: Span) -> Result<Vec<Entry>> {
     let q = span_sql(s);
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// The plan the read pool runs for [`in_span`] (for the query-plan tests).

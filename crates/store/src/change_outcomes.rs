@@ -92,7 +92,7 @@ fn counts_sql(since: i64) -> Sql {
 /// The period's closed changes per type, service and group and close code.
 pub async fn outcome_counts(conn: &mut AnyConnection, since: i64) -> Result<Vec<OutcomeRow>> {
     let q = counts_sql(since);
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 fn failed_sql(since: i64, failed_codes: &[&str], limit: i64) -> Sql {
@@ -119,7 +119,7 @@ pub async fn failed_changes(
     limit: i64,
 ) -> Result<Vec<FailedRow>> {
     let q = failed_sql(since, failed_codes, limit);
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// The incidents that name one of `changes` as their cause, per change
@@ -136,8 +136,7 @@ pub async fn caused_incidents(conn: &mut AnyConnection, changes: &[i64]) -> Resu
         q.push(" AND i.kind = 'incident' AND l.to_id IN ");
         q.row(chunk.iter().map(|id| Value::Int(*id)));
         q.push(" ORDER BY l.to_id, i.opened_at, i.id");
-        let mut rows: Vec<CausedRow> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        let mut rows: Vec<CausedRow> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)

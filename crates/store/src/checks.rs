@@ -2,7 +2,7 @@
 //! the scheduler's claims (leases), the batched write of results with
 //! their rollups and events, history reads and the purge.
 
-use crate::sql::{Sql, Value, rows_for_ids};
+use crate::sql::{Sql, Value, like_pattern, rows_for_ids};
 use crate::{Result, db::Dialect};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -156,6 +156,9 @@ pub struct ListFilter {
     pub service_id: Option<i64>,
     pub ci_id: Option<i64>,
     pub enabled: Option<bool>,
+    /// Text the name, or the kind's settings (its URL, host, file …),
+    /// contain, in any case.
+    pub text: Option<String>,
 }
 
 /// One page in id order after `after`; `limit + 1` rows are read to know
@@ -183,9 +186,14 @@ pub async fn list(
     if let Some(e) = f.enabled {
         q.push(" AND c.enabled = ").bind(Value::Int(i64::from(e)));
     }
+    if let Some(t) = f.text.as_deref().filter(|t| !t.is_empty()) {
+        // Checks are few next to results: a scan of their names is cheap.
+        let pattern = Value::Text(like_pattern(&t.to_lowercase()));
+        q.push(" AND (LOWER(c.name) LIKE ").bind(pattern.clone()).push(" ESCAPE '\\'");
+        q.push(" OR LOWER(c.settings) LIKE ").bind(pattern).push(" ESCAPE '\\')");
+    }
     q.push(" ORDER BY c.id LIMIT ").bind(Value::Int(limit + 1));
-    let mut rows: Vec<CheckWithState> =
-        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(c).await?;
+    let mut rows: Vec<CheckWithState> = q.fetch_all(c).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((rows, more))
@@ -358,7 +366,7 @@ pub async fn record(c: &mut AnyConnection, d: Dialect, node: &str, runs: &[Run])
                 r.perfdata.as_str().into(),
             ]);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *c).await?;
+        q.execute(&mut *c).await?;
     }
     let events: Vec<&EventRow> = kept.iter().flat_map(|r| r.events.iter()).collect();
     for chunk in events.chunks(CHUNK) {
@@ -378,7 +386,7 @@ pub async fn record(c: &mut AnyConnection, d: Dialect, node: &str, runs: &[Run])
                 e.message.as_str().into(),
             ]);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *c).await?;
+        q.execute(&mut *c).await?;
     }
     for span in Span::ALL {
         roll_up(c, d, span, &kept).await?;
@@ -426,7 +434,7 @@ async fn roll_up(c: &mut AnyConnection, d: Dialect, span: Span, runs: &[&Run]) -
                 latency_sum_ms = check_rollups.latency_sum_ms + excluded.latency_sum_ms,
                 latency_max_ms = {greatest}(check_rollups.latency_max_ms, excluded.latency_max_ms)"
         ));
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *c).await?;
+        q.execute(&mut *c).await?;
     }
     Ok(())
 }
@@ -452,6 +460,17 @@ pub async fn results(c: &mut AnyConnection, check_id: i64, from: i64, to: i64, l
     .bind(to)
     .bind(limit)
     .fetch_all(c)
+    .await?)
+}
+
+/// The check's latest raw result, if one is kept.
+pub async fn latest_result(c: &mut AnyConnection, check_id: i64) -> Result<Option<ResultRow>> {
+    Ok(sqlx::query_as(
+        "SELECT at, status, latency_ms, message, perfdata FROM check_results
+         WHERE check_id = $1 ORDER BY at DESC LIMIT 1",
+    )
+    .bind(check_id)
+    .fetch_optional(c)
     .await?)
 }
 

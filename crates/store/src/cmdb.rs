@@ -171,7 +171,7 @@ pub async fn insert(conn: &mut AnyConnection, cis: &[(i64, CiFields)], now: i64,
             row.extend([Value::Int(now), Value::Int(now), Value::Int(rev)]);
             q.row(row);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -185,7 +185,7 @@ pub async fn update(conn: &mut AnyConnection, id: i64, f: &CiFields, now: i64, r
     q.push(", rev = ").bind(Value::Int(rev));
     q.push(", version = version + 1 WHERE id = ").bind(Value::Int(id));
     q.push(" RETURNING version");
-    let (v,): (i64,) = sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_one(conn).await?;
+    let (v,): (i64,) = q.fetch_one(conn).await?;
     Ok(v)
 }
 
@@ -217,8 +217,7 @@ pub async fn get_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<CiRow
         let mut q = Sql::new(SELECT);
         q.push(" WHERE c.id IN ");
         q.row(chunk.iter().map(|i| Value::Int(*i)));
-        let mut rows: Vec<CiRow> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        let mut rows: Vec<CiRow> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)
@@ -248,7 +247,7 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<CiRow>> {
     let q = list_sql(dialect, f, after, limit);
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// The engine's plan for a first page of [`list`]: what the query-plan
@@ -330,8 +329,7 @@ pub async fn find_identifiers(
     for chunk in values.chunks(CHUNK * 2) {
         let mut q = Sql::new("SELECT scope, key, value, ci_id FROM ci_identifiers WHERE value IN ");
         q.row(chunk.iter().map(|v| Value::from(*v)));
-        let rows: Vec<IdentifierRow> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        let rows: Vec<IdentifierRow> = q.fetch_all(&mut *conn).await?;
         out.extend(rows.into_iter().filter(|r| wanted.contains(&(r.scope.as_str(), r.key.as_str(), r.value.as_str()))));
     }
     Ok(out)
@@ -342,7 +340,7 @@ pub async fn delete_identifiers(conn: &mut AnyConnection, ci_ids: &[i64]) -> Res
     for chunk in ci_ids.chunks(CHUNK) {
         let mut q = Sql::new("DELETE FROM ci_identifiers WHERE ci_id IN ");
         q.row(chunk.iter().map(|i| Value::Int(*i)));
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -362,7 +360,7 @@ pub async fn insert_identifiers(conn: &mut AnyConnection, rows: &[IdentifierRow]
                 Value::Int(r.ci_id),
             ]);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -401,8 +399,7 @@ pub async fn insert_relations(
             " ON CONFLICT (from_id, to_id, kind) WHERE removed_at IS NULL DO NOTHING \
              RETURNING id, from_id, to_id, kind, created_at, removed_at, rev",
         );
-        let mut rows: Vec<Relation> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        let mut rows: Vec<Relation> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)
@@ -430,7 +427,7 @@ pub async fn insert_history(
                 Value::Int(rev),
             ]);
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -549,8 +546,7 @@ pub async fn consumers(conn: &mut AnyConnection, service_ids: &[i64]) -> Result<
         );
         q.row(chunk.iter().map(|i| Value::Int(*i)));
         q.push(" ORDER BY o.name");
-        let mut rows: Vec<Consumer> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        let mut rows: Vec<Consumer> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)
@@ -589,7 +585,7 @@ pub async fn set_record_cis(conn: &mut AnyConnection, record_id: i64, ci_ids: &[
         }
         q.row([Value::Int(record_id), Value::Int(*c)]);
     }
-    sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(conn).await?;
+    q.execute(conn).await?;
     Ok(())
 }
 
@@ -643,8 +639,7 @@ pub async fn open_incidents_on(conn: &mut AnyConnection, ci_ids: &[i64], limit: 
         );
         q.row(chunk.iter().map(|i| Value::Int(*i)));
         q.push(" ORDER BY 5, 6 LIMIT ").bind(Value::Int(limit));
-        let mut rows: Vec<OpenIncident> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        let mut rows: Vec<OpenIncident> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     out.sort_by_key(|i| (i.priority, i.opened_at, i.id));
@@ -687,7 +682,7 @@ pub async fn journal_many(conn: &mut AnyConnection, entries: &[NewEntry<'_>], fr
             q.bind(Value::Int(e.at)).push(", ").bind(Value::from(e.actor_id)).push(", ");
             q.bind(Value::from(e.action)).push(", ").bind(Value::from(e.changes.as_str())).push(")");
         }
-        sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -67,6 +67,21 @@ impl Dialect {
             Backend::Postgres => "GREATEST",
         }
     }
+    /// A key's text in a JSON object kept as text, written as the
+    /// expression indexes on it are (they must match to be used).
+    pub fn json_text(self, column: &str, key: &str) -> String {
+        match self.0 {
+            Backend::Sqlite => format!("json_extract({column}, '$.{key}')"),
+            Backend::Postgres => format!("({column}::jsonb ->> '{key}')"),
+        }
+    }
+    /// Where a text occurs in another, from 1 (0: nowhere), case and all.
+    pub fn position(self) -> &'static str {
+        match self.0 {
+            Backend::Sqlite => "instr",
+            Backend::Postgres => "strpos",
+        }
+    }
     /// Case-insensitive substring match operator.
     pub fn ilike(self) -> &'static str {
         match self.0 {

@@ -164,8 +164,7 @@ pub async fn overdue(conn: &mut AnyConnection, o: &Overdue) -> Result<Vec<i64>> 
     )
     .bind(Value::Int(o.rule_id));
     q.push(") ORDER BY i.opened_at, i.id LIMIT ").bind(Value::Int(o.limit));
-    let rows: Vec<(i64,)> =
-        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?;
+    let rows: Vec<(i64,)> = q.fetch_all(conn).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 

@@ -411,7 +411,7 @@ pub async fn suggest(
     limit: i64,
 ) -> Result<Vec<Hit>> {
     let q = suggest_sql(d, words, scope, limit);
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// The engine's plan of [`suggest`], for the query-plan tests.

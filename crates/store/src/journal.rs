@@ -51,8 +51,7 @@ pub async fn last_seqs(
         q.bind(crate::sql::Value::Text(kind.to_owned())).push(" AND record_id IN ");
         q.row(chunk.iter().map(|i| crate::sql::Value::Int(*i)));
         q.push(" GROUP BY record_id");
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        let rows: Vec<(i64, i64)> = q.fetch_all(&mut *conn).await?;
         out.extend(rows);
     }
     Ok(out)

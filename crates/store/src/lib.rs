@@ -7,6 +7,7 @@
 //! share one transaction and one flush, and none is answered before it.
 
 pub mod accounts;
+pub mod alert_windows;
 pub mod alert_dispatch;
 pub mod alerts;
 pub mod approvals;

@@ -55,6 +55,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     28 "0028" "risk_questionnaire",
     29 "0029" "alerts",
     30 "0030" "checks",
+    31 "0031" "alert_merge",
+    32 "0032" "alert_windows",
     33 "0033" "alert_dispatch",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
@@ -88,6 +90,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     28 "0028" "risk_questionnaire",
     29 "0029" "alerts",
     30 "0030" "checks",
+    31 "0031" "alert_merge",
+    32 "0032" "alert_windows",
     33 "0033" "alert_dispatch",
 );
 

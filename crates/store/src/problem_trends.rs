@@ -65,7 +65,7 @@ fn counts_sql(p: &Period) -> Sql {
 /// The groups of the period with at least `min` incidents.
 pub async fn group_counts(conn: &mut AnyConnection, p: &Period<'_>) -> Result<Vec<GroupRow>> {
     let q = counts_sql(p);
-    Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?)
+    Ok(q.fetch_all(conn).await?)
 }
 
 /// The engine's plan of [`group_counts`] (for `tests/query_plans.rs`).
@@ -114,8 +114,7 @@ fn incidents_sql(g: &Group<'_>, since: i64, limit: i64) -> Sql {
 /// most `limit`.
 pub async fn group_incidents(conn: &mut AnyConnection, g: &Group<'_>, since: i64, limit: i64) -> Result<Vec<i64>> {
     let q = incidents_sql(g, since, limit);
-    let rows: Vec<(i64,)> =
-        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?;
+    let rows: Vec<(i64,)> = q.fetch_all(conn).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 

@@ -281,8 +281,7 @@ pub async fn many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<Record>> 
         let mut q = Sql::new(SELECT);
         q.push(" WHERE ");
         in_list_bare(&mut q, "i.id", chunk.iter().map(|i| Value::Int(*i)));
-        let mut rows: Vec<Record> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        let mut rows: Vec<Record> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     Ok(out)
@@ -327,8 +326,7 @@ pub async fn numbered(conn: &mut AnyConnection, kind: &str, numbers: &[i64]) -> 
         q.bind(Value::Text(kind.to_owned()));
         q.push(" AND ");
         in_list_bare(&mut q, "number", chunk.iter().map(|n| Value::Int(*n)));
-        let mut rows: Vec<Numbered> =
-            sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(&mut *conn).await?;
+        let mut rows: Vec<Numbered> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }
     out.sort_by_key(|r| r.number);
@@ -552,8 +550,7 @@ pub struct Count {
 /// One page of incidents; `limit + 1` rows are read to know whether more follow.
 pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(Vec<Record>, bool)> {
     let q = list_sql(d, f);
-    let mut rows: Vec<Record> =
-        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?;
+    let mut rows: Vec<Record> = q.fetch_all(conn).await?;
     let more = rows.len() as i64 > f.limit;
     rows.truncate(usize::try_from(f.limit).unwrap_or(0));
     Ok((rows, more))
@@ -563,7 +560,7 @@ pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(V
 /// at most `COUNT_CAP + 1` rows, so a count costs the same at a million.
 pub async fn count(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<Count> {
     let q = count_sql(d, f);
-    let (n,): (i64,) = sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_one(conn).await?;
+    let (n,): (i64,) = q.fetch_one(conn).await?;
     Ok(Count { count: n.min(COUNT_CAP), capped: n > COUNT_CAP })
 }
 

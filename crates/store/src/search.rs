@@ -34,8 +34,7 @@ pub async fn ci_ids_named(conn: &mut AnyConnection, classes: &[String], name: &s
     let mut q = Sql::new("SELECT id FROM cis WHERE lower(name) = lower(");
     q.bind(Value::from(name.trim())).push(") AND class IN ").row(classes.iter().map(|c| Value::from(c.as_str())));
     q.push(" ORDER BY id");
-    let rows: Vec<(i64,)> =
-        sqlx::query_as_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).fetch_all(conn).await?;
+    let rows: Vec<(i64,)> = q.fetch_all(conn).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 

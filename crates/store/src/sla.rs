@@ -283,7 +283,7 @@ pub async fn insert_clocks(conn: &mut AnyConnection, rows: &[ClockRow]) -> Resul
             c.next_event_at.into(),
         ]);
     }
-    sqlx::query_with(sqlx::AssertSqlSafe(q.text.clone()), q.arguments()?).execute(conn).await?;
+    q.execute(conn).await?;
     Ok(())
 }
 

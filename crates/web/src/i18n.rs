@@ -734,6 +734,7 @@ catalogue! {
     ValJsonCondition: "{detail}", "nieprawidłowy warunek JSON: {detail}";
     ValHttpStatusRange: "{text} is not an HTTP status or range such as 200-299 (100 to 599)", "{text} to nie jest status HTTP ani zakres, np. 200-299 (100 do 599)";
     DenyChecks: "only managers and admins can keep checks", "tylko kierownicy i administratorzy mogą prowadzić kontrole";
+    DenyAlertWindows: "only managers and admins can keep maintenance windows for alerts", "tylko kierownicy i administratorzy mogą prowadzić okna serwisowe alertów";
     ValPluginsOff: "plugin checks are off: the configuration names no checks.plugin_dir", "kontrole wtyczkami są wyłączone: konfiguracja nie podaje checks.plugin_dir";
     ValNoCiIdOrName: "no CI with the id or name {ci}", "nie ma elementu konfiguracji o id lub nazwie {ci}";
     ValTlsDaysOrder: "must not be more than the warning days ({warn})", "nie może przekraczać dni ostrzeżenia ({warn})";

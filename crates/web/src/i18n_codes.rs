@@ -241,6 +241,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::HttpStatusRange => Msg::ValHttpStatusRange,
         C::TlsDaysOrder => Msg::ValTlsDaysOrder,
         C::DenyChecks => Msg::DenyChecks,
+        C::DenyAlertWindows => Msg::DenyAlertWindows,
         C::PluginsOff => Msg::ValPluginsOff,
         C::NoCiIdOrName => Msg::ValNoCiIdOrName,
         C::NotPriority => Msg::ValNotPriority,

@@ -13,7 +13,7 @@ use crate::{
     error::AppError,
     incidents::{NewIncident, TransitionInput, number},
 };
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use steward_domain::{
     alert::{
         Failing, Labels, correlate,
@@ -24,7 +24,7 @@ use steward_domain::{
 use steward_store::{
     StoreError, accounts,
     alerts::{self as store, AlertRow, GroupRow},
-    cmdb, now_micros, settings,
+    cmdb, now_micros, records, settings,
 };
 
 /// The labels that name a CI, tried in this order.
@@ -128,15 +128,30 @@ impl App {
     async fn correlation_pass(&self) -> Result<Pass, AppError> {
         let now = now_micros();
         let mut pass = Pass { mapped: self.map_alerts().await?, ..Pass::default() };
+        self.tag_change_alerts(now).await?;
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let failing: Vec<Failing> = store::failing_cis(&mut c, now)
-            .await?
+        // Muted alerts (a silence, a maintenance window, a change's open
+        // window) open and join no group; they still keep a group's
+        // incident from resolving while they fire.
+        let mapped = store::firing_mapped(&mut c, now).await?;
+        let mutes = self.mutes(&mut c, now, None).await?;
+        let open = store::open_groups(&mut c).await?;
+        drop(c);
+        let mut loud: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut failing_now: BTreeSet<i64> = BTreeSet::new();
+        for r in &mapped {
+            let ci = r.ci_id.unwrap_or(0);
+            failing_now.insert(ci);
+            if !mutes.muted(&from_row(r).labels, Some(ci)) {
+                let start = loud.entry(ci).or_insert(r.starts_at);
+                *start = (*start).min(r.starts_at);
+            }
+        }
+        let failing: Vec<Failing> = loud
             .into_iter()
             .map(|(ci, started_at)| Failing { ci, started_at })
             .take(steward_domain::alert::correlate::MAX_FAILING)
             .collect();
-        let open = store::open_groups(&mut c).await?;
-        drop(c);
         let groups = self
             .cmdb_view(|v| correlate(&v.graph, &failing, WINDOW, DEPTH))
             .await?
@@ -187,7 +202,6 @@ impl App {
             }
         }
         // Groups none of whose CIs fails any more: their incidents resolve.
-        let failing_now: BTreeSet<i64> = failing.iter().map(|f| f.ci).collect();
         for row in open.into_iter().filter(|r| !seen.contains(&r.id)) {
             if stored_members(&row).is_disjoint(&failing_now) {
                 if let Some(n) = self.resolve_group(row, now).await? {
@@ -262,13 +276,14 @@ impl App {
                     return Ok(None);
                 };
                 (row.incident_id, row.opened_by) = (Some(incident), Some(by));
-                incident
+                self.incident_number(incident).await?.unwrap_or_default()
             }
-            Some(n) => {
+            Some(id) => {
                 if row.summary == summary {
                     return Ok(None);
                 }
                 let Some(actor) = self.opener(&row).await? else { return Ok(None) };
+                let Some(n) = self.incident_number(id).await? else { return Ok(None) };
                 let note = format!("The alert group changed.\n\n{summary}");
                 self.add_comment(&actor, RecordKind::Incident, &number(n), &note, true).await?;
                 n
@@ -341,6 +356,13 @@ impl App {
         Ok(Some((incident.id, actor.id)))
     }
 
+    /// The number of the incident whose record id a group keeps (none:
+    /// the record is gone).
+    async fn incident_number(&self, id: i64) -> Result<Option<i64>, AppError> {
+        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(records::get(&mut c, id).await?.map(|r| r.number))
+    }
+
     /// The user a group's incident was opened as.
     async fn opener(&self, row: &GroupRow) -> Result<Option<Actor>, AppError> {
         let Some(id) = row.opened_by else { return Ok(None) };
@@ -361,7 +383,8 @@ impl App {
                 Box::pin(async move { store::update_group(c, &row).await })
             })
             .await?;
-        let (Some(n), Some(actor)) = (incident, opener) else { return Ok(None) };
+        let (Some(id), Some(actor)) = (incident, opener) else { return Ok(None) };
+        let Some(n) = self.incident_number(id).await? else { return Ok(None) };
         let t = TransitionInput {
             state: "resolved".into(),
             resolution_code: Some("solved".into()),

@@ -15,7 +15,6 @@
 //! does not send again what was sent. A change of the routing starts the
 //! groups afresh (the log still holds what each group was told).
 
-use super::mutes::Mutes;
 use super::notice::{GroupNotice, messages};
 use super::{from_row, routing};
 use crate::{App, error::AppError};
@@ -151,9 +150,12 @@ impl App {
         let fps: BTreeSet<i64> =
             flushes.iter().flat_map(|f| f.firing.iter().chain(&f.resolved)).map(|f| *f as i64).collect();
         let fps: Vec<i64> = fps.into_iter().collect();
-        let alerts: HashMap<u64, Alert> =
-            log::of_fingerprints(&mut c, &fps).await?.iter().map(|r| (r.fingerprint as u64, from_row(r))).collect();
-        let mutes = Mutes::load(&mut c, now, None).await?;
+        let alerts: HashMap<u64, (Alert, Option<i64>)> = log::of_fingerprints(&mut c, &fps)
+            .await?
+            .iter()
+            .map(|r| (r.fingerprint as u64, (from_row(r), r.ci_id)))
+            .collect();
+        let mutes = self.mutes(&mut c, now, None).await?;
         let ctx = self.notify_ctx();
         let mut batch: Vec<(Vec<NewMessage>, Notified)> = Vec::new();
         for f in &flushes {
@@ -165,7 +167,7 @@ impl App {
             // Listed in label order, as people read them.
             let kept = |list: &[u64]| -> Vec<&Alert> {
                 let mut out: Vec<&Alert> =
-                    list.iter().filter_map(|fp| alerts.get(fp)).filter(|a| !mutes.mutes(&a.labels, now)).collect();
+                    list.iter().filter_map(|fp| alerts.get(fp)).filter(|(a, ci)| !mutes.muted(&a.labels, *ci)).map(|(a, _)| a).collect();
                 out.sort_by(|a, b| a.labels.cmp(&b.labels));
                 out
             };

@@ -20,6 +20,8 @@ pub struct HandledAlert {
     /// (user id, display name, when).
     pub acked: Option<(i64, String, i64)>,
     pub assignee: Option<(i64, String)>,
+    /// The changes whose window it fired in (read with one alert only).
+    pub changes: Vec<String>,
 }
 
 impl HandledAlert {
@@ -72,20 +74,21 @@ fn fingerprint_of(text: &str) -> Result<i64, AppError> {
 }
 
 impl App {
-    async fn handled(&self, c: &mut Conn, rows: Vec<AlertRow>) -> Result<Vec<HandledAlert>, AppError> {
+    pub(crate) async fn handled(&self, c: &mut Conn, rows: Vec<AlertRow>) -> Result<Vec<HandledAlert>, AppError> {
         let now = now_micros();
-        let mutes = super::mutes::Mutes::load(c, now, None).await?;
+        let mutes = self.mutes(c, now, None).await?;
         let people = rows.iter().flat_map(|r| [r.acked_by, r.assignee_id]).flatten().collect::<Vec<_>>();
         let names = names(c, people.into_iter()).await?;
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
         Ok(rows
             .into_iter()
             .map(|r| {
-                let view = mutes.view(from_row(&r), r.received_at, now);
+                let view = mutes.view(from_row(&r), r.ci_id, r.received_at);
                 HandledAlert {
                     id: r.id,
                     acked: r.acked_by.map(|u| (u, name(u), r.acked_at.unwrap_or(0))),
                     assignee: r.assignee_id.map(|u| (u, name(u))),
+                    changes: Vec::new(),
                     view,
                 }
             })
@@ -98,7 +101,9 @@ impl App {
         let fp = fingerprint_of(fingerprint)?;
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let row = store::find(&mut c, fp).await?.ok_or(AppError::NotFound("alert"))?;
-        self.handled(&mut c, vec![row]).await?.pop().ok_or(AppError::NotFound("alert"))
+        let mut a = self.handled(&mut c, vec![row]).await?.pop().ok_or(AppError::NotFound("alert"))?;
+        a.changes = super::change_links::changes_of_alert(&mut c, a.id).await?;
+        Ok(a)
     }
 
     /// A page of alerts, newest first; `next` is the cursor of the page
@@ -112,6 +117,7 @@ impl App {
         let limit = q.limit.clamp(1, PAGE_MAX);
         let now = now_micros();
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let (d, pairs) = (self.store.dialect(), super::equal_pairs(&q.matchers));
         let mut kept = Vec::new();
         let mut before = q.before;
         let mut scanned = 0;
@@ -120,7 +126,7 @@ impl App {
         // scan bound is reached.
         while kept.len() < limit && scanned < SCAN_MAX {
             let slice = (limit as i64 * 4).clamp(100, 1_000);
-            let rows = store::page(&mut c, q.firing.then_some(now), before, slice).await?;
+            let rows = store::page(&mut c, d, q.firing.then_some(now), &pairs, before, slice).await?;
             scanned += rows.len() as i64;
             let got = rows.len() as i64;
             for r in rows {

@@ -4,6 +4,8 @@
 //! Staff only: Prometheus and amtool are given a staff user's token,
 //! best one limited to alerts.
 
+mod cause;
+mod change_links;
 pub mod correlation;
 pub mod dispatch;
 mod groups;
@@ -13,16 +15,21 @@ mod mutes;
 mod notice;
 pub mod routing;
 mod silences;
+mod windows;
 
+pub use cause::{GroupMember, GroupView};
+pub use change_links::{ChangeAlerts, ChangeFlag};
 pub use groups::AlertGroup;
 pub use handling::{AlertPageQuery, HandledAlert, HistoryEntry, PAGE_MAX};
+pub use mutes::{MutedBy, Mutes};
 pub use silences::{PostedSilence, SilenceView};
+pub use windows::{AlertWindow, WindowInput};
 
 use crate::{Actor, App, Code, error::AppError};
 use std::collections::HashMap;
 use steward_domain::{
     access::Denied,
-    alert::{Alert, Labels, Matchers, Posted, Problems, RESOLVE_TIMEOUT, fold, merge},
+    alert::{Alert, Labels, Matchers, Posted, Problems, RESOLVE_TIMEOUT, fold},
 };
 use steward_store::{
     StoreError,
@@ -45,6 +52,8 @@ pub struct AlertView {
     pub alert: Alert,
     /// The ids of the active silences that match it.
     pub silenced_by: Vec<String>,
+    /// The open maintenance windows and changes that mute it.
+    pub muted_by: Vec<MutedBy>,
     /// The fingerprint of the firing alert that inhibits it (Alertmanager
     /// names one).
     pub inhibited_by: Vec<u64>,
@@ -55,10 +64,16 @@ pub struct AlertView {
 }
 
 impl AlertView {
+    /// Silenced as Alertmanager's `silenced` flag means it: by a silence,
+    /// a maintenance window or an open change.
+    pub fn silenced(&self) -> bool {
+        !self.silenced_by.is_empty() || !self.muted_by.is_empty()
+    }
+
     /// Alertmanager's state: `suppressed` when silenced or inhibited, else
     /// `active`.
     pub fn state(&self) -> &'static str {
-        if self.silenced_by.is_empty() && self.inhibited_by.is_empty() { "active" } else { "suppressed" }
+        if self.silenced() || !self.inhibited_by.is_empty() { "suppressed" } else { "active" }
     }
 
     /// The receivers it reaches, each once.
@@ -128,11 +143,23 @@ fn to_row(a: &Alert, k: Kept) -> AlertRow {
         acked_at: k.acked_at,
         assignee_id: k.assignee_id,
         sender_id: None,
+        ci_id: None,
     }
 }
 
 fn event(alert_id: i64, at: i64, kind: &str, actor_id: Option<i64>, detail: String) -> AlertEvent {
     AlertEvent { id: 0, alert_id, at, kind: kind.to_owned(), actor_id, detail }
+}
+
+/// The history a post made of an alert: fired when it starts firing (new,
+/// or again after a resolution), resolved when the sender ends it (a new
+/// alert posted resolved included).
+fn history(m: &store::Merged, now: i64) -> impl Iterator<Item = (i64, &'static str)> {
+    let was_firing = m.prev_ends_at.is_some_and(|e| e > now);
+    let firing = m.ends_at > now;
+    let fired = (!was_firing && firing).then_some((m.starts_at, "fired"));
+    let resolved = ((was_firing || m.prev_ends_at.is_none()) && !firing).then_some((m.ends_at, "resolved"));
+    fired.into_iter().chain(resolved)
 }
 
 fn from_row(r: &AlertRow) -> Alert {
@@ -147,6 +174,29 @@ fn from_row(r: &AlertRow) -> Alert {
         timeout: r.timeout != 0,
         updated_at: r.updated_at,
     }
+}
+
+/// Keeps alerts in the caller's write, repeats of one fingerprint folded
+/// and each merged into the alert kept under its fingerprint by the
+/// statement itself (nothing is read before the write), with the history
+/// it makes (see [`history`]). The `(fingerprint, id)` of each.
+pub(crate) async fn write_alerts(
+    c: &mut steward_store::Conn,
+    alerts: Vec<Alert>,
+    actor_id: Option<i64>,
+    now: i64,
+) -> Result<HashMap<i64, i64>, StoreError> {
+    let rows: Vec<AlertRow> = fold(alerts, now)
+        .iter()
+        .map(|a| AlertRow { sender_id: actor_id, ..to_row(a, Kept { received_at: now, ..Kept::default() }) })
+        .collect();
+    let merged = store::upsert(c, now, &rows).await?;
+    let events: Vec<AlertEvent> = merged
+        .iter()
+        .flat_map(|m| history(m, now).map(|(at, kind)| event(m.id, at, kind, actor_id, String::new())))
+        .collect();
+    store::insert_events(c, &events).await?;
+    Ok(merged.iter().map(|m| (m.fingerprint, m.id)).collect())
 }
 
 impl App {
@@ -169,56 +219,11 @@ impl App {
         let alerts = fold(valid, now);
         let kept = alerts.len();
         if kept > 0 {
-            let (dialect, actor_id) = (self.store.dialect(), Some(actor.id));
+            let actor_id = Some(actor.id);
             self.store
                 .write(move |c| {
                     let alerts = alerts.clone();
-                    Box::pin(async move {
-                        let fps: Vec<i64> = alerts.iter().map(|a| a.fingerprint as i64).collect();
-                        let old: HashMap<i64, AlertRow> = store::by_fingerprints(c, dialect, &fps)
-                            .await?
-                            .into_iter()
-                            .map(|r| (r.fingerprint, r))
-                            .collect();
-                        // Each row, and the history it makes: fired when it
-                        // starts firing (new, or again after a resolution),
-                        // resolved when the sender ends it.
-                        let mut rows = Vec::with_capacity(alerts.len());
-                        let mut history: Vec<(i64, i64, &'static str)> = Vec::new();
-                        for a in alerts {
-                            let fp = a.fingerprint as i64;
-                            let fresh = Kept { received_at: now, ..Kept::default() };
-                            let (merged, kept, was_firing) = match old.get(&fp) {
-                                Some(o) => {
-                                    let before = from_row(o);
-                                    let was_firing = !before.resolved(now);
-                                    let merged = merge(&before, a, now);
-                                    let kept = Kept {
-                                        received_at: o.received_at,
-                                        acked_by: o.acked_by,
-                                        acked_at: o.acked_at,
-                                        assignee_id: o.assignee_id,
-                                    };
-                                    let again = !was_firing && !merged.resolved(now);
-                                    (merged, if again { fresh } else { kept }, was_firing)
-                                }
-                                None => (a, fresh, false),
-                            };
-                            if !was_firing && !merged.resolved(now) {
-                                history.push((fp, merged.starts_at, "fired"));
-                            }
-                            if (was_firing || !old.contains_key(&fp)) && merged.resolved(now) {
-                                history.push((fp, merged.ends_at, "resolved"));
-                            }
-                            rows.push(AlertRow { sender_id: actor_id, ..to_row(&merged, kept) });
-                        }
-                        let ids: HashMap<i64, i64> = store::upsert(c, &rows).await?.into_iter().collect();
-                        let events: Vec<AlertEvent> = history
-                            .into_iter()
-                            .filter_map(|(fp, at, kind)| Some(event(*ids.get(&fp)?, at, kind, actor_id, String::new())))
-                            .collect();
-                        store::insert_events(c, &events).await
-                    })
+                    Box::pin(async move { write_alerts(c, alerts, actor_id, now).await })
                 })
                 .await?;
         }
@@ -234,9 +239,9 @@ impl App {
         let now = now_micros();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let pairs = equal_pairs(&f.matchers);
-        let rows = store::firing(&mut conn, now, &pairs).await?;
-        let all: Option<Vec<Labels>> = pairs.is_empty().then(|| rows.iter().map(|r| from_row(r).labels).collect());
-        let mutes = mutes::Mutes::load(&mut conn, now, all.as_deref()).await?;
+        let rows = store::firing(&mut conn, self.store.dialect(), now, &pairs).await?;
+        let all = pairs.is_empty().then_some(rows.as_slice());
+        let mutes = self.mutes(&mut conn, now, all).await?;
         drop(conn);
         let mut out = Vec::new();
         for r in &rows {
@@ -244,8 +249,8 @@ impl App {
             if !f.matchers.matches(&alert.labels) {
                 continue;
             }
-            let v = mutes.view(alert, r.received_at, now);
-            let (silenced, inhibited) = (!v.silenced_by.is_empty(), !v.inhibited_by.is_empty());
+            let v = mutes.view(alert, r.ci_id, r.received_at);
+            let (silenced, inhibited) = (v.silenced(), !v.inhibited_by.is_empty());
             let wanted =
                 (!silenced && !inhibited && f.active) || (silenced && f.silenced) || (inhibited && f.inhibited);
             let refused = (silenced && !f.silenced) || (inhibited && !f.inhibited);

@@ -2,6 +2,7 @@
 //! them; the scheduler (`scheduler.rs`) runs them, `history.rs` reads
 //! what they found and each service's availability.
 
+pub mod alerts;
 pub mod history;
 pub mod scheduler;
 
@@ -91,6 +92,8 @@ pub struct CheckFilter {
     pub kind: Option<String>,
     pub service: Option<String>,
     pub enabled: Option<bool>,
+    /// Text the name or the target contains, in any case.
+    pub text: Option<String>,
     pub after: Option<i64>,
     pub limit: Option<i64>,
 }
@@ -147,7 +150,9 @@ impl App {
             None => None,
         };
         errs.finish()?;
-        let filter = ListFilter { hard_status: f.status, kind: f.kind, service_id, ci_id: None, enabled: f.enabled };
+        let text = f.text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        let filter =
+            ListFilter { hard_status: f.status, kind: f.kind, service_id, ci_id: None, enabled: f.enabled, text };
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let (rows, more) = store::list(&mut conn, &filter, f.after, limit).await?;
         drop(conn);
@@ -160,6 +165,36 @@ impl App {
         let row = store::get(&mut conn, id).await?.ok_or(AppError::NotFound("check"))?;
         drop(conn);
         self.check_views(vec![row]).await?.pop().ok_or(AppError::NotFound("check"))
+    }
+
+    /// The check's latest raw result (its output and performance data),
+    /// while raw results are kept.
+    pub async fn check_latest(&self, actor: &Actor, id: i64) -> Result<Option<store::ResultRow>, AppError> {
+        can_view_checks(actor.role)?;
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        Ok(store::latest_result(&mut conn, id).await?)
+    }
+
+    /// The files in the configured plugin folder, by name (at most 1,000):
+    /// what a plugin check may run. None without a folder.
+    pub async fn plugin_files(&self, actor: &Actor) -> Result<Option<Vec<String>>, AppError> {
+        can_keep_checks(actor.role)?;
+        let Some(dir) = self.config.checks.plugin_dir.clone() else { return Ok(None) };
+        let mut names = Vec::new();
+        // A folder that cannot be read offers nothing; the check says why when it runs.
+        if let Ok(mut entries) = tokio::fs::read_dir(&dir).await {
+            while let Ok(Some(e)) = entries.next_entry().await {
+                let file = e.file_type().await.is_ok_and(|t| t.is_file() || t.is_symlink());
+                if let (true, Some(name)) = (file, e.file_name().to_str()) {
+                    names.push(name.to_owned());
+                }
+                if names.len() >= 1_000 {
+                    break;
+                }
+            }
+        }
+        names.sort();
+        Ok(Some(names))
     }
 
     pub async fn add_check(&self, actor: &Actor, new: NewCheck) -> Result<CheckView, AppError> {
@@ -263,10 +298,24 @@ impl App {
         self.check(actor, id).await
     }
 
-    /// Deletes the check with its history and events.
+    /// Deletes the check with its history and events; its firing alerts
+    /// are resolved.
     pub async fn delete_check(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         can_keep_checks(actor.role)?;
-        let gone = self.store.write(move |c| Box::pin(async move { store::delete(c, id).await })).await?;
+        let (d, by, now) = (self.store.dialect(), actor.id, now_micros());
+        let gone = self
+            .store
+            .write(move |c| {
+                Box::pin(async move {
+                    let gone = store::delete(c, id).await?;
+                    // Its alerts end with it.
+                    if gone {
+                        alerts::end_all(c, d, id, by, now).await?;
+                    }
+                    Ok::<_, StoreError>(gone)
+                })
+            })
+            .await?;
         if gone { Ok(()) } else { Err(AppError::NotFound("check")) }
     }
 
@@ -297,7 +346,7 @@ impl App {
 
     /// A CI by its id written as digits, or by its name when one CI alone
     /// has it.
-    async fn ci_by_name_or_id(&self, s: &str) -> Result<(i64, String), AppError> {
+    pub(crate) async fn ci_by_name_or_id(&self, s: &str) -> Result<(i64, String), AppError> {
         let s = s.trim();
         let id = s.parse::<i64>().ok();
         let found: Vec<(i64, String)> = self

@@ -35,6 +35,10 @@ pub struct AlertsArgs {
     lists: usize,
 }
 
+/// The filters the timed lists use (URL-encoded matchers).
+const ONE_INSTANCE: &str = "instance%3D%22host-7%3A9100%22";
+const ONE_NAME: &str = "alertname%3D%22BenchAlert7%22";
+
 /// The batches of a run: `alerts` distinct label sets, `batch` a request.
 fn batches(run: usize, alerts: usize, batch: usize) -> Arc<Vec<String>> {
     let mut out = Vec::with_capacity(alerts.div_ceil(batch));
@@ -192,17 +196,21 @@ pub async fn alerts(a: AlertsArgs) -> Result<()> {
         let dedup = post_all(&client, &url, None, bodies.clone(), a.clients, a.batch).await?;
         let rss_after = rss_kib(m.child.id())?;
         let all = time_list(&client, &url, None, 1).await?;
-        let one = time_list(&client, &format!("{url}?filter=instance%3D%22host-7%3A9100%22"), None, a.lists).await?;
+        let one = time_list(&client, &format!("{url}?filter={ONE_INSTANCE}"), None, a.lists).await?;
+        let name = time_list(&client, &format!("{url}?filter={ONE_NAME}"), None, a.lists).await?;
         println!(
             "run {run} alertmanager: new {new:.0}/s, dedup {dedup:.0}/s; memory {} MB -> {} MB ({:.0} bytes per alert); \
-             list all {} alerts {}; filtered to one p50 {} p95 {}",
+             list all {} alerts {}; filtered to one instance p50 {} p95 {}; to one alert name ({}) p50 {} p95 {}",
             rss_before / 1024,
             rss_after / 1024,
             (rss_after.saturating_sub(rss_before) * 1024) as f64 / a.alerts as f64,
             all.2,
             ms(all.0),
             ms(one.0),
-            ms(one.1)
+            ms(one.1),
+            name.2,
+            ms(name.0),
+            ms(name.1)
         );
         am.new.push(new);
         am.dedup.push(dedup);
@@ -219,17 +227,33 @@ pub async fn alerts(a: AlertsArgs) -> Result<()> {
         let dedup = post_all(&client, &url, Some(&token), bodies.clone(), a.clients, a.batch).await?;
         let rss_after = rss_kib(std::process::id())?;
         let all = time_list(&client, &url, Some(&token), 1).await?;
-        let one =
-            time_list(&client, &format!("{url}?filter=instance%3D%22host-7%3A9100%22"), Some(&token), a.lists).await?;
+        let one = time_list(&client, &format!("{url}?filter={ONE_INSTANCE}"), Some(&token), a.lists).await?;
+        let name = time_list(&client, &format!("{url}?filter={ONE_NAME}"), Some(&token), a.lists).await?;
+        // The desk's list: a page of 50, the first and one deep in, and a
+        // page narrowed to one instance.
+        let desk = format!("{base}/api/v1/alerts?limit=50");
+        let first = time_list(&client, &desk, Some(&token), a.lists).await?;
+        let deep = time_list(&client, &format!("{desk}&cursor={}", a.alerts / 2), Some(&token), a.lists).await?;
+        let narrow = time_list(&client, &format!("{desk}&filter={ONE_INSTANCE}"), Some(&token), a.lists).await?;
         println!(
             "run {run} steward ({backend}): new {new:.0}/s, dedup {dedup:.0}/s; memory {} MB -> {} MB; \
-             list all {} alerts {}; filtered to one p50 {} p95 {}",
+             list all {} alerts {}; filtered to one instance p50 {} p95 {}; to one alert name ({}) p50 {} p95 {}; \
+             desk page of 50 p50 {} p95 {}, deep in p50 {} p95 {}, one instance p50 {} p95 {}",
             rss_before / 1024,
             rss_after / 1024,
             all.2,
             ms(all.0),
             ms(one.0),
-            ms(one.1)
+            ms(one.1),
+            name.2,
+            ms(name.0),
+            ms(name.1),
+            ms(first.0),
+            ms(first.1),
+            ms(deep.0),
+            ms(deep.1),
+            ms(narrow.0),
+            ms(narrow.1)
         );
         if all.2 != a.alerts {
             bail!("steward lists {} alerts, {} were posted", all.2, a.alerts);

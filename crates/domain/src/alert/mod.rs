@@ -6,6 +6,7 @@
 
 pub mod correlate;
 pub mod dispatch;
+pub mod from_check;
 pub mod hooks;
 pub mod inhibit;
 pub mod labels;
@@ -15,6 +16,7 @@ pub mod posted;
 pub mod route;
 pub mod routing;
 pub mod silence;
+pub mod window;
 
 pub use correlate::{CorrelationKey, Failing, correlate, group_of};
 pub use dispatch::{Dispatcher, Flush, GroupKey};

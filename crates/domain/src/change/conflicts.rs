@@ -362,12 +362,18 @@ impl MaintenanceWindow {
     /// The instant a wall clock time names: in a repeated hour the first;
     /// in a skipped hour the moment the clock resumes.
     fn instant(&self, dt: jiff::civil::DateTime) -> Option<i64> {
-        let ambiguous = self.zone.to_ambiguous_timestamp(dt);
-        let gap = matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. });
-        let t = ambiguous.compatible().ok()?;
-        let t = if gap { self.zone.preceding(t).next().map_or(t, |tr| tr.timestamp()) } else { t };
-        Some(t.as_microsecond())
+        wall_instant(&self.zone, dt)
     }
+}
+
+/// The instant a wall clock time names in a zone: in a repeated hour the
+/// first; in a skipped hour the moment the clock resumes.
+pub(crate) fn wall_instant(zone: &TimeZone, dt: jiff::civil::DateTime) -> Option<i64> {
+    let ambiguous = zone.to_ambiguous_timestamp(dt);
+    let gap = matches!(ambiguous.offset(), jiff::tz::AmbiguousOffset::Gap { .. });
+    let t = ambiguous.compatible().ok()?;
+    let t = if gap { zone.preceding(t).next().map_or(t, |tr| tr.timestamp()) } else { t };
+    Some(t.as_microsecond())
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Jso
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use steward_app::alerts::{AlertPageQuery, HandledAlert, HistoryEntry};
+use steward_app::alerts::{AlertPageQuery, HandledAlert, HistoryEntry, MutedBy};
 use steward_domain::alert::{Matchers, fingerprint_text, parse_matchers};
 use steward_store::now_micros;
 use utoipa::{IntoParams, ToSchema};
@@ -39,6 +39,35 @@ pub struct AckJson {
     pub at: String,
 }
 
+/// What mutes an alert besides a silence.
+#[derive(Serialize, ToSchema)]
+pub struct MutedByJson {
+    /// `window` (a maintenance window, `/api/v1/alert-windows/{id}`) or
+    /// `change` (a change whose window is open on the alert's CI).
+    #[schema(value_type = MutedByKind)]
+    pub kind: String,
+    pub id: i64,
+    /// The window's name or the change's number.
+    pub name: String,
+}
+
+/// What mutes an alert.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MutedByKind {
+    Window,
+    Change,
+}
+
+impl From<MutedBy> for MutedByJson {
+    fn from(m: MutedBy) -> Self {
+        match m {
+            MutedBy::Window { id, name } => Self { kind: "window".into(), id, name },
+            MutedBy::Change { id, number } => Self { kind: "change".into(), id, name: number },
+        }
+    }
+}
+
 /// An alert as the desk sees it.
 #[derive(Serialize, ToSchema)]
 pub struct AlertJson {
@@ -46,7 +75,8 @@ pub struct AlertJson {
     pub fingerprint: String,
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
-    /// `active`, `suppressed` (silenced) or `resolved`.
+    /// `active`, `suppressed` (silenced, or muted by a window or a change)
+    /// or `resolved`.
     pub state: String,
     #[schema(format = DateTime)]
     pub starts_at: String,
@@ -61,6 +91,12 @@ pub struct AlertJson {
     pub generator_url: String,
     /// The active silences that mute it.
     pub silenced_by: Vec<String>,
+    /// The open maintenance windows and changes that mute it (Steward's
+    /// own: `/api/v2` lists silences only, and says `suppressed`).
+    pub muted_by: Vec<MutedByJson>,
+    /// The changes it fired during (their window open, on their CIs or next
+    /// to them): their numbers, on one alert's read (empty in lists).
+    pub changes: Vec<String>,
     pub acknowledged: Option<AckJson>,
     pub assignee: Option<Ref>,
 }
@@ -81,6 +117,8 @@ impl From<HandledAlert> for AlertJson {
             received_at: time(h.view.received_at),
             generator_url: a.generator_url,
             silenced_by: h.view.silenced_by,
+            muted_by: h.view.muted_by.into_iter().map(MutedByJson::from).collect(),
+            changes: h.changes,
             acknowledged: h.acked.map(|(id, name, at)| AckJson { by: Ref { id, name }, at: time(at) }),
             assignee: h.assignee.map(|(id, name)| Ref { id, name }),
         }

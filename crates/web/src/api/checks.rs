@@ -58,6 +58,8 @@ pub struct CheckQuery {
     /// A service's name or id.
     pub service: Option<String>,
     pub enabled: Option<bool>,
+    /// Text the name or the target (URL, host, file …) contains, in any case.
+    pub text: Option<String>,
     /// The last id of the previous page.
     pub after: Option<i64>,
     #[param(minimum = 1, maximum = 500)]
@@ -86,6 +88,7 @@ pub async fn list_checks(
         kind: q.kind,
         service: q.service,
         enabled: q.enabled,
+        text: q.text,
         after: q.after,
         limit: q.limit,
     };

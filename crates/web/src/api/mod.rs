@@ -2,6 +2,7 @@
 //! generated from these handlers at `/api/v1/openapi.json`.
 
 pub mod accounts;
+pub mod alert_windows;
 pub mod alert_routing;
 pub mod alerts;
 pub mod article_dto;
@@ -91,6 +92,7 @@ const RESOURCES: &[Resource] = &[
     notifications::RESOURCE,
     cmdb::RESOURCE,
     alerts::RESOURCE,
+    alert_windows::RESOURCE,
     alert_routing::RESOURCE,
     accounts::RESOURCE,
     me::RESOURCE,

@@ -33,6 +33,7 @@ crate::i18n::catalogue! {
     AuditSessionsRevoked: "Sessions ended", "Zakończenie sesji";
     AuditEscalationRuleChanged: "Escalation rule changed", "Zmiana reguły eskalacji";
     AuditRiskQuestionnaireChanged: "Risk questionnaire changed", "Zmiana kwestionariusza ryzyka";
+    AuditAlertWindowChanged: "Maintenance window for alerts changed", "Zmiana okna serwisowego alertów";
     AuditAlertRoutingChanged: "Alert routing changed", "Zmiana kierowania alertów";
     // Users, groups and organisations
     NavAdmin: "Administration", "Administracja";

@@ -6,7 +6,10 @@
 
 use super::alert_texts::AlertMsg;
 use super::area::{self, Area, Audience, NavEntry};
-use super::{Ctx, OrPage, UiResult, alert_page, alert_silence, alert_silences, fmt, html, layout, see_other, widgets};
+use super::{
+    Ctx, OrPage, UiResult, alert_page, alert_silence, alert_silences, alert_windows, fmt, html, layout, see_other,
+    widgets,
+};
 use crate::{AppState, i18n::Msg};
 use axum::{
     Form,
@@ -41,6 +44,8 @@ fn routes() -> axum::Router<AppState> {
         .route(PATH, get(console))
         .route(alert_silences::PATH, get(alert_silences::list))
         .route("/alerts/silences/{id}/expire", post(alert_silences::expire))
+        .route(alert_windows::PATH, get(alert_windows::list).post(alert_windows::create))
+        .route("/alerts/windows/{id}/delete", post(alert_windows::delete))
         .route("/alerts/{fingerprint}", get(alert_page::show))
         .route("/alerts/{fingerprint}/acknowledge", post(acknowledge))
         .route("/alerts/{fingerprint}/assignee", post(alert_page::assign))
@@ -204,6 +209,7 @@ async fn console(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ConsoleQue
         div.page-head.head-row {
             h1 { (ctx.t(AlertMsg::Title)) }
             a.btn #to-silences href=(alert_silences::PATH) { (ctx.t(AlertMsg::SilencesTitle)) }
+            a.btn #to-windows href=(alert_windows::PATH) { (ctx.t(AlertMsg::WindowsTitle)) }
             " "
             a.btn #to-routing href=(super::alert_routing::PATH) {
                 (ctx.t(super::alert_routing_texts::RoutingMsg::Link))

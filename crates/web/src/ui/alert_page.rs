@@ -6,6 +6,7 @@
 use super::alert_console::{self as console, ack_form, moment, name_of, state_badge, state_of};
 use super::alert_silence::{self, SilenceForm};
 use super::alert_texts::AlertMsg;
+use super::check_texts::CheckMsg;
 use super::{Ctx, OrPage, UiResult, fmt, html, layout, see_other, widgets};
 use crate::{
     AppState,
@@ -65,6 +66,7 @@ pub async fn page(s: &AppState, ctx: &Ctx, fp: &str, flash: &str, drafts: Drafts
     let a = s.app.get_alert(&ctx.actor, fp).await.or_page(ctx)?;
     let history = s.app.alert_history(&ctx.actor, fp).await.or_page(ctx)?;
     let (staff, assignee) = staff(s, &ctx.actor, a.assignee.as_ref().map(|(id, _)| *id)).await.or_page(ctx)?;
+    let incident = s.app.alert_group_incident(&ctx.actor, &a).await.or_page(ctx)?;
     let status = if drafts.assignee.is_some() || drafts.silence.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -95,8 +97,10 @@ pub async fn page(s: &AppState, ctx: &Ctx, fp: &str, flash: &str, drafts: Drafts
                 (history_panel(ctx, &history))
             }
             aside.alert-side {
+                @if let Some(n) = incident { (group_incident(ctx, n)) }
                 (handling(ctx, &a, &fp, &staff, &assignee, drafts.assignee))
                 (silenced_by(ctx, &a))
+                (muted_by(ctx, &a))
                 (alert_silence::section(ctx, &a, drafts.silence))
             }
         }
@@ -236,6 +240,17 @@ fn handling(
     }
 }
 
+/// The incident the alert's correlation group opened.
+fn group_incident(ctx: &Ctx, n: i64) -> Markup {
+    let number = steward_app::incidents::number(n);
+    html! {
+        section.panel #alert-incident aria-labelledby="alert-incident-title" {
+            h2 #alert-incident-title { (ctx.t(CheckMsg::GroupIncident)) }
+            p { a href={ "/incidents/" (number) } { (i18n::tf(ctx.lang, CheckMsg::GroupIncidentText, &[("number", &number)])) } }
+        }
+    }
+}
+
 fn silenced_by(ctx: &Ctx, a: &HandledAlert) -> Markup {
     html! {
         section.panel #alert-silenced-by aria-labelledby="alert-silenced-by-title" {
@@ -256,6 +271,42 @@ fn silenced_by(ctx: &Ctx, a: &HandledAlert) -> Markup {
                         code { (steward_domain::alert::fingerprint_text(*fp)) }
                     }
                     " (" a href=(super::alert_routing::PATH) { (ctx.t(AlertMsg::InhibitionRule)) } ")"
+                }
+            }
+        }
+    }
+}
+
+/// The maintenance windows and changes that mute it.
+fn muted_by(ctx: &Ctx, a: &HandledAlert) -> Markup {
+    use steward_app::alerts::MutedBy;
+    html! {
+        section.panel #alert-muted-by aria-labelledby="alert-muted-by-title" {
+            h2 #alert-muted-by-title { (ctx.t(AlertMsg::MutedBy)) }
+            @if a.view.muted_by.is_empty() {
+                p.muted { (ctx.t(AlertMsg::NotMuted)) }
+            } @else {
+                ul {
+                    @for m in &a.view.muted_by {
+                        @match m {
+                            MutedBy::Window { id, name } => li {
+                                (ctx.t(AlertMsg::MutedWindow)) " "
+                                a href={ (super::alert_windows::PATH) "#window-" (id) } { (name) }
+                            },
+                            MutedBy::Change { number, .. } => li {
+                                (ctx.t(AlertMsg::MutedChange)) " " a href={ "/changes/" (number) } { (number) }
+                            },
+                        }
+                    }
+                }
+            }
+            @if !a.changes.is_empty() {
+                p #alert-changes {
+                    (ctx.t(AlertMsg::FiredDuring)) ": "
+                    @for (i, n) in a.changes.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href={ "/changes/" (n) } { (n) }
+                    }
                 }
             }
         }

@@ -69,9 +69,9 @@ mod tests {
     use super::{nav, under};
     use crate::i18n::{Lang, Msg::*, Text};
     use crate::ui::{
-        admin_texts::AdminMsg::*, alert_texts::AlertMsg::*, change_texts::ChgMsg::*, cmdb_texts::CmdbMsg::*,
-        desk_texts::DeskMsg::*, incident_texts::IncMsg::*, kb_texts::KbMsg::*, portal_texts::PortalMsg::*,
-        problem_texts::PrbMsg::*,
+        admin_texts::AdminMsg::*, alert_texts::AlertMsg::*, change_texts::ChgMsg::*, check_texts::CheckMsg::*,
+        cmdb_texts::CmdbMsg::*, desk_texts::DeskMsg::*, incident_texts::IncMsg::*, kb_texts::KbMsg::*,
+        portal_texts::PortalMsg::*, problem_texts::PrbMsg::*,
     };
     use steward_app::Actor;
     use steward_domain::Role;
@@ -102,22 +102,24 @@ mod tests {
         labels.iter().map(|l| (en(*l), current.is_some_and(|c| en(c) == en(*l)))).collect()
     }
 
-    const STAFF: [Label; 9] = [
+    const STAFF: [Label; 10] = [
         &NavHome,
         &NavIncidents,
         &NavNewIncident,
         &NavAlerts,
+        &NavChecks,
         &NavProblems,
         &NavChanges,
         &NavCmdb,
         &NavServices,
         &NavKnowledge,
     ];
-    const ADMIN: [Label; 12] = [
+    const ADMIN: [Label; 13] = [
         &NavHome,
         &NavIncidents,
         &NavNewIncident,
         &NavAlerts,
+        &NavChecks,
         &NavProblems,
         &NavChanges,
         &NavCmdb,
@@ -138,6 +140,7 @@ mod tests {
             (Role::Agent, "/incidents/new", &STAFF, Some(&NavNewIncident)),
             (Role::Agent, "/alerts", &STAFF, Some(&NavAlerts)),
             (Role::Manager, "/alerts/silences", &STAFF, Some(&NavAlerts)),
+            (Role::Agent, "/checks/3", &STAFF, Some(&NavChecks)),
             (Role::Agent, "/problems/PRB0000001", &STAFF, Some(&NavProblems)),
             (Role::Manager, "/changes/CHG0000001", &STAFF, Some(&NavChanges)),
             (Role::Agent, "/cmdb/7", &STAFF, Some(&NavCmdb)),

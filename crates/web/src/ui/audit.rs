@@ -29,6 +29,7 @@ pub fn kind_label(lang: i18n::Lang, code: &str) -> String {
         Some(AuditKind::SessionsRevoked) => AdminMsg::AuditSessionsRevoked,
         Some(AuditKind::EscalationRuleChanged) => AdminMsg::AuditEscalationRuleChanged,
         Some(AuditKind::RiskQuestionnaireChanged) => AdminMsg::AuditRiskQuestionnaireChanged,
+        Some(AuditKind::AlertWindowChanged) => AdminMsg::AuditAlertWindowChanged,
         Some(AuditKind::AlertRoutingChanged) => AdminMsg::AuditAlertRoutingChanged,
         None => return code.to_owned(),
     };

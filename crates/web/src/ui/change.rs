@@ -58,6 +58,9 @@ pub struct Data {
     pub impact: Option<steward_app::cmdb::Impact>,
     /// The risk questionnaire in force, for the questions' words.
     pub risk: Questionnaire,
+    /// The alerts seen during its window and its flags; none when they
+    /// could not be read.
+    pub alerts: Option<steward_app::alerts::ChangeAlerts>,
 }
 
 impl Data {
@@ -95,7 +98,23 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     // The panel is extra: a walk that fails leaves the page without it.
     let ids: Vec<i64> = cis.iter().map(|c| c.id).collect();
     let impact = s.app.impact_of_change_cis(&ctx.actor, &ids).await.ok();
-    Ok(Data { c, number, journal, cis, attachments, watching, links, conflicts, approval, tasks, groups, impact, risk })
+    let alerts = s.app.change_alerts(&ctx.actor, &number).await.ok();
+    Ok(Data {
+        c,
+        number,
+        journal,
+        cis,
+        attachments,
+        watching,
+        links,
+        conflicts,
+        approval,
+        tasks,
+        groups,
+        impact,
+        risk,
+        alerts,
+    })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -298,6 +317,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
         (change_side::actions(ctx, d, v))
         (change_side::approval(ctx, d, v))
         (change_side::details(ctx, d))
+        (super::change_alerts::panel(ctx, d))
         (conversation::files(ctx, s, &page, &d.attachments, Some(&v.upload_error)))
         (super::record_links::panel(ctx, RecordKind::Change, d.c.record.number, &d.links, &[], &v.link))
     };

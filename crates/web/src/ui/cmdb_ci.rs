@@ -73,6 +73,8 @@ pub struct Data {
     pub may_edit: bool,
     /// A refused add-relation form: what was typed, and the items to choose from.
     pub relation_draft: super::cmdb_relate::Draft,
+    /// A service's availability from its checks.
+    pub availability: Vec<steward_app::checks::history::Availability>,
 }
 
 impl Data {
@@ -148,6 +150,7 @@ async fn load(s: &AppState, ctx: &Ctx, detail: CiDetail, hops: u32) -> Result<Da
         calendars,
         may_edit: steward_app::App::may_edit_cmdb(&ctx.actor),
         relation_draft: Default::default(),
+        availability: if is_service { super::service_availability::load(s, ctx, id).await? } else { Vec::new() },
     })
 }
 
@@ -264,6 +267,7 @@ fn render(ctx: &Ctx, d: &Data, shown: Shown) -> Markup {
             aside.incident-side aria-label=(ctx.t(Msg::Details)) {
                 (cmdb_sections::fields(ctx, d))
                 @if d.is_service { (cmdb_sections::catalog(ctx, d)) }
+                @if d.is_service { (super::service_availability::section(ctx, d.id, &d.availability)) }
             }
         }
     }

@@ -48,6 +48,8 @@ pub struct Data {
     pub problems: Vec<steward_app::problems::IncidentProblem>,
     /// Its links to other records (staff only).
     pub links: Vec<steward_app::links::RecordLink>,
+    /// The alert group that opened it, if correlation did (staff only).
+    pub group: Option<steward_app::alerts::GroupView>,
 }
 
 impl Data {
@@ -88,7 +90,22 @@ pub async fn load(s: &AppState, ctx: &Ctx, n: &str) -> Result<Data, AppError> {
     let clocks = if ctx.actor.is_staff() { s.app.clocks_of_incident(inc.id).await? } else { Vec::new() };
     let problems = if ctx.actor.is_staff() { s.app.incident_problems(&ctx.actor, &number).await? } else { Vec::new() };
     let links = super::record_links::load(s, ctx, RecordKind::Incident, &number).await?;
-    Ok(Data { inc, number, journal, attachments, parent, children, clocks, watching, cis, replies, problems, links })
+    let group = if ctx.actor.is_staff() { s.app.incident_alert_group(&ctx.actor, inc.id).await? } else { None };
+    Ok(Data {
+        inc,
+        number,
+        journal,
+        attachments,
+        parent,
+        children,
+        clocks,
+        watching,
+        cis,
+        replies,
+        problems,
+        links,
+        group,
+    })
 }
 
 /// A state change someone tried, kept to show it again with its messages.
@@ -190,6 +207,7 @@ pub fn render(ctx: &Ctx, s: &AppState, d: &Data, v: &View) -> Markup {
     let main = html! {
         @if !staff { (sidebar::requester_actions(ctx, d, v)) }
         @if staff { (super::incident_problems::workarounds(ctx, d, v)) }
+        @if let Some(g) = d.group.as_ref().filter(|_| staff) { (super::incident_cause::panel(ctx, g)) }
         (record_page::description(ctx, &d.inc.description, "incident-description"))
         (resolution(ctx, &d.inc))
         (record_page::activity(ctx, s, &page, &d.journal, &Msg::EvCreated, &d.replies, &v.draft))

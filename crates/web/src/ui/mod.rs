@@ -21,6 +21,7 @@ mod alert_routing_texts;
 mod alert_silence;
 mod alert_silences;
 mod alert_texts;
+mod alert_windows;
 mod area;
 mod as_of;
 mod assets;
@@ -34,6 +35,7 @@ mod canned_replies;
 mod catalog;
 mod change;
 mod change_actions;
+mod change_alerts;
 mod change_calendar;
 mod change_conflicts;
 mod change_form;
@@ -46,6 +48,11 @@ mod change_risk_texts;
 mod change_side;
 mod change_templates;
 pub(crate) mod change_texts;
+mod check_chart;
+mod check_form;
+mod check_list;
+mod check_page;
+mod check_texts;
 mod clocks;
 mod cmdb_ci;
 mod cmdb_draft;
@@ -70,6 +77,7 @@ mod form;
 mod home;
 mod incident;
 mod incident_actions;
+mod incident_cause;
 mod incident_cis;
 mod incident_form;
 mod incident_problems;
@@ -100,6 +108,7 @@ mod record_list;
 mod record_page;
 mod search;
 mod search_texts;
+mod service_availability;
 mod service_level_texts;
 mod service_levels;
 mod service_levels_edit;
@@ -137,6 +146,7 @@ const AREAS: &[area::Area] = &[
     home::AREA,
     incidents::AREA,
     alert_console::AREA,
+    check_list::AREA,
     problem_list::AREA,
     change_list::AREA,
     change_calendar::AREA,

@@ -132,7 +132,7 @@ fn status_text(lang: Lang, s: CiStatus) -> &'static str {
 }
 
 /// "checkout runs on vm-12".
-fn relation_text(lang: Lang, kind: RelationType, from: &str, to: &str) -> String {
+pub(crate) fn relation_text(lang: Lang, kind: RelationType, from: &str, to: &str) -> String {
     let m = match kind {
         RelationType::DependsOn => CmdbMsg::MapDependsOn,
         RelationType::RunsOn => CmdbMsg::MapRunsOn,
@@ -145,12 +145,12 @@ fn relation_text(lang: Lang, kind: RelationType, from: &str, to: &str) -> String
 }
 
 /// One decimal is plenty for screen units and keeps the markup short.
-fn r1(v: f32) -> f32 {
+pub(crate) fn r1(v: f32) -> f32 {
     (v * 10.0).round() / 10.0
 }
 
 /// A polyline as path data, to one decimal.
-fn path_data(points: &[(f32, f32)]) -> String {
+pub(crate) fn path_data(points: &[(f32, f32)]) -> String {
     let mut d = String::with_capacity(points.len() * 16);
     for (i, (x, y)) in points.iter().enumerate() {
         let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" });

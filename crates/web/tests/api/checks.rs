@@ -42,7 +42,7 @@ async fn closed_port() -> u16 {
 }
 
 /// An HTTP target answering `/health` with the status in `status`.
-async fn http_target(status: Arc<AtomicU16>) -> u16 {
+pub(crate) async fn http_target(status: Arc<AtomicU16>) -> u16 {
     use axum::{Router, http::StatusCode, routing::get};
     let app = Router::new().route(
         "/health",

@@ -29,7 +29,9 @@ const ADMIN: &[&str] = &["admin"];
 /// being written, `{change}` a change in authorization in conflict with
 /// another on `{ci}`, `{template}` a standard change template on the shop
 /// and `{ci}`, `{alert}` a firing alert with a runbook link, acknowledged,
-/// assigned and silenced (a second silence ended); `/login` is checked
+/// assigned and silenced (a second silence ended), `{check}` a check on
+/// the shop with results, `{correlated}` an incident correlation opened
+/// (alerts on `{ci}` and the application on it); `/login` is checked
 /// signed out.
 const PAGES: &[(&str, &[&str])] = &[
     ("/login", &[]),
@@ -103,6 +105,14 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/alerts?filter=%7Bfoo", MANAGERS),
     ("/alerts/{alert}", STAFF),
     ("/alerts/silences", STAFF),
+    ("/alerts/windows", STAFF),
+    ("/checks", STAFF),
+    ("/checks?status=down", MANAGERS),
+    ("/checks/{check}", STAFF),
+    ("/checks/{check}?period=30d", MANAGERS),
+    ("/checks/new", MANAGERS),
+    ("/checks/{check}/edit", MANAGERS),
+    ("/incidents/{correlated}", STAFF),
     ("/alerts/routing", STAFF),
 ];
 
@@ -213,6 +223,8 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
     let later = t.app.create_task(&agent, &change, task("Deploy the package", 2)).await.unwrap();
     let task = steward_app::tasks::number(later.record.number);
     let alert = alert(t, &agent).await;
+    let check = crate::check_journey::check_with_history(t).await.to_string();
+    let (correlated, _) = crate::check_journey::correlated_incident(t).await;
     PAGES
         .iter()
         .map(|(p, who)| {
@@ -225,7 +237,9 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
                 .replace("{change}", &change)
                 .replace("{template}", &template)
                 .replace("{task}", &task)
-                .replace("{alert}", &alert);
+                .replace("{alert}", &alert)
+                .replace("{check}", &check)
+                .replace("{correlated}", &correlated);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()

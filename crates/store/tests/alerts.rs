@@ -1,0 +1,158 @@
+//! The merge a post makes inside its INSERT … ON CONFLICT agrees with
+//! Alertmanager's, as the domain writes it (`alert::merge`), over every
+//! arrangement of a kept and a posted alert's times around now, and the
+//! statement says what the alert was before; a list narrowed to one
+//! instance or alert name reads its index. Both backends.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{drop_store, store};
+use steward_domain::alert::{Alert, Labels, merge};
+use steward_store::alerts::{AlertRow, firing, firing_query, upsert};
+
+const NOW: i64 = 1_800_000_000_000_000;
+const MIN: i64 = 60_000_000;
+
+fn row(fp: i64, starts_at: i64, ends_at: i64, timeout: bool, at: i64) -> AlertRow {
+    AlertRow {
+        id: 0,
+        fingerprint: fp,
+        labels: format!("{{\"n\":\"{fp}\"}}"),
+        annotations: "{}".into(),
+        generator_url: String::new(),
+        starts_at,
+        ends_at,
+        timeout: i64::from(timeout),
+        updated_at: at,
+        received_at: at,
+        acked_by: None,
+        acked_at: None,
+        assignee_id: None,
+        sender_id: None,
+        ci_id: None,
+    }
+}
+
+fn alert(r: &AlertRow) -> Alert {
+    Alert {
+        fingerprint: r.fingerprint as u64,
+        labels: Labels::new(),
+        annotations: Labels::new(),
+        generator_url: String::new(),
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        timeout: r.timeout != 0,
+        updated_at: r.updated_at,
+    }
+}
+
+async fn agrees_with_the_domain(pg: bool) {
+    let (s, _d) = store(pg).await;
+    // Times around now: long ago, just before, now, just after, far on.
+    let times = [NOW - 60 * MIN, NOW - 10 * MIN, NOW - MIN, NOW, NOW + MIN, NOW + 10 * MIN, NOW + 60 * MIN];
+    let mut kept = Vec::new();
+    let mut posted = Vec::new();
+    let mut fp = 0;
+    for (i, &os) in times.iter().enumerate() {
+        for &oe in &times[i..] {
+            for &ps in &times {
+                for &pe in times.iter().filter(|&&e| e >= ps) {
+                    for (ot, pt) in [(false, false), (true, false), (false, true), (true, true)] {
+                        fp += 1;
+                        kept.push(row(fp, os, oe, ot, NOW - 2 * MIN));
+                        posted.push(row(fp, ps, pe, pt, NOW));
+                    }
+                }
+            }
+        }
+    }
+    let mut c = s.pool().acquire().await.unwrap();
+    let added = upsert(&mut c, NOW - 2 * MIN, &kept).await.unwrap();
+    assert!(added.iter().all(|m| m.prev_ends_at.is_none()), "new alerts had no end before");
+    // The kept ones fire or not as of two minutes ago; acknowledge them all,
+    // to see a new episode clear it.
+    sqlx::query("UPDATE alerts SET acked_by = NULL, acked_at = 5, assignee_id = NULL").execute(&mut *c).await.unwrap();
+    let merged = upsert(&mut c, NOW, &posted).await.unwrap();
+    assert_eq!(merged.len(), kept.len());
+    let by_fp: std::collections::HashMap<i64, _> = merged.iter().map(|m| (m.fingerprint, *m)).collect();
+    for (k, p) in kept.iter().zip(&posted) {
+        let want = merge(&alert(k), alert(p), NOW);
+        let got = by_fp[&k.fingerprint];
+        assert_eq!(
+            (got.starts_at, got.ends_at),
+            (want.starts_at, want.ends_at),
+            "kept {:?} posted {:?}",
+            (k.starts_at - NOW, k.ends_at - NOW, k.timeout),
+            (p.starts_at - NOW, p.ends_at - NOW, p.timeout)
+        );
+        assert_eq!(got.prev_ends_at, Some(k.ends_at));
+        let again = k.ends_at <= NOW && want.ends_at > NOW;
+        assert_eq!(got.received_at, if again { NOW } else { NOW - 2 * MIN }, "episode of {}", k.fingerprint);
+        let (acked_at,): (Option<i64>,) =
+            sqlx::query_as("SELECT acked_at FROM alerts WHERE id = $1").bind(got.id).fetch_one(&mut *c).await.unwrap();
+        assert_eq!(acked_at, if again { None } else { Some(5) }, "a new episode is not acknowledged");
+    }
+    drop(c);
+    drop_store(s, pg).await;
+}
+
+#[tokio::test]
+async fn sql_merge_agrees_with_the_domain_sqlite() {
+    agrees_with_the_domain(false).await;
+}
+
+#[tokio::test]
+async fn sql_merge_agrees_with_the_domain_postgres() {
+    agrees_with_the_domain(true).await;
+}
+
+async fn filtered_lists_read_the_label_indexes(pg: bool) {
+    let (s, _d) = store(pg).await;
+    let d = s.dialect();
+    let rows: Vec<AlertRow> = (0..5_000)
+        .map(|i| {
+            let mut r = row(i, NOW - MIN, NOW + 5 * MIN, true, NOW);
+            r.labels = format!("{{\"alertname\":\"Alert{}\",\"instance\":\"host-{i}:9100\",\"job\":\"node\"}}", i % 50);
+            r
+        })
+        .collect();
+    let mut c = s.pool().acquire().await.unwrap();
+    upsert(&mut c, NOW, &rows).await.unwrap();
+    sqlx::raw_sql("ANALYZE").execute(&mut *c).await.unwrap();
+    let pair = |n: &str, v: &str| vec![(n.to_owned(), v.to_owned())];
+    let found = firing(&mut c, d, NOW, &pair("instance", "host-7:9100")).await.unwrap();
+    assert_eq!(found.iter().map(|r| r.fingerprint).collect::<Vec<_>>(), [7]);
+    let found = firing(&mut c, d, NOW, &[pair("alertname", "Alert7"), pair("job", "node")].concat()).await.unwrap();
+    assert_eq!(found.len(), 100);
+    assert!(found.windows(2).all(|w| w[0].fingerprint < w[1].fingerprint), "by fingerprint");
+    assert!(firing(&mut c, d, NOW, &pair("job", "nod")).await.unwrap().is_empty(), "a whole value, not a part");
+    for (name, index) in [("instance", "alerts_instance"), ("alertname", "alerts_alertname")] {
+        let q = firing_query(d, NOW, &pair(name, "x"));
+        let (text, args) = q.parts(&c).unwrap();
+        let explain = if pg { format!("EXPLAIN {text}") } else { format!("EXPLAIN QUERY PLAN {text}") };
+        let plan: Vec<sqlx::any::AnyRow> =
+            sqlx::query_with(sqlx::AssertSqlSafe(explain), args).fetch_all(&mut *c).await.unwrap();
+        let plan: Vec<String> = plan
+            .iter()
+            .map(|r| {
+                use sqlx::Row;
+                r.try_get::<String, _>(if pg { 0 } else { 3 }).unwrap()
+            })
+            .collect();
+        assert!(plan.iter().any(|l| l.contains(index)), "{name}: {plan:?}");
+    }
+    drop(c);
+    drop_store(s, pg).await;
+}
+
+#[tokio::test]
+async fn filtered_lists_read_the_label_indexes_sqlite() {
+    filtered_lists_read_the_label_indexes(false).await;
+}
+
+#[tokio::test]
+async fn filtered_lists_read_the_label_indexes_postgres() {
+    filtered_lists_read_the_label_indexes(true).await;
+}
