@@ -7,8 +7,8 @@
 //! share one transaction and one flush, and none is answered before it.
 
 pub mod accounts;
-pub mod alert_windows;
 pub mod alert_dispatch;
+pub mod alert_windows;
 pub mod alerts;
 pub mod approvals;
 pub mod articles;

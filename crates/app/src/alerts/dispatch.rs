@@ -105,7 +105,7 @@ impl App {
         let (mut at, mut id) = match state.cursor {
             Some((u, _)) => (u - OVERLAP, 0),
             None => {
-                rows.extend(store::firing(&mut c, now, &[]).await?);
+                rows.extend(store::firing(&mut c, self.store.dialect(), now, &[]).await?);
                 (now - LOOKBACK, 0)
             }
         };
@@ -166,8 +166,12 @@ impl App {
             }
             // Listed in label order, as people read them.
             let kept = |list: &[u64]| -> Vec<&Alert> {
-                let mut out: Vec<&Alert> =
-                    list.iter().filter_map(|fp| alerts.get(fp)).filter(|(a, ci)| !mutes.muted(&a.labels, *ci)).map(|(a, _)| a).collect();
+                let mut out: Vec<&Alert> = list
+                    .iter()
+                    .filter_map(|fp| alerts.get(fp))
+                    .filter(|(a, ci)| !mutes.muted(&a.labels, *ci))
+                    .map(|(a, _)| a)
+                    .collect();
                 out.sort_by(|a, b| a.labels.cmp(&b.labels));
                 out
             };

@@ -136,11 +136,9 @@ impl App {
         let sources = match (routing.inhibit.is_empty(), firing) {
             (true, _) => Vec::new(),
             (false, Some(rows)) => rows.iter().map(|r| from_row(r).labels).collect(),
-            (false, None) => alerts::firing(c, self.store.dialect(), now, &[])
-                .await?
-                .iter()
-                .map(|r| from_row(r).labels)
-                .collect(),
+            (false, None) => {
+                alerts::firing(c, self.store.dialect(), now, &[]).await?.iter().map(|r| from_row(r).labels).collect()
+            }
         };
         Ok(Mutes { now, routing, silences, windows, changes, sources })
     }

@@ -2,8 +2,8 @@
 //! generated from these handlers at `/api/v1/openapi.json`.
 
 pub mod accounts;
-pub mod alert_windows;
 pub mod alert_routing;
+pub mod alert_windows;
 pub mod alerts;
 pub mod article_dto;
 pub mod articles;

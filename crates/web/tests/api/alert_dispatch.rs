@@ -137,13 +137,19 @@ both_with!(silenced_and_inhibited_alerts_are_listed_as_such_and_not_notified, ma
             alert("HostDown", "a", "critical"),
             alert("DiskSlow", "a", "warning"),
             alert("DiskSlow", "b", "warning"),
-            alert("Noise", "b", "info")
+            alert("Noise", "b", "info"),
+            alert("Backup", "c", "warning")
         ]),
     )
     .await;
     let silence = json!({"matchers": [{"name": "alertname", "value": "Noise", "isRegex": false}],
         "startsAt": ts(now - S), "endsAt": ts(day), "createdBy": "ops", "comment": "known"});
     assert_eq!(t.post("/api/v2/silences", &t.agent, silence).await.status(), 200);
+    // A maintenance window mutes the backup's alert: listed as silenced
+    // (Alertmanager has no other word for it), never notified.
+    let window = json!({"name": "Backups", "matchers": ["alertname=\"Backup\""], "recurrence": "once",
+        "starts_at": "2020-01-01T00:00:00Z", "ends_at": "2099-01-01T00:00:00Z"});
+    assert_eq!(t.post("/api/v1/alert-windows", &t.manager, window).await.status(), 201);
 
     // The API says which are inhibited and by what.
     let all = t.json("/api/v2/alerts", &t.agent).await;
@@ -168,16 +174,20 @@ both_with!(silenced_and_inhibited_alerts_are_listed_as_such_and_not_notified, ma
         .iter()
         .map(|a| format!("{}@{}", a["labels"]["alertname"].as_str().unwrap(), a["labels"]["host"].as_str().unwrap()))
         .collect();
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}");
     assert!(!names.contains(&"DiskSlow@a".to_owned()), "{names:?}");
+    let backup = find("Backup", "c");
+    assert_eq!(backup["status"]["state"], "suppressed");
+    let unsilenced = t.json("/api/v2/alerts?silenced=false&inhibited=false", &t.agent).await;
+    assert_eq!(unsilenced.as_array().unwrap().len(), 2, "HostDown and DiskSlow@b: {unsilenced}");
     let r = t.get("/api/v2/alerts?inhibited=maybe", &t.agent).await;
     assert_eq!(r.status(), 400);
     assert!(t.json("/api/v2/alerts?receiver=pager", &t.agent).await.as_array().unwrap().is_empty());
 
     // Notified: HostDown, and DiskSlow for b only; Noise is silenced (from
-    // when the server took the silence).
+    // when the server took the silence), Backup in its window.
     let p = t.app.dispatch_once(steward_store::now_micros()).await.unwrap();
-    assert_eq!((p.ticks, p.notified, p.messages), (3, 2, 2), "{p:?}");
+    assert_eq!((p.ticks, p.notified, p.messages), (4, 2, 2), "{p:?}");
     let mut subjects: Vec<String> =
         outbox(&t).await.iter().map(|m| m.3["subject"].as_str().unwrap().to_owned()).collect();
     subjects.sort();
