@@ -129,10 +129,11 @@ const GRID: &str = "#d4d8de";
 const LINE: &str = "#1d4ed8";
 const EMPTY: &str = "#eef0f3";
 
-/// A round top for the time axis: 1, 2 or 5 times a power of ten.
+/// A round top for the time axis: 1, 2 or 5 times a power of ten, at
+/// least 10 ms, so that its half (the middle label) is whole too.
 fn nice_max(v: i64) -> i64 {
-    let v = v.max(1);
-    let mut step = 1;
+    let v = v.max(10);
+    let mut step = 10;
     while step * 10 <= v {
         step *= 10;
     }
@@ -201,6 +202,17 @@ mod tests {
     }
 
     #[test]
+    fn the_time_axis_tops_are_round_and_halve_evenly() {
+        for (v, top) in [(0, 10), (1, 10), (10, 10), (11, 20), (30, 50), (170, 200), (501, 1000), (12_000, 20_000)] {
+            assert_eq!(nice_max(v), top, "{v}");
+            assert_eq!(nice_max(v) % 2, 0);
+        }
+        let flat = [Slot { start: 0, end: 50, status: "ok", latency_ms: 0 }];
+        let svg = svg(&flat, 0, 100, "chart", "a", "b").into_string();
+        assert!(svg.contains(">10</text>") && svg.contains(">5</text>"), "{svg}");
+    }
+
+    #[test]
     fn raw_results_hold_until_the_next_and_count_their_statuses() {
         let h = History::Raw(vec![raw(10, "ok", 5), raw(20, "critical", 50), raw(30, "weird", 7)]);
         let (s, c) = slots(&h, 0, 100, 60);
@@ -245,7 +257,7 @@ mod tests {
         assert_eq!(out.matches(r#"class="st-ok""#).count(), 1, "one stretch: {out}");
         assert!(out.contains(r#"class="latency" d="M"#), "{out}");
         assert!(out.contains(">200<"), "the axis tops at a round 200: {out}");
-        assert_eq!(nice_max(0), 1);
+        assert_eq!(nice_max(0), 10);
         assert_eq!(nice_max(1_001), 2_000);
     }
 }
