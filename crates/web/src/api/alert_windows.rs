@@ -7,11 +7,11 @@
 use super::alerts::AlertJson;
 use super::desk::id_of;
 use super::dto::{Ref, opt_time, time};
-use super::incidents::{json_with_etag, version};
+use super::incidents::{json_with_etag, located, version};
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json};
 use axum::{
     extract::{Path, State, rejection::PathRejection},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::Response,
 };
 use serde::{Deserialize, Serialize};
@@ -296,11 +296,7 @@ pub async fn add_alert_window(
 ) -> Result<Response, ApiError> {
     let w = s.app.add_alert_window(&actor, b.input().1).await?;
     let location = format!("/api/v1/alert-windows/{}", w.id);
-    let mut resp = with_etag(StatusCode::CREATED, w);
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(located(with_etag(StatusCode::CREATED, w), &location))
 }
 
 #[utoipa::path(get, operation_id = "get_alert_window", path = "/api/v1/alert-windows/{id}", tag = "alerts",

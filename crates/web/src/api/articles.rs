@@ -10,7 +10,7 @@ use super::incidents::version;
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::Response,
 };
 use serde::Deserialize;
@@ -78,10 +78,7 @@ async fn answer(s: &AppState, actor: &Actor, a: Article, status: StatusCode) -> 
     let read = s.app.get_article(actor, &articles::number(a.record.number), touched).await?;
     let mut resp = super::incidents::json_with_etag(status, read.article.record.version, ArticleJson::from(read));
     if status == StatusCode::CREATED {
-        let location = format!("/api/v1/articles/{}", articles::number(a.record.number));
-        if let Ok(v) = HeaderValue::from_str(&location) {
-            resp.headers_mut().insert(header::LOCATION, v);
-        }
+        resp = super::incidents::located(resp, &format!("/api/v1/articles/{}", articles::number(a.record.number)));
     }
     Ok(resp)
 }

@@ -4,11 +4,11 @@
 
 use super::desk::id_of;
 use super::dto::{Ref, patch, time};
-use super::incidents::{json_with_etag, version};
+use super::incidents::{json_with_etag, located, version};
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     extract::{Path, State, rejection::PathRejection},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::Response,
 };
 use serde::{Deserialize, Deserializer, Serialize};
@@ -158,11 +158,7 @@ pub async fn add_template(
     };
     let t = s.app.add_change_template(&actor, new).await?;
     let location = format!("/api/v1/change-templates/{}", t.row.id);
-    let mut resp = with_etag(StatusCode::CREATED, t);
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(located(with_etag(StatusCode::CREATED, t), &location))
 }
 
 #[utoipa::path(get, operation_id = "get_change_template", path = "/api/v1/change-templates/{id}", tag = "changes",

@@ -3,11 +3,11 @@
 
 use super::change_dto::*;
 use super::dto::JournalEntryJson;
-use super::incidents::version;
+use super::incidents::{located, version};
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::Response,
 };
 use steward_app::{
@@ -112,11 +112,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let ch = s.app.create_change(&actor, body.into()).await?;
     let location = format!("/api/v1/changes/{}", changes::number(ch.record.number));
-    let mut resp = with_etag(StatusCode::CREATED, ch);
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(located(with_etag(StatusCode::CREATED, ch), &location))
 }
 
 #[utoipa::path(get, operation_id = "get_change", path = "/api/v1/changes/{number}", tag = "changes",

@@ -9,11 +9,11 @@ use super::check_dto::{
 };
 use super::desk::id_of;
 use super::dto::{patch, time};
-use super::incidents::{json_with_etag, version};
+use super::incidents::{json_with_etag, located, version};
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     extract::{Path, State, rejection::PathRejection},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::Response,
 };
 use serde::{Deserialize, Serialize};
@@ -128,11 +128,7 @@ pub async fn add_check(
     let new = NewCheck { name: b.name, definition: b.definition, ci: b.ci, service: b.service, enabled: b.enabled };
     let c = s.app.add_check(&actor, new).await?;
     let location = format!("/api/v1/checks/{}", c.row.check.id);
-    let mut resp = with_etag(StatusCode::CREATED, c);
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(located(with_etag(StatusCode::CREATED, c), &location))
 }
 
 #[utoipa::path(get, operation_id = "get_check", path = "/api/v1/checks/{id}", tag = "checks",

@@ -370,11 +370,8 @@ async fn save(
         .map_err(|e| e.unprefixed("items[0]."))?;
     let id = report.items.first().map(|i| i.id).ok_or_else(|| ApiError::not_found("CI"))?;
     let d = s.app.ci(actor, id, None).await?;
-    let mut resp = (status, axum::Json(CiJson::of(&d.row))).into_response();
-    if let Ok(v) = header::HeaderValue::from_str(&format!("/api/v1/cis/{id}")) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    let resp = (status, axum::Json(CiJson::of(&d.row))).into_response();
+    Ok(super::incidents::located(resp, &format!("/api/v1/cis/{id}")))
 }
 
 /// Creates a CI, or updates the one its identifiers name.

@@ -4,7 +4,7 @@
 
 use super::{
     dto::{IncidentJson, time},
-    incidents::version,
+    incidents::{json_with_etag, located, version},
 };
 use crate::error::malformed;
 use crate::{AppState, auth::ApiActor, error::ApiError, json::Json};
@@ -113,16 +113,9 @@ impl CannedReplyInputJson {
 }
 
 fn reply_response(status: StatusCode, r: CannedReply) -> Response {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", r.version)).ok();
-    let location = HeaderValue::from_str(&format!("/api/v1/canned-replies/{}", r.id)).ok();
-    let mut resp = (status, axum::Json(CannedReplyJson::from(r))).into_response();
-    if let Some(e) = etag {
-        resp.headers_mut().insert(header::ETAG, e);
-    }
-    if let (StatusCode::CREATED, Some(l)) = (status, location) {
-        resp.headers_mut().insert(header::LOCATION, l);
-    }
-    resp
+    let location = format!("/api/v1/canned-replies/{}", r.id);
+    let resp = json_with_etag(status, r.version, CannedReplyJson::from(r));
+    if status == StatusCode::CREATED { located(resp, &location) } else { resp }
 }
 
 #[utoipa::path(get, path = "/api/v1/canned-replies", tag = "desk", operation_id = "list_canned_replies",

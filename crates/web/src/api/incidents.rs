@@ -84,6 +84,15 @@ fn with_etag(status: StatusCode, inc: Incident) -> Response {
     json_with_etag(status, version, IncidentJson::from(inc))
 }
 
+/// A created resource's answer with its `Location` (a path of ours: it
+/// always makes a header value).
+pub(crate) fn located(mut resp: Response, location: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
 /// A versioned record's JSON with its `ETag: "<version>"`.
 pub(crate) fn json_with_etag(status: StatusCode, version: i64, body: impl serde::Serialize) -> Response {
     let mut resp = (status, axum::Json(body)).into_response();
@@ -159,11 +168,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let inc = s.app.create_incident(&actor, body.into()).await?;
     let location = format!("/api/v1/incidents/{}", steward_app::incidents::number(inc.number));
-    let mut resp = with_etag(StatusCode::CREATED, inc);
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(located(with_etag(StatusCode::CREATED, inc), &location))
 }
 
 #[utoipa::path(get, operation_id = "get_incident", path = "/api/v1/incidents/{number}", tag = "incidents",

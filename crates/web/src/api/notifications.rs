@@ -2,12 +2,12 @@
 //! delivery log (admins), watchers of an incident, one's own opt-outs.
 
 use super::dto::time;
-use super::incidents::version;
+use super::incidents::{json_with_etag, located, version};
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, StatusCode},
+    response::Response,
 };
 use serde::{Deserialize, Serialize};
 use steward_app::Code;
@@ -199,16 +199,9 @@ impl From<webhooks::Webhook> for WebhookJson {
 }
 
 fn webhook_response(status: StatusCode, w: webhooks::Webhook) -> Response {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", w.version)).ok();
-    let location = HeaderValue::from_str(&format!("/api/v1/webhooks/{}", w.id)).ok();
-    let mut resp = (status, axum::Json(WebhookJson::from(w))).into_response();
-    if let Some(e) = etag {
-        resp.headers_mut().insert(header::ETAG, e);
-    }
-    if let (StatusCode::CREATED, Some(l)) = (status, location) {
-        resp.headers_mut().insert(header::LOCATION, l);
-    }
-    resp
+    let location = format!("/api/v1/webhooks/{}", w.id);
+    let resp = json_with_etag(status, w.version, WebhookJson::from(w));
+    if status == StatusCode::CREATED { located(resp, &location) } else { resp }
 }
 
 #[derive(Deserialize, ToSchema)]

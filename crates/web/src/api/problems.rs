@@ -4,12 +4,12 @@
 //! raising a problem from it and the problems it is linked to.
 
 use super::dto::{CommentJson, JournalEntryJson};
-use super::incidents::version;
+use super::incidents::{located, version};
 use super::problem_dto::*;
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::Response,
 };
 use steward_app::{
@@ -113,11 +113,7 @@ fn with_etag(status: StatusCode, p: problems::Problem) -> Response {
 /// A new problem: 201 with its `ETag` and `Location`.
 fn created(p: problems::Problem) -> Response {
     let location = format!("/api/v1/problems/{}", problems::number(p.record.number));
-    let mut resp = with_etag(StatusCode::CREATED, p);
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    resp
+    located(with_etag(StatusCode::CREATED, p), &location)
 }
 
 /// An optional JSON body: empty is none.

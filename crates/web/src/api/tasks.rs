@@ -4,12 +4,12 @@
 //! the queue of open tasks.
 
 use super::dto::JournalEntryJson;
-use super::incidents::{json_with_etag, version};
+use super::incidents::{json_with_etag, located, version};
 use super::task_dto::*;
 use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::Response,
 };
 use serde::Deserialize;
@@ -69,11 +69,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let t = s.app.create_task(&actor, &number, body.into()).await?;
     let location = format!("/api/v1/tasks/{}", tasks::number(t.record.number));
-    let mut resp = with_etag(StatusCode::CREATED, t);
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(located(with_etag(StatusCode::CREATED, t), &location))
 }
 
 /// Whose open tasks the queue lists.

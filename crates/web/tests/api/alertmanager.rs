@@ -76,9 +76,12 @@ both!(alerts_are_posted_deduplicated_and_listed_as_alertmanager_does, |t| {
     let s = t.json(&format!("/api/v2/silence/{id}"), &token).await;
     assert_eq!((s["status"]["state"].as_str(), s["createdBy"].as_str()), (Some("active"), Some("ops")));
     assert_eq!(s["matchers"], json!([{"name": "instance", "value": "db-.*", "isRegex": true, "isEqual": true}]));
-    // A comment edit keeps the id; new matchers make a new one and expire the old.
+    // A comment edit keeps the id (posted back with the start the server
+    // kept, as amtool does: the start it was given was in the past, so it
+    // was made now); new matchers make a new one and expire the old.
     let mut edit = silence.clone();
     edit["id"] = json!(id);
+    edit["startsAt"] = s["startsAt"].clone();
     edit["comment"] = json!("disk swap, rack 4");
     let same = t.post("/api/v2/silences", &token, edit.clone()).await.json::<Value>().await.unwrap();
     assert_eq!(same["silenceID"], json!(id));
