@@ -101,7 +101,7 @@ impl App {
                 Matchers(Vec::new())
             }
         };
-        let mut s = Silence {
+        let s = Silence {
             matchers,
             starts_at: p.starts_at,
             ends_at: p.ends_at,
@@ -114,15 +114,19 @@ impl App {
             }
         }
         errs.finish()?;
-        s.start_no_earlier_than(now);
+        // An edit in place is judged on the start as posted (amtool posts
+        // back the start the server kept, by then in the past); a new
+        // silence starts no earlier than now. Alertmanager's order.
         let fresh = new_id()?;
         let id = p.id.map(|i| i.trim().to_owned()).filter(|i| !i.is_empty());
         self.store
             .write(move |c| {
                 let (s, id, fresh) = (s.clone(), id.clone(), fresh.clone());
                 Box::pin(async move {
+                    let mut started = s.clone();
+                    started.start_no_earlier_than(now);
                     let Some(id) = id else {
-                        store::put_silence(c, &to_row(&fresh, &s, now)).await?;
+                        store::put_silence(c, &to_row(&fresh, &started, now)).await?;
                         return Ok::<_, AppError>(fresh);
                     };
                     let old = store::silence(c, &id).await?.ok_or(AppError::NotFound("silence"))?;
@@ -135,7 +139,7 @@ impl App {
                     if prev.expire(now) {
                         store::put_silence(c, &to_row(&id, &prev, now)).await?;
                     }
-                    store::put_silence(c, &to_row(&fresh, &s, now)).await?;
+                    store::put_silence(c, &to_row(&fresh, &started, now)).await?;
                     Ok(fresh)
                 })
             })

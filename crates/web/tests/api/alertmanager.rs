@@ -79,6 +79,8 @@ both!(alerts_are_posted_deduplicated_and_listed_as_alertmanager_does, |t| {
     // A comment edit keeps the id (posted back with the start the server
     // kept, as amtool does: the start it was given was in the past, so it
     // was made now); new matchers make a new one and expire the old.
+    // A second later at least, so the kept start is in the past by then.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let mut edit = silence.clone();
     edit["id"] = json!(id);
     edit["startsAt"] = s["startsAt"].clone();

@@ -342,12 +342,28 @@ async fn visit(c: &Client, t: &server::TestServer, axe: &str, path: &str) -> Vec
     found
 }
 
-async fn check(c: &Client, t: &server::TestServer, lang: &str, axe: &str, pages: &[(String, &[&str])]) -> Vec<String> {
+/// Who one test visits the pages as: the desk and the requester (and
+/// the signed-out pages), or the manager and the admin. Two tests per
+/// language, so that each stays well inside the time a test may take as
+/// pages are added.
+const DESK: &[&str] = &["agent", "requester"];
+const OWNERS: &[&str] = &["mona", "admin"];
+
+async fn check(
+    c: &Client,
+    t: &server::TestServer,
+    lang: &str,
+    axe: &str,
+    pages: &[(String, &[&str])],
+    roles: &[&str],
+) -> Vec<String> {
     let mut found = Vec::new();
-    for (path, _) in pages.iter().filter(|(_, who)| who.is_empty()) {
-        found.extend(visit(c, t, axe, path).await.into_iter().map(|f| format!("{lang} signed out {path}: {f}")));
+    if roles == DESK {
+        for (path, _) in pages.iter().filter(|(_, who)| who.is_empty()) {
+            found.extend(visit(c, t, axe, path).await.into_iter().map(|f| format!("{lang} signed out {path}: {f}")));
+        }
     }
-    for who in EVERYONE {
+    for who in roles {
         sign_in(c, t, who).await;
         for (path, _) in pages.iter().filter(|(_, w)| w.contains(who)) {
             found.extend(visit(c, t, axe, path).await.into_iter().map(|f| format!("{lang} {who} {path}: {f}")));
@@ -364,15 +380,14 @@ async fn check(c: &Client, t: &server::TestServer, lang: &str, axe: &str, pages:
     found
 }
 
-/// Every page in one language: one test per language, so that each stays
-/// well inside the time a test may take as pages are added.
-async fn every_page_in(lang: &str) {
+/// Every page in one language as these roles see it.
+async fn every_page_in(lang: &str, roles: &[&str]) {
     let axe = axe_source();
     let t = server::spawn().await;
     t.add_manager().await;
     let pages = addresses(&t).await;
     let b = driver::start_in(lang).await;
-    let outcome = AssertUnwindSafe(check(&b.client, &t, &lang[..2], &axe, &pages)).catch_unwind().await;
+    let outcome = AssertUnwindSafe(check(&b.client, &t, &lang[..2], &axe, &pages, roles)).catch_unwind().await;
     b.close().await;
     let found = match outcome {
         Ok(f) => f,
@@ -382,11 +397,30 @@ async fn every_page_in(lang: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_page_passes_axe_and_fits_a_phone_in_english() {
-    every_page_in("en-GB,en").await;
+async fn every_page_passes_axe_and_fits_a_phone_in_english_for_the_desk() {
+    every_page_in("en-GB,en", DESK).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_page_passes_axe_and_fits_a_phone_in_polish() {
-    every_page_in("pl,en").await;
+async fn every_page_passes_axe_and_fits_a_phone_in_english_for_owners() {
+    every_page_in("en-GB,en", OWNERS).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_and_fits_a_phone_in_polish_for_the_desk() {
+    every_page_in("pl,en", DESK).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_and_fits_a_phone_in_polish_for_owners() {
+    every_page_in("pl,en", OWNERS).await;
+}
+
+#[test]
+fn the_tests_together_visit_as_every_role() {
+    let mut roles: Vec<&str> = DESK.iter().chain(OWNERS).copied().collect();
+    roles.sort_unstable();
+    let mut every = EVERYONE.to_vec();
+    every.sort_unstable();
+    assert_eq!(roles, every);
 }
