@@ -252,9 +252,14 @@ impl App {
         let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let alerts = store::firing_on(&mut c, now, ids, DESCRIBED).await?;
         drop(c);
+        // Named: the members and every CI on the paths that explain them
+        // (a path may pass through a CI that is not failing).
+        let mut named: BTreeSet<i64> = ids.iter().copied().collect();
+        named.extend(g.members.iter().flat_map(|m| g.explain(m.ci)).map(|s| s.ci));
         let names = self
             .cmdb_view(|v| {
-                ids.iter()
+                named
+                    .iter()
                     .map(|i| (*i, v.ci(*i).map(|b| b.name.clone()).unwrap_or_default()))
                     .collect::<HashMap<_, _>>()
             })
