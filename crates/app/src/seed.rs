@@ -9,11 +9,14 @@
 //! Both are deterministic (a seeded splitmix64, see [`rng`]) apart from
 //! "now", and write through the store's multi-row inserts in large batches.
 
+mod alerts;
 mod bulk;
 pub use bulk::Shape as BulkShape;
 mod canned;
 mod catalog;
 mod changes;
+mod checks;
+pub use checks::demo_checks;
 mod cmdb;
 mod knowledge;
 mod people;
@@ -76,6 +79,10 @@ pub struct DemoSummary {
     pub problems: usize,
     /// Knowledge articles (English and Polish), most of them published.
     pub articles: usize,
+    /// Alerts firing (the Web Shop's, a silenced one, one a maintenance
+    /// window mutes, the Watchdog) and earlier episodes resolved.
+    pub alerts_firing: usize,
+    pub alerts_resolved: usize,
     pub logins: Vec<DemoLogin>,
     pub password: &'static str,
 }
@@ -97,6 +104,12 @@ impl fmt::Display for DemoSummary {
         )?;
         writeln!(f, "{} problems with known errors, linked to their incidents", self.problems)?;
         writeln!(f, "{} knowledge articles in English and Polish", self.articles)?;
+        writeln!(
+            f,
+            "{} alerts firing ({} resolved before), one silenced, one in a maintenance window; \
+             correlation opens an incident on the Web Shop from them within 15 s of serving",
+            self.alerts_firing, self.alerts_resolved
+        )?;
         writeln!(f, "sign in with password {:?} as:", self.password)?;
         for l in &self.logins {
             writeln!(f, "  {:<10} {:<10} {}", l.username, l.role, l.note)?;
@@ -150,7 +163,16 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
     // After the problems, which the articles document.
     let articles = knowledge::create(app, &services).await?;
     changes::create(app, now_micros()).await?;
-    Ok(DemoSummary { with_clocks, problems, articles, ..summary })
+    // Last: the incident correlation opens from them follows the stories.
+    let made = alerts::create(app, now_micros()).await?;
+    Ok(DemoSummary {
+        with_clocks,
+        problems,
+        articles,
+        alerts_firing: made.firing,
+        alerts_resolved: made.resolved,
+        ..summary
+    })
 }
 
 /// Loads `count` incidents as fast as the database takes them, for
@@ -288,6 +310,8 @@ fn summarise(counts: people::Counts, stories: &[Story]) -> DemoSummary {
         with_clocks: 0,
         problems: 0,
         articles: 0,
+        alerts_firing: 0,
+        alerts_resolved: 0,
         logins: DEMO_LOGINS.to_vec(),
         password: DEMO_PASSWORD,
     }

@@ -392,6 +392,9 @@ pub async fn demo(mut cfg: Config, o: config::Overrides, a: DemoArgs) -> Result<
         eprintln!("creating demo content with {} incidents in {} …", a.incidents, cfg.data_dir.display());
         let summary = steward_app::seed::demo(&app, a.incidents).await.map_err(app_error)?;
         eprintln!("{summary}");
+        // Checks against the address the demo is served on.
+        let checks = steward_app::seed::demo_checks(&app, cfg.listen_addr()?).await.map_err(app_error)?;
+        eprintln!("{checks} checks on 127.0.0.1 (one watches a closed port and goes down once served)");
     } else {
         eprintln!("{} already holds data; serving it as it is", cfg.data_dir.display());
     }

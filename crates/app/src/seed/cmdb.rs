@@ -404,6 +404,14 @@ fn estate() -> Estate {
             i.status = Some(if app.len() % 4 == 0 { CiStatus::Planned } else { CiStatus::InUse });
         });
     }
+    // The checkout's basket cache: the shop team's own Redis, not on the
+    // database platform (the demo's alerts start from it).
+    let cache =
+        e.add("db-shop-cache", "database", "shop-cache", "Linux Servers", json!({"engine": "Redis 7", "version": "7"}));
+    e.last().criticality = Some(Criticality::High);
+    let host = vm(&mut e, "shop-cache01", "Linux Servers", "Debian 12", 4, 32_768);
+    e.rel(&cache, "runs_on", &host);
+    e.rel("app-shop-checkout", "uses", &cache);
     // Every service needs the network and the directory; mail needs transport.
     for (name, group, tier, orgs, description) in SERVICES {
         let key = format!("svc-{name}");

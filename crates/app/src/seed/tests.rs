@@ -323,3 +323,51 @@ async fn the_demo_journal_has_sla_entries_at_their_moments() {
     }
     assert!(attached > 0 && breaches > 0, "{attached} attached, {breaches} breaches");
 }
+
+/// The demo's alerts, posted through the intake, correlate in one pass
+/// into one incident on the Web Shop, shop-cache its probable cause and
+/// the checkout and the shop its symptoms; the silenced, the muted and
+/// the unmapped alerts open none; the desk has picked up the cause.
+#[tokio::test]
+async fn the_demo_alerts_correlate_into_one_incident_on_the_web_shop() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir).await;
+    let summary = demo(&app, 30).await.unwrap();
+    assert_eq!((summary.alerts_firing, summary.alerts_resolved), (10, 4));
+    assert!(summary.to_string().contains("10 alerts firing (4 resolved before)"), "{summary}");
+    let pass = app.correlate_alerts().await.unwrap();
+    let (admin, _) = app.login("admin", DEMO_PASSWORD, IpAddr::from([127, 0, 0, 1])).await.unwrap();
+    assert_eq!(pass.opened.len(), 1, "one group, one incident: {pass:?}");
+    let inc = app.get_incident(&admin, &crate::incidents::number(pass.opened[0])).await.unwrap();
+    let (shop, _) = app.service_by_name_or_id("Web Shop").await.unwrap();
+    assert_eq!(inc.service_id, Some(shop), "{inc:?}");
+    assert_eq!(inc.title, "RedisOutOfMemory on shop-cache (and 2 affected CIs)");
+    assert_eq!(inc.priority, 1, "a tier-1 service, a critical alert");
+    let text = &inc.description;
+    assert!(text.starts_with("Probable cause: shop-cache\n"), "{text}");
+    assert!(text.contains("Affected: Web Shop — depends on shop-cache (via shop-checkout)"), "{text}");
+    let group = app.incident_alert_group(&admin, inc.id).await.unwrap().expect("the incident's alert group");
+    let names =
+        |it: &mut dyn Iterator<Item = &crate::alerts::GroupMember>| it.map(|m| m.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&mut group.causes()), ["shop-cache"]);
+    let mut symptoms = names(&mut group.symptoms());
+    symptoms.sort();
+    assert_eq!(symptoms, ["Web Shop", "shop-checkout"]);
+    let checkout = group.members.iter().find(|m| m.name == "shop-checkout").unwrap();
+    assert_eq!(checkout.alerts.len(), 4, "one alert from each pod");
+    // A second pass opens nothing more.
+    assert!(app.correlate_alerts().await.unwrap().opened.is_empty());
+
+    let alerts = app.list_alerts(&admin, &crate::alerts::AlertFilter::default()).await.unwrap();
+    assert_eq!(alerts.len(), 10);
+    let named = |n: &str| alerts.iter().find(|a| a.alert.labels.get("alertname") == n).unwrap();
+    assert_eq!(named("BackupDurationHigh").silenced_by.len(), 1, "silenced");
+    let muted = &named("HostDown").muted_by;
+    assert!(matches!(muted.as_slice(), [crate::alerts::MutedBy::Window { .. }]), "in a maintenance window: {muted:?}");
+    let fp = steward_domain::alert::fingerprint_text(named("RedisOutOfMemory").alert.fingerprint);
+    let oom = app.get_alert(&admin, &fp).await.unwrap();
+    let (agent, _) = app.login("agent", DEMO_PASSWORD, IpAddr::from([127, 0, 0, 1])).await.unwrap();
+    assert_eq!((oom.acked.map(|a| a.0), oom.assignee.map(|a| a.0)), (Some(agent.id), Some(agent.id)));
+    let kinds: Vec<String> = app.alert_history(&admin, &fp).await.unwrap().into_iter().map(|h| h.event.kind).collect();
+    assert!(kinds.starts_with(&["fired".into(), "resolved".into(), "fired".into()]), "an earlier episode: {kinds:?}");
+}

@@ -157,8 +157,8 @@ pub async fn spawn_with(backend: Backend, config: AppConfig) -> TestApp {
     spawn_web(backend, config, WebConfig::default()).await
 }
 
-pub async fn spawn_web(backend: Backend, mut config: AppConfig, web: WebConfig) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
+/// A new, migrated database on `backend` (SQLite in `dir`), with its URL.
+pub async fn migrated(backend: Backend, dir: &tempfile::TempDir) -> (String, Store) {
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}/steward.db", dir.path().display()),
         Backend::Postgres => pg_database().await,
@@ -166,6 +166,12 @@ pub async fn spawn_web(backend: Backend, mut config: AppConfig, web: WebConfig) 
     let store =
         Store::connect(&url, &StoreOptions { max_connections: 4, writers: 2, ..Default::default() }).await.unwrap();
     store.migrate().await.unwrap();
+    (url, store)
+}
+
+pub async fn spawn_web(backend: Backend, mut config: AppConfig, web: WebConfig) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, store) = migrated(backend, &dir).await;
     config.data_dir = dir.path().to_path_buf();
     let app = App::new(store, config);
     app.add_group(None, "Service Desk", "First line").await.unwrap();

@@ -46,6 +46,7 @@ mod codes;
 mod comments;
 mod concurrency;
 mod conflicts;
+mod demo;
 mod desk;
 mod edits;
 mod escalations;
