@@ -7,6 +7,7 @@ use serde::Deserialize;
 use std::{fmt, net::SocketAddr, path::PathBuf};
 use steward_domain::PriorityMatrix;
 
+mod alerts;
 mod checks;
 mod inbound;
 mod numbers;
@@ -44,6 +45,7 @@ pub struct Config {
     pub site: site::SiteConfig,
     pub numbers: numbers::NumbersConfig,
     pub checks: checks::ChecksConfig,
+    pub alerts: alerts::AlertsConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -192,6 +194,7 @@ impl Default for Config {
             site: site::SiteConfig::default(),
             numbers: numbers::NumbersConfig::default(),
             checks: checks::ChecksConfig::default(),
+            alerts: alerts::AlertsConfig::default(),
         }
     }
 }
@@ -254,6 +257,7 @@ impl fmt::Debug for Config {
             .field("site", &self.site)
             .field("numbers", &self.numbers)
             .field("checks", &self.checks)
+            .field("alerts", &self.alerts)
             .finish()
     }
 }
@@ -310,7 +314,13 @@ const ENV_KEYS: &[(&str, &str)] = &[
 
 /// Every environment variable Steward reads.
 fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    ENV_KEYS.iter().chain(inbound::ENV_KEYS).chain(site::ENV_KEYS).chain(numbers::ENV_KEYS).chain(checks::ENV_KEYS)
+    ENV_KEYS
+        .iter()
+        .chain(inbound::ENV_KEYS)
+        .chain(site::ENV_KEYS)
+        .chain(numbers::ENV_KEYS)
+        .chain(checks::ENV_KEYS)
+        .chain(alerts::ENV_KEYS)
 }
 
 impl Config {
@@ -419,6 +429,7 @@ impl Config {
         self.inbound.to_app()?;
         self.site.to_app()?;
         self.checks.to_app()?;
+        self.alerts.prefix()?;
         self.numbers.to_domain()?;
         networks("trusted_proxies", &self.trusted_proxies)?;
         networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
@@ -512,6 +523,7 @@ impl Config {
             secure_cookies: self.public_url.starts_with("https://"),
             trusted_proxies: networks("trusted_proxies", &self.trusted_proxies)?,
             max_body_bytes: self.incidents.attachment_max_mb as usize * 1024 * 1024 + 1024 * 1024,
+            alertmanager_prefix: self.alerts.prefix()?,
             ..Default::default()
         })
     }
@@ -585,7 +597,7 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
 
 /// The commented example configuration, all sections.
 pub fn example() -> String {
-    format!("{EXAMPLE}{}{}{}{}", inbound::EXAMPLE, site::EXAMPLE, numbers::EXAMPLE, checks::EXAMPLE)
+    format!("{EXAMPLE}{}{}{}{}{}", inbound::EXAMPLE, site::EXAMPLE, numbers::EXAMPLE, checks::EXAMPLE, alerts::EXAMPLE)
 }
 
 const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown are the defaults.
@@ -699,6 +711,19 @@ mod tests {
             (t.listen, t.database_url, t.incidents.priority_matrix),
             (d.listen, d.database_url, d.incidents.priority_matrix)
         );
+    }
+
+    #[test]
+    fn the_alertmanager_prefix_reaches_the_server_and_is_checked() {
+        let c = Config::load_from(&Overrides::default(), vec![]).unwrap();
+        assert_eq!(c.web_config().unwrap().alertmanager_prefix, None);
+        let c =
+            Config::load_from(&Overrides::default(), env(&[("STEWARD_ALERTS_PATH_PREFIX", "/alertmanager")])).unwrap();
+        assert_eq!(c.web_config().unwrap().alertmanager_prefix.as_deref(), Some("/alertmanager"));
+        let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_ALERTS_PATH_PREFIX", "/alerts")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("alerts.path_prefix: \"/alerts\" collides with Steward's own paths"), "{err}");
     }
 
     #[test]

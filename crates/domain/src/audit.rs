@@ -26,10 +26,12 @@ pub enum AuditKind {
     AlertWindowChanged,
     /// The alert routing (tree, receivers, inhibition) was replaced or reset.
     AlertRoutingChanged,
+    /// The rules mapping alerts to CIs were replaced or reset.
+    AlertCiRulesChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 17] = [
+    pub const ALL: [AuditKind; 18] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::SignInLocked,
@@ -47,6 +49,7 @@ impl AuditKind {
         AuditKind::RiskQuestionnaireChanged,
         AuditKind::AlertWindowChanged,
         AuditKind::AlertRoutingChanged,
+        AuditKind::AlertCiRulesChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -68,6 +71,7 @@ impl AuditKind {
             AuditKind::RiskQuestionnaireChanged => "risk_questionnaire_changed",
             AuditKind::AlertWindowChanged => "alert_window_changed",
             AuditKind::AlertRoutingChanged => "alert_routing_changed",
+            AuditKind::AlertCiRulesChanged => "alert_ci_rules_changed",
         }
     }
 

@@ -554,6 +554,15 @@ codes! {
     NoWebhook = "no_webhook",
     /// The alert routing is kept by managers and admins. No params.
     DenyAlertRouting = "deny_alert_routing",
+    // Alert CI rules (see `alert::ci_rules`).
+    /// `{name}`: no CI class declares this attribute.
+    NoCiAttribute = "no_ci_attribute",
+    /// An attribute named by a rule that does not match one. No params.
+    AttributeOnlyWithMatch = "attribute_only_with_match",
+    /// `{j}`: the earlier rule with the same label and match.
+    CiRuleTwice = "ci_rule_twice",
+    /// The alert CI rules are kept by managers and admins. No params.
+    DenyAlertCiRules = "deny_alert_ci_rules",
     // Checks (see `check::definition`).
     /// `{interval}` (seconds): a check's timeout must be shorter.
     TimeoutBelowInterval = "timeout_below_interval",

@@ -328,6 +328,14 @@ pub async fn unmapped(conn: &mut AnyConnection, limit: i64) -> Result<Vec<(i64, 
         .await?)
 }
 
+/// Lets the alerts firing at `now` that named no CI (0) be mapped again,
+/// after the mapping rules changed; how many.
+pub async fn unmap_unnamed(conn: &mut AnyConnection, now: i64) -> Result<u64> {
+    let r =
+        sqlx::query("UPDATE alerts SET ci_id = NULL WHERE ci_id = 0 AND ends_at > $1").bind(now).execute(conn).await?;
+    Ok(r.rows_affected())
+}
+
 /// Sets the CI each alert names (0: none).
 pub async fn set_cis(conn: &mut AnyConnection, pairs: &[(i64, i64)]) -> Result<()> {
     for (id, ci) in pairs {

@@ -304,6 +304,19 @@ pub async fn find_by_name(conn: &mut AnyConnection, class: &str, name: &str) -> 
     Ok(row.map(|r| r.0))
 }
 
+/// Each CI that has a value of the attribute `key`, with that value as
+/// text: one scan of the CIs, for mapping alerts by an attribute. `key`
+/// must be an attribute name (ASCII letters, digits, `_`: it is written
+/// into the JSON path); any other reads nothing.
+pub async fn attribute_values(conn: &mut AnyConnection, d: Dialect, key: &str) -> Result<Vec<(i64, String)>> {
+    if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Ok(Vec::new());
+    }
+    let value = d.json_text("attributes", key);
+    let sql = format!("SELECT id, CAST({value} AS TEXT) FROM cis WHERE {value} IS NOT NULL ORDER BY id");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await?)
+}
+
 /// A reconciliation key and the CI that holds it.
 #[derive(Debug, Clone, FromRow, PartialEq, Eq, Hash)]
 pub struct IdentifierRow {

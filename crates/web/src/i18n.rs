@@ -807,6 +807,10 @@ catalogue! {
     ValWebhookOrUrl: "name a webhook (its id or name) or give a URL, not both", "wskaż webhook (jego id lub nazwę) albo podaj adres URL, nie oba";
     ValNoWebhook: "no webhook named {name}", "nie ma webhooka o nazwie {name}";
     DenyAlertRouting: "only managers and admins can change the alert routing", "tylko kierownicy i administratorzy mogą zmieniać kierowanie alertów";
+    ValNoCiAttribute: "no CI class has the attribute {name}", "żadna klasa CI nie ma atrybutu {name}";
+    ValAttributeOnlyWithMatch: "only a rule with match attribute names an attribute", "atrybut podaje tylko reguła z match attribute";
+    ValCiRuleTwice: "the same label and match as rules[{j}]", "ta sama etykieta i dopasowanie co rules[{j}]";
+    DenyAlertCiRules: "only managers and admins can change the alert CI rules", "tylko kierownicy i administratorzy mogą zmieniać reguły przypisywania alertów do CI";
     // Service-level settings
     ServiceLevelsTitle: "Service levels", "Poziomy usług";
     Name: "Name", "Nazwa";

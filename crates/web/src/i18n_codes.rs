@@ -334,6 +334,10 @@ pub fn msg_for(code: Code) -> Msg {
         C::WebhookOrUrl => Msg::ValWebhookOrUrl,
         C::NoWebhook => Msg::ValNoWebhook,
         C::DenyAlertRouting => Msg::DenyAlertRouting,
+        C::NoCiAttribute => Msg::ValNoCiAttribute,
+        C::AttributeOnlyWithMatch => Msg::ValAttributeOnlyWithMatch,
+        C::CiRuleTwice => Msg::ValCiRuleTwice,
+        C::DenyAlertCiRules => Msg::DenyAlertCiRules,
         C::GroupByAllAndNames => Msg::ValGroupByAllAndNames,
         C::DurationTooLong => Msg::ValDurationTooLong,
     }

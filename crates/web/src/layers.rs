@@ -16,8 +16,8 @@ use steward_domain::audit::AuditKind;
 /// `nosniff` on everything; `no-store` on API answers and attachment
 /// downloads (they carry private data; pages set it themselves) unless
 /// the handler chose a cache policy.
-pub async fn security_headers(req: Request, next: Next) -> Response {
-    let path = req.uri().path();
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = unprefixed(&state, req.uri().path());
     let private = path.starts_with("/api/") || path.contains("/attachments/");
     let mut r = next.run(req).await;
     let h = r.headers_mut();
@@ -28,6 +28,13 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     r
 }
 
+/// The path as Steward's own routes see it: under the Alertmanager API's
+/// prefix (`web.alertmanager_prefix`), without the prefix.
+fn unprefixed<'a>(state: &AppState, path: &'a str) -> &'a str {
+    let prefix = state.web.alertmanager_prefix.as_deref();
+    prefix.and_then(|p| path.strip_prefix(p)).filter(|rest| rest.starts_with('/')).unwrap_or(path)
+}
+
 /// The most of a plain-text refusal kept as the problem's detail.
 const DETAIL_MAX: usize = 1024;
 
@@ -35,8 +42,8 @@ const DETAIL_MAX: usize = 1024;
 /// the limit, a path or query that does not parse, a method the route
 /// lacks, a timeout, an unknown path: plain text or empty) becomes
 /// problem+json, with its status kept and its text as the detail.
-pub async fn api_problems(req: Request, next: Next) -> Response {
-    if !req.uri().path().starts_with("/api/") {
+pub async fn api_problems(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !unprefixed(&state, req.uri().path()).starts_with("/api/") {
         return next.run(req).await;
     }
     let r = next.run(req).await;

@@ -20,11 +20,7 @@ pub mod markdown;
 pub mod query;
 pub mod ui;
 
-use axum::{
-    Router,
-    middleware::{from_fn, from_fn_with_state},
-    routing::get,
-};
+use axum::{Router, middleware::from_fn_with_state, routing::get};
 use std::{future::Future, sync::Arc, time::Duration};
 use steward_app::App;
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
@@ -42,6 +38,10 @@ pub struct WebConfig {
     /// A connection that has not sent its request headers within this long
     /// is closed (slow-header attacks).
     pub header_read_timeout: Duration,
+    /// Also serve the Alertmanager API (`/api/v2/…`, `/-/healthy`,
+    /// `/-/ready`) under this path (`/alertmanager`), as Alertmanager's
+    /// `--web.route-prefix` does; checked by [`alertmanager::check_prefix`].
+    pub alertmanager_prefix: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -52,6 +52,7 @@ impl Default for WebConfig {
             max_body_bytes: 12 * 1024 * 1024,
             trusted_proxies: Default::default(),
             header_read_timeout: Duration::from_secs(10),
+            alertmanager_prefix: None,
         }
     }
 }
@@ -79,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(api::health::readyz))
         .nest("/api/v1", api::routes())
         .merge(alertmanager::routes())
+        .merge(alertmanager::prefixed(state.web.alertmanager_prefix.as_deref()))
         .merge(alert_hooks::routes())
         .merge(feeds::routes())
         // Every state-changing request a browser can send passes the CSRF
@@ -91,8 +93,8 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(from_fn_with_state(state.clone(), layers::audit_refusals))
-        .layer(from_fn(layers::api_problems))
-        .layer(from_fn(layers::security_headers))
+        .layer(from_fn_with_state(state.clone(), layers::api_problems))
+        .layer(from_fn_with_state(state.clone(), layers::security_headers))
         .layer(TraceLayer::new_for_http())
         .layer(from_fn_with_state(state.clone(), access_log::access_log))
         .with_state(state)

@@ -1,6 +1,7 @@
 //! Correlation into incidents (issue 13, item 5): each alert is mapped to
-//! the CI its labels name (`ci`, `instance`, `host`, … in order; a port or
-//! a domain dropped), the failing CIs that depend on each other form one
+//! the CI its labels name by the configurable rules (see `ci_rules`: by
+//! default `ci`, `instance`, `host`, … in order against CI names, a port
+//! or a domain dropped), the failing CIs that depend on each other form one
 //! group with its probable cause (`alert::correlate` over the CMDB graph),
 //! and each group opens one incident on the affected service, is told of
 //! later changes once per change, and resolves it when its alerts end.
@@ -27,8 +28,6 @@ use steward_store::{
     cmdb, now_micros, records, settings,
 };
 
-/// The labels that name a CI, tried in this order.
-pub const CI_LABELS: &[&str] = &["ci", "instance", "host", "hostname", "nodename", "service"];
 /// Failures within this span of each other correlate.
 pub const WINDOW: i64 = 15 * 60 * 1_000_000;
 /// How deep dependencies are followed.
@@ -45,26 +44,6 @@ pub struct Pass {
     pub opened: Vec<i64>,
     pub updated: Vec<i64>,
     pub resolved: Vec<i64>,
-}
-
-/// The CI a label value names: the name as it is, without a port, or the
-/// first part of a domain name; any case.
-fn ci_of(names: &HashMap<String, i64>, labels: &Labels) -> i64 {
-    for l in CI_LABELS {
-        let v = labels.get(l).trim().to_lowercase();
-        if v.is_empty() {
-            continue;
-        }
-        let no_port =
-            v.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(v.as_str(), |(h, _)| h);
-        let short = no_port.split('.').next().unwrap_or(no_port);
-        for candidate in [v.as_str(), no_port, short] {
-            if let Some(id) = names.get(candidate) {
-                return *id;
-            }
-        }
-    }
-    0
 }
 
 /// Severity to urgency: critical 1, warning or major 2, else 3.
@@ -212,18 +191,11 @@ impl App {
         Ok(pass)
     }
 
-    /// Maps the alerts not mapped yet to the CIs their labels name.
+    /// Maps the alerts not mapped yet to the CIs their labels name. The
+    /// rules and the maps they look values up in are read once per pass,
+    /// and only when there is something to map.
     async fn map_alerts(&self) -> Result<usize, AppError> {
-        let names: HashMap<String, i64> = self
-            .cmdb_view(|v| {
-                let mut m = HashMap::with_capacity(v.cis.len());
-                for (id, b) in &v.cis {
-                    let e = m.entry(b.name.trim().to_lowercase()).or_insert(*id);
-                    *e = (*e).min(*id);
-                }
-                m
-            })
-            .await?;
+        let mut lookup = None;
         let mut total = 0;
         loop {
             let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
@@ -232,9 +204,17 @@ impl App {
             if batch.is_empty() {
                 return Ok(total);
             }
+            let (rules, maps) = match &lookup {
+                Some(l) => l,
+                None => {
+                    let rules = self.ci_rules_in_force().await?;
+                    let maps = self.ci_maps(&rules).await?;
+                    lookup.insert((rules, maps))
+                }
+            };
             let pairs: Vec<(i64, i64)> = batch
                 .iter()
-                .map(|(id, labels)| (*id, ci_of(&names, &serde_json::from_str(labels).unwrap_or_default())))
+                .map(|(id, labels)| (*id, maps.ci_of(rules, &serde_json::from_str(labels).unwrap_or_default())))
                 .collect();
             total += pairs.len();
             self.store

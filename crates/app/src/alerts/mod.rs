@@ -6,6 +6,7 @@
 
 mod cause;
 mod change_links;
+mod ci_rules;
 pub mod correlation;
 pub mod dispatch;
 mod groups;

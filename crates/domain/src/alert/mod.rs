@@ -4,6 +4,7 @@
 //! through the CMDB. Pure: times are passed in (microseconds since the
 //! epoch), nothing here reads a clock or does IO.
 
+pub mod ci_rules;
 pub mod correlate;
 pub mod dispatch;
 pub mod from_check;
@@ -18,6 +19,7 @@ pub mod routing;
 pub mod silence;
 pub mod window;
 
+pub use ci_rules::{CiRule, CiRules, Lookup, MatchOn};
 pub use correlate::{CorrelationKey, Failing, correlate, group_of};
 pub use dispatch::{Dispatcher, Flush, GroupKey};
 pub use inhibit::{InhibitRule, InhibitRuleSpec, inhibited_by};

@@ -37,6 +37,76 @@ pub fn routes() -> Router<AppState> {
         .route("/-/ready", get(ready).head(ready))
 }
 
+/// The same routes under `prefix` too (Alertmanager's
+/// `--web.route-prefix`); none without one.
+pub fn prefixed(prefix: Option<&str>) -> Router<AppState> {
+    match prefix {
+        Some(p) => Router::new().nest(p, routes()),
+        None => Router::new(),
+    }
+}
+
+/// The first path segments Steward's own routes (pages, `/api`, the
+/// probes, the feeds) use: a prefix may not start with one.
+pub const RESERVED: &[&str] = &[
+    "-",
+    "admin",
+    "alerts",
+    "api",
+    "assets",
+    "change-calendar",
+    "changes",
+    "checks",
+    "cmdb",
+    "feeds",
+    "healthz",
+    "home",
+    "incidents",
+    "kb",
+    "login",
+    "logout",
+    "portal",
+    "problems",
+    "readyz",
+    "search",
+    "services",
+    "settings",
+    "suggestions",
+    "tasks",
+];
+
+/// The longest prefix taken.
+pub const PREFIX_MAX: usize = 100;
+
+/// Checks a path prefix for the Alertmanager API: `/` then segments of
+/// letters, digits, `-`, `.`, `_` and `~` (no `.` or `..` alone), no
+/// trailing `/`, at most [`PREFIX_MAX`] characters, and a first segment
+/// none of Steward's own paths uses. The error says what is wrong.
+pub fn check_prefix(prefix: &str) -> Result<(), String> {
+    let Some(rest) = prefix.strip_prefix('/') else {
+        return Err(format!("{prefix:?} must start with /, e.g. \"/alertmanager\""));
+    };
+    if rest.is_empty() || prefix.ends_with('/') {
+        return Err(format!("{prefix:?} must not end with /; leave it empty to serve /api/v2 at the root only"));
+    }
+    if prefix.len() > PREFIX_MAX {
+        return Err(format!("must be at most {PREFIX_MAX} characters"));
+    }
+    for seg in rest.split('/') {
+        let ok = seg.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+        if seg.is_empty() || seg == "." || seg == ".." || !ok {
+            return Err(format!(
+                "{prefix:?}: {seg:?} is not a path segment (letters, digits, -, ., _ and ~; not . or ..)"
+            ));
+        }
+    }
+    let first = rest.split('/').next().unwrap_or_default().to_ascii_lowercase();
+    if RESERVED.contains(&first.as_str()) {
+        return Err(format!("{prefix:?} collides with Steward's own paths under /{first}"));
+    }
+    Ok(())
+}
+
 /// An Alertmanager refusal: a JSON string.
 fn refusal(status: StatusCode, text: impl Into<String>) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], serde_json::Value::String(text.into()).to_string())
@@ -227,5 +297,62 @@ async fn ready(State(s): State<AppState>) -> Response {
     match s.app.store.pool().acquire().await {
         Ok(_) => "OK".into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_checked() {
+        for ok in ["/alertmanager", "/am/v1", "/x", "/a.b_c~d-e"] {
+            assert_eq!(check_prefix(ok), Ok(()), "{ok}");
+        }
+        let cases = [
+            ("alertmanager", "must start with /"),
+            ("/", "must not end with /"),
+            ("/alertmanager/", "must not end with /"),
+            ("/a//b", "is not a path segment"),
+            ("/a/../b", "is not a path segment"),
+            ("/{x}", "is not a path segment"),
+            ("/a b", "is not a path segment"),
+            ("/api", "collides with Steward's own paths under /api"),
+            ("/Alerts/am", "collides with Steward's own paths under /alerts"),
+            ("/-/am", "collides"),
+        ];
+        for (prefix, expected) in cases {
+            let e = check_prefix(prefix).unwrap_err();
+            assert!(e.contains(expected), "{prefix}: {e}");
+        }
+        assert!(check_prefix(&format!("/{}", "a".repeat(PREFIX_MAX))).unwrap_err().contains("at most"));
+    }
+
+    /// Every first path segment a route outside `/api/v1` uses is reserved:
+    /// a new area's routes must be added to [`RESERVED`].
+    #[test]
+    fn every_top_level_route_is_reserved() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    if !path.ends_with("api") {
+                        walk(&path, out);
+                    }
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for part in text.split(".route(\"/").skip(1) {
+                        let seg: String = part.chars().take_while(|c| !matches!(c, '/' | '"' | '{')).collect();
+                        out.push(seg);
+                    }
+                }
+            }
+        }
+        let mut segs = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut segs);
+        assert!(segs.len() > 50, "{segs:?}");
+        for s in segs.into_iter().filter(|s| !s.is_empty()) {
+            assert!(RESERVED.contains(&s.as_str()), "/{s} is a route: add it to RESERVED");
+        }
     }
 }

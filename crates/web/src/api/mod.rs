@@ -2,6 +2,7 @@
 //! generated from these handlers at `/api/v1/openapi.json`.
 
 pub mod accounts;
+pub mod alert_ci_rules;
 pub mod alert_routing;
 pub mod alert_windows;
 pub mod alerts;
@@ -94,6 +95,7 @@ const RESOURCES: &[Resource] = &[
     alerts::RESOURCE,
     alert_windows::RESOURCE,
     alert_routing::RESOURCE,
+    alert_ci_rules::RESOURCE,
     accounts::RESOURCE,
     me::RESOURCE,
     calendar_feeds::RESOURCE,

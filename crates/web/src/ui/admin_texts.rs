@@ -35,6 +35,7 @@ crate::i18n::catalogue! {
     AuditRiskQuestionnaireChanged: "Risk questionnaire changed", "Zmiana kwestionariusza ryzyka";
     AuditAlertWindowChanged: "Maintenance window for alerts changed", "Zmiana okna serwisowego alertów";
     AuditAlertRoutingChanged: "Alert routing changed", "Zmiana kierowania alertów";
+    AuditAlertCiRulesChanged: "Alert CI rules changed", "Zmiana reguł przypisywania alertów do CI";
     // Users, groups and organisations
     NavAdmin: "Administration", "Administracja";
     AdminGroups: "Groups", "Grupy";

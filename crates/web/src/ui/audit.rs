@@ -31,6 +31,7 @@ pub fn kind_label(lang: i18n::Lang, code: &str) -> String {
         Some(AuditKind::RiskQuestionnaireChanged) => AdminMsg::AuditRiskQuestionnaireChanged,
         Some(AuditKind::AlertWindowChanged) => AdminMsg::AuditAlertWindowChanged,
         Some(AuditKind::AlertRoutingChanged) => AdminMsg::AuditAlertRoutingChanged,
+        Some(AuditKind::AlertCiRulesChanged) => AdminMsg::AuditAlertCiRulesChanged,
         None => return code.to_owned(),
     };
     i18n::t(lang, msg).to_owned()

@@ -4,8 +4,8 @@
 //! filters and silence state, grouped; silences made, updated, listed and
 //! expired; tokens limited to alerts; and every refusal naming its field.
 
-use crate::both;
 use crate::helpers::*;
+use crate::{both, both_web};
 use serde_json::{Value, json};
 
 /// A token of the agent limited to alerts, as Prometheus is given.
@@ -238,3 +238,33 @@ both!(the_desk_pages_acknowledges_assigns_and_reads_the_history_of_alerts, |t| {
     let p = problem(t.get("/api/v1/alerts", &t.requester).await, 403, "forbidden").await;
     assert_eq!(p["reason"], "deny_alerts");
 });
+
+both_web!(
+    the_api_is_served_under_a_path_prefix_too,
+    steward_app::AppConfig::default(),
+    steward_web::WebConfig { alertmanager_prefix: Some("/alertmanager".into()), ..Default::default() },
+    |t| {
+        let token = alert_token(&t).await;
+        let r = t.post("/alertmanager/api/v2/alerts", &token, json!([down("db-1:9100")])).await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        // The plain routes stay.
+        assert_eq!(t.post("/api/v2/alerts", &token, json!([down("web-1:9100")])).await.status(), 200);
+        let r = t.get("/alertmanager/api/v2/alerts", &token).await;
+        assert_eq!(r.headers()["cache-control"], "no-store", "an API answer");
+        let list: Value = r.json().await.unwrap();
+        let mut seen: Vec<&str> =
+            list.as_array().unwrap().iter().map(|a| a["labels"]["instance"].as_str().unwrap()).collect();
+        seen.sort();
+        assert_eq!(seen, ["db-1:9100", "web-1:9100"]);
+        let groups = t.json("/alertmanager/api/v2/alerts/groups", &token).await;
+        assert_eq!(groups[0]["alerts"].as_array().unwrap().len(), 2, "{groups}");
+        for probe in ["/alertmanager/-/healthy", "/alertmanager/-/ready", "/-/healthy"] {
+            let r = t.client.get(format!("{}{probe}", t.base)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{probe}");
+        }
+        // Only the Alertmanager API is under the prefix, and a refusal there
+        // is the API's.
+        assert_eq!(t.get("/alertmanager/api/v1/incidents", &t.agent).await.status(), 404);
+        problem(t.get("/alertmanager/api/v2/silences", "nope").await, 401, "unauthenticated").await;
+    }
+);

@@ -3,8 +3,8 @@
 //! token limited to alerts in its `--http.config.file` (as Prometheus's
 //! `authorization`). `scripts/install-alertmanager.sh` installs it.
 
-use crate::both;
 use crate::helpers::*;
+use crate::{both, both_web};
 use serde_json::{Value, json};
 use std::process::Command;
 
@@ -16,10 +16,15 @@ struct Amtool {
 
 impl Amtool {
     fn new(t: &TestApp, token: &str) -> Amtool {
+        Amtool::at(t.base.clone(), token)
+    }
+
+    /// amtool told `--alertmanager.url=URL` (a path prefix in it, say).
+    fn at(url: String, token: &str) -> Amtool {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("http.yml");
         std::fs::write(&config, format!("authorization:\n  type: Bearer\n  credentials: {token}\n")).unwrap();
-        Amtool { url: t.base.clone(), config, _dir: dir }
+        Amtool { url, config, _dir: dir }
     }
 
     /// Runs amtool; its standard output, or a panic with what it said.
@@ -100,3 +105,29 @@ both!(amtool_adds_and_queries_alerts_and_keeps_silences, |t| {
     let list = t.json("/api/v2/alerts", &token).await;
     assert_eq!(list.as_array().unwrap().len(), 2);
 });
+
+both_web!(
+    amtool_reaches_the_api_under_a_path_prefix,
+    steward_app::AppConfig::default(),
+    steward_web::WebConfig { alertmanager_prefix: Some("/alertmanager".into()), ..Default::default() },
+    |t| {
+        let r = t.post("/api/v1/tokens", &t.agent, json!({"name": "amtool", "scope": "alerts"})).await;
+        let token = r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+        let am = Amtool::at(format!("{}/alertmanager", t.base), &token);
+        let elsewhere = Amtool::at(format!("{}/elsewhere", t.base), &token);
+        tokio::task::spawn_blocking(move || {
+            // amtool does go by the path: a prefix not configured is refused.
+            elsewhere.refused(&["alert", "query"]);
+            am.run(&["alert", "add", "DiskFull", "instance=db-1:9100", "severity=critical"]);
+            let q: Value = serde_json::from_str(&am.run(&["alert", "query", "-o", "json"])).unwrap();
+            assert_eq!(q[0]["labels"]["instance"], "db-1:9100", "{q}");
+            let id = am.run(&["silence", "add", "instance=db-1:9100", "--comment=disk", "--author=ops"]);
+            let s: Value = serde_json::from_str(&am.run(&["silence", "query", "-o", "json"])).unwrap();
+            assert_eq!(s[0]["id"].as_str(), Some(id.trim()));
+        })
+        .await
+        .unwrap();
+        // The same alert at the root.
+        assert_eq!(t.json("/api/v2/alerts", &token).await.as_array().unwrap().len(), 1);
+    }
+);

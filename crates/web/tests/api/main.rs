@@ -10,6 +10,7 @@ mod smtpd;
 
 mod access;
 mod accounts;
+mod alert_ci_rules;
 mod alert_correlation;
 mod alert_dispatch;
 mod alert_hooks;
