@@ -9,6 +9,7 @@ mod alerts;
 mod change_estate;
 mod change_plan;
 mod changes;
+mod checks;
 mod cmdb;
 mod cmdb_search;
 mod map;
@@ -59,6 +60,9 @@ pub enum BenchCommand {
     /// Alert intake through POST /api/v2/alerts beside Debian's Alertmanager
     /// 0.25 in the same run: new alerts, the dedup path, memory, listing.
     Alerts(alerts::AlertsArgs),
+    /// CPU and memory of `steward serve` running many HTTP checks against
+    /// a local target, and whether each ran in its slot.
+    Checks(checks::ChecksArgs),
 }
 
 #[derive(Args)]
@@ -127,6 +131,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Search(a) => search::search(a).await,
         BenchCommand::Changes(a) => changes::changes(a).await,
         BenchCommand::Alerts(a) => alerts::alerts(a).await,
+        BenchCommand::Checks(a) => checks::checks(a).await,
     }
 }
 
@@ -438,35 +443,16 @@ async fn startup(a: StartupArgs) -> Result<()> {
         fill(&app, a.incidents).await?;
         app.store.close().await;
     }
-    let exe = std::env::current_exe()?;
     let mut ready_ms = Vec::new();
     let mut rss_mb = Vec::new();
     for run in 1..=a.runs {
         let port = free_port()?;
         let started = Instant::now();
-        let mut child = tokio::process::Command::new(&exe)
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("STEWARD_LISTEN", format!("127.0.0.1:{port}"))
-            .env("STEWARD_DATABASE_URL", &db.url)
-            .env("STEWARD_DATA_DIR", dir.path())
-            .env("STEWARD_LOG_LEVEL", "warn")
-            .kill_on_drop(true)
-            .spawn()?;
+        let mut child = serve_child(&db, dir.path(), port)?;
+        wait_ready(port).await?;
+        let ready = started.elapsed();
         let client = reqwest::Client::new();
         let url = format!("http://127.0.0.1:{port}/readyz");
-        let mut ready = None;
-        while started.elapsed() < Duration::from_secs(30) {
-            if let Ok(r) = client.get(&url).send().await {
-                if r.status() == 200 {
-                    ready = Some(started.elapsed());
-                    break;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        let ready = ready.context("the server did not become ready within 30 s")?;
         // Let it settle, touch it once like a load balancer would, then read its memory.
         tokio::time::sleep(Duration::from_secs(3)).await;
         let _ = client.get(&url).send().await;
@@ -492,16 +478,52 @@ async fn startup(a: StartupArgs) -> Result<()> {
     Ok(())
 }
 
+/// `steward serve` (this binary) on the database in a child process,
+/// listening on 127.0.0.1:`port`, with nothing but PATH from the caller's
+/// environment.
+fn serve_child(db: &Db, data_dir: &std::path::Path, port: u16) -> Result<tokio::process::Child> {
+    Ok(tokio::process::Command::new(std::env::current_exe()?)
+        .arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("STEWARD_LISTEN", format!("127.0.0.1:{port}"))
+        .env("STEWARD_DATABASE_URL", &db.url)
+        .env("STEWARD_DATABASE_WRITERS", db.writers.to_string())
+        .env("STEWARD_DATA_DIR", data_dir)
+        .env("STEWARD_LOG_LEVEL", "warn")
+        .kill_on_drop(true)
+        .spawn()?)
+}
+
+/// Polls /readyz on 127.0.0.1:`port` until it answers 200 (30 s at most).
+async fn wait_ready(port: u16) -> Result<()> {
+    let started = Instant::now();
+    let client = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/readyz");
+    while started.elapsed() < Duration::from_secs(30) {
+        if client.get(&url).send().await.is_ok_and(|r| r.status() == 200) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    bail!("the server did not become ready within 30 s")
+}
+
 fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 fn rss_kib(pid: u32) -> Result<u64> {
+    status_kib(pid, "VmRSS:")
+}
+
+/// A size in kB from `/proc/<pid>/status` (`key` with its colon).
+fn status_kib(pid: u32, key: &str) -> Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
-        .context("no VmRSS")
+        .with_context(|| format!("no {key}"))
 }

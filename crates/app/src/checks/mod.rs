@@ -116,9 +116,13 @@ pub(crate) fn state_of(memory: &str) -> CheckState {
     serde_json::from_str(memory).unwrap_or_default()
 }
 
-/// When a check runs next after `now` (µs): its slot in the interval.
+/// When a check runs next at or after `now` (µs): its slot in the
+/// interval. `now` is rounded up to the millisecond (slots are whole
+/// milliseconds): rounded down, a run claimed in its slot's millisecond
+/// would be given the same slot again, and run twice.
 pub(crate) fn next_slot(id: i64, interval_secs: u32, now: i64) -> i64 {
-    let ms = spread::next_run(&id.to_string(), Duration::from_secs(u64::from(interval_secs)), now.div_euclid(1000));
+    let now_ms = now.div_euclid(1000) + i64::from(now.rem_euclid(1000) != 0);
+    let ms = spread::next_run(&id.to_string(), Duration::from_secs(u64::from(interval_secs)), now_ms);
     ms.saturating_mul(1000)
 }
 
@@ -457,5 +461,22 @@ async fn name_free(c: &mut steward_store::Conn, name: &str, id: Option<i64>) -> 
             Err(AppError::field("name", Code::NameTaken.msg("another check already has this name")))
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_slot;
+
+    #[test]
+    fn a_run_in_its_slots_millisecond_gets_the_next_slot() {
+        let minute = 60_000_000;
+        let slot = next_slot(42, 60, 1_700_000_000_000_000);
+        assert_eq!(slot % 1000, 0, "slots are whole milliseconds");
+        assert_eq!(next_slot(42, 60, slot), slot, "a slot is due at itself");
+        // What the scheduler asks after a run claimed at `slot + k` µs.
+        for k in [0, 1, 300, 998, 999, 1000, 59_999_999] {
+            assert_eq!(next_slot(42, 60, slot + k + 1), slot + minute, "claimed {k} µs after the slot");
+        }
     }
 }
