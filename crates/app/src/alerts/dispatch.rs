@@ -79,6 +79,16 @@ impl App {
     /// time instead of sleeping). A pass another node is running makes
     /// this one do nothing.
     pub async fn dispatch_once(&self, now: i64) -> Result<DispatchPass, AppError> {
+        // No receiver with a target (the default routing): no groups to
+        // keep, no alerts to read. Once one is given, the next pass starts
+        // from the firing alerts, as after a restart.
+        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let (_, routing) = routing::load(&mut c).await?;
+        drop(c);
+        if !routing.notifies() {
+            *self.dispatch.lock().await = DispatchState::default();
+            return Ok(DispatchPass::default());
+        }
         let wall = now_micros();
         let taken = self
             .store

@@ -310,6 +310,12 @@ fn check_target(field: &str, t: &TargetSpec, problems: &mut Problems) {
 
 impl Routing {
     /// The receiver named so, if configured.
+    /// Whether any receiver has somewhere to send to: without one, there
+    /// is nothing for the dispatcher to follow.
+    pub fn notifies(&self) -> bool {
+        self.receivers.iter().any(|r| !r.targets.is_empty())
+    }
+
     pub fn receiver(&self, name: &str) -> Option<&ReceiverSpec> {
         self.receivers.iter().find(|r| r.name == name)
     }

@@ -258,3 +258,23 @@ both_with!(a_webhook_target_gets_alertmanagers_payload, mail_config(free_port())
     let (_, slack) = got.iter().find(|(_, b)| b.get("blocks").is_some()).unwrap();
     assert!(slack["text"].as_str().unwrap().starts_with("[FIRING:1] alertname=\"Down\", site=\"waw\""), "{slack}");
 });
+
+both_with!(without_a_receiver_target_the_dispatcher_follows_nothing, mail_config(free_port()), |t| {
+    // The default routing: one receiver with nowhere to send.
+    let now = steward_store::now_micros();
+    post_alerts(&t, json!([disk("web-1", now + 3600 * S)])).await;
+    let idle = t.app.dispatch_once(now).await.unwrap();
+    assert_eq!(idle.read, 0, "nothing read, nothing kept: {idle:?}");
+    // Given a target, the next pass starts from the firing alerts.
+    set_mail(&t, "agent", "agent@example.org", None).await;
+    route(
+        &t,
+        json!({
+            "route": {"receiver": "desk", "group_by": ["alertname"], "group_wait": 0},
+            "receivers": [{"name": "desk", "targets": [{"type": "users", "users": ["agent"]}]}]
+        }),
+    )
+    .await;
+    let p = t.app.dispatch_once(steward_store::now_micros()).await.unwrap();
+    assert_eq!((p.read, p.messages), (1, 1), "{p:?}");
+});
