@@ -4,6 +4,7 @@
 //! replace it (as the API's JSON) or go back to the built-in one below.
 
 use super::alert_routing_texts::RoutingMsg;
+use super::json_editor::JsonEditor;
 use super::{Ctx, OrPage, UiResult, html, see_other, staff_only, widgets};
 use crate::{AppState, i18n};
 use axum::{
@@ -207,36 +208,19 @@ fn inhibition(ctx: &Ctx, spec: &RoutingSpec) -> Markup {
 
 fn edit(ctx: &Ctx, spec: &RoutingSpec, draft: Option<(String, Vec<FieldError>)>) -> Markup {
     let (text, errors) = draft.unwrap_or_else(|| (serde_json::to_string_pretty(spec).unwrap_or_default(), Vec::new()));
-    html! {
-        section.panel #routing-edit aria-labelledby="routing-edit-title" {
-            h2 #routing-edit-title { (ctx.t(RoutingMsg::EditTitle)) }
-            @if !errors.is_empty() {
-                div.notice.error role="alert" #routing-errors {
-                    (ctx.t(RoutingMsg::FormErrors))
-                    ul { @for e in &errors { li { code { (e.field) } ": " (said(ctx, e)) } } }
-                }
-            }
-            form #routing-form method="post" action=(PATH) {
-                (widgets::csrf(&ctx.csrf))
-                div.field {
-                    label for="routing-json" { (ctx.t(RoutingMsg::Json)) }
-                    p.hint #routing-json-hint { (ctx.t(RoutingMsg::EditHint)) }
-                    textarea.code #routing-json name="routing" rows="24" spellcheck="false"
-                        aria-describedby="routing-json-hint" aria-invalid=[(!errors.is_empty()).then_some("true")] { (text) }
-                }
-                button.btn.btn-primary #routing-save type="submit" { (ctx.t(RoutingMsg::Save)) }
-            }
-            form.inline #routing-reset method="post" action="/alerts/routing/reset" {
-                (widgets::csrf(&ctx.csrf))
-                button.btn.btn-quiet type="submit" { (ctx.t(RoutingMsg::Reset)) }
-            }
-        }
-    }
-}
-
-/// A problem in the viewer's language (a JSON one is said so already).
-fn said<'a>(ctx: &Ctx, e: &'a FieldError) -> std::borrow::Cow<'a, str> {
-    if e.code == Code::Malformed { e.message.as_str().into() } else { i18n::app_message(ctx.lang, e) }
+    let editor = JsonEditor {
+        id: "routing",
+        title: ctx.t(RoutingMsg::EditTitle),
+        errors_title: ctx.t(RoutingMsg::FormErrors),
+        label: ctx.t(RoutingMsg::Json),
+        hint: ctx.t(RoutingMsg::EditHint),
+        save: ctx.t(RoutingMsg::Save),
+        reset: ctx.t(RoutingMsg::Reset),
+        field: "routing",
+        action: PATH,
+        reset_action: "/alerts/routing/reset",
+    };
+    editor.render(ctx, &text, &errors)
 }
 
 #[derive(Deserialize)]

@@ -4,6 +4,7 @@
 //! to the built-in one below.
 
 use super::change_risk_texts::RiskMsg;
+use super::json_editor::JsonEditor;
 use super::{Ctx, OrPage, UiResult, change_texts, html, see_other, staff_only, widgets};
 use crate::api::risk_questionnaire::QuestionnaireJson;
 use crate::{AppState, i18n};
@@ -131,36 +132,19 @@ fn edit(ctx: &Ctx, q: &Questionnaire, draft: Option<(String, Vec<FieldError>)>) 
         let json = serde_json::to_string_pretty(&QuestionnaireJson::from(q.clone())).unwrap_or_default();
         (json, Vec::new())
     });
-    html! {
-        section.panel #risk-edit aria-labelledby="risk-edit-title" {
-            h2 #risk-edit-title { (ctx.t(RiskMsg::EditTitle)) }
-            @if !errors.is_empty() {
-                div.notice.error role="alert" #risk-errors {
-                    (ctx.t(RiskMsg::FormErrors))
-                    ul { @for e in &errors { li { code { (e.field) } ": " (said(ctx, e)) } } }
-                }
-            }
-            form #risk-form method="post" action=(PATH) {
-                (widgets::csrf(&ctx.csrf))
-                div.field {
-                    label for="risk-json" { (ctx.t(RiskMsg::Json)) }
-                    p.hint #risk-json-hint { (ctx.t(RiskMsg::EditHint)) }
-                    textarea.code #risk-json name="questionnaire" rows="24" spellcheck="false"
-                        aria-describedby="risk-json-hint" aria-invalid=[(!errors.is_empty()).then_some("true")] { (text) }
-                }
-                button.btn.btn-primary #risk-save type="submit" { (ctx.t(RiskMsg::Save)) }
-            }
-            form.inline #risk-reset method="post" action="/changes/risk/reset" {
-                (widgets::csrf(&ctx.csrf))
-                button.btn.btn-quiet type="submit" { (ctx.t(RiskMsg::Reset)) }
-            }
-        }
-    }
-}
-
-/// A problem in the viewer's language (a JSON one is said so already).
-fn said<'a>(ctx: &Ctx, e: &'a FieldError) -> std::borrow::Cow<'a, str> {
-    if e.code == Code::Malformed { e.message.as_str().into() } else { i18n::app_message(ctx.lang, e) }
+    let editor = JsonEditor {
+        id: "risk",
+        title: ctx.t(RiskMsg::EditTitle),
+        errors_title: ctx.t(RiskMsg::FormErrors),
+        label: ctx.t(RiskMsg::Json),
+        hint: ctx.t(RiskMsg::EditHint),
+        save: ctx.t(RiskMsg::Save),
+        reset: ctx.t(RiskMsg::Reset),
+        field: "questionnaire",
+        action: PATH,
+        reset_action: "/changes/risk/reset",
+    };
+    editor.render(ctx, &text, &errors)
 }
 
 #[derive(Deserialize)]

@@ -83,6 +83,7 @@ mod incident_form;
 mod incident_problems;
 mod incident_texts;
 mod incidents;
+mod json_editor;
 mod kb;
 mod kb_article;
 mod kb_form;
