@@ -76,8 +76,7 @@ fn merge_sql() -> String {
         " ON CONFLICT (fingerprint) DO UPDATE SET annotations = excluded.annotations, \
          generator_url = excluded.generator_url, starts_at = {starts}, ends_at = {ends}, \
          timeout = excluded.timeout, updated_at = excluded.updated_at, {}, {}, {}, {}, \
-         sender_id = excluded.sender_id, prev_ends_at = alerts.ends_at \
-         RETURNING fingerprint, id, starts_at, ends_at, prev_ends_at, received_at",
+         sender_id = excluded.sender_id, prev_ends_at = alerts.ends_at",
         keep("received_at"),
         keep("acked_by"),
         keep("acked_at"),
@@ -88,45 +87,63 @@ fn merge_sql() -> String {
 /// Writes each posted alert under its fingerprint in one statement per
 /// 500: a new one is added, a repeat merged into the kept one as
 /// Alertmanager merges (see [`merge_sql`]), labels aside (they make the
-/// fingerprint). Rows go in the order posted, so new alerts' ids follow
-/// it (two batches on PostgreSQL that lock shared alerts in opposite
-/// orders deadlock; the writer runs the loser again).
-pub async fn upsert(conn: &mut AnyConnection, now: i64, rows: &[AlertRow]) -> Result<Vec<Merged>> {
-    static MERGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let merge = MERGE.get_or_init(merge_sql);
+/// fingerprint). The database writes the history the post makes (fired,
+/// resolved: migration 0034's triggers). Rows go in the order posted, so
+/// new alerts' ids follow it (two batches on PostgreSQL that lock shared
+/// alerts in opposite orders deadlock; the writer runs the loser again).
+pub async fn upsert(conn: &mut AnyConnection, now: i64, rows: &[AlertRow]) -> Result<()> {
+    for chunk in rows.chunks(UPSERT_CHUNK) {
+        upsert_statement(now, chunk, false).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// [`upsert`], reading back what it made of each alert.
+pub async fn upsert_merged(conn: &mut AnyConnection, now: i64, rows: &[AlertRow]) -> Result<Vec<Merged>> {
     let mut out = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(500) {
-        // `$1` is now; the rows' placeholders follow.
-        let mut q = Sql::written(
-            "INSERT INTO alerts (fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, \
-             updated_at, received_at, acked_by, acked_at, assignee_id, sender_id) VALUES ",
-            vec![Value::Int(now)],
-        );
-        for (i, r) in chunk.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.row([
-                Value::Int(r.fingerprint),
-                Value::Text(r.labels.clone()),
-                Value::Text(r.annotations.clone()),
-                Value::Text(r.generator_url.clone()),
-                Value::Int(r.starts_at),
-                Value::Int(r.ends_at),
-                Value::Int(r.timeout),
-                Value::Int(r.updated_at),
-                Value::Int(r.received_at),
-                Value::from(r.acked_by),
-                Value::from(r.acked_at),
-                Value::from(r.assignee_id),
-                Value::from(r.sender_id),
-            ]);
-        }
-        q.push(merge);
-        let mut got: Vec<Merged> = q.fetch_all(&mut *conn).await?;
+    for chunk in rows.chunks(UPSERT_CHUNK) {
+        let mut got: Vec<Merged> = upsert_statement(now, chunk, true).fetch_all(&mut *conn).await?;
         out.append(&mut got);
     }
     Ok(out)
+}
+
+const UPSERT_CHUNK: usize = 500;
+
+fn upsert_statement(now: i64, chunk: &[AlertRow], returning: bool) -> Sql {
+    static MERGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let merge = MERGE.get_or_init(merge_sql);
+    // `$1` is now; the rows' placeholders follow.
+    let mut q = Sql::written(
+        "INSERT INTO alerts (fingerprint, labels, annotations, generator_url, starts_at, ends_at, timeout, \
+         updated_at, received_at, acked_by, acked_at, assignee_id, sender_id) VALUES ",
+        vec![Value::Int(now)],
+    );
+    for (i, r) in chunk.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.row([
+            Value::Int(r.fingerprint),
+            Value::Text(r.labels.clone()),
+            Value::Text(r.annotations.clone()),
+            Value::Text(r.generator_url.clone()),
+            Value::Int(r.starts_at),
+            Value::Int(r.ends_at),
+            Value::Int(r.timeout),
+            Value::Int(r.updated_at),
+            Value::Int(r.received_at),
+            Value::from(r.acked_by),
+            Value::from(r.acked_at),
+            Value::from(r.assignee_id),
+            Value::from(r.sender_id),
+        ]);
+    }
+    q.push(merge);
+    if returning {
+        q.push(" RETURNING fingerprint, id, starts_at, ends_at, prev_ends_at, received_at");
+    }
+    q
 }
 
 /// A row of `alert_events`.

@@ -58,6 +58,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     31 "0031" "alert_merge",
     32 "0032" "alert_windows",
     33 "0033" "alert_dispatch",
+    34 "0034" "alert_history",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -93,6 +94,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     31 "0031" "alert_merge",
     32 "0032" "alert_windows",
     33 "0033" "alert_dispatch",
+    34 "0034" "alert_history",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

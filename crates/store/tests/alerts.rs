@@ -1,7 +1,8 @@
 //! The merge a post makes inside its INSERT … ON CONFLICT agrees with
 //! Alertmanager's, as the domain writes it (`alert::merge`), over every
 //! arrangement of a kept and a posted alert's times around now, and the
-//! statement says what the alert was before; a list narrowed to one
+//! statement says what the alert was before and the database writes the
+//! history it makes (fired, resolved); a list narrowed to one
 //! instance or alert name reads its index. Both backends.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -10,7 +11,7 @@ mod common;
 
 use common::{drop_store, store};
 use steward_domain::alert::{Alert, Labels, merge};
-use steward_store::alerts::{AlertRow, firing, firing_query, upsert};
+use steward_store::alerts::{AlertRow, firing, firing_query, upsert, upsert_merged};
 
 const NOW: i64 = 1_800_000_000_000_000;
 const MIN: i64 = 60_000_000;
@@ -69,12 +70,12 @@ async fn agrees_with_the_domain(pg: bool) {
         }
     }
     let mut c = s.pool().acquire().await.unwrap();
-    let added = upsert(&mut c, NOW - 2 * MIN, &kept).await.unwrap();
+    let added = upsert_merged(&mut c, NOW - 2 * MIN, &kept).await.unwrap();
     assert!(added.iter().all(|m| m.prev_ends_at.is_none()), "new alerts had no end before");
     // The kept ones fire or not as of two minutes ago; acknowledge them all,
     // to see a new episode clear it.
     sqlx::query("UPDATE alerts SET acked_by = NULL, acked_at = 5, assignee_id = NULL").execute(&mut *c).await.unwrap();
-    let merged = upsert(&mut c, NOW, &posted).await.unwrap();
+    let merged = upsert_merged(&mut c, NOW, &posted).await.unwrap();
     assert_eq!(merged.len(), kept.len());
     let by_fp: std::collections::HashMap<i64, _> = merged.iter().map(|m| (m.fingerprint, *m)).collect();
     for (k, p) in kept.iter().zip(&posted) {
@@ -93,6 +94,22 @@ async fn agrees_with_the_domain(pg: bool) {
         let (acked_at,): (Option<i64>,) =
             sqlx::query_as("SELECT acked_at FROM alerts WHERE id = $1").bind(got.id).fetch_one(&mut *c).await.unwrap();
         assert_eq!(acked_at, if again { None } else { Some(5) }, "a new episode is not acknowledged");
+        // The history the database wrote: the first post's fired or
+        // resolved, then the second's if it changed the episode.
+        let episode = |firing: bool, starts_at: i64, ends_at: i64| {
+            if firing { ("fired".to_owned(), starts_at) } else { ("resolved".to_owned(), ends_at) }
+        };
+        let mut want = vec![episode(k.ends_at > NOW - 2 * MIN, k.starts_at, k.ends_at)];
+        if (k.ends_at > NOW) != (got.ends_at > NOW) {
+            want.push(episode(got.ends_at > NOW, got.starts_at, got.ends_at));
+        }
+        let history: Vec<(String, i64)> =
+            sqlx::query_as("SELECT kind, at FROM alert_events WHERE alert_id = $1 ORDER BY id")
+                .bind(got.id)
+                .fetch_all(&mut *c)
+                .await
+                .unwrap();
+        assert_eq!(history, want, "history of {}", k.fingerprint);
     }
     drop(c);
     drop_store(s, pg).await;

@@ -152,17 +152,6 @@ fn event(alert_id: i64, at: i64, kind: &str, actor_id: Option<i64>, detail: Stri
     AlertEvent { id: 0, alert_id, at, kind: kind.to_owned(), actor_id, detail }
 }
 
-/// The history a post made of an alert: fired when it starts firing (new,
-/// or again after a resolution), resolved when the sender ends it (a new
-/// alert posted resolved included).
-fn history(m: &store::Merged, now: i64) -> impl Iterator<Item = (i64, &'static str)> {
-    let was_firing = m.prev_ends_at.is_some_and(|e| e > now);
-    let firing = m.ends_at > now;
-    let fired = (!was_firing && firing).then_some((m.starts_at, "fired"));
-    let resolved = ((was_firing || m.prev_ends_at.is_none()) && !firing).then_some((m.ends_at, "resolved"));
-    fired.into_iter().chain(resolved)
-}
-
 fn from_row(r: &AlertRow) -> Alert {
     let labels: Labels = serde_json::from_str(&r.labels).unwrap_or_default();
     Alert {
@@ -177,26 +166,36 @@ fn from_row(r: &AlertRow) -> Alert {
     }
 }
 
+/// The rows a batch keeps: repeats of one fingerprint folded, each sent
+/// by `actor_id` and received now.
+fn rows_of(alerts: Vec<Alert>, actor_id: Option<i64>, now: i64) -> Vec<AlertRow> {
+    fold(alerts, now)
+        .iter()
+        .map(|a| AlertRow { sender_id: actor_id, ..to_row(a, Kept { received_at: now, ..Kept::default() }) })
+        .collect()
+}
+
 /// Keeps alerts in the caller's write, repeats of one fingerprint folded
 /// and each merged into the alert kept under its fingerprint by the
-/// statement itself (nothing is read before the write), with the history
-/// it makes (see [`history`]). The `(fingerprint, id)` of each.
+/// statement itself (nothing is read before the write); the database
+/// writes the history it makes.
 pub(crate) async fn write_alerts(
     c: &mut steward_store::Conn,
     alerts: Vec<Alert>,
     actor_id: Option<i64>,
     now: i64,
+) -> Result<(), StoreError> {
+    store::upsert(c, now, &rows_of(alerts, actor_id, now)).await
+}
+
+/// [`write_alerts`], answering the `(fingerprint, id)` of each.
+pub(crate) async fn write_alerts_ids(
+    c: &mut steward_store::Conn,
+    alerts: Vec<Alert>,
+    actor_id: Option<i64>,
+    now: i64,
 ) -> Result<HashMap<i64, i64>, StoreError> {
-    let rows: Vec<AlertRow> = fold(alerts, now)
-        .iter()
-        .map(|a| AlertRow { sender_id: actor_id, ..to_row(a, Kept { received_at: now, ..Kept::default() }) })
-        .collect();
-    let merged = store::upsert(c, now, &rows).await?;
-    let events: Vec<AlertEvent> = merged
-        .iter()
-        .flat_map(|m| history(m, now).map(|(at, kind)| event(m.id, at, kind, actor_id, String::new())))
-        .collect();
-    store::insert_events(c, &events).await?;
+    let merged = store::upsert_merged(c, now, &rows_of(alerts, actor_id, now)).await?;
     Ok(merged.iter().map(|m| (m.fingerprint, m.id)).collect())
 }
 
@@ -217,16 +216,12 @@ impl App {
                 Err(problems) => refused.extend(problems),
             }
         }
-        let alerts = fold(valid, now);
-        let kept = alerts.len();
+        // Made whole here, beside the request, not in the one writer all
+        // posts share.
+        let rows = std::sync::Arc::new(rows_of(valid, Some(actor.id), now));
+        let kept = rows.len();
         if kept > 0 {
-            let actor_id = Some(actor.id);
-            self.store
-                .write(move |c| {
-                    let alerts = alerts.clone();
-                    Box::pin(async move { write_alerts(c, alerts, actor_id, now).await })
-                })
-                .await?;
+            self.store.write(move |c| Box::pin(async move { store::upsert(c, now, &rows).await })).await?;
         }
         Ok(Ingested { kept, refused })
     }

@@ -15,7 +15,11 @@
 //! for that write and then finds the lease or the cursor moved on, so each
 //! event is raised once however many nodes run.
 
-use crate::{App, alerts::write_alerts, error::AppError};
+use crate::{
+    App,
+    alerts::{write_alerts, write_alerts_ids},
+    error::AppError,
+};
 use std::collections::HashMap;
 use steward_domain::alert::{
     Alert, Labels, Posted, RESOLVE_TIMEOUT,
@@ -109,7 +113,7 @@ async fn raise_batch(c: &mut Conn, d: Dialect, now: i64) -> Result<usize, StoreE
         // labels changed.
         let mut batch = endings(c, d, check.id, keep, e.at.min(now), now).await?;
         batch.extend(fired.and_then(|p| alert_of(p, now)));
-        let ids = write_alerts(c, batch, check.updated_by.or(check.created_by), now).await?;
+        let ids = write_alerts_ids(c, batch, check.updated_by.or(check.created_by), now).await?;
         if let Some(fp) = keep {
             if let Some(id) = ids.get(&(fp as i64)) {
                 let ci = check.ci_id.or(check.service_id).unwrap_or(0);
