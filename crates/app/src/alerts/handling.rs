@@ -9,7 +9,7 @@ use steward_domain::alert::{Matchers, parse_fingerprint};
 use steward_store::{
     Conn, StoreError, accounts,
     alerts::{self as store, AlertEvent, AlertRow},
-    now_micros,
+    cmdb, now_micros,
 };
 
 /// An alert with who acknowledged it and who has it, by name.
@@ -20,6 +20,11 @@ pub struct HandledAlert {
     /// (user id, display name, when).
     pub acked: Option<(i64, String, i64)>,
     pub assignee: Option<(i64, String)>,
+    /// The CI its labels map to (id, name): none while not mapped yet or
+    /// when no CI label rule finds one.
+    pub ci: Option<(i64, String)>,
+    /// Whether correlation has looked for its CI yet.
+    pub mapped: bool,
     /// The changes whose window it fired in (read with one alert only).
     pub changes: Vec<String>,
 }
@@ -80,6 +85,11 @@ impl App {
         let people = rows.iter().flat_map(|r| [r.acked_by, r.assignee_id]).flatten().collect::<Vec<_>>();
         let names = names(c, people.into_iter()).await?;
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+        let mut ci_ids: Vec<i64> = rows.iter().filter_map(|r| r.ci_id).filter(|&c| c > 0).collect();
+        ci_ids.sort_unstable();
+        ci_ids.dedup();
+        let cis: HashMap<i64, String> =
+            cmdb::get_many(c, &ci_ids).await?.into_iter().map(|ci| (ci.id, ci.name)).collect();
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -88,6 +98,8 @@ impl App {
                     id: r.id,
                     acked: r.acked_by.map(|u| (u, name(u), r.acked_at.unwrap_or(0))),
                     assignee: r.assignee_id.map(|u| (u, name(u))),
+                    ci: r.ci_id.and_then(|id| cis.get(&id).map(|n| (id, n.clone()))),
+                    mapped: r.ci_id.is_some(),
                     changes: Vec::new(),
                     view,
                 }

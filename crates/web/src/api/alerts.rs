@@ -99,6 +99,10 @@ pub struct AlertJson {
     pub changes: Vec<String>,
     pub acknowledged: Option<AckJson>,
     pub assignee: Option<Ref>,
+    /// The CI its labels map to by the CI label rules
+    /// (`/api/v1/alert-ci-rules`); null while not mapped yet (correlation
+    /// maps new alerts in its next pass) or when no rule finds a CI.
+    pub ci: Option<Ref>,
 }
 
 impl From<HandledAlert> for AlertJson {
@@ -121,6 +125,7 @@ impl From<HandledAlert> for AlertJson {
             changes: h.changes,
             acknowledged: h.acked.map(|(id, name, at)| AckJson { by: Ref { id, name }, at: time(at) }),
             assignee: h.assignee.map(|(id, name)| Ref { id, name }),
+            ci: h.ci.map(|(id, name)| Ref { id, name }),
         }
     }
 }

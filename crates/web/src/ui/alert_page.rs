@@ -157,6 +157,16 @@ fn times(ctx: &Ctx, a: &HandledAlert, now: i64) -> Markup {
                 div { dt { (ctx.t(ends)) } dd { (moment(ctx, alert.ends_at, now)) } }
                 div { dt { (ctx.t(AlertMsg::LastSent)) } dd { (moment(ctx, alert.updated_at, now)) } }
                 div { dt { (ctx.t(AlertMsg::FirstReceived)) } dd { (moment(ctx, a.view.received_at, now)) } }
+                div {
+                    dt { (ctx.t(AlertMsg::Ci)) }
+                    dd #alert-ci {
+                        @match (&a.ci, a.mapped) {
+                            (Some((id, name)), _) => a href={ "/cmdb/" (id) } { (name) },
+                            (None, false) => (ctx.t(AlertMsg::CiNotMapped)),
+                            (None, true) => (ctx.t(AlertMsg::CiNone)),
+                        }
+                    }
+                }
                 @if !alert.generator_url.is_empty() {
                     div {
                         dt { (ctx.t(AlertMsg::Source)) }

@@ -53,6 +53,9 @@ crate::i18n::catalogue! {
     LastSent: "Last sent", "Ostatnio wysłany";
     FirstReceived: "First received", "Pierwszy raz odebrany";
     Source: "Source", "Źródło";
+    Ci: "Configuration item", "Element konfiguracji";
+    CiNotMapped: "Not mapped yet", "Jeszcze nieprzypisany";
+    CiNone: "None found by the CI label rules", "Reguły etykiet CI nie znalazły żadnego";
     Handling: "Handling", "Obsługa";
     AckedByWhen: "Acknowledged by {who}, {when}.", "Potwierdził(a): {who}, {when}.";
     NotAcked: "Not acknowledged.", "Niepotwierdzony.";

@@ -210,7 +210,7 @@ fn table(ctx: &Ctx, windows: &[AlertWindow], now: i64) -> Markup {
                             td.labels-cell data-label=(ctx.t(AlertMsg::WinCovers)) {
                                 ul.label-chips {
                                     @for m in &w.matchers { li.label-chip { (m) } }
-                                    @for (id, name) in &w.cis { li.label-chip { a href={ "/cmdb/cis/" (id) } { (name) } } }
+                                    @for (id, name) in &w.cis { li.label-chip { a href={ "/cmdb/" (id) } { (name) } } }
                                 }
                                 @if w.dependents { p.hint { (ctx.t(AlertMsg::WinWithDependents)) } }
                             }

@@ -27,7 +27,7 @@ pub fn panel(ctx: &Ctx, d: &Data) -> Markup {
                                 },
                                 ChangeFlag::UndeclaredCi { ci, name, fingerprint } => li.flag data-flag="undeclared_ci" {
                                     (ctx.t(AlertMsg::FlagUndeclared)) " "
-                                    a href={ "/cmdb/cis/" (ci) } { (name) } " — "
+                                    a href={ "/cmdb/" (ci) } { (name) } " — "
                                     a href={ "/alerts/" (fingerprint_text(*fingerprint)) } { (ctx.t(AlertMsg::Alert)) }
                                 },
                             }

@@ -166,4 +166,23 @@ both!(correlation_maps_alerts_by_the_rules_in_their_order, |t| {
         titles(&t).await,
         ["Disk on web01", "Errors on Payments", "Latency on beta", "NodeDown on alpha", "Ping on gamma"]
     );
+    // Each alert says its CI, the list and one alert's read alike.
+    let list = t.json("/api/v1/alerts?limit=50", &t.agent).await;
+    let mut cis: Vec<(String, String)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["labels"]["alertname"].as_str().unwrap().to_owned(), a["ci"]["name"].as_str().unwrap().to_owned()))
+        .collect();
+    cis.sort();
+    let want =
+        [("Disk", "web01"), ("Errors", "Payments"), ("Latency", "beta"), ("NodeDown", "alpha"), ("Ping", "gamma")];
+    assert_eq!(cis, want.map(|(a, c)| (a.to_owned(), c.to_owned())), "{list}");
+    let fp = list["items"][0]["fingerprint"].as_str().unwrap();
+    let one = t.json(&format!("/api/v1/alerts/{fp}"), &t.agent).await;
+    assert_eq!(one["ci"], list["items"][0]["ci"]);
+    // Not mapped yet: null.
+    post(json!({"alertname": "Fresh", "instance": "web01:9100"})).await;
+    let list = t.json("/api/v1/alerts?limit=50&filter=%7Balertname%3D%22Fresh%22%7D", &t.agent).await;
+    assert!(list["items"][0]["ci"].is_null(), "{list}");
 });

@@ -126,6 +126,7 @@ async fn an_agent_works_an_alert_from_the_console_to_a_silence_and_back() {
     assert!(page.contains(r#"id="alert-source" href="http://prometheus:9090/graph?g0.expr=up""#));
     assert!(at(&page, "alert-acked").starts_with("Acknowledged by Alex Agent"));
     assert!(page.contains(r#"<li data-kind="fired">"#) && page.contains(r#"<li data-kind="acknowledged">"#));
+    assert_eq!(at(&page, "alert-ci"), "Not mapped yet");
     assert_eq!(get(&t, "/alerts/00000000000000ff", &cookie).await.status(), StatusCode::NOT_FOUND);
 
     // Assigned to a staff member; someone who is not staff is refused beside the field.

@@ -100,6 +100,11 @@ async fn journey(c: &Client, t: &server::TestServer) {
     go(c, &format!("#probable-cause a[href='/alerts/{fp}']")).await;
     assert_eq!(path(c).await, format!("/alerts/{fp}"));
     assert_eq!(text(c, "#alert-name").await, "NodeDown");
+    // Its CI, by the CI label rules, links to the CI's page.
+    assert_eq!(text(c, "#alert-ci").await, "vm-12");
+    go(c, "#alert-ci a").await;
+    assert!(path(c).await.starts_with("/cmdb/"), "{}", path(c).await);
+    c.back().await.unwrap();
     go(c, "#alert-incident a").await;
     assert_eq!(path(c).await, format!("/incidents/{number}"));
     assert_eq!(c.find_all(Locator::Css("#probable-cause")).await.unwrap().len(), 1);
