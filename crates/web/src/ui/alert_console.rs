@@ -214,6 +214,10 @@ async fn console(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ConsoleQue
             a.btn #to-routing href=(super::alert_routing::PATH) {
                 (ctx.t(super::alert_routing_texts::RoutingMsg::Link))
             }
+            " "
+            a.btn #to-ci-rules href=(super::alert_ci_rules::PATH) {
+                (ctx.t(super::alert_ci_rules_texts::CiRulesMsg::Link))
+            }
         }
         @if let Some(m) = flash(&q.m) { (widgets::notice(ctx.t(m))) }
         nav.tabs aria-label=(ctx.t(AlertMsg::Views)) { (tab("", AlertMsg::ListView)) " " (tab("groups", AlertMsg::GroupView)) }

@@ -4,7 +4,7 @@
 //! replace it (as the API's JSON) or go back to the built-in one below.
 
 use super::alert_routing_texts::RoutingMsg;
-use super::json_editor::JsonEditor;
+use super::json_editor::{self, JsonEditor};
 use super::{Ctx, OrPage, UiResult, html, see_other, staff_only, widgets};
 use crate::{AppState, i18n};
 use axum::{
@@ -14,7 +14,7 @@ use axum::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
-use steward_app::{AppError, Code, FieldError};
+use steward_app::{AppError, FieldError};
 use steward_domain::{
     Role,
     alert::{RouteSpec, RoutingSpec, TargetSpec, route},
@@ -229,16 +229,10 @@ struct SaveForm {
 }
 
 async fn save(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SaveForm>) -> UiResult {
-    let de = &mut serde_json::Deserializer::from_str(&f.routing);
-    let result = match serde_path_to_error::deserialize::<_, RoutingSpec>(de) {
+    let not_json = |reason: &str| i18n::tf(ctx.lang, RoutingMsg::NotJson, &[("reason", reason)]);
+    let result = match json_editor::parse::<RoutingSpec>(&f.routing, "routing", not_json) {
         Ok(spec) => s.app.set_alert_routing(&ctx.actor, spec).await.map(drop),
-        Err(e) => {
-            let path = e.path().to_string();
-            let field = if path == "." { "routing".to_owned() } else { path };
-            let reason = e.into_inner().to_string();
-            let text = i18n::tf(ctx.lang, RoutingMsg::NotJson, &[("reason", &reason)]);
-            Err(AppError::field(&field, Code::Malformed.msg(text)))
-        }
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => see_other(&format!("{PATH}?m=saved")),

@@ -4,7 +4,7 @@
 //! to the built-in one below.
 
 use super::change_risk_texts::RiskMsg;
-use super::json_editor::JsonEditor;
+use super::json_editor::{self, JsonEditor};
 use super::{Ctx, OrPage, UiResult, change_texts, html, see_other, staff_only, widgets};
 use crate::api::risk_questionnaire::QuestionnaireJson;
 use crate::{AppState, i18n};
@@ -15,7 +15,7 @@ use axum::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
-use steward_app::{AppError, Code, FieldError};
+use steward_app::{AppError, FieldError};
 use steward_domain::{Role, change::Questionnaire};
 
 pub const PATH: &str = "/changes/risk";
@@ -153,16 +153,10 @@ struct SaveForm {
 }
 
 async fn save(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SaveForm>) -> UiResult {
-    let de = &mut serde_json::Deserializer::from_str(&f.questionnaire);
-    let result = match serde_path_to_error::deserialize::<_, QuestionnaireJson>(de) {
+    let not_json = |reason: &str| i18n::tf(ctx.lang, RiskMsg::NotJson, &[("reason", reason)]);
+    let result = match json_editor::parse::<QuestionnaireJson>(&f.questionnaire, "questionnaire", not_json) {
         Ok(q) => s.app.set_risk_questionnaire(&ctx.actor, q.into()).await.map(drop),
-        Err(e) => {
-            let path = e.path().to_string();
-            let field = if path == "." { "questionnaire".to_owned() } else { path };
-            let reason = e.into_inner().to_string();
-            let text = i18n::tf(ctx.lang, RiskMsg::NotJson, &[("reason", &reason)]);
-            Err(AppError::field(&field, Code::Malformed.msg(text)))
-        }
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => see_other(&format!("{PATH}?m=saved")),

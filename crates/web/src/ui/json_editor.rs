@@ -5,7 +5,7 @@
 use super::{Ctx, widgets};
 use crate::i18n;
 use maud::{Markup, html};
-use steward_app::{Code, FieldError};
+use steward_app::{AppError, Code, FieldError};
 
 /// What one editor says and where it posts; `id` prefixes its element ids
 /// (`{id}-edit`, `{id}-form`, `{id}-json`, …).
@@ -57,4 +57,20 @@ impl JsonEditor<'_> {
 /// A problem in the viewer's language (a JSON one is said so already).
 fn said<'a>(ctx: &Ctx, e: &'a FieldError) -> std::borrow::Cow<'a, str> {
     if e.code == Code::Malformed { e.message.as_str().into() } else { i18n::app_message(ctx.lang, e) }
+}
+
+/// The posted text read as `T`: when it is not JSON of that shape, a
+/// problem on the path where reading stopped (the form field itself when
+/// at the top), said by `not_json` around serde's reason.
+pub fn parse<T: serde::de::DeserializeOwned>(
+    text: &str,
+    field: &str,
+    not_json: impl Fn(&str) -> String,
+) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." { field.to_owned() } else { path };
+        AppError::field(&at, Code::Malformed.msg(not_json(&e.into_inner().to_string())))
+    })
 }

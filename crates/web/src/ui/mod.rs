@@ -14,6 +14,8 @@ mod admin_ola;
 mod admin_texts;
 mod admin_users;
 mod admin_webhooks;
+pub mod alert_ci_rules;
+mod alert_ci_rules_texts;
 mod alert_console;
 mod alert_page;
 pub mod alert_routing;
@@ -155,6 +157,7 @@ const AREAS: &[area::Area] = &[
     cab_agenda::AREA,
     change_risk::AREA,
     alert_routing::AREA,
+    alert_ci_rules::AREA,
     task_list::AREA,
     cmdb_list::AREA,
     kb::AREA,

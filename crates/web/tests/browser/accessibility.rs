@@ -114,6 +114,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/checks/{check}/edit", MANAGERS),
     ("/incidents/{correlated}", STAFF),
     ("/alerts/routing", STAFF),
+    ("/alerts/ci-rules", MANAGERS),
 ];
 
 /// The WCAG 2.1 A and AA rules (and unique landmarks), only violations back.

@@ -285,3 +285,55 @@ async fn the_alert_routing_is_shown_replaced_on_the_page_and_refusals_keep_what_
     let page = body(get(&t, "/alerts/routing", &cookie).await, StatusCode::OK).await;
     assert!(page.contains(r#"id="receiver-steward""#) && !page.contains(r#"id="receiver-db""#));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ci_label_rules_are_shown_replaced_on_the_page_and_refusals_keep_what_was_typed() {
+    let t = server::spawn().await;
+    let (cookie, csrf) = t.session("admin").await;
+    let console = body(get(&t, "/alerts", &cookie).await, StatusCode::OK).await;
+    assert!(console.contains(r#"id="to-ci-rules" href="/alerts/ci-rules""#), "reached from the console");
+    let page = body(get(&t, "/alerts/ci-rules", &cookie).await, StatusCode::OK).await;
+    // The built-in rules: six labels against CI names, port and domain cut.
+    assert!(page.contains(r#"id="ci-rule-6""#) && !page.contains(r#"id="ci-rule-7""#), "{page}");
+    let first = page.split(r#"id="ci-rule-1""#).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(first.contains("<code>ci</code>") && first.contains("the names of CIs"), "{first}");
+    assert!(first.contains("without the port, the short host name"), "{first}");
+    assert!(page.contains(r#"id="ci-rules-json""#), "admins may replace them");
+
+    // JSON that does not read, and rules that read but do not hold: each
+    // problem named, what was typed kept, nothing stored.
+    let bad = [("_csrf", csrf.as_str()), ("rules_json", r#"{"rules": [{"label": 3}]}"#)];
+    let page = body(post(&t, "/alerts/ci-rules", &cookie, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(page.contains("<code>rules[0].label</code>: not JSON as the rules need it"), "{page}");
+    assert!(page.contains(r#"{&quot;rules&quot;: [{&quot;label&quot;: 3}]}"#), "what was typed stays: {page}");
+    let holds_not = r#"{"rules": [{"label": "node", "match": "attribute", "attribute": "no_such_attribute"}]}"#;
+    let bad = [("_csrf", csrf.as_str()), ("rules_json", holds_not)];
+    let page = body(post(&t, "/alerts/ci-rules", &cookie, &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(page.contains("<code>rules[0].attribute</code>"), "{page}");
+    assert!(page.contains(r#"id="ci-rule-6""#), "the built-in ones stay in force");
+
+    let good = r#"{"rules": [{"label": "node", "match": "attribute", "attribute": "hostname", "strip_port": true},
+        {"label": "service", "match": "service"}]}"#;
+    let r = post(&t, "/alerts/ci-rules", &cookie, &[("_csrf", csrf.as_str()), ("rules_json", good)]).await;
+    assert_eq!(r.headers()[header::LOCATION], "/alerts/ci-rules?m=saved");
+    let page = body(get(&t, "/alerts/ci-rules?m=saved", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains("The rules are saved"), "{page}");
+    let first = page.split(r#"id="ci-rule-1""#).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(first.contains("<code>node</code>") && first.contains("the CI attribute hostname"), "{first}");
+    assert!(first.contains("without the port") && !first.contains("short host"), "{first}");
+    let second = page.split(r#"id="ci-rule-2""#).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(second.contains("the names of services") && second.contains("—"), "{second}");
+    assert!(!page.contains(r#"id="ci-rule-3""#));
+
+    // Agents read them only.
+    let (agent, agent_csrf) = t.session("agent").await;
+    let page = body(get(&t, "/alerts/ci-rules", &agent).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="ci-rule-2""#) && !page.contains(r#"id="ci-rules-json""#), "agents read them only");
+    let r = post(&t, "/alerts/ci-rules", &agent, &[("_csrf", agent_csrf.as_str()), ("rules_json", good)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let r = post(&t, "/alerts/ci-rules/reset", &cookie, &[("_csrf", csrf.as_str())]).await;
+    assert_eq!(r.headers()[header::LOCATION], "/alerts/ci-rules?m=reset");
+    let page = body(get(&t, "/alerts/ci-rules?m=reset", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="ci-rule-6""#) && page.contains("The built-in rules are back in force."));
+}
