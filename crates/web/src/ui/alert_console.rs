@@ -208,15 +208,15 @@ async fn console(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ConsoleQue
     let body = html! {
         div.page-head.head-row {
             h1 { (ctx.t(AlertMsg::Title)) }
-            a.btn #to-silences href=(alert_silences::PATH) { (ctx.t(AlertMsg::SilencesTitle)) }
-            a.btn #to-windows href=(alert_windows::PATH) { (ctx.t(AlertMsg::WindowsTitle)) }
-            " "
-            a.btn #to-routing href=(super::alert_routing::PATH) {
-                (ctx.t(super::alert_routing_texts::RoutingMsg::Link))
-            }
-            " "
-            a.btn #to-ci-rules href=(super::alert_ci_rules::PATH) {
-                (ctx.t(super::alert_ci_rules_texts::CiRulesMsg::Link))
+            div.head-actions {
+                a.btn #to-silences href=(alert_silences::PATH) { (ctx.t(AlertMsg::SilencesTitle)) }
+                a.btn #to-windows href=(alert_windows::PATH) { (ctx.t(AlertMsg::WindowsTitle)) }
+                a.btn #to-routing href=(super::alert_routing::PATH) {
+                    (ctx.t(super::alert_routing_texts::RoutingMsg::Link))
+                }
+                a.btn #to-ci-rules href=(super::alert_ci_rules::PATH) {
+                    (ctx.t(super::alert_ci_rules_texts::CiRulesMsg::Link))
+                }
             }
         }
         @if let Some(m) = flash(&q.m) { (widgets::notice(ctx.t(m))) }
