@@ -3,64 +3,65 @@
 //! staff; managers and admins replace them (as the API's JSON) or go back
 //! to the built-in ones.
 
+use super::Ctx;
 use super::alert_ci_rules_texts::CiRulesMsg;
-use super::json_editor::{self, JsonEditor};
-use super::{Ctx, OrPage, UiResult, html, see_other, staff_only, widgets};
-use crate::{AppState, i18n};
-use axum::{
-    Form,
-    extract::{Query, State},
-    http::StatusCode,
-};
+use super::json_editor::{self, PageTexts, SettingsPage};
+use crate::i18n;
 use maud::{Markup, html};
-use serde::Deserialize;
-use steward_app::{AppError, FieldError};
-use steward_domain::{
-    Role,
-    alert::{CiRule, CiRules, MatchOn},
-};
+use steward_app::{Actor, App, AppError};
+use steward_domain::alert::{CiRule, CiRules, MatchOn};
 
 pub const PATH: &str = "/alerts/ci-rules";
 
 pub const AREA: super::area::Area = super::area::Area {
-    routes,
+    routes: json_editor::routes::<CiRulesPage>,
     // Reached from the alert console; "Alerts" stays marked.
     nav: &[],
 };
 
-fn routes() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new().route(PATH, get(show).post(save)).route("/alerts/ci-rules/reset", post(reset))
-}
+struct CiRulesPage;
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Flash {
-    m: String,
-}
+impl SettingsPage for CiRulesPage {
+    type Doc = CiRules;
+    type Posted = CiRules;
+    const PATH: &'static str = PATH;
+    const ID: &'static str = "ci-rules";
+    const FIELD: &'static str = "rules_json";
 
-async fn show(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> UiResult {
-    staff_only(&ctx)?;
-    page(&s, &ctx, &f.m, None).await
-}
-
-async fn page(s: &AppState, ctx: &Ctx, flash: &str, draft: Option<(String, Vec<FieldError>)>) -> UiResult {
-    let rules = s.app.alert_ci_rules(&ctx.actor).await.or_page(ctx)?;
-    let flash = match flash {
-        "saved" => Some(CiRulesMsg::Saved),
-        "reset" => Some(CiRulesMsg::WasReset),
-        _ => None,
-    };
-    let status = if draft.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let keeper = matches!(ctx.actor.role, Role::Manager | Role::Admin);
-    let body = html! {
-        div.page-head { h1 { (ctx.t(CiRulesMsg::Title)) } }
-        @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
-        p.lead #ci-rules-intro { (ctx.t(CiRulesMsg::Intro)) }
-        (table(ctx, &rules))
-        @if keeper { (edit(ctx, &rules, draft)) }
-    };
-    Ok(html(status, super::layout::page(ctx, ctx.t(CiRulesMsg::Title), body)))
+    async fn load(app: &App, actor: &Actor) -> Result<CiRules, AppError> {
+        app.alert_ci_rules(actor).await
+    }
+    async fn store(app: &App, actor: &Actor, rules: CiRules) -> Result<(), AppError> {
+        app.set_alert_ci_rules(actor, rules).await.map(drop)
+    }
+    async fn reset(app: &App, actor: &Actor) -> Result<(), AppError> {
+        app.reset_alert_ci_rules(actor).await.map(drop)
+    }
+    fn json(rules: &CiRules) -> String {
+        serde_json::to_string_pretty(rules).unwrap_or_default()
+    }
+    fn texts(ctx: &Ctx) -> PageTexts {
+        PageTexts {
+            title: ctx.t(CiRulesMsg::Title),
+            edit_title: ctx.t(CiRulesMsg::EditTitle),
+            saved: ctx.t(CiRulesMsg::Saved),
+            was_reset: ctx.t(CiRulesMsg::WasReset),
+            errors_title: ctx.t(CiRulesMsg::FormErrors),
+            label: ctx.t(CiRulesMsg::Json),
+            hint: ctx.t(CiRulesMsg::EditHint),
+            save: ctx.t(CiRulesMsg::Save),
+            reset: ctx.t(CiRulesMsg::Reset),
+        }
+    }
+    fn not_json(ctx: &Ctx, reason: &str) -> String {
+        i18n::tf(ctx.lang, CiRulesMsg::NotJson, &[("reason", reason)])
+    }
+    fn body(ctx: &Ctx, rules: &CiRules) -> Markup {
+        html! {
+            p.lead #ci-rules-intro { (ctx.t(CiRulesMsg::Intro)) }
+            (table(ctx, rules))
+        }
+    }
 }
 
 fn table(ctx: &Ctx, rules: &CiRules) -> Markup {
@@ -114,44 +115,4 @@ fn also(ctx: &Ctx, r: &CiRule) -> String {
         out.push(ctx.t(CiRulesMsg::ShortHost));
     }
     if out.is_empty() { ctx.t(CiRulesMsg::Nothing).to_owned() } else { out.join(", ") }
-}
-
-fn edit(ctx: &Ctx, rules: &CiRules, draft: Option<(String, Vec<FieldError>)>) -> Markup {
-    let (text, errors) = draft.unwrap_or_else(|| (serde_json::to_string_pretty(rules).unwrap_or_default(), Vec::new()));
-    let editor = JsonEditor {
-        id: "ci-rules",
-        title: ctx.t(CiRulesMsg::EditTitle),
-        errors_title: ctx.t(CiRulesMsg::FormErrors),
-        label: ctx.t(CiRulesMsg::Json),
-        hint: ctx.t(CiRulesMsg::EditHint),
-        save: ctx.t(CiRulesMsg::Save),
-        reset: ctx.t(CiRulesMsg::Reset),
-        field: "rules_json",
-        action: PATH,
-        reset_action: "/alerts/ci-rules/reset",
-    };
-    editor.render(ctx, &text, &errors)
-}
-
-#[derive(Deserialize)]
-struct SaveForm {
-    rules_json: String,
-}
-
-async fn save(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SaveForm>) -> UiResult {
-    let not_json = |reason: &str| i18n::tf(ctx.lang, CiRulesMsg::NotJson, &[("reason", reason)]);
-    let result = match json_editor::parse::<CiRules>(&f.rules_json, "rules_json", not_json) {
-        Ok(rules) => s.app.set_alert_ci_rules(&ctx.actor, rules).await.map(drop),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => see_other(&format!("{PATH}?m=saved")),
-        Err(AppError::Invalid(bad)) => page(&s, &ctx, "", Some((f.rules_json, bad))).await,
-        Err(e) => Err(ctx.fail(e)),
-    }
-}
-
-async fn reset(State(s): State<AppState>, ctx: Ctx) -> UiResult {
-    s.app.reset_alert_ci_rules(&ctx.actor).await.or_page(&ctx)?;
-    see_other(&format!("{PATH}?m=reset"))
 }

@@ -3,66 +3,67 @@
 //! where they send, the inhibition rules — for staff; managers and admins
 //! replace it (as the API's JSON) or go back to the built-in one below.
 
+use super::Ctx;
 use super::alert_routing_texts::RoutingMsg;
-use super::json_editor::{self, JsonEditor};
-use super::{Ctx, OrPage, UiResult, html, see_other, staff_only, widgets};
-use crate::{AppState, i18n};
-use axum::{
-    Form,
-    extract::{Query, State},
-    http::StatusCode,
-};
+use super::json_editor::{self, PageTexts, SettingsPage};
+use crate::i18n;
 use maud::{Markup, html};
-use serde::Deserialize;
-use steward_app::{AppError, FieldError};
-use steward_domain::{
-    Role,
-    alert::{RouteSpec, RoutingSpec, TargetSpec, route},
-};
+use steward_app::{Actor, App, AppError};
+use steward_domain::alert::{RouteSpec, RoutingSpec, TargetSpec, route};
 
 pub const PATH: &str = "/alerts/routing";
 
 pub const AREA: super::area::Area = super::area::Area {
-    routes,
+    routes: json_editor::routes::<RoutingPage>,
     // Reached from the alert console; "Alerts" stays marked.
     nav: &[],
 };
 
-fn routes() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new().route(PATH, get(show).post(save)).route("/alerts/routing/reset", post(reset))
-}
+struct RoutingPage;
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Flash {
-    m: String,
-}
+impl SettingsPage for RoutingPage {
+    type Doc = RoutingSpec;
+    type Posted = RoutingSpec;
+    const PATH: &'static str = PATH;
+    const ID: &'static str = "routing";
+    const FIELD: &'static str = "routing";
 
-async fn show(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> UiResult {
-    staff_only(&ctx)?;
-    page(&s, &ctx, &f.m, None).await
-}
-
-async fn page(s: &AppState, ctx: &Ctx, flash: &str, draft: Option<(String, Vec<FieldError>)>) -> UiResult {
-    let spec = s.app.alert_routing(&ctx.actor).await.or_page(ctx)?;
-    let flash = match flash {
-        "saved" => Some(RoutingMsg::Saved),
-        "reset" => Some(RoutingMsg::WasReset),
-        _ => None,
-    };
-    let status = if draft.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let keeper = matches!(ctx.actor.role, Role::Manager | Role::Admin);
-    let body = html! {
-        div.page-head { h1 { (ctx.t(RoutingMsg::Title)) } }
-        @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
-        p.lead #routing-intro { (ctx.t(RoutingMsg::Intro)) }
-        (tree(ctx, &spec))
-        (receivers(ctx, &spec))
-        (inhibition(ctx, &spec))
-        @if keeper { (edit(ctx, &spec, draft)) }
-    };
-    Ok(html(status, super::layout::page(ctx, ctx.t(RoutingMsg::Title), body)))
+    async fn load(app: &App, actor: &Actor) -> Result<RoutingSpec, AppError> {
+        app.alert_routing(actor).await
+    }
+    async fn store(app: &App, actor: &Actor, spec: RoutingSpec) -> Result<(), AppError> {
+        app.set_alert_routing(actor, spec).await.map(drop)
+    }
+    async fn reset(app: &App, actor: &Actor) -> Result<(), AppError> {
+        app.reset_alert_routing(actor).await.map(drop)
+    }
+    fn json(spec: &RoutingSpec) -> String {
+        serde_json::to_string_pretty(spec).unwrap_or_default()
+    }
+    fn texts(ctx: &Ctx) -> PageTexts {
+        PageTexts {
+            title: ctx.t(RoutingMsg::Title),
+            edit_title: ctx.t(RoutingMsg::EditTitle),
+            saved: ctx.t(RoutingMsg::Saved),
+            was_reset: ctx.t(RoutingMsg::WasReset),
+            errors_title: ctx.t(RoutingMsg::FormErrors),
+            label: ctx.t(RoutingMsg::Json),
+            hint: ctx.t(RoutingMsg::EditHint),
+            save: ctx.t(RoutingMsg::Save),
+            reset: ctx.t(RoutingMsg::Reset),
+        }
+    }
+    fn not_json(ctx: &Ctx, reason: &str) -> String {
+        i18n::tf(ctx.lang, RoutingMsg::NotJson, &[("reason", reason)])
+    }
+    fn body(ctx: &Ctx, spec: &RoutingSpec) -> Markup {
+        html! {
+            p.lead #routing-intro { (ctx.t(RoutingMsg::Intro)) }
+            (tree(ctx, spec))
+            (receivers(ctx, spec))
+            (inhibition(ctx, spec))
+        }
+    }
 }
 
 /// One row per route, depth-first, indented by depth; unset settings are
@@ -204,44 +205,4 @@ fn inhibition(ctx: &Ctx, spec: &RoutingSpec) -> Markup {
             }
         }
     }
-}
-
-fn edit(ctx: &Ctx, spec: &RoutingSpec, draft: Option<(String, Vec<FieldError>)>) -> Markup {
-    let (text, errors) = draft.unwrap_or_else(|| (serde_json::to_string_pretty(spec).unwrap_or_default(), Vec::new()));
-    let editor = JsonEditor {
-        id: "routing",
-        title: ctx.t(RoutingMsg::EditTitle),
-        errors_title: ctx.t(RoutingMsg::FormErrors),
-        label: ctx.t(RoutingMsg::Json),
-        hint: ctx.t(RoutingMsg::EditHint),
-        save: ctx.t(RoutingMsg::Save),
-        reset: ctx.t(RoutingMsg::Reset),
-        field: "routing",
-        action: PATH,
-        reset_action: "/alerts/routing/reset",
-    };
-    editor.render(ctx, &text, &errors)
-}
-
-#[derive(Deserialize)]
-struct SaveForm {
-    routing: String,
-}
-
-async fn save(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SaveForm>) -> UiResult {
-    let not_json = |reason: &str| i18n::tf(ctx.lang, RoutingMsg::NotJson, &[("reason", reason)]);
-    let result = match json_editor::parse::<RoutingSpec>(&f.routing, "routing", not_json) {
-        Ok(spec) => s.app.set_alert_routing(&ctx.actor, spec).await.map(drop),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => see_other(&format!("{PATH}?m=saved")),
-        Err(AppError::Invalid(bad)) => page(&s, &ctx, "", Some((f.routing, bad))).await,
-        Err(e) => Err(ctx.fail(e)),
-    }
-}
-
-async fn reset(State(s): State<AppState>, ctx: Ctx) -> UiResult {
-    s.app.reset_alert_routing(&ctx.actor).await.or_page(&ctx)?;
-    see_other(&format!("{PATH}?m=reset"))
 }

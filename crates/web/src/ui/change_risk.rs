@@ -4,64 +4,68 @@
 //! to the built-in one below.
 
 use super::change_risk_texts::RiskMsg;
-use super::json_editor::{self, JsonEditor};
-use super::{Ctx, OrPage, UiResult, change_texts, html, see_other, staff_only, widgets};
+use super::json_editor::{self, PageTexts, SettingsPage};
+use super::{Ctx, change_texts};
 use crate::api::risk_questionnaire::QuestionnaireJson;
-use crate::{AppState, i18n};
-use axum::{
-    Form,
-    extract::{Query, State},
-    http::StatusCode,
-};
+use crate::i18n;
 use maud::{Markup, html};
-use serde::Deserialize;
-use steward_app::{AppError, FieldError};
-use steward_domain::{Role, change::Questionnaire};
+use steward_app::{Actor, App, AppError};
+use steward_domain::change::Questionnaire;
 
 pub const PATH: &str = "/changes/risk";
 
 pub const AREA: super::area::Area = super::area::Area {
-    routes,
+    routes: json_editor::routes::<RiskPage>,
     // Reached from the change form and page; "Changes" stays marked.
     nav: &[],
 };
 
-fn routes() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new().route(PATH, get(show).post(save)).route("/changes/risk/reset", post(reset))
-}
+struct RiskPage;
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Flash {
-    m: String,
-}
+impl SettingsPage for RiskPage {
+    type Doc = Questionnaire;
+    type Posted = QuestionnaireJson;
+    const PATH: &'static str = PATH;
+    const ID: &'static str = "risk";
+    const FIELD: &'static str = "questionnaire";
 
-async fn show(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> UiResult {
-    staff_only(&ctx)?;
-    page(&s, &ctx, &f.m, None).await
-}
-
-async fn page(s: &AppState, ctx: &Ctx, flash: &str, draft: Option<(String, Vec<FieldError>)>) -> UiResult {
-    let q = s.app.risk_questionnaire(&ctx.actor).await.or_page(ctx)?;
-    let flash = match flash {
-        "saved" => Some(RiskMsg::Saved),
-        "reset" => Some(RiskMsg::WasReset),
-        _ => None,
-    };
-    let status = if draft.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let keeper = matches!(ctx.actor.role, Role::Manager | Role::Admin);
-    let body = html! {
-        div.page-head { h1 { (ctx.t(RiskMsg::Title)) } }
-        @if let Some(m) = flash { (widgets::notice(ctx.t(m))) }
-        p.lead #risk-intro {
-            (i18n::tf(ctx.lang, RiskMsg::Intro, &[("level", change_texts::risk_level(ctx.lang, q.cab_from))]))
+    async fn load(app: &App, actor: &Actor) -> Result<Questionnaire, AppError> {
+        app.risk_questionnaire(actor).await
+    }
+    async fn store(app: &App, actor: &Actor, q: QuestionnaireJson) -> Result<(), AppError> {
+        app.set_risk_questionnaire(actor, q.into()).await.map(drop)
+    }
+    async fn reset(app: &App, actor: &Actor) -> Result<(), AppError> {
+        app.reset_risk_questionnaire(actor).await.map(drop)
+    }
+    fn json(q: &Questionnaire) -> String {
+        serde_json::to_string_pretty(&QuestionnaireJson::from(q.clone())).unwrap_or_default()
+    }
+    fn texts(ctx: &Ctx) -> PageTexts {
+        PageTexts {
+            title: ctx.t(RiskMsg::Title),
+            edit_title: ctx.t(RiskMsg::EditTitle),
+            saved: ctx.t(RiskMsg::Saved),
+            was_reset: ctx.t(RiskMsg::WasReset),
+            errors_title: ctx.t(RiskMsg::FormErrors),
+            label: ctx.t(RiskMsg::Json),
+            hint: ctx.t(RiskMsg::EditHint),
+            save: ctx.t(RiskMsg::Save),
+            reset: ctx.t(RiskMsg::Reset),
         }
-        (levels(ctx, &q))
-        (questions(ctx, &q))
-        @if keeper { (edit(ctx, &q, draft)) }
-    };
-    Ok(html(status, super::layout::page(ctx, ctx.t(RiskMsg::Title), body)))
+    }
+    fn not_json(ctx: &Ctx, reason: &str) -> String {
+        i18n::tf(ctx.lang, RiskMsg::NotJson, &[("reason", reason)])
+    }
+    fn body(ctx: &Ctx, q: &Questionnaire) -> Markup {
+        html! {
+            p.lead #risk-intro {
+                (i18n::tf(ctx.lang, RiskMsg::Intro, &[("level", change_texts::risk_level(ctx.lang, q.cab_from))]))
+            }
+            (levels(ctx, q))
+            (questions(ctx, q))
+        }
+    }
 }
 
 fn levels(ctx: &Ctx, q: &Questionnaire) -> Markup {
@@ -125,47 +129,4 @@ fn questions(ctx: &Ctx, q: &Questionnaire) -> Markup {
             }
         }
     }
-}
-
-fn edit(ctx: &Ctx, q: &Questionnaire, draft: Option<(String, Vec<FieldError>)>) -> Markup {
-    let (text, errors) = draft.unwrap_or_else(|| {
-        let json = serde_json::to_string_pretty(&QuestionnaireJson::from(q.clone())).unwrap_or_default();
-        (json, Vec::new())
-    });
-    let editor = JsonEditor {
-        id: "risk",
-        title: ctx.t(RiskMsg::EditTitle),
-        errors_title: ctx.t(RiskMsg::FormErrors),
-        label: ctx.t(RiskMsg::Json),
-        hint: ctx.t(RiskMsg::EditHint),
-        save: ctx.t(RiskMsg::Save),
-        reset: ctx.t(RiskMsg::Reset),
-        field: "questionnaire",
-        action: PATH,
-        reset_action: "/changes/risk/reset",
-    };
-    editor.render(ctx, &text, &errors)
-}
-
-#[derive(Deserialize)]
-struct SaveForm {
-    questionnaire: String,
-}
-
-async fn save(State(s): State<AppState>, ctx: Ctx, Form(f): Form<SaveForm>) -> UiResult {
-    let not_json = |reason: &str| i18n::tf(ctx.lang, RiskMsg::NotJson, &[("reason", reason)]);
-    let result = match json_editor::parse::<QuestionnaireJson>(&f.questionnaire, "questionnaire", not_json) {
-        Ok(q) => s.app.set_risk_questionnaire(&ctx.actor, q.into()).await.map(drop),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => see_other(&format!("{PATH}?m=saved")),
-        Err(AppError::Invalid(bad)) => page(&s, &ctx, "", Some((f.questionnaire, bad))).await,
-        Err(e) => Err(ctx.fail(e)),
-    }
-}
-
-async fn reset(State(s): State<AppState>, ctx: Ctx) -> UiResult {
-    s.app.reset_risk_questionnaire(&ctx.actor).await.or_page(&ctx)?;
-    see_other(&format!("{PATH}?m=reset"))
 }

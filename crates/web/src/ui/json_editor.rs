@@ -1,11 +1,19 @@
-//! The panel where managers edit a settings document as JSON (the alert
-//! routing, the risk questionnaire): each problem named by its field, what
-//! was typed kept, and a button back to the built-in document.
+//! Settings documents managers edit as JSON (the alert routing, the CI
+//! label rules, the risk questionnaire): the page that shows one, the
+//! editor panel (each problem named by its field, what was typed kept, a
+//! button back to the built-in document), its save and its reset.
 
-use super::{Ctx, widgets};
-use crate::i18n;
+use super::{Ctx, OrPage, UiResult, see_other, staff_only, widgets};
+use crate::{AppState, i18n};
+use axum::{
+    Form,
+    extract::{Query, State},
+    http::StatusCode,
+};
 use maud::{Markup, html};
-use steward_app::{AppError, Code, FieldError};
+use serde::Deserialize;
+use steward_app::{Actor, App, AppError, Code, FieldError};
+use steward_domain::Role;
 
 /// What one editor says and where it posts; `id` prefixes its element ids
 /// (`{id}-edit`, `{id}-form`, `{id}-json`, …).
@@ -73,4 +81,125 @@ pub fn parse<T: serde::de::DeserializeOwned>(
         let at = if path == "." { field.to_owned() } else { path };
         AppError::field(&at, Code::Malformed.msg(not_json(&e.into_inner().to_string())))
     })
+}
+
+/// What a settings page says around its document.
+pub struct PageTexts {
+    pub title: &'static str,
+    pub edit_title: &'static str,
+    pub saved: &'static str,
+    pub was_reset: &'static str,
+    pub errors_title: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub save: &'static str,
+    pub reset: &'static str,
+}
+
+/// A settings document with a page of its own (the alert routing, the CI
+/// label rules, the risk questionnaire): staff read it, managers and
+/// admins replace it as the API's JSON or go back to the built-in one.
+/// The page, its save and its reset are [`routes`]'.
+pub trait SettingsPage: Send + Sync + 'static {
+    /// What the page shows.
+    type Doc: Send;
+    /// What a save posts.
+    type Posted: serde::de::DeserializeOwned + Send;
+    const PATH: &'static str;
+    /// The editor's id prefix (`{ID}-json`, …) and the form field the JSON
+    /// is posted in.
+    const ID: &'static str;
+    const FIELD: &'static str;
+    fn load(app: &App, actor: &Actor) -> impl Future<Output = Result<Self::Doc, AppError>> + Send;
+    fn store(app: &App, actor: &Actor, posted: Self::Posted) -> impl Future<Output = Result<(), AppError>> + Send;
+    fn reset(app: &App, actor: &Actor) -> impl Future<Output = Result<(), AppError>> + Send;
+    /// The document as the editor shows it.
+    fn json(doc: &Self::Doc) -> String;
+    fn texts(ctx: &Ctx) -> PageTexts;
+    /// A text that is not the document's JSON, around serde's reason.
+    fn not_json(ctx: &Ctx, reason: &str) -> String;
+    /// The panels above the editor (the document as read).
+    fn body(ctx: &Ctx, doc: &Self::Doc) -> Markup;
+}
+
+/// The page at `P::PATH`, its save (`POST P::PATH`) and its reset
+/// (`POST P::PATH/reset`).
+pub fn routes<P: SettingsPage>() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(P::PATH, get(show::<P>).post(save::<P>))
+        .route(&format!("{}/reset", P::PATH), post(reset::<P>))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Flash {
+    m: String,
+}
+
+async fn show<P: SettingsPage>(State(s): State<AppState>, ctx: Ctx, Query(f): Query<Flash>) -> UiResult {
+    staff_only(&ctx)?;
+    page::<P>(&s, &ctx, &f.m, None).await
+}
+
+async fn page<P: SettingsPage>(
+    s: &AppState,
+    ctx: &Ctx,
+    flash: &str,
+    draft: Option<(String, Vec<FieldError>)>,
+) -> UiResult {
+    let doc = P::load(&s.app, &ctx.actor).await.or_page(ctx)?;
+    let texts = P::texts(ctx);
+    let flash = match flash {
+        "saved" => Some(texts.saved),
+        "reset" => Some(texts.was_reset),
+        _ => None,
+    };
+    let status = if draft.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let keeper = matches!(ctx.actor.role, Role::Manager | Role::Admin);
+    let reset_action = format!("{}/reset", P::PATH);
+    let body = html! {
+        div.page-head { h1 { (texts.title) } }
+        @if let Some(m) = flash { (widgets::notice(m)) }
+        (P::body(ctx, &doc))
+        @if keeper {
+            @let (text, errors) = draft.unwrap_or_else(|| (P::json(&doc), Vec::new()));
+            (JsonEditor {
+                id: P::ID,
+                title: texts.edit_title,
+                errors_title: texts.errors_title,
+                label: texts.label,
+                hint: texts.hint,
+                save: texts.save,
+                reset: texts.reset,
+                field: P::FIELD,
+                action: P::PATH,
+                reset_action: &reset_action,
+            }
+            .render(ctx, &text, &errors))
+        }
+    };
+    Ok(super::html(status, super::layout::page(ctx, texts.title, body)))
+}
+
+async fn save<P: SettingsPage>(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<std::collections::HashMap<String, String>>,
+) -> UiResult {
+    let text = form.get(P::FIELD).cloned().unwrap_or_default();
+    let result = match parse::<P::Posted>(&text, P::FIELD, |reason| P::not_json(&ctx, reason)) {
+        Ok(posted) => P::store(&s.app, &ctx.actor, posted).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => see_other(&format!("{}?m=saved", P::PATH)),
+        Err(AppError::Invalid(bad)) => page::<P>(&s, &ctx, "", Some((text, bad))).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+async fn reset<P: SettingsPage>(State(s): State<AppState>, ctx: Ctx) -> UiResult {
+    P::reset(&s.app, &ctx.actor).await.or_page(&ctx)?;
+    see_other(&format!("{}?m=reset", P::PATH))
 }
