@@ -27,6 +27,7 @@ pub mod notify;
 pub mod passwords;
 pub mod problems;
 pub(crate) mod records;
+pub mod reports;
 pub mod search;
 pub mod seed;
 pub mod sessions;

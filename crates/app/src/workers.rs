@@ -1,7 +1,7 @@
 //! Background work: loading the CMDB graph at start, folding the search
 //! text of records from before search, merging the search index, closing
-//! resolved incidents, sweeping sessions, correlating alerts and raising
-//! checks' state changes as alerts.
+//! resolved incidents, sweeping sessions, correlating alerts, raising
+//! checks' state changes as alerts and counting the measures.
 
 use crate::App;
 use std::time::Duration;
@@ -21,6 +21,9 @@ const DISPATCH_EVERY: Duration = Duration::from_secs(2);
 const CORRELATE_EVERY: Duration = Duration::from_secs(15);
 /// How often checks' hard state changes are raised as alerts.
 const CHECK_ALERTS_EVERY: Duration = Duration::from_secs(5);
+/// How often the measures' daily totals catch up with the journal (the
+/// dashboards lag the records by at most this and a pass).
+const REPORTS_EVERY: Duration = Duration::from_secs(15);
 
 /// Runs until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
@@ -117,6 +120,25 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
             }
         });
     }
+    // The measures' daily totals follow the journal.
+    let counting = app.clone();
+    let mut stop_counting = shutdown.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(REPORTS_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop_counting.changed() => return,
+            }
+            match counting.count_reports().await {
+                Ok(c) if c.rebuilt => tracing::info!(records = c.records, "measures rebuilt"),
+                Ok(c) if c.records > 0 => tracing::debug!(records = c.records, "measures counted"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "counting the measures failed"),
+            }
+        }
+    });
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -172,6 +172,7 @@ codes! {
     DenyRiskQuestionnaire = "deny_risk_questionnaire",
     /// Requesters do not see changes. No params.
     DenyChangeView = "deny_change_view",
+    DenyReports = "deny_reports",
     /// Only staff raise and edit changes. No params.
     DenyChangeEdit = "deny_change_edit",
     /// Cancelling a scheduled or implementing change is managers' and

@@ -30,6 +30,7 @@ pub mod net;
 pub mod number;
 pub mod priority;
 pub mod problem;
+pub mod report;
 pub mod role;
 pub mod search;
 pub mod sla;

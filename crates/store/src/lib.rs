@@ -34,6 +34,7 @@ pub mod outbox;
 pub mod problem_trends;
 pub mod problems;
 pub mod records;
+pub mod reports;
 pub mod search;
 pub mod sessions;
 pub mod settings;

@@ -59,6 +59,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     32 "0032" "alert_windows",
     33 "0033" "alert_dispatch",
     34 "0034" "alert_history",
+    35 "0035" "report_days",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -95,6 +96,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     32 "0032" "alert_windows",
     33 "0033" "alert_dispatch",
     34 "0034" "alert_history",
+    35 "0035" "report_days",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

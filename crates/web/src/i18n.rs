@@ -609,6 +609,7 @@ catalogue! {
     ValRiskLevelsRising: "each level must start above the one before", "każdy poziom musi zaczynać się wyżej niż poprzedni";
     ValRiskCabLevel: "{level} is not one of the questionnaire's levels", "{level} nie jest poziomem kwestionariusza";
     DenyChangeView: "only agents, managers and admins can see changes", "tylko agenci, kierownicy i administratorzy widzą zmiany";
+    DenyReports: "only agents, managers and admins can see the measures and reports", "tylko agenci, kierownicy i administratorzy widzą wskaźniki i raporty";
     DenyChangeEdit: "only agents, managers and admins can raise and edit changes", "tylko agenci, kierownicy i administratorzy mogą zgłaszać i edytować zmiany";
     DenyChangeCancel: "only managers and admins can cancel a change that is scheduled or being implemented", "tylko kierownicy i administratorzy mogą anulować zaplanowaną lub wdrażaną zmianę";
     DenyChangeApprove: "only managers and admins can approve a change", "tylko kierownicy i administratorzy mogą zatwierdzić zmianę";

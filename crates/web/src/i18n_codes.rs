@@ -43,6 +43,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::RiskLevelsRising => Msg::ValRiskLevelsRising,
         C::RiskCabLevel => Msg::ValRiskCabLevel,
         C::DenyChangeView => Msg::DenyChangeView,
+        C::DenyReports => Msg::DenyReports,
         C::DenyChangeEdit => Msg::DenyChangeEdit,
         C::DenyChangeCancel => Msg::DenyChangeCancel,
         C::DenyChangeApprove => Msg::DenyChangeApprove,

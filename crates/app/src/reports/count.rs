@@ -1,0 +1,210 @@
+//! Keeping the measures' daily totals current (issue 14): a pass reads the
+//! journal entries written since the last one, recomputes the facts of the
+//! records they touched, and adds the difference to what each record gave
+//! before to the totals, in one write. A rebuild walks every record.
+//!
+//! Entries are read again for a while after they were first counted
+//! ([`SETTLE`]): on PostgreSQL a transaction that took its journal ids
+//! first may commit after a later one, so the journal is only taken as
+//! read up to entries older than that. Counting a record again is free of
+//! harm: its difference to what it gave is then nothing.
+
+use crate::{App, error::AppError};
+use std::collections::{BTreeMap, BTreeSet};
+use steward_domain::report::{ClockFact, Delta, Dims, RecordFacts, contribution};
+use steward_store::{StoreError, now_micros, reports as store};
+
+/// Journal entries read per pass (a pass that reads this many goes on).
+const PASS_ENTRIES: i64 = 5_000;
+/// Records counted per write of a rebuild.
+const REBUILD_BATCH: i64 = 2_000;
+/// How long an entry stays within reach of the next passes.
+const SETTLE: i64 = 30_000_000;
+
+/// What a pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub records: usize,
+    /// Whether the totals were rebuilt (first run, or another time zone).
+    pub rebuilt: bool,
+}
+
+impl App {
+    /// Brings the totals up to the journal: rebuilds them on the first run
+    /// or when the site's time zone changed, else counts the records the
+    /// journal's new entries touched.
+    pub async fn count_reports(&self) -> Result<Counted, AppError> {
+        let zone = self.config.site.time_zone.as_str().to_owned();
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let state = store::state(&mut conn).await?;
+        drop(conn);
+        let Some((mut after, built_zone)) = state else {
+            return Ok(Counted { records: self.rebuild_reports().await?, rebuilt: true });
+        };
+        if built_zone != zone {
+            tracing::info!(from = %built_zone, to = %zone, "site time zone changed: rebuilding the measures");
+            return Ok(Counted { records: self.rebuild_reports().await?, rebuilt: true });
+        }
+        let mut counted = 0;
+        loop {
+            let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+            let entries = store::journal_after(&mut conn, after, PASS_ENTRIES).await?;
+            drop(conn);
+            if entries.is_empty() {
+                return Ok(Counted { records: counted, rebuilt: false });
+            }
+            let settled = now_micros() - SETTLE;
+            let ids: BTreeSet<i64> = entries.iter().map(|e| e.1).collect();
+            let ids: Vec<i64> = ids.into_iter().collect();
+            // The journal counts as read up to the last entry before the
+            // first one still settling.
+            let read_to = entries.iter().take_while(|e| e.2 < settled).last().map_or(after, |e| e.0);
+            counted += self.count_records(&ids, Some(read_to)).await?;
+            if (entries.len() as i64) < PASS_ENTRIES || read_to == after {
+                return Ok(Counted { records: counted, rebuilt: false });
+            }
+            after = read_to;
+        }
+    }
+
+    /// Recomputes every total from the records (the `steward reports
+    /// rebuild` command; also the first pass, and after the site's time
+    /// zone changed). How many records were counted.
+    pub async fn rebuild_reports(&self) -> Result<usize, AppError> {
+        let zone = self.config.site.time_zone.as_str().to_owned();
+        // Changes made while the walk goes on are in the journal after
+        // this point, and the next pass counts them.
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let start = store::last_journal_id(&mut conn).await?;
+        drop(conn);
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    store::clear(c).await?;
+                    store::set_state(c, start, &zone, now_micros()).await
+                })
+            })
+            .await?;
+        let (mut after, mut counted) = (0, 0);
+        loop {
+            let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+            let ids = store::record_ids_after(&mut conn, after, REBUILD_BATCH).await?;
+            drop(conn);
+            let Some(last) = ids.last().copied() else { return Ok(counted) };
+            counted += self.count_records(&ids, None).await?;
+            after = last;
+        }
+    }
+
+    /// Counts `ids` afresh: reads their facts, then in one write takes back
+    /// what each gave before and adds what it gives now; `read_to` moves the
+    /// journal mark along in the same write.
+    async fn count_records(&self, ids: &[i64], read_to: Option<i64>) -> Result<usize, AppError> {
+        let tz = self.config.site.time_zone.zone();
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let facts = facts_of(&mut conn, ids).await?;
+        drop(conn);
+        let now: Vec<(i64, Option<RecordFacts>)> = ids.iter().map(|id| (*id, facts.get(id).cloned())).collect();
+        let n = ids.len();
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    let Some((mark, zone)) = store::lock_state(c).await? else { return Ok::<_, AppError>(()) };
+                    let ids: Vec<i64> = now.iter().map(|r| r.0).collect();
+                    let before: BTreeMap<i64, RecordFacts> = store::stored_facts(c, &ids)
+                        .await?
+                        .into_iter()
+                        .filter_map(|(id, json)| serde_json::from_str(&json).ok().map(|f| (id, f)))
+                        .collect();
+                    let mut delta = Delta::default();
+                    let mut keep = Vec::with_capacity(now.len());
+                    for (id, facts) in &now {
+                        let old = before.get(id);
+                        if old == facts.as_ref() {
+                            continue;
+                        }
+                        if let Some(old) = old {
+                            delta.add(&contribution(old, &tz), -1);
+                        }
+                        if let Some(f) = facts {
+                            delta.add(&contribution(f, &tz), 1);
+                        }
+                        keep.push((*id, facts.as_ref().and_then(|f| serde_json::to_string(f).ok())));
+                    }
+                    store::apply(c, &delta.finish()).await?;
+                    store::put_facts(c, &keep).await?;
+                    if let Some(to) = read_to.filter(|to| *to > mark) {
+                        store::set_state(c, to, &zone, now_micros()).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+        Ok(n)
+    }
+}
+
+/// The facts of the records `ids` that are counted, read in a few queries
+/// per kind.
+async fn facts_of(conn: &mut steward_store::Conn, ids: &[i64]) -> Result<BTreeMap<i64, RecordFacts>, StoreError> {
+    let rows = store::records(conn, ids).await?;
+    let mut by_kind: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for r in rows {
+        by_kind.entry(r.kind.clone()).or_default().push(r.id);
+        let dims = Dims {
+            service: r.service_id.unwrap_or(0),
+            group: r.assignment_group_id.unwrap_or(0),
+            organisation: r.organisation_id.unwrap_or(0),
+            priority: r.priority,
+        };
+        out.insert(
+            r.id,
+            RecordFacts {
+                kind: r.kind,
+                dims,
+                opened_at: r.opened_at,
+                first_response_at: r.first_response_at,
+                resolved_at: r.resolved_at,
+                reopened_at: Vec::new(),
+                reassigned: false,
+                escalated_at: Vec::new(),
+                clocks: Vec::new(),
+            },
+        );
+    }
+    for (kind, ids) in &by_kind {
+        for (id, at, reopen) in store::moves(conn, kind, ids).await? {
+            if let Some(f) = out.get_mut(&id) {
+                if reopen == 1 {
+                    f.reopened_at.push(at);
+                } else {
+                    f.reassigned = true;
+                }
+            }
+        }
+        for (id, at) in store::escalations(conn, kind, ids).await? {
+            if let Some(f) = out.get_mut(&id) {
+                f.escalated_at.push(at);
+            }
+        }
+        for k in store::clocks(conn, kind, ids).await? {
+            if let Some(f) = out.get_mut(&k.record_id) {
+                f.clocks.push(ClockFact {
+                    kind: k.kind,
+                    sla: k.sla_id,
+                    group: k.group_id,
+                    elapsed_us: k.elapsed_us,
+                    stopped_at: k.stopped_at,
+                    breached_at: k.breached_at,
+                });
+            }
+        }
+    }
+    // One order whatever the database returned, so equal facts compare equal.
+    for f in out.values_mut() {
+        f.reopened_at.sort_unstable();
+        f.escalated_at.sort_unstable();
+    }
+    Ok(out)
+}
