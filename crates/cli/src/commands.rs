@@ -84,6 +84,14 @@ pub enum TokenCommand {
 }
 
 #[derive(Subcommand)]
+pub enum ReportsCommand {
+    /// Recompute the measures' daily totals from every record (after a
+    /// restore, or to check them); safe while the server runs, whose worker
+    /// then counts what changed meanwhile.
+    Rebuild,
+}
+
+#[derive(Subcommand)]
 pub enum ConfigCommand {
     /// Print a commented configuration file with the defaults.
     Example,
@@ -426,6 +434,19 @@ pub fn serve_again(cfg: &Config, o: &config::Overrides) -> String {
 }
 
 use crate::database::shell_word;
+
+pub async fn reports(cfg: &Config, c: ReportsCommand) -> Result<()> {
+    let app = crate::database::open(cfg).await?;
+    match c {
+        ReportsCommand::Rebuild => {
+            let started = std::time::Instant::now();
+            let n = app.rebuild_reports().await.map_err(app_error)?;
+            println!("counted {n} record(s) into the measures in {:.1} s", started.elapsed().as_secs_f64());
+        }
+    }
+    app.store.close().await;
+    Ok(())
+}
 
 pub async fn backup(cfg: &Config, file: &Path) -> Result<()> {
     if file.exists() {

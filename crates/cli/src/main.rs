@@ -66,6 +66,9 @@ enum Command {
     /// Configuration helpers.
     #[command(subcommand)]
     Config(commands::ConfigCommand),
+    /// The measures behind dashboards, reports and the reporting API.
+    #[command(subcommand)]
+    Reports(commands::ReportsCommand),
     /// Measure Steward on this machine (see README, "Benchmarks").
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -127,6 +130,7 @@ async fn run(command: Command, o: config::Overrides) -> Result<std::process::Exi
         Command::Demo(a) => commands::demo(cfg, o, a).await,
         Command::Backup { file } => commands::backup(&cfg, &file).await,
         Command::Calendar(c) => calendar::run(&cfg, c).await,
+        Command::Reports(c) => commands::reports(&cfg, c).await,
         Command::Bench(b) => bench::run(&cfg, b).await,
         Command::Config(_) => Ok(()),
     };

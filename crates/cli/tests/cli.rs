@@ -38,6 +38,7 @@ fn every_subcommand_has_help() {
         vec!["calendar", "import", "--help"],
         vec!["mail", "ingest", "--help"],
         vec!["cmdb", "import", "--help"],
+        vec!["reports", "rebuild", "--help"],
     ] {
         let out = steward(dir.path(), &args, None);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
@@ -154,6 +155,10 @@ fn users_tokens_and_backup() {
     assert!(text(&out.stdout).contains("alice"), "the copy holds the data");
     let out = steward(d, &["backup", "copy.db"], None);
     assert!(text(&out.stderr).contains("already exists"), "an existing file is never overwritten");
+
+    let out = steward(d, &["reports", "rebuild"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("counted 0 record(s) into the measures"), "{}", text(&out.stdout));
 }
 
 #[test]

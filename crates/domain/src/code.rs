@@ -364,6 +364,8 @@ codes! {
     TooLarge = "too_large",
     /// `{text}`, `{list}`.
     NotOneOf = "not_one_of",
+    /// A filter's id below zero (0 means "none").
+    NotId = "not_id",
     // Cells of an imported file.
     /// `{text}`.
     TextNotWhole = "text_not_whole",

@@ -711,6 +711,7 @@ catalogue! {
     ValNameAGroup: "must name a group", "musi wskazywać grupę";
     ValTooLarge: "is too large: at most {max} bytes, got {got}", "jest za duże: najwyżej {max} bajtów, jest {got}";
     ValNotOneOf: "{text} is not one of {list}", "{text} nie jest jedną z wartości: {list}";
+    ValNotId: "must be an id, or 0 for none", "musi być identyfikatorem albo 0 (brak)";
     ValTextNotWhole: "{text} is not a whole number", "{text} to nie jest liczba całkowita";
     ValTextNotBool: "{text} is not true or false (also yes/no, 1/0)", "{text} to nie jest true ani false (także yes/no, 1/0)";
     ValTextNotCiId: "{text} is not a CI id", "{text} to nie jest id elementu konfiguracji";

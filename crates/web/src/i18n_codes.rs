@@ -217,6 +217,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::NameAGroup => Msg::ValNameAGroup,
         C::TooLarge => Msg::ValTooLarge,
         C::NotOneOf => Msg::ValNotOneOf,
+        C::NotId => Msg::ValNotId,
         C::TextNotWhole => Msg::ValTextNotWhole,
         C::TextNotBool => Msg::ValTextNotBool,
         C::TextNotCiId => Msg::ValTextNotCiId,

@@ -96,8 +96,9 @@ fn malformed(e: serde_json::Error) -> ApiError {
     )
 }
 
-/// serde names missing and unknown fields only inside its message.
-fn missing_or_unknown(msg: &str) -> String {
+/// serde names missing and unknown fields only inside its message (a
+/// body's, a query string's).
+pub(crate) fn missing_or_unknown(msg: &str) -> String {
     for prefix in ["missing field `", "unknown field `"] {
         if let Some(rest) = msg.strip_prefix(prefix) {
             if let Some(end) = rest.find('`') {

@@ -36,7 +36,11 @@ fn problem(text: &str) -> ApiError {
         Some((field, message)) if !field.is_empty() && !field.contains(char::is_whitespace) => {
             ApiError::field(field, crate::error::malformed(message))
         }
-        _ => ApiError::field("query", crate::error::malformed(detail)),
+        _ => match crate::json::missing_or_unknown(detail) {
+            // `colour=red`: the parameter named, as a body's field is.
+            field if field != "body" => ApiError::field(&field, crate::error::malformed(detail)),
+            _ => ApiError::field("query", crate::error::malformed(detail)),
+        },
     }
 }
 
@@ -49,6 +53,8 @@ mod tests {
         let e = problem("Failed to deserialize query string: limit: invalid digit found in string");
         assert_eq!((e.status.as_u16(), e.errors[0].field.as_str()), (422, "limit"));
         let e = problem("Failed to deserialize query string: unknown field `colour`, expected `limit`");
+        assert_eq!(e.errors[0].field, "colour");
+        let e = problem("Failed to deserialize query string: something else");
         assert_eq!(e.errors[0].field, "query");
     }
 }

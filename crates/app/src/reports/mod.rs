@@ -5,7 +5,7 @@ mod count;
 
 pub use count::Counted;
 
-use crate::{Actor, App, error::AppError};
+use crate::{Actor, App, Code, error::AppError};
 use steward_domain::report::{Counts, DayTotals, Measures, Period, can_view_reports, measures::key_of};
 use steward_store::{StoreError, reports as store};
 
@@ -13,6 +13,70 @@ pub use store::Filter;
 
 /// The kinds of record the measures count.
 pub const KINDS: [&str; 4] = ["incident", "problem", "change", "task"];
+
+/// The days looked at when no period is asked for: the last 30, today
+/// included.
+pub const DEFAULT_DAYS: i64 = 30;
+
+/// A question as asked (from a query string or a saved report): the
+/// period's ends (`YYYY-MM-DD`) and what to narrow to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MeasureQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub kind: Option<String>,
+    pub service: Option<i64>,
+    pub group: Option<i64>,
+    pub organisation: Option<i64>,
+    pub priority: Option<i64>,
+}
+
+impl App {
+    /// Checks a question: the period (the last [`DEFAULT_DAYS`] days in the
+    /// site's time zone when not given), a known kind, ids of 0 or more (0:
+    /// none, e.g. the records with no service), a priority from 1 to 5.
+    /// Each problem beside its parameter.
+    pub fn measure_query(&self, actor: &Actor, q: &MeasureQuery) -> Result<(Period, Filter), AppError> {
+        can_view_reports(actor.role)?;
+        let today = jiff::Timestamp::now().to_zoned(self.config.site.time_zone.zone()).date();
+        let to = q.to.clone().unwrap_or_else(|| today.to_string());
+        let from = match &q.from {
+            Some(f) => f.clone(),
+            None => to
+                .parse::<jiff::civil::Date>()
+                .ok()
+                .and_then(|t| t.checked_sub(jiff::Span::new().days(DEFAULT_DAYS - 1)).ok())
+                .map_or_else(|| to.clone(), |d| d.to_string()),
+        };
+        let period = Period::parse(&from, &to).map_err(|e| AppError::field(e.field, e.message))?;
+        if let Some(kind) = q.kind.as_deref().filter(|k| !KINDS.contains(k)) {
+            let list = KINDS.join(", ");
+            return Err(AppError::field(
+                "kind",
+                Code::NotOneOf
+                    .msg(format!("{kind:?} is not one of {list}"))
+                    .with("text", format!("{kind:?}"))
+                    .with("list", list),
+            ));
+        }
+        for (field, v) in [("service", q.service), ("group", q.group), ("organisation", q.organisation)] {
+            if v.is_some_and(|v| v < 0) {
+                return Err(AppError::field(field, Code::NotId.msg("must be an id, or 0 for none")));
+            }
+        }
+        if q.priority.is_some_and(|p| !(1..=5).contains(&p)) {
+            return Err(AppError::field("priority", Code::PriorityLevel.msg("must be one of 1, 2, 3, 4, 5")));
+        }
+        let filter = Filter {
+            kind: q.kind.clone(),
+            service: q.service,
+            group: q.group,
+            organisation: q.organisation,
+            priority: q.priority,
+        };
+        Ok((period, filter))
+    }
+}
 
 impl App {
     /// A period's figures, narrowed by `filter` (each of its ids must be 0

@@ -35,6 +35,7 @@ pub mod people;
 pub mod problem_comments;
 pub mod problem_dto;
 pub mod problems;
+pub mod reports;
 pub mod risk_questionnaire;
 pub mod schema;
 pub mod search;
@@ -80,6 +81,7 @@ const RESOURCES: &[Resource] = &[
     tasks::RESOURCE,
     change_approvals::RESOURCE,
     change_outcomes::RESOURCE,
+    reports::RESOURCE,
     cab::RESOURCE,
     change_templates::RESOURCE,
     risk_questionnaire::RESOURCE,

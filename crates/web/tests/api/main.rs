@@ -65,6 +65,7 @@ mod problem_sla;
 mod problem_sla_list;
 mod problems;
 mod prometheus;
+mod reports;
 mod risk_questionnaire;
 mod search;
 mod search_cis;
