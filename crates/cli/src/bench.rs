@@ -14,6 +14,7 @@ mod cmdb;
 mod cmdb_search;
 mod map;
 mod pages;
+mod reports;
 mod search;
 mod sla;
 
@@ -63,6 +64,9 @@ pub enum BenchCommand {
     /// CPU and memory of `steward serve` running many HTTP checks against
     /// a local target, and whether each ran in its slot.
     Checks(checks::ChecksArgs),
+    /// The measures over many incidents: the rebuild, the manager's
+    /// dashboard and each of its queries, a worker's pass.
+    Reports(reports::ReportsArgs),
 }
 
 #[derive(Args)]
@@ -132,6 +136,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Changes(a) => changes::changes(a).await,
         BenchCommand::Alerts(a) => alerts::alerts(a).await,
         BenchCommand::Checks(a) => checks::checks(a).await,
+        BenchCommand::Reports(a) => reports::reports(a).await,
     }
 }
 

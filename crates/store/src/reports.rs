@@ -18,6 +18,7 @@ fn count_columns() -> &'static [String] {
     static COLS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     COLS.get_or_init(|| {
         let mut cols: Vec<String> = COUNTERS.iter().map(|c| c.to_string()).collect();
+        cols.extend((0..24).map(|h| format!("ah{h}")));
         for h in HISTOGRAMS {
             cols.push(format!("{h}_n"));
             cols.push(format!("{h}_sum"));
@@ -32,7 +33,7 @@ fn counts_values(c: &Counts) -> impl Iterator<Item = Value> + '_ {
     let hist = [&c.response, &c.resolve, &c.business]
         .into_iter()
         .flat_map(|h| [h.n, h.sum].into_iter().chain(h.buckets.iter().copied()));
-    head.into_iter().chain(hist).map(Value::Int)
+    head.into_iter().chain(c.arrivals_by_hour).chain(hist).map(Value::Int)
 }
 
 /// Reads counts from `values` in [`count_columns`] order.
@@ -43,15 +44,18 @@ fn counts_of(values: &[i64]) -> Counts {
         h
     };
     let w = 2 + BUCKETS;
+    let mut arrivals_by_hour = [0; 24];
+    arrivals_by_hour.copy_from_slice(&values[5..29]);
     Counts {
         arrivals: values[0],
         resolved: values[1],
         fcr: values[2],
         reopened: values[3],
         escalations: values[4],
-        response: hist(5),
-        resolve: hist(5 + w),
-        business: hist(5 + 2 * w),
+        arrivals_by_hour,
+        response: hist(29),
+        resolve: hist(29 + w),
+        business: hist(29 + 2 * w),
     }
 }
 
@@ -312,25 +316,49 @@ impl Filter {
     }
 }
 
-/// The counts of each day from `from` to `to` (`YYYYMMDD`, both included)
-/// that has any, in order.
-pub async fn days(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter) -> Result<Vec<(i64, Counts)>> {
+/// What a period's counts are summed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Day,
+    Service,
+    Group,
+    Organisation,
+    Priority,
+}
+
+impl By {
+    fn column(self) -> &'static str {
+        match self {
+            By::Day => "day",
+            By::Service => "service_id",
+            By::Group => "group_id",
+            By::Organisation => "organisation_id",
+            By::Priority => "priority",
+        }
+    }
+}
+
+/// The counts of the days from `from` to `to` (`YYYYMMDD`, both included)
+/// summed per day, service, group, organisation or priority (0: none), in
+/// that key's order; keys with no rows are left out.
+pub async fn sums(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter, by: By) -> Result<Vec<(i64, Counts)>> {
     let cols = count_columns();
     let sums: Vec<String> = cols.iter().map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT)")).collect();
-    let mut q = Sql::new(&format!("SELECT day, {} FROM report_days WHERE day >= ", sums.join(", ")));
+    let key = by.column();
+    let mut q = Sql::new(&format!("SELECT {key}, {} FROM report_days WHERE day >= ", sums.join(", ")));
     q.bind(Value::Int(from)).push(" AND day <= ").bind(Value::Int(to));
     f.push(&mut q);
-    q.push(" GROUP BY day ORDER BY day");
+    q.push(&format!(" GROUP BY {key} ORDER BY {key}"));
     let (text, args) = q.parts(conn).map_err(StoreError::from)?;
     let rows = sqlx::query_with(sqlx::AssertSqlSafe(text), args).fetch_all(conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     let mut values = vec![0i64; cols.len()];
     for r in rows {
-        let day: i64 = r.try_get(0)?;
+        let k: i64 = r.try_get(0)?;
         for (i, v) in values.iter_mut().enumerate() {
             *v = r.try_get(i + 1)?;
         }
-        out.push((day, counts_of(&values)));
+        out.push((k, counts_of(&values)));
     }
     Ok(out)
 }
@@ -358,6 +386,7 @@ mod tests {
     #[test]
     fn counts_go_in_and_out_in_one_order() {
         let mut c = Counts { arrivals: 1, resolved: 2, fcr: 3, reopened: 4, escalations: 5, ..Default::default() };
+        c.arrivals_by_hour[23] = 6;
         c.response.record(10);
         c.resolve.record(4_000);
         c.business.record(90_000);

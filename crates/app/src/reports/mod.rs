@@ -2,6 +2,7 @@
 //! worker ([`count`]), read back for a period and a breakdown here.
 
 mod count;
+pub mod dashboard;
 
 pub use count::Counted;
 
@@ -85,7 +86,7 @@ impl App {
         can_view_reports(actor.role)?;
         let (from, to) = period.keys();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let days = store::days(&mut conn, from, to, &filter).await?;
+        let days = store::sums(&mut conn, from, to, &filter, store::By::Day).await?;
         let sla = store::sla(&mut conn, from, to, &filter).await?;
         drop(conn);
         let mut total = Counts::default();

@@ -45,6 +45,8 @@ pub struct Counts {
     pub fcr: i64,
     pub reopened: i64,
     pub escalations: i64,
+    /// Arrivals by the hour of the day they came in (site time).
+    pub arrivals_by_hour: [i64; 24],
     /// Creation to first response by staff.
     pub response: Histogram,
     /// Creation to resolution, wall time.
@@ -61,6 +63,9 @@ impl Counts {
         self.fcr += sign * o.fcr;
         self.reopened += sign * o.reopened;
         self.escalations += sign * o.escalations;
+        for (a, b) in self.arrivals_by_hour.iter_mut().zip(o.arrivals_by_hour.iter()) {
+            *a += sign * b;
+        }
         self.response.add(&o.response, sign);
         self.resolve.add(&o.resolve, sign);
         self.business.add(&o.business, sign);
@@ -153,6 +158,12 @@ pub fn day_of(at_us: i64, tz: &TimeZone) -> i64 {
     i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
 }
 
+/// The hour of the day (0–23) of a moment in `tz`.
+pub fn hour_of(at_us: i64, tz: &TimeZone) -> usize {
+    let ts = jiff::Timestamp::from_microsecond(at_us).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    ts.to_zoned(tz.clone()).hour().clamp(0, 23) as usize
+}
+
 /// Whole seconds between two moments, never below zero (a first response
 /// stamped before the record's own opening, by an import, counts as 0).
 fn secs(from_us: i64, to_us: i64) -> i64 {
@@ -163,7 +174,9 @@ fn secs(from_us: i64, to_us: i64) -> i64 {
 pub fn contribution(f: &RecordFacts, tz: &TimeZone) -> Contribution {
     let mut c = Contribution { kind: f.kind.clone(), dims: Some(f.dims), ..Default::default() };
     let day = |at: i64| day_of(at, tz);
-    c.days.entry(day(f.opened_at)).or_default().arrivals += 1;
+    let opened = c.days.entry(day(f.opened_at)).or_default();
+    opened.arrivals += 1;
+    opened.arrivals_by_hour[hour_of(f.opened_at, tz)] += 1;
     if let Some(at) = f.first_response_at {
         c.days.entry(day(at)).or_default().response.record(secs(f.opened_at, at));
     }
