@@ -336,9 +336,13 @@ async fn write_stories(
     for s in batch {
         let (id, comments, mut events) = (s.incident.id, s.comments, s.events);
         let open = s.incident.state.parse::<IncidentState>().map_err(|e| AppError::Internal(e.text))?.is_open();
-        if open {
-            let (_, sla) = crate::sla::engine::start_as_of_old(c, d, &snap, &s.incident, now).await?;
-            with_clocks += 1;
+        // Open incidents' clocks run until now; a resolved one's ran until
+        // it was resolved, where resolving paused them (the dashboard's SLA
+        // compliance counts both).
+        let until = if open { Some(now) } else { s.incident.resolved_at };
+        if let Some(until) = until {
+            let (_, sla) = crate::sla::engine::start_as_of_old(c, d, &snap, &s.incident, until).await?;
+            with_clocks += usize::from(open);
             events.extend(sla.into_iter().map(|(at, action, changes)| Event {
                 at,
                 actor_id: None,

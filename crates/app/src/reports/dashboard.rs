@@ -153,8 +153,7 @@ impl App {
             })
             .collect();
 
-        let groups: BTreeMap<i64, String> =
-            self.list_groups().await?.into_iter().map(|g| (g.id, g.name)).collect();
+        let groups: BTreeMap<i64, String> = self.list_groups().await?.into_iter().map(|g| (g.id, g.name)).collect();
         let service_ids: Vec<i64> = by_service.iter().map(|(id, _)| *id).collect();
         let services: BTreeMap<i64, String> = self
             .cmdb_view(move |v| {

@@ -109,6 +109,9 @@ mod record_form;
 mod record_links;
 mod record_list;
 mod record_page;
+mod report_charts;
+mod report_texts;
+mod reports;
 mod search;
 mod search_texts;
 mod service_availability;
@@ -154,6 +157,7 @@ const AREAS: &[area::Area] = &[
     change_list::AREA,
     change_calendar::AREA,
     change_review::AREA,
+    reports::AREA,
     cab_agenda::AREA,
     change_risk::AREA,
     alert_routing::AREA,

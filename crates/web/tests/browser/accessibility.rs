@@ -72,6 +72,8 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/admin/webhooks/{webhook}/delete", ADMIN),
     ("/change-calendar", STAFF),
     ("/changes/review", STAFF),
+    ("/reports", STAFF),
+    ("/reports?from=2026-03-31&to=2026-03-01&group=Nobody", MANAGERS),
     ("/changes/cab", STAFF),
     ("/changes/risk", STAFF),
     ("/changes/review?days=x", MANAGERS),

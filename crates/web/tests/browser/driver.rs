@@ -86,3 +86,15 @@ impl Browser {
         let _ = self.driver.kill().await;
     }
 }
+
+/// Runs `journey` in a fresh browser and closes the browser whatever
+/// happens, then lets a failed journey fail the test.
+pub async fn drive(journey: impl AsyncFnOnce(&Client)) {
+    use futures_util::FutureExt;
+    let b = start().await;
+    let outcome = std::panic::AssertUnwindSafe(journey(&b.client)).catch_unwind().await;
+    b.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}

@@ -31,6 +31,7 @@ mod kb_journey;
 mod notification_pages;
 mod pages;
 mod problem_journey;
+mod report_journey;
 mod security_journey;
 mod server;
 mod sla_journey;

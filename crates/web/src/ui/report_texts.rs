@@ -1,0 +1,64 @@
+//! The dashboard's texts in English and Polish.
+
+crate::i18n::catalogue! {
+    /// A text of the manager's dashboard.
+    enum RepMsg;
+    NavReports: "Dashboard", "Pulpit";
+    Title: "Service dashboard", "Pulpit usług";
+    Intro: "From {from} to {to} ({days} days), against the {days} days before. Counted from the records' history every few seconds.", "Od {from} do {to} ({days} dni), w porównaniu z {days} dniami wcześniej. Liczone z historii zgłoszeń co kilka sekund.";
+    From: "From", "Od";
+    To: "To", "Do";
+    Kind: "Kind of record", "Rodzaj zgłoszenia";
+    AllKinds: "All kinds", "Wszystkie rodzaje";
+    KindIncident: "Incidents", "Incydenty";
+    KindProblem: "Problems", "Problemy";
+    KindChange: "Changes", "Zmiany";
+    KindTask: "Change tasks", "Zadania zmian";
+    Group: "Group", "Grupa";
+    Service: "Service", "Usługa";
+    Priority: "Priority", "Priorytet";
+    Any: "Any", "Dowolna";
+    Last7: "Last 7 days", "Ostatnie 7 dni";
+    Last30: "Last 30 days", "Ostatnie 30 dni";
+    Last90: "Last 90 days", "Ostatnie 90 dni";
+    Arrivals: "Opened", "Otwarte";
+    Resolved: "Resolved", "Rozwiązane";
+    Mtta: "Mean time to respond", "Średni czas reakcji";
+    Mttr: "Mean time to resolve", "Średni czas rozwiązania";
+    MttrP90: "Resolved within (9 in 10)", "Rozwiązane w ciągu (9 na 10)";
+    SlaCompliance: "SLA compliance", "Dotrzymanie SLA";
+    FirstContact: "Resolved at first contact", "Rozwiązane przy pierwszym kontakcie";
+    ReopenRate: "Reopened", "Ponownie otwarte";
+    Escalations: "Escalations", "Eskalacje";
+    Before: "before: {value}", "wcześniej: {value}";
+    NoBefore: "nothing to compare", "brak porównania";
+    Better: "better", "lepiej";
+    Worse: "worse", "gorzej";
+    Series: "Opened and resolved per day", "Otwarte i rozwiązane dziennie";
+    SeriesHint: "Bars: opened (each links to that day's records); line: resolved.", "Słupki: otwarte (każdy prowadzi do zgłoszeń z tego dnia); linia: rozwiązane.";
+    ByGroup: "By assignment group", "Według grupy";
+    ByService: "By service", "Według usługi";
+    ByPriority: "By priority", "Według priorytetu";
+    NoGroup: "No group", "Bez grupy";
+    NoService: "No service", "Bez usługi";
+    MttrShort: "MTTR", "MTTR";
+    Sla: "SLA and OLA compliance", "Dotrzymanie SLA i OLA";
+    Target: "Target", "Cel";
+    TargetResponse: "Response", "Reakcja";
+    TargetResolution: "Resolution", "Rozwiązanie";
+    TargetGroup: "Group OLA", "OLA grupy";
+    Met: "Met", "Dotrzymane";
+    Breached: "Breached", "Przekroczone";
+    Compliance: "Compliance", "Dotrzymanie";
+    NoSla: "No SLA or OLA clock ended in this period.", "W tym okresie nie zakończył się żaden zegar SLA ani OLA.";
+    Heat: "When records come in", "Kiedy przychodzą zgłoszenia";
+    HeatHint: "Opened per weekday and hour (site time); darker is more.", "Otwarte według dnia tygodnia i godziny (czas witryny); ciemniej to więcej.";
+    Nothing: "Nothing in this period.", "Nic w tym okresie.";
+    Mon: "Mon", "pon";
+    Tue: "Tue", "wt";
+    Wed: "Wed", "śr";
+    Thu: "Thu", "czw";
+    Fri: "Fri", "pt";
+    Sat: "Sat", "sob";
+    Sun: "Sun", "niedz";
+}

@@ -1,0 +1,477 @@
+//! `/reports`: the manager's dashboard (issue 14). A period (the last 30
+//! days unless asked) narrowed by kind, group, service and priority; its
+//! headline figures with their trend against the period before, opened and
+//! resolved per day, the load per group, service and priority, SLA and OLA
+//! compliance, and when records come in. Every panel links to the records
+//! behind it. Staff only; a bad parameter is a message beside its field,
+//! with the default period shown.
+
+use super::report_charts::{self as charts, Bar, Point};
+use super::report_texts::RepMsg;
+use super::{Ctx, UiResult, area, clocks, fmt, html, layout, staff_only, widgets};
+use crate::{AppState, i18n};
+use axum::{
+    extract::{Query, State, rejection::QueryRejection},
+    http::StatusCode,
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+use steward_app::{
+    AppError, Code, FieldError,
+    reports::{
+        MeasureQuery,
+        dashboard::{self, Dashboard, Figure},
+    },
+};
+
+pub const PATH: &str = "/reports";
+
+pub const AREA: area::Area = area::Area {
+    routes,
+    nav: &[area::NavEntry {
+        href: PATH,
+        label: &RepMsg::NavReports,
+        audience: area::Audience::Staff,
+        current: |p| area::under(p, PATH),
+    }],
+};
+
+fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route(PATH, axum::routing::get(show))
+}
+
+/// The dashboard's query string; every value as typed, so a bad one is
+/// shown back beside its field.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct DashQuery {
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+    pub group: String,
+    pub service: String,
+    pub priority: String,
+}
+
+/// The question asked, checked; names turned into ids.
+struct Asked {
+    q: MeasureQuery,
+    errors: Vec<FieldError>,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+async fn asked(s: &AppState, d: &DashQuery) -> Result<Asked, AppError> {
+    let mut errors = Vec::new();
+    let mut q = MeasureQuery { from: opt(&d.from), to: opt(&d.to), kind: opt(&d.kind), ..Default::default() };
+    if let Some(name) = opt(&d.group) {
+        match s.app.list_groups().await?.into_iter().find(|g| g.name == name) {
+            Some(g) => q.group = Some(g.id),
+            None => errors.push(FieldError::new(
+                "group",
+                Code::NoGroup.msg(format!("there is no group {name:?}")).with("name", format!("{name:?}")),
+            )),
+        }
+    }
+    if let Some(name) = opt(&d.service) {
+        let found = s.app.cmdb_view({
+            let name = name.clone();
+            move |v| v.service_named(&name)
+        });
+        match found.await? {
+            Some(id) => q.service = Some(id),
+            None => errors.push(FieldError::new(
+                "service",
+                Code::NoService.msg(format!("there is no service {name:?}")).with("name", format!("{name:?}")),
+            )),
+        }
+    }
+    if let Some(p) = opt(&d.priority) {
+        match p.parse::<i64>() {
+            Ok(p) => q.priority = Some(p),
+            Err(_) => errors.push(FieldError::new("priority", Code::PriorityLevel.msg("must be one of 1, 2, 3, 4, 5"))),
+        }
+    }
+    Ok(Asked { q, errors })
+}
+
+pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery>, QueryRejection>) -> UiResult {
+    staff_only(&ctx)?;
+    let typed = q.map(|Query(q)| q).unwrap_or_default();
+    let Asked { q, mut errors } = asked(&s, &typed).await.map_err(|e| ctx.fail(e))?;
+    // A refused question shows the default period, the problems beside
+    // their fields and what was typed kept in them.
+    let checked = if errors.is_empty() { s.app.measure_query(&ctx.actor, &q) } else { Err(AppError::Invalid(vec![])) };
+    let (period, filter) = match checked {
+        Ok(found) => found,
+        Err(AppError::Invalid(bad)) => {
+            errors.extend(bad);
+            s.app.measure_query(&ctx.actor, &MeasureQuery::default()).map_err(|e| ctx.fail(e))?
+        }
+        Err(e) => return Err(ctx.fail(e)),
+    };
+    let d = s.app.dashboard(&ctx.actor, period, filter).await.map_err(|e| ctx.fail(e))?;
+    let services: Vec<String> = s
+        .app
+        .cmdb_view(|v| {
+            let mut names: Vec<String> =
+                v.cis.values().filter(|b| b.class.ends_with("_service")).map(|b| b.name.clone()).collect();
+            names.sort();
+            names
+        })
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let groups: Vec<String> = s.app.list_groups().await.map_err(|e| ctx.fail(e))?.into_iter().map(|g| g.name).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let errors = widgets::Errors(errors);
+    let shown = if errors.0.is_empty() {
+        DashQuery { from: d.period.from.to_string(), to: d.period.to.to_string(), ..typed.clone() }
+    } else {
+        typed.clone()
+    };
+    let links = Links::of(&d, &typed, errors.0.is_empty());
+    let body = html! {
+        div.page-head { h1 { (ctx.t(RepMsg::Title)) } }
+        (form(&ctx, &shown, &errors, &groups, &services))
+        p.muted #report-period {
+            (i18n::tf(ctx.lang, RepMsg::Intro, &[
+                ("from", &d.period.from.to_string()), ("to", &d.period.to.to_string()),
+                ("days", &d.period.days().to_string()),
+            ]))
+        }
+        (headline(&ctx, &d, &links))
+        section.panel #report-series aria-labelledby="report-series-title" {
+            h2 #report-series-title { a href=(links.opened(None)) { (ctx.t(RepMsg::Series)) } }
+            p.hint { (ctx.t(RepMsg::SeriesHint)) }
+            div.chart-wrap { (series(&ctx, &d, &links)) }
+        }
+        div.report-grid {
+            (breakdown(&ctx, "report-groups", RepMsg::ByGroup, &d.by_group, RepMsg::NoGroup, |b| links.group(b)))
+            (breakdown(&ctx, "report-services", RepMsg::ByService, &d.by_service, RepMsg::NoService, |b| links.service(b)))
+            (breakdown(&ctx, "report-priorities", RepMsg::ByPriority, &d.by_priority, RepMsg::NoGroup, |b| links.priority(b)))
+            (sla_table(&ctx, &d, &links))
+        }
+        section.panel #report-heat aria-labelledby="report-heat-title" {
+            h2 #report-heat-title { (ctx.t(RepMsg::Heat)) }
+            p.hint { (ctx.t(RepMsg::HeatHint)) }
+            div.chart-wrap {
+                (charts::heat(&d.heat, weekdays(&ctx), ctx.t(RepMsg::Heat), &links.opened(None)))
+            }
+        }
+    };
+    Ok(html(status, layout::page(&ctx, ctx.t(RepMsg::Title), body)))
+}
+
+fn weekdays(ctx: &Ctx) -> [&str; 7] {
+    [RepMsg::Mon, RepMsg::Tue, RepMsg::Wed, RepMsg::Thu, RepMsg::Fri, RepMsg::Sat, RepMsg::Sun].map(|m| ctx.t(m))
+}
+
+fn form(ctx: &Ctx, q: &DashQuery, errors: &widgets::Errors, groups: &[String], services: &[String]) -> Markup {
+    let field = |id: &'static str, name: &'static str, label: RepMsg| {
+        widgets::Field::new(ctx.lang, id, name, ctx.t(label), errors)
+    };
+    let any = || vec![(String::new(), ctx.t(RepMsg::Any).to_owned())];
+    let named = |names: &[String]| {
+        let mut o = any();
+        o.extend(names.iter().map(|n| (n.clone(), n.clone())));
+        o
+    };
+    let kinds: Vec<(String, String)> = [
+        ("", RepMsg::AllKinds),
+        ("incident", RepMsg::KindIncident),
+        ("problem", RepMsg::KindProblem),
+        ("change", RepMsg::KindChange),
+        ("task", RepMsg::KindTask),
+    ]
+    .into_iter()
+    .map(|(v, m)| (v.to_owned(), ctx.t(m).to_owned()))
+    .collect();
+    let mut priorities = any();
+    priorities.extend((1..=5).map(|p| (p.to_string(), format!("P{p}"))));
+    let today = jiff::Timestamp::now().to_zoned(fmt::zone()).date();
+    let last = |days: i64| {
+        let from = today.checked_sub(jiff::Span::new().days(days - 1)).unwrap_or(today);
+        let keep = [
+            ("from", from.to_string()),
+            ("to", today.to_string()),
+            ("kind", q.kind.clone()),
+            ("group", q.group.clone()),
+            ("service", q.service.clone()),
+            ("priority", q.priority.clone()),
+        ];
+        let pairs: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        format!("{PATH}{}", fmt::query(&pairs))
+    };
+    html! {
+        form.filters.report-filters method="get" action=(PATH) {
+            (widgets::Field { kind: Some("date"), ..field("r-from", "from", RepMsg::From) }.input(&q.from))
+            (widgets::Field { kind: Some("date"), ..field("r-to", "to", RepMsg::To) }.input(&q.to))
+            (field("r-kind", "kind", RepMsg::Kind).select(&kinds, &q.kind))
+            (field("r-group", "group", RepMsg::Group).select(&named(groups), &q.group))
+            (field("r-service", "service", RepMsg::Service).select(&named(services), &q.service))
+            (field("r-priority", "priority", RepMsg::Priority).select(&priorities, &q.priority))
+            div.filter-actions { button.btn type="submit" { (ctx.t(i18n::Msg::Apply)) } }
+        }
+        p.report-quick {
+            a href=(last(7)) { (ctx.t(RepMsg::Last7)) } " · "
+            a href=(last(30)) { (ctx.t(RepMsg::Last30)) } " · "
+            a href=(last(90)) { (ctx.t(RepMsg::Last90)) }
+        }
+    }
+}
+
+/// Where a panel's records are listed: the kind's list, narrowed as the
+/// dashboard is, opened in the period (or on one day). The lists read
+/// `opened_to` as "opened before", so a period ends on the day after.
+struct Links {
+    list: &'static str,
+    from: String,
+    to: String,
+    group: String,
+    service: String,
+    priority: String,
+}
+
+impl Links {
+    fn of(d: &Dashboard, q: &DashQuery, keep: bool) -> Links {
+        let list = match q.kind.as_str() {
+            "problem" => "/problems",
+            "change" => "/changes",
+            "task" => "/tasks",
+            _ => "/incidents",
+        };
+        let kept = |v: &str| if keep { v.trim().to_owned() } else { String::new() };
+        Links {
+            list,
+            from: d.period.from.to_string(),
+            to: after(&d.period.to.to_string()),
+            group: kept(&q.group),
+            service: kept(&q.service),
+            priority: kept(&q.priority),
+        }
+    }
+
+    fn link(&self, from: &str, to: &str, extra: &[(&str, &str)]) -> String {
+        let mut pairs: Vec<(&str, &str)> = vec![("opened_from", from), ("opened_to", to)];
+        for (k, v) in [("group", &self.group), ("service", &self.service), ("priority", &self.priority)] {
+            if !extra.iter().any(|(e, _)| *e == k) {
+                pairs.push((k, v.as_str()));
+            }
+        }
+        pairs.extend_from_slice(extra);
+        format!("{}{}", self.list, fmt::query(&pairs))
+    }
+
+    /// Opened in the period, or on `day`.
+    fn opened(&self, day: Option<&str>) -> String {
+        match day {
+            Some(d) => self.link(d, &after(d), &[]),
+            None => self.link(&self.from, &self.to, &[]),
+        }
+    }
+
+    fn state(&self, state: &str) -> String {
+        self.link(&self.from, &self.to, &[("state", state)])
+    }
+
+    fn breached(&self) -> String {
+        self.link(&self.from, &self.to, &[("sla", "breached")])
+    }
+
+    fn group(&self, b: &dashboard::Bar) -> Option<String> {
+        let name = if b.id == 0 { "none" } else { b.name.as_deref()? };
+        Some(self.link(&self.from, &self.to, &[("group", name)]))
+    }
+
+    fn service(&self, b: &dashboard::Bar) -> Option<String> {
+        let name = b.name.as_deref()?;
+        Some(self.link(&self.from, &self.to, &[("service", name)]))
+    }
+
+    fn priority(&self, b: &dashboard::Bar) -> Option<String> {
+        Some(self.link(&self.from, &self.to, &[("priority", &b.id.to_string())]))
+    }
+}
+
+/// The day after `day` (`YYYY-MM-DD`).
+fn after(day: &str) -> String {
+    day.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.tomorrow().ok())
+        .map_or_else(|| day.to_owned(), |d| d.to_string())
+}
+
+/// How a figure reads: a count, a duration or a share.
+#[derive(Clone, Copy)]
+enum Unit {
+    Count,
+    Seconds,
+    Share,
+}
+
+fn value(ctx: &Ctx, v: Option<f64>, unit: Unit) -> String {
+    match (v, unit) {
+        (None, _) => "–".to_owned(),
+        (Some(v), Unit::Count) => format!("{v:.0}"),
+        (Some(v), Unit::Seconds) => clocks::span(ctx.lang, v.round() as i64),
+        (Some(v), Unit::Share) => format!("{:.1} %", v * 100.0),
+    }
+}
+
+/// A headline figure: its id, label, value, unit, whether more is better
+/// (none: neither) and the records behind it.
+type Headed<'a> = (&'static str, RepMsg, &'a Figure, Unit, Option<bool>, String);
+
+fn headline(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
+    let h = &d.headline;
+    // (id, label, figure, unit, whether more is better, link)
+    let figures: [Headed; 9] = [
+        ("fig-arrivals", RepMsg::Arrivals, &h.arrivals, Unit::Count, None, links.opened(None)),
+        ("fig-resolved", RepMsg::Resolved, &h.resolved, Unit::Count, Some(true), links.state("resolved")),
+        ("fig-mtta", RepMsg::Mtta, &h.mtta, Unit::Seconds, Some(false), links.opened(None)),
+        ("fig-mttr", RepMsg::Mttr, &h.mttr, Unit::Seconds, Some(false), links.state("resolved")),
+        ("fig-mttr-p90", RepMsg::MttrP90, &h.mttr_p90, Unit::Seconds, Some(false), links.state("resolved")),
+        ("fig-sla", RepMsg::SlaCompliance, &h.sla_compliance, Unit::Share, Some(true), links.breached()),
+        ("fig-fcr", RepMsg::FirstContact, &h.first_contact_rate, Unit::Share, Some(true), links.state("resolved")),
+        ("fig-reopen", RepMsg::ReopenRate, &h.reopen_rate, Unit::Share, Some(false), links.opened(None)),
+        ("fig-escalations", RepMsg::Escalations, &h.escalations, Unit::Count, Some(false), links.opened(None)),
+    ];
+    html! {
+        section.panel.report-headline aria-label=(ctx.t(RepMsg::Title)) {
+            dl.figures #report-figures {
+                @for (id, label, f, unit, more_is_better, href) in figures {
+                    div.figure id=(id) {
+                        dt { a href=(href) { (ctx.t(label)) } }
+                        dd { (value(ctx, f.now, unit)) }
+                        dd.trend { (trend(ctx, f, unit, more_is_better)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn trend(ctx: &Ctx, f: &Figure, unit: Unit, more_is_better: Option<bool>) -> Markup {
+    let before = i18n::tf(ctx.lang, RepMsg::Before, &[("value", &value(ctx, f.before, unit))]);
+    match f.trend() {
+        None => html! { span.muted { (if f.before.is_some() { before } else { ctx.t(RepMsg::NoBefore).to_owned() }) } },
+        Some(t) => {
+            let arrow = if t > 0.0 {
+                "▲"
+            } else if t < 0.0 {
+                "▼"
+            } else {
+                "="
+            };
+            let judged = more_is_better.filter(|_| t != 0.0).map(|m| m == (t > 0.0));
+            let (class, word) = match judged {
+                Some(true) => ("trend-good", Some(RepMsg::Better)),
+                Some(false) => ("trend-bad", Some(RepMsg::Worse)),
+                None => ("trend-even", None),
+            };
+            html! {
+                span class=(class) {
+                    span aria-hidden="true" { (arrow) " " } (format!("{t:+.1} %"))
+                    @if let Some(w) = word { " (" (ctx.t(w)) ")" }
+                }
+                " " span.muted { (before) }
+            }
+        }
+    }
+}
+
+fn series(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
+    let days: Vec<String> = d.days.iter().map(|p| p.date.to_string()).collect();
+    let points: Vec<Point> = d
+        .days
+        .iter()
+        .zip(days.iter())
+        .map(|(p, day)| Point { day, opened: p.arrivals, resolved: p.resolved, href: links.opened(Some(day)) })
+        .collect();
+    let legend = html! {
+        ul.chart-legend {
+            li { span.swatch.report-opened {} (ctx.t(RepMsg::Arrivals)) }
+            li { span.swatch.swatch-line.report-resolved {} (ctx.t(RepMsg::Resolved)) }
+        }
+    };
+    html! {
+        (legend)
+        (charts::series(&points, ctx.t(RepMsg::Series), ctx.t(RepMsg::Arrivals), ctx.t(RepMsg::Resolved)))
+    }
+}
+
+fn breakdown(
+    ctx: &Ctx,
+    id: &str,
+    title: RepMsg,
+    list: &[dashboard::Bar],
+    none: RepMsg,
+    href: impl Fn(&dashboard::Bar) -> Option<String>,
+) -> Markup {
+    let bars: Vec<Bar> = list
+        .iter()
+        .take(12)
+        .map(|b| Bar {
+            label: match (&b.name, b.id) {
+                (Some(n), _) => n.clone(),
+                (None, 0) => ctx.t(none).to_owned(),
+                (None, id) => format!("#{id}"),
+            },
+            value: b.arrivals,
+            note: format!(
+                "{} {} · {} {}",
+                ctx.t(RepMsg::Resolved).to_lowercase(),
+                b.resolved,
+                ctx.t(RepMsg::MttrShort),
+                value(ctx, b.mttr.mean_seconds, Unit::Seconds)
+            ),
+            href: href(b),
+        })
+        .collect();
+    html! {
+        section.panel.report-breakdown id=(id) aria-labelledby={ (id) "-title" } {
+            h2 id={ (id) "-title" } { (ctx.t(title)) }
+            @if bars.is_empty() { p.muted { (ctx.t(RepMsg::Nothing)) } }
+            @else { div.chart-wrap { (charts::bars(&bars, ctx.t(title))) } }
+        }
+    }
+}
+
+fn sla_table(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
+    let target = |t: &str| match t {
+        "response" => ctx.t(RepMsg::TargetResponse),
+        "resolution" => ctx.t(RepMsg::TargetResolution),
+        _ => ctx.t(RepMsg::TargetGroup),
+    };
+    html! {
+        section.panel #report-sla aria-labelledby="report-sla-title" {
+            h2 #report-sla-title { a href=(links.breached()) { (ctx.t(RepMsg::Sla)) } }
+            @if d.sla.is_empty() { p.muted { (ctx.t(RepMsg::NoSla)) } }
+            @else {
+                div.table-wrap { table.incidents #report-sla-table {
+                    thead { tr {
+                        th scope="col" { (ctx.t(RepMsg::Sla)) }
+                        th scope="col" { (ctx.t(RepMsg::Target)) }
+                        th scope="col" { (ctx.t(RepMsg::Met)) }
+                        th scope="col" { (ctx.t(RepMsg::Breached)) }
+                        th scope="col" { (ctx.t(RepMsg::Compliance)) }
+                    } }
+                    tbody {
+                        @for r in &d.sla {
+                            tr {
+                                td { (r.name.clone().unwrap_or_else(|| "–".into())) }
+                                td { (target(&r.outcome.target)) }
+                                td { (r.outcome.met) }
+                                td { @if r.outcome.breached > 0 { a href=(links.breached()) { (r.outcome.breached) } } @else { "0" } }
+                                td { (value(ctx, r.outcome.compliance, Unit::Share)) }
+                            }
+                        }
+                    }
+                } }
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The manager's dashboard in a real browser: from the navigation to the
+//! dashboard, its figures as counted from the records, a figure followed
+//! to the records behind it and a group's bar to that group's records; and
+//! over plain HTTP, a bad period said beside its field with the default
+//! period shown, and requesters kept out.
+
+use crate::change_pages::{at, body};
+use crate::cmdb_journey::sign_in;
+use crate::driver;
+use crate::journey::{go, path, text, wait};
+use crate::server::{self, get};
+use fantoccini::{Client, Locator};
+use reqwest::StatusCode;
+use steward_app::incidents::{NewIncident, TransitionInput, number};
+
+/// Two incidents today, one resolved, counted into the measures.
+async fn counted(t: &server::TestServer) {
+    let (agent, _) = t.app.login("agent", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let desk = t.app.list_groups().await.unwrap().into_iter().next().unwrap().name;
+    for title in ["Printer jams on floor 3", "Mailbox full"] {
+        let n = NewIncident { title: title.into(), assignment_group: Some(desk.clone()), ..Default::default() };
+        let inc = t.app.create_incident(&agent, n).await.unwrap();
+        if title == "Mailbox full" {
+            let to = TransitionInput {
+                state: "resolved".into(),
+                resolution_code: Some("solved".into()),
+                resolution_notes: Some("Archived old mail".into()),
+                ..Default::default()
+            };
+            t.app.transition_incident(&agent, &number(inc.number), Some(inc.version), to).await.unwrap();
+        }
+    }
+    t.app.count_reports().await.unwrap();
+}
+
+async fn journey(c: &Client, t: &server::TestServer) {
+    t.add_manager().await;
+    counted(t).await;
+    sign_in(c, t, "mona").await;
+    go(c, ".mainnav a[href='/reports']").await;
+    assert_eq!(path(c).await, "/reports");
+    assert!(text(c, "#fig-arrivals").await.contains('2'), "{}", text(c, "#fig-arrivals").await);
+    assert!(text(c, "#fig-resolved").await.contains('1'));
+    assert!(text(c, "#fig-fcr").await.contains("100.0 %"));
+    wait(c, "#report-series svg.report-chart").await;
+    wait(c, "#report-heat svg.report-chart").await;
+
+    // A figure leads to the records behind it: opened in the period.
+    go(c, "#fig-arrivals dt a").await;
+    assert_eq!(path(c).await, "/incidents");
+    let list = text(c, "main").await;
+    assert!(list.contains("Printer jams on floor 3") && list.contains("Mailbox full"), "{list}");
+
+    // A group's bar leads to that group's records.
+    c.back().await.unwrap();
+    let bar = wait(c, "#report-groups svg a").await;
+    let href = bar.attr("href").await.unwrap().unwrap();
+    assert!(href.starts_with("/incidents?opened_from=") && href.contains("group="), "{href}");
+    c.goto(&t.url(&href)).await.unwrap();
+    assert_eq!(path(c).await, "/incidents");
+    assert!(text(c, "main").await.contains("Printer jams on floor 3"));
+    assert_eq!(c.find_all(Locator::Css("#report-figures")).await.unwrap().len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_opens_the_dashboard_and_follows_a_panel_to_its_records() {
+    let t = server::spawn().await;
+    driver::drive(async |c| journey(c, &t).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_period_is_said_beside_its_field_and_requesters_are_kept_out() {
+    let t = server::spawn().await;
+    t.add_manager().await;
+    let (cookie, _) = t.session("mona").await;
+    let page =
+        body(get(&t, "/reports?from=2026-03-31&to=2026-03-01", &cookie).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(at(&page, "r-to-error"), "Must not be before from");
+    assert!(page.contains(r#"value="2026-03-31""#), "what was typed stays: {page}");
+    assert!(page.contains(r#"id="report-figures""#), "the default period is shown");
+    let page = body(get(&t, "/reports?group=Nobody", &cookie).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(at(&page, "r-group-error").contains("Nobody"), "{page}");
+    let (requester, _) = t.session("requester").await;
+    body(get(&t, "/reports", &requester).await, StatusCode::FORBIDDEN).await;
+}
