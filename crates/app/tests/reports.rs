@@ -254,6 +254,18 @@ both!(each_measure_on_a_hand_built_set, |pg| async move {
     // Nothing new: a pass counts nothing and changes nothing.
     app.count_reports().await.unwrap();
     assert_eq!(wide().await, counted);
+
+    // The backlog: A (reopened) and D are open, both opened in March.
+    app.snapshot_backlog(true).await.unwrap();
+    let (all, _) = wide().await;
+    let today = jiff::Zoned::now().date().to_string();
+    let last = all.backlog.last().expect("today's count");
+    assert_eq!((last.day.as_str(), last.open, last.by_age), (today.as_str(), 2, [0, 0, 0, 0, 2]));
+    let network = measures(&app, &boss, "2026-01-01", &today, Filter { group: Some(network), ..Default::default() });
+    assert!(network.await.backlog.iter().all(|b| b.open == 0), "B is resolved");
+    // Counted again the same day: that day's figure is the last count.
+    app.snapshot_backlog(true).await.unwrap();
+    assert_eq!(wide().await.0.backlog.len(), 1);
 });
 
 both!(requesters_see_no_measures, |pg| async move {

@@ -11,7 +11,7 @@
 
 use crate::{App, error::AppError};
 use std::collections::{BTreeMap, BTreeSet};
-use steward_domain::report::{ClockFact, Delta, Dims, RecordFacts, contribution};
+use steward_domain::report::{ClockFact, Delta, Dims, RecordFacts, contribution, day_of};
 use steward_store::{StoreError, now_micros, reports as store};
 
 /// Journal entries read per pass (a pass that reads this many goes on).
@@ -20,6 +20,8 @@ const PASS_ENTRIES: i64 = 5_000;
 const REBUILD_BATCH: i64 = 2_000;
 /// How long an entry stays within reach of the next passes.
 const SETTLE: i64 = 30_000_000;
+/// How often today's backlog is counted again (a day's figure is its last).
+const BACKLOG_EVERY: i64 = 300_000_000;
 
 /// What a pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +36,36 @@ impl App {
     /// or when the site's time zone changed, else counts the records the
     /// journal's new entries touched.
     pub async fn count_reports(&self) -> Result<Counted, AppError> {
+        let counted = self.count_journal().await?;
+        self.snapshot_backlog(false).await?;
+        Ok(counted)
+    }
+
+    /// Counts the records open now into today's backlog, when the last
+    /// count is older than [`BACKLOG_EVERY`] or `now` is asked.
+    pub async fn snapshot_backlog(&self, now: bool) -> Result<(), AppError> {
+        let at = now_micros();
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let last = store::backlog_at(&mut conn).await?;
+        drop(conn);
+        if !now && at - last < BACKLOG_EVERY {
+            return Ok(());
+        }
+        let day = day_of(at, &self.config.site.time_zone.zone());
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    for (kind, open) in open_states() {
+                        store::snapshot_backlog(c, day, at, kind, &open).await?;
+                    }
+                    store::set_backlog_at(c, at).await
+                })
+            })
+            .await?;
+        Ok(())
+    }
+
+    async fn count_journal(&self) -> Result<Counted, AppError> {
         let zone = self.config.site.time_zone.as_str().to_owned();
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let state = store::state(&mut conn).await?;
@@ -142,6 +174,18 @@ impl App {
             .await?;
         Ok(n)
     }
+}
+
+/// Each counted kind with the names of its open states.
+fn open_states() -> [(&'static str, Vec<&'static str>); 4] {
+    use steward_domain::lifecycle::open_state_names as open;
+    use steward_domain::{IncidentState, change::ChangeState, problem::ProblemState, task::TaskState};
+    [
+        ("incident", open::<IncidentState>()),
+        ("problem", open::<ProblemState>()),
+        ("change", open::<ChangeState>()),
+        ("task", open::<TaskState>()),
+    ]
 }
 
 /// The facts of the records `ids` that are counted, read in a few queries

@@ -8,7 +8,7 @@ use super::Filter;
 use crate::{Actor, App, error::AppError};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
-use steward_domain::report::{Counts, Period, SlaOutcome, TimeFigure, can_view_reports};
+use steward_domain::report::{Counts, Period, SlaOutcome, can_view_reports, measures::date_of};
 use steward_store::{StoreError, reports as store, reports::By};
 
 /// A headline figure now and in the period before (none: nothing to
@@ -48,6 +48,8 @@ pub struct Headline {
     pub first_contact_rate: Figure,
     pub reopen_rate: Figure,
     pub escalations: Figure,
+    /// Open at the period's last backlog snapshot.
+    pub backlog: Figure,
 }
 
 /// One bar: a group's, a service's or a priority's load.
@@ -58,7 +60,8 @@ pub struct Bar {
     pub name: Option<String>,
     pub arrivals: i64,
     pub resolved: i64,
-    pub mttr: TimeFigure,
+    /// Mean seconds to resolve.
+    pub mttr: Option<f64>,
 }
 
 /// One day's point.
@@ -88,6 +91,8 @@ pub struct Dashboard {
     pub sla: Vec<SlaRow>,
     /// Arrivals by weekday (Monday first) and hour of the day.
     pub heat: [[i64; 24]; 7],
+    /// The days with a backlog snapshot: open records and their split by age.
+    pub backlog: Vec<(Date, i64, [i64; 5])>,
 }
 
 fn total(rows: &[(i64, Counts)]) -> Counts {
@@ -117,11 +122,15 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let days = store::sums(&mut conn, from, to, &filter, By::Day).await?;
         let before = store::sums(&mut conn, pfrom, pto, &filter, By::Priority).await?;
-        let by_group = store::sums(&mut conn, from, to, &filter, By::Group).await?;
-        let by_service = store::sums(&mut conn, from, to, &filter, By::Service).await?;
+        let by_group = store::light_sums(&mut conn, from, to, &filter, By::Group).await?;
+        let by_service = store::light_sums(&mut conn, from, to, &filter, By::Service).await?;
+        let by_priority = store::light_sums(&mut conn, from, to, &filter, By::Priority).await?;
         let sla_now = store::sla(&mut conn, from, to, &filter).await?;
         let sla_before = store::sla(&mut conn, pfrom, pto, &filter).await?;
+        let backlog = store::backlog(&mut conn, from, to, &filter).await?;
+        let backlog_before = store::backlog(&mut conn, pfrom, pto, &filter).await?;
         drop(conn);
+        let last_open = |rows: &[(i64, i64, [i64; 5])]| rows.last().map(|r| r.1 as f64);
 
         let (now, then) = (total(&days), total(&before));
         let resolve_rate = |c: &Counts, n: i64| rate(n, c.resolved);
@@ -135,7 +144,10 @@ impl App {
             first_contact_rate: Figure::of(resolve_rate(&now, now.fcr), resolve_rate(&then, then.fcr)),
             reopen_rate: Figure::of(resolve_rate(&now, now.reopened), resolve_rate(&then, then.reopened)),
             escalations: Figure::of(Some(now.escalations as f64), Some(then.escalations as f64)),
+            backlog: Figure::of(last_open(&backlog), last_open(&backlog_before)),
         };
+        let backlog: Vec<(Date, i64, [i64; 5])> =
+            backlog.into_iter().filter_map(|(d, open, ages)| Some((date_of(d)?, open, ages))).collect();
 
         let by_key: BTreeMap<i64, &Counts> = days.iter().map(|(k, c)| (*k, c)).collect();
         let mut heat = [[0i64; 24]; 7];
@@ -169,7 +181,7 @@ impl App {
                     name: names.get(&id).cloned(),
                     arrivals: c.arrivals,
                     resolved: c.resolved,
-                    mttr: TimeFigure::of(&c.resolve),
+                    mttr: c.resolve.mean(),
                 })
                 .collect();
             bars.sort_by(|a, b| b.arrivals.cmp(&a.arrivals).then_with(|| a.name.cmp(&b.name)));
@@ -178,10 +190,8 @@ impl App {
         let by_group = bars(by_group, &groups);
         let by_service = bars(by_service, &services);
         let by_priority = {
-            let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-            let rows = store::sums(&mut conn, from, to, &filter, By::Priority).await?;
             let names: BTreeMap<i64, String> = (1..=5).map(|p| (p, format!("P{p}"))).collect();
-            let mut b = bars(rows, &names);
+            let mut b = bars(by_priority, &names);
             b.sort_by_key(|b| b.id);
             b
         };
@@ -201,6 +211,6 @@ impl App {
                 SlaRow { name, outcome }
             })
             .collect();
-        Ok(Dashboard { period, previous, headline, days, by_group, by_service, by_priority, sla, heat })
+        Ok(Dashboard { period, previous, headline, days, by_group, by_service, by_priority, sla, heat, backlog })
     }
 }

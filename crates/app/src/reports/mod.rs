@@ -7,7 +7,10 @@ pub mod dashboard;
 pub use count::Counted;
 
 use crate::{Actor, App, Code, error::AppError};
-use steward_domain::report::{Counts, DayTotals, Measures, Period, can_view_reports, measures::key_of};
+use steward_domain::report::{
+    BacklogDay, Counts, DayTotals, Measures, Period, can_view_reports,
+    measures::{date_of, key_of},
+};
 use steward_store::{StoreError, reports as store};
 
 pub use store::Filter;
@@ -88,7 +91,12 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let days = store::sums(&mut conn, from, to, &filter, store::By::Day).await?;
         let sla = store::sla(&mut conn, from, to, &filter).await?;
+        let backlog = store::backlog(&mut conn, from, to, &filter).await?;
         drop(conn);
+        let backlog = backlog
+            .into_iter()
+            .filter_map(|(d, open, by_age)| Some(BacklogDay { day: date_of(d)?.to_string(), open, by_age }))
+            .collect();
         let mut total = Counts::default();
         for (_, c) in &days {
             total.add(c, 1);
@@ -106,6 +114,6 @@ impl App {
                 }
             })
             .collect();
-        Ok(Measures::of(&total, &sla, daily))
+        Ok(Measures::of(&total, &sla, daily, backlog))
     }
 }

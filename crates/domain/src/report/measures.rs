@@ -78,6 +78,11 @@ impl Period {
     }
 }
 
+/// A `YYYYMMDD` key as a date.
+pub fn date_of(key: i64) -> Option<Date> {
+    Date::new((key / 10_000) as i16, ((key / 100) % 100) as i8, (key % 100) as i8).ok()
+}
+
 /// A date as `YYYYMMDD`.
 pub fn key_of(d: Date) -> i64 {
     i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
@@ -115,6 +120,15 @@ pub struct DayTotals {
     pub day: String,
     pub arrivals: i64,
     pub resolved: i64,
+}
+
+/// The records open at a day's last snapshot, by age since opening: under
+/// a day, 1–3 days, 3–7 days, 7–30 days, over 30 days.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BacklogDay {
+    pub day: String,
+    pub open: i64,
+    pub by_age: [i64; 5],
 }
 
 /// Met and breached clocks of one SLA target or one group's OLA.
@@ -171,11 +185,13 @@ pub struct Measures {
     pub escalations: i64,
     pub sla: Vec<SlaOutcome>,
     pub daily: Vec<DayTotals>,
+    /// The days of the period with a backlog snapshot.
+    pub backlog: Vec<BacklogDay>,
 }
 
 impl Measures {
     /// The figures of summed counts, SLA outcomes and per-day totals.
-    pub fn of(total: &Counts, sla: &[(SlaKey, SlaCounts)], daily: Vec<DayTotals>) -> Self {
+    pub fn of(total: &Counts, sla: &[(SlaKey, SlaCounts)], daily: Vec<DayTotals>, backlog: Vec<BacklogDay>) -> Self {
         let rate = |a: i64| (total.resolved > 0).then(|| ratio(a, total.resolved));
         Measures {
             arrivals: total.arrivals,
@@ -190,6 +206,7 @@ impl Measures {
             escalations: total.escalations,
             sla: sla.iter().map(|(k, c)| SlaOutcome::of(k, c)).collect(),
             daily,
+            backlog,
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod measures;
 mod tests;
 
 pub use histogram::{BUCKETS, Histogram, bucket_of};
-pub use measures::{DayTotals, Measures, Period, PeriodError, SlaOutcome, TimeFigure};
+pub use measures::{BacklogDay, DayTotals, Measures, Period, PeriodError, SlaOutcome, TimeFigure};
 
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;

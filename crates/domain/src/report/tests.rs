@@ -149,6 +149,7 @@ fn periods_are_checked() {
     let prev = p.previous();
     assert_eq!((prev.from.to_string(), prev.to.to_string()), ("2026-01-29".into(), "2026-02-28".into()));
     assert_eq!(p.each_day().count(), 31);
+    assert_eq!(measures::date_of(20260331), Some(p.to));
     let e = Period::parse("2026-03-31", "2026-03-01").unwrap_err();
     assert_eq!((e.field, e.message.code), ("to", Code::EndBeforeStart));
     let e = Period::parse("2026-02-30", "2026-03-01").unwrap_err();
@@ -165,7 +166,7 @@ fn a_periods_figures() {
     total.resolved = 2;
     total.reopened = 1;
     let key = SlaKey { sla: 9, ola_group: 0, target: "resolution".into() };
-    let m = Measures::of(&total, &[(key, SlaCounts { met: 3, breached: 1 })], vec![]);
+    let m = Measures::of(&total, &[(key, SlaCounts { met: 3, breached: 1 })], vec![], vec![]);
     assert_eq!((m.first_contact_rate, m.reopen_rate), (Some(0.5), Some(0.5)));
     assert_eq!(m.sla[0].compliance, Some(0.75));
     assert_eq!((m.sla[0].sla_id, m.sla[0].ola_group_id), (Some(9), None));

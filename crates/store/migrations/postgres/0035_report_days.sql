@@ -137,5 +137,27 @@ CREATE TABLE report_state (
     id         BIGINT PRIMARY KEY,
     journal_id BIGINT NOT NULL,
     zone       TEXT NOT NULL,
-    built_at   BIGINT NOT NULL
+    built_at   BIGINT NOT NULL,
+    -- When the open records were last counted into today's backlog.
+    backlog_at BIGINT NOT NULL DEFAULT 0
+);
+
+-- The backlog: the records open at each day's last snapshot (taken every
+-- few minutes, so a day's figure is how it ended), by age since opening:
+-- under a day, 1-3 days, 3-7 days, 7-30 days, over 30 days. Snapshots are
+-- history: a rebuild of the totals leaves them be.
+CREATE TABLE report_backlog (
+    day             BIGINT NOT NULL,
+    kind            TEXT NOT NULL,
+    service_id      BIGINT NOT NULL,
+    group_id        BIGINT NOT NULL,
+    organisation_id BIGINT NOT NULL,
+    priority        BIGINT NOT NULL,
+    open_n          BIGINT NOT NULL,
+    age0            BIGINT NOT NULL,
+    age1            BIGINT NOT NULL,
+    age2            BIGINT NOT NULL,
+    age3            BIGINT NOT NULL,
+    age4            BIGINT NOT NULL,
+    PRIMARY KEY (day, kind, service_id, group_id, organisation_id, priority)
 );

@@ -112,6 +112,16 @@ impl From<DayTotals> for DayJson {
     }
 }
 
+/// The records open at a day's last count (every five minutes).
+#[derive(Serialize, ToSchema)]
+pub struct BacklogJson {
+    #[schema(format = Date)]
+    pub day: String,
+    pub open: i64,
+    /// By age since opening: under a day, 1–3 days, 3–7 days, 7–30 days, over 30 days.
+    pub by_age: Vec<i64>,
+}
+
 /// A period's measures. Counted from the journal by a worker: they lag the
 /// records by up to a minute.
 #[derive(Serialize, ToSchema)]
@@ -143,6 +153,9 @@ pub struct MeasuresJson {
     pub sla: Vec<SlaOutcomeJson>,
     /// Every day of the period, in order.
     pub daily: Vec<DayJson>,
+    /// The days of the period with a count of the open records (counting
+    /// began when Steward first counted the measures).
+    pub backlog: Vec<BacklogJson>,
 }
 
 impl MeasuresJson {
@@ -162,6 +175,11 @@ impl MeasuresJson {
             escalations: m.escalations,
             sla: m.sla.into_iter().map(Into::into).collect(),
             daily: m.daily.into_iter().map(Into::into).collect(),
+            backlog: m
+                .backlog
+                .into_iter()
+                .map(|b| BacklogJson { day: b.day, open: b.open, by_age: b.by_age.to_vec() })
+                .collect(),
         }
     }
 }

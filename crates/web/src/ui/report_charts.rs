@@ -27,8 +27,9 @@ pub struct Point<'a> {
     /// `YYYY-MM-DD`.
     pub day: &'a str,
     pub opened: i64,
-    pub resolved: i64,
-    /// The records opened that day.
+    /// The line's value (none: no line).
+    pub resolved: Option<i64>,
+    /// The records behind the bar.
     pub href: String,
 }
 
@@ -40,12 +41,13 @@ const TOP: f32 = 10.0;
 
 /// Opened (bars) and resolved (line) per day.
 pub fn series(points: &[Point], label: &str, opened: &str, resolved: &str) -> Markup {
-    let top = nice(points.iter().map(|p| p.opened.max(p.resolved)).max().unwrap_or(0));
+    let top = nice(points.iter().map(|p| p.opened.max(p.resolved.unwrap_or(0))).max().unwrap_or(0));
     let n = points.len().max(1) as f32;
     let step = (W - LEFT - 8.0) / n;
     let y = |v: i64| r1(TOP + (H - TOP - BOTTOM) * (1.0 - v as f32 / top as f32));
     let x = |i: usize| r1(LEFT + step * i as f32);
-    let line: Vec<(f32, f32)> = points.iter().enumerate().map(|(i, p)| (x(i) + step / 2.0, y(p.resolved))).collect();
+    let line: Vec<(f32, f32)> =
+        points.iter().enumerate().filter_map(|(i, p)| p.resolved.map(|r| (x(i) + step / 2.0, y(r)))).collect();
     let ticks = [0, top / 2, top];
     let labels: Vec<usize> = match points.len() {
         0 => vec![],
@@ -61,7 +63,10 @@ pub fn series(points: &[Point], label: &str, opened: &str, resolved: &str) -> Ma
             }
             @for (i, p) in points.iter().enumerate() {
                 a href=(p.href) {
-                    title { (p.day) ": " (opened) " " (p.opened) ", " (resolved) " " (p.resolved) }
+                    title {
+                        (p.day) ": " (opened) " " (p.opened)
+                        @if let Some(r) = p.resolved { ", " (resolved) " " (r) }
+                    }
                     rect x=(x(i) + step * 0.15) y=(y(p.opened)) width=(r1((step * 0.7).max(1.0)))
                         height=(r1((y(0) - y(p.opened)).max(0.0))) fill=(OPENED) fill-opacity="0.75" {}
                     // The whole column is the link's target, not only the bar.
@@ -168,8 +173,8 @@ mod tests {
     #[test]
     fn every_day_links_to_its_records() {
         let points = [
-            Point { day: "2026-03-01", opened: 4, resolved: 2, href: "/incidents?opened_from=2026-03-01".into() },
-            Point { day: "2026-03-02", opened: 0, resolved: 1, href: "/incidents?opened_from=2026-03-02".into() },
+            Point { day: "2026-03-01", opened: 4, resolved: Some(2), href: "/incidents?opened_from=2026-03-01".into() },
+            Point { day: "2026-03-02", opened: 0, resolved: Some(1), href: "/incidents?opened_from=2026-03-02".into() },
         ];
         let svg = series(&points, "chart", "opened", "resolved").into_string();
         assert_eq!(svg.matches("<a href=").count(), 2);

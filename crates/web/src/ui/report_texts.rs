@@ -30,6 +30,15 @@ crate::i18n::catalogue! {
     FirstContact: "Resolved at first contact", "Rozwiązane przy pierwszym kontakcie";
     ReopenRate: "Reopened", "Ponownie otwarte";
     Escalations: "Escalations", "Eskalacje";
+    Backlog: "Open at the end", "Otwarte na koniec";
+    BacklogTitle: "Backlog: open records per day", "Zaległości: otwarte zgłoszenia dziennie";
+    BacklogHint: "How many records were open at each day's last count (every five minutes), and how old the last count's were.", "Ile zgłoszeń było otwartych przy ostatnim liczeniu każdego dnia (co pięć minut) i jak stare były przy ostatnim liczeniu.";
+    NoBacklog: "No count of the open records falls in this period yet: counting began when the dashboard did.", "W tym okresie nie ma jeszcze liczenia otwartych zgłoszeń: liczenie zaczęło się wraz z pulpitem.";
+    AgeDay: "Under a day", "Poniżej doby";
+    Age3: "1 to 3 days", "1–3 dni";
+    Age7: "3 to 7 days", "3–7 dni";
+    Age30: "7 to 30 days", "7–30 dni";
+    AgeOlder: "Over 30 days", "Ponad 30 dni";
     Before: "before: {value}", "wcześniej: {value}";
     NoBefore: "nothing to compare", "brak porównania";
     Better: "better", "lepiej";

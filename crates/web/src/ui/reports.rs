@@ -154,6 +154,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery
             (breakdown(&ctx, "report-priorities", RepMsg::ByPriority, &d.by_priority, RepMsg::NoGroup, |b| links.priority(b)))
             (sla_table(&ctx, &d, &links))
         }
+        (backlog(&ctx, &d, &links))
         section.panel #report-heat aria-labelledby="report-heat-title" {
             h2 #report-heat-title { (ctx.t(RepMsg::Heat)) }
             p.hint { (ctx.t(RepMsg::HeatHint)) }
@@ -273,6 +274,13 @@ impl Links {
         }
     }
 
+    /// Open now, narrowed as the dashboard is (whenever opened).
+    fn open_now(&self) -> String {
+        let pairs: Vec<(&str, &str)> =
+            vec![("state", "open"), ("group", &self.group), ("service", &self.service), ("priority", &self.priority)];
+        format!("{}{}", self.list, fmt::query(&pairs))
+    }
+
     fn state(&self, state: &str) -> String {
         self.link(&self.from, &self.to, &[("state", state)])
     }
@@ -328,7 +336,7 @@ type Headed<'a> = (&'static str, RepMsg, &'a Figure, Unit, Option<bool>, String)
 fn headline(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
     let h = &d.headline;
     // (id, label, figure, unit, whether more is better, link)
-    let figures: [Headed; 9] = [
+    let figures: [Headed; 10] = [
         ("fig-arrivals", RepMsg::Arrivals, &h.arrivals, Unit::Count, None, links.opened(None)),
         ("fig-resolved", RepMsg::Resolved, &h.resolved, Unit::Count, Some(true), links.state("resolved")),
         ("fig-mtta", RepMsg::Mtta, &h.mtta, Unit::Seconds, Some(false), links.opened(None)),
@@ -338,6 +346,7 @@ fn headline(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
         ("fig-fcr", RepMsg::FirstContact, &h.first_contact_rate, Unit::Share, Some(true), links.state("resolved")),
         ("fig-reopen", RepMsg::ReopenRate, &h.reopen_rate, Unit::Share, Some(false), links.opened(None)),
         ("fig-escalations", RepMsg::Escalations, &h.escalations, Unit::Count, Some(false), links.opened(None)),
+        ("fig-backlog", RepMsg::Backlog, &h.backlog, Unit::Count, Some(false), links.open_now()),
     ];
     html! {
         section.panel.report-headline aria-label=(ctx.t(RepMsg::Title)) {
@@ -389,7 +398,7 @@ fn series(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
         .days
         .iter()
         .zip(days.iter())
-        .map(|(p, day)| Point { day, opened: p.arrivals, resolved: p.resolved, href: links.opened(Some(day)) })
+        .map(|(p, day)| Point { day, opened: p.arrivals, resolved: Some(p.resolved), href: links.opened(Some(day)) })
         .collect();
     let legend = html! {
         ul.chart-legend {
@@ -400,6 +409,35 @@ fn series(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
     html! {
         (legend)
         (charts::series(&points, ctx.t(RepMsg::Series), ctx.t(RepMsg::Arrivals), ctx.t(RepMsg::Resolved)))
+    }
+}
+
+/// The open records at each day's last snapshot, and the last one's split
+/// by age.
+fn backlog(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
+    let days: Vec<String> = d.backlog.iter().map(|b| b.0.to_string()).collect();
+    let points: Vec<Point> = d
+        .backlog
+        .iter()
+        .zip(days.iter())
+        .map(|(b, day)| Point { day, opened: b.1, resolved: None, href: links.open_now() })
+        .collect();
+    let ages = [RepMsg::AgeDay, RepMsg::Age3, RepMsg::Age7, RepMsg::Age30, RepMsg::AgeOlder];
+    html! {
+        section.panel #report-backlog aria-labelledby="report-backlog-title" {
+            h2 #report-backlog-title { a href=(links.open_now()) { (ctx.t(RepMsg::BacklogTitle)) } }
+            p.hint { (ctx.t(RepMsg::BacklogHint)) }
+            @if let Some(last) = d.backlog.last() {
+                div.chart-wrap { (charts::series(&points, ctx.t(RepMsg::BacklogTitle), ctx.t(RepMsg::Backlog), "")) }
+                dl.figures #report-ages {
+                    @for (label, n) in ages.iter().zip(last.2.iter()) {
+                        div.figure { dt { (ctx.t(*label)) } dd { (n) } }
+                    }
+                }
+            } @else {
+                p.muted { (ctx.t(RepMsg::NoBacklog)) }
+            }
+        }
     }
 }
 
@@ -426,7 +464,7 @@ fn breakdown(
                 ctx.t(RepMsg::Resolved).to_lowercase(),
                 b.resolved,
                 ctx.t(RepMsg::MttrShort),
-                value(ctx, b.mttr.mean_seconds, Unit::Seconds)
+                value(ctx, b.mttr, Unit::Seconds)
             ),
             href: href(b),
         })

@@ -13,6 +13,8 @@ both!(measures_answer_what_was_counted, |t| {
     let r = t.post(&format!("/api/v1/incidents/{a}/transitions"), &t.agent, body).await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     t.app.count_reports().await.unwrap();
+    // The server's worker counts the backlog every five minutes: now.
+    t.app.snapshot_backlog(true).await.unwrap();
 
     // The defaults: the last 30 days, today included (the site is on UTC).
     let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
@@ -25,6 +27,8 @@ both!(measures_answer_what_was_counted, |t| {
     assert_eq!(m["first_contact_rate"], 1.0);
     assert_eq!(m["mttr"]["count"], 1);
     assert_eq!(m["daily"][29], json!({"day": today.to_string(), "arrivals": 2, "resolved": 1}));
+    // Today's backlog: one still open.
+    assert_eq!(m["backlog"], json!([{"day": today.to_string(), "open": 1, "by_age": [1, 0, 0, 0, 0]}]));
 
     // Narrowed to one group, one kind, one day.
     let network = t.app.list_groups().await.unwrap().into_iter().find(|g| g.name == "Network").unwrap().id;

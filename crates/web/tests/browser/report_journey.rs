@@ -31,6 +31,7 @@ async fn counted(t: &server::TestServer) {
         }
     }
     t.app.count_reports().await.unwrap();
+    t.app.snapshot_backlog(true).await.unwrap();
 }
 
 async fn journey(c: &Client, t: &server::TestServer) {
@@ -42,6 +43,8 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert!(text(c, "#fig-arrivals").await.contains('2'), "{}", text(c, "#fig-arrivals").await);
     assert!(text(c, "#fig-resolved").await.contains('1'));
     assert!(text(c, "#fig-fcr").await.contains("100.0 %"));
+    assert!(text(c, "#fig-backlog").await.contains('1'), "one still open");
+    wait(c, "#report-backlog svg.report-chart").await;
     wait(c, "#report-series svg.report-chart").await;
     wait(c, "#report-heat svg.report-chart").await;
 
