@@ -100,8 +100,8 @@ pub struct Bar {
 pub fn bars(list: &[Bar], label: &str) -> Markup {
     const ROW: f32 = 26.0;
     const NAME: f32 = 190.0;
-    const BAR: f32 = 300.0;
-    const BW: f32 = 720.0;
+    const BAR: f32 = 250.0;
+    const BW: f32 = 760.0;
     let top = list.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let h = ROW * list.len() as f32 + 4.0;
     html! {

@@ -104,7 +104,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery
     let Asked { q, mut errors } = asked(&s, &typed).await.map_err(|e| ctx.fail(e))?;
     // A refused question shows the default period, the problems beside
     // their fields and what was typed kept in them.
-    let checked = if errors.is_empty() { s.app.measure_query(&ctx.actor, &q) } else { Err(AppError::Invalid(vec![])) };
+    let checked = match s.app.measure_query(&ctx.actor, &q) {
+        Ok(_) if !errors.is_empty() => Err(AppError::Invalid(vec![])),
+        other => other,
+    };
     let (period, filter) = match checked {
         Ok(found) => found,
         Err(AppError::Invalid(bad)) => {
@@ -415,12 +418,20 @@ fn series(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
 /// The open records at each day's last snapshot, and the last one's split
 /// by age.
 fn backlog(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
-    let days: Vec<String> = d.backlog.iter().map(|b| b.0.to_string()).collect();
+    // Every day of the period, so the days line up with the chart above;
+    // a day with no count shows none.
+    let counted: std::collections::BTreeMap<jiff::civil::Date, i64> = d.backlog.iter().map(|b| (b.0, b.1)).collect();
+    let days: Vec<String> = d.days.iter().map(|p| p.date.to_string()).collect();
     let points: Vec<Point> = d
-        .backlog
+        .days
         .iter()
         .zip(days.iter())
-        .map(|(b, day)| Point { day, opened: b.1, resolved: None, href: links.open_now() })
+        .map(|(p, day)| Point {
+            day,
+            opened: counted.get(&p.date).copied().unwrap_or(0),
+            resolved: None,
+            href: links.open_now(),
+        })
         .collect();
     let ages = [RepMsg::AgeDay, RepMsg::Age3, RepMsg::Age7, RepMsg::Age30, RepMsg::AgeOlder];
     html! {
