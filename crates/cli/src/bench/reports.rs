@@ -3,7 +3,8 @@
 //! every record (records/s), then times the manager's dashboard for the
 //! last 90 days as a whole and each of its queries alone (p50, p95 against
 //! the targets: each panel 300 ms, the dashboard 1 s), the measures for a
-//! year, and a worker's pass over 5,000 journal entries already counted.
+//! year (1 s), and a worker's pass over 5,000 journal entries already
+//! counted.
 
 use super::{Target, database, fill, load_average, ms, open_app, percentile};
 use anyhow::{Result, bail};
@@ -148,7 +149,8 @@ pub async fn reports(a: ReportsArgs) -> Result<()> {
         Ok(())
     })
     .await?;
-    line("the measures for 365 days (reporting API)", &lat, panel);
+    // A year is a report, not a dashboard panel: held to the dashboard's 1 s.
+    line("the measures for 365 days (reporting API)", &lat, Duration::from_secs(1));
 
     // A worker's pass over entries it has counted already: the cost of
     // reading them and finding nothing changed.

@@ -2,7 +2,9 @@
 //! the browser): opened per day as bars that link to that day's records
 //! with resolved as a line over them, horizontal bars per group, service
 //! or priority, and a weekday-by-hour heat map. The content security policy
-//! refuses inline styles, so colours are presentation attributes.
+//! refuses inline styles, so colours are presentation attributes. A chart
+//! holding links is a labelled group (an image may hold no controls), each
+//! link named by its `<title>`.
 
 use super::service_map::{path_data, r1};
 use maud::{Markup, html};
@@ -55,7 +57,7 @@ pub fn series(points: &[Point], label: &str, opened: &str, resolved: &str) -> Ma
         len => vec![0, len / 2, len - 1],
     };
     html! {
-        svg.report-chart role="img" aria-label=(label) viewBox={ "0 0 " (W) " " (H) } width=(W) height=(H)
+        svg.report-chart role="group" aria-label=(label) viewBox={ "0 0 " (W) " " (H) } width=(W) height=(H)
             xmlns="http://www.w3.org/2000/svg" {
             @for t in ticks {
                 line x1=(LEFT) x2=(W - 4.0) y1=(y(t)) y2=(y(t)) stroke="#e5e7eb" stroke-width="1" {}
@@ -105,7 +107,7 @@ pub fn bars(list: &[Bar], label: &str) -> Markup {
     let top = list.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let h = ROW * list.len() as f32 + 4.0;
     html! {
-        svg.report-chart.report-bars role="img" aria-label=(label) viewBox={ "0 0 " (BW) " " (h) } width=(BW) height=(h)
+        svg.report-chart.report-bars role="group" aria-label=(label) viewBox={ "0 0 " (BW) " " (h) } width=(BW) height=(h)
             xmlns="http://www.w3.org/2000/svg" {
             @for (i, b) in list.iter().enumerate() {
                 @let y0 = r1(ROW * i as f32 + 2.0);
