@@ -99,6 +99,9 @@ pub fn status(lang: Lang, c: &ClockView) -> String {
         "paused" if c.remaining_seconds >= 0 => {
             i18n::tf(lang, Msg::SlaPausedLeft, &[("time", &span(lang, c.remaining_seconds))])
         }
+        // Breached exactly as the working day ended: no business time has
+        // passed since, but the clock is overdue, not "under 1 min left".
+        _ if c.breached && c.remaining_seconds == 0 => left_or_overdue(lang, -1),
         _ => left_or_overdue(lang, c.remaining_seconds),
     }
 }
@@ -255,6 +258,9 @@ mod tests {
         assert_eq!(tone(&warn(clock("running", 4 * HOUR, 50 * MINUTE, false), 90)), Tone::Warn, "under 25 % left");
         let late = clock("running", HOUR, -35 * MINUTE, true);
         assert_eq!((tone(&late), status(Lang::En, &late).as_str()), (Tone::Breached, "overdue by 35 min"));
+        // Breached as the working day ended, read before the next one starts.
+        let at_close = clock("running", HOUR, 0, true);
+        assert_eq!(status(Lang::En, &at_close), "overdue by under 1 min");
         let met = clock("stopped", HOUR, 20 * MINUTE, false);
         assert_eq!((tone(&met), status(Lang::En, &met).as_str()), (Tone::Done, "met"));
         assert_eq!(status(Lang::Pl, &clock("stopped", HOUR, -MINUTE, true)), "niedotrzymano");
