@@ -71,7 +71,7 @@ mod tests {
     use crate::ui::{
         admin_texts::AdminMsg::*, alert_texts::AlertMsg::*, change_texts::ChgMsg::*, check_texts::CheckMsg::*,
         cmdb_texts::CmdbMsg::*, desk_texts::DeskMsg::*, incident_texts::IncMsg::*, kb_texts::KbMsg::*,
-        portal_texts::PortalMsg::*, problem_texts::PrbMsg::*,
+        portal_texts::PortalMsg::*, problem_texts::PrbMsg::*, report_texts::RepMsg,
     };
     use steward_app::Actor;
     use steward_domain::Role;
@@ -102,7 +102,7 @@ mod tests {
         labels.iter().map(|l| (en(*l), current.is_some_and(|c| en(c) == en(*l)))).collect()
     }
 
-    const STAFF: [Label; 10] = [
+    const STAFF: [Label; 11] = [
         &NavHome,
         &NavIncidents,
         &NavNewIncident,
@@ -110,11 +110,12 @@ mod tests {
         &NavChecks,
         &NavProblems,
         &NavChanges,
+        &RepMsg::NavReports,
         &NavCmdb,
         &NavServices,
         &NavKnowledge,
     ];
-    const ADMIN: [Label; 13] = [
+    const ADMIN: [Label; 14] = [
         &NavHome,
         &NavIncidents,
         &NavNewIncident,
@@ -122,6 +123,7 @@ mod tests {
         &NavChecks,
         &NavProblems,
         &NavChanges,
+        &RepMsg::NavReports,
         &NavCmdb,
         &NavServices,
         &NavKnowledge,
@@ -145,6 +147,7 @@ mod tests {
             (Role::Manager, "/changes/CHG0000001", &STAFF, Some(&NavChanges)),
             (Role::Agent, "/cmdb/7", &STAFF, Some(&NavCmdb)),
             (Role::Agent, "/change-calendar", &STAFF, Some(&NavChanges)),
+            (Role::Manager, "/reports", &STAFF, Some(&RepMsg::NavReports)),
             (Role::Agent, "/services", &STAFF, Some(&NavServices)),
             (Role::Agent, "/kb/KB0000001", &STAFF, Some(&NavKnowledge)),
             (Role::Manager, "/settings", &STAFF, None),
