@@ -249,8 +249,20 @@ both!(each_measure_on_a_hand_built_set, |pg| async move {
     };
     let counted = wide().await;
     assert_eq!((counted.0.resolved, counted.0.first_contact_resolved, counted.0.reopened), (2, 0, 2));
+    // The standing totals /metrics reads: records by state, clock outcomes.
+    let totals = app.metrics().await.unwrap().gauges.totals;
+    let sum = |name: &str, label: &str| -> i64 {
+        totals.iter().filter(|t| t.0 == "incident" && t.1 == name && t.2 == label).map(|t| t.4).sum()
+    };
+    assert_eq!((sum("records", "in_progress"), sum("records", "resolved"), sum("records", "new")), (1, 2, 1));
+    assert_eq!((sum("sla_breached", "resolution"), sum("sla_met", "response")), (2, 3));
     assert_eq!(app.rebuild_reports().await.unwrap(), 4);
     assert_eq!(wide().await, counted);
+    assert_eq!(app.metrics().await.unwrap().gauges.totals, totals, "a rebuild counts the same");
+    // Totals counted from facts of an older shape are counted afresh.
+    sqlx::query("UPDATE report_state SET facts_version = 0").execute(app.store.pool()).await.unwrap();
+    assert!(app.count_reports().await.unwrap().rebuilt);
+    assert_eq!(app.metrics().await.unwrap().gauges.totals, totals);
     // Nothing new: a pass counts nothing and changes nothing.
     app.count_reports().await.unwrap();
     assert_eq!(wide().await, counted);

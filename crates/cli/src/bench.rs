@@ -228,7 +228,7 @@ async fn start_server(app: App) -> Result<(String, tokio::sync::oneshot::Sender<
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = steward_web::AppState { app, web: Arc::new(steward_web::WebConfig::default()) };
+    let state = steward_web::AppState::new(app, steward_web::WebConfig::default());
     let task = tokio::spawn(async move {
         let _ = steward_web::serve(state, listener, async {
             let _ = stopped.await;

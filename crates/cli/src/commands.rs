@@ -136,6 +136,14 @@ pub async fn serve(cfg: &Config) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(cfg.listen_addr()?)
         .await
         .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+    let metrics_listener = match cfg.metrics.listen()? {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("metrics.listen: cannot listen on {at}"))?,
+        ),
+        None => None,
+    };
     let app = crate::database::open_migrated(cfg).await?;
     app.check_mail_defaults().await.map_err(app_error)?;
     log_settings(cfg);
@@ -146,8 +154,21 @@ pub async fn serve(cfg: &Config) -> Result<()> {
         );
     }
     tracing::info!(address = %listener.local_addr()?, database = %redact_url(&cfg.database_url), "steward is serving");
-    let state = steward_web::AppState { app, web: std::sync::Arc::new(cfg.web_config()?) };
-    steward_web::serve(state, listener, shutdown_signal()).await?;
+    let state = steward_web::AppState::new(app, cfg.web_config()?);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let metrics = metrics_listener.map(|l| {
+        tracing::info!(address = %l.local_addr().map(|a| a.to_string()).unwrap_or_default(), "serving /metrics");
+        let mut stopped = stopped.clone();
+        tokio::spawn(steward_web::serve_metrics(state.clone(), l, async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        }))
+    });
+    let result = steward_web::serve(state, listener, shutdown_signal()).await;
+    let _ = stop.send(true);
+    if let Some(m) = metrics {
+        let _ = m.await;
+    }
+    result?;
     tracing::info!("stopped");
     Ok(())
 }

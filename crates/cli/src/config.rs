@@ -10,6 +10,7 @@ use steward_domain::PriorityMatrix;
 mod alerts;
 mod checks;
 mod inbound;
+mod metrics;
 mod numbers;
 mod site;
 
@@ -46,6 +47,7 @@ pub struct Config {
     pub numbers: numbers::NumbersConfig,
     pub checks: checks::ChecksConfig,
     pub alerts: alerts::AlertsConfig,
+    pub metrics: metrics::MetricsConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -195,6 +197,7 @@ impl Default for Config {
             numbers: numbers::NumbersConfig::default(),
             checks: checks::ChecksConfig::default(),
             alerts: alerts::AlertsConfig::default(),
+            metrics: metrics::MetricsConfig::default(),
         }
     }
 }
@@ -258,6 +261,7 @@ impl fmt::Debug for Config {
             .field("numbers", &self.numbers)
             .field("checks", &self.checks)
             .field("alerts", &self.alerts)
+            .field("metrics", &self.metrics)
             .finish()
     }
 }
@@ -321,6 +325,7 @@ fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
         .chain(numbers::ENV_KEYS)
         .chain(checks::ENV_KEYS)
         .chain(alerts::ENV_KEYS)
+        .chain(metrics::ENV_KEYS)
 }
 
 impl Config {
@@ -430,6 +435,10 @@ impl Config {
         self.site.to_app()?;
         self.checks.to_app()?;
         self.alerts.prefix()?;
+        self.metrics.token()?;
+        if self.metrics.listen()?.is_some_and(|m| Some(m) == self.listen_addr().ok()) {
+            bail!("metrics.listen: must differ from listen ({})", self.listen);
+        }
         self.numbers.to_domain()?;
         networks("trusted_proxies", &self.trusted_proxies)?;
         networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
@@ -524,6 +533,7 @@ impl Config {
             trusted_proxies: networks("trusted_proxies", &self.trusted_proxies)?,
             max_body_bytes: self.incidents.attachment_max_mb as usize * 1024 * 1024 + 1024 * 1024,
             alertmanager_prefix: self.alerts.prefix()?,
+            metrics_token: self.metrics.token()?,
             ..Default::default()
         })
     }
@@ -597,7 +607,8 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
 
 /// The commented example configuration, all sections.
 pub fn example() -> String {
-    format!("{EXAMPLE}{}{}{}{}{}", inbound::EXAMPLE, site::EXAMPLE, numbers::EXAMPLE, checks::EXAMPLE, alerts::EXAMPLE)
+    let parts = [inbound::EXAMPLE, site::EXAMPLE, numbers::EXAMPLE, checks::EXAMPLE, alerts::EXAMPLE, metrics::EXAMPLE];
+    format!("{EXAMPLE}{}", parts.concat())
 }
 
 const EXAMPLE: &str = r#"# Steward configuration. Every key is optional; shown are the defaults.

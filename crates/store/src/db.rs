@@ -179,6 +179,14 @@ impl Store {
     pub(crate) fn writer(&self) -> &Writer {
         &self.inner.writer
     }
+    /// The group-commit writers' figures since start (`/metrics`).
+    pub fn writer_stats(&self) -> crate::writer::WriterReading {
+        self.inner.writer.stats()
+    }
+    /// The read pool's connections: (open, idle).
+    pub fn pool_connections(&self) -> (u32, usize) {
+        (self.inner.read.size(), self.inner.read.num_idle())
+    }
 
     /// Is the database answering?
     pub async fn ping(&self) -> Result<()> {

@@ -29,6 +29,7 @@ pub mod fulltext;
 pub mod inbound;
 pub mod journal;
 pub mod links;
+pub mod metrics;
 pub mod migrate;
 pub mod outbox;
 pub mod problem_trends;

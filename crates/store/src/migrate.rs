@@ -60,6 +60,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     33 "0033" "alert_dispatch",
     34 "0034" "alert_history",
     35 "0035" "report_days",
+    36 "0036" "report_totals",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -97,6 +98,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     33 "0033" "alert_dispatch",
     34 "0034" "alert_history",
     35 "0035" "report_days",
+    36 "0036" "report_totals",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -5,7 +5,7 @@
 use crate::sql::{Sql, Value};
 use crate::{Result, StoreError};
 use sqlx::{AnyConnection, FromRow, Row};
-use steward_domain::report::{BUCKETS, Counts, Delta, Dims, Histogram, SlaCounts, SlaKey};
+use steward_domain::report::{BUCKETS, Counts, Delta, Dims, FACTS_VERSION, Histogram, SlaCounts, SlaKey};
 
 /// The histogram columns' prefixes: response, resolution (wall), business.
 const HISTOGRAMS: [&str; 3] = ["rh", "xh", "bh"];
@@ -64,6 +64,7 @@ fn counts_of(values: &[i64]) -> Counts {
 pub struct RecordRow {
     pub id: i64,
     pub kind: String,
+    pub state: String,
     pub service_id: Option<i64>,
     pub assignment_group_id: Option<i64>,
     pub organisation_id: Option<i64>,
@@ -79,7 +80,7 @@ pub const COUNTED_KINDS: &str = "kind <> 'article'";
 /// Records by id (those of counted kinds).
 pub async fn records(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<RecordRow>> {
     let select = format!(
-        "SELECT id, kind, service_id, assignment_group_id, organisation_id, priority, opened_at, first_response_at, \
+        "SELECT id, kind, state, service_id, assignment_group_id, organisation_id, priority, opened_at, first_response_at, \
          resolved_at FROM records WHERE {COUNTED_KINDS} AND id IN "
     );
     crate::sql::rows_for_ids(conn, &select, ids).await
@@ -250,13 +251,44 @@ pub async fn apply(conn: &mut AnyConnection, delta: &Delta) -> Result<()> {
         ));
         q.execute(&mut *conn).await?;
     }
+    let rows: Vec<_> = delta.totals.iter().collect();
+    for chunk in rows.chunks(500) {
+        let mut q = Sql::new("INSERT INTO report_totals (kind, name, label, priority, n) VALUES ");
+        for (i, (k, n)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.row([
+                Value::from(k.kind.as_str()),
+                Value::from(k.name),
+                Value::from(k.label.as_str()),
+                Value::Int(k.priority),
+                Value::Int(**n),
+            ]);
+        }
+        q.push(" ON CONFLICT (kind, name, label, priority) DO UPDATE SET n = report_totals.n + excluded.n");
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
-/// Where the worker stands: the last journal entry it counted and the time
-/// zone its days are cut in (none: never built).
-pub async fn state(conn: &mut AnyConnection) -> Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as("SELECT journal_id, zone FROM report_state WHERE id = 1").fetch_optional(conn).await?)
+/// The standing totals (`/metrics`): `(kind, name, label, priority, n)`,
+/// those that are not zero.
+pub async fn totals(conn: &mut AnyConnection) -> Result<Vec<(String, String, String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, name, label, priority, n FROM report_totals WHERE n <> 0 ORDER BY kind, name, label, priority",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Where the worker stands: the last journal entry it counted, the time
+/// zone its days are cut in and the shape of facts it counted them from
+/// (none: never built).
+pub async fn state(conn: &mut AnyConnection) -> Result<Option<(i64, String, i64)>> {
+    Ok(sqlx::query_as("SELECT journal_id, zone, facts_version FROM report_state WHERE id = 1")
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// Takes the worker's turn: locks its state row (PostgreSQL; SQLite has one
@@ -264,17 +296,19 @@ pub async fn state(conn: &mut AnyConnection) -> Result<Option<(i64, String)>> {
 /// state as it stands under the lock.
 pub async fn lock_state(conn: &mut AnyConnection) -> Result<Option<(i64, String)>> {
     sqlx::query("UPDATE report_state SET built_at = built_at WHERE id = 1").execute(&mut *conn).await?;
-    state(conn).await
+    Ok(state(conn).await?.map(|(mark, zone, _)| (mark, zone)))
 }
 
 pub async fn set_state(conn: &mut AnyConnection, journal_id: i64, zone: &str, now: i64) -> Result<()> {
     sqlx::query(
-        "INSERT INTO report_state (id, journal_id, zone, built_at) VALUES (1, $1, $2, $3) \
-         ON CONFLICT (id) DO UPDATE SET journal_id = excluded.journal_id, zone = excluded.zone",
+        "INSERT INTO report_state (id, journal_id, zone, built_at, facts_version) VALUES (1, $1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET journal_id = excluded.journal_id, zone = excluded.zone, \
+         facts_version = excluded.facts_version",
     )
     .bind(journal_id)
     .bind(zone.to_owned())
     .bind(now)
+    .bind(FACTS_VERSION)
     .execute(conn)
     .await?;
     Ok(())
@@ -283,7 +317,7 @@ pub async fn set_state(conn: &mut AnyConnection, journal_id: i64, zone: &str, no
 /// Drops every total and fact (a rebuild starts from nothing, and sets the
 /// worker's state afresh); the backlog's snapshots are history and stay.
 pub async fn clear(conn: &mut AnyConnection) -> Result<()> {
-    for t in ["report_days", "report_sla_days", "report_facts"] {
+    for t in ["report_days", "report_sla_days", "report_facts", "report_totals"] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *conn).await?;
     }
     Ok(())

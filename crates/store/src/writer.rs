@@ -25,6 +25,7 @@
 use crate::{Result, StoreError, db::Dialect, sql::BoxFut};
 use sqlx::{AnyConnection, AnyPool, Connection};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 const MAX_BATCH: usize = 256;
@@ -157,12 +158,74 @@ fn answer<T, E: From<StoreError>>(
 
 type Queue = Arc<Mutex<mpsc::Receiver<Box<dyn Job>>>>;
 
+/// The upper bounds of the batch-size histogram (jobs per committed batch).
+pub const BATCH_BOUNDS: [u64; 9] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+/// What the writers did since start (`/metrics`): batches by size, jobs,
+/// the time batches took, and batches that failed to commit.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    /// Batches with at most `BATCH_BOUNDS[i]` jobs (not cumulative).
+    sizes: [AtomicU64; BATCH_BOUNDS.len()],
+    batches: AtomicU64,
+    jobs: AtomicU64,
+    micros: AtomicU64,
+    failed: AtomicU64,
+}
+
+/// A reading of [`WriterStats`]; `le` counts are cumulative, as
+/// Prometheus' histogram buckets are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriterReading {
+    pub le: Vec<(u64, u64)>,
+    pub batches: u64,
+    pub jobs: u64,
+    pub micros: u64,
+    pub failed: u64,
+    /// Writes waiting for a writer now.
+    pub queued: u64,
+}
+
+impl WriterStats {
+    fn note(&self, jobs: usize, micros: u64, ok: bool) {
+        let at = BATCH_BOUNDS.iter().position(|b| jobs as u64 <= *b).unwrap_or(BATCH_BOUNDS.len() - 1);
+        self.sizes[at].fetch_add(1, Relaxed);
+        self.batches.fetch_add(1, Relaxed);
+        self.jobs.fetch_add(jobs as u64, Relaxed);
+        self.micros.fetch_add(micros, Relaxed);
+        if !ok {
+            self.failed.fetch_add(1, Relaxed);
+        }
+    }
+
+    fn read(&self, queued: u64) -> WriterReading {
+        let mut sum = 0;
+        let le = BATCH_BOUNDS
+            .iter()
+            .zip(&self.sizes)
+            .map(|(b, n)| {
+                sum += n.load(Relaxed);
+                (*b, sum)
+            })
+            .collect();
+        WriterReading {
+            le,
+            batches: self.batches.load(Relaxed),
+            jobs: self.jobs.load(Relaxed),
+            micros: self.micros.load(Relaxed),
+            failed: self.failed.load(Relaxed),
+            queued,
+        }
+    }
+}
+
 /// Builds the writers' pool inside the writer thread's runtime.
 pub(crate) type PoolFactory = Box<dyn FnOnce() -> AnyPool + Send>;
 
 pub(crate) struct Writer {
     tx: std::sync::Mutex<Option<mpsc::Sender<Box<dyn Job>>>>,
     thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+    stats: Arc<WriterStats>,
 }
 
 impl Writer {
@@ -172,6 +235,8 @@ impl Writer {
     pub(crate) fn start(make_pool: PoolFactory, dialect: Dialect, workers: usize) -> Result<Writer> {
         let (tx, rx) = mpsc::channel::<Box<dyn Job>>(4096);
         let queue: Queue = Arc::new(Mutex::new(rx));
+        let stats = Arc::new(WriterStats::default());
+        let worker_stats = stats.clone();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -181,8 +246,9 @@ impl Writer {
             .spawn(move || {
                 runtime.block_on(async move {
                     let pool = make_pool();
-                    let tasks: Vec<_> =
-                        (0..workers).map(|_| tokio::spawn(run_worker(pool.clone(), dialect, queue.clone()))).collect();
+                    let tasks: Vec<_> = (0..workers)
+                        .map(|_| tokio::spawn(run_worker(pool.clone(), dialect, queue.clone(), worker_stats.clone())))
+                        .collect();
                     for t in tasks {
                         let _ = t.await;
                     }
@@ -190,7 +256,13 @@ impl Writer {
                 })
             })
             .map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
-        Ok(Writer { tx: std::sync::Mutex::new(Some(tx)), thread: std::sync::Mutex::new(Some(thread)) })
+        Ok(Writer { tx: std::sync::Mutex::new(Some(tx)), thread: std::sync::Mutex::new(Some(thread)), stats })
+    }
+
+    /// The writers' figures so far.
+    pub(crate) fn stats(&self) -> WriterReading {
+        let queued = self.sender().map_or(0, |tx| (tx.max_capacity() - tx.capacity()) as u64);
+        self.stats.read(queued)
     }
 
     fn sender(&self) -> Option<mpsc::Sender<Box<dyn Job>>> {
@@ -209,7 +281,7 @@ impl Writer {
     }
 }
 
-async fn run_worker(pool: AnyPool, dialect: Dialect, queue: Queue) {
+async fn run_worker(pool: AnyPool, dialect: Dialect, queue: Queue, stats: Arc<WriterStats>) {
     loop {
         let mut batch: Vec<Box<dyn Job>> = Vec::new();
         {
@@ -227,7 +299,9 @@ async fn run_worker(pool: AnyPool, dialect: Dialect, queue: Queue) {
         }
         let started = std::time::Instant::now();
         let outcome = TRANSIENT.scope(std::cell::Cell::new(false), run_batch(&pool, dialect, &mut batch)).await;
-        tracing::trace!(jobs = batch.len(), micros = started.elapsed().as_micros() as u64, "batch committed");
+        let micros = started.elapsed().as_micros() as u64;
+        stats.note(batch.len(), micros, outcome.is_ok());
+        tracing::trace!(jobs = batch.len(), micros, "batch committed");
         let committed = outcome.map_err(|e| e.to_string());
         for job in batch {
             job.finish(committed.clone());

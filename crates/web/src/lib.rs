@@ -17,6 +17,7 @@ pub mod i18n_codes;
 pub mod json;
 pub mod layers;
 pub mod markdown;
+pub mod metrics;
 pub mod query;
 pub mod ui;
 
@@ -42,6 +43,9 @@ pub struct WebConfig {
     /// `/-/ready`) under this path (`/alertmanager`), as Alertmanager's
     /// `--web.route-prefix` does; checked by [`alertmanager::check_prefix`].
     pub alertmanager_prefix: Option<String>,
+    /// Serve `/metrics` on the main address to a bearer of this token
+    /// (`metrics.token`); none: not there (see [`metrics`]).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -53,6 +57,7 @@ impl Default for WebConfig {
             trusted_proxies: Default::default(),
             header_read_timeout: Duration::from_secs(10),
             alertmanager_prefix: None,
+            metrics_token: None,
         }
     }
 }
@@ -62,9 +67,17 @@ impl Default for WebConfig {
 pub struct AppState {
     pub app: App,
     pub web: Arc<WebConfig>,
+    /// Request latencies by route, since this node started (`/metrics`).
+    pub http_metrics: Arc<metrics::http::HttpMetrics>,
+    /// When this node started, in microseconds since the epoch.
+    pub started_at: i64,
 }
 
 impl AppState {
+    pub fn new(app: App, web: WebConfig) -> Self {
+        Self { app, web: Arc::new(web), http_metrics: Arc::default(), started_at: steward_store::now_micros() }
+    }
+
     /// The language of users who chose none and whose browser asks for
     /// none we speak (`site.language`).
     pub fn site_lang(&self) -> i18n::Lang {
@@ -83,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(alertmanager::prefixed(state.web.alertmanager_prefix.as_deref()))
         .merge(alert_hooks::routes())
         .merge(feeds::routes())
+        .merge(metrics::routes())
         // Every state-changing request a browser can send passes the CSRF
         // guard; every page shows times in its viewer's zone.
         .merge(
@@ -127,6 +141,17 @@ pub async fn serve(
     let _ = credentials.await;
     app.store.close().await;
     result
+}
+
+/// Serves `/metrics` alone, open, on an address of its own
+/// (`metrics.listen`) until `shutdown` resolves.
+pub async fn serve_metrics(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let header_read_timeout = state.web.header_read_timeout;
+    accept(listener, metrics::open_router(state), header_read_timeout, shutdown).await
 }
 
 /// Accepts connections until `shutdown`, then lets those open finish.

@@ -11,7 +11,7 @@
 
 use crate::{App, error::AppError};
 use std::collections::{BTreeMap, BTreeSet};
-use steward_domain::report::{ClockFact, Delta, Dims, RecordFacts, contribution, day_of};
+use steward_domain::report::{ClockFact, Delta, Dims, FACTS_VERSION, RecordFacts, contribution, day_of};
 use steward_store::{StoreError, now_micros, reports as store};
 
 /// Journal entries read per pass (a pass that reads this many goes on).
@@ -27,7 +27,8 @@ const BACKLOG_EVERY: i64 = 300_000_000;
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counted {
     pub records: usize,
-    /// Whether the totals were rebuilt (first run, or another time zone).
+    /// Whether the totals were rebuilt (first run, another time zone, or
+    /// facts of another shape).
     pub rebuilt: bool,
 }
 
@@ -70,11 +71,15 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let state = store::state(&mut conn).await?;
         drop(conn);
-        let Some((mut after, built_zone)) = state else {
+        let Some((mut after, built_zone, version)) = state else {
             return Ok(Counted { records: self.rebuild_reports().await?, rebuilt: true });
         };
         if built_zone != zone {
             tracing::info!(from = %built_zone, to = %zone, "site time zone changed: rebuilding the measures");
+            return Ok(Counted { records: self.rebuild_reports().await?, rebuilt: true });
+        }
+        if version != FACTS_VERSION {
+            tracing::info!(from = version, to = FACTS_VERSION, "the measures are counted anew in a new shape");
             return Ok(Counted { records: self.rebuild_reports().await?, rebuilt: true });
         }
         let mut counted = 0;
@@ -206,6 +211,7 @@ async fn facts_of(conn: &mut steward_store::Conn, ids: &[i64]) -> Result<BTreeMa
             r.id,
             RecordFacts {
                 kind: r.kind,
+                state: r.state,
                 dims,
                 opened_at: r.opened_at,
                 first_response_at: r.first_response_at,

@@ -3,8 +3,8 @@
 //! every record (records/s), then times the manager's dashboard for the
 //! last 90 days as a whole and each of its queries alone (p50, p95 against
 //! the targets: each panel 300 ms, the dashboard 1 s), the measures for a
-//! year (1 s), and a worker's pass over 5,000 journal entries already
-//! counted.
+//! year (1 s), `/metrics` over HTTP (20 ms), and a worker's pass over
+//! 5,000 journal entries already counted.
 
 use super::{Target, database, fill, load_average, ms, open_app, percentile};
 use anyhow::{Result, bail};
@@ -151,6 +151,25 @@ pub async fn reports(a: ReportsArgs) -> Result<()> {
     .await?;
     // A year is a report, not a dashboard panel: held to the dashboard's 1 s.
     line("the measures for 365 days (reporting API)", &lat, Duration::from_secs(1));
+
+    // /metrics over HTTP, on an address of its own (no workers running).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/metrics", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = steward_web::AppState::new(app.clone(), steward_web::WebConfig::default());
+    let server = tokio::spawn(steward_web::serve_metrics(state, listener, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let size = client.get(&url).send().await?.error_for_status()?.text().await?.len();
+    let lat = timed(a.requests, || async {
+        client.get(&url).send().await?.error_for_status()?.bytes().await?;
+        Ok(())
+    })
+    .await?;
+    line(&format!("/metrics over HTTP ({size} bytes)"), &lat, Duration::from_millis(20));
+    let _ = stop.send(());
+    let _ = server.await;
 
     // A worker's pass over entries it has counted already: the cost of
     // reading them and finding nothing changed.

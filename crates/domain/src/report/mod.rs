@@ -100,6 +100,8 @@ pub struct SlaCounts {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contribution {
     pub kind: String,
+    /// The state the record is in now (the metrics' count by state).
+    pub state: String,
     pub dims: Option<Dims>,
     pub days: BTreeMap<i64, Counts>,
     pub sla: BTreeMap<(i64, SlaKey), SlaCounts>,
@@ -124,6 +126,10 @@ pub struct ClockFact {
     pub breached_at: Option<i64>,
 }
 
+/// The shape of [`RecordFacts`] and of what they count into: the totals
+/// are rebuilt when the ones kept were counted under another.
+pub const FACTS_VERSION: i64 = 1;
+
 /// What the measures read of one record (times in microseconds); kept as
 /// JSON beside the totals it was counted into.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -132,6 +138,9 @@ pub struct RecordFacts {
     pub kind: String,
     #[serde(rename = "d")]
     pub dims: Dims,
+    /// The state it is in now (facts kept before [`FACTS_VERSION`] 1 lack it).
+    #[serde(rename = "st", default)]
+    pub state: String,
     #[serde(rename = "o")]
     pub opened_at: i64,
     #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
@@ -172,7 +181,7 @@ fn secs(from_us: i64, to_us: i64) -> i64 {
 
 /// A record's contribution to the measures.
 pub fn contribution(f: &RecordFacts, tz: &TimeZone) -> Contribution {
-    let mut c = Contribution { kind: f.kind.clone(), dims: Some(f.dims), ..Default::default() };
+    let mut c = Contribution { kind: f.kind.clone(), state: f.state.clone(), dims: Some(f.dims), ..Default::default() };
     let day = |at: i64| day_of(at, tz);
     let opened = c.days.entry(day(f.opened_at)).or_default();
     opened.arrivals += 1;
@@ -223,13 +232,25 @@ pub fn contribution(f: &RecordFacts, tz: &TimeZone) -> Contribution {
     c
 }
 
+/// A standing total the metrics read (`/metrics`): per kind and priority,
+/// the records in a state (`records`, the state as label) and the clocks
+/// met or breached (`sla_met`, `sla_breached`, the target as label).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TotalKey {
+    pub kind: String,
+    pub name: &'static str,
+    pub label: String,
+    pub priority: i64,
+}
+
 /// The change from `old` to `new`, as rows to add to the totals: per (kind,
-/// dims, day) counts and per (kind, dims, day, clock) outcomes; rows that
-/// come out even are left out.
+/// dims, day) counts, per (kind, dims, day, clock) outcomes and the
+/// standing totals; rows that come out even are left out.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Delta {
     pub days: BTreeMap<(String, Dims, i64), Counts>,
     pub sla: BTreeMap<(String, Dims, i64, SlaKey), SlaCounts>,
+    pub totals: BTreeMap<TotalKey, i64>,
 }
 
 impl Delta {
@@ -239,7 +260,14 @@ impl Delta {
         for (day, counts) in &c.days {
             self.days.entry((c.kind.clone(), dims, *day)).or_default().add(counts, sign);
         }
+        let mut total = |name, label: &str, n: i64| {
+            let key = TotalKey { kind: c.kind.clone(), name, label: label.to_owned(), priority: dims.priority };
+            *self.totals.entry(key).or_default() += sign * n;
+        };
+        total("records", &c.state, 1);
         for ((day, key), s) in &c.sla {
+            total("sla_met", &key.target, s.met);
+            total("sla_breached", &key.target, s.breached);
             let e = self.sla.entry((c.kind.clone(), dims, *day, key.clone())).or_default();
             e.met += sign * s.met;
             e.breached += sign * s.breached;
@@ -250,11 +278,12 @@ impl Delta {
     pub fn finish(mut self) -> Self {
         self.days.retain(|_, c| !c.is_zero());
         self.sla.retain(|_, s| s.met != 0 || s.breached != 0);
+        self.totals.retain(|_, n| *n != 0);
         self
     }
 
     pub fn is_empty(&self) -> bool {
-        self.days.is_empty() && self.sla.is_empty()
+        self.days.is_empty() && self.sla.is_empty() && self.totals.is_empty()
     }
 }
 

@@ -14,6 +14,7 @@ fn facts() -> RecordFacts {
     RecordFacts {
         kind: "incident".into(),
         dims: dims(),
+        state: "resolved".into(),
         opened_at: MON + 22 * H,
         first_response_at: Some(MON + 23 * H),
         resolved_at: Some(MON + 50 * H),
@@ -111,6 +112,27 @@ fn a_change_moves_what_was_given_and_nothing_is_counted_twice() {
     z.add(&contribution(&before, &tz), 1);
     z.add(&contribution(&before, &tz), -1);
     assert!(z.finish().is_empty());
+}
+
+#[test]
+fn the_standing_totals_follow_the_state_and_the_clocks() {
+    let tz = TimeZone::UTC;
+    let before = RecordFacts { state: "in_progress".into(), resolved_at: None, ..facts() };
+    let mut d = Delta::default();
+    d.add(&contribution(&before, &tz), -1);
+    d.add(&contribution(&facts(), &tz), 1);
+    let d = d.finish();
+    let totals: Vec<_> = d.totals.iter().map(|(k, n)| (k.name, k.label.as_str(), k.priority, *n)).collect();
+    // One record left in_progress for resolved; resolving met the paused OLA
+    // clock. The response and resolution clocks' outcomes stand as they were.
+    assert_eq!(
+        totals,
+        vec![("records", "in_progress", 3, -1), ("records", "resolved", 3, 1), ("sla_met", "group", 3, 1)]
+    );
+    let mut first = Delta::default();
+    first.add(&contribution(&facts(), &tz), 1);
+    let breached: i64 = first.totals.iter().filter(|(k, _)| k.name == "sla_breached").map(|(_, n)| n).sum();
+    assert_eq!(breached, 1);
 }
 
 #[test]

@@ -7,7 +7,6 @@
 
 use crate::helpers::{Backend, drop_database, migrated};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use steward_app::{App, AppConfig, checks::ChecksConfig, seed};
 use steward_store::now_micros;
 use steward_web::{AppState, WebConfig};
@@ -43,7 +42,7 @@ async fn serve_demo(backend: Backend) -> Demo {
     seed::demo(&app, 25).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState { app: app.clone(), web: Arc::new(WebConfig::default()) };
+    let state = AppState::new(app.clone(), WebConfig::default());
     tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
     steward_channels::ensure_crypto_provider();
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

@@ -210,7 +210,7 @@ pub async fn spawn_web(backend: Backend, mut config: AppConfig, web: WebConfig) 
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState { app: app.clone(), web: Arc::new(web) };
+    let state = AppState::new(app.clone(), web);
     tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
     steward_channels::ensure_crypto_provider();
     let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

@@ -57,6 +57,7 @@ mod inventory_agent;
 mod leavers;
 mod links;
 mod listing;
+mod metrics;
 mod notifications;
 mod people;
 mod problem_comments;

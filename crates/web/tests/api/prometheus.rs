@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 /// Prometheus running with `dir` as its home; killed when dropped.
-struct Prometheus {
+pub struct Prometheus {
     child: std::process::Child,
     _dir: tempfile::TempDir,
 }
@@ -22,39 +22,46 @@ impl Drop for Prometheus {
 }
 
 fn start_prometheus(base: &str, token: &str) -> Prometheus {
-    let dir = tempfile::tempdir().unwrap();
     let target = base.trim_start_matches("http://").trim_end_matches('/');
-    std::fs::write(dir.path().join("token"), token).unwrap();
-    std::fs::write(
-        dir.path().join("rules.yml"),
-        "groups:\n- name: steward\n  interval: 1s\n  rules:\n  - alert: AlwaysFiring\n    expr: vector(1)\n    \
+    let rules = "groups:\n- name: steward\n  interval: 1s\n  rules:\n  - alert: AlwaysFiring\n    expr: vector(1)\n    \
          labels:\n      severity: warning\n      instance: prom-test:9090\n    annotations:\n      summary: \
-         always firing\n",
+         always firing\n";
+    let config = format!(
+        "global:\n  evaluation_interval: 1s\nrule_files: [rules.yml]\nalerting:\n  alertmanagers:\n  - \
+         authorization:\n      type: Bearer\n      credentials_file: token\n    static_configs:\n    - targets: \
+         ['{target}']\n"
+    );
+    // Firing alerts are sent again every resend delay (a minute by
+    // default): a second keeps the test short.
+    Prometheus::start(
+        &config,
+        &[("rules.yml", rules), ("token", token)],
+        "127.0.0.1:0",
+        &["--rules.alert.resend-delay=1s"],
     )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("prometheus.yml"),
-        format!(
-            "global:\n  evaluation_interval: 1s\nrule_files: [rules.yml]\nalerting:\n  alertmanagers:\n  - \
-             authorization:\n      type: Bearer\n      credentials_file: {}\n    static_configs:\n    - targets: \
-             ['{target}']\n",
-            dir.path().join("token").display()
-        ),
-    )
-    .unwrap();
-    let child = std::process::Command::new("prometheus")
-        .arg(format!("--config.file={}", dir.path().join("prometheus.yml").display()))
-        .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
-        .arg("--web.listen-address=127.0.0.1:0")
-        // Firing alerts are sent again every resend delay (a minute by
-        // default): a second keeps the test short.
-        .arg("--rules.alert.resend-delay=1s")
-        .current_dir(dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("prometheus is not installed ({e}): run scripts/install-alertmanager.sh"));
-    Prometheus { child, _dir: dir }
+}
+
+impl Prometheus {
+    /// Starts Prometheus with `config` as its `prometheus.yml`, `files`
+    /// beside it (named relative to its home), listening on `listen`.
+    pub fn start(config: &str, files: &[(&str, &str)], listen: &str, args: &[&str]) -> Prometheus {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        std::fs::write(dir.path().join("prometheus.yml"), config).unwrap();
+        let child = std::process::Command::new("prometheus")
+            .arg(format!("--config.file={}", dir.path().join("prometheus.yml").display()))
+            .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+            .arg(format!("--web.listen-address={listen}"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("prometheus is not installed ({e}): run scripts/install-alertmanager.sh"));
+        Prometheus { child, _dir: dir }
+    }
 }
 
 both!(a_real_prometheus_sends_its_alerts_and_resends_update_them, |t| {

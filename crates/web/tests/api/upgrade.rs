@@ -16,7 +16,7 @@ use futures_util::{FutureExt, StreamExt, stream};
 use reqwest::{Client, Method, RequestBuilder, header};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::{collections::BTreeSet, io::Read, net::SocketAddr, path::Path, sync::Arc};
+use std::{collections::BTreeSet, io::Read, net::SocketAddr, path::Path};
 use steward_app::{App, AppConfig};
 use steward_store::{Store, StoreOptions};
 use steward_web::{AppState, WebConfig};
@@ -239,7 +239,7 @@ async fn upgrade(backend: Backend, url: &str, dir: &Path) {
     let app = App::new(store, AppConfig { data_dir: dir.to_path_buf(), ..AppConfig::default() });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = steward_web::router(AppState { app: app.clone(), web: Arc::new(WebConfig::default()) });
+    let router = steward_web::router(AppState::new(app.clone(), WebConfig::default()));
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
     });

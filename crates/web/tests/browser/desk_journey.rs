@@ -145,7 +145,7 @@ async fn demo_server() -> (String, tempfile::TempDir) {
     steward_app::seed::demo(&app, 400).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = steward_web::AppState { app, web: std::sync::Arc::new(steward_web::WebConfig::default()) };
+    let state = steward_web::AppState::new(app, steward_web::WebConfig::default());
     tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
     (format!("http://{addr}"), dir)
 }

@@ -2,7 +2,7 @@
 //! a few users (the shape of `tests/api/helpers.rs`, cut to what the UI
 //! tests need).
 
-use std::{net::SocketAddr, sync::Arc};
+use std::net::SocketAddr;
 use steward_app::{App, AppConfig, accounts::NewUser};
 use steward_store::{Store, StoreOptions};
 use steward_web::{AppState, WebConfig};
@@ -73,7 +73,7 @@ async fn open() -> (tempfile::TempDir, App) {
 async fn start(dir: tempfile::TempDir, app: App) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let state = AppState { app: app.clone(), web: Arc::new(WebConfig::default()) };
+    let state = AppState::new(app.clone(), WebConfig::default());
     tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
     TestServer { base: format!("http://{addr}"), app, _dir: dir }
 }

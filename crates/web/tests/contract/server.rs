@@ -1,7 +1,6 @@
 //! A real server on 127.0.0.1:0 with the demo data (`steward demo`) on
 //! SQLite or PostgreSQL, and API tokens of its admin and a requester.
 
-use std::sync::Arc;
 use steward_app::{App, AppConfig};
 use steward_store::{Store, StoreOptions};
 use steward_web::{AppState, WebConfig};
@@ -62,7 +61,7 @@ impl Demo {
         let requester = app.create_token(None, "requester", "contract").await.unwrap().token;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState { app, web: Arc::new(WebConfig::default()) };
+        let state = AppState::new(app, WebConfig::default());
         tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
         Demo { base: format!("http://{addr}"), admin, requester, dir, store, pg_database }
     }
