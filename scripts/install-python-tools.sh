@@ -6,6 +6,7 @@
 #   schemathesis            fuzzes the live API against the document
 #   openapi-python-client   generates a client from it
 #   icalendar               reads the change calendar feed (tests/api/calendar_feeds.rs)
+#   openpyxl                reads the XLSX exports back (tests/api/exports.rs)
 # Idempotent, and quick when the pins are already installed. The venv is
 # $STEWARD_PY_VENV (default target/python-tools, beside the build output).
 set -euo pipefail
@@ -17,6 +18,7 @@ PINS=(
     "schemathesis==4.32.5"
     "openapi-python-client==0.29.1"
     "icalendar==7.3.2"
+    "openpyxl==3.1.5"
 )
 STAMP="$VENV/.pins"
 

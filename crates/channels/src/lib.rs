@@ -11,7 +11,8 @@
 //! - [`checks`]: Steward's own checks (HTTP, TCP, DNS, TLS expiry, ping,
 //!   Nagios plugins), each run once into an outcome;
 //! - [`cmdb_files`]: the CMDB's CSV import (with a column mapping) and its
-//!   CSV and JSON export.
+//!   CSV and JSON export;
+//! - [`sheets`]: tables out as CSV and XLSX (record exports).
 //!
 //! Plain data in, plain data out: this crate knows no SQL, no use cases and no
 //! records beyond their numbers. The app layer decides who is notified and
@@ -27,6 +28,7 @@ pub mod email;
 pub mod imap;
 pub mod inbound;
 pub mod inventory;
+pub mod sheets;
 pub mod webhook;
 
 /// Installs rustls' ring crypto provider for this process unless one is

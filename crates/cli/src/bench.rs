@@ -12,6 +12,7 @@ mod changes;
 mod checks;
 mod cmdb;
 mod cmdb_search;
+mod export;
 mod map;
 mod pages;
 mod reports;
@@ -67,6 +68,9 @@ pub enum BenchCommand {
     /// The measures over many incidents: the rebuild, the manager's
     /// dashboard and each of its queries, a worker's pass.
     Reports(reports::ReportsArgs),
+    /// An incident export over HTTP: CSV rows/s and memory while it
+    /// streams, the XLSX of the same.
+    Export(export::ExportArgs),
 }
 
 #[derive(Args)]
@@ -137,6 +141,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Alerts(a) => alerts::alerts(a).await,
         BenchCommand::Checks(a) => checks::checks(a).await,
         BenchCommand::Reports(a) => reports::reports(a).await,
+        BenchCommand::Export(a) => export::export(a).await,
     }
 }
 

@@ -366,6 +366,11 @@ codes! {
     NotOneOf = "not_one_of",
     /// A filter's id below zero (0 means "none").
     NotId = "not_id",
+    /// A list's paging (cursor, limit) given to an export, which takes
+    /// every matching record.
+    ExportWhole = "export_whole",
+    /// `{max}` (rows an XLSX sheet holds).
+    XlsxTooLarge = "xlsx_too_large",
     // Cells of an imported file.
     /// `{text}`.
     TextNotWhole = "text_not_whole",

@@ -712,6 +712,8 @@ catalogue! {
     ValTooLarge: "is too large: at most {max} bytes, got {got}", "jest za duże: najwyżej {max} bajtów, jest {got}";
     ValNotOneOf: "{text} is not one of {list}", "{text} nie jest jedną z wartości: {list}";
     ValNotId: "must be an id, or 0 for none", "musi być identyfikatorem albo 0 (brak)";
+    ValExportWhole: "an export takes every matching record: leave it out", "eksport obejmuje wszystkie pasujące rekordy: pomiń ten parametr";
+    ValXlsxTooLarge: "more records match than an XLSX sheet holds ({max} rows): export them as CSV", "pasuje więcej rekordów, niż mieści arkusz XLSX ({max} wierszy): wyeksportuj je jako CSV";
     ValTextNotWhole: "{text} is not a whole number", "{text} to nie jest liczba całkowita";
     ValTextNotBool: "{text} is not true or false (also yes/no, 1/0)", "{text} to nie jest true ani false (także yes/no, 1/0)";
     ValTextNotCiId: "{text} is not a CI id", "{text} to nie jest id elementu konfiguracji";

@@ -218,6 +218,8 @@ pub fn msg_for(code: Code) -> Msg {
         C::TooLarge => Msg::ValTooLarge,
         C::NotOneOf => Msg::ValNotOneOf,
         C::NotId => Msg::ValNotId,
+        C::ExportWhole => Msg::ValExportWhole,
+        C::XlsxTooLarge => Msg::ValXlsxTooLarge,
         C::TextNotWhole => Msg::ValTextNotWhole,
         C::TextNotBool => Msg::ValTextNotBool,
         C::TextNotCiId => Msg::ValTextNotCiId,

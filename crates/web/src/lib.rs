@@ -106,6 +106,9 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        // Exports run past a page's timeout (a layer applies to the routes
+        // already in): they bring a limit of their own.
+        .merge(api::exports::routes())
         .layer(from_fn_with_state(state.clone(), layers::audit_refusals))
         .layer(from_fn_with_state(state.clone(), layers::api_problems))
         .layer(from_fn_with_state(state.clone(), layers::security_headers))

@@ -5,6 +5,7 @@
 use crate::Code;
 use crate::error::too_many;
 mod create;
+pub mod export;
 mod list_params;
 mod query;
 mod transition;

@@ -13,7 +13,7 @@ pub const MAX_PAGE: i64 = 200;
 /// The filter as this actor may run it: requesters see only their own, and
 /// asking for someone else's incidents finds none (`None`) rather than
 /// silently answering with one's own.
-fn scoped(actor: &Actor, mut q: ListQuery) -> Option<ListQuery> {
+pub(super) fn scoped(actor: &Actor, mut q: ListQuery) -> Option<ListQuery> {
     if !actor.is_staff() {
         if q.requester_id.is_some_and(|r| r != actor.id) {
             return None;

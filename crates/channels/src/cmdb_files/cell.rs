@@ -18,7 +18,7 @@ fn needs_guard(s: &str) -> bool {
 
 /// Text as written to a CSV cell: a `'` in front when it could run as a
 /// formula.
-pub(super) fn guard(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn guard(s: &str) -> std::borrow::Cow<'_, str> {
     if needs_guard(s) { format!("'{s}").into() } else { s.into() }
 }
 

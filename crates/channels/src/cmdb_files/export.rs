@@ -28,7 +28,7 @@ pub fn write_csv(cis: &[ExportCi], attribute_columns: &[String]) -> String {
     let mut out = String::new();
     let fixed = ["id", "class", "name", "status", "criticality", "owner_group", "location", "vendor"];
     let header = fixed.iter().copied().chain(attribute_columns.iter().map(String::as_str));
-    line(&mut out, header.map(|h| guard(h).into_owned()));
+    csv_line(&mut out, header.map(|h| guard(h).into_owned()));
     for ci in cis {
         let text = |s: &str| guard(s).into_owned();
         let opt = |s: &Option<String>| s.as_deref().map(text).unwrap_or_default();
@@ -49,14 +49,14 @@ pub fn write_csv(cis: &[ExportCi], attribute_columns: &[String]) -> String {
             // negative number stays a number.
             Some(v) => v.to_string(),
         });
-        line(&mut out, fixed.into_iter().chain(attributes));
+        csv_line(&mut out, fixed.into_iter().chain(attributes));
     }
     out
 }
 
 /// Appends one record. Written by hand rather than through `csv::Writer`:
 /// into a `String` nothing can fail, so there is no error to carry.
-fn line(out: &mut String, fields: impl Iterator<Item = String>) {
+pub(crate) fn csv_line(out: &mut String, fields: impl Iterator<Item = String>) {
     for (i, f) in fields.enumerate() {
         if i > 0 {
             out.push(',');

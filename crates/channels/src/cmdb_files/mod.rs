@@ -60,6 +60,7 @@ mod tests;
 
 pub use csv_import::{read_csv, read_headers};
 pub use export::{ExportCi, write_csv, write_json};
+pub(crate) use {cell::guard, export::csv_line};
 
 use serde::Deserialize;
 use steward_domain::cmdb::{CiDraft, PortfolioStatus, Problem, RelationType};

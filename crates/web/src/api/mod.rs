@@ -26,6 +26,7 @@ pub mod desk;
 pub mod discussion;
 pub mod dto;
 pub mod escalations;
+pub mod exports;
 pub mod health;
 pub mod incidents;
 pub mod links;
@@ -128,7 +129,9 @@ pub fn document() -> &'static serde_json::Value {
         for r in RESOURCES {
             api.merge((r.doc)());
         }
+        api.merge(<exports::Doc as OpenApi>::openapi());
         let mut doc = serde_json::to_value(api).unwrap_or_default();
+        exports::complete(&mut doc);
         contract::complete(&mut doc);
         doc
     })

@@ -51,6 +51,13 @@ impl ListQuery {
     pub fn link(&self, sort: &str, cursor: &str) -> String {
         LIST.link(self, sort, cursor)
     }
+
+    /// The same records as a file (`csv` or `xlsx`): the API's export with
+    /// this list's filters and order, every page.
+    pub fn export_link(&self, format: &str) -> String {
+        let list = self.link(&self.sort, "");
+        list.replacen(LIST.path, &format!("/api/v1/incidents/export.{format}"), 1)
+    }
 }
 
 /// Which columns a table shows; queues on the home page use fewer.
@@ -180,7 +187,15 @@ pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown
     let body = html! {
         div.page-head {
             h1 { (ctx.t(Msg::IncidentsTitle)) }
-            a.btn.btn-primary href="/incidents/new" { (ctx.t(Msg::NavNewIncident)) }
+            div.actions {
+                @if ctx.actor.is_staff() {
+                    a.btn href=(q.export_link("csv")) title=(ctx.t(IncMsg::ExportHint)) download { (ctx.t(IncMsg::ExportCsv)) }
+                    " "
+                    a.btn href=(q.export_link("xlsx")) title=(ctx.t(IncMsg::ExportHint)) download { (ctx.t(IncMsg::ExportXlsx)) }
+                    " "
+                }
+                a.btn.btn-primary href="/incidents/new" { (ctx.t(Msg::NavNewIncident)) }
+            }
         }
         @if let Some(n) = notice { (widgets::notice(n)) }
         @if let Some(summary) = &shown.summary { (summary) }
@@ -230,6 +245,13 @@ mod tests {
     #[test]
     fn every_filter_reaches_the_use_case() {
         record_list::assert_filters_reach::<ListQuery, ListParams>();
+    }
+
+    #[test]
+    fn the_export_links_carry_the_filters_and_the_order() {
+        let q = query_of("/incidents?text=vpn&state=open&sort=-updated&cursor=xyz&m=view_saved");
+        assert_eq!(q.export_link("csv"), "/api/v1/incidents/export.csv?text=vpn&state=open&sort=-updated");
+        assert_eq!(query_of("/incidents").export_link("xlsx"), "/api/v1/incidents/export.xlsx");
     }
 
     #[test]

@@ -9,16 +9,6 @@ use serde_json::{Value, json};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-/// The venv `scripts/install-python-tools.sh` makes (as the contract tests).
-fn python() -> std::path::PathBuf {
-    let venv = std::env::var_os("STEWARD_PY_VENV")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/python-tools")));
-    let py = venv.join("bin/python");
-    assert!(py.is_file(), "{} is missing: run scripts/install-python-tools.sh", py.display());
-    py
-}
-
 /// The feed's events as `icalendar` reads them.
 fn read_ical(text: &str) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/ical_read.py");

@@ -469,3 +469,13 @@ pub fn micros(v: &Value) -> i64 {
 pub fn fields(problem: &Value) -> Vec<String> {
     problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect()
 }
+
+/// The venv `scripts/install-python-tools.sh` makes (as the contract tests).
+pub fn python() -> std::path::PathBuf {
+    let venv = std::env::var_os("STEWARD_PY_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/python-tools")));
+    let py = venv.join("bin/python");
+    assert!(py.is_file(), "{} is missing: run scripts/install-python-tools.sh", py.display());
+    py
+}

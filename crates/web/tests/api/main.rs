@@ -51,6 +51,7 @@ mod demo;
 mod desk;
 mod edits;
 mod escalations;
+mod exports;
 mod health;
 mod incidents;
 mod inventory_agent;
