@@ -6,23 +6,10 @@
 use crate::both;
 use crate::helpers::*;
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 /// The feed's events as `icalendar` reads them.
 fn read_ical(text: &str) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/ical_read.py");
-    let mut child = Command::new(python())
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "icalendar refused the feed: {}\n{text}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    python_reads("ical_read.py", text.as_bytes()).unwrap_or_else(|e| panic!("icalendar refused the feed: {e}\n{text}"))
 }
 
 /// Makes a feed for the token's user: (id, its path on the server).

@@ -7,8 +7,6 @@
 use crate::both;
 use crate::helpers::*;
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 async fn export(t: &TestApp, path: &str, token: &str) -> reqwest::Response {
     t.get(&format!("/api/v1/incidents/{path}"), token).await
@@ -16,18 +14,7 @@ async fn export(t: &TestApp, path: &str, token: &str) -> reqwest::Response {
 
 /// The sheets of an XLSX file as openpyxl reads them.
 fn read_xlsx(bytes: &[u8]) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/xlsx_read.py");
-    let mut child = Command::new(python())
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(bytes).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "openpyxl refused the file: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    python_reads("xlsx_read.py", bytes).unwrap_or_else(|e| panic!("openpyxl refused the file: {e}"))
 }
 
 both!(csv_and_xlsx_exports_follow_the_lists_filters, |t| {

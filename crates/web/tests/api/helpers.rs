@@ -479,3 +479,24 @@ pub fn python() -> std::path::PathBuf {
     assert!(py.is_file(), "{} is missing: run scripts/install-python-tools.sh", py.display());
     py
 }
+
+/// Runs `tests/api/<script>` in that venv with `input` on its standard
+/// input: the JSON it prints, or what it said on standard error.
+pub fn python_reads(script: &str, input: &[u8]) -> Result<Value, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/api").join(script);
+    let mut child = Command::new(python())
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    child.stdin.take().ok_or("no stdin")?.write_all(input).map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())
+}
