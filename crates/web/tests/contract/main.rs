@@ -112,9 +112,13 @@ both!(a_generated_python_client_works, |d| {
         .arg("--output-path")
         .arg(out.join("steward_api_client"));
     let said = succeeds(cmd, "openapi-python-client generate").await;
-    // Only the endpoints that take files (CSV, XML, iCalendar) are left out.
+    // Only the endpoints that take files (CSV, XML, iCalendar) are left
+    // out; the XLSX export is generated, its answer left as raw bytes (the
+    // generator parses no spreadsheet type).
+    let xlsx = "(Unsupported content_type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)";
+    let said_else: String = said.lines().filter(|l| !l.contains(xlsx)).collect::<Vec<_>>().join("\n");
     for refused in ["Cannot", "Could not", "Unable", "Missing schema"] {
-        assert!(!said.contains(refused), "the generator refused part of the document:\n{said}");
+        assert!(!said_else.contains(refused), "the generator refused part of the document:\n{said}");
     }
     let mut cmd = tool("python");
     cmd.arg(here("client_check.py")).args([&d.base, &d.requester]).env("PYTHONPATH", &out);
