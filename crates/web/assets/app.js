@@ -10,6 +10,10 @@
     try { zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (err) { zone.value = ""; }
   }
 
+  // A wall screen (a dashboard's TV mode) reloads itself.
+  var refresh = parseInt(document.body.getAttribute("data-refresh") || "", 10);
+  if (refresh > 0) setTimeout(function () { location.reload(); }, refresh * 1000);
+
   // Ctrl+Enter (Cmd+Enter on a Mac) in a comment box sends it.
   document.addEventListener("keydown", function (e) {
     var t = e.target;

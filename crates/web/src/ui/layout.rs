@@ -102,6 +102,23 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     }
 }
 
+/// A wall screen (a dashboard's TV mode): no navigation, large type, and
+/// `app.js` reloads it every `refresh_secs` (a script rather than a meta
+/// refresh, which assistive technology treats as a page changing on its
+/// own; here the viewer chose it).
+pub fn wall(ctx: &Ctx, title: &str, refresh_secs: u32, body: Markup) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            (head(lang, title))
+            body.wall data-refresh=(refresh_secs) {
+                main #main tabindex="-1" { (body) }
+            }
+        }
+    }
+}
+
 /// A page without a signed-in user: sign-in, or an error before it.
 pub fn bare(lang: Lang, title: &str, body: Markup) -> Markup {
     html! {

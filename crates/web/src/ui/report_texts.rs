@@ -5,6 +5,10 @@ crate::i18n::catalogue! {
     enum RepMsg;
     NavReports: "Dashboard", "Pulpit";
     Title: "Service dashboard", "Pulpit usług";
+    TvMode: "TV mode", "Tryb TV";
+    TvHint: "For a wall screen: the figures and charts alone, large, refreshed every minute", "Na ekran ścienny: same wskaźniki i wykresy, duże, odświeżane co minutę";
+    TvLeave: "Leave TV mode", "Zamknij tryb TV";
+    TvUpdated: "Updated {time}, refreshed every minute", "Zaktualizowano {time}, odświeżane co minutę";
     Intro: "From {from} to {to} ({days} days), against the {days} days before. Counted from the records' history every few seconds.", "Od {from} do {to} ({days} dni), w porównaniu z {days} dniami wcześniej. Liczone z historii zgłoszeń co kilka sekund.";
     From: "From", "Od";
     To: "To", "Do";

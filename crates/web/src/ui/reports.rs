@@ -51,6 +51,29 @@ pub struct DashQuery {
     pub group: String,
     pub service: String,
     pub priority: String,
+    /// `1`: TV mode (a wall screen that refreshes itself).
+    pub tv: String,
+}
+
+/// How often TV mode reloads, in seconds.
+const TV_REFRESH: u32 = 60;
+
+impl DashQuery {
+    /// This dashboard's link, in TV mode or out of it, the rest as asked
+    /// (a period not typed stays the rolling default).
+    fn link(&self, tv: bool) -> String {
+        let pairs = [
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+            ("kind", self.kind.as_str()),
+            ("group", self.group.as_str()),
+            ("service", self.service.as_str()),
+            ("priority", self.priority.as_str()),
+            ("tv", if tv { "1" } else { "" }),
+        ];
+        let kept: Vec<(&str, &str)> = pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+        format!("{PATH}{}", super::fmt::query(&kept))
+    }
 }
 
 /// The question asked, checked; names turned into ids.
@@ -136,8 +159,14 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery
         typed.clone()
     };
     let links = Links::of(&d, &typed, errors.0.is_empty());
+    if typed.tv == "1" && errors.0.is_empty() {
+        return Ok(html(status, tv(&ctx, &d, &links, &typed)));
+    }
     let body = html! {
-        div.page-head { h1 { (ctx.t(RepMsg::Title)) } }
+        div.page-head {
+            h1 { (ctx.t(RepMsg::Title)) }
+            div.actions { a.btn href=(typed.link(true)) title=(ctx.t(RepMsg::TvHint)) { (ctx.t(RepMsg::TvMode)) } }
+        }
         (form(&ctx, &shown, &errors, &groups, &services))
         p.muted #report-period {
             (i18n::tf(ctx.lang, RepMsg::Intro, &[
@@ -167,6 +196,30 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery
         }
     };
     Ok(html(status, layout::page(&ctx, ctx.t(RepMsg::Title), body)))
+}
+
+/// TV mode: the headline figures and the main charts, large, on a page
+/// that reloads itself; a small link leaves it.
+fn tv(ctx: &Ctx, d: &Dashboard, links: &Links, typed: &DashQuery) -> Markup {
+    let now = super::fmt::absolute(ctx.lang, super::fmt::now_micros());
+    let body = html! {
+        div.page-head {
+            h1 { (ctx.t(RepMsg::Title)) }
+            p.muted #tv-updated { (i18n::tf(ctx.lang, RepMsg::TvUpdated, &[("time", &now)])) }
+            a.btn.btn-quiet href=(typed.link(false)) { (ctx.t(RepMsg::TvLeave)) }
+        }
+        (headline(ctx, d, links))
+        div.report-grid {
+            section.panel #report-series aria-labelledby="report-series-title" {
+                h2 #report-series-title { (ctx.t(RepMsg::Series)) }
+                div.chart-wrap { (series(ctx, d, links)) }
+            }
+            (sla_table(ctx, d, links))
+            (breakdown(ctx, "report-groups", RepMsg::ByGroup, &d.by_group, RepMsg::NoGroup, |b| links.group(b)))
+            (backlog(ctx, d, links))
+        }
+    };
+    layout::wall(ctx, ctx.t(RepMsg::Title), TV_REFRESH, body)
 }
 
 fn weekdays(ctx: &Ctx) -> [&str; 7] {

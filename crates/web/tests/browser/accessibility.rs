@@ -73,6 +73,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/change-calendar", STAFF),
     ("/changes/review", STAFF),
     ("/reports", STAFF),
+    ("/reports?tv=1", MANAGERS),
     ("/reports?from=2026-03-31&to=2026-03-01&group=Nobody", MANAGERS),
     ("/changes/cab", STAFF),
     ("/changes/risk", STAFF),

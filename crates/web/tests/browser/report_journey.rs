@@ -1,6 +1,7 @@
 //! The manager's dashboard in a real browser: from the navigation to the
 //! dashboard, its figures as counted from the records, a figure followed
-//! to the records behind it and a group's bar to that group's records; and
+//! to the records behind it and a group's bar to that group's records, TV
+//! mode and back; and
 //! over plain HTTP, a bad period said beside its field with the default
 //! period shown, and requesters kept out.
 
@@ -63,6 +64,18 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert_eq!(path(c).await, "/incidents");
     assert!(text(c, "main").await.contains("Printer jams on floor 3"));
     assert_eq!(c.find_all(Locator::Css("#report-figures")).await.unwrap().len(), 0);
+
+    // TV mode: the figures alone, no navigation, a page that reloads itself
+    // every minute; a link leads back.
+    c.back().await.unwrap();
+    go(c, "a[href='/reports?tv=1']").await;
+    wait(c, "#tv-updated").await;
+    assert!(text(c, "#fig-arrivals").await.contains('2'));
+    assert_eq!(c.find_all(Locator::Css(".mainnav")).await.unwrap().len(), 0);
+    let body = c.find(Locator::Css("body")).await.unwrap();
+    assert_eq!(body.attr("data-refresh").await.unwrap().as_deref(), Some("60"));
+    go(c, "a[href='/reports']").await;
+    wait(c, ".mainnav").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
