@@ -371,6 +371,11 @@ codes! {
     ExportWhole = "export_whole",
     /// `{max}` (rows an XLSX sheet holds).
     XlsxTooLarge = "xlsx_too_large",
+    // The improvement register.
+    TargetBelowBaseline = "target_below_baseline",
+    TargetAboveBaseline = "target_above_baseline",
+    TargetDatePast = "target_date_past",
+    DenyImprovements = "deny_improvements",
     // Cells of an imported file.
     /// `{text}`.
     TextNotWhole = "text_not_whole",

@@ -26,6 +26,7 @@ pub mod db;
 pub mod desk;
 pub mod escalations;
 pub mod fulltext;
+pub mod improvements;
 pub mod inbound;
 pub mod journal;
 pub mod links;

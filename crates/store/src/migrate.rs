@@ -61,6 +61,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     34 "0034" "alert_history",
     35 "0035" "report_days",
     36 "0036" "report_totals",
+    37 "0037" "improvements",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -99,6 +100,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     34 "0034" "alert_history",
     35 "0035" "report_days",
     36 "0036" "report_totals",
+    37 "0037" "improvements",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

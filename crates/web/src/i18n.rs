@@ -713,6 +713,10 @@ catalogue! {
     ValNotOneOf: "{text} is not one of {list}", "{text} nie jest jedną z wartości: {list}";
     ValNotId: "must be an id, or 0 for none", "musi być identyfikatorem albo 0 (brak)";
     ValExportWhole: "an export takes every matching record: leave it out", "eksport obejmuje wszystkie pasujące rekordy: pomiń ten parametr";
+    ValTargetBelowBaseline: "must be below the baseline: lower is better for this measure", "musi być niższy niż punkt wyjścia: dla tego wskaźnika lepiej mniej";
+    ValTargetAboveBaseline: "must be above the baseline: higher is better for this measure", "musi być wyższy niż punkt wyjścia: dla tego wskaźnika lepiej więcej";
+    ValTargetDatePast: "must not be in the past", "nie może być w przeszłości";
+    DenyImprovements: "only managers and admins can keep the improvement register", "tylko kierownicy i administratorzy prowadzą rejestr usprawnień";
     ValXlsxTooLarge: "more records match than an XLSX sheet holds ({max} rows): export them as CSV", "pasuje więcej rekordów, niż mieści arkusz XLSX ({max} wierszy): wyeksportuj je jako CSV";
     ValTextNotWhole: "{text} is not a whole number", "{text} to nie jest liczba całkowita";
     ValTextNotBool: "{text} is not true or false (also yes/no, 1/0)", "{text} to nie jest true ani false (także yes/no, 1/0)";

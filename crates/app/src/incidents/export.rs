@@ -79,6 +79,6 @@ impl App {
         let Some(mut q) = scoped(actor, q) else { return Ok((Vec::new(), false)) };
         q.limit = EXPORT_PAGE;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        Ok(records::list(&mut conn, self.store.dialect(), &q).await?)
+        Ok(records::export_page(&mut conn, self.store.dialect(), &q).await?)
     }
 }

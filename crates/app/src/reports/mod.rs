@@ -3,6 +3,7 @@
 
 mod count;
 pub mod dashboard;
+pub mod improvements;
 pub mod metrics;
 
 pub use count::Counted;

@@ -12,6 +12,7 @@
 //! to the later day instead of counting twice.
 
 mod histogram;
+pub mod improvement;
 pub mod measures;
 #[cfg(test)]
 mod tests;

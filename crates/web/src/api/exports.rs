@@ -25,6 +25,35 @@ use steward_app::{
 };
 use steward_store::records::Filter;
 
+/// Sends an export's pages in order until the last, or the first error
+/// (after which the body ends short: the rows sent stand).
+async fn read_pages(
+    app: App,
+    actor: Actor,
+    mut q: Filter,
+    tx: tokio::sync::mpsc::Sender<Result<Vec<steward_store::records::Record>, std::io::Error>>,
+) {
+    loop {
+        match app.export_incidents_page(&actor, q.clone()).await {
+            Ok((rows, more)) => {
+                let next = rows.last().filter(|_| more).map(|last| q.sort.key(last));
+                if tx.send(Ok(rows)).await.is_err() {
+                    return;
+                }
+                match next {
+                    Some(after) => q.after = Some(after),
+                    None => return,
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "an export failed while streaming");
+                let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                return;
+            }
+        }
+    }
+}
+
 /// How long an XLSX export may take to build.
 pub const EXPORT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
@@ -75,33 +104,20 @@ pub async fn incidents_csv(
     Query(params): Query<ListParams>,
 ) -> Result<Response, ApiError> {
     let q = filter(&s.app, &actor, &params).await?;
-    let app = s.app.clone();
-    // State: the next page's filter, or none when done.
-    let pages = futures_util::stream::unfold((Some(q), true), move |(q, first)| {
-        let (app, actor) = (app.clone(), actor.clone());
-        async move {
-            let mut q = q?;
-            let mut out = if first { sheets::csv_header(&COLUMNS) } else { String::new() };
-            match app.export_incidents_page(&actor, q.clone()).await {
-                Ok((rows, more)) => {
-                    let cells: Vec<_> = rows.iter().map(cells).collect();
-                    sheets::csv_rows(&mut out, cells.iter().map(Vec::as_slice));
-                    let next = match rows.last() {
-                        Some(last) if more => {
-                            q.after = Some(q.sort.key(last));
-                            Some(q)
-                        }
-                        _ => None,
-                    };
-                    Some((Ok::<_, std::io::Error>(Bytes::from(out)), (next, false)))
-                }
-                Err(e) => {
-                    // The rows already sent stand; the connection ends short.
-                    tracing::warn!(error = %e, "an export failed while streaming");
-                    Some((Err(std::io::Error::other(e.to_string())), (None, false)))
-                }
-            }
-        }
+    // One task reads the pages while the body writes the last one out: the
+    // database's work and the CSV's overlap. Two pages wait at most, and a
+    // client that goes away stops the reading (the channel closes).
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    tokio::spawn(read_pages(s.app.clone(), actor, q, tx));
+    let pages = futures_util::stream::unfold((rx, true), |(mut rx, first)| async move {
+        let page = rx.recv().await?;
+        let mut out = if first { sheets::csv_header(&COLUMNS) } else { String::new() };
+        let chunk = page.map(|rows: Vec<steward_store::records::Record>| {
+            let cells: Vec<_> = rows.iter().map(cells).collect();
+            sheets::csv_rows(&mut out, cells.iter().map(Vec::as_slice));
+            Bytes::from(out)
+        });
+        Some((chunk, (rx, false)))
     });
     Ok((
         [

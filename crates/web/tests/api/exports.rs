@@ -18,7 +18,7 @@ fn read_xlsx(bytes: &[u8]) -> Value {
 }
 
 both!(csv_and_xlsx_exports_follow_the_lists_filters, |t| {
-    let a = num(&t.incident(&t.agent, json!({"title": "Mail, \"down\"", "impact": 1, "urgency": 1})).await);
+    let a = num(&t.incident(&t.agent, json!({"title": "Mail, \"down\"", "impact": 1, "urgency": 1, "assignment_group": "Service Desk"})).await);
     let b = num(&t.incident(&t.requester, json!({"title": "=HYPERLINK(\"http://x\")"})).await);
     t.incident(&t.agent, json!({"title": "VPN slow", "impact": 2, "urgency": 2})).await;
 
@@ -33,6 +33,8 @@ both!(csv_and_xlsx_exports_follow_the_lists_filters, |t| {
     assert!(lines[0].starts_with("number,title,state,hold_reason,priority,impact,urgency,major,requester,"), "{text}");
     // Quoted as RFC 4180 says; the formula guarded with a leading '.
     assert!(lines[1].starts_with(&format!("{a},\"Mail, \"\"down\"\"\",new,,1,1,1,0,")), "{}", lines[1]);
+    // Names read beside the rows: the requester and the group.
+    assert!(lines[1].contains(",agent user,") && lines[1].contains(",Service Desk,"), "{}", lines[1]);
     assert!(lines[2].starts_with(&format!("{b},\"'=HYPERLINK(\"\"http://x\"\")\",new,")), "{}", lines[2]);
     // (The third has no comma in its title, so a plain split finds its cells.)
     let opened = lines[3].split(',').nth(16).unwrap_or_default();
