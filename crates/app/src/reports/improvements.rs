@@ -150,7 +150,12 @@ impl App {
         let description =
             errs.check("description", steward_domain::text::check(&i.description, steward_domain::text::DESCRIPTION));
         let today = jiff::Timestamp::now().to_zoned(self.config.site.time_zone.zone()).date();
-        let aim = Aim { measure: i.measure.trim().to_owned(), baseline: i.baseline, target: i.target, target_date: i.target_date.trim().to_owned() };
+        let aim = Aim {
+            measure: i.measure.trim().to_owned(),
+            baseline: i.baseline,
+            target: i.target,
+            target_date: i.target_date.trim().to_owned(),
+        };
         for (field, m) in improvement::check(&aim, today, old.is_none()) {
             errs.add(field, m);
         }
@@ -177,7 +182,9 @@ impl App {
                 _ => {
                     errs.add(
                         "owner",
-                        Code::NoSuchUser.msg(format!("there is no active staff user {name:?}")).with("name", format!("{name:?}")),
+                        Code::NoSuchUser
+                            .msg(format!("there is no active staff user {name:?}"))
+                            .with("name", format!("{name:?}")),
                     );
                     None
                 }

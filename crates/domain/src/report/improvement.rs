@@ -85,7 +85,9 @@ pub fn check(aim: &Aim, today: jiff::civil::Date, new: bool) -> Vec<(&'static st
     }
     if bad.is_empty() {
         let (ok, why) = match better {
-            Better::Lower => (aim.target < aim.baseline, "must be below the baseline: lower is better for this measure"),
+            Better::Lower => {
+                (aim.target < aim.baseline, "must be below the baseline: lower is better for this measure")
+            }
             Better::Higher => {
                 (aim.target > aim.baseline, "must be above the baseline: higher is better for this measure")
             }
@@ -98,7 +100,9 @@ pub fn check(aim: &Aim, today: jiff::civil::Date, new: bool) -> Vec<(&'static st
     match aim.target_date.parse::<jiff::civil::Date>() {
         Err(_) => bad.push((
             "target_date",
-            Code::AttrNotDate.msg(format!("{:?} is not a date (YYYY-MM-DD)", aim.target_date)).with("text", format!("{:?}", aim.target_date)),
+            Code::AttrNotDate
+                .msg(format!("{:?} is not a date (YYYY-MM-DD)", aim.target_date))
+                .with("text", format!("{:?}", aim.target_date)),
         )),
         Ok(d) if new && d < today => bad.push(("target_date", Code::TargetDatePast.msg("must not be in the past"))),
         Ok(_) => {}
@@ -119,12 +123,7 @@ pub struct Progress {
 
 /// Progress of an aim started on `started` (a date) towards its target by
 /// `target_date`, with `current` the live value, on `today`.
-pub fn progress(
-    aim: &Aim,
-    current: Option<f64>,
-    started: jiff::civil::Date,
-    today: jiff::civil::Date,
-) -> Progress {
+pub fn progress(aim: &Aim, current: Option<f64>, started: jiff::civil::Date, today: jiff::civil::Date) -> Progress {
     let Some((better, _)) = measure(&aim.measure) else {
         return Progress { current, percent: None, status: "no_data" };
     };
@@ -146,6 +145,15 @@ pub fn progress(
         if percent >= (gone / total * 100.0).min(100.0) { "on_track" } else { "behind" }
     };
     Progress { current, percent: Some((percent * 10.0).round() / 10.0), status }
+}
+
+/// Managers and admins keep the register; the desk reads it.
+pub fn can_keep_improvements(role: crate::Role) -> Result<(), crate::access::Denied> {
+    if matches!(role, crate::Role::Manager | crate::Role::Admin) {
+        Ok(())
+    } else {
+        Err(crate::access::Denied("only managers and admins can keep the improvement register", Code::DenyImprovements))
+    }
 }
 
 #[cfg(test)]
@@ -188,17 +196,5 @@ mod tests {
         assert_eq!(progress(&a, None, start, mid).status, "no_data");
         let up = aim("sla_compliance", 90.0, 95.0);
         assert_eq!(progress(&up, Some(96.0), start, mid).status, "achieved");
-    }
-}
-
-/// Managers and admins keep the register; the desk reads it.
-pub fn can_keep_improvements(role: crate::Role) -> Result<(), crate::access::Denied> {
-    if matches!(role, crate::Role::Manager | crate::Role::Admin) {
-        Ok(())
-    } else {
-        Err(crate::access::Denied(
-            "only managers and admins can keep the improvement register",
-            Code::DenyImprovements,
-        ))
     }
 }

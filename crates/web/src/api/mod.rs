@@ -28,6 +28,7 @@ pub mod dto;
 pub mod escalations;
 pub mod exports;
 pub mod health;
+pub mod improvements;
 pub mod incidents;
 pub mod links;
 pub mod me;
@@ -83,6 +84,7 @@ const RESOURCES: &[Resource] = &[
     change_approvals::RESOURCE,
     change_outcomes::RESOURCE,
     reports::RESOURCE,
+    improvements::RESOURCE,
     cab::RESOURCE,
     change_templates::RESOURCE,
     risk_questionnaire::RESOURCE,

@@ -18,7 +18,12 @@ fn read_xlsx(bytes: &[u8]) -> Value {
 }
 
 both!(csv_and_xlsx_exports_follow_the_lists_filters, |t| {
-    let a = num(&t.incident(&t.agent, json!({"title": "Mail, \"down\"", "impact": 1, "urgency": 1, "assignment_group": "Service Desk"})).await);
+    let a = num(&t
+        .incident(
+            &t.agent,
+            json!({"title": "Mail, \"down\"", "impact": 1, "urgency": 1, "assignment_group": "Service Desk"}),
+        )
+        .await);
     let b = num(&t.incident(&t.requester, json!({"title": "=HYPERLINK(\"http://x\")"})).await);
     t.incident(&t.agent, json!({"title": "VPN slow", "impact": 2, "urgency": 2})).await;
 

@@ -53,6 +53,7 @@ mod edits;
 mod escalations;
 mod exports;
 mod health;
+mod improvements;
 mod incidents;
 mod inventory_agent;
 mod leavers;
