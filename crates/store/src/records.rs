@@ -573,7 +573,7 @@ pub async fn list(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(V
 /// was most of the time.
 pub async fn export_page(conn: &mut AnyConnection, d: Dialect, f: &Filter) -> Result<(Vec<Record>, bool)> {
     let mut q = Sql::new(EXPORT_SELECT);
-    page_conditions(&mut q, d, f);
+    page_conditions_with(&mut q, d, f, true);
     let mut rows: Vec<Record> = q.fetch_all(&mut *conn).await?;
     let more = rows.len() as i64 > f.limit;
     rows.truncate(usize::try_from(f.limit).unwrap_or(0));
@@ -685,13 +685,26 @@ fn order_by(f: &Filter) -> String {
 /// The filter, the position after the previous page, the order and the
 /// limit of a page.
 fn page_conditions(q: &mut Sql, d: Dialect, f: &Filter) {
+    page_conditions_with(q, d, f, false)
+}
+
+/// [`page_conditions`], the position after the previous page written out
+/// as numbers when `inline` (an export's pages: bound, PostgreSQL comes to
+/// plan the statement once for any position, prices the rest of the table
+/// at a third and sorts it for every page instead of walking the index).
+fn page_conditions_with(q: &mut Sql, d: Dialect, f: &Filter, inline: bool) {
     conditions(q, d, f, true);
     let cols = f.sort.columns();
     let qualified: Vec<String> = cols.iter().map(|c| format!("i.{c}")).collect();
     if let Some(after) = &f.after {
         if after.len() == cols.len() {
             q.push(&format!(" AND ({}) {} ", qualified.join(", "), if f.sort.descending() { "<" } else { ">" }));
-            q.row(after.iter().map(|v| Value::Int(*v)));
+            if inline {
+                let values: Vec<String> = after.iter().map(i64::to_string).collect();
+                q.push(&format!("({})", values.join(", ")));
+            } else {
+                q.row(after.iter().map(|v| Value::Int(*v)));
+            }
         }
     }
     // The limit is written out, not bound: a generic plan prices `LIMIT $n`

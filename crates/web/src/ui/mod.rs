@@ -77,6 +77,7 @@ mod errors;
 mod fmt;
 mod form;
 mod home;
+mod improvements;
 mod incident;
 mod incident_actions;
 mod incident_cause;

@@ -37,7 +37,9 @@ pub const AREA: area::Area = area::Area {
 };
 
 fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route(PATH, axum::routing::get(show))
+    axum::Router::new()
+        .route(PATH, axum::routing::get(show))
+        .route(super::improvements::PATH, axum::routing::get(super::improvements::show))
 }
 
 /// The dashboard's query string; every value as typed, so a bad one is
@@ -165,7 +167,10 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery
     let body = html! {
         div.page-head {
             h1 { (ctx.t(RepMsg::Title)) }
-            div.actions { a.btn href=(typed.link(true)) title=(ctx.t(RepMsg::TvHint)) { (ctx.t(RepMsg::TvMode)) } }
+            div.actions {
+                a.btn href=(super::improvements::PATH) { (ctx.t(RepMsg::ImpLink)) }
+                a.btn href=(typed.link(true)) title=(ctx.t(RepMsg::TvHint)) { (ctx.t(RepMsg::TvMode)) }
+            }
         }
         (form(&ctx, &shown, &errors, &groups, &services))
         p.muted #report-period {

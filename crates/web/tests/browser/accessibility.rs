@@ -74,6 +74,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/changes/review", STAFF),
     ("/reports", STAFF),
     ("/reports?tv=1", MANAGERS),
+    ("/reports/improvements", STAFF),
     ("/reports?from=2026-03-31&to=2026-03-01&group=Nobody", MANAGERS),
     ("/changes/cab", STAFF),
     ("/changes/risk", STAFF),
@@ -188,6 +189,17 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
         .await
         .unwrap();
     let (admin, _) = t.app.login("admin", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    // The improvement register with one improvement, linked to the incident.
+    let aim = steward_app::reports::improvements::ImprovementInput {
+        title: "Resolve more at first contact".into(),
+        measure: "first_contact_rate".into(),
+        baseline: 40.0,
+        target: 60.0,
+        target_date: jiff::Zoned::now().date().checked_add(jiff::Span::new().days(90)).unwrap().to_string(),
+        records: vec![inc.clone()],
+        ..Default::default()
+    };
+    t.app.add_improvement(&admin, aim).await.unwrap();
     let rule = serde_json::from_value(serde_json::json!({"name": "P1 left alone",
         "trigger": {"kind": "elapsed", "after": "15m"}, "conditions": {"priorities": [1], "no_assignee": true},
         "actions": [{"do": "notify", "to": ["group", "group_manager"]}, {"do": "reassign", "group": "Network"}]}))

@@ -98,4 +98,23 @@ async fn a_bad_period_is_said_beside_its_field_and_requesters_are_kept_out() {
     assert!(at(&page, "r-group-error").contains("Nobody"), "{page}");
     let (requester, _) = t.session("requester").await;
     body(get(&t, "/reports", &requester).await, StatusCode::FORBIDDEN).await;
+
+    // The improvement register: empty, then one improvement with its
+    // progress read from the live measure (nothing measured yet here).
+    let page = body(get(&t, "/reports/improvements", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="improvements-empty""#), "{page}");
+    let (mona, _) = t.app.login("mona", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let aim = steward_app::reports::improvements::ImprovementInput {
+        title: "Answer faster".into(),
+        measure: "mtta_hours".into(),
+        baseline: 4.0,
+        target: 1.0,
+        target_date: jiff::Zoned::now().date().checked_add(jiff::Span::new().days(60)).unwrap().to_string(),
+        ..Default::default()
+    };
+    t.app.add_improvement(&mona, aim).await.unwrap();
+    let page = body(get(&t, "/reports/improvements", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains("Answer faster") && page.contains("4 → 1"), "{page}");
+    assert!(page.contains(r#"role="progressbar""#) && page.contains("No data"), "{page}");
+    body(get(&t, "/reports/improvements", &requester).await, StatusCode::FORBIDDEN).await;
 }
