@@ -384,6 +384,9 @@ async fn fill(app: &App, n: usize) -> Result<()> {
     .await
     .map_err(crate::commands::app_error)?;
     println!("loaded {} incidents in {:.1} s", n - have, started.elapsed().as_secs_f64());
+    // As after any bulk load: without statistics, PostgreSQL takes a fresh
+    // million rows for a few hundred and plans keyset pages as sorts.
+    app.store.analyze().await?;
     Ok(())
 }
 

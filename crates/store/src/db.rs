@@ -202,8 +202,6 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// How many incidents are stored (a full count: for tools, not pages).
-    /// Refreshes the planner's statistics, as after a bulk load.
     /// Refreshes the planner's statistics after a bulk load; on PostgreSQL
     /// also the visibility map, without which an index-only count still
     /// visits every heap page it counts.
@@ -216,6 +214,7 @@ impl Store {
         Ok(())
     }
 
+    /// How many incidents are stored (a full count: for tools, not pages).
     pub async fn count_incidents(&self) -> Result<i64> {
         self.count_records("incident").await
     }

@@ -58,9 +58,11 @@ fn row(ctx: &Ctx, v: &ImprovementView) -> Markup {
             td.num { (number(r.baseline)) " → " (number(r.target)) div.hint { (r.target_date) } }
             td.num { (v.progress.current.map(number).unwrap_or_else(|| "–".into())) }
             td {
-                div.progress role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=(format!("{percent:.0}"))
+                // A progress element: an inline width would need a style
+                // attribute, which the content security policy refuses.
+                progress.progress value=(format!("{percent:.0}")) max="100"
                     aria-label=(i18n::tf(ctx.lang, RepMsg::ImpProgressOf, &[("title", &r.title)])) {
-                    span style=(format!("width: {percent:.0}%")) {}
+                    (format!("{percent:.0} %"))
                 }
                 span.badge.(class) { (said) " · " (format!("{percent:.0} %")) }
             }
@@ -88,7 +90,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx) -> UiResult {
             p.empty #improvements-empty { (ctx.t(RepMsg::ImpNone)) }
         } @else {
             div.table-wrap {
-                table.list #improvements {
+                table.incidents #improvements {
                     caption.visually-hidden { (ctx.t(RepMsg::ImpTitle)) }
                     thead { tr {
                         th scope="col" { (ctx.t(RepMsg::ImpColTitle)) }

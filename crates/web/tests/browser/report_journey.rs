@@ -115,6 +115,6 @@ async fn a_bad_period_is_said_beside_its_field_and_requesters_are_kept_out() {
     t.app.add_improvement(&mona, aim).await.unwrap();
     let page = body(get(&t, "/reports/improvements", &cookie).await, StatusCode::OK).await;
     assert!(page.contains("Answer faster") && page.contains("4 → 1"), "{page}");
-    assert!(page.contains(r#"role="progressbar""#) && page.contains("No data"), "{page}");
+    assert!(page.contains(r#"<progress class="progress" value="0" max="100""#) && page.contains("No data"), "{page}");
     body(get(&t, "/reports/improvements", &requester).await, StatusCode::FORBIDDEN).await;
 }
