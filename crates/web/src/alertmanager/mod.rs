@@ -65,6 +65,7 @@ pub const RESERVED: &[&str] = &[
     "kb",
     "login",
     "logout",
+    "metrics",
     "portal",
     "problems",
     "readyz",
