@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{call, command, get, ready, run, steward, text};
+use common::{Server, call, command, free_port, get, ready, refused, run, steward, text};
 
 use std::process::{Command, Stdio};
 
@@ -428,4 +428,35 @@ fn user_add_takes_a_language_and_a_time_zone() {
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(me.contains(r#""locale":"pl""#) && me.contains(r#""time_zone":"Europe/Warsaw""#), "{me}");
+}
+
+#[test]
+fn metrics_are_served_as_the_settings_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(steward(d, &["migrate"], None).status.success());
+    let (port, scrape) = (free_port(), free_port());
+    let token = "scrape-token-0123456789";
+    let env = [
+        ("STEWARD_LOG_LEVEL", "warn"),
+        ("STEWARD_METRICS_TOKEN", token),
+        ("STEWARD_METRICS_LISTEN", &format!("127.0.0.1:{scrape}")),
+    ];
+    let server = command(d, &["serve", "--listen", &format!("127.0.0.1:{port}")], &env).stderr(Stdio::null()).spawn();
+    let mut server = Server(server.unwrap());
+    assert!(ready(port), "the server became ready");
+    // The main address: with the token only.
+    let with = get(port, "/metrics", token);
+    let without = get(port, "/metrics", "wrong");
+    // The address of its own: open, and /metrics only.
+    let open = get(scrape, "/metrics", "");
+    let other = get(scrape, "/readyz", "");
+    server.kill();
+    assert!(with.starts_with("HTTP/1.1 200") && with.contains("# TYPE steward_records gauge"), "{with}");
+    assert!(without.starts_with("HTTP/1.1 401"), "{without}");
+    assert!(open.starts_with("HTTP/1.1 200") && open.contains("steward_build_info"), "{open}");
+    assert!(other.starts_with("HTTP/1.1 404"), "{other}");
+    // A bad setting stops start-up naming its key.
+    let bad = refused(d, &["serve", "--listen", "127.0.0.1:0"], &[("STEWARD_METRICS_TOKEN", "short")]);
+    assert!(bad.contains("metrics.token: must be at least 16 characters"), "{bad}");
 }
