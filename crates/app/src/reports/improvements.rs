@@ -58,7 +58,7 @@ impl App {
         can_view_reports(actor.role)?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let rows = store::list(&mut conn).await?;
-        let links = store::records(&mut conn).await?;
+        let links = store::records(&mut conn, None).await?;
         drop(conn);
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
@@ -73,9 +73,8 @@ impl App {
         can_view_reports(actor.role)?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let row = store::get(&mut conn, id).await?.ok_or(AppError::NotFound("improvement"))?;
-        let links = store::records(&mut conn).await?;
+        let records = store::records(&mut conn, Some(id)).await?.iter().map(linked).collect();
         drop(conn);
-        let records = links.iter().filter(|l| l.0 == row.id).map(linked).collect();
         let progress = self.progress_of(actor, &row).await?;
         Ok(ImprovementView { row, progress, records })
     }

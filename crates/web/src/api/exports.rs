@@ -83,10 +83,7 @@ async fn filter(app: &App, actor: &Actor, p: &ListParams) -> Result<Filter, ApiE
             ));
         }
     }
-    if p.major.as_deref().is_some_and(|m| m.trim().is_empty()) {
-        return Err(ApiError::field("major", Code::NotBool.msg("must be true or false")));
-    }
-    Ok(app.incident_filter(actor, p).await?)
+    super::incidents::api_filter(app, actor, p).await
 }
 
 fn attachment(name: &str, extension: &str) -> String {

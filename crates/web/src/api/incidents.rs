@@ -114,6 +114,20 @@ pub(crate) fn version(headers: &HeaderMap, body: Option<i64>) -> Result<(Option<
     }
 }
 
+/// The list's filter as the API reads it (the exports' too).
+pub(crate) async fn api_filter(
+    app: &steward_app::App,
+    actor: &steward_app::Actor,
+    params: &ListParams,
+) -> Result<steward_store::records::Filter, ApiError> {
+    // The document says `major` is a boolean; the UI's "any" sends it empty,
+    // which the API refuses rather than reading as "any".
+    if params.major.as_deref().is_some_and(|m| m.trim().is_empty()) {
+        return Err(ApiError::field("major", Code::NotBool.msg("must be true or false")));
+    }
+    Ok(app.incident_filter(actor, params).await?)
+}
+
 #[utoipa::path(get, operation_id = "list_incidents", path = "/api/v1/incidents", tag = "incidents",
     params(
         ("state" = Option<String>, Query, description = "Comma-separated states; `open` = new, in_progress, on_hold"),
@@ -139,12 +153,7 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     Query(params): Query<ListParams>,
 ) -> Result<axum::Json<IncidentPage>, ApiError> {
-    // The document says `major` is a boolean; the UI's "any" sends it empty,
-    // which the API refuses rather than reading as "any".
-    if params.major.as_deref().is_some_and(|m| m.trim().is_empty()) {
-        return Err(ApiError::field("major", Code::NotBool.msg("must be true or false")));
-    }
-    let filter = s.app.incident_filter(&actor, &params).await?;
+    let filter = api_filter(&s.app, &actor, &params).await?;
     let sort = filter.sort;
     let count = s.app.count_incidents(&actor, &filter);
     let ((rows, more), count) =
