@@ -77,6 +77,18 @@ impl AppError {
             e => e,
         }
     }
+
+    /// The same error with `prefix` put before its field names: a nested
+    /// object's problems (`filters.priority`) checked by a use case that
+    /// names them bare.
+    pub fn prefixed(self, prefix: &str) -> Self {
+        match self {
+            AppError::Invalid(errs) => AppError::Invalid(
+                errs.into_iter().map(|f| FieldError { field: format!("{prefix}{}", f.field), ..f }).collect(),
+            ),
+            e => e,
+        }
+    }
 }
 
 /// A field's message without its field (to show it elsewhere).

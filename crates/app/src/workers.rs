@@ -1,7 +1,8 @@
 //! Background work: loading the CMDB graph at start, folding the search
 //! text of records from before search, merging the search index, closing
 //! resolved incidents, sweeping sessions, correlating alerts, raising
-//! checks' state changes as alerts and counting the measures.
+//! checks' state changes as alerts, counting the measures and sending
+//! scheduled reports.
 
 use crate::App;
 use std::time::Duration;
@@ -24,6 +25,9 @@ const CHECK_ALERTS_EVERY: Duration = Duration::from_secs(5);
 /// How often the measures' daily totals catch up with the journal (the
 /// dashboards lag the records by at most this and a pass).
 const REPORTS_EVERY: Duration = Duration::from_secs(15);
+/// How often scheduled reports due are sent (they go out at most this
+/// late).
+const SCHEDULED_REPORTS_EVERY: Duration = Duration::from_secs(30);
 
 /// Runs until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
@@ -116,6 +120,29 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "alert dispatch failed"),
+                }
+            }
+        });
+    }
+    // Scheduled reports go out through the outbox (with its worker: a
+    // restored copy that sends nothing sends no reports either).
+    if app.config.notify.worker {
+        let reporting = app.clone();
+        let mut stop_reporting = shutdown.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SCHEDULED_REPORTS_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = stop_reporting.changed() => return,
+                }
+                match reporting.run_scheduled_reports(now_micros()).await {
+                    Ok(r) if r.sent + r.skipped + r.failed > 0 => {
+                        tracing::info!(sent = r.sent, skipped = r.skipped, failed = r.failed, "scheduled reports")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "sending scheduled reports failed"),
                 }
             }
         });

@@ -376,6 +376,11 @@ codes! {
     TargetAboveBaseline = "target_above_baseline",
     TargetDatePast = "target_date_past",
     DenyImprovements = "deny_improvements",
+    // Saved and scheduled reports.
+    /// `{text}` (the address).
+    NotReportRecipient = "not_report_recipient",
+    /// `{max}` (megabytes).
+    ReportTooLarge = "report_too_large",
     // Cells of an imported file.
     /// `{text}`.
     TextNotWhole = "text_not_whole",

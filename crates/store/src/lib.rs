@@ -37,6 +37,7 @@ pub mod problem_trends;
 pub mod problems;
 pub mod records;
 pub mod reports;
+pub mod saved_reports;
 pub mod search;
 pub mod sessions;
 pub mod settings;

@@ -62,6 +62,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     35 "0035" "report_days",
     36 "0036" "report_totals",
     37 "0037" "improvements",
+    38 "0038" "saved_reports",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -101,6 +102,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     35 "0035" "report_days",
     36 "0036" "report_totals",
     37 "0037" "improvements",
+    38 "0038" "saved_reports",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

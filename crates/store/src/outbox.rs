@@ -122,14 +122,45 @@ pub async fn claim_due(
     Ok(rows)
 }
 
+/// Marks a message sent; the files it carried are dropped (a dead one keeps
+/// them for a retry).
 pub async fn mark_sent(c: &mut AnyConnection, id: i64, attempts: i64, now: i64) -> Result<()> {
     sqlx::query("UPDATE outbox SET state = 'sent', attempts = $2, sent_at = $3, last_error = NULL WHERE id = $1")
         .bind(id)
         .bind(attempts)
         .bind(now)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("DELETE FROM outbox_files WHERE outbox_id = $1").bind(id).execute(c).await?;
+    Ok(())
+}
+
+/// A file an outgoing message carries.
+#[derive(Debug, Clone, FromRow, PartialEq)]
+pub struct File {
+    pub name: String,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+/// Adds a file to a message (in the transaction that enqueued it).
+pub async fn attach(c: &mut AnyConnection, message: i64, f: &File) -> Result<()> {
+    sqlx::query("INSERT INTO outbox_files (outbox_id, name, content_type, body) VALUES ($1, $2, $3, $4)")
+        .bind(message)
+        .bind(f.name.clone())
+        .bind(f.content_type.clone())
+        .bind(f.body.clone())
         .execute(c)
         .await?;
     Ok(())
+}
+
+/// The files a message carries, in the order they were added.
+pub async fn files(c: &mut AnyConnection, message: i64) -> Result<Vec<File>> {
+    Ok(sqlx::query_as("SELECT name, content_type, body FROM outbox_files WHERE outbox_id = $1 ORDER BY id")
+        .bind(message)
+        .fetch_all(c)
+        .await?)
 }
 
 /// Counts a failed attempt and makes the message due again at `next_at`.

@@ -224,6 +224,8 @@ pub fn msg_for(code: Code) -> Msg {
         C::TargetAboveBaseline => Msg::ValTargetAboveBaseline,
         C::TargetDatePast => Msg::ValTargetDatePast,
         C::DenyImprovements => Msg::DenyImprovements,
+        C::NotReportRecipient => Msg::ValNotReportRecipient,
+        C::ReportTooLarge => Msg::ValReportTooLarge,
         C::TextNotWhole => Msg::ValTextNotWhole,
         C::TextNotBool => Msg::ValTextNotBool,
         C::TextNotCiId => Msg::ValTextNotCiId,

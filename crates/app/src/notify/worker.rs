@@ -14,7 +14,7 @@ use futures_util::StreamExt;
 use serde_json::Value;
 use std::time::Duration;
 use steward_channels::DeliveryError;
-use steward_channels::email::{EmailAddress, Mailbox, OutgoingEmail, SmtpSender};
+use steward_channels::email::{EmailAddress, EmailFile, Mailbox, OutgoingEmail, SmtpSender};
 use steward_channels::webhook::{self, WebhookFormat, WebhookTarget};
 use steward_store::{
     StoreError, now_micros,
@@ -259,6 +259,24 @@ impl App {
             s("to_email").parse().map_err(|e| DeliveryError::permanent(format!("bad recipient address: {e}")))?;
         let name = Some(s("to_name")).filter(|n| !n.is_empty());
         let thread = Some(s("thread")).filter(|t| !t.is_empty());
+        // Only a message that says it carries files reads them (one query
+        // spared per notification).
+        let files = if p.get("files").and_then(Value::as_i64).unwrap_or(0) > 0 {
+            let mut conn = self
+                .store
+                .pool()
+                .acquire()
+                .await
+                .map_err(|e| DeliveryError::transient(format!("reading files: {e}")))?;
+            outbox::files(&mut conn, m.id)
+                .await
+                .map_err(|e| DeliveryError::transient(format!("reading the files: {e}")))?
+                .into_iter()
+                .map(|f| EmailFile { name: f.name, content_type: f.content_type, body: f.body })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let email = OutgoingEmail {
             from: sender.sender().clone(),
             to: vec![Mailbox::new(name, address)],
@@ -269,6 +287,7 @@ impl App {
             in_reply_to: thread.clone(),
             references: thread.into_iter().collect(),
             record: Some(s("record")).filter(|r| !r.is_empty()),
+            files,
         };
         sender.send(&email).await
     }

@@ -24,8 +24,8 @@ pub use smtp::{SmtpConfig, SmtpConfigError, SmtpSender, SmtpTls};
 pub use templates::{EmailEvent, Locale, RecordInfo, Rendered, SlaInfo, render};
 
 use lettre::Message;
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{MultiPart, SinglePart};
+use lettre::message::header::{ContentDisposition, ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Body, MultiPart, SinglePart};
 
 use crate::DeliveryError;
 
@@ -61,6 +61,18 @@ pub struct OutgoingEmail {
     pub references: Vec<String>,
     /// The record number, e.g. `INC0000123`, sent as [`RECORD_HEADER`].
     pub record: Option<String>,
+    /// Files sent with it (a scheduled report's); with any, the message is
+    /// `multipart/mixed`: the body first, then each file.
+    pub files: Vec<EmailFile>,
+}
+
+/// A file attached to an email.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailFile {
+    pub name: String,
+    /// A MIME type such as `text/csv`.
+    pub content_type: String,
+    pub body: Vec<u8>,
 }
 
 impl OutgoingEmail {
@@ -93,10 +105,34 @@ impl OutgoingEmail {
         if let Some(record) = &self.record {
             builder = builder.raw_header(HeaderValue::new(RECORD, one_line(record)));
         }
-        let built = match &self.html_body {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(self.text_body.clone(), html.clone())),
-            None => {
-                builder.singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(self.text_body.clone()))
+        let text = || SinglePart::builder().header(ContentType::TEXT_PLAIN).body(self.text_body.clone());
+        let built = match (&self.html_body, self.files.is_empty()) {
+            (Some(html), true) => {
+                builder.multipart(MultiPart::alternative_plain_html(self.text_body.clone(), html.clone()))
+            }
+            (None, true) => builder.singlepart(text()),
+            (html, false) => {
+                let mut mixed = match html {
+                    Some(html) => MultiPart::mixed()
+                        .multipart(MultiPart::alternative_plain_html(self.text_body.clone(), html.clone())),
+                    None => MultiPart::mixed().singlepart(text()),
+                };
+                for f in &self.files {
+                    let kind = ContentType::parse(&f.content_type)
+                        .map_err(|e| DeliveryError::permanent(format!("the file {:?} has a bad type: {e}", f.name)))?;
+                    // Base64, whatever the type: a file arrives byte for byte
+                    // (a CSV keeps its CRLF line ends, which quoted-printable
+                    // leaves to the reader).
+                    let body = Body::new_with_encoding(f.body.clone(), ContentTransferEncoding::Base64)
+                        .map_err(|_| DeliveryError::permanent("the file cannot be encoded"))?;
+                    mixed = mixed.singlepart(
+                        SinglePart::builder()
+                            .header(kind)
+                            .header(ContentDisposition::attachment(&one_line(&f.name)))
+                            .body(body),
+                    );
+                }
+                builder.multipart(mixed)
             }
         };
         built.map_err(|e| DeliveryError::permanent(format!("cannot build the email: {e}")))
@@ -139,6 +175,7 @@ mod tests {
             in_reply_to: Some(thread_id("INC0000123", "example.com")),
             references: vec![thread_id("INC0000123", "example.com")],
             record: Some("INC0000123".into()),
+            files: Vec::new(),
         }
     }
 
@@ -175,6 +212,22 @@ mod tests {
         let raw = String::from_utf8(email(Some("<p>Hi</p>")).to_message().unwrap().formatted()).unwrap();
         assert!(raw.contains("multipart/alternative"), "{raw}");
         assert!(raw.contains("text/html"), "{raw}");
+    }
+
+    #[test]
+    fn files_make_it_multipart_mixed() {
+        let mut e = email(Some("<p>Hi</p>"));
+        e.files.push(EmailFile {
+            name: "weekly.csv".into(),
+            content_type: "text/csv; charset=utf-8".into(),
+            body: b"number,title\r\nINC0000001,Printer\r\n".to_vec(),
+        });
+        let raw = String::from_utf8(e.to_message().unwrap().formatted()).unwrap();
+        for part in ["multipart/mixed", "multipart/alternative", "weekly.csv", "Content-Transfer-Encoding: base64"] {
+            assert!(raw.contains(part), "missing {part:?} in\n{raw}");
+        }
+        e.files[0].content_type = "not a type".into();
+        assert!(!e.to_message().unwrap_err().transient);
     }
 
     #[test]

@@ -137,6 +137,19 @@ pub enum EmailEvent {
         more_resolved: usize,
         link: String,
     },
+    /// A scheduled report, its file attached: `period` the days it covers
+    /// (none for a record list), `rows` how many the file holds, `owner`
+    /// who scheduled it, `link` the report in Steward, `note` why the file
+    /// is missing (too large to mail).
+    Report {
+        name: String,
+        period: Option<String>,
+        rows: usize,
+        file: String,
+        owner: String,
+        link: String,
+        note: Option<String>,
+    },
 }
 
 /// A rendered notification: the subject and both body parts.
@@ -194,6 +207,9 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
         | Escalated { record, .. }
         | ApprovalRequested { record, .. } => record,
         AlertGroup { .. } => return alert_content(l, "", "", (&[], 0), (&[], 0), ""),
+        Report { name, period, rows, file, owner, link, note } => {
+            return report_content(l, name, period.as_deref(), (*rows, file), owner, link, note.as_deref());
+        }
     };
     let n = &record.number;
     let title = &record.title;
@@ -291,7 +307,7 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
             c.quote = Some((tr(l, "Reason", "Powód"), reason.clone()));
             c.facts.insert(0, (tr(l, "Escalated by", "Eskalowane przez"), actor.clone()));
         }
-        AlertGroup { .. } => {}
+        AlertGroup { .. } | Report { .. } => {}
         ApprovalRequested { stage, code, facts, description, .. } => {
             c.subject = tr(
                 l,
@@ -326,6 +342,57 @@ pub(crate) fn content(event: &EmailEvent, l: Locale) -> Content {
 /// An alert group's notification: Alertmanager's `[FIRING:n]` subject, the
 /// group, the alerts firing and resolved (the caller caps the lists and
 /// says how many more), a link to the alert console.
+fn report_content(
+    l: Locale,
+    name: &str,
+    period: Option<&str>,
+    (rows, file): (usize, &str),
+    owner: &str,
+    link: &str,
+    note: Option<&str>,
+) -> Content {
+    let subject = tr(l, format!("[Report] {name}"), format!("[Raport] {name}"));
+    let mut paragraphs = vec![match note {
+        Some(why) => why.to_owned(),
+        None => tr(
+            l,
+            format!("The report is attached: {file}, {rows} rows."),
+            format!("Raport w załączniku: {file}, wierszy: {rows}."),
+        ),
+    }];
+    if note.is_some() {
+        paragraphs.push(tr(
+            l,
+            "Open it in Steward to read or export it.",
+            "Otwórz go w Steward, aby go przeczytać lub wyeksportować.",
+        ));
+    }
+    let mut facts = Vec::new();
+    if let Some(p) = period {
+        facts.push((tr(l, "Period", "Okres"), p.to_owned()));
+    }
+    facts.push((tr(l, "Scheduled by", "Zaplanował(a)"), owner.to_owned()));
+    Content {
+        subject: subject.clone(),
+        headline: subject,
+        heading: name.to_owned(),
+        paragraphs,
+        quote: None,
+        facts,
+        number: tr(l, "Reports", "Raporty"),
+        link: link.to_owned(),
+        button: tr(l, "Open the report", "Otwórz raport"),
+        footer: vec![
+            tr(l, "Sent automatically by Steward.", "Wiadomość wysłana automatycznie przez Steward."),
+            tr(
+                l,
+                format!("You get this because {owner} scheduled this report for you."),
+                format!("Otrzymujesz tę wiadomość, bo {owner} zaplanował(a) dla Ciebie ten raport."),
+            ),
+        ],
+    }
+}
+
 fn alert_content(
     l: Locale,
     receiver: &str,

@@ -22,6 +22,8 @@ pub enum Cell {
     Empty,
     Text(String),
     Int(i64),
+    /// A measure: a rate, hours (finite; an empty cell otherwise).
+    Number(f64),
     /// A moment in microseconds since the epoch, written in UTC.
     Time(i64),
 }
@@ -34,6 +36,10 @@ impl Cell {
     pub fn opt(s: Option<&str>) -> Cell {
         s.map_or(Cell::Empty, Cell::text)
     }
+    /// A figure, or an empty cell when there is none (nothing measured).
+    pub fn number(x: Option<f64>) -> Cell {
+        x.filter(|x| x.is_finite()).map_or(Cell::Empty, Cell::Number)
+    }
     /// A moment, or an empty cell.
     pub fn time(at: Option<i64>) -> Cell {
         at.map_or(Cell::Empty, Cell::Time)
@@ -45,6 +51,7 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(s) => guard(s).into_owned(),
             Cell::Int(n) => n.to_string(),
+            Cell::Number(x) => x.to_string(),
             Cell::Time(at) => rfc3339(*at),
         }
     }

@@ -27,3 +27,11 @@ fn an_xlsx_sheet_takes_rows_until_it_is_full() {
     full.row = (XLSX_MAX_ROWS + 1) as u32;
     assert!(matches!(full.push(&[Cell::Int(1)]), Err(XlsxError::Full)));
 }
+
+#[test]
+fn figures_are_numbers_and_nothing_measured_is_empty() {
+    let mut out = String::new();
+    let rows = [vec![Cell::number(Some(0.875)), Cell::number(None), Cell::number(Some(f64::NAN)), Cell::Number(12.5)]];
+    csv_rows(&mut out, rows.iter().map(Vec::as_slice));
+    assert_eq!(out, "0.875,,,12.5\r\n");
+}

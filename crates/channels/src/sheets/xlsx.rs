@@ -58,6 +58,9 @@ impl Xlsx {
                 Cell::Int(n) => {
                     s.write_number(self.row, col, *n as f64)?;
                 }
+                Cell::Number(x) => {
+                    s.write_number(self.row, col, *x)?;
+                }
                 Cell::Time(at) => {
                     let secs = at.div_euclid(1_000_000);
                     match ExcelDateTime::from_timestamp(secs) {

@@ -51,6 +51,7 @@ fn email(sender: &SmtpSender, to: &str, event: &EmailEvent, locale: Locale) -> O
         in_reply_to: Some(thread_id("INC0000123", sender.domain())),
         references: vec![thread_id("INC0000123", sender.domain())],
         record: Some("INC0000123".into()),
+        files: Vec::new(),
     }
 }
 

@@ -14,6 +14,7 @@
 mod histogram;
 pub mod improvement;
 pub mod measures;
+pub mod saved;
 #[cfg(test)]
 mod tests;
 

@@ -39,6 +39,7 @@ pub mod problem_dto;
 pub mod problems;
 pub mod reports;
 pub mod risk_questionnaire;
+pub mod saved_reports;
 pub mod schema;
 pub mod search;
 pub mod sla;
@@ -85,6 +86,7 @@ const RESOURCES: &[Resource] = &[
     change_outcomes::RESOURCE,
     reports::RESOURCE,
     improvements::RESOURCE,
+    saved_reports::RESOURCE,
     cab::RESOURCE,
     change_templates::RESOURCE,
     risk_questionnaire::RESOURCE,

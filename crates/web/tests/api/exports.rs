@@ -13,7 +13,7 @@ async fn export(t: &TestApp, path: &str, token: &str) -> reqwest::Response {
 }
 
 /// The sheets of an XLSX file as openpyxl reads them.
-fn read_xlsx(bytes: &[u8]) -> Value {
+pub(crate) fn read_xlsx(bytes: &[u8]) -> Value {
     python_reads("xlsx_read.py", bytes).unwrap_or_else(|e| panic!("openpyxl refused the file: {e}"))
 }
 

@@ -70,6 +70,7 @@ mod problems;
 mod prometheus;
 mod reports;
 mod risk_questionnaire;
+mod saved_reports;
 mod search;
 mod search_cis;
 mod search_words;
