@@ -69,6 +69,7 @@ pub const RESERVED: &[&str] = &[
     "portal",
     "problems",
     "readyz",
+    "reports",
     "search",
     "services",
     "settings",

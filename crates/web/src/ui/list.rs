@@ -58,6 +58,17 @@ impl ListQuery {
         let list = self.link(&self.sort, "");
         list.replacen(LIST.path, &format!("/api/v1/incidents/export.{format}"), 1)
     }
+
+    /// The saved reports' form, filled in with this list's filters and order.
+    pub fn save_link(&self) -> String {
+        let list = self.link(&self.sort, "");
+        let filters = list.split_once('?').map_or("", |(_, q)| q);
+        format!(
+            "{}{}",
+            super::saved_reports::PATH,
+            super::fmt::query(&[("subject", "incidents"), ("filters", filters)])
+        )
+    }
 }
 
 /// Which columns a table shows; queues on the home page use fewer.
@@ -193,6 +204,8 @@ pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown
                     " "
                     a.btn href=(q.export_link("xlsx")) title=(ctx.t(IncMsg::ExportHint)) download { (ctx.t(IncMsg::ExportXlsx)) }
                     " "
+                    a.btn #save-as-report href=(q.save_link()) title=(ctx.t(super::report_texts::RepMsg::SaveAsReportHint)) { (ctx.t(super::report_texts::RepMsg::SaveAsReport)) }
+                    " "
                 }
                 a.btn.btn-primary href="/incidents/new" { (ctx.t(Msg::NavNewIncident)) }
             }
@@ -252,6 +265,10 @@ mod tests {
         let q = query_of("/incidents?text=vpn&state=open&sort=-updated&cursor=xyz&m=view_saved");
         assert_eq!(q.export_link("csv"), "/api/v1/incidents/export.csv?text=vpn&state=open&sort=-updated");
         assert_eq!(query_of("/incidents").export_link("xlsx"), "/api/v1/incidents/export.xlsx");
+        assert_eq!(
+            q.save_link(),
+            "/reports/saved?subject=incidents&filters=text%3Dvpn%26state%3Dopen%26sort%3D-updated"
+        );
     }
 
     #[test]

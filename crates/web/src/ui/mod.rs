@@ -113,6 +113,7 @@ mod record_page;
 mod report_charts;
 mod report_texts;
 mod reports;
+mod saved_reports;
 mod search;
 mod search_texts;
 mod service_availability;

@@ -40,6 +40,12 @@ fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route(PATH, axum::routing::get(show))
         .route(super::improvements::PATH, axum::routing::get(super::improvements::show))
+        .route(
+            super::saved_reports::PATH,
+            axum::routing::get(super::saved_reports::show).post(super::saved_reports::create),
+        )
+        .route("/reports/saved/{id}/send", axum::routing::post(super::saved_reports::send))
+        .route("/reports/saved/{id}/delete", axum::routing::post(super::saved_reports::delete))
 }
 
 /// The dashboard's query string; every value as typed, so a bad one is
@@ -169,6 +175,7 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery
             h1 { (ctx.t(RepMsg::Title)) }
             div.actions {
                 a.btn href=(super::improvements::PATH) { (ctx.t(RepMsg::ImpLink)) }
+                a.btn href=(super::saved_reports::PATH) { (ctx.t(RepMsg::SavedLink)) }
                 a.btn href=(typed.link(true)) title=(ctx.t(RepMsg::TvHint)) { (ctx.t(RepMsg::TvMode)) }
             }
         }
@@ -227,7 +234,7 @@ fn tv(ctx: &Ctx, d: &Dashboard, links: &Links, typed: &DashQuery) -> Markup {
     layout::wall(ctx, ctx.t(RepMsg::Title), TV_REFRESH, body)
 }
 
-fn weekdays(ctx: &Ctx) -> [&str; 7] {
+pub(super) fn weekdays(ctx: &Ctx) -> [&str; 7] {
     [RepMsg::Mon, RepMsg::Tue, RepMsg::Wed, RepMsg::Thu, RepMsg::Fri, RepMsg::Sat, RepMsg::Sun].map(|m| ctx.t(m))
 }
 

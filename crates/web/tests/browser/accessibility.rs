@@ -75,6 +75,7 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/reports", STAFF),
     ("/reports?tv=1", MANAGERS),
     ("/reports/improvements", STAFF),
+    ("/reports/saved", STAFF),
     ("/reports?from=2026-03-31&to=2026-03-01&group=Nobody", MANAGERS),
     ("/changes/cab", STAFF),
     ("/changes/risk", STAFF),
@@ -200,6 +201,17 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
         ..Default::default()
     };
     t.app.add_improvement(&admin, aim).await.unwrap();
+    let report = steward_app::reports::saved::SavedReportInput {
+        name: "Weekly load per group".into(),
+        subject: "measures".into(),
+        measures: steward_app::reports::saved::MeasureParams {
+            period: "previous_week".into(),
+            by: "group".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    t.app.add_saved_report(&admin, report).await.unwrap();
     let rule = serde_json::from_value(serde_json::json!({"name": "P1 left alone",
         "trigger": {"kind": "elapsed", "after": "15m"}, "conditions": {"priorities": [1], "no_assignee": true},
         "actions": [{"do": "notify", "to": ["group", "group_manager"]}, {"do": "reassign", "group": "Network"}]}))

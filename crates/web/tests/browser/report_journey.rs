@@ -1,14 +1,15 @@
 //! The manager's dashboard in a real browser: from the navigation to the
 //! dashboard, its figures as counted from the records, a figure followed
 //! to the records behind it and a group's bar to that group's records, TV
-//! mode and back; and
+//! mode and back, a saved report made (a bad recipient said beside its
+//! field first) and an incident list saved as one; and
 //! over plain HTTP, a bad period said beside its field with the default
 //! period shown, and requesters kept out.
 
 use crate::change_pages::{at, body};
 use crate::cmdb_journey::sign_in;
 use crate::driver;
-use crate::journey::{go, path, text, wait};
+use crate::journey::{choose, click, fill, go, path, text, wait};
 use crate::server::{self, get};
 use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
@@ -76,6 +77,42 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert_eq!(body.attr("data-refresh").await.unwrap().as_deref(), Some("60"));
     go(c, "a[href='/reports']").await;
     wait(c, ".mainnav").await;
+
+    // A saved report: the load per group over the last 30 days, mailed
+    // every Monday at 07:00 to the manager (no address yet: refused beside
+    // the field, what was typed kept), then to nobody, kept.
+    go(c, "a[href='/reports/saved']").await;
+    wait(c, "#saved-reports-empty").await;
+    fill(c, "#report-name", "Load per group").await;
+    choose(c, "#report-period", "last_30_days").await;
+    choose(c, "#report-by", "group").await;
+    choose(c, "#report-frequency", "weekly").await;
+    choose(c, "#report-hour", "7").await;
+    fill(c, "#report-recipients", "mona@example.org").await;
+    click(c, "#save-report").await;
+    let error = text(c, "#report-recipients-error").await;
+    assert!(error.contains("mona@example.org"), "{error}");
+    assert_eq!(wait(c, "#report-name").await.prop("value").await.unwrap().as_deref(), Some("Load per group"));
+    fill(c, "#report-recipients", "").await;
+    choose(c, "#report-frequency", "").await;
+    click(c, "#save-report").await;
+    wait(c, "#saved-reports").await;
+    let row = text(c, "#saved-reports tbody").await;
+    assert!(row.contains("Load per group") && row.contains("Last 30 days") && row.contains("A row per group"), "{row}");
+    let file = wait(c, "#saved-reports a[download]").await.attr("href").await.unwrap().unwrap();
+    assert!(file.starts_with("/api/v1/reports/saved/") && file.ends_with("/file"), "{file}");
+
+    // The incident list's filters saved as a report: the form comes filled in.
+    c.goto(&t.url("/incidents?state=open&sort=-opened")).await.unwrap();
+    go(c, "#save-as-report").await;
+    assert_eq!(path(c).await, "/reports/saved");
+    let filters = wait(c, "#report-filters").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(filters, "state=open&sort=-opened");
+    fill(c, "#report-name", "Open, newest first").await;
+    choose(c, "#report-format", "xlsx").await;
+    click(c, "#save-report").await;
+    wait(c, "#saved-reports").await;
+    assert!(text(c, "#saved-reports tbody").await.contains("Open, newest first"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
