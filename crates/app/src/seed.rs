@@ -21,6 +21,7 @@ mod cmdb;
 mod knowledge;
 mod people;
 mod problems;
+mod reports;
 mod rng;
 mod service_levels;
 mod story;
@@ -163,6 +164,7 @@ pub async fn demo(app: &App, incidents: usize) -> Result<DemoSummary, AppError> 
     // After the problems, which the articles document.
     let articles = knowledge::create(app, &services).await?;
     changes::create(app, now_micros()).await?;
+    reports::create(app).await?;
     // Last: the incident correlation opens from them follows the stories.
     let made = alerts::create(app, now_micros()).await?;
     Ok(DemoSummary {

@@ -72,7 +72,7 @@ crate::i18n::catalogue! {
     SavedWeekly: "Weekly", "Co tydzień";
     SavedMonthly: "Monthly", "Co miesiąc";
     SavedDailyAt: "Daily at {time}", "Codziennie o {time}";
-    SavedWeeklyAt: "Every {day} at {time}", "W każdy {day} o {time}";
+    SavedWeeklyAt: "Weekly, {day} at {time}", "Co tydzień, {day}, o {time}";
     SavedMonthlyAt: "Monthly on day {day} at {time}", "Co miesiąc, dnia {day}, o {time}";
     SavedYesterday: "Yesterday", "Wczoraj";
     SavedLast7: "Last 7 days", "Ostatnie 7 dni";

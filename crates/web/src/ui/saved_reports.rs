@@ -265,7 +265,7 @@ fn form(ctx: &Ctx, f: &ReportForm, groups: &[(String, String)], errs: &widgets::
     let hours: Vec<(String, String)> = (0..24).map(|h| (h.to_string(), format!("{h:02}:00"))).collect();
     let weekdays: Vec<(String, String)> = (1..=7).map(|d| (d.to_string(), weekday_label(ctx, d))).collect();
     html! {
-        form.report-form method="post" action=(PATH) {
+        form.saved-report-form method="post" action=(PATH) {
             (widgets::csrf(&ctx.csrf))
             (widgets::Field { required: true, ..field("report-name", "name", ctx.t(RepMsg::SavedName)) }.input(&f.name))
             div.field-row.wide-row {
@@ -339,7 +339,7 @@ async fn page(s: &AppState, ctx: &Ctx, f: &ReportForm, errs: widgets::Errors, no
                 }
             }
         }
-        section.panel aria-labelledby="new-report-title" {
+        section.new-report aria-labelledby="new-report-title" {
             h2 #new-report-title { (ctx.t(RepMsg::SavedNew)) }
             (form(ctx, f, &groups, &errs))
         }
