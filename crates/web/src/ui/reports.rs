@@ -39,11 +39,20 @@ pub const AREA: area::Area = area::Area {
 fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route(PATH, axum::routing::get(show))
-        .route(super::improvements::PATH, axum::routing::get(super::improvements::show))
+        .route(
+            super::improvements::PATH,
+            axum::routing::get(super::improvements::show).post(super::improvements::create),
+        )
+        .route(
+            "/reports/improvements/{id}",
+            axum::routing::get(super::improvements::edit).post(super::improvements::update),
+        )
+        .route("/reports/improvements/{id}/delete", axum::routing::post(super::improvements::delete))
         .route(
             super::saved_reports::PATH,
             axum::routing::get(super::saved_reports::show).post(super::saved_reports::create),
         )
+        .route("/reports/saved/{id}", axum::routing::get(super::saved_reports::edit).post(super::saved_reports::update))
         .route("/reports/saved/{id}/send", axum::routing::post(super::saved_reports::send))
         .route("/reports/saved/{id}/delete", axum::routing::post(super::saved_reports::delete))
 }

@@ -49,6 +49,8 @@ pub struct ReportForm {
     monthday: String,
     /// Addresses, one per line or separated by commas.
     recipients: String,
+    /// The version an edit read.
+    version: String,
 }
 
 impl ReportForm {
@@ -62,6 +64,37 @@ impl ReportForm {
             weekday: "1".into(),
             monthday: "1".into(),
             ..Default::default()
+        }
+    }
+
+    /// The form of a saved report, to edit it.
+    fn of(v: &SavedReportView) -> Self {
+        let r = &v.row;
+        let m = v.measures.clone().unwrap_or_default();
+        let filters = match &v.filters {
+            Some(serde_json::Value::Object(f)) => f
+                .iter()
+                .map(|(k, val)| format!("{k}={}", crate::auth::urlencode(val.as_str().unwrap_or_default())))
+                .collect::<Vec<_>>()
+                .join("&"),
+            _ => String::new(),
+        };
+        let blank = ReportForm::blank();
+        ReportForm {
+            name: r.name.clone(),
+            subject: r.subject.clone(),
+            format: r.format.clone(),
+            period: if m.period.is_empty() { blank.period } else { m.period },
+            by: if m.by.is_empty() { blank.by } else { m.by },
+            kind: m.kind.unwrap_or_default(),
+            group: m.group.map(|g| g.to_string()).unwrap_or_default(),
+            filters,
+            frequency: r.frequency.clone().unwrap_or_default(),
+            hour: r.hour.to_string(),
+            weekday: r.weekday.map_or(blank.weekday, |d| d.to_string()),
+            monthday: r.monthday.map_or(blank.monthday, |d| d.to_string()),
+            recipients: v.recipients.iter().filter_map(|p| p.email.clone()).collect::<Vec<_>>().join(", "),
+            version: r.version.to_string(),
         }
     }
 
@@ -222,6 +255,8 @@ fn row(ctx: &Ctx, v: &SavedReportView) -> Markup {
             }
             td.actions-cell {
                 a.btn.btn-small href={ "/api/v1/reports/saved/" (r.id) "/file" } download { (ctx.t(RepMsg::SavedDownload)) }
+                " "
+                a.btn.btn-small href=(base) { (ctx.t(RepMsg::ImpEdit)) }
                 @if !v.recipients.is_empty() {
                     form.inline method="post" action={ (base) "/send" } {
                         (widgets::csrf(&ctx.csrf))
@@ -237,7 +272,7 @@ fn row(ctx: &Ctx, v: &SavedReportView) -> Markup {
     }
 }
 
-fn form(ctx: &Ctx, f: &ReportForm, groups: &[(String, String)], errs: &widgets::Errors) -> Markup {
+fn form(ctx: &Ctx, f: &ReportForm, groups: &[(String, String)], id: Option<i64>, errs: &widgets::Errors) -> Markup {
     let field = |id, name, label| widgets::Field::new(ctx.lang, id, name, label, errs);
     let opts = |pairs: Vec<(&str, String)>| pairs.into_iter().map(|(v, l)| (v.to_owned(), l)).collect::<Vec<_>>();
     let subjects = opts(vec![
@@ -265,8 +300,9 @@ fn form(ctx: &Ctx, f: &ReportForm, groups: &[(String, String)], errs: &widgets::
     let hours: Vec<(String, String)> = (0..24).map(|h| (h.to_string(), format!("{h:02}:00"))).collect();
     let weekdays: Vec<(String, String)> = (1..=7).map(|d| (d.to_string(), weekday_label(ctx, d))).collect();
     html! {
-        form.saved-report-form method="post" action=(PATH) {
+        form.saved-report-form method="post" action=(id.map_or_else(|| PATH.to_owned(), |id| format!("{PATH}/{id}"))) {
             (widgets::csrf(&ctx.csrf))
+            input type="hidden" name="version" value=(f.version);
             (widgets::Field { required: true, ..field("report-name", "name", ctx.t(RepMsg::SavedName)) }.input(&f.name))
             div.field-row.wide-row {
                 (field("report-subject", "subject", ctx.t(RepMsg::SavedSubject)).select(&subjects, &f.subject))
@@ -304,6 +340,7 @@ fn form(ctx: &Ctx, f: &ReportForm, groups: &[(String, String)], errs: &widgets::
             }
             div.form-actions {
                 button.btn.btn-primary #save-report type="submit" { (ctx.t(RepMsg::SavedSave)) }
+                @if id.is_some() { a.btn.btn-quiet href=(PATH) { (ctx.t(RepMsg::ImpCancel)) } }
             }
         }
     }
@@ -341,7 +378,7 @@ async fn page(s: &AppState, ctx: &Ctx, f: &ReportForm, errs: widgets::Errors, no
         }
         section.new-report aria-labelledby="new-report-title" {
             h2 #new-report-title { (ctx.t(RepMsg::SavedNew)) }
-            (form(ctx, f, &groups, &errs))
+            (form(ctx, f, &groups, None, &errs))
         }
     };
     Ok(html(status, layout::page(ctx, ctx.t(RepMsg::SavedTitle), body)))
@@ -379,22 +416,58 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
 pub async fn create(State(s): State<AppState>, ctx: Ctx, Form(f): Form<ReportForm>) -> UiResult {
     match s.app.add_saved_report(&ctx.actor, f.input()).await {
         Ok(_) => see_other(&format!("{PATH}?m=saved")),
-        Err(AppError::Invalid(errs)) => {
-            // One control each for the recipients and the list's filters:
-            // their problems (`recipients[1]`, `filters.priority`) go there.
-            let errs = errs
-                .into_iter()
-                .map(|mut e| {
-                    for whole in ["recipients", "filters"] {
-                        if e.field.starts_with(whole) {
-                            e.field = whole.to_owned();
-                        }
+        Err(AppError::Invalid(errs)) => page(&s, &ctx, &f, beside(errs), None).await,
+        Err(e) => Err(ctx.fail(e)),
+    }
+}
+
+/// One control each for the recipients and the list's filters: their
+/// problems (`recipients[1]`, `filters.priority`) go there.
+fn beside(errs: Vec<steward_app::error::FieldError>) -> widgets::Errors {
+    widgets::Errors(
+        errs.into_iter()
+            .map(|mut e| {
+                for whole in ["recipients", "filters"] {
+                    if e.field.starts_with(whole) {
+                        e.field = whole.to_owned();
                     }
-                    e
-                })
-                .collect();
-            page(&s, &ctx, &f, widgets::Errors(errs), None).await
-        }
+                }
+                e
+            })
+            .collect(),
+    )
+}
+
+async fn edit_page(s: &AppState, ctx: &Ctx, id: i64, f: &ReportForm, errs: widgets::Errors, stale: bool) -> UiResult {
+    let status = if stale {
+        StatusCode::CONFLICT
+    } else if errs.0.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let groups: Vec<(String, String)> =
+        s.app.list_groups().await.or_page(ctx)?.into_iter().map(|g| (g.id.to_string(), g.name)).collect();
+    let body = html! {
+        div.page-head { h1 { (ctx.t(RepMsg::SavedEditTitle)) } }
+        @if stale { (widgets::alert(ctx.t(crate::i18n::Msg::StaleAction), Some((&format!("{PATH}/{id}"), ctx.t(crate::i18n::Msg::ReloadLatest))))) }
+        (form(ctx, f, &groups, Some(id), &errs))
+    };
+    Ok(html(status, layout::page(ctx, ctx.t(RepMsg::SavedEditTitle), body)))
+}
+
+pub async fn edit(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> UiResult {
+    staff_only(&ctx)?;
+    let v = s.app.saved_report(&ctx.actor, id).await.or_page(&ctx)?;
+    edit_page(&s, &ctx, id, &ReportForm::of(&v), widgets::Errors::default(), false).await
+}
+
+pub async fn update(State(s): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReportForm>) -> UiResult {
+    let version = f.version.trim().parse().unwrap_or(0);
+    match s.app.edit_saved_report(&ctx.actor, id, version, f.input()).await {
+        Ok(_) => see_other(&format!("{PATH}?m=saved")),
+        Err(AppError::Invalid(errs)) => edit_page(&s, &ctx, id, &f, beside(errs), false).await,
+        Err(AppError::Stale { .. }) => edit_page(&s, &ctx, id, &f, widgets::Errors::default(), true).await,
         Err(e) => Err(ctx.fail(e)),
     }
 }

@@ -31,7 +31,8 @@ const ADMIN: &[&str] = &["admin"];
 /// and `{ci}`, `{alert}` a firing alert with a runbook link, acknowledged,
 /// assigned and silenced (a second silence ended), `{check}` a check on
 /// the shop with results, `{correlated}` an incident correlation opened
-/// (alerts on `{ci}` and the application on it); `/login` is checked
+/// (alerts on `{ci}` and the application on it), `{improvement}` an entry
+/// of the improvement register, `{report}` a saved report; `/login` is checked
 /// signed out.
 const PAGES: &[(&str, &[&str])] = &[
     ("/login", &[]),
@@ -76,6 +77,8 @@ const PAGES: &[(&str, &[&str])] = &[
     ("/reports?tv=1", MANAGERS),
     ("/reports/improvements", STAFF),
     ("/reports/saved", STAFF),
+    ("/reports/improvements/{improvement}", MANAGERS),
+    ("/reports/saved/{report}", MANAGERS),
     ("/reports?from=2026-03-31&to=2026-03-01&group=Nobody", MANAGERS),
     ("/changes/cab", STAFF),
     ("/changes/risk", STAFF),
@@ -200,7 +203,7 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
         records: vec![inc.clone()],
         ..Default::default()
     };
-    t.app.add_improvement(&admin, aim).await.unwrap();
+    let improvement = t.app.add_improvement(&admin, aim).await.unwrap().row.id.to_string();
     let report = steward_app::reports::saved::SavedReportInput {
         name: "Weekly load per group".into(),
         subject: "measures".into(),
@@ -211,7 +214,7 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
         },
         ..Default::default()
     };
-    t.app.add_saved_report(&admin, report).await.unwrap();
+    let report = t.app.add_saved_report(&admin, report).await.unwrap().row.id.to_string();
     let rule = serde_json::from_value(serde_json::json!({"name": "P1 left alone",
         "trigger": {"kind": "elapsed", "after": "15m"}, "conditions": {"priorities": [1], "no_assignee": true},
         "actions": [{"do": "notify", "to": ["group", "group_manager"]}, {"do": "reassign", "group": "Network"}]}))
@@ -267,7 +270,9 @@ async fn addresses(t: &server::TestServer) -> Vec<(String, &'static [&'static st
                 .replace("{task}", &task)
                 .replace("{alert}", &alert)
                 .replace("{check}", &check)
-                .replace("{correlated}", &correlated);
+                .replace("{correlated}", &correlated)
+                .replace("{improvement}", &improvement)
+                .replace("{report}", &report);
             (p.replace("{service}", &e.shop.to_string()), *who)
         })
         .collect()

@@ -101,6 +101,15 @@ async fn journey(c: &Client, t: &server::TestServer) {
     assert!(row.contains("Load per group") && row.contains("Last 30 days") && row.contains("A row per group"), "{row}");
     let file = wait(c, "#saved-reports a[download]").await.attr("href").await.unwrap().unwrap();
     assert!(file.starts_with("/api/v1/reports/saved/") && file.ends_with("/file"), "{file}");
+    // Edited: its page shows it as saved; renamed, it stays one report.
+    go(c, "#saved-reports a.btn-small:not([download])").await;
+    assert_eq!(wait(c, "#report-period").await.prop("value").await.unwrap().as_deref(), Some("last_30_days"));
+    assert_eq!(wait(c, "#report-by").await.prop("value").await.unwrap().as_deref(), Some("group"));
+    fill(c, "#report-name", "Load per group, monthly view").await;
+    click(c, "#save-report").await;
+    wait(c, "#saved-reports").await;
+    let rows = text(c, "#saved-reports tbody").await;
+    assert!(rows.contains("Load per group, monthly view") && rows.matches("Load per group").count() == 1, "{rows}");
 
     // The incident list's filters saved as a report: the form comes filled in.
     c.goto(&t.url("/incidents?state=open&sort=-opened")).await.unwrap();
@@ -113,6 +122,31 @@ async fn journey(c: &Client, t: &server::TestServer) {
     click(c, "#save-report").await;
     wait(c, "#saved-reports").await;
     assert!(text(c, "#saved-reports tbody").await.contains("Open, newest first"));
+
+    // The improvement register: an aim the wrong way round is said beside
+    // its field; put right, it is kept; edited; deleted.
+    c.goto(&t.url("/reports/improvements")).await.unwrap();
+    fill(c, "#imp-title", "Answer faster").await;
+    choose(c, "#imp-measure", "mtta_hours").await;
+    fill(c, "#imp-baseline", "4").await;
+    fill(c, "#imp-target", "6").await;
+    let in_a_month = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(30)).unwrap();
+    c.execute(&format!("document.getElementById('imp-target-date').value = '{in_a_month}';"), vec![]).await.unwrap();
+    choose(c, "#imp-kind", "incident").await;
+    click(c, "#save-improvement").await;
+    assert!(text(c, "#imp-target-error").await.contains("below the baseline"));
+    fill(c, "#imp-target", "1").await;
+    click(c, "#save-improvement").await;
+    wait(c, "#improvements").await;
+    assert!(text(c, "#improvements tbody").await.contains("4 → 1"));
+    go(c, "#improvements a.btn-small").await;
+    fill(c, "#imp-target", "2").await;
+    click(c, "#save-improvement").await;
+    wait(c, "#improvements").await;
+    assert!(text(c, "#improvements tbody").await.contains("4 → 2"));
+    c.execute("window.confirm = () => true;", vec![]).await.unwrap();
+    click(c, "#improvements button[type=submit]").await;
+    wait(c, "#improvements-empty").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
