@@ -377,78 +377,42 @@ impl App {
         }
     }
 
-    /// Makes the report's file as `owner` sees the data now.
+    /// Makes the report's file as `owner` sees the data now, page by page:
+    /// what is held is the file so far (at most [`MAX_FILE_BYTES`]) and one
+    /// page of rows.
     async fn report_file(&self, owner: &Actor, row: &SavedReportRow) -> Result<ReportFile, FileError> {
         let tz = self.config.site.time_zone.zone();
         let today = jiff::Timestamp::now().to_zoned(tz).date();
-        let (columns, rows, period): (Vec<String>, Vec<Vec<Cell>>, Option<Period>) = match row.subject.as_str() {
+        let xlsx = row.format == "xlsx";
+        let (file, period) = match row.subject.as_str() {
             "measures" => {
                 let m: MeasureParams = serde_json::from_str(&row.params).unwrap_or_default();
                 let period = saved::resolve_period(&m.period, today).unwrap_or(Period { from: today, to: today });
                 let (columns, rows) = self.measure_rows(owner, &m, period).await?;
-                (columns, rows, Some(period))
+                let mut file = Sink::new(xlsx, &row.name, &columns)?;
+                file.push(rows).await?;
+                (file, Some(period))
             }
             _ => {
                 let v: serde_json::Value = serde_json::from_str(&row.params).unwrap_or_default();
-                let rows = self.incident_rows(owner, &v).await?;
-                (export::COLUMNS.iter().map(|c| (*c).to_owned()).collect(), rows, None)
+                let mut q = self.list_params(owner, &v).await?;
+                let columns: Vec<String> = export::COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+                let mut file = Sink::new(xlsx, &row.name, &columns)?;
+                loop {
+                    let (rows, more) = self.export_incidents_page(owner, q.clone()).await?;
+                    let next = rows.last().filter(|_| more).map(|last| q.sort.key(last));
+                    file.push(rows.iter().map(export::cells).collect()).await?;
+                    match next {
+                        Some(after) => q.after = Some(after),
+                        None => break,
+                    }
+                }
+                (file, None)
             }
         };
-        let n = rows.len();
-        let (content_type, body) = if row.format == "xlsx" {
-            let sheet: String = row.name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-            let sheet = if sheet.trim().is_empty() { "Report".to_owned() } else { sheet };
-            let body = tokio::task::spawn_blocking(move || {
-                let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-                let mut x = sheets::Xlsx::new(&sheet, &columns)?;
-                for r in &rows {
-                    x.push(r)?;
-                }
-                x.finish()
-            })
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| match e {
-                sheets::XlsxError::Full => FileError::TooLarge,
-                e => FileError::App(AppError::Internal(e.to_string())),
-            })?;
-            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
-        } else {
-            let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-            let mut out = sheets::csv_header(&columns);
-            for chunk in rows.chunks(1000) {
-                sheets::csv_rows(&mut out, chunk.iter().map(Vec::as_slice));
-                if out.len() > MAX_FILE_BYTES {
-                    return Err(FileError::TooLarge);
-                }
-            }
-            ("text/csv; charset=utf-8", out.into_bytes())
-        };
-        if body.len() > MAX_FILE_BYTES {
-            return Err(FileError::TooLarge);
-        }
-        let extension = if row.format == "xlsx" { "xlsx" } else { "csv" };
-        Ok(ReportFile { name: format!("{}-{today}.{extension}", slug(&row.name)), content_type, body, rows: n, period })
-    }
-
-    /// The incidents a list report finds, as rows; stops past what a file
-    /// may hold.
-    async fn incident_rows(&self, owner: &Actor, v: &serde_json::Value) -> Result<Vec<Vec<Cell>>, FileError> {
-        let mut q = self.list_params(owner, v).await?;
-        let mut out = Vec::new();
-        // A row of an incident export takes well over 100 bytes.
-        let cap = MAX_FILE_BYTES / 100;
-        loop {
-            let (rows, more) = self.export_incidents_page(owner, q.clone()).await?;
-            out.extend(rows.iter().map(export::cells));
-            if out.len() > cap {
-                return Err(FileError::TooLarge);
-            }
-            match rows.last().filter(|_| more) {
-                Some(last) => q.after = Some(q.sort.key(last)),
-                None => return Ok(out),
-            }
-        }
+        let (content_type, rows, body) = file.finish().await?;
+        let extension = if xlsx { "xlsx" } else { "csv" };
+        Ok(ReportFile { name: format!("{}-{today}.{extension}", slug(&row.name)), content_type, body, rows, period })
     }
 
     /// A measures report's table: a row per day, service, group,
@@ -562,6 +526,93 @@ impl App {
             Some(By::Priority) => (1..=5).map(|p| (p, format!("P{p}"))).collect(),
             _ => BTreeMap::new(),
         })
+    }
+}
+
+/// Bytes a row of an XLSX sheet takes at least, zipped: a sheet with more
+/// rows than its limit over this could never fit, and stops early.
+const MIN_XLSX_ROW_BYTES: usize = 50;
+
+/// A report's file being written: CSV text, or an XLSX sheet (built on a
+/// blocking thread, in constant memory). Either stops past `max` bytes
+/// ([`MAX_FILE_BYTES`]).
+struct Sink {
+    max: usize,
+    file: SinkFile,
+}
+
+enum SinkFile {
+    Csv { out: String, rows: usize },
+    Xlsx { book: Option<sheets::Xlsx> },
+}
+
+impl Sink {
+    fn new(xlsx: bool, name: &str, columns: &[String]) -> Result<Sink, FileError> {
+        Self::limited(xlsx, name, columns, MAX_FILE_BYTES)
+    }
+
+    fn limited(xlsx: bool, name: &str, columns: &[String], max: usize) -> Result<Sink, FileError> {
+        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+        if !xlsx {
+            return Ok(Sink { max, file: SinkFile::Csv { out: sheets::csv_header(&columns), rows: 0 } });
+        }
+        // A sheet's name: at most 31 characters, none of []:*?/\.
+        let sheet: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+        let sheet = if sheet.trim().is_empty() { "Report".to_owned() } else { sheet };
+        let book = sheets::Xlsx::new(&sheet, &columns).map_err(xlsx_error)?;
+        Ok(Sink { max, file: SinkFile::Xlsx { book: Some(book) } })
+    }
+
+    async fn push(&mut self, rows: Vec<Vec<Cell>>) -> Result<(), FileError> {
+        let max = self.max;
+        match &mut self.file {
+            SinkFile::Csv { out, rows: n } => {
+                sheets::csv_rows(out, rows.iter().map(Vec::as_slice));
+                *n += rows.len();
+                if out.len() > max {
+                    return Err(FileError::TooLarge);
+                }
+            }
+            SinkFile::Xlsx { book } => {
+                let mut b = book.take().ok_or_else(|| FileError::App(AppError::Internal("no sheet".into())))?;
+                let b = tokio::task::spawn_blocking(move || rows.iter().try_for_each(|r| b.push(r)).map(|()| b))
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .map_err(xlsx_error)?;
+                if b.rows() > max / MIN_XLSX_ROW_BYTES {
+                    return Err(FileError::TooLarge);
+                }
+                *book = Some(b);
+            }
+        }
+        Ok(())
+    }
+
+    /// The type, the rows and the bytes.
+    async fn finish(self) -> Result<(&'static str, usize, Vec<u8>), FileError> {
+        let (kind, rows, body) = match self.file {
+            SinkFile::Csv { out, rows } => ("text/csv; charset=utf-8", rows, out.into_bytes()),
+            SinkFile::Xlsx { book } => {
+                let b = book.ok_or_else(|| FileError::App(AppError::Internal("no sheet".into())))?;
+                let rows = b.rows();
+                let body = tokio::task::spawn_blocking(move || b.finish())
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .map_err(xlsx_error)?;
+                ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", rows, body)
+            }
+        };
+        if body.len() > self.max {
+            return Err(FileError::TooLarge);
+        }
+        Ok((kind, rows, body))
+    }
+}
+
+fn xlsx_error(e: sheets::XlsxError) -> FileError {
+    match e {
+        sheets::XlsxError::Full => FileError::TooLarge,
+        e => FileError::App(AppError::Internal(e.to_string())),
     }
 }
 
@@ -820,7 +871,34 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::*;
+
+    fn rows(n: usize) -> Vec<Vec<Cell>> {
+        (0..n).map(|i| vec![Cell::text(format!("INC{i:07}")), Cell::text("Printer jams on floor 3")]).collect()
+    }
+
+    #[tokio::test]
+    async fn a_file_past_its_limit_is_too_large() {
+        let columns = ["number".to_owned(), "title".to_owned()];
+        for xlsx in [false, true] {
+            let mut small = Sink::limited(xlsx, "Queue", &columns, 100_000).unwrap();
+            small.push(rows(100)).await.unwrap();
+            let (_, n, body) = small.finish().await.unwrap();
+            assert_eq!(n, 100);
+            assert!(!body.is_empty() && body.len() <= 100_000);
+            // Page after page, until the limit stops it.
+            let mut big = Sink::limited(xlsx, "Queue", &columns, 100_000).unwrap();
+            let mut stopped = false;
+            for _ in 0..100 {
+                if let Err(e) = big.push(rows(500)).await {
+                    assert!(matches!(e, FileError::TooLarge), "xlsx {xlsx}");
+                    stopped = true;
+                    break;
+                }
+            }
+            assert!(stopped, "xlsx {xlsx}");
+        }
+    }
 
     #[test]
     fn file_names_are_slugs() {
