@@ -543,7 +543,7 @@ struct Sink {
 
 enum SinkFile {
     Csv { out: String, rows: usize },
-    Xlsx { book: Option<sheets::Xlsx> },
+    Xlsx { book: Option<Box<sheets::Xlsx>> },
 }
 
 impl Sink {
@@ -560,7 +560,7 @@ impl Sink {
         let sheet: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
         let sheet = if sheet.trim().is_empty() { "Report".to_owned() } else { sheet };
         let book = sheets::Xlsx::new(&sheet, &columns).map_err(xlsx_error)?;
-        Ok(Sink { max, file: SinkFile::Xlsx { book: Some(book) } })
+        Ok(Sink { max, file: SinkFile::Xlsx { book: Some(Box::new(book)) } })
     }
 
     async fn push(&mut self, rows: Vec<Vec<Cell>>) -> Result<(), FileError> {
