@@ -17,6 +17,7 @@ pub mod change_templates;
 pub mod changes;
 pub mod checks;
 pub mod cmdb;
+pub mod counters;
 pub mod desk;
 pub mod discussion;
 pub mod error;
@@ -105,6 +106,8 @@ pub struct App {
     scheduler: Arc<checks::scheduler::Scheduler>,
     /// The alert dispatcher's groups and timers (one pass at a time).
     dispatch: Arc<tokio::sync::Mutex<alerts::dispatch::DispatchState>>,
+    /// What this node has done since it started (for `/metrics`).
+    counters: Arc<counters::Counters>,
 }
 
 impl App {
@@ -122,6 +125,7 @@ impl App {
             token_uses: Arc::default(),
             scheduler: Arc::default(),
             dispatch: Arc::default(),
+            counters: Arc::default(),
         }
     }
 }

@@ -210,12 +210,14 @@ impl App {
         let now = now_micros();
         let mut refused = Problems::new();
         let mut valid = Vec::with_capacity(batch.len());
+        let given = batch.len();
         for (i, p) in batch.into_iter().enumerate() {
             match p.and_then(|p| p.into_alert(now, RESOLVE_TIMEOUT, &format!("[{i}]."))) {
                 Ok(a) => valid.push(a),
                 Err(problems) => refused.extend(problems),
             }
         }
+        let refused_alerts = given - valid.len();
         // Made whole here, beside the request, not in the one writer all
         // posts share.
         let rows = std::sync::Arc::new(rows_of(valid, Some(actor.id), now));
@@ -223,6 +225,7 @@ impl App {
         if kept > 0 {
             self.store.write(move |c| Box::pin(async move { store::upsert(c, now, &rows).await })).await?;
         }
+        self.counters.alerts(given - refused_alerts, refused_alerts);
         Ok(Ingested { kept, refused })
     }
 

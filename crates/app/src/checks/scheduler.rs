@@ -163,6 +163,7 @@ impl App {
         let kept = self.store.write(move |c| Box::pin(async move { store::record(c, d, &node, &runs).await })).await?;
         ran.recorded += kept.len();
         ran.dropped += n - kept.len();
+        self.counters.checks(kept.len(), n - kept.len());
         Ok(())
     }
 

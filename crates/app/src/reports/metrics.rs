@@ -13,6 +13,8 @@ pub struct Metrics {
     pub writer: WriterReading,
     /// Read pool connections: open, idle.
     pub connections: (u32, usize),
+    /// What this node did since it started.
+    pub counters: crate::counters::CounterReading,
     /// Now, in microseconds (ages are measured from it).
     pub now: i64,
 }
@@ -34,6 +36,7 @@ impl App {
             gauges,
             writer: self.store.writer_stats(),
             connections: self.store.pool_connections(),
+            counters: self.counters.read(),
             now,
         })
     }

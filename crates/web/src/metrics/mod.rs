@@ -114,6 +114,17 @@ fn render(m: &Metrics, state: &AppState) -> String {
         &[],
         m.gauges.silences_active as f64,
     );
+    let c = &m.counters;
+    e.family(
+        "steward_alerts_received_total",
+        "counter",
+        "Alerts this node took in since it started (new or repeated), by outcome.",
+    )
+    .sample("steward_alerts_received_total", &[("outcome", "kept")], c.alerts_kept as f64)
+    .sample("steward_alerts_received_total", &[("outcome", "refused")], c.alerts_refused as f64);
+    e.family("steward_check_results_total", "counter", "Check results this node ran since it started, by outcome.")
+        .sample("steward_check_results_total", &[("outcome", "recorded")], c.check_results as f64)
+        .sample("steward_check_results_total", &[("outcome", "dropped")], c.check_results_dropped as f64);
     e.family("steward_checks", "gauge", "Enabled checks by their confirmed status.");
     for (status, n) in &m.gauges.checks {
         e.sample("steward_checks", &[("status", status)], *n as f64);

@@ -9,7 +9,7 @@ use crate::{both, both_web};
 use serde_json::{Value, json};
 
 /// A token of the agent limited to alerts, as Prometheus is given.
-async fn alert_token(t: &TestApp) -> String {
+pub(crate) async fn alert_token(t: &TestApp) -> String {
     let r = t.post("/api/v1/tokens", &t.agent, json!({"name": "prometheus", "scope": "alerts"})).await;
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let b: Value = r.json().await.unwrap();
@@ -17,7 +17,7 @@ async fn alert_token(t: &TestApp) -> String {
     b["token"].as_str().unwrap().to_owned()
 }
 
-fn down(instance: &str) -> Value {
+pub(crate) fn down(instance: &str) -> Value {
     json!({"labels": {"alertname": "InstanceDown", "instance": instance, "job": "node", "severity": ""},
         "annotations": {"summary": format!("{instance} is down")},
         "startsAt": "0001-01-01T00:00:00Z", "endsAt": "0001-01-01T00:00:00Z",

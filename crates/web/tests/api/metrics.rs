@@ -67,6 +67,13 @@ both_web!(metrics_need_the_token_and_count_from_the_totals, Default::default(), 
     let r = t.get(&format!("/api/v1/incidents/{a}"), &t.agent).await;
     assert_eq!(r.status(), 200);
     t.app.count_reports().await.unwrap();
+    // Two alerts taken in (one of them twice), one refused for its label name.
+    let token = crate::alertmanager::alert_token(&t).await;
+    let mut bad = crate::alertmanager::down("x:1");
+    bad["labels"]["bad-name"] = json!("x");
+    let batch = json!([crate::alertmanager::down("db-1:9100"), crate::alertmanager::down("db-1:9100"), bad]);
+    t.post("/api/v2/alerts", &token, batch).await;
+    t.post("/api/v2/alerts", &token, json!([crate::alertmanager::down("web-1:9100")])).await;
 
     let r = scrape(&t, Some(&format!("Bearer {TOKEN}"))).await;
     assert_eq!(r.status(), 200);
@@ -87,7 +94,10 @@ both_web!(metrics_need_the_token_and_count_from_the_totals, Default::default(), 
     assert_eq!(sample(&text, get), Some(1.0), "{text}");
     assert!(!text.contains(&a), "no record number in a label");
     assert!(sample(&text, "steward_writer_batch_jobs_count").unwrap() >= 3.0, "{text}");
-    assert_eq!(sample(&text, "steward_alerts_firing"), Some(0.0));
+    assert_eq!(sample(&text, "steward_alerts_firing"), Some(2.0), "{text}");
+    assert_eq!(sample(&text, "steward_alerts_received_total{outcome=\"kept\"}"), Some(3.0), "{text}");
+    assert_eq!(sample(&text, "steward_alerts_received_total{outcome=\"refused\"}"), Some(1.0), "{text}");
+    assert_eq!(sample(&text, "steward_check_results_total{outcome=\"recorded\"}"), Some(0.0), "{text}");
     let backend = if t.backend == Backend::Sqlite { "sqlite" } else { "postgres" };
     let info = format!("steward_build_info{{version=\"{}\",backend=\"{backend}\"}}", env!("CARGO_PKG_VERSION"));
     assert_eq!(sample(&text, &info), Some(1.0), "{text}");
