@@ -59,8 +59,10 @@ pub async fn create(app: &App) -> Result<(), AppError> {
                 .into(),
             measure: "first_contact_rate".into(),
             kind: Some("incident".into()),
-            baseline: 55.0,
-            target: 70.0,
+            // The demo's desk resolves about nine in ten at first contact:
+            // part of the way there.
+            baseline: 85.0,
+            target: 97.0,
             target_date: in_a_quarter.to_string(),
             ..Default::default()
         },
