@@ -329,7 +329,8 @@ pub async fn delete_saved_report(
     description = "The report's file as it would be mailed now (CSV or XLSX), made with its owner's rights. At most \
         25 MB: beyond, a 422 on `format` (an incident list streams whole through the list's exports).",
     params(("id" = i64, Path)),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+    responses((status = 200, description = "The file: CSV or XLSX, as the report says",
+            content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, description = "Too large for a report's file", body = Problem)))]
 pub async fn saved_report_file(
