@@ -9,7 +9,6 @@ use crate::{AppState, i18n};
 use axum::{
     Form,
     extract::{Path, Query, State},
-    http::StatusCode,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -271,7 +270,7 @@ async fn register(
     errs: widgets::Errors,
     notice: Option<&str>,
 ) -> UiResult {
-    let status = if errs.0.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = errs.status(false);
     let all = s.app.improvements(&ctx.actor).await.map_err(|e| ctx.fail(e))?;
     let c = if keeps(ctx) { Some(choices(s, ctx).await?) } else { None };
     let body = html! {
@@ -327,13 +326,7 @@ async fn edit_page(
     errs: widgets::Errors,
     stale: bool,
 ) -> UiResult {
-    let status = if stale {
-        StatusCode::CONFLICT
-    } else if errs.0.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errs.status(stale);
     let c = choices(s, ctx).await?;
     let body = html! {
         div.page-head { h1 { (ctx.t(RepMsg::ImpEditTitle)) } }

@@ -10,7 +10,6 @@ use crate::{AppState, i18n};
 use axum::{
     Form,
     extract::{Path, Query, State},
-    http::StatusCode,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -347,7 +346,7 @@ fn form(ctx: &Ctx, f: &ReportForm, groups: &[(String, String)], id: Option<i64>,
 }
 
 async fn page(s: &AppState, ctx: &Ctx, f: &ReportForm, errs: widgets::Errors, notice: Option<String>) -> UiResult {
-    let status = if errs.0.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = errs.status(false);
     let (all, groups) = futures_util::try_join!(s.app.saved_reports(&ctx.actor), s.app.list_groups()).or_page(ctx)?;
     let groups: Vec<(String, String)> = groups.into_iter().map(|g| (g.id.to_string(), g.name)).collect();
     let body = html! {
@@ -439,13 +438,7 @@ fn beside(errs: Vec<steward_app::error::FieldError>) -> widgets::Errors {
 }
 
 async fn edit_page(s: &AppState, ctx: &Ctx, id: i64, f: &ReportForm, errs: widgets::Errors, stale: bool) -> UiResult {
-    let status = if stale {
-        StatusCode::CONFLICT
-    } else if errs.0.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errs.status(stale);
     let groups: Vec<(String, String)> =
         s.app.list_groups().await.or_page(ctx)?.into_iter().map(|g| (g.id.to_string(), g.name)).collect();
     let body = html! {

@@ -84,6 +84,19 @@ impl Errors {
     pub fn others<'a>(&'a self, shown: &'a [&str]) -> impl Iterator<Item = &'a FieldError> {
         self.0.iter().filter(move |e| !shown.contains(&e.field.as_str()))
     }
+
+    /// A form page's status: 409 when what it edits changed meanwhile,
+    /// 422 with errors to show, else 200.
+    pub fn status(&self, stale: bool) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        if stale {
+            StatusCode::CONFLICT
+        } else if self.0.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
 }
 
 /// A labelled form control with its hint and its error beside it.
