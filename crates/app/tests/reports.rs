@@ -286,3 +286,147 @@ both!(requesters_see_no_measures, |pg| async move {
     let p = Period::parse("2026-03-01", "2026-03-31").unwrap();
     assert!(matches!(app.measures(&req, p, Filter::default()).await, Err(AppError::Forbidden(_))));
 });
+
+/// Runs `sql` with `binds` (all integers).
+async fn exec(app: &App, sql: &str, binds: &[i64]) {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
+    for b in binds {
+        q = q.bind(*b);
+    }
+    q.execute(app.store.pool()).await.unwrap();
+}
+
+both!(each_kinds_own_measures_on_a_hand_built_set, |pg| async move {
+    use steward_app::changes::NewChange;
+    use steward_app::links::LinkRequest;
+    use steward_app::problems::NewProblem;
+    use steward_domain::number::RecordKind;
+
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let boss = login(&app, "boss", "manager").await;
+    let agent = login(&app, "agent", "agent").await;
+    let mut incidents = Vec::new();
+    for t in ["I1", "I2", "I3", "I4", "I5"] {
+        incidents
+            .push(app.create_incident(&agent, NewIncident { title: t.into(), ..Default::default() }).await.unwrap());
+    }
+    let inc = |i: usize| number(incidents[i].number);
+    let problem = |t: &str| NewProblem { title: t.into(), ..Default::default() };
+    let p1 = app.create_problem(&boss, problem("P1")).await.unwrap().record;
+    let p2 = app.create_problem(&boss, problem("P2")).await.unwrap().record;
+    let prb = |r: &steward_store::records::Record| RecordNumber::problem(r.number).to_string();
+    app.link_incidents(&boss, &prb(&p1), None, &[inc(0), inc(1), inc(2)]).await.unwrap();
+    let change = |t: &str| NewChange { title: t.into(), ..Default::default() };
+    let mut changes = Vec::new();
+    for t in ["C1", "C2", "C3"] {
+        changes.push(app.create_change(&boss, change(t)).await.unwrap().record);
+    }
+    let chg = |i: usize| RecordNumber::change(changes[i].number).to_string();
+    let caused = LinkRequest { link: "caused_by_change".into(), record: chg(1), version: None };
+    app.link_record(&agent, RecordKind::Incident, &inc(3), &caused).await.unwrap();
+
+    // By hand: every record raised on Monday 2 March; P1 a known error on
+    // Tuesday, P2 solved on Wednesday; C1 closed successful and C2 failed
+    // (it caused I4) on Monday, C3 in review (no outcome yet).
+    exec(&app, "UPDATE records SET opened_at = $1", &[T0]).await;
+    exec(
+        &app,
+        "UPDATE problem_details SET known_error = 1, known_error_at = $1 WHERE record_id = $2",
+        &[T0 + DAY, p1.id],
+    )
+    .await;
+    exec(&app, "UPDATE records SET state = 'resolved', resolved_at = $1 WHERE id = $2", &[T0 + 2 * DAY, p2.id]).await;
+    for (c, state, code) in [(0, "closed", "successful"), (1, "closed", "failed"), (2, "review", "successful")] {
+        let sql =
+            format!("UPDATE records SET state = '{state}', resolution_code = '{code}', resolved_at = $1 WHERE id = $2");
+        exec(&app, &sql, &[T0 + HOUR, changes[c].id]).await;
+    }
+    // Alerts: five episodes fired on Monday and Tuesday (one resolved, not
+    // counted), one in April; one group of them opened I1.
+    exec(
+        &app,
+        "INSERT INTO alerts (id, fingerprint, labels, starts_at, ends_at, updated_at, received_at) \
+         VALUES (1, 7, '{}', $1, $1, $1, $1)",
+        &[T0],
+    )
+    .await;
+    for at in [T0, T0 + HOUR, T0 + 2 * HOUR, T0 + DAY, T0 + DAY + HOUR, T0 + 40 * DAY] {
+        exec(&app, "INSERT INTO alert_events (alert_id, at, kind) VALUES (1, $1, 'fired')", &[at]).await;
+    }
+    exec(&app, "INSERT INTO alert_events (alert_id, at, kind) VALUES (1, $1, 'resolved')", &[T0 + 3 * HOUR]).await;
+    exec(
+        &app,
+        "INSERT INTO alert_groups (group_key, cause_ci, incident_id, opened_at, updated_at) VALUES ('g', 0, $1, $2, $2)",
+        &[incidents[0].id, T0],
+    )
+    .await;
+    // A service watched by a check: 95 results up, 4 warnings, 1 down and
+    // 3 unknown in the period's hours; a day before it, 10 down.
+    let batch = serde_json::from_value(json!({"items": [{"class": "business_service", "name": "Mail"}]})).unwrap();
+    let mail = app.upsert_cis(&boss, batch).await.unwrap().items[0].id;
+    exec(
+        &app,
+        "INSERT INTO checks (id, name, kind, settings, interval_secs, timeout_ms, service_id, created_at, updated_at) \
+         VALUES (1, 'mail', 'tcp', '{}', 60, 1000, $1, 0, 0)",
+        &[mail],
+    )
+    .await;
+    for (bucket, ok, warning, critical, unknown) in
+        [(T0 - 10 * HOUR, 0, 0, 10, 0), (T0, 50, 4, 1, 3), (T0 + DAY, 45, 0, 0, 0)]
+    {
+        exec(
+            &app,
+            "INSERT INTO check_rollups (check_id, span, bucket, ok, warning, critical, unknown) \
+             VALUES (1, 'hour', $1, $2, $3, $4, $5)",
+            &[bucket - bucket % HOUR, ok, warning, critical, unknown],
+        )
+        .await;
+    }
+
+    assert!(app.count_reports().await.unwrap().rebuilt);
+    let period = || measures(&app, &boss, "2026-03-02", "2026-03-04", Filter::default());
+    let m = period().await;
+    let p = &m.kinds.problems;
+    assert_eq!((p.opened, p.solved, p.known_errors, p.linked_incidents), (2, 1, 1, 3));
+    assert_eq!(p.incidents_per_problem, Some(1.5));
+    let c = &m.kinds.changes;
+    assert_eq!((c.closed, c.successful, c.failed, c.caused_incidents), (2, 1, 1, 1));
+    assert_eq!((c.success_rate, c.caused_incident_rate), (Some(0.5), Some(0.5)));
+    let a = &m.kinds.alerts;
+    assert_eq!((a.fired, a.incidents_from_alerts, a.alerts_per_incident), (5, 1, Some(5.0)));
+    let up: Vec<_> =
+        m.availability.iter().map(|s| (s.service_id, s.checks, s.ok, s.critical, s.availability)).collect();
+    assert_eq!(up, vec![(mail, 1, 95, 1, Some(0.99))]);
+    // Narrowed to another service: no availability, no problem of it.
+    let other =
+        measures(&app, &boss, "2026-03-02", "2026-03-04", Filter { service: Some(mail + 1), ..Default::default() });
+    let other = other.await;
+    assert!(other.availability.is_empty());
+    assert_eq!((other.kinds.problems.opened, other.kinds.alerts.fired), (0, 0));
+    // Each kind's own figures whatever kind is asked.
+    let incidents_only = Filter { kind: Some("incident".into()), ..Default::default() };
+    let only = measures(&app, &boss, "2026-03-02", "2026-03-04", incidents_only).await;
+    assert_eq!((only.arrivals, only.kinds.clone()), (5, m.kinds.clone()));
+    // One day: Tuesday has the known error and two firings, nothing else.
+    let tue = measures(&app, &boss, "2026-03-03", "2026-03-03", Filter::default()).await;
+    assert_eq!((tue.kinds.problems.known_errors, tue.kinds.problems.opened, tue.kinds.alerts.fired), (1, 0, 2));
+
+    // Through the worker's pass: I5 linked to P2, C3 closed, another alert
+    // fired on Monday. The totals then are those a rebuild makes.
+    app.link_incidents(&boss, &prb(&p2), None, &[inc(4)]).await.unwrap();
+    exec(&app, "UPDATE records SET state = 'closed' WHERE id = $1", &[changes[2].id]).await;
+    exec(&app, "INSERT INTO alert_events (alert_id, at, kind) VALUES (1, $1, 'fired')", &[T0 + 5 * HOUR]).await;
+    let pass = app.count_reports().await.unwrap();
+    assert!(!pass.rebuilt, "{pass:?}");
+    let m = period().await;
+    assert_eq!((m.kinds.problems.linked_incidents, m.kinds.problems.incidents_per_problem), (4, Some(2.0)));
+    assert_eq!(m.kinds.alerts.fired, 6);
+    // C3's state changed without a journal entry: the pass did not see it,
+    // a rebuild does.
+    assert_eq!(m.kinds.changes.closed, 2);
+    app.rebuild_reports().await.unwrap();
+    app.count_reports().await.unwrap();
+    let rebuilt = period().await;
+    assert_eq!(rebuilt.kinds.changes.closed, 3);
+    assert_eq!((rebuilt.kinds.problems, rebuilt.kinds.alerts), (m.kinds.problems, m.kinds.alerts));
+});

@@ -536,6 +536,32 @@ pub async fn service_totals(
     Ok((RollupRow { bucket: from, ok, warning, critical, unknown, latency_sum_ms, latency_max_ms }, checks))
 }
 
+/// Per service with checks (or only `service`): its checks and the hour
+/// rollups of their results from `from` to `to` (microseconds, `to` not
+/// included): `(service, checks, [ok, warning, critical, unknown])`.
+pub async fn availability_by_service(
+    c: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    service: Option<i64>,
+) -> Result<Vec<(i64, i64, [i64; 4])>> {
+    let rows: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT c.service_id, CAST(COUNT(DISTINCT c.id) AS BIGINT), CAST(COALESCE(SUM(r.ok), 0) AS BIGINT),
+             CAST(COALESCE(SUM(r.warning), 0) AS BIGINT), CAST(COALESCE(SUM(r.critical), 0) AS BIGINT),
+             CAST(COALESCE(SUM(r.unknown), 0) AS BIGINT)
+         FROM checks c JOIN check_rollups r ON r.check_id = c.id AND r.span = 'hour' AND r.bucket >= $1 AND r.bucket < $2
+         WHERE c.service_id IS NOT NULL AND ($3 = 0 OR c.service_id = $4)
+         GROUP BY c.service_id ORDER BY c.service_id",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(i64::from(service.is_some()))
+    .bind(service.unwrap_or(0))
+    .fetch_all(c)
+    .await?;
+    Ok(rows.into_iter().map(|(s, n, ok, w, cr, u)| (s, n, [ok, w, cr, u])).collect())
+}
+
 /// The check's events, newest first, before the event id `before`.
 pub async fn events(c: &mut AnyConnection, check_id: i64, before: Option<i64>, limit: i64) -> Result<Vec<EventRow>> {
     Ok(sqlx::query_as(

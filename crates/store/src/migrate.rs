@@ -63,6 +63,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     36 "0036" "report_totals",
     37 "0037" "improvements",
     38 "0038" "saved_reports",
+    39 "0039" "report_marks",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -103,6 +104,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     36 "0036" "report_totals",
     37 "0037" "improvements",
     38 "0038" "saved_reports",
+    39 "0039" "report_marks",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -5,7 +5,9 @@
 use crate::sql::{Sql, Value};
 use crate::{Result, StoreError};
 use sqlx::{AnyConnection, FromRow, Row};
-use steward_domain::report::{BUCKETS, Counts, Delta, Dims, FACTS_VERSION, Histogram, SlaCounts, SlaKey};
+use steward_domain::report::{
+    BUCKETS, Counts, Delta, Dims, FACTS_VERSION, Histogram, SlaCounts, SlaKey, marks::MarkSums,
+};
 
 /// The histogram columns' prefixes: response, resolution (wall), business.
 const HISTOGRAMS: [&str; 3] = ["rh", "xh", "bh"];
@@ -72,6 +74,7 @@ pub struct RecordRow {
     pub opened_at: i64,
     pub first_response_at: Option<i64>,
     pub resolved_at: Option<i64>,
+    pub resolution_code: Option<String>,
 }
 
 /// The kinds the measures count (knowledge articles are not worked on).
@@ -81,7 +84,7 @@ pub const COUNTED_KINDS: &str = "kind <> 'article'";
 pub async fn records(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<RecordRow>> {
     let select = format!(
         "SELECT id, kind, state, service_id, assignment_group_id, organisation_id, priority, opened_at, first_response_at, \
-         resolved_at FROM records WHERE {COUNTED_KINDS} AND id IN "
+         resolved_at, resolution_code FROM records WHERE {COUNTED_KINDS} AND id IN "
     );
     crate::sql::rows_for_ids(conn, &select, ids).await
 }
@@ -170,6 +173,67 @@ pub async fn clocks(conn: &mut AnyConnection, kind: &str, ids: &[i64]) -> Result
         out.append(&mut rows);
     }
     Ok(out)
+}
+
+/// `select` (ending in `IN `) over `ids` a chunk at a time, `tail` after
+/// the list.
+async fn for_ids<T>(conn: &mut AnyConnection, select: &str, binds: &[Value], ids: &[i64], tail: &str) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut q = Sql::written(select, binds.to_vec());
+        q.row(chunk.iter().map(|i| Value::Int(*i)));
+        q.push(tail);
+        let mut rows: Vec<T> = q.fetch_all(&mut *conn).await?;
+        out.append(&mut rows);
+    }
+    Ok(out)
+}
+
+/// Of the problems `ids`, the known errors and since when: `(id, at)`.
+pub async fn known_errors(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let select = "SELECT record_id, COALESCE(known_error_at, 0) FROM problem_details WHERE known_error = 1 \
+                  AND record_id IN ";
+    for_ids(conn, select, &[], ids, "").await
+}
+
+/// How many incidents name each of `ids` by `link` (`caused_by` a problem,
+/// `caused_by_change`): `(id, incidents)`, those with none left out.
+pub async fn incidents_linking(conn: &mut AnyConnection, link: &str, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let select = "SELECT l.to_id, COUNT(*) FROM record_links l JOIN records i ON i.id = l.from_id \
+                  WHERE i.kind = 'incident' AND l.link = $1 AND l.to_id IN ";
+    for_ids(conn, select, &[Value::from(link)], ids, " GROUP BY l.to_id").await
+}
+
+/// Of the incidents `ids`, those the correlation opened from alerts.
+pub async fn from_alerts(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> =
+        for_ids(conn, "SELECT DISTINCT incident_id FROM alert_groups WHERE incident_id IN ", &[], ids, "").await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Alert episodes that began firing after history entry `after`, in id
+/// order, at most `limit`: `(id, at)`.
+pub async fn firings_after(conn: &mut AnyConnection, after: i64, limit: i64) -> Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as("SELECT id, at FROM alert_events WHERE id > $1 AND kind = 'fired' ORDER BY id LIMIT $2")
+        .bind(after)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// How far the alerts' history has been counted.
+pub async fn alert_mark(conn: &mut AnyConnection) -> Result<i64> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT alert_event_id FROM report_state WHERE id = 1").fetch_optional(conn).await?;
+    Ok(row.map_or(0, |r| r.0))
+}
+
+pub async fn set_alert_mark(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("UPDATE report_state SET alert_event_id = $1 WHERE id = 1").bind(id).execute(conn).await?;
+    Ok(())
 }
 
 /// The facts each of `ids` was last counted as (JSON).
@@ -269,6 +333,18 @@ pub async fn apply(conn: &mut AnyConnection, delta: &Delta) -> Result<()> {
         q.push(" ON CONFLICT (kind, name, label, priority) DO UPDATE SET n = report_totals.n + excluded.n");
         q.execute(&mut *conn).await?;
     }
+    let rows: Vec<_> = delta.marks.iter().collect();
+    for chunk in rows.chunks(500) {
+        let mut q = Sql::new(&format!("INSERT INTO report_marks ({KEYS}, name, n) VALUES "));
+        for (i, ((kind, dims, day, name), n)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.row(key_values(kind, dims, *day).into_iter().chain([Value::from(name.as_str()), Value::Int(**n)]));
+        }
+        q.push(&format!(" ON CONFLICT ({KEYS}, name) DO UPDATE SET n = report_marks.n + excluded.n"));
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -315,12 +391,13 @@ pub async fn set_state(conn: &mut AnyConnection, journal_id: i64, zone: &str, no
 }
 
 /// Drops every total and fact (a rebuild starts from nothing, and sets the
-/// worker's state afresh); the backlog's snapshots are history and stay.
+/// worker's state afresh, the alerts' history to be read from its start);
+/// the backlog's snapshots are history and stay.
 pub async fn clear(conn: &mut AnyConnection) -> Result<()> {
-    for t in ["report_days", "report_sla_days", "report_facts", "report_totals"] {
+    for t in ["report_days", "report_sla_days", "report_facts", "report_totals", "report_marks"] {
         sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {t}"))).execute(&mut *conn).await?;
     }
-    Ok(())
+    set_alert_mark(conn, 0).await
 }
 
 /// The ages (since opening) the backlog is split by, in microseconds: a
@@ -487,6 +564,16 @@ pub async fn light_sums(
             (k, Counts { arrivals, resolved, resolve, ..Default::default() })
         })
         .collect())
+}
+
+/// The period's marks per (kind, name).
+pub async fn mark_sums(conn: &mut AnyConnection, from: i64, to: i64, f: &Filter) -> Result<MarkSums> {
+    let mut q = Sql::new("SELECT kind, name, CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM report_marks WHERE day >= ");
+    q.bind(Value::Int(from)).push(" AND day <= ").bind(Value::Int(to));
+    f.push(&mut q);
+    q.push(" GROUP BY kind, name");
+    let rows: Vec<(String, String, i64)> = q.fetch_all(conn).await?;
+    Ok(MarkSums { marks: rows.into_iter().map(|(k, n, v)| ((k, n), v)).collect() })
 }
 
 /// Met and breached clocks of the period per SLA target and group OLA.

@@ -23,7 +23,7 @@ pub use approvals::Round;
 pub use conflicts::{ChangeConflicts, HOPS, LONGEST_CHANGE};
 pub use create::NewChange;
 pub use list::ChangeListParams;
-pub use outcomes::{CausedIncident, FailedChange, OutcomeGroup, Outcomes, outcome_days};
+pub use outcomes::{CausedIncident, FailedChange, MAX_DAYS, OutcomeGroup, Outcomes, outcome_days};
 pub use transition::ChangeTransitionInput;
 pub use update::ChangePatch;
 

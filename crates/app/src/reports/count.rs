@@ -11,7 +11,11 @@
 
 use crate::{App, error::AppError};
 use std::collections::{BTreeMap, BTreeSet};
-use steward_domain::report::{ClockFact, Delta, Dims, FACTS_VERSION, RecordFacts, contribution, day_of};
+use steward_domain::links;
+use steward_domain::report::{
+    ClockFact, Delta, Dims, FACTS_VERSION, RecordFacts, contribution, day_of,
+    marks::{self, Extras},
+};
 use steward_store::{StoreError, now_micros, reports as store};
 
 /// Journal entries read per pass (a pass that reads this many goes on).
@@ -38,8 +42,49 @@ impl App {
     /// journal's new entries touched.
     pub async fn count_reports(&self) -> Result<Counted, AppError> {
         let counted = self.count_journal().await?;
+        self.count_firings().await?;
         self.snapshot_backlog(false).await?;
         Ok(counted)
+    }
+
+    /// Counts the alerts that began firing since the last pass into their
+    /// days (alerts are not records: their history is read, not the
+    /// journal, with the same settling as the journal's).
+    async fn count_firings(&self) -> Result<(), AppError> {
+        let tz = self.config.site.time_zone.zone();
+        loop {
+            let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+            let after = store::alert_mark(&mut conn).await?;
+            let firings = store::firings_after(&mut conn, after, PASS_ENTRIES).await?;
+            drop(conn);
+            let settled = now_micros() - SETTLE;
+            let counted: Vec<(i64, i64)> = firings.iter().take_while(|f| f.1 < settled).copied().collect();
+            let Some(read_to) = counted.last().map(|f| f.0) else { return Ok(()) };
+            let mut delta = Delta::default();
+            for (_, at) in &counted {
+                let key = (marks::ALERT.to_owned(), Dims::default(), day_of(*at, &tz), marks::FIRED.to_owned());
+                *delta.marks.entry(key).or_default() += 1;
+            }
+            let done = (firings.len() as i64) < PASS_ENTRIES || counted.len() < firings.len();
+            let moved = self
+                .store
+                .write(move |c| {
+                    Box::pin(async move {
+                        // Under the worker's lock, and only from where this
+                        // pass began: another node's pass counts nothing twice.
+                        if store::lock_state(c).await?.is_none() || store::alert_mark(c).await? != after {
+                            return Ok::<_, AppError>(false);
+                        }
+                        store::apply(c, &delta.finish()).await?;
+                        store::set_alert_mark(c, read_to).await?;
+                        Ok(true)
+                    })
+                })
+                .await?;
+            if done || !moved {
+                return Ok(());
+            }
+        }
     }
 
     /// Counts the records open now into today's backlog, when the last
@@ -199,6 +244,7 @@ async fn facts_of(conn: &mut steward_store::Conn, ids: &[i64]) -> Result<BTreeMa
     let rows = store::records(conn, ids).await?;
     let mut by_kind: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let mut out = BTreeMap::new();
+    let mut codes = BTreeMap::new();
     for r in rows {
         by_kind.entry(r.kind.clone()).or_default().push(r.id);
         let dims = Dims {
@@ -220,8 +266,34 @@ async fn facts_of(conn: &mut steward_store::Conn, ids: &[i64]) -> Result<BTreeMa
                 reassigned: false,
                 escalated_at: Vec::new(),
                 clocks: Vec::new(),
+                marks: Vec::new(),
             },
         );
+        codes.insert(r.id, r.resolution_code);
+    }
+    let mut extras: BTreeMap<i64, Extras> = BTreeMap::new();
+    for (kind, ids) in &by_kind {
+        match kind.as_str() {
+            "problem" => {
+                for (id, at) in store::known_errors(conn, ids).await? {
+                    extras.entry(id).or_default().known_error_at = Some(at);
+                }
+                for (id, n) in store::incidents_linking(conn, links::CAUSED_BY, ids).await? {
+                    extras.entry(id).or_default().linked_incidents = n;
+                }
+            }
+            "change" => {
+                for (id, _) in store::incidents_linking(conn, links::CAUSED_BY_CHANGE, ids).await? {
+                    extras.entry(id).or_default().caused_incidents = true;
+                }
+            }
+            "incident" => {
+                for id in store::from_alerts(conn, ids).await? {
+                    extras.entry(id).or_default().from_alerts = true;
+                }
+            }
+            _ => {}
+        }
     }
     for (kind, ids) in &by_kind {
         for (id, at, reopen) in store::moves(conn, kind, ids).await? {
@@ -252,9 +324,12 @@ async fn facts_of(conn: &mut steward_store::Conn, ids: &[i64]) -> Result<BTreeMa
         }
     }
     // One order whatever the database returned, so equal facts compare equal.
-    for f in out.values_mut() {
+    for (id, f) in out.iter_mut() {
         f.reopened_at.sort_unstable();
         f.escalated_at.sort_unstable();
+        let mut x = extras.remove(id).unwrap_or_default();
+        x.resolution_code = codes.remove(id).flatten();
+        f.marks = marks::marks(&f.kind, &f.state, f.opened_at, f.resolved_at, &x);
     }
     Ok(out)
 }

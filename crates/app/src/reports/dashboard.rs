@@ -8,7 +8,9 @@ use super::Filter;
 use crate::{Actor, App, error::AppError};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
-use steward_domain::report::{Counts, Period, SlaOutcome, can_view_reports, measures::date_of};
+use steward_domain::report::{
+    Counts, Period, ServiceAvailability, SlaOutcome, can_view_reports, marks::KindFigures, measures::date_of,
+};
 use steward_store::{StoreError, reports as store, reports::By};
 
 /// A headline figure now and in the period before (none: nothing to
@@ -93,6 +95,11 @@ pub struct Dashboard {
     pub heat: [[i64; 24]; 7],
     /// The days with a backlog snapshot: open records and their split by age.
     pub backlog: Vec<(Date, i64, [i64; 5])>,
+    /// Problems, changes and alerts, in the period and the one before.
+    pub kinds: KindFigures,
+    pub kinds_before: KindFigures,
+    /// The services with checks, named, the least available first.
+    pub availability: Vec<(Option<String>, ServiceAvailability)>,
 }
 
 fn total(rows: &[(i64, Counts)]) -> Counts {
@@ -129,6 +136,12 @@ impl App {
         let sla_before = store::sla(&mut conn, pfrom, pto, &filter).await?;
         let backlog = store::backlog(&mut conn, from, to, &filter).await?;
         let backlog_before = store::backlog(&mut conn, pfrom, pto, &filter).await?;
+        // Each kind's own figures are of that kind whatever kind is asked.
+        let own = Filter { kind: None, ..filter.clone() };
+        let kinds = KindFigures::of(&store::mark_sums(&mut conn, from, to, &own).await?);
+        let kinds_before = KindFigures::of(&store::mark_sums(&mut conn, pfrom, pto, &own).await?);
+        let (start, end) = self.instants(period);
+        let up = steward_store::checks::availability_by_service(&mut conn, start, end, filter.service).await?;
         drop(conn);
         let last_open = |rows: &[(i64, i64, [i64; 5])]| rows.last().map(|r| r.1 as f64);
 
@@ -166,7 +179,7 @@ impl App {
             .collect();
 
         let groups: BTreeMap<i64, String> = self.list_groups().await?.into_iter().map(|g| (g.id, g.name)).collect();
-        let service_ids: Vec<i64> = by_service.iter().map(|(id, _)| *id).collect();
+        let service_ids: Vec<i64> = by_service.iter().map(|(id, _)| *id).chain(up.iter().map(|u| u.0)).collect();
         let services: BTreeMap<i64, String> = self
             .cmdb_view(move |v| {
                 service_ids.iter().filter_map(|id| v.cis.get(id).map(|b| (*id, b.name.clone()))).collect()
@@ -211,6 +224,29 @@ impl App {
                 SlaRow { name, outcome }
             })
             .collect();
-        Ok(Dashboard { period, previous, headline, days, by_group, by_service, by_priority, sla, heat, backlog })
+        let mut availability: Vec<(Option<String>, ServiceAvailability)> = up
+            .into_iter()
+            .map(|(id, checks, counts)| (services.get(&id).cloned(), ServiceAvailability::of(id, checks, counts)))
+            .collect();
+        // The least available first; those with no result said last.
+        availability.sort_by(|a, b| {
+            let key = |s: &ServiceAvailability| s.availability.unwrap_or(f64::INFINITY);
+            key(&a.1).total_cmp(&key(&b.1)).then_with(|| a.0.cmp(&b.0))
+        });
+        Ok(Dashboard {
+            period,
+            previous,
+            headline,
+            days,
+            by_group,
+            by_service,
+            by_priority,
+            sla,
+            heat,
+            backlog,
+            kinds,
+            kinds_before,
+            availability,
+        })
     }
 }

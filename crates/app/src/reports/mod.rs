@@ -11,7 +11,8 @@ pub use count::Counted;
 
 use crate::{Actor, App, Code, error::AppError};
 use steward_domain::report::{
-    BacklogDay, Counts, DayTotals, Measures, Period, can_view_reports,
+    BacklogDay, Counts, DayTotals, Measures, Period, ServiceAvailability, can_view_reports,
+    marks::KindFigures,
     measures::{date_of, key_of},
 };
 use steward_store::{StoreError, reports as store};
@@ -95,7 +96,13 @@ impl App {
         let days = store::sums(&mut conn, from, to, &filter, store::By::Day).await?;
         let sla = store::sla(&mut conn, from, to, &filter).await?;
         let backlog = store::backlog(&mut conn, from, to, &filter).await?;
+        // Each kind's own figures are of that kind whatever kind is asked.
+        let own = Filter { kind: None, ..filter.clone() };
+        let marks = store::mark_sums(&mut conn, from, to, &own).await?;
+        let (start, end) = self.instants(period);
+        let up = steward_store::checks::availability_by_service(&mut conn, start, end, filter.service).await?;
         drop(conn);
+        let availability = up.into_iter().map(|(s, n, counts)| ServiceAvailability::of(s, n, counts)).collect();
         let backlog = backlog
             .into_iter()
             .filter_map(|(d, open, by_age)| Some(BacklogDay { day: date_of(d)?.to_string(), open, by_age }))
@@ -117,6 +124,14 @@ impl App {
                 }
             })
             .collect();
-        Ok(Measures::of(&total, &sla, daily, backlog))
+        Ok(Measures::of(&total, &sla, daily, backlog, KindFigures::of(&marks), availability))
+    }
+
+    /// The moments a period begins and ends (its last day's end, not
+    /// included), in microseconds: its days are the site's.
+    pub fn instants(&self, period: Period) -> (i64, i64) {
+        let tz = self.config.site.time_zone.zone();
+        let start = |d: jiff::civil::Date| d.to_zoned(tz.clone()).map(|z| z.timestamp().as_microsecond()).unwrap_or(0);
+        (start(period.from), start(period.to.tomorrow().unwrap_or(period.to)))
     }
 }

@@ -1,7 +1,7 @@
 //! A period's figures, summed from its days: what the dashboards, reports
 //! and the reporting API show.
 
-use super::{Counts, Histogram, SlaCounts, SlaKey};
+use super::{Counts, Histogram, SlaCounts, SlaKey, marks::KindFigures};
 use crate::code::{Code, Message};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -160,8 +160,32 @@ impl SlaOutcome {
     }
 }
 
-fn ratio(a: i64, b: i64) -> f64 {
+pub(crate) fn ratio(a: i64, b: i64) -> f64 {
     ((a as f64 / b as f64) * 10_000.0).round() / 10_000.0
+}
+
+/// A service's availability over a period, from its checks' results:
+/// up (ok or warning) over the results that said up or down (unknown ones
+/// left out), every result weighing the same.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceAvailability {
+    pub service_id: i64,
+    pub checks: i64,
+    pub ok: i64,
+    pub warning: i64,
+    pub critical: i64,
+    pub unknown: i64,
+    /// 0–1 (none when no result said up or down).
+    pub availability: Option<f64>,
+}
+
+impl ServiceAvailability {
+    pub fn of(service_id: i64, checks: i64, [ok, warning, critical, unknown]: [i64; 4]) -> Self {
+        let known = ok + warning + critical;
+        let availability =
+            (known > 0).then(|| ((ok + warning) as f64 / known as f64 * 1_000_000.0).round() / 1_000_000.0);
+        ServiceAvailability { service_id, checks, ok, warning, critical, unknown, availability }
+    }
 }
 
 /// A period's figures.
@@ -187,11 +211,22 @@ pub struct Measures {
     pub daily: Vec<DayTotals>,
     /// The days of the period with a backlog snapshot.
     pub backlog: Vec<BacklogDay>,
+    /// Problems, changes and alerts: each kind's own figures.
+    pub kinds: KindFigures,
+    /// Per service with checks: its availability in the period.
+    pub availability: Vec<ServiceAvailability>,
 }
 
 impl Measures {
     /// The figures of summed counts, SLA outcomes and per-day totals.
-    pub fn of(total: &Counts, sla: &[(SlaKey, SlaCounts)], daily: Vec<DayTotals>, backlog: Vec<BacklogDay>) -> Self {
+    pub fn of(
+        total: &Counts,
+        sla: &[(SlaKey, SlaCounts)],
+        daily: Vec<DayTotals>,
+        backlog: Vec<BacklogDay>,
+        kinds: KindFigures,
+        availability: Vec<ServiceAvailability>,
+    ) -> Self {
         let rate = |a: i64| (total.resolved > 0).then(|| ratio(a, total.resolved));
         Measures {
             arrivals: total.arrivals,
@@ -207,6 +242,8 @@ impl Measures {
             sla: sla.iter().map(|(k, c)| SlaOutcome::of(k, c)).collect(),
             daily,
             backlog,
+            kinds,
+            availability,
         }
     }
 }

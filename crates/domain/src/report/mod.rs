@@ -13,13 +13,15 @@
 
 mod histogram;
 pub mod improvement;
+pub mod marks;
 pub mod measures;
 pub mod saved;
 #[cfg(test)]
 mod tests;
 
 pub use histogram::{BUCKETS, Histogram, bucket_of};
-pub use measures::{BacklogDay, DayTotals, Measures, Period, PeriodError, SlaOutcome, TimeFigure};
+pub use marks::MarkFact;
+pub use measures::{BacklogDay, DayTotals, Measures, Period, PeriodError, ServiceAvailability, SlaOutcome, TimeFigure};
 
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
@@ -107,6 +109,8 @@ pub struct Contribution {
     pub dims: Option<Dims>,
     pub days: BTreeMap<i64, Counts>,
     pub sla: BTreeMap<(i64, SlaKey), SlaCounts>,
+    /// The kind's own marks per (day, name) (see [`marks`]).
+    pub marks: BTreeMap<(i64, String), i64>,
 }
 
 /// One SLA or OLA clock of a record, as the measures need it. Kept as
@@ -130,7 +134,7 @@ pub struct ClockFact {
 
 /// The shape of [`RecordFacts`] and of what they count into: the totals
 /// are rebuilt when the ones kept were counted under another.
-pub const FACTS_VERSION: i64 = 1;
+pub const FACTS_VERSION: i64 = 2;
 
 /// What the measures read of one record (times in microseconds); kept as
 /// JSON beside the totals it was counted into.
@@ -160,6 +164,10 @@ pub struct RecordFacts {
     pub escalated_at: Vec<i64>,
     #[serde(rename = "c", default, skip_serializing_if = "Vec::is_empty")]
     pub clocks: Vec<ClockFact>,
+    /// The kind's own marks ([`marks::marks`]; facts kept before
+    /// [`FACTS_VERSION`] 2 lack them).
+    #[serde(rename = "m", default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<MarkFact>,
 }
 
 /// The calendar day of a moment in `tz`, as `YYYYMMDD`.
@@ -209,6 +217,9 @@ pub fn contribution(f: &RecordFacts, tz: &TimeZone) -> Contribution {
     for at in &f.escalated_at {
         c.days.entry(day(*at)).or_default().escalations += 1;
     }
+    for m in &f.marks {
+        *c.marks.entry((day(m.at), m.name.clone())).or_default() += m.count;
+    }
     // A clock counts once it has an outcome: breached (on the day it
     // breached, even while it still runs), else met on the day it stopped
     // or, if it only paused, the day the record was resolved (resolving
@@ -253,6 +264,8 @@ pub struct Delta {
     pub days: BTreeMap<(String, Dims, i64), Counts>,
     pub sla: BTreeMap<(String, Dims, i64, SlaKey), SlaCounts>,
     pub totals: BTreeMap<TotalKey, i64>,
+    /// Per (kind, dims, day, name): the marks.
+    pub marks: BTreeMap<(String, Dims, i64, String), i64>,
 }
 
 impl Delta {
@@ -274,6 +287,9 @@ impl Delta {
             e.met += sign * s.met;
             e.breached += sign * s.breached;
         }
+        for ((day, name), n) in &c.marks {
+            *self.marks.entry((c.kind.clone(), dims, *day, name.clone())).or_default() += sign * n;
+        }
     }
 
     /// Drops the rows that came out even.
@@ -281,11 +297,12 @@ impl Delta {
         self.days.retain(|_, c| !c.is_zero());
         self.sla.retain(|_, s| s.met != 0 || s.breached != 0);
         self.totals.retain(|_, n| *n != 0);
+        self.marks.retain(|_, n| *n != 0);
         self
     }
 
     pub fn is_empty(&self) -> bool {
-        self.days.is_empty() && self.sla.is_empty() && self.totals.is_empty()
+        self.days.is_empty() && self.sla.is_empty() && self.totals.is_empty() && self.marks.is_empty()
     }
 }
 

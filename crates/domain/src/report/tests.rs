@@ -47,6 +47,7 @@ fn facts() -> RecordFacts {
                 breached_at: None,
             },
         ],
+        marks: vec![MarkFact { name: marks::KNOWN_ERROR.into(), at: MON + 30 * H, count: 1 }],
     }
 }
 
@@ -65,6 +66,8 @@ fn a_record_adds_to_each_day_it_touched() {
     // was resolved.
     let outcomes: Vec<_> = c.sla.iter().map(|((d, k), s)| (*d, k.target.as_str(), s.met, s.breached)).collect();
     assert_eq!(outcomes, vec![(20260302, "response", 1, 0), (20260303, "resolution", 0, 1), (20260304, "group", 1, 0)]);
+    // Its kind's own marks count on their day (Tuesday 06:00).
+    assert_eq!(c.marks.iter().collect::<Vec<_>>(), vec![(&(20260303, "known_error".to_owned()), &1)]);
     // Still open, a clock that neither stopped nor breached counts nowhere.
     let open = RecordFacts { resolved_at: None, ..facts() };
     assert!(contribution(&open, &TimeZone::UTC).sla.keys().all(|(_, k)| k.target != "group"));
@@ -188,7 +191,15 @@ fn a_periods_figures() {
     total.resolved = 2;
     total.reopened = 1;
     let key = SlaKey { sla: 9, ola_group: 0, target: "resolution".into() };
-    let m = Measures::of(&total, &[(key, SlaCounts { met: 3, breached: 1 })], vec![], vec![]);
+    let m = Measures::of(
+        &total,
+        &[(key, SlaCounts { met: 3, breached: 1 })],
+        vec![],
+        vec![],
+        marks::KindFigures::of(&Default::default()),
+        vec![ServiceAvailability::of(4, 2, [90, 5, 5, 3])],
+    );
+    assert_eq!(m.availability[0].availability, Some(0.95));
     assert_eq!((m.first_contact_rate, m.reopen_rate), (Some(0.5), Some(0.5)));
     assert_eq!(m.sla[0].compliance, Some(0.75));
     assert_eq!((m.sla[0].sla_id, m.sla[0].ola_group_id), (Some(9), None));

@@ -122,6 +122,59 @@ pub struct BacklogJson {
     pub by_age: Vec<i64>,
 }
 
+/// Problems raised and solved in the period, known errors published, and
+/// the incidents linked to the problems raised.
+#[derive(Serialize, ToSchema)]
+pub struct ProblemFiguresJson {
+    pub opened: i64,
+    pub solved: i64,
+    pub known_errors: i64,
+    pub linked_incidents: i64,
+    /// Linked incidents over problems raised.
+    pub incidents_per_problem: Option<f64>,
+}
+
+/// The changes closed in the period (by the day their implementation
+/// ended, as the change review counts them) per close code.
+#[derive(Serialize, ToSchema)]
+pub struct ChangeFiguresJson {
+    pub closed: i64,
+    pub successful: i64,
+    pub successful_with_issues: i64,
+    pub failed: i64,
+    pub backed_out: i64,
+    /// Successful (with issues or not) over closed, 0–1.
+    pub success_rate: Option<f64>,
+    /// Closed changes at least one incident names as its cause.
+    pub caused_incidents: i64,
+    /// Those over closed, 0–1.
+    pub caused_incident_rate: Option<f64>,
+}
+
+/// Alerts that began firing in the period (not narrowed by service, group,
+/// organisation or priority: an alert has none), incidents the correlation
+/// opened from alerts, and the noise: alerts per such incident.
+#[derive(Serialize, ToSchema)]
+pub struct AlertFiguresJson {
+    pub fired: i64,
+    pub incidents_from_alerts: i64,
+    pub alerts_per_incident: Option<f64>,
+}
+
+/// A service's availability in the period from its checks' hourly results:
+/// up (ok or warning) over up and down, unknown results left out.
+#[derive(Serialize, ToSchema)]
+pub struct AvailabilityJson {
+    pub service_id: i64,
+    pub checks: i64,
+    pub ok: i64,
+    pub warning: i64,
+    pub critical: i64,
+    pub unknown: i64,
+    /// 0–1 (null when no result said up or down).
+    pub availability: Option<f64>,
+}
+
 /// A period's measures. Counted from the journal by a worker: they lag the
 /// records by up to a minute.
 #[derive(Serialize, ToSchema)]
@@ -156,6 +209,13 @@ pub struct MeasuresJson {
     /// The days of the period with a count of the open records (counting
     /// began when Steward first counted the measures).
     pub backlog: Vec<BacklogJson>,
+    /// Problems, changes and alerts: each of its own kind whatever `kind`
+    /// asks, narrowed by the other parameters.
+    pub problems: ProblemFiguresJson,
+    pub changes: ChangeFiguresJson,
+    pub alerts: AlertFiguresJson,
+    /// Per service with checks (narrowed by `service` only).
+    pub availability: Vec<AvailabilityJson>,
 }
 
 impl MeasuresJson {
@@ -180,13 +240,57 @@ impl MeasuresJson {
                 .into_iter()
                 .map(|b| BacklogJson { day: b.day, open: b.open, by_age: b.by_age.to_vec() })
                 .collect(),
+            problems: {
+                let p = m.kinds.problems;
+                ProblemFiguresJson {
+                    opened: p.opened,
+                    solved: p.solved,
+                    known_errors: p.known_errors,
+                    linked_incidents: p.linked_incidents,
+                    incidents_per_problem: p.incidents_per_problem,
+                }
+            },
+            changes: {
+                let c = m.kinds.changes;
+                ChangeFiguresJson {
+                    closed: c.closed,
+                    successful: c.successful,
+                    successful_with_issues: c.successful_with_issues,
+                    failed: c.failed,
+                    backed_out: c.backed_out,
+                    success_rate: c.success_rate,
+                    caused_incidents: c.caused_incidents,
+                    caused_incident_rate: c.caused_incident_rate,
+                }
+            },
+            alerts: {
+                let a = m.kinds.alerts;
+                AlertFiguresJson {
+                    fired: a.fired,
+                    incidents_from_alerts: a.incidents_from_alerts,
+                    alerts_per_incident: a.alerts_per_incident,
+                }
+            },
+            availability: m
+                .availability
+                .into_iter()
+                .map(|a| AvailabilityJson {
+                    service_id: a.service_id,
+                    checks: a.checks,
+                    ok: a.ok,
+                    warning: a.warning,
+                    critical: a.critical,
+                    unknown: a.unknown,
+                    availability: a.availability,
+                })
+                .collect(),
         }
     }
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/measures", tag = "reports", operation_id = "read_measures",
     params(MeasuresParams),
-    responses((status = 200, description = "The period's measures: arrivals, resolutions, MTTA, MTTR (wall and business), first-contact resolution, reopens, escalations, SLA and OLA compliance, and each day's arrivals and resolutions",
+    responses((status = 200, description = "The period's measures: arrivals, resolutions, MTTA, MTTR (wall and business), first-contact resolution, reopens, escalations, SLA and OLA compliance, each day's arrivals and resolutions, the backlog; problems, known errors and incidents per problem; the change success rate and changes that caused incidents; alerts and noise; availability per service",
             body = MeasuresJson),
         (status = 403, body = Problem, description = "Requesters see no measures"),
         (status = 422, body = Problem, description = "A period whose end is before its start, a bad date, an unknown parameter or kind")))]

@@ -178,4 +178,26 @@ crate::i18n::catalogue! {
     Fri: "Fri", "pt";
     Sat: "Sat", "sob";
     Sun: "Sun", "niedz";
+    KindsTitle: "Problems, changes and alerts", "Problemy, zmiany i alerty";
+    KindsHint: "Problems raised and solved and known errors published in the period; changes closed in it (by the day their work ended) and how they went; alerts that began firing and the incidents opened from them. The alerts are not narrowed by group, service or priority.", "Problemy zgłoszone i rozwiązane oraz znane błędy opublikowane w okresie; zmiany zamknięte w nim (według dnia zakończenia prac) i ich wynik; alerty, które zaczęły się w okresie, i incydenty z nich otwarte. Alerty nie są zawężane grupą, usługą ani priorytetem.";
+    Problems: "Problems", "Problemy";
+    ProblemsOpened: "Problems raised", "Zgłoszone problemy";
+    ProblemsSolved: "Problems solved", "Rozwiązane problemy";
+    KnownErrors: "Known errors published", "Opublikowane znane błędy";
+    IncidentsPerProblem: "Incidents per problem", "Incydenty na problem";
+    Changes: "Changes", "Zmiany";
+    ChangesClosed: "Changes closed", "Zamknięte zmiany";
+    ChangeSuccess: "Change success rate", "Skuteczność zmian";
+    ChangesFailed: "Failed or backed out", "Nieudane lub wycofane";
+    ChangesCaused: "Changes that caused incidents", "Zmiany, które spowodowały incydenty";
+    Alerts: "Alerts", "Alerty";
+    AlertsFired: "Alerts fired", "Wzbudzone alerty";
+    AlertIncidents: "Incidents opened from alerts", "Incydenty otwarte z alertów";
+    AlertNoise: "Alerts per incident", "Alerty na incydent";
+    Availability: "Availability per service", "Dostępność usług";
+    AvailabilityHint: "The share of each watched service's check results in the period that said it was up (warnings count as up; unknown results are left out), from the hourly rollups; the least available first.", "Odsetek wyników kontroli każdej monitorowanej usługi w okresie, według których działała (ostrzeżenia liczą się jako działanie; wyniki nieznane są pomijane), z podsumowań godzinowych; najmniej dostępne najpierw.";
+    NoAvailability: "No check watching a service reported in this period.", "W tym okresie nie było wyników kontroli monitorujących usługi.";
+    Checks: "Checks", "Kontrole";
+    AvailabilityCol: "Availability", "Dostępność";
+    DownResults: "Down results", "Wyniki awarii";
 }

@@ -72,6 +72,9 @@ pub struct DashQuery {
     pub tv: String,
 }
 
+/// The kind chosen to count every kind together (none chosen: incidents).
+const ALL_KINDS: &str = "all";
+
 /// How often TV mode reloads, in seconds.
 const TV_REFRESH: u32 = 60;
 
@@ -106,7 +109,12 @@ fn opt(s: &str) -> Option<String> {
 
 async fn asked(s: &AppState, d: &DashQuery) -> Result<Asked, AppError> {
     let mut errors = Vec::new();
-    let mut q = MeasureQuery { from: opt(&d.from), to: opt(&d.to), kind: opt(&d.kind), ..Default::default() };
+    let kind = match opt(&d.kind) {
+        None => Some("incident".to_owned()),
+        Some(k) if k == ALL_KINDS => None,
+        k => k,
+    };
+    let mut q = MeasureQuery { from: opt(&d.from), to: opt(&d.to), kind, ..Default::default() };
     if let Some(name) = opt(&d.group) {
         match s.app.list_groups().await?.into_iter().find(|g| g.name == name) {
             Some(g) => q.group = Some(g.id),
@@ -208,6 +216,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery
             (sla_table(&ctx, &d, &links))
         }
         (backlog(&ctx, &d, &links))
+        (super::report_kinds::kinds(&ctx, &d, if errors.0.is_empty() { &typed.service } else { "" }))
+        (super::report_kinds::availability(&ctx, &d))
         section.panel #report-heat aria-labelledby="report-heat-title" {
             h2 #report-heat-title { (ctx.t(RepMsg::Heat)) }
             p.hint { (ctx.t(RepMsg::HeatHint)) }
@@ -257,12 +267,14 @@ fn form(ctx: &Ctx, q: &DashQuery, errors: &widgets::Errors, groups: &[String], s
         o.extend(names.iter().map(|n| (n.clone(), n.clone())));
         o
     };
+    // Incidents unless asked otherwise: the figures a desk runs on, and the
+    // list the panels link to.
     let kinds: Vec<(String, String)> = [
-        ("", RepMsg::AllKinds),
-        ("incident", RepMsg::KindIncident),
+        ("", RepMsg::KindIncident),
         ("problem", RepMsg::KindProblem),
         ("change", RepMsg::KindChange),
         ("task", RepMsg::KindTask),
+        (ALL_KINDS, RepMsg::AllKinds),
     ]
     .into_iter()
     .map(|(v, m)| (v.to_owned(), ctx.t(m).to_owned()))
@@ -391,16 +403,19 @@ fn after(day: &str) -> String {
 
 /// How a figure reads: a count, a duration or a share.
 #[derive(Clone, Copy)]
-enum Unit {
+pub(super) enum Unit {
     Count,
+    /// A ratio such as incidents per problem, to two decimals.
+    Decimal,
     Seconds,
     Share,
 }
 
-fn value(ctx: &Ctx, v: Option<f64>, unit: Unit) -> String {
+pub(super) fn value(ctx: &Ctx, v: Option<f64>, unit: Unit) -> String {
     match (v, unit) {
         (None, _) => "–".to_owned(),
         (Some(v), Unit::Count) => format!("{v:.0}"),
+        (Some(v), Unit::Decimal) => format!("{v:.2}"),
         (Some(v), Unit::Seconds) => clocks::span(ctx.lang, v.round() as i64),
         (Some(v), Unit::Share) => format!("{:.1} %", v * 100.0),
     }
@@ -429,13 +444,29 @@ fn headline(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
         section.panel.report-headline aria-label=(ctx.t(RepMsg::Title)) {
             dl.figures #report-figures {
                 @for (id, label, f, unit, more_is_better, href) in figures {
-                    div.figure id=(id) {
-                        dt { a href=(href) { (ctx.t(label)) } }
-                        dd { (value(ctx, f.now, unit)) }
-                        dd.trend { (trend(ctx, f, unit, more_is_better)) }
-                    }
+                    (figure(ctx, id, label, f, unit, more_is_better, &href))
                 }
             }
+        }
+    }
+}
+
+/// One headline figure: its label linking to the records behind it, its
+/// value and its trend against the period before.
+pub(super) fn figure(
+    ctx: &Ctx,
+    id: &str,
+    label: RepMsg,
+    f: &Figure,
+    unit: Unit,
+    more_is_better: Option<bool>,
+    href: &str,
+) -> Markup {
+    html! {
+        div.figure id=(id) {
+            dt { a href=(href) { (ctx.t(label)) } }
+            dd { (value(ctx, f.now, unit)) }
+            dd.trend { (trend(ctx, f, unit, more_is_better)) }
         }
     }
 }

@@ -38,6 +38,21 @@ both!(measures_answer_what_was_counted, |t| {
     assert_eq!(m["first_contact_rate"], Value::Null, "nothing resolved: no rate");
     let m: Value = t.get("/api/v1/reports/measures?kind=problem", &t.agent).await.json().await.unwrap();
     assert_eq!(m["arrivals"], 0);
+
+    // Each kind's own figures: a problem raised today.
+    let r = t.post("/api/v1/problems", &t.manager, json!({"title": "Mail keeps failing"})).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    t.app.count_reports().await.unwrap();
+    let m: Value = t.get("/api/v1/reports/measures", &t.manager).await.json().await.unwrap();
+    assert_eq!(m["problems"]["opened"], 1);
+    assert_eq!(m["problems"]["solved"], 0);
+    assert_eq!(
+        m["changes"],
+        json!({"closed": 0, "successful": 0, "successful_with_issues": 0, "failed": 0,
+        "backed_out": 0, "success_rate": null, "caused_incidents": 0, "caused_incident_rate": null})
+    );
+    assert_eq!(m["alerts"], json!({"fired": 0, "incidents_from_alerts": 0, "alerts_per_incident": null}));
+    assert_eq!(m["availability"], json!([]));
 });
 
 both!(bad_parameters_are_refused_beside_their_names, |t| {

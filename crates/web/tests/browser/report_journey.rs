@@ -1,7 +1,7 @@
 //! The manager's dashboard in a real browser: from the navigation to the
 //! dashboard, its figures as counted from the records, a figure followed
 //! to the records behind it and a group's bar to that group's records, TV
-//! mode and back, a saved report made (a bad recipient said beside its
+//! mode and back, the problems' panel followed to the known errors, a saved report made (a bad recipient said beside its
 //! field first) and an incident list saved as one; and
 //! over plain HTTP, a bad period said beside its field with the default
 //! period shown, and requesters kept out.
@@ -32,6 +32,16 @@ async fn counted(t: &server::TestServer) {
             t.app.transition_incident(&agent, &number(inc.number), Some(inc.version), to).await.unwrap();
         }
     }
+    // A problem published as a known error today, for the problems' panel.
+    let (mona, _) = t.app.login("mona", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let p = steward_app::problems::NewProblem { title: "Printers lose their queue".into(), ..Default::default() };
+    let p = t.app.create_problem(&mona, p).await.unwrap().record;
+    sqlx::query("UPDATE problem_details SET known_error = 1, known_error_at = $1 WHERE record_id = $2")
+        .bind(p.opened_at)
+        .bind(p.id)
+        .execute(t.app.store.pool())
+        .await
+        .unwrap();
     t.app.count_reports().await.unwrap();
     t.app.snapshot_backlog(true).await.unwrap();
 }
@@ -49,6 +59,14 @@ async fn journey(c: &Client, t: &server::TestServer) {
     wait(c, "#report-backlog svg.report-chart").await;
     wait(c, "#report-series svg.report-chart").await;
     wait(c, "#report-heat svg.report-chart").await;
+    // The problems' panel: the known error, which leads to the known errors.
+    assert!(text(c, "#fig-known-errors").await.contains('1'), "{}", text(c, "#fig-known-errors").await);
+    assert!(text(c, "#fig-problems-opened").await.contains('1'));
+    assert!(text(c, "#report-availability").await.contains("No check"), "no check here");
+    go(c, "#fig-known-errors dt a").await;
+    assert_eq!(path(c).await, "/problems");
+    assert!(text(c, "main").await.contains("Printers lose their queue"));
+    c.goto(&t.url("/reports")).await.unwrap();
 
     // A figure leads to the records behind it: opened in the period.
     go(c, "#fig-arrivals dt a").await;
