@@ -379,6 +379,8 @@ codes! {
     // Saved and scheduled reports.
     /// `{text}` (the address).
     NotReportRecipient = "not_report_recipient",
+    /// A kind given to a dashboard panel that counts no one kind. `{panel}`.
+    PanelNoKind = "panel_no_kind",
     /// `{max}` (megabytes).
     ReportTooLarge = "report_too_large",
     // Cells of an imported file.

@@ -22,6 +22,7 @@ pub mod change_templates;
 pub mod changes;
 pub mod checks;
 pub mod cmdb;
+pub mod dashboards;
 pub mod db;
 pub mod desk;
 pub mod escalations;

@@ -64,6 +64,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     37 "0037" "improvements",
     38 "0038" "saved_reports",
     39 "0039" "report_marks",
+    40 "0040" "dashboards",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -105,6 +106,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     37 "0037" "improvements",
     38 "0038" "saved_reports",
     39 "0039" "report_marks",
+    40 "0040" "dashboards",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -717,6 +717,7 @@ catalogue! {
     ValTargetAboveBaseline: "must be above the baseline: higher is better for this measure", "musi być wyższy niż punkt wyjścia: dla tego wskaźnika lepiej więcej";
     ValTargetDatePast: "must not be in the past", "nie może być w przeszłości";
     DenyImprovements: "only managers and admins can keep the improvement register", "tylko kierownicy i administratorzy prowadzą rejestr usprawnień";
+    ValPanelNoKind: "the {panel} panel counts no one kind: leave the kind out", "panel {panel} nie liczy jednego rodzaju zgłoszeń: pomiń rodzaj";
     ValNotReportRecipient: "{text} is no active staff user's address: reports go only to those who may see them", "{text} to nie jest adres aktywnego pracownika: raporty trafiają tylko do tych, którzy mogą je oglądać";
     ValReportTooLarge: "the report's file would be over {max} MB", "plik raportu miałby ponad {max} MB";
     ValXlsxTooLarge: "more records match than an XLSX sheet holds ({max} rows): export them as CSV", "pasuje więcej rekordów, niż mieści arkusz XLSX ({max} wierszy): wyeksportuj je jako CSV";

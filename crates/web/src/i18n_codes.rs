@@ -225,6 +225,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::TargetDatePast => Msg::ValTargetDatePast,
         C::DenyImprovements => Msg::DenyImprovements,
         C::NotReportRecipient => Msg::ValNotReportRecipient,
+        C::PanelNoKind => Msg::ValPanelNoKind,
         C::ReportTooLarge => Msg::ValReportTooLarge,
         C::TextNotWhole => Msg::ValTextNotWhole,
         C::TextNotBool => Msg::ValTextNotBool,

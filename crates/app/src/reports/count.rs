@@ -227,7 +227,7 @@ impl App {
 }
 
 /// Each counted kind with the names of its open states.
-fn open_states() -> [(&'static str, Vec<&'static str>); 4] {
+pub(super) fn open_states() -> [(&'static str, Vec<&'static str>); 4] {
     use steward_domain::lifecycle::open_state_names as open;
     use steward_domain::{IncidentState, change::ChangeState, problem::ProblemState, task::TaskState};
     [

@@ -5,6 +5,7 @@ mod count;
 pub mod dashboard;
 pub mod improvements;
 pub mod metrics;
+pub mod panels;
 pub mod saved;
 
 pub use count::Counted;

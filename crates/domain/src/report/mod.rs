@@ -15,6 +15,7 @@ mod histogram;
 pub mod improvement;
 pub mod marks;
 pub mod measures;
+pub mod panels;
 pub mod saved;
 #[cfg(test)]
 mod tests;
