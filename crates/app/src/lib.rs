@@ -21,6 +21,7 @@ pub mod counters;
 pub mod desk;
 pub mod discussion;
 pub mod error;
+pub mod export;
 pub mod incidents;
 pub mod links;
 pub mod mail_in;

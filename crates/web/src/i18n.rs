@@ -315,6 +315,8 @@ catalogue! {
     OpenedBefore: "Opened before", "Otwarte przed";
     Apply: "Apply", "Zastosuj";
     ClearFilters: "Clear", "Wyczyść";
+    ExportCsv: "Export CSV", "Eksportuj CSV";
+    ExportXlsx: "Export XLSX", "Eksportuj XLSX";
     Number: "Number", "Numer";
     Title: "Title", "Tytuł";
     State: "State", "Stan";

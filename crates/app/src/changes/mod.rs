@@ -11,6 +11,7 @@
 mod approvals;
 mod conflicts;
 mod create;
+pub mod export;
 mod list;
 mod outcomes;
 mod query;

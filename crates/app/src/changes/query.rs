@@ -1,7 +1,7 @@
 //! Reading changes: one, a filtered page, the journal.
 
 use super::{Change, KIND, parse_number};
-use crate::{Actor, App, error::AppError};
+use crate::{Actor, App, error::AppError, export::Exported};
 use steward_domain::change::can_view_change;
 use steward_store::{StoreError, changes as store_changes, journal, records};
 
@@ -22,17 +22,7 @@ impl App {
         let q = records::Filter { kind: KIND, limit: q.limit.clamp(1, crate::incidents::MAX_PAGE), ..q };
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let (rows, more) = records::list(&mut conn, self.store.dialect(), &q).await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut details = store_changes::details_many(&mut conn, &ids).await?;
-        let changes = rows
-            .into_iter()
-            .map(|record| {
-                let at = details.iter().position(|d| d.record_id == record.id);
-                let details = at.map(|i| details.swap_remove(i)).unwrap_or_default();
-                Change { record, details }
-            })
-            .collect();
-        Ok((changes, more))
+        Ok((Change::read_beside(&mut conn, rows).await?, more))
     }
 
     /// How many changes the list finds (its cursor aside), exact up to

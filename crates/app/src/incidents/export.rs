@@ -1,14 +1,11 @@
-//! Incidents out as a table (CSV or XLSX, issue 14): the columns, each
-//! record's cells, and the pages an export reads one after another.
+//! Incidents out as a table (CSV or XLSX, issue 14): the columns and each
+//! record's cells; `crate::export` reads the pages.
 
 use super::{number, query::scoped};
-use crate::{Actor, App, error::AppError};
-use sheets::Cell;
+use crate::export::{Cell, Exported};
+use crate::{Actor, error::AppError};
 pub use steward_channels::sheets;
-use steward_store::{StoreError, records};
-
-/// Rows read per page of an export (a list page holds at most 200).
-pub const EXPORT_PAGE: i64 = 2_000;
+use steward_store::{Conn, records};
 
 /// The columns, in order: names as the API spells the fields.
 pub const COLUMNS: [&str; 24] = [
@@ -68,17 +65,20 @@ pub fn cells(r: &records::Record) -> Vec<Cell> {
     ]
 }
 
-impl App {
-    /// The next page of an export: up to [`EXPORT_PAGE`] incidents after
-    /// `q.after`, and whether more follow. Requesters export only their own.
-    pub async fn export_incidents_page(
-        &self,
-        actor: &Actor,
-        q: records::Filter,
-    ) -> Result<(Vec<records::Record>, bool), AppError> {
-        let Some(mut q) = scoped(actor, q) else { return Ok((Vec::new(), false)) };
-        q.limit = EXPORT_PAGE;
-        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        Ok(records::export_page(&mut conn, self.store.dialect(), &q).await?)
+impl Exported for records::Record {
+    const COLUMNS: &'static [&'static str] = &COLUMNS;
+    fn record(&self) -> &records::Record {
+        self
+    }
+    fn cells(&self) -> Vec<Cell> {
+        cells(self)
+    }
+    /// Requesters export only their own.
+    fn scope(actor: &Actor, q: records::Filter) -> Result<Option<records::Filter>, AppError> {
+        Ok(scoped(actor, q))
+    }
+    /// An incident keeps nothing beside its record.
+    async fn read_beside(_: &mut Conn, rows: Vec<records::Record>) -> Result<Vec<Self>, AppError> {
+        Ok(rows)
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod candidates;
 mod create;
+pub mod export;
 mod known_error;
 mod links;
 mod list;

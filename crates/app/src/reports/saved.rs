@@ -10,6 +10,7 @@
 //! it is still the moment read (another node that got there first wins).
 
 use super::{Filter, MeasureQuery};
+use crate::export::ExportPages;
 use crate::incidents::{ListParams, export};
 use crate::notify::EMAIL;
 use crate::{Actor, App, Code, error::AppError, error::Errors};
@@ -24,7 +25,7 @@ use steward_domain::report::saved::{
 use steward_domain::report::{Counts, Period, can_view_reports, measures::date_of};
 use steward_store::outbox::{self, File, NewMessage};
 use steward_store::saved_reports::{self as store, Recipient, SavedReportRow};
-use steward_store::{StoreError, accounts, now_micros, reports::By};
+use steward_store::{StoreError, accounts, now_micros, records::Incident, reports::By};
 
 /// The largest file a report makes (mailed or downloaded): beyond it the
 /// e-mail says to open the report in Steward, and a download is refused
@@ -395,17 +396,11 @@ impl App {
             }
             _ => {
                 let v: serde_json::Value = serde_json::from_str(&row.params).unwrap_or_default();
-                let mut q = self.list_params(owner, &v).await?;
+                let mut pages = ExportPages::new(self.list_params(owner, &v).await?);
                 let columns: Vec<String> = export::COLUMNS.iter().map(|c| (*c).to_owned()).collect();
                 let mut file = Sink::new(xlsx, &row.name, &columns)?;
-                loop {
-                    let (rows, more) = self.export_incidents_page(owner, q.clone()).await?;
-                    let next = rows.last().filter(|_| more).map(|last| q.sort.key(last));
+                while let Some(rows) = self.export_next::<Incident>(owner, &mut pages).await? {
                     file.push(rows.iter().map(export::cells).collect()).await?;
-                    match next {
-                        Some(after) => q.after = Some(after),
-                        None => break,
-                    }
                 }
                 (file, None)
             }

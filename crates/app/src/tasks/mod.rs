@@ -12,13 +12,14 @@
 
 mod cascade;
 mod create;
+pub mod export;
 mod query;
 mod transition;
 mod update;
 
 pub(crate) use cascade::{cancel_open_tasks, cancelled_note};
 pub use create::NewTask;
-pub use query::Queue;
+pub use query::{Queue, task_filter};
 pub use transition::TaskTransitionInput;
 pub use update::TaskPatch;
 

@@ -68,19 +68,8 @@ impl App {
     /// The open tasks of the actor's groups, or assigned to the actor:
     /// the highest priority and oldest first, at most [`QUEUE_MAX`].
     pub async fn task_queue(&self, actor: &Actor, queue: Queue) -> Result<Vec<Task>, AppError> {
-        can_view_task(actor.role)?;
-        let mut f = Filter {
-            kind: KIND,
-            states: open_state_names::<TaskState>().into_iter().map(str::to_owned).collect(),
-            sort: Sort::Priority,
-            limit: QUEUE_MAX,
-            ..Filter::default()
-        };
-        match queue {
-            Queue::Me => f.assignee = Some(Assigned::To(actor.id)),
-            Queue::Group if actor.group_ids.is_empty() => return Ok(Vec::new()),
-            Queue::Group => f.group_ids = actor.group_ids.clone(),
-        }
+        let Some(f) = task_filter(actor, queue)? else { return Ok(Vec::new()) };
+        let f = Filter { limit: QUEUE_MAX, ..f };
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let (rows, _) = records::list(&mut conn, self.store.dialect(), &f).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -98,6 +87,25 @@ impl App {
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         Ok(journal::entries(&mut conn, KIND, t.record.id, true).await?)
     }
+}
+
+/// The queue's filter (its open tasks, the highest priority and oldest
+/// first; every one, the limit the caller's), or `None` when it can hold
+/// none (the actor is in no group). Requesters see no tasks (403).
+pub fn task_filter(actor: &Actor, queue: Queue) -> Result<Option<Filter>, AppError> {
+    can_view_task(actor.role)?;
+    let mut f = Filter {
+        kind: KIND,
+        states: open_state_names::<TaskState>().into_iter().map(str::to_owned).collect(),
+        sort: Sort::Priority,
+        ..Filter::default()
+    };
+    match queue {
+        Queue::Me => f.assignee = Some(Assigned::To(actor.id)),
+        Queue::Group if actor.group_ids.is_empty() => return Ok(None),
+        Queue::Group => f.group_ids = actor.group_ids.clone(),
+    }
+    Ok(Some(f))
 }
 
 /// Tasks from their details (in the details' order) and records, with

@@ -82,6 +82,18 @@ pub struct QueueQuery {
     pub assigned: Option<String>,
 }
 
+impl QueueQuery {
+    /// Which queue: absent means my groups; present, it must name one (an
+    /// empty value is not one).
+    pub fn queue(&self) -> Result<Queue, ApiError> {
+        match self.assigned.as_deref().map(str::trim) {
+            None => Ok(Queue::Group),
+            Some(a) => Queue::parse(a)
+                .ok_or_else(|| ApiError::field("assigned", steward_domain::code::not_one_of(a, &["me", "group"]))),
+        }
+    }
+}
+
 #[utoipa::path(get, operation_id = "list_tasks", path = "/api/v1/tasks", tag = "changes",
     params(QueueQuery),
     responses((status = 200, description = "Open tasks (open or in progress), the highest priority and oldest first, at most 200", body = Vec<TaskJson>),
@@ -91,14 +103,7 @@ pub async fn queue(
     ApiActor(actor): ApiActor,
     Query(q): Query<QueueQuery>,
 ) -> Result<axum::Json<Vec<TaskJson>>, ApiError> {
-    // Absent means my groups; present, it must name a queue (an empty
-    // value is not one).
-    let which = match q.assigned.as_deref().map(str::trim) {
-        None => Queue::Group,
-        Some(a) => Queue::parse(a)
-            .ok_or_else(|| ApiError::field("assigned", steward_domain::code::not_one_of(a, &["me", "group"])))?,
-    };
-    let rows = s.app.task_queue(&actor, which).await?;
+    let rows = s.app.task_queue(&actor, q.queue()?).await?;
     Ok(axum::Json(rows.into_iter().map(TaskJson::from).collect()))
 }
 

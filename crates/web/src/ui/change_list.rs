@@ -202,6 +202,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ChangeQue
                 " "
                 a.btn #task-queue-link href="/tasks" { (ctx.t(super::task_texts::TaskMsg::MyTasksTitle)) }
                 " "
+                (record_list::export_buttons(&ctx, |f| LIST.export_link(&q, f), ctx.t(ChgMsg::ExportHint)))
+                " "
                 a.btn.btn-primary #new-change href="/changes/new" { (ctx.t(ChgMsg::NewChangeTitle)) }
             }
         }
@@ -240,5 +242,21 @@ mod tests {
     fn links_keep_the_filters() {
         let q = ChangeQuery { state: "scheduled".into(), group: "mine".into(), ..ChangeQuery::default() };
         assert_eq!(LIST.link(&q, "-updated", ""), "/changes?state=scheduled&group=mine&sort=-updated");
+    }
+
+    #[test]
+    fn the_export_links_carry_the_filters_and_the_order() {
+        let q = ChangeQuery {
+            change_type: "normal".into(),
+            risk_level: "high".into(),
+            sort: "number".into(),
+            cursor: "xyz".into(),
+            ..ChangeQuery::default()
+        };
+        assert_eq!(
+            LIST.export_link(&q, "xlsx"),
+            "/api/v1/changes/export.xlsx?change_type=normal&risk_level=high&sort=number"
+        );
+        assert_eq!(LIST.export_link(&ChangeQuery::default(), "csv"), "/api/v1/changes/export.csv");
     }
 }

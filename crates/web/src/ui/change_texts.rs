@@ -22,6 +22,7 @@ crate::i18n::catalogue! {
     QueueAll: "All", "Wszystkie";
     OpenStates: "Open (draft to implementing)", "Otwarte (od szkicu po wdrażanie)";
     NoMatches: "No changes match these filters.", "Żadna zmiana nie pasuje do tych filtrów.";
+    ExportHint: "Every change these filters find, in this order", "Wszystkie zmiany pasujące do tych filtrów, w tej kolejności";
     ChangeOwner: "Change owner", "Właściciel zmiany";
     ChangeType: "Type", "Typ";
     TypeStandard: "Standard", "Standardowa";

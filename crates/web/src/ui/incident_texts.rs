@@ -16,8 +16,6 @@ crate::i18n::catalogue! {
     CountMore: "{n}+ incidents", "{n}+ incydentów";
     FlashViewSaved: "View saved.", "Zapisano widok.";
     FlashViewDeleted: "View deleted.", "Usunięto widok.";
-    ExportCsv: "Export CSV", "Eksportuj CSV";
-    ExportXlsx: "Export XLSX", "Eksportuj XLSX";
     ExportHint: "Every incident these filters find, in this order", "Wszystkie incydenty pasujące do tych filtrów, w tej kolejności";
     // The incident form
     NewIncidentTitle: "New incident", "Nowy incydent";

@@ -55,8 +55,7 @@ impl ListQuery {
     /// The same records as a file (`csv` or `xlsx`): the API's export with
     /// this list's filters and order, every page.
     pub fn export_link(&self, format: &str) -> String {
-        let list = self.link(&self.sort, "");
-        list.replacen(LIST.path, &format!("/api/v1/incidents/export.{format}"), 1)
+        LIST.export_link(self, format)
     }
 
     /// The saved reports' form, filled in with this list's filters and order.
@@ -200,9 +199,7 @@ pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown
             h1 { (ctx.t(Msg::IncidentsTitle)) }
             div.actions {
                 @if ctx.actor.is_staff() {
-                    a.btn href=(q.export_link("csv")) title=(ctx.t(IncMsg::ExportHint)) download { (ctx.t(IncMsg::ExportCsv)) }
-                    " "
-                    a.btn href=(q.export_link("xlsx")) title=(ctx.t(IncMsg::ExportHint)) download { (ctx.t(IncMsg::ExportXlsx)) }
+                    (record_list::export_buttons(&ctx, |f| q.export_link(f), ctx.t(IncMsg::ExportHint)))
                     " "
                     a.btn #save-as-report href=(q.save_link()) title=(ctx.t(super::report_texts::RepMsg::SaveAsReportHint)) { (ctx.t(super::report_texts::RepMsg::SaveAsReport)) }
                     " "

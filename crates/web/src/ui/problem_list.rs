@@ -170,7 +170,11 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ProblemQu
     let body = html! {
         div.page-head {
             h1 { (ctx.t(PrbMsg::ProblemsTitle)) }
-            a.btn.btn-primary #new-problem href="/problems/new" { (ctx.t(PrbMsg::NewProblemTitle)) }
+            div.actions {
+                (record_list::export_buttons(&ctx, |f| LIST.export_link(&q, f), ctx.t(PrbMsg::PrbExportHint)))
+                " "
+                a.btn.btn-primary #new-problem href="/problems/new" { (ctx.t(PrbMsg::NewProblemTitle)) }
+            }
         }
         (LIST.queues(&ctx, &q, PrbMsg::ProblemQueues, &QUEUES))
         (filters(&ctx, &q, &c, &errors))
@@ -211,5 +215,23 @@ mod tests {
     fn links_keep_the_filters() {
         let q = ProblemQuery { state: "open".into(), known_error: "true".into(), ..ProblemQuery::default() };
         assert_eq!(LIST.link(&q, "-updated", ""), "/problems?state=open&known_error=true&sort=-updated");
+    }
+
+    #[test]
+    fn the_export_links_carry_the_filters_and_the_order_only() {
+        let q = ProblemQuery {
+            state: "open".into(),
+            known_error: "true".into(),
+            sort: "-updated".into(),
+            cursor: "xyz".into(),
+            days: "30".into(),
+            min: "3".into(),
+            ..ProblemQuery::default()
+        };
+        assert_eq!(
+            LIST.export_link(&q, "csv"),
+            "/api/v1/problems/export.csv?state=open&known_error=true&sort=-updated"
+        );
+        assert_eq!(LIST.export_link(&ProblemQuery::default(), "xlsx"), "/api/v1/problems/export.xlsx");
     }
 }

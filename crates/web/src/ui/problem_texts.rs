@@ -22,6 +22,7 @@ crate::i18n::catalogue! {
     PrbQueueAll: "All", "Wszystkie";
     PrbOpenStates: "Open (new to fix in progress)", "Otwarte (od nowych po naprawę w toku)";
     PrbNoMatches: "No problems match these filters.", "Żaden problem nie pasuje do tych filtrów.";
+    PrbExportHint: "Every problem these filters find, in this order", "Wszystkie problemy pasujące do tych filtrów, w tej kolejności";
     KnownError: "Known error", "Znany błąd";
     ProblemOwner: "Problem owner", "Właściciel problemu";
     PrbStateNew: "New", "Nowy";

@@ -161,6 +161,13 @@ impl Shape {
         format!("{}{}", self.path, fmt::query(&all))
     }
 
+    /// The records of `q` as a file (`csv` or `xlsx`): the API's export
+    /// below the list's path, with its filters and order (not its page,
+    /// nor what links keep besides).
+    pub fn export_link<Q: QueryString>(&self, q: &Q, format: &str) -> String {
+        format!("/api/v1{}/export.{format}{}", self.path, fmt::query(&filters_and_sort(q)))
+    }
+
     /// The queues as tabs, the current one marked.
     pub fn queues<Q: QueryString, T: Text>(&self, ctx: &Ctx, q: &Q, label: impl Text, queues: &[(T, &str)]) -> Markup {
         let current = current_queue(q, queues);
@@ -172,6 +179,16 @@ impl Shape {
                 }
             }
         }
+    }
+}
+
+/// The "Export CSV" and "Export XLSX" buttons of a list: `link(format)`
+/// is each file's address, `hint` says what it holds.
+pub fn export_buttons(ctx: &Ctx, link: impl Fn(&str) -> String, hint: &str) -> Markup {
+    html! {
+        a.btn.export-csv href=(link("csv")) title=(hint) download { (ctx.t(Msg::ExportCsv)) }
+        " "
+        a.btn.export-xlsx href=(link("xlsx")) title=(hint) download { (ctx.t(Msg::ExportXlsx)) }
     }
 }
 

@@ -225,6 +225,12 @@ pub struct QueueQuery {
     assigned: String,
 }
 
+/// The queue's tasks as a file (`csv` or `xlsx`): the API's export of
+/// the same queue, every task of it.
+fn export_link(which: Queue, format: &str) -> String {
+    format!("/api/v1/tasks/export.{format}?assigned={}", which.as_str())
+}
+
 /// `/tasks`: the open tasks of my groups, or assigned to me.
 pub async fn queue(State(s): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> UiResult {
     super::staff_only(&ctx)?;
@@ -238,6 +244,7 @@ pub async fn queue(State(s): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
         div.page-head {
             nav.crumbs aria-label="Breadcrumb" { a href="/changes?state=open" { (ctx.t(ChgMsg::ChangesTitle)) } }
             h1 { (ctx.t(TaskMsg::MyTasksTitle)) }
+            div.actions { (super::record_list::export_buttons(&ctx, |f| export_link(which, f), ctx.t(TaskMsg::ExportHint))) }
         }
         nav.tabs aria-label=(ctx.t(TaskMsg::TaskQueues)) { (tab(Queue::Group, TaskMsg::QueueGroups)) " " (tab(Queue::Me, TaskMsg::QueueMe)) }
         p.hint { (ctx.t(TaskMsg::QueueHint)) }
@@ -245,4 +252,15 @@ pub async fn queue(State(s): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
         @else { (table(&ctx, &tasks, true, "task-queue")) }
     };
     Ok(super::html(StatusCode::OK, layout::page(&ctx, ctx.t(TaskMsg::MyTasksTitle), body)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_export_links_name_the_queue_shown() {
+        assert_eq!(export_link(Queue::Me, "csv"), "/api/v1/tasks/export.csv?assigned=me");
+        assert_eq!(export_link(Queue::Group, "xlsx"), "/api/v1/tasks/export.xlsx?assigned=group");
+    }
 }

@@ -17,6 +17,7 @@ crate::i18n::catalogue! {
     QueueHint: "Open tasks of changes, the highest priority and oldest first.", "Otwarte zadania zmian, od najwyższego priorytetu i najstarszych.";
     NoTasks: "No tasks yet: add the steps of the implementation.", "Brak zadań: dodaj kroki wdrożenia.";
     NoQueueTasks: "No open tasks here.", "Brak otwartych zadań.";
+    ExportHint: "Every open task of this queue, not only the first 200", "Wszystkie otwarte zadania tej kolejki, nie tylko pierwsze 200";
     Step: "Step", "Krok";
     Number: "Number", "Numer";
     TaskTitle: "Title", "Tytuł";

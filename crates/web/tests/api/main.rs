@@ -56,6 +56,7 @@ mod health;
 mod improvements;
 mod incidents;
 mod inventory_agent;
+mod kind_exports;
 mod leavers;
 mod links;
 mod listing;
