@@ -83,6 +83,11 @@ pub fn check_panels(panels: &[Panel]) -> Vec<(String, Message)> {
             bad.push((format!("panels[{i}].panel"), not_one_of(&p.panel, &PANELS)));
             continue;
         }
+        // Once each: a page holds one of each panel (their parts are named).
+        if panels[..i].iter().any(|q| q.panel == p.panel) {
+            bad.push((format!("panels[{i}].panel"), Code::Twice.msg("is defined twice")));
+            continue;
+        }
         match p.kind.as_deref() {
             Some(k) if !KINDS.contains(&k) => bad.push((format!("panels[{i}].kind"), not_one_of(k, &KINDS))),
             Some(_) if !COUNTING.contains(&p.panel.as_str()) => bad.push((
@@ -111,9 +116,10 @@ mod tests {
             Panel::new("pie", None),
             Panel::new("figures", Some("invoice")),
             Panel::new("availability", Some("incident")),
+            Panel::new("series", None),
         ];
         let fields: Vec<String> = check_panels(&panels).into_iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, ["panels[1].panel", "panels[2].kind", "panels[3].kind"]);
+        assert_eq!(fields, ["panels[1].panel", "panels[2].kind", "panels[3].kind", "panels[4].panel"]);
         let many = vec![Panel::new("figures", None); MAX_PANELS + 1];
         assert_eq!(check_panels(&many)[0].0, "panels");
         assert_eq!(Panel::new("sla", None).kind(), "incident");

@@ -1,21 +1,94 @@
 //! The service manager's measures as JSON (issue 14), for dashboards and
-//! for BI tools: `GET /api/v1/reports/measures`. Staff only.
+//! for BI tools: `GET /api/v1/reports/measures`; and the viewer's own
+//! dashboard, as a list of panels: `GET/PUT/DELETE /api/v1/reports/panels`.
+//! Staff only.
 
-use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, query::Query};
+use crate::{AppState, auth::ApiActor, error::ApiError, error::Problem, json::Json, query::Query};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use steward_app::reports::MeasureQuery;
-use steward_domain::report::{DayTotals, Measures, SlaOutcome, TimeFigure};
+use steward_domain::report::{DayTotals, Measures, SlaOutcome, TimeFigure, panels::Panel};
 use utoipa::{IntoParams, ToSchema};
 
 pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as utoipa::OpenApi>::openapi };
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(read_measures))]
+#[openapi(paths(read_measures, read_panels, replace_panels, reset_panels))]
 struct Doc;
 
 fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/reports/measures", axum::routing::get(read_measures))
+    axum::Router::new()
+        .route("/reports/measures", axum::routing::get(read_measures))
+        .route("/reports/panels", axum::routing::get(read_panels).put(replace_panels).delete(reset_panels))
+}
+
+/// One panel of a dashboard.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PanelJson {
+    /// `figures`, `my_work`, `series`, `by_group`, `by_service`, `by_priority`, `sla`, `backlog`, `kinds`,
+    /// `availability` or `heat`.
+    pub panel: String,
+    /// The kind of record it counts: `incident` (the default), `problem`, `change` or `task`; only for the
+    /// panels that count one kind (`figures`, `series`, `by_*`, `sla`, `backlog`, `heat`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// The viewer's dashboard: its panels in order, and whether they chose them
+/// (else their role's default: an agent's begins with `my_work`).
+#[derive(Serialize, ToSchema)]
+pub struct PanelsJson {
+    pub panels: Vec<PanelJson>,
+    pub chosen: bool,
+}
+
+/// The panels to keep, in order (at most 24, each panel once).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PanelsInput {
+    pub panels: Vec<PanelJson>,
+}
+
+fn panels_json(panels: Vec<Panel>, chosen: bool) -> PanelsJson {
+    PanelsJson { panels: panels.into_iter().map(|p| PanelJson { panel: p.panel, kind: p.kind }).collect(), chosen }
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/panels", tag = "reports", operation_id = "read_panels",
+    responses((status = 200, body = PanelsJson, description = "The viewer's dashboard, as `/reports/mine` shows it"),
+        (status = 403, body = Problem, description = "Requesters have no dashboard")))]
+pub async fn read_panels(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<axum::Json<PanelsJson>, ApiError> {
+    let (panels, chosen) = s.app.my_panels(&actor).await?;
+    Ok(axum::Json(panels_json(panels, chosen)))
+}
+
+#[utoipa::path(put, path = "/api/v1/reports/panels", tag = "reports", operation_id = "replace_panels",
+    request_body = PanelsInput,
+    responses((status = 200, body = PanelsJson, description = "Kept"),
+        (status = 403, body = Problem, description = "Requesters have no dashboard"),
+        (status = 422, body = Problem, description = "An unknown panel or kind, a kind on a panel that counts none, a panel twice, too many panels: each beside `panels[n].panel` or `panels[n].kind`")))]
+pub async fn replace_panels(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Json(b): Json<PanelsInput>,
+) -> Result<axum::Json<PanelsJson>, ApiError> {
+    let panels = b.panels.into_iter().map(|p| Panel { panel: p.panel, kind: p.kind }).collect();
+    let kept = s.app.set_my_panels(&actor, Some(panels)).await?;
+    Ok(axum::Json(panels_json(kept, true)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/reports/panels", tag = "reports", operation_id = "reset_panels",
+    responses((status = 200, body = PanelsJson, description = "Back to the role's default"),
+        (status = 403, body = Problem, description = "Requesters have no dashboard")))]
+pub async fn reset_panels(
+    State(s): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<axum::Json<PanelsJson>, ApiError> {
+    let panels = s.app.set_my_panels(&actor, None).await?;
+    Ok(axum::Json(panels_json(panels, false)))
 }
 
 /// The period (days in the site's time zone, both ends included) and what

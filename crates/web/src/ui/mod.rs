@@ -112,6 +112,7 @@ mod record_list;
 mod record_page;
 mod report_charts;
 mod report_kinds;
+mod report_panels;
 mod report_texts;
 mod reports;
 mod saved_reports;

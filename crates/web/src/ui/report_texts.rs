@@ -200,4 +200,19 @@ crate::i18n::catalogue! {
     Checks: "Checks", "Kontrole";
     AvailabilityCol: "Availability", "Dostępność";
     DownResults: "Down results", "Wyniki awarii";
+    MineTitle: "My dashboard", "Mój pulpit";
+    MineLink: "My dashboard", "Mój pulpit";
+    ServiceLink: "Service dashboard", "Pulpit usług";
+    EditPanels: "Choose panels", "Wybierz panele";
+    EditPanelsHint: "Your dashboard shows these panels in this order, each over the records of its kind (incidents unless chosen; the kind applies to the panels that count records). Leave a row empty to drop it; a panel appears once.", "Twój pulpit pokazuje te panele w tej kolejności, każdy dla zgłoszeń swojego rodzaju (incydentów, jeśli nie wybrano innego; rodzaj dotyczy paneli liczących zgłoszenia). Pusty wiersz usuwa panel; każdy panel występuje raz.";
+    PanelN: "Panel {n}", "Panel {n}";
+    NoPanel: "—", "—";
+    PanelFigures: "Headline figures", "Najważniejsze wskaźniki";
+    SavePanels: "Save my dashboard", "Zapisz mój pulpit";
+    ResetPanels: "Back to the default", "Przywróć domyślny";
+    MyWork: "My work", "Moja praca";
+    MyWorkHint: "What is assigned to you and open now, per priority, how much of it breached its SLA, and what you resolved in the period: counted live.", "Co jest przypisane do Ciebie i otwarte teraz, według priorytetu, ile z tego przekroczyło SLA i co rozwiązałeś w okresie: liczone na bieżąco.";
+    MyOpen: "Open", "Otwarte";
+    MyBreached: "SLA breached", "SLA przekroczone";
+    MyResolved: "Resolved in the period", "Rozwiązane w okresie";
 }

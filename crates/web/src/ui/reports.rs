@@ -16,15 +16,19 @@ use axum::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
 use steward_app::{
     AppError, Code, FieldError,
     reports::{
-        MeasureQuery,
+        Filter, MeasureQuery,
         dashboard::{self, Dashboard, Figure},
     },
 };
+use steward_domain::report::panels::{COUNTING, PANELS, Panel};
 
 pub const PATH: &str = "/reports";
+/// The viewer's own dashboard.
+pub const MINE: &str = "/reports/mine";
 
 pub const AREA: area::Area = area::Area {
     routes,
@@ -39,6 +43,11 @@ pub const AREA: area::Area = area::Area {
 fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route(PATH, axum::routing::get(show))
+        .route(MINE, axum::routing::get(super::report_panels::mine))
+        .route(
+            super::report_panels::EDIT,
+            axum::routing::get(super::report_panels::edit).post(super::report_panels::save),
+        )
         .route(
             super::improvements::PATH,
             axum::routing::get(super::improvements::show).post(super::improvements::create),
@@ -81,7 +90,7 @@ const TV_REFRESH: u32 = 60;
 impl DashQuery {
     /// This dashboard's link, in TV mode or out of it, the rest as asked
     /// (a period not typed stays the rolling default).
-    fn link(&self, tv: bool) -> String {
+    pub(super) fn link(&self, path: &str, tv: bool) -> String {
         let pairs = [
             ("from", self.from.as_str()),
             ("to", self.to.as_str()),
@@ -92,7 +101,7 @@ impl DashQuery {
             ("tv", if tv { "1" } else { "" }),
         ];
         let kept: Vec<(&str, &str)> = pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
-        format!("{PATH}{}", super::fmt::query(&kept))
+        format!("{path}{}", super::fmt::query(&kept))
     }
 }
 
@@ -147,9 +156,26 @@ async fn asked(s: &AppState, d: &DashQuery) -> Result<Asked, AppError> {
 }
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery>, QueryRejection>) -> UiResult {
+    render(&s, ctx, q, Which::Service).await
+}
+
+/// The service dashboard (every panel over the kind asked) or the
+/// viewer's own (the panels they chose, each over its kind).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Which {
+    Service,
+    Mine,
+}
+
+pub(super) async fn render(
+    s: &AppState,
+    ctx: Ctx,
+    q: Result<Query<DashQuery>, QueryRejection>,
+    which: Which,
+) -> UiResult {
     staff_only(&ctx)?;
     let typed = q.map(|Query(q)| q).unwrap_or_default();
-    let Asked { q, mut errors } = asked(&s, &typed).await.map_err(|e| ctx.fail(e))?;
+    let Asked { q, mut errors } = asked(s, &typed).await.map_err(|e| ctx.fail(e))?;
     // A refused question shows the default period, the problems beside
     // their fields and what was typed kept in them.
     let checked = match s.app.measure_query(&ctx.actor, &q) {
@@ -164,7 +190,33 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery
         }
         Err(e) => return Err(ctx.fail(e)),
     };
-    let d = s.app.dashboard(&ctx.actor, period, filter).await.map_err(|e| ctx.fail(e))?;
+    let (panels, path, title) = match which {
+        Which::Service => {
+            let all = PANELS.iter().filter(|p| **p != "my_work").map(|p| Panel::new(p, None)).collect();
+            (all, PATH, RepMsg::Title)
+        }
+        Which::Mine => (s.app.my_panels(&ctx.actor).await.map_err(|e| ctx.fail(e))?.0, MINE, RepMsg::MineTitle),
+    };
+    // One dashboard per kind the panels count: the service dashboard's is
+    // the kind asked; a personal one's, each panel's own.
+    let mut boards: BTreeMap<String, Dashboard> = BTreeMap::new();
+    let kinds: BTreeSet<&str> = match which {
+        Which::Service => BTreeSet::from([""]),
+        Which::Mine => panels.iter().map(board_kind).collect(),
+    };
+    for kind in kinds {
+        let f = match which {
+            Which::Service => filter.clone(),
+            Which::Mine => Filter { kind: Some(kind.to_owned()), ..filter.clone() },
+        };
+        let d = s.app.dashboard(&ctx.actor, period, f).await.map_err(|e| ctx.fail(e))?;
+        boards.insert(kind.to_owned(), d);
+    }
+    let work = if panels.iter().any(|p| p.panel == "my_work") {
+        s.app.my_work(&ctx.actor, period).await.map_err(|e| ctx.fail(e))?
+    } else {
+        Vec::new()
+    };
     let services: Vec<String> = s
         .app
         .cmdb_view(|v| {
@@ -178,55 +230,73 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<DashQuery
     let groups: Vec<String> = s.app.list_groups().await.map_err(|e| ctx.fail(e))?.into_iter().map(|g| g.name).collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let errors = widgets::Errors(errors);
+    let Some(first) = boards.values().next() else { return Err(ctx.fail(AppError::Internal("no dashboard".into()))) };
     let shown = if errors.0.is_empty() {
-        DashQuery { from: d.period.from.to_string(), to: d.period.to.to_string(), ..typed.clone() }
+        DashQuery { from: first.period.from.to_string(), to: first.period.to.to_string(), ..typed.clone() }
     } else {
         typed.clone()
     };
-    let links = Links::of(&d, &typed, errors.0.is_empty());
-    if typed.tv == "1" && errors.0.is_empty() {
-        return Ok(html(status, tv(&ctx, &d, &links, &typed)));
-    }
-    let body = html! {
-        div.page-head {
-            h1 { (ctx.t(RepMsg::Title)) }
-            div.actions {
-                a.btn href=(super::improvements::PATH) { (ctx.t(RepMsg::ImpLink)) }
-                a.btn href=(super::saved_reports::PATH) { (ctx.t(RepMsg::SavedLink)) }
-                a.btn href=(typed.link(true)) title=(ctx.t(RepMsg::TvHint)) { (ctx.t(RepMsg::TvMode)) }
-            }
-        }
-        (form(&ctx, &shown, &errors, &groups, &services))
-        p.muted #report-period {
-            (i18n::tf(ctx.lang, RepMsg::Intro, &[
-                ("from", &d.period.from.to_string()), ("to", &d.period.to.to_string()),
-                ("days", &d.period.days().to_string()),
-            ]))
-        }
-        (headline(&ctx, &d, &links))
-        section.panel #report-series aria-labelledby="report-series-title" {
-            h2 #report-series-title { a href=(links.opened(None)) { (ctx.t(RepMsg::Series)) } }
-            p.hint { (ctx.t(RepMsg::SeriesHint)) }
-            div.chart-wrap { (series(&ctx, &d, &links)) }
-        }
-        div.report-grid {
-            (breakdown(&ctx, "report-groups", RepMsg::ByGroup, &d.by_group, RepMsg::NoGroup, |b| links.group(b)))
-            (breakdown(&ctx, "report-services", RepMsg::ByService, &d.by_service, RepMsg::NoService, |b| links.service(b)))
-            (breakdown(&ctx, "report-priorities", RepMsg::ByPriority, &d.by_priority, RepMsg::NoGroup, |b| links.priority(b)))
-            (sla_table(&ctx, &d, &links))
-        }
-        (backlog(&ctx, &d, &links))
-        (super::report_kinds::kinds(&ctx, &d, if errors.0.is_empty() { &typed.service } else { "" }))
-        (super::report_kinds::availability(&ctx, &d))
-        section.panel #report-heat aria-labelledby="report-heat-title" {
-            h2 #report-heat-title { (ctx.t(RepMsg::Heat)) }
-            p.hint { (ctx.t(RepMsg::HeatHint)) }
-            div.chart-wrap {
-                (charts::heat(&d.heat, weekdays(&ctx), ctx.t(RepMsg::Heat), &links.opened(None)))
+    let ok = errors.0.is_empty();
+    let service = if ok { typed.service.as_str() } else { "" };
+    let shown_panels = html! {
+        div.report-panels {
+            @for p in &panels {
+                @let kind = match which { Which::Service => typed.kind.as_str(), Which::Mine => p.kind() };
+                @if let Some(d) = boards.get(match which { Which::Service => "", Which::Mine => board_kind(p) }) {
+                    (super::report_panels::panel(&ctx, p, d, &Links::of(d, kind, &typed, ok), &work, service))
+                }
             }
         }
     };
-    Ok(html(status, layout::page(&ctx, ctx.t(RepMsg::Title), body)))
+    if which == Which::Service && typed.tv == "1" && ok {
+        return Ok(html(status, tv(&ctx, first, &Links::of(first, &typed.kind, &typed, ok), &typed)));
+    }
+    if typed.tv == "1" && ok {
+        let now = super::fmt::absolute(ctx.lang, super::fmt::now_micros());
+        let body = html! {
+            div.page-head {
+                h1 { (ctx.t(title)) }
+                p.muted #tv-updated { (i18n::tf(ctx.lang, RepMsg::TvUpdated, &[("time", &now)])) }
+                a.btn.btn-quiet href=(typed.link(path, false)) { (ctx.t(RepMsg::TvLeave)) }
+            }
+            (shown_panels)
+        };
+        return Ok(html(status, layout::wall(&ctx, ctx.t(title), TV_REFRESH, body)));
+    }
+    let body = html! {
+        div.page-head {
+            h1 { (ctx.t(title)) }
+            div.actions {
+                @match which {
+                    Which::Service => {
+                        a.btn href=(MINE) { (ctx.t(RepMsg::MineLink)) }
+                        a.btn href=(super::improvements::PATH) { (ctx.t(RepMsg::ImpLink)) }
+                        a.btn href=(super::saved_reports::PATH) { (ctx.t(RepMsg::SavedLink)) }
+                    }
+                    Which::Mine => {
+                        a.btn #edit-panels href=(super::report_panels::EDIT) { (ctx.t(RepMsg::EditPanels)) }
+                        a.btn href=(PATH) { (ctx.t(RepMsg::ServiceLink)) }
+                    }
+                }
+                a.btn href=(typed.link(path, true)) title=(ctx.t(RepMsg::TvHint)) { (ctx.t(RepMsg::TvMode)) }
+            }
+        }
+        (form(&ctx, path, which == Which::Service, &shown, &errors, &groups, &services))
+        p.muted #report-period {
+            (i18n::tf(ctx.lang, RepMsg::Intro, &[
+                ("from", &first.period.from.to_string()), ("to", &first.period.to.to_string()),
+                ("days", &first.period.days().to_string()),
+            ]))
+        }
+        (shown_panels)
+    };
+    Ok(html(status, layout::page(&ctx, ctx.t(title), body)))
+}
+
+/// The kind of the dashboard a panel is drawn from: its own if it counts
+/// one, else incidents' (its figures are the same in every one).
+fn board_kind(p: &Panel) -> &str {
+    if COUNTING.contains(&p.panel.as_str()) { p.kind() } else { "incident" }
 }
 
 /// TV mode: the headline figures and the main charts, large, on a page
@@ -237,7 +307,7 @@ fn tv(ctx: &Ctx, d: &Dashboard, links: &Links, typed: &DashQuery) -> Markup {
         div.page-head {
             h1 { (ctx.t(RepMsg::Title)) }
             p.muted #tv-updated { (i18n::tf(ctx.lang, RepMsg::TvUpdated, &[("time", &now)])) }
-            a.btn.btn-quiet href=(typed.link(false)) { (ctx.t(RepMsg::TvLeave)) }
+            a.btn.btn-quiet href=(typed.link(PATH, false)) { (ctx.t(RepMsg::TvLeave)) }
         }
         (headline(ctx, d, links))
         div.report-grid {
@@ -257,7 +327,15 @@ pub(super) fn weekdays(ctx: &Ctx) -> [&str; 7] {
     [RepMsg::Mon, RepMsg::Tue, RepMsg::Wed, RepMsg::Thu, RepMsg::Fri, RepMsg::Sat, RepMsg::Sun].map(|m| ctx.t(m))
 }
 
-fn form(ctx: &Ctx, q: &DashQuery, errors: &widgets::Errors, groups: &[String], services: &[String]) -> Markup {
+fn form(
+    ctx: &Ctx,
+    path: &str,
+    with_kind: bool,
+    q: &DashQuery,
+    errors: &widgets::Errors,
+    groups: &[String],
+    services: &[String],
+) -> Markup {
     let field = |id: &'static str, name: &'static str, label: RepMsg| {
         widgets::Field::new(ctx.lang, id, name, ctx.t(label), errors)
     };
@@ -293,13 +371,13 @@ fn form(ctx: &Ctx, q: &DashQuery, errors: &widgets::Errors, groups: &[String], s
             ("priority", q.priority.clone()),
         ];
         let pairs: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        format!("{PATH}{}", fmt::query(&pairs))
+        format!("{path}{}", fmt::query(&pairs))
     };
     html! {
-        form.filters.report-filters method="get" action=(PATH) {
+        form.filters.report-filters method="get" action=(path) {
             (widgets::Field { kind: Some("date"), ..field("r-from", "from", RepMsg::From) }.input(&q.from))
             (widgets::Field { kind: Some("date"), ..field("r-to", "to", RepMsg::To) }.input(&q.to))
-            (field("r-kind", "kind", RepMsg::Kind).select(&kinds, &q.kind))
+            @if with_kind { (field("r-kind", "kind", RepMsg::Kind).select(&kinds, &q.kind)) }
             (field("r-group", "group", RepMsg::Group).select(&named(groups), &q.group))
             (field("r-service", "service", RepMsg::Service).select(&named(services), &q.service))
             (field("r-priority", "priority", RepMsg::Priority).select(&priorities, &q.priority))
@@ -316,7 +394,7 @@ fn form(ctx: &Ctx, q: &DashQuery, errors: &widgets::Errors, groups: &[String], s
 /// Where a panel's records are listed: the kind's list, narrowed as the
 /// dashboard is, opened in the period (or on one day). The lists read
 /// `opened_to` as "opened before", so a period ends on the day after.
-struct Links {
+pub(super) struct Links {
     list: &'static str,
     from: String,
     to: String,
@@ -326,8 +404,8 @@ struct Links {
 }
 
 impl Links {
-    fn of(d: &Dashboard, q: &DashQuery, keep: bool) -> Links {
-        let list = match q.kind.as_str() {
+    pub(super) fn of(d: &Dashboard, kind: &str, q: &DashQuery, keep: bool) -> Links {
+        let list = match kind {
             "problem" => "/problems",
             "change" => "/changes",
             "task" => "/tasks",
@@ -356,7 +434,7 @@ impl Links {
     }
 
     /// Opened in the period, or on `day`.
-    fn opened(&self, day: Option<&str>) -> String {
+    pub(super) fn opened(&self, day: Option<&str>) -> String {
         match day {
             Some(d) => self.link(d, &after(d), &[]),
             None => self.link(&self.from, &self.to, &[]),
@@ -364,31 +442,31 @@ impl Links {
     }
 
     /// Open now, narrowed as the dashboard is (whenever opened).
-    fn open_now(&self) -> String {
+    pub(super) fn open_now(&self) -> String {
         let pairs: Vec<(&str, &str)> =
             vec![("state", "open"), ("group", &self.group), ("service", &self.service), ("priority", &self.priority)];
         format!("{}{}", self.list, fmt::query(&pairs))
     }
 
-    fn state(&self, state: &str) -> String {
+    pub(super) fn state(&self, state: &str) -> String {
         self.link(&self.from, &self.to, &[("state", state)])
     }
 
-    fn breached(&self) -> String {
+    pub(super) fn breached(&self) -> String {
         self.link(&self.from, &self.to, &[("sla", "breached")])
     }
 
-    fn group(&self, b: &dashboard::Bar) -> Option<String> {
+    pub(super) fn group(&self, b: &dashboard::Bar) -> Option<String> {
         let name = if b.id == 0 { "none" } else { b.name.as_deref()? };
         Some(self.link(&self.from, &self.to, &[("group", name)]))
     }
 
-    fn service(&self, b: &dashboard::Bar) -> Option<String> {
+    pub(super) fn service(&self, b: &dashboard::Bar) -> Option<String> {
         let name = b.name.as_deref()?;
         Some(self.link(&self.from, &self.to, &[("service", name)]))
     }
 
-    fn priority(&self, b: &dashboard::Bar) -> Option<String> {
+    pub(super) fn priority(&self, b: &dashboard::Bar) -> Option<String> {
         Some(self.link(&self.from, &self.to, &[("priority", &b.id.to_string())]))
     }
 }
@@ -425,7 +503,7 @@ pub(super) fn value(ctx: &Ctx, v: Option<f64>, unit: Unit) -> String {
 /// (none: neither) and the records behind it.
 type Headed<'a> = (&'static str, RepMsg, &'a Figure, Unit, Option<bool>, String);
 
-fn headline(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
+pub(super) fn headline(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
     let h = &d.headline;
     // (id, label, figure, unit, whether more is better, link)
     let figures: [Headed; 10] = [
@@ -500,7 +578,7 @@ fn trend(ctx: &Ctx, f: &Figure, unit: Unit, more_is_better: Option<bool>) -> Mar
     }
 }
 
-fn series(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
+pub(super) fn series(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
     let days: Vec<String> = d.days.iter().map(|p| p.date.to_string()).collect();
     let points: Vec<Point> = d
         .days
@@ -522,7 +600,7 @@ fn series(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
 
 /// The open records at each day's last snapshot, and the last one's split
 /// by age.
-fn backlog(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
+pub(super) fn backlog(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
     // Every day of the period, so the days line up with the chart above;
     // a day with no count shows none.
     let counted: std::collections::BTreeMap<jiff::civil::Date, i64> = d.backlog.iter().map(|b| (b.0, b.1)).collect();
@@ -557,7 +635,7 @@ fn backlog(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
     }
 }
 
-fn breakdown(
+pub(super) fn breakdown(
     ctx: &Ctx,
     id: &str,
     title: RepMsg,
@@ -594,7 +672,7 @@ fn breakdown(
     }
 }
 
-fn sla_table(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
+pub(super) fn sla_table(ctx: &Ctx, d: &Dashboard, links: &Links) -> Markup {
     let target = |t: &str| match t {
         "response" => ctx.t(RepMsg::TargetResponse),
         "resolution" => ctx.t(RepMsg::TargetResolution),

@@ -79,3 +79,49 @@ both!(bad_parameters_are_refused_beside_their_names, |t| {
     )
     .await;
 });
+
+both!(each_user_composes_their_dashboard_from_the_panel_list, |t| {
+    // Until chosen: an agent's dashboard begins with their own work, a
+    // manager's is the service view.
+    let r: Value = t.get("/api/v1/reports/panels", &t.agent).await.json().await.unwrap();
+    assert_eq!((r["chosen"].as_bool(), r["panels"][0]["panel"].as_str()), (Some(false), Some("my_work")));
+    let r: Value = t.get("/api/v1/reports/panels", &t.manager).await.json().await.unwrap();
+    assert_eq!(r["panels"][0]["panel"], "figures");
+
+    let mine = json!({"panels": [{"panel": "series", "kind": "change"}, {"panel": "my_work"}, {"panel": "sla"}]});
+    let r = t.put_json("/api/v1/reports/panels", &t.agent, mine.clone()).await;
+    assert_eq!(r.status(), 200);
+    let r: Value = t.get("/api/v1/reports/panels", &t.agent).await.json().await.unwrap();
+    assert_eq!((r["chosen"].as_bool(), &r["panels"]), (Some(true), &mine["panels"]));
+    // Another user's stays theirs.
+    let r: Value = t.get("/api/v1/reports/panels", &t.agent2).await.json().await.unwrap();
+    assert_eq!(r["chosen"], false);
+
+    // Bad panels, each beside its place, and nothing kept.
+    let bad = json!({"panels": [
+        {"panel": "pie"}, {"panel": "figures", "kind": "invoice"},
+        {"panel": "availability", "kind": "incident"}, {"panel": "sla"}, {"panel": "sla"}
+    ]});
+    let msg = invalid(
+        t.put_json("/api/v1/reports/panels", &t.agent, bad).await,
+        &["panels[0].panel", "panels[1].kind", "panels[2].kind", "panels[4].panel"],
+    )
+    .await;
+    assert!(msg.contains("\"pie\" is not one of figures, my_work"), "{msg}");
+    let many: Vec<Value> = (0..25).map(|_| json!({"panel": "heat"})).collect();
+    invalid(t.put_json("/api/v1/reports/panels", &t.agent, json!({"panels": many})).await, &["panels"]).await;
+    let r =
+        t.put_json("/api/v1/reports/panels", &t.agent, json!({"panels": [{"panel": "heat", "colour": "red"}]})).await;
+    assert_eq!(r.status(), 422);
+    let r: Value = t.get("/api/v1/reports/panels", &t.agent).await.json().await.unwrap();
+    assert_eq!(r["panels"], mine["panels"], "nothing kept");
+
+    // Back to the default; requesters have no dashboard.
+    let r: Value = t.delete("/api/v1/reports/panels", &t.agent).await.json().await.unwrap();
+    assert_eq!((r["chosen"].as_bool(), r["panels"][0]["panel"].as_str()), (Some(false), Some("my_work")));
+    forbidden(
+        t.get("/api/v1/reports/panels", &t.requester).await,
+        "only agents, managers and admins can see the measures and reports",
+    )
+    .await;
+});

@@ -10,7 +10,7 @@ use crate::change_pages::{at, body};
 use crate::cmdb_journey::sign_in;
 use crate::driver;
 use crate::journey::{choose, click, fill, go, path, text, wait};
-use crate::server::{self, get};
+use crate::server::{self, get, post};
 use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 use steward_app::incidents::{NewIncident, TransitionInput, number};
@@ -206,4 +206,60 @@ async fn a_bad_period_is_said_beside_its_field_and_requesters_are_kept_out() {
     assert!(page.contains("Answer faster") && page.contains("4 → 1"), "{page}");
     assert!(page.contains(r#"<progress class="progress" value="0" max="100""#) && page.contains("No data"), "{page}");
     body(get(&t, "/reports/improvements", &requester).await, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_composes_their_own_dashboard() {
+    let t = server::spawn().await;
+    t.add_manager().await;
+    counted(&t).await;
+    let (cookie, csrf) = t.session("agent").await;
+    // Until chosen, an agent's own dashboard begins with their work: the
+    // incident they hold, open, and none resolved by them.
+    let (agent, _) = t.app.login("agent", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
+    let groups = t.app.list_groups().await.unwrap();
+    let desk = groups.into_iter().find(|g| g.id == agent.group_ids[0]).unwrap().name;
+    let mine = NewIncident {
+        title: "Badge reader offline".into(),
+        assignment_group: Some(desk),
+        assignee: Some("agent".into()),
+        ..Default::default()
+    };
+    t.app.create_incident(&agent, mine).await.unwrap();
+    let page = body(get(&t, "/reports/mine", &cookie).await, StatusCode::OK).await;
+    let work = page.find(r#"id="report-my-work""#).expect("my work first");
+    assert!(work < page.find(r#"id="report-figures""#).unwrap(), "my work leads");
+    assert!(page.contains(r#"<td class="my-open"><a href="/incidents?assignee=me">1</a></td>"#), "{page}");
+
+    // A kind on a panel that counts none is refused beside it, what was
+    // chosen kept; then the dashboard is kept in the order chosen.
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("panels[0].panel", "series"),
+        ("panels[0].kind", "change"),
+        ("panels[1].panel", "availability"),
+        ("panels[1].kind", "problem"),
+        ("panels[2].panel", ""),
+        ("panels[3].panel", "my_work"),
+    ];
+    let page = body(post(&t, "/reports/mine/edit", &cookie, &form).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(at(&page, "pk1-error").contains("counts no one kind"), "{page}");
+    let mut form = form.to_vec();
+    form[4].1 = "";
+    let r = post(&t, "/reports/mine/edit", &cookie, &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = body(get(&t, "/reports/mine", &cookie).await, StatusCode::OK).await;
+    let order: Vec<usize> = ["report-series", "report-availability", "report-my-work"]
+        .iter()
+        .map(|id| page.find(&format!(r#"id="{id}""#)).unwrap_or_else(|| panic!("{id}: {page}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(!page.contains(r#"id="report-figures""#), "only what was chosen");
+    // The series counts changes: its days link to the change list.
+    assert!(page.contains(r#"href="/changes?opened_from="#), "{page}");
+    // Back to the default.
+    let r = post(&t, "/reports/mine/edit", &cookie, &[("_csrf", csrf.as_str()), ("reset", "1")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = body(get(&t, "/reports/mine", &cookie).await, StatusCode::OK).await;
+    assert!(page.contains(r#"id="report-figures""#));
 }
