@@ -237,7 +237,7 @@ pub struct AlertFiguresJson {
 /// A service's availability in the period from its checks' hourly results:
 /// up (ok or warning) over up and down, unknown results left out.
 #[derive(Serialize, ToSchema)]
-pub struct AvailabilityJson {
+pub struct ServiceAvailabilityJson {
     pub service_id: i64,
     pub checks: i64,
     pub ok: i64,
@@ -288,7 +288,7 @@ pub struct MeasuresJson {
     pub changes: ChangeFiguresJson,
     pub alerts: AlertFiguresJson,
     /// Per service with checks (narrowed by `service` only).
-    pub availability: Vec<AvailabilityJson>,
+    pub availability: Vec<ServiceAvailabilityJson>,
 }
 
 impl MeasuresJson {
@@ -347,7 +347,7 @@ impl MeasuresJson {
             availability: m
                 .availability
                 .into_iter()
-                .map(|a| AvailabilityJson {
+                .map(|a| ServiceAvailabilityJson {
                     service_id: a.service_id,
                     checks: a.checks,
                     ok: a.ok,
