@@ -561,3 +561,38 @@ pub async fn groups_between(
     }
     Ok(out)
 }
+
+/// For a benchmark: alert groups that opened one incident in `groups`, and
+/// a firing at the opening of one in `firings`, beside incidents loaded in
+/// bulk. Nothing when alert groups exist already; whether it added any.
+pub async fn bench_beside_incidents(conn: &mut AnyConnection, groups: i64, firings: i64) -> Result<bool> {
+    let (have,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM alert_groups").fetch_one(&mut *conn).await?;
+    if have > 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO alerts (fingerprint, labels, starts_at, ends_at, updated_at, received_at) \
+         VALUES (4242, '{\"alertname\":\"bench\"}', 0, 0, 0, 0)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let (alert,): (i64,) =
+        sqlx::query_as("SELECT id FROM alerts WHERE fingerprint = 4242").fetch_one(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO alert_groups (group_key, cause_ci, incident_id, opened_at, updated_at) \
+         SELECT 'bench-' || CAST(id AS TEXT), 0, id, opened_at, opened_at FROM records \
+         WHERE kind = 'incident' AND id % $1 = 0",
+    )
+    .bind(groups)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO alert_events (alert_id, at, kind) SELECT $1, opened_at, 'fired' FROM records \
+         WHERE kind = 'incident' AND id % $2 = 0",
+    )
+    .bind(alert)
+    .bind(firings)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}

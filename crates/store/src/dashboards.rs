@@ -65,3 +65,14 @@ pub async fn resolved_work(conn: &mut AnyConnection, kind: &str, user: i64, from
     .await?;
     Ok(n)
 }
+
+/// The user most records are assigned to, and how many (a benchmark's
+/// busiest agent).
+pub async fn busiest_assignee(conn: &mut AnyConnection) -> Result<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT assignee_id, CAST(COUNT(*) AS BIGINT) FROM records WHERE assignee_id IS NOT NULL \
+         GROUP BY assignee_id ORDER BY COUNT(*) DESC LIMIT 1",
+    )
+    .fetch_optional(conn)
+    .await?)
+}
