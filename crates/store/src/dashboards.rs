@@ -41,13 +41,22 @@ pub async fn open_work(conn: &mut AnyConnection, kind: &str, user: i64, open: &[
         return Ok(Vec::new());
     }
     let mut q = Sql::written(
-        "SELECT priority, CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN sla_breached <> 0 THEN 1 ELSE 0 END) AS BIGINT) \
-         FROM records WHERE kind = $1 AND assignee_id = $2 AND state IN ",
+        "SELECT state, priority, CAST(COUNT(*) AS BIGINT), \
+         CAST(SUM(CASE WHEN sla_breached <> 0 THEN 1 ELSE 0 END) AS BIGINT) FROM records WHERE kind = $1 AND assignee_id = $2 AND state IN ",
         vec![Value::from(kind), Value::Int(user)],
     );
     q.row(open.iter().map(|s| Value::from(*s)));
-    q.push(" GROUP BY priority ORDER BY priority");
-    Ok(q.fetch_all(conn).await?)
+    // Grouped by state too, so the (kind, assignee, state, priority) index
+    // gives the groups in order and only the open rows are read.
+    q.push(" GROUP BY state, priority");
+    let rows: Vec<(String, i64, i64, i64)> = q.fetch_all(conn).await?;
+    let mut by: std::collections::BTreeMap<i64, (i64, i64)> = std::collections::BTreeMap::new();
+    for (_, p, n, b) in rows {
+        let e = by.entry(p).or_default();
+        e.0 += n;
+        e.1 += b;
+    }
+    Ok(by.into_iter().map(|(p, (n, b))| (p, n, b)).collect())
 }
 
 /// How many records of `kind` assigned to `user` were resolved from `from`
@@ -55,7 +64,7 @@ pub async fn open_work(conn: &mut AnyConnection, kind: &str, user: i64, open: &[
 pub async fn resolved_work(conn: &mut AnyConnection, kind: &str, user: i64, from: i64, to: i64) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM records WHERE kind = $1 AND assignee_id = $2 \
-         AND resolved_at >= $3 AND resolved_at < $4",
+         AND resolved_at IS NOT NULL AND resolved_at >= $3 AND resolved_at < $4",
     )
     .bind(kind.to_owned())
     .bind(user)

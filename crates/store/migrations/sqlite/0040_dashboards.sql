@@ -6,3 +6,8 @@ CREATE TABLE dashboards (
     panels     TEXT NOT NULL,
     updated_at BIGINT NOT NULL
 );
+
+-- An agent's own work: what they resolved in a period, counted from the
+-- index alone (the totals carry no assignee).
+CREATE INDEX records_assignee_resolved ON records (kind, assignee_id, resolved_at)
+    WHERE assignee_id IS NOT NULL AND resolved_at IS NOT NULL;
