@@ -471,12 +471,21 @@ pub struct Filter {
     pub group: Option<i64>,
     pub organisation: Option<i64>,
     pub priority: Option<i64>,
+    /// One of these groups (an agent's own), beside `group`; empty: any.
+    pub groups: Vec<i64>,
 }
 
 impl Filter {
     fn push(&self, q: &mut Sql) {
         if let Some(k) = &self.kind {
             q.push(" AND kind = ").bind(Value::from(k.as_str()));
+        }
+        if !self.groups.is_empty() {
+            q.push(" AND group_id IN (");
+            for (i, g) in self.groups.iter().enumerate() {
+                q.push(if i == 0 { "" } else { ", " }).bind(Value::Int(*g));
+            }
+            q.push(")");
         }
         for (col, v) in [
             ("service_id", self.service),

@@ -38,6 +38,8 @@ pub struct MeasureQuery {
     pub group: Option<i64>,
     pub organisation: Option<i64>,
     pub priority: Option<i64>,
+    /// Only the asker's own groups (an agent's team view).
+    pub my_groups: bool,
 }
 
 impl App {
@@ -82,6 +84,12 @@ impl App {
             group: q.group,
             organisation: q.organisation,
             priority: q.priority,
+            // No group of their own: nothing is theirs (-1 is no group's id).
+            groups: match (q.my_groups, actor.group_ids.is_empty()) {
+                (false, _) => Vec::new(),
+                (true, true) => vec![-1],
+                (true, false) => actor.group_ids.clone(),
+            },
         };
         Ok((period, filter))
     }

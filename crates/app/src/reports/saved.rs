@@ -10,9 +10,12 @@
 //! it is still the moment read (another node that got there first wins).
 
 use super::{Filter, MeasureQuery};
-use crate::export::ExportPages;
-use crate::incidents::{ListParams, export};
+use crate::changes::{Change, ChangeListParams};
+use crate::export::{ExportPages, Exported};
+use crate::incidents::ListParams;
 use crate::notify::EMAIL;
+use crate::problems::{Problem, ProblemListParams};
+use crate::tasks::{Queue, Task, task_filter};
 use crate::{Actor, App, Code, error::AppError, error::Errors};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -56,7 +59,7 @@ pub struct MeasureParams {
 #[derive(Debug, Clone, Default)]
 pub struct SavedReportInput {
     pub name: String,
-    /// `measures` or `incidents`.
+    /// `measures`, or a record list: `incidents`, `problems`, `changes`, `tasks`.
     pub subject: String,
     /// `csv` (default) or `xlsx`.
     pub format: Option<String>,
@@ -230,9 +233,9 @@ impl App {
                     Err(e) => return Err(e),
                 }
             }
-            "incidents" => {
+            list if LISTS.contains(&list) => {
                 let v = i.filters.clone().unwrap_or_else(|| serde_json::json!({}));
-                match self.list_params(actor, &v).await {
+                match self.list_pages(actor, list, &v).await {
                     Ok(_) => Some(v.to_string()),
                     Err(AppError::Invalid(fs)) => {
                         errs.0.extend(fs);
@@ -339,25 +342,54 @@ impl App {
         errs.finish()
     }
 
-    /// The incident list's parameters from a JSON object, checked for
-    /// `actor`: the filter they make.
-    async fn list_params(
-        &self,
-        actor: &Actor,
-        v: &serde_json::Value,
-    ) -> Result<steward_store::records::Filter, AppError> {
-        let p: ListParams = serde_json::from_value(v.clone()).map_err(|e| {
-            AppError::field("filters", Code::Malformed.msg(e.to_string()).with("detail", e.to_string()))
-        })?;
-        for (field, given) in [("cursor", p.cursor.is_some()), ("limit", p.limit.is_some())] {
-            if given {
-                return Err(AppError::field(
-                    &format!("filters.{field}"),
-                    Code::ExportWhole.msg("a report takes every matching record: leave it out"),
-                ));
+    /// A record list's parameters (`subject` is one of [`LISTS`]) from a
+    /// JSON object, read as that list reads them for `actor`: the pages a
+    /// report of it reads.
+    async fn list_pages(&self, actor: &Actor, subject: &str, v: &serde_json::Value) -> Result<ExportPages, AppError> {
+        let pages = match subject {
+            "problems" => {
+                let p: ProblemListParams = filters(v)?;
+                whole(p.cursor.is_some(), p.limit.is_some())?;
+                ExportPages::from(self.problem_filter(actor, &p).await.map_err(|e| e.prefixed("filters."))?)
             }
+            "changes" => {
+                let p: ChangeListParams = filters(v)?;
+                whole(p.cursor.is_some(), p.limit.is_some())?;
+                ExportPages::from(self.change_filter(actor, &p).await.map_err(|e| e.prefixed("filters."))?)
+            }
+            "tasks" => {
+                let p: TaskListParams = filters(v)?;
+                let queue = match p.assigned.as_deref().map(str::trim) {
+                    None => Queue::Group,
+                    Some(a) => Queue::parse(a).ok_or_else(|| {
+                        AppError::field("filters.assigned", steward_domain::code::not_one_of(a, &["me", "group"]))
+                    })?,
+                };
+                ExportPages::from(task_filter(actor, queue)?)
+            }
+            _ => {
+                let p: ListParams = filters(v)?;
+                whole(p.cursor.is_some(), p.limit.is_some())?;
+                ExportPages::from(self.incident_filter(actor, &p).await.map_err(|e| e.prefixed("filters."))?)
+            }
+        };
+        Ok(pages)
+    }
+
+    /// A list report's file: the kind's columns, then its pages.
+    async fn list_file<T: Exported>(
+        &self,
+        owner: &Actor,
+        mut pages: ExportPages,
+        xlsx: bool,
+        name: &str,
+    ) -> Result<Sink, FileError> {
+        let columns: Vec<String> = T::COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+        let mut file = Sink::new(xlsx, name, &columns)?;
+        while let Some(rows) = self.export_next::<T>(owner, &mut pages).await? {
+            file.push(rows.iter().map(Exported::cells).collect()).await?;
         }
-        self.incident_filter(actor, &p).await.map_err(|e| e.prefixed("filters."))
+        Ok(file)
     }
 
     /// The owner as they are now; a report whose owner may no longer see
@@ -394,14 +426,15 @@ impl App {
                 file.push(rows).await?;
                 (file, Some(period))
             }
-            _ => {
+            list => {
                 let v: serde_json::Value = serde_json::from_str(&row.params).unwrap_or_default();
-                let mut pages = ExportPages::new(self.list_params(owner, &v).await?);
-                let columns: Vec<String> = export::COLUMNS.iter().map(|c| (*c).to_owned()).collect();
-                let mut file = Sink::new(xlsx, &row.name, &columns)?;
-                while let Some(rows) = self.export_next::<Incident>(owner, &mut pages).await? {
-                    file.push(rows.iter().map(export::cells).collect()).await?;
-                }
+                let pages = self.list_pages(owner, list, &v).await?;
+                let file = match list {
+                    "problems" => self.list_file::<Problem>(owner, pages, xlsx, &row.name).await?,
+                    "changes" => self.list_file::<Change>(owner, pages, xlsx, &row.name).await?,
+                    "tasks" => self.list_file::<Task>(owner, pages, xlsx, &row.name).await?,
+                    _ => self.list_file::<Incident>(owner, pages, xlsx, &row.name).await?,
+                };
                 (file, None)
             }
         };
@@ -632,6 +665,7 @@ fn measure_query(m: &MeasureParams, period: Option<Period>) -> MeasureQuery {
         kind: m.kind.clone(),
         service: m.service,
         group: m.group,
+        my_groups: false,
         organisation: m.organisation,
         priority: m.priority,
     }
@@ -645,12 +679,44 @@ fn view(row: SavedReportRow, recipients: Vec<Recipient>) -> SavedReportView {
     SavedReportView { row, measures, filters, recipients }
 }
 
+/// The record lists a report can be about (the rest of [`SUBJECTS`] is
+/// `measures`).
+const LISTS: [&str; 4] = ["incidents", "problems", "changes", "tasks"];
+
+/// The task queue's parameters, as its list takes them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskListParams {
+    /// `group` (the default) or `me`.
+    assigned: Option<String>,
+}
+
+/// A list's parameters from a report's `filters` object.
+fn filters<P: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<P, AppError> {
+    serde_json::from_value(v.clone())
+        .map_err(|e| AppError::field("filters", Code::Malformed.msg(e.to_string()).with("detail", e.to_string())))
+}
+
+/// A report takes every matching record: a cursor or a limit is refused
+/// beside its name rather than ignored.
+fn whole(cursor: bool, limit: bool) -> Result<(), AppError> {
+    for (field, given) in [("cursor", cursor), ("limit", limit)] {
+        if given {
+            return Err(AppError::field(
+                &format!("filters.{field}"),
+                Code::ExportWhole.msg("a report takes every matching record: leave it out"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn too_large(row: &SavedReportRow) -> AppError {
     let mb = MAX_FILE_BYTES / (1024 * 1024);
-    let hint = if row.subject == "incidents" {
-        "; export the list as CSV instead (GET /api/v1/incidents/export.csv streams any size)"
+    let hint = if LISTS.contains(&row.subject.as_str()) {
+        format!("; export the list as CSV instead (GET /api/v1/{}/export.csv streams any size)", row.subject)
     } else {
-        ""
+        String::new()
     };
     AppError::field(
         "format",

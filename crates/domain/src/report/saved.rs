@@ -13,7 +13,7 @@ use crate::code::{Code, Message, not_one_of};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 
 /// What a report is about.
-pub const SUBJECTS: [&str; 2] = ["measures", "incidents"];
+pub const SUBJECTS: [&str; 5] = ["measures", "incidents", "problems", "changes", "tasks"];
 /// The files a report makes.
 pub const FORMATS: [&str; 2] = ["csv", "xlsx"];
 /// How a measures report breaks its rows down (`none`: one row).

@@ -380,6 +380,7 @@ pub async fn read_measures(
         group: q.group,
         organisation: q.organisation,
         priority: q.priority,
+        my_groups: false,
     };
     let (period, filter) = s.app.measure_query(&actor, &q)?;
     let m = s.app.measures(&actor, period, filter).await?;

@@ -133,13 +133,13 @@ pub struct RecipientJson {
 pub struct SavedReportJson {
     pub id: i64,
     pub name: String,
-    /// measures or incidents.
+    /// measures, or a record list: incidents, problems, changes, tasks.
     pub subject: String,
     /// csv or xlsx.
     pub format: String,
     /// For measures.
     pub measures: Option<MeasureParamsJson>,
-    /// For incidents: the incident list's parameters.
+    /// For a record list: that list's parameters.
     #[schema(value_type = Option<Object>)]
     pub filters: Option<serde_json::Value>,
     /// None: kept, not mailed.
@@ -196,15 +196,16 @@ pub struct SavedReportInputJson {
     /// The version you read, for a replacement (or send `If-Match`).
     pub version: Option<i64>,
     pub name: String,
-    /// measures or incidents.
+    /// measures, or a record list: incidents, problems, changes, tasks.
     pub subject: String,
     /// csv (default) or xlsx.
     pub format: Option<String>,
     /// For measures (default: the last 7 days, one row).
     pub measures: Option<MeasureParamsJson>,
-    /// For incidents: the incident list's parameters as an object of
-    /// strings, e.g. `{"state": "open", "priority": "1,2", "sort": "-opened"}`
-    /// (no paging: a report takes every match). `me` is the owner.
+    /// For a record list: that list's query parameters as an object of
+    /// strings, e.g. incidents `{"state": "open", "priority": "1,2", "sort":
+    /// "-opened"}`, problems `{"known_error": "true"}`, tasks `{"assigned":
+    /// "me"}` (no paging: a report takes every match). `me` is the owner.
     #[schema(value_type = Option<Object>)]
     pub filters: Option<serde_json::Value>,
     pub schedule: Option<ScheduleJson>,

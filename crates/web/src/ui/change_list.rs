@@ -204,6 +204,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ChangeQue
                 " "
                 (record_list::export_buttons(&ctx, |f| LIST.export_link(&q, f), ctx.t(ChgMsg::ExportHint)))
                 " "
+                (record_list::save_button(&ctx, &LIST.save_link(&q)))
+                " "
                 a.btn.btn-primary #new-change href="/changes/new" { (ctx.t(ChgMsg::NewChangeTitle)) }
             }
         }

@@ -60,13 +60,7 @@ impl ListQuery {
 
     /// The saved reports' form, filled in with this list's filters and order.
     pub fn save_link(&self) -> String {
-        let list = self.link(&self.sort, "");
-        let filters = list.split_once('?').map_or("", |(_, q)| q);
-        format!(
-            "{}{}",
-            super::saved_reports::PATH,
-            super::fmt::query(&[("subject", "incidents"), ("filters", filters)])
-        )
+        LIST.save_link(self)
     }
 }
 
@@ -201,7 +195,7 @@ pub async fn render(s: &AppState, ctx: &Ctx, q: Result<ListQuery, String>, shown
                 @if ctx.actor.is_staff() {
                     (record_list::export_buttons(&ctx, |f| q.export_link(f), ctx.t(IncMsg::ExportHint)))
                     " "
-                    a.btn #save-as-report href=(q.save_link()) title=(ctx.t(super::report_texts::RepMsg::SaveAsReportHint)) { (ctx.t(super::report_texts::RepMsg::SaveAsReport)) }
+                    (record_list::save_button(&ctx, &q.save_link()))
                     " "
                 }
                 a.btn.btn-primary href="/incidents/new" { (ctx.t(Msg::NavNewIncident)) }

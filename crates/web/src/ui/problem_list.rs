@@ -173,6 +173,8 @@ pub async fn show(State(s): State<AppState>, ctx: Ctx, q: Result<Query<ProblemQu
             div.actions {
                 (record_list::export_buttons(&ctx, |f| LIST.export_link(&q, f), ctx.t(PrbMsg::PrbExportHint)))
                 " "
+                (record_list::save_button(&ctx, &LIST.save_link(&q)))
+                " "
                 a.btn.btn-primary #new-problem href="/problems/new" { (ctx.t(PrbMsg::NewProblemTitle)) }
             }
         }

@@ -168,6 +168,12 @@ impl Shape {
         format!("/api/v1{}/export.{format}{}", self.path, fmt::query(&filters_and_sort(q)))
     }
 
+    /// The saved reports' form, filled in with this list (its path names
+    /// the report's subject) and its filters and order.
+    pub fn save_link<Q: QueryString>(&self, q: &Q) -> String {
+        save_link(self.path.trim_start_matches('/'), &fmt::query(&filters_and_sort(q)))
+    }
+
     /// The queues as tabs, the current one marked.
     pub fn queues<Q: QueryString, T: Text>(&self, ctx: &Ctx, q: &Q, label: impl Text, queues: &[(T, &str)]) -> Markup {
         let current = current_queue(q, queues);
@@ -189,6 +195,24 @@ pub fn export_buttons(ctx: &Ctx, link: impl Fn(&str) -> String, hint: &str) -> M
         a.btn.export-csv href=(link("csv")) title=(hint) download { (ctx.t(Msg::ExportCsv)) }
         " "
         a.btn.export-xlsx href=(link("xlsx")) title=(hint) download { (ctx.t(Msg::ExportXlsx)) }
+    }
+}
+
+/// The saved reports' form for a report on the list `subject` with the
+/// list's query string `query` (with or without its `?`).
+pub fn save_link(subject: &str, query: &str) -> String {
+    format!(
+        "{}{}",
+        super::saved_reports::PATH,
+        fmt::query(&[("subject", subject), ("filters", query.trim_start_matches('?'))])
+    )
+}
+
+/// The "Save as report" button of a list, to the form `link` fills in.
+pub fn save_button(ctx: &Ctx, link: &str) -> Markup {
+    use super::report_texts::RepMsg;
+    html! {
+        a.btn #save-as-report href=(link) title=(ctx.t(RepMsg::SaveAsReportHint)) { (ctx.t(RepMsg::SaveAsReport)) }
     }
 }
 

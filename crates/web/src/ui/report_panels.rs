@@ -15,6 +15,7 @@ use axum::{
 };
 use maud::{Markup, html};
 use steward_app::{AppError, reports::dashboard::Dashboard, reports::panels::KindWork};
+use steward_domain::Role;
 use steward_domain::report::panels::{KINDS, MAX_PANELS, PANELS, Panel};
 
 /// Where one composes one's dashboard.
@@ -126,7 +127,21 @@ fn my_work(ctx: &Ctx, work: &[KindWork]) -> Markup {
     }
 }
 
-pub async fn mine(s: State<AppState>, ctx: Ctx, q: Result<Query<DashQuery>, QueryRejection>) -> UiResult {
+pub async fn mine(
+    s: State<AppState>,
+    ctx: Ctx,
+    uri: axum::http::Uri,
+    q: Result<Query<DashQuery>, QueryRejection>,
+) -> UiResult {
+    // An agent's own dashboard, asked nothing, counts their groups' work
+    // (the form's "Any" then widens it).
+    let q = match q {
+        Ok(Query(mut d)) if ctx.actor.role == Role::Agent && uri.query().is_none_or(str::is_empty) => {
+            d.group = reports::MY_GROUPS.to_owned();
+            Ok(Query(d))
+        }
+        other => other,
+    };
     reports::render(&s, ctx, q, Which::Mine).await
 }
 

@@ -54,7 +54,7 @@ crate::i18n::catalogue! {
     ImpNoData: "No data", "Brak danych";
     SavedLink: "Saved reports", "Zapisane raporty";
     SavedTitle: "Saved reports", "Zapisane raporty";
-    SavedIntro: "A report keeps a question — the measures of a rolling period, or an incident list's filters — and mails it as a CSV or XLSX file on a schedule, at the hour in each recipient's own time zone. It runs with its owner's rights and goes only to active staff.", "Raport zapamiętuje pytanie — wskaźniki z ruchomego okresu albo filtry listy zgłoszeń — i wysyła je e-mailem jako plik CSV lub XLSX według harmonogramu, o wybranej godzinie w strefie czasowej każdego odbiorcy. Działa z uprawnieniami właściciela i trafia tylko do aktywnych pracowników.";
+    SavedIntro: "A report keeps a question — the measures of a rolling period, or a record list's filters — and mails it as a CSV or XLSX file on a schedule, at the hour in each recipient's own time zone. It runs with its owner's rights and goes only to active staff.", "Raport zapamiętuje pytanie — wskaźniki z ruchomego okresu albo filtry listy rekordów — i wysyła je e-mailem jako plik CSV lub XLSX według harmonogramu, o wybranej godzinie w strefie czasowej każdego odbiorcy. Działa z uprawnieniami właściciela i trafia tylko do aktywnych pracowników.";
     SavedNone: "No saved reports yet.", "Nie ma jeszcze zapisanych raportów.";
     SavedNew: "New report", "Nowy raport";
     SavedEditTitle: "Edit the report", "Edycja raportu";
@@ -63,6 +63,11 @@ crate::i18n::catalogue! {
     SavedFormat: "File", "Plik";
     SavedMeasures: "Measures", "Wskaźniki";
     SavedIncidents: "Incident list", "Lista incydentów";
+    MyGroups: "My groups", "Moje grupy";
+    SavedProblems: "Problem list", "Lista problemów";
+    SavedChanges: "Change list", "Lista zmian";
+    SavedTasks: "Task queue", "Kolejka zadań";
+    SavedListFilters: "The list's filters", "Filtry listy";
     SavedPeriod: "Period", "Okres";
     SavedBy: "Rows", "Wiersze";
     SavedKind: "Kind", "Rodzaj";
@@ -70,7 +75,7 @@ crate::i18n::catalogue! {
     SavedAllKinds: "All kinds", "Wszystkie rodzaje";
     SavedAllGroups: "All groups", "Wszystkie grupy";
     SavedFilters: "Filters", "Filtry";
-    SavedFiltersHint: "The incident list's filters as its address shows them, e.g. state=open&priority=1,2 (the list's “Save as report” fills them in). “me” is the report's owner.", "Filtry listy incydentów tak, jak pokazuje je jej adres, np. state=open&priority=1,2 (przycisk „Zapisz jako raport” na liście wpisuje je sam). „me” to właściciel raportu.";
+    SavedFiltersHint: "The list's filters as its address shows them, e.g. state=open&priority=1,2, or assigned=me for the task queue (the list's “Save as report” fills them in). “me” is the report's owner.", "Filtry listy tak, jak pokazuje je jej adres, np. state=open&priority=1,2 albo assigned=me dla kolejki zadań (przycisk „Zapisz jako raport” na liście wpisuje je sam). „me” to właściciel raportu.";
     SavedSchedule: "Schedule", "Harmonogram";
     SavedFrequency: "Send", "Wysyłka";
     SavedHour: "At", "O godzinie";

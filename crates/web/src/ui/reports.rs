@@ -84,6 +84,10 @@ pub struct DashQuery {
 /// The kind chosen to count every kind together (none chosen: incidents).
 const ALL_KINDS: &str = "all";
 
+/// The group chosen to count the viewer's own groups (as the lists'
+/// `group=mine`): an agent's dashboard begins with it.
+pub(super) const MY_GROUPS: &str = "mine";
+
 /// How often TV mode reloads, in seconds.
 const TV_REFRESH: u32 = 60;
 
@@ -124,7 +128,9 @@ async fn asked(s: &AppState, d: &DashQuery) -> Result<Asked, AppError> {
         k => k,
     };
     let mut q = MeasureQuery { from: opt(&d.from), to: opt(&d.to), kind, ..Default::default() };
-    if let Some(name) = opt(&d.group) {
+    if opt(&d.group).as_deref() == Some(MY_GROUPS) {
+        q.my_groups = true;
+    } else if let Some(name) = opt(&d.group) {
         match s.app.list_groups().await?.into_iter().find(|g| g.name == name) {
             Some(g) => q.group = Some(g.id),
             None => errors.push(FieldError::new(
@@ -345,6 +351,11 @@ fn form(
         o.extend(names.iter().map(|n| (n.clone(), n.clone())));
         o
     };
+    // "My groups" after "Any", before the names.
+    let my_groups = |mut o: Vec<(String, String)>| {
+        o.insert(1, (MY_GROUPS.to_owned(), ctx.t(RepMsg::MyGroups).to_owned()));
+        o
+    };
     // Incidents unless asked otherwise: the figures a desk runs on, and the
     // list the panels link to.
     let kinds: Vec<(String, String)> = [
@@ -378,7 +389,7 @@ fn form(
             (widgets::Field { kind: Some("date"), ..field("r-from", "from", RepMsg::From) }.input(&q.from))
             (widgets::Field { kind: Some("date"), ..field("r-to", "to", RepMsg::To) }.input(&q.to))
             @if with_kind { (field("r-kind", "kind", RepMsg::Kind).select(&kinds, &q.kind)) }
-            (field("r-group", "group", RepMsg::Group).select(&named(groups), &q.group))
+            (field("r-group", "group", RepMsg::Group).select(&my_groups(named(groups)), &q.group))
             (field("r-service", "service", RepMsg::Service).select(&named(services), &q.service))
             (field("r-priority", "priority", RepMsg::Priority).select(&priorities, &q.priority))
             div.filter-actions { button.btn type="submit" { (ctx.t(i18n::Msg::Apply)) } }

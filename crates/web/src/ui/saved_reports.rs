@@ -36,7 +36,7 @@ pub struct ReportForm {
     kind: String,
     #[serde(rename = "measures.group")]
     group: String,
-    /// The incident list's query string, e.g. `state=open&priority=1`.
+    /// The record list's query string, e.g. `state=open&priority=1`.
     filters: String,
     #[serde(rename = "schedule.frequency")]
     frequency: String,
@@ -132,7 +132,7 @@ impl ReportForm {
                 group: number(&self.group),
                 ..Default::default()
             },
-            filters: (self.subject == "incidents").then_some(serde_json::Value::Object(filters)),
+            filters: (self.subject != "measures").then_some(serde_json::Value::Object(filters)),
             schedule,
             recipients: self
                 .recipients
@@ -213,6 +213,16 @@ fn schedule_text(ctx: &Ctx, v: &SavedReportView) -> String {
     }
 }
 
+/// A record list's name, by the report's subject.
+fn subject_label(subject: &str) -> RepMsg {
+    match subject {
+        "problems" => RepMsg::SavedProblems,
+        "changes" => RepMsg::SavedChanges,
+        "tasks" => RepMsg::SavedTasks,
+        _ => RepMsg::SavedIncidents,
+    }
+}
+
 /// What a report is about, in words.
 fn question(ctx: &Ctx, v: &SavedReportView) -> Markup {
     html! {
@@ -221,7 +231,7 @@ fn question(ctx: &Ctx, v: &SavedReportView) -> Markup {
             @if m.by != "none" { ", " (by_label(ctx, &m.by)) }
             @if let Some(k) = &m.kind { " · " (k) }
         } @else {
-            (ctx.t(RepMsg::SavedIncidents))
+            (ctx.t(subject_label(&v.row.subject)))
             @if let Some(serde_json::Value::Object(f)) = &v.filters {
                 @if !f.is_empty() {
                     div.hint {
@@ -277,6 +287,9 @@ fn form(ctx: &Ctx, f: &ReportForm, groups: &[(String, String)], id: Option<i64>,
     let subjects = opts(vec![
         ("measures", ctx.t(RepMsg::SavedMeasures).to_owned()),
         ("incidents", ctx.t(RepMsg::SavedIncidents).to_owned()),
+        ("problems", ctx.t(RepMsg::SavedProblems).to_owned()),
+        ("changes", ctx.t(RepMsg::SavedChanges).to_owned()),
+        ("tasks", ctx.t(RepMsg::SavedTasks).to_owned()),
     ]);
     let formats = opts(vec![("csv", "CSV".into()), ("xlsx", "XLSX".into())]);
     let periods = opts(PERIODS.iter().map(|p| (*p, period_label(ctx, p))).collect());
@@ -316,8 +329,8 @@ fn form(ctx: &Ctx, f: &ReportForm, groups: &[(String, String)], id: Option<i64>,
                     (field("report-group", "measures.group", ctx.t(RepMsg::SavedGroup)).select(&group_opts, &f.group))
                 }
             }
-            fieldset.incidents-only {
-                legend { (ctx.t(RepMsg::SavedIncidents)) }
+            fieldset.list-only {
+                legend { (ctx.t(RepMsg::SavedListFilters)) }
                 (widgets::Field {
                     hint: Some(ctx.t(RepMsg::SavedFiltersHint)),
                     placeholder: Some("state=open&priority=1,2"),

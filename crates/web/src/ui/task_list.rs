@@ -244,7 +244,11 @@ pub async fn queue(State(s): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
         div.page-head {
             nav.crumbs aria-label="Breadcrumb" { a href="/changes?state=open" { (ctx.t(ChgMsg::ChangesTitle)) } }
             h1 { (ctx.t(TaskMsg::MyTasksTitle)) }
-            div.actions { (super::record_list::export_buttons(&ctx, |f| export_link(which, f), ctx.t(TaskMsg::ExportHint))) }
+            div.actions {
+                (super::record_list::export_buttons(&ctx, |f| export_link(which, f), ctx.t(TaskMsg::ExportHint)))
+                " "
+                (super::record_list::save_button(&ctx, &super::record_list::save_link("tasks", &format!("assigned={}", which.as_str()))))
+            }
         }
         nav.tabs aria-label=(ctx.t(TaskMsg::TaskQueues)) { (tab(Queue::Group, TaskMsg::QueueGroups)) " " (tab(Queue::Me, TaskMsg::QueueMe)) }
         p.hint { (ctx.t(TaskMsg::QueueHint)) }

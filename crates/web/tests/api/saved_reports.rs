@@ -6,11 +6,11 @@
 //! managers everyone's; bad questions, schedules and recipients are
 //! refused beside their fields with nothing stored.
 
-use crate::both_with;
 use crate::exports::read_xlsx;
 use crate::helpers::*;
 use crate::notifications::{mail_config, sent_to, set_mail, smtp_port};
 use crate::smtpd::{SmtpServer, free_port};
+use crate::{both, both_with};
 use serde_json::{Value, json};
 
 const DAY: i64 = 86_400_000_000;
@@ -220,4 +220,78 @@ both_with!(bad_reports_are_refused_beside_their_fields, mail_config(free_port())
     problem(t.put_json(&path, &t.manager, base.clone()).await, 428, "version_required").await;
     problem(t.put_json(&path, &t.manager, with("version", json!(7))).await, 409, "version_conflict").await;
     problem(t.get("/api/v1/reports/saved/x", &t.manager).await, 404, "not_found").await;
+});
+
+/// A saved report's CSV, downloaded: the first column of each row after
+/// the header.
+async fn report_numbers(t: &TestApp, id: i64, token: &str) -> (Vec<String>, Vec<String>) {
+    let r = t.get(&format!("/api/v1/reports/saved/{id}/file"), token).await;
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    let mut read = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let rows: Vec<Vec<String>> = read.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+    (rows[0].clone(), rows[1..].iter().map(|r| r[0].clone()).collect())
+}
+
+/// Creates a saved report on `subject` with `filters` as `token`: its id.
+async fn list_report(t: &TestApp, token: &str, subject: &str, filters: Value) -> i64 {
+    let body = json!({"name": format!("{subject} report"), "subject": subject, "filters": filters});
+    let r = t.post("/api/v1/reports/saved", token, body).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+both!(reports_on_the_problem_change_and_task_lists_follow_those_lists, |t| {
+    let raise = |path: String, body: Value| {
+        let t = &t;
+        async move {
+            let r = t.post(&path, &t.agent, body).await;
+            assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+            num(&r.json::<Value>().await.unwrap())
+        }
+    };
+    let p1 = raise("/api/v1/problems".into(), json!({"title": "DHCP leases run out", "impact": 1, "urgency": 1})).await;
+    raise("/api/v1/problems".into(), json!({"title": "Printer queue stalls"})).await;
+    let c1 =
+        raise("/api/v1/changes".into(), json!({"title": "Replace the core switch", "change_type": "emergency"})).await;
+    raise("/api/v1/changes".into(), json!({"title": "Patch the mail relay", "change_type": "normal"})).await;
+    let task = |title: &str, assignee: Option<&str>| {
+        let mut body = json!({"title": title, "step": 1, "assignment_group": "Service Desk"});
+        if let Some(a) = assignee {
+            body["assignee"] = json!(a);
+        }
+        raise(format!("/api/v1/changes/{c1}/tasks"), body)
+    };
+    let mine = task("Pack the racks", Some("agent")).await;
+    task("Unpack the racks", None).await;
+
+    // Each report holds what its list holds, with the kind's own columns.
+    let id = list_report(&t, &t.agent, "problems", json!({"priority": "1", "sort": "number"})).await;
+    let (header, numbers) = report_numbers(&t, id, &t.agent).await;
+    assert_eq!(numbers, vec![p1]);
+    assert!(header.contains(&"known_error".to_owned()), "{header:?}");
+    let id = list_report(&t, &t.manager, "changes", json!({"change_type": "emergency"})).await;
+    let (header, numbers) = report_numbers(&t, id, &t.manager).await;
+    assert_eq!(numbers, vec![c1.clone()]);
+    assert!(header.contains(&"change_type".to_owned()), "{header:?}");
+    // The task queue: "me" is the owner, whoever downloads it.
+    let id = list_report(&t, &t.agent, "tasks", json!({"assigned": "me"})).await;
+    assert_eq!(report_numbers(&t, id, &t.manager).await.1, vec![mine]);
+    let id = list_report(&t, &t.agent, "tasks", json!({})).await;
+    assert_eq!(report_numbers(&t, id, &t.agent).await.1.len(), 2, "the default is the owner's groups' queue");
+    let read = t.json(&format!("/api/v1/reports/saved/{id}"), &t.agent).await;
+    assert_eq!((read["subject"].as_str(), read["filters"].clone()), (Some("tasks"), json!({})));
+
+    // Each list's own refusals, beside `filters.<name>`; nothing kept.
+    let before = t.json("/api/v1/reports/saved", &t.manager).await.as_array().unwrap().len();
+    let post = |subject: &str, filters: Value| {
+        t.post("/api/v1/reports/saved", &t.manager, json!({"name": "Bad", "subject": subject, "filters": filters}))
+    };
+    invalid(post("problems", json!({"known_error": "maybe"})).await, &["filters.known_error"]).await;
+    invalid(post("problems", json!({"colour": "red"})).await, &["filters"]).await;
+    invalid(post("changes", json!({"risk_level": "huge"})).await, &["filters.risk_level"]).await;
+    invalid(post("changes", json!({"cursor": "abc"})).await, &["filters.cursor"]).await;
+    invalid(post("tasks", json!({"assigned": "everyone"})).await, &["filters.assigned"]).await;
+    invalid(post("tasks", json!({"limit": "5"})).await, &["filters"]).await;
+    assert_eq!(t.json("/api/v1/reports/saved", &t.manager).await.as_array().unwrap().len(), before);
 });

@@ -218,7 +218,7 @@ async fn an_agent_composes_their_own_dashboard() {
     // incident they hold, open, and none resolved by them.
     let (agent, _) = t.app.login("agent", server::PASSWORD, [127, 0, 0, 1].into()).await.unwrap();
     let groups = t.app.list_groups().await.unwrap();
-    let desk = groups.into_iter().find(|g| g.id == agent.group_ids[0]).unwrap().name;
+    let desk = groups.iter().find(|g| g.id == agent.group_ids[0]).unwrap().name.clone();
     let mine = NewIncident {
         title: "Badge reader offline".into(),
         assignment_group: Some(desk),
@@ -226,10 +226,35 @@ async fn an_agent_composes_their_own_dashboard() {
         ..Default::default()
     };
     t.app.create_incident(&agent, mine).await.unwrap();
+    // Another team's incident: the agent's team figures leave it out.
+    let other = groups.iter().find(|g| !agent.group_ids.contains(&g.id)).expect("a group not the agent's");
+    let theirs = NewIncident {
+        title: "Payroll export fails".into(),
+        assignment_group: Some(other.name.clone()),
+        ..Default::default()
+    };
+    t.app.create_incident(&agent, theirs).await.unwrap();
+    t.app.count_reports().await.unwrap();
     let page = body(get(&t, "/reports/mine", &cookie).await, StatusCode::OK).await;
     let work = page.find(r#"id="report-my-work""#).expect("my work first");
     assert!(work < page.find(r#"id="report-figures""#).unwrap(), "my work leads");
     assert!(page.contains(r#"<td class="my-open"><a href="/incidents?assignee=me">1</a></td>"#), "{page}");
+    // Asked nothing, the figures are of the agent's groups, and link to
+    // their records; "Any" group counts every team's.
+    let arrivals = |page: &str| {
+        let at = &page[page.find(r#"id="fig-arrivals""#).expect("arrivals")..];
+        let dd = at.find("<dd>").unwrap() + 4;
+        at[dd..dd + at[dd..].find("</dd>").unwrap()].parse::<i64>().unwrap()
+    };
+    let team = arrivals(&page);
+    let select = &page[page.find(r#"id="r-group""#).unwrap()..];
+    let select = &select[..select.find("</select>").unwrap()];
+    assert!(select.contains(r#"<option value="mine" selected"#), "{select}");
+    assert!(page.contains("group=mine"), "the figures link to the groups' records");
+    let everyone = body(get(&t, "/reports/mine?group=", &cookie).await, StatusCode::OK).await;
+    // Every team's: the two counted first, the agent's and the other team's.
+    assert_eq!(arrivals(&everyone), 4);
+    assert!((1..4).contains(&team), "the agent's own groups' only: {team}");
 
     // A kind on a panel that counts none is refused beside it, what was
     // chosen kept; then the dashboard is kept in the order chosen.
