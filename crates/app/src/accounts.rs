@@ -141,7 +141,12 @@ impl App {
         }
         let id = actor.id;
         self.store
-            .write(move |c| Box::pin(async move { accounts::set_locale(c, id, locale.as_deref()).await }))
+            .write(move |c| {
+                Box::pin(async move {
+                    accounts::set_locale(c, id, locale.as_deref()).await?;
+                    steward_store::sessions::bump_rev(c).await
+                })
+            })
             .await?;
         self.cache.clear_credentials();
         Ok(())
@@ -219,6 +224,7 @@ impl App {
                         ));
                     }
                     accounts::add_member(c, g.id, u.id).await?;
+                    steward_store::sessions::bump_rev(c).await?;
                     Ok::<_, AppError>(())
                 })
             })

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use steward_domain::Role;
 use steward_domain::audit::AuditKind;
-use steward_store::{StoreError, accounts, now_micros};
+use steward_store::{StoreError, accounts, now_micros, sessions};
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     Argon2::default()
@@ -176,15 +176,16 @@ impl App {
     pub async fn session_actor(&self, token: &str) -> Result<(Actor, String), AppError> {
         let hash = secret_hash(token);
         let now = now_micros();
-        if let Some(c) = self.cache.credential(&hash) {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        // Read on every request: a revocation answered by any node holds here.
+        let rev = sessions::rev(&mut conn).await?;
+        if let Some(c) = self.cache.credential(rev, &hash) {
             if let (Some(csrf), Some(exp)) = (c.csrf, c.expires_at) {
                 if exp > now {
                     return Ok((c.actor, csrf));
                 }
             }
         }
-        let generation = self.cache.generation();
-        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let s = accounts::session(&mut conn, &hash).await?;
         let s = s.filter(|s| s.expires_at > now).ok_or(AppError::Unauthenticated("your session has ended"))?;
         let user = accounts::user_by_id(&mut conn, s.user_id).await?.filter(|u| u.active == 1);
@@ -198,14 +199,21 @@ impl App {
             expires_at: Some(s.expires_at),
             alerts_only: false,
         };
-        self.cache.put_credential(hash, credential, generation);
+        self.cache.put_credential(rev, hash, credential);
         Ok((actor, s.csrf))
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), AppError> {
         let hash = secret_hash(token);
         self.cache.clear_credentials();
-        self.store.write(move |c| Box::pin(async move { accounts::delete_session(c, &hash).await })).await?;
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    accounts::delete_session(c, &hash).await?;
+                    sessions::bump_rev(c).await
+                })
+            })
+            .await?;
         Ok(())
     }
 
@@ -230,14 +238,14 @@ impl App {
     /// A token's user and whether it is limited to alerts.
     async fn token_holder(&self, token: &str) -> Result<(Actor, bool), AppError> {
         let hash = secret_hash(token);
-        if let Some(c) = self.cache.credential(&hash) {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let rev = sessions::rev(&mut conn).await?;
+        if let Some(c) = self.cache.credential(rev, &hash) {
             if c.csrf.is_none() {
                 self.note_token_use(&hash);
                 return Ok((c.actor, c.alerts_only));
             }
         }
-        let generation = self.cache.generation();
-        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let found = accounts::user_by_token(&mut conn, &hash).await?;
         drop(conn);
         let (_, scope, user) = found.ok_or(AppError::Unauthenticated("the API token is unknown or revoked"))?;
@@ -245,7 +253,7 @@ impl App {
         self.note_token_use(&hash);
         let alerts_only = scope == TokenScope::Alerts.as_str();
         let credential = Credential { actor: actor.clone(), csrf: None, expires_at: None, alerts_only };
-        self.cache.put_credential(hash, credential, generation);
+        self.cache.put_credential(rev, hash, credential);
         Ok((actor, alerts_only))
     }
 

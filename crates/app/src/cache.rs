@@ -1,19 +1,28 @@
-//! Small in-memory caches for what every request asks: who holds this token
-//! or session, and which id a group name has.
+//! In-memory caches for what every request or write asks — who holds this
+//! token or session, which id a group name has, the SLA rules, the active
+//! webhooks — that agree across nodes.
 //!
-//! Credentials are cached for a few seconds only. A change made on this node
-//! (revoking a token, signing out, changing a user or a group) clears the
-//! cache at once; on other nodes sharing the database it takes effect
-//! within `CREDENTIAL_TTL`.
+//! Each cache stands under a revision kept in the database, which every
+//! write that changes the data behind it moves in the same transaction
+//! (`credentials_rev`; `cache_revs` for the rest). A use reads the revision
+//! first (one row) and drops what it holds when the revision moved, so a
+//! change answered by any node, or made by the CLI, holds on every node for
+//! every request that starts after it. What is kept is tagged with the
+//! revision read *before* it was loaded, so a load that raced a change is
+//! dropped by the next use rather than kept.
 
 use crate::Actor;
 use std::{
     collections::HashMap,
-    sync::Mutex,
+    sync::{Arc, Mutex, RwLock},
     time::{Duration, Instant},
 };
+use steward_store::{Conn, StoreError, revs};
 
-pub const CREDENTIAL_TTL: Duration = Duration::from_secs(10);
+/// How long a credential is kept at most, revision or not: a safety net
+/// for a change that forgot to move the revision, not the way changes
+/// travel.
+pub const CREDENTIAL_TTL: Duration = Duration::from_secs(60);
 const MAX_ENTRIES: usize = 10_000;
 
 #[derive(Clone)]
@@ -27,51 +36,58 @@ pub(crate) struct Credential {
     pub alerts_only: bool,
 }
 
+/// The credentials held, all read under one credentials revision.
+#[derive(Default)]
+struct Credentials {
+    rev: i64,
+    map: HashMap<String, (Instant, Credential)>,
+}
+
 #[derive(Default)]
 pub(crate) struct Cache {
-    credentials: Mutex<HashMap<String, (Instant, Credential)>>,
-    /// Moves on every clear, so that a lookup which read the database
-    /// before a clear does not store what it read after it.
-    generation: std::sync::atomic::AtomicU64,
+    credentials: Mutex<Credentials>,
     groups: Mutex<HashMap<String, i64>>,
 }
 
 impl Cache {
-    /// A fresh entry for this secret hash.
-    pub fn credential(&self, hash: &str) -> Option<Credential> {
-        let map = self.credentials.lock().ok()?;
-        let (at, c) = map.get(hash)?;
+    /// The entry for this secret hash, if it was read under revision `rev`
+    /// (a newer revision drops every entry).
+    pub fn credential(&self, rev: i64, hash: &str) -> Option<Credential> {
+        let mut held = self.credentials.lock().ok()?;
+        if held.rev != rev {
+            held.map.clear();
+            held.rev = held.rev.max(rev);
+            return None;
+        }
+        let (at, c) = held.map.get(hash)?;
         (at.elapsed() < CREDENTIAL_TTL).then(|| c.clone())
     }
 
-    /// The generation to hand back to [`Cache::put_credential`]: take it
-    /// before reading the database.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Keeps a credential read from the database, unless the cache was
-    /// cleared since `generation` was taken (it may have been revoked).
-    pub fn put_credential(&self, hash: String, c: Credential, generation: u64) {
-        if let Ok(mut map) = self.credentials.lock() {
-            if self.generation() != generation {
-                return;
-            }
-            if map.len() >= MAX_ENTRIES {
-                map.retain(|_, (at, _)| at.elapsed() < CREDENTIAL_TTL);
-                if map.len() >= MAX_ENTRIES {
-                    map.clear();
-                }
-            }
-            map.insert(hash, (Instant::now(), c));
+    /// Keeps a credential read from the database after revision `rev` was
+    /// read; dropped if the revision has moved on since.
+    pub fn put_credential(&self, rev: i64, hash: String, c: Credential) {
+        let Ok(mut held) = self.credentials.lock() else { return };
+        if rev < held.rev {
+            return;
         }
+        if rev > held.rev {
+            held.map.clear();
+            held.rev = rev;
+        }
+        if held.map.len() >= MAX_ENTRIES {
+            held.map.retain(|_, (at, _)| at.elapsed() < CREDENTIAL_TTL);
+            if held.map.len() >= MAX_ENTRIES {
+                held.map.clear();
+            }
+        }
+        held.map.insert(hash, (Instant::now(), c));
     }
 
-    /// Forgets every credential: after anything that changes who may do what.
+    /// Forgets every credential on this node at once (the revision tells
+    /// the other nodes).
     pub fn clear_credentials(&self) {
-        if let Ok(mut map) = self.credentials.lock() {
-            self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            map.clear();
+        if let Ok(mut held) = self.credentials.lock() {
+            held.map.clear();
         }
     }
 
@@ -85,6 +101,60 @@ impl Cache {
                 map.insert(name.to_owned(), id);
             }
         }
+    }
+}
+
+/// A value loaded from the database and kept while its revision in
+/// `cache_revs` stands (see the module's comment).
+pub(crate) struct Revised<T> {
+    current: RwLock<Option<(i64, Arc<T>)>>,
+}
+
+impl<T> Default for Revised<T> {
+    fn default() -> Self {
+        Revised { current: RwLock::new(None) }
+    }
+}
+
+impl<T> std::fmt::Debug for Revised<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rev = self.current.read().ok().and_then(|g| g.as_ref().map(|(r, _)| *r));
+        f.debug_struct("Revised").field("rev", &rev).finish_non_exhaustive()
+    }
+}
+
+impl<T> Revised<T> {
+    /// The value as of revision `rev`, if this node holds it.
+    fn at(&self, rev: i64) -> Option<Arc<T>> {
+        let g = self.current.read().ok()?;
+        g.as_ref().filter(|(r, _)| *r == rev).map(|(_, v)| v.clone())
+    }
+
+    /// Keeps `value`, loaded after revision `rev` was read, unless a newer
+    /// one is held already.
+    fn keep(&self, rev: i64, value: Arc<T>) {
+        if let Ok(mut g) = self.current.write() {
+            if g.as_ref().is_none_or(|(r, _)| *r <= rev) {
+                *g = Some((rev, value));
+            }
+        }
+    }
+
+    /// The value under `name`'s revision now: held, or loaded by `load`
+    /// on `c` (after the revision was read on it).
+    pub async fn get<E: From<StoreError>>(
+        &self,
+        c: &mut Conn,
+        name: &str,
+        load: impl AsyncFnOnce(&mut Conn) -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        let rev = revs::get(c, name).await?;
+        if let Some(v) = self.at(rev) {
+            return Ok(v);
+        }
+        let v = Arc::new(load(c).await?);
+        self.keep(rev, v.clone());
+        Ok(v)
     }
 }
 
@@ -109,18 +179,32 @@ mod tests {
     }
 
     #[test]
-    fn credentials_are_kept_briefly_and_cleared() {
+    fn credentials_stand_while_their_revision_does() {
         let c = Cache::default();
-        assert!(c.credential("h").is_none());
+        assert!(c.credential(0, "h").is_none());
         let credential = || Credential { actor: actor(), csrf: None, expires_at: None, alerts_only: false };
-        c.put_credential("h".into(), credential(), c.generation());
-        assert_eq!(c.credential("h").map(|c| c.actor.id), Some(1));
-        let before = c.generation();
+        c.put_credential(0, "h".into(), credential());
+        assert_eq!(c.credential(0, "h").map(|c| c.actor.id), Some(1));
+        // Another node moved the revision: everything held is dropped.
+        assert!(c.credential(1, "h").is_none());
+        // A load that read the older revision is not kept.
+        c.put_credential(0, "h".into(), credential());
+        assert!(c.credential(1, "h").is_none(), "what was read before the change is not kept");
+        c.put_credential(1, "h".into(), credential());
+        assert!(c.credential(1, "h").is_some());
         c.clear_credentials();
-        assert!(c.credential("h").is_none());
-        c.put_credential("h".into(), credential(), before);
-        assert!(c.credential("h").is_none(), "what was read before a clear is not kept");
+        assert!(c.credential(1, "h").is_none());
         c.put_group("Desk", 7);
         assert_eq!(c.group("Desk"), Some(7));
+    }
+
+    #[test]
+    fn a_revised_value_keeps_the_newest_revision() {
+        let r: Revised<&str> = Revised::default();
+        assert!(r.at(0).is_none());
+        r.keep(2, Arc::new("two"));
+        r.keep(1, Arc::new("one"));
+        assert_eq!(r.at(2).as_deref(), Some(&"two"), "an older load does not replace a newer one");
+        assert!(r.at(3).is_none());
     }
 }

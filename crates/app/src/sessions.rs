@@ -1,17 +1,13 @@
 //! Sessions as their owner and admins see them: which browser, last used
-//! when, and revoking them. Every node watches the credentials revision
-//! so that a revocation made anywhere (another node, the CLI) takes
-//! effect here within a second, not after the credential cache's TTL.
+//! when, and revoking them. A revocation moves the credentials revision,
+//! which every node reads on every request (see `cache`), so it holds
+//! everywhere for the next request.
 
 use crate::{Actor, App, audit::AuditEntry, auth, error::AppError};
 use serde::Serialize;
-use std::time::Duration;
 use steward_domain::{access, audit::AuditKind};
 use steward_store::{StoreError, accounts, now_micros, sessions};
-use tokio::sync::watch;
 
-/// How often each node reads the credentials revision.
-pub const WATCH_EVERY: Duration = Duration::from_secs(1);
 /// `last_seen_at` is written at most this often per session.
 const TOUCH_EVERY_US: i64 = 60 * 1_000_000;
 const USER_AGENT_MAX: usize = 200;
@@ -115,35 +111,5 @@ impl App {
         let entry = AuditEntry::new(AuditKind::SessionsRevoked, Some(actor), &user.username);
         self.audit(entry.detail(format!("{ended} ended"))).await;
         Ok(ended)
-    }
-}
-
-/// Forgets this node's cached credentials whenever the credentials
-/// revision moves; runs until `shutdown` turns true.
-pub async fn watch_credentials(app: App, mut shutdown: watch::Receiver<bool>) {
-    let mut seen: Option<i64> = None;
-    let mut tick = tokio::time::interval(WATCH_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = shutdown.changed() => return,
-        }
-        let rev = match app.store.pool().acquire().await {
-            Ok(mut c) => sessions::rev(&mut c).await,
-            Err(e) => Err(StoreError::from(e)),
-        };
-        match rev {
-            Ok(r) if seen.is_some_and(|s| s != r) => {
-                app.forget_credentials();
-                seen = Some(r);
-            }
-            Ok(r) => seen = Some(r),
-            Err(e) => {
-                // Unsure whether anything was revoked: do not serve from memory.
-                app.forget_credentials();
-                tracing::warn!(error = %e, "reading the credentials revision failed");
-            }
-        }
     }
 }

@@ -87,7 +87,10 @@ impl App {
         }
         self.store
             .write(move |c| {
-                Box::pin(async move { accounts::set_browser(c, user_id, language.as_deref(), zone.as_deref()).await })
+                Box::pin(async move {
+                    accounts::set_browser(c, user_id, language.as_deref(), zone.as_deref()).await?;
+                    steward_store::sessions::bump_rev(c).await
+                })
             })
             .await?;
         self.forget_credentials();

@@ -74,7 +74,10 @@ impl App {
         let (locale, zone, id) = (locale.flatten(), zone.flatten(), actor.id);
         self.store
             .write(move |c| {
-                Box::pin(async move { users::set_profile(c, id, locale.as_deref(), zone.as_deref()).await })
+                Box::pin(async move {
+                    users::set_profile(c, id, locale.as_deref(), zone.as_deref()).await?;
+                    sessions::bump_rev(c).await
+                })
             })
             .await?;
         self.forget_credentials();
@@ -253,7 +256,12 @@ impl App {
         access::can_admin(actor.role)?;
         let name = organisation_name(name)?;
         self.store
-            .write(move |c| Box::pin(async move { users::rename_organisation(c, id, version, &name).await }))
+            .write(move |c| {
+                Box::pin(async move {
+                    users::rename_organisation(c, id, version, &name).await?;
+                    sessions::bump_rev(c).await
+                })
+            })
             .await
             .map_err(|e| match e {
                 StoreError::StaleVersion { current } => AppError::Stale { sent: version, current },

@@ -30,6 +30,7 @@ pub async fn rule(conn: &mut AnyConnection, id: i64) -> Result<Option<RuleRow>> 
 }
 
 pub async fn insert_rule(conn: &mut AnyConnection, r: &RuleRow) -> Result<i64> {
+    crate::revs::bump(&mut *conn, crate::revs::SLA).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO escalation_rules (name, position, active, rule, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -46,6 +47,7 @@ pub async fn insert_rule(conn: &mut AnyConnection, r: &RuleRow) -> Result<i64> {
 
 /// Replaces a rule if `r.version` is still current; the new version.
 pub async fn update_rule(conn: &mut AnyConnection, r: &RuleRow) -> Result<i64> {
+    crate::revs::bump(&mut *conn, crate::revs::SLA).await?;
     let row: Option<(i64,)> = sqlx::query_as(
         "UPDATE escalation_rules SET name = $2, position = $3, active = $4, rule = $5, updated_at = $6,
                 version = version + 1
@@ -71,6 +73,7 @@ pub async fn update_rule(conn: &mut AnyConnection, r: &RuleRow) -> Result<i64> {
 /// Deletes a rule (and the record of its firings) if `version` is still
 /// current.
 pub async fn delete_rule(conn: &mut AnyConnection, id: i64, version: i64) -> Result<()> {
+    crate::revs::bump(&mut *conn, crate::revs::SLA).await?;
     let current: Option<(i64,)> = sqlx::query_as("SELECT version FROM escalation_rules WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)

@@ -38,6 +38,7 @@ pub mod problem_trends;
 pub mod problems;
 pub mod records;
 pub mod reports;
+pub mod revs;
 pub mod saved_reports;
 pub mod search;
 pub mod sessions;

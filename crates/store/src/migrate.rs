@@ -65,6 +65,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     38 "0038" "saved_reports",
     39 "0039" "report_marks",
     40 "0040" "dashboards",
+    42 "0042" "cache_revs",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -107,6 +108,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     38 "0038" "saved_reports",
     39 "0039" "report_marks",
     40 "0040" "dashboards",
+    42 "0042" "cache_revs",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -175,28 +175,11 @@ pub async fn clocks(conn: &mut AnyConnection, kind: &str, ids: &[i64]) -> Result
     Ok(out)
 }
 
-/// `select` (ending in `IN `) over `ids` a chunk at a time, `tail` after
-/// the list.
-async fn for_ids<T>(conn: &mut AnyConnection, select: &str, binds: &[Value], ids: &[i64], tail: &str) -> Result<Vec<T>>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
-{
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let mut q = Sql::written(select, binds.to_vec());
-        q.row(chunk.iter().map(|i| Value::Int(*i)));
-        q.push(tail);
-        let mut rows: Vec<T> = q.fetch_all(&mut *conn).await?;
-        out.append(&mut rows);
-    }
-    Ok(out)
-}
-
 /// Of the problems `ids`, the known errors and since when: `(id, at)`.
 pub async fn known_errors(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
     let select = "SELECT record_id, COALESCE(known_error_at, 0) FROM problem_details WHERE known_error = 1 \
                   AND record_id IN ";
-    for_ids(conn, select, &[], ids, "").await
+    crate::sql::rows_for_ids_with(conn, select, &[], ids, "").await
 }
 
 /// How many incidents name each of `ids` by `link` (`caused_by` a problem,
@@ -204,13 +187,19 @@ pub async fn known_errors(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(
 pub async fn incidents_linking(conn: &mut AnyConnection, link: &str, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
     let select = "SELECT l.to_id, COUNT(*) FROM record_links l JOIN records i ON i.id = l.from_id \
                   WHERE i.kind = 'incident' AND l.link = $1 AND l.to_id IN ";
-    for_ids(conn, select, &[Value::from(link)], ids, " GROUP BY l.to_id").await
+    crate::sql::rows_for_ids_with(conn, select, &[Value::from(link)], ids, " GROUP BY l.to_id").await
 }
 
 /// Of the incidents `ids`, those the correlation opened from alerts.
 pub async fn from_alerts(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> =
-        for_ids(conn, "SELECT DISTINCT incident_id FROM alert_groups WHERE incident_id IN ", &[], ids, "").await?;
+    let rows: Vec<(i64,)> = crate::sql::rows_for_ids_with(
+        conn,
+        "SELECT DISTINCT incident_id FROM alert_groups WHERE incident_id IN ",
+        &[],
+        ids,
+        "",
+    )
+    .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -481,11 +470,7 @@ impl Filter {
             q.push(" AND kind = ").bind(Value::from(k.as_str()));
         }
         if !self.groups.is_empty() {
-            q.push(" AND group_id IN (");
-            for (i, g) in self.groups.iter().enumerate() {
-                q.push(if i == 0 { "" } else { ", " }).bind(Value::Int(*g));
-            }
-            q.push(")");
+            q.push(" AND group_id IN ").row(self.groups.iter().map(|g| Value::Int(*g)));
         }
         for (col, v) in [
             ("service_id", self.service),

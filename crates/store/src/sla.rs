@@ -31,6 +31,7 @@ pub async fn calendar(conn: &mut AnyConnection, id: i64) -> Result<Option<Calend
 }
 
 pub async fn insert_calendar(conn: &mut AnyConnection, name: &str, spec: &str, now: i64) -> Result<i64> {
+    crate::revs::bump(&mut *conn, crate::revs::SLA).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO calendars (name, spec, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
     )
@@ -51,6 +52,7 @@ pub async fn update_calendar(
     version: i64,
     now: i64,
 ) -> Result<i64> {
+    crate::revs::bump(&mut *conn, crate::revs::SLA).await?;
     let row: Option<(i64,)> = sqlx::query_as(
         "UPDATE calendars SET name = $2, spec = $3, updated_at = $5, version = version + 1
          WHERE id = $1 AND version = $4 RETURNING version",
@@ -111,6 +113,7 @@ pub async fn definition(conn: &mut AnyConnection, id: i64) -> Result<Option<Defi
 }
 
 pub async fn insert_definition(conn: &mut AnyConnection, d: &DefinitionRow) -> Result<i64> {
+    crate::revs::bump(&mut *conn, crate::revs::SLA).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO sla_definitions (name, position, active, calendar_id, definition, created_at, updated_at,
             record_kinds)
@@ -130,6 +133,7 @@ pub async fn insert_definition(conn: &mut AnyConnection, d: &DefinitionRow) -> R
 
 /// Replaces a definition if `d.version` is still current; the new version.
 pub async fn update_definition(conn: &mut AnyConnection, d: &DefinitionRow) -> Result<i64> {
+    crate::revs::bump(&mut *conn, crate::revs::SLA).await?;
     let row: Option<(i64,)> = sqlx::query_as(
         "UPDATE sla_definitions SET name = $2, position = $3, active = $4, calendar_id = $5, definition = $6,
                 updated_at = $7, record_kinds = $9, version = version + 1
@@ -174,6 +178,7 @@ pub async fn olas(conn: &mut AnyConnection) -> Result<Vec<OlaRow>> {
 }
 
 pub async fn set_ola(conn: &mut AnyConnection, o: &OlaRow) -> Result<()> {
+    crate::revs::bump(&mut *conn, crate::revs::SLA).await?;
     sqlx::query(
         "INSERT INTO group_olas (group_id, target_us, calendar_id, thresholds, updated_at, record_kinds)
          VALUES ($1, $2, $3, $4, $5, $6)
@@ -192,6 +197,7 @@ pub async fn set_ola(conn: &mut AnyConnection, o: &OlaRow) -> Result<()> {
 }
 
 pub async fn delete_ola(conn: &mut AnyConnection, group_id: i64) -> Result<bool> {
+    crate::revs::bump(&mut *conn, crate::revs::SLA).await?;
     let r = sqlx::query("DELETE FROM group_olas WHERE group_id = $1").bind(group_id).execute(conn).await?;
     Ok(r.rows_affected() > 0)
 }

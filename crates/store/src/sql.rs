@@ -182,10 +182,26 @@ pub async fn rows_for_ids<T>(conn: &mut sqlx::AnyConnection, select: &str, ids: 
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
+    rows_for_ids_with(conn, select, &[], ids, "").await
+}
+
+/// As [`rows_for_ids`], with `binds` for the placeholders `select` holds
+/// before its `IN ` and `tail` after the list (a `GROUP BY`).
+pub async fn rows_for_ids_with<T>(
+    conn: &mut sqlx::AnyConnection,
+    select: &str,
+    binds: &[Value],
+    ids: &[i64],
+    tail: &str,
+) -> crate::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let mut q = Sql::new(select);
+        let mut q = Sql::written(select, binds.to_vec());
         q.row(chunk.iter().map(|i| Value::Int(*i)));
+        q.push(tail);
         let mut rows: Vec<T> = q.fetch_all(&mut *conn).await?;
         out.append(&mut rows);
     }

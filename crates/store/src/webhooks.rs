@@ -32,6 +32,7 @@ fn named(e: sqlx::Error) -> StoreError {
 
 /// Inserts `w` (its id, times and version are ignored) and returns its id.
 pub async fn insert(c: &mut AnyConnection, w: &Webhook, now: i64) -> Result<i64> {
+    crate::revs::bump(&mut *c, crate::revs::WEBHOOKS).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO webhooks (name, url, secret, format, events, active, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -67,6 +68,7 @@ pub async fn active(c: &mut AnyConnection) -> Result<Vec<Webhook>> {
 /// Writes every field of `w` if the row still has `expected` version;
 /// returns the new version.
 pub async fn update(c: &mut AnyConnection, w: &Webhook, expected: i64, now: i64) -> Result<i64> {
+    crate::revs::bump(&mut *c, crate::revs::WEBHOOKS).await?;
     let updated: Option<(i64,)> = sqlx::query_as(
         "UPDATE webhooks SET name = $1, url = $2, secret = $3, format = $4, events = $5, active = $6,
             updated_at = $7, version = version + 1
@@ -96,6 +98,7 @@ pub async fn update(c: &mut AnyConnection, w: &Webhook, expected: i64, now: i64)
 /// Deletes the webhook and its delivery log if it still has `expected`
 /// version. Its messages still pending die at their next attempt.
 pub async fn delete(c: &mut AnyConnection, id: i64, expected: i64) -> Result<()> {
+    crate::revs::bump(&mut *c, crate::revs::WEBHOOKS).await?;
     match get(&mut *c, id).await? {
         None => return Err(StoreError::NotFound),
         Some(w) if w.version != expected => return Err(StoreError::StaleVersion { current: w.version }),

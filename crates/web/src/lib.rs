@@ -129,7 +129,6 @@ pub async fn serve(
     let every = state.app.config.sla_timer_every;
     let timers = tokio::spawn(steward_app::sla::timer::run(state.app.clone(), every, stop_rx.clone()));
     let mail = tokio::spawn(steward_app::mail_in::run(state.app.clone(), stop_rx.clone()));
-    let credentials = tokio::spawn(steward_app::sessions::watch_credentials(state.app.clone(), stop_rx.clone()));
     let checks = tokio::spawn(steward_app::checks::scheduler::run(state.app.clone(), stop_rx.clone()));
     let delivery = tokio::spawn(steward_app::notify::worker::run(state.app.clone(), stop_rx));
     let app = state.app.clone();
@@ -141,7 +140,6 @@ pub async fn serve(
     let _ = mail.await;
     let _ = delivery.await;
     let _ = checks.await;
-    let _ = credentials.await;
     app.store.close().await;
     result
 }

@@ -250,7 +250,6 @@ impl App {
                 })
             })
             .await
-            .inspect(|_| self.notifier.ctx.hooks.invalidate())
     }
 
     pub async fn update_webhook(
@@ -297,7 +296,6 @@ impl App {
                 })
             })
             .await
-            .inspect(|_| self.notifier.ctx.hooks.invalidate())
     }
 
     pub async fn delete_webhook(&self, actor: &Actor, id: i64, version: Option<i64>) -> Result<(), AppError> {
@@ -313,7 +311,6 @@ impl App {
                 })
             })
             .await
-            .inspect(|_| self.notifier.ctx.hooks.invalidate())
     }
 
     /// The webhook's latest calls, newest first.

@@ -20,7 +20,7 @@ use steward_store::{
     now_micros,
     outbox::{self, NewMessage},
     records::Incident,
-    watchers, webhooks,
+    revs, watchers, webhooks,
 };
 
 /// What the enqueue functions need from the application, cheap to clone
@@ -38,40 +38,10 @@ pub struct Ctx {
     pub(crate) site: Arc<crate::site::SiteConfig>,
 }
 
-/// The active webhooks, cached: every notifying write needs them, and
-/// reading them inside the shared write transaction held up every other
-/// write. Changes made on this node drop the cache; another node's are seen
-/// within [`HOOK_TTL`].
-#[derive(Debug, Default)]
-pub struct HookCache {
-    current: std::sync::RwLock<Option<(std::time::Instant, Arc<Vec<webhooks::Webhook>>)>>,
-}
-
-const HOOK_TTL: std::time::Duration = std::time::Duration::from_secs(10);
-
-impl HookCache {
-    pub(crate) fn invalidate(&self) {
-        if let Ok(mut g) = self.current.write() {
-            *g = None;
-        }
-    }
-
-    async fn get(&self, c: &mut Conn) -> Result<Arc<Vec<webhooks::Webhook>>, AppError> {
-        let fresh = self
-            .current
-            .read()
-            .ok()
-            .and_then(|g| g.as_ref().filter(|(at, _)| at.elapsed() < HOOK_TTL).map(|(_, hooks)| hooks.clone()));
-        if let Some(hooks) = fresh {
-            return Ok(hooks);
-        }
-        let hooks = Arc::new(webhooks::active(c).await?);
-        if let Ok(mut g) = self.current.write() {
-            *g = Some((std::time::Instant::now(), hooks.clone()));
-        }
-        Ok(hooks)
-    }
-}
+/// The active webhooks, cached under the `webhooks` revision: every
+/// notifying write needs them, and reading them all inside the shared write
+/// transaction held up every other write (the revision is one row).
+pub(crate) type HookCache = crate::cache::Revised<Vec<webhooks::Webhook>>;
 
 /// Who acted: a user, or the system (SLA timers, auto-close).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,7 +165,8 @@ pub(crate) async fn enqueue_for(
             msgs.push(m);
         }
     }
-    for w in ctx.hooks.get(c).await?.iter() {
+    let hooks = ctx.hooks.get(c, revs::WEBHOOKS, async |c: &mut Conn| webhooks::active(c).await).await?;
+    for w in hooks.iter() {
         if subscribed(&w.events, &event_name(inc, event)) {
             msgs.push(webhook_message(ctx, inc, by, event, w.id, now)?);
         }

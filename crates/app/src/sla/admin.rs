@@ -142,7 +142,6 @@ impl App {
                 })
             })
             .await?;
-        self.sla_cache.invalidate();
         self.get_calendar(actor, id).await
     }
 
@@ -171,7 +170,6 @@ impl App {
                 })
             })
             .await?;
-        self.sla_cache.invalidate();
         self.get_calendar(actor, id).await
     }
 
@@ -262,7 +260,6 @@ impl App {
                 })
             })
             .await?;
-        self.sla_cache.invalidate();
         self.get_sla(actor, id).await
     }
 
@@ -295,7 +292,6 @@ impl App {
                 })
             })
             .await?;
-        self.sla_cache.invalidate();
         self.get_sla(actor, id).await
     }
 
@@ -428,7 +424,6 @@ impl App {
                 StoreError::MissingReference(_) => AppError::field("group_id", Code::NoSuchGroup.msg("no such group")),
                 other => other.into(),
             })?;
-        self.sla_cache.invalidate();
         Ok(())
     }
 }

@@ -16,7 +16,7 @@ mod snapshot;
 pub mod timer;
 pub mod view;
 
-pub use snapshot::SlaCache;
+pub(crate) use snapshot::SlaCache;
 pub(crate) use snapshot::Snapshot;
 pub use view::ClockView;
 

@@ -150,7 +150,6 @@ impl App {
             })
             .await
             .map_err(|e| refused(e, 1))?;
-        self.sla_cache.invalidate();
         self.get_escalation_rule(actor, id).await
     }
 
@@ -186,7 +185,6 @@ impl App {
             })
             .await
             .map_err(|e| refused(e, version))?;
-        self.sla_cache.invalidate();
         self.get_escalation_rule(actor, id).await
     }
 
@@ -219,7 +217,6 @@ impl App {
             })
             .await
             .map_err(|e| refused(e, version))?;
-        self.sla_cache.invalidate();
         Ok(())
     }
 }

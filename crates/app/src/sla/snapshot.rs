@@ -1,21 +1,18 @@
 //! The SLA rules in force, parsed and compiled once and shared: active
 //! definitions in order, compiled calendars, group OLAs.
 //!
-//! Every write that moves a clock needs them, so they are cached; a change
-//! made on this node drops the cache at once, one made on another node is
-//! seen within [`TTL`].
+//! Every write that moves a clock needs them, so they are cached under the
+//! `sla` revision (`crate::cache::Revised`): a change answered by any node
+//! holds on every node for the next write.
 
 use crate::{App, AppError};
 use jiff::SignedDuration;
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 use steward_domain::calendar::{Calendar, CalendarSpec};
 use steward_domain::sla::SlaDefinition;
 use steward_domain::sla::escalation::EscalationRule;
-use steward_store::{StoreError, escalations, sla};
-
-const TTL: Duration = Duration::from_secs(30);
+use steward_store::{Conn, StoreError, escalations, revs, sla};
 
 /// A group's operational-level agreement.
 #[derive(Debug, Clone)]
@@ -64,10 +61,9 @@ impl Snapshot {
         id.and_then(|id| self.definitions.iter().find(|d| d.id == id))
     }
 
-    async fn load(app: &App) -> Result<Snapshot, AppError> {
-        let mut conn = app.store.pool().acquire().await.map_err(StoreError::from)?;
+    async fn load(conn: &mut Conn) -> Result<Snapshot, AppError> {
         let mut snap = Snapshot::default();
-        for row in sla::calendars(&mut conn).await? {
+        for row in sla::calendars(&mut *conn).await? {
             let compiled = serde_json::from_str::<CalendarSpec>(&row.spec)
                 .map_err(|e| e.to_string())
                 .and_then(|spec| Calendar::compile(&spec).map_err(|p| format!("{p:?}")));
@@ -78,13 +74,13 @@ impl Snapshot {
                 Err(e) => tracing::warn!(calendar = row.id, error = %e, "stored calendar unusable"),
             }
         }
-        for row in sla::definitions(&mut conn).await?.into_iter().filter(|r| r.active == 1) {
+        for row in sla::definitions(&mut *conn).await?.into_iter().filter(|r| r.active == 1) {
             match parse_definition(&row) {
                 Ok(d) => snap.definitions.push(d),
                 Err(e) => tracing::warn!(sla = row.id, error = %e, "stored SLA definition unusable"),
             }
         }
-        for row in sla::olas(&mut conn).await? {
+        for row in sla::olas(&mut *conn).await? {
             let thresholds = serde_json::from_str(&row.thresholds).unwrap_or_default();
             let ola = Ola {
                 target: SignedDuration::from_micros(row.target_us),
@@ -94,7 +90,7 @@ impl Snapshot {
             };
             snap.olas.insert(row.group_id, ola);
         }
-        for row in escalations::rules(&mut conn).await?.into_iter().filter(|r| r.active == 1) {
+        for row in escalations::rules(conn).await?.into_iter().filter(|r| r.active == 1) {
             match parse_rule(&row) {
                 Ok(r) => snap.rules.push(r),
                 Err(e) => tracing::warn!(rule = row.id, error = %e, "stored escalation rule unusable"),
@@ -131,42 +127,12 @@ pub(crate) fn parse_definition(row: &sla::DefinitionRow) -> Result<SlaDefinition
     Ok(d)
 }
 
-#[derive(Default)]
-pub struct SlaCache {
-    current: RwLock<Option<(Instant, Arc<Snapshot>)>>,
-    /// Bumped by every invalidation: a load that began before one must not
-    /// store what it read (it may predate the change).
-    generation: std::sync::atomic::AtomicU64,
-}
-
-impl SlaCache {
-    pub fn invalidate(&self) {
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if let Ok(mut g) = self.current.write() {
-            *g = None;
-        }
-    }
-
-    fn fresh(&self) -> Option<Arc<Snapshot>> {
-        let g = self.current.read().ok()?;
-        g.as_ref().filter(|(at, _)| at.elapsed() < TTL).map(|(_, s)| s.clone())
-    }
-}
+/// The rules in force, under the `sla` revision.
+pub(crate) type SlaCache = crate::cache::Revised<Snapshot>;
 
 impl App {
     pub(crate) async fn sla_snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
-        if let Some(s) = self.sla_cache.fresh() {
-            return Ok(s);
-        }
-        let (began, generation) = (Instant::now(), self.sla_cache.generation.load(std::sync::atomic::Ordering::SeqCst));
-        let snap = Arc::new(Snapshot::load(self).await?);
-        if let Ok(mut g) = self.sla_cache.current.write() {
-            // Checked under the lock, so an invalidation either came before
-            // (and this load is dropped) or clears it after.
-            if self.sla_cache.generation.load(std::sync::atomic::Ordering::SeqCst) == generation {
-                *g = Some((began, snap.clone()));
-            }
-        }
-        Ok(snap)
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        self.sla_cache.get(&mut conn, revs::SLA, async |c: &mut Conn| Snapshot::load(c).await).await
     }
 }

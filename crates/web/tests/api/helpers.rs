@@ -233,6 +233,38 @@ pub async fn spawn_web(backend: Backend, mut config: AppConfig, web: WebConfig) 
 }
 
 impl TestApp {
+    /// A second node on this test's database: its own `App` (and so its
+    /// own caches) and web server with this node's configuration, the same
+    /// users and tokens. Its store closes with the test's database.
+    pub async fn another_node(&self) -> TestApp {
+        let store = Store::connect(&self.url, &StoreOptions { max_connections: 4, writers: 2, ..Default::default() })
+            .await
+            .unwrap();
+        let app = App::new(store, (*self.app.config).clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(steward_web::serve(
+            AppState::new(app.clone(), WebConfig::default()),
+            listener,
+            std::future::pending(),
+        ));
+        TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            app,
+            client: self.client.clone(),
+            backend: self.backend,
+            admin: self.admin.clone(),
+            manager: self.manager.clone(),
+            agent: self.agent.clone(),
+            agent2: self.agent2.clone(),
+            requester: self.requester.clone(),
+            requester2: self.requester2.clone(),
+            url: self.url.clone(),
+            _dir: self._dir.clone(),
+        }
+    }
+
     pub fn req(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
         self.client.request(method, format!("{}{}", self.base, path)).bearer_auth(token)
     }

@@ -61,6 +61,7 @@ mod leavers;
 mod links;
 mod listing;
 mod metrics;
+mod nodes;
 mod notifications;
 mod people;
 mod problem_comments;
