@@ -243,7 +243,15 @@ pub async fn migrate(cfg: &Config) -> Result<()> {
     let ran = store.migrate().await?;
     let applied = store.applied_migrations().await?;
     println!("applied {ran} migration(s); the database is at version {}", applied.last().copied().unwrap_or(0));
-    store.close().await;
+    let app = App::new(store, cfg.app_config()?);
+    let found = app.import_attachment_folder().await.map_err(app_error)?;
+    if found.imported > 0 || found.mismatched > 0 {
+        println!(
+            "imported {} attachment(s) from the data folder into the database ({} did not match their hash)",
+            found.imported, found.mismatched
+        );
+    }
+    app.store.close().await;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod alerts;
 pub mod approvals;
 pub mod articles;
 pub mod audit;
+pub mod blobs;
 pub mod cab_meetings;
 pub mod calendar_entries;
 pub mod calendar_feeds;

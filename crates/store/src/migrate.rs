@@ -65,6 +65,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     38 "0038" "saved_reports",
     39 "0039" "report_marks",
     40 "0040" "dashboards",
+    41 "0041" "attachment_blobs",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -107,6 +108,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     38 "0038" "saved_reports",
     39 "0039" "report_marks",
     40 "0040" "dashboards",
+    41 "0041" "attachment_blobs",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
