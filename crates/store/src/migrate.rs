@@ -195,7 +195,7 @@ impl Store {
     }
 }
 
-async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend, last: i64) -> Result<usize> {
+pub(crate) async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend, last: i64) -> Result<usize> {
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
