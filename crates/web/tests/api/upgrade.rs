@@ -252,10 +252,18 @@ async fn upgrade(backend: Backend, url: &str, dir: &Path) {
     // (checked against its hash) comes from the database.
     let files = walk(&dir.join("attachments")).len();
     assert!(files > 0);
+    // A file whose bytes are not those its name hashes is left out.
+    let bogus = dir.join("attachments/ab").join("ab".repeat(32));
+    std::fs::create_dir_all(bogus.parent().unwrap()).unwrap();
+    std::fs::write(&bogus, b"not what the name says").unwrap();
     let first = app.import_attachment_folder().await.unwrap();
-    assert_eq!((first.imported, first.present, first.mismatched), (files, 0, 0));
+    assert_eq!((first.imported, first.present, first.mismatched), (files, 0, 1));
     let again = app.import_attachment_folder().await.unwrap();
-    assert_eq!((again.imported, again.present), (0, files), "importing twice keeps each file once");
+    assert_eq!(
+        (again.imported, again.present, again.mismatched),
+        (0, files, 1),
+        "importing twice keeps each file once"
+    );
     std::fs::remove_dir_all(dir.join("attachments")).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
