@@ -29,6 +29,40 @@ const REPORTS_EVERY: Duration = Duration::from_secs(15);
 /// late).
 const SCHEDULED_REPORTS_EVERY: Duration = Duration::from_secs(30);
 
+/// The setting that holds every node's background work (mail out and in,
+/// webhooks, timers, escalations, checks): written by `steward restore`, so
+/// a copy started to check a backup acts on nothing until `steward workers
+/// resume` clears it. Its value says why.
+pub const HOLD_SETTING: &str = "workers.held";
+
+impl App {
+    /// Why background work is held, if it is.
+    pub async fn workers_held(&self) -> Result<Option<String>, crate::AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(steward_store::StoreError::from)?;
+        Ok(steward_store::settings::get(&mut conn, HOLD_SETTING).await?)
+    }
+
+    /// Holds (with `Some(reason)`) or resumes background work on every
+    /// node; whether anything changed.
+    pub async fn hold_workers(&self, reason: Option<String>) -> Result<bool, crate::AppError> {
+        let before = self.workers_held().await?;
+        if before == reason {
+            return Ok(false);
+        }
+        self.store
+            .write(move |c| {
+                Box::pin(async move {
+                    match reason {
+                        Some(r) => steward_store::settings::set(c, HOLD_SETTING, &r).await,
+                        None => steward_store::settings::delete(c, HOLD_SETTING).await.map(|_| ()),
+                    }
+                })
+            })
+            .await?;
+        Ok(true)
+    }
+}
+
 /// Runs until `shutdown` turns true.
 pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
     // The first impact question should not pay for reading the graph.

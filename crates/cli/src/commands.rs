@@ -3,7 +3,7 @@
 use crate::config::{self, Config, redact_url};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use std::{io::BufRead, path::Path};
+use std::io::BufRead;
 use steward_app::{App, accounts::NewUser};
 
 #[derive(Subcommand)]
@@ -92,6 +92,41 @@ pub enum ReportsCommand {
 }
 
 #[derive(Subcommand)]
+pub enum WorkersCommand {
+    /// Let every node on this database run its background work again
+    /// (mail, webhooks, mailbox polling, timers, checks): a restored copy
+    /// holds it until told so. Running nodes start within seconds.
+    Resume,
+    /// Hold background work (as a restore does) until `steward workers
+    /// resume`: nodes started from now on wait; one already running keeps
+    /// its work going until it is restarted.
+    Hold,
+    /// Say whether background work is held, and why.
+    Status,
+}
+
+pub async fn workers(cfg: &Config, c: WorkersCommand) -> Result<()> {
+    let app = open(cfg).await?;
+    let said = match c {
+        WorkersCommand::Resume => match app.hold_workers(None).await.map_err(app_error)? {
+            true => "background work resumed".to_owned(),
+            false => "background work was not held".to_owned(),
+        },
+        WorkersCommand::Hold => {
+            app.hold_workers(Some("held with `steward workers hold`".into())).await.map_err(app_error)?;
+            "background work is held until `steward workers resume`".to_owned()
+        }
+        WorkersCommand::Status => match app.workers_held().await.map_err(app_error)? {
+            Some(reason) => format!("held: {reason}"),
+            None => "running".to_owned(),
+        },
+    };
+    println!("{said}");
+    app.store.close().await;
+    Ok(())
+}
+
+#[derive(Subcommand)]
 pub enum ConfigCommand {
     /// Print a commented configuration file with the defaults.
     Example,
@@ -129,7 +164,7 @@ pub fn init_logging(cfg: &Config, quiet: bool) -> Result<()> {
 
 pub(crate) use crate::database::open;
 
-pub async fn serve(cfg: &Config) -> Result<()> {
+pub async fn serve(cfg: &Config, no_workers: bool) -> Result<()> {
     // The lock first: a second server on the same file stops here, before
     // it touches the database or the port.
     let _lock = crate::database::ServeLock::take(cfg)?;
@@ -154,7 +189,7 @@ pub async fn serve(cfg: &Config) -> Result<()> {
         );
     }
     tracing::info!(address = %listener.local_addr()?, database = %redact_url(&cfg.database_url), "steward is serving");
-    let state = steward_web::AppState::new(app, cfg.web_config()?);
+    let state = steward_web::AppState::new(app, steward_web::WebConfig { no_workers, ..cfg.web_config()? });
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let metrics = metrics_listener.map(|l| {
         tracing::info!(address = %l.local_addr().map(|a| a.to_string()).unwrap_or_default(), "serving /metrics");
@@ -243,7 +278,15 @@ pub async fn migrate(cfg: &Config) -> Result<()> {
     let ran = store.migrate().await?;
     let applied = store.applied_migrations().await?;
     println!("applied {ran} migration(s); the database is at version {}", applied.last().copied().unwrap_or(0));
-    store.close().await;
+    let app = App::new(store, cfg.app_config()?);
+    let found = app.import_attachment_folder().await.map_err(app_error)?;
+    if found.imported > 0 || found.mismatched > 0 {
+        println!(
+            "imported {} attachment(s) from the data folder into the database ({} did not match their hash)",
+            found.imported, found.mismatched
+        );
+    }
+    app.store.close().await;
     Ok(())
 }
 
@@ -434,7 +477,7 @@ pub async fn demo(mut cfg: Config, o: config::Overrides, a: DemoArgs) -> Result<
     }
     println!("Steward demo: http://{}/", cfg.listen);
     println!("Sign in as admin, manager, agent or requester; the password is steward-demo.");
-    serve(&cfg).await
+    serve(&cfg, false).await
 }
 
 /// The `steward serve` command line that serves what `cfg` names: the data
@@ -466,33 +509,5 @@ pub async fn reports(cfg: &Config, c: ReportsCommand) -> Result<()> {
         }
     }
     app.store.close().await;
-    Ok(())
-}
-
-pub async fn backup(cfg: &Config, file: &Path) -> Result<()> {
-    if file.exists() {
-        bail!("{} already exists; choose a new file", file.display());
-    }
-    match steward_store::Backend::from_url(&cfg.database_url)? {
-        steward_store::Backend::Sqlite => {
-            let app = open(cfg).await?;
-            app.store.backup_sqlite(&file.to_string_lossy()).await?;
-            app.store.close().await;
-        }
-        steward_store::Backend::Postgres => {
-            let status = tokio::process::Command::new("pg_dump")
-                .arg("--format=custom")
-                .arg("--file")
-                .arg(file)
-                .arg(&cfg.database_url)
-                .status()
-                .await
-                .context("running pg_dump (install the PostgreSQL client tools)")?;
-            if !status.success() {
-                bail!("pg_dump failed ({status})");
-            }
-        }
-    }
-    println!("backup written to {}", file.display());
     Ok(())
 }

@@ -70,7 +70,13 @@ pub async fn open_migrated(cfg: &Config) -> Result<App> {
     if ran > 0 {
         tracing::info!(migrations = ran, "database migrated");
     }
-    Ok(App::new(store, cfg.app_config()?))
+    let app = App::new(store, cfg.app_config()?);
+    // Files an older release kept in the data folder move into the database.
+    let found = app.import_attachment_folder().await.map_err(crate::commands::app_error)?;
+    if found.mismatched > 0 {
+        tracing::warn!(files = found.mismatched, "attachments in the data folder did not match their hash");
+    }
+    Ok(app)
 }
 
 pub async fn connect(cfg: &Config) -> Result<Store> {

@@ -1,5 +1,6 @@
 //! The `steward` binary: a thin shell over the library crates.
 
+mod archive;
 mod bench;
 mod calendar;
 mod cmdb;
@@ -25,7 +26,7 @@ struct Cli {
     /// sqlite://PATH or postgres://… [env: STEWARD_DATABASE_URL] [default: steward.db in the data folder].
     #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
-    /// Folder for attachments and the default database (DIR/steward.db) [env: STEWARD_DATA_DIR] [default: ./steward-data].
+    /// Folder for the default database (DIR/steward.db) [env: STEWARD_DATA_DIR] [default: ./steward-data].
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -35,7 +36,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (creates and migrates the database first).
-    Serve,
+    Serve {
+        /// Run no background work on this node: no mail out or in, no
+        /// webhooks, no SLA timers or escalations, no checks (until it is
+        /// restarted without this flag). Requests are served as usual.
+        #[arg(long)]
+        no_workers: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage users.
@@ -49,11 +56,23 @@ enum Command {
     Token(commands::TokenCommand),
     /// Create a data folder with realistic demo content and serve it.
     Demo(commands::DemoArgs),
-    /// Write a consistent copy of the database while the server runs.
+    /// Write one archive with every table and attachment, consistent while
+    /// the server runs (restore it with `steward restore`).
     Backup {
-        /// Where to write the copy.
+        /// Where to write the archive (a new file; a .tar.gz).
         file: PathBuf,
     },
+    /// Bring a backup back into an empty data folder (SQLite) or an empty
+    /// database (PostgreSQL), from either backend. The copy's background
+    /// work (mail, webhooks, mailbox polling, timers, checks) stays held
+    /// until `steward workers resume`.
+    Restore {
+        /// The archive `steward backup` wrote.
+        file: PathBuf,
+    },
+    /// Hold or resume the background work of every node on this database.
+    #[command(subcommand)]
+    Workers(commands::WorkersCommand),
     /// Business calendars: list, add a holiday preset, import an iCalendar file.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
@@ -122,13 +141,15 @@ async fn run(command: Command, o: config::Overrides) -> Result<std::process::Exi
     let done = match command {
         Command::Mail(c) => return mail::run(&cfg, c).await,
         Command::Cmdb(c) => return cmdb::run(&cfg, c).await,
-        Command::Serve => commands::serve(&cfg).await,
+        Command::Serve { no_workers } => commands::serve(&cfg, no_workers).await,
         Command::Migrate => commands::migrate(&cfg).await,
         Command::User(c) => commands::user(&cfg, c).await,
         Command::Group(c) => commands::group(&cfg, c).await,
         Command::Token(c) => commands::token(&cfg, c).await,
         Command::Demo(a) => commands::demo(cfg, o, a).await,
-        Command::Backup { file } => commands::backup(&cfg, &file).await,
+        Command::Backup { file } => archive::backup(&cfg, &file).await,
+        Command::Restore { file } => archive::restore(&cfg, &file).await,
+        Command::Workers(c) => commands::workers(&cfg, c).await,
         Command::Calendar(c) => calendar::run(&cfg, c).await,
         Command::Reports(c) => commands::reports(&cfg, c).await,
         Command::Bench(b) => bench::run(&cfg, b).await,

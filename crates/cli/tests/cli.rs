@@ -29,6 +29,10 @@ fn every_subcommand_has_help() {
         vec!["token", "create", "--help"],
         vec!["demo", "--help"],
         vec!["backup", "--help"],
+        vec!["restore", "--help"],
+        vec!["workers", "resume", "--help"],
+        vec!["workers", "hold", "--help"],
+        vec!["workers", "status", "--help"],
         vec!["config", "example", "--help"],
         vec!["bench", "create", "--help"],
         vec!["bench", "due", "--help"],
@@ -44,6 +48,19 @@ fn every_subcommand_has_help() {
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
         assert!(text(&out.stdout).contains("Usage:"), "{args:?}");
     }
+}
+
+#[test]
+fn the_help_says_how_a_restored_copy_is_held_and_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = |args: &[&str]| text(&steward(dir.path(), args, None).stdout);
+    let serve = help(&["serve", "--help"]);
+    assert!(serve.contains("--no-workers") && serve.contains("no mail out or in, no"), "{serve}");
+    let restore = help(&["restore", "--help"]);
+    assert!(restore.contains("empty data folder") && restore.contains("`steward workers resume`"), "{restore}");
+    let resume = help(&["workers", "resume", "--help"]);
+    assert!(resume.contains("a restored copy holds it until told so"), "{resume}");
+    assert!(help(&["--help"]).contains("restore"));
 }
 
 #[test]
@@ -149,11 +166,13 @@ fn users_tokens_and_backup() {
     let out = steward(d, &["token", "create", "nobody"], None);
     assert!(!out.status.success());
 
-    let out = steward(d, &["backup", "copy.db"], None);
+    let out = steward(d, &["backup", "copy.tar.gz"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = steward(d, &["--database-url", "sqlite://copy.db", "user", "list"], None);
+    let out = steward(d, &["--data-dir", "copy", "restore", "copy.tar.gz"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = steward(d, &["--data-dir", "copy", "user", "list"], None);
     assert!(text(&out.stdout).contains("alice"), "the copy holds the data");
-    let out = steward(d, &["backup", "copy.db"], None);
+    let out = steward(d, &["backup", "copy.tar.gz"], None);
     assert!(text(&out.stderr).contains("already exists"), "an existing file is never overwritten");
 
     let out = steward(d, &["reports", "rebuild"], None);
@@ -225,14 +244,12 @@ fn help_and_readme_say_where_the_database_is() {
     let dir = tempfile::tempdir().unwrap();
     let help = text(&steward(dir.path(), &["--help"], None).stdout);
     let readme = include_str!("../../../README.md");
-    for words in
-        ["Folder for attachments and the default database (DIR/steward.db)", "[default: steward.db in the data folder]"]
-    {
+    for words in ["Folder for the default database (DIR/steward.db)", "[default: steward.db in the data folder]"] {
         assert!(help.contains(words), "--help says {words:?}: {help}");
     }
     assert!(readme.contains("SQLite at `DATA_DIR/steward.db`"), "the README agrees");
     assert!(
-        readme.contains("| `--data-dir DIR` | `STEWARD_DATA_DIR` | `./steward-data` | attachments and the default database, `DIR/steward.db` |"),
+        readme.contains("| `--data-dir DIR` | `STEWARD_DATA_DIR` | `./steward-data` | the default database, `DIR/steward.db` (and where releases before 0.2 kept attachments) |"),
         "the README names the same default folder and file"
     );
 }

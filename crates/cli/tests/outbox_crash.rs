@@ -12,7 +12,6 @@ use common::Server;
 
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// Runs a command that must succeed; its output, trimmed.
@@ -22,30 +21,7 @@ fn steward(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
 
 /// `steward serve` with the relay at `smtp_port`; ready when it answers.
 async fn serve(dir: &Path, port: u16, smtp_port: u16) -> Server {
-    let smtp_port = smtp_port.to_string();
-    let env = [
-        ("STEWARD_LOG_LEVEL", "warn"),
-        ("STEWARD_MAIL_SMTP_HOST", "127.0.0.1"),
-        ("STEWARD_MAIL_SMTP_PORT", smtp_port.as_str()),
-        ("STEWARD_MAIL_SMTP_TLS", "none"),
-        ("STEWARD_MAIL_FROM", "Steward <desk@steward.test>"),
-        ("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "1"),
-    ];
-    let child = common::command(dir, &["serve", "--listen", &format!("127.0.0.1:{port}")], &env)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server(child);
-    let started = Instant::now();
-    loop {
-        let r = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await;
-        if r.is_ok_and(|r| r.status() == 200) {
-            return server;
-        }
-        assert!(started.elapsed() < Duration::from_secs(20), "the server did not become ready");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::serve_with_mail(dir, &[], port, smtp_port)
 }
 
 #[tokio::test]

@@ -13,6 +13,8 @@ pub mod alerts;
 pub mod approvals;
 pub mod articles;
 pub mod audit;
+pub mod backup;
+pub mod blobs;
 pub mod cab_meetings;
 pub mod calendar_entries;
 pub mod calendar_feeds;
@@ -25,6 +27,7 @@ pub mod cmdb;
 pub mod dashboards;
 pub mod db;
 pub mod desk;
+pub mod dump;
 pub mod escalations;
 pub mod fulltext;
 pub mod improvements;
@@ -80,6 +83,9 @@ pub enum StoreError {
     /// retries: trying again later can succeed.
     #[error("the database was busy: {0}")]
     Busy(String),
+    /// A backup or restore could not copy a table; says which and why.
+    #[error("{0}")]
+    Dump(String),
     #[error("database error: {0}")]
     Db(sqlx::Error),
 }

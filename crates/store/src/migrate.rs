@@ -65,6 +65,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     38 "0038" "saved_reports",
     39 "0039" "report_marks",
     40 "0040" "dashboards",
+    41 "0041" "attachment_blobs",
     42 "0042" "cache_revs",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
@@ -108,6 +109,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     38 "0038" "saved_reports",
     39 "0039" "report_marks",
     40 "0040" "dashboards",
+    41 "0041" "attachment_blobs",
     42 "0042" "cache_revs",
 );
 
@@ -195,7 +197,7 @@ impl Store {
     }
 }
 
-async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend, last: i64) -> Result<usize> {
+pub(crate) async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend, last: i64) -> Result<usize> {
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",

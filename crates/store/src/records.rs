@@ -16,7 +16,7 @@ use steward_domain::search::fold;
 /// The kinds of record this store numbers, each with its PostgreSQL
 /// sequence of numbers. A new kind adds its line here and its sequence in
 /// a migration.
-const KINDS: [(&str, &str); 5] = [
+pub(crate) const KINDS: [(&str, &str); 5] = [
     ("incident", "incident_number"),
     ("problem", "problem_number"),
     ("article", "article_number"),

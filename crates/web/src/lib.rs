@@ -46,6 +46,9 @@ pub struct WebConfig {
     /// Serve `/metrics` on the main address to a bearer of this token
     /// (`metrics.token`); none: not there (see [`metrics`]).
     pub metrics_token: Option<String>,
+    /// `serve --no-workers`: this node runs no background work (see
+    /// `background`).
+    pub no_workers: bool,
 }
 
 impl Default for WebConfig {
@@ -58,6 +61,7 @@ impl Default for WebConfig {
             header_read_timeout: Duration::from_secs(10),
             alertmanager_prefix: None,
             metrics_token: None,
+            no_workers: false,
         }
     }
 }
@@ -125,23 +129,60 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let workers = tokio::spawn(steward_app::workers::run(state.app.clone(), stop_rx.clone()));
-    let every = state.app.config.sla_timer_every;
-    let timers = tokio::spawn(steward_app::sla::timer::run(state.app.clone(), every, stop_rx.clone()));
-    let mail = tokio::spawn(steward_app::mail_in::run(state.app.clone(), stop_rx.clone()));
-    let checks = tokio::spawn(steward_app::checks::scheduler::run(state.app.clone(), stop_rx.clone()));
-    let delivery = tokio::spawn(steward_app::notify::worker::run(state.app.clone(), stop_rx));
+    let background = tokio::spawn(background(state.app.clone(), state.web.no_workers, stop_rx));
     let app = state.app.clone();
     let header_read_timeout = state.web.header_read_timeout;
     let result = accept(listener, router(state), header_read_timeout, shutdown).await;
     let _ = stop_tx.send(true);
-    let _ = workers.await;
-    let _ = timers.await;
-    let _ = mail.await;
-    let _ = delivery.await;
-    let _ = checks.await;
+    let _ = background.await;
     app.store.close().await;
     result
+}
+
+/// How often a held node looks whether its work was resumed.
+const HELD_POLL: Duration = Duration::from_secs(2);
+
+/// The background workers, once nothing holds them: `serve --no-workers`
+/// holds them until the node stops, the hold setting a restore writes
+/// until `steward workers resume` clears it (looked at every
+/// [`HELD_POLL`]). Until then this node sends no mail, calls no webhook,
+/// polls no mailbox and fires no timer; it serves requests as usual.
+async fn background(app: steward_app::App, no_workers: bool, mut stop: tokio::sync::watch::Receiver<bool>) {
+    if no_workers {
+        tracing::warn!("--no-workers: no mail, webhooks, mailbox polling, timers or checks on this node");
+        let _ = stop.wait_for(|s| *s).await;
+        return;
+    }
+    let mut held = false;
+    loop {
+        match app.workers_held().await {
+            Ok(None) => break,
+            Ok(Some(reason)) if !held => {
+                tracing::warn!(%reason, "background work is held: no mail, webhooks, mailbox polling, timers or checks until `steward workers resume`");
+                held = true;
+            }
+            Ok(Some(_)) => {}
+            Err(e) => tracing::warn!(error = %e, "reading whether background work is held"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(HELD_POLL) => {}
+            _ = stop.changed() => return,
+        }
+    }
+    if held {
+        tracing::info!("background work resumed");
+    }
+    let every = app.config.sla_timer_every;
+    let tasks = [
+        tokio::spawn(steward_app::workers::run(app.clone(), stop.clone())),
+        tokio::spawn(steward_app::sla::timer::run(app.clone(), every, stop.clone())),
+        tokio::spawn(steward_app::mail_in::run(app.clone(), stop.clone())),
+        tokio::spawn(steward_app::checks::scheduler::run(app.clone(), stop.clone())),
+        tokio::spawn(steward_app::notify::worker::run(app, stop)),
+    ];
+    for t in tasks {
+        let _ = t.await;
+    }
 }
 
 /// Serves `/metrics` alone, open, on an address of its own

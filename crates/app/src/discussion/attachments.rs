@@ -1,18 +1,19 @@
-//! Attachments of any record that takes comments: stored once per
-//! content hash under the data folder.
+//! Attachments of any record that takes comments: their bytes stored once
+//! per content hash in the database (`store::blobs`), so every node reads
+//! them; files an older release kept in the data folder are imported.
 
 use crate::Code;
 use crate::{Actor, App, error::AppError};
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
+use std::sync::Arc;
 use steward_domain::{discussion, number::RecordKind};
-use steward_store::{StoreError, journal as store_journal, now_micros};
+use steward_store::{StoreError, blobs, journal as store_journal, now_micros};
 
-/// An attachment's metadata and where its bytes are.
+/// An attachment's metadata and how many chunks its bytes are in.
 #[derive(Debug, Clone)]
 pub struct AttachmentFile {
     pub meta: store_journal::Attachment,
-    pub path: PathBuf,
+    pub chunks: i64,
 }
 
 /// A file as it was sent, before it is kept.
@@ -27,13 +28,24 @@ pub struct Upload {
 pub const MAX_FILES: usize = 10;
 
 impl App {
-    fn blob_path(&self, sha: &str) -> PathBuf {
-        self.config.data_dir.join("attachments").join(&sha[..2]).join(sha)
+    /// Keeps `bytes` under their hash `sha` (a blob's row and chunks in
+    /// one transaction, so a crash never leaves half a file); whether they
+    /// were new.
+    pub(crate) async fn keep_blob(&self, sha: String, bytes: Arc<Vec<u8>>) -> Result<bool, AppError> {
+        Ok(self.store.write(move |c| Box::pin(async move { blobs::put(c, &sha, &bytes, now_micros()).await })).await?)
     }
 
-    /// Checks each file and keeps its bytes under their hash (written aside
-    /// and renamed, so a crash never leaves half a file under its hash);
-    /// returns the rows to insert with the change that brings them.
+    /// One chunk of a kept file, from 0; a missing one is an internal error
+    /// (the rows say it is there).
+    pub async fn attachment_chunk(&self, sha: &str, seq: i64) -> Result<Vec<u8>, AppError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        blobs::chunk(&mut conn, sha, seq)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("chunk {seq} of attachment {sha} is missing")))
+    }
+
+    /// Checks each file and keeps its bytes under their hash; returns the
+    /// rows to insert with the change that brings them.
     /// `record` is the record's id and number.
     pub(crate) async fn keep_files(
         &self,
@@ -54,17 +66,8 @@ impl App {
         let mut kept = Vec::with_capacity(files.len());
         for f in files {
             let sha = hex::encode(Sha256::digest(&f.bytes));
-            let path = self.blob_path(&sha);
-            if !path.exists() {
-                let dir = path.parent().ok_or_else(|| AppError::Internal("attachment path".into()))?.to_owned();
-                let tmp = dir.join(format!(".{sha}.tmp"));
-                let io = |e: std::io::Error| AppError::Internal(format!("storing attachment: {e}"));
-                tokio::fs::create_dir_all(&dir).await.map_err(io)?;
-                let mut file = tokio::fs::File::create(&tmp).await.map_err(io)?;
-                tokio::io::AsyncWriteExt::write_all(&mut file, &f.bytes).await.map_err(io)?;
-                file.sync_all().await.map_err(io)?;
-                tokio::fs::rename(&tmp, &path).await.map_err(io)?;
-            }
+            let size = f.bytes.len() as i64;
+            self.keep_blob(sha.clone(), Arc::new(f.bytes)).await?;
             let content_type = if f.content_type.is_empty() || f.content_type.len() > 100 {
                 "application/octet-stream".to_owned()
             } else {
@@ -77,7 +80,7 @@ impl App {
                 sha256: sha,
                 filename: steward_domain::text::file_name(&f.filename),
                 content_type,
-                size: f.bytes.len() as i64,
+                size,
                 uploaded_by: actor.id,
                 created_at: now_micros(),
                 comment_id: None,
@@ -131,7 +134,9 @@ impl App {
         if !discussion::sees_work_notes(actor.role) && store_journal::attachment_is_internal(&mut conn, id).await? {
             return Err(AppError::NotFound("attachment"));
         }
-        let path = self.blob_path(&meta.sha256);
-        Ok(AttachmentFile { meta, path })
+        let chunks = blobs::chunks(&mut conn, &meta.sha256)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("the bytes of attachment {id} are missing")))?;
+        Ok(AttachmentFile { meta, chunks })
     }
 }

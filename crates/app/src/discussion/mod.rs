@@ -6,9 +6,11 @@
 
 mod attachments;
 mod comments;
+mod folder_import;
 
 pub use attachments::{AttachmentFile, MAX_FILES, Upload};
 pub use comments::Posted;
+pub use folder_import::FolderImport;
 
 pub(crate) use crate::incidents::viewer;
 use crate::{Actor, App, error::AppError};

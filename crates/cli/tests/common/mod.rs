@@ -139,3 +139,24 @@ pub fn ready(port: u16) -> bool {
     }
     false
 }
+
+/// `steward serve ARGS…` in `dir` on `port`, its mail going to a relay on
+/// `smtp_port` (retried after a second), ready to answer.
+pub fn serve_with_mail(dir: &Path, args: &[&str], port: u16, smtp_port: u16) -> Server {
+    let smtp_port = smtp_port.to_string();
+    let env = [
+        ("STEWARD_LOG_LEVEL", "warn"),
+        ("STEWARD_MAIL_SMTP_HOST", "127.0.0.1"),
+        ("STEWARD_MAIL_SMTP_PORT", smtp_port.as_str()),
+        ("STEWARD_MAIL_SMTP_TLS", "none"),
+        ("STEWARD_MAIL_FROM", "Steward <desk@steward.test>"),
+        ("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "1"),
+    ];
+    let listen = format!("127.0.0.1:{port}");
+    let mut all = vec!["serve", "--listen", &listen];
+    all.extend_from_slice(args);
+    let child = command(dir, &all, &env).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let server = Server(child);
+    assert!(ready(port), "the server did not become ready");
+    server
+}

@@ -121,9 +121,17 @@ pub async fn serve_attachment(
     id: i64,
 ) -> Result<Response, ApiError> {
     let file = s.app.attachment(actor, kind, number, id).await?;
-    let bytes = tokio::fs::read(&file.path)
-        .await
-        .map_err(|e| ApiError::from(steward_app::AppError::Internal(format!("reading attachment: {e}"))))?;
+    // One chunk in memory at a time, read as the client takes them.
+    let (app, sha, chunks) = (s.app.clone(), file.meta.sha256.clone(), file.chunks);
+    let body = Body::from_stream(futures_util::stream::try_unfold(0i64, move |seq| {
+        let (app, sha) = (app.clone(), sha.clone());
+        async move {
+            if seq >= chunks {
+                return Ok(None);
+            }
+            app.attachment_chunk(&sha, seq).await.map(|b| Some((b, seq + 1)))
+        }
+    }));
     let ascii: String =
         file.meta.filename.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
     let disposition = format!(
@@ -131,8 +139,9 @@ pub async fn serve_attachment(
         ascii.replace(['"', '\\'], "_"),
         crate::auth::urlencode(&file.meta.filename)
     );
-    let mut resp = Response::new(Body::from(bytes));
+    let mut resp = Response::new(body);
     let h = resp.headers_mut();
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(file.meta.size));
     // Never let the browser sniff or run what someone uploaded.
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

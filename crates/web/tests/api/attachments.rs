@@ -8,17 +8,14 @@ use sha2::{Digest, Sha256};
 use steward_app::AppConfig;
 
 /// Files under the data folder's `attachments`.
-fn stored_blobs(t: &TestApp) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![t.app.config.data_dir.join("attachments")];
-    while let Some(d) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries {
-            let p = e.unwrap().path();
-            if p.is_dir() { dirs.push(p) } else { out.push(p) }
-        }
-    }
-    out
+/// The contents kept (in the database; never in the data folder), by hash.
+async fn stored_blobs(t: &TestApp) -> Vec<String> {
+    assert!(!t.app.config.data_dir.join("attachments").exists(), "no file in the node's data folder");
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT sha256 FROM attachment_blobs ORDER BY sha256")
+        .fetch_all(t.app.store.pool())
+        .await
+        .unwrap();
+    rows.into_iter().map(|r| r.0).collect()
 }
 
 both!(upload_list_and_download, |t| {
@@ -103,15 +100,31 @@ both!(identical_content_is_stored_once, |t| {
     assert_eq!(one["sha256"], two["sha256"]);
     assert_ne!(one["id"], two["id"]);
     assert_ne!(one["sha256"], three["sha256"]);
-    let blobs = stored_blobs(&t);
+    let blobs = stored_blobs(&t).await;
     assert_eq!(blobs.len(), 2, "{blobs:?}");
-    assert!(blobs.iter().any(|p| p.ends_with(one["sha256"].as_str().unwrap())));
+    assert!(blobs.iter().any(|sha| sha == one["sha256"].as_str().unwrap()));
     let r = t.get(two["href"].as_str().unwrap(), &t.agent).await;
     assert_eq!(
         r.headers()["content-disposition"],
         "attachment; filename=\"same-log.txt\"; filename*=UTF-8''same-log.txt"
     );
     assert_eq!(r.bytes().await.unwrap().as_ref(), bytes.as_slice());
+});
+
+both!(a_file_of_several_chunks_streams_back_whole, |t| {
+    let n = num(&t.incident(&t.agent, json!({"title": "A core dump"})).await);
+    let bytes: Vec<u8> =
+        (0..(2 * 1024 * 1024 + 777)).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let a: Value = t.upload(&n, &t.agent, "core.bin", &bytes).await.json().await.unwrap();
+    let (chunks,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM attachment_chunks WHERE sha256 = $1")
+        .bind(a["sha256"].as_str().unwrap().to_owned())
+        .fetch_one(t.app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(chunks, 3, "1 MiB chunks");
+    let r = t.get(a["href"].as_str().unwrap(), &t.agent).await;
+    assert_eq!(r.headers()["content-length"], bytes.len().to_string().as_str());
+    assert!(r.bytes().await.unwrap().as_ref() == bytes.as_slice(), "the same bytes, in order");
 });
 
 both!(attachments_of_others_and_bad_uploads, |t| {
@@ -148,7 +161,7 @@ both!(attachments_of_others_and_bad_uploads, |t| {
     assert!(
         t.json(&format!("/api/v1/incidents/{mine}/attachments"), &t.requester).await.as_array().unwrap().is_empty()
     );
-    assert_eq!(stored_blobs(&t).len(), 1, "only the one good upload");
+    assert_eq!(stored_blobs(&t).await.len(), 1, "only the one good upload");
 });
 
 both_with!(attachment_over_the_limit, AppConfig { attachment_max_bytes: 1024, ..Default::default() }, |t| {
@@ -159,7 +172,7 @@ both_with!(attachment_over_the_limit, AppConfig { attachment_max_bytes: 1024, ..
         assert_eq!(p["detail"], "the attachment is too large: at most 1024 bytes", "{size}");
     }
     assert_eq!(t.snapshot(&n).await, before, "nothing changed");
-    assert!(stored_blobs(&t).is_empty());
+    assert!(stored_blobs(&t).await.is_empty());
     assert_eq!(t.upload(&n, &t.agent, "fits.bin", &[2u8; 1024]).await.status(), 201, "exactly the limit");
     assert_eq!(t.json(&format!("/api/v1/incidents/{n}/attachments"), &t.agent).await.as_array().unwrap().len(), 1);
 });

@@ -66,6 +66,16 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The files under `dir`, at any depth.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
+}
+
 /// The fixture as a database of this backend with its data folder in
 /// `dir`; its URL.
 async fn restore(backend: Backend, dir: &Path) -> String {
@@ -237,6 +247,24 @@ async fn upgrade(backend: Backend, url: &str, dir: &Path) {
     assert!(!after.behind() && !after.ahead(), "{after:?}");
 
     let app = App::new(store, AppConfig { data_dir: dir.to_path_buf(), ..AppConfig::default() });
+    // As `steward migrate` and `serve` do: 0.1.0's files move into the
+    // database, once; then the folder goes, and every download below
+    // (checked against its hash) comes from the database.
+    let files = walk(&dir.join("attachments")).len();
+    assert!(files > 0);
+    // A file whose bytes are not those its name hashes is left out.
+    let bogus = dir.join("attachments/ab").join("ab".repeat(32));
+    std::fs::create_dir_all(bogus.parent().unwrap()).unwrap();
+    std::fs::write(&bogus, b"not what the name says").unwrap();
+    let first = app.import_attachment_folder().await.unwrap();
+    assert_eq!((first.imported, first.present, first.mismatched), (files, 0, 1));
+    let again = app.import_attachment_folder().await.unwrap();
+    assert_eq!(
+        (again.imported, again.present, again.mismatched),
+        (0, files, 1),
+        "importing twice keeps each file once"
+    );
+    std::fs::remove_dir_all(dir.join("attachments")).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = steward_web::router(AppState::new(app.clone(), WebConfig::default()));
