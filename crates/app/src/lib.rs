@@ -23,6 +23,7 @@ pub mod discussion;
 pub mod error;
 pub mod export;
 pub mod incidents;
+pub mod leases;
 pub mod links;
 pub mod mail_in;
 pub mod notify;

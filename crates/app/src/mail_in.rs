@@ -399,9 +399,13 @@ pub async fn run(app: App, mut shutdown: tokio::sync::watch::Receiver<bool>) {
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
-        match app.poll_mailbox(&cfg).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(messages = n, "mail taken in"),
+        // One IMAP session at a time across nodes; another node polls
+        // five minutes after one died mid-poll.
+        let poll =
+            app.on_one_node(crate::leases::MAIL_POLL, std::time::Duration::from_secs(300), app.poll_mailbox(&cfg));
+        match poll.await {
+            Ok(None | Some(0)) => {}
+            Ok(Some(n)) => tracing::info!(messages = n, "mail taken in"),
             Err(e) => tracing::warn!(error = %e, "mailbox poll failed"),
         }
     }

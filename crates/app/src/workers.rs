@@ -207,14 +207,21 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
-        match app.auto_close().await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(closed = n, "auto-closed resolved incidents"),
-            Err(e) => tracing::warn!(error = %e, "auto-close failed"),
-        }
-        let swept = app.store.write(|c| Box::pin(async move { accounts::purge_sessions(c, now_micros()).await })).await;
-        if let Err(e) = swept {
-            tracing::warn!(error = %e, "session sweep failed");
+        let pass = async {
+            match app.auto_close().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(closed = n, "auto-closed resolved incidents"),
+                Err(e) => tracing::warn!(error = %e, "auto-close failed"),
+            }
+            let swept =
+                app.store.write(|c| Box::pin(async move { accounts::purge_sessions(c, now_micros()).await })).await;
+            if let Err(e) = swept {
+                tracing::warn!(error = %e, "session sweep failed");
+            }
+            Ok(())
+        };
+        if let Err(e) = app.on_one_node(crate::leases::HOUSEKEEPING, Duration::from_secs(300), pass).await {
+            tracing::warn!(error = %e, "taking the housekeeping lease failed");
         }
     }
 }

@@ -77,3 +77,28 @@ both!(resolved_incidents_close_by_themselves, |pg| async move {
     assert_eq!(app.get_incident(&agent, &open.id.to_string()).await.unwrap().state, "new");
     assert_eq!(app.auto_close().await.unwrap(), 0, "nothing left to close");
 });
+
+both!(a_background_pass_runs_on_one_node_and_another_takes_over, |pg| async move {
+    use std::time::Duration;
+    let (app, _d) = app(pg, AppConfig::default()).await;
+    let hold = Duration::from_secs(60);
+    // While one pass holds the lease, another node's tick skips.
+    let inner = app.on_one_node("test_lease", hold, async { Ok(2) });
+    let outer = app.on_one_node("test_lease", hold, async { inner.await }).await.unwrap();
+    assert_eq!(outer, Some(None), "the second pass skipped");
+    // Given back when the pass ends: the next tick runs.
+    assert_eq!(app.on_one_node("test_lease", hold, async { Ok(3) }).await.unwrap(), Some(3));
+    // A node that died holding it: the lease runs out, then another takes over.
+    let now = steward_store::now_micros();
+    let taken = app
+        .store
+        .write(move |c| {
+            Box::pin(async move { steward_store::settings::take_lease(c, "test_lease", now, now + 500_000).await })
+        })
+        .await
+        .unwrap();
+    assert!(taken);
+    assert_eq!(app.on_one_node("test_lease", hold, async { Ok(4) }).await.unwrap(), None);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(app.on_one_node("test_lease", hold, async { Ok(5) }).await.unwrap(), Some(5));
+});

@@ -17,6 +17,8 @@ use steward_store::{Conn, escalations};
 use steward_store::{StoreError, now_micros, sla};
 use tokio::sync::watch;
 
+/// How long a pass may hold the timer before another node takes over.
+const LEASE: Duration = Duration::from_secs(60);
 /// Records handled per scan.
 const SCAN_LIMIT: i64 = 500;
 
@@ -101,15 +103,22 @@ pub async fn run(app: App, every: Duration, mut shutdown: watch::Receiver<bool>)
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
-        match app.run_sla_timers().await {
-            Ok(a) if !a.is_empty() => tracing::info!(announced = a.len(), "SLA warnings and breaches"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "SLA timer scan failed"),
-        }
-        match app.run_escalations_at(now_micros()).await {
-            Ok(f) if !f.is_empty() => tracing::info!(fired = f.len(), "escalations"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "escalation scan failed"),
+        // One node at a time; another takes over a minute after one dies.
+        let pass = async {
+            match app.run_sla_timers().await {
+                Ok(a) if !a.is_empty() => tracing::info!(announced = a.len(), "SLA warnings and breaches"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "SLA timer scan failed"),
+            }
+            match app.run_escalations_at(now_micros()).await {
+                Ok(f) if !f.is_empty() => tracing::info!(fired = f.len(), "escalations"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "escalation scan failed"),
+            }
+            Ok(())
+        };
+        if let Err(e) = app.on_one_node(crate::leases::SLA_TIMER, LEASE, pass).await {
+            tracing::warn!(error = %e, "taking the SLA timer's lease failed");
         }
     }
 }
