@@ -84,7 +84,7 @@ both!(a_background_pass_runs_on_one_node_and_another_takes_over, |pg| async move
     let hold = Duration::from_secs(60);
     // While one pass holds the lease, another node's tick skips.
     let inner = app.on_one_node("test_lease", hold, async { Ok(2) });
-    let outer = app.on_one_node("test_lease", hold, async { inner.await }).await.unwrap();
+    let outer = app.on_one_node("test_lease", hold, inner).await.unwrap();
     assert_eq!(outer, Some(None), "the second pass skipped");
     // Given back when the pass ends: the next tick runs.
     assert_eq!(app.on_one_node("test_lease", hold, async { Ok(3) }).await.unwrap(), Some(3));
