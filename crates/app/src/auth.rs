@@ -188,6 +188,22 @@ impl App {
         }
         let s = accounts::session(&mut conn, &hash).await?;
         let s = s.filter(|s| s.expires_at > now).ok_or(AppError::Unauthenticated("your session has ended"))?;
+        // Unused too long: it ends here, on every node. (Last use is kept
+        // to the minute and a cached session is reread within a minute,
+        // so an idle limit of at least 5 minutes ends no session in use.)
+        let idle = i64::from(self.config.session_idle_minutes) * 60_000_000;
+        if idle > 0 && now - s.last_seen_at > idle {
+            drop(conn);
+            self.store
+                .write(move |c| {
+                    Box::pin(async move {
+                        accounts::delete_session(c, &hash).await?;
+                        sessions::bump_rev(c).await
+                    })
+                })
+                .await?;
+            return Err(AppError::Unauthenticated("your session ended after a while without use"));
+        }
         let user = accounts::user_by_id(&mut conn, s.user_id).await?.filter(|u| u.active == 1);
         drop(conn);
         let user = user.ok_or(AppError::Unauthenticated("your account is disabled"))?;

@@ -57,6 +57,8 @@ pub struct AppConfig {
     /// Resolved incidents close by themselves after this many days.
     pub auto_close_days: u32,
     pub session_hours: u32,
+    /// A session unused this many minutes ends (0: never).
+    pub session_idle_minutes: u32,
     /// The shortest password accepted (`passwords.min_length`).
     pub password_min_length: usize,
     pub priority_matrix: PriorityMatrix,
@@ -80,6 +82,7 @@ impl Default for AppConfig {
             attachment_max_bytes: 10 * 1024 * 1024,
             auto_close_days: 7,
             session_hours: 12,
+            session_idle_minutes: 0,
             password_min_length: passwords::DEFAULT_MIN_LENGTH,
             priority_matrix: PriorityMatrix::default(),
             sla_timer_every: std::time::Duration::from_secs(1),

@@ -102,3 +102,28 @@ both!(a_background_pass_runs_on_one_node_and_another_takes_over, |pg| async move
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(app.on_one_node("test_lease", hold, async { Ok(5) }).await.unwrap(), Some(5));
 });
+
+both!(a_session_unused_too_long_ends, |pg| async move {
+    let (app, _d) = app(pg, AppConfig { session_idle_minutes: 30, ..AppConfig::default() }).await;
+    let (_, idle) = app.login("agent", "a long password", IP).await.unwrap();
+    let (_, busy) = app.login("agent", "a long password", IP).await.unwrap();
+    // One last used 31 minutes ago, the other 29.
+    let now = steward_store::now_micros();
+    for (token, minutes) in [(&idle.token, 31), (&busy.token, 29)] {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now - minutes * 60_000_000)
+            .bind(steward_app::auth::secret_hash(token))
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    }
+    let e = app.session_actor(&idle.token).await.unwrap_err();
+    assert!(matches!(e, AppError::Unauthenticated("your session ended after a while without use")), "{e}");
+    assert!(app.session_actor(&idle.token).await.is_err(), "and it is gone");
+    assert!(app.session_actor(&busy.token).await.is_ok(), "used within the limit");
+    // Off (0), a session lasts its hours whatever its use.
+    let (app, _d) = common::app(pg, AppConfig::default()).await;
+    let (_, s) = app.login("agent", "a long password", IP).await.unwrap();
+    sqlx::query("UPDATE sessions SET last_seen_at = 0").execute(app.store.pool()).await.unwrap();
+    assert!(app.session_actor(&s.token).await.is_ok());
+});

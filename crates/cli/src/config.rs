@@ -80,6 +80,8 @@ pub struct IncidentConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct SessionConfig {
     pub hours: u32,
+    /// A session unused this long ends (0: never).
+    pub idle_minutes: u32,
 }
 
 /// The password policy: a minimum length; the 10,000 most common
@@ -222,7 +224,7 @@ impl Default for IncidentConfig {
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        Self { hours: 12 }
+        Self { hours: 12, idle_minutes: 0 }
     }
 }
 
@@ -301,6 +303,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_INCIDENTS_AUTO_CLOSE_DAYS", "incidents.auto_close_days"),
     ("STEWARD_INCIDENTS_ATTACHMENT_MAX_MB", "incidents.attachment_max_mb"),
     ("STEWARD_SESSIONS_HOURS", "sessions.hours"),
+    ("STEWARD_SESSIONS_IDLE_MINUTES", "sessions.idle_minutes"),
     ("STEWARD_PASSWORDS_MIN_LENGTH", "passwords.min_length"),
     ("STEWARD_KNOWLEDGE_REVIEW_REQUIRED", "knowledge.review_required"),
     ("STEWARD_KNOWLEDGE_AUTHOR_MAY_REVIEW", "knowledge.author_may_review"),
@@ -411,6 +414,9 @@ impl Config {
         if self.sessions.hours == 0 || self.sessions.hours > 24 * 90 {
             bail!("sessions.hours: must be between 1 and 2160");
         }
+        if self.sessions.idle_minutes != 0 && !(5..=1440).contains(&self.sessions.idle_minutes) {
+            bail!("sessions.idle_minutes: must be 0 (off) or between 5 and 1440");
+        }
         if !(8..=128).contains(&self.passwords.min_length) {
             bail!("passwords.min_length: must be between 8 and 128");
         }
@@ -457,6 +463,7 @@ impl Config {
             attachment_max_bytes: self.incidents.attachment_max_mb as usize * 1024 * 1024,
             auto_close_days: self.incidents.auto_close_days,
             session_hours: self.sessions.hours,
+            session_idle_minutes: self.sessions.idle_minutes,
             password_min_length: self.passwords.min_length as usize,
             priority_matrix: PriorityMatrix::from_rows(self.incidents.priority_matrix)?,
             notify: steward_app::notify::NotifyConfig {
@@ -560,6 +567,7 @@ const INTEGER_KEYS: &[&str] = &[
     "incidents.auto_close_days",
     "incidents.attachment_max_mb",
     "sessions.hours",
+    "sessions.idle_minutes",
     "passwords.min_length",
     "mail.smtp_port",
     "notifications.max_attempts",
@@ -651,6 +659,7 @@ priority_matrix = [[1, 2, 3], [2, 3, 4], [3, 4, 5]]
 
 [sessions]
 hours = 12   # how long a sign-in lasts                  env: STEWARD_SESSIONS_HOURS
+idle_minutes = 0  # a sign-in unused this long ends (0: never; 5 to 1440)  env: STEWARD_SESSIONS_IDLE_MINUTES
 
 # New passwords need this many characters (8 to 128) and must not be one of the
 # 10,000 most common passwords (compared without case).
@@ -769,6 +778,10 @@ mod tests {
         assert!(err.to_string().contains("unknown environment variable STEWARD_LISTN"), "{err}");
         let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_SESSIONS_HOURS", "0")])).unwrap_err();
         assert!(err.to_string().contains("sessions.hours"), "{err}");
+        let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_SESSIONS_IDLE_MINUTES", "3")])).unwrap_err();
+        assert!(err.to_string().contains("sessions.idle_minutes: must be 0 (off) or between 5 and 1440"), "{err}");
+        let c = Config::load_from(&Overrides::default(), env(&[("STEWARD_SESSIONS_IDLE_MINUTES", "30")])).unwrap();
+        assert_eq!(c.app_config().unwrap().session_idle_minutes, 30);
         let err = Config::load_from(&Overrides::default(), env(&[("STEWARD_PASSWORDS_MIN_LENGTH", "4")])).unwrap_err();
         assert!(err.to_string().contains("passwords.min_length: must be between 8 and 128"), "{err}");
         let c = Config::load_from(&Overrides::default(), env(&[("STEWARD_PASSWORDS_MIN_LENGTH", "16")])).unwrap();
