@@ -194,14 +194,7 @@ impl App {
         let idle = i64::from(self.config.session_idle_minutes) * 60_000_000;
         if idle > 0 && now - s.last_seen_at > idle {
             drop(conn);
-            self.store
-                .write(move |c| {
-                    Box::pin(async move {
-                        accounts::delete_session(c, &hash).await?;
-                        sessions::bump_rev(c).await
-                    })
-                })
-                .await?;
+            self.end_session(hash).await?;
             return Err(AppError::Unauthenticated("your session ended after a while without use"));
         }
         let user = accounts::user_by_id(&mut conn, s.user_id).await?.filter(|u| u.active == 1);
@@ -220,7 +213,12 @@ impl App {
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), AppError> {
-        let hash = secret_hash(token);
+        self.end_session(secret_hash(token)).await
+    }
+
+    /// Ends the session of this secret hash, here and (by the credentials
+    /// revision) on every node.
+    async fn end_session(&self, hash: String) -> Result<(), AppError> {
         self.cache.clear_credentials();
         self.store
             .write(move |c| {
