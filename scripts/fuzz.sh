@@ -3,6 +3,7 @@
 # fuzz/, one per parser) for a time budget each, outside CI:
 #
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]     # default: all, 300 s each
+#   scripts/fuzz.sh [TARGET|all] 0             # only minimise the kept corpus
 #
 # Each run is bounded (-max_total_time, -rss_limit_mb, -timeout). New
 # inputs are found in a scratch folder and merged into fuzz/corpus/TARGET
@@ -41,8 +42,9 @@ else
 fi
 case $seconds in '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number" >&2; exit 2 ;; esac
 
-# Release with debug assertions (overflow checks included).
-flags=(-s "$sanitizer" -a)
+# Release with debug assertions and overflow checks (fuzz/Cargo.toml's
+# profile, which keeps mail-parser's off; cargo fuzz's -a would not).
+flags=(-s "$sanitizer")
 cargo +nightly fuzz build "${flags[@]}"
 
 scratch=$(mktemp -d)
@@ -54,7 +56,9 @@ for t in "${targets[@]}"; do
     log=$scratch/$t.log
     echo "== $t: ${seconds} s (corpus $(find "$corpus" -type f | wc -l) files)"
     # New finds go to the first folder (scratch); the kept corpus is read.
-    if cargo +nightly fuzz run "${flags[@]}" "$t" "$scratch/$t" "$corpus" -- \
+    if [ "$seconds" = 0 ]; then
+        :
+    elif cargo +nightly fuzz run "${flags[@]}" "$t" "$scratch/$t" "$corpus" -- \
         -max_total_time="$seconds" -rss_limit_mb="$rss" -timeout="$timeout" \
         -print_final_stats=1 ${FUZZ_ARGS:-} >"$log" 2>&1; then
         grep -E '^stat::(number_of_executed_units|peak_rss_mb|new_units_added)' "$log" | tr '\n' ' '
@@ -74,11 +78,30 @@ for t in "${targets[@]}"; do
         fi
         cp "$log" "artifacts/$t/last.log"
     fi
-    # Only what adds coverage joins the kept corpus.
-    cargo +nightly fuzz run "${flags[@]}" "$t" "$corpus" "$scratch/$t" -- -merge=1 \
-        -rss_limit_mb="$rss" -timeout="$timeout" >"$scratch/$t.merge.log" 2>&1 || true
-    echo "   corpus now $(find "$corpus" -type f | wc -l) files, $(du -sh "$corpus" | cut -f1)"
+    # The kept corpus minimised: the seeds (seed-*) and regressions
+    # (regress-*) stay as named; of the rest and the new finds, the fewest
+    # inputs that cover as many edges (-merge=1 into an empty folder).
+    min=$scratch/$t.min
+    mkdir -p "$min"
+    # Edge coverage only (-use_counters=0): a third of the files.
+    if cargo +nightly fuzz run "${flags[@]}" "$t" "$min" "$corpus" "$scratch/$t" -- -merge=1 \
+        -use_counters=0 -rss_limit_mb="$rss" -timeout="$timeout" >"$scratch/$t.merge.log" 2>&1; then
+        find "$corpus" -type f ! -name 'seed-*' ! -name 'regress-*' -delete
+        named=$(find "$corpus" -type f -exec sha1sum {} + | cut -c1-40)
+        for f in "$min"/*; do
+            [ -e "$f" ] || continue
+            sum=$(sha1sum "$f" | cut -c1-40)
+            grep -q "$sum" <<<"$named" || cp "$f" "$corpus/$sum"
+        done
+    else
+        echo "   the merge failed (see fuzz/artifacts/$t/merge.log); the corpus is as it was"
+        cp "$scratch/$t.merge.log" "artifacts/$t/merge.log"
+    fi
+    echo "   corpus now $(find "$corpus" -type f | wc -l) files, $(du -sh --apparent-size "$corpus" | cut -f1)"
 done
+
+# What libFuzzer leaves where it ran (tmin's steps); kept ones are above.
+rm -f crash-* oom-* timeout-* slow-unit-* leak-*
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz.sh: found problems in: ${failed[*]}" >&2
