@@ -42,9 +42,10 @@ else
 fi
 case $seconds in '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number" >&2; exit 2 ;; esac
 
-# Release with debug assertions and overflow checks (fuzz/Cargo.toml's
-# profile, which keeps mail-parser's off; cargo fuzz's -a would not).
-flags=(-s "$sanitizer")
+# Release with debug assertions and overflow checks as fuzz/Cargo.toml's
+# profile says (-O: cargo fuzz's default would force them on for every
+# crate, mail-parser's included).
+flags=(-O -s "$sanitizer")
 cargo +nightly fuzz build "${flags[@]}"
 
 scratch=$(mktemp -d)
