@@ -30,7 +30,7 @@ use steward_app::{Actor, AppError, FieldError, alerts::Ingested};
 use steward_domain::alert::{
     Problems,
     hooks::{AlertmanagerWebhook, HookAlert, HookAlertIn},
-    pagerduty::EventIn,
+    pagerduty::{Event, EventIn},
 };
 use steward_domain::code::Code;
 
@@ -53,6 +53,11 @@ fn read_alert(i: usize, v: Value) -> Result<HookAlert, Problems> {
     }
 }
 
+/// Every alert of a batch read, a refused one keeping its place.
+pub fn read_batch(alerts: Vec<Value>) -> Vec<Result<HookAlert, Problems>> {
+    alerts.into_iter().enumerate().map(|(i, v)| read_alert(i, v)).collect()
+}
+
 /// A field of the batch as the sender names it: `alerts[2].labels.x`, or
 /// `labels.x` when one alert was sent alone.
 fn sender_field(field: &str, single: bool) -> String {
@@ -70,8 +75,7 @@ async fn keep(s: &AppState, actor: &Actor, alerts: Vec<Value>, single: bool) -> 
         return ApiError::field("alerts", Code::Required.msg("needs at least one alert")).into_response();
     }
     let sent = alerts.len();
-    let batch = alerts.into_iter().enumerate().map(|(i, v)| read_alert(i, v)).collect();
-    match s.app.post_hook_alerts(actor, batch).await {
+    match s.app.post_hook_alerts(actor, read_batch(alerts)).await {
         Ok(out) if out.refused.is_empty() => axum::Json(serde_json::json!({ "kept": out.kept })).into_response(),
         Ok(out) => refused(out, sent, single).into_response(),
         Err(e) => ApiError::from(e).into_response(),
@@ -86,27 +90,36 @@ fn refused(out: Ingested, sent: usize, single: bool) -> ApiError {
     e
 }
 
-async fn post_webhook(State(s): State<AppState>, AlertActor(actor): AlertActor, body: Bytes) -> Response {
-    let mut body: Map<String, Value> = match json::parse(&body) {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
+/// The generic webhook's body: its alerts, and whether one was sent alone
+/// (not in `alerts`).
+pub fn read_webhook(body: &[u8]) -> Result<(Vec<Value>, bool), ApiError> {
+    let mut body: Map<String, Value> = json::parse(body)?;
     match body.remove("alerts") {
-        Some(Value::Array(alerts)) => keep(&s, &actor, alerts, false).await,
-        Some(_) => ApiError::field("alerts", crate::error::malformed("must be a list of alerts")).into_response(),
-        None => keep(&s, &actor, vec![Value::Object(body)], true).await,
+        Some(Value::Array(alerts)) => Ok((alerts, false)),
+        Some(_) => Err(ApiError::field("alerts", crate::error::malformed("must be a list of alerts"))),
+        None => Ok((vec![Value::Object(body)], true)),
+    }
+}
+
+/// An Alertmanager webhook's body (payload version 4): its alerts.
+pub fn read_alertmanager(body: &[u8]) -> Result<Vec<Value>, ApiError> {
+    let payload: AlertmanagerWebhook = json::parse(body)?;
+    payload.check_version().map_err(invalid)?;
+    Ok(payload.alerts)
+}
+
+async fn post_webhook(State(s): State<AppState>, AlertActor(actor): AlertActor, body: Bytes) -> Response {
+    match read_webhook(&body) {
+        Ok((alerts, single)) => keep(&s, &actor, alerts, single).await,
+        Err(e) => e.into_response(),
     }
 }
 
 async fn post_alertmanager(State(s): State<AppState>, AlertActor(actor): AlertActor, body: Bytes) -> Response {
-    let payload: AlertmanagerWebhook = match json::parse(&body) {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
-    if let Err(problems) = payload.check_version() {
-        return invalid(problems).into_response();
+    match read_alertmanager(&body) {
+        Ok(alerts) => keep(&s, &actor, alerts, false).await,
+        Err(e) => e.into_response(),
     }
-    keep(&s, &actor, payload.alerts, false).await
 }
 
 fn invalid(problems: Problems) -> ApiError {
@@ -160,24 +173,39 @@ async fn pagerduty_actor(
     }
 }
 
+/// A PagerDuty event's body, or PagerDuty's refusal.
+pub fn read_pagerduty(body: &[u8]) -> Result<EventIn, Response> {
+    json::parse(body).map_err(|e: ApiError| {
+        if e.errors.is_empty() {
+            invalid_event(vec![format!("body: {}", e.detail)])
+        } else {
+            invalid_event(e.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect())
+        }
+    })
+}
+
+/// A PagerDuty event checked, or PagerDuty's refusal.
+pub fn check_pagerduty(event: EventIn) -> Result<Event, Response> {
+    event.check().map_err(|problems| invalid_event(problems.iter().map(|(f, m)| format!("{f}: {}", m.text)).collect()))
+}
+
 async fn post_pagerduty(
     State(s): State<AppState>,
     headers: HeaderMap,
     by_header: Result<AlertActor, ApiError>,
     body: Bytes,
 ) -> Response {
-    let event: EventIn = match json::parse(&body) {
+    let event = match read_pagerduty(&body) {
         Ok(e) => e,
-        Err(e) if e.errors.is_empty() => return invalid_event(vec![format!("body: {}", e.detail)]),
-        Err(e) => return invalid_event(e.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect()),
+        Err(r) => return r,
     };
     let actor = match pagerduty_actor(&s, &headers, by_header, event.routing_key.as_deref()).await {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let event = match event.check() {
+    let event = match check_pagerduty(event) {
         Ok(e) => e,
-        Err(problems) => return invalid_event(problems.iter().map(|(f, m)| format!("{f}: {}", m.text)).collect()),
+        Err(r) => return r,
     };
     match s.app.pagerduty_event(&actor, event).await {
         Ok(out) => {

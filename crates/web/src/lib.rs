@@ -12,6 +12,8 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod feeds;
+#[doc(hidden)]
+pub mod fuzz_entry;
 pub mod i18n;
 pub mod i18n_codes;
 pub mod json;

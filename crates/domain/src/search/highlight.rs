@@ -114,9 +114,12 @@ fn window<'a>(
         if span.start >= end {
             break;
         }
-        push(&mut segments, &text[at..span.start], false);
-        let stop = span.end.min(end);
-        push(&mut segments, &text[span.start..stop], true);
+        // One character can fold to several words (`¼` is `1`, `4`), all
+        // on its span: a word already shown marked is not shown again.
+        let begin = span.start.max(at);
+        push(&mut segments, &text[at..begin], false);
+        let stop = span.end.min(end).max(begin);
+        push(&mut segments, &text[begin..stop], true);
         at = stop;
     }
     push(&mut segments, &text[at..end], false);

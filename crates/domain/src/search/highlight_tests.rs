@@ -34,6 +34,14 @@ fn matches_on_folded_words_and_returns_the_original_text() {
 }
 
 #[test]
+fn a_character_that_folds_to_several_words_is_marked_once() {
+    // Fuzzing found `¼` (NFKD `1⁄4`: two words on one span) made a
+    // backwards slice and a panic.
+    assert_eq!(show(&snippet("\u{bc}", &marks("\u{bc}"), 200)), "[\u{bc}]");
+    assert_eq!(show(&snippet("Take ¼ cup", &marks("1 4 cup"), 200)), "Take [¼] [cup]");
+}
+
+#[test]
 fn a_prefix_marks_the_words_it_begins() {
     let text = "Drukarka drukuje puste strony; drukarki w biurze też.";
     assert_eq!(

@@ -21,7 +21,7 @@ use steward_app::{
     AppError,
     alerts::{AlertFilter, PostedSilence},
 };
-use steward_domain::alert::{Matchers, Problems, parse_matchers};
+use steward_domain::alert::{Matchers, Posted, Problems, parse_matchers};
 
 /// The routes under `/api/v2`, and the health probes beside them.
 pub fn routes() -> Router<AppState> {
@@ -135,12 +135,19 @@ fn json<T: serde::Serialize>(v: &T) -> Response {
     axum::Json(v).into_response()
 }
 
+/// `POST /api/v2/alerts`'s body: each alert read, its times checked (a
+/// refused one keeping its place), or Alertmanager's refusal.
+pub fn read_alerts(body: &[u8]) -> Result<Vec<Result<Posted, Problems>>, Response> {
+    let posted: Vec<PostableAlert> = serde_json::from_slice(body)
+        .map_err(|e| refusal(StatusCode::BAD_REQUEST, format!("the body is not a list of alerts: {e}")))?;
+    Ok(posted.into_iter().enumerate().map(|(i, p)| p.into_posted(i)).collect())
+}
+
 async fn post_alerts(State(s): State<AppState>, AlertActor(actor): AlertActor, body: Bytes) -> Response {
-    let posted: Vec<PostableAlert> = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => return refusal(StatusCode::BAD_REQUEST, format!("the body is not a list of alerts: {e}")),
+    let batch = match read_alerts(&body) {
+        Ok(b) => b,
+        Err(r) => return r,
     };
-    let batch = posted.into_iter().enumerate().map(|(i, p)| p.into_posted(i)).collect();
     match s.app.post_alerts(&actor, batch).await {
         Ok(out) if out.refused.is_empty() => StatusCode::OK.into_response(),
         Ok(out) => refusal(StatusCode::BAD_REQUEST, problems_text(&out.refused)),
@@ -244,14 +251,17 @@ async fn list_silences(
     }
 }
 
+/// `POST /api/v2/silences`'s body read, or Alertmanager's refusal.
+pub fn read_silence(body: &[u8]) -> Result<PostedSilence, Response> {
+    let p: PostableSilence = serde_json::from_slice(body)
+        .map_err(|e| refusal(StatusCode::BAD_REQUEST, format!("the body is not a silence: {e}")))?;
+    p.into_posted().map_err(|problems| refusal(StatusCode::BAD_REQUEST, problems_text(&problems)))
+}
+
 async fn post_silence(State(s): State<AppState>, AlertActor(actor): AlertActor, body: Bytes) -> Response {
-    let p: PostableSilence = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => return refusal(StatusCode::BAD_REQUEST, format!("the body is not a silence: {e}")),
-    };
-    let posted: PostedSilence = match p.into_posted() {
+    let posted = match read_silence(&body) {
         Ok(p) => p,
-        Err(problems) => return refusal(StatusCode::BAD_REQUEST, problems_text(&problems)),
+        Err(r) => return r,
     };
     match s.app.post_silence(&actor, posted).await {
         Ok(id) => json(&serde_json::json!({ "silenceID": id })),
