@@ -374,6 +374,10 @@ async fn ci_search_uses_the_full_text_index(pg: bool) {
     // Services are few: for a word most CIs have, walking them by class
     // (or the requester's live ones) is as good as the index.
     let few: &[&str] = &["cis_search", "cis_class_name", "cis_requester_visible"];
+    // A word every CI has: walking the newest CIs back under the window's
+    // limit reads no more than the index would (PostgreSQL picks either,
+    // by its statistics of the day).
+    let common: &[&str] = &["cis_search", "Index Scan Backward using cis_pkey"];
     let services = || vec!["business_service".to_owned(), "technical_service".to_owned()];
     let scopes = [
         ("services", CiScope { classes: services(), ..CiScope::default() }),
@@ -386,7 +390,12 @@ async fn ci_search_uses_the_full_text_index(pg: bool) {
         for (name, scope) in &scopes {
             let plan = search::cis_plan(&mut conn, d, &query, typed, scope).await.unwrap();
             let what = format!("ci search {typed:?}, {name}");
-            let indexes = if pg && *name != "cis" { few } else { index };
+            let indexes = match (pg, *name, typed) {
+                (true, "cis", "ci ") => common,
+                (true, "cis", _) => index,
+                (true, _, _) => few,
+                (false, _, _) => index,
+            };
             problems.extend(check(&what, &plan, pg, "cis", "c", indexes));
             problems.extend(check(&what, &plan, pg, "cis", "x", indexes));
             // The matches lead, newest first, with no sort of every match.
