@@ -198,7 +198,9 @@ pub async fn serve(cfg: &Config, no_workers: bool) -> Result<()> {
             let _ = stopped.wait_for(|s| *s).await;
         }))
     });
-    let result = steward_web::serve(state, listener, shutdown_signal()).await;
+    let draining = state.clone();
+    let stop_serving = async move { steward_web::drain(&draining, shutdown_signal(), shutdown_signal()).await };
+    let result = steward_web::serve(state, listener, stop_serving).await;
     let _ = stop.send(true);
     if let Some(m) = metrics {
         let _ = m.await;
@@ -266,7 +268,7 @@ async fn shutdown_signal() {
         }
     };
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: finishing requests in flight");
+    tracing::info!("stop signal received");
 }
 
 pub async fn migrate(cfg: &Config) -> Result<()> {

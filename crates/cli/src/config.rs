@@ -34,6 +34,9 @@ pub struct Config {
     pub public_url: String,
     /// Proxies whose `X-Forwarded-For` names the client (networks).
     pub trusted_proxies: Vec<String>,
+    /// On SIGTERM, seconds `/readyz` answers 503 while the node still
+    /// serves, so a load balancer stops sending it requests first.
+    pub drain_secs: u32,
     pub log: LogConfig,
     pub database: DatabaseConfig,
     pub incidents: IncidentConfig,
@@ -186,6 +189,7 @@ impl Default for Config {
             flags: Overrides::default(),
             public_url: String::new(),
             trusted_proxies: Vec::new(),
+            drain_secs: 0,
             log: LogConfig::default(),
             database: DatabaseConfig::default(),
             incidents: IncidentConfig::default(),
@@ -296,6 +300,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_DATA_DIR", "data_dir"),
     ("STEWARD_PUBLIC_URL", "public_url"),
     ("STEWARD_TRUSTED_PROXIES", "trusted_proxies"),
+    ("STEWARD_DRAIN_SECS", "drain_secs"),
     ("STEWARD_LOG_FORMAT", "log.format"),
     ("STEWARD_LOG_LEVEL", "log.level"),
     ("STEWARD_DATABASE_MAX_CONNECTIONS", "database.max_connections"),
@@ -410,6 +415,9 @@ impl Config {
         }
         if self.incidents.attachment_max_mb == 0 || self.incidents.attachment_max_mb > 1024 {
             bail!("incidents.attachment_max_mb: must be between 1 and 1024");
+        }
+        if self.drain_secs > 300 {
+            bail!("drain_secs: must be between 0 and 300");
         }
         if self.sessions.hours == 0 || self.sessions.hours > 24 * 90 {
             bail!("sessions.hours: must be between 1 and 2160");
@@ -541,6 +549,7 @@ impl Config {
             max_body_bytes: self.incidents.attachment_max_mb as usize * 1024 * 1024 + 1024 * 1024,
             alertmanager_prefix: self.alerts.prefix()?,
             metrics_token: self.metrics.token()?,
+            drain: std::time::Duration::from_secs(self.drain_secs.into()),
             ..Default::default()
         })
     }
@@ -562,6 +571,7 @@ fn networks(key: &str, entries: &[String]) -> Result<steward_domain::net::Networ
 /// Sets a dotted key from text: numbers become integers, the rest strings.
 /// Keys whose values are whole numbers or yes/no; every other key is text.
 const INTEGER_KEYS: &[&str] = &[
+    "drain_secs",
     "database.max_connections",
     "database.writers",
     "incidents.auto_close_days",
@@ -642,6 +652,13 @@ public_url = ""
 # e.g. ["10.0.0.0/8", "192.168.1.7"]. Empty: the connecting address is the client.
 #                                                       env: STEWARD_TRUSTED_PROXIES (comma-separated)
 trusted_proxies = []
+
+# On SIGTERM the node first answers /readyz with 503 for this many seconds while it
+# still serves, so a load balancer checking /readyz moves traffic away; then it stops
+# taking connections and finishes the requests in flight. Behind a proxy, set it above
+# the proxy's check interval times its fall count (0 to 300; a second signal cuts it short).
+#                                                       env: STEWARD_DRAIN_SECS
+drain_secs = 0
 
 [log]
 format = "text"   # text or json                         env: STEWARD_LOG_FORMAT

@@ -8,6 +8,7 @@ mod common;
 use common::{Server, call, command, free_port, get, ready, refused, run, steward, text};
 
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 #[test]
 fn every_subcommand_has_help() {
@@ -197,7 +198,68 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "exit after SIGTERM: {:?}", out.status);
     let logs = text(&out.stderr);
-    assert!(logs.lines().any(|l| l.starts_with('{') && l.contains("shutting down")), "JSON logs: {logs}");
+    assert!(logs.lines().any(|l| l.starts_with('{') && l.contains("stop signal received")), "JSON logs: {logs}");
+}
+
+/// One GET on a fresh connection; the whole answer, or none if refused.
+fn try_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes()).ok()?;
+    let mut resp = String::new();
+    // Keep-alive was asked for: the answer ends the read only when the
+    // server closes the connection after it.
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = s.read_to_string(&mut resp);
+    Some(resp)
+}
+
+/// `drain_secs`, as its help says: on SIGTERM `/readyz` answers 503 while
+/// the node still serves (closing each connection after its answer), then
+/// the node stops; a second signal cuts the wait short.
+#[test]
+fn sigterm_drains_before_the_node_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    for (drain, second) in [("2", false), ("300", true)] {
+        let port = free_port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .current_dir(dir.path())
+            .env("STEWARD_DRAIN_SECS", drain)
+            .env("STEWARD_LOG_LEVEL", "warn")
+            .spawn()
+            .unwrap();
+        assert!(ready(port), "the server became ready");
+        let pid = child.id().to_string();
+        let signalled = Instant::now();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        let mut answer = String::new();
+        while signalled.elapsed() < Duration::from_secs(5) {
+            answer = try_get(port, "/readyz").unwrap_or_default();
+            if answer.starts_with("HTTP/1.1 503") {
+                break;
+            }
+        }
+        assert!(answer.starts_with("HTTP/1.1 503") && answer.ends_with("draining\n"), "{answer}");
+        assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+        let page = try_get(port, "/healthz").unwrap_or_default();
+        assert!(page.starts_with("HTTP/1.1 200"), "still serving while draining: {page}");
+        assert!(page.to_ascii_lowercase().contains("connection: close"), "{page}");
+        if second {
+            assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        }
+        let status = child.wait().unwrap();
+        assert!(status.success(), "exit after SIGTERM: {status:?}");
+        let took = signalled.elapsed();
+        if second {
+            assert!(took < Duration::from_secs(20), "a second signal stops at once: {took:?}");
+        } else {
+            assert!(took >= Duration::from_secs(2), "the drain delay is kept: {took:?}");
+        }
+        assert!(try_get(port, "/healthz").is_none(), "stopped: no connection taken");
+    }
+    let err = refused(dir.path(), &["serve"], &[("STEWARD_DRAIN_SECS", "301")]);
+    assert!(err.contains("drain_secs: must be between 0 and 300"), "{err}");
 }
 
 #[test]

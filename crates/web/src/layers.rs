@@ -28,6 +28,17 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     r
 }
 
+/// While the node drains (see [`crate::drain`]) every answer closes its
+/// connection, so a keep-alive client or proxy opens its next one
+/// elsewhere instead of reaching a listener about to close.
+pub async fn close_when_draining(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut r = next.run(req).await;
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    r
+}
+
 /// The path as Steward's own routes see it: under the Alertmanager API's
 /// prefix (`web.alertmanager_prefix`), without the prefix.
 fn unprefixed<'a>(state: &AppState, path: &'a str) -> &'a str {

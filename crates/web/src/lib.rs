@@ -51,6 +51,9 @@ pub struct WebConfig {
     /// `serve --no-workers`: this node runs no background work (see
     /// `background`).
     pub no_workers: bool,
+    /// How long a stopping node stays up answering `/readyz` with 503
+    /// (`drain_secs`; see [`drain`]).
+    pub drain: Duration,
 }
 
 impl Default for WebConfig {
@@ -64,6 +67,7 @@ impl Default for WebConfig {
             alertmanager_prefix: None,
             metrics_token: None,
             no_workers: false,
+            drain: Duration::ZERO,
         }
     }
 }
@@ -77,11 +81,20 @@ pub struct AppState {
     pub http_metrics: Arc<metrics::http::HttpMetrics>,
     /// When this node started, in microseconds since the epoch.
     pub started_at: i64,
+    /// Set when the node is stopping: `/readyz` answers 503 and every
+    /// answer closes its connection, so clients and proxies go elsewhere.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
     pub fn new(app: App, web: WebConfig) -> Self {
-        Self { app, web: Arc::new(web), http_metrics: Arc::default(), started_at: steward_store::now_micros() }
+        Self {
+            app,
+            web: Arc::new(web),
+            http_metrics: Arc::default(),
+            started_at: steward_store::now_micros(),
+            draining: Arc::default(),
+        }
     }
 
     /// The language of users who chose none and whose browser asks for
@@ -118,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), layers::audit_refusals))
         .layer(from_fn_with_state(state.clone(), layers::api_problems))
         .layer(from_fn_with_state(state.clone(), layers::security_headers))
+        .layer(from_fn_with_state(state.clone(), layers::close_when_draining))
         .layer(TraceLayer::new_for_http())
         .layer(from_fn_with_state(state.clone(), access_log::access_log))
         .with_state(state)
@@ -139,6 +153,25 @@ pub async fn serve(
     let _ = background.await;
     app.store.close().await;
     result
+}
+
+/// The stop of a node behind a load balancer: once `signal` resolves,
+/// `/readyz` answers 503 and answers close their connections for
+/// `web.drain` while the node serves on, so the balancer's checks move
+/// traffic away before the listener closes; `again` (a second signal) cuts
+/// the wait short. Pass the result to [`serve`] as its shutdown.
+pub async fn drain(state: &AppState, signal: impl Future<Output = ()>, again: impl Future<Output = ()>) {
+    signal.await;
+    let wait = state.web.drain;
+    if wait.is_zero() {
+        return;
+    }
+    state.draining.store(true, std::sync::atomic::Ordering::Relaxed);
+    tracing::info!(secs = wait.as_secs(), "draining: /readyz answers 503 until the node stops taking connections");
+    tokio::select! {
+        () = tokio::time::sleep(wait) => {}
+        () = again => tracing::info!("a second signal: stopping now"),
+    }
 }
 
 /// How often a held node looks whether its work was resumed.

@@ -8,8 +8,11 @@ pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// The process can serve: its database answers.
+/// The process can serve: its database answers, and it is not stopping.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining\n");
+    }
     match state.app.store.ping().await {
         Ok(()) => (StatusCode::OK, "ready\n"),
         Err(e) => {
