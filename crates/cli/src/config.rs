@@ -168,6 +168,9 @@ pub struct NotificationsConfig {
     /// The first retry waits this long; each further one twice as long, at
     /// most an hour.
     pub retry_base_secs: u32,
+    /// How long a message a node took to send stays its own: a node that
+    /// dies while sending leaves it to another node after this long.
+    pub lease_secs: u32,
     /// Internal networks webhooks may call (everything internal is refused
     /// otherwise).
     pub webhook_allow: Vec<String>,
@@ -175,7 +178,13 @@ pub struct NotificationsConfig {
 
 impl Default for NotificationsConfig {
     fn default() -> Self {
-        Self { base_url: String::new(), max_attempts: 8, retry_base_secs: 30, webhook_allow: Vec::new() }
+        Self {
+            base_url: String::new(),
+            max_attempts: 8,
+            retry_base_secs: 30,
+            lease_secs: LEASE_DEFAULT_SECS,
+            webhook_allow: Vec::new(),
+        }
     }
 }
 
@@ -293,6 +302,9 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
+/// `notifications.lease_secs` unless set: `NotifyConfig`'s own default.
+const LEASE_DEFAULT_SECS: u32 = 300;
+
 /// Every environment variable Steward reads, with the key it sets.
 const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_LISTEN", "listen"),
@@ -321,6 +333,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_NOTIFICATIONS_BASE_URL", "notifications.base_url"),
     ("STEWARD_NOTIFICATIONS_MAX_ATTEMPTS", "notifications.max_attempts"),
     ("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "notifications.retry_base_secs"),
+    ("STEWARD_NOTIFICATIONS_LEASE_SECS", "notifications.lease_secs"),
     ("STEWARD_NOTIFICATIONS_WEBHOOK_ALLOW", "notifications.webhook_allow"),
 ];
 
@@ -444,6 +457,9 @@ impl Config {
         if self.notifications.retry_base_secs == 0 || self.notifications.retry_base_secs > 3600 {
             bail!("notifications.retry_base_secs: must be between 1 and 3600");
         }
+        if !(60..=3600).contains(&self.notifications.lease_secs) {
+            bail!("notifications.lease_secs: must be between 60 and 3600");
+        }
         self.smtp()?;
         self.inbound.to_app()?;
         self.site.to_app()?;
@@ -479,6 +495,7 @@ impl Config {
                 base_url: self.base_url(),
                 max_attempts: self.notifications.max_attempts,
                 backoff_base: std::time::Duration::from_secs(u64::from(self.notifications.retry_base_secs)),
+                lease: std::time::Duration::from_secs(u64::from(self.notifications.lease_secs)),
                 webhook_allow: networks("notifications.webhook_allow", &self.notifications.webhook_allow)?,
                 ..Default::default()
             },
@@ -582,6 +599,7 @@ const INTEGER_KEYS: &[&str] = &[
     "mail.smtp_port",
     "notifications.max_attempts",
     "notifications.retry_base_secs",
+    "notifications.lease_secs",
     "inbound.imap_port",
     "inbound.poll_secs",
     "inbound.max_mb",
@@ -704,6 +722,11 @@ max_attempts = 8    # deliveries tried (back-off 30 s doubling, at most 1 h) bef
                     #                                    env: STEWARD_NOTIFICATIONS_MAX_ATTEMPTS
 retry_base_secs = 30   # the first retry's wait; doubled each time, at most 1 h
                        #                                 env: STEWARD_NOTIFICATIONS_RETRY_BASE_SECS
+# A message a node has taken to send is its own this long (60 to 3600): if the node dies
+# while sending, another node sends it once this has passed. Each node sends up to 16
+# messages at a time, 4 at once, each within 30 s: below 150 s a slow relay may get a
+# message twice (with the same Message-ID, so the receiver can tell).
+lease_secs = 300    #                                    env: STEWARD_NOTIFICATIONS_LEASE_SECS
 # Webhooks never call internal addresses (loopback, private, link-local such as the cloud
 # metadata service 169.254.169.254) unless a network here names them, e.g. ["10.20.0.0/16"].
 #                                                       env: STEWARD_NOTIFICATIONS_WEBHOOK_ALLOW (comma-separated)
@@ -840,6 +863,7 @@ mod tests {
             (vec![("STEWARD_MAIL_SMTP_PORT", "70000")], "smtp_port"),
             (vec![("STEWARD_NOTIFICATIONS_MAX_ATTEMPTS", "0")], "notifications.max_attempts"),
             (vec![("STEWARD_NOTIFICATIONS_RETRY_BASE_SECS", "0")], "notifications.retry_base_secs"),
+            (vec![("STEWARD_NOTIFICATIONS_LEASE_SECS", "59")], "notifications.lease_secs"),
             (vec![("STEWARD_NOTIFICATIONS_BASE_URL", "steward.example.org")], "notifications.base_url"),
         ] {
             let err = Config::load_from(&Overrides::default(), env(&vars)).unwrap_err();
