@@ -10,6 +10,7 @@ bash scripts/install-mail.sh
 bash scripts/install-inventory.sh
 bash scripts/install-plugins.sh
 bash scripts/install-alertmanager.sh
+bash scripts/install-proxy.sh
 bash scripts/install-axe.sh
 bash scripts/install-python-tools.sh
 
