@@ -46,7 +46,16 @@ pub struct NewSession {
     pub max_age_secs: i64,
 }
 
-/// An API token as shown once at creation.
+/// Where a correct password leads.
+#[derive(Debug, Clone)]
+pub enum SignIn {
+    /// Signed in.
+    Done(Actor, NewSession),
+    /// The account has a second factor: send this challenge back with a
+    /// code (see [`App::sign_in_with_code`]).
+    NeedsCode(String),
+}
+
 /// What an API token may be used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TokenScope {
@@ -80,29 +89,26 @@ pub struct NewToken {
 }
 
 impl App {
-    /// Checks the password and opens a session.
+    /// Checks the password and opens a session; for an account with a
+    /// second factor this refuses (sign in with [`App::sign_in`] then).
+    pub async fn login(&self, username: &str, password: &str, ip: IpAddr) -> Result<(Actor, NewSession), AppError> {
+        match self.sign_in(username, password, ip, "").await? {
+            SignIn::Done(actor, session) => Ok((actor, session)),
+            SignIn::NeedsCode(_) => Err(AppError::Unauthenticated("this account signs in with a code as well")),
+        }
+    }
+
+    /// Checks the password; opens a session, or, for an account with a
+    /// second factor, answers the challenge to send back with its code
+    /// ([`App::sign_in_with_code`]), bound to the browser's `pre_session`.
     ///
     /// Unknown, inactive and real accounts are answered alike and in the
     /// same time (a dummy argon2 check stands in), and throttled alike: the
     /// throttle is keyed by the name typed, never by whether it exists (see
     /// [`crate::throttle`]). Every outcome is audited.
-    pub async fn login(&self, username: &str, password: &str, ip: IpAddr) -> Result<(Actor, NewSession), AppError> {
+    pub async fn sign_in(&self, username: &str, password: &str, ip: IpAddr, pre_session: &str) -> Result<SignIn, AppError> {
         let name = crate::throttle::account_key(username);
-        let now = now_micros();
-        let wait = match self.throttle.admit(&name, ip, now) {
-            Ok(wait) => wait,
-            Err(retry_after_secs) => {
-                let detail = format!("refused for {retry_after_secs} s");
-                self.audit(
-                    AuditEntry::new(AuditKind::SignInFailed, None, &name).by_name(&name).client(ip).detail(detail),
-                )
-                .await;
-                return Err(AppError::Throttled { retry_after_secs });
-            }
-        };
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
+        self.admit(&name, ip).await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
         let user = accounts::user_by_name(&mut conn, username.trim()).await?;
         drop(conn);
@@ -112,19 +118,52 @@ impl App {
         let hash = user.as_ref().and_then(|u| u.password_hash.as_deref()).unwrap_or(DUMMY_HASH);
         let ok = verify_password(hash, password) && user.as_ref().is_some_and(|u| u.password_hash.is_some());
         let Some(user) = user.filter(|_| ok) else {
-            let locked = self.throttle.fail(&name, ip, now_micros());
-            let failed = AuditEntry::new(AuditKind::SignInFailed, None, &name).by_name(&name).client(ip);
-            self.audit(failed.detail("wrong username or password")).await;
-            if let Some(secs) = locked {
-                let detail = format!("this client is locked out of the account for {secs} s");
-                self.audit(
-                    AuditEntry::new(AuditKind::SignInLocked, None, &name).by_name(&name).client(ip).detail(detail),
-                )
-                .await;
-            }
+            self.refuse(&name, ip, "wrong username or password").await;
             return Err(AppError::Unauthenticated("wrong username or password"));
         };
+        if self.has_second_factor(user.id).await? {
+            // The throttle's count stands until the code is right too.
+            return Ok(SignIn::NeedsCode(self.challenge(user.id, pre_session, now_micros()).await?));
+        }
         self.throttle.succeed(&name, ip);
+        let (actor, session) = self.open_session(user).await?;
+        self.audit(AuditEntry::new(AuditKind::SignedIn, Some(&actor), &actor.username).client(ip)).await;
+        Ok(SignIn::Done(actor, session))
+    }
+
+    /// Lets a sign-in attempt on `name` from `ip` go on (after the
+    /// throttle's wait), or refuses it, audited.
+    pub(crate) async fn admit(&self, name: &str, ip: IpAddr) -> Result<(), AppError> {
+        match self.throttle.admit(name, ip, now_micros()) {
+            Ok(wait) if wait.is_zero() => Ok(()),
+            Ok(wait) => {
+                tokio::time::sleep(wait).await;
+                Ok(())
+            }
+            Err(retry_after_secs) => {
+                let detail = format!("refused for {retry_after_secs} s");
+                self.audit(AuditEntry::new(AuditKind::SignInFailed, None, name).by_name(name).client(ip).detail(detail))
+                    .await;
+                Err(AppError::Throttled { retry_after_secs })
+            }
+        }
+    }
+
+    /// Counts a failed attempt on `name` from `ip` and audits it (and the
+    /// lock-out it may cause).
+    pub(crate) async fn refuse(&self, name: &str, ip: IpAddr, why: &str) {
+        let locked = self.throttle.fail(name, ip, now_micros());
+        let failed = AuditEntry::new(AuditKind::SignInFailed, None, name).by_name(name).client(ip);
+        self.audit(failed.detail(why)).await;
+        if let Some(secs) = locked {
+            let detail = format!("this client is locked out of the account for {secs} s");
+            self.audit(AuditEntry::new(AuditKind::SignInLocked, None, name).by_name(name).client(ip).detail(detail))
+                .await;
+        }
+    }
+
+    /// A new session for `user`, whose sign-in is complete.
+    pub(crate) async fn open_session(&self, user: accounts::User) -> Result<(Actor, NewSession), AppError> {
         let token = random_secret()?;
         let csrf = random_secret()?;
         let max_age = i64::from(self.config.session_hours) * 3600;
@@ -140,7 +179,6 @@ impl App {
             })
             .await?;
         let actor = self.actor_for(user).await?;
-        self.audit(AuditEntry::new(AuditKind::SignedIn, Some(&actor), &actor.username).client(ip)).await;
         Ok((actor, NewSession { token, csrf, max_age_secs: max_age }))
     }
 
@@ -158,7 +196,7 @@ impl App {
         Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
     }
 
-    async fn login_key(&self) -> Result<String, AppError> {
+    pub(crate) async fn login_key(&self) -> Result<String, AppError> {
         if let Some(k) = self.login_key.get() {
             return Ok(k.clone());
         }

@@ -39,6 +39,8 @@ pub mod sla;
 pub mod suggest;
 pub mod tasks;
 pub mod throttle;
+pub mod totp;
+pub mod two_factor;
 mod token_use;
 pub mod users;
 pub mod workers;

@@ -28,10 +28,12 @@ pub enum AuditKind {
     AlertRoutingChanged,
     /// The rules mapping alerts to CIs were replaced or reset.
     AlertCiRulesChanged,
+    /// Two-step sign-in was turned on or off, or its recovery codes renewed.
+    TwoFactorChanged,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 18] = [
+    pub const ALL: [AuditKind; 19] = [
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
         AuditKind::SignInLocked,
@@ -50,6 +52,7 @@ impl AuditKind {
         AuditKind::AlertWindowChanged,
         AuditKind::AlertRoutingChanged,
         AuditKind::AlertCiRulesChanged,
+        AuditKind::TwoFactorChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -72,6 +75,7 @@ impl AuditKind {
             AuditKind::AlertWindowChanged => "alert_window_changed",
             AuditKind::AlertRoutingChanged => "alert_routing_changed",
             AuditKind::AlertCiRulesChanged => "alert_ci_rules_changed",
+            AuditKind::TwoFactorChanged => "two_factor_changed",
         }
     }
 

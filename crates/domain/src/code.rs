@@ -86,6 +86,10 @@ codes! {
     NameTaken = "name_taken",
     // Accounts and people.
     WrongPassword = "wrong_password",
+    /// A code from the authenticator app that is not the current one.
+    WrongCode = "wrong_code",
+    TwoFactorOn = "two_factor_on",
+    TwoFactorOff = "two_factor_off",
     SamePassword = "same_password",
     PasswordCommon = "password_common",
     PasswordUsername = "password_username",

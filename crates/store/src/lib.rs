@@ -49,6 +49,7 @@ pub mod settings;
 pub mod sla;
 mod sql;
 pub mod tasks;
+pub mod two_factor;
 pub mod users;
 pub mod watchers;
 pub mod webhooks;

@@ -67,6 +67,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     40 "0040" "dashboards",
     41 "0041" "attachment_blobs",
     42 "0042" "cache_revs",
+    43 "0043" "two_factor",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -111,6 +112,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     40 "0040" "dashboards",
     41 "0041" "attachment_blobs",
     42 "0042" "cache_revs",
+    43 "0043" "two_factor",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

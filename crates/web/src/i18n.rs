@@ -538,6 +538,9 @@ catalogue! {
     AdminUsers: "Users", "Użytkownicy";
     DenyAdminPage: "Only admins can manage users, groups and organisations.", "Tylko administratorzy mogą zarządzać użytkownikami, grupami i organizacjami.";
     ValWrongPassword: "is not your current password", "to nie jest Twoje obecne hasło";
+    ValWrongCode: "is not the code your app shows now", "to nie jest kod, który teraz pokazuje aplikacja";
+    ValTwoFactorOn: "two-step sign-in is on already", "logowanie dwuetapowe jest już włączone";
+    ValTwoFactorOff: "two-step sign-in is off: there are no recovery codes to renew", "logowanie dwuetapowe jest wyłączone: nie ma kodów awaryjnych do odnowienia";
     ValSamePassword: "must differ from the current one", "musi różnić się od obecnego";
     ValPasswordShort: "must be at least {n} characters", "musi mieć co najmniej {n} znaków";
     ValPasswordLong: "must be at most {n} characters", "może mieć najwyżej {n} znaków";

@@ -36,6 +36,7 @@ crate::i18n::catalogue! {
     AuditAlertWindowChanged: "Maintenance window for alerts changed", "Zmiana okna serwisowego alertów";
     AuditAlertRoutingChanged: "Alert routing changed", "Zmiana kierowania alertów";
     AuditAlertCiRulesChanged: "Alert CI rules changed", "Zmiana reguł przypisywania alertów do CI";
+    AuditTwoFactorChanged: "Two-step sign-in changed", "Zmiana logowania dwuetapowego";
     // Users, groups and organisations
     NavAdmin: "Administration", "Administracja";
     AdminGroups: "Groups", "Grupy";

@@ -32,6 +32,7 @@ pub fn kind_label(lang: i18n::Lang, code: &str) -> String {
         Some(AuditKind::AlertWindowChanged) => AdminMsg::AuditAlertWindowChanged,
         Some(AuditKind::AlertRoutingChanged) => AdminMsg::AuditAlertRoutingChanged,
         Some(AuditKind::AlertCiRulesChanged) => AdminMsg::AuditAlertCiRulesChanged,
+        Some(AuditKind::TwoFactorChanged) => AdminMsg::AuditTwoFactorChanged,
         None => return code.to_owned(),
     };
     i18n::t(lang, msg).to_owned()
