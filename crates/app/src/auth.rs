@@ -50,7 +50,7 @@ pub struct NewSession {
 #[derive(Debug, Clone)]
 pub enum SignIn {
     /// Signed in.
-    Done(Actor, NewSession),
+    Done(Box<Actor>, NewSession),
     /// The account has a second factor: send this challenge back with a
     /// code (see [`App::sign_in_with_code`]).
     NeedsCode(String),
@@ -93,7 +93,7 @@ impl App {
     /// second factor this refuses (sign in with [`App::sign_in`] then).
     pub async fn login(&self, username: &str, password: &str, ip: IpAddr) -> Result<(Actor, NewSession), AppError> {
         match self.sign_in(username, password, ip, "").await? {
-            SignIn::Done(actor, session) => Ok((actor, session)),
+            SignIn::Done(actor, session) => Ok((*actor, session)),
             SignIn::NeedsCode(_) => Err(AppError::Unauthenticated("this account signs in with a code as well")),
         }
     }
@@ -106,7 +106,13 @@ impl App {
     /// same time (a dummy argon2 check stands in), and throttled alike: the
     /// throttle is keyed by the name typed, never by whether it exists (see
     /// [`crate::throttle`]). Every outcome is audited.
-    pub async fn sign_in(&self, username: &str, password: &str, ip: IpAddr, pre_session: &str) -> Result<SignIn, AppError> {
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        ip: IpAddr,
+        pre_session: &str,
+    ) -> Result<SignIn, AppError> {
         let name = crate::throttle::account_key(username);
         self.admit(&name, ip).await?;
         let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
@@ -128,7 +134,7 @@ impl App {
         self.throttle.succeed(&name, ip);
         let (actor, session) = self.open_session(user).await?;
         self.audit(AuditEntry::new(AuditKind::SignedIn, Some(&actor), &actor.username).client(ip)).await;
-        Ok(SignIn::Done(actor, session))
+        Ok(SignIn::Done(Box::new(actor), session))
     }
 
     /// Lets a sign-in attempt on `name` from `ip` go on (after the
@@ -142,8 +148,10 @@ impl App {
             }
             Err(retry_after_secs) => {
                 let detail = format!("refused for {retry_after_secs} s");
-                self.audit(AuditEntry::new(AuditKind::SignInFailed, None, name).by_name(name).client(ip).detail(detail))
-                    .await;
+                self.audit(
+                    AuditEntry::new(AuditKind::SignInFailed, None, name).by_name(name).client(ip).detail(detail),
+                )
+                .await;
                 Err(AppError::Throttled { retry_after_secs })
             }
         }

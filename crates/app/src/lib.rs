@@ -39,9 +39,9 @@ pub mod sla;
 pub mod suggest;
 pub mod tasks;
 pub mod throttle;
+mod token_use;
 pub mod totp;
 pub mod two_factor;
-mod token_use;
 pub mod users;
 pub mod workers;
 

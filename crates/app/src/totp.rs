@@ -49,7 +49,9 @@ pub fn check(secret: &[u8], typed: &str, unix_secs: i64, used: i64) -> Option<i6
         return None;
     }
     let now = step_of(unix_secs);
-    (now - WINDOW..=now + WINDOW).filter(|s| *s > used).find(|s| constant_eq(code(secret, *s).as_bytes(), digits.as_bytes()))
+    (now - WINDOW..=now + WINDOW)
+        .filter(|s| *s > used)
+        .find(|s| constant_eq(code(secret, *s).as_bytes(), digits.as_bytes()))
 }
 
 /// Compares without stopping at the first difference.
@@ -166,7 +168,15 @@ mod tests {
     #[test]
     fn base32_round_trips() {
         // RFC 4648 section 10.
-        for (raw, enc) in [("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"), ("foobar", "MZXW6YTBOI")] {
+        for (raw, enc) in [
+            ("", ""),
+            ("f", "MY"),
+            ("fo", "MZXQ"),
+            ("foo", "MZXW6"),
+            ("foob", "MZXW6YQ"),
+            ("fooba", "MZXW6YTB"),
+            ("foobar", "MZXW6YTBOI"),
+        ] {
             assert_eq!(base32(raw.as_bytes()), enc);
             assert_eq!(from_base32(enc).unwrap(), raw.as_bytes());
             assert_eq!(from_base32(&enc.to_lowercase()).unwrap(), raw.as_bytes());

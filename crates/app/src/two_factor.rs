@@ -23,6 +23,9 @@ use steward_store::{StoreError, accounts, now_micros, two_factor as store};
 
 /// How long a challenge waits for its code.
 const CHALLENGE_SECS: i64 = 300;
+/// The refusal of a code that is not the app's current one nor an unused
+/// recovery code (the sign-in page tells it from an expired challenge).
+pub const WRONG_CODE: &str = "wrong code";
 /// Recovery codes handed out at once.
 pub const RECOVERY_CODES: usize = 10;
 
@@ -41,7 +44,10 @@ pub enum TwoFactor {
     Off,
     /// Set up but not yet confirmed with a code.
     Pending(Enrolment),
-    On { since: i64, codes_left: i64 },
+    On {
+        since: i64,
+        codes_left: i64,
+    },
 }
 
 impl App {
@@ -99,8 +105,8 @@ impl App {
         let how = match self.use_code(&factor, code).await? {
             Some(how) => how,
             None => {
-                self.refuse(&name, ip, "wrong code").await;
-                return Err(AppError::Unauthenticated("wrong code"));
+                self.refuse(&name, ip, WRONG_CODE).await;
+                return Err(AppError::Unauthenticated(WRONG_CODE));
             }
         };
         self.throttle.succeed(&name, ip);
@@ -286,8 +292,7 @@ fn new_recovery_codes() -> Result<(Vec<String>, Vec<String>), AppError> {
 
 /// A recovery code's hash, however it was typed (case, spaces, dashes).
 fn recovery_hash(typed: &str) -> String {
-    let plain: String =
-        typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    let plain: String = typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
     secret_hash(&format!("recovery:{plain}"))
 }
 

@@ -46,6 +46,10 @@ pub enum UserCommand {
     /// Let a deactivated user sign in again (their old tokens stay revoked
     /// and their groups are not given back).
     Reactivate { name: String },
+    /// Turn off a user's two-step sign-in, for one who lost both their
+    /// authenticator app and their recovery codes: they sign in with their
+    /// password alone and may set it up again.
+    ResetTwoFactor { name: String },
 }
 
 #[derive(Subcommand)]
@@ -380,6 +384,15 @@ pub async fn user(cfg: &Config, c: UserCommand) -> Result<()> {
         UserCommand::Reactivate { name } => {
             set_active(&app, &name, true).await?;
             println!("{name} can sign in again; add them to groups as needed (steward group add-member)");
+        }
+        UserCommand::ResetTwoFactor { name } => {
+            if app.reset_two_factor(None, &name).await.map_err(app_error)? {
+                println!(
+                    "two-step sign-in is off for {name}; they sign in with their password and may set it up again"
+                );
+            } else {
+                println!("{name} had no two-step sign-in; nothing changed");
+            }
         }
     }
     app.store.close().await;

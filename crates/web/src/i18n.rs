@@ -295,6 +295,12 @@ catalogue! {
     WrongCredentials: "Wrong username or password.", "Błędna nazwa użytkownika lub hasło.";
     Throttled: "Too many failed sign-ins. Try again in {wait}.", "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za {wait}.";
     ForgotPassword: "Forgot your password? Ask your Steward administrator.", "Nie pamiętasz hasła? Poproś administratora Stewarda.";
+    CodeTitle: "Two-step sign-in", "Logowanie dwuetapowe";
+    CodeIntro: "Enter the 6-digit code your authenticator app shows, or one of your recovery codes.", "Wpisz 6-cyfrowy kod z aplikacji uwierzytelniającej albo jeden z kodów awaryjnych.";
+    CodeLabel: "Code", "Kod";
+    WrongCode: "Wrong code. Codes change every 30 seconds; each works once.", "Błędny kod. Kody zmieniają się co 30 sekund; każdy działa raz.";
+    CodeExpired: "The sign-in took too long. Enter your password again.", "Logowanie trwało zbyt długo. Wpisz hasło ponownie.";
+    LostDevice: "Lost your phone and your recovery codes? Ask your Steward administrator.", "Nie masz telefonu ani kodów awaryjnych? Poproś administratora Stewarda.";
     SignedOut: "You have signed out.", "Wylogowano.";
     // Priority names
     PriorityP1: "Critical", "Krytyczny";

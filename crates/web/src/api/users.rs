@@ -30,6 +30,7 @@ pub const RESOURCE: super::Resource = super::Resource { routes, doc: <Doc as uto
     reset_password,
     user_sessions,
     revoke_user_sessions,
+    reset_two_factor,
     remove_member,
     organisations,
     create_organisation,
@@ -44,6 +45,7 @@ fn routes() -> axum::Router<AppState> {
         .route("/users/{name}", get(get_user).patch(update_user))
         .route("/users/{name}/password", put(reset_password))
         .route("/users/{name}/sessions", get(user_sessions).delete(revoke_user_sessions))
+        .route("/users/{name}/two-factor", delete(reset_two_factor))
         .route("/groups/{name}/members/{username}", delete(remove_member))
         .route("/organisations", get(organisations).post(create_organisation))
         .route("/organisations/{id}", patch(rename_organisation).delete(delete_organisation))
@@ -286,6 +288,20 @@ pub async fn revoke_user_sessions(
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     s.app.revoke_user_sessions(&a, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/users/{name}/two-factor", tag = "accounts", params(("name" = String, Path)),
+    responses((status = 204, description = "Two-step sign-in is off for the user (it may have been off already)"),
+        (status = 403, body = crate::error::Problem, description = "Only admins"),
+        (status = 404, body = crate::error::Problem, description = "No such user")))]
+/// Turns off a user's two-step sign-in (lost phone and recovery codes).
+pub async fn reset_two_factor(
+    State(s): State<AppState>,
+    ApiActor(a): ApiActor,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    s.app.reset_two_factor(Some(&a), &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

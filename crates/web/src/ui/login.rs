@@ -20,7 +20,7 @@ use axum::{
 use axum_extra::extract::cookie::CookieJar;
 use maud::html;
 use serde::Deserialize;
-use steward_app::AppError;
+use steward_app::{AppError, auth::SignIn, two_factor};
 
 /// Signing in and out, and `/`: routes only, no navigation entry.
 pub const AREA: super::area::Area = super::area::Area { routes, nav: &[] };
@@ -42,6 +42,9 @@ pub struct LoginQuery {
 pub struct LoginForm {
     username: String,
     password: String,
+    /// The second step: the challenge the password earned, and the code.
+    challenge: String,
+    code: String,
     next: String,
     /// The browser's time zone, filled in by the script (empty without).
     time_zone: String,
@@ -73,16 +76,27 @@ fn login_cookie(value: &str, secure: bool) -> String {
 enum Problem {
     None,
     Wrong,
+    WrongCode,
+    Expired,
     Throttled(u64),
+}
+
+impl Problem {
+    fn text(&self, lang: Lang) -> Option<String> {
+        let t = |m| i18n::t(lang, m).to_owned();
+        match self {
+            Problem::None => None,
+            Problem::Wrong => Some(t(Msg::WrongCredentials)),
+            Problem::WrongCode => Some(t(Msg::WrongCode)),
+            Problem::Expired => Some(t(Msg::CodeExpired)),
+            Problem::Throttled(secs) => Some(i18n::tf(lang, Msg::Throttled, &[("wait", &i18n::wait(lang, *secs))])),
+        }
+    }
 }
 
 fn render(lang: Lang, csrf: &str, username: &str, next: &str, problem: &Problem, signed_out: bool) -> maud::Markup {
     let t = |m| i18n::t(lang, m);
-    let message = match problem {
-        Problem::None => None,
-        Problem::Wrong => Some(t(Msg::WrongCredentials).to_owned()),
-        Problem::Throttled(secs) => Some(i18n::tf(lang, Msg::Throttled, &[("wait", &i18n::wait(lang, *secs))])),
-    };
+    let message = problem.text(lang);
     let body = html! {
         section.login-card aria-labelledby="login-title" {
             h1 #login-title { (t(Msg::SignInTitle)) }
@@ -114,6 +128,35 @@ fn render(lang: Lang, csrf: &str, username: &str, next: &str, problem: &Problem,
     super::layout::bare(lang, t(Msg::SignIn), body)
 }
 
+/// The second step: the code from the app, sent with the challenge.
+fn render_code(lang: Lang, csrf: &str, challenge: &str, next: &str, problem: &Problem) -> maud::Markup {
+    let t = |m| i18n::t(lang, m);
+    let message = problem.text(lang);
+    let body = html! {
+        section.login-card aria-labelledby="login-title" {
+            h1 #login-title { (t(Msg::CodeTitle)) }
+            p.muted #code-intro { (t(Msg::CodeIntro)) }
+            @if let Some(m) = &message {
+                div.notice.error #login-error role="alert" { (m) }
+            }
+            form method="post" action="/login" {
+                input type="hidden" name=(CSRF_FIELD) value=(csrf);
+                input type="hidden" name="next" value=(next);
+                input type="hidden" name="challenge" value=(challenge);
+                div.field {
+                    label for="code" { (t(Msg::CodeLabel)) }
+                    input #code type="text" name="code" required autocomplete="one-time-code" inputmode="numeric"
+                        autocapitalize="none" spellcheck="false" autofocus maxlength="32"
+                        aria-describedby=(if message.is_some() { "code-intro login-error" } else { "code-intro" });
+                }
+                button.btn.btn-primary.btn-block type="submit" { (t(Msg::SignIn)) }
+            }
+            p.hint { (t(Msg::LostDevice)) }
+        }
+    };
+    super::layout::bare(lang, t(Msg::CodeTitle), body)
+}
+
 /// The sign-in page; signed-in users go straight on.
 pub async fn show(State(s): State<AppState>, Query(q): Query<LoginQuery>, parts: Parts) -> UiResult {
     let next = fmt::safe_next(q.next.as_deref());
@@ -136,8 +179,17 @@ pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<Logi
     let lang = Lang::choose(None, accept_language(&parts.headers), s.site_lang());
     let next = fmt::safe_next(Some(&f.next));
     let client = crate::client::client_ip(&parts, &s.web.trusted_proxies);
-    match s.app.login(&f.username, &f.password, client).await {
-        Ok((actor, session)) => {
+    // The guard has checked the form against this cookie.
+    let pre_session = existing_token(&parts.headers).unwrap_or_default();
+    let second_step = !f.challenge.is_empty();
+    let outcome = if second_step {
+        s.app.sign_in_with_code(&f.challenge, &f.code, client, &pre_session).await.map(|(a, n)| SignIn::Done(Box::new(a), n))
+    } else {
+        s.app.sign_in(&f.username, &f.password, client, &pre_session).await
+    };
+    let token = || async { s.app.login_form_token(&pre_session).await.map_err(|e| Failure::from(internal(lang, e))) };
+    match outcome {
+        Ok(SignIn::Done(actor, session)) => {
             let agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
             if let Err(e) = s.app.describe_session(&session.token, agent).await {
                 tracing::warn!(error = %e, "naming the session's browser failed");
@@ -154,18 +206,28 @@ pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<Logi
             set_cookie(&mut r, &format!("{LOGIN_CSRF_COOKIE}=; Path=/login; Max-Age=0; HttpOnly; SameSite=Lax"));
             Ok(r)
         }
+        Ok(SignIn::NeedsCode(challenge)) => {
+            Ok(html(StatusCode::OK, render_code(lang, &token().await?, &challenge, &next, &Problem::None)))
+        }
         Err(e) => {
             let (status, problem) = match e {
+                AppError::Unauthenticated(why) if second_step && why == two_factor::WRONG_CODE => {
+                    (StatusCode::UNAUTHORIZED, Problem::WrongCode)
+                }
+                AppError::Unauthenticated(_) if second_step => (StatusCode::UNAUTHORIZED, Problem::Expired),
                 AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, Problem::Wrong),
                 AppError::Throttled { retry_after_secs } => {
                     (StatusCode::TOO_MANY_REQUESTS, Problem::Throttled(retry_after_secs))
                 }
                 other => return Err(internal(lang, other).into()),
             };
-            // The guard has checked the form against the cookie.
-            let pre_session = existing_token(&parts.headers).unwrap_or_default();
-            let token = s.app.login_form_token(&pre_session).await.map_err(|e| Failure::from(internal(lang, e)))?;
-            let mut r = html(status, render(lang, &token, f.username.trim(), &next, &problem, false));
+            let page = match problem {
+                Problem::WrongCode | Problem::Throttled(_) if second_step => {
+                    render_code(lang, &token().await?, &f.challenge, &next, &problem)
+                }
+                _ => render(lang, &token().await?, f.username.trim(), &next, &problem, false),
+            };
+            let mut r = html(status, page);
             if let Problem::Throttled(secs) = problem
                 && let Ok(v) = HeaderValue::from_str(&secs.to_string())
             {

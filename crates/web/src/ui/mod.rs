@@ -132,6 +132,7 @@ mod suggestions;
 mod task;
 mod task_list;
 pub(crate) mod task_texts;
+mod two_factor;
 mod widgets;
 
 use crate::{AppState, auth::UiSession, i18n::Lang};

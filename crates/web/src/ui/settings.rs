@@ -1,5 +1,6 @@
 //! `/settings`: who the user is; their language and time zone, password
-//! (the current one required), sessions and API tokens (each revocable),
+//! (the current one required), two-step sign-in, sessions and API tokens
+//! (each revocable),
 //! email notifications; for staff the way to the service-level settings.
 
 use super::{Ctx, OrPage, UiResult, fmt, html, layout, see_other, settings_texts::SettingsMsg, widgets};
@@ -30,6 +31,7 @@ fn routes() -> axum::Router<AppState> {
         .route("/settings/sessions/end-others", post(end_other_sessions))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
         .merge(super::calendar_feeds::routes())
+        .merge(super::two_factor::routes())
 }
 
 #[derive(Deserialize, Default)]
@@ -101,21 +103,30 @@ pub async fn save_notifications(State(s): State<AppState>, ctx: Ctx, Form(f): Fo
 /// What a re-rendered settings page keeps: a rejected form's values and
 /// messages.
 #[derive(Default)]
-struct Drafts {
+pub(super) struct Drafts {
     profile: Option<(SettingsForm, widgets::Errors)>,
     password: widgets::Errors,
+    two_factor: super::two_factor::Draft,
+}
+
+impl Drafts {
+    /// The page again with the two-step sign-in panel's draft.
+    pub(super) fn two_factor(draft: super::two_factor::Draft) -> Self {
+        Drafts { two_factor: draft, ..Default::default() }
+    }
 }
 
 pub async fn show(State(s): State<AppState>, ctx: Ctx, Query(q): Query<SettingsQuery>) -> UiResult {
     render(&s, &ctx, q.m.as_deref(), Drafts::default()).await
 }
 
-async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) -> UiResult {
+pub(super) async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) -> UiResult {
     let groups = s.app.list_groups().await.or_page(ctx)?;
     let optouts = s.app.my_optouts(&ctx.actor).await.or_page(ctx)?;
     let sessions = s.app.my_sessions(&ctx.actor, Some(&ctx.token)).await.or_page(ctx)?;
     let tokens = s.app.list_tokens(&ctx.actor).await.or_page(ctx)?;
     let feeds = super::calendar_feeds::panel(s, ctx).await?;
+    let two_factor = super::two_factor::panel(s, ctx, &drafts.two_factor).await?;
     let mine: Vec<String> =
         groups.into_iter().filter(|g| ctx.actor.group_ids.contains(&g.id)).map(|g| g.name).collect();
     let flash = match flash {
@@ -124,9 +135,12 @@ async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) ->
         Some("session") => Some(ctx.t(SettingsMsg::FlashSessionEnded)),
         Some("token") => Some(ctx.t(Msg::FlashTokenRevoked)),
         Some("feed") => Some(ctx.t(super::calendar_texts::CalMsg::FeedsFlashRevoked)),
+        Some("two_factor_on") => Some(ctx.t(SettingsMsg::FlashTwoFactorOn)),
+        Some("two_factor_off") => Some(ctx.t(SettingsMsg::FlashTwoFactorOff)),
+        Some("recovery_codes") => Some(ctx.t(SettingsMsg::FlashRecoveryCodes)),
         _ => None,
     };
-    let status = if drafts.profile.is_some() || !drafts.password.is_empty() {
+    let status = if drafts.profile.is_some() || !drafts.password.is_empty() || drafts.two_factor.is_refusal() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -159,6 +173,7 @@ async fn render(s: &AppState, ctx: &Ctx, flash: Option<&str>, drafts: Drafts) ->
             }
             (profile_form(ctx, drafts.profile))
             (password_form(ctx, s.app.config.password_min_length, &drafts.password))
+            (two_factor)
             (sessions_panel(ctx, &sessions))
             (tokens_panel(ctx, &tokens))
             (feeds)

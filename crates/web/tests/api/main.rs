@@ -84,4 +84,5 @@ mod sla_edit;
 mod sla_queues;
 mod suggestions;
 mod transitions;
+mod two_factor;
 mod upgrade;
