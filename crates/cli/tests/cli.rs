@@ -166,6 +166,10 @@ fn users_tokens_and_backup() {
     assert!(text(&out.stdout).trim().starts_with("stw_"));
     let out = steward(d, &["token", "create", "nobody"], None);
     assert!(!out.status.success());
+    let out = steward(d, &["user", "reset-two-factor", "alice"], None);
+    assert!(text(&out.stdout).contains("alice had no two-step sign-in; nothing changed"), "{}", text(&out.stderr));
+    let out = steward(d, &["user", "reset-two-factor", "nobody"], None);
+    assert!(!out.status.success() && text(&out.stderr).contains("not found"), "{}", text(&out.stderr));
 
     let out = steward(d, &["backup", "copy.tar.gz"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
