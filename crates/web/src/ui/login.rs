@@ -183,7 +183,10 @@ pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<Logi
     let pre_session = existing_token(&parts.headers).unwrap_or_default();
     let second_step = !f.challenge.is_empty();
     let outcome = if second_step {
-        s.app.sign_in_with_code(&f.challenge, &f.code, client, &pre_session).await.map(|(a, n)| SignIn::Done(Box::new(a), n))
+        s.app
+            .sign_in_with_code(&f.challenge, &f.code, client, &pre_session)
+            .await
+            .map(|(a, n)| SignIn::Done(Box::new(a), n))
     } else {
         s.app.sign_in(&f.username, &f.password, client, &pre_session).await
     };

@@ -38,3 +38,4 @@ mod sla_journey;
 mod sla_pages;
 mod task_journey;
 mod template_journey;
+mod two_factor_journey;
