@@ -122,7 +122,7 @@ fn setup(ctx: &Ctx, e: &Enrolment, errors: &widgets::Errors) -> Markup {
 /// The recovery codes, this once.
 fn codes(ctx: &Ctx, codes: &[String]) -> Markup {
     html! {
-        div.notice #recovery-codes role="status" {
+        div.notice.keep #recovery-codes role="status" {
             p { strong { (ctx.t(SettingsMsg::RecoveryCodesTitle)) } " " (ctx.t(SettingsMsg::RecoveryCodesHint)) }
             ul.codes { @for c in codes { li { code { (c) } } } }
         }
