@@ -14,6 +14,7 @@ mod cmdb;
 mod cmdb_search;
 mod export;
 mod map;
+mod nodes;
 mod pages;
 mod reports;
 mod search;
@@ -71,6 +72,10 @@ pub enum BenchCommand {
     /// An incident export over HTTP: CSV rows/s and memory while it
     /// streams, the XLSX of the same.
     Export(export::ExportArgs),
+    /// Several `steward serve` nodes on one PostgreSQL against one: the
+    /// create rate of each setup, CPU time per create (nodes and
+    /// database), and list latency under half the load.
+    Nodes(nodes::NodesArgs),
 }
 
 #[derive(Args)]
@@ -142,6 +147,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Checks(a) => checks::checks(a).await,
         BenchCommand::Reports(a) => reports::reports(a).await,
         BenchCommand::Export(a) => export::export(a).await,
+        BenchCommand::Nodes(a) => nodes::nodes(a).await,
     }
 }
 
@@ -290,6 +296,67 @@ async fn durability(app: &App) -> String {
     app.store.durability().await.unwrap_or_else(|e| format!("unknown ({e})"))
 }
 
+/// Creates `count` incidents through the servers at `bases` (each
+/// request to the next in turn) by `clients` concurrent clients, each
+/// waiting `pace` between its requests if given, within 300 s: the
+/// latencies of those created, how many failed, and the time it took.
+async fn drive_creates(
+    bases: &[String],
+    token: &str,
+    clients: usize,
+    count: usize,
+    pace: Option<Duration>,
+) -> Result<(Vec<Duration>, usize, Duration)> {
+    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let started = Instant::now();
+    let bases: Arc<[String]> = bases.into();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, next, token, bases) = (client.clone(), next.clone(), token.to_owned(), bases.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut failed = 0usize;
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= count || Instant::now() >= deadline {
+                    break;
+                }
+                let t = Instant::now();
+                let r = client
+                    .post(format!("{}/api/v1/incidents", bases[i % bases.len()]))
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({
+                        "title": "Benchmark: mail client cannot reach the server",
+                        "description": "Created by steward bench.",
+                        "impact": 2, "urgency": 2, "assignment_group": "Bench Desk", "service": "Email"
+                    }))
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status().as_u16() == 201 => lat.push(t.elapsed()),
+                    _ => failed += 1,
+                }
+                if let Some(p) = pace {
+                    tokio::time::sleep(p.saturating_sub(t.elapsed())).await;
+                }
+            }
+            (lat, failed)
+        }));
+    }
+    let mut lat = Vec::new();
+    let mut failed = 0;
+    for t in tasks {
+        let (l, f) = t.await?;
+        lat.extend(l);
+        failed += f;
+    }
+    let elapsed = started.elapsed();
+    lat.sort();
+    Ok((lat, failed, elapsed))
+}
+
 async fn create(a: CreateArgs) -> Result<()> {
     if a.clients == 0 || a.count == 0 || a.runs == 0 {
         bail!("--clients, --count and --runs must be positive");
@@ -302,46 +369,7 @@ async fn create(a: CreateArgs) -> Result<()> {
         let token = bench_agent(&app).await?;
         let setting = durability(&app).await;
         let (base, stop, server) = start_server(app.clone()).await?;
-        let client = reqwest::Client::builder().pool_max_idle_per_host(a.clients).build()?;
-        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let deadline = Instant::now() + Duration::from_secs(300);
-        let started = Instant::now();
-        let mut tasks = Vec::new();
-        for _ in 0..a.clients {
-            let (client, next, token, base) = (client.clone(), next.clone(), token.clone(), base.clone());
-            let count = a.count;
-            tasks.push(tokio::spawn(async move {
-                let mut lat = Vec::new();
-                let mut failed = 0usize;
-                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < count && Instant::now() < deadline {
-                    let t = Instant::now();
-                    let r = client
-                        .post(format!("{base}/api/v1/incidents"))
-                        .bearer_auth(&token)
-                        .json(&serde_json::json!({
-                            "title": "Benchmark: mail client cannot reach the server",
-                            "description": "Created by steward bench create.",
-                            "impact": 2, "urgency": 2, "assignment_group": "Bench Desk", "service": "Email"
-                        }))
-                        .send()
-                        .await;
-                    match r {
-                        Ok(r) if r.status().as_u16() == 201 => lat.push(t.elapsed()),
-                        _ => failed += 1,
-                    }
-                }
-                (lat, failed)
-            }));
-        }
-        let mut lat = Vec::new();
-        let mut failed = 0;
-        for t in tasks {
-            let (l, f) = t.await?;
-            lat.extend(l);
-            failed += f;
-        }
-        let elapsed = started.elapsed();
-        lat.sort();
+        let (lat, failed, elapsed) = drive_creates(&[base], &token, a.clients, a.count, None).await?;
         let rate = lat.len() as f64 / elapsed.as_secs_f64();
         println!(
             "create run {run} ({}, durability {setting}): {} incidents by {} clients in {:.2} s = {rate:.0}/s; \
@@ -504,6 +532,7 @@ fn serve_child(db: &Db, data_dir: &std::path::Path, port: u16) -> Result<tokio::
         .env("STEWARD_DATABASE_WRITERS", db.writers.to_string())
         .env("STEWARD_DATA_DIR", data_dir)
         .env("STEWARD_LOG_LEVEL", "warn")
+        .stdout(std::process::Stdio::null())
         .kill_on_drop(true)
         .spawn()?)
 }

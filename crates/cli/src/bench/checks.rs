@@ -245,7 +245,7 @@ fn period_micros(interval: u32) -> i64 {
 }
 
 /// CPU seconds (user + system) the process has used.
-fn cpu_secs(pid: u32) -> Result<f64> {
+pub(super) fn cpu_secs(pid: u32) -> Result<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
     let ticks = cpu_ticks(&stat).context("an unreadable /proc/<pid>/stat")?;
     Ok(ticks as f64 / rustix::param::clock_ticks_per_second() as f64)
