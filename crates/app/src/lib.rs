@@ -26,6 +26,7 @@ pub mod incidents;
 pub mod leases;
 pub mod links;
 pub mod mail_in;
+pub mod node_config;
 pub mod notify;
 pub mod passwords;
 pub mod problems;

@@ -186,6 +186,13 @@ pub async fn serve(cfg: &Config, no_workers: bool) -> Result<()> {
     let app = crate::database::open_migrated(cfg).await?;
     app.check_mail_defaults().await.map_err(app_error)?;
     log_settings(cfg);
+    for d in app.compare_node_config(&cfg.shared_settings()).await.map_err(app_error)? {
+        tracing::warn!(
+            key = %d.key, here = %d.here, last_node = %d.there,
+            "this node runs with a setting unlike the last node started on this database: \
+             every node should share it (or restart the others with the new value)"
+        );
+    }
     if !app.list_users(None).await.map_err(app_error)?.iter().any(|u| u.role == "admin" && u.active != 0) {
         println!(
             "There is no admin user yet. Create one with:\n  {} --role admin --password-stdin",

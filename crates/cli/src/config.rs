@@ -511,6 +511,40 @@ impl Config {
     }
 
     /// Where links in notifications point.
+    /// The settings every node on one database must share — a node that
+    /// differs numbers, closes, signs in, notifies or keeps history unlike
+    /// the others — by key, as `serve` compares them across nodes.
+    pub fn shared_settings(&self) -> Vec<(&'static str, String)> {
+        let n = &self.numbers;
+        let (i, m, k) = (&self.incidents, &self.notifications, &self.knowledge);
+        vec![
+            ("numbers.incident", n.incident.clone()),
+            ("numbers.problem", n.problem.clone()),
+            ("numbers.article", n.article.clone()),
+            ("numbers.change", n.change.clone()),
+            ("numbers.task", n.task.clone()),
+            ("incidents.auto_close_days", i.auto_close_days.to_string()),
+            ("incidents.attachment_max_mb", i.attachment_max_mb.to_string()),
+            ("incidents.priority_matrix", format!("{:?}", i.priority_matrix)),
+            ("sessions.hours", self.sessions.hours.to_string()),
+            ("sessions.idle_minutes", self.sessions.idle_minutes.to_string()),
+            ("passwords.min_length", self.passwords.min_length.to_string()),
+            ("knowledge.review_required", k.review_required.to_string()),
+            ("knowledge.author_may_review", k.author_may_review.to_string()),
+            ("site.language", self.site.language.clone()),
+            ("site.time_zone", self.site.time_zone.clone()),
+            ("public_url", self.public_url.clone()),
+            ("notifications.base_url", m.base_url.clone()),
+            ("notifications.max_attempts", m.max_attempts.to_string()),
+            ("notifications.retry_base_secs", m.retry_base_secs.to_string()),
+            ("notifications.lease_secs", m.lease_secs.to_string()),
+            ("mail.from", self.mail.from.clone()),
+            ("checks.keep_raw_days", self.checks.keep_raw_days.to_string()),
+            ("checks.keep_minute_days", self.checks.keep_minute_days.to_string()),
+            ("alerts.path_prefix", self.alerts.path_prefix.clone()),
+        ]
+    }
+
     pub fn base_url(&self) -> String {
         let b = &self.notifications.base_url;
         let b = if !b.is_empty() {

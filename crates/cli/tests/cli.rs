@@ -543,3 +543,38 @@ fn metrics_are_served_as_the_settings_say() {
     let bad = refused(d, &["serve", "--listen", "127.0.0.1:0"], &[("STEWARD_METRICS_TOKEN", "short")]);
     assert!(bad.contains("metrics.token: must be at least 16 characters"), "{bad}");
 }
+
+/// A node started with settings unlike the last node on the same database
+/// (here a restart with another `sessions.hours`) says which, and how they
+/// differ; the same settings again say nothing.
+#[test]
+fn a_node_configured_unlike_the_last_one_is_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let start = |env: &[(&str, &str)]| {
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let mut all = vec![("STEWARD_LOG_LEVEL", "warn")];
+        all.extend_from_slice(env);
+        let child = command(d, &["serve", "--listen", &listen], &all)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        assert!(ready(port), "the server became ready");
+        let pid = child.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        text(&child.wait_with_output().unwrap().stderr)
+    };
+    let first = start(&[]);
+    assert!(!first.contains("unlike the last node"), "{first}");
+    let other = start(&[("STEWARD_SESSIONS_HOURS", "8"), ("STEWARD_PASSWORDS_MIN_LENGTH", "14")]);
+    let warned: Vec<&str> = other.lines().filter(|l| l.contains("unlike the last node")).collect();
+    assert_eq!(warned.len(), 2, "{other}");
+    assert!(
+        warned.iter().any(|l| l.contains("key=sessions.hours") && l.contains("here=8") && l.contains("last_node=12"))
+    );
+    assert!(warned.iter().any(|l| l.contains("key=passwords.min_length")), "{other}");
+    let same = start(&[("STEWARD_SESSIONS_HOURS", "8"), ("STEWARD_PASSWORDS_MIN_LENGTH", "14")]);
+    assert!(!same.contains("unlike the last node"), "{same}");
+}
