@@ -61,10 +61,11 @@ pub(crate) async fn run(pool: AnyPool, file: Option<PathBuf>, signal: Arc<Signal
     }
 }
 
-/// The head at start (none before migration 43). It is logged, and written
-/// to the file unless the file names an entry the database does not hold
-/// with that hash: then the file is evidence of a truncated or rewritten
-/// log, and is left for `steward audit verify`.
+/// The head at start (none before migration 43), logged. A missing file is
+/// written; an existing one is left as it is until the next append: if it
+/// names an entry the database lacks or holds with another hash, it is
+/// evidence of a truncated or rewritten log, kept for `steward audit
+/// verify` and said in an error line.
 async fn start(pool: &AnyPool, file: Option<&Path>) -> Result<Option<Link>> {
     let mut conn = pool.acquire().await?;
     let head = match audit_chain::head(&mut conn).await {
@@ -73,25 +74,22 @@ async fn start(pool: &AnyPool, file: Option<&Path>) -> Result<Option<Link>> {
         Err(_) => return Ok(None),
     };
     tracing::info!(target: "steward::audit", chain_head = %head, "audit chain head at start");
-    if let Some(path) = file {
-        match read_head_file(path) {
-            Ok(None) => write_head_file(path, &head).await,
-            Ok(Some(outside)) => {
-                let held = audit_chain::hash_of(&mut conn, outside.id).await?;
-                if held.as_deref() == Some(outside.hash.as_str()) {
-                    write_head_file(path, &head).await;
-                } else {
-                    tracing::error!(
-                        target: "steward::audit",
-                        file = %path.display(),
-                        outside = %outside,
-                        "the audit head file names an entry the database lacks or holds with another hash: \
-                         entries were deleted or rewritten; run `steward audit verify`"
-                    );
-                }
+    let Some(path) = file else { return Ok(Some(head)) };
+    match read_head_file(path) {
+        Ok(None) => write_head_file(path, &head).await,
+        Ok(Some(outside)) => {
+            let held = audit_chain::hash_of(&mut conn, outside.id).await?;
+            if outside.id > 0 && held.as_deref() != Some(outside.hash.as_str()) {
+                tracing::error!(
+                    target: "steward::audit",
+                    file = %path.display(),
+                    outside = %outside,
+                    "the audit head file names an entry the database lacks or holds with another hash: \
+                     entries were deleted or rewritten; run `steward audit verify`"
+                );
             }
-            Err(e) => tracing::error!(target: "steward::audit", error = %e, "cannot read the audit head file"),
         }
+        Err(e) => tracing::error!(target: "steward::audit", error = %e, "cannot read the audit head file"),
     }
     Ok(Some(head))
 }
