@@ -135,7 +135,12 @@ async fn tampering_is_found(pg: bool) {
     ok(d, &["user", "add", "ann", "--role", "admin"], &env, None);
     ok(d, &["user", "add", "bob", "--role", "agent"], &env, None);
     ok(d, &["token", "create", "ann"], &env, None);
-    ok(d, &["token", "create", "bob"], &env, None);
+    // Each entry's id and hash is logged after its commit, and the newest
+    // written to the head file.
+    let logged = run(d, &["token", "create", "bob"], &[&env[..], &[("STEWARD_LOG_LEVEL", "info")]].concat(), None);
+    assert!(logged.status.success(), "{}", text(&logged.stderr));
+    let head = std::fs::read_to_string(&head_file).unwrap();
+    assert!(text(&logged.stderr).contains(&format!("chain_head={}", head.trim())), "{}", text(&logged.stderr));
     ok(d, &["user", "deactivate", "bob"], &env, None);
     let verified = ok(d, &["audit", "verify"], &env, None);
     let (n, head_hash) = {
