@@ -181,17 +181,11 @@ async fn tampering_is_found(pg: bool) {
     let why = broken(d, &env, &[]);
     assert_eq!(
         why,
-        format!(
-            "entries {0}..{0} are past the head row's entry {n}: they were inserted without going through steward",
-            n + 1
-        )
+        format!("entry {} is past the head row's entry {n}: it was inserted without going through steward", n + 1)
     );
     sql.set_head(n + 1, &forged_hash).await;
     let why = broken(d, &env, &[]);
-    assert!(
-        why.starts_with(&format!("entries {0}..{0} are past the head file {head_file}'s entry {n}", n + 1)),
-        "{why}"
-    );
+    assert!(why.starts_with(&format!("entry {} is past the head file {head_file}'s entry {n}", n + 1)), "{why}");
     ok(d, &["audit", "verify", "--head", &format!("{n}:{head_hash}")], &env, None);
     sql.exec(&format!("DELETE FROM audit_events WHERE id = {}", n + 1)).await;
     sql.set_head(n, &head_hash).await;
@@ -204,7 +198,12 @@ async fn tampering_is_found(pg: bool) {
     // An entry deleted from the middle.
     sql.exec("DELETE FROM audit_events WHERE id = 2").await;
     let why = broken(d, &env, &[]);
-    assert!(why.starts_with("entry 3 does not follow entry 1: its prev_hash names another entry, so the entries between them (2..2) were deleted"), "{why}");
+    assert!(
+        why.starts_with(
+            "entry 3 does not follow entry 1: its prev_hash names another entry, so entry 2 between them was deleted"
+        ),
+        "{why}"
+    );
     sql.insert(&second, &second_prev, &second_hash).await;
 
     // The newest entry deleted: the head row says so; rewritten too, the

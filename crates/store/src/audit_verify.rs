@@ -114,11 +114,11 @@ impl<'o> Walk<'o> {
         if prev_hash != self.last.hash {
             let last = self.last.id;
             return Err(Broken(if id > last + 1 && last > 0 {
+                let gap = Span(last + 1, id - 1);
                 format!(
-                    "entry {id} does not follow entry {last}: its prev_hash names another entry, so the entries \
-                     between them ({}..{}) were deleted, or entry {id} was inserted",
-                    last + 1,
-                    id - 1
+                    "entry {id} does not follow entry {last}: its prev_hash names another entry, so {gap} between \
+                     them {} deleted, or entry {id} was inserted",
+                    gap.were()
                 )
             } else if last == 0 {
                 format!(
@@ -149,21 +149,22 @@ impl<'o> Walk<'o> {
     pub fn finish(self, head: &Link) -> std::result::Result<Verified, Broken> {
         let last = &self.last;
         if head.id > last.id {
+            let gone = Span(last.id + 1, head.id);
             return Err(Broken(format!(
                 "the newest entries are missing: the head row names entry {} but the log ends at entry {}, so \
-                 entries {}..{} were deleted",
+                 {gone} {} deleted",
                 head.id,
                 last.id,
-                last.id + 1,
-                head.id
+                gone.were()
             )));
         }
         if head.id < last.id {
+            let extra = Span(head.id + 1, last.id);
             return Err(Broken(format!(
-                "entries {}..{} are past the head row's entry {}: they were inserted without going through steward",
-                head.id + 1,
-                last.id,
-                head.id
+                "{extra} {} past the head row's entry {}: {} inserted without going through steward",
+                extra.are(),
+                head.id,
+                extra.they_were()
             )));
         }
         if head.hash != last.hash {
@@ -188,16 +189,94 @@ impl<'o> Walk<'o> {
                 return Err(Broken(format!("{} names entry 0, which no log has", o.source)));
             }
             if o.newest && o.link.id < last.id {
+                let extra = Span(o.link.id + 1, last.id);
                 return Err(Broken(format!(
-                    "entries {}..{} are past {}'s entry {}: they were added after it was written (inserted, or \
-                     appended by a node that does not keep that file; rerun if a server was writing)",
-                    o.link.id + 1,
-                    last.id,
+                    "{extra} {} past {}'s entry {}: {} added after it was written (inserted, or appended by a node \
+                     that does not keep that file; rerun if a server was writing)",
+                    extra.are(),
                     o.source,
-                    o.link.id
+                    o.link.id,
+                    extra.they_were()
                 )));
             }
         }
         Ok(Verified { entries: self.entries, head: self.last })
+    }
+}
+
+/// Ids `from` to `to`, named for a message: "entry 7", "entries 7 to 9".
+struct Span(i64, i64);
+
+impl Span {
+    fn one(&self) -> bool {
+        self.0 == self.1
+    }
+    fn are(&self) -> &'static str {
+        if self.one() { "is" } else { "are" }
+    }
+    fn were(&self) -> &'static str {
+        if self.one() { "was" } else { "were" }
+    }
+    fn they_were(&self) -> &'static str {
+        if self.one() { "it was" } else { "they were" }
+    }
+}
+
+impl std::fmt::Display for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.one() {
+            true => write!(f, "entry {}", self.0),
+            false => write!(f, "entries {} to {}", self.0, self.1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries 1..=n chained as appends chain them.
+    fn chain(n: i64) -> Vec<(AuditEvent, String, String)> {
+        let mut prev = GENESIS.to_owned();
+        (1..=n)
+            .map(|id| {
+                let e = AuditEvent {
+                    id,
+                    at: id,
+                    kind: "sign_in".into(),
+                    actor_id: None,
+                    actor_name: "ann".into(),
+                    subject: "ann".into(),
+                    client: String::new(),
+                    detail: String::new(),
+                };
+                let hash = entry_hash(&prev, &e);
+                (e, std::mem::replace(&mut prev, hash.clone()), hash)
+            })
+            .collect()
+    }
+
+    fn walk(entries: &[(AuditEvent, String, String)], head: &Link) -> std::result::Result<Verified, Broken> {
+        let mut w = Walk::new(None);
+        for (e, prev, hash) in entries {
+            w.step(e, Some(prev), Some(hash))?;
+        }
+        w.finish(head)
+    }
+
+    #[test]
+    fn several_missing_entries_are_named_together() {
+        let mut c = chain(6);
+        let head = Link { id: 6, hash: c[5].2.clone() };
+        assert_eq!(walk(&c, &head).unwrap().entries, 6);
+        c.drain(1..3);
+        let e = walk(&c, &head).unwrap_err().0;
+        assert!(e.starts_with("entry 4 does not follow entry 1: its prev_hash names another entry, so entries 2 to 3 between them were deleted"), "{e}");
+        let mut c = chain(6);
+        c.truncate(3);
+        let e = walk(&c, &head).unwrap_err().0;
+        assert!(e.ends_with("the log ends at entry 3, so entries 4 to 6 were deleted"), "{e}");
+        let e = walk(&chain(6)[1..], &head).unwrap_err().0;
+        assert!(e.starts_with("entry 2, the first, does not start the chain"), "{e}");
     }
 }

@@ -124,7 +124,7 @@ async fn an_upgraded_log_is_chained(pg: bool) {
     verify(&s, Some(&outside)).await.unwrap().unwrap();
     outside.newest = true;
     let e = verify(&s, Some(&outside)).await.unwrap().unwrap_err().0;
-    assert!(e.starts_with("entries 7..7 are past the log's entry 6"), "{e}");
+    assert!(e.starts_with("entry 7 is past the log's entry 6: it was added after"), "{e}");
     drop_store(s, pg).await;
 }
 
