@@ -50,12 +50,15 @@ pub(crate) async fn run(pool: AnyPool, file: Option<PathBuf>, signal: Arc<Signal
     };
     loop {
         signal.notify.notified().await;
+        // Read before the pass: told to stop, every write has committed
+        // before it, so this pass sees them all.
+        let stopping = signal.stopping.load(Ordering::SeqCst);
         match publish(&pool, file.as_deref(), last.clone()).await {
             Ok(Some(l)) => last = Some(l),
             Ok(None) => {}
             Err(e) => tracing::error!(target: "steward::audit", error = %e, "audit chain head not published"),
         }
-        if signal.stopping.load(Ordering::SeqCst) {
+        if stopping {
             return;
         }
     }

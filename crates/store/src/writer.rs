@@ -332,7 +332,7 @@ async fn run_worker(
         let (outcome, appended) = AUDIT_APPENDED
             .scope(std::cell::Cell::new(false), async {
                 let outcome = TRANSIENT.scope(std::cell::Cell::new(false), run_batch(&pool, dialect, &mut batch)).await;
-                (outcome, AUDIT_APPENDED.with(|a| a.get()))
+                (outcome, AUDIT_APPENDED.try_with(|a| a.get()).unwrap_or(false))
             })
             .await;
         if appended && outcome.is_ok() {
