@@ -8,6 +8,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 use steward_domain::PriorityMatrix;
 
 mod alerts;
+mod audit;
 mod checks;
 mod inbound;
 mod metrics;
@@ -51,6 +52,7 @@ pub struct Config {
     pub checks: checks::ChecksConfig,
     pub alerts: alerts::AlertsConfig,
     pub metrics: metrics::MetricsConfig,
+    pub audit: audit::AuditConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -213,6 +215,7 @@ impl Default for Config {
             checks: checks::ChecksConfig::default(),
             alerts: alerts::AlertsConfig::default(),
             metrics: metrics::MetricsConfig::default(),
+            audit: audit::AuditConfig::default(),
         }
     }
 }
@@ -277,6 +280,7 @@ impl fmt::Debug for Config {
             .field("checks", &self.checks)
             .field("alerts", &self.alerts)
             .field("metrics", &self.metrics)
+            .field("audit", &self.audit)
             .finish()
     }
 }
@@ -347,6 +351,7 @@ fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
         .chain(checks::ENV_KEYS)
         .chain(alerts::ENV_KEYS)
         .chain(metrics::ENV_KEYS)
+        .chain(audit::ENV_KEYS)
 }
 
 impl Config {
@@ -609,6 +614,7 @@ impl Config {
         steward_store::StoreOptions {
             max_connections: self.database.max_connections,
             writers: self.database.writers,
+            audit_head_file: self.audit.head_file(),
             ..Default::default()
         }
     }
@@ -677,7 +683,15 @@ fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
 
 /// The commented example configuration, all sections.
 pub fn example() -> String {
-    let parts = [inbound::EXAMPLE, site::EXAMPLE, numbers::EXAMPLE, checks::EXAMPLE, alerts::EXAMPLE, metrics::EXAMPLE];
+    let parts = [
+        inbound::EXAMPLE,
+        site::EXAMPLE,
+        numbers::EXAMPLE,
+        checks::EXAMPLE,
+        alerts::EXAMPLE,
+        metrics::EXAMPLE,
+        audit::EXAMPLE,
+    ];
     format!("{EXAMPLE}{}", parts.concat())
 }
 
@@ -818,6 +832,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("alerts.path_prefix: \"/alerts\" collides with Steward's own paths"), "{err}");
+    }
+
+    #[test]
+    fn the_audit_head_file_reaches_the_store() {
+        let c = Config::load_from(&Overrides::default(), vec![]).unwrap();
+        assert_eq!(c.store_options().audit_head_file, None);
+        let c =
+            Config::load_from(&Overrides::default(), env(&[("STEWARD_AUDIT_HEAD_FILE", "/srv/audit.head")])).unwrap();
+        assert_eq!(c.store_options().audit_head_file, Some(PathBuf::from("/srv/audit.head")));
     }
 
     #[test]

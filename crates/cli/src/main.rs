@@ -1,6 +1,7 @@
 //! The `steward` binary: a thin shell over the library crates.
 
 mod archive;
+mod audit;
 mod bench;
 mod calendar;
 mod cmdb;
@@ -70,6 +71,9 @@ enum Command {
         /// The archive `steward backup` wrote.
         file: PathBuf,
     },
+    /// The tamper-evident audit log: check its hash chain.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Hold or resume the background work of every node on this database.
     #[command(subcommand)]
     Workers(commands::WorkersCommand),
@@ -141,6 +145,7 @@ async fn run(command: Command, o: config::Overrides) -> Result<std::process::Exi
     let done = match command {
         Command::Mail(c) => return mail::run(&cfg, c).await,
         Command::Cmdb(c) => return cmdb::run(&cfg, c).await,
+        Command::Audit(c) => return audit::run(&cfg, c).await,
         Command::Serve { no_workers } => commands::serve(&cfg, no_workers).await,
         Command::Migrate => commands::migrate(&cfg).await,
         Command::User(c) => commands::user(&cfg, c).await,

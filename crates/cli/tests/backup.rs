@@ -11,7 +11,7 @@ mod common;
 #[path = "../../channels/tests/support/smtpd.rs"]
 mod smtpd;
 
-use common::{Server, free_port, ok, refused};
+use common::{Server, drop_database, free_port, ok, pg_base, refused};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -19,24 +19,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use steward_store::{Store, dump};
 
-fn pg_base() -> String {
-    std::env::var("STEWARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
 /// A new PostgreSQL database for this test; its URL and name.
 async fn pg_database(tag: &str) -> (String, String) {
     let name = format!("steward_t_backup_{tag}_{}", std::process::id());
     drop_database(&name).await;
     (Store::create_postgres_database(&pg_base(), &name).await.unwrap(), name)
-}
-
-async fn drop_database(name: &str) {
-    use sqlx::Connection;
-    let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-        .execute(&mut c)
-        .await
-        .unwrap();
 }
 
 fn sqlite_url(dir: &Path) -> String {
@@ -75,6 +62,14 @@ fn assert_same(a: &BTreeMap<String, Vec<String>>, b: &BTreeMap<String, Vec<Strin
     for (t, rows) in a {
         assert!(rows == &b[t], "{t}: {} rows, then {} rows, or different ones", rows.len(), b[t].len());
     }
+}
+
+/// The audit chain of the copy at `b` verifies, with the head of `a`'s.
+fn assert_same_chain(d: &Path, a: &str, b: &str) {
+    let verify = |url: &str| ok(d, &["--database-url", url, "audit", "verify"], &[], None);
+    let (a, b) = (verify(a), verify(b));
+    assert!(a.starts_with("audit log verified: "), "{a}");
+    assert_eq!(a, b);
 }
 
 /// `steward` with `--database-url url` (and `--data-dir dir`).
@@ -183,6 +178,7 @@ async fn a_restored_copy_is_identical_and_sends_nothing_until_resumed() {
     settings.retain(|row| !row.starts_with("[\"workers.held\""));
     assert_eq!(settings.len(), before - 1);
     assert_same(&contents(&source).await, &got);
+    assert_same_chain(d, &source, &copy_url);
     assert_eq!(
         ok(d, &["--data-dir", &copy, "workers", "status"], &[], None).trim(),
         format!("held: restored from a backup taken {}", taken(&d.join("demo.tar.gz")))
@@ -233,6 +229,7 @@ async fn sqlite_moves_to_postgres_and_back() {
     ok(d, &on(&data, &pg, &["restore", "sqlite.tar.gz"]), &[], None);
     ok(d, &on(&data, &pg, &["workers", "resume"]), &[], None);
     assert_same(&want, &contents(&pg).await);
+    assert_same_chain(d, &source, &pg);
     // Served from PostgreSQL: the files, and new work numbered after the old.
     let port = free_port();
     let server = serve(d, &pg, port, free_port(), &["--data-dir", &data, "--no-workers"]).await;
@@ -257,11 +254,13 @@ async fn sqlite_moves_to_postgres_and_back() {
     ok(d, &["--data-dir", &back, "restore", "pg.tar.gz"], &[], None);
     ok(d, &["--data-dir", &back, "workers", "resume"], &[], None);
     assert_same(&contents(&pg).await, &contents(&sqlite_url(Path::new(&back))).await);
+    assert_same_chain(d, &pg, &sqlite_url(Path::new(&back)));
     // And into another PostgreSQL database.
     let (pg2, name2) = pg_database("again").await;
     ok(d, &on(&data, &pg2, &["restore", "pg.tar.gz"]), &[], None);
     ok(d, &on(&data, &pg2, &["workers", "resume"]), &[], None);
     assert_same(&contents(&pg).await, &contents(&pg2).await);
+    assert_same_chain(d, &pg, &pg2);
     drop_database(&name2).await;
 
     // A database that holds anything is refused, and left as it was.

@@ -13,7 +13,7 @@ mod common;
 #[path = "../../channels/tests/support/smtpd.rs"]
 mod smtpd;
 
-use common::{Server, command, free_port, ok};
+use common::{Server, command, drop_database, free_port, ok, pg_base};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,19 +37,6 @@ const WARN_PERCENT: i64 = 50;
 /// breach, plus the SLA timer's and the outbox's leases (60 s each) should
 /// the killed node have held them, plus margin.
 const SETTLE: Duration = Duration::from_secs(150);
-
-fn pg_base() -> String {
-    std::env::var("STEWARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-async fn drop_database(name: &str) {
-    use sqlx::Connection;
-    let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-        .execute(&mut c)
-        .await
-        .unwrap();
-}
 
 /// One node: its port, data folder and log file, on the shared database.
 struct Node {

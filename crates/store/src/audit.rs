@@ -1,4 +1,5 @@
-//! The security audit log: append-only, read newest first by keyset.
+//! The security audit log: append-only (chained by hashes, see
+//! [`crate::audit_chain`]), read newest first by keyset.
 
 use crate::Result;
 use sqlx::{AnyConnection, FromRow};
@@ -28,21 +29,10 @@ pub struct NewAuditEvent {
     pub detail: String,
 }
 
+/// Appends `e` to the hash chain in the caller's transaction (see
+/// [`crate::audit_chain`]); answers its id.
 pub async fn insert(conn: &mut AnyConnection, e: &NewAuditEvent) -> Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO audit_events (at, kind, actor_id, actor_name, subject, client, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(e.at)
-    .bind(e.kind.clone())
-    .bind(e.actor_id)
-    .bind(e.actor_name.clone())
-    .bind(e.subject.clone())
-    .bind(e.client.clone())
-    .bind(e.detail.clone())
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
+    Ok(crate::audit_chain::append(conn, e).await?.id)
 }
 
 /// Which events to read: each filter has its index (`kind, id` and

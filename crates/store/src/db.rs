@@ -98,11 +98,14 @@ pub struct StoreOptions {
     /// Group-commit writers; SQLite always has exactly one.
     pub writers: usize,
     pub acquire_timeout: Duration,
+    /// Where the audit chain's head is written after every append
+    /// (`audit.head_file`; see [`crate::audit_head`]).
+    pub audit_head_file: Option<std::path::PathBuf>,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { max_connections: 8, writers: 4, acquire_timeout: Duration::from_secs(10) }
+        Self { max_connections: 8, writers: 4, acquire_timeout: Duration::from_secs(10), audit_head_file: None }
     }
 }
 
@@ -162,7 +165,7 @@ impl Store {
             }
         };
         let writers = if backend == Backend::Sqlite { 1 } else { opts.writers.max(1) };
-        let writer = Writer::start(make_write_pool, Dialect(backend), writers)?;
+        let writer = Writer::start(make_write_pool, Dialect(backend), writers, opts.audit_head_file.clone())?;
         Ok(Store { inner: Arc::new(Inner { backend, read, writer }) })
     }
 

@@ -68,6 +68,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     41 "0041" "attachment_blobs",
     42 "0042" "cache_revs",
     43 "0043" "two_factor",
+    44 "0044" "audit_chain",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -113,6 +114,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     41 "0041" "attachment_blobs",
     42 "0042" "cache_revs",
     43 "0043" "two_factor",
+    44 "0044" "audit_chain",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
@@ -233,6 +235,11 @@ pub(crate) async fn apply(conn: &mut sqlx::AnyConnection, backend: Backend, last
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::Migration(format!("{} {}: {e}", m.version, m.name)))?;
+        if m.version == crate::audit_chain::CHAIN_MIGRATION {
+            crate::audit_chain::seal_unchained(&mut tx)
+                .await
+                .map_err(|e| StoreError::Migration(format!("{} {}: chaining the audit log: {e}", m.version, m.name)))?;
+        }
         sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(m.version)
             .bind(m.name)

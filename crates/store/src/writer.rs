@@ -22,8 +22,9 @@
 //! lacks), and a check that refuses has written nothing, so the batch goes
 //! on without a rollback and no other job runs twice.
 
-use crate::{Result, StoreError, db::Dialect, sql::BoxFut};
+use crate::{Result, StoreError, audit_head, db::Dialect, sql::BoxFut};
 use sqlx::{AnyConnection, AnyPool, Connection};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use tokio::sync::{Mutex, mpsc, oneshot};
@@ -36,6 +37,17 @@ tokio::task_local! {
     /// Set when a statement of the job running on this writer met a
     /// conflict that running it again can clear.
     static TRANSIENT: std::cell::Cell<bool>;
+}
+
+tokio::task_local! {
+    /// Set when a job of the batch running on this writer appended to the
+    /// audit chain: once it commits, the head publisher is woken.
+    static AUDIT_APPENDED: std::cell::Cell<bool>;
+}
+
+/// Notes that the running job appended an audit entry.
+pub(crate) fn note_audit_append() {
+    let _ = AUDIT_APPENDED.try_with(|a| a.set(true));
 }
 
 /// Notes that a statement met a deadlock or a serialization failure
@@ -232,7 +244,12 @@ impl Writer {
     /// Starts the writers on a thread of their own: each statement's answer
     /// then wakes a writer at once instead of queueing behind the HTTP tasks
     /// of the main runtime, which under load was most of a write's time.
-    pub(crate) fn start(make_pool: PoolFactory, dialect: Dialect, workers: usize) -> Result<Writer> {
+    pub(crate) fn start(
+        make_pool: PoolFactory,
+        dialect: Dialect,
+        workers: usize,
+        audit_head_file: Option<PathBuf>,
+    ) -> Result<Writer> {
         let (tx, rx) = mpsc::channel::<Box<dyn Job>>(4096);
         let queue: Queue = Arc::new(Mutex::new(rx));
         let stats = Arc::new(WriterStats::default());
@@ -246,12 +263,20 @@ impl Writer {
             .spawn(move || {
                 runtime.block_on(async move {
                     let pool = make_pool();
+                    let signal = Arc::new(audit_head::Signal::default());
+                    let publisher = tokio::spawn(audit_head::run(pool.clone(), audit_head_file, signal.clone()));
                     let tasks: Vec<_> = (0..workers)
-                        .map(|_| tokio::spawn(run_worker(pool.clone(), dialect, queue.clone(), worker_stats.clone())))
+                        .map(|_| {
+                            let (queue, stats, signal) = (queue.clone(), worker_stats.clone(), signal.clone());
+                            tokio::spawn(run_worker(pool.clone(), dialect, queue, stats, signal))
+                        })
                         .collect();
                     for t in tasks {
                         let _ = t.await;
                     }
+                    // The last appends published before the pool closes.
+                    signal.stop();
+                    let _ = publisher.await;
                     pool.close().await;
                 })
             })
@@ -281,7 +306,13 @@ impl Writer {
     }
 }
 
-async fn run_worker(pool: AnyPool, dialect: Dialect, queue: Queue, stats: Arc<WriterStats>) {
+async fn run_worker(
+    pool: AnyPool,
+    dialect: Dialect,
+    queue: Queue,
+    stats: Arc<WriterStats>,
+    signal: Arc<audit_head::Signal>,
+) {
     loop {
         let mut batch: Vec<Box<dyn Job>> = Vec::new();
         {
@@ -298,7 +329,15 @@ async fn run_worker(pool: AnyPool, dialect: Dialect, queue: Queue, stats: Arc<Wr
             }
         }
         let started = std::time::Instant::now();
-        let outcome = TRANSIENT.scope(std::cell::Cell::new(false), run_batch(&pool, dialect, &mut batch)).await;
+        let (outcome, appended) = AUDIT_APPENDED
+            .scope(std::cell::Cell::new(false), async {
+                let outcome = TRANSIENT.scope(std::cell::Cell::new(false), run_batch(&pool, dialect, &mut batch)).await;
+                (outcome, AUDIT_APPENDED.try_with(|a| a.get()).unwrap_or(false))
+            })
+            .await;
+        if appended && outcome.is_ok() {
+            signal.appended();
+        }
         let micros = started.elapsed().as_micros() as u64;
         stats.note(batch.len(), micros, outcome.is_ok());
         tracing::trace!(jobs = batch.len(), micros, "batch committed");

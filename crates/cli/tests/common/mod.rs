@@ -63,6 +63,21 @@ pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// The PostgreSQL server tests create their databases on.
+pub fn pg_base() -> String {
+    std::env::var("STEWARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Drops a test's PostgreSQL database, connections and all.
+pub async fn drop_database(name: &str) {
+    use sqlx::Connection;
+    let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&mut c)
+        .await
+        .unwrap();
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }

@@ -245,6 +245,9 @@ async fn upgrade(backend: Backend, url: &str, dir: &Path) {
     store.migrate().await.unwrap();
     let after = store.schema_state().await.unwrap();
     assert!(!after.behind() && !after.ahead(), "{after:?}");
+    // 0.1.0's audit entries were chained by the migration, with their gaps.
+    let chain = steward_store::audit_verify::verify(&store, None).await.unwrap().unwrap();
+    assert_eq!(chain.entries as usize, m["audit"].as_array().unwrap().len(), "{chain:?}");
 
     let app = App::new(store, AppConfig { data_dir: dir.to_path_buf(), ..AppConfig::default() });
     // As `steward migrate` and `serve` do: 0.1.0's files move into the
