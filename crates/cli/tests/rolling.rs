@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{Server, command, free_port, ok, ready};
+use common::{Server, command, drop_database, free_port, ok, pg_base, ready};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,24 +34,11 @@ const DRAIN_SECS: u64 = 2;
 /// The load never runs longer than this, whatever happens to the restarts.
 const LOAD_LIMIT: Duration = Duration::from_secs(120);
 
-fn pg_base() -> String {
-    std::env::var("STEWARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
 /// A new PostgreSQL database for this test; its URL and name.
 async fn pg_database() -> (String, String) {
     let name = format!("steward_t_rolling_{}", std::process::id());
     drop_database(&name).await;
     (Store::create_postgres_database(&pg_base(), &name).await.unwrap(), name)
-}
-
-async fn drop_database(name: &str) {
-    use sqlx::Connection;
-    let mut c = sqlx::PgConnection::connect(&pg_base()).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-        .execute(&mut c)
-        .await
-        .unwrap();
 }
 
 /// `steward` with `--database-url url` (and `--data-dir dir`).
