@@ -25,11 +25,16 @@ const PAGE: i64 = 500;
 pub(crate) struct Signal {
     notify: Notify,
     stopping: AtomicBool,
+    /// An append committed since the last pass: only then is there a head
+    /// to publish (a process that wrote none, on a database perhaps not
+    /// migrated yet, reads nothing when it stops).
+    appended: AtomicBool,
 }
 
 impl Signal {
     /// Something was appended and committed.
     pub(crate) fn appended(&self) {
+        self.appended.store(true, Ordering::SeqCst);
         self.notify.notify_one();
     }
     /// One last pass, then stop.
@@ -53,6 +58,12 @@ pub(crate) async fn run(pool: AnyPool, file: Option<PathBuf>, signal: Arc<Signal
         // Read before the pass: told to stop, every write has committed
         // before it, so this pass sees them all.
         let stopping = signal.stopping.load(Ordering::SeqCst);
+        if !signal.appended.swap(false, Ordering::SeqCst) {
+            if stopping {
+                return;
+            }
+            continue;
+        }
         match publish(&pool, file.as_deref(), last.clone()).await {
             Ok(Some(l)) => last = Some(l),
             Ok(None) => {}
