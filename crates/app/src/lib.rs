@@ -22,6 +22,7 @@ pub mod desk;
 pub mod discussion;
 pub mod error;
 pub mod export;
+pub mod external_sign_in;
 pub mod incidents;
 pub mod leases;
 pub mod links;

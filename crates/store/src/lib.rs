@@ -32,6 +32,7 @@ pub mod db;
 pub mod desk;
 pub mod dump;
 pub mod escalations;
+pub mod external_identities;
 pub mod fulltext;
 pub mod improvements;
 pub mod inbound;

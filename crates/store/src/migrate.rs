@@ -69,6 +69,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     42 "0042" "cache_revs",
     43 "0043" "two_factor",
     44 "0044" "audit_chain",
+    45 "0045" "external_identities",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -115,6 +116,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     42 "0042" "cache_revs",
     43 "0043" "two_factor",
     44 "0044" "audit_chain",
+    45 "0045" "external_identities",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {
