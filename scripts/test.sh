@@ -12,6 +12,7 @@ bash scripts/install-plugins.sh
 bash scripts/install-alertmanager.sh
 bash scripts/install-proxy.sh
 bash scripts/install-axe.sh
+bash scripts/install-oidc.sh
 bash scripts/install-python-tools.sh
 
 if ! cargo nextest --version >/dev/null 2>&1; then

@@ -29,6 +29,7 @@ pub mod links;
 pub mod mail_in;
 pub mod node_config;
 pub mod notify;
+pub mod oidc;
 pub mod passwords;
 pub mod problems;
 pub(crate) mod records;
@@ -77,6 +78,8 @@ pub struct AppConfig {
     pub knowledge: steward_domain::knowledge::ReviewPolicy,
     /// Steward's own checks: plugins, concurrency, keeping, on or off.
     pub checks: checks::ChecksConfig,
+    /// Single sign-on with OpenID Connect (`[oidc]`); none: off.
+    pub oidc: Option<oidc::OidcConfig>,
 }
 
 impl Default for AppConfig {
@@ -95,6 +98,7 @@ impl Default for AppConfig {
             site: site::SiteConfig::default(),
             knowledge: steward_domain::knowledge::ReviewPolicy { required: true, author_may_review: false },
             checks: checks::ChecksConfig::default(),
+            oidc: None,
         }
     }
 }
@@ -117,6 +121,8 @@ pub struct App {
     dispatch: Arc<tokio::sync::Mutex<alerts::dispatch::DispatchState>>,
     /// What this node has done since it started (for `/metrics`).
     counters: Arc<counters::Counters>,
+    /// The single sign-on provider's discovery and keys.
+    oidc_cache: Arc<oidc::OidcCache>,
 }
 
 impl App {
@@ -135,6 +141,7 @@ impl App {
             scheduler: Arc::default(),
             dispatch: Arc::default(),
             counters: Arc::default(),
+            oidc_cache: Arc::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ mod checks;
 mod inbound;
 mod metrics;
 mod numbers;
+mod oidc;
 mod site;
 
 #[derive(Clone, Deserialize)]
@@ -53,6 +54,7 @@ pub struct Config {
     pub alerts: alerts::AlertsConfig,
     pub metrics: metrics::MetricsConfig,
     pub audit: audit::AuditConfig,
+    pub oidc: oidc::OidcConfig,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -215,6 +217,7 @@ impl Default for Config {
             checks: checks::ChecksConfig::default(),
             alerts: alerts::AlertsConfig::default(),
             metrics: metrics::MetricsConfig::default(),
+            oidc: oidc::OidcConfig::default(),
             audit: audit::AuditConfig::default(),
         }
     }
@@ -281,6 +284,7 @@ impl fmt::Debug for Config {
             .field("alerts", &self.alerts)
             .field("metrics", &self.metrics)
             .field("audit", &self.audit)
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -352,6 +356,7 @@ fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
         .chain(alerts::ENV_KEYS)
         .chain(metrics::ENV_KEYS)
         .chain(audit::ENV_KEYS)
+        .chain(oidc::ENV_KEYS)
 }
 
 impl Config {
@@ -475,6 +480,7 @@ impl Config {
             bail!("metrics.listen: must differ from listen ({})", self.listen);
         }
         self.numbers.to_domain()?;
+        self.oidc.to_app(&self.public_url)?;
         networks("trusted_proxies", &self.trusted_proxies)?;
         networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
         Ok(())
@@ -507,6 +513,7 @@ impl Config {
             inbound: self.inbound.to_app()?,
             site: self.site.to_app()?,
             checks: self.checks.to_app()?,
+            oidc: self.oidc.to_app(&self.public_url)?,
             knowledge: steward_domain::knowledge::ReviewPolicy {
                 required: self.knowledge.review_required,
                 author_may_review: self.knowledge.author_may_review,
@@ -547,6 +554,8 @@ impl Config {
             ("checks.keep_raw_days", self.checks.keep_raw_days.to_string()),
             ("checks.keep_minute_days", self.checks.keep_minute_days.to_string()),
             ("alerts.path_prefix", self.alerts.path_prefix.clone()),
+            ("oidc.issuer", self.oidc.issuer.clone()),
+            ("oidc.client_id", self.oidc.client_id.clone()),
         ]
     }
 
@@ -691,6 +700,7 @@ pub fn example() -> String {
         alerts::EXAMPLE,
         metrics::EXAMPLE,
         audit::EXAMPLE,
+        oidc::EXAMPLE,
     ];
     format!("{EXAMPLE}{}", parts.concat())
 }

@@ -40,6 +40,7 @@ pub mod journal;
 pub mod links;
 pub mod metrics;
 pub mod migrate;
+pub mod oidc_logins;
 pub mod outbox;
 pub mod problem_trends;
 pub mod problems;

@@ -70,6 +70,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     43 "0043" "two_factor",
     44 "0044" "audit_chain",
     45 "0045" "external_identities",
+    46 "0046" "oidc_logins",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -117,6 +118,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     43 "0043" "two_factor",
     44 "0044" "audit_chain",
     45 "0045" "external_identities",
+    46 "0046" "oidc_logins",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

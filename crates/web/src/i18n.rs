@@ -302,6 +302,19 @@ catalogue! {
     CodeExpired: "The sign-in took too long. Enter your password again.", "Logowanie trwało zbyt długo. Wpisz hasło ponownie.";
     LostDevice: "Lost your phone and your recovery codes? Ask your Steward administrator.", "Nie masz telefonu ani kodów awaryjnych? Poproś administratora Stewarda.";
     SignedOut: "You have signed out.", "Wylogowano.";
+    // Single sign-on (OpenID Connect)
+    SsoButton: "Sign in with single sign-on", "Zaloguj się przez logowanie jednokrotne (SSO)";
+    SsoOr: "or", "lub";
+    SsoPasswordInstead: "Sign in with a password instead", "Zaloguj się hasłem";
+    SsoUnavailable: "The single sign-on provider cannot be reached just now. Try again later, or sign in with a password if you have one.", "Dostawca logowania jednokrotnego jest teraz nieosiągalny. Spróbuj później albo zaloguj się hasłem, jeśli je masz.";
+    SsoRefused: "The single sign-on provider did not sign you in ({error}). Try again, or ask your Steward administrator.", "Dostawca logowania jednokrotnego nie zalogował Cię ({error}). Spróbuj ponownie albo poproś administratora Stewarda.";
+    SsoExpired: "That single sign-on took too long, was already used or was begun in another browser. Start again with the button below.", "To logowanie jednokrotne trwało zbyt długo, zostało już użyte albo zaczęto je w innej przeglądarce. Zacznij od nowa przyciskiem poniżej.";
+    SsoInvalid: "The single sign-on provider's answer could not be verified, so you are not signed in. Ask your Steward administrator to look at the audit log.", "Nie udało się sprawdzić odpowiedzi dostawcy logowania jednokrotnego, więc nie zalogowano Cię. Poproś administratora Stewarda o zajrzenie do dziennika audytu.";
+    SsoMissingClaim: "The single sign-on provider did not tell Steward your {claim}. Ask your Steward administrator.", "Dostawca logowania jednokrotnego nie przekazał Stewardowi pola {claim}. Poproś administratora Stewarda.";
+    SsoNoRole: "Your single sign-on account is in no group that may use Steward. Ask your Steward administrator for access.", "Twoje konto logowania jednokrotnego nie należy do żadnej grupy z dostępem do Stewarda. Poproś administratora Stewarda o dostęp.";
+    SsoNameTaken: "A Steward account that signs in with a password already has the user name {name}. Ask your Steward administrator to rename one of them.", "Konto Stewarda logujące się hasłem ma już nazwę użytkownika {name}. Poproś administratora Stewarda o zmianę jednej z nazw.";
+    SsoDeactivated: "Your Steward account is deactivated. Ask your Steward administrator.", "Twoje konto w Stewardzie jest wyłączone. Poproś administratora Stewarda.";
+    SsoOff: "Single sign-on is not set up on this Steward.", "Logowanie jednokrotne nie jest skonfigurowane w tym Stewardzie.";
     // Priority names
     PriorityP1: "Critical", "Krytyczny";
     PriorityP2: "High", "Wysoki";

@@ -20,14 +20,27 @@ use axum::{
 use axum_extra::extract::cookie::CookieJar;
 use maud::html;
 use serde::Deserialize;
-use steward_app::{AppError, auth::SignIn, two_factor};
+use steward_app::{
+    AppError,
+    auth::SignIn,
+    oidc::{Callback, OidcError},
+    two_factor,
+};
+
+/// Binds a single sign-on under way to the browser that began it.
+pub const OIDC_COOKIE: &str = "steward_oidc";
 
 /// Signing in and out, and `/`: routes only, no navigation entry.
 pub const AREA: super::area::Area = super::area::Area { routes, nav: &[] };
 
 fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
-    axum::Router::new().route("/", get(root)).route("/login", get(show).post(sign_in)).route("/logout", post(sign_out))
+    axum::Router::new()
+        .route("/", get(root))
+        .route("/login", get(show).post(sign_in))
+        .route("/logout", post(sign_out))
+        .route("/auth/oidc/start", get(oidc_start))
+        .route("/auth/oidc/callback", get(oidc_callback))
 }
 
 #[derive(Deserialize, Default)]
@@ -79,6 +92,8 @@ enum Problem {
     WrongCode,
     Expired,
     Throttled(u64),
+    /// A single sign-on that did not sign anyone in.
+    Sso(OidcError),
 }
 
 impl Problem {
@@ -90,21 +105,52 @@ impl Problem {
             Problem::WrongCode => Some(t(Msg::WrongCode)),
             Problem::Expired => Some(t(Msg::CodeExpired)),
             Problem::Throttled(secs) => Some(i18n::tf(lang, Msg::Throttled, &[("wait", &i18n::wait(lang, *secs))])),
+            Problem::Sso(e) => Some(match e {
+                OidcError::Off => t(Msg::SsoOff),
+                OidcError::Unavailable(_) | OidcError::Internal(_) => t(Msg::SsoUnavailable),
+                OidcError::Provider { error, .. } => i18n::tf(lang, Msg::SsoRefused, &[("error", error)]),
+                OidcError::State(_) => t(Msg::SsoExpired),
+                OidcError::Token(_) => t(Msg::SsoInvalid),
+                OidcError::Claim(c) => i18n::tf(lang, Msg::SsoMissingClaim, &[("claim", c)]),
+                OidcError::NoRole => t(Msg::SsoNoRole),
+                OidcError::NameTaken(name) => i18n::tf(lang, Msg::SsoNameTaken, &[("name", name)]),
+                OidcError::Deactivated => t(Msg::SsoDeactivated),
+            }),
         }
     }
 }
 
-fn render(lang: Lang, csrf: &str, username: &str, next: &str, problem: &Problem, signed_out: bool) -> maud::Markup {
+/// The single sign-on button, when it is configured.
+#[derive(Clone)]
+struct Sso {
+    label: String,
+    /// Everyone signs in this way: the password form is folded away.
+    only: bool,
+}
+
+fn sso(s: &AppState, lang: Lang) -> Option<Sso> {
+    s.app.oidc().map(|c| Sso {
+        label: c.button_label.clone().unwrap_or_else(|| i18n::t(lang, Msg::SsoButton).to_owned()),
+        only: c.only,
+    })
+}
+
+struct Page<'a> {
+    csrf: &'a str,
+    username: &'a str,
+    next: &'a str,
+    problem: &'a Problem,
+    signed_out: bool,
+    sso: Option<Sso>,
+}
+
+fn render(lang: Lang, p: &Page<'_>) -> maud::Markup {
     let t = |m| i18n::t(lang, m);
+    let Page { csrf, username, next, problem, signed_out, .. } = *p;
     let message = problem.text(lang);
-    let body = html! {
-        section.login-card aria-labelledby="login-title" {
-            h1 #login-title { (t(Msg::SignInTitle)) }
-            p.muted { (t(Msg::SignInIntro)) }
-            @if signed_out && message.is_none() { (widgets::notice(t(Msg::SignedOut))) }
-            @if let Some(m) = &message {
-                div.notice.error #login-error role="alert" { (m) }
-            }
+    // After a password was tried, the form stays open.
+    let fold = p.sso.as_ref().is_some_and(|s| s.only) && username.is_empty();
+    let form = html! {
             form method="post" action="/login" {
                 input type="hidden" name=(CSRF_FIELD) value=(csrf);
                 input type="hidden" name="next" value=(next);
@@ -121,6 +167,31 @@ fn render(lang: Lang, csrf: &str, username: &str, next: &str, problem: &Problem,
                         autofocus[!username.is_empty()] aria-describedby=[message.as_ref().map(|_| "login-error")];
                 }
                 button.btn.btn-primary.btn-block type="submit" { (t(Msg::SignIn)) }
+            }
+    };
+    let body = html! {
+        section.login-card aria-labelledby="login-title" {
+            h1 #login-title { (t(Msg::SignInTitle)) }
+            p.muted { (t(Msg::SignInIntro)) }
+            @if signed_out && message.is_none() { (widgets::notice(t(Msg::SignedOut))) }
+            @if let Some(m) = &message {
+                div.notice.error #login-error role="alert" { (m) }
+            }
+            @if let Some(sso) = &p.sso {
+                a.btn.btn-primary.btn-block #sso-button href={ "/auth/oidc/start?next=" (crate::auth::urlencode(next)) } {
+                    (sso.label)
+                }
+                @if fold {
+                    details.login-password {
+                        summary { (t(Msg::SsoPasswordInstead)) }
+                        (form)
+                    }
+                } @else {
+                    p.login-or aria-hidden="true" { span { (t(Msg::SsoOr)) } }
+                    (form)
+                }
+            } @else {
+                (form)
             }
             p.hint { (t(Msg::ForgotPassword)) }
         }
@@ -163,16 +234,91 @@ pub async fn show(State(s): State<AppState>, Query(q): Query<LoginQuery>, parts:
     if optional_session(&parts, &s).await.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
+    login_page(&s, &parts, &next, Problem::None, StatusCode::OK, q.m.as_deref() == Some("signed_out")).await
+}
+
+/// The sign-in page with `problem` told, under a pre-session cookie.
+async fn login_page(
+    s: &AppState,
+    parts: &Parts,
+    next: &str,
+    problem: Problem,
+    status: StatusCode,
+    signed_out: bool,
+) -> UiResult {
     let lang = Lang::choose(None, accept_language(&parts.headers), s.site_lang());
     let pre_session = match existing_token(&parts.headers) {
         Some(t) => t,
         None => steward_app::auth::random_secret().map_err(|e| Failure::from(internal(lang, e)))?,
     };
     let token = s.app.login_form_token(&pre_session).await.map_err(|e| Failure::from(internal(lang, e)))?;
-    let page = render(lang, &token, "", &next, &Problem::None, q.m.as_deref() == Some("signed_out"));
-    let mut r = html(StatusCode::OK, page);
+    let page = Page { csrf: &token, username: "", next, problem: &problem, signed_out, sso: sso(s, lang) };
+    let mut r = html(status, render(lang, &page));
     set_cookie(&mut r, &login_cookie(&pre_session, s.web.secure_cookies));
     Ok(r)
+}
+
+/// `/auth/oidc/start`: off to the provider, with a cookie that binds its
+/// answer to this browser.
+pub async fn oidc_start(State(s): State<AppState>, Query(q): Query<LoginQuery>, parts: Parts) -> UiResult {
+    let next = fmt::safe_next(q.next.as_deref());
+    let client = crate::client::client_ip(&parts, &s.web.trusted_proxies);
+    match s.app.oidc_start(&next, client).await {
+        Ok(started) => {
+            let mut r = Redirect::to(&started.url).into_response();
+            set_cookie(&mut r, &oidc_cookie(&started.browser, steward_app::oidc::LOGIN_SECS, s.web.secure_cookies));
+            Ok(r)
+        }
+        Err(e) => sso_refused(&s, &parts, &next, e).await,
+    }
+}
+
+/// `/auth/oidc/callback`: the provider's answer; signed in, the browser
+/// goes to the page it first asked for.
+pub async fn oidc_callback(State(s): State<AppState>, Query(cb): Query<Callback>, parts: Parts) -> UiResult {
+    let client = crate::client::client_ip(&parts, &s.web.trusted_proxies);
+    let browser = CookieJar::from_headers(&parts.headers).get(OIDC_COOKIE).map(|c| c.value().to_owned());
+    match s.app.oidc_finish(&cb, browser.as_deref(), client).await {
+        Ok(done) => {
+            let agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if let Err(e) = s.app.describe_session(&done.session.token, agent).await {
+                tracing::warn!(error = %e, "naming the session's browser failed");
+            }
+            let language = accept_language(&parts.headers).and_then(i18n::negotiate).map(Lang::code);
+            if let Err(e) = s.app.note_browser(done.actor.id, language, None).await {
+                tracing::warn!(error = %e, "recording the browser's language failed");
+            }
+            crate::access_log::note_user(&parts, &done.actor.username);
+            let mut r = Redirect::to(&fmt::safe_next(Some(&done.next))).into_response();
+            set_cookie(&mut r, &session_cookie(&done.session.token, done.session.max_age_secs, s.web.secure_cookies));
+            set_cookie(&mut r, &oidc_cookie("", 0, s.web.secure_cookies));
+            Ok(r)
+        }
+        Err(e) => {
+            let mut r = sso_refused(&s, &parts, "/", e).await?;
+            set_cookie(&mut r, &oidc_cookie("", 0, s.web.secure_cookies));
+            Ok(r)
+        }
+    }
+}
+
+fn oidc_cookie(value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{OIDC_COOKIE}={value}; Path=/auth/oidc; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// The sign-in page telling why single sign-on did not sign anyone in.
+async fn sso_refused(s: &AppState, parts: &Parts, next: &str, e: OidcError) -> UiResult {
+    tracing::warn!(error = %e, "single sign-on refused");
+    let status = match &e {
+        OidcError::Off => StatusCode::NOT_FOUND,
+        OidcError::Unavailable(_) | OidcError::Internal(_) => StatusCode::SERVICE_UNAVAILABLE,
+        OidcError::State(_) | OidcError::Provider { .. } => StatusCode::BAD_REQUEST,
+        OidcError::Token(_) => StatusCode::UNAUTHORIZED,
+        OidcError::Claim(_) | OidcError::NoRole | OidcError::Deactivated => StatusCode::FORBIDDEN,
+        OidcError::NameTaken(_) => StatusCode::CONFLICT,
+    };
+    login_page(s, parts, next, Problem::Sso(e), status, false).await
 }
 
 pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<LoginForm>) -> UiResult {
@@ -228,7 +374,18 @@ pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<Logi
                 Problem::WrongCode | Problem::Throttled(_) if second_step => {
                     render_code(lang, &token().await?, &f.challenge, &next, &problem)
                 }
-                _ => render(lang, &token().await?, f.username.trim(), &next, &problem, false),
+                _ => {
+                    let token = token().await?;
+                    let page = Page {
+                        csrf: &token,
+                        username: f.username.trim(),
+                        next: &next,
+                        problem: &problem,
+                        signed_out: false,
+                        sso: sso(&s, lang),
+                    };
+                    render(lang, &page)
+                }
             };
             let mut r = html(status, page);
             if let Problem::Throttled(secs) = problem

@@ -63,6 +63,7 @@ mod listing;
 mod metrics;
 mod nodes;
 mod notifications;
+mod oidc;
 mod people;
 mod problem_comments;
 mod problem_desk;
