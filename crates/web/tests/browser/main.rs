@@ -36,6 +36,7 @@ mod security_journey;
 mod server;
 mod sla_journey;
 mod sla_pages;
+mod sso_journey;
 mod task_journey;
 mod template_journey;
 mod two_factor_journey;

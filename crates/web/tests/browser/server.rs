@@ -57,6 +57,11 @@ impl TestServer {
 
 /// An empty database in a temporary folder and the app over it.
 async fn open() -> (tempfile::TempDir, App) {
+    open_with(|_| {}).await
+}
+
+/// [`open`], with `tune` applied to the settings first.
+async fn open_with(tune: impl FnOnce(&mut AppConfig)) -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/steward.db", dir.path().display());
     let store =
@@ -64,14 +69,18 @@ async fn open() -> (tempfile::TempDir, App) {
     store.migrate().await.unwrap();
     // An attachment limit above axum's 2 MB default body limit (which must
     // not apply) yet small enough to go over cheaply.
-    let config =
+    let mut config =
         AppConfig { data_dir: dir.path().to_path_buf(), attachment_max_bytes: 3 * 1024 * 1024, ..AppConfig::default() };
+    tune(&mut config);
     (dir, App::new(store, config))
 }
 
 /// Serves `app` on a free port.
 async fn start(dir: tempfile::TempDir, app: App) -> TestServer {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    start_on(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(), dir, app).await
+}
+
+async fn start_on(listener: tokio::net::TcpListener, dir: tempfile::TempDir, app: App) -> TestServer {
     let addr: SocketAddr = listener.local_addr().unwrap();
     let state = AppState::new(app.clone(), WebConfig::default());
     tokio::spawn(steward_web::serve(state, listener, std::future::pending()));
@@ -90,7 +99,14 @@ pub async fn spawn_demo(incidents: usize) -> TestServer {
 /// `requester` (Contoso), `requester2` and `admin`; the first, third, fourth
 /// and last have the password (argon2 is slow, so not everyone gets one).
 pub async fn spawn() -> TestServer {
-    let (dir, app) = open().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    spawn_on(listener, |_| {}).await
+}
+
+/// [`spawn`] on `listener` (whose address the settings may need), with
+/// `tune` applied to the settings first.
+pub async fn spawn_on(listener: tokio::net::TcpListener, tune: impl FnOnce(&mut AppConfig)) -> TestServer {
+    let (dir, app) = open_with(tune).await;
     app.add_group(None, "Service Desk", "First line").await.unwrap();
     app.add_group(None, "Network", "Routers and switches").await.unwrap();
     let users = [
@@ -118,5 +134,5 @@ pub async fn spawn() -> TestServer {
         .await
         .unwrap();
     }
-    start(dir, app).await
+    start_on(listener, dir, app).await
 }
