@@ -303,7 +303,7 @@ catalogue! {
     LostDevice: "Lost your phone and your recovery codes? Ask your Steward administrator.", "Nie masz telefonu ani kodów awaryjnych? Poproś administratora Stewarda.";
     SignedOut: "You have signed out.", "Wylogowano.";
     // Single sign-on (OpenID Connect)
-    SsoButton: "Sign in with single sign-on", "Zaloguj się przez logowanie jednokrotne (SSO)";
+    SsoButton: "Sign in with single sign-on", "Zaloguj się przez SSO";
     SsoOr: "or", "lub";
     SsoPasswordInstead: "Sign in with a password instead", "Zaloguj się hasłem";
     SsoUnavailable: "The single sign-on provider cannot be reached just now. Try again later, or sign in with a password if you have one.", "Dostawca logowania jednokrotnego jest teraz nieosiągalny. Spróbuj później albo zaloguj się hasłem, jeśli je masz.";

@@ -54,6 +54,7 @@ pub const RESERVED: &[&str] = &[
     "alerts",
     "api",
     "assets",
+    "auth",
     "change-calendar",
     "changes",
     "checks",
