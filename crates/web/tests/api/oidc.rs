@@ -248,6 +248,7 @@ both!(first_sign_in_creates_the_user_a_later_one_updates_and_a_callback_works_on
     let users = t.json("/api/v1/users", &t.admin).await;
     let olga = users.as_array().unwrap().iter().find(|u| u["username"] == "olga").unwrap().clone();
     assert_eq!((olga["email"].as_str(), olga["has_password"].as_bool()), (Some("olga.nowak@example.com"), Some(false)));
+    n.app.store.close().await;
 });
 
 both!(refusals_are_clear_audited_and_sign_no_one_in, |t| {
@@ -306,6 +307,7 @@ both!(refusals_are_clear_audited_and_sign_no_one_in, |t| {
     ] {
         assert!(log.contains(why), "{why} not in {log}");
     }
+    n.app.store.close().await;
 });
 
 both!(a_provider_down_or_naming_another_issuer_leaves_the_password_form, |t| {
@@ -334,7 +336,7 @@ both!(a_provider_down_or_naming_another_issuer_leaves_the_password_form, |t| {
     // A provider whose discovery names another issuer than configured.
     let n2 = node(&t, Some(&users()), &[], |_| {}).await;
     let real = n2.provider.as_ref().unwrap().issuer.clone();
-    drop(n2.app);
+    n2.app.store.close().await;
     let n3 = node(&t, None, &[], |c| c.issuer = real.replace("127.0.0.1", "localhost")).await;
     let r = Browser::default().send(&t, &format!("{}/auth/oidc/start", n3.base), None).await;
     assert_eq!(r.status(), 503);
@@ -347,10 +349,15 @@ both!(a_provider_down_or_naming_another_issuer_leaves_the_password_form, |t| {
     let r = Browser::default().send(&t, &format!("{}/auth/oidc/start", t.base), None).await;
     assert_eq!(r.status(), 404);
     assert!(r.text().await.unwrap().contains("not set up"));
+    for app in [n.app, n3.app] {
+        app.store.close().await;
+    }
 });
 
-both!(es256_tokens_a_default_role_and_the_password_form_folded_away, |t| {
-    let n = node(&t, Some(&users()), &[("ID_TOKEN_ALG", "ES256")], |c| {
+both!(es256_tokens_secret_post_a_default_role_and_the_password_form_folded_away, |t| {
+    // The provider takes the secret in the body only, and signs with ES256.
+    let env = [("ID_TOKEN_ALG", "ES256"), ("AUTH_METHOD", "client_secret_post")];
+    let n = node(&t, Some(&users()), &env, |c| {
         c.default_role = Some(Role::Requester);
         c.only = true;
         c.button_label = Some("Sign in with Contoso ID".into());
@@ -363,4 +370,5 @@ both!(es256_tokens_a_default_role_and_the_password_form_folded_away, |t| {
     assert_eq!(out.status, 303, "{out:?}");
     let who = me(&t, &n, out.session.as_ref().unwrap()).await;
     assert_eq!((who["username"].as_str(), who["role"].as_str()), (Some("visitor"), Some("requester")));
+    n.app.store.close().await;
 });

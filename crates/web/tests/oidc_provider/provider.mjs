@@ -7,7 +7,9 @@
 //   CLIENT_ID, CLIENT_SECRET
 //   USERS_FILE     JSON {login: {name, email, groups}}, read at each sign-in
 //                  (the test rewrites it to change a user's groups)
-//   AUTH_METHOD    client_secret_basic (default) or client_secret_post
+//   AUTH_METHOD    client_secret_basic (default) or client_secret_post: the
+//                  client's, and then the only one the provider offers
+//   ID_TOKEN_ALG   RS256 (default) or ES256
 //
 // Sign-in uses oidc-provider's development interactions: a form with any
 // login (an entry of USERS_FILE) and any password, then a consent form.
@@ -43,6 +45,7 @@ server.listen(0, '127.0.0.1', () => {
       email: ['email', 'email_verified'],
     },
     pkce: { required: () => true },
+    ...(process.env.AUTH_METHOD ? { clientAuthMethods: [process.env.AUTH_METHOD] } : {}),
     features: { devInteractions: { enabled: true } },
     async findAccount(ctx, id) {
       const user = users()[id];
