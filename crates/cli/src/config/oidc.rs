@@ -274,6 +274,28 @@ mod tests {
     }
 
     #[test]
+    fn the_section_is_read_from_the_file_and_the_environment() {
+        use crate::config::{Config, Overrides};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("steward.toml");
+        let text = "public_url = \"https://desk.example.com\"\n[oidc]\nissuer = \"https://sso.example.com/realms/it\"\n\
+                    client_id = \"steward\"\nonly = true\n[oidc.roles]\n\"it-staff\" = \"agent\"\n\
+                    \"it-admins\" = \"admin\"\n[oidc.groups]\n\"it-staff\" = \"Service Desk\"\n";
+        std::fs::write(&path, text).unwrap();
+        let o = Overrides { config: Some(path), ..Default::default() };
+        let err = Config::load_from(&o, vec![]).unwrap_err();
+        assert!(format!("{err:#}").contains("oidc.client_secret: is required"), "{err:#}");
+        let secret = vec![("STEWARD_OIDC_CLIENT_SECRET".to_owned(), "s3cret".to_owned())];
+        let c = Config::load_from(&o, secret).unwrap();
+        let a = c.app_config().unwrap().oidc.unwrap();
+        assert_eq!((a.client_secret.as_str(), a.only), ("s3cret", true));
+        assert_eq!(a.roles, [("it-admins".to_owned(), Role::Admin), ("it-staff".to_owned(), Role::Agent)]);
+        assert_eq!(a.groups, [("it-staff".to_owned(), "Service Desk".to_owned())]);
+        assert!(!format!("{c:?}").contains("s3cret"), "the secret is not logged");
+        assert!(crate::config::example().contains("[oidc]"));
+    }
+
+    #[test]
     fn the_secret_can_come_from_a_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("secret");
