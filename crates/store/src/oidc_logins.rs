@@ -15,9 +15,14 @@ pub struct OidcLogin {
     pub created_at: i64,
 }
 
-/// Records a sign-in under way, dropping those begun before `stale_before`.
-pub async fn begin(conn: &mut AnyConnection, login: &OidcLogin, stale_before: i64) -> Result<()> {
+/// Records a sign-in under way, dropping those begun before `stale_before`;
+/// false (nothing recorded) when `max` are under way already.
+pub async fn begin(conn: &mut AnyConnection, login: &OidcLogin, stale_before: i64, max: i64) -> Result<bool> {
     sqlx::query("DELETE FROM oidc_logins WHERE created_at < $1").bind(stale_before).execute(&mut *conn).await?;
+    let (under_way,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM oidc_logins").fetch_one(&mut *conn).await?;
+    if under_way >= max {
+        return Ok(false);
+    }
     sqlx::query(
         "INSERT INTO oidc_logins (state_hash, browser_hash, nonce, verifier, next_path, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -30,7 +35,7 @@ pub async fn begin(conn: &mut AnyConnection, login: &OidcLogin, stale_before: i6
     .bind(login.created_at)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Takes the sign-in with this state, if there is one: it is gone after.

@@ -33,6 +33,9 @@ use steward_store::{StoreError, now_micros, oidc_logins};
 
 /// How long a sign-in may stay at the provider.
 pub const LOGIN_SECS: i64 = 600;
+/// Sign-ins under way at once, at most: each start writes a row, and
+/// anyone can start one, so a flood is capped (and clears in ten minutes).
+pub const MAX_UNDER_WAY: i64 = 10_000;
 /// How long discovery and keys are trusted before they are read again.
 const CACHE_FOR: Duration = Duration::from_secs(3600);
 /// Each call to the provider.
@@ -327,12 +330,18 @@ impl App {
             created_at: now,
         };
         let stale = now - LOGIN_SECS * 1_000_000;
-        self.store
+        let recorded = self
+            .store
             .write(move |c| {
                 let login = login.clone();
-                Box::pin(async move { oidc_logins::begin(c, &login, stale).await })
+                Box::pin(async move { oidc_logins::begin(c, &login, stale, MAX_UNDER_WAY).await })
             })
             .await?;
+        if !recorded {
+            let e = OidcError::Unavailable(format!("{MAX_UNDER_WAY} sign-ins are under way already"));
+            self.oidc_audit_failure("(single sign-on)", ip, &e).await;
+            return Err(e);
+        }
         let challenge = b64url(&Sha256::digest(verifier.as_bytes()));
         let scope = cfg.scopes.join(" ");
         let query = [

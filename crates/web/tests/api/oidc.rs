@@ -248,6 +248,16 @@ both!(first_sign_in_creates_the_user_a_later_one_updates_and_a_callback_works_on
     let users = t.json("/api/v1/users", &t.admin).await;
     let olga = users.as_array().unwrap().iter().find(|u| u["username"] == "olga").unwrap().clone();
     assert_eq!((olga["email"].as_str(), olga["has_password"].as_bool()), (Some("olga.nowak@example.com"), Some(false)));
+
+    // Deactivated here, the provider's word does not let her in.
+    let v = t.json("/api/v1/users/olga", &t.admin).await["version"].as_i64().unwrap();
+    let r = t.patch("/api/v1/users/olga", &t.admin, json!({"active": false, "version": v})).await;
+    assert_eq!(r.status(), 200);
+    let out = Browser::default().sign_in(&t, &n, "olga").await;
+    assert_eq!(out.status, 403, "{out:?}");
+    assert!(out.body.contains("Your Steward account is deactivated"), "{}", out.body);
+    assert!(out.session.is_none());
+    assert!(audit(&t, "sign_in_failed").await.contains("oidc account deactivated here"));
     n.app.store.close().await;
 });
 
