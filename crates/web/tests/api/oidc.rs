@@ -364,7 +364,7 @@ both!(a_provider_down_or_naming_another_issuer_leaves_the_password_form, |t| {
     }
 });
 
-both!(es256_tokens_secret_post_a_default_role_and_the_password_form_folded_away, |t| {
+both!(es256_tokens_secret_post_a_default_role_the_password_form_folded_away_and_a_cap_on_starts, |t| {
     // The provider takes the secret in the body only, and signs with ES256.
     let env = [("ID_TOKEN_ALG", "ES256"), ("AUTH_METHOD", "client_secret_post")];
     let n = node(&t, Some(&users()), &env, |c| {
@@ -380,5 +380,19 @@ both!(es256_tokens_secret_post_a_default_role_and_the_password_form_folded_away,
     assert_eq!(out.status, 303, "{out:?}");
     let who = me(&t, &n, out.session.as_ref().unwrap()).await;
     assert_eq!((who["username"].as_str(), who["role"].as_str()), (Some("visitor"), Some("requester")));
+
+    // A flood of starts stops at the cap, with a clear message.
+    let now = steward_store::now_micros();
+    let fill = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {})
+         INSERT INTO oidc_logins (state_hash, browser_hash, nonce, verifier, next_path, created_at)
+         SELECT 'h' || i, 'b', 'n', 'v', '/', {now} FROM n",
+        steward_app::oidc::MAX_UNDER_WAY
+    );
+    sqlx::query(sqlx::AssertSqlSafe(fill)).execute(t.app.store.pool()).await.unwrap();
+    let r = Browser::default().send(&t, &format!("{}/auth/oidc/start", n.base), None).await;
+    assert_eq!(r.status(), 503);
+    assert!(r.text().await.unwrap().contains("cannot be reached just now"));
+    assert!(audit(&t, "sign_in_failed").await.contains("sign-ins are under way already"));
     n.app.store.close().await;
 });
