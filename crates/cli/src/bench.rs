@@ -6,6 +6,7 @@
 //! each other. Every request loop is bounded in count and time.
 
 mod alerts;
+mod backup;
 mod change_estate;
 mod change_plan;
 mod changes;
@@ -76,6 +77,9 @@ pub enum BenchCommand {
     /// create rate of each setup, CPU time per create (nodes and
     /// database), and list latency under half the load.
     Nodes(nodes::NodesArgs),
+    /// `steward backup` and `steward restore` over a million incidents
+    /// and 10,000 attachments: the time of each and the archive's size.
+    Backup(backup::BackupArgs),
 }
 
 #[derive(Args)]
@@ -148,6 +152,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Reports(a) => reports::reports(a).await,
         BenchCommand::Export(a) => export::export(a).await,
         BenchCommand::Nodes(a) => nodes::nodes(a).await,
+        BenchCommand::Backup(a) => backup::backup(a).await,
     }
 }
 
