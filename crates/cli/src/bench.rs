@@ -524,6 +524,27 @@ async fn startup(a: StartupArgs) -> Result<()> {
     Ok(())
 }
 
+/// The bearer token a child server's `/metrics` answers to.
+const CHILD_METRICS_TOKEN: &str = "bench-metrics-reader";
+
+/// The sum of the samples named `name` (any labels) in a child server's
+/// `/metrics` on 127.0.0.1:`port`.
+async fn child_metric(client: &reqwest::Client, port: u16, name: &str) -> Result<f64> {
+    let text = client
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .bearer_auth(CHILD_METRICS_TOKEN)
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    Ok(text
+        .lines()
+        .filter(|l| l.split([' ', '{']).next() == Some(name))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum())
+}
+
 /// `steward serve` (this binary) on the database in a child process,
 /// listening on 127.0.0.1:`port`, with nothing but PATH from the caller's
 /// environment.
@@ -537,6 +558,7 @@ fn serve_child(db: &Db, data_dir: &std::path::Path, port: u16) -> Result<tokio::
         .env("STEWARD_DATABASE_WRITERS", db.writers.to_string())
         .env("STEWARD_DATA_DIR", data_dir)
         .env("STEWARD_LOG_LEVEL", "warn")
+        .env("STEWARD_METRICS_TOKEN", CHILD_METRICS_TOKEN)
         .stdout(std::process::Stdio::null())
         .kill_on_drop(true)
         .spawn()?)

@@ -239,6 +239,20 @@ impl Store {
         Ok(n)
     }
 
+    /// Transactions committed in this database so far, reads included
+    /// (PostgreSQL's statistics, which trail by up to a second); None on
+    /// SQLite. For benchmarks.
+    pub async fn transactions_committed(&self) -> Result<Option<i64>> {
+        if self.backend() != Backend::Postgres {
+            return Ok(None);
+        }
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+                .fetch_one(&self.inner.read)
+                .await?;
+        Ok(Some(n))
+    }
+
     /// The durability setting commits run with: SQLite's `synchronous`
     /// (2 = FULL) or PostgreSQL's `synchronous_commit`.
     pub async fn durability(&self) -> Result<String> {
