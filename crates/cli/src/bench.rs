@@ -95,6 +95,10 @@ pub struct Target {
     /// `database.writers`; SQLite always has one).
     #[arg(long, default_value_t = 4)]
     writers: usize,
+    /// Database connections per server (`database.max_connections`; on
+    /// PostgreSQL the writers draw from them too).
+    #[arg(long, default_value_t = 8)]
+    connections: u32,
 }
 
 #[derive(Args)]
@@ -174,6 +178,7 @@ struct Db {
     /// A scratch PostgreSQL database: the server's URL and the name.
     scratch: Option<(String, String)>,
     writers: usize,
+    connections: u32,
 }
 
 impl Db {
@@ -202,7 +207,14 @@ async fn database(t: &Target, kept: Option<&str>) -> Result<Db> {
             .await
             .with_context(|| format!("creating a database beside {pg}"))?;
         let scratch = fresh.then(|| (pg.clone(), name));
-        return Ok(Db { url, backend: Backend::Postgres, _dir: None, scratch, writers: t.writers });
+        return Ok(Db {
+            url,
+            backend: Backend::Postgres,
+            _dir: None,
+            scratch,
+            writers: t.writers,
+            connections: t.connections,
+        });
     }
     match &t.keep {
         Some(dir) => {
@@ -213,6 +225,7 @@ async fn database(t: &Target, kept: Option<&str>) -> Result<Db> {
                 _dir: None,
                 scratch: None,
                 writers: 1,
+                connections: t.connections,
             })
         }
         None => {
@@ -223,6 +236,7 @@ async fn database(t: &Target, kept: Option<&str>) -> Result<Db> {
                 _dir: Some(dir),
                 scratch: None,
                 writers: 1,
+                connections: t.connections,
             })
         }
     }
@@ -233,7 +247,8 @@ fn rand_suffix() -> u64 {
 }
 
 async fn open_app(db: &Db, dir: PathBuf) -> Result<App> {
-    let options = steward_store::StoreOptions { writers: db.writers, ..Default::default() };
+    let options =
+        steward_store::StoreOptions { writers: db.writers, max_connections: db.connections, ..Default::default() };
     let store = Store::connect(&db.url, &options).await?;
     store.migrate().await?;
     Ok(App::new(store, steward_app::AppConfig { data_dir: dir, ..Default::default() }))
@@ -556,6 +571,7 @@ fn serve_child(db: &Db, data_dir: &std::path::Path, port: u16) -> Result<tokio::
         .env("STEWARD_LISTEN", format!("127.0.0.1:{port}"))
         .env("STEWARD_DATABASE_URL", &db.url)
         .env("STEWARD_DATABASE_WRITERS", db.writers.to_string())
+        .env("STEWARD_DATABASE_MAX_CONNECTIONS", db.connections.to_string())
         .env("STEWARD_DATA_DIR", data_dir)
         .env("STEWARD_LOG_LEVEL", "warn")
         .env("STEWARD_METRICS_TOKEN", CHILD_METRICS_TOKEN)

@@ -117,7 +117,7 @@ pub async fn backup(a: BackupArgs) -> Result<()> {
         let file = work.path().join(format!("run{run}.tar.gz"));
         let b = run_steward(&source.url, &work.path().join("source"), &["backup".as_ref(), file.as_os_str()]).await?;
         let size = std::fs::metadata(&file)?.len();
-        let fresh = Target { pg: a.target.pg.clone(), keep: None, writers: a.target.writers };
+        let fresh = Target { pg: a.target.pg.clone(), keep: None, ..a.target };
         let copy: Db = database(&fresh, None).await?;
         let data = work.path().join(format!("copy{run}"));
         std::fs::create_dir_all(&data)?;

@@ -39,6 +39,9 @@ pub struct NodesArgs {
     /// Group-commit writers per node.
     #[arg(long, default_value_t = 4)]
     writers: usize,
+    /// Database connections per node (the writers draw from them).
+    #[arg(long, default_value_t = 8)]
+    connections: u32,
 }
 
 /// CPU seconds of every `postgres` process (the server and its backends).
@@ -112,7 +115,7 @@ pub async fn nodes(a: NodesArgs) -> Result<()> {
     if a.nodes < 2 || a.clients == 0 || a.count == 0 || a.runs == 0 || a.lists == 0 {
         bail!("--nodes must be at least 2; --clients, --count, --lists and --runs positive");
     }
-    let target = super::Target { pg: Some(a.pg.clone()), keep: None, writers: a.writers };
+    let target = super::Target { pg: Some(a.pg.clone()), keep: None, writers: a.writers, connections: a.connections };
     let (mut one, mut many, mut ratios, mut p95s) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for run in 1..=a.runs {
         let db: Db = database(&target, None).await?;
