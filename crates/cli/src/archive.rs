@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
+use std::time::Instant;
 use steward_store::dump::{self, TableDigest};
 
 const FORMAT: &str = "steward-backup";
@@ -218,7 +219,9 @@ pub async fn restore(cfg: &Config, file: &Path) -> Result<()> {
         read_manifest(file, &mut entries)?
     };
     let new_file = refuse_a_used_target(cfg).await?;
+    let started = Instant::now();
     verify(file, &m).await?;
+    tracing::info!(secs = started.elapsed().as_secs_f64(), "the archive matches its manifest");
     let done = load(cfg, file, &m).await;
     if done.is_err() {
         // Nothing half restored stays behind.
@@ -290,6 +293,7 @@ async fn load_into(store: &steward_store::Store, file: &Path, m: &Manifest) -> R
     each_table(file, m, async |t, lines| {
         let target = &picked[index];
         index += 1;
+        let started = Instant::now();
         r.clear(target).await?;
         let (mut batch, mut bytes) = (Vec::new(), 0);
         for line in lines {
@@ -302,9 +306,11 @@ async fn load_into(store: &steward_store::Store, file: &Path, m: &Manifest) -> R
             }
         }
         r.insert(target, batch).await?;
+        tracing::info!(table = t.name, rows = t.rows, secs = started.elapsed().as_secs_f64(), "loaded");
         Ok(())
     })
     .await?;
+    let started = Instant::now();
     for (t, target) in m.tables.iter().zip(&picked) {
         let d = r.digest(target).await?;
         if d.rows != t.rows || d.hex() != t.sha256 {
@@ -316,6 +322,7 @@ async fn load_into(store: &steward_store::Store, file: &Path, m: &Manifest) -> R
             );
         }
     }
+    tracing::info!(secs = started.elapsed().as_secs_f64(), "every table read back and compared");
     let held = format!("restored from a backup taken {}", m.created_at);
     let numbers: Vec<(String, i64)> = m.numbers.iter().map(|(k, v)| (k.clone(), *v)).collect();
     r.finish(&numbers, &[(steward_app::workers::HOLD_SETTING, held.as_str())]).await?;
