@@ -564,8 +564,13 @@ async fn child_metric(client: &reqwest::Client, port: u16, name: &str) -> Result
 /// listening on 127.0.0.1:`port`, with nothing but PATH from the caller's
 /// environment.
 fn serve_child(db: &Db, data_dir: &std::path::Path, port: u16) -> Result<tokio::process::Child> {
-    Ok(tokio::process::Command::new(std::env::current_exe()?)
-        .arg("serve")
+    Ok(serve_command(db, data_dir, port)?.spawn()?)
+}
+
+/// The command [`serve_child`] runs, to add settings to before it starts.
+fn serve_command(db: &Db, data_dir: &std::path::Path, port: u16) -> Result<tokio::process::Command> {
+    let mut c = tokio::process::Command::new(std::env::current_exe()?);
+    c.arg("serve")
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("STEWARD_LISTEN", format!("127.0.0.1:{port}"))
@@ -576,8 +581,8 @@ fn serve_child(db: &Db, data_dir: &std::path::Path, port: u16) -> Result<tokio::
         .env("STEWARD_LOG_LEVEL", "warn")
         .env("STEWARD_METRICS_TOKEN", CHILD_METRICS_TOKEN)
         .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()?)
+        .kill_on_drop(true);
+    Ok(c)
 }
 
 /// Polls /readyz on 127.0.0.1:`port` until it answers 200 (30 s at most).

@@ -9,7 +9,7 @@
 
 use super::{
     Db, bench_agent, checks::cpu_secs, child_metric, database, drive_creates, load_average, median, ms, open_app,
-    percentile, serve_child, wait_ready,
+    percentile, serve_command, wait_ready,
 };
 use anyhow::{Result, bail};
 use clap::Args;
@@ -42,6 +42,10 @@ pub struct NodesArgs {
     /// Database connections per node (the writers draw from them).
     #[arg(long, default_value_t = 8)]
     connections: u32,
+    /// Worker threads of each node's runtime (`TOKIO_WORKER_THREADS`);
+    /// 0: one per core.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 /// CPU seconds of every `postgres` process (the server and its backends).
@@ -128,7 +132,11 @@ pub async fn nodes(a: NodesArgs) -> Result<()> {
             let port = super::free_port()?;
             let data = dir.path().join(format!("node{i}"));
             std::fs::create_dir_all(&data)?;
-            children.push(serve_child(&db, &data, port)?);
+            let mut serve = serve_command(&db, &data, port)?;
+            if a.threads > 0 {
+                serve.env("TOKIO_WORKER_THREADS", a.threads.to_string());
+            }
+            children.push(serve.spawn()?);
             ports.push(port);
         }
         for p in &ports {
