@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
+use std::time::Instant;
 use steward_store::dump::{self, TableDigest};
 
 const FORMAT: &str = "steward-backup";
@@ -193,24 +194,6 @@ where
     Ok(())
 }
 
-/// Reads the whole archive and checks each table's rows against the
-/// manifest, before anything is written.
-async fn verify(file: &Path, m: &Manifest) -> Result<()> {
-    each_table(file, m, async |t, lines| {
-        let mut digest = TableDigest::default();
-        for line in lines {
-            let line = line?;
-            dump::decode_row(&line, t.columns.len()).map_err(|e| damaged(file, format!("{}: {e}", t.name)))?;
-            digest.add(&line);
-        }
-        if digest.rows != t.rows || digest.hex() != t.sha256 {
-            return Err(damaged(file, format!("the rows of {} do not match the manifest", t.name)));
-        }
-        Ok(())
-    })
-    .await
-}
-
 pub async fn restore(cfg: &Config, file: &Path) -> Result<()> {
     let m = {
         let mut archive = open_archive(file)?;
@@ -218,7 +201,6 @@ pub async fn restore(cfg: &Config, file: &Path) -> Result<()> {
         read_manifest(file, &mut entries)?
     };
     let new_file = refuse_a_used_target(cfg).await?;
-    verify(file, &m).await?;
     let done = load(cfg, file, &m).await;
     if done.is_err() {
         // Nothing half restored stays behind.
@@ -290,21 +272,30 @@ async fn load_into(store: &steward_store::Store, file: &Path, m: &Manifest) -> R
     each_table(file, m, async |t, lines| {
         let target = &picked[index];
         index += 1;
+        let started = Instant::now();
         r.clear(target).await?;
-        let (mut batch, mut bytes) = (Vec::new(), 0);
+        let (mut batch, mut bytes, mut digest) = (Vec::new(), 0, TableDigest::default());
         for line in lines {
             let line = line?;
             bytes += line.len();
-            batch.push(dump::decode_row(&line, t.columns.len()).map_err(|e| damaged(file, e))?);
+            batch
+                .push(dump::decode_row(&line, t.columns.len()).map_err(|e| damaged(file, format!("{}: {e}", t.name)))?);
+            digest.add(&line);
             if batch.len() >= dump::BATCH_ROWS || bytes >= dump::BATCH_BYTES {
                 r.insert(target, std::mem::take(&mut batch)).await?;
                 bytes = 0;
             }
         }
         r.insert(target, batch).await?;
+        // Checked as it comes in: a mismatch rolls the whole restore back.
+        if digest.rows != t.rows || digest.hex() != t.sha256 {
+            return Err(damaged(file, format!("the rows of {} do not match the manifest", t.name)));
+        }
+        tracing::info!(table = t.name, rows = t.rows, secs = started.elapsed().as_secs_f64(), "loaded");
         Ok(())
     })
     .await?;
+    let started = Instant::now();
     for (t, target) in m.tables.iter().zip(&picked) {
         let d = r.digest(target).await?;
         if d.rows != t.rows || d.hex() != t.sha256 {
@@ -316,6 +307,7 @@ async fn load_into(store: &steward_store::Store, file: &Path, m: &Manifest) -> R
             );
         }
     }
+    tracing::info!(secs = started.elapsed().as_secs_f64(), "every table read back and compared");
     let held = format!("restored from a backup taken {}", m.created_at);
     let numbers: Vec<(String, i64)> = m.numbers.iter().map(|(k, v)| (k.clone(), *v)).collect();
     r.finish(&numbers, &[(steward_app::workers::HOLD_SETTING, held.as_str())]).await?;

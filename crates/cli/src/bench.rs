@@ -6,6 +6,7 @@
 //! each other. Every request loop is bounded in count and time.
 
 mod alerts;
+mod backup;
 mod change_estate;
 mod change_plan;
 mod changes;
@@ -76,6 +77,9 @@ pub enum BenchCommand {
     /// create rate of each setup, CPU time per create (nodes and
     /// database), and list latency under half the load.
     Nodes(nodes::NodesArgs),
+    /// `steward backup` and `steward restore` over a million incidents
+    /// and 10,000 attachments: the time of each and the archive's size.
+    Backup(backup::BackupArgs),
 }
 
 #[derive(Args)]
@@ -91,6 +95,10 @@ pub struct Target {
     /// `database.writers`; SQLite always has one).
     #[arg(long, default_value_t = 4)]
     writers: usize,
+    /// Database connections per server (`database.max_connections`; on
+    /// PostgreSQL the writers draw from them too).
+    #[arg(long, default_value_t = 8)]
+    connections: u32,
 }
 
 #[derive(Args)]
@@ -148,6 +156,7 @@ pub async fn run(_cfg: &Config, b: BenchCommand) -> Result<()> {
         BenchCommand::Reports(a) => reports::reports(a).await,
         BenchCommand::Export(a) => export::export(a).await,
         BenchCommand::Nodes(a) => nodes::nodes(a).await,
+        BenchCommand::Backup(a) => backup::backup(a).await,
     }
 }
 
@@ -169,6 +178,7 @@ struct Db {
     /// A scratch PostgreSQL database: the server's URL and the name.
     scratch: Option<(String, String)>,
     writers: usize,
+    connections: u32,
 }
 
 impl Db {
@@ -197,7 +207,14 @@ async fn database(t: &Target, kept: Option<&str>) -> Result<Db> {
             .await
             .with_context(|| format!("creating a database beside {pg}"))?;
         let scratch = fresh.then(|| (pg.clone(), name));
-        return Ok(Db { url, backend: Backend::Postgres, _dir: None, scratch, writers: t.writers });
+        return Ok(Db {
+            url,
+            backend: Backend::Postgres,
+            _dir: None,
+            scratch,
+            writers: t.writers,
+            connections: t.connections,
+        });
     }
     match &t.keep {
         Some(dir) => {
@@ -208,6 +225,7 @@ async fn database(t: &Target, kept: Option<&str>) -> Result<Db> {
                 _dir: None,
                 scratch: None,
                 writers: 1,
+                connections: t.connections,
             })
         }
         None => {
@@ -218,6 +236,7 @@ async fn database(t: &Target, kept: Option<&str>) -> Result<Db> {
                 _dir: Some(dir),
                 scratch: None,
                 writers: 1,
+                connections: t.connections,
             })
         }
     }
@@ -228,7 +247,8 @@ fn rand_suffix() -> u64 {
 }
 
 async fn open_app(db: &Db, dir: PathBuf) -> Result<App> {
-    let options = steward_store::StoreOptions { writers: db.writers, ..Default::default() };
+    let options =
+        steward_store::StoreOptions { writers: db.writers, max_connections: db.connections, ..Default::default() };
     let store = Store::connect(&db.url, &options).await?;
     store.migrate().await?;
     Ok(App::new(store, steward_app::AppConfig { data_dir: dir, ..Default::default() }))
@@ -519,22 +539,50 @@ async fn startup(a: StartupArgs) -> Result<()> {
     Ok(())
 }
 
+/// The bearer token a child server's `/metrics` answers to.
+const CHILD_METRICS_TOKEN: &str = "bench-metrics-reader";
+
+/// The sum of the samples named `name` (any labels) in a child server's
+/// `/metrics` on 127.0.0.1:`port`.
+async fn child_metric(client: &reqwest::Client, port: u16, name: &str) -> Result<f64> {
+    let text = client
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .bearer_auth(CHILD_METRICS_TOKEN)
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    Ok(text
+        .lines()
+        .filter(|l| l.split([' ', '{']).next() == Some(name))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum())
+}
+
 /// `steward serve` (this binary) on the database in a child process,
 /// listening on 127.0.0.1:`port`, with nothing but PATH from the caller's
 /// environment.
 fn serve_child(db: &Db, data_dir: &std::path::Path, port: u16) -> Result<tokio::process::Child> {
-    Ok(tokio::process::Command::new(std::env::current_exe()?)
-        .arg("serve")
+    Ok(serve_command(db, data_dir, port)?.spawn()?)
+}
+
+/// The command [`serve_child`] runs, to add settings to before it starts.
+fn serve_command(db: &Db, data_dir: &std::path::Path, port: u16) -> Result<tokio::process::Command> {
+    let mut c = tokio::process::Command::new(std::env::current_exe()?);
+    c.arg("serve")
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("STEWARD_LISTEN", format!("127.0.0.1:{port}"))
         .env("STEWARD_DATABASE_URL", &db.url)
         .env("STEWARD_DATABASE_WRITERS", db.writers.to_string())
+        .env("STEWARD_DATABASE_MAX_CONNECTIONS", db.connections.to_string())
         .env("STEWARD_DATA_DIR", data_dir)
         .env("STEWARD_LOG_LEVEL", "warn")
+        .env("STEWARD_METRICS_TOKEN", CHILD_METRICS_TOKEN)
         .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()?)
+        .kill_on_drop(true);
+    Ok(c)
 }
 
 /// Polls /readyz on 127.0.0.1:`port` until it answers 200 (30 s at most).

@@ -231,6 +231,28 @@ impl Store {
         Ok(n)
     }
 
+    /// How many rows `table` holds (a full count, for tools; `table` is a
+    /// name from the code, never from input).
+    pub async fn count_rows(&self, table: &'static str) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&self.inner.read).await?;
+        Ok(n)
+    }
+
+    /// Transactions committed in this database so far, reads included
+    /// (PostgreSQL's statistics, which trail by up to a second); None on
+    /// SQLite. For benchmarks.
+    pub async fn transactions_committed(&self) -> Result<Option<i64>> {
+        if self.backend() != Backend::Postgres {
+            return Ok(None);
+        }
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+                .fetch_one(&self.inner.read)
+                .await?;
+        Ok(Some(n))
+    }
+
     /// The durability setting commits run with: SQLite's `synchronous`
     /// (2 = FULL) or PostgreSQL's `synchronous_commit`.
     pub async fn durability(&self) -> Result<String> {

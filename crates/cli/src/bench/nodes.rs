@@ -8,12 +8,13 @@
 //! ratio says whether coordination adds work, the CPU times what it costs.
 
 use super::{
-    Db, bench_agent, checks::cpu_secs, database, drive_creates, load_average, median, ms, open_app, percentile,
-    serve_child, wait_ready,
+    Db, bench_agent, checks::cpu_secs, child_metric, database, drive_creates, load_average, median, ms, open_app,
+    percentile, serve_command, wait_ready,
 };
 use anyhow::{Result, bail};
 use clap::Args;
 use std::time::{Duration, Instant};
+use steward_store::Store;
 
 #[derive(Args)]
 pub struct NodesArgs {
@@ -38,6 +39,13 @@ pub struct NodesArgs {
     /// Group-commit writers per node.
     #[arg(long, default_value_t = 4)]
     writers: usize,
+    /// Database connections per node (the writers draw from them).
+    #[arg(long, default_value_t = 8)]
+    connections: u32,
+    /// Worker threads of each node's runtime (`TOKIO_WORKER_THREADS`);
+    /// 0: one per core.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 /// CPU seconds of every `postgres` process (the server and its backends).
@@ -54,15 +62,46 @@ struct Setup {
     rate: f64,
     node_cpu_ms: f64,
     pg_cpu_ms: f64,
+    /// Writes per committed batch, over the nodes' group-commit writers.
+    per_batch: f64,
+    /// PostgreSQL transactions (committed, reads included) per create.
+    xacts: f64,
+}
+
+/// The writers' (jobs, batches) so far, summed over the nodes.
+async fn batches(client: &reqwest::Client, ports: &[u16]) -> Result<(f64, f64)> {
+    let (mut jobs, mut batches) = (0.0, 0.0);
+    for p in ports {
+        jobs += child_metric(client, *p, "steward_writer_batch_jobs_sum").await?;
+        batches += child_metric(client, *p, "steward_writer_batch_jobs_count").await?;
+    }
+    Ok((jobs, batches))
+}
+
+/// Transactions committed in the database so far, once the statistics
+/// have caught up (PostgreSQL flushes them at most once a second).
+async fn commits(store: &Store) -> Result<f64> {
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    Ok(store.transactions_committed().await?.unwrap_or(0) as f64)
 }
 
 /// Creates `count` incidents through `ports`; the rate and CPU per create.
-async fn measure(ports: &[u16], pids: &[u32], token: &str, clients: usize, count: usize) -> Result<Setup> {
+async fn measure(
+    stats: &Store,
+    ports: &[u16],
+    pids: &[u32],
+    token: &str,
+    clients: usize,
+    count: usize,
+) -> Result<Setup> {
     let bases: Vec<String> = ports.iter().map(|p| format!("http://127.0.0.1:{p}")).collect();
     let node_cpu = || pids.iter().map(|p| cpu_secs(*p).unwrap_or(0.0)).sum::<f64>();
+    let client = reqwest::Client::new();
+    let ((j0, b0), x0) = (batches(&client, ports).await?, commits(stats).await?);
     let (n0, pg0) = (node_cpu(), postgres_cpu());
     let (lat, failed, elapsed) = drive_creates(&bases, token, clients, count, None).await?;
     let (n1, pg1) = (node_cpu(), postgres_cpu());
+    let ((j1, b1), x1) = (batches(&client, ports).await?, commits(stats).await?);
     if failed > 0 {
         bail!("{failed} creates failed");
     }
@@ -71,6 +110,8 @@ async fn measure(ports: &[u16], pids: &[u32], token: &str, clients: usize, count
         rate: lat.len() as f64 / elapsed.as_secs_f64(),
         node_cpu_ms: (n1 - n0) * 1000.0 / made,
         pg_cpu_ms: (pg1 - pg0) * 1000.0 / made,
+        per_batch: (j1 - j0) / (b1 - b0).max(1.0),
+        xacts: (x1 - x0) / made,
     })
 }
 
@@ -78,29 +119,32 @@ pub async fn nodes(a: NodesArgs) -> Result<()> {
     if a.nodes < 2 || a.clients == 0 || a.count == 0 || a.runs == 0 || a.lists == 0 {
         bail!("--nodes must be at least 2; --clients, --count, --lists and --runs positive");
     }
-    let target = super::Target { pg: Some(a.pg.clone()), keep: None, writers: a.writers };
+    let target = super::Target { pg: Some(a.pg.clone()), keep: None, writers: a.writers, connections: a.connections };
     let (mut one, mut many, mut ratios, mut p95s) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for run in 1..=a.runs {
         let db: Db = database(&target, None).await?;
         let dir = tempfile::tempdir()?;
         let app = open_app(&db, dir.path().to_path_buf()).await?;
         let token = bench_agent(&app).await?;
-        app.store.close().await;
         let mut children = Vec::new();
         let mut ports = Vec::new();
         for i in 0..a.nodes {
             let port = super::free_port()?;
             let data = dir.path().join(format!("node{i}"));
             std::fs::create_dir_all(&data)?;
-            children.push(serve_child(&db, &data, port)?);
+            let mut serve = serve_command(&db, &data, port)?;
+            if a.threads > 0 {
+                serve.env("TOKIO_WORKER_THREADS", a.threads.to_string());
+            }
+            children.push(serve.spawn()?);
             ports.push(port);
         }
         for p in &ports {
             wait_ready(*p).await?;
         }
         let pids: Vec<u32> = children.iter().filter_map(|c| c.id()).collect();
-        let single = measure(&ports[..1], &pids[..1], &token, a.clients, a.count).await?;
-        let spread = measure(&ports, &pids, &token, a.clients, a.count).await?;
+        let single = measure(&app.store, &ports[..1], &pids[..1], &token, a.clients, a.count).await?;
+        let spread = measure(&app.store, &ports, &pids, &token, a.clients, a.count).await?;
         let ratio = spread.rate / single.rate;
         // The queue list while creates run at half the nodes' rate.
         let pace = Duration::from_secs_f64(a.clients as f64 / (spread.rate / 2.0));
@@ -134,16 +178,21 @@ pub async fn nodes(a: NodesArgs) -> Result<()> {
         lat.sort();
         let p95 = percentile(&lat, 0.95);
         println!(
-            "nodes run {run}: 1 node {:.0}/s ({:.2} ms node CPU, {:.2} ms PostgreSQL CPU per create); \
-             {} nodes {:.0}/s ({:.2} ms nodes, {:.2} ms PostgreSQL per create); ratio {ratio:.2}; \
+            "nodes run {run}: 1 node {:.0}/s ({:.2} ms node CPU, {:.2} ms PostgreSQL CPU per create; {:.1} writes \
+             per commit, {:.1} PostgreSQL transactions per create); {} nodes {:.0}/s ({:.2} ms nodes, {:.2} ms \
+             PostgreSQL per create; {:.1} writes per commit, {:.1} transactions per create); ratio {ratio:.2}; \
              list under {:.0} creates/s: p50 {} p95 {} over {} requests (load average {})",
             single.rate,
             single.node_cpu_ms,
             single.pg_cpu_ms,
+            single.per_batch,
+            single.xacts,
             a.nodes,
             spread.rate,
             spread.node_cpu_ms,
             spread.pg_cpu_ms,
+            spread.per_batch,
+            spread.xacts,
             spread.rate / 2.0,
             ms(percentile(&lat, 0.5)),
             ms(p95),
@@ -153,6 +202,7 @@ pub async fn nodes(a: NodesArgs) -> Result<()> {
         for mut c in children {
             let _ = c.kill().await;
         }
+        app.store.close().await;
         db.discard().await?;
         one.push(single);
         many.push(spread);
