@@ -24,6 +24,7 @@ pub mod error;
 pub mod export;
 pub mod external_sign_in;
 pub mod incidents;
+pub mod ldap_sign_in;
 pub mod leases;
 pub mod links;
 pub mod mail_in;
@@ -77,6 +78,8 @@ pub struct AppConfig {
     pub knowledge: steward_domain::knowledge::ReviewPolicy,
     /// Steward's own checks: plugins, concurrency, keeping, on or off.
     pub checks: checks::ChecksConfig,
+    /// Directory (LDAP) sign-in; `None`: local accounts only.
+    pub ldap: Option<Arc<ldap_sign_in::LdapSignIn>>,
 }
 
 impl Default for AppConfig {
@@ -95,6 +98,7 @@ impl Default for AppConfig {
             site: site::SiteConfig::default(),
             knowledge: steward_domain::knowledge::ReviewPolicy { required: true, author_may_review: false },
             checks: checks::ChecksConfig::default(),
+            ldap: None,
         }
     }
 }

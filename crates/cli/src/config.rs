@@ -11,6 +11,7 @@ mod alerts;
 mod audit;
 mod checks;
 mod inbound;
+mod ldap;
 mod metrics;
 mod numbers;
 mod site;
@@ -53,6 +54,7 @@ pub struct Config {
     pub alerts: alerts::AlertsConfig,
     pub metrics: metrics::MetricsConfig,
     pub audit: audit::AuditConfig,
+    pub ldap: ldap::LdapSection,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -216,6 +218,7 @@ impl Default for Config {
             alerts: alerts::AlertsConfig::default(),
             metrics: metrics::MetricsConfig::default(),
             audit: audit::AuditConfig::default(),
+            ldap: ldap::LdapSection::default(),
         }
     }
 }
@@ -281,6 +284,7 @@ impl fmt::Debug for Config {
             .field("alerts", &self.alerts)
             .field("metrics", &self.metrics)
             .field("audit", &self.audit)
+            .field("ldap", &self.ldap)
             .finish()
     }
 }
@@ -352,6 +356,7 @@ fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
         .chain(alerts::ENV_KEYS)
         .chain(metrics::ENV_KEYS)
         .chain(audit::ENV_KEYS)
+        .chain(ldap::ENV_KEYS)
 }
 
 impl Config {
@@ -475,6 +480,7 @@ impl Config {
             bail!("metrics.listen: must differ from listen ({})", self.listen);
         }
         self.numbers.to_domain()?;
+        self.ldap.to_app()?;
         networks("trusted_proxies", &self.trusted_proxies)?;
         networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
         Ok(())
@@ -507,6 +513,7 @@ impl Config {
             inbound: self.inbound.to_app()?,
             site: self.site.to_app()?,
             checks: self.checks.to_app()?,
+            ldap: self.ldap.to_app()?.map(std::sync::Arc::new),
             knowledge: steward_domain::knowledge::ReviewPolicy {
                 required: self.knowledge.review_required,
                 author_may_review: self.knowledge.author_may_review,
@@ -547,6 +554,7 @@ impl Config {
             ("checks.keep_raw_days", self.checks.keep_raw_days.to_string()),
             ("checks.keep_minute_days", self.checks.keep_minute_days.to_string()),
             ("alerts.path_prefix", self.alerts.path_prefix.clone()),
+            ("ldap", self.ldap.shared()),
         ]
     }
 
@@ -653,10 +661,13 @@ const LIST_KEYS: &[&str] = &["trusted_proxies", "notifications.webhook_allow"];
 
 /// Sets `key` (dotted) from an environment variable or flag, typed by key.
 fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
-    let value = if INTEGER_KEYS.contains(&key) || checks::INTEGER_KEYS.contains(&key) {
+    let value = if INTEGER_KEYS.contains(&key)
+        || checks::INTEGER_KEYS.contains(&key)
+        || ldap::INTEGER_KEYS.contains(&key)
+    {
         let i = raw.trim().parse::<i64>();
         toml::Value::Integer(i.map_err(|_| anyhow::anyhow!("{key}: must be a whole number, got {raw:?}"))?)
-    } else if BOOLEAN_KEYS.contains(&key) || checks::BOOLEAN_KEYS.contains(&key) {
+    } else if BOOLEAN_KEYS.contains(&key) || checks::BOOLEAN_KEYS.contains(&key) || ldap::BOOLEAN_KEYS.contains(&key) {
         toml::Value::Boolean(match raw.trim() {
             "true" | "1" | "yes" => true,
             "false" | "0" | "no" => false,
@@ -691,6 +702,7 @@ pub fn example() -> String {
         alerts::EXAMPLE,
         metrics::EXAMPLE,
         audit::EXAMPLE,
+        ldap::EXAMPLE,
     ];
     format!("{EXAMPLE}{}", parts.concat())
 }

@@ -20,7 +20,7 @@ use axum::{
 use axum_extra::extract::cookie::CookieJar;
 use maud::html;
 use serde::Deserialize;
-use steward_app::{AppError, auth::SignIn, two_factor};
+use steward_app::{AppError, Code, auth::SignIn, ldap_sign_in, two_factor};
 
 /// Signing in and out, and `/`: routes only, no navigation entry.
 pub const AREA: super::area::Area = super::area::Area { routes, nav: &[] };
@@ -79,6 +79,14 @@ enum Problem {
     WrongCode,
     Expired,
     Throttled(u64),
+    /// The directory is down or too slow (directory accounts only).
+    DirectoryDown,
+    /// A directory user named like a local account.
+    DirectoryNameTaken,
+    /// A directory user in no group that gives a role.
+    DirectoryNoRole,
+    /// A directory user whose username Steward cannot take.
+    DirectoryBadName,
 }
 
 impl Problem {
@@ -90,6 +98,10 @@ impl Problem {
             Problem::WrongCode => Some(t(Msg::WrongCode)),
             Problem::Expired => Some(t(Msg::CodeExpired)),
             Problem::Throttled(secs) => Some(i18n::tf(lang, Msg::Throttled, &[("wait", &i18n::wait(lang, *secs))])),
+            Problem::DirectoryDown => Some(t(Msg::DirectoryDown)),
+            Problem::DirectoryNameTaken => Some(t(Msg::DirectoryNameTaken)),
+            Problem::DirectoryNoRole => Some(t(Msg::DirectoryNoRole)),
+            Problem::DirectoryBadName => Some(t(Msg::DirectoryBadName)),
         }
     }
 }
@@ -221,6 +233,18 @@ pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<Logi
                 AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, Problem::Wrong),
                 AppError::Throttled { retry_after_secs } => {
                     (StatusCode::TOO_MANY_REQUESTS, Problem::Throttled(retry_after_secs))
+                }
+                AppError::Unavailable(why) if why == ldap_sign_in::DIRECTORY_DOWN => {
+                    (StatusCode::SERVICE_UNAVAILABLE, Problem::DirectoryDown)
+                }
+                AppError::Conflict(m) if m.code == Code::NameTaken => {
+                    (StatusCode::CONFLICT, Problem::DirectoryNameTaken)
+                }
+                AppError::Forbidden(m) if m.code == Code::DenyDirectoryNoRole => {
+                    (StatusCode::FORBIDDEN, Problem::DirectoryNoRole)
+                }
+                AppError::Forbidden(m) if m.code == Code::UsernameChars || m.code == Code::FromTo => {
+                    (StatusCode::FORBIDDEN, Problem::DirectoryBadName)
                 }
                 other => return Err(internal(lang, other).into()),
             };
