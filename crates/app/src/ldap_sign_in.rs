@@ -148,6 +148,7 @@ mod tests {
                 email_attribute: "mail".into(),
                 groups: ldap::GroupSource::Attribute("memberOf".into()),
                 timeout: Duration::from_secs(1),
+                ca_certs: Vec::new(),
             },
             roles: vec![
                 ("cn=agents,ou=groups,dc=example,dc=org".into(), Role::Agent),

@@ -8,6 +8,8 @@
 //! certificates checked against the system's trust store.
 
 use ldap3::{LdapConnAsync, LdapConnSettings, Scope, SearchEntry, ldap_escape};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +45,9 @@ pub struct LdapConfig {
     pub groups: GroupSource,
     /// The most a sign-in waits for the directory, all steps together.
     pub timeout: Duration,
+    /// The certificates (CAs) the directory's TLS certificate must chain
+    /// to; empty: the system's trust store.
+    pub ca_certs: Vec<CertificateDer<'static>>,
 }
 
 impl fmt::Debug for LdapConfig {
@@ -59,6 +64,7 @@ impl fmt::Debug for LdapConfig {
             .field("email_attribute", &self.email_attribute)
             .field("groups", &self.groups)
             .field("timeout", &self.timeout)
+            .field("ca_certs", &self.ca_certs.len())
             .finish()
     }
 }
@@ -126,7 +132,7 @@ async fn check(cfg: &LdapConfig, username: &str, password: &str) -> Result<Direc
     let down = |what: &str, e: ldap3::LdapError| LdapError::Down(format!("{what} {}: {e}", cfg.url));
     let mut settings = LdapConnSettings::new().set_conn_timeout(cfg.timeout).set_starttls(cfg.starttls);
     if cfg.starttls || cfg.url.starts_with("ldaps://") {
-        settings = settings.set_config(tls_config()?);
+        settings = settings.set_config(tls_config(&cfg.ca_certs)?);
     }
     let (conn, mut ldap) =
         LdapConnAsync::with_settings(settings, &cfg.url).await.map_err(|e| down("cannot reach", e))?;
@@ -225,12 +231,31 @@ fn values(entry: &SearchEntry, attribute: &str) -> Vec<String> {
     entry.attrs.iter().filter(|(k, _)| k.eq_ignore_ascii_case(attribute)).flat_map(|(_, v)| v.clone()).collect()
 }
 
-fn tls_config() -> Result<Arc<rustls::ClientConfig>, LdapError> {
+fn tls_config(ca_certs: &[CertificateDer<'static>]) -> Result<Arc<rustls::ClientConfig>, LdapError> {
     use rustls_platform_verifier::ConfigVerifierExt;
     crate::ensure_crypto_provider();
-    rustls::ClientConfig::with_platform_verifier()
-        .map(Arc::new)
-        .map_err(|e| LdapError::Down(format!("LDAP TLS set-up: {e}")))
+    if ca_certs.is_empty() {
+        return rustls::ClientConfig::with_platform_verifier()
+            .map(Arc::new)
+            .map_err(|e| LdapError::Down(format!("LDAP TLS set-up: {e}")));
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    for c in ca_certs {
+        roots.add(c.clone()).map_err(|e| LdapError::Down(format!("LDAP TLS set-up: a CA certificate: {e}")))?;
+    }
+    Ok(Arc::new(rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth()))
+}
+
+/// The certificates in a PEM file (a directory's CA); an error names the
+/// file and what is wrong.
+pub fn read_ca_file(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    let certs: Result<Vec<_>, _> =
+        CertificateDer::pem_file_iter(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.collect();
+    let certs = certs.map_err(|e| format!("{}: not PEM certificates: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!("{} holds no certificate (-----BEGIN CERTIFICATE-----)", path.display()));
+    }
+    Ok(certs)
 }
 
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -309,6 +334,7 @@ mod tests {
             email_attribute: "mail".into(),
             groups: GroupSource::Attribute("memberOf".into()),
             timeout: Duration::from_secs(1),
+            ca_certs: Vec::new(),
         };
         assert!(matches!(authenticate(&cfg, "alice", "").await, Err(LdapError::Refused(_))));
         assert!(matches!(authenticate(&cfg, " ", "pw").await, Err(LdapError::Refused(_))));

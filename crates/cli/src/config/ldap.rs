@@ -40,6 +40,9 @@ pub struct LdapSection {
     /// Directory group (DN or cn) → Steward group name.
     pub groups: BTreeMap<String, String>,
     pub timeout_secs: u32,
+    /// A PEM file of the CA(s) the directory's certificate chains to;
+    /// empty: the system's trust store.
+    pub ca_file: String,
 }
 
 impl Default for LdapSection {
@@ -62,6 +65,7 @@ impl Default for LdapSection {
             default_role: String::new(),
             groups: BTreeMap::new(),
             timeout_secs: 5,
+            ca_file: String::new(),
         }
     }
 }
@@ -82,6 +86,7 @@ impl fmt::Debug for LdapSection {
             .field("default_role", &self.default_role)
             .field("groups", &self.groups)
             .field("timeout_secs", &self.timeout_secs)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -102,6 +107,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("STEWARD_LDAP_GROUP_FILTER", "ldap.group_filter"),
     ("STEWARD_LDAP_DEFAULT_ROLE", "ldap.default_role"),
     ("STEWARD_LDAP_TIMEOUT_SECS", "ldap.timeout_secs"),
+    ("STEWARD_LDAP_CA_FILE", "ldap.ca_file"),
 ];
 
 pub const INTEGER_KEYS: &[&str] = &["ldap.timeout_secs"];
@@ -113,6 +119,7 @@ pub const EXAMPLE: &str = r#"
 [ldap]
 url = ""                   # ldap://HOST:389 or ldaps://HOST:636; empty: off  env: STEWARD_LDAP_URL
 starttls = false           # upgrade ldap:// with StartTLS                env: STEWARD_LDAP_STARTTLS
+ca_file = ""               # PEM CA(s) for its certificate; empty: the system's  env: STEWARD_LDAP_CA_FILE
 bind_dn = ""               # the service account that searches           env: STEWARD_LDAP_BIND_DN
 bind_password = ""         #                                             env: STEWARD_LDAP_BIND_PASSWORD
 bind_password_file = ""    # or a file holding it                        env: STEWARD_LDAP_BIND_PASSWORD_FILE
@@ -155,6 +162,16 @@ impl LdapSection {
         if self.starttls && url.starts_with("ldaps://") {
             bail!("ldap.starttls: ldaps:// is TLS already; StartTLS is for ldap:// URLs");
         }
+        let ca_file = self.ca_file.trim();
+        let ca_certs = if ca_file.is_empty() {
+            Vec::new()
+        } else {
+            if url.starts_with("ldap://") && !self.starttls {
+                bail!("ldap.ca_file: is for TLS: use an ldaps:// URL or starttls = true");
+            }
+            steward_channels::ldap::read_ca_file(std::path::Path::new(ca_file))
+                .map_err(|e| anyhow::anyhow!("ldap.ca_file: {e}"))?
+        };
         let password = self.bind_password()?;
         if self.bind_dn.trim().is_empty() != password.is_empty() {
             bail!("ldap.bind_dn and ldap.bind_password: give both (a service account) or neither (anonymous search)");
@@ -224,6 +241,7 @@ impl LdapSection {
                 email_attribute: self.email_attribute.clone(),
                 groups,
                 timeout: Duration::from_secs(u64::from(self.timeout_secs)),
+                ca_certs,
             },
             roles,
             default_role,
@@ -342,6 +360,10 @@ helpdesk = "Service Desk"
         let base =
             "[ldap]\nurl = \"ldap://127.0.0.1\"\nbase_dn = \"dc=example,dc=org\"\ndefault_role = \"requester\"\n";
         load(base, &[]).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let not_pem = dir.path().join("ca.pem");
+        std::fs::write(&not_pem, "not a certificate\n").unwrap();
+        let not_pem = not_pem.display().to_string();
         for (file, vars, says) in [
             (
                 base,
@@ -389,6 +411,17 @@ helpdesk = "Service Desk"
             ),
             (base, vec![("STEWARD_LDAP_DEFAULT_ROLE", "boss")], "ldap.default_role: unknown role \"boss\""),
             (base, vec![("STEWARD_LDAP_DEFAULT_ROLE", "")], "ldap.roles: map at least one directory group to a role"),
+            (base, vec![("STEWARD_LDAP_CA_FILE", "/nonexistent/ca.pem")], "ldap.ca_file: is for TLS"),
+            (
+                base,
+                vec![("STEWARD_LDAP_STARTTLS", "true"), ("STEWARD_LDAP_CA_FILE", "/nonexistent/ca.pem")],
+                "ldap.ca_file: cannot read /nonexistent/ca.pem",
+            ),
+            (
+                base,
+                vec![("STEWARD_LDAP_URL", "ldaps://127.0.0.1"), ("STEWARD_LDAP_CA_FILE", not_pem.as_str())],
+                "holds no certificate",
+            ),
             (base, vec![("STEWARD_LDAP_TIMEOUT_SECS", "0")], "ldap.timeout_secs: must be between 1 and 60, got 0"),
             (base, vec![("STEWARD_LDAP_TIMEOUT_SECS", "soon")], "ldap.timeout_secs: must be a whole number"),
             (

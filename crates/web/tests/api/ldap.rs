@@ -38,6 +38,7 @@ fn settings(d: &Slapd) -> LdapSignIn {
                 filter: "(|(member={dn})(uniqueMember={dn}))".into(),
             },
             timeout: TIMEOUT,
+            ca_certs: Vec::new(),
         },
         roles: vec![
             (slapd::group_dn("admins"), Role::Admin),
@@ -332,3 +333,54 @@ with_directory!(groups_from_member_of_and_a_default_role, member_of, |t, d| {
     let alice = sign_in(&t, "alice", slapd::password_of("alice")).await.unwrap();
     assert_eq!((alice.role, group_names(&t, &alice).await), (Role::Admin, vec!["Network".to_owned()]));
 });
+
+mod starttls {
+    use super::*;
+
+    /// Without the CA the certificate is not trusted, so no password goes
+    /// out: the directory counts as not answering.
+    async fn untrusted(t: TestApp) {
+        match sign_in(&t, "alice", slapd::password_of("alice")).await {
+            Err(AppError::Unavailable(why)) => assert_eq!(why, DIRECTORY_DOWN),
+            other => panic!("an untrusted certificate: {other:?}"),
+        }
+        let failed = audit_details(&t, "sign_in_failed").await;
+        assert!(failed.iter().any(|f| f.to_lowercase().contains("certificate")), "{failed:?}");
+    }
+
+    async fn trusted(t: TestApp) {
+        let alice = sign_in(&t, "alice", slapd::password_of("alice")).await.unwrap();
+        assert_eq!(alice.role, Role::Agent);
+    }
+
+    async fn each<F: std::future::Future<Output = ()>>(
+        backend: Backend,
+        s: LdapSignIn,
+        body: impl FnOnce(TestApp) -> F,
+    ) {
+        let t = spawn_with(backend, config(s)).await;
+        match backend {
+            Backend::Postgres => with_cleanup(t, body).await,
+            Backend::Sqlite => body(t).await,
+        }
+    }
+
+    async fn run(backend: Backend) {
+        let d = Slapd::start_tls();
+        let mut s = settings(&d);
+        s.directory.starttls = true;
+        each(backend, s.clone(), untrusted).await;
+        s.directory.ca_certs = steward_channels::ldap::read_ca_file(&d.ca_file()).unwrap();
+        each(backend, s, trusted).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(Backend::Sqlite).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(Backend::Postgres).await
+    }
+}

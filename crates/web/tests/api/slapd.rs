@@ -65,6 +65,21 @@ pub struct Slapd {
 impl Slapd {
     /// A running directory with the people and groups above.
     pub fn start() -> Slapd {
+        Self::start_with(false)
+    }
+
+    /// The same, also offering StartTLS with a certificate for 127.0.0.1
+    /// made for this run (its PEM: [`Slapd::ca_file`]).
+    pub fn start_tls() -> Slapd {
+        Self::start_with(true)
+    }
+
+    /// The self-signed certificate slapd shows, as PEM.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("cert.pem")
+    }
+
+    fn start_with(tls: bool) -> Slapd {
         for tool in [SLAPD, SLAPADD, LDAPMODIFY] {
             assert!(
                 Path::new(tool).exists(),
@@ -73,7 +88,15 @@ impl Slapd {
         }
         let mut dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("db")).unwrap();
-        std::fs::write(dir.path().join("slapd.conf"), conf(dir.path())).unwrap();
+        let mut conf = conf(dir.path());
+        if tls {
+            let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+            std::fs::write(dir.path().join("cert.pem"), pem("CERTIFICATE", made.cert.der())).unwrap();
+            std::fs::write(dir.path().join("key.pem"), pem("PRIVATE KEY", &made.signing_key.serialize_der())).unwrap();
+            let d = dir.path().display();
+            conf = format!("TLSCertificateFile {d}/cert.pem\nTLSCertificateKeyFile {d}/key.pem\n{conf}");
+        }
+        std::fs::write(dir.path().join("slapd.conf"), conf).unwrap();
         std::fs::write(dir.path().join("base.ldif"), base_ldif()).unwrap();
         let out = Command::new(SLAPADD)
             .arg("-f")
@@ -198,6 +221,13 @@ impl Drop for Slapd {
         }
         self.stop();
     }
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
 }
 
 fn conf(dir: &Path) -> String {
