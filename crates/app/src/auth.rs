@@ -129,8 +129,7 @@ impl App {
         // never through the directory: local admins sign in when it is down.
         if let Some(ldap) = self.config.ldap.clone().filter(|_| user.as_ref().is_none_or(|u| u.password_hash.is_none()))
         {
-            let (actor, session) = self.sign_in_ldap(&ldap, username, password, ip, &name).await?;
-            return Ok(SignIn::Done(Box::new(actor), session));
+            return self.sign_in_ldap(&ldap, username, password, ip, &name, pre_session).await;
         }
         let user = user.filter(|u| u.active == 1);
         // Spend the same time whether or not the user exists, so that

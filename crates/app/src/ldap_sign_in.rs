@@ -8,11 +8,11 @@
 //! as a local wrong password; a directory that is down or too slow answers
 //! [`AppError::Unavailable`] within the configured timeout, audited.
 
+use crate::App;
 use crate::audit::AuditEntry;
-use crate::auth::NewSession;
+use crate::auth::SignIn;
 use crate::error::{AppError, Code, Message};
 use crate::external_sign_in::ExternalProfile;
-use crate::{Actor, App};
 use std::net::IpAddr;
 use steward_channels::ldap::{self, DirectoryUser, LdapConfig, LdapError};
 use steward_domain::Role;
@@ -69,7 +69,8 @@ impl LdapSignIn {
 
 impl App {
     /// Signs in `username` through the directory (the caller has admitted
-    /// the attempt through the throttle as `name`).
+    /// the attempt through the throttle as `name`); a user who turned on a
+    /// second step here is asked for its code, bound to `pre_session`.
     pub(crate) async fn sign_in_ldap(
         &self,
         settings: &LdapSignIn,
@@ -77,7 +78,8 @@ impl App {
         password: &str,
         ip: IpAddr,
         name: &str,
-    ) -> Result<(Actor, NewSession), AppError> {
+        pre_session: &str,
+    ) -> Result<SignIn, AppError> {
         let person = match ldap::authenticate(&settings.directory, username, password).await {
             Ok(p) => p,
             Err(LdapError::Refused(why)) => {
@@ -108,7 +110,7 @@ impl App {
             ));
         };
         let profile = profile(settings, person, role);
-        self.sign_in_external(profile, ip).await.inspect_err(|e| {
+        self.sign_in_external_as(profile, ip, Some(pre_session)).await.inspect_err(|e| {
             if let AppError::Conflict(_) = e {
                 tracing::warn!(username, "a directory user is named like a local account");
             }

@@ -334,6 +334,28 @@ with_directory!(groups_from_member_of_and_a_default_role, member_of, |t, d| {
     assert_eq!((alice.role, group_names(&t, &alice).await), (Role::Admin, vec!["Network".to_owned()]));
 });
 
+with_directory!(a_directory_user_with_a_second_step_is_asked_for_its_code, settings, |t, d| {
+    use steward_app::{auth::SignIn, totp};
+    let alice = sign_in(&t, "alice", slapd::password_of("alice")).await.unwrap();
+    let enrolment = t.app.begin_two_factor(&alice).await.unwrap();
+    let secret = totp::from_base32(&enrolment.secret).unwrap();
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    t.app.confirm_two_factor(&alice, &totp::code(&secret, totp::step_of(now()))).await.unwrap();
+    // The directory's password is the first step only.
+    let challenge = match t.app.sign_in("alice", slapd::password_of("alice"), HERE.into(), "pre").await.unwrap() {
+        SignIn::NeedsCode(c) => c,
+        SignIn::Done(..) => panic!("signed in without the second step"),
+    };
+    let bad_code = t.app.sign_in_with_code(&challenge, "000000", HERE.into(), "pre").await;
+    assert!(matches!(bad_code, Err(AppError::Unauthenticated(_))), "{bad_code:?}");
+    let code = totp::code(&secret, totp::step_of(now()) + 1);
+    let (actor, _) = t.app.sign_in_with_code(&challenge, &code, HERE.into(), "pre").await.unwrap();
+    assert_eq!((actor.id, actor.role), (alice.id, Role::Agent));
+    // A wrong directory password never reaches the second step.
+    wrong(sign_in(&t, "alice", "not-her-password").await);
+    drop(d);
+});
+
 mod starttls {
     use super::*;
 
