@@ -11,6 +11,7 @@ bash scripts/install-inventory.sh
 bash scripts/install-plugins.sh
 bash scripts/install-alertmanager.sh
 bash scripts/install-proxy.sh
+bash scripts/install-ldap.sh
 bash scripts/install-axe.sh
 bash scripts/install-oidc.sh
 bash scripts/install-python-tools.sh

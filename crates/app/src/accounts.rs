@@ -56,7 +56,7 @@ pub struct UserRow {
     pub groups: Vec<String>,
 }
 
-fn valid_username(name: &str) -> Result<String, Message> {
+pub(crate) fn valid_username(name: &str) -> Result<String, Message> {
     let n = name.trim();
     if n.is_empty() || n.len() > 64 {
         // The Polish has always read the bound as "64 characters".

@@ -105,7 +105,9 @@ impl App {
     /// Unknown, inactive and real accounts are answered alike and in the
     /// same time (a dummy argon2 check stands in), and throttled alike: the
     /// throttle is keyed by the name typed, never by whether it exists (see
-    /// [`crate::throttle`]). Every outcome is audited.
+    /// [`crate::throttle`]). Every outcome is audited. With a directory
+    /// set, a name without a local password signs in through it (see
+    /// [`crate::ldap_sign_in`]).
     pub async fn sign_in(
         &self,
         username: &str,
@@ -115,9 +117,20 @@ impl App {
     ) -> Result<SignIn, AppError> {
         let name = crate::throttle::account_key(username);
         self.admit(&name, ip).await?;
-        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        let user = accounts::user_by_name(&mut conn, username.trim()).await?;
-        drop(conn);
+        // No name holds a control character (PostgreSQL refuses a NUL in
+        // a query: such a name is answered as unknown, not with a 500).
+        let user = if username.chars().any(char::is_control) {
+            None
+        } else {
+            let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+            accounts::user_by_name(&mut conn, username.trim()).await?
+        };
+        // A local account (one with a password here) signs in here first,
+        // never through the directory: local admins sign in when it is down.
+        if let Some(ldap) = self.config.ldap.clone().filter(|_| user.as_ref().is_none_or(|u| u.password_hash.is_none()))
+        {
+            return self.sign_in_ldap(&ldap, username, password, ip, &name, pre_session).await;
+        }
         let user = user.filter(|u| u.active == 1);
         // Spend the same time whether or not the user exists, so that
         // timing does not tell.

@@ -12,7 +12,7 @@
 //! as the local admin.
 
 use crate::audit::AuditEntry;
-use crate::auth::NewSession;
+use crate::auth::{NewSession, SignIn};
 use crate::error::{AppError, Code};
 use crate::{Actor, App};
 use std::net::IpAddr;
@@ -44,6 +44,21 @@ impl App {
     /// source has checked them. A Steward user deactivated by an admin
     /// stays out whatever the source says.
     pub async fn sign_in_external(&self, p: ExternalProfile, ip: IpAddr) -> Result<(Actor, NewSession), AppError> {
+        match self.sign_in_external_as(p, ip, None).await? {
+            SignIn::Done(actor, session) => Ok((*actor, session)),
+            SignIn::NeedsCode(_) => Err(AppError::Internal("a second step was asked for without a browser".into())),
+        }
+    }
+
+    /// As [`App::sign_in_external`]; with `pre_session` (a browser's
+    /// sign-in form), a user who turned on a second step here is asked for
+    /// its code as a local account is ([`App::sign_in_with_code`]).
+    pub async fn sign_in_external_as(
+        &self,
+        p: ExternalProfile,
+        ip: IpAddr,
+        pre_session: Option<&str>,
+    ) -> Result<SignIn, AppError> {
         let now = now_micros();
         let profile = p.clone();
         let (user_id, skipped) = self
@@ -64,6 +79,12 @@ impl App {
                 .await;
             return Err(AppError::Unauthenticated("this account is deactivated"));
         }
+        if let Some(pre_session) = pre_session {
+            if self.has_second_factor(user.id).await? {
+                // The throttle's count stands until the code is right too.
+                return Ok(SignIn::NeedsCode(self.challenge(user.id, pre_session, now_micros()).await?));
+            }
+        }
         self.throttle.succeed(&name, ip);
         let (actor, session) = self.open_session(user).await?;
         let mut detail = format!("via {} as {}", p.source, p.subject);
@@ -71,7 +92,7 @@ impl App {
             detail.push_str(&format!("; no group named {}", skipped.join(", ")));
         }
         self.audit(AuditEntry::new(AuditKind::SignedIn, Some(&actor), &actor.username).client(ip).detail(detail)).await;
-        Ok((actor, session))
+        Ok(SignIn::Done(Box::new(actor), session))
     }
 }
 

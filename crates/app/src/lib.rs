@@ -24,6 +24,7 @@ pub mod error;
 pub mod export;
 pub mod external_sign_in;
 pub mod incidents;
+pub mod ldap_sign_in;
 pub mod leases;
 pub mod links;
 pub mod mail_in;
@@ -80,6 +81,8 @@ pub struct AppConfig {
     pub checks: checks::ChecksConfig,
     /// Single sign-on with OpenID Connect (`[oidc]`); none: off.
     pub oidc: Option<oidc::OidcConfig>,
+    /// Directory (LDAP) sign-in; `None`: local accounts only.
+    pub ldap: Option<Arc<ldap_sign_in::LdapSignIn>>,
 }
 
 impl Default for AppConfig {
@@ -99,6 +102,7 @@ impl Default for AppConfig {
             knowledge: steward_domain::knowledge::ReviewPolicy { required: true, author_may_review: false },
             checks: checks::ChecksConfig::default(),
             oidc: None,
+            ldap: None,
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod email;
 pub mod imap;
 pub mod inbound;
 pub mod inventory;
+pub mod ldap;
 pub mod sheets;
 pub mod webhook;
 

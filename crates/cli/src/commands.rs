@@ -263,6 +263,21 @@ fn log_settings(cfg: &Config) {
             "mail in"
         );
     }
+    let l = &cfg.ldap;
+    if l.url.trim().is_empty() {
+        tracing::info!("directory sign-in: off (no ldap.url); local accounts only");
+    } else {
+        tracing::info!(
+            url = %l.url.trim(),
+            starttls = l.starttls,
+            bind_dn = %or_none(&l.bind_dn),
+            base_dn = %l.base_dn.trim(),
+            roles = l.roles.len(),
+            groups = l.groups.len(),
+            timeout_secs = l.timeout_secs,
+            "directory sign-in (local accounts sign in first)"
+        );
+    }
 }
 
 /// SIGINT or SIGTERM.

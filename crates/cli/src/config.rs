@@ -11,6 +11,7 @@ mod alerts;
 mod audit;
 mod checks;
 mod inbound;
+mod ldap;
 mod metrics;
 mod numbers;
 mod oidc;
@@ -55,6 +56,7 @@ pub struct Config {
     pub metrics: metrics::MetricsConfig,
     pub audit: audit::AuditConfig,
     pub oidc: oidc::OidcConfig,
+    pub ldap: ldap::LdapSection,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -219,6 +221,7 @@ impl Default for Config {
             metrics: metrics::MetricsConfig::default(),
             oidc: oidc::OidcConfig::default(),
             audit: audit::AuditConfig::default(),
+            ldap: ldap::LdapSection::default(),
         }
     }
 }
@@ -285,6 +288,7 @@ impl fmt::Debug for Config {
             .field("metrics", &self.metrics)
             .field("audit", &self.audit)
             .field("oidc", &self.oidc)
+            .field("ldap", &self.ldap)
             .finish()
     }
 }
@@ -357,6 +361,7 @@ fn env_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
         .chain(metrics::ENV_KEYS)
         .chain(audit::ENV_KEYS)
         .chain(oidc::ENV_KEYS)
+        .chain(ldap::ENV_KEYS)
 }
 
 impl Config {
@@ -481,6 +486,7 @@ impl Config {
         }
         self.numbers.to_domain()?;
         self.oidc.to_app(&self.public_url)?;
+        self.ldap.to_app()?;
         networks("trusted_proxies", &self.trusted_proxies)?;
         networks("notifications.webhook_allow", &self.notifications.webhook_allow)?;
         Ok(())
@@ -514,6 +520,7 @@ impl Config {
             site: self.site.to_app()?,
             checks: self.checks.to_app()?,
             oidc: self.oidc.to_app(&self.public_url)?,
+            ldap: self.ldap.to_app()?.map(std::sync::Arc::new),
             knowledge: steward_domain::knowledge::ReviewPolicy {
                 required: self.knowledge.review_required,
                 author_may_review: self.knowledge.author_may_review,
@@ -556,6 +563,7 @@ impl Config {
             ("alerts.path_prefix", self.alerts.path_prefix.clone()),
             ("oidc.issuer", self.oidc.issuer.clone()),
             ("oidc.client_id", self.oidc.client_id.clone()),
+            ("ldap", self.ldap.shared()),
         ]
     }
 
@@ -662,10 +670,13 @@ const LIST_KEYS: &[&str] = &["trusted_proxies", "notifications.webhook_allow"];
 
 /// Sets `key` (dotted) from an environment variable or flag, typed by key.
 fn set(table: &mut toml::Table, key: &str, raw: &str) -> Result<()> {
-    let value = if INTEGER_KEYS.contains(&key) || checks::INTEGER_KEYS.contains(&key) {
+    let value = if INTEGER_KEYS.contains(&key)
+        || checks::INTEGER_KEYS.contains(&key)
+        || ldap::INTEGER_KEYS.contains(&key)
+    {
         let i = raw.trim().parse::<i64>();
         toml::Value::Integer(i.map_err(|_| anyhow::anyhow!("{key}: must be a whole number, got {raw:?}"))?)
-    } else if BOOLEAN_KEYS.contains(&key) || checks::BOOLEAN_KEYS.contains(&key) {
+    } else if BOOLEAN_KEYS.contains(&key) || checks::BOOLEAN_KEYS.contains(&key) || ldap::BOOLEAN_KEYS.contains(&key) {
         toml::Value::Boolean(match raw.trim() {
             "true" | "1" | "yes" => true,
             "false" | "0" | "no" => false,
@@ -701,6 +712,7 @@ pub fn example() -> String {
         metrics::EXAMPLE,
         audit::EXAMPLE,
         oidc::EXAMPLE,
+        ldap::EXAMPLE,
     ];
     format!("{EXAMPLE}{}", parts.concat())
 }

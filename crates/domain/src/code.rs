@@ -416,6 +416,9 @@ codes! {
     DenyAlerts = "deny_alerts",
     /// An API token limited to sending alerts, used elsewhere. No params.
     TokenAlertsOnly = "token_alerts_only",
+    /// A directory user in no group that maps to a role, with no default
+    /// role set. No params.
+    DenyDirectoryNoRole = "deny_directory_no_role",
     /// `{fields}`.
     DenyReservedFields = "deny_reserved_fields",
     DemoNotEmpty = "demo_not_empty",

@@ -293,6 +293,10 @@ catalogue! {
     Username: "Username", "Nazwa użytkownika";
     Password: "Password", "Hasło";
     WrongCredentials: "Wrong username or password.", "Błędna nazwa użytkownika lub hasło.";
+    DirectoryDown: "The directory does not answer, so directory accounts cannot sign in right now. Try again later; local accounts still sign in.", "Katalog nie odpowiada, więc konta z katalogu nie mogą się teraz zalogować. Spróbuj później; konta lokalne logują się nadal.";
+    DirectoryNoRole: "Your directory account is in no group that gives access to Steward. Ask your administrator.", "Twoje konto w katalogu nie należy do żadnej grupy, która daje dostęp do Stewarda. Zwróć się do administratora.";
+    DirectoryBadName: "Your directory username is not one Steward accepts (letters, digits and . _ - @, at most 64). Ask your administrator.", "Twoja nazwa użytkownika w katalogu nie jest taka, jaką Steward przyjmuje (litery, cyfry oraz . _ - @, najwyżej 64). Zwróć się do administratora.";
+    DirectoryNameTaken: "This name belongs to a Steward account that does not sign in through the directory. Ask your administrator.", "Ta nazwa należy do konta Stewarda, które nie loguje się przez katalog. Zwróć się do administratora.";
     Throttled: "Too many failed sign-ins. Try again in {wait}.", "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za {wait}.";
     ForgotPassword: "Forgot your password? Ask your Steward administrator.", "Nie pamiętasz hasła? Poproś administratora Stewarda.";
     CodeTitle: "Two-step sign-in", "Logowanie dwuetapowe";

@@ -57,6 +57,7 @@ pub fn msg_for(code: Code) -> Msg {
         C::DenyChangeTemplates => Msg::DenyChangeTemplates,
         C::DenyRiskQuestionnaire => Msg::DenyRiskQuestionnaire,
         C::TokenAlertsOnly => Msg::DenyTokenAlertsOnly,
+        C::DenyDirectoryNoRole => Msg::DirectoryNoRole,
         C::DenyAlerts => Msg::DenyAlerts,
         C::TemplateInUse => Msg::ValTemplateInUse,
         C::LinkElsewhere => Msg::ValLinkElsewhere,

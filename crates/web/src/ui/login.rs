@@ -21,8 +21,9 @@ use axum_extra::extract::cookie::CookieJar;
 use maud::html;
 use serde::Deserialize;
 use steward_app::{
-    AppError,
+    AppError, Code,
     auth::SignIn,
+    ldap_sign_in,
     oidc::{Callback, OidcError},
     two_factor,
 };
@@ -94,6 +95,14 @@ enum Problem {
     Throttled(u64),
     /// A single sign-on that did not sign anyone in.
     Sso(OidcError),
+    /// The directory is down or too slow (directory accounts only).
+    DirectoryDown,
+    /// A directory user named like a local account.
+    DirectoryNameTaken,
+    /// A directory user in no group that gives a role.
+    DirectoryNoRole,
+    /// A directory user whose username Steward cannot take.
+    DirectoryBadName,
 }
 
 impl Problem {
@@ -116,6 +125,10 @@ impl Problem {
                 OidcError::NameTaken(name) => i18n::tf(lang, Msg::SsoNameTaken, &[("name", name)]),
                 OidcError::Deactivated => t(Msg::SsoDeactivated),
             }),
+            Problem::DirectoryDown => Some(t(Msg::DirectoryDown)),
+            Problem::DirectoryNameTaken => Some(t(Msg::DirectoryNameTaken)),
+            Problem::DirectoryNoRole => Some(t(Msg::DirectoryNoRole)),
+            Problem::DirectoryBadName => Some(t(Msg::DirectoryBadName)),
         }
     }
 }
@@ -367,6 +380,18 @@ pub async fn sign_in(State(s): State<AppState>, parts: Parts, Form(f): Form<Logi
                 AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, Problem::Wrong),
                 AppError::Throttled { retry_after_secs } => {
                     (StatusCode::TOO_MANY_REQUESTS, Problem::Throttled(retry_after_secs))
+                }
+                AppError::Unavailable(why) if why == ldap_sign_in::DIRECTORY_DOWN => {
+                    (StatusCode::SERVICE_UNAVAILABLE, Problem::DirectoryDown)
+                }
+                AppError::Conflict(m) if m.code == Code::NameTaken => {
+                    (StatusCode::CONFLICT, Problem::DirectoryNameTaken)
+                }
+                AppError::Forbidden(m) if m.code == Code::DenyDirectoryNoRole => {
+                    (StatusCode::FORBIDDEN, Problem::DirectoryNoRole)
+                }
+                AppError::Forbidden(m) if m.code == Code::UsernameChars || m.code == Code::FromTo => {
+                    (StatusCode::FORBIDDEN, Problem::DirectoryBadName)
                 }
                 other => return Err(internal(lang, other).into()),
             };

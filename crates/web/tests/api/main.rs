@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+mod slapd;
 #[path = "../../../channels/tests/support/smtpd.rs"]
 mod smtpd;
 
@@ -57,6 +58,7 @@ mod improvements;
 mod incidents;
 mod inventory_agent;
 mod kind_exports;
+mod ldap;
 mod leavers;
 mod links;
 mod listing;
