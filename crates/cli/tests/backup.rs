@@ -11,8 +11,7 @@ mod common;
 #[path = "../../channels/tests/support/smtpd.rs"]
 mod smtpd;
 
-use common::{Server, drop_database, free_port, ok, pg_base, refused};
-use sha2::{Digest, Sha256};
+use common::{Server, drop_database, file_bytes, free_port, ok, pg_base, refused, sha};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -142,24 +141,12 @@ async fn download(port: u16, token: &str, path: &str) -> String {
     let r =
         reqwest::Client::new().get(format!("http://127.0.0.1:{port}{path}")).bearer_auth(token).send().await.unwrap();
     assert_eq!(r.status(), 200, "{path}");
-    hex::encode(Sha256::digest(r.bytes().await.unwrap()))
+    sha(&r.bytes().await.unwrap())
 }
 
 /// Bytes that do not compress away, more than two chunks of them.
 fn big_file() -> Vec<u8> {
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    (0..(2 * 1024 * 1024 + 12345))
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
-
-fn sha(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
+    file_bytes(1, 2 * 1024 * 1024 + 12345)
 }
 
 /// A demo's data at `url` with an admin token and two attachments on

@@ -13,9 +13,8 @@ mod common;
 #[path = "../../channels/tests/support/smtpd.rs"]
 mod smtpd;
 
-use common::{Server, command, drop_database, free_port, ok, pg_base};
+use common::{Server, command, drop_database, file_bytes, free_port, ok, pg_base, sha};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -124,22 +123,6 @@ impl Tally {
 }
 
 /// Bytes that differ per file and do not compress away.
-fn file_bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
-}
-
-fn sha(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
 fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "stewardnodesboundary";
     let mut body = format!(

@@ -175,3 +175,23 @@ pub fn serve_with_mail(dir: &Path, args: &[&str], port: u16, smtp_port: u16) -> 
     assert!(ready(port), "the server did not become ready");
     server
 }
+
+/// `len` bytes that no compression shrinks, different for each `seed`
+/// (xorshift64): attachments to upload and compare by hash.
+pub fn file_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// The hex SHA-256 of `bytes`, as the attachment API names files.
+pub fn sha(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
