@@ -15,6 +15,8 @@ use steward_store::{now_micros, settings};
 pub const SLA_TIMER: &str = "sla_timer_lease";
 /// A mailbox poll (one IMAP session at a time across nodes).
 pub const MAIL_POLL: &str = "mail_poll_lease";
+/// Writing queued alerts' label pairs into the label index.
+pub const ALERT_LABELS: &str = "alert_labels_lease";
 /// Auto-close and the session sweep.
 pub const HOUSEKEEPING: &str = "housekeeping_lease";
 

@@ -20,6 +20,13 @@ const SEARCH_MERGE_STEPS: usize = 20;
 const DISPATCH_EVERY: Duration = Duration::from_secs(2);
 /// How often firing alerts are correlated into incidents.
 const CORRELATE_EVERY: Duration = Duration::from_secs(15);
+/// How often new alerts' label pairs are written into the label index
+/// (a list narrowed by a label reads the alerts not indexed yet too; a
+/// burst is indexed when it ends, see `alerts::LabelPacing`).
+const ALERT_LABELS_EVERY: Duration = Duration::from_secs(1);
+/// How long a label index pass may hold its lease (a node that dies in
+/// one leaves the pass to another after this).
+const ALERT_LABELS_LEASE: Duration = Duration::from_secs(60);
 /// How often checks' hard state changes are raised as alerts.
 const CHECK_ALERTS_EVERY: Duration = Duration::from_secs(5);
 /// How often the measures' daily totals catch up with the journal (the
@@ -94,6 +101,34 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
             }
             if let Err(e) = merging.merge_search_index(SEARCH_MERGE_PAGES, SEARCH_MERGE_STEPS).await {
                 tracing::warn!(error = %e, "merging the search index failed");
+            }
+        }
+    });
+    // New alerts' labels go into the label index, on one node at a time.
+    let labelling = app.clone();
+    let mut stop_labelling = shutdown.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(ALERT_LABELS_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut pacing = crate::alerts::LabelPacing::default();
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop_labelling.changed() => return,
+            }
+            let queued = match labelling.alert_labels_queued().await {
+                Ok(n) if pacing.run_now(n, labelling.counters.read().alerts_kept) => n,
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the alert label queue failed");
+                    continue;
+                }
+            };
+            let pass = labelling.index_alert_labels(usize::try_from(queued).unwrap_or(0));
+            match labelling.on_one_node(crate::leases::ALERT_LABELS, ALERT_LABELS_LEASE, pass).await {
+                Ok(Some(n)) => tracing::debug!(alerts = n, queued, "alert labels indexed"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "indexing alert labels failed"),
             }
         }
     });

@@ -6,6 +6,7 @@ use crate::sql::{Sql, Value};
 use crate::{Dialect, Result};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
+use steward_domain::alert::pair_key;
 
 /// A row of `alerts`. The fingerprint is Alertmanager's u64, kept as the
 /// i64 of the same bits.
@@ -240,9 +241,6 @@ pub async fn page(
     Ok(q.fetch_all(conn).await?)
 }
 
-/// The labels with an index of their own (migration 0031).
-const INDEXED_LABELS: &[&str] = &["instance", "alertname"];
-
 /// The alerts still firing at `now` (an end after it), by fingerprint;
 /// with `pairs`, only those whose labels hold each `(name, value)` (see
 /// [`firing_query`]: the caller still applies its matchers).
@@ -267,20 +265,96 @@ pub fn firing_query(d: Dialect, now: i64, pairs: &[(String, String)]) -> Sql {
     q
 }
 
-/// Keeps the alerts whose labels hold each `(name, value)`: an indexed
-/// label through its index, another by the pair's text in the stored JSON
-/// (a prefilter: the caller still applies its matchers).
+/// Keeps the alerts whose labels hold each `(name, value)`: one pair (the
+/// one [`driving_pair`] picks) through the label index and
+/// the queue of alerts not indexed yet (migration 0047), every pair by its
+/// text in the stored JSON — which the queued alerts need, and which keeps
+/// a key collision out. The caller still applies its matchers.
 fn narrow(q: &mut Sql, d: Dialect, pairs: &[(String, String)]) {
-    for (name, value) in pairs {
-        if let Some(indexed) = INDEXED_LABELS.iter().find(|l| **l == name) {
-            q.push(&format!(" AND {} = ", d.json_text("labels", indexed))).bind(Value::Text(value.clone()));
-        } else {
-            // As serde_json writes a pair inside the object.
-            let pair =
-                format!("{}:{}", serde_json::Value::from(name.as_str()), serde_json::Value::from(value.as_str()));
-            q.push(&format!(" AND {}(labels, ", d.position())).bind(Value::Text(pair)).push(") > 0");
-        }
+    if let Some((name, value)) = driving_pair(pairs) {
+        // PostgreSQL reads the ids first (an init plan) and then each of
+        // them by the key: a plain `IN` let its generic plan walk every
+        // alert newest first, testing each against the ids (97 ms for a
+        // desk page narrowed to one instance among 200,000).
+        let (open, close) = match d.0 {
+            crate::Backend::Sqlite => (" AND id IN (", ")"),
+            crate::Backend::Postgres => (" AND id = ANY (ARRAY(", "))"),
+        };
+        q.push(open)
+            .push("SELECT alert_id FROM alert_labels WHERE pair = ")
+            .bind(Value::Int(pair_key(name, value) as i64))
+            .push(" UNION ALL SELECT alert_id FROM alert_label_queue")
+            .push(close);
     }
+    for (name, value) in pairs {
+        // As serde_json writes a pair inside the object.
+        let pair = format!("{}:{}", serde_json::Value::from(name.as_str()), serde_json::Value::from(value.as_str()));
+        q.push(&format!(" AND {}(labels, ", d.position())).bind(Value::Text(pair)).push(") > 0");
+    }
+}
+
+/// The labels most alerts share: a list narrowed by one of them is driven
+/// by another pair when it has one.
+const BROAD_LABELS: &[&str] = &["severity", "job", "env", "environment", "team", "region", "cluster", "prometheus"];
+
+/// The pair a narrowed list reads the label index by: an `instance`, else
+/// an `alertname`, else the first pair not of a label most alerts share.
+/// None when all are such labels: reading every alert they name by the
+/// index would cost more than checking the alerts read in order.
+fn driving_pair(pairs: &[(String, String)]) -> Option<(&str, &str)> {
+    let rank = |name: &str| match name {
+        "instance" => 0,
+        "alertname" => 1,
+        _ => 2,
+    };
+    pairs
+        .iter()
+        .filter(|(n, _)| !BROAD_LABELS.contains(&n.as_str()))
+        .min_by_key(|(n, _)| rank(n))
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+}
+
+/// The alerts waiting for the label index, oldest first (at most
+/// `limit`), each with its labels.
+pub async fn label_queue(conn: &mut AnyConnection, limit: i64) -> Result<Vec<(i64, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT q.alert_id, a.labels FROM alert_label_queue q LEFT JOIN alerts a ON a.id = q.alert_id \
+         ORDER BY q.alert_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// How many alerts wait for the label index.
+pub async fn label_queue_len(conn: &mut AnyConnection) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM alert_label_queue").fetch_one(conn).await?;
+    Ok(n)
+}
+
+/// Rows of the label index written per statement.
+const LABEL_CHUNK: usize = 500;
+
+/// Writes the label index's `(pair, alert id)` rows (each once, however
+/// often it is written) and takes `done` off the queue.
+pub async fn index_labels(conn: &mut AnyConnection, pairs: &[(i64, i64)], done: &[i64]) -> Result<()> {
+    for chunk in pairs.chunks(LABEL_CHUNK) {
+        let mut q = Sql::new("INSERT INTO alert_labels (pair, alert_id) VALUES ");
+        for (i, (pair, id)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.row([Value::Int(*pair), Value::Int(*id)]);
+        }
+        q.push(" ON CONFLICT (pair, alert_id) DO NOTHING");
+        q.execute(&mut *conn).await?;
+    }
+    for chunk in done.chunks(LABEL_CHUNK) {
+        let mut q = Sql::new("DELETE FROM alert_label_queue WHERE alert_id IN ");
+        q.row(chunk.iter().map(|id| Value::Int(*id)));
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// A row of `silences`.

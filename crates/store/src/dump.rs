@@ -151,7 +151,8 @@ fn ident(name: &str) -> String {
 }
 
 /// The tables copied, parents before the tables whose foreign keys name
-/// them (ties by name), so a restore that loads them in this order meets
+/// them (and tables a trigger fills after the table it fills them from,
+/// [`TRIGGER_FED`]; ties by name), so a restore that loads them in this order meets
 /// every parent first and clears what a trigger derived before loading it.
 pub async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Table>> {
     let mut out = Vec::new();
@@ -225,8 +226,15 @@ pub async fn tables(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Ta
             edges.extend(fks);
         }
     }
+    edges.extend(TRIGGER_FED.iter().map(|(from, to)| ((*from).to_owned(), (*to).to_owned())));
     Ok(parents_first(out, &edges))
 }
+
+/// Tables a trigger fills from another's inserts, with no foreign key to
+/// say so (one would cost a check per row on the intake's path): loaded
+/// after it, so a restore clears what the trigger made before their own
+/// rows come in.
+const TRIGGER_FED: &[(&str, &str)] = &[("alerts", "alert_label_queue")];
 
 fn pg_column(name: String, ty: &str) -> Column {
     let (cast, null) = match ty {

@@ -16,6 +16,8 @@ pub struct Gauges {
     /// Messages given up on.
     pub outbox_dead: i64,
     pub alerts_firing: i64,
+    /// Alerts whose labels the label index does not hold yet.
+    pub alert_labels_queued: i64,
     /// Correlated alert groups whose incident is not resolved yet.
     pub alert_groups_open: i64,
     pub silences_active: i64,
@@ -36,6 +38,7 @@ pub async fn gauges(c: &mut AnyConnection, now: i64) -> Result<Gauges> {
         sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE state = 'dead'").fetch_one(&mut *c).await?;
     let (alerts_firing,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM alerts WHERE ends_at > $1").bind(now).fetch_one(&mut *c).await?;
+    let alert_labels_queued = crate::alerts::label_queue_len(&mut *c).await?;
     let (alert_groups_open,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM alert_groups WHERE resolved_at IS NULL").fetch_one(&mut *c).await?;
     let (silences_active,): (i64,) =
@@ -57,6 +60,7 @@ pub async fn gauges(c: &mut AnyConnection, now: i64) -> Result<Gauges> {
         outbox_oldest_at,
         outbox_dead,
         alerts_firing,
+        alert_labels_queued,
         alert_groups_open,
         silences_active,
         checks,

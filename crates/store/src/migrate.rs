@@ -71,6 +71,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     44 "0044" "audit_chain",
     45 "0045" "external_identities",
     46 "0046" "oidc_logins",
+    47 "0047" "alert_labels",
 );
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 "0001" "foundation",
@@ -119,6 +120,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     44 "0044" "audit_chain",
     45 "0045" "external_identities",
     46 "0046" "oidc_logins",
+    47 "0047" "alert_labels",
 );
 
 pub fn for_backend(b: Backend) -> &'static [Migration] {

@@ -122,6 +122,16 @@ impl Labels {
     }
 }
 
+/// The key of one label pair in the label index: the fingerprint of the
+/// set holding that label alone (FNV-1a 64 over name, 0xff, value, 0xff).
+/// Readers recheck the labels, so a collision lists nothing wrong.
+pub fn pair_key(name: &str, value: &str) -> u64 {
+    let mut h = fnv_add(FNV_OFFSET, name.as_bytes());
+    h = fnv_add(h, &[SEPARATOR]);
+    h = fnv_add(h, value.as_bytes());
+    fnv_add(h, &[SEPARATOR])
+}
+
 const FNV_OFFSET: u64 = 14_695_981_039_346_656_037;
 const FNV_PRIME: u64 = 1_099_511_628_211;
 /// A byte that never occurs in UTF-8, so `a=bc` and `ab=c` differ.

@@ -143,3 +143,19 @@ proptest! {
         prop_assert_eq!(parse_fingerprint(&fingerprint_text(forward.fingerprint())), Ok(forward.fingerprint()));
     }
 }
+
+proptest! {
+    /// A pair's key in the label index is the fingerprint of the set that
+    /// holds that label alone, so `a=bc` and `ab=c` differ.
+    #[test]
+    fn pair_key_is_the_one_label_fingerprint(name in "[a-z_]{1,6}", value in ".{1,8}") {
+        let one = set(&[(name.as_str(), value.as_str())]);
+        prop_assert_eq!(pair_key(&name, &value), one.fingerprint());
+        prop_assert_eq!(pair_key(&name, &value), reference_fnv(&one));
+    }
+}
+
+#[test]
+fn pair_keys_keep_name_and_value_apart() {
+    assert_ne!(pair_key("a", "bc"), pair_key("ab", "c"));
+}

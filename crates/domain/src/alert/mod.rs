@@ -23,7 +23,7 @@ pub use ci_rules::{CiRule, CiRules, Lookup, MatchOn};
 pub use correlate::{CorrelationKey, Failing, correlate, group_of};
 pub use dispatch::{Dispatcher, Flush, GroupKey};
 pub use inhibit::{InhibitRule, InhibitRuleSpec, inhibited_by};
-pub use labels::{Labels, fingerprint_text, invalid_label_name, is_valid_label_name, parse_fingerprint};
+pub use labels::{Labels, fingerprint_text, invalid_label_name, is_valid_label_name, pair_key, parse_fingerprint};
 pub use matcher::{ApiMatcher, MatchOp, Matcher, Matchers, parse_matcher, parse_matchers};
 pub use posted::{Alert, Posted, RESOLVE_TIMEOUT, fold, merge};
 pub use route::{GroupBy, Route, RouteId, RouteSpec, RouteTree};

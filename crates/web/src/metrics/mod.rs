@@ -104,6 +104,12 @@ fn render(m: &Metrics, state: &AppState) -> String {
         &[],
         m.gauges.alerts_firing as f64,
     );
+    e.family(
+        "steward_alert_labels_queued",
+        "gauge",
+        "Alerts the label index does not hold yet (lists read them one by one meanwhile).",
+    )
+    .sample("steward_alert_labels_queued", &[], m.gauges.alert_labels_queued as f64);
     e.family("steward_alert_groups_open", "gauge", "Correlated alert groups not yet resolved.").sample(
         "steward_alert_groups_open",
         &[],

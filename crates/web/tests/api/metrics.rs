@@ -95,6 +95,8 @@ both_web!(metrics_need_the_token_and_count_from_the_totals, Default::default(), 
     assert!(!text.contains(&a), "no record number in a label");
     assert!(sample(&text, "steward_writer_batch_jobs_count").unwrap() >= 3.0, "{text}");
     assert_eq!(sample(&text, "steward_alerts_firing"), Some(2.0), "{text}");
+    // The two new alerts wait for the label index (tests run no workers).
+    assert_eq!(sample(&text, "steward_alert_labels_queued"), Some(2.0), "{text}");
     assert_eq!(sample(&text, "steward_alerts_received_total{outcome=\"kept\"}"), Some(3.0), "{text}");
     assert_eq!(sample(&text, "steward_alerts_received_total{outcome=\"refused\"}"), Some(1.0), "{text}");
     assert_eq!(sample(&text, "steward_check_results_total{outcome=\"recorded\"}"), Some(0.0), "{text}");
@@ -108,6 +110,9 @@ both_web!(metrics_need_the_token_and_count_from_the_totals, Default::default(), 
         sample(&text, "steward_http_request_duration_seconds_count{route=\"/metrics\",method=\"GET\",code=\"401\"}")
             .is_some_and(|n| n >= 3.0)
     );
+    assert_eq!(t.app.index_alert_labels(usize::MAX).await.unwrap(), 2);
+    let text = scrape(&t, Some(&format!("Bearer {TOKEN}"))).await.text().await.unwrap();
+    assert_eq!(sample(&text, "steward_alert_labels_queued"), Some(0.0), "{text}");
 });
 
 both_web!(a_real_prometheus_scrapes_with_the_token, Default::default(), with_token(), |t| {
