@@ -220,3 +220,36 @@ async fn filtered_lists_read_the_label_index_sqlite() {
 async fn filtered_lists_read_the_label_index_postgres() {
     filtered_lists_read_the_label_index(true).await;
 }
+
+/// The CI mapping's write: each alert given its CI (0: none) in one
+/// statement per 500, the others left unmapped.
+async fn cis_are_set_in_bulk(pg: bool) {
+    let (s, _d) = store(pg).await;
+    let mut c = s.pool().acquire().await.unwrap();
+    let rows: Vec<AlertRow> = (0..1_201).map(|i| row(i, NOW - MIN, NOW + 5 * MIN, true, NOW)).collect();
+    upsert(&mut c, NOW, &rows).await.unwrap();
+    let unmapped = steward_store::alerts::unmapped(&mut c, 2_000).await.unwrap();
+    assert_eq!(unmapped.len(), 1_201);
+    // All but the last: even ids to CI 7, odd ones to none.
+    let pairs: Vec<(i64, i64)> =
+        unmapped[..1_200].iter().map(|(id, _)| (*id, if id % 2 == 0 { 7 } else { 0 })).collect();
+    steward_store::alerts::set_cis(&mut c, &pairs).await.unwrap();
+    let left = steward_store::alerts::unmapped(&mut c, 2_000).await.unwrap();
+    assert_eq!(left.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [unmapped[1_200].0]);
+    for (id, ci) in &pairs {
+        let want = if *ci > 0 { Some(7) } else { None };
+        assert_eq!(steward_store::alerts::ci_of(&mut c, *id).await.unwrap(), want);
+    }
+    drop(c);
+    drop_store(s, pg).await;
+}
+
+#[tokio::test]
+async fn cis_are_set_in_bulk_sqlite() {
+    cis_are_set_in_bulk(false).await;
+}
+
+#[tokio::test]
+async fn cis_are_set_in_bulk_postgres() {
+    cis_are_set_in_bulk(true).await;
+}
