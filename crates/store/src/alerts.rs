@@ -336,18 +336,23 @@ pub async fn label_queue_len(conn: &mut AnyConnection) -> Result<i64> {
 /// statement.
 const LABEL_CHUNK: usize = 500;
 
+/// Appends `(a, b), (a, b), …`: a VALUES list of integer pairs.
+fn int_pairs<'q>(q: &'q mut Sql, pairs: &[(i64, i64)]) -> &'q mut Sql {
+    for (i, (a, b)) in pairs.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.row([Value::Int(*a), Value::Int(*b)]);
+    }
+    q
+}
+
 /// Writes the label index's `(pair, alert id)` rows (each once, however
 /// often it is written) and takes `done` off the queue.
 pub async fn index_labels(conn: &mut AnyConnection, pairs: &[(i64, i64)], done: &[i64]) -> Result<()> {
     for chunk in pairs.chunks(LABEL_CHUNK) {
         let mut q = Sql::new("INSERT INTO alert_labels (pair, alert_id) VALUES ");
-        for (i, (pair, id)) in chunk.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.row([Value::Int(*pair), Value::Int(*id)]);
-        }
-        q.push(" ON CONFLICT (pair, alert_id) DO NOTHING");
+        int_pairs(&mut q, chunk).push(" ON CONFLICT (pair, alert_id) DO NOTHING");
         q.execute(&mut *conn).await?;
     }
     for chunk in done.chunks(LABEL_CHUNK) {
@@ -434,13 +439,7 @@ pub async fn unmap_unnamed(conn: &mut AnyConnection, now: i64) -> Result<u64> {
 pub async fn set_cis(conn: &mut AnyConnection, pairs: &[(i64, i64)]) -> Result<()> {
     for chunk in pairs.chunks(LABEL_CHUNK) {
         let mut q = Sql::new("WITH v (id, ci) AS (VALUES ");
-        for (i, (id, ci)) in chunk.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.row([Value::Int(*id), Value::Int(*ci)]);
-        }
-        q.push(") UPDATE alerts SET ci_id = v.ci FROM v WHERE alerts.id = v.id");
+        int_pairs(&mut q, chunk).push(") UPDATE alerts SET ci_id = v.ci FROM v WHERE alerts.id = v.id");
         q.execute(&mut *conn).await?;
     }
     Ok(())
