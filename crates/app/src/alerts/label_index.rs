@@ -102,7 +102,8 @@ impl LabelPacing {
             return false;
         }
         self.waited = 0;
-        // The pass empties the queue.
+        // The pass takes every alert waiting now: the next tick's length
+        // is what came in meanwhile.
         self.last = 0;
         true
     }

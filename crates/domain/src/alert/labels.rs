@@ -111,14 +111,7 @@ impl Labels {
     /// label in name order as name, 0xff, value, 0xff. The empty set hashes
     /// to the FNV offset basis.
     pub fn fingerprint(&self) -> u64 {
-        let mut h = FNV_OFFSET;
-        for (name, value) in &self.0 {
-            h = fnv_add(h, name.as_bytes());
-            h = fnv_add(h, &[SEPARATOR]);
-            h = fnv_add(h, value.as_bytes());
-            h = fnv_add(h, &[SEPARATOR]);
-        }
-        h
+        self.0.iter().fold(FNV_OFFSET, |h, (name, value)| fnv_label(h, name, value))
     }
 }
 
@@ -126,10 +119,13 @@ impl Labels {
 /// set holding that label alone (FNV-1a 64 over name, 0xff, value, 0xff).
 /// Readers recheck the labels, so a collision lists nothing wrong.
 pub fn pair_key(name: &str, value: &str) -> u64 {
-    let mut h = fnv_add(FNV_OFFSET, name.as_bytes());
-    h = fnv_add(h, &[SEPARATOR]);
-    h = fnv_add(h, value.as_bytes());
-    fnv_add(h, &[SEPARATOR])
+    fnv_label(FNV_OFFSET, name, value)
+}
+
+/// One label's step of a fingerprint: name, 0xff, value, 0xff.
+fn fnv_label(h: u64, name: &str, value: &str) -> u64 {
+    let h = fnv_add(fnv_add(h, name.as_bytes()), &[SEPARATOR]);
+    fnv_add(fnv_add(h, value.as_bytes()), &[SEPARATOR])
 }
 
 const FNV_OFFSET: u64 = 14_695_981_039_346_656_037;
