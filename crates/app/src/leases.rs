@@ -17,6 +17,8 @@ pub const SLA_TIMER: &str = "sla_timer_lease";
 pub const MAIL_POLL: &str = "mail_poll_lease";
 /// Writing queued alerts' label pairs into the label index.
 pub const ALERT_LABELS: &str = "alert_labels_lease";
+/// Counting the measures' daily totals (and their rebuild).
+pub const REPORTS: &str = "reports_lease";
 /// Auto-close and the session sweep.
 pub const HOUSEKEEPING: &str = "housekeeping_lease";
 

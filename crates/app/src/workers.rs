@@ -32,6 +32,10 @@ const CHECK_ALERTS_EVERY: Duration = Duration::from_secs(5);
 /// How often the measures' daily totals catch up with the journal (the
 /// dashboards lag the records by at most this and a pass).
 const REPORTS_EVERY: Duration = Duration::from_secs(15);
+/// How long a node may hold the measures' pass (a rebuild at a million
+/// records takes minutes; should it take longer, the worker's lock row
+/// still keeps two nodes from counting anything twice).
+const REPORTS_LEASE: Duration = Duration::from_secs(600);
 /// How often scheduled reports due are sent (they go out at most this
 /// late).
 const SCHEDULED_REPORTS_EVERY: Duration = Duration::from_secs(30);
@@ -216,7 +220,11 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
             }
         });
     }
-    // The measures' daily totals follow the journal.
+    // The measures' daily totals follow the journal, on one node at a
+    // time: every node's pass read the same entries and worked out the
+    // same facts, and all but one then found nothing left to add (three
+    // nodes did the work three times, and their writes queued on the
+    // worker's lock row inside batches other writes shared).
     let counting = app.clone();
     let mut stop_counting = shutdown.clone();
     tokio::spawn(async move {
@@ -227,9 +235,9 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
                 _ = tick.tick() => {}
                 _ = stop_counting.changed() => return,
             }
-            match counting.count_reports().await {
-                Ok(c) if c.rebuilt => tracing::info!(records = c.records, "measures rebuilt"),
-                Ok(c) if c.records > 0 => tracing::debug!(records = c.records, "measures counted"),
+            match counting.on_one_node(crate::leases::REPORTS, REPORTS_LEASE, counting.count_reports()).await {
+                Ok(Some(c)) if c.rebuilt => tracing::info!(records = c.records, "measures rebuilt"),
+                Ok(Some(c)) if c.records > 0 => tracing::debug!(records = c.records, "measures counted"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "counting the measures failed"),
             }

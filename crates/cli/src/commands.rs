@@ -193,6 +193,12 @@ pub async fn serve(cfg: &Config, no_workers: bool) -> Result<()> {
              every node should share it (or restart the others with the new value)"
         );
     }
+    if app.store.autovacuum_off().await? {
+        tracing::warn!(
+            "PostgreSQL runs with autovacuum off: nothing keeps the planner's statistics current, and lists \
+             slow down as tables grow; turn it on, or run VACUUM (ANALYZE) regularly"
+        );
+    }
     if !app.list_users(None).await.map_err(app_error)?.iter().any(|u| u.role == "admin" && u.active != 0) {
         println!(
             "There is no admin user yet. Create one with:\n  {} --role admin --password-stdin",

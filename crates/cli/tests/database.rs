@@ -162,6 +162,22 @@ async fn postgres_missing_behind_and_ahead() {
     let out = steward(d, &["--database-url", &url, "mail", "ingest"], Some(MSG));
     assert_eq!(text(&out.stdout).trim(), "created INC0000001", "{}", text(&out.stderr));
 
+    // Serving on a PostgreSQL without autovacuum warns that statistics go
+    // stale (this machine's runs without it; a default server runs with).
+    let (on,): (String,) = {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query_as("SHOW autovacuum").fetch_one(&mut c).await.unwrap()
+    };
+    let port = free_port();
+    let mut s = start(d, port, &[("STEWARD_DATABASE_URL", url.as_str()), ("STEWARD_LOG_LEVEL", "warn")]);
+    assert!(ready(port));
+    s.0.kill().unwrap();
+    s.0.wait().unwrap();
+    let mut logs = String::new();
+    s.0.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    assert_eq!(logs.contains("PostgreSQL runs with autovacuum off"), on != "on", "autovacuum {on}: {logs}");
+
     sql(&url, "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (99, 'future', 'x', 0)")
         .await;
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
@@ -280,6 +296,7 @@ fn serve_is_quiet_about_admins_once_there_is_one() {
     s.0.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
     assert!(logs.contains("mail out: off (no mail.smtp_host)"), "{logs}");
     assert!(logs.contains("IMAP polling off"), "{logs}");
+    assert!(!logs.contains("autovacuum"), "SQLite has none: {logs}");
 }
 
 #[test]

@@ -253,6 +253,17 @@ impl Store {
         Ok(Some(n))
     }
 
+    /// Whether this is PostgreSQL with autovacuum turned off: then nothing
+    /// keeps the planner's statistics current, and lists over a table that
+    /// grew since its last ANALYZE may walk it whole.
+    pub async fn autovacuum_off(&self) -> Result<bool> {
+        if self.inner.backend != Backend::Postgres {
+            return Ok(false);
+        }
+        let (on,): (String,) = sqlx::query_as("SHOW autovacuum").fetch_one(&self.inner.read).await?;
+        Ok(on != "on")
+    }
+
     /// The durability setting commits run with: SQLite's `synchronous`
     /// (2 = FULL) or PostgreSQL's `synchronous_commit`.
     pub async fn durability(&self) -> Result<String> {
