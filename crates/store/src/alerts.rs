@@ -426,10 +426,20 @@ pub async fn unmapped(conn: &mut AnyConnection, limit: i64) -> Result<Vec<(i64, 
 }
 
 /// Lets the alerts firing at `now` that named no CI (0) be mapped again,
-/// after the mapping rules changed; how many.
+/// after the CMDB changed; how many.
 pub async fn unmap_unnamed(conn: &mut AnyConnection, now: i64) -> Result<u64> {
     let r =
         sqlx::query("UPDATE alerts SET ci_id = NULL WHERE ci_id = 0 AND ends_at > $1").bind(now).execute(conn).await?;
+    Ok(r.rows_affected())
+}
+
+/// Lets every alert firing at `now` be mapped again, those that named a
+/// CI too, after the mapping rules changed; how many.
+pub async fn unmap_firing(conn: &mut AnyConnection, now: i64) -> Result<u64> {
+    let r = sqlx::query("UPDATE alerts SET ci_id = NULL WHERE ci_id IS NOT NULL AND ends_at > $1")
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(r.rows_affected())
 }
 

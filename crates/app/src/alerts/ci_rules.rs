@@ -93,8 +93,8 @@ impl App {
 
     /// Replaces the rules (managers and admins), every problem beside its
     /// field (`rules[2].label`, `rules[0].attribute`); nothing is stored
-    /// unless all of it is right. Firing alerts that named no CI are mapped
-    /// again by the next pass. Audited.
+    /// unless all of it is right. Every firing alert is mapped again by the
+    /// next pass (the rules may name another CI for it now). Audited.
     pub async fn set_alert_ci_rules(&self, actor: &Actor, rules: CiRules) -> Result<CiRules, AppError> {
         can_use_alerts(actor)?;
         can_configure_ci_rules(actor.role)?;
@@ -128,7 +128,7 @@ impl App {
 }
 
 /// Stores the rules (none: the built-in ones) and lets the firing alerts
-/// that named no CI be mapped again.
+/// be mapped again.
 async fn save(c: &mut Conn, json: Option<&str>) -> Result<(), StoreError> {
     match json {
         Some(json) => settings::set(c, KEY, json).await?,
@@ -136,7 +136,7 @@ async fn save(c: &mut Conn, json: Option<&str>) -> Result<(), StoreError> {
             settings::delete(c, KEY).await?;
         }
     }
-    store::unmap_unnamed(c, now_micros()).await?;
+    store::unmap_firing(c, now_micros()).await?;
     Ok(())
 }
 

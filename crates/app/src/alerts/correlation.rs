@@ -78,6 +78,26 @@ fn stored_members(r: &GroupRow) -> BTreeSet<i64> {
 const LEASE: &str = "alert_correlation_lease";
 const LEASE_FOR: i64 = 60 * 1_000_000;
 
+/// Where the alerts that named no CI were last let be mapped again:
+/// `"<CMDB revision> <microseconds>"` in `settings`.
+const REMAP_KEY: &str = "alert_ci_remap";
+/// How often at most a changed CMDB lets them be mapped again: a CMDB that
+/// an inventory touches every few seconds would otherwise map every firing
+/// alert that names no CI again on every pass.
+pub(crate) const REMAP_EVERY: i64 = 60_000_000;
+
+fn parse_remap(v: &str) -> Option<(i64, i64)> {
+    let (rev, at) = v.split_once(' ')?;
+    Some((rev.parse().ok()?, at.parse().ok()?))
+}
+
+/// Whether the alerts that named no CI are due to be mapped again: never
+/// done, or the CMDB moved on since and the last time is [`REMAP_EVERY`]
+/// ago.
+pub(crate) fn remap_due(last: Option<(i64, i64)>, rev: i64, now: i64) -> bool {
+    last.is_none_or(|(seen, at)| rev != seen && now.saturating_sub(at) >= REMAP_EVERY)
+}
+
 impl App {
     /// One correlation pass: map new alerts, group the failing CIs, open,
     /// update and resolve their incidents. One pass runs at a time across
@@ -191,10 +211,36 @@ impl App {
         Ok(pass)
     }
 
+    /// After the CMDB changed (a CI added, renamed, given a host name),
+    /// lets the firing alerts that named no CI be mapped again, at most
+    /// once every [`REMAP_EVERY`].
+    async fn remap_after_cmdb_changes(&self) -> Result<(), AppError> {
+        let now = now_micros();
+        let mut c = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        let rev = cmdb::current_rev(&mut c).await?;
+        let last = settings::get(&mut c, REMAP_KEY).await?.and_then(|v| parse_remap(&v));
+        drop(c);
+        if !remap_due(last, rev, now) {
+            return Ok(());
+        }
+        let mark = format!("{rev} {now}");
+        self.store
+            .write(move |c| {
+                let mark = mark.clone();
+                Box::pin(async move {
+                    store::unmap_unnamed(c, now).await?;
+                    settings::set(c, REMAP_KEY, &mark).await
+                })
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Maps the alerts not mapped yet to the CIs their labels name. The
     /// rules and the maps they look values up in are read once per pass,
     /// and only when there is something to map.
     async fn map_alerts(&self) -> Result<usize, AppError> {
+        self.remap_after_cmdb_changes().await?;
         let mut lookup = None;
         let mut total = 0;
         loop {
@@ -418,4 +464,20 @@ fn describe(g: &Group, names: &HashMap<i64, String>, alerts: &[(i64, AlertRow)])
         out.push_str(&format!("- {} on {}: {what}\n", l.get("alertname"), name(*ci)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alerts_naming_no_ci_are_mapped_again_once_the_cmdb_changed_and_not_too_often() {
+        assert!(remap_due(None, 0, 0), "never done: now");
+        assert!(!remap_due(Some((5, 0)), 5, REMAP_EVERY * 10), "the CMDB did not change");
+        assert!(!remap_due(Some((5, 100)), 6, 100 + REMAP_EVERY - 1), "changed, but done a moment ago");
+        assert!(remap_due(Some((5, 100)), 6, 100 + REMAP_EVERY), "changed, and done long enough ago");
+        assert_eq!(parse_remap("12 345"), Some((12, 345)));
+        assert_eq!(parse_remap("12"), None);
+        assert_eq!(parse_remap("x 1"), None);
+    }
 }

@@ -186,3 +186,49 @@ both!(correlation_maps_alerts_by_the_rules_in_their_order, |t| {
     let list = t.json("/api/v1/alerts?limit=50&filter=%7Balertname%3D%22Fresh%22%7D", &t.agent).await;
     assert!(list["items"][0]["ci"].is_null(), "{list}");
 });
+
+// An alert that named no CI finds the one added to the CMDB later (once
+// the pass that lets such alerts be mapped again is due: at most once a
+// minute, here made due by moving the last one back); a change of the
+// rules maps the alerts that named a CI again too.
+both!(alerts_are_mapped_again_after_the_cmdb_or_the_rules_change, |t| {
+    let token = {
+        let r = t.post("/api/v1/tokens", &t.agent, json!({"name": "prometheus", "scope": "alerts"})).await;
+        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+    };
+    upsert(&t, json!({"items": [{"ref": "web01", "class": "application", "name": "web01"}]})).await;
+    fire(&t, &token, json!({"alertname": "Down", "instance": "newhost:9100"})).await;
+    fire(&t, &token, json!({"alertname": "Slow", "instance": "web01:9100", "node": "beta-host"})).await;
+    t.app.correlate_alerts().await.unwrap();
+    assert_eq!(titles(&t).await, ["Slow on web01"]);
+    let ci_of = async |name: &str| {
+        let q = format!("/api/v1/alerts?limit=50&filter=%7Balertname%3D%22{name}%22%7D");
+        t.json(&q, &t.agent).await["items"][0]["ci"]["name"].clone()
+    };
+    assert_eq!(ci_of("Down").await, Value::Null, "newhost is not in the CMDB");
+
+    let r = upsert(
+        &t,
+        json!({"items": [
+            {"ref": "newhost", "class": "server", "name": "newhost"},
+            {"ref": "beta", "class": "server", "name": "beta", "attributes": {"hostname": "beta-host"}}]}),
+    )
+    .await;
+    assert_eq!(ids(&r).len(), 2);
+    t.app.correlate_alerts().await.unwrap();
+    assert_eq!(ci_of("Down").await, Value::Null, "mapped again at most once a minute");
+    sqlx::query("UPDATE settings SET value = '0 0' WHERE key = 'alert_ci_remap'")
+        .execute(t.app.store.pool())
+        .await
+        .unwrap();
+    t.app.correlate_alerts().await.unwrap();
+    assert_eq!(ci_of("Down").await, json!("newhost"));
+    assert_eq!(titles(&t).await, ["Down on newhost", "Slow on web01"]);
+
+    // `node` by host name first: Slow now names beta.
+    let r = t.put_json("/api/v1/alert-ci-rules", &t.admin, sample()).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    t.app.correlate_alerts().await.unwrap();
+    assert_eq!(ci_of("Slow").await, json!("beta"));
+    assert_eq!(ci_of("Down").await, json!("newhost"), "the same CI again");
+});
