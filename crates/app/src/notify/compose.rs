@@ -145,30 +145,33 @@ pub async fn incident_event(
     recipients: &[Recipients],
 ) -> Result<usize, AppError> {
     let users = recipients_of(c, inc, by, event, recipients).await?;
-    enqueue_for(c, ctx, inc, by, event, &users).await
+    enqueue_for(c, ctx, inc, by, &[(event, &users)]).await
 }
 
-/// Enqueues `event` for users already chosen with [`recipients_of`] (which
-/// may run before the write, on the read pool) and for the webhooks.
+/// Enqueues each event for its users, already chosen with
+/// [`recipients_of`] (which may run before the write, on the read pool),
+/// and for the webhooks, looked up once for all of them (a create raises
+/// two events; each lookup read the webhooks' revision inside the write).
 pub(crate) async fn enqueue_for(
     c: &mut Conn,
     ctx: &Ctx,
     inc: &Incident,
     by: &Author,
-    event: &IncidentEvent,
-    users: &[User],
+    events: &[(&IncidentEvent, &[User])],
 ) -> Result<usize, AppError> {
     let now = now_micros();
     let mut msgs = Vec::new();
-    for u in users {
-        if let Some(m) = email_message(ctx, inc, by, event, u)? {
-            msgs.push(m);
-        }
-    }
     let hooks = ctx.hooks.get(c, revs::WEBHOOKS, async |c: &mut Conn| webhooks::active(c).await).await?;
-    for w in hooks.iter() {
-        if subscribed(&w.events, &event_name(inc, event)) {
-            msgs.push(webhook_message(ctx, inc, by, event, w.id, now)?);
+    for (event, users) in events {
+        for u in *users {
+            if let Some(m) = email_message(ctx, inc, by, event, u)? {
+                msgs.push(m);
+            }
+        }
+        for w in hooks.iter() {
+            if subscribed(&w.events, &event_name(inc, event)) {
+                msgs.push(webhook_message(ctx, inc, by, event, w.id, now)?);
+            }
         }
     }
     outbox::enqueue_many(c, &msgs, now).await?;

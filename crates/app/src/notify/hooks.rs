@@ -45,10 +45,11 @@ pub(crate) async fn on_created(
     by: &Author,
     plan: &CreatedPlan,
 ) -> Result<(), AppError> {
-    enqueue_for(c, ctx, inc, by, &IncidentEvent::Created, &plan.ack).await?;
+    let mut events: Vec<(&IncidentEvent, &[User])> = vec![(&IncidentEvent::Created, &plan.ack)];
     if let Some((event, users)) = &plan.assigned {
-        enqueue_for(c, ctx, inc, by, event, users).await?;
+        events.push((event, users));
     }
+    enqueue_for(c, ctx, inc, by, &events).await?;
     Ok(())
 }
 
